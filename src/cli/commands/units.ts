@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { listUnits } from '../../gen/registry.js';
+import { printJson } from '../output.js';
+
+export function unitsCommand(): Command {
+  return new Command('units')
+    .description('list the registry units and their parameters')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const units = listUnits().map((u) => ({ name: u.name, description: u.description, params: u.params, transform: u.transform !== undefined }));
+      if (opts.json) return printJson(units);
+      for (const u of units) {
+        process.stdout.write(`${u.name}: ${u.description}\n`);
+        for (const p of u.params) {
+          const range = p.kind === 'int' ? ` (${p.min}..${p.max})` : p.kind === 'enum' ? ` (${p.values.join('|')})` : '';
+          const def = 'default' in p && p.default !== undefined ? `, default ${p.default}` : '';
+          process.stdout.write(`  --${p.name}${range}${def}: ${p.doc}\n`);
+        }
+      }
+    });
+}

@@ -1,0 +1,79 @@
+import { Command, Option } from 'commander';
+import { listUnits, resolveUnit } from '../gen/registry.js';
+import { generateDesign } from '../gen/generate.js';
+import type { Design } from '../gen/design.js';
+import { externalDesign } from '../external/design.js';
+import { AxhwError } from '../errors.js';
+import type { ParamDecl } from '../gen/params.js';
+
+/**
+ * Options that select a design: a registry unit with its parameters (flags derived from the registry's
+ * declarations), or a user's Verilog via --rtl/--top. Shared by verify and lut.
+ */
+export function addUnitParamOptions(cmd: Command): Command {
+  const seen = new Map<string, { decl: ParamDecl; units: string[] }>();
+  for (const u of listUnits()) {
+    for (const d of u.params) {
+      const e = seen.get(d.name);
+      if (e) e.units.push(u.name);
+      else seen.set(d.name, { decl: d, units: [u.name] });
+    }
+  }
+  for (const [name, { decl, units }] of seen) {
+    const doc = `${decl.doc} [${units.join(', ')}]`;
+    if (decl.kind === 'bool') cmd.addOption(new Option(`--${name}`, doc));
+    else cmd.addOption(new Option(`--${name} <${decl.kind === 'int' ? 'n' : 'value'}>`, doc));
+  }
+  return cmd;
+}
+
+export function addExternalOptions(cmd: Command): Command {
+  return cmd
+    .option('--rtl <files...>', 'your own Verilog file(s) instead of a registry unit')
+    .option('--top <module>', 'top module of --rtl')
+    .option('--model <file.mjs>', 'bit-exact model of --rtl: ES module exporting (a, b) => product')
+    .option('--a <port>', 'first operand port of --rtl (inferred when there are two inputs)')
+    .option('--b <port>', 'second operand port of --rtl')
+    .option('--y <port>', 'result port of --rtl (inferred when there is one output)')
+    .option('--a-width <n>', 'expected width of the first operand port (checked)', toInt)
+    .option('--b-width <n>', 'expected width of the second operand port (checked)', toInt)
+    .option('--y-width <n>', 'expected width of the result port (checked)', toInt);
+}
+
+export function toInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new AxhwError(`'${v}' is not an integer.`);
+  return n;
+}
+
+/** Build the Design selected by a command's positional unit name and options. */
+export async function designFromOptions(unitName: string | undefined, opts: Record<string, unknown>): Promise<Design> {
+  const paramNames = new Set(listUnits().flatMap((u) => u.params.map((p) => p.name)));
+  if (opts.rtl) {
+    if (unitName) throw new AxhwError(`Give either a unit name ('${unitName}') or --rtl, not both.`);
+    if (!opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of the module to test with --top.');
+    for (const n of paramNames) {
+      if (n !== 'signed' && opts[n] !== undefined) throw new AxhwError(`--${n} is a registry-unit parameter and does not apply to --rtl.`, 'Use --a-width/--b-width to check port widths.');
+    }
+    return externalDesign({
+      rtl: opts.rtl as string[],
+      top: opts.top as string,
+      model: opts.model as string | undefined,
+      a: opts.a as string | undefined,
+      b: opts.b as string | undefined,
+      y: opts.y as string | undefined,
+      aWidth: opts.aWidth as number | undefined,
+      bWidth: opts.bWidth as number | undefined,
+      yWidth: opts.yWidth as number | undefined,
+      signed: opts.signed === true ? true : undefined,
+    });
+  }
+  if (!unitName) throw new AxhwError('No design given.', `Name a unit (${listUnits().map((u) => u.name).join(', ')}) or pass --rtl <file.v> --top <module>.`);
+  for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth']) {
+    if (opts[k] !== undefined) throw new AxhwError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const n of paramNames) if (opts[n] !== undefined) raw[n] = opts[n];
+  const { unit, params } = resolveUnit(unitName, raw);
+  return generateDesign(unit, params);
+}

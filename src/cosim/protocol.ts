@@ -1,0 +1,19 @@
+/** Constants of the harness protocol (see cosim/harness.cpp.hbs for the wire format). */
+export const PROTOCOL_VERSION = 1;
+export const MAGIC = 0x31485841; // 'AXH1'
+export const HEADER_BYTES = 16;
+export const enum Cmd {
+  Info = 0,
+  Eval = 1,
+  Range = 2,
+  Spin = 3,
+  Quit = 4,
+}
+
+export function header(cmd: Cmd, n: number, start = 0): Buffer {
+  const h = Buffer.allocUnsafe(HEADER_BYTES);
+  h.writeUInt32LE(cmd, 0);
+  h.writeUInt32LE(n, 4);
+  h.writeBigUInt64LE(BigInt(start), 8);
+  return h;
+}

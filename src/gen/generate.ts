@@ -1,0 +1,28 @@
+import type { Design } from './design.js';
+import type { UnitDefinition } from './unit.js';
+import { paramTag, type ParamValues } from './params.js';
+import { renderTemplate, templatePath } from './templates.js';
+import { rtlTemplateDir } from '../paths.js';
+import { sha256 } from '../util/hash.js';
+
+/** Top-module name: unit name plus parameters, a legal Verilog identifier (drum_w8_k4_s). */
+export function topName(unit: UnitDefinition, p: ParamValues): string {
+  return `${unit.name.replace(/[^A-Za-z0-9_]/g, '_')}_${paramTag(unit.params, p)}`;
+}
+
+/** Render a registry unit into a Design (Verilog + ports + model). */
+export function generateDesign(unit: UnitDefinition, params: ParamValues): Design {
+  const top = topName(unit, params);
+  const { text } = renderTemplate(templatePath(rtlTemplateDir, unit.template), { ...unit.templateContext(params), top });
+  const fileName = `${top}.v`;
+  return {
+    unit: unit.name,
+    params,
+    top,
+    sources: { [fileName]: text },
+    ports: unit.ports(params),
+    model: unit.model(params),
+    extraCorners: unit.extraCorners?.(params),
+    rtlHash: sha256(fileName, text),
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { AxhwError } from '../errors.js';
+
+/**
+ * A unit's parameters are declared once, as data: the CLI derives its flags from these declarations,
+ * `axhw units` prints them, and every entry point validates through `parseParams`.
+ */
+export type ParamDecl =
+  | { name: string; kind: 'int'; min: number; max: number; default?: number; doc: string }
+  | { name: string; kind: 'bool'; default: boolean; doc: string }
+  | { name: string; kind: 'enum'; values: readonly string[]; default: string; doc: string };
+
+export type ParamValues = Record<string, number | boolean | string>;
+
+function schemaFor(d: ParamDecl): z.ZodType {
+  switch (d.kind) {
+    case 'int': {
+      const s = z.coerce
+        .number({ error: `must be an integer` })
+        .int({ error: `must be an integer` })
+        .min(d.min, { error: `must be >= ${d.min}` })
+        .max(d.max, { error: `must be <= ${d.max}` });
+      return d.default === undefined ? s : s.default(d.default);
+    }
+    case 'bool':
+      return z
+        .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+        .default(d.default);
+    case 'enum':
+      return z.enum(d.values as [string, ...string[]], { error: `must be one of ${d.values.join(', ')}` }).default(d.default);
+  }
+}
+
+/**
+ * Validate raw values (CLI strings or typed values) against the declarations, then the unit's
+ * cross-parameter rule. Unknown names are rejected: a misspelt parameter must not be silently ignored.
+ */
+export function parseParams(
+  unitName: string,
+  decls: readonly ParamDecl[],
+  raw: Record<string, unknown>,
+  crossCheck?: (p: ParamValues) => string | undefined,
+): ParamValues {
+  const known = new Set(decls.map((d) => d.name));
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined && !known.has(name)) {
+      throw new AxhwError(
+        `${unitName} has no parameter '${name}'.`,
+        `Its parameters are: ${decls.map((d) => d.name).join(', ')} (see \`axhw units\`).`,
+      );
+    }
+  }
+  const out: ParamValues = {};
+  for (const d of decls) {
+    const value = raw[d.name];
+    if (value === undefined && d.kind === 'int' && d.default === undefined) {
+      throw new AxhwError(`${unitName}: parameter '${d.name}' is required (${d.doc}).`, `Pass --${d.name} <n>.`);
+    }
+    const r = schemaFor(d).safeParse(value);
+    if (!r.success) {
+      const why = r.error.issues.map((i) => i.message).join('; ');
+      throw new AxhwError(`${unitName}: parameter '${d.name}' = ${JSON.stringify(value)} is invalid: ${why}.`, d.doc);
+    }
+    out[d.name] = r.data as number | boolean | string;
+  }
+  const problem = crossCheck?.(out);
+  if (problem) throw new AxhwError(`${unitName}: ${problem}`);
+  return out;
+}
+
+/** Compact parameter string for file names and top-module names, e.g. w8_k4_s. */
+export function paramTag(decls: readonly ParamDecl[], p: ParamValues): string {
+  return decls
+    .map((d) => {
+      const v = p[d.name];
+      if (d.kind === 'bool') return v ? d.name[0] : '';
+      return `${d.name[0]}${v}`;
+    })
+    .filter(Boolean)
+    .join('_');
+}

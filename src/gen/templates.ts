@@ -1,0 +1,40 @@
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxhwError } from '../errors.js';
+
+/**
+ * Handlebars instance for RTL and harness templates. Verilog needs width arithmetic (N-1, 2N-1), so
+ * templates get small integer helpers instead of the generator precomputing every expression.
+ */
+const hb = Handlebars.create();
+const int = (v: unknown, op: string): number => {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`template helper '${op}' needs integers, got ${JSON.stringify(v)}`);
+  return v;
+};
+hb.registerHelper('add', (a: unknown, b: unknown) => int(a, 'add') + int(b, 'add'));
+hb.registerHelper('sub', (a: unknown, b: unknown) => int(a, 'sub') - int(b, 'sub'));
+hb.registerHelper('mul', (a: unknown, b: unknown) => int(a, 'mul') * int(b, 'mul'));
+hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+/** Render a template file; `strict` makes a missing context field an error rather than empty text. */
+export function renderTemplate(path: string, context: Record<string, unknown>): { text: string; source: string } {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    throw new AxhwError(`Template ${path} is missing.`, 'Reinstall axhw: the rtl-templates/ and cosim/ folders ship with it.');
+  }
+  let fn = compiled.get(path);
+  if (!fn) {
+    fn = hb.compile(source, { strict: true, noEscape: true });
+    compiled.set(path, fn);
+  }
+  return { text: fn(context), source };
+}
+
+export function templatePath(dir: string, name: string): string {
+  return join(dir, name);
+}

@@ -1,0 +1,53 @@
+import type { UnitDefinition } from '../unit.js';
+import { drumBatchModel, drumTransform, type DrumParams } from '../../models/drum.js';
+import { clog2 } from '../../util/bits.js';
+import type { ParamValues } from '../params.js';
+
+const asDrum = (p: ParamValues): DrumParams => ({ width: p.width as number, k: p.k as number, signed: p.signed as boolean });
+
+export const drumUnit: UnitDefinition = {
+  name: 'drum',
+  description: 'DRUM dynamic-range unbiased approximate multiplier (Hashemi et al., ICCAD 2015)',
+  params: [
+    { name: 'width', kind: 'int', min: 2, max: 32, default: 8, doc: 'operand width N in bits (2..32)' },
+    { name: 'k', kind: 'int', min: 2, max: 32, default: 4, doc: 'bits kept per operand, 2 <= k <= width; k = width is exact' },
+    { name: 'signed', kind: 'bool', default: false, doc: "two's-complement operands, sign-magnitude around the unsigned core" },
+  ],
+  check: (p) => ((p.k as number) > (p.width as number) ? `k = ${p.k} must not exceed width = ${p.width} (2 <= k <= width).` : undefined),
+  template: 'drum.v.hbs',
+  templateContext(p) {
+    const { width: n, k, signed } = asDrum(p);
+    const lw = Math.max(1, clog2(n)); // bits of a leading-one position 0..n-1
+    return { n, k, signed, exact: k === n, lw, sw: lw + 1, padBits: 2 * n - 2 * k };
+  },
+  ports(p) {
+    const n = p.width as number;
+    return { a: { name: 'a', width: n }, b: { name: 'b', width: n }, y: { name: 'y', width: 2 * n }, signed: p.signed as boolean, controls: [] };
+  },
+  model: (p) => drumBatchModel(asDrum(p)),
+  transform: (p) => drumTransform(asDrum(p)),
+  extraCorners(p) {
+    // Values around every truncation boundary: 2^k - 1 (kept exactly), 2^k (first truncated), and
+    // patterns whose dropped bits are all ones or all zeros.
+    const { width: n, k } = asDrum(p);
+    const out: number[] = [];
+    for (let t = k - 1; t < n; t++) {
+      const top = 2 ** t;
+      out.push(top + (2 ** Math.max(0, t - k + 1) - 1), top + 2 ** Math.max(0, t - k + 1));
+    }
+    out.push(2 ** k - 1, 2 ** k);
+    return out.filter((v) => v < 2 ** n);
+  },
+  testSweep: [
+    { width: 8, k: 4, signed: false },
+    { width: 8, k: 4, signed: true },
+    { width: 8, k: 2, signed: false },
+    { width: 8, k: 6, signed: true },
+    { width: 8, k: 8, signed: true },
+    { width: 6, k: 3, signed: true },
+    { width: 16, k: 6, signed: false },
+    { width: 16, k: 8, signed: true },
+    { width: 32, k: 8, signed: true },
+    { width: 24, k: 24, signed: false },
+  ],
+};

@@ -1,0 +1,28 @@
+import type { UnitDefinition } from '../unit.js';
+import { exactMulBatchModel } from '../../models/exact-mul.js';
+
+export const exactMulUnit: UnitDefinition = {
+  name: 'exact-mul',
+  description: 'Exact N x N multiplier with a 2N-bit result (the baseline; same ports as drum)',
+  params: [
+    { name: 'width', kind: 'int', min: 2, max: 32, default: 8, doc: 'operand width N in bits (2..32)' },
+    { name: 'signed', kind: 'bool', default: false, doc: "two's-complement operands and result" },
+  ],
+  template: 'exact-mul.v.hbs',
+  templateContext: (p) => ({ n: p.width, signed: p.signed }),
+  ports(p) {
+    const n = p.width as number;
+    return { a: { name: 'a', width: n }, b: { name: 'b', width: n }, y: { name: 'y', width: 2 * n }, signed: p.signed as boolean, controls: [] };
+  },
+  model: (p) => exactMulBatchModel({ width: p.width as number, signed: p.signed as boolean }),
+  transform: (p) => {
+    const n = p.width as number;
+    return p.signed ? (c: number) => (c >= 2 ** (n - 1) ? c - 2 ** n : c) : (c: number) => c;
+  },
+  testSweep: [
+    { width: 8, signed: false },
+    { width: 8, signed: true },
+    { width: 16, signed: true },
+    { width: 32, signed: false },
+  ],
+};
