@@ -13,7 +13,15 @@ export const drumUnit: UnitDefinition = {
     { name: 'k', kind: 'int', min: 2, max: 32, default: 4, doc: 'bits kept per operand, 2 <= k <= width; k = width is exact' },
     { name: 'signed', kind: 'bool', default: false, doc: "two's-complement operands, sign-magnitude around the unsigned core" },
   ],
-  check: (p) => ((p.k as number) > (p.width as number) ? `k = ${p.k} must not exceed width = ${p.width} (2 <= k <= width).` : undefined),
+  check(p) {
+    const { width: n, k, signed } = asDrum(p);
+    if (k > n) return `k = ${k} must not exceed width = ${n} (2 <= k <= width).`;
+    // Unbiasing rounds the magnitude 2^(N-1) of the most negative code up to 1.5 * 2^(N-1) when k = 2,
+    // so (-2^(N-1))^2 would become 2^(2N-1) + 2^(2N-4): more than the 2N-bit signed result holds.
+    // For k >= 3 every product fits, so signed DRUM needs k >= 3 rather than a silently wrapping result.
+    if (signed && k < 3) return `signed DRUM needs k >= 3: with k = 2 the product of two most-negative operands, (-2^${n - 1})^2, approximates to 2^${2 * n - 1} + 2^${2 * n - 4}, which overflows the ${2 * n}-bit signed result.`;
+    return undefined;
+  },
   template: 'drum.v.hbs',
   templateContext(p) {
     const { width: n, k, signed } = asDrum(p);

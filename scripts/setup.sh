@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up axhw on Debian/Ubuntu: system tools (apt-get) and npm dependencies, then build the CLI.
+# Idempotent: installs only what is missing; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LIBERTY=/usr/share/qflow/tech/osu018/osu018_stdcells.lib
+missing=()
+command -v verilator >/dev/null || missing+=(verilator)
+command -v yosys >/dev/null || missing+=(yosys)
+command -v sta >/dev/null || missing+=(opensta)
+[ -f "$LIBERTY" ] || missing+=(qflow-tech-osu018)
+command -v g++ >/dev/null || missing+=(g++)
+command -v make >/dev/null || missing+=(make)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} with apt-get"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    SUDO=sudo
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: verilator, yosys, opensta, qflow-tech-osu018 already installed"
+fi
+
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "setup: Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none)). Install it from https://nodejs.org or your distribution." >&2
+  exit 1
+fi
+
+# npm ci reinstalls exactly the lock file; skip it when node_modules already matches the lock.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(node -p 'JSON.stringify(require("./package-lock.json").packages)') <(node -p 'const l=require("./node_modules/.package-lock.json").packages; JSON.stringify(Object.assign({"": require("./package-lock.json").packages[""]}, l))'); then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
+echo "setup: done ($(verilator --version | head -1); $(yosys -V); sta $(sta -version 2>/dev/null || echo '?'))"

@@ -1,0 +1,104 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { requireTool } from '../helpers/tools.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'axhw.js');
+const F = (f: string) => join(root, 'test', 'fixtures', 'rtl', f);
+const axhw = (...args: string[]) => execa('node', [bin, ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
+
+describe('axhw CLI', () => {
+  let out: string;
+  beforeAll(() => {
+    requireTool('verilator');
+    requireTool('yosys');
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+    out = mkdtempSync(join(tmpdir(), 'axhw-cli-'));
+  });
+
+  it.each(['', 'gen', 'verify', 'lut', 'units', 'demo'])('`%s --help` documents the command', async (cmd) => {
+    const r = await axhw(...(cmd ? [cmd] : []), '--help');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/Usage: axhw/);
+  });
+
+  it('verify --help lists the registry parameters derived from the units', async () => {
+    const r = await axhw('verify', '--help');
+    expect(r.stdout).toMatch(/--k <n>[\s\S]*?exact \[drum\]/);
+    expect(r.stdout).toMatch(/--width <n>.*\[drum, exact-mul\]/);
+    expect(r.stdout).toMatch(/--rtl <files...>/);
+  });
+
+  it('gen writes Verilog and a manifest with ports and content hash', async () => {
+    const dir = join(out, 'gen');
+    const r = await axhw('gen', 'drum', '--width', '8', '--k', '4', '--signed', '-o', dir, '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(m).toMatchObject({ unit: 'drum', params: { width: 8, k: 4, signed: true }, top: 'drum_w8_k4_s', files: ['drum_w8_k4_s.v'] });
+    expect(m.ports.y).toEqual({ name: 'y', width: 16 });
+    expect(m.rtlHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(r.stdout).rtlHash).toBe(m.rtlHash);
+  });
+
+  it('verify --json reports an exhaustive pass, and a cached second run', async () => {
+    const r = await axhw('verify', 'drum', '--width', '8', '--k', '4', '--signed', '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep).toMatchObject({ passed: true, mode: 'exhaustive', pairs: 65536, mismatches: 0 });
+    const again = JSON.parse((await axhw('verify', 'drum', '--width', '8', '--k', '4', '--signed', '--json')).stdout);
+    expect(again.build.cached).toBe(true);
+  });
+
+  it('verify of external RTL with a wrong model exits 1 and prints counterexamples', async () => {
+    const r = await axhw('verify', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--model', F('trunc_mult_wrong.mjs'));
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/FAIL trunc_mult: 48,384 of all 65,536 pairs/);
+    expect(r.stdout).toMatch(/a=4 \(0x04\) b=1 \(0x01\): rtl 0 \(0x0000\), model 4 \(0x0004\)/);
+  });
+
+  it('lut writes the table and sidecar; lut of external RTL with a wrong model writes nothing', async () => {
+    const ok = await axhw('lut', 'drum', '--width', '8', '--k', '4', '-o', join(out, 'd.npy'), '--json');
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ shape: [256, 256], dtype: '<u2', verified: true });
+    expect(existsSync(join(out, 'd.npy.json'))).toBe(true);
+    const bad = await axhw('lut', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--a-width', '8', '--b-width', '8', '--model', F('trunc_mult_wrong.mjs'), '-o', join(out, 'bad.npy'));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/disagrees with its model on 48384 of 65536 pairs.*no table written/);
+    expect(readdirSync(out).filter((f) => f.startsWith('bad'))).toEqual([]);
+  });
+
+  it.each([
+    [['verify', 'drum', '--width', '8', '--k', '9'], /k = 9 must not exceed width = 8/],
+    [['verify', 'exact-mul', '--k', '3'], /exact-mul has no parameter 'k'/],
+    [['verify', 'wallace'], /Unknown unit 'wallace'/],
+    [['verify'], /No design given/],
+    [['verify', '--rtl', 'x.v'], /--rtl needs --top/],
+    [['verify', 'drum', '--top', 'x'], /--top only applies to --rtl designs/],
+    [['verify', '--rtl', 'test/fixtures/rtl/malformed.v', '--top', 'malformed'], /syntax error/],
+    [['verify', '--rtl', 'test/fixtures/rtl/stateful.v', '--top', 'stateful'], /holds state/],
+    [['verify', 'drum', '--width', '16', '--exhaustive', '--vectors', 'many'], /'many' is not an integer/],
+    [['lut', 'drum', '-o', 'table.csv'], /Cannot tell the table format/],
+    [['gen', 'drum', '--width', '99', '-o', 'nowhere'], /'width' = "99" is invalid: must be <= 32/],
+  ])('bad input %j exits 2 with a clear message and no output files', async (args, msg) => {
+    const r = await execa('node', [bin, ...args], { reject: false, all: true, cwd: root });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for user errors
+    expect(existsSync(join(root, 'nowhere'))).toBe(false);
+    expect(existsSync(join(root, 'table.csv'))).toBe(false);
+  });
+
+  it('demo runs gen -> verify -> lut -> error summary', async () => {
+    const dir = join(out, 'demo');
+    const r = await axhw('demo', '-o', dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/\[2\/4\] verify {2}PASS drum_w8_k4_s: RTL == model on all 65,536 pairs/);
+    expect(r.stdout).toMatch(/\[4\/4\] error {3}DRUM N=8 k=4 signed over all 65,536 pairs: ER \d+\.\d+%, MRED \d+\.\d+%/);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(s.metrics.coverage).toBe('exhaustive');
+    expect(s.metrics.mred).toBeGreaterThan(0);
+  });
+});

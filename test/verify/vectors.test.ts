@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { cornerCodes, fillRange } from '../../src/verify/vectors.js';
+import { Rng } from '../../src/util/rng.js';
+
+describe('test vectors', () => {
+  it('covers 0, 1, max, powers of two, all ones and sign boundaries', () => {
+    const u = cornerCodes(8, false);
+    for (const v of [0, 1, 2, 255, 254, 128, 127, 64, 63, 65]) expect(u).toContain(v);
+    const s = cornerCodes(8, true, [20]);
+    for (const v of [0x80, 0x81, 0x7f, 0x7e, 0xff, 20, 256 - 20]) expect(s).toContain(v);
+    expect(Math.max(...s)).toBeLessThan(256);
+  });
+
+  it('seeded random is reproducible and seed-dependent', () => {
+    const seq = (seed: number) => Array.from({ length: 5 }, ((r) => () => r.nextU32())(new Rng(seed)));
+    expect(seq(1)).toEqual(seq(1));
+    expect(seq(1)).not.toEqual(seq(2));
+  });
+
+  it('maps range indices to row-major operand codes', () => {
+    const a = new Uint32Array(4);
+    const b = new Uint32Array(4);
+    fillRange(4, 14, a, b, 4);
+    expect([...a]).toEqual([0, 0, 1, 1]);
+    expect([...b]).toEqual([14, 15, 0, 1]);
+  });
+});
