@@ -75,38 +75,32 @@ export function drumBatchModel(p: DrumParams): BatchModel {
   if (yBits <= 32) {
     const yMask = mask32(yBits);
     const exactWord = yBits === 32; // typed-array store already wraps mod 2^32
+    // The operand stage of DRUM (sign split, leading-one detection, truncation, unbiasing bit) depends on
+    // one operand only, so for N <= 16 it is evaluated once per operand code into tables; each pair then
+    // costs two lookups, a k x k product and a shift, as in the hardware. 2^s also comes from a table
+    // (`2 ** s` per pair is a Math.pow call).
+    const codes = 2 ** n;
+    const mant = new Float64Array(codes);
+    const shift = new Uint8Array(codes);
+    const negative = new Uint8Array(codes);
+    for (let c = 0; c < codes; c++) {
+      let m = c;
+      if (signed && c >= half) {
+        m = full - c;
+        negative[c] = 1;
+      }
+      mant[c] = drumMantissa(m, k);
+      shift[c] = drumShift(m, k);
+    }
+    const pow2 = new Float64Array(2 * n + 1).map((_, s) => 2 ** s);
     return {
       evalBatch(a: Uint32Array, b: Uint32Array, count: number, out: ResultWords) {
         for (let i = 0; i < count; i++) {
-          let ma = a[i];
-          let mb = b[i];
-          let neg = false;
-          if (signed) {
-            if (ma >= half) {
-              ma = full - ma;
-              neg = true;
-            }
-            if (mb >= half) {
-              mb = full - mb;
-              neg = !neg;
-            }
-          }
-          // Leading-one positions; 31 - clz32(0) = -1 < k keeps zero unchanged.
-          const ta = 31 - Math.clz32(ma);
-          const tb = 31 - Math.clz32(mb);
-          let sa = 0;
-          let sb = 0;
-          if (ta >= k) {
-            sa = ta - k + 1;
-            ma = (ma >>> sa) | 1;
-          }
-          if (tb >= k) {
-            sb = tb - k + 1;
-            mb = (mb >>> sb) | 1;
-          }
-          // ma * mb < 2^(2k) <= 2^32 and the shifted product < 2^32: exact in a double.
-          let prod = ma * mb * 2 ** (sa + sb);
-          if (neg) prod = -prod;
+          const x = a[i];
+          const y = b[i];
+          // mant[x] * mant[y] < 2^(2k) and the shifted product < 2^32: exact in a double.
+          let prod = mant[x] * mant[y] * pow2[shift[x] + shift[y]];
+          if (negative[x] !== negative[y]) prod = -prod;
           out[i] = exactWord ? prod : prod & yMask;
         }
       },
