@@ -1,6 +1,7 @@
 import { mask32, toSigned } from '../util/bits.js';
 import { mul32x32, shl64, neg64, mask64, u64 } from '../util/u64.js';
 import type { BatchModel, ResultWords } from './operator.js';
+import { sm, splitSignMagnitude } from './sign-magnitude.js';
 
 /**
  * DRUM (Hashemi et al., ICCAD 2015), the specification of the generated RTL.
@@ -109,19 +110,10 @@ export function drumBatchModel(p: DrumParams): BatchModel {
   return {
     evalBatch(a: Uint32Array, b: Uint32Array, count: number, out: ResultWords) {
       for (let i = 0; i < count; i++) {
-        let ma = a[i];
-        let mb = b[i];
-        let neg = false;
-        if (signed) {
-          if (ma >= half) {
-            ma = full - ma;
-            neg = true;
-          }
-          if (mb >= half) {
-            mb = full - mb;
-            neg = !neg;
-          }
-        }
+        splitSignMagnitude(a[i], b[i], signed, half, full);
+        let ma = sm.ma;
+        let mb = sm.mb;
+        const neg = sm.neg;
         const ta = 31 - Math.clz32(ma);
         const tb = 31 - Math.clz32(mb);
         let sa = 0;

@@ -1,6 +1,7 @@
 import { mask32 } from '../util/bits.js';
 import { mul32x32, neg64, mask64, u64 } from '../util/u64.js';
 import type { BatchModel, ResultWords } from './operator.js';
+import { sm, splitSignMagnitude } from './sign-magnitude.js';
 
 /** Exact N x N multiplier with a 2N-bit result: the baseline every approximate unit is compared to. */
 export interface ExactMulParams {
@@ -35,21 +36,9 @@ export function exactMulBatchModel(p: ExactMulParams): BatchModel {
   return {
     evalBatch(a: Uint32Array, b: Uint32Array, count: number, out: ResultWords) {
       for (let i = 0; i < count; i++) {
-        let ma = a[i];
-        let mb = b[i];
-        let neg = false;
-        if (signed) {
-          if (ma >= half) {
-            ma = full - ma;
-            neg = true;
-          }
-          if (mb >= half) {
-            mb = full - mb;
-            neg = !neg;
-          }
-        }
-        mul32x32(ma, mb);
-        if (neg) neg64();
+        splitSignMagnitude(a[i], b[i], signed, half, full);
+        mul32x32(sm.ma, sm.mb);
+        if (sm.neg) neg64();
         mask64(yBits);
         out[2 * i] = u64.lo;
         out[2 * i + 1] = u64.hi;
