@@ -5,6 +5,7 @@ import type { Design } from '../gen/design.js';
 import { externalDesign } from '../external/design.js';
 import { AxhwError } from '../errors.js';
 import type { ParamDecl } from '../gen/params.js';
+import type { ControlSetting } from '../gen/unit.js';
 
 /**
  * Options that select a design: a registry unit with its parameters (flags derived from the registry's
@@ -24,7 +25,69 @@ export function addUnitParamOptions(cmd: Command): Command {
     if (decl.kind === 'bool') cmd.addOption(new Option(`--${name}`, doc));
     else cmd.addOption(new Option(`--${name} <${decl.kind === 'int' ? 'n' : 'value'}>`, doc));
   }
+  const presets = listUnits().flatMap((u) => Object.keys(u.presets ?? {}).map((k) => `${k} [${u.name}]`));
+  if (presets.length) cmd.addOption(new Option('--preset <name>', `named parameter set: ${presets.join(', ')}`));
   return cmd;
+}
+
+/**
+ * Flags for run-time control inputs (e.g. --mbits), derived from the registry. `multi` commands accept
+ * a list (`all`, `n`, `a..b`, comma-separated); others take one value.
+ */
+export function addControlOptions(cmd: Command, multi: boolean): Command {
+  const seen = new Map<string, { doc: string; units: string[] }>();
+  for (const u of listUnits()) {
+    for (const c of u.controls ?? []) {
+      const e = seen.get(c.name);
+      if (e) e.units.push(u.name);
+      else seen.set(c.name, { doc: c.doc, units: [u.name] });
+    }
+  }
+  for (const [name, { doc, units }] of seen) {
+    const how = multi ? ` -- one value, a..b, a comma list, or all (default: all codes the port carries)` : ' (default: full precision)';
+    cmd.addOption(new Option(`--${name} <${multi ? 'values' : 'n'}>`, `${doc}${how} [${units.join(', ')}]`));
+  }
+  return cmd;
+}
+
+/**
+ * The control settings a command runs with: one per value (or combination of values) requested,
+ * every code the port carries for `all` (or by default when `defaultAll`), else the unit's default.
+ */
+export function controlSettingsFromOptions(d: Design, opts: Record<string, unknown>, defaultAll: boolean): ControlSetting[] {
+  const ctl = d.ports.controls;
+  if (ctl.length === 0) {
+    const given = listUnits().flatMap((u) => (u.controls ?? []).map((c) => c.name)).filter((n) => opts[n] !== undefined);
+    if (given.length) throw new AxhwError(`--${given[0]} does not apply to ${d.top}: it has no '${given[0]}' input.`);
+    return [{}];
+  }
+  let settings: ControlSetting[] = [{}];
+  for (const c of ctl) {
+    const max = 2 ** c.width - 1;
+    const raw = opts[c.name] as string | undefined;
+    const values = raw === undefined ? (defaultAll ? range(0, max) : [c.value]) : parseValueList(c.name, raw, max);
+    settings = settings.flatMap((s) => values.map((v) => ({ ...s, [c.name]: v })));
+  }
+  return settings;
+}
+
+function range(lo: number, hi: number): number[] {
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
+
+function parseValueList(name: string, raw: string, max: number): number[] {
+  if (raw === 'all') return range(0, max);
+  const out = new Set<number>();
+  for (const part of raw.split(',')) {
+    const m = /^\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$/.exec(part);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m && m[2] !== undefined ? Number(m[2]) : lo;
+    if (!m || lo > hi || hi > max) {
+      throw new AxhwError(`--${name} '${raw}' is not a valid list of values 0..${max}.`, `Give one value (--${name} 8), a range (--${name} 4..12), a list (--${name} 4,8,12) or all; the port is ${Math.log2(max + 1)} bits wide.`);
+    }
+    for (const v of range(lo, hi)) out.add(v);
+  }
+  return [...out].sort((x, y) => x - y);
 }
 
 export function addExternalOptions(cmd: Command): Command {
@@ -52,6 +115,7 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
   if (opts.rtl) {
     if (unitName) throw new AxhwError(`Give either a unit name ('${unitName}') or --rtl, not both.`);
     if (!opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of the module to test with --top.');
+    if (opts.preset !== undefined) throw new AxhwError('--preset selects registry-unit parameters and does not apply to --rtl.');
     for (const n of paramNames) {
       if (n !== 'signed' && opts[n] !== undefined) throw new AxhwError(`--${n} is a registry-unit parameter and does not apply to --rtl.`, 'Use --a-width/--b-width to check port widths.');
     }
@@ -74,6 +138,6 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
   }
   const raw: Record<string, unknown> = {};
   for (const n of paramNames) if (opts[n] !== undefined) raw[n] = opts[n];
-  const { unit, params } = resolveUnit(unitName, raw);
+  const { unit, params } = resolveUnit(unitName, raw, opts.preset as string | undefined);
   return generateDesign(unit, params);
 }

@@ -38,6 +38,8 @@ export function renderHarness(d: Design): string {
     yBytes: byteWidth(yBits),
     yMask: '0x' + ((1n << BigInt(yBits)) - 1n).toString(16),
     bMask: '0x' + ((1n << BigInt(d.ports.b.width)) - 1n).toString(16),
+    aMask: '0x' + ((1n << BigInt(d.ports.a.width)) - 1n).toString(16),
+    clock: d.ports.clock,
     protocol: PROTOCOL_VERSION,
     controls: d.ports.controls,
   }).text;

@@ -1,5 +1,5 @@
 /** Constants of the harness protocol (see cosim/harness.cpp.hbs for the wire format). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const MAGIC = 0x31485841; // 'AXH1'
 export const HEADER_BYTES = 16;
 export const enum Cmd {
@@ -8,6 +8,8 @@ export const enum Cmd {
   Range = 2,
   Spin = 3,
   Quit = 4,
+  SetControl = 5,
+  SpinRandom = 6,
 }
 
 export function header(cmd: Cmd, n: number, start = 0): Buffer {

@@ -21,12 +21,15 @@ export class CosimSession {
   private readonly pending: Pending[] = [];
   private stderr = '';
   private dead: Error | undefined;
+  /** Control input values as last sent (the harness starts at the design's defaults). */
+  private controls: number[];
 
   private constructor(
     private readonly proc: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>,
     readonly design: Design,
   ) {
     this.yBytes = byteWidth(design.ports.y.width);
+    this.controls = design.ports.controls.map((c) => c.value);
     proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     proc.stderr!.on('data', (c: Buffer) => {
       this.stderr = (this.stderr + c.toString()).slice(-4000);
@@ -59,6 +62,24 @@ export class CosimSession {
   /** Evaluate pairs start..start+n-1 of the row-major pair space (index = a << bWidth | b). */
   evalRange(start: number, n: number): Promise<Buffer> {
     return this.request(header(Cmd.Range, n, start), n * this.yBytes);
+  }
+
+  /**
+   * Set the control inputs (in ports.controls order) for the requests that follow; only changed values
+   * are sent. Requests are processed in order, so earlier in-flight requests keep the old values.
+   */
+  setControls(values: readonly number[]): void {
+    if (this.dead) return;
+    values.forEach((v, i) => {
+      if (this.controls[i] === v) return;
+      this.controls[i] = v;
+      this.proc.stdin!.write(header(Cmd.SetControl, i, v));
+    });
+  }
+
+  /** Pure C++ loop over n pseudo-random pairs (xorshift64 seeded with `seed`), returning a checksum. */
+  async spinRandom(n: number, seed: number): Promise<bigint> {
+    return (await this.request(header(Cmd.SpinRandom, n, seed), 8)).readBigUInt64LE(0);
   }
 
   /** Pure C++ loop over a range, returning only a checksum (benchmark baseline). */

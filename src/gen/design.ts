@@ -1,5 +1,6 @@
 import type { BatchModel, OperatorPorts } from '../models/operator.js';
 import type { ParamValues } from './params.js';
+import type { ControlSetting } from './unit.js';
 
 /**
  * What co-simulation, verification and table export consume: Verilog text, its top module and ports,
@@ -14,7 +15,12 @@ export interface Design {
   /** Verilog sources: file name -> text. */
   sources: Record<string, string>;
   ports: OperatorPorts;
+  /** Model at the default control values. */
   model?: BatchModel;
+  /** Model at other control values (designs with run-time control inputs). */
+  modelFor?: (c: ControlSetting) => BatchModel;
+  /** Human-readable value of an operand/result code, for counterexamples (default: the integer). */
+  describeCode?: (code: number) => string;
   /** Operand corner values beyond the generic ones. */
   extraCorners?: number[];
   /** sha256 over the sources (names and text): identifies the RTL in caches and table sidecars. */

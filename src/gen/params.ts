@@ -68,12 +68,13 @@ export function parseParams(
   return out;
 }
 
-/** Compact parameter string for file names and top-module names, e.g. w8_k4_s. */
+/** Compact parameter string for file names and top-module names, e.g. w8_k4_s, e8_f23_rne_full_p0. */
 export function paramTag(decls: readonly ParamDecl[], p: ParamValues): string {
   return decls
     .map((d) => {
       const v = p[d.name];
       if (d.kind === 'bool') return v ? d.name[0] : '';
+      if (d.kind === 'enum') return String(v).replace(/[^A-Za-z0-9]/g, '');
       return `${d.name[0]}${v}`;
     })
     .filter(Boolean)

@@ -1,6 +1,38 @@
 import type { ParamDecl, ParamValues } from './params.js';
 import type { BatchModel, OperatorPorts } from '../models/operator.js';
 
+/** Values of a unit's run-time control inputs (e.g. fpmul's mbits), by port name. */
+export type ControlSetting = Record<string, number>;
+
+/**
+ * A run-time input that is not an operand (a precision selector, a mode). Co-simulation holds it
+ * constant for a batch and can change it between batches without rebuilding; the model takes it too.
+ */
+export interface ControlDecl {
+  name: string;
+  doc: string;
+  /** Port width in bits; every code 0..2^width-1 is legal on the port (the unit defines what each does). */
+  width(p: ParamValues): number;
+  /** Value used when none is given. */
+  default(p: ParamValues): number;
+}
+
+/**
+ * A table other than the full pair table, derived by driving the RTL with chosen operand pairs
+ * (e.g. fpmul's significand-product table). Entries are computed from the RTL's result codes.
+ */
+export interface DerivedTableKind {
+  name: string;
+  doc: string;
+  /**
+   * Operand pairs in entry order (row-major over `shape`), or a message saying why this setting cannot
+   * have the table (e.g. too many entries).
+   */
+  operands(p: ParamValues, c: ControlSetting): { shape: [number, number]; a: Uint32Array; b: Uint32Array; entryBits: number; layout: string } | string;
+  /** Table entry from a result code. */
+  entry(p: ParamValues, c: ControlSetting): (yCode: number) => number;
+}
+
 /**
  * One hardware unit of the registry. Like a FloPoCo operator, its model is its specification; the
  * generator (template + context) must match it bit for bit, which `axhw verify` proves through
@@ -10,18 +42,26 @@ export interface UnitDefinition {
   name: string;
   description: string;
   params: readonly ParamDecl[];
+  /** Named parameter sets (e.g. fpmul's bfloat16), selected with --preset. */
+  presets?: Record<string, ParamValues>;
   /** Cross-parameter rule; return a message naming the problem, or undefined. */
   check?(p: ParamValues): string | undefined;
   /** Template file in rtl-templates/. */
   template: string;
   /** Handlebars context for the template (the top-module name is added by the generator). */
   templateContext(p: ParamValues): Record<string, unknown>;
+  /** Ports; control inputs are listed with their default values. */
   ports(p: ParamValues): OperatorPorts;
-  model(p: ParamValues): BatchModel;
+  /** Run-time control inputs (their ports also appear in ports().controls). */
+  controls?: readonly ControlDecl[];
+  model(p: ParamValues, c: ControlSetting): BatchModel;
   /** Per-operand transform T (operand code -> value), where the unit factors as T(a) * T(b). */
-  transform?(p: ParamValues): (code: number) => number;
+  transform?(p: ParamValues, c: ControlSetting): (code: number) => number;
   /** Operand values worth testing for this unit beyond the generic corner cases. */
   extraCorners?(p: ParamValues): number[];
+  /** Human-readable operand/result value of a code (for counterexamples), when not an integer. */
+  describeCode?(p: ParamValues): (code: number) => string;
+  derivedTables?: readonly DerivedTableKind[];
   /** Parameter sets the test runner sweeps for this unit (exhaustive where the pair space allows). */
   testSweep: ParamValues[];
 }

@@ -17,8 +17,22 @@ export interface OperatorPorts {
   y: PortSpec;
   /** Operands and result are two's complement. */
   signed: boolean;
-  /** Inputs held at a constant value during co-simulation (for example a run-time precision selector). */
+  /**
+   * Run-time control inputs (for example a precision selector): held constant within a co-simulation
+   * batch, settable between batches. `value` is the default.
+   */
   controls: (PortSpec & { value: number })[];
+  /** Present when the top is clocked (a pipelined wrapper): results follow inputs after `latency` cycles. */
+  clock?: ClockSpec;
+}
+
+/** Handshake of a pipelined top: synchronous active-high reset, valid in, valid out. */
+export interface ClockSpec {
+  clk: string;
+  reset: string;
+  validIn: string;
+  validOut: string;
+  latency: number;
 }
 
 /**

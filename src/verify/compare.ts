@@ -1,5 +1,6 @@
 import type { Design } from '../gen/design.js';
-import { resultCodeAt, resultView } from '../models/operator.js';
+import type { ControlSetting } from '../gen/unit.js';
+import { resultCodeAt, resultView, type BatchModel } from '../models/operator.js';
 import { byteWidth } from '../util/bits.js';
 
 export interface Counterexample {
@@ -9,6 +10,8 @@ export interface Counterexample {
   bCode: string;
   rtl: string;
   model: string;
+  /** Control-input values the pair ran under (designs with control inputs). */
+  controls?: ControlSetting;
 }
 
 /**
@@ -28,8 +31,8 @@ export class ModelComparator {
     this.yBytes = byteWidth(d.ports.y.width);
   }
 
-  check(a: Uint32Array, b: Uint32Array, n: number, rtl: Buffer): void {
-    const model = this.d.model;
+  /** Compare n RTL results with the model (default: the design's model at its default control values). */
+  check(a: Uint32Array, b: Uint32Array, n: number, rtl: Buffer, model: BatchModel | undefined = this.d.model, controls?: ControlSetting): void {
     if (!model) throw new Error('ModelComparator needs a design with a model');
     const bytes = n * this.yBytes;
     if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
@@ -43,15 +46,16 @@ export class ModelComparator {
       const m = resultCodeAt(mv, this.yBytes, i);
       if (r === m) continue;
       this.mismatches++;
-      if (this.counterexamples.length < this.maxExamples) this.counterexamples.push(describe(this.d, a[i], b[i], r, m));
+      if (this.counterexamples.length < this.maxExamples) this.counterexamples.push({ ...describe(this.d, a[i], b[i], r, m), ...(controls ? { controls } : {}) });
     }
   }
 }
 
 function describe(d: Design, a: number, b: number, rtl: bigint, model: bigint): Counterexample {
   const p = d.ports;
-  const opVal = (c: number, w: number) => String(p.signed ? BigInt.asIntN(w, BigInt(c)) : BigInt(c));
-  const resVal = (c: bigint) => String(p.signed ? BigInt.asIntN(p.y.width, c) : c);
+  const show = d.describeCode;
+  const opVal = (c: number, w: number) => (show ? show(c) : String(p.signed ? BigInt.asIntN(w, BigInt(c)) : BigInt(c)));
+  const resVal = (c: bigint) => (show ? show(Number(c)) : String(p.signed ? BigInt.asIntN(p.y.width, c) : c));
   const hex = (c: number | bigint, w: number) => `0x${c.toString(16).padStart(Math.ceil(w / 4), '0')}`;
   return {
     a: opVal(a, p.a.width),

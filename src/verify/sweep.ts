@@ -1,8 +1,11 @@
 import type { CosimPool } from '../cosim/pool.js';
 import type { CosimSession } from '../cosim/session.js';
 
-/** A slice of work: either a range of the row-major pair space, or explicit operand pairs. */
-export type Batch = { kind: 'range'; start: number; n: number } | { kind: 'pairs'; a: Uint32Array; b: Uint32Array; n: number };
+/**
+ * A slice of work: either a range of the row-major pair space, or explicit operand pairs; optionally
+ * with control-input values (ports.controls order) that the batch must run under.
+ */
+export type Batch = ({ kind: 'range'; start: number; n: number } | { kind: 'pairs'; a: Uint32Array; b: Uint32Array; n: number }) & { controls?: readonly number[] };
 
 /**
  * Push batches through every session of the pool, keeping `depth` requests in flight per session so the
@@ -21,7 +24,10 @@ export async function sweep(
     const r = it.next();
     return r.done ? undefined : { batch: r.value, index: next++ };
   };
-  const send = (s: CosimSession, b: Batch) => (b.kind === 'range' ? s.evalRange(b.start, b.n) : s.evalPairs(b.a, b.b, b.n));
+  const send = (s: CosimSession, b: Batch) => {
+    if (b.controls) s.setControls(b.controls);
+    return b.kind === 'range' ? s.evalRange(b.start, b.n) : s.evalPairs(b.a, b.b, b.n);
+  };
   await Promise.all(
     pool.sessions.map(async (s) => {
       const inflight: { batch: Batch; index: number; reply: Promise<Buffer> }[] = [];
@@ -40,6 +46,6 @@ export async function sweep(
 }
 
 /** Ranges of `chunk` pairs covering [0, total). */
-export function* rangeBatches(total: number, chunk: number): Generator<Batch> {
-  for (let start = 0; start < total; start += chunk) yield { kind: 'range', start, n: Math.min(chunk, total - start) };
+export function* rangeBatches(total: number, chunk: number, controls?: readonly number[]): Generator<Batch> {
+  for (let start = 0; start < total; start += chunk) yield { kind: 'range', start, n: Math.min(chunk, total - start), controls };
 }

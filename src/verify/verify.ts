@@ -5,12 +5,19 @@ import { ModelComparator, type Counterexample } from './compare.js';
 import { cornerPairs, fillRandom, fillRange } from './vectors.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
+import type { ControlSetting } from '../gen/unit.js';
+import type { BatchModel } from '../models/operator.js';
 
 export interface VerifyOptions {
   /** Force exhaustive mode beyond the default limit (2^maxExhaustiveLog2 pairs). */
   exhaustive?: boolean;
-  /** Random pairs after the corner cases, when not exhaustive. */
+  /** Random pairs after the corner cases, per control setting, when not exhaustive. */
   vectors?: number;
+  /**
+   * Control-input settings to verify under (designs with control inputs, e.g. fpmul's mbits); each gets
+   * the full treatment (exhaustive, or corners + random). Default: the design's default values.
+   */
+  controls?: ControlSetting[];
   seed?: number;
   jobs?: number;
   maxExhaustiveLog2?: number;
@@ -30,6 +37,8 @@ export interface VerifyReport {
   pairs: number;
   cornerPairs: number;
   randomPairs: number;
+  /** The control settings run, each with the pair counts above (empty when the design has no controls). */
+  controlSettings: ControlSetting[];
   seed: number | null;
   jobs: number;
   mismatches: number;
@@ -52,37 +61,46 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   if (exhaustive && spaceLog2 > MAX_EXHAUSTIVE_LOG2) {
     throw new AxhwError(`An exhaustive sweep of ${d.top} would be 2^${spaceLog2} pairs; the limit is 2^${MAX_EXHAUSTIVE_LOG2} (16 x 16 bits).`, 'Drop --exhaustive and use --vectors N for corner cases plus seeded random pairs.');
   }
+  const settings = resolveSettings(d, opts.controls);
+  const hasControls = d.ports.controls.length > 0;
   const jobs = opts.jobs ?? defaultJobs();
   const chunk = opts.chunk ?? 1 << 16;
   const t0 = performance.now();
-  const pool = await openPool(d, jobs, opts.log);
   const cmp = new ModelComparator(d);
+  // One model per setting, looked up by the batch's control values.
+  const models = new Map<string, { model: BatchModel; setting: ControlSetting }>();
+  for (const s of settings) models.set(settingKey(d, s), { model: hasControls ? d.modelFor!(s) : d.model, setting: s });
   let done = 0;
-  let total: number;
   let corners = 0;
   let randoms = 0;
   const seed = opts.seed ?? 1;
+  const perSetting = exhaustive ? 2 ** spaceLog2 : 0;
+  const c = exhaustive ? undefined : cornerPairs(d.ports, d.extraCorners);
+  if (c) {
+    corners = c.n;
+    randoms = opts.vectors ?? Math.max(10_000, Math.ceil(DEFAULT_RANDOM_VECTORS / settings.length));
+  }
+  const total = settings.length * (exhaustive ? perSetting : corners + randoms);
+  const pool = await openPool(d, jobs, opts.log);
   try {
-    let batches: Iterable<Batch>;
-    if (exhaustive) {
-      total = 2 ** spaceLog2;
-      batches = rangeBatches(total, chunk);
-    } else {
-      const c = cornerPairs(d.ports, d.extraCorners);
-      corners = c.n;
-      randoms = opts.vectors ?? DEFAULT_RANDOM_VECTORS;
-      total = corners + randoms;
-      batches = cornerThenRandom(d, c, randoms, seed, chunk);
-    }
+    const batches = (function* (): Generator<Batch> {
+      for (const s of settings) {
+        const values = hasControls ? d.ports.controls.map((p) => s[p.name]) : undefined;
+        if (c) yield* cornerThenRandom(d, c, randoms, seed, chunk, values);
+        else yield* rangeBatches(perSetting, chunk, values);
+      }
+    })();
     // Scratch operand arrays for range batches (pair batches carry their own).
     const a = new Uint32Array(chunk);
     const b = new Uint32Array(chunk);
     await sweep(pool, batches, (batch, rtl) => {
+      const m = models.get(settingKey(d, batch.controls))!;
+      const ctl = hasControls ? m.setting : undefined;
       if (batch.kind === 'range') {
         fillRange(d.ports.b.width, batch.start, a, b, batch.n);
-        cmp.check(a, b, batch.n, rtl);
+        cmp.check(a, b, batch.n, rtl, m.model, ctl);
       } else {
-        cmp.check(batch.a, batch.b, batch.n, rtl);
+        cmp.check(batch.a, batch.b, batch.n, rtl, m.model, ctl);
       }
       done += batch.n;
       opts.onProgress?.(done, total);
@@ -101,6 +119,7 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     pairs: done,
     cornerPairs: corners,
     randomPairs: randoms,
+    controlSettings: hasControls ? settings : [],
     seed: exhaustive ? null : seed,
     jobs,
     mismatches: cmp.mismatches,
@@ -112,10 +131,37 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   };
 }
 
-function* cornerThenRandom(d: Design, c: { a: Uint32Array; b: Uint32Array; n: number }, randoms: number, seed: number, chunk: number): Generator<Batch> {
+/** Settings to run: validated against the design's control ports (every code the port carries is legal). */
+function resolveSettings(d: Design, given: ControlSetting[] | undefined): ControlSetting[] {
+  const ctl = d.ports.controls;
+  if (ctl.length === 0) {
+    if (given && given.some((s) => Object.keys(s).length > 0)) throw new AxhwError(`${d.top} has no control inputs.`);
+    return [{}];
+  }
+  if (!d.modelFor) throw new AxhwError(`${d.top} has control inputs but no model that takes them.`);
+  const settings = given && given.length > 0 ? given : [Object.fromEntries(ctl.map((p) => [p.name, p.value]))];
+  return settings.map((s) => {
+    for (const name of Object.keys(s)) if (!ctl.some((p) => p.name === name)) throw new AxhwError(`${d.top} has no control input '${name}'.`);
+    return Object.fromEntries(
+      ctl.map((p) => {
+        const v = s[p.name] ?? p.value;
+        if (!Number.isInteger(v) || v < 0 || v >= 2 ** p.width) throw new AxhwError(`${p.name} = ${v} does not fit the ${p.width}-bit ${p.name} port of ${d.top}.`, `Use a value 0..${2 ** p.width - 1}.`);
+        return [p.name, v];
+      }),
+    );
+  });
+}
+
+function settingKey(d: Design, s: ControlSetting | readonly number[] | undefined): string {
+  if (s === undefined) return '';
+  const values = Array.isArray(s) ? s : d.ports.controls.map((p) => (s as ControlSetting)[p.name]);
+  return values.join(',');
+}
+
+function* cornerThenRandom(d: Design, c: { a: Uint32Array; b: Uint32Array; n: number }, randoms: number, seed: number, chunk: number, controls?: readonly number[]): Generator<Batch> {
   for (let s = 0; s < c.n; s += chunk) {
     const n = Math.min(chunk, c.n - s);
-    yield { kind: 'pairs', a: c.a.subarray(s, s + n), b: c.b.subarray(s, s + n), n };
+    yield { kind: 'pairs', a: c.a.subarray(s, s + n), b: c.b.subarray(s, s + n), n, controls };
   }
   const rng = new Rng(seed);
   for (let s = 0; s < randoms; s += chunk) {
@@ -124,6 +170,6 @@ function* cornerThenRandom(d: Design, c: { a: Uint32Array; b: Uint32Array; n: nu
     const a = new Uint32Array(n);
     const b = new Uint32Array(n);
     fillRandom(rng, d.ports, a, b, n);
-    yield { kind: 'pairs', a, b, n };
+    yield { kind: 'pairs', a, b, n, controls };
   }
 }

@@ -4,6 +4,14 @@ import { generateDesign } from '../../src/gen/generate.js';
 import { verifyDesign } from '../../src/verify/verify.js';
 import type { BatchModel } from '../../src/models/operator.js';
 import { requireTool } from '../helpers/tools.js';
+import type { ControlSetting } from '../../src/gen/unit.js';
+import type { OperatorPorts } from '../../src/models/operator.js';
+
+function allControlSettings(ctl: OperatorPorts['controls']): ControlSetting[] {
+  let out: ControlSetting[] = [{}];
+  for (const c of ctl) out = out.flatMap((s) => Array.from({ length: 2 ** c.width }, (_, v) => ({ ...s, [c.name]: v })));
+  return out;
+}
 
 /**
  * The one runner for every registry unit (FloPoCo style): each parameter set a unit declares is checked
@@ -18,17 +26,22 @@ describe.each(listUnits().map((u) => [u.name, u] as const))('%s: RTL == model', 
 
   it.each(unit.testSweep.map((p) => [JSON.stringify(p), p] as const))('%s', async (_label, raw) => {
     const d = generateDesign(unit, resolveUnit(name, raw).params);
-    const r = await verifyDesign(d, { maxExhaustiveLog2: EXHAUSTIVE_LOG2, vectors: RANDOM, seed: 42 });
+    // Every code of every control input (e.g. all mbits values, the clamped ones included).
+    const settings = allControlSettings(d.ports.controls);
+    const random = Math.max(20_000, Math.ceil(RANDOM / settings.length));
+    const r = await verifyDesign(d, { maxExhaustiveLog2: EXHAUSTIVE_LOG2, vectors: random, seed: 42, controls: settings });
     expect(r.counterexamples).toEqual([]);
     expect(r.passed).toBe(true);
+    expect(r.controlSettings.length).toBe(d.ports.controls.length ? settings.length : 0);
     const space = d.ports.a.width + d.ports.b.width;
     if (space <= EXHAUSTIVE_LOG2) {
       expect(r.mode).toBe('exhaustive');
-      expect(r.pairs).toBe(2 ** space);
+      expect(r.pairs).toBe(2 ** space * settings.length);
     } else {
       expect(r.mode).toBe('corner+random');
-      expect(r.randomPairs).toBe(RANDOM);
+      expect(r.randomPairs).toBe(random);
       expect(r.cornerPairs).toBeGreaterThan(100);
+      expect(r.pairs).toBe((random + r.cornerPairs) * settings.length);
     }
   });
 
@@ -42,7 +55,7 @@ describe.each(listUnits().map((u) => [u.name, u] as const))('%s: RTL == model', 
         for (let i = 0; i < n; i++) if (a[i] === 3 && b[i] === 5) out[i] ^= 1;
       },
     };
-    const r = await verifyDesign({ ...d, model: bad }, { maxExhaustiveLog2: EXHAUSTIVE_LOG2 });
+    const r = await verifyDesign({ ...d, model: bad, modelFor: d.modelFor && (() => bad) }, { maxExhaustiveLog2: EXHAUSTIVE_LOG2 });
     expect(r.passed).toBe(false);
     expect(r.mismatches).toBe(1);
     expect(r.counterexamples[0]).toMatchObject({ aCode: expect.stringMatching(/^0x0*3$/), bCode: expect.stringMatching(/^0x0*5$/) });
