@@ -44,7 +44,7 @@ function encodeHex(t: LutTable): string {
   const w = t.meta.yWidth;
   const digits = Math.ceil(w / 4);
   const n = t.data.length / t.dtype.bytes;
-  const lines = [`// axhw lookup table ${t.meta.top}: ${t.meta.shape[0]} x ${t.meta.shape[1]}, entry index = a * ${t.meta.shape[1]} + b, ${w}-bit codes`];
+  const lines = [`// axhw ${t.meta.kind} table ${t.meta.top}: ${t.meta.shape[0]} x ${t.meta.shape[1]}, entry index = row * ${t.meta.shape[1]} + column, ${w}-bit codes`];
   for (let i = 0; i < n; i++) lines.push(BigInt.asUintN(w, valueAt(t, i)).toString(16).padStart(digits, '0'));
   return lines.join('\n') + '\n';
 }
@@ -78,6 +78,8 @@ const metaSchema = z.object({
   verilator: z.string(),
   verified: z.boolean(),
   source: z.literal('rtl'),
+  kind: z.string().default('pairs'),
+  controls: z.record(z.string(), z.number().int().nonnegative()).optional(),
   shape: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   dtype: z.string(),
   aWidth: z.number().int().min(1).max(32),
@@ -91,7 +93,9 @@ const metaSchema = z.object({
 
 export interface TableExpectation {
   unit?: string;
+  kind?: string;
   params?: Record<string, unknown>;
+  controls?: Record<string, number>;
   rtlHash?: string;
   requireVerified?: boolean;
 }
@@ -120,7 +124,7 @@ export function readTable(path: string, expect: TableExpectation = {}): LutTable
   const meta = parsed.data as TableMeta;
   const dtype = parseDescr(meta.dtype);
   if (!dtype) throw new AxhwError(`Sidecar ${side} names an unknown dtype '${meta.dtype}'.`, 'Regenerate the table with `axhw lut`.');
-  if (meta.shape[0] !== 2 ** meta.aWidth || meta.shape[1] !== 2 ** meta.bWidth) {
+  if (meta.kind === 'pairs' && (meta.shape[0] !== 2 ** meta.aWidth || meta.shape[1] !== 2 ** meta.bWidth)) {
     throw new AxhwError(`Sidecar ${side}: shape ${meta.shape.join(' x ')} does not match operand widths ${meta.aWidth} and ${meta.bWidth}.`, 'Regenerate the table with `axhw lut`.');
   }
   const raw = readFileSync(path);
@@ -150,6 +154,10 @@ export function readTable(path: string, expect: TableExpectation = {}): LutTable
 function checkExpectation(t: LutTable, e: TableExpectation, path: string): void {
   const fix = 'Regenerate the table for the unit and parameters you are using.';
   if (e.unit !== undefined && t.meta.unit !== e.unit) throw new AxhwError(`${path} is a table of '${t.meta.unit}', not '${e.unit}'.`, fix);
+  if (e.kind !== undefined && t.meta.kind !== e.kind) throw new AxhwError(`${path} is a '${t.meta.kind}' table, not a '${e.kind}' table.`, fix);
+  for (const [k, v] of Object.entries(e.controls ?? {})) {
+    if (t.meta.controls?.[k] !== v) throw new AxhwError(`${path} was read with ${k} = ${t.meta.controls?.[k] ?? '(none)'}, not ${v}.`, fix);
+  }
   if (e.params) {
     for (const [k, v] of Object.entries(e.params)) {
       if (t.meta.params[k] !== v) throw new AxhwError(`${path} was made with ${k} = ${JSON.stringify(t.meta.params[k])}, not ${JSON.stringify(v)}.`, fix);

@@ -22,6 +22,10 @@ export interface TableMeta {
   /** True when every entry was also checked against the unit's model while it was read from the RTL. */
   verified: boolean;
   source: 'rtl';
+  /** 'pairs': the full table over both operand codes; otherwise a unit's derived table (e.g. 'significand'). */
+  kind: string;
+  /** Control-input values the table was read under (designs with control inputs). */
+  controls?: Record<string, number>;
   shape: [number, number];
   dtype: string;
   aWidth: number;

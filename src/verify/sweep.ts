@@ -35,7 +35,9 @@ export async function sweep(
         while (inflight.length < depth) {
           const w = take();
           if (!w) break;
-          inflight.push({ ...w, reply: send(s, w.batch) });
+          const reply = send(s, w.batch);
+          reply.catch(() => {}); // a failure is reported once, by the await below; the rest must not go unhandled
+          inflight.push({ ...w, reply });
         }
         const head = inflight.shift();
         if (!head) return;

@@ -82,6 +82,15 @@ describe('axhw CLI', () => {
     [['verify', 'drum', '--width', '16', '--exhaustive', '--vectors', 'many'], /'many' is not an integer/],
     [['lut', 'drum', '-o', 'table.csv'], /Cannot tell the table format/],
     [['gen', 'drum', '--width', '99', '-o', 'nowhere'], /'width' = "99" is invalid: must be <= 32/],
+    [['verify', 'fpmul', '--preset', 'fp8'], /fpmul has no preset 'fp8'[\s\S]*binary32, bfloat16, binary16/],
+    [['verify', 'fpmul', '--preset', 'bfloat16', '--frac', '10'], /--frac 10 contradicts preset bfloat16/],
+    [['verify', 'fpmul', '--exp', '11', '--frac', '25'], /exp \+ frac = 36 exceeds 31/],
+    [['verify', 'fpmul', '--mbits', '32'], /--mbits '32' is not a valid list of values 0..31/],
+    [['verify', 'fpmul', '--mbits', '9..4'], /not a valid list/],
+    [['verify', 'drum', '--mbits', '4'], /--mbits does not apply to drum_w8_k4: it has no 'mbits' input/],
+    [['lut', 'fpmul', '--table', 'significand', '-o', 'table.npy'], /mbits = 24 would have 2\^46 entries.*--mbits 13 or less/],
+    [['lut', 'fpmul', '--mbits', '4,5', '--table', 'significand', '-o', 'table.npy'], /not a valid list|one control setting/],
+    [['lut', 'drum', '--table', 'significand', '-o', 'table.npy'], /drum_w8_k4 has no 'significand' table/],
   ])('bad input %j exits 2 with a clear message and no output files', async (args, msg) => {
     const r = await execa('node', [bin, ...args], { reject: false, all: true, cwd: root });
     expect(r.exitCode).toBe(2);
@@ -89,6 +98,18 @@ describe('axhw CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for user errors
     expect(existsSync(join(root, 'nowhere'))).toBe(false);
     expect(existsSync(join(root, 'table.csv'))).toBe(false);
+  });
+
+  it('fpmul: verify over an mbits range, and a significand table with its mbits in the sidecar', async () => {
+    const v = await axhw('verify', 'fpmul', '--preset', 'bfloat16', '--subnormals', 'ftz', '--mbits', '2..4,8', '--vectors', '20000', '--json');
+    expect(v.exitCode, v.all).toBe(0);
+    const rep = JSON.parse(v.stdout);
+    expect(rep.controlSettings).toEqual([{ mbits: 2 }, { mbits: 3 }, { mbits: 4 }, { mbits: 8 }]);
+    expect(rep.top).toBe('fpmul_e8_f7_rne_ftz_p0');
+    expect(rep.pairs).toBe(4 * (rep.cornerPairs + 20000));
+    const t = await axhw('lut', 'fpmul', '--preset', 'bfloat16', '--table', 'significand', '--mbits', '6', '-o', join(out, 'sig.npy'), '--json');
+    expect(t.exitCode, t.all).toBe(0);
+    expect(JSON.parse(t.stdout)).toMatchObject({ kind: 'significand', controls: { mbits: 6 }, shape: [32, 32], dtype: '<u2', verified: true });
   });
 
   it('demo runs gen -> verify -> lut -> error summary', async () => {

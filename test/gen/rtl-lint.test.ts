@@ -35,7 +35,7 @@ describe.each(listUnits().map((u) => [u.name, u] as const))('generated RTL of %s
     .map((p) => generateDesign(unit, resolveUnit(name, p).params))
     .filter((d) => d.ports.clock)
     .sort((x, y) => x.ports.a.width - y.ports.a.width);
-  it.skipIf(clocked.length === 0)('pipelined wrapper synthesizes to the declared registers and no latches', async () => {
+  if (clocked.length > 0) it('pipelined wrapper synthesizes to the declared registers and no latches', async () => {
     const d = clocked[0];
     const stat = await synthStat(d);
     const flops = [...stat.matchAll(/\$_S?DFFE?_\w+\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveUnit } from '../../src/gen/registry.js';
 import { generateDesign } from '../../src/gen/generate.js';
-import { tableFromRtl } from '../../src/lut/from-rtl.js';
+import { derivedTableFromRtl, tableFromRtl } from '../../src/lut/from-rtl.js';
 import { readTable, writeTable } from '../../src/lut/io.js';
 import { valueAt, type LutTable } from '../../src/lut/table.js';
 import { decodeNpy } from '../../src/lut/npy.js';
@@ -118,7 +118,22 @@ describe('lookup tables', () => {
       expect(() => readTable(p, { unit: 'exact-mul' })).toThrow(/is a table of 'drum', not 'exact-mul'/);
       expect(() => readTable(p, { params: { k: 5 } })).toThrow(/was made with k = 4, not 5/);
       expect(() => readTable(p, { rtlHash: '0'.repeat(64) })).toThrow(/was read from different RTL/);
+      expect(() => readTable(p, { kind: 'significand' })).toThrow(/is a 'pairs' table, not a 'significand' table/);
     });
+  });
+
+  it('derived tables round-trip with their kind and control setting, and are checked against expectations', async () => {
+    const r = resolveUnit('fpmul', {}, 'bfloat16');
+    const d = generateDesign(r.unit, r.params);
+    const t = await derivedTableFromRtl(d, r.unit.derivedTables![0], { controls: { mbits: 5 }, jobs: 1 });
+    for (const fmt of ['npy', 'bin', 'hex'] as const) {
+      const path = join(dir, `sig5.${fmt}`);
+      writeTable(t, path);
+      const back = readTable(path, { unit: 'fpmul', kind: 'significand', controls: { mbits: 5 }, rtlHash: d.rtlHash, requireVerified: true });
+      expect(back.meta.shape).toEqual([16, 16]);
+      expect(back.data.equals(t.data)).toBe(true);
+      expect(() => readTable(path, { controls: { mbits: 6 } })).toThrow(/was read with mbits = 5, not 6/);
+    }
   });
 
   it('refuses tables beyond 2^24 entries with a clear error', async () => {

@@ -1,29 +1,43 @@
 import { Command, Option } from 'commander';
-import { addExternalOptions, addUnitParamOptions, designFromOptions, toInt } from '../design-options.js';
-import { tableFromRtl } from '../../lut/from-rtl.js';
+import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions, toInt } from '../design-options.js';
+import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, writeTable } from '../../lut/io.js';
+import { getUnit, listUnits } from '../../gen/registry.js';
 import { progressBar } from '../progress.js';
 import { log, printJson } from '../output.js';
+import { AxhwError } from '../../errors.js';
 
 export function lutCommand(): Command {
+  const derived = listUnits().flatMap((u) => (u.derivedTables ?? []).map((t) => `${t.name} [${u.name}]: ${t.doc}`));
   const cmd = new Command('lut')
-    .description('read the complete lookup table out of the Verilated RTL (checked against the model when there is one) and export it')
+    .description('read a lookup table out of the Verilated RTL (checked against the model when there is one) and export it')
     .argument('[unit]', 'registry unit (see `axhw units`); omit with --rtl')
     .requiredOption('-o, --out <file>', 'table file: .npy, .bin or .hex (a <file>.json sidecar is written beside it)')
     .addOption(new Option('--format <fmt>', 'table format (default: from the file extension)').choices(['npy', 'bin', 'hex']))
+    .option('--table <kind>', `pairs (default): every operand pair; ${derived.join('; ')}`, 'pairs')
     .option('--no-verify', 'do not check the entries against the model')
     .option('--jobs <n>', 'parallel simulator processes (default: number of cores)', toInt)
     .option('--json', 'print the table metadata as JSON')
     .option('--quiet', 'no progress output');
   addUnitParamOptions(cmd);
+  addControlOptions(cmd, false);
   addExternalOptions(cmd);
   return cmd.action(async (unit: string | undefined, opts: Record<string, unknown>) => {
     const format = formatOf(opts.out as string, opts.format as string | undefined);
     const d = await designFromOptions(unit, opts);
+    const settings = controlSettingsFromOptions(d, opts, false);
+    if (settings.length !== 1) throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');
+    const kindName = opts.table as string;
+    const kind = kindName === 'pairs' ? undefined : (d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? [])).find((t) => t.name === kindName);
+    if (kindName !== 'pairs' && !kind) {
+      const have = d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? []).map((t) => t.name);
+      throw new AxhwError(`${d.top} has no '${kindName}' table.`, `Its tables: ${['pairs', ...have].join(', ')}.`);
+    }
     const bar = progressBar(`lut ${d.top}`, !opts.quiet && !opts.json);
+    const tableOpts = { verify: opts.verify !== false, jobs: opts.jobs as number | undefined, controls: settings[0], onProgress: bar.update, log: opts.quiet || opts.json ? undefined : log };
     let table;
     try {
-      table = await tableFromRtl(d, { verify: opts.verify !== false, jobs: opts.jobs as number | undefined, onProgress: bar.update, log: opts.quiet || opts.json ? undefined : log });
+      table = kind ? await derivedTableFromRtl(d, kind, tableOpts) : await tableFromRtl(d, tableOpts);
     } finally {
       bar.stop();
     }
@@ -31,7 +45,8 @@ export function lutCommand(): Command {
     if (opts.json) printJson({ ...table.meta, written: files });
     else {
       const m = table.meta;
-      process.stdout.write(`${m.top}: ${m.shape[0]} x ${m.shape[1]} ${m.dtype} table from the RTL, ${m.verified ? 'every entry verified against the model' : 'NOT verified against a model'}\n`);
+      const ctl = m.controls ? ` (${Object.entries(m.controls).map(([k, v]) => `${k} = ${v}`).join(', ')})` : '';
+      process.stdout.write(`${m.top}${ctl}: ${m.shape[0]} x ${m.shape[1]} ${m.dtype} ${m.kind} table from the RTL, ${m.verified ? 'every entry verified against the model' : 'NOT verified against a model'}\n`);
       for (const f of files) process.stdout.write(`  wrote ${f}\n`);
     }
   });

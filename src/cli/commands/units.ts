@@ -7,7 +7,15 @@ export function unitsCommand(): Command {
     .description('list the registry units and their parameters')
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {
-      const units = listUnits().map((u) => ({ name: u.name, description: u.description, params: u.params, transform: u.transform !== undefined }));
+      const units = listUnits().map((u) => ({
+        name: u.name,
+        description: u.description,
+        params: u.params,
+        presets: u.presets ?? {},
+        controls: (u.controls ?? []).map((c) => ({ name: c.name, doc: c.doc })),
+        tables: ['pairs', ...(u.derivedTables ?? []).map((t) => t.name)],
+        transform: u.transform !== undefined,
+      }));
       if (opts.json) return printJson(units);
       for (const u of units) {
         process.stdout.write(`${u.name}: ${u.description}\n`);
@@ -16,6 +24,9 @@ export function unitsCommand(): Command {
           const def = 'default' in p && p.default !== undefined ? `, default ${p.default}` : '';
           process.stdout.write(`  --${p.name}${range}${def}: ${p.doc}\n`);
         }
+        for (const [name, values] of Object.entries(u.presets)) process.stdout.write(`  --preset ${name}: ${Object.entries(values).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}\n`);
+        for (const c of u.controls) process.stdout.write(`  run-time input --${c.name}: ${c.doc}\n`);
+        if (u.tables.length > 1) process.stdout.write(`  tables (lut --table): ${u.tables.join(', ')}\n`);
       }
     });
 }
