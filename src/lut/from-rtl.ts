@@ -1,5 +1,6 @@
 import type { Design } from '../gen/design.js';
 import type { ControlSetting, DerivedTableKind } from '../gen/unit.js';
+import { completeSetting, settingValues } from '../gen/controls.js';
 import { openPool, defaultJobs } from '../cosim/pool.js';
 import { sweep, rangeBatches, type Batch } from '../verify/sweep.js';
 import { ModelComparator } from '../verify/compare.js';
@@ -51,7 +52,7 @@ export async function tableFromRtl(d: Design, opts: TableFromRtlOptions = {}): P
 
 /** Read a unit's derived table (e.g. fpmul's significand table) by driving the RTL with its operand pairs. */
 export async function derivedTableFromRtl(d: Design, kind: DerivedTableKind, opts: TableFromRtlOptions = {}): Promise<LutTable> {
-  const setting = resolveSetting(d, opts.controls);
+  const setting = completeSetting(d, opts.controls);
   const spec = kind.operands(d.params, setting);
   if (typeof spec === 'string') throw new AxhwError(`${d.top}: ${spec}`);
   const { a: opA, b: opB } = spec;
@@ -98,9 +99,9 @@ async function readFromRtl(
   opts: TableFromRtlOptions,
   operandsOf: (batch: Batch, index: number) => { a: Uint32Array; b: Uint32Array; offset: number },
 ): Promise<Read> {
-  const setting = resolveSetting(d, opts.controls);
+  const setting = completeSetting(d, opts.controls);
   const hasControls = d.ports.controls.length > 0;
-  const values = hasControls ? d.ports.controls.map((c) => setting[c.name]) : undefined;
+  const values = hasControls ? settingValues(d, setting) : undefined;
   const model = hasControls ? d.modelFor?.(setting) : d.model;
   const verify = (opts.verify ?? true) && model !== undefined;
   const data = Buffer.alloc(total * bytes);
@@ -126,17 +127,6 @@ async function readFromRtl(
     throw new MismatchError(`The RTL of ${d.top} disagrees with its model on ${cmp.mismatches} of ${total} pairs (${ex}); no table written.`, 'Run `axhw verify` for the full report, or pass --no-verify to export the RTL table as it is.');
   }
   return { data, verified: verify, verilator: pool.build.verilatorVersion, controls: hasControls ? setting : undefined };
-}
-
-function resolveSetting(d: Design, given: ControlSetting | undefined): ControlSetting {
-  const out: ControlSetting = {};
-  for (const c of d.ports.controls) {
-    const v = given?.[c.name] ?? c.value;
-    if (!Number.isInteger(v) || v < 0 || v >= 2 ** c.width) throw new AxhwError(`${c.name} = ${v} does not fit the ${c.width}-bit ${c.name} port of ${d.top}.`, `Use a value 0..${2 ** c.width - 1}.`);
-    out[c.name] = v;
-  }
-  for (const k of Object.keys(given ?? {})) if (!(k in out)) throw new AxhwError(`${d.top} has no control input '${k}'.`);
-  return out;
 }
 
 function finish(d: Design, r: Read, dtype: Dtype, kind: string, shape: [number, number], yWidth: number, layout: string): LutTable {

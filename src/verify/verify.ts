@@ -6,6 +6,7 @@ import { cornerPairs, fillRandom, fillRange } from './vectors.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
 import type { ControlSetting } from '../gen/unit.js';
+import { completeSetting, settingValues } from '../gen/controls.js';
 import type { BatchModel } from '../models/operator.js';
 
 export interface VerifyOptions {
@@ -85,7 +86,7 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   try {
     const batches = (function* (): Generator<Batch> {
       for (const s of settings) {
-        const values = hasControls ? d.ports.controls.map((p) => s[p.name]) : undefined;
+        const values = hasControls ? settingValues(d, s) : undefined;
         if (c) yield* cornerThenRandom(d, c, randoms, seed, chunk, values);
         else yield* rangeBatches(perSetting, chunk, values);
       }
@@ -131,30 +132,19 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   };
 }
 
-/** Settings to run: validated against the design's control ports (every code the port carries is legal). */
+/** Settings to run, each completed and validated against the design's control ports. */
 function resolveSettings(d: Design, given: ControlSetting[] | undefined): ControlSetting[] {
-  const ctl = d.ports.controls;
-  if (ctl.length === 0) {
+  if (d.ports.controls.length === 0) {
     if (given && given.some((s) => Object.keys(s).length > 0)) throw new AxhwError(`${d.top} has no control inputs.`);
     return [{}];
   }
   if (!d.modelFor) throw new AxhwError(`${d.top} has control inputs but no model that takes them.`);
-  const settings = given && given.length > 0 ? given : [Object.fromEntries(ctl.map((p) => [p.name, p.value]))];
-  return settings.map((s) => {
-    for (const name of Object.keys(s)) if (!ctl.some((p) => p.name === name)) throw new AxhwError(`${d.top} has no control input '${name}'.`);
-    return Object.fromEntries(
-      ctl.map((p) => {
-        const v = s[p.name] ?? p.value;
-        if (!Number.isInteger(v) || v < 0 || v >= 2 ** p.width) throw new AxhwError(`${p.name} = ${v} does not fit the ${p.width}-bit ${p.name} port of ${d.top}.`, `Use a value 0..${2 ** p.width - 1}.`);
-        return [p.name, v];
-      }),
-    );
-  });
+  return (given && given.length > 0 ? given : [{}]).map((s) => completeSetting(d, s));
 }
 
 function settingKey(d: Design, s: ControlSetting | readonly number[] | undefined): string {
   if (s === undefined) return '';
-  const values = Array.isArray(s) ? s : d.ports.controls.map((p) => (s as ControlSetting)[p.name]);
+  const values = Array.isArray(s) ? s : settingValues(d, s as ControlSetting);
   return values.join(',');
 }
 
