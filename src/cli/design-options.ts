@@ -109,6 +109,13 @@ export function toInt(v: string): number {
   return n;
 }
 
+/** The registry-parameter flags a command was given (--width, --k, ...), as raw values. */
+export function rawParamsFromOptions(opts: Record<string, unknown>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const u of listUnits()) for (const p of u.params) if (opts[p.name] !== undefined) raw[p.name] = opts[p.name];
+  return raw;
+}
+
 /** Build the Design selected by a command's positional unit name and options. */
 export async function designFromOptions(unitName: string | undefined, opts: Record<string, unknown>): Promise<Design> {
   const paramNames = new Set(listUnits().flatMap((u) => u.params.map((p) => p.name)));
@@ -136,8 +143,6 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
   for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth']) {
     if (opts[k] !== undefined) throw new AxhwError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`);
   }
-  const raw: Record<string, unknown> = {};
-  for (const n of paramNames) if (opts[n] !== undefined) raw[n] = opts[n];
-  const { unit, params } = resolveUnit(unitName, raw, opts.preset as string | undefined);
+  const { unit, params } = resolveUnit(unitName, rawParamsFromOptions(opts), opts.preset as string | undefined);
   return generateDesign(unit, params);
 }

@@ -21,6 +21,8 @@ export interface Design {
   modelFor?: (c: ControlSetting) => BatchModel;
   /** Human-readable value of an operand/result code, for counterexamples (default: the integer). */
   describeCode?: (code: number) => string;
+  /** Numeric value of an operand/result code when not the integer (e.g. a float format). */
+  valueOfCode?: (code: number) => number;
   /** Operand corner values beyond the generic ones. */
   extraCorners?: number[];
   /** sha256 over the sources (names and text): identifies the RTL in caches and table sidecars. */

@@ -30,6 +30,7 @@ export function generateDesign(unit: UnitDefinition, params: ParamValues): Desig
     model: unit.model(params, defaults),
     modelFor: unit.controls?.length ? (c) => unit.model(params, { ...defaults, ...c }) : undefined,
     describeCode: unit.describeCode?.(params),
+    valueOfCode: unit.valueOfCode?.(params),
     extraCorners: unit.extraCorners?.(params),
     rtlHash: sha256(fileName, text),
   };

@@ -61,6 +61,8 @@ export interface UnitDefinition {
   extraCorners?(p: ParamValues): number[];
   /** Human-readable operand/result value of a code (for counterexamples), when not an integer. */
   describeCode?(p: ParamValues): (code: number) => string;
+  /** Numeric value of an operand or result code, when not the (two's-complement) integer; NaN/inf allowed. */
+  valueOfCode?(p: ParamValues): (code: number) => number;
   derivedTables?: readonly DerivedTableKind[];
   /** Parameter sets the test runner sweeps for this unit (exhaustive where the pair space allows). */
   testSweep: ParamValues[];

@@ -19,7 +19,7 @@ describe('axhw CLI', () => {
     out = mkdtempSync(join(tmpdir(), 'axhw-cli-'));
   });
 
-  it.each(['', 'gen', 'verify', 'lut', 'units', 'demo'])('`%s --help` documents the command', async (cmd) => {
+  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'units', 'demo'])('`%s --help` documents the command', async (cmd) => {
     const r = await axhw(...(cmd ? [cmd] : []), '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Usage: axhw/);
@@ -91,6 +91,12 @@ describe('axhw CLI', () => {
     [['lut', 'fpmul', '--table', 'significand', '-o', 'table.npy'], /mbits = 24 would have 2\^46 entries.*--mbits 13 or less/],
     [['lut', 'fpmul', '--mbits', '4,5', '--table', 'significand', '-o', 'table.npy'], /not a valid list|one control setting/],
     [['lut', 'drum', '--table', 'significand', '-o', 'table.npy'], /drum_w8_k4 has no 'significand' table/],
+    [['synth', 'drum', '--lib', 'nowhere/cells.lib'], /Liberty file nowhere\/cells.lib does not exist/],
+    [['synth', 'drum', '--clock-ns', '-3'], /'-3' is not a positive number/],
+    [['synth', 'drum', '--activity', 'nowhere/trace.npy'], /Operand trace nowhere\/trace.npy does not exist/],
+    [['characterize', 'drum', '--sweep', 'k'], /--sweep 'k' is not name=values/],
+    [['characterize', 'drum', '--sweep', 'z=1..2', '-o', 'nowhere'], /drum has no parameter or control input 'z'/],
+    [['characterize', 'drum', '--sweep', 'k=2..9', '-o', 'nowhere'], /k = 9 must not exceed width = 8/],
   ])('bad input %j exits 2 with a clear message and no output files', async (args, msg) => {
     const r = await execa('node', [bin, ...args], { reject: false, all: true, cwd: root });
     expect(r.exitCode).toBe(2);
@@ -110,6 +116,16 @@ describe('axhw CLI', () => {
     const t = await axhw('lut', 'fpmul', '--preset', 'bfloat16', '--table', 'significand', '--mbits', '6', '-o', join(out, 'sig.npy'), '--json');
     expect(t.exitCode, t.all).toBe(0);
     expect(JSON.parse(t.stdout)).toMatchObject({ kind: 'significand', controls: { mbits: 6 }, shape: [32, 32], dtype: '<u2', verified: true });
+  });
+
+  it('synth prints area, delay and power and writes the netlist and reports with -o', async () => {
+    const r = await axhw('synth', 'drum', '--width', '8', '--k', '4', '--clock-ns', '5', '-o', join(out, 'syn'), '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep).toMatchObject({ top: 'drum_w8_k4', library: { name: 'osu018' }, timing: { clockNs: 5 }, activity: { workload: 'uniform', seed: 1 } });
+    expect(rep.synth.area).toBeGreaterThan(1000);
+    expect(existsSync(join(out, 'syn', 'drum_w8_k4.netlist.v'))).toBe(true);
+    expect(readFileSync(join(out, 'syn', 'report.md'), 'utf8')).toMatch(/area {8}\d+\.\d um\^2, \d+ cells/);
   });
 
   it('demo runs gen -> verify -> lut -> error summary', async () => {

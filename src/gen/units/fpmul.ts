@@ -128,6 +128,10 @@ export const fpmulUnit: UnitDefinition = {
     const t = fpmulTransformCode(f, c.mbits);
     return (code) => fpDecode(f, t(code));
   },
+  valueOfCode(p) {
+    const f = asFp(p);
+    return (code) => fpDecode(f, code);
+  },
   describeCode(p) {
     const f = asFp(p);
     return (code) => String(fpDecode(f, code));

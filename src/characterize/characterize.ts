@@ -1,0 +1,157 @@
+import { cpus } from 'node:os';
+import type { Design } from '../gen/design.js';
+import { resolveUnit, getUnit } from '../gen/registry.js';
+import { generateDesign } from '../gen/generate.js';
+import type { ControlSetting } from '../gen/unit.js';
+import { estimateCost, type CostOptions, type CostReport } from '../synth/estimate.js';
+import { unitErrorMetrics, type UnitMetrics } from '../metrics/unit-metrics.js';
+import { combinations, type SweepAxis } from './sweep-spec.js';
+import { AxhwError } from '../errors.js';
+
+export interface CharacterizeRequest {
+  unit: string;
+  /** Raw parameter values common to every configuration (CLI flags), and an optional preset. */
+  params: Record<string, unknown>;
+  preset?: string;
+  sweep: SweepAxis[];
+  /** Baseline unit; it takes the base parameters it declares (e.g. width, signed for exact-mul). */
+  baseline?: string;
+  cost: CostOptions;
+  samples?: number;
+  seed?: number;
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Row {
+  label: string;
+  unit: string;
+  top: string;
+  params: Record<string, number | string | boolean>;
+  controls?: ControlSetting;
+  metrics: UnitMetrics;
+  area: number;
+  cells: number;
+  delayNs: number;
+  powerMw: number;
+  power: CostReport['timing']['power'];
+  pdpPj: number;
+  /** Savings versus the baseline in %, (baseline - this) / baseline. */
+  savings?: { area: number; power: number; delay: number; pdp: number };
+}
+
+export interface CharacterizeReport {
+  unit: string;
+  baseline?: Row;
+  rows: Row[];
+  library: CostReport['library'];
+  clockNs: number;
+  activity: CostReport['activity'];
+  tools: { yosys: string; sta: string };
+  command?: string;
+  createdAt: string;
+}
+
+interface Config {
+  design: Design;
+  controls?: ControlSetting;
+  label: string;
+}
+
+/** One row per configuration of the sweep: error metrics from the RTL, area/delay/power from Yosys + OpenSTA. */
+export async function characterize(req: CharacterizeRequest): Promise<CharacterizeReport> {
+  const unit = getUnit(req.unit);
+  const controlNames = new Set((unit.controls ?? []).map((c) => c.name));
+  const paramNames = new Set(unit.params.map((p) => p.name));
+  for (const a of req.sweep) {
+    if (!paramNames.has(a.name) && !controlNames.has(a.name)) {
+      throw new AxhwError(`${unit.name} has no parameter or control input '${a.name}' to sweep.`, `Sweepable: ${[...paramNames, ...controlNames].join(', ')}.`);
+    }
+  }
+  const configs: Config[] = combinations(req.sweep).map((combo) => {
+    const raw = { ...req.params };
+    const controls: ControlSetting = {};
+    for (const [k, v] of Object.entries(combo)) {
+      if (controlNames.has(k)) controls[k] = Number(v);
+      else raw[k] = v;
+    }
+    const { params } = resolveUnit(unit.name, raw, req.preset);
+    const design = generateDesign(unit, params);
+    const hasControls = Object.keys(controls).length > 0;
+    if (hasControls) {
+      // Control inputs are held at the swept value in both the metrics and the power workload.
+      design.ports = { ...design.ports, controls: design.ports.controls.map((c) => ({ ...c, value: controls[c.name] ?? c.value })) };
+    }
+    const label = Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ') || design.top;
+    return { design, controls: hasControls ? controls : undefined, label };
+  });
+  let baselineConfig: Config | undefined;
+  if (req.baseline) {
+    const b = getUnit(req.baseline);
+    const own = new Set(b.params.map((p) => p.name));
+    const first = configs[0]?.design.params ?? {};
+    const raw = Object.fromEntries(Object.entries(first).filter(([k]) => own.has(k)));
+    const { params } = resolveUnit(b.name, raw);
+    const design = generateDesign(b, params);
+    baselineConfig = { design, label: `baseline ${design.top}` };
+  }
+  const all = baselineConfig ? [baselineConfig, ...configs] : configs;
+  const jobs = Math.max(1, req.jobs ?? cpus().length);
+  let done = 0;
+  const results: (Row & { cost: CostReport })[] = new Array(all.length);
+  // The EDA runs are separate processes: run up to `jobs` configurations at once, each with one
+  // simulator process for its metrics.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, all.length) }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= all.length) return;
+        results[i] = await runOne(all[i], req);
+        req.onProgress?.(++done, all.length);
+      }
+    }),
+  );
+  const base = baselineConfig ? results[0] : undefined;
+  const rows = (baselineConfig ? results.slice(1) : results).map((r) => {
+    if (!base) return stripCost(r);
+    const pct = (b: number, x: number) => (b === 0 ? 0 : (100 * (b - x)) / b);
+    return { ...stripCost(r), savings: { area: pct(base.area, r.area), power: pct(base.powerMw, r.powerMw), delay: pct(base.delayNs, r.delayNs), pdp: pct(base.pdpPj, r.pdpPj) } };
+  });
+  const c0 = results[0].cost;
+  return {
+    unit: unit.name,
+    baseline: base ? stripCost(base) : undefined,
+    rows,
+    library: c0.library,
+    clockNs: c0.timing.clockNs,
+    activity: c0.activity,
+    tools: { yosys: c0.synth.yosys, sta: c0.timing.sta },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function stripCost(r: Row & { cost: CostReport }): Row {
+  const row: Row & { cost?: CostReport } = { ...r };
+  delete row.cost;
+  return row;
+}
+
+async function runOne(c: Config, req: CharacterizeRequest): Promise<Row & { cost: CostReport }> {
+  const [metrics, cost] = await Promise.all([unitErrorMetrics(c.design, { samples: req.samples, seed: req.seed, controls: c.controls, jobs: 1 }), estimateCost(c.design, req.cost)]);
+  return {
+    label: c.label,
+    unit: c.design.unit,
+    top: c.design.top,
+    params: c.design.params,
+    ...(c.controls ? { controls: c.controls } : {}),
+    metrics,
+    area: cost.synth.area,
+    cells: cost.synth.cells,
+    delayNs: cost.timing.delayNs,
+    powerMw: cost.timing.power.total * 1000,
+    power: cost.timing.power,
+    pdpPj: cost.pdpPj,
+    cost,
+  };
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { writeAtomic } from '../gen/manifest.js';
+import type { CharacterizeReport, Row } from './characterize.js';
+import { paretoSvg } from './pareto.js';
+
+const COLUMNS: [string, (r: Row) => string | number][] = [
+  ['config', (r) => r.label],
+  ['top', (r) => r.top],
+  ['coverage', (r) => `${r.metrics.coverage} (${r.metrics.pairs} pairs)`],
+  ['ER %', (r) => pct(r.metrics.er)],
+  ['ME', (r) => num(r.metrics.me)],
+  ['MAE', (r) => num(r.metrics.mae)],
+  ['MRED %', (r) => pct(r.metrics.mred)],
+  ['NMED %', (r) => pct(r.metrics.nmed)],
+  ['WCE', (r) => num(r.metrics.wce)],
+  ['WCRE %', (r) => pct(r.metrics.wcre)],
+  ['MSE', (r) => num(r.metrics.mse)],
+  ['area um2', (r) => r.area.toFixed(0)],
+  ['cells', (r) => r.cells],
+  ['delay ns', (r) => r.delayNs.toFixed(3)],
+  ['power mW', (r) => r.powerMw.toFixed(3)],
+  ['PDP pJ', (r) => r.pdpPj.toFixed(3)],
+  ['area saving %', (r) => (r.savings ? r.savings.area.toFixed(1) : '')],
+  ['power saving %', (r) => (r.savings ? r.savings.power.toFixed(1) : '')],
+  ['delay saving %', (r) => (r.savings ? r.savings.delay.toFixed(1) : '')],
+  ['PDP saving %', (r) => (r.savings ? r.savings.pdp.toFixed(1) : '')],
+];
+
+function pct(x: number): string {
+  return (100 * x).toFixed(3);
+}
+function num(x: number): string {
+  return Math.abs(x) >= 1e6 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : Number(x.toFixed(3)).toString();
+}
+
+export function toCsv(rep: CharacterizeReport): string {
+  const rows = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
+  const esc = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return [COLUMNS.map(([h]) => esc(h)).join(','), ...rows.map((r) => COLUMNS.map(([, f]) => esc(f(r))).join(','))].join('\n') + '\n';
+}
+
+export function toMarkdown(rep: CharacterizeReport): string {
+  const rows = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
+  const lines = [
+    `# Characterization of ${rep.unit}`,
+    '',
+    `Library ${rep.library.name} (${rep.library.liberty}); clock ${rep.clockNs} ns; workload: ${rep.activity.workload}${rep.activity.trace ? ` (${rep.activity.trace.file}, ${rep.activity.trace.used} of ${rep.activity.trace.pairs} pairs)` : `, seed ${rep.activity.seed}`}; ${rep.activity.annotated}.`,
+    `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says). Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
+    `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.${rep.command ? ` Reproduce: \`${rep.command}\`` : ''}`,
+    '',
+    `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,
+    `|${COLUMNS.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${COLUMNS.map(([, f]) => String(f(r))).join(' | ')} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Write characterize.json, .csv, .md and pareto.svg into dir; returns the paths. */
+export async function writeReport(rep: CharacterizeReport, dir: string): Promise<string[]> {
+  const files: [string, string][] = [
+    ['characterize.json', JSON.stringify(rep, null, 2) + '\n'],
+    ['characterize.csv', toCsv(rep)],
+    ['characterize.md', toMarkdown(rep)],
+    ['pareto.svg', await paretoSvg(rep)],
+  ];
+  return files.map(([name, text]) => {
+    const p = join(dir, name);
+    writeAtomic(p, text);
+    return p;
+  });
+}

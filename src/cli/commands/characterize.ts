@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { addUnitParamOptions, rawParamsFromOptions, toInt } from '../design-options.js';
+import { addCostOptions, costOptionsFrom } from './synth.js';
+import { characterize } from '../../characterize/characterize.js';
+import { parseSweep } from '../../characterize/sweep-spec.js';
+import { writeReport, toMarkdown } from '../../characterize/report.js';
+import { printJson } from '../output.js';
+import cliProgress from 'cli-progress';
+
+export function characterizeCommand(): Command {
+  const cmd = new Command('characterize')
+    .description('sweep a unit over parameters (or control inputs such as mbits): error metrics from the RTL, area/delay/power from Yosys + OpenSTA, savings versus a baseline; JSON, CSV, Markdown and an SVG Pareto plot')
+    .argument('<unit>', 'registry unit (see `axhw units`)')
+    .requiredOption('--sweep <name=values...>', 'swept parameter or control input: k=2..8, k=2,4,8, mbits=4..12 (repeat for a grid)')
+    .option('--baseline <unit>', 'unit to compare against (takes the shared parameters, e.g. exact-mul --width)')
+    .option('-o, --out <dir>', 'report folder (default: reports/<unit>)')
+    .option('--samples <n>', 'random pairs for error metrics when the pair space exceeds 2^24 (default 1,000,000)', toInt)
+    .option('--jobs <n>', 'configurations run in parallel (default: number of cores)', toInt)
+    .option('--json', 'print the report as JSON');
+  addCostOptions(cmd);
+  addUnitParamOptions(cmd);
+  return cmd.action(async (unit: string, opts: Record<string, unknown>) => {
+    const sweep = (opts.sweep as string[]).map(parseSweep);
+    const bar = !opts.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `characterize ${unit} [{bar}] {value}/{total} configurations | eta {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+    let started = false;
+    let rep;
+    try {
+      rep = await characterize({
+        unit,
+        params: rawParamsFromOptions(opts),
+        preset: opts.preset as string | undefined,
+        sweep,
+        baseline: opts.baseline as string | undefined,
+        cost: costOptionsFrom(opts),
+        samples: opts.samples as number | undefined,
+        seed: opts.seed as number | undefined,
+        jobs: opts.jobs as number | undefined,
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      });
+    } finally {
+      if (started) bar?.stop();
+    }
+    rep.command = `axhw characterize ${process.argv.slice(3).join(' ')}`;
+    const files = await writeReport(rep, (opts.out as string | undefined) ?? `reports/${unit}`);
+    if (opts.json) printJson({ ...rep, written: files });
+    else {
+      process.stdout.write(toMarkdown(rep));
+      for (const f of files) process.stdout.write(`wrote ${f}\n`);
+    }
+  });
+}

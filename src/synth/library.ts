@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AxhwError } from '../errors.js';
+import { sha256 } from '../util/hash.js';
+
+/**
+ * A standard-cell library: any Liberty file. Built-in names map to the files of Debian packages;
+ * anything else is a path to the user's own .lib.
+ */
+export interface CellLibrary {
+  name: string;
+  liberty: string;
+  /** sha256 of the Liberty file: part of every synthesis and timing cache key. */
+  hash: string;
+}
+
+const BUILT_IN: Record<string, { path: string; pkg: string }> = {
+  osu018: { path: '/usr/share/qflow/tech/osu018/osu018_stdcells.lib', pkg: 'qflow-tech-osu018' },
+};
+
+export const DEFAULT_LIBRARY = 'osu018';
+
+export function resolveLibrary(nameOrPath: string = DEFAULT_LIBRARY): CellLibrary {
+  const builtIn = BUILT_IN[nameOrPath];
+  const path = builtIn ? builtIn.path : resolve(nameOrPath);
+  if (!existsSync(path)) {
+    if (builtIn) throw new AxhwError(`The ${nameOrPath} cell library (${path}) is not installed.`, `Install it: sudo apt-get install ${builtIn.pkg} (scripts/setup.sh does this).`);
+    throw new AxhwError(`Liberty file ${nameOrPath} does not exist.`, `Pass --lib ${Object.keys(BUILT_IN).join('|')} or the path of a Liberty (.lib) file.`);
+  }
+  const text = readFileSync(path);
+  if (!/\blibrary\s*\(/.test(text.subarray(0, 64 * 1024).toString('latin1'))) {
+    throw new AxhwError(`${path} is not a Liberty file (no 'library (...)' group near its start).`, 'Pass a Liberty (.lib) cell library.');
+  }
+  return { name: builtIn ? nameOrPath : path, liberty: path, hash: sha256(text) };
+}

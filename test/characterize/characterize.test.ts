@@ -1,0 +1,60 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { characterize } from '../../src/characterize/characterize.js';
+import { parseSweep, combinations } from '../../src/characterize/sweep-spec.js';
+import { paretoFront } from '../../src/characterize/pareto.js';
+import { writeReport } from '../../src/characterize/report.js';
+import { requireTool } from '../helpers/tools.js';
+
+describe('characterize', () => {
+  it('parses sweeps and their grid', () => {
+    expect(parseSweep('k=2..4')).toEqual({ name: 'k', values: [2, 3, 4] });
+    expect(parseSweep('rounding=rne,trunc')).toEqual({ name: 'rounding', values: ['rne', 'trunc'] });
+    expect(combinations([parseSweep('k=2,3'), parseSweep('signed=true,false')])).toHaveLength(4);
+    expect(() => parseSweep('k')).toThrow(/is not name=values/);
+    expect(() => parseSweep('k=8..2')).toThrow(/range 8..2 is empty/);
+  });
+
+  it('finds the Pareto front', () => {
+    expect(paretoFront([{ err: 1, cost: 5 }, { err: 2, cost: 3 }, { err: 3, cost: 4 }, { err: 0, cost: 9 }])).toEqual([true, true, false, true]);
+  });
+
+  describe('end to end', () => {
+    beforeAll(() => {
+      requireTool('yosys');
+      requireTool('sta');
+      requireTool('verilator');
+    });
+
+    it('DRUM 6-bit k=3..6 against exact-mul: rows, savings, JSON/CSV/Markdown/SVG', async () => {
+      const rep = await characterize({ unit: 'drum', params: { width: 6 }, sweep: [parseSweep('k=3..6')], baseline: 'exact-mul', cost: {}, jobs: 2 });
+      expect(rep.rows.map((r) => r.label)).toEqual(['k=3', 'k=4', 'k=5', 'k=6']);
+      expect(rep.baseline?.top).toBe('exact_mul_w6');
+      const exact = rep.rows[3];
+      expect(exact.metrics).toMatchObject({ er: 0, mred: 0, coverage: 'exhaustive', pairs: 4096 });
+      expect(Math.abs(exact.savings!.area)).toBeLessThan(5);
+      expect(rep.rows[0].savings!.area).toBeGreaterThan(20);
+      expect(rep.rows[0].metrics.mred).toBeGreaterThan(rep.rows[2].metrics.mred);
+      const dir = mkdtempSync(join(tmpdir(), 'axhw-char-'));
+      const files = await writeReport(rep, dir);
+      expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['characterize.json', 'characterize.csv', 'characterize.md', 'pareto.svg']);
+      const csv = readFileSync(files[1], 'utf8').trim().split('\n');
+      expect(csv).toHaveLength(6); // header + baseline + 4
+      expect(csv[0]).toMatch(/^config,top,coverage,ER %/);
+      expect(readFileSync(files[2], 'utf8')).toMatch(/\| k=3 \| drum_w6_k3 \| exhaustive \(4096 pairs\)/);
+      const svg = readFileSync(files[3], 'utf8');
+      expect(svg).toMatch(/^<svg[\s\S]*MRED vs power[\s\S]*MRED vs area[\s\S]*<\/svg>$/);
+      expect(svg).toMatch(/k=4/);
+      expect(JSON.parse(readFileSync(files[0], 'utf8')).rows).toHaveLength(4);
+    });
+
+    it('sweeps a control input (fpmul mbits) and rejects unknown sweep names', async () => {
+      const rep = await characterize({ unit: 'fpmul', params: { exp: 4, frac: 3 }, sweep: [parseSweep('mbits=2..4')], cost: {}, jobs: 2 });
+      expect(rep.rows.map((r) => r.controls)).toEqual([{ mbits: 2 }, { mbits: 3 }, { mbits: 4 }]);
+      expect(rep.rows[0].metrics.mred).toBeGreaterThan(rep.rows[2].metrics.mred);
+      await expect(characterize({ unit: 'drum', params: {}, sweep: [parseSweep('q=1..2')], cost: {} })).rejects.toThrow(/drum has no parameter or control input 'q'/);
+    });
+  });
+});
