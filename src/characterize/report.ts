@@ -45,7 +45,7 @@ export function toMarkdown(rep: CharacterizeReport): string {
     `# Characterization of ${rep.unit}`,
     '',
     `Library ${rep.library.name} (${rep.library.liberty}); clock ${rep.clockNs} ns; workload: ${rep.activity.workload}${rep.activity.trace ? ` (${rep.activity.trace.file}, ${rep.activity.trace.used} of ${rep.activity.trace.pairs} pairs)` : `, seed ${rep.activity.seed}`}; ${rep.activity.annotated}.`,
-    `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says). Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
+    `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says) over ${rep.rows[0]?.metrics.domain ?? 'all pairs'}. Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
     `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.${rep.command ? ` Reproduce: \`${rep.command}\`` : ''}`,
     '',
     `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,

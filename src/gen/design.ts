@@ -1,6 +1,7 @@
 import type { BatchModel, OperatorPorts } from '../models/operator.js';
 import type { ParamValues } from './params.js';
 import type { ControlSetting } from './unit.js';
+import type { Rng } from '../util/rng.js';
 
 /**
  * What co-simulation, verification and table export consume: Verilog text, its top module and ports,
@@ -23,6 +24,8 @@ export interface Design {
   describeCode?: (code: number) => string;
   /** Numeric value of an operand/result code when not the integer (e.g. a float format). */
   valueOfCode?: (code: number) => number;
+  metricsDomain?: { accepts: (exact: number, approx: number) => boolean; doc: string };
+  sampleOperands?: (rng: Rng, a: Uint32Array, b: Uint32Array, n: number) => void;
   /** Operand corner values beyond the generic ones. */
   extraCorners?: number[];
   /** sha256 over the sources (names and text): identifies the RTL in caches and table sidecars. */

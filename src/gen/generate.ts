@@ -31,6 +31,8 @@ export function generateDesign(unit: UnitDefinition, params: ParamValues): Desig
     modelFor: unit.controls?.length ? (c) => unit.model(params, { ...defaults, ...c }) : undefined,
     describeCode: unit.describeCode?.(params),
     valueOfCode: unit.valueOfCode?.(params),
+    metricsDomain: unit.metricsDomain?.(params),
+    sampleOperands: unit.sampleOperands?.(params),
     extraCorners: unit.extraCorners?.(params),
     rtlHash: sha256(fileName, text),
   };

@@ -1,5 +1,6 @@
 import type { ParamDecl, ParamValues } from './params.js';
 import type { BatchModel, OperatorPorts } from '../models/operator.js';
+import type { Rng } from '../util/rng.js';
 
 /** Values of a unit's run-time control inputs (e.g. fpmul's mbits), by port name. */
 export type ControlSetting = Record<string, number>;
@@ -63,6 +64,13 @@ export interface UnitDefinition {
   describeCode?(p: ParamValues): (code: number) => string;
   /** Numeric value of an operand or result code, when not the (two's-complement) integer; NaN/inf allowed. */
   valueOfCode?(p: ParamValues): (code: number) => number;
+  /**
+   * Error metrics domain: which (exact, approximate) pairs the metrics count (default: finite ones).
+   * fpmul counts products in the normal range, so range effects do not masquerade as approximation error.
+   */
+  metricsDomain?(p: ParamValues): { accepts: (exact: number, approx: number) => boolean; doc: string };
+  /** Operand sampler for sampled error metrics (default: uniform codes), drawing from the metrics domain. */
+  sampleOperands?(p: ParamValues): (rng: Rng, a: Uint32Array, b: Uint32Array, n: number) => void;
   derivedTables?: readonly DerivedTableKind[];
   /** Parameter sets the test runner sweeps for this unit (exhaustive where the pair space allows). */
   testSweep: ParamValues[];

@@ -11,8 +11,10 @@ import { Rng } from '../util/rng.js';
 import { ErrorAccumulator, type ErrorMetrics } from './error-metrics.js';
 
 export interface UnitMetrics extends ErrorMetrics {
-  /** Pairs left out because the exact or the approximate product is not finite (NaN, infinity). */
+  /** Pairs left out: outside the unit's metrics domain (default: a non-finite exact or approximate product). */
   skipped: number;
+  /** Which pairs count, and how sampled operands are drawn. */
+  domain: string;
   seed: number | null;
   controls?: ControlSetting;
 }
@@ -41,12 +43,14 @@ export async function unitErrorMetrics(d: Design, opts: UnitMetricsOptions = {})
   const vy = d.valueOfCode ?? ((c: number) => Number(signed ? BigInt.asIntN(py.width, BigInt(c)) : BigInt(c)));
   const acc = new ErrorAccumulator();
   let skipped = 0;
+  const accepts = d.metricsDomain?.accepts ?? ((exact: number, approx: number) => Number.isFinite(exact) && Number.isFinite(approx));
   const add = (a: number, b: number, y: number) => {
     const exact = va(a) * vb(b);
     const approx = vy(y);
-    if (!Number.isFinite(exact) || !Number.isFinite(approx)) skipped++;
+    if (!accepts(exact, approx)) skipped++;
     else acc.add(exact, approx);
   };
+  const domainDoc = d.metricsDomain?.doc ?? 'all pairs with finite products';
   const yBytes = byteWidth(py.width);
   const log2 = pa.width + pb.width;
   if (log2 <= MAX_TABLE_LOG2) {
@@ -57,7 +61,7 @@ export async function unitErrorMetrics(d: Design, opts: UnitMetricsOptions = {})
     const mask = 2n ** BigInt(py.width) - 1n;
     const cols = 2 ** pb.width;
     for (let i = 0; i < 2 ** log2; i++) add(Math.floor(i / cols), i % cols, Number(resultCodeAt(view, yBytes, i) & mask));
-    return { ...acc.result('exhaustive'), skipped, seed: null, ...(hasControls ? { controls: setting } : {}) };
+    return { ...acc.result('exhaustive'), skipped, domain: domainDoc, seed: null, ...(hasControls ? { controls: setting } : {}) };
   }
   const samples = opts.samples ?? 1_000_000;
   const seed = opts.seed ?? 1;
@@ -69,7 +73,8 @@ export async function unitErrorMetrics(d: Design, opts: UnitMetricsOptions = {})
       const n = Math.min(chunk, samples - s);
       const a = new Uint32Array(n);
       const b = new Uint32Array(n);
-      fillRandom(rng, d.ports, a, b, n);
+      if (d.sampleOperands) d.sampleOperands(rng, a, b, n);
+      else fillRandom(rng, d.ports, a, b, n);
       yield { kind: 'pairs', a, b, n, controls: values };
     }
   }
@@ -83,5 +88,6 @@ export async function unitErrorMetrics(d: Design, opts: UnitMetricsOptions = {})
   } finally {
     await pool.close();
   }
-  return { ...acc.result('sampled'), skipped, seed, ...(hasControls ? { controls: setting } : {}) };
+  const how = d.sampleOperands ? '; operands drawn from that domain by the unit' : '; operands uniform random codes';
+  return { ...acc.result('sampled'), skipped, domain: domainDoc + how, seed, ...(hasControls ? { controls: setting } : {}) };
 }

@@ -71,6 +71,14 @@ describe('synthesis and characterization on osu018 (Yosys + ABC, OpenSTA)', () =
     expect(full.skipped).toBeGreaterThan(0);
     const rough = await unitErrorMetrics(e4, { controls: { mbits: 2 }, jobs: 1 });
     expect(rough.mred).toBeGreaterThan(full.mred);
+    // Sampled binary32 at full width: operands drawn so every product is normal, so the error is
+    // rounding alone: at most half an ulp, 2^-24 relative.
+    const b32 = await unitErrorMetrics(design('fpmul', {}, 'binary32'), { samples: 50_000, jobs: 1 });
+    expect(b32).toMatchObject({ coverage: 'sampled', pairs: 50_000, skipped: 0 });
+    expect(b32.wcre).toBeLessThanOrEqual(2 ** -24);
+    expect(b32.domain).toMatch(/normal range/);
+    const b8 = await unitErrorMetrics(design('fpmul', {}, 'binary32'), { samples: 50_000, controls: { mbits: 8 }, jobs: 1 });
+    expect(b8.mred).toBeGreaterThan(100 * b32.mred);
   });
 
   it('a trace workload sets the input activity: a constant trace burns less power than uniform operands', async () => {

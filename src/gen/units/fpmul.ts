@@ -132,6 +132,32 @@ export const fpmulUnit: UnitDefinition = {
     const f = asFp(p);
     return (code) => fpDecode(f, code);
   },
+  metricsDomain(p) {
+    const f = asFp(p);
+    const minNormal = 2 ** (1 - fpBias(f));
+    const maxFinite = (2 - 2 ** -f.frac) * 2 ** (2 ** f.exp - 2 - fpBias(f));
+    return {
+      accepts: (exact, approx) => Number.isFinite(approx) && Math.abs(exact) >= minNormal && Math.abs(exact) <= maxFinite,
+      doc: `pairs whose exact product is in the normal range [${minNormal}, ${maxFinite}] (overflow and underflow are range effects, not mbits approximation)`,
+    };
+  },
+  sampleOperands(p) {
+    // Finite normal operands with random sign and fraction and exponents in the middle half of the
+    // range, so that every product is in the normal range: the error is the mbits approximation alone.
+    const f = asFp(p);
+    const bias = fpBias(f);
+    const span = Math.floor((bias - 1) / 2); // |unbiased exponent| <= span, so |e_a + e_b| <= bias - 1
+    const fracBits = f.frac;
+    return (rng, a, b, n) => {
+      for (const out of [a, b]) {
+        for (let i = 0; i < n; i++) {
+          const e = bias - span + (rng.nextBits(16) % (2 * span + 1));
+          const frac = fracBits > 16 ? rng.nextBits(16) * 2 ** (fracBits - 16) + rng.nextBits(fracBits - 16) : rng.nextBits(fracBits);
+          out[i] = rng.nextBits(1) * 2 ** (f.exp + fracBits) + e * 2 ** fracBits + frac;
+        }
+      }
+    };
+  },
   describeCode(p) {
     const f = asFp(p);
     return (code) => String(fpDecode(f, code));
