@@ -35,3 +35,33 @@ export function missingTool(name: ToolName): AxhwError {
     `Install it with: sudo apt-get install ${t.pkg}   (or run scripts/setup.sh, which installs every tool axhw uses).`,
   );
 }
+
+/** Run a system tool; a binary that is not installed is the missingTool error naming its package. */
+export async function runTool(name: ToolName, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ exitCode: number; log: string }> {
+  let r;
+  try {
+    r = await execa(TOOLS[name].bin, args, { cwd: opts.cwd, env: opts.env, reject: false, all: true });
+  } catch {
+    throw missingTool(name);
+  }
+  if ((r as { code?: string }).code === 'ENOENT') throw missingTool(name);
+  return { exitCode: r.exitCode ?? -1, log: r.all ?? '' };
+}
+
+/**
+ * Run a tool that must succeed: a non-zero exit (or output matching `failOn`, for tools such as OpenSTA
+ * that report errors and still exit 0) becomes an error carrying the tool's own messages.
+ */
+export async function runToolChecked(name: ToolName, args: string[], opts: { cwd?: string; env?: Record<string, string>; failOn?: RegExp; failure: string; fix: string }): Promise<string> {
+  const { exitCode, log } = await runTool(name, args, opts);
+  if (exitCode !== 0 || opts.failOn?.test(log)) throw new AxhwError(`${opts.failure}:\n${summariseToolLog(log)}`, opts.fix);
+  return log;
+}
+
+/** Keep a tool's error lines (and a little context), not pages of make output. */
+export function summariseToolLog(log: string, max = 30): string {
+  const lines = log.split('\n');
+  const errors = lines.filter((l) => /%Error|%Warning|error:|ERROR|^Error/.test(l));
+  const pick = errors.length > 0 ? errors : lines.slice(-max);
+  return pick.slice(0, max).map((l) => `  ${l}`).join('\n');
+}

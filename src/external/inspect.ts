@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
 import { AxhwError } from '../errors.js';
-import { missingTool } from '../tools.js';
-import { summariseToolLog } from '../cosim/build.js';
+import { runTool, summariseToolLog } from '../tools.js';
 
 export interface InspectedPort {
   name: string;
@@ -34,15 +32,9 @@ export async function inspectVerilog(files: string[], top: string): Promise<Insp
     const json = join(dir, 'design.json');
     const reads = files.map((f) => `read_verilog -sv ${JSON.stringify(resolve(f))}`).join('; ');
     const script = `${reads}; hierarchy -check -top ${top}; proc; flatten; opt_clean; write_json ${JSON.stringify(json)}`;
-    let r;
-    try {
-      r = await execa('yosys', ['-q', '-p', script], { reject: false, all: true });
-    } catch {
-      throw missingTool('yosys');
-    }
-    if ((r as { code?: string }).code === 'ENOENT') throw missingTool('yosys');
+    const r = await runTool('yosys', ['-q', '-p', script]);
     if (r.exitCode !== 0) {
-      const msg = r.all ?? '';
+      const msg = r.log;
       if (/Module `?\\?.*'? not found|does not exist|TOP module/i.test(msg) && msg.includes(top)) {
         throw new AxhwError(`Module '${top}' was not found in ${files.join(', ')}:\n${summariseToolLog(msg)}`, 'Pass the name of the module to test with --top.');
       }

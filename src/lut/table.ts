@@ -113,7 +113,7 @@ export function valueAt(t: LutTable, i: number): bigint {
 }
 
 /** All entries as a Float64Array of values (exact while |value| < 2^53; tables are at most 2^24 entries). */
-export function valuesAsNumbers(t: LutTable): Float64Array {
+export function valuesAsNumbers(t: Pick<LutTable, 'data' | 'dtype'>): Float64Array {
   const n = t.data.length / t.dtype.bytes;
   const ab = t.data.buffer;
   const off = t.data.byteOffset;

@@ -1,12 +1,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { OperatorPorts } from '../models/operator.js';
 import { decodeNpy } from '../lut/npy.js';
+import { valuesAsNumbers } from '../lut/table.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
 
 /**
- * Switching activity of one pin for OpenSTA's set_power_activity: transitions per clock cycle and the
- * share of cycles at 1. `port:<name>` addresses an input port bit, `<instance>/<pin>` a cell pin.
+ * Switching activity of one input port bit for OpenSTA's set_power_activity -input_ports: transitions
+ * per clock cycle and the share of cycles at 1.
  */
 export interface PinActivity {
   pin: string;
@@ -14,27 +15,27 @@ export interface PinActivity {
   duty: number;
 }
 
-/** What the operands do, one pair per clock cycle: seeded uniform random codes, or a recorded trace. */
-export interface WorkloadStimulus {
-  cycles: number;
-  /** Input bit name (e.g. a[3], rst) -> its value in each cycle, packed 32 cycles per word. */
-  inputs: Map<string, Int32Array>;
+/** What the operands do, one pair per clock cycle (seeded uniform random codes, or a recorded trace), as per-bit activity. */
+export interface WorkloadActivity {
   source: 'uniform' | 'trace';
   trace?: { file: string; pairs: number; used: number };
   seed?: number;
+  cycles: number;
+  pins: PinActivity[];
 }
 
 export const DEFAULT_CYCLES = 8192;
 export const MAX_CYCLES = 1 << 20;
 
 /**
- * Input bits per cycle. Operands come from the workload; control inputs are held at their values,
- * reset low, valid_in high and the clock (handled by OpenSTA's clock definition) low.
+ * Toggle rate and duty of every input bit under the workload. Operand bits are measured cycle by cycle;
+ * control inputs are held at their values, reset low and valid_in high. The clock is left to OpenSTA's
+ * clock definition (an activity set on the clock port does not change its power; checked).
  */
-export function buildStimulus(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadStimulus {
+export function workloadActivity(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadActivity {
   let a: Uint32Array;
   let b: Uint32Array;
-  let meta: Pick<WorkloadStimulus, 'source' | 'trace' | 'seed'>;
+  let meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
   if (workload.trace) {
     const t = readTrace(ports, workload.trace);
     const used = Math.min(t.a.length, MAX_CYCLES);
@@ -54,24 +55,27 @@ export function buildStimulus(ports: OperatorPorts, workload: { trace?: string; 
     meta = { source: 'uniform', seed };
   }
   const cycles = a.length;
-  const W = Math.ceil(cycles / 32);
-  const inputs = new Map<string, Int32Array>();
-  const pack = (name: string, bitOf: (t: number) => number) => {
-    const v = new Int32Array(W);
-    for (let t = 0; t < cycles; t++) if (bitOf(t)) v[t >>> 5] |= 1 << (t & 31);
-    inputs.set(name, v);
-  };
   const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2;
+  const bitName = (name: string, width: number, i: number) => (width === 1 ? name : `${name}[${i}]`);
+  const pins: PinActivity[] = [];
   for (const [p, vals] of [[ports.a, a], [ports.b, b]] as const) {
-    for (let i = 0; i < p.width; i++) pack(p.width === 1 ? p.name : `${p.name}[${i}]`, (t) => bit(vals[t], i));
+    for (let i = 0; i < p.width; i++) {
+      let ones = 0;
+      let toggles = 0;
+      for (let t = 0; t < cycles; t++) {
+        const v = bit(vals[t], i);
+        ones += v;
+        if (t > 0 && v !== bit(vals[t - 1], i)) toggles++;
+      }
+      pins.push({ pin: bitName(p.name, p.width, i), activity: toggles / (cycles - 1), duty: ones / cycles });
+    }
   }
-  for (const c of ports.controls) for (let i = 0; i < c.width; i++) pack(c.width === 1 ? c.name : `${c.name}[${i}]`, () => bit(c.value, i));
+  for (const c of ports.controls) for (let i = 0; i < c.width; i++) pins.push({ pin: bitName(c.name, c.width, i), activity: 0, duty: bit(c.value, i) });
   if (ports.clock) {
-    pack(ports.clock.clk, () => 0);
-    pack(ports.clock.reset, () => 0);
-    pack(ports.clock.validIn, () => 1);
+    pins.push({ pin: ports.clock.reset, activity: 0, duty: 0 });
+    pins.push({ pin: ports.clock.validIn, activity: 0, duty: 1 });
   }
-  return { ...meta, cycles, inputs };
+  return { ...meta, cycles, pins };
 }
 
 function readTrace(ports: OperatorPorts, file: string): { a: Uint32Array; b: Uint32Array } {
@@ -82,18 +86,16 @@ function readTrace(ports: OperatorPorts, file: string): { a: Uint32Array; b: Uin
   }
   const n = npy.shape[0];
   if (n < 2) throw new AxhwError(`Operand trace ${file} has ${n} pair(s); toggle rates need at least 2.`);
-  const { signed, bytes } = npy.dtype;
+  const values = valuesAsNumbers(npy);
   const a = new Uint32Array(n);
   const b = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < 2; c++) {
       const w = c === 0 ? ports.a.width : ports.b.width;
-      const o = (2 * r + c) * bytes;
-      const v = bytes === 8 ? Number(signed ? npy.data.readBigInt64LE(o) : npy.data.readBigUInt64LE(o)) : signed ? npy.data.readIntLE(o, bytes) : npy.data.readUIntLE(o, bytes);
+      const v = values[2 * r + c];
+      // Values of the unit (negative for a signed unit) or raw codes 0..2^w - 1.
       const lo = ports.signed ? -(2 ** (w - 1)) : 0;
-      const hi = ports.signed ? 2 ** (w - 1) - 1 : 2 ** w - 1;
-      // Codes (unsigned up to 2^w - 1) are accepted for signed units too.
-      if (!Number.isInteger(v) || v < lo || v > 2 ** w - 1 || (v > hi && v < 0)) {
+      if (!Number.isInteger(v) || v < lo || v > 2 ** w - 1) {
         throw new AxhwError(`Operand trace ${file}: row ${r}, ${c === 0 ? 'a' : 'b'} = ${v} does not fit the ${w}-bit operand.`, 'Record operand values or codes of the unit being characterised.');
       }
       (c === 0 ? a : b)[r] = v < 0 ? v + 2 ** w : v;

@@ -33,3 +33,6 @@ export function resolveLibrary(nameOrPath: string = DEFAULT_LIBRARY): CellLibrar
   }
   return { name: builtIn ? nameOrPath : path, liberty: path, hash: sha256(text) };
 }
+
+/** Fix text for a failing EDA run: its messages point at the input (Verilog, Liberty file, script). */
+export const TOOL_FIX = (tool: string): string => `The messages above are ${tool}'s own; fix the input they point at.`;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { OperatorPorts } from '../models/operator.js';
 import type { CellLibrary } from './library.js';
 import type { PinActivity } from './activity.js';
-import { runTool } from './tool-run.js';
 import { cachedEntry } from '../util/cache-entry.js';
-import { toolVersion } from '../tools.js';
+import { toolVersion, runToolChecked } from '../tools.js';
+import { TOOL_FIX } from './library.js';
 import { sha256 } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
 
@@ -41,7 +41,7 @@ export async function timingAndPower(netlist: string, top: string, ports: Operat
       clk ? `create_clock -name clk -period ${clockNs} [get_ports ${clk.clk}]` : `create_clock -name vclk -period ${clockNs}`,
       clk ? `set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports ${clk.clk}]]` : 'set_input_delay 0 -clock vclk [all_inputs]',
       `set_output_delay 0 -clock ${clk ? 'clk' : 'vclk'} [all_outputs]`,
-      ...pins.map((p) => `set_power_activity -input_ports [get_ports {${p.pin.replace(/^port:/, '')}}] -activity ${p.activity} -duty ${p.duty}`),
+      ...pins.map((p) => `set_power_activity -input_ports [get_ports {${p.pin}}] -activity ${p.activity} -duty ${p.duty}`),
       'report_checks -path_delay max -digits 6',
       'report_power -digits 8',
     ];
@@ -51,7 +51,8 @@ export async function timingAndPower(netlist: string, top: string, ports: Operat
   const { value, cached } = await cachedEntry('sta', top, key, async (tmp) => {
     writeFileSync(join(tmp, 'netlist.v'), netText);
     writeFileSync(join(tmp, 'sta.tcl'), script(lib.liberty));
-    const log = await runTool('sta', ['-no_init', '-no_splash', '-exit', 'sta.tcl'], tmp, `timing ${top}`);
+    // OpenSTA reports Tcl errors and still exits 0.
+    const log = await runToolChecked('sta', ['-no_init', '-no_splash', '-exit', 'sta.tcl'], { cwd: tmp, failOn: /^Error:/m, failure: `sta failed while timing ${top}`, fix: TOOL_FIX('sta') });
     writeFileSync(join(tmp, 'sta.log'), log);
     return parseSta(log, top);
   });

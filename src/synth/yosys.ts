@@ -2,9 +2,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Design } from '../gen/design.js';
 import type { CellLibrary } from './library.js';
-import { runTool } from './tool-run.js';
 import { cachedEntry } from '../util/cache-entry.js';
-import { toolVersion } from '../tools.js';
+import { toolVersion, runToolChecked } from '../tools.js';
+import { TOOL_FIX } from './library.js';
 import { sha256 } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
 
@@ -46,7 +46,7 @@ export async function synthesize(d: Design, lib: CellLibrary): Promise<SynthResu
   const { value, dir, cached } = await cachedEntry('synth', d.top, key, async (tmp) => {
     for (const f of files) writeFileSync(join(tmp, f), d.sources[f]);
     writeFileSync(join(tmp, 'synth.ys'), script(lib.liberty));
-    await runTool('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], tmp, `synthesizing ${d.top} on ${lib.name}`);
+    await runToolChecked('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], { cwd: tmp, failure: `yosys failed while synthesizing ${d.top} on ${lib.name}`, fix: TOOL_FIX('yosys') });
     return parseStat(readFileSync(join(tmp, 'stat.txt'), 'utf8'), d.top);
   });
   return { ...value, top: d.top, library: lib.name, netlist: join(dir, 'netlist.v'), yosys, cached };
