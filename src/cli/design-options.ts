@@ -6,6 +6,7 @@ import { externalDesign } from '../external/design.js';
 import { AxhwError } from '../errors.js';
 import type { ParamDecl } from '../gen/params.js';
 import type { ControlSetting } from '../gen/unit.js';
+import { combinations, expandList } from '../util/value-list.js';
 
 /**
  * Options that select a design: a registry unit with its parameters (flags derived from the registry's
@@ -61,14 +62,13 @@ export function controlSettingsFromOptions(d: Design, opts: Record<string, unkno
     if (given.length) throw new AxhwError(`--${given[0]} does not apply to ${d.top}: it has no '${given[0]}' input.`);
     return [{}];
   }
-  let settings: ControlSetting[] = [{}];
-  for (const c of ctl) {
-    const max = 2 ** c.width - 1;
-    const raw = opts[c.name] as string | undefined;
-    const values = raw === undefined ? (defaultAll ? range(0, max) : [c.value]) : parseValueList(c.name, raw, max);
-    settings = settings.flatMap((s) => values.map((v) => ({ ...s, [c.name]: v })));
-  }
-  return settings;
+  return combinations(
+    ctl.map((c) => {
+      const max = 2 ** c.width - 1;
+      const raw = opts[c.name] as string | undefined;
+      return { name: c.name, values: raw === undefined ? (defaultAll ? range(0, max) : [c.value]) : parseValueList(c.name, raw, max) };
+    }),
+  );
 }
 
 function range(lo: number, hi: number): number[] {
@@ -77,17 +77,11 @@ function range(lo: number, hi: number): number[] {
 
 function parseValueList(name: string, raw: string, max: number): number[] {
   if (raw === 'all') return range(0, max);
-  const out = new Set<number>();
-  for (const part of raw.split(',')) {
-    const m = /^\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$/.exec(part);
-    const lo = m ? Number(m[1]) : NaN;
-    const hi = m && m[2] !== undefined ? Number(m[2]) : lo;
-    if (!m || lo > hi || hi > max) {
-      throw new AxhwError(`--${name} '${raw}' is not a valid list of values 0..${max}.`, `Give one value (--${name} 8), a range (--${name} 4..12), a list (--${name} 4,8,12) or all; the port is ${Math.log2(max + 1)} bits wide.`);
-    }
-    for (const v of range(lo, hi)) out.add(v);
+  const values = expandList(raw);
+  if ('error' in values || values.some((v) => typeof v !== 'number' || v < 0 || v > max)) {
+    throw new AxhwError(`--${name} '${raw}' is not a valid list of values 0..${max}.`, `Give one value (--${name} 8), a range (--${name} 4..12), a list (--${name} 4,8,12) or all; the port is ${Math.log2(max + 1)} bits wide.`);
   }
-  return [...out].sort((x, y) => x - y);
+  return [...new Set(values as number[])].sort((x, y) => x - y);
 }
 
 export function addExternalOptions(cmd: Command): Command {

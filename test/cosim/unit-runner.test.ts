@@ -5,12 +5,11 @@ import { verifyDesign } from '../../src/verify/verify.js';
 import type { BatchModel } from '../../src/models/operator.js';
 import { requireTool } from '../helpers/tools.js';
 import type { ControlSetting } from '../../src/gen/unit.js';
+import { combinations } from '../../src/util/value-list.js';
 import type { OperatorPorts } from '../../src/models/operator.js';
 
 function allControlSettings(ctl: OperatorPorts['controls']): ControlSetting[] {
-  let out: ControlSetting[] = [{}];
-  for (const c of ctl) out = out.flatMap((s) => Array.from({ length: 2 ** c.width }, (_, v) => ({ ...s, [c.name]: v })));
-  return out;
+  return combinations(ctl.map((c) => ({ name: c.name, values: Array.from({ length: 2 ** c.width }, (_, v) => v) })));
 }
 
 /**
