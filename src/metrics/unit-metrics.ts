@@ -9,6 +9,7 @@ import { fillRandom } from '../verify/vectors.js';
 import { byteWidth } from '../util/bits.js';
 import { Rng } from '../util/rng.js';
 import { ErrorAccumulator, type ErrorMetrics } from './error-metrics.js';
+import { accumulateTable } from './table-metrics.js';
 
 export interface UnitMetrics extends ErrorMetrics {
   /** Pairs left out: outside the unit's metrics domain (default: a non-finite exact or approximate product). */
@@ -37,32 +38,24 @@ export async function unitErrorMetrics(d: Design, opts: UnitMetricsOptions = {})
   const setting = completeSetting(d, opts.controls);
   const hasControls = d.ports.controls.length > 0;
   const { a: pa, b: pb, y: py, signed } = d.ports;
+  const accepts = d.metricsDomain?.accepts ?? ((exact: number, approx: number) => Number.isFinite(exact) && Number.isFinite(approx));
+  const domainDoc = d.metricsDomain?.doc ?? 'all pairs with finite products';
+  const acc = new ErrorAccumulator();
+  const ctl = hasControls ? { controls: setting } : {};
+  if (pa.width + pb.width <= MAX_TABLE_LOG2) {
+    // Every pair, from the table read out of the RTL (entries are integer values, or codes for units
+    // with their own value reading).
+    const t = await tableFromRtl(d, { controls: hasControls ? setting : undefined, jobs: opts.jobs });
+    const read = d.valueOfCode;
+    const skipped = accumulateTable(t, acc, read ? { operand: read, result: read, accepts } : { accepts });
+    return { ...acc.result('exhaustive'), skipped, domain: domainDoc, seed: null, ...ctl };
+  }
   const intVal = (w: number) => (c: number) => (signed && c >= 2 ** (w - 1) ? c - 2 ** w : c);
   const va = d.valueOfCode ?? intVal(pa.width);
   const vb = d.valueOfCode ?? intVal(pb.width);
   const vy = d.valueOfCode ?? ((c: number) => Number(signed ? BigInt.asIntN(py.width, BigInt(c)) : BigInt(c)));
-  const acc = new ErrorAccumulator();
   let skipped = 0;
-  const accepts = d.metricsDomain?.accepts ?? ((exact: number, approx: number) => Number.isFinite(exact) && Number.isFinite(approx));
-  const add = (a: number, b: number, y: number) => {
-    const exact = va(a) * vb(b);
-    const approx = vy(y);
-    if (!accepts(exact, approx)) skipped++;
-    else acc.add(exact, approx);
-  };
-  const domainDoc = d.metricsDomain?.doc ?? 'all pairs with finite products';
   const yBytes = byteWidth(py.width);
-  const log2 = pa.width + pb.width;
-  if (log2 <= MAX_TABLE_LOG2) {
-    // The table as the RTL produces it (raw codes): read it and walk every pair.
-    const t = await tableFromRtl(d, { controls: hasControls ? setting : undefined, jobs: opts.jobs });
-    const raw = Buffer.from(t.data);
-    const view = resultView(raw, yBytes, 2 ** log2);
-    const mask = 2n ** BigInt(py.width) - 1n;
-    const cols = 2 ** pb.width;
-    for (let i = 0; i < 2 ** log2; i++) add(Math.floor(i / cols), i % cols, Number(resultCodeAt(view, yBytes, i) & mask));
-    return { ...acc.result('exhaustive'), skipped, domain: domainDoc, seed: null, ...(hasControls ? { controls: setting } : {}) };
-  }
   const samples = opts.samples ?? 1_000_000;
   const seed = opts.seed ?? 1;
   const rng = new Rng(seed);
@@ -83,11 +76,16 @@ export async function unitErrorMetrics(d: Design, opts: UnitMetricsOptions = {})
     await sweep(pool, batches(), (batch, rtl) => {
       if (batch.kind !== 'pairs') return;
       const view = resultView(rtl, yBytes, batch.n);
-      for (let i = 0; i < batch.n; i++) add(batch.a[i], batch.b[i], Number(resultCodeAt(view, yBytes, i)));
+      for (let i = 0; i < batch.n; i++) {
+        const exact = va(batch.a[i]) * vb(batch.b[i]);
+        const approx = vy(Number(resultCodeAt(view, yBytes, i)));
+        if (accepts(exact, approx)) acc.add(exact, approx);
+        else skipped++;
+      }
     });
   } finally {
     await pool.close();
   }
   const how = d.sampleOperands ? '; operands drawn from that domain by the unit' : '; operands uniform random codes';
-  return { ...acc.result('sampled'), skipped, domain: domainDoc + how, seed, ...(hasControls ? { controls: setting } : {}) };
+  return { ...acc.result('sampled'), skipped, domain: domainDoc + how, seed, ...ctl };
 }
