@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import type { Design } from '../gen/design.js';
 import { resolveUnit, getUnit } from '../gen/registry.js';
 import { generateDesign } from '../gen/generate.js';
+import { withControlDefaults } from '../gen/controls.js';
 import type { ControlSetting } from '../gen/unit.js';
 import { estimateCost, type CostOptions, type CostReport } from '../synth/estimate.js';
 import { unitErrorMetrics, type UnitMetrics } from '../metrics/unit-metrics.js';
@@ -76,12 +77,9 @@ export async function characterize(req: CharacterizeRequest): Promise<Characteri
       else raw[k] = v;
     }
     const { params } = resolveUnit(unit.name, raw, req.preset);
-    const design = generateDesign(unit, params);
     const hasControls = Object.keys(controls).length > 0;
-    if (hasControls) {
-      // Control inputs are held at the swept value in both the metrics and the power workload.
-      design.ports = { ...design.ports, controls: design.ports.controls.map((c) => ({ ...c, value: controls[c.name] ?? c.value })) };
-    }
+    // Control inputs are held at the swept value in both the metrics and the power workload.
+    const design = withControlDefaults(generateDesign(unit, params), controls);
     const label = Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ') || design.top;
     return { design, controls: hasControls ? controls : undefined, label };
   });

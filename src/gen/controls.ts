@@ -25,3 +25,17 @@ export function completeSetting(d: Design, given: ControlSetting | undefined): C
 export function settingValues(d: Design, s: ControlSetting): number[] {
   return d.ports.controls.map((p) => s[p.name]);
 }
+
+/**
+ * The design with its control inputs held at `setting` (validated): the port defaults that co-simulation
+ * starts from and that power estimates hold constant, and the model, follow the setting.
+ */
+export function withControlDefaults(d: Design, setting: ControlSetting): Design {
+  if (d.ports.controls.length === 0) return d;
+  const s = completeSetting(d, setting);
+  return {
+    ...d,
+    ports: { ...d.ports, controls: d.ports.controls.map((c) => ({ ...c, value: s[c.name] })) },
+    model: d.modelFor ? d.modelFor(s) : d.model,
+  };
+}

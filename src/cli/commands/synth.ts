@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../design-options.js';
 import { estimateCost, type CostReport } from '../../synth/estimate.js';
+import { withControlDefaults } from '../../gen/controls.js';
 import { DEFAULT_LIBRARY } from '../../synth/library.js';
 import { writeAtomic } from '../../gen/manifest.js';
 import { printJson } from '../output.js';
@@ -42,9 +43,8 @@ export function synthCommand(): Command {
   addControlOptions(cmd, false);
   addExternalOptions(cmd);
   return cmd.action(async (unit: string | undefined, opts: Record<string, unknown>) => {
-    const d = await designFromOptions(unit, opts);
-    const [setting] = controlSettingsFromOptions(d, opts, false);
-    d.ports = { ...d.ports, controls: d.ports.controls.map((c) => ({ ...c, value: setting[c.name] ?? c.value })) };
+    const generated = await designFromOptions(unit, opts);
+    const d = withControlDefaults(generated, controlSettingsFromOptions(generated, opts, false)[0]);
     const r = await estimateCost(d, costOptionsFrom(opts));
     const text = formatCost(r);
     if (opts.out) {
