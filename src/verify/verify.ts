@@ -69,8 +69,9 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   const t0 = performance.now();
   const cmp = new ModelComparator(d);
   // One model per setting, looked up by the batch's control values.
+  const key = (values: readonly number[] | undefined) => values?.join(',') ?? '';
   const models = new Map<string, { model: BatchModel; setting: ControlSetting }>();
-  for (const s of settings) models.set(settingKey(d, s), { model: hasControls ? d.modelFor!(s) : d.model, setting: s });
+  for (const s of settings) models.set(key(hasControls ? settingValues(d, s) : undefined), { model: hasControls ? d.modelFor!(s) : d.model!, setting: s });
   let done = 0;
   let corners = 0;
   let randoms = 0;
@@ -95,7 +96,7 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     const a = new Uint32Array(chunk);
     const b = new Uint32Array(chunk);
     await sweep(pool, batches, (batch, rtl) => {
-      const m = models.get(settingKey(d, batch.controls))!;
+      const m = models.get(key(batch.controls))!;
       const ctl = hasControls ? m.setting : undefined;
       if (batch.kind === 'range') {
         fillRange(d.ports.b.width, batch.start, a, b, batch.n);
@@ -140,12 +141,6 @@ function resolveSettings(d: Design, given: ControlSetting[] | undefined): Contro
   }
   if (!d.modelFor) throw new AxhwError(`${d.top} has control inputs but no model that takes them.`);
   return (given && given.length > 0 ? given : [{}]).map((s) => completeSetting(d, s));
-}
-
-function settingKey(d: Design, s: ControlSetting | readonly number[] | undefined): string {
-  if (s === undefined) return '';
-  const values = Array.isArray(s) ? s : settingValues(d, s as ControlSetting);
-  return values.join(',');
 }
 
 function* cornerThenRandom(d: Design, c: { a: Uint32Array; b: Uint32Array; n: number }, randoms: number, seed: number, chunk: number, controls?: readonly number[]): Generator<Batch> {

@@ -28,10 +28,10 @@ export function lutCommand(): Command {
     const settings = controlSettingsFromOptions(d, opts, false);
     if (settings.length !== 1) throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');
     const kindName = opts.table as string;
-    const kind = kindName === 'pairs' ? undefined : (d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? [])).find((t) => t.name === kindName);
+    const derivedKinds = d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? []);
+    const kind = derivedKinds.find((t) => t.name === kindName);
     if (kindName !== 'pairs' && !kind) {
-      const have = d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? []).map((t) => t.name);
-      throw new AxhwError(`${d.top} has no '${kindName}' table.`, `Its tables: ${['pairs', ...have].join(', ')}.`);
+      throw new AxhwError(`${d.top} has no '${kindName}' table.`, `Its tables: ${['pairs', ...derivedKinds.map((t) => t.name)].join(', ')}.`);
     }
     const bar = progressBar(`lut ${d.top}`, !opts.quiet && !opts.json);
     const tableOpts = { verify: opts.verify !== false, jobs: opts.jobs as number | undefined, controls: settings[0], onProgress: bar.update, log: opts.quiet || opts.json ? undefined : log };
