@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * TensorFlow.js backend selection: tfjs-node (native libtensorflow; an optional dependency that cannot
+ * install offline) when it loads, else the WebAssembly backend, else the pure-JS CPU backend. Every
+ * result file records which one ran, since speed (never results' meaning) depends on it.
+ */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Why a faster backend was not used. */
+  notes: string[];
+  tfjsVersion: string;
+}
+
+let chosen: BackendInfo | undefined;
+
+export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
+  if (chosen && (!prefer || prefer === chosen.name)) return chosen;
+  const notes: string[] = [];
+  const order: BackendName[] = prefer ? [prefer] : ['tensorflow', 'wasm', 'cpu'];
+  for (const name of order) {
+    const why = await tryBackend(name);
+    if (why === undefined) {
+      chosen = { name, notes, tfjsVersion: tf.version.tfjs };
+      return chosen;
+    }
+    notes.push(`${name}: ${why}`);
+  }
+  throw new Error(`no TensorFlow.js backend could start (${notes.join('; ')})`);
+}
+
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    if (name === 'tensorflow') {
+      // A string specifier keeps TypeScript from requiring the optional package at build time.
+      const spec = '@tensorflow/tfjs-node';
+      await import(spec);
+    }
+    if (name === 'wasm') {
+      const require = createRequire(import.meta.url);
+      setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+    }
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'setBackend refused';
+    await tf.ready();
+    return undefined;
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    return name === 'tensorflow' ? `@tensorflow/tfjs-node is not installed or has no libtensorflow (${msg})` : msg;
+  }
+}
+
+export function backendLine(b: BackendInfo): string {
+  return `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}`;
+}
+
+export { tf };

@@ -1,0 +1,133 @@
+import { resolveUnit } from '../gen/registry.js';
+import { generateDesign } from '../gen/generate.js';
+import { tableFromRtl } from '../lut/from-rtl.js';
+import { readTable } from '../lut/io.js';
+import { valuesAsNumbers, type LutTable } from '../lut/table.js';
+import { AxhwError } from '../errors.js';
+
+/**
+ * The multiplier an approximate layer uses, as read from the RTL: its product for every pair of operand
+ * values, and, when the RTL's table factorises as P(a, b) = T(a) * T(b) on every pair, the per-operand
+ * transform T (the fast path). Operands are the integer codes of dynamic fixed point:
+ *  - signed multiplier: two's complement, q in [-2^(N-1), 2^(N-1) - 1];
+ *  - unsigned multiplier: sign-magnitude around it (as DRUM's signed wrapper does), q in [-(2^N - 1), 2^N - 1],
+ *    product = sign(qa) sign(qb) P(|qa|, |qb|).
+ */
+export interface ApproxMultiplier {
+  label: string;
+  width: number;
+  signed: boolean;
+  qmin: number;
+  qmax: number;
+  /** Product by operand values, row-major over (qa - qmin, qb - qmin); absent when too large. */
+  products?: Float64Array;
+  /** T(q) at index q - qmin, when the table factorises exactly (proved on every pair). */
+  transform?: Float32Array;
+  /** Why there is no transform (the fast path is unavailable). */
+  noTransform?: string;
+  provenance: {
+    source: 'registry-unit' | 'table-file';
+    unit: string;
+    params: Record<string, unknown>;
+    top: string;
+    rtlHash: string;
+    verilator: string;
+    verifiedAgainstModel: boolean;
+    file?: string;
+  };
+}
+
+/** Operand widths with full tables read from the RTL (2^(2N) pairs). */
+export const MAX_FIXED_WIDTH = 12;
+const MAX_PRODUCT_ENTRIES = 1 << 24;
+
+/** `drum:width=8,k=4,signed`, `exact-mul:width=8,signed` (registry unit + parameters). */
+export function parseMultiplierSpec(spec: string): { unit: string; params: Record<string, unknown> } {
+  const [unit, rest = ''] = spec.split(':', 2) as [string, string?];
+  const params: Record<string, unknown> = {};
+  for (const part of rest.split(',').filter(Boolean)) {
+    const [k, v] = part.split('=', 2) as [string, string?];
+    params[k.trim()] = v === undefined ? true : v.trim() === 'false' ? false : v.trim() === 'true' ? true : v.trim();
+  }
+  return { unit, params };
+}
+
+export interface MultiplierOptions {
+  log?: (m: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A registry unit's table, generated, Verilated (cached) and read out of the RTL, checked against its model. */
+export async function multiplierFromUnit(spec: string, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
+  const { unit: name, params: raw } = parseMultiplierSpec(spec);
+  const { unit, params } = resolveUnit(name, raw);
+  const d = generateDesign(unit, params);
+  if (d.ports.controls.length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Use drum or exact-mul (fpmul runs through --float).');
+  checkWidths(d.ports.a.width, d.ports.b.width, d.top);
+  const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
+  return fromTable(table, { source: 'registry-unit' });
+}
+
+/** A table file written by `axhw lut` (any unit, or the user's own Verilog via --rtl), validated by its sidecar. */
+export function multiplierFromTableFile(file: string): ApproxMultiplier {
+  const table = readTable(file, { kind: 'pairs' });
+  checkWidths(table.meta.aWidth, table.meta.bWidth, file);
+  return fromTable(table, { source: 'table-file', file });
+}
+
+function checkWidths(a: number, b: number, what: string): void {
+  if (a !== b) throw new AxhwError(`${what}: operand widths differ (${a} and ${b}); layers quantise activations and weights to one width.`, 'Use a multiplier with equal operand widths.');
+  if (a > MAX_FIXED_WIDTH || a < 2) throw new AxhwError(`${what}: ${a}-bit operands; approximate layers take 2..${MAX_FIXED_WIDTH}-bit multipliers (the full table is read from the RTL).`, 'Use e.g. drum:width=8,k=4,signed.');
+}
+
+function fromTable(table: LutTable, src: { source: ApproxMultiplier['provenance']['source']; file?: string }): ApproxMultiplier {
+  const m = table.meta;
+  const width = m.aWidth;
+  const signed = m.signed;
+  const qmin = signed ? -(2 ** (width - 1)) : -(2 ** width - 1);
+  const qmax = signed ? 2 ** (width - 1) - 1 : 2 ** width - 1;
+  const values = valuesAsNumbers(table);
+  const side = 2 ** width;
+  const code = (q: number) => (signed ? (q < 0 ? q + side : q) : Math.abs(q));
+  const sgn = (q: number) => (signed || q >= 0 ? 1 : -1);
+  const product = (qa: number, qb: number) => sgn(qa) * sgn(qb) * values[code(qa) * side + code(qb)]!;
+  const range = qmax - qmin + 1;
+  let products: Float64Array | undefined;
+  if (range * range <= MAX_PRODUCT_ENTRIES) {
+    products = new Float64Array(range * range);
+    for (let a = qmin; a <= qmax; a++) for (let b = qmin; b <= qmax; b++) products[(a - qmin) * range + (b - qmin)] = product(a, b);
+  }
+  // The fast path needs P(a, b) = T(a) T(b) exactly; with T(1) = 1, T(a) = P(a, 1). Proved on every pair.
+  let transform: Float32Array | undefined;
+  let noTransform: string | undefined;
+  if (product(1, 1) !== 1) noTransform = `P(1, 1) = ${product(1, 1)}, not 1`;
+  else {
+    const t = Float64Array.from({ length: range }, (_, i) => product(i + qmin, 1));
+    outer: for (let a = qmin; a <= qmax; a++) {
+      for (let b = qmin; b <= qmax; b++) {
+        if (product(a, b) !== t[a - qmin]! * t[b - qmin]!) {
+          noTransform = `P(${a}, ${b}) = ${product(a, b)} but T(${a}) T(${b}) = ${t[a - qmin]! * t[b - qmin]!}`;
+          break outer;
+        }
+      }
+    }
+    if (!noTransform) {
+      transform = Float32Array.from(t);
+      if (transform.some((v, i) => v !== t[i])) {
+        transform = undefined;
+        noTransform = 'T(q) is not exact in float32';
+      }
+    }
+  }
+  return {
+    label: `${m.top}${src.file ? ` (${src.file})` : ''}`,
+    width,
+    signed,
+    qmin,
+    qmax,
+    products,
+    transform,
+    noTransform,
+    provenance: { source: src.source, unit: m.unit, params: m.params, top: m.top, rtlHash: m.rtlHash, verilator: m.verilator, verifiedAgainstModel: m.verified, file: src.file },
+  };
+}
