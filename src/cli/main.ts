@@ -7,15 +7,17 @@ import { unitsCommand } from './commands/units.js';
 import { demoCommand } from './commands/demo.js';
 import { synthCommand } from './commands/synth.js';
 import { characterizeCommand } from './commands/characterize.js';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
 
 /** Exit codes: 0 ok, 1 verification failed (RTL != model), 2 bad input or missing tool, 3 internal error. */
 const program = new Command('axhw')
-  .description('Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact tables, estimate area/delay/power')
+  .description('Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact tables, estimate area/delay/power, train networks for the hardware')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), unitsCommand(), demoCommand()]) {
+for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), unitsCommand(), demoCommand()]) {
   c.exitOverride();
   c.showHelpAfterError('(run with --help for usage)');
   program.addCommand(c);

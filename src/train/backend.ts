@@ -45,9 +45,14 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
       const require = createRequire(import.meta.url);
       setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
     }
+    const before = { u: process.listeners('uncaughtException'), r: process.listeners('unhandledRejection') };
     const ok = await tf.setBackend(name);
     if (!ok) return 'setBackend refused';
     await tf.ready();
+    // The Emscripten runtime installs process-wide handlers that rethrow; Node then prints the whole
+    // minified module as the error's source line. Errors are ours to report: drop its handlers.
+    for (const l of process.listeners('uncaughtException')) if (!before.u.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!before.r.includes(l)) process.removeListener('unhandledRejection', l);
     return undefined;
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];

@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { toInt } from '../design-options.js';
+import { log, printJson } from '../output.js';
+import { addHardwareOptions, hardwareFromOptions } from './train-options.js';
+import { runEval } from '../../train/run.js';
+import { writeAtomic } from '../../gen/manifest.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+export function evalCommand(): Command {
+  const cmd = new Command('eval')
+    .description('evaluate a trained model exactly and on approximate hardware (integer reference check, NTV bit-flip draws)')
+    .requiredOption('--model-dir <dir>', 'output folder of `axhw train` (model.json + weights.bin)')
+    .option('--data-path <file|dir>', 'data file or folder, if not where training found it')
+    .option('--seed <n>', 'seed of the NTV bit-flip draws', toInt, 1)
+    .option('-o, --out <file>', 'also write the results as JSON to this file')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output');
+  addHardwareOptions(cmd);
+  return cmd.action(async (opts: Record<string, unknown>) => {
+    const r = await runEval({ modelDir: opts.modelDir as string, dataPath: opts.dataPath as string | undefined, seed: opts.seed as number, ...hardwareFromOptions(opts), backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined, log: opts.quiet || opts.json ? undefined : log });
+    if (opts.out) writeAtomic(opts.out as string, JSON.stringify(r, null, 2) + '\n');
+    if (opts.json) return printJson(r);
+    const lines = [`${r.model} on ${r.dataset.name} (${r.dataset.test} test samples, backend ${r.backend.name}): exact ${pct(r.testAccuracyExact)}`];
+    const h = r.hardware;
+    if (h) {
+      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; integer reference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)}`);
+      if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  });
+}

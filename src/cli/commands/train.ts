@@ -1,0 +1,64 @@
+import { Command, Option } from 'commander';
+import { toInt } from '../design-options.js';
+import { log, printJson } from '../output.js';
+import { addHardwareOptions, hardwareFromOptions, positive, toNumber } from './train-options.js';
+import { DATASETS } from '../../data/datasets.js';
+import { MODEL_NAMES } from '../../train/models.js';
+import { METHODS, type Method } from '../../train/trainer.js';
+import { runTrain } from '../../train/run.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+export function trainCommand(): Command {
+  const cmd = new Command('train')
+    .description('train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)')
+    .addOption(new Option('--data <name>', 'data set').choices(DATASETS.map((d) => d.name)).makeOptionMandatory())
+    .option('--data-path <file|dir>', 'your own file (CSV, ARFF, .rda) or MNIST-format folder instead of the fetched one')
+    .option('--model <name>', `model (default: the data set's): ${MODEL_NAMES.join(', ')}`)
+    .addOption(new Option('--method <m>', 'bp = exact back-propagation; pas = forward pass on the hardware, straight-through backward').choices([...METHODS]).default('bp'))
+    .option('--epochs <n>', 'training epochs', toInt, 20)
+    .option('--batch-size <n>', 'mini-batch size', toInt, 32)
+    .option('--lr <x>', 'Adam learning rate', toNumber, 1e-3)
+    .option('--seed <n>', 'seed for the split, initialisation, shuffling and bit flips', toInt, 1)
+    .option('--limit-train <n>', 'use a seeded subset of this many training samples', toInt)
+    .option('--limit-test <n>', 'use a seeded subset of this many test samples', toInt)
+    .option('-o, --out <dir>', 'output folder (metrics.json, model.json, weights.bin, curve.svg)')
+    .option('--json', 'print metrics.json to stdout')
+    .option('--quiet', 'no progress output');
+  addHardwareOptions(cmd);
+  return cmd.action(async (opts: Record<string, unknown>) => {
+    const quiet = Boolean(opts.quiet || opts.json);
+    const method = opts.method as Method;
+    const out = (opts.out as string | undefined) ?? `out/train/${opts.data}-${opts.model ?? 'default'}-${method}`;
+    const { metrics, files } = await runTrain({
+      dataset: opts.data as string,
+      dataPath: opts.dataPath as string | undefined,
+      model: opts.model as string | undefined,
+      method,
+      epochs: positive(opts.epochs as number, '--epochs'),
+      batchSize: positive(opts.batchSize as number, '--batch-size'),
+      learningRate: positive(opts.lr as number, '--lr'),
+      seed: opts.seed as number,
+      limitTrain: opts.limitTrain as number | undefined,
+      limitTest: opts.limitTest as number | undefined,
+      ...hardwareFromOptions(opts),
+      backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined,
+      out,
+      command: `axhw ${process.argv.slice(2).join(' ')}`,
+      log: quiet ? undefined : log,
+      onEpoch: quiet
+        ? undefined
+        : (e, total) =>
+            log(`epoch ${e.epoch}/${total}  loss ${e.loss.toFixed(4)}  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy)}${e.testAccuracyHw !== undefined ? `  test on hardware ${pct(e.testAccuracyHw)}` : ''}  ${Math.round(e.samplesPerSecond)} samples/s`),
+    });
+    if (opts.json) return printJson(metrics);
+    const lines = [`${metrics.model} on ${metrics.dataset.name} (${metrics.method}, backend ${metrics.backend.name}): exact test accuracy ${pct(metrics.testAccuracyExact)}`];
+    const h = metrics.hardware;
+    if (h) {
+      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; integer reference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} of ${h.reference.samples} test samples`);
+      if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
+    }
+    lines.push(...files.map((f) => `  wrote ${f}`));
+    process.stdout.write(lines.join('\n') + '\n');
+  });
+}

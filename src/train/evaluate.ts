@@ -1,0 +1,76 @@
+import { tf } from './backend.js';
+import type { Network } from './network.js';
+import type { HardwareSpec } from './approx-ops.js';
+import { storedWeightCodes } from './approx-ops.js';
+import { scaleExponent } from './fixed-point.js';
+import { referenceInference } from './reference.js';
+import type { LabelledData } from '../data/table-data.js';
+import { Rng } from '../util/rng.js';
+
+const EVAL_BATCH = 500;
+
+/** Predicted class per sample, in batches, exactly (no hw) or on the hardware. */
+export function predict(net: Network, d: LabelledData, hw?: HardwareSpec, batch = EVAL_BATCH): Int32Array {
+  const out = new Int32Array(d.n);
+  const f = d.x.length / d.n;
+  for (let s = 0; s < d.n; s += batch) {
+    const m = Math.min(batch, d.n - s);
+    const p = tf.tidy(() => tf.argMax(net.forward(tf.tensor(d.x.subarray(s * f, (s + m) * f), [m, ...d.shape]), hw), 1));
+    out.set(p.dataSync() as Int32Array, s);
+    p.dispose();
+  }
+  return out;
+}
+
+export function accuracy(pred: Int32Array, y: Int32Array): number {
+  let ok = 0;
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
+  return ok / y.length;
+}
+
+/**
+ * Frozen input exponents for inference: each weighted layer's max |input| over the calibration data,
+ * observed while running on the hardware (products through the table), so approximate activations fit.
+ */
+export function calibrate(net: Network, d: LabelledData, hw: Omit<HardwareSpec, 'inputExps' | 'observe' | 'ntv'>): number[] {
+  const max: number[] = net.weighted.map(() => 0);
+  predict(net, d, { ...hw, observe: (k, info) => (max[k] = Math.max(max[k]!, info.maxAbs)) });
+  return max.map((m) => scaleExponent(m, hw.mult.qmax));
+}
+
+/**
+ * The float (TensorFlow.js) hardware path against the integer reference on the same samples: share of
+ * samples with the same predicted class.
+ */
+export function referenceAgreement(net: Network, d: LabelledData, hw: HardwareSpec): { agreement: number; samples: number; referenceAccuracy: number; floatAccuracy: number } {
+  const floatPred = predict(net, d, hw);
+  const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
+  const refPred = new Int32Array(d.n);
+  const f = d.x.length / d.n;
+  for (let s = 0; s < d.n; s += EVAL_BATCH) {
+    const m = Math.min(EVAL_BATCH, d.n - s);
+    refPred.set(referenceInference(net.spec, layers, hw.inputExps!, hw.mult, d.x.subarray(s * f, (s + m) * f), m).predictions, s);
+  }
+  let same = 0;
+  for (let i = 0; i < d.n; i++) if (floatPred[i] === refPred[i]) same++;
+  return { agreement: same / d.n, samples: d.n, referenceAccuracy: accuracy(refPred, d.y), floatAccuracy: accuracy(floatPred, d.y) };
+}
+
+/**
+ * Accuracy under NTV weight storage: `draws` independent sets of bit flips (seeded), each applied once
+ * to the stored weight codes and held for the whole test set. Mean and (population) standard deviation.
+ */
+export function ntvEvaluate(net: Network, d: LabelledData, hw: HardwareSpec, rate: number, draws: number, seed: number): { mean: number; std: number; accuracies: number[] } {
+  const rng = new Rng(seed);
+  const accuracies: number[] = [];
+  for (let t = 0; t < draws; t++) {
+    const frozen = net.weighted.map((p) => {
+      const ew = scaleExponent(tf.tidy(() => tf.max(tf.abs(p.w))).dataSync()[0]!, hw.mult.qmax);
+      return { ew, codes: storedWeightCodes(p.w, ew, { ...hw, ntv: { rate, rng } }) };
+    });
+    accuracies.push(accuracy(predict(net, d, { ...hw, ntv: undefined, frozenWeights: frozen }), d.y));
+  }
+  const mean = accuracies.reduce((a, b) => a + b, 0) / draws;
+  const std = Math.sqrt(accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / draws);
+  return { mean, std, accuracies };
+}

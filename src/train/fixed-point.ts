@@ -1,0 +1,23 @@
+/**
+ * Dynamic fixed point: a tensor is stored as integer codes q with one power-of-two scale per layer,
+ * value = q * 2^e. The exponent is the smallest e with max|x| / 2^e <= qmax, so the largest magnitude
+ * just fits; rounding is half-to-even (what tf.round does), saturating at [qmin, qmax].
+ */
+export function scaleExponent(maxAbs: number, qmax: number): number {
+  if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return 0;
+  let e = Math.ceil(Math.log2(maxAbs / qmax));
+  // log2 can be off by one ulp at powers of two: fix up exactly.
+  while (qmax * 2 ** e < maxAbs) e++;
+  while (qmax * 2 ** (e - 1) >= maxAbs) e--;
+  return e;
+}
+
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function quantiseValue(v: number, e: number, qmin: number, qmax: number): number {
+  const q = roundHalfEven(v * 2 ** -e);
+  return q < qmin ? qmin : q > qmax ? qmax : q;
+}

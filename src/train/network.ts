@@ -1,0 +1,87 @@
+import { tf } from './backend.js';
+import { approxDense, exactDense, patches, type HardwareSpec } from './approx-ops.js';
+import { layerShapes, type ModelSpec } from './models.js';
+import { Rng } from '../util/rng.js';
+
+/** One weighted layer's parameters: W is (fan-in x out); a convolution's fan-in is ordered (kh, kw, c). */
+export interface WeightedLayer {
+  layer: number;
+  w: tf.Variable;
+  b: tf.Variable;
+}
+
+/**
+ * A network of dense, conv2d, max-pool and flatten layers. `forward` runs it exactly in float32, or on
+ * a HardwareSpec (every weighted layer through approxDense). Weights start Glorot-uniform from a seeded
+ * generator, so a seed gives the same network on every backend.
+ */
+export class Network {
+  readonly weighted: WeightedLayer[] = [];
+  private readonly shapes: number[][];
+
+  constructor(readonly spec: ModelSpec, seed: number) {
+    this.shapes = layerShapes(spec);
+    const rng = new Rng(seed);
+    spec.layers.forEach((l, i) => {
+      const inShape = i === 0 ? spec.input : this.shapes[i - 1]!;
+      if (l.kind !== 'dense' && l.kind !== 'conv2d') return;
+      const fanIn = l.kind === 'dense' ? inShape[0]! : l.kernel * l.kernel * inShape[2]!;
+      const out = l.kind === 'dense' ? l.units : l.filters;
+      const fanOut = l.kind === 'dense' ? out : l.kernel * l.kernel * out;
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const w = Float32Array.from({ length: fanIn * out }, () => (rng.nextU32() / 2 ** 32) * 2 * limit - limit);
+      this.weighted.push({ layer: i, w: tf.variable(tf.tensor2d(w, [fanIn, out]), true), b: tf.variable(tf.zeros([out]), true) });
+    });
+  }
+
+  /** Logits for a batch (n x input shape). */
+  forward(x: tf.Tensor, hw?: HardwareSpec): tf.Tensor2D {
+    let h = x;
+    let k = 0;
+    this.spec.layers.forEach((l, i) => {
+      const inShape = i === 0 ? this.spec.input : this.shapes[i - 1]!;
+      const n = h.shape[0]!;
+      if (l.kind === 'flatten') h = tf.reshape(h, [n, -1]);
+      else if (l.kind === 'maxpool') h = tf.maxPool(h as tf.Tensor4D, l.size, l.size, 'valid');
+      else {
+        const p = this.weighted[k]!;
+        let input = h as tf.Tensor2D;
+        let conv: { oh: number; ow: number } | undefined;
+        if (l.kind === 'conv2d') {
+          const r = patches(tf.reshape(h, [n, inShape[0]!, inShape[1]!, inShape[2]!]) as tf.Tensor4D, l.kernel, l.kernel, l.pad);
+          input = r.cols;
+          conv = r;
+        }
+        let y = hw ? approxDense(input, p.w as tf.Tensor2D, p.b as tf.Tensor1D, hw, k) : exactDense(input, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+        if (l.relu) y = tf.relu(y);
+        h = conv ? tf.reshape(y, [n, conv.oh, conv.ow, (l as { filters: number }).filters]) : y;
+        k++;
+      }
+    });
+    return h as tf.Tensor2D;
+  }
+
+  weights(): { name: string; shape: number[]; data: Float32Array }[] {
+    return this.weighted.flatMap((p) => [
+      { name: `w${p.layer}`, shape: p.w.shape, data: p.w.dataSync() as Float32Array },
+      { name: `b${p.layer}`, shape: p.b.shape, data: p.b.dataSync() as Float32Array },
+    ]);
+  }
+
+  setWeights(values: { name: string; data: Float32Array }[]): void {
+    for (const p of this.weighted) {
+      for (const [name, v] of [[`w${p.layer}`, p.w], [`b${p.layer}`, p.b]] as const) {
+        const src = values.find((s) => s.name === name);
+        if (!src || src.data.length !== v.size) throw new Error(`weights for ${name} missing or of the wrong size`);
+        v.assign(tf.tensor(src.data, v.shape));
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.weighted) {
+      p.w.dispose();
+      p.b.dispose();
+    }
+  }
+}

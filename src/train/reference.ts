@@ -1,0 +1,93 @@
+import type { ApproxMultiplier } from './multiplier.js';
+import { layerShapes, type ModelSpec } from './models.js';
+import { quantiseValue, roundHalfEven, scaleExponent } from './fixed-point.js';
+import { im2col, tableMatMul } from './table-matmul.js';
+
+/** Per weighted layer: float weights (fan-in x out), biases, and optionally the stored codes to use. */
+export interface ReferenceLayer {
+  w: Float32Array;
+  b: Float32Array;
+  /** Stored weight codes (e.g. after NTV flips); default: quantised from w. */
+  codes?: Float32Array;
+}
+
+/**
+ * Integer reference inference: what the accelerator computes. Inputs and weights become integer codes
+ * (dynamic fixed point, frozen per-layer input exponents), every product is looked up in the multiplier's
+ * RTL table (never the transform), sums and the bias (in accumulator units) are exact integers, ReLU and
+ * max pooling act on the accumulator, and the next layer re-quantises with round-half-even. Returns the
+ * predicted class per sample (first maximum on ties) and the final accumulators.
+ */
+export function referenceInference(spec: ModelSpec, layers: ReferenceLayer[], inputExps: number[], mult: ApproxMultiplier, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
+  if (!mult.products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
+  const shapes = layerShapes(spec);
+  const range = mult.qmax - mult.qmin + 1;
+  let values = Float64Array.from(x); // exact dyadic values between layers
+  let k = 0;
+  spec.layers.forEach((l, i) => {
+    const inShape = i === 0 ? spec.input : shapes[i - 1]!;
+    if (l.kind === 'flatten') return;
+    if (l.kind === 'maxpool') {
+      const [h, w, c] = inShape as [number, number, number];
+      const [oh, ow] = shapes[i]! as [number, number, number];
+      const out = new Float64Array(n * oh * ow * c);
+      for (let s = 0; s < n; s++)
+        for (let y = 0; y < oh; y++)
+          for (let xx = 0; xx < ow; xx++)
+            for (let ch = 0; ch < c; ch++) {
+              let m = -Infinity;
+              for (let dy = 0; dy < l.size; dy++) for (let dx = 0; dx < l.size; dx++) m = Math.max(m, values[((s * h + y * l.size + dy) * w + xx * l.size + dx) * c + ch]!);
+              out[((s * oh + y) * ow + xx) * c + ch] = m;
+            }
+      values = out;
+      return;
+    }
+    const layer = layers[k]!;
+    const ex = inputExps[k]!;
+    const fanIn = l.kind === 'dense' ? inShape[0]! : l.kernel * l.kernel * inShape[2]!;
+    const outs = layer.b.length;
+    const ew = scaleExponent(maxAbsOf(layer.w), mult.qmax);
+    const qw = layer.codes ?? quantiseAll(layer.w, ew, mult);
+    let qx = quantiseAll(values, ex, mult);
+    let rows = n;
+    if (l.kind === 'conv2d') {
+      const [h, w, c] = inShape as [number, number, number];
+      const r = im2col(qx, n, h, w, c, l.kernel, l.kernel, l.pad, 0);
+      qx = r.cols;
+      rows = n * r.oh * r.ow;
+    }
+    const acc = tableMatMul(qx, qw, rows, fanIn, outs, mult.products!, mult.qmin, range);
+    const scale = 2 ** (ex + ew);
+    const out = new Float64Array(rows * outs);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < outs; j++) {
+        const qb = roundHalfEven(layer.b[j]! / scale);
+        let a = acc[r * outs + j]! + qb;
+        if (l.relu && a < 0) a = 0;
+        out[r * outs + j] = a * scale;
+      }
+    }
+    values = out;
+    k++;
+  });
+  const classes = values.length / n;
+  const predictions = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (values[s * classes + j]! > values[s * classes + best]!) best = j;
+    predictions[s] = best;
+  }
+  return { predictions, logits: values };
+}
+
+function maxAbsOf(a: Float32Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+function quantiseAll(v: ArrayLike<number>, e: number, mult: ApproxMultiplier): Float32Array {
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = quantiseValue(v[i]!, e, mult.qmin, mult.qmax);
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * The general path: C[i][j] = sum_k P(A[i][k], B[k][j]) for any product table P, over integer operand
+ * values (offset by qmin into the table). Plain JS over typed arrays; one table row (fixed A[i][k]) serves
+ * a whole output row. Sums are exact in float64 (integers below 2^53).
+ *
+ * Exact shortcut for the commonest input code c (ReLU zeros, image background): with
+ * P'(a, b) = P(a, b) - P(c, b), C[i][j] = sum_k P(c, B[k][j]) + sum over k with A[i][k] != c of P'(A[i][k], B[k][j]),
+ * so elements equal to c cost nothing.
+ */
+export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, products: Float64Array, qmin: number, range: number): Float64Array {
+  const out = new Float64Array(m * n);
+  const acc = new Float64Array(n);
+  const bIdx = new Int32Array(k * n);
+  for (let t = 0; t < k * n; t++) bIdx[t] = b[t]! - qmin;
+  const aIdx = new Int32Array(m * k);
+  const hist = new Int32Array(range);
+  for (let t = 0; t < m * k; t++) {
+    const v = a[t]! - qmin;
+    aIdx[t] = v;
+    hist[v]!++;
+  }
+  let c = 0;
+  for (let v = 1; v < range; v++) if (hist[v]! > hist[c]!) c = v;
+  const useMode = hist[c]! * 8 >= m * k && range * range <= (m * k * n) / 4;
+  let table = products;
+  const base = new Float64Array(n);
+  if (useMode) {
+    table = new Float64Array(range * range);
+    const rowC = c * range;
+    for (let v = 0; v < range; v++) for (let w = 0; w < range; w++) table[v * range + w] = products[v * range + w]! - products[rowC + w]!;
+    for (let kk = 0; kk < k; kk++) for (let j = 0; j < n; j++) base[j]! += products[rowC + bIdx[kk * n + j]!]!;
+  }
+  const skip = useMode ? c : -1;
+  for (let i = 0; i < m; i++) {
+    acc.set(base);
+    for (let kk = 0; kk < k; kk++) {
+      const v = aIdx[i * k + kk]!;
+      if (v === skip) continue;
+      const row = v * range;
+      const off = kk * n;
+      for (let j = 0; j < n; j++) acc[j]! += table[row + bIdx[off + j]!]!;
+    }
+    out.set(acc, i * n);
+  }
+  return out;
+}
+
+/**
+ * im2col for NHWC input and HWIO filters: rows = output pixels (n, oh, ow), columns = (kh, kw, c), so a
+ * convolution is tableMatMul(cols, filter reshaped to (kh*kw*c, out)). Padding positions take the value
+ * `padValue` (the code of zero).
+ */
+export function im2col(x: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid', padValue = 0): { cols: Float32Array; oh: number; ow: number } {
+  const oh = pad === 'same' ? h : h - kh + 1;
+  const ow = pad === 'same' ? w : w - kw + 1;
+  const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
+  const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
+  const kc = kh * kw * c;
+  const cols = new Float32Array(n * oh * ow * kc);
+  let o = 0;
+  for (let s = 0; s < n; s++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        for (let dy = 0; dy < kh; dy++) {
+          const iy = y + dy - pt;
+          for (let dx = 0; dx < kw; dx++) {
+            const ix = xx + dx - pl;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+              cols.fill(padValue, o, o + c);
+            } else {
+              const src = ((s * h + iy) * w + ix) * c;
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = x[src + ch]!;
+            }
+            o += c;
+          }
+        }
+      }
+    }
+  }
+  return { cols, oh, ow };
+}
+
+/** Adjoint of im2col: scatter-add column gradients back onto the input (the gradient of a convolution's patches). */
+export function col2im(cols: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): Float32Array {
+  const oh = pad === 'same' ? h : h - kh + 1;
+  const ow = pad === 'same' ? w : w - kw + 1;
+  const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
+  const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
+  const x = new Float32Array(n * h * w * c);
+  let o = 0;
+  for (let s = 0; s < n; s++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        for (let dy = 0; dy < kh; dy++) {
+          const iy = y + dy - pt;
+          for (let dx = 0; dx < kw; dx++) {
+            const ix = xx + dx - pl;
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+              const dst = ((s * h + iy) * w + ix) * c;
+              for (let ch = 0; ch < c; ch++) x[dst + ch]! += cols[o + ch]!;
+            }
+            o += c;
+          }
+        }
+      }
+    }
+  }
+  return x;
+}
