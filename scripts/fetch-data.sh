@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Fetch the real data sets (../shared/METHODS.md section 8) from Debian packages WITHOUT installing them:
 # `apt-get download` the .deb, `dpkg-deb -x` it into the axhw data cache. Idempotent.
-# Data dir: $AXHW_DATA_DIR, else $AXHW_CACHE_DIR/data, else ${XDG_CACHE_HOME:-~/.cache}/axhw/data.
+# Data dir: $AXHW_DATA_DIR, else ${XDG_CACHE_HOME:-~/.cache}/axhw/data (what src/data/datasets.ts reads).
 # Usage: bash scripts/fetch-data.sh [package ...]   (default: all four)
 set -euo pipefail
-if [ -n "${AXHW_DATA_DIR:-}" ]; then DATA="$AXHW_DATA_DIR"
-elif [ -n "${AXHW_CACHE_DIR:-}" ]; then DATA="$AXHW_CACHE_DIR/data"
-else DATA="${XDG_CACHE_HOME:-$HOME/.cache}/axhw/data"; fi
+DATA="${AXHW_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/axhw/data}"
 PKGS=("$@")
 [ ${#PKGS[@]} -gt 0 ] || PKGS=(python3-sklearn weka r-cran-mlbench dataset-fashion-mnist)
 mkdir -p "$DATA/root"

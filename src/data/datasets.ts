@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot } from '../paths.js';
+import { homedir } from 'node:os';
 import { AxhwError } from '../errors.js';
 import { dataError, FETCH_HINT } from './data-error.js';
 import { readArff } from './arff.js';
@@ -9,9 +9,13 @@ import { readIdx } from './idx.js';
 import { dataFrameToLabelled, readRda } from './rda.js';
 import type { LabelledData } from './table-data.js';
 
-/** Where scripts/fetch-data.sh extracts the Debian packages (their files keep their Debian paths). */
+/**
+ * Where scripts/fetch-data.sh extracts the Debian packages (their files keep their Debian paths):
+ * $AXHW_DATA_DIR, else ${XDG_CACHE_HOME:-~/.cache}/axhw/data. Deliberately not under $AXHW_CACHE_DIR,
+ * which tests point at a throw-away build cache.
+ */
 export function dataRoot(): string {
-  return process.env.AXHW_DATA_DIR ?? join(cacheRoot(), 'data');
+  return process.env.AXHW_DATA_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'axhw', 'data');
 }
 
 /** A named data set: its files (under the data root, or the user's), how to read them, and its split. */

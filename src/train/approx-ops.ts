@@ -69,7 +69,7 @@ export function approxDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, hw: 
     // every product looked up in the table. Gathers run in JS: tf.gather is slow on the wasm backend.
     const acc =
       hw.path === 'transform'
-        ? tf.tidy(() => tf.matMul(tf.tensor2d(applyTransform(qx, m), [rows, k]), tf.tensor2d(applyTransform(qw, m), [k, n])))
+        ? tf.tidy(() => tf.matMul(tf.tensor2d(applyTransform(qx, m.transform!.a, m.qmin), [rows, k]), tf.tensor2d(applyTransform(qw, m.transform!.b, m.qmin), [k, n])))
         : tf.tensor2d(Float32Array.from(tableMatMul(qx, qw, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1)), [rows, n]);
     const value = tf.tidy(() => {
       const qb = tf.round(tf.mul(bv!, 2 ** -(ex + ew)));
@@ -124,10 +124,9 @@ export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'v
   return { cols, oh, ow };
 }
 
-/** T(q) for every code (the per-operand transform of the fast path). */
-export function applyTransform(q: Float32Array, m: ApproxMultiplier): Float32Array {
-  const t = m.transform!;
+/** T(q) for every code (a per-operand transform of the fast path, indexed by q - qmin). */
+export function applyTransform(q: Float32Array, t: Float32Array, qmin: number): Float32Array {
   const out = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) out[i] = t[q[i]! - m.qmin]!;
+  for (let i = 0; i < q.length; i++) out[i] = t[q[i]! - qmin]!;
   return out;
 }

@@ -24,7 +24,7 @@ export async function resolveHardware(opts: { multiplier?: string; multiplierTab
     if (!mult.products) throw new AxhwError(`${mult.label}: its product table is too large for the table path.`, 'Use a multiplier of at most 11 bits.');
     return { mult, path: 'table', pathReason: want === 'table' ? 'requested' : `no per-operand transform (${mult.noTransform})` };
   }
-  return { mult, path: 'transform', pathReason: want === 'transform' ? 'requested' : 'the RTL table factorises as T(a) T(b) on every pair' };
+  return { mult, path: 'transform', pathReason: want === 'transform' ? 'requested' : 'the RTL table factorises as Ta(a) Tb(b) on every pair' };
 }
 
 export function describeHardware(h: HardwareChoice): Record<string, unknown> {

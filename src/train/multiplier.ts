@@ -21,8 +21,11 @@ export interface ApproxMultiplier {
   qmax: number;
   /** Product by operand values, row-major over (qa - qmin, qb - qmin); absent when too large. */
   products?: Float64Array;
-  /** T(q) at index q - qmin, when the table factorises exactly (proved on every pair). */
-  transform?: Float32Array;
+  /**
+   * Per-operand transforms at index q - qmin, when the table factorises exactly as P(a, b) = Ta(a) Tb(b)
+   * (proved on every pair): `a` for the activation operand (table rows), `b` for the weight operand.
+   */
+  transform?: { a: Float32Array; b: Float32Array };
   /** Why there is no transform (the fast path is unavailable). */
   noTransform?: string;
   provenance: {
@@ -97,28 +100,7 @@ function fromTable(table: LutTable, src: { source: ApproxMultiplier['provenance'
     products = new Float64Array(range * range);
     for (let a = qmin; a <= qmax; a++) for (let b = qmin; b <= qmax; b++) products[(a - qmin) * range + (b - qmin)] = product(a, b);
   }
-  // The fast path needs P(a, b) = T(a) T(b) exactly; with T(1) = 1, T(a) = P(a, 1). Proved on every pair.
-  let transform: Float32Array | undefined;
-  let noTransform: string | undefined;
-  if (product(1, 1) !== 1) noTransform = `P(1, 1) = ${product(1, 1)}, not 1`;
-  else {
-    const t = Float64Array.from({ length: range }, (_, i) => product(i + qmin, 1));
-    outer: for (let a = qmin; a <= qmax; a++) {
-      for (let b = qmin; b <= qmax; b++) {
-        if (product(a, b) !== t[a - qmin]! * t[b - qmin]!) {
-          noTransform = `P(${a}, ${b}) = ${product(a, b)} but T(${a}) T(${b}) = ${t[a - qmin]! * t[b - qmin]!}`;
-          break outer;
-        }
-      }
-    }
-    if (!noTransform) {
-      transform = Float32Array.from(t);
-      if (transform.some((v, i) => v !== t[i])) {
-        transform = undefined;
-        noTransform = 'T(q) is not exact in float32';
-      }
-    }
-  }
+  const { transform, noTransform } = factorise(product, qmin, qmax);
   return {
     label: `${m.top}${src.file ? ` (${src.file})` : ''}`,
     width,
@@ -130,4 +112,30 @@ function fromTable(table: LutTable, src: { source: ApproxMultiplier['provenance'
     noTransform,
     provenance: { source: src.source, unit: m.unit, params: m.params, top: m.top, rtlHash: m.rtlHash, verilator: m.verilator, verifiedAgainstModel: m.verified, file: src.file },
   };
+}
+
+/**
+ * Rank-one factorisation of the RTL table, if it has one: with a pivot code p (the first of 1, 2, 4, ...
+ * with P(p, p) != 0), Ta(a) = P(a, p) and Tb(b) = P(p, b) / P(p, p). DRUM gives Ta = Tb = T with pivot 1;
+ * an operand-truncating multiplier factorises with pivot 4. Accepted only if Ta(a) Tb(b) equals P(a, b)
+ * exactly on every pair and both transforms are exact in float32.
+ */
+function factorise(product: (a: number, b: number) => number, qmin: number, qmax: number): { transform?: { a: Float32Array; b: Float32Array }; noTransform?: string } {
+  let p = 1;
+  while (p <= qmax && product(p, p) === 0) p *= 2;
+  if (p > qmax) return { noTransform: 'P(p, p) = 0 for every power-of-two code p' };
+  const range = qmax - qmin + 1;
+  const pp = product(p, p);
+  const ta = Float64Array.from({ length: range }, (_, i) => product(i + qmin, p));
+  const tb = Float64Array.from({ length: range }, (_, i) => product(p, i + qmin) / pp);
+  for (let a = qmin; a <= qmax; a++) {
+    for (let b = qmin; b <= qmax; b++) {
+      const f = ta[a - qmin]! * tb[b - qmin]!;
+      if (product(a, b) !== f) return { noTransform: `P(${a}, ${b}) = ${product(a, b)} but Ta(${a}) Tb(${b}) = ${f}` };
+    }
+  }
+  const a32 = Float32Array.from(ta);
+  const b32 = Float32Array.from(tb);
+  if (a32.some((v, i) => v !== ta[i]) || b32.some((v, i) => v !== tb[i])) return { noTransform: 'the transforms are not exact in float32' };
+  return { transform: { a: a32, b: b32 } };
 }

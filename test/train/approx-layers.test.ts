@@ -1,0 +1,165 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { initBackend, tf } from '../../src/train/backend.js';
+import { approxDense, exactDense, patches, type HardwareSpec } from '../../src/train/approx-ops.js';
+import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../../src/train/multiplier.js';
+import { referenceInference } from '../../src/train/reference.js';
+import { Network } from '../../src/train/network.js';
+import { lenet5, resolveModel } from '../../src/train/models.js';
+import { col2im, im2col, tableMatMul } from '../../src/train/table-matmul.js';
+import { externalDesign } from '../../src/external/design.js';
+import { tableFromRtl } from '../../src/lut/from-rtl.js';
+import { writeTable } from '../../src/lut/io.js';
+import { getUnit } from '../../src/gen/registry.js';
+import { Rng } from '../../src/util/rng.js';
+import { requireTool } from '../helpers/tools.js';
+
+const F = (f: string) => join(import.meta.dirname, '..', 'fixtures', 'rtl', f);
+const rand = (rng: Rng, n: number, scale = 1) => Float32Array.from({ length: n }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * scale);
+
+let drum: ApproxMultiplier;
+let loa: ApproxMultiplier;
+let trunc: ApproxMultiplier;
+beforeAll(async () => {
+  requireTool('verilator');
+  await initBackend();
+  drum = await multiplierFromUnit('drum:width=8,k=3,signed');
+  const dir = mkdtempSync(join(tmpdir(), 'axhw-train-'));
+  for (const [name, top] of [
+    ['loa_mult.v', 'loa_mult'],
+    ['trunc_mult.v', 'trunc_mult'],
+  ]) {
+    const d = await externalDesign({ rtl: [F(name)], top, aWidth: 8, bWidth: 8 });
+    writeTable(await tableFromRtl(d), join(dir, `${top}.npy`));
+  }
+  loa = multiplierFromTableFile(join(dir, 'loa_mult.npy'));
+  trunc = multiplierFromTableFile(join(dir, 'trunc_mult.npy'));
+});
+
+describe('multipliers read from the RTL', () => {
+  it("DRUM factorises per operand, and the transform read from the RTL is the unit's declared T", () => {
+    expect(drum.transform).toBeDefined();
+    const t = getUnit('drum').transform!({ width: 8, k: 3, signed: true }, {});
+    for (let q = -128; q < 128; q++) expect(drum.transform!.a[q + 128]).toBe(t(q & 0xff));
+    expect(drum.transform!.a).toEqual(drum.transform!.b);
+    expect(drum.transform!.a.some((v, i) => v !== i - 128)).toBe(true);
+  });
+  it('an operand-truncating multiplier factorises with a power-of-two pivot; a lower-part-OR one does not', () => {
+    expect(trunc.transform).toBeDefined();
+    expect(trunc.signed).toBe(false);
+    expect([trunc.qmin, trunc.qmax]).toEqual([-255, 255]);
+    expect(loa.transform).toBeUndefined();
+    expect(loa.noTransform).toMatch(/P\(-?\d+, -?\d+\) = \d+ but/);
+  });
+});
+
+describe('approximate dense layer', () => {
+  const [m, k, n] = [37, 53, 19];
+  let x: tf.Tensor2D;
+  let w: tf.Tensor2D;
+  let b: tf.Tensor1D;
+  beforeAll(() => {
+    const rng = new Rng(11);
+    x = tf.tensor2d(rand(rng, m * k, 3), [m, k]);
+    w = tf.tensor2d(rand(rng, k * n, 0.4), [k, n]);
+    b = tf.tensor1d(rand(rng, n, 0.2));
+  });
+
+  it('transform path == table path == integer reference, bit for bit', () => {
+    for (const mult of [drum, trunc]) {
+      const t = approxDense(x, w, b, { mult, path: 'transform', inputExps: [-4] }, 0).dataSync();
+      const g = approxDense(x, w, b, { mult, path: 'table', inputExps: [-4] }, 0).dataSync();
+      expect(Array.from(t)).toEqual(Array.from(g));
+      const spec = resolveModel(`mlp:${n}`, [k], n);
+      spec.layers[0] = { kind: 'dense', units: n, relu: false };
+      const ref = referenceInference(spec, [{ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array }], [-4], mult, x.dataSync() as Float32Array, m);
+      expect(Array.from(ref.logits, Math.fround)).toEqual(Array.from(t));
+    }
+  });
+
+  it('is close to the exact layer for an exact multiplier and far for an aggressive one', async () => {
+    const exactMul = await multiplierFromUnit('exact-mul:width=8,signed');
+    const exact = exactDense(x, w, b).dataSync();
+    const err = (mult: ApproxMultiplier) => {
+      const y = approxDense(x, w, b, { mult, path: 'transform' }, 0).dataSync();
+      let s = 0;
+      for (let i = 0; i < y.length; i++) s += Math.abs(y[i]! - exact[i]!);
+      return s / y.length;
+    };
+    expect(err(exactMul)).toBeLessThan(0.15);
+    expect(err(drum)).toBeGreaterThan(err(exactMul));
+  });
+
+  it('backward is the straight-through estimator: the exact layer gradients', () => {
+    const loss = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) => tf.grads((xa: tf.Tensor, wa: tf.Tensor, ba: tf.Tensor) => tf.sum(tf.square(f(xa as tf.Tensor2D, wa as tf.Tensor2D, ba as tf.Tensor1D))));
+    const hw: HardwareSpec = { mult: loa, path: 'table' };
+    const ystar = approxDense(x, w, b, hw, 0);
+    // d/dp sum(y^2) through STE = (2 y_approx) pushed through the exact layer's Jacobian
+    const [gx, gw, gb] = loss((xa, wa, ba) => approxDense(xa, wa, ba, hw, 0))([x, w, b]);
+    const dy = tf.mul(ystar, 2);
+    const [ex, ew] = [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)];
+    expect(tf.max(tf.abs(tf.sub(gx!, ex))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(gw!, ew))).dataSync()[0]).toBeLessThan(1e-3);
+    expect(tf.max(tf.abs(tf.sub(gb!, tf.sum(dy, 0)))).dataSync()[0]).toBeLessThan(1e-4);
+  });
+});
+
+describe('table matrix product', () => {
+  it('equals the naive sum with and without the common-code shortcut', () => {
+    const rng = new Rng(5);
+    const range = 16;
+    const products = Float64Array.from({ length: range * range }, () => rng.nextU32() % 1000);
+    for (const zeroShare of [0, 0.7]) {
+      const [m, k, n] = [9, 40, 7];
+      const a = Float32Array.from({ length: m * k }, () => ((rng.nextU32() / 2 ** 32) < zeroShare ? 0 : (rng.nextU32() % range) - 8));
+      const b = Float32Array.from({ length: k * n }, () => (rng.nextU32() % range) - 8);
+      const c = tableMatMul(a, b, m, k, n, products, -8, range);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let t = 0; t < k; t++) s += products[(a[i * k + t]! + 8) * range + b[t * n + j]! + 8]!;
+          expect(c[i * n + j]).toBe(s);
+        }
+    }
+  });
+});
+
+describe('convolution as patches', () => {
+  it('matches tf.conv2d forward, and col2im is the adjoint of im2col (the input gradient)', () => {
+    const rng = new Rng(9);
+    for (const pad of ['same', 'valid'] as const) {
+      const [n, h, w, c, kk, o] = [2, 7, 6, 3, 3, 4];
+      const x = tf.tensor4d(rand(rng, n * h * w * c), [n, h, w, c]);
+      const f = tf.tensor4d(rand(rng, kk * kk * c * o), [kk, kk, c, o]);
+      const r = patches(x, kk, kk, pad);
+      const y = tf.reshape(tf.matMul(r.cols, tf.reshape(f, [kk * kk * c, o])), [n, r.oh, r.ow, o]);
+      expect(tf.max(tf.abs(tf.sub(y, tf.conv2d(x, f, 1, pad)))).dataSync()[0]).toBeLessThan(1e-5);
+      const xs = rand(rng, n * h * w * c);
+      const cols = im2col(xs, n, h, w, c, kk, kk, pad).cols;
+      const ys = rand(rng, cols.length);
+      const back = col2im(ys, n, h, w, c, kk, kk, pad);
+      let lhs = 0;
+      let rhs = 0;
+      for (let i = 0; i < cols.length; i++) lhs += cols[i]! * ys[i]!;
+      for (let i = 0; i < xs.length; i++) rhs += xs[i]! * back[i]!;
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-3);
+    }
+  });
+
+  it('LeNet-5 on the hardware: table path, transform path and integer reference agree', () => {
+    const spec = lenet5([16, 16, 1], 10);
+    const net = new Network(spec, 4);
+    const rng = new Rng(2);
+    const xs = rand(rng, 6 * 256, 2);
+    const x = tf.tensor4d(xs, [6, 16, 16, 1]);
+    const exps = [-5, -4, -3, -3, -3];
+    const t = net.forward(x, { mult: drum, path: 'transform', inputExps: exps }).dataSync();
+    const g = net.forward(x, { mult: drum, path: 'table', inputExps: exps }).dataSync();
+    expect(Array.from(t)).toEqual(Array.from(g));
+    const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
+    const ref = referenceInference(spec, layers, exps, drum, xs, 6);
+    expect(Array.from(ref.logits, Math.fround)).toEqual(Array.from(t));
+  });
+});

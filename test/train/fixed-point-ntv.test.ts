@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { quantiseValue, roundHalfEven, scaleExponent } from '../../src/train/fixed-point.js';
+import { flipWeightBits, ntvRate } from '../../src/train/ntv.js';
+import { Rng } from '../../src/util/rng.js';
+import { AxhwError } from '../../src/errors.js';
+
+describe('dynamic fixed point', () => {
+  it('picks the smallest power-of-two scale at which the largest magnitude fits', () => {
+    expect(scaleExponent(127, 127)).toBe(0);
+    expect(scaleExponent(127.01, 127)).toBe(1);
+    expect(scaleExponent(1, 127)).toBe(-6); // 1 / 2^-6 = 64 <= 127, 1 / 2^-7 = 128 > 127
+    expect(scaleExponent(2 ** -20 * 127, 127)).toBe(-20);
+    expect(scaleExponent(0, 127)).toBe(0);
+    for (let i = 0; i < 1000; i++) {
+      const m = Math.exp((i - 500) / 40);
+      const e = scaleExponent(m, 127);
+      expect(m / 2 ** e).toBeLessThanOrEqual(127);
+      expect(m / 2 ** (e - 1)).toBeGreaterThan(127);
+    }
+  });
+  it('rounds half to even and saturates', () => {
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, 2.4, -2.6].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, 2, -3]);
+    expect(quantiseValue(1000, 0, -128, 127)).toBe(127);
+    expect(quantiseValue(-1000, 0, -128, 127)).toBe(-128);
+    expect(quantiseValue(0.375, -3, -128, 127)).toBe(3);
+  });
+});
+
+describe('NTV weight storage', () => {
+  it('maps the paper voltages to flip rates and rejects unknown ones', () => {
+    expect(ntvRate({ voltageMv: 400 })).toBe(0.1);
+    expect(ntvRate({ voltageMv: 660 })).toBe(0.01);
+    expect(ntvRate({ voltageMv: 850 })).toBe(0.001);
+    expect(() => ntvRate({ voltageMv: 500 })).toThrow(AxhwError);
+    expect(() => ntvRate({ rate: 0.1, voltageMv: 400 })).toThrow(AxhwError);
+    expect(() => ntvRate({ rate: 2 })).toThrow(AxhwError);
+  });
+
+  it.each([
+    [8, true, 0.1],
+    [8, true, 0.01],
+    [8, false, 0.1],
+    [4, true, 0.3],
+  ])('flips each stored bit independently at the rate (width %i, signed %s, p %f)', (width, signed, p) => {
+    const n = 20000;
+    const qmax = signed ? 2 ** (width - 1) - 1 : 2 ** width - 1;
+    const qmin = signed ? -(2 ** (width - 1)) : -qmax;
+    const rng = new Rng(3);
+    const q = Float32Array.from({ length: n }, () => qmin + (rng.nextU32() % (qmax - qmin + 1)));
+    const before = q.slice();
+    const flips = flipWeightBits(q, width, signed, p, new Rng(7));
+    const bitsPer = signed ? width : width + 1;
+    const perBit = new Array(bitsPer).fill(0);
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      expect(q[i]).toBeGreaterThanOrEqual(qmin);
+      expect(q[i]).toBeLessThanOrEqual(qmax);
+      const enc = (v: number) => (signed ? (v < 0 ? v + 2 ** width : v) : Math.abs(v) + (v < 0 ? 2 ** width : 0));
+      const diff = enc(before[i]!) ^ enc(q[i]!);
+      for (let b = 0; b < bitsPer; b++) if (diff & (1 << b)) perBit[b]++;
+      if (q[i] !== before[i]) changed++;
+    }
+    // every bit position flips at about p (binomial, 5 sigma)
+    for (let b = 0; b < bitsPer; b++) {
+      if (!signed && b === width) continue; // the sign of a zero magnitude cannot be seen
+      expect(Math.abs(perBit[b] - n * p)).toBeLessThan(5 * Math.sqrt(n * p * (1 - p)) + 1);
+    }
+    expect(flips).toBeGreaterThanOrEqual(changed);
+    // seeded: the same draw twice
+    const again = before.slice();
+    flipWeightBits(again, width, signed, p, new Rng(7));
+    expect(again).toEqual(q);
+  });
+});
