@@ -37,4 +37,6 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(node -p 'JSON.stringif
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
+# The real data sets for training (Debian packages' files, extracted without installing them).
+bash scripts/fetch-data.sh
 echo "setup: done ($(verilator --version | head -1); $(yosys -V); sta $(sta -version 2>/dev/null || echo '?'))"

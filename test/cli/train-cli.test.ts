@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { requireTool } from '../helpers/tools.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'axhw.js');
+const F = (f: string) => join(root, 'test', 'fixtures', 'rtl', f);
+const axhw = (...args: string[]) => execa('node', [bin, ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
+
+/** A small learnable CSV in scikit-learn's layout (label = sign of the sum of the features). */
+function tinyCsv(path: string): string {
+  const rows = ['200,4,neg,pos'];
+  let s = 7;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  for (let i = 0; i < 200; i++) {
+    const x = [r(), r(), r(), r()];
+    rows.push(`${x.map((v) => v.toFixed(4)).join(',')},${x.reduce((a, b) => a + b, 0) > 0 ? 1 : 0}`);
+  }
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
+}
+
+describe('axhw train / eval', () => {
+  let dir: string;
+  let csv: string;
+  beforeAll(() => {
+    requireTool('verilator');
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+    dir = mkdtempSync(join(tmpdir(), 'axhw-train-cli-'));
+    csv = tinyCsv(join(dir, 'tiny.csv'));
+  });
+
+  it('trains with the approximate forward pass on a user file, writes metrics, weights and curve; eval reloads them', async () => {
+    const out = join(dir, 'run1');
+    const r = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--method', 'pas', '--multiplier', 'drum:width=8,k=4,signed', '--ntv-voltage', '850', '--ntv-draws', '3', '--epochs', '3', '--lr', '0.01', '-o', out);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toMatch(/backend (wasm|tensorflow|cpu)/);
+    expect(r.stderr).toMatch(/epoch 3\/3/);
+    expect(r.stdout).toMatch(/same class on 100\.00%/);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.backend.name).toMatch(/wasm|tensorflow|cpu/);
+    expect(m.method).toBe('pas');
+    expect(m.history).toHaveLength(3);
+    expect(m.hardware.hardware.path).toBe('transform');
+    expect(m.hardware.hardware.provenance.rtlHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.hardware.ntv).toMatchObject({ rate: 0.001, draws: 3 });
+    expect(m.testAccuracyExact).toBeGreaterThan(0.8);
+    for (const f of ['model.json', 'weights.bin', 'curve.svg']) expect(existsSync(join(out, f))).toBe(true);
+
+    const e = await axhw('eval', '--model-dir', out, '--data-path', csv, '--multiplier', 'drum:width=8,k=4,signed', '--path', 'table', '--json');
+    expect(e.exitCode, e.all).toBe(0);
+    const ev = JSON.parse(e.stdout);
+    expect(ev.testAccuracyExact).toBe(m.testAccuracyExact);
+    // same RTL: the training calibration is reused, so table path == transform path results
+    expect(ev.hardware.accuracy).toBe(m.hardware.accuracy);
+    expect(ev.hardware.inputExps).toEqual(m.hardware.inputExps);
+  });
+
+  it('uses the general table path for a user multiplier that does not factorise', async () => {
+    const table = join(dir, 'loa.npy');
+    const l = await axhw('lut', '--rtl', F('loa_mult.v'), '--top', 'loa_mult', '--a-width', '8', '--b-width', '8', '-o', table, '--quiet');
+    expect(l.exitCode, l.all).toBe(0);
+    const out = join(dir, 'run2');
+    const r = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--multiplier-table', table, '--epochs', '1', '-o', out, '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.hardware.hardware.path).toBe('table');
+    expect(m.hardware.hardware.pathReason).toMatch(/no per-operand transform/);
+    expect(m.hardware.hardware.operandEncoding).toMatch(/sign-magnitude/);
+    const bad = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--multiplier-table', table, '--path', 'transform', '-o', join(dir, 'never1'));
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/no per-operand transform/);
+    expect(existsSync(join(dir, 'never1'))).toBe(false);
+  });
+
+  it.each([
+    ['a missing data file', ['--data', 'breast-cancer', '--data-path', '/nonexistent/x.csv'], /not found[\s\S]*fetch-data\.sh/],
+    ['a model that does not fit the data', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mnist-mlp'], /takes 784 inputs; the data has 4/],
+    ['an unknown model', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'resnet'], /Unknown model 'resnet'/],
+    ['pas without hardware', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--method', 'pas'], /give a multiplier/],
+    ['an unknown NTV voltage', ['--data', 'breast-cancer', '--data-path', 'CSV', '--multiplier', 'exact-mul:width=8,signed', '--ntv-voltage', '500'], /No bit-flip rate is known for 500 mV/],
+    ['a bad multiplier parameter', ['--data', 'breast-cancer', '--data-path', 'CSV', '--multiplier', 'drum:width=8,k=12'], /k/],
+    ['a multiplier too wide for tables', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--multiplier', 'drum:width=16,k=4'], /2\.\.12-bit/],
+  ])('rejects %s (exit 2, nothing written)', async (_what, args, pattern) => {
+    const out = join(dir, `never-${Math.random().toString(36).slice(2)}`);
+    const r = await axhw('train', ...args.map((a) => (a === 'CSV' ? csv : a)), '--epochs', '1', '-o', out);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('eval rejects a corrupt weights file', async () => {
+    const out = join(dir, 'run3');
+    expect((await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:4-2', '--epochs', '1', '-o', out, '--quiet')).exitCode).toBe(0);
+    writeFileSync(join(out, 'weights.bin'), Buffer.alloc(16));
+    const r = await axhw('eval', '--model-dir', out, '--data-path', csv);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/does not match model\.json/);
+  });
+});

@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/train/backend.js';
+import { train } from '../../src/train/trainer.js';
+import { resolveModel } from '../../src/train/models.js';
+import { calibrate, ntvEvaluate, referenceAgreement } from '../../src/train/evaluate.js';
+import { multiplierFromUnit, type ApproxMultiplier } from '../../src/train/multiplier.js';
+import { applyStandardisation, fitStandardisation, splitSeeded, type PreparedData } from '../../src/data/prepare.js';
+import type { LabelledData } from '../../src/data/table-data.js';
+import { Rng } from '../../src/util/rng.js';
+import { requireTool } from '../helpers/tools.js';
+
+/** Three Gaussian blobs in 6 dimensions: learnable in a few epochs, not linearly trivial at the edges. */
+function blobs(n: number, seed: number): LabelledData {
+  const rng = new Rng(seed);
+  const u = () => (rng.nextU32() + 1) / 4294967297;
+  const gauss = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  const centres = [
+    [2, 0, 0, 1, 0, 0],
+    [0, 2, 0, 0, 1, 0],
+    [0, 0, 2, 0, 0, 1],
+  ];
+  const x = new Float32Array(n * 6);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let f = 0; f < 6; f++) x[i * 6 + f] = centres[i % 3]![f]! * 3 + gauss() * 2 + 10;
+  }
+  return { x, y, n, shape: [6], classes: ['a', 'b', 'c'] };
+}
+
+function prepared(): PreparedData {
+  const [tr, te] = splitSeeded(blobs(1200, 1), 0.2, 1);
+  const s = fitStandardisation(tr);
+  return { name: 'blobs', train: applyStandardisation(tr, s), test: applyStandardisation(te, s), classes: tr.classes, shape: [6], standardisation: s, split: '80/20' };
+}
+
+let drum: ApproxMultiplier;
+beforeAll(async () => {
+  requireTool('verilator');
+  await initBackend();
+  drum = await multiplierFromUnit('drum:width=8,k=3,signed');
+});
+
+describe('training engine on synthetic data', () => {
+  it('standardisation is fitted on the training part only', () => {
+    const d = prepared();
+    const mean = (a: LabelledData, f: number) => Array.from({ length: a.n }, (_, i) => a.x[i * 6 + f]!).reduce((p, q) => p + q, 0) / a.n;
+    for (let f = 0; f < 6; f++) expect(Math.abs(mean(d.train, f))).toBeLessThan(1e-4);
+    expect(d.standardisation.mean[0]).toBeGreaterThan(5);
+  });
+
+  it('exact training learns, and the same seed gives the same network', () => {
+    const data = prepared();
+    const model = resolveModel('mlp:16-16-3', [6], 3);
+    const run = () => train({ data, model, method: 'bp', epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const a = run();
+    const b = run();
+    expect(a.history.at(-1)!.testAccuracy).toBeGreaterThan(0.9);
+    expect(a.history.at(-1)!.loss).toBeLessThan(a.history[0]!.loss);
+    expect(a.net.weights().map((w) => Array.from(w.data))).toEqual(b.net.weights().map((w) => Array.from(w.data)));
+    const c = train({ data, model, method: 'bp', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 4 });
+    expect(c.net.weights()[0]!.data).not.toEqual(a.net.weights()[0]!.data);
+  });
+
+  it('pas trains through the approximate forward pass (with NTV flips) and the integer reference agrees', () => {
+    const data = prepared();
+    const model = resolveModel('mlp:16-16-3', [6], 3);
+    const r = train({ data, model, method: 'pas', hardware: { mult: drum, path: 'table', ntvRate: 0.01 }, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    expect(r.history.at(-1)!.testAccuracyHw).toBeGreaterThan(0.85);
+    const inputExps = calibrate(r.net, data.train, { mult: drum, path: 'transform' });
+    const agree = referenceAgreement(r.net, data.test, { mult: drum, path: 'transform', inputExps });
+    expect(agree.agreement).toBeGreaterThanOrEqual(0.999);
+    expect(agree.referenceAccuracy).toBeGreaterThan(0.85);
+    const ntv = ntvEvaluate(r.net, data.test, { mult: drum, path: 'transform', inputExps }, 0.1, 5, 1);
+    expect(ntv.accuracies).toHaveLength(5);
+    expect(ntv.std).toBeGreaterThan(0);
+    expect(ntv.mean).toBeLessThan(agree.floatAccuracy);
+    // seeded draws
+    expect(ntvEvaluate(r.net, data.test, { mult: drum, path: 'transform', inputExps }, 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
+  });
+});
