@@ -25,21 +25,38 @@ export interface HardwareSpec {
   observe?: (layer: number, info: { maxAbs: number; ex: number; ew: number }) => void;
 }
 
-/** Integer codes of x at exponent e: clip(round_half_even(x / 2^e), qmin, qmax), as float32 values. */
-export function quantiseTensor(x: tf.Tensor, e: number, qmin: number, qmax: number): tf.Tensor {
-  return tf.tidy(() => tf.clipByValue(tf.round(tf.mul(x, 2 ** -e)), qmin, qmax));
+/** 1.5 * 2^52: (x + R) - R rounds a double to the nearest integer, ties to even (|x| < 2^51). */
+const ROUND = 6755399441055744;
+
+/**
+ * Codes of float32 data at exponent e, clip(round_half_even(x / 2^e), qmin, qmax) (the rounding of
+ * fixed-point.ts quantiseValue), or, with `t`, the transform of each code. Monomorphic on Float32Array:
+ * it runs once per layer and step.
+ */
+export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t?: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  const s = 2 ** -e;
+  for (let i = 0; i < x.length; i++) {
+    let r = x[i]! * s + ROUND - ROUND;
+    if (r < qmin) r = qmin;
+    else if (r > qmax) r = qmax;
+    out[i] = t ? t[(r - qmin) | 0]! : r;
+  }
+  return out;
 }
 
-export function maxAbs(x: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(x))).dataSync()[0]!;
+export function maxAbs32(a: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > m) m = v;
+  }
+  return m;
 }
 
 /** Weight codes as the hardware stores them, with this pass's NTV flips applied. */
-export function storedWeightCodes(w: tf.Tensor, ew: number, hw: HardwareSpec): Float32Array {
-  const q = quantiseTensor(w, ew, hw.mult.qmin, hw.mult.qmax);
-  const codes = q.dataSync() as Float32Array;
-  q.dispose();
-  const out = codes.slice();
+export function storedWeightCodes(w: Float32Array, ew: number, hw: Pick<HardwareSpec, 'mult' | 'ntv'>): Float32Array {
+  const out = quantise32(w, ew, hw.mult.qmin, hw.mult.qmax);
   if (hw.ntv) flipWeightBits(out, hw.mult.width, hw.mult.signed, hw.ntv.rate, hw.ntv.rng);
   return out;
 }
@@ -54,23 +71,29 @@ export function approxDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, hw: 
     const [xv, wv, bv] = args as tf.Tensor[];
     (args[3] as tf.GradSaveFunc)([xv!, wv!]);
     const m = hw.mult;
-    const mx = maxAbs(xv!);
+    const xd = xv!.dataSync() as Float32Array;
+    const mx = maxAbs32(xd);
     const ex = hw.inputExps?.[layer] ?? scaleExponent(mx, m.qmax);
     const frozen = hw.frozenWeights?.[layer];
-    const ew = frozen?.ew ?? scaleExponent(maxAbs(wv!), m.qmax);
+    const wd = frozen ? undefined : (wv!.dataSync() as Float32Array);
+    const ew = frozen?.ew ?? scaleExponent(maxAbs32(wd!), m.qmax);
     hw.observe?.(layer, { maxAbs: mx, ex, ew });
-    const qw = frozen?.codes ?? storedWeightCodes(wv!, ew, hw);
     const [rows, k] = xv!.shape as [number, number];
     const n = wv!.shape[1]!;
-    const qxT = quantiseTensor(xv!, ex, m.qmin, m.qmax);
-    const qx = qxT.dataSync() as Float32Array;
-    qxT.dispose();
-    // Products: T(qx) T(qw) through one exact float32 matrix product (integers below 2^24 stay exact), or
-    // every product looked up in the table. Gathers run in JS: tf.gather is slow on the wasm backend.
-    const acc =
-      hw.path === 'transform'
-        ? tf.tidy(() => tf.matMul(tf.tensor2d(applyTransform(qx, m.transform!.a, m.qmin), [rows, k]), tf.tensor2d(applyTransform(qw, m.transform!.b, m.qmin), [k, n])))
-        : tf.tensor2d(Float32Array.from(tableMatMul(qx, qw, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1)), [rows, n]);
+    // Products: Ta(qx) Tb(qw) through one exact float32 matrix product (integers below 2^24 stay exact), or
+    // every product looked up in the table. Quantisation and gathers run in JS over the data, fused where
+    // possible: tf.gather is slow on the wasm backend, and a JS pass is cheaper than a chain of ops + sync.
+    let acc: tf.Tensor2D;
+    if (hw.path === 'transform') {
+      const t = m.transform!;
+      const tx = quantise32(xd, ex, m.qmin, m.qmax, t.a);
+      const tw = frozen || hw.ntv ? applyTransform(frozen?.codes ?? storedWeightCodes(wd!, ew, hw), t.b, m.qmin) : quantise32(wd!, ew, m.qmin, m.qmax, t.b);
+      acc = tf.tidy(() => tf.matMul(tf.tensor2d(tx, [rows, k]), tf.tensor2d(tw, [k, n])));
+    } else {
+      const qx = quantise32(xd, ex, m.qmin, m.qmax);
+      const qw = frozen?.codes ?? storedWeightCodes(wd!, ew, hw);
+      acc = tf.tensor2d(Float32Array.from(tableMatMul(qx, qw, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1)), [rows, n]);
+    }
     const value = tf.tidy(() => {
       const qb = tf.round(tf.mul(bv!, 2 ** -(ex + ew)));
       return tf.mul(tf.add(acc, qb), 2 ** (ex + ew));
@@ -127,6 +150,6 @@ export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'v
 /** T(q) for every code (a per-operand transform of the fast path, indexed by q - qmin). */
 export function applyTransform(q: Float32Array, t: Float32Array, qmin: number): Float32Array {
   const out = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) out[i] = t[q[i]! - qmin]!;
+  for (let i = 0; i < q.length; i++) out[i] = t[(q[i]! - qmin) | 0]!;
   return out;
 }

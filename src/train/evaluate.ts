@@ -1,7 +1,7 @@
 import { tf } from './backend.js';
 import type { Network } from './network.js';
 import type { HardwareSpec } from './approx-ops.js';
-import { storedWeightCodes } from './approx-ops.js';
+import { maxAbs32, storedWeightCodes } from './approx-ops.js';
 import { scaleExponent } from './fixed-point.js';
 import { referenceInference } from './reference.js';
 import type { LabelledData } from '../data/table-data.js';
@@ -65,8 +65,9 @@ export function ntvEvaluate(net: Network, d: LabelledData, hw: HardwareSpec, rat
   const accuracies: number[] = [];
   for (let t = 0; t < draws; t++) {
     const frozen = net.weighted.map((p) => {
-      const ew = scaleExponent(tf.tidy(() => tf.max(tf.abs(p.w))).dataSync()[0]!, hw.mult.qmax);
-      return { ew, codes: storedWeightCodes(p.w, ew, { ...hw, ntv: { rate, rng } }) };
+      const w = p.w.dataSync() as Float32Array;
+      const ew = scaleExponent(maxAbs32(w), hw.mult.qmax);
+      return { ew, codes: storedWeightCodes(w, ew, { mult: hw.mult, ntv: { rate, rng } }) };
     });
     accuracies.push(accuracy(predict(net, d, { ...hw, ntv: undefined, frozenWeights: frozen }), d.y));
   }

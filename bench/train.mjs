@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Training-throughput benchmark (issue 5). Run after `npm run build` and `bash scripts/fetch-data.sh`:
+//   node bench/train.mjs [--train N] [--epochs E] [--batch B] [--repeats R]
+// Each configuration runs R times, interleaved with the others; the median samples/s is reported.
+// Trains the Fashion-MNIST MLP (784-128-128-10) on the same data, same backend, same seed, in this run:
+//   exact   : float32 back-propagation (the baseline)
+//   pas/transform : DRUM k=4 (8-bit signed, table read from the RTL) through the per-operand transform
+//   pas/table     : the same DRUM table through the general table path (every product looked up)
+//   pas/table LOA : a user Verilog multiplier that does not factorise (lower-part OR), table path
+// and prints samples/s and the ratio to exact. Accuracy is printed too, as a sanity check.
+import { mkdtempSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { initBackend, backendLine } from '../dist/train/backend.js';
+import { getDataset } from '../dist/data/datasets.js';
+import { prepareDataset } from '../dist/data/prepare.js';
+import { resolveModel } from '../dist/train/models.js';
+import { train } from '../dist/train/trainer.js';
+import { multiplierFromUnit, multiplierFromTableFile } from '../dist/train/multiplier.js';
+import { externalDesign } from '../dist/external/design.js';
+import { tableFromRtl } from '../dist/lut/from-rtl.js';
+import { writeTable } from '../dist/lut/io.js';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const nTrain = arg('--train', 12000);
+const epochs = arg('--epochs', 1);
+const batch = arg('--batch', 64);
+const repeats = arg('--repeats', 3);
+
+const backend = await initBackend();
+console.log(`# axhw training benchmark: Fashion-MNIST MLP 784-128-128-10, ${nTrain} training samples x ${epochs} epoch(s), batch ${batch}`);
+console.log(`# ${backendLine(backend)}`);
+const data = prepareDataset(getDataset('fashion-mnist'), { seed: 1, limitTrain: nTrain, limitTest: 2000 });
+const model = resolveModel('mnist-mlp', data.shape, data.classes.length);
+const drum = await multiplierFromUnit('drum:width=8,k=4,signed');
+const dir = mkdtempSync(join(tmpdir(), 'axhw-bench-'));
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const loaDesign = await externalDesign({ rtl: [join(root, 'test', 'fixtures', 'rtl', 'loa_mult.v')], top: 'loa_mult', aWidth: 8, bWidth: 8 });
+writeTable(await tableFromRtl(loaDesign), join(dir, 'loa.npy'));
+const loa = multiplierFromTableFile(join(dir, 'loa.npy'));
+
+const runs = [
+  ['exact (bp)', undefined],
+  ['pas, transform path (DRUM k=4)', { mult: drum, path: 'transform' }],
+  ['pas, table path (DRUM k=4)', { mult: drum, path: 'table' }],
+  ['pas, table path (LOA, user RTL)', { mult: loa, path: 'table' }],
+];
+// Warm-up (JIT, wasm kernels) so the baseline is not charged for it.
+const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 1000, limitTest: 200 });
+train({ data: warm, model, method: 'pas', hardware: { mult: drum, path: 'transform' }, epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 }).net.dispose();
+const results = runs.map(() => ({ sps: [], acc: 0 }));
+for (let rep = 0; rep < repeats; rep++) {
+  runs.forEach(([, hardware], i) => {
+    const r = train({ data, model, method: hardware ? 'pas' : 'bp', hardware, epochs, batchSize: batch, learningRate: 1e-3, seed: 1 });
+    results[i].sps.push(r.samplesPerSecond);
+    const last = r.history.at(-1);
+    results[i].acc = hardware ? last.testAccuracyHw : last.testAccuracy;
+    r.net.dispose();
+  });
+}
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const base = median(results[0].sps);
+console.log(`| run | samples/s (median of ${repeats}) | ratio to exact | test accuracy on its arithmetic |`);
+console.log('|---|---|---|---|');
+runs.forEach(([label], i) => {
+  const sps = median(results[i].sps);
+  console.log(`| ${label} | ${Math.round(sps)} | ${(sps / base).toFixed(2)} | ${(100 * results[i].acc).toFixed(2)}% |`);
+});
