@@ -26,7 +26,7 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
-const nTrain = arg('--train', 12000);
+const nTrain = arg('--train', 20000);
 const epochs = arg('--epochs', 1);
 const batch = arg('--batch', 64);
 const repeats = arg('--repeats', 3);
