@@ -7,6 +7,7 @@
 //   pas/transform : DRUM k=4 (8-bit signed, table read from the RTL) through the per-operand transform
 //   pas/table     : the same DRUM table through the general table path (every product looked up)
 //   pas/table LOA : a user Verilog multiplier that does not factorise (lower-part OR), table path
+//   pas/fpmul     : binary32 fpmul at 8 significand bits (mask checked on the RTL), float32 layers
 // and prints samples/s and the ratio to exact. Accuracy is printed too, as a sanity check.
 import { mkdtempSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -18,6 +19,7 @@ import { prepareDataset } from '../dist/data/prepare.js';
 import { resolveModel } from '../dist/train/models.js';
 import { train } from '../dist/train/trainer.js';
 import { multiplierFromUnit, multiplierFromTableFile } from '../dist/train/multiplier.js';
+import { floatMultiplierFromUnit } from '../dist/train/float-multiplier.js';
 import { externalDesign } from '../dist/external/design.js';
 import { tableFromRtl } from '../dist/lut/from-rtl.js';
 import { writeTable } from '../dist/lut/io.js';
@@ -43,15 +45,17 @@ const loaDesign = await externalDesign({ rtl: [join(root, 'test', 'fixtures', 'r
 writeTable(await tableFromRtl(loaDesign), join(dir, 'loa.npy'));
 const loa = multiplierFromTableFile(join(dir, 'loa.npy'));
 
+const fp8 = await floatMultiplierFromUnit({ mbits: '8' });
 const runs = [
   ['exact (bp)', undefined],
-  ['pas, transform path (DRUM k=4)', { mult: drum, path: 'transform' }],
-  ['pas, table path (DRUM k=4)', { mult: drum, path: 'table' }],
-  ['pas, table path (LOA, user RTL)', { mult: loa, path: 'table' }],
+  ['pas, transform path (DRUM k=4)', { kind: 'fixed', mult: drum, path: 'transform' }],
+  ['pas, fpmul binary32 mbits 8 (significand mask)', { kind: 'float', float: fp8, path: 'transform' }],
+  ['pas, table path (DRUM k=4)', { kind: 'fixed', mult: drum, path: 'table' }],
+  ['pas, table path (LOA, user RTL)', { kind: 'fixed', mult: loa, path: 'table' }],
 ];
 // Warm-up (JIT, wasm kernels) so the baseline is not charged for it.
 const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 1000, limitTest: 200 });
-train({ data: warm, model, method: 'pas', hardware: { mult: drum, path: 'transform' }, epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 }).net.dispose();
+train({ data: warm, model, method: 'pas', hardware: { kind: 'fixed', mult: drum, path: 'transform' }, epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 }).net.dispose();
 const results = runs.map(() => ({ sps: [], acc: 0 }));
 for (let rep = 0; rep < repeats; rep++) {
   runs.forEach(([, hardware], i) => {

@@ -1,5 +1,6 @@
 import { tf } from './backend.js';
 import type { ApproxMultiplier } from './multiplier.js';
+import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
 import { scaleExponent } from './fixed-point.js';
 import { flipWeightBits } from './ntv.js';
 import { col2im, im2col, tableMatMul } from './table-matmul.js';
@@ -152,4 +153,32 @@ export function applyTransform(q: Float32Array, t: Float32Array, qmin: number): 
   const out = new Float32Array(q.length);
   for (let i = 0; i < q.length; i++) out[i] = t[(q[i]! - qmin) | 0]!;
   return out;
+}
+
+/** Floating-point hardware (fpmul): the layer's float32 values through the significand mask. */
+export interface FloatHardwareSpec {
+  float: FloatMultiplier;
+}
+
+/** What a forward pass runs on: fixed-point hardware with a product table, or fpmul. */
+export type Arithmetic = HardwareSpec | FloatHardwareSpec;
+
+export function isFloatHardware(a: Arithmetic): a is FloatHardwareSpec {
+  return 'float' in a;
+}
+
+/**
+ * y = T(x) T(W) + b for fpmul: every operand keeps its top m significand bits (the mask proved on the
+ * RTL), one float32 matrix product (exact products for m <= 12), float32 bias. Backward: STE.
+ */
+export function floatDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, fm: FloatMultiplier): tf.Tensor2D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xv, wv, bv] = args as tf.Tensor2D[];
+    (args[3] as tf.GradSaveFunc)([xv!, wv!]);
+    const [rows, k] = xv!.shape;
+    const n = wv!.shape[1];
+    const value = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(maskFloats(xv!.dataSync() as Float32Array, fm.mask), [rows, k]), tf.tensor2d(maskFloats(wv!.dataSync() as Float32Array, fm.mask), [k, n])), bv!));
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => denseGradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]) };
+  });
+  return f(x, w, b) as tf.Tensor2D;
 }

@@ -1,16 +1,17 @@
 import { tf } from './backend.js';
 import type { Network } from './network.js';
 import type { HardwareSpec } from './approx-ops.js';
-import { maxAbs32, storedWeightCodes } from './approx-ops.js';
+import { maxAbs32, storedWeightCodes, type Arithmetic } from './approx-ops.js';
 import { scaleExponent } from './fixed-point.js';
-import { referenceInference } from './reference.js';
+import { floatReferenceInference, referenceInference } from './reference.js';
+import type { FloatMultiplier } from './float-multiplier.js';
 import type { LabelledData } from '../data/table-data.js';
 import { Rng } from '../util/rng.js';
 
 const EVAL_BATCH = 500;
 
 /** Predicted class per sample, in batches, exactly (no hw) or on the hardware. */
-export function predict(net: Network, d: LabelledData, hw?: HardwareSpec, batch = EVAL_BATCH): Int32Array {
+export function predict(net: Network, d: LabelledData, hw?: Arithmetic, batch = EVAL_BATCH): Int32Array {
   const out = new Int32Array(d.n);
   const f = d.x.length / d.n;
   for (let s = 0; s < d.n; s += batch) {
@@ -74,4 +75,19 @@ export function ntvEvaluate(net: Network, d: LabelledData, hw: HardwareSpec, rat
   const mean = accuracies.reduce((a, b) => a + b, 0) / draws;
   const std = Math.sqrt(accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / draws);
   return { mean, std, accuracies };
+}
+
+/** The fpmul path (TensorFlow.js) against the JS reference (RTL-rounded products, float32 sums in order). */
+export function floatReferenceAgreement(net: Network, d: LabelledData, fm: FloatMultiplier): { agreement: number; samples: number; referenceAccuracy: number; floatAccuracy: number } {
+  const floatPred = predict(net, d, { float: fm });
+  const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
+  const refPred = new Int32Array(d.n);
+  const f = d.x.length / d.n;
+  for (let s = 0; s < d.n; s += EVAL_BATCH) {
+    const m = Math.min(EVAL_BATCH, d.n - s);
+    refPred.set(floatReferenceInference(net.spec, layers, fm, d.x.subarray(s * f, (s + m) * f), m), s);
+  }
+  let same = 0;
+  for (let i = 0; i < d.n; i++) if (floatPred[i] === refPred[i]) same++;
+  return { agreement: same / d.n, samples: d.n, referenceAccuracy: accuracy(refPred, d.y), floatAccuracy: accuracy(floatPred, d.y) };
 }

@@ -1,13 +1,12 @@
 import { AxhwError } from '../errors.js';
-import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from './multiplier.js';
-import type { ProductPath } from './approx-ops.js';
+import { multiplierFromTableFile, multiplierFromUnit, parseMultiplierSpec, type ApproxMultiplier } from './multiplier.js';
+import { floatMultiplierFromUnit, type FloatMultiplier } from './float-multiplier.js';
+import type { Arithmetic, ProductPath } from './approx-ops.js';
 
-export interface HardwareChoice {
-  mult: ApproxMultiplier;
-  path: ProductPath;
-  /** Why this path (auto: transform when the RTL table factorises). */
-  pathReason: string;
-}
+/** The hardware a run uses: a fixed-point multiplier (table or transform path) or fpmul (float32 + mask). */
+export type HardwareChoice =
+  | { kind: 'fixed'; mult: ApproxMultiplier; path: ProductPath; pathReason: string }
+  | { kind: 'float'; float: FloatMultiplier; path: 'transform'; pathReason: string };
 
 /** The multiplier (registry unit spec or table file, both read from the RTL) and the product path. */
 export async function resolveHardware(opts: { multiplier?: string; multiplierTable?: string; path?: string; log?: (m: string) => void }): Promise<HardwareChoice | undefined> {
@@ -16,18 +15,40 @@ export async function resolveHardware(opts: { multiplier?: string; multiplierTab
     if (opts.path && opts.path !== 'auto') throw new AxhwError(`--path ${opts.path} needs a multiplier.`, 'Add --multiplier drum:width=8,k=4,signed (or --multiplier-table file.npy).');
     return undefined;
   }
-  const mult = opts.multiplier ? await multiplierFromUnit(opts.multiplier, { log: opts.log }) : multiplierFromTableFile(opts.multiplierTable!);
   const want = opts.path ?? 'auto';
   if (!['auto', 'transform', 'table'].includes(want)) throw new AxhwError(`--path must be auto, transform or table (got '${want}').`);
+  if (opts.multiplier && parseMultiplierSpec(opts.multiplier).unit === 'fpmul') {
+    if (want === 'table') throw new AxhwError('fpmul layers run on float32 values through the significand mask; there is no table path.', 'Use --path auto or transform.');
+    const float = await floatMultiplierFromUnit(parseMultiplierSpec(opts.multiplier).params, opts.log);
+    return { kind: 'float', float, path: 'transform', pathReason: `per-operand significand mask, RTL(a, b) = fround(T(a) T(b)) checked on ${float.provenance.checkedPairs} pairs` };
+  }
+  const mult = opts.multiplier ? await multiplierFromUnit(opts.multiplier, { log: opts.log }) : multiplierFromTableFile(opts.multiplierTable!);
   if (want === 'transform' && !mult.transform) throw new AxhwError(`${mult.label} has no per-operand transform: ${mult.noTransform}.`, 'Use --path table (or auto).');
   if (want === 'table' || (want === 'auto' && !mult.transform)) {
     if (!mult.products) throw new AxhwError(`${mult.label}: its product table is too large for the table path.`, 'Use a multiplier of at most 11 bits.');
-    return { mult, path: 'table', pathReason: want === 'table' ? 'requested' : `no per-operand transform (${mult.noTransform})` };
+    return { kind: 'fixed', mult, path: 'table', pathReason: want === 'table' ? 'requested' : `no per-operand transform (${mult.noTransform})` };
   }
-  return { mult, path: 'transform', pathReason: want === 'transform' ? 'requested' : 'the RTL table factorises as Ta(a) Tb(b) on every pair' };
+  return { kind: 'fixed', mult, path: 'transform', pathReason: want === 'transform' ? 'requested' : 'the RTL table factorises as Ta(a) Tb(b) on every pair' };
+}
+
+/** The forward-pass arithmetic of a choice (fixed point: with frozen input exponents when given). */
+export function arithmeticOf(h: HardwareChoice, inputExps?: number[]): Arithmetic {
+  return h.kind === 'float' ? { float: h.float } : { mult: h.mult, path: h.path, inputExps };
+}
+
+export function hardwareLabel(h: HardwareChoice): string {
+  return h.kind === 'float' ? h.float.label : h.mult.label;
+}
+
+export function hardwareRtlHash(h: HardwareChoice): string {
+  return h.kind === 'float' ? h.float.provenance.rtlHash : h.mult.provenance.rtlHash;
 }
 
 export function describeHardware(h: HardwareChoice): Record<string, unknown> {
+  if (h.kind === 'float') {
+    const f = h.float;
+    return { multiplier: f.label, arithmetic: `binary32 operands keeping ${f.mbits} significand bits, float32 accumulation`, path: h.path, pathReason: h.pathReason, provenance: f.provenance };
+  }
   const m = h.mult;
   return {
     multiplier: m.label,

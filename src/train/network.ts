@@ -1,5 +1,5 @@
 import { tf } from './backend.js';
-import { approxDense, exactDense, patches, type HardwareSpec } from './approx-ops.js';
+import { approxDense, exactDense, floatDense, isFloatHardware, patches, type Arithmetic } from './approx-ops.js';
 import { layerShapes, type ModelSpec } from './models.js';
 import { Rng } from '../util/rng.js';
 
@@ -35,7 +35,7 @@ export class Network {
   }
 
   /** Logits for a batch (n x input shape). */
-  forward(x: tf.Tensor, hw?: HardwareSpec): tf.Tensor2D {
+  forward(x: tf.Tensor, hw?: Arithmetic): tf.Tensor2D {
     let h = x;
     let k = 0;
     this.spec.layers.forEach((l, i) => {
@@ -52,7 +52,8 @@ export class Network {
           input = r.cols;
           conv = r;
         }
-        let y = hw ? approxDense(input, p.w as tf.Tensor2D, p.b as tf.Tensor1D, hw, k) : exactDense(input, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+        const [wk, bk] = [p.w as tf.Tensor2D, p.b as tf.Tensor1D];
+        let y = !hw ? exactDense(input, wk, bk) : isFloatHardware(hw) ? floatDense(input, wk, bk, hw.float) : approxDense(input, wk, bk, hw, k);
         if (l.relu) y = tf.relu(y);
         h = conv ? tf.reshape(y, [n, conv.oh, conv.ow, (l as { filters: number }).filters]) : y;
         k++;

@@ -2,6 +2,7 @@ import type { ApproxMultiplier } from './multiplier.js';
 import { layerShapes, type ModelSpec } from './models.js';
 import { quantiseValue, roundHalfEven, scaleExponent } from './fixed-point.js';
 import { im2col, tableMatMul } from './table-matmul.js';
+import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
 
 /** Per weighted layer: float weights (fan-in x out), biases, and optionally the stored codes to use. */
 export interface ReferenceLayer {
@@ -90,4 +91,64 @@ function quantiseAll(v: ArrayLike<number>, e: number, mult: ApproxMultiplier): F
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = quantiseValue(v[i]!, e, mult.qmin, mult.qmax);
   return out;
+}
+
+/**
+ * Reference for fpmul layers: every product is fround(T(x) T(w)) (what the RTL computes, proved when the
+ * multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns predictions.
+ */
+export function floatReferenceInference(spec: ModelSpec, layers: ReferenceLayer[], fm: FloatMultiplier, x: Float32Array, n: number): Int32Array {
+  const shapes = layerShapes(spec);
+  let values = Float32Array.from(x);
+  let k = 0;
+  spec.layers.forEach((l, i) => {
+    const inShape = i === 0 ? spec.input : shapes[i - 1]!;
+    if (l.kind === 'flatten') return;
+    if (l.kind === 'maxpool') {
+      const [h, w, c] = inShape as [number, number, number];
+      const [oh, ow] = shapes[i]! as [number, number, number];
+      const out = new Float32Array(n * oh * ow * c);
+      for (let s = 0; s < n; s++)
+        for (let y = 0; y < oh; y++)
+          for (let xx = 0; xx < ow; xx++)
+            for (let ch = 0; ch < c; ch++) {
+              let m = -Infinity;
+              for (let dy = 0; dy < l.size; dy++) for (let dx = 0; dx < l.size; dx++) m = Math.max(m, values[((s * h + y * l.size + dy) * w + xx * l.size + dx) * c + ch]!);
+              out[((s * oh + y) * ow + xx) * c + ch] = m;
+            }
+      values = out;
+      return;
+    }
+    const layer = layers[k]!;
+    const fanIn = l.kind === 'dense' ? inShape[0]! : l.kernel * l.kernel * inShape[2]!;
+    const outs = layer.b.length;
+    let tx = maskFloats(values, fm.mask);
+    let rows = n;
+    if (l.kind === 'conv2d') {
+      const [h, w, c] = inShape as [number, number, number];
+      const r = im2col(tx, n, h, w, c, l.kernel, l.kernel, l.pad, 0);
+      tx = r.cols;
+      rows = n * r.oh * r.ow;
+    }
+    const tw = maskFloats(layer.w, fm.mask);
+    const out = new Float32Array(rows * outs);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < outs; j++) {
+        let acc = 0;
+        for (let t = 0; t < fanIn; t++) acc = Math.fround(acc + Math.fround(tx[r * fanIn + t]! * tw[t * outs + j]!));
+        acc = Math.fround(acc + layer.b[j]!);
+        out[r * outs + j] = l.relu && acc < 0 ? 0 : acc;
+      }
+    }
+    values = out;
+    k++;
+  });
+  const classes = values.length / n;
+  const predictions = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (values[s * classes + j]! > values[s * classes + best]!) best = j;
+    predictions[s] = best;
+  }
+  return predictions;
 }

@@ -7,8 +7,8 @@ import { AxhwError } from '../errors.js';
 import { initBackend, backendLine, type BackendInfo } from './backend.js';
 import { resolveModel } from './models.js';
 import { train, type EpochRecord, type Method } from './trainer.js';
-import { calibrate, ntvEvaluate, predict, accuracy, referenceAgreement } from './evaluate.js';
-import { resolveHardware, describeHardware, type HardwareChoice } from './hardware.js';
+import { calibrate, floatReferenceAgreement, ntvEvaluate, predict, accuracy, referenceAgreement } from './evaluate.js';
+import { resolveHardware, describeHardware, hardwareLabel, hardwareRtlHash, type HardwareChoice } from './hardware.js';
 import { saveModel, loadModel } from './model-file.js';
 import { trainingCurveSvg } from './curve.js';
 import { Network } from './network.js';
@@ -46,7 +46,8 @@ export interface TrainRunOptions extends DataOptions, HardwareOptions {
 /** What hardware evaluation reports: accuracy on the hardware, the integer reference check, NTV draws. */
 export interface HardwareEvaluation {
   hardware: Record<string, unknown>;
-  inputExps: number[];
+  /** Frozen per-layer input exponents (fixed-point hardware). */
+  inputExps?: number[];
   accuracy: number;
   reference: { agreement: number; samples: number; referenceAccuracy: number; floatAccuracy: number };
   ntv?: { rate: number; draws: number; seed: number; mean: number; std: number; accuracies: number[] };
@@ -57,6 +58,11 @@ export function loadData(o: DataOptions): PreparedData {
 }
 
 export function evaluateOnHardware(net: Network, data: PreparedData, hw: HardwareChoice, o: { ntvRate?: number; ntvDraws: number; seed: number; inputExps?: number[] }): HardwareEvaluation {
+  if (hw.kind === 'float') {
+    if (o.ntvRate) throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
+    const reference = floatReferenceAgreement(net, data.test, hw.float);
+    return { hardware: describeHardware(hw), accuracy: reference.floatAccuracy, reference };
+  }
   const inputExps = o.inputExps ?? calibrate(net, data.train, { mult: hw.mult, path: hw.path });
   const spec: HardwareSpec = { mult: hw.mult, path: hw.path, inputExps };
   const reference = referenceAgreement(net, data.test, spec);
@@ -73,8 +79,9 @@ export async function runTrain(o: TrainRunOptions) {
   const hw = await resolveHardware({ ...o, log: o.log });
   if (o.method === 'pas' && !hw && !o.ntvRate) throw new AxhwError('--method pas trains on the hardware: give a multiplier and/or an NTV rate.', 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
   if (o.ntvRate && !hw) throw new AxhwError('NTV bit flips act on stored fixed-point weights: give the multiplier whose width they are stored at.', 'Add --multiplier exact-mul:width=8,signed for exact arithmetic with NTV storage.');
-  o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hw.mult.label} via the ${hw.path} path` : ''}`);
-  const result = train({ data, model, method: o.method, hardware: hw ? { mult: hw.mult, path: hw.path, ntvRate: o.ntvRate } : undefined, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, o.epochs) });
+  if (o.ntvRate && hw?.kind === 'float') throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
+  o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hardwareLabel(hw)} via the ${hw.path} path` : ''}`);
+  const result = train({ data, model, method: o.method, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, o.epochs) });
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
   const hwEval = hw ? evaluateOnHardware(result.net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed }) : undefined;
   const metrics = {
@@ -99,9 +106,9 @@ export async function runTrain(o: TrainRunOptions) {
   const files = saveModel(o.out, result.net, {
     dataset: { name: data.name, path: o.dataPath, seed: o.seed, limitTrain: o.limitTrain, limitTest: o.limitTest },
     classes: data.classes,
-    calibration: hw && hwEval ? { multiplier: hw.mult.label, rtlHash: hw.mult.provenance.rtlHash, inputExps: hwEval.inputExps } : undefined,
+    calibration: hw && hwEval?.inputExps ? { multiplier: hardwareLabel(hw), rtlHash: hardwareRtlHash(hw), inputExps: hwEval.inputExps } : undefined,
   });
-  const svg = await trainingCurveSvg(result.history, `${model.name} on ${data.name}, ${o.method}${hw ? `, ${hw.mult.provenance.top}` : ''} (${backend.name})`);
+  const svg = await trainingCurveSvg(result.history, `${model.name} on ${data.name}, ${o.method}${hw ? `, ${hardwareLabel(hw)}` : ''} (${backend.name})`);
   writeAtomic(join(o.out, 'curve.svg'), svg);
   writeAtomic(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   files.push(join(o.out, 'curve.svg'), join(o.out, 'metrics.json'));
@@ -129,7 +136,7 @@ export async function runEval(o: EvalRunOptions) {
   if (o.ntvRate && !hw) throw new AxhwError('NTV bit flips act on stored fixed-point weights: give the multiplier.', 'Add --multiplier exact-mul:width=8,signed.');
   const exact = accuracy(predict(net, data.test), data.test.y);
   // Reuse the training run's calibration when it was made for this very RTL.
-  const cal = file.calibration && hw && file.calibration.rtlHash === hw.mult.provenance.rtlHash ? file.calibration.inputExps : undefined;
+  const cal = file.calibration && hw && file.calibration.rtlHash === hardwareRtlHash(hw) ? file.calibration.inputExps : undefined;
   const hwEval = hw ? evaluateOnHardware(net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed ?? 1, inputExps: cal }) : undefined;
   net.dispose();
   return {

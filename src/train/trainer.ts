@@ -1,7 +1,7 @@
 import { tf } from './backend.js';
 import { Network } from './network.js';
-import type { HardwareSpec, ProductPath } from './approx-ops.js';
-import type { ApproxMultiplier } from './multiplier.js';
+import type { Arithmetic } from './approx-ops.js';
+import { arithmeticOf, type HardwareChoice } from './hardware.js';
 import type { ModelSpec } from './models.js';
 import { accuracy, predict } from './evaluate.js';
 import { permutation, type PreparedData } from '../data/prepare.js';
@@ -19,7 +19,9 @@ export interface TrainOptions {
   data: PreparedData;
   model: ModelSpec;
   method: Method;
-  hardware?: { mult: ApproxMultiplier; path: ProductPath; ntvRate?: number };
+  hardware?: HardwareChoice;
+  /** NTV bit-flip rate of the stored weights during pas training (fixed-point hardware). */
+  ntvRate?: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -52,11 +54,10 @@ export function train(opts: TrainOptions): TrainResult {
   const net = new Network(model, opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
   const classes = model.layers.filter((l) => l.kind === 'dense').at(-1)!.units;
-  const hwTrain: HardwareSpec | undefined =
-    opts.method === 'pas' && opts.hardware
-      ? { mult: opts.hardware.mult, path: opts.hardware.path, ntv: opts.hardware.ntvRate ? { rate: opts.hardware.ntvRate, rng: new Rng(opts.seed ^ 0x5eed) } : undefined }
-      : undefined;
-  const hwEval: HardwareSpec | undefined = opts.hardware ? { mult: opts.hardware.mult, path: opts.hardware.path } : undefined;
+  const hw = opts.hardware;
+  const hwTrain: Arithmetic | undefined =
+    opts.method !== 'pas' || !hw ? undefined : hw.kind === 'float' ? { float: hw.float } : { mult: hw.mult, path: hw.path, ntv: opts.ntvRate ? { rate: opts.ntvRate, rng: new Rng(opts.seed ^ 0x5eed) } : undefined };
+  const hwEval: Arithmetic | undefined = hw ? arithmeticOf(hw) : undefined;
   const f = data.train.x.length / data.train.n;
   const xb = new Float32Array(opts.batchSize * f);
   const yb = new Int32Array(opts.batchSize);

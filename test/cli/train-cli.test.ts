@@ -83,6 +83,8 @@ describe('axhw train / eval', () => {
     ['pas without hardware', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--method', 'pas'], /give a multiplier/],
     ['an unknown NTV voltage', ['--data', 'breast-cancer', '--data-path', 'CSV', '--multiplier', 'exact-mul:width=8,signed', '--ntv-voltage', '500'], /No bit-flip rate is known for 500 mV/],
     ['a bad multiplier parameter', ['--data', 'breast-cancer', '--data-path', 'CSV', '--multiplier', 'drum:width=8,k=12'], /k/],
+    ['NTV storage with fpmul layers', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--multiplier', 'fpmul:mbits=8', '--ntv-rate', '0.01'], /fpmul layers keep float32 weights/],
+    ['the table path for fpmul', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--multiplier', 'fpmul:mbits=8', '--path', 'table'], /no table path/],
     ['a multiplier too wide for tables', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--multiplier', 'drum:width=16,k=4'], /2\.\.12-bit/],
   ])('rejects %s (exit 2, nothing written)', async (_what, args, pattern) => {
     const out = join(dir, `never-${Math.random().toString(36).slice(2)}`);

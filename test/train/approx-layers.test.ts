@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { initBackend, tf } from '../../src/train/backend.js';
 import { approxDense, exactDense, patches, type HardwareSpec } from '../../src/train/approx-ops.js';
 import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../../src/train/multiplier.js';
-import { referenceInference } from '../../src/train/reference.js';
+import { floatReferenceInference, referenceInference } from '../../src/train/reference.js';
+import { floatMultiplierFromUnit, maskFloats } from '../../src/train/float-multiplier.js';
+import { floatDense } from '../../src/train/approx-ops.js';
+import { AxhwError } from '../../src/errors.js';
 import { Network } from '../../src/train/network.js';
 import { lenet5, resolveModel } from '../../src/train/models.js';
 import { col2im, im2col, tableMatMul } from '../../src/train/table-matmul.js';
@@ -161,5 +164,38 @@ describe('convolution as patches', () => {
     const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
     const ref = referenceInference(spec, layers, exps, drum, xs, 6);
     expect(Array.from(ref.logits, Math.fround)).toEqual(Array.from(t));
+  });
+});
+
+describe('fpmul layers (binary32, run-time significand bits)', () => {
+  it('resolves only binary32 rne with full subnormals, after checking the mask against the RTL', async () => {
+    const fm = await floatMultiplierFromUnit({ mbits: '6' });
+    expect(fm.mbits).toBe(6);
+    expect(fm.provenance.checkedPairs).toBeGreaterThan(100000);
+    expect(fm.mask >>> 0).toBe(0xfffc0000);
+    await expect(floatMultiplierFromUnit({ mbits: '8', rounding: 'trunc' })).rejects.toThrow(AxhwError);
+    await expect(floatMultiplierFromUnit({ mbits: '30' })).rejects.toThrow(/1..24/);
+  });
+
+  it('masks significands like the fpmul transform and matches the reference on a LeNet forward', async () => {
+    const fm = await floatMultiplierFromUnit({ mbits: '4' });
+    expect(Array.from(maskFloats(Float32Array.of(1.9999, -3.3, 0, Infinity), fm.mask))).toEqual([1.875, -3.25, 0, Infinity]);
+    const spec = lenet5([16, 16, 1], 10);
+    const net = new Network(spec, 4);
+    const xs = rand(new Rng(8), 20 * 256, 2);
+    const pred = tf.argMax(net.forward(tf.tensor4d(xs, [20, 16, 16, 1]), { float: fm }), 1).dataSync();
+    const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
+    expect(Array.from(floatReferenceInference(spec, layers, fm, xs, 20))).toEqual(Array.from(pred));
+  });
+
+  it('at 24 bits equals the exact layer up to float32 summation order; at 3 bits it does not', async () => {
+    const rng = new Rng(12);
+    const x = tf.tensor2d(rand(rng, 8 * 30), [8, 30]);
+    const w = tf.tensor2d(rand(rng, 30 * 5), [30, 5]);
+    const b = tf.tensor1d(rand(rng, 5));
+    const exact = exactDense(x, w, b);
+    const d = async (m: string) => tf.max(tf.abs(tf.sub(floatDense(x, w, b, await floatMultiplierFromUnit({ mbits: m })), exact))).dataSync()[0]!;
+    expect(await d('24')).toBeLessThan(1e-5);
+    expect(await d('3')).toBeGreaterThan(1e-2);
   });
 });

@@ -67,6 +67,14 @@ describe('real data sets', () => {
     expect(h.accuracy).toBeGreaterThan(0.8);
   });
 
+  it('breast cancer with fpmul layers (pas, 4 significand bits): trains, and the float path agrees with the reference', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'axhw-bcf-'));
+    const { metrics } = await runTrain({ dataset: 'breast-cancer', method: 'pas', epochs: 10, batchSize: 32, learningRate: 1e-3, seed: 1, multiplier: 'fpmul:mbits=4', ntvDraws: 1, out, command: 'test' });
+    expect(metrics.hardware!.accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.999);
+    expect(metrics.hardware!.hardware.path).toBe('transform');
+  });
+
   it('Fashion-MNIST LeNet-5 trains (short run on a subset)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-cnn-'));
     const { metrics } = await runTrain({ dataset: 'fashion-mnist', model: 'mnist-cnn', method: 'bp', epochs: 2, batchSize: 32, learningRate: 2e-3, seed: 1, limitTrain: 3000, limitTest: 1000, ntvDraws: 1, out, command: 'test' });

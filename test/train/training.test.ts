@@ -65,7 +65,7 @@ describe('training engine on synthetic data', () => {
   it('pas trains through the approximate forward pass (with NTV flips) and the integer reference agrees', () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = train({ data, model, method: 'pas', hardware: { mult: drum, path: 'table', ntvRate: 0.01 }, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = train({ data, model, method: 'pas', hardware: { kind: 'fixed', mult: drum, path: 'table', pathReason: 'test' }, ntvRate: 0.01, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
     expect(r.history.at(-1)!.testAccuracyHw).toBeGreaterThan(0.85);
     const inputExps = calibrate(r.net, data.train, { mult: drum, path: 'transform' });
     const agree = referenceAgreement(r.net, data.test, { mult: drum, path: 'transform', inputExps });

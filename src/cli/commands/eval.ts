@@ -24,7 +24,7 @@ export function evalCommand(): Command {
     const lines = [`${r.model} on ${r.dataset.name} (${r.dataset.test} test samples, backend ${r.backend.name}): exact ${pct(r.testAccuracyExact)}`];
     const h = r.hardware;
     if (h) {
-      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; integer reference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)}`);
+      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)}`);
       if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
     }
     process.stdout.write(lines.join('\n') + '\n');

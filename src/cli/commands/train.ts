@@ -55,7 +55,7 @@ export function trainCommand(): Command {
     const lines = [`${metrics.model} on ${metrics.dataset.name} (${metrics.method}, backend ${metrics.backend.name}): exact test accuracy ${pct(metrics.testAccuracyExact)}`];
     const h = metrics.hardware;
     if (h) {
-      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; integer reference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} of ${h.reference.samples} test samples`);
+      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} of ${h.reference.samples} test samples`);
       if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
     }
     lines.push(...files.map((f) => `  wrote ${f}`));
