@@ -31,17 +31,35 @@ const ROUND = 6755399441055744;
 
 /**
  * Codes of float32 data at exponent e, clip(round_half_even(x / 2^e), qmin, qmax) (the rounding of
- * fixed-point.ts quantiseValue), or, with `t`, the transform of each code. Monomorphic on Float32Array:
- * it runs once per layer and step.
+ * fixed-point.ts quantiseValue), or, with `t`, the transform of each code. Integer clamping after the
+ * int32 conversion keeps V8 on its fast path (this runs once per layer and step); magnitudes beyond
+ * int32, where `| 0` would wrap, are saturated first.
  */
 export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t?: Float32Array): Float32Array {
+  return t ? quantiseTransform(x, 2 ** -e, qmin, qmax, t) : quantiseCodes(x, 2 ** -e, qmin, qmax);
+}
+
+function quantiseCodes(x: Float32Array, s: number, lo: number, hi: number): Float32Array {
   const out = new Float32Array(x.length);
-  const s = 2 ** -e;
   for (let i = 0; i < x.length; i++) {
-    let r = x[i]! * s + ROUND - ROUND;
-    if (r < qmin) r = qmin;
-    else if (r > qmax) r = qmax;
-    out[i] = t ? t[(r - qmin) | 0]! : r;
+    const v = x[i]! * s;
+    let r = (v + ROUND - ROUND) | 0;
+    if (v >= 2147483647) r = hi;
+    else if (v <= -2147483648) r = lo;
+    out[i] = r < lo ? lo : r > hi ? hi : r;
+  }
+  return out;
+}
+
+function quantiseTransform(x: Float32Array, s: number, lo: number, hi: number, t: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]! * s;
+    let r = (v + ROUND - ROUND) | 0;
+    if (v >= 2147483647) r = hi;
+    else if (v <= -2147483648) r = lo;
+    r = r < lo ? lo : r > hi ? hi : r;
+    out[i] = t[r - lo]!;
   }
   return out;
 }

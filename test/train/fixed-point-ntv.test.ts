@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { quantiseValue, roundHalfEven, scaleExponent } from '../../src/train/fixed-point.js';
 import { flipWeightBits, ntvRate } from '../../src/train/ntv.js';
 import { Rng } from '../../src/util/rng.js';
+import { quantise32 } from '../../src/train/approx-ops.js';
 import { AxhwError } from '../../src/errors.js';
 
 describe('dynamic fixed point', () => {
@@ -23,6 +24,26 @@ describe('dynamic fixed point', () => {
     expect(quantiseValue(1000, 0, -128, 127)).toBe(127);
     expect(quantiseValue(-1000, 0, -128, 127)).toBe(-128);
     expect(quantiseValue(0.375, -3, -128, 127)).toBe(3);
+  });
+
+  it('the fast float32 quantiser equals quantiseValue, ties and out-of-int32 magnitudes included', () => {
+    const rng = new Rng(4);
+    const xs = Float32Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? (i % 2 ? 1 : -1) * (i / 14 + 0.5) * 2 ** -3 : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 80) - 40)));
+    xs.set([3e38, -3e38, 2 ** 31, -(2 ** 31), 2 ** 40, 0.0625, -0.1875], 0);
+    for (const [e, lo, hi] of [
+      [-3, -128, 127],
+      [2, -255, 255],
+      [-20, -2048, 2047],
+    ] as const) {
+      const got = quantise32(xs, e, lo, hi);
+      const t = Float32Array.from({ length: hi - lo + 1 }, (_, i) => 3 * (i + lo));
+      const viaT = quantise32(xs, e, lo, hi, t);
+      xs.forEach((v, i) => {
+        const q = quantiseValue(v, e, lo, hi);
+        expect(got[i]! + 0).toBe(q + 0); // -0 and +0 are the same code
+        expect(viaT[i]! + 0).toBe(3 * q + 0);
+      });
+    }
   });
 });
 
