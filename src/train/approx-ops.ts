@@ -1,7 +1,7 @@
 import { tf } from './backend.js';
 import type { ApproxMultiplier } from './multiplier.js';
 import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
-import { scaleExponent } from './fixed-point.js';
+import { maxAbs32, scaleExponent } from './fixed-point.js';
 import { flipWeightBits } from './ntv.js';
 import { col2im, im2col, tableMatMul } from './table-matmul.js';
 import type { Rng } from '../util/rng.js';
@@ -31,46 +31,31 @@ const ROUND = 6755399441055744;
 
 /**
  * Codes of float32 data at exponent e, clip(round_half_even(x / 2^e), qmin, qmax) (the rounding of
- * fixed-point.ts quantiseValue), or, with `t`, the transform of each code. Integer clamping after the
- * int32 conversion keeps V8 on its fast path (this runs once per layer and step); magnitudes beyond
- * int32, where `| 0` would wrap, are saturated first.
+ * fixed-point.ts quantiseValue), or, with `t`, the transform of each code (without `t`, an identity
+ * table gives the codes themselves, so there is one loop). Integer clamping after the int32 conversion
+ * keeps V8 on its fast path (this runs once per layer and step); magnitudes beyond int32, where `| 0`
+ * would wrap, are saturated first.
  */
-export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t?: Float32Array): Float32Array {
-  return t ? quantiseTransform(x, 2 ** -e, qmin, qmax, t) : quantiseCodes(x, 2 ** -e, qmin, qmax);
-}
-
-function quantiseCodes(x: Float32Array, s: number, lo: number, hi: number): Float32Array {
+export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t: Float32Array = identityTable(qmin, qmax)): Float32Array {
+  const s = 2 ** -e;
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]! * s;
     let r = (v + ROUND - ROUND) | 0;
-    if (v >= 2147483647) r = hi;
-    else if (v <= -2147483648) r = lo;
-    out[i] = r < lo ? lo : r > hi ? hi : r;
+    if (v >= 2147483647) r = qmax;
+    else if (v <= -2147483648) r = qmin;
+    r = r < qmin ? qmin : r > qmax ? qmax : r;
+    out[i] = t[r - qmin]!;
   }
   return out;
 }
 
-function quantiseTransform(x: Float32Array, s: number, lo: number, hi: number, t: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]! * s;
-    let r = (v + ROUND - ROUND) | 0;
-    if (v >= 2147483647) r = hi;
-    else if (v <= -2147483648) r = lo;
-    r = r < lo ? lo : r > hi ? hi : r;
-    out[i] = t[r - lo]!;
-  }
-  return out;
-}
-
-export function maxAbs32(a: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > m) m = v;
-  }
-  return m;
+const identities = new Map<string, Float32Array>();
+function identityTable(qmin: number, qmax: number): Float32Array {
+  const key = `${qmin}:${qmax}`;
+  let t = identities.get(key);
+  if (!t) identities.set(key, (t = Float32Array.from({ length: qmax - qmin + 1 }, (_, i) => i + qmin)));
+  return t;
 }
 
 /** Weight codes as the hardware stores them, with this pass's NTV flips applied. */

@@ -1,9 +1,9 @@
 import { tf } from './backend.js';
 import type { Network } from './network.js';
 import type { HardwareSpec } from './approx-ops.js';
-import { maxAbs32, storedWeightCodes, type Arithmetic } from './approx-ops.js';
-import { scaleExponent } from './fixed-point.js';
-import { floatReferenceInference, referenceInference } from './reference.js';
+import { storedWeightCodes, type Arithmetic } from './approx-ops.js';
+import { maxAbs32, scaleExponent } from './fixed-point.js';
+import { floatReferenceInference, referenceInference, type ReferenceLayer } from './reference.js';
 import type { FloatMultiplier } from './float-multiplier.js';
 import type { LabelledData } from '../data/table-data.js';
 import { Rng } from '../util/rng.js';
@@ -39,22 +39,37 @@ export function calibrate(net: Network, d: LabelledData, hw: Omit<HardwareSpec, 
   return max.map((m) => scaleExponent(m, hw.mult.qmax));
 }
 
-/**
- * The float (TensorFlow.js) hardware path against the integer reference on the same samples: share of
- * samples with the same predicted class.
- */
-export function referenceAgreement(net: Network, d: LabelledData, hw: HardwareSpec): { agreement: number; samples: number; referenceAccuracy: number; floatAccuracy: number } {
+/** How often the TensorFlow.js hardware path and a reference predict the same class. */
+export interface Agreement {
+  agreement: number;
+  samples: number;
+  referenceAccuracy: number;
+  floatAccuracy: number;
+}
+
+/** The hardware path against a JS reference (`reference` predicts one batch of samples), in batches. */
+function agreementWith(net: Network, d: LabelledData, hw: Arithmetic, reference: (layers: ReferenceLayer[], x: Float32Array, m: number) => Int32Array): Agreement {
   const floatPred = predict(net, d, hw);
   const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
   const refPred = new Int32Array(d.n);
   const f = d.x.length / d.n;
   for (let s = 0; s < d.n; s += EVAL_BATCH) {
     const m = Math.min(EVAL_BATCH, d.n - s);
-    refPred.set(referenceInference(net.spec, layers, hw.inputExps!, hw.mult, d.x.subarray(s * f, (s + m) * f), m).predictions, s);
+    refPred.set(reference(layers, d.x.subarray(s * f, (s + m) * f), m), s);
   }
   let same = 0;
   for (let i = 0; i < d.n; i++) if (floatPred[i] === refPred[i]) same++;
   return { agreement: same / d.n, samples: d.n, referenceAccuracy: accuracy(refPred, d.y), floatAccuracy: accuracy(floatPred, d.y) };
+}
+
+/** Fixed-point hardware (frozen input exponents) against the integer reference. */
+export function referenceAgreement(net: Network, d: LabelledData, hw: HardwareSpec): Agreement {
+  return agreementWith(net, d, hw, (layers, x, m) => referenceInference(net.spec, layers, hw.inputExps!, hw.mult, x, m).predictions);
+}
+
+/** The fpmul path against the JS reference (RTL-rounded products, float32 sums in order). */
+export function floatReferenceAgreement(net: Network, d: LabelledData, fm: FloatMultiplier): Agreement {
+  return agreementWith(net, d, { float: fm }, (layers, x, m) => floatReferenceInference(net.spec, layers, fm, x, m));
 }
 
 /**
@@ -75,19 +90,4 @@ export function ntvEvaluate(net: Network, d: LabelledData, hw: HardwareSpec, rat
   const mean = accuracies.reduce((a, b) => a + b, 0) / draws;
   const std = Math.sqrt(accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / draws);
   return { mean, std, accuracies };
-}
-
-/** The fpmul path (TensorFlow.js) against the JS reference (RTL-rounded products, float32 sums in order). */
-export function floatReferenceAgreement(net: Network, d: LabelledData, fm: FloatMultiplier): { agreement: number; samples: number; referenceAccuracy: number; floatAccuracy: number } {
-  const floatPred = predict(net, d, { float: fm });
-  const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
-  const refPred = new Int32Array(d.n);
-  const f = d.x.length / d.n;
-  for (let s = 0; s < d.n; s += EVAL_BATCH) {
-    const m = Math.min(EVAL_BATCH, d.n - s);
-    refPred.set(floatReferenceInference(net.spec, layers, fm, d.x.subarray(s * f, (s + m) * f), m), s);
-  }
-  let same = 0;
-  for (let i = 0; i < d.n; i++) if (floatPred[i] === refPred[i]) same++;
-  return { agreement: same / d.n, samples: d.n, referenceAccuracy: accuracy(refPred, d.y), floatAccuracy: accuracy(floatPred, d.y) };
 }

@@ -21,3 +21,13 @@ export function quantiseValue(v: number, e: number, qmin: number, qmax: number):
   const q = roundHalfEven(v * 2 ** -e);
   return q < qmin ? qmin : q > qmax ? qmax : q;
 }
+
+/** Largest magnitude in float32 data (the input of scaleExponent). */
+export function maxAbs32(a: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > m) m = v;
+  }
+  return m;
+}

@@ -17,9 +17,10 @@ export async function resolveHardware(opts: { multiplier?: string; multiplierTab
   }
   const want = opts.path ?? 'auto';
   if (!['auto', 'transform', 'table'].includes(want)) throw new AxhwError(`--path must be auto, transform or table (got '${want}').`);
-  if (opts.multiplier && parseMultiplierSpec(opts.multiplier).unit === 'fpmul') {
+  const spec = opts.multiplier ? parseMultiplierSpec(opts.multiplier) : undefined;
+  if (spec?.unit === 'fpmul') {
     if (want === 'table') throw new AxhwError('fpmul layers run on float32 values through the significand mask; there is no table path.', 'Use --path auto or transform.');
-    const float = await floatMultiplierFromUnit(parseMultiplierSpec(opts.multiplier).params, opts.log);
+    const float = await floatMultiplierFromUnit(spec.params, opts.log);
     return { kind: 'float', float, path: 'transform', pathReason: `per-operand significand mask, RTL(a, b) = fround(T(a) T(b)) checked on ${float.provenance.checkedPairs} pairs` };
   }
   const mult = opts.multiplier ? await multiplierFromUnit(opts.multiplier, { log: opts.log }) : multiplierFromTableFile(opts.multiplierTable!);

@@ -53,13 +53,20 @@ export interface HardwareEvaluation {
   ntv?: { rate: number; draws: number; seed: number; mean: number; std: number; accuracies: number[] };
 }
 
+/** NTV flips act on stored fixed-point weight codes: they need a fixed-point multiplier to store them at. */
+function checkNtvStorage(hw: HardwareChoice | undefined, ntvRate: number | undefined): void {
+  if (!ntvRate) return;
+  if (!hw) throw new AxhwError('NTV bit flips act on stored fixed-point weights: give the multiplier whose width they are stored at.', 'Add --multiplier exact-mul:width=8,signed for exact arithmetic with NTV storage.');
+  if (hw.kind === 'float') throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
+}
+
 export function loadData(o: DataOptions): PreparedData {
   return prepareDataset(getDataset(o.dataset), { seed: o.seed, path: o.dataPath, limitTrain: o.limitTrain, limitTest: o.limitTest });
 }
 
+/** Hardware accuracy, reference agreement and NTV draws; NTV requests were validated by checkNtvStorage. */
 export function evaluateOnHardware(net: Network, data: PreparedData, hw: HardwareChoice, o: { ntvRate?: number; ntvDraws: number; seed: number; inputExps?: number[] }): HardwareEvaluation {
   if (hw.kind === 'float') {
-    if (o.ntvRate) throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
     const reference = floatReferenceAgreement(net, data.test, hw.float);
     return { hardware: describeHardware(hw), accuracy: reference.floatAccuracy, reference };
   }
@@ -78,8 +85,7 @@ export async function runTrain(o: TrainRunOptions) {
   const model = resolveModel(o.model ?? spec.defaultModel, data.shape, data.classes.length);
   const hw = await resolveHardware({ ...o, log: o.log });
   if (o.method === 'pas' && !hw && !o.ntvRate) throw new AxhwError('--method pas trains on the hardware: give a multiplier and/or an NTV rate.', 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
-  if (o.ntvRate && !hw) throw new AxhwError('NTV bit flips act on stored fixed-point weights: give the multiplier whose width they are stored at.', 'Add --multiplier exact-mul:width=8,signed for exact arithmetic with NTV storage.');
-  if (o.ntvRate && hw?.kind === 'float') throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
+  checkNtvStorage(hw, o.ntvRate);
   o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hardwareLabel(hw)} via the ${hw.path} path` : ''}`);
   const result = train({ data, model, method: o.method, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, o.epochs) });
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
@@ -133,7 +139,7 @@ export async function runEval(o: EvalRunOptions) {
   const net = new Network(file.model, 0);
   net.setWeights(weights);
   const hw = await resolveHardware({ ...o, log: o.log });
-  if (o.ntvRate && !hw) throw new AxhwError('NTV bit flips act on stored fixed-point weights: give the multiplier.', 'Add --multiplier exact-mul:width=8,signed.');
+  checkNtvStorage(hw, o.ntvRate);
   const exact = accuracy(predict(net, data.test), data.test.y);
   // Reuse the training run's calibration when it was made for this very RTL.
   const cal = file.calibration && hw && file.calibration.rtlHash === hardwareRtlHash(hw) ? file.calibration.inputExps : undefined;

@@ -46,35 +46,46 @@ export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: numb
 }
 
 /**
+ * Where each patch element of one sample comes from: for every output pixel (oy, ox) and kernel offset
+ * (dy, dx), the offset of its first channel in the NHWC sample, or -1 for padding. im2col and its
+ * adjoint col2im walk this one index, so the two stay each other's transpose.
+ */
+function patchSources(h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): { src: Int32Array; oh: number; ow: number } {
+  const oh = pad === 'same' ? h : h - kh + 1;
+  const ow = pad === 'same' ? w : w - kw + 1;
+  const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
+  const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
+  const src = new Int32Array(oh * ow * kh * kw);
+  let o = 0;
+  for (let y = 0; y < oh; y++) {
+    for (let xx = 0; xx < ow; xx++) {
+      for (let dy = 0; dy < kh; dy++) {
+        for (let dx = 0; dx < kw; dx++) {
+          const iy = y + dy - pt;
+          const ix = xx + dx - pl;
+          src[o++] = iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : (iy * w + ix) * c;
+        }
+      }
+    }
+  }
+  return { src, oh, ow };
+}
+
+/**
  * im2col for NHWC input and HWIO filters: rows = output pixels (n, oh, ow), columns = (kh, kw, c), so a
  * convolution is tableMatMul(cols, filter reshaped to (kh*kw*c, out)). Padding positions take the value
  * `padValue` (the code of zero).
  */
 export function im2col(x: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid', padValue = 0): { cols: Float32Array; oh: number; ow: number } {
-  const oh = pad === 'same' ? h : h - kh + 1;
-  const ow = pad === 'same' ? w : w - kw + 1;
-  const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
-  const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
-  const kc = kh * kw * c;
-  const cols = new Float32Array(n * oh * ow * kc);
+  const { src, oh, ow } = patchSources(h, w, c, kh, kw, pad);
+  const cols = new Float32Array(n * src.length * c);
   let o = 0;
   for (let s = 0; s < n; s++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xx = 0; xx < ow; xx++) {
-        for (let dy = 0; dy < kh; dy++) {
-          const iy = y + dy - pt;
-          for (let dx = 0; dx < kw; dx++) {
-            const ix = xx + dx - pl;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-              cols.fill(padValue, o, o + c);
-            } else {
-              const src = ((s * h + iy) * w + ix) * c;
-              for (let ch = 0; ch < c; ch++) cols[o + ch] = x[src + ch]!;
-            }
-            o += c;
-          }
-        }
-      }
+    const base = s * h * w * c;
+    for (const p of src) {
+      if (p < 0) cols.fill(padValue, o, o + c);
+      else for (let ch = 0; ch < c; ch++) cols[o + ch] = x[base + p + ch]!;
+      o += c;
     }
   }
   return { cols, oh, ow };
@@ -82,27 +93,14 @@ export function im2col(x: Float32Array, n: number, h: number, w: number, c: numb
 
 /** Adjoint of im2col: scatter-add column gradients back onto the input (the gradient of a convolution's patches). */
 export function col2im(cols: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): Float32Array {
-  const oh = pad === 'same' ? h : h - kh + 1;
-  const ow = pad === 'same' ? w : w - kw + 1;
-  const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
-  const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
+  const { src } = patchSources(h, w, c, kh, kw, pad);
   const x = new Float32Array(n * h * w * c);
   let o = 0;
   for (let s = 0; s < n; s++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xx = 0; xx < ow; xx++) {
-        for (let dy = 0; dy < kh; dy++) {
-          const iy = y + dy - pt;
-          for (let dx = 0; dx < kw; dx++) {
-            const ix = xx + dx - pl;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-              const dst = ((s * h + iy) * w + ix) * c;
-              for (let ch = 0; ch < c; ch++) x[dst + ch]! += cols[o + ch]!;
-            }
-            o += c;
-          }
-        }
-      }
+    const base = s * h * w * c;
+    for (const p of src) {
+      if (p >= 0) for (let ch = 0; ch < c; ch++) x[base + p + ch]! += cols[o + ch]!;
+      o += c;
     }
   }
   return x;
