@@ -1,7 +1,7 @@
 import { tf } from './backend.js';
 import type { ApproxMultiplier } from './multiplier.js';
 import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
-import { maxAbs32, scaleExponent } from './fixed-point.js';
+import { maxAbs32, roundHalfEven, scaleExponent } from './fixed-point.js';
 import { flipWeightBits } from './ntv.js';
 import { col2im, im2col, tableMatMul } from './table-matmul.js';
 import type { Rng } from '../util/rng.js';
@@ -32,23 +32,38 @@ const ROUND = 6755399441055744;
 /**
  * Codes of float32 data at exponent e, clip(round_half_even(x / 2^e), qmin, qmax) (the rounding of
  * fixed-point.ts quantiseValue), or, with `t`, the transform of each code (without `t`, an identity
- * table gives the codes themselves, so there is one loop). Integer clamping after the int32 conversion
- * keeps V8 on its fast path (this runs once per layer and step); magnitudes beyond int32, where `| 0`
- * would wrap, are saturated first.
+ * table gives the codes themselves, so there is one loop). This runs over every activation and weight
+ * at every layer and step, so it is written for V8: values are first clamped in double to
+ * [qmin - 0.5, qmax + 0.5] (so the int32 conversion cannot wrap, and NaN falls through to code 0), then
+ * rounded, then clamped as integers. `out` (same length) is filled instead of a new array.
  */
-export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t: Float32Array = identityTable(qmin, qmax)): Float32Array {
+export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t: Float32Array = identityTable(qmin, qmax), out: Float32Array = new Float32Array(x.length)): Float32Array {
   const s = 2 ** -e;
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]! * s;
+  const lo = qmin - 0.5;
+  const hi = qmax + 0.5;
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    let v = x[i]! * s;
+    v = v < lo ? lo : v > hi ? hi : v;
     let r = (v + ROUND - ROUND) | 0;
-    if (v >= 2147483647) r = qmax;
-    else if (v <= -2147483648) r = qmin;
     r = r < qmin ? qmin : r > qmax ? qmax : r;
     out[i] = t[r - qmin]!;
   }
   return out;
 }
+
+/**
+ * A reusable output array for a layer's operand where the backend copies tensor data on upload (wasm
+ * does; the CPU backend keeps the array itself, so it gets a fresh one). Saves an allocation per layer
+ * and step on the fast path.
+ */
+function scratch(key: string, n: number): Float32Array {
+  if (tf.getBackend() !== 'wasm') return new Float32Array(n);
+  let a = scratchArrays.get(key);
+  if (!a || a.length !== n) scratchArrays.set(key, (a = new Float32Array(n)));
+  return a;
+}
+const scratchArrays = new Map<string, Float32Array>();
 
 const identities = new Map<string, Float32Array>();
 function identityTable(qmin: number, qmax: number): Float32Array {
@@ -87,22 +102,27 @@ export function approxDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, hw: 
     // Products: Ta(qx) Tb(qw) through one exact float32 matrix product (integers below 2^24 stay exact), or
     // every product looked up in the table. Quantisation and gathers run in JS over the data, fused where
     // possible: tf.gather is slow on the wasm backend, and a JS pass is cheaper than a chain of ops + sync.
-    let acc: tf.Tensor2D;
+    // Scales are folded in: T(q) * 2^e is exact in float32 (a power of two), so the product of scaled
+    // operands is the integer accumulation times 2^(ex+ew) with the same rounding (none below 2^24), and
+    // the bias is added in accumulator units in the same scale; no further tensor ops per layer.
+    const e = ex + ew;
+    const qb = scaledBias(bv!.dataSync() as Float32Array, e);
+    let value: tf.Tensor2D;
     if (hw.path === 'transform') {
       const t = m.transform!;
-      const tx = quantise32(xd, ex, m.qmin, m.qmax, t.a);
-      const tw = frozen || hw.ntv ? applyTransform(frozen?.codes ?? storedWeightCodes(wd!, ew, hw), t.b, m.qmin) : quantise32(wd!, ew, m.qmin, m.qmax, t.b);
-      acc = tf.tidy(() => tf.matMul(tf.tensor2d(tx, [rows, k]), tf.tensor2d(tw, [k, n])));
+      const tx = quantise32(xd, ex, m.qmin, m.qmax, scaleTable(t.a, ex), scratch(`x${layer}`, xd.length));
+      const tb = scaleTable(t.b, ew);
+      const tw = frozen || hw.ntv ? applyTransform(frozen?.codes ?? storedWeightCodes(wd!, ew, hw), tb, m.qmin) : quantise32(wd!, ew, m.qmin, m.qmax, tb, scratch(`w${layer}`, wd!.length));
+      value = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(tx, [rows, k]), tf.tensor2d(tw, [k, n])), tf.tensor1d(qb)));
     } else {
       const qx = quantise32(xd, ex, m.qmin, m.qmax);
       const qw = frozen?.codes ?? storedWeightCodes(wd!, ew, hw);
-      acc = tf.tensor2d(Float32Array.from(tableMatMul(qx, qw, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1)), [rows, n]);
+      const acc = tableMatMul(qx, qw, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1);
+      const s = 2 ** e;
+      const out = new Float32Array(acc.length);
+      for (let i = 0; i < acc.length; i++) out[i] = Math.fround(acc[i]!) * s + qb[i % n]!;
+      value = tf.tensor2d(out, [rows, n]);
     }
-    const value = tf.tidy(() => {
-      const qb = tf.round(tf.mul(bv!, 2 ** -(ex + ew)));
-      return tf.mul(tf.add(acc, qb), 2 ** (ex + ew));
-    });
-    acc.dispose();
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => denseGradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]),
@@ -149,6 +169,18 @@ export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'v
   });
   const cols = f(x) as tf.Tensor2D;
   return { cols, oh, ow };
+}
+
+/** A per-operand table times 2^e (exact: a power of two; the tables are small integers). */
+function scaleTable(t: Float32Array, e: number): Float32Array {
+  const s = 2 ** e;
+  return t.map((v) => v * s);
+}
+
+/** The bias in accumulator units (round half to even at 2^e), back in value units: round(b / 2^e) * 2^e. */
+function scaledBias(b: Float32Array, e: number): Float32Array {
+  const s = 2 ** e;
+  return b.map((v) => roundHalfEven(Math.fround(v / s)) * s);
 }
 
 /** T(q) for every code (a per-operand transform of the fast path, indexed by q - qmin). */

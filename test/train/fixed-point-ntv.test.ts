@@ -29,7 +29,7 @@ describe('dynamic fixed point', () => {
   it('the fast float32 quantiser equals quantiseValue, ties and out-of-int32 magnitudes included', () => {
     const rng = new Rng(4);
     const xs = Float32Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? (i % 2 ? 1 : -1) * (i / 14 + 0.5) * 2 ** -3 : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 80) - 40)));
-    xs.set([3e38, -3e38, 2 ** 31, -(2 ** 31), 2 ** 40, 0.0625, -0.1875], 0);
+    xs.set([3e38, -3e38, 2 ** 31, -(2 ** 31), 2 ** 40, 0.0625, -0.1875, 15.9375, -16.0625, 16.0625], 0);
     for (const [e, lo, hi] of [
       [-3, -128, 127],
       [2, -255, 255],
@@ -38,6 +38,9 @@ describe('dynamic fixed point', () => {
       const got = quantise32(xs, e, lo, hi);
       const t = Float32Array.from({ length: hi - lo + 1 }, (_, i) => 3 * (i + lo));
       const viaT = quantise32(xs, e, lo, hi, t);
+      const into = new Float32Array(xs.length).fill(NaN);
+      expect(quantise32(xs, e, lo, hi, t, into)).toBe(into);
+      expect(into).toEqual(viaT);
       xs.forEach((v, i) => {
         const q = quantiseValue(v, e, lo, hi);
         expect(got[i]! + 0).toBe(q + 0); // -0 and +0 are the same code
