@@ -3,7 +3,7 @@ import type { ApproxMultiplier } from './multiplier.js';
 import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
 import { maxAbs32, roundHalfEven, scaleExponent } from './fixed-point.js';
 import { flipWeightBits } from './ntv.js';
-import { col2im, im2col, tableMatMul } from './table-matmul.js';
+import { col2im, im2col, patchOutputSize, tableMatMul } from './table-matmul.js';
 import type { Rng } from '../util/rng.js';
 
 /** How products are formed in the forward pass of an approximate layer. */
@@ -152,23 +152,83 @@ export function exactDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.T
 /**
  * Convolution patches (NHWC input, 'same' or 'valid', stride 1) as a differentiable op, so a conv2d is a
  * dense layer over patches on every backend (the wasm backend has no Conv2DBackpropFilter kernel) and
- * approximate convolutions reuse approxDense.
+ * approximate convolutions reuse approxDense. im2col and col2im are each other's adjoint, and each is
+ * the other's gradient, so gradients of gradients (AxTrain's double back-propagation) stay exact.
  */
 export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'valid'): { cols: tf.Tensor2D; oh: number; ow: number } {
   const [n, h, w, c] = x.shape;
-  let oh = 0;
-  let ow = 0;
+  const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
+  const geometry: PatchGeometry = { n, h, w, c, kh, kw, pad, oh, ow };
+  return { cols: im2colOp(x, geometry), oh, ow };
+}
+
+interface PatchGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  pad: 'same' | 'valid';
+  oh: number;
+  ow: number;
+}
+
+function im2colOp(x: tf.Tensor4D, g: PatchGeometry): tf.Tensor2D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const r = im2col((args[0] as tf.Tensor).dataSync() as Float32Array, n, h, w, c, kh, kw, pad);
-    oh = r.oh;
-    ow = r.ow;
+    const r = im2col((args[0] as tf.Tensor).dataSync() as Float32Array, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad);
+    return { value: tf.tensor2d(r.cols, [g.n * g.oh * g.ow, g.kh * g.kw * g.c]), gradFunc: (dy: tf.Tensor) => col2imOp(dy as tf.Tensor2D, g) };
+  });
+  return f(x) as tf.Tensor2D;
+}
+
+function col2imOp(cols: tf.Tensor2D, g: PatchGeometry): tf.Tensor4D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.tensor4d(col2im((args[0] as tf.Tensor).dataSync() as Float32Array, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad), [g.n, g.h, g.w, g.c]),
+    gradFunc: (dy: tf.Tensor) => im2colOp(dy as tf.Tensor4D, g),
+  }));
+  return f(cols) as tf.Tensor4D;
+}
+
+/**
+ * Max pooling (size x size windows, stride size, 'valid') whose gradient is built from differentiable
+ * ops: the incoming gradient repeated over each window, times a constant 0/1 mask of each window's
+ * first maximum. TensorFlow.js's own MaxPoolGrad has no gradient, which double back-propagation needs.
+ */
+export function maxPool(x: tf.Tensor4D, size: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xv = args[0] as tf.Tensor4D;
+    (args[1] as tf.GradSaveFunc)([xv]);
     return {
-      value: tf.tensor2d(r.cols, [n * r.oh * r.ow, kh * kw * c]),
-      gradFunc: (dy: tf.Tensor) => tf.tensor4d(col2im(dy.dataSync() as Float32Array, n, h, w, c, kh, kw, pad), [n, h, w, c]),
+      value: tf.maxPool(xv, size, size, 'valid'),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
+        const mask = tf.tensor4d(firstMaxMask(saved!.dataSync() as Float32Array, n, h, w, c, size), [n, h, w, c]);
+        // Repeat by broadcasting (tile has no gradient above rank 4).
+        const up = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, c]), tf.ones([1, 1, size, 1, size, 1])), [n, oh * size, ow * size, c]);
+        return tf.mul(mask, tf.pad(up, [[0, 0], [0, h - oh * size], [0, w - ow * size], [0, 0]]));
+      },
     };
   });
-  const cols = f(x) as tf.Tensor2D;
-  return { cols, oh, ow };
+  return f(x) as tf.Tensor4D;
+}
+
+function firstMaxMask(x: Float32Array, n: number, h: number, w: number, c: number, size: number): Float32Array {
+  const mask = new Float32Array(x.length);
+  for (let s = 0; s < n; s++)
+    for (let oy = 0; oy + size <= h; oy += size)
+      for (let ox = 0; ox + size <= w; ox += size)
+        for (let ch = 0; ch < c; ch++) {
+          let best = -1;
+          for (let dy = 0; dy < size; dy++)
+            for (let dx = 0; dx < size; dx++) {
+              const i = ((s * h + oy + dy) * w + ox + dx) * c + ch;
+              if (best < 0 || x[i]! > x[best]!) best = i;
+            }
+          mask[best] = 1;
+        }
+  return mask;
 }
 
 /** A per-operand table times 2^e (exact: a power of two; the tables are small integers). */

@@ -1,5 +1,5 @@
 import { tf } from './backend.js';
-import { approxDense, exactDense, floatDense, isFloatHardware, patches, type Arithmetic } from './approx-ops.js';
+import { approxDense, exactDense, floatDense, isFloatHardware, maxPool, patches, type Arithmetic } from './approx-ops.js';
 import { layerShapes, type ModelSpec } from './models.js';
 import { Rng } from '../util/rng.js';
 
@@ -34,15 +34,19 @@ export class Network {
     });
   }
 
-  /** Logits for a batch (n x input shape). */
-  forward(x: tf.Tensor, hw?: Arithmetic): tf.Tensor2D {
+  /**
+   * Logits for a batch (n x input shape). `weights` replaces the layers' weight matrices (same order and
+   * shapes as `weighted`), so the logits can be differentiated with respect to given tensors (AxTrain's
+   * sensitivity needs dO/dW as a function of W).
+   */
+  forward(x: tf.Tensor, hw?: Arithmetic, weights?: tf.Tensor[]): tf.Tensor2D {
     let h = x;
     let k = 0;
     this.spec.layers.forEach((l, i) => {
       const inShape = i === 0 ? this.spec.input : this.shapes[i - 1]!;
       const n = h.shape[0]!;
       if (l.kind === 'flatten') h = tf.reshape(h, [n, -1]);
-      else if (l.kind === 'maxpool') h = tf.maxPool(h as tf.Tensor4D, l.size, l.size, 'valid');
+      else if (l.kind === 'maxpool') h = maxPool(h as tf.Tensor4D, l.size);
       else {
         const p = this.weighted[k]!;
         let input = h as tf.Tensor2D;
@@ -52,7 +56,7 @@ export class Network {
           input = r.cols;
           conv = r;
         }
-        const [wk, bk] = [p.w as tf.Tensor2D, p.b as tf.Tensor1D];
+        const [wk, bk] = [(weights?.[k] ?? p.w) as tf.Tensor2D, p.b as tf.Tensor1D];
         let y = !hw ? exactDense(input, wk, bk) : isFloatHardware(hw) ? floatDense(input, wk, bk, hw.float) : approxDense(input, wk, bk, hw, k);
         if (l.relu) y = tf.relu(y);
         h = conv ? tf.reshape(y, [n, conv.oh, conv.ow, (l as { filters: number }).filters]) : y;

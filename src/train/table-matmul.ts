@@ -50,9 +50,13 @@ export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: numb
  * (dy, dx), the offset of its first channel in the NHWC sample, or -1 for padding. im2col and its
  * adjoint col2im walk this one index, so the two stay each other's transpose.
  */
+/** Output size of a stride-1 convolution ('same' keeps it, 'valid' shrinks it by the kernel). */
+export function patchOutputSize(h: number, w: number, kh: number, kw: number, pad: 'same' | 'valid'): { oh: number; ow: number } {
+  return pad === 'same' ? { oh: h, ow: w } : { oh: h - kh + 1, ow: w - kw + 1 };
+}
+
 function patchSources(h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): { src: Int32Array; oh: number; ow: number } {
-  const oh = pad === 'same' ? h : h - kh + 1;
-  const ow = pad === 'same' ? w : w - kw + 1;
+  const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
   const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
   const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
   const src = new Int32Array(oh * ow * kh * kw);

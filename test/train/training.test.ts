@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/train/backend.js';
-import { train } from '../../src/train/trainer.js';
+import { adaptiveLambda, train } from '../../src/train/trainer.js';
+import { sensitivityMaps } from '../../src/train/sensitivity.js';
+import { tf } from '../../src/train/backend.js';
 import { resolveModel } from '../../src/train/models.js';
 import { calibrate, ntvEvaluate, referenceAgreement } from '../../src/train/evaluate.js';
 import { multiplierFromUnit, type ApproxMultiplier } from '../../src/train/multiplier.js';
@@ -77,5 +79,45 @@ describe('training engine on synthetic data', () => {
     expect(ntv.mean).toBeLessThan(agree.floatAccuracy);
     // seeded draws
     expect(ntvEvaluate(r.net, data.test, { mult: drum, path: 'transform', inputExps }, 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
+  });
+
+  it('axtrain-act lowers the sensitivity S at little cost in accuracy, without leaking tensors', () => {
+    const data = prepared();
+    const model = resolveModel('mlp:16-16-3', [6], 3);
+    let before = tf.memory().numTensors;
+    const bp = train({ data, model, method: 'bp', epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const bpKept = tf.memory().numTensors - before;
+    before = tf.memory().numTensors;
+    const act = train({ data, model, method: 'axtrain-act', act: { lambda: 0.05, lambdaStep: 0.02 }, epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    // Double back-propagation leaves nothing behind per batch: what remains is what plain training keeps.
+    expect(tf.memory().numTensors - before).toBe(bpKept);
+    const h = act.history;
+    expect(h.every((e) => e.phase === 'act' && e.sensitivity! > 0 && e.lambda! >= 0)).toBe(true);
+    expect(new Set(h.map((e) => e.lambda)).size).toBeGreaterThan(1); // the rule adapts lambda
+    const sBp = sensitivityMaps(bp.net, data.test).total;
+    const sAct = sensitivityMaps(act.net, data.test).total;
+    expect(sAct).toBeLessThan(0.6 * sBp);
+    expect(h.at(-1)!.testAccuracy).toBeGreaterThan(0.85);
+  });
+
+  it('axtrain runs act until E and S converge (or its epochs run out), then pas on the hardware', () => {
+    const data = prepared();
+    const model = resolveModel('mlp:16-16-3', [6], 3);
+    const r = train({ data, model, method: 'axtrain', hardware: { kind: 'fixed', mult: drum, path: 'transform', pathReason: 'test' }, act: { lambda: 0.05 }, epochs: 3, pasEpochs: 2, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    expect(r.history.map((e) => e.phase)).toEqual(['act', 'act', 'act', 'pas', 'pas']);
+    const early = train({ data, model, method: 'axtrain', hardware: { kind: 'fixed', mult: drum, path: 'transform', pathReason: 'test' }, act: { lambda: 0.05, convergeTol: 10 }, epochs: 5, pasEpochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    // With a huge tolerance act "converges" after its second epoch.
+    expect(early.history.map((e) => e.phase)).toEqual(['act', 'act', 'pas']);
+    expect(() => train({ data, model, method: 'axtrain', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 })).toThrow(/hardware/);
+  });
+
+  it('the adaptive lambda rule compares with the halving-weighted sum of earlier errors and the bound', () => {
+    const o = { lambdaStep: 0.1, errorBound: 0 };
+    expect(adaptiveLambda(0.5, [1], o)).toBeCloseTo(0.4); // nothing to compare with, above the bound
+    expect(adaptiveLambda(0.5, [1], { ...o, errorBound: 2 })).toBeCloseTo(0.6);
+    expect(adaptiveLambda(0.5, [1, 0.4], o)).toBeCloseTo(0.6); // 0.4 < 0.5 * 1
+    expect(adaptiveLambda(0.5, [1, 0.6], o)).toBeCloseTo(0.4); // 0.6 >= 0.5
+    expect(adaptiveLambda(0.5, [1, 0.8, 0.6], o)).toBeCloseTo(0.6); // 0.6 < 0.5 * 0.8 + 0.25 * 1 = 0.65
+    expect(adaptiveLambda(0.05, [1, 2], o)).toBe(0); // never negative
   });
 });

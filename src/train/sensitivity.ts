@@ -1,0 +1,88 @@
+import { tf } from './backend.js';
+import type { Network } from './network.js';
+import type { LabelledData } from '../data/table-data.js';
+
+/**
+ * AxTrain's sensitivity (METHODS.md section 3), with the output O defined as the project's choice:
+ *
+ *   O = (1/n) sum_i sum_c z_ic      (the sum of the logits z, per sample, averaged over the batch)
+ *   S = sum over every weight w (all weighted layers, biases excluded) of |dO/dw * w|
+ *
+ * |dO/dw * w| is the first-order change of O when w is scaled by (1 + eps), divided by eps: the effect
+ * of a relative error in the products that w takes part in, which is what an approximate multiplier
+ * (and a flipped low-order bit) does. Biases are not multiplied, so they are not in S.
+ */
+export function outputFunctional(logits: tf.Tensor2D): tf.Scalar {
+  return tf.div(tf.sum(logits), logits.shape[0]) as tf.Scalar;
+}
+
+/**
+ * g_l = dO/dW_l for every weighted layer, as tensors that stay differentiable in W when the caller is
+ * itself being differentiated (nested tapes: TensorFlow.js records the backward pass of the inner
+ * gradient on the outer tape, which is double back-propagation).
+ */
+export function outputGradients(net: Network, x: tf.Tensor, weights: tf.Tensor[]): tf.Tensor[] {
+  return tf.grads((...ws: tf.Tensor[]) => outputFunctional(net.forward(x, undefined, ws)))(weights);
+}
+
+/** S = sum_l sum |g_l * W_l|. */
+export function sensitivityOf(gradients: tf.Tensor[], weights: tf.Tensor[]): tf.Scalar {
+  return tf.addN(gradients.map((g, l) => tf.sum(tf.abs(tf.mul(g, weights[l]!))))) as tf.Scalar;
+}
+
+/**
+ * dS/dW by double back-propagation: sign(g*w) * g + H (sign(g*w) * w), with H the Hessian of O, in one
+ * extra backward pass through the first one. Exposed for the finite-difference test; training takes
+ * the same gradient through the optimizer (loss + lambda * S).
+ */
+export function sensitivityGradient(net: Network, x: tf.Tensor, weights: tf.Tensor[]): { s: number; grads: tf.Tensor[] } {
+  let s = 0;
+  const grads = tf.grads((...ws: tf.Tensor[]) => {
+    const S = sensitivityOf(outputGradients(net, x, ws), ws);
+    s = S.dataSync()[0]!;
+    return S;
+  })(weights);
+  return { s, grads };
+}
+
+/** Per-layer sensitivity maps over a whole data set: |dO/dW * W| with O averaged over all samples. */
+export interface SensitivityMap {
+  /** Index of the layer in the model spec. */
+  layer: number;
+  rows: number;
+  cols: number;
+  /** Row-major (fan-in x out), like the weight matrix. */
+  values: Float32Array;
+}
+
+export function sensitivityMaps(net: Network, d: LabelledData, batch = 500): { maps: SensitivityMap[]; total: number } {
+  const weights = net.weighted.map((p) => p.w as tf.Tensor);
+  const sums = weights.map((w) => new Float64Array(w.size));
+  const f = d.x.length / d.n;
+  for (let s = 0; s < d.n; s += batch) {
+    const m = Math.min(batch, d.n - s);
+    const gs = tf.tidy(() => {
+      const x = tf.tensor(d.x.subarray(s * f, (s + m) * f), [m, ...d.shape]);
+      // Gradient of the batch's summed output, so the batches add up to the data set's sum.
+      return tf.grads((...ws: tf.Tensor[]) => tf.sum(net.forward(x, undefined, ws)) as tf.Scalar)(weights);
+    });
+    gs.forEach((g, l) => {
+      const v = g.dataSync();
+      const acc = sums[l]!;
+      for (let i = 0; i < v.length; i++) acc[i]! += v[i]!;
+    });
+    tf.dispose(gs);
+  }
+  let total = 0;
+  const maps = net.weighted.map((p, l) => {
+    const w = p.w.dataSync() as Float32Array;
+    const values = new Float32Array(w.length);
+    const g = sums[l]!;
+    for (let i = 0; i < w.length; i++) {
+      values[i] = Math.abs((g[i]! / d.n) * w[i]!);
+      total += values[i]!;
+    }
+    return { layer: p.layer, rows: p.w.shape[0]!, cols: p.w.shape[1]!, values };
+  });
+  return { maps, total };
+}
