@@ -9,6 +9,7 @@ import { synthCommand } from './commands/synth.js';
 import { characterizeCommand } from './commands/characterize.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
+import { experimentCommand } from './commands/experiment.js';
 
 /** Exit codes: 0 ok, 1 verification failed (RTL != model), 2 bad input or missing tool, 3 internal error. */
 const program = new Command('axhw')
@@ -17,7 +18,7 @@ const program = new Command('axhw')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), unitsCommand(), demoCommand()]) {
+for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
   c.exitOverride();
   c.showHelpAfterError('(run with --help for usage)');
   program.addCommand(c);

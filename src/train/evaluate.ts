@@ -23,6 +23,33 @@ export function predict(net: Network, d: LabelledData, hw?: Arithmetic, batch = 
   return out;
 }
 
+/** Logits (n x classes, row-major) for every sample, in batches, exactly (no hw) or on the hardware. */
+export function logitsOf(net: Network, d: LabelledData, hw?: Arithmetic, batch = EVAL_BATCH): Float32Array {
+  const f = d.x.length / d.n;
+  let out: Float32Array | undefined;
+  for (let s = 0; s < d.n; s += batch) {
+    const m = Math.min(batch, d.n - s);
+    const z = tf.tidy(() => net.forward(tf.tensor(d.x.subarray(s * f, (s + m) * f), [m, ...d.shape]), hw));
+    const v = z.dataSync() as Float32Array;
+    out ??= new Float32Array(d.n * z.shape[1]);
+    out.set(v, s * z.shape[1]);
+    z.dispose();
+  }
+  return out ?? new Float32Array(0);
+}
+
+/** Arg-max class of each row of row-major logits. */
+export function argmaxRows(z: Float32Array, n: number): Int32Array {
+  const c = z.length / n;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < c; j++) if (z[i * c + j]! > z[i * c + best]!) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
 export function accuracy(pred: Int32Array, y: Int32Array): number {
   let ok = 0;
   for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;

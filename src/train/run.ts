@@ -6,7 +6,8 @@ import { prepareDataset, type PreparedData } from '../data/prepare.js';
 import { AxhwError } from '../errors.js';
 import { initBackend, backendLine, type BackendInfo } from './backend.js';
 import { resolveModel } from './models.js';
-import { train, type EpochRecord, type Method } from './trainer.js';
+import { DEFAULT_ACT, train, usesHardware, type ActOptions, type EpochRecord, type Method } from './trainer.js';
+import { sensitivityMaps } from './sensitivity.js';
 import { calibrate, floatReferenceAgreement, ntvEvaluate, predict, accuracy, referenceAgreement } from './evaluate.js';
 import { resolveHardware, describeHardware, hardwareLabel, hardwareRtlHash, type HardwareChoice } from './hardware.js';
 import { saveModel, loadModel } from './model-file.js';
@@ -33,6 +34,8 @@ export interface HardwareOptions {
 export interface TrainRunOptions extends DataOptions, HardwareOptions {
   model?: string;
   method: Method;
+  act?: Partial<ActOptions>;
+  pasEpochs?: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -84,10 +87,11 @@ export async function runTrain(o: TrainRunOptions) {
   const spec = getDataset(o.dataset);
   const model = resolveModel(o.model ?? spec.defaultModel, data.shape, data.classes.length);
   const hw = await resolveHardware({ ...o, log: o.log });
-  if (o.method === 'pas' && !hw && !o.ntvRate) throw new AxhwError('--method pas trains on the hardware: give a multiplier and/or an NTV rate.', 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
+  if (usesHardware(o.method) && !hw && !o.ntvRate) throw new AxhwError(`--method ${o.method} trains on the hardware: give a multiplier and/or an NTV rate.`, 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
   checkNtvStorage(hw, o.ntvRate);
   o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hardwareLabel(hw)} via the ${hw.path} path` : ''}`);
-  const result = train({ data, model, method: o.method, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, o.epochs) });
+  const total = o.epochs + (o.method === 'axtrain' ? (o.pasEpochs ?? Math.max(1, Math.round(o.epochs / 4))) : 0);
+  const result = train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
   const hwEval = hw ? evaluateOnHardware(result.net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed }) : undefined;
   const metrics = {
@@ -102,10 +106,14 @@ export async function runTrain(o: TrainRunOptions) {
     epochs: o.epochs,
     batchSize: o.batchSize,
     learningRate: o.learningRate,
-    ntvTrainRate: o.method === 'pas' ? o.ntvRate : undefined,
+    act: o.method === 'axtrain-act' || o.method === 'axtrain' ? { ...DEFAULT_ACT, ...o.act, output: 'O = batch mean of the sum of the logits; S = sum over weights of |dO/dw * w|' } : undefined,
+    pasEpochs: o.method === 'axtrain' ? result.history.filter((h) => h.phase === 'pas').length : undefined,
+    ntvTrainRate: usesHardware(o.method) ? o.ntvRate : undefined,
     history: result.history,
     trainSamplesPerSecond: result.samplesPerSecond,
     testAccuracyExact: floatAccuracy,
+    // Sensitivity of the trained network on the test set, per weighted layer (the quantity axtrain-act lowers).
+    sensitivity: sensitivitySummary(result.net, data.test),
     hardware: hwEval,
   };
   mkdirSync(o.out, { recursive: true });
@@ -154,4 +162,10 @@ export async function runEval(o: EvalRunOptions) {
     testAccuracyExact: exact,
     hardware: hwEval,
   };
+}
+
+/** S of a network on a data set, in total and per weighted layer. */
+export function sensitivitySummary(net: Network, d: PreparedData['test']) {
+  const { maps, total } = sensitivityMaps(net, d);
+  return { total, layers: maps.map((m) => ({ layer: m.layer, shape: [m.rows, m.cols], total: m.values.reduce((a, b) => a + b, 0), max: m.values.reduce((a, b) => Math.max(a, b), 0) })) };
 }

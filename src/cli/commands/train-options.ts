@@ -35,3 +35,8 @@ export function positive(n: number, flag: string): number {
   if (!(n > 0)) throw new AxhwError(`${flag} must be positive (got ${n}).`);
   return n;
 }
+
+export function nonNegative(n: number, flag: string): number {
+  if (!(n >= 0)) throw new AxhwError(`${flag} must be 0 or more (got ${n}).`);
+  return n;
+}

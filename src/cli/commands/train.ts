@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { toInt } from '../design-options.js';
 import { log, printJson } from '../output.js';
-import { addHardwareOptions, hardwareFromOptions, positive, toNumber } from './train-options.js';
+import { addHardwareOptions, hardwareFromOptions, nonNegative, positive, toNumber } from './train-options.js';
 import { DATASETS } from '../../data/datasets.js';
 import { MODEL_NAMES } from '../../train/models.js';
-import { METHODS, type Method } from '../../train/trainer.js';
+import { DEFAULT_ACT, METHODS, type ActOptions, type Method } from '../../train/trainer.js';
 import { runTrain } from '../../train/run.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -15,8 +15,15 @@ export function trainCommand(): Command {
     .addOption(new Option('--data <name>', 'data set').choices(DATASETS.map((d) => d.name)).makeOptionMandatory())
     .option('--data-path <file|dir>', 'your own file (CSV, ARFF, .rda) or MNIST-format folder instead of the fetched one')
     .option('--model <name>', `model (default: the data set's): ${MODEL_NAMES.join(', ')}`)
-    .addOption(new Option('--method <m>', 'bp = exact back-propagation; pas = forward pass on the hardware, straight-through backward').choices([...METHODS]).default('bp'))
-    .option('--epochs <n>', 'training epochs', toInt, 20)
+    .addOption(
+      new Option('--method <m>', 'bp = exact back-propagation; axtrain-act = loss + lambda * sensitivity (double back-propagation, adaptive lambda); axtrain-pas (= pas) = forward pass on the hardware, straight-through backward; axtrain = act until converged, then pas').choices([...METHODS]).default('bp'),
+    )
+    .option('--epochs <n>', 'training epochs (axtrain: the most epochs of act)', toInt, 20)
+    .option('--pas-epochs <n>', 'axtrain: epochs of pas after act (default: epochs / 4)', toInt)
+    .option('--lambda <x>', `axtrain-act: starting lambda (default ${DEFAULT_ACT.lambda})`, toNumber)
+    .option('--lambda-step <x>', `axtrain-act: step of the adaptive lambda rule, 0 keeps lambda fixed (default ${DEFAULT_ACT.lambdaStep})`, toNumber)
+    .option('--error-bound <x>', `axtrain-act: training loss below which lambda always grows (default ${DEFAULT_ACT.errorBound})`, toNumber)
+    .option('--converge-tol <x>', `axtrain: act has converged when loss and sensitivity change by less than this fraction (default ${DEFAULT_ACT.convergeTol})`, toNumber)
     .option('--batch-size <n>', 'mini-batch size', toInt, 32)
     .option('--lr <x>', 'Adam learning rate', toNumber, 1e-3)
     .option('--seed <n>', 'seed for the split, initialisation, shuffling and bit flips', toInt, 1)
@@ -36,6 +43,8 @@ export function trainCommand(): Command {
       model: opts.model as string | undefined,
       method,
       epochs: positive(opts.epochs as number, '--epochs'),
+      pasEpochs: opts.pasEpochs === undefined ? undefined : positive(opts.pasEpochs as number, '--pas-epochs'),
+      act: actOptions(opts),
       batchSize: positive(opts.batchSize as number, '--batch-size'),
       learningRate: positive(opts.lr as number, '--lr'),
       seed: opts.seed as number,
@@ -49,7 +58,7 @@ export function trainCommand(): Command {
       onEpoch: quiet
         ? undefined
         : (e, total) =>
-            log(`epoch ${e.epoch}/${total}  loss ${e.loss.toFixed(4)}  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy)}${e.testAccuracyHw !== undefined ? `  test on hardware ${pct(e.testAccuracyHw)}` : ''}  ${Math.round(e.samplesPerSecond)} samples/s`),
+            log(`epoch ${e.epoch}/${total}${e.phase !== 'bp' ? ` [${e.phase}]` : ''}  loss ${e.loss.toFixed(4)}${e.sensitivity !== undefined ? `  S ${e.sensitivity.toPrecision(4)} (lambda ${e.lambda!.toPrecision(3)})` : ''}  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy)}${e.testAccuracyHw !== undefined ? `  test on hardware ${pct(e.testAccuracyHw)}` : ''}  ${Math.round(e.samplesPerSecond)} samples/s`),
     });
     if (opts.json) return printJson(metrics);
     const lines = [`${metrics.model} on ${metrics.dataset.name} (${metrics.method}, backend ${metrics.backend.name}): exact test accuracy ${pct(metrics.testAccuracyExact)}`];
@@ -61,4 +70,19 @@ export function trainCommand(): Command {
     lines.push(...files.map((f) => `  wrote ${f}`));
     process.stdout.write(lines.join('\n') + '\n');
   });
+}
+
+/** The act settings given on the command line (the rest keep their defaults). */
+function actOptions(opts: Record<string, unknown>): Partial<ActOptions> {
+  const act: Partial<ActOptions> = {};
+  for (const [key, flag] of [
+    ['lambda', '--lambda'],
+    ['lambdaStep', '--lambda-step'],
+    ['errorBound', '--error-bound'],
+    ['convergeTol', '--converge-tol'],
+  ] as const) {
+    const v = opts[key] as number | undefined;
+    if (v !== undefined) act[key] = nonNegative(v, flag);
+  }
+  return act;
 }

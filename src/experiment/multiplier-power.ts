@@ -1,0 +1,26 @@
+import { characterize } from '../characterize/characterize.js';
+
+export interface MultiplierPower {
+  library: string;
+  clockNs: number;
+  workload: string;
+  exact: { unit: string; powerMw: number; area: number; delayNs: number };
+  drum: { k: number; powerMw: number; area: number; delayNs: number; savingPct: number }[];
+}
+
+/**
+ * Power of the signed DRUM settings and of the exact multiplier at the same width, from our own
+ * characterization (Yosys + ABC on the standard-cell library, OpenSTA power under seeded uniform random
+ * operands), not from the paper. Synthesis results are cached by content hash.
+ */
+export async function multiplierPower(ks: number[], width: number): Promise<MultiplierPower> {
+  const rep = await characterize({ unit: 'drum', params: { width, signed: true }, sweep: [{ name: 'k', values: ks }], baseline: 'exact-mul', cost: {}, samples: 20000, seed: 1 });
+  const b = rep.baseline!;
+  return {
+    library: rep.library.name,
+    clockNs: rep.clockNs,
+    workload: `${rep.activity.workload} operands, ${rep.activity.cycles} cycles`,
+    exact: { unit: b.top, powerMw: b.powerMw, area: b.area, delayNs: b.delayNs },
+    drum: rep.rows.map((r) => ({ k: Number(r.params.k), powerMw: r.powerMw, area: r.area, delayNs: r.delayNs, savingPct: r.savings!.power })),
+  };
+}
