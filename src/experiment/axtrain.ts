@@ -75,9 +75,9 @@ const CALIBRATION_SAMPLES = 2000;
 /** The whole experiment: every application, then the averages the paper reports. */
 export async function runAxtrainExperiment(o: AxtrainExperimentOptions) {
   const log = o.log ?? (() => {});
+  const apps = selectApps(o.apps);
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
-  const apps = selectApps(o.apps);
   const exact = await multiplierFromUnit(EXACT_SPEC, { log });
   const drums = new Map<number, ApproxMultiplier>();
   for (const s of DRUM_SETTINGS) drums.set(s.k, await multiplierFromUnit(drumSpec(s.k), { log }));

@@ -39,7 +39,7 @@ export interface ActOptions {
   /** axtrain: act has converged when E and S both change by less than this fraction in an epoch. */
   convergeTol: number;
 }
-export const DEFAULT_ACT: ActOptions = { lambda: 0.01, lambdaStep: 0.005, errorBound: 0, convergeTol: 0.02 };
+export const DEFAULT_ACT: ActOptions = { lambda: 0.01, lambdaStep: 0.005, errorBound: 0, convergeTol: 0.01 };
 
 export interface TrainOptions {
   data: PreparedData;

@@ -19,7 +19,7 @@ describe('axhw CLI', () => {
     out = mkdtempSync(join(tmpdir(), 'axhw-cli-'));
   });
 
-  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'train', 'eval', 'units', 'demo'])('`%s --help` documents the command', async (cmd) => {
+  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'train', 'eval', 'experiment', 'units', 'demo'])('`%s --help` documents the command', async (cmd) => {
     const r = await axhw(...(cmd ? [cmd] : []), '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Usage: axhw/);
@@ -139,5 +139,7 @@ describe('axhw CLI', () => {
     expect(s.metrics.coverage).toBe('exhaustive');
     expect(s.metrics.mred).toBeGreaterThan(0);
     expect(s.cost.drum.area).toBeLessThan(s.cost.exactMul.area);
+    expect(r.stdout).toMatch(/\[6\/6\] axtrain breast-cancer \(--quick, (wasm|tensorflow|cpu)\): on DRUM K1 \(k=3\) accuracy bp \d+\.\d+%, axtrain \d+\.\d+%; NTV 400 mV: bp /);
+    expect(existsSync(join(dir, 'axtrain', 'axtrain.md'))).toBe(true);
   });
 });

@@ -59,6 +59,24 @@ describe('axhw train / eval', () => {
     expect(ev.hardware.inputExps).toEqual(m.hardware.inputExps);
   });
 
+  it('axtrain runs act (sensitivity, adaptive lambda) then pas on the hardware, and reports the sensitivity', async () => {
+    const out = join(dir, 'axtrain');
+    const r = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--method', 'axtrain', '--multiplier', 'drum:width=8,k=3,signed', '--epochs', '3', '--pas-epochs', '2', '--lambda', '0.02', '--lambda-step', '0.01', '--converge-tol', '0', '--ntv-draws', '2', '-o', out);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toMatch(/epoch 1\/5 \[act\] {2}loss \d\.\d+ {2}S \d[\d.e+-]* \(lambda 0\.0200\)/);
+    expect(r.stderr).toMatch(/epoch 5\/5 \[pas\]/);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.history.map((h: { phase: string }) => h.phase)).toEqual(['act', 'act', 'act', 'pas', 'pas']);
+    expect(m.act).toMatchObject({ lambda: 0.02, lambdaStep: 0.01 });
+    expect(m.act.output).toMatch(/sum of the logits/);
+    expect(m.pasEpochs).toBe(2);
+    expect(m.sensitivity.total).toBeGreaterThan(0);
+    expect(m.sensitivity.layers.map((l: { shape: number[] }) => l.shape)).toEqual([
+      [4, 8],
+      [8, 2],
+    ]);
+  });
+
   it('uses the general table path for a user multiplier that does not factorise', async () => {
     const table = join(dir, 'loa.npy');
     const l = await axhw('lut', '--rtl', F('loa_mult.v'), '--top', 'loa_mult', '--a-width', '8', '--b-width', '8', '-o', table, '--quiet');
@@ -81,6 +99,8 @@ describe('axhw train / eval', () => {
     ['a model that does not fit the data', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mnist-mlp'], /takes 784 inputs; the data has 4/],
     ['an unknown model', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'resnet'], /Unknown model 'resnet'/],
     ['pas without hardware', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--method', 'pas'], /give a multiplier/],
+    ['axtrain without hardware', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--method', 'axtrain'], /--method axtrain trains on the hardware/],
+    ['a negative lambda', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--method', 'axtrain-act', '--lambda', '-1'], /--lambda must be 0 or more/],
     ['an unknown NTV voltage', ['--data', 'breast-cancer', '--data-path', 'CSV', '--multiplier', 'exact-mul:width=8,signed', '--ntv-voltage', '500'], /No bit-flip rate is known for 500 mV/],
     ['a bad multiplier parameter', ['--data', 'breast-cancer', '--data-path', 'CSV', '--multiplier', 'drum:width=8,k=12'], /k/],
     ['NTV storage with fpmul layers', ['--data', 'breast-cancer', '--data-path', 'CSV', '--model', 'mlp:4-2', '--multiplier', 'fpmul:mbits=8', '--ntv-rate', '0.01'], /fpmul layers keep float32 weights/],

@@ -11,11 +11,13 @@ import { progressBar } from '../progress.js';
 import { fmtInt, log, printJson } from '../output.js';
 import { formatVerifyReport } from './verify.js';
 import { estimateCost } from '../../synth/estimate.js';
+import { runAxtrainExperiment } from '../../experiment/axtrain.js';
+import { writeAxtrainReport } from '../../experiment/axtrain-report.js';
 
 /** The main job on built-in defaults: gen -> verify -> lut -> error summary -> cost for an 8-bit signed DRUM. */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('end-to-end run on defaults: generate DRUM (8-bit, k = 4, signed), verify it exhaustively, export its table, summarise its error, and estimate its area, delay and power against the exact multiplier (osu018)')
+    .description('end-to-end run on defaults: generate DRUM (8-bit, k = 4, signed), verify it exhaustively, export its table, summarise its error, estimate its area, delay and power against the exact multiplier (osu018), and train a network for DRUM and NTV storage (AxTrain, reduced budget, breast cancer)')
     .option('-o, --out <dir>', 'output folder', 'out/demo')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { out: string; json?: boolean }) => {
@@ -23,10 +25,10 @@ export function demoCommand(): Command {
       const { unit, params } = resolveUnit('drum', { width: 8, k: 4, signed: true });
       const d = generateDesign(unit, params);
       const gen = writeDesign(d, opts.out);
-      say(`[1/5] gen     ${gen.files.join(', ')}`);
+      say(`[1/6] gen     ${gen.files.join(', ')}`);
       const bar = progressBar('verify', !opts.json);
       const report = await verifyDesign(d, { onProgress: bar.update, log: opts.json ? undefined : log }).finally(bar.stop);
-      say(`[2/5] verify  ${formatVerifyReport(report).trimEnd()}`);
+      say(`[2/6] verify  ${formatVerifyReport(report).trimEnd()}`);
       if (!report.passed) {
         process.exitCode = 1;
         return;
@@ -35,7 +37,7 @@ export function demoCommand(): Command {
       const tablePath = join(opts.out, `${d.top}.npy`);
       writeTable(table, tablePath);
       readTable(tablePath, { unit: d.unit, params: d.params, rtlHash: d.rtlHash, requireVerified: true }); // round trip
-      say(`[3/5] lut     ${tablePath} (${table.meta.shape.join(' x ')} ${table.meta.dtype}, read from the RTL, verified, reloaded)`);
+      say(`[3/6] lut     ${tablePath} (${table.meta.shape.join(' x ')} ${table.meta.dtype}, read from the RTL, verified, reloaded)`);
       const m = tableErrorMetrics(table);
       const [cost, exactCost] = await Promise.all([estimateCost(d), estimateCost(exactDesign())]);
       const saving = (x: number, b: number) => `${((100 * (b - x)) / b).toFixed(1)}%`;
@@ -57,14 +59,25 @@ export function demoCommand(): Command {
       writeAtomic(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
       const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
       say(
-        `[4/5] error   DRUM N=8 k=4 signed over all ${fmtInt(m.pairs)} pairs: ER ${pct(m.er)}, MRED ${pct(m.mred)}, NMED ${pct(m.nmed)}, ` +
+        `[4/6] error   DRUM N=8 k=4 signed over all ${fmtInt(m.pairs)} pairs: ER ${pct(m.er)}, MRED ${pct(m.mred)}, NMED ${pct(m.nmed)}, ` +
           `ME ${m.me.toFixed(2)}, WCRE ${pct(m.wcre)}, WCE ${fmtInt(m.wce)}  (summary: ${join(opts.out, 'summary.json')})`,
       );
       say(
-        `[5/5] cost    ${d.top} on ${cost.library.name}: ${cost.synth.area.toFixed(0)} um^2, ${cost.timing.delayNs.toFixed(2)} ns, ${(cost.timing.power.total * 1e3).toFixed(2)} mW at ${cost.timing.clockNs} ns ` +
+        `[5/6] cost    ${d.top} on ${cost.library.name}: ${cost.synth.area.toFixed(0)} um^2, ${cost.timing.delayNs.toFixed(2)} ns, ${(cost.timing.power.total * 1e3).toFixed(2)} mW at ${cost.timing.clockNs} ns ` +
           `(exact-mul: ${exactCost.synth.area.toFixed(0)} um^2, ${exactCost.timing.delayNs.toFixed(2)} ns, ${(exactCost.timing.power.total * 1e3).toFixed(2)} mW; area saving ${saving(cost.synth.area, exactCost.synth.area)})`,
       );
-      if (opts.json) printJson(summary);
+      // Close the loop: train for this hardware (AxTrain, reduced budget) with tables read from the RTL.
+      const ax = await runAxtrainExperiment({ quick: true, apps: ['breast-cancer'], seed: 1, command: 'axhw demo (axhw experiment axtrain --quick --apps breast-cancer)' });
+      const axDir = join(opts.out, 'axtrain');
+      await writeAxtrainReport(ax, axDir);
+      const a = ax.apps[0]!;
+      const k1 = a.multipliers[0]!;
+      const agg = a.ntv[0]!;
+      say(
+        `[6/6] axtrain ${a.app.name} (--quick, ${ax.backend.name}): on DRUM K1 (k=${k1.k}) accuracy bp ${pct(k1.bp.accuracy)}, axtrain ${pct(k1.axtrain.accuracy)}; ` +
+          `NTV ${agg.voltageMv} mV: bp ${pct(agg.bp.mean)} +- ${pct(agg.bp.std)}, axtrain ${pct(agg.axtrain.mean)} +- ${pct(agg.axtrain.std)} (report: ${join(axDir, 'axtrain.md')})`,
+      );
+      if (opts.json) printJson({ ...summary, axtrain: { report: join(axDir, 'axtrain.json'), multipliers: a.multipliers, ntv: a.ntv.map((v) => ({ ...v, bp: { mean: v.bp.mean, std: v.bp.std }, act: { mean: v.act.mean, std: v.act.std }, axtrain: { mean: v.axtrain.mean, std: v.axtrain.std } })) } });
     });
 }
 

@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { requireTool } from '../helpers/tools.js';
+import { crossEntropy, relativeL1 } from '../../src/experiment/axtrain.js';
+import { budgetFor, AXTRAIN_APPS, DRUM_SETTINGS } from '../../src/experiment/axtrain-plan.js';
+
+const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const axhw = (...args: string[]) => execa('node', [cli, ...args], { reject: false, all: true });
+
+describe('axtrain experiment helpers', () => {
+  it('cross-entropy and relative L1 deviation are computed as defined', () => {
+    const d = { x: new Float32Array(0), y: Int32Array.from([0, 1]), n: 2, shape: [1], classes: ['a', 'b'] };
+    const z = Float32Array.from([2, 0, 0, 0]);
+    expect(crossEntropy(z, d)).toBeCloseTo((Math.log(1 + Math.exp(-2)) + Math.log(2)) / 2, 6);
+    expect(relativeL1(Float32Array.from([1, 2]), Float32Array.from([1, 4]))).toBeCloseTo(2 / 5, 6);
+  });
+  it('the plan covers the six applications and four DRUM settings, the full budget uses 50 draws', () => {
+    expect(AXTRAIN_APPS.map((a) => a.name)).toEqual(['breast-cancer', 'image-seg', 'ionosphere', 'satimage', 'mnist-mlp', 'mnist-cnn']);
+    expect(DRUM_SETTINGS.map((s) => s.k)).toEqual([3, 4, 5, 6]);
+    expect(AXTRAIN_APPS.every((a) => budgetFor(a, false).draws === 50)).toBe(true);
+  });
+});
+
+describe('axhw experiment axtrain --quick', () => {
+  let out: string;
+  beforeAll(() => {
+    requireTool('verilator');
+    requireTool('yosys');
+    requireTool('sta');
+    out = mkdtempSync(join(tmpdir(), 'axhw-axtrain-'));
+  });
+
+  it('writes JSON, Markdown and SVG figures whose numbers hang together', async () => {
+    const dir = join(out, 'report');
+    const r = await axhw('experiment', 'axtrain', '--quick', '--apps', 'breast-cancer,ionosphere', '--draws', '3', '-o', dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/output-error reduction vs bp, axtrain: K1 -?\d+\.\d%/);
+    for (const f of ['axtrain.json', 'axtrain.md', 'output-error.svg', 'ntv.svg', 'sensitivity-breast-cancer.svg', 'sensitivity-ionosphere.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+    const rep = JSON.parse(readFileSync(join(dir, 'axtrain.json'), 'utf8'));
+    expect(rep.command).toMatch(/^axhw experiment axtrain --quick/);
+    expect(rep.seed).toBe(1);
+    expect(rep.apps).toHaveLength(2);
+    for (const a of rep.apps) {
+      expect(a.multipliers.map((m: { k: number }) => m.k)).toEqual([3, 4, 5, 6]);
+      // Normalised output error: the bp network's loss on a setting over its loss on exact-mul.
+      for (const m of a.multipliers) for (const method of ['bp', 'act', 'axtrain']) expect(m[method].outputError).toBeGreaterThan(0);
+      expect(a.ntv.map((v: { voltageMv: number }) => v.voltageMv)).toEqual(a.app.voltages);
+      for (const v of a.ntv) for (const method of ['bp', 'act', 'axtrain']) expect(v[method].accuracies).toHaveLength(3);
+      // act lowers the sensitivity it penalises.
+      expect(a.sensitivity.act.total).toBeLessThan(a.sensitivity.bp.total);
+      expect(a.sensitivity.bp.last.values).toHaveLength(a.sensitivity.bp.last.rows * a.sensitivity.bp.last.cols);
+      // The chosen configurations meet the target, and their power is the characterization's.
+      const lp = a.lowestPower;
+      for (const m of ['bp', 'axtrain']) {
+        expect(lp.compute[m].accuracy).toBeGreaterThanOrEqual(lp.targetAccuracy);
+        const p = lp.compute[m].config === 'exact' ? rep.power.exact.powerMw : rep.power.drum.find((d: { k: number }) => d.k === lp.compute[m].k).powerMw;
+        expect(lp.compute[m].powerMw).toBe(p);
+      }
+    }
+    // Summary averages are the means of the per-application reductions.
+    const k1 = rep.summary.outputErrorReduction.axtrain[0];
+    const per = rep.apps.map((a: { multipliers: { bp: { outputError: number }; axtrain: { outputError: number } }[] }) => 100 * (1 - a.multipliers[0]!.axtrain.outputError / a.multipliers[0]!.bp.outputError));
+    expect(k1.meanPct).toBeCloseTo((per[0] + per[1]) / 2, 6);
+    expect(rep.power.exact.powerMw).toBeGreaterThan(rep.power.drum[0].powerMw);
+    const md = readFileSync(join(dir, 'axtrain.md'), 'utf8');
+    expect(md).toMatch(/\| K1 \(k=3\) \| -?\d+\.\d% \| 40\.77% \|/);
+    expect(md).toMatch(/axhw experiment axtrain --quick --apps breast-cancer,ionosphere --draws 3/);
+  }, 300_000);
+
+  it('rejects an unknown application with exit 2 and writes nothing', async () => {
+    const dir = join(out, 'bad');
+    const r = await axhw('experiment', 'axtrain', '--quick', '--apps', 'mnist', '-o', dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/Unknown AxTrain application 'mnist'[\s\S]*fix: Choose from breast-cancer/);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
