@@ -3,6 +3,7 @@ import type { ApproxMultiplier } from './multiplier.js';
 import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
 import { maxAbs32, roundHalfEven, scaleExponent } from './fixed-point.js';
 import { flipWeightBits } from './ntv.js';
+import { simdQuantiser } from './simd-quantise.js';
 import { col2im, im2col, patchOutputSize, tableMatMul } from './table-matmul.js';
 import type { Rng } from '../util/rng.js';
 
@@ -73,6 +74,19 @@ function identityTable(qmin: number, qmax: number): Float32Array {
   return t;
 }
 
+/**
+ * One operand of a layer: max |x| picks its exponent e (the callback may ignore it: frozen scales), then
+ * every element becomes table(e)[code - qmin] (with the identity table, the codes themselves). WebAssembly
+ * SIMD where it loads (simd-quantise.ts), else the JS loops; both compute the same bits.
+ */
+export function quantiseOperand(x: Float32Array, exponent: (maxAbs: number) => number, qmin: number, qmax: number, table: (e: number) => Float32Array, out: Float32Array): { out: Float32Array; maxAbs: number; e: number } {
+  const r = simdQuantiser()?.quantise(x, exponent, qmin, qmax, table, out);
+  if (r) return { out, ...r };
+  const maxAbs = maxAbs32(x);
+  const e = exponent(maxAbs);
+  return { out: quantise32(x, e, qmin, qmax, table(e), out), maxAbs, e };
+}
+
 /** Weight codes as the hardware stores them, with this pass's NTV flips applied. */
 export function storedWeightCodes(w: Float32Array, ew: number, hw: Pick<HardwareSpec, 'mult' | 'ntv'>): Float32Array {
   const out = quantise32(w, ew, hw.mult.qmin, hw.mult.qmax);
@@ -90,34 +104,40 @@ export function approxDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, hw: 
     const [xv, wv, bv] = args as tf.Tensor[];
     (args[3] as tf.GradSaveFunc)([xv!, wv!]);
     const m = hw.mult;
-    const xd = xv!.dataSync() as Float32Array;
-    const mx = maxAbs32(xd);
-    const ex = hw.inputExps?.[layer] ?? scaleExponent(mx, m.qmax);
-    const frozen = hw.frozenWeights?.[layer];
-    const wd = frozen ? undefined : (wv!.dataSync() as Float32Array);
-    const ew = frozen?.ew ?? scaleExponent(maxAbs32(wd!), m.qmax);
-    hw.observe?.(layer, { maxAbs: mx, ex, ew });
     const [rows, k] = xv!.shape as [number, number];
     const n = wv!.shape[1]!;
     // Products: Ta(qx) Tb(qw) through one exact float32 matrix product (integers below 2^24 stay exact), or
-    // every product looked up in the table. Quantisation and gathers run in JS over the data, fused where
-    // possible: tf.gather is slow on the wasm backend, and a JS pass is cheaper than a chain of ops + sync.
+    // every product looked up in the table. Quantisation and gathers run over the data in one pass (SIMD
+    // where it loads): tf.gather is slow on the wasm backend, and a chain of tf ops + sync is no faster.
     // Scales are folded in: T(q) * 2^e is exact in float32 (a power of two), so the product of scaled
     // operands is the integer accumulation times 2^(ex+ew) with the same rounding (none below 2^24), and
     // the bias is added in accumulator units in the same scale; no further tensor ops per layer.
+    const transform = hw.path === 'transform' ? m.transform! : undefined;
+    const codes = () => identityTable(m.qmin, m.qmax);
+    const xd = xv!.dataSync() as Float32Array;
+    const fixedEx = hw.inputExps?.[layer];
+    const qx = quantiseOperand(xd, (mx) => fixedEx ?? scaleExponent(mx, m.qmax), m.qmin, m.qmax, transform ? (e) => scaleTable(transform.a, e) : codes, scratch(`x${layer}`, xd.length));
+    const frozen = hw.frozenWeights?.[layer];
+    let qw: { out: Float32Array; e: number };
+    if (frozen) qw = { out: transform ? applyTransform(frozen.codes, scaleTable(transform.b, frozen.ew), m.qmin) : frozen.codes, e: frozen.ew };
+    else {
+      const wd = wv!.dataSync() as Float32Array;
+      const exponent = (mx: number) => scaleExponent(mx, m.qmax);
+      if (hw.ntv) {
+        // NTV flips act on the stored codes, so the codes come first and the transform after.
+        const c = quantiseOperand(wd, exponent, m.qmin, m.qmax, codes, new Float32Array(wd.length));
+        flipWeightBits(c.out, m.width, m.signed, hw.ntv.rate, hw.ntv.rng);
+        qw = transform ? { out: applyTransform(c.out, scaleTable(transform.b, c.e), m.qmin), e: c.e } : c;
+      } else qw = quantiseOperand(wd, exponent, m.qmin, m.qmax, transform ? (e) => scaleTable(transform.b, e) : codes, scratch(`w${layer}`, wd.length));
+    }
+    const [ex, ew] = [qx.e, qw.e];
+    hw.observe?.(layer, { maxAbs: qx.maxAbs, ex, ew });
     const e = ex + ew;
     const qb = scaledBias(bv!.dataSync() as Float32Array, e);
     let value: tf.Tensor2D;
-    if (hw.path === 'transform') {
-      const t = m.transform!;
-      const tx = quantise32(xd, ex, m.qmin, m.qmax, scaleTable(t.a, ex), scratch(`x${layer}`, xd.length));
-      const tb = scaleTable(t.b, ew);
-      const tw = frozen || hw.ntv ? applyTransform(frozen?.codes ?? storedWeightCodes(wd!, ew, hw), tb, m.qmin) : quantise32(wd!, ew, m.qmin, m.qmax, tb, scratch(`w${layer}`, wd!.length));
-      value = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(tx, [rows, k]), tf.tensor2d(tw, [k, n])), tf.tensor1d(qb)));
-    } else {
-      const qx = quantise32(xd, ex, m.qmin, m.qmax);
-      const qw = frozen?.codes ?? storedWeightCodes(wd!, ew, hw);
-      const acc = tableMatMul(qx, qw, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1);
+    if (transform) value = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(qx.out, [rows, k]), tf.tensor2d(qw.out, [k, n])), tf.tensor1d(qb)));
+    else {
+      const acc = tableMatMul(qx.out, qw.out, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1);
       const s = 2 ** e;
       const out = new Float32Array(acc.length);
       for (let i = 0; i < acc.length; i++) out[i] = Math.fround(acc[i]!) * s + qb[i % n]!;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { quantiseValue, roundHalfEven, scaleExponent } from '../../src/train/fixed-point.js';
 import { flipWeightBits, ntvRate } from '../../src/train/ntv.js';
 import { Rng } from '../../src/util/rng.js';
-import { quantise32 } from '../../src/train/approx-ops.js';
+import { quantise32, quantiseOperand } from '../../src/train/approx-ops.js';
+import { simdQuantiser, simdQuantiserStatus } from '../../src/train/simd-quantise.js';
+import { maxAbs32 as maxAbsJs, scaleExponent as scaleExp } from '../../src/train/fixed-point.js';
 import { AxhwError } from '../../src/errors.js';
 
 describe('dynamic fixed point', () => {
@@ -94,5 +96,33 @@ describe('NTV weight storage', () => {
     const again = before.slice();
     flipWeightBits(again, width, signed, p, new Rng(7));
     expect(again).toEqual(q);
+  });
+
+  it('the WebAssembly SIMD quantiser computes the same bits as the JS loops (ties, saturation, NaN, infinities, tails)', () => {
+    // npm test builds dist/wasm/quantise.wasm first; without it training silently runs the JS loops.
+    expect(simdQuantiserStatus()).toBe('WebAssembly SIMD');
+    const simd = simdQuantiser()!;
+    const rng = new Rng(8);
+    for (const n of [1, 3, 4, 7, 1000, 4099]) {
+      const xs = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? (i - n / 2) / 2 ** ((i % 3) + 1) : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 30) - 15)));
+      if (n > 10) xs.set([NaN, Infinity, -Infinity, -0, 3e38, -3e38, 1e-40], 3);
+      for (const [lo, hi, fixed] of [
+        [-128, 127, undefined],
+        [-255, 255, -4],
+        [-2048, 2047, 3],
+      ] as const) {
+        const t = Float32Array.from({ length: hi - lo + 1 }, (_, i) => 3 * (i + lo) + 0.5);
+        const exponent = (mx: number) => fixed ?? scaleExp(mx, hi);
+        const out = new Float32Array(n);
+        const r = simd.quantise(xs, exponent, lo, hi, () => t, out)!;
+        expect(r.maxAbs).toBe(Math.fround(maxAbsJs(xs)));
+        const want = quantise32(xs, r.e, lo, hi, t);
+        expect(Array.from(out)).toEqual(Array.from(want));
+        expect(quantiseOperand(xs, exponent, lo, hi, () => t, new Float32Array(n)).out).toEqual(want);
+      }
+    }
+    // Outside its range (|e| > 100) it declines and the JS loop runs.
+    expect(simd.quantise(Float32Array.of(1), () => 120, -128, 127, () => new Float32Array(256), new Float32Array(1))).toBeUndefined();
+    expect(quantiseOperand(Float32Array.of(2 ** 121), () => 120, -128, 127, (e) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e), new Float32Array(1)).out[0]).toBe(2 ** 121);
   });
 });
