@@ -24,7 +24,9 @@ export const AXTRAIN_APPS: readonly AxtrainApp[] = [
 /**
  * The paper names four DRUM settings K1 (most aggressive) .. K4 (most conservative) without their k. Our
  * mapping, on the 8-bit signed DRUM (sign-magnitude around an 8-bit unsigned core, magnitudes up to 128):
- * K1..K4 = k 3..6 (k = 8 would be exact). The exact reference is exact-mul at the same width.
+ * K1..K4 = k 3..6 (k = 8 would be exact). k = 3 is the most aggressive setting the signed unit allows
+ * (at k = 2 the product of two most-negative operands overflows the 16-bit result). The exact reference
+ * is exact-mul at the same width.
  */
 export const DRUM_SETTINGS: readonly { name: string; k: number }[] = [
   { name: 'K1', k: 3 },

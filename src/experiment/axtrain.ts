@@ -91,7 +91,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions) {
     command: o.command,
     quick: o.quick,
     seed: o.seed,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes },
+    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     definitions: {
       output: 'O = batch mean of the sum of the logits; S = sum over the weights of |dO/dw * w| (biases excluded)',
       act: { ...DEFAULT_ACT, ...o.act },

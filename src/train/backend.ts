@@ -1,3 +1,4 @@
+import { simdQuantiserStatus } from './simd-quantise.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +16,8 @@ export interface BackendInfo {
   /** Why a faster backend was not used. */
   notes: string[];
   tfjsVersion: string;
+  /** How the approximate layers quantise their operands (WebAssembly SIMD, or JS and why). */
+  quantiser: string;
 }
 
 let chosen: BackendInfo | undefined;
@@ -26,7 +29,7 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
   for (const name of order) {
     const why = await tryBackend(name);
     if (why === undefined) {
-      chosen = { name, notes, tfjsVersion: tf.version.tfjs };
+      chosen = { name, notes, tfjsVersion: tf.version.tfjs, quantiser: simdQuantiserStatus() };
       return chosen;
     }
     notes.push(`${name}: ${why}`);
@@ -61,7 +64,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 }
 
 export function backendLine(b: BackendInfo): string {
-  return `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}`;
+  return `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}; fixed-point quantiser: ${b.quantiser}`;
 }
 
 export { tf };

@@ -98,7 +98,7 @@ export async function runTrain(o: TrainRunOptions) {
     format: 'axhw-train-metrics',
     version: 1,
     command: o.command,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes },
+    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     dataset: { name: data.name, path: o.dataPath, split: data.split, train: data.train.n, test: data.test.n, shape: data.shape, classes: data.classes, standardisation: data.standardisation.mode },
     model: model.name,
     method: o.method,
@@ -156,7 +156,7 @@ export async function runEval(o: EvalRunOptions) {
   return {
     format: 'axhw-eval',
     version: 1,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes },
+    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     model: file.model.name,
     dataset: { name: data.name, test: data.test.n, split: data.split },
     testAccuracyExact: exact,

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 /**
  * The general path: C[i][j] = sum_k P(A[i][k], B[k][j]) for any product table P, over integer operand
  * values (offset by qmin into the table). Plain JS over typed arrays; one table row (fixed A[i][k]) serves
@@ -8,11 +9,13 @@
  * so elements equal to c cost nothing.
  */
 export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, products: Float64Array, qmin: number, range: number): Float64Array {
-  const out = new Float64Array(m * n);
-  const acc = new Float64Array(n);
-  const bIdx = new Int32Array(k * n);
+  // Large products split their rows with a worker thread (the wasm backend leaves the second core idle).
+  const split = m >= 8 && m * k * n >= PARALLEL_MIN_WORK ? rowWorker() : undefined;
+  const alloc = split ? sharedArrays : localArrays;
+  const out = alloc.f64('out', m * n);
+  const bIdx = alloc.i32('bIdx', k * n);
   for (let t = 0; t < k * n; t++) bIdx[t] = b[t]! - qmin;
-  const aIdx = new Int32Array(m * k);
+  const aIdx = alloc.i32('aIdx', m * k);
   const hist = new Int32Array(range);
   for (let t = 0; t < m * k; t++) {
     const v = a[t]! - qmin;
@@ -22,16 +25,30 @@ export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: numb
   let c = 0;
   for (let v = 1; v < range; v++) if (hist[v]! > hist[c]!) c = v;
   const useMode = hist[c]! * 8 >= m * k && range * range <= (m * k * n) / 4;
-  let table = products;
-  const base = new Float64Array(n);
+  const table = alloc.f64('table', range * range);
+  const base = alloc.f64('base', n);
+  base.fill(0);
   if (useMode) {
-    table = new Float64Array(range * range);
     const rowC = c * range;
     for (let v = 0; v < range; v++) for (let w = 0; w < range; w++) table[v * range + w] = products[v * range + w]! - products[rowC + w]!;
     for (let kk = 0; kk < k; kk++) for (let j = 0; j < n; j++) base[j]! += products[rowC + bIdx[kk * n + j]!]!;
-  }
+  } else table.set(products);
   const skip = useMode ? c : -1;
-  for (let i = 0; i < m; i++) {
+  if (!split) {
+    tableRows(aIdx, bIdx, table, base, skip, k, n, range, 0, m, out);
+    return out;
+  }
+  const half = m >> 1;
+  split.start([aIdx, bIdx, table, base, out], [skip, k, n, range, half, m]);
+  tableRows(aIdx, bIdx, table, base, skip, k, n, range, 0, half, out);
+  split.wait();
+  return Float64Array.from(out);
+}
+
+/** Rows [from, to) of the table product (self-contained: it also runs as the worker's code). */
+function tableRows(aIdx: Int32Array, bIdx: Int32Array, table: Float64Array, base: Float64Array, skip: number, k: number, n: number, range: number, from: number, to: number, out: Float64Array): void {
+  const acc = new Float64Array(n);
+  for (let i = from; i < to; i++) {
     acc.set(base);
     for (let kk = 0; kk < k; kk++) {
       const v = aIdx[i * k + kk]!;
@@ -42,7 +59,63 @@ export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: numb
     }
     out.set(acc, i * n);
   }
-  return out;
+}
+
+const PARALLEL_MIN_WORK = 2_000_000;
+
+interface ArrayPool {
+  f64(key: string, n: number): Float64Array;
+  i32(key: string, n: number): Int32Array;
+}
+const localArrays: ArrayPool = { f64: (_k, n) => new Float64Array(n), i32: (_k, n) => new Int32Array(n) };
+/** SharedArrayBuffer-backed arrays, reused between calls (grown when too small). */
+const sharedArrays: ArrayPool = (() => {
+  const bufs = new Map<string, SharedArrayBuffer>();
+  const get = (key: string, bytes: number) => {
+    let sab = bufs.get(key);
+    if (!sab || sab.byteLength < bytes) bufs.set(key, (sab = new SharedArrayBuffer(Math.max(bytes, 8))));
+    return sab;
+  };
+  return { f64: (key, n) => new Float64Array(get(key, 8 * n), 0, n), i32: (key, n) => new Int32Array(get(key, 4 * n), 0, n) };
+})();
+
+interface RowWorker {
+  start(arrays: [Int32Array, Int32Array, Float64Array, Float64Array, Float64Array], params: number[]): void;
+  wait(): void;
+}
+let worker: RowWorker | null | undefined;
+
+/** One worker thread computing the second half of the rows; undefined where workers cannot start. */
+function rowWorker(): RowWorker | undefined {
+  if (worker !== undefined) return worker ?? undefined;
+  try {
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const w = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const tableRows = ${tableRows.toString()};
+       const done = workerData;
+       parentPort.on('message', ({ arrays: [aIdx, bIdx, table, base, out], params: [skip, k, n, range, from, to] }) => {
+         tableRows(aIdx, bIdx, table, base, skip, k, n, range, from, to, out);
+         Atomics.store(done, 0, 1);
+         Atomics.notify(done, 0);
+       });`,
+      { eval: true, workerData: done },
+    );
+    w.unref();
+    w.on('error', () => (worker = null));
+    worker = {
+      start(arrays, params) {
+        Atomics.store(done, 0, 0);
+        w.postMessage({ arrays, params });
+      },
+      wait() {
+        if (Atomics.wait(done, 0, 0, 120_000) === 'timed-out') throw new Error('the table-product worker thread did not answer within 120 s');
+      },
+    };
+  } catch {
+    worker = null;
+  }
+  return worker ?? undefined;
 }
 
 /**

@@ -114,8 +114,13 @@ describe('table matrix product', () => {
     const rng = new Rng(5);
     const range = 16;
     const products = Float64Array.from({ length: range * range }, () => rng.nextU32() % 1000);
-    for (const zeroShare of [0, 0.7]) {
-      const [m, k, n] = [9, 40, 7];
+    // The large shape splits its rows with the worker thread (>= 2M products), twice in a row (reused buffers).
+    for (const [zeroShare, [m, k, n]] of [
+      [0, [9, 40, 7]],
+      [0.7, [9, 40, 7]],
+      [0, [17, 400, 300]],
+      [0.7, [17, 400, 300]],
+    ] as const) {
       const a = Float32Array.from({ length: m * k }, () => ((rng.nextU32() / 2 ** 32) < zeroShare ? 0 : (rng.nextU32() % range) - 8));
       const b = Float32Array.from({ length: k * n }, () => (rng.nextU32() % range) - 8);
       const c = tableMatMul(a, b, m, k, n, products, -8, range);
