@@ -132,9 +132,9 @@ describe('axhw CLI', () => {
     const dir = join(out, 'demo');
     const r = await axhw('demo', '-o', dir);
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toMatch(/\[2\/5\] verify {2}PASS drum_w8_k4_s: RTL == model on all 65,536 pairs/);
-    expect(r.stdout).toMatch(/\[4\/5\] error {3}DRUM N=8 k=4 signed over all 65,536 pairs: ER \d+\.\d+%, MRED \d+\.\d+%/);
-    expect(r.stdout).toMatch(/\[5\/5\] cost {4}drum_w8_k4_s on osu018: \d+ um\^2, \d+\.\d+ ns, \d+\.\d+ mW at 10 ns \(exact-mul: /);
+    expect(r.stdout).toMatch(/\[2\/6\] verify {2}PASS drum_w8_k4_s: RTL == model on all 65,536 pairs/);
+    expect(r.stdout).toMatch(/\[4\/6\] error {3}DRUM N=8 k=4 signed over all 65,536 pairs: ER \d+\.\d+%, MRED \d+\.\d+%/);
+    expect(r.stdout).toMatch(/\[5\/6\] cost {4}drum_w8_k4_s on osu018: \d+ um\^2, \d+\.\d+ ns, \d+\.\d+ mW at 10 ns \(exact-mul: /);
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(s.metrics.coverage).toBe('exhaustive');
     expect(s.metrics.mred).toBeGreaterThan(0);
