@@ -53,4 +53,27 @@
         (f32.load (i32.add (local.get $table) (i32.shl (i32.sub (i32.trunc_sat_f32_s (local.get $v)) (local.get $qmin)) (i32.const 2)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l2))))
+  ;; fpmul's operand transform: dst = src & mask on every float32 whose exponent is not all ones
+  ;; (infinities and NaN pass unchanged), as maskFloats in src/train/float-multiplier.ts.
+  (func (export "maskf32") (param $src i32) (param $n i32) (param $m i32) (param $dst i32)
+    (local $i i32) (local $end4 i32) (local $a i32) (local $mv v128) (local $ev v128) (local $v v128) (local $w i32)
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $mv (i32x4.splat (local.get $m)))
+    (local.set $ev (i32x4.splat (i32.const 0x7f800000)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+      (local.set $a (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $v (v128.load (i32.add (local.get $src) (local.get $a))))
+      (v128.store (i32.add (local.get $dst) (local.get $a))
+        (v128.bitselect (local.get $v) (v128.and (local.get $v) (local.get $mv)) (i32x4.eq (v128.and (local.get $v) (local.get $ev)) (local.get $ev))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $done2 (loop $l2
+      (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $a (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $w (i32.load (i32.add (local.get $src) (local.get $a))))
+      (i32.store (i32.add (local.get $dst) (local.get $a))
+        (select (local.get $w) (i32.and (local.get $w) (local.get $m)) (i32.eq (i32.and (local.get $w) (i32.const 0x7f800000)) (i32.const 0x7f800000))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l2))))
 )

@@ -1,3 +1,4 @@
+import { simdQuantiser } from './simd-quantise.js';
 import { resolveUnit } from '../gen/registry.js';
 import { generateDesign } from '../gen/generate.js';
 import { openPool } from '../cosim/pool.js';
@@ -95,8 +96,17 @@ export async function floatMultiplierFromUnit(raw: Record<string, unknown>, log?
   };
 }
 
-/** T(x) for float32 data: the significand mask on every finite value (infinities and NaN kept). */
+/**
+ * T(x) for float32 data: the significand mask on every finite value (infinities and NaN kept). WebAssembly
+ * SIMD where it loads (the same bits, tested), else this loop.
+ */
 export function maskFloats(x: Float32Array, mask: number): Float32Array {
+  const simd = simdQuantiser();
+  if (simd) return simd.mask(x, mask, new Float32Array(x.length));
+  return maskFloatsJs(x, mask);
+}
+
+export function maskFloatsJs(x: Float32Array, mask: number): Float32Array {
   const out = new Float32Array(x.length);
   const src = new Uint32Array(x.buffer, x.byteOffset, x.length);
   const dst = new Uint32Array(out.buffer);

@@ -14,12 +14,15 @@ import { packageRoot } from '../paths.js';
 export interface SimdQuantiser {
   /** max|x| is passed to `exponent`, which picks e; x is read once into wasm memory for both passes. */
   quantise(x: Float32Array, exponent: (maxAbs: number) => number, qmin: number, qmax: number, table: (e: number) => Float32Array, out: Float32Array): { maxAbs: number; e: number } | undefined;
+  /** fpmul's significand mask on every finite float32 (infinities and NaN unchanged), into `out`. */
+  mask(x: Float32Array, mask: number, out: Float32Array): Float32Array;
 }
 
 interface Exports {
   memory: WebAssembly.Memory;
   maxabs(src: number, n: number): number;
   quantise(src: number, n: number, scale: number, qmin: number, qmax: number, table: number, dst: number): void;
+  maskf32(src: number, n: number, mask: number, dst: number): void;
 }
 
 export const SIMD_QUANTISER_FILE = join(packageRoot, 'dist', 'wasm', 'quantise.wasm');
@@ -75,6 +78,16 @@ function makeQuantiser(ex: Exports): SimdQuantiser {
       ex.quantise(src, n, 2 ** -e, qmin, qmax, 0, dst);
       out.set(mem.subarray(dst / 4, dst / 4 + n));
       return { maxAbs, e };
+    },
+    mask(x, mask, out) {
+      const n = x.length;
+      ensure(n);
+      const [src, dst] = [TABLE_BYTES, TABLE_BYTES + 4 * n];
+      const mem = new Float32Array(ex.memory.buffer);
+      mem.set(x, src / 4);
+      ex.maskf32(src, n, mask | 0, dst);
+      out.set(mem.subarray(dst / 4, dst / 4 + n));
+      return out;
     },
   };
 }

@@ -4,6 +4,7 @@ import { flipWeightBits, ntvRate } from '../../src/train/ntv.js';
 import { Rng } from '../../src/util/rng.js';
 import { quantise32, quantiseOperand } from '../../src/train/approx-ops.js';
 import { simdQuantiser, simdQuantiserStatus } from '../../src/train/simd-quantise.js';
+import { maskFloats, maskFloatsJs } from '../../src/train/float-multiplier.js';
 import { maxAbs32 as maxAbsJs, scaleExponent as scaleExp } from '../../src/train/fixed-point.js';
 import { AxhwError } from '../../src/errors.js';
 
@@ -124,5 +125,19 @@ describe('NTV weight storage', () => {
     // Outside its range (|e| > 100) it declines and the JS loop runs.
     expect(simd.quantise(Float32Array.of(1), () => 120, -128, 127, () => new Float32Array(256), new Float32Array(1))).toBeUndefined();
     expect(quantiseOperand(Float32Array.of(2 ** 121), () => 120, -128, 127, (e) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e), new Float32Array(1)).out[0]).toBe(2 ** 121);
+  });
+
+  it("the SIMD significand mask is fpmul's JS mask bit for bit (specials, subnormals, tails)", () => {
+    const rng = new Rng(12);
+    for (const n of [1, 5, 4096, 4099]) {
+      const bits = Uint32Array.from({ length: n }, () => rng.nextU32());
+      if (n >= 6) bits.set([0x7f800000, 0xff800000, 0x7fc00001, 0x00000001, 0x807fffff, 0], 0);
+      const x = new Float32Array(bits.buffer);
+      for (const mask of [0xffffffff, 0xfffe0000, 0xff800000, 0xffffc000]) {
+        const want = new Uint32Array(maskFloatsJs(x, mask).buffer);
+        expect(Array.from(new Uint32Array(simdQuantiser()!.mask(x, mask, new Float32Array(n)).buffer))).toEqual(Array.from(want));
+        expect(Array.from(new Uint32Array(maskFloats(x, mask).buffer))).toEqual(Array.from(want));
+      }
+    }
   });
 });
