@@ -130,20 +130,25 @@ export function axtrainMarkdown(r: AxtrainReport): string {
   L.push('', '## Sensitivity (Figure 4)', '');
   L.push('| application | S bp | S act | S axtrain (K1) |', '|---|---|---|---|');
   for (const a of r.apps) L.push(`| ${a.app.name} | ${a.sensitivity.bp.total.toPrecision(4)} | ${a.sensitivity.act.total.toPrecision(4)} | ${a.sensitivity.axtrain.total.toPrecision(4)} |`);
-  L.push('', 'Figures: `output-error.svg`, `ntv.svg`, `sensitivity-<application>.svg`; all numbers: `axtrain.json`.', '');
+  L.push('', 'Figures: `output-error.svg`, `ntv.svg`, `sensitivity-<application>.svg` (last layer); every layer\'s map: `sensitivity-<application>.json`; all other numbers: `axtrain.json`.', '');
   return L.join('\n');
 }
 
 /** axtrain.json, axtrain.md and the SVG figures, in `dir`. */
 export async function writeAxtrainReport(r: AxtrainReport, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
+  // Full per-layer maps go to one file per application; axtrain.json keeps totals and the last layer.
+  const lean = { ...r, apps: r.apps.map(({ sensitivityMaps: _maps, ...a }) => a) };
   const files: [string, string][] = [
-    ['axtrain.json', JSON.stringify(r, null, 1) + '\n'],
+    ['axtrain.json', JSON.stringify(lean, null, 1) + '\n'],
     ['axtrain.md', axtrainMarkdown(r)],
     ['output-error.svg', await outputErrorSvg(r)],
     ['ntv.svg', await ntvSvg(r)],
   ];
-  for (const a of r.apps) files.push([`sensitivity-${a.app.name}.svg`, await sensitivitySvg(a)]);
+  for (const a of r.apps) {
+    files.push([`sensitivity-${a.app.name}.svg`, await sensitivitySvg(a)]);
+    files.push([`sensitivity-${a.app.name}.json`, JSON.stringify({ app: a.app.name, definition: r.definitions.output, maps: a.sensitivityMaps }) + '\n']);
+  }
   return files.map(([name, text]) => {
     const path = join(dir, name);
     writeAtomic(path, text);

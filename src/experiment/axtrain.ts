@@ -59,9 +59,18 @@ export interface AppResult {
   /** (2) per voltage [aggressive, conservative]: weights stored at 8 bits, exact multiplier. */
   ntv: { voltageMv: number; role: 'aggressive' | 'conservative'; rate: number; draws: number; bp: NtvResult; act: NtvResult; axtrain: NtvResult }[];
   /** Sensitivity |dO/dw w| on the test set: totals per layer, and the last layer's map (rows x cols). */
-  sensitivity: Record<'bp' | 'act' | 'axtrain', { total: number; layers: number[]; last: { rows: number; cols: number; values: number[] } }>;
+  sensitivity: Record<'bp' | 'act' | 'axtrain', { total: number; layers: number[]; last: LayerMap }>;
+  /** Every weighted layer's map (written to sensitivity-<app>.json, not to axtrain.json). */
+  sensitivityMaps: Record<'bp' | 'act' | 'axtrain', (LayerMap & { layer: number })[]>;
   /** (3) lowest-power configurations within 2 points of bp on the exact multiplier. */
   lowestPower: LowestPower;
+}
+
+export interface LayerMap {
+  rows: number;
+  cols: number;
+  /** Row-major (fan-in x out), |dO/dw * w| to 5 significant digits. */
+  values: number[];
 }
 
 export interface LowestPower {
@@ -168,7 +177,8 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
   });
 
   step('sensitivity maps');
-  const sensitivity = { bp: sensitivityOf(bp.net, data.test), act: sensitivityOf(act.net, data.test), axtrain: sensitivityOf(axtrainK1!.net, data.test) };
+  const maps = { bp: sensitivityOf(bp.net, data.test), act: sensitivityOf(act.net, data.test), axtrain: sensitivityOf(axtrainK1!.net, data.test) };
+  const summaryOf = (m: (typeof maps)['bp']) => ({ total: m.total, layers: m.layers.map((l) => l.values.reduce((a, b) => a + b, 0)), last: m.layers.at(-1)! });
   const exactAcc = (net: Network) => ({ float: accuracy(argmaxRows(logitsOf(net, data.test), data.test.n), data.test.y), exactMultiplier: accuracyOf(reference(net), data.test) });
   const exactRes = { bp: exactAcc(bp.net), act: exactAcc(act.net) };
   const lowestPower = lowestPowerOf(exactRes.bp.exactMultiplier, multipliers, ntv, power);
@@ -188,7 +198,8 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
     },
     multipliers,
     ntv,
-    sensitivity,
+    sensitivity: { bp: summaryOf(maps.bp), act: summaryOf(maps.act), axtrain: summaryOf(maps.axtrain) },
+    sensitivityMaps: { bp: maps.bp.layers, act: maps.act.layers, axtrain: maps.axtrain.layers },
     lowestPower,
   };
 }
@@ -236,8 +247,7 @@ export function relativeL1(z: Float32Array, ref: Float32Array): number {
 
 function sensitivityOf(net: Network, d: LabelledData) {
   const { maps, total } = sensitivityMaps(net, d);
-  const last = maps.at(-1)!;
-  return { total, layers: maps.map((m) => m.values.reduce((a, b) => a + b, 0)), last: { rows: last.rows, cols: last.cols, values: Array.from(last.values, (v) => Number(v.toPrecision(5))) } };
+  return { total, layers: maps.map((m) => ({ layer: m.layer, rows: m.rows, cols: m.cols, values: Array.from(m.values, (v) => Number(v.toPrecision(5))) })) };
 }
 
 function lowestPowerOf(exactAccuracy: number, multipliers: AppResult['multipliers'], ntv: AppResult['ntv'], power: MultiplierPower): LowestPower {

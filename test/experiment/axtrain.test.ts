@@ -39,6 +39,14 @@ describe('axhw experiment axtrain --quick', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/output-error reduction vs bp, axtrain: K1 -?\d+\.\d%/);
     for (const f of ['axtrain.json', 'axtrain.md', 'output-error.svg', 'ntv.svg', 'sensitivity-breast-cancer.svg', 'sensitivity-ionosphere.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+    // Every layer's sensitivity map, per method, as data.
+    const maps = JSON.parse(readFileSync(join(dir, 'sensitivity-ionosphere.json'), 'utf8')).maps;
+    expect(maps.bp.map((m: { rows: number; cols: number }) => [m.rows, m.cols])).toEqual([
+      [34, 50],
+      [50, 50],
+      [50, 2],
+    ]);
+    expect(maps.act[0].values).toHaveLength(34 * 50);
     const rep = JSON.parse(readFileSync(join(dir, 'axtrain.json'), 'utf8'));
     expect(rep.command).toMatch(/^axhw experiment axtrain --quick/);
     expect(rep.seed).toBe(1);
@@ -52,6 +60,8 @@ describe('axhw experiment axtrain --quick', () => {
       // act lowers the sensitivity it penalises.
       expect(a.sensitivity.act.total).toBeLessThan(a.sensitivity.bp.total);
       expect(a.sensitivity.bp.last.values).toHaveLength(a.sensitivity.bp.last.rows * a.sensitivity.bp.last.cols);
+      expect(a.sensitivityMaps).toBeUndefined();
+      expect(a.sensitivity.bp.layers.reduce((x: number, y: number) => x + y, 0)).toBeCloseTo(a.sensitivity.bp.total, 2);
       // The chosen configurations meet the target, and their power is the characterization's.
       const lp = a.lowestPower;
       for (const m of ['bp', 'axtrain']) {
