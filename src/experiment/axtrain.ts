@@ -7,7 +7,8 @@ import { train, DEFAULT_ACT, type ActOptions, type TrainResult } from '../train/
 import type { Network } from '../train/network.js';
 import { multiplierFromUnit, type ApproxMultiplier } from '../train/multiplier.js';
 import type { HardwareChoice } from '../train/hardware.js';
-import { accuracy, argmaxRows, calibrate, logitsOf, ntvEvaluate } from '../train/evaluate.js';
+import { accuracy, calibrate, logitsOf, ntvEvaluate } from '../train/evaluate.js';
+import { argmaxRows } from '../train/reference.js';
 import { NTV_RATE_BY_MV } from '../train/ntv.js';
 import { sensitivityMaps } from '../train/sensitivity.js';
 import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp, type Budget } from './axtrain-plan.js';

@@ -38,18 +38,6 @@ export function logitsOf(net: Network, d: LabelledData, hw?: Arithmetic, batch =
   return out ?? new Float32Array(0);
 }
 
-/** Arg-max class of each row of row-major logits. */
-export function argmaxRows(z: Float32Array, n: number): Int32Array {
-  const c = z.length / n;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < c; j++) if (z[i * c + j]! > z[i * c + best]!) best = j;
-    out[i] = best;
-  }
-  return out;
-}
-
 export function accuracy(pred: Int32Array, y: Int32Array): number {
   let ok = 0;
   for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;

@@ -61,8 +61,8 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): 
   return values;
 }
 
-/** Predicted class per sample: the first maximum of its final values. */
-function argmaxRows(values: Float64Array, n: number): Int32Array {
+/** Predicted class per sample: the first maximum of its row of final values (row-major, n rows). */
+export function argmaxRows(values: Float32Array | Float64Array, n: number): Int32Array {
   const classes = values.length / n;
   const predictions = new Int32Array(n);
   for (let s = 0; s < n; s++) {
