@@ -87,11 +87,15 @@ export function quantiseOperand(x: Float32Array, exponent: (maxAbs: number) => n
   return { out: quantise32(x, e, qmin, qmax, table(e), out), maxAbs, e };
 }
 
-/** Weight codes as the hardware stores them, with this pass's NTV flips applied. */
-export function storedWeightCodes(w: Float32Array, ew: number, hw: Pick<HardwareSpec, 'mult' | 'ntv'>): Float32Array {
-  const out = quantise32(w, ew, hw.mult.qmin, hw.mult.qmax);
-  if (hw.ntv) flipWeightBits(out, hw.mult.width, hw.mult.signed, hw.ntv.rate, hw.ntv.rng);
-  return out;
+/** The exponent of a weight matrix: the smallest at which its largest magnitude fits. */
+const weightExponent = (m: ApproxMultiplier) => (maxAbs: number) => scaleExponent(maxAbs, m.qmax);
+
+/** Weight codes as the hardware stores them (and their exponent), with this pass's NTV flips applied. */
+export function storedWeightCodes(w: Float32Array, hw: Pick<HardwareSpec, 'mult' | 'ntv'>): { codes: Float32Array; ew: number } {
+  const m = hw.mult;
+  const { out, e } = quantiseOperand(w, weightExponent(m), m.qmin, m.qmax, () => identityTable(m.qmin, m.qmax), new Float32Array(w.length));
+  if (hw.ntv) flipWeightBits(out, m.width, m.signed, hw.ntv.rate, hw.ntv.rng);
+  return { codes: out, ew: e };
 }
 
 /**
@@ -122,13 +126,11 @@ export function approxDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, hw: 
     if (frozen) qw = { out: transform ? applyTransform(frozen.codes, scaleTable(transform.b, frozen.ew), m.qmin) : frozen.codes, e: frozen.ew };
     else {
       const wd = wv!.dataSync() as Float32Array;
-      const exponent = (mx: number) => scaleExponent(mx, m.qmax);
       if (hw.ntv) {
         // NTV flips act on the stored codes, so the codes come first and the transform after.
-        const c = quantiseOperand(wd, exponent, m.qmin, m.qmax, codes, new Float32Array(wd.length));
-        flipWeightBits(c.out, m.width, m.signed, hw.ntv.rate, hw.ntv.rng);
-        qw = transform ? { out: applyTransform(c.out, scaleTable(transform.b, c.e), m.qmin), e: c.e } : c;
-      } else qw = quantiseOperand(wd, exponent, m.qmin, m.qmax, transform ? (e) => scaleTable(transform.b, e) : codes, scratch(`w${layer}`, wd.length));
+        const { codes: stored, ew } = storedWeightCodes(wd, hw);
+        qw = { out: transform ? applyTransform(stored, scaleTable(transform.b, ew), m.qmin) : stored, e: ew };
+      } else qw = quantiseOperand(wd, weightExponent(m), m.qmin, m.qmax, transform ? (e) => scaleTable(transform.b, e) : codes, scratch(`w${layer}`, wd.length));
     }
     const [ex, ew] = [qx.e, qw.e];
     hw.observe?.(layer, { maxAbs: qx.maxAbs, ex, ew });

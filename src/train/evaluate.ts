@@ -2,7 +2,7 @@ import { tf } from './backend.js';
 import type { Network } from './network.js';
 import type { HardwareSpec } from './approx-ops.js';
 import { storedWeightCodes, type Arithmetic } from './approx-ops.js';
-import { maxAbs32, scaleExponent } from './fixed-point.js';
+import { scaleExponent } from './fixed-point.js';
 import { floatReferenceInference, referenceInference, type ReferenceLayer } from './reference.js';
 import type { FloatMultiplier } from './float-multiplier.js';
 import type { LabelledData } from '../data/table-data.js';
@@ -97,8 +97,7 @@ export function ntvEvaluate(net: Network, d: LabelledData, hw: HardwareSpec, rat
   for (let t = 0; t < draws; t++) {
     const frozen = net.weighted.map((p) => {
       const w = p.w.dataSync() as Float32Array;
-      const ew = scaleExponent(maxAbs32(w), hw.mult.qmax);
-      return { ew, codes: storedWeightCodes(w, ew, { mult: hw.mult, ntv: { rate, rng } }) };
+      return storedWeightCodes(w, { mult: hw.mult, ntv: { rate, rng } });
     });
     accuracies.push(accuracy(predict(net, d, { ...hw, ntv: undefined, frozenWeights: frozen }), d.y));
   }
