@@ -1,6 +1,6 @@
 import { initBackend, backendLine, type BackendInfo } from '../train/backend.js';
 import { getDataset } from '../data/datasets.js';
-import { prepareDataset, type PreparedData } from '../data/prepare.js';
+import { prepareDataset } from '../data/prepare.js';
 import type { LabelledData } from '../data/table-data.js';
 import { resolveModel } from '../train/models.js';
 import { train, DEFAULT_ACT, type ActOptions, type TrainResult } from '../train/trainer.js';
@@ -139,17 +139,23 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
   const fineTune = (hardware: HardwareChoice, ntvRate?: number): TrainResult =>
     train({ ...base, method: 'axtrain-pas', epochs: b.pasEpochs, hardware, ntvRate, initialWeights: actWeights });
   const fixed = (mult: ApproxMultiplier): HardwareChoice => ({ kind: 'fixed', mult, path: 'transform', pathReason: 'per-operand transform proved on the RTL table' });
+  // Each network's activation scales on each multiplier are calibrated once (the exact multiplier's serve
+  // the output-error reference and every NTV voltage).
   const calib = head(data.train, CALIBRATION_SAMPLES);
-  const onExact = new Map<Network, Float32Array>();
-  const reference = (net: Network) => {
-    if (!onExact.has(net)) onExact.set(net, onMultiplierLogits(net, data, calib, exact).z);
-    return onExact.get(net)!;
+  const calibrations = new Map<Network, Map<ApproxMultiplier, number[]>>();
+  const inputExps = (net: Network, mult: ApproxMultiplier) => {
+    const perNet = calibrations.get(net) ?? calibrations.set(net, new Map()).get(net)!;
+    if (!perNet.has(mult)) perNet.set(mult, calibrate(net, calib, { mult, path: 'transform' }));
+    return perNet.get(mult)!;
   };
+  const logitsOn = (net: Network, mult: ApproxMultiplier) => logitsOf(net, data.test, { mult, path: 'transform', inputExps: inputExps(net, mult) });
+  const onExact = new Map<Network, Float32Array>();
+  const reference = (net: Network) => onExact.get(net) ?? onExact.set(net, logitsOn(net, exact)).get(net)!;
   const bpExactLoss = crossEntropy(reference(bp.net), data.test);
   const evaluate = (net: Network, mult: ApproxMultiplier): OnMultiplier => {
-    const { z, acc } = onMultiplierLogits(net, data, calib, mult);
+    const z = logitsOn(net, mult);
     const loss = crossEntropy(z, data.test);
-    return { accuracy: acc, loss, outputError: loss / bpExactLoss, deviation: relativeL1(z, reference(net)) };
+    return { accuracy: accuracyOf(z, data.test), loss, outputError: loss / bpExactLoss, deviation: relativeL1(z, reference(net)) };
   };
 
   step('output error under DRUM K1..K4');
@@ -168,8 +174,7 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
     const rate = NTV_RATE_BY_MV[mv]!;
     const tuned = fineTune(fixed(exact), rate);
     const draws = (net: Network): NtvResult => {
-      const inputExps = calibrate(net, calib, { mult: exact, path: 'transform' });
-      const r = ntvEvaluate(net, data.test, { mult: exact, path: 'transform', inputExps }, rate, b.draws, o.seed * 1000 + mv);
+      const r = ntvEvaluate(net, data.test, { mult: exact, path: 'transform', inputExps: inputExps(net, exact) }, rate, b.draws, o.seed * 1000 + mv);
       return { mean: r.mean, std: r.std, accuracies: r.accuracies };
     };
     const row = { voltageMv: mv, role: (i === 0 ? 'aggressive' : 'conservative') as 'aggressive' | 'conservative', rate, draws: b.draws, bp: draws(bp.net), act: draws(act.net), axtrain: draws(tuned.net) };
@@ -179,8 +184,11 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
 
   step('sensitivity maps');
   const maps = { bp: sensitivityOf(bp.net, data.test), act: sensitivityOf(act.net, data.test), axtrain: sensitivityOf(axtrainK1!.net, data.test) };
-  const summaryOf = (m: (typeof maps)['bp']) => ({ total: m.total, layers: m.layers.map((l) => l.values.reduce((a, b) => a + b, 0)), last: m.layers.at(-1)! });
-  const exactAcc = (net: Network) => ({ float: accuracy(argmaxRows(logitsOf(net, data.test), data.test.n), data.test.y), exactMultiplier: accuracyOf(reference(net), data.test) });
+  const summaryOf = (m: (typeof maps)['bp']) => {
+    const { rows, cols, values } = m.layers.at(-1)!.map;
+    return { total: m.total, layers: m.layers.map((l) => l.total), last: { rows, cols, values } };
+  };
+  const exactAcc = (net: Network) => ({ float: accuracyOf(logitsOf(net, data.test), data.test), exactMultiplier: accuracyOf(reference(net), data.test) });
   const exactRes = { bp: exactAcc(bp.net), act: exactAcc(act.net) };
   const lowestPower = lowestPowerOf(exactRes.bp.exactMultiplier, multipliers, ntv, power);
   for (const r of [bp, act, axtrainK1!]) r.net.dispose();
@@ -200,7 +208,7 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
     multipliers,
     ntv,
     sensitivity: { bp: summaryOf(maps.bp), act: summaryOf(maps.act), axtrain: summaryOf(maps.axtrain) },
-    sensitivityMaps: { bp: maps.bp.layers, act: maps.act.layers, axtrain: maps.axtrain.layers },
+    sensitivityMaps: { bp: maps.bp.layers.map((l) => l.map), act: maps.act.layers.map((l) => l.map), axtrain: maps.axtrain.layers.map((l) => l.map) },
     lowestPower,
   };
 }
@@ -210,12 +218,6 @@ function head(d: LabelledData, n: number): LabelledData {
   const m = Math.min(n, d.n);
   const f = d.x.length / d.n;
   return { ...d, x: d.x.subarray(0, m * f), y: d.y.subarray(0, m), n: m };
-}
-
-function onMultiplierLogits(net: Network, data: PreparedData, calib: LabelledData, mult: ApproxMultiplier): { z: Float32Array; acc: number } {
-  const inputExps = calibrate(net, calib, { mult, path: 'transform' });
-  const z = logitsOf(net, data.test, { mult, path: 'transform', inputExps });
-  return { z, acc: accuracyOf(z, data.test) };
 }
 
 function accuracyOf(z: Float32Array, d: LabelledData): number {
@@ -248,7 +250,7 @@ export function relativeL1(z: Float32Array, ref: Float32Array): number {
 
 function sensitivityOf(net: Network, d: LabelledData) {
   const { maps, total } = sensitivityMaps(net, d);
-  return { total, layers: maps.map((m) => ({ layer: m.layer, rows: m.rows, cols: m.cols, values: Array.from(m.values, (v) => Number(v.toPrecision(5))) })) };
+  return { total, layers: maps.map((m) => ({ total: m.total, map: { layer: m.layer, rows: m.rows, cols: m.cols, values: Array.from(m.values, (v) => Number(v.toPrecision(5))) } })) };
 }
 
 function lowestPowerOf(exactAccuracy: number, multipliers: AppResult['multipliers'], ntv: AppResult['ntv'], power: MultiplierPower): LowestPower {

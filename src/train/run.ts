@@ -87,7 +87,6 @@ export async function runTrain(o: TrainRunOptions) {
   const spec = getDataset(o.dataset);
   const model = resolveModel(o.model ?? spec.defaultModel, data.shape, data.classes.length);
   const hw = await resolveHardware({ ...o, log: o.log });
-  if (usesHardware(o.method) && !hw && !o.ntvRate) throw new AxhwError(`--method ${o.method} trains on the hardware: give a multiplier and/or an NTV rate.`, 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
   checkNtvStorage(hw, o.ntvRate);
   o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hardwareLabel(hw)} via the ${hw.path} path` : ''}`);
   const total = o.epochs + (o.method === 'axtrain' ? (o.pasEpochs ?? Math.max(1, Math.round(o.epochs / 4))) : 0);
@@ -167,5 +166,5 @@ export async function runEval(o: EvalRunOptions) {
 /** S of a network on a data set, in total and per weighted layer. */
 export function sensitivitySummary(net: Network, d: PreparedData['test']) {
   const { maps, total } = sensitivityMaps(net, d);
-  return { total, layers: maps.map((m) => ({ layer: m.layer, shape: [m.rows, m.cols], total: m.values.reduce((a, b) => a + b, 0), max: m.values.reduce((a, b) => Math.max(a, b), 0) })) };
+  return { total, layers: maps.map((m) => ({ layer: m.layer, shape: [m.rows, m.cols], total: m.total, max: m.values.reduce((a, b) => Math.max(a, b), 0) })) };
 }

@@ -53,6 +53,8 @@ export interface SensitivityMap {
   cols: number;
   /** Row-major (fan-in x out), like the weight matrix. */
   values: Float32Array;
+  /** The layer's share of S (the sum of its values). */
+  total: number;
 }
 
 export function sensitivityMaps(net: Network, d: LabelledData, batch = 500): { maps: SensitivityMap[]; total: number } {
@@ -78,11 +80,13 @@ export function sensitivityMaps(net: Network, d: LabelledData, batch = 500): { m
     const w = p.w.dataSync() as Float32Array;
     const values = new Float32Array(w.length);
     const g = sums[l]!;
+    let layerTotal = 0;
     for (let i = 0; i < w.length; i++) {
       values[i] = Math.abs((g[i]! / d.n) * w[i]!);
+      layerTotal += values[i]!;
       total += values[i]!;
     }
-    return { layer: p.layer, rows: p.w.shape[0]!, cols: p.w.shape[1]!, values };
+    return { layer: p.layer, rows: p.w.shape[0]!, cols: p.w.shape[1]!, values, total: layerTotal };
   });
   return { maps, total };
 }

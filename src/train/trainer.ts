@@ -6,6 +6,7 @@ import type { ModelSpec } from './models.js';
 import { accuracy, predict } from './evaluate.js';
 import { permutation, type PreparedData } from '../data/prepare.js';
 import { Rng } from '../util/rng.js';
+import { AxhwError } from '../errors.js';
 import { outputFunctional, sensitivityOf } from './sensitivity.js';
 
 /**
@@ -107,7 +108,8 @@ export function train(opts: TrainOptions): TrainResult {
   const classes = model.layers.filter((l) => l.kind === 'dense').at(-1)!.units;
   const hw = opts.hardware;
   const hwTrain: Arithmetic | undefined = !usesHardware(opts.method) || !hw ? undefined : hw.kind === 'float' ? { float: hw.float } : { mult: hw.mult, path: hw.path, ntv: opts.ntvRate ? { rate: opts.ntvRate, rng: new Rng(opts.seed ^ 0x5eed) } : undefined };
-  if (usesHardware(opts.method) && !hwTrain && !opts.ntvRate) throw new Error(`method ${opts.method} trains on the hardware: give a multiplier and/or an NTV rate`);
+  // NTV flips need a fixed-point multiplier to store the weights at, so every hardware method needs one.
+  if (usesHardware(opts.method) && !hwTrain) throw new AxhwError(`--method ${opts.method} trains on the hardware: give a multiplier and/or an NTV rate.`, 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
   const hwEval: Arithmetic | undefined = hw ? arithmeticOf(hw) : undefined;
   const f = data.train.x.length / data.train.n;
   const xb = new Float32Array(opts.batchSize * f);
