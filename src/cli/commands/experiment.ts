@@ -1,7 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { toInt } from '../design-options.js';
 import { log, printJson } from '../output.js';
-import { nonNegative, positive, toNumber } from './train-options.js';
+import { backendOption, nonNegative, positive, toNumber } from './train-options.js';
 import { DEFAULT_ACT } from '../../train/trainer.js';
 import { runAxtrainExperiment } from '../../experiment/axtrain.js';
 import { writeAxtrainReport } from '../../experiment/axtrain-report.js';
@@ -21,7 +21,7 @@ export function experimentCommand(): Command {
     .option('--lambda <x>', `axtrain-act: starting lambda (default ${DEFAULT_ACT.lambda})`, toNumber)
     .option('--lambda-step <x>', `axtrain-act: step of the adaptive rule (default ${DEFAULT_ACT.lambdaStep})`, toNumber)
     .option('--seed <n>', 'seed for splits, initialisation, shuffling and bit flips', toInt, 1)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest that loads)').choices(['tensorflow', 'wasm', 'cpu']))
+    .addOption(backendOption())
     .option('-o, --out <dir>', 'report folder', 'out/experiment/axtrain')
     .option('--json', 'print the report JSON to stdout')
     .option('--quiet', 'no progress output')

@@ -18,7 +18,12 @@ export function addHardwareOptions(cmd: Command): Command {
     .option('--ntv-rate <p>', 'NTV weight storage: independent bit-flip probability per stored bit', toNumber)
     .option('--ntv-voltage <mV>', 'NTV weight storage by supply voltage: 400, 660 or 850 (10%, 1%, 0.1% flips)', toInt)
     .option('--ntv-draws <n>', 'evaluation: independent bit-flip draws (mean and standard deviation)', toInt, 50)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest that loads)').choices(['tensorflow', 'wasm', 'cpu']));
+    .addOption(backendOption());
+}
+
+/** --backend, for every command that runs TensorFlow.js. */
+export function backendOption(): Option {
+  return new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest that loads)').choices(['tensorflow', 'wasm', 'cpu']);
 }
 
 export function hardwareFromOptions(opts: Record<string, unknown>) {
