@@ -15,52 +15,49 @@ async function render(spec: object): Promise<string> {
   return svg;
 }
 
+const METHODS = ['bp', 'act', 'axtrain'] as const;
+
+/** One small panel per application (three to a row), sharing the methods' colours and order. */
+function perApplication(title: string, values: object[], panel: object, extra: object = {}): Promise<string> {
+  return render({ title, data: { values }, facet: { field: 'app', type: 'nominal', title: null }, columns: 3, spec: { width: 200, height: 140, ...panel }, ...extra });
+}
+const methodColour = { field: 'method', type: 'nominal', sort: METHODS };
+const methodOffset = { field: 'method', sort: METHODS };
+
 /** Figure 6 of the paper: normalised output error per DRUM setting, method and application. */
 export function outputErrorSvg(r: AxtrainReport): Promise<string> {
-  const values = r.apps.flatMap((a) => a.multipliers.flatMap((m) => (['bp', 'act', 'axtrain'] as const).map((method) => ({ app: a.app.name, setting: `${m.setting} (k=${m.k})`, method, error: m[method].outputError }))));
-  return render({
-    title: 'Normalised output error on DRUM (lower is better)',
-    data: { values },
-    facet: { field: 'app', type: 'nominal', title: null },
-    columns: 3,
-    spec: {
-      width: 200,
-      height: 140,
+  const values = r.apps.flatMap((a) => a.multipliers.flatMap((m) => METHODS.map((method) => ({ app: a.app.name, setting: `${m.setting} (k=${m.k})`, method, error: m[method].outputError }))));
+  return perApplication(
+    'Normalised output error on DRUM (lower is better)',
+    values,
+    {
       mark: 'bar',
       encoding: {
         x: { field: 'setting', type: 'nominal', title: null },
-        xOffset: { field: 'method', sort: ['bp', 'act', 'axtrain'] },
+        xOffset: methodOffset,
         y: { field: 'error', type: 'quantitative', title: 'loss / bp loss on exact-mul' },
-        color: { field: 'method', type: 'nominal', sort: ['bp', 'act', 'axtrain'] },
+        color: methodColour,
       },
     },
-    resolve: { scale: { y: 'independent' } },
-  });
+    { resolve: { scale: { y: 'independent' } } },
+  );
 }
 
 /** Figure 7: accuracy under NTV storage, mean and standard deviation over the draws. */
 export function ntvSvg(r: AxtrainReport): Promise<string> {
-  const values = r.apps.flatMap((a) => a.ntv.flatMap((v) => (['bp', 'act', 'axtrain'] as const).map((method) => ({ app: a.app.name, voltage: `${v.voltageMv} mV (${v.role})`, method, mean: 100 * v[method].mean, lo: 100 * (v[method].mean - v[method].std), hi: 100 * (v[method].mean + v[method].std) }))));
-  const enc = { x: { field: 'voltage', type: 'nominal', title: null }, xOffset: { field: 'method', sort: ['bp', 'act', 'axtrain'] } };
-  return render({
-    title: `Accuracy with NTV weight storage (mean +- std over ${r.apps[0]?.ntv[0]?.draws ?? 0} draws)`,
-    data: { values },
-    facet: { field: 'app', type: 'nominal', title: null },
-    columns: 3,
-    spec: {
-      width: 200,
-      height: 140,
-      layer: [
-        { mark: 'bar', encoding: { ...enc, y: { field: 'mean', type: 'quantitative', title: 'accuracy (%)' }, color: { field: 'method', type: 'nominal', sort: ['bp', 'act', 'axtrain'] } } },
-        { mark: { type: 'rule', color: 'black' }, encoding: { ...enc, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
-      ],
-    },
+  const values = r.apps.flatMap((a) => a.ntv.flatMap((v) => METHODS.map((method) => ({ app: a.app.name, voltage: `${v.voltageMv} mV (${v.role})`, method, mean: 100 * v[method].mean, lo: 100 * (v[method].mean - v[method].std), hi: 100 * (v[method].mean + v[method].std) }))));
+  const enc = { x: { field: 'voltage', type: 'nominal', title: null }, xOffset: methodOffset };
+  return perApplication(`Accuracy with NTV weight storage (mean +- std over ${r.apps[0]?.ntv[0]?.draws ?? 0} draws)`, values, {
+    layer: [
+      { mark: 'bar', encoding: { ...enc, y: { field: 'mean', type: 'quantitative', title: 'accuracy (%)' }, color: methodColour } },
+      { mark: { type: 'rule', color: 'black' }, encoding: { ...enc, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+    ],
   });
 }
 
 /** Figure 4: the last layer's sensitivity |dO/dw w| for bp, act and axtrain (K1), one colour scale. */
 export function sensitivitySvg(a: AxtrainReport['apps'][number]): Promise<string> {
-  const values = (['bp', 'act', 'axtrain'] as const).flatMap((method) => {
+  const values = METHODS.flatMap((method) => {
     const m = a.sensitivity[method].last;
     return m.values.map((v, i) => ({ method: method === 'axtrain' ? 'axtrain (K1)' : method, input: Math.floor(i / m.cols), output: i % m.cols, s: v }));
   });
