@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { writeAtomic } from '../gen/manifest.js';
 import type { CharacterizeReport, Row } from './characterize.js';
 import { paretoSvg } from './pareto.js';
+import { writeAtomic } from '../util/atomic-write.js';
 
 const COLUMNS: [string, (r: Row) => string | number][] = [
   ['config', (r) => r.label],

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync, renameSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { writeAtomic } from '../util/atomic-write.js';
+import { join } from 'node:path';
 import type { Design } from './design.js';
 
 export interface Manifest {
@@ -30,17 +31,4 @@ export function writeDesign(d: Design, outDir: string): { files: string[]; manif
   writeAtomic(mpath, JSON.stringify(manifest, null, 2) + '\n');
   files.push(mpath);
   return { files, manifest };
-}
-
-/** Write via a temp file in the same folder and rename, so a crash never leaves a half-written file. */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }

@@ -2,10 +2,10 @@ import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import { z } from 'zod';
 import { AxhwError } from '../errors.js';
-import { writeAtomic } from '../gen/manifest.js';
 import { sha256 } from '../util/hash.js';
 import { decodeNpy, encodeNpy } from './npy.js';
 import { npyDescr, parseDescr, valueAt, type Dtype, type LutTable, type TableMeta } from './table.js';
+import { writeAtomic } from '../util/atomic-write.js';
 
 export type TableFormat = 'npy' | 'bin' | 'hex';
 

@@ -1,10 +1,10 @@
-import { tf } from './backend.js';
-import type { ApproxMultiplier } from './multiplier.js';
-import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
-import { maxAbs32, roundHalfEven, scaleExponent } from './fixed-point.js';
-import { flipWeightBits } from './ntv.js';
-import { simdQuantiser } from './simd-quantise.js';
-import { col2im, im2col, patchOutputSize, tableMatMul } from './table-matmul.js';
+import { tf } from '../nn/backend.js';
+import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
+import { maxAbs32, roundHalfEven, scaleExponent } from '../arith/fixed-point.js';
+import { flipWeightBits } from '../arith/ntv.js';
+import { simdQuantiser } from '../arith/simd-quantise.js';
+import { col2im, im2col, patchOutputSize, tableMatMul } from '../arith/table-matmul.js';
 import type { Rng } from '../util/rng.js';
 
 /** How products are formed in the forward pass of an approximate layer. */

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { writeAtomic } from '../gen/manifest.js';
 import { getDataset } from '../data/datasets.js';
 import { prepareDataset, type PreparedData } from '../data/prepare.js';
 import { AxhwError } from '../errors.js';
-import { initBackend, backendLine, type BackendInfo } from './backend.js';
-import { resolveModel } from './models.js';
+import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
+import { resolveModel } from '../nn/models.js';
 import { DEFAULT_ACT, train, usesHardware, type ActOptions, type EpochRecord, type Method } from './trainer.js';
 import { sensitivityMaps } from './sensitivity.js';
-import { calibrate, floatReferenceAgreement, ntvEvaluate, predict, accuracy, referenceAgreement } from './evaluate.js';
-import { resolveHardware, describeHardware, hardwareLabel, hardwareRtlHash, type HardwareChoice } from './hardware.js';
-import { saveModel, loadModel } from './model-file.js';
+import { calibrate, floatReferenceAgreement, ntvEvaluate, predict, accuracy, referenceAgreement } from '../infer/evaluate.js';
+import { resolveHardware, describeHardware, hardwareLabel, hardwareRtlHash, type HardwareChoice } from '../arith/hardware.js';
+import { saveModel, loadModel } from '../nn/model-file.js';
 import { trainingCurveSvg } from './curve.js';
-import { Network } from './network.js';
+import { Network } from '../nn/network.js';
 import type { HardwareSpec } from './approx-ops.js';
+import { writeAtomic } from '../util/atomic-write.js';
 
 export interface DataOptions {
   dataset: string;

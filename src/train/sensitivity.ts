@@ -1,5 +1,5 @@
-import { tf } from './backend.js';
-import type { Network } from './network.js';
+import { tf } from '../nn/backend.js';
+import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
 
 /**

@@ -1,9 +1,9 @@
-import { tf } from './backend.js';
-import { Network } from './network.js';
+import { tf } from '../nn/backend.js';
+import { Network } from '../nn/network.js';
 import type { Arithmetic } from './approx-ops.js';
-import { arithmeticOf, type HardwareChoice } from './hardware.js';
-import type { ModelSpec } from './models.js';
-import { accuracy, predict } from './evaluate.js';
+import { arithmeticOf, type HardwareChoice } from '../arith/hardware.js';
+import type { ModelSpec } from '../nn/models.js';
+import { accuracy, predict } from '../infer/evaluate.js';
 import { permutation, type PreparedData } from '../data/prepare.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';

@@ -1,8 +1,8 @@
 import type { Design } from '../gen/design.js';
 import { openPool, defaultJobs } from '../cosim/pool.js';
-import { sweep, rangeBatches, type Batch } from './sweep.js';
-import { ModelComparator, type Counterexample } from './compare.js';
-import { cornerPairs, fillRandom, fillRange } from './vectors.js';
+import { sweep, rangeBatches, type Batch } from '../cosim/sweep.js';
+import { ModelComparator, type Counterexample } from '../cosim/compare.js';
+import { cornerPairs, fillRandom, fillRange } from '../cosim/vectors.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
 import type { ControlSetting } from '../gen/unit.js';

@@ -5,7 +5,7 @@ import { openPool, type CosimPool } from '../../src/cosim/pool.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../src/lut/from-rtl.js';
 import { fpmulUnit } from '../../src/gen/units/fpmul.js';
 import { verifyDesign } from '../../src/verify/verify.js';
-import { cornerCodes } from '../../src/verify/vectors.js';
+import { cornerCodes } from '../../src/cosim/vectors.js';
 import { Rng } from '../../src/util/rng.js';
 import { requireTool } from '../helpers/tools.js';
 

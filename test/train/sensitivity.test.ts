@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../src/train/backend.js';
-import { Network } from '../../src/train/network.js';
-import { resolveModel, type ModelSpec } from '../../src/train/models.js';
+import { initBackend, tf } from '../../src/nn/backend.js';
+import { Network } from '../../src/nn/network.js';
+import { resolveModel, type ModelSpec } from '../../src/nn/models.js';
 import { outputGradients, sensitivityGradient, sensitivityMaps, sensitivityOf } from '../../src/train/sensitivity.js';
 import { Rng } from '../../src/util/rng.js';
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/train/backend.js';
+import { initBackend } from '../../src/nn/backend.js';
 import { adaptiveLambda, train } from '../../src/train/trainer.js';
 import { sensitivityMaps } from '../../src/train/sensitivity.js';
-import { tf } from '../../src/train/backend.js';
-import { resolveModel } from '../../src/train/models.js';
-import { calibrate, ntvEvaluate, referenceAgreement } from '../../src/train/evaluate.js';
-import { multiplierFromUnit, type ApproxMultiplier } from '../../src/train/multiplier.js';
+import { tf } from '../../src/nn/backend.js';
+import { resolveModel } from '../../src/nn/models.js';
+import { calibrate, ntvEvaluate, referenceAgreement } from '../../src/infer/evaluate.js';
+import { multiplierFromUnit, type ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
 import { applyStandardisation, fitStandardisation, splitSeeded, type PreparedData } from '../../src/data/prepare.js';
 import type { LabelledData } from '../../src/data/table-data.js';
 import { Rng } from '../../src/util/rng.js';

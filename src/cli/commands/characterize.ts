@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { addUnitParamOptions, rawParamsFromOptions, toInt } from '../design-options.js';
-import { addCostOptions, costOptionsFrom } from './synth.js';
+import { addUnitParamOptions, rawParamsFromOptions, toInt } from '../options/design.js';
+import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { characterize } from '../../characterize/characterize.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
 import { writeReport, toMarkdown } from '../../characterize/report.js';
-import { printJson } from '../output.js';
+import { printJson } from '../format/output.js';
 import cliProgress from 'cli-progress';
 
 export function characterizeCommand(): Command {

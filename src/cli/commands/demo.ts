@@ -2,17 +2,18 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { resolveUnit } from '../../gen/registry.js';
 import { generateDesign } from '../../gen/generate.js';
-import { writeDesign, writeAtomic } from '../../gen/manifest.js';
+import { writeDesign } from '../../gen/manifest.js';
 import { verifyDesign } from '../../verify/verify.js';
 import { tableFromRtl } from '../../lut/from-rtl.js';
 import { writeTable, readTable } from '../../lut/io.js';
 import { tableErrorMetrics } from '../../metrics/table-metrics.js';
-import { progressBar } from '../progress.js';
-import { fmtInt, log, printJson } from '../output.js';
-import { formatVerifyReport } from './verify.js';
+import { progressBar } from '../format/progress.js';
+import { fmtInt, log, printJson } from '../format/output.js';
+import { formatVerifyReport } from '../format/verify-report.js';
 import { estimateCost } from '../../synth/estimate.js';
-import { runAxtrainExperiment } from '../../experiment/axtrain.js';
-import { writeAxtrainReport } from '../../experiment/axtrain-report.js';
+import { runAxtrainExperiment } from '../../experiments/axtrain/run.js';
+import { writeAxtrainReport } from '../../experiments/axtrain/report.js';
+import { writeAtomic } from '../../util/atomic-write.js';
 
 /** The main job on built-in defaults: gen -> verify -> lut -> error summary -> cost for an 8-bit signed DRUM. */
 export function demoCommand(): Command {

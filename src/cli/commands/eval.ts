@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { toInt } from '../design-options.js';
-import { log, printJson } from '../output.js';
-import { addHardwareOptions, hardwareFromOptions } from './train-options.js';
+import { toInt } from '../options/design.js';
+import { log, printJson } from '../format/output.js';
+import { addHardwareOptions, hardwareFromOptions } from '../options/training.js';
 import { runEval } from '../../train/run.js';
-import { writeAtomic } from '../../gen/manifest.js';
+import { writeAtomic } from '../../util/atomic-write.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 

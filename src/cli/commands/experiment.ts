@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { toInt } from '../design-options.js';
-import { log, printJson } from '../output.js';
-import { backendOption, nonNegative, positive, toNumber } from './train-options.js';
+import { toInt } from '../options/design.js';
+import { log, printJson } from '../format/output.js';
+import { backendOption, nonNegative, positive, toNumber } from '../options/training.js';
 import { DEFAULT_ACT } from '../../train/trainer.js';
-import { runAxtrainExperiment } from '../../experiment/axtrain.js';
-import { writeAxtrainReport } from '../../experiment/axtrain-report.js';
-import { AXTRAIN_APPS } from '../../experiment/axtrain-plan.js';
+import { runAxtrainExperiment } from '../../experiments/axtrain/run.js';
+import { writeAxtrainReport } from '../../experiments/axtrain/report.js';
+import { AXTRAIN_APPS } from '../../experiments/axtrain/plan.js';
 
 /** `axhw experiment <name>`: reproductions of the papers' evaluations, written as report folders. */
 export function experimentCommand(): Command {

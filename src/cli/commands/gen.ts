@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { addUnitParamOptions, designFromOptions } from '../design-options.js';
+import { addUnitParamOptions, designFromOptions } from '../options/design.js';
 import { writeDesign } from '../../gen/manifest.js';
-import { printJson } from '../output.js';
+import { printJson } from '../format/output.js';
 
 export function genCommand(): Command {
   const cmd = new Command('gen')

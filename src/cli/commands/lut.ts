@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions, toInt } from '../design-options.js';
+import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions, toInt } from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, writeTable } from '../../lut/io.js';
 import { getUnit, listUnits } from '../../gen/registry.js';
-import { progressBar } from '../progress.js';
-import { log, printJson } from '../output.js';
+import { progressBar } from '../format/progress.js';
+import { log, printJson } from '../format/output.js';
 import { AxhwError } from '../../errors.js';
 
 export function lutCommand(): Command {

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { toInt } from '../design-options.js';
-import { log, printJson } from '../output.js';
-import { addHardwareOptions, hardwareFromOptions, nonNegative, positive, toNumber } from './train-options.js';
+import { toInt } from '../options/design.js';
+import { log, printJson } from '../format/output.js';
+import { addHardwareOptions, hardwareFromOptions, nonNegative, positive, toNumber } from '../options/training.js';
 import { DATASETS } from '../../data/datasets.js';
-import { MODEL_NAMES } from '../../train/models.js';
+import { MODEL_NAMES } from '../../nn/models.js';
 import { DEFAULT_ACT, METHODS, type ActOptions, type Method } from '../../train/trainer.js';
 import { runTrain } from '../../train/run.js';
 

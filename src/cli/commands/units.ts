@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { listUnits } from '../../gen/registry.js';
-import { printJson } from '../output.js';
+import { printJson } from '../format/output.js';
 
 export function unitsCommand(): Command {
   return new Command('units')

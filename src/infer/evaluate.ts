@@ -1,10 +1,10 @@
-import { tf } from './backend.js';
-import type { Network } from './network.js';
-import type { HardwareSpec } from './approx-ops.js';
-import { storedWeightCodes, type Arithmetic } from './approx-ops.js';
-import { scaleExponent } from './fixed-point.js';
+import { tf } from '../nn/backend.js';
+import type { Network } from '../nn/network.js';
+import type { HardwareSpec } from '../train/approx-ops.js';
+import { storedWeightCodes, type Arithmetic } from '../train/approx-ops.js';
+import { scaleExponent } from '../arith/fixed-point.js';
 import { floatReferenceInference, referenceInference, type ReferenceLayer } from './reference.js';
-import type { FloatMultiplier } from './float-multiplier.js';
+import type { FloatMultiplier } from '../arith/float-multiplier.js';
 import type { LabelledData } from '../data/table-data.js';
 import { Rng } from '../util/rng.js';
 

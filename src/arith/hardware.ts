@@ -1,7 +1,7 @@
 import { AxhwError } from '../errors.js';
-import { multiplierFromTableFile, multiplierFromUnit, parseMultiplierSpec, type ApproxMultiplier } from './multiplier.js';
+import { multiplierFromTableFile, multiplierFromUnit, parseMultiplierSpec, type ApproxMultiplier } from './fixed-multiplier.js';
 import { floatMultiplierFromUnit, type FloatMultiplier } from './float-multiplier.js';
-import type { Arithmetic, ProductPath } from './approx-ops.js';
+import type { Arithmetic, ProductPath } from '../train/approx-ops.js';
 
 /** The hardware a run uses: a fixed-point multiplier (table or transform path) or fpmul (float32 + mask). */
 export type HardwareChoice =

@@ -1,4 +1,4 @@
-import { simdQuantiserStatus } from './simd-quantise.js';
+import { simdQuantiserStatus } from '../arith/simd-quantise.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeAtomic } from '../gen/manifest.js';
 import { sha256 } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
 import type { ModelSpec } from './models.js';
 import type { Network } from './network.js';
+import { writeAtomic } from '../util/atomic-write.js';
 
 /** model.json: everything needed to rebuild the network and its data pipeline; weights.bin: float32 LE. */
 export interface ModelFile {

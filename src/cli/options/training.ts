@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { toInt } from '../design-options.js';
-import { ntvRate } from '../../train/ntv.js';
+import { toInt } from './design.js';
+import { ntvRate } from '../../arith/ntv.js';
 import { AxhwError } from '../../errors.js';
 
 export function toNumber(v: string): number {

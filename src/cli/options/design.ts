@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { listUnits, resolveUnit } from '../gen/registry.js';
-import { generateDesign } from '../gen/generate.js';
-import type { Design } from '../gen/design.js';
-import { externalDesign } from '../external/design.js';
-import { AxhwError } from '../errors.js';
-import type { ParamDecl } from '../gen/params.js';
-import type { ControlSetting } from '../gen/unit.js';
-import { combinations, expandList } from '../util/value-list.js';
+import { listUnits, resolveUnit } from '../../gen/registry.js';
+import { generateDesign } from '../../gen/generate.js';
+import type { Design } from '../../gen/design.js';
+import { externalDesign } from '../../external/design.js';
+import { AxhwError } from '../../errors.js';
+import type { ParamDecl } from '../../gen/params.js';
+import type { ControlSetting } from '../../gen/unit.js';
+import { combinations, expandList } from '../../util/value-list.js';
 
 /**
  * Options that select a design: a registry unit with its parameters (flags derived from the registry's

@@ -1,8 +1,8 @@
-import type { ApproxMultiplier } from './multiplier.js';
-import { layerShapes, type LayerSpec, type ModelSpec } from './models.js';
-import { maxAbs32, quantiseValue, roundHalfEven, scaleExponent } from './fixed-point.js';
-import { im2col, tableMatMul } from './table-matmul.js';
-import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
+import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import { layerShapes, type LayerSpec, type ModelSpec } from '../nn/models.js';
+import { maxAbs32, quantiseValue, roundHalfEven, scaleExponent } from '../arith/fixed-point.js';
+import { im2col, tableMatMul } from '../arith/table-matmul.js';
+import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
 
 /** Per weighted layer: float weights (fan-in x out), biases, and optionally the stored codes to use. */
 export interface ReferenceLayer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cornerCodes, fillRange } from '../../src/verify/vectors.js';
+import { cornerCodes, fillRange } from '../../src/cosim/vectors.js';
 import { Rng } from '../../src/util/rng.js';
 
 describe('test vectors', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { quantiseValue, roundHalfEven, scaleExponent } from '../../src/train/fixed-point.js';
-import { flipWeightBits, ntvRate } from '../../src/train/ntv.js';
+import { quantiseValue, roundHalfEven, scaleExponent } from '../../src/arith/fixed-point.js';
+import { flipWeightBits, ntvRate } from '../../src/arith/ntv.js';
 import { Rng } from '../../src/util/rng.js';
 import { quantise32, quantiseOperand } from '../../src/train/approx-ops.js';
-import { simdQuantiser, simdQuantiserStatus } from '../../src/train/simd-quantise.js';
-import { maskFloats, maskFloatsJs } from '../../src/train/float-multiplier.js';
-import { maxAbs32 as maxAbsJs, scaleExponent as scaleExp } from '../../src/train/fixed-point.js';
+import { simdQuantiser, simdQuantiserStatus } from '../../src/arith/simd-quantise.js';
+import { maskFloats, maskFloatsJs } from '../../src/arith/float-multiplier.js';
+import { maxAbs32 as maxAbsJs, scaleExponent as scaleExp } from '../../src/arith/fixed-point.js';
 import { AxhwError } from '../../src/errors.js';
 
 describe('dynamic fixed point', () => {

@@ -1,4 +1,4 @@
-import { AxhwError } from '../errors.js';
+import { AxhwError } from '../../errors.js';
 
 /**
  * The AxTrain paper's evaluation (Table 1): six applications, each with an aggressive and a conservative

@@ -1,18 +1,18 @@
-import { initBackend, backendLine, type BackendInfo } from '../train/backend.js';
-import { getDataset } from '../data/datasets.js';
-import { prepareDataset } from '../data/prepare.js';
-import type { LabelledData } from '../data/table-data.js';
-import { resolveModel } from '../train/models.js';
-import { train, DEFAULT_ACT, type ActOptions, type TrainResult } from '../train/trainer.js';
-import type { Network } from '../train/network.js';
-import { multiplierFromUnit, type ApproxMultiplier } from '../train/multiplier.js';
-import type { HardwareChoice } from '../train/hardware.js';
-import { accuracy, calibrate, logitsOf, ntvEvaluate } from '../train/evaluate.js';
-import { argmaxRows } from '../train/reference.js';
-import { NTV_RATE_BY_MV } from '../train/ntv.js';
-import { sensitivityMaps } from '../train/sensitivity.js';
-import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp, type Budget } from './axtrain-plan.js';
-import { multiplierPower, type MultiplierPower } from './multiplier-power.js';
+import { initBackend, backendLine, type BackendInfo } from '../../nn/backend.js';
+import { getDataset } from '../../data/datasets.js';
+import { prepareDataset } from '../../data/prepare.js';
+import type { LabelledData } from '../../data/table-data.js';
+import { resolveModel } from '../../nn/models.js';
+import { train, DEFAULT_ACT, type ActOptions, type TrainResult } from '../../train/trainer.js';
+import type { Network } from '../../nn/network.js';
+import { multiplierFromUnit, type ApproxMultiplier } from '../../arith/fixed-multiplier.js';
+import type { HardwareChoice } from '../../arith/hardware.js';
+import { accuracy, calibrate, logitsOf, ntvEvaluate } from '../../infer/evaluate.js';
+import { argmaxRows } from '../../infer/reference.js';
+import { NTV_RATE_BY_MV } from '../../arith/ntv.js';
+import { sensitivityMaps } from '../../train/sensitivity.js';
+import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp, type Budget } from './plan.js';
+import { multiplierPower, type MultiplierPower } from '../multiplier-power.js';
 
 export interface AxtrainExperimentOptions {
   apps?: string[];

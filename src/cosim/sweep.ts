@@ -1,5 +1,5 @@
-import type { CosimPool } from '../cosim/pool.js';
-import type { CosimSession } from '../cosim/session.js';
+import type { CosimPool } from './pool.js';
+import type { CosimSession } from './session.js';
 
 /**
  * A slice of work: either a range of the row-major pair space, or explicit operand pairs; optionally

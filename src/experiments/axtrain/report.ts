@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { writeAtomic } from '../gen/manifest.js';
-import type { AxtrainReport } from './axtrain.js';
+import type { AxtrainReport } from './run.js';
+import { writeAtomic } from '../../util/atomic-write.js';
 
 const pct = (x: number, d = 2) => `${(100 * x).toFixed(d)}%`;
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');

@@ -1,5 +1,5 @@
 import { tf } from './backend.js';
-import { approxDense, exactDense, floatDense, isFloatHardware, maxPool, patches, type Arithmetic } from './approx-ops.js';
+import { approxDense, exactDense, floatDense, isFloatHardware, maxPool, patches, type Arithmetic } from '../train/approx-ops.js';
 import { layerShapes, type ModelSpec } from './models.js';
 import { Rng } from '../util/rng.js';
 
