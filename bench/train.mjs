@@ -20,6 +20,7 @@ import { resolveModel } from '../dist/nn/models.js';
 import { train } from '../dist/train/trainer.js';
 import { multiplierFromUnit, multiplierFromTableFile } from '../dist/arith/fixed-multiplier.js';
 import { floatMultiplierFromUnit } from '../dist/arith/float-multiplier.js';
+import { resolveUnitSpec } from '../dist/gen/unit-spec.js';
 import { externalDesign } from '../dist/external/design.js';
 import { tableFromRtl } from '../dist/lut/from-rtl.js';
 import { writeTable } from '../dist/lut/io.js';
@@ -45,7 +46,7 @@ const loaDesign = await externalDesign({ rtl: [join(root, 'test', 'fixtures', 'r
 writeTable(await tableFromRtl(loaDesign), join(dir, 'loa.npy'));
 const loa = multiplierFromTableFile(join(dir, 'loa.npy'));
 
-const fp8 = await floatMultiplierFromUnit({ mbits: '8' });
+const fp8 = await floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=8'));
 const runs = [
   ['exact (bp)', undefined],
   ['pas, transform path (DRUM k=4)', { kind: 'fixed', mult: drum, path: 'transform' }],

@@ -1,4 +1,4 @@
-import { resolveUnit } from '../gen/registry.js';
+import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
 import { tableFromRtl } from '../lut/from-rtl.js';
 import { readTable } from '../lut/io.js';
@@ -44,17 +44,6 @@ export interface ApproxMultiplier {
 export const MAX_FIXED_WIDTH = 12;
 const MAX_PRODUCT_ENTRIES = 1 << 24;
 
-/** `drum:width=8,k=4,signed`, `exact-mul:width=8,signed` (registry unit + parameters). */
-export function parseMultiplierSpec(spec: string): { unit: string; params: Record<string, unknown> } {
-  const [unit, rest = ''] = spec.split(':', 2) as [string, string?];
-  const params: Record<string, unknown> = {};
-  for (const part of rest.split(',').filter(Boolean)) {
-    const [k, v] = part.split('=', 2) as [string, string?];
-    params[k.trim()] = v === undefined ? true : v.trim() === 'false' ? false : v.trim() === 'true' ? true : v.trim();
-  }
-  return { unit, params };
-}
-
 export interface MultiplierOptions {
   log?: (m: string) => void;
   onProgress?: (done: number, total: number) => void;
@@ -62,10 +51,9 @@ export interface MultiplierOptions {
 
 /** A registry unit's table, generated, Verilated (cached) and read out of the RTL, checked against its model. */
 export async function multiplierFromUnit(spec: string, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
-  const { unit: name, params: raw } = parseMultiplierSpec(spec);
-  const { unit, params } = resolveUnit(name, raw);
+  const { unit, params, controls } = resolveUnitSpec(spec);
   const d = generateDesign(unit, params);
-  if (d.ports.controls.length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Use drum or exact-mul (fpmul runs through --float).');
+  if (d.ports.controls.length || Object.keys(controls).length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Use drum or exact-mul (fpmul runs through --float).');
   checkWidths(d.ports.a.width, d.ports.b.width, d.top);
   const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
   return fromTable(table, { source: 'registry-unit' });

@@ -1,5 +1,6 @@
 import { AxhwError } from '../errors.js';
-import { multiplierFromTableFile, multiplierFromUnit, parseMultiplierSpec, type ApproxMultiplier } from './fixed-multiplier.js';
+import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from './fixed-multiplier.js';
+import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { floatMultiplierFromUnit, type FloatMultiplier } from './float-multiplier.js';
 import type { Arithmetic, ProductPath } from '../train/approx-ops.js';
 
@@ -17,10 +18,10 @@ export async function resolveHardware(opts: { multiplier?: string; multiplierTab
   }
   const want = opts.path ?? 'auto';
   if (!['auto', 'transform', 'table'].includes(want)) throw new AxhwError(`--path must be auto, transform or table (got '${want}').`);
-  const spec = opts.multiplier ? parseMultiplierSpec(opts.multiplier) : undefined;
-  if (spec?.unit === 'fpmul') {
+  const spec = opts.multiplier ? resolveUnitSpec(opts.multiplier) : undefined;
+  if (spec?.unit.name === 'fpmul') {
     if (want === 'table') throw new AxhwError('fpmul layers run on float32 values through the significand mask; there is no table path.', 'Use --path auto or transform.');
-    const float = await floatMultiplierFromUnit(spec.params, opts.log);
+    const float = await floatMultiplierFromUnit(spec, opts.log);
     return { kind: 'float', float, path: 'transform', pathReason: `per-operand significand mask, RTL(a, b) = fround(T(a) T(b)) checked on ${float.provenance.checkedPairs} pairs` };
   }
   const mult = opts.multiplier ? await multiplierFromUnit(opts.multiplier, { log: opts.log }) : multiplierFromTableFile(opts.multiplierTable!);

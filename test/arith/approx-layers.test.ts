@@ -7,6 +7,7 @@ import { approxDense, exactDense, patches, type HardwareSpec } from '../../src/t
 import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
 import { floatReferenceInference, referenceInference } from '../../src/infer/reference.js';
 import { floatMultiplierFromUnit, maskFloats } from '../../src/arith/float-multiplier.js';
+import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import { floatDense } from '../../src/train/approx-ops.js';
 import { AxhwError } from '../../src/errors.js';
 import { Network } from '../../src/nn/network.js';
@@ -174,16 +175,16 @@ describe('convolution as patches', () => {
 
 describe('fpmul layers (binary32, run-time significand bits)', () => {
   it('resolves only binary32 rne with full subnormals, after checking the mask against the RTL', async () => {
-    const fm = await floatMultiplierFromUnit({ mbits: '6' });
+    const fm = await floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=6'));
     expect(fm.mbits).toBe(6);
     expect(fm.provenance.checkedPairs).toBeGreaterThan(100000);
     expect(fm.mask >>> 0).toBe(0xfffc0000);
-    await expect(floatMultiplierFromUnit({ mbits: '8', rounding: 'trunc' })).rejects.toThrow(AxhwError);
-    await expect(floatMultiplierFromUnit({ mbits: '30' })).rejects.toThrow(/1..24/);
+    await expect(floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=8,rounding=trunc'))).rejects.toThrow(AxhwError);
+    await expect(floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=30'))).rejects.toThrow(/1..24/);
   });
 
   it('masks significands like the fpmul transform and matches the reference on a LeNet forward', async () => {
-    const fm = await floatMultiplierFromUnit({ mbits: '4' });
+    const fm = await floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=4'));
     expect(Array.from(maskFloats(Float32Array.of(1.9999, -3.3, 0, Infinity), fm.mask))).toEqual([1.875, -3.25, 0, Infinity]);
     const spec = lenet5([16, 16, 1], 10);
     const net = new Network(spec, 4);
@@ -199,7 +200,7 @@ describe('fpmul layers (binary32, run-time significand bits)', () => {
     const w = tf.tensor2d(rand(rng, 30 * 5), [30, 5]);
     const b = tf.tensor1d(rand(rng, 5));
     const exact = exactDense(x, w, b);
-    const d = async (m: string) => tf.max(tf.abs(tf.sub(floatDense(x, w, b, await floatMultiplierFromUnit({ mbits: m })), exact))).dataSync()[0]!;
+    const d = async (m: string) => tf.max(tf.abs(tf.sub(floatDense(x, w, b, await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:mbits=${m}`))), exact))).dataSync()[0]!;
     expect(await d('24')).toBeLessThan(1e-5);
     expect(await d('3')).toBeGreaterThan(1e-2);
   });

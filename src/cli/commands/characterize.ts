@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addUnitParamOptions, rawParamsFromOptions, toInt } from '../options/design.js';
+import { addUnitParamOptions, toInt, unitArgument } from '../options/design.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { characterize } from '../../characterize/characterize.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 export function characterizeCommand(): Command {
   const cmd = new Command('characterize')
     .description('sweep a unit over parameters (or control inputs such as mbits): error metrics from the RTL, area/delay/power from Yosys + OpenSTA, savings versus a baseline; JSON, CSV, Markdown and an SVG Pareto plot')
-    .argument('<unit>', 'registry unit (see `axhw units`)')
+    .argument('<unit>', 'registry unit or unit spec, e.g. drum or drum:width=8,signed (see `axhw units`)')
     .requiredOption('--sweep <name=values...>', 'swept parameter or control input: k=2..8, k=2,4,8, mbits=4..12 (repeat for a grid)')
     .option('--baseline <unit>', 'unit to compare against (takes the shared parameters, e.g. exact-mul --width)')
     .option('-o, --out <dir>', 'report folder (default: reports/<unit>)')
@@ -19,7 +19,8 @@ export function characterizeCommand(): Command {
     .option('--json', 'print the report as JSON');
   addCostOptions(cmd);
   addUnitParamOptions(cmd);
-  return cmd.action(async (unit: string, opts: Record<string, unknown>) => {
+  return cmd.action(async (arg: string, opts: Record<string, unknown>) => {
+    const { name: unit, raw, preset } = unitArgument(arg, opts);
     const sweep = (opts.sweep as string[]).map(parseSweep);
     const bar = !opts.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `characterize ${unit} [{bar}] {value}/{total} configurations | eta {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
     let started = false;
@@ -27,8 +28,8 @@ export function characterizeCommand(): Command {
     try {
       rep = await characterize({
         unit,
-        params: rawParamsFromOptions(opts),
-        preset: opts.preset as string | undefined,
+        params: raw,
+        preset,
         sweep,
         baseline: opts.baseline as string | undefined,
         cost: costOptionsFrom(opts),

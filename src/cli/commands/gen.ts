@@ -6,7 +6,7 @@ import { printJson } from '../format/output.js';
 export function genCommand(): Command {
   const cmd = new Command('gen')
     .description('generate Verilog and manifest.json (parameters, ports, content hash) for a registry unit')
-    .argument('<unit>', 'registry unit (see `axhw units`)')
+    .argument('<unit>', 'registry unit or unit spec, e.g. drum:width=8,k=4,signed (see `axhw units`)')
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--json', 'print the manifest as JSON');
   addUnitParamOptions(cmd);

@@ -12,7 +12,7 @@ import { writeAtomic } from '../../util/atomic-write.js';
 export function synthCommand(): Command {
   const cmd = new Command('synth')
     .description('synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power')
-    .argument('[unit]', 'registry unit (see `axhw units`); omit with --rtl')
+    .argument('[unit]', 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`); omit with --rtl')
     .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
     .option('--json', 'print the report as JSON');
   addCostOptions(cmd);

@@ -9,7 +9,7 @@ import { writeAtomic } from '../../util/atomic-write.js';
 export function verifyCommand(): Command {
   const cmd = new Command('verify')
     .description(`check the Verilated RTL against the bit-exact model: every pair when there are at most 2^${DEFAULT_EXHAUSTIVE_LOG2}, else corner cases plus seeded random pairs`)
-    .argument('[unit]', 'registry unit (see `axhw units`); omit with --rtl')
+    .argument('[unit]', 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`); omit with --rtl')
     .option('--exhaustive', 'sweep every operand pair even beyond 2^24 (up to 2^32, e.g. 16 x 16 bits)')
     .option('--vectors <n>', `random pairs after the corner cases, per control setting (default ${fmtInt(DEFAULT_RANDOM_VECTORS)}, spread over the settings)`, toInt)
     .option('--seed <n>', 'seed of the random pairs (default 1)', toInt)

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { listUnits, resolveUnit } from '../../gen/registry.js';
+import { getUnit, listUnits, resolveUnit } from '../../gen/registry.js';
+import { parseUnitSpec } from '../../gen/unit-spec.js';
 import { generateDesign } from '../../gen/generate.js';
 import type { Design } from '../../gen/design.js';
 import { externalDesign } from '../../external/design.js';
@@ -137,6 +138,27 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
   for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth']) {
     if (opts[k] !== undefined) throw new AxhwError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`);
   }
-  const { unit, params } = resolveUnit(unitName, rawParamsFromOptions(opts), opts.preset as string | undefined);
+  const u = unitArgument(unitName, opts);
+  const { unit, params } = resolveUnit(u.name, u.raw, u.preset);
   return generateDesign(unit, params);
+}
+
+/**
+ * The positional unit argument, a name or a whole spec (`drum:width=8,k=4,signed`), merged with the
+ * parameter flags (a value given both ways must agree). Control inputs named in the spec (fpmul's
+ * mbits) become the command's control flags.
+ */
+export function unitArgument(arg: string, opts: Record<string, unknown>): { name: string; raw: Record<string, unknown>; preset?: string } {
+  const spec = parseUnitSpec(arg);
+  const raw: Record<string, unknown> = rawParamsFromOptions(opts);
+  const controls = new Set((getUnit(spec.unit).controls ?? []).map((c) => c.name));
+  let preset = opts.preset as string | undefined;
+  for (const [k, v] of Object.entries(spec.raw)) {
+    const flag = k === 'preset' ? preset : controls.has(k) ? opts[k] : raw[k];
+    if (flag !== undefined && String(flag) !== String(v)) throw new AxhwError(`'${arg}' sets ${k} = ${String(v)}, but --${k} says ${String(flag)}.`, 'Give each parameter once.');
+    if (k === 'preset') preset = String(v);
+    else if (controls.has(k)) opts[k] = String(v);
+    else raw[k] = v;
+  }
+  return { name: spec.unit, raw, preset };
 }

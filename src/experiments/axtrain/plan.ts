@@ -1,4 +1,5 @@
 import { AxhwError } from '../../errors.js';
+import { formatUnitSpec } from '../../gen/unit-spec.js';
 
 /**
  * The AxTrain paper's evaluation (Table 1): six applications, each with an aggressive and a conservative
@@ -35,8 +36,8 @@ export const DRUM_SETTINGS: readonly { name: string; k: number }[] = [
   { name: 'K4', k: 6 },
 ];
 export const MULTIPLIER_WIDTH = 8;
-export const drumSpec = (k: number) => `drum:width=${MULTIPLIER_WIDTH},k=${k},signed`;
-export const EXACT_SPEC = `exact-mul:width=${MULTIPLIER_WIDTH},signed`;
+export const drumSpec = (k: number) => formatUnitSpec('drum', { width: MULTIPLIER_WIDTH, k, signed: true });
+export const EXACT_SPEC = formatUnitSpec('exact-mul', { width: MULTIPLIER_WIDTH, signed: true });
 
 /** Per-application training budget: epochs of bp and of act, epochs of pas fine-tuning, data limits. */
 export interface Budget {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { formatUnitSpec, parseUnitSpec, resolveUnitSpec } from '../../src/gen/unit-spec.js';
+import { unitArgument } from '../../src/cli/options/design.js';
+import { AxhwError } from '../../src/errors.js';
+
+describe('unit specs (unit:param=value,...)', () => {
+  it('parses names, values and bare flags', () => {
+    expect(parseUnitSpec('drum:width=8,k=4,signed')).toEqual({ unit: 'drum', raw: { width: '8', k: '4', signed: true } });
+    expect(parseUnitSpec('exact-mul')).toEqual({ unit: 'exact-mul', raw: {} });
+    expect(parseUnitSpec(' drum : width = 8 , signed=false ')).toEqual({ unit: 'drum', raw: { width: '8', signed: false } });
+  });
+
+  it('formats what it parses (round trip through the registry)', () => {
+    const text = formatUnitSpec('drum', { width: 8, k: 3, signed: true });
+    expect(text).toBe('drum:width=8,k=3,signed');
+    const r = resolveUnitSpec(text);
+    expect(r.unit.name).toBe('drum');
+    expect(r.params).toEqual({ width: 8, k: 3, signed: true });
+    expect(formatUnitSpec('exact-mul', {})).toBe('exact-mul');
+    expect(formatUnitSpec('drum', { width: 8, signed: false })).toBe('drum:width=8,signed=false');
+  });
+
+  it('validates against the registry declarations, controls and presets included', () => {
+    const f = resolveUnitSpec('fpmul:preset=bfloat16,mbits=5');
+    expect(f.params).toMatchObject({ exp: 8, frac: 7 });
+    expect(f.controls).toEqual({ mbits: 5 });
+    expect(f.preset).toBe('bfloat16');
+    expect(() => resolveUnitSpec('drum:width=8,kk=4')).toThrow(/no parameter 'kk'/);
+    expect(() => resolveUnitSpec('drum:width=8,k=40')).toThrow(/k/);
+    expect(() => resolveUnitSpec('dram:width=8')).toThrow(/Unknown unit 'dram'/);
+    expect(() => resolveUnitSpec(':width=8')).toThrow(AxhwError);
+    expect(() => resolveUnitSpec('drum:width=8,width=9')).toThrow(/twice/);
+    expect(() => resolveUnitSpec('fpmul:mbits=x')).toThrow(/mbits/);
+    expect(() => resolveUnitSpec('fpmul:preset')).toThrow(/preset needs a name/);
+  });
+
+  it('merges with CLI flags, refusing a contradiction', () => {
+    const opts: Record<string, unknown> = { width: '8' };
+    expect(unitArgument('drum:k=4,signed', opts)).toEqual({ name: 'drum', raw: { width: '8', k: '4', signed: true }, preset: undefined });
+    expect(() => unitArgument('drum:width=16', { width: '8' })).toThrow(/--width says 8/);
+    const withControl: Record<string, unknown> = {};
+    expect(unitArgument('fpmul:preset=binary16,mbits=4', withControl).preset).toBe('binary16');
+    expect(withControl.mbits).toBe('4');
+    expect(() => unitArgument('fpmul:mbits=4', { mbits: '5' })).toThrow(/--mbits says 5/);
+  });
+});
