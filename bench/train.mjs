@@ -20,6 +20,7 @@ import { resolveModel } from '../dist/nn/models.js';
 import { train } from '../dist/train/trainer.js';
 import { multiplierFromUnit, multiplierFromTableFile } from '../dist/arith/fixed-multiplier.js';
 import { floatMultiplierFromUnit } from '../dist/arith/float-multiplier.js';
+import { fixedHardware, floatHardware } from '../dist/arith/hardware.js';
 import { resolveUnitSpec } from '../dist/gen/unit-spec.js';
 import { externalDesign } from '../dist/external/design.js';
 import { tableFromRtl } from '../dist/lut/from-rtl.js';
@@ -49,14 +50,14 @@ const loa = multiplierFromTableFile(join(dir, 'loa.npy'));
 const fp8 = await floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=8'));
 const runs = [
   ['exact (bp)', undefined],
-  ['pas, transform path (DRUM k=4)', { kind: 'fixed', mult: drum, path: 'transform' }],
-  ['pas, fpmul binary32 mbits 8 (significand mask)', { kind: 'float', float: fp8, path: 'transform' }],
-  ['pas, table path (DRUM k=4)', { kind: 'fixed', mult: drum, path: 'table' }],
-  ['pas, table path (LOA, user RTL)', { kind: 'fixed', mult: loa, path: 'table' }],
+  ['pas, transform path (DRUM k=4)', fixedHardware(drum, 'transform', 'bench')],
+  ['pas, fpmul binary32 mbits 8 (significand mask)', floatHardware(fp8)],
+  ['pas, table path (DRUM k=4)', fixedHardware(drum, 'table', 'bench')],
+  ['pas, table path (LOA, user RTL)', fixedHardware(loa, 'table', 'bench')],
 ];
 // Warm-up (JIT, wasm kernels) so the baseline is not charged for it.
 const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 1000, limitTest: 200 });
-train({ data: warm, model, method: 'pas', hardware: { kind: 'fixed', mult: drum, path: 'transform' }, epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 }).net.dispose();
+train({ data: warm, model, method: 'pas', hardware: fixedHardware(drum, 'transform', 'bench'), epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 }).net.dispose();
 const results = runs.map(() => ({ sps: [], acc: 0 }));
 for (let rep = 0; rep < repeats; rep++) {
   runs.forEach(([, hardware], i) => {

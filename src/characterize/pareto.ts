@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import { renderVegaLite } from '../doc/vega.js';
 import type { CharacterizeReport, Row } from './characterize.js';
 
 /** Rows not dominated in (error, cost): no other row is at most as bad in both and better in one. */
@@ -11,7 +10,7 @@ export function paretoFront(rows: { err: number; cost: number }[]): boolean[] {
  * Two panels, MRED versus power and MRED versus area, every configuration a labelled point, the
  * Pareto front drawn as a step line and the baseline as a reference point. Rendered headless by Vega.
  */
-export async function paretoSvg(rep: CharacterizeReport): Promise<string> {
+export function paretoSvg(rep: CharacterizeReport): Promise<string> {
   const all: Row[] = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
   const data = (cost: (r: Row) => number, what: string) => {
     const pts = all.map((r) => ({ err: 100 * r.metrics.mred, cost: cost(r) }));
@@ -41,13 +40,8 @@ export async function paretoSvg(rep: CharacterizeReport): Promise<string> {
       { mark: { type: 'text', dx: 6, dy: -6, align: 'left', fontSize: 9 }, encoding: { x: { field: 'cost', type: 'quantitative' }, y: { field: 'err', type: 'quantitative' }, text: { field: 'label' } } },
     ],
   });
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  return renderVegaLite({
     title: { text: `${rep.unit}: error vs cost (${rep.library.name}, ${rep.clockNs} ns clock, ${rep.activity.workload} workload)` },
     hconcat: [panel(data((r) => r.powerMw, 'power'), 'MRED vs power', 'power (mW)'), panel(data((r) => r.area, 'area'), 'MRED vs area', 'area (um^2)')],
-  };
-  const view = new vega.View(vega.parse(vl.compile(spec as vl.TopLevelSpec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  });
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CharacterizeReport, Row } from './characterize.js';
 import { paretoSvg } from './pareto.js';
+import { markdownTable } from '../doc/markdown.js';
 import { writeAtomic } from '../util/atomic-write.js';
 
 const COLUMNS: [string, (r: Row) => string | number][] = [
@@ -48,9 +49,10 @@ export function toMarkdown(rep: CharacterizeReport): string {
     `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says) over ${rep.rows[0]?.metrics.domain ?? 'all pairs'}. Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
     `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.${rep.command ? ` Reproduce: \`${rep.command}\`` : ''}`,
     '',
-    `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,
-    `|${COLUMNS.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${COLUMNS.map(([, f]) => String(f(r))).join(' | ')} |`),
+    markdownTable(
+      COLUMNS.map(([h]) => h),
+      rows.map((r) => COLUMNS.map(([, f]) => f(r))),
+    ),
   ];
   return lines.join('\n') + '\n';
 }

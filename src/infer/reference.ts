@@ -1,16 +1,10 @@
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
 import { layerShapes, type LayerSpec, type ModelSpec } from '../nn/models.js';
-import { maxAbs32, quantiseValue, roundHalfEven, scaleExponent } from '../arith/fixed-point.js';
-import { im2col, tableMatMul } from '../arith/table-matmul.js';
+import { quantiseValue } from '../arith/fixed-point.js';
+import type { QuantisedNetwork, LayerWeights } from '../ir/quantised-network.js';
+import { tableMatMul } from '../arith/table-matmul.js';
+import { argmaxRows } from '../nn/task.js';
+import { im2col } from '../nn/im2col.js';
 import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
-
-/** Per weighted layer: float weights (fan-in x out), biases, and optionally the stored codes to use. */
-export interface ReferenceLayer {
-  w: Float32Array;
-  b: Float32Array;
-  /** Stored weight codes (e.g. after NTV flips); default: quantised from w. */
-  codes?: Float32Array;
-}
 
 /** How one weighted layer is computed: the operand form of its inputs, and the layer on rows of them. */
 interface WeightedStep {
@@ -61,26 +55,16 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): 
   return values;
 }
 
-/** Predicted class per sample: the first maximum of its row of final values (row-major, n rows). */
-export function argmaxRows(values: Float32Array | Float64Array, n: number): Int32Array {
-  const classes = values.length / n;
-  const predictions = new Int32Array(n);
-  for (let s = 0; s < n; s++) {
-    let best = 0;
-    for (let j = 1; j < classes; j++) if (values[s * classes + j]! > values[s * classes + best]!) best = j;
-    predictions[s] = best;
-  }
-  return predictions;
-}
-
 /**
- * Integer reference inference: what the accelerator computes. Inputs and weights become integer codes
- * (dynamic fixed point, frozen per-layer input exponents), every product is looked up in the multiplier's
- * RTL table (never the transform), sums and the bias (in accumulator units) are exact integers, ReLU and
- * max pooling act on the accumulator, and the next layer re-quantises with round-half-even. Returns the
- * predicted class per sample (first maximum on ties) and the final accumulators.
+ * Integer reference inference: what the accelerator computes, read from the quantised network. Input codes
+ * at each layer's frozen exponent (round half to even, saturating), every product looked up in the
+ * multiplier's RTL table (never the transform), sums and the bias (accumulator units) as integers, ReLU
+ * and max pooling on the accumulator, and the next layer re-quantises. With a declared accumulator width
+ * every addition saturates to it (products in index order, then the bias); without one the sums are exact.
+ * Returns the predicted class per sample (first maximum on ties) and the final accumulators (scaled).
  */
-export function referenceInference(spec: ModelSpec, layers: ReferenceLayer[], inputExps: number[], mult: ApproxMultiplier, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
+export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
+  const mult = q.mult;
   if (!mult.products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
   const range = mult.qmax - mult.qmin + 1;
   const quantiseAll = (v: ArrayLike<number>, e: number) => {
@@ -88,19 +72,23 @@ export function referenceInference(spec: ModelSpec, layers: ReferenceLayer[], in
     for (let i = 0; i < v.length; i++) out[i] = quantiseValue(v[i]!, e, mult.qmin, mult.qmax);
     return out;
   };
-  const logits = walk(spec, x, n, {
-    encode: (values, k) => quantiseAll(values, inputExps[k]!),
+  const logits = walk(q.spec, x, n, {
+    encode: (values, k) => quantiseAll(values, q.layers[k]!.inputExp),
     apply(qx, rows, fanIn, k, l) {
-      const layer = layers[k]!;
-      const outs = layer.b.length;
-      const ew = scaleExponent(maxAbs32(layer.w), mult.qmax);
-      const qw = layer.codes ?? quantiseAll(layer.w, ew);
-      const acc = tableMatMul(qx, qw, rows, fanIn, outs, mult.products!, mult.qmin, range);
-      const scale = 2 ** (inputExps[k]! + ew);
+      const layer = q.layers[k]!;
+      const outs = layer.outputs;
+      const acc = q.accumulatorBits === undefined ? tableMatMul(qx, layer.weightCodes, rows, fanIn, outs, mult.products!, mult.qmin, range) : undefined;
+      const sat = q.accumulatorBits === undefined ? undefined : saturating(q.accumulatorBits);
+      const scale = 2 ** (layer.inputExp + layer.weightExp);
       const out = new Float64Array(rows * outs);
       for (let r = 0; r < rows; r++) {
         for (let j = 0; j < outs; j++) {
-          let a = acc[r * outs + j]! + roundHalfEven(layer.b[j]! / scale);
+          let a: number;
+          if (sat) {
+            a = 0;
+            for (let t = 0; t < fanIn; t++) a = sat(a + mult.products![(qx[r * fanIn + t]! - mult.qmin) * range + (layer.weightCodes[t * outs + j]! - mult.qmin)]!);
+            a = sat(a + layer.bias[j]!);
+          } else a = acc![r * outs + j]! + layer.bias[j]!;
           if (l.relu && a < 0) a = 0;
           out[r * outs + j] = a * scale;
         }
@@ -111,11 +99,18 @@ export function referenceInference(spec: ModelSpec, layers: ReferenceLayer[], in
   return { predictions: argmaxRows(logits, n), logits };
 }
 
+/** Clamp to a two's-complement accumulator of `bits` bits. */
+function saturating(bits: number): (v: number) => number {
+  const hi = 2 ** (bits - 1) - 1;
+  const lo = -(2 ** (bits - 1));
+  return (v) => (v > hi ? hi : v < lo ? lo : v);
+}
+
 /**
  * Reference for fpmul layers: every product is fround(T(x) T(w)) (what the RTL computes, proved when the
  * multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns predictions.
  */
-export function floatReferenceInference(spec: ModelSpec, layers: ReferenceLayer[], fm: FloatMultiplier, x: Float32Array, n: number): Int32Array {
+export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[], fm: FloatMultiplier, x: Float32Array, n: number): Int32Array {
   const values = walk(spec, x, n, {
     // values are float32 numbers held in float64, so the conversion is exact
     encode: (values) => maskFloats(Float32Array.from(values), fm.mask),

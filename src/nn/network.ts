@@ -1,5 +1,7 @@
 import { tf } from './backend.js';
-import { approxDense, exactDense, floatDense, isFloatHardware, maxPool, patches, type Arithmetic } from '../train/approx-ops.js';
+import { arithmeticAt, type ArithmeticPlan } from './arithmetic.js';
+import { maxPool } from './ops/max-pool.js';
+import { patches } from './ops/patches.js';
 import { layerShapes, type ModelSpec } from './models.js';
 import { Rng } from '../util/rng.js';
 
@@ -11,8 +13,8 @@ export interface WeightedLayer {
 }
 
 /**
- * A network of dense, conv2d, max-pool and flatten layers. `forward` runs it exactly in float32, or on
- * a HardwareSpec (every weighted layer through approxDense). Weights start Glorot-uniform from a seeded
+ * A network of dense, conv2d, max-pool and flatten layers. `forward` runs every weighted layer on its
+ * arithmetic (exact float32 by default; per layer with a list). Weights start Glorot-uniform from a seeded
  * generator, so a seed gives the same network on every backend.
  */
 export class Network {
@@ -39,7 +41,7 @@ export class Network {
    * shapes as `weighted`), so the logits can be differentiated with respect to given tensors (AxTrain's
    * sensitivity needs dO/dW as a function of W).
    */
-  forward(x: tf.Tensor, hw?: Arithmetic, weights?: tf.Tensor[]): tf.Tensor2D {
+  forward(x: tf.Tensor, arithmetic?: ArithmeticPlan, weights?: tf.Tensor[]): tf.Tensor2D {
     let h = x;
     let k = 0;
     this.spec.layers.forEach((l, i) => {
@@ -57,13 +59,18 @@ export class Network {
           conv = r;
         }
         const [wk, bk] = [(weights?.[k] ?? p.w) as tf.Tensor2D, p.b as tf.Tensor1D];
-        let y = !hw ? exactDense(input, wk, bk) : isFloatHardware(hw) ? floatDense(input, wk, bk, hw.float) : approxDense(input, wk, bk, hw, k);
+        let y = arithmeticAt(arithmetic, k).dense(input, wk, bk, k);
         if (l.relu) y = tf.relu(y);
         h = conv ? tf.reshape(y, [n, conv.oh, conv.ow, (l as { filters: number }).filters]) : y;
         k++;
       }
     });
     return h as tf.Tensor2D;
+  }
+
+  /** The weighted layers' float32 weights (fan-in x out, row-major) and biases, in order. */
+  weightArrays(): { w: Float32Array; b: Float32Array }[] {
+    return this.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
   }
 
   weights(): { name: string; shape: number[]; data: Float32Array }[] {

@@ -1,9 +1,8 @@
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import { renderVegaLite } from '../doc/vega.js';
 import type { EpochRecord } from './trainer.js';
 
 /** Training curve: loss, and train / test / test-on-hardware accuracy per epoch (Vega-Lite, rendered headless). */
-export async function trainingCurveSvg(history: EpochRecord[], title: string): Promise<string> {
+export function trainingCurveSvg(history: EpochRecord[], title: string): Promise<string> {
   const acc = history.flatMap((h) => [
     { epoch: h.epoch, series: 'train', value: 100 * h.trainAccuracy },
     { epoch: h.epoch, series: 'test (exact)', value: 100 * h.testAccuracy },
@@ -16,13 +15,8 @@ export async function trainingCurveSvg(history: EpochRecord[], title: string): P
     mark: { type: 'line', point: true },
     encoding: { x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } }, y: { field: 'value', type: 'quantitative', title: y, scale: { zero: false } }, ...(color ? { color } : {}) },
   });
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  return renderVegaLite({
     title,
     hconcat: [line(history.map((h) => ({ epoch: h.epoch, value: h.loss })), 'training loss'), line(acc, 'accuracy (%)', { field: 'series', type: 'nominal', title: null })],
-  };
-  const view = new vega.View(vega.parse(vl.compile(spec as vl.TopLevelSpec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  });
 }

@@ -19,30 +19,20 @@ export function outputFunctional(logits: tf.Tensor2D): tf.Scalar {
 /**
  * g_l = dO/dW_l for every weighted layer, as tensors that stay differentiable in W when the caller is
  * itself being differentiated (nested tapes: TensorFlow.js records the backward pass of the inner
- * gradient on the outer tape, which is double back-propagation).
+ * gradient on the outer tape, which is double back-propagation). `onLogits` receives the forward pass's
+ * logits, so a caller can reuse them (act's task loss).
  */
-export function outputGradients(net: Network, x: tf.Tensor, weights: tf.Tensor[]): tf.Tensor[] {
-  return tf.grads((...ws: tf.Tensor[]) => outputFunctional(net.forward(x, undefined, ws)))(weights);
+export function outputGradients(net: Network, x: tf.Tensor, weights: tf.Tensor[], onLogits?: (logits: tf.Tensor2D) => void): tf.Tensor[] {
+  return tf.grads((...ws: tf.Tensor[]) => {
+    const logits = net.forward(x, undefined, ws);
+    onLogits?.(logits);
+    return outputFunctional(logits);
+  })(weights);
 }
 
 /** S = sum_l sum |g_l * W_l|. */
 export function sensitivityOf(gradients: tf.Tensor[], weights: tf.Tensor[]): tf.Scalar {
   return tf.addN(gradients.map((g, l) => tf.sum(tf.abs(tf.mul(g, weights[l]!))))) as tf.Scalar;
-}
-
-/**
- * dS/dW by double back-propagation: sign(g*w) * g + H (sign(g*w) * w), with H the Hessian of O, in one
- * extra backward pass through the first one. Exposed for the finite-difference test; training takes
- * the same gradient through the optimizer (loss + lambda * S).
- */
-export function sensitivityGradient(net: Network, x: tf.Tensor, weights: tf.Tensor[]): { s: number; grads: tf.Tensor[] } {
-  let s = 0;
-  const grads = tf.grads((...ws: tf.Tensor[]) => {
-    const S = sensitivityOf(outputGradients(net, x, ws), ws);
-    s = S.dataSync()[0]!;
-    return S;
-  })(weights);
-  return { s, grads };
 }
 
 /** Per-layer sensitivity maps over a whole data set: |dO/dW * W| with O averaged over all samples. */

@@ -3,16 +3,20 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { initBackend, tf } from '../../src/nn/backend.js';
-import { approxDense, exactDense, patches, type HardwareSpec } from '../../src/train/approx-ops.js';
+import { exactDense } from '../../src/nn/ops/dense.js';
+import { patches } from '../../src/nn/ops/patches.js';
+import { FixedArithmetic, type FixedSpec } from '../../src/arith/fixed-arithmetic.js';
+import { FloatArithmetic } from '../../src/arith/float-arithmetic.js';
+import { quantiseNetwork } from '../../src/ir/quantised-network.js';
 import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
 import { floatReferenceInference, referenceInference } from '../../src/infer/reference.js';
-import { floatMultiplierFromUnit, maskFloats } from '../../src/arith/float-multiplier.js';
+import { floatMultiplierFromUnit, maskFloats, type FloatMultiplier } from '../../src/arith/float-multiplier.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
-import { floatDense } from '../../src/train/approx-ops.js';
 import { AxhwError } from '../../src/errors.js';
 import { Network } from '../../src/nn/network.js';
 import { lenet5, resolveModel } from '../../src/nn/models.js';
-import { col2im, im2col, tableMatMul } from '../../src/arith/table-matmul.js';
+import { tableMatMul } from '../../src/arith/table-matmul.js';
+import { col2im, im2col } from '../../src/nn/im2col.js';
 import { externalDesign } from '../../src/external/design.js';
 import { tableFromRtl } from '../../src/lut/from-rtl.js';
 import { writeTable } from '../../src/lut/io.js';
@@ -20,6 +24,8 @@ import { getUnit } from '../../src/gen/registry.js';
 import { Rng } from '../../src/util/rng.js';
 import { requireTool } from '../helpers/tools.js';
 
+const approxDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, spec: FixedSpec, layer: number) => new FixedArithmetic(spec).dense(x, w, b, layer);
+const floatDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, fm: FloatMultiplier) => new FloatArithmetic(fm).dense(x, w, b);
 const F = (f: string) => join(import.meta.dirname, '..', 'fixtures', 'rtl', f);
 const rand = (rng: Rng, n: number, scale = 1) => Float32Array.from({ length: n }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * scale);
 
@@ -78,7 +84,7 @@ describe('approximate dense layer', () => {
       expect(Array.from(t)).toEqual(Array.from(g));
       const spec = resolveModel(`mlp:${n}`, [k], n);
       spec.layers[0] = { kind: 'dense', units: n, relu: false };
-      const ref = referenceInference(spec, [{ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array }], [-4], mult, x.dataSync() as Float32Array, m);
+      const ref = referenceInference(quantiseNetwork(spec, [{ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array }], mult, [-4]), x.dataSync() as Float32Array, m);
       expect(Array.from(ref.logits, Math.fround)).toEqual(Array.from(t));
     }
   });
@@ -98,7 +104,7 @@ describe('approximate dense layer', () => {
 
   it('backward is the straight-through estimator: the exact layer gradients', () => {
     const loss = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) => tf.grads((xa: tf.Tensor, wa: tf.Tensor, ba: tf.Tensor) => tf.sum(tf.square(f(xa as tf.Tensor2D, wa as tf.Tensor2D, ba as tf.Tensor1D))));
-    const hw: HardwareSpec = { mult: loa, path: 'table' };
+    const hw: FixedSpec = { mult: loa, path: 'table' };
     const ystar = approxDense(x, w, b, hw, 0);
     // d/dp sum(y^2) through STE = (2 y_approx) pushed through the exact layer's Jacobian
     const [gx, gw, gb] = loss((xa, wa, ba) => approxDense(xa, wa, ba, hw, 0))([x, w, b]);
@@ -164,11 +170,11 @@ describe('convolution as patches', () => {
     const xs = rand(rng, 6 * 256, 2);
     const x = tf.tensor4d(xs, [6, 16, 16, 1]);
     const exps = [-5, -4, -3, -3, -3];
-    const t = net.forward(x, { mult: drum, path: 'transform', inputExps: exps }).dataSync();
-    const g = net.forward(x, { mult: drum, path: 'table', inputExps: exps }).dataSync();
+    const t = net.forward(x, new FixedArithmetic({ mult: drum, path: 'transform', inputExps: exps })).dataSync();
+    const g = net.forward(x, new FixedArithmetic({ mult: drum, path: 'table', inputExps: exps })).dataSync();
     expect(Array.from(t)).toEqual(Array.from(g));
     const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
-    const ref = referenceInference(spec, layers, exps, drum, xs, 6);
+    const ref = referenceInference(quantiseNetwork(spec, layers, drum, exps), xs, 6);
     expect(Array.from(ref.logits, Math.fround)).toEqual(Array.from(t));
   });
 });
@@ -189,7 +195,7 @@ describe('fpmul layers (binary32, run-time significand bits)', () => {
     const spec = lenet5([16, 16, 1], 10);
     const net = new Network(spec, 4);
     const xs = rand(new Rng(8), 20 * 256, 2);
-    const pred = tf.argMax(net.forward(tf.tensor4d(xs, [20, 16, 16, 1]), { float: fm }), 1).dataSync();
+    const pred = tf.argMax(net.forward(tf.tensor4d(xs, [20, 16, 16, 1]), new FloatArithmetic(fm)), 1).dataSync();
     const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
     expect(Array.from(floatReferenceInference(spec, layers, fm, xs, 20))).toEqual(Array.from(pred));
   });

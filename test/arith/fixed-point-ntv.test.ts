@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { quantiseValue, roundHalfEven, scaleExponent } from '../../src/arith/fixed-point.js';
 import { flipWeightBits, ntvRate } from '../../src/arith/ntv.js';
 import { Rng } from '../../src/util/rng.js';
-import { quantise32, quantiseOperand } from '../../src/train/approx-ops.js';
+import { quantise32, quantiseOperand } from '../../src/arith/quantise.js';
 import { simdQuantiser, simdQuantiserStatus } from '../../src/arith/simd-quantise.js';
 import { maskFloats, maskFloatsJs } from '../../src/arith/float-multiplier.js';
 import { maxAbs32 as maxAbsJs, scaleExponent as scaleExp } from '../../src/arith/fixed-point.js';

@@ -1,10 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/nn/backend.js';
-import { adaptiveLambda, train } from '../../src/train/trainer.js';
+import { train } from '../../src/train/trainer.js';
+import { adaptiveLambda } from '../../src/train/act.js';
 import { sensitivityMaps } from '../../src/train/sensitivity.js';
 import { tf } from '../../src/nn/backend.js';
 import { resolveModel } from '../../src/nn/models.js';
-import { calibrate, ntvEvaluate, referenceAgreement } from '../../src/infer/evaluate.js';
+import { calibrate } from '../../src/infer/calibrate.js';
+import { ntvEvaluate } from '../../src/infer/ntv.js';
+import { referenceAgreement } from '../../src/infer/agreement.js';
+import { fixedHardware } from '../../src/arith/hardware.js';
+import { FixedArithmetic } from '../../src/arith/fixed-arithmetic.js';
 import { multiplierFromUnit, type ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
 import { applyStandardisation, fitStandardisation, splitSeeded, type PreparedData } from '../../src/data/prepare.js';
 import type { LabelledData } from '../../src/data/table-data.js';
@@ -67,18 +72,18 @@ describe('training engine on synthetic data', () => {
   it('pas trains through the approximate forward pass (with NTV flips) and the integer reference agrees', () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = train({ data, model, method: 'pas', hardware: { kind: 'fixed', mult: drum, path: 'table', pathReason: 'test' }, ntvRate: 0.01, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = train({ data, model, method: 'pas', hardware: fixedHardware(drum, 'table', 'test'), ntvRate: 0.01, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
     expect(r.history.at(-1)!.testAccuracyHw).toBeGreaterThan(0.85);
-    const inputExps = calibrate(r.net, data.train, { mult: drum, path: 'transform' });
-    const agree = referenceAgreement(r.net, data.test, { mult: drum, path: 'transform', inputExps });
+    const inputExps = calibrate(r.net, data.train, new FixedArithmetic({ mult: drum, path: 'transform' }));
+    const agree = referenceAgreement(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }));
     expect(agree.agreement).toBeGreaterThanOrEqual(0.999);
     expect(agree.referenceAccuracy).toBeGreaterThan(0.85);
-    const ntv = ntvEvaluate(r.net, data.test, { mult: drum, path: 'transform', inputExps }, 0.1, 5, 1);
+    const ntv = ntvEvaluate(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }), 0.1, 5, 1);
     expect(ntv.accuracies).toHaveLength(5);
     expect(ntv.std).toBeGreaterThan(0);
     expect(ntv.mean).toBeLessThan(agree.floatAccuracy);
     // seeded draws
-    expect(ntvEvaluate(r.net, data.test, { mult: drum, path: 'transform', inputExps }, 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
+    expect(ntvEvaluate(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }), 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
   });
 
   it('axtrain-act lowers the sensitivity S at little cost in accuracy, without leaking tensors', () => {
@@ -103,9 +108,9 @@ describe('training engine on synthetic data', () => {
   it('axtrain runs act until E and S converge (or its epochs run out), then pas on the hardware', () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = train({ data, model, method: 'axtrain', hardware: { kind: 'fixed', mult: drum, path: 'transform', pathReason: 'test' }, act: { lambda: 0.05 }, epochs: 3, pasEpochs: 2, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05 }, epochs: 3, pasEpochs: 2, batchSize: 32, learningRate: 5e-3, seed: 3 });
     expect(r.history.map((e) => e.phase)).toEqual(['act', 'act', 'act', 'pas', 'pas']);
-    const early = train({ data, model, method: 'axtrain', hardware: { kind: 'fixed', mult: drum, path: 'transform', pathReason: 'test' }, act: { lambda: 0.05, convergeTol: 10 }, epochs: 5, pasEpochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const early = train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05, convergeTol: 10 }, epochs: 5, pasEpochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 });
     // With a huge tolerance act "converges" after its second epoch.
     expect(early.history.map((e) => e.phase)).toEqual(['act', 'act', 'pas']);
     expect(() => train({ data, model, method: 'axtrain', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 })).toThrow(/hardware/);

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { toInt } from '../options/design.js';
 import { log, printJson } from '../format/output.js';
 import { backendOption, nonNegative, positive, toNumber } from '../options/training.js';
-import { DEFAULT_ACT } from '../../train/trainer.js';
+import { DEFAULT_ACT } from '../../train/act.js';
 import { runAxtrainExperiment } from '../../experiments/axtrain/run.js';
 import { writeAxtrainReport } from '../../experiments/axtrain/report.js';
 import { AXTRAIN_APPS } from '../../experiments/axtrain/plan.js';

@@ -4,7 +4,8 @@ import { log, printJson } from '../format/output.js';
 import { addHardwareOptions, hardwareFromOptions, nonNegative, positive, toNumber } from '../options/training.js';
 import { DATASETS } from '../../data/datasets.js';
 import { MODEL_NAMES } from '../../nn/models.js';
-import { DEFAULT_ACT, METHODS, type ActOptions, type Method } from '../../train/trainer.js';
+import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
+import { METHODS, type Method } from '../../train/methods.js';
 import { runTrain } from '../../train/run.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

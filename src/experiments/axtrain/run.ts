@@ -3,12 +3,16 @@ import { getDataset } from '../../data/datasets.js';
 import { prepareDataset } from '../../data/prepare.js';
 import type { LabelledData } from '../../data/table-data.js';
 import { resolveModel } from '../../nn/models.js';
-import { train, DEFAULT_ACT, type ActOptions, type TrainResult } from '../../train/trainer.js';
+import { train, type TrainResult } from '../../train/trainer.js';
+import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
 import type { Network } from '../../nn/network.js';
 import { multiplierFromUnit, type ApproxMultiplier } from '../../arith/fixed-multiplier.js';
-import type { HardwareChoice } from '../../arith/hardware.js';
-import { accuracy, calibrate, logitsOf, ntvEvaluate } from '../../infer/evaluate.js';
-import { argmaxRows } from '../../infer/reference.js';
+import { fixedHardware, type Hardware } from '../../arith/hardware.js';
+import { FixedArithmetic } from '../../arith/fixed-arithmetic.js';
+import { accuracy, head, logitsOf } from '../../infer/predict.js';
+import { calibrate } from '../../infer/calibrate.js';
+import { ntvEvaluate } from '../../infer/ntv.js';
+import { argmaxRows } from '../../nn/task.js';
 import { NTV_RATE_BY_MV } from '../../arith/ntv.js';
 import { sensitivityMaps } from '../../train/sensitivity.js';
 import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp, type Budget } from './plan.js';
@@ -136,19 +140,20 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
   const bp = train({ ...base, method: 'bp', epochs: b.epochs });
   const act = train({ ...base, method: 'axtrain-act', act: o.act, epochs: b.epochs });
   const actWeights = act.net.weights();
-  const fineTune = (hardware: HardwareChoice, ntvRate?: number): TrainResult =>
+  const fineTune = (hardware: Hardware, ntvRate?: number): TrainResult =>
     train({ ...base, method: 'axtrain-pas', epochs: b.pasEpochs, hardware, ntvRate, initialWeights: actWeights });
-  const fixed = (mult: ApproxMultiplier): HardwareChoice => ({ kind: 'fixed', mult, path: 'transform', pathReason: 'per-operand transform proved on the RTL table' });
+  const fixed = (mult: ApproxMultiplier): Hardware => fixedHardware(mult, 'transform', 'per-operand transform proved on the RTL table');
+  const onTransform = (mult: ApproxMultiplier, inputExps?: number[]) => new FixedArithmetic({ mult, path: 'transform', inputExps });
   // Each network's activation scales on each multiplier are calibrated once (the exact multiplier's serve
   // the output-error reference and every NTV voltage).
   const calib = head(data.train, CALIBRATION_SAMPLES);
   const calibrations = new Map<Network, Map<ApproxMultiplier, number[]>>();
   const inputExps = (net: Network, mult: ApproxMultiplier) => {
     const perNet = calibrations.get(net) ?? calibrations.set(net, new Map()).get(net)!;
-    if (!perNet.has(mult)) perNet.set(mult, calibrate(net, calib, { mult, path: 'transform' }));
+    if (!perNet.has(mult)) perNet.set(mult, calibrate(net, calib, onTransform(mult)));
     return perNet.get(mult)!;
   };
-  const logitsOn = (net: Network, mult: ApproxMultiplier) => logitsOf(net, data.test, { mult, path: 'transform', inputExps: inputExps(net, mult) });
+  const logitsOn = (net: Network, mult: ApproxMultiplier) => logitsOf(net, data.test, onTransform(mult, inputExps(net, mult)));
   const onExact = new Map<Network, Float32Array>();
   const reference = (net: Network) => onExact.get(net) ?? onExact.set(net, logitsOn(net, exact)).get(net)!;
   const bpExactLoss = crossEntropy(reference(bp.net), data.test);
@@ -174,7 +179,7 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
     const rate = NTV_RATE_BY_MV[mv]!;
     const tuned = fineTune(fixed(exact), rate);
     const draws = (net: Network): NtvResult => {
-      const r = ntvEvaluate(net, data.test, { mult: exact, path: 'transform', inputExps: inputExps(net, exact) }, rate, b.draws, o.seed * 1000 + mv);
+      const r = ntvEvaluate(net, data.test, onTransform(exact, inputExps(net, exact)), rate, b.draws, o.seed * 1000 + mv);
       return { mean: r.mean, std: r.std, accuracies: r.accuracies };
     };
     const row = { voltageMv: mv, role: (i === 0 ? 'aggressive' : 'conservative') as 'aggressive' | 'conservative', rate, draws: b.draws, bp: draws(bp.net), act: draws(act.net), axtrain: draws(tuned.net) };
@@ -211,13 +216,6 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
     sensitivityMaps: { bp: maps.bp.layers.map((l) => l.map), act: maps.act.layers.map((l) => l.map), axtrain: maps.axtrain.layers.map((l) => l.map) },
     lowestPower,
   };
-}
-
-/** The first n samples of a data set (calibration needs a representative, not an exhaustive, pass). */
-function head(d: LabelledData, n: number): LabelledData {
-  const m = Math.min(n, d.n);
-  const f = d.x.length / d.n;
-  return { ...d, x: d.x.subarray(0, m * f), y: d.y.subarray(0, m), n: m };
 }
 
 function accuracyOf(z: Float32Array, d: LabelledData): number {

@@ -1,0 +1,90 @@
+import { tf } from '../nn/backend.js';
+import type { LayerArithmetic } from '../nn/arithmetic.js';
+import { steDense } from '../nn/ops/dense.js';
+import type { ApproxMultiplier } from './fixed-multiplier.js';
+import { scaleExponent } from './fixed-point.js';
+import { applyTransform, identityTable, quantiseOperand, scaleTable, scratch } from './quantise.js';
+import { biasInAccumulatorUnits, storedWeightCodes, weightExponent, type NtvStorage } from './stored-weights.js';
+import { tableMatMul } from './table-matmul.js';
+
+/** How products are formed in the forward pass of a fixed-point layer. */
+export type ProductPath = 'transform' | 'table';
+
+/**
+ * Fixed-point hardware: dynamic fixed point at the multiplier's width, products through its RTL table
+ * (transform fast path or general table path), optionally NTV bit flips in the stored weights (fresh
+ * flips at every forward pass).
+ */
+export interface FixedSpec {
+  mult: ApproxMultiplier;
+  path: ProductPath;
+  ntv?: NtvStorage;
+  /** Frozen per-layer input exponents (inference); absent: each batch uses its own max |x|. */
+  inputExps?: number[];
+  /** Stored weight codes held fixed (one NTV draw over a whole evaluation), per weighted layer. */
+  frozenWeights?: { ew: number; codes: Float32Array }[];
+  /** Sees each weighted layer's input max |x| and exponents (calibration, reporting). */
+  observe?: (layer: number, info: { maxAbs: number; ex: number; ew: number }) => void;
+}
+
+/**
+ * y = x W + b on fixed-point hardware: x and W quantised (exponents ex, ew), products from the RTL table,
+ * exact accumulation (integers), bias in accumulator units, result scaled back by 2^(ex+ew). Backward is
+ * the straight-through estimator.
+ */
+export class FixedArithmetic implements LayerArithmetic {
+  constructor(readonly spec: FixedSpec) {}
+
+  get label(): string {
+    return this.spec.mult.label;
+  }
+
+  /** The same hardware with some settings replaced (frozen scales, frozen weights, an observer). */
+  with(changes: Partial<FixedSpec>): FixedArithmetic {
+    return new FixedArithmetic({ ...this.spec, ...changes });
+  }
+
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number): tf.Tensor2D {
+    return steDense(x, w, b, (xv, wv, bv) => this.forward(xv, wv, bv, layer));
+  }
+
+  private forward(xv: tf.Tensor2D, wv: tf.Tensor2D, bv: tf.Tensor1D, layer: number): tf.Tensor2D {
+    const hw = this.spec;
+    const m = hw.mult;
+    const [rows, k] = xv.shape;
+    const n = wv.shape[1];
+    // Products: Ta(qx) Tb(qw) through one exact float32 matrix product (integers below 2^24 stay exact), or
+    // every product looked up in the table. Quantisation and gathers run over the data in one pass (SIMD
+    // where it loads): tf.gather is slow on the wasm backend, and a chain of tf ops + sync is no faster.
+    // Scales are folded in: T(q) * 2^e is exact in float32 (a power of two), so the product of scaled
+    // operands is the integer accumulation times 2^(ex+ew) with the same rounding (none below 2^24), and
+    // the bias is added in accumulator units in the same scale; no further tensor ops per layer.
+    const transform = hw.path === 'transform' ? m.transform! : undefined;
+    const codes = () => identityTable(m.qmin, m.qmax);
+    const xd = xv.dataSync() as Float32Array;
+    const fixedEx = hw.inputExps?.[layer];
+    const qx = quantiseOperand(xd, (mx) => fixedEx ?? scaleExponent(mx, m.qmax), m.qmin, m.qmax, transform ? (e) => scaleTable(transform.a, e) : codes, scratch(`x${layer}`, xd.length));
+    const frozen = hw.frozenWeights?.[layer];
+    let qw: { out: Float32Array; e: number };
+    if (frozen) qw = { out: transform ? applyTransform(frozen.codes, scaleTable(transform.b, frozen.ew), m.qmin) : frozen.codes, e: frozen.ew };
+    else {
+      const wd = wv.dataSync() as Float32Array;
+      if (hw.ntv) {
+        // NTV flips act on the stored codes, so the codes come first and the transform after.
+        const { codes: stored, ew } = storedWeightCodes(wd, m, hw.ntv);
+        qw = { out: transform ? applyTransform(stored, scaleTable(transform.b, ew), m.qmin) : stored, e: ew };
+      } else qw = quantiseOperand(wd, weightExponent(m), m.qmin, m.qmax, transform ? (e) => scaleTable(transform.b, e) : codes, scratch(`w${layer}`, wd.length));
+    }
+    const [ex, ew] = [qx.e, qw.e];
+    hw.observe?.(layer, { maxAbs: qx.maxAbs, ex, ew });
+    const e = ex + ew;
+    const s = 2 ** e;
+    // The bias in accumulator units, back in value units (exact: an integer times a power of two).
+    const qb = Float32Array.from(biasInAccumulatorUnits(bv.dataSync() as Float32Array, e), (v) => v * s);
+    if (transform) return tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(qx.out, [rows, k]), tf.tensor2d(qw.out, [k, n])), tf.tensor1d(qb)));
+    const acc = tableMatMul(qx.out, qw.out, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1);
+    const out = new Float32Array(acc.length);
+    for (let i = 0; i < acc.length; i++) out[i] = Math.fround(acc[i]!) * s + qb[i % n]!;
+    return tf.tensor2d(out, [rows, n]);
+  }
+}

@@ -1,0 +1,77 @@
+import { tf } from '../nn/backend.js';
+import { maxAbs32 } from './fixed-point.js';
+import { simdQuantiser } from './simd-quantise.js';
+
+/** 1.5 * 2^52: (x + R) - R rounds a double to the nearest integer, ties to even (|x| < 2^51). */
+const ROUND = 6755399441055744;
+
+/**
+ * Codes of float32 data at exponent e, clip(round_half_even(x / 2^e), qmin, qmax) (the rounding of
+ * fixed-point.ts quantiseValue), or, with `t`, the transform of each code (without `t`, an identity
+ * table gives the codes themselves, so there is one loop). This runs over every activation and weight
+ * at every layer and step, so it is written for V8: values are first clamped in double to
+ * [qmin - 0.5, qmax + 0.5] (so the int32 conversion cannot wrap, and NaN falls through to code 0), then
+ * rounded, then clamped as integers. `out` (same length) is filled instead of a new array.
+ */
+export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t: Float32Array = identityTable(qmin, qmax), out: Float32Array = new Float32Array(x.length)): Float32Array {
+  const s = 2 ** -e;
+  const lo = qmin - 0.5;
+  const hi = qmax + 0.5;
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    let v = x[i]! * s;
+    v = v < lo ? lo : v > hi ? hi : v;
+    let r = (v + ROUND - ROUND) | 0;
+    r = r < qmin ? qmin : r > qmax ? qmax : r;
+    out[i] = t[r - qmin]!;
+  }
+  return out;
+}
+
+/**
+ * A reusable output array for a layer's operand where the backend copies tensor data on upload (wasm
+ * does; the CPU backend keeps the array itself, so it gets a fresh one). Saves an allocation per layer
+ * and step on the fast path.
+ */
+export function scratch(key: string, n: number): Float32Array {
+  if (tf.getBackend() !== 'wasm') return new Float32Array(n);
+  let a = scratchArrays.get(key);
+  if (!a || a.length !== n) scratchArrays.set(key, (a = new Float32Array(n)));
+  return a;
+}
+const scratchArrays = new Map<string, Float32Array>();
+
+const identities = new Map<string, Float32Array>();
+/** The table that maps every code to itself (index q - qmin). */
+export function identityTable(qmin: number, qmax: number): Float32Array {
+  const key = `${qmin}:${qmax}`;
+  let t = identities.get(key);
+  if (!t) identities.set(key, (t = Float32Array.from({ length: qmax - qmin + 1 }, (_, i) => i + qmin)));
+  return t;
+}
+
+/**
+ * One operand of a layer: max |x| picks its exponent e (the callback may ignore it: frozen scales), then
+ * every element becomes table(e)[code - qmin] (with the identity table, the codes themselves). WebAssembly
+ * SIMD where it loads (simd-quantise.ts), else the JS loops; both compute the same bits.
+ */
+export function quantiseOperand(x: Float32Array, exponent: (maxAbs: number) => number, qmin: number, qmax: number, table: (e: number) => Float32Array, out: Float32Array): { out: Float32Array; maxAbs: number; e: number } {
+  const r = simdQuantiser()?.quantise(x, exponent, qmin, qmax, table, out);
+  if (r) return { out, ...r };
+  const maxAbs = maxAbs32(x);
+  const e = exponent(maxAbs);
+  return { out: quantise32(x, e, qmin, qmax, table(e), out), maxAbs, e };
+}
+
+/** A per-operand table times 2^e (exact: a power of two; the tables are small integers). */
+export function scaleTable(t: Float32Array, e: number): Float32Array {
+  const s = 2 ** e;
+  return t.map((v) => v * s);
+}
+
+/** T(q) for every code (a per-operand transform of the fast path, indexed by q - qmin). */
+export function applyTransform(q: Float32Array, t: Float32Array, qmin: number): Float32Array {
+  const out = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = t[(q[i]! - qmin) | 0]!;
+  return out;
+}

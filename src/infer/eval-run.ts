@@ -1,0 +1,50 @@
+import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
+import { loadModel } from '../nn/model-file.js';
+import { Network } from '../nn/network.js';
+import { loadData } from '../data/load.js';
+import { resolveHardware } from '../arith/hardware.js';
+import { checkNtvStorage, evaluateOnHardware } from './hardware-eval.js';
+import { accuracy, predict } from './predict.js';
+
+/** Hardware flags shared by train and eval: multiplier, product path, NTV storage. */
+export interface HardwareOptions {
+  multiplier?: string;
+  multiplierTable?: string;
+  path?: string;
+  ntvRate?: number;
+  ntvDraws: number;
+}
+
+export interface EvalRunOptions extends HardwareOptions {
+  modelDir: string;
+  dataPath?: string;
+  seed?: number;
+  backend?: BackendInfo['name'];
+  log?: (m: string) => void;
+}
+
+/** Evaluate a trained model: exact accuracy, and on the given hardware (reference check, NTV draws). */
+export async function runEval(o: EvalRunOptions) {
+  const backend = await initBackend(o.backend);
+  o.log?.(backendLine(backend));
+  const { file, weights } = loadModel(o.modelDir);
+  const data = loadData({ dataset: file.dataset.name, dataPath: o.dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
+  const net = new Network(file.model, 0);
+  net.setWeights(weights);
+  const hw = await resolveHardware({ ...o, log: o.log });
+  checkNtvStorage(hw, o.ntvRate);
+  const exact = accuracy(predict(net, data.test), data.test.y);
+  // Reuse the training run's calibration when it was made for this very RTL.
+  const cal = file.calibration && hw && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : undefined;
+  const hwEval = hw ? evaluateOnHardware(net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed ?? 1, inputExps: cal }) : undefined;
+  net.dispose();
+  return {
+    format: 'axhw-eval',
+    version: 1,
+    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    model: file.model.name,
+    dataset: { name: data.name, test: data.test.n, split: data.split },
+    testAccuracyExact: exact,
+    hardware: hwEval,
+  };
+}

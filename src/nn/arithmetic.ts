@@ -1,0 +1,30 @@
+import type { tf } from './backend.js';
+import { exactDense } from './ops/dense.js';
+
+/**
+ * The arithmetic one weighted layer runs on: an open interface, chosen per layer. A network may mix
+ * them (an exact first layer, fpmul at 8 bits elsewhere) and a schedule may change them between epochs.
+ * Implementations: exact float32 (here), fixed point through an RTL table or its transform and fpmul at
+ * any mbits (src/arith). Every one computes y = x W + b on its hardware and back-propagates as the exact
+ * layer does (straight-through estimator).
+ */
+export interface LayerArithmetic {
+  readonly label: string;
+  /** y = x W + b for the `layer`-th weighted layer (0-based, in network order). */
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number): tf.Tensor2D;
+}
+
+export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => exactDense(x, w, b) };
+
+/** The arithmetic of a forward pass: one for every weighted layer, or one per weighted layer (absent = exact). */
+export type ArithmeticPlan = LayerArithmetic | readonly (LayerArithmetic | undefined)[];
+
+export function arithmeticAt(plan: ArithmeticPlan | undefined, layer: number): LayerArithmetic {
+  if (!plan) return exactArithmetic;
+  if (isPerLayer(plan)) return plan[layer] ?? exactArithmetic;
+  return plan;
+}
+
+function isPerLayer(plan: ArithmeticPlan): plan is readonly (LayerArithmetic | undefined)[] {
+  return Array.isArray(plan);
+}
