@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
-import { crossEntropy, relativeL1 } from '../../src/experiments/axtrain/run.js';
+import { crossEntropy, relativeL1 } from '../../src/experiments/metrics.js';
 import { budgetFor, AXTRAIN_APPS, DRUM_SETTINGS } from '../../src/experiments/axtrain/plan.js';
 
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');

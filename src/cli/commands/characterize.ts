@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { addUnitParamOptions, toInt, unitArgument } from '../options/design.js';
+import { addUnitParamOptions, unitArgument } from '../options/design.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { characterize } from '../../characterize/characterize.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
 import { writeReport, toMarkdown } from '../../characterize/report.js';
 import { printJson } from '../format/output.js';
 import cliProgress from 'cli-progress';
+import { toInt } from '../../util/numbers.js';
 
 export function characterizeCommand(): Command {
   const cmd = new Command('characterize')

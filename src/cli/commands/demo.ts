@@ -11,8 +11,8 @@ import { progressBar } from '../format/progress.js';
 import { fmtInt, log, printJson } from '../format/output.js';
 import { formatVerifyReport } from '../format/verify-report.js';
 import { estimateCost } from '../../synth/estimate.js';
-import { runAxtrainExperiment } from '../../experiments/axtrain/run.js';
-import { writeAxtrainReport } from '../../experiments/axtrain/report.js';
+import { axtrainExperiment } from '../../experiments/axtrain/index.js';
+import { runExperiment } from '../../experiments/runner.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 
 /** The main job on built-in defaults: gen -> verify -> lut -> error summary -> cost for an 8-bit signed DRUM. */
@@ -68,9 +68,8 @@ export function demoCommand(): Command {
           `(exact-mul: ${exactCost.synth.area.toFixed(0)} um^2, ${exactCost.timing.delayNs.toFixed(2)} ns, ${(exactCost.timing.power.total * 1e3).toFixed(2)} mW; area saving ${saving(cost.synth.area, exactCost.synth.area)})`,
       );
       // Close the loop: train for this hardware (AxTrain, reduced budget) with tables read from the RTL.
-      const ax = await runAxtrainExperiment({ quick: true, apps: ['breast-cancer'], seed: 1, command: 'axhw demo (axhw experiment axtrain --quick --apps breast-cancer)' });
       const axDir = join(opts.out, 'axtrain');
-      await writeAxtrainReport(ax, axDir);
+      const { result: ax } = await runExperiment(axtrainExperiment, { quick: true, apps: 'breast-cancer', seed: 1 }, { command: 'axhw demo (axhw experiment axtrain --quick --apps breast-cancer)' }, axDir);
       const a = ax.apps[0]!;
       const k1 = a.multipliers[0]!;
       const agg = a.ntv[0]!;

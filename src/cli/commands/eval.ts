@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { toInt } from '../options/design.js';
 import { log, printJson } from '../format/output.js';
 import { addHardwareOptions, hardwareFromOptions } from '../options/training.js';
 import { runEval } from '../../infer/eval-run.js';
 import { writeAtomic } from '../../util/atomic-write.js';
+import { toInt } from '../../util/numbers.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 

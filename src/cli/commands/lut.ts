@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
-import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions, toInt } from '../options/design.js';
+import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, writeTable } from '../../lut/io.js';
 import { getUnit, listUnits } from '../../gen/registry.js';
 import { progressBar } from '../format/progress.js';
 import { log, printJson } from '../format/output.js';
 import { AxhwError } from '../../errors.js';
+import { toInt } from '../../util/numbers.js';
 
 export function lutCommand(): Command {
   const derived = listUnits().flatMap((u) => (u.derivedTables ?? []).map((t) => `${t.name} [${u.name}]: ${t.doc}`));

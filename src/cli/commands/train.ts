@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { toInt } from '../options/design.js';
 import { log, printJson } from '../format/output.js';
-import { addHardwareOptions, hardwareFromOptions, nonNegative, positive, toNumber } from '../options/training.js';
+import { addHardwareOptions, hardwareFromOptions } from '../options/training.js';
 import { DATASETS } from '../../data/datasets.js';
 import { MODEL_NAMES } from '../../nn/models.js';
 import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
 import { METHODS, type Method } from '../../train/methods.js';
 import { runTrain } from '../../train/run.js';
+import { toInt, toNumber, positive, nonNegative } from '../../util/numbers.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 

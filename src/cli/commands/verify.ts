@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
-import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions, toInt } from '../options/design.js';
+import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
 import { verifyDesign, DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, type VerifyReport } from '../../verify/verify.js';
 import { progressBar } from '../format/progress.js';
 import { fmtInt, log, printJson } from '../format/output.js';
 import { formatVerifyReport } from '../format/verify-report.js';
 import { writeAtomic } from '../../util/atomic-write.js';
+import { toInt } from '../../util/numbers.js';
 
 export function verifyCommand(): Command {
   const cmd = new Command('verify')

@@ -8,6 +8,8 @@ import { AxhwError } from '../../errors.js';
 import type { ParamDecl } from '../../gen/params.js';
 import type { ControlSetting } from '../../gen/unit.js';
 import { combinations, expandList } from '../../util/value-list.js';
+import { toInt } from '../../util/numbers.js';
+
 
 /**
  * Options that select a design: a registry unit with its parameters (flags derived from the registry's
@@ -96,12 +98,6 @@ export function addExternalOptions(cmd: Command): Command {
     .option('--a-width <n>', 'expected width of the first operand port (checked)', toInt)
     .option('--b-width <n>', 'expected width of the second operand port (checked)', toInt)
     .option('--y-width <n>', 'expected width of the result port (checked)', toInt);
-}
-
-export function toInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new AxhwError(`'${v}' is not an integer.`);
-  return n;
 }
 
 /** The registry-parameter flags a command was given (--width, --k, ...), as raw values. */

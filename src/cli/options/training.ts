@@ -1,13 +1,8 @@
 import { Command, Option } from 'commander';
-import { toInt } from './design.js';
-import { ntvRate } from '../../arith/ntv.js';
-import { AxhwError } from '../../errors.js';
+import { nonNegative, positive, toInt, toNumber } from '../../util/numbers.js';
 
-export function toNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new AxhwError(`'${v}' is not a number.`);
-  return n;
-}
+import { ntvRate } from '../../arith/ntv.js';
+
 
 /** Hardware flags shared by train and eval: multiplier, product path, NTV storage. */
 export function addHardwareOptions(cmd: Command): Command {
@@ -36,12 +31,4 @@ export function hardwareFromOptions(opts: Record<string, unknown>) {
   };
 }
 
-export function positive(n: number, flag: string): number {
-  if (!(n > 0)) throw new AxhwError(`${flag} must be positive (got ${n}).`);
-  return n;
-}
 
-export function nonNegative(n: number, flag: string): number {
-  if (!(n >= 0)) throw new AxhwError(`${flag} must be 0 or more (got ${n}).`);
-  return n;
-}

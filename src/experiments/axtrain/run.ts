@@ -17,6 +17,9 @@ import { NTV_RATE_BY_MV } from '../../arith/ntv.js';
 import { sensitivityMaps } from '../../train/sensitivity.js';
 import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp, type Budget } from './plan.js';
 import { multiplierPower, type MultiplierPower } from '../multiplier-power.js';
+import { crossEntropy, relativeL1 } from '../metrics.js';
+import { lowestPowerOf, summarise } from './summary.js';
+import type { AppResult, AxtrainResult, NtvResult, OnMultiplier } from './schema.js';
 
 export interface AxtrainExperimentOptions {
   apps?: string[];
@@ -33,61 +36,15 @@ export interface AxtrainExperimentOptions {
   log?: (m: string) => void;
 }
 
-/** Accuracy, loss and output error of one network on one multiplier. */
-export interface OnMultiplier {
-  accuracy: number;
-  /** Mean test cross-entropy on this multiplier. */
-  loss: number;
-  /** The paper's normalised output error: loss / (loss of the bp network on exact-mul). */
-  outputError: number;
-  /** sum |z - z_exact| / sum |z_exact| over the test logits, z_exact: this same network on exact-mul. */
-  deviation: number;
-}
 
-export interface NtvResult {
-  mean: number;
-  std: number;
-  accuracies: number[];
-}
 
-export interface AppResult {
-  app: AxtrainApp;
-  budget: Budget;
-  data: { train: number; test: number; classes: number; split: string };
-  model: string;
-  seconds: number;
-  /** Float32 test accuracy of each trained network, and on the exact 8-bit multiplier. */
-  exact: Record<'bp' | 'act', { float: number; exactMultiplier: number }>;
-  act: { lambdaFinal: number; history: { epoch: number; loss: number; sensitivity: number; lambda: number }[] };
-  /** (1) per DRUM setting. `axtrain` is the act network fine-tuned with pas on that very setting. */
-  multipliers: { setting: string; k: number; bp: OnMultiplier; act: OnMultiplier; axtrain: OnMultiplier }[];
-  /** (2) per voltage [aggressive, conservative]: weights stored at 8 bits, exact multiplier. */
-  ntv: { voltageMv: number; role: 'aggressive' | 'conservative'; rate: number; draws: number; bp: NtvResult; act: NtvResult; axtrain: NtvResult }[];
-  /** Sensitivity |dO/dw w| on the test set: totals per layer, and the last layer's map (rows x cols). */
-  sensitivity: Record<'bp' | 'act' | 'axtrain', { total: number; layers: number[]; last: LayerMap }>;
-  /** Every weighted layer's map (written to sensitivity-<app>.json, not to axtrain.json). */
-  sensitivityMaps: Record<'bp' | 'act' | 'axtrain', (LayerMap & { layer: number })[]>;
-  /** (3) lowest-power configurations within 2 points of bp on the exact multiplier. */
-  lowestPower: LowestPower;
-}
 
-export interface LayerMap {
-  rows: number;
-  cols: number;
-  /** Row-major (fan-in x out), |dO/dw * w| to 5 significant digits. */
-  values: number[];
-}
 
-export interface LowestPower {
-  targetAccuracy: number;
-  compute: Record<'bp' | 'axtrain', { config: string; k?: number; accuracy: number; powerMw: number; savingPct: number }>;
-  storage: Record<'bp' | 'axtrain', { voltageMv: number | 'nominal'; accuracy: number }>;
-}
 
 const CALIBRATION_SAMPLES = 2000;
 
 /** The whole experiment: every application, then the averages the paper reports. */
-export async function runAxtrainExperiment(o: AxtrainExperimentOptions) {
+export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise<AxtrainResult> {
   const log = o.log ?? (() => {});
   const apps = selectApps(o.apps);
   const backend = await initBackend(o.backend);
@@ -100,8 +57,8 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions) {
   const results: AppResult[] = [];
   for (const app of apps) results.push(runApp(app, o, exact, drums, power, log));
   return {
-    format: 'axhw-axtrain-experiment',
-    version: 1,
+    format: 'axhw-axtrain-experiment' as const,
+    version: 1 as const,
     command: o.command,
     quick: o.quick,
     seed: o.seed,
@@ -125,7 +82,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions) {
   };
 }
 
-export type AxtrainReport = Awaited<ReturnType<typeof runAxtrainExperiment>>;
+export type AxtrainReport = AxtrainResult;
 
 function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMultiplier, drums: Map<number, ApproxMultiplier>, power: MultiplierPower, log: (m: string) => void): AppResult {
   const t0 = performance.now();
@@ -222,92 +179,12 @@ function accuracyOf(z: Float32Array, d: LabelledData): number {
   return accuracy(argmaxRows(z, d.n), d.y);
 }
 
-/** Mean softmax cross-entropy of row-major logits against the labels (log-sum-exp, stable). */
-export function crossEntropy(z: Float32Array, d: LabelledData): number {
-  const c = z.length / d.n;
-  let sum = 0;
-  for (let i = 0; i < d.n; i++) {
-    let max = -Infinity;
-    for (let j = 0; j < c; j++) max = Math.max(max, z[i * c + j]!);
-    let e = 0;
-    for (let j = 0; j < c; j++) e += Math.exp(z[i * c + j]! - max);
-    sum += max + Math.log(e) - z[i * c + d.y[i]!]!;
-  }
-  return sum / d.n;
-}
 
-export function relativeL1(z: Float32Array, ref: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < z.length; i++) {
-    num += Math.abs(z[i]! - ref[i]!);
-    den += Math.abs(ref[i]!);
-  }
-  return den > 0 ? num / den : 0;
-}
 
 function sensitivityOf(net: Network, d: LabelledData) {
   const { maps, total } = sensitivityMaps(net, d);
   return { total, layers: maps.map((m) => ({ total: m.total, map: { layer: m.layer, rows: m.rows, cols: m.cols, values: Array.from(m.values, (v) => Number(v.toPrecision(5))) } })) };
 }
 
-function lowestPowerOf(exactAccuracy: number, multipliers: AppResult['multipliers'], ntv: AppResult['ntv'], power: MultiplierPower): LowestPower {
-  const targetAccuracy = exactAccuracy - 0.02;
-  const compute = (method: 'bp' | 'axtrain') => {
-    const candidates = [
-      // Exact hardware running the bp network meets the target by definition: the fallback for both.
-      { config: 'exact', k: undefined as number | undefined, accuracy: exactAccuracy, powerMw: power.exact.powerMw },
-      ...multipliers.map((m) => ({ config: m.setting, k: m.k, accuracy: m[method].accuracy, powerMw: power.drum.find((d) => d.k === m.k)!.powerMw })),
-    ].filter((c) => c.accuracy >= targetAccuracy);
-    const best = candidates.reduce((a, c) => (c.powerMw < a.powerMw ? c : a));
-    return { ...best, savingPct: (100 * (power.exact.powerMw - best.powerMw)) / power.exact.powerMw };
-  };
-  const storage = (method: 'bp' | 'axtrain') => {
-    const ok = ntv.filter((v) => v[method].mean >= targetAccuracy).sort((a, b) => a.voltageMv - b.voltageMv)[0];
-    return ok ? { voltageMv: ok.voltageMv, accuracy: ok[method].mean } : { voltageMv: 'nominal' as const, accuracy: exactAccuracy };
-  };
-  return { targetAccuracy, compute: { bp: compute('bp'), axtrain: compute('axtrain') }, storage: { bp: storage('bp'), axtrain: storage('axtrain') } };
-}
 
-const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN);
 
-/** The paper's averages over the applications: output-error reduction per setting, NTV gains, power. */
-function summarise(results: AppResult[]) {
-  const reduction = (m: 'act' | 'axtrain') =>
-    DRUM_SETTINGS.map((s) => {
-      const per = results.map((r) => {
-        const row = r.multipliers.find((x) => x.setting === s.name)!;
-        return row.bp.outputError > 0 ? 100 * (1 - row[m].outputError / row.bp.outputError) : 0;
-      });
-      const dev = results.map((r) => {
-        const row = r.multipliers.find((x) => x.setting === s.name)!;
-        return row.bp.deviation > 0 ? 100 * (1 - row[m].deviation / row.bp.deviation) : 0;
-      });
-      return { setting: s.name, k: s.k, meanPct: mean(per), perApp: per, deviationMeanPct: mean(dev) };
-    });
-  const ntvGain = (role: 'aggressive' | 'conservative') => {
-    const rows = results.map((r) => r.ntv.find((v) => v.role === role)!);
-    return {
-      role,
-      meanPointsAxtrain: mean(rows.map((v) => 100 * (v.axtrain.mean - v.bp.mean))),
-      meanPointsAct: mean(rows.map((v) => 100 * (v.act.mean - v.bp.mean))),
-      meanRelativePctAxtrain: mean(rows.map((v) => (v.bp.mean > 0 ? 100 * (v.axtrain.mean / v.bp.mean - 1) : 0))),
-    };
-  };
-  return {
-    outputErrorReduction: { act: reduction('act'), axtrain: reduction('axtrain') },
-    ntv: [ntvGain('aggressive'), ntvGain('conservative')],
-    computePowerSaving: {
-      bpMeanPct: mean(results.map((r) => r.lowestPower.compute.bp.savingPct)),
-      axtrainMeanPct: mean(results.map((r) => r.lowestPower.compute.axtrain.savingPct)),
-      axtrainVsBpMeanPct: mean(results.map((r) => (100 * (r.lowestPower.compute.bp.powerMw - r.lowestPower.compute.axtrain.powerMw)) / r.lowestPower.compute.bp.powerMw)),
-    },
-    paper: {
-      outputErrorReductionAct: { K1: 40.77, K2: 34.56, K3: 25.15 },
-      outputErrorReductionAxtrain: { K1: 75.61, K2: 58.45, K3: 37.66 },
-      ntvAccuracyGain: { aggressive: 32.1, conservative: 8.163 },
-      computePowerSavingPct: 41.57,
-      storagePowerSavingPct: 33.14,
-    },
-  };
-}

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { ResultDocument } from '../doc/document.js';
+import type { BackendName } from '../nn/backend.js';
+
+/** A command-line option of an experiment, declared as data (the CLI derives its flags from these). */
+export interface ExperimentOption {
+  /** Commander flags, e.g. `--apps <list>`. */
+  flags: string;
+  description: string;
+  parse?: (value: string) => unknown;
+  default?: unknown;
+}
+
+export interface ExperimentContext {
+  /** The command line that reproduces the run (recorded in the result). */
+  command: string;
+  log?: (m: string) => void;
+  backend?: BackendName;
+}
+
+/**
+ * A paper's evaluation: its options, how it runs, the schema of its result file, and how the result
+ * reads as a document. `axhw experiment <name>` is derived from this; one runner validates and writes
+ * every experiment's results (runner.ts).
+ */
+export interface Experiment<R = unknown> {
+  name: string;
+  description: string;
+  options: readonly ExperimentOption[];
+  /** Report folder when -o is not given. */
+  defaultOut: string;
+  /** Run with the parsed option values (keys as commander names them: camelCase of the long flag). */
+  run(opts: Record<string, unknown>, ctx: ExperimentContext): Promise<R>;
+  /** The result file (the first data file), validated against this before anything is written. */
+  schema: z.ZodType;
+  /** JSON data files: [name, text], the result file first. */
+  dataFiles(r: R): [string, string][];
+  document(r: R): ResultDocument;
+  /** Markdown file name of the document. */
+  markdownFile: string;
+  /** Lines printed after a run. */
+  summary(r: R): string[];
+}
