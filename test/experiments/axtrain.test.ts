@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
 import { crossEntropy, relativeL1 } from '../../src/experiments/metrics.js';
 import { budgetFor, AXTRAIN_APPS, DRUM_SETTINGS } from '../../src/experiments/axtrain/plan.js';
+import { axtrainResultSchema } from '../../src/experiments/axtrain/schema.js';
 
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 const axhw = (...args: string[]) => execa('node', [cli, ...args], { reject: false, all: true });
@@ -48,6 +49,9 @@ describe('axhw experiment axtrain --quick', () => {
     ]);
     expect(maps.act[0].values).toHaveLength(34 * 50);
     const rep = JSON.parse(readFileSync(join(dir, 'axtrain.json'), 'utf8'));
+    // The written result fits the schema the registry declares.
+    expect(axtrainResultSchema.safeParse(rep).success).toBe(true);
+    expect(axtrainResultSchema.safeParse({ ...rep, seed: 'one' }).success).toBe(false);
     expect(rep.command).toMatch(/^axhw experiment axtrain --quick/);
     expect(rep.seed).toBe(1);
     expect(rep.apps).toHaveLength(2);

@@ -15,7 +15,7 @@ import { ntvEvaluate } from '../../infer/ntv.js';
 import { argmaxRows } from '../../nn/task.js';
 import { NTV_RATE_BY_MV } from '../../arith/ntv.js';
 import { sensitivityMaps } from '../../train/sensitivity.js';
-import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp, type Budget } from './plan.js';
+import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp } from './plan.js';
 import { multiplierPower, type MultiplierPower } from '../multiplier-power.js';
 import { crossEntropy, relativeL1 } from '../metrics.js';
 import { lowestPowerOf, summarise } from './summary.js';

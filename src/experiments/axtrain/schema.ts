@@ -6,9 +6,9 @@ import { z } from 'zod';
  * of the result are inferred from it, so the file's shape is stated once.
  */
 const num = z.number();
-const method3 = <T extends z.ZodType>(t: T) => z.object({ bp: t, act: t, axtrain: t });
+const method3 = <T extends z.ZodType>(t: T) => z.strictObject({ bp: t, act: t, axtrain: t });
 
-export const onMultiplierSchema = z.object({
+export const onMultiplierSchema = z.strictObject({
   accuracy: num,
   /** Mean test cross-entropy on this multiplier. */
   loss: num,
@@ -17,68 +17,68 @@ export const onMultiplierSchema = z.object({
   /** sum |z - z_exact| / sum |z_exact| over the test logits, z_exact: this same network on exact-mul. */
   deviation: num,
 });
-export const ntvResultSchema = z.object({ mean: num, std: num, accuracies: z.array(num) });
-export const layerMapSchema = z.object({ rows: z.number().int(), cols: z.number().int(), values: z.array(num) });
-const choice = z.object({ config: z.string(), k: z.number().int().optional(), accuracy: num, powerMw: num, savingPct: num });
-const storage = z.object({ voltageMv: z.union([z.number(), z.literal('nominal')]), accuracy: num });
-export const lowestPowerSchema = z.object({
+export const ntvResultSchema = z.strictObject({ mean: num, std: num, accuracies: z.array(num) });
+export const layerMapSchema = z.strictObject({ rows: z.number().int(), cols: z.number().int(), values: z.array(num) });
+const choice = z.strictObject({ config: z.string(), k: z.number().int().optional(), accuracy: num, powerMw: num, savingPct: num });
+const storage = z.strictObject({ voltageMv: z.union([z.number(), z.literal('nominal')]), accuracy: num });
+export const lowestPowerSchema = z.strictObject({
   targetAccuracy: num,
-  compute: z.object({ bp: choice, axtrain: choice }),
-  storage: z.object({ bp: storage, axtrain: storage }),
+  compute: z.strictObject({ bp: choice, axtrain: choice }),
+  storage: z.strictObject({ bp: storage, axtrain: storage }),
 });
 
-export const appResultSchema = z.object({
-  app: z.object({ name: z.string(), dataset: z.string(), model: z.string(), voltages: z.tuple([z.number(), z.number()]) }),
-  budget: z.object({ epochs: z.number().int(), pasEpochs: z.number().int(), batchSize: z.number().int(), learningRate: num, limitTrain: z.number().int().optional(), limitTest: z.number().int().optional(), draws: z.number().int() }),
-  data: z.object({ train: z.number().int(), test: z.number().int(), classes: z.number().int(), split: z.string() }),
+export const appResultSchema = z.strictObject({
+  app: z.strictObject({ name: z.string(), dataset: z.string(), model: z.string(), voltages: z.tuple([z.number(), z.number()]) }),
+  budget: z.strictObject({ epochs: z.number().int(), pasEpochs: z.number().int(), batchSize: z.number().int(), learningRate: num, limitTrain: z.number().int().optional(), limitTest: z.number().int().optional(), draws: z.number().int() }),
+  data: z.strictObject({ train: z.number().int(), test: z.number().int(), classes: z.number().int(), split: z.string() }),
   model: z.string(),
   seconds: num,
   /** Float32 test accuracy of each trained network, and on the exact 8-bit multiplier. */
-  exact: z.object({ bp: z.object({ float: num, exactMultiplier: num }), act: z.object({ float: num, exactMultiplier: num }) }),
-  act: z.object({ lambdaFinal: num, history: z.array(z.object({ epoch: z.number().int(), loss: num, sensitivity: num, lambda: num })) }),
+  exact: z.strictObject({ bp: z.strictObject({ float: num, exactMultiplier: num }), act: z.strictObject({ float: num, exactMultiplier: num }) }),
+  act: z.strictObject({ lambdaFinal: num, history: z.array(z.strictObject({ epoch: z.number().int(), loss: num, sensitivity: num, lambda: num })) }),
   /** (1) per DRUM setting. `axtrain` is the act network fine-tuned with pas on that very setting. */
-  multipliers: z.array(z.object({ setting: z.string(), k: z.number().int(), bp: onMultiplierSchema, act: onMultiplierSchema, axtrain: onMultiplierSchema })),
+  multipliers: z.array(z.strictObject({ setting: z.string(), k: z.number().int(), bp: onMultiplierSchema, act: onMultiplierSchema, axtrain: onMultiplierSchema })),
   /** (2) per voltage [aggressive, conservative]: weights stored at 8 bits, exact multiplier. */
-  ntv: z.array(z.object({ voltageMv: z.number(), role: z.enum(['aggressive', 'conservative']), rate: num, draws: z.number().int(), bp: ntvResultSchema, act: ntvResultSchema, axtrain: ntvResultSchema })),
+  ntv: z.array(z.strictObject({ voltageMv: z.number(), role: z.enum(['aggressive', 'conservative']), rate: num, draws: z.number().int(), bp: ntvResultSchema, act: ntvResultSchema, axtrain: ntvResultSchema })),
   /** Sensitivity |dO/dw w| on the test set: totals per layer, and the last layer's map (rows x cols). */
-  sensitivity: method3(z.object({ total: num, layers: z.array(num), last: layerMapSchema })),
+  sensitivity: method3(z.strictObject({ total: num, layers: z.array(num), last: layerMapSchema })),
   /** (3) lowest-power configurations within 2 points of bp on the exact multiplier. */
   lowestPower: lowestPowerSchema,
 });
 
-const reduction = z.array(z.object({ setting: z.string(), k: z.number().int(), meanPct: num, perApp: z.array(num), deviationMeanPct: num }));
-export const summarySchema = z.object({
-  outputErrorReduction: z.object({ act: reduction, axtrain: reduction }),
-  ntv: z.array(z.object({ role: z.enum(['aggressive', 'conservative']), meanPointsAxtrain: num, meanPointsAct: num, meanRelativePctAxtrain: num })),
-  computePowerSaving: z.object({ bpMeanPct: num, axtrainMeanPct: num, axtrainVsBpMeanPct: num }),
-  paper: z.object({
+const reduction = z.array(z.strictObject({ setting: z.string(), k: z.number().int(), meanPct: num, perApp: z.array(num), deviationMeanPct: num }));
+export const summarySchema = z.strictObject({
+  outputErrorReduction: z.strictObject({ act: reduction, axtrain: reduction }),
+  ntv: z.array(z.strictObject({ role: z.enum(['aggressive', 'conservative']), meanPointsAxtrain: num, meanPointsAct: num, meanRelativePctAxtrain: num })),
+  computePowerSaving: z.strictObject({ bpMeanPct: num, axtrainMeanPct: num, axtrainVsBpMeanPct: num }),
+  paper: z.strictObject({
     outputErrorReductionAct: z.record(z.string(), num),
     outputErrorReductionAxtrain: z.record(z.string(), num),
-    ntvAccuracyGain: z.object({ aggressive: num, conservative: num }),
+    ntvAccuracyGain: z.strictObject({ aggressive: num, conservative: num }),
     computePowerSavingPct: num,
     storagePowerSavingPct: num,
   }),
 });
 
-export const powerSchema = z.object({
+export const powerSchema = z.strictObject({
   library: z.string(),
   clockNs: num,
   workload: z.string(),
-  exact: z.object({ unit: z.string(), powerMw: num, area: num, delayNs: num }),
-  drum: z.array(z.object({ k: z.number().int(), powerMw: num, area: num, delayNs: num, savingPct: num })),
+  exact: z.strictObject({ unit: z.string(), powerMw: num, area: num, delayNs: num }),
+  drum: z.array(z.strictObject({ k: z.number().int(), powerMw: num, area: num, delayNs: num, savingPct: num })),
 });
 
-export const axtrainResultSchema = z.object({
+export const axtrainResultSchema = z.strictObject({
   format: z.literal('axhw-axtrain-experiment'),
   version: z.literal(1),
   command: z.string(),
   quick: z.boolean(),
   seed: z.number().int(),
-  backend: z.object({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
-  definitions: z.object({
+  backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
+  definitions: z.strictObject({
     output: z.string(),
-    act: z.object({ lambda: num, lambdaStep: num, errorBound: num, convergeTol: num }),
-    settings: z.array(z.object({ name: z.string(), k: z.number().int(), multiplier: z.string() })),
+    act: z.strictObject({ lambda: num, lambdaStep: num, errorBound: num, convergeTol: num }),
+    settings: z.array(z.strictObject({ name: z.string(), k: z.number().int(), multiplier: z.string() })),
     exactMultiplier: z.string(),
     outputError: z.string(),
     deviation: z.string(),
