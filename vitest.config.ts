@@ -28,7 +28,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: Object.values(tiers).flat() } },
-      ...Object.entries(tiers).map(([name, include]) => ({ extends: true, test: { name, include } })),
+      ...Object.entries(tiers).map(([name, include]) => ({ extends: true as const, test: { name, include } })),
     ],
   },
 });

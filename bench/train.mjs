@@ -20,7 +20,7 @@ import { resolveModel } from '../dist/nn/models.js';
 import { train } from '../dist/train/trainer.js';
 import { multiplierFromUnit, multiplierFromTableFile } from '../dist/arith/fixed-multiplier.js';
 import { floatMultiplierFromUnit } from '../dist/arith/float-multiplier.js';
-import { fixedHardware, floatHardware } from '../dist/arith/hardware.js';
+import { fixedHardware, floatHardware } from '../dist/nn/hardware.js';
 import { resolveUnitSpec } from '../dist/gen/unit-spec.js';
 import { externalDesign } from '../dist/external/design.js';
 import { tableFromRtl } from '../dist/lut/from-rtl.js';

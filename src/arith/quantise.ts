@@ -1,4 +1,3 @@
-import { tf } from '../nn/backend.js';
 import { maxAbs32 } from './fixed-point.js';
 import { simdQuantiser } from './simd-quantise.js';
 
@@ -27,19 +26,6 @@ export function quantise32(x: Float32Array, e: number, qmin: number, qmax: numbe
   }
   return out;
 }
-
-/**
- * A reusable output array for a layer's operand where the backend copies tensor data on upload (wasm
- * does; the CPU backend keeps the array itself, so it gets a fresh one). Saves an allocation per layer
- * and step on the fast path.
- */
-export function scratch(key: string, n: number): Float32Array {
-  if (tf.getBackend() !== 'wasm') return new Float32Array(n);
-  let a = scratchArrays.get(key);
-  if (!a || a.length !== n) scratchArrays.set(key, (a = new Float32Array(n)));
-  return a;
-}
-const scratchArrays = new Map<string, Float32Array>();
 
 const identities = new Map<string, Float32Array>();
 /** The table that maps every code to itself (index q - qmin). */

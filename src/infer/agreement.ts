@@ -1,8 +1,8 @@
 import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
 import type { ArithmeticPlan } from '../nn/arithmetic.js';
-import type { FixedArithmetic } from '../arith/fixed-arithmetic.js';
-import type { FloatArithmetic } from '../arith/float-arithmetic.js';
+import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
+import type { FloatArithmetic } from '../nn/float-arithmetic.js';
 import { floatReferenceInference, referenceInference } from './reference.js';
 import { quantisedNetworkOf } from './calibrate.js';
 import { accuracy, EVAL_BATCH, predict } from './predict.js';

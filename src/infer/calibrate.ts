@@ -1,7 +1,7 @@
 import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
 import { scaleExponent } from '../arith/fixed-point.js';
-import type { FixedArithmetic } from '../arith/fixed-arithmetic.js';
+import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
 import { quantiseNetwork, type QuantisedNetwork } from '../ir/quantised-network.js';
 import type { NtvStorage } from '../arith/stored-weights.js';
 import { predict } from './predict.js';

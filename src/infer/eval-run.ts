@@ -2,7 +2,7 @@ import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
 import { loadModel } from '../nn/model-file.js';
 import { Network } from '../nn/network.js';
 import { loadData } from '../data/load.js';
-import { resolveHardware } from '../arith/hardware.js';
+import { resolveHardware } from '../nn/hardware.js';
 import { checkNtvStorage, evaluateOnHardware } from './hardware-eval.js';
 import { accuracy, predict } from './predict.js';
 

@@ -1,8 +1,8 @@
 import type { Network } from '../nn/network.js';
 import type { PreparedData } from '../data/prepare.js';
-import type { Hardware } from '../arith/hardware.js';
-import { FixedArithmetic } from '../arith/fixed-arithmetic.js';
-import { FloatArithmetic } from '../arith/float-arithmetic.js';
+import type { Hardware } from '../nn/hardware.js';
+import { FixedArithmetic } from '../nn/fixed-arithmetic.js';
+import { FloatArithmetic } from '../nn/float-arithmetic.js';
 import { AxhwError } from '../errors.js';
 import { calibrate } from './calibrate.js';
 import { floatReferenceAgreement, referenceAgreement, type Agreement } from './agreement.js';

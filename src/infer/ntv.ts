@@ -1,6 +1,6 @@
 import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
-import type { FixedArithmetic } from '../arith/fixed-arithmetic.js';
+import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
 import { Rng } from '../util/rng.js';
 import { quantisedNetworkOf, runningStoredCodes } from './calibrate.js';
 import { accuracy, predict } from './predict.js';

@@ -8,7 +8,7 @@ import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
 import { resolveModel } from '../nn/models.js';
 import { saveModel } from '../nn/model-file.js';
 import type { Network } from '../nn/network.js';
-import { resolveHardware } from '../arith/hardware.js';
+import { resolveHardware } from '../nn/hardware.js';
 import { accuracy, predict } from '../infer/predict.js';
 import { checkNtvStorage, evaluateOnHardware } from '../infer/hardware-eval.js';
 import type { HardwareOptions } from '../infer/eval-run.js';

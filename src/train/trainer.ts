@@ -3,7 +3,7 @@ import { Network } from '../nn/network.js';
 import type { ArithmeticPlan } from '../nn/arithmetic.js';
 import type { ModelSpec } from '../nn/models.js';
 import { classification, type Task } from '../nn/task.js';
-import type { Hardware } from '../arith/hardware.js';
+import type { Hardware } from '../nn/hardware.js';
 import { logitsOf } from '../infer/predict.js';
 import { permutation } from '../data/prepare.js';
 import { Rng } from '../util/rng.js';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
 import { resolveModel } from '../../src/nn/models.js';
-import { FixedArithmetic } from '../../src/arith/fixed-arithmetic.js';
+import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
 import { quantiseNetwork } from '../../src/ir/quantised-network.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import { calibrate, quantisedNetworkOf, runningStoredCodes } from '../../src/infer/calibrate.js';

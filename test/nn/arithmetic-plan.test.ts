@@ -7,7 +7,7 @@ import { exactDense } from '../../src/nn/ops/dense.js';
 import { classification, regression } from '../../src/nn/task.js';
 import { train } from '../../src/train/trainer.js';
 import { arithmeticAtEpoch, describeSchedule } from '../../src/train/schedule.js';
-import { fixedHardware } from '../../src/arith/hardware.js';
+import { fixedHardware } from '../../src/nn/hardware.js';
 import { Rng } from '../../src/util/rng.js';
 import { handMultiplier } from '../helpers/multiplier.js';
 

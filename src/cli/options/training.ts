@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { nonNegative, positive, toInt, toNumber } from '../../util/numbers.js';
+import { positive, toInt, toNumber } from '../../util/numbers.js';
 
 import { ntvRate } from '../../arith/ntv.js';
 

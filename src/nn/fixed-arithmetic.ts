@@ -1,14 +1,28 @@
-import { tf } from '../nn/backend.js';
-import type { LayerArithmetic } from '../nn/arithmetic.js';
-import { steDense } from '../nn/ops/dense.js';
-import type { ApproxMultiplier } from './fixed-multiplier.js';
-import { scaleExponent } from './fixed-point.js';
-import { applyTransform, identityTable, quantiseOperand, scaleTable, scratch } from './quantise.js';
-import { biasInAccumulatorUnits, storedWeightCodes, weightExponent, type NtvStorage } from './stored-weights.js';
-import { tableMatMul } from './table-matmul.js';
+import { tf } from './backend.js';
+import type { LayerArithmetic } from './arithmetic.js';
+import { steDense } from './ops/dense.js';
+import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import { scaleExponent } from '../arith/fixed-point.js';
+import { applyTransform, identityTable, quantiseOperand, scaleTable } from '../arith/quantise.js';
+import { biasInAccumulatorUnits, storedWeightCodes, weightExponent, type NtvStorage } from '../arith/stored-weights.js';
+import { tableMatMul } from '../arith/table-matmul.js';
 
 /** How products are formed in the forward pass of a fixed-point layer. */
 export type ProductPath = 'transform' | 'table';
+
+/**
+ * A reusable output array for a layer's operand where the backend copies tensor data on upload (wasm
+ * does; the CPU backend keeps the array itself, so it gets a fresh one). Saves an allocation per layer
+ * and step on the fast path.
+ */
+function scratch(key: string, n: number): Float32Array {
+  if (tf.getBackend() !== 'wasm') return new Float32Array(n);
+  let a = scratchArrays.get(key);
+  if (!a || a.length !== n) scratchArrays.set(key, (a = new Float32Array(n)));
+  return a;
+}
+const scratchArrays = new Map<string, Float32Array>();
+
 
 /**
  * Fixed-point hardware: dynamic fixed point at the multiplier's width, products through its RTL table

@@ -1,7 +1,7 @@
-import { tf } from '../nn/backend.js';
-import type { LayerArithmetic } from '../nn/arithmetic.js';
-import { steDense } from '../nn/ops/dense.js';
-import { maskFloats, type FloatMultiplier } from './float-multiplier.js';
+import { tf } from './backend.js';
+import type { LayerArithmetic } from './arithmetic.js';
+import { steDense } from './ops/dense.js';
+import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
 
 /**
  * fpmul layers: y = T(x) T(W) + b, every operand keeping its top m significand bits (the mask proved on

@@ -1,11 +1,11 @@
 import { AxhwError } from '../errors.js';
-import type { LayerArithmetic } from '../nn/arithmetic.js';
+import type { LayerArithmetic } from './arithmetic.js';
 import { resolveUnitSpec } from '../gen/unit-spec.js';
-import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from './fixed-multiplier.js';
-import { floatMultiplierFromUnit, type FloatMultiplier } from './float-multiplier.js';
+import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import { floatMultiplierFromUnit, type FloatMultiplier } from '../arith/float-multiplier.js';
 import { FixedArithmetic, type ProductPath } from './fixed-arithmetic.js';
 import { FloatArithmetic } from './float-arithmetic.js';
-import type { NtvStorage } from './stored-weights.js';
+import type { NtvStorage } from '../arith/stored-weights.js';
 
 /**
  * The hardware a run uses, resolved from a unit spec or a table file (both read from the RTL): what it
