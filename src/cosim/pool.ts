@@ -25,3 +25,11 @@ export async function openPool(d: Design, jobs = defaultJobs(), log?: (m: string
     },
   };
 }
+
+/** What every co-simulation run takes: simulator processes, progress in pairs, and a log for build messages. */
+export interface CosimRunOptions {
+  /** Parallel simulator processes (default: number of cores). */
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+  log?: (msg: string) => void;
+}

@@ -1,7 +1,7 @@
 import type { Design } from '../gen/design.js';
 import type { ControlSetting, DerivedTableKind } from '../gen/unit.js';
 import { completeSetting, settingValues } from '../gen/controls.js';
-import { openPool, defaultJobs } from '../cosim/pool.js';
+import { openPool, defaultJobs, type CosimRunOptions } from '../cosim/pool.js';
 import { sweep, rangeBatches, type Batch } from '../cosim/sweep.js';
 import { ModelComparator } from '../cosim/compare.js';
 import { fillRange } from '../cosim/vectors.js';
@@ -14,15 +14,12 @@ import { codesToValues, dtypeFor, LAYOUT_NOTE, npyDescr, type Dtype, type LutTab
 /** Tables up to 2^24 entries by default (64 MiB at 4 bytes per entry). */
 export const MAX_TABLE_LOG2 = 24;
 
-export interface TableFromRtlOptions {
-  jobs?: number;
+export interface TableFromRtlOptions extends CosimRunOptions {
   /** Check every entry against the model while reading (default: when the design has one). */
   verify?: boolean;
   maxLog2?: number;
   /** Control-input values to read the table under (default: the design's defaults). */
   controls?: ControlSetting;
-  onProgress?: (done: number, total: number) => void;
-  log?: (m: string) => void;
 }
 
 /**

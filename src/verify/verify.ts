@@ -1,5 +1,5 @@
 import type { Design } from '../gen/design.js';
-import { openPool, defaultJobs } from '../cosim/pool.js';
+import { openPool, defaultJobs, type CosimRunOptions } from '../cosim/pool.js';
 import { sweep, rangeBatches, type Batch } from '../cosim/sweep.js';
 import { ModelComparator, type Counterexample } from '../cosim/compare.js';
 import { cornerPairs, fillRandom, fillRange } from '../cosim/vectors.js';
@@ -9,7 +9,7 @@ import type { ControlSetting } from '../gen/unit.js';
 import { completeSetting, settingValues } from '../gen/controls.js';
 import type { BatchModel } from '../models/operator.js';
 
-export interface VerifyOptions {
+export interface VerifyOptions extends CosimRunOptions {
   /** Force exhaustive mode beyond the default limit (2^maxExhaustiveLog2 pairs). */
   exhaustive?: boolean;
   /** Random pairs after the corner cases, per control setting, when not exhaustive. */
@@ -20,12 +20,9 @@ export interface VerifyOptions {
    */
   controls?: ControlSetting[];
   seed?: number;
-  jobs?: number;
   maxExhaustiveLog2?: number;
   /** Pairs per co-simulation request. */
   chunk?: number;
-  onProgress?: (done: number, total: number) => void;
-  log?: (msg: string) => void;
 }
 
 export interface VerifyReport {

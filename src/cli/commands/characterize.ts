@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addUnitParamOptions, unitArgument } from '../options/design.js';
+import { addUnitArgument, addUnitParamOptions, unitArgument } from '../options/design.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { characterize } from '../../characterize/characterize.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
@@ -11,13 +11,13 @@ import { toInt } from '../../util/numbers.js';
 export function characterizeCommand(): Command {
   const cmd = new Command('characterize')
     .description('sweep a unit over parameters (or control inputs such as mbits): error metrics from the RTL, area/delay/power from Yosys + OpenSTA, savings versus a baseline; JSON, CSV, Markdown and an SVG Pareto plot')
-    .argument('<unit>', 'registry unit or unit spec, e.g. drum or drum:width=8,signed (see `axhw units`)')
     .requiredOption('--sweep <name=values...>', 'swept parameter or control input: k=2..8, k=2,4,8, mbits=4..12 (repeat for a grid)')
     .option('--baseline <unit>', 'unit to compare against (takes the shared parameters, e.g. exact-mul --width)')
     .option('-o, --out <dir>', 'report folder (default: reports/<unit>)')
     .option('--samples <n>', 'random pairs for error metrics when the pair space exceeds 2^24 (default 1,000,000)', toInt)
     .option('--jobs <n>', 'configurations run in parallel (default: number of cores)', toInt)
     .option('--json', 'print the report as JSON');
+  addUnitArgument(cmd, false);
   addCostOptions(cmd);
   addUnitParamOptions(cmd);
   return cmd.action(async (arg: string, opts: Record<string, unknown>) => {

@@ -1,14 +1,14 @@
 import { Command } from 'commander';
-import { addUnitParamOptions, designFromOptions } from '../options/design.js';
+import { addUnitArgument, addUnitParamOptions, designFromOptions } from '../options/design.js';
 import { writeDesign } from '../../gen/manifest.js';
 import { printJson } from '../format/output.js';
 
 export function genCommand(): Command {
   const cmd = new Command('gen')
     .description('generate Verilog and manifest.json (parameters, ports, content hash) for a registry unit')
-    .argument('<unit>', 'registry unit or unit spec, e.g. drum:width=8,k=4,signed (see `axhw units`)')
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--json', 'print the manifest as JSON');
+  addUnitArgument(cmd, false);
   addUnitParamOptions(cmd);
   return cmd.action(async (unit: string, opts: Record<string, unknown>) => {
     const d = await designFromOptions(unit, opts);

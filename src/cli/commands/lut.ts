@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
+import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, writeTable } from '../../lut/io.js';
 import { getUnit, listUnits } from '../../gen/registry.js';
@@ -12,7 +12,6 @@ export function lutCommand(): Command {
   const derived = listUnits().flatMap((u) => (u.derivedTables ?? []).map((t) => `${t.name} [${u.name}]: ${t.doc}`));
   const cmd = new Command('lut')
     .description('read a lookup table out of the Verilated RTL (checked against the model when there is one) and export it')
-    .argument('[unit]', 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`); omit with --rtl')
     .requiredOption('-o, --out <file>', 'table file: .npy, .bin or .hex (a <file>.json sidecar is written beside it)')
     .addOption(new Option('--format <fmt>', 'table format (default: from the file extension)').choices(['npy', 'bin', 'hex']))
     .option('--table <kind>', `pairs (default): every operand pair; ${derived.join('; ')}`, 'pairs')
@@ -20,6 +19,7 @@ export function lutCommand(): Command {
     .option('--jobs <n>', 'parallel simulator processes (default: number of cores)', toInt)
     .option('--json', 'print the table metadata as JSON')
     .option('--quiet', 'no progress output');
+  addUnitArgument(cmd, true);
   addUnitParamOptions(cmd);
   addControlOptions(cmd, false);
   addExternalOptions(cmd);

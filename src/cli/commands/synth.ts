@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
+import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
 import { estimateCost } from '../../synth/estimate.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { formatCost } from '../format/cost-report.js';
@@ -12,9 +12,9 @@ import { writeAtomic } from '../../util/atomic-write.js';
 export function synthCommand(): Command {
   const cmd = new Command('synth')
     .description('synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power')
-    .argument('[unit]', 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`); omit with --rtl')
     .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
     .option('--json', 'print the report as JSON');
+  addUnitArgument(cmd, true);
   addCostOptions(cmd);
   addUnitParamOptions(cmd);
   addControlOptions(cmd, false);

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
+import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
 import { verifyDesign, DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, type VerifyReport } from '../../verify/verify.js';
 import { progressBar } from '../format/progress.js';
 import { fmtInt, log, printJson } from '../format/output.js';
@@ -10,7 +10,6 @@ import { toInt } from '../../util/numbers.js';
 export function verifyCommand(): Command {
   const cmd = new Command('verify')
     .description(`check the Verilated RTL against the bit-exact model: every pair when there are at most 2^${DEFAULT_EXHAUSTIVE_LOG2}, else corner cases plus seeded random pairs`)
-    .argument('[unit]', 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`); omit with --rtl')
     .option('--exhaustive', 'sweep every operand pair even beyond 2^24 (up to 2^32, e.g. 16 x 16 bits)')
     .option('--vectors <n>', `random pairs after the corner cases, per control setting (default ${fmtInt(DEFAULT_RANDOM_VECTORS)}, spread over the settings)`, toInt)
     .option('--seed <n>', 'seed of the random pairs (default 1)', toInt)
@@ -18,6 +17,7 @@ export function verifyCommand(): Command {
     .option('--report <file.json>', 'also write the JSON report to a file')
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--quiet', 'no progress output'));
+  addUnitArgument(cmd, true);
   addUnitParamOptions(cmd);
   addControlOptions(cmd, true);
   addExternalOptions(cmd);

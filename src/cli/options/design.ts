@@ -11,6 +11,12 @@ import { combinations, expandList } from '../../util/value-list.js';
 import { toInt } from '../../util/numbers.js';
 
 
+/** The positional unit (a name or a whole spec); optional where --rtl can stand in for it. */
+export function addUnitArgument(cmd: Command, withRtl: boolean): Command {
+  const doc = 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`)';
+  return withRtl ? cmd.argument('[unit]', `${doc}; omit with --rtl`) : cmd.argument('<unit>', doc);
+}
+
 /**
  * Options that select a design: a registry unit with its parameters (flags derived from the registry's
  * declarations), or a user's Verilog via --rtl/--top. Shared by verify and lut.
