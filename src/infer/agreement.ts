@@ -4,7 +4,7 @@ import type { ArithmeticPlan } from '../nn/arithmetic.js';
 import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
 import type { FloatArithmetic } from '../nn/float-arithmetic.js';
 import { floatReferenceInference, referenceInference } from './reference.js';
-import { quantisedNetworkOf } from './calibrate.js';
+import { quantisedNetworkOf } from '../ir/from-network.js';
 import { accuracy, EVAL_BATCH, predict } from './predict.js';
 
 /** How often the TensorFlow.js hardware path and a reference predict the same class. */

@@ -2,8 +2,6 @@ import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
 import { scaleExponent } from '../arith/fixed-point.js';
 import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
-import { quantiseNetwork, type QuantisedNetwork } from '../ir/quantised-network.js';
-import type { NtvStorage } from '../arith/stored-weights.js';
 import { predict } from './predict.js';
 
 /**
@@ -14,14 +12,4 @@ export function calibrate(net: Network, d: LabelledData, hw: FixedArithmetic): n
   const max: number[] = net.weighted.map(() => 0);
   predict(net, d, hw.with({ inputExps: undefined, ntv: undefined, observe: (k, info) => (max[k] = Math.max(max[k]!, info.maxAbs)) }));
   return max.map((m) => scaleExponent(m, hw.spec.mult.qmax));
-}
-
-/** The network as the fixed-point hardware runs it, at these frozen input exponents (optionally one NTV draw). */
-export function quantisedNetworkOf(net: Network, hw: FixedArithmetic, inputExps: number[], ntv?: NtvStorage): QuantisedNetwork {
-  return quantiseNetwork(net.spec, net.weightArrays(), hw.spec.mult, inputExps, { ntv });
-}
-
-/** The hardware path running a quantised network's stored codes (held fixed over a whole evaluation). */
-export function runningStoredCodes(hw: FixedArithmetic, q: QuantisedNetwork): FixedArithmetic {
-  return hw.with({ ntv: undefined, inputExps: q.layers.map((l) => l.inputExp), frozenWeights: q.layers.map((l) => ({ ew: l.weightExp, codes: l.weightCodes })) });
 }

@@ -59,9 +59,9 @@ export const regression: Task = {
   targets: (y, m, outputs) => tf.tensor2d(Float32Array.from(y.subarray(0, m * outputs)), [m, outputs]),
   loss: (targets, outputs) => tf.losses.meanSquaredError(targets, outputs) as tf.Scalar,
   batchMetric: (targets, outputs) => tf.sum(tf.mean(tf.squaredDifference(outputs, targets), 1)),
-  metricOf(outputs, y, n) {
+  metricOf(outputs, y) {
     let s = 0;
     for (let i = 0; i < outputs.length; i++) s += (outputs[i]! - y[i]!) ** 2;
-    return s / (n ? outputs.length : 1);
+    return outputs.length ? s / outputs.length : NaN;
   },
 };
