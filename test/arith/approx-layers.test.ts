@@ -22,16 +22,27 @@ import { tableFromRtl } from '../../src/lut/from-rtl.js';
 import { writeTable } from '../../src/lut/io.js';
 import { getUnit } from '../../src/gen/registry.js';
 import { Rng } from '../../src/util/rng.js';
+import { train } from '../../src/train/trainer.js';
+import { fixedHardware } from '../../src/nn/hardware.js';
+import { calibrate } from '../../src/infer/calibrate.js';
+import { referenceAgreement } from '../../src/infer/agreement.js';
+import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { requireTool } from '../helpers/tools.js';
 
 const approxDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, spec: FixedSpec, layer: number) => new FixedArithmetic(spec).dense(x, w, b, layer);
 const floatDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, fm: FloatMultiplier) => new FloatArithmetic(fm).dense(x, w, b);
+/** Non-zero biases (networks start at zero), so references compare the bias path too. */
+const withBiases = (net: Network): Network => {
+  net.setWeights(net.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.05 * Math.sin(3 * i + t.data.length)) } : t)));
+  return net;
+};
 const F = (f: string) => join(import.meta.dirname, '..', 'fixtures', 'rtl', f);
 const rand = (rng: Rng, n: number, scale = 1) => Float32Array.from({ length: n }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * scale);
 
 let drum: ApproxMultiplier;
 let loa: ApproxMultiplier;
 let trunc: ApproxMultiplier;
+let mask: ApproxMultiplier;
 beforeAll(async () => {
   requireTool('verilator');
   await initBackend();
@@ -44,6 +55,9 @@ beforeAll(async () => {
     const d = await externalDesign({ rtl: [F(name)], top, aWidth: 8, bWidth: 8 });
     writeTable(await tableFromRtl(d), join(dir, `${top}.npy`));
   }
+  const m = await externalDesign({ rtl: [F('mask_mult.v')], top: 'mask_mult', aWidth: 8, bWidth: 8 });
+  writeTable(await tableFromRtl(m), join(dir, 'mask_mult.npy'));
+  mask = multiplierFromTableFile(join(dir, 'mask_mult.npy'));
   loa = multiplierFromTableFile(join(dir, 'loa_mult.npy'));
   trunc = multiplierFromTableFile(join(dir, 'trunc_mult.npy'));
 });
@@ -165,7 +179,7 @@ describe('convolution as patches', () => {
 
   it('LeNet-5 on the hardware: table path, transform path and integer reference agree', () => {
     const spec = lenet5([16, 16, 1], 10);
-    const net = new Network(spec, 4);
+    const net = withBiases(new Network(spec, 4));
     const rng = new Rng(2);
     const xs = rand(rng, 6 * 256, 2);
     const x = tf.tensor4d(xs, [6, 16, 16, 1]);
@@ -193,7 +207,7 @@ describe('fpmul layers (binary32, run-time significand bits)', () => {
     const fm = await floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=4'));
     expect(Array.from(maskFloats(Float32Array.of(1.9999, -3.3, 0, Infinity), fm.mask))).toEqual([1.875, -3.25, 0, Infinity]);
     const spec = lenet5([16, 16, 1], 10);
-    const net = new Network(spec, 4);
+    const net = withBiases(new Network(spec, 4));
     const xs = rand(new Rng(8), 20 * 256, 2);
     const pred = tf.argMax(net.forward(tf.tensor4d(xs, [20, 16, 16, 1]), new FloatArithmetic(fm)), 1).dataSync();
     const layers = net.weighted.map((p) => ({ w: p.w.dataSync() as Float32Array, b: p.b.dataSync() as Float32Array }));
@@ -209,5 +223,62 @@ describe('fpmul layers (binary32, run-time significand bits)', () => {
     const d = async (m: string) => tf.max(tf.abs(tf.sub(floatDense(x, w, b, await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:mbits=${m}`))), exact))).dataSync()[0]!;
     expect(await d('24')).toBeLessThan(1e-5);
     expect(await d('3')).toBeGreaterThan(1e-2);
+  });
+});
+
+describe('a non-commutative multiplier, a * (b & ~3), keeps its orientation end to end', () => {
+  const range = 256;
+  const P = (a: number, b: number) => mask.products![(a + 128) * range + (b + 128)]!;
+
+  it('table rows are a and columns b; the transform has an activation side and a weight side', () => {
+    expect(mask.signed).toBe(true);
+    expect([P(3, 5), P(5, 3), P(-7, -1), P(-1, -7)]).toEqual([12, 0, 28, 8]);
+    const t = mask.transform!;
+    expect(t).toBeDefined();
+    for (let a = -128; a < 128; a++) for (let b = -128; b < 128; b++) if (t.a[a + 128]! * t.b[b + 128]! !== a * (b & ~3)) throw new Error(`T(${a}) T(${b})`);
+    expect(Array.from(t.a)).not.toEqual(Array.from(t.b));
+  });
+
+  it('a layer: transform path = table path = integer reference = the sum of a * (w & ~3) by hand; swapped sides differ', () => {
+    const rng = new Rng(31);
+    const [m, k, n] = [5, 9, 4];
+    const x = tf.tensor2d(rand(rng, m * k, 3), [m, k]);
+    const w = tf.tensor2d(rand(rng, k * n), [k, n]);
+    const b = tf.tensor1d(rand(rng, n, 0.5));
+    const spec: FixedSpec = { mult: mask, path: 'transform', inputExps: [-4] };
+    const t = approxDense(x, w, b, spec, 0).dataSync();
+    expect(Array.from(approxDense(x, w, b, { ...spec, path: 'table' }, 0).dataSync())).toEqual(Array.from(t));
+    const one = resolveModel(`mlp:${n}`, [k], n);
+    one.layers[0] = { kind: 'dense', units: n, relu: false };
+    const layers = [{ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array }];
+    const q = quantiseNetwork(one, layers, mask, [-4]);
+    expect(Array.from(referenceInference(q, x.dataSync() as Float32Array, m).logits, Math.fround)).toEqual(Array.from(t));
+    // By hand, from the codes: y = (sum_t qx * (qw & ~3) + bias) * 2^(ex + ew).
+    const ew = q.layers[0]!.weightExp;
+    const xs = x.dataSync();
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let r = 0; r < k; r++) acc += quantiseValue(xs[i * k + r]!, -4, -128, 127) * (q.layers[0]!.weightCodes[r * n + j]! & ~3);
+        expect(t[i * n + j]).toBe(Math.fround((acc + q.layers[0]!.bias[j]!) * 2 ** (-4 + ew)));
+      }
+    // Negative control: the same table with the transform's sides swapped is a different layer.
+    const swapped = { ...mask, transform: { a: mask.transform!.b, b: mask.transform!.a } };
+    expect(Array.from(approxDense(x, w, b, { ...spec, mult: swapped }, 0).dataSync())).not.toEqual(Array.from(t));
+  });
+
+  it('trains on it (pas) and the integer reference agrees with the hardware path on every test sample', () => {
+    const rng = new Rng(5);
+    const n = 400;
+    const xs = rand(rng, n * 6, 1);
+    const ys = Int32Array.from({ length: n }, (_, i) => (xs[6 * i]! + xs[6 * i + 1]! > 0 ? 1 : 0) + (xs[6 * i + 2]! > 0.3 ? 1 : 0));
+    const half = (from: number, to: number) => ({ x: xs.subarray(from * 6, to * 6), y: ys.subarray(from, to), n: to - from, shape: [6], classes: ['a', 'b', 'c'] });
+    const model = resolveModel('mlp:12-3', [6], 3);
+    const r = train({ data: { train: half(0, 300), test: half(300, n), shape: [6] }, model, method: 'pas', hardware: fixedHardware(mask, 'transform', 'test'), epochs: 3, batchSize: 32, learningRate: 1e-2, seed: 2 });
+    const hw = new FixedArithmetic({ mult: mask, path: 'transform' });
+    const agree = referenceAgreement(r.net, half(300, n), hw.with({ inputExps: calibrate(r.net, half(0, 300), hw) }));
+    expect(agree.samples).toBe(100);
+    expect(agree.agreement).toBe(1);
+    expect(agree.referenceAccuracy).toBeGreaterThan(0.6);
   });
 });

@@ -7,6 +7,7 @@ import { parseSweep, combinations } from '../../src/characterize/sweep-spec.js';
 import { paretoFront } from '../../src/characterize/pareto.js';
 import { writeReport } from '../../src/characterize/report.js';
 import { requireTool } from '../helpers/tools.js';
+import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 
 describe('characterize', () => {
   it('parses sweeps and their grid', () => {
@@ -37,6 +38,17 @@ describe('characterize', () => {
       expect(Math.abs(exact.savings!.area)).toBeLessThan(5);
       expect(rep.rows[0].savings!.area).toBeGreaterThan(20);
       expect(rep.rows[0].metrics.mred).toBeGreaterThan(rep.rows[2].metrics.mred);
+      // Savings by their definition, 100 (baseline - row) / baseline, for every row and figure of merit.
+      const base = rep.baseline!;
+      for (const r of rep.rows) {
+        expect(r.savings!.area).toBeCloseTo((100 * (base.area - r.area)) / base.area, 9);
+        expect(r.savings!.power).toBeCloseTo((100 * (base.powerMw - r.powerMw)) / base.powerMw, 9);
+        expect(r.savings!.delay).toBeCloseTo((100 * (base.delayNs - r.delayNs)) / base.delayNs, 9);
+        expect(r.savings!.pdp).toBeCloseTo((100 * (base.pdpPj - r.pdpPj)) / base.pdpPj, 9);
+      }
+      // The k = 3 row's metrics (read from its RTL) equal the brute force from DRUM's definition.
+      const want = metricsBruteForce(...(Object.values(drumPairs(6, 3, false)) as [number[], number[]]));
+      for (const key of ['er', 'me', 'mae', 'mred', 'nmed', 'wce', 'wcre', 'mse'] as const) expect(rep.rows[0].metrics[key], key).toBeCloseTo(want[key], 12);
       const dir = mkdtempSync(join(tmpdir(), 'axhw-char-'));
       const files = await writeReport(rep, dir);
       expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['characterize.json', 'characterize.csv', 'characterize.md', 'pareto.svg']);

@@ -71,6 +71,7 @@ describe('axhw train / eval', () => {
     expect(m.act.output).toMatch(/sum of the logits/);
     expect(m.pasEpochs).toBe(2);
     expect(m.sensitivity.total).toBeGreaterThan(0);
+    expect(m.sensitivity.layers.reduce((x: number, l: { total: number }) => x + l.total, 0)).toBeCloseTo(m.sensitivity.total, 6);
     expect(m.sensitivity.layers.map((l: { shape: number[] }) => l.shape)).toEqual([
       [4, 8],
       [8, 2],

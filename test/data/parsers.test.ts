@@ -96,7 +96,7 @@ const expectDataError = (f: () => unknown, pattern: RegExp) => {
   } catch (e) {
     expect(e).toBeInstanceOf(AxhwError);
     expect((e as Error).message).toMatch(pattern);
-    expect((e as AxhwError).fix).toBeTruthy();
+    expect((e as AxhwError).fix).toMatch(/fetch-data\.sh|--data-path|file|folder/);
     return;
   }
   throw new Error('expected an error');

@@ -8,6 +8,7 @@ import { estimateCost } from '../../src/synth/estimate.js';
 import { resolveLibrary } from '../../src/synth/library.js';
 import { synthesize } from '../../src/synth/yosys.js';
 import { unitErrorMetrics } from '../../src/metrics/unit-metrics.js';
+import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 import { encodeNpy } from '../../src/lut/npy.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -51,7 +52,10 @@ describe('synthesis and characterization on osu018 (Yosys + ABC, OpenSTA)', () =
       expect(c.synth.flipFlops).toBe(0);
       expect(c.timing.delayNs).toBeGreaterThan(0.5);
       expect(c.timing.power.total).toBeCloseTo(c.timing.power.internal + c.timing.power.switching + c.timing.power.leakage, 9);
-      expect(c.pdpPj).toBeCloseTo(c.timing.power.total * c.timing.delayNs * 1000, 9);
+      // PDP = P x t: mW x ns = pJ (power is reported in W).
+      const mW = c.timing.power.total * 1e3;
+      expect(c.pdpPj / (mW * c.timing.delayNs)).toBeCloseTo(1, 12);
+      expect(c.pdpPj).toBeGreaterThan(1);
     }
   });
 
@@ -59,7 +63,10 @@ describe('synthesis and characterization on osu018 (Yosys + ABC, OpenSTA)', () =
     const m8 = await unitErrorMetrics(design('drum', { width: 8, k: 8, signed: true }), { jobs: 1 });
     expect(m8).toMatchObject({ coverage: 'exhaustive', pairs: 65536, er: 0, me: 0, mae: 0, mred: 0, nmed: 0, wce: 0, wcre: 0, mse: 0 });
     const m4 = await unitErrorMetrics(design('drum', { width: 8, k: 4, signed: true }), { jobs: 1 });
-    expect(m4.mred).toBeGreaterThan(0.05);
+    // Every metric of the RTL's table equals the brute force over DRUM restated from its definition.
+    const want = metricsBruteForce(...(Object.values(drumPairs(8, 4, true)) as [number[], number[]]));
+    for (const key of ['er', 'me', 'mae', 'mred', 'nmed', 'wce', 'wcre', 'mse'] as const) expect(m4[key], key).toBeCloseTo(want[key], 12);
+    expect(m4.me).not.toBe(0);
     const s = await unitErrorMetrics(design('drum', { width: 16, k: 6 }), { samples: 100_000, seed: 3, jobs: 1 });
     expect(s).toMatchObject({ coverage: 'sampled', pairs: 100_000, seed: 3 });
   });
