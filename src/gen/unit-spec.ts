@@ -51,14 +51,9 @@ export function formatUnitSpec(unit: string, values: Record<string, unknown>): s
 }
 
 /** Parse and validate against the registry: parameters, control inputs and a preset, each by its declaration. */
-export function resolveUnitSpec(text: string, extra: Record<string, unknown> = {}): ResolvedUnitSpec {
+export function resolveUnitSpec(text: string): ResolvedUnitSpec {
   const { unit: name, raw } = parseUnitSpec(text);
   const all: Record<string, unknown> = { ...raw };
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) continue;
-    if (k in raw && String(raw[k]) !== String(v)) throw new AxhwError(`'${text}' sets ${k} = ${String(raw[k])}, but --${k} says ${String(v)}.`, 'Give each parameter once.');
-    all[k] = v;
-  }
   const { preset, ...rest } = all;
   const controlNames = new Set((getUnit(name).controls ?? []).map((c) => c.name));
   const controls: ControlSetting = {};

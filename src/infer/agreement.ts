@@ -38,5 +38,5 @@ export function referenceAgreement(net: Network, d: LabelledData, hw: FixedArith
 /** The fpmul path against the JS reference (RTL-rounded products, float32 sums in order). */
 export function floatReferenceAgreement(net: Network, d: LabelledData, hw: FloatArithmetic): Agreement {
   const layers = net.weightArrays();
-  return agreementWith(net, d, hw, (x, m) => floatReferenceInference(net.spec, layers, hw.float, x, m));
+  return agreementWith(net, d, hw, (x, m) => floatReferenceInference(net.spec, layers, hw.float, x, m).predictions);
 }

@@ -108,10 +108,11 @@ function saturating(bits: number): (v: number) => number {
 
 /**
  * Reference for fpmul layers: every product is fround(T(x) T(w)) (what the RTL computes, proved when the
- * multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns predictions.
+ * multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns the predicted
+ * class per sample and the final layer's values.
  */
-export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[], fm: FloatMultiplier, x: Float32Array, n: number): Int32Array {
-  const values = walk(spec, x, n, {
+export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[], fm: FloatMultiplier, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
+  const logits = walk(spec, x, n, {
     // values are float32 numbers held in float64, so the conversion is exact
     encode: (values) => maskFloats(Float32Array.from(values), fm.mask),
     apply(tx, rows, fanIn, k, l) {
@@ -130,5 +131,5 @@ export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[],
       return out;
     },
   });
-  return argmaxRows(values, n);
+  return { predictions: argmaxRows(logits, n), logits };
 }

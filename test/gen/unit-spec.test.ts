@@ -8,6 +8,9 @@ describe('unit specs (unit:param=value,...)', () => {
     expect(parseUnitSpec('drum:width=8,k=4,signed')).toEqual({ unit: 'drum', raw: { width: '8', k: '4', signed: true } });
     expect(parseUnitSpec('exact-mul')).toEqual({ unit: 'exact-mul', raw: {} });
     expect(parseUnitSpec(' drum : width = 8 , signed=false ')).toEqual({ unit: 'drum', raw: { width: '8', signed: false } });
+    expect(parseUnitSpec('drum:signed=true,k=4')).toEqual({ unit: 'drum', raw: { signed: true, k: '4' } });
+    // Empty and blank entries are skipped.
+    expect(parseUnitSpec('drum:width=8,, ,k=4')).toEqual({ unit: 'drum', raw: { width: '8', k: '4' } });
   });
 
   it('formats what it parses (round trip through the registry)', () => {
@@ -18,6 +21,7 @@ describe('unit specs (unit:param=value,...)', () => {
     expect(r.params).toEqual({ width: 8, k: 3, signed: true });
     expect(formatUnitSpec('exact-mul', {})).toBe('exact-mul');
     expect(formatUnitSpec('drum', { width: 8, signed: false })).toBe('drum:width=8,signed=false');
+    expect(formatUnitSpec('drum', { width: 8, k: undefined })).toBe('drum:width=8');
   });
 
   it('validates against the registry declarations, controls and presets included', () => {
@@ -28,7 +32,18 @@ describe('unit specs (unit:param=value,...)', () => {
     expect(() => resolveUnitSpec('drum:width=8,kk=4')).toThrow(/no parameter 'kk'/);
     expect(() => resolveUnitSpec('drum:width=8,k=40')).toThrow(/k/);
     expect(() => resolveUnitSpec('dram:width=8')).toThrow(/Unknown unit 'dram'/);
-    expect(() => resolveUnitSpec(':width=8')).toThrow(AxhwError);
+    const fixOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as AxhwError).message} | ${(e as AxhwError).fix}`;
+      }
+      return 'no error';
+    };
+    expect(fixOf(() => resolveUnitSpec(':width=8'))).toMatch(/names no unit\. \| Write a unit as name:param=value/);
+    expect(fixOf(() => resolveUnitSpec('drum:=4'))).toMatch(/'drum:=4': a parameter has no name\. \| Write a unit as name:param=value/);
+    expect(fixOf(() => resolveUnitSpec('fpmul:mbits=-1'))).toMatch(/control input mbits = -1 is not a non-negative integer/);
+    expect(resolveUnitSpec('fpmul:mbits=0').controls).toEqual({ mbits: 0 });
     expect(() => resolveUnitSpec('drum:width=8,width=9')).toThrow(/twice/);
     expect(() => resolveUnitSpec('fpmul:mbits=x')).toThrow(/mbits/);
     expect(() => resolveUnitSpec('fpmul:preset')).toThrow(/preset needs a name/);

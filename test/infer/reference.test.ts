@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../src/nn/backend.js';
+import { Network } from '../../src/nn/network.js';
+import { lenet5, resolveModel } from '../../src/nn/models.js';
+import { FloatArithmetic } from '../../src/nn/float-arithmetic.js';
+import { floatReferenceInference } from '../../src/infer/reference.js';
+import type { FloatMultiplier } from '../../src/arith/float-multiplier.js';
+import { Rng } from '../../src/util/rng.js';
+
+/** fpmul at m significand bits as training sees it, built in the test (the mask; no RTL needed here). */
+const fpmulAt = (mbits: number): FloatMultiplier => ({
+  kind: 'float',
+  label: `mask ${mbits}`,
+  mbits,
+  mask: (0xffffffff ^ (2 ** (24 - mbits) - 1)) >>> 0,
+  provenance: { source: 'registry-unit', unit: 'fpmul', params: {}, top: 'test', rtlHash: 'test', checkedPairs: 0 },
+});
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('float (fpmul) reference inference', () => {
+  it('a dense layer by hand: masked operands, products rounded to float32, summed in order, bias, ReLU', () => {
+    const spec = resolveModel('mlp:2', [3], 2);
+    spec.layers[0] = { kind: 'dense', units: 2, relu: true };
+    // At 3 significand bits 1.875 keeps 1.75, 0.3 (1.0011b x 2^-2) keeps 0.25, -2.6 keeps -2.5, 1.1 keeps 1.0.
+    const w = Float32Array.of(1.875, -2.6, 0.3, 1.1, 1.0, 1.0);
+    const b = Float32Array.of(0.5, -100);
+    const x = Float32Array.of(1.1, 1.875, -2.6);
+    const r = floatReferenceInference(spec, [{ w, b }], fpmulAt(3), x, 1);
+    // column 0: 1.0 * 1.75 + 1.75 * 0.25 + (-2.5) * 1.0 + 0.5; column 1: negative, ReLU gives 0
+    expect(r.logits[0]).toBe(Math.fround(1.75 + 1.75 * 0.25 - 2.5 + 0.5));
+    expect(r.logits[1]).toBe(0);
+    expect(Array.from(r.predictions)).toEqual([0]);
+  });
+
+  it('a LeNet forward (conv, pool, dense; with biases) agrees with the fpmul layers up to summation order', () => {
+    const spec = lenet5([12, 12, 1], 5);
+    const net = new Network(spec, 9);
+    net.setWeights(net.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.1 * Math.cos(i + t.data.length)) } : t)));
+    const rng = new Rng(4);
+    const n = 6;
+    const xs = Float32Array.from({ length: n * 144 }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2);
+    for (const m of [4, 10]) {
+      const fm = fpmulAt(m);
+      const ref = floatReferenceInference(spec, net.weightArrays(), fm, xs, n);
+      const path = net.forward(tf.tensor4d(xs, [n, 12, 12, 1]), new FloatArithmetic(fm)).dataSync();
+      for (let i = 0; i < path.length; i++) expect(Math.abs(ref.logits[i]! - path[i]!), `m ${m}, logit ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(path[i]!)));
+      // ... and the mask matters: the exact network's logits are further away.
+      const exact = net.forward(tf.tensor4d(xs, [n, 12, 12, 1])).dataSync();
+      const far = Array.from(exact).reduce((s, v, i) => Math.max(s, Math.abs(v - ref.logits[i]!)), 0);
+      expect(far).toBeGreaterThan(1e-3);
+    }
+  });
+});
