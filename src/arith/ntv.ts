@@ -49,7 +49,9 @@ function flipBit(q: number, bit: number, width: number, signed: boolean): number
     code ^= 1 << bit;
     return code >= side / 2 ? code - side : code;
   }
-  if (bit === width) return -q; // the sign bit (a flipped zero stays zero: -0 is 0 in a product)
+  // Sign-magnitude: the sign lives in the value's sign, -0 included (a zero whose sign bit is set, which
+  // Float32Array keeps), so a negative code whose magnitude passes through zero stays negative.
+  if (bit === width) return -q;
   const mag = Math.abs(q) ^ (1 << bit);
-  return q < 0 ? -mag : mag;
+  return q < 0 || Object.is(q, -0) ? -mag : mag;
 }

@@ -15,6 +15,11 @@ describe('dynamic fixed point', () => {
     expect(scaleExponent(1, 127)).toBe(-6); // 1 / 2^-6 = 64 <= 127, 1 / 2^-7 = 128 > 127
     expect(scaleExponent(2 ** -20 * 127, 127)).toBe(-20);
     expect(scaleExponent(0, 127)).toBe(0);
+    // One ulp above qmax * 2^k: Math.log2 rounds to k, but the magnitude needs k + 1 (the fix-up loop).
+    for (const [qmax, k] of [[127, 3], [1, -30], [2047, 10], [7, 0]] as const) {
+      expect(scaleExponent(qmax * 2 ** k, qmax), `${qmax} 2^${k}`).toBe(k);
+      expect(scaleExponent(qmax * 2 ** k * (1 + 2 ** -52), qmax), `${qmax} 2^${k} + ulp`).toBe(k + 1);
+    }
     for (let i = 0; i < 1000; i++) {
       const m = Math.exp((i - 500) / 40);
       const e = scaleExponent(m, 127);
@@ -61,6 +66,45 @@ describe('NTV weight storage', () => {
     expect(() => ntvRate({ voltageMv: 500 })).toThrow(AxhwError);
     expect(() => ntvRate({ rate: 0.1, voltageMv: 400 })).toThrow(AxhwError);
     expect(() => ntvRate({ rate: 2 })).toThrow(AxhwError);
+    const said = (o: { rate?: number; voltageMv?: number }) => {
+      try {
+        return `rate ${ntvRate(o)}`;
+      } catch (e) {
+        return `${(e as AxhwError).message} | ${(e as AxhwError).fix ?? ''}`;
+      }
+    };
+    expect(said({ voltageMv: 500 })).toBe('No bit-flip rate is known for 500 mV. | Use 400, 660, 850 mV, or set the rate with --ntv-rate.');
+    expect(said({ rate: 0.1, voltageMv: 400 })).toMatch(/^Give the NTV bit-flip rate or the voltage, not both/);
+    expect(said({ rate: -0.01 })).toMatch(/^NTV bit-flip rate -0.01 is outside 0..0.5/);
+    expect(said({ rate: 0.51 })).toMatch(/is outside 0..0.5/);
+    // The ends of the range, and nothing at all, are fine.
+    expect([said({ rate: 0 }), said({ rate: 0.5 }), said({})]).toEqual(['rate 0', 'rate 0.5', 'rate undefined']);
+  });
+
+  it('flips exactly the positions its geometric skips select (a stubbed generator)', () => {
+    // A generator that always returns 0: u = 1 / (2^32 + 1), so at rate 1/2 every skip is
+    // 1 + floor(ln(u) / ln(1/2)) = 33 positions: bits 32 and 65 of 10 signed 8-bit codes (80 bits).
+    const zero = { nextU32: () => 0 } as unknown as Rng;
+    const q = new Float32Array(10);
+    expect(flipWeightBits(q, 8, true, 0.5, zero)).toBe(2);
+    expect(Array.from(q)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 2, 0]); // code 4 bit 0, code 8 bit 1
+  });
+
+  it('at rate 1 flips every stored bit: two\'s complement q -> -q - 1; sign-magnitude flips magnitude and sign', () => {
+    const signed = Float32Array.from({ length: 16 }, (_, i) => i - 8);
+    expect(flipWeightBits(signed, 4, true, 1, new Rng(1))).toBe(16 * 4);
+    expect(Array.from(signed)).toEqual(Array.from({ length: 16 }, (_, i) => -(i - 8) - 1));
+    // Unsigned 4-bit storage (sign + 4 magnitude bits): q >= 0 -> -(15 ^ |q|); q < 0 -> +(15 ^ |q|).
+    const values = [0, 5, -3, 15, -15];
+    const sm = Float32Array.from(values);
+    expect(flipWeightBits(sm, 4, false, 1, new Rng(1))).toBe(values.length * 5);
+    expect(Array.from(sm)).toEqual(values.map((v) => (v >= 0 ? -1 : 1) * (15 ^ Math.abs(v))));
+  });
+
+  it('at rate 0 flips nothing', () => {
+    const q = Float32Array.of(3, -4, 7);
+    expect(flipWeightBits(q, 8, true, 0, new Rng(1))).toBe(0);
+    expect(Array.from(q)).toEqual([3, -4, 7]);
   });
 
   it.each([

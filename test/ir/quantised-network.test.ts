@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { resolveModel } from '../../src/nn/models.js';
+import { lenet5, resolveModel } from '../../src/nn/models.js';
 import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
 import { quantiseNetwork } from '../../src/ir/quantised-network.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import { calibrate } from '../../src/infer/calibrate.js';
 import { quantisedNetworkOf, runningStoredCodes } from '../../src/ir/from-network.js';
-import { storedWeightCodes } from '../../src/arith/stored-weights.js';
+import { biasInAccumulatorUnits, storedWeightCodes } from '../../src/arith/stored-weights.js';
 import { Rng } from '../../src/util/rng.js';
 import { handMultiplier } from '../helpers/multiplier.js';
 
@@ -56,6 +56,65 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     expect(Array.from(referenceInference(q, xs, n).logits, Math.fround)).toEqual(Array.from(live));
   });
 
+  it('the transform path, the table path and the integer reference agree on a non-commutative multiplier', () => {
+    // P(a, b) = a * (b & ~3): activations keep their code, weights lose two low bits.
+    const masked = handMultiplier(8, (a, b) => a * (b & ~3), 'masked8', { a: (q) => q, b: (q) => q & ~3 });
+    const table = new FixedArithmetic({ mult: masked, path: 'table' });
+    const inputExps = calibrate(net, data, table);
+    const q = quantisedNetworkOf(net, table, inputExps);
+    const viaTable = net.forward(x, table.with({ inputExps })).dataSync();
+    const viaTransform = net.forward(x, table.with({ inputExps, path: 'transform' })).dataSync();
+    expect(Array.from(viaTransform)).toEqual(Array.from(viaTable));
+    expect(Array.from(referenceInference(q, xs, n).logits, Math.fround)).toEqual(Array.from(viaTable));
+    // Stored codes through the transform path (frozen weights are transformed at use) give the same too.
+    expect(Array.from(net.forward(x, runningStoredCodes(table.with({ path: 'transform' }), q)).dataSync())).toEqual(Array.from(viaTable));
+    // Negative control: sides swapped, the layer is a different one.
+    const swapped = { ...masked, transform: { a: masked.transform!.b, b: masked.transform!.a } };
+    expect(Array.from(net.forward(x, new FixedArithmetic({ mult: swapped, path: 'transform', inputExps })).dataSync())).not.toEqual(Array.from(viaTable));
+  });
+
+  it('the bias in accumulator units is round-half-even of b / 2^(ex + ew), by hand', () => {
+    expect(Array.from(biasInAccumulatorUnits(Float32Array.of(0.3, -1.25, 2.5, 0.0625, 0.1875, -0.1875), -3))).toEqual([2, -10, 20, 0, 2, -2]);
+    expect(Array.from(biasInAccumulatorUnits(Float32Array.of(40, -7), 2))).toEqual([10, -2]); // -7 / 4 = -1.75
+    const one = resolveModel('mlp:2', [2], 2);
+    one.layers[0] = { kind: 'dense', units: 2, relu: false };
+    // max |w| = 0.5 fits 127 codes at ew = -7 (0.5 / 2^-7 = 64), not at -8 (128 > 127)
+    const q = quantiseNetwork(one, [{ w: Float32Array.of(0.5, -0.25, 0.125, 0.375), b: Float32Array.of(0.01, -0.3) }], exact8, [-2]);
+    expect(q.layers[0]!.weightExp).toBe(-7);
+    expect(Array.from(q.layers[0]!.weightCodes)).toEqual([64, -32, 16, 48]);
+    // b / 2^(-2 - 7) = b * 512: 5.12 -> 5, -153.6 -> -154
+    expect(Array.from(q.layers[0]!.bias)).toEqual([5, -154]);
+  });
+
+  it('convolutions: geometry in the IR, and the reference on it equals the hardware path', () => {
+    const conv = lenet5([12, 12, 1], 4);
+    const cnet = new Network(conv, 2);
+    cnet.setWeights(cnet.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.2 * Math.sin(i + 2)) } : t)));
+    const m = 3;
+    const imgs = rand(new Rng(5), m * 144, 2);
+    const hw = new FixedArithmetic({ mult: noisy8, path: 'table' });
+    const inputExps = calibrate(cnet, { x: imgs, y: new Int32Array(m), n: m, shape: [12, 12, 1], classes: [] }, hw);
+    const q = quantisedNetworkOf(cnet, hw, inputExps);
+    expect(q.layers.map((l) => [l.kind, l.fanIn, l.outputs, l.kernel, l.pad])).toEqual([
+      ['conv2d', 25, 6, 5, 'same'],
+      ['conv2d', 150, 16, 5, 'valid'],
+      ['dense', 16, 120, undefined, undefined],
+      ['dense', 120, 84, undefined, undefined],
+      ['dense', 84, 4, undefined, undefined],
+    ]);
+    const live = cnet.forward(tf.tensor4d(imgs, [m, 12, 12, 1]), hw.with({ inputExps })).dataSync();
+    expect(Array.from(referenceInference(q, imgs, m).logits, Math.fround)).toEqual(Array.from(live));
+  });
+
+  it('the IR needs weights and an input exponent for every weighted layer; the reference needs the product table', () => {
+    const two = resolveModel('mlp:3-2', [2], 2);
+    const lw = { w: new Float32Array(6), b: new Float32Array(3) };
+    expect(() => quantiseNetwork(two, [lw], exact8, [0, 0])).toThrow(/mlp:3-2: no weights for weighted layer 1/);
+    expect(() => quantiseNetwork(two, [lw, { w: new Float32Array(6), b: new Float32Array(2) }], exact8, [0])).toThrow(/no input exponent for weighted layer 1/);
+    const q = quantiseNetwork(two, [lw, { w: new Float32Array(6), b: new Float32Array(2) }], exact8, [0, 0]);
+    expect(() => referenceInference({ ...q, mult: { ...exact8, products: undefined } }, new Float32Array(2), 1)).toThrow(/exact8: the product table is too large for reference inference/);
+  });
+
   it('a declared accumulator width saturates every addition; the exact width changes nothing', () => {
     const hw = new FixedArithmetic({ mult: exact8, path: 'table' });
     const inputExps = calibrate(net, data, hw);
@@ -85,5 +144,12 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     // exact: 12700 + 12700 - 12700 - 5 = 12695; 15-bit accumulator (max 16383): 12700, 16383 (clipped), 3683, 3678
     expect(referenceInference(q, x, 1).logits[0]).toBe(12695);
     expect(referenceInference({ ...q, accumulatorBits: 15 }, x, 1).logits[0]).toBe(3678);
+    // Bits for every exact sum: 3 products of at most 128 * 128 = 16384 plus |bias| 5 = 49157 -> 16 magnitude bits + sign.
+    expect(q.layers[0]!.exactAccumulatorBits).toBe(17);
+    // Without a product table the bound is 2^(2N) per product: 3 * 65536 + 5 -> 18 bits + sign.
+    expect(quantiseNetwork(one, [{ w, b }], { ...exact8, products: undefined }, [0]).layers[0]!.exactAccumulatorBits).toBe(19);
+    // The exact width holds the extreme sum: every input at -128 against weights at 127 (and the bias).
+    const worst = Float32Array.of(-128, -128, -128);
+    expect(referenceInference({ ...q, accumulatorBits: 17 }, worst, 1).logits[0]).toBe(referenceInference(q, worst, 1).logits[0]);
   });
 });
