@@ -174,6 +174,12 @@ describe('NTV weight storage', () => {
         expect(quantiseOperand(xs, exponent, lo, hi, () => t, new Float32Array(n)).out).toEqual(want);
       }
     }
+    // Code ranges beyond its 8192-entry table: it declines (the JS loop runs), and the result is the same.
+    const wide = Float32Array.from({ length: 2000 }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * 3);
+    const wt = Float32Array.from({ length: 20001 }, (_, i) => i - 10000);
+    expect(simd.quantise(wide, () => -12, -10000, 10000, () => wt, new Float32Array(2000))).toBeUndefined();
+    expect(simd.quantise(wide, () => -10, -4096, 4095, () => wt.subarray(5904, 5904 + 8192), new Float32Array(2000))).toBeDefined(); // 8192 codes: the most it holds
+    expect(quantiseOperand(wide, () => -12, -10000, 10000, () => wt, new Float32Array(2000)).out).toEqual(quantise32(wide, -12, -10000, 10000, wt));
     // Outside its range (|e| > 100) it declines and the JS loop runs.
     expect(simd.quantise(Float32Array.of(1), () => 120, -128, 127, () => new Float32Array(256), new Float32Array(1))).toBeUndefined();
     expect(quantiseOperand(Float32Array.of(2 ** 121), () => 120, -128, 127, (e) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e), new Float32Array(1)).out[0]).toBe(2 ** 121);
@@ -181,7 +187,7 @@ describe('NTV weight storage', () => {
 
   it("the SIMD significand mask is fpmul's JS mask bit for bit (specials, subnormals, tails)", () => {
     const rng = new Rng(12);
-    for (const n of [1, 5, 4096, 4099]) {
+    for (const n of [1, 2, 3, 5, 4096, 4099, 10000]) {
       const bits = Uint32Array.from({ length: n }, () => rng.nextU32());
       if (n >= 6) bits.set([0x7f800000, 0xff800000, 0x7fc00001, 0x00000001, 0x807fffff, 0], 0);
       const x = new Float32Array(bits.buffer);
