@@ -17,10 +17,13 @@ export function quantise32(x: Float32Array, e: number, qmin: number, qmax: numbe
   const lo = qmin - 0.5;
   const hi = qmax + 0.5;
   const n = x.length;
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined and writes nowhere (typed arrays)
   for (let i = 0; i < n; i++) {
     let v = x[i]! * s;
+    // Stryker disable next-line EqualityOperator: at the bound both branches give the bound
     v = v < lo ? lo : v > hi ? hi : v;
     let r = (v + ROUND - ROUND) | 0;
+    // Stryker disable next-line EqualityOperator: at the bound both branches give the bound
     r = r < qmin ? qmin : r > qmax ? qmax : r;
     out[i] = t[r - qmin]!;
   }
@@ -32,6 +35,7 @@ const identities = new Map<string, Float32Array>();
 export function identityTable(qmin: number, qmax: number): Float32Array {
   const key = `${qmin}:${qmax}`;
   let t = identities.get(key);
+  // Stryker disable next-line ConditionalExpression: a cache; rebuilding the identity table gives the same table
   if (!t) identities.set(key, (t = Float32Array.from({ length: qmax - qmin + 1 }, (_, i) => i + qmin)));
   return t;
 }

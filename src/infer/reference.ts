@@ -69,6 +69,7 @@ export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: numb
   const range = mult.qmax - mult.qmin + 1;
   const quantiseAll = (v: ArrayLike<number>, e: number) => {
     const out = new Float32Array(v.length);
+    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
     for (let i = 0; i < v.length; i++) out[i] = quantiseValue(v[i]!, e, mult.qmin, mult.qmax);
     return out;
   };
@@ -77,11 +78,14 @@ export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: numb
     apply(qx, rows, fanIn, k, l) {
       const layer = q.layers[k]!;
       const outs = layer.outputs;
+      // Stryker disable next-line ConditionalExpression: computing the exact sums when they are not used costs time only
       const acc = q.accumulatorBits === undefined ? tableMatMul(qx, layer.weightCodes, rows, fanIn, outs, mult.products!, mult.qmin, range) : undefined;
       const sat = q.accumulatorBits === undefined ? undefined : saturating(q.accumulatorBits);
       const scale = 2 ** (layer.inputExp + layer.weightExp);
       const out = new Float64Array(rows * outs);
+      // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
       for (let r = 0; r < rows; r++) {
+        // Stryker disable next-line EqualityOperator: one step past the row writes the next row's first entry, which is then overwritten
         for (let j = 0; j < outs; j++) {
           let a: number;
           if (sat) {
@@ -89,6 +93,7 @@ export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: numb
             for (let t = 0; t < fanIn; t++) a = sat(a + mult.products![(qx[r * fanIn + t]! - mult.qmin) * range + (layer.weightCodes[t * outs + j]! - mult.qmin)]!);
             a = sat(a + layer.bias[j]!);
           } else a = acc![r * outs + j]! + layer.bias[j]!;
+          // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
           if (l.relu && a < 0) a = 0;
           out[r * outs + j] = a * scale;
         }
@@ -103,6 +108,7 @@ export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: numb
 function saturating(bits: number): (v: number) => number {
   const hi = 2 ** (bits - 1) - 1;
   const lo = -(2 ** (bits - 1));
+  // Stryker disable next-line EqualityOperator: at the bound both branches give the bound
   return (v) => (v > hi ? hi : v < lo ? lo : v);
 }
 

@@ -179,6 +179,7 @@ describe('NTV weight storage', () => {
     const wt = Float32Array.from({ length: 20001 }, (_, i) => i - 10000);
     expect(simd.quantise(wide, () => -12, -10000, 10000, () => wt, new Float32Array(2000))).toBeUndefined();
     expect(simd.quantise(wide, () => -10, -4096, 4095, () => wt.subarray(5904, 5904 + 8192), new Float32Array(2000))).toBeDefined(); // 8192 codes: the most it holds
+    expect(simd.quantise(wide, () => -10, -4096, 4096, () => wt.subarray(5904, 5904 + 8193), new Float32Array(2000))).toBeUndefined(); // one more: declined
     expect(quantiseOperand(wide, () => -12, -10000, 10000, () => wt, new Float32Array(2000)).out).toEqual(quantise32(wide, -12, -10000, 10000, wt));
     // Outside its range (|e| > 100) it declines and the JS loop runs.
     expect(simd.quantise(Float32Array.of(1), () => 120, -128, 127, () => new Float32Array(256), new Float32Array(1))).toBeUndefined();
