@@ -33,6 +33,7 @@ export function flipWeightBits(q: Float32Array, width: number, signed: boolean, 
   let pos = -1;
   for (;;) {
     const u = (rng.nextU32() + 1) / 4294967297; // (0, 1)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at rate 1 the general step is 1 + floor(ln u / -inf) = 1 too
     pos += rate >= 1 ? 1 : 1 + Math.floor(Math.log(u) / logKeep);
     if (pos >= total) break;
     const i = Math.floor(pos / bitsPer);

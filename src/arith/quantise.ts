@@ -62,6 +62,7 @@ export function scaleTable(t: Float32Array, e: number): Float32Array {
 /** T(q) for every code (a per-operand transform of the fast path, indexed by q - qmin). */
 export function applyTransform(q: Float32Array, t: Float32Array, qmin: number): Float32Array {
   const out = new Float32Array(q.length);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
   for (let i = 0; i < q.length; i++) out[i] = t[(q[i]! - qmin) | 0]!;
   return out;
 }

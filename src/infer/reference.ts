@@ -29,10 +29,12 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): 
       const [h, w, c] = inShape as [number, number, number];
       const [oh, ow] = shapes[i]! as [number, number, number];
       const out = new Float64Array(n * oh * ow * c);
+      // Stryker disable EqualityOperator: one step past any of these loops writes an entry that a later step overwrites, or nowhere
       for (let s = 0; s < n; s++)
         for (let y = 0; y < oh; y++)
           for (let xx = 0; xx < ow; xx++)
             for (let ch = 0; ch < c; ch++) {
+              // Stryker restore EqualityOperator
               let m = -Infinity;
               for (let dy = 0; dy < l.size; dy++) for (let dx = 0; dx < l.size; dx++) m = Math.max(m, values[((s * h + y * l.size + dy) * w + xx * l.size + dx) * c + ch]!);
               out[((s * oh + y) * ow + xx) * c + ch] = m;
@@ -126,11 +128,14 @@ export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[],
       const outs = layer.b.length;
       const tw = maskFloats(layer.w, fm.mask);
       const out = new Float64Array(rows * outs);
+      // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
       for (let r = 0; r < rows; r++) {
+        // Stryker disable next-line EqualityOperator: one step past the row writes the next row's first entry, which is then overwritten
         for (let j = 0; j < outs; j++) {
           let acc = 0;
           for (let t = 0; t < fanIn; t++) acc = Math.fround(acc + Math.fround(tx[r * fanIn + t]! * tw[t * outs + j]!));
           acc = Math.fround(acc + layer.b[j]!);
+          // Stryker disable next-line EqualityOperator: ReLU of -0 or 0 is a zero either way
           out[r * outs + j] = l.relu && acc < 0 ? 0 : acc;
         }
       }

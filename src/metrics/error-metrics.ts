@@ -42,12 +42,15 @@ export class ErrorAccumulator {
     this.sumE += e;
     this.sumAbs += ae;
     this.sumSq += e * e;
+    // Stryker disable next-line EqualityOperator: an equal value leaves the maximum as it is
     if (ae > this.maxAbs) this.maxAbs = ae;
+    // Stryker disable next-line EqualityOperator: an equal value leaves the maximum as it is
     if (ap > this.maxExact) this.maxExact = ap;
     if (exact !== 0) {
       const r = ae / ap;
       this.sumRel += r;
       this.relCount++;
+      // Stryker disable next-line EqualityOperator: an equal value leaves the maximum as it is
       if (r > this.maxRel) this.maxRel = r;
     }
   }

@@ -146,6 +146,13 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     expect(referenceInference({ ...q, accumulatorBits: 15 }, x, 1).logits[0]).toBe(3678);
     // Bits for every exact sum: 3 products of at most 128 * 128 = 16384 plus |bias| 5 = 49157 -> 16 magnitude bits + sign.
     expect(q.layers[0]!.exactAccumulatorBits).toBe(17);
+    // On a power of two: a 4-bit multiplier whose largest |product| is 63, one input, bias 1 unit:
+    // 63 + 1 = 64 needs 7 magnitude bits + sign; 63 alone would need 6 + sign.
+    const m63 = handMultiplier(4, (p, r) => (p * r === 64 ? 63 : p * r), 'max63');
+    const single = resolveModel('mlp:1', [1], 1);
+    single.layers[0] = { kind: 'dense', units: 1, relu: false };
+    expect(quantiseNetwork(single, [{ w: Float32Array.of(7), b: Float32Array.of(1) }], m63, [0]).layers[0]!.exactAccumulatorBits).toBe(8);
+    expect(quantiseNetwork(single, [{ w: Float32Array.of(7), b: Float32Array.of(0) }], m63, [0]).layers[0]!.exactAccumulatorBits).toBe(7);
     // Without a product table the bound is 2^(2N) per product: 3 * 65536 + 5 -> 18 bits + sign.
     expect(quantiseNetwork(one, [{ w, b }], { ...exact8, products: undefined }, [0]).layers[0]!.exactAccumulatorBits).toBe(19);
     // The exact width holds the extreme sum: every input at -128 against weights at 127 (and the bias).

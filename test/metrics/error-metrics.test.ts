@@ -61,4 +61,16 @@ describe('error metrics (METHODS.md section 7)', () => {
       expect(got.er).toBeGreaterThan(0);
     }
   });
+
+  it('table metrics leave out and count the pairs a reading makes non-finite (float formats)', () => {
+    // A 2 x 2 table read through a `result` that makes two entries infinite / NaN.
+    const data = Buffer.alloc(8);
+    [0, 2, 3, 9].forEach((v, i) => data.writeUInt16LE(v, 2 * i));
+    const table = { meta: { aWidth: 1, bWidth: 1, signed: false, shape: [2, 2] }, dtype: { signed: false, bytes: 2 }, data } as unknown as LutTable;
+    const acc = new ErrorAccumulator();
+    const skipped = accumulateTable(table, acc, { result: (v) => (v === 2 ? Infinity : v === 3 ? NaN : v) });
+    expect(skipped).toBe(2);
+    // Kept: (0, 0) -> 0 exact 0, and (1, 1) -> 9 against exact 1.
+    expect(acc.result('exhaustive')).toMatchObject({ pairs: 2, er: 0.5, me: 4, wce: 8 });
+  });
 });
