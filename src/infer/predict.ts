@@ -2,6 +2,9 @@ import { tf } from '../nn/backend.js';
 import type { Network } from '../nn/network.js';
 import type { ArithmeticPlan } from '../nn/arithmetic.js';
 import type { LabelledData } from '../data/table-data.js';
+import { accuracy } from '../nn/task.js';
+
+export { accuracy };
 
 export const EVAL_BATCH = 500;
 
@@ -31,12 +34,6 @@ export function logitsOf(net: Network, d: Pick<LabelledData, 'x' | 'n' | 'shape'
     z.dispose();
   }
   return out ?? new Float32Array(0);
-}
-
-export function accuracy(pred: Int32Array, y: Int32Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
-  return ok / y.length;
 }
 
 /** The first n samples of a data set (calibration needs a representative, not an exhaustive, pass). */

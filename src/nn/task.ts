@@ -35,6 +35,13 @@ export function argmaxRows(values: Float32Array | Float64Array, n: number): Int3
   return predictions;
 }
 
+/** Share of predictions equal to their labels. */
+export function accuracy(pred: Int32Array, y: Int32Array | Float32Array): number {
+  let ok = 0;
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
+  return ok / y.length;
+}
+
 export const classification: Task = {
   name: 'classification',
   metric: 'accuracy',
@@ -43,12 +50,7 @@ export const classification: Task = {
   targets: (y, m, outputs) => tf.oneHot(tf.tensor1d(y.subarray(0, m) as Int32Array, 'int32'), outputs) as tf.Tensor2D,
   loss: (targets, outputs) => tf.losses.softmaxCrossEntropy(targets, outputs) as tf.Scalar,
   batchMetric: (targets, outputs) => tf.sum(tf.cast(tf.equal(tf.argMax(outputs, 1), tf.argMax(targets, 1)), 'float32')),
-  metricOf(outputs, y, n) {
-    const p = argmaxRows(outputs, n);
-    let ok = 0;
-    for (let i = 0; i < n; i++) if (p[i] === y[i]) ok++;
-    return ok / n;
-  },
+  metricOf: (outputs, y, n) => accuracy(argmaxRows(outputs, n), y),
 };
 
 export const regression: Task = {
