@@ -15,6 +15,7 @@ import type { HardwareOptions } from '../infer/eval-run.js';
 import { DEFAULT_ACT, type ActOptions } from './act.js';
 import { TRAINING_METHODS, usesHardware, type Method } from './methods.js';
 import { train, type EpochRecord } from './trainer.js';
+import type { OptimizerName } from './optimizer.js';
 import { sensitivityMaps } from './sensitivity.js';
 import { trainingCurveSvg } from './curve.js';
 
@@ -26,6 +27,7 @@ export interface TrainRunOptions extends DataOptions, HardwareOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  optimizer?: OptimizerName;
   out: string;
   backend?: BackendInfo['name'];
   command: string;
@@ -43,7 +45,7 @@ export async function runTrain(o: TrainRunOptions) {
   checkNtvStorage(hw, o.ntvRate);
   o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hw.label} via the ${hw.path} path` : ''}`);
   const total = o.epochs + TRAINING_METHODS[o.method].pasEpochs(o.epochs, o.pasEpochs);
-  const result = train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
+  const result = train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, optimizer: o.optimizer, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
   const hwEval = hw ? evaluateOnHardware(result.net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed }) : undefined;
   const metrics = {
@@ -58,6 +60,7 @@ export async function runTrain(o: TrainRunOptions) {
     epochs: o.epochs,
     batchSize: o.batchSize,
     learningRate: o.learningRate,
+    optimizer: o.optimizer ?? 'adam',
     act: o.method === 'axtrain-act' || o.method === 'axtrain' ? { ...DEFAULT_ACT, ...o.act, output: 'O = batch mean of the sum of the logits; S = sum over weights of |dO/dw * w|' } : undefined,
     pasEpochs: o.method === 'axtrain' ? result.history.filter((h) => h.phase === 'pas').length : undefined,
     ntvTrainRate: usesHardware(o.method) ? o.ntvRate : undefined,

@@ -11,6 +11,7 @@ import { AxhwError } from '../errors.js';
 import { DEFAULT_ACT, actTerms, adaptiveLambda, type ActOptions } from './act.js';
 import { TRAINING_METHODS, type Method, type Phase } from './methods.js';
 import { arithmeticAtEpoch, type ArithmeticSchedule } from './schedule.js';
+import { makeOptimizer, type OptimizerName } from './optimizer.js';
 
 /** Samples for training: features row-major, targets as the task reads them (class indices, or real vectors). */
 export interface Samples {
@@ -46,6 +47,8 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Adam (default) or plain SGD. */
+  optimizer?: OptimizerName;
   seed: number;
   onEpoch?: (e: EpochRecord) => void;
 }
@@ -75,7 +78,7 @@ export interface TrainResult {
   samplesPerSecond: number;
 }
 
-/** Mini-batch Adam, seeded shuffling; the method decides each epoch's phase; one record per epoch. */
+/** Mini-batch Adam (or SGD), seeded shuffling; the method decides each epoch's phase; one record per epoch. */
 export function train(opts: TrainOptions): TrainResult {
   const { data, model } = opts;
   const task = opts.task ?? classification;
@@ -97,7 +100,7 @@ export function train(opts: TrainOptions): TrainResult {
   const actErrors: number[] = [];
   let lambda = act.lambda;
   let trainSeconds = 0;
-  let optimizer = tf.train.adam(opts.learningRate);
+  let optimizer = makeOptimizer(opts.optimizer ?? 'adam', opts.learningRate);
   const context = { epochs: opts.epochs, pasEpochs: method.pasEpochs(opts.epochs, opts.pasEpochs), convergeTol: act.convergeTol };
   let hwEpochs = 0;
   for (let epoch = 1; ; epoch++) {
@@ -106,7 +109,7 @@ export function train(opts: TrainOptions): TrainResult {
     if (history.length && history.at(-1)!.phase !== phase) {
       // A new phase (axtrain's fine-tuning on the hardware) starts with fresh optimiser state.
       optimizer.dispose();
-      optimizer = tf.train.adam(opts.learningRate);
+      optimizer = makeOptimizer(opts.optimizer ?? 'adam', opts.learningRate);
     }
     if (phase === 'pas') hwEpochs++;
     const onHardware = phase === 'pas' ? (opts.schedule ? arithmeticAtEpoch(opts.schedule, hwEpochs) : hwTrain) : undefined;

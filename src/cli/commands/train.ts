@@ -6,6 +6,7 @@ import { MODEL_NAMES } from '../../nn/models.js';
 import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
 import { METHODS, type Method } from '../../train/methods.js';
 import { runTrain } from '../../train/run.js';
+import { OPTIMIZERS, type OptimizerName } from '../../train/optimizer.js';
 import { toInt, toNumber, positive, nonNegative } from '../../util/numbers.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -26,7 +27,8 @@ export function trainCommand(): Command {
     .option('--error-bound <x>', `axtrain-act: training loss below which lambda always grows (default ${DEFAULT_ACT.errorBound})`, toNumber)
     .option('--converge-tol <x>', `axtrain: act has converged when loss and sensitivity change by less than this fraction (default ${DEFAULT_ACT.convergeTol})`, toNumber)
     .option('--batch-size <n>', 'mini-batch size', toInt, 32)
-    .option('--lr <x>', 'Adam learning rate', toNumber, 1e-3)
+    .option('--lr <x>', 'learning rate', toNumber, 1e-3)
+    .addOption(new Option('--optimizer <name>', 'adam, or sgd (plain steps of -lr * gradient)').choices([...OPTIMIZERS]).default('adam'))
     .option('--seed <n>', 'seed for the split, initialisation, shuffling and bit flips', toInt, 1)
     .option('--limit-train <n>', 'use a seeded subset of this many training samples', toInt)
     .option('--limit-test <n>', 'use a seeded subset of this many test samples', toInt)
@@ -48,6 +50,7 @@ export function trainCommand(): Command {
       act: actOptions(opts),
       batchSize: positive(opts.batchSize as number, '--batch-size'),
       learningRate: positive(opts.lr as number, '--lr'),
+      optimizer: opts.optimizer as OptimizerName,
       seed: opts.seed as number,
       limitTrain: opts.limitTrain as number | undefined,
       limitTest: opts.limitTest as number | undefined,
