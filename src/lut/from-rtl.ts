@@ -5,11 +5,11 @@ import { openPool, defaultJobs, type CosimRunOptions } from '../cosim/pool.js';
 import { sweep, rangeBatches, type Batch } from '../cosim/sweep.js';
 import { ModelComparator } from '../cosim/compare.js';
 import { fillRange } from '../cosim/vectors.js';
-import { sha256 } from '../util/hash.js';
+import { sha256Plain } from '../util/hash.js';
 import { byteWidth } from '../util/bits.js';
 import { resultView } from '../models/operator.js';
 import { AxhwError, MismatchError } from '../errors.js';
-import { codesToValues, dtypeFor, LAYOUT_NOTE, npyDescr, type Dtype, type LutTable, type TableMeta } from './table.js';
+import { codesToValues, dtypeFor, LAYOUT_NOTE, npyDescr, tableMetaHash, type Dtype, type LutTable, type TableMeta } from './table.js';
 
 /** Tables up to 2^24 entries by default (64 MiB at 4 bytes per entry). */
 export const MAX_TABLE_LOG2 = 24;
@@ -129,7 +129,7 @@ async function readFromRtl(
 function finish(d: Design, r: Read, dtype: Dtype, kind: string, shape: [number, number], yWidth: number, layout: string): LutTable {
   const meta: TableMeta = {
     format: 'axhw-lut',
-    version: 1,
+    version: 2,
     unit: d.unit,
     params: d.params,
     top: d.top,
@@ -146,8 +146,9 @@ function finish(d: Design, r: Read, dtype: Dtype, kind: string, shape: [number, 
     yWidth,
     signed: kind === 'pairs' ? d.ports.signed : false,
     layout,
-    dataSha256: sha256(r.data),
+    dataSha256: sha256Plain(r.data),
     createdAt: new Date().toISOString(),
   };
+  meta.metaSha256 = tableMetaHash(meta);
   return { dtype, data: r.data, meta };
 }

@@ -2,15 +2,19 @@ import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import { z } from 'zod';
 import { AxhwError } from '../errors.js';
-import { sha256 } from '../util/hash.js';
+import { sha256, sha256Plain } from '../util/hash.js';
 import { decodeNpy, encodeNpy } from './npy.js';
-import { npyDescr, parseDescr, valueAt, type Dtype, type LutTable, type TableMeta } from './table.js';
+import { npyDescr, parseDescr, tableMetaHash, valueAt, type Dtype, type LutTable, type TableMeta } from './table.js';
 import { writeAtomic } from '../util/atomic-write.js';
 
 export type TableFormat = 'npy' | 'bin' | 'hex';
 
 export function formatOf(path: string, explicit?: string): TableFormat {
-  const f = (explicit ?? extname(path).slice(1)).toLowerCase();
+  const fromName = extname(path).slice(1).toLowerCase();
+  if (explicit !== undefined && ['npy', 'bin', 'hex'].includes(fromName) && explicit.toLowerCase() !== fromName) {
+    throw new AxhwError(`--format ${explicit} disagrees with the file name '${path}' (a .${fromName} file).`, `Drop --format (the extension decides), or name the file *.${explicit.toLowerCase()}.`);
+  }
+  const f = (explicit ?? fromName).toLowerCase();
   if (f === 'npy' || f === 'bin' || f === 'hex') return f;
   throw new AxhwError(`Cannot tell the table format of '${path}'.`, 'Use a .npy, .bin or .hex file name, or pass --format npy|bin|hex.');
 }
@@ -33,6 +37,7 @@ export function writeTable(t: LutTable, path: string, format: TableFormat = form
   try {
     writeAtomic(sidecarPath(path), JSON.stringify({ ...t.meta, file: { format } }, null, 2) + '\n');
   } catch (e) {
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the table was written just above, so it exists and force changes nothing
     rmSync(path, { force: true });
     throw e;
   }
@@ -50,7 +55,9 @@ function encodeHex(t: LutTable): string {
 }
 
 function decodeHex(text: string, meta: TableMeta, dtype: Dtype, path: string): Buffer {
-  const entries = text.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim()).filter(Boolean);
+  // Lines may end in CRLF (a table edited on Windows); a // comment runs to the end of its line.
+  // Stryker disable next-line Regex: after the split no line holds a line break, so '.*' reaches its end with or without '$'
+  const entries = text.split(/\r?\n/).map((l) => l.replace(/\/\/.*$/, '').trim()).filter(Boolean);
   const n = meta.shape[0] * meta.shape[1];
   if (entries.length !== n) throw new AxhwError(`${path} holds ${entries.length} entries; its sidecar says ${n}.`, 'The file is truncated or was edited; regenerate it with `axhw lut`.');
   const out = Buffer.alloc(n * dtype.bytes);
@@ -70,7 +77,7 @@ function decodeHex(text: string, meta: TableMeta, dtype: Dtype, path: string): B
 
 const metaSchema = z.object({
   format: z.literal('axhw-lut'),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   unit: z.string(),
   params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
   top: z.string(),
@@ -88,6 +95,7 @@ const metaSchema = z.object({
   signed: z.boolean(),
   layout: z.string(),
   dataSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  metaSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   createdAt: z.string(),
 });
 
@@ -142,7 +150,11 @@ export function readTable(path: string, expect: TableExpectation = {}): LutTable
   } else {
     data = decodeHex(raw.toString('latin1'), meta, dtype, path);
   }
-  const hash = sha256(data);
+  // The sidecar's own fields (unit, parameters, RTL hash...) are covered by its metaSha256 from version 2 on.
+  if (meta.version === 2 && meta.metaSha256 !== tableMetaHash(meta)) {
+    throw new AxhwError(`Sidecar ${side} was edited: its fields no longer match its metaSha256, so the unit, parameters and RTL it names cannot be trusted.`, 'Regenerate the table with `axhw lut` (never edit a sidecar by hand).');
+  }
+  const hash = meta.version === 1 ? sha256(data) : sha256Plain(data);
   if (hash !== meta.dataSha256) {
     throw new AxhwError(`${path} is corrupt: its data hash ${hash.slice(0, 16)}... differs from the sidecar's ${meta.dataSha256.slice(0, 16)}...`, 'Regenerate the table with `axhw lut`.');
   }

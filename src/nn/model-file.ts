@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { sha256 } from '../util/hash.js';
+import { sha256, sha256Plain } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
 import type { ModelSpec } from './models.js';
 import type { Network } from './network.js';
@@ -10,7 +10,8 @@ import { writeAtomic } from '../util/atomic-write.js';
 /** model.json: everything needed to rebuild the network and its data pipeline; weights.bin: float32 LE. */
 export interface ModelFile {
   format: 'axhw-model';
-  version: 1;
+  /** 2: weightsSha256 is the plain sha256 of weights.bin (1: the older NUL-terminated form, still read). */
+  version: 1 | 2;
   model: ModelSpec;
   dataset: { name: string; path?: string; seed: number; limitTrain?: number; limitTest?: number };
   classes: string[];
@@ -22,7 +23,7 @@ export interface ModelFile {
 
 const schema = z.object({
   format: z.literal('axhw-model'),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   model: z.object({ name: z.string(), input: z.array(z.number().int().positive()), layers: z.array(z.object({ kind: z.enum(['dense', 'conv2d', 'maxpool', 'flatten']) }).passthrough()) }),
   dataset: z.object({ name: z.string(), path: z.string().optional(), seed: z.number().int(), limitTrain: z.number().int().optional(), limitTest: z.number().int().optional() }),
   classes: z.array(z.string()),
@@ -44,7 +45,7 @@ export function saveModel(dir: string, net: Network, meta: Omit<ModelFile, 'form
     off += w.data.length;
   }
   const bytes = new Uint8Array(all.buffer);
-  const file: ModelFile = { format: 'axhw-model', version: 1, model: net.spec, ...meta, tensors, weightsSha256: sha256(bytes) };
+  const file: ModelFile = { format: 'axhw-model', version: 2, model: net.spec, ...meta, tensors, weightsSha256: sha256Plain(bytes) };
   writeAtomic(join(dir, 'weights.bin'), bytes);
   writeAtomic(join(dir, 'model.json'), JSON.stringify(file, null, 2) + '\n');
   return [join(dir, 'model.json'), join(dir, 'weights.bin')];
@@ -66,7 +67,7 @@ export function loadModel(dir: string): { file: ModelFile; weights: { name: stri
   const file = parsed.data as unknown as ModelFile;
   if (!existsSync(wb)) throw new AxhwError(`${wb} not found.`, fix);
   const buf = readFileSync(wb);
-  if (sha256(buf) !== file.weightsSha256) throw new AxhwError(`${wb} does not match model.json (sha256 differs): corrupt or from another run.`, fix);
+  if ((file.version === 1 ? sha256(buf) : sha256Plain(buf)) !== file.weightsSha256) throw new AxhwError(`${wb} does not match model.json (sha256 differs): corrupt or from another run.`, fix);
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   const weights = file.tensors.map((t) => {
     if (t.offset + t.length > all.length) throw new AxhwError(`${wb} is too short for tensor ${t.name}.`, fix);
