@@ -6,6 +6,10 @@ export const TOOLS = {
   verilator: { bin: 'verilator', pkg: 'verilator', versionArgs: ['--version'] },
   yosys: { bin: 'yosys', pkg: 'yosys', versionArgs: ['-V'] },
   sta: { bin: 'sta', pkg: 'opensta', versionArgs: ['-version'] },
+  // Verilator's --build compiles the model with make and g++; yosys's abc pass runs yosys-abc.
+  make: { bin: 'make', pkg: 'make', versionArgs: ['--version'] },
+  'g++': { bin: 'g++', pkg: 'g++', versionArgs: ['--version'] },
+  abc: { bin: 'yosys-abc', pkg: 'yosys', versionArgs: ['-c', 'quit'] },
 } as const;
 export type ToolName = keyof typeof TOOLS;
 
@@ -31,7 +35,7 @@ export async function toolVersion(name: ToolName): Promise<string> {
 export function missingTool(name: ToolName): AxhwError {
   const t = TOOLS[name];
   return new AxhwError(
-    `${t.bin} was not found on PATH; axhw needs it for this command.`,
+    `${t.bin} was not found on PATH; axhw needs it for this command${name === 'make' || name === 'g++' ? ' (Verilator compiles its simulation models with it)' : name === 'abc' ? ' (yosys maps logic to cells with it)' : ''}.`,
     `Install it with: sudo apt-get install ${t.pkg}   (or run scripts/setup.sh, which installs every tool axhw uses).`,
   );
 }

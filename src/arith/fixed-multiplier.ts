@@ -53,7 +53,7 @@ export interface MultiplierOptions {
 export async function multiplierFromUnit(spec: string, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
   const { unit, params, controls } = resolveUnitSpec(spec);
   const d = generateDesign(unit, params);
-  if (d.ports.controls.length || Object.keys(controls).length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Use drum or exact-mul (fpmul runs through --float).');
+  if (d.ports.controls.length || Object.keys(controls).length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Use drum or exact-mul here; fpmul runs as float layers: --multiplier fpmul:mbits=8.');
   checkWidths(d.ports.a.width, d.ports.b.width, d.top);
   const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
   return fromTable(table, { source: 'registry-unit' });

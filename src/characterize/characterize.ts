@@ -64,10 +64,15 @@ export async function characterize(req: CharacterizeRequest): Promise<Characteri
   const unit = getUnit(req.unit);
   const controlNames = new Set((unit.controls ?? []).map((c) => c.name));
   const paramNames = new Set(unit.params.map((p) => p.name));
+  const swept = new Set<string>();
   for (const a of req.sweep) {
     if (!paramNames.has(a.name) && !controlNames.has(a.name)) {
       throw new AxhwError(`${unit.name} has no parameter or control input '${a.name}' to sweep.`, `Sweepable: ${[...paramNames, ...controlNames].join(', ')}.`);
     }
+    if (swept.has(a.name)) throw new AxhwError(`--sweep names '${a.name}' twice.`, `Give all its values in one --sweep, e.g. --sweep ${a.name}=2..6 or --sweep ${a.name}=2,4,6.`);
+    swept.add(a.name);
+    // A swept parameter fixed by its own flag too: one of the two would be silently ignored.
+    if (req.params[a.name] !== undefined) throw new AxhwError(`'${a.name}' is both swept (--sweep ${a.name}=...) and fixed (--${a.name} ${String(req.params[a.name])}).`, `Drop --${a.name}, or drop it from --sweep.`);
   }
   const configs: Config[] = combinations(req.sweep).map((combo) => {
     const raw = { ...req.params };

@@ -1,27 +1,32 @@
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { AxhwError } from '../errors.js';
-import { genCommand } from './commands/gen.js';
-import { verifyCommand } from './commands/verify.js';
-import { lutCommand } from './commands/lut.js';
-import { unitsCommand } from './commands/units.js';
-import { demoCommand } from './commands/demo.js';
-import { synthCommand } from './commands/synth.js';
-import { characterizeCommand } from './commands/characterize.js';
-import { trainCommand } from './commands/train.js';
-import { evalCommand } from './commands/eval.js';
-import { experimentCommand } from './commands/experiment.js';
+import { buildProgram } from './program.js';
 
-/** Exit codes: 0 ok, 1 verification failed (RTL != model), 2 bad input or missing tool, 3 internal error. */
-const program = new Command('axhw')
-  .description('Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact tables, estimate area/delay/power, train networks for the hardware')
-  .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+const program = buildProgram();
 
-for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
-  c.exitOverride();
-  c.showHelpAfterError('(run with --help for usage)');
-  program.addCommand(c);
+// Ctrl-C and kill end the run in order, so exit handlers remove temp folders (the simulators and tools,
+// in the same process group, receive the signal too).
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\naxhw: interrupted (${signal})\n`);
+    process.exit(code);
+  });
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'it already exists',
+  ENOENT: 'no such file or folder',
+};
+
+function isFileSystemError(e: unknown): e is NodeJS.ErrnoException {
+  const x = e as NodeJS.ErrnoException;
+  return x instanceof Error && typeof x.code === 'string' && x.code in FS_REASONS && typeof x.path === 'string';
 }
 
 try {
@@ -33,6 +38,10 @@ try {
   } else if (e instanceof AxhwError) {
     process.stderr.write(`axhw: error: ${e.message}\n${e.fix ? `  fix: ${e.fix}\n` : ''}`);
     process.exitCode = e.exitCode;
+  } else if (isFileSystemError(e)) {
+    // A write that the up-front checks could not foresee (disk full, a folder changed under us).
+    process.stderr.write(`axhw: error: cannot ${e.syscall ?? 'access'} ${e.path}: ${FS_REASONS[e.code!] ?? e.code}.\n  fix: check the path and free space, or choose another output path.\n`);
+    process.exitCode = 2;
   } else {
     process.stderr.write(`axhw: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 3;

@@ -53,6 +53,7 @@ export function renderHarness(d: Design): string {
 export async function buildHarness(d: Design, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
   const t0 = performance.now();
   const verilatorVersion = await toolVersion('verilator');
+  await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const harness = renderHarness(d);
   const sourceParts = Object.entries(d.sources).sort(([x], [y]) => x.localeCompare(y)).flat();
   const key = sha256(`protocol ${PROTOCOL_VERSION}`, verilatorVersion, VERILATOR_FLAGS.join(' '), CXX_FLAGS, harness, ...sourceParts);

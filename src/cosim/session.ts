@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import { dirname } from 'node:path';
 import type { Design } from '../gen/design.js';
 import { byteWidth } from '../util/bits.js';
 import { AxhwError } from '../errors.js';
@@ -27,6 +28,7 @@ export class CosimSession {
   private constructor(
     private readonly proc: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>,
     readonly design: Design,
+    binary: string,
   ) {
     this.yBytes = byteWidth(design.ports.y.width);
     this.controls = design.ports.controls.map((c) => c.value);
@@ -35,18 +37,25 @@ export class CosimSession {
       this.stderr = (this.stderr + c.toString()).slice(-4000);
     });
     proc.stdin!.on('error', () => {}); // surfaced through 'exit' below
-    void proc.then((r) => this.fail(new AxhwError(`Co-simulation process for ${design.top} exited (code ${r.exitCode ?? r.signal}).${this.stderr ? `\n${this.stderr}` : ''}`)));
+    void proc.then((r) =>
+      this.fail(
+        new AxhwError(
+          `The co-simulation process for ${design.top} (${binary}) exited (${r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`}).${this.stderr ? `\n${this.stderr}` : ''}`,
+          `If the design itself stops the simulation ($finish, $stop, an assertion), fix it; otherwise the cached build may be damaged: remove ${dirname(binary)} and run again (it is rebuilt).`,
+        ),
+      ),
+    );
   }
 
   static async open(binary: string, design: Design): Promise<CosimSession> {
     const proc = execa(binary, [], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
-    const s = new CosimSession(proc, design);
+    const s = new CosimSession(proc, design, binary);
     const info = await s.request(header(Cmd.Info, 0), 24);
     const [magic, proto, aw, bw, yw, yb] = [0, 4, 8, 12, 16, 20].map((o) => info.readUInt32LE(o));
     const p = design.ports;
     if (magic !== MAGIC || proto !== PROTOCOL_VERSION || aw !== p.a.width || bw !== p.b.width || yw !== p.y.width || yb !== s.yBytes) {
       await s.close();
-      throw new AxhwError(`The co-simulation binary ${binary} does not match ${design.top} (stale cache entry?).`, 'Delete the axhw cache folder (see AXHW_CACHE_DIR) and run again.');
+      throw new AxhwError(`The co-simulation binary ${binary} does not match ${design.top} (stale cache entry?).`, `Remove ${dirname(binary)} and run again (it is rebuilt).`);
     }
     return s;
   }

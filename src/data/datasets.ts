@@ -84,13 +84,14 @@ export const DATASETS: readonly DatasetSpec[] = [
 
 export function getDataset(name: string): DatasetSpec {
   const d = DATASETS.find((s) => s.name === name);
-  if (!d) throw new AxhwError(`Unknown data set '${name}'.`, `Data sets: ${DATASETS.map((s) => s.name).join(', ')} (or give --data <file> with one of them as the format template).`);
+  if (!d) throw new AxhwError(`Unknown data set '${name}'.`, `Data sets: ${DATASETS.map((s) => s.name).join(', ')} (your own file goes with --data-path <file>, read in the format of the data set named by --data).`);
   return d;
 }
 
 /** A tabular file by its content type: ARFF, R data, or CSV (gzip/xz allowed). */
 export function readTabular(file: string): LabelledData {
   if (!existsSync(file)) throw dataError(file, 'file not found');
+  if (statSync(file).isDirectory()) throw dataError(file, 'is a folder, but this data set is one file (CSV, ARFF or .rda)', 'Give the file itself with --data-path <file>.');
   if (/\.arff(\.gz|\.xz)?$/i.test(file)) return readArff(file);
   if (/\.(rda|rdata)$/i.test(file)) {
     const objs = readRda(file);

@@ -26,6 +26,8 @@ export interface ExperimentContext {
 export interface Experiment<R = unknown> {
   name: string;
   description: string;
+  /** Real invocations for --help (the first is the quickest). */
+  examples: string[];
   options: readonly ExperimentOption[];
   /** Report folder when -o is not given. */
   defaultOut: string;

@@ -9,7 +9,7 @@ type ScalarModel = (a: number, b: number) => number | bigint;
 /**
  * Load a user's model: an ES module whose default export (or export named `model`) is a function
  * (a, b) => product. It receives operand values (negative for signed units) and returns the product
- * as a number or BigInt; axhw reduces it to the result port's width.
+ * as a number or BigInt, which must fit the result port (signed ports: two's-complement range).
  */
 export async function loadScalarModel(path: string): Promise<ScalarModel> {
   const abs = resolve(path);
@@ -36,16 +36,30 @@ export function batchFromScalar(fn: ScalarModel, ports: OperatorPorts, name: str
   const val = (c: number, w: number) => (signed && c >= 2 ** (w - 1) ? c - 2 ** w : c);
   const w = y.width;
   const wide = w > 32;
+  const lo = signed ? -(1n << BigInt(w - 1)) : 0n;
+  const hi = signed ? (1n << BigInt(w - 1)) - 1n : (1n << BigInt(w)) - 1n;
   return {
     evalBatch(a: Uint32Array, b: Uint32Array, n: number, out: ResultWords) {
       for (let i = 0; i < n; i++) {
         const va = val(a[i], pa.width);
         const vb = val(b[i], pb.width);
-        const v = fn(va, vb);
+        let v: unknown;
+        try {
+          v = fn(va, vb);
+        } catch (e) {
+          throw new AxhwError(`Model ${name} threw for operands (${va}, ${vb}): ${(e as Error)?.message ?? String(e)}`, 'Fix the model: it must return the product for every operand pair the ports allow.');
+        }
         let big: bigint;
         if (typeof v === 'bigint') big = v;
         else if (typeof v === 'number' && Number.isSafeInteger(v)) big = BigInt(v);
-        else throw new AxhwError(`Model ${name} returned ${String(v)} for (${va}, ${vb}); it must return an integer (number or BigInt).`, 'Fix the model.');
+        else throw new AxhwError(`Model ${name} returned ${String(v)} for (${va}, ${vb}); it must return an integer (number or BigInt).`, 'Return a whole number (number or BigInt) for every operand pair.');
+        // A value the result port cannot hold would be cut to w bits, and a wrong model could then pass.
+        if (big < lo || big > hi) {
+          throw new AxhwError(
+            `Model ${name} returned ${big} for operands (${va}, ${vb}), which does not fit the ${w}-bit ${signed ? 'signed' : 'unsigned'} result port (${lo} to ${hi}).`,
+            'Fix the model, or check --y and the port widths: the model must return the value the result port holds.',
+          );
+        }
         const code = BigInt.asUintN(w, big);
         if (wide) {
           out[2 * i] = Number(code & 0xffffffffn);

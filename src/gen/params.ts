@@ -15,11 +15,15 @@ export type ParamValues = Record<string, number | boolean | string>;
 function schemaFor(d: ParamDecl): z.ZodType {
   switch (d.kind) {
     case 'int': {
-      const s = z.coerce
-        .number({ error: `must be an integer` })
-        .int({ error: `must be an integer` })
-        .min(d.min, { error: `must be >= ${d.min}` })
-        .max(d.max, { error: `must be <= ${d.max}` });
+      // CLI text must be decimal digits: '0x8', '1e1', '8.0' and '' are refused, not read as numbers.
+      const s = z.preprocess(
+        (v) => (typeof v === 'string' ? (/^[+-]?\d+$/.test(v) ? Number(v) : Number.NaN) : v),
+        z
+          .number({ error: `must be an integer` })
+          .int({ error: `must be an integer` })
+          .min(d.min, { error: `must be >= ${d.min}` })
+          .max(d.max, { error: `must be <= ${d.max}` }),
+      );
       return d.default === undefined ? s : s.default(d.default);
     }
     case 'bool':
@@ -59,13 +63,19 @@ export function parseParams(
     const r = schemaFor(d).safeParse(value);
     if (!r.success) {
       const why = r.error.issues.map((i) => i.message).join('; ');
-      throw new AxhwError(`${unitName}: parameter '${d.name}' = ${JSON.stringify(value)} is invalid: ${why}.`, d.doc);
+      throw new AxhwError(`${unitName}: parameter '${d.name}' = ${JSON.stringify(value)} is invalid: ${why}.`, `${d.name}: ${d.doc}; e.g. ${d.name}=${example(d)} (see \`axhw units\`).`);
     }
     out[d.name] = r.data as number | boolean | string;
   }
   const problem = crossCheck?.(out);
   if (problem) throw new AxhwError(`${unitName}: ${problem}`);
   return out;
+}
+
+/** A value the declaration accepts, for fix hints: the default, else the smallest. */
+function example(d: ParamDecl): string {
+  if (d.kind === 'int') return String(d.default ?? d.min);
+  return String(d.default);
 }
 
 /** Compact parameter string for file names and top-module names, e.g. w8_k4_s, e8_f23_rne_full_p0. */

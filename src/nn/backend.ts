@@ -2,6 +2,7 @@ import { simdQuantiserStatus } from '../arith/simd-quantise.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { AxhwError } from '../errors.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -34,7 +35,27 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
     }
     notes.push(`${name}: ${why}`);
   }
-  throw new Error(`no TensorFlow.js backend could start (${notes.join('; ')})`);
+  if (prefer) {
+    const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== prefer && installed(b));
+    throw new AxhwError(
+      `--backend ${prefer} cannot start: ${notes[0]!.slice(prefer.length + 2)}. Available here: ${others.join(', ') || 'none'}.`,
+      prefer === 'tensorflow'
+        ? `Use --backend ${others[0] ?? 'wasm'}, or omit --backend to take the fastest that loads; tensorflow needs \`npm install @tensorflow/tfjs-node\`, which downloads libtensorflow (not possible offline).`
+        : `Use --backend ${others[0] ?? 'cpu'}, or omit --backend; reinstall the dependencies with \`npm ci\`.`,
+    );
+  }
+  throw new AxhwError(`No TensorFlow.js backend could start (${notes.join('; ')}).`, 'Reinstall the dependencies with `npm ci`.');
+}
+
+/** Whether a backend's package is there to load (cpu is part of TensorFlow.js itself). */
+function installed(name: BackendName): boolean {
+  if (name === 'cpu') return true;
+  try {
+    createRequire(import.meta.url).resolve(name === 'wasm' ? '@tensorflow/tfjs-backend-wasm/package.json' : '@tensorflow/tfjs-node/package.json');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {

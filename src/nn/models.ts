@@ -54,7 +54,9 @@ export function resolveModel(name: string, inputShape: number[], classes: number
   const features = inputShape.reduce((a, b) => a * b, 1);
   const fits = (sizes: number[], label: string) => {
     if (sizes[0] !== features) throw new AxhwError(`Model ${label} takes ${sizes[0]} inputs; the data has ${features} features.`, 'Pick the model that belongs to the data set, or a custom mlp:<hidden>-...-<classes>.');
-    if (sizes[sizes.length - 1]! < classes) throw new AxhwError(`Model ${label} has ${sizes[sizes.length - 1]} outputs; the data has ${classes} classes.`);
+    const outputs = sizes[sizes.length - 1]!;
+    // One output per class: extra outputs would be trained towards classes that never occur.
+    if (outputs !== classes) throw new AxhwError(`Model ${label} has ${outputs} outputs; the data has ${classes} classes.`, `Give the last layer ${classes} units (e.g. mlp:64-${classes}), or pick the model that belongs to the data set.`);
   };
   const named = NAMED_MLPS[name];
   if (named) {
@@ -68,7 +70,7 @@ export function resolveModel(name: string, inputShape: number[], classes: number
   const m = /^mlp:(\d+(?:-\d+)*)$/.exec(name);
   if (m) {
     const sizes = m[1]!.split('-').map(Number);
-    if (sizes.some((s) => s < 1)) throw new AxhwError(`Bad layer size in ${name}.`);
+    if (sizes.some((s) => s < 1)) throw new AxhwError(`Bad layer size in ${name}: every layer needs at least 1 unit.`, `Write the hidden sizes and the class count, e.g. mlp:64-32-${classes}.`);
     fits([features, ...sizes], name);
     return mlp(name, inputShape, sizes);
   }

@@ -30,6 +30,7 @@ export interface SynthResult {
  */
 export async function synthesize(d: Design, lib: CellLibrary): Promise<SynthResult> {
   const yosys = await toolVersion('yosys');
+  await toolVersion('abc');
   const files = Object.keys(d.sources).sort();
   const script = (libPath: string) =>
     [

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cacheRoot } from '../paths.js';
+import { AxhwError } from '../errors.js';
+import { checkOutputDir } from './output-path.js';
 
 /**
  * A content-addressed cache entry: a folder under $AXHW_CACHE_DIR/<kind>/ named by the key, holding the
@@ -13,9 +15,15 @@ export async function cachedEntry<T>(kind: string, name: string, key: string, co
   const dir = join(base, `${name}-${key.slice(0, 16)}`);
   const hit = read<T>(dir, key);
   if (hit !== undefined) return { value: hit, dir, cached: true };
-  mkdirSync(base, { recursive: true });
+  try {
+    mkdirSync(base, { recursive: true });
+  } catch (e) {
+    throw new AxhwError(`The build cache ${base} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Set AXHW_CACHE_DIR to a folder you can write (e.g. AXHW_CACHE_DIR=/tmp/axhw-cache).');
+  }
+  removeStaleTemps(base);
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp, { recursive: true });
+  inProgress.add(tmp);
   try {
     const value = await compute(tmp);
     writeFileSync(join(tmp, 'result.json'), JSON.stringify({ key, value }, null, 2));
@@ -28,6 +36,47 @@ export async function cachedEntry<T>(kind: string, name: string, key: string, co
     return { value, dir, cached: false };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    inProgress.delete(tmp);
+  }
+}
+
+/**
+ * Temp folders of entries being computed. An interrupted run (Ctrl-C: the CLI turns SIGINT into an
+ * orderly exit) removes its own on exit; one killed outright leaves them, and the next run that uses the
+ * same cache folder removes those whose process is gone.
+ */
+const inProgress = new Set<string>();
+process.on('exit', () => {
+  for (const t of inProgress) rmSync(t, { recursive: true, force: true });
+});
+
+const swept = new Set<string>();
+function removeStaleTemps(base: string): void {
+  if (swept.has(base)) return;
+  swept.add(base);
+  for (const name of readdirSync(base)) {
+    const m = /\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (m && !alive(Number(m[1]))) rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** The build cache must be a folder we can write: checked before a command starts its work. */
+export function checkCacheDir(): void {
+  try {
+    checkOutputDir(cacheRoot(), 'The build cache');
+  } catch (e) {
+    if (e instanceof AxhwError) throw new AxhwError(e.message, 'Set AXHW_CACHE_DIR to a folder you can write (e.g. AXHW_CACHE_DIR=/tmp/axhw-cache), or fix the one named.');
+    throw e;
   }
 }
 

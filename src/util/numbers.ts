@@ -1,24 +1,75 @@
-import { AxhwError } from '../errors.js';
+import { InvalidArgumentError } from 'commander';
+import { cpus } from 'node:os';
 
-/** Option values from text, each refusing what it cannot read with a message naming the value. */
-export function toInt(v: string): number {
+/**
+ * Numeric option values from text: one place that decides what a number is. Each parser throws
+ * commander's InvalidArgumentError, so the message names the option and the value
+ * ("option '--vectors <n>' argument '-3' is invalid. ...") and the CLI exits with 2.
+ *
+ * Integers are plain decimal digits: '0x10', '1e3', '8.0', '' and ' 8' are refused, since a count or a
+ * seed written any other way is more likely a slip than a wish. Reals take decimal or exponent form
+ * ('1e-3'), never hex, Infinity or NaN.
+ */
+const INTEGER = /^[+-]?\d+$/;
+const REAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function integer(v: string): number {
+  if (!INTEGER.test(v)) throw new InvalidArgumentError(`It must be a whole number in decimal digits (e.g. 8).`);
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new AxhwError(`'${v}' is not an integer.`);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`It is too large (at most ${Number.MAX_SAFE_INTEGER}).`);
   return n;
 }
 
-export function toNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new AxhwError(`'${v}' is not a number.`);
+function real(v: string): number {
+  if (!REAL.test(v)) throw new InvalidArgumentError(`It must be a decimal number (e.g. 0.01 or 1e-3).`);
+  return Number(v);
+}
+
+/** Any whole number (seeds). */
+export const toInt = (v: string): number => integer(v);
+
+/** A count of things: 1 or more (vectors, jobs, epochs, draws, samples). */
+export function toCount(v: string): number {
+  const n = integer(v);
+  if (n < 1) throw new InvalidArgumentError(`It must be 1 or more.`);
   return n;
 }
 
-export function positive(n: number, flag: string): number {
-  if (!(n > 0)) throw new AxhwError(`${flag} must be positive (got ${n}).`);
+/** A whole number of 0 or more. */
+export function toNonNegativeInt(v: string): number {
+  const n = integer(v);
+  if (n < 0) throw new InvalidArgumentError(`It must be 0 or more.`);
   return n;
 }
 
-export function nonNegative(n: number, flag: string): number {
-  if (!(n >= 0)) throw new AxhwError(`${flag} must be 0 or more (got ${n}).`);
+/** Any finite real. */
+export const toNumber = (v: string): number => real(v);
+
+/** A real above 0 (learning rate, clock period). */
+export function toPositiveNumber(v: string): number {
+  const n = real(v);
+  if (!(n > 0)) throw new InvalidArgumentError(`It must be above 0.`);
+  return n;
+}
+
+/** A real of 0 or more (lambda, tolerances). */
+export function toNonNegativeNumber(v: string): number {
+  const n = real(v);
+  if (n < 0) throw new InvalidArgumentError(`It must be 0 or more.`);
+  return n;
+}
+
+/** A probability, 0 to 1. */
+export function toProbability(v: string): number {
+  const n = real(v);
+  if (n < 0 || n > 1) throw new InvalidArgumentError(`It must be a probability between 0 and 1.`);
+  return n;
+}
+
+/** Parallel processes: 1 or more; more than the machine's cores is allowed but said once, on stderr. */
+export function toJobs(v: string): number {
+  const n = toCount(v);
+  const cores = cpus().length;
+  if (n > cores) process.stderr.write(`axhw: warning: --jobs ${n} is more than this machine's ${cores} cores; processes will share them (slower, not faster).\n`);
   return n;
 }

@@ -13,6 +13,7 @@ import { renderMarkdown } from '../../src/doc/markdown.js';
 const toy = (value: unknown): Experiment<{ a: unknown }> => ({
   name: 'toy',
   description: 'test',
+  examples: [],
   options: [],
   defaultOut: 'unused',
   run: async () => ({ a: value }),

@@ -6,16 +6,21 @@ import { parseSweep } from '../../characterize/sweep-spec.js';
 import { writeReport, toMarkdown } from '../../characterize/report.js';
 import { printJson } from '../format/output.js';
 import cliProgress from 'cli-progress';
-import { toInt } from '../../util/numbers.js';
+import { toCount, toJobs } from '../../util/numbers.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { withExamples } from '../format/examples.js';
 
 export function characterizeCommand(): Command {
-  const cmd = new Command('characterize')
+  const cmd = withExamples(new Command('characterize'), [
+    'axhw characterize drum --width 8 --signed --sweep k=2..7 --baseline exact-mul',
+    'axhw characterize fpmul --preset bfloat16 --sweep mbits=4..8 -o reports/fpmul',
+  ])
     .description('sweep a unit over parameters (or control inputs such as mbits): error metrics from the RTL, area/delay/power from Yosys + OpenSTA, savings versus a baseline; JSON, CSV, Markdown and an SVG Pareto plot')
     .requiredOption('--sweep <name=values...>', 'swept parameter or control input: k=2..8, k=2,4,8, mbits=4..12 (repeat for a grid)')
     .option('--baseline <unit>', 'unit to compare against (takes the shared parameters, e.g. exact-mul --width)')
     .option('-o, --out <dir>', 'report folder (default: reports/<unit>)')
-    .option('--samples <n>', 'random pairs for error metrics when the pair space exceeds 2^24 (default 1,000,000)', toInt)
-    .option('--jobs <n>', 'configurations run in parallel (default: number of cores)', toInt)
+    .option('--samples <n>', 'random pairs for error metrics when the pair space exceeds 2^24 (default 1,000,000)', toCount)
+    .option('--jobs <n>', 'configurations run in parallel (default: number of cores)', toJobs)
     .option('--json', 'print the report as JSON');
   addUnitArgument(cmd, false);
   addCostOptions(cmd);
@@ -23,6 +28,8 @@ export function characterizeCommand(): Command {
   return cmd.action(async (arg: string, opts: Record<string, unknown>) => {
     const { name: unit, raw, preset } = unitArgument(arg, opts);
     const sweep = (opts.sweep as string[]).map(parseSweep);
+    const out = (opts.out as string | undefined) ?? `reports/${unit}`;
+    checkOutputDir(out, '-o');
     const bar = !opts.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `characterize ${unit} [{bar}] {value}/{total} configurations | eta {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
     let started = false;
     let rep;
@@ -50,7 +57,7 @@ export function characterizeCommand(): Command {
       if (started) bar?.stop();
     }
     rep.command = `axhw characterize ${process.argv.slice(3).join(' ')}`;
-    const files = await writeReport(rep, (opts.out as string | undefined) ?? `reports/${unit}`);
+    const files = await writeReport(rep, out);
     if (opts.json) printJson({ ...rep, written: files });
     else {
       process.stdout.write(toMarkdown(rep));

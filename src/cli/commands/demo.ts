@@ -14,14 +14,20 @@ import { estimateCost } from '../../synth/estimate.js';
 import { axtrainExperiment } from '../../experiments/axtrain/index.js';
 import { runExperiment } from '../../experiments/runner.js';
 import { writeAtomic } from '../../util/atomic-write.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { withExamples } from '../format/examples.js';
 
 /** The main job on built-in defaults: gen -> verify -> lut -> error summary -> cost for an 8-bit signed DRUM. */
 export function demoCommand(): Command {
-  return new Command('demo')
+  return withExamples(new Command('demo'), [
+    'axhw demo',
+    'axhw demo -o out/demo --json',
+  ])
     .description('end-to-end run on defaults: generate DRUM (8-bit, k = 4, signed), verify it exhaustively, export its table, summarise its error, estimate its area, delay and power against the exact multiplier (osu018), and train a network for DRUM and NTV storage (AxTrain, reduced budget, breast cancer)')
     .option('-o, --out <dir>', 'output folder', 'out/demo')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { out: string; json?: boolean }) => {
+      checkOutputDir(opts.out, '-o');
       const say = opts.json ? () => {} : (m: string) => process.stdout.write(m + '\n');
       const { unit, params } = resolveUnit('drum', { width: 8, k: 4, signed: true });
       const d = generateDesign(unit, params);

@@ -3,21 +3,27 @@ import { log, printJson } from '../format/output.js';
 import { addHardwareOptions, hardwareFromOptions } from '../options/training.js';
 import { runEval } from '../../infer/eval-run.js';
 import { writeAtomic } from '../../util/atomic-write.js';
-import { toInt } from '../../util/numbers.js';
+import { toNonNegativeInt } from '../../util/numbers.js';
+import { checkOutputFile } from '../../util/output-path.js';
+import { withExamples } from '../format/examples.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export function evalCommand(): Command {
-  const cmd = new Command('eval')
+  const cmd = withExamples(new Command('eval'), [
+    'axhw eval --model-dir out/bc --multiplier drum:width=8,k=3,signed',
+    'axhw eval --model-dir out/bc --multiplier drum:width=8,k=4,signed --ntv-voltage 660 --ntv-draws 20 -o eval.json',
+  ])
     .description('evaluate a trained model exactly and on approximate hardware (integer reference check, NTV bit-flip draws)')
     .requiredOption('--model-dir <dir>', 'output folder of `axhw train` (model.json + weights.bin)')
     .option('--data-path <file|dir>', 'data file or folder, if not where training found it')
-    .option('--seed <n>', 'seed of the NTV bit-flip draws', toInt, 1)
+    .option('--seed <n>', 'seed of the NTV bit-flip draws', toNonNegativeInt, 1)
     .option('-o, --out <file>', 'also write the results as JSON to this file')
     .option('--json', 'print the results as JSON')
     .option('--quiet', 'no progress output');
   addHardwareOptions(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
+    if (opts.out) checkOutputFile(opts.out as string, '-o');
     const r = await runEval({ modelDir: opts.modelDir as string, dataPath: opts.dataPath as string | undefined, seed: opts.seed as number, ...hardwareFromOptions(opts), backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined, log: opts.quiet || opts.json ? undefined : log });
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(r, null, 2) + '\n');
     if (opts.json) return printJson(r);

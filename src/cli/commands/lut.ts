@@ -1,22 +1,28 @@
 import { Command, Option } from 'commander';
 import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
-import { formatOf, writeTable } from '../../lut/io.js';
+import { formatOf, sidecarPath, writeTable } from '../../lut/io.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { getUnit, listUnits } from '../../gen/registry.js';
 import { progressBar } from '../format/progress.js';
 import { log, printJson } from '../format/output.js';
 import { AxhwError } from '../../errors.js';
-import { toInt } from '../../util/numbers.js';
+import { toJobs } from '../../util/numbers.js';
+import { withExamples } from '../format/examples.js';
 
 export function lutCommand(): Command {
   const derived = listUnits().flatMap((u) => (u.derivedTables ?? []).map((t) => `${t.name} [${u.name}]: ${t.doc}`));
-  const cmd = new Command('lut')
+  const cmd = withExamples(new Command('lut'), [
+    'axhw lut drum:width=8,k=4,signed -o drum8k4.npy',
+    'axhw lut fpmul --preset bfloat16 --table significand --mbits 5 -o sig5.hex',
+    'axhw lut --rtl my_mult.v --top my_mult -o my_mult.bin --no-verify',
+  ])
     .description('read a lookup table out of the Verilated RTL (checked against the model when there is one) and export it')
     .requiredOption('-o, --out <file>', 'table file: .npy, .bin or .hex (a <file>.json sidecar is written beside it)')
     .addOption(new Option('--format <fmt>', 'table format (default: from the file extension)').choices(['npy', 'bin', 'hex']))
     .option('--table <kind>', `pairs (default): every operand pair; ${derived.join('; ')}`, 'pairs')
     .option('--no-verify', 'do not check the entries against the model')
-    .option('--jobs <n>', 'parallel simulator processes (default: number of cores)', toInt)
+    .option('--jobs <n>', 'parallel simulator processes (default: number of cores)', toJobs)
     .option('--json', 'print the table metadata as JSON')
     .option('--quiet', 'no progress output');
   addUnitArgument(cmd, true);
@@ -25,6 +31,8 @@ export function lutCommand(): Command {
   addExternalOptions(cmd);
   return cmd.action(async (unit: string | undefined, opts: Record<string, unknown>) => {
     const format = formatOf(opts.out as string, opts.format as string | undefined);
+    checkOutputFile(opts.out as string, '-o');
+    checkOutputFile(sidecarPath(opts.out as string), 'The sidecar');
     const d = await designFromOptions(unit, opts);
     const settings = controlSettingsFromOptions(d, opts, false);
     if (settings.length !== 1) throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');

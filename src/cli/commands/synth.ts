@@ -8,9 +8,14 @@ import { formatCost } from '../format/cost-report.js';
 import { withControlDefaults } from '../../gen/controls.js';
 import { printJson } from '../format/output.js';
 import { writeAtomic } from '../../util/atomic-write.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { withExamples } from '../format/examples.js';
 
 export function synthCommand(): Command {
-  const cmd = new Command('synth')
+  const cmd = withExamples(new Command('synth'), [
+    'axhw synth drum:width=8,k=4,signed',
+    'axhw synth exact-mul --width 16 --clock-ns 5 -o out/synth',
+  ])
     .description('synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power')
     .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
     .option('--json', 'print the report as JSON');
@@ -20,6 +25,7 @@ export function synthCommand(): Command {
   addControlOptions(cmd, false);
   addExternalOptions(cmd);
   return cmd.action(async (unit: string | undefined, opts: Record<string, unknown>) => {
+    if (opts.out) checkOutputDir(opts.out as string, '-o');
     const generated = await designFromOptions(unit, opts);
     const d = withControlDefaults(generated, controlSettingsFromOptions(generated, opts, false)[0]);
     const r = await estimateCost(d, costOptionsFrom(opts));

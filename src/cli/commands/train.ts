@@ -7,12 +7,17 @@ import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
 import { METHODS, type Method } from '../../train/methods.js';
 import { runTrain } from '../../train/run.js';
 import { OPTIMIZERS, type OptimizerName } from '../../train/optimizer.js';
-import { toInt, toNumber, positive, nonNegative } from '../../util/numbers.js';
+import { toCount, toNonNegativeInt, toNonNegativeNumber, toPositiveNumber } from '../../util/numbers.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { withExamples } from '../format/examples.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export function trainCommand(): Command {
-  const cmd = new Command('train')
+  const cmd = withExamples(new Command('train'), [
+    'axhw train --data breast-cancer --method axtrain --multiplier drum:width=8,k=4,signed -o out/bc',
+    'axhw train --data fashion-mnist --model mnist-mlp --epochs 5 --method pas --multiplier exact-mul:width=8,signed --ntv-voltage 660',
+  ])
     .description('train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)')
     .addOption(new Option('--data <name>', 'data set').choices(DATASETS.map((d) => d.name)).makeOptionMandatory())
     .option('--data-path <file|dir>', 'your own file (CSV, ARFF, .rda) or MNIST-format folder instead of the fetched one')
@@ -20,18 +25,18 @@ export function trainCommand(): Command {
     .addOption(
       new Option('--method <m>', 'bp = exact back-propagation; axtrain-act = loss + lambda * sensitivity (double back-propagation, adaptive lambda); axtrain-pas (= pas) = forward pass on the hardware, straight-through backward; axtrain = act until converged, then pas').choices([...METHODS]).default('bp'),
     )
-    .option('--epochs <n>', 'training epochs (axtrain: the most epochs of act)', toInt, 20)
-    .option('--pas-epochs <n>', 'axtrain: epochs of pas after act (default: epochs / 4)', toInt)
-    .option('--lambda <x>', `axtrain-act: starting lambda (default ${DEFAULT_ACT.lambda})`, toNumber)
-    .option('--lambda-step <x>', `axtrain-act: step of the adaptive lambda rule, 0 keeps lambda fixed (default ${DEFAULT_ACT.lambdaStep})`, toNumber)
-    .option('--error-bound <x>', `axtrain-act: training loss below which lambda always grows (default ${DEFAULT_ACT.errorBound})`, toNumber)
-    .option('--converge-tol <x>', `axtrain: act has converged when loss and sensitivity change by less than this fraction (default ${DEFAULT_ACT.convergeTol})`, toNumber)
-    .option('--batch-size <n>', 'mini-batch size', toInt, 32)
-    .option('--lr <x>', 'learning rate', toNumber, 1e-3)
+    .option('--epochs <n>', 'training epochs (axtrain: the most epochs of act)', toCount, 20)
+    .option('--pas-epochs <n>', 'axtrain: epochs of pas after act (default: epochs / 4)', toCount)
+    .option('--lambda <x>', `axtrain-act: starting lambda (default ${DEFAULT_ACT.lambda})`, toNonNegativeNumber)
+    .option('--lambda-step <x>', `axtrain-act: step of the adaptive lambda rule, 0 keeps lambda fixed (default ${DEFAULT_ACT.lambdaStep})`, toNonNegativeNumber)
+    .option('--error-bound <x>', `axtrain-act: training loss below which lambda always grows (default ${DEFAULT_ACT.errorBound})`, toNonNegativeNumber)
+    .option('--converge-tol <x>', `axtrain: act has converged when loss and sensitivity change by less than this fraction (default ${DEFAULT_ACT.convergeTol})`, toNonNegativeNumber)
+    .option('--batch-size <n>', 'mini-batch size', toCount, 32)
+    .option('--lr <x>', 'learning rate', toPositiveNumber, 1e-3)
     .addOption(new Option('--optimizer <name>', 'adam, or sgd (plain steps of -lr * gradient)').choices([...OPTIMIZERS]).default('adam'))
-    .option('--seed <n>', 'seed for the split, initialisation, shuffling and bit flips', toInt, 1)
-    .option('--limit-train <n>', 'use a seeded subset of this many training samples', toInt)
-    .option('--limit-test <n>', 'use a seeded subset of this many test samples', toInt)
+    .option('--seed <n>', 'seed for the split, initialisation, shuffling and bit flips', toNonNegativeInt, 1)
+    .option('--limit-train <n>', 'use a seeded subset of this many training samples', toCount)
+    .option('--limit-test <n>', 'use a seeded subset of this many test samples', toCount)
     .option('-o, --out <dir>', 'output folder (metrics.json, model.json, weights.bin, curve.svg)')
     .option('--json', 'print metrics.json to stdout')
     .option('--quiet', 'no progress output');
@@ -40,16 +45,17 @@ export function trainCommand(): Command {
     const quiet = Boolean(opts.quiet || opts.json);
     const method = opts.method as Method;
     const out = (opts.out as string | undefined) ?? `out/train/${opts.data}-${opts.model ?? 'default'}-${method}`;
+    checkOutputDir(out, '-o');
     const { metrics, files } = await runTrain({
       dataset: opts.data as string,
       dataPath: opts.dataPath as string | undefined,
       model: opts.model as string | undefined,
       method,
-      epochs: positive(opts.epochs as number, '--epochs'),
-      pasEpochs: opts.pasEpochs === undefined ? undefined : positive(opts.pasEpochs as number, '--pas-epochs'),
+      epochs: opts.epochs as number,
+      pasEpochs: opts.pasEpochs as number | undefined,
       act: actOptions(opts),
-      batchSize: positive(opts.batchSize as number, '--batch-size'),
-      learningRate: positive(opts.lr as number, '--lr'),
+      batchSize: opts.batchSize as number,
+      learningRate: opts.lr as number,
       optimizer: opts.optimizer as OptimizerName,
       seed: opts.seed as number,
       limitTrain: opts.limitTrain as number | undefined,
@@ -79,14 +85,9 @@ export function trainCommand(): Command {
 /** The act settings given on the command line (the rest keep their defaults). */
 function actOptions(opts: Record<string, unknown>): Partial<ActOptions> {
   const act: Partial<ActOptions> = {};
-  for (const [key, flag] of [
-    ['lambda', '--lambda'],
-    ['lambdaStep', '--lambda-step'],
-    ['errorBound', '--error-bound'],
-    ['convergeTol', '--converge-tol'],
-  ] as const) {
+  for (const key of ['lambda', 'lambdaStep', 'errorBound', 'convergeTol'] as const) {
     const v = opts[key] as number | undefined;
-    if (v !== undefined) act[key] = nonNegative(v, flag);
+    if (v !== undefined) act[key] = v;
   }
   return act;
 }

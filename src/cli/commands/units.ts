@@ -1,9 +1,13 @@
 import { Command } from 'commander';
 import { listUnits } from '../../gen/registry.js';
 import { printJson } from '../format/output.js';
+import { withExamples } from '../format/examples.js';
 
 export function unitsCommand(): Command {
-  return new Command('units')
+  return withExamples(new Command('units'), [
+    'axhw units',
+    'axhw units --json',
+  ])
     .description('list the registry units and their parameters')
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {

@@ -1,20 +1,14 @@
 import type { Command } from 'commander';
 import { DEFAULT_LIBRARY } from '../../synth/library.js';
-import { AxhwError } from '../../errors.js';
+import { toNonNegativeInt, toPositiveNumber } from '../../util/numbers.js';
 
 /** Cell library, clock and workload flags shared by synth and characterize. */
 export function addCostOptions(cmd: Command): Command {
   return cmd
     .option('--lib <name|file.lib>', `cell library: ${DEFAULT_LIBRARY} (Debian qflow-tech-osu018) or any Liberty file`, DEFAULT_LIBRARY)
-    .option('--clock-ns <ns>', 'clock period for timing and power (default 10)', toPositive)
+    .option('--clock-ns <ns>', 'clock period for timing and power (default 10)', toPositiveNumber)
     .option('--activity <uniform|trace.npy>', 'operand workload for power: uniform random (default) or an .npy of operand pairs, shape (n, 2)', 'uniform')
-    .option('--seed <n>', 'seed of the uniform workload and of sampled error metrics (default 1)', (v) => Number(v));
-}
-
-function toPositive(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new AxhwError(`'${v}' is not a positive number.`);
-  return n;
+    .option('--seed <n>', 'seed of the uniform workload and of sampled error metrics (default 1)', toNonNegativeInt);
 }
 
 export function costOptionsFrom(opts: Record<string, unknown>) {

@@ -8,7 +8,7 @@ import { AxhwError } from '../../errors.js';
 import type { ParamDecl } from '../../gen/params.js';
 import type { ControlSetting } from '../../gen/unit.js';
 import { combinations, expandList } from '../../util/value-list.js';
-import { toInt } from '../../util/numbers.js';
+import { toCount } from '../../util/numbers.js';
 
 
 /** The positional unit (a name or a whole spec); optional where --rtl can stand in for it. */
@@ -22,16 +22,18 @@ export function addUnitArgument(cmd: Command, withRtl: boolean): Command {
  * declarations), or a user's Verilog via --rtl/--top. Shared by verify and lut.
  */
 export function addUnitParamOptions(cmd: Command): Command {
+  // One flag per parameter name; its help lists each unit that has it with that unit's default.
   const seen = new Map<string, { decl: ParamDecl; units: string[] }>();
   for (const u of listUnits()) {
     for (const d of u.params) {
+      const def = d.default === undefined ? 'required' : `default ${d.default}`;
       const e = seen.get(d.name);
-      if (e) e.units.push(u.name);
-      else seen.set(d.name, { decl: d, units: [u.name] });
+      if (e) e.units.push(`${u.name}: ${def}`);
+      else seen.set(d.name, { decl: d, units: [`${u.name}: ${def}`] });
     }
   }
   for (const [name, { decl, units }] of seen) {
-    const doc = `${decl.doc} [${units.join(', ')}]`;
+    const doc = `${decl.doc} [${units.join('; ')}]`;
     if (decl.kind === 'bool') cmd.addOption(new Option(`--${name}`, doc));
     else cmd.addOption(new Option(`--${name} <${decl.kind === 'int' ? 'n' : 'value'}>`, doc));
   }
@@ -101,9 +103,9 @@ export function addExternalOptions(cmd: Command): Command {
     .option('--a <port>', 'first operand port of --rtl (inferred when there are two inputs)')
     .option('--b <port>', 'second operand port of --rtl')
     .option('--y <port>', 'result port of --rtl (inferred when there is one output)')
-    .option('--a-width <n>', 'expected width of the first operand port (checked)', toInt)
-    .option('--b-width <n>', 'expected width of the second operand port (checked)', toInt)
-    .option('--y-width <n>', 'expected width of the result port (checked)', toInt);
+    .option('--a-width <n>', 'expected width of the first operand port (checked)', toCount)
+    .option('--b-width <n>', 'expected width of the second operand port (checked)', toCount)
+    .option('--y-width <n>', 'expected width of the result port (checked)', toCount);
 }
 
 /** The registry-parameter flags a command was given (--width, --k, ...), as raw values. */

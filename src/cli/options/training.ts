@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { positive, toInt, toNumber } from '../../util/numbers.js';
+import { toCount, toInt, toProbability } from '../../util/numbers.js';
 
 import { ntvRate } from '../../arith/ntv.js';
 
@@ -10,9 +10,9 @@ export function addHardwareOptions(cmd: Command): Command {
     .option('--multiplier <unit:params>', 'approximate multiplier from the registry, read out of its RTL, e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed')
     .option('--multiplier-table <file>', 'a table written by `axhw lut` (any unit, or your own Verilog via --rtl)')
     .addOption(new Option('--path <path>', 'product path: transform (per-operand transform + exact matrix product), table (every product looked up), auto').choices(['auto', 'transform', 'table']).default('auto'))
-    .option('--ntv-rate <p>', 'NTV weight storage: independent bit-flip probability per stored bit', toNumber)
+    .option('--ntv-rate <p>', 'NTV weight storage: independent bit-flip probability per stored bit (0 to 1)', toProbability)
     .option('--ntv-voltage <mV>', 'NTV weight storage by supply voltage: 400, 660 or 850 (10%, 1%, 0.1% flips)', toInt)
-    .option('--ntv-draws <n>', 'evaluation: independent bit-flip draws (mean and standard deviation)', toInt, 50)
+    .option('--ntv-draws <n>', 'evaluation: independent bit-flip draws (mean and standard deviation)', toCount, 50)
     .addOption(backendOption());
 }
 
@@ -27,7 +27,7 @@ export function hardwareFromOptions(opts: Record<string, unknown>) {
     multiplierTable: opts.multiplierTable as string | undefined,
     path: opts.path as string | undefined,
     ntvRate: ntvRate({ rate: opts.ntvRate as number | undefined, voltageMv: opts.ntvVoltage as number | undefined }),
-    ntvDraws: positive(opts.ntvDraws as number, '--ntv-draws'),
+    ntvDraws: opts.ntvDraws as number,
   };
 }
 

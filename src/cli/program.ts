@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { checkCacheDir } from '../util/cache-entry.js';
+import { genCommand } from './commands/gen.js';
+import { verifyCommand } from './commands/verify.js';
+import { lutCommand } from './commands/lut.js';
+import { unitsCommand } from './commands/units.js';
+import { demoCommand } from './commands/demo.js';
+import { synthCommand } from './commands/synth.js';
+import { characterizeCommand } from './commands/characterize.js';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
+import { experimentCommand } from './commands/experiment.js';
+
+/**
+ * The axhw command tree, without parsing anything: main.ts runs it; tests walk it (every option and
+ * command that a fix hint names must exist here).
+ * Exit codes: 0 ok, 1 verification failed (RTL != model), 2 bad input or missing tool, 3 internal error.
+ */
+export function buildProgram(): Command {
+  const program = new Command('axhw')
+    .description('Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact tables, estimate area/delay/power, train networks for the hardware')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  // Every command that builds or synthesises needs the build cache: check it before any work starts.
+  program.hook('preAction', (_program, action) => {
+    if (!['gen', 'units'].includes(action.name())) checkCacheDir();
+  });
+
+  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
+    c.exitOverride();
+    c.showHelpAfterError('(run with --help for usage)');
+    program.addCommand(c);
+  }
+  return program;
+}

@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { requireTool } from '../helpers/tools.js';
+
+/**
+ * Bad input, one row each: the command, the message it must give, and that it exits 2 without a stack
+ * trace or "internal error" and writes nothing. Every row runs in a fresh working folder (its relative
+ * outputs land there) whose contents are compared before and after.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'axhw.js');
+const F = (f: string) => join(root, 'test', 'fixtures', 'rtl', f);
+
+/** A small CSV in scikit-learn's layout: a header "n,features,class names...", then rows ending in a class index. */
+function csvFile(path: string, features: number, classes: string[]): string {
+  const rows = [`120,${features},${classes.join(',')}`];
+  let s = 7;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  for (let i = 0; i < 120; i++) {
+    const x = Array.from({ length: features }, r);
+    rows.push(`${x.map((v) => v.toFixed(4)).join(',')},${i % classes.length}`);
+  }
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
+}
+
+function tree(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? [`${relative(dir, p)}/`, ...tree(p).map((q) => join(n, q))] : [n];
+  });
+}
+
+const tfjsNode = (() => {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+interface Row {
+  what: string;
+  args: string[];
+  /** Files and folders to make in the working folder first. */
+  setup?: (cwd: string) => void;
+  env?: Record<string, string>;
+  message: RegExp;
+  skip?: boolean;
+}
+
+const shared = mkdtempSync(join(tmpdir(), 'axhw-bad-input-'));
+const CSV4 = join(shared, 'four.csv'); // 4 features, classes neg/pos
+const CSV5 = join(shared, 'five.csv'); // 5 features
+const CSV3C = join(shared, 'three-classes.csv'); // 4 features, 3 classes
+const MODEL = join(shared, 'model'); // trained on CSV4
+const train = (...a: string[]) => ['train', '--data', 'breast-cancer', '--data-path', CSV4, '--model', 'mlp:4-2', '--epochs', '1', ...a];
+
+const rows: Row[] = [
+  // Units, parameters and specs
+  { what: 'a parameter beyond its rule', args: ['verify', 'drum', '--width', '8', '--k', '9'], message: /k = 9 must not exceed width = 8/ },
+  { what: 'a parameter the unit does not have', args: ['verify', 'exact-mul', '--k', '3'], message: /exact-mul has no parameter 'k'/ },
+  { what: 'an unknown unit', args: ['verify', 'wallace'], message: /Unknown unit 'wallace'/ },
+  { what: 'no design', args: ['verify'], message: /No design given/ },
+  { what: 'a parameter out of range', args: ['gen', 'drum', '--width', '99', '-o', 'out'], message: /'width' = "99" is invalid: must be <= 32/ },
+  { what: 'a hex parameter value', args: ['gen', 'drum', '--width', '0x8', '-o', 'out'], message: /'width' = "0x8" is invalid: must be an integer[\s\S]*e\.g\. width=8/ },
+  { what: 'an exponent parameter value', args: ['gen', 'drum:width=8e0', '-o', 'out'], message: /'width' = "8e0" is invalid: must be an integer/ },
+  { what: 'a spec and a flag that disagree', args: ['verify', 'drum:width=8', '--width', '10'], message: /sets width = 8, but --width says 10/ },
+  { what: 'an unknown preset', args: ['verify', 'fpmul', '--preset', 'fp8'], message: /fpmul has no preset 'fp8'[\s\S]*binary32, bfloat16, binary16/ },
+  { what: 'a preset contradicted by a flag', args: ['verify', 'fpmul', '--preset', 'bfloat16', '--frac', '10'], message: /--frac 10 contradicts preset bfloat16/ },
+  { what: 'a format too wide', args: ['verify', 'fpmul', '--exp', '11', '--frac', '25'], message: /exp \+ frac = 36 exceeds 31/ },
+  { what: 'a control value out of range', args: ['verify', 'fpmul', '--mbits', '32'], message: /--mbits '32' is not a valid list of values 0..31/ },
+  { what: 'a reversed control range', args: ['verify', 'fpmul', '--mbits', '9..4'], message: /not a valid list/ },
+  { what: 'a control input the unit lacks', args: ['verify', 'drum', '--mbits', '4'], message: /--mbits does not apply to drum_w8_k4: it has no 'mbits' input/ },
+  // User RTL and models
+  { what: '--rtl without --top', args: ['verify', '--rtl', 'x.v'], message: /--rtl needs --top/ },
+  { what: '--top without --rtl', args: ['verify', 'drum', '--top', 'x'], message: /--top only applies to --rtl designs/ },
+  { what: 'Verilog with a syntax error', args: ['verify', '--rtl', F('malformed.v'), '--top', 'malformed'], message: /syntax error/ },
+  { what: 'a design that holds state', args: ['verify', '--rtl', F('stateful.v'), '--top', 'stateful'], message: /holds state/ },
+  {
+    what: 'a model that throws',
+    args: ['verify', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--model', 'throws.mjs'],
+    setup: (d) => writeFileSync(join(d, 'throws.mjs'), "export default (a, b) => { if (a === 200) throw new Error('no table for 200'); return (a & ~3) * (b & ~3); };\n"),
+    message: /Model .*throws\.mjs threw for operands \(200, \d+\): no table for 200/,
+  },
+  {
+    what: 'a model whose result does not fit the port',
+    args: ['lut', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--model', 'wide.mjs', '-o', 't.npy'],
+    setup: (d) => writeFileSync(join(d, 'wide.mjs'), 'export default (a, b) => 2 * a * b;\n'),
+    message: /returned \d+ for operands \(\d+, \d+\), which does not fit the 16-bit unsigned result port \(0 to 65535\)/,
+  },
+  // Tables
+  { what: 'an unknown table extension', args: ['lut', 'drum', '-o', 'table.csv'], message: /Cannot tell the table format/ },
+  { what: '--format against the extension', args: ['lut', 'drum', '-o', 't.npy', '--format', 'hex'], message: /--format hex disagrees with the file name 't\.npy'/ },
+  { what: 'a table too large', args: ['lut', 'fpmul', '--table', 'significand', '-o', 'table.npy'], message: /mbits = 24 would have 2\^46 entries.*--mbits 13 or less/ },
+  { what: 'a table under two control settings', args: ['lut', 'fpmul', '--mbits', '4,5', '--table', 'significand', '-o', 'table.npy'], message: /not a valid list|one control setting/ },
+  { what: 'a derived table the unit lacks', args: ['lut', 'drum', '--table', 'significand', '-o', 'table.npy'], message: /drum_w8_k4 has no 'significand' table/ },
+  // Outputs and the cache (checked before any work)
+  { what: 'gen -o naming a file', args: ['gen', 'drum', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
+  { what: 'gen -o under a file', args: ['gen', 'drum', '-o', 'f/sub'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f\/sub cannot be created: .*\/f is a file, not a folder/ },
+  { what: 'lut -o naming a folder', args: ['lut', 'drum', '-o', 'd.npy'], setup: (d) => mkdirSync(join(d, 'd.npy')), message: /-o d\.npy is a folder; a file is expected here/ },
+  { what: 'verify --report naming a folder', args: ['verify', 'drum', '--report', 'r'], setup: (d) => mkdirSync(join(d, 'r')), message: /--report r is a folder/ },
+  { what: 'an output on a read-only file system', args: ['gen', 'drum', '-o', '/sys/axhw-out'], message: /-o \/sys\/axhw-out cannot be created: cannot write in \/sys/ },
+  { what: 'a cache folder that is a file', args: ['verify', 'drum'], setup: (d) => writeFileSync(join(d, 'cache'), 'x'), env: { AXHW_CACHE_DIR: 'cache' }, message: /The build cache cache is a file; a folder is expected here[\s\S]*AXHW_CACHE_DIR/ },
+  // Numbers
+  { what: 'a word for a count', args: ['verify', 'drum', '--vectors', 'many'], message: /option '--vectors <n>' argument 'many' is invalid\. It must be a whole number/ },
+  { what: 'zero vectors', args: ['verify', 'drum', '--vectors', '0'], message: /'--vectors <n>' argument '0' is invalid\. It must be 1 or more/ },
+  { what: 'a hex count', args: ['verify', 'drum', '--vectors', '0x10'], message: /'--vectors <n>' argument '0x10' is invalid/ },
+  { what: 'an exponent count', args: ['verify', 'drum', '--vectors', '1e3'], message: /'--vectors <n>' argument '1e3' is invalid/ },
+  { what: 'negative jobs', args: ['lut', 'drum', '-o', 't.npy', '--jobs', '-1'], message: /'--jobs <n>' argument '-1' is invalid\. It must be 1 or more/ },
+  { what: 'a fractional seed', args: ['verify', 'drum', '--seed', '1.5'], message: /'--seed <n>' argument '1\.5' is invalid/ },
+  { what: 'a negative clock period', args: ['synth', 'drum', '--clock-ns', '-3'], message: /'--clock-ns <ns>' argument '-3' is invalid\. It must be above 0/ },
+  { what: 'a hex clock period', args: ['synth', 'drum', '--clock-ns', '0x10'], message: /'--clock-ns <ns>' argument '0x10' is invalid\. It must be a decimal number/ },
+  { what: 'a zero sample count', args: ['characterize', 'drum', '--sweep', 'k=2..3', '--samples', '0'], message: /'--samples <n>' argument '0' is invalid/ },
+  { what: 'a probability above 1', args: train('--multiplier', 'exact-mul:width=8,signed', '--ntv-rate', '2'), message: /'--ntv-rate <p>' argument '2' is invalid\. It must be a probability between 0 and 1/ },
+  { what: 'a zero learning rate', args: train('--lr', '0'), message: /'--lr <x>' argument '0' is invalid\. It must be above 0/ },
+  { what: 'a zero training subset', args: train('--limit-train', '0'), message: /'--limit-train <n>' argument '0' is invalid/ },
+  { what: 'a negative lambda', args: train('--method', 'axtrain-act', '--lambda', '-1'), message: /'--lambda <x>' argument '-1' is invalid\. It must be 0 or more/ },
+  // Synthesis and characterization
+  { what: 'a missing Liberty file', args: ['synth', 'drum', '--lib', 'nowhere/cells.lib'], message: /Liberty file nowhere\/cells.lib does not exist/ },
+  { what: 'a missing activity trace', args: ['synth', 'drum', '--activity', 'nowhere/trace.npy'], message: /Operand trace nowhere\/trace.npy does not exist/ },
+  { what: 'a sweep without values', args: ['characterize', 'drum', '--sweep', 'k'], message: /--sweep 'k' is not name=values/ },
+  { what: 'a sweep of an unknown name', args: ['characterize', 'drum', '--sweep', 'z=1..2'], message: /drum has no parameter or control input 'z'/ },
+  { what: 'a sweep beyond a rule', args: ['characterize', 'drum', '--sweep', 'k=2..9'], message: /k = 9 must not exceed width = 8/ },
+  { what: 'a sweep naming a parameter twice', args: ['characterize', 'drum', '--sweep', 'k=2..3', '--sweep', 'k=5'], message: /--sweep names 'k' twice/ },
+  { what: 'a swept parameter also fixed', args: ['characterize', 'drum', '--sweep', 'k=2..3', '--k', '4'], message: /'k' is both swept \(--sweep k=\.\.\.\) and fixed \(--k 4\)/ },
+  // Training and evaluation data
+  { what: 'a missing data file', args: ['train', '--data', 'breast-cancer', '--data-path', '/nonexistent/x.csv'], message: /not found[\s\S]*fetch-data\.sh[\s\S]*--data-path/ },
+  { what: 'a folder where a data file is expected', args: ['train', '--data', 'breast-cancer', '--data-path', 'somedir'], setup: (d) => mkdirSync(join(d, 'somedir')), message: /somedir: is a folder, but this data set is one file/ },
+  { what: 'a model for other features', args: train('--model', 'mnist-mlp'), message: /takes 784 inputs; the data has 4/ },
+  { what: 'a model with the wrong class count', args: train('--model', 'mlp:8-3'), message: /Model mlp:8-3 has 3 outputs; the data has 2 classes[\s\S]*mlp:64-2/ },
+  { what: 'an unknown model', args: train('--model', 'resnet'), message: /Unknown model 'resnet'/ },
+  { what: 'pas without hardware', args: train('--method', 'pas'), message: /give a multiplier/ },
+  { what: 'axtrain without hardware', args: train('--method', 'axtrain'), message: /--method axtrain trains on the hardware/ },
+  { what: 'an unknown NTV voltage', args: train('--multiplier', 'exact-mul:width=8,signed', '--ntv-voltage', '500'), message: /No bit-flip rate is known for 500 mV/ },
+  { what: 'a bad multiplier parameter', args: train('--multiplier', 'drum:width=8,k=12'), message: /k = 12 must not exceed width = 8/ },
+  { what: 'NTV storage with fpmul layers', args: train('--multiplier', 'fpmul:mbits=8', '--ntv-rate', '0.01'), message: /fpmul layers keep float32 weights/ },
+  { what: 'the table path for fpmul', args: train('--multiplier', 'fpmul:mbits=8', '--path', 'table'), message: /no table path/ },
+  { what: 'a multiplier too wide for tables', args: train('--multiplier', 'drum:width=16,k=4'), message: /2\.\.12-bit/ },
+  { what: 'an unavailable backend', args: train('--backend', 'tensorflow'), message: /--backend tensorflow cannot start: @tensorflow\/tfjs-node is not installed[\s\S]*Available here: wasm, cpu[\s\S]*--backend wasm/, skip: tfjsNode },
+  { what: 'eval on data with other features', args: ['eval', '--model-dir', MODEL, '--data-path', CSV5], message: /five\.csv: samples of shape 5 \(5 features\), but the model in .*model takes 4 \(4\)/ },
+  { what: 'eval on data with other classes', args: ['eval', '--model-dir', MODEL, '--data-path', CSV3C], message: /three-classes\.csv: classes a, b, c \(3\), but the model in .*model was trained on neg, pos \(2\)/ },
+  { what: 'eval -o naming a folder', args: ['eval', '--model-dir', MODEL, '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
+  { what: 'an experiment -o naming a file', args: ['experiment', 'axtrain', '--quick', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
+];
+
+describe('bad input: exit 2, a message naming the problem and its fix, nothing written', () => {
+  beforeAll(async () => {
+    requireTool('verilator');
+    requireTool('yosys');
+    csvFile(CSV4, 4, ['neg', 'pos']);
+    csvFile(CSV5, 5, ['neg', 'pos']);
+    csvFile(CSV3C, 4, ['a', 'b', 'c']);
+    const r = await execa('node', [bin, ...train('-o', MODEL, '--quiet')], { reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(0);
+  });
+
+  it('has a row for every class of failure the CLI guards', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(rows.map((r) => [r.what, r] as const))('%s', async (_what, row) => {
+    if (row.skip) return;
+    const cwd = mkdtempSync(join(tmpdir(), 'axhw-bad-row-'));
+    row.setup?.(cwd);
+    const before = tree(cwd);
+    const env = { FORCE_COLOR: '0', ...row.env };
+    const r = await execa('node', [bin, ...row.args], { reject: false, all: true, cwd, env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(row.message);
+    expect(r.stderr).toMatch(/error/i);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(tree(cwd)).toEqual(before);
+  });
+});
