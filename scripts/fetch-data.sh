@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetch the real data sets (../shared/METHODS.md section 8) from Debian packages WITHOUT installing them:
+# Fetch the real data sets (docs/methods.md, data sets) from Debian packages WITHOUT installing them:
 # `apt-get download` the .deb, `dpkg-deb -x` it into the axhw data cache. Idempotent.
 # Data dir: $AXHW_DATA_DIR, else ${XDG_CACHE_HOME:-~/.cache}/axhw/data (what src/data/datasets.ts reads).
 # Usage: bash scripts/fetch-data.sh [package ...]   (default: all four)

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * The data flow of src/, as layers: a module may import its own layer or a lower one, never a higher
- * one, and two different folders of one layer may not import each other. README "Architecture" states
+ * one, and two different folders of one layer may not import each other. docs/architecture.md states
  * the same order.
  */
 const LAYERS: string[][] = [

@@ -2,7 +2,7 @@ import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
 
 /**
- * Near-threshold-voltage SRAM weight storage (METHODS.md 3): every stored weight bit flips independently.
+ * Near-threshold-voltage SRAM weight storage (docs/methods.md, NTV storage): every stored weight bit flips independently.
  * The rate is set directly or by supply voltage; the voltages are the paper's three points.
  */
 export const NTV_RATE_BY_MV: Readonly<Record<number, number>> = { 400: 0.1, 660: 0.01, 850: 0.001 };

@@ -75,7 +75,7 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   {
     name: 'fashion-mnist',
-    doc: 'Fashion-MNIST 28 x 28, 60,000 train + 10,000 test, 10 classes (IDX; --data <dir> takes any MNIST-format folder)',
+    doc: 'Fashion-MNIST 28 x 28, 60,000 train + 10,000 test, 10 classes (IDX; --data-path <dir> takes any MNIST-format folder)',
     pkg: 'dataset-fashion-mnist',
     load: (p) => readIdxFolder(p ?? debPath('usr', 'share', 'datasets', 'fashion-mnist')),
     defaultModel: 'mnist-mlp',

@@ -1,5 +1,5 @@
 /**
- * Error metrics of an approximate two-operand unit (METHODS.md section 7), over a set of pairs with
+ * Error metrics of an approximate two-operand unit (docs/methods.md, error metrics), over a set of pairs with
  * exact product P and approximate product P~, e = P~ - P:
  *   ER   share of pairs with e != 0          ME   mean e (bias)
  *   MAE  mean |e| (= MED)                    MRED mean |e| / |P| over P != 0

@@ -29,7 +29,7 @@ export interface UnitMetricsOptions {
 }
 
 /**
- * Error metrics (METHODS.md 7) of a unit against the exact product of its operand values, always from
+ * Error metrics (docs/methods.md, error metrics) of a unit against the exact product of its operand values, always from
  * the RTL: exhaustive from the table read out of the RTL when the pair space is at most 2^24, else from
  * seeded random pairs evaluated by co-simulation. Values come from the design's code interpretation
  * (two's-complement integers, or e.g. IEEE floats for fpmul).

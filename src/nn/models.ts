@@ -14,7 +14,7 @@ export interface ModelSpec {
   layers: LayerSpec[];
 }
 
-/** The paper's topologies (METHODS.md 3), by name: input-hidden...-output. */
+/** The paper's topologies (docs/methods.md, AxTrain), by name: input-hidden...-output. */
 export const NAMED_MLPS: Readonly<Record<string, number[]>> = {
   'breast-cancer': [30, 64, 64, 2],
   'image-seg': [19, 64, 64, 7],

@@ -2,7 +2,7 @@ import { tf } from '../nn/backend.js';
 import type { Network } from '../nn/network.js';
 import { outputGradients, sensitivityOf } from './sensitivity.js';
 
-/** AxTrain-act's regularisation settings (METHODS.md section 3). */
+/** AxTrain-act's regularisation settings (docs/methods.md, AxTrain). */
 export interface ActOptions {
   /** Starting lambda. */
   lambda: number;

@@ -3,7 +3,7 @@ import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
 
 /**
- * AxTrain's sensitivity (METHODS.md section 3), with the output O defined as the project's choice:
+ * AxTrain's sensitivity (docs/methods.md, AxTrain), with the output O defined as the project's choice:
  *
  *   O = (1/n) sum_i sum_c z_ic      (the sum of the logits z, per sample, averaged over the batch)
  *   S = sum over every weight w (all weighted layers, biases excluded) of |dO/dw * w|

@@ -1,5 +1,5 @@
 /**
- * DRUM restated from METHODS.md section 1, independently of src/models/drum.ts: for a magnitude x with
+ * DRUM restated from docs/methods.md (DRUM), independently of src/models/drum.ts: for a magnitude x with
  * its leading one at t, keep x when t < k, else shift right by s = t - k + 1, force the last bit to 1 and
  * shift back. Signed operands: sign-magnitude around the unsigned core (-2^(N-1) has magnitude 2^(N-1)).
  */
@@ -15,7 +15,7 @@ export function drumBruteForce(a: number, b: number, k: number): number {
   return sign * t(Math.abs(a)) * t(Math.abs(b));
 }
 
-/** Every metric of METHODS.md section 7 by its definition, over explicit (exact, approx) lists. */
+/** Every metric of docs/methods.md (error metrics) by its definition, over explicit (exact, approx) lists. */
 export function metricsBruteForce(exact: number[], approx: number[]) {
   const n = exact.length;
   const e = approx.map((q, i) => q - exact[i]!);

@@ -5,7 +5,7 @@ import { drumBatchModel } from '../../src/models/drum.js';
 import type { LutTable } from '../../src/lut/table.js';
 import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 
-describe('error metrics (METHODS.md section 7)', () => {
+describe('error metrics (docs/methods.md)', () => {
   it('computes every metric on a hand-checked set', () => {
     const acc = new ErrorAccumulator();
     // (exact, approx): errors 0, +2, -3, +1 (exact 0: excluded from relative metrics)

@@ -8,7 +8,7 @@ import { runTrain } from '../../src/train/run.js';
 import { requireTool } from '../helpers/tools.js';
 
 /**
- * Integration tests on the real data sets (METHODS.md 8). They need `bash scripts/fetch-data.sh`
+ * Integration tests on the real data sets (docs/methods.md, data sets). They need `bash scripts/fetch-data.sh`
  * (setup.sh runs it); a missing file fails loudly, never skips.
  */
 beforeAll(() => {

@@ -3,7 +3,7 @@ import { formatUnitSpec } from '../../gen/unit-spec.js';
 
 /**
  * The AxTrain paper's evaluation (Table 1): six applications, each with an aggressive and a conservative
- * NTV supply voltage. MNIST is Fashion-MNIST here (the offline MNIST-format set, METHODS.md section 8).
+ * NTV supply voltage. MNIST is Fashion-MNIST here (the offline MNIST-format set, docs/methods.md, data sets).
  */
 export interface AxtrainApp {
   name: string;

@@ -6,9 +6,20 @@ const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 
 const METHODS = ['bp', 'act', 'axtrain'] as const;
 
-/** One small panel per application (three to a row), sharing the methods' colours and order. */
-function perApplication(title: string, values: object[], panel: object, extra: object = {}): object {
-  return { title, data: { values }, facet: { field: 'app', type: 'nominal', title: null }, columns: 3, spec: { width: 200, height: 140, ...panel }, ...extra };
+/**
+ * One small panel per application (three to a row), sharing the methods' colours and order. Panels are
+ * concatenated rather than faceted: each has its own title, x axis directly under its bars and only the
+ * categories that application has (no empty slots), and optionally its own y scale.
+ */
+function perApplication(title: string | object, values: { app: string }[], panel: object, sharedY: boolean): object {
+  const apps = [...new Set(values.map((v) => v.app))];
+  return {
+    title,
+    data: { values },
+    columns: 3,
+    concat: apps.map((app) => ({ title: app, transform: [{ filter: { field: 'app', equal: app } }], width: 200, height: 140, ...panel })),
+    resolve: { scale: { color: 'shared', y: sharedY ? 'shared' : 'independent' } },
+  };
 }
 const methodColour = { field: 'method', type: 'nominal', sort: METHODS };
 const methodOffset = { field: 'method', sort: METHODS };
@@ -17,31 +28,31 @@ const methodOffset = { field: 'method', sort: METHODS };
 export function outputErrorSpec(r: AxtrainReport): object {
   const values = r.apps.flatMap((a) => a.multipliers.flatMap((m) => METHODS.map((method) => ({ app: a.app.name, setting: `${m.setting} (k=${m.k})`, method, error: m[method].outputError }))));
   return perApplication(
-    'Normalised output error on DRUM (lower is better)',
+    { text: 'Normalised output error on DRUM (lower is better)', subtitle: "test loss on the DRUM setting / bp's test loss on exact-mul" },
     values,
     {
       mark: 'bar',
       encoding: {
-        x: { field: 'setting', type: 'nominal', title: null },
+        x: { field: 'setting', type: 'nominal', title: null, axis: { labelAngle: 0 } },
         xOffset: methodOffset,
-        y: { field: 'error', type: 'quantitative', title: 'loss / bp loss on exact-mul' },
+        y: { field: 'error', type: 'quantitative', title: 'normalised loss' },
         color: methodColour,
       },
     },
-    { resolve: { scale: { y: 'independent' } } },
+    false,
   );
 }
 
 /** Figure 7: accuracy under NTV storage, mean and standard deviation over the draws. */
 export function ntvSpec(r: AxtrainReport): object {
-  const values = r.apps.flatMap((a) => a.ntv.flatMap((v) => METHODS.map((method) => ({ app: a.app.name, voltage: `${v.voltageMv} mV (${v.role})`, method, mean: 100 * v[method].mean, lo: 100 * (v[method].mean - v[method].std), hi: 100 * (v[method].mean + v[method].std) }))));
-  const enc = { x: { field: 'voltage', type: 'nominal', title: null }, xOffset: methodOffset };
+  const values = r.apps.flatMap((a) => a.ntv.flatMap((v) => METHODS.map((method) => ({ app: a.app.name, voltage: `${v.voltageMv} mV (${v.role === 'aggressive' ? 'aggr.' : 'cons.'})`, method, mean: 100 * v[method].mean, lo: 100 * (v[method].mean - v[method].std), hi: 100 * (v[method].mean + v[method].std) }))));
+  const enc = { x: { field: 'voltage', type: 'nominal', title: null, axis: { labelAngle: 0 } }, xOffset: methodOffset };
   return perApplication(`Accuracy with NTV weight storage (mean +- std over ${r.apps[0]?.ntv[0]?.draws ?? 0} draws)`, values, {
     layer: [
       { mark: 'bar', encoding: { ...enc, y: { field: 'mean', type: 'quantitative', title: 'accuracy (%)' }, color: methodColour } },
       { mark: { type: 'rule', color: 'black' }, encoding: { ...enc, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
     ],
-  });
+  }, true);
 }
 
 /** Figure 4: the last layer's sensitivity |dO/dw w| for bp, act and axtrain (K1), one colour scale. */
