@@ -98,7 +98,7 @@ export class CosimSession {
 
   async close(): Promise<void> {
     if (!this.dead) {
-      this.dead = new AxhwError('session closed');
+      this.dead = new AxhwError('The co-simulation session was used after it was closed.', 'This is a bug in axhw: please report it with the command you ran.');
       this.proc.stdin!.end(header(Cmd.Quit, 0));
     }
     await this.proc;
@@ -117,7 +117,7 @@ export class CosimSession {
     while (off < chunk.length) {
       const p = this.pending[0];
       if (!p) {
-        this.fail(new AxhwError(`Co-simulation for ${this.design.top} sent unexpected output.`));
+        this.fail(new AxhwError(`Co-simulation for ${this.design.top} sent unexpected output.`, 'A $display or $write in the design prints into the harness protocol: remove it (or guard it) and run again.'));
         return;
       }
       const take = Math.min(p.buf.length - p.filled, chunk.length - off);

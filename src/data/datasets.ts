@@ -123,7 +123,7 @@ function readIdxFolder(dir: string): { train: LabelledData; test: LabelledData }
 }
 
 function concat(a: LabelledData, b: LabelledData): LabelledData {
-  if (a.shape.join() !== b.shape.join() || a.classes.join() !== b.classes.join()) throw new AxhwError('cannot merge data sets with different features or classes');
+  if (a.shape.join() !== b.shape.join() || a.classes.join() !== b.classes.join()) throw new AxhwError('The parts of this data set have different features or classes and cannot be merged.', 'Fetch the data again with `bash scripts/fetch-data.sh`, or give one file with --data-path.');
   const x = new Float32Array(a.x.length + b.x.length);
   x.set(a.x);
   x.set(b.x, a.x.length);

@@ -69,7 +69,7 @@ export async function externalDesign(o: ExternalOptions): Promise<Design> {
     if (want !== undefined && p.width !== want) throw new AxhwError(`Port '${p.name}' of '${o.top}' is ${p.width} bits wide, not ${want} as ${flag} says.`, `Pass ${flag} ${p.width}, or check that --top names the right module.`);
   }
   if (a.width > MAX_OPERAND_BITS || b.width > MAX_OPERAND_BITS || y.width > MAX_RESULT_BITS) {
-    throw new AxhwError(`Ports of '${o.top}' are too wide (${a.width} x ${b.width} -> ${y.width}); axhw supports operands up to ${MAX_OPERAND_BITS} bits and results up to ${MAX_RESULT_BITS}.`);
+    throw new AxhwError(`Ports of '${o.top}' are too wide (${a.width} x ${b.width} -> ${y.width}); axhw supports operands up to ${MAX_OPERAND_BITS} bits and results up to ${MAX_RESULT_BITS}.`, 'Wrap the multiplier in a top module with narrower ports, or check --a, --b and --y name the operand and result ports.');
   }
   const signed = o.signed ?? (a.signed && b.signed);
   const ports: OperatorPorts = { a: { name: a.name, width: a.width }, b: { name: b.name, width: b.width }, y: { name: y.name, width: y.width }, signed, controls: [] };

@@ -10,7 +10,7 @@ import { AxhwError } from '../errors.js';
 export function completeSetting(d: Design, given: ControlSetting | undefined): ControlSetting {
   const ctl = d.ports.controls;
   for (const name of Object.keys(given ?? {})) {
-    if (!ctl.some((p) => p.name === name)) throw new AxhwError(`${d.top} has no control input '${name}'.`);
+    if (!ctl.some((p) => p.name === name)) throw new AxhwError(`${d.top} has no control input '${name}'.`, '`axhw units` lists each unit\'s control inputs.');
   }
   const out: ControlSetting = {};
   for (const p of ctl) {

@@ -68,7 +68,7 @@ export function parseParams(
     out[d.name] = r.data as number | boolean | string;
   }
   const problem = crossCheck?.(out);
-  if (problem) throw new AxhwError(`${unitName}: ${problem}`);
+  if (problem) throw new AxhwError(`${unitName}: ${problem}`, `\`axhw units\` states the rules between ${unitName}'s parameters.`);
   return out;
 }
 

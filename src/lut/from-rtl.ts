@@ -51,7 +51,7 @@ export async function tableFromRtl(d: Design, opts: TableFromRtlOptions = {}): P
 export async function derivedTableFromRtl(d: Design, kind: DerivedTableKind, opts: TableFromRtlOptions = {}): Promise<LutTable> {
   const setting = completeSetting(d, opts.controls);
   const spec = kind.operands(d.params, setting);
-  if (typeof spec === 'string') throw new AxhwError(`${d.top}: ${spec}`);
+  if (typeof spec === 'string') throw new AxhwError(`${d.top}: ${spec}`, `\`axhw units\` lists ${d.unit}'s tables and their limits.`);
   const { a: opA, b: opB } = spec;
   const total = opA.length;
   const chunk = Math.min(total, 1 << 16);

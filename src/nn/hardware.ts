@@ -66,13 +66,13 @@ export function floatHardware(float: FloatMultiplier): Hardware {
 
 /** The multiplier (registry unit spec or table file, both read from the RTL) and the product path. */
 export async function resolveHardware(opts: { multiplier?: string; multiplierTable?: string; path?: string; log?: (m: string) => void }): Promise<Hardware | undefined> {
-  if (opts.multiplier && opts.multiplierTable) throw new AxhwError('Give --multiplier or --multiplier-table, not both.');
+  if (opts.multiplier && opts.multiplierTable) throw new AxhwError('Give --multiplier or --multiplier-table, not both.', 'Drop one of them.');
   if (!opts.multiplier && !opts.multiplierTable) {
     if (opts.path && opts.path !== 'auto') throw new AxhwError(`--path ${opts.path} needs a multiplier.`, 'Add --multiplier drum:width=8,k=4,signed (or --multiplier-table file.npy).');
     return undefined;
   }
   const want = opts.path ?? 'auto';
-  if (!['auto', 'transform', 'table'].includes(want)) throw new AxhwError(`--path must be auto, transform or table (got '${want}').`);
+  if (!['auto', 'transform', 'table'].includes(want)) throw new AxhwError(`--path must be auto, transform or table (got '${want}').`, 'Use --path auto (the default), --path transform or --path table.');
   const spec = opts.multiplier ? resolveUnitSpec(opts.multiplier) : undefined;
   // Float formats with a run-time significand width run as fpmul layers; every other unit as fixed point.
   if (spec?.unit.name === 'fpmul') {

@@ -83,7 +83,7 @@ export function layerShapes(spec: ModelSpec): number[][] {
   return spec.layers.map((l) => {
     if (l.kind === 'flatten') shape = [shape.reduce((a, b) => a * b, 1)];
     else if (l.kind === 'dense') {
-      if (shape.length !== 1) throw new AxhwError(`${spec.name}: a dense layer needs flat input (add a flatten).`);
+      if (shape.length !== 1) throw new AxhwError(`${spec.name}: a dense layer needs flat input.`, 'Put a flatten layer before the first dense layer.');
       shape = [l.units];
     } else if (l.kind === 'conv2d') {
       const [h, w] = shape as [number, number, number];

@@ -79,13 +79,13 @@ export function workloadActivity(ports: OperatorPorts, workload: { trace?: strin
 }
 
 function readTrace(ports: OperatorPorts, file: string): { a: Uint32Array; b: Uint32Array } {
-  if (!existsSync(file)) throw new AxhwError(`Operand trace ${file} does not exist.`, 'Pass an .npy array of shape (n, 2): one operand pair (a, b) per row, in the order the hardware sees them.');
+  if (!existsSync(file)) throw new AxhwError(`Operand trace ${file} does not exist.`, 'Give --activity an .npy array of shape (n, 2), one operand pair (a, b) per row in the order the hardware sees them, or use --activity uniform.');
   const npy = decodeNpy(readFileSync(file), file);
   if (npy.shape.length !== 2 || npy.shape[1] !== 2) {
-    throw new AxhwError(`Operand trace ${file} has shape (${npy.shape.join(', ')}); expected (n, 2).`, 'Store one operand pair (a, b) per row.');
+    throw new AxhwError(`Operand trace ${file} has shape (${npy.shape.join(', ')}); expected (n, 2).`, 'Store one operand pair (a, b) per row: shape (n, 2), e.g. numpy.save("trace.npy", numpy.stack([a, b], axis=1)).');
   }
   const n = npy.shape[0];
-  if (n < 2) throw new AxhwError(`Operand trace ${file} has ${n} pair(s); toggle rates need at least 2.`);
+  if (n < 2) throw new AxhwError(`Operand trace ${file} has ${n} pair(s); toggle rates need at least 2.`, 'Record at least two operand pairs (more give steadier toggle rates), or use --activity uniform.');
   const values = valuesAsNumbers(npy);
   const a = new Uint32Array(n);
   const b = new Uint32Array(n);

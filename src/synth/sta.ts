@@ -29,7 +29,7 @@ export interface TimingPower {
  * Outputs drive no load beyond the pins of the cells they connect to.
  */
 export async function timingAndPower(netlist: string, top: string, ports: OperatorPorts, lib: CellLibrary, clockNs: number, pins: PinActivity[]): Promise<TimingPower> {
-  if (!(clockNs > 0)) throw new AxhwError(`--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`);
+  if (!(clockNs > 0)) throw new AxhwError(`--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`, 'Give a period above 0, e.g. --clock-ns 10.');
   const sta = await toolVersion('sta');
   const netText = readFileSync(netlist, 'utf8');
   const script = (libPath: string) => {

@@ -133,10 +133,10 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
 /** Settings to run, each completed and validated against the design's control ports. */
 function resolveSettings(d: Design, given: ControlSetting[] | undefined): ControlSetting[] {
   if (d.ports.controls.length === 0) {
-    if (given && given.some((s) => Object.keys(s).length > 0)) throw new AxhwError(`${d.top} has no control inputs.`);
+    if (given && given.some((s) => Object.keys(s).length > 0)) throw new AxhwError(`${d.top} has no control inputs.`, 'Drop the control values (e.g. --mbits): `axhw units` lists which units have control inputs.');
     return [{}];
   }
-  if (!d.modelFor) throw new AxhwError(`${d.top} has control inputs but no model that takes them.`);
+  if (!d.modelFor) throw new AxhwError(`${d.top} has control inputs but no model that takes them.`, 'Verify it without a model (lut --no-verify), or give a unit whose model takes its control inputs.');
   return (given && given.length > 0 ? given : [{}]).map((s) => completeSetting(d, s));
 }
 

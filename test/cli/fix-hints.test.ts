@@ -41,6 +41,28 @@ function errorTexts(text: string): string[] {
   return out;
 }
 
+/** The number of top-level arguments of a call whose text starts just after its '(' (strings skipped). */
+function argumentCount(text: string, start: number): number {
+  let depth = 1;
+  let commas = 0;
+  let quote: string | undefined;
+  let empty = true;
+  for (let i = start; i < text.length && depth > 0; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (!/\s/.test(c) && c !== ')') empty = false;
+    if (c === "'" || c === '"' || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 1) commas++;
+  }
+  return empty ? 0 : commas + 1;
+}
+
 function allCommands(c: Command): Command[] {
   return [c, ...c.commands.flatMap(allCommands)];
 }
@@ -91,6 +113,21 @@ describe('fix hints name options, commands and values that exist', () => {
       for (const m of text.matchAll(/`axhw ([a-z][a-z-]*)/g)) if (!commandNames.has(m[1]!)) unknown.push(`${file}: axhw ${m[1]}`);
     }
     expect(unknown).toEqual([]);
+  });
+
+  it('every AxhwError carries a fix (its second argument)', () => {
+    const without: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/new AxhwError\(/g)) {
+        if (argumentCount(text, m.index! + m[0].length) < 2) without.push(`${relative(root, f)}:${text.slice(0, m.index).split('\n').length}`);
+      }
+    }
+    expect(without).toEqual([]);
+    // The counter itself: template literals with commas and calls inside do not fool it.
+    const probe = "new AxhwError(`a, ${f(x, y)} b`)";
+    expect(argumentCount(probe, probe.indexOf('(') + 1)).toBe(1);
+    expect(argumentCount("new AxhwError('x', 'fix, here')", 14)).toBe(2);
   });
 
   it('negative control: a made-up option and command are reported', () => {

@@ -70,7 +70,7 @@ export function controlSettingsFromOptions(d: Design, opts: Record<string, unkno
   const ctl = d.ports.controls;
   if (ctl.length === 0) {
     const given = listUnits().flatMap((u) => (u.controls ?? []).map((c) => c.name)).filter((n) => opts[n] !== undefined);
-    if (given.length) throw new AxhwError(`--${given[0]} does not apply to ${d.top}: it has no '${given[0]}' input.`);
+    if (given.length) throw new AxhwError(`--${given[0]} does not apply to ${d.top}: it has no '${given[0]}' input.`, `Drop --${given[0]}; \`axhw units\` lists each unit's control inputs.`);
     return [{}];
   }
   return combinations(
@@ -119,9 +119,9 @@ export function rawParamsFromOptions(opts: Record<string, unknown>): Record<stri
 export async function designFromOptions(unitName: string | undefined, opts: Record<string, unknown>): Promise<Design> {
   const paramNames = new Set(listUnits().flatMap((u) => u.params.map((p) => p.name)));
   if (opts.rtl) {
-    if (unitName) throw new AxhwError(`Give either a unit name ('${unitName}') or --rtl, not both.`);
+    if (unitName) throw new AxhwError(`Give either a unit name ('${unitName}') or --rtl, not both.`, 'Drop the unit name to use your Verilog, or drop --rtl to use the registry unit.');
     if (!opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of the module to test with --top.');
-    if (opts.preset !== undefined) throw new AxhwError('--preset selects registry-unit parameters and does not apply to --rtl.');
+    if (opts.preset !== undefined) throw new AxhwError('--preset selects registry-unit parameters and does not apply to --rtl.', 'Drop --preset: your Verilog fixes its own widths (check them with --a-width, --b-width, --y-width).');
     for (const n of paramNames) {
       if (n !== 'signed' && opts[n] !== undefined) throw new AxhwError(`--${n} is a registry-unit parameter and does not apply to --rtl.`, 'Use --a-width/--b-width to check port widths.');
     }
@@ -140,7 +140,7 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
   }
   if (!unitName) throw new AxhwError('No design given.', `Name a unit (${listUnits().map((u) => u.name).join(', ')}) or pass --rtl <file.v> --top <module>.`);
   for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth']) {
-    if (opts[k] !== undefined) throw new AxhwError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`);
+    if (opts[k] !== undefined) throw new AxhwError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`, 'Drop it, or give your Verilog with --rtl <files> --top <module>.');
   }
   const u = unitArgument(unitName, opts);
   const { unit, params } = resolveUnit(u.name, u.raw, u.preset);
