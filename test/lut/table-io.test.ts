@@ -99,6 +99,8 @@ describe('table formats and dtypes', () => {
     expect(formatOf('t.NPY', 'npy')).toBe('npy'); // agreeing is fine
     const clash = thrown(() => formatOf('t.npy', 'hex'));
     expect([clash.message, clash.fix]).toEqual(["--format hex disagrees with the file name 't.npy' (a .npy file).", 'Drop --format (the extension decides), or name the file *.hex.']);
+    expect(() => formatOf('t.bin', 'npy')).toThrow(/--format npy disagrees with the file name 't\.bin'/);
+    expect(() => formatOf('t.hex', 'bin')).toThrow(/--format bin disagrees with the file name 't\.hex'/);
   });
 
   it('valueAt and valuesAsNumbers read every dtype, signed and unsigned, at any buffer offset', () => {
