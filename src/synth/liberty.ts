@@ -47,6 +47,7 @@ function tokenize(text: string, file: string): Token[] {
     } else if (c === '/' && text[i + 1] === '/') {
       while (i < n && text[i] !== '\n') i++;
     } else if (c === '"') {
+      const start = line;
       let j = i + 1;
       let s = '';
       while (j < n && text[j] !== '"') {
@@ -59,8 +60,8 @@ function tokenize(text: string, file: string): Token[] {
         s += text[j];
         j++;
       }
-      if (j >= n) throw new AxhwError(`${file}:${line}: unterminated string.`, 'Close the string with ", or check that this is a Liberty file.');
-      tokens.push({ kind: 'string', text: s, line });
+      if (j >= n) throw new AxhwError(`${file}:${start}: unterminated string.`, 'Close the string with ", or check that this is a Liberty file.');
+      tokens.push({ kind: 'string', text: s, line: start });
       i = j + 1;
     } else if ('(){}:;,'.includes(c)) {
       tokens.push({ kind: 'punct', text: c, line });
