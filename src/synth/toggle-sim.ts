@@ -1,0 +1,155 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { AxhwError } from '../errors.js';
+import { cachedEntry } from '../util/cache-entry.js';
+import { sha256 } from '../util/hash.js';
+import { runToolChecked, toolVersion } from '../tools.js';
+import type { Netlist } from './netlist.js';
+
+/**
+ * Zero-delay toggle counting on a gate-level netlist with Verilator: the netlist is rewritten with one
+ * plain wire per bit (n0, n1, ...), compiled with the cells' Verilog models and `--coverage-toggle`,
+ * and driven one input vector per cycle from a file. Verilator's toggle coverage counts every change of
+ * every bit; the first vector only sets the circuit up (its toggles from the all-zero start are dropped).
+ */
+export interface Stimulus {
+  /** Input port names, in the order of each cycle's values. */
+  inputs: string[];
+  cycles: number;
+  /** cycles x inputs.length values, each within its port's width. */
+  values: BigUint64Array;
+}
+
+export interface ToggleCounts {
+  /** Cycles counted (the first vector excluded). */
+  cycles: number;
+  /** Toggles per net bit, by the netlist's own bit names (inputs, outputs and internal nets). */
+  toggles: Map<string, number>;
+  build: { cached: boolean; seconds: number; verilator: string };
+  seconds: number;
+}
+
+const SIM_TOP = 'axhw_toggle_sim';
+const FLAGS = ['--cc', '--exe', '--build', '-O3', '--coverage-toggle', '-Wno-fatal', '-Wno-lint', '-Wno-style'];
+
+/** The netlist with every bit a plain wire; returns the text and the wire name of each bit. */
+export function simulationNetlist(net: Netlist): { text: string; ids: Map<string, string> } {
+  const ids = new Map<string, string>();
+  const id = (bit: string) => {
+    if (bit === '0' || bit === '1') return `1'b${bit}`;
+    let v = ids.get(bit);
+    if (!v) ids.set(bit, (v = `n${ids.size}`));
+    return v;
+  };
+  const lines: string[] = [];
+  for (const p of net.ports) {
+    if (p.bits.length > 64) throw new AxhwError(`Port ${p.name} of ${net.top} is ${p.bits.length} bits wide; toggle simulation drives ports of up to 64 bits.`, 'Use --power propagate for this design.');
+    const range = p.bits.length > 1 || /\[/.test(p.bits[0]!) ? `[${p.bits.length - 1}:0] ` : '';
+    lines.push(`  ${p.direction} ${range}${p.name};`);
+    p.bits.forEach((b, k) => {
+      const sel = range ? `${p.name}[${k}]` : p.name;
+      lines.push(p.direction === 'input' ? `  assign ${id(b)} = ${sel};` : `  assign ${sel} = ${id(b)};`);
+    });
+  }
+  const body: string[] = [];
+  net.instances.forEach((inst, k) => {
+    body.push(`  ${inst.cell} u${k} (${Object.entries(inst.pins).map(([pin, bit]) => `.${pin}(${id(bit)})`).join(', ')});`);
+  });
+  for (const [l, r] of net.assigns) body.push(`  assign ${id(l)} = ${id(r)};`);
+  const wires = [...ids.values()].map((w) => `  wire ${w};`);
+  const text = [`module ${SIM_TOP} (${net.ports.map((p) => p.name).join(', ')});`, ...lines, ...wires, ...body, 'endmodule', ''].join('\n');
+  return { text, ids };
+}
+
+function harness(inputs: string[]): string {
+  return `// axhw toggle-count harness: ${SIM_TOP} driven one vector per cycle from a file of uint64 values.
+#include "V${SIM_TOP}.h"
+#include "verilated.h"
+#include "verilated_cov.h"
+#include <cstdio>
+#include <cstdlib>
+#include <cstdint>
+#include <vector>
+int main(int argc, char** argv) {
+  if (argc != 4) { std::fprintf(stderr, "usage: sim <stimulus> <cycles> <coverage.dat>\\n"); return 2; }
+  const size_t ports = ${inputs.length};
+  const size_t cycles = std::strtoull(argv[2], nullptr, 10);
+  std::vector<uint64_t> v(cycles * ports);
+  FILE* f = std::fopen(argv[1], "rb");
+  if (!f || std::fread(v.data(), sizeof(uint64_t), v.size(), f) != v.size()) { std::fprintf(stderr, "cannot read %s\\n", argv[1]); return 2; }
+  std::fclose(f);
+  VerilatedContext ctx;
+  V${SIM_TOP} top(&ctx);
+  for (size_t c = 0; c < cycles; c++) {
+${inputs.map((name, k) => `    top.${name} = v[c * ports + ${k}];`).join('\n')}
+    top.eval();
+    if (c == 0) ctx.coveragep()->zero();
+  }
+  ctx.coveragep()->write(argv[3]);
+  return 0;
+}
+`;
+}
+
+/** Toggle counts of every net bit of a combinational netlist under a stimulus (zero delay). */
+export async function simulateToggles(net: Netlist, cellModels: string, stim: Stimulus): Promise<ToggleCounts> {
+  const t0 = performance.now();
+  const inputs = net.ports.filter((p) => p.direction === 'input');
+  const names = inputs.map((p) => p.name);
+  if (names.join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${names.join(', ')}.`, 'Give one value per input port per cycle, in port order.');
+  if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
+  if (stim.values.length !== stim.cycles * names.length) throw new AxhwError(`The stimulus holds ${stim.values.length} values; ${stim.cycles} cycles of ${names.length} inputs need ${stim.cycles * names.length}.`, 'Give one value per input port per cycle.');
+  const verilator = await toolVersion('verilator');
+  await Promise.all([toolVersion('make'), toolVersion('g++')]);
+  const { text, ids } = simulationNetlist(net);
+  const cpp = harness(names);
+  const key = sha256('toggle-sim v1', verilator, FLAGS.join(' '), text, cellModels, cpp);
+  const tb = performance.now();
+  const entry = await cachedEntry('toggle-sim', net.top, key, async (tmp) => {
+    writeFileSync(join(tmp, 'netlist.v'), text);
+    writeFileSync(join(tmp, 'cells.v'), cellModels);
+    writeFileSync(join(tmp, 'harness.cpp'), cpp);
+    await runToolChecked('verilator', [...FLAGS, '-j', String(Math.max(1, cpus().length)), '--top-module', SIM_TOP, '-Mdir', 'obj', '-o', '../sim', '-CFLAGS', '-O2', 'harness.cpp', 'netlist.v', 'cells.v'], {
+      cwd: tmp,
+      env: { MAKEFLAGS: '' },
+      failure: `Verilator could not build the toggle simulation of ${net.top}`,
+      fix: 'Check that --cells holds the Verilog models of the library the netlist was mapped to.',
+    });
+    rmSync(join(tmp, 'obj'), { recursive: true, force: true });
+    return { verilator };
+  });
+  const buildSeconds = (performance.now() - tb) / 1000;
+  const work = mkdtempSync(join(tmpdir(), 'axhw-toggle-'));
+  try {
+    writeFileSync(join(work, 'stim.bin'), new Uint8Array(stim.values.buffer, stim.values.byteOffset, stim.values.byteLength));
+    const r = await execa(join(entry.dir, 'sim'), ['stim.bin', String(stim.cycles), 'coverage.dat'], { cwd: work, reject: false, all: true });
+    if (r.exitCode !== 0) throw new AxhwError(`The toggle simulation of ${net.top} failed (exit ${r.exitCode}): ${r.all}`, `Remove ${entry.dir} and run again (it is rebuilt).`);
+    const byId = new Map([...ids].map(([bit, w]) => [w, bit]));
+    const toggles = new Map<string, number>();
+    for (const [signal, count] of readToggleCoverage(readFileSync(join(work, 'coverage.dat'), 'latin1'), `TOP.${SIM_TOP}`)) {
+      const bit = byId.get(signal);
+      if (bit !== undefined) toggles.set(bit, (toggles.get(bit) ?? 0) + count);
+    }
+    return { cycles: stim.cycles - 1, toggles, build: { cached: entry.cached, seconds: buildSeconds, verilator }, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Toggle points of one scope from a Verilator coverage file: lines `C '<key>' <count>`, the key a list
+ * of \x01 name \x02 value fields (page v_toggle/..., o = the signal bit, h = the hierarchy).
+ */
+export function readToggleCoverage(text: string, scope: string): [string, number][] {
+  const out: [string, number][] = [];
+  for (const line of text.split('\n')) {
+    const m = /^C '(.*)' (\d+)$/.exec(line);
+    if (!m) continue;
+    const fields = new Map(m[1]!.split('\x01').filter(Boolean).map((f) => f.split('\x02') as [string, string]));
+    if (!fields.get('page')?.startsWith('v_toggle/') || fields.get('h') !== scope) continue;
+    out.push([fields.get('o')!, Number(m[2])]);
+  }
+  return out;
+}
