@@ -14,8 +14,15 @@ export interface PowerTable {
   variables: TableVariable[];
   /** Breakpoints in SI units (F for load, s for slew), one list per variable. */
   index: number[][];
-  /** Energies in J, row-major over index_1 x index_2. */
+  /** Row-major over index_1 x index_2: energies in J (power tables) or times in s (transition tables). */
   values: number[];
+}
+
+/** A timing arc's output transition times (s) over the input transition and the output load. */
+export interface TransitionArc {
+  relatedPin?: string;
+  rise?: PowerTable;
+  fall?: PowerTable;
 }
 
 export interface PowerArc {
@@ -31,6 +38,8 @@ export interface PinEnergy {
   /** Input capacitance in F (0 for outputs that declare none). */
   capacitance: number;
   arcs: PowerArc[];
+  /** Output pins: transition-time tables of the timing arcs (for the slews the power tables are read at). */
+  transitions: TransitionArc[];
 }
 
 export interface CellEnergy {
@@ -77,12 +86,12 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
   if (!(voltage > 0)) throw new AxhwError(`Liberty library ${lib.names[0]} states no supply voltage (nom_voltage).`, 'Add nom_voltage to the library.');
   // Internal energy is in capacitive_load_unit x voltage_unit^2 (Liberty reference, internal_power).
   const energyUnit = capUnit * voltUnit * voltUnit;
-  const templates = new Map(groupsOf(lib, 'power_lut_template').map((t) => [t.names[0]!, t]));
+  const templates = new Map([...groupsOf(lib, 'power_lut_template'), ...groupsOf(lib, 'lu_table_template')].map((t) => [t.names[0]!, t]));
   const scaleOf = (v: TableVariable) => (v === 'load' ? capUnit : timeUnit);
 
-  const table = (g: LibertyGroup, where: string): PowerTable => {
+  const table = (g: LibertyGroup, where: string, unit = energyUnit): PowerTable => {
     const tpl = templates.get(g.names[0] ?? '');
-    if (g.names[0] === 'scalar') return { variables: [], index: [], values: numbers(g.complex.values![0]!, where).map((e) => e * energyUnit) };
+    if (g.names[0] === 'scalar') return { variables: [], index: [], values: numbers(g.complex.values![0]!, where).map((e) => e * unit) };
     if (!tpl) throw new AxhwError(`${where}: power table template '${g.names[0] ?? '(none)'}' is not defined.`, 'Define it with power_lut_template in the library.');
     const variables = ['variable_1', 'variable_2'].filter((v) => tpl.simple[v]).map((v) => variableOf(tpl.simple[v], where));
     const index = variables.map((v, k) => {
@@ -91,7 +100,7 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
       if (!list) throw new AxhwError(`${where}: ${key} is missing.`, 'Give the table or its template its breakpoints.');
       return numbers(list, where).map((x) => x * scaleOf(v));
     });
-    const values = numbers(g.complex.values?.[0] ?? [], where).map((e) => e * energyUnit);
+    const values = numbers(g.complex.values?.[0] ?? [], where).map((e) => e * unit);
     const size = index.reduce((a, i) => a * i.length, 1);
     if (values.length !== size) throw new AxhwError(`${where}: ${values.length} values for a ${index.map((i) => i.length).join(' x ')} table.`, 'Check the table in the Liberty file.');
     return { variables, index, values };
@@ -108,8 +117,13 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
         rise: groupsOf(ip, 'rise_power').map((t) => table(t, `${where} rise_power`))[0],
         fall: groupsOf(ip, 'fall_power').map((t) => table(t, `${where} fall_power`))[0],
       }));
+      const transitions = groupsOf(p, 'timing').map((tg) => ({
+        relatedPin: tg.simple.related_pin,
+        rise: groupsOf(tg, 'rise_transition').map((t) => table(t, `${where} rise_transition`, timeUnit))[0],
+        fall: groupsOf(tg, 'fall_transition').map((t) => table(t, `${where} fall_transition`, timeUnit))[0],
+      }));
       for (const pinName of p.names) {
-        pins.set(pinName, { name: pinName, direction: (p.simple.direction ?? 'input') as PinEnergy['direction'], capacitance: Number(p.simple.capacitance ?? 0) * capUnit, arcs });
+        pins.set(pinName, { name: pinName, direction: (p.simple.direction ?? 'input') as PinEnergy['direction'], capacitance: Number(p.simple.capacitance ?? 0) * capUnit, arcs, transitions });
       }
     }
     cells.set(name, { name, area: Number(c.simple.area ?? 0), leakage: Number(c.simple.cell_leakage_power ?? 0) * leakUnit, pins });
