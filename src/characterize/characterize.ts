@@ -35,7 +35,7 @@ export interface Row {
   cells: number;
   delayNs: number;
   powerMw: number;
-  power: CostReport['timing']['power'];
+  power: CostReport['power'];
   pdpPj: number;
   /** Savings versus the baseline in %, (baseline - this) / baseline. */
   savings?: { area: number; power: number; delay: number; pdp: number };
@@ -152,8 +152,8 @@ async function runOne(c: Config, req: CharacterizeRequest): Promise<Row & { cost
     area: cost.synth.area,
     cells: cost.synth.cells,
     delayNs: cost.timing.delayNs,
-    powerMw: cost.timing.power.total * 1000,
-    power: cost.timing.power,
+    powerMw: cost.power.total * 1000,
+    power: cost.power,
     pdpPj: cost.pdpPj,
     cost,
   };

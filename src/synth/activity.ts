@@ -27,12 +27,14 @@ export interface WorkloadActivity {
 export const DEFAULT_CYCLES = 8192;
 export const MAX_CYCLES = 1 << 20;
 
-/**
- * Toggle rate and duty of every input bit under the workload. Operand bits are measured cycle by cycle;
- * control inputs are held at their values, reset low and valid_in high. The clock is left to OpenSTA's
- * clock definition (an activity set on the clock port does not change its power; checked).
- */
-export function workloadActivity(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadActivity {
+/** The operand pairs of the workload, one per clock cycle (codes), with where they came from. */
+export interface WorkloadOperands {
+  a: Uint32Array;
+  b: Uint32Array;
+  meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
+}
+
+export function workloadOperands(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadOperands {
   let a: Uint32Array;
   let b: Uint32Array;
   let meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
@@ -54,6 +56,16 @@ export function workloadActivity(ports: OperatorPorts, workload: { trace?: strin
     }
     meta = { source: 'uniform', seed };
   }
+  return { a, b, meta };
+}
+
+/**
+ * Toggle rate and duty of every input bit under the workload. Operand bits are measured cycle by cycle;
+ * control inputs are held at their values, reset low and valid_in high. The clock is left to OpenSTA's
+ * clock definition (an activity set on the clock port does not change its power; checked).
+ */
+export function workloadActivity(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadActivity {
+  const { a, b, meta } = workloadOperands(ports, workload);
   const cycles = a.length;
   const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2;
   const bitName = (name: string, width: number, i: number) => (width === 1 ? name : `${name}[${i}]`);

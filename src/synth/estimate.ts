@@ -2,7 +2,8 @@ import type { Design } from '../gen/design.js';
 import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
 import { timingAndPower, type TimingPower } from './sta.js';
-import { workloadActivity } from './activity.js';
+import { workloadActivity, workloadOperands } from './activity.js';
+import { simulateDesignPower, type PowerMethod } from './simulated-cost.js';
 
 export interface CostOptions {
   lib?: string;
@@ -10,6 +11,24 @@ export interface CostOptions {
   /** Operand trace (.npy of pairs); default seeded uniform random operands. */
   trace?: string;
   seed?: number;
+  /** How power is estimated (default propagate; see docs/synthesis-and-power.md). */
+  power?: PowerMethod;
+  /** Verilog models of the library's cells, for --power sim with a user's --lib. */
+  cells?: string;
+}
+
+/** The power a report states, by the method that produced it. */
+export interface PowerEstimate {
+  method: PowerMethod;
+  /** W at the clock. */
+  internal: number;
+  switching: number;
+  leakage: number;
+  total: number;
+  /** Dynamic energy per operation (one operand pair per cycle), pJ. */
+  energyPerOpPj: number;
+  /** --power sim: what was simulated. */
+  simulation?: { mode: 'zero-delay'; cycles: number; toggles: { internal: number; inputs: number }; seconds: number; buildCached: boolean };
 }
 
 export interface CostReport {
@@ -17,6 +36,8 @@ export interface CostReport {
   library: { name: string; liberty: string };
   synth: Omit<SynthResult, 'top' | 'library'>;
   timing: TimingPower;
+  /** The power used for PDP and comparisons (timing.power is always OpenSTA's propagation). */
+  power: PowerEstimate;
   activity: {
     workload: 'uniform' | 'trace';
     trace?: { file: string; pairs: number; used: number };
@@ -31,7 +52,7 @@ export interface CostReport {
 
 /** Area (Yosys + ABC), delay and power (OpenSTA) of a design on a cell library under a workload. */
 export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<CostReport> {
-  const lib: CellLibrary = resolveLibrary(opts.lib);
+  const lib: CellLibrary = resolveLibrary(opts.lib, opts.cells);
   const clockNs = opts.clockNs ?? 10;
   const s = await synthesize(d, lib);
   const act = workloadActivity(d.ports, { trace: opts.trace, seed: opts.seed });
@@ -40,13 +61,28 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
   const { top } = d;
   const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins);
+  const method = opts.power ?? 'propagate';
+  let power: PowerEstimate;
+  if (method === 'sim') {
+    const sim = await simulateDesignPower(d, s, lib, clockNs, workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed }));
+    power = {
+      method,
+      ...sim.power,
+      energyPerOpPj: sim.energyPerCycle * 1e12,
+      simulation: { mode: 'zero-delay', cycles: sim.cycles, toggles: sim.toggles, seconds: sim.seconds, buildCached: sim.build.cached },
+    };
+  } else {
+    const p = timing.power;
+    power = { method, ...p, energyPerOpPj: (p.internal + p.switching) * clockNs * 1e3 };
+  }
   const synth: CostReport['synth'] = { area: s.area, cells: s.cells, cellTypes: s.cellTypes, flipFlops: s.flipFlops, netlist: s.netlist, yosys: s.yosys, cached: s.cached };
   return {
     top,
     library: { name: lib.name, liberty: lib.liberty },
     synth,
     timing,
+    power,
     activity: { workload: act.source, trace: act.trace, seed: act.seed, cycles: act.cycles, annotated },
-    pdpPj: timing.power.total * timing.delayNs * 1000,
+    pdpPj: power.total * timing.delayNs * 1000,
   };
 }

@@ -10,17 +10,19 @@ import { sha256 } from '../util/hash.js';
 export interface CellLibrary {
   name: string;
   liberty: string;
+  /** The cells' Verilog models (simulated power): the built-in library's, --cells, or <lib>.v beside the .lib. */
+  cells?: string;
   /** sha256 of the Liberty file: part of every synthesis and timing cache key. */
   hash: string;
 }
 
-const BUILT_IN: Record<string, { path: string; pkg: string }> = {
-  osu018: { path: '/usr/share/qflow/tech/osu018/osu018_stdcells.lib', pkg: 'qflow-tech-osu018' },
+const BUILT_IN: Record<string, { path: string; cells: string; pkg: string }> = {
+  osu018: { path: '/usr/share/qflow/tech/osu018/osu018_stdcells.lib', cells: '/usr/share/qflow/tech/osu018/osu018_stdcells.v', pkg: 'qflow-tech-osu018' },
 };
 
 export const DEFAULT_LIBRARY = 'osu018';
 
-export function resolveLibrary(nameOrPath: string = DEFAULT_LIBRARY): CellLibrary {
+export function resolveLibrary(nameOrPath: string = DEFAULT_LIBRARY, cellsFile?: string): CellLibrary {
   const builtIn = BUILT_IN[nameOrPath];
   const path = builtIn ? builtIn.path : resolve(nameOrPath);
   if (!existsSync(path)) {
@@ -31,7 +33,10 @@ export function resolveLibrary(nameOrPath: string = DEFAULT_LIBRARY): CellLibrar
   if (!/\blibrary\s*\(/.test(text.subarray(0, 64 * 1024).toString('latin1'))) {
     throw new AxhwError(`${path} is not a Liberty file (no 'library (...)' group near its start).`, 'Pass a Liberty (.lib) cell library.');
   }
-  return { name: builtIn ? nameOrPath : path, liberty: path, hash: sha256(text) };
+  if (cellsFile !== undefined && !existsSync(cellsFile)) throw new AxhwError(`Cell models ${cellsFile} do not exist.`, 'Give --cells the Verilog models of the library given with --lib.');
+  const beside = path.replace(/\.lib$/, '.v');
+  const cells = cellsFile ?? (builtIn ? builtIn.cells : beside !== path && existsSync(beside) ? beside : undefined);
+  return { name: builtIn ? nameOrPath : path, liberty: path, cells, hash: sha256(text) };
 }
 
 /** Fix text for a failing EDA run: its messages point at the input (Verilog, Liberty file, script). */

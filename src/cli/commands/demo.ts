@@ -51,8 +51,8 @@ export function demoCommand(): Command {
       const costSummary = {
         library: cost.library.name,
         clockNs: cost.timing.clockNs,
-        drum: { area: cost.synth.area, delayNs: cost.timing.delayNs, powerMw: cost.timing.power.total * 1e3 },
-        exactMul: { area: exactCost.synth.area, delayNs: exactCost.timing.delayNs, powerMw: exactCost.timing.power.total * 1e3 },
+        drum: { area: cost.synth.area, delayNs: cost.timing.delayNs, powerMw: cost.power.total * 1e3 },
+        exactMul: { area: exactCost.synth.area, delayNs: exactCost.timing.delayNs, powerMw: exactCost.power.total * 1e3 },
       };
       const summary = {
         unit: d.unit,
@@ -70,8 +70,8 @@ export function demoCommand(): Command {
           `ME ${m.me.toFixed(2)}, WCRE ${pct(m.wcre)}, WCE ${fmtInt(m.wce)}  (summary: ${join(opts.out, 'summary.json')})`,
       );
       say(
-        `[5/6] cost    ${d.top} on ${cost.library.name}: ${cost.synth.area.toFixed(0)} um^2, ${cost.timing.delayNs.toFixed(2)} ns, ${(cost.timing.power.total * 1e3).toFixed(2)} mW at ${cost.timing.clockNs} ns ` +
-          `(exact-mul: ${exactCost.synth.area.toFixed(0)} um^2, ${exactCost.timing.delayNs.toFixed(2)} ns, ${(exactCost.timing.power.total * 1e3).toFixed(2)} mW; area saving ${saving(cost.synth.area, exactCost.synth.area)})`,
+        `[5/6] cost    ${d.top} on ${cost.library.name}: ${cost.synth.area.toFixed(0)} um^2, ${cost.timing.delayNs.toFixed(2)} ns, ${(cost.power.total * 1e3).toFixed(2)} mW at ${cost.timing.clockNs} ns ` +
+          `(exact-mul: ${exactCost.synth.area.toFixed(0)} um^2, ${exactCost.timing.delayNs.toFixed(2)} ns, ${(exactCost.power.total * 1e3).toFixed(2)} mW; area saving ${saving(cost.synth.area, exactCost.synth.area)})`,
       );
       // Close the loop: train for this hardware (AxTrain, reduced budget) with tables read from the RTL.
       const axDir = join(opts.out, 'axtrain');

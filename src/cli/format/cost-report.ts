@@ -1,7 +1,8 @@
 import type { CostReport } from '../../synth/estimate.js';
 
 export function formatCost(r: CostReport): string {
-  const p = r.timing.power;
+  const p = r.power;
+  const sim = p.simulation;
   const mw = (w: number) => `${(w * 1e3).toFixed(4)} mW`;
   const types = Object.entries(r.synth.cellTypes)
     .sort((a, b) => b[1] - a[1])
@@ -11,7 +12,9 @@ export function formatCost(r: CostReport): string {
     `${r.top} on ${r.library.name} (${r.library.liberty})${r.synth.cached ? ' [synthesis cached]' : ''}`,
     `  area        ${r.synth.area.toFixed(1)} um^2, ${r.synth.cells} cells${r.synth.flipFlops ? ` (${r.synth.flipFlops} flip-flops)` : ''}: ${types}`,
     `  delay       ${r.timing.delayNs.toFixed(4)} ns critical path (clock ${r.timing.clockNs} ns, slack ${r.timing.slackNs.toFixed(4)} ns)`,
-    `  power       ${mw(p.total)} total = ${mw(p.internal)} internal + ${mw(p.switching)} switching + ${mw(p.leakage)} leakage`,
+    `  power       ${mw(p.total)} total = ${mw(p.internal)} internal + ${mw(p.switching)} switching + ${mw(p.leakage)} leakage (${p.method === 'sim' ? `simulated: ${sim!.mode}, ${sim!.cycles} cycles, ${sim!.toggles.internal} toggles of cell outputs` : "OpenSTA's propagation of the input activities"})`,
+    `  energy      ${p.energyPerOpPj.toFixed(4)} pJ per operation (dynamic)`,
+    ...(p.method === 'sim' ? [`  (OpenSTA's propagation: ${mw(r.timing.power.total)})`] : []),
     `  PDP         ${r.pdpPj.toFixed(4)} pJ`,
     `  workload    ${r.activity.workload}${r.activity.trace ? ` ${r.activity.trace.file} (${r.activity.trace.used} of ${r.activity.trace.pairs} pairs)` : `, seed ${r.activity.seed}`}; ${r.activity.annotated}`,
     `  netlist     ${r.synth.netlist}`,

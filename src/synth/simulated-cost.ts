@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import type { Design } from '../gen/design.js';
+import { AxhwError } from '../errors.js';
+import type { CellLibrary } from './library.js';
+import type { SynthResult } from './yosys.js';
+import type { WorkloadOperands } from './activity.js';
+import { parseLiberty } from './liberty.js';
+import { libraryEnergy, type LibraryEnergy } from './cell-energy.js';
+import { parseNetlist } from './netlist.js';
+import { cellModelsFor } from './cell-models.js';
+import { simulateToggles } from './toggle-sim.js';
+import { simulatedPower, type SimulatedPower } from './sim-power.js';
+
+/** How power is estimated: `sim` counts toggles in a zero-delay simulation of the netlist; `propagate` is OpenSTA's propagation of the input activities. */
+export const POWER_METHODS = ['sim', 'propagate'] as const;
+export type PowerMethod = (typeof POWER_METHODS)[number];
+
+const energies = new Map<string, LibraryEnergy>();
+function energyOf(lib: CellLibrary): LibraryEnergy {
+  let e = energies.get(lib.hash);
+  if (!e) energies.set(lib.hash, (e = libraryEnergy(parseLiberty(readFileSync(lib.liberty, 'latin1'), lib.liberty))));
+  return e;
+}
+
+/**
+ * Power of a synthesized combinational design from a zero-delay simulation of its netlist under the
+ * workload (one operand pair per clock cycle; control inputs held at their values). The whole result
+ * per instance is kept out of reports; totals, toggles and energy per operation go in.
+ */
+export async function simulateDesignPower(d: Design, s: SynthResult, lib: CellLibrary, clockNs: number, operands: WorkloadOperands): Promise<Omit<SimulatedPower, 'instances'> & { build: { cached: boolean; seconds: number }; seconds: number }> {
+  if (s.flipFlops > 0) throw new AxhwError(`--power sim covers combinational designs so far; ${d.top} has ${s.flipFlops} flip-flops.`, 'Use --power propagate for clocked designs.');
+  if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library), or use --power propagate.');
+  const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
+  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells);
+  const inputs = net.ports.filter((p) => p.direction === 'input');
+  const n = operands.a.length;
+  const values = new BigUint64Array(n * inputs.length);
+  inputs.forEach((p, k) => {
+    const control = d.ports.controls.find((c) => c.name === p.name);
+    const source = p.name === d.ports.a.name ? operands.a : p.name === d.ports.b.name ? operands.b : undefined;
+    if (!source && !control) throw new AxhwError(`Input ${p.name} of ${d.top} is neither an operand nor a control input.`, 'Use --power propagate for this design.');
+    for (let c = 0; c < n; c++) values[c * inputs.length + k] = BigInt(source ? source[c]! : control!.value);
+  });
+  const t0 = performance.now();
+  const toggles = await simulateToggles(net, models, { inputs: inputs.map((p) => p.name), cycles: n, values });
+  const { instances: _, ...power } = simulatedPower(net, energyOf(lib), toggles.toggles, toggles.cycles, clockNs);
+  return { ...power, build: { cached: toggles.build.cached, seconds: toggles.build.seconds }, seconds: (performance.now() - t0) / 1000 };
+}
