@@ -12,6 +12,8 @@ command -v sta >/dev/null || missing+=(opensta)
 [ -f "$LIBERTY" ] || missing+=(qflow-tech-osu018)
 command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
+# Icarus Verilog: event-driven simulation with the cells' specify delays (--power sim-delay).
+command -v iverilog >/dev/null || missing+=(iverilog)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
@@ -23,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "setup: verilator, yosys, opensta, qflow-tech-osu018 already installed"
+  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog already installed"
 fi
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -10,6 +10,8 @@ export const TOOLS = {
   make: { bin: 'make', pkg: 'make', versionArgs: ['--version'] },
   'g++': { bin: 'g++', pkg: 'g++', versionArgs: ['--version'] },
   abc: { bin: 'yosys-abc', pkg: 'yosys', versionArgs: ['-c', 'quit'] },
+  iverilog: { bin: 'iverilog', pkg: 'iverilog', versionArgs: ['-V'] },
+  vvp: { bin: 'vvp', pkg: 'iverilog', versionArgs: ['-V'] },
 } as const;
 export type ToolName = keyof typeof TOOLS;
 

@@ -28,7 +28,15 @@ export interface PowerEstimate {
   /** Dynamic energy per operation (one operand pair per cycle), pJ. */
   energyPerOpPj: number;
   /** --power sim: what was simulated. */
-  simulation?: { mode: 'zero-delay'; cycles: number; toggles: { internal: number; inputs: number }; seconds: number; buildCached: boolean };
+  simulation?: {
+    mode: 'zero-delay' | 'delay';
+    cycles: number;
+    toggles: { internal: number; inputs: number };
+    /** sim-delay: all toggles with delays / zero-delay toggles on the same cycles (1 = no glitches). */
+    glitchShare?: number;
+    seconds: number;
+    buildCached: boolean;
+  };
 }
 
 export interface CostReport {
@@ -63,13 +71,13 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins);
   const method = opts.power ?? 'propagate';
   let power: PowerEstimate;
-  if (method === 'sim') {
-    const sim = await simulateDesignPower(d, s, lib, clockNs, workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed }));
+  if (method === 'sim' || method === 'sim-delay') {
+    const sim = await simulateDesignPower(d, s, lib, clockNs, workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed }), method === 'sim' ? 'zero-delay' : 'delay');
     power = {
       method,
       ...sim.power,
       energyPerOpPj: sim.energyPerCycle * 1e12,
-      simulation: { mode: 'zero-delay', cycles: sim.cycles, toggles: sim.toggles, seconds: sim.seconds, buildCached: sim.build.cached },
+      simulation: { mode: sim.mode, cycles: sim.cycles, toggles: sim.toggles, ...(sim.glitchShare !== undefined ? { glitchShare: sim.glitchShare } : {}), seconds: sim.seconds, buildCached: sim.build.cached },
     };
   } else {
     const p = timing.power;

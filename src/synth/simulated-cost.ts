@@ -9,10 +9,18 @@ import { libraryEnergy, type LibraryEnergy } from './cell-energy.js';
 import { parseNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { simulateToggles } from './toggle-sim.js';
+import { simulateTogglesWithDelays } from './delay-sim.js';
 import { simulatedPower, type SimulatedPower } from './sim-power.js';
 
-/** How power is estimated: `sim` counts toggles in a zero-delay simulation of the netlist; `propagate` is OpenSTA's propagation of the input activities. */
-export const POWER_METHODS = ['sim', 'propagate'] as const;
+/**
+ * How power is estimated: `sim` counts toggles in a zero-delay simulation of the netlist (Verilator);
+ * `sim-delay` counts them with the cells' delays (Icarus Verilog), glitches included, on a sample of
+ * cycles; `propagate` is OpenSTA's propagation of the input activities.
+ */
+export const POWER_METHODS = ['sim', 'sim-delay', 'propagate'] as const;
+
+/** Cycles of the workload the delay simulation runs (event-driven simulation is slow). */
+export const DELAY_SAMPLE_CYCLES = 2000;
 export type PowerMethod = (typeof POWER_METHODS)[number];
 
 const energies = new Map<string, LibraryEnergy>();
@@ -27,13 +35,20 @@ function energyOf(lib: CellLibrary): LibraryEnergy {
  * workload (one operand pair per clock cycle; control inputs held at their values). The whole result
  * per instance is kept out of reports; totals, toggles and energy per operation go in.
  */
-export async function simulateDesignPower(d: Design, s: SynthResult, lib: CellLibrary, clockNs: number, operands: WorkloadOperands): Promise<Omit<SimulatedPower, 'instances'> & { build: { cached: boolean; seconds: number }; seconds: number }> {
+export async function simulateDesignPower(
+  d: Design,
+  s: SynthResult,
+  lib: CellLibrary,
+  clockNs: number,
+  operands: WorkloadOperands,
+  mode: 'zero-delay' | 'delay' = 'zero-delay',
+): Promise<Omit<SimulatedPower, 'instances'> & { mode: 'zero-delay' | 'delay'; build: { cached: boolean; seconds: number }; seconds: number; glitchShare?: number }> {
   if (s.flipFlops > 0) throw new AxhwError(`--power sim covers combinational designs so far; ${d.top} has ${s.flipFlops} flip-flops.`, 'Use --power propagate for clocked designs.');
   if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library), or use --power propagate.');
   const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
   const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells);
   const inputs = net.ports.filter((p) => p.direction === 'input');
-  const n = operands.a.length;
+  const n = mode === 'delay' ? Math.min(operands.a.length, DELAY_SAMPLE_CYCLES) : operands.a.length;
   const values = new BigUint64Array(n * inputs.length);
   inputs.forEach((p, k) => {
     const control = d.ports.controls.find((c) => c.name === p.name);
@@ -42,7 +57,16 @@ export async function simulateDesignPower(d: Design, s: SynthResult, lib: CellLi
     for (let c = 0; c < n; c++) values[c * inputs.length + k] = BigInt(source ? source[c]! : control!.value);
   });
   const t0 = performance.now();
-  const toggles = await simulateToggles(net, models, { inputs: inputs.map((p) => p.name), cycles: n, values });
-  const { instances: _, ...power } = simulatedPower(net, energyOf(lib), toggles.toggles, toggles.cycles, clockNs);
-  return { ...power, build: { cached: toggles.build.cached, seconds: toggles.build.seconds }, seconds: (performance.now() - t0) / 1000 };
+  const stim = { inputs: inputs.map((p) => p.name), cycles: n, values };
+  const zero = await simulateToggles(net, models, stim);
+  let counted = zero;
+  let glitchShare: number | undefined;
+  if (mode === 'delay') {
+    // The library's models as they are (UDPs, specify delays): Icarus Verilog reads them natively.
+    counted = await simulateTogglesWithDelays(net, readFileSync(lib.cells, 'utf8'), stim, clockNs);
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((p, q) => p + q, 0);
+    glitchShare = sum(counted.toggles) / sum(zero.toggles);
+  }
+  const { instances: _, ...power } = simulatedPower(net, energyOf(lib), counted.toggles, counted.cycles, clockNs);
+  return { ...power, mode, glitchShare, build: { cached: zero.build.cached, seconds: zero.build.seconds }, seconds: (performance.now() - t0) / 1000 };
 }

@@ -124,7 +124,7 @@ const rows: Row[] = [
   // Synthesis and characterization
   { what: 'simulated power of a clocked design', args: ['synth', 'fpmul', '--preset', 'binary16', '--pipeline', '1', '--power', 'sim'], message: /--power sim covers combinational designs so far[\s\S]*--power propagate/ },
   { what: 'missing cell models', args: ['synth', 'drum', '--power', 'sim', '--cells', 'nowhere/cells.v'], message: /Cell models nowhere\/cells\.v do not exist[\s\S]*--cells/ },
-  { what: 'an unknown power method', args: ['synth', 'drum', '--power', 'guess'], message: /argument 'guess' is invalid\. Allowed choices are sim, propagate/ },
+  { what: 'an unknown power method', args: ['synth', 'drum', '--power', 'guess'], message: /argument 'guess' is invalid\. Allowed choices are sim, sim-delay, propagate/ },
   { what: 'a missing Liberty file', args: ['synth', 'drum', '--lib', 'nowhere/cells.lib'], message: /Liberty file nowhere\/cells.lib does not exist/ },
   { what: 'a missing activity trace', args: ['synth', 'drum', '--activity', 'nowhere/trace.npy'], message: /Operand trace nowhere\/trace.npy does not exist/ },
   { what: 'a sweep without values', args: ['characterize', 'drum', '--sweep', 'k'], message: /--sweep 'k' is not name=values/ },

@@ -36,6 +36,16 @@ describe('--power sim and --power propagate in the cost report', () => {
     expect((await estimateCost(d, { power: 'sim', seed: 2 })).power.total).not.toBe(p.total);
   });
 
+  it('sim-delay: the cells\' delays on 2,000 cycles, glitches counted (at least the zero-delay toggles)', async () => {
+    requireTool('iverilog');
+    const d = design('drum', { width: 6, k: 3 });
+    const p = (await estimateCost(d, { power: 'sim-delay' })).power;
+    expect(p.method).toBe('sim-delay');
+    expect(p.simulation).toMatchObject({ mode: 'delay', cycles: 1999 });
+    expect(p.simulation!.glitchShare).toBeGreaterThanOrEqual(1);
+    expect(p.total).toBeCloseTo(p.internal + p.switching + p.leakage, 15);
+  });
+
   it('refuses clocked designs and libraries without cell models, with the fix', async () => {
     requireTool('yosys');
     await expect(estimateCost(design('fpmul', { pipeline: 1 }, 'binary16'), { power: 'sim' })).rejects.toThrow(/--power sim covers combinational designs so far; .* has \d+ flip-flops/);
