@@ -24,6 +24,7 @@ export interface DrumParams {
 
 /** Mantissa x' of an unsigned magnitude (as a number < 2^32). */
 export function drumMantissa(x: number, k: number): number {
+  // Stryker disable next-line ConditionalExpression: clz32(0) = 32 gives t = -1 < k, which returns x = 0 as well
   if (x === 0) return 0;
   const t = 31 - Math.clz32(x);
   if (t < k) return x;
@@ -33,6 +34,7 @@ export function drumMantissa(x: number, k: number): number {
 
 /** Shift s of an unsigned magnitude. */
 export function drumShift(x: number, k: number): number {
+  // Stryker disable next-line ConditionalExpression: clz32(0) = 32 gives t = -1 < k, so the shift is 0 as well
   if (x === 0) return 0;
   const t = 31 - Math.clz32(x);
   return t < k ? 0 : t - k + 1;
@@ -47,6 +49,7 @@ export function drumTransform(p: DrumParams): (code: number) => number {
     const v = p.signed ? toSigned(code, p.width) : code;
     const m = Math.abs(v);
     const t = drumMantissa(m, p.k) * 2 ** drumShift(m, p.k);
+    // Stryker disable next-line EqualityOperator: for v = 0, t = 0 and -0 multiplies to the same products
     return v < 0 ? -t : t;
   };
 }
@@ -55,12 +58,15 @@ export function drumTransform(p: DrumParams): (code: number) => number {
 export function drumReference(p: DrumParams, aCode: bigint, bCode: bigint): bigint {
   const val = (c: bigint) => (p.signed ? BigInt.asIntN(p.width, c) : c);
   const approx = (x: bigint): bigint => {
+    // Stryker disable next-line EqualityOperator: -0n is 0n
     const m = x < 0n ? -x : x;
+    // Stryker disable next-line ConditionalExpression: 0n has t = 0 < k, which returns x = 0n as well
     if (m === 0n) return 0n;
     const t = m.toString(2).length - 1;
     if (t < p.k) return x;
     const s = BigInt(t - p.k + 1);
     const t2 = ((m >> s) | 1n) << s;
+    // Stryker disable next-line EqualityOperator: x = 0 returned above
     return x < 0n ? -t2 : t2;
   };
   const prod = approx(val(aCode)) * approx(val(bCode));
@@ -75,6 +81,7 @@ export function drumBatchModel(p: DrumParams): BatchModel {
   const full = 2 ** n;
   if (yBits <= 32) {
     const yMask = mask32(yBits);
+    // Stryker disable next-line ConditionalExpression: a 32-bit mask stores the same word into the Uint32Array
     const exactWord = yBits === 32; // typed-array store already wraps mod 2^32
     // The operand stage of DRUM (sign split, leading-one detection, truncation, unbiasing bit) depends on
     // one operand only, so for N <= 16 it is evaluated once per operand code into tables; each pair then
@@ -84,6 +91,7 @@ export function drumBatchModel(p: DrumParams): BatchModel {
     const mant = new Float64Array(codes);
     const shift = new Uint8Array(codes);
     const negative = new Uint8Array(codes);
+    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
     for (let c = 0; c < codes; c++) {
       let m = c;
       if (signed && c >= half) {
@@ -93,9 +101,11 @@ export function drumBatchModel(p: DrumParams): BatchModel {
       mant[c] = drumMantissa(m, k);
       shift[c] = drumShift(m, k);
     }
+    // Stryker disable next-line ArithmeticOperator: shifts add up to at most 2(n - k) <= 2n - 4 (k >= 2), inside either length
     const pow2 = new Float64Array(2 * n + 1).map((_, s) => 2 ** s);
     return {
       evalBatch(a: Uint32Array, b: Uint32Array, count: number, out: ResultWords) {
+        // Stryker disable next-line EqualityOperator: a result one past the batch is never read (callers read count results)
         for (let i = 0; i < count; i++) {
           const x = a[i];
           const y = b[i];
@@ -109,6 +119,7 @@ export function drumBatchModel(p: DrumParams): BatchModel {
   }
   return {
     evalBatch(a: Uint32Array, b: Uint32Array, count: number, out: ResultWords) {
+      // Stryker disable next-line EqualityOperator: a result one past the batch is never read (callers read count results)
       for (let i = 0; i < count; i++) {
         splitSignMagnitude(a[i], b[i], signed, half, full);
         let ma = sm.ma;

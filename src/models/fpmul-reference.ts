@@ -15,6 +15,7 @@ export function fpmulReference(p: FpmulParams, mbits: number, aCode: number, bCo
     if (x.kind === 'zero' || y.kind === 'zero') return canonicalNaN(p);
     return pack(p, sign, 2 ** p.exp - 1, 0);
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: roundToFormat rounds m = 0 to the same signed zero
   if (x.kind === 'zero' || y.kind === 'zero') return pack(p, sign, 0, 0);
   return roundToFormat(p, p.rounding, p.subnormals, sign, x.sig * y.sig, x.scale + y.scale);
 }
@@ -51,9 +52,11 @@ export function roundToFormat(f: FpFormat, rounding: Rounding, subnormals: Subno
   const msb = m.toString(2).length - 1;
   const e = msb + scale; // unbiased exponent of the exact value
   // Quantum (weight of the last kept bit): normal precision, or fixed at the subnormal spacing.
+  // Stryker disable next-line EqualityOperator: at e = emin both quanta are emin - frac
   const qExp = subnormals === 'full' && e < emin ? emin - f.frac : e - f.frac;
   const shift = qExp - scale;
   let q: bigint;
+  // Stryker disable next-line UnaryOperator: shift >= 0 always (a product's leading one is at least frac above its quantum), and 0 shifts by 0 either way
   if (shift <= 0) q = m << BigInt(-shift);
   else {
     q = m >> BigInt(shift);

@@ -124,6 +124,7 @@ const U32_SCRATCH = new Uint32Array(F32_SCRATCH.buffer);
 function binary32RneLoop(a: Uint32Array, b: Uint32Array, n: number, out: ResultWords, keep: number, qnan: number): void {
   const f = F32_SCRATCH;
   const u = U32_SCRATCH;
+  // Stryker disable next-line EqualityOperator: a result one past the batch is never read (callers read n results)
   for (let i = 0; i < n; i++) {
     const ca = a[i];
     const cb = b[i];
@@ -158,6 +159,7 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
   const maxFinite = inf - 1;
   return {
     evalBatch(a: Uint32Array, b: Uint32Array, n: number, out: ResultWords) {
+      // Stryker disable next-line EqualityOperator: a result one past the batch is never read (callers read n results)
       for (let i = 0; i < n; i++) {
         // Integer bit operations only (W <= 32, so every field fits an int32): `%` on doubles is a libm call.
         const ca = a[i];
@@ -172,7 +174,9 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
           continue;
         }
         // Masked significands (hidden bit included; subnormals have hidden bit 0 or are flushed).
+        // Stryker disable next-line ConditionalExpression: an infinity's significand only matters through sa === 0, and the hidden bit survives every mask
         const sa = ea === expMax ? 1 : ea === 0 ? (ftz ? 0 : fa & keep) : (fracUnit + fa) & keep;
+        // Stryker disable next-line ConditionalExpression: as for sa
         const sb = eb === expMax ? 1 : eb === 0 ? (ftz ? 0 : fb & keep) : (fracUnit + fb) & keep;
         const signBits = sign * signUnit;
         if (ea === expMax || eb === expMax) {
@@ -186,6 +190,7 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
         const prod = sa * sb; // < 2^52: exact
         // Leading one of the product: that of sa plus that of sb, plus one when the product carries.
         const lsum = 62 - Math.clz32(sa) - Math.clz32(sb);
+        // Stryker disable next-line EqualityOperator: a product of two integers in [2^ja, 2^(ja+1)) and [2^jb, 2^(jb+1)) is never exactly 2^(ja+jb+1)
         const pos = prod >= POW2[lsum + 1] ? lsum + 1 : lsum;
         // Biased exponent of the product normalised to 1.f (subnormal operands sit at exponent 1).
         const er = (ea === 0 ? 1 : ea) + (eb === 0 ? 1 : eb) - bias + pos - 2 * F;
@@ -195,7 +200,9 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
         if (sub) sh += 1 - er;
         let q: number;
         let inc = 0;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UnaryOperator: sh >= 0 always (a normal significand has P bits, a subnormal times a normal at least P), and sh = 0 keeps prod either way
         if (sh <= 0) q = prod * POW2[-sh];
+        // Stryker disable next-line EqualityOperator: at sh = 60 the general branch rounds prod < 2^52 < 2^59 down to 0 as well
         else if (sh > 60) q = 0; // everything below the last subnormal position: rounds to zero (prod < 2^52 < half)
         else {
           const unit = POW2[sh];

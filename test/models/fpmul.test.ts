@@ -141,6 +141,10 @@ describe('fpmul batch model equals the BigInt reference (independent statement o
     { ...FP_PRESETS.binary16, rounding: 'trunc', subnormals: 'full' },
     { exp: 11, frac: 20, rounding: 'rne', subnormals: 'full' },
     { exp: 3, frac: 25, rounding: 'rne', subnormals: 'ftz' },
+    // The binary32 fast path is chosen by all four of exp 8, frac 23, rne and full: formats that share
+    // some of them must take the generic path.
+    { ...FP_PRESETS.bfloat16, rounding: 'rne', subnormals: 'full' },
+    { exp: 7, frac: 23, rounding: 'rne', subnormals: 'full' },
   ];
   it.each(formats.map((f) => [JSON.stringify(f), f] as const))('%s: corners and random pairs under every mbits', (_l, f) => {
     const params = { ...f, pipeline: 0 };
@@ -201,6 +205,37 @@ describe('fpmul per-operand transform', () => {
         if (Number.isNaN(v) !== Number.isNaN(tv) || (!Number.isNaN(v) && (Math.sign(1 / v) !== Math.sign(1 / tv) || Math.abs(tv) > Math.abs(v)))) bad++;
       }
       expect(bad).toBe(0);
+    }
+  });
+});
+
+describe('fpmul code values and subnormal results, by hand (binary16: bias 15, smallest subnormal 2^-24)', () => {
+  const h = { ...FP_PRESETS.binary16 };
+  it('fpDecode reads signs, zeros, subnormals, normals, infinities and NaN', () => {
+    expect(fpDecode(h, 0x3c00)).toBe(1);
+    expect(fpDecode(h, 0xbc00)).toBe(-1);
+    expect(fpDecode(h, 0xc500)).toBe(-5);
+    expect(fpDecode(h, 0x0001)).toBe(2 ** -24);
+    expect(fpDecode(h, 0x8001)).toBe(-(2 ** -24));
+    expect(Object.is(fpDecode(h, 0x8000), -0)).toBe(true);
+    expect(fpDecode(h, 0x7c00)).toBe(Infinity);
+    expect(fpDecode(h, 0xfc00)).toBe(-Infinity);
+    expect(fpDecode(h, 0x7e00)).toBeNaN();
+  });
+
+  it('the reference and the model produce subnormal results with gradual underflow, rounding ties to even', () => {
+    const p: FpmulParams = { ...h, rounding: 'rne', subnormals: 'full', pipeline: 0 };
+    const cases: [number, number, number][] = [
+      [0x0001, 0x3c00, 0x0001], // 2^-24 x 1
+      [0x8001, 0x3c00, 0x8001], // the sign
+      [0x0200, 0x3800, 0x0100], // 2^-15 x 0.5 = 2^-16
+      [0x0001, 0x3800, 0x0000], // 2^-25: a tie between 0 and 2^-24, to even (0)
+      [0x0003, 0x3800, 0x0002], // 1.5 x 2^-24: a tie between 1 and 2, to even (2)
+      [0x0400, 0x3800, 0x0200], // the smallest normal halved: a subnormal
+    ];
+    for (const [a, b, y] of cases) {
+      expect(fpmulReference(p, 11, a, b), `${a.toString(16)} x ${b.toString(16)}`).toBe(y);
+      expect(one(p, 11, a, b), `${a.toString(16)} x ${b.toString(16)}`).toBe(y);
     }
   });
 });
