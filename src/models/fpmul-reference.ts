@@ -72,6 +72,7 @@ export function roundToFormat(f: FpFormat, rounding: Rounding, subnormals: Subno
   }
   const maxFinite = pack(f, sign, 2 ** f.exp - 2, 2 ** f.frac - 1);
   if (exp > emaxFinite) return rounding === 'rne' ? pack(f, sign, 2 ** f.exp - 1, 0) : maxFinite;
+  // Stryker disable next-line ConditionalExpression,BlockStatement: a subnormal q (exp = emin) packed as a normal gives the same code, (emin + bias) * 2^frac + q - 2^frac = q; the branch states the case
   if (q < 1n << BigInt(f.frac)) {
     // Subnormal (only reachable with gradual underflow) or zero.
     return pack(f, sign, 0, Number(q));

@@ -53,6 +53,7 @@ export const fpBias = (f: FpFormat): number => 2 ** (f.exp - 1) - 1;
 /** The clamping rule for the run-time precision input: 0 -> 1, above P -> P. */
 export function clampMbits(f: FpFormat, mbits: number): number {
   const p = sigWidth(f);
+  // Stryker disable next-line EqualityOperator: at mbits = 1 and mbits = p both branches give the same value
   return mbits < 1 ? 1 : mbits > p ? p : mbits;
 }
 
@@ -202,8 +203,9 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
         let inc = 0;
         // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UnaryOperator: sh >= 0 always (a normal significand has P bits, a subnormal times a normal at least P), and sh = 0 keeps prod either way
         if (sh <= 0) q = prod * POW2[-sh];
-        // Stryker disable next-line EqualityOperator: at sh = 60 the general branch rounds prod < 2^52 < 2^59 down to 0 as well
+        // Stryker disable EqualityOperator: at sh = 60 the general branch rounds prod < 2^52 < 2^59 down to 0 as well
         else if (sh > 60) q = 0; // everything below the last subnormal position: rounds to zero (prod < 2^52 < half)
+        // Stryker restore EqualityOperator
         else {
           const unit = POW2[sh];
           q = Math.floor(prod / unit);
