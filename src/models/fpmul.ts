@@ -203,11 +203,10 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
         let inc = 0;
         // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UnaryOperator: sh >= 0 always (a normal significand has P bits, a subnormal times a normal at least P), and sh = 0 keeps prod either way
         if (sh <= 0) q = prod * POW2[-sh];
-        // Stryker disable EqualityOperator: at sh = 60 the general branch rounds prod < 2^52 < 2^59 down to 0 as well
-        else if (sh > 60) q = 0; // everything below the last subnormal position: rounds to zero (prod < 2^52 < half)
-        // Stryker restore EqualityOperator
         else {
-          const unit = POW2[sh];
+          // Beyond 2^60 everything is below the last subnormal position and rounds to zero (prod < 2^52 <
+          // half): capping the unit there keeps it inside the POW2 table and gives that zero.
+          const unit = POW2[Math.min(sh, 60)];
           q = Math.floor(prod / unit);
           const r = prod - q * unit;
           const half = unit / 2;

@@ -74,8 +74,8 @@ describe('NTV weight storage', () => {
       }
     };
     expect(said({ voltageMv: 500 })).toBe('No bit-flip rate is known for 500 mV. | Use 400, 660, 850 mV, or set the rate with --ntv-rate.');
-    expect(said({ rate: 0.1, voltageMv: 400 })).toMatch(/^Give the NTV bit-flip rate or the voltage, not both/);
-    expect(said({ rate: -0.01 })).toMatch(/^NTV bit-flip rate -0.01 is outside 0..0.5/);
+    expect(said({ rate: 0.1, voltageMv: 400 })).toBe('Give the NTV bit-flip rate or the voltage, not both. | Use --ntv-rate <p> or --ntv-voltage <mV> alone.');
+    expect(said({ rate: -0.01 })).toBe('NTV bit-flip rate -0.01 is outside 0..0.5. | Give --ntv-rate a probability from 0 to 0.5 (e.g. 0.01), or --ntv-voltage 400, 660 or 850.');
     expect(said({ rate: 0.51 })).toMatch(/is outside 0..0.5/);
     // The ends of the range, and nothing at all, are fine.
     expect([said({ rate: 0 }), said({ rate: 0.5 }), said({})]).toEqual(['rate 0', 'rate 0.5', 'rate undefined']);
