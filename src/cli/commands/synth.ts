@@ -15,6 +15,7 @@ export function synthCommand(): Command {
   const cmd = withExamples(new Command('synth'), [
     'axhw synth drum:width=8,k=4,signed',
     'axhw synth exact-mul --width 16 --clock-ns 5 -o out/synth',
+    'axhw synth drum:width=16,k=6 --power sim',
   ])
     .description('synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power')
     .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
