@@ -1,4 +1,6 @@
 import { AxhwError } from '../errors.js';
+import { groupsOf, type LibertyGroup } from './liberty.js';
+import { sequentialCellModel } from './liberty-function.js';
 
 /**
  * The Verilog models of the cells a netlist uses, prepared for Verilator (zero-delay, two-state):
@@ -9,8 +11,9 @@ import { AxhwError } from '../errors.js';
  *   every 0/1 input combination exactly once or consistently;
  * - unnamed primitive instances get names (Verilog allows them for UDPs and gates; Verilator needs them
  *   for module instances).
- * Sequential UDPs (flip-flops, latches) are refused for now: the zero-delay simulation covers
- * combinational netlists.
+ * A cell built on a sequential UDP (a flip-flop or latch) is replaced by a behavioural model generated
+ * from its Liberty `ff` / `latch` group (`liberty-function.ts`) when the Liberty library is given;
+ * without it such a cell is refused.
  */
 interface Block {
   kind: 'module' | 'primitive';
@@ -66,13 +69,22 @@ export function udpToModule(udp: string, name: string): string {
 }
 
 /** Verilog for the cells used by a netlist, from the library's cell models, ready for Verilator. */
-export function cellModelsFor(cellsText: string, used: Iterable<string>, file: string): string {
+export function cellModelsFor(cellsText: string, used: Iterable<string>, file: string, liberty?: LibertyGroup): string {
   const all = blocks(cellsText);
   const out: string[] = [`// Cell models for zero-delay simulation, from ${file} (specify blocks removed, UDPs as modules).`];
   const udps = new Set<string>();
   for (const cell of [...new Set(used)].sort()) {
     const b = all.get(cell);
     if (!b || b.kind !== 'module') throw new AxhwError(`Cell ${cell} has no module in ${file}.`, 'Give the Verilog models of the same library with --cells <file.v>.');
+    const sequential = [...b.text.matchAll(/^\s*([A-Za-z_][\w$]*)\s*\(/gm)].some((m) => {
+      const u = all.get(m[1]!);
+      return u?.kind === 'primitive' && /\breg\b/.test(u.text.split('table')[0]!);
+    });
+    const libCell = liberty && groupsOf(liberty, 'cell').find((c) => c.names[0] === cell);
+    if (sequential && libCell) {
+      out.push(sequentialCellModel(libCell));
+      continue;
+    }
     let k = 0;
     const text = b.text
       .replace(/\bspecify\b[\s\S]*?\bendspecify\b/g, '')

@@ -4,7 +4,7 @@ import { AxhwError } from '../errors.js';
 import type { CellLibrary } from './library.js';
 import type { SynthResult } from './yosys.js';
 import type { WorkloadOperands } from './activity.js';
-import { parseLiberty } from './liberty.js';
+import { parseLiberty, type LibertyGroup } from './liberty.js';
 import { libraryEnergy, type LibraryEnergy } from './cell-energy.js';
 import { parseNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
@@ -23,10 +23,13 @@ export const POWER_METHODS = ['sim', 'sim-delay', 'propagate'] as const;
 export const DELAY_SAMPLE_CYCLES = 2000;
 export type PowerMethod = (typeof POWER_METHODS)[number];
 
-const energies = new Map<string, LibraryEnergy>();
-function energyOf(lib: CellLibrary): LibraryEnergy {
-  let e = energies.get(lib.hash);
-  if (!e) energies.set(lib.hash, (e = libraryEnergy(parseLiberty(readFileSync(lib.liberty, 'latin1'), lib.liberty))));
+const parsed = new Map<string, { liberty: LibertyGroup; energy: LibraryEnergy }>();
+function libraryOf(lib: CellLibrary): { liberty: LibertyGroup; energy: LibraryEnergy } {
+  let e = parsed.get(lib.hash);
+  if (!e) {
+    const liberty = parseLiberty(readFileSync(lib.liberty, 'latin1'), lib.liberty);
+    parsed.set(lib.hash, (e = { liberty, energy: libraryEnergy(liberty) }));
+  }
   return e;
 }
 
@@ -43,21 +46,27 @@ export async function simulateDesignPower(
   operands: WorkloadOperands,
   mode: 'zero-delay' | 'delay' = 'zero-delay',
 ): Promise<Omit<SimulatedPower, 'instances'> & { mode: 'zero-delay' | 'delay'; build: { cached: boolean; seconds: number }; seconds: number; glitchShare?: number }> {
-  if (s.flipFlops > 0) throw new AxhwError(`--power sim covers combinational designs so far; ${d.top} has ${s.flipFlops} flip-flops.`, 'Use --power propagate for clocked designs.');
+  const clock = d.ports.clock;
+  if (s.flipFlops > 0 && (!clock || mode === 'delay')) {
+    throw new AxhwError(`--power ${mode === 'delay' ? 'sim-delay' : 'sim'} covers ${mode === 'delay' ? 'combinational designs' : 'combinational designs and units with a declared clock'} so far; ${d.top} has ${s.flipFlops} flip-flops.`, 'Use --power sim (zero-delay) or --power propagate for clocked designs.');
+  }
   if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library), or use --power propagate.');
   const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
-  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells);
-  const inputs = net.ports.filter((p) => p.direction === 'input');
+  const { liberty, energy } = libraryOf(lib);
+  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
+  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== clock?.clk);
   const n = mode === 'delay' ? Math.min(operands.a.length, DELAY_SAMPLE_CYCLES) : operands.a.length;
   const values = new BigUint64Array(n * inputs.length);
   inputs.forEach((p, k) => {
     const control = d.ports.controls.find((c) => c.name === p.name);
     const source = p.name === d.ports.a.name ? operands.a : p.name === d.ports.b.name ? operands.b : undefined;
-    if (!source && !control) throw new AxhwError(`Input ${p.name} of ${d.top} is neither an operand nor a control input.`, 'Use --power propagate for this design.');
-    for (let c = 0; c < n; c++) values[c * inputs.length + k] = BigInt(source ? source[c]! : control!.value);
+    // Clocked units: reset in the first cycle only (the set-up cycle, not counted), valid_in always high.
+    const fixed = p.name === clock?.reset ? (c: number) => (c === 0 ? 1 : 0) : p.name === clock?.validIn ? () => 1 : undefined;
+    if (!source && !control && !fixed) throw new AxhwError(`Input ${p.name} of ${d.top} is neither an operand, a control input nor a clock-domain input.`, 'Use --power propagate for this design.');
+    for (let c = 0; c < n; c++) values[c * inputs.length + k] = BigInt(source ? source[c]! : fixed ? fixed(c) : control!.value);
   });
   const t0 = performance.now();
-  const stim = { inputs: inputs.map((p) => p.name), cycles: n, values };
+  const stim = { inputs: inputs.map((p) => p.name), cycles: n, values, clock: clock?.clk };
   const zero = await simulateToggles(net, models, stim);
   let counted = zero;
   let glitchShare: number | undefined;
@@ -67,6 +76,6 @@ export async function simulateDesignPower(
     const sum = (m: Map<string, number>) => [...m.values()].reduce((p, q) => p + q, 0);
     glitchShare = sum(counted.toggles) / sum(zero.toggles);
   }
-  const { instances: _, ...power } = simulatedPower(net, energyOf(lib), counted.toggles, counted.cycles, clockNs);
+  const { instances: _, ...power } = simulatedPower(net, energy, counted.toggles, counted.cycles, clockNs);
   return { ...power, mode, glitchShare, build: { cached: zero.build.cached, seconds: zero.build.seconds }, seconds: (performance.now() - t0) / 1000 };
 }

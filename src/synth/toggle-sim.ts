@@ -20,6 +20,8 @@ export interface Stimulus {
   cycles: number;
   /** cycles x inputs.length values, each within its port's width. */
   values: BigUint64Array;
+  /** A clock input the harness drives itself: low, then high, in every cycle (not in `inputs`). */
+  clock?: string;
 }
 
 export interface ToggleCounts {
@@ -63,7 +65,7 @@ export function simulationNetlist(net: Netlist): { text: string; ids: Map<string
   return { text, ids };
 }
 
-function harness(inputs: string[]): string {
+function harness(inputs: string[], clock?: string): string {
   return `// axhw toggle-count harness: ${SIM_TOP} driven one vector per cycle from a file of uint64 values.
 #include "V${SIM_TOP}.h"
 #include "verilated.h"
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
   V${SIM_TOP} top(&ctx);
   for (size_t c = 0; c < cycles; c++) {
 ${inputs.map((name, k) => `    top.${name} = v[c * ports + ${k}];`).join('\n')}
+${clock ? `    top.${clock} = 0;\n    top.eval();\n    top.${clock} = 1;` : ''}
     top.eval();
     if (c == 0) ctx.coveragep()->zero();
   }
@@ -97,14 +100,15 @@ ${inputs.map((name, k) => `    top.${name} = v[c * ports + ${k}];`).join('\n')}
 export async function simulateToggles(net: Netlist, cellModels: string, stim: Stimulus): Promise<ToggleCounts> {
   const t0 = performance.now();
   const inputs = net.ports.filter((p) => p.direction === 'input');
-  const names = inputs.map((p) => p.name);
+  const names = inputs.map((p) => p.name).filter((n) => n !== stim.clock);
+  if (stim.clock && !inputs.some((p) => p.name === stim.clock)) throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
   if (names.join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${names.join(', ')}.`, 'Give one value per input port per cycle, in port order.');
   if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
   if (stim.values.length !== stim.cycles * names.length) throw new AxhwError(`The stimulus holds ${stim.values.length} values; ${stim.cycles} cycles of ${names.length} inputs need ${stim.cycles * names.length}.`, 'Give one value per input port per cycle.');
   const verilator = await toolVersion('verilator');
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const { text, ids } = simulationNetlist(net);
-  const cpp = harness(names);
+  const cpp = harness(names, stim.clock);
   const key = sha256('toggle-sim v1', verilator, FLAGS.join(' '), text, cellModels, cpp);
   const tb = performance.now();
   const entry = await cachedEntry('toggle-sim', net.top, key, async (tmp) => {
