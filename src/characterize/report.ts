@@ -20,6 +20,11 @@ const COLUMNS: [string, (r: Row) => string | number][] = [
   ['cells', (r) => r.cells],
   ['delay ns', (r) => r.delayNs.toFixed(3)],
   ['power mW', (r) => r.powerMw.toFixed(3)],
+  ['internal mW', (r) => (r.power.internal * 1e3).toFixed(3)],
+  ['switching mW', (r) => (r.power.switching * 1e3).toFixed(3)],
+  ['leakage uW', (r) => (r.power.leakage * 1e6).toFixed(3)],
+  ['energy pJ/op', (r) => r.power.energyPerOpPj.toFixed(3)],
+  ['glitch share', (r) => (r.power.simulation?.glitchShare !== undefined ? r.power.simulation.glitchShare.toFixed(3) : '')],
   ['PDP pJ', (r) => r.pdpPj.toFixed(3)],
   ['area saving %', (r) => (r.savings ? r.savings.area.toFixed(1) : '')],
   ['power saving %', (r) => (r.savings ? r.savings.power.toFixed(1) : '')],
@@ -40,12 +45,22 @@ export function toCsv(rep: CharacterizeReport): string {
   return [COLUMNS.map(([h]) => esc(h)).join(','), ...rows.map((r) => COLUMNS.map(([, f]) => esc(f(r))).join(','))].join('\n') + '\n';
 }
 
+/** How the power column was obtained: the method, and for simulation the cycles and toggles counted. */
+function powerLine(r: Row | undefined): string {
+  const p = r?.power;
+  if (!p) return '';
+  if (!p.simulation) return "Power: OpenSTA's propagation of the input activities (--power propagate).";
+  const s = p.simulation;
+  return `Power: toggles counted in a ${s.mode} simulation of each mapped netlist (--power ${p.method}) over ${s.cycles.toLocaleString('en-US')} cycles, times the Liberty file's energies${s.mode === 'delay' ? '; glitch share = toggles with the cells\' delays / zero-delay toggles on the same cycles' : ''}.`;
+}
+
 export function toMarkdown(rep: CharacterizeReport): string {
   const rows = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
   const lines = [
     `# Characterization of ${rep.unit}`,
     '',
     `Library ${rep.library.name} (${rep.library.liberty}); clock ${rep.clockNs} ns; workload: ${rep.activity.workload}${rep.activity.trace ? ` (${rep.activity.trace.file}, ${rep.activity.trace.used} of ${rep.activity.trace.pairs} pairs)` : `, seed ${rep.activity.seed}`}; ${rep.activity.annotated}.`,
+    powerLine(rows[0]),
     `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says) over ${rep.rows[0]?.metrics.domain ?? 'all pairs'}. Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
     `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.${rep.command ? ` Reproduce: \`${rep.command}\`` : ''}`,
     '',

@@ -55,7 +55,15 @@ describe('characterize', () => {
       const csv = readFileSync(files[1], 'utf8').trim().split('\n');
       expect(csv).toHaveLength(6); // header + baseline + 4
       expect(csv[0]).toMatch(/^config,top,coverage,ER %/);
-      expect(readFileSync(files[2], 'utf8')).toMatch(/\| k=3 \| drum_w6_k3 \| exhaustive \(4096 pairs\)/);
+      const md = readFileSync(files[2], 'utf8');
+      expect(md).toMatch(/\| k=3 \| drum_w6_k3 \| exhaustive \(4096 pairs\)/);
+      expect(md).toMatch(/^Power: OpenSTA's propagation of the input activities \(--power propagate\)\.$/m);
+      // The power split and energy per operation are columns, and add up to the total.
+      const head = csv[0]!.split(',');
+      const row = csv[2]!.split(',');
+      const col = (name: string) => Number(row[head.indexOf(name)]);
+      expect(col('internal mW') + col('switching mW') + col('leakage uW') / 1000).toBeCloseTo(col('power mW'), 2);
+      expect(col('energy pJ/op')).toBeGreaterThan(0);
       const svg = readFileSync(files[3], 'utf8');
       expect(svg).toMatch(/^<svg[\s\S]*MRED vs power[\s\S]*MRED vs area[\s\S]*<\/svg>$/);
       expect(svg).toMatch(/k=4/);
