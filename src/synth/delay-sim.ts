@@ -17,7 +17,8 @@ const TOP = 'axhw_toggle_sim';
 
 export async function simulateTogglesWithDelays(net: Netlist, cellsVerilog: string, stim: Stimulus, clockNs: number): Promise<ToggleCounts> {
   const t0 = performance.now();
-  const inputs = net.ports.filter((p) => p.direction === 'input');
+  if (stim.clock && !net.ports.some((p) => p.direction === 'input' && p.name === stim.clock)) throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
+  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== stim.clock);
   if (inputs.map((p) => p.name).join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${inputs.map((p) => p.name).join(', ')}.`, 'Give one value per input port per cycle, in port order.');
   if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
   const version = await toolVersion('iverilog');
@@ -45,9 +46,13 @@ export async function simulateTogglesWithDelays(net: Netlist, cellsVerilog: stri
       offset += p.bits.length;
       return a;
     });
+    // A clock rises in the middle of each cycle (inputs change at its start) and falls at its end.
+    const clk = stim.clock;
+    const half = (ps / 2000).toFixed(3);
     const tb = `\`timescale 1ns/1ps
 module tb;
 ${inputs.map((p) => `  reg ${p.bits.length > 1 ? `[${p.bits.length - 1}:0] ` : ''}${p.name};`).join('\n')}
+${clk ? `  reg ${clk} = 1'b0;` : ''}
 ${net.ports.filter((p) => p.direction !== 'input').map((p) => `  wire ${p.bits.length > 1 ? `[${p.bits.length - 1}:0] ` : ''}${p.name};`).join('\n')}
   reg [${width - 1}:0] mem [0:${stim.cycles - 1}];
   reg [${width - 1}:0] v;
@@ -60,8 +65,15 @@ ${net.ports.filter((p) => p.direction !== 'input').map((p) => `  wire ${p.bits.l
 ${assigns.join('\n')}
       // The first period only sets the circuit up: the dump starts 1 ps before the second vector (a dump
       // started in the same time step would absorb that step's changes), so every change is counted.
-      if (c == 0) begin #${(ps - 1) / 1000}; $dumpfile("toggles.vcd"); $dumpvars(1, dut); #0.001; end
-      else #${ps / 1000};
+${
+        clk
+          ? `      #${half} ${clk} = 1'b1;
+      if (c == 0) begin #${((ps / 2 - 1) / 1000).toFixed(3)}; $dumpfile("toggles.vcd"); $dumpvars(1, dut); #0.001; end
+      else #${half};
+      ${clk} = 1'b0;`
+          : `      if (c == 0) begin #${(ps - 1) / 1000}; $dumpfile("toggles.vcd"); $dumpvars(1, dut); #0.001; end
+      else #${ps / 1000};`
+      }
     end
     $finish;
   end

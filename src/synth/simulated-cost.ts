@@ -47,8 +47,8 @@ export async function simulateDesignPower(
   mode: 'zero-delay' | 'delay' = 'zero-delay',
 ): Promise<Omit<SimulatedPower, 'instances'> & { mode: 'zero-delay' | 'delay'; build: { cached: boolean; seconds: number }; seconds: number; glitchShare?: number }> {
   const clock = d.ports.clock;
-  if (s.flipFlops > 0 && (!clock || mode === 'delay')) {
-    throw new AxhwError(`--power ${mode === 'delay' ? 'sim-delay' : 'sim'} covers ${mode === 'delay' ? 'combinational designs' : 'combinational designs and units with a declared clock'} so far; ${d.top} has ${s.flipFlops} flip-flops.`, 'Use --power sim (zero-delay) or --power propagate for clocked designs.');
+  if (s.flipFlops > 0 && !clock) {
+    throw new AxhwError(`${d.top} has ${s.flipFlops} flip-flops but no declared clock port, so its simulation cannot be clocked.`, 'Use --power propagate for this design.');
   }
   if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library), or use --power propagate.');
   const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);

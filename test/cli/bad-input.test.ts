@@ -122,7 +122,6 @@ const rows: Row[] = [
   { what: 'a zero training subset', args: train('--limit-train', '0'), message: /'--limit-train <n>' argument '0' is invalid/ },
   { what: 'a negative lambda', args: train('--method', 'axtrain-act', '--lambda', '-1'), message: /'--lambda <x>' argument '-1' is invalid\. It must be 0 or more/ },
   // Synthesis and characterization
-  { what: 'delay-simulated power of a clocked design', args: ['synth', 'fpmul', '--preset', 'binary16', '--pipeline', '1', '--power', 'sim-delay'], message: /--power sim-delay covers combinational designs so far[\s\S]*--power sim \(zero-delay\) or --power propagate/ },
   { what: 'missing cell models', args: ['synth', 'drum', '--power', 'sim', '--cells', 'nowhere/cells.v'], message: /Cell models nowhere\/cells\.v do not exist[\s\S]*--cells/ },
   { what: 'an unknown power method', args: ['synth', 'drum', '--power', 'guess'], message: /argument 'guess' is invalid\. Allowed choices are sim, sim-delay, propagate/ },
   { what: 'a missing Liberty file', args: ['synth', 'drum', '--lib', 'nowhere/cells.lib'], message: /Liberty file nowhere\/cells.lib does not exist/ },

@@ -5,6 +5,7 @@ import { groupsOf, parseLiberty } from '../../src/synth/liberty.js';
 import { parseNetlist } from '../../src/synth/netlist.js';
 import { cellModelsFor } from '../../src/synth/cell-models.js';
 import { simulateToggles } from '../../src/synth/toggle-sim.js';
+import { simulateTogglesWithDelays } from '../../src/synth/delay-sim.js';
 import { synthesize } from '../../src/synth/yosys.js';
 import { resolveLibrary } from '../../src/synth/library.js';
 import { resolveUnit } from '../../src/gen/registry.js';
@@ -71,6 +72,12 @@ endmodule`);
     const changes = (bit: number) => d.slice(1).filter((v, i) => ((v >> bit) & 1) !== ((d[i]! >> bit) & 1)).length;
     for (let k = 0; k < 4; k++) expect(r.toggles.get(`q[${k}]`), `q[${k}]`).toBe(changes(k));
     expect(r.toggles.get('clk')).toBe(2 * (n - 1));
+    // With the library's own flip-flop models and their delays: the same Q toggles (a register output
+    // changes once per clock at most), and the clock's toggles.
+    requireTool('iverilog');
+    const delayed = await simulateTogglesWithDelays(net, readFileSync(CELLS, 'utf8'), { inputs: ['d'], cycles: n, values: BigUint64Array.from(d.map(BigInt)), clock: 'clk' }, 10);
+    for (let k = 0; k < 4; k++) expect(delayed.toggles.get(`q[${k}]`), `q[${k}] with delays`).toBe(changes(k));
+    expect(Math.abs(delayed.toggles.get('clk')! - 2 * (n - 1))).toBeLessThanOrEqual(1);
   });
 
   it('a pipelined fpmul under --power sim: its outputs toggle as the model\'s results do, one cycle late', async () => {

@@ -46,12 +46,15 @@ describe('--power sim and --power propagate in the cost report', () => {
     expect(p.total).toBeCloseTo(p.internal + p.switching + p.leakage, 15);
   });
 
-  it('clocked designs: sim yes, sim-delay refused; libraries without cell models refused, with the fix', async () => {
+  it('clocked designs under sim and sim-delay; libraries without cell models refused, with the fix', async () => {
     requireTool('yosys');
-    // Clocked units: zero-delay simulation with generated flip-flop models; not yet with delays.
+    // Clocked units: zero-delay with flip-flop models from the Liberty file; with delays, the library's own.
+    requireTool('iverilog');
     const piped = design('fpmul', { pipeline: 1 }, 'binary16');
     expect((await estimateCost(piped, { power: 'sim' })).power.simulation).toMatchObject({ mode: 'zero-delay', cycles: 8191 });
-    await expect(estimateCost(piped, { power: 'sim-delay' })).rejects.toThrow(/--power sim-delay covers combinational designs so far; .* has \d+ flip-flops/);
+    const delayed = (await estimateCost(piped, { power: 'sim-delay' })).power;
+    expect(delayed.simulation).toMatchObject({ mode: 'delay', cycles: 1999 });
+    expect(delayed.simulation!.glitchShare).toBeGreaterThanOrEqual(1);
     const dir = mkdtempSync(join(tmpdir(), 'axhw-lib-'));
     copyFileSync('/usr/share/qflow/tech/osu018/osu018_stdcells.lib', join(dir, 'mine.lib'));
     await expect(estimateCost(design('drum', { width: 4, k: 2 }), { power: 'sim', lib: join(dir, 'mine.lib') })).rejects.toThrow(/No Verilog cell models are known for .*mine\.lib/);
