@@ -10,8 +10,8 @@ export interface MultiplierPower {
 
 /**
  * Power of the signed DRUM settings and of the exact multiplier at the same width, from our own
- * characterization (Yosys + ABC on the standard-cell library, OpenSTA power under seeded uniform random
- * operands), not from the paper. Synthesis results are cached by content hash.
+ * characterization (Yosys + ABC on the standard-cell library, power from a simulation of each netlist under
+ * seeded uniform random operands), not from the paper. Synthesis results are cached by content hash.
  */
 export async function multiplierPower(ks: number[], width: number): Promise<MultiplierPower> {
   const rep = await characterize({ unit: 'drum', params: { width, signed: true }, sweep: [{ name: 'k', values: ks }], baseline: 'exact-mul', cost: {}, samples: 20000, seed: 1 });
@@ -19,7 +19,7 @@ export async function multiplierPower(ks: number[], width: number): Promise<Mult
   return {
     library: rep.library.name,
     clockNs: rep.clockNs,
-    workload: `${rep.activity.workload} operands, ${rep.activity.cycles} cycles`,
+    workload: `${rep.activity.workload} operands, ${rep.activity.cycles} cycles, power by ${rep.baseline!.power.method === 'propagate' ? "OpenSTA's propagation" : `${rep.baseline!.power.simulation!.mode} simulation`}`,
     exact: { unit: b.top, powerMw: b.powerMw, area: b.area, delayNs: b.delayNs },
     drum: rep.rows.map((r) => ({ k: Number(r.params.k), powerMw: r.powerMw, area: r.area, delayNs: r.delayNs, savingPct: r.savings!.power })),
   };

@@ -11,7 +11,11 @@ export interface CostOptions {
   /** Operand trace (.npy of pairs); default seeded uniform random operands. */
   trace?: string;
   seed?: number;
-  /** How power is estimated (default propagate; see docs/synthesis-and-power.md). */
+  /**
+   * How power is estimated. Default `sim`: toggles counted in a zero-delay simulation of the netlist,
+   * validated against OpenSTA where its propagation is exact, and free of the propagation's inversions
+   * (docs/synthesis-and-power.md); `propagate` is faster (no simulation model to build).
+   */
   power?: PowerMethod;
   /** Verilog models of the library's cells, for --power sim with a user's --lib. */
   cells?: string;
@@ -69,7 +73,7 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
   const { top } = d;
   const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins);
-  const method = opts.power ?? 'propagate';
+  const method = opts.power ?? 'sim';
   let power: PowerEstimate;
   if (method === 'sim' || method === 'sim-delay') {
     const sim = await simulateDesignPower(d, s, lib, clockNs, workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed }), method === 'sim' ? 'zero-delay' : 'delay');

@@ -101,7 +101,7 @@ describe('axhw CLI', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/\[2\/6\] verify {2}PASS drum_w8_k4_s: RTL == model on all 65,536 pairs/);
     expect(r.stdout).toMatch(/\[4\/6\] error {3}DRUM N=8 k=4 signed over all 65,536 pairs: ER \d+\.\d+%, MRED \d+\.\d+%/);
-    expect(r.stdout).toMatch(/\[5\/6\] cost {4}drum_w8_k4_s on osu018: \d+ um\^2, \d+\.\d+ ns, \d+\.\d+ mW at 10 ns \(exact-mul: /);
+    expect(r.stdout).toMatch(/\[5\/6\] cost {4}drum_w8_k4_s on osu018: \d+ um\^2, \d+\.\d+ ns, \d+\.\d+ mW at 10 ns by simulated switching \(exact-mul: /);
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(s.metrics.coverage).toBe('exhaustive');
     // The demo's summary is DRUM 8/4 signed: every metric equals the brute force from DRUM's definition.

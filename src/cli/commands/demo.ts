@@ -70,7 +70,7 @@ export function demoCommand(): Command {
           `ME ${m.me.toFixed(2)}, WCRE ${pct(m.wcre)}, WCE ${fmtInt(m.wce)}  (summary: ${join(opts.out, 'summary.json')})`,
       );
       say(
-        `[5/6] cost    ${d.top} on ${cost.library.name}: ${cost.synth.area.toFixed(0)} um^2, ${cost.timing.delayNs.toFixed(2)} ns, ${(cost.power.total * 1e3).toFixed(2)} mW at ${cost.timing.clockNs} ns ` +
+        `[5/6] cost    ${d.top} on ${cost.library.name}: ${cost.synth.area.toFixed(0)} um^2, ${cost.timing.delayNs.toFixed(2)} ns, ${(cost.power.total * 1e3).toFixed(2)} mW at ${cost.timing.clockNs} ns by ${cost.power.method === 'propagate' ? 'propagation' : 'simulated switching'} ` +
           `(exact-mul: ${exactCost.synth.area.toFixed(0)} um^2, ${exactCost.timing.delayNs.toFixed(2)} ns, ${(exactCost.power.total * 1e3).toFixed(2)} mW; area saving ${saving(cost.synth.area, exactCost.synth.area)})`,
       );
       // Close the loop: train for this hardware (AxTrain, reduced budget) with tables read from the RTL.
