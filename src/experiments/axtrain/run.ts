@@ -52,7 +52,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
   const exact = await multiplierFromUnit(EXACT_SPEC, { log });
   const drums = new Map<number, ApproxMultiplier>();
   for (const s of DRUM_SETTINGS) drums.set(s.k, await multiplierFromUnit(drumSpec(s.k), { log }));
-  log('multiplier power: characterizing DRUM k = ' + DRUM_SETTINGS.map((s) => s.k).join(', ') + ' against exact-mul (Yosys + ABC + OpenSTA, cached)');
+  log('multiplier power: characterizing DRUM k = ' + DRUM_SETTINGS.map((s) => s.k).join(', ') + ' against exact-mul (Yosys + ABC, OpenSTA delay, simulated power; cached)');
   const power = await multiplierPower(DRUM_SETTINGS.map((s) => s.k), MULTIPLIER_WIDTH);
   const results: AppResult[] = [];
   for (const app of apps) results.push(runApp(app, o, exact, drums, power, log));
