@@ -18,7 +18,7 @@ export async function cachedEntry<T>(kind: string, name: string, key: string, co
   try {
     mkdirSync(base, { recursive: true });
   } catch (e) {
-    throw new AxhwError(`The build cache ${base} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Set AXHW_CACHE_DIR to a folder you can write (e.g. AXHW_CACHE_DIR=/tmp/axhw-cache).');
+    throw new AxhwError(`The build cache ${base} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, `${CACHE_FIX}.`);
   }
   removeStaleTemps(base);
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -70,14 +70,11 @@ function alive(pid: number): boolean {
   }
 }
 
+const CACHE_FIX = 'Set AXHW_CACHE_DIR to a folder you can write (e.g. AXHW_CACHE_DIR=/tmp/axhw-cache)';
+
 /** The build cache must be a folder we can write: checked before a command starts its work. */
 export function checkCacheDir(): void {
-  try {
-    checkOutputDir(cacheRoot(), 'The build cache');
-  } catch (e) {
-    if (e instanceof AxhwError) throw new AxhwError(e.message, 'Set AXHW_CACHE_DIR to a folder you can write (e.g. AXHW_CACHE_DIR=/tmp/axhw-cache), or fix the one named.');
-    throw e;
-  }
+  checkOutputDir(cacheRoot(), 'The build cache', `${CACHE_FIX}, or fix the one named.`);
 }
 
 function read<T>(dir: string, key: string): T | undefined {

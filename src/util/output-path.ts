@@ -36,11 +36,11 @@ export function checkOutputFile(path: string, what: string): void {
   checkCreatable(path, what, fix);
 }
 
-/** An output folder: an existing folder we can write in, or one that can be created. */
-export function checkOutputDir(path: string, what: string): void {
-  const fix = `Give ${what} a folder path you can write (an existing folder, or a new one).`;
+/** An output folder: an existing folder we can write in, or one that can be created. `fixAll` replaces every fix. */
+export function checkOutputDir(path: string, what: string, fixAll?: string): void {
+  const fix = fixAll ?? `Give ${what} a folder path you can write (an existing folder, or a new one).`;
   if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) throw new AxhwError(`${what} ${path} is a file; a folder is expected here.`, `${fix} Remove or rename the file, or choose another path.`);
+    if (!statSync(path).isDirectory()) throw new AxhwError(`${what} ${path} is a file; a folder is expected here.`, fixAll ?? `${fix} Remove or rename the file, or choose another path.`);
     probe(path, `${what} ${path} is not writable`, fix);
     return;
   }
