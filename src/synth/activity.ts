@@ -64,8 +64,8 @@ export function workloadOperands(ports: OperatorPorts, workload: { trace?: strin
  * control inputs are held at their values, reset low and valid_in high. The clock is left to OpenSTA's
  * clock definition (an activity set on the clock port does not change its power; checked).
  */
-export function workloadActivity(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadActivity {
-  const { a, b, meta } = workloadOperands(ports, workload);
+export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperands): WorkloadActivity {
+  const { a, b, meta } = operands;
   const cycles = a.length;
   const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2;
   const bitName = (name: string, width: number, i: number) => (width === 1 ? name : `${name}[${i}]`);

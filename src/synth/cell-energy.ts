@@ -158,13 +158,11 @@ export function tableEnergy(t: PowerTable, at: { slew: number; load: number }): 
 }
 
 /**
- * Internal energy (J) of one transition of an output pin: the mean over its arcs (one per related input
- * pin; zero-delay simulation does not say which input caused the toggle) of the rise or fall table.
+ * Internal energy (J) of one transition through an arc, rise or fall: rises and falls alternate, so a
+ * transition costs the mean of the two tables (a missing table counts 0).
  */
-export function outputTransitionEnergy(pin: PinEnergy, rise: boolean, at: { slew: number; load: number }): number {
-  const tables = pin.arcs.map((a) => (rise ? a.rise : a.fall)).filter((t): t is PowerTable => t !== undefined);
-  if (tables.length === 0) return 0;
-  return tables.reduce((s, t) => s + tableEnergy(t, at), 0) / tables.length;
+export function arcEnergy(arc: PowerArc, at: { slew: number; load: number }): number {
+  return ((arc.rise ? tableEnergy(arc.rise, at) : 0) + (arc.fall ? tableEnergy(arc.fall, at) : 0)) / 2;
 }
 
 /** Energy (J) drawn from the supply to charge a load C (F) once: C V^2 / 2 per transition on average. */

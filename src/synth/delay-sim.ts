@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { AxhwError } from '../errors.js';
 import { runToolChecked, toolVersion } from '../tools.js';
 import type { Netlist } from './netlist.js';
-import { simulationNetlist, type Stimulus, type ToggleCounts } from './toggle-sim.js';
+import { countsByBit, simulationNetlist, stimulusInputs, SIM_TOP, type Stimulus, type ToggleCounts } from './toggle-sim.js';
 
 /**
  * Toggle counts with the cells' own delays: Icarus Verilog (`iverilog -gspecify`), an event-driven
@@ -13,14 +13,10 @@ import { simulationNetlist, type Stimulus, type ToggleCounts } from './toggle-si
  * its VCD dump, so glitches (several transitions of a net within one cycle) count. Slower than the
  * zero-delay Verilator run, so it is meant for a sample of cycles.
  */
-const TOP = 'axhw_toggle_sim';
 
 export async function simulateTogglesWithDelays(net: Netlist, cellsVerilog: string, stim: Stimulus, clockNs: number): Promise<ToggleCounts> {
   const t0 = performance.now();
-  if (stim.clock && !net.ports.some((p) => p.direction === 'input' && p.name === stim.clock)) throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
-  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== stim.clock);
-  if (inputs.map((p) => p.name).join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${inputs.map((p) => p.name).join(', ')}.`, 'Give one value per input port per cycle, in port order.');
-  if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
+  const inputs = stimulusInputs(net, stim);
   const version = await toolVersion('iverilog');
   await toolVersion('vvp');
   const { text, ids } = simulationNetlist(net);
@@ -57,7 +53,7 @@ ${net.ports.filter((p) => p.direction !== 'input').map((p) => `  wire ${p.bits.l
   reg [${width - 1}:0] mem [0:${stim.cycles - 1}];
   reg [${width - 1}:0] v;
   integer c;
-  ${TOP} dut (${net.ports.map((p) => `.${p.name}(${p.name})`).join(', ')});
+  ${SIM_TOP} dut (${net.ports.map((p) => `.${p.name}(${p.name})`).join(', ')});
   initial begin
     $readmemh("stim.hex", mem);
     for (c = 0; c < ${stim.cycles}; c = c + 1) begin
@@ -85,14 +81,8 @@ endmodule
     const fix = 'Check that the cell models (--cells) belong to the library the netlist was mapped to.';
     await runToolChecked('iverilog', ['-gspecify', '-o', 'sim.vvp', '-s', 'tb', 'tb.v', 'netlist.v', 'cells.v'], { cwd: dir, failure: `iverilog could not compile the delay simulation of ${net.top}`, fix });
     await runToolChecked('vvp', ['-n', 'sim.vvp'], { cwd: dir, failure: `The delay simulation of ${net.top} failed`, fix });
-    const byName = new Map([...ids].map(([bit, w]) => [w, bit]));
-    const counts = countVcdToggles(readFileSync(join(dir, 'toggles.vcd'), 'latin1'));
-    const toggles = new Map<string, number>();
-    for (const [name, n] of counts) {
-      const bit = byName.get(name);
-      if (bit !== undefined) toggles.set(bit, n);
-    }
-    return { cycles: stim.cycles - 1, toggles, build: { cached: false, seconds: 0, verilator: version }, seconds: (performance.now() - t0) / 1000 };
+    const toggles = countsByBit(ids, countVcdToggles(readFileSync(join(dir, 'toggles.vcd'), 'latin1')));
+    return { cycles: stim.cycles - 1, toggles, build: { cached: false, seconds: 0, simulator: version }, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -67,7 +67,9 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   const lib: CellLibrary = resolveLibrary(opts.lib, opts.cells);
   const clockNs = opts.clockNs ?? 10;
   const s = await synthesize(d, lib);
-  const act = workloadActivity(d.ports, { trace: opts.trace, seed: opts.seed });
+  // One operand sequence: OpenSTA gets its per-bit activity, the simulation the sequence itself.
+  const operands = workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed });
+  const act = workloadActivity(d.ports, operands);
   // OpenSTA 2.0.17 ignores activities set on internal pins (and its -pins option is broken), so the
   // workload is annotated on the input port bits and OpenSTA propagates it through the logic.
   const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
@@ -76,7 +78,7 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   const method = opts.power ?? 'sim';
   let power: PowerEstimate;
   if (method === 'sim' || method === 'sim-delay') {
-    const sim = await simulateDesignPower(d, s, lib, clockNs, workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed }), method === 'sim' ? 'zero-delay' : 'delay');
+    const sim = await simulateDesignPower(d, s, lib, clockNs, operands, method === 'sim' ? 'zero-delay' : 'delay');
     power = {
       method,
       ...sim.power,

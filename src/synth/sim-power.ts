@@ -1,5 +1,5 @@
 import { AxhwError } from '../errors.js';
-import { outputTransitionEnergy, switchingEnergy, tableEnergy, type CellEnergy, type LibraryEnergy, type PinEnergy } from './cell-energy.js';
+import { arcEnergy, switchingEnergy, tableEnergy, type CellEnergy, type LibraryEnergy, type PinEnergy } from './cell-energy.js';
 import type { Netlist } from './netlist.js';
 
 /**
@@ -104,9 +104,7 @@ export function simulatedPower(net: Netlist, lib: LibraryEnergy, toggles: Map<st
         let e = 0;
         arcs.forEach((a, k) => {
           const at = { slew: a.relatedPin ? slewOf(inst.pins[a.relatedPin]!) : 0, load: c };
-          const one = { ...pin, arcs: [a] };
-          const mean = (outputTransitionEnergy(one, true, at) + outputTransitionEnergy(one, false, at)) / 2;
-          e += mean * (wsum > 0 ? weights[k]! / wsum : 1 / arcs.length);
+          e += arcEnergy(a, at) * (wsum > 0 ? weights[k]! / wsum : 1 / arcs.length);
         });
         internal += t * e;
         switching += t * switchingEnergy(c, lib.voltage);
@@ -116,7 +114,7 @@ export function simulatedPower(net: Netlist, lib: LibraryEnergy, toggles: Map<st
         const passive = pin.arcs.filter((a) => a.relatedPin === undefined);
         if (passive.length) {
           const at = { slew: slewOf(bit), load: 0 };
-          internal += t * passive.reduce((s, a) => s + ((a.rise ? tableEnergy(a.rise, at) : 0) + (a.fall ? tableEnergy(a.fall, at) : 0)) / 2, 0);
+          internal += t * passive.reduce((s, a) => s + arcEnergy(a, at), 0);
         }
       }
     }

@@ -34,9 +34,11 @@ function libraryOf(lib: CellLibrary): { liberty: LibertyGroup; energy: LibraryEn
 }
 
 /**
- * Power of a synthesized combinational design from a zero-delay simulation of its netlist under the
- * workload (one operand pair per clock cycle; control inputs held at their values). The whole result
- * per instance is kept out of reports; totals, toggles and energy per operation go in.
+ * Power of a synthesized design from a simulation of its netlist under the workload (one operand pair per
+ * clock cycle; control inputs held; clocked units clocked, reset in the set-up cycle, valid_in high):
+ * zero-delay, or with the cells' delays on the first DELAY_SAMPLE_CYCLES cycles (then the zero-delay run
+ * of the same cycles gives the glitch share). Per-instance figures stay out of reports; totals, toggles
+ * and energy per operation go in.
  */
 export async function simulateDesignPower(
   d: Design,
@@ -53,7 +55,8 @@ export async function simulateDesignPower(
   if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library), or use --power propagate.');
   const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
   const { liberty, energy } = libraryOf(lib);
-  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
+  const cellsText = readFileSync(lib.cells, 'utf8');
+  const models = cellModelsFor(cellsText, new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
   const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== clock?.clk);
   const n = mode === 'delay' ? Math.min(operands.a.length, DELAY_SAMPLE_CYCLES) : operands.a.length;
   const values = new BigUint64Array(n * inputs.length);
@@ -72,7 +75,7 @@ export async function simulateDesignPower(
   let glitchShare: number | undefined;
   if (mode === 'delay') {
     // The library's models as they are (UDPs, specify delays): Icarus Verilog reads them natively.
-    counted = await simulateTogglesWithDelays(net, readFileSync(lib.cells, 'utf8'), stim, clockNs);
+    counted = await simulateTogglesWithDelays(net, cellsText, stim, clockNs);
     const sum = (m: Map<string, number>) => [...m.values()].reduce((p, q) => p + q, 0);
     glitchShare = sum(counted.toggles) / sum(zero.toggles);
   }

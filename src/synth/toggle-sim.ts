@@ -6,7 +6,7 @@ import { AxhwError } from '../errors.js';
 import { cachedEntry } from '../util/cache-entry.js';
 import { sha256 } from '../util/hash.js';
 import { runToolChecked, toolVersion } from '../tools.js';
-import type { Netlist } from './netlist.js';
+import type { Netlist, NetlistPort } from './netlist.js';
 
 /**
  * Zero-delay toggle counting on a gate-level netlist with Verilator: the netlist is rewritten with one
@@ -29,12 +29,39 @@ export interface ToggleCounts {
   cycles: number;
   /** Toggles per net bit, by the netlist's own bit names (inputs, outputs and internal nets). */
   toggles: Map<string, number>;
-  build: { cached: boolean; seconds: number; verilator: string };
+  /** The simulator (its version line), and whether its build came from the cache. */
+  build: { cached: boolean; seconds: number; simulator: string };
   seconds: number;
 }
 
-const SIM_TOP = 'axhw_toggle_sim';
+/** Module name of the rewritten netlist (both toggle simulations instantiate it). */
+export const SIM_TOP = 'axhw_toggle_sim';
 const FLAGS = ['--cc', '--exe', '--build', '-O3', '--coverage-toggle', '-Wno-fatal', '-Wno-lint', '-Wno-style'];
+
+/**
+ * The netlist's input ports a stimulus drives (all but its clock), after checking that the stimulus
+ * names them in port order, holds one value per port and cycle, and has a set-up cycle to drop.
+ */
+export function stimulusInputs(net: Netlist, stim: Stimulus): NetlistPort[] {
+  if (stim.clock && !net.ports.some((p) => p.direction === 'input' && p.name === stim.clock)) throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
+  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== stim.clock);
+  const names = inputs.map((p) => p.name);
+  if (names.join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${names.join(', ')}.`, 'Give one value per input port per cycle, in port order.');
+  if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
+  if (stim.values.length !== stim.cycles * names.length) throw new AxhwError(`The stimulus holds ${stim.values.length} values; ${stim.cycles} cycles of ${names.length} inputs need ${stim.cycles * names.length}.`, 'Give one value per input port per cycle.');
+  return inputs;
+}
+
+/** Counts by simulator wire name, back to the netlist's bit names (wires that are not nets are dropped). */
+export function countsByBit(ids: Map<string, string>, counts: Iterable<[string, number]>): Map<string, number> {
+  const bitOf = new Map([...ids].map(([bit, wire]) => [wire, bit]));
+  const toggles = new Map<string, number>();
+  for (const [wire, n] of counts) {
+    const bit = bitOf.get(wire);
+    if (bit !== undefined) toggles.set(bit, (toggles.get(bit) ?? 0) + n);
+  }
+  return toggles;
+}
 
 /** The netlist with every bit a plain wire; returns the text and the wire name of each bit. */
 export function simulationNetlist(net: Netlist): { text: string; ids: Map<string, string> } {
@@ -99,12 +126,7 @@ ${clock ? `    top.${clock} = 0;\n    top.eval();\n    top.${clock} = 1;` : ''}
 /** Toggle counts of every net bit of a combinational netlist under a stimulus (zero delay). */
 export async function simulateToggles(net: Netlist, cellModels: string, stim: Stimulus): Promise<ToggleCounts> {
   const t0 = performance.now();
-  const inputs = net.ports.filter((p) => p.direction === 'input');
-  const names = inputs.map((p) => p.name).filter((n) => n !== stim.clock);
-  if (stim.clock && !inputs.some((p) => p.name === stim.clock)) throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
-  if (names.join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${names.join(', ')}.`, 'Give one value per input port per cycle, in port order.');
-  if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
-  if (stim.values.length !== stim.cycles * names.length) throw new AxhwError(`The stimulus holds ${stim.values.length} values; ${stim.cycles} cycles of ${names.length} inputs need ${stim.cycles * names.length}.`, 'Give one value per input port per cycle.');
+  const names = stimulusInputs(net, stim).map((p) => p.name);
   const verilator = await toolVersion('verilator');
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const { text, ids } = simulationNetlist(net);
@@ -130,13 +152,8 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
     writeFileSync(join(work, 'stim.bin'), new Uint8Array(stim.values.buffer, stim.values.byteOffset, stim.values.byteLength));
     const r = await execa(join(entry.dir, 'sim'), ['stim.bin', String(stim.cycles), 'coverage.dat'], { cwd: work, reject: false, all: true });
     if (r.exitCode !== 0) throw new AxhwError(`The toggle simulation of ${net.top} failed (exit ${r.exitCode}): ${r.all}`, `Remove ${entry.dir} and run again (it is rebuilt).`);
-    const byId = new Map([...ids].map(([bit, w]) => [w, bit]));
-    const toggles = new Map<string, number>();
-    for (const [signal, count] of readToggleCoverage(readFileSync(join(work, 'coverage.dat'), 'latin1'), `TOP.${SIM_TOP}`)) {
-      const bit = byId.get(signal);
-      if (bit !== undefined) toggles.set(bit, (toggles.get(bit) ?? 0) + count);
-    }
-    return { cycles: stim.cycles - 1, toggles, build: { cached: entry.cached, seconds: buildSeconds, verilator }, seconds: (performance.now() - t0) / 1000 };
+    const toggles = countsByBit(ids, readToggleCoverage(readFileSync(join(work, 'coverage.dat'), 'latin1'), `TOP.${SIM_TOP}`));
+    return { cycles: stim.cycles - 1, toggles, build: { cached: entry.cached, seconds: buildSeconds, simulator: verilator }, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
