@@ -3,7 +3,7 @@ import { arcEnergy, switchingEnergy, tableEnergy, type CellEnergy, type LibraryE
 import type { Netlist } from './netlist.js';
 
 /**
- * Power of a netlist from counted toggles and the Liberty file (docs/methods.md, simulated power):
+ * Power of a netlist from counted toggles and the Liberty file (docs/synthesis-and-power.md, power from simulated switching activity):
  *
  * - every toggle of a cell's output net costs the cell's internal energy of that transition (rise and
  *   fall alternate, so each toggle counts the mean of the two), with the arcs of the cell's inputs
