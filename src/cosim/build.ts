@@ -50,13 +50,21 @@ export function renderHarness(d: Design): string {
  * is a cache entry (util/cache-entry.ts): made in a private temp folder and renamed into place, so a
  * failed or interrupted build leaves nothing behind.
  */
-export async function buildHarness(d: Design, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
+export function buildHarness(d: Design, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
+  return buildVerilated({ top: d.top, sources: d.sources, harness: renderHarness(d), protocol: `protocol ${PROTOCOL_VERSION}` }, log);
+}
+
+/**
+ * Verilate RTL with a C++ harness (the operator one or the module one) into a cached binary. The key covers
+ * everything that goes into the binary.
+ */
+export async function buildVerilated(d: { top: string; sources: Record<string, string>; harness: string; protocol: string }, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
   const t0 = performance.now();
   const verilatorVersion = await toolVersion('verilator');
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
-  const harness = renderHarness(d);
+  const harness = d.harness;
   const sourceParts = Object.entries(d.sources).sort(([x], [y]) => x.localeCompare(y)).flat();
-  const key = sha256(`protocol ${PROTOCOL_VERSION}`, verilatorVersion, VERILATOR_FLAGS.join(' '), CXX_FLAGS, harness, ...sourceParts);
+  const key = sha256(d.protocol, verilatorVersion, VERILATOR_FLAGS.join(' '), CXX_FLAGS, harness, ...sourceParts);
   const entry = await cachedEntry('cosim', d.top, key, async (tmp) => {
     log(`Verilating ${d.top} (first build of this design; later runs reuse the cache in ${join(cacheRoot(), 'cosim')})`);
     const files: string[] = [];

@@ -12,10 +12,24 @@ export const enum Cmd {
   SpinRandom = 6,
 }
 
-export function header(cmd: Cmd, n: number, start = 0): Buffer {
+export function header(cmd: Cmd | ModuleCmd, n: number, start = 0): Buffer {
   const h = Buffer.allocUnsafe(HEADER_BYTES);
   h.writeUInt32LE(cmd, 0);
   h.writeUInt32LE(n, 4);
   h.writeBigUInt64LE(BigInt(start), 8);
   return h;
+}
+
+/** The module protocol (cosim/module-harness.cpp.hbs): same 16-byte header, length-prefixed replies. */
+export const MODULE_PROTOCOL_VERSION = 1;
+export const MODULE_MAGIC = 0x314d5841; // 'AXM1'
+export const enum ModuleCmd {
+  Info = 0,
+  Write = 1,
+  Read = 2,
+  Set = 3,
+  Reset = 4,
+  Run = 5,
+  Peek = 6,
+  Quit = 7,
 }

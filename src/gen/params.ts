@@ -8,7 +8,9 @@ import { AxhwError } from '../errors.js';
 export type ParamDecl =
   | { name: string; kind: 'int'; min: number; max: number; default?: number; doc: string }
   | { name: string; kind: 'bool'; default: boolean; doc: string }
-  | { name: string; kind: 'enum'; values: readonly string[]; default: string; doc: string };
+  | { name: string; kind: 'enum'; values: readonly string[]; default: string; doc: string }
+  /** Another unit, written as its spec (`drum:width=8,k=4,signed`); modules render it as a child. */
+  | { name: string; kind: 'unit'; default: string; doc: string };
 
 export type ParamValues = Record<string, number | boolean | string>;
 
@@ -32,6 +34,8 @@ function schemaFor(d: ParamDecl): z.ZodType {
         .default(d.default);
     case 'enum':
       return z.enum(d.values as [string, ...string[]], { error: `must be one of ${d.values.join(', ')}` }).default(d.default);
+    case 'unit':
+      return z.string({ error: 'must be a unit spec such as drum:width=8,k=4,signed' }).trim().min(1, { error: 'must name a unit' }).default(d.default);
   }
 }
 
@@ -85,6 +89,7 @@ export function paramTag(decls: readonly ParamDecl[], p: ParamValues): string {
       const v = p[d.name];
       if (d.kind === 'bool') return v ? d.name[0] : '';
       if (d.kind === 'enum') return String(v).replace(/[^A-Za-z0-9]/g, '');
+      if (d.kind === 'unit') return String(v).replace(/[^A-Za-z0-9]+/g, '');
       return `${d.name[0]}${v}`;
     })
     .filter(Boolean)

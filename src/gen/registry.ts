@@ -4,6 +4,9 @@ import { drumUnit } from './units/drum.js';
 import { exactMulUnit } from './units/exact-mul.js';
 import { fpmulUnit } from './units/fpmul.js';
 import { parseParams, type ParamValues } from './params.js';
+import type { ModuleDefinition } from './module.js';
+import { peUnit } from './units/pe.js';
+import { npuUnit } from './units/npu.js';
 
 /** The one registry of hardware units. Adding a unit = one file in units/ + one line here. */
 const units: UnitDefinition[] = [drumUnit, exactMulUnit, fpmulUnit];
@@ -12,9 +15,31 @@ export function listUnits(): readonly UnitDefinition[] {
   return units;
 }
 
+/** Clocked module units (they take operators as parameters, and run through the module harness). */
+const modules: ModuleDefinition[] = [peUnit, npuUnit];
+
+export function listModules(): readonly ModuleDefinition[] {
+  return modules;
+}
+
+export function getModule(name: string): ModuleDefinition {
+  const m = modules.find((x) => x.name === name);
+  if (!m) throw new AxhwError(`Unknown module unit '${name}'.`, `Module units: ${modules.map((x) => x.name).join(', ')}.`);
+  return m;
+}
+
+/** Validate a module's parameters against its declarations. */
+export function resolveModule(name: string, raw: Record<string, unknown>): { unit: ModuleDefinition; params: ParamValues } {
+  const unit = getModule(name);
+  return { unit, params: parseParams(unit.name, unit.params, raw, unit.check) };
+}
+
 export function getUnit(name: string): UnitDefinition {
   const u = units.find((x) => x.name === name);
   if (!u) {
+    if (modules.some((m) => m.name === name)) {
+      throw new AxhwError(`'${name}' is a clocked module unit, not a two-operand operator.`, `Operators here: ${units.map((x) => x.name).join(', ')}. Run the NPU with \`axhw npu compile|run\`; generate a module with \`axhw gen ${name}:...\`.`);
+    }
     throw new AxhwError(`Unknown unit '${name}'.`, `Known units: ${units.map((x) => x.name).join(', ')}. For your own Verilog use --rtl <file> --top <module>.`);
   }
   return u;

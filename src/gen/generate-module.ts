@@ -1,0 +1,68 @@
+import type { Design } from './design.js';
+import type { ModuleDefinition, ModuleModel, ModulePorts } from './module.js';
+import { paramTag, type ParamValues } from './params.js';
+import { renderTemplate, templatePath } from './templates.js';
+import { rtlTemplateDir } from '../paths.js';
+import { sha256 } from '../util/hash.js';
+import { resolveUnitSpec } from './unit-spec.js';
+import { generateDesign } from './generate.js';
+import { getModule } from './registry.js';
+import { AxhwError } from '../errors.js';
+
+/** A rendered module: its Verilog (children merged in), ports in harness roles and its model. */
+export interface ModuleDesign {
+  unit: string;
+  params: ParamValues;
+  top: string;
+  sources: Record<string, string>;
+  ports: ModulePorts;
+  /** The units named by 'unit' parameters, by parameter. */
+  children: Record<string, Design>;
+  model(): ModuleModel;
+  rtlHash: string;
+}
+
+export function moduleTopName(def: ModuleDefinition, p: ParamValues): string {
+  return `${def.name}_${paramTag(def.params, p)}`.slice(0, 200);
+}
+
+/**
+ * Render a module: every 'unit' parameter is resolved through the registry and generated (or taken from
+ * `children`, e.g. a user's Verilog multiplier), submodules are rendered with the same children, and all
+ * sources are merged.
+ */
+export function generateModule(def: ModuleDefinition, params: ParamValues, given: Record<string, Design> = {}): ModuleDesign {
+  const children: Record<string, Design> = {};
+  for (const d of def.params) {
+    if (d.kind !== 'unit') continue;
+    if (given[d.name]) {
+      children[d.name] = given[d.name]!;
+      continue;
+    }
+    const spec = resolveUnitSpec(String(params[d.name]));
+    if (Object.keys(spec.controls).length) throw new AxhwError(`${def.name}: ${d.name}=${String(params[d.name])} sets control inputs; a child unit runs at its defaults.`, `Drop the control inputs from ${d.name}.`);
+    children[d.name] = generateDesign(spec.unit, spec.params);
+  }
+  const top = moduleTopName(def, params);
+  const sources: Record<string, string> = {};
+  for (const c of Object.values(children)) Object.assign(sources, c.sources);
+  const context: Record<string, unknown> = { ...def.templateContext(params, children), top };
+  for (const s of def.submodules?.(params) ?? []) {
+    const sub = generateModule(getModule(s.module), s.params, children);
+    Object.assign(sources, sub.sources);
+    context[`${s.module}Top`] = sub.top;
+  }
+  const { text } = renderTemplate(templatePath(rtlTemplateDir, def.template), context);
+  sources[`${top}.v`] = text;
+  const parts = Object.entries(sources).sort(([x], [y]) => x.localeCompare(y)).flat();
+  return {
+    unit: def.name,
+    params,
+    top,
+    sources,
+    ports: def.ports(params, children),
+    children,
+    model: () => def.model(params, children),
+    rtlHash: sha256(...parts),
+  };
+}

@@ -1,0 +1,58 @@
+import type { ParamDecl, ParamValues } from './params.js';
+import type { PortSpec } from '../models/operator.js';
+import type { Design } from './design.js';
+import type { ModuleModel } from '../models/module-protocol.js';
+
+export type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from '../models/module-protocol.js';
+
+/**
+ * Clocked `module` units (the PE, the NPU) live in the registry beside the two-operand operators. A
+ * module declares its parameters (one may name another unit: `mult=drum:width=8,k=4,signed`), its
+ * template, its ports in the roles the generic module harness drives (cosim/module-harness.cpp.hbs), and
+ * a transaction-level model that answers the same commands as the RTL.
+ */
+export interface ModulePorts {
+  clock: string;
+  /** Synchronous, active high. */
+  reset: string;
+  /** Inputs the harness holds at set values (SET); they start at 0. */
+  inputs: PortSpec[];
+  /** Outputs the harness reads (PEEK), in this order. */
+  outputs: PortSpec[];
+  /** The memory port: write `wdata` to memory `sel` at `addr` on a clock edge with `we`; `rdata` reads combinationally. */
+  memory?: { we: string; sel: PortSpec; addr: PortSpec; wdata: PortSpec; rdata: PortSpec };
+  /** Valid/ready stream into the module, fed from the words given to RUN. */
+  streamIn?: { valid: string; ready: string; data: PortSpec };
+  /** Valid/ready stream out of the module, collected by RUN. */
+  streamOut?: { valid: string; ready: string; data: PortSpec };
+  /** High for one cycle when the module finishes a unit of work (RUN can stop on it). */
+  done?: string;
+  /** Recorded with its cycle number on every cycle `valid` is high (a debug trace of internal writes). */
+  monitor?: { valid: string; fields: PortSpec[] };
+}
+
+/** A unit named by a module parameter, generated (or supplied) and merged into the module's sources. */
+export interface ChildUnit {
+  /** The parameter that names it. */
+  param: string;
+  spec: string;
+  design: Design;
+}
+
+export interface ModuleDefinition {
+  kind: 'module';
+  name: string;
+  description: string;
+  params: readonly ParamDecl[];
+  check?(p: ParamValues): string | undefined;
+  /** Template files in rtl-templates/ (one per module of the hierarchy, leaves first). */
+  template: string;
+  /** Handlebars context; `children` are the rendered units named by 'unit' parameters, by parameter. */
+  templateContext(p: ParamValues, children: Record<string, Design>): Record<string, unknown>;
+  /** Modules of this registry rendered inside this one (e.g. the NPU's PE), with their parameters. */
+  submodules?(p: ParamValues): { module: string; params: ParamValues }[];
+  ports(p: ParamValues, children: Record<string, Design>): ModulePorts;
+  model(p: ParamValues, children: Record<string, Design>): ModuleModel;
+  /** Parameter sets the module test runner builds and checks against the model. */
+  testSweep: ParamValues[];
+}

@@ -1,0 +1,77 @@
+import type { ModuleDefinition, ModulePorts } from '../module.js';
+import type { Design } from '../design.js';
+import type { ParamValues } from '../params.js';
+import { clog2 } from '../../util/bits.js';
+import { NpuModel, type NpuGeometry } from '../../models/npu-model.js';
+import { codeBits } from '../../models/pe-arith.js';
+import { multiplierCodes, peContext, peFormat } from './pe.js';
+
+/** The NPU's geometry (memory sizes and address bits) from its parameters. */
+export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
+  const wdepth = p.wdepth as number;
+  const bdepth = p.bdepth as number;
+  return {
+    P: p.p as number,
+    format: peFormat(mult, p.acc as number),
+    wdepth,
+    bdepth,
+    adepth: p.adepth as number,
+    pdepth: p.pdepth as number,
+    wa: Math.max(1, clog2(wdepth)),
+    ba: Math.max(1, clog2(bdepth)),
+  };
+}
+
+/** The PE parameters an NPU instantiates. */
+export const npuPeParams = (p: ParamValues): ParamValues => ({ mult: p.mult!, acc: p.acc!, wdepth: p.wdepth!, bdepth: p.bdepth! });
+
+export const npuUnit: ModuleDefinition = {
+  kind: 'module',
+  name: 'npu',
+  description: 'neural processing unit: P PEs, layer program (dense, conv2d, max-pool), two activation buffers, valid/ready streams',
+  params: [
+    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)" },
+    { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
+    { name: 'acc', kind: 'int', min: 8, max: 44, default: 32, doc: 'accumulator width in bits (saturating)' },
+    { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
+    { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words per PE' },
+    { name: 'adepth', kind: 'int', min: 2, max: 1 << 22, default: 8192, doc: 'words of each activation buffer' },
+    { name: 'pdepth', kind: 'int', min: 10, max: 1 << 12, default: 128, doc: 'program memory words' },
+  ],
+  template: 'npu.v.hbs',
+  submodules: (p) => [{ module: 'pe', params: npuPeParams(p) }],
+  templateContext(p, children) {
+    const mult = children.mult!;
+    const pe = peContext(npuPeParams(p), mult, '');
+    const g = npuGeometry(p, mult);
+    return { p: g.P, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: Math.max(1, clog2(g.adepth)), adepth: g.adepth, pdepth: g.pdepth, pa: Math.max(1, clog2(g.pdepth)), pb: Math.max(1, clog2(g.P)) };
+  },
+  ports(p, children): ModulePorts {
+    const mult = children.mult!;
+    const accW = p.acc as number;
+    return {
+      clock: 'clk',
+      reset: 'rst',
+      inputs: [],
+      outputs: [],
+      memory: { we: 'mem_we', sel: { name: 'mem_sel', width: 3 }, addr: { name: 'mem_addr', width: 32 }, wdata: { name: 'mem_wdata', width: 64 }, rdata: { name: 'mem_rdata', width: 64 } },
+      streamIn: { valid: 'in_valid', ready: 'in_ready', data: { name: 'in_data', width: codeBits(peFormat(mult, accW)) } },
+      streamOut: { valid: 'out_valid', ready: 'out_ready', data: { name: 'out_data', width: accW } },
+      done: 'done',
+      monitor: {
+        valid: 'trace_valid',
+        fields: [
+          { name: 'trace_layer', width: 8 },
+          { name: 'trace_index', width: 24 },
+          { name: 'trace_pe', width: 8 },
+          { name: 'trace_data', width: accW },
+        ],
+      },
+    };
+  },
+  model: (p, children) => new NpuModel(npuGeometry(p, children.mult!), multiplierCodes(children.mult!)),
+  testSweep: [
+    { mult: 'exact-mul:width=4,signed', p: 3, acc: 16, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
+    { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
+  ],
+};

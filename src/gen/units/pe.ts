@@ -1,0 +1,113 @@
+import type { ModuleDefinition, ModulePorts } from '../module.js';
+import type { Design } from '../design.js';
+import type { ParamValues } from '../params.js';
+import { AxhwError } from '../../errors.js';
+import { clog2 } from '../../util/bits.js';
+import { codeBits, codeRange, weightBits, type PeFormat } from '../../models/pe-arith.js';
+import { PeModel } from '../../models/pe-model.js';
+
+/** Operand widths a PE takes: its model and the NPU compiler read the multiplier's whole table. */
+export const MAX_PE_MULT_WIDTH = 12;
+
+/** The PE's number formats from its multiplier, checked: a combinational two-operand integer multiplier of equal widths. */
+export function peFormat(mult: Design, accBits: number): PeFormat {
+  const p = mult.ports;
+  const fix = 'Use a combinational integer multiplier with equal operand widths, e.g. mult=drum:width=8,k=4,signed or exact-mul:width=8,signed.';
+  if (p.controls.length) throw new AxhwError(`${mult.top} has run-time control inputs (${p.controls.map((c) => c.name).join(', ')}); a PE needs a plain two-operand integer multiplier.`, fix);
+  if (p.clock) throw new AxhwError(`${mult.top} is pipelined (clocked); the PE multiplies in one cycle.`, fix);
+  if (p.a.width !== p.b.width) throw new AxhwError(`${mult.top}: operand widths differ (${p.a.width} and ${p.b.width}); activations and weights share one code width.`, fix);
+  if (p.a.width < 2 || p.a.width > MAX_PE_MULT_WIDTH) throw new AxhwError(`${mult.top}: ${p.a.width}-bit operands; a PE takes 2..${MAX_PE_MULT_WIDTH}-bit multipliers.`, fix);
+  if (p.y.width + 1 > accBits) throw new AxhwError(`${mult.top}: the ${p.y.width}-bit product needs an accumulator of at least ${p.y.width + 1} bits (acc=${accBits}).`, `Set acc=${p.y.width + 8} or more.`);
+  return { n: p.a.width, signed: p.signed, yWidth: p.y.width, accBits };
+}
+
+/** The multiplier's result code for every operand pair (index a << N | b), from its model. */
+export function multiplierCodes(mult: Design): Uint32Array {
+  if (!mult.model) throw new AxhwError(`${mult.top} has no model, so the module's model cannot run.`, 'Give your Verilog a model (--model), or use the RTL table (axhw npu run reads it from the RTL).');
+  const n = mult.ports.a.width;
+  const side = 2 ** n;
+  const a = new Uint32Array(side * side);
+  const b = new Uint32Array(side * side);
+  for (let i = 0; i < side * side; i++) {
+    a[i] = Math.floor(i / side);
+    b[i] = i % side;
+  }
+  const bytes = mult.ports.y.width <= 8 ? 1 : mult.ports.y.width <= 16 ? 2 : 4;
+  const out = bytes === 1 ? new Uint8Array(side * side) : bytes === 2 ? new Uint16Array(side * side) : new Uint32Array(side * side);
+  mult.model.evalBatch(a, b, side * side, out);
+  return Uint32Array.from(out);
+}
+
+export interface PeContext {
+  top: string;
+  multTop: string;
+  n: number;
+  signed: boolean;
+  yW: number;
+  accW: number;
+  cw: number;
+  ww: number;
+  wa: number;
+  ba: number;
+  hostA: number;
+  wdepth: number;
+  bdepth: number;
+  w2: number;
+  qmin: number;
+  qmax: number;
+  negQmin: number;
+}
+
+/** Template context of a PE (also rendered inside the NPU). */
+export function peContext(p: ParamValues, mult: Design, top: string): PeContext {
+  const f = peFormat(mult, p.acc as number);
+  const { qmin, qmax } = codeRange(f);
+  const wdepth = p.wdepth as number;
+  const bdepth = p.bdepth as number;
+  const wa = Math.max(1, clog2(wdepth));
+  const ba = Math.max(1, clog2(bdepth));
+  return { top, multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin };
+}
+
+export const peUnit: ModuleDefinition = {
+  kind: 'module',
+  name: 'pe',
+  description: 'processing element: registry multiplier, saturating accumulator, bias, ReLU, requantisation; weight memory with a fault port',
+  params: [
+    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)' },
+    { name: 'acc', kind: 'int', min: 8, max: 44, default: 32, doc: 'accumulator width in bits (saturating)' },
+    { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
+    { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
+  ],
+  template: 'pe.v.hbs',
+  templateContext: (p, children) => ({ ...peContext(p, children.mult!, '') }),
+  ports(p, children): ModulePorts {
+    const c = peContext(p, children.mult!, '');
+    return {
+      clock: 'clk',
+      reset: '',
+      inputs: [
+        { name: 'mac_en', width: 1 },
+        { name: 'mac_first', width: 1 },
+        { name: 'waddr', width: c.wa },
+        { name: 'act', width: c.cw },
+        { name: 'fin_en', width: 1 },
+        { name: 'baddr', width: c.ba },
+        { name: 'relu', width: 1 },
+        { name: 'shift', width: 7 },
+      ],
+      outputs: [
+        { name: 'acc', width: c.accW },
+        { name: 'acc_out', width: c.accW },
+        { name: 'code_out', width: c.cw },
+      ],
+      memory: { we: 'host_we', sel: { name: 'host_mem', width: 2 }, addr: { name: 'host_addr', width: c.hostA }, wdata: { name: 'host_wdata', width: 64 }, rdata: { name: 'host_rdata', width: 64 } },
+    };
+  },
+  model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!)),
+  testSweep: [
+    { mult: 'drum:width=8,k=4,signed', acc: 24, wdepth: 16, bdepth: 4 },
+    { mult: 'drum:width=6,k=3', acc: 20, wdepth: 16, bdepth: 4 },
+    { mult: 'exact-mul:width=4,signed', acc: 10, wdepth: 8, bdepth: 2 },
+  ],
+};

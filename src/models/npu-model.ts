@@ -1,0 +1,178 @@
+import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
+import { codeBits, codeRange, fromWord, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
+import { cycleModel, decodeProgram, INSTRUCTION_WORDS, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
+
+/** Memories of the NPU's host port. */
+export const NPU_MEM = { program: 0, act0: 1, act1: 2, weights: 3, faults: 4, biases: 5 } as const;
+
+export interface NpuGeometry {
+  P: number;
+  format: PeFormat;
+  /** Words per PE of the weight (and fault mask) and bias memories, of each activation buffer, of the program. */
+  wdepth: number;
+  bdepth: number;
+  adepth: number;
+  pdepth: number;
+  /** Address bits of a PE's weight and bias memories (the host address is pe << bits | word). */
+  wa: number;
+  ba: number;
+}
+
+/**
+ * The NPU at transaction level: memories as the host port writes them, and whole inferences run from the
+ * program, with the trace records and cycle numbers the RTL produces (cycle numbers follow the controller's
+ * timing, npu-program.ts `cycleModel`). `y` holds the multiplier's result codes, indexed a << N | b.
+ */
+export class NpuModel implements ModuleModel {
+  private prog: Uint32Array;
+  private act: [Int32Array, Int32Array];
+  private w: Uint32Array[];
+  private fault: Uint32Array[];
+  private bias: Float64Array[];
+
+  constructor(
+    readonly geo: NpuGeometry,
+    private readonly y: ArrayLike<number>,
+  ) {
+    this.prog = new Uint32Array(geo.pdepth);
+    this.act = [new Int32Array(geo.adepth), new Int32Array(geo.adepth)];
+    this.w = Array.from({ length: geo.P }, () => new Uint32Array(geo.wdepth));
+    this.fault = Array.from({ length: geo.P }, () => new Uint32Array(geo.wdepth));
+    this.bias = Array.from({ length: geo.P }, () => new Float64Array(geo.bdepth));
+  }
+
+  run(commands: readonly ModuleCommand[]): ModuleResponse[] {
+    return commands.map((c): ModuleResponse => {
+      switch (c.kind) {
+        case 'write':
+          c.words.forEach((v, i) => this.write(c.sel, c.addr + i, v));
+          return { kind: 'write' };
+        case 'read':
+          return { kind: 'read', words: Array.from({ length: c.n }, (_, i) => this.read(c.sel, c.addr + i)) };
+        case 'set':
+          throw new Error(`the NPU has no settable input '${c.port}'`);
+        case 'reset':
+          return { kind: 'reset' };
+        case 'peek':
+          return { kind: 'peek', values: [] };
+        case 'run':
+          return { kind: 'run', result: this.infer(c.input ?? [], c.dones ?? 0, c.cycles) };
+      }
+    });
+  }
+
+  private pe(addr: number, bits: number): [number, number] {
+    return [Math.floor(addr / 2 ** bits), addr % 2 ** bits];
+  }
+
+  private write(sel: number, addr: number, v: bigint): void {
+    const g = this.geo;
+    const n = Number(v);
+    if (sel === NPU_MEM.program) this.prog[addr % g.pdepth] = n >>> 0;
+    else if (sel === NPU_MEM.act0 || sel === NPU_MEM.act1) this.act[sel - 1]![addr % g.adepth] = n % 2 ** codeBits(g.format);
+    else if (sel === NPU_MEM.biases) {
+      const [p, a] = this.pe(addr, g.ba);
+      if (p < g.P) this.bias[p]![a] = fromWord(Number(BigInt.asUintN(g.format.accBits, v)), g.format.accBits);
+    } else {
+      const [p, a] = this.pe(addr, g.wa);
+      if (p < g.P) (sel === NPU_MEM.weights ? this.w : this.fault)[p]![a] = n % 2 ** weightBits(g.format);
+    }
+  }
+
+  private read(sel: number, addr: number): bigint {
+    const g = this.geo;
+    if (sel === NPU_MEM.program) return BigInt(this.prog[addr % g.pdepth]!);
+    if (sel === NPU_MEM.act0 || sel === NPU_MEM.act1) return BigInt(this.act[sel - 1]![addr % g.adepth]!);
+    if (sel === NPU_MEM.biases) {
+      const [p, a] = this.pe(addr, g.ba);
+      return p < g.P ? BigInt.asUintN(64, BigInt(this.bias[p]![a]!)) : 0n;
+    }
+    const [p, a] = this.pe(addr, g.wa);
+    return p < g.P ? BigInt((sel === NPU_MEM.weights ? this.w : this.fault)[p]![a]!) : 0n;
+  }
+
+  /** `dones` whole inferences on the stream `input`; throws if the cycle budget or the input runs out. */
+  private infer(input: readonly bigint[], dones: number, budget: number): RunResult {
+    const header = { layers: this.prog[0]!, inputSize: this.prog[1]! };
+    const program = decodeProgram(this.prog.subarray(0, PROGRAM_HEADER_WORDS + INSTRUCTION_WORDS * header.layers));
+    const { P, format: f } = this.geo;
+    const cw = codeBits(f);
+    const { qmin, qmax } = codeRange(f);
+    const res: RunResult = { cycles: 0, dones: 0, consumed: 0, output: [], trace: [], doneCycles: [] };
+    if (header.layers === 0) throw new Error('the NPU model runs whole inferences: no program is loaded');
+    let cycle = 0;
+    for (let s = 0; s < dones; s++) {
+      if (res.consumed + program.inputSize > input.length) throw new Error(`the NPU model needs ${program.inputSize} input codes per inference; the stream ran out`);
+      cycle += PROGRAM_HEADER_WORDS;
+      for (let i = 0; i < program.inputSize; i++) this.act[0][i] = Number(input[res.consumed++]!) % 2 ** cw;
+      cycle += program.inputSize;
+      program.layers.forEach((l, li) => {
+        cycle += INSTRUCTION_WORDS;
+        const src = this.act[l.src];
+        const dst = this.act[1 - l.src]!;
+        const value = (word: number) => fromWord(word, cw);
+        const record = (index: number, pe: number, data: number) => res.trace.push({ cycle, fields: [BigInt(li), BigInt(index), BigInt(pe), BigInt.asUintN(f.accBits, BigInt(data))] });
+        if (l.op === 'pool') {
+          for (let oy = 0; oy < l.oh; oy++)
+            for (let ox = 0; ox < l.ow; ox++)
+              for (let c = 0; c < l.c; c++) {
+                let m = -Infinity;
+                for (let ky = 0; ky < l.k; ky++) for (let kx = 0; kx < l.k; kx++) m = Math.max(m, value(src[((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c]!));
+                cycle += l.k * l.k - 1;
+                const index = (oy * l.ow + ox) * l.f + c;
+                dst[index] = toWord(m, cw);
+                record(index, P, m);
+                cycle++;
+              }
+          return;
+        }
+        const acc = new Float64Array(P);
+        for (let g = 0; g < l.groups; g++) {
+          const nvalid = validInGroup(l, P, g);
+          for (let oy = 0; oy < l.oh; oy++)
+            for (let ox = 0; ox < l.ow; ox++) {
+              acc.fill(0);
+              let t = 0;
+              for (let ky = 0; ky < l.k; ky++)
+                for (let kx = 0; kx < l.k; kx++)
+                  for (let c = 0; c < l.c; c++, t++) {
+                    const iy = oy + ky - l.pad;
+                    const ix = ox + kx - l.pad;
+                    const a = iy >= 0 && ix >= 0 && iy < l.h && ix < l.w ? value(src[(iy * l.w + ix) * l.c + c]!) : 0;
+                    for (let p = 0; p < P; p++) {
+                      const addr = l.wbase + g * l.fanIn + t;
+                      const prod = peProduct(f, this.y, a, this.w[p]![addr]! ^ this.fault[p]![addr]!);
+                      acc[p] = t === 0 ? prod : saturate(acc[p]! + prod, f.accBits);
+                    }
+                  }
+              cycle += l.fanIn + 1;
+              const pos = oy * l.ow + ox;
+              for (let p = 0; p < nvalid; p++) {
+                let v = saturate(acc[p]! + this.bias[p]![l.bbase + g]!, f.accBits);
+                if (l.relu && v < 0) v = 0;
+                const index = pos * l.f + g * P + p;
+                if (l.last) {
+                  res.output.push(BigInt.asUintN(f.accBits, BigInt(v)));
+                  record(index, p, v);
+                } else {
+                  const code = requantise(v, l.shift, qmin, qmax);
+                  dst[index] = toWord(code, cw);
+                  record(index, p, code);
+                }
+                cycle++;
+              }
+            }
+        }
+      });
+      res.doneCycles.push(cycle);
+      cycle++;
+      res.dones++;
+      if (cycle > budget) throw new Error(`the NPU model needs more than ${budget} cycles for ${dones} inferences`);
+    }
+    res.cycles = cycle;
+    // The analytical model and the walk above must agree (both state the controller's timing).
+    const expected = cycleModel(program, P).total * dones;
+    if (expected !== cycle) throw new Error(`NPU model: walked ${cycle} cycles, the cycle model says ${expected}`);
+    return res;
+  }
+}

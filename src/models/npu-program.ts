@@ -1,0 +1,119 @@
+/**
+ * The NPU's layer program, as 32-bit words (rtl-templates/npu.v.hbs reads the same format): word 0 = number
+ * of layers, word 1 = input codes per sample, then INSTRUCTION_WORDS words per layer.
+ *
+ * A MAC layer is a convolution over an H x W x C input with a K x K window (dense: H = W = K = 1, C = fan-in);
+ * its F outputs per position are computed P at a time ("groups"). Max pooling takes K x K windows, stride K.
+ */
+export const INSTRUCTION_WORDS = 8;
+export const PROGRAM_HEADER_WORDS = 2;
+
+export type LayerOp = 'mac' | 'pool';
+
+export interface Instruction {
+  op: LayerOp;
+  relu: boolean;
+  /** The last layer: its accumulators stream out instead of codes being written. */
+  last: boolean;
+  /** Activation buffer read (0 or 1); the other one is written. */
+  src: 0 | 1;
+  /** Requantisation shift (value * 2^shift), -64..15. */
+  shift: number;
+  pad: number;
+  k: number;
+  h: number;
+  w: number;
+  c: number;
+  /** Outputs per position (filters, units; for pooling, C). */
+  f: number;
+  oh: number;
+  ow: number;
+  fanIn: number;
+  groups: number;
+  /** Per-PE weight and bias addresses of this layer's first group. */
+  wbase: number;
+  bbase: number;
+}
+
+export interface Program {
+  inputSize: number;
+  layers: Instruction[];
+}
+
+const u16 = (v: number, what: string) => {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`${what} = ${v} does not fit the program's 16-bit field`);
+  return v;
+};
+const u24 = (v: number, what: string) => {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffff) throw new RangeError(`${what} = ${v} does not fit the program's 24-bit field`);
+  return v;
+};
+
+export function encodeProgram(p: Program): Uint32Array {
+  const words = new Uint32Array(PROGRAM_HEADER_WORDS + INSTRUCTION_WORDS * p.layers.length);
+  words[0] = p.layers.length;
+  words[1] = u24(p.inputSize, 'input size');
+  p.layers.forEach((l, i) => {
+    if (l.shift < -64 || l.shift > 15) throw new RangeError(`shift ${l.shift} outside -64..15`);
+    if (l.pad > 15 || l.k > 255) throw new RangeError(`pad ${l.pad} or k ${l.k} too large`);
+    const o = PROGRAM_HEADER_WORDS + INSTRUCTION_WORDS * i;
+    words[o] = ((l.op === 'pool' ? 1 : 0) | (l.relu ? 4 : 0) | (l.last ? 8 : 0) | (l.src << 4) | ((l.shift & 0x7f) << 8) | (l.pad << 16) | (l.k << 24)) >>> 0;
+    words[o + 1] = (u16(l.h, 'H') | (u16(l.w, 'W') << 16)) >>> 0;
+    words[o + 2] = (u16(l.c, 'C') | (u16(l.f, 'F') << 16)) >>> 0;
+    words[o + 3] = (u16(l.oh, 'OH') | (u16(l.ow, 'OW') << 16)) >>> 0;
+    words[o + 4] = u24(l.fanIn, 'fan-in');
+    words[o + 5] = u16(l.groups, 'groups');
+    words[o + 6] = u24(l.wbase, 'weight base');
+    words[o + 7] = u24(l.bbase, 'bias base');
+  });
+  return words;
+}
+
+export function decodeProgram(words: ArrayLike<number>): Program {
+  const n = words[0]! & 0xff;
+  const layers: Instruction[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = PROGRAM_HEADER_WORDS + INSTRUCTION_WORDS * i;
+    const w0 = words[o]!;
+    const s7 = (w0 >>> 8) & 0x7f;
+    layers.push({
+      op: (w0 & 3) === 1 ? 'pool' : 'mac',
+      relu: (w0 & 4) !== 0,
+      last: (w0 & 8) !== 0,
+      src: ((w0 >>> 4) & 1) as 0 | 1,
+      shift: s7 >= 64 ? s7 - 128 : s7,
+      pad: (w0 >>> 16) & 0xf,
+      k: (w0 >>> 24) & 0xff,
+      h: words[o + 1]! & 0xffff,
+      w: words[o + 1]! >>> 16,
+      c: words[o + 2]! & 0xffff,
+      f: words[o + 2]! >>> 16,
+      oh: words[o + 3]! & 0xffff,
+      ow: words[o + 3]! >>> 16,
+      fanIn: words[o + 4]! & 0xffffff,
+      groups: words[o + 5]! & 0xffff,
+      wbase: words[o + 6]! & 0xffffff,
+      bbase: words[o + 7]! & 0xffffff,
+    });
+  }
+  return { inputSize: words[1]! & 0xffffff, layers };
+}
+
+/** PEs that produce outputs in group g of a MAC layer. */
+export const validInGroup = (l: Instruction, P: number, g: number) => Math.min(P, l.f - g * P);
+
+/**
+ * Clock cycles of one inference, from the program alone (the RTL's controller, counted): 2 header cycles,
+ * one per input code, and per layer 8 fetch cycles plus, for a MAC layer, per group and output position
+ * fan-in MAC cycles, one finishing cycle and one write per valid PE; for pooling one cycle per window
+ * element; then one done cycle. `npu run` checks it against the simulation.
+ */
+export function cycleModel(p: Program, P: number): { total: number; perLayer: number[] } {
+  const perLayer = p.layers.map((l) => {
+    let c = INSTRUCTION_WORDS;
+    if (l.op === 'pool') c += l.oh * l.ow * l.c * l.k * l.k;
+    else for (let g = 0; g < l.groups; g++) c += l.oh * l.ow * (l.fanIn + 1 + validInGroup(l, P, g));
+    return c;
+  });
+  return { total: PROGRAM_HEADER_WORDS + p.inputSize + perLayer.reduce((a, b) => a + b, 0) + 1, perLayer };
+}

@@ -1,0 +1,80 @@
+/**
+ * The processing element's integer arithmetic, stated on integers (no floating-point scales), as the RTL
+ * computes it. The integer reference (infer/reference.ts) states the same rules on scaled values; the NPU
+ * co-simulation proves the two agree layer by layer.
+ */
+
+/** Shape of a PE's numbers, from its multiplier and accumulator. */
+export interface PeFormat {
+  /** Multiplier operand width N. */
+  n: number;
+  /** Multiplier is two's complement (else unsigned, used in sign-magnitude). */
+  signed: boolean;
+  /** Multiplier result width. */
+  yWidth: number;
+  accBits: number;
+}
+
+/** Activation codes: two's complement N bits (signed) or N + 1 bits holding -(2^N - 1)..2^N - 1. */
+export const codeBits = (f: PeFormat) => (f.signed ? f.n : f.n + 1);
+/** Stored weight word: two's complement N bits, or sign + N magnitude bits (the NTV storage word). */
+export const weightBits = (f: PeFormat) => (f.signed ? f.n : f.n + 1);
+export const codeRange = (f: PeFormat) => (f.signed ? { qmin: -(2 ** (f.n - 1)), qmax: 2 ** (f.n - 1) - 1 } : { qmin: -(2 ** f.n - 1), qmax: 2 ** f.n - 1 });
+
+/** A stored weight word -> its value (sign-magnitude -0 reads as 0). */
+export function weightValue(f: PeFormat, word: number): number {
+  if (f.signed) return word >= 2 ** (f.n - 1) ? word - 2 ** f.n : word;
+  const mag = word % 2 ** f.n;
+  return word >= 2 ** f.n ? -mag : mag;
+}
+
+/** A weight value -> its stored word; `negativeZero` stores -0 with the sign bit set. */
+export function weightWord(f: PeFormat, value: number): number {
+  if (f.signed) return value < 0 ? value + 2 ** f.n : value;
+  return value < 0 || Object.is(value, -0) ? 2 ** f.n + Math.abs(value) : value;
+}
+
+/** Two's-complement word of `bits` bits <-> value. */
+export const toWord = (value: number, bits: number) => (value < 0 ? value + 2 ** bits : value);
+export const fromWord = (word: number, bits: number) => (word >= 2 ** (bits - 1) ? word - 2 ** bits : word);
+
+/**
+ * The product the PE feeds its accumulator, from the multiplier's result codes `y` (indexed a << N | b over
+ * operand codes): a signed multiplier takes the codes as they are; an unsigned one takes magnitudes and the
+ * sign is applied after (sign(act) sign(w) P(|act|, |w|)).
+ */
+export function peProduct(f: PeFormat, y: ArrayLike<number>, act: number, weightWordValue: number): number {
+  const side = 2 ** f.n;
+  if (f.signed) {
+    const r = y[toWord(act, f.n) * side + toWord(weightWordValue, f.n)]!;
+    return fromWord(r, f.yWidth);
+  }
+  const wNeg = weightWordValue >= side;
+  // the RTL takes the low N bits of |act| (only -2^N, outside the codes, is affected)
+  const p = y[(Math.abs(act) % side) * side + (weightWordValue % side)]!;
+  return (act < 0) !== wNeg ? -p : p;
+}
+
+/** Two's-complement saturation to the accumulator width. */
+export function saturate(v: number, bits: number): number {
+  const hi = 2 ** (bits - 1) - 1;
+  const lo = -(2 ** (bits - 1));
+  return v > hi ? hi : v < lo ? lo : v;
+}
+
+/**
+ * Requantisation: v * 2^shift rounded half to even, saturated to [qmin, qmax]. A right shift is a floor
+ * division with the remainder deciding the rounding, as the RTL does it.
+ */
+export function requantise(v: number, shift: number, qmin: number, qmax: number): number {
+  let r: number;
+  if (shift >= 0) r = v * 2 ** shift;
+  else {
+    const d = 2 ** -shift;
+    const q = Math.floor(v / d);
+    const rem = v - q * d;
+    const half = d / 2;
+    r = rem > half || (rem === half && Math.abs(q) % 2 === 1) ? q + 1 : q;
+  }
+  return r > qmax ? qmax : r < qmin ? qmin : r;
+}
