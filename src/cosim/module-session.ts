@@ -31,6 +31,12 @@ export function buildModuleHarness(d: ModuleDesign, log?: (m: string) => void): 
   return buildVerilated({ top: d.top, sources: d.sources, harness: renderModuleHarness(d), protocol: `module protocol ${MODULE_PROTOCOL_VERSION}` }, log);
 }
 
+/** `jobs` processes of one module's harness, built once. */
+export async function openModuleSessions(d: ModuleDesign, jobs: number, log?: (m: string) => void): Promise<ModuleSession[]> {
+  const build = await buildModuleHarness(d, log);
+  return Promise.all(Array.from({ length: Math.max(1, jobs) }, () => ModuleSession.open(d, log, build)));
+}
+
 const u64s = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => b.readBigUInt64LE(8 * i));
 
 /** A module's Verilated harness, driven with the module protocol; answers the commands its model answers. */
@@ -40,8 +46,8 @@ export class ModuleSession {
     readonly design: ModuleDesign,
   ) {}
 
-  static async open(d: ModuleDesign, log?: (m: string) => void): Promise<ModuleSession> {
-    const build = await buildModuleHarness(d, log);
+  static async open(d: ModuleDesign, log?: (m: string) => void, built?: HarnessBuild): Promise<ModuleSession> {
+    const build = built ?? (await buildModuleHarness(d, log));
     const s = new ModuleSession(new HarnessProcess(build.binary, d.top), d);
     const info = await s.proc.request(header(ModuleCmd.Info, 0), 'prefixed');
     const p = d.ports;

@@ -18,7 +18,7 @@ interface WeightedStep {
  * The layer walk both references share: flatten is free, max pooling acts on values, a convolution is
  * its weighted step over im2col patches of the encoded input. Returns the final layer's values.
  */
-function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): Float64Array {
+function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep, observe?: (layer: number, values: Float64Array) => void): Float64Array {
   const shapes = layerShapes(spec);
   let values: Float64Array = Float64Array.from(x);
   let k = 0;
@@ -40,6 +40,7 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): 
               out[((s * oh + y) * ow + xx) * c + ch] = m;
             }
       values = out;
+      observe?.(i, values);
       return;
     }
     let inputs = step.encode(values, k);
@@ -52,6 +53,7 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): 
       rows = n * r.oh * r.ow;
     }
     values = step.apply(inputs, rows, fanIn, k, l);
+    observe?.(i, values);
     k++;
   });
   return values;
@@ -63,9 +65,10 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep): 
  * multiplier's RTL table (never the transform), sums and the bias (accumulator units) as integers, ReLU
  * and max pooling on the accumulator, and the next layer re-quantises. With a declared accumulator width
  * every addition saturates to it (products in index order, then the bias); without one the sums are exact.
- * Returns the predicted class per sample (first maximum on ties) and the final accumulators (scaled).
+ * Returns the predicted class per sample (first maximum on ties) and the final accumulators (scaled);
+ * `observe` sees every layer's output values (after ReLU, scaled; flatten has none), for layer-by-layer checks.
  */
-export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
+export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: number, observe?: (layer: number, values: Float64Array) => void): { predictions: Int32Array; logits: Float64Array } {
   const mult = q.mult;
   if (!mult.products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
   const range = mult.qmax - mult.qmin + 1;
@@ -102,7 +105,7 @@ export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: numb
       }
       return out;
     },
-  });
+  }, observe);
   return { predictions: argmaxRows(logits, n), logits };
 }
 

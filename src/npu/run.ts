@@ -1,0 +1,177 @@
+import type { QuantisedNetwork } from '../ir/quantised-network.js';
+import type { ModuleDesign } from '../gen/generate-module.js';
+import type { ModuleCommand, RunResult } from '../gen/module.js';
+import { openModuleSessions } from '../cosim/module-session.js';
+import { referenceInference } from '../infer/reference.js';
+import { quantiseValue } from '../arith/fixed-point.js';
+import { NPU_MEM, type NpuGeometry } from '../models/npu-model.js';
+import { codeRange } from '../models/pe-arith.js';
+import { compileNetwork, inputWords, type CompiledNetwork, type CompileFaults } from './compile.js';
+
+/** The first output of the RTL that differs from the integer reference, located. */
+export interface NpuMismatch {
+  sample: number;
+  /** Index of the layer in the model spec, its kind, and the NPU program entry. */
+  layer: number;
+  kind: string;
+  programLayer: number;
+  /** Output index within the layer (NHWC order for convolutions). */
+  neuron: number;
+  /** PE that computed it (P for the pooling unit). */
+  pe: number;
+  /** Clock cycle from the start of the run (after loading). */
+  cycle: number;
+  expected: number;
+  got: number | undefined;
+  what: string;
+}
+
+export interface NpuRunResult {
+  samples: number;
+  predictions: Int32Array;
+  /** Cycles per inference measured in simulation (every inference), and the analytical model's figure. */
+  cyclesMeasured: number[];
+  cyclesModel: number;
+  /** Outputs compared (every layer of every sample). */
+  compared: number;
+  mismatch?: NpuMismatch;
+  simulatedCycles: number;
+  seconds: number;
+}
+
+/** What a run may change on purpose (negative controls, NTV storage through the fault port). */
+export interface NpuRunOptions {
+  /** Per-PE fault masks loaded through the fault port (stored bits they flip). */
+  faultMasks?: Uint32Array[];
+  /** Flip one bit of the weight image before loading it. */
+  corruptWeight?: { pe: number; addr: number; bit: number };
+  compileFaults?: CompileFaults;
+  /** Parallel simulator processes (samples are split between them). */
+  jobs?: number;
+  /** Samples per RUN command. */
+  batch?: number;
+  onProgress?: (done: number, total: number) => void;
+  log?: (m: string) => void;
+}
+
+/** Write the compiled images into the NPU's memories (program, weights, fault masks, biases), then reset. */
+export function loadCommands(c: CompiledNetwork, geo: NpuGeometry, o: NpuRunOptions = {}): ModuleCommand[] {
+  const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(c.words, BigInt) }];
+  c.weights.forEach((w, p) => {
+    const words = Array.from(w, BigInt);
+    if (o.corruptWeight?.pe === p) words[o.corruptWeight.addr]! ^= 1n << BigInt(o.corruptWeight.bit);
+    cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: p * 2 ** geo.wa, words });
+    const mask = o.faultMasks?.[p];
+    if (mask) cmds.push({ kind: 'write', sel: NPU_MEM.faults, addr: p * 2 ** geo.wa, words: Array.from(mask, BigInt) });
+  });
+  c.biases.forEach((b, p) => cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: p * 2 ** geo.ba, words: Array.from(b, (v) => BigInt.asUintN(64, BigInt(v))) }));
+  cmds.push({ kind: 'reset' });
+  return cmds;
+}
+
+/**
+ * Stream samples through the Verilated NPU and compare every layer's output codes (and the last layer's
+ * accumulators) with the integer reference, sample by sample; stop at the first difference and locate it.
+ * `q` is what the reference runs (with NTV, the flipped codes); the NPU holds `compiled` (plus any masks).
+ */
+export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: NpuRunOptions = {}): Promise<NpuRunResult> {
+  const t0 = performance.now();
+  const compiled = compileNetwork(q, geo, o.compileFaults);
+  const expectedOf = referenceCodes(q, compiled);
+  const features = compiled.program.inputSize;
+  const jobs = Math.max(1, Math.min(o.jobs ?? 2, n));
+  const batch = o.batch ?? 64;
+  const predictions = new Int32Array(n);
+  const cyclesMeasured = new Array<number>(n).fill(0);
+  let compared = 0;
+  let simulatedCycles = 0;
+  let done = 0;
+  let mismatch: NpuMismatch | undefined;
+  const sessions = await openModuleSessions(design, jobs, o.log);
+  try {
+    await Promise.all(sessions.map((s) => s.run(loadCommands(compiled, geo, o))));
+    // Samples are split into contiguous shares, one per process, each run in batches.
+    const share = Math.ceil(n / jobs);
+    await Promise.all(
+      sessions.map(async (s, j) => {
+        let cycleBase = 0;
+        for (let start = j * share; start < Math.min(n, (j + 1) * share) && !mismatch; start += batch) {
+          const m = Math.min(batch, (j + 1) * share - start, n - start);
+          const input = [] as bigint[];
+          for (let i = 0; i < m; i++) input.push(...inputWords(x, (start + i) * features, features, compiled.inputExp, geo.format));
+          const [resp] = await s.run([{ kind: 'run', cycles: m * compiled.cyclesPerInference * 2 + 100, dones: m, input }]);
+          const r = (resp as { result: RunResult }).result;
+          const expected = expectedOf(x.subarray(start * features, (start + m) * features), m);
+          const found = compareBatch(r, expected, compiled, geo, start, m, cycleBase, predictions, cyclesMeasured);
+          compared += found.compared;
+          const earlier = mismatch as NpuMismatch | undefined;
+          if (found.mismatch && (!earlier || found.mismatch.sample < earlier.sample)) mismatch = found.mismatch;
+          cycleBase += r.cycles;
+          simulatedCycles += r.cycles;
+          done += m;
+          o.onProgress?.(done, n);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(sessions.map((s) => s.close()));
+  }
+  return { samples: n, predictions, cyclesMeasured, cyclesModel: compiled.cyclesPerInference, compared, mismatch, simulatedCycles, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Per sample and program layer, what the NPU must write: codes at the layer's output exponent, or the last layer's accumulators. */
+export function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): (x: Float32Array, m: number) => Float64Array[][] {
+  const { qmin, qmax } = { qmin: q.mult.qmin, qmax: q.mult.qmax };
+  const byModelLayer = new Map(compiled.layers.map((l, i) => [l.modelLayer, i]));
+  return (x, m) => {
+    const out: Float64Array[][] = Array.from({ length: m }, () => []);
+    referenceInference(q, x, m, (layer, values) => {
+      const li = byModelLayer.get(layer);
+      if (li === undefined) return;
+      const entry = compiled.layers[li]!;
+      const per = values.length / m;
+      for (let s = 0; s < m; s++) {
+        const v = values.subarray(s * per, (s + 1) * per);
+        out[s]![li] = entry.codeExp !== undefined ? v.map((z) => quantiseValue(z, entry.codeExp!, qmin, qmax)) : v.map((z) => z / 2 ** entry.accExp!);
+      }
+    });
+    return out;
+  };
+}
+
+function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwork, geo: NpuGeometry, start: number, m: number, cycleBase: number, predictions: Int32Array, cyclesMeasured: number[]): { compared: number; mismatch?: NpuMismatch } {
+  const acc = geo.format.accBits;
+  const signedOf = (v: bigint) => Number(BigInt.asIntN(acc, v));
+  let compared = 0;
+  let ti = 0;
+  const mk = (s: number, li: number, neuron: number, pe: number, cycle: number, exp: number, got: number | undefined, what: string): NpuMismatch => {
+    const l = c.layers[li];
+    return { sample: start + s, layer: l?.modelLayer ?? -1, kind: l?.kind ?? '?', programLayer: li, neuron, pe, cycle: cycleBase + cycle, expected: exp, got, what };
+  };
+  for (let s = 0; s < m; s++) {
+    const doneAt = r.doneCycles[s];
+    if (doneAt === undefined) return { compared, mismatch: mk(s, -1, -1, -1, r.cycles, 1, 0, `the NPU finished ${r.dones} of ${m} inferences in ${r.cycles} cycles`) };
+    const seen = c.layers.map((l) => new Uint8Array(l.outputs));
+    for (; ti < r.trace.length && r.trace[ti]!.cycle < doneAt; ti++) {
+      const [layer, index, pe, data] = r.trace[ti]!.fields.map((f, k) => (k === 3 ? signedOf(f) : Number(f))) as [number, number, number, number];
+      const want = expected[s]![layer]?.[index];
+      if (want === undefined) return { compared, mismatch: mk(s, layer, index, pe, r.trace[ti]!.cycle, NaN, data, 'the NPU wrote an output the layer does not have') };
+      if (want !== data) return { compared, mismatch: mk(s, layer, index, pe, r.trace[ti]!.cycle, want, data, 'output differs from the integer reference') };
+      seen[layer]![index] = 1;
+      compared++;
+    }
+    for (let li = 0; li < c.layers.length; li++) {
+      const missing = seen[li]!.indexOf(0);
+      if (missing >= 0) return { compared, mismatch: mk(s, li, missing, -1, doneAt, expected[s]![li]![missing]!, undefined, 'the NPU never wrote this output') };
+    }
+    // The out-stream carries the last layer's accumulators: the prediction is their first maximum.
+    const outs = c.layers[c.layers.length - 1]!.outputs;
+    const logits = r.output.slice(s * outs, (s + 1) * outs).map(signedOf);
+    let best = 0;
+    for (let j = 1; j < outs; j++) if (logits[j]! > logits[best]!) best = j;
+    predictions[start + s] = best;
+    cyclesMeasured[start + s] = doneAt + 1 - (s === 0 ? 0 : r.doneCycles[s - 1]! + 1);
+  }
+  return { compared };
+}
+
