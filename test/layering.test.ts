@@ -20,6 +20,7 @@ const LAYERS: string[][] = [
   ['nn'],
   ['ir'],
   ['infer'],
+  ['npu'],
   ['train'],
   ['experiments'],
   ['cli'],

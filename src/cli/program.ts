@@ -10,6 +10,7 @@ import { characterizeCommand } from './commands/characterize.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { experimentCommand } from './commands/experiment.js';
+import { npuCommand } from './commands/npu.js';
 
 /**
  * The axhw command tree, without parsing anything: main.ts runs it; tests walk it (every option and
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     if (!['gen', 'units'].includes(action.name())) checkCacheDir();
   });
 
-  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
+  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
     c.exitOverride();
     c.showHelpAfterError('(run with --help for usage)');
     program.addCommand(c);

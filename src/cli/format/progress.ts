@@ -4,10 +4,10 @@ import cliProgress from 'cli-progress';
  * Progress on stderr for long runs: a bar when stderr is a terminal, otherwise nothing (logs and
  * --json output stay clean). Returns an update callback and a stop function.
  */
-export function progressBar(label: string, enabled: boolean): { update: (done: number, total: number) => void; stop: () => void } {
+export function progressBar(label: string, enabled: boolean, unit = 'pairs'): { update: (done: number, total: number) => void; stop: () => void } {
   if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} pairs | {rate} pairs/s | eta {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 50, fps: 5 },
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | eta {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 50, fps: 5 },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

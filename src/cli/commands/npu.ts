@@ -1,0 +1,129 @@
+import { Command } from 'commander';
+import { log, printJson } from '../format/output.js';
+import { progressBar } from '../format/progress.js';
+import { withExamples } from '../format/examples.js';
+import { npuForModel, type NpuSizing } from '../../npu/from-model.js';
+import { compileNetwork } from '../../npu/compile.js';
+import { writeCompiled } from '../../npu/images.js';
+import { faultMasks, runOnNpu } from '../../npu/run.js';
+import { accuracy } from '../../infer/predict.js';
+import { referenceInference } from '../../infer/reference.js';
+import { Rng } from '../../util/rng.js';
+import { toCount, toJobs, toNonNegativeInt, toProbability } from '../../util/numbers.js';
+import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
+import { writeAtomic } from '../../util/atomic-write.js';
+import { AxhwError, MismatchError } from '../../errors.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+function addNpuOptions(cmd: Command): Command {
+  return cmd
+    .argument('<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)')
+    .requiredOption('--mult <unit:params>', "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed")
+    .option('-P, --pes <n>', 'processing elements (1..64)', toCount, 16)
+    .option('--acc <bits>', 'accumulator width (default: 32, or what exact sums need if more)', toCount)
+    .option('--wdepth <n>', 'weight words per PE (default: what the network needs)', toCount)
+    .option('--adepth <n>', 'words per activation buffer (default: what the network needs)', toCount)
+    .option('--data-path <file|dir>', 'data file or folder, if not where training found it');
+}
+
+const sizing = (opts: Record<string, unknown>): NpuSizing => ({ P: opts.pes as number, acc: opts.acc as number | undefined, wdepth: opts.wdepth as number | undefined, adepth: opts.adepth as number | undefined });
+
+function compileCommand(): Command {
+  const cmd = withExamples(new Command('compile'), [
+    'axhw npu compile out/bc --mult drum:width=8,k=4,signed -P 16 -o out/bc-npu',
+    'axhw npu compile out/fmnist --mult exact-mul:width=8,signed -P 32 -o out/fm-npu --json',
+  ]).description('compile a trained network for the NPU: Verilog, program and memory images ($readmemh) and manifest.json (layer map, cycles)');
+  addNpuOptions(cmd)
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--json', 'print the manifest as JSON')
+    .option('--quiet', 'no progress output');
+  return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
+    checkOutputDir(opts.out as string, '-o');
+    const n = await npuForModel({ modelDir, mult: opts.mult as string, sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: opts.quiet || opts.json ? undefined : log });
+    const c = compileNetwork(n.q, n.geo);
+    const files = writeCompiled(opts.out as string, c, n.design, n.geo, { model: n.q.spec.name, modelDir, npu: n.spec, inputExps: n.inputExps });
+    n.net.dispose();
+    if (opts.json) return printJson({ npu: n.spec, cyclesPerInference: c.cyclesPerInference, layers: c.layers, written: files });
+    process.stdout.write(`${n.q.spec.name} on ${n.design.top}: ${c.layers.length} layers, ${c.cyclesPerInference} cycles per inference\n`);
+    for (const l of c.layers) process.stdout.write(`  layer ${l.modelLayer} ${l.kind}: ${l.outputs} outputs, ${l.cycles} cycles\n`);
+    process.stdout.write(`  wrote ${files.length} files to ${opts.out as string} (manifest.json lists them)\n`);
+  });
+}
+
+function runCommand(): Command {
+  const cmd = withExamples(new Command('run'), [
+    'axhw npu run out/bc --mult drum:width=8,k=4,signed',
+    'axhw npu run out/fmnist --mult exact-mul:width=8,signed -P 16 --samples 1000 --json',
+    'axhw npu run out/bc --mult exact-mul:width=8,signed --ntv-rate 0.01 --seed 3',
+  ]).description('stream test samples through the Verilated NPU and compare every layer of every sample with the integer reference; accuracy and cycles from the RTL (exit 1 at the first difference)');
+  addNpuOptions(cmd)
+    .option('--samples <n>', 'test samples to run (default: the whole test split)', toCount)
+    .option('--ntv-rate <p>', 'NTV weight storage: one seeded draw of stored-bit flips, loaded through the fault port', toProbability)
+    .option('--seed <n>', 'seed of the NTV draw', toNonNegativeInt, 1)
+    .option('--jobs <n>', 'parallel simulator processes', toJobs, 2)
+    .option('-o, --out <file>', 'also write the results as JSON to this file')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output');
+  return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
+    if (opts.out) checkOutputFile(opts.out as string, '-o');
+    const quiet = Boolean(opts.quiet || opts.json);
+    const n = await npuForModel({ modelDir, mult: opts.mult as string, sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+    const test = n.data.test;
+    const samples = Math.min((opts.samples as number | undefined) ?? test.n, test.n);
+    if (opts.samples !== undefined && (opts.samples as number) > test.n) throw new AxhwError(`--samples ${opts.samples as number}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    const features = test.x.length / test.n;
+    const x = test.x.subarray(0, samples * features);
+    const rate = opts.ntvRate as number | undefined;
+    const clean = compileNetwork(n.q, n.geo);
+    const q = rate ? n.withNtv({ rate, rng: new Rng(opts.seed as number) }) : n.q;
+    const masks = rate ? faultMasks(clean, compileNetwork(q, n.geo)) : undefined;
+    const bar = progressBar('NPU', !quiet, 'samples');
+    const r = await runOnNpu(q, n.design, n.geo, x, samples, { faultMasks: masks, images: clean, jobs: opts.jobs as number, log: quiet ? undefined : log, onProgress: (d, t) => bar.update(d, t) });
+    bar.stop();
+    const y = test.y.subarray(0, samples);
+    const reference = referenceInference(q, x, samples).predictions;
+    const cyclesOk = r.cyclesMeasured.every((c) => c === r.cyclesModel);
+    const result = {
+      format: 'axhw-npu-run',
+      version: 1,
+      model: n.q.spec.name,
+      dataset: n.data.name,
+      npu: n.spec,
+      top: n.design.top,
+      samples,
+      ntv: rate ? { rate, seed: opts.seed as number, flippedBits: masks!.reduce((s, m) => s + m.reduce((a, v) => a + popcount(v), 0), 0) } : undefined,
+      bitExact: !r.mismatch,
+      comparedOutputs: r.compared,
+      mismatch: r.mismatch,
+      accuracyRtl: r.mismatch ? undefined : accuracy(r.predictions, y),
+      accuracyReference: accuracy(reference, y),
+      cyclesPerInference: { measured: r.cyclesMeasured[0], model: r.cyclesModel, allEqualModel: cyclesOk },
+      simulatedCycles: r.simulatedCycles,
+      seconds: r.seconds,
+      inferencesPerSecond: samples / r.seconds,
+    };
+    n.net.dispose();
+    if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
+    if (opts.json) printJson(result);
+    else if (!r.mismatch) {
+      process.stdout.write(`${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference (${r.compared} layer outputs compared)\n`);
+      process.stdout.write(`  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${r.cyclesModel} cycles per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${(samples / r.seconds).toFixed(1)} inferences/s\n`);
+    }
+    if (r.mismatch) {
+      const m = r.mismatch;
+      throw new MismatchError(`The NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'The RTL (PE, controller or multiplier) or the images disagree with the reference at this point; --json gives the whole record.');
+    }
+    if (!cyclesOk) throw new MismatchError(`Simulated cycles per inference differ from the cycle model (${r.cyclesModel}): ${[...new Set(r.cyclesMeasured)].join(', ')}.`, 'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.');
+  });
+}
+
+const popcount = (v: number) => {
+  let c = 0;
+  for (; v; v &= v - 1) c++;
+  return c;
+};
+
+export function npuCommand(): Command {
+  return new Command('npu').description('run trained networks on the generated NPU: compile to program + memory images, co-simulate bit-exact against the integer reference').addCommand(compileCommand()).addCommand(runCommand());
+}

@@ -1,0 +1,83 @@
+import { initBackend } from '../nn/backend.js';
+import { loadModel } from '../nn/model-file.js';
+import { Network } from '../nn/network.js';
+import { loadData } from '../data/load.js';
+import type { PreparedData } from '../data/prepare.js';
+import { resolveHardware } from '../nn/hardware.js';
+import { FixedArithmetic } from '../nn/fixed-arithmetic.js';
+import { calibrate } from '../infer/calibrate.js';
+import { quantisedNetworkOf } from '../ir/from-network.js';
+import type { QuantisedNetwork } from '../ir/quantised-network.js';
+import type { NtvStorage } from '../arith/stored-weights.js';
+import { generateModule, type ModuleDesign } from '../gen/generate-module.js';
+import { getModule, resolveModule } from '../gen/registry.js';
+import { npuGeometry } from '../gen/units/npu.js';
+import type { NpuGeometry } from '../models/npu-model.js';
+import { AxhwError } from '../errors.js';
+import { compileNetwork } from './compile.js';
+
+/** NPU parameters a user may set; the memory depths default to what the network needs. */
+export interface NpuSizing {
+  P: number;
+  acc?: number;
+  wdepth?: number;
+  bdepth?: number;
+  adepth?: number;
+  pdepth?: number;
+}
+
+export interface NpuForModel {
+  net: Network;
+  data: PreparedData;
+  /** The network as the hardware runs it (frozen input exponents; exact sums). */
+  q: QuantisedNetwork;
+  inputExps: number[];
+  design: ModuleDesign;
+  geo: NpuGeometry;
+  /** The NPU's parameters as a unit spec (`npu:mult=...,p=16,...`). */
+  spec: string;
+  /** Quantise again with NTV flips drawn into the stored codes. */
+  withNtv(ntv: NtvStorage): QuantisedNetwork;
+}
+
+/**
+ * A trained model (axhw train's folder) on an NPU with this multiplier: the data, the calibration (the
+ * training run's when it was made for this very RTL, else measured on the training split), the quantised
+ * network and an NPU sized for it.
+ */
+export async function npuForModel(o: { modelDir: string; mult: string; sizing: NpuSizing; dataPath?: string; log?: (m: string) => void }): Promise<NpuForModel> {
+  await initBackend();
+  const { file, weights } = loadModel(o.modelDir);
+  const data = loadData({ dataset: file.dataset.name, dataPath: o.dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
+  const net = new Network(file.model, 0);
+  net.setWeights(weights);
+  const hw = await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log });
+  if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --mult drum:width=8,k=4,signed or exact-mul:width=8,signed.');
+  const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
+  const inputExps = file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
+  const frozen = base.with({ inputExps });
+  const q = quantisedNetworkOf(net, frozen, inputExps);
+  const params = sizeNpu(q, o.mult, o.sizing);
+  const { unit, params: p } = resolveModule('npu', params);
+  const design = generateModule(getModule('npu'), p);
+  if (design.children.mult!.rtlHash !== hw.rtlHash) throw new AxhwError(`The NPU's multiplier RTL differs from the table the network was quantised with (${design.children.mult!.top}).`, 'This is a bug in axhw: please report it with the command you ran.');
+  const spec = `${unit.name}:${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
+  return { net, data, q, inputExps, design, geo: npuGeometry(p, design.children.mult!), spec, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
+}
+
+/** NPU parameters for a network: depths from a trial compile on unbounded memories, unless given. */
+export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing): Record<string, unknown> {
+  const acc = s.acc ?? Math.max(32, ...q.layers.map((l) => l.exactAccumulatorBits));
+  const { params } = resolveModule('npu', { mult, p: s.P, acc, wdepth: 1 << 20, bdepth: 1 << 16, adepth: 1 << 22, pdepth: 1 << 12 });
+  const design = generateModule(getModule('npu'), params);
+  const trial = compileNetwork(q, npuGeometry(params, design.children.mult!));
+  return {
+    mult,
+    p: s.P,
+    acc,
+    wdepth: s.wdepth ?? Math.max(2, trial.weights[0]!.length),
+    bdepth: s.bdepth ?? Math.max(2, trial.biases[0]!.length),
+    adepth: s.adepth ?? Math.max(2, trial.activationWords),
+    pdepth: s.pdepth ?? Math.max(10, trial.words.length),
+  };
+}
