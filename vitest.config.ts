@@ -12,9 +12,9 @@ import { join } from 'node:path';
  * A test file belongs to the first tier whose patterns match it; unit takes every other file.
  */
 const tiers: Record<string, string[]> = {
-  cosim: ['test/cosim/{cache,drum-properties,fpmul-properties,unit-runner}.test.ts', 'test/lut/lut.test.ts', 'test/external/**/*.test.ts', 'test/gen/rtl-lint.test.ts'],
+  cosim: ['test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner}.test.ts', 'test/npu/npu.test.ts', 'test/lut/lut.test.ts', 'test/external/**/*.test.ts', 'test/gen/rtl-lint.test.ts'],
   eda: ['test/synth/**/*.test.ts', 'test/characterize/**/*.test.ts'],
-  train: ['test/arith/approx-layers.test.ts', 'test/train/{real-data,training}.test.ts'],
+  train: ['test/arith/approx-layers.test.ts', 'test/train/{real-data,training}.test.ts', 'test/npu/real-data.test.ts'],
   e2e: ['test/cli/**/*.test.ts', 'test/experiments/axtrain.test.ts'],
 };
 

@@ -1,7 +1,8 @@
 import type { ParamDecl, ParamValues } from './params.js';
 import type { PortSpec } from '../models/operator.js';
 import type { Design } from './design.js';
-import type { ModuleModel } from '../models/module-protocol.js';
+import type { ModuleCommand, ModuleModel } from '../models/module-protocol.js';
+import type { Rng } from '../util/rng.js';
 
 export type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from '../models/module-protocol.js';
 
@@ -55,4 +56,6 @@ export interface ModuleDefinition {
   model(p: ParamValues, children: Record<string, Design>): ModuleModel;
   /** Parameter sets the module test runner builds and checks against the model. */
   testSweep: ParamValues[];
+  /** Seeded test commands (the module's own vectors), run on the RTL and the model by the one module runner. */
+  testStimulus(p: ParamValues, children: Record<string, Design>, rng: Rng): ModuleCommand[];
 }

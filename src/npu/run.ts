@@ -1,6 +1,6 @@
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import type { ModuleDesign } from '../gen/generate-module.js';
-import type { ModuleCommand, RunResult } from '../gen/module.js';
+import type { ModuleCommand, ModuleResponse, RunResult } from '../gen/module.js';
 import { openModuleSessions } from '../cosim/module-session.js';
 import { referenceInference } from '../infer/reference.js';
 import { quantiseValue } from '../arith/fixed-point.js';
@@ -53,6 +53,8 @@ export interface NpuRunOptions {
   jobs?: number;
   /** Samples per RUN command. */
   batch?: number;
+  /** Run the Verilated RTL (default) or the NPU's transaction-level model (the same comparison, no simulator). */
+  target?: 'rtl' | 'model';
   onProgress?: (done: number, total: number) => void;
   log?: (m: string) => void;
 }
@@ -90,7 +92,13 @@ export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: N
   let simulatedCycles = 0;
   let done = 0;
   let mismatch: NpuMismatch | undefined;
-  const sessions = await openModuleSessions(design, jobs, o.log);
+  const sessions: { run(c: readonly ModuleCommand[]): Promise<ModuleResponse[]>; close(): Promise<void> }[] =
+    o.target === 'model'
+      ? Array.from({ length: jobs }, () => {
+          const m = design.model();
+          return { run: async (c: readonly ModuleCommand[]) => m.run(c), close: async () => {} };
+        })
+      : await openModuleSessions(design, jobs, o.log);
   // Timed from here: simulation and comparison, not the (cached) Verilator build.
   const t0 = performance.now();
   try {

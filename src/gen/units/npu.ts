@@ -2,8 +2,10 @@ import type { ModuleDefinition, ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamValues } from '../params.js';
 import { clog2 } from '../../util/bits.js';
-import { NpuModel, type NpuGeometry } from '../../models/npu-model.js';
-import { codeBits } from '../../models/pe-arith.js';
+import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
+import { encodeProgram, type Instruction } from '../../models/npu-program.js';
+import type { ModuleCommand } from '../module.js';
+import { codeBits, codeRange, toWord, weightBits, weightWord } from '../../models/pe-arith.js';
 import { multiplierCodes, peContext, peFormat } from './pe.js';
 
 /** The NPU's geometry (memory sizes and address bits) from its parameters. */
@@ -70,6 +72,31 @@ export const npuUnit: ModuleDefinition = {
     };
   },
   model: (p, children) => new NpuModel(npuGeometry(p, children.mult!), multiplierCodes(children.mult!)),
+  testStimulus(p, children, rng) {
+    const g = npuGeometry(p, children.mult!);
+    const f = g.format;
+    const { qmin, qmax } = codeRange(f);
+    const below = (n: number) => rng.nextU32() % n;
+    const F = g.P + 1; // two groups, the second with one valid PE
+    // conv 3x3 'same' (padding) -> max-pool 2 -> dense over the flattened 2 x 2 x F codes (the last layer)
+    const layers: Instruction[] = [
+      { op: 'mac', relu: true, last: false, src: 0, shift: -3 - below(3), pad: 1, k: 3, h: 5, w: 5, c: 2, f: F, oh: 5, ow: 5, fanIn: 18, groups: 2, wbase: 0, bbase: 0 },
+      { op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 5, w: 5, c: F, f: F, oh: 2, ow: 2, fanIn: 4, groups: 1, wbase: 0, bbase: 0 },
+      { op: 'mac', relu: false, last: true, src: 0, shift: 0, pad: 0, k: 1, h: 1, w: 1, c: 4 * F, f: 3, oh: 1, ow: 1, fanIn: 4 * F, groups: 1, wbase: 36, bbase: 2 },
+    ];
+    const words = encodeProgram({ inputSize: 50, layers });
+    const wordsPerPe = 36 + 4 * F;
+    const weight = () => BigInt(weightWord(f, qmin + below(qmax - qmin + 1)));
+    const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(words, BigInt) }];
+    for (let pe = 0; pe < g.P; pe++) {
+      cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: wordsPerPe }, weight) });
+      cmds.push({ kind: 'write', sel: NPU_MEM.faults, addr: pe * 2 ** g.wa, words: Array.from({ length: wordsPerPe }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)) });
+      cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: pe * 2 ** g.ba, words: Array.from({ length: 3 }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))) });
+    }
+    const input = Array.from({ length: 3 * 50 }, () => BigInt(toWord(qmin + below(qmax - qmin + 1), codeBits(f))));
+    cmds.push({ kind: 'reset' }, { kind: 'run', cycles: 100000, dones: 3, input }, { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: 16 }, { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 4 * F });
+    return cmds;
+  },
   testSweep: [
     { mult: 'exact-mul:width=4,signed', p: 3, acc: 16, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
     { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },

@@ -3,8 +3,9 @@ import type { Design } from '../design.js';
 import type { ParamValues } from '../params.js';
 import { AxhwError } from '../../errors.js';
 import { clog2 } from '../../util/bits.js';
-import { codeBits, codeRange, weightBits, type PeFormat } from '../../models/pe-arith.js';
-import { PeModel } from '../../models/pe-model.js';
+import { codeBits, codeRange, toWord, weightBits, type PeFormat } from '../../models/pe-arith.js';
+import { PE_MEM, PeModel } from '../../models/pe-model.js';
+import type { ModuleCommand } from '../module.js';
 
 /** Operand widths a PE takes: its model and the NPU compiler read the multiplier's whole table. */
 export const MAX_PE_MULT_WIDTH = 12;
@@ -105,6 +106,35 @@ export const peUnit: ModuleDefinition = {
     };
   },
   model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!)),
+  testStimulus(p, children, rng) {
+    const c = peContext(p, children.mult!, '');
+    const { qmin, qmax } = codeRange(peFormat(children.mult!, c.accW));
+    const below = (n: number) => rng.nextU32() % n;
+    const code = () => BigInt(toWord(qmin + below(qmax - qmin + 1), c.cw));
+    const word = () => BigInt(below(2 ** c.ww));
+    const cmds: ModuleCommand[] = [
+      { kind: 'write', sel: PE_MEM.weights, addr: 0, words: Array.from({ length: c.wdepth }, word) },
+      // a sparse fault mask: some reads flipped, most not
+      { kind: 'write', sel: PE_MEM.faults, addr: 0, words: Array.from({ length: c.wdepth }, () => (below(4) === 0 ? word() : 0n)) },
+      { kind: 'write', sel: PE_MEM.biases, addr: 0, words: Array.from({ length: c.bdepth }, () => BigInt.asUintN(64, BigInt(below(2 ** (c.accW - 2)) - 2 ** (c.accW - 3)))) },
+    ];
+    // Long runs of accumulation (saturation at narrow accumulators), finishing with every shift from a left
+    // shift of 15 to a right shift past the accumulator, with and without ReLU.
+    for (let i = 0; i < 300; i++) {
+      const set = (port: string, value: number | bigint) => cmds.push({ kind: 'set', port, value: BigInt(value) });
+      set('mac_en', below(8) !== 0 ? 1 : 0);
+      set('mac_first', below(6) === 0 ? 1 : 0);
+      set('waddr', below(c.wdepth));
+      set('act', code());
+      set('fin_en', below(3) === 0 ? 1 : 0);
+      set('baddr', below(c.bdepth));
+      set('relu', below(2));
+      set('shift', BigInt.asUintN(7, BigInt(below(c.accW + 17) - (c.accW + 1))));
+      cmds.push({ kind: 'run', cycles: 1 + below(3) }, { kind: 'peek' });
+    }
+    cmds.push({ kind: 'read', sel: PE_MEM.biases, addr: 0, n: c.bdepth }, { kind: 'read', sel: PE_MEM.faults, addr: 0, n: c.wdepth });
+    return cmds;
+  },
   testSweep: [
     { mult: 'drum:width=8,k=4,signed', acc: 24, wdepth: 16, bdepth: 4 },
     { mult: 'drum:width=6,k=3', acc: 20, wdepth: 16, bdepth: 4 },
