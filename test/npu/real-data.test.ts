@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dataRoot } from '../../src/data/datasets.js';
+import { runTrain } from '../../src/train/run.js';
+import { npuForModel } from '../../src/npu/from-model.js';
+import { compileNetwork } from '../../src/npu/compile.js';
+import { faultMasks, runOnNpu } from '../../src/npu/run.js';
+import { referenceInference } from '../../src/infer/reference.js';
+import { ntvEvaluate } from '../../src/infer/ntv.js';
+import { accuracy, predict } from '../../src/infer/predict.js';
+import { runningStoredCodes } from '../../src/ir/from-network.js';
+import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
+import { saveModel } from '../../src/nn/model-file.js';
+import { Network } from '../../src/nn/network.js';
+import { lenet5 } from '../../src/nn/models.js';
+import { Rng } from '../../src/util/rng.js';
+import { requireTool } from '../helpers/tools.js';
+
+/** Trained networks on real data, run on the Verilated NPU against the integer reference (whole test splits). */
+let bc: string;
+beforeAll(async () => {
+  await requireTool('verilator');
+  if (!existsSync(join(dataRoot(), 'root'))) throw new Error('data sets not fetched: run bash scripts/fetch-data.sh');
+  bc = mkdtempSync(join(tmpdir(), 'axhw-npu-bc-'));
+  await runTrain({ dataset: 'breast-cancer', seed: 1, method: 'bp', epochs: 15, batchSize: 32, learningRate: 1e-3, out: bc, command: 'test', ntvDraws: 1 });
+});
+
+describe('breast-cancer MLP on the NPU, whole test split', () => {
+  it.each(['exact-mul:width=8,signed', 'drum:width=8,k=4,signed', 'drum:width=8,k=3'])('%s: bit-exact layer by layer; predictions and accuracy from the RTL = the reference', async (mult) => {
+    const n = await npuForModel({ modelDir: bc, mult, sizing: { P: 16 } });
+    const t = n.data.test;
+    const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
+    expect(r.mismatch).toBeUndefined();
+    expect(r.compared).toBe(t.n * (64 + 64 + 2));
+    expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+    expect(accuracy(r.predictions, t.y)).toBeGreaterThan(0.85);
+    expect(new Set(r.cyclesMeasured)).toEqual(new Set([r.cyclesModel]));
+    n.net.dispose();
+  });
+
+  it('NTV storage through the fault port: the seeded draw gives the software NTV evaluation, sample by sample', async () => {
+    const mult = 'exact-mul:width=8,signed';
+    const n = await npuForModel({ modelDir: bc, mult, sizing: { P: 8 } });
+    const t = n.data.test;
+    const rate = 0.02;
+    const seed = 5;
+    const q = n.withNtv({ rate, rng: new Rng(seed) });
+    const masks = faultMasks(compileNetwork(n.q, n.geo), compileNetwork(q, n.geo));
+    expect(masks.reduce((s, m) => s + m.filter((v) => v !== 0).length, 0)).toBeGreaterThan(100);
+    const r = await runOnNpu(q, n.design, n.geo, t.x, t.n, { faultMasks: masks, images: compileNetwork(n.q, n.geo) });
+    expect(r.mismatch).toBeUndefined();
+    // the software NTV path (TensorFlow.js forward pass on the flipped codes) and its evaluation
+    const frozen = new FixedArithmetic({ mult: n.q.mult, path: 'table', inputExps: n.inputExps });
+    expect(Array.from(r.predictions)).toEqual(Array.from(predict(n.net, t, runningStoredCodes(frozen, q))));
+    expect(ntvEvaluate(n.net, t, frozen, rate, 1, seed).accuracies).toEqual([accuracy(r.predictions, t.y)]);
+    // and the flips matter: the clean network predicts differently somewhere
+    expect(Array.from(r.predictions)).not.toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+    n.net.dispose();
+  });
+});
+
+describe('LeNet-5 on the NPU', () => {
+  it('runs bit-exact on 200 Fashion-MNIST test images (convolutions walked by the address generator, pooling, dense)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axhw-npu-lenet-'));
+    // Initialised, not trained (bit-exactness does not depend on training); calibrated on 500 training images.
+    const net = new Network(lenet5([28, 28, 1], 10), 3);
+    saveModel(dir, net, { dataset: { name: 'fashion-mnist', seed: 1, limitTrain: 500, limitTest: 200 }, classes: Array.from({ length: 10 }, (_, i) => String(i)) });
+    net.dispose();
+    const n = await npuForModel({ modelDir: dir, mult: 'drum:width=8,k=4,signed', sizing: { P: 16 } });
+    const t = n.data.test;
+    expect(t.n).toBe(200);
+    const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n, { batch: 25 });
+    expect(r.mismatch).toBeUndefined();
+    expect(r.compared).toBe(200 * (28 * 28 * 6 + 14 * 14 * 6 + 10 * 10 * 16 + 5 * 5 * 16 + 120 + 84 + 10));
+    expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+    expect(new Set(r.cyclesMeasured)).toEqual(new Set([r.cyclesModel]));
+    n.net.dispose();
+  });
+});
