@@ -12,6 +12,9 @@ import type { NtvStorage } from '../arith/stored-weights.js';
 import { generateModule, type ModuleDesign } from '../gen/generate-module.js';
 import { getModule, resolveModule } from '../gen/registry.js';
 import { npuGeometry } from '../gen/units/npu.js';
+import { peFormat } from '../gen/units/pe.js';
+import { resolveUnitSpec } from '../gen/unit-spec.js';
+import { generateDesign } from '../gen/generate.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import { AxhwError } from '../errors.js';
 import { compileNetwork } from './compile.js';
@@ -51,6 +54,9 @@ export async function npuForModel(o: { modelDir: string; mult: string; sizing: N
   const data = loadData({ dataset: file.dataset.name, dataPath: o.dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
   const net = new Network(file.model, 0);
   net.setWeights(weights);
+  // The PE's rules first (a plain integer multiplier), before its table is read from the RTL.
+  const child = resolveUnitSpec(o.mult);
+  peFormat(generateDesign(child.unit, child.params), 44);
   const hw = await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log });
   if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --mult drum:width=8,k=4,signed or exact-mul:width=8,signed.');
   const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });

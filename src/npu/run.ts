@@ -5,7 +5,6 @@ import { openModuleSessions } from '../cosim/module-session.js';
 import { referenceInference } from '../infer/reference.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import { NPU_MEM, type NpuGeometry } from '../models/npu-model.js';
-import { codeRange } from '../models/pe-arith.js';
 import { compileNetwork, inputWords, type CompiledNetwork, type CompileFaults } from './compile.js';
 
 /** The first output of the RTL that differs from the integer reference, located. */

@@ -148,6 +148,15 @@ const rows: Row[] = [
   { what: 'eval on data with other features', args: ['eval', '--model-dir', MODEL, '--data-path', CSV5], message: /five\.csv: samples of shape 5 \(5 features\), but the model in .*model takes 4 \(4\)/ },
   { what: 'eval on data with other classes', args: ['eval', '--model-dir', MODEL, '--data-path', CSV3C], message: /three-classes\.csv: classes a, b, c \(3\), but the model in .*model was trained on neg, pos \(2\)/ },
   { what: 'eval -o naming a folder', args: ['eval', '--model-dir', MODEL, '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
+  // The NPU
+  { what: 'npu run on a folder without a model', args: ['npu', 'run', 'nowhere', '--mult', 'exact-mul:width=8,signed'], message: /nowhere\/model\.json not found/ },
+  { what: 'npu run with a float multiplier', args: ['npu', 'run', MODEL, '--mult', 'fpmul:preset=bfloat16'], message: /has run-time control inputs \(mbits\); a PE needs a plain two-operand integer multiplier/ },
+  { what: 'npu run with a 16-bit multiplier', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=16,signed'], message: /16-bit operands/ },
+  { what: 'npu run with 65 PEs', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '-P', '65'], message: /npu: parameter 'p' = 65 is invalid: must be <= 64/ },
+  { what: 'npu run with too few weight words', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--wdepth', '4'], message: /needs \d+ weight words per PE; the NPU has 4 \(wdepth=4\)/ },
+  { what: 'npu run with an accumulator too narrow for exact sums', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--acc', '17'], message: /sums need \d+-bit accumulators to be exact.*acc=17/ },
+  { what: 'npu run with more samples than the test split', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '100000'], message: /--samples 100000: the test split has \d+ samples/ },
+  { what: 'npu compile -o naming a file', args: ['npu', 'compile', MODEL, '--mult', 'exact-mul:width=8,signed', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
   { what: 'an experiment -o naming a file', args: ['experiment', 'axtrain', '--quick', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
 ];
 

@@ -35,7 +35,7 @@ describe('--help examples', () => {
           const a = args[i]!;
           if (!a.startsWith('-')) {
             // A positional unit (spec) must resolve in the registry.
-            if (i === 0 && cmd.registeredArguments.length) expect(() => resolveUnitSpec(a), e).not.toThrow();
+            if (i === 0 && cmd.registeredArguments[0]?.name() === 'unit') expect(() => resolveUnitSpec(a), e).not.toThrow();
             continue;
           }
           const opt = cmd.options.find((o) => o.long === a || o.short === a);
@@ -44,6 +44,8 @@ describe('--help examples', () => {
             const v = args[++i]!;
             if (opt!.argChoices) expect(opt!.argChoices, e).toContain(v);
             if (opt!.parseArg && !opt!.argChoices) expect(() => opt!.parseArg!(v, undefined), `${e}: ${a} ${v}`).not.toThrow();
+            // options that take a unit spec name one that resolves
+            if (opt!.long === '--mult' || opt!.long === '--multiplier') expect(() => resolveUnitSpec(v), `${e}: ${a} ${v}`).not.toThrow();
           }
         }
       }
