@@ -38,7 +38,7 @@ export function getUnit(name: string): UnitDefinition {
   const u = units.find((x) => x.name === name);
   if (!u) {
     if (modules.some((m) => m.name === name)) {
-      throw new AxhwError(`'${name}' is a clocked module unit, not a two-operand operator.`, `Operators here: ${units.map((x) => x.name).join(', ')}. Run the NPU with \`axhw npu compile|run\`; generate a module with \`axhw gen ${name}:...\`.`);
+      throw new AxhwError(`'${name}' is a clocked module unit, not a two-operand operator.`, `Operators here: ${units.map((x) => x.name).join(', ')}. Module units are built by \`axhw npu compile\` (it writes their Verilog) and run by \`axhw npu run\`.`);
     }
     throw new AxhwError(`Unknown unit '${name}'.`, `Known units: ${units.map((x) => x.name).join(', ')}. For your own Verilog use --rtl <file> --top <module>.`);
   }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listUnits } from '../../gen/registry.js';
+import { listModules, listUnits } from '../../gen/registry.js';
 import { printJson } from '../format/output.js';
 import { withExamples } from '../format/examples.js';
 
@@ -20,7 +20,8 @@ export function unitsCommand(): Command {
         tables: ['pairs', ...(u.derivedTables ?? []).map((t) => t.name)],
         transform: u.transform !== undefined,
       }));
-      if (opts.json) return printJson(units);
+      const modules = listModules().map((m) => ({ name: m.name, kind: 'module', description: m.description, params: m.params }));
+      if (opts.json) return printJson([...units, ...modules]);
       for (const u of units) {
         process.stdout.write(`${u.name}: ${u.description}\n`);
         for (const p of u.params) {
@@ -31,6 +32,14 @@ export function unitsCommand(): Command {
         for (const [name, values] of Object.entries(u.presets)) process.stdout.write(`  --preset ${name}: ${Object.entries(values).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}\n`);
         for (const c of u.controls) process.stdout.write(`  run-time input --${c.name}: ${c.doc}\n`);
         if (u.tables.length > 1) process.stdout.write(`  tables (lut --table): ${u.tables.join(', ')}\n`);
+      }
+      process.stdout.write('\nclocked module units (parameters as name=value in a spec; `axhw npu compile|run` builds the npu):\n');
+      for (const m of modules) {
+        process.stdout.write(`${m.name}: ${m.description}\n`);
+        for (const p of m.params) {
+          const range = p.kind === 'int' ? ` (${p.min}..${p.max})` : '';
+          process.stdout.write(`  ${p.name}${range}, default ${String(p.default)}: ${p.doc}\n`);
+        }
       }
     });
 }
