@@ -4,6 +4,7 @@ import { tableFromRtl } from '../lut/from-rtl.js';
 import { readTable } from '../lut/io.js';
 import { valuesAsNumbers, type LutTable } from '../lut/table.js';
 import { AxhwError } from '../errors.js';
+import type { Design } from '../gen/design.js';
 
 /**
  * The multiplier an approximate layer uses, as read from the RTL: its product for every pair of operand
@@ -29,7 +30,7 @@ export interface ApproxMultiplier {
   /** Why there is no transform (the fast path is unavailable). */
   noTransform?: string;
   provenance: {
-    source: 'registry-unit' | 'table-file';
+    source: 'registry-unit' | 'table-file' | 'user-rtl';
     unit: string;
     params: Record<string, unknown>;
     top: string;
@@ -57,6 +58,14 @@ export async function multiplierFromUnit(spec: string, opts: MultiplierOptions =
   checkWidths(d.ports.a.width, d.ports.b.width, d.top);
   const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
   return fromTable(table, { source: 'registry-unit' });
+}
+
+/** A user's Verilog multiplier (an external design), its table read out of the RTL (checked against its model when it has one). */
+export async function multiplierFromDesign(d: Design, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
+  if (d.ports.controls.length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Pass a module with two operand inputs and one result.');
+  checkWidths(d.ports.a.width, d.ports.b.width, d.top);
+  const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
+  return fromTable(table, { source: 'user-rtl' });
 }
 
 /** A table file written by `axhw lut` (any unit, or the user's own Verilog via --rtl), validated by its sidecar. */

@@ -3,7 +3,10 @@ import { loadModel } from '../nn/model-file.js';
 import { Network } from '../nn/network.js';
 import { loadData } from '../data/load.js';
 import type { PreparedData } from '../data/prepare.js';
-import { resolveHardware } from '../nn/hardware.js';
+import { fixedHardware, resolveHardware } from '../nn/hardware.js';
+import { multiplierFromDesign } from '../arith/fixed-multiplier.js';
+import { externalDesign } from '../external/design.js';
+import type { Design } from '../gen/design.js';
 import { FixedArithmetic } from '../nn/fixed-arithmetic.js';
 import { calibrate } from '../infer/calibrate.js';
 import { quantisedNetworkOf } from '../ir/from-network.js';
@@ -48,34 +51,37 @@ export interface NpuForModel {
  * training run's when it was made for this very RTL, else measured on the training split), the quantised
  * network and an NPU sized for it.
  */
-export async function npuForModel(o: { modelDir: string; mult: string; sizing: NpuSizing; dataPath?: string; log?: (m: string) => void }): Promise<NpuForModel> {
+export async function npuForModel(o: { modelDir: string; mult?: string; rtl?: { files: string[]; top: string }; sizing: NpuSizing; dataPath?: string; log?: (m: string) => void }): Promise<NpuForModel> {
+  if ((o.mult === undefined) === (o.rtl === undefined)) throw new AxhwError(o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --mult or --rtl, not both.', 'Use --mult <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).');
   await initBackend();
   const { file, weights } = loadModel(o.modelDir);
   const data = loadData({ dataset: file.dataset.name, dataPath: o.dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
   const net = new Network(file.model, 0);
   net.setWeights(weights);
   // The PE's rules first (a plain integer multiplier), before its table is read from the RTL.
-  const child = resolveUnitSpec(o.mult);
-  peFormat(generateDesign(child.unit, child.params), 44);
-  const hw = await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log });
+  const given = o.rtl ? { mult: await externalDesign({ rtl: o.rtl.files, top: o.rtl.top }) } : undefined;
+  const child = given?.mult ?? generateDesign(resolveUnitSpec(o.mult!).unit, resolveUnitSpec(o.mult!).params);
+  peFormat(child, 44);
+  const hw = given ? fixedHardware(await multiplierFromDesign(given.mult, { log: o.log }), 'table', 'requested') : await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log });
   if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --mult drum:width=8,k=4,signed or exact-mul:width=8,signed.');
+  const multSpec = o.mult ?? `rtl:${o.rtl!.top}`;
   const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
   const inputExps = file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });
   const q = quantisedNetworkOf(net, frozen, inputExps);
-  const params = sizeNpu(q, o.mult, o.sizing);
+  const params = sizeNpu(q, multSpec, o.sizing, given);
   const { unit, params: p } = resolveModule('npu', params);
-  const design = generateModule(getModule('npu'), p);
+  const design = generateModule(getModule('npu'), p, given);
   if (design.children.mult!.rtlHash !== hw.rtlHash) throw new AxhwError(`The NPU's multiplier RTL differs from the table the network was quantised with (${design.children.mult!.top}).`, 'This is a bug in axhw: please report it with the command you ran.');
   const spec = `${unit.name}:${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
   return { net, data, q, inputExps, design, geo: npuGeometry(p, design.children.mult!), spec, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
 }
 
 /** NPU parameters for a network: depths from a trial compile on unbounded memories, unless given. */
-export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing): Record<string, unknown> {
+export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, children?: Record<string, Design>): Record<string, unknown> {
   const acc = s.acc ?? Math.max(32, ...q.layers.map((l) => l.exactAccumulatorBits));
   const { params } = resolveModule('npu', { mult, p: s.P, acc, wdepth: 1 << 20, bdepth: 1 << 16, adepth: 1 << 22, pdepth: 1 << 12 });
-  const design = generateModule(getModule('npu'), params);
+  const design = generateModule(getModule('npu'), params, children);
   const trial = compileNetwork(q, npuGeometry(params, design.children.mult!));
   return {
     mult,

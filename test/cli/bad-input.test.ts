@@ -150,6 +150,9 @@ const rows: Row[] = [
   { what: 'eval -o naming a folder', args: ['eval', '--model-dir', MODEL, '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
   // The NPU
   { what: 'npu run on a folder without a model', args: ['npu', 'run', 'nowhere', '--mult', 'exact-mul:width=8,signed'], message: /nowhere\/model\.json not found/ },
+  { what: 'npu run with no multiplier', args: ['npu', 'run', MODEL], message: /No multiplier given for the PEs/ },
+  { what: 'npu run with --mult and --rtl', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--rtl', F('mask_mult.v'), '--top', 'mask_mult'], message: /one multiplier: --mult or --rtl, not both/ },
+  { what: 'npu run with --rtl and no --top', args: ['npu', 'run', MODEL, '--rtl', F('mask_mult.v')], message: /--rtl needs --top <module>/ },
   { what: 'npu run with a float multiplier', args: ['npu', 'run', MODEL, '--mult', 'fpmul:preset=bfloat16'], message: /has run-time control inputs \(mbits\); a PE needs a plain two-operand integer multiplier/ },
   { what: 'npu run with a 16-bit multiplier', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=16,signed'], message: /16-bit operands/ },
   { what: 'npu run with 65 PEs', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '-P', '65'], message: /npu: parameter 'p' = 65 is invalid: must be <= 64/ },

@@ -40,6 +40,16 @@ describe('breast-cancer MLP on the NPU, whole test split', () => {
     n.net.dispose();
   });
 
+  it("a user's Verilog multiplier (non-commutative: a * (b & ~3)) inside the NPU: bit-exact, activations on a and weights on b", async () => {
+    const n = await npuForModel({ modelDir: bc, rtl: { files: [join(import.meta.dirname, '..', 'fixtures', 'rtl', 'mask_mult.v')], top: 'mask_mult' }, sizing: { P: 8 } });
+    expect(n.design.children.mult!.top).toBe('mask_mult');
+    const t = n.data.test;
+    const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
+    expect(r.mismatch).toBeUndefined();
+    expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+    n.net.dispose();
+  });
+
   it('NTV storage through the fault port: the seeded draw gives the software NTV evaluation, sample by sample', async () => {
     const mult = 'exact-mul:width=8,signed';
     const n = await npuForModel({ modelDir: bc, mult, sizing: { P: 8 } });

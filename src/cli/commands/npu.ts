@@ -19,13 +19,21 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 function addNpuOptions(cmd: Command): Command {
   return cmd
     .argument('<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)')
-    .requiredOption('--mult <unit:params>', "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed")
+    .option('--mult <unit:params>', "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed")
+    .option('--rtl <files...>', "or your own combinational multiplier's Verilog (its table is read from the RTL)")
+    .option('--top <module>', 'top module of --rtl')
     .option('-P, --pes <n>', 'processing elements (1..64)', toCount, 16)
     .option('--acc <bits>', 'accumulator width (default: 32, or what exact sums need if more)', toCount)
     .option('--wdepth <n>', 'weight words per PE (default: what the network needs)', toCount)
     .option('--adepth <n>', 'words per activation buffer (default: what the network needs)', toCount)
     .option('--data-path <file|dir>', 'data file or folder, if not where training found it');
 }
+
+const multiplier = (opts: Record<string, unknown>) => {
+  if (opts.top !== undefined && !opts.rtl) throw new AxhwError('--top names the module of --rtl.', 'Add --rtl <file.v>, or drop --top.');
+  if (opts.rtl && !opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of your multiplier module with --top.');
+  return { mult: opts.mult as string | undefined, rtl: opts.rtl ? { files: opts.rtl as string[], top: opts.top as string } : undefined };
+};
 
 const sizing = (opts: Record<string, unknown>): NpuSizing => ({ P: opts.pes as number, acc: opts.acc as number | undefined, wdepth: opts.wdepth as number | undefined, adepth: opts.adepth as number | undefined });
 
@@ -40,7 +48,7 @@ function compileCommand(): Command {
     .option('--quiet', 'no progress output');
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     checkOutputDir(opts.out as string, '-o');
-    const n = await npuForModel({ modelDir, mult: opts.mult as string, sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: opts.quiet || opts.json ? undefined : log });
+    const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: opts.quiet || opts.json ? undefined : log });
     const c = compileNetwork(n.q, n.geo);
     const files = writeCompiled(opts.out as string, c, n.design, n.geo, { model: n.q.spec.name, modelDir, npu: n.spec, inputExps: n.inputExps });
     n.net.dispose();
@@ -68,7 +76,7 @@ function runCommand(): Command {
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
     const quiet = Boolean(opts.quiet || opts.json);
-    const n = await npuForModel({ modelDir, mult: opts.mult as string, sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+    const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
     const test = n.data.test;
     const samples = Math.min((opts.samples as number | undefined) ?? test.n, test.n);
     if (opts.samples !== undefined && (opts.samples as number) > test.n) throw new AxhwError(`--samples ${opts.samples as number}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
