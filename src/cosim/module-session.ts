@@ -88,10 +88,11 @@ export class ModuleSession {
         return { kind: 'peek', values: u64s(await this.proc.request(header(ModuleCmd.Peek, 0), 'prefixed')) };
       case 'run': {
         const input = c.input ?? [];
-        const body = Buffer.allocUnsafe(16 + 8 * input.length);
+        const body = Buffer.allocUnsafe(24 + 8 * input.length);
         body.writeBigUInt64LE(BigInt(c.cycles), 0);
         body.writeBigUInt64LE(BigInt(c.dones ?? 0), 8);
-        input.forEach((w, i) => body.writeBigUInt64LE(BigInt.asUintN(64, w), 16 + 8 * i));
+        body.writeBigUInt64LE(BigInt(c.stall ?? 0), 16);
+        input.forEach((w, i) => body.writeBigUInt64LE(BigInt.asUintN(64, w), 24 + 8 * i));
         const r = u64s(await this.proc.request(Buffer.concat([header(ModuleCmd.Run, input.length), body]), 'prefixed'));
         return { kind: 'run', result: this.runResult(r) };
       }

@@ -21,7 +21,7 @@ export function header(cmd: Cmd | ModuleCmd, n: number, start = 0): Buffer {
 }
 
 /** The module protocol (cosim/module-harness.cpp.hbs): same 16-byte header, length-prefixed replies. */
-export const MODULE_PROTOCOL_VERSION = 1;
+export const MODULE_PROTOCOL_VERSION = 2;
 export const MODULE_MAGIC = 0x314d5841; // 'AXM1'
 export const enum ModuleCmd {
   Info = 0,

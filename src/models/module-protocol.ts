@@ -9,7 +9,8 @@ export type ModuleCommand =
   | { kind: 'set'; port: string; value: bigint }
   | { kind: 'reset' }
   /** Clock cycles: `cycles` of them, or until `dones` done pulses (at most `cycles`), feeding `input` on the in-stream. */
-  | { kind: 'run'; cycles: number; dones?: number; input?: readonly bigint[] }
+  /** `stall`: a seed that makes the RTL harness withhold in-stream words and drop out-ready (handshake test; RTL only). */
+  | { kind: 'run'; cycles: number; dones?: number; input?: readonly bigint[]; stall?: number }
   | { kind: 'peek' };
 
 export interface RunResult {

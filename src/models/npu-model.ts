@@ -56,6 +56,7 @@ export class NpuModel implements ModuleModel {
         case 'peek':
           return { kind: 'peek', values: [] };
         case 'run':
+          if (c.stall) throw new Error('the NPU model has no stalls: it states the unstalled timing (outputs do not depend on stalls)');
           return { kind: 'run', result: this.infer(c.input ?? [], c.dones ?? 0, c.cycles) };
       }
     });

@@ -52,7 +52,9 @@ export interface NpuRunOptions {
   jobs?: number;
   /** Samples per RUN command. */
   batch?: number;
-  /** Run the Verilated RTL (default) or the NPU's transaction-level model (the same comparison, no simulator). */
+  /** Seed of stalls on the streams (withheld input words, dropped out-ready): outputs must not change; cycles do. */
+  stall?: number;
+    /** Run the Verilated RTL (default) or the NPU's transaction-level model (the same comparison, no simulator). */
   target?: 'rtl' | 'model';
   onProgress?: (done: number, total: number) => void;
   log?: (m: string) => void;
@@ -111,7 +113,7 @@ export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: N
           const m = Math.min(batch, (j + 1) * share - start, n - start);
           const input = [] as bigint[];
           for (let i = 0; i < m; i++) input.push(...inputWords(x, (start + i) * features, features, compiled.inputExp, geo.format));
-          const [resp] = await s.run([{ kind: 'run', cycles: m * compiled.cyclesPerInference * 2 + 100, dones: m, input }]);
+          const [resp] = await s.run([{ kind: 'run', cycles: m * compiled.cyclesPerInference * 4 + 100, dones: m, input, stall: o.stall }]);
           const r = (resp as { result: RunResult }).result;
           const expected = expectedOf(x.subarray(start * features, (start + m) * features), m);
           const found = compareBatch(r, expected, compiled, geo, start, m, cycleBase, predictions, cyclesMeasured);

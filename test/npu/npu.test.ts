@@ -89,6 +89,19 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
     expect(Math.max(...referenceInference(q, x, n).logits.map((v) => v / 2 ** (q.layers[2]!.inputExp + q.layers[2]!.weightExp)))).toBe(255);
   });
 
+  it('valid/ready handshakes: with input words withheld and out-ready dropped at random, every output is the same and only the cycles grow', async () => {
+    const s = npu('drum:width=8,k=4,signed', 3);
+    const q = network(cnn, s, 5, -5);
+    const n = 12;
+    const x = randomInputs(n, 98, 11);
+    const steady = await runOnNpu(q, s.design, s.geo, x, n);
+    const stalled = await runOnNpu(q, s.design, s.geo, x, n, { stall: 99 });
+    expect(stalled.mismatch).toBeUndefined();
+    expect(stalled.compared).toBe(steady.compared);
+    expect(Array.from(stalled.predictions)).toEqual(Array.from(steady.predictions));
+    for (const c of stalled.cyclesMeasured) expect(c).toBeGreaterThan(steady.cyclesModel);
+  });
+
   it('the cycle model gives cycles per inference for every P without simulating (and matches the simulation at each)', async () => {
     const rows: [number, number][] = [];
     for (const P of [1, 2, 5]) {
