@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { codeRange, fromWord, peProduct, requantise, saturate, toWord, weightValue, weightWord, type PeFormat } from '../../src/models/pe-arith.js';
+import { quantiseValue } from '../../src/arith/fixed-point.js';
+import { cycleModel, decodeProgram, encodeProgram, type Instruction } from '../../src/models/npu-program.js';
+import { Rng } from '../../src/util/rng.js';
+
+describe("the PE's integer arithmetic against the reference's rules", () => {
+  it('requantise(v, shift) = quantiseValue(v * 2^e, e - shift) for every value in a range and every shift', () => {
+    // the reference quantises the scaled value at the next exponent; the PE shifts the accumulator
+    for (const [qmin, qmax] of [[-128, 127], [-255, 255], [-8, 7]] as const)
+      for (let shift = -20; shift <= 6; shift++)
+        for (let v = -3000; v <= 3000; v += 7) {
+          const e = -9;
+          expect(requantise(v, shift, qmin, qmax) + 0, `${v} ${shift}`).toBe(quantiseValue(v * 2 ** e, e - shift, qmin, qmax) + 0); // + 0: the reference may give -0
+        }
+  });
+
+  it('rounds ties to even on both sides of zero, and saturates', () => {
+    expect([-6, -5, -3, -1, 1, 3, 5, 6].map((v) => requantise(v, -1, -100, 100))).toEqual([-3, -2, -2, 0, 0, 2, 2, 3]);
+    expect(requantise(1000, 2, -128, 127)).toBe(127);
+    expect(requantise(-1000, -1, -128, 127)).toBe(-128);
+    expect(saturate(2 ** 20, 16)).toBe(2 ** 15 - 1);
+    expect(saturate(-(2 ** 20), 16)).toBe(-(2 ** 15));
+  });
+
+  it('stores weights as two\'s complement or sign-magnitude (with -0) and reads them back', () => {
+    const signed: PeFormat = { n: 8, signed: true, yWidth: 16, accBits: 32 };
+    const unsigned: PeFormat = { n: 8, signed: false, yWidth: 16, accBits: 32 };
+    for (let v = -128; v <= 127; v++) expect(weightValue(signed, weightWord(signed, v))).toBe(v);
+    for (let v = -255; v <= 255; v++) expect(weightValue(unsigned, weightWord(unsigned, v))).toBe(v);
+    expect(weightWord(unsigned, -0)).toBe(256);
+    expect(codeRange(unsigned)).toEqual({ qmin: -255, qmax: 255 });
+    expect(fromWord(toWord(-5, 9), 9)).toBe(-5);
+  });
+
+  it('products: signed codes straight through the table; unsigned in sign-magnitude', () => {
+    const n = 4;
+    const side = 16;
+    // a non-commutative table: y = a * 3 + b (codes), result width 8
+    const y = Array.from({ length: side * side }, (_, i) => (Math.floor(i / side) * 3 + (i % side)) % 256);
+    const s: PeFormat = { n, signed: true, yWidth: 8, accBits: 16 };
+    expect(peProduct(s, y, -1, weightWord(s, 2))).toBe(fromWord((15 * 3 + 2) % 256, 8));
+    const u: PeFormat = { n, signed: false, yWidth: 8, accBits: 16 };
+    expect(peProduct(u, y, -3, weightWord(u, 5))).toBe(-(3 * 3 + 5));
+    expect(peProduct(u, y, -3, weightWord(u, -5))).toBe(3 * 3 + 5);
+  });
+});
+
+describe('the NPU program format and cycle model', () => {
+  it('encodes and decodes every field (random instructions)', () => {
+    const rng = new Rng(4);
+    const r = (n: number) => rng.nextU32() % n;
+    const layers: Instruction[] = Array.from({ length: 20 }, () => ({ op: r(2) ? 'pool' : 'mac', relu: r(2) === 1, last: r(2) === 1, src: r(2) as 0 | 1, shift: r(80) - 64, pad: r(16), k: r(256), h: r(65536), w: r(65536), c: r(65536), f: r(65536), oh: r(65536), ow: r(65536), fanIn: r(2 ** 24), groups: r(65536), wbase: r(2 ** 24), bbase: r(2 ** 24) }));
+    expect(decodeProgram(encodeProgram({ inputSize: 12345, layers }))).toEqual({ inputSize: 12345, layers });
+    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...layers[0]!, h: 70000 }] })).toThrow(/16-bit field/);
+  });
+
+  it('counts a small program by hand', () => {
+    const mac: Instruction = { op: 'mac', relu: true, last: false, src: 0, shift: -3, pad: 0, k: 1, h: 1, w: 1, c: 10, f: 5, oh: 1, ow: 1, fanIn: 10, groups: 2, wbase: 0, bbase: 0 };
+    const pool: Instruction = { op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 4, w: 4, c: 3, f: 3, oh: 2, ow: 2, fanIn: 4, groups: 1, wbase: 0, bbase: 0 };
+    // P = 3: groups of 3 and 2 valid PEs: (10 + 1 + 3) + (10 + 1 + 2) = 27, plus 8 fetch; pool 2*2*3*4 = 48, plus 8
+    const c = cycleModel({ inputSize: 10, layers: [mac, pool] }, 3);
+    expect(c.perLayer).toEqual([35, 56]);
+    expect(c.total).toBe(2 + 10 + 35 + 56 + 1);
+  });
+});
