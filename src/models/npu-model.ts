@@ -1,5 +1,5 @@
 import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
-import { codeBits, codeRange, fromWord, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
+import { codeBits, codeRange, fromWord, multiplierOperands, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
 import { cycleModel, decodeProgram, INSTRUCTION_WORDS, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
 
 /** Memories of the NPU's host port. */
@@ -33,6 +33,8 @@ export class NpuModel implements ModuleModel {
   constructor(
     readonly geo: NpuGeometry,
     private readonly y: ArrayLike<number>,
+    /** Sees every product the PEs compute, in order: PE, and the codes on the multiplier's ports. */
+    private readonly onMultiply?: (pe: number, a: number, b: number) => void,
   ) {
     this.prog = new Uint32Array(geo.pdepth);
     this.act = [new Int32Array(geo.adepth), new Int32Array(geo.adepth)];
@@ -142,7 +144,9 @@ export class NpuModel implements ModuleModel {
                     const a = iy >= 0 && ix >= 0 && iy < l.h && ix < l.w ? value(src[(iy * l.w + ix) * l.c + c]!) : 0;
                     for (let p = 0; p < P; p++) {
                       const addr = l.wbase + g * l.fanIn + t;
-                      const prod = peProduct(f, this.y, a, this.w[p]![addr]! ^ this.fault[p]![addr]!);
+                      const word = this.w[p]![addr]! ^ this.fault[p]![addr]!;
+                      const prod = peProduct(f, this.y, a, word);
+                      if (this.onMultiply) this.onMultiply(p, ...multiplierOperands(f, a, word));
                       acc[p] = t === 0 ? prod : saturate(acc[p]! + prod, f.accBits);
                     }
                   }

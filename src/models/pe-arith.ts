@@ -44,15 +44,21 @@ export const fromWord = (word: number, bits: number) => (word >= 2 ** (bits - 1)
  * sign is applied after (sign(act) sign(w) P(|act|, |w|)).
  */
 export function peProduct(f: PeFormat, y: ArrayLike<number>, act: number, weightWordValue: number): number {
+  const [a, b] = multiplierOperands(f, act, weightWordValue);
+  const r = y[a * 2 ** f.n + b]!;
+  if (f.signed) return fromWord(r, f.yWidth);
+  return (act < 0) !== weightWordValue >= 2 ** f.n ? -r : r;
+}
+
+/**
+ * The codes on the multiplier's operand ports: a signed multiplier gets the activation code and the stored
+ * word; an unsigned one |act| (its low N bits, as the RTL wires it: only -2^N, outside the codes, is
+ * affected) and the stored magnitude.
+ */
+export function multiplierOperands(f: PeFormat, act: number, weightWordValue: number): [number, number] {
   const side = 2 ** f.n;
-  if (f.signed) {
-    const r = y[toWord(act, f.n) * side + toWord(weightWordValue, f.n)]!;
-    return fromWord(r, f.yWidth);
-  }
-  const wNeg = weightWordValue >= side;
-  // the RTL takes the low N bits of |act| (only -2^N, outside the codes, is affected)
-  const p = y[(Math.abs(act) % side) * side + (weightWordValue % side)]!;
-  return (act < 0) !== wNeg ? -p : p;
+  if (f.signed) return [toWord(act, f.n), toWord(weightWordValue, f.n) % side];
+  return [Math.abs(act) % side, weightWordValue % side];
 }
 
 /** Two's-complement saturation to the accumulator width. */

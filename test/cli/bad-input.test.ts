@@ -159,6 +159,7 @@ const rows: Row[] = [
   { what: 'npu run with too few weight words', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--wdepth', '4'], message: /needs \d+ weight words per PE; the NPU has 4 \(wdepth=4\)/ },
   { what: 'npu run with an accumulator too narrow for exact sums', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--acc', '17'], message: /sums need \d+-bit accumulators to be exact.*acc=17/ },
   { what: 'npu run with more samples than the test split', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '100000'], message: /--samples 100000: the test split has \d+ samples/ },
+  { what: 'npu run --operand-trace naming a folder', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--operand-trace', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /--operand-trace o is a folder; a file is expected here/ },
   { what: 'npu compile -o naming a file', args: ['npu', 'compile', MODEL, '--mult', 'exact-mul:width=8,signed', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
   { what: 'an experiment -o naming a file', args: ['experiment', 'axtrain', '--quick', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
 ];

@@ -6,6 +6,7 @@ import { npuForModel, type NpuSizing } from '../../npu/from-model.js';
 import { compileNetwork } from '../../npu/compile.js';
 import { writeCompiled } from '../../npu/images.js';
 import { faultMasks, runOnNpu } from '../../npu/run.js';
+import { multipliesPerInference, operandTrace, resultCodes } from '../../npu/operand-trace.js';
 import { accuracy } from '../../infer/predict.js';
 import { referenceInference } from '../../infer/reference.js';
 import { Rng } from '../../util/rng.js';
@@ -63,18 +64,20 @@ function runCommand(): Command {
   const cmd = withExamples(new Command('run'), [
     'axhw npu run out/bc --mult drum:width=8,k=4,signed',
     'axhw npu run out/fmnist --mult exact-mul:width=8,signed -P 16 --samples 1000 --json',
-    'axhw npu run out/bc --mult exact-mul:width=8,signed --ntv-rate 0.01 --seed 3',
+    'axhw npu run out/bc --mult exact-mul:width=8,signed --ntv-rate 0.01 --seed 3 --operand-trace bc-ops.npy',
   ]).description('stream test samples through the Verilated NPU and compare every layer of every sample with the integer reference; accuracy and cycles from the RTL (exit 1 at the first difference)');
   addNpuOptions(cmd)
     .option('--samples <n>', 'test samples to run (default: the whole test split)', toCount)
     .option('--ntv-rate <p>', 'NTV weight storage: one seeded draw of stored-bit flips, loaded through the fault port', toProbability)
     .option('--seed <n>', 'seed of the NTV draw', toNonNegativeInt, 1)
     .option('--jobs <n>', 'parallel simulator processes', toJobs, 2)
+    .option('--operand-trace <file.npy>', "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)")
     .option('-o, --out <file>', 'also write the results as JSON to this file')
     .option('--json', 'print the results as JSON')
     .option('--quiet', 'no progress output');
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
+    if (opts.operandTrace) checkOutputFile(opts.operandTrace as string, '--operand-trace');
     const quiet = Boolean(opts.quiet || opts.json);
     const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
     const test = n.data.test;
@@ -107,10 +110,17 @@ function runCommand(): Command {
       accuracyRtl: r.mismatch ? undefined : accuracy(r.predictions, y),
       accuracyReference: accuracy(reference, y),
       cyclesPerInference: { measured: r.cyclesMeasured[0], model: r.cyclesModel, allEqualModel: cyclesOk },
+      multipliesPerInference: multipliesPerInference(clean, n.geo.P),
       simulatedCycles: r.simulatedCycles,
       seconds: r.seconds,
       inferencesPerSecond: samples / r.seconds,
     };
+    if (opts.operandTrace && !r.mismatch) {
+      const t = operandTrace(clean, n.geo, resultCodes(n.q.mult, n.geo.format), x, samples, { faultMasks: masks });
+      writeAtomic(opts.operandTrace as string, t.npy);
+      Object.assign(result, { operandTrace: { file: opts.operandTrace as string, pairs: t.pairs, samples: t.samples } });
+      if (!quiet) log(`wrote ${t.pairs} operand pairs of ${t.samples} inferences to ${opts.operandTrace as string}`);
+    }
     n.net.dispose();
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) printJson(result);
