@@ -135,7 +135,7 @@ export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: N
 
 /** Per sample and program layer, what the NPU must write: codes at the layer's output exponent, or the last layer's accumulators. */
 export function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): (x: Float32Array, m: number) => Float64Array[][] {
-  const { qmin, qmax } = { qmin: q.mult.qmin, qmax: q.mult.qmax };
+  const { qmin, qmax } = q.mult;
   const byModelLayer = new Map(compiled.layers.map((l, i) => [l.modelLayer, i]));
   return (x, m) => {
     const out: Float64Array[][] = Array.from({ length: m }, () => []);
