@@ -10,7 +10,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: [
-      'test/cosim/{cache,drum-properties,fpmul-properties,unit-runner}.test.ts',
+      'test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner}.test.ts',
+      'test/npu/{npu,real-data}.test.ts',
       'test/lut/lut.test.ts',
       'test/external/**',
       'test/gen/rtl-lint.test.ts',

@@ -10,8 +10,6 @@ import type { NpuGeometry } from '../../src/models/npu-model.js';
 import { cycleModel } from '../../src/models/npu-program.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { runOnNpu, type NpuRunOptions } from '../../src/npu/run.js';
-import { multipliesPerInference, operandTrace, resultCodes } from '../../src/npu/operand-trace.js';
-import { decodeNpy } from '../../src/lut/npy.js';
 import type { QuantisedNetwork } from '../../src/ir/quantised-network.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import { multiplierOf, randomInputs, randomQuantised } from '../helpers/npu.js';
@@ -117,35 +115,6 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
     // more PEs, fewer cycles (the MAC layers split their outputs over the PEs)
     expect(rows[0]![1]).toBeGreaterThan(rows[1]![1]);
     expect(rows[1]![1]).toBeGreaterThan(rows[2]![1]);
-  });
-});
-
-describe('operand traces for power: what each multiplier sees, in order', () => {
-  it('PE p sees its weight image in program order, every PE the same broadcast activations; multiplies per inference counted', () => {
-    const s = npu('drum:width=6,k=3', 3); // unsigned: magnitudes on the ports
-    const q = network(cnn, s, 5, -3);
-    const c = compileNetwork(q, s.geo);
-    const n = 2;
-    const x = randomInputs(n, 98, 2);
-    const t = operandTrace(c, s.geo, resultCodes(q.mult, s.geo.format), x, n);
-    const per = multipliesPerInference(c, 3);
-    expect(per).toBe(c.program.layers.filter((l) => l.op === 'mac').reduce((a, l) => a + l.groups * l.oh * l.ow * l.fanIn * 3, 0));
-    expect(t.pairs).toBe(per * n);
-    const { data, shape } = decodeNpy(t.npy, 'trace');
-    expect(shape).toEqual([per * n, 2]);
-    const pairs = Array.from({ length: t.pairs }, (_, i) => [data.readUInt32LE(8 * i), data.readUInt32LE(8 * i + 4)] as const);
-    const stream = per * n / 3;
-    for (let p = 0; p < 3; p++) {
-      // b: the weight magnitudes walked layer by layer, group by group, position by position, t by t
-      const expected: number[] = [];
-      for (let sample = 0; sample < n; sample++)
-        for (const l of c.program.layers)
-          if (l.op === 'mac') for (let g = 0; g < l.groups; g++) for (let pos = 0; pos < l.oh * l.ow; pos++) for (let k = 0; k < l.fanIn; k++) expected.push(c.weights[p]![l.wbase + g * l.fanIn + k]! % 64);
-      expect(pairs.slice(p * stream, (p + 1) * stream).map(([, b]) => b)).toEqual(expected);
-      expect(pairs.slice(p * stream, (p + 1) * stream).map(([a]) => a)).toEqual(pairs.slice(0, stream).map(([a]) => a));
-    }
-    // the first product of PE 0 is |code of x[0]| (a padded position reads 0: the first window starts outside)
-    expect(pairs[0]![0]).toBe(0);
   });
 });
 
