@@ -55,6 +55,28 @@ describe('the NPU program format and cycle model', () => {
     expect(() => encodeProgram({ inputSize: 1, layers: [{ ...layers[0]!, h: 70000 }] })).toThrow(/16-bit field/);
   });
 
+  it('accepts every field up to its width and refuses one past it, naming the field', () => {
+    const base: Instruction = { op: 'mac', relu: false, last: true, src: 0, shift: 0, pad: 0, k: 1, h: 1, w: 1, c: 1, f: 1, oh: 1, ow: 1, fanIn: 1, groups: 1, wbase: 0, bbase: 0 };
+    const fields16 = [['h', 'H'], ['w', 'W'], ['c', 'C'], ['f', 'F'], ['oh', 'OH'], ['ow', 'OW'], ['groups', 'groups']] as const;
+    const fields24 = [['fanIn', 'fan-in'], ['wbase', 'weight base'], ['bbase', 'bias base']] as const;
+    const enc = (l: Partial<Instruction>, inputSize = 1) => () => encodeProgram({ inputSize, layers: [{ ...base, ...l }] });
+    for (const [k, name] of fields16) {
+      expect(decodeProgram(enc({ [k]: 0xffff })()).layers[0]![k]).toBe(0xffff);
+      for (const bad of [0x10000, -1, 1.5]) expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 16-bit field`);
+    }
+    for (const [k, name] of fields24) {
+      expect(decodeProgram(enc({ [k]: 0xffffff })()).layers[0]![k]).toBe(0xffffff);
+      for (const bad of [0x1000000, -1, 2.5]) expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 24-bit field`);
+    }
+    expect(decodeProgram(enc({}, 0xffffff)()).inputSize).toBe(0xffffff);
+    expect(enc({}, 0x1000000)).toThrow("input size = 16777216 does not fit the program's 24-bit field");
+    for (const shift of [-64, 15]) expect(decodeProgram(enc({ shift })()).layers[0]!.shift).toBe(shift);
+    for (const shift of [-65, 16]) expect(enc({ shift })).toThrow(`shift ${shift} outside -64..15`);
+    expect(decodeProgram(enc({ pad: 15, k: 255 })()).layers[0]).toMatchObject({ pad: 15, k: 255 });
+    expect(enc({ pad: 16 })).toThrow('pad 16 or k 1 too large');
+    expect(enc({ k: 256 })).toThrow('pad 0 or k 256 too large');
+  });
+
   it('counts a small program by hand', () => {
     const mac: Instruction = { op: 'mac', relu: true, last: false, src: 0, shift: -3, pad: 0, k: 1, h: 1, w: 1, c: 10, f: 5, oh: 1, ow: 1, fanIn: 10, groups: 2, wbase: 0, bbase: 0 };
     const pool: Instruction = { op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 4, w: 4, c: 3, f: 3, oh: 2, ow: 2, fanIn: 4, groups: 1, wbase: 0, bbase: 0 };
