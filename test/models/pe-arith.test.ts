@@ -29,6 +29,12 @@ describe("the PE's integer arithmetic against the reference's rules", () => {
     for (let v = -128; v <= 127; v++) expect(weightValue(signed, weightWord(signed, v))).toBe(v);
     for (let v = -255; v <= 255; v++) expect(weightValue(unsigned, weightWord(unsigned, v))).toBe(v);
     expect(weightWord(unsigned, -0)).toBe(256);
+    // the words themselves, not only the round trip
+    expect([5, -1, -128, 0].map((v) => weightWord(signed, v))).toEqual([5, 255, 128, 0]);
+    expect([3, -3, 0].map((v) => weightWord(unsigned, v))).toEqual([3, 259, 0]);
+    expect(Object.is(weightValue(unsigned, 256), -0)).toBe(true);
+    expect(weightValue(unsigned, 255)).toBe(255);
+    expect([fromWord(128, 8), fromWord(127, 8)]).toEqual([-128, 127]);
     expect(codeRange(unsigned)).toEqual({ qmin: -255, qmax: 255 });
     expect(fromWord(toWord(-5, 9), 9)).toBe(-5);
   });
@@ -43,6 +49,9 @@ describe("the PE's integer arithmetic against the reference's rules", () => {
     const u: PeFormat = { n, signed: false, yWidth: 8, accBits: 16 };
     expect(peProduct(u, y, -3, weightWord(u, 5))).toBe(-(3 * 3 + 5));
     expect(peProduct(u, y, -3, weightWord(u, -5))).toBe(3 * 3 + 5);
+    // a table with P(0, b) != 0 shows the sign rule at zero: sign(0) is +, and -0 is a negative weight
+    expect(peProduct(u, y, 0, weightWord(u, -5))).toBe(-5);
+    expect(peProduct(u, y, 3, weightWord(u, -0))).toBe(-9);
   });
 });
 
