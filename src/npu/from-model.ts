@@ -15,7 +15,7 @@ import type { NtvStorage } from '../arith/stored-weights.js';
 import { generateModule, type ModuleDesign } from '../gen/generate-module.js';
 import { getModule, resolveModule } from '../gen/registry.js';
 import { npuGeometry } from '../gen/units/npu.js';
-import { peFormat } from '../gen/units/pe.js';
+import { MAX_ACC_BITS, peFormat } from '../gen/units/pe.js';
 import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
 import type { NpuGeometry } from '../models/npu-model.js';
@@ -59,30 +59,28 @@ export async function npuForModel(o: { modelDir: string; mult?: string; rtl?: { 
   const net = new Network(file.model, 0);
   net.setWeights(weights);
   // The PE's rules first (a plain integer multiplier), before its table is read from the RTL.
-  const given = o.rtl ? { mult: await externalDesign({ rtl: o.rtl.files, top: o.rtl.top }) } : undefined;
-  const child = given?.mult ?? generateDesign(resolveUnitSpec(o.mult!).unit, resolveUnitSpec(o.mult!).params);
-  peFormat(child, 44);
-  const hw = given ? fixedHardware(await multiplierFromDesign(given.mult, { log: o.log }), 'table', 'requested') : await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log });
+  const spec = o.mult === undefined ? undefined : resolveUnitSpec(o.mult);
+  const child = spec ? generateDesign(spec.unit, spec.params) : await externalDesign({ rtl: o.rtl!.files, top: o.rtl!.top });
+  peFormat(child, MAX_ACC_BITS);
+  const hw = spec ? await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log }) : fixedHardware(await multiplierFromDesign(child, { log: o.log }), 'table', 'requested');
   if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --mult drum:width=8,k=4,signed or exact-mul:width=8,signed.');
   const multSpec = o.mult ?? `rtl:${o.rtl!.top}`;
   const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
   const inputExps = file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });
   const q = quantisedNetworkOf(net, frozen, inputExps);
-  const params = sizeNpu(q, multSpec, o.sizing, given);
-  const { unit, params: p } = resolveModule('npu', params);
-  const design = generateModule(getModule('npu'), p, given);
-  if (design.children.mult!.rtlHash !== hw.rtlHash) throw new AxhwError(`The NPU's multiplier RTL differs from the table the network was quantised with (${design.children.mult!.top}).`, 'This is a bug in axhw: please report it with the command you ran.');
-  const spec = `${unit.name}:${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
-  return { net, data, q, inputExps, design, geo: npuGeometry(p, design.children.mult!), spec, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
+  if (child.rtlHash !== hw.rtlHash) throw new AxhwError(`The NPU's multiplier RTL differs from the table the network was quantised with (${child.top}).`, 'This is a bug in axhw: please report it with the command you ran.');
+  const { unit, params: p } = resolveModule('npu', sizeNpu(q, multSpec, o.sizing, child));
+  const design = generateModule(getModule('npu'), p, { mult: child });
+  const npuSpec = `${unit.name}:${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
+  return { net, data, q, inputExps, design, geo: npuGeometry(p, child), spec: npuSpec, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
 }
 
-/** NPU parameters for a network: depths from a trial compile on unbounded memories, unless given. */
-export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, children?: Record<string, Design>): Record<string, unknown> {
+/** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */
+export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design): Record<string, unknown> {
   const acc = s.acc ?? Math.max(32, ...q.layers.map((l) => l.exactAccumulatorBits));
   const { params } = resolveModule('npu', { mult, p: s.P, acc, wdepth: 1 << 20, bdepth: 1 << 16, adepth: 1 << 22, pdepth: 1 << 12 });
-  const design = generateModule(getModule('npu'), params, children);
-  const trial = compileNetwork(q, npuGeometry(params, design.children.mult!));
+  const trial = compileNetwork(q, npuGeometry(params, child));
   return {
     mult,
     p: s.P,

@@ -6,7 +6,7 @@ import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
 import { encodeProgram, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
 import { codeBits, codeRange, toWord, weightBits, weightWord } from '../../models/pe-arith.js';
-import { multiplierCodes, peContext, peFormat } from './pe.js';
+import { MAX_ACC_BITS, multiplierCodes, peContext, peFormat } from './pe.js';
 
 /** The NPU's geometry (memory sizes and address bits) from its parameters. */
 export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
@@ -34,7 +34,7 @@ export const npuUnit: ModuleDefinition = {
   params: [
     { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)" },
     { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
-    { name: 'acc', kind: 'int', min: 8, max: 44, default: 32, doc: 'accumulator width in bits (saturating)' },
+    { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words per PE' },
     { name: 'adepth', kind: 'int', min: 2, max: 1 << 22, default: 8192, doc: 'words of each activation buffer' },

@@ -9,6 +9,8 @@ import type { ModuleCommand } from '../module.js';
 
 /** Operand widths a PE takes: its model and the NPU compiler read the multiplier's whole table. */
 export const MAX_PE_MULT_WIDTH = 12;
+/** Widest accumulator (the requantiser works in acc + 18 bits, which must stay within 64). */
+export const MAX_ACC_BITS = 44;
 
 /** The PE's number formats from its multiplier, checked: a combinational two-operand integer multiplier of equal widths. */
 export function peFormat(mult: Design, accBits: number): PeFormat {
@@ -76,7 +78,7 @@ export const peUnit: ModuleDefinition = {
   description: 'processing element: registry multiplier, saturating accumulator, bias, ReLU, requantisation; weight memory with a fault port',
   params: [
     { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)' },
-    { name: 'acc', kind: 'int', min: 8, max: 44, default: 32, doc: 'accumulator width in bits (saturating)' },
+    { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
   ],
