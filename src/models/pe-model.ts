@@ -21,7 +21,7 @@ export class PeModel implements ModuleModel {
 
   constructor(
     private readonly f: PeFormat,
-    private readonly depth: { w: number; b: number },
+    depth: { w: number; b: number },
     private readonly y: ArrayLike<number>,
   ) {
     this.wmem = new Uint32Array(depth.w);

@@ -41,3 +41,6 @@ export function clog2(n: number): number {
   while (2 ** b < n) b++;
   return b;
 }
+
+/** Bits of an address into `depth` words (at least 1, so a Verilog range is never empty). */
+export const addressBits = (depth: number) => Math.max(1, clog2(depth));

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { listModules, listUnits } from '../../gen/registry.js';
+import type { ParamDecl } from '../../gen/params.js';
 import { printJson } from '../format/output.js';
 import { withExamples } from '../format/examples.js';
 
@@ -24,11 +25,7 @@ export function unitsCommand(): Command {
       if (opts.json) return printJson([...units, ...modules]);
       for (const u of units) {
         process.stdout.write(`${u.name}: ${u.description}\n`);
-        for (const p of u.params) {
-          const range = p.kind === 'int' ? ` (${p.min}..${p.max})` : p.kind === 'enum' ? ` (${p.values.join('|')})` : '';
-          const def = 'default' in p && p.default !== undefined ? `, default ${p.default}` : '';
-          process.stdout.write(`  --${p.name}${range}${def}: ${p.doc}\n`);
-        }
+        for (const p of u.params) process.stdout.write(`  ${paramLine(p, '--')}\n`);
         for (const [name, values] of Object.entries(u.presets)) process.stdout.write(`  --preset ${name}: ${Object.entries(values).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}\n`);
         for (const c of u.controls) process.stdout.write(`  run-time input --${c.name}: ${c.doc}\n`);
         if (u.tables.length > 1) process.stdout.write(`  tables (lut --table): ${u.tables.join(', ')}\n`);
@@ -36,10 +33,14 @@ export function unitsCommand(): Command {
       process.stdout.write('\nclocked module units (parameters as name=value in a spec; `axhw npu compile|run` builds the npu):\n');
       for (const m of modules) {
         process.stdout.write(`${m.name}: ${m.description}\n`);
-        for (const p of m.params) {
-          const range = p.kind === 'int' ? ` (${p.min}..${p.max})` : '';
-          process.stdout.write(`  ${p.name}${range}, default ${String(p.default)}: ${p.doc}\n`);
-        }
+        for (const p of m.params) process.stdout.write(`  ${paramLine(p, '')}\n`);
       }
     });
+}
+
+/** One parameter as `axhw units` prints it: name (prefixed as the unit takes it), range, default, doc. */
+function paramLine(p: ParamDecl, prefix: string): string {
+  const range = p.kind === 'int' ? ` (${p.min}..${p.max})` : p.kind === 'enum' ? ` (${p.values.join('|')})` : '';
+  const def = 'default' in p && p.default !== undefined ? `, default ${p.default}` : '';
+  return `${prefix}${p.name}${range}${def}: ${p.doc}`;
 }

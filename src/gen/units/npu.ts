@@ -1,7 +1,7 @@
 import type { ModuleDefinition, ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamValues } from '../params.js';
-import { clog2 } from '../../util/bits.js';
+import { addressBits } from '../../util/bits.js';
 import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
 import { encodeProgram, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
@@ -19,8 +19,8 @@ export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
     bdepth,
     adepth: p.adepth as number,
     pdepth: p.pdepth as number,
-    wa: Math.max(1, clog2(wdepth)),
-    ba: Math.max(1, clog2(bdepth)),
+    wa: addressBits(wdepth),
+    ba: addressBits(bdepth),
   };
 }
 
@@ -45,8 +45,7 @@ export const npuUnit: ModuleDefinition = {
   templateContext(p, children) {
     const mult = children.mult!;
     const pe = peContext(npuPeParams(p), mult, '');
-    const g = npuGeometry(p, mult);
-    return { p: g.P, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: Math.max(1, clog2(g.adepth)), adepth: g.adepth, pdepth: g.pdepth, pa: Math.max(1, clog2(g.pdepth)), pb: Math.max(1, clog2(g.P)) };
+    return { p: p.p, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: addressBits(p.adepth as number), adepth: p.adepth, pdepth: p.pdepth, pa: addressBits(p.pdepth as number), pb: addressBits(p.p as number) };
   },
   ports(p, children): ModulePorts {
     const mult = children.mult!;

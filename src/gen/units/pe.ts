@@ -2,7 +2,7 @@ import type { ModuleDefinition, ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamValues } from '../params.js';
 import { AxhwError } from '../../errors.js';
-import { clog2 } from '../../util/bits.js';
+import { addressBits } from '../../util/bits.js';
 import { codeBits, codeRange, toWord, weightBits, type PeFormat } from '../../models/pe-arith.js';
 import { PE_MEM, PeModel } from '../../models/pe-model.js';
 import type { ModuleCommand } from '../module.js';
@@ -67,8 +67,8 @@ export function peContext(p: ParamValues, mult: Design, top: string): PeContext 
   const { qmin, qmax } = codeRange(f);
   const wdepth = p.wdepth as number;
   const bdepth = p.bdepth as number;
-  const wa = Math.max(1, clog2(wdepth));
-  const ba = Math.max(1, clog2(bdepth));
+  const wa = addressBits(wdepth);
+  const ba = addressBits(bdepth);
   return { top, multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin };
 }
 
