@@ -4,6 +4,10 @@ import { multiplierCodes } from '../../src/gen/units/pe.js';
 import { quantiseNetwork, type QuantisedNetwork } from '../../src/ir/quantised-network.js';
 import { layerShapes, type ModelSpec } from '../../src/nn/models.js';
 import { Rng } from '../../src/util/rng.js';
+import { generateModule, type ModuleDesign } from '../../src/gen/generate-module.js';
+import { getModule, resolveModule } from '../../src/gen/registry.js';
+import { npuGeometry } from '../../src/gen/units/npu.js';
+import type { NpuGeometry } from '../../src/models/npu-model.js';
 
 /** The multiplier a quantised network uses, from a unit's model (verify proves model == RTL), as fixed-multiplier.ts builds it from the RTL table. */
 export function multiplierOf(d: Design): ApproxMultiplier {
@@ -43,4 +47,38 @@ export function randomQuantised(spec: ModelSpec, mult: ApproxMultiplier, seed: n
 export function randomInputs(n: number, features: number, seed: number, scale = 2): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n * features }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * scale);
+}
+
+/** A three-layer MLP of the NPU tests. */
+export const TEST_MLP: ModelSpec = { name: 'mlp', input: [12], layers: [{ kind: 'dense', units: 9, relu: true }, { kind: 'dense', units: 7, relu: true }, { kind: 'dense', units: 4, relu: false }] };
+/** 'same' padding (the address generator's zeros), pooling, a 'valid' convolution, flatten, dense. */
+export const TEST_CNN: ModelSpec = {
+  name: 'cnn',
+  input: [7, 7, 2],
+  layers: [
+    { kind: 'conv2d', filters: 5, kernel: 3, pad: 'same', relu: true },
+    { kind: 'maxpool', size: 2 },
+    { kind: 'conv2d', filters: 6, kernel: 2, pad: 'valid', relu: false },
+    { kind: 'flatten' },
+    { kind: 'dense', units: 3, relu: false },
+  ],
+};
+
+export interface TestNpu {
+  design: ModuleDesign;
+  geo: NpuGeometry;
+}
+
+/** A small NPU (memories sized for the test networks) on this multiplier, or on a given child design. */
+export function testNpu(mult: string, P: number, acc = 32, children?: Record<string, Design>): TestNpu {
+  const { params } = resolveModule('npu', { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64 });
+  const design = generateModule(getModule('npu'), params, children);
+  return { design, geo: npuGeometry(params, design.children.mult!) };
+}
+
+export const weightedLayers = (s: ModelSpec) => s.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv2d').length;
+
+/** A random network on the NPU's multiplier, every layer's input at exponent `exp`. */
+export function testNetwork(spec: ModelSpec, s: TestNpu, seed: number, exp: number): QuantisedNetwork {
+  return randomQuantised(spec, multiplierOf(s.design.children.mult!), seed, Array(weightedLayers(spec)).fill(exp));
 }

@@ -1,49 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { generateModule } from '../../src/gen/generate-module.js';
-import { getModule, resolveModule } from '../../src/gen/registry.js';
-import { npuGeometry } from '../../src/gen/units/npu.js';
-import type { ModelSpec } from '../../src/nn/models.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { runOnNpu } from '../../src/npu/run.js';
 import { multipliesPerInference, operandTrace, resultCodes } from '../../src/npu/operand-trace.js';
 import { decodeNpy } from '../../src/lut/npy.js';
 import { referenceInference } from '../../src/infer/reference.js';
-import { multiplierOf, randomInputs, randomQuantised } from '../helpers/npu.js';
+import { multiplierOf, randomInputs, randomQuantised, TEST_CNN, TEST_MLP, testNpu, weightedLayers } from '../helpers/npu.js';
 
 /**
  * The NPU's transaction model and the compiler without a simulator (the unit tier, and what mutation testing
  * runs): the model against the integer reference at every layer, its cycle walk against the cycle model, the
  * negative controls located, operand traces. test/npu/npu.test.ts runs the same networks on the RTL.
  */
-const mlp: ModelSpec = { name: 'mlp', input: [12], layers: [{ kind: 'dense', units: 9, relu: true }, { kind: 'dense', units: 7, relu: true }, { kind: 'dense', units: 4, relu: false }] };
-const cnn: ModelSpec = {
-  name: 'cnn',
-  input: [7, 7, 2],
-  layers: [
-    { kind: 'conv2d', filters: 5, kernel: 3, pad: 'same', relu: true },
-    { kind: 'maxpool', size: 2 },
-    { kind: 'conv2d', filters: 6, kernel: 2, pad: 'valid', relu: false },
-    { kind: 'flatten' },
-    { kind: 'dense', units: 3, relu: false },
-  ],
-};
-
-function npu(mult: string, P: number, acc = 32) {
-  const { params } = resolveModule('npu', { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64 });
-  const design = generateModule(getModule('npu'), params);
-  return { design, geo: npuGeometry(params, design.children.mult!) };
-}
-const weighted = (s: ModelSpec) => s.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv2d').length;
 
 describe('the NPU transaction model against the integer reference', () => {
   it.each([
-    ['exact-mul:width=8,signed', 4, mlp],
-    ['drum:width=8,k=4,signed', 3, cnn],
-    ['drum:width=6,k=3', 4, mlp],
-    ['drum:width=6,k=3', 2, cnn],
+    ['exact-mul:width=8,signed', 4, TEST_MLP],
+    ['drum:width=8,k=4,signed', 3, TEST_CNN],
+    ['drum:width=6,k=3', 4, TEST_MLP],
+    ['drum:width=6,k=3', 2, TEST_CNN],
   ] as const)('%s, P = %i, %s: every layer of every sample, predictions, cycles', async (mult, P, spec) => {
-    const s = npu(mult, P);
-    const q = randomQuantised(spec, multiplierOf(s.design.children.mult!), 5, Array(weighted(spec)).fill(-5));
+    const s = testNpu(mult, P);
+    const q = randomQuantised(spec, multiplierOf(s.design.children.mult!), 5, Array(weightedLayers(spec)).fill(-5));
     const n = 10;
     const x = randomInputs(n, spec.input.reduce((a, b) => a * b, 1), 11);
     const r = await runOnNpu(q, s.design, s.geo, x, n, { target: 'model' });
@@ -55,8 +32,8 @@ describe('the NPU transaction model against the integer reference', () => {
   });
 
   it('locates each negative control (weight bit, requantisation off by one) at its layer', async () => {
-    const s = npu('exact-mul:width=6,signed', 3);
-    const q = randomQuantised(mlp, multiplierOf(s.design.children.mult!), 9, [-4, -4, -4]);
+    const s = testNpu('exact-mul:width=6,signed', 3);
+    const q = randomQuantised(TEST_MLP, multiplierOf(s.design.children.mult!), 9, [-4, -4, -4]);
     const x = randomInputs(8, 12, 3);
     const flipped = await runOnNpu(q, s.design, s.geo, x, 8, { target: 'model', corruptWeight: { pe: 1, addr: 0, bit: 5 } });
     expect(flipped.mismatch).toMatchObject({ layer: 0, pe: 1, neuron: 1, what: 'output differs from the integer reference' });
@@ -67,8 +44,8 @@ describe('the NPU transaction model against the integer reference', () => {
 
 describe('operand traces for power: what each multiplier sees, in order', () => {
   it('PE p sees its weight image in program order, every PE the same broadcast activations; multiplies per inference counted', () => {
-    const s = npu('drum:width=6,k=3', 3); // unsigned: magnitudes on the ports
-    const q = randomQuantised(cnn, multiplierOf(s.design.children.mult!), 5, [-3, -3, -3]);
+    const s = testNpu('drum:width=6,k=3', 3); // unsigned: magnitudes on the ports
+    const q = randomQuantised(TEST_CNN, multiplierOf(s.design.children.mult!), 5, [-3, -3, -3]);
     const c = compileNetwork(q, s.geo);
     const n = 2;
     const x = randomInputs(n, 98, 2);

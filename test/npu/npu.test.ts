@@ -1,50 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateModule, type ModuleDesign } from '../../src/gen/generate-module.js';
-import { getModule, resolveModule } from '../../src/gen/registry.js';
 import { generateDesign } from '../../src/gen/generate.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
-import { npuGeometry } from '../../src/gen/units/npu.js';
 import type { Design } from '../../src/gen/design.js';
-import type { ModelSpec } from '../../src/nn/models.js';
-import type { NpuGeometry } from '../../src/models/npu-model.js';
 import { cycleModel } from '../../src/models/npu-program.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { runOnNpu, type NpuRunOptions } from '../../src/npu/run.js';
 import type { QuantisedNetwork } from '../../src/ir/quantised-network.js';
 import { referenceInference } from '../../src/infer/reference.js';
-import { multiplierOf, randomInputs, randomQuantised } from '../helpers/npu.js';
+import { multiplierOf, randomInputs, randomQuantised, TEST_CNN, TEST_MLP, testNetwork, testNpu, type TestNpu } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
 
-const mlp: ModelSpec = { name: 'mlp', input: [12], layers: [{ kind: 'dense', units: 9, relu: true }, { kind: 'dense', units: 7, relu: true }, { kind: 'dense', units: 4, relu: false }] };
-// 'same' padding (the address generator's zeros), pooling, a 'valid' convolution, flatten, dense.
-const cnn: ModelSpec = {
-  name: 'cnn',
-  input: [7, 7, 2],
-  layers: [
-    { kind: 'conv2d', filters: 5, kernel: 3, pad: 'same', relu: true },
-    { kind: 'maxpool', size: 2 },
-    { kind: 'conv2d', filters: 6, kernel: 2, pad: 'valid', relu: false },
-    { kind: 'flatten' },
-    { kind: 'dense', units: 3, relu: false },
-  ],
-};
-
-interface Setup {
-  design: ModuleDesign;
-  geo: NpuGeometry;
-}
-
-function npu(mult: string, P: number, acc = 32, children?: Record<string, Design>): Setup {
-  const { params } = resolveModule('npu', { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64 });
-  const design = generateModule(getModule('npu'), params, children);
-  return { design, geo: npuGeometry(params, design.children.mult!) };
-}
-
-const weightedLayers = (s: ModelSpec) => s.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv2d').length;
-
-function network(spec: ModelSpec, s: Setup, seed: number, exp: number): QuantisedNetwork {
-  return randomQuantised(spec, multiplierOf(s.design.children.mult!), seed, Array(weightedLayers(spec)).fill(exp));
-}
 
 beforeAll(async () => {
   await requireTool('verilator');
@@ -52,13 +17,13 @@ beforeAll(async () => {
 
 describe('networks on the NPU, bit-exact with the integer reference', () => {
   it.each([
-    ['exact-mul:width=8,signed', 4, mlp],
-    ['drum:width=8,k=4,signed', 3, cnn],
-    ['drum:width=6,k=3', 4, mlp], // unsigned multiplier: sign-magnitude codes and weights
-    ['drum:width=6,k=3', 2, cnn],
+    ['exact-mul:width=8,signed', 4, TEST_MLP],
+    ['drum:width=8,k=4,signed', 3, TEST_CNN],
+    ['drum:width=6,k=3', 4, TEST_MLP], // unsigned multiplier: sign-magnitude codes and weights
+    ['drum:width=6,k=3', 2, TEST_CNN],
   ] as const)('%s, P = %i, %s: every layer of every sample; simulated cycles = the cycle model', async (mult, P, spec) => {
-    const s = npu(mult, P);
-    const q = network(spec, s, 5, -5);
+    const s = testNpu(mult, P);
+    const q = testNetwork(spec, s, 5, -5);
     const n = 24;
     const features = spec.input.reduce((a, b) => a * b, 1);
     const r = await runOnNpu(q, s.design, s.geo, randomInputs(n, features, 11), n);
@@ -71,11 +36,11 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
   });
 
   it('saturating accumulators: a declared narrow accumulator saturates in the RTL exactly as in the reference', async () => {
-    const s = npu('exact-mul:width=4,signed', 3, 9);
+    const s = testNpu('exact-mul:width=4,signed', 3, 9);
     const m = multiplierOf(s.design.children.mult!);
     // positive inputs and mostly maximum weights: hidden codes at qmax, last sums up to 7 * 7 * 7 = 343 > 255
     const saturating = (acc?: number) => {
-      const q = randomQuantised(mlp, m, 8, [-2, -2, -2], acc);
+      const q = randomQuantised(TEST_MLP, m, 8, [-2, -2, -2], acc);
       for (const l of q.layers) l.weightCodes.forEach((_, i, w) => (w[i] = i % 5 === 0 ? -3 : 7));
       return q;
     };
@@ -90,8 +55,8 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
   });
 
   it('valid/ready handshakes: with input words withheld and out-ready dropped at random, every output is the same and only the cycles grow', async () => {
-    const s = npu('drum:width=8,k=4,signed', 3);
-    const q = network(cnn, s, 5, -5);
+    const s = testNpu('drum:width=8,k=4,signed', 3);
+    const q = testNetwork(TEST_CNN, s, 5, -5);
     const n = 12;
     const x = randomInputs(n, 98, 11);
     const steady = await runOnNpu(q, s.design, s.geo, x, n);
@@ -105,8 +70,8 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
   it('the cycle model gives cycles per inference for every P without simulating (and matches the simulation at each)', async () => {
     const rows: [number, number][] = [];
     for (const P of [1, 2, 5]) {
-      const s = npu('exact-mul:width=6,signed', P);
-      const q = network(cnn, s, 2, -3);
+      const s = testNpu('exact-mul:width=6,signed', P);
+      const q = testNetwork(TEST_CNN, s, 2, -3);
       const c = compileNetwork(q, s.geo);
       const r = await runOnNpu(q, s.design, s.geo, randomInputs(2, 98, 1), 2);
       expect(r.cyclesMeasured).toEqual([c.cyclesPerInference, c.cyclesPerInference]);
@@ -120,12 +85,12 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
 
 describe('negative controls: npu run fails, at the place the model predicts', () => {
   const n = 8;
-  let s: Setup;
+  let s: TestNpu;
   let q: QuantisedNetwork;
   let x: Float32Array;
   beforeAll(() => {
-    s = npu('exact-mul:width=6,signed', 3);
-    q = network(mlp, s, 9, -4);
+    s = testNpu('exact-mul:width=6,signed', 3);
+    q = testNetwork(TEST_MLP, s, 9, -4);
     x = randomInputs(n, 12, 3);
   });
   const both = async (o: NpuRunOptions, setup = s) => {
@@ -164,7 +129,7 @@ describe('negative controls: npu run fails, at the place the model predicts', ()
         },
       },
     };
-    const setup = npu('exact-mul:width=6,signed', 3, 32, { mult: altered });
+    const setup = testNpu('exact-mul:width=6,signed', 3, 32, { mult: altered });
     const r = await both({}, setup);
     expect(r.rtl).toBeDefined();
     expect(r.rtl).toEqual(r.model);
