@@ -4,6 +4,7 @@ import type { ModuleCommand, ModuleResponse, RunResult } from '../gen/module.js'
 import { openModuleSessions } from '../cosim/module-session.js';
 import { referenceInference } from '../infer/reference.js';
 import { quantiseValue } from '../arith/fixed-point.js';
+import { argmaxRows } from '../nn/task.js';
 import { NPU_MEM, type NpuGeometry } from '../models/npu-model.js';
 import { compileNetwork, inputWords, type CompiledNetwork, type CompileFaults } from './compile.js';
 
@@ -180,15 +181,11 @@ function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwo
     }
     // The out-stream carries the last layer's accumulators: the prediction is their first maximum.
     const outs = c.layers[c.layers.length - 1]!.outputs;
-    const logits = r.output.slice(s * outs, (s + 1) * outs).map(signedOf);
-    let best = 0;
-    for (let j = 1; j < outs; j++) if (logits[j]! > logits[best]!) best = j;
-    predictions[start + s] = best;
+    predictions[start + s] = argmaxRows(Float64Array.from(r.output.slice(s * outs, (s + 1) * outs), signedOf), 1)[0]!;
     cyclesMeasured[start + s] = doneAt + 1 - (s === 0 ? 0 : r.doneCycles[s - 1]! + 1);
   }
   return { compared };
 }
-
 
 /** Fault masks that turn the clean network's stored weights into the flipped one's (NTV storage through the fault port). */
 export function faultMasks(clean: CompiledNetwork, flipped: CompiledNetwork): Uint32Array[] {
