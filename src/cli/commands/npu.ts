@@ -81,8 +81,8 @@ function runCommand(): Command {
     const quiet = Boolean(opts.quiet || opts.json);
     const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
     const test = n.data.test;
-    const samples = Math.min((opts.samples as number | undefined) ?? test.n, test.n);
-    if (opts.samples !== undefined && (opts.samples as number) > test.n) throw new AxhwError(`--samples ${opts.samples as number}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    const samples = (opts.samples as number | undefined) ?? test.n;
+    if (samples > test.n) throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
     const features = test.x.length / test.n;
     const x = test.x.subarray(0, samples * features);
     const rate = opts.ntvRate as number | undefined;
@@ -93,7 +93,6 @@ function runCommand(): Command {
     const r = await runOnNpu(q, n.design, n.geo, x, samples, { faultMasks: masks, images: clean, jobs: opts.jobs as number, log: quiet ? undefined : log, onProgress: (d, t) => bar.update(d, t) });
     bar.stop();
     const y = test.y.subarray(0, samples);
-
     const cyclesOk = r.cyclesMeasured.every((c) => c === r.cyclesModel);
     const result = {
       format: 'axhw-npu-run',
