@@ -7,10 +7,13 @@ export function patchOutputSize(h: number, w: number, kh: number, kw: number, pa
   return pad === 'same' ? { oh: h, ow: w } : { oh: h - kh + 1, ow: w - kw + 1 };
 }
 
+/** Padding before the first row/column of a 'same' convolution (TensorFlow's: the extra one goes after). */
+export const samePadding = (kernel: number) => Math.floor((kernel - 1) / 2);
+
 function patchSources(h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): { src: Int32Array; oh: number; ow: number } {
   const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
-  const pt = pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
-  const pl = pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
+  const pt = pad === 'same' ? samePadding(kh) : 0;
+  const pl = pad === 'same' ? samePadding(kw) : 0;
   const src = new Int32Array(oh * ow * kh * kw);
   let o = 0;
   for (let y = 0; y < oh; y++) {

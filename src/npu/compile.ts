@@ -1,5 +1,6 @@
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import { layerShapes } from '../nn/models.js';
+import { samePadding } from '../nn/im2col.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import { AxhwError } from '../errors.js';
 import { codeBits, codeRange, toWord, weightWord, type PeFormat } from '../models/pe-arith.js';
@@ -65,13 +66,13 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
     const inShape = i === 0 ? q.spec.input : shapes[i - 1]!;
     const out = shapes[i]!;
     const src = (layers.length % 2) as 0 | 1;
-    const nextExp = q.layers[k]?.inputExp; // the exponent the next weighted layer reads (for pools and MACs before it)
     if (l.kind === 'flatten') return;
     if (l.kind === 'maxpool') {
       const [h, w, c] = inShape as [number, number, number];
       const [oh, ow] = out as [number, number, number];
       layers.push({ op: 'pool', relu: false, last: false, src, shift: 0, pad: 0, k: l.size, h, w, c, f: c, oh, ow, fanIn: l.size * l.size, groups: 1, wbase: 0, bbase: 0 });
-      map.push({ modelLayer: i, kind: 'maxpool', op: 'pool', outputs: oh * ow * c, codeExp: nextExp, cycles: 0 });
+      // pooled codes stay at the exponent the next weighted layer reads
+      map.push({ modelLayer: i, kind: 'maxpool', op: 'pool', outputs: oh * ow * c, codeExp: q.layers[k]!.inputExp, cycles: 0 });
       activationWords = Math.max(activationWords, oh * ow * c);
       return;
     }
@@ -80,7 +81,7 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
     const last = i === lastWeighted;
     const [h, w, c] = l.kind === 'dense' ? [1, 1, ql.fanIn] : (inShape as [number, number, number]);
     const kernel = l.kind === 'dense' ? 1 : l.kernel;
-    const pad = l.kind === 'conv2d' && l.pad === 'same' ? Math.floor((kernel - 1) / 2) : 0;
+    const pad = l.kind === 'conv2d' && l.pad === 'same' ? samePadding(kernel) : 0;
     const [oh, ow] = l.kind === 'dense' ? [1, 1] : (out as [number, number, number]);
     const groups = Math.ceil(ql.outputs / P);
     let shift = 0;
