@@ -44,7 +44,7 @@ export const npuUnit: ModuleDefinition = {
   submodules: (p) => [{ module: 'pe', params: npuPeParams(p) }],
   templateContext(p, children) {
     const mult = children.mult!;
-    const pe = peContext(npuPeParams(p), mult, '');
+    const pe = peContext(npuPeParams(p), mult);
     return { p: p.p, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: addressBits(p.adepth as number), adepth: p.adepth, pdepth: p.pdepth, pa: addressBits(p.pdepth as number), pb: addressBits(p.p as number) };
   },
   ports(p, children): ModulePorts {

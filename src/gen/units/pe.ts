@@ -42,7 +42,6 @@ export function multiplierCodes(mult: Design): Uint32Array {
 }
 
 export interface PeContext {
-  top: string;
   multTop: string;
   n: number;
   signed: boolean;
@@ -61,15 +60,15 @@ export interface PeContext {
   negQmin: number;
 }
 
-/** Template context of a PE (also rendered inside the NPU). */
-export function peContext(p: ParamValues, mult: Design, top: string): PeContext {
+/** Template context of a PE (also rendered inside the NPU); the generator adds the top-module name. */
+export function peContext(p: ParamValues, mult: Design): PeContext {
   const f = peFormat(mult, p.acc as number);
   const { qmin, qmax } = codeRange(f);
   const wdepth = p.wdepth as number;
   const bdepth = p.bdepth as number;
   const wa = addressBits(wdepth);
   const ba = addressBits(bdepth);
-  return { top, multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin };
+  return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin };
 }
 
 export const peUnit: ModuleDefinition = {
@@ -83,9 +82,9 @@ export const peUnit: ModuleDefinition = {
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
   ],
   template: 'pe.v.hbs',
-  templateContext: (p, children) => ({ ...peContext(p, children.mult!, '') }),
+  templateContext: (p, children) => ({ ...peContext(p, children.mult!) }),
   ports(p, children): ModulePorts {
-    const c = peContext(p, children.mult!, '');
+    const c = peContext(p, children.mult!);
     return {
       clock: 'clk',
       reset: '',
@@ -109,7 +108,7 @@ export const peUnit: ModuleDefinition = {
   },
   model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!)),
   testStimulus(p, children, rng) {
-    const c = peContext(p, children.mult!, '');
+    const c = peContext(p, children.mult!);
     const { qmin, qmax } = codeRange(peFormat(children.mult!, c.accW));
     const below = (n: number) => rng.nextU32() % n;
     const code = () => BigInt(toWord(qmin + below(qmax - qmin + 1), c.cw));
