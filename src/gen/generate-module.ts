@@ -1,5 +1,5 @@
 import type { Design } from './design.js';
-import type { ModuleDefinition, ModuleModel, ModulePorts } from './module.js';
+import type { MemoryDecl, ModuleDefinition, ModuleModel, ModulePorts } from './module.js';
 import { paramTag, type ParamValues } from './params.js';
 import { renderTemplate, templatePath } from './templates.js';
 import { rtlTemplateDir } from '../paths.js';
@@ -8,6 +8,7 @@ import { resolveUnitSpec } from './unit-spec.js';
 import { generateDesign } from './generate.js';
 import { getModule } from './registry.js';
 import { AxhwError } from '../errors.js';
+import { addressBits } from '../util/bits.js';
 
 /** A rendered module: its Verilog (children merged in), ports in harness roles and its model. */
 export interface ModuleDesign {
@@ -18,6 +19,11 @@ export interface ModuleDesign {
   ports: ModulePorts;
   /** The units named by 'unit' parameters, by parameter. */
   children: Record<string, Design>;
+  /** Its memories, each a module of the sources (`top`). */
+  memories: (MemoryDecl & { top: string })[];
+  /** The module units rendered inside it (e.g. the NPU's PE). */
+  submodules: ModuleDesign[];
+  costGroup: string;
   model(): ModuleModel;
   rtlHash: string;
 }
@@ -47,10 +53,19 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
   const sources: Record<string, string> = {};
   for (const c of Object.values(children)) Object.assign(sources, c.sources);
   const context: Record<string, unknown> = { ...def.templateContext(params, children), top };
+  const submodules: ModuleDesign[] = [];
   for (const s of def.submodules?.(params) ?? []) {
     const sub = generateModule(getModule(s.module), s.params, children);
     Object.assign(sources, sub.sources);
     context[`${s.module}Top`] = sub.top;
+    submodules.push(sub);
+  }
+  const memories = (def.memories?.(params, children) ?? []).map((m) => ({ ...m, top: `${top}_${m.name}` }));
+  context.mem = Object.fromEntries(memories.map((m) => [m.name, m.top]));
+  for (const m of memories) {
+    const aw = addressBits(m.depth);
+    const ram = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), { ...m, aw, reads: Array.from({ length: m.reads }, (_, k) => k) });
+    sources[`${m.top}.v`] = ram.text;
   }
   const { text } = renderTemplate(templatePath(rtlTemplateDir, def.template), context);
   sources[`${top}.v`] = text;
@@ -62,6 +77,9 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
     sources,
     ports: def.ports(params, children),
     children,
+    memories,
+    submodules,
+    costGroup: def.costGroup,
     model: () => def.model(params, children),
     rtlHash: sha256(...parts),
   };

@@ -40,6 +40,21 @@ export interface ChildUnit {
   design: Design;
 }
 
+/**
+ * A memory of a module, rendered from rtl-templates/ram.v.hbs as a module of its own (one synchronous
+ * write port, `reads` asynchronous read ports) so that synthesis and costing can treat it as a macro.
+ */
+export interface MemoryDecl {
+  /** Instance name in the template, and the `{{mem.<name>}}` module name. */
+  name: string;
+  role: string;
+  width: number;
+  depth: number;
+  reads: number;
+  /** False for memories that only serve verification (a fault-mask memory): they are not costed. */
+  costed: boolean;
+}
+
 export interface ModuleDefinition {
   kind: 'module';
   name: string;
@@ -52,6 +67,10 @@ export interface ModuleDefinition {
   templateContext(p: ParamValues, children: Record<string, Design>): Record<string, unknown>;
   /** Modules of this registry rendered inside this one (e.g. the NPU's PE), with their parameters. */
   submodules?(p: ParamValues): { module: string; params: ParamValues }[];
+  /** The memories the template instantiates as `{{mem.<name>}}`. */
+  memories?(p: ParamValues, children: Record<string, Design>): MemoryDecl[];
+  /** Which share of the cost (area, energy) the module's own logic is counted in: 'datapath', 'control'. */
+  costGroup: string;
   ports(p: ParamValues, children: Record<string, Design>): ModulePorts;
   model(p: ParamValues, children: Record<string, Design>): ModuleModel;
   /** Parameter sets the module test runner builds and checks against the model. */

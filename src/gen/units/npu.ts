@@ -42,6 +42,15 @@ export const npuUnit: ModuleDefinition = {
   ],
   template: 'npu.v.hbs',
   submodules: (p) => [{ module: 'pe', params: npuPeParams(p) }],
+  costGroup: 'control',
+  memories(p, children) {
+    const cw = codeBits(peFormat(children.mult!, p.acc as number));
+    return [
+      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth as number, reads: 2, costed: true },
+      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth as number, reads: 2, costed: true },
+      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth as number, reads: 2, costed: true },
+    ];
+  },
   templateContext(p, children) {
     const mult = children.mult!;
     const pe = peContext(npuPeParams(p), mult);

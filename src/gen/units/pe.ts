@@ -83,6 +83,15 @@ export const peUnit: ModuleDefinition = {
   ],
   template: 'pe.v.hbs',
   templateContext: (p, children) => ({ ...peContext(p, children.mult!) }),
+  costGroup: 'datapath',
+  memories(p, children) {
+    const c = peContext(p, children.mult!);
+    return [
+      { name: 'wmem', role: 'weight memory', width: c.ww, depth: c.wdepth, reads: 2, costed: true },
+      { name: 'fmask', role: 'fault-mask memory (verification only: NTV bit flips loaded by the test bench)', width: c.ww, depth: c.wdepth, reads: 2, costed: false },
+      { name: 'bmem', role: 'bias memory', width: c.accW, depth: c.bdepth, reads: 2, costed: true },
+    ];
+  },
   ports(p, children): ModulePorts {
     const c = peContext(p, children.mult!);
     return {
