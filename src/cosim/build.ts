@@ -58,13 +58,15 @@ export function buildHarness(d: Design, log: (msg: string) => void = () => {}): 
  * Verilate RTL with a C++ harness (the operator one or the module one) into a cached binary. The key covers
  * everything that goes into the binary.
  */
-export async function buildVerilated(d: { top: string; sources: Record<string, string>; harness: string; protocol: string }, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
+export async function buildVerilated(d: { top: string; sources: Record<string, string>; harness: string; protocol: string; flags?: readonly string[]; cxxFlags?: string }, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
   const t0 = performance.now();
   const verilatorVersion = await toolVersion('verilator');
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const harness = d.harness;
   const sourceParts = Object.entries(d.sources).sort(([x], [y]) => x.localeCompare(y)).flat();
-  const key = sha256(d.protocol, verilatorVersion, VERILATOR_FLAGS.join(' '), CXX_FLAGS, harness, ...sourceParts);
+  const flags = [...VERILATOR_FLAGS, ...(d.flags ?? [])];
+  const cxx = d.cxxFlags ?? CXX_FLAGS;
+  const key = sha256(d.protocol, verilatorVersion, flags.join(' '), cxx, harness, ...sourceParts);
   const entry = await cachedEntry('cosim', d.top, key, async (tmp) => {
     log(`Verilating ${d.top} (first build of this design; later runs reuse the cache in ${join(cacheRoot(), 'cosim')})`);
     const files: string[] = [];
@@ -74,12 +76,12 @@ export async function buildVerilated(d: { top: string; sources: Record<string, s
     }
     writeFileSync(join(tmp, 'harness.cpp'), harness);
     const args = [
-      ...VERILATOR_FLAGS,
+      ...flags,
       '-j', String(Math.max(1, cpus().length)),
       '--top-module', d.top,
       '-Mdir', 'obj',
       '-o', '../harness',
-      '-CFLAGS', CXX_FLAGS,
+      '-CFLAGS', cxx,
       'harness.cpp',
       ...files,
     ];

@@ -8,7 +8,7 @@ import { buildVerilated, type HarnessBuild } from './build.js';
 import { header, MODULE_MAGIC, MODULE_PROTOCOL_VERSION, ModuleCmd } from './protocol.js';
 import { HarnessProcess } from './transport.js';
 
-export function renderModuleHarness(d: ModuleDesign): string {
+export function renderModuleHarness(d: Pick<ModuleDesign, 'top' | 'ports'>): string {
   const p = d.ports;
   return renderTemplate(templatePath(cosimTemplateDir, 'module-harness.cpp.hbs'), {
     top: d.top,
@@ -27,8 +27,9 @@ export function renderModuleHarness(d: ModuleDesign): string {
   }).text;
 }
 
-export function buildModuleHarness(d: ModuleDesign, log?: (m: string) => void): Promise<HarnessBuild> {
-  return buildVerilated({ top: d.top, sources: d.sources, harness: renderModuleHarness(d), protocol: `module protocol ${MODULE_PROTOCOL_VERSION}` }, log);
+/** `o.flags`: extra Verilator flags (`--coverage-toggle` for a gate-level power simulation); `o.cxxFlags` replace the C++ flags. */
+export function buildModuleHarness(d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>, log?: (m: string) => void, o: { flags?: readonly string[]; cxxFlags?: string } = {}): Promise<HarnessBuild> {
+  return buildVerilated({ top: d.top, sources: d.sources, harness: renderModuleHarness(d), protocol: `module protocol ${MODULE_PROTOCOL_VERSION}`, ...o }, log);
 }
 
 /** `jobs` processes of one module's harness, built once. */
@@ -43,12 +44,17 @@ const u64s = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => b.rea
 export class ModuleSession {
   private constructor(
     private readonly proc: HarnessProcess,
-    readonly design: ModuleDesign,
+    readonly design: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>,
   ) {}
 
-  static async open(d: ModuleDesign, log?: (m: string) => void, built?: HarnessBuild): Promise<ModuleSession> {
+  /** Toggle coverage of a build with --coverage-toggle: zero the counts, or write them to $AXHW_COVERAGE_FILE. */
+  async coverage(op: 'zero' | 'write'): Promise<void> {
+    await this.proc.request(header(ModuleCmd.Coverage, 0, op === 'zero' ? 0 : 1), 'prefixed');
+  }
+
+  static async open(d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>, log?: (m: string) => void, built?: HarnessBuild, env?: Record<string, string>): Promise<ModuleSession> {
     const build = built ?? (await buildModuleHarness(d, log));
-    const s = new ModuleSession(new HarnessProcess(build.binary, d.top), d);
+    const s = new ModuleSession(new HarnessProcess(build.binary, d.top, env), d);
     const info = await s.proc.request(header(ModuleCmd.Info, 0), 'prefixed');
     const p = d.ports;
     const [magic, proto, ni, no, nf] = [0, 4, 8, 12, 16].map((o) => info.readUInt32LE(o));

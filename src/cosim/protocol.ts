@@ -32,4 +32,5 @@ export const enum ModuleCmd {
   Run = 5,
   Peek = 6,
   Quit = 7,
+  Coverage = 8,
 }

@@ -27,7 +27,8 @@ export class HarnessProcess {
   constructor(
     readonly binary: string,
     readonly what: string,
-    private readonly proc: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }> = execa(binary, [], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false }),
+    env?: Record<string, string>,
+    private readonly proc: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }> = execa(binary, [], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env }),
   ) {
     proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     proc.stderr!.on('data', (c: Buffer) => {

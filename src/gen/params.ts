@@ -10,7 +10,7 @@ export type ParamDecl =
   | { name: string; kind: 'bool'; default: boolean; doc: string }
   | { name: string; kind: 'enum'; values: readonly string[]; default: string; doc: string }
   /** Another unit, written as its spec (`drum:width=8,k=4,signed`); modules render it as a child. */
-  | { name: string; kind: 'unit'; default: string; doc: string };
+  | { name: string; kind: 'unit'; default: string; doc: string; /** The share of a module's cost its logic is counted in (e.g. 'multiplier'). */ costGroup?: string };
 
 export type ParamValues = Record<string, number | boolean | string>;
 

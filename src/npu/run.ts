@@ -154,7 +154,7 @@ export function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): 
   };
 }
 
-function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwork, geo: NpuGeometry, start: number, m: number, cycleBase: number, predictions: Int32Array, cyclesMeasured: number[]): { compared: number; mismatch?: NpuMismatch } {
+export function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwork, geo: NpuGeometry, start: number, m: number, cycleBase: number, predictions: Int32Array, cyclesMeasured: number[]): { compared: number; mismatch?: NpuMismatch } {
   const acc = geo.format.accBits;
   const signedOf = (v: bigint) => Number(BigInt.asIntN(acc, v));
   let compared = 0;

@@ -202,8 +202,9 @@ export function parseNetlist(text: string, file = 'netlist.v'): Netlist {
         take('(');
         const bits = at()?.t === ')' ? [] : expr();
         take(')');
-        if (bits.length > 1) fail(`pin ${pin} of ${name} is connected to ${bits.length} bits; cell pins are single bits`);
+        // Cell pins are single bits; a wider pin is a port of a black-boxed module: pin[k], LSB first.
         if (bits.length === 1) pins[pin] = bits[0]!;
+        else bits.forEach((b, k) => (pins[`${pin}[${k}]`] = b));
         if (at()?.t === ',') take(',');
       }
       take(')');

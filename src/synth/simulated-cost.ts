@@ -24,7 +24,7 @@ export const DELAY_SAMPLE_CYCLES = 2000;
 export type PowerMethod = (typeof POWER_METHODS)[number];
 
 const parsed = new Map<string, { liberty: LibertyGroup; energy: LibraryEnergy }>();
-function libraryOf(lib: CellLibrary): { liberty: LibertyGroup; energy: LibraryEnergy } {
+export function libraryOf(lib: CellLibrary): { liberty: LibertyGroup; energy: LibraryEnergy } {
   let e = parsed.get(lib.hash);
   if (!e) {
     const liberty = parseLiberty(readFileSync(lib.liberty, 'latin1'), lib.liberty);

@@ -63,8 +63,20 @@ export function countsByBit(ids: Map<string, string>, counts: Iterable<[string, 
   return toggles;
 }
 
-/** The netlist with every bit a plain wire; returns the text and the wire name of each bit. */
-export function simulationNetlist(net: Netlist): { text: string; ids: Map<string, string> } {
+/** An instance of a black-boxed module in a rewritten netlist: its name there (m0_0, m0_1, m1_0, ...) and in the netlist. */
+export interface BoxInstance {
+  local: string;
+  name: string;
+  module: string;
+}
+
+/**
+ * The netlist with every bit a plain wire; returns the text and the wire name of each bit. By default the
+ * module is SIM_TOP with ports of up to 64 bits (the toggle harness drives them); `module` keeps another
+ * name (a part of a hierarchy), and instances of `boxed` modules are kept with their multi-bit pins
+ * (`pin[k]`) joined again, renamed m<i>_<k> (the i-th module's k-th instance) so that simulator scopes need no escaping.
+ */
+export function simulationNetlist(net: Netlist, o: { module?: string; boxed?: ReadonlySet<string> } = {}): { text: string; ids: Map<string, string>; boxes: BoxInstance[] } {
   const ids = new Map<string, string>();
   const id = (bit: string) => {
     if (bit === '0' || bit === '1') return `1'b${bit}`;
@@ -74,7 +86,7 @@ export function simulationNetlist(net: Netlist): { text: string; ids: Map<string
   };
   const lines: string[] = [];
   for (const p of net.ports) {
-    if (p.bits.length > 64) throw new AxhwError(`Port ${p.name} of ${net.top} is ${p.bits.length} bits wide; toggle simulation drives ports of up to 64 bits.`, 'Use --power propagate for this design.');
+    if (!o.module && p.bits.length > 64) throw new AxhwError(`Port ${p.name} of ${net.top} is ${p.bits.length} bits wide; toggle simulation drives ports of up to 64 bits.`, 'Use --power propagate for this design.');
     const range = p.bits.length > 1 || /\[/.test(p.bits[0]!) ? `[${p.bits.length - 1}:0] ` : '';
     lines.push(`  ${p.direction} ${range}${p.name};`);
     p.bits.forEach((b, k) => {
@@ -83,13 +95,31 @@ export function simulationNetlist(net: Netlist): { text: string; ids: Map<string
     });
   }
   const body: string[] = [];
+  const boxes: BoxInstance[] = [];
   net.instances.forEach((inst, k) => {
+    if (o.boxed?.has(inst.cell)) {
+      const buses = new Map<string, string[]>();
+      for (const [pin, bit] of Object.entries(inst.pins)) {
+        const m = /^(.*)\[(\d+)\]$/.exec(pin);
+        const [base, at] = m ? [m[1]!, Number(m[2])] : [pin, 0];
+        const bits = buses.get(base) ?? [];
+        bits[at] = id(bit);
+        buses.set(base, bits);
+      }
+      // Named by module (m<i>_<k>): Verilator merges the toggle points of one module's instances under
+      // their common name prefix, which then names that module alone.
+      const modules = [...new Set([...boxes.map((b) => b.module), inst.cell])];
+      const local = `m${modules.indexOf(inst.cell)}_${boxes.filter((b) => b.module === inst.cell).length}`;
+      boxes.push({ local, name: inst.name, module: inst.cell });
+      body.push(`  ${inst.cell} ${local} (${[...buses].map(([pin, bits]) => `.${pin}(${bits.length > 1 ? `{${[...bits].reverse().join(', ')}}` : bits[0]})`).join(', ')});`);
+      return;
+    }
     body.push(`  ${inst.cell} u${k} (${Object.entries(inst.pins).map(([pin, bit]) => `.${pin}(${id(bit)})`).join(', ')});`);
   });
   for (const [l, r] of net.assigns) body.push(`  assign ${id(l)} = ${id(r)};`);
   const wires = [...ids.values()].map((w) => `  wire ${w};`);
-  const text = [`module ${SIM_TOP} (${net.ports.map((p) => p.name).join(', ')});`, ...lines, ...wires, ...body, 'endmodule', ''].join('\n');
-  return { text, ids };
+  const text = [`module ${o.module ?? SIM_TOP} (${net.ports.map((p) => p.name).join(', ')});`, ...lines, ...wires, ...body, 'endmodule', ''].join('\n');
+  return { text, ids, boxes };
 }
 
 function harness(inputs: string[], clock?: string): string {
@@ -164,13 +194,21 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
  * of \x01 name \x02 value fields (page v_toggle/..., o = the signal bit, h = the hierarchy).
  */
 export function readToggleCoverage(text: string, scope: string): [string, number][] {
-  const out: [string, number][] = [];
+  return readToggleCoverageByScope(text).get(scope) ?? [];
+}
+
+/** Toggle points of a Verilator coverage file, by scope (the `h` field). */
+export function readToggleCoverageByScope(text: string): Map<string, [string, number][]> {
+  const out = new Map<string, [string, number][]>();
   for (const line of text.split('\n')) {
     const m = /^C '(.*)' (\d+)$/.exec(line);
     if (!m) continue;
     const fields = new Map(m[1]!.split('\x01').filter(Boolean).map((f) => f.split('\x02') as [string, string]));
-    if (!fields.get('page')?.startsWith('v_toggle/') || fields.get('h') !== scope) continue;
-    out.push([fields.get('o')!, Number(m[2])]);
+    if (!fields.get('page')?.startsWith('v_toggle/')) continue;
+    const h = fields.get('h')!;
+    let list = out.get(h);
+    if (!list) out.set(h, (list = []));
+    list.push([fields.get('o')!, Number(m[2])]);
   }
   return out;
 }

@@ -28,7 +28,7 @@ export interface SynthResult {
  * combinational logic mapped by ABC to the library's cells, then `stat -liberty` for area. Cached by
  * the RTL, the library contents, the Yosys version and this script.
  */
-export async function synthesize(d: Design, lib: CellLibrary): Promise<SynthResult> {
+export async function synthesize(d: Pick<Design, 'top' | 'sources'>, lib: CellLibrary, o: { blackboxes?: readonly string[] } = {}): Promise<SynthResult> {
   const yosys = await toolVersion('yosys');
   await toolVersion('abc');
   const files = Object.keys(d.sources).sort();
@@ -36,6 +36,8 @@ export async function synthesize(d: Design, lib: CellLibrary): Promise<SynthResu
     [
       ...files.map((f) => `read_verilog -sv ${f}`),
       `hierarchy -check -top ${d.top}`,
+      // Modules synthesized (or costed) on their own stay instances here, with no area of their own.
+      ...(o.blackboxes?.length ? [`blackbox ${o.blackboxes.join(' ')}`] : []),
       `synth -flatten -top ${d.top}`,
       `dfflibmap -liberty ${libPath}`,
       `abc -liberty ${libPath}`,
@@ -48,12 +50,12 @@ export async function synthesize(d: Design, lib: CellLibrary): Promise<SynthResu
     for (const f of files) writeFileSync(join(tmp, f), d.sources[f]);
     writeFileSync(join(tmp, 'synth.ys'), script(lib.liberty));
     await runToolChecked('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], { cwd: tmp, failure: `yosys failed while synthesizing ${d.top} on ${lib.name}`, fix: TOOL_FIX('yosys') });
-    return parseStat(readFileSync(join(tmp, 'stat.txt'), 'utf8'), d.top);
+    return parseStat(readFileSync(join(tmp, 'stat.txt'), 'utf8'), d.top, o.blackboxes);
   });
   return { ...value, top: d.top, library: lib.name, netlist: join(dir, 'netlist.v'), yosys, cached };
 }
 
-export function parseStat(text: string, top: string): Pick<SynthResult, 'area' | 'cells' | 'cellTypes' | 'flipFlops'> {
+export function parseStat(text: string, top: string, blackboxes: readonly string[] = []): Pick<SynthResult, 'area' | 'cells' | 'cellTypes' | 'flipFlops'> {
   const area = /Chip area for (?:module|top module) '\\?[^']*':\s*([0-9.eE+-]+)/.exec(text);
   const cells = /Number of cells:\s*(\d+)/.exec(text);
   if (!area || !cells) throw new AxhwError(`Could not read area and cell count from Yosys's statistics of ${top}.`, 'Is the Liberty file a standard-cell library with area attributes? The statistics were:\n' + text.slice(0, 800));
@@ -67,8 +69,16 @@ export function parseStat(text: string, top: string): Pick<SynthResult, 'area' |
     }
     cellTypes[m[1]] = Number(m[2]);
   }
+  // Instances of black-boxed modules are not cells of this netlist.
+  let boxed = 0;
+  for (const b of blackboxes) {
+    for (const name of [b, `\\${b}`]) {
+      boxed += cellTypes[name] ?? 0;
+      delete cellTypes[name];
+    }
+  }
   const flipFlops = Object.entries(cellTypes)
     .filter(([name]) => /DFF|LATCH|\$_S?DFF|\$_DLATCH/i.test(name))
     .reduce((n, [, c]) => n + c, 0);
-  return { area: Number(area[1]), cells: Number(cells[1]), cellTypes, flipFlops };
+  return { area: Number(area[1]), cells: Number(cells[1]) - boxed, cellTypes, flipFlops };
 }

@@ -10,7 +10,8 @@ import { multipliesPerInference, operandTrace, resultCodes } from '../../npu/ope
 import { accuracy } from '../../infer/predict.js';
 import { referenceInference } from '../../infer/reference.js';
 import { Rng } from '../../util/rng.js';
-import { toCount, toJobs, toNonNegativeInt, toProbability } from '../../util/numbers.js';
+import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
+import { npuCost, type NpuCost } from '../../npu/cost.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError, MismatchError } from '../../errors.js';
@@ -136,6 +137,55 @@ function runCommand(): Command {
   });
 }
 
+function costCommand(): Command {
+  const cmd = withExamples(new Command('cost'), [
+    'axhw npu cost out/bc --mult drum:width=8,k=4,signed --samples 8',
+    'axhw npu cost out/fmnist --mult exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json',
+  ]).description("area and energy per inference of the NPU, split into multiplier, rest of the datapath, control and memories: each module synthesized on its own, the gate-level NPU simulated on real test samples (checked bit-exact on the way) with every toggle counted");
+  addNpuOptions(cmd)
+    .option('--samples <n>', 'test samples in the costed run', toCount, 4)
+    .option('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file', 'osu018')
+    .option('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)")
+    .option('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber, 10)
+    .option('-o, --out <file>', 'also write the results as JSON to this file')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output');
+  return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
+    if (opts.out) checkOutputFile(opts.out as string, '-o');
+    const quiet = Boolean(opts.quiet || opts.json);
+    const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+    const test = n.data.test;
+    const samples = opts.samples as number;
+    if (samples > test.n) throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    const features = test.x.length / test.n;
+    const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, { lib: opts.lib as string, cells: opts.cells as string | undefined, clockNs: opts.clockNs as number, log: quiet ? undefined : log });
+    n.net.dispose();
+    const result = { format: 'axhw-npu-cost', version: 1, model: n.q.spec.name, dataset: n.data.name, npu: n.spec, ...c };
+    if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
+    if (opts.json) return printJson(result);
+    process.stdout.write(costTable(result));
+  });
+}
+
+/** The cost as a Markdown table: area and energy per inference by group, then by part. */
+export function costTable(c: NpuCost & { model: string; npu: string }): string {
+  const groups = Object.keys(c.groups);
+  const lines = [
+    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${c.clockNs} ns clock`,
+    '',
+    '| share | area (um^2) | energy per inference (pJ) |',
+    '|---|---:|---:|',
+    ...groups.map((g) => `| ${g} | ${c.groups[g]!.area.toFixed(0)} | ${c.energyPerInferencePj[g]!.toFixed(1)} |`),
+    `| **total** | **${c.total.area.toFixed(0)}** | **${c.energyPerInferencePj.total.toFixed(1)}** |`,
+    '',
+    '| part | share | instances | area each (um^2) | cells each | energy per inference (pJ) |',
+    '|---|---|---:|---:|---:|---:|',
+    ...c.parts.map((p) => `| ${p.memory ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})` : p.module} | ${p.group} | ${p.instances} | ${p.area.toFixed(0)} | ${p.cells} | ${((p.energyJ / c.samples) * 1e12).toFixed(1)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
 const popcount = (v: number) => {
   let c = 0;
   for (; v; v &= v - 1) c++;
@@ -143,5 +193,5 @@ const popcount = (v: number) => {
 };
 
 export function npuCommand(): Command {
-  return new Command('npu').description('run trained networks on the generated NPU: compile to program + memory images, co-simulate bit-exact against the integer reference').addCommand(compileCommand()).addCommand(runCommand());
+  return new Command('npu').description('run trained networks on the generated NPU: compile to program + memory images, co-simulate bit-exact against the integer reference').addCommand(compileCommand()).addCommand(runCommand()).addCommand(costCommand());
 }

@@ -32,7 +32,7 @@ export const npuUnit: ModuleDefinition = {
   name: 'npu',
   description: 'neural processing unit: P PEs, layer program (dense, conv2d, max-pool), two activation buffers, valid/ready streams',
   params: [
-    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)" },
+    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', costGroup: 'multiplier', doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)" },
     { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
     { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },

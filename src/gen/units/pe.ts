@@ -76,7 +76,7 @@ export const peUnit: ModuleDefinition = {
   name: 'pe',
   description: 'processing element: registry multiplier, saturating accumulator, bias, ReLU, requantisation; weight memory with a fault port',
   params: [
-    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)' },
+    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', costGroup: 'multiplier', doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)' },
     { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },

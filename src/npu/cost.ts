@@ -1,0 +1,50 @@
+import type { QuantisedNetwork } from '../ir/quantised-network.js';
+import type { ModuleDesign } from '../gen/generate-module.js';
+import type { RunResult } from '../gen/module.js';
+import type { NpuGeometry } from '../models/npu-model.js';
+import { costModule, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
+import { AxhwError } from '../errors.js';
+import { compileNetwork, inputWords } from './compile.js';
+import { compareBatch, loadCommands, referenceCodes } from './run.js';
+
+export interface NpuCost extends ModuleCost {
+  samples: number;
+  cyclesPerInference: number;
+  /** Energy per inference by cost group, and in all, pJ. */
+  energyPerInferencePj: Record<string, number> & { total: number };
+  /** Every layer's outputs of the gate-level NPU were compared with the integer reference (and equal). */
+  compared: number;
+}
+
+/**
+ * Area and energy per inference of an NPU running a network: the gate-level NPU (src/synth/module-cost.ts)
+ * is loaded with the compiled images, then runs `n` samples with its toggles counted; every layer's
+ * outputs are compared with the integer reference on the way, so the energy is that of a correct run.
+ */
+export async function npuCost(q: QuantisedNetwork, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
+  if (!(Number.isInteger(n) && n >= 1)) throw new AxhwError(`The costed run needs at least one sample, not ${n}.`, 'Give --samples 1 or more.');
+  const compiled = compileNetwork(q, geo);
+  const features = compiled.program.inputSize;
+  let compared = 0;
+  const cost = await costModule(design, o, async (s) => {
+    await s.run(loadCommands(compiled, geo));
+    await s.coverage('zero');
+    const input: bigint[] = [];
+    for (let i = 0; i < n; i++) input.push(...inputWords(x, i * features, features, compiled.inputExp, geo.format));
+    const [resp] = await s.run([{ kind: 'run', cycles: n * compiled.cyclesPerInference * 4 + 100, dones: n, input }]);
+    const r = (resp as { result: RunResult }).result;
+    const found = compareBatch(r, referenceCodes(q, compiled)(x.subarray(0, n * features), n), compiled, geo, 0, n, 0, new Int32Array(n), new Array<number>(n).fill(0));
+    if (found.mismatch) {
+      const m = found.mismatch;
+      throw new AxhwError(
+        `The gate-level NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`,
+        'The synthesized netlist does not do what the RTL does: report it with the multiplier and NPU parameters.',
+      );
+    }
+    compared = found.compared;
+    return { cycles: r.cycles };
+  });
+  const perInference = (j: number) => (j / n) * 1e12;
+  const energyPerInferencePj = { ...Object.fromEntries(Object.entries(cost.groups).map(([g, v]) => [g, perInference(v.energyJ)])), total: perInference(cost.total.energyJ) };
+  return { ...cost, samples: n, cyclesPerInference: cost.cycles / n, energyPerInferencePj, compared };
+}

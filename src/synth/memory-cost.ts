@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { CellLibrary } from './library.js';
+import { synthesize } from './yosys.js';
+import { parseNetlist } from './netlist.js';
+import { cellModelsFor } from './cell-models.js';
+import { simulateToggles, stimulusInputs } from './toggle-sim.js';
+import { simulatedPower } from './sim-power.js';
+import { libraryOf } from './simulated-cost.js';
+import { renderTemplate, templatePath } from '../gen/templates.js';
+import { rtlTemplateDir } from '../paths.js';
+import { addressBits } from '../util/bits.js';
+import { Rng } from '../util/rng.js';
+import { AxhwError } from '../errors.js';
+
+/**
+ * How a memory is costed. The cell library has no SRAM macros and no sourced per-bit SRAM figures are
+ * available offline, so every memory is costed as what the RTL describes: a flip-flop register file
+ * (rtl-templates/ram.v.hbs), synthesized by this flow, per bit: every memory is costed from one reference
+ * register file of REFERENCE_WIDTH x REFERENCE_DEPTH words with the same number of read ports. Per bit,
+ * a flip-flop register file's area and energy are its flip-flops (each clocked every cycle) and its read
+ * multiplexers, which grow with the depth about as the bits do; the shared address decoding is what the
+ * per-bit figure spreads thinner in a larger memory. (Larger reference files take minutes to compile for
+ * the gate-level simulation.)
+ */
+export const REFERENCE_DEPTH = 16;
+export const REFERENCE_WIDTH = 8;
+/** Cycles of the characterisation workload. */
+const CYCLES = 1000;
+
+export interface MemoryCharacterisation {
+  width: number;
+  /** The reference register file synthesized and simulated. */
+  depth: number;
+  reads: number;
+  area: number;
+  flipFlops: number;
+  /** um^2 per bit. */
+  areaPerBit: number;
+  /** Energy per bit per clock cycle, J: dynamic under the workload below, plus leakage. */
+  energyPerBitCycle: number;
+  leakagePerBit: number;
+  workload: string;
+}
+
+/**
+ * The reference register file with `reads` read ports, synthesized and simulated at gate level
+ * under an upper-bound workload: every cycle a write of a random word to a random address and a read at
+ * a random address on every port (seeded). Its clock reaches every flip-flop every cycle, which dominates.
+ */
+export async function characteriseMemory(reads: number, lib: CellLibrary, clockNs: number): Promise<MemoryCharacterisation> {
+  if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v>.');
+  const d = REFERENCE_DEPTH;
+  const width = REFERENCE_WIDTH;
+  const aw = addressBits(d);
+  const top = `axhw_ram_w${width}_d${d}_r${reads}`;
+  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), { top, role: 'register file (cost characterisation)', width, depth: d, aw, reads: Array.from({ length: reads }, (_, k) => k) });
+  const s = await synthesize({ top, sources: { [`${top}.v`]: text } }, lib);
+  const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
+  const { liberty, energy } = libraryOf(lib);
+  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
+  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
+  const rng = new Rng(1);
+  const values = new BigUint64Array(CYCLES * inputs.length);
+  for (let c = 0; c < CYCLES; c++) {
+    inputs.forEach((p, k) => {
+      const random = ((BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32())) & ((1n << BigInt(p.bits.length)) - 1n);
+      values[c * inputs.length + k] = p.name === 'we' ? 1n : /addr/.test(p.name) ? BigInt(rng.nextU32() % d) : random;
+    });
+  }
+  const stim = { inputs: inputs.map((p) => p.name), cycles: CYCLES, values, clock: 'clk' };
+  stimulusInputs(net, stim);
+  const t = await simulateToggles(net, models, stim);
+  const p = simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+  const bits = width * d;
+  return {
+    width,
+    depth: d,
+    reads,
+    area: s.area,
+    flipFlops: s.flipFlops,
+    areaPerBit: s.area / bits,
+    energyPerBitCycle: (p.energyPerCycle + p.power.leakage * clockNs * 1e-9) / bits,
+    leakagePerBit: p.power.leakage / bits,
+    workload: `every cycle a write and ${reads} read(s) at seeded random addresses (an upper bound on a memory's activity), ${CYCLES} cycles`,
+  };
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { ModuleDesign } from '../gen/generate-module.js';
+import type { MemoryDecl } from '../gen/module.js';
+import { getModule } from '../gen/registry.js';
+import { resolveLibrary, type CellLibrary } from './library.js';
+import { synthesize, type SynthResult } from './yosys.js';
+import { parseNetlist, type Netlist } from './netlist.js';
+import { cellModelsFor } from './cell-models.js';
+import { countsByBit, readToggleCoverageByScope, simulationNetlist, type BoxInstance } from './toggle-sim.js';
+import { simulatedPower } from './sim-power.js';
+import { libraryOf } from './simulated-cost.js';
+import { characteriseMemory, type MemoryCharacterisation } from './memory-cost.js';
+import { buildModuleHarness, ModuleSession } from '../cosim/module-session.js';
+import { timingAndPower } from './sta.js';
+import { renderTemplate, templatePath } from '../gen/templates.js';
+import { rtlTemplateDir } from '../paths.js';
+import { addressBits } from '../util/bits.js';
+import { writeFileSync } from 'node:fs';
+import { AxhwError } from '../errors.js';
+
+/**
+ * Area and energy of a module unit, part by part, from a gate-level simulation of real work.
+ *
+ * Every module of the hierarchy is synthesized on its own (Yosys + ABC, `synth.ts`'s flow) with the
+ * modules below it black-boxed: the module's own logic, each unit named by a parameter (the multiplier),
+ * each submodule (the PE). The memories (rtl-templates/ram.v.hbs) are costed by `memory-cost.ts`. The
+ * mapped netlists are put back together, one wire per bit, around the memories' RTL, and the whole is
+ * Verilated with toggle coverage and driven by the module's own harness through its ports: the caller's
+ * `drive` loads it and runs real work, zeroing the counts where the counted work starts. Each instance's
+ * toggles give its energy through the Liberty file (`sim-power.ts`), summed by the cost group its module
+ * declares (`costGroup`: 'control', 'datapath'; a unit parameter's group: 'multiplier'; 'memories').
+ */
+export interface CostPart {
+  module: string;
+  group: string;
+  kind: 'logic' | 'memory';
+  instances: number;
+  /** Per instance, um^2 (memories: costed as below). */
+  area: number;
+  cells: number;
+  flipFlops: number;
+  /** All instances over the counted cycles, J (dynamic + leakage). */
+  energyJ: number;
+  /** Memories: what they hold, their size, and how they are costed. */
+  memory?: { role: string; width: number; depth: number; bits: number; costed: boolean; model: MemoryCharacterisation };
+}
+
+export interface ModuleCost {
+  top: string;
+  library: { name: string; liberty: string };
+  clockNs: number;
+  /** Clock cycles counted (from the caller's zero of the counts to the end of its work). */
+  cycles: number;
+  parts: CostPart[];
+  /** By cost group: area (um^2, all instances) and energy over the counted cycles (J). */
+  groups: Record<string, { area: number; energyJ: number }>;
+  total: { area: number; energyJ: number };
+  /** OpenSTA on the whole mapped hierarchy, the memories timed as stated in `memories`. */
+  timing: { delayNs: number; slackNs: number; memories: string };
+  simulation: { cells: number; buildSeconds: number; buildCached: boolean; seconds: number };
+  method: string;
+}
+
+/** Memories in the timed netlist: the same module (ports and address width) holding two words. */
+const TIMING_DEPTH = 2;
+
+/**
+ * The critical path of the whole hierarchy: every logic part's mapped netlist, and each memory as a
+ * register file of the same ports holding TIMING_DEPTH words (writes end at its flip-flops; a read goes
+ * from the address through one multiplexer level; the deeper read multiplexer of the real memory is not
+ * timed), read by OpenSTA as one hierarchical netlist with the clock on `clk`.
+ */
+async function timeHierarchy(d: ModuleDesign, logic: Map<string, { synth: SynthResult }>, memories: Map<string, MemoryDecl & { top: string }>, lib: CellLibrary, clockNs: number, clock: string) {
+  const texts = [...logic.values()].map((p) => readFileSync(p.synth.netlist, 'utf8'));
+  for (const m of memories.values()) {
+    const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), { ...m, depth: TIMING_DEPTH, aw: addressBits(m.depth), reads: Array.from({ length: m.reads }, (_, k) => k) });
+    const s = await synthesize({ top: m.top, sources: { [`${m.top}.v`]: text } }, lib);
+    texts.push(readFileSync(s.netlist, 'utf8'));
+  }
+  const work = mkdtempSync(join(tmpdir(), 'axhw-module-sta-'));
+  try {
+    const file = join(work, 'netlist.v');
+    writeFileSync(file, texts.join('\n'));
+    const t = await timingAndPower(file, d.top, { clock: { clk: clock } }, lib, clockNs, []);
+    return { delayNs: t.delayNs, slackNs: t.slackNs, memories: `each memory timed as a ${TIMING_DEPTH}-word register file with its ports (a read: address to data through one multiplexer level; the real memory's deeper read multiplexer is not timed)` };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface ModuleCostOptions {
+  lib?: string;
+  cells?: string;
+  clockNs?: number;
+  log?: (m: string) => void;
+}
+
+interface LogicPart {
+  module: string;
+  group: string;
+  synth: SynthResult;
+  net: Netlist;
+  text: string;
+  ids: Map<string, string>;
+  boxes: BoxInstance[];
+}
+
+export const MEMORY_GROUP = 'memories';
+
+/** The parts of a module's hierarchy, synthesized: logic parts by module name, and the memories. */
+async function synthesizeParts(d: ModuleDesign, lib: CellLibrary, log: (m: string) => void): Promise<{ logic: Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>; memories: Map<string, MemoryDecl & { top: string }> }> {
+  const logic = new Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>();
+  const memories = new Map<string, MemoryDecl & { top: string }>();
+  const part = async (module: string, group: string, synth: () => Promise<SynthResult>) => {
+    if (logic.has(module)) return;
+    log(`synthesizing ${module} (${group})`);
+    const s = await synth();
+    logic.set(module, { module, group, synth: s, net: parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist) });
+  };
+  const visit = async (md: ModuleDesign) => {
+    const boxed = [...Object.values(md.children).map((c) => c.top), ...md.submodules.map((s) => s.top), ...md.memories.map((m) => m.top)];
+    await part(md.top, md.costGroup, () => synthesize({ top: md.top, sources: md.sources }, lib, { blackboxes: [...new Set(boxed)] }));
+    for (const decl of getModule(md.unit).params) {
+      if (decl.kind !== 'unit') continue;
+      const child = md.children[decl.name];
+      if (child) await part(child.top, decl.costGroup ?? decl.name, () => synthesize(child, lib));
+    }
+    for (const s of md.submodules) await visit(s);
+    for (const m of md.memories) memories.set(m.top, m);
+  };
+  await visit(d);
+  return { logic, memories };
+}
+
+/** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
+export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (s: ModuleSession) => Promise<{ cycles: number }>): Promise<ModuleCost> {
+  const lib = resolveLibrary(o.lib, o.cells);
+  if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library).');
+  const clockNs = o.clockNs ?? 10;
+  if (!(clockNs > 0)) throw new AxhwError(`--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`, 'Give a period above 0, e.g. --clock-ns 10.');
+  const log = o.log ?? (() => {});
+  const { logic: synthesized, memories } = await synthesizeParts(d, lib, log);
+  const boxedNames = new Set([...synthesized.keys(), ...memories.keys()]);
+  log('timing the whole hierarchy (OpenSTA)');
+  const timing = await timeHierarchy(d, synthesized, memories, lib, clockNs, d.ports.clock);
+  const logic = new Map<string, LogicPart>();
+  for (const [module, p] of synthesized) logic.set(module, { ...p, ...simulationNetlist(p.net, { module, boxed: boxedNames }) });
+
+  // Every instance's scope in the simulation, from the top down.
+  const scopes = new Map<string, string>();
+  const walk = (scope: string, module: string) => {
+    scopes.set(scope, module);
+    for (const b of logic.get(module)?.boxes ?? []) walk(`${scope}.${b.local}`, b.module);
+  };
+  walk(`TOP.${d.top}`, d.top);
+  const instances = new Map<string, number>();
+  for (const m of scopes.values()) instances.set(m, (instances.get(m) ?? 0) + 1);
+  for (const m of memories.keys()) if (!instances.has(m)) throw new AxhwError(`Memory ${m} is declared by ${d.top} but not instantiated in its netlist.`, 'Instantiate every declared memory in the template.');
+
+  const { liberty, energy } = libraryOf(lib);
+  const cellsUsed = new Set<string>();
+  for (const p of logic.values()) for (const i of p.net.instances) if (!boxedNames.has(i.cell)) cellsUsed.add(i.cell);
+  const sources: Record<string, string> = { 'cells.v': cellModelsFor(readFileSync(lib.cells, 'utf8'), cellsUsed, lib.cells, liberty) };
+  for (const p of logic.values()) sources[`${p.module}.gate.v`] = p.text;
+  for (const m of memories.keys()) sources[`${m}.v`] = d.sources[`${m}.v`]!;
+  log(`Verilating the gate-level ${d.top} with toggle coverage`);
+  // Unoptimised C++: a gate-level hierarchy is large to compile and the costed runs are short.
+  const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, { flags: ['--coverage-toggle'], cxxFlags: '-O0 -std=c++17' });
+
+  const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
+  const t0 = performance.now();
+  let cycles: number;
+  let coverage: string;
+  try {
+    const file = join(work, 'coverage.dat');
+    const session = await ModuleSession.open({ top: d.top, sources, ports: d.ports }, log, build, { AXHW_COVERAGE_FILE: file });
+    try {
+      ({ cycles } = await drive(session));
+      await session.coverage('write');
+    } finally {
+      await session.close();
+    }
+    coverage = readFileSync(file, 'latin1');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (!(cycles > 0)) throw new AxhwError('The costed run counted no clock cycles.', 'Run some work after zeroing the counts.');
+
+  // Logic: each instance's toggles through the Liberty file.
+  const energyOf = new Map<string, number>();
+  // Verilator merges the points of identical instances into one scope with '*' (b*.b2: every PE's
+  // multiplier), their counts summed: energy is linear in toggles, so each merged scope is costed once,
+  // with the leakage of every instance it stands for.
+  for (const [scope, entries] of readToggleCoverageByScope(coverage)) {
+    // Instances of one part share the prefix of their names (m<part>_<k>); a bare '*' merges cells.
+    if (scope.split('.').includes('*')) continue;
+    const pattern = new RegExp(`^${scope.replace(/[.[\]]/g, '\\$&').replace(/\*/g, '[^.]+')}$`);
+    const matched = [...scopes].filter(([s]) => pattern.test(s));
+    const modules = new Set(matched.map(([, m]) => m));
+    if (modules.size > 1) throw new AxhwError(`Toggle scope ${scope} covers instances of ${[...modules].join(' and ')}.`, 'Report this: the simulator merged instances of different modules.');
+    const p = logic.get([...modules][0] ?? '');
+    if (!p) continue; // cells' own scopes, and the memories' RTL
+    const cellsOnly: Netlist = { ...p.net, instances: p.net.instances.filter((i) => !boxedNames.has(i.cell)) };
+    const sp = simulatedPower(cellsOnly, energy, countsByBit(p.ids, entries), cycles, clockNs);
+    energyOf.set(p.module, (energyOf.get(p.module) ?? 0) + sp.energy.total + matched.length * sp.power.leakage * cycles * clockNs * 1e-9);
+  }
+  const parts: CostPart[] = [];
+  for (const p of logic.values()) {
+    parts.push({ module: p.module, group: p.group, kind: 'logic', instances: instances.get(p.module) ?? 0, area: p.synth.area, cells: p.synth.cells, flipFlops: p.synth.flipFlops, energyJ: energyOf.get(p.module) ?? 0 });
+  }
+  // Memories: per bit, from the register file of their width (memory-cost.ts).
+  const models = new Map<string, MemoryCharacterisation>();
+  for (const m of memories.values()) {
+    const key = String(m.reads);
+    let model = models.get(key);
+    if (!model) {
+      log(`characterising the reference register file (${m.reads} read ports)`);
+      models.set(key, (model = await characteriseMemory(m.reads, lib, clockNs)));
+    }
+    const bits = m.width * m.depth;
+    const n = instances.get(m.top)!;
+    parts.push({
+      module: m.top,
+      group: MEMORY_GROUP,
+      kind: 'memory',
+      instances: n,
+      area: m.costed ? bits * model.areaPerBit : 0,
+      cells: 0,
+      flipFlops: m.costed ? bits : 0,
+      energyJ: m.costed ? n * bits * cycles * model.energyPerBitCycle : 0,
+      memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model },
+    });
+  }
+  const groups: ModuleCost['groups'] = {};
+  for (const p of parts) {
+    const g = (groups[p.group] ??= { area: 0, energyJ: 0 });
+    g.area += p.area * p.instances;
+    g.energyJ += p.energyJ;
+  }
+  const total = Object.values(groups).reduce((t, g) => ({ area: t.area + g.area, energyJ: t.energyJ + g.energyJ }), { area: 0, energyJ: 0 });
+  const cellCount = [...logic.values()].reduce((n, p) => n + p.synth.cells * (instances.get(p.module) ?? 0), 0);
+  return {
+    top: d.top,
+    library: { name: lib.name, liberty: lib.liberty },
+    clockNs,
+    cycles,
+    parts,
+    groups,
+    total,
+    timing,
+    simulation: { cells: cellCount, buildSeconds: build.seconds, buildCached: build.cached, seconds: (performance.now() - t0) / 1000 },
+    method: 'gate-level zero-delay toggle simulation of the synthesized parts (memories as RTL), Liberty energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference flip-flop register file (memory-cost.ts)',
+  };
+}

@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { parseNetlist } from '../../src/synth/netlist.js';
+import { simulationNetlist, readToggleCoverageByScope } from '../../src/synth/toggle-sim.js';
+import { splitConcatAssigns } from '../../src/synth/sta.js';
+import { parseStat } from '../../src/synth/yosys.js';
+import { MEMORY_GROUP } from '../../src/synth/module-cost.js';
+import { npuCost, type NpuCost } from '../../src/npu/cost.js';
+import { compileNetwork } from '../../src/npu/compile.js';
+import { randomInputs, TEST_MLP, testNetwork, testNpu } from '../helpers/npu.js';
+import { requireTool } from '../helpers/tools.js';
+
+const CELLS = '/usr/share/qflow/tech/osu018/osu018_stdcells.v';
+
+describe('pieces of the hierarchical cost flow', () => {
+  it('a netlist with black-boxed instances: cells rewritten bit by bit, boxes kept with their buses joined and named by module', () => {
+    const net = parseNetlist(`module top(clk, a, y);
+  input clk;
+  input [1:0] a;
+  output [1:0] y;
+  wire [1:0] r;
+  wire _0_;
+  INVX1 u0 (.A(a[0]), .Y(_0_));
+  ram \\mem[0].u (.clk(clk), .ra({ _0_, a[1] }), .rd(r));
+  ram \\mem[1].u (.clk(clk), .ra(a), .rd(y));
+  pe p (.x(r[0]));
+endmodule`);
+    expect(net.instances[1]!.pins).toEqual({ clk: 'clk', 'ra[0]': 'a[1]', 'ra[1]': '_0_', 'rd[0]': 'r[0]', 'rd[1]': 'r[1]' });
+    const { text, ids, boxes } = simulationNetlist(net, { module: 'top', boxed: new Set(['ram', 'pe']) });
+    expect(boxes).toEqual([
+      { local: 'm0_0', name: 'mem[0].u', module: 'ram' },
+      { local: 'm0_1', name: 'mem[1].u', module: 'ram' },
+      { local: 'm1_0', name: 'p', module: 'pe' },
+    ]);
+    const id = (b: string) => ids.get(b)!;
+    expect(text).toContain(`ram m0_0 (.clk(${id('clk')}), .ra({${id('_0_')}, ${id('a[1]')}}), .rd({${id('r[1]')}, ${id('r[0]')}}));`);
+    expect(text).toContain(`pe m1_0 (.x(${id('r[0]')}));`);
+    expect(text).toMatch(/^module top \(clk, a, y\);/);
+    // Without `module`, a port over 64 bits is refused (the toggle harness drives ports of up to 64 bits).
+    const wide = parseNetlist(`module w(a);\n  input [64:0] a;\nendmodule`);
+    expect(() => simulationNetlist(wide)).toThrow(/65 bits wide/);
+    expect(() => simulationNetlist(wide, { module: 'w' })).not.toThrow();
+  });
+
+  it('toggle points are grouped by scope, merged scopes included', () => {
+    const line = (h: string, o: string, n: number) => `C '\x01page\x02v_toggle/x\x01o\x02${o}\x01h\x02${h}\x01' ${n}`;
+    const by = readToggleCoverageByScope([line('TOP.t', 'n0', 3), line('TOP.t.m0_*', 'n1', 5), line('TOP.t', 'n2', 1), "C '\x01page\x02v_line/x\x01o\x02n3\x01h\x02TOP.t\x01' 9"].join('\n'));
+    expect([...by]).toEqual([
+      ['TOP.t', [['n0', 3], ['n2', 1]]],
+      ['TOP.t.m0_*', [['n1', 5]]],
+    ]);
+  });
+
+  it('concatenated assigns are split bit by bit for OpenSTA 2.0.17 (ranges, whole buses, escaped names, constants)', () => {
+    const out = splitConcatAssigns(`module m(a);
+  wire [2:1] x;
+  assign { s[3], s[1] } = { in_ready, done };
+  assign { y[2:1], x, t } = { 1'b0, z[0], \\g.w [1], b[4:3] };
+  assign q = r;
+endmodule
+module n(a);
+  assign { x, k } = { c, d };
+endmodule`);
+    expect(out).toContain('  assign s[3] = in_ready;\n  assign s[1] = done;');
+    expect(out).toContain("  assign y[2] = 1'b0;\n  assign y[1] = z[0];\n  assign x[2] = \\g.w [1];\n  assign x[1] = b[4];\n  assign t = b[3];");
+    expect(out).toContain('  assign q = r;');
+    // Widths are per module: in n, x is a plain one-bit name.
+    expect(out).toContain('  assign x = c;\n  assign k = d;');
+    // A concatenation whose sides differ in width is left as it is (OpenSTA reports it).
+    expect(splitConcatAssigns('  assign { a, b } = { c };')).toBe('  assign { a, b } = { c };');
+  });
+
+  it("black-boxed modules are not counted as cells of Yosys's statistics", () => {
+    const stat = `=== top ===
+   Number of cells:                  6
+     DFFPOSX1                        2
+     INVX1                           1
+     pe_x                            2
+     ram_y                           1
+
+   Chip area for module '\\top': 100.5
+`;
+    expect(parseStat(stat, 'top', ['pe_x', 'ram_y'])).toEqual({ area: 100.5, cells: 3, cellTypes: { DFFPOSX1: 2, INVX1: 1 }, flipFlops: 2 });
+    expect(parseStat(stat, 'top').cells).toBe(6);
+  });
+});
+
+describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gate-level NPU simulated on real work', () => {
+  const P = 3;
+  const N = 3;
+  let cost: NpuCost;
+  let cyclesPerInference: number;
+  beforeAll(async () => {
+    for (const t of ['verilator', 'yosys', 'sta']) requireTool(t);
+    const s = testNpu('drum:width=8,k=4,signed', P);
+    const q = testNetwork(TEST_MLP, s, 5, -4);
+    cyclesPerInference = compileNetwork(q, s.geo).cyclesPerInference;
+    cost = await npuCost(q, s.design, s.geo, randomInputs(N, 12, 7), N);
+  });
+
+  it('runs the gate-level NPU bit-exact on every layer, for the cycles the cycle model gives', () => {
+    expect(cost.compared).toBe(N * (9 + 7 + 4)); // every output of every layer of TEST_MLP
+    expect(cost.cycles).toBe(N * cyclesPerInference);
+    expect(cost.cyclesPerInference).toBe(cyclesPerInference);
+  });
+
+  it('splits area and energy into control, datapath, multiplier and memories, instance by instance', () => {
+    expect(Object.keys(cost.groups).sort()).toEqual(['control', 'datapath', MEMORY_GROUP, 'multiplier']);
+    const part = (suffix: RegExp) => cost.parts.find((p) => suffix.test(p.module))!;
+    expect(part(/^npu_[^]*p64$/).instances).toBe(1);
+    expect(part(/^pe_[^]*b16$/).instances).toBe(P);
+    expect(part(/^drum_/).instances).toBe(P);
+    for (const g of Object.values(cost.groups)) {
+      expect(g.area).toBeGreaterThan(0);
+      expect(g.energyJ).toBeGreaterThan(0);
+    }
+    for (const g of ['control', 'datapath', 'multiplier']) {
+      const parts = cost.parts.filter((p) => p.group === g);
+      expect(cost.groups[g]!.area).toBeCloseTo(parts.reduce((a, p) => a + p.area * p.instances, 0), 6);
+      expect(cost.groups[g]!.energyJ).toBeCloseTo(parts.reduce((a, p) => a + p.energyJ, 0), 18);
+    }
+    expect(cost.total.energyJ).toBeCloseTo(Object.values(cost.groups).reduce((a, g) => a + g.energyJ, 0), 18);
+    expect(cost.energyPerInferencePj.total).toBeCloseTo((cost.total.energyJ / N) * 1e12, 6);
+  });
+
+  it('costs memories per bit from a characterised register file, and not the fault-mask memory', () => {
+    const mems = cost.parts.filter((p) => p.kind === 'memory');
+    expect(mems.map((p) => p.module.replace(/^.*_/, '')).sort()).toEqual(['act0', 'act1', 'bmem', 'fmask', 'prog', 'wmem']);
+    for (const m of mems) {
+      const mem = m.memory!;
+      if (!mem.costed) {
+        expect(m.module).toMatch(/fmask$/);
+        expect([m.area, m.energyJ]).toEqual([0, 0]);
+        continue;
+      }
+      expect(m.area).toBeCloseTo(mem.bits * mem.model.areaPerBit, 6);
+      expect(m.energyJ).toBeCloseTo(m.instances * mem.bits * cost.cycles * mem.model.energyPerBitCycle, 18);
+      expect(mem.model.flipFlops).toBe(mem.model.width * mem.model.depth);
+    }
+  });
+
+  it('times the whole hierarchy', () => {
+    expect(cost.timing.delayNs).toBeGreaterThan(1);
+    expect(cost.timing.slackNs).toBeCloseTo(cost.clockNs - cost.timing.delayNs, 0);
+  });
+});
