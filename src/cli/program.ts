@@ -30,8 +30,13 @@ export function buildProgram(): Command {
   });
 
   for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
-    c.exitOverride();
-    c.showHelpAfterError('(run with --help for usage)');
+    // Subcommands too (npu run, experiment axtrain): a bad option value is bad input, exit 2.
+    const configure = (cmd: Command) => {
+      cmd.exitOverride();
+      cmd.showHelpAfterError('(run with --help for usage)');
+      cmd.commands.forEach(configure);
+    };
+    configure(c);
     program.addCommand(c);
   }
   return program;

@@ -160,6 +160,12 @@ const rows: Row[] = [
   { what: 'npu run with an accumulator too narrow for exact sums', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--acc', '17'], message: /sums need \d+-bit accumulators to be exact.*acc=17/ },
   { what: 'npu run with more samples than the test split', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '100000'], message: /--samples 100000: the test split has \d+ samples/ },
   { what: 'npu run --operand-trace naming a folder', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--operand-trace', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /--operand-trace o is a folder; a file is expected here/ },
+  { what: 'npu run with no samples (an option of a subcommand)', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '0'], message: /'--samples <n>' argument '0' is invalid\. It must be 1 or more/ },
+  { what: 'npu cost with more samples than the test split', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '100000'], message: /--samples 100000: the test split has \d+ samples/ },
+  { what: 'npu cost with no samples', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '0'], message: /'--samples <n>' argument '0' is invalid\. It must be 1 or more/ },
+  { what: 'npu cost on a missing Liberty file', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--lib', 'nowhere/cells.lib'], message: /Liberty file nowhere\/cells.lib does not exist/ },
+  { what: 'npu cost with a zero clock period', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--clock-ns', '0'], message: /'--clock-ns <ns>' argument '0' is invalid\. It must be above 0/ },
+  { what: 'npu cost -o naming a folder', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
   { what: 'npu compile -o naming a file', args: ['npu', 'compile', MODEL, '--mult', 'exact-mul:width=8,signed', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
   { what: 'an experiment -o naming a file', args: ['experiment', 'axtrain', '--quick', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
 ];
