@@ -91,7 +91,7 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
   let cost: NpuCost;
   let cyclesPerInference: number;
   beforeAll(async () => {
-    for (const t of ['verilator', 'yosys', 'sta']) requireTool(t);
+    for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
     const s = testNpu('drum:width=8,k=4,signed', P);
     const q = testNetwork(TEST_MLP, s, 5, -4);
     cyclesPerInference = compileNetwork(q, s.geo).cyclesPerInference;

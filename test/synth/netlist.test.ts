@@ -41,11 +41,15 @@ endmodule
 
   it.each([
     ['a missing endmodule', 'module t(a);\n input a;\n', /missing 'endmodule'/],
-    ['a multi-bit cell pin', 'module t(a);\n input [1:0] a;\n INVX1 u (.A(a), .Y(a[0]));\nendmodule', /t\.v:3: pin A of u is connected to 2 bits/],
     ['an assign of different widths', "module t(a);\n input [1:0] a;\n assign a = 3'h0;\nendmodule", /assign of 3 bits to 2/],
     ['an undefined constant', "module t(a);\n input a;\n assign a = 1'hx;\nendmodule", /holds x or z bits/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseNetlist(text, 't.v')).toThrow(message);
+  });
+
+  it('reads a multi-bit pin (a port of a black-boxed module) as one pin per bit, least significant first', () => {
+    const n = parseNetlist('module t(a, y);\n input [1:0] a;\n output y;\n box u (.A(a), .Y(y));\nendmodule', 't.v');
+    expect(n.instances).toEqual([{ cell: 'box', name: 'u', pins: { 'A[0]': 'a[0]', 'A[1]': 'a[1]', Y: 'y' } }]);
   });
 
   it('reads what Yosys writes for a DRUM and a pipelined fpmul: every net driven once, ports as designed', async () => {
