@@ -29,7 +29,7 @@ export interface ModuleDesign {
 }
 
 export function moduleTopName(def: ModuleDefinition, p: ParamValues): string {
-  return `${def.name}_${paramTag(def.params, p)}`.slice(0, 200);
+  return `${def.name.replace(/[^A-Za-z0-9_]/g, '_')}_${paramTag(def.params, p)}`.slice(0, 200);
 }
 
 /**

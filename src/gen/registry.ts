@@ -7,6 +7,7 @@ import { parseParams, type ParamValues } from './params.js';
 import type { ModuleDefinition } from './module.js';
 import { peUnit } from './units/pe.js';
 import { npuUnit } from './units/npu.js';
+import { sacPeUnit } from './units/sac-pe.js';
 
 /** The one registry of hardware units. Adding a unit = one file in units/ + one line here. */
 const units: UnitDefinition[] = [drumUnit, exactMulUnit, fpmulUnit];
@@ -16,7 +17,7 @@ export function listUnits(): readonly UnitDefinition[] {
 }
 
 /** Clocked module units (they take operators as parameters, and run through the module harness). */
-const modules: ModuleDefinition[] = [peUnit, npuUnit];
+const modules: ModuleDefinition[] = [peUnit, npuUnit, sacPeUnit];
 
 export function listModules(): readonly ModuleDefinition[] {
   return modules;

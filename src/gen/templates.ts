@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
 
 /**
@@ -18,6 +18,19 @@ hb.registerHelper('mul', (a: unknown, b: unknown) => int(a, 'mul') * int(b, 'mul
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
+const partialDirs = new Set<string>();
+
+/**
+ * Blocks shared by several templates (the PE's finishing arithmetic, used by the MAC and SAC PEs) live in
+ * `partials/` beside them, as `{{> name}}` where `name.v.hbs` is the file.
+ */
+function registerPartials(templateDir: string): void {
+  if (partialDirs.has(templateDir)) return;
+  partialDirs.add(templateDir);
+  const dir = join(templateDir, 'partials');
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) if (f.endsWith('.hbs')) hb.registerPartial(f.replace(/\.v\.hbs$|\.hbs$/, ''), readFileSync(join(dir, f), 'utf8'));
+}
 
 /** Render a template file; `strict` makes a missing context field an error rather than empty text. */
 export function renderTemplate(path: string, context: Record<string, unknown>): { text: string; source: string } {
@@ -27,6 +40,7 @@ export function renderTemplate(path: string, context: Record<string, unknown>): 
   } catch {
     throw new AxhwError(`Template ${path} is missing.`, 'Reinstall axhw: the rtl-templates/ and cosim/ folders ship with it.');
   }
+  registerPartials(dirname(path));
   let fn = compiled.get(path);
   if (!fn) {
     fn = hb.compile(source, { strict: true, noEscape: true });

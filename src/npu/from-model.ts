@@ -46,12 +46,35 @@ export interface NpuForModel {
   withNtv(ntv: NtvStorage): QuantisedNetwork;
 }
 
+/** A trained model quantised for a PE's integer multiplier: what every fixed-point hardware back end reads. */
+export interface QuantisedModel {
+  net: Network;
+  data: PreparedData;
+  /** The network as the hardware runs it (frozen input exponents; exact sums). */
+  q: QuantisedNetwork;
+  inputExps: number[];
+  /** The multiplier's design (registry operator or the user's Verilog). */
+  child: Design;
+  /** The multiplier as the PE names it (`--mult` spec, or `rtl:<top>`). */
+  multSpec: string;
+  /** Quantise again with NTV flips drawn into the stored codes. */
+  withNtv(ntv: NtvStorage): QuantisedNetwork;
+}
+
+export interface ModelSource {
+  modelDir: string;
+  mult?: string;
+  rtl?: { files: string[]; top: string };
+  dataPath?: string;
+  log?: (m: string) => void;
+}
+
 /**
- * A trained model (axhw train's folder) on an NPU with this multiplier: the data, the calibration (the
- * training run's when it was made for this very RTL, else measured on the training split), the quantised
- * network and an NPU sized for it.
+ * A trained model (axhw train's folder) for a PE with this multiplier: the data, the calibration (the
+ * training run's when it was made for this very RTL, else measured on the training split) and the
+ * quantised network.
  */
-export async function npuForModel(o: { modelDir: string; mult?: string; rtl?: { files: string[]; top: string }; sizing: NpuSizing; dataPath?: string; log?: (m: string) => void }): Promise<NpuForModel> {
+export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
   if ((o.mult === undefined) === (o.rtl === undefined)) throw new AxhwError(o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --mult or --rtl, not both.', 'Use --mult <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).');
   await initBackend();
   const { file, weights } = loadModel(o.modelDir);
@@ -64,16 +87,21 @@ export async function npuForModel(o: { modelDir: string; mult?: string; rtl?: { 
   peFormat(child, MAX_ACC_BITS);
   const hw = spec ? await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log }) : fixedHardware(await multiplierFromDesign(child, { log: o.log }), 'table', 'requested');
   if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --mult drum:width=8,k=4,signed or exact-mul:width=8,signed.');
-  const multSpec = o.mult ?? `rtl:${o.rtl!.top}`;
   const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
   const inputExps = file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });
   const q = quantisedNetworkOf(net, frozen, inputExps);
   if (child.rtlHash !== hw.rtlHash) throw new AxhwError(`The NPU's multiplier RTL differs from the table the network was quantised with (${child.top}).`, 'This is a bug in axhw: please report it with the command you ran.');
-  const { unit, params: p } = resolveModule('npu', sizeNpu(q, multSpec, o.sizing, child));
-  const design = generateModule(getModule('npu'), p, { mult: child });
+  return { net, data, q, inputExps, child, multSpec: o.mult ?? `rtl:${o.rtl!.top}`, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
+}
+
+/** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
+export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
+  const m = await quantisedModel(o);
+  const { unit, params: p } = resolveModule('npu', sizeNpu(m.q, m.multSpec, o.sizing, m.child));
+  const design = generateModule(getModule('npu'), p, { mult: m.child });
   const npuSpec = `${unit.name}:${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
-  return { net, data, q, inputExps, design, geo: npuGeometry(p, child), spec: npuSpec, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
+  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, design, geo: npuGeometry(p, m.child), spec: npuSpec, withNtv: m.withNtv };
 }
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */
