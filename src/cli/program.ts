@@ -11,6 +11,7 @@ import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { experimentCommand } from './commands/experiment.js';
 import { npuCommand } from './commands/npu.js';
+import { tetrisCommand } from './commands/tetris.js';
 
 /**
  * The axhw command tree, without parsing anything: main.ts runs it; tests walk it (every option and
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     if (!['gen', 'units'].includes(action.name())) checkCacheDir();
   });
 
-  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
+  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), tetrisCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
     // Subcommands too (npu run, experiment axtrain): a bad option value is bad input, exit 2.
     const configure = (cmd: Command) => {
       cmd.exitOverride();

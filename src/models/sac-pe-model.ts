@@ -15,6 +15,8 @@ export const SAC_INPUTS = ['start', 'kbase', 'baddr', 'relu', 'shift'] as const;
  */
 export interface SacFormat {
   pe: PeFormat;
+  /** Segment width in bits (saturating), at most the accumulator's. */
+  seg: number;
   lanes: number;
   group: number;
   rows: number;
@@ -53,9 +55,10 @@ export function decodeKneaded(f: SacFormat, v: bigint): { lanes: { valid: boolea
 /**
  * The SAC PE, cycle by cycle (rtl-templates/sac-pe.v.hbs). Idle until `start`; then one kneaded word per
  * cycle from `kbase` on, each lane adding its activation (negated for a negative weight) into its
- * saturating segment, until a word marked `last`; then one finishing cycle (segments shifted and added,
- * saturated, plus bias, ReLU, requantisation: the MAC PE's rule) with `done` high. Outputs (PEEK): acc (the
- * saturated shift-add of the segments), acc_out, code_out as unsigned words.
+ * saturating segment (`seg` bits), until a word marked `last`; then one finishing cycle (segments shifted
+ * and added, saturated to the accumulator, plus bias, ReLU, requantisation: the MAC PE's rule) with `done`
+ * high. Outputs (PEEK): acc (the saturated shift-add of the segments in the finishing cycle, else 0),
+ * acc_out, code_out as unsigned words.
  */
 export class SacPeModel implements ModuleModel {
   private readonly kmem: bigint[];
@@ -95,7 +98,8 @@ export class SacPeModel implements ModuleModel {
           return { kind: 'reset' };
         case 'peek': {
           const a = this.f.pe.accBits;
-          return { kind: 'peek', values: [BigInt.asUintN(a, BigInt(this.total())), BigInt.asUintN(a, BigInt(this.accOut)), BigInt(toWord(this.codeOut, codeBits(this.f.pe)))] };
+          // acc is the shift-added segments in the finishing cycle, 0 otherwise (its adders are isolated)
+          return { kind: 'peek', values: [BigInt.asUintN(a, BigInt(this.state === 'fin' ? this.total() : 0)), BigInt.asUintN(a, BigInt(this.accOut)), BigInt(toWord(this.codeOut, codeBits(this.f.pe)))] };
         }
         case 'run': {
           const result: RunResult = { cycles: 0, dones: 0, consumed: 0, output: [], trace: [], doneCycles: [] };
@@ -139,7 +143,7 @@ export class SacPeModel implements ModuleModel {
       w.lanes.forEach((e, b) => {
         const a = e.valid ? this.acts[w.group * f.group + e.index]! : 0;
         const term = e.negative ? -a : a;
-        this.seg[b] = this.first ? term : saturate(this.seg[b]! + term, f.pe.accBits);
+        this.seg[b] = this.first ? term : saturate(this.seg[b]! + term, f.seg);
       });
       this.first = false;
       this.kaddr = (this.kaddr + 1) % 2 ** addressBits(this.depth.k);

@@ -34,7 +34,8 @@ export async function synthesize(d: Pick<Design, 'top' | 'sources'>, lib: CellLi
   const files = Object.keys(d.sources).sort();
   const script = (libPath: string) =>
     [
-      ...files.map((f) => `read_verilog -sv ${f}`),
+      // A black-boxed module's own file is read for its interface only (-lib): a deep memory's array is not elaborated.
+      ...files.map((f) => `read_verilog -sv${o.blackboxes?.includes(f.replace(/\.v$/, '')) ? ' -lib' : ''} ${f}`),
       `hierarchy -check -top ${d.top}`,
       // Modules synthesized (or costed) on their own stay instances here, with no area of their own.
       ...(o.blackboxes?.length ? [`blackbox ${o.blackboxes.join(' ')}`] : []),

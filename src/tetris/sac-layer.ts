@@ -28,6 +28,14 @@ export function sacLayerImage(f: SacFormat, codes: ArrayLike<number>, fanIn: num
   return img;
 }
 
+/** Write a layer's kneaded words and biases into the SAC PE's memories at the given addresses. */
+export function sacLoadCommands(image: SacLayerImage, bias: ArrayLike<number>, at: { kbase: number; bbase: number }): ModuleCommand[] {
+  return [
+    { kind: 'write', sel: SAC_MEM.kneaded, addr: at.kbase, words: image.words },
+    { kind: 'write', sel: SAC_MEM.biases, addr: at.bbase, words: Array.from(bias, (b) => BigInt.asUintN(64, BigInt(b))) },
+  ];
+}
+
 /** Cycles the SAC PE spends on an output of `words` kneaded words: the start cycle, one per word, the finishing cycle. */
 export const sacOutputCycles = (words: number) => words + 2;
 
@@ -44,13 +52,25 @@ export interface SacLayerRun {
  * row of input codes (a dense layer's input, or a convolution's patch) load the activations and run every
  * output from `start` until `done`.
  */
-export async function runSacLayer(run: (cmds: readonly ModuleCommand[]) => Promise<ModuleResponse[]> | ModuleResponse[], f: SacFormat, o: { image: SacLayerImage; bias: ArrayLike<number>; rows: ArrayLike<number>; nRows: number; fanIn: number; relu: boolean; shift: number }): Promise<SacLayerRun> {
+export interface SacLayerWork {
+  image: SacLayerImage;
+  bias: ArrayLike<number>;
+  rows: ArrayLike<number>;
+  nRows: number;
+  fanIn: number;
+  relu: boolean;
+  shift: number;
+  /** Where the image and the biases already sit in the PE's memories (the whole network loaded once); absent: written at 0 first. */
+  loaded?: { kbase: number; bbase: number };
+}
+
+export async function runSacLayer(run: (cmds: readonly ModuleCommand[]) => Promise<ModuleResponse[]> | ModuleResponse[], f: SacFormat, o: SacLayerWork): Promise<SacLayerRun> {
   const outputs = o.image.bases.length;
   const cw = codeBits(f.pe);
+  const at = o.loaded ?? { kbase: 0, bbase: 0 };
   await run([
     { kind: 'set', port: 'start', value: 0n },
-    { kind: 'write', sel: SAC_MEM.kneaded, addr: 0, words: o.image.words },
-    { kind: 'write', sel: SAC_MEM.biases, addr: 0, words: Array.from(o.bias, (b) => BigInt.asUintN(64, BigInt(b))) },
+    ...(o.loaded ? [] : sacLoadCommands(o.image, o.bias, at)),
     { kind: 'set', port: 'relu', value: o.relu ? 1n : 0n },
     { kind: 'set', port: 'shift', value: BigInt.asUintN(7, BigInt(o.shift)) },
   ]);
@@ -58,7 +78,7 @@ export async function runSacLayer(run: (cmds: readonly ModuleCommand[]) => Promi
   for (let row = 0; row < o.nRows; row++) {
     const cmds: ModuleCommand[] = [{ kind: 'write', sel: SAC_MEM.activations, addr: 0, words: Array.from({ length: o.fanIn }, (_, t) => BigInt(toWord(o.rows[row * o.fanIn + t]!, cw))) }];
     for (let j = 0; j < outputs; j++) {
-      cmds.push({ kind: 'set', port: 'kbase', value: BigInt(o.image.bases[j]!) }, { kind: 'set', port: 'baddr', value: BigInt(j) }, { kind: 'set', port: 'start', value: 1n });
+      cmds.push({ kind: 'set', port: 'kbase', value: BigInt(at.kbase + o.image.bases[j]!) }, { kind: 'set', port: 'baddr', value: BigInt(at.bbase + j) }, { kind: 'set', port: 'start', value: 1n });
       // The PE takes `start` only when idle: it is dropped in the cycle it is taken, so one run is one output.
       cmds.push({ kind: 'run', cycles: o.image.counts[j]! + 8, dones: 1 }, { kind: 'set', port: 'start', value: 0n }, { kind: 'peek' });
     }

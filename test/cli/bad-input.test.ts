@@ -167,6 +167,13 @@ const rows: Row[] = [
   { what: 'npu cost with a zero clock period', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--clock-ns', '0'], message: /'--clock-ns <ns>' argument '0' is invalid\. It must be above 0/ },
   { what: 'npu cost -o naming a folder', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
   { what: 'npu compile -o naming a file', args: ['npu', 'compile', MODEL, '--mult', 'exact-mul:width=8,signed', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
+  // Tetris
+  { what: 'tetris analyze on a folder without a model', args: ['tetris', 'analyze', 'nowhere'], message: /nowhere\/model\.json not found/ },
+  { what: 'tetris analyze with a group size that is not a power of two', args: ['tetris', 'analyze', MODEL, '--groups', '4,6'], message: /--groups 4,6: each kneading group size must be a power of two from 2 to 64/ },
+  { what: 'tetris analyze with a float multiplier', args: ['tetris', 'analyze', MODEL, '--mult', 'fpmul:preset=bfloat16'], message: /a PE needs a plain two-operand integer multiplier/ },
+  { what: 'tetris analyze -o naming a folder', args: ['tetris', 'analyze', MODEL, '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
+  { what: 'experiment tetris with an unknown network', args: ['experiment', 'tetris', '--quick', '--networks', 'bc-bp,vgg'], message: /Unknown network\(s\): vgg/ },
+  { what: 'experiment tetris with a cost group that is not a power of two', args: ['experiment', 'tetris', '--quick', '--cost-group', '12'], message: /Kneading group 12 is not a power of two from 2 to 64/ },
   { what: 'an experiment -o naming a file', args: ['experiment', 'axtrain', '--quick', '-o', 'f'], setup: (d) => writeFileSync(join(d, 'f'), 'x'), message: /-o f is a file; a folder is expected here/ },
 ];
 

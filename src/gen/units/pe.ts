@@ -58,6 +58,8 @@ export interface PeContext {
   qmin: number;
   qmax: number;
   negQmin: number;
+  /** The signal of the cycle that registers the finished output (operand isolation of the finishing arithmetic). */
+  finGate: string;
 }
 
 /** Template context of a PE (also rendered inside the NPU); the generator adds the top-module name. */
@@ -68,7 +70,7 @@ export function peContext(p: ParamValues, mult: Design): PeContext {
   const bdepth = p.bdepth as number;
   const wa = addressBits(wdepth);
   const ba = addressBits(bdepth);
-  return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin };
+  return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin, finGate: 'fin_en' };
 }
 
 export const peUnit: ModuleDefinition = {

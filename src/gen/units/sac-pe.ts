@@ -16,7 +16,8 @@ export function sacFormat(p: ParamValues): SacFormat {
   const n = p.width as number;
   const pe: PeFormat = { n, signed: p.signed as boolean, yWidth: 2 * n, accBits: p.acc as number };
   const group = p.group as number;
-  return { pe, lanes: n, group, rows: Math.ceil((p.adepth as number) / group) };
+  const acc = p.acc as number;
+  return { pe, lanes: n, group, rows: Math.ceil((p.adepth as number) / group), seg: (p.seg as number | undefined) || acc };
 }
 
 function sacContext(p: ParamValues) {
@@ -26,11 +27,12 @@ function sacContext(p: ParamValues) {
   const accW = f.pe.accBits;
   const ka = addressBits(p.kdepth as number);
   const ba = addressBits(p.bdepth as number);
-  const tw = accW + f.lanes + 1;
+  const seg = f.seg;
+  const tw = Math.max(seg + f.lanes + 1, accW + 1);
   return {
     lanes: f.lanes, group: f.group, rows: f.rows, gi: l.gi, ga: l.ga, laneBits: l.laneBits, kw: l.wordBits, groupAt: l.groupAt, groupHi: l.groupAt + l.ga - 1, lastAt: l.lastAt,
-    rowHi: l.gi + l.ga - 1, cw: codeBits(f.pe), accW, tw, totPad: tw - accW + 1, ka, ba, hostA: Math.max(ka, l.gi + l.ga, ba),
-    kdepth: p.kdepth as number, bdepth: p.bdepth as number, w2: accW + 18, qmin, qmax, negQmin: -qmin,
+    rowHi: l.gi + l.ga - 1, cw: codeBits(f.pe), accW, seg, tw, totPad: tw - accW + 1, ka, ba, hostA: Math.max(ka, l.gi + l.ga, ba),
+    kdepth: p.kdepth as number, bdepth: p.bdepth as number, w2: accW + 18, qmin, qmax, negQmin: -qmin, finGate: 'done',
   };
 }
 
@@ -42,7 +44,8 @@ export const sacPeUnit: ModuleDefinition = {
     { name: 'width', kind: 'int', min: 2, max: 12, default: 8, doc: 'code width N of the MAC PE it replaces (exact-mul:width=N): weights have N magnitude bits, one lane each' },
     { name: 'signed', kind: 'bool', default: true, doc: "two's-complement N-bit codes (else the sign-magnitude codes of an unsigned N-bit multiplier's PE)" },
     { name: 'group', kind: 'int', min: 2, max: 64, default: 8, doc: 'kneading group: activations a kneaded word can point at (a power of two)' },
-    { name: 'acc', kind: 'int', min: 8, max: MAX_SAC_ACC_BITS, default: 32, doc: 'accumulator and segment width in bits (saturating)' },
+    { name: 'acc', kind: 'int', min: 8, max: MAX_SAC_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating): the shift-added segments, bias, ReLU' },
+    { name: 'seg', kind: 'int', min: 0, max: MAX_SAC_ACC_BITS, default: 0, doc: 'segment width in bits (saturating); 0: as wide as acc' },
     { name: 'kdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'kneaded-word memory words' },
     { name: 'adepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'activation codes held (the layer input), in group banks' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
@@ -53,6 +56,7 @@ export const sacPeUnit: ModuleDefinition = {
     const c = sacContext(p);
     if (c.kw > 63) return `a kneaded word would be ${c.kw} bits (width ${p.width as number}, group ${g}, ${c.rows} activation rows); the host port writes at most 63`;
     if (c.accW < c.cw + 2) return `acc=${c.accW} cannot hold a ${c.cw}-bit activation's negation and a sum; use acc=${c.cw + 2} or more`;
+    if (c.seg < c.cw + 2 || c.seg > c.accW) return `seg=${c.seg} must hold a ${c.cw}-bit activation's negation and a sum (${c.cw + 2} bits or more) and be no wider than acc=${c.accW}`;
     return undefined;
   },
   template: 'sac-pe.v.hbs',
@@ -116,7 +120,7 @@ export const sacPeUnit: ModuleDefinition = {
     return cmds;
   },
   testSweep: [
-    { width: 8, signed: true, group: 8, acc: 16, kdepth: 64, adepth: 64, bdepth: 4 },
+    { width: 8, signed: true, group: 8, acc: 16, seg: 12, kdepth: 64, adepth: 64, bdepth: 4 },
     { width: 6, signed: false, group: 4, acc: 11, kdepth: 32, adepth: 16, bdepth: 4 },
     { width: 4, signed: true, group: 16, acc: 8, kdepth: 16, adepth: 32, bdepth: 2 },
   ],
