@@ -20,7 +20,7 @@ const LAYERS: string[][] = [
   ['nn'],
   ['ir'],
   ['infer'],
-  ['npu'],
+  ['npu', 'tetris'],
   ['train'],
   ['experiments'],
   ['cli'],

@@ -1,7 +1,15 @@
 import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
 import { codeBits, codeRange, fromWord, requantise, saturate, toWord, type PeFormat } from './pe-arith.js';
-import type { KneadedWord } from '../tetris/knead.js';
 import { addressBits, clog2 } from '../util/bits.js';
+
+/** A one bit of a weight's magnitude in a kneaded word: which weight of the group (its activation) and the weight's sign. */
+export interface KneadEntry {
+  index: number;
+  negative: boolean;
+}
+
+/** One kneaded weight: per lane (magnitude bit 0 first), the entry placed there, or null (src/tetris/knead.ts builds them). */
+export type KneadedWord = (KneadEntry | null)[];
 
 /** The SAC PE's host-port memories. */
 export const SAC_MEM = { kneaded: 0, activations: 1, biases: 2 } as const;

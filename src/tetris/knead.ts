@@ -7,14 +7,9 @@
  * own segment, and the segments are shifted by their bit position and added once at the end.
  */
 
-/** A one bit of a weight's magnitude: which weight of the group (its activation) and the weight's sign. */
-export interface KneadEntry {
-  index: number;
-  negative: boolean;
-}
+import type { KneadEntry, KneadedWord } from '../models/sac-pe-model.js';
 
-/** One kneaded weight: per lane (magnitude bit 0 first), the entry placed there, or null. */
-export type KneadedWord = (KneadEntry | null)[];
+export type { KneadEntry, KneadedWord };
 
 export interface KneadedGroup {
   /** Group number along the fan-in: its weights are rows group * G .. group * G + G - 1. */

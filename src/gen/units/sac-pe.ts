@@ -3,7 +3,7 @@ import type { ParamValues } from '../params.js';
 import { addressBits, clog2 } from '../../util/bits.js';
 import { codeBits, codeRange, toWord, type PeFormat } from '../../models/pe-arith.js';
 import { encodeKneaded, SAC_MEM, SacPeModel, sacLayout, type SacFormat } from '../../models/sac-pe-model.js';
-import type { KneadEntry } from '../../tetris/knead.js';
+import type { KneadEntry } from '../../models/sac-pe-model.js';
 
 /** Widest accumulator: the shift-add of the segments (acc + lanes + 1 bits) stays an exact double in the model. */
 export const MAX_SAC_ACC_BITS = 36;
