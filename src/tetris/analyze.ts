@@ -47,22 +47,42 @@ export interface TetrisAnalysis {
   };
 }
 
+/** A weight matrix to analyse: (fanIn x outputs) row-major codes, used `rowsPerInference` times per inference. */
+export interface WeightLayer {
+  layer: number;
+  kind: 'dense' | 'conv2d';
+  fanIn: number;
+  outputs: number;
+  rowsPerInference: number;
+  weightCodes: ArrayLike<number>;
+}
+
+/** The weighted layers of a quantised network (a convolution's weights are used once per output pixel). */
+export function weightLayers(q: QuantisedNetwork): WeightLayer[] {
+  return q.layers.map((l) => ({ layer: l.index, kind: l.kind, fanIn: l.fanIn, outputs: l.outputs, rowsPerInference: l.kind === 'conv2d' ? l.outShape[0]! * l.outShape[1]! : 1, weightCodes: l.weightCodes }));
+}
+
+/** Tetris's analysis of a quantised network (see analyzeLayers). */
+export function analyzeNetwork(q: QuantisedNetwork, f: PeFormat, groups: readonly number[]): TetrisAnalysis {
+  return analyzeLayers(weightLayers(q), f, groups);
+}
+
 /**
- * Tetris's analysis of a quantised network: zero bits of the stored weights (both forms), the essential
- * bits, and the work cycles of a MAC PE against a SAC PE fed with kneaded weights, per kneading group size.
+ * Tetris's analysis of weight matrices: zero bits of the stored weights (both forms), the essential bits,
+ * and the work cycles of a MAC PE against a SAC PE fed with kneaded weights, per kneading group size.
  * Work cycles count one per weight (MAC) or per kneaded word (SAC) for each input row; the per-output
  * start and finishing cycles of the PEs are left out here (sac-layer.ts and the experiment count them).
  */
-export function analyzeNetwork(q: QuantisedNetwork, f: PeFormat, groups: readonly number[]): TetrisAnalysis {
+export function analyzeLayers(weights: readonly WeightLayer[], f: PeFormat, groups: readonly number[]): TetrisAnalysis {
   const lanes = f.n;
   const wb = weightBits(f);
-  const layers = q.layers.map((l): TetrisLayerAnalysis => {
-    const rows = l.kind === 'conv2d' ? l.outShape[0]! * l.outShape[1]! : 1;
+  const layers = weights.map((l): TetrisLayerAnalysis => {
+    const rows = l.rowsPerInference;
     let essential = 0;
     for (let i = 0; i < l.weightCodes.length; i++) essential += popcount(Math.abs(l.weightCodes[i]!));
     const macCycles = rows * l.fanIn * l.outputs;
     return {
-      layer: l.index,
+      layer: l.layer,
       kind: l.kind,
       fanIn: l.fanIn,
       outputs: l.outputs,

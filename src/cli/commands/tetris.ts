@@ -3,7 +3,12 @@ import { log, printJson } from '../format/output.js';
 import { withExamples } from '../format/examples.js';
 import { quantisedModel } from '../../npu/from-model.js';
 import { peFormat } from '../../gen/units/pe.js';
-import { analyzeNetwork, type TetrisAnalysis } from '../../tetris/analyze.js';
+import { analyzeLayers, analyzeNetwork, type TetrisAnalysis } from '../../tetris/analyze.js';
+import { readWeightTable } from '../../tetris/weight-table.js';
+import { resolveUnitSpec } from '../../gen/unit-spec.js';
+import { generateDesign } from '../../gen/generate.js';
+import { codeRange } from '../../models/pe-arith.js';
+import { AxhwError } from '../../errors.js';
 import { DEFAULT_GROUPS, parseGroups } from '../../tetris/groups.js';
 import { checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
@@ -31,26 +36,37 @@ export function analysisTables(a: TetrisAnalysis, title: string): string {
 }
 
 function analyzeCommand(): Command {
-  return withExamples(new Command('analyze'), ['axhw tetris analyze out/bc', 'axhw tetris analyze out/lenet --groups 4,8,16 --json -o lenet-tetris.json'])
+  return withExamples(new Command('analyze'), ['axhw tetris analyze out/bc', 'axhw tetris analyze out/lenet --groups 4,8,16 --json -o lenet-tetris.json', 'axhw tetris analyze --weights codes.npy --mult exact-mul:width=8,signed'])
     .description("zero bits of a trained network's stored weights (two's complement and sign-magnitude), essential bits, and the kneading speed-up of a SAC PE over a MAC PE per group size")
-    .argument('<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)')
+    .argument('[model-dir]', 'output folder of `axhw train` (model.json + weights.bin)')
+    .option('--weights <file.npy>', 'or a weight table: integer codes of shape (fan-in, outputs), analysed as one dense layer')
     .option('--mult <unit:params>', "the PE's multiplier whose codes the weights are stored in (an integer registry operator)", 'exact-mul:width=8,signed')
     .option('--groups <list>', 'kneading group sizes (powers of two)', parseGroups, [...DEFAULT_GROUPS])
     .option('--data-path <file|dir>', 'data file or folder, if not where training found it (calibration reads the training split)')
     .option('-o, --out <file>', 'also write the analysis as JSON to this file')
     .option('--json', 'print the analysis as JSON')
     .option('--quiet', 'no progress output')
-    .action(async (modelDir: string, opts: Record<string, unknown>) => {
+    .action(async (modelDir: string | undefined, opts: Record<string, unknown>) => {
+      if ((modelDir === undefined) === (opts.weights === undefined)) throw new AxhwError(modelDir === undefined ? 'Nothing to analyse.' : 'Give a model folder or --weights, not both.', 'Name a trained model folder (axhw train -o <dir>), or a weight table with --weights <file.npy>.');
       if (opts.out) checkOutputFile(opts.out as string, '-o');
       const quiet = Boolean(opts.quiet || opts.json);
-      const m = await quantisedModel({ modelDir, mult: opts.mult as string, dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
-      const f = peFormat(m.child, 32);
-      const a = analyzeNetwork(m.q, f, opts.groups as number[]);
-      m.net.dispose();
-      const result = { format: 'axhw-tetris-analysis', version: 1, model: m.q.spec.name, modelDir, mult: m.multSpec, ...a };
+      let a: TetrisAnalysis;
+      let source: { model: string; modelDir?: string; weights?: string; mult: string };
+      if (modelDir !== undefined) {
+        const m = await quantisedModel({ modelDir, mult: opts.mult as string, dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+        a = analyzeNetwork(m.q, peFormat(m.child, 32), opts.groups as number[]);
+        m.net.dispose();
+        source = { model: m.q.spec.name, modelDir, mult: m.multSpec };
+      } else {
+        const spec = resolveUnitSpec(opts.mult as string);
+        const f = peFormat(generateDesign(spec.unit, spec.params), 32);
+        a = analyzeLayers([readWeightTable(opts.weights as string, codeRange(f))], f, opts.groups as number[]);
+        source = { model: 'weight table', weights: opts.weights as string, mult: opts.mult as string };
+      }
+      const result = { format: 'axhw-tetris-analysis', version: 1, ...source, ...a };
       if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
       if (opts.json) return printJson(result);
-      process.stdout.write(analysisTables(a, `${m.q.spec.name} (${modelDir}) as ${m.multSpec} codes`));
+      process.stdout.write(analysisTables(a, `${source.model} (${source.modelDir ?? source.weights}) as ${source.mult} codes`));
     });
 }
 
