@@ -76,6 +76,7 @@ export class SacPeModel implements ModuleModel {
   private readonly seg: number[];
   private state: 'idle' | 'run' | 'fin' = 'idle';
   private kaddr = 0;
+  // Stryker disable next-line BooleanLiteral: set on every start, before any word is read
   private first = false;
   private accOut = 0;
   private codeOut = 0;
@@ -87,6 +88,7 @@ export class SacPeModel implements ModuleModel {
     this.kmem = new Array<bigint>(depth.k).fill(0n);
     this.acts = new Float64Array(f.rows * f.group);
     this.bmem = new Float64Array(depth.b);
+    // Stryker disable next-line ArrayDeclaration: the first word after a start sets every lane
     this.seg = new Array<number>(f.lanes).fill(0);
   }
 
@@ -158,6 +160,7 @@ export class SacPeModel implements ModuleModel {
       if (w.last) this.state = 'fin';
     } else {
       const biased = saturate(this.total() + this.bmem[get('baddr')]!, f.pe.accBits);
+      // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
       const v = get('relu') && biased < 0 ? 0 : biased;
       const { qmin, qmax } = codeRange(f.pe);
       this.accOut = v;

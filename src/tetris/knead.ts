@@ -24,6 +24,7 @@ function laneLists(weights: ArrayLike<number>, lanes: number): KneadEntry[][] {
     const w = weights[i]!;
     let mag = Math.abs(w);
     if (!Number.isInteger(w) || mag >= 2 ** lanes) throw new Error(`weight ${w} has no ${lanes}-bit magnitude`);
+    // Stryker disable next-line EqualityOperator: a weight of 0 has no one bit, so its sign is never stored
     for (let b = 0; mag > 0; b++, mag = Math.floor(mag / 2)) if (mag % 2) lists[b]!.push({ index: i, negative: w < 0 });
   }
   return lists;
@@ -32,24 +33,20 @@ function laneLists(weights: ArrayLike<number>, lanes: number): KneadEntry[][] {
 /** Knead one group of weights into words (none when every weight is 0). */
 export function kneadGroup(weights: ArrayLike<number>, lanes: number): KneadedWord[] {
   const lists = laneLists(weights, lanes);
-  const n = Math.max(0, ...lists.map((l) => l.length));
-  return Array.from({ length: n }, (_, t) => lists.map((l) => l[t] ?? null));
+  return Array.from({ length: groupWordsOf(lists) }, (_, t) => lists.map((l) => l[t] ?? null));
 }
+
+const groupWordsOf = (lists: KneadEntry[][]) => Math.max(0, ...lists.map((l) => l.length));
 
 /** Words a group costs: its busiest lane's ones. */
 export function groupWords(weights: ArrayLike<number>, lanes: number): number {
-  const counts = new Array<number>(lanes).fill(0);
-  for (let i = 0; i < weights.length; i++) {
-    let mag = Math.abs(weights[i]!);
-    if (mag >= 2 ** lanes) throw new Error(`weight ${weights[i]} has no ${lanes}-bit magnitude`);
-    for (let b = 0; mag > 0; b++, mag = Math.floor(mag / 2)) counts[b]! += mag % 2;
-  }
-  return Math.max(0, ...counts);
+  return groupWordsOf(laneLists(weights, lanes));
 }
 
 /** Column j of a (fanIn x outputs) row-major weight matrix. */
 export function weightColumn(codes: ArrayLike<number>, fanIn: number, outputs: number, j: number): Float64Array {
   const c = new Float64Array(fanIn);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed array)
   for (let t = 0; t < fanIn; t++) c[t] = codes[t * outputs + j]!;
   return c;
 }
@@ -57,6 +54,7 @@ export function weightColumn(codes: ArrayLike<number>, fanIn: number, outputs: n
 /** The kneaded groups of one output's weights (groups with no one bit are left out: nothing to do). */
 export function kneadColumn(column: ArrayLike<number>, groupSize: number, lanes: number): KneadedGroup[] {
   const out: KneadedGroup[] = [];
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: steps past the end knead empty groups, which are left out
   for (let g = 0; g * groupSize < column.length; g++) {
     const words = kneadGroup(Array.prototype.slice.call(column, g * groupSize, (g + 1) * groupSize) as number[], lanes);
     if (words.length) out.push({ group: g, words });
@@ -67,13 +65,11 @@ export function kneadColumn(column: ArrayLike<number>, groupSize: number, lanes:
 /** Kneaded words of a whole weight matrix (every output's groups). */
 export function kneadedWordsOfMatrix(codes: ArrayLike<number>, fanIn: number, outputs: number, groupSize: number, lanes: number): number {
   let n = 0;
-  const group = new Float64Array(groupSize);
-  for (let j = 0; j < outputs; j++)
-    for (let g0 = 0; g0 < fanIn; g0 += groupSize) {
-      const len = Math.min(groupSize, fanIn - g0);
-      for (let i = 0; i < len; i++) group[i] = codes[(g0 + i) * outputs + j]!;
-      n += groupWords(group.subarray(0, len), lanes);
-    }
+  for (let j = 0; j < outputs; j++) {
+    const column = weightColumn(codes, fanIn, outputs, j);
+    // Stryker disable next-line EqualityOperator: one step past the end counts an empty group, 0 words
+    for (let g0 = 0; g0 < fanIn; g0 += groupSize) n += groupWords(column.subarray(g0, g0 + groupSize), lanes);
+  }
   return n;
 }
 

@@ -19,6 +19,8 @@ describe('zero bits of stored weights', () => {
     const b = zeroBits(codes.slice(3), 8, 'twos-complement');
     expect(addZeroBits([a, b])).toEqual(zeroBits(codes, 8, 'twos-complement'));
     expect(() => zeroBits([200], 8, 'twos-complement')).toThrow(/does not fit/);
+    expect(() => zeroBits([128], 8, 'twos-complement')).toThrow(/weight code 128 does not fit a 8-bit word/);
+    expect(zeroBits([127, -128], 8, 'twos-complement').bits).toBe(16);
     expect(() => zeroBits([-129], 8, 'sign-magnitude')).toThrow(/does not fit/);
     expect([0, 1, 2, 3, 255, 256].map(popcount)).toEqual([0, 1, 1, 2, 8, 1]);
   });
@@ -34,6 +36,9 @@ describe('weight kneading', () => {
     expect(groupWords([3, -1, 4, 0], 4)).toBe(2);
     expect(kneadGroup([0, 0, 0], 4)).toEqual([]);
     expect(() => kneadGroup([16], 4)).toThrow(/no 4-bit magnitude/);
+    expect(() => groupWords([3, -16], 4)).toThrow(/weight -16 has no 4-bit magnitude/);
+    expect(() => groupWords([1.5], 4)).toThrow(/weight 1.5 has no 4-bit magnitude/);
+    expect(groupWords([15, -15], 4)).toBe(2);
   });
 
   it('split-and-accumulate = multiply-accumulate on seeded random groups: negative weights, -2^(N-1), ragged last groups', () => {
