@@ -1,4 +1,4 @@
-import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
+import { CycleModel, type HostWrite } from './cycle-model.js';
 import { codeBits, codeRange, fromWord, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
 
 /** The PE's host-port memories. */
@@ -10,11 +10,10 @@ export const PE_INPUTS = ['mac_en', 'mac_first', 'waddr', 'act', 'fin_en', 'badd
  * The processing element, cycle by cycle: what its RTL does on each clock edge with the inputs held as set
  * (rtl-templates/pe.v.hbs). Outputs (PEEK) are acc, acc_out, code_out as unsigned words.
  */
-export class PeModel implements ModuleModel {
+export class PeModel extends CycleModel {
   private readonly wmem: Uint32Array;
   private readonly fmask: Uint32Array;
   private readonly bmem: Float64Array;
-  private readonly inputs = new Map<string, number>(PE_INPUTS.map((n) => [n, 0]));
   private acc = 0;
   private accOut = 0;
   private codeOut = 0;
@@ -24,46 +23,26 @@ export class PeModel implements ModuleModel {
     depth: { w: number; b: number },
     private readonly y: ArrayLike<number>,
   ) {
+    super('PE', PE_INPUTS);
     this.wmem = new Uint32Array(depth.w);
     this.fmask = new Uint32Array(depth.w);
     this.bmem = new Float64Array(depth.b);
   }
 
-  run(commands: readonly ModuleCommand[]): ModuleResponse[] {
-    return commands.map((c): ModuleResponse => {
-      switch (c.kind) {
-        case 'write':
-          c.words.forEach((v, i) => this.tick({ sel: c.sel, addr: c.addr + i, value: v }));
-          return { kind: 'write' };
-        case 'read':
-          return { kind: 'read', words: Array.from({ length: c.n }, (_, i) => this.read(c.sel, c.addr + i)) };
-        case 'set':
-          if (!this.inputs.has(c.port)) throw new Error(`the PE has no input '${c.port}'`);
-          this.inputs.set(c.port, Number(c.value));
-          return { kind: 'set' };
-        case 'reset':
-          return { kind: 'reset' };
-        case 'peek':
-          return { kind: 'peek', values: [this.acc, this.accOut].map((v) => BigInt.asUintN(this.f.accBits, BigInt(v))).concat(BigInt(toWord(this.codeOut, codeBits(this.f)))) };
-        case 'run': {
-          for (let i = 0; i < c.cycles; i++) this.tick();
-          const result: RunResult = { cycles: c.cycles, dones: 0, consumed: 0, output: [], trace: [], doneCycles: [] };
-          return { kind: 'run', result };
-        }
-      }
-    });
+  protected peek(): bigint[] {
+    return [this.acc, this.accOut].map((v) => BigInt.asUintN(this.f.accBits, BigInt(v))).concat(BigInt(toWord(this.codeOut, codeBits(this.f))));
   }
 
-  private read(sel: number, addr: number): bigint {
+  protected read(sel: number, addr: number): bigint {
     if (sel === PE_MEM.weights) return BigInt(this.wmem[addr]!);
     if (sel === PE_MEM.faults) return BigInt(this.fmask[addr]!);
     return BigInt.asUintN(64, BigInt(this.bmem[addr]!));
   }
 
   /** One clock edge: every register takes the value computed from the state before it. */
-  private tick(write?: { sel: number; addr: number; value: bigint }): void {
+  protected tick(write?: HostWrite): void {
     const f = this.f;
-    const get = (n: (typeof PE_INPUTS)[number]) => this.inputs.get(n)!;
+    const get = (n: (typeof PE_INPUTS)[number]) => this.input(n);
     const waddr = get('waddr');
     const act = fromWord(get('act'), codeBits(f));
     const prod = peProduct(f, this.y, act, this.wmem[waddr]! ^ this.fmask[waddr]!);

@@ -1,4 +1,4 @@
-import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
+import { CycleModel, type HostWrite } from './cycle-model.js';
 import { codeBits, codeRange, fromWord, requantise, saturate, toWord, type PeFormat } from './pe-arith.js';
 import { addressBits, clog2 } from '../util/bits.js';
 
@@ -68,11 +68,10 @@ export function decodeKneaded(f: SacFormat, v: bigint): { lanes: { valid: boolea
  * high. Outputs (PEEK): acc (the saturated shift-add of the segments in the finishing cycle, else 0),
  * acc_out, code_out as unsigned words.
  */
-export class SacPeModel implements ModuleModel {
+export class SacPeModel extends CycleModel {
   private readonly kmem: bigint[];
   private readonly acts: Float64Array;
   private readonly bmem: Float64Array;
-  private readonly inputs = new Map<string, number>(SAC_INPUTS.map((n) => [n, 0]));
   private readonly seg: number[];
   private state: 'idle' | 'run' | 'fin' = 'idle';
   private kaddr = 0;
@@ -85,6 +84,7 @@ export class SacPeModel implements ModuleModel {
     private readonly f: SacFormat,
     private readonly depth: { k: number; b: number },
   ) {
+    super('SAC PE', SAC_INPUTS);
     this.kmem = new Array<bigint>(depth.k).fill(0n);
     this.acts = new Float64Array(f.rows * f.group);
     this.bmem = new Float64Array(depth.b);
@@ -92,39 +92,14 @@ export class SacPeModel implements ModuleModel {
     this.seg = new Array<number>(f.lanes).fill(0);
   }
 
-  run(commands: readonly ModuleCommand[]): ModuleResponse[] {
-    return commands.map((c): ModuleResponse => {
-      switch (c.kind) {
-        case 'write':
-          c.words.forEach((v, i) => this.tick({ sel: c.sel, addr: c.addr + i, value: v }));
-          return { kind: 'write' };
-        case 'read':
-          return { kind: 'read', words: Array.from({ length: c.n }, (_, i) => this.read(c.sel, c.addr + i)) };
-        case 'set':
-          if (!this.inputs.has(c.port)) throw new Error(`the SAC PE has no input '${c.port}'`);
-          this.inputs.set(c.port, Number(c.value));
-          return { kind: 'set' };
-        case 'reset':
-          return { kind: 'reset' };
-        case 'peek': {
-          const a = this.f.pe.accBits;
-          // acc is the shift-added segments in the finishing cycle, 0 otherwise (its adders are isolated)
-          return { kind: 'peek', values: [BigInt.asUintN(a, BigInt(this.state === 'fin' ? this.total() : 0)), BigInt.asUintN(a, BigInt(this.accOut)), BigInt(toWord(this.codeOut, codeBits(this.f.pe)))] };
-        }
-        case 'run': {
-          const result: RunResult = { cycles: 0, dones: 0, consumed: 0, output: [], trace: [], doneCycles: [] };
-          while (result.cycles < c.cycles && (!c.dones || result.dones < c.dones)) {
-            if (this.state === 'fin') {
-              result.dones++;
-              result.doneCycles.push(result.cycles);
-            }
-            this.tick();
-            result.cycles++;
-          }
-          return { kind: 'run', result };
-        }
-      }
-    });
+  /** acc is the shift-added segments in the finishing cycle, 0 otherwise (its adders are isolated). */
+  protected peek(): bigint[] {
+    const a = this.f.pe.accBits;
+    return [BigInt.asUintN(a, BigInt(this.done() ? this.total() : 0)), BigInt.asUintN(a, BigInt(this.accOut)), BigInt(toWord(this.codeOut, codeBits(this.f.pe)))];
+  }
+
+  protected override done(): boolean {
+    return this.state === 'fin';
   }
 
   /** The segments shifted by their bit position and added, saturated to the accumulator. */
@@ -132,16 +107,16 @@ export class SacPeModel implements ModuleModel {
     return saturate(this.seg.reduce((t, v, b) => t + v * 2 ** b, 0), this.f.pe.accBits);
   }
 
-  private read(sel: number, addr: number): bigint {
+  protected read(sel: number, addr: number): bigint {
     if (sel === SAC_MEM.kneaded) return this.kmem[addr]!;
     if (sel === SAC_MEM.activations) return BigInt(toWord(this.acts[addr]!, codeBits(this.f.pe)));
     return BigInt.asUintN(64, BigInt(this.bmem[addr]!));
   }
 
   /** One clock edge: every register takes the value computed from the state before it. */
-  private tick(write?: { sel: number; addr: number; value: bigint }): void {
+  protected tick(write?: HostWrite): void {
     const f = this.f;
-    const get = (n: (typeof SAC_INPUTS)[number]) => this.inputs.get(n)!;
+    const get = (n: (typeof SAC_INPUTS)[number]) => this.input(n);
     if (this.state === 'idle') {
       if (get('start')) {
         this.kaddr = get('kbase');

@@ -73,6 +73,22 @@ export function peContext(p: ParamValues, mult: Design): PeContext {
   return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin, finGate: 'fin_en' };
 }
 
+/** The outputs of a PE's finishing arithmetic (partials/pe-finish.v.hbs), shared by the MAC and SAC PEs. */
+export const peOutputs = (c: { accW: number; cw: number }): ModulePorts['outputs'] => [
+  { name: 'acc', width: c.accW },
+  { name: 'acc_out', width: c.accW },
+  { name: 'code_out', width: c.cw },
+];
+
+/** A PE's host port: 64-bit words to and from the memory chosen by `host_mem`. */
+export const peHostPort = (addrBits: number): NonNullable<ModulePorts['memory']> => ({
+  we: 'host_we',
+  sel: { name: 'host_mem', width: 2 },
+  addr: { name: 'host_addr', width: addrBits },
+  wdata: { name: 'host_wdata', width: 64 },
+  rdata: { name: 'host_rdata', width: 64 },
+});
+
 export const peUnit: ModuleDefinition = {
   kind: 'module',
   name: 'pe',
@@ -109,12 +125,8 @@ export const peUnit: ModuleDefinition = {
         { name: 'relu', width: 1 },
         { name: 'shift', width: 7 },
       ],
-      outputs: [
-        { name: 'acc', width: c.accW },
-        { name: 'acc_out', width: c.accW },
-        { name: 'code_out', width: c.cw },
-      ],
-      memory: { we: 'host_we', sel: { name: 'host_mem', width: 2 }, addr: { name: 'host_addr', width: c.hostA }, wdata: { name: 'host_wdata', width: 64 }, rdata: { name: 'host_rdata', width: 64 } },
+      outputs: peOutputs(c),
+      memory: peHostPort(c.hostA),
     };
   },
   model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!)),

@@ -4,6 +4,7 @@ import { addressBits, clog2 } from '../../util/bits.js';
 import { codeBits, codeRange, toWord, type PeFormat } from '../../models/pe-arith.js';
 import { encodeKneaded, SAC_MEM, SacPeModel, sacLayout, type SacFormat } from '../../models/sac-pe-model.js';
 import type { KneadEntry } from '../../models/sac-pe-model.js';
+import { peHostPort, peOutputs } from './pe.js';
 
 /** Widest accumulator: the shift-add of the segments (acc + lanes + 1 bits) stays an exact double in the model. */
 export const MAX_SAC_ACC_BITS = 36;
@@ -82,12 +83,8 @@ export const sacPeUnit: ModuleDefinition = {
         { name: 'relu', width: 1 },
         { name: 'shift', width: 7 },
       ],
-      outputs: [
-        { name: 'acc', width: c.accW },
-        { name: 'acc_out', width: c.accW },
-        { name: 'code_out', width: c.cw },
-      ],
-      memory: { we: 'host_we', sel: { name: 'host_mem', width: 2 }, addr: { name: 'host_addr', width: c.hostA }, wdata: { name: 'host_wdata', width: 64 }, rdata: { name: 'host_rdata', width: 64 } },
+      outputs: peOutputs(c),
+      memory: peHostPort(c.hostA),
       done: 'done',
     };
   },
