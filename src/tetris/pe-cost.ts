@@ -109,21 +109,31 @@ export async function macPeCost(q: QuantisedNetwork, rows: LayerRows[], samples:
 }
 
 /**
+ * A SAC PE (8-bit codes, groups of `group`) sized for a network's layers: accumulator and segments as the
+ * sums need, activation banks for the widest fan-in, and memories for one layer at a time (reloaded per
+ * layer) or for the whole network at once; with each layer's kneaded image in its format.
+ */
+export function sacPeFor(q: QuantisedNetwork, rows: readonly LayerRows[], group: number, holds: 'layer' | 'network') {
+  const adepth = Math.max(...rows.map((r) => r.fanIn));
+  const acc = networkAccBits(q);
+  const seg = segmentBits(rows, acc);
+  // The word format depends on these only (the group row's width on adepth), not on the memory depths.
+  const f = sacFormat({ width: 8, signed: true, group, acc, seg, adepth });
+  const images = rows.map((r) => sacLayerImage(f, q.layers[r.k]!.weightCodes, r.fanIn, r.outputs));
+  const size = (n: number[]) => Math.max(2, holds === 'network' ? n.reduce((a, b) => a + b, 0) : Math.max(...n));
+  const kdepth = size(images.map((i) => i.words.length));
+  const bdepth = size(rows.map((r) => r.outputs));
+  const { unit, params } = resolveModule('sac-pe', { width: 8, signed: true, group, acc, seg, kdepth, adepth: Math.max(2, adepth), bdepth });
+  return { design: generateModule(unit, params), f, images, spec: `sac-pe:width=8,signed,group=${group},acc=${acc},seg=${seg},kdepth=${kdepth},adepth=${adepth},bdepth=${bdepth}` };
+}
+
+/**
  * The SAC PE with kneading groups of `group` running the same network alone, at gate level: every layer's
  * kneaded words and biases loaded once; for each row its activations written into the banks, then each
  * output from start to done, checked against the integer reference.
  */
 export async function sacPeCost(q: QuantisedNetwork, rows: LayerRows[], group: number, samples: number, o: ModuleCostOptions): Promise<PeCost> {
-  const adepth = Math.max(...rows.map((r) => r.fanIn));
-  const acc = networkAccBits(q);
-  const seg = segmentBits(rows, acc);
-  const probe = sacFormat({ width: 8, signed: true, group, acc, seg, adepth });
-  const images = rows.map((r) => sacLayerImage(probe, q.layers[r.k]!.weightCodes, r.fanIn, r.outputs));
-  const kdepth = images.reduce((s, i) => s + i.words.length, 0);
-  const bdepth = rows.reduce((s, r) => s + r.outputs, 0);
-  const { unit, params } = resolveModule('sac-pe', { width: 8, signed: true, group, acc, seg, kdepth: Math.max(2, kdepth), adepth: Math.max(2, adepth), bdepth: Math.max(2, bdepth) });
-  const d = generateModule(unit, params);
-  const f = sacFormat(params);
+  const { design: d, f, images, spec } = sacPeFor(q, rows, group, 'network');
   let compute = 0;
   let total = 0;
   let predicted = 0;
@@ -156,5 +166,5 @@ export async function sacPeCost(q: QuantisedNetwork, rows: LayerRows[], group: n
     total += compute;
     return { cycles: total };
   });
-  return { ...cost, pe: 'sac', spec: `sac-pe:width=8,signed,group=${group},acc=${acc},seg=${seg},kdepth=${kdepth},adepth=${adepth},bdepth=${bdepth}`, samples, computeCyclesPerInference: compute / samples, loadCyclesPerInference: (total - compute) / samples, energyPerInferencePj: perInference(cost, samples), compared };
+  return { ...cost, pe: 'sac', spec, samples, computeCyclesPerInference: compute / samples, loadCyclesPerInference: (total - compute) / samples, energyPerInferencePj: perInference(cost, samples), compared };
 }

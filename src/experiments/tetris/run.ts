@@ -8,14 +8,11 @@ import { quantisedModel, type QuantisedModel } from '../../npu/from-model.js';
 import { accuracy, predict } from '../../infer/predict.js';
 import { referenceInference } from '../../infer/reference.js';
 import { peFormat } from '../../gen/units/pe.js';
-import { generateModule } from '../../gen/generate-module.js';
-import { resolveModule } from '../../gen/registry.js';
-import { sacFormat } from '../../gen/units/sac-pe.js';
 import { openModuleSessions } from '../../cosim/module-session.js';
 import { analyzeNetwork } from '../../tetris/analyze.js';
 import { layerRows } from '../../tetris/layer-rows.js';
-import { runSacLayer, sacLayerImage, sacOutputCycles } from '../../tetris/sac-layer.js';
-import { macPeCost, networkAccBits, sacPeCost, segmentBits, type PeCost } from '../../tetris/pe-cost.js';
+import { runSacLayer, sacOutputCycles } from '../../tetris/sac-layer.js';
+import { macPeCost, sacPeCost, sacPeFor, type PeCost } from '../../tetris/pe-cost.js';
 import { AxhwError } from '../../errors.js';
 import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
@@ -163,20 +160,14 @@ function summary(c: PeCost): PeCostSummary {
 /** The SAC PE's RTL (accumulator and segments as in the cost runs) on `n` test samples, every layer: outputs = the integer reference, cycles = kneaded words + 2 per output. */
 async function sacRtlCheck(m: QuantisedModel, group: number, n: number): Promise<TetrisNetwork['rtlCheck']> {
   const rows = layerRows(m.q, m.data.test.x, n, 32);
-  const adepth = Math.max(...rows.map((r) => r.fanIn));
-  const acc = networkAccBits(m.q);
-  const seg = segmentBits(rows, acc);
-  const probe = sacFormat({ width: 8, signed: true, group, acc, seg, adepth });
-  const kdepth = Math.max(...rows.map((r) => sacLayerImage(probe, m.q.layers[r.k]!.weightCodes, r.fanIn, r.outputs).words.length));
-  const { unit, params } = resolveModule('sac-pe', { width: 8, signed: true, group, acc, seg, kdepth: Math.max(2, kdepth), adepth: Math.max(2, adepth), bdepth: Math.max(2, ...rows.map((r) => r.outputs)) });
-  const f = sacFormat(params);
-  const [s] = await openModuleSessions(generateModule(unit, params), 1);
+  const { design, f, images } = sacPeFor(m.q, rows, group, 'layer');
+  const [s] = await openModuleSessions(design, 1);
   let outputs = 0;
   let measured = 0;
   let predicted = 0;
   try {
-    for (const r of rows) {
-      const image = sacLayerImage(f, m.q.layers[r.k]!.weightCodes, r.fanIn, r.outputs);
+    for (const [k, r] of rows.entries()) {
+      const image = images[k]!;
       const res = await runSacLayer((c) => s!.run(c), f, { image, bias: m.q.layers[r.k]!.bias, rows: r.rows, nRows: r.nRows, fanIn: r.fanIn, relu: r.relu, shift: r.shift });
       for (let i = 0; i < r.nRows * r.outputs; i++) {
         if (res.accOut[i] !== r.acc[i] || res.codes[i] !== r.codes[i]) throw new AxhwError(`The SAC PE's RTL differs from the integer reference: layer ${r.k}, row ${Math.floor(i / r.outputs)}, output ${i % r.outputs}: expected ${r.acc[i]} (code ${r.codes[i]}), got ${res.accOut[i]} (code ${res.codes[i]}).`, 'This is a bug in axhw: report it with the command you ran.');
