@@ -15,6 +15,7 @@ import { npuCost, type NpuCost } from '../../npu/cost.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError, MismatchError } from '../../errors.js';
+import { popcount } from '../../tetris/bits.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -185,12 +186,6 @@ export function costTable(c: NpuCost & { model: string; npu: string }): string {
   ];
   return lines.join('\n');
 }
-
-const popcount = (v: number) => {
-  let c = 0;
-  for (; v; v &= v - 1) c++;
-  return c;
-};
 
 export function npuCommand(): Command {
   return new Command('npu').description('run trained networks on the generated NPU: compile to program + memory images, co-simulate bit-exact against the integer reference').addCommand(compileCommand()).addCommand(runCommand()).addCommand(costCommand());
