@@ -30,13 +30,13 @@ export function buildProgram(): Command {
     if (!['gen', 'units'].includes(action.name())) checkCacheDir();
   });
 
+  // Subcommands too (npu run, experiment axtrain): a bad option value is bad input, exit 2.
+  const configure = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.showHelpAfterError('(run with --help for usage)');
+    cmd.commands.forEach(configure);
+  };
   for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), tetrisCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
-    // Subcommands too (npu run, experiment axtrain): a bad option value is bad input, exit 2.
-    const configure = (cmd: Command) => {
-      cmd.exitOverride();
-      cmd.showHelpAfterError('(run with --help for usage)');
-      cmd.commands.forEach(configure);
-    };
     configure(c);
     program.addCommand(c);
   }
