@@ -5,6 +5,10 @@ import { verifyDesign } from '../verify/verify.js';
 import { fpmulTransformCode, type FpmulParams } from '../models/fpmul.js';
 import type { BatchModel } from '../models/operator.js';
 import { AxhwError, MismatchError } from '../errors.js';
+import { withControlDefaults } from '../gen/controls.js';
+import { getUnit } from '../gen/registry.js';
+import type { ParamValues } from '../gen/params.js';
+import { openPool } from '../cosim/pool.js';
 
 /**
  * FramNN's floating-point multiplier for training: binary32 operands (the layer's own float32 values),
@@ -54,6 +58,31 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
     mask: (0xffffffff ^ clear) >>> 0,
     provenance: { source: 'registry-unit', unit: 'fpmul', params, top: d.top, rtlHash: d.rtlHash, checkedPairs: report.pairs },
   };
+}
+
+/**
+ * Given operand pairs (float32 bit patterns, e.g. the gradients and weights of a backward pass) through
+ * the Verilated fpmul at the multiplier's m, against fround(T(a) T(b)): the proof that a layer's masked
+ * products on those operands are the RTL's. Returns the mismatching pairs (none when they agree).
+ */
+export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b: Uint32Array): Promise<{ pairs: number; mismatches: { a: number; b: number; rtl: number; expected: number }[] }> {
+  const d = withControlDefaults(generateDesign(getUnit('fpmul'), float.provenance.params as ParamValues), { mbits: float.mbits });
+  if (d.rtlHash !== float.provenance.rtlHash) throw new AxhwError(`The fpmul RTL changed since ${float.label} was checked.`, 'Resolve the multiplier again.');
+  // The layer's own mask (not one recomputed from m), so a layer whose mask were not the RTL's fails here.
+  const identity = transformIdentityModel((code) => ((code & 0x7f800000) === 0x7f800000 ? code : (code & float.mask) >>> 0));
+  const pool = await openPool(d, 1);
+  try {
+    const n = a.length;
+    const reply = await pool.sessions[0]!.evalPairs(a, b, n);
+    const rtl = new Uint32Array(reply.buffer.slice(reply.byteOffset, reply.byteOffset + 4 * n));
+    const want = new Uint32Array(n);
+    identity.evalBatch(a, b, n, want);
+    const mismatches = [];
+    for (let i = 0; i < n && mismatches.length < 10; i++) if (rtl[i] !== want[i]) mismatches.push({ a: a[i]!, b: b[i]!, rtl: rtl[i]!, expected: want[i]! });
+    return { pairs: n, mismatches };
+  } finally {
+    await pool.close();
+  }
 }
 
 /** The binary32 product of the transformed operands, rounded once (NaN as the RTL's canonical quiet NaN). */

@@ -1,25 +1,69 @@
 import { tf } from './backend.js';
 import type { LayerArithmetic } from './arithmetic.js';
-import { steDense } from './ops/dense.js';
+import { denseGradients, steDense } from './ops/dense.js';
 import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
+import type { ProductTrace } from '../arith/product-trace.js';
+
+/**
+ * Where the backward pass's products run: `exact` (the straight-through estimator: FramNN's exact
+ * back-propagation), or `hardware` (FramNN's "approximate training": dL/dX = dL/dY W^T and
+ * dL/dW = X^T dL/dY take their operands through the same significand mask, so every product of training
+ * is one the fpmul computes).
+ */
+export type BackwardArithmetic = 'exact' | 'hardware';
+
+export interface FloatArithmeticOptions {
+  backward?: BackwardArithmetic;
+  /** Records the forward products' operand pairs (the multiplier's workload, for power from simulation). */
+  trace?: ProductTrace;
+  /** Records the backward products' operand pairs (backward `hardware`): the pairs proved on the RTL. */
+  backwardTrace?: ProductTrace;
+}
 
 /**
  * fpmul layers: y = T(x) T(W) + b, every operand keeping its top m significand bits (the mask proved on
- * the RTL), one float32 matrix product (exact products for m <= 12), float32 bias. Backward: STE.
+ * the RTL), one float32 matrix product (exact products for m <= 12), float32 bias.
  */
 export class FloatArithmetic implements LayerArithmetic {
-  constructor(readonly float: FloatMultiplier) {}
+  readonly backward: BackwardArithmetic;
+
+  constructor(
+    readonly float: FloatMultiplier,
+    readonly opts: FloatArithmeticOptions = {},
+  ) {
+    this.backward = opts.backward ?? 'exact';
+  }
 
   get label(): string {
-    return this.float.label;
+    return this.backward === 'hardware' ? `${this.float.label}, forward and backward` : this.float.label;
   }
 
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+    const forward = (xv: tf.Tensor2D, wv: tf.Tensor2D, bv: tf.Tensor1D) => {
+      const xs = xv.dataSync() as Float32Array;
+      const ws = wv.dataSync() as Float32Array;
+      this.opts.trace?.record(xs, xv.shape[0], xv.shape[1], ws, wv.shape[1]);
+      return tf.tidy(() => tf.add(this.maskedProduct(xs, xv.shape, ws, wv.shape), bv) as tf.Tensor2D);
+    };
+    return steDense(x, w, b, forward, this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : denseGradients);
+  }
+
+  /** T(a) T(b) for row-major a (r x k) and b (k x c), one float32 matrix product. */
+  private maskedProduct(a: Float32Array, [r, k]: number[], b: Float32Array, [, c]: number[]): tf.Tensor2D {
     const mask = this.float.mask;
-    return steDense(x, w, b, (xv, wv, bv) => {
-      const [rows, k] = xv.shape;
-      const n = wv.shape[1];
-      return tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(maskFloats(xv.dataSync() as Float32Array, mask), [rows, k]), tf.tensor2d(maskFloats(wv.dataSync() as Float32Array, mask), [k, n])), bv));
+    return tf.matMul(tf.tensor2d(maskFloats(a, mask), [r!, k!]), tf.tensor2d(maskFloats(b, mask), [k!, c!]));
+  }
+
+  /** dx = T(dy) T(W^T), dW = T(x^T) T(dy), db = sum(dy) (a sum, no product). */
+  private hardwareGradients(dy: tf.Tensor2D, [x, w]: [tf.Tensor2D, tf.Tensor2D]): tf.Tensor[] {
+    return tf.tidy(() => {
+      const dys = dy.dataSync() as Float32Array;
+      const wt = tf.transpose(w);
+      const xt = tf.transpose(x);
+      const bt = this.opts.backwardTrace;
+      bt?.record(dys, dy.shape[0], dy.shape[1], wt.dataSync() as Float32Array, wt.shape[1]);
+      bt?.record(xt.dataSync() as Float32Array, xt.shape[0], xt.shape[1], dys, dy.shape[1]);
+      return [this.maskedProduct(dys, dy.shape, wt.dataSync() as Float32Array, wt.shape), this.maskedProduct(xt.dataSync() as Float32Array, xt.shape, dys, dy.shape), tf.sum(dy, 0)];
     });
   }
 }

@@ -11,15 +11,22 @@ export function denseGradients(dy: tf.Tensor2D, [x, w]: [tf.Tensor2D, tf.Tensor2
 /**
  * A dense layer y = x W + b whose forward value `forward` computes (on any arithmetic) and whose backward
  * is that of the exact float layer: the straight-through estimator for approximate arithmetic, and the
- * plain gradient (itself differentiable, for double back-propagation) for exact arithmetic.
+ * plain gradient (itself differentiable, for double back-propagation) for exact arithmetic. `gradients`
+ * replaces the backward products (FramNN's approximate training runs them on the hardware too).
  */
-export function steDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, forward: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D): tf.Tensor2D {
+export function steDense(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  forward: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D,
+  gradients: (dy: tf.Tensor2D, saved: [tf.Tensor2D, tf.Tensor2D]) => tf.Tensor[] = denseGradients,
+): tf.Tensor2D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xv, wv, bv] = args as tf.Tensor[];
     (args[3] as tf.GradSaveFunc)([xv!, wv!]);
     return {
       value: forward(xv as tf.Tensor2D, wv as tf.Tensor2D, bv as tf.Tensor1D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => denseGradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]),
     };
   });
   return f(x, w, b) as tf.Tensor2D;

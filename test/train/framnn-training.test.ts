@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../src/nn/backend.js';
+import { FloatArithmetic } from '../../src/nn/float-arithmetic.js';
+import { checkPairsOnRtl, floatMultiplierFromUnit, maskFloatsJs, type FloatMultiplier } from '../../src/arith/float-multiplier.js';
+import { ProductTrace } from '../../src/arith/product-trace.js';
+import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
+import { getDataset } from '../../src/data/datasets.js';
+import { prepareDataset } from '../../src/data/prepare.js';
+import { resolveModel } from '../../src/nn/models.js';
+import { train } from '../../src/train/trainer.js';
+import { floatHardware } from '../../src/nn/hardware.js';
+import { Rng } from '../../src/util/rng.js';
+import { requireTool } from '../helpers/tools.js';
+
+const fpmul = (m: number) => floatMultiplierFromUnit(resolveUnitSpec(`fpmul:mbits=${m}`));
+const rand = (rng: Rng, n: number, scale: number) => Float32Array.from({ length: n }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * scale);
+
+/** sum_k T(a[i,k]) T(b[k,j]) in float64 (each product of two m <= 12-bit significands is exact in float32). */
+function maskedMatMul(a: Float32Array, r: number, k: number, b: Float32Array, c: number, mask: number): Float64Array {
+  const ta = maskFloatsJs(a, mask);
+  const tb = maskFloatsJs(b, mask);
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) for (let t = 0; t < k; t++) out[i * c + j]! += ta[i * k + t]! * tb[t * c + j]!;
+  return out;
+}
+const transpose = (a: Float32Array, r: number, c: number) => Float32Array.from({ length: r * c }, (_, i) => a[(i % r) * c + Math.floor(i / r)]!);
+const maxRel = (got: ArrayLike<number>, want: ArrayLike<number>) => {
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]!));
+    err = Math.max(err, Math.abs(got[i]! - want[i]!));
+  }
+  return err / scale;
+};
+
+describe('FramNN approximate training: the backward products on the fpmul', () => {
+  let m4: FloatMultiplier;
+  beforeAll(async () => {
+    requireTool('verilator');
+    await initBackend();
+    m4 = await fpmul(4);
+  });
+
+  it('backward `hardware`: dX = T(dY) T(W^T) and dW = T(X^T) T(dY); the straight-through backward is not', () => {
+    const rng = new Rng(21);
+    const [n, k, o] = [5, 7, 3];
+    const x = rand(rng, n * k, 2);
+    const w = rand(rng, k * o, 1);
+    const dyv = rand(rng, n * o, 0.3);
+    const grads = (backward: 'exact' | 'hardware') => {
+      const f = (xt: tf.Tensor, wt: tf.Tensor) => tf.sum(tf.mul(new FloatArithmetic(m4, { backward }).dense(xt as tf.Tensor2D, wt as tf.Tensor2D, tf.zeros([o])), tf.tensor2d(dyv, [n, o])));
+      const [gx, gw] = tf.grads(f)([tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o])]);
+      return { dx: gx!.dataSync(), dw: gw!.dataSync() };
+    };
+    const wantDx = maskedMatMul(dyv, n, o, transpose(w, k, o), k, m4.mask);
+    const wantDw = maskedMatMul(transpose(x, n, k), k, n, dyv, o, m4.mask);
+    const hw = grads('hardware');
+    expect(maxRel(hw.dx, wantDx)).toBeLessThan(1e-6);
+    expect(maxRel(hw.dw, wantDw)).toBeLessThan(1e-6);
+    // negative control: the exact backward's gradients are not the masked ones at 4 bits
+    const ste = grads('exact');
+    expect(maxRel(ste.dx, wantDx)).toBeGreaterThan(1e-2);
+    expect(maxRel(ste.dw, wantDw)).toBeGreaterThan(1e-2);
+  });
+
+  it('the gradient products of real training run on the Verilated fpmul give the layer\'s products; a wrong mask is caught', async () => {
+    const data = prepareDataset(getDataset('digits'), { seed: 3, limitTrain: 256, limitTest: 64 });
+    const model = resolveModel('mlp:32-10', data.shape, data.classes.length);
+    for (const fm of [m4, await fpmul(11)]) {
+      const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 20000 });
+      const trace = new ProductTrace({ seed: 8, dotsPerProduct: 3, maxPairs: 20000 });
+      const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', trace, backwardTrace });
+      const r = train({ data, model, method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: `mbits ${fm.mbits}` }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 });
+      r.net.dispose();
+      expect(trace.pairs).toBeGreaterThan(1000);
+      expect(backwardTrace.pairs).toBeGreaterThan(1000);
+      const { a, b } = backwardTrace.operands();
+      // gradients are small: many operands far below 1, so the exponent path is exercised, not just the mask
+      expect(Array.from(a).filter((v) => ((v >>> 23) & 0xff) < 110).length).toBeGreaterThan(100);
+      const proof = await checkPairsOnRtl(fm, a, b);
+      expect(proof).toEqual({ pairs: a.length, mismatches: [] });
+      // negative control: a layer keeping one bit more than the RTL at this m
+      const wrong = { ...fm, mask: (fm.mask | (2 ** (23 - fm.mbits))) >>> 0 };
+      expect((await checkPairsOnRtl(wrong, a, b)).mismatches.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('approximate training reaches a usable network on real data, and differs from FramNN training', () => {
+    const data = prepareDataset(getDataset('digits'), { seed: 1, limitTrain: 600, limitTest: 200 });
+    const model = resolveModel('mlp:32-10', data.shape, data.classes.length);
+    const run = (backward: 'exact' | 'hardware') => train({ data, model, method: 'pas', hardware: floatHardware(m4), schedule: [{ epochs: 3, arithmetic: new FloatArithmetic(m4, { backward }), label: 'mbits 4' }], epochs: 3, batchSize: 32, learningRate: 3e-3, seed: 1 });
+    const a = run('hardware');
+    const f = run('exact');
+    expect(a.history.at(-1)!.testAccuracyHw!).toBeGreaterThan(0.7);
+    const wa = a.net.weights()[0]!.data;
+    const wf = f.net.weights()[0]!.data;
+    expect(wa.some((v, i) => v !== wf[i])).toBe(true);
+    for (const r of [a, f]) r.net.dispose();
+  });
+});
