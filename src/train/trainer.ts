@@ -10,7 +10,7 @@ import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
 import { DEFAULT_ACT, actTerms, adaptiveLambda, type ActOptions } from './act.js';
 import { TRAINING_METHODS, type Method, type Phase } from './methods.js';
-import { arithmeticAtEpoch, type ArithmeticSchedule } from './schedule.js';
+import { arithmeticAtIteration, checkSchedule, type ArithmeticSchedule } from './schedule.js';
 import { makeOptimizer, type OptimizerName } from './optimizer.js';
 
 /** Samples for training: features row-major, targets as the task reads them (class indices, or real vectors). */
@@ -102,7 +102,9 @@ export function train(opts: TrainOptions): TrainResult {
   let trainSeconds = 0;
   let optimizer = makeOptimizer(opts.optimizer ?? 'adam', opts.learningRate);
   const context = { epochs: opts.epochs, pasEpochs: method.pasEpochs(opts.epochs, opts.pasEpochs), convergeTol: act.convergeTol };
-  let hwEpochs = 0;
+  if (opts.schedule) checkSchedule(opts.schedule);
+  const batchesPerEpoch = Math.ceil(data.train.n / opts.batchSize);
+  let hwIterations = 0;
   for (let epoch = 1; ; epoch++) {
     const phase = method.next(history, context);
     if (!phase) break;
@@ -111,8 +113,6 @@ export function train(opts: TrainOptions): TrainResult {
       optimizer.dispose();
       optimizer = makeOptimizer(opts.optimizer ?? 'adam', opts.learningRate);
     }
-    if (phase === 'pas') hwEpochs++;
-    const onHardware = phase === 'pas' ? (opts.schedule ? arithmeticAtEpoch(opts.schedule, hwEpochs) : hwTrain) : undefined;
     const t0 = performance.now();
     const order = permutation(data.train.n, opts.seed * 7919 + epoch);
     let lossSum = 0;
@@ -120,6 +120,7 @@ export function train(opts: TrainOptions): TrainResult {
     let metricSum = 0;
     for (let s = 0; s < data.train.n; s += opts.batchSize) {
       const m = Math.min(opts.batchSize, data.train.n - s);
+      const onHardware = phase === 'pas' ? (opts.schedule ? arithmeticAtIteration(opts.schedule, hwIterations++, batchesPerEpoch) : hwTrain) : undefined;
       for (let i = 0; i < m; i++) {
         const r = order[s + i]!;
         xb.set(data.train.x.subarray(r * f, (r + 1) * f), i * f);

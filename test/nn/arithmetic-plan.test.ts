@@ -6,7 +6,8 @@ import { exactArithmetic, type LayerArithmetic } from '../../src/nn/arithmetic.j
 import { exactDense } from '../../src/nn/ops/dense.js';
 import { classification, regression } from '../../src/nn/task.js';
 import { train } from '../../src/train/trainer.js';
-import { arithmeticAtEpoch, describeSchedule } from '../../src/train/schedule.js';
+import { AxhwError } from '../../src/errors.js';
+import { arithmeticAtEpoch, arithmeticAtIteration, checkSchedule, describeSchedule } from '../../src/train/schedule.js';
 import { fixedHardware } from '../../src/nn/hardware.js';
 import { Rng } from '../../src/util/rng.js';
 import { handMultiplier } from '../helpers/multiplier.js';
@@ -64,6 +65,34 @@ describe('per-layer arithmetic', () => {
     // Two epochs on a, one on b; each training batch runs all three layers once.
     expect(a.calls.length).toBe(2 * batches * 3);
     expect(b.calls.length).toBe(batches * 3);
+  });
+
+  it('a schedule step may last iterations: the arithmetic switches mid-epoch (FramNN adaptive schedules)', () => {
+    const a = spy('a', 1);
+    const b = spy('b', 1);
+    const schedule = [
+      { iterations: 3, arithmetic: a, label: 'mbits 4' },
+      { epochs: 1, arithmetic: b, label: 'mbits 8' },
+    ];
+    // 4 batches an epoch: iterations 0..2 on a, 3..6 on b, then b holds
+    expect([0, 1, 2, 3, 6, 7, 20].map((i) => arithmeticAtIteration(schedule, i, 4))).toEqual([a, a, a, b, b, b, b]);
+    expect(describeSchedule(schedule)).toEqual([
+      { iterations: 3, arithmetic: 'mbits 4' },
+      { epochs: 1, arithmetic: 'mbits 8' },
+    ]);
+    const rng = new Rng(4);
+    const n = 64;
+    const xs = Float32Array.from({ length: n * 4 }, () => rng.nextU32() / 2 ** 32 - 0.5);
+    const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
+    const hardware = fixedHardware(handMultiplier(8, (p, q) => p * q), 'table', 'test');
+    train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 2, batchSize: 16, learningRate: 1e-2, seed: 1 });
+    // 8 training batches of three layers: 3 on a, 5 on b
+    expect(a.calls.length).toBe(3 * 3);
+    expect(b.calls.length).toBe(5 * 3);
+    for (const bad of [[], [{ arithmetic: a, label: 'no length' }], [{ epochs: 1, iterations: 2, arithmetic: a, label: 'both' }], [{ iterations: 1.5, arithmetic: a, label: 'fraction' }]]) {
+      expect(() => checkSchedule(bad), JSON.stringify(bad.map((s) => s.label))).toThrow(AxhwError);
+    }
   });
 });
 

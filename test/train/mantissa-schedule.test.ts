@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { adaptiveShares, mantissaLevels, mantissaSchedule, roundShares } from '../../src/train/mantissa-schedule.js';
+import { AxhwError } from '../../src/errors.js';
+import { Rng } from '../../src/util/rng.js';
+
+describe('FramNN mantissa schedules', () => {
+  it('levels run from the deepest to the final level, the final always included', () => {
+    expect(mantissaLevels(4, 16, 4)).toEqual([4, 8, 12, 16]);
+    expect(mantissaLevels(4, 14, 4)).toEqual([4, 8, 12, 14]);
+    expect(mantissaLevels(16, 16, 4)).toEqual([16]);
+    expect(() => mantissaLevels(8, 4, 4)).toThrow(AxhwError);
+    expect(() => mantissaLevels(4, 16, 0)).toThrow(AxhwError);
+  });
+
+  it('adaptive: the closed form t_i = T / (p_i sum_j 1/p_j), so p_i t_i is the same at every level', () => {
+    expect(adaptiveShares([1, 2, 4], 700)).toEqual([400, 200, 100]);
+    const p = [0.7, 1.9, 3.3, 5.2];
+    const t = adaptiveShares(p, 1000);
+    expect(t.reduce((s, x) => s + x, 0)).toBeCloseTo(1000, 9);
+    for (let i = 1; i < p.length; i++) expect(p[i]! * t[i]!).toBeCloseTo(p[0]! * t[0]!, 9);
+    // deeper (cheaper) levels get more iterations
+    for (let i = 1; i < t.length; i++) expect(t[i]!).toBeLessThan(t[i - 1]!);
+    expect(mantissaSchedule('adaptive', [4, 8, 12], 700, [1, 2, 4])).toEqual([
+      { m: 4, iterations: 400 },
+      { m: 8, iterations: 200 },
+      { m: 12, iterations: 100 },
+    ]);
+    expect(() => adaptiveShares([1, 0], 10)).toThrow(AxhwError);
+    expect(() => mantissaSchedule('adaptive', [4, 8], 10)).toThrow(/power of each/);
+  });
+
+  it('uniform holds the final level; linear splits evenly, deepest first', () => {
+    expect(mantissaSchedule('uniform', [4, 8, 16], 90)).toEqual([{ m: 16, iterations: 90 }]);
+    expect(mantissaSchedule('linear', [4, 8, 16], 90)).toEqual([
+      { m: 4, iterations: 30 },
+      { m: 8, iterations: 30 },
+      { m: 16, iterations: 30 },
+    ]);
+    expect(mantissaSchedule('linear', [4, 8, 16], 10).map((s) => s.iterations)).toEqual([4, 3, 3]);
+    expect(() => mantissaSchedule('linear', [8, 4], 10)).toThrow(/rise/);
+    expect(() => mantissaSchedule('linear', [4, 8], 0)).toThrow(AxhwError);
+  });
+
+  it('rounding keeps every schedule summing to T, each step within one iteration of its share', () => {
+    const rng = new Rng(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const levels = 1 + (rng.nextU32() % 6);
+      const total = 1 + (rng.nextU32() % 5000);
+      const power = Array.from({ length: levels }, () => 0.01 + rng.nextU32() / 2 ** 32);
+      const shares = adaptiveShares(power, total);
+      const steps = roundShares(shares);
+      expect(steps.reduce((s, x) => s + x, 0)).toBe(total);
+      steps.forEach((t, i) => expect(Math.abs(t - shares[i]!)).toBeLessThan(1));
+    }
+  });
+});
