@@ -19,6 +19,11 @@ export interface CostOptions {
   power?: PowerMethod;
   /** Verilog models of the library's cells, for --power sim with a user's --lib. */
   cells?: string;
+  /**
+   * Time the design with its control inputs held at their values (OpenSTA case analysis): the critical
+   * path of the setting (e.g. fpmul at m bits), not of the netlist over every setting.
+   */
+  timeAtControls?: boolean;
 }
 
 /** The power a report states, by the method that produced it. */
@@ -74,7 +79,8 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   // workload is annotated on the input port bits and OpenSTA propagates it through the logic.
   const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
   const { top } = d;
-  const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins);
+  const constants = opts.timeAtControls ? d.ports.controls.flatMap((c) => Array.from({ length: c.width }, (_, i) => ({ pin: c.width === 1 ? c.name : `${c.name}[${i}]`, value: ((c.value >> i) & 1) as 0 | 1 }))) : [];
+  const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins, constants);
   const method = opts.power ?? 'sim';
   let power: PowerEstimate;
   if (method === 'sim' || method === 'sim-delay') {

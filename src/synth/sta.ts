@@ -28,7 +28,16 @@ export interface TimingPower {
  * bit (-input_ports) and OpenSTA propagates it through the logic.
  * Outputs drive no load beyond the pins of the cells they connect to.
  */
-export async function timingAndPower(netlist: string, top: string, ports: { clock?: Pick<ClockSpec, 'clk'> }, lib: CellLibrary, clockNs: number, pins: PinActivity[]): Promise<TimingPower> {
+export async function timingAndPower(
+  netlist: string,
+  top: string,
+  ports: { clock?: Pick<ClockSpec, 'clk'> },
+  lib: CellLibrary,
+  clockNs: number,
+  pins: PinActivity[],
+  /** Input bits held constant for timing (set_case_analysis): paths that cannot switch at this setting are not timed. */
+  constants: { pin: string; value: 0 | 1 }[] = [],
+): Promise<TimingPower> {
   if (!(clockNs > 0)) throw new AxhwError(`--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`, 'Give a period above 0, e.g. --clock-ns 10.');
   const sta = await toolVersion('sta');
   const netText = readFileSync(netlist, 'utf8');
@@ -42,8 +51,10 @@ export async function timingAndPower(netlist: string, top: string, ports: { cloc
       clk ? `set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports ${clk.clk}]]` : 'set_input_delay 0 -clock vclk [all_inputs]',
       `set_output_delay 0 -clock ${clk ? 'clk' : 'vclk'} [all_outputs]`,
       ...pins.map((p) => `set_power_activity -input_ports [get_ports {${p.pin}}] -activity ${p.activity} -duty ${p.duty}`),
-      'report_checks -path_delay max -digits 6',
+      // Power before case analysis: OpenSTA 2.0.17's report_power crashes (SIGSEGV) once a case is set.
       'report_power -digits 8',
+      ...constants.map((c) => `set_case_analysis ${c.value} [get_ports {${c.pin}}]`),
+      'report_checks -path_delay max -digits 6',
     ];
     return lines.join('\n') + '\n';
   };
