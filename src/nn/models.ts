@@ -95,3 +95,15 @@ export function layerShapes(spec: ModelSpec): number[][] {
     return shape;
   });
 }
+
+/** Fan-in, outputs and output positions per sample of each weighted layer (a dense layer has one position). */
+export function weightedLayerSizes(model: ModelSpec): { fanIn: number; outputs: number; positions: number }[] {
+  const shapes = layerShapes(model);
+  const out: { fanIn: number; outputs: number; positions: number }[] = [];
+  model.layers.forEach((l, i) => {
+    const inShape = i === 0 ? model.input : shapes[i - 1]!;
+    if (l.kind === 'dense') out.push({ fanIn: inShape.reduce((a, x) => a * x, 1), outputs: l.units, positions: 1 });
+    if (l.kind === 'conv2d') out.push({ fanIn: l.kernel * l.kernel * inShape[2]!, outputs: l.filters, positions: shapes[i]![0]! * shapes[i]![1]! });
+  });
+  return out;
+}

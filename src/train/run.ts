@@ -18,8 +18,10 @@ import { train, type EpochRecord } from './trainer.js';
 import type { OptimizerName } from './optimizer.js';
 import { sensitivityMaps } from './sensitivity.js';
 import { trainingCurveSvg } from './curve.js';
+import { fpmulTrainingPlan, type FpmulTrainingOptions } from './fpmul-training.js';
+import { weightedLayerSizes } from '../nn/models.js';
 
-export interface TrainRunOptions extends DataOptions, HardwareOptions {
+export interface TrainRunOptions extends DataOptions, HardwareOptions, FpmulTrainingOptions {
   model?: string;
   method: Method;
   act?: Partial<ActOptions>;
@@ -45,7 +47,10 @@ export async function runTrain(o: TrainRunOptions) {
   checkNtvStorage(hw, o.ntvRate);
   o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hw.label} via the ${hw.path} path` : ''}`);
   const total = o.epochs + TRAINING_METHODS[o.method].pasEpochs(o.epochs, o.pasEpochs);
-  const result = train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, optimizer: o.optimizer, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
+  const hwEpochs = o.method === 'axtrain' ? TRAINING_METHODS.axtrain.pasEpochs(o.epochs, o.pasEpochs) : o.epochs;
+  const fpmul = await fpmulTrainingPlan(hw, usesHardware(o.method), o, { iterations: hwEpochs * Math.ceil(data.train.n / o.batchSize), fanInSum: weightedLayerSizes(model).reduce((s, l) => s + l.fanIn, 0) }, o.log);
+  const result = train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, schedule: fpmul.schedule, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, optimizer: o.optimizer, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
+  const traceFile = fpmul.finish();
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
   const hwEval = hw ? evaluateOnHardware(result.net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed }) : undefined;
   const metrics = {
@@ -70,6 +75,7 @@ export async function runTrain(o: TrainRunOptions) {
     // Sensitivity of the trained network on the test set, per weighted layer (the quantity axtrain-act lowers).
     sensitivity: sensitivitySummary(result.net, data.test),
     hardware: hwEval,
+    fpmulTraining: fpmul.record ? { ...fpmul.record, operandTrace: traceFile } : undefined,
   };
   mkdirSync(o.out, { recursive: true });
   const files = saveModel(o.out, result.net, {

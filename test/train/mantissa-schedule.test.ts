@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adaptiveShares, mantissaLevels, mantissaSchedule, roundShares } from '../../src/train/mantissa-schedule.js';
+import { adaptiveShares, mantissaLevels, mantissaSchedule, parseScheduleSpec, roundShares } from '../../src/train/mantissa-schedule.js';
 import { AxhwError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -52,5 +52,13 @@ describe('FramNN mantissa schedules', () => {
       expect(steps.reduce((s, x) => s + x, 0)).toBe(total);
       steps.forEach((t, i) => expect(Math.abs(t - shares[i]!)).toBeLessThan(1));
     }
+  });
+
+  it('reads `--schedule` text: kinds with their levels, or explicit steps', () => {
+    expect(parseScheduleSpec('uniform')).toEqual({ kind: 'uniform', from: 0, step: 1 });
+    expect(parseScheduleSpec('linear:4')).toEqual({ kind: 'linear', from: 4, step: 4 });
+    expect(parseScheduleSpec('adaptive:6/2')).toEqual({ kind: 'adaptive', from: 6, step: 2 });
+    expect(parseScheduleSpec('4:300, 8:200,16:100')).toEqual({ kind: 'explicit', steps: [{ m: 4, iterations: 300 }, { m: 8, iterations: 200 }, { m: 16, iterations: 100 }] });
+    for (const bad of ['', 'linear', 'linear:4/0', 'adaptive:x', '4:300,8', '0:10', '25:10', 'geometric:4']) expect(() => parseScheduleSpec(bad), bad).toThrow(AxhwError);
   });
 });

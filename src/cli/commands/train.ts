@@ -17,6 +17,7 @@ export function trainCommand(): Command {
   const cmd = withExamples(new Command('train'), [
     'axhw train --data breast-cancer --method axtrain --multiplier drum:width=8,k=4,signed -o out/bc',
     'axhw train --data fashion-mnist --model mnist-mlp --epochs 5 --method pas --multiplier exact-mul:width=8,signed --ntv-voltage 660',
+    'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule linear:4/4',
   ])
     .description('train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)')
     .addOption(new Option('--data <name>', 'data set').choices(DATASETS.map((d) => d.name)).makeOptionMandatory())
@@ -38,6 +39,10 @@ export function trainCommand(): Command {
     .option('--limit-train <n>', 'use a seeded subset of this many training samples', toCount)
     .option('--limit-test <n>', 'use a seeded subset of this many test samples', toCount)
     .option('-o, --out <dir>', 'output folder (metrics.json, model.json, weights.bin, curve.svg)')
+    .addOption(new Option('--backward <mode>', 'fpmul hardware: exact (FramNN: approximate forward pass only) or hardware (approximate training: the gradient products on the fpmul too)').choices(['exact', 'hardware']))
+    .option('--schedule <spec>', "fpmul hardware, method pas: the significand width over training, ending at the multiplier's mbits: uniform, linear:<from>[/<step>], adaptive:<from>[/<step>] (t_i = T / (p_i sum 1/p_j), p_i the fpmul power at level i), or <m>:<iterations>,...")
+    .option('--activity <trace.npy>', 'adaptive schedule: operand pairs (e.g. from --operand-trace) the level power is measured under (default uniform random)')
+    .option('--operand-trace <file.npy>', 'fpmul hardware: write the operand pairs the multiplier sees during training (forward products, whole dot products)')
     .option('--json', 'print metrics.json to stdout')
     .option('--quiet', 'no progress output');
   addHardwareOptions(cmd);
@@ -61,6 +66,10 @@ export function trainCommand(): Command {
       limitTrain: opts.limitTrain as number | undefined,
       limitTest: opts.limitTest as number | undefined,
       ...hardwareFromOptions(opts),
+      backward: opts.backward as 'exact' | 'hardware' | undefined,
+      schedule: opts.schedule as string | undefined,
+      activity: opts.activity as string | undefined,
+      operandTrace: opts.operandTrace as string | undefined,
       backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined,
       out,
       command: `axhw ${process.argv.slice(2).join(' ')}`,
@@ -77,7 +86,9 @@ export function trainCommand(): Command {
       lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} of ${h.reference.samples} test samples`);
       if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
     }
-    lines.push(...files.map((f) => `  wrote ${f}`));
+    const f = metrics.fpmulTraining;
+    if (f) lines.push(`  trained on the fpmul (${f.backward === 'hardware' ? 'forward and backward' : 'forward only'}): ${f.steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
+    lines.push(...[...files, ...(f?.operandTrace ? [f.operandTrace] : [])].map((x) => `  wrote ${x}`));
     process.stdout.write(lines.join('\n') + '\n');
   });
 }

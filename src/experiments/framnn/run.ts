@@ -1,0 +1,242 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { initBackend, backendLine, type BackendInfo } from '../../nn/backend.js';
+import { getDataset } from '../../data/datasets.js';
+import { prepareDataset } from '../../data/prepare.js';
+import { resolveModel, weightedLayerSizes } from '../../nn/models.js';
+import { train, type TrainResult } from '../../train/trainer.js';
+import type { Network } from '../../nn/network.js';
+import { floatMultiplierFromUnit, checkPairsOnRtl, type FloatMultiplier } from '../../arith/float-multiplier.js';
+import { floatHardware } from '../../nn/hardware.js';
+import { FloatArithmetic, type BackwardArithmetic } from '../../nn/float-arithmetic.js';
+import { ProductTrace } from '../../arith/product-trace.js';
+import { accuracy, predict } from '../../infer/predict.js';
+import { formatUnitSpec, resolveUnitSpec } from '../../gen/unit-spec.js';
+import { mantissaLevels, mantissaSchedule, SCHEDULE_KINDS, type MantissaStep } from '../../train/mantissa-schedule.js';
+import type { ArithmeticSchedule } from '../../train/schedule.js';
+import { iterationWork, trainingEdp } from './edp.js';
+import { CLOCKINGS, fpmulLevelCosts, levelCost, type FpmulCosts } from '../../synth/fpmul-levels.js';
+import { budgetFor, FULL_M, LEVEL_FROM, LEVEL_STEP, selectApps, UNAVAILABLE, type Budget, type FramnnApp } from './plan.js';
+import type { AppResult, FramnnResult, ScheduleRun } from './schema.js';
+
+export interface FramnnExperimentOptions {
+  apps?: string[];
+  quick: boolean;
+  mbits: number[];
+  finals: number[];
+  epochs?: number;
+  seed: number;
+  command: string;
+  backend?: BackendInfo['name'];
+  log?: (m: string) => void;
+}
+
+/** Operand pairs recorded per training run for power from simulation (and per backward-pass proof on the RTL). */
+const TRACE_PAIRS = 16384;
+const BACKWARD_PROOF_PAIRS = 20000;
+
+/** The whole experiment: every application, each mode at every m, the schedules, their EDP, inference efficiency. */
+export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<FramnnResult> {
+  const log = o.log ?? (() => {});
+  const apps = selectApps(o.apps, o.quick);
+  const backend = await initBackend(o.backend);
+  log(backendLine(backend));
+  const levels = [...new Set([...o.mbits, ...o.finals.flatMap((f) => mantissaLevels(LEVEL_FROM, f, LEVEL_STEP)), FULL_M])].sort((a, b) => a - b);
+  const multipliers = new Map<number, FloatMultiplier>();
+  for (const m of levels) multipliers.set(m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { mbits: m })), log));
+  const dir = mkdtempSync(join(tmpdir(), 'axhw-framnn-'));
+  try {
+    const results: AppResult[] = [];
+    for (const app of apps) results.push(await runApp(app, o, multipliers, dir, log));
+    return {
+      format: 'axhw-framnn-experiment' as const,
+      version: 1 as const,
+      command: o.command,
+      quick: o.quick,
+      seed: o.seed,
+      backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+      definitions: {
+        unit: 'binary32 fpmul (rne, full subnormals), m = significand bits kept per operand, hidden bit included; m = 24 is exact',
+        modes: {
+          exact: 'float32 back-propagation, inference on the fpmul at m',
+          'approx-training': 'every product of training on the fpmul at m: the forward pass and both backward products (dL/dX = dL/dY W^T, dL/dW = X^T dL/dY)',
+          framnn: 'forward pass on the fpmul at m, exact backward (straight-through estimator)',
+        },
+        schedules: 'levels m from 4 in steps of 4 up to the final level N; uniform: all iterations at N; linear: equal iterations per level, deepest first; adaptive: t_i = T / (p_i sum_j 1/p_j), p_i the fpmul power at level i under the training operands (fixed clock); every schedule trains in approx-training mode (all products on the fpmul at the current level) for the same T iterations as exact training',
+        edp: 'multiplier only, one multiplication per cycle: energy = sum over steps of iterations x (forward + backward multiplications) x energy per multiplication at the level (dynamic from toggles under the training trace + leakage); delay = the same count x the cycle; EDP ratio = exact training (every product at m = 24) / schedule. fixed clock: the netlist critical path at every level (EDP ratio = energy ratio); per-level clock: each level at its own critical path (OpenSTA case analysis with m held)',
+        accuracyLoss: 'accuracy of the exact-trained network at m = 24 minus the accuracy of the network on its hardware, in points',
+        inferenceEfficiency: 'deepest m whose framnn-trained accuracy at m is within 1 (2) points of the exact-trained network at 24; energy per multiplication and critical path at that m against m = 24 (fixed clock for energy)',
+        unavailable: UNAVAILABLE,
+      },
+      apps: results,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: Map<number, FloatMultiplier>, dir: string, log: (m: string) => void): Promise<AppResult> {
+  const t0 = performance.now();
+  const b: Budget = { ...budgetFor(app, o.quick), ...(o.epochs ? { epochs: o.epochs } : {}) };
+  const data = prepareDataset(getDataset(app.dataset), { seed: o.seed, limitTrain: b.limitTrain, limitTest: b.limitTest });
+  const model = resolveModel(`mlp:${[...b.hidden, data.classes.length].join('-')}`, data.shape, data.classes.length);
+  const step = (m: string) => log(`[${app.name}] ${m} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  const batches = Math.ceil(data.train.n / b.batchSize);
+  const total = batches * b.epochs;
+  const layers = weightedLayerSizes(model);
+  const work = iterationWork(layers, b.batchSize);
+  // About TRACE_PAIRS pairs spread over the whole run: each product is recorded with probability 1 / every.
+  const every = Math.max(1, (total * layers.reduce((s, l) => s + l.fanIn, 0)) / TRACE_PAIRS);
+  const base = { data, model, epochs: b.epochs, batchSize: b.batchSize, learningRate: b.learningRate, seed: o.seed };
+  const fm = (m: number) => multipliers.get(m)!;
+  const acc = (net: Network, m?: number) => accuracy(predict(net, data.test, m === undefined ? undefined : new FloatArithmetic(fm(m))), data.test.y);
+  const traceFor = (seed: number) => new ProductTrace({ seed, dotsPerProduct: 1, maxPairs: TRACE_PAIRS, every });
+  const onFpmul = (schedule: ArithmeticSchedule): TrainResult => train({ ...base, method: 'pas', hardware: floatHardware(fm(FULL_M)), schedule });
+  const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) =>
+    onFpmul([{ iterations: total, arithmetic: new FloatArithmetic(fm(m), { backward, ...opts }), label: `mbits ${m}` }]);
+
+  step(`${data.train.n} train / ${data.test.n} test, ${model.name}, ${b.epochs} epochs (${total} iterations); exact training`);
+  const exact = train({ ...base, method: 'bp' });
+  const exactSeconds = exact.trainSeconds;
+  const exactAcc = acc(exact.net);
+  const sweep: AppResult['sweep'] = [];
+  const traces = new Map<number, { framnn: ProductTrace; approx: ProductTrace[] }>();
+  const framnnNets = new Map<number, Network>();
+  const proofs: AppResult['backwardProof'] = [];
+  for (const m of o.mbits) {
+    step(`m = ${m}: framnn and approx-training`);
+    const fTrace = traceFor(o.seed * 131 + m);
+    const framnn = fixedLevel(m, 'exact', { trace: fTrace });
+    const aTrace = traceFor(o.seed * 137 + m);
+    const bTrace = new ProductTrace({ seed: o.seed * 139 + m, dotsPerProduct: 1, maxPairs: BACKWARD_PROOF_PAIRS, every: every / 2 });
+    const approx = fixedLevel(m, 'hardware', { trace: aTrace, backwardTrace: bTrace });
+    traces.set(m, { framnn: fTrace, approx: [aTrace, bTrace] });
+    const { a, b: bb } = bTrace.operands();
+    const proof = await checkPairsOnRtl(fm(m), a, bb);
+    proofs.push({ m, pairs: proof.pairs, mismatches: proof.mismatches.length, first: proof.mismatches[0] });
+    framnnNets.set(m, framnn.net);
+    sweep.push({
+      m,
+      exact: acc(exact.net, m),
+      approxTraining: acc(approx.net, m),
+      framnn: acc(framnn.net, m),
+      seconds: { framnn: framnn.trainSeconds, approxTraining: approx.trainSeconds },
+    });
+    approx.net.dispose();
+  }
+  // Training-time m against inference-time m: every framnn network on every m of the sweep.
+  const crossAccuracy = o.mbits.map((mt) => ({ trainM: mt, accuracy: o.mbits.map((mi) => acc(framnnNets.get(mt)!, mi)) }));
+  const bestTrainM = o.mbits.map((mi, j) => {
+    let best = crossAccuracy[0]!;
+    for (const r of crossAccuracy) if (r.accuracy[j]! > best.accuracy[j]!) best = r;
+    return { inferM: mi, trainM: best.trainM, accuracy: best.accuracy[j]!, sameM: crossAccuracy.find((r) => r.trainM === mi)!.accuracy[j]! };
+  });
+  for (const n of framnnNets.values()) n.dispose();
+
+  step('fpmul power per level under the recorded training operands (Yosys + ABC, simulated toggles, OpenSTA; cached)');
+  const write = (name: string, t: ProductTrace[]) => {
+    const f = join(dir, `${app.name}-${name}.npy`);
+    writeFileSync(f, ProductTrace.toNpy(t));
+    return f;
+  };
+  const inferenceCosts = new Map<number, FpmulCosts>();
+  for (const m of o.mbits) inferenceCosts.set(m, await fpmulLevelCosts([m, FULL_M], write(`framnn-${m}`, [traces.get(m)!.framnn])));
+
+  // Schedules: every level's power under the operands of approx-training at that level (m = 24's trace for exact training).
+  const scheduleLevels = [...new Set([...o.finals.flatMap((f) => mantissaLevels(LEVEL_FROM, f, LEVEL_STEP)), FULL_M])].sort((x, y) => x - y);
+  const trainingCosts = new Map<number, FpmulCosts>();
+  for (const m of scheduleLevels) {
+    let t = traces.get(m)?.approx;
+    if (!t) {
+      step(`m = ${m}: approx-training for the level's operand trace (not in the sweep)`);
+      const tr = traceFor(o.seed * 137 + m);
+      fixedLevel(m, 'hardware', { trace: tr }).net.dispose();
+      t = [tr];
+    }
+    trainingCosts.set(m, await fpmulLevelCosts([m], write(`approx-${m}`, t)));
+  }
+  const one = (m: number) => trainingCosts.get(m)!;
+  const costAt = (clock: (typeof CLOCKINGS)[number]) => (m: number) => levelCost(one(m), m, clock);
+  const exactEdp = Object.fromEntries(CLOCKINGS.map((c) => [c, trainingEdp([{ m: FULL_M, iterations: total }], work, costAt(c), () => FULL_M)]));
+
+  const schedules: ScheduleRun[] = [];
+  for (const final of o.finals) {
+    const lv = mantissaLevels(LEVEL_FROM, final, LEVEL_STEP);
+    const power = lv.map((m) => costAt('fixed')(m).powerW);
+    for (const kind of SCHEDULE_KINDS) {
+      const steps = mantissaSchedule(kind, lv, total, power);
+      step(`schedule ${kind} to m = ${final}: ${steps.map((s) => `${s.iterations} x m${s.m}`).join(', ')}`);
+      const r = onFpmul(asSchedule(steps, fm));
+      const edp = Object.fromEntries(CLOCKINGS.map((c) => [c, trainingEdp(steps, work, costAt(c), (m) => m)]));
+      schedules.push({
+        kind,
+        final,
+        levels: lv,
+        power: kind === 'adaptive' ? power : undefined,
+        steps,
+        accuracy: acc(r.net, final),
+        accuracyExact: acc(r.net),
+        accuracyLoss: exactAcc - acc(r.net, final),
+        seconds: r.trainSeconds,
+        energyPj: edp.fixed!.energyPj,
+        edpRatio: { fixed: exactEdp.fixed!.edp / edp.fixed!.edp, perLevel: exactEdp['per-level']!.edp / edp['per-level']!.edp },
+        energyRatio: exactEdp.fixed!.energyPj / edp.fixed!.energyPj,
+      });
+      r.net.dispose();
+    }
+  }
+
+  const within = (points: number) => {
+    const ok = sweep.filter((s) => exactAcc - s.framnn <= points / 100).map((s) => s.m);
+    if (!ok.length) return undefined;
+    const m = Math.min(...ok);
+    const c = inferenceCosts.get(m)!;
+    const at = levelCost(c, m, 'fixed');
+    const full = levelCost(c, FULL_M, 'fixed');
+    return {
+      lossBoundPoints: points,
+      m,
+      accuracy: sweep.find((s) => s.m === m)!.framnn,
+      energyPerOpPj: at.energyPerOpPj,
+      energyPerOpPjFull: full.energyPerOpPj,
+      energyGain: full.energyPerOpPj / at.energyPerOpPj,
+      delayNs: c.levels.find((l) => l.m === m)!.delayNs,
+      delayNsFull: c.levels.find((l) => l.m === FULL_M)!.delayNs,
+      speedup: c.levels.find((l) => l.m === FULL_M)!.delayNs / c.levels.find((l) => l.m === m)!.delayNs,
+    };
+  };
+  exact.net.dispose();
+  const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  step('done');
+  const anyCost = inferenceCosts.get(o.mbits[0]!)!;
+  return {
+    app: { name: app.name, dataset: app.dataset },
+    budget: b,
+    data: { train: data.train.n, test: data.test.n, classes: data.classes.length, split: data.split },
+    model: model.name,
+    iterations: total,
+    work,
+    exactAccuracy: exactAcc,
+    sweep,
+    backwardProof: proofs,
+    crossAccuracy,
+    bestTrainM,
+    fpmul: { top: anyCost.top, rtlHash: anyCost.rtlHash, library: anyCost.library, area: anyCost.area, netlistDelayNs: anyCost.netlistDelayNs },
+    inferenceLevels: o.mbits.map((m) => inferenceCosts.get(m)!.levels.find((l) => l.m === m)!),
+    trainingLevels: scheduleLevels.map((m) => one(m).levels[0]!),
+    exactTraining: { energyPj: exactEdp.fixed!.energyPj, delayNsFixed: exactEdp.fixed!.delayNs, delayNsPerLevel: exactEdp['per-level']!.delayNs },
+    schedules,
+    inference: [within(1), within(2)].filter((x) => x !== undefined),
+    trainingTime: {
+      exactSeconds,
+      framnnSeconds: meanOf(sweep.map((s) => s.seconds.framnn)),
+      approxTrainingSeconds: meanOf(sweep.map((s) => s.seconds.approxTraining)),
+    },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+function asSchedule(steps: readonly MantissaStep[], fm: (m: number) => FloatMultiplier): ArithmeticSchedule {
+  return steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(fm(s.m), { backward: 'hardware' }), label: `mbits ${s.m}` }));
+}

@@ -1,0 +1,88 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AxhwError } from '../errors.js';
+import type { Hardware } from '../nn/hardware.js';
+import { FloatArithmetic, type BackwardArithmetic } from '../nn/float-arithmetic.js';
+import { floatMultiplierFromUnit, type FloatMultiplier } from '../arith/float-multiplier.js';
+import { ProductTrace } from '../arith/product-trace.js';
+import { formatUnitSpec, resolveUnitSpec } from '../gen/unit-spec.js';
+import { fpmulLevelCosts, levelCost } from '../synth/fpmul-levels.js';
+import { mantissaLevels, mantissaSchedule, parseScheduleSpec, type MantissaStep } from './mantissa-schedule.js';
+import { describeSchedule, type ArithmeticSchedule } from './schedule.js';
+
+/** Operand pairs of a recorded trace, spread over the whole run. */
+const TRACE_PAIRS = 1 << 16;
+
+/** `axhw train` options for fpmul hardware (FramNN). */
+export interface FpmulTrainingOptions {
+  /** The backward products on the fpmul too (approximate training), or exact (default). */
+  backward?: BackwardArithmetic;
+  /** A mantissa schedule (parseScheduleSpec) whose final level is the multiplier's mbits. */
+  schedule?: string;
+  /** Operand trace (.npy) the adaptive schedule's level power is measured under (default uniform random operands). */
+  activity?: string;
+  /** Write the forward products' operand pairs recorded during training here (.npy, for --activity / synth --power sim). */
+  operandTrace?: string;
+}
+
+export interface FpmulTrainingPlan {
+  schedule?: ArithmeticSchedule;
+  trace?: ProductTrace;
+  /** What metrics.json records. */
+  record?: { backward: BackwardArithmetic; schedule: ReturnType<typeof describeSchedule>; steps: MantissaStep[]; levelPower?: { m: number; powerW: number; energyPerOpPj: number }[]; activity: string };
+  /** Writes the operand trace once training has run. */
+  finish(): string | undefined;
+}
+
+/**
+ * The hardware epochs' arithmetic for fpmul training: the backward mode, a mantissa schedule over the
+ * `iterations` of hardware training (each level's fpmul proved on the RTL), and an operand recorder.
+ */
+export async function fpmulTrainingPlan(
+  hw: Hardware | undefined,
+  trainsOnHardware: boolean,
+  o: FpmulTrainingOptions,
+  work: { iterations: number; /** sum of the weighted layers' fan-ins: the pairs one recorded dot product per layer gives */ fanInSum: number },
+  log?: (m: string) => void,
+): Promise<FpmulTrainingPlan> {
+  const { iterations } = work;
+  const asked = [o.backward === 'hardware' && '--backward hardware', o.schedule && '--schedule', o.operandTrace && '--operand-trace', o.activity && '--activity'].filter(Boolean);
+  if (!asked.length) return { finish: () => undefined };
+  if (!hw?.float) throw new AxhwError(`${asked.join(', ')}: only for fpmul hardware.`, 'Add --multiplier fpmul:mbits=<m> (the final level of a schedule).');
+  if (!trainsOnHardware) throw new AxhwError(`${asked.join(', ')}: only for training on the hardware.`, 'Use --method pas (FramNN: forward on the fpmul), with --backward hardware for approximate training.');
+  if (o.activity && !o.schedule?.startsWith('adaptive')) throw new AxhwError('--activity sets the operands of the adaptive schedule\'s power measurement.', 'Use it with --schedule adaptive:<from>[/<step>].');
+  if (o.operandTrace && (!o.operandTrace.endsWith('.npy') || !existsSync(dirname(resolve(o.operandTrace))))) throw new AxhwError(`--operand-trace ${o.operandTrace}: give an .npy file in an existing folder.`, 'e.g. --operand-trace out/ops.npy (create the folder first).');
+  const backward = o.backward ?? 'exact';
+  const final = hw.float;
+  const trace = o.operandTrace ? new ProductTrace({ seed: 1, dotsPerProduct: 1, maxPairs: TRACE_PAIRS, every: Math.max(1, (iterations * work.fanInSum) / TRACE_PAIRS) }) : undefined;
+  const spec = o.schedule ? parseScheduleSpec(o.schedule) : { kind: 'explicit' as const, steps: [{ m: final.mbits, iterations }] };
+  let steps: MantissaStep[];
+  let levelPower: { m: number; powerW: number; energyPerOpPj: number }[] | undefined;
+  if (spec.kind === 'explicit') steps = spec.steps;
+  else {
+    const levels = spec.kind === 'uniform' ? [final.mbits] : mantissaLevels(spec.from, final.mbits, spec.step);
+    if (spec.kind === 'adaptive') {
+      log?.(`adaptive schedule: the fpmul's power at m = ${levels.join(', ')} (synthesized once, cached; ${o.activity ? `operands of ${o.activity}` : 'uniform random operands'})`);
+      const costs = await fpmulLevelCosts(levels, o.activity);
+      levelPower = levels.map((m) => {
+        const c = levelCost(costs, m, 'fixed');
+        return { m, powerW: c.powerW, energyPerOpPj: c.energyPerOpPj };
+      });
+    }
+    steps = mantissaSchedule(spec.kind, levels, iterations, levelPower?.map((p) => p.powerW));
+  }
+  const multipliers = new Map<number, FloatMultiplier>([[final.mbits, final]]);
+  for (const s of steps) if (!multipliers.has(s.m)) multipliers.set(s.m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { mbits: s.m })), log));
+  const schedule: ArithmeticSchedule = steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(multipliers.get(s.m)!, { backward, trace }), label: `mbits ${s.m}` }));
+  log?.(`fpmul schedule (${backward === 'hardware' ? 'forward and backward' : 'forward'} on the fpmul): ${steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
+  return {
+    schedule,
+    trace,
+    record: { backward, schedule: describeSchedule(schedule), steps, levelPower, activity: levelPower ? (o.activity ?? 'uniform random operands') : 'none' },
+    finish: () => {
+      if (!trace || !o.operandTrace) return undefined;
+      writeFileSync(o.operandTrace, ProductTrace.toNpy([trace]));
+      return o.operandTrace;
+    },
+  };
+}
