@@ -2,8 +2,9 @@ import { simdQuantiser } from './simd-quantise.js';
 import { generateDesign } from '../gen/generate.js';
 import type { ResolvedUnitSpec } from '../gen/unit-spec.js';
 import { verifyDesign } from '../verify/verify.js';
-import { fpmulTransformCode, type FpmulParams } from '../models/fpmul.js';
-import type { BatchModel } from '../models/operator.js';
+import { fpDecode, fpmulTransformCode, sigWidth, type FpFormat, type FpmulParams } from '../models/fpmul.js';
+import { encodeFormat, formatArithmetic, type FormatArithmetic } from './float-format.js';
+import { resultView, type BatchModel } from '../models/operator.js';
 import { AxhwError, MismatchError } from '../errors.js';
 import { withControlDefaults } from '../gen/controls.js';
 import { getUnit } from '../gen/registry.js';
@@ -22,8 +23,11 @@ export interface FloatMultiplier {
   kind: 'float';
   label: string;
   mbits: number;
-  /** AND mask on the float32 bit pattern of a finite value: clears the low 24 - m significand bits. */
+  /** AND mask on the float32 bit pattern of a finite value: clears the low 24 - m significand bits (binary32). */
   mask: number;
+  format: FpFormat;
+  /** A format narrower than binary32 (bfloat16, binary16): operands rounded to it, every product rounded to it. */
+  narrow?: FormatArithmetic;
   provenance: { source: 'registry-unit'; unit: 'fpmul'; params: Record<string, unknown>; top: string; rtlHash: string; checkedPairs: number };
 }
 
@@ -40,15 +44,19 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
   const mbits = Number(mRaw ?? 24);
   if (!Number.isInteger(mbits) || mbits < 1 || mbits > 24) throw new AxhwError(`fpmul mbits = ${String(mRaw)}: training takes 1..24 significand bits.`, 'Use e.g. --multiplier fpmul:mbits=8.');
   const p = params as unknown as FpmulParams;
-  if (p.exp !== 8 || p.frac !== 23 || p.rounding !== 'rne' || p.subnormals !== 'full' || (params.pipeline as number) !== 0) {
-    throw new AxhwError('Training runs fpmul on the layer\'s float32 values: binary32, rne, full subnormals, no pipeline.', 'Use --multiplier fpmul:mbits=<m> (the binary32 preset); other formats are for verify/lut/characterize.');
+  if (p.exp > 8 || p.frac > 23 || p.rounding !== 'rne' || p.subnormals !== 'full' || (params.pipeline as number) !== 0) {
+    throw new AxhwError('Training runs fpmul on float32 values: a format inside binary32 (exp <= 8, frac <= 23), rne, full subnormals, no pipeline.', 'Use --multiplier fpmul:mbits=<m> (binary32), fpmul:preset=bfloat16,mbits=<m> or fpmul:preset=binary16,mbits=<m>.');
   }
+  const binary32 = p.exp === 8 && p.frac === 23;
+  const P = sigWidth(p);
+  if (mbits > P) throw new AxhwError(`fpmul mbits = ${mbits}: this format has ${P} significand bits.`, `Use mbits 1..${P}.`);
   const d = generateDesign(spec.unit, params);
-  const identity = transformIdentityModel(fpmulTransformCode(p, mbits));
+  const narrow = binary32 ? undefined : formatArithmetic(p, mbits);
+  const identity = narrow ? narrowIdentityModel(narrow) : transformIdentityModel(fpmulTransformCode(p, mbits));
   const report = await verifyDesign({ ...d, model: identity, modelFor: () => identity }, { controls: [{ mbits }], vectors: FLOAT_CHECK_PAIRS, seed: 0xf10a7 + mbits, log });
   if (!report.passed) {
     const c = report.counterexamples[0]!;
-    throw new MismatchError(`${d.top} at mbits ${mbits}: RTL(${c.a}, ${c.b}) = ${c.rtl}, but fround(T(a) T(b)) = ${c.model} (${report.mismatches} of ${report.pairs} pairs differ); the transform fast path would not be the RTL.`);
+    throw new MismatchError(`${d.top} at mbits ${mbits}: RTL(${c.a}, ${c.b}) = ${c.rtl}, but round(T(a) T(b)) = ${c.model} (${report.mismatches} of ${report.pairs} pairs differ); the layer's products would not be the RTL's.`);
   }
   const clear = 2 ** (24 - mbits) - 1;
   return {
@@ -56,6 +64,8 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
     label: `${d.top} (mbits ${mbits})`,
     mbits,
     mask: (0xffffffff ^ clear) >>> 0,
+    format: { exp: p.exp, frac: p.frac },
+    narrow,
     provenance: { source: 'registry-unit', unit: 'fpmul', params, top: d.top, rtlHash: d.rtlHash, checkedPairs: report.pairs },
   };
 }
@@ -69,12 +79,12 @@ export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b:
   const d = withControlDefaults(generateDesign(getUnit('fpmul'), float.provenance.params as ParamValues), { mbits: float.mbits });
   if (d.rtlHash !== float.provenance.rtlHash) throw new AxhwError(`The fpmul RTL changed since ${float.label} was checked.`, 'Resolve the multiplier again.');
   // The layer's own mask (not one recomputed from m), so a layer whose mask were not the RTL's fails here.
-  const identity = transformIdentityModel((code) => ((code & 0x7f800000) === 0x7f800000 ? code : (code & float.mask) >>> 0));
+  const identity = float.narrow ? narrowIdentityModel(float.narrow) : transformIdentityModel((code) => ((code & 0x7f800000) === 0x7f800000 ? code : (code & float.mask) >>> 0));
   const pool = await openPool(d, 1);
   try {
     const n = a.length;
-    const reply = await pool.sessions[0]!.evalPairs(a, b, n);
-    const rtl = new Uint32Array(reply.buffer.slice(reply.byteOffset, reply.byteOffset + 4 * n));
+    const session = pool.sessions[0]!;
+    const rtl = resultView(await session.evalPairs(a, b, n), session.yBytes as 1 | 2 | 4, n);
     const want = new Uint32Array(n);
     identity.evalBatch(a, b, n, want);
     const mismatches = [];
@@ -83,6 +93,15 @@ export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b:
   } finally {
     await pool.close();
   }
+}
+
+/** A narrow format's product as the layers compute it, on codes: decode, T, the product rounded to the format, encode. */
+function narrowIdentityModel(f: FormatArithmetic): BatchModel {
+  return {
+    evalBatch(a, b, n, out) {
+      for (let i = 0; i < n; i++) out[i] = encodeFormat(f.format, f.product(f.mask(fpDecode(f.format, a[i]!)), f.mask(fpDecode(f.format, b[i]!))));
+    },
+  };
 }
 
 /** The binary32 product of the transformed operands, rounded once (NaN as the RTL's canonical quiet NaN). */

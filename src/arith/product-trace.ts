@@ -45,10 +45,10 @@ export class ProductTrace {
     return { a: Uint32Array.from(this.a), b: Uint32Array.from(this.b) };
   }
 
-  /** Traces one after the other as an .npy array of shape (pairs, 2), uint32 codes. */
-  static toNpy(traces: readonly ProductTrace[]): Buffer {
-    const a = traces.flatMap((t) => t.a);
-    const b = traces.flatMap((t) => t.b);
+  /** Traces one after the other as an .npy array of shape (pairs, 2), uint32 codes (float32 bit patterns, or `codes` of them). */
+  static toNpy(traces: readonly ProductTrace[], codes: (bits: Uint32Array) => Uint32Array = (x) => x): Buffer {
+    const a = codes(Uint32Array.from(traces.flatMap((t) => t.a)));
+    const b = codes(Uint32Array.from(traces.flatMap((t) => t.b)));
     const data = Buffer.alloc(8 * a.length);
     for (let r = 0; r < a.length; r++) {
       data.writeUInt32LE(a[r]!, 8 * r);

@@ -5,6 +5,7 @@ import { tableMatMul } from '../arith/table-matmul.js';
 import { argmaxRows } from '../nn/task.js';
 import { im2col } from '../nn/im2col.js';
 import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
+import { formatOperands } from '../arith/float-format.js';
 
 /** How one weighted layer is computed: the operand form of its inputs, and the layer on rows of them. */
 interface WeightedStep {
@@ -118,25 +119,27 @@ function saturating(bits: number): (v: number) => number {
 }
 
 /**
- * Reference for fpmul layers: every product is fround(T(x) T(w)) (what the RTL computes, proved when the
- * multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns the predicted
+ * Reference for fpmul layers: every product is round(T(x) T(w)) to the unit's format (what the RTL computes,
+ * proved when the multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns the predicted
  * class per sample and the final layer's values.
  */
 export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[], fm: FloatMultiplier, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
   const logits = walk(spec, x, n, {
     // values are float32 numbers held in float64, so the conversion is exact
-    encode: (values) => maskFloats(Float32Array.from(values), fm.mask),
+    // format values are float32 numbers, so holding them in a Float32Array is exact
+    encode: (values) => (fm.narrow ? Float32Array.from(formatOperands(fm.narrow, Float32Array.from(values))) : maskFloats(Float32Array.from(values), fm.mask)),
     apply(tx, rows, fanIn, k, l) {
       const layer = layers[k]!;
       const outs = layer.b.length;
-      const tw = maskFloats(layer.w, fm.mask);
+      const tw = fm.narrow ? formatOperands(fm.narrow, layer.w) : maskFloats(layer.w, fm.mask);
+      const product = fm.narrow ? fm.narrow.product : (p: number, q: number) => Math.fround(p * q);
       const out = new Float64Array(rows * outs);
       // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
       for (let r = 0; r < rows; r++) {
         // Stryker disable next-line EqualityOperator: one step past the row writes the next row's first entry, which is then overwritten
         for (let j = 0; j < outs; j++) {
           let acc = 0;
-          for (let t = 0; t < fanIn; t++) acc = Math.fround(acc + Math.fround(tx[r * fanIn + t]! * tw[t * outs + j]!));
+          for (let t = 0; t < fanIn; t++) acc = Math.fround(acc + product(tx[r * fanIn + t]!, tw[t * outs + j]!));
           acc = Math.fround(acc + layer.b[j]!);
           // Stryker disable next-line EqualityOperator: ReLU of -0 or 0 is a zero either way
           out[r * outs + j] = l.relu && acc < 0 ? 0 : acc;

@@ -3,6 +3,7 @@ import type { LayerArithmetic } from './arithmetic.js';
 import { denseGradients, steDense } from './ops/dense.js';
 import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
 import type { ProductTrace } from '../arith/product-trace.js';
+import { formatMatMul, formatOperands } from '../arith/float-format.js';
 
 /**
  * Where the backward pass's products run: `exact` (the straight-through estimator: FramNN's exact
@@ -22,7 +23,9 @@ export interface FloatArithmeticOptions {
 
 /**
  * fpmul layers: y = T(x) T(W) + b, every operand keeping its top m significand bits (the mask proved on
- * the RTL), one float32 matrix product (exact products for m <= 12), float32 bias.
+ * the RTL), one float32 matrix product (exact products for m <= 12), float32 bias. On a bfloat16 or
+ * binary16 fpmul the operands are first rounded to the format and every product is rounded to it too
+ * (as the unit does), then summed in float32.
  */
 export class FloatArithmetic implements LayerArithmetic {
   readonly backward: BackwardArithmetic;
@@ -48,9 +51,13 @@ export class FloatArithmetic implements LayerArithmetic {
     return steDense(x, w, b, forward, this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : denseGradients);
   }
 
-  /** T(a) T(b) for row-major a (r x k) and b (k x c), one float32 matrix product. */
+  /**
+   * T(a) T(b) for row-major a (r x k) and b (k x c): binary32, one float32 matrix product of the masked
+   * operands; a narrower format, its operands and every product rounded to it, summed in float32.
+   */
   private maskedProduct(a: Float32Array, [r, k]: number[], b: Float32Array, [, c]: number[]): tf.Tensor2D {
-    const mask = this.float.mask;
+    const { mask, narrow } = this.float;
+    if (narrow) return tf.tensor2d(formatMatMul(narrow, formatOperands(narrow, a), r!, k!, formatOperands(narrow, b), c!), [r!, c!]);
     return tf.matMul(tf.tensor2d(maskFloats(a, mask), [r!, k!]), tf.tensor2d(maskFloats(b, mask), [k!, c!]));
   }
 

@@ -49,7 +49,7 @@ export function fixedHardware(mult: ApproxMultiplier, path: ProductPath, pathRea
 
 /** fpmul hardware: float32 values through the significand mask. */
 export function floatHardware(float: FloatMultiplier): Hardware {
-  const pathReason = `per-operand significand mask, RTL(a, b) = fround(T(a) T(b)) checked on ${float.provenance.checkedPairs} pairs`;
+  const pathReason = `per-operand significand mask, RTL(a, b) = round(T(a) T(b)) checked on ${float.provenance.checkedPairs} pairs`;
   return {
     label: float.label,
     rtlHash: float.provenance.rtlHash,
@@ -60,7 +60,15 @@ export function floatHardware(float: FloatMultiplier): Hardware {
       if (ntv) throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
       return new FloatArithmetic(float);
     },
-    describe: () => ({ multiplier: float.label, arithmetic: `binary32 operands keeping ${float.mbits} significand bits, float32 accumulation`, path: 'transform', pathReason, provenance: float.provenance }),
+    describe: () => ({
+      multiplier: float.label,
+      arithmetic: float.narrow
+        ? `operands rounded to the ${1 + float.format.exp + float.format.frac}-bit format keeping ${float.mbits} significand bits, every product rounded to the format, float32 accumulation`
+        : `binary32 operands keeping ${float.mbits} significand bits, float32 accumulation`,
+      path: 'transform',
+      pathReason,
+      provenance: float.provenance,
+    }),
   };
 }
 

@@ -2,6 +2,7 @@ import { generateDesign } from '../gen/generate.js';
 import { withControlDefaults } from '../gen/controls.js';
 import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { estimateCost } from './estimate.js';
+import { FP_PRESETS, type FpFormat } from '../models/fpmul.js';
 
 /** One significand width's measurements on the synthesized binary32 fpmul, under a recorded operand trace. */
 export interface MeasuredLevel {
@@ -32,12 +33,12 @@ export type Clocking = 'fixed' | 'per-level';
 export const CLOCKINGS: readonly Clocking[] = ['fixed', 'per-level'];
 
 /**
- * The binary32 fpmul (one netlist, m a run-time input) at each level m: energy per multiplication from a
+ * The fpmul of a format (rne, full subnormals; one netlist, m a run-time input) at each level m: energy per multiplication from a
  * zero-delay simulation of the synthesized netlist replaying `trace` (an .npy of operand pairs; default
  * seeded uniform random operands) with m held, and the critical path with m held.
  */
-export async function fpmulLevelCosts(levels: readonly number[], trace?: string): Promise<FpmulCosts> {
-  const spec = resolveUnitSpec('fpmul');
+export async function fpmulLevelCosts(levels: readonly number[], trace?: string, format: FpFormat = FP_PRESETS.binary32): Promise<FpmulCosts> {
+  const spec = resolveUnitSpec(`fpmul:exp=${format.exp},frac=${format.frac}`);
   const base = generateDesign(spec.unit, spec.params);
   const whole = await estimateCost(base, { trace });
   const out: MeasuredLevel[] = [];

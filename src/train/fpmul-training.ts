@@ -5,6 +5,7 @@ import type { Hardware } from '../nn/hardware.js';
 import { FloatArithmetic, type BackwardArithmetic } from '../nn/float-arithmetic.js';
 import { floatMultiplierFromUnit, type FloatMultiplier } from '../arith/float-multiplier.js';
 import { ProductTrace } from '../arith/product-trace.js';
+import { formatCodesOf } from '../arith/float-format.js';
 import { formatUnitSpec, resolveUnitSpec } from '../gen/unit-spec.js';
 import { fpmulLevelCosts, levelCost } from '../synth/fpmul-levels.js';
 import { mantissaLevels, mantissaSchedule, parseScheduleSpec, type MantissaStep } from './mantissa-schedule.js';
@@ -21,7 +22,7 @@ export interface FpmulTrainingOptions {
   schedule?: string;
   /** Operand trace (.npy) the adaptive schedule's level power is measured under (default uniform random operands). */
   activity?: string;
-  /** Write the forward products' operand pairs recorded during training here (.npy, for --activity / synth --power sim). */
+  /** Write the forward products' operand pairs recorded during training here (.npy of the format's codes, for --activity / synth --power sim). */
   operandTrace?: string;
 }
 
@@ -63,7 +64,7 @@ export async function fpmulTrainingPlan(
     const levels = spec.kind === 'uniform' ? [final.mbits] : mantissaLevels(spec.from, final.mbits, spec.step);
     if (spec.kind === 'adaptive') {
       log?.(`adaptive schedule: the fpmul's power at m = ${levels.join(', ')} (synthesized once, cached; ${o.activity ? `operands of ${o.activity}` : 'uniform random operands'})`);
-      const costs = await fpmulLevelCosts(levels, o.activity);
+      const costs = await fpmulLevelCosts(levels, o.activity, final.format);
       levelPower = levels.map((m) => {
         const c = levelCost(costs, m, 'fixed');
         return { m, powerW: c.powerW, energyPerOpPj: c.energyPerOpPj };
@@ -72,7 +73,7 @@ export async function fpmulTrainingPlan(
     steps = mantissaSchedule(spec.kind, levels, iterations, levelPower?.map((p) => p.powerW));
   }
   const multipliers = new Map<number, FloatMultiplier>([[final.mbits, final]]);
-  for (const s of steps) if (!multipliers.has(s.m)) multipliers.set(s.m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { mbits: s.m })), log));
+  for (const s of steps) if (!multipliers.has(s.m)) multipliers.set(s.m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { ...final.format, mbits: s.m })), log));
   const schedule: ArithmeticSchedule = steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(multipliers.get(s.m)!, { backward, trace }), label: `mbits ${s.m}` }));
   log?.(`fpmul schedule (${backward === 'hardware' ? 'forward and backward' : 'forward'} on the fpmul): ${steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
   return {
@@ -81,7 +82,7 @@ export async function fpmulTrainingPlan(
     record: { backward, schedule: describeSchedule(schedule), steps, levelPower, activity: levelPower ? (o.activity ?? 'uniform random operands') : 'none' },
     finish: () => {
       if (!trace || !o.operandTrace) return undefined;
-      writeFileSync(o.operandTrace, ProductTrace.toNpy([trace]));
+      writeFileSync(o.operandTrace, ProductTrace.toNpy([trace], (bits) => formatCodesOf(final.format, bits)));
       return o.operandTrace;
     },
   };

@@ -3,6 +3,8 @@ import { initBackend, tf } from '../../src/nn/backend.js';
 import { FloatArithmetic } from '../../src/nn/float-arithmetic.js';
 import { checkPairsOnRtl, floatMultiplierFromUnit, maskFloatsJs, type FloatMultiplier } from '../../src/arith/float-multiplier.js';
 import { ProductTrace } from '../../src/arith/product-trace.js';
+import { formatCodesOf } from '../../src/arith/float-format.js';
+import { fpDecode, fpmulBatchModel } from '../../src/models/fpmul.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import { getDataset } from '../../src/data/datasets.js';
 import { prepareDataset } from '../../src/data/prepare.js';
@@ -97,5 +99,43 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
     const wf = f.net.weights()[0]!.data;
     expect(wa.some((v, i) => v !== wf[i])).toBe(true);
     for (const r of [a, f]) r.net.dispose();
+  });
+
+  it.each(['bfloat16', 'binary16'])('on a %s fpmul every layer product is the unit model\'s product, rounded to the format; the RTL agrees on the gradients', async (preset) => {
+    const fm = await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:preset=${preset},mbits=6`));
+    expect(fm.narrow).toBeDefined();
+    const f = fm.format;
+    const rng = new Rng(5);
+    const [n, k, o] = [4, 12, 3];
+    const x = rand(rng, n * k, 3);
+    const w = rand(rng, k * o, 0.8);
+    const y = new FloatArithmetic(fm).dense(tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o]), tf.zeros([o])).dataSync();
+    // independently: codes of the operands, products from the unit's own model, summed in float32 in k order
+    const xc = formatCodesOf(f, new Uint32Array(x.buffer));
+    const wc = formatCodesOf(f, new Uint32Array(w.buffer));
+    const model = fpmulBatchModel({ ...f, rounding: 'rne', subnormals: 'full' }, 6);
+    const want = new Float32Array(n * o);
+    const prod = new Uint32Array(1);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < o; j++) {
+        let acc = 0;
+        for (let t = 0; t < k; t++) {
+          model.evalBatch(Uint32Array.of(xc[i * k + t]!), Uint32Array.of(wc[t * o + j]!), 1, prod);
+          acc = Math.fround(acc + fpDecode(f, prod[0]!));
+        }
+        want[i * o + j] = acc;
+      }
+    expect(Array.from(y)).toEqual(Array.from(want));
+    // negative control: masking float32 operands and one float32 product (the binary32 path) is not this unit
+    const asBinary32 = new FloatArithmetic({ ...fm, narrow: undefined, mask: (0xffffffff ^ (2 ** 18 - 1)) >>> 0 }).dense(tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o]), tf.zeros([o])).dataSync();
+    expect(Array.from(asBinary32)).not.toEqual(Array.from(want));
+    // the gradient products of real training, as the format's codes, through the Verilated unit
+    const data = prepareDataset(getDataset('digits'), { seed: 3, limitTrain: 128, limitTest: 32 });
+    const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 8000 });
+    const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', backwardTrace });
+    train({ data, model: resolveModel('mlp:16-10', data.shape, 10), method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: preset }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 }).net.dispose();
+    const ops = backwardTrace.operands();
+    const proof = await checkPairsOnRtl(fm, formatCodesOf(f, ops.a), formatCodesOf(f, ops.b));
+    expect(proof).toEqual({ pairs: ops.a.length, mismatches: [] });
   });
 });

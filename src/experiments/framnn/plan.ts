@@ -24,15 +24,33 @@ export const FRAMNN_APPS: readonly FramnnApp[] = [
 export const QUICK_APPS = ['digits'];
 export const UNAVAILABLE = 'ISOLET, HAR, CIFAR-10, CIFAR-100 and PASCAL are not available offline; sklearn\'s digits and the UCI sets (breast cancer, ionosphere, image segmentation, satimage) stand in for them, with the paper\'s 512-512 hidden layers.';
 
-/** Significand widths m (hidden bit included) of the accuracy sweep; the binary32 fpmul's full precision is 24. */
-export const FULL_M = 24;
-export const DEFAULT_MBITS = [4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24];
-export const QUICK_MBITS = [4, 8, 12, 16, 24];
-/** Final levels of the training schedules (Table II uses 16), the deepest level and the step between levels. */
-export const DEFAULT_FINALS = [8, 12, 16, 20];
-export const QUICK_FINALS = [12, 16];
-export const LEVEL_FROM = 4;
-export const LEVEL_STEP = 4;
+/**
+ * The fpmul formats a run trains on: binary32 (the default, the paper's), bfloat16 and binary16 (operands
+ * and every product rounded to the format). Per format: P, the accuracy sweep, the schedules' final levels,
+ * and their levels (from `from` in steps of `step` up to the final level).
+ */
+export interface FormatPlan {
+  preset: 'binary32' | 'bfloat16' | 'binary16';
+  P: number;
+  mbits: number[];
+  quickMbits: number[];
+  finals: number[];
+  quickFinals: number[];
+  levelFrom: number;
+  levelStep: number;
+}
+const range = (lo: number, hi: number, step: number) => Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
+export const FORMATS: Readonly<Record<FormatPlan['preset'], FormatPlan>> = {
+  binary32: { preset: 'binary32', P: 24, mbits: range(4, 24, 2), quickMbits: [4, 8, 12, 16, 24], finals: [8, 12, 16, 20], quickFinals: [12, 16], levelFrom: 4, levelStep: 4 },
+  bfloat16: { preset: 'bfloat16', P: 8, mbits: range(2, 8, 1), quickMbits: [2, 4, 6, 8], finals: [6, 8], quickFinals: [8], levelFrom: 4, levelStep: 2 },
+  binary16: { preset: 'binary16', P: 11, mbits: range(3, 11, 1), quickMbits: [3, 5, 8, 11], finals: [8, 11], quickFinals: [11], levelFrom: 4, levelStep: 2 },
+};
+
+export function formatPlan(name: string): FormatPlan {
+  const f = FORMATS[name as FormatPlan['preset']];
+  if (!f) throw new AxhwError(`Unknown fpmul format '${name}'.`, `Use --format ${Object.keys(FORMATS).join(', ')}.`);
+  return f;
+}
 
 export interface Budget {
   epochs: number;
@@ -60,7 +78,7 @@ export function selectApps(names: string[] | undefined, quick: boolean): FramnnA
   });
 }
 
-/** Checks a list of significand widths for the binary32 fpmul. */
-export function checkMbits(list: readonly number[], what: string): void {
-  for (const m of list) if (!Number.isInteger(m) || m < 1 || m > FULL_M) throw new AxhwError(`${what}: m = ${m} is not a significand width of the binary32 fpmul.`, `Use whole numbers 1..${FULL_M} (hidden bit included).`);
+/** Checks a list of significand widths for the format's fpmul. */
+export function checkMbits(list: readonly number[], what: string, P: number): void {
+  for (const m of list) if (!Number.isInteger(m) || m < 1 || m > P) throw new AxhwError(`${what}: m = ${m} is not a significand width of this fpmul (${P} bits).`, `Use whole numbers 1..${P} (hidden bit included).`);
 }

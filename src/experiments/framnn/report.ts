@@ -61,11 +61,12 @@ export function edpSpec(r: FramnnResult): object {
 export function framnnDocument(r: FramnnResult): ResultDocument {
   const cmd = r.command;
   const a0 = r.apps[0]!;
+  const P = r.fpmulFormat.P;
   return {
     title: `FramNN: approximate feed-forward training and adaptive mantissa schedules${r.quick ? ' (--quick)' : ''}`,
     command: cmd,
     intro: [
-      text(`Networks trained here (seed ${r.seed}, backend ${r.backend.name}) on the binary32 fpmul (${a0.fpmul.top}, rtl ${a0.fpmul.rtlHash.slice(0, 12)}), whose products at every m are proved equal to the layer arithmetic on the Verilated RTL before use. Cost: ${a0.fpmul.library}, ${a0.fpmul.area.toFixed(0)} um^2, critical path ${a0.fpmul.netlistDelayNs.toFixed(2)} ns over every m.`),
+      text(`Networks trained here (seed ${r.seed}, backend ${r.backend.name}) on the ${r.fpmulFormat.preset} fpmul (${a0.fpmul.top}, rtl ${a0.fpmul.rtlHash.slice(0, 12)}), whose products at every m are proved equal to the layer arithmetic on the Verilated RTL before use. Cost: ${a0.fpmul.library}, ${a0.fpmul.area.toFixed(0)} um^2, critical path ${a0.fpmul.netlistDelayNs.toFixed(2)} ns over every m.`),
       list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${typeof v === 'string' ? v : Object.entries(v).map(([mk, mv]) => `${mk}: ${mv}`).join('; ')}`)),
     ],
     sections: [
@@ -74,7 +75,7 @@ export function framnnDocument(r: FramnnResult): ResultDocument {
         command: cmd,
         blocks: [
           table(
-            ['application', 'data (train / test)', 'model', 'm', 'exact-trained', 'approx-training', 'framnn', 'exact at 24'],
+            ['application', 'data (train / test)', 'model', 'm', 'exact-trained', 'approx-training', 'framnn', 'exact (float32)'],
             r.apps.flatMap((a) => a.sweep.map((s) => [a.app.name, `${a.data.train} / ${a.data.test}`, a.model, s.m, pct(s.exact, 2), pct(s.approxTraining, 2), pct(s.framnn, 2), pct(a.exactAccuracy, 2)])),
             `paper at 16 bits: framnn ${PAPER.framnnLossAt16}; approx-training ${PAPER.approxTrainingLoss}`,
           ),
@@ -115,7 +116,7 @@ export function framnnDocument(r: FramnnResult): ResultDocument {
           table(
             ['application', 'iterations T', 'multiplications per iteration (forward + backward)', 'exact training energy, uJ', 'exact training time at the fixed clock, ms'],
             r.apps.map((a) => [a.app.name, a.iterations, `${a.work.forward} + ${a.work.backward}`, (a.exactTraining.energyPj / 1e6).toFixed(1), (a.exactTraining.delayNsFixed / 1e6).toFixed(1)]),
-            'the arithmetic: energy = T x (forward + backward) x energy per multiplication at 24; a schedule replaces 24 by each step\'s level for its iterations',
+            `the arithmetic: energy = T x (forward + backward) x energy per multiplication at ${P}; a schedule replaces ${P} by each step's level for its iterations`,
           ),
         ],
       },
@@ -124,7 +125,7 @@ export function framnnDocument(r: FramnnResult): ResultDocument {
         command: cmd,
         blocks: [
           table(
-            ['application', 'loss bound', 'deepest m', 'accuracy', 'energy per multiplication at m / at 24, pJ', 'energy gain', 'critical path at m / at 24, ns', 'speed-up'],
+            ['application', 'loss bound', 'deepest m', 'accuracy', `energy per multiplication at m / at ${P}, pJ`, 'energy gain', `critical path at m / at ${P}, ns`, 'speed-up'],
             r.apps.flatMap((a) => a.inference.map((i) => [a.app.name, `${i.lossBoundPoints} point(s)`, i.m, pct(i.accuracy, 2), `${i.energyPerOpPj.toFixed(2)} / ${i.energyPerOpPjFull.toFixed(2)}`, x2(i.energyGain), `${i.delayNs.toFixed(2)} / ${i.delayNsFull.toFixed(2)}`, x2(i.speedup)])),
             `paper: ${PAPER.inference}`,
           ),

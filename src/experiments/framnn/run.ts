@@ -11,16 +11,19 @@ import { floatMultiplierFromUnit, checkPairsOnRtl, type FloatMultiplier } from '
 import { floatHardware } from '../../nn/hardware.js';
 import { FloatArithmetic, type BackwardArithmetic } from '../../nn/float-arithmetic.js';
 import { ProductTrace } from '../../arith/product-trace.js';
+import { MismatchError } from '../../errors.js';
 import { accuracy, predict } from '../../infer/predict.js';
 import { formatUnitSpec, resolveUnitSpec } from '../../gen/unit-spec.js';
 import { mantissaLevels, mantissaSchedule, SCHEDULE_KINDS, type MantissaStep } from '../../train/mantissa-schedule.js';
 import type { ArithmeticSchedule } from '../../train/schedule.js';
 import { iterationWork, trainingEdp } from './edp.js';
 import { CLOCKINGS, fpmulLevelCosts, levelCost, type FpmulCosts } from '../../synth/fpmul-levels.js';
-import { budgetFor, FULL_M, LEVEL_FROM, LEVEL_STEP, selectApps, UNAVAILABLE, type Budget, type FramnnApp } from './plan.js';
+import { budgetFor, selectApps, UNAVAILABLE, type Budget, type FormatPlan, type FramnnApp } from './plan.js';
+import { formatCodesOf } from '../../arith/float-format.js';
 import type { AppResult, FramnnResult, ScheduleRun } from './schema.js';
 
 export interface FramnnExperimentOptions {
+  format: FormatPlan;
   apps?: string[];
   quick: boolean;
   mbits: number[];
@@ -42,9 +45,10 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
   const apps = selectApps(o.apps, o.quick);
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
-  const levels = [...new Set([...o.mbits, ...o.finals.flatMap((f) => mantissaLevels(LEVEL_FROM, f, LEVEL_STEP)), FULL_M])].sort((a, b) => a - b);
+  const F = o.format;
+  const levels = [...new Set([...o.mbits, ...o.finals.flatMap((f) => mantissaLevels(F.levelFrom, f, F.levelStep)), F.P])].sort((a, b) => a - b);
   const multipliers = new Map<number, FloatMultiplier>();
-  for (const m of levels) multipliers.set(m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { mbits: m })), log));
+  for (const m of levels) multipliers.set(m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { preset: F.preset, mbits: m })), log));
   const dir = mkdtempSync(join(tmpdir(), 'axhw-framnn-'));
   try {
     const results: AppResult[] = [];
@@ -55,18 +59,19 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
       command: o.command,
       quick: o.quick,
       seed: o.seed,
+      fpmulFormat: { preset: F.preset, P: F.P, levelFrom: F.levelFrom, levelStep: F.levelStep },
       backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
       definitions: {
-        unit: 'binary32 fpmul (rne, full subnormals), m = significand bits kept per operand, hidden bit included; m = 24 is exact',
+        unit: `${F.preset} fpmul (rne, full subnormals), m = significand bits kept per operand, hidden bit included; m = ${F.P} is the format's full precision${F.preset === 'binary32' ? '' : '; the layers\' float32 operands are rounded to the format and every product to the format, summed in float32'}`,
         modes: {
           exact: 'float32 back-propagation, inference on the fpmul at m',
           'approx-training': 'every product of training on the fpmul at m: the forward pass and both backward products (dL/dX = dL/dY W^T, dL/dW = X^T dL/dY)',
           framnn: 'forward pass on the fpmul at m, exact backward (straight-through estimator)',
         },
-        schedules: 'levels m from 4 in steps of 4 up to the final level N; uniform: all iterations at N; linear: equal iterations per level, deepest first; adaptive: t_i = T / (p_i sum_j 1/p_j), p_i the fpmul power at level i under the training operands (fixed clock); every schedule trains in approx-training mode (all products on the fpmul at the current level) for the same T iterations as exact training',
-        edp: 'multiplier only, one multiplication per cycle: energy = sum over steps of iterations x (forward + backward multiplications) x energy per multiplication at the level (dynamic from toggles under the training trace + leakage); delay = the same count x the cycle; EDP ratio = exact training (every product at m = 24) / schedule. fixed clock: the netlist critical path at every level (EDP ratio = energy ratio); per-level clock: each level at its own critical path (OpenSTA case analysis with m held)',
-        accuracyLoss: 'accuracy of the exact-trained network at m = 24 minus the accuracy of the network on its hardware, in points',
-        inferenceEfficiency: 'deepest m whose framnn-trained accuracy at m is within 1 (2) points of the exact-trained network at 24; energy per multiplication and critical path at that m against m = 24 (fixed clock for energy)',
+        schedules: `levels m from ${F.levelFrom} in steps of ${F.levelStep} up to the final level N; uniform: all iterations at N; linear: equal iterations per level, deepest first; adaptive: t_i = T / (p_i sum_j 1/p_j), p_i the fpmul power at level i under the training operands (fixed clock); every schedule trains in approx-training mode (all products on the fpmul at the current level) for the same T iterations as exact training`,
+        edp: `multiplier only, one multiplication per cycle: energy = sum over steps of iterations x (forward + backward multiplications) x energy per multiplication at the level (dynamic from toggles under the training trace + leakage); delay = the same count x the cycle; EDP ratio = exact training (every product at m = ${F.P}) / schedule. fixed clock: the netlist critical path at every level (EDP ratio = energy ratio); per-level clock: each level at its own critical path (OpenSTA case analysis with m held)`,
+        accuracyLoss: `accuracy of the exact-trained network (float32) minus the accuracy of the network on its hardware, in points`,
+        inferenceEfficiency: `deepest m whose framnn-trained accuracy at m is within 1 (2) points of the exact-trained network (float32); energy per multiplication and critical path at that m against m = ${F.P} (fixed clock for energy)`,
         unavailable: UNAVAILABLE,
       },
       apps: results,
@@ -77,6 +82,9 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
 }
 
 async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: Map<number, FloatMultiplier>, dir: string, log: (m: string) => void): Promise<AppResult> {
+  const F = o.format;
+  const format = multipliers.get(F.P)!.format;
+  const codes = (bits: Uint32Array) => formatCodesOf(format, bits);
   const t0 = performance.now();
   const b: Budget = { ...budgetFor(app, o.quick), ...(o.epochs ? { epochs: o.epochs } : {}) };
   const data = prepareDataset(getDataset(app.dataset), { seed: o.seed, limitTrain: b.limitTrain, limitTest: b.limitTest });
@@ -92,7 +100,7 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   const fm = (m: number) => multipliers.get(m)!;
   const acc = (net: Network, m?: number) => accuracy(predict(net, data.test, m === undefined ? undefined : new FloatArithmetic(fm(m))), data.test.y);
   const traceFor = (seed: number) => new ProductTrace({ seed, dotsPerProduct: 1, maxPairs: TRACE_PAIRS, every });
-  const onFpmul = (schedule: ArithmeticSchedule): TrainResult => train({ ...base, method: 'pas', hardware: floatHardware(fm(FULL_M)), schedule });
+  const onFpmul = (schedule: ArithmeticSchedule): TrainResult => train({ ...base, method: 'pas', hardware: floatHardware(fm(F.P)), schedule });
   const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) =>
     onFpmul([{ iterations: total, arithmetic: new FloatArithmetic(fm(m), { backward, ...opts }), label: `mbits ${m}` }]);
 
@@ -113,7 +121,9 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     const approx = fixedLevel(m, 'hardware', { trace: aTrace, backwardTrace: bTrace });
     traces.set(m, { framnn: fTrace, approx: [aTrace, bTrace] });
     const { a, b: bb } = bTrace.operands();
-    const proof = await checkPairsOnRtl(fm(m), a, bb);
+    const proof = await checkPairsOnRtl(fm(m), codes(a), codes(bb));
+    const bad = proof.mismatches[0];
+    if (bad) throw new MismatchError(`approx-training at m = ${m}: ${proof.mismatches.length}${proof.mismatches.length === 10 ? '+' : ''} of ${proof.pairs} backward operand pairs differ on the RTL, e.g. RTL(${bad.a}, ${bad.b}) = ${bad.rtl} but the layer computes ${bad.expected}.`);
     proofs.push({ m, pairs: proof.pairs, mismatches: proof.mismatches.length, first: proof.mismatches[0] });
     framnnNets.set(m, framnn.net);
     sweep.push({
@@ -137,14 +147,14 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   step('fpmul power per level under the recorded training operands (Yosys + ABC, simulated toggles, OpenSTA; cached)');
   const write = (name: string, t: ProductTrace[]) => {
     const f = join(dir, `${app.name}-${name}.npy`);
-    writeFileSync(f, ProductTrace.toNpy(t));
+    writeFileSync(f, ProductTrace.toNpy(t, codes));
     return f;
   };
   const inferenceCosts = new Map<number, FpmulCosts>();
-  for (const m of o.mbits) inferenceCosts.set(m, await fpmulLevelCosts([m, FULL_M], write(`framnn-${m}`, [traces.get(m)!.framnn])));
+  for (const m of o.mbits) inferenceCosts.set(m, await fpmulLevelCosts([m, F.P], write(`framnn-${m}`, [traces.get(m)!.framnn]), format));
 
   // Schedules: every level's power under the operands of approx-training at that level (m = 24's trace for exact training).
-  const scheduleLevels = [...new Set([...o.finals.flatMap((f) => mantissaLevels(LEVEL_FROM, f, LEVEL_STEP)), FULL_M])].sort((x, y) => x - y);
+  const scheduleLevels = [...new Set([...o.finals.flatMap((f) => mantissaLevels(F.levelFrom, f, F.levelStep)), F.P])].sort((x, y) => x - y);
   const trainingCosts = new Map<number, FpmulCosts>();
   for (const m of scheduleLevels) {
     let t = traces.get(m)?.approx;
@@ -154,15 +164,15 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
       fixedLevel(m, 'hardware', { trace: tr }).net.dispose();
       t = [tr];
     }
-    trainingCosts.set(m, await fpmulLevelCosts([m], write(`approx-${m}`, t)));
+    trainingCosts.set(m, await fpmulLevelCosts([m], write(`approx-${m}`, t), format));
   }
   const one = (m: number) => trainingCosts.get(m)!;
   const costAt = (clock: (typeof CLOCKINGS)[number]) => (m: number) => levelCost(one(m), m, clock);
-  const exactEdp = Object.fromEntries(CLOCKINGS.map((c) => [c, trainingEdp([{ m: FULL_M, iterations: total }], work, costAt(c), () => FULL_M)]));
+  const exactEdp = Object.fromEntries(CLOCKINGS.map((c) => [c, trainingEdp([{ m: F.P, iterations: total }], work, costAt(c), () => F.P)]));
 
   const schedules: ScheduleRun[] = [];
   for (const final of o.finals) {
-    const lv = mantissaLevels(LEVEL_FROM, final, LEVEL_STEP);
+    const lv = mantissaLevels(F.levelFrom, final, F.levelStep);
     const power = lv.map((m) => costAt('fixed')(m).powerW);
     for (const kind of SCHEDULE_KINDS) {
       const steps = mantissaSchedule(kind, lv, total, power);
@@ -193,7 +203,7 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     const m = Math.min(...ok);
     const c = inferenceCosts.get(m)!;
     const at = levelCost(c, m, 'fixed');
-    const full = levelCost(c, FULL_M, 'fixed');
+    const full = levelCost(c, F.P, 'fixed');
     return {
       lossBoundPoints: points,
       m,
@@ -202,8 +212,8 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
       energyPerOpPjFull: full.energyPerOpPj,
       energyGain: full.energyPerOpPj / at.energyPerOpPj,
       delayNs: c.levels.find((l) => l.m === m)!.delayNs,
-      delayNsFull: c.levels.find((l) => l.m === FULL_M)!.delayNs,
-      speedup: c.levels.find((l) => l.m === FULL_M)!.delayNs / c.levels.find((l) => l.m === m)!.delayNs,
+      delayNsFull: c.levels.find((l) => l.m === F.P)!.delayNs,
+      speedup: c.levels.find((l) => l.m === F.P)!.delayNs / c.levels.find((l) => l.m === m)!.delayNs,
     };
   };
   exact.net.dispose();

@@ -60,6 +60,8 @@ export const framnnResultSchema = z.strictObject({
   command: z.string(),
   quick: z.boolean(),
   seed: int,
+  /** The fpmul format the networks train on, its full precision P and the schedules' levels. */
+  fpmulFormat: z.strictObject({ preset: z.enum(['binary32', 'bfloat16', 'binary16']), P: int, levelFrom: int, levelStep: int }),
   backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
   definitions: z.strictObject({
     unit: z.string(),
