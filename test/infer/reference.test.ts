@@ -13,6 +13,7 @@ const fpmulAt = (mbits: number): FloatMultiplier => ({
   label: `mask ${mbits}`,
   mbits,
   mask: (0xffffffff ^ (2 ** (24 - mbits) - 1)) >>> 0,
+  format: { exp: 8, frac: 23 },
   provenance: { source: 'registry-unit', unit: 'fpmul', params: {}, top: 'test', rtlHash: 'test', checkedPairs: 0 },
 });
 
