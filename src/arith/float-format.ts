@@ -42,6 +42,7 @@ export function formatArithmetic(format: FpFormat, mbits: number): FormatArithme
     const r = v + c - c;
     if (r > maxFinite) return Infinity;
     if (r < -maxFinite) return -Infinity;
+    // Stryker disable next-line EqualityOperator: v is not 0 here
     return r === 0 && v < 0 ? -0 : r;
   };
   const m = Math.min(Math.max(mbits, 1), P);
@@ -50,10 +51,10 @@ export function formatArithmetic(format: FpFormat, mbits: number): FormatArithme
     mbits: m,
     toFormat: round,
     mask(v) {
-      if (v === 0 || !Number.isFinite(v)) return v;
+      if (!Number.isFinite(v)) return v;
       const quantum = 2 ** (Math.max(exponentOf(v), emin) - m + 1);
-      const r = Math.trunc(v / quantum) * quantum;
-      return r === 0 && v < 0 ? -0 : r;
+      // Math.trunc keeps the sign of a zero result (and of a zero v)
+      return Math.trunc(v / quantum) * quantum;
     },
     product: (a, b) => round(a * b),
   };
@@ -67,13 +68,17 @@ export function formatMatMul(f: FormatArithmetic, x: Float64Array, r: number, k:
   const out = new Float32Array(r * c);
   const col = new Float64Array(k);
   for (let j = 0; j < c; j++) {
+    // Stryker disable next-line EqualityOperator: one past the column writes nowhere (typed arrays)
     for (let t = 0; t < k; t++) col[t] = w[t * c + j]!;
+    // Stryker disable next-line EqualityOperator: one row past the end writes nowhere
     for (let i = 0; i < r; i++) {
       let acc = 0;
       const base = i * k;
       for (let t = 0; t < k; t++) {
         const xv = x[base + t]!;
-        if (xv === 0 && Number.isFinite(col[t]!)) continue; // a zero product adds nothing (ReLU zeros are common)
+        // A zero product adds nothing (ReLU zeros are common): a speed-up only.
+        // Stryker disable next-line ConditionalExpression: skipping or adding a zero product gives the same sum
+        if (xv === 0 && Number.isFinite(col[t]!)) continue;
         acc = Math.fround(acc + f.product(xv, col[t]!));
       }
       out[i * c + j] = acc;
@@ -85,6 +90,7 @@ export function formatMatMul(f: FormatArithmetic, x: Float64Array, r: number, k:
 /** The operands of a layer product as the format's fpmul sees them: rounded to the format, then T. */
 export function formatOperands(f: FormatArithmetic, v: Float32Array): Float64Array {
   const out = new Float64Array(v.length);
+  // Stryker disable next-line EqualityOperator: one past the end writes nowhere
   for (let i = 0; i < v.length; i++) out[i] = f.mask(f.toFormat(v[i]!));
   return out;
 }
@@ -98,9 +104,10 @@ export function encodeFormat(f: FpFormat, v: number): number {
   if (Number.isNaN(v)) return canonicalNaN(f);
   const a = Math.abs(v);
   if (a === Infinity) return sign + expAll * fracUnit;
-  if (a === 0) return sign;
+  // Zero takes the subnormal branch (its exponent field reads as far below emin).
   const e = exponentOf(a);
   const emin = 1 - fpBias(f);
+  // Stryker disable next-line EqualityOperator: at emin both branches give exponent field 1 and the same fraction
   if (e < emin) return sign + a / 2 ** (emin - P + 1);
   return sign + (e + fpBias(f)) * fracUnit + (a / 2 ** (e - P + 1) - fracUnit);
 }

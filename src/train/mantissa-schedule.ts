@@ -40,7 +40,8 @@ export function adaptiveShares(power: readonly number[], total: number): number[
 export function roundShares(shares: readonly number[]): number[] {
   const total = Math.round(shares.reduce((s, x) => s + x, 0));
   const out = shares.map(Math.floor);
-  const order = shares.map((x, i) => ({ r: x - Math.floor(x), i })).sort((p, q) => q.r - p.r || p.i - q.i);
+  // Array.prototype.sort is stable, so equal remainders stay in level order.
+  const order = shares.map((x, i) => ({ r: x - Math.floor(x), i })).sort((p, q) => q.r - p.r);
   for (let k = 0, left = total - out.reduce((s, x) => s + x, 0); k < left; k++) out[order[k % order.length]!.i]!++;
   return out;
 }

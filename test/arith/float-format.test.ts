@@ -42,6 +42,13 @@ describe.each(NARROW)('%s values in float numbers', (_name, f) => {
     expect(fa.toFormat(max + ulp / 2)).toBe(Infinity); // the tie goes to the even side, past the largest finite
     expect(fa.toFormat(-(max + ulp))).toBe(-Infinity);
     expect(Object.is(fa.toFormat(-(2 ** -200)), -0)).toBe(true);
+    // T keeps the sign of a zero, and of a value it truncates to zero (a subnormal below m bits' quantum)
+    const t1 = formatArithmetic(f, 1);
+    expect(Object.is(t1.mask(-0), -0)).toBe(true);
+    const tiny = fpDecode(f, 1); // the smallest subnormal
+    expect(Object.is(t1.mask(-tiny), -0)).toBe(true);
+    expect(Object.is(encodeFormat(f, -0), 2 ** (f.exp + f.frac))).toBe(true);
+    expect(encodeFormat(f, 0)).toBe(0);
   });
 
   it('round(T(a) T(b)) equals the fpmul model on seeded random codes at every m', () => {
@@ -82,4 +89,12 @@ describe.each(NARROW)('%s values in float numbers', (_name, f) => {
     const bits = new Uint32Array(Float32Array.of(1, -2.5, 1e-30).buffer);
     expect(Array.from(formatCodesOf(f, bits))).toEqual([1, -2.5, 1e-30].map((v) => encodeFormat(f, formatArithmetic(f, f.frac + 1).toFormat(v))));
   });
+});
+
+it('binary32 codes are the recorded bit patterns; any other format (here exp 5, frac 23) re-encodes them', () => {
+  const bits = new Uint32Array(Float32Array.of(1, -2.5, 1e10).buffer);
+  expect(formatCodesOf({ exp: 8, frac: 23 }, bits)).toBe(bits);
+  const wide = formatCodesOf({ exp: 5, frac: 23 }, bits);
+  expect(fpDecode({ exp: 5, frac: 23 }, wide[2]!)).toBe(Infinity);
+  expect(fpDecode({ exp: 5, frac: 23 }, wide[1]!)).toBe(-2.5);
 });

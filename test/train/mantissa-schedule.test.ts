@@ -61,4 +61,52 @@ describe('FramNN mantissa schedules', () => {
     expect(parseScheduleSpec('4:300, 8:200,16:100')).toEqual({ kind: 'explicit', steps: [{ m: 4, iterations: 300 }, { m: 8, iterations: 200 }, { m: 16, iterations: 100 }] });
     for (const bad of ['', 'linear', 'linear:4/0', 'adaptive:x', '4:300,8', '0:10', '25:10', 'geometric:4']) expect(() => parseScheduleSpec(bad), bad).toThrow(AxhwError);
   });
+
+  it('refuses bad levels, powers, totals and schedule text, each with the reason and a fix', () => {
+    const caught = (f: () => unknown): AxhwError => {
+      try {
+        f();
+      } catch (e) {
+        return e as AxhwError;
+      }
+      throw new Error('no error');
+    };
+    const cases: [() => unknown, RegExp][] = [
+      [() => mantissaLevels(4.5, 16, 4), /from 4.5 to 16 in steps of 4 are not a range/],
+      [() => mantissaLevels(4, 16.5, 4), /not a range/],
+      [() => mantissaLevels(4, 16, 1.5), /not a range/],
+      [() => mantissaLevels(0, 16, 4), /not a range/],
+      [() => adaptiveShares([], 10), /positive power \(got \)/],
+      [() => adaptiveShares([1, Infinity], 10), /positive power \(got 1, Infinity\)/],
+      [() => mantissaSchedule('linear', [], 10), /at least one level/],
+      [() => mantissaSchedule('linear', [4, 8], 2.5), /positive whole number of iterations \(got 2.5\)/],
+      [() => mantissaSchedule('linear', [4, 4], 10), /must rise from the deepest to the final level \(got 4, 4\)/],
+      [() => mantissaSchedule('adaptive', [4, 8], 10, [1]), /power of each of the 2 levels/],
+      [() => parseScheduleSpec('linear:4/0'), /step between levels must be at least 1/],
+      [() => parseScheduleSpec('xlinear:4'), /is not a schedule/],
+      [() => parseScheduleSpec('linear:4/2x'), /is not a schedule/],
+      [() => parseScheduleSpec('x4:10'), /is not a schedule/],
+      [() => parseScheduleSpec('4:10x'), /is not a schedule/],
+      [() => parseScheduleSpec('4:10,25:3'), /every m must be 1..24/],
+      [() => parseScheduleSpec('0:10,8:3'), /every m must be 1..24/],
+    ];
+    for (const [f, message] of cases) {
+      const e = caught(f);
+      expect(e, String(message)).toBeInstanceOf(AxhwError);
+      expect(e.message).toMatch(message);
+      expect(e.fix).toMatch(/\w{3}/);
+    }
+    // the edges that are allowed
+    expect(mantissaLevels(1, 3, 1)).toEqual([1, 2, 3]);
+    expect(mantissaSchedule('uniform', [24], 1)).toEqual([{ m: 24, iterations: 1 }]);
+    expect(parseScheduleSpec(' linear:12/1 ')).toEqual({ kind: 'linear', from: 12, step: 1 });
+    expect(parseScheduleSpec('adaptive:10/12')).toEqual({ kind: 'adaptive', from: 10, step: 12 });
+    expect(parseScheduleSpec('1:300,24:12')).toEqual({ kind: 'explicit', steps: [{ m: 1, iterations: 300 }, { m: 24, iterations: 12 }] });
+  });
+
+  it('hands the leftover iterations to the largest remainders, the earlier level on ties', () => {
+    expect(roundShares([2.6, 0.7, 0.7])).toEqual([2, 1, 1]);
+    expect(roundShares([0.3, 0.7])).toEqual([0, 1]);
+    expect(roundShares([0.5, 0.5, 0.5, 0.5])).toEqual([1, 1, 0, 0]);
+  });
 });
