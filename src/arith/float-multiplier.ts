@@ -79,7 +79,7 @@ export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b:
   const d = withControlDefaults(generateDesign(getUnit('fpmul'), float.provenance.params as ParamValues), { mbits: float.mbits });
   if (d.rtlHash !== float.provenance.rtlHash) throw new AxhwError(`The fpmul RTL changed since ${float.label} was checked.`, 'Resolve the multiplier again.');
   // The layer's own mask (not one recomputed from m), so a layer whose mask were not the RTL's fails here.
-  const identity = float.narrow ? narrowIdentityModel(float.narrow) : transformIdentityModel((code) => ((code & 0x7f800000) === 0x7f800000 ? code : (code & float.mask) >>> 0));
+  const identity = float.narrow ? narrowIdentityModel(float.narrow) : transformIdentityModel((code) => maskCode(code, float.mask));
   const pool = await openPool(d, 1);
   try {
     const n = a.length;
@@ -134,9 +134,11 @@ export function maskFloatsJs(x: Float32Array, mask: number): Float32Array {
   const out = new Float32Array(x.length);
   const src = new Uint32Array(x.buffer, x.byteOffset, x.length);
   const dst = new Uint32Array(out.buffer);
-  for (let i = 0; i < x.length; i++) {
-    const v = src[i]!;
-    dst[i] = (v & 0x7f800000) === 0x7f800000 ? v : (v & mask) >>> 0;
-  }
+  for (let i = 0; i < x.length; i++) dst[i] = maskCode(src[i]!, mask);
   return out;
+}
+
+/** T on one float32 bit pattern: the mask on a finite value, infinities and NaN kept. */
+export function maskCode(code: number, mask: number): number {
+  return (code & 0x7f800000) === 0x7f800000 ? code : (code & mask) >>> 0;
 }

@@ -17,6 +17,14 @@ export class ProductTrace {
     this.rng = new Rng(opts.seed);
   }
 
+  /**
+   * A trace of about `maxPairs` pairs spread over a whole run of `iterations`, one dot product per layer
+   * product recorded with probability 1 / every (`fanInSum`: the pairs one dot product per layer gives).
+   */
+  static overRun(o: { seed: number; maxPairs: number; iterations: number; fanInSum: number }): ProductTrace {
+    return new ProductTrace({ seed: o.seed, dotsPerProduct: 1, maxPairs: o.maxPairs, every: Math.max(1, (o.iterations * o.fanInSum) / o.maxPairs) });
+  }
+
   get pairs(): number {
     return this.a.length;
   }

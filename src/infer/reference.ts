@@ -1,4 +1,4 @@
-import { layerShapes, type LayerSpec, type ModelSpec } from '../nn/models.js';
+import { layerShapes, weightedLayerSizes, type LayerSpec, type ModelSpec } from '../nn/models.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import type { QuantisedNetwork, LayerWeights } from '../ir/quantised-network.js';
 import { tableMatMul } from '../arith/table-matmul.js';
@@ -21,6 +21,7 @@ interface WeightedStep {
  */
 function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep, observe?: (layer: number, values: Float64Array) => void): Float64Array {
   const shapes = layerShapes(spec);
+  const sizes = weightedLayerSizes(spec);
   let values: Float64Array = Float64Array.from(x);
   let k = 0;
   spec.layers.forEach((l, i) => {
@@ -46,7 +47,7 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep, o
     }
     let inputs = step.encode(values, k);
     let rows = n;
-    const fanIn = l.kind === 'dense' ? inShape[0]! : l.kernel * l.kernel * inShape[2]!;
+    const { fanIn } = sizes[k]!;
     if (l.kind === 'conv2d') {
       const [h, w, c] = inShape as [number, number, number];
       const r = im2col(inputs, n, h, w, c, l.kernel, l.kernel, l.pad, 0);

@@ -1,6 +1,6 @@
 import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
 import { biasInAccumulatorUnits, storedWeightCodes, type NtvStorage } from '../arith/stored-weights.js';
-import { layerShapes, type ModelSpec } from '../nn/models.js';
+import { layerShapes, weightedLayerSizes, type ModelSpec } from '../nn/models.js';
 
 /**
  * A trained network in the form fixed-point hardware runs it: per weighted layer its geometry, integer
@@ -59,6 +59,7 @@ export interface QuantiseOptions {
 
 export function quantiseNetwork(spec: ModelSpec, weights: LayerWeights[], mult: ApproxMultiplier, inputExps: number[], o: QuantiseOptions = {}): QuantisedNetwork {
   const shapes = layerShapes(spec);
+  const sizes = weightedLayerSizes(spec);
   const maxProduct = maxAbsProduct(mult);
   const layers: QuantisedLayer[] = [];
   spec.layers.forEach((l, i) => {
@@ -67,7 +68,7 @@ export function quantiseNetwork(spec: ModelSpec, weights: LayerWeights[], mult: 
     const lw = weights[k];
     if (!lw) throw new Error(`${spec.name}: no weights for weighted layer ${k}`);
     const inShape = i === 0 ? spec.input : shapes[i - 1]!;
-    const fanIn = l.kind === 'dense' ? inShape[0]! : l.kernel * l.kernel * inShape[2]!;
+    const { fanIn } = sizes[k]!;
     const stored = storedWeightCodes(lw.w, mult, o.ntv);
     const codes = lw.codes ?? stored.codes;
     const inputExp = inputExps[k];

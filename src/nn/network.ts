@@ -2,7 +2,7 @@ import { tf } from './backend.js';
 import { arithmeticAt, type ArithmeticPlan } from './arithmetic.js';
 import { maxPool } from './ops/max-pool.js';
 import { patches } from './ops/patches.js';
-import { layerShapes, type ModelSpec } from './models.js';
+import { layerShapes, weightedLayerSizes, type ModelSpec } from './models.js';
 import { Rng } from '../util/rng.js';
 
 /** One weighted layer's parameters: W is (fan-in x out); a convolution's fan-in is ordered (kh, kw, c). */
@@ -24,11 +24,10 @@ export class Network {
   constructor(readonly spec: ModelSpec, seed: number) {
     this.shapes = layerShapes(spec);
     const rng = new Rng(seed);
+    const sizes = weightedLayerSizes(spec);
     spec.layers.forEach((l, i) => {
-      const inShape = i === 0 ? spec.input : this.shapes[i - 1]!;
       if (l.kind !== 'dense' && l.kind !== 'conv2d') return;
-      const fanIn = l.kind === 'dense' ? inShape[0]! : l.kernel * l.kernel * inShape[2]!;
-      const out = l.kind === 'dense' ? l.units : l.filters;
+      const { fanIn, outputs: out } = sizes[this.weighted.length]!;
       const fanOut = l.kind === 'dense' ? out : l.kernel * l.kernel * out;
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const w = Float32Array.from({ length: fanIn * out }, () => (rng.nextU32() / 2 ** 32) * 2 * limit - limit);

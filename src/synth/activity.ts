@@ -15,6 +15,9 @@ export interface PinActivity {
   duty: number;
 }
 
+/** The netlist name of bit i of a port (a 1-bit port is its bare name). */
+export const portBitName = (name: string, width: number, i: number): string => (width === 1 ? name : `${name}[${i}]`);
+
 /** What the operands do, one pair per clock cycle (seeded uniform random codes, or a recorded trace), as per-bit activity. */
 export interface WorkloadActivity {
   source: 'uniform' | 'trace';
@@ -68,7 +71,6 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
   const { a, b, meta } = operands;
   const cycles = a.length;
   const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2;
-  const bitName = (name: string, width: number, i: number) => (width === 1 ? name : `${name}[${i}]`);
   const pins: PinActivity[] = [];
   for (const [p, vals] of [[ports.a, a], [ports.b, b]] as const) {
     for (let i = 0; i < p.width; i++) {
@@ -79,10 +81,10 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
         ones += v;
         if (t > 0 && v !== bit(vals[t - 1], i)) toggles++;
       }
-      pins.push({ pin: bitName(p.name, p.width, i), activity: toggles / (cycles - 1), duty: ones / cycles });
+      pins.push({ pin: portBitName(p.name, p.width, i), activity: toggles / (cycles - 1), duty: ones / cycles });
     }
   }
-  for (const c of ports.controls) for (let i = 0; i < c.width; i++) pins.push({ pin: bitName(c.name, c.width, i), activity: 0, duty: bit(c.value, i) });
+  for (const c of ports.controls) for (let i = 0; i < c.width; i++) pins.push({ pin: portBitName(c.name, c.width, i), activity: 0, duty: bit(c.value, i) });
   if (ports.clock) {
     pins.push({ pin: ports.clock.reset, activity: 0, duty: 0 });
     pins.push({ pin: ports.clock.validIn, activity: 0, duty: 1 });

@@ -2,7 +2,7 @@ import type { Design } from '../gen/design.js';
 import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
 import { timingAndPower, type TimingPower } from './sta.js';
-import { workloadActivity, workloadOperands } from './activity.js';
+import { portBitName, workloadActivity, workloadOperands } from './activity.js';
 import { simulateDesignPower, type PowerMethod } from './simulated-cost.js';
 
 export interface CostOptions {
@@ -79,7 +79,7 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   // workload is annotated on the input port bits and OpenSTA propagates it through the logic.
   const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
   const { top } = d;
-  const constants = opts.timeAtControls ? d.ports.controls.flatMap((c) => Array.from({ length: c.width }, (_, i) => ({ pin: c.width === 1 ? c.name : `${c.name}[${i}]`, value: ((c.value >> i) & 1) as 0 | 1 }))) : [];
+  const constants = opts.timeAtControls ? d.ports.controls.flatMap((c) => Array.from({ length: c.width }, (_, i) => ({ pin: portBitName(c.name, c.width, i), value: ((c.value >> i) & 1) as 0 | 1 }))) : [];
   const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins, constants);
   const method = opts.power ?? 'sim';
   let power: PowerEstimate;

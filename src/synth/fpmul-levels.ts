@@ -40,7 +40,8 @@ export const CLOCKINGS: readonly Clocking[] = ['fixed', 'per-level'];
 export async function fpmulLevelCosts(levels: readonly number[], trace?: string, format: FpFormat = FP_PRESETS.binary32): Promise<FpmulCosts> {
   const spec = resolveUnitSpec(`fpmul:exp=${format.exp},frac=${format.frac}`);
   const base = generateDesign(spec.unit, spec.params);
-  const whole = await estimateCost(base, { trace });
+  // The netlist over every m: only its area and critical path are used, so no toggle simulation.
+  const whole = await estimateCost(base, { power: 'propagate' });
   const out: MeasuredLevel[] = [];
   for (const m of levels) {
     const r = await estimateCost(withControlDefaults(base, { mbits: m }), { trace, timeAtControls: true });

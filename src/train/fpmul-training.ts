@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AxhwError } from '../errors.js';
 import type { Hardware } from '../nn/hardware.js';
-import { FloatArithmetic, type BackwardArithmetic } from '../nn/float-arithmetic.js';
+import { FloatArithmetic, type BackwardArithmetic, type FloatArithmeticOptions } from '../nn/float-arithmetic.js';
 import { floatMultiplierFromUnit, type FloatMultiplier } from '../arith/float-multiplier.js';
 import { ProductTrace } from '../arith/product-trace.js';
 import { formatCodesOf } from '../arith/float-format.js';
@@ -35,6 +35,11 @@ export interface FpmulTrainingPlan {
   finish(): string | undefined;
 }
 
+/** Mantissa steps as the trainer's schedule: each step's fpmul layers, labelled `mbits <m>`. */
+export function fpmulSchedule(steps: readonly MantissaStep[], multiplierAt: (m: number) => FloatMultiplier, opts: FloatArithmeticOptions): ArithmeticSchedule {
+  return steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(multiplierAt(s.m), opts), label: `mbits ${s.m}` }));
+}
+
 /**
  * The hardware epochs' arithmetic for fpmul training: the backward mode, a mantissa schedule over the
  * `iterations` of hardware training (each level's fpmul proved on the RTL), and an operand recorder.
@@ -55,7 +60,7 @@ export async function fpmulTrainingPlan(
   if (o.operandTrace && (!o.operandTrace.endsWith('.npy') || !existsSync(dirname(resolve(o.operandTrace))))) throw new AxhwError(`--operand-trace ${o.operandTrace}: give an .npy file in an existing folder.`, 'e.g. --operand-trace out/ops.npy (create the folder first).');
   const backward = o.backward ?? 'exact';
   const final = hw.float;
-  const trace = o.operandTrace ? new ProductTrace({ seed: 1, dotsPerProduct: 1, maxPairs: TRACE_PAIRS, every: Math.max(1, (iterations * work.fanInSum) / TRACE_PAIRS) }) : undefined;
+  const trace = o.operandTrace ? ProductTrace.overRun({ seed: 1, maxPairs: TRACE_PAIRS, iterations, fanInSum: work.fanInSum }) : undefined;
   const spec = o.schedule ? parseScheduleSpec(o.schedule) : { kind: 'explicit' as const, steps: [{ m: final.mbits, iterations }] };
   let steps: MantissaStep[];
   let levelPower: { m: number; powerW: number; energyPerOpPj: number }[] | undefined;
@@ -74,7 +79,7 @@ export async function fpmulTrainingPlan(
   }
   const multipliers = new Map<number, FloatMultiplier>([[final.mbits, final]]);
   for (const s of steps) if (!multipliers.has(s.m)) multipliers.set(s.m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { ...final.format, mbits: s.m })), log));
-  const schedule: ArithmeticSchedule = steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(multipliers.get(s.m)!, { backward, trace }), label: `mbits ${s.m}` }));
+  const schedule = fpmulSchedule(steps, (m) => multipliers.get(m)!, { backward, trace });
   log?.(`fpmul schedule (${backward === 'hardware' ? 'forward and backward' : 'forward'} on the fpmul): ${steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
   return {
     schedule,

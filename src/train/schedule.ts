@@ -29,9 +29,11 @@ export function checkSchedule(schedule: ArithmeticSchedule): void {
   }
 }
 
-/** The arithmetic of the `iteration`-th hardware iteration (0-based), an epoch being `batchesPerEpoch` iterations. */
+/**
+ * The arithmetic of the `iteration`-th hardware iteration (0-based), an epoch being `batchesPerEpoch`
+ * iterations, of a schedule that passed checkSchedule (the trainer checks once, not every batch).
+ */
 export function arithmeticAtIteration(schedule: ArithmeticSchedule, iteration: number, batchesPerEpoch: number): ArithmeticPlan {
-  checkSchedule(schedule);
   let end = 0;
   for (const s of schedule) {
     end += s.iterations ?? s.epochs! * batchesPerEpoch;

@@ -95,12 +95,12 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     const hw = new FixedArithmetic({ mult: noisy8, path: 'table' });
     const inputExps = calibrate(cnet, { x: imgs, y: new Int32Array(m), n: m, shape: [12, 12, 1], classes: [] }, hw);
     const q = quantisedNetworkOf(cnet, hw, inputExps);
-    expect(q.layers.map((l) => [l.kind, l.fanIn, l.outputs, l.kernel, l.pad])).toEqual([
-      ['conv2d', 25, 6, 5, 'same'],
-      ['conv2d', 150, 16, 5, 'valid'],
-      ['dense', 16, 120, undefined, undefined],
-      ['dense', 120, 84, undefined, undefined],
-      ['dense', 84, 4, undefined, undefined],
+    expect(q.layers.map((l) => [l.kind, l.fanIn, l.outputs, l.kernel, l.pad, l.inShape])).toEqual([
+      ['conv2d', 25, 6, 5, 'same', [12, 12, 1]],
+      ['conv2d', 150, 16, 5, 'valid', [6, 6, 6]],
+      ['dense', 16, 120, undefined, undefined, [16]],
+      ['dense', 120, 84, undefined, undefined, [120]],
+      ['dense', 84, 4, undefined, undefined, [84]],
     ]);
     const live = cnet.forward(tf.tensor4d(imgs, [m, 12, 12, 1]), hw.with({ inputExps })).dataSync();
     expect(Array.from(referenceInference(q, imgs, m).logits, Math.fround)).toEqual(Array.from(live));

@@ -1,4 +1,5 @@
 import { AxhwError } from '../../errors.js';
+import { mantissaLevels } from '../../train/mantissa-schedule.js';
 
 /**
  * FramNN's evaluation here. The paper's MNIST / ISOLET / HAR networks are input-512-512-classes MLPs
@@ -45,6 +46,11 @@ export const FORMATS: Readonly<Record<FormatPlan['preset'], FormatPlan>> = {
   bfloat16: { preset: 'bfloat16', P: 8, mbits: range(2, 8, 1), quickMbits: [2, 4, 6, 8], finals: [6, 8], quickFinals: [8], levelFrom: 4, levelStep: 2 },
   binary16: { preset: 'binary16', P: 11, mbits: range(3, 11, 1), quickMbits: [3, 5, 8, 11], finals: [8, 11], quickFinals: [11], levelFrom: 4, levelStep: 2 },
 };
+
+/** Every level the schedules ending at `finals` use, and the full precision, in order. */
+export function scheduleLevelsOf(f: FormatPlan, finals: readonly number[]): number[] {
+  return [...new Set([...finals.flatMap((n) => mantissaLevels(f.levelFrom, n, f.levelStep)), f.P])].sort((a, b) => a - b);
+}
 
 export function formatPlan(name: string): FormatPlan {
   const f = FORMATS[name as FormatPlan['preset']];

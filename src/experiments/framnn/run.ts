@@ -14,11 +14,12 @@ import { ProductTrace } from '../../arith/product-trace.js';
 import { MismatchError } from '../../errors.js';
 import { accuracy, predict } from '../../infer/predict.js';
 import { formatUnitSpec, resolveUnitSpec } from '../../gen/unit-spec.js';
-import { mantissaLevels, mantissaSchedule, SCHEDULE_KINDS, type MantissaStep } from '../../train/mantissa-schedule.js';
+import { mantissaLevels, mantissaSchedule, SCHEDULE_KINDS } from '../../train/mantissa-schedule.js';
+import { fpmulSchedule } from '../../train/fpmul-training.js';
 import type { ArithmeticSchedule } from '../../train/schedule.js';
 import { iterationWork, trainingEdp } from './edp.js';
 import { CLOCKINGS, fpmulLevelCosts, levelCost, type FpmulCosts } from '../../synth/fpmul-levels.js';
-import { budgetFor, selectApps, UNAVAILABLE, type Budget, type FormatPlan, type FramnnApp } from './plan.js';
+import { budgetFor, scheduleLevelsOf, selectApps, UNAVAILABLE, type Budget, type FormatPlan, type FramnnApp } from './plan.js';
 import { formatCodesOf } from '../../arith/float-format.js';
 import type { AppResult, FramnnResult, ScheduleRun } from './schema.js';
 
@@ -46,7 +47,7 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const F = o.format;
-  const levels = [...new Set([...o.mbits, ...o.finals.flatMap((f) => mantissaLevels(F.levelFrom, f, F.levelStep)), F.P])].sort((a, b) => a - b);
+  const levels = [...new Set([...o.mbits, ...scheduleLevelsOf(F, o.finals)])].sort((a, b) => a - b);
   const multipliers = new Map<number, FloatMultiplier>();
   for (const m of levels) multipliers.set(m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { preset: F.preset, mbits: m })), log));
   const dir = mkdtempSync(join(tmpdir(), 'axhw-framnn-'));
@@ -94,15 +95,15 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   const total = batches * b.epochs;
   const layers = weightedLayerSizes(model);
   const work = iterationWork(layers, b.batchSize);
-  // About TRACE_PAIRS pairs spread over the whole run: each product is recorded with probability 1 / every.
-  const every = Math.max(1, (total * layers.reduce((s, l) => s + l.fanIn, 0)) / TRACE_PAIRS);
+  const fanInSum = layers.reduce((s, l) => s + l.fanIn, 0);
+  // The backward proof's trace samples twice as often: two gradient products per layer and iteration.
+  const every = Math.max(1, (total * fanInSum) / TRACE_PAIRS);
   const base = { data, model, epochs: b.epochs, batchSize: b.batchSize, learningRate: b.learningRate, seed: o.seed };
   const fm = (m: number) => multipliers.get(m)!;
   const acc = (net: Network, m?: number) => accuracy(predict(net, data.test, m === undefined ? undefined : new FloatArithmetic(fm(m))), data.test.y);
-  const traceFor = (seed: number) => new ProductTrace({ seed, dotsPerProduct: 1, maxPairs: TRACE_PAIRS, every });
+  const traceFor = (seed: number) => ProductTrace.overRun({ seed, maxPairs: TRACE_PAIRS, iterations: total, fanInSum });
   const onFpmul = (schedule: ArithmeticSchedule): TrainResult => train({ ...base, method: 'pas', hardware: floatHardware(fm(F.P)), schedule });
-  const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) =>
-    onFpmul([{ iterations: total, arithmetic: new FloatArithmetic(fm(m), { backward, ...opts }), label: `mbits ${m}` }]);
+  const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) => onFpmul(fpmulSchedule([{ m, iterations: total }], fm, { backward, ...opts }));
 
   step(`${data.train.n} train / ${data.test.n} test, ${model.name}, ${b.epochs} epochs (${total} iterations); exact training`);
   const exact = train({ ...base, method: 'bp' });
@@ -154,7 +155,7 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   for (const m of o.mbits) inferenceCosts.set(m, await fpmulLevelCosts([m, F.P], write(`framnn-${m}`, [traces.get(m)!.framnn]), format));
 
   // Schedules: every level's power under the operands of approx-training at that level (m = 24's trace for exact training).
-  const scheduleLevels = [...new Set([...o.finals.flatMap((f) => mantissaLevels(F.levelFrom, f, F.levelStep)), F.P])].sort((x, y) => x - y);
+  const scheduleLevels = scheduleLevelsOf(F, o.finals);
   const trainingCosts = new Map<number, FpmulCosts>();
   for (const m of scheduleLevels) {
     let t = traces.get(m)?.approx;
@@ -177,17 +178,18 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     for (const kind of SCHEDULE_KINDS) {
       const steps = mantissaSchedule(kind, lv, total, power);
       step(`schedule ${kind} to m = ${final}: ${steps.map((s) => `${s.iterations} x m${s.m}`).join(', ')}`);
-      const r = onFpmul(asSchedule(steps, fm));
+      const r = onFpmul(fpmulSchedule(steps, fm, { backward: 'hardware' }));
       const edp = Object.fromEntries(CLOCKINGS.map((c) => [c, trainingEdp(steps, work, costAt(c), (m) => m)]));
+      const atFinal = acc(r.net, final);
       schedules.push({
         kind,
         final,
         levels: lv,
         power: kind === 'adaptive' ? power : undefined,
         steps,
-        accuracy: acc(r.net, final),
+        accuracy: atFinal,
         accuracyExact: acc(r.net),
-        accuracyLoss: exactAcc - acc(r.net, final),
+        accuracyLoss: exactAcc - atFinal,
         seconds: r.trainSeconds,
         energyPj: edp.fixed!.energyPj,
         edpRatio: { fixed: exactEdp.fixed!.edp / edp.fixed!.edp, perLevel: exactEdp['per-level']!.edp / edp['per-level']!.edp },
@@ -245,8 +247,4 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     },
     seconds: (performance.now() - t0) / 1000,
   };
-}
-
-function asSchedule(steps: readonly MantissaStep[], fm: (m: number) => FloatMultiplier): ArithmeticSchedule {
-  return steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(fm(s.m), { backward: 'hardware' }), label: `mbits ${s.m}` }));
 }
