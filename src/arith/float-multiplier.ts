@@ -71,9 +71,9 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
 }
 
 /**
- * Given operand pairs (float32 bit patterns, e.g. the gradients and weights of a backward pass) through
- * the Verilated fpmul at the multiplier's m, against fround(T(a) T(b)): the proof that a layer's masked
- * products on those operands are the RTL's. Returns the mismatching pairs (none when they agree).
+ * Given operand pairs (codes of the unit's format, e.g. the gradients and weights of a backward pass)
+ * through the Verilated fpmul at the multiplier's m, against round(T(a) T(b)) as the layer computes it:
+ * the proof that a layer's products on those operands are the RTL's. Returns the mismatching pairs (none when they agree).
  */
 export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b: Uint32Array): Promise<{ pairs: number; mismatches: { a: number; b: number; rtl: number; expected: number }[] }> {
   const d = withControlDefaults(generateDesign(getUnit('fpmul'), float.provenance.params as ParamValues), { mbits: float.mbits });

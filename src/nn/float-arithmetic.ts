@@ -67,10 +67,11 @@ export class FloatArithmetic implements LayerArithmetic {
       const dys = dy.dataSync() as Float32Array;
       const wt = tf.transpose(w);
       const xt = tf.transpose(x);
-      const bt = this.opts.backwardTrace;
-      bt?.record(dys, dy.shape[0], dy.shape[1], wt.dataSync() as Float32Array, wt.shape[1]);
-      bt?.record(xt.dataSync() as Float32Array, xt.shape[0], xt.shape[1], dys, dy.shape[1]);
-      return [this.maskedProduct(dys, dy.shape, wt.dataSync() as Float32Array, wt.shape), this.maskedProduct(xt.dataSync() as Float32Array, xt.shape, dys, dy.shape), tf.sum(dy, 0)];
+      const wts = wt.dataSync() as Float32Array;
+      const xts = xt.dataSync() as Float32Array;
+      this.opts.backwardTrace?.record(dys, dy.shape[0], dy.shape[1], wts, wt.shape[1]);
+      this.opts.backwardTrace?.record(xts, xt.shape[0], xt.shape[1], dys, dy.shape[1]);
+      return [this.maskedProduct(dys, dy.shape, wts, wt.shape), this.maskedProduct(xts, xt.shape, dys, dy.shape), tf.sum(dy, 0)];
     });
   }
 }
