@@ -117,9 +117,3 @@ function rowWorker(): RowWorker | undefined {
   }
   return worker ?? undefined;
 }
-
-/**
- * Where each patch element of one sample comes from: for every output pixel (oy, ox) and kernel offset
- * (dy, dx), the offset of its first channel in the NHWC sample, or -1 for padding. im2col and its
- * adjoint col2im walk this one index, so the two stay each other's transpose.
- */

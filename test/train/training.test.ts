@@ -5,6 +5,7 @@ import { adaptiveLambda } from '../../src/train/act.js';
 import { sensitivityMaps } from '../../src/train/sensitivity.js';
 import { tf } from '../../src/nn/backend.js';
 import { resolveModel } from '../../src/nn/models.js';
+import { Network } from '../../src/nn/network.js';
 import { calibrate } from '../../src/infer/calibrate.js';
 import { ntvEvaluate } from '../../src/infer/ntv.js';
 import { referenceAgreement } from '../../src/infer/agreement.js';
@@ -84,6 +85,34 @@ describe('training engine on synthetic data', () => {
     expect(ntv.mean).toBeLessThan(agree.floatAccuracy);
     // seeded draws
     expect(ntvEvaluate(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }), 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
+  });
+
+  it('LeNet-5 keeps no tensors per epoch, plain or with double back-propagation through its convolutions', () => {
+    // 16 x 16 images, class = the brighter half: enough to run every patch, pool and gradient path.
+    const rng = new Rng(21);
+    const n = 96;
+    const x = Float32Array.from({ length: n * 256 }, (_, i) => (rng.nextU32() / 2 ** 32) + ((i % 256 < 128) === (Math.floor(i / 256) % 2 === 0) ? 1 : 0));
+    const images: LabelledData = { x, y: Int32Array.from({ length: n }, (_, i) => i % 2), n, shape: [16, 16, 1], classes: ['top', 'bottom'] };
+    const [tr, te] = splitSeeded(images, 0.25, 1);
+    const s = fitStandardisation(tr);
+    const data: PreparedData = { name: 'halves', train: applyStandardisation(tr, s), test: applyStandardisation(te, s), classes: tr.classes, shape: [16, 16, 1], standardisation: s, split: '75/25' };
+    const model = resolveModel('mnist-cnn', data.shape, 2);
+    for (const method of ['bp', 'axtrain-act'] as const) {
+      const kept = (epochs: number) => {
+        const before = tf.memory().numTensors;
+        const r = train({ data, model, method, epochs, batchSize: 16, learningRate: 2e-3, seed: 2 });
+        const left = tf.memory().numTensors - before;
+        r.net.dispose();
+        return left;
+      };
+      // Three epochs leave what one leaves, and that is the network itself.
+      const before = tf.memory().numTensors;
+      const probe = new Network(model, 2);
+      const network = tf.memory().numTensors - before;
+      probe.dispose();
+      expect(kept(3), method).toBe(kept(1));
+      expect(kept(1), method).toBe(network);
+    }
   });
 
   it('axtrain-act lowers the sensitivity S at little cost in accuracy, without leaking tensors', () => {

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { col2im, im2col, patchOutputSize, samePadding } from '../../src/nn/im2col.js';
+import { Rng } from '../../src/util/rng.js';
+
+// The patch walks restated from their definition, one element at a time with every bound checked: the
+// fast walks (contiguous runs per kernel row) must give the same values, and col2im the same float32 sums
+// in the same order (output pixel, then kernel row, column, channel).
+function naive(h: number, w: number, kh: number, kw: number, pad: 'same' | 'valid') {
+  const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
+  const [pt, pl] = pad === 'same' ? [samePadding(kh), samePadding(kw)] : [0, 0];
+  return {
+    oh,
+    ow,
+    // (sample, oy, ox, dy, dx) -> input pixel offset or -1
+    at: (oy: number, ox: number, dy: number, dx: number) => {
+      const [iy, ix] = [oy + dy - pt, ox + dx - pl];
+      return iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : iy * w + ix;
+    },
+  };
+}
+
+function naiveIm2col(x: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid', padValue: number): Float32Array {
+  const g = naive(h, w, kh, kw, pad);
+  const out: number[] = [];
+  for (let s = 0; s < n; s++)
+    for (let oy = 0; oy < g.oh; oy++)
+      for (let ox = 0; ox < g.ow; ox++)
+        for (let dy = 0; dy < kh; dy++)
+          for (let dx = 0; dx < kw; dx++)
+            for (let ch = 0; ch < c; ch++) {
+              const p = g.at(oy, ox, dy, dx);
+              out.push(p < 0 ? padValue : x[(s * h * w + p) * c + ch]!);
+            }
+  return Float32Array.from(out);
+}
+
+function naiveCol2im(cols: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): Float32Array {
+  const g = naive(h, w, kh, kw, pad);
+  const x = new Float32Array(n * h * w * c);
+  let o = 0;
+  for (let s = 0; s < n; s++)
+    for (let oy = 0; oy < g.oh; oy++)
+      for (let ox = 0; ox < g.ow; ox++)
+        for (let dy = 0; dy < kh; dy++)
+          for (let dx = 0; dx < kw; dx++)
+            for (let ch = 0; ch < c; ch++, o++) {
+              const p = g.at(oy, ox, dy, dx);
+              if (p >= 0) x[(s * h * w + p) * c + ch] = Math.fround(x[(s * h * w + p) * c + ch]! + cols[o]!);
+            }
+  return x;
+}
+
+const rand = (rng: Rng, len: number) => Float32Array.from({ length: len }, () => Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1));
+
+describe('im2col and col2im', () => {
+  // Shapes around every edge case: 1 x 1 kernels, kernels as wide as the image, even kernels ('same' puts
+  // the extra padding after), one channel (LeNet's first layer) and several, non-square images.
+  const shapes: [number, number, number, number, number, number][] = [
+    [2, 7, 6, 3, 3, 3],
+    [3, 28, 28, 1, 5, 5],
+    [2, 14, 14, 6, 5, 5],
+    [1, 5, 8, 2, 1, 1],
+    [2, 4, 4, 1, 4, 4],
+    [1, 6, 5, 3, 2, 4],
+    [2, 3, 9, 2, 3, 1],
+  ];
+  it('gather the same patches as the definition, padding included', () => {
+    const rng = new Rng(5);
+    for (const [n, h, w, c, kh, kw] of shapes)
+      for (const pad of ['same', 'valid'] as const) {
+        if (pad === 'valid' && (kh > h || kw > w)) continue;
+        const x = rand(rng, n * h * w * c);
+        for (const padValue of [0, -3]) expect(im2col(x, n, h, w, c, kh, kw, pad, padValue).cols, `${[n, h, w, c, kh, kw]} ${pad} ${padValue}`).toEqual(naiveIm2col(x, n, h, w, c, kh, kw, pad, padValue));
+      }
+  });
+
+  it('col2im scatter-adds bit for bit in the definition order', () => {
+    const rng = new Rng(6);
+    for (const [n, h, w, c, kh, kw] of shapes)
+      for (const pad of ['same', 'valid'] as const) {
+        if (pad === 'valid' && (kh > h || kw > w)) continue;
+        const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
+        const cols = rand(rng, n * oh * ow * kh * kw * c);
+        expect(col2im(cols, n, h, w, c, kh, kw, pad), `${[n, h, w, c, kh, kw]} ${pad}`).toEqual(naiveCol2im(cols, n, h, w, c, kh, kw, pad));
+      }
+  });
+
+  it('the comparisons can fail: a patch off by one element, and col2im summed in another order (negative controls)', () => {
+    const rng = new Rng(7);
+    const x = rand(rng, 2 * 6 * 6 * 2);
+    const shifted = naiveIm2col(x, 2, 6, 6, 2, 3, 3, 'same', 0);
+    shifted.copyWithin(0, 1);
+    expect(im2col(x, 2, 6, 6, 2, 3, 3, 'same').cols).not.toEqual(shifted);
+    // The same sums in reverse order round differently somewhere: bit equality pins the order.
+    const cols = rand(rng, 2 * 14 * 14 * 25 * 6);
+    const reversed = naiveCol2im(cols.slice().reverse(), 2, 14, 14, 6, 5, 5, 'same').reverse();
+    const forward = col2im(cols, 2, 14, 14, 6, 5, 5, 'same');
+    let close = true;
+    for (let i = 0; i < forward.length; i++) close &&= Math.abs(forward[i]! - reversed[i]!) < 1e-5;
+    expect(close).toBe(true);
+    expect(forward).not.toEqual(reversed);
+  });
+});
