@@ -1,16 +1,15 @@
 #!/usr/bin/python3
 """PyTorch peer of bench/train.mjs (issue 17): trains the same networks on the same data, batch, optimiser
 (Adam, lr 1e-3) and initial weights that the Node benchmark writes to a folder, and prints one JSON line
-per run with samples/s. Not part of axhw: a yardstick only (Debian's python3-torch, CPU).
+per run with samples/s and the epoch's mean training loss (to show both sides train the same network). Not part of axhw: a yardstick only (Debian's python3-torch, CPU).
 
   /usr/bin/python3 bench/torch_train.py <folder> <threads> <run>[,<run>...]
 
-<folder> holds raw little-endian arrays and meta.json, which gives their shapes: x.f32 (n x h x w x c),
-y.i32 (labels), order.i32 (the sample order of the epoch, the trainer's) in the folder meta.data, w<i>.f32 / b<i>.f32 (initial
-weights, fan-in x out, fan-in ordered (kh, kw, c) as in axhw), drum_a.f32 / drum_b.f32 (the per-operand
-transform of DRUM k=4, indexed by code - qmin) and drum_table.f32 (every product, (qmax-qmin+1)^2) also
-there; and
-the model spec, batch, code range and fpmul significand mask.
+<folder> holds meta.json (the model spec, batch, code range, fpmul significand mask, weight shapes, and
+the data folder) and the initial weights w<i>.f32 / b<i>.f32 (fan-in x out, fan-in ordered (kh, kw, c)
+as in axhw). The data folder holds raw little-endian arrays: x.f32 (n x h x w x c), y.i32 (labels),
+order.i32 (the trainer's sample order for the epoch), drum_a.f32 / drum_b.f32 (the per-operand transform
+of DRUM k=4, indexed by code - qmin) and drum_table.f32 (every product, (qmax - qmin + 1)^2).
 Runs: exact, transform, table, fpmul, fpmul-bwd. The approximate runs are written the way a PyTorch user
 would write them: a custom autograd Function with a straight-through backward, quantisation and gathers
 as tensor ops, convolutions through unfold.
@@ -139,6 +138,7 @@ def run(kind):
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     x = x_all.permute(0, 3, 1, 2).contiguous() if x_all.dim() == 4 else x_all
     n = x.shape[0]
+    losses = []
     t0 = time.perf_counter()
     for s in range(0, n, batch):
         idx = order[s:s + batch]
@@ -147,9 +147,11 @@ def run(kind):
         loss = F.cross_entropy(net(xb), yb)
         loss.backward()
         opt.step()
+        losses.append(loss.detach() * len(idx))
     seconds = time.perf_counter() - t0
-    return n / seconds
+    return n / seconds, float(sum(losses)) / n
 
 
 for kind in runs:
-    print(json.dumps({'run': kind, 'threads': threads, 'samplesPerSecond': run(kind), 'torch': torch.__version__}), flush=True)
+    sps, loss = run(kind)
+    print(json.dumps({'run': kind, 'threads': threads, 'samplesPerSecond': sps, 'loss': loss, 'torch': torch.__version__}), flush=True)

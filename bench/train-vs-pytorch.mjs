@@ -74,11 +74,12 @@ async function main() {
   const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 640, limitTest: 100 });
   for (const r of rows) train({ data: warm, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED }).net.dispose();
 
-  const results = rows.map(() => ({ axhw: [], torch: { 1: [], 2: [] } }));
+  const results = rows.map(() => ({ axhw: [], torch: { 1: [], 2: [] }, loss: {} }));
   for (let rep = 0; rep < repeats; rep++) {
     rows.forEach((r, i) => {
       const t = train({ data, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED });
       results[i].axhw.push(t.samplesPerSecond);
+      results[i].loss.axhw = t.history[0].loss;
       t.net.dispose();
     });
     if (torch.ok)
@@ -88,6 +89,7 @@ async function main() {
           for (const line of runTorch(join(dir, `m${mi}`), threads, mine.map(({ r }) => r.torch))) {
             const { i } = mine.find(({ r }) => r.torch === line.run);
             results[i].torch[threads].push(line.samplesPerSecond);
+            results[i].loss.torch = line.loss;
           }
         });
     console.error(`# repeat ${rep + 1}/${repeats} done`);
@@ -95,14 +97,15 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 
   const median = (a) => (a.length ? [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] : NaN);
-  console.log(`| run | axhw samples/s | PyTorch 1 thread | PyTorch 2 threads | axhw / PyTorch (best) |`);
-  console.log('|---|---|---|---|---|');
+  console.log(`| run | axhw samples/s | PyTorch 1 thread | PyTorch 2 threads | axhw / PyTorch (best) | epoch's mean loss, axhw / PyTorch |`);
+  console.log('|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
     const a = median(results[i].axhw);
     const [t1, t2] = [median(results[i].torch[1]), median(results[i].torch[2])];
     const best = Math.max(t1, t2);
     const f = (v) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
-    console.log(`| ${r.label} | ${f(a)} | ${f(t1)} | ${f(t2)} | ${Number.isFinite(best) ? (a / best).toFixed(2) + 'x' : 'n/a'} |`);
+    const { axhw: la, torch: lt } = results[i].loss;
+    console.log(`| ${r.label} | ${f(a)} | ${f(t1)} | ${f(t2)} | ${Number.isFinite(best) ? (a / best).toFixed(2) + 'x' : 'n/a'} | ${la.toFixed(3)} / ${lt === undefined ? 'n/a' : lt.toFixed(3)} |`);
   });
   console.log(`# medians of ${repeats} interleaved repeats; PyTorch's approximate runs: quantise + gather (transform), every product gathered from the table (table), significand masks (fpmul), straight-through backward`);
   if (!argv.includes('--no-rss')) {
