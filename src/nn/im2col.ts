@@ -10,54 +10,50 @@ export function patchOutputSize(h: number, w: number, kh: number, kw: number, pa
 /** Padding before the first row/column of a 'same' convolution (TensorFlow's: the extra one goes after). */
 export const samePadding = (kernel: number) => Math.floor((kernel - 1) / 2);
 
-/** Geometry of one stride-1 patch walk: the valid kernel columns of each output column, precomputed. */
-interface Walk {
-  oh: number;
-  ow: number;
-  pt: number;
-  pl: number;
-  /** For output column xx, kernel columns dx in [dxLo[xx], dxHi[xx]) read inside the image. */
-  dxLo: Int32Array;
-  dxHi: Int32Array;
-}
-
-function walk(h: number, w: number, kh: number, kw: number, pad: 'same' | 'valid'): Walk {
+/**
+ * Where one sample's patches come from, as runs: each kernel row of each output pixel that lies inside the
+ * image is one contiguous run of the NHWC sample and of the patch row. Three ints per run, in patch order
+ * (output pixel, kernel row): its start in the sample's patch rows, its start in the sample, its length.
+ * im2col and its adjoint col2im walk this one index, so the two stay each other's transpose.
+ */
+function patchRuns(h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): { runs: Int32Array; oh: number; ow: number; perSample: number } {
   const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
   const pt = pad === 'same' ? samePadding(kh) : 0;
   const pl = pad === 'same' ? samePadding(kw) : 0;
-  const dxLo = new Int32Array(ow);
-  const dxHi = new Int32Array(ow);
-  for (let xx = 0; xx < ow; xx++) {
-    dxLo[xx] = Math.max(0, pl - xx);
-    dxHi[xx] = Math.min(kw, w + pl - xx);
+  const rowLen = kw * c;
+  const runs: number[] = [];
+  let o = 0;
+  for (let y = 0; y < oh; y++) {
+    for (let xx = 0; xx < ow; xx++) {
+      // Kernel columns dx in [lo, hi) read inside the image.
+      const lo = Math.max(0, pl - xx) * c;
+      const hi = Math.min(kw, w + pl - xx) * c;
+      for (let dy = 0; dy < kh; dy++, o += rowLen) {
+        const iy = y + dy - pt;
+        if (iy >= 0 && iy < h) runs.push(o + lo, (iy * w + xx - pl) * c + lo, hi - lo);
+      }
+    }
   }
-  return { oh, ow, pt, pl, dxLo, dxHi };
+  return { runs: Int32Array.from(runs), oh, ow, perSample: o };
 }
 
 /**
  * im2col for NHWC input and HWIO filters: rows = output pixels (n, oh, ow), columns = (kh, kw, c), so a
  * convolution is tableMatMul(cols, filter reshaped to (kh*kw*c, out)). Padding positions take the value
- * `padValue` (the code of zero). Each kernel row inside the image is one contiguous run of the input.
+ * `padValue` (the code of zero).
  */
 export function im2col(x: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid', padValue = 0): { cols: Float32Array; oh: number; ow: number } {
-  const g = walk(h, w, kh, kw, pad);
-  const { oh, ow, pt, pl, dxLo, dxHi } = g;
-  const rowLen = kw * c;
-  const cols = new Float32Array(n * oh * ow * kh * rowLen);
+  const { runs, oh, ow, perSample } = patchRuns(h, w, c, kh, kw, pad);
+  const cols = new Float32Array(n * perSample);
   if (padValue !== 0) cols.fill(padValue);
-  let o = 0;
   for (let s = 0; s < n; s++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xx = 0; xx < ow; xx++) {
-        const lo = dxLo[xx]! * c;
-        const hi = dxHi[xx]! * c;
-        for (let dy = 0; dy < kh; dy++, o += rowLen) {
-          const iy = y + dy - pt;
-          if (iy < 0 || iy >= h) continue;
-          const src = ((s * h + iy) * w + xx - pl) * c;
-          for (let j = lo; j < hi; j++) cols[o + j] = x[src + j]!;
-        }
-      }
+    const cb = s * perSample;
+    const xb = s * h * w * c;
+    for (let r = 0; r < runs.length; r += 3) {
+      const to = cb + runs[r]!;
+      const from = xb + runs[r + 1]!;
+      const end = from + runs[r + 2]!;
+      for (let i = from, j = to; i < end; i++, j++) cols[j] = x[i]!;
     }
   }
   return { cols, oh, ow };
@@ -65,26 +61,20 @@ export function im2col(x: Float32Array, n: number, h: number, w: number, c: numb
 
 /**
  * Adjoint of im2col: scatter-add column gradients back onto the input (the gradient of a convolution's
- * patches). Each input element sums its patches' values in output-pixel order (a fixed order, so the
- * float32 result does not depend on how the walk is written).
+ * patches). Each input element sums its patches' values in patch order (a fixed order, so the float32
+ * result does not depend on how the walk is written).
  */
 export function col2im(cols: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): Float32Array {
-  const { oh, ow, pt, pl, dxLo, dxHi } = walk(h, w, kh, kw, pad);
-  const rowLen = kw * c;
+  const { runs, perSample } = patchRuns(h, w, c, kh, kw, pad);
   const x = new Float32Array(n * h * w * c);
-  let o = 0;
   for (let s = 0; s < n; s++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xx = 0; xx < ow; xx++) {
-        const lo = dxLo[xx]! * c;
-        const hi = dxHi[xx]! * c;
-        for (let dy = 0; dy < kh; dy++, o += rowLen) {
-          const iy = y + dy - pt;
-          if (iy < 0 || iy >= h) continue;
-          const dst = ((s * h + iy) * w + xx - pl) * c;
-          for (let j = lo; j < hi; j++) x[dst + j]! += cols[o + j]!;
-        }
-      }
+    const cb = s * perSample;
+    const xb = s * h * w * c;
+    for (let r = 0; r < runs.length; r += 3) {
+      const from = cb + runs[r]!;
+      const to = xb + runs[r + 1]!;
+      const end = to + runs[r + 2]!;
+      for (let i = to, j = from; i < end; i++, j++) x[i]! += cols[j]!;
     }
   }
   return x;
