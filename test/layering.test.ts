@@ -22,6 +22,7 @@ const LAYERS: string[][] = [
   ['infer'],
   ['npu', 'tetris'],
   ['train'],
+  ['axnet'],
   ['experiments'],
   ['cli'],
 ];

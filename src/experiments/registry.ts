@@ -3,6 +3,7 @@ import type { Experiment } from './experiment.js';
 import { axtrainExperiment } from './axtrain/index.js';
 import { tetrisExperiment } from './tetris/index.js';
 import { framnnExperiment } from './framnn/index.js';
+import { axnetExperiment } from './axnet/index.js';
 
 /**
  * An experiment with its result type erased: the runner hands each experiment only the result its own
@@ -11,7 +12,7 @@ import { framnnExperiment } from './framnn/index.js';
 const entry = <R>(e: Experiment<R>) => e as unknown as Experiment;
 
 /** The registry of paper evaluations. Adding one = a folder here with its index.ts + one line below. */
-const experiments: readonly Experiment[] = [entry(axtrainExperiment), entry(framnnExperiment), entry(tetrisExperiment)];
+const experiments: readonly Experiment[] = [entry(axtrainExperiment), entry(framnnExperiment), entry(tetrisExperiment), entry(axnetExperiment)];
 
 export function listExperiments(): readonly Experiment[] {
   return experiments;

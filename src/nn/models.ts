@@ -25,7 +25,8 @@ export const NAMED_MLPS: Readonly<Record<string, number[]>> = {
 
 export const MODEL_NAMES = [...Object.keys(NAMED_MLPS), 'mnist-cnn', 'mlp:<h1>-<h2>-...-<out>'];
 
-function mlp(name: string, input: number[], sizes: number[]): ModelSpec {
+/** An MLP on this input: dense layers of these sizes, ReLU on all but the last. */
+export function mlp(name: string, input: number[], sizes: number[]): ModelSpec {
   const layers: LayerSpec[] = input.length > 1 ? [{ kind: 'flatten' }] : [];
   sizes.forEach((u, i) => layers.push({ kind: 'dense', units: u, relu: i < sizes.length - 1 }));
   return { name, input, layers };

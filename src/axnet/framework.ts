@@ -1,0 +1,108 @@
+import { tf } from '../nn/backend.js';
+import { Network } from '../nn/network.js';
+import { mlp } from '../nn/models.js';
+import type { LayerArithmetic } from '../nn/arithmetic.js';
+import { exactArithmetic } from '../nn/arithmetic.js';
+import { sampleErrors } from '../data/axbench/function.js';
+import type { Hadamard } from './hadamard.js';
+import { predictorOutputs, type Topology } from './topology.js';
+
+/** The hardware a framework's forward pass runs on: the layers' arithmetic and the Hadamard product. */
+export interface ForwardHardware {
+  arithmetic: LayerArithmetic;
+  hadamard: Hadamard;
+}
+
+export const EXACT: ForwardHardware = { arithmetic: exactArithmetic, hadamard: (a, c) => tf.mul(a, c) };
+
+/**
+ * An approximator and a predictor (seeded Glorot weights). With `connect` (AXNet), the predictor's
+ * output layer is split into the control vectors of the connected approximator hidden layers and the
+ * 2 logits, and a connected layer passes a(i) . c(i) on: a(i+1) = f(W(i)^T (a(i) . c(i)) + b(i)) (eq. 4).
+ * Without it, the two networks are independent (onepass, iterative). Weighted layers are numbered
+ * approximator first, then predictor, for the arithmetic.
+ */
+export class Framework {
+  readonly approximator: Network;
+  readonly predictor: Network;
+
+  constructor(readonly topology: Topology, seed: number) {
+    const t = topology;
+    this.approximator = new Network(mlp('approximator', [t.inputs], [...t.approximatorHidden, t.outputs]), seed);
+    this.predictor = new Network(mlp('predictor', [t.inputs], [t.predictorHidden, predictorOutputs(t)]), seed + 1);
+    // Control vectors start near 1 (their biases at 1, the weights small): the approximator begins as a
+    // plain MLP instead of one whose hidden activations are all multiplied by about zero.
+    const controls = predictorOutputs(t) - 2;
+    if (controls > 0) {
+      const out = this.predictor.weighted.at(-1)!.b;
+      out.assign(tf.concat([tf.ones([controls]), tf.zeros([2])]));
+    }
+  }
+
+  approximatorVariables(): tf.Variable[] {
+    return this.approximator.weighted.flatMap((l) => [l.w, l.b]);
+  }
+
+  predictorVariables(): tf.Variable[] {
+    return this.predictor.weighted.flatMap((l) => [l.w, l.b]);
+  }
+
+  /** The predictor's raw outputs (n x outputs): control vectors, then logits. */
+  private predictorOutput(x: tf.Tensor2D, hw: ForwardHardware): tf.Tensor2D {
+    let h = x;
+    const base = this.approximator.weighted.length;
+    this.predictor.weighted.forEach((l, k) => {
+      h = hw.arithmetic.dense(h, l.w as tf.Tensor2D, l.b as tf.Tensor1D, base + k);
+      if (k < this.predictor.weighted.length - 1) h = tf.relu(h);
+    });
+    return h;
+  }
+
+  /** Safe / unsafe logits (n x 2; column 1 is "safe"). */
+  logits(x: tf.Tensor2D, hw: ForwardHardware = EXACT): tf.Tensor2D {
+    const out = this.predictorOutput(x, hw);
+    const w = out.shape[1];
+    return w === 2 ? out : tf.slice(out, [0, w - 2], [-1, 2]);
+  }
+
+  /** H(x) and the logits in one pass (AXNet needs the predictor's control vectors for H). */
+  forward(x: tf.Tensor2D, hw: ForwardHardware = EXACT): { h: tf.Tensor2D; logits: tf.Tensor2D } {
+    const out = this.predictorOutput(x, hw);
+    const connect = this.topology.connect ?? [];
+    const controls = new Map<number, tf.Tensor2D>();
+    let at = 0;
+    for (const l of connect) {
+      const width = this.topology.approximatorHidden[l - 1]!;
+      controls.set(l, tf.slice(out, [0, at], [-1, width]));
+      at += width;
+    }
+    const logits = connect.length ? tf.slice(out, [0, at], [-1, 2]) : out;
+    let a = x;
+    const layers = this.approximator.weighted;
+    layers.forEach((l, k) => {
+      a = hw.arithmetic.dense(a, l.w as tf.Tensor2D, l.b as tf.Tensor1D, k);
+      if (k < layers.length - 1) {
+        a = tf.relu(a);
+        const c = controls.get(k + 1);
+        if (c) a = hw.hadamard(a, c);
+      }
+    });
+    return { h: a, logits };
+  }
+
+  /** H(x) of every sample, per-sample errors against y, and the predictor's decisions, in one batch. */
+  evaluate(x: Float32Array, y: Float32Array, n: number, hw: ForwardHardware = EXACT): { h: Float32Array; errors: Float64Array; predictedSafe: Uint8Array } {
+    const t = this.topology;
+    const { h, safe } = tf.tidy(() => {
+      const r = this.forward(tf.tensor2d(x, [n, t.inputs]), hw);
+      return { h: r.h.dataSync() as Float32Array, safe: r.logits.dataSync() as Float32Array };
+    });
+    const predictedSafe = Uint8Array.from({ length: n }, (_, i) => +(safe[2 * i + 1]! > safe[2 * i]!));
+    return { h, errors: sampleErrors(h, y, t.outputs), predictedSafe };
+  }
+
+  dispose(): void {
+    this.approximator.dispose();
+    this.predictor.dispose();
+  }
+}

@@ -1,0 +1,184 @@
+import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
+import { PAPER } from './plan.js';
+import type { AxnetResult, FunctionResult, MetricsRecord } from './schema.js';
+
+const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
+const signedPct = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+const err = (m: MetricsRecord) => (m.approximationError === null ? 'none called safe' : m.approximationError.toFixed(4));
+const METHOD_ORDER = ['axnet', 'onepass', 'iterative'] as const;
+
+const byMethod = (f: FunctionResult, m: (typeof METHOD_ORDER)[number]) => f.methods.find((x) => x.method === m)!;
+
+/** Figure 6 style: true and predicted invocation per function and method (Vega-Lite, grouped bars). */
+export function invocationSpec(r: AxnetResult): object {
+  const values = r.functions.flatMap((f) => f.methods.flatMap((m) => [
+    { function: f.name, method: m.method, kind: 'true', invocation: m.metrics.trueInvocation },
+    { function: f.name, method: m.method, kind: 'predicted', invocation: m.metrics.predictedInvocation },
+  ]));
+  return {
+    title: { text: 'True and predicted invocation on the test set', subtitle: 'AXNet against onepass and iterative at matched parameter counts' },
+    data: { values },
+    facet: { column: { field: 'kind', type: 'nominal', title: null } },
+    spec: {
+      width: 320,
+      height: 200,
+      mark: 'bar',
+      encoding: {
+        x: { field: 'function', type: 'nominal', title: null, sort: r.functions.map((f) => f.name) },
+        xOffset: { field: 'method', sort: [...METHOD_ORDER] },
+        y: { field: 'invocation', type: 'quantitative', title: 'share of test samples', scale: { domain: [0, 1] } },
+        color: { field: 'method', type: 'nominal', sort: [...METHOD_ORDER] },
+      },
+    },
+  };
+}
+
+/** Figure 9 style: invocation against parameter count on the sweep function (Vega-Lite). */
+export function paramSweepSpec(r: AxnetResult): object {
+  const values = r.paramSweep.points.flatMap((p) => [
+    { method: p.method, params: p.topology.params, invocation: p.metrics.trueInvocation, kind: 'true', label: p.topology.label },
+    { method: p.method, params: p.topology.params, invocation: p.metrics.predictedInvocation, kind: 'predicted', label: p.topology.label },
+  ]);
+  return {
+    title: { text: `Invocation against parameter count: ${r.paramSweep.function}`, subtitle: 'baseline hidden widths swept; AXNet matched to each' },
+    data: { values },
+    width: 420,
+    height: 240,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'params', type: 'quantitative', title: 'parameters (weights + biases)', scale: { type: 'log' } },
+      y: { field: 'invocation', type: 'quantitative', title: 'share of test samples', scale: { domain: [0, 1] } },
+      color: { field: 'method', type: 'nominal' },
+      strokeDash: { field: 'kind', type: 'nominal' },
+    },
+  };
+}
+
+/** AXNet's true invocation on each multiplier (Vega-Lite). */
+export function hardwareSpec(r: AxnetResult): object {
+  const values = r.hardware.map((h) => ({ function: h.function, multiplier: h.multiplier, method: h.method, invocation: h.metrics.trueInvocation }));
+  return {
+    title: { text: 'True invocation with the forward pass on the multiplier', subtitle: 'layers and the Hadamard step through the RTL table' },
+    data: { values },
+    facet: { column: { field: 'function', type: 'nominal', title: null } },
+    spec: {
+      width: 160,
+      height: 180,
+      mark: 'bar',
+      encoding: {
+        x: { field: 'multiplier', type: 'nominal', title: null, sort: [...new Set(r.hardware.map((h) => h.multiplier))] },
+        xOffset: { field: 'method' },
+        y: { field: 'invocation', type: 'quantitative', title: 'true invocation', scale: { domain: [0, 1] } },
+        color: { field: 'method', type: 'nominal' },
+      },
+    },
+  };
+}
+
+export function axnetDocument(r: AxnetResult): ResultDocument {
+  const cmd = r.command;
+  const s = r.summary;
+  return {
+    title: `AXNet: fused approximator and predictor against onepass and iterative${r.quick ? ' (--quick)' : ''}`,
+    command: cmd,
+    intro: [
+      text(`Seven AxBench target functions, implemented from their mathematics, each a seeded generator (seed ${r.seed}; backend ${r.backend.name}, tfjs ${r.backend.tfjs}). Every number below comes from the one command above.`),
+      list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${v}`)),
+    ],
+    sections: [
+      {
+        title: 'The target functions',
+        command: cmd,
+        blocks: [
+          table(
+            ['function', 'kernel', 'inputs', 'outputs', 'input domain', 'output scaling', 'error bound', 'data (train / test)'],
+            r.functions.map((f) => [f.name, f.doc, f.inputs, f.outputs, f.inputRanges, f.outputScaling, f.errorBound, `${f.data.train} / ${f.data.test}`]),
+          ),
+        ],
+      },
+      {
+        title: 'Invocation, prediction accuracy and error (Figures 6, 7, 8)',
+        command: cmd,
+        blocks: [
+          table(
+            ['function', 'method', 'topology (approximator + predictor)', 'parameters', 'true invocation', 'predicted invocation', 'prediction accuracy', 'safe and called safe', 'error over called safe', 'error / onepass', 'mean error (all samples)'],
+            r.functions.flatMap((f) =>
+              METHOD_ORDER.map((m) => {
+                const x = byMethod(f, m);
+                const one = byMethod(f, 'onepass').metrics.approximationError;
+                const ratio = x.metrics.approximationError !== null && one ? (x.metrics.approximationError / one).toFixed(2) : 'n/a';
+                return [f.name, m, x.topology.label, `${x.topology.params}${m === 'axnet' ? ` (${signedPct(x.paramsDifference)}${x.withinTolerance ? '' : ', outside 3%'})` : ''}`, pct(x.metrics.trueInvocation), pct(x.metrics.predictedInvocation), pct(x.metrics.predictionAccuracy), pct(x.metrics.safeAndPredictedSafe), err(x.metrics), ratio, x.metrics.meanError.toFixed(4)];
+              }),
+            ),
+            `paper: ${PAPER.vsOnepass} vs onepass, ${PAPER.vsIterative} vs iterative`,
+          ),
+          figure('invocation', 'True and predicted invocation', invocationSpec(r)),
+          table(
+            ['', 'AXNet', 'onepass', 'iterative'],
+            [
+              ['mean true invocation', pct(s.trueInvocation.axnet), pct(s.trueInvocation.onepass), pct(s.trueInvocation.iterative)],
+              ['AXNet gain, relative (mean over functions)', '', signedPct(s.relativeGain.vsOnepass), signedPct(s.relativeGain.vsIterative)],
+              ['AXNet gain, points (mean over functions)', '', pts(s.pointsGain.vsOnepass), pts(s.pointsGain.vsIterative)],
+            ],
+            `paper: ${PAPER.vsOnepass}; ${PAPER.vsIterative}`,
+          ),
+        ],
+      },
+      {
+        title: 'Parameters and training time (Figure 10a)',
+        command: cmd,
+        blocks: [
+          table(
+            ['function', 'AXNet parameters / baseline', 'AXNet training, s', 'onepass, s', 'iterative, s', 'AXNet / iterative time', 'steps (AXNet / onepass / iterative)'],
+            r.functions.map((f) => {
+              const [a, o, i] = METHOD_ORDER.map((m) => byMethod(f, m));
+              return [f.name, (a!.topology.params / o!.topology.params).toFixed(3), a!.trainSeconds.toFixed(1), o!.trainSeconds.toFixed(1), i!.trainSeconds.toFixed(1), (a!.trainSeconds / i!.trainSeconds).toFixed(2), `${a!.steps} / ${o!.steps} / ${i!.steps}`];
+            }),
+            `mean training-time reduction against iterative: ${pct(s.trainingTimeReductionVsIterative)}; paper: ${PAPER.trainingTime}`,
+          ),
+        ],
+      },
+      {
+        title: `Invocation against parameter count on ${r.paramSweep.function} (Figure 9)`,
+        command: cmd,
+        blocks: [
+          table(
+            ['baseline hidden width', 'method', 'topology', 'parameters', 'true invocation', 'predicted invocation', 'training, s'],
+            r.paramSweep.points.map((p) => [p.baselineHidden, p.method, p.topology.label, p.topology.params, pct(p.metrics.trueInvocation), pct(p.metrics.predictedInvocation), p.trainSeconds.toFixed(1)]),
+            `paper: ${PAPER.params}`,
+          ),
+          figure('param-sweep', 'Invocation against parameter count', paramSweepSpec(r)),
+        ],
+      },
+      {
+        title: 'Fusion into all hidden layers or one (Figure 10c)',
+        command: cmd,
+        blocks: [
+          table(
+            ['function', 'control vectors into', 'topology', 'parameters', 'true invocation', 'predicted invocation'],
+            r.fusion.map((f) => [f.function, f.connect === 'all' ? 'all hidden layers' : `hidden layer ${f.connect}`, f.topology.label, f.topology.params, pct(f.metrics.trueInvocation), pct(f.metrics.predictedInvocation)]),
+            `paper: ${PAPER.fusion}`,
+          ),
+        ],
+      },
+      {
+        title: 'On approximate multipliers',
+        command: cmd,
+        blocks: [
+          table(
+            ['function', 'multiplier', 'path', 'method', 'true invocation', 'predicted invocation', 'prediction accuracy', 'error over called safe', 'training, s'],
+            r.hardware.map((h) => [h.function, h.multiplier, h.path, h.method, pct(h.metrics.trueInvocation), pct(h.metrics.predictedInvocation), pct(h.metrics.predictionAccuracy), err(h.metrics), h.trainSeconds.toFixed(1)]),
+            'trained and evaluated with the forward pass on the multiplier (rtl hashes in axnet.json)',
+          ),
+          ...(r.hardware.length ? [figure('hardware', 'Invocation on the multipliers', hardwareSpec(r))] : []),
+        ],
+      },
+      { title: 'Not run', command: cmd, blocks: [list(r.notRun)] },
+    ],
+  };
+}
+
+export function axnetDataFiles(r: AxnetResult): [string, string][] {
+  return [['axnet.json', JSON.stringify(r, null, 1) + '\n']];
+}

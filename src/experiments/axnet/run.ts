@@ -1,0 +1,187 @@
+import { initBackend, backendLine } from '../../nn/backend.js';
+import { resolveHardware } from '../../nn/hardware.js';
+import { getTargetFunction, TARGET_FUNCTIONS, type TargetFunction } from '../../data/axbench/index.js';
+import { EXACT, type ForwardHardware } from '../../axnet/framework.js';
+import { hadamardOn } from '../../axnet/hadamard.js';
+import { invocationMetrics, type InvocationMetrics } from '../../axnet/metrics.js';
+import { describeTopology, matchParameterCount, parameterCount, predictorOutputs, type Connect, type Topology } from '../../axnet/topology.js';
+import { METHODS, trainFramework, type AxnetMethod, type RegressionSamples, type TrainSettings } from '../../axnet/train.js';
+import { FULL, QUICK, type AxnetBudget } from './plan.js';
+import type { AxnetResult, FunctionResult, MethodRun, MetricsRecord, TopologyRecord } from './schema.js';
+import type { BackendName } from '../../nn/backend.js';
+
+export interface AxnetExperimentOptions {
+  quick: boolean;
+  functions?: string[];
+  multipliers?: string[];
+  epochs?: number;
+  train?: number;
+  test?: number;
+  seed: number;
+  command: string;
+  backend?: BackendName;
+  log?: (m: string) => void;
+}
+
+const record = (m: InvocationMetrics): MetricsRecord => ({ ...m, approximationError: Number.isNaN(m.approximationError) ? null : m.approximationError });
+
+function topologyRecord(t: Topology): TopologyRecord {
+  return {
+    approximator: [t.inputs, ...t.approximatorHidden, t.outputs],
+    predictor: [t.inputs, t.predictorHidden, predictorOutputs(t)],
+    ...(t.connect ? { connect: t.connect } : {}),
+    label: describeTopology(t),
+    params: parameterCount(t),
+  };
+}
+
+const baselineOf = (f: TargetFunction, hidden = f.approximatorHidden, predictorHidden = f.predictorHidden): Topology => ({ inputs: f.inputs, outputs: f.outputs, approximatorHidden: hidden, predictorHidden });
+
+interface Data {
+  train: RegressionSamples;
+  test: RegressionSamples;
+  seeds: { train: number; test: number };
+}
+
+/** Train by one method, evaluate on the test set on the same hardware. */
+function trainAndScore(method: AxnetMethod, t: Topology, fn: TargetFunction, d: Data, s: TrainSettings): { metrics: InvocationMetrics; trainSeconds: number; steps: number; history: MethodRun['history'] } {
+  const run = trainFramework(method, t, d.train, { ...s, errorBound: fn.errorBound });
+  try {
+    const ev = run.framework.evaluate(d.test.x, d.test.y, d.test.n, s.hardware);
+    return { metrics: invocationMetrics(ev.errors, ev.predictedSafe, fn.errorBound), trainSeconds: run.trainSeconds, steps: run.steps, history: method === 'axnet' ? run.history : [] };
+  } finally {
+    run.framework.dispose();
+  }
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+/**
+ * AXNet against onepass and iterative on the AxBench functions (Figures 6-8, 10a), invocation against
+ * parameter count (Figure 9), all-layer against one-layer fusion (Figure 10c), and AXNet on registry
+ * multipliers (its products on the RTL tables in the forward pass).
+ */
+export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<AxnetResult> {
+  const log = o.log ?? (() => {});
+  const plan: AxnetBudget = o.quick ? QUICK : FULL;
+  const budget = { train: o.train ?? plan.train, test: o.test ?? plan.test, epochs: o.epochs ?? plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, rounds: plan.rounds };
+  const backend = await initBackend(o.backend);
+  log(backendLine(backend));
+  const fns = o.functions ? o.functions.map(getTargetFunction) : [...TARGET_FUNCTIONS];
+  const settings: TrainSettings = { epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, errorBound: 0, rounds: budget.rounds, seed: o.seed, hardware: EXACT };
+  const cache = new Map<string, Data>();
+  const dataOf = (f: TargetFunction): Data => {
+    let d = cache.get(f.name);
+    if (!d) {
+      const seeds = { train: o.seed, test: o.seed + 1000 };
+      d = { train: { ...f.generate(budget.train, seeds.train), n: budget.train }, test: { ...f.generate(budget.test, seeds.test), n: budget.test }, seeds };
+      cache.set(f.name, d);
+    }
+    return d;
+  };
+
+  const functions: FunctionResult[] = [];
+  for (const fn of fns) {
+    const d = dataOf(fn);
+    const base = baselineOf(fn);
+    const match = matchParameterCount(base, 'all');
+    const methods: MethodRun[] = [];
+    for (const method of METHODS) {
+      const t = method === 'axnet' ? match.topology : base;
+      const r = trainAndScore(method, t, fn, d, settings);
+      log(`${fn.name} ${method} (${describeTopology(t)}, ${parameterCount(t)} parameters): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%, ${r.trainSeconds.toFixed(1)} s`);
+      methods.push({ method, topology: topologyRecord(t), paramsDifference: method === 'axnet' ? match.difference : 0, withinTolerance: method === 'axnet' ? match.withinTolerance : true, trainSeconds: r.trainSeconds, steps: r.steps, metrics: record(r.metrics), history: r.history });
+    }
+    functions.push({ name: fn.name, doc: fn.doc, inputs: fn.inputs, outputs: fn.outputs, inputRanges: fn.inputRanges, outputScaling: fn.outputScaling, errorBound: fn.errorBound, data: { train: d.train.n, test: d.test.n, trainSeed: d.seeds.train, testSeed: d.seeds.test }, methods });
+  }
+
+  const by = (f: FunctionResult, m: AxnetMethod) => f.methods.find((x) => x.method === m)!;
+  const rel = (m: AxnetMethod) => {
+    const v = functions.filter((f) => by(f, m).metrics.trueInvocation > 0).map((f) => by(f, 'axnet').metrics.trueInvocation / by(f, m).metrics.trueInvocation - 1);
+    return v.length ? mean(v) : null;
+  };
+  const summary = {
+    trueInvocation: { axnet: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation)), onepass: mean(functions.map((f) => by(f, 'onepass').metrics.trueInvocation)), iterative: mean(functions.map((f) => by(f, 'iterative').metrics.trueInvocation)) },
+    relativeGain: { vsOnepass: rel('onepass'), vsIterative: rel('iterative') },
+    pointsGain: {
+      vsOnepass: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation - by(f, 'onepass').metrics.trueInvocation)),
+      vsIterative: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation - by(f, 'iterative').metrics.trueInvocation)),
+    },
+    trainingTimeReductionVsIterative: mean(functions.map((f) => 1 - by(f, 'axnet').trainSeconds / by(f, 'iterative').trainSeconds)),
+    paramsRatio: mean(functions.map((f) => by(f, 'axnet').topology.params / by(f, 'onepass').topology.params)),
+  };
+
+  // Figure 9: both methods at several sizes of the baseline, AXNet matched to each.
+  const sweepFn = getTargetFunction(plan.sweepFunction);
+  const points: AxnetResult['paramSweep']['points'] = [];
+  for (const w of plan.sweepWidths) {
+    const base = baselineOf(sweepFn, sweepFn.approximatorHidden.map(() => w), w);
+    for (const [method, t] of [['iterative', base], ['axnet', matchParameterCount(base, 'all').topology]] as const) {
+      const r = trainAndScore(method, t, sweepFn, dataOf(sweepFn), settings);
+      log(`${sweepFn.name} size ${w}: ${method} ${describeTopology(t)} (${parameterCount(t)}): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
+      points.push({ method, baselineHidden: w, topology: topologyRecord(t), trainSeconds: r.trainSeconds, metrics: record(r.metrics) });
+    }
+  }
+
+  // Figure 10c: control vectors into every hidden layer, or into one, each matched to the baseline's count.
+  const fusion: AxnetResult['fusion'] = [];
+  for (const name of plan.fusionFunctions) {
+    const fn = getTargetFunction(name);
+    const connects: Connect[] = ['all', ...fn.approximatorHidden.map((_, i) => i + 1)];
+    for (const c of connects) {
+      const t = matchParameterCount(baselineOf(fn), c).topology;
+      const r = trainAndScore('axnet', t, fn, dataOf(fn), settings);
+      log(`${fn.name} fusion ${c}: ${describeTopology(t)}: true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
+      fusion.push({ function: fn.name, connect: String(c), topology: topologyRecord(t), metrics: record(r.metrics) });
+    }
+  }
+
+  // Hardware: every product of the forward pass (layers and the Hadamard step) on the multiplier.
+  const hardware: AxnetResult['hardware'] = [];
+  const hwFns = plan.hardwareFunctions === 'all' ? fns : plan.hardwareFunctions.map(getTargetFunction);
+  for (const spec of o.multipliers ?? plan.multipliers) {
+    const hw = (await resolveHardware({ multiplier: spec, log }))!;
+    const forward: ForwardHardware = { arithmetic: hw.arithmetic(), hadamard: hadamardOn(hw) };
+    for (const fn of hwFns) {
+      for (const method of ['axnet', 'onepass'] as const) {
+        const t = method === 'axnet' ? matchParameterCount(baselineOf(fn), 'all').topology : baselineOf(fn);
+        const r = trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward });
+        log(`${fn.name} on ${hw.label}: ${method} true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%`);
+        hardware.push({ function: fn.name, multiplier: hw.label, rtlHash: hw.rtlHash, path: hw.path, method, trainSeconds: r.trainSeconds, metrics: record(r.metrics) });
+      }
+    }
+  }
+
+  return {
+    format: 'axhw-axnet-experiment',
+    version: 1,
+    command: o.command,
+    quick: o.quick,
+    seed: o.seed,
+    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    budget,
+    definitions: {
+      error: 'per-sample error Err = mean over the outputs of |H(x) - y|, outputs scaled to [0, 1] as each function states; a sample is safe to approximate when Err < the function\'s error bound',
+      trueInvocation: 'share of test samples whose approximation is within the bound',
+      predictedInvocation: 'share of test samples the predictor calls safe (P(safe) > 0.5): these invoke the approximator',
+      predictionAccuracy: 'share of test samples the predictor classifies correctly; "safe and called safe" is the share both safe and called safe (the paper\'s wording of its prediction accuracy)',
+      approximationError: 'mean Err over the test samples called safe (the paper\'s overall error); null when none is called safe',
+      axnet: 'predictor output layer split into one control vector per connected approximator hidden layer and 2 logits; a(i+1) = f(W(i)^T (a(i) . c(i)) + b(i)); J = MSE(y, H(x)) + CE(p_label, P(x)), p_label from each batch\'s own errors; one Adam over both networks; control-vector biases start at 1, linear control outputs',
+      onepass: `approximator trained (MSE) for the epochs, training set labelled by it, predictor trained (cross-entropy) for the epochs`,
+      iterative: `${budget.rounds} rounds of: approximator trained on the samples labelled safe (all in round 1), relabel, predictor trained on the labels; weights carried between rounds`,
+      budget: `every training phase: ${budget.epochs} epochs of Adam (learning rate ${budget.learningRate}, batch ${budget.batchSize}) on ${budget.train} samples; test on ${budget.test} other samples; seeded generators (train seed ${o.seed}, test seed ${o.seed + 1000})`,
+      parameters: 'weights and biases of approximator plus predictor; AXNet matched to the baseline\'s count within 3% by shrinking both networks in proportion (largest min(approximator parameter ratio, predictor width ratio))',
+      trainingTime: 'wall seconds of training (all phases), same machine and run, one core',
+      hardware: 'forward pass on the multiplier: every layer product through its RTL table (dynamic fixed point, per-batch exponents) and the Hadamard step on the same multiplier (the paper\'s PE multiplier after the activation); backward straight-through; evaluation on the test set as one batch on the same hardware',
+    },
+    functions,
+    summary,
+    paramSweep: { function: sweepFn.name, points },
+    fusion,
+    hardware,
+    notRun: [
+      'AXNet on the NPU RTL (the PE\'s Hadamard step, bit-exact with the integer reference, energy per invocation): the generated PE has no multiplier after its activation unit yet; not run',
+      'Figure 10b (energy efficiency): the paper estimates it from an external NPU model; not run',
+    ],
+  };
+}
