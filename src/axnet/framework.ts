@@ -35,7 +35,7 @@ export class Framework {
     const controls = predictorOutputs(t) - 2;
     if (controls > 0) {
       const out = this.predictor.weighted.at(-1)!.b;
-      out.assign(tf.concat([tf.ones([controls]), tf.zeros([2])]));
+      tf.tidy(() => out.assign(tf.concat([tf.ones([controls]), tf.zeros([2])])));
     }
   }
 

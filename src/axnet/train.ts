@@ -73,8 +73,11 @@ interface Phase {
   loss(x: tf.Tensor2D, y: tf.Tensor2D, labels: tf.Tensor2D | undefined): { loss: tf.Scalar; safe?: tf.Tensor1D; called?: tf.Tensor1D };
 }
 
-/** Epochs of seeded minibatch Adam over the phase's samples; returns steps taken. */
-function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | undefined, t: Topology, s: TrainSettings, seedOffset: number, history: EpochTrace[]): number {
+/**
+ * Epochs of seeded minibatch Adam over the phase's samples; returns steps taken. Yields to the event loop
+ * after every epoch: training is synchronous, and Ctrl-C (the CLI's signal handlers) must get through.
+ */
+async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | undefined, t: Topology, s: TrainSettings, seedOffset: number, history: EpochTrace[]): Promise<number> {
   const opt = makeOptimizer('adam', s.learningRate);
   let steps = 0;
   for (let epoch = 1; epoch <= s.epochs; epoch++) {
@@ -107,6 +110,7 @@ function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | undefi
       seen += m;
       steps++;
     }
+    await new Promise((resolve) => setImmediate(resolve));
     history.push({ phase: p.name, epoch, loss: lossSum / seen, ...(p.name === 'axnet' ? { trueInvocation: safeSum / seen, predictedInvocation: calledSum / seen } : {}) });
   }
   opt.dispose();
@@ -137,7 +141,7 @@ function labelAll(f: Framework, data: RegressionSamples, s: TrainSettings): Int3
  * - iterative: `rounds` times: the approximator on the samples labelled safe (all in the first round),
  *   relabel, the predictor on the new labels (weights carried over between rounds).
  */
-export function trainFramework(method: AxnetMethod, topology: Topology, data: RegressionSamples, s: TrainSettings): TrainedFramework {
+export async function trainFramework(method: AxnetMethod, topology: Topology, data: RegressionSamples, s: TrainSettings): Promise<TrainedFramework> {
   const f = new Framework(topology, s.seed);
   const hw = s.hardware;
   const history: EpochTrace[] = [];
@@ -155,14 +159,14 @@ export function trainFramework(method: AxnetMethod, topology: Topology, data: Re
         return { loss: joint, safe, called: tf.cast(tf.argMax(logits, 1), 'int32') as tf.Tensor1D };
       },
     };
-    steps += runPhase(phase, data, undefined, topology, s, 0, history);
+    steps += await runPhase(phase, data, undefined, topology, s, 0, history);
   } else {
     const rounds = method === 'onepass' ? 1 : s.rounds;
     let subset = all(data.n);
     for (let r = 0; r < rounds; r++) {
-      steps += runPhase(approximatorPhase(f, hw, subset), data, undefined, topology, s, 2 * r + 1, history);
+      steps += await runPhase(approximatorPhase(f, hw, subset), data, undefined, topology, s, 2 * r + 1, history);
       const labels = labelAll(f, data, s);
-      steps += runPhase(predictorPhase(f, hw, data.n), data, labels, topology, s, 2 * r + 2, history);
+      steps += await runPhase(predictorPhase(f, hw, data.n), data, labels, topology, s, 2 * r + 2, history);
       const safe = all(data.n).filter((i) => labels[i] === 1);
       // An approximator that fits no sample yet keeps training on all of them.
       subset = safe.length >= s.batchSize ? safe : all(data.n);

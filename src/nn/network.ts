@@ -31,7 +31,8 @@ export class Network {
       const fanOut = l.kind === 'dense' ? out : l.kernel * l.kernel * out;
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const w = Float32Array.from({ length: fanIn * out }, () => (rng.nextU32() / 2 ** 32) * 2 * limit - limit);
-      this.weighted.push({ layer: i, w: tf.variable(tf.tensor2d(w, [fanIn, out]), true), b: tf.variable(tf.zeros([out]), true) });
+      // In a tidy: the initial tensors are copied into the variables and would otherwise stay allocated.
+      this.weighted.push(tf.tidy(() => ({ layer: i, w: tf.variable(tf.tensor2d(w, [fanIn, out]), true), b: tf.variable(tf.zeros([out]), true) })));
     });
   }
 

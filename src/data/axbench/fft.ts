@@ -45,7 +45,7 @@ export const fft: TargetFunction = {
   outputs: 2,
   inputRanges: 'f uniform in [0, 1)',
   outputScaling: '(v + 1) / 2 for cos and sin',
-  errorBound: 0.05,
+  errorBound: 0.01,
   approximatorHidden: [4, 4],
   predictorHidden: 4,
   generate: (n, seed) =>

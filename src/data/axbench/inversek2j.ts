@@ -26,7 +26,7 @@ export const inversek2j: TargetFunction = {
   outputs: 2,
   inputRanges: 'theta1, theta2 uniform in [0, pi/2] (AxBench draws angles), (x, y) by forward kinematics, in [-0.5, 1]^2; scaled (v + 0.5) / 1.5',
   outputScaling: 'theta / (pi/2)',
-  errorBound: 0.03,
+  errorBound: 0.04,
   approximatorHidden: [8, 8],
   predictorHidden: 8,
   generate: (n, seed) =>

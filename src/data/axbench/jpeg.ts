@@ -48,7 +48,7 @@ export function jpegOn(images?: () => GreyImages): TargetFunction {
     outputs: 64,
     inputRanges: '8 x 8 blocks at uniform positions in Fashion-MNIST training images (blocks of empty background redrawn), pixels in [0, 1]',
     outputScaling: 'q / 256 + 0.5 for each quantised coefficient q (|q| <= 64 for the DC term)',
-    errorBound: 0.004,
+    errorBound: 0.005,
     approximatorHidden: [16, 16],
     predictorHidden: 16,
     generate: (n, seed) => {

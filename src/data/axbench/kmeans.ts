@@ -12,7 +12,7 @@ export const kmeans: TargetFunction = {
   outputs: 1,
   inputRanges: 'pixel and centroid RGB, each channel uniform in [0, 1] (no colour image ships offline)',
   outputScaling: 'distance / sqrt(3)',
-  errorBound: 0.02,
+  errorBound: 0.01,
   approximatorHidden: [8, 4],
   predictorHidden: 8,
   generate: (n, seed) =>

@@ -18,7 +18,7 @@ export function sobelOn(images?: () => GreyImages): TargetFunction {
     outputs: 1,
     inputRanges: '3 x 3 patches at uniform positions in Fashion-MNIST training images (all-zero patches redrawn), pixels in [0, 1]',
     outputScaling: 'min(1, sqrt(gx^2 + gy^2)) on [0, 1] pixels (AxBench clamps at 255 on 0..255 pixels)',
-    errorBound: 0.02,
+    errorBound: 0.008,
     approximatorHidden: [8, 8],
     predictorHidden: 8,
     generate: (n, seed) => {

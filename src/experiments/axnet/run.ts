@@ -1,5 +1,5 @@
 import { initBackend, backendLine } from '../../nn/backend.js';
-import { resolveHardware } from '../../nn/hardware.js';
+import { resolveHardware, type Hardware } from '../../nn/hardware.js';
 import { getTargetFunction, TARGET_FUNCTIONS, type TargetFunction } from '../../data/axbench/index.js';
 import { EXACT, type ForwardHardware } from '../../axnet/framework.js';
 import { hadamardOn } from '../../axnet/hadamard.js';
@@ -44,8 +44,8 @@ interface Data {
 }
 
 /** Train by one method, evaluate on the test set on the same hardware. */
-function trainAndScore(method: AxnetMethod, t: Topology, fn: TargetFunction, d: Data, s: TrainSettings): { metrics: InvocationMetrics; trainSeconds: number; steps: number; history: MethodRun['history'] } {
-  const run = trainFramework(method, t, d.train, { ...s, errorBound: fn.errorBound });
+async function trainAndScore(method: AxnetMethod, t: Topology, fn: TargetFunction, d: Data, s: TrainSettings): Promise<{ metrics: InvocationMetrics; trainSeconds: number; steps: number; history: MethodRun['history'] }> {
+  const run = await trainFramework(method, t, d.train, { ...s, errorBound: fn.errorBound });
   try {
     const ev = run.framework.evaluate(d.test.x, d.test.y, d.test.n, s.hardware);
     return { metrics: invocationMetrics(ev.errors, ev.predictedSafe, fn.errorBound), trainSeconds: run.trainSeconds, steps: run.steps, history: method === 'axnet' ? run.history : [] };
@@ -68,6 +68,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const fns = o.functions ? o.functions.map(getTargetFunction) : [...TARGET_FUNCTIONS];
+  // Multipliers first: a bad one stops the run before any training.
+  const multipliers: Hardware[] = [];
+  for (const spec of o.multipliers ?? plan.multipliers) multipliers.push((await resolveHardware({ multiplier: spec, log }))!);
   const settings: TrainSettings = { epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, errorBound: 0, rounds: budget.rounds, seed: o.seed, hardware: EXACT };
   const cache = new Map<string, Data>();
   const dataOf = (f: TargetFunction): Data => {
@@ -88,7 +91,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     const methods: MethodRun[] = [];
     for (const method of METHODS) {
       const t = method === 'axnet' ? match.topology : base;
-      const r = trainAndScore(method, t, fn, d, settings);
+      const r = await trainAndScore(method, t, fn, d, settings);
       log(`${fn.name} ${method} (${describeTopology(t)}, ${parameterCount(t)} parameters): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%, ${r.trainSeconds.toFixed(1)} s`);
       methods.push({ method, topology: topologyRecord(t), paramsDifference: method === 'axnet' ? match.difference : 0, withinTolerance: method === 'axnet' ? match.withinTolerance : true, trainSeconds: r.trainSeconds, steps: r.steps, metrics: record(r.metrics), history: r.history });
     }
@@ -117,7 +120,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   for (const w of plan.sweepWidths) {
     const base = baselineOf(sweepFn, sweepFn.approximatorHidden.map(() => w), w);
     for (const [method, t] of [['iterative', base], ['axnet', matchParameterCount(base, 'all').topology]] as const) {
-      const r = trainAndScore(method, t, sweepFn, dataOf(sweepFn), settings);
+      const r = await trainAndScore(method, t, sweepFn, dataOf(sweepFn), settings);
       log(`${sweepFn.name} size ${w}: ${method} ${describeTopology(t)} (${parameterCount(t)}): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
       points.push({ method, baselineHidden: w, topology: topologyRecord(t), trainSeconds: r.trainSeconds, metrics: record(r.metrics) });
     }
@@ -130,7 +133,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     const connects: Connect[] = ['all', ...fn.approximatorHidden.map((_, i) => i + 1)];
     for (const c of connects) {
       const t = matchParameterCount(baselineOf(fn), c).topology;
-      const r = trainAndScore('axnet', t, fn, dataOf(fn), settings);
+      const r = await trainAndScore('axnet', t, fn, dataOf(fn), settings);
       log(`${fn.name} fusion ${c}: ${describeTopology(t)}: true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
       fusion.push({ function: fn.name, connect: String(c), topology: topologyRecord(t), metrics: record(r.metrics) });
     }
@@ -139,13 +142,12 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   // Hardware: every product of the forward pass (layers and the Hadamard step) on the multiplier.
   const hardware: AxnetResult['hardware'] = [];
   const hwFns = plan.hardwareFunctions === 'all' ? fns : plan.hardwareFunctions.map(getTargetFunction);
-  for (const spec of o.multipliers ?? plan.multipliers) {
-    const hw = (await resolveHardware({ multiplier: spec, log }))!;
+  for (const hw of multipliers) {
     const forward: ForwardHardware = { arithmetic: hw.arithmetic(), hadamard: hadamardOn(hw) };
     for (const fn of hwFns) {
       for (const method of ['axnet', 'onepass'] as const) {
         const t = method === 'axnet' ? matchParameterCount(baselineOf(fn), 'all').topology : baselineOf(fn);
-        const r = trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward });
+        const r = await trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward });
         log(`${fn.name} on ${hw.label}: ${method} true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%`);
         hardware.push({ function: fn.name, multiplier: hw.label, rtlHash: hw.rtlHash, path: hw.path, method, trainSeconds: r.trainSeconds, metrics: record(r.metrics) });
       }
