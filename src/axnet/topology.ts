@@ -49,27 +49,33 @@ export function describeTopology(t: Topology): string {
 /**
  * The AXNet topology whose parameter count matches a baseline's, as the paper compares them (within 3%).
  * AXNet's predictor carries the control vectors, so something must shrink; both networks shrink in
- * proportion: among approximators no wider than the baseline's in any hidden layer and predictor hidden
- * widths up to twice the baseline's, the one that keeps the larger of the two smaller ratios
- * (approximator parameters to the baseline approximator's, predictor hidden width to the baseline's),
- * then the closest count. Where nothing is within the tolerance (tiny networks), the closest count, and
+ * proportion: approximators whose hidden widths are the baseline's scaled by one factor f (rounded, at
+ * least 1: the shape is kept), predictor hidden widths up to twice the baseline's; the candidate that
+ * keeps the larger of the two smaller ratios (approximator parameters to the baseline approximator's,
+ * predictor width to the baseline's), then the closest count. Where nothing is within the tolerance (tiny
+ * networks), the same choice within the smallest multiple of the tolerance that has a candidate, and
  * `withinTolerance` false.
  */
 export function matchParameterCount(baseline: Topology, connect: Connect, tolerance = 0.03): { topology: Topology; params: number; baselineParams: number; difference: number; withinTolerance: boolean } {
   const target = parameterCount(baseline);
   const hidden = baseline.approximatorHidden;
   const baseApprox = mlpParameters([baseline.inputs, ...hidden, baseline.outputs]);
-  let best: { topology: Topology; params: number; score: number; diff: number } | undefined;
-  const widths = (i: number, prefix: number[]): number[][] => (i === hidden.length ? [prefix] : Array.from({ length: hidden[i]! }, (_, w) => widths(i + 1, [...prefix, w + 1])).flat());
-  for (const approximatorHidden of widths(0, []))
-    for (let p = 1; p <= 2 * baseline.predictorHidden; p++) {
-      const t: Topology = { ...baseline, approximatorHidden, predictorHidden: p, connect: connectedLayers(approximatorHidden, connect) };
+  const widest = Math.max(...hidden);
+  const shapes = new Map<string, number[]>();
+  for (let k = 1; k <= widest; k++) {
+    const w = hidden.map((h) => Math.max(1, Math.round((k / widest) * h)));
+    shapes.set(w.join(), w);
+  }
+  const candidates = [...shapes.values()].flatMap((approximatorHidden) =>
+    Array.from({ length: 2 * baseline.predictorHidden }, (_, i) => {
+      const t: Topology = { ...baseline, approximatorHidden, predictorHidden: i + 1, connect: connectedLayers(approximatorHidden, connect) };
       const params = parameterCount(t);
-      const diff = Math.abs(params - target) / target;
-      const score = Math.min(mlpParameters([t.inputs, ...approximatorHidden, t.outputs]) / baseApprox, p / baseline.predictorHidden);
-      const [inT, bestInT] = [diff <= tolerance, best !== undefined && best.diff <= tolerance];
-      const better = !best || (inT && !bestInT) || (inT && bestInT && (score > best.score || (score === best.score && diff < best.diff))) || (!inT && !bestInT && diff < best.diff);
-      if (better) best = { topology: t, params, score, diff };
-    }
-  return { topology: best!.topology, params: best!.params, baselineParams: target, difference: (best!.params - target) / target, withinTolerance: best!.diff <= tolerance };
+      return { topology: t, params, diff: Math.abs(params - target) / target, score: Math.min(mlpParameters([t.inputs, ...approximatorHidden, t.outputs]) / baseApprox, (i + 1) / baseline.predictorHidden) };
+    }),
+  );
+  // Nothing within the tolerance (tiny networks): the same choice within the smallest multiple of it that has one.
+  let within = candidates.filter((c) => c.diff <= tolerance);
+  for (let f = 2; !within.length; f++) within = candidates.filter((c) => c.diff <= f * tolerance);
+  const best = within.reduce((a, c) => (c.score > a.score || (c.score === a.score && c.diff < a.diff) ? c : a));
+  return { topology: best.topology, params: best.params, baselineParams: target, difference: (best.params - target) / target, withinTolerance: best.diff <= tolerance };
 }

@@ -39,7 +39,7 @@ describe('AXNet topologies', () => {
     }
   });
 
-  it('reports when no shape is within tolerance (a tiny network), with the closest count', () => {
+  it('says when no shape is within tolerance (a tiny network), and widens it only as far as needed', () => {
     const m = matchParameterCount({ inputs: 1, outputs: 2, approximatorHidden: [2, 2], predictorHidden: 1 }, 'all');
     expect(m.withinTolerance).toBe(false);
     expect(Math.abs(m.difference)).toBeGreaterThan(0.03);

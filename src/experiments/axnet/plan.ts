@@ -7,6 +7,8 @@ export interface AxnetBudget {
   learningRate: number;
   /** Iterative training's rounds. */
   rounds: number;
+  /** Training seeds per configuration (--seed, --seed + 1, ...); metrics are their means. */
+  seeds: number;
   /** Figure 9: the baselines' hidden widths swept on `sweepFunction`. */
   sweepWidths: number[];
   sweepFunction: string;
@@ -24,11 +26,12 @@ export const FULL: AxnetBudget = {
   batchSize: 32,
   learningRate: 0.005,
   rounds: 3,
+  seeds: 3,
   sweepWidths: [4, 8, 16, 32],
   sweepFunction: 'jpeg',
   fusionFunctions: ['jpeg', 'sobel'],
   multipliers: ['exact-mul:width=8,signed', 'drum:width=8,k=6,signed', 'drum:width=8,k=4,signed', 'drum:width=8,k=3,signed'],
-  hardwareFunctions: 'all',
+  hardwareFunctions: ['bessel', 'jpeg', 'sobel'],
 };
 
 export const QUICK: AxnetBudget = {
@@ -38,6 +41,7 @@ export const QUICK: AxnetBudget = {
   batchSize: 32,
   learningRate: 0.005,
   rounds: 3,
+  seeds: 1,
   sweepWidths: [4, 8],
   sweepFunction: 'jpeg',
   fusionFunctions: ['jpeg', 'sobel'],

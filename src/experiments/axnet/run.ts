@@ -43,15 +43,34 @@ interface Data {
   seeds: { train: number; test: number };
 }
 
-/** Train by one method, evaluate on the test set on the same hardware. */
-async function trainAndScore(method: AxnetMethod, t: Topology, fn: TargetFunction, d: Data, s: TrainSettings): Promise<{ metrics: InvocationMetrics; trainSeconds: number; steps: number; history: MethodRun['history'] }> {
-  const run = await trainFramework(method, t, d.train, { ...s, errorBound: fn.errorBound });
-  try {
-    const ev = run.framework.evaluate(d.test.x, d.test.y, d.test.n, s.hardware);
-    return { metrics: invocationMetrics(ev.errors, ev.predictedSafe, fn.errorBound), trainSeconds: run.trainSeconds, steps: run.steps, history: method === 'axnet' ? run.history : [] };
-  } finally {
-    run.framework.dispose();
+/**
+ * Train by one method once per training seed (initialisation and shuffling; the data stay the same),
+ * evaluate each on the test set on the same hardware, and average: small networks are at the mercy of
+ * their initialisation (a narrow ReLU layer can start dead), so one seed would compare luck.
+ */
+async function trainAndScore(method: AxnetMethod, t: Topology, fn: TargetFunction, d: Data, s: TrainSettings, seeds: number[]): Promise<{ metrics: InvocationMetrics; perSeed: number[]; trainSeconds: number; steps: number; history: MethodRun['history'] }> {
+  const runs: { metrics: InvocationMetrics; trainSeconds: number; steps: number; history: MethodRun['history'] }[] = [];
+  for (const seed of seeds) {
+    const run = await trainFramework(method, t, d.train, { ...s, seed, errorBound: fn.errorBound });
+    try {
+      const ev = run.framework.evaluate(d.test.x, d.test.y, d.test.n, s.hardware);
+      runs.push({ metrics: invocationMetrics(ev.errors, ev.predictedSafe, fn.errorBound), trainSeconds: run.trainSeconds, steps: run.steps, history: method === 'axnet' ? run.history : [] });
+    } finally {
+      run.framework.dispose();
+    }
   }
+  const avg = (k: keyof InvocationMetrics) => {
+    const v = runs.map((r) => r.metrics[k]).filter((x) => !Number.isNaN(x));
+    return v.length ? mean(v) : NaN;
+  };
+  const keys = Object.keys(runs[0]!.metrics) as (keyof InvocationMetrics)[];
+  return {
+    metrics: Object.fromEntries(keys.map((k) => [k, avg(k)])) as unknown as InvocationMetrics,
+    perSeed: runs.map((r) => r.metrics.trueInvocation),
+    trainSeconds: mean(runs.map((r) => r.trainSeconds)),
+    steps: mean(runs.map((r) => r.steps)),
+    history: runs[0]!.history,
+  };
 }
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -64,13 +83,14 @@ const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<AxnetResult> {
   const log = o.log ?? (() => {});
   const plan: AxnetBudget = o.quick ? QUICK : FULL;
-  const budget = { train: o.train ?? plan.train, test: o.test ?? plan.test, epochs: o.epochs ?? plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, rounds: plan.rounds };
+  const budget = { train: o.train ?? plan.train, test: o.test ?? plan.test, epochs: o.epochs ?? plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, rounds: plan.rounds, seeds: plan.seeds };
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const fns = o.functions ? o.functions.map(getTargetFunction) : [...TARGET_FUNCTIONS];
   // Multipliers first: a bad one stops the run before any training.
   const multipliers: Hardware[] = [];
   for (const spec of o.multipliers ?? plan.multipliers) multipliers.push((await resolveHardware({ multiplier: spec, log }))!);
+  const seeds = Array.from({ length: plan.seeds }, (_, i) => o.seed + i);
   const settings: TrainSettings = { epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, errorBound: 0, rounds: budget.rounds, seed: o.seed, hardware: EXACT };
   const cache = new Map<string, Data>();
   const dataOf = (f: TargetFunction): Data => {
@@ -91,9 +111,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     const methods: MethodRun[] = [];
     for (const method of METHODS) {
       const t = method === 'axnet' ? match.topology : base;
-      const r = await trainAndScore(method, t, fn, d, settings);
+      const r = await trainAndScore(method, t, fn, d, settings, seeds);
       log(`${fn.name} ${method} (${describeTopology(t)}, ${parameterCount(t)} parameters): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%, ${r.trainSeconds.toFixed(1)} s`);
-      methods.push({ method, topology: topologyRecord(t), paramsDifference: method === 'axnet' ? match.difference : 0, withinTolerance: method === 'axnet' ? match.withinTolerance : true, trainSeconds: r.trainSeconds, steps: r.steps, metrics: record(r.metrics), history: r.history });
+      methods.push({ method, topology: topologyRecord(t), paramsDifference: method === 'axnet' ? match.difference : 0, withinTolerance: method === 'axnet' ? match.withinTolerance : true, trainSeconds: r.trainSeconds, steps: r.steps, metrics: record(r.metrics), trueInvocationPerSeed: r.perSeed, history: r.history });
     }
     functions.push({ name: fn.name, doc: fn.doc, inputs: fn.inputs, outputs: fn.outputs, inputRanges: fn.inputRanges, outputScaling: fn.outputScaling, errorBound: fn.errorBound, data: { train: d.train.n, test: d.test.n, trainSeed: d.seeds.train, testSeed: d.seeds.test }, methods });
   }
@@ -120,9 +140,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   for (const w of plan.sweepWidths) {
     const base = baselineOf(sweepFn, sweepFn.approximatorHidden.map(() => w), w);
     for (const [method, t] of [['iterative', base], ['axnet', matchParameterCount(base, 'all').topology]] as const) {
-      const r = await trainAndScore(method, t, sweepFn, dataOf(sweepFn), settings);
+      const r = await trainAndScore(method, t, sweepFn, dataOf(sweepFn), settings, seeds);
       log(`${sweepFn.name} size ${w}: ${method} ${describeTopology(t)} (${parameterCount(t)}): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
-      points.push({ method, baselineHidden: w, topology: topologyRecord(t), trainSeconds: r.trainSeconds, metrics: record(r.metrics) });
+      points.push({ method, baselineHidden: w, topology: topologyRecord(t), trainSeconds: r.trainSeconds, metrics: record(r.metrics), trueInvocationPerSeed: r.perSeed });
     }
   }
 
@@ -133,9 +153,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     const connects: Connect[] = ['all', ...fn.approximatorHidden.map((_, i) => i + 1)];
     for (const c of connects) {
       const t = matchParameterCount(baselineOf(fn), c).topology;
-      const r = await trainAndScore('axnet', t, fn, dataOf(fn), settings);
+      const r = await trainAndScore('axnet', t, fn, dataOf(fn), settings, seeds);
       log(`${fn.name} fusion ${c}: ${describeTopology(t)}: true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
-      fusion.push({ function: fn.name, connect: String(c), topology: topologyRecord(t), metrics: record(r.metrics) });
+      fusion.push({ function: fn.name, connect: String(c), topology: topologyRecord(t), metrics: record(r.metrics), trueInvocationPerSeed: r.perSeed });
     }
   }
 
@@ -147,9 +167,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     for (const fn of hwFns) {
       for (const method of ['axnet', 'onepass'] as const) {
         const t = method === 'axnet' ? matchParameterCount(baselineOf(fn), 'all').topology : baselineOf(fn);
-        const r = await trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward });
+        const r = await trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward }, seeds);
         log(`${fn.name} on ${hw.label}: ${method} true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%`);
-        hardware.push({ function: fn.name, multiplier: hw.label, rtlHash: hw.rtlHash, path: hw.path, method, trainSeconds: r.trainSeconds, metrics: record(r.metrics) });
+        hardware.push({ function: fn.name, multiplier: hw.label, rtlHash: hw.rtlHash, path: hw.path, method, trainSeconds: r.trainSeconds, metrics: record(r.metrics), trueInvocationPerSeed: r.perSeed });
       }
     }
   }
@@ -171,9 +191,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
       axnet: 'predictor output layer split into one control vector per connected approximator hidden layer and 2 logits; a(i+1) = f(W(i)^T (a(i) . c(i)) + b(i)); J = MSE(y, H(x)) + CE(p_label, P(x)), p_label from each batch\'s own errors; one Adam over both networks; control-vector biases start at 1, linear control outputs',
       onepass: `approximator trained (MSE) for the epochs, training set labelled by it, predictor trained (cross-entropy) for the epochs`,
       iterative: `${budget.rounds} rounds of: approximator trained on the samples labelled safe (all in round 1), relabel, predictor trained on the labels; weights carried between rounds`,
-      budget: `every training phase: ${budget.epochs} epochs of Adam (learning rate ${budget.learningRate}, batch ${budget.batchSize}) on ${budget.train} samples; test on ${budget.test} other samples; seeded generators (train seed ${o.seed}, test seed ${o.seed + 1000})`,
+      budget: `every training phase: ${budget.epochs} epochs of Adam (learning rate ${budget.learningRate}, batch ${budget.batchSize}) on ${budget.train} samples; test on ${budget.test} other samples; seeded generators (train seed ${o.seed}, test seed ${o.seed + 1000}); every configuration trained with ${seeds.length} training seed(s) (${seeds.join(', ')}: initialisation and shuffling) and its metrics averaged over them`,
       parameters: 'weights and biases of approximator plus predictor; AXNet matched to the baseline\'s count within 3% by shrinking both networks in proportion (largest min(approximator parameter ratio, predictor width ratio))',
-      trainingTime: 'wall seconds of training (all phases), same machine and run, one core',
+      trainingTime: 'wall seconds of training (all phases; mean over the seeds), same machine and run, one core',
       hardware: 'forward pass on the multiplier: every layer product through its RTL table (dynamic fixed point, per-batch exponents) and the Hadamard step on the same multiplier (the paper\'s PE multiplier after the activation); backward straight-through; evaluation on the test set as one batch on the same hardware',
     },
     functions,

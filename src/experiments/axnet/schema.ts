@@ -34,8 +34,11 @@ export const methodRunSchema = z.strictObject({
   paramsDifference: num,
   withinTolerance: z.boolean(),
   trainSeconds: num,
-  steps: int,
+  /** Optimiser steps (mean over the seeds: iterative's subsets differ). */
+  steps: num,
+  /** Means over the training seeds. */
   metrics: metricsSchema,
+  trueInvocationPerSeed: z.array(num),
   /** AXNet: each epoch's loss and training-set invocations as trained (Figure 2b). */
   history: z.array(z.strictObject({ phase: z.string(), epoch: int, loss: num, trueInvocation: num.optional(), predictedInvocation: num.optional() })),
 });
@@ -59,7 +62,7 @@ export const axnetResultSchema = z.strictObject({
   quick: z.boolean(),
   seed: int,
   backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
-  budget: z.strictObject({ train: int, test: int, epochs: int, batchSize: int, learningRate: num, rounds: int }),
+  budget: z.strictObject({ train: int, test: int, epochs: int, batchSize: int, learningRate: num, rounds: int, seeds: int }),
   definitions: z.record(z.string(), z.string()),
   functions: z.array(functionResultSchema),
   /** Averages over the functions (Figure 6, Figure 10a). */
@@ -77,10 +80,10 @@ export const axnetResultSchema = z.strictObject({
   /** Figure 9: invocation against parameter count on one function. */
   paramSweep: z.strictObject({
     function: z.string(),
-    points: z.array(z.strictObject({ method: z.enum(['axnet', 'iterative']), baselineHidden: int, topology: topologySchema, trainSeconds: num, metrics: metricsSchema })),
+    points: z.array(z.strictObject({ method: z.enum(['axnet', 'iterative']), baselineHidden: int, topology: topologySchema, trainSeconds: num, metrics: metricsSchema, trueInvocationPerSeed: z.array(num) })),
   }),
   /** Figure 10c: AXNet with control vectors into all hidden layers, or into one. */
-  fusion: z.array(z.strictObject({ function: z.string(), connect: z.string(), topology: topologySchema, metrics: metricsSchema })),
+  fusion: z.array(z.strictObject({ function: z.string(), connect: z.string(), topology: topologySchema, metrics: metricsSchema, trueInvocationPerSeed: z.array(num) })),
   /** AXNet trained and evaluated with its products on registry multipliers (forward pass). */
   hardware: z.array(
     z.strictObject({
@@ -91,6 +94,7 @@ export const axnetResultSchema = z.strictObject({
       method: z.enum(['axnet', 'onepass']),
       trainSeconds: num,
       metrics: metricsSchema,
+      trueInvocationPerSeed: z.array(num),
     }),
   ),
   /** Parts of the paper's evaluation not run here, and why. */
