@@ -6,7 +6,7 @@ import { forwardKinematics, inverseKinematics } from '../../../src/data/axbench/
 import { DCT8, dct8x8, jpegOn, jpegQuantisedDct, LUMINANCE_Q50 } from '../../../src/data/axbench/jpeg.js';
 import { rgbDistance } from '../../../src/data/axbench/kmeans.js';
 import { sobelMagnitude, sobelOn } from '../../../src/data/axbench/sobel.js';
-import { sampleErrors } from '../../../src/data/axbench/function.js';
+import { sampleErrors, uniform } from '../../../src/data/axbench/function.js';
 import { getTargetFunction, TARGET_FUNCTIONS } from '../../../src/data/axbench/index.js';
 import type { GreyImages } from '../../../src/data/axbench/images.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -90,6 +90,9 @@ describe('blackscholes', () => {
   it('prices the textbook option (S = K = 100, r = 5%, sigma = 20%, T = 1)', () => {
     expect(blackScholes(100, 100, 0.05, 0.2, 1, false)).toBeCloseTo(10.450583572185565, 10);
     expect(blackScholes(100, 100, 0.05, 0.2, 1, true)).toBeCloseTo(5.573526022256971, 10);
+    // Hull's example (S = 42, K = 40, r = 10%, sigma = 20%, half a year): c = 4.76, p = 0.81
+    expect(blackScholes(42, 40, 0.1, 0.2, 0.5, false)).toBeCloseTo(4.7594, 4);
+    expect(blackScholes(42, 40, 0.1, 0.2, 0.5, true)).toBeCloseTo(0.8086, 4);
   });
 
   it('satisfies put-call parity C - P = S - K exp(-rT) on random options', () => {
@@ -177,6 +180,13 @@ describe('the generators', () => {
     expect(a.y.length).toBe(300 * f.outputs);
     expect(a.x.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect(a.y.every((v) => Number.isFinite(v) && v >= -0.01 && v <= 1.01)).toBe(true);
+    // Every input spans most of its scaled domain (a generator drawing from a fraction of it would not;
+    // inversek2j's y starts at 1/3: the arm's angles keep it above 0).
+    for (let j = 0; j < f.inputs; j++) {
+      const col = Array.from({ length: 300 }, (_, i) => a.x[i * f.inputs + j]!);
+      expect(Math.max(...col), `input ${j}`).toBeGreaterThan(0.8);
+      expect(Math.min(...col), `input ${j}`).toBeLessThan(0.4);
+    }
     // The outputs vary: a constant target would make every approximator trivially safe.
     expect(Math.max(...a.y) - Math.min(...a.y)).toBeGreaterThan(0.05);
   });
@@ -195,6 +205,41 @@ describe('the generators', () => {
       expect((x + 0.5) / 1.5).toBeCloseTo(k.x[2 * i]!, 5);
       expect((y + 0.5) / 1.5).toBeCloseTo(k.x[2 * i + 1]!, 5);
     }
+  });
+
+  it('bessel, blackscholes and inversek2j samples recompute from their scaled inputs over their whole domains', () => {
+    const b = getTargetFunction('bessel').generate(300, 3);
+    for (let i = 0; i < 300; i++) expect(b.y[i]).toBeCloseTo((besselJ(4 * b.x[2 * i]!, 10 * b.x[2 * i + 1]!) + 0.5) / 1.5, 5);
+    const s = getTargetFunction('blackscholes').generate(300, 3);
+    const put = Array.from({ length: 300 }, (_, i) => s.x[6 * i + 5]);
+    expect(new Set(put)).toEqual(new Set([0, 1]));
+    for (let i = 0; i < 300; i++) {
+      const v = (j: number, lo: number, hi: number) => lo + s.x[6 * i + j]! * (hi - lo);
+      expect(s.y[i]).toBeCloseTo(blackScholes(v(0, 10, 100), v(1, 10, 100), v(2, 0.01, 0.1), v(3, 0.05, 0.65), v(4, 0.05, 1), put[i] === 1) / 100, 5);
+    }
+    const k = getTargetFunction('inversek2j').generate(300, 3);
+    // the angles span their domain [0, pi/2] (scaled to [0, 1])
+    expect(Math.max(...k.y.filter((_, i) => i % 2 === 0))).toBeGreaterThan(0.9);
+    expect(Math.max(...k.y.filter((_, i) => i % 2 === 1))).toBeGreaterThan(0.9);
+  });
+
+  it('uniform draws take 53 random bits, high part first', () => {
+    const [a, b] = [new Rng(11), new Rng(11)];
+    for (let i = 0; i < 100; i++) {
+      const hi = b.nextBits(26);
+      const lo = b.nextBits(27);
+      expect(uniform(a)).toBe((hi * 2 ** 27 + lo) / 2 ** 53);
+    }
+  });
+
+  it.each(['fft', 'bessel', 'blackscholes', 'jpeg', 'inversek2j', 'kmeans', 'sobel'])('%s states its kernel, domain, scaling and a two-layer baseline', (name) => {
+    // built here, not at collection: the image kernels' metadata is part of what is tested
+    const f = name === 'jpeg' ? jpegOn(synthetic) : name === 'sobel' ? sobelOn(synthetic) : getTargetFunction(name);
+    expect(f.name).toBe(name);
+    for (const t of [f.doc, f.inputRanges, f.outputScaling]) expect(t.length).toBeGreaterThan(10);
+    expect(f.approximatorHidden).toHaveLength(2);
+    expect(f.predictorHidden).toBeGreaterThan(0);
+    expect(f.errorBound).toBeGreaterThan(0);
   });
 
   it('image blocks skip the empty background', () => {
