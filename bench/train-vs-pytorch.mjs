@@ -72,16 +72,16 @@ async function main() {
 
   // Warm-up (JIT, wasm kernels) so the first measured run is not charged for it.
   const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 640, limitTest: 100 });
-  for (const r of rows) train({ data: warm, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED }).net.dispose();
+  for (const r of rows) (await train({ data: warm, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED })).net.dispose();
 
   const results = rows.map(() => ({ axhw: [], torch: { 1: [], 2: [] }, loss: {} }));
   for (let rep = 0; rep < repeats; rep++) {
-    rows.forEach((r, i) => {
-      const t = train({ data, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED });
+    for (const [i, r] of rows.entries()) {
+      const t = await train({ data, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED });
       results[i].axhw.push(t.samplesPerSecond);
       results[i].loss.axhw = t.history[0].loss;
       t.net.dispose();
-    });
+    }
     if (torch.ok)
       for (const threads of [1, 2])
         models.forEach((m, mi) => {
@@ -176,7 +176,7 @@ async function rssChild(epochs) {
   console.log(`# LeNet-5 (exact), ${data.train.n} images per epoch, batch ${BATCH}: memory after each epoch`);
   console.log('| epoch | samples/s | peak RSS (MiB) | RSS now (MiB) | live tensors |');
   console.log('|---|---|---|---|---|');
-  const r = train({
+  const r = await train({
     data, model, method: 'bp', epochs, batchSize: BATCH, learningRate: 1e-3, seed: SEED,
     onEpoch: (e) => console.log(`| ${e.epoch} | ${Math.round(e.samplesPerSecond)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} | ${tf.memory().numTensors} |`),
   });

@@ -61,17 +61,17 @@ const runs = [
 ];
 // Warm-up (JIT, wasm kernels) so the baseline is not charged for it.
 const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 1000, limitTest: 200 });
-train({ data: warm, model, method: 'pas', hardware: fixedHardware(drum, 'transform', 'bench'), epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 }).net.dispose();
+(await train({ data: warm, model, method: 'pas', hardware: fixedHardware(drum, 'transform', 'bench'), epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 })).net.dispose();
 const results = runs.map(() => ({ sps: [], acc: 0 }));
 for (let rep = 0; rep < repeats; rep++) {
-  runs.forEach(([, hardware, arithmetic], i) => {
+  for (const [i, [, hardware, arithmetic]] of runs.entries()) {
     const schedule = arithmetic ? [{ epochs, arithmetic, label: 'approx-training' }] : undefined;
-    const r = train({ data, model, method: hardware ? 'pas' : 'bp', hardware, schedule, epochs, batchSize: batch, learningRate: 1e-3, seed: 1 });
+    const r = await train({ data, model, method: hardware ? 'pas' : 'bp', hardware, schedule, epochs, batchSize: batch, learningRate: 1e-3, seed: 1 });
     results[i].sps.push(r.samplesPerSecond);
     const last = r.history.at(-1);
     results[i].acc = hardware ? last.testAccuracyHw : last.testAccuracy;
     r.net.dispose();
-  });
+  }
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const base = median(results[0].sps);

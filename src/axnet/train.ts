@@ -4,6 +4,7 @@ import { makeOptimizer } from '../train/optimizer.js';
 import { Framework, type ForwardHardware } from './framework.js';
 import type { Topology } from './topology.js';
 import { sampleErrors } from '../data/axbench/function.js';
+import { eventLoopYielder } from '../util/yield.js';
 
 /** The three ways to obtain an approximator and its predictor. */
 export const METHODS = ['axnet', 'onepass', 'iterative'] as const;
@@ -74,11 +75,12 @@ interface Phase {
 }
 
 /**
- * Epochs of seeded minibatch Adam over the phase's samples; returns steps taken. Yields to the event loop
- * after every epoch: training is synchronous, and Ctrl-C (the CLI's signal handlers) must get through.
+ * Epochs of seeded minibatch Adam over the phase's samples; returns steps taken. Gives the event loop a
+ * turn between batches (Ctrl-C must get through a synchronous training loop).
  */
 async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | undefined, t: Topology, s: TrainSettings, seedOffset: number, history: EpochTrace[]): Promise<number> {
   const opt = makeOptimizer('adam', s.learningRate);
+  const yieldNow = eventLoopYielder();
   let steps = 0;
   for (let epoch = 1; epoch <= s.epochs; epoch++) {
     const order = permutation(p.subset.length, s.seed * 1000 + seedOffset * 100 + epoch);
@@ -109,8 +111,8 @@ async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | 
       calledSum += stats[2]!;
       seen += m;
       steps++;
+      await yieldNow();
     }
-    await new Promise((resolve) => setImmediate(resolve));
     history.push({ phase: p.name, epoch, loss: lossSum / seen, ...(p.name === 'axnet' ? { trueInvocation: safeSum / seen, predictedInvocation: calledSum / seen } : {}) });
   }
   opt.dispose();

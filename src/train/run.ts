@@ -49,7 +49,7 @@ export async function runTrain(o: TrainRunOptions) {
   const total = o.epochs + TRAINING_METHODS[o.method].pasEpochs(o.epochs, o.pasEpochs);
   const hwEpochs = o.method === 'axtrain' ? TRAINING_METHODS.axtrain.pasEpochs(o.epochs, o.pasEpochs) : o.epochs;
   const fpmul = await fpmulTrainingPlan(hw, usesHardware(o.method), o, { iterations: hwEpochs * Math.ceil(data.train.n / o.batchSize), fanInSum: weightedLayerSizes(model).reduce((s, l) => s + l.fanIn, 0) }, o.log);
-  const result = train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, schedule: fpmul.schedule, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, optimizer: o.optimizer, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
+  const result = await train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, schedule: fpmul.schedule, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, optimizer: o.optimizer, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
   const traceFile = fpmul.finish();
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
   const hwEval = hw ? evaluateOnHardware(result.net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed }) : undefined;

@@ -12,6 +12,7 @@ import { DEFAULT_ACT, actTerms, adaptiveLambda, type ActOptions } from './act.js
 import { TRAINING_METHODS, type Method, type Phase } from './methods.js';
 import { arithmeticAtIteration, checkSchedule, type ArithmeticSchedule } from './schedule.js';
 import { makeOptimizer, type OptimizerName } from './optimizer.js';
+import { eventLoopYielder } from '../util/yield.js';
 
 /** Samples for training: features row-major, targets as the task reads them (class indices, or real vectors). */
 export interface Samples {
@@ -78,8 +79,12 @@ export interface TrainResult {
   samplesPerSecond: number;
 }
 
-/** Mini-batch Adam (or SGD), seeded shuffling; the method decides each epoch's phase; one record per epoch. */
-export function train(opts: TrainOptions): TrainResult {
+/**
+ * Mini-batch Adam (or SGD), seeded shuffling; the method decides each epoch's phase; one record per epoch.
+ * Asynchronous only to give the event loop a turn between batches (Ctrl-C, progress); the arithmetic is
+ * the same either way.
+ */
+export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { data, model } = opts;
   const task = opts.task ?? classification;
   const method = TRAINING_METHODS[opts.method];
@@ -105,6 +110,7 @@ export function train(opts: TrainOptions): TrainResult {
   if (opts.schedule) checkSchedule(opts.schedule);
   const batchesPerEpoch = Math.ceil(data.train.n / opts.batchSize);
   let hwIterations = 0;
+  const yieldNow = eventLoopYielder();
   for (let epoch = 1; ; epoch++) {
     const phase = method.next(history, context);
     if (!phase) break;
@@ -152,6 +158,7 @@ export function train(opts: TrainOptions): TrainResult {
       metricSum += stats[1]!.dataSync()[0]!;
       if (stats[2]) sensSum += stats[2].dataSync()[0]! * m;
       tf.dispose(stats);
+      await yieldNow();
     }
     const seconds = (performance.now() - t0) / 1000;
     trainSeconds += seconds;

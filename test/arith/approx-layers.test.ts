@@ -267,14 +267,14 @@ describe('a non-commutative multiplier, a * (b & ~3), keeps its orientation end 
     expect(Array.from(approxDense(x, w, b, { ...spec, mult: swapped }, 0).dataSync())).not.toEqual(Array.from(t));
   });
 
-  it('trains on it (pas) and the integer reference agrees with the hardware path on every test sample', () => {
+  it('trains on it (pas) and the integer reference agrees with the hardware path on every test sample', async () => {
     const rng = new Rng(5);
     const n = 400;
     const xs = rand(rng, n * 6, 1);
     const ys = Int32Array.from({ length: n }, (_, i) => (xs[6 * i]! + xs[6 * i + 1]! > 0 ? 1 : 0) + (xs[6 * i + 2]! > 0.3 ? 1 : 0));
     const half = (from: number, to: number) => ({ x: xs.subarray(from * 6, to * 6), y: ys.subarray(from, to), n: to - from, shape: [6], classes: ['a', 'b', 'c'] });
     const model = resolveModel('mlp:12-3', [6], 3);
-    const r = train({ data: { train: half(0, 300), test: half(300, n), shape: [6] }, model, method: 'pas', hardware: fixedHardware(mask, 'transform', 'test'), epochs: 3, batchSize: 32, learningRate: 1e-2, seed: 2 });
+    const r = await train({ data: { train: half(0, 300), test: half(300, n), shape: [6] }, model, method: 'pas', hardware: fixedHardware(mask, 'transform', 'test'), epochs: 3, batchSize: 32, learningRate: 1e-2, seed: 2 });
     const hw = new FixedArithmetic({ mult: mask, path: 'transform' });
     const agree = referenceAgreement(r.net, half(300, n), hw.with({ inputExps: calibrate(r.net, half(0, 300), hw) }));
     expect(agree.samples).toBe(100);

@@ -41,7 +41,7 @@ describe('per-layer arithmetic', () => {
     expect(all.calls).toEqual([0, 1, 2]);
   });
 
-  it('a schedule changes the hardware arithmetic between epochs, and is data', () => {
+  it('a schedule changes the hardware arithmetic between epochs, and is data', async () => {
     const a = spy('a', 1);
     const b = spy('b', 1);
     const schedule = [
@@ -60,14 +60,14 @@ describe('per-layer arithmetic', () => {
     const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
     const hardware = fixedHardware(handMultiplier(8, (p, q) => p * q), 'table', 'test');
     const batches = Math.ceil(n / 16);
-    const r = train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 3, batchSize: 16, learningRate: 1e-2, seed: 1 });
+    const r = await train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 3, batchSize: 16, learningRate: 1e-2, seed: 1 });
     expect(r.history).toHaveLength(3);
     // Two epochs on a, one on b; each training batch runs all three layers once.
     expect(a.calls.length).toBe(2 * batches * 3);
     expect(b.calls.length).toBe(batches * 3);
   });
 
-  it('a schedule step may last iterations: the arithmetic switches mid-epoch (FramNN adaptive schedules)', () => {
+  it('a schedule step may last iterations: the arithmetic switches mid-epoch (FramNN adaptive schedules)', async () => {
     const a = spy('a', 1);
     const b = spy('b', 1);
     const schedule = [
@@ -86,7 +86,7 @@ describe('per-layer arithmetic', () => {
     const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
     const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
     const hardware = fixedHardware(handMultiplier(8, (p, q) => p * q), 'table', 'test');
-    train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 2, batchSize: 16, learningRate: 1e-2, seed: 1 });
+    await train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 2, batchSize: 16, learningRate: 1e-2, seed: 1 });
     // 8 training batches of three layers: 3 on a, 5 on b
     expect(a.calls.length).toBe(3 * 3);
     expect(b.calls.length).toBe(5 * 3);
@@ -102,7 +102,7 @@ describe('tasks', () => {
     expect(classification.metricOf(out, Int32Array.of(1, 0, 1), 3)).toBeCloseTo(2 / 3);
   });
 
-  it('regression trains an MLP on real-valued targets by mean squared error', () => {
+  it('regression trains an MLP on real-valued targets by mean squared error', async () => {
     const rng = new Rng(11);
     const n = 256;
     const xs = Float32Array.from({ length: n * 3 }, () => (rng.nextU32() / 2 ** 32) * 2 - 1);
@@ -116,7 +116,7 @@ describe('tasks', () => {
     const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [3] };
     const model = resolveModel('mlp:16-2', [3], 2);
     model.layers[model.layers.length - 1] = { kind: 'dense', units: 2, relu: false };
-    const r = train({ data, model, method: 'bp', task: regression, epochs: 30, batchSize: 32, learningRate: 1e-2, seed: 2 });
+    const r = await train({ data, model, method: 'bp', task: regression, epochs: 30, batchSize: 32, learningRate: 1e-2, seed: 2 });
     const first = r.history[0]!;
     const last = r.history.at(-1)!;
     expect(last.loss).toBeLessThan(0.2 * first.loss);

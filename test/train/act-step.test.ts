@@ -67,8 +67,8 @@ describe('axtrain-act: one SGD step of the trainer equals -lr (dE/dW + lambda dS
     });
   }
 
-  function trainerStep(lam: number): Float64Array[] {
-    const r = train({ data, model, method: 'axtrain-act', optimizer: 'sgd', act: { lambda: lam, lambdaStep: 0 }, initialWeights: start, epochs: 1, batchSize: n, learningRate: lr, seed: 1 });
+  async function trainerStep(lam: number): Promise<Float64Array[]> {
+    const r = await train({ data, model, method: 'axtrain-act', optimizer: 'sgd', act: { lambda: lam, lambdaStep: 0 }, initialWeights: start, epochs: 1, batchSize: n, learningRate: lr, seed: 1 });
     const after = r.net.weights();
     r.net.dispose();
     expect(r.history.map((e) => e.phase)).toEqual(['act']);
@@ -77,8 +77,8 @@ describe('axtrain-act: one SGD step of the trainer equals -lr (dE/dW + lambda dS
 
   const maxDiff = (a: Float64Array[], b: Float64Array[]) => Math.max(...a.flatMap((t, k) => Array.from(t, (v, i) => Math.abs(v - b[k]![i]!))));
 
-  it('weights and biases of every layer move as the float64 objective says', () => {
-    const got = trainerStep(lambda);
+  it('weights and biases of every layer move as the float64 objective says', async () => {
+    const got = await trainerStep(lambda);
     const want = expectedStep(true, lambda);
     expect(got.map((t) => t.length)).toEqual([5 * 7, 7, 7 * 6, 6, 6 * 3, 3]);
     // float32 training against float64 differences: steps are ~1e-2, rounding ~1e-7.

@@ -73,7 +73,7 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
       const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 20000 });
       const trace = new ProductTrace({ seed: 8, dotsPerProduct: 3, maxPairs: 20000 });
       const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', trace, backwardTrace });
-      const r = train({ data, model, method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: `mbits ${fm.mbits}` }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 });
+      const r = await train({ data, model, method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: `mbits ${fm.mbits}` }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 });
       r.net.dispose();
       expect(trace.pairs).toBeGreaterThan(1000);
       expect(backwardTrace.pairs).toBeGreaterThan(1000);
@@ -88,12 +88,12 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
     }
   });
 
-  it('approximate training reaches a usable network on real data, and differs from FramNN training', () => {
+  it('approximate training reaches a usable network on real data, and differs from FramNN training', async () => {
     const data = prepareDataset(getDataset('digits'), { seed: 1, limitTrain: 600, limitTest: 200 });
     const model = resolveModel('mlp:32-10', data.shape, data.classes.length);
     const run = (backward: 'exact' | 'hardware') => train({ data, model, method: 'pas', hardware: floatHardware(m4), schedule: [{ epochs: 3, arithmetic: new FloatArithmetic(m4, { backward }), label: 'mbits 4' }], epochs: 3, batchSize: 32, learningRate: 3e-3, seed: 1 });
-    const a = run('hardware');
-    const f = run('exact');
+    const a = await run('hardware');
+    const f = await run('exact');
     expect(a.history.at(-1)!.testAccuracyHw!).toBeGreaterThan(0.7);
     const wa = a.net.weights()[0]!.data;
     const wf = f.net.weights()[0]!.data;
@@ -133,7 +133,7 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
     const data = prepareDataset(getDataset('digits'), { seed: 3, limitTrain: 128, limitTest: 32 });
     const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 8000 });
     const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', backwardTrace });
-    train({ data, model: resolveModel('mlp:16-10', data.shape, 10), method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: preset }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 }).net.dispose();
+    (await train({ data, model: resolveModel('mlp:16-10', data.shape, 10), method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: preset }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 })).net.dispose();
     const ops = backwardTrace.operands();
     const proof = await checkPairsOnRtl(fm, formatCodesOf(f, ops.a), formatCodesOf(f, ops.b));
     expect(proof).toEqual({ pairs: ops.a.length, mismatches: [] });

@@ -57,23 +57,23 @@ describe('training engine on synthetic data', () => {
     expect(d.standardisation.mean[0]).toBeGreaterThan(5);
   });
 
-  it('exact training learns, and the same seed gives the same network', () => {
+  it('exact training learns, and the same seed gives the same network', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
     const run = () => train({ data, model, method: 'bp', epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
-    const a = run();
-    const b = run();
+    const a = await run();
+    const b = await run();
     expect(a.history.at(-1)!.testAccuracy).toBeGreaterThan(0.9);
     expect(a.history.at(-1)!.loss).toBeLessThan(a.history[0]!.loss);
     expect(a.net.weights().map((w) => Array.from(w.data))).toEqual(b.net.weights().map((w) => Array.from(w.data)));
-    const c = train({ data, model, method: 'bp', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 4 });
+    const c = await train({ data, model, method: 'bp', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 4 });
     expect(c.net.weights()[0]!.data).not.toEqual(a.net.weights()[0]!.data);
   });
 
-  it('pas trains through the approximate forward pass (with NTV flips) and the integer reference agrees', () => {
+  it('pas trains through the approximate forward pass (with NTV flips) and the integer reference agrees', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = train({ data, model, method: 'pas', hardware: fixedHardware(drum, 'table', 'test'), ntvRate: 0.01, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = await train({ data, model, method: 'pas', hardware: fixedHardware(drum, 'table', 'test'), ntvRate: 0.01, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
     expect(r.history.at(-1)!.testAccuracyHw).toBeGreaterThan(0.85);
     const inputExps = calibrate(r.net, data.train, new FixedArithmetic({ mult: drum, path: 'transform' }));
     const agree = referenceAgreement(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }));
@@ -87,7 +87,7 @@ describe('training engine on synthetic data', () => {
     expect(ntvEvaluate(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }), 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
   });
 
-  it('LeNet-5 keeps no tensors per epoch, plain or with double back-propagation through its convolutions', () => {
+  it('LeNet-5 keeps no tensors per epoch, plain or with double back-propagation through its convolutions', async () => {
     // 16 x 16 images, class = the brighter half: enough to run every patch, pool and gradient path.
     const rng = new Rng(21);
     const n = 96;
@@ -98,9 +98,9 @@ describe('training engine on synthetic data', () => {
     const data: PreparedData = { name: 'halves', train: applyStandardisation(tr, s), test: applyStandardisation(te, s), classes: tr.classes, shape: [16, 16, 1], standardisation: s, split: '75/25' };
     const model = resolveModel('mnist-cnn', data.shape, 2);
     for (const method of ['bp', 'axtrain-act'] as const) {
-      const kept = (epochs: number) => {
+      const kept = async (epochs: number) => {
         const before = tf.memory().numTensors;
-        const r = train({ data, model, method, epochs, batchSize: 16, learningRate: 2e-3, seed: 2 });
+        const r = await train({ data, model, method, epochs, batchSize: 16, learningRate: 2e-3, seed: 2 });
         const left = tf.memory().numTensors - before;
         r.net.dispose();
         return left;
@@ -110,19 +110,19 @@ describe('training engine on synthetic data', () => {
       const probe = new Network(model, 2);
       const network = tf.memory().numTensors - before;
       probe.dispose();
-      expect(kept(3), method).toBe(kept(1));
-      expect(kept(1), method).toBe(network);
+      expect(await kept(3), method).toBe(await kept(1));
+      expect(await kept(1), method).toBe(network);
     }
   });
 
-  it('axtrain-act lowers the sensitivity S at little cost in accuracy, without leaking tensors', () => {
+  it('axtrain-act lowers the sensitivity S at little cost in accuracy, without leaking tensors', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
     let before = tf.memory().numTensors;
-    const bp = train({ data, model, method: 'bp', epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const bp = await train({ data, model, method: 'bp', epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
     const bpKept = tf.memory().numTensors - before;
     before = tf.memory().numTensors;
-    const act = train({ data, model, method: 'axtrain-act', act: { lambda: 0.05, lambdaStep: 0.02 }, epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const act = await train({ data, model, method: 'axtrain-act', act: { lambda: 0.05, lambdaStep: 0.02 }, epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
     // Double back-propagation leaves nothing behind per batch: what remains is what plain training keeps.
     expect(tf.memory().numTensors - before).toBe(bpKept);
     const h = act.history;
@@ -134,15 +134,15 @@ describe('training engine on synthetic data', () => {
     expect(h.at(-1)!.testAccuracy).toBeGreaterThan(0.85);
   });
 
-  it('axtrain runs act until E and S converge (or its epochs run out), then pas on the hardware', () => {
+  it('axtrain runs act until E and S converge (or its epochs run out), then pas on the hardware', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05 }, epochs: 3, pasEpochs: 2, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = await train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05 }, epochs: 3, pasEpochs: 2, batchSize: 32, learningRate: 5e-3, seed: 3 });
     expect(r.history.map((e) => e.phase)).toEqual(['act', 'act', 'act', 'pas', 'pas']);
-    const early = train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05, convergeTol: 10 }, epochs: 5, pasEpochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const early = await train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05, convergeTol: 10 }, epochs: 5, pasEpochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 });
     // With a huge tolerance act "converges" after its second epoch.
     expect(early.history.map((e) => e.phase)).toEqual(['act', 'act', 'pas']);
-    expect(() => train({ data, model, method: 'axtrain', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 })).toThrow(/hardware/);
+    await expect(train({ data, model, method: 'axtrain', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 })).rejects.toThrow(/hardware/);
   });
 
   it('the adaptive lambda rule compares with the halving-weighted sum of earlier errors and the bound', () => {

@@ -55,7 +55,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
   log('multiplier power: characterizing DRUM k = ' + DRUM_SETTINGS.map((s) => s.k).join(', ') + ' against exact-mul (Yosys + ABC, OpenSTA delay, simulated power; cached)');
   const power = await multiplierPower(DRUM_SETTINGS.map((s) => s.k), MULTIPLIER_WIDTH);
   const results: AppResult[] = [];
-  for (const app of apps) results.push(runApp(app, o, exact, drums, power, log));
+  for (const app of apps) results.push(await runApp(app, o, exact, drums, power, log));
   return {
     format: 'axhw-axtrain-experiment' as const,
     version: 1 as const,
@@ -84,7 +84,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
 
 export type AxtrainReport = AxtrainResult;
 
-function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMultiplier, drums: Map<number, ApproxMultiplier>, power: MultiplierPower, log: (m: string) => void): AppResult {
+async function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMultiplier, drums: Map<number, ApproxMultiplier>, power: MultiplierPower, log: (m: string) => void): Promise<AppResult> {
   const t0 = performance.now();
   const b = budgetFor(app, o.quick, o.draws);
   if (o.epochs) b.epochs = o.epochs;
@@ -94,10 +94,10 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
   const step = (m: string) => log(`[${app.name}] ${m} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   step(`${data.train.n} train / ${data.test.n} test, ${model.name}; bp and axtrain-act for ${b.epochs} epochs`);
   const base = { data, model, batchSize: b.batchSize, learningRate: b.learningRate, seed: o.seed };
-  const bp = train({ ...base, method: 'bp', epochs: b.epochs });
-  const act = train({ ...base, method: 'axtrain-act', act: o.act, epochs: b.epochs });
+  const bp = await train({ ...base, method: 'bp', epochs: b.epochs });
+  const act = await train({ ...base, method: 'axtrain-act', act: o.act, epochs: b.epochs });
   const actWeights = act.net.weights();
-  const fineTune = (hardware: Hardware, ntvRate?: number): TrainResult =>
+  const fineTune = (hardware: Hardware, ntvRate?: number): Promise<TrainResult> =>
     train({ ...base, method: 'axtrain-pas', epochs: b.pasEpochs, hardware, ntvRate, initialWeights: actWeights });
   const fixed = (mult: ApproxMultiplier): Hardware => fixedHardware(mult, 'transform', 'per-operand transform proved on the RTL table');
   const onTransform = (mult: ApproxMultiplier, inputExps?: number[]) => new FixedArithmetic({ mult, path: 'transform', inputExps });
@@ -122,27 +122,28 @@ function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMulti
 
   step('output error under DRUM K1..K4');
   let axtrainK1: TrainResult | undefined;
-  const multipliers = DRUM_SETTINGS.map((s) => {
+  const multipliers = [];
+  for (const s of DRUM_SETTINGS) {
     const mult = drums.get(s.k)!;
-    const tuned = fineTune(fixed(mult));
-    const row = { setting: s.name, k: s.k, bp: evaluate(bp.net, mult), act: evaluate(act.net, mult), axtrain: evaluate(tuned.net, mult) };
+    const tuned = await fineTune(fixed(mult));
+    multipliers.push({ setting: s.name, k: s.k, bp: evaluate(bp.net, mult), act: evaluate(act.net, mult), axtrain: evaluate(tuned.net, mult) });
     if (s.name === 'K1') axtrainK1 = tuned;
     else tuned.net.dispose();
-    return row;
-  });
+  }
 
   step(`NTV storage at ${app.voltages.join(' / ')} mV, ${b.draws} draws each`);
-  const ntv = app.voltages.map((mv, i) => {
+  const ntv = [];
+  for (const [i, mv] of app.voltages.entries()) {
     const rate = NTV_RATE_BY_MV[mv]!;
-    const tuned = fineTune(fixed(exact), rate);
+    const tuned = await fineTune(fixed(exact), rate);
     const draws = (net: Network): NtvResult => {
       const r = ntvEvaluate(net, data.test, onTransform(exact, inputExps(net, exact)), rate, b.draws, o.seed * 1000 + mv);
       return { mean: r.mean, std: r.std, accuracies: r.accuracies };
     };
     const row = { voltageMv: mv, role: (i === 0 ? 'aggressive' : 'conservative') as 'aggressive' | 'conservative', rate, draws: b.draws, bp: draws(bp.net), act: draws(act.net), axtrain: draws(tuned.net) };
     tuned.net.dispose();
-    return row;
-  });
+    ntv.push(row);
+  }
 
   step('sensitivity maps');
   const maps = { bp: sensitivityOf(bp.net, data.test), act: sensitivityOf(act.net, data.test), axtrain: sensitivityOf(axtrainK1!.net, data.test) };

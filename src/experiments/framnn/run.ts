@@ -102,11 +102,11 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   const fm = (m: number) => multipliers.get(m)!;
   const acc = (net: Network, m?: number) => accuracy(predict(net, data.test, m === undefined ? undefined : new FloatArithmetic(fm(m))), data.test.y);
   const traceFor = (seed: number) => ProductTrace.overRun({ seed, maxPairs: TRACE_PAIRS, iterations: total, fanInSum });
-  const onFpmul = (schedule: ArithmeticSchedule): TrainResult => train({ ...base, method: 'pas', hardware: floatHardware(fm(F.P)), schedule });
+  const onFpmul = (schedule: ArithmeticSchedule): Promise<TrainResult> => train({ ...base, method: 'pas', hardware: floatHardware(fm(F.P)), schedule });
   const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) => onFpmul(fpmulSchedule([{ m, iterations: total }], fm, { backward, ...opts }));
 
   step(`${data.train.n} train / ${data.test.n} test, ${model.name}, ${b.epochs} epochs (${total} iterations); exact training`);
-  const exact = train({ ...base, method: 'bp' });
+  const exact = await train({ ...base, method: 'bp' });
   const exactSeconds = exact.trainSeconds;
   const exactAcc = acc(exact.net);
   const sweep: AppResult['sweep'] = [];
@@ -116,10 +116,10 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   for (const m of o.mbits) {
     step(`m = ${m}: framnn and approx-training`);
     const fTrace = traceFor(o.seed * 131 + m);
-    const framnn = fixedLevel(m, 'exact', { trace: fTrace });
+    const framnn = await fixedLevel(m, 'exact', { trace: fTrace });
     const aTrace = traceFor(o.seed * 137 + m);
     const bTrace = new ProductTrace({ seed: o.seed * 139 + m, dotsPerProduct: 1, maxPairs: BACKWARD_PROOF_PAIRS, every: every / 2 });
-    const approx = fixedLevel(m, 'hardware', { trace: aTrace, backwardTrace: bTrace });
+    const approx = await fixedLevel(m, 'hardware', { trace: aTrace, backwardTrace: bTrace });
     traces.set(m, { framnn: fTrace, approx: [aTrace, bTrace] });
     const { a, b: bb } = bTrace.operands();
     const proof = await checkPairsOnRtl(fm(m), codes(a), codes(bb));
@@ -162,7 +162,7 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     if (!t) {
       step(`m = ${m}: approx-training for the level's operand trace (not in the sweep)`);
       const tr = traceFor(o.seed * 137 + m);
-      fixedLevel(m, 'hardware', { trace: tr }).net.dispose();
+      (await fixedLevel(m, 'hardware', { trace: tr })).net.dispose();
       t = [tr];
     }
     trainingCosts.set(m, await fpmulLevelCosts([m], write(`approx-${m}`, t), format));
@@ -178,7 +178,7 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     for (const kind of SCHEDULE_KINDS) {
       const steps = mantissaSchedule(kind, lv, total, power);
       step(`schedule ${kind} to m = ${final}: ${steps.map((s) => `${s.iterations} x m${s.m}`).join(', ')}`);
-      const r = onFpmul(fpmulSchedule(steps, fm, { backward: 'hardware' }));
+      const r = await onFpmul(fpmulSchedule(steps, fm, { backward: 'hardware' }));
       const edp = Object.fromEntries(CLOCKINGS.map((c) => [c, trainingEdp(steps, work, costAt(c), (m) => m)]));
       const atFinal = acc(r.net, final);
       schedules.push({
