@@ -13,15 +13,18 @@ const bin = join(import.meta.dirname, '..', '..', 'bin', 'axhw.js');
  */
 describe('Ctrl-C', () => {
   it.each([
-    ['axhw train', ['train', '--data', 'fashion-mnist', '--epochs', '50', '--limit-train', '20000']],
-    ['axhw experiment axnet', ['experiment', 'axnet', '--functions', 'kmeans', '--epochs', '200', '--multipliers', 'exact-mul:width=4,signed']],
-  ])('stops %s within a second, exit 130, nothing written', { timeout: 120_000 }, async (_, args) => {
+    // the line each prints just before training starts
+    ['axhw train', ['train', '--data', 'fashion-mnist', '--epochs', '50', '--limit-train', '20000'], /^data fashion-mnist/m],
+    ['axhw experiment axnet', ['experiment', 'axnet', '--functions', 'kmeans', '--epochs', '200', '--multipliers', 'exact-mul:width=4,signed'], /^kmeans: \d+ training/m],
+  ])('stops %s within a second, exit 130, nothing written', { timeout: 300_000 }, async (_, args, started) => {
     const out = join(mkdtempSync(join(tmpdir(), 'axhw-int-')), 'o');
     const run = execa('node', [bin, ...args, '-o', out], { reject: false, all: true });
-    // Interrupt once training has started (the data loaded, the first batches run).
+    // Interrupt once training has run for a while (after data loading and any RTL build).
+    let seen = '';
     await new Promise<void>((resolve) => {
       run.all!.on('data', (d: Buffer) => {
-        if (/backend|epoch/i.test(d.toString())) setTimeout(resolve, 1500);
+        seen += d.toString();
+        if (started.test(seen)) setTimeout(resolve, 1500);
       });
     });
     const sent = performance.now();

@@ -106,6 +106,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   const functions: FunctionResult[] = [];
   for (const fn of fns) {
     const d = dataOf(fn);
+    log(`${fn.name}: ${d.train.n} training / ${d.test.n} test samples, bound ${fn.errorBound}; training axnet, onepass, iterative (${seeds.length} seed(s) each)`);
     const base = baselineOf(fn);
     const match = matchParameterCount(base, 'all');
     const methods: MethodRun[] = [];
