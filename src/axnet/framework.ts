@@ -68,15 +68,23 @@ export class Framework {
   /** H(x) and the logits in one pass (AXNet needs the predictor's control vectors for H). */
   forward(x: tf.Tensor2D, hw: ForwardHardware = EXACT): { h: tf.Tensor2D; logits: tf.Tensor2D } {
     const out = this.predictorOutput(x, hw);
-    const connect = this.topology.connect ?? [];
     const controls = new Map<number, tf.Tensor2D>();
     let at = 0;
-    for (const l of connect) {
+    for (const l of this.topology.connect ?? []) {
       const width = this.topology.approximatorHidden[l - 1]!;
       controls.set(l, tf.slice(out, [0, at], [-1, width]));
       at += width;
     }
-    const logits = connect.length ? tf.slice(out, [0, at], [-1, 2]) : out;
+    return { h: this.approximatorOutput(x, hw, controls), logits: controls.size ? tf.slice(out, [0, at], [-1, 2]) : out };
+  }
+
+  /** H(x) alone: without control vectors (onepass, iterative) the predictor is not run. */
+  approximate(x: tf.Tensor2D, hw: ForwardHardware = EXACT): tf.Tensor2D {
+    return this.topology.connect?.length ? this.forward(x, hw).h : this.approximatorOutput(x, hw, new Map());
+  }
+
+  /** The approximator's layers, a(i) . c(i) after each hidden layer i with a control vector. */
+  private approximatorOutput(x: tf.Tensor2D, hw: ForwardHardware, controls: Map<number, tf.Tensor2D>): tf.Tensor2D {
     let a = x;
     const layers = this.approximator.weighted;
     layers.forEach((l, k) => {
@@ -87,7 +95,7 @@ export class Framework {
         if (c) a = hw.hadamard(a, c);
       }
     });
-    return { h: a, logits };
+    return a;
   }
 
   /** H(x) of every sample, per-sample errors against y, and the predictor's decisions, in one batch. */

@@ -122,7 +122,7 @@ async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | 
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
 function approximatorPhase(f: Framework, hw: ForwardHardware, subset: Int32Array): Phase {
-  return { name: 'approximator', vars: f.approximatorVariables(), subset, loss: (x, y) => ({ loss: tf.losses.meanSquaredError(y, f.forward(x, hw).h) as tf.Scalar }) };
+  return { name: 'approximator', vars: f.approximatorVariables(), subset, loss: (x, y) => ({ loss: tf.losses.meanSquaredError(y, f.approximate(x, hw)) as tf.Scalar }) };
 }
 
 function predictorPhase(f: Framework, hw: ForwardHardware, n: number): Phase {
