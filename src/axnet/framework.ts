@@ -4,7 +4,7 @@ import { mlp } from '../nn/models.js';
 import type { LayerArithmetic } from '../nn/arithmetic.js';
 import { exactArithmetic } from '../nn/arithmetic.js';
 import { sampleErrors } from '../data/axbench/function.js';
-import type { Hadamard } from './hadamard.js';
+import { hadamardOn, type Hadamard } from './hadamard.js';
 import { predictorOutputs, type Topology } from './topology.js';
 
 /** The hardware a framework's forward pass runs on: the layers' arithmetic and the Hadamard product. */
@@ -13,7 +13,7 @@ export interface ForwardHardware {
   hadamard: Hadamard;
 }
 
-export const EXACT: ForwardHardware = { arithmetic: exactArithmetic, hadamard: (a, c) => tf.mul(a, c) };
+export const EXACT: ForwardHardware = { arithmetic: exactArithmetic, hadamard: hadamardOn() };
 
 /**
  * An approximator and a predictor (seeded Glorot weights). With `connect` (AXNet), the predictor's

@@ -16,7 +16,6 @@ export interface AxnetExperimentOptions {
   multipliers?: string[];
   epochs?: number;
   train?: number;
-  test?: number;
   seed: number;
   command: string;
   backend?: BackendName;
@@ -83,7 +82,7 @@ const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<AxnetResult> {
   const log = o.log ?? (() => {});
   const plan: AxnetBudget = o.quick ? QUICK : FULL;
-  const budget = { train: o.train ?? plan.train, test: o.test ?? plan.test, epochs: o.epochs ?? plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, rounds: plan.rounds, seeds: plan.seeds };
+  const budget = { train: o.train ?? plan.train, test: plan.test, epochs: o.epochs ?? plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, rounds: plan.rounds, seeds: plan.seeds };
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const fns = o.functions ? o.functions.map(getTargetFunction) : [...TARGET_FUNCTIONS];
@@ -96,8 +95,8 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   const dataOf = (f: TargetFunction): Data => {
     let d = cache.get(f.name);
     if (!d) {
-      const seeds = { train: o.seed, test: o.seed + 1000 };
-      d = { train: { ...f.generate(budget.train, seeds.train), n: budget.train }, test: { ...f.generate(budget.test, seeds.test), n: budget.test }, seeds };
+      const dataSeeds = { train: o.seed, test: o.seed + 1000 };
+      d = { train: { ...f.generate(budget.train, dataSeeds.train), n: budget.train }, test: { ...f.generate(budget.test, dataSeeds.test), n: budget.test }, seeds: dataSeeds };
       cache.set(f.name, d);
     }
     return d;
