@@ -12,5 +12,5 @@ export const tiers: Record<string, string[]> = {
   cosim: ['test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner}.test.ts', 'test/npu/npu.test.ts', 'test/lut/lut.test.ts', 'test/external/**/*.test.ts', 'test/gen/rtl-lint.test.ts'],
   eda: ['test/synth/**/*.test.ts', 'test/characterize/**/*.test.ts'],
   train: ['test/arith/approx-layers.test.ts', 'test/train/{real-data,training,framnn-training}.test.ts', 'test/npu/real-data.test.ts', 'test/tetris/sac-pe.test.ts'],
-  e2e: ['test/cli/**/*.test.ts', 'test/experiments/{axtrain,tetris,framnn,axnet}.test.ts'],
+  e2e: ['test/cli/**/*.test.ts', 'test/report/browser.test.ts', 'test/demo/**/*.test.ts', 'test/experiments/{axtrain,tetris,framnn,axnet}.test.ts'],
 };

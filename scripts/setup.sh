@@ -14,6 +14,8 @@ command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
 # Icarus Verilog: event-driven simulation with the cells' specify delays (--power sim-delay).
 command -v iverilog >/dev/null || missing+=(iverilog)
+# Debian's Chromium: the browser test of the HTML report (Playwright drives it; nothing is downloaded).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
@@ -25,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog already installed"
+  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog, chromium already installed"
 fi
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -71,3 +71,16 @@ export function summariseToolLog(log: string, max = 30): string {
   const pick = errors.length > 0 ? errors : lines.slice(-max);
   return pick.slice(0, max).map((l) => `  ${l}`).join('\n');
 }
+
+/** Versions of the tools that shape results, for provenance records; a tool that is not installed is left out. */
+export async function toolVersions(names: readonly ToolName[] = ['verilator', 'yosys', 'sta', 'iverilog']): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    try {
+      out[n] = await toolVersion(n);
+    } catch {
+      // not installed: nothing of this run came from it
+    }
+  }
+  return out;
+}

@@ -24,6 +24,8 @@ const LAYERS: string[][] = [
   ['train'],
   ['axnet'],
   ['experiments'],
+  ['report'],
+  ['demo'],
   ['cli'],
 ];
 const src = resolve(import.meta.dirname, '..', 'src');

@@ -13,7 +13,7 @@ export function paretoFront(rows: { err: number; cost: number }[]): boolean[] {
  * run-time control input such as mbits sweeps one circuit) is replaced by that value in the title.
  * Rendered headless by Vega.
  */
-export function paretoSvg(rep: CharacterizeReport): Promise<string> {
+export function paretoSpec(rep: CharacterizeReport): object {
   const all: Row[] = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
   const name = (r: Row) => (r === rep.baseline ? `${r.label} (baseline)` : r.label);
   const order = all.map(name);
@@ -53,7 +53,11 @@ export function paretoSvg(rep: CharacterizeReport): Promise<string> {
   const shown = panels.filter((p) => !constant(p.cost));
   const notes = panels.filter((p) => constant(p.cost)).map((p) => `${p.axis.split(' ')[0]} ${all[0] ? p.cost(all[0]).toLocaleString('en-US', { maximumFractionDigits: 3 }) : ''} ${p.unit} for every configuration`);
   const title = { text: `${rep.unit}: error vs cost (${rep.library.name}, ${rep.clockNs} ns clock, ${rep.activity.workload} workload)`, ...(notes.length ? { subtitle: notes.join('; ') } : {}) };
-  return renderVegaLite({ title, hconcat: (shown.length ? shown : panels.slice(0, 1)).map((p) => panel(data(p.cost), p.title, p.axis)) });
+  return { title, hconcat: (shown.length ? shown : panels.slice(0, 1)).map((p) => panel(data(p.cost), p.title, p.axis)) };
+}
+
+export function paretoSvg(rep: CharacterizeReport): Promise<string> {
+  return renderVegaLite(paretoSpec(rep));
 }
 
 /** Tableau 10 without its red, which marks the baseline. */

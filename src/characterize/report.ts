@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { CharacterizeReport, Row } from './characterize.js';
-import { paretoSvg } from './pareto.js';
-import { markdownTable } from '../doc/markdown.js';
+import { paretoSpec, paretoSvg } from './pareto.js';
+import { renderMarkdown } from '../doc/markdown.js';
+import { figure, table, text, type ResultDocument } from '../doc/document.js';
 import { writeAtomic } from '../util/atomic-write.js';
 
 const COLUMNS: [string, (r: Row) => string | number][] = [
@@ -54,22 +55,43 @@ function powerLine(r: Row | undefined): string {
   return `Power: toggles counted in a ${s.mode} simulation of each mapped netlist (--power ${p.method}) over ${s.cycles.toLocaleString('en-US')} cycles, times the Liberty file's energies${s.mode === 'delay' ? '; glitch share = toggles with the cells\' delays / zero-delay toggles on the same cycles' : ''}.`;
 }
 
-export function toMarkdown(rep: CharacterizeReport): string {
+/** The report as a document (Markdown and the HTML report render this): provenance lines, the table, the Pareto plot. */
+export function characterizeDocument(rep: CharacterizeReport): ResultDocument {
   const rows = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
-  const lines = [
-    `# Characterization of ${rep.unit}`,
-    '',
+  const intro = [
     `Library ${rep.library.name} (${rep.library.liberty}); clock ${rep.clockNs} ns; workload: ${rep.activity.workload}${rep.activity.trace ? ` (${rep.activity.trace.file}, ${rep.activity.trace.used} of ${rep.activity.trace.pairs} pairs)` : `, seed ${rep.activity.seed}`}; ${rep.activity.annotated}.`,
     powerLine(rows[0]),
     `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says) over ${rep.rows[0]?.metrics.domain ?? 'all pairs'}. Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
-    `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.${rep.command ? ` Reproduce: \`${rep.command}\`` : ''}`,
-    '',
-    markdownTable(
-      COLUMNS.map(([h]) => h),
-      rows.map((r) => COLUMNS.map(([, f]) => f(r))),
-    ),
-  ];
-  return lines.join('\n') + '\n';
+    `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.`,
+  ].filter((l) => l !== '');
+  return {
+    title: `Characterization of ${rep.unit}`,
+    command: rep.command,
+    provenance: {
+      command: rep.command,
+      seeds: `workload and sampled-metrics seed ${rep.activity.seed ?? rep.rows[0]?.metrics.seed ?? 'n/a'}`,
+      tools: { yosys: rep.tools.yosys, sta: rep.tools.sta.split('\n')[0]! },
+      parameters: { library: rep.library.name, clockNs: rep.clockNs, workload: rep.activity.workload, power: rows[0]?.power.method ?? 'n/a', baseline: rep.baseline?.top ?? 'none' },
+    },
+    intro: intro.map(text),
+    sections: [
+      {
+        title: 'Error and cost per configuration',
+        command: rep.command,
+        blocks: [
+          table(
+            COLUMNS.map(([h]) => h),
+            rows.map((r) => COLUMNS.map(([, f]) => f(r))),
+          ),
+          figure('pareto', 'Error against power and area', paretoSpec(rep), 'MRED against power and area per configuration; the Pareto front is marked by diamonds and a dashed step line.'),
+        ],
+      },
+    ],
+  };
+}
+
+export function toMarkdown(rep: CharacterizeReport): string {
+  return renderMarkdown(characterizeDocument(rep));
 }
 
 /** Write characterize.json, .csv, .md and pareto.svg into dir; returns the paths. */

@@ -12,6 +12,7 @@ import { evalCommand } from './commands/eval.js';
 import { experimentCommand } from './commands/experiment.js';
 import { npuCommand } from './commands/npu.js';
 import { tetrisCommand } from './commands/tetris.js';
+import { reportCommand } from './commands/report.js';
 
 /**
  * The axhw command tree, without parsing anything: main.ts runs it; tests walk it (every option and
@@ -36,7 +37,7 @@ export function buildProgram(): Command {
     cmd.showHelpAfterError('(run with --help for usage)');
     cmd.commands.forEach(configure);
   };
-  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), tetrisCommand(), experimentCommand(), unitsCommand(), demoCommand()]) {
+  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), tetrisCommand(), experimentCommand(), reportCommand(), unitsCommand(), demoCommand()]) {
     configure(c);
     program.addCommand(c);
   }

@@ -22,8 +22,21 @@ export interface Section {
   sections?: Section[];
 }
 
+/**
+ * Where a document's numbers come from, shown beside each of its figures in the HTML report: the command
+ * that reproduces them, the TensorFlow.js backend, the seeds, the tool versions and the parameters.
+ */
+export interface Provenance {
+  command?: string;
+  backend?: string;
+  seeds?: string;
+  tools?: Record<string, string>;
+  parameters?: Record<string, string | number | boolean>;
+}
+
 export interface ResultDocument {
   title: string;
+  provenance?: Provenance;
   /** Blocks before the first section (what was run, provenance). */
   intro: Block[];
   sections: Section[];

@@ -3,10 +3,29 @@ import * as vl from 'vega-lite';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/**
+ * Vega numbers the ids in its SVG (gradients, clip paths) from process-wide counters, so the same spec
+ * renders differently depending on what was rendered before. Number them per SVG instead, in order of
+ * appearance: the same spec gives the same bytes in every run.
+ */
+export function renumberIds(svg: string): string {
+  const ids = [...new Set([...svg.matchAll(/\bid="([A-Za-z_-]+?)_?(\d+)"/g)].map((m) => m[0].slice(4, -1)))];
+  if (!ids.length) return svg;
+  const counts = new Map<string, number>();
+  const map = new Map<string, string>();
+  for (const id of ids) {
+    const base = id.replace(/_?\d+$/, '');
+    const n = (counts.get(base) ?? 0) + 1;
+    counts.set(base, n);
+    map.set(id, `${base}_r${n}`);
+  }
+  return svg.replace(/(id="|url\(#|href="#)([A-Za-z0-9_-]+)/g, (m, pre: string, id: string) => (map.has(id) ? pre + map.get(id)! : m));
+}
+
 /** The one Vega-Lite renderer: compile the spec and render it headless to SVG (no browser, no network). */
 export async function renderVegaLite(spec: object): Promise<string> {
   const view = new vega.View(vega.parse(vl.compile({ $schema: SCHEMA, ...spec } as vl.TopLevelSpec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  return svg;
+  return renumberIds(svg);
 }

@@ -35,6 +35,8 @@ export interface Experiment<R = unknown> {
   run(opts: Record<string, unknown>, ctx: ExperimentContext): Promise<R>;
   /** The result file (the first data file), validated against this before anything is written. */
   schema: z.ZodType;
+  /** Name of the result file, which `axhw report` reads back and validates against the schema. */
+  resultFile: string;
   /** JSON data files: [name, text], the result file first. */
   dataFiles(r: R): [string, string][];
   document(r: R): ResultDocument;

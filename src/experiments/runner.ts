@@ -1,17 +1,19 @@
 import { join } from 'node:path';
 import { writeAtomic } from '../util/atomic-write.js';
 import { writeDocument } from '../doc/write.js';
+import { writeProvenance } from '../doc/provenance-file.js';
 import type { Experiment, ExperimentContext } from './experiment.js';
 
 /**
  * Run an experiment and write its report folder: the JSON data files (the result file checked against the
  * experiment's schema first: a result that does not fit is a bug, and nothing is written), then the
- * document as Markdown with its figures as SVG.
+ * document as Markdown with its figures as SVG, and the provenance sidecar (tool versions).
  */
 export async function runExperiment<R>(exp: Experiment<R>, opts: Record<string, unknown>, ctx: ExperimentContext, outDir: string): Promise<{ result: R; files: string[] }> {
   const result = await exp.run(opts, ctx);
   const data = exp.dataFiles(result);
   const [name, text] = data[0]!;
+  if (name !== exp.resultFile) throw new Error(`${exp.name}: the first data file is ${name}, not its declared result file ${exp.resultFile}`);
   const check = exp.schema.safeParse(JSON.parse(text));
   if (!check.success) throw new Error(`${exp.name}: ${name} does not match its schema: ${check.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const files = data.map(([file, content]) => {
@@ -20,5 +22,6 @@ export async function runExperiment<R>(exp: Experiment<R>, opts: Record<string, 
     return path;
   });
   files.push(...(await writeDocument(exp.document(result), outDir, exp.markdownFile)));
+  files.push(await writeProvenance(outDir, ctx.command));
   return { result, files };
 }

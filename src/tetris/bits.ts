@@ -18,12 +18,9 @@ export interface ZeroBits {
   zeroBitsInNonZero: number;
 }
 
-/** Ones in a non-negative integer below 2^53. */
-export function popcount(v: number): number {
-  let n = 0;
-  for (let x = v; x > 0; x = Math.floor(x / 2)) n += x % 2;
-  return n;
-}
+import { popcount } from '../util/bits.js';
+
+export { popcount };
 
 /**
  * Zero bits of weight codes stored in `wordBits`-bit words. Sign-magnitude is a sign bit and wordBits - 1

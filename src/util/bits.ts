@@ -44,3 +44,10 @@ export function clog2(n: number): number {
 
 /** Bits of an address into `depth` words (at least 1, so a Verilog range is never empty). */
 export const addressBits = (depth: number) => Math.max(1, clog2(depth));
+
+/** Ones in a non-negative integer below 2^53. */
+export function popcount(v: number): number {
+  let n = 0;
+  for (let x = v; x > 0; x = Math.floor(x / 2)) n += x % 2;
+  return n;
+}

@@ -1,3 +1,4 @@
+import { characterizeReportSchema } from '../../src/characterize/schema.js';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,10 @@ describe('characterize', () => {
       const dir = mkdtempSync(join(tmpdir(), 'axhw-char-'));
       const files = await writeReport(rep, dir);
       expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['characterize.json', 'characterize.csv', 'characterize.md', 'pareto.svg']);
+      // What `axhw report` reads back fits the schema it validates against; a missing field does not.
+      const json = JSON.parse(readFileSync(files[0], 'utf8'));
+      expect(characterizeReportSchema.safeParse(json).success).toBe(true);
+      expect(characterizeReportSchema.safeParse({ ...json, rows: json.rows.map(({ area: _a, ...r }: { area: number }) => r) }).success).toBe(false);
       const csv = readFileSync(files[1], 'utf8').trim().split('\n');
       expect(csv).toHaveLength(6); // header + baseline + 4
       expect(csv[0]).toMatch(/^config,top,coverage,ER %/);

@@ -147,6 +147,20 @@ const rows: Row[] = [
   { what: 'an unknown backward mode', args: train('--method', 'pas', '--multiplier', 'fpmul:mbits=8', '--backward', 'approx'), message: /--backward <mode>' argument 'approx' is invalid/ },
   { what: 'an activity trace without an adaptive schedule', args: train('--method', 'pas', '--multiplier', 'fpmul:mbits=8', '--activity', 'ops.npy'), message: /--activity sets the operands of the adaptive schedule/ },
   { what: 'an operand trace in a missing folder', args: train('--method', 'pas', '--multiplier', 'fpmul:mbits=8', '--operand-trace', 'nowhere/ops.npy'), message: /give an .npy file in an existing folder/ },
+  { what: 'a report of a folder that does not exist', args: ['report', 'nowhere', '-o', 'rep'], message: /nowhere is not a folder/ },
+  { what: 'a report of a folder with no results', args: ['report', 'empty', '-o', 'rep'], setup: (cwd) => mkdirSync(join(cwd, 'empty')), message: /empty holds no axhw results[\s\S]*characterize\.json/ },
+  {
+    what: 'a report of a result that misses its schema',
+    args: ['report', 'char', '-o', 'rep'],
+    setup: (cwd) => {
+      mkdirSync(join(cwd, 'char'));
+      writeFileSync(join(cwd, 'char', 'characterize.json'), JSON.stringify({ unit: 'drum', rows: [] }));
+    },
+    message: /char\/characterize\.json does not match its schema \(rows: Too small/,
+  },
+  { what: 'a report with no output folder', args: ['report', 'x'], message: /required option '-o, --out <dir>'/ },
+  { what: 'a demo into a file', args: ['demo', '-o', 'f.txt'], setup: (cwd) => writeFileSync(join(cwd, 'f.txt'), 'x'), message: /-o f\.txt/ },
+  { what: 'an unknown demo backend', args: ['demo', '--backend', 'gpu'], message: /gpu/ },
   { what: 'an unknown AXNet target function', args: ['experiment', 'axnet', '--functions', 'fft,fir'], message: /Unknown target function 'fir'[\s\S]*fft, bessel, blackscholes, jpeg, inversek2j, kmeans, sobel/ },
   { what: 'a bad AXNet multiplier', args: ['experiment', 'axnet', '--multipliers', 'drum:width=8,k=12'], message: /k = 12 must not exceed width = 8/ },
   { what: 'an AXNet multiplier too wide for tables', args: ['experiment', 'axnet', '--quick', '--functions', 'fft', '--multipliers', 'drum:width=16,k=4'], message: /2\.\.12-bit/ },

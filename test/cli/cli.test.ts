@@ -3,7 +3,6 @@ import { mkdtempSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
-import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 import { requireTool } from '../helpers/tools.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -93,22 +92,5 @@ describe('axhw CLI', () => {
     expect(rep.synth.area).toBeGreaterThan(1000);
     expect(existsSync(join(out, 'syn', 'drum_w8_k4.netlist.v'))).toBe(true);
     expect(readFileSync(join(out, 'syn', 'report.md'), 'utf8')).toMatch(/area {8}\d+\.\d um\^2, \d+ cells/);
-  });
-
-  it('demo runs gen -> verify -> lut -> error summary', async () => {
-    const dir = join(out, 'demo');
-    const r = await axhw('demo', '-o', dir);
-    expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toMatch(/\[2\/6\] verify {2}PASS drum_w8_k4_s: RTL == model on all 65,536 pairs/);
-    expect(r.stdout).toMatch(/\[4\/6\] error {3}DRUM N=8 k=4 signed over all 65,536 pairs: ER \d+\.\d+%, MRED \d+\.\d+%/);
-    expect(r.stdout).toMatch(/\[5\/6\] cost {4}drum_w8_k4_s on osu018: \d+ um\^2, \d+\.\d+ ns, \d+\.\d+ mW at 10 ns by simulated switching \(exact-mul: /);
-    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-    expect(s.metrics.coverage).toBe('exhaustive');
-    // The demo's summary is DRUM 8/4 signed: every metric equals the brute force from DRUM's definition.
-    const want = metricsBruteForce(...(Object.values(drumPairs(8, 4, true)) as [number[], number[]]));
-    for (const key of ['er', 'me', 'mae', 'mred', 'nmed', 'wce', 'wcre', 'mse'] as const) expect(s.metrics[key], key).toBeCloseTo(want[key], 12);
-    expect(s.cost.drum.area).toBeLessThan(s.cost.exactMul.area);
-    expect(r.stdout).toMatch(/\[6\/6\] axtrain breast-cancer \(--quick, (wasm|tensorflow|cpu)\): on DRUM K1 \(k=3\) accuracy bp \d+\.\d+%, axtrain \d+\.\d+%; NTV 400 mV: bp /);
-    expect(existsSync(join(dir, 'axtrain', 'axtrain.md'))).toBe(true);
   });
 });

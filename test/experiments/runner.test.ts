@@ -25,6 +25,7 @@ const toy = (value: unknown): Experiment<{ a: unknown }> => ({
     command: 'axhw experiment toy',
     sections: [{ title: 'S', command: 'axhw experiment toy --x', blocks: [table(['k', 'v'], [['a', String(r.a)]]), figure('fig', 'A figure', { data: { values: [{ x: 1, y: 2 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } })] }],
   }),
+  resultFile: 'toy.json',
   markdownFile: 'toy.md',
   summary: () => [],
 });
@@ -33,7 +34,10 @@ describe('experiment runner', () => {
   it('writes the data files, the document as Markdown and its figures as SVG', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'axhw-runner-')), 'r');
     const { files } = await runExperiment(toy(1), {}, { command: 'x' }, out);
-    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['toy.json', 'toy.md', 'fig.svg']);
+    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['toy.json', 'toy.md', 'fig.svg', 'provenance.json']);
+    const prov = JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'));
+    expect(prov).toMatchObject({ format: 'axhw-provenance', command: 'x', node: process.version });
+    expect(prov.tools.verilator).toMatch(/^Verilator \d/);
     const md = readFileSync(join(out, 'toy.md'), 'utf8');
     expect(md).toContain('| k | v |\n|---|---|\n| a | 1 |');
     expect(md).toContain('![A figure](fig.svg)');
@@ -44,6 +48,12 @@ describe('experiment runner', () => {
   it('refuses a result that does not fit its schema, and writes nothing', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'axhw-runner-')), 'r');
     await expect(runExperiment(toy('not a number'), {}, { command: 'x' }, out)).rejects.toThrow(/toy.json does not match its schema: a:/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an experiment whose first data file is not its declared result file', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'axhw-runner-')), 'r');
+    await expect(runExperiment({ ...toy(1), resultFile: 'other.json' }, {}, { command: 'x' }, out)).rejects.toThrow(/first data file is toy.json, not its declared result file other.json/);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { commandLine } from '../format/command-line.js';
 import { Command } from 'commander';
 import { addUnitArgument, addUnitParamOptions, unitArgument } from '../options/design.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
@@ -57,7 +58,7 @@ export function characterizeCommand(): Command {
     } finally {
       if (started) bar?.stop();
     }
-    rep.command = `axhw characterize ${process.argv.slice(3).join(' ')}`;
+    rep.command = commandLine();
     const files = await writeReport(rep, out);
     if (opts.json) printJson({ ...rep, written: files });
     else {

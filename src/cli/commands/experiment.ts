@@ -1,3 +1,4 @@
+import { commandLine } from '../format/command-line.js';
 import { Command, Option } from 'commander';
 import { log, printJson } from '../format/output.js';
 import { backendOption } from '../options/training.js';
@@ -26,7 +27,7 @@ export function experimentCommand(): Command {
       .action(async (opts: Record<string, unknown>) => {
         checkOutputDir(opts.out as string, '-o');
         const quiet = Boolean(opts.quiet || opts.json);
-        const ctx = { command: `axhw ${process.argv.slice(2).join(' ')}`, log: quiet ? undefined : log, backend: opts.backend as BackendName | undefined };
+        const ctx = { command: commandLine(), log: quiet ? undefined : log, backend: opts.backend as BackendName | undefined };
         const { result, files } = await runExperiment(exp, opts, ctx, opts.out as string);
         if (opts.json) return printJson(result);
         process.stdout.write([...exp.summary(result), ...files.map((f) => `  wrote ${f}`)].join('\n') + '\n');

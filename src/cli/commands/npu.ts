@@ -1,3 +1,4 @@
+import { commandLine } from '../format/command-line.js';
 import { Command } from 'commander';
 import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
@@ -5,17 +6,12 @@ import { withExamples } from '../format/examples.js';
 import { npuForModel, type NpuSizing } from '../../npu/from-model.js';
 import { compileNetwork } from '../../npu/compile.js';
 import { writeCompiled } from '../../npu/images.js';
-import { faultMasks, runOnNpu } from '../../npu/run.js';
-import { multipliesPerInference, operandTrace, resultCodes } from '../../npu/operand-trace.js';
-import { accuracy } from '../../infer/predict.js';
-import { referenceInference } from '../../infer/reference.js';
-import { Rng } from '../../util/rng.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
-import { npuCost, type NpuCost } from '../../npu/cost.js';
+import { npuCost } from '../../npu/cost.js';
+import { npuCostRecord, npuRunRecord, type NpuCostRecord } from '../../npu/report.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError, MismatchError } from '../../errors.js';
-import { popcount } from '../../tetris/bits.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -85,56 +81,34 @@ function runCommand(): Command {
     const test = n.data.test;
     const samples = (opts.samples as number | undefined) ?? test.n;
     if (samples > test.n) throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
-    const features = test.x.length / test.n;
-    const x = test.x.subarray(0, samples * features);
-    const rate = opts.ntvRate as number | undefined;
-    const clean = compileNetwork(n.q, n.geo);
-    const q = rate ? n.withNtv({ rate, rng: new Rng(opts.seed as number) }) : n.q;
-    const masks = rate ? faultMasks(clean, compileNetwork(q, n.geo)) : undefined;
     const bar = progressBar('NPU', !quiet, 'samples');
-    const r = await runOnNpu(q, n.design, n.geo, x, samples, { faultMasks: masks, images: clean, jobs: opts.jobs as number, log: quiet ? undefined : log, onProgress: (d, t) => bar.update(d, t) });
-    bar.stop();
-    const y = test.y.subarray(0, samples);
-    const cyclesOk = r.cyclesMeasured.every((c) => c === r.cyclesModel);
-    const result = {
-      format: 'axhw-npu-run',
-      version: 1,
-      model: n.q.spec.name,
-      dataset: n.data.name,
-      npu: n.spec,
-      top: n.design.top,
+    const { record: result, mismatch, operandTraceNpy } = await npuRunRecord(n, {
       samples,
-      ntv: rate ? { rate, seed: opts.seed as number, flippedBits: masks!.reduce((s, m) => s + m.reduce((a, v) => a + popcount(v), 0), 0) } : undefined,
-      bitExact: !r.mismatch,
-      comparedOutputs: r.compared,
-      mismatch: r.mismatch,
-      accuracyRtl: r.mismatch ? undefined : accuracy(r.predictions, y),
-      // Bit-exact runs compared the final accumulators, so the reference predicts what the RTL predicts.
-      accuracyReference: r.mismatch ? accuracy(referenceInference(q, x, samples).predictions, y) : accuracy(r.predictions, y),
-      cyclesPerInference: { measured: r.cyclesMeasured[0], model: r.cyclesModel, allEqualModel: cyclesOk },
-      multipliesPerInference: multipliesPerInference(clean, n.geo.P),
-      simulatedCycles: r.simulatedCycles,
-      seconds: r.seconds,
-      inferencesPerSecond: samples / r.seconds,
-    };
-    if (opts.operandTrace && !r.mismatch) {
-      const t = operandTrace(clean, n.geo, resultCodes(n.q.mult, n.geo.format), x, samples, { faultMasks: masks });
-      writeAtomic(opts.operandTrace as string, t.npy);
-      Object.assign(result, { operandTrace: { file: opts.operandTrace as string, pairs: t.pairs, samples: t.samples } });
-      if (!quiet) log(`wrote ${t.pairs} operand pairs of ${t.samples} inferences to ${opts.operandTrace as string}`);
+      ntvRate: opts.ntvRate as number | undefined,
+      seed: opts.seed as number,
+      jobs: opts.jobs as number,
+      operandTraceFile: opts.operandTrace as string | undefined,
+      command: commandLine(),
+      log: quiet ? undefined : log,
+      onProgress: (d, t) => bar.update(d, t),
+    }).finally(() => bar.stop());
+    if (operandTraceNpy) {
+      writeAtomic(opts.operandTrace as string, operandTraceNpy);
+      if (!quiet) log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences to ${opts.operandTrace as string}`);
     }
+    const cyclesOk = result.cyclesPerInference.allEqualModel;
     n.net.dispose();
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) printJson(result);
-    else if (!r.mismatch) {
-      process.stdout.write(`${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference (${r.compared} layer outputs compared)\n`);
-      process.stdout.write(`  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${r.cyclesModel} cycles per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${(samples / r.seconds).toFixed(1)} inferences/s\n`);
+    else if (!mismatch) {
+      process.stdout.write(`${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference (${result.comparedOutputs} layer outputs compared)\n`);
+      process.stdout.write(`  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${result.cyclesPerInference.model} cycles per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${result.inferencesPerSecond.toFixed(1)} inferences/s\n`);
     }
-    if (r.mismatch) {
-      const m = r.mismatch;
+    if (mismatch) {
+      const m = mismatch;
       throw new MismatchError(`The NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'The RTL (PE, controller or multiplier) or the images disagree with the reference at this point; --json gives the whole record.');
     }
-    if (!cyclesOk) throw new MismatchError(`Simulated cycles per inference differ from the cycle model (${r.cyclesModel}): ${[...new Set(r.cyclesMeasured)].join(', ')}.`, 'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.');
+    if (!cyclesOk) throw new MismatchError(`Simulated cycles per inference differ from the cycle model (${result.cyclesPerInference.model}): ${result.cyclesPerInference.distinct.join(', ')}.`, 'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.');
   });
 }
 
@@ -161,7 +135,7 @@ function costCommand(): Command {
     const features = test.x.length / test.n;
     const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, { lib: opts.lib as string, cells: opts.cells as string | undefined, clockNs: opts.clockNs as number, log: quiet ? undefined : log });
     n.net.dispose();
-    const result = { format: 'axhw-npu-cost', version: 1, model: n.q.spec.name, dataset: n.data.name, npu: n.spec, ...c };
+    const result = npuCostRecord(n, c, commandLine());
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) return printJson(result);
     process.stdout.write(costTable(result));
@@ -169,7 +143,7 @@ function costCommand(): Command {
 }
 
 /** The cost as a Markdown table: area and energy per inference by group, then by part. */
-export function costTable(c: NpuCost & { model: string; npu: string }): string {
+export function costTable(c: NpuCostRecord): string {
   const groups = Object.keys(c.groups);
   const lines = [
     `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${c.clockNs} ns clock`,

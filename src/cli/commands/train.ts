@@ -1,3 +1,4 @@
+import { commandLine } from '../format/command-line.js';
 import { Command, Option } from 'commander';
 import { log, printJson } from '../format/output.js';
 import { addHardwareOptions, hardwareFromOptions } from '../options/training.js';
@@ -72,7 +73,7 @@ export function trainCommand(): Command {
       operandTrace: opts.operandTrace as string | undefined,
       backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined,
       out,
-      command: `axhw ${process.argv.slice(2).join(' ')}`,
+      command: commandLine(),
       log: quiet ? undefined : log,
       onEpoch: quiet
         ? undefined

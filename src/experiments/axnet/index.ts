@@ -54,6 +54,7 @@ export const axnetExperiment: Experiment<AxnetResult> = {
   schema: axnetResultSchema,
   dataFiles: axnetDataFiles,
   document: axnetDocument,
+  resultFile: 'axnet.json',
   markdownFile: 'axnet.md',
   summary(r) {
     const s = r.summary;

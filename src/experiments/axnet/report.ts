@@ -1,3 +1,4 @@
+import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import { PAPER } from './plan.js';
 import type { AxnetResult, FunctionResult, MetricsRecord } from './schema.js';
@@ -82,6 +83,7 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
   return {
     title: `AXNet: fused approximator and predictor against onepass and iterative${r.quick ? ' (--quick)' : ''}`,
     command: cmd,
+    provenance: experimentProvenance(r, { functions: r.functions.map((f) => f.name).join(','), epochs: r.budget.epochs, train: r.budget.train, test: r.budget.test, batch: r.budget.batchSize }, `data and initialisation seed ${r.seed}; ${r.budget.seeds} training seed(s) per configuration`),
     intro: [
       text(`Seven AxBench target functions, implemented from their mathematics, each a seeded generator (seed ${r.seed}; backend ${r.backend.name}, tfjs ${r.backend.tfjs}). Every configuration is trained with ${r.budget.seeds} training seed(s) and its metrics are the means. Every number below comes from the one command above.`),
       list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${v}`)),

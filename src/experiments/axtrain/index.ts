@@ -38,6 +38,7 @@ export const axtrainExperiment: Experiment<AxtrainResult> = {
   schema: axtrainResultSchema,
   dataFiles: axtrainDataFiles,
   document: axtrainDocument,
+  resultFile: 'axtrain.json',
   markdownFile: 'axtrain.md',
   summary(r) {
     const s = r.summary;

@@ -1,3 +1,4 @@
+import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import type { AxtrainResult as AxtrainReport } from './schema.js';
 
@@ -36,6 +37,24 @@ export function outputErrorSpec(r: AxtrainReport): object {
         x: { field: 'setting', type: 'nominal', title: null, axis: { labelAngle: 0 } },
         xOffset: methodOffset,
         y: { field: 'error', type: 'quantitative', title: 'normalised loss' },
+        color: methodColour,
+      },
+    },
+    false,
+  );
+}
+
+/** Accuracy against DRUM's k per method and application (k = 8 would be exact; lower k is cheaper). */
+export function accuracyVsKSpec(r: AxtrainReport): object {
+  const values = r.apps.flatMap((a) => a.multipliers.flatMap((m) => METHODS.map((method) => ({ app: a.app.name, k: m.k, method, accuracy: 100 * m[method].accuracy }))));
+  return perApplication(
+    { text: 'Test accuracy on DRUM against k, per training method', subtitle: 'each network evaluated with every product on the DRUM table read from the RTL' },
+    values,
+    {
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'k', type: 'quantitative', title: 'DRUM k', axis: { tickMinStep: 1 }, scale: { zero: false } },
+        y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } },
         color: methodColour,
       },
     },
@@ -88,6 +107,7 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
   return {
     title: `AxTrain reproduction${r.quick ? ' (--quick: reduced budget, not the paper-scale run)' : ''}`,
     command: r.command,
+    provenance: experimentProvenance(r, { apps: r.apps.map((a) => a.app.name).join(','), draws: r.apps[0]?.budget.draws ?? 0 }),
     intro: [text(`Seed: ${r.seed}; backend: ${r.backend.name} (TensorFlow.js ${r.backend.tfjs}).`), text(`Multiplier power: ${r.power.library}, ${r.power.workload}, clock ${r.power.clockNs} ns (our characterization).`)],
     sections: [
       { title: 'Definitions', blocks: [list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${typeof v === 'string' ? v : '`' + JSON.stringify(v) + '`'}`))] },
@@ -128,6 +148,7 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
             'Average output-error reduction versus bp, ours next to the paper:',
           ),
           figure('output-error', 'Normalised output error on DRUM', outputErrorSpec(r)),
+          figure('accuracy-vs-k', 'Accuracy against k per method', accuracyVsKSpec(r)),
         ],
       },
       {

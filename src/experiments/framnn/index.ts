@@ -53,6 +53,7 @@ export const framnnExperiment: Experiment<FramnnResult> = {
   schema: framnnResultSchema,
   dataFiles: framnnDataFiles,
   document: framnnDocument,
+  resultFile: 'framnn.json',
   markdownFile: 'framnn.md',
   summary(r) {
     const lines = [`FramNN on ${r.apps.map((a) => a.app.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];

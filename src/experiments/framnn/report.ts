@@ -1,3 +1,4 @@
+import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import type { FramnnResult } from './schema.js';
 
@@ -65,6 +66,7 @@ export function framnnDocument(r: FramnnResult): ResultDocument {
   return {
     title: `FramNN: approximate feed-forward training and adaptive mantissa schedules${r.quick ? ' (--quick)' : ''}`,
     command: cmd,
+    provenance: experimentProvenance(r, { apps: r.apps.map((a) => a.app.name).join(','), format: r.fpmulFormat.preset }),
     intro: [
       text(`Networks trained here (seed ${r.seed}, backend ${r.backend.name}) on the ${r.fpmulFormat.preset} fpmul (${a0.fpmul.top}, rtl ${a0.fpmul.rtlHash.slice(0, 12)}), whose products at every m are proved equal to the layer arithmetic on the Verilated RTL before use. Cost: ${a0.fpmul.library}, ${a0.fpmul.area.toFixed(0)} um^2, critical path ${a0.fpmul.netlistDelayNs.toFixed(2)} ns over every m.`),
       list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${typeof v === 'string' ? v : Object.entries(v).map(([mk, mv]) => `${mk}: ${mv}`).join('; ')}`)),

@@ -32,6 +32,7 @@ export const tetrisExperiment: Experiment<TetrisResult> = {
   schema: tetrisResultSchema,
   dataFiles: tetrisDataFiles,
   document: tetrisDocument,
+  resultFile: 'tetris.json',
   markdownFile: 'tetris.md',
   summary(r) {
     const lines = [`Tetris on ${r.networks.map((n) => n.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];

@@ -1,3 +1,4 @@
+import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import type { PeCostSummary, TetrisResult } from './schema.js';
 
@@ -32,6 +33,7 @@ export function tetrisDocument(r: TetrisResult): ResultDocument {
   return {
     title: `Tetris weight kneading${r.quick ? ' (--quick)' : ''}`,
     command: cmd,
+    provenance: experimentProvenance(r, { groups: r.groups.join(','), costGroup: r.costGroup }),
     intro: [
       text(`Networks trained here (seed ${r.seed}, backend ${r.backend.name}), quantised to the 8-bit codes of an exact-mul:width=8,signed PE. Kneading group sizes ${r.groups.join(', ')}; the RTL checks and gate-level costs use G = ${r.costGroup}. Only the Tetris abstract is available here (68.9% zero bits, up to 1.50x speed-up, 5.33x power efficiency); the comparisons below are against those three figures.`),
       list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${v}`)),

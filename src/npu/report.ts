@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { figure, table, text, type ResultDocument, type Section } from '../doc/document.js';
+import { accuracy } from '../infer/predict.js';
+import { referenceInference } from '../infer/reference.js';
+import { Rng } from '../util/rng.js';
+import { popcount } from '../util/bits.js';
+import { compileNetwork } from './compile.js';
+import type { NpuForModel } from './from-model.js';
+import { multipliesPerInference, operandTrace, resultCodes } from './operand-trace.js';
+import { faultMasks, runOnNpu, type NpuMismatch } from './run.js';
+import type { NpuCost } from './cost.js';
+
+/**
+ * The results of `axhw npu run` and `axhw npu cost` as records (JSON with a schema), and both as one
+ * document for the Markdown and HTML reports. The CLI and the demo build them the same way here.
+ */
+const num = z.number();
+const int = z.number().int();
+
+export const npuMismatchSchema = z.strictObject({
+  sample: int,
+  layer: int,
+  kind: z.string(),
+  neuron: int,
+  pe: int,
+  cycle: num,
+  expected: num.nullable(),
+  got: num.optional(),
+  what: z.string(),
+});
+
+export const npuRunSchema = z.strictObject({
+  format: z.literal('axhw-npu-run'),
+  version: z.literal(1),
+  command: z.string().optional(),
+  model: z.string(),
+  dataset: z.string(),
+  npu: z.string(),
+  top: z.string(),
+  samples: int,
+  ntv: z.strictObject({ rate: num, seed: int, flippedBits: int }).optional(),
+  bitExact: z.boolean(),
+  comparedOutputs: int,
+  mismatch: npuMismatchSchema.optional(),
+  accuracyRtl: num.optional(),
+  accuracyReference: num,
+  /** measured: the first inference's; distinct: every count the inferences took. */
+  cyclesPerInference: z.strictObject({ measured: num.optional(), distinct: z.array(num), model: num, allEqualModel: z.boolean() }),
+  multipliesPerInference: int,
+  simulatedCycles: num,
+  seconds: num,
+  inferencesPerSecond: num,
+  operandTrace: z.strictObject({ file: z.string(), pairs: int, samples: int }).optional(),
+});
+export type NpuRunRecord = z.infer<typeof npuRunSchema>;
+
+const part = z.object({ module: z.string(), group: z.string(), instances: int, area: num, cells: num, energyJ: num, memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional() });
+export const npuCostSchema = z.object({
+  format: z.literal('axhw-npu-cost'),
+  version: z.literal(1),
+  command: z.string().optional(),
+  model: z.string(),
+  dataset: z.string(),
+  npu: z.string(),
+  top: z.string(),
+  library: z.strictObject({ name: z.string(), liberty: z.string() }),
+  clockNs: num,
+  cycles: num,
+  samples: int,
+  cyclesPerInference: num,
+  parts: z.array(part),
+  groups: z.record(z.string(), z.strictObject({ area: num, energyJ: num })),
+  total: z.strictObject({ area: num, energyJ: num }),
+  energyPerInferencePj: z.record(z.string(), num),
+  compared: int,
+  timing: z.object({ delayNs: num, slackNs: num, memories: z.string() }),
+  method: z.string(),
+});
+export type NpuCostRecord = z.infer<typeof npuCostSchema>;
+
+export interface NpuRunRequest {
+  samples?: number;
+  ntvRate?: number;
+  seed?: number;
+  jobs?: number;
+  /** Write the operand pairs one PE's multiplier sees (for simulated power) here. */
+  operandTraceFile?: string;
+  command?: string;
+  log?: (m: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Stream test samples through the Verilated NPU, every layer compared with the integer reference. */
+export async function npuRunRecord(n: NpuForModel, req: NpuRunRequest): Promise<{ record: NpuRunRecord; mismatch?: NpuMismatch; operandTraceNpy?: Uint8Array }> {
+  const test = n.data.test;
+  const samples = req.samples ?? test.n;
+  const features = test.x.length / test.n;
+  const x = test.x.subarray(0, samples * features);
+  const rate = req.ntvRate;
+  const seed = req.seed ?? 1;
+  const clean = compileNetwork(n.q, n.geo);
+  const q = rate ? n.withNtv({ rate, rng: new Rng(seed) }) : n.q;
+  const masks = rate ? faultMasks(clean, compileNetwork(q, n.geo)) : undefined;
+  const r = await runOnNpu(q, n.design, n.geo, x, samples, { faultMasks: masks, images: clean, jobs: req.jobs ?? 2, log: req.log, onProgress: req.onProgress });
+  const y = test.y.subarray(0, samples);
+  const record: NpuRunRecord = {
+    format: 'axhw-npu-run',
+    version: 1,
+    ...(req.command ? { command: req.command } : {}),
+    model: n.q.spec.name,
+    dataset: n.data.name,
+    npu: n.spec,
+    top: n.design.top,
+    samples,
+    ntv: rate ? { rate, seed, flippedBits: masks!.reduce((s, m) => s + m.reduce((a, v) => a + popcount(v), 0), 0) } : undefined,
+    bitExact: !r.mismatch,
+    comparedOutputs: r.compared,
+    mismatch: r.mismatch ? { ...r.mismatch, expected: Number.isFinite(r.mismatch.expected) ? r.mismatch.expected : null } : undefined,
+    accuracyRtl: r.mismatch ? undefined : accuracy(r.predictions, y),
+    // Bit-exact runs compared the final accumulators, so the reference predicts what the RTL predicts.
+    accuracyReference: r.mismatch ? accuracy(referenceInference(q, x, samples).predictions, y) : accuracy(r.predictions, y),
+    cyclesPerInference: { measured: r.cyclesMeasured[0], distinct: [...new Set(r.cyclesMeasured)], model: r.cyclesModel, allEqualModel: r.cyclesMeasured.every((c) => c === r.cyclesModel) },
+    multipliesPerInference: multipliesPerInference(clean, n.geo.P),
+    simulatedCycles: r.simulatedCycles,
+    seconds: r.seconds,
+    inferencesPerSecond: samples / r.seconds,
+  };
+  let operandTraceNpy: Uint8Array | undefined;
+  if (req.operandTraceFile && !r.mismatch) {
+    const t = operandTrace(clean, n.geo, resultCodes(n.q.mult, n.geo.format), x, samples, { faultMasks: masks });
+    operandTraceNpy = t.npy;
+    record.operandTrace = { file: req.operandTraceFile, pairs: t.pairs, samples: t.samples };
+  }
+  return { record, mismatch: r.mismatch, operandTraceNpy };
+}
+
+export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): NpuCostRecord {
+  return { format: 'axhw-npu-cost', version: 1, ...(command ? { command } : {}), model: n.q.spec.name, dataset: n.data.name, npu: n.spec, ...c };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** The NPU's run and cost as a document: bit-exactness, accuracy, cycles, and energy per inference by part. */
+export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord | undefined): ResultDocument {
+  const any = (run ?? cost)!;
+  const sections: Section[] = [];
+  if (run) {
+    sections.push({
+      title: 'Run on the NPU RTL',
+      command: run.command,
+      blocks: [
+        text(
+          run.bitExact
+            ? `${run.samples} test samples streamed through the Verilated NPU; all ${run.comparedOutputs.toLocaleString('en-US')} layer outputs equal the integer reference, bit for bit.`
+            : `**Not bit-exact**: sample ${run.mismatch!.sample}, layer ${run.mismatch!.layer}, output ${run.mismatch!.neuron}: expected ${run.mismatch!.expected}, got ${run.mismatch!.got ?? 'nothing'} (${run.mismatch!.what}).`,
+        ),
+        table(
+          ['model', 'data set', 'NPU', 'samples', 'bit-exact', 'accuracy (RTL)', 'accuracy (reference)', 'cycles per inference (simulated / model)', 'multiplies per inference', 'NTV'],
+          [[run.model, run.dataset, `\`${run.npu}\``, run.samples, run.bitExact ? 'yes' : 'NO', run.accuracyRtl === undefined ? 'n/a' : pct(run.accuracyRtl), pct(run.accuracyReference), `${run.cyclesPerInference.measured ?? 'n/a'} / ${run.cyclesPerInference.model}${run.cyclesPerInference.allEqualModel ? '' : ' (differ)'}`, run.multipliesPerInference, run.ntv ? `rate ${run.ntv.rate}, seed ${run.ntv.seed}, ${run.ntv.flippedBits} bits flipped` : 'none']],
+        ),
+      ],
+    });
+  }
+  if (cost) {
+    const groups = Object.keys(cost.groups);
+    const times = (n: number) => (n > 1 ? ` (x${n})` : '');
+    const values = cost.parts.map((p) => ({ part: `${p.memory ? p.memory.role : p.group}${times(p.instances)}`, module: p.module, group: p.group, pj: (p.energyJ / cost.samples) * 1e12 }));
+    sections.push({
+      title: 'Area and energy per inference (gate level)',
+      command: cost.command,
+      blocks: [
+        text(`Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} cycles per inference at a ${cost.clockNs} ns clock.`),
+        table(
+          ['share', 'area (um^2)', 'energy per inference (pJ)'],
+          [...groups.map((g) => [g, cost.groups[g]!.area.toFixed(0), cost.energyPerInferencePj[g]!.toFixed(1)]), ['**total**', `**${cost.total.area.toFixed(0)}**`, `**${cost.energyPerInferencePj.total!.toFixed(1)}**`]],
+        ),
+        figure('npu-energy', 'NPU energy per inference by part', {
+          title: { text: `${cost.model} on the NPU: energy per inference by part`, subtitle: `${cost.library.name}, ${cost.clockNs} ns clock, ${cost.samples} sample(s) at gate level` },
+          data: { values },
+          mark: 'bar',
+          width: 420,
+          encoding: {
+            y: { field: 'part', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 260 } },
+            x: { field: 'pj', type: 'quantitative', title: 'energy per inference (pJ)' },
+            color: { field: 'group', type: 'nominal', title: 'share' },
+          },
+        }),
+      ],
+    });
+  }
+  return {
+    title: `${any.model} on the NPU (${any.top})`,
+    command: run?.command ?? cost?.command,
+    provenance: {
+      command: run?.command ?? cost?.command,
+      seeds: run?.ntv ? `NTV draw seed ${run.ntv.seed}` : 'none (no random draws: the first test samples in order)',
+      tools: cost ? { library: cost.library.liberty, method: cost.method } : undefined,
+      parameters: { npu: any.npu, samples: run?.samples ?? cost!.samples, ...(cost ? { costedSamples: cost.samples, clockNs: cost.clockNs } : {}) },
+    },
+    intro: [text(`The trained ${any.model} (${any.dataset}), quantised and compiled for the NPU \`${any.npu}\` (${any.top}).`)],
+    sections,
+  };
+}
