@@ -14,6 +14,8 @@ import { ntvRate } from '../arith/ntv.js';
 import { initBackend, type BackendInfo } from '../nn/backend.js';
 import { runTrain } from '../train/run.js';
 import { npuForModel } from '../npu/from-model.js';
+import { compileNetwork } from '../npu/compile.js';
+import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
 import { npuCostRecord, npuRunRecord } from '../npu/report.js';
 import { runExperiment } from '../experiments/runner.js';
@@ -164,6 +166,9 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         const n = await npuForModel({ modelDir, mult: DEMO.npuMultiplier, sizing: { P: DEMO.pes }, log: sub(log) });
         try {
           const cmdBase = `axhw npu %s train/bc-axtrain --mult ${DEMO.npuMultiplier} -P ${DEMO.pes}`;
+          // What `axhw npu compile` writes: the NPU's Verilog, the program and memory images, the layer map.
+          const compiled = compileNetwork(n.q, n.geo);
+          writeCompiled(join(stage, dir, 'compiled'), compiled, n.design, n.geo, { model: n.q.spec.name, modelDir: 'train/bc-axtrain', npu: n.spec, inputExps: n.inputExps });
           const bar = progress('NPU', 'samples');
           const run = await npuRunRecord(n, { command: `${cmdBase.replace('%s', 'run')} -o ${dir}/npu-run.json`, log: sub(log), onProgress: bar.update }).finally(() => bar.stop());
           const r = run.record;
@@ -177,7 +182,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);
           writeAtomic(join(stage, dir, 'npu-cost.json'), JSON.stringify(cost, null, 2) + '\n');
           await writeProvenance(join(stage, dir), r.command!);
-          return { dir, headline: `${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${cost.energyPerInferencePj.total!.toFixed(0)} pJ per inference` };
+          return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${cost.energyPerInferencePj.total!.toFixed(0)} pJ per inference` };
         } finally {
           n.net.dispose();
         }

@@ -48,7 +48,7 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     expect(r.brokenLinks).toEqual([]);
     expect(statSync(join(shots, 'report.png')).size).toBeGreaterThan(10_000);
     // The NPU run is in it, bit-exact, with its command.
-    expect(html).toContain('on the NPU (npu:');
+    expect(html).toContain('on the NPU (npu_drumwidth8k4signed_p16');
     expect(html).toMatch(/all [\d,]+ layer outputs equal the integer reference/);
     expect(html).toContain('axhw npu run bc --mult drum:width=8,k=4,signed --samples 8 --quiet -o npu/npu-run.json');
   });
