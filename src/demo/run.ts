@@ -143,7 +143,9 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       async run(stage) {
         const dir = 'framnn';
         const { result } = await runExperiment(framnnExperiment, { quick: true, seed }, { command: `axhw experiment framnn --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name }, join(stage, dir));
-        return { dir, headline: framnnExperiment.summary(result)[0] ?? 'done' };
+        const a = result.apps[0]!;
+        const adaptive = a.schedules.filter((x) => x.kind === 'adaptive').at(-1);
+        return { dir, headline: `${a.app.name}: exact ${pct(a.exactAccuracy)}${adaptive ? `; adaptive schedule to m = ${adaptive.final}: ${(100 * adaptive.accuracyLoss).toFixed(1)} points lost, training EDP ${adaptive.edpRatio.fixed.toFixed(2)}x (fixed clock)` : ''}` };
       },
     },
     {
@@ -182,7 +184,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);
           writeAtomic(join(stage, dir, 'npu-cost.json'), JSON.stringify(cost, null, 2) + '\n');
           await writeProvenance(join(stage, dir), r.command!);
-          return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${cost.energyPerInferencePj.total!.toFixed(0)} pJ per inference` };
+          return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${(cost.energyPerInferencePj.total! / 1e6).toFixed(2)} uJ per inference` };
         } finally {
           n.net.dispose();
         }

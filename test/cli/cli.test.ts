@@ -19,7 +19,7 @@ describe('axhw CLI', () => {
     out = mkdtempSync(join(tmpdir(), 'axhw-cli-'));
   });
 
-  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'train', 'eval', 'experiment', 'units', 'demo'])('`%s --help` documents the command', async (cmd) => {
+  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'train', 'eval', 'experiment', 'units', 'demo', 'report'])('`%s --help` documents the command', async (cmd) => {
     const r = await axhw(...(cmd ? [cmd] : []), '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Usage: axhw/);
