@@ -44,7 +44,8 @@ export class Slugger {
   }
 }
 
-const isNumeric = (c: Cell) => typeof c === 'number' || /^[-+]?[\d.]+(e[-+]?\d+)?\s*%?$/i.test(c.trim());
+/** Cells right-aligned as numbers: a number, or text that is one (sign, digits, exponent, an optional %). */
+export const isNumeric = (c: Cell): boolean => typeof c === 'number' || /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*%?$/i.test(c.trim());
 
 function tableHtml(headers: string[], rows: Cell[][], caption?: string): string {
   const head = `<tr>${headers.map((h) => `<th>${inlineHtml(h)}</th>`).join('')}</tr>`;
@@ -92,7 +93,9 @@ function blockHtml(b: Block, ctx: Context): string {
         b.caption ? `<p class="caption">${inlineHtml(b.caption)}</p>` : '',
         provenanceHtml(ctx.provenance, ctx.command),
         '</figure>',
-      ].join('\n');
+      ]
+        .filter(Boolean)
+        .join('\n');
     }
   }
 }
@@ -116,7 +119,9 @@ function sectionHtml(s: Section, depth: number, ctx: Context, toc: TocEntry[]): 
     s.command ? `<p class="reproduce">Reproduce: <code>${escapeHtml(s.command)}</code></p>` : '',
     ...(s.sections ?? []).map((sub) => sectionHtml(sub, depth + 1, inner, entry.children)),
     '</section>',
-  ].join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function tocHtml(entries: TocEntry[]): string {
@@ -168,7 +173,9 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
       doc.command ? `<p class="reproduce">Command: <code>${escapeHtml(doc.command)}</code></p>` : '',
       ...doc.sections.map((s) => sectionHtml(s, 3, ctx, entry.children)),
       '</article>',
-    ].join('\n');
+    ]
+      .filter(Boolean)
+      .join('\n');
   });
   const introCtx: Context = { slugger, provenance: {}, svgs };
   return [
@@ -188,6 +195,7 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
     page.footer ? `<footer>${inlineHtml(page.footer)}</footer>` : '',
     '</body>',
     '</html>',
-    '',
-  ].join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n') + '\n';
 }

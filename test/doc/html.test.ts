@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figure, list, table, text, type ResultDocument } from '../../src/doc/document.js';
-import { escapeHtml, inlineHtml, renderHtml, Slugger } from '../../src/doc/html.js';
+import { escapeHtml, inlineHtml, isNumeric, renderHtml, Slugger } from '../../src/doc/html.js';
 import { renderVegaLite, renumberIds } from '../../src/doc/vega.js';
 
 const point = { data: { values: [{ x: 1, y: 2 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } };
@@ -25,9 +25,54 @@ describe('HTML renderer', () => {
     expect(inlineHtml('<script>alert(1)</script>')).not.toContain('<script');
   });
 
+  it.each([
+    ['`a`', '<code>a</code>'],
+    ['``', '<code></code>'],
+    ['`', '`'],
+    ['`a', '`a'],
+    ['a`', 'a`'],
+    ['x `a` y `b`', 'x <code>a</code> y <code>b</code>'],
+    ['**a b**', '<strong>a b</strong>'],
+    ['**ab**c**d**', '<strong>ab</strong>c<strong>d</strong>'],
+    ['*a b*', '<em>a b</em>'],
+    ['(*ab*)', '(<em>ab</em>)'],
+    ['x*y*z', 'x*y*z'],
+    ['* a*', '* a*'],
+    ['*ab*c', '*ab*c'],
+    ['[a b](c.md#d)', '<a href="c.md#d">a b</a>'],
+    ['[](x)', '[](x)'],
+    ['[a](b c)', '[a](b c)'],
+    ['a < b & "c"', 'a &lt; b &amp; &quot;c&quot;'],
+  ])('inline markup %s', (md, html) => expect(inlineHtml(md)).toBe(html));
+
+  it.each([
+    [1.5, true],
+    ['12', true],
+    ['-3.25', true],
+    ['+0.5', true],
+    ['.5', true],
+    ['.55', true],
+    ['1e5', true],
+    ['1e-3', true],
+    ['2.5E+10', true],
+    ['98.25%', true],
+    ['12 %', true],
+    [' 7 ', true],
+    ['1.2.3', false],
+    ['.', false],
+    ['-', false],
+    ['1e', false],
+    ['e5', false],
+    ['12 mW', false],
+    ['x12', false],
+    ['12x', false],
+    ['98% / 97%', false],
+    ['', false],
+  ])('numeric cell %s: %s', (c, want) => expect(isNumeric(c)).toBe(want));
+
   it('makes unique ids', () => {
     const s = new Slugger();
-    expect([s.slug('Results (Figure 6)'), s.slug('results figure 6'), s.slug('!!')]).toEqual(['results-figure-6', 'results-figure-6-2', 'section']);
+    expect([s.slug('Results (Figure 6)'), s.slug('results figure 6'), s.slug('!!'), s.slug('!!'), s.slug('<b>Bold</b> and <i>x</i>'), s.slug('-a-')]).toEqual(['results-figure-6', 'results-figure-6-2', 'section', 'section-2', 'bold-and-x', 'a']);
   });
 
   it('renders a static page: contents that resolve, every figure as an image with its provenance, no scripts or remote resources', async () => {
@@ -49,6 +94,16 @@ describe('HTML renderer', () => {
     expect(html).toContain('<td class="num">1.5</td>');
     expect(html).not.toMatch(/<script|(?:src|href)="(?:https?:)?\/\//);
     expect(html).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('renders a whole page exactly as reviewed (golden file)', async () => {
+    const html = await renderHtml({ title: 'Golden <page>', intro: [text('hello *world*')], documents: [doc('one'), { title: 'bare', intro: [], sections: [{ title: 'only text', blocks: [text('t')] }] }], footer: 'made by `x`' });
+    await expect(html).toMatchFileSnapshot('__snapshots__/golden-page.html');
+  });
+
+  it('a document without provenance, captions or footer renders exactly as reviewed (golden file)', async () => {
+    const html = await renderHtml({ title: 'T', intro: [], documents: [{ title: 'x', intro: [], provenance: { tools: { a: '1', b: '2' } }, sections: [{ title: 's', blocks: [table(['h'], [[1], ['two']]), figure('f', 'F', point)] }] }, { title: 'y', intro: [], sections: [{ title: 's', blocks: [figure('g', 'G', point)] }] }] });
+    await expect(html).toMatchFileSnapshot('__snapshots__/golden-bare-page.html');
   });
 
   it('a document without provenance still renders its figures (no empty provenance list)', async () => {
