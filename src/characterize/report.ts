@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CharacterizeReport, Row } from './characterize.js';
-import { paretoSpec, paretoSvg } from './pareto.js';
+import { paretoSpec } from './pareto.js';
+import { writeDocument } from '../doc/write.js';
 import { renderMarkdown } from '../doc/markdown.js';
 import { figure, table, text, type ResultDocument } from '../doc/document.js';
 import { writeAtomic } from '../util/atomic-write.js';
@@ -96,15 +97,15 @@ export function toMarkdown(rep: CharacterizeReport): string {
 
 /** Write characterize.json, .csv, .md and pareto.svg into dir; returns the paths. */
 export async function writeReport(rep: CharacterizeReport, dir: string): Promise<string[]> {
-  const files: [string, string][] = [
+  const data: [string, string][] = [
     ['characterize.json', JSON.stringify(rep, null, 2) + '\n'],
     ['characterize.csv', toCsv(rep)],
-    ['characterize.md', toMarkdown(rep)],
-    ['pareto.svg', await paretoSvg(rep)],
   ];
-  return files.map(([name, text]) => {
+  const paths = data.map(([name, text]) => {
     const p = join(dir, name);
     writeAtomic(p, text);
     return p;
   });
+  // The Markdown and the Pareto plot (pareto.svg) as every document is written.
+  return [...paths, ...(await writeDocument(characterizeDocument(rep), dir, 'characterize.md'))];
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { axhwVersion } from '../paths.js';
 import { checkCacheDir } from '../util/cache-entry.js';
 import { genCommand } from './commands/gen.js';
 import { verifyCommand } from './commands/verify.js';
@@ -22,7 +23,7 @@ import { reportCommand } from './commands/report.js';
 export function buildProgram(): Command {
   const program = new Command('axhw')
     .description('Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact tables, estimate area/delay/power, train networks for the hardware')
-    .version('0.1.0')
+    .version(axhwVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
 import { resolveUnit } from '../gen/registry.js';
+import { formatUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
 import { writeDesign } from '../gen/manifest.js';
 import { verifyDesign } from '../verify/verify.js';
@@ -17,7 +18,7 @@ import { npuForModel } from '../npu/from-model.js';
 import { compileNetwork } from '../npu/compile.js';
 import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
-import { npuCostRecord, npuRunRecord } from '../npu/report.js';
+import { npuCostRecord, npuRunFailure, npuRunRecord } from '../npu/report.js';
 import { runExperiment } from '../experiments/runner.js';
 import { axtrainExperiment } from '../experiments/axtrain/index.js';
 import { framnnExperiment } from '../experiments/framnn/index.js';
@@ -82,7 +83,6 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   const backend = await initBackend(o.backend);
   const units: DemoSummary['units'] = [];
   const seed = DEMO.seed;
-  const rtl = (stage: string) => join(stage, 'rtl');
 
   const steps: Step[] = [
     {
@@ -93,10 +93,10 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         for (const [name, raw] of specs) {
           const { unit, params } = resolveUnit(name, raw);
           const d = generateDesign(unit, params);
-          writeDesign(d, rtl(stage));
+          writeDesign(d, join(stage, 'rtl'));
           const bar = progress(`verify ${d.top}`, 'pairs');
           const v = await verifyDesign(d, { onProgress: bar.update }).finally(() => bar.stop());
-          const spec = `${name}${Object.keys(raw).length ? ':' + Object.entries(raw).map(([k, x]) => (x === true ? k : `${k}=${String(x)}`)).join(',') : ''}`;
+          const spec = formatUnitSpec(name, raw);
           if (!v.passed) throw new AxhwError(`${d.top} differs from its model on ${v.mismatches} pairs.`, 'The generated RTL and the TypeScript model disagree: run `axhw verify ' + spec + '` for the counterexamples.', 1);
           const entry: DemoSummary['units'][number] = { spec, top: d.top, verified: { passed: v.passed, mode: v.mode, pairs: v.pairs, mismatches: v.mismatches } };
           if (d.ports.a.width + d.ports.b.width <= 16) {
@@ -107,14 +107,14 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
             Object.assign(entry, { table: { file, shape: t.meta.shape, dtype: t.meta.dtype }, metrics: { er: m.er, mred: m.mred, nmed: m.nmed, wce: m.wce, wcre: m.wcre } });
           }
           units.push(entry);
-          log(`  ${d.top}: ${v.pairs.toLocaleString('en-US')} pairs (${v.mode}), 0 mismatches`);
+          sub(log)(`${d.top}: ${v.pairs.toLocaleString('en-US')} pairs (${v.mode}), 0 mismatches`);
         }
         return { headline: `${units.length} units verified against their models (Verilog in rtl/); ${units.filter((u) => u.table).length} tables exported to tables/` };
       },
     },
     {
       name: 'characterize',
-      title: 'area, delay and power of DRUM k = 3..6 against the exact multiplier (Yosys + ABC on osu018, OpenSTA, simulated switching activity)',
+      title: `area, delay and power of DRUM k = ${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} against the exact multiplier (Yosys + ABC on osu018, OpenSTA, simulated switching activity)`,
       async run(stage) {
         const dir = 'characterize';
         const bar = progress('characterize', 'configurations');
@@ -174,8 +174,8 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const bar = progress('NPU', 'samples');
           const run = await npuRunRecord(n, { command: `${cmdBase.replace('%s', 'run')} -o ${dir}/npu-run.json`, log: sub(log), onProgress: bar.update }).finally(() => bar.stop());
           const r = run.record;
-          if (run.mismatch) throw new AxhwError(`The NPU differs from the integer reference at sample ${run.mismatch.sample}, layer ${run.mismatch.layer}, output ${run.mismatch.neuron}.`, `Run \`${cmdBase.replace('%s', 'run')} --json\` for the whole record.`, 1);
-          if (!r.cyclesPerInference.allEqualModel) throw new AxhwError(`Simulated cycles per inference (${r.cyclesPerInference.distinct.join(', ')}) differ from the cycle model (${r.cyclesPerInference.model}).`, 'The controller and src/models/npu-program.ts disagree.', 1);
+          const failure = npuRunFailure(r, run.mismatch);
+          if (failure) throw failure;
           writeAtomic(join(stage, dir, 'npu-run.json'), JSON.stringify(r, null, 2) + '\n');
           const test = n.data.test;
           const features = test.x.length / test.n;
@@ -205,10 +205,10 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       limitTest?: number;
     }
     const runs: TrainingRun[] = [
-      { dir: 'bc-bp', dataset: 'breast-cancer', method: 'bp' as const, ...DEMO.breastCancer },
-      { dir: 'bc-axtrain', dataset: 'breast-cancer', method: 'axtrain' as const, ...DEMO.breastCancer },
-      { dir: 'fm-bp', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'bp' as const, ...DEMO.fashionMnist },
-      { dir: 'fm-axtrain', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'axtrain' as const, ...DEMO.fashionMnist },
+      { dir: 'bc-bp', dataset: 'breast-cancer', method: 'bp', ...DEMO.breastCancer },
+      { dir: 'bc-axtrain', dataset: 'breast-cancer', method: 'axtrain', ...DEMO.breastCancer },
+      { dir: 'fm-bp', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'bp', ...DEMO.fashionMnist },
+      { dir: 'fm-axtrain', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'axtrain', ...DEMO.fashionMnist },
     ];
     return runs.map((t) => ({
       name: `train ${t.dir}`,
@@ -237,7 +237,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         });
         await writeProvenance(join(stage, dir), metrics.command);
         const h = metrics.hardware!;
-        return { dir, headline: `exact ${pct(metrics.testAccuracyExact)}, on DRUM k=4 ${pct(h.accuracy)}, NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean)} +- ${pct(h.ntv!.std)}` };
+        return { dir, headline: `exact ${pct(metrics.testAccuracyExact)}, on ${String(h.hardware.multiplier)} ${pct(h.accuracy)}, NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean)} +- ${pct(h.ntv!.std)}` };
       },
     }));
   }

@@ -1,4 +1,4 @@
-import type { Block, Cell, Provenance, ResultDocument, Section } from './document.js';
+import { figuresOf, type Block, type Cell, type Provenance, type ResultDocument, type Section } from './document.js';
 import { renderVegaLite } from './vega.js';
 
 /**
@@ -32,6 +32,9 @@ export function inlineHtml(s: string): string {
     })
     .join('');
 }
+
+/** Lines of markup, the empty ones (absent optional parts) left out. */
+const lines = (parts: string[]): string => parts.filter(Boolean).join('\n');
 
 /** Ids for anchors: lower-case words joined by '-', made unique on the page by a counter. */
 export class Slugger {
@@ -86,16 +89,14 @@ function blockHtml(b: Block, ctx: Context): string {
       const id = ctx.slugger.slug(`figure ${b.name}`);
       const svg = ctx.svgs.get(b.spec)!;
       const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-      return [
+      return lines([
         `<figure id="${id}" class="plot">`,
         `<figcaption><a href="#${id}">${inlineHtml(b.title)}</a></figcaption>`,
         `<img src="${src}" alt="${escapeHtml(b.title)}">`,
         b.caption ? `<p class="caption">${inlineHtml(b.caption)}</p>` : '',
         provenanceHtml(ctx.provenance, ctx.command),
         '</figure>',
-      ]
-        .filter(Boolean)
-        .join('\n');
+      ]);
     }
   }
 }
@@ -112,16 +113,14 @@ function sectionHtml(s: Section, depth: number, ctx: Context, toc: TocEntry[]): 
   toc.push(entry);
   const inner: Context = { ...ctx, command: s.command ?? ctx.command };
   const h = Math.min(depth, 6);
-  return [
+  return lines([
     `<section id="${id}">`,
     `<h${h}>${inlineHtml(s.title)}</h${h}>`,
     ...s.blocks.map((b) => blockHtml(b, inner)),
     s.command ? `<p class="reproduce">Reproduce: <code>${escapeHtml(s.command)}</code></p>` : '',
     ...(s.sections ?? []).map((sub) => sectionHtml(sub, depth + 1, inner, entry.children)),
     '</section>',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  ]);
 }
 
 function tocHtml(entries: TocEntry[]): string {
@@ -152,13 +151,7 @@ footer { margin-top: 3em; font-size: 12px; color: #666; }
 /** Render the page; every figure's Vega-Lite spec is rendered to SVG here (headless, no network). */
 export async function renderHtml(page: HtmlPage): Promise<string> {
   const svgs = new Map<object, string>();
-  for (const doc of page.documents) {
-    const visit = (blocks: Block[]) => blocks.filter((b) => b.kind === 'figure').map((b) => b.spec);
-    const specs = [...visit(doc.intro)];
-    const walk = (ss: Section[]) => ss.forEach((s) => (specs.push(...visit(s.blocks)), walk(s.sections ?? [])));
-    walk(doc.sections);
-    for (const spec of specs) svgs.set(spec, await renderVegaLite(spec));
-  }
+  for (const doc of [{ title: page.title, intro: page.intro, sections: [] }, ...page.documents]) for (const f of figuresOf(doc)) svgs.set(f.spec, await renderVegaLite(f.spec));
   const slugger = new Slugger();
   const toc: TocEntry[] = [];
   const bodies = page.documents.map((doc) => {
@@ -166,19 +159,17 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
     const entry: TocEntry = { id, title: doc.title, children: [] };
     toc.push(entry);
     const ctx: Context = { slugger, provenance: doc.provenance ?? {}, command: doc.command, svgs };
-    return [
+    return lines([
       `<article id="${id}">`,
       `<h2>${inlineHtml(doc.title)}</h2>`,
       ...doc.intro.map((b) => blockHtml(b, ctx)),
       doc.command ? `<p class="reproduce">Command: <code>${escapeHtml(doc.command)}</code></p>` : '',
       ...doc.sections.map((s) => sectionHtml(s, 3, ctx, entry.children)),
       '</article>',
-    ]
-      .filter(Boolean)
-      .join('\n');
+    ]);
   });
   const introCtx: Context = { slugger, provenance: {}, svgs };
-  return [
+  return lines([
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
@@ -195,7 +186,5 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
     page.footer ? `<footer>${inlineHtml(page.footer)}</footer>` : '',
     '</body>',
     '</html>',
-  ]
-    .filter(Boolean)
-    .join('\n') + '\n';
+  ]) + '\n';
 }

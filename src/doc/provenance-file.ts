@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { packageRoot } from '../paths.js';
+import { axhwVersion } from '../paths.js';
 import { toolVersions } from '../tools.js';
 import { writeAtomic } from '../util/atomic-write.js';
 
@@ -20,10 +19,6 @@ export const provenanceFileSchema = z.strictObject({
 });
 export type ProvenanceFile = z.infer<typeof provenanceFileSchema>;
 
-export function axhwVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 export async function provenanceRecord(command: string): Promise<ProvenanceFile> {
   return { format: 'axhw-provenance', version: 1, command, createdAt: new Date().toISOString(), axhw: axhwVersion(), node: process.version, tools: await toolVersions() };
 }
@@ -32,11 +27,4 @@ export async function writeProvenance(dir: string, command: string): Promise<str
   const path = join(dir, PROVENANCE_FILE);
   writeAtomic(path, JSON.stringify(await provenanceRecord(command), null, 2) + '\n');
   return path;
-}
-
-/** The folder's sidecar, validated; undefined when there is none. */
-export function readProvenance(dir: string): ProvenanceFile | undefined {
-  const path = join(dir, PROVENANCE_FILE);
-  if (!existsSync(path)) return undefined;
-  return provenanceFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }

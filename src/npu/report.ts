@@ -9,6 +9,7 @@ import type { NpuForModel } from './from-model.js';
 import { multipliesPerInference, operandTrace, resultCodes } from './operand-trace.js';
 import { faultMasks, runOnNpu, type NpuMismatch } from './run.js';
 import type { NpuCost } from './cost.js';
+import { MismatchError } from '../errors.js';
 
 /**
  * The results of `axhw npu run` and `axhw npu cost` as records (JSON with a schema), and both as one
@@ -29,14 +30,12 @@ export const npuMismatchSchema = z.strictObject({
   what: z.string(),
 });
 
+/** What both records start with: the command that made them, and which network on which NPU. */
+const recordHead = { version: z.literal(1), command: z.string().optional(), model: z.string(), dataset: z.string(), npu: z.string(), top: z.string() };
+
 export const npuRunSchema = z.strictObject({
   format: z.literal('axhw-npu-run'),
-  version: z.literal(1),
-  command: z.string().optional(),
-  model: z.string(),
-  dataset: z.string(),
-  npu: z.string(),
-  top: z.string(),
+  ...recordHead,
   samples: int,
   ntv: z.strictObject({ rate: num, seed: int, flippedBits: int }).optional(),
   bitExact: z.boolean(),
@@ -57,12 +56,7 @@ export type NpuRunRecord = z.infer<typeof npuRunSchema>;
 const part = z.object({ module: z.string(), group: z.string(), instances: int, area: num, cells: num, energyJ: num, memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional() });
 export const npuCostSchema = z.object({
   format: z.literal('axhw-npu-cost'),
-  version: z.literal(1),
-  command: z.string().optional(),
-  model: z.string(),
-  dataset: z.string(),
-  npu: z.string(),
-  top: z.string(),
+  ...recordHead,
   library: z.strictObject({ name: z.string(), liberty: z.string() }),
   clockNs: num,
   cycles: num,
@@ -132,6 +126,16 @@ export async function npuRunRecord(n: NpuForModel, req: NpuRunRequest): Promise<
     record.operandTrace = { file: req.operandTraceFile, pairs: t.pairs, samples: t.samples };
   }
   return { record, mismatch: r.mismatch, operandTraceNpy };
+}
+
+/** Why a run on the NPU failed, as the error to throw: a layer output that differs from the reference, or cycles off the model. */
+export function npuRunFailure(r: NpuRunRecord, mismatch: NpuMismatch | undefined): MismatchError | undefined {
+  if (mismatch) {
+    const m = mismatch;
+    return new MismatchError(`The NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'The RTL (PE, controller or multiplier) or the images disagree with the reference at this point; --json gives the whole record.');
+  }
+  if (!r.cyclesPerInference.allEqualModel) return new MismatchError(`Simulated cycles per inference differ from the cycle model (${r.cyclesPerInference.model}): ${r.cyclesPerInference.distinct.join(', ')}.`, 'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.');
+  return undefined;
 }
 
 export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): NpuCostRecord {

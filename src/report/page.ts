@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { text } from '../doc/document.js';
 import { renderHtml } from '../doc/html.js';
-import { axhwVersion } from '../doc/provenance-file.js';
+import { axhwVersion } from '../paths.js';
 import { writeAtomic } from '../util/atomic-write.js';
 import { loadResultDir } from './sources.js';
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import { AxhwError } from '../errors.js';
 import type { ResultDocument } from '../doc/document.js';
-import { readProvenance, PROVENANCE_FILE } from '../doc/provenance-file.js';
+import { provenanceFileSchema, PROVENANCE_FILE } from '../doc/provenance-file.js';
 import { characterizeDocument } from '../characterize/report.js';
 import { characterizeReportSchema } from '../characterize/schema.js';
 import type { CharacterizeReport } from '../characterize/characterize.js';
@@ -17,20 +17,19 @@ import { demoDocument, demoSummarySchema } from './demo-summary.js';
  * that file's schema, and read as documents. A folder may hold several (an NPU run and its cost).
  */
 interface Kind {
-  file: string;
-  /** Other files read with it (optional ones included). */
+  /** The folder holds this kind when it holds any of these files. */
+  files: string[];
+  /** Its documents, reading the folder's files through `read` (validated; undefined when a file is absent). */
   documents(dir: string, read: <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined): ResultDocument[];
 }
 
-const baseName = (dir: string) => dir.replace(/\/+$/, '').split('/').pop() || 'result';
-
 const KINDS: Kind[] = [
-  ...listExperiments().map((e): Kind => ({ file: e.resultFile, documents: (_d, read) => [e.document(read(e.resultFile, e.schema))] })),
-  { file: 'characterize.json', documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)] },
-  { file: 'metrics.json', documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, baseName(dir))] },
-  { file: 'npu-run.json', documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))] },
+  ...listExperiments().map((e): Kind => ({ files: [e.resultFile], documents: (_d, read) => [e.document(read(e.resultFile, e.schema))] })),
+  { files: ['characterize.json'], documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)] },
+  { files: ['metrics.json'], documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')] },
+  { files: ['npu-run.json', 'npu-cost.json'], documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))] },
 ];
-export const RECOGNISED_FILES = [...KINDS.map((k) => k.file), 'npu-cost.json', 'summary.json (axhw demo)'];
+export const RECOGNISED_FILES = [...KINDS.flatMap((k) => k.files), 'summary.json (axhw demo)'];
 
 function readValidated<S extends z.ZodType>(path: string, schema: S): z.infer<S> {
   let json: unknown;
@@ -54,21 +53,12 @@ export function loadResultDir(dir: string): ResultDocument[] {
     const p = join(dir, file);
     return existsSync(p) ? readValidated(p, schema) : undefined;
   };
-  const sidecar = existsSync(join(dir, PROVENANCE_FILE)) ? readValidatedProvenance(dir) : undefined;
+  const sidecar = read(PROVENANCE_FILE, provenanceFileSchema);
   const demo = read('summary.json', demoSummarySchema);
   if (demo) return [demoDocument(demo), ...demo.steps.flatMap((s) => (s.dir ? loadResultDir(join(dir, s.dir)) : []))];
-  let docs = KINDS.filter((k) => existsSync(join(dir, k.file))).flatMap((k) => k.documents(dir, read));
-  if (!docs.length && existsSync(join(dir, 'npu-cost.json'))) docs = [npuDocument(undefined, read('npu-cost.json', npuCostSchema))];
+  const docs = KINDS.filter((k) => k.files.some((f) => existsSync(join(dir, f)))).flatMap((k) => k.documents(dir, read));
   if (!docs.length) throw new AxhwError(`${dir} holds no axhw results.`, `A result folder holds one of: ${RECOGNISED_FILES.join(', ')}.`);
   if (!sidecar) return docs;
   // Tool versions recorded when the results were made; the document's own record of a tool wins.
   return docs.map((d) => ({ ...d, provenance: { ...d.provenance, tools: { ...sidecar.tools, node: sidecar.node, axhw: sidecar.axhw, ...d.provenance?.tools } } }));
-}
-
-function readValidatedProvenance(dir: string) {
-  try {
-    return readProvenance(dir);
-  } catch (e) {
-    throw new AxhwError(`${join(dir, PROVENANCE_FILE)} does not match its schema (${(e as Error).message.slice(0, 200)}).`, 'Delete it or run again the command that wrote the folder.');
-  }
 }

@@ -8,10 +8,10 @@ import { compileNetwork } from '../../npu/compile.js';
 import { writeCompiled } from '../../npu/images.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 import { npuCost } from '../../npu/cost.js';
-import { npuCostRecord, npuRunRecord, type NpuCostRecord } from '../../npu/report.js';
+import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../npu/report.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
-import { AxhwError, MismatchError } from '../../errors.js';
+import { AxhwError } from '../../errors.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -97,6 +97,7 @@ function runCommand(): Command {
       if (!quiet) log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences to ${opts.operandTrace as string}`);
     }
     const cyclesOk = result.cyclesPerInference.allEqualModel;
+    const failure = npuRunFailure(result, mismatch);
     n.net.dispose();
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) printJson(result);
@@ -104,11 +105,7 @@ function runCommand(): Command {
       process.stdout.write(`${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference (${result.comparedOutputs} layer outputs compared)\n`);
       process.stdout.write(`  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${result.cyclesPerInference.model} cycles per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${result.inferencesPerSecond.toFixed(1)} inferences/s\n`);
     }
-    if (mismatch) {
-      const m = mismatch;
-      throw new MismatchError(`The NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'The RTL (PE, controller or multiplier) or the images disagree with the reference at this point; --json gives the whole record.');
-    }
-    if (!cyclesOk) throw new MismatchError(`Simulated cycles per inference differ from the cycle model (${result.cyclesPerInference.model}): ${result.cyclesPerInference.distinct.join(', ')}.`, 'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.');
+    if (failure) throw failure;
   });
 }
 
