@@ -1,6 +1,6 @@
 import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
-import { codeBits, codeRange, fromWord, multiplierOperands, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
-import { cycleModel, decodeProgram, INSTRUCTION_WORDS, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
+import { codeBits, codeRange, fromWord, hadamardCode, multiplierOperands, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
+import { cycleModel, decodeProgram, instructionWords, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
 
 /** Memories of the NPU's host port. */
 export const NPU_MEM = { program: 0, act0: 1, act1: 2, weights: 3, faults: 4, biases: 5 } as const;
@@ -16,12 +16,15 @@ export interface NpuGeometry {
   /** Address bits of a PE's weight and bias memories (the host address is pe << bits | word). */
   wa: number;
   ba: number;
+  /** PEs with AXNet's Hadamard step, and a controller that reads extended instructions (hadamard=1). */
+  hadamard: boolean;
 }
 
 /**
  * The NPU at transaction level: memories as the host port writes them, and whole inferences run from the
  * program, with the trace records and cycle numbers the RTL produces (cycle numbers follow the controller's
- * timing, npu-program.ts `cycleModel`). `y` holds the multiplier's result codes, indexed a << N | b.
+ * timing, npu-program.ts `cycleModel`). `y` holds the multiplier's result codes, indexed a << N | b. An NPU
+ * without the Hadamard step reads every instruction as 8 words, as its controller does.
  */
 export class NpuModel implements ModuleModel {
   private prog: Uint32Array;
@@ -33,7 +36,7 @@ export class NpuModel implements ModuleModel {
   constructor(
     readonly geo: NpuGeometry,
     private readonly y: ArrayLike<number>,
-    /** Sees every product the PEs compute, in order: PE, and the codes on the multiplier's ports. */
+    /** Sees every product the PEs' MAC multipliers compute, in order: PE, and the codes on the multiplier's ports. */
     private readonly onMultiply?: (pe: number, a: number, b: number) => void,
   ) {
     this.prog = new Uint32Array(geo.pdepth);
@@ -97,8 +100,8 @@ export class NpuModel implements ModuleModel {
   /** `dones` whole inferences on the stream `input`; throws if the cycle budget or the input runs out. */
   private infer(input: readonly bigint[], dones: number, budget: number): RunResult {
     const header = { layers: this.prog[0]!, inputSize: this.prog[1]! };
-    const program = decodeProgram(this.prog.subarray(0, PROGRAM_HEADER_WORDS + INSTRUCTION_WORDS * header.layers));
-    const { P, format: f } = this.geo;
+    const program = decodeProgram(this.prog, this.geo.hadamard);
+    const { P, format: f, adepth } = this.geo;
     const cw = codeBits(f);
     const { qmin, qmax } = codeRange(f);
     const res: RunResult = { cycles: 0, dones: 0, consumed: 0, output: [], trace: [], doneCycles: [] };
@@ -110,7 +113,8 @@ export class NpuModel implements ModuleModel {
       for (let i = 0; i < program.inputSize; i++) this.act[0][i] = Number(input[res.consumed++]!) % 2 ** cw;
       cycle += program.inputSize;
       program.layers.forEach((l, li) => {
-        cycle += INSTRUCTION_WORDS;
+        cycle += instructionWords(l);
+        const [soff, doff] = [l.srcOffset ?? 0, l.dstOffset ?? 0];
         const src = this.act[l.src];
         const dst = this.act[1 - l.src]!;
         const value = (word: number) => fromWord(word, cw);
@@ -120,10 +124,10 @@ export class NpuModel implements ModuleModel {
             for (let ox = 0; ox < l.ow; ox++)
               for (let c = 0; c < l.c; c++) {
                 let m = -Infinity;
-                for (let ky = 0; ky < l.k; ky++) for (let kx = 0; kx < l.k; kx++) m = Math.max(m, value(src[((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c]!));
+                for (let ky = 0; ky < l.k; ky++) for (let kx = 0; kx < l.k; kx++) m = Math.max(m, value(src[(soff + ((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c) % adepth]!));
                 cycle += l.k * l.k - 1;
                 const index = (oy * l.ow + ox) * l.f + c;
-                dst[index] = toWord(m, cw);
+                dst[(doff + index) % adepth] = toWord(m, cw);
                 record(index, P, m);
                 cycle++;
               }
@@ -141,7 +145,7 @@ export class NpuModel implements ModuleModel {
                   for (let c = 0; c < l.c; c++, t++) {
                     const iy = oy + ky - l.pad;
                     const ix = ox + kx - l.pad;
-                    const a = iy >= 0 && ix >= 0 && iy < l.h && ix < l.w ? value(src[(iy * l.w + ix) * l.c + c]!) : 0;
+                    const a = iy >= 0 && ix >= 0 && iy < l.h && ix < l.w ? value(src[(soff + (iy * l.w + ix) * l.c + c) % adepth]!) : 0;
                     for (let p = 0; p < P; p++) {
                       const addr = l.wbase + g * l.fanIn + t;
                       const word = this.w[p]![addr]! ^ this.fault[p]![addr]!;
@@ -160,8 +164,11 @@ export class NpuModel implements ModuleModel {
                   res.output.push(BigInt.asUintN(f.accBits, BigInt(v)));
                   record(index, p, v);
                 } else {
-                  const code = requantise(v, l.shift, qmin, qmax);
-                  dst[index] = toWord(code, cw);
+                  let code = requantise(v, l.shift, qmin, qmax);
+                  // The Hadamard step: the control code read while this output is written, on the PE's second multiplier.
+                  const h = l.hadamard;
+                  if (h) code = hadamardCode(f, this.y, code, value(this.act[h.buf][(h.offset + index) % adepth]!), h.shift);
+                  dst[(doff + index) % adepth] = toWord(code, cw);
                   record(index, p, code);
                 }
                 cycle++;

@@ -84,3 +84,12 @@ export function requantise(v: number, shift: number, qmin: number, qmax: number)
   }
   return r > qmax ? qmax : r < qmin ? qmin : r;
 }
+
+/**
+ * The Hadamard step of a PE built with hadamard=1 (AXNet): the activation code times the control code on
+ * the PE's second multiplier (the control code takes the weight operand's form), requantised by `shift`.
+ */
+export function hadamardCode(f: PeFormat, y: ArrayLike<number>, code: number, control: number, shift: number): number {
+  const { qmin, qmax } = codeRange(f);
+  return requantise(peProduct(f, y, code, weightWord(f, control)), shift, qmin, qmax);
+}

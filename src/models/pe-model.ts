@@ -1,14 +1,17 @@
 import { CycleModel, type HostWrite } from './cycle-model.js';
-import { codeBits, codeRange, fromWord, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
+import { codeBits, codeRange, fromWord, hadamardCode, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
 
 /** The PE's host-port memories. */
 export const PE_MEM = { weights: 0, faults: 1, biases: 2 } as const;
 /** The PE's settable inputs, in port order. */
 export const PE_INPUTS = ['mac_en', 'mac_first', 'waddr', 'act', 'fin_en', 'baddr', 'relu', 'shift'] as const;
+/** ... and those of a PE with the Hadamard step (hadamard=1). */
+export const PE_HADAMARD_INPUTS = ['had_en', 'ctrl', 'hshift'] as const;
 
 /**
  * The processing element, cycle by cycle: what its RTL does on each clock edge with the inputs held as set
- * (rtl-templates/pe.v.hbs). Outputs (PEEK) are acc, acc_out, code_out as unsigned words.
+ * (rtl-templates/pe.v.hbs). Outputs (PEEK) are acc, acc_out, code_out as unsigned words, and with the Hadamard
+ * step had_code, which follows code_out and the inputs without a clock edge.
  */
 export class PeModel extends CycleModel {
   private readonly wmem: Uint32Array;
@@ -22,15 +25,24 @@ export class PeModel extends CycleModel {
     private readonly f: PeFormat,
     depth: { w: number; b: number },
     private readonly y: ArrayLike<number>,
+    private readonly hadamard = false,
   ) {
-    super('PE', PE_INPUTS);
+    super('PE', hadamard ? [...PE_INPUTS, ...PE_HADAMARD_INPUTS] : PE_INPUTS);
     this.wmem = new Uint32Array(depth.w);
     this.fmask = new Uint32Array(depth.w);
     this.bmem = new Float64Array(depth.b);
   }
 
   protected peek(): bigint[] {
-    return [this.acc, this.accOut].map((v) => BigInt.asUintN(this.f.accBits, BigInt(v))).concat(BigInt(toWord(this.codeOut, codeBits(this.f))));
+    const cw = codeBits(this.f);
+    const out = [this.acc, this.accOut].map((v) => BigInt.asUintN(this.f.accBits, BigInt(v))).concat(BigInt(toWord(this.codeOut, cw)));
+    if (this.hadamard) {
+      // Operands are zero outside had_en (operand isolation), so had_code is then requantise(P(0, 0)).
+      const on = this.input('had_en') !== 0;
+      const code = hadamardCode(this.f, this.y, on ? this.codeOut : 0, on ? fromWord(this.input('ctrl'), cw) : 0, fromWord(this.input('hshift'), 7));
+      out.push(BigInt(toWord(code, cw)));
+    }
+    return out;
   }
 
   protected read(sel: number, addr: number): bigint {

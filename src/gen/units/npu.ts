@@ -6,7 +6,7 @@ import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
 import { encodeProgram, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
 import { codeBits, codeRange, toWord, weightBits, weightWord } from '../../models/pe-arith.js';
-import { MAX_ACC_BITS, multiplierCodes, peContext, peFormat } from './pe.js';
+import { HADAMARD_PARAM, MAX_ACC_BITS, multiplierCodes, peContext, peFormat } from './pe.js';
 
 /** The NPU's geometry (memory sizes and address bits) from its parameters. */
 export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
@@ -21,11 +21,12 @@ export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
     pdepth: p.pdepth as number,
     wa: addressBits(wdepth),
     ba: addressBits(bdepth),
+    hadamard: p.hadamard === true,
   };
 }
 
 /** The PE parameters an NPU instantiates. */
-export const npuPeParams = (p: ParamValues): ParamValues => ({ mult: p.mult!, acc: p.acc!, wdepth: p.wdepth!, bdepth: p.bdepth! });
+export const npuPeParams = (p: ParamValues): ParamValues => ({ mult: p.mult!, acc: p.acc!, wdepth: p.wdepth!, bdepth: p.bdepth!, hadamard: p.hadamard === true });
 
 export const npuUnit: ModuleDefinition = {
   kind: 'module',
@@ -39,6 +40,7 @@ export const npuUnit: ModuleDefinition = {
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words per PE' },
     { name: 'adepth', kind: 'int', min: 2, max: 1 << 22, default: 8192, doc: 'words of each activation buffer' },
     { name: 'pdepth', kind: 'int', min: 10, max: 1 << 12, default: 128, doc: 'program memory words' },
+    HADAMARD_PARAM,
   ],
   template: 'npu.v.hbs',
   submodules: (p) => [{ module: 'pe', params: npuPeParams(p) }],
@@ -54,7 +56,7 @@ export const npuUnit: ModuleDefinition = {
   templateContext(p, children) {
     const mult = children.mult!;
     const pe = peContext(npuPeParams(p), mult);
-    return { p: p.p, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: addressBits(p.adepth as number), adepth: p.adepth, pdepth: p.pdepth, pa: addressBits(p.pdepth as number), pb: addressBits(p.p as number) };
+    return { p: p.p, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: addressBits(p.adepth as number), adepth: p.adepth, pdepth: p.pdepth, pa: addressBits(p.pdepth as number), pb: addressBits(p.p as number), hadamard: pe.hadamard };
   },
   ports(p, children): ModulePorts {
     const mult = children.mult!;
@@ -85,6 +87,7 @@ export const npuUnit: ModuleDefinition = {
     const f = g.format;
     const { qmin, qmax } = codeRange(f);
     const below = (n: number) => rng.nextU32() % n;
+    if (g.hadamard) return hadamardStimulus(g, rng);
     const F = g.P + 1; // two groups, the second with one valid PE
     // conv 3x3 'same' (padding) -> max-pool 2 -> dense over the flattened 2 x 2 x F codes (the last layer)
     const layers: Instruction[] = [
@@ -108,5 +111,50 @@ export const npuUnit: ModuleDefinition = {
   testSweep: [
     { mult: 'exact-mul:width=4,signed', p: 3, acc: 16, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
     { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
+    { mult: 'drum:width=8,k=4,signed', p: 3, acc: 24, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
+    { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
   ],
 };
+
+/**
+ * The stimulus of an NPU with the Hadamard step: an AXNet-shaped program with every extended field. A
+ * predictor (hidden layer; control codes written after the input at an offset; 2 logits streamed out), an
+ * approximator layer whose 4P outputs are each multiplied by their control code and written at an offset,
+ * a max pool reading and writing at offsets, and a streamed dense layer; fault masks included.
+ */
+function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCommand[] {
+  const f = g.format;
+  const { qmin, qmax } = codeRange(f);
+  const below = (n: number) => rng.nextU32() % n;
+  const P = g.P;
+  const N = 6;
+  const F0 = P + 1;
+  const C = 4 * P;
+  const dense = (o: Partial<Instruction> & Pick<Instruction, 'src' | 'c' | 'f' | 'wbase' | 'bbase'>): Instruction => ({ op: 'mac', relu: true, last: false, shift: -3 - below(3), pad: 0, k: 1, h: 1, w: 1, oh: 1, ow: 1, fanIn: o.c, groups: Math.ceil(o.f / P), ...o });
+  const layers: Instruction[] = [];
+  let wbase = 0;
+  let bbase = 0;
+  const add = (o: Omit<Parameters<typeof dense>[0], 'wbase' | 'bbase'>) => {
+    const l = dense({ ...o, wbase, bbase });
+    wbase += l.groups * l.fanIn;
+    bbase += l.groups;
+    layers.push(l);
+  };
+  add({ src: 0, c: N, f: F0 }); // predictor hidden: buf0 -> buf1[0, F0)
+  add({ src: 1, c: F0, f: C, relu: false, dstOffset: N }); // control codes: buf0[N, N + C)
+  add({ src: 1, c: F0, f: 2, relu: false, last: true }); // logits, streamed out
+  add({ src: 0, c: N, f: C, dstOffset: 5, hadamard: { buf: 0, offset: N, shift: -(f.n - 2) - below(3) } }); // buf1[5, 5 + C)
+  layers.push({ op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 2, w: 2, c: P, f: P, oh: 1, ow: 1, fanIn: 4, groups: 1, wbase: 0, bbase: 0, srcOffset: 5, dstOffset: 3 });
+  add({ src: 0, c: P, f: 3, relu: false, last: true, srcOffset: 3 });
+  const words = encodeProgram({ inputSize: N, layers });
+  const weight = () => BigInt(weightWord(f, qmin + below(qmax - qmin + 1)));
+  const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(words, BigInt) }];
+  for (let pe = 0; pe < P; pe++) {
+    cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: wbase }, weight) });
+    cmds.push({ kind: 'write', sel: NPU_MEM.faults, addr: pe * 2 ** g.wa, words: Array.from({ length: wbase }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)) });
+    cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: pe * 2 ** g.ba, words: Array.from({ length: bbase }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))) });
+  }
+  const input = Array.from({ length: 3 * N }, () => BigInt(toWord(qmin + below(qmax - qmin + 1), codeBits(f))));
+  cmds.push({ kind: 'reset' }, { kind: 'run', cycles: 100000, dones: 3, input }, { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: N + C }, { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 5 + C });
+  return cmds;
+}

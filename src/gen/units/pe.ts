@@ -60,6 +60,8 @@ export interface PeContext {
   negQmin: number;
   /** The signal of the cycle that registers the finished output (operand isolation of the finishing arithmetic). */
   finGate: string;
+  /** AXNet's Hadamard step after the activation (a second multiplier). */
+  hadamard: boolean;
 }
 
 /** Template context of a PE (also rendered inside the NPU); the generator adds the top-module name. */
@@ -70,7 +72,7 @@ export function peContext(p: ParamValues, mult: Design): PeContext {
   const bdepth = p.bdepth as number;
   const wa = addressBits(wdepth);
   const ba = addressBits(bdepth);
-  return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin, finGate: 'fin_en' };
+  return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin, finGate: 'fin_en', hadamard: p.hadamard === true };
 }
 
 /** The outputs of a PE's finishing arithmetic (partials/pe-finish.v.hbs), shared by the MAC and SAC PEs. */
@@ -89,6 +91,16 @@ export const peHostPort = (addrBits: number): NonNullable<ModulePorts['memory']>
   rdata: { name: 'host_rdata', width: 64 },
 });
 
+/** AXNet's Hadamard step, declared once for the PE and the NPU that holds it. */
+export const HADAMARD_PARAM = { name: 'hadamard', kind: 'bool', default: false, doc: "AXNet's Hadamard step: a second multiplier after the activation multiplies each output code by a control code (and, in the NPU, extended instructions with buffer offsets)" } as const;
+
+/** The PE's settable inputs of the Hadamard step, and its output. */
+export const HADAMARD_INPUTS = (cw: number): ModulePorts['inputs'] => [
+  { name: 'had_en', width: 1 },
+  { name: 'ctrl', width: cw },
+  { name: 'hshift', width: 7 },
+];
+
 export const peUnit: ModuleDefinition = {
   kind: 'module',
   name: 'pe',
@@ -98,6 +110,7 @@ export const peUnit: ModuleDefinition = {
     { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
+    HADAMARD_PARAM,
   ],
   template: 'pe.v.hbs',
   templateContext: (p, children) => ({ ...peContext(p, children.mult!) }),
@@ -124,12 +137,13 @@ export const peUnit: ModuleDefinition = {
         { name: 'baddr', width: c.ba },
         { name: 'relu', width: 1 },
         { name: 'shift', width: 7 },
+        ...(c.hadamard ? HADAMARD_INPUTS(c.cw) : []),
       ],
-      outputs: peOutputs(c),
+      outputs: [...peOutputs(c), ...(c.hadamard ? [{ name: 'had_code', width: c.cw }] : [])],
       memory: peHostPort(c.hostA),
     };
   },
-  model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!)),
+  model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!), p.hadamard === true),
   testStimulus(p, children, rng) {
     const c = peContext(p, children.mult!);
     const { qmin, qmax } = codeRange(peFormat(children.mult!, c.accW));
@@ -154,6 +168,12 @@ export const peUnit: ModuleDefinition = {
       set('baddr', below(c.bdepth));
       set('relu', below(2));
       set('shift', BigInt.asUintN(7, BigInt(below(c.accW + 17) - (c.accW + 1))));
+      if (c.hadamard) {
+        // the Hadamard step on about half the cycles, every control code and shift from +15 to past the product's width
+        set('had_en', below(2));
+        set('ctrl', code());
+        set('hshift', BigInt.asUintN(7, BigInt(below(c.yW + 18) - (c.yW + 2))));
+      }
       cmds.push({ kind: 'run', cycles: 1 + below(3) }, { kind: 'peek' });
     }
     cmds.push({ kind: 'read', sel: PE_MEM.biases, addr: 0, n: c.bdepth }, { kind: 'read', sel: PE_MEM.faults, addr: 0, n: c.wdepth });
@@ -163,5 +183,7 @@ export const peUnit: ModuleDefinition = {
     { mult: 'drum:width=8,k=4,signed', acc: 24, wdepth: 16, bdepth: 4 },
     { mult: 'drum:width=6,k=3', acc: 20, wdepth: 16, bdepth: 4 },
     { mult: 'exact-mul:width=4,signed', acc: 10, wdepth: 8, bdepth: 2 },
+    { mult: 'drum:width=8,k=4,signed', acc: 24, wdepth: 16, bdepth: 4, hadamard: true },
+    { mult: 'drum:width=6,k=3', acc: 20, wdepth: 16, bdepth: 4, hadamard: true },
   ],
 };
