@@ -1,4 +1,5 @@
-import type { QuantisedNetwork } from '../ir/quantised-network.js';
+import type { QuantisedLayer, QuantisedNetwork } from '../ir/quantised-network.js';
+import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
 import { layerShapes } from '../nn/models.js';
 import { samePadding } from '../nn/im2col.js';
 import { quantiseValue } from '../arith/fixed-point.js';
@@ -18,6 +19,8 @@ export interface LayerMapEntry {
   codeExp?: number;
   accExp?: number;
   cycles: number;
+  /** What the layer is, where the model's layers do not say (AXNet's stages). */
+  name?: string;
 }
 
 export interface CompiledNetwork {
@@ -49,7 +52,7 @@ export interface CompileFaults {
 export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: CompileFaults = {}): CompiledNetwork {
   const f = geo.format;
   const P = geo.P;
-  checkMultiplier(q, f);
+  checkMultiplier(q.mult, f);
   const shapes = layerShapes(q.spec);
   const need = Math.max(...q.layers.map((l) => l.exactAccumulatorBits));
   if (q.accumulatorBits === undefined && need > f.accBits) throw new AxhwError(`The network's sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${f.accBits}.`, `Use an NPU with acc=${need} or more.`);
@@ -90,45 +93,32 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
       codeExp = q.layers[k]!.inputExp;
       shift = ql.inputExp + ql.weightExp - codeExp;
       if (faults.shiftDelta?.layer === i) shift += faults.shiftDelta.delta;
-      if (shift > 15) throw new AxhwError(`${q.spec.name} layer ${i}: requantising needs a left shift of ${shift} bits; the PE shifts left by at most 15.`, 'Recalibrate the network (its next layer exponent is far below this layer\'s accumulator scale).');
-      // A right shift past the accumulator's width rounds every value to 0, as a shift of acc + 1 does.
-      shift = Math.max(shift, -(f.accBits + 1));
+      shift = requantShift(shift, f.accBits, `${q.spec.name} layer ${i}`);
     }
-    const wbase = weights[0]!.length;
-    const bbase = biases[0]!.length;
-    for (let g = 0; g < groups; g++) {
-      for (let t = 0; t < ql.fanIn; t++) {
-        for (let p = 0; p < P; p++) {
-          const j = g * P + p;
-          weights[p]!.push(j < ql.outputs ? weightWord(f, ql.weightCodes[t * ql.outputs + j]!) : 0);
-        }
-      }
-      for (let p = 0; p < P; p++) {
-        const j = g * P + p;
-        const b = j < ql.outputs ? ql.bias[j]! : 0;
-        if (Math.abs(b) > 2 ** (f.accBits - 1) - 1) throw new AxhwError(`${q.spec.name} layer ${i}: bias ${b} (accumulator units) does not fit acc=${f.accBits}.`, `Use acc=${Math.ceil(Math.log2(Math.abs(b) + 1)) + 1} or more.`);
-        biases[p]!.push(b);
-      }
-    }
+    const { wbase, bbase } = packLayer(weights, biases, ql, 0, ql.outputs, f, `${q.spec.name} layer ${i}`);
     layers.push({ op: 'mac', relu: l.relu, last, src, shift, pad, k: kernel, h, w, c, f: ql.outputs, oh, ow, fanIn: ql.fanIn, groups, wbase, bbase });
     map.push({ modelLayer: i, kind: l.kind, op: 'mac', outputs: oh * ow * ql.outputs, codeExp, accExp: last ? ql.inputExp + ql.weightExp : undefined, cycles: 0 });
     activationWords = Math.max(activationWords, oh * ow * ql.outputs);
   });
-  const program: Program = { inputSize: q.spec.input.reduce((a, b) => a * b, 1), layers };
+  return assemble({ inputSize: q.spec.input.reduce((a, b) => a * b, 1), layers }, weights, biases, map, activationWords, q.layers[0]!.inputExp, geo, q.spec.name);
+}
+
+/** The program encoded, every memory checked against the NPU's, the cycle model per layer: the compiled network. */
+export function assemble(program: Program, weights: number[][], biases: number[][], map: LayerMapEntry[], activationWords: number, inputExp: number, geo: NpuGeometry, name: string): CompiledNetwork {
   let words: Uint32Array;
   try {
     words = encodeProgram(program);
   } catch (e) {
-    throw new AxhwError(`${q.spec.name} does not fit the NPU's program format: ${(e as Error).message}.`, 'Use a smaller model.');
+    throw new AxhwError(`${name} does not fit the NPU's program format: ${(e as Error).message}.`, 'Use a smaller model.');
   }
   const fits = (what: string, used: number, have: number, param: string) => {
-    if (used > have) throw new AxhwError(`${q.spec.name} needs ${used} ${what}; the NPU has ${have} (${param}=${have}).`, `Use an NPU with ${param}=${used} or more (or more PEs, for weights and biases).`);
+    if (used > have) throw new AxhwError(`${name} needs ${used} ${what}; the NPU has ${have} (${param}=${have}).`, `Use an NPU with ${param}=${used} or more (or more PEs, for weights and biases).`);
   };
   fits('weight words per PE', weights[0]!.length, geo.wdepth, 'wdepth');
   fits('bias words per PE', biases[0]!.length, geo.bdepth, 'bdepth');
   fits('activation words per buffer', activationWords, geo.adepth, 'adepth');
   fits('program words', words.length, geo.pdepth, 'pdepth');
-  const cycles = cycleModel(program, P);
+  const cycles = cycleModel(program, geo.P);
   cycles.perLayer.forEach((c, i) => (map[i]!.cycles = c));
   return {
     program,
@@ -138,12 +128,43 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
     layers: map,
     activationWords,
     cyclesPerInference: cycles.total,
-    inputExp: q.layers[0]!.inputExp,
+    inputExp,
   };
 }
 
-function checkMultiplier(q: QuantisedNetwork, f: PeFormat): void {
-  const m = q.mult;
+/**
+ * Append a layer's weights and biases to the PEs' images, columns [from, from + count) of its weight matrix:
+ * P outputs at a time, PE p taking output g * P + p (zeros past the last). Returns where they start.
+ */
+export function packLayer(weights: number[][], biases: number[][], ql: QuantisedLayer, from: number, count: number, f: PeFormat, what: string): { wbase: number; bbase: number } {
+  const P = weights.length;
+  const wbase = weights[0]!.length;
+  const bbase = biases[0]!.length;
+  for (let g = 0; g < Math.ceil(count / P); g++) {
+    for (let t = 0; t < ql.fanIn; t++) {
+      for (let p = 0; p < P; p++) {
+        const j = g * P + p;
+        weights[p]!.push(j < count ? weightWord(f, ql.weightCodes[t * ql.outputs + from + j]!) : 0);
+      }
+    }
+    for (let p = 0; p < P; p++) {
+      const j = g * P + p;
+      const b = j < count ? ql.bias[from + j]! : 0;
+      if (Math.abs(b) > 2 ** (f.accBits - 1) - 1) throw new AxhwError(`${what}: bias ${b} (accumulator units) does not fit acc=${f.accBits}.`, `Use acc=${Math.ceil(Math.log2(Math.abs(b) + 1)) + 1} or more.`);
+      biases[p]!.push(b);
+    }
+  }
+  return { wbase, bbase };
+}
+
+/** The requantisation shift from a layer's accumulator scale to the exponent of the codes it writes, checked against the PE. */
+export function requantShift(shift: number, accBits: number, what: string): number {
+  if (shift > 15) throw new AxhwError(`${what}: requantising needs a left shift of ${shift} bits; the PE shifts left by at most 15.`, 'Recalibrate the network (its next layer exponent is far below this layer\'s accumulator scale).');
+  // A right shift past the accumulator's width rounds every value to 0, as a shift of acc + 1 does.
+  return Math.max(shift, -(accBits + 1));
+}
+
+export function checkMultiplier(m: ApproxMultiplier, f: PeFormat): void {
   const { qmin, qmax } = codeRange(f);
   if (m.width !== f.n || m.signed !== f.signed || m.qmin !== qmin || m.qmax !== qmax) {
     throw new AxhwError(`The network is quantised for ${m.label} (${m.width}-bit, ${m.signed ? 'signed' : 'unsigned'}); the NPU's multiplier is ${f.n}-bit ${f.signed ? 'signed' : 'unsigned'}.`, 'Compile for the multiplier the network runs on (--mult).');

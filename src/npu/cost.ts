@@ -4,8 +4,8 @@ import type { RunResult } from '../gen/module.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import { costModule, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
 import { AxhwError } from '../errors.js';
-import { compileNetwork, inputWords } from './compile.js';
-import { compareBatch, loadCommands, referenceCodes } from './run.js';
+import { compileNetwork, inputWords, type CompiledNetwork } from './compile.js';
+import { compareBatch, loadCommands, referenceCodes, type ExpectedOutputs } from './run.js';
 
 export interface NpuCost extends ModuleCost {
   samples: number;
@@ -22,8 +22,13 @@ export interface NpuCost extends ModuleCost {
  * outputs are compared with the integer reference on the way, so the energy is that of a correct run.
  */
 export async function npuCost(q: QuantisedNetwork, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
-  if (!(Number.isInteger(n) && n >= 1)) throw new AxhwError(`The costed run needs at least one sample, not ${n}.`, 'Give --samples 1 or more.');
   const compiled = compileNetwork(q, geo);
+  return costCompiledNpu(compiled, referenceCodes(q, compiled), design, geo, x, n, o);
+}
+
+/** Area and energy per inference of the NPU running a compiled program, its outputs checked against `expectedOf` on the way. */
+export async function costCompiledNpu(compiled: CompiledNetwork, expectedOf: ExpectedOutputs, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
+  if (!(Number.isInteger(n) && n >= 1)) throw new AxhwError(`The costed run needs at least one sample, not ${n}.`, 'Give --samples 1 or more.');
   const features = compiled.program.inputSize;
   let compared = 0;
   const cost = await costModule(design, o, async (s) => {
@@ -33,7 +38,7 @@ export async function npuCost(q: QuantisedNetwork, design: ModuleDesign, geo: Np
     for (let i = 0; i < n; i++) input.push(...inputWords(x, i * features, features, compiled.inputExp, geo.format));
     const [resp] = await s.run([{ kind: 'run', cycles: n * compiled.cyclesPerInference * 4 + 100, dones: n, input }]);
     const r = (resp as { result: RunResult }).result;
-    const found = compareBatch(r, referenceCodes(q, compiled)(x.subarray(0, n * features), n), compiled, geo, 0, n, 0, new Int32Array(n), new Array<number>(n).fill(0));
+    const found = compareBatch(r, expectedOf(x.subarray(0, n * features), n), compiled, geo, 0, n, 0, new Int32Array(n), new Array<number>(n).fill(0));
     if (found.mismatch) {
       const m = found.mismatch;
       throw new AxhwError(

@@ -83,7 +83,18 @@ export function loadCommands(c: CompiledNetwork, geo: NpuGeometry, o: NpuRunOpti
  */
 export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: NpuRunOptions = {}): Promise<NpuRunResult> {
   const compiled = compileNetwork(q, geo, o.compileFaults);
-  const expectedOf = referenceCodes(q, compiled);
+  return runCompiledOnNpu(compiled, referenceCodes(q, compiled), design, geo, x, n, o);
+}
+
+/** What the NPU must write for m samples: per sample and program layer, its codes or streamed accumulators. */
+export type ExpectedOutputs = (x: Float32Array, m: number) => Float64Array[][];
+
+/**
+ * Stream samples through the NPU holding `compiled` (or `o.images`) and compare every program layer's
+ * outputs with `expectedOf`, sample by sample; stop at the first difference and locate it. `onStream` sees
+ * each sample's out-stream words (every streamed layer's accumulators, in program order), signed.
+ */
+export async function runCompiledOnNpu(compiled: CompiledNetwork, expectedOf: ExpectedOutputs, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: NpuRunOptions = {}, onStream?: (sample: number, words: Float64Array) => void): Promise<NpuRunResult> {
   const images = o.images ?? compiled;
   const features = compiled.program.inputSize;
   const jobs = Math.max(1, Math.min(o.jobs ?? 2, n));
@@ -117,7 +128,7 @@ export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: N
           const [resp] = await s.run([{ kind: 'run', cycles: m * compiled.cyclesPerInference * 4 + 100, dones: m, input, stall: o.stall }]);
           const r = (resp as { result: RunResult }).result;
           const expected = expectedOf(x.subarray(start * features, (start + m) * features), m);
-          const found = compareBatch(r, expected, compiled, geo, start, m, cycleBase, predictions, cyclesMeasured);
+          const found = compareBatch(r, expected, compiled, geo, start, m, cycleBase, predictions, cyclesMeasured, onStream);
           compared += found.compared;
           const earlier = mismatch as NpuMismatch | undefined;
           if (found.mismatch && (!earlier || found.mismatch.sample < earlier.sample)) mismatch = found.mismatch;
@@ -154,11 +165,12 @@ export function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): 
   };
 }
 
-export function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwork, geo: NpuGeometry, start: number, m: number, cycleBase: number, predictions: Int32Array, cyclesMeasured: number[]): { compared: number; mismatch?: NpuMismatch } {
+export function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwork, geo: NpuGeometry, start: number, m: number, cycleBase: number, predictions: Int32Array, cyclesMeasured: number[], onStream?: (sample: number, words: Float64Array) => void): { compared: number; mismatch?: NpuMismatch } {
   const acc = geo.format.accBits;
   const signedOf = (v: bigint) => Number(BigInt.asIntN(acc, v));
   let compared = 0;
   let ti = 0;
+  const streamed = c.program.layers.reduce((a, l, i) => a + (l.last ? c.layers[i]!.outputs : 0), 0);
   const mk = (s: number, li: number, neuron: number, pe: number, cycle: number, exp: number, got: number | undefined, what: string): NpuMismatch => {
     const l = c.layers[li];
     return { sample: start + s, layer: l?.modelLayer ?? -1, kind: l?.kind ?? '?', programLayer: li, neuron, pe, cycle: cycleBase + cycle, expected: exp, got, what };
@@ -179,9 +191,10 @@ export function compareBatch(r: RunResult, expected: Float64Array[][], c: Compil
       const missing = seen[li]!.indexOf(0);
       if (missing >= 0) return { compared, mismatch: mk(s, li, missing, -1, doneAt, expected[s]![li]![missing]!, undefined, 'the NPU never wrote this output') };
     }
-    // The out-stream carries the last layer's accumulators: the prediction is their first maximum.
-    const outs = c.layers[c.layers.length - 1]!.outputs;
-    predictions[start + s] = argmaxRows(Float64Array.from(r.output.slice(s * outs, (s + 1) * outs), signedOf), 1)[0]!;
+    // The out-stream carries the streamed layers' accumulators, the last layer's last: the prediction is their first maximum.
+    const words = Float64Array.from(r.output.slice(s * streamed, (s + 1) * streamed), signedOf);
+    onStream?.(start + s, words);
+    predictions[start + s] = argmaxRows(words.subarray(streamed - c.layers.at(-1)!.outputs), 1)[0]!;
     cyclesMeasured[start + s] = doneAt + 1 - (s === 0 ? 0 : r.doneCycles[s - 1]! + 1);
   }
   return { compared };
