@@ -8,6 +8,10 @@ import { generateModule, type ModuleDesign } from '../../src/gen/generate-module
 import { getModule, resolveModule } from '../../src/gen/registry.js';
 import { npuGeometry } from '../../src/gen/units/npu.js';
 import type { NpuGeometry } from '../../src/models/npu-model.js';
+import type { AxnetWeights, QuantisedAxnet } from '../../src/ir/quantised-axnet.js';
+import { axnetNpu } from '../../src/npu/run-axnet.js';
+import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
+import { generateDesign } from '../../src/gen/generate.js';
 
 /** The multiplier a quantised network uses, from a unit's model (verify proves model == RTL), as fixed-multiplier.ts builds it from the RTL table. */
 export function multiplierOf(d: Design): ApproxMultiplier {
@@ -82,3 +86,29 @@ export const weightedLayers = (s: ModelSpec) => s.layers.filter((l) => l.kind ==
 export function testNetwork(spec: ModelSpec, s: TestNpu, seed: number, exp: number): QuantisedNetwork {
   return randomQuantised(spec, multiplierOf(s.design.children.mult!), seed, Array(weightedLayers(spec)).fill(exp));
 }
+
+/** Seeded random AXNet weights: approximator inputs-hidden..-outputs, predictor inputs-ph-(controls + 2), control biases spread over -0.5..1.5 (the Framework starts them at 1; training moves them). */
+export function randomAxnetWeights(inputs: number, hidden: number[], outputs: number, ph: number, connect: number[], seed: number): AxnetWeights {
+  const rng = new Rng(seed);
+  const u = () => (rng.nextU32() / 2 ** 32) * 2 - 1;
+  const layer = (fanIn: number, outs: number, bias = () => 0.3 * u()) => ({ w: Float32Array.from({ length: fanIn * outs }, () => u() / Math.sqrt(fanIn)), b: Float32Array.from({ length: outs }, bias) });
+  const sizes = [inputs, ...hidden, outputs];
+  const controls = connect.reduce((a, l) => a + hidden[l - 1]!, 0);
+  const approximator = sizes.slice(1).map((s, i) => layer(sizes[i]!, s));
+  const out = layer(ph, controls + 2);
+  for (let j = 0; j < controls; j++) out.b[j] = 0.5 + u();
+  return { approximator, predictor: [layer(inputs, ph), out], connect };
+}
+
+/** An NPU with the Hadamard step sized for this framework, on this multiplier (its model: no simulator needed to build the design). */
+export function axnetTestNpu(q: QuantisedAxnet, mult: string, P: number): TestNpu {
+  const s = resolveUnitSpec(mult);
+  const { design, geo } = axnetNpu(q, mult, generateDesign(s.unit, s.params), P);
+  return { design, geo };
+}
+
+/** A registry multiplier as quantised layers use it, from its model. */
+export const multiplierOfSpec = (mult: string): ApproxMultiplier => {
+  const s = resolveUnitSpec(mult);
+  return multiplierOf(generateDesign(s.unit, s.params));
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeRange, fromWord, peProduct, requantise, saturate, toWord, weightValue, weightWord, type PeFormat } from '../../src/models/pe-arith.js';
+import { codeRange, fromWord, hadamardCode, peProduct, requantise, saturate, toWord, weightValue, weightWord, type PeFormat } from '../../src/models/pe-arith.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { cycleModel, decodeProgram, encodeProgram, type Instruction } from '../../src/models/npu-program.js';
 import { Rng } from '../../src/util/rng.js';
@@ -55,6 +55,24 @@ describe("the PE's integer arithmetic against the reference's rules", () => {
   });
 });
 
+describe("the Hadamard step's arithmetic (hadamard=1)", () => {
+  it('the activation code on the a port, the control code in the weight operand\'s form on the b port, then requantised', () => {
+    const side = 16;
+    // the non-commutative table y = a * 3 + b shows which operand is which
+    const y = Array.from({ length: side * side }, (_, i) => (Math.floor(i / side) * 3 + (i % side)) % 256);
+    const s: PeFormat = { n: 4, signed: true, yWidth: 8, accBits: 16 };
+    expect(hadamardCode(s, y, 1, 2, 0)).toBe(5);
+    expect(hadamardCode(s, y, 2, 1, 0)).toBe(7);
+    expect(hadamardCode(s, y, 1, 2, -1)).toBe(2); // 5 / 2 = 2.5, to even
+    expect(hadamardCode(s, y, 1, 3, -1)).toBe(3); // 6 / 2
+    expect(hadamardCode(s, y, 2, 5, 0)).toBe(7); // 11 saturates at qmax
+    const u: PeFormat = { n: 4, signed: false, yWidth: 8, accBits: 16 }; // codes -15..15
+    expect(hadamardCode(u, y, 3, -5, 0)).toBe(-(3 * 3 + 5));
+    expect(hadamardCode(u, y, -3, -5, 0)).toBe(3 * 3 + 5);
+    expect(hadamardCode(u, y, 0, -5, 0)).toBe(-5); // the control's sign applies at a zero code, as a weight's does
+  });
+});
+
 describe('the NPU program format and cycle model', () => {
   it('encodes and decodes every field (random instructions)', () => {
     const rng = new Rng(4);
@@ -84,6 +102,38 @@ describe('the NPU program format and cycle model', () => {
     expect(decodeProgram(enc({ pad: 15, k: 255 })()).layers[0]).toMatchObject({ pad: 15, k: 255 });
     expect(enc({ pad: 16 })).toThrow('pad 16 or k 1 too large');
     expect(enc({ k: 256 })).toThrow('pad 0 or k 256 too large');
+  });
+
+  it('extended instructions (offsets, the Hadamard step): every field round-trips, limits named; an NPU without them reads 8-word instructions', () => {
+    const rng = new Rng(6);
+    const r = (n: number) => rng.nextU32() % n;
+    const layers: Instruction[] = Array.from({ length: 24 }, (_, i) => {
+      const op = i % 3 === 0 ? 'pool' : 'mac';
+      const l: Instruction = { op, relu: r(2) === 1, last: r(2) === 1, src: r(2) as 0 | 1, shift: r(80) - 64, pad: r(16), k: r(256), h: r(65536), w: r(65536), c: r(65536), f: r(65536), oh: r(65536), ow: r(65536), fanIn: r(2 ** 24), groups: r(65536), wbase: r(2 ** 24), bbase: r(2 ** 24) };
+      l.srcOffset = i % 4 === 1 ? 0 : 1 + r(2 ** 24 - 1);
+      l.dstOffset = i % 4 === 2 ? 0 : 1 + r(2 ** 24 - 1);
+      if (op === 'mac' && i % 2 === 0) l.hadamard = { buf: r(2) as 0 | 1, offset: r(2 ** 24), shift: r(80) - 64 };
+      return l;
+    });
+    const words = encodeProgram({ inputSize: 77, layers });
+    expect(words.length).toBe(2 + 24 * 11);
+    expect(decodeProgram(words)).toEqual({ inputSize: 77, layers });
+    // a plain instruction stays 8 words, and a Hadamard step alone makes an instruction extended
+    const plain: Instruction = { op: 'mac', relu: false, last: false, src: 0, shift: 0, pad: 0, k: 1, h: 1, w: 1, c: 1, f: 1, oh: 1, ow: 1, fanIn: 1, groups: 1, wbase: 0, bbase: 0 };
+    const had = { ...plain, hadamard: { buf: 1 as const, offset: 0, shift: -64 } };
+    expect(encodeProgram({ inputSize: 1, layers: [plain, had] }).length).toBe(2 + 8 + 11);
+    expect(decodeProgram(encodeProgram({ inputSize: 1, layers: [plain, had] })).layers[1]).toEqual({ ...had, srcOffset: 0, dstOffset: 0 });
+    // without extended instructions the controller reads 8 words per instruction: the extension words become the next instruction
+    const asPlain = decodeProgram(encodeProgram({ inputSize: 1, layers: [had, plain] }), false);
+    expect(asPlain.layers[0]).toEqual(plain);
+    expect(asPlain.layers[1]).not.toEqual(plain);
+    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...plain, srcOffset: 2 ** 24 }] })).toThrow("source offset = 16777216 does not fit the program's 24-bit field");
+    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...plain, dstOffset: -1 }] })).toThrow("destination offset = -1 does not fit the program's 24-bit field");
+    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, hadamard: { buf: 0, offset: 2 ** 24, shift: 0 } }] })).toThrow("control offset = 16777216 does not fit the program's 24-bit field");
+    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, hadamard: { buf: 0, offset: 0, shift: 16 } }] })).toThrow('shift 16 outside -64..15');
+    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, op: 'pool' }] })).toThrow('a Hadamard step follows a MAC layer');
+    // the cycle model counts the 3 extension words as fetch cycles
+    expect(cycleModel({ inputSize: 1, layers: [had] }, 1).perLayer).toEqual([11 + 1 + 1 + 1]);
   });
 
   it('counts a small program by hand', () => {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
+import { compileAxnet } from '../../src/npu/compile-axnet.js';
+import { runAxnetOnNpu } from '../../src/npu/run-axnet.js';
+import { getTargetFunction } from '../../src/data/axbench/index.js';
+import { axnetTestNpu, multiplierOfSpec, randomAxnetWeights, randomInputs } from '../helpers/npu.js';
+import { requireTool } from '../helpers/tools.js';
+import { AXNET_CASES } from './axnet-cases.js';
+
+/**
+ * AXNet on the Verilated NPU with the Hadamard step: every stage of every sample bit-exact with the integer
+ * reference, H(x) and the safe / unsafe decisions from the out-stream, simulated cycles equal to the cycle
+ * model; stalls change only cycles; the negative controls fail where the transaction model says they do.
+ */
+describe('AXNet on the NPU RTL', () => {
+  it.each(AXNET_CASES)('%s, P = %i, connect %j: bit-exact at every stage, H(x) and decisions, cycles', { timeout: 300_000 }, async (mult, P, connect, hidden) => {
+    await requireTool('verilator');
+    const n = 40;
+    const w = randomAxnetWeights(5, hidden, 3, 7, connect, 12);
+    const x = randomInputs(n, 5, 13, 1);
+    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
+    const s = axnetTestNpu(q, mult, P);
+    const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
+    expect(r.mismatch).toBeUndefined();
+    const ref = axnetReference(q, x, n);
+    expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
+    expect(Array.from(r.h)).toEqual(Array.from(ref.h));
+    expect(Array.from(r.predictedSafe)).toEqual(Array.from(ref.predictedSafe));
+    expect(new Set(r.cyclesMeasured)).toEqual(new Set([compileAxnet(q, s.geo).cyclesPerInference]));
+  });
+
+  it('sobel on real image patches, with stalls on both streams: the same outputs, more cycles', { timeout: 300_000 }, async () => {
+    await requireTool('verilator');
+    const fn = getTargetFunction('sobel');
+    const n = 30;
+    const { x } = fn.generate(n, 3);
+    const mult = 'drum:width=8,k=4,signed';
+    const q = quantiseAxnet(randomAxnetWeights(fn.inputs, [8, 4], fn.outputs, 6, [1, 2], 5), multiplierOfSpec(mult), x, n);
+    const s = axnetTestNpu(q, mult, 4);
+    const plain = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
+    const stalled = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1, stall: 5 });
+    expect(plain.mismatch).toBeUndefined();
+    expect(stalled.mismatch).toBeUndefined();
+    expect(Array.from(stalled.h)).toEqual(Array.from(plain.h));
+    expect(Array.from(stalled.predictedSafe)).toEqual(Array.from(plain.predictedSafe));
+    expect(stalled.simulatedCycles).toBeGreaterThan(plain.simulatedCycles);
+  });
+
+  it('negative controls (the Hadamard shift off by one, control codes one place off, a flipped weight bit) fail on the RTL exactly where the model says', { timeout: 300_000 }, async () => {
+    await requireTool('verilator');
+    const mult = 'drum:width=6,k=3';
+    const n = 10;
+    const w = randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2);
+    const x = randomInputs(n, 5, 6, 1);
+    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
+    const s = axnetTestNpu(q, mult, 4);
+    for (const o of [{ faults: { hadamardShiftDelta: -1 } }, { faults: { controlOffsetDelta: 1 } }, { corruptWeight: { pe: 1, addr: 3, bit: 6 } }]) {
+      const rtl = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, jobs: 1 });
+      const model = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, target: 'model' });
+      expect(rtl.mismatch, JSON.stringify(o)).toBeDefined();
+      expect(rtl.mismatch).toEqual(model.mismatch);
+    }
+  });
+});
