@@ -83,9 +83,22 @@ describe('axhw experiment axnet --quick', () => {
     // hardware: two DRUM settings x two functions x two methods, read from the RTL
     expect(rep.hardware.map((h) => `${h.multiplier}:${h.function}:${h.method}`)).toEqual(['drum_w8_k6_s', 'drum_w8_k3_s'].flatMap((m) => ['bessel', 'sobel'].flatMap((f) => [`${m}:${f}:axnet`, `${m}:${f}:onepass`])));
     for (const h of rep.hardware) expect(h.rtlHash).toMatch(/^[0-9a-f]{16,}$/);
+    // on the NPU RTL: sobel's AXNet (control vectors into both hidden layers) and onepass, every stage of every test sample compared
+    expect(rep.npu.map((n) => `${n.function}:${n.method}`)).toEqual(['sobel:axnet', 'sobel:onepass']);
+    for (const n of rep.npu) {
+      const [, h1, h2] = n.topology.approximator;
+      const controls = n.method === 'axnet' ? h1! + h2! : 0;
+      // stages: predictor hidden, controls (AXNet), logits, two hidden layers, H(x)
+      expect(n.compared, n.method).toBe(n.samples * (n.topology.predictor[1]! + controls + 2 + h1! + h2! + 1));
+      expect(n.samples).toBe(rep.budget.test);
+      expect(n.npu).toMatch(/^npu:mult=drum:width=8,k=4,signed,p=4,.*hadamard$/);
+      expect(n.cost).toBeNull();
+      expect(n.metrics.trueInvocation).toBeGreaterThanOrEqual(0);
+    }
+    expect(rep.notRun.join(' ')).toContain('--npu-cost 0 or --quick');
 
     const md = readFileSync(join(out, 'a', 'axnet.md'), 'utf8');
-    for (const s of ['Invocation, prediction accuracy and error (Figures 6, 7, 8)', 'Figure 9', 'Figure 10c', 'On approximate multipliers', 'Not run']) expect(md).toContain(s);
+    for (const s of ['Invocation, prediction accuracy and error (Figures 6, 7, 8)', 'Figure 9', 'Figure 10c', 'On approximate multipliers', 'On the NPU RTL, with the Hadamard step', 'Not run']) expect(md).toContain(s);
     expect(md).toContain('axhw experiment axnet --quick');
 
     const rep2 = JSON.parse(readFileSync(join(out, 'b', 'axnet.json'), 'utf8')) as AxnetResult;

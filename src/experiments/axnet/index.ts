@@ -37,6 +37,7 @@ export const axnetExperiment: Experiment<AxnetResult> = {
     },
     { flags: '--epochs <n>', description: "override the budget's epochs per training phase", parse: toCount },
     { flags: '--train <n>', description: "override the budget's training samples per function", parse: toCount },
+    { flags: '--npu-cost <n>', description: `test samples of the gate-level NPU energy run (default ${FULL.npu.costSamples}; ${QUICK.npu.costSamples} with --quick: no synthesis)`, parse: toNonNegativeInt },
     { flags: '--seed <n>', description: 'seed of the generators, initialisation and shuffling', parse: toNonNegativeInt, default: 1 },
   ],
   run: (opts, ctx) =>
@@ -46,6 +47,7 @@ export const axnetExperiment: Experiment<AxnetResult> = {
       multipliers: opts.multipliers as string[] | undefined,
       epochs: opts.epochs as number | undefined,
       train: opts.train as number | undefined,
+      npuCost: opts.npuCost as number | undefined,
       seed: (opts.seed as number | undefined) ?? 1,
       command: ctx.command,
       backend: ctx.backend,

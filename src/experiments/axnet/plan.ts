@@ -17,6 +17,8 @@ export interface AxnetBudget {
   /** Registry multipliers the hardware runs use, and the functions they run on. */
   multipliers: string[];
   hardwareFunctions: string[] | 'all';
+  /** AXNet and onepass on the NPU RTL (with the Hadamard step): functions, multiplier, PEs, samples of the gate-level energy run (0: none). */
+  npu: { functions: string[] | 'all'; multiplier: string; P: number; costSamples: number };
 }
 
 export const FULL: AxnetBudget = {
@@ -32,6 +34,7 @@ export const FULL: AxnetBudget = {
   fusionFunctions: ['jpeg', 'sobel'],
   multipliers: ['exact-mul:width=8,signed', 'drum:width=8,k=6,signed', 'drum:width=8,k=4,signed', 'drum:width=8,k=3,signed'],
   hardwareFunctions: ['bessel', 'jpeg', 'sobel'],
+  npu: { functions: 'all', multiplier: 'drum:width=8,k=4,signed', P: 8, costSamples: 16 },
 };
 
 export const QUICK: AxnetBudget = {
@@ -47,6 +50,7 @@ export const QUICK: AxnetBudget = {
   fusionFunctions: ['jpeg', 'sobel'],
   multipliers: ['drum:width=8,k=6,signed', 'drum:width=8,k=3,signed'],
   hardwareFunctions: ['bessel', 'sobel'],
+  npu: { functions: ['sobel'], multiplier: 'drum:width=8,k=4,signed', P: 4, costSamples: 0 },
 };
 
 /** The paper's reported figures, for the comparison in the report. */

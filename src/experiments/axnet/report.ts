@@ -77,6 +77,26 @@ export function hardwareSpec(r: AxnetResult): object {
   };
 }
 
+/** Energy per inference on the gate-level NPU by part, AXNet beside onepass (Vega-Lite, stacked bars). */
+export function npuEnergySpec(r: AxnetResult): object {
+  const values = r.npu.flatMap((n) => Object.entries(n.cost?.energyPerInferencePj ?? {}).filter(([g]) => g !== 'total').map(([part, pj]) => ({ function: n.function, method: n.method, part, nJ: pj / 1e3 })));
+  return {
+    title: { text: 'Energy per inference on the NPU (gate level)', subtitle: 'predictor and approximator on every sample; simulated switching' },
+    data: { values },
+    facet: { column: { field: 'function', type: 'nominal', title: null } },
+    spec: {
+      width: 120,
+      height: 200,
+      mark: 'bar',
+      encoding: {
+        x: { field: 'method', type: 'nominal', title: null, sort: ['axnet', 'onepass'] },
+        y: { field: 'nJ', type: 'quantitative', title: 'nJ per inference', aggregate: 'sum' },
+        color: { field: 'part', type: 'nominal' },
+      },
+    },
+  };
+}
+
 export function axnetDocument(r: AxnetResult): ResultDocument {
   const cmd = r.command;
   const s = r.summary;
@@ -174,6 +194,31 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
             'trained and evaluated with the forward pass on the multiplier (rtl hashes in axnet.json)',
           ),
           ...(r.hardware.length ? [figure('hardware', 'Invocation on the multipliers', hardwareSpec(r))] : []),
+        ],
+      },
+      {
+        title: 'On the NPU RTL, with the Hadamard step',
+        command: cmd,
+        blocks: [
+          text('Each framework is trained once with its forward pass on the multiplier, quantised with exponents calibrated on the integer path over the training set, and compiled for an NPU whose PEs have a second multiplier after the activation (the paper\'s Figure 5b). The whole test set runs on the Verilated NPU; every stage of every sample (predictor hidden layer, control codes, logits, approximator layers after the Hadamard step, H(x)) equals the integer reference, and the invocation below is read from the NPU\'s out-stream. The NPU runs the predictor and the approximator on every sample (it does not skip the approximator when the predictor says unsafe), so energy per inference is that of both; per approximated sample divides it by the predicted invocation.'),
+          table(
+            ['function', 'method', 'NPU', 'samples (outputs compared, all equal)', 'cycles / inference', 'true invocation (trained / NPU)', 'predicted invocation (trained / NPU)', 'error over called safe (NPU)', 'energy / inference, nJ', 'energy / approximated sample, nJ', 'area, mm^2'],
+            r.npu.map((n) => [
+              n.function,
+              n.method,
+              n.npu,
+              `${n.samples} (${n.compared})`,
+              n.cyclesPerInference,
+              `${pct(n.metricsTrained.trueInvocation)} / ${pct(n.metrics.trueInvocation)}`,
+              `${pct(n.metricsTrained.predictedInvocation)} / ${pct(n.metrics.predictedInvocation)}`,
+              err(n.metrics),
+              n.cost ? (n.cost.energyPerInferencePj.total! / 1e3).toFixed(3) : 'not run',
+              n.cost?.energyPerApproximatedPj != null ? (n.cost.energyPerApproximatedPj / 1e3).toFixed(3) : n.cost ? 'none called safe' : 'not run',
+              n.cost ? (n.cost.areaUm2 / 1e6).toFixed(3) : 'not run',
+            ]),
+            r.npu[0]?.cost ? `gate level on ${r.npu[0].cost.samples} test samples at a ${r.npu[0].cost.clockNs} ns clock (osu018), outputs compared with the integer reference on the way` : 'gate-level energy not run (--quick or --npu-cost 0)',
+          ),
+          ...(r.npu.some((n) => n.cost) ? [figure('npu-energy', 'Energy per inference on the NPU', npuEnergySpec(r))] : []),
         ],
       },
       { title: 'Not run', command: cmd, blocks: [list(r.notRun)] },

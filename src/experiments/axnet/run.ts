@@ -9,6 +9,12 @@ import { METHODS, trainFramework, type AxnetMethod, type RegressionSamples, type
 import { FULL, QUICK, type AxnetBudget } from './plan.js';
 import type { AxnetResult, FunctionResult, MethodRun, MetricsRecord, TopologyRecord } from './schema.js';
 import type { BackendName } from '../../nn/backend.js';
+import { quantiseAxnet } from '../../infer/axnet-reference.js';
+import { axnetNpu, axnetNpuCost, runAxnetOnNpu } from '../../npu/run-axnet.js';
+import { resolveUnitSpec } from '../../gen/unit-spec.js';
+import { generateDesign } from '../../gen/generate.js';
+import { sampleErrors } from '../../data/axbench/function.js';
+import { AxhwError } from '../../errors.js';
 
 export interface AxnetExperimentOptions {
   quick: boolean;
@@ -19,6 +25,8 @@ export interface AxnetExperimentOptions {
   seed: number;
   command: string;
   backend?: BackendName;
+  /** Samples of the gate-level NPU energy run (0: none); default the plan's. */
+  npuCost?: number;
   log?: (m: string) => void;
 }
 
@@ -75,6 +83,50 @@ async function trainAndScore(method: AxnetMethod, t: Topology, fn: TargetFunctio
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 /**
+ * AXNet and onepass on the NPU (one training seed): trained with the forward pass on the NPU's multiplier,
+ * quantised (exponents calibrated on the integer path over the training set), the whole test set run on the
+ * Verilated NPU with every stage compared with the integer reference, invocation read from the NPU's
+ * out-stream; with `costSamples`, energy per inference of the gate-level NPU on that many test samples.
+ */
+async function runOnTheNpu(fns: TargetFunction[], hw: Hardware, plan: AxnetBudget['npu'], dataOf: (f: TargetFunction) => Data, settings: TrainSettings, seed: number, log: (m: string) => void): Promise<AxnetResult['npu']> {
+  const forward: ForwardHardware = { arithmetic: hw.arithmetic(), hadamard: hadamardOn(hw) };
+  const spec = resolveUnitSpec(plan.multiplier);
+  const child = generateDesign(spec.unit, spec.params);
+  const out: AxnetResult['npu'] = [];
+  for (const fn of fns) {
+    const d = dataOf(fn);
+    for (const method of ['axnet', 'onepass'] as const) {
+      const t = method === 'axnet' ? matchParameterCount(baselineOf(fn), 'all').topology : baselineOf(fn);
+      const run = await trainFramework(method, t, d.train, { ...settings, seed, errorBound: fn.errorBound, hardware: forward });
+      try {
+        const fw = run.framework;
+        const ev = fw.evaluate(d.test.x, d.test.y, d.test.n, forward);
+        const q = quantiseAxnet({ approximator: fw.approximator.weightArrays(), predictor: fw.predictor.weightArrays(), connect: t.connect ?? [] }, hw.fixed!, d.train.x, d.train.n);
+        const { design, geo, spec: npuSpec } = axnetNpu(q, plan.multiplier, child, plan.P);
+        const r = await runAxnetOnNpu(q, design, geo, d.test.x, d.test.n, { jobs: 2, log });
+        if (r.mismatch) {
+          const m = r.mismatch;
+          throw new AxhwError(`${fn.name} ${method} on the NPU differs from the integer reference: sample ${m.sample}, stage ${m.programLayer}, output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'This is a bug in axhw: please report it with the command you ran.');
+        }
+        const metrics = invocationMetrics(sampleErrors(Float32Array.from(r.h), d.test.y, fn.outputs), r.predictedSafe, fn.errorBound);
+        log(`${fn.name} ${method} on the NPU (${npuSpec}): ${r.samples} samples bit-exact (${r.compared} outputs), ${r.cyclesModel} cycles each; true invocation ${(100 * metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * metrics.predictedInvocation).toFixed(1)}%`);
+        let cost: AxnetResult['npu'][number]['cost'] = null;
+        if (plan.costSamples > 0) {
+          const c = await axnetNpuCost(q, design, geo, d.test.x, Math.min(plan.costSamples, d.test.n), { log });
+          const e = c.energyPerInferencePj;
+          cost = { samples: c.samples, clockNs: c.clockNs, areaUm2: c.total.area, energyPerInferencePj: e, energyPerApproximatedPj: metrics.predictedInvocation > 0 ? e.total / metrics.predictedInvocation : null };
+          log(`${fn.name} ${method}: ${(e.total / 1e3).toFixed(3)} nJ per inference at gate level, area ${(c.total.area / 1e6).toFixed(3)} mm^2`);
+        }
+        out.push({ function: fn.name, method, multiplier: hw.label, rtlHash: hw.rtlHash, npu: npuSpec, topology: topologyRecord(t), samples: r.samples, compared: r.compared, cyclesPerInference: r.cyclesModel, metricsTrained: record(invocationMetrics(ev.errors, ev.predictedSafe, fn.errorBound)), metrics: record(metrics), cost });
+      } finally {
+        run.framework.dispose();
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * AXNet against onepass and iterative on the AxBench functions (Figures 6-8, 10a), invocation against
  * parameter count (Figure 9), all-layer against one-layer fusion (Figure 10c), and AXNet on registry
  * multipliers (its products on the RTL tables in the forward pass).
@@ -89,6 +141,8 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   // Multipliers first: a bad one stops the run before any training.
   const multipliers: Hardware[] = [];
   for (const spec of o.multipliers ?? plan.multipliers) multipliers.push((await resolveHardware({ multiplier: spec, log }))!);
+  const npuPlan = { ...plan.npu, costSamples: o.npuCost ?? plan.npu.costSamples };
+  const npuHardware = (await resolveHardware({ multiplier: npuPlan.multiplier, path: 'table', log }))!;
   const seeds = Array.from({ length: plan.seeds }, (_, i) => o.seed + i);
   const settings: TrainSettings = { epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, errorBound: 0, rounds: budget.rounds, seed: o.seed, hardware: EXACT };
   const cache = new Map<string, Data>();
@@ -174,6 +228,11 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     }
   }
 
+  // On the NPU RTL: AXNet (and onepass, its cost baseline) trained on the NPU's multiplier, quantised with
+  // exponents calibrated on the training set, and the test set run on the Verilated NPU with the Hadamard step.
+  const npuFns = npuPlan.functions === 'all' ? fns : fns.filter((f) => (npuPlan.functions as string[]).includes(f.name));
+  const npu = await runOnTheNpu(npuFns.length ? npuFns : fns.slice(0, 1), npuHardware, npuPlan, dataOf, settings, o.seed, log);
+
   return {
     format: 'axhw-axnet-experiment',
     version: 1,
@@ -201,9 +260,10 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     paramSweep: { function: sweepFn.name, points },
     fusion,
     hardware,
+    npu,
     notRun: [
-      'AXNet on the NPU RTL (the PE\'s Hadamard step, bit-exact with the integer reference, energy per invocation): the generated PE has no multiplier after its activation unit yet; not run',
-      'Figure 10b (energy efficiency): the paper estimates it from an external NPU model; not run',
+      'Figure 10b (energy efficiency = speedup / energy reduction against the CPU): the paper estimates it from an external NPU model and needs the CPU\'s time and energy per exact evaluation, which we do not model; the NPU\'s measured energy per inference and per approximated sample are reported instead',
+      ...(npuPlan.costSamples ? [] : ['energy on the NPU (gate level): skipped in this run (--npu-cost 0 or --quick)']),
     ],
   };
 }

@@ -97,6 +97,35 @@ export const axnetResultSchema = z.strictObject({
       trueInvocationPerSeed: z.array(num),
     }),
   ),
+  /** AXNet and onepass on the NPU RTL with the Hadamard step: bit-exact runs of the test set, invocation from the NPU's outputs, energy per inference at gate level. */
+  npu: z.array(
+    z.strictObject({
+      function: z.string(),
+      method: z.enum(['axnet', 'onepass']),
+      multiplier: z.string(),
+      rtlHash: z.string(),
+      /** The NPU as a unit spec. */
+      npu: z.string(),
+      topology: topologySchema,
+      samples: int,
+      /** Outputs compared with the integer reference (every stage of every sample), all equal. */
+      compared: int,
+      cyclesPerInference: int,
+      /** The trained framework evaluated on the multiplier in the forward pass (dynamic fixed point), and what the NPU computed (frozen exponents). */
+      metricsTrained: metricsSchema,
+      metrics: metricsSchema,
+      cost: z
+        .strictObject({
+          samples: int,
+          clockNs: num,
+          areaUm2: num,
+          energyPerInferencePj: z.record(z.string(), num),
+          /** Energy per inference / predicted invocation on the NPU: the NPU energy spent per sample it approximates. */
+          energyPerApproximatedPj: maybe,
+        })
+        .nullable(),
+    }),
+  ),
   /** Parts of the paper's evaluation not run here, and why. */
   notRun: z.array(z.string()),
 });
