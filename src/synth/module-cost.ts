@@ -8,7 +8,7 @@ import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
 import { parseNetlist, type Netlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
-import { countsByBit, readToggleCoverageByScope, simulationNetlist, type BoxInstance } from './toggle-sim.js';
+import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance } from './toggle-sim.js';
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
 import { characteriseMemory, type MemoryCharacterisation } from './memory-cost.js';
@@ -191,23 +191,16 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
   }
   if (!(cycles > 0)) throw new AxhwError('The costed run counted no clock cycles.', 'Run some work after zeroing the counts.');
 
-  // Logic: each instance's toggles through the Liberty file.
+  // Logic: each module's toggles through the Liberty file. Verilator merges the points of a module's
+  // instances, their counts summed (readToggleCoverageByModule): energy is linear in toggles, so a module's
+  // points are costed together, with the leakage of every instance of it.
   const energyOf = new Map<string, number>();
-  // Verilator merges the points of identical instances into one scope with '*' (b*.b2: every PE's
-  // multiplier), their counts summed: energy is linear in toggles, so each merged scope is costed once,
-  // with the leakage of every instance it stands for.
-  for (const [scope, entries] of readToggleCoverageByScope(coverage)) {
-    // Instances of one part share the prefix of their names (m<part>_<k>); a bare '*' merges cells.
-    if (scope.split('.').includes('*')) continue;
-    const pattern = new RegExp(`^${scope.replace(/[.[\]]/g, '\\$&').replace(/\*/g, '[^.]+')}$`);
-    const matched = [...scopes].filter(([s]) => pattern.test(s));
-    const modules = new Set(matched.map(([, m]) => m));
-    if (modules.size > 1) throw new AxhwError(`Toggle scope ${scope} covers instances of ${[...modules].join(' and ')}.`, 'Report this: the simulator merged instances of different modules.');
-    const p = logic.get([...modules][0] ?? '');
-    if (!p) continue; // cells' own scopes, and the memories' RTL
+  for (const [module, entries] of readToggleCoverageByModule(coverage)) {
+    const p = logic.get(module);
+    if (!p) continue; // the memories' RTL
     const cellsOnly: Netlist = { ...p.net, instances: p.net.instances.filter((i) => !boxedNames.has(i.cell)) };
     const sp = simulatedPower(cellsOnly, energy, countsByBit(p.ids, entries), cycles, clockNs);
-    energyOf.set(p.module, (energyOf.get(p.module) ?? 0) + sp.energy.total + matched.length * sp.power.leakage * cycles * clockNs * 1e-9);
+    energyOf.set(module, sp.energy.total + (instances.get(module) ?? 0) * sp.power.leakage * cycles * clockNs * 1e-9);
   }
   const parts: CostPart[] = [];
   for (const p of logic.values()) {

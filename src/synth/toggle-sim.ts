@@ -197,6 +197,28 @@ export function readToggleCoverage(text: string, scope: string): [string, number
   return readToggleCoverageByScope(text).get(scope) ?? [];
 }
 
+/**
+ * Toggle points of a Verilator coverage file, by module (the `page` field, v_toggle/<module>). Verilator
+ * merges the points of a module's instances, their counts summed, under one hierarchy name with the
+ * differing characters starred; across levels that name can be ambiguous (a PE's two multipliers under
+ * every PE: 'm2_*', the PEs' own name), so a module's points are told apart by their page, not their scope.
+ */
+export function readToggleCoverageByModule(text: string): Map<string, [string, number][]> {
+  const out = new Map<string, [string, number][]>();
+  for (const line of text.split('\n')) {
+    const m = /^C '(.*)' (\d+)$/.exec(line);
+    if (!m) continue;
+    const fields = new Map(m[1]!.split('\x01').filter(Boolean).map((f) => f.split('\x02') as [string, string]));
+    const page = fields.get('page');
+    if (!page?.startsWith('v_toggle/')) continue;
+    const module = page.slice('v_toggle/'.length);
+    let list = out.get(module);
+    if (!list) out.set(module, (list = []));
+    list.push([fields.get('o')!, Number(m[2])]);
+  }
+  return out;
+}
+
 /** Toggle points of a Verilator coverage file, by scope (the `h` field). */
 export function readToggleCoverageByScope(text: string): Map<string, [string, number][]> {
   const out = new Map<string, [string, number][]>();

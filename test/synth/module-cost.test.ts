@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { parseNetlist } from '../../src/synth/netlist.js';
-import { simulationNetlist, readToggleCoverageByScope } from '../../src/synth/toggle-sim.js';
+import { simulationNetlist, readToggleCoverageByModule, readToggleCoverageByScope } from '../../src/synth/toggle-sim.js';
 import { splitConcatAssigns } from '../../src/synth/sta.js';
 import { parseStat } from '../../src/synth/yosys.js';
 import { MEMORY_GROUP } from '../../src/synth/module-cost.js';
@@ -9,6 +9,9 @@ import { npuCost, type NpuCost } from '../../src/npu/cost.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { randomInputs, TEST_MLP, testNetwork, testNpu } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
+import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
+import { axnetNpuCost } from '../../src/npu/run-axnet.js';
+import { axnetTestNpu, multiplierOfSpec, randomAxnetWeights } from '../helpers/npu.js';
 
 const CELLS = '/usr/share/qflow/tech/osu018/osu018_stdcells.v';
 
@@ -48,6 +51,16 @@ endmodule`);
     expect([...by]).toEqual([
       ['TOP.t', [['n0', 3], ['n2', 1]]],
       ['TOP.t.m0_*', [['n1', 5]]],
+    ]);
+  });
+
+  it('toggle points by module: a merged hierarchy name shared by two modules (a PE and its two multipliers, all under m2_*) is split by page', () => {
+    const line = (page: string, h: string, o: string, n: number) => `C '\x01page\x02v_toggle/${page}\x01o\x02${o}\x01h\x02${h}\x01' ${n}`;
+    const by = readToggleCoverageByModule([line('pe', 'TOP.t.m2_*', 'n1', 5), line('mul', 'TOP.t.m2_*', 'n1', 7), line('mul', 'TOP.t.m3_0.m0_0', 'n2', 1), line('top', 'TOP.t', 'n0', 3), "C '\x01page\x02v_line/pe\x01o\x02n3\x01h\x02TOP.t\x01' 9"].join('\n'));
+    expect([...by]).toEqual([
+      ['pe', [['n1', 5]]],
+      ['mul', [['n1', 7], ['n2', 1]]],
+      ['top', [['n0', 3]]],
     ]);
   });
 
@@ -142,5 +155,23 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
   it('times the whole hierarchy', () => {
     expect(cost.timing.delayNs).toBeGreaterThan(1);
     expect(cost.timing.slackNs).toBeCloseTo(cost.clockNs - cost.timing.delayNs, 0);
+  });
+});
+
+describe.skipIf(!existsSync(CELLS))('AXNet NPU cost: the Hadamard step\'s second multiplier is costed', () => {
+  it('every group has area and energy, the multiplier counted twice per PE; the gate-level NPU is bit-exact at every stage', { timeout: 600_000 }, async () => {
+    for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
+    const mult = 'drum:width=8,k=4,signed';
+    const n = 3;
+    const x = randomInputs(n, 5, 6, 1);
+    const q = quantiseAxnet(randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2), multiplierOfSpec(mult), x, n);
+    const s = axnetTestNpu(q, mult, 2);
+    const cost = await axnetNpuCost(q, s.design, s.geo, x, n);
+    expect(cost.compared).toBe(n * axnetReference(q, x, 1).stages.reduce((a, st) => a + st.outputs, 0));
+    expect(cost.parts.find((p) => /^drum_/.test(p.module))!.instances).toBe(4);
+    for (const [g, v] of Object.entries(cost.groups)) {
+      expect(v.area, g).toBeGreaterThan(0);
+      expect(v.energyJ, g).toBeGreaterThan(0);
+    }
   });
 });
