@@ -47,9 +47,11 @@ function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[],
   /** Accumulators of a layer on codes (n x fanIn), bias added, ReLU applied. */
   const accumulate = (codes: Float32Array, l: QuantisedLayer) => {
     const acc = tableMatMul(codes, l.weightCodes, n, l.fanIn, l.outputs, products, qmin, range);
+    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
     for (let r = 0; r < n; r++)
       for (let j = 0; j < l.outputs; j++) {
         let a = acc[r * l.outputs + j]! + l.bias[j]!;
+        // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
         if (l.relu && a < 0) a = 0;
         acc[r * l.outputs + j] = a;
       }
@@ -58,6 +60,7 @@ function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[],
   const scaled = (acc: Float64Array, l: QuantisedLayer) => acc.map((a) => a * 2 ** (l.inputExp + l.weightExp));
   const columns = (m: Float64Array, width: number, from: number, count: number) => {
     const out = new Float64Array(n * count);
+    // Stryker disable next-line EqualityOperator: one step past a row reads the next row's first entry into a place then overwritten, or writes nowhere
     for (let r = 0; r < n; r++) for (let j = 0; j < count; j++) out[r * count + j] = m[r * width + from + j]!;
     return out;
   };
@@ -86,6 +89,7 @@ function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[],
   let a = xq;
   let aExp = inExp;
   const L = hiddenWidths.length + 1;
+  // Stryker disable next-line EqualityOperator: the last layer breaks out of the loop
   for (let k = 0; k < L; k++) {
     const last = k === L - 1;
     const l = e.layer('approximator', k, aExp, !last);
@@ -102,7 +106,9 @@ function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[],
       const off = controlOffset(connect, hiddenWidths, hidden);
       const cExp = e.exp('control', []);
       const prod = new Float64Array(n * l.outputs);
+      // Stryker disable next-line EqualityOperator: one step past a row is overwritten by the next row; past the end writes nowhere
       for (let r = 0; r < n; r++)
+        // Stryker disable next-line EqualityOperator: as above
         for (let j = 0; j < l.outputs; j++) {
           const c = cq[r * controls + off + j]!;
           prod[r * l.outputs + j] = products[(codes[r * l.outputs + j]! - qmin) * range + (c - qmin)]! * 2 ** (actExp + cExp);

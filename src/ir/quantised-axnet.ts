@@ -46,6 +46,7 @@ export function controlOffset(connect: number[], hiddenWidths: number[], hidden:
 /** One dense layer quantised for the multiplier at this input exponent (weights to codes, bias to accumulator units). */
 export function quantiseDense(lw: LayerWeights, mult: ApproxMultiplier, inputExp: number, relu: boolean): QuantisedLayer {
   const fanIn = lw.w.length / lw.b.length;
+  // Stryker disable next-line StringLiteral: the spec's name is not read
   const [layer] = quantiseNetwork(mlp('layer', [fanIn], [lw.b.length]), [lw], mult, [inputExp]).layers;
   return { ...layer!, relu };
 }

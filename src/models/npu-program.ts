@@ -92,6 +92,7 @@ export function encodeProgram(p: Program): Uint32Array {
     words[o + 5] = u16(l.groups, 'groups');
     words[o + 6] = u24(l.wbase, 'weight base');
     words[o + 7] = u24(l.bbase, 'bias base');
+    // Stryker disable next-line ConditionalExpression: a plain instruction's extension words land on the next instruction's first words, which are written after them (or past the end)
     if (ext) {
       const h = l.hadamard;
       if (h && l.op !== 'mac') throw new RangeError('a Hadamard step follows a MAC layer');
@@ -143,11 +144,6 @@ export function decodeProgram(words: ArrayLike<number>, extended = true): Progra
     layers.push(l);
   }
   return { inputSize: words[1]! & 0xffffff, layers };
-}
-
-/** Words of the program `words` holds (header and instructions). */
-export function programLength(words: ArrayLike<number>, extended = true): number {
-  return PROGRAM_HEADER_WORDS + decodeProgram(words, extended).layers.reduce((a, l) => a + instructionWords(l), 0);
 }
 
 /** PEs that produce outputs in group g of a MAC layer. */

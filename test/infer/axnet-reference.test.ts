@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
-import type { AxnetWeights } from '../../src/ir/quantised-axnet.js';
+import { controlOffset, type AxnetWeights } from '../../src/ir/quantised-axnet.js';
 import { multiplierOfSpec, randomAxnetWeights, randomInputs } from '../helpers/npu.js';
 
 /**
@@ -82,6 +82,7 @@ describe('the AXNet integer reference', () => {
       expect(max, s.name).toBeGreaterThan(mult.qmax / 2);
       expect(max, s.name).toBeLessThanOrEqual(mult.qmax);
     }
+    expect(r.stages.map((t) => t.exp)).toEqual([q.predictor[1]!.inputExp, q.controlExp, q.predictor[1]!.inputExp + q.predictor[1]!.weightExp, ...q.approximator.slice(1).map((l) => l.inputExp), q.approximator[3]!.inputExp + q.approximator[3]!.weightExp]);
     // the predictor's decision is logit 1 > logit 0, sample by sample
     const logits = r.stages[2]!.data;
     expect(Array.from(r.predictedSafe)).toEqual(Array.from({ length: n }, (_, i) => +(logits[2 * i + 1]! > logits[2 * i]!)));
@@ -94,6 +95,13 @@ describe('the AXNet integer reference', () => {
     const r = axnetReference(q, x, n);
     expect(r.stages.map((s) => s.name)).toEqual(['predictor hidden', 'logits', 'approximator hidden 1', 'approximator output']);
     expect(q.controls).toBe(0);
+    // equal logit columns tie on every sample: a tie is not safe
+    const tied = { ...w, predictor: [w.predictor[0]!, { w: w.predictor[1]!.w.map((_, i, a) => a[i - (i % 2)]!), b: Float32Array.from([0.5, 0.5]) }] };
+    const t = axnetReference(quantiseAxnet(tied, multiplierOfSpec('exact-mul:width=8,signed'), x, n), x, n);
+    expect(Array.from(t.stages[1]!.data.filter((_, i) => i % 2 === 0))).toEqual(Array.from(t.stages[1]!.data.filter((_, i) => i % 2 === 1)));
+    expect(Array.from(t.predictedSafe)).toEqual(Array(n).fill(0));
+    expect(() => controlOffset([1], [6, 4], 2)).toThrow('hidden layer 2 takes no control vector');
+    expect(controlOffset([1, 3], [6, 4, 5], 3)).toBe(6);
     expect(meanAbs(r.h, floatH(w, x, n))).toBeLessThan(0.03 * meanAbs(floatH(w, x, n), new Float64Array(n * 2)));
   });
 });

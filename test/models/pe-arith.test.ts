@@ -89,6 +89,7 @@ describe('the NPU program format and cycle model', () => {
     const enc = (l: Partial<Instruction>, inputSize = 1) => () => encodeProgram({ inputSize, layers: [{ ...base, ...l }] });
     for (const [k, name] of fields16) {
       expect(decodeProgram(enc({ [k]: 0xffff })()).layers[0]![k]).toBe(0xffff);
+      expect(decodeProgram(enc({ [k]: 0 })()).layers[0]![k]).toBe(0);
       for (const bad of [0x10000, -1, 1.5]) expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 16-bit field`);
     }
     for (const [k, name] of fields24) {

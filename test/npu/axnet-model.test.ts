@@ -47,6 +47,45 @@ describe('AXNet on the NPU transaction model', () => {
     expect(offset.mismatch).toMatchObject({ programLayer: stage('approximator hidden 1') });
   });
 
+  it('compiles to the buffer plan: stages in order, offsets, shifts from the exponents, the layer map, buffer use; faults move only the first Hadamard step', () => {
+    const mult = 'exact-mul:width=8,signed';
+    const n = 16;
+    const w = randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2);
+    const x = randomInputs(n, 5, 6, 1);
+    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
+    const s = axnetTestNpu(q, mult, 4);
+    const c = compileAxnet(q, s.geo);
+    const [p0, p1] = q.predictor;
+    const [a0, a1, a2] = q.approximator;
+    const scale = (l: { inputExp: number; weightExp: number }) => l.inputExp + l.weightExp;
+    const N = 5;
+    const C = 11;
+    expect(q.controls).toBe(C);
+    expect(c.layers.map((l) => [l.name, l.outputs, l.codeExp, l.accExp])).toEqual([
+      ['predictor hidden', 7, p1!.inputExp, undefined],
+      ['controls', C, q.controlExp, undefined],
+      ['logits', 2, undefined, scale(p1!)],
+      ['approximator hidden 1', 6, a1!.inputExp, undefined],
+      ['approximator hidden 2', 5, a2!.inputExp, undefined],
+      ['approximator output', 3, undefined, scale(a2!)],
+    ]);
+    const pick = (l: (typeof c.program.layers)[number]) => [l.src, l.srcOffset ?? 0, l.dstOffset ?? 0, l.f, l.fanIn, l.relu, l.last, l.shift, l.hadamard];
+    expect(c.program.layers.map(pick)).toEqual([
+      [0, 0, 0, 7, 5, true, false, scale(p0!) - p1!.inputExp, undefined],
+      [1, 0, N, C, 7, false, false, scale(p1!) - q.controlExp, undefined],
+      [1, 0, 0, 2, 7, false, true, 0, undefined],
+      [0, 0, 0, 6, 5, true, false, scale(a0!) - q.activationExps[1]!, { buf: 0, offset: N, shift: q.activationExps[1]! + q.controlExp - a1!.inputExp }],
+      [1, 0, N + C, 5, 6, true, false, scale(a1!) - q.activationExps[2]!, { buf: 0, offset: N + 6, shift: q.activationExps[2]! + q.controlExp - a2!.inputExp }],
+      [0, N + C, 0, 3, 5, false, true, 0, undefined],
+    ]);
+    // buffer 0: input, controls, the second hidden layer's codes; buffer 1: the predictor's and the first hidden layer's
+    expect(c.activationWords).toBe(N + C + 5);
+    expect(c.inputExp).toBe(a0!.inputExp);
+    const faulty = compileAxnet(q, s.geo, { hadamardShiftDelta: 2, controlOffsetDelta: 3 }).program.layers;
+    expect(faulty[3]!.hadamard).toEqual({ ...c.program.layers[3]!.hadamard, offset: N + 3, shift: c.program.layers[3]!.hadamard!.shift + 2 });
+    expect(faulty[4]!.hadamard).toEqual(c.program.layers[4]!.hadamard);
+  });
+
   it('refuses an NPU without the Hadamard step, and accumulators too narrow for exact sums, each with its fix', () => {
     const mult = 'exact-mul:width=8,signed';
     const w = randomAxnetWeights(5, [6], 2, 4, [1], 1);
@@ -56,6 +95,8 @@ describe('AXNet on the NPU transaction model', () => {
     expect(() => compileAxnet(q, plain.geo)).toThrow(AxhwError);
     expect(() => compileAxnet(q, plain.geo)).toThrow(/Hadamard step, and this NPU has none/);
     const s = axnetTestNpu(q, mult, 4);
-    expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: 12 } })).toThrow(/sums need 18-bit accumulators to be exact.*acc=12/);
+    const need = Math.max(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits));
+    expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need - 1 } })).toThrow(`sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${need - 1}`);
+    expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need } })).not.toThrow();
   });
 });
