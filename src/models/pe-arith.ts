@@ -65,6 +65,7 @@ export function multiplierOperands(f: PeFormat, act: number, weightWordValue: nu
 export function saturate(v: number, bits: number): number {
   const hi = 2 ** (bits - 1) - 1;
   const lo = -(2 ** (bits - 1));
+  // Stryker disable next-line EqualityOperator: at the bound both branches give the bound
   return v > hi ? hi : v < lo ? lo : v;
 }
 
@@ -74,6 +75,7 @@ export function saturate(v: number, bits: number): number {
  */
 export function requantise(v: number, shift: number, qmin: number, qmax: number): number {
   let r: number;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: for integer v and shift >= 0 the division path gives v * 2^shift too (no remainder)
   if (shift >= 0) r = v * 2 ** shift;
   else {
     const d = 2 ** -shift;
@@ -82,6 +84,7 @@ export function requantise(v: number, shift: number, qmin: number, qmax: number)
     const half = d / 2;
     r = rem > half || (rem === half && Math.abs(q) % 2 === 1) ? q + 1 : q;
   }
+  // Stryker disable next-line EqualityOperator: at the bound both branches give the bound
   return r > qmax ? qmax : r < qmin ? qmin : r;
 }
 

