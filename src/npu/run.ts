@@ -191,7 +191,7 @@ export function compareBatch(r: RunResult, expected: Float64Array[][], c: Compil
       const missing = seen[li]!.indexOf(0);
       if (missing >= 0) return { compared, mismatch: mk(s, li, missing, -1, doneAt, expected[s]![li]![missing]!, undefined, 'the NPU never wrote this output') };
     }
-    // The out-stream carries the streamed layers' accumulators, the last layer's last: the prediction is their first maximum.
+    // The out-stream carries the streamed layers' accumulators in program order: the prediction is the first maximum of the last layer's.
     const words = Float64Array.from(r.output.slice(s * streamed, (s + 1) * streamed), signedOf);
     onStream?.(start + s, words);
     predictions[start + s] = argmaxRows(words.subarray(streamed - c.layers.at(-1)!.outputs), 1)[0]!;
