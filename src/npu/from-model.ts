@@ -12,25 +12,16 @@ import { calibrate } from '../infer/calibrate.js';
 import { quantisedNetworkOf } from '../ir/from-network.js';
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import type { NtvStorage } from '../arith/stored-weights.js';
-import { generateModule, type ModuleDesign } from '../gen/generate-module.js';
-import { getModule, resolveModule } from '../gen/registry.js';
-import { npuGeometry } from '../gen/units/npu.js';
+import type { ModuleDesign } from '../gen/generate-module.js';
 import { MAX_ACC_BITS, peFormat } from '../gen/units/pe.js';
 import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import { AxhwError } from '../errors.js';
 import { compileNetwork } from './compile.js';
+import { npuDesign, sizeNpuFor, type NpuSizing } from './sizing.js';
 
-/** NPU parameters a user may set; the memory depths default to what the network needs. */
-export interface NpuSizing {
-  P: number;
-  acc?: number;
-  wdepth?: number;
-  bdepth?: number;
-  adepth?: number;
-  pdepth?: number;
-}
+export type { NpuSizing } from './sizing.js';
 
 export interface NpuForModel {
   net: Network;
@@ -98,24 +89,11 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
 /** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
   const m = await quantisedModel(o);
-  const { unit, params: p } = resolveModule('npu', sizeNpu(m.q, m.multSpec, o.sizing, m.child));
-  const design = generateModule(getModule('npu'), p, { mult: m.child });
-  const npuSpec = `${unit.name}:${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
-  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, design, geo: npuGeometry(p, m.child), spec: npuSpec, withNtv: m.withNtv };
+  const { design, geo, spec } = npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child), m.child);
+  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, design, geo, spec, withNtv: m.withNtv };
 }
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */
 export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design): Record<string, unknown> {
-  const acc = s.acc ?? Math.max(32, ...q.layers.map((l) => l.exactAccumulatorBits));
-  const { params } = resolveModule('npu', { mult, p: s.P, acc, wdepth: 1 << 20, bdepth: 1 << 16, adepth: 1 << 22, pdepth: 1 << 12 });
-  const trial = compileNetwork(q, npuGeometry(params, child));
-  return {
-    mult,
-    p: s.P,
-    acc,
-    wdepth: s.wdepth ?? Math.max(2, trial.weights[0]!.length),
-    bdepth: s.bdepth ?? Math.max(2, trial.biases[0]!.length),
-    adepth: s.adepth ?? Math.max(2, trial.activationWords),
-    pdepth: s.pdepth ?? Math.max(10, trial.words.length),
-  };
+  return sizeNpuFor((geo) => compileNetwork(q, geo), q.layers.map((l) => l.exactAccumulatorBits), mult, s, child);
 }

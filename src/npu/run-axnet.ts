@@ -8,10 +8,7 @@ import type { CompiledNetwork } from './compile.js';
 import { runCompiledOnNpu, type ExpectedOutputs, type NpuRunOptions, type NpuRunResult } from './run.js';
 import { costCompiledNpu, type NpuCost } from './cost.js';
 import type { Design } from '../gen/design.js';
-import { generateModule } from '../gen/generate-module.js';
-import { getModule, resolveModule } from '../gen/registry.js';
-import { npuGeometry } from '../gen/units/npu.js';
-import { formatUnitSpec } from '../gen/unit-spec.js';
+import { npuDesign, sizeNpuFor } from './sizing.js';
 
 /** Per sample and program layer, what the NPU must write: the integer reference's stages, in program order. */
 export function axnetExpected(q: QuantisedAxnet): ExpectedOutputs {
@@ -52,8 +49,6 @@ export async function axnetNpuCost(q: QuantisedAxnet, design: ModuleDesign, geo:
 
 /** An NPU with the Hadamard step for this framework: P PEs, memories sized by a trial compile, accumulators wide enough for exact sums. */
 export function axnetNpu(q: QuantisedAxnet, mult: string, child: Design, P: number): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
-  const acc = Math.max(32, ...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits));
-  const trial = compileAxnet(q, npuGeometry(resolveModule('npu', { mult, p: P, acc, wdepth: 1 << 20, bdepth: 1 << 16, adepth: 1 << 22, pdepth: 1 << 12, hadamard: true }).params, child));
-  const { unit, params } = resolveModule('npu', { mult, p: P, acc, wdepth: Math.max(2, trial.weights[0]!.length), bdepth: Math.max(2, trial.biases[0]!.length), adepth: Math.max(2, trial.activationWords), pdepth: Math.max(10, trial.words.length), hadamard: true });
-  return { design: generateModule(getModule('npu'), params, { mult: child }), geo: npuGeometry(params, child), spec: formatUnitSpec(unit.name, params) };
+  const exact = [...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits);
+  return npuDesign(sizeNpuFor((geo) => compileAxnet(q, geo), exact, mult, { P }, child, { hadamard: true }), child);
 }
