@@ -189,48 +189,41 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
   }
 }
 
-/**
- * Toggle points of one scope from a Verilator coverage file: lines `C '<key>' <count>`, the key a list
- * of \x01 name \x02 value fields (page v_toggle/..., o = the signal bit, h = the hierarchy).
- */
+/** Toggle points of one scope from a Verilator coverage file (the format: groupTogglePoints below). */
 export function readToggleCoverage(text: string, scope: string): [string, number][] {
   return readToggleCoverageByScope(text).get(scope) ?? [];
 }
 
 /**
- * Toggle points of a Verilator coverage file, by module (the `page` field, v_toggle/<module>). Verilator
- * merges the points of a module's instances, their counts summed, under one hierarchy name with the
- * differing characters starred; across levels that name can be ambiguous (a PE's two multipliers under
- * every PE: 'm2_*', the PEs' own name), so a module's points are told apart by their page, not their scope.
+ * Toggle points of a Verilator coverage file: lines `C '<key>' <count>`, the key a list of \x01 name \x02
+ * value fields (page v_toggle/<module>, o = the signal bit, h = the hierarchy), grouped by `key` of them.
  */
-export function readToggleCoverageByModule(text: string): Map<string, [string, number][]> {
-  const out = new Map<string, [string, number][]>();
-  for (const line of text.split('\n')) {
-    const m = /^C '(.*)' (\d+)$/.exec(line);
-    if (!m) continue;
-    const fields = new Map(m[1]!.split('\x01').filter(Boolean).map((f) => f.split('\x02') as [string, string]));
-    const page = fields.get('page');
-    if (!page?.startsWith('v_toggle/')) continue;
-    const module = page.slice('v_toggle/'.length);
-    let list = out.get(module);
-    if (!list) out.set(module, (list = []));
-    list.push([fields.get('o')!, Number(m[2])]);
-  }
-  return out;
-}
-
-/** Toggle points of a Verilator coverage file, by scope (the `h` field). */
-export function readToggleCoverageByScope(text: string): Map<string, [string, number][]> {
+function groupTogglePoints(text: string, key: (fields: Map<string, string>) => string): Map<string, [string, number][]> {
   const out = new Map<string, [string, number][]>();
   for (const line of text.split('\n')) {
     const m = /^C '(.*)' (\d+)$/.exec(line);
     if (!m) continue;
     const fields = new Map(m[1]!.split('\x01').filter(Boolean).map((f) => f.split('\x02') as [string, string]));
     if (!fields.get('page')?.startsWith('v_toggle/')) continue;
-    const h = fields.get('h')!;
-    let list = out.get(h);
-    if (!list) out.set(h, (list = []));
+    const k = key(fields);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
     list.push([fields.get('o')!, Number(m[2])]);
   }
   return out;
+}
+
+/**
+ * Toggle points by module (the page). Verilator merges the points of a module's instances, their counts
+ * summed, under one hierarchy name with the differing characters starred; across levels that name can be
+ * ambiguous (a PE's two multipliers under every PE: 'm2_*', the PEs' own name), so a module's points are
+ * told apart by their page, not their scope.
+ */
+export function readToggleCoverageByModule(text: string): Map<string, [string, number][]> {
+  return groupTogglePoints(text, (f) => f.get('page')!.slice('v_toggle/'.length));
+}
+
+/** Toggle points by scope (the `h` field). */
+export function readToggleCoverageByScope(text: string): Map<string, [string, number][]> {
+  return groupTogglePoints(text, (f) => f.get('h')!);
 }
