@@ -10,6 +10,7 @@ import { npuGeometry } from '../../src/gen/units/npu.js';
 import type { NpuGeometry } from '../../src/models/npu-model.js';
 import type { AxnetWeights, QuantisedAxnet } from '../../src/ir/quantised-axnet.js';
 import { axnetNpu } from '../../src/npu/run-axnet.js';
+import { quantiseAxnet } from '../../src/infer/axnet-reference.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import { generateDesign } from '../../src/gen/generate.js';
 
@@ -98,6 +99,26 @@ export function randomAxnetWeights(inputs: number, hidden: number[], outputs: nu
   const out = layer(ph, controls + 2);
   for (let j = 0; j < controls; j++) out.b[j] = 0.5 + u();
   return { approximator, predictor: [layer(inputs, ph), out], connect };
+}
+
+/** The shape and seeds of a random AXNet test framework (defaults: 5-6-5-3 approximator, 5-7-(11 + 2) predictor, both hidden layers connected). */
+export interface AxnetShape {
+  inputs: number;
+  hidden: number[];
+  outputs: number;
+  ph: number;
+  connect: number[];
+  seed: number;
+  inputSeed: number;
+}
+
+/** A random AXNet framework quantised for `mult` (calibrated on its n inputs in [-1, 1]) and an NPU with the Hadamard step sized for it. */
+export function axnetCase(mult: string, P: number, n: number, shape: Partial<AxnetShape> = {}): { w: AxnetWeights; x: Float32Array; q: QuantisedAxnet; s: TestNpu } {
+  const c: AxnetShape = { inputs: 5, hidden: [6, 5], outputs: 3, ph: 7, connect: [1, 2], seed: 2, inputSeed: 6, ...shape };
+  const w = randomAxnetWeights(c.inputs, c.hidden, c.outputs, c.ph, c.connect, c.seed);
+  const x = randomInputs(n, c.inputs, c.inputSeed, 1);
+  const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
+  return { w, x, q, s: axnetTestNpu(q, mult, P) };
 }
 
 /** An NPU with the Hadamard step sized for this framework, on this multiplier (its model: no simulator needed to build the design). */

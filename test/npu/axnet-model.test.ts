@@ -3,7 +3,7 @@ import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.j
 import { compileAxnet } from '../../src/npu/compile-axnet.js';
 import { runAxnetOnNpu } from '../../src/npu/run-axnet.js';
 import { AxhwError } from '../../src/errors.js';
-import { axnetTestNpu, multiplierOfSpec, randomAxnetWeights, randomInputs, testNpu } from '../helpers/npu.js';
+import { axnetCase, axnetTestNpu, multiplierOfSpec, randomAxnetWeights, randomInputs, testNpu } from '../helpers/npu.js';
 import { AXNET_CASES } from './axnet-cases.js';
 
 /**
@@ -15,10 +15,7 @@ import { AXNET_CASES } from './axnet-cases.js';
 describe('AXNet on the NPU transaction model', () => {
   it.each(AXNET_CASES)('%s, P = %i, connect %j: every stage of every sample, H(x), decisions, cycles', async (mult, P, connect, hidden) => {
     const n = 12;
-    const w = randomAxnetWeights(5, hidden, 3, 7, connect, 2);
-    const x = randomInputs(n, 5, 6, 1);
-    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
-    const s = axnetTestNpu(q, mult, P);
+    const { x, q, s } = axnetCase(mult, P, n, { hidden, connect });
     const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model' });
     expect(r.mismatch).toBeUndefined();
     const ref = axnetReference(q, x, n);
@@ -32,12 +29,8 @@ describe('AXNet on the NPU transaction model', () => {
   });
 
   it('locates each negative control at its stage: a flipped weight bit, the Hadamard shift off by one, control codes read one place off', async () => {
-    const mult = 'exact-mul:width=8,signed';
     const n = 6;
-    const w = randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2);
-    const x = randomInputs(n, 5, 6, 1);
-    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
-    const s = axnetTestNpu(q, mult, 4);
+    const { x, q, s } = axnetCase('exact-mul:width=8,signed', 4, n);
     const stage = (name: string) => compileAxnet(q, s.geo).layers.findIndex((l) => l.name === name);
     const flipped = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', corruptWeight: { pe: 2, addr: 0, bit: 6 } });
     expect(flipped.mismatch).toMatchObject({ programLayer: stage('predictor hidden'), pe: 2, neuron: 2 });
@@ -48,12 +41,7 @@ describe('AXNet on the NPU transaction model', () => {
   });
 
   it('compiles to the buffer plan: stages in order, offsets, shifts from the exponents, the layer map, buffer use; faults move only the first Hadamard step', () => {
-    const mult = 'exact-mul:width=8,signed';
-    const n = 16;
-    const w = randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2);
-    const x = randomInputs(n, 5, 6, 1);
-    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
-    const s = axnetTestNpu(q, mult, 4);
+    const { q, s } = axnetCase('exact-mul:width=8,signed', 4, 16);
     const c = compileAxnet(q, s.geo);
     const [p0, p1] = q.predictor;
     const [a0, a1, a2] = q.approximator;

@@ -3,7 +3,7 @@ import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.j
 import { compileAxnet } from '../../src/npu/compile-axnet.js';
 import { runAxnetOnNpu } from '../../src/npu/run-axnet.js';
 import { getTargetFunction } from '../../src/data/axbench/index.js';
-import { axnetTestNpu, multiplierOfSpec, randomAxnetWeights, randomInputs } from '../helpers/npu.js';
+import { axnetCase, axnetTestNpu, multiplierOfSpec, randomAxnetWeights } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
 import { AXNET_CASES } from './axnet-cases.js';
 
@@ -16,10 +16,7 @@ describe('AXNet on the NPU RTL', () => {
   it.each(AXNET_CASES)('%s, P = %i, connect %j: bit-exact at every stage, H(x) and decisions, cycles', { timeout: 300_000 }, async (mult, P, connect, hidden) => {
     await requireTool('verilator');
     const n = 40;
-    const w = randomAxnetWeights(5, hidden, 3, 7, connect, 12);
-    const x = randomInputs(n, 5, 13, 1);
-    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
-    const s = axnetTestNpu(q, mult, P);
+    const { x, q, s } = axnetCase(mult, P, n, { hidden, connect, seed: 12, inputSeed: 13 });
     const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
     expect(r.mismatch).toBeUndefined();
     const ref = axnetReference(q, x, n);
@@ -48,12 +45,8 @@ describe('AXNet on the NPU RTL', () => {
 
   it('negative controls (the Hadamard shift off by one, control codes one place off, a flipped weight bit) fail on the RTL exactly where the model says', { timeout: 300_000 }, async () => {
     await requireTool('verilator');
-    const mult = 'drum:width=6,k=3';
     const n = 10;
-    const w = randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2);
-    const x = randomInputs(n, 5, 6, 1);
-    const q = quantiseAxnet(w, multiplierOfSpec(mult), x, n);
-    const s = axnetTestNpu(q, mult, 4);
+    const { x, q, s } = axnetCase('drum:width=6,k=3', 4, n);
     for (const o of [{ faults: { hadamardShiftDelta: -1 } }, { faults: { controlOffsetDelta: 1 } }, { corruptWeight: { pe: 1, addr: 3, bit: 6 } }]) {
       const rtl = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, jobs: 1 });
       const model = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, target: 'model' });

@@ -9,9 +9,9 @@ import { npuCost, type NpuCost } from '../../src/npu/cost.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { randomInputs, TEST_MLP, testNetwork, testNpu } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
-import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
+import { axnetReference } from '../../src/infer/axnet-reference.js';
 import { axnetNpuCost } from '../../src/npu/run-axnet.js';
-import { axnetTestNpu, multiplierOfSpec, randomAxnetWeights } from '../helpers/npu.js';
+import { axnetCase } from '../helpers/npu.js';
 
 const CELLS = '/usr/share/qflow/tech/osu018/osu018_stdcells.v';
 
@@ -161,11 +161,8 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
 describe.skipIf(!existsSync(CELLS))('AXNet NPU cost: the Hadamard step\'s second multiplier is costed', () => {
   it('every group has area and energy, the multiplier counted twice per PE; the gate-level NPU is bit-exact at every stage', { timeout: 600_000 }, async () => {
     for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
-    const mult = 'drum:width=8,k=4,signed';
     const n = 3;
-    const x = randomInputs(n, 5, 6, 1);
-    const q = quantiseAxnet(randomAxnetWeights(5, [6, 5], 3, 7, [1, 2], 2), multiplierOfSpec(mult), x, n);
-    const s = axnetTestNpu(q, mult, 2);
+    const { x, q, s } = axnetCase('drum:width=8,k=4,signed', 2, n);
     const cost = await axnetNpuCost(q, s.design, s.geo, x, n);
     expect(cost.compared).toBe(n * axnetReference(q, x, 1).stages.reduce((a, st) => a + st.outputs, 0));
     expect(cost.parts.find((p) => /^drum_/.test(p.module))!.instances).toBe(4);
