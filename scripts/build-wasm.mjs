@@ -10,8 +10,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wabt = await initWabt();
 mkdirSync(join(root, 'dist', 'wasm'), { recursive: true });
 for (const f of readdirSync(join(root, 'wasm')).filter((n) => n.endsWith('.wat'))) {
-  const mod = wabt.parseWat(f, readFileSync(join(root, 'wasm', f), 'utf8'), { simd: true, saturating_float_to_int: true });
-  mod.validate();
+  // threads: conv.wat imports a shared memory, which worker threads run the same kernels on.
+  const features = { simd: true, sat_float_to_int: true, threads: true };
+  const mod = wabt.parseWat(f, readFileSync(join(root, 'wasm', f), 'utf8'), features);
+  mod.validate(features);
   const { buffer } = mod.toBinary({});
   mod.destroy();
   writeFileSync(join(root, 'dist', 'wasm', basename(f, '.wat') + '.wasm'), Buffer.from(buffer));

@@ -1,4 +1,5 @@
 import type { tf } from './backend.js';
+import { directConv2d } from './ops/conv.js';
 import { exactDense } from './ops/dense.js';
 
 /**
@@ -12,9 +13,22 @@ export interface LayerArithmetic {
   readonly label: string;
   /** y = x W + b for the `layer`-th weighted layer (0-based, in network order). */
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number): tf.Tensor2D;
+  /**
+   * Optionally, a convolution computed directly: the (n*oh*ow) x out matrix that `dense` over the input's
+   * patches computes, bit for bit, or undefined to have the network run `dense` over the patches.
+   */
+  conv?(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid'): tf.Tensor2D | undefined;
 }
 
-export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => exactDense(x, w, b) };
+export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => exactDense(x, w, b), conv: directConv2d };
+
+/**
+ * Exact float32 with convolutions as the dense layer over the patch op, whose backward pass is made of
+ * TensorFlow.js's own ops. Double back-propagation (AxTrain's sensitivity gradient) runs on it: the
+ * autodiff of those ops fixes the second-order sums' order (its transposed products add in blocks of
+ * 48), which the direct kernels' own second-order gradients match in value but not bit for bit.
+ */
+export const exactPatchArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => exactDense(x, w, b) };
 
 /** The arithmetic of a forward pass: one for every weighted layer, or one per weighted layer (absent = exact). */
 export type ArithmeticPlan = LayerArithmetic | readonly (LayerArithmetic | undefined)[];

@@ -7,6 +7,23 @@ export function patchOutputSize(h: number, w: number, kh: number, kw: number, pa
   return pad === 'same' ? { oh: h, ow: w } : { oh: h - kh + 1, ow: w - kw + 1 };
 }
 
+/** A stride-1 convolution's shapes: NHWC input (n, h, w, c), kh x kw windows, output oh x ow. */
+export interface PatchGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  pad: 'same' | 'valid';
+  oh: number;
+  ow: number;
+}
+
+export function patchGeometry(n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): PatchGeometry {
+  return { n, h, w, c, kh, kw, pad, ...patchOutputSize(h, w, kh, kw, pad) };
+}
+
 /** Padding before the first row/column of a 'same' convolution (TensorFlow's: the extra one goes after). */
 export const samePadding = (kernel: number) => Math.floor((kernel - 1) / 2);
 

@@ -51,17 +51,15 @@ export class Network {
       else if (l.kind === 'maxpool') h = maxPool(h as tf.Tensor4D, l.size);
       else {
         const p = this.weighted[k]!;
-        let input = h as tf.Tensor2D;
-        let conv: { oh: number; ow: number } | undefined;
-        if (l.kind === 'conv2d') {
-          const r = patches(tf.reshape(h, [n, inShape[0]!, inShape[1]!, inShape[2]!]) as tf.Tensor4D, l.kernel, l.kernel, l.pad);
-          input = r.cols;
-          conv = r;
-        }
         const [wk, bk] = [(weights?.[k] ?? p.w) as tf.Tensor2D, p.b as tf.Tensor1D];
-        let y = arithmeticAt(arithmetic, k).dense(input, wk, bk, k);
+        const on = arithmeticAt(arithmetic, k);
+        let y: tf.Tensor2D;
+        if (l.kind === 'conv2d') {
+          const x4 = tf.reshape(h, [n, inShape[0]!, inShape[1]!, inShape[2]!]) as tf.Tensor4D;
+          y = on.conv?.(x4, wk, bk, l.kernel, l.pad) ?? on.dense(patches(x4, l.kernel, l.kernel, l.pad).cols, wk, bk, k);
+        } else y = on.dense(h as tf.Tensor2D, wk, bk, k);
         if (l.relu) y = tf.relu(y);
-        h = conv ? tf.reshape(y, [n, conv.oh, conv.ow, (l as { filters: number }).filters]) : y;
+        h = l.kind === 'conv2d' ? tf.reshape(y, [n, ...this.shapes[i]!]) : y;
         k++;
       }
     });

@@ -1,5 +1,6 @@
 import { tf } from '../nn/backend.js';
 import type { Network } from '../nn/network.js';
+import { exactPatchArithmetic } from '../nn/arithmetic.js';
 import type { LabelledData } from '../data/table-data.js';
 
 /**
@@ -24,7 +25,8 @@ export function outputFunctional(logits: tf.Tensor2D): tf.Scalar {
  */
 export function outputGradients(net: Network, x: tf.Tensor, weights: tf.Tensor[], onLogits?: (logits: tf.Tensor2D) => void): tf.Tensor[] {
   return tf.grads((...ws: tf.Tensor[]) => {
-    const logits = net.forward(x, undefined, ws);
+    // The patch path: this gradient is differentiated again (see exactPatchArithmetic).
+    const logits = net.forward(x, exactPatchArithmetic, ws);
     onLogits?.(logits);
     return outputFunctional(logits);
   })(weights);

@@ -1,27 +1,68 @@
 import { tf } from '../backend.js';
+import { layerKernels, poolOutput, type LayerKernels, type PoolGeometry } from '../layer-kernels.js';
+import { owned, registerOnActiveBackend, runKernel, type ArrayKernel } from './registered.js';
 
 /**
  * Max pooling (size x size windows, stride size, 'valid') whose gradient is built from differentiable
  * ops: the incoming gradient repeated over each window, times a constant 0/1 mask of each window's
  * first maximum. TensorFlow.js's own MaxPoolGrad has no gradient, which double back-propagation needs.
+ * With the layer kernels, the mask comes from one pass and mask * repeat is one kernel whose gradient is
+ * its adjoint (each window's masked sum); without them, TensorFlow.js ops compute the same values, bit for
+ * bit (tested).
  */
 export function maxPool(x: tf.Tensor4D, size: number): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
+  const geometry: PoolGeometry = { n, h, w, c, size };
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xv = args[0] as tf.Tensor4D;
     (args[1] as tf.GradSaveFunc)([xv]);
     return {
       value: tf.maxPool(xv, size, size, 'valid'),
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
-        const mask = tf.tensor4d(firstMaxMask(saved!.dataSync() as Float32Array, n, h, w, c, size), [n, h, w, c]);
-        // Repeat by broadcasting (tile has no gradient above rank 4).
-        const up = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, c]), tf.ones([1, 1, size, 1, size, 1])), [n, oh * size, ow * size, c]);
-        return tf.mul(mask, tf.pad(up, [[0, 0], [0, h - oh * size], [0, w - ow * size], [0, 0]]));
+        const k = layerKernels();
+        return k ? kernelGradient(k, dy, saved!, geometry) : opsGradient(dy, saved!, geometry);
       },
     };
   });
   return f(x) as tf.Tensor4D;
+}
+
+const SCATTER = 'AxhwMaxPoolBackprop';
+const GATHER = 'AxhwMaxPoolGather';
+
+function kernelGradient(k: LayerKernels, dy: tf.Tensor, x: tf.Tensor, g: PoolGeometry): tf.Tensor {
+  registerOnActiveBackend(poolKernels(k), GRADIENTS);
+  const mask = tf.tensor(owned(k.poolMask(x.dataSync() as Float32Array, g)), x.shape);
+  return runKernel(SCATTER, { dy, mask }, g);
+}
+
+function poolKernels(k: LayerKernels): ArrayKernel[] {
+  const geometryOf = (a: tf.NamedAttrMap) => a as unknown as PoolGeometry;
+  return [
+    { name: SCATTER, run: ({ dy, mask }, a) => {
+      const g = geometryOf(a);
+      return { values: k.poolScatter(dy!.values as Float32Array, mask!.values as Float32Array, g), shape: [g.n, g.h, g.w, g.c] };
+    } },
+    { name: GATHER, run: ({ values, mask }, a) => {
+      const g = geometryOf(a);
+      const { oh, ow } = poolOutput(g);
+      return { values: k.poolGather(values!.values as Float32Array, mask!.values as Float32Array, g), shape: [g.n, oh, ow, g.c] };
+    } },
+  ];
+}
+
+// The mask is a constant (made from data, off the tape), so it never needs a gradient.
+const GRADIENTS: tf.GradConfig[] = [
+  { kernelName: SCATTER, inputsToSave: ['mask'], gradFunc: (g, [mask], attrs) => ({ dy: () => runKernel(GATHER, { values: g as tf.Tensor, mask: mask! }, attrs) }) },
+  { kernelName: GATHER, inputsToSave: ['mask'], gradFunc: (g, [mask], attrs) => ({ values: () => runKernel(SCATTER, { dy: g as tf.Tensor, mask: mask! }, attrs) }) },
+];
+
+function opsGradient(dy: tf.Tensor, x: tf.Tensor, { n, h, w, c, size }: PoolGeometry): tf.Tensor {
+  const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
+  const mask = tf.tensor4d(firstMaxMask(x.dataSync() as Float32Array, n, h, w, c, size), [n, h, w, c]);
+  // Repeat by broadcasting (tile has no gradient above rank 4).
+  const up = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, c]), tf.ones([1, 1, size, 1, size, 1])), [n, oh * size, ow * size, c]);
+  return tf.mul(mask, tf.pad(up, [[0, 0], [0, h - oh * size], [0, w - ow * size], [0, 0]]));
 }
 
 function firstMaxMask(x: Float32Array, n: number, h: number, w: number, c: number, size: number): Float32Array {

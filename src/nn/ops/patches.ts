@@ -1,5 +1,5 @@
 import { tf } from '../backend.js';
-import { col2im, im2col, patchOutputSize } from '../im2col.js';
+import { col2im, im2col, patchGeometry, type PatchGeometry } from '../im2col.js';
 
 /**
  * Convolution patches (NHWC input, 'same' or 'valid', stride 1) as a differentiable op, so a conv2d is a
@@ -8,22 +8,8 @@ import { col2im, im2col, patchOutputSize } from '../im2col.js';
  * the other's gradient, so gradients of gradients (AxTrain's double back-propagation) stay exact.
  */
 export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'valid'): { cols: tf.Tensor2D; oh: number; ow: number } {
-  const [n, h, w, c] = x.shape;
-  const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
-  const geometry: PatchGeometry = { n, h, w, c, kh, kw, pad, oh, ow };
-  return { cols: im2colOp(x, geometry), oh, ow };
-}
-
-interface PatchGeometry {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  kh: number;
-  kw: number;
-  pad: 'same' | 'valid';
-  oh: number;
-  ow: number;
+  const g = patchGeometry(...x.shape, kh, kw, pad);
+  return { cols: im2colOp(x, g), oh: g.oh, ow: g.ow };
 }
 
 function im2colOp(x: tf.Tensor4D, g: PatchGeometry): tf.Tensor2D {

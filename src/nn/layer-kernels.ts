@@ -1,0 +1,287 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../paths.js';
+import { samePadding, type PatchGeometry } from './im2col.js';
+
+/**
+ * Kernels of the exact layers in WebAssembly (wasm/layers.wat, assembled into dist/wasm/layers.wasm by
+ * `npm run build`). The convolution's three products, with SIMD, on both cores: forward y = conv(x, W) + b, the input
+ * gradient col2im(dy W^T) and the weight gradient im2col(x)^T dy, without the patch matrix. Each output is
+ * the float32 sum the im2col + matrix-product form computes, term for term in the same order, so the
+ * results are bit-identical to it (tested); the speed comes from reading the image in place, from
+ * skipping exactly-zero terms (padding, the gradients that ReLU and max pooling zero) and from a worker
+ * thread that takes half of every large call over the same shared memory. Filters are the dense layer's
+ * W: (kh*kw*c) x cout, rows ordered (kh, kw, c).
+ */
+export interface LayerKernels {
+  // Results that are the size of an activation are views into the kernels' memory, valid until the next
+  // call: copy what is kept.
+  /** y (n*oh*ow x cout) = conv(x, W) + b; without b, the plain sum. */
+  forward(x: Float32Array, g: PatchGeometry, w: Float32Array, cout: number, b?: Float32Array): Float32Array;
+  /** dL/dx (n x h x w x c) for dy (n*oh*ow x cout). */
+  inputGradient(dy: Float32Array, g: PatchGeometry, w: Float32Array, cout: number): Float32Array;
+  /** dL/dW ((kh*kw*c) x cout) for dy (n*oh*ow x cout). */
+  weightGradient(x: Float32Array, g: PatchGeometry, dy: Float32Array, cout: number): Float32Array;
+  /** Max pooling (size x size, stride size): the x-shaped 0/1 mask of every window's first maximum. */
+  poolMask(x: Float32Array, g: PoolGeometry): Float32Array;
+  /** The pooling gradient: mask * (dy repeated over each window). */
+  poolScatter(dy: Float32Array, mask: Float32Array, g: PoolGeometry): Float32Array;
+  /** Its adjoint: each window's sum of mask * values, from +0 in window order. */
+  poolGather(values: Float32Array, mask: Float32Array, g: PoolGeometry): Float32Array;
+  /** How many threads share the convolutions (1 without the worker: the same results). */
+  readonly threads: number;
+}
+
+/** Max pooling's shapes: NHWC input (n, h, w, c), size x size windows at stride size, output oh x ow. */
+export interface PoolGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  size: number;
+}
+
+interface Exports {
+  fwd(...args: number[]): void;
+  wgrad(...args: number[]): void;
+  igrad(...args: number[]): void;
+  pad(...args: number[]): void;
+  crop(...args: number[]): void;
+  poolmask(...args: number[]): void;
+  poolscatter(...args: number[]): void;
+  poolgather(...args: number[]): void;
+}
+type KernelName = 'fwd' | 'wgrad' | 'igrad';
+
+export const LAYER_KERNELS_FILE = join(packageRoot, 'dist', 'wasm', 'layers.wasm');
+/** Below this many multiply-adds a call runs on one thread (waking the worker costs about as much). */
+const PARALLEL_MIN_WORK = 400_000;
+/** A call's range is cut into about this many chunks for the two threads to claim. */
+const CHUNKS = 16;
+const PAGE = 65536;
+
+let cached: LayerKernels | null | undefined;
+// Stryker disable next-line StringLiteral: always set before it is read
+let why = '';
+
+/** The kernels, or undefined (with `convKernelStatus()` saying why) where they cannot load. */
+export function layerKernels(): LayerKernels | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  try {
+    if (!existsSync(LAYER_KERNELS_FILE)) throw new Error(`${LAYER_KERNELS_FILE} is missing (run npm run build)`);
+    const module = new WebAssembly.Module(readFileSync(LAYER_KERNELS_FILE));
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    const helper = startWorker(module, memory, ex);
+    cached = makeKernels(ex, memory, helper);
+    why = `WebAssembly SIMD, ${helper ? 2 : 1} thread${helper ? 's' : ''}`;
+  } catch (e) {
+    cached = null;
+    why = `TensorFlow.js ops (${(e as Error).message})`;
+  }
+  return cached ?? undefined;
+}
+
+/** How the exact convolution and pooling layers run: the kernels (on how many threads), or why not. */
+export function layerKernelStatus(): string {
+  layerKernels();
+  return why;
+}
+
+/**
+ * A second thread over the shared memory. A call is cut into chunks of its range (the kernels' last two
+ * arguments), which both threads claim from one counter until none is left: the two cores of a virtual
+ * machine often run at different speeds, so a fixed half would leave the faster one waiting.
+ */
+interface Helper {
+  /** Runs `kernel(...args, from, to)` over [0, n) in chunks; `workerArgs` are the worker's own (its scratch). */
+  run(name: KernelName, n: number, chunk: number, mainArgs: number[], workerArgs: number[]): void;
+}
+
+// Control words: [0] job sequence number, [1] last job the worker finished, [2] kernel index, [3] argument
+// count, [4] n, [5] chunk, [6] next chunk to claim, [8..] the worker's arguments.
+const KERNELS: KernelName[] = ['fwd', 'wgrad', 'igrad'];
+
+function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: Exports): Helper | undefined {
+  const ctrl = new Int32Array(new SharedArrayBuffer(4 * 40));
+  let worker: Worker;
+  try {
+    worker = new Worker(
+      `const { workerData: { module, memory, ctrl, names } } = require('node:worker_threads');
+       const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+       let seen = 0;
+       for (;;) {
+         Atomics.wait(ctrl, 0, seen);
+         seen = Atomics.load(ctrl, 0);
+         const kernel = ex[names[ctrl[2]]];
+         const args = Array.from(ctrl.subarray(8, 8 + ctrl[3]));
+         const [n, chunk] = [ctrl[4], ctrl[5]];
+         for (let from = Atomics.add(ctrl, 6, 1) * chunk; from < n; from = Atomics.add(ctrl, 6, 1) * chunk) kernel(...args, from, Math.min(n, from + chunk));
+         Atomics.store(ctrl, 1, seen);
+         Atomics.notify(ctrl, 1);
+       }`,
+      { eval: true, workerData: { module, memory, ctrl, names: KERNELS } },
+    );
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  let broken = false;
+  worker.on('error', () => (broken = true));
+  let seq = 0;
+  const stopped = () => new Error('the convolution worker thread stopped');
+  return {
+    run(name, n, chunk, mainArgs, workerArgs) {
+      if (broken) throw stopped();
+      ctrl[2] = KERNELS.indexOf(name);
+      ctrl[3] = workerArgs.length;
+      ctrl[4] = n;
+      ctrl[5] = chunk;
+      ctrl.set(workerArgs, 8);
+      Atomics.store(ctrl, 6, 0);
+      Atomics.store(ctrl, 0, ++seq);
+      Atomics.notify(ctrl, 0);
+      for (let from = Atomics.add(ctrl, 6, 1) * chunk; from < n; from = Atomics.add(ctrl, 6, 1) * chunk) ex[name](...mainArgs, from, Math.min(n, from + chunk));
+      while (Atomics.load(ctrl, 1) !== seq) {
+        if (broken) throw stopped();
+        Atomics.wait(ctrl, 1, seq - 1, 1000);
+      }
+    },
+  };
+}
+
+function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | undefined): LayerKernels {
+  /** Byte offsets of consecutive regions of these float counts (16-byte aligned), the memory grown to fit. */
+  const layout = (...floats: number[]): number[] => {
+    const at: number[] = [];
+    let end = 0;
+    for (const f of floats) {
+      at.push(end);
+      end += Math.ceil(f / 4) * 16;
+    }
+    const have = memory.buffer.byteLength;
+    if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+    return at;
+  };
+  const f32 = () => new Float32Array(memory.buffer);
+  const view = (at: number, n: number) => new Float32Array(memory.buffer, at, n);
+  const poolArgs = (g: PoolGeometry) => {
+    const { oh, ow } = poolOutput(g);
+    return [g.h, g.w, g.c, g.size, oh, ow, 0, g.n];
+  };
+  /**
+   * Runs a kernel over [0, n) (its last two arguments): in chunks on both threads when the work is large
+   * enough (`args(thread)` are a thread's other arguments: its scratch differs), else at once on this one.
+   */
+  const split = (name: KernelName, n: number, work: number, args: (thread: number) => number[]) => {
+    if (!helper || n < 2 || work < PARALLEL_MIN_WORK) ex[name](...args(0), 0, n);
+    else helper.run(name, n, Math.max(1, Math.ceil(n / CHUNKS)), args(0), args(1));
+  };
+  /**
+   * The input as the kernels read it: zero-padded for 'same' (the padding's products are zeros, which
+   * change no sum), and the padded dimensions with the window count K and K rounded up to 4.
+   */
+  const padded = (g: PatchGeometry) => {
+    const [ph, pw] = g.pad === 'same' ? [g.kh - 1, g.kw - 1] : [0, 0];
+    const k = g.kh * g.kw * g.c;
+    return { h: g.h + ph, w: g.w + pw, ph, pw, pt: g.pad === 'same' ? samePadding(g.kh) : 0, pl: g.pad === 'same' ? samePadding(g.kw) : 0, size: g.n * (g.h + ph) * (g.w + pw) * g.c, k, kp: Math.ceil(k / 4) * 4 };
+  };
+  /** Copies x into memory at `at` and pads it into `padAt` when it needs padding; the kernels' input address. */
+  const placeInput = (x: Float32Array, g: PatchGeometry, at: number, padAt: number) => {
+    f32().set(x, at / 4);
+    const p = padded(g);
+    if (!p.ph && !p.pw) return at;
+    ex.pad(at, g.n, g.h, g.w, g.c, padAt, p.ph, p.pw, p.pt, p.pl);
+    return padAt;
+  };
+
+  return {
+    threads: helper ? 2 : 1,
+    forward(x, g, w, cout, b) {
+      const p = padded(g);
+      const coutp = Math.ceil(cout / 4) * 4;
+      const rows = g.n * g.oh * g.ow;
+      const [xa, xpa, wa, ba, ya] = layout(x.length, p.size, p.k * coutp, coutp, rows * cout);
+      const xin = placeInput(x, g, xa!, xpa!);
+      const mem = f32();
+      for (let k = 0; k < p.k; k++) {
+        mem.set(w.subarray(k * cout, (k + 1) * cout), wa! / 4 + k * coutp);
+        mem.fill(0, wa! / 4 + k * coutp + cout, wa! / 4 + (k + 1) * coutp);
+      }
+      mem.fill(0, ba! / 4, ba! / 4 + coutp);
+      if (b) mem.set(b, ba! / 4);
+      split('fwd', g.n, rows * p.k * cout, () => [xin, p.h, p.w, g.c, g.kh, g.kw, g.oh, g.ow, wa!, coutp, cout, ba!, ya!]);
+      return view(ya!, rows * cout);
+    },
+    inputGradient(dy, g, w, cout) {
+      const p = padded(g);
+      const [da, wta, dxpa, xa, row0, row1] = layout(dy.length, cout * p.kp, p.size, g.n * g.h * g.w * g.c, p.kp, p.kp);
+      const mem = f32();
+      mem.set(dy, da! / 4);
+      for (let j = 0; j < cout; j++) {
+        for (let k = 0; k < p.k; k++) mem[wta! / 4 + j * p.kp + k] = w[k * cout + j]!;
+        mem.fill(0, wta! / 4 + j * p.kp + p.k, wta! / 4 + (j + 1) * p.kp);
+      }
+      mem.fill(0, dxpa! / 4, dxpa! / 4 + p.size);
+      split('igrad', g.n, dy.length * p.k, (t) => [da!, cout, wta!, p.kp, p.h, p.w, g.c, g.kh, g.kw, g.oh, g.ow, dxpa!, t ? row1! : row0!]);
+      if (!p.ph && !p.pw) return view(dxpa!, p.size);
+      ex.crop(dxpa!, g.n, g.h, g.w, g.c, xa!, p.ph, p.pw, p.pt, p.pl);
+      return view(xa!, g.n * g.h * g.w * g.c);
+    },
+    weightGradient(x, g, dy, cout) {
+      const p = padded(g);
+      const run = g.kw * g.c;
+      const runp = Math.ceil(run / 4) * 4;
+      // 4 floats of slack after the input: a window row's last vector may read past the image's end.
+      const [xa, xpa, da, wta] = layout(x.length + 4, p.size + 4, dy.length, cout * g.kh * runp);
+      const xin = placeInput(x, g, xa!, xpa!);
+      const mem = f32();
+      mem.fill(0, (xin + 4 * (xin === xa ? x.length : p.size)) / 4, (xin + 4 * (xin === xa ? x.length : p.size)) / 4 + 4);
+      mem.set(dy, da! / 4);
+      mem.fill(0, wta! / 4, wta! / 4 + cout * g.kh * runp);
+      // Split by output channel: every sum still runs over all pixels in order on one thread.
+      split('wgrad', cout, dy.length * p.k, () => [xin, p.h, p.w, g.c, g.kh, g.kw, g.oh, g.ow, da!, cout, wta!, runp, g.n]);
+      const out = new Float32Array(p.k * cout);
+      const m = f32();
+      for (let j = 0; j < cout; j++)
+        for (let dyk = 0; dyk < g.kh; dyk++)
+          for (let i = 0; i < run; i++) out[(dyk * run + i) * cout + j] = m[wta! / 4 + (j * g.kh + dyk) * runp + i]!;
+      return out;
+    },
+    poolMask(x, g) {
+      const size = g.n * g.h * g.w * g.c;
+      const [xa, ma] = layout(size, size);
+      const mem = f32();
+      mem.set(x, xa! / 4);
+      mem.fill(0, ma! / 4, ma! / 4 + size);
+      ex.poolmask(xa!, ma!, ...poolArgs(g));
+      return view(ma!, size);
+    },
+    poolScatter(dy, mask, g) {
+      const size = g.n * g.h * g.w * g.c;
+      const [da, ma, xa] = layout(dy.length, size, size);
+      const mem = f32();
+      mem.set(dy, da! / 4);
+      mem.set(mask, ma! / 4);
+      mem.fill(0, xa! / 4, xa! / 4 + size);
+      ex.poolscatter(da!, ma!, xa!, ...poolArgs(g));
+      return view(xa!, size);
+    },
+    poolGather(values, mask, g) {
+      const { oh, ow } = poolOutput(g);
+      const pooled = g.n * oh * ow * g.c;
+      const [va, ma, pa] = layout(values.length, mask.length, pooled);
+      const mem = f32();
+      mem.set(values, va! / 4);
+      mem.set(mask, ma! / 4);
+      ex.poolgather(va!, ma!, pa!, ...poolArgs(g));
+      return view(pa!, pooled);
+    },
+  };
+}
+
+/** Output size of a size x size, stride-size 'valid' pooling. */
+export function poolOutput(g: PoolGeometry): { oh: number; ow: number } {
+  return { oh: Math.floor(g.h / g.size), ow: Math.floor(g.w / g.size) };
+}

@@ -1,0 +1,52 @@
+import { tf } from '../backend.js';
+
+/**
+ * TensorFlow.js kernels of our own: a kernel reads its inputs out of the backend, computes on typed arrays
+ * and writes its output back (readSync / write work on every backend), so one definition is registered
+ * on whichever backend is active when the op first runs there.
+ */
+export interface ArrayKernel {
+  name: string;
+  /** The output (values, shape) from the inputs' values and shapes and the attributes. */
+  run(inputs: Record<string, { values: Float32Array | Int32Array; shape: number[] }>, attrs: tf.NamedAttrMap): { values: Float32Array; shape: number[] };
+}
+
+const registered = new Set<string>();
+
+/** Registers the kernels on the active backend (once per backend) and their gradients (once). */
+export function registerOnActiveBackend(kernels: ArrayKernel[], gradients: tf.GradConfig[]): void {
+  const backendName = tf.getBackend();
+  for (const k of kernels) {
+    const key = `${k.name}@${backendName}`;
+    if (registered.has(key)) continue;
+    tf.registerKernel({
+      kernelName: k.name,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const b = backend as tf.KernelBackend;
+        const values = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { values: b.readSync(t!.dataId) as Float32Array | Int32Array, shape: t!.shape }]));
+        const out = k.run(values, attrs ?? {});
+        return { dataId: b.write(owned(out.values), out.shape, 'float32'), shape: out.shape, dtype: 'float32' };
+      },
+    });
+    registered.add(key);
+  }
+  for (const g of gradients) {
+    if (registered.has(`${g.kernelName}@gradient`)) continue;
+    tf.registerGradient(g);
+    registered.add(`${g.kernelName}@gradient`);
+  }
+}
+
+/**
+ * Values a tensor may take over: the wasm backend copies what it is given into its own memory, the
+ * others keep the array itself, so a view into the kernels' scratch memory is copied for them first.
+ */
+export function owned(values: Float32Array): Float32Array {
+  return tf.getBackend() === 'wasm' ? values : values.slice();
+}
+
+/** Runs a registered kernel on tensors. */
+export function runKernel<T extends tf.Tensor>(name: string, inputs: Record<string, tf.Tensor>, attrs: object): T {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as T;
+}
