@@ -57,8 +57,6 @@ type KernelName = 'fwd' | 'wgrad' | 'igrad';
 export const LAYER_KERNELS_FILE = join(packageRoot, 'dist', 'wasm', 'layers.wasm');
 /** Below this many multiply-adds a call runs on one thread (waking the worker costs about as much). */
 const PARALLEL_MIN_WORK = 400_000;
-/** A call's range is cut into about this many chunks for the two threads to claim. */
-const CHUNKS = 16;
 const PAGE = 65536;
 
 let cached: LayerKernels | null | undefined;
@@ -90,17 +88,31 @@ export function layerKernelStatus(): string {
 }
 
 /**
- * A second thread over the shared memory. A call is cut into chunks of its range (the kernels' last two
- * arguments), which both threads claim from one counter until none is left: the two cores of a virtual
- * machine often run at different speeds, so a fixed half would leave the faster one waiting.
+ * A second thread over the shared memory. Both threads claim chunks of a call's range (the kernels' last two
+ * arguments) until none is left: the second thread takes a while to wake, and the two cores of a virtual
+ * machine often run at different speeds, so a fixed half would leave one waiting for the other.
  */
 interface Helper {
   /** Runs `kernel(...args, from, to)` over [0, n) in chunks; `workerArgs` are the worker's own (its scratch). */
-  run(name: KernelName, n: number, chunk: number, mainArgs: number[], workerArgs: number[]): void;
+  run(name: KernelName, n: number, mainArgs: number[], workerArgs: number[]): void;
 }
 
 // Control words: [0] job sequence number, [1] last job the worker finished, [2] kernel index, [3] argument
-// count, [4] n, [5] chunk, [6] next chunk to claim, [8..] the worker's arguments.
+// count, [4] n, [6] start of the range not yet claimed, [8..] the worker's arguments.
+
+/**
+ * Claims the next chunk of [0, n) for the calling thread, or null when none is left. Guided: a quarter of
+ * what is left (at least one), so the thread that wakes late still finds work and the last chunks are
+ * short. Self-contained: it also runs as the worker's code.
+ */
+function claim(ctrl: Int32Array, n: number): [number, number] | null {
+  for (;;) {
+    const from = Atomics.load(ctrl, 6);
+    if (from >= n) return null;
+    const to = Math.min(n, from + Math.max(1, Math.ceil((n - from) / 4)));
+    if (Atomics.compareExchange(ctrl, 6, from, to) === from) return [from, to];
+  }
+}
 const KERNELS: KernelName[] = ['fwd', 'wgrad', 'igrad'];
 
 function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: Exports): Helper | undefined {
@@ -116,8 +128,9 @@ function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex:
          seen = Atomics.load(ctrl, 0);
          const kernel = ex[names[ctrl[2]]];
          const args = Array.from(ctrl.subarray(8, 8 + ctrl[3]));
-         const [n, chunk] = [ctrl[4], ctrl[5]];
-         for (let from = Atomics.add(ctrl, 6, 1) * chunk; from < n; from = Atomics.add(ctrl, 6, 1) * chunk) kernel(...args, from, Math.min(n, from + chunk));
+         const n = ctrl[4];
+         const claim = ${claim.toString()};
+         for (let r = claim(ctrl, n); r; r = claim(ctrl, n)) kernel(...args, r[0], r[1]);
          Atomics.store(ctrl, 1, seen);
          Atomics.notify(ctrl, 1);
        }`,
@@ -132,17 +145,16 @@ function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex:
   let seq = 0;
   const stopped = () => new Error('the convolution worker thread stopped');
   return {
-    run(name, n, chunk, mainArgs, workerArgs) {
+    run(name, n, mainArgs, workerArgs) {
       if (broken) throw stopped();
       ctrl[2] = KERNELS.indexOf(name);
       ctrl[3] = workerArgs.length;
       ctrl[4] = n;
-      ctrl[5] = chunk;
       ctrl.set(workerArgs, 8);
       Atomics.store(ctrl, 6, 0);
       Atomics.store(ctrl, 0, ++seq);
       Atomics.notify(ctrl, 0);
-      for (let from = Atomics.add(ctrl, 6, 1) * chunk; from < n; from = Atomics.add(ctrl, 6, 1) * chunk) ex[name](...mainArgs, from, Math.min(n, from + chunk));
+      for (let r = claim(ctrl, n); r; r = claim(ctrl, n)) ex[name](...mainArgs, r[0], r[1]);
       while (Atomics.load(ctrl, 1) !== seq) {
         if (broken) throw stopped();
         Atomics.wait(ctrl, 1, seq - 1, 1000);
@@ -176,7 +188,7 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
    */
   const split = (name: KernelName, n: number, work: number, args: (thread: number) => number[]) => {
     if (!helper || n < 2 || work < PARALLEL_MIN_WORK) ex[name](...args(0), 0, n);
-    else helper.run(name, n, Math.max(1, Math.ceil(n / CHUNKS)), args(0), args(1));
+    else helper.run(name, n, args(0), args(1));
   };
   /**
    * The input as the kernels read it: zero-padded for 'same' (the padding's products are zeros, which
