@@ -1,4 +1,5 @@
 import { simdQuantiserStatus } from '../arith/simd-quantise.js';
+import { layerKernelStatus } from './layer-kernels.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +20,8 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** How the approximate layers quantise their operands (WebAssembly SIMD, or JS and why). */
   quantiser: string;
+  /** How exact convolutions and max pooling run (the WebAssembly kernels and their threads, or why not). */
+  layers: string;
 }
 
 let chosen: BackendInfo | undefined;
@@ -30,7 +33,7 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
   for (const name of order) {
     const why = await tryBackend(name);
     if (why === undefined) {
-      chosen = { name, notes, tfjsVersion: tf.version.tfjs, quantiser: simdQuantiserStatus() };
+      chosen = { name, notes, tfjsVersion: tf.version.tfjs, quantiser: simdQuantiserStatus(), layers: layerKernelStatus() };
       return chosen;
     }
     notes.push(`${name}: ${why}`);
@@ -85,7 +88,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 }
 
 export function backendLine(b: BackendInfo): string {
-  return `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}; fixed-point quantiser: ${b.quantiser}`;
+  return `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}; fixed-point quantiser: ${b.quantiser}; exact convolution and pooling: ${b.layers}`;
 }
 
 export { tf };

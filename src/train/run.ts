@@ -57,7 +57,7 @@ export async function runTrain(o: TrainRunOptions) {
     format: 'axhw-train-metrics',
     version: 1,
     command: o.command,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser, layers: backend.layers },
     dataset: { name: data.name, path: o.dataPath, split: data.split, train: data.train.n, test: data.test.n, shape: data.shape, classes: data.classes, standardisation: data.standardisation.mode },
     model: model.name,
     method: o.method,

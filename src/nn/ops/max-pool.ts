@@ -20,7 +20,7 @@ export function maxPool(x: tf.Tensor4D, size: number): tf.Tensor4D {
       value: tf.maxPool(xv, size, size, 'valid'),
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
         const k = layerKernels();
-        return k ? kernelGradient(k, dy, saved!, geometry) : opsGradient(dy, saved!, geometry);
+        return k ? kernelGradient(k, dy, saved!, geometry) : maxPoolGradientByOps(dy, saved!, geometry);
       },
     };
   });
@@ -57,7 +57,8 @@ const GRADIENTS: tf.GradConfig[] = [
   { kernelName: GATHER, inputsToSave: ['mask'], gradFunc: (g, [mask], attrs) => ({ values: () => runKernel(SCATTER, { dy: g as tf.Tensor, mask: mask! }, attrs) }) },
 ];
 
-function opsGradient(dy: tf.Tensor, x: tf.Tensor, { n, h, w, c, size }: PoolGeometry): tf.Tensor {
+/** The gradient in TensorFlow.js ops (without the kernels): mask * (dy repeated over each window). */
+export function maxPoolGradientByOps(dy: tf.Tensor, x: tf.Tensor, { n, h, w, c, size }: PoolGeometry): tf.Tensor {
   const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
   const mask = tf.tensor4d(firstMaxMask(x.dataSync() as Float32Array, n, h, w, c, size), [n, h, w, c]);
   // Repeat by broadcasting (tile has no gradient above rank 4).
