@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // axhw against PyTorch (issue 17). Run after `npm run build` and `bash scripts/fetch-data.sh`:
-//   node bench/train-vs-pytorch.mjs [--train N] [--repeats R] [--rss-epochs E] [--no-rss]
+//   node bench/train-vs-pytorch.mjs [--train N] [--repeats R] [--rss-epochs E] [--no-rss] [--only TEXT[,TEXT]]
 // Trains the same networks on the same Fashion-MNIST samples, in the same order, from the same initial
 // weights, with the same batch (64) and optimiser (Adam, lr 1e-3), in axhw (this process) and in
 // PyTorch (bench/torch_train.py, Debian's python3-torch, at 1 and 2 threads), interleaved over R
@@ -11,7 +11,8 @@
 // PyTorch's approximate runs are written the way a PyTorch user would (bench/torch_train.py). When
 // python3-torch is missing, the benchmark installs it with apt-get (as root) and says so; PyTorch is not a
 // dependency of axhw. Then a child process trains LeNet-5 on all 60,000 images for E epochs (default 2)
-// and prints its peak RSS and live tensors after each epoch.
+// and prints its peak RSS and live tensors after each epoch. --only keeps the runs whose label contains one
+// of the texts (e.g. --only LeNet).
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,7 @@ async function main() {
   const framnn = resolveModel('mlp:512-512-10', data.shape, data.classes.length);
   const transform = fixedHardware(drum, 'transform', 'bench');
   const table = fixedHardware(drum, 'table', 'bench');
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
   const rows = [
     { label: 'MLP 784-128-128-10, exact', model: mlp, torch: 'exact' },
     { label: 'MLP 784-128-128-10, DRUM k=4 transform path', model: mlp, hardware: transform, torch: 'transform' },
@@ -66,7 +68,8 @@ async function main() {
     { label: 'LeNet-5, DRUM k=4 transform path', model: lenet, hardware: transform, torch: 'transform' },
     { label: 'FramNN MLP 784-512-512-10, exact', model: framnn, torch: 'exact' },
     { label: 'FramNN MLP 784-512-512-10, fpmul m=8', model: framnn, hardware: floatHardware(fp8), torch: 'fpmul' },
-  ];
+  ].filter((r) => !only || only.some((o) => r.label.includes(o)));
+  if (!rows.length) throw new Error(`--only ${only} matches no run`);
   const models = [...new Set(rows.map((r) => r.model))];
   models.forEach((m, i) => writeModel(join(dir, `m${i}`), dir, m, data, arith));
 
