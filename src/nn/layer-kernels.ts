@@ -90,27 +90,34 @@ export function layerKernelStatus(): string {
 /**
  * A second thread over the shared memory. Both threads claim chunks of a call's range (the kernels' last two
  * arguments) until none is left: the second thread takes a while to wake, and the two cores of a virtual
- * machine often run at different speeds, so a fixed half would leave one waiting for the other.
+ * machine often run at different speeds, so a fixed half would leave one waiting for the other. Different
+ * threads compute different outputs (whole sums), so the split never changes a result.
  */
 interface Helper {
   /** Runs `kernel(...args, from, to)` over [0, n) in chunks; `workerArgs` are the worker's own (its scratch). */
   run(name: KernelName, n: number, mainArgs: number[], workerArgs: number[]): void;
 }
 
-// Control words: [0] job sequence number, [1] last job the worker finished, [2] kernel index, [3] argument
-// count, [4] n, [6] start of the range not yet claimed, [8..] the worker's arguments.
+// Control words: [0] job sequence number, [2] kernel index, [3] argument count, [4] n, [6] the claim word,
+// [7] how much of the range is done, [8..] the worker's arguments. The claim word is (job tag << 16 | start
+// of the range not yet claimed): a thread claims only for the job whose tag it read, so a worker that wakes
+// after its job is over (the main thread did it all and moved on) claims nothing, and the main thread
+// waits for finished work, never for the worker to wake.
+const CLOSED = 0xffff;
+const tagOf = (seq: number) => seq & 0x7fff;
 
 /**
- * Claims the next chunk of [0, n) for the calling thread, or null when none is left. Guided: a quarter of
- * what is left (at least one), so the thread that wakes late still finds work and the last chunks are
- * short. Self-contained: it also runs as the worker's code.
+ * Claims the next chunk of [0, n) of job `tag`, or null when none is left. Guided: a quarter of what is
+ * left (at least one), so the thread that wakes late still finds work and the last chunks are short.
+ * Self-contained: it also runs as the worker's code.
  */
-function claim(ctrl: Int32Array, n: number): [number, number] | null {
+function claim(ctrl: Int32Array, tag: number, n: number): [number, number] | null {
   for (;;) {
-    const from = Atomics.load(ctrl, 6);
-    if (from >= n) return null;
+    const word = Atomics.load(ctrl, 6);
+    const from = word & 0xffff;
+    if (word >>> 16 !== tag || from >= n) return null;
     const to = Math.min(n, from + Math.max(1, Math.ceil((n - from) / 4)));
-    if (Atomics.compareExchange(ctrl, 6, from, to) === from) return [from, to];
+    if (Atomics.compareExchange(ctrl, 6, word, (tag << 16) | to) === word) return [from, to];
   }
 }
 const KERNELS: KernelName[] = ['fwd', 'wgrad', 'igrad'];
@@ -122,17 +129,17 @@ function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex:
     worker = new Worker(
       `const { workerData: { module, memory, ctrl, names } } = require('node:worker_threads');
        const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+       const claim = ${claim.toString()};
        let seen = 0;
        for (;;) {
          Atomics.wait(ctrl, 0, seen);
          seen = Atomics.load(ctrl, 0);
-         const kernel = ex[names[ctrl[2]]];
-         const args = Array.from(ctrl.subarray(8, 8 + ctrl[3]));
-         const n = ctrl[4];
-         const claim = ${claim.toString()};
-         for (let r = claim(ctrl, n); r; r = claim(ctrl, n)) kernel(...args, r[0], r[1]);
-         Atomics.store(ctrl, 1, seen);
-         Atomics.notify(ctrl, 1);
+         const [kernel, args, n, tag] = [ex[names[ctrl[2]]], Array.from(ctrl.subarray(8, 8 + ctrl[3])), ctrl[4], seen & 0x7fff];
+         for (let r = claim(ctrl, tag, n); r; r = claim(ctrl, tag, n)) {
+           kernel(...args, r[0], r[1]);
+           Atomics.add(ctrl, 7, r[1] - r[0]);
+           Atomics.notify(ctrl, 7);
+         }
        }`,
       { eval: true, workerData: { module, memory, ctrl, names: KERNELS } },
     );
@@ -143,22 +150,28 @@ function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex:
   let broken = false;
   worker.on('error', () => (broken = true));
   let seq = 0;
-  const stopped = () => new Error('the convolution worker thread stopped');
   return {
     run(name, n, mainArgs, workerArgs) {
-      if (broken) throw stopped();
+      if (broken) throw new Error('the convolution worker thread stopped');
+      const tag = tagOf(++seq);
       ctrl[2] = KERNELS.indexOf(name);
       ctrl[3] = workerArgs.length;
       ctrl[4] = n;
       ctrl.set(workerArgs, 8);
-      Atomics.store(ctrl, 6, 0);
-      Atomics.store(ctrl, 0, ++seq);
+      Atomics.store(ctrl, 7, 0);
+      Atomics.store(ctrl, 6, tag << 16);
+      Atomics.store(ctrl, 0, seq);
       Atomics.notify(ctrl, 0);
-      for (let r = claim(ctrl, n); r; r = claim(ctrl, n)) ex[name](...mainArgs, r[0], r[1]);
-      while (Atomics.load(ctrl, 1) !== seq) {
-        if (broken) throw stopped();
-        Atomics.wait(ctrl, 1, seq - 1, 1000);
+      for (let r = claim(ctrl, tag, n); r; r = claim(ctrl, tag, n)) {
+        ex[name](...mainArgs, r[0], r[1]);
+        Atomics.add(ctrl, 7, r[1] - r[0]);
       }
+      // Only a chunk the worker claimed can be left: wait for it (a stopped worker never finishes it).
+      for (let done = Atomics.load(ctrl, 7); done < n; done = Atomics.load(ctrl, 7)) {
+        if (broken) throw new Error('the convolution worker thread stopped');
+        Atomics.wait(ctrl, 7, done, 1000);
+      }
+      Atomics.store(ctrl, 6, (tag << 16) | CLOSED);
     },
   };
 }
@@ -187,7 +200,7 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
    * enough (`args(thread)` are a thread's other arguments: its scratch differs), else at once on this one.
    */
   const split = (name: KernelName, n: number, work: number, args: (thread: number) => number[]) => {
-    if (!helper || n < 2 || work < PARALLEL_MIN_WORK) ex[name](...args(0), 0, n);
+    if (!helper || n < 2 || n >= CLOSED || work < PARALLEL_MIN_WORK) ex[name](...args(0), 0, n);
     else helper.run(name, n, args(0), args(1));
   };
   /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../nn/backend.js';
+import { owned, valuesOf } from '../nn/ops/registered.js';
 import { packageRoot } from '../paths.js';
 
 /**
@@ -46,9 +47,10 @@ export class ExactAdam extends tf.Optimizer {
     for (const { name, tensor: gradient } of named) {
       if (gradient == null) continue;
       const variable = tf.engine().registeredVariables[name]!;
-      const w = variable.dataSync() as Float32Array;
-      const next = this.step(name, w, gradient.dataSync() as Float32Array, constants);
-      tf.tidy(() => variable.assign(tf.tensor(next, variable.shape)));
+      // Views of the backend's memory where it allows (copied into the kernel's before anything runs).
+      const w = valuesOf(variable) as Float32Array;
+      const next = this.step(name, w, valuesOf(gradient) as Float32Array, constants);
+      tf.tidy(() => variable.assign(tf.tensor(owned(next), variable.shape)));
     }
     this.accB1 = f(this.accB1 * this.c.b1);
     this.accB2 = f(this.accB2 * this.c.b2);
@@ -60,7 +62,7 @@ export class ExactAdam extends tf.Optimizer {
   private readonly at = new Map<string, { m: number; v: number }>();
   private top = 0;
 
-  /** One variable's new weights; its moments are updated in place. */
+  /** One variable's new weights (a view into the kernel's memory); its moments are updated in place. */
   private step(name: string, w: Float32Array, g: Float32Array, k: Constants): Float32Array {
     if (!this.kernel) {
       let s = this.moments.get(name);
@@ -82,7 +84,7 @@ export class ExactAdam extends tf.Optimizer {
     mem.set(w, wa / 4);
     mem.set(g, ga / 4);
     this.kernel.adam(wa, ga, at.m, at.v, w.length, k.b1, k.b2, k.oneMinusB1, k.oneMinusB2, k.bc1, k.bc2, k.eps, k.minusLr);
-    return mem.slice(wa / 4, wa / 4 + w.length);
+    return mem.subarray(wa / 4, wa / 4 + w.length);
   }
 
   private ensure(bytes: number): void {

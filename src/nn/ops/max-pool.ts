@@ -1,6 +1,6 @@
 import { tf } from '../backend.js';
 import { layerKernels, poolOutput, type LayerKernels, type PoolGeometry } from '../layer-kernels.js';
-import { owned, registerOnActiveBackend, runKernel, type ArrayKernel } from './registered.js';
+import { owned, registerOnActiveBackend, runKernel, valuesOf, type ArrayKernel } from './registered.js';
 
 /**
  * Max pooling (size x size windows, stride size, 'valid') whose gradient is built from differentiable
@@ -32,7 +32,7 @@ const GATHER = 'AxhwMaxPoolGather';
 
 function kernelGradient(k: LayerKernels, dy: tf.Tensor, x: tf.Tensor, g: PoolGeometry): tf.Tensor {
   registerOnActiveBackend(poolKernels(k), GRADIENTS);
-  const mask = tf.tensor(owned(k.poolMask(x.dataSync() as Float32Array, g)), x.shape);
+  const mask = tf.tensor(owned(k.poolMask(valuesOf(x) as Float32Array, g)), x.shape);
   return runKernel(SCATTER, { dy, mask }, g);
 }
 

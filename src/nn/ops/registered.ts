@@ -24,7 +24,7 @@ export function registerOnActiveBackend(kernels: ArrayKernel[], gradients: tf.Gr
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
         const b = backend as tf.KernelBackend;
-        const values = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { values: b.readSync(t!.dataId) as Float32Array | Int32Array, shape: t!.shape }]));
+        const values = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { values: read(b, t!), shape: t!.shape }]));
         const out = k.run(values, attrs ?? {});
         return { dataId: b.write(owned(out.values), out.shape, 'float32'), shape: out.shape, dtype: 'float32' };
       },
@@ -36,6 +36,29 @@ export function registerOnActiveBackend(kernels: ArrayKernel[], gradients: tf.Gr
     tf.registerGradient(g);
     registered.add(`${g.kernelName}@gradient`);
   }
+}
+
+/** The wasm backend's own tensor record (internal; read only where present, else readSync copies). */
+interface WasmHeap {
+  dataIdMap?: { get(id: object): { memoryOffset: number; dtype: string } | undefined };
+  wasm?: { HEAPU8: Uint8Array };
+}
+
+/**
+ * A tensor's values: on the wasm backend a view of its memory, valid until the backend next allocates
+ * (the kernels copy their inputs before anything else runs), sparing readSync's copy; else readSync.
+ */
+function read(b: tf.KernelBackend, t: tf.TensorInfo): Float32Array | Int32Array {
+  const rec = (b as unknown as WasmHeap).dataIdMap?.get(t.dataId);
+  const heap = (b as unknown as WasmHeap).wasm?.HEAPU8;
+  const size = t.shape.reduce((a, x) => a * x, 1);
+  if (rec && heap && (rec.dtype === 'float32' || rec.dtype === 'int32')) return new (rec.dtype === 'float32' ? Float32Array : Int32Array)(heap.buffer as ArrayBuffer, rec.memoryOffset, size);
+  return b.readSync(t.dataId) as Float32Array | Int32Array;
+}
+
+/** A tensor's values for a kernel to copy in at once (see read). */
+export function valuesOf(t: tf.Tensor): Float32Array | Int32Array {
+  return read(tf.backend(), t);
 }
 
 /**
