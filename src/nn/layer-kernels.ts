@@ -25,10 +25,10 @@ export interface LayerKernels {
   weightGradient(x: Float32Array, g: PatchGeometry, dy: Float32Array, cout: number): Float32Array;
   /** Max pooling (size x size, stride size): the x-shaped 0/1 mask of every window's first maximum. */
   poolMask(x: Float32Array, g: PoolGeometry): Float32Array;
-  /** The pooling gradient: mask * (dy repeated over each window). */
-  poolScatter(dy: Float32Array, mask: Float32Array, g: PoolGeometry): Float32Array;
-  /** Its adjoint: each window's sum of mask * values, from +0 in window order. */
-  poolGather(values: Float32Array, mask: Float32Array, g: PoolGeometry): Float32Array;
+  /** The pooling gradient: mask(x) * (dy repeated over each window). */
+  poolScatter(dy: Float32Array, x: Float32Array, g: PoolGeometry): Float32Array;
+  /** Its adjoint: each window's sum of mask(x) * values, from +0 in window order. */
+  poolGather(values: Float32Array, x: Float32Array, g: PoolGeometry): Float32Array;
   /** How many threads share the convolutions (1 without the worker: the same results). */
   readonly threads: number;
 }
@@ -283,23 +283,28 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
       ex.poolmask(xa!, ma!, ...poolArgs(g));
       return view(ma!, size);
     },
-    poolScatter(dy, mask, g) {
+    poolScatter(dy, x, g) {
       const size = g.n * g.h * g.w * g.c;
-      const [da, ma, xa] = layout(dy.length, size, size);
+      const [da, xa, ma] = layout(dy.length, size, size);
       const mem = f32();
       mem.set(dy, da! / 4);
-      mem.set(mask, ma! / 4);
-      mem.fill(0, xa! / 4, xa! / 4 + size);
+      mem.set(x, xa! / 4);
+      mem.fill(0, ma! / 4, ma! / 4 + size);
+      ex.poolmask(xa!, ma!, ...poolArgs(g));
+      // x's place takes dx; every element of a window is written, so only elements in none need zeros.
+      if (g.h % g.size || g.w % g.size) mem.fill(0, xa! / 4, xa! / 4 + size);
       ex.poolscatter(da!, ma!, xa!, ...poolArgs(g));
       return view(xa!, size);
     },
-    poolGather(values, mask, g) {
+    poolGather(values, x, g) {
       const { oh, ow } = poolOutput(g);
       const pooled = g.n * oh * ow * g.c;
-      const [va, ma, pa] = layout(values.length, mask.length, pooled);
+      const [va, xa, ma, pa] = layout(values.length, x.length, x.length, pooled);
       const mem = f32();
       mem.set(values, va! / 4);
-      mem.set(mask, ma! / 4);
+      mem.set(x, xa! / 4);
+      mem.fill(0, ma! / 4, ma! / 4 + x.length);
+      ex.poolmask(xa!, ma!, ...poolArgs(g));
       ex.poolgather(va!, ma!, pa!, ...poolArgs(g));
       return view(pa!, pooled);
     },

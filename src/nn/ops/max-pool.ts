@@ -1,14 +1,14 @@
 import { tf } from '../backend.js';
 import { layerKernels, poolOutput, type LayerKernels, type PoolGeometry } from '../layer-kernels.js';
-import { owned, registerOnActiveBackend, runKernel, valuesOf, type ArrayKernel } from './registered.js';
+import { registerOnActiveBackend, runKernel, type ArrayKernel } from './registered.js';
 
 /**
  * Max pooling (size x size windows, stride size, 'valid') whose gradient is built from differentiable
  * ops: the incoming gradient repeated over each window, times a constant 0/1 mask of each window's
  * first maximum. TensorFlow.js's own MaxPoolGrad has no gradient, which double back-propagation needs.
- * With the layer kernels, the mask comes from one pass and mask * repeat is one kernel whose gradient is
- * its adjoint (each window's masked sum); without them, TensorFlow.js ops compute the same values, bit for
- * bit (tested).
+ * With the layer kernels, mask * repeat is one kernel (the mask found from the saved input inside it)
+ * whose gradient is its adjoint (each window's masked sum); without them, TensorFlow.js ops compute the
+ * same values, bit for bit (tested).
  */
 export function maxPool(x: tf.Tensor4D, size: number): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
@@ -32,29 +32,29 @@ const GATHER = 'AxhwMaxPoolGather';
 
 function kernelGradient(k: LayerKernels, dy: tf.Tensor, x: tf.Tensor, g: PoolGeometry): tf.Tensor {
   registerOnActiveBackend(poolKernels(k), GRADIENTS);
-  const mask = tf.tensor(owned(k.poolMask(valuesOf(x) as Float32Array, g)), x.shape);
-  return runKernel(SCATTER, { dy, mask }, g);
+  return runKernel(SCATTER, { dy, x }, g);
 }
 
 function poolKernels(k: LayerKernels): ArrayKernel[] {
   const geometryOf = (a: tf.NamedAttrMap) => a as unknown as PoolGeometry;
   return [
-    { name: SCATTER, run: ({ dy, mask }, a) => {
+    { name: SCATTER, run: ({ dy, x }, a) => {
       const g = geometryOf(a);
-      return { values: k.poolScatter(dy!.values as Float32Array, mask!.values as Float32Array, g), shape: [g.n, g.h, g.w, g.c] };
+      return { values: k.poolScatter(dy!.values as Float32Array, x!.values as Float32Array, g), shape: [g.n, g.h, g.w, g.c] };
     } },
-    { name: GATHER, run: ({ values, mask }, a) => {
+    { name: GATHER, run: ({ values, x }, a) => {
       const g = geometryOf(a);
       const { oh, ow } = poolOutput(g);
-      return { values: k.poolGather(values!.values as Float32Array, mask!.values as Float32Array, g), shape: [g.n, oh, ow, g.c] };
+      return { values: k.poolGather(values!.values as Float32Array, x!.values as Float32Array, g), shape: [g.n, oh, ow, g.c] };
     } },
   ];
 }
 
-// The mask is a constant (made from data, off the tape), so it never needs a gradient.
+// x only places the mask, which is piecewise constant in x: its derivative in x is zero (as the mask
+// tensor of the op form, made from data, contributes none). Double back-propagation asks for it.
 const GRADIENTS: tf.GradConfig[] = [
-  { kernelName: SCATTER, inputsToSave: ['mask'], gradFunc: (g, [mask], attrs) => ({ dy: () => runKernel(GATHER, { values: g as tf.Tensor, mask: mask! }, attrs) }) },
-  { kernelName: GATHER, inputsToSave: ['mask'], gradFunc: (g, [mask], attrs) => ({ values: () => runKernel(SCATTER, { dy: g as tf.Tensor, mask: mask! }, attrs) }) },
+  { kernelName: SCATTER, inputsToSave: ['x'], gradFunc: (g, [x], attrs) => ({ dy: () => runKernel(GATHER, { values: g as tf.Tensor, x: x! }, attrs), x: () => tf.zerosLike(x!) }) },
+  { kernelName: GATHER, inputsToSave: ['x'], gradFunc: (g, [x], attrs) => ({ values: () => runKernel(SCATTER, { dy: g as tf.Tensor, x: x! }, attrs), x: () => tf.zerosLike(x!) }) },
 ];
 
 /** The gradient in TensorFlow.js ops (without the kernels): mask * (dy repeated over each window). */
