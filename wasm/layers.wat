@@ -356,7 +356,41 @@
         (br $yl)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
-;; Max pooling: size x size windows at stride size, 'valid'; x is NHWC (n, h, w, c), the pooled p is
+;; The bias gradient: out[j] = +0 + dy[0, j] + dy[1, j] + ... in row order (as the wasm backend's Sum over
+  ;; axis 0 adds), for rows x cout values; four columns at a time, the last ones one at a time.
+  (func (export "colsum") (param $dy i32) (param $rows i32) (param $cout i32) (param $out i32)
+    (local $j i32) (local $r i32) (local $a i32) (local $stride i32) (local $acc v128) (local $accs f32)
+    (local.set $stride (i32.shl (local.get $cout) (i32.const 2)))
+    (block $vdone (loop $vl
+      (br_if $vdone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cout)))
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (local.set $a (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $r (i32.const 0))
+      (block $rdone (loop $rl
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $stride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl)))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $vl)))
+    (block $sdone (loop $sl
+      (br_if $sdone (i32.ge_u (local.get $j) (local.get $cout)))
+      (local.set $accs (f32.const 0))
+      (local.set $a (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $r (i32.const 0))
+      (block $rdone2 (loop $rl2
+        (br_if $rdone2 (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $accs (f32.add (local.get $accs) (f32.load (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $stride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl2)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (local.get $accs))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $sl))))
+
+  ;; Max pooling: size x size windows at stride size, 'valid'; x is NHWC (n, h, w, c), the pooled p is
   ;; (n, oh, ow, c). m is the x-shaped mask of each window's first maximum: 1 at it, 0 elsewhere, in window
   ;; order (rows, then columns; a later element wins only if greater, so NaN never does). Each walks the
   ;; windows of samples [s0, s1), four channels at a time (with fewer than four, one at a time).

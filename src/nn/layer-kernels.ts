@@ -21,6 +21,8 @@ export interface LayerKernels {
   forward(x: Float32Array, g: PatchGeometry, w: Float32Array, cout: number, b?: Float32Array): Float32Array;
   /** dL/dx (n x h x w x c) for dy (n*oh*ow x cout). */
   inputGradient(dy: Float32Array, g: PatchGeometry, w: Float32Array, cout: number): Float32Array;
+  /** dL/db: each column's sum over the rows of dy (rows x cout), in row order from +0. */
+  biasGradient(dy: Float32Array, cout: number): Float32Array;
   /** dL/dW ((kh*kw*c) x cout) for dy (n*oh*ow x cout). */
   weightGradient(x: Float32Array, g: PatchGeometry, dy: Float32Array, cout: number): Float32Array;
   /** Max pooling (size x size, stride size): the x-shaped 0/1 mask of every window's first maximum. */
@@ -48,6 +50,7 @@ interface Exports {
   igrad(...args: number[]): void;
   pad(...args: number[]): void;
   crop(...args: number[]): void;
+  colsum(...args: number[]): void;
   poolmask(...args: number[]): void;
   poolscatter(...args: number[]): void;
   poolgather(...args: number[]): void;
@@ -253,6 +256,12 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
       if (!p.ph && !p.pw) return view(dxpa!, p.size);
       ex.crop(dxpa!, g.n, g.h, g.w, g.c, xa!, p.ph, p.pw, p.pt, p.pl);
       return view(xa!, g.n * g.h * g.w * g.c);
+    },
+    biasGradient(dy, cout) {
+      const [da, oa] = layout(dy.length, cout);
+      f32().set(dy, da! / 4);
+      ex.colsum(da!, dy.length / cout, cout, oa!);
+      return view(oa!, cout).slice();
     },
     weightGradient(x, g, dy, cout) {
       const p = padded(g);

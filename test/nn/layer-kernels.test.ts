@@ -23,7 +23,7 @@ function values(rng: Rng, n: number, zeros = 0): Float32Array {
   });
 }
 
-/** The patch path: y = im2col(x) W + b, dx = col2im(dy W^T), dW = im2col(x)^T dy (as the layers compute them). */
+/** The patch path: y = im2col(x) W + b, dx = col2im(dy W^T), dW = im2col(x)^T dy, db = sum(dy, 0) (as the layers compute them). */
 function patchPath(x: Float32Array, g: PatchGeometry, w: Float32Array, b: Float32Array, dy: Float32Array, cout: number) {
   const k2 = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;
@@ -35,6 +35,7 @@ function patchPath(x: Float32Array, g: PatchGeometry, w: Float32Array, b: Float3
       plain: tf.matMul(ct, wt).dataSync() as Float32Array,
       dx: col2im(tf.matMul(dyt, tf.transpose(wt)).dataSync() as Float32Array, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad),
       dw: weightGradient(ct, dyt).dataSync() as Float32Array,
+      db: tf.sum(dyt, 0).dataSync() as Float32Array,
     };
   });
 }
@@ -69,6 +70,7 @@ describe('convolution kernels', () => {
         expect(k.forward(x, g, wt, cout).slice(), label).toEqual(ref.plain);
         expect(k.inputGradient(dy, g, wt, cout).slice(), label).toEqual(ref.dx);
         expect(k.weightGradient(x, g, dy, cout), label).toEqual(ref.dw);
+        expect(k.biasGradient(dy, cout), label).toEqual(ref.db);
       }
   });
 
