@@ -1,6 +1,7 @@
 import type { tf } from './backend.js';
 import { directConv2d } from './ops/conv.js';
 import { exactDense } from './ops/dense.js';
+import { directDense } from './ops/matmul.js';
 
 /**
  * The arithmetic one weighted layer runs on: an open interface, chosen per layer. A network may mix
@@ -20,11 +21,11 @@ export interface LayerArithmetic {
   conv?(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid'): tf.Tensor2D | undefined;
 }
 
-export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => exactDense(x, w, b), conv: directConv2d };
+export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => directDense(x, w, b) ?? exactDense(x, w, b), conv: directConv2d };
 
 /**
- * Exact float32 with convolutions as the dense layer over the patch op, whose backward pass is made of
- * TensorFlow.js's own ops. Double back-propagation (AxTrain's sensitivity gradient) runs on it: the
+ * Exact float32 in TensorFlow.js's own ops (convolutions as the dense layer over the patch op), whose
+ * backward pass is made of TensorFlow.js ops too. Double back-propagation (AxTrain's sensitivity gradient) runs on it: the
  * autodiff of those ops fixes the second-order sums' order (its transposed products add in blocks of
  * 48), which the direct kernels' own second-order gradients match in value but not bit for bit.
  */

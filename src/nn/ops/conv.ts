@@ -1,6 +1,7 @@
 import { tf } from '../backend.js';
 import { layerKernels, type LayerKernels } from '../layer-kernels.js';
 import { patchGeometry, type PatchGeometry } from '../im2col.js';
+import { columnSum, registerMatMul } from './matmul.js';
 import { registerOnActiveBackend, runKernel, type ArrayKernel } from './registered.js';
 
 /**
@@ -14,7 +15,6 @@ import { registerOnActiveBackend, runKernel, type ArrayKernel } from './register
 const CONV = 'AxhwConv2D';
 const INPUT_GRAD = 'AxhwConv2DBackpropInput';
 const WEIGHT_GRAD = 'AxhwConv2DBackpropFilter';
-const BIAS_GRAD = 'AxhwConv2DBackpropBias';
 
 /** Geometry and output channels: the kernels' attributes. */
 interface ConvAttrs extends PatchGeometry {
@@ -27,7 +27,7 @@ interface ConvAttrs extends PatchGeometry {
  */
 export function directConv2d(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid'): tf.Tensor2D | undefined {
   const k = layerKernels();
-  if (!k) return undefined;
+  if (!k || !registerMatMul()) return undefined;
   registerOnActiveBackend(kernelsOf(k), GRADIENTS);
   return conv(x, w, b, { ...patchGeometry(...x.shape, kernel, kernel, pad), cout: w.shape[1] });
 }
@@ -35,7 +35,6 @@ export function directConv2d(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, ker
 const conv = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: ConvAttrs) => runKernel<tf.Tensor2D>(CONV, { x, w, b }, a);
 const inputGrad = (dy: tf.Tensor, w: tf.Tensor, a: ConvAttrs) => runKernel<tf.Tensor4D>(INPUT_GRAD, { dy, w }, a);
 const weightGrad = (x: tf.Tensor, dy: tf.Tensor, a: ConvAttrs) => runKernel<tf.Tensor2D>(WEIGHT_GRAD, { x, dy }, a);
-const biasGrad = (dy: tf.Tensor, a: ConvAttrs) => runKernel<tf.Tensor1D>(BIAS_GRAD, { dy }, a);
 /** The convolution without bias (a zero bias adds nothing: the sums are never -0). */
 const plainConv = (x: tf.Tensor, w: tf.Tensor, a: ConvAttrs) => conv(x, w, tf.zeros([a.cout]), a);
 
@@ -52,7 +51,6 @@ function kernelsOf(k: LayerKernels): ArrayKernel[] {
       const a = attrsOf(at);
       return { values: k.inputGradient(f(dy!), a, f(w!), a.cout), shape: [a.n, a.h, a.w, a.c] };
     } },
-    { name: BIAS_GRAD, run: ({ dy }, at) => ({ values: k.biasGradient(f(dy!), attrsOf(at).cout), shape: [attrsOf(at).cout] }) },
     { name: WEIGHT_GRAD, run: ({ x, dy }, at) => {
       const a = attrsOf(at);
       return { values: k.weightGradient(f(x!), a, f(dy!), a.cout), shape: [a.kh * a.kw * a.c, a.cout] };
@@ -73,11 +71,9 @@ const GRADIENTS: tf.GradConfig[] = [
     inputsToSave: ['x', 'w'],
     gradFunc: (dy, [x, w], attrs) => {
       const [a, g] = [attrsOf(attrs), dy as tf.Tensor];
-      return { x: () => inputGrad(g, w!, a), w: () => weightGrad(x!, g, a), b: () => biasGrad(g, a) };
+      return { x: () => inputGrad(g, w!, a), w: () => weightGrad(x!, g, a), b: () => columnSum(g) };
     },
   },
-  // The column sums' derivative: the upstream gradient repeated over the rows (as tf.sum's gradient is).
-  { kernelName: BIAS_GRAD, gradFunc: (u, _, attrs) => ({ dy: () => tf.mul(tf.reshape(u as tf.Tensor, [1, attrsOf(attrs).cout]), tf.ones([attrsOf(attrs).n * attrsOf(attrs).oh * attrsOf(attrs).ow, attrsOf(attrs).cout])) }) },
   {
     kernelName: INPUT_GRAD,
     inputsToSave: ['dy', 'w'],
