@@ -1,6 +1,6 @@
 import { tf } from './backend.js';
 import type { LayerArithmetic } from './arithmetic.js';
-import { denseGradients, steDense } from './ops/dense.js';
+import { fastDenseGradients, steDense } from './ops/dense.js';
 import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
 import type { ProductTrace } from '../arith/product-trace.js';
 import { formatMatMul, formatOperands } from '../arith/float-format.js';
@@ -48,7 +48,7 @@ export class FloatArithmetic implements LayerArithmetic {
       this.opts.trace?.record(xs, xv.shape[0], xv.shape[1], ws, wv.shape[1]);
       return tf.tidy(() => tf.add(this.maskedProduct(xs, xv.shape, ws, wv.shape), bv) as tf.Tensor2D);
     };
-    return steDense(x, w, b, forward, this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : denseGradients);
+    return steDense(x, w, b, forward, this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients);
   }
 
   /**
