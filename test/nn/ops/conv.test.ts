@@ -95,7 +95,7 @@ describe('directConv2d', () => {
     const train = (arithmetic: LayerArithmetic) => {
       const net = new Network(lenet5([28, 28, 1], 10), 3);
       const opt = new ExactAdam(1e-3);
-      for (let step = 0; step < 3; step++) tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.forward(x, arithmetic)) as tf.Scalar));
+      for (let step = 0; step < 3; step++) tf.tidy(() => void opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.forward(x, arithmetic)) as tf.Scalar));
       const w = net.weights().map((p) => p.data);
       opt.dispose();
       net.dispose();

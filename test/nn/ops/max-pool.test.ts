@@ -26,7 +26,7 @@ describe('maxPool', () => {
   ];
   const rng = new Rng(41);
   // Few distinct values (ties in windows), negative gradients (0 * g is -0), a NaN gradient.
-  const input = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => [0, 1, 2, -1, 0.5][rng.nextU32() % 5]!), shape) as tf.Tensor4D;
+  const input = (shape: number[]) => tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => [0, 1, 2, -1, 0.5][rng.nextU32() % 5]!), shape as [number, number, number, number]);
   const grad = (shape: number[]) => {
     const v = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1));
     v[3] = NaN;
