@@ -1,6 +1,8 @@
 import { tf } from './backend.js';
 import type { LayerArithmetic } from './arithmetic.js';
 import { steDense } from './ops/dense.js';
+import { denseProduct } from './ops/matmul.js';
+import { valuesOf } from './ops/registered.js';
 import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
 import { scaleExponent } from '../arith/fixed-point.js';
 import { applyTransform, identityTable, quantiseOperand, scaleTable } from '../arith/quantise.js';
@@ -75,14 +77,15 @@ export class FixedArithmetic implements LayerArithmetic {
     // the bias is added in accumulator units in the same scale; no further tensor ops per layer.
     const transform = hw.path === 'transform' ? m.transform! : undefined;
     const codes = () => identityTable(m.qmin, m.qmax);
-    const xd = xv.dataSync() as Float32Array;
+    // Views of the backend's memory where it allows: read before anything allocates a tensor.
+    const xd = valuesOf(xv) as Float32Array;
     const fixedEx = hw.inputExps?.[layer];
     const qx = quantiseOperand(xd, (mx) => fixedEx ?? scaleExponent(mx, m.qmax), m.qmin, m.qmax, transform ? (e) => scaleTable(transform.a, e) : codes, scratch(`x${layer}`, xd.length));
     const frozen = hw.frozenWeights?.[layer];
     let qw: { out: Float32Array; e: number };
     if (frozen) qw = { out: transform ? applyTransform(frozen.codes, scaleTable(transform.b, frozen.ew), m.qmin) : frozen.codes, e: frozen.ew };
     else {
-      const wd = wv.dataSync() as Float32Array;
+      const wd = valuesOf(wv) as Float32Array;
       if (hw.ntv) {
         // NTV flips act on the stored codes, so the codes come first and the transform after.
         const { codes: stored, ew } = storedWeightCodes(wd, m, hw.ntv);
@@ -95,7 +98,11 @@ export class FixedArithmetic implements LayerArithmetic {
     const s = 2 ** e;
     // The bias in accumulator units, back in value units (exact: an integer times a power of two).
     const qb = Float32Array.from(biasInAccumulatorUnits(bv.dataSync() as Float32Array, e), (v) => v * s);
-    if (transform) return tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(qx.out, [rows, k]), tf.tensor2d(qw.out, [k, n])), tf.tensor1d(qb)));
+    if (transform) {
+      const y = denseProduct(qx.out, qw.out, qb, rows, k, n);
+      if (y) return tf.tensor2d(y, [rows, n]);
+      return tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(qx.out, [rows, k]), tf.tensor2d(qw.out, [k, n])), tf.tensor1d(qb)));
+    }
     const acc = tableMatMul(qx.out, qw.out, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1);
     const out = new Float32Array(acc.length);
     for (let i = 0; i < acc.length; i++) out[i] = Math.fround(acc[i]!) * s + qb[i % n]!;

@@ -1,6 +1,7 @@
 import { tf } from './backend.js';
 import type { LayerArithmetic } from './arithmetic.js';
 import { fastDenseGradients, steDense } from './ops/dense.js';
+import { denseProduct } from './ops/matmul.js';
 import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
 import type { ProductTrace } from '../arith/product-trace.js';
 import { formatMatMul, formatOperands } from '../arith/float-format.js';
@@ -46,6 +47,9 @@ export class FloatArithmetic implements LayerArithmetic {
       const xs = xv.dataSync() as Float32Array;
       const ws = wv.dataSync() as Float32Array;
       this.opts.trace?.record(xs, xv.shape[0], xv.shape[1], ws, wv.shape[1]);
+      const [[r, k], c] = [xv.shape, wv.shape[1]];
+      const y = this.float.narrow ? undefined : denseProduct(maskFloats(xs, this.float.mask), maskFloats(ws, this.float.mask), bv.dataSync() as Float32Array, r, k, c);
+      if (y) return tf.tensor2d(y, [r, c]);
       return tf.tidy(() => tf.add(this.maskedProduct(xs, xv.shape, ws, wv.shape), bv) as tf.Tensor2D);
     };
     return steDense(x, w, b, forward, this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients);

@@ -39,6 +39,16 @@ const matMul = (a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor) => runKernel<tf.Ten
 /** Each column's sum of a matrix, in row order from +0 (what tf.sum(a, 0) adds): a bias gradient. */
 export const columnSum = (a: tf.Tensor) => runKernel<tf.Tensor1D>(COLSUM, { a }, {});
 
+/**
+ * A B + bias on plain arrays (A m x k, B k x n, row-major): what tf.add(tf.matMul(A, B), bias) computes,
+ * bit for bit; undefined without the kernels. The hardware layers' products of transformed or masked
+ * operands run on it.
+ */
+export function denseProduct(a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number): Float32Array | undefined {
+  const kernels = layerKernels();
+  return kernels && product(kernels, a, b, bias, m, k, n);
+}
+
 /** A B + bias for A (m x k), B (k x n): the rows in blocks of four, then the rest one at a time. */
 function product(kernels: LayerKernels, a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number): Float32Array {
   const whole = m - (m % 4);
