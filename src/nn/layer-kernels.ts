@@ -267,11 +267,11 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
       const p = padded(g);
       const run = g.kw * g.c;
       const runp = Math.ceil(run / 4) * 4;
-      // 4 floats of slack after the input: a window row's last vector may read past the image's end.
+      // 4 floats of slack after the input: a window row's last vector may read past the image's end (into
+      // lanes whose sums are dropped, so whatever is there does no harm).
       const [xa, xpa, da, wta] = layout(x.length + 4, p.size + 4, dy.length, cout * g.kh * runp);
       const xin = placeInput(x, g, xa!, xpa!);
       const mem = f32();
-      mem.fill(0, (xin + 4 * (xin === xa ? x.length : p.size)) / 4, (xin + 4 * (xin === xa ? x.length : p.size)) / 4 + 4);
       mem.set(dy, da! / 4);
       mem.fill(0, wta! / 4, wta! / 4 + cout * g.kh * runp);
       // Split by output channel: every sum still runs over all pixels in order on one thread.
