@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../paths.js';
 /**
  * The general path: C[i][j] = sum_k P(A[i][k], B[k][j]) for any product table P, over integer operand
  * values (offset by qmin into the table). Plain JS over typed arrays; one table row (fixed A[i][k]) serves
@@ -9,9 +12,11 @@ import { Worker } from 'node:worker_threads';
  * so elements equal to c cost nothing.
  */
 export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, products: Float64Array, qmin: number, range: number): Float64Array {
-  // Large products split their rows with a worker thread (the wasm backend leaves the second core idle).
-  const split = m >= 8 && m * k * n >= PARALLEL_MIN_WORK ? rowWorker() : undefined;
-  const alloc = split ? sharedArrays : localArrays;
+  // The WebAssembly rows where they load (in its memory); else large products split their rows with a
+  // worker thread (the wasm backend leaves the second core idle).
+  const kernel = tableKernel();
+  const split = !kernel && m >= 8 && m * k * n >= PARALLEL_MIN_WORK ? rowWorker() : undefined;
+  const alloc = kernel ? kernel.arrays(m, k, n, range) : split ? sharedArrays : localArrays;
   const out = alloc.f64('out', m * n);
   const bIdx = alloc.i32('bIdx', k * n);
   for (let t = 0; t < k * n; t++) bIdx[t] = b[t]! - qmin;
@@ -34,6 +39,10 @@ export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: numb
     for (let kk = 0; kk < k; kk++) for (let j = 0; j < n; j++) base[j]! += products[rowC + bIdx[kk * n + j]!]!;
   } else table.set(products);
   const skip = useMode ? c : -1;
+  if (kernel) {
+    kernel.rows(aIdx.byteOffset, bIdx.byteOffset, table.byteOffset, base.byteOffset, skip, k, n, range, out.byteOffset, 0, m);
+    return out.slice();
+  }
   if (!split) {
     tableRows(aIdx, bIdx, table, base, skip, k, n, range, 0, m, out);
     return out;
@@ -78,6 +87,47 @@ const sharedArrays: ArrayPool = (() => {
   };
   return { f64: (key, n) => new Float64Array(get(key, 8 * n), 0, n), i32: (key, n) => new Int32Array(get(key, 4 * n), 0, n) };
 })();
+
+interface TableKernel {
+  /** Views into the kernel's memory for one product's arrays (valid until the next call). */
+  arrays(m: number, k: number, n: number, range: number): ArrayPool;
+  rows(aIdx: number, bIdx: number, table: number, base: number, skip: number, k: number, n: number, range: number, out: number, from: number, to: number): void;
+}
+
+export const TABLE_KERNEL_FILE = join(packageRoot, 'dist', 'wasm', 'table.wasm');
+let kernel: TableKernel | null | undefined;
+
+/** wasm/table.wat, or undefined where it cannot load (no build): the JavaScript rows then run. */
+function tableKernel(): TableKernel | undefined {
+  if (kernel !== undefined) return kernel ?? undefined;
+  try {
+    if (!existsSync(TABLE_KERNEL_FILE)) throw new Error(`${TABLE_KERNEL_FILE} is missing`);
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(TABLE_KERNEL_FILE))).exports as unknown as { memory: WebAssembly.Memory; rows: TableKernel['rows'] };
+    kernel = {
+      rows: ex.rows,
+      arrays(m, k, n, range) {
+        // aIdx, bIdx (int32), table, base, out (float64), in that order: the memory is grown once, up front.
+        const bytes = 4 * m * k + 4 * k * n + 8 * (range * range + n + m * n) + 16;
+        const have = ex.memory.buffer.byteLength;
+        if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
+        let at = 0;
+        const take = (size: number, align: number) => {
+          at = Math.ceil(at / align) * align;
+          const from = at;
+          at += size;
+          return from;
+        };
+        return {
+          i32: (_key, len) => new Int32Array(ex.memory.buffer, take(4 * len, 4), len),
+          f64: (_key, len) => new Float64Array(ex.memory.buffer, take(8 * len, 8), len),
+        };
+      },
+    };
+  } catch {
+    kernel = null;
+  }
+  return kernel ?? undefined;
+}
 
 interface RowWorker {
   start(arrays: [Int32Array, Int32Array, Float64Array, Float64Array, Float64Array], params: number[]): void;
