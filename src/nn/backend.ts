@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AxhwError } from '../errors.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { shareIdentityOnWasm } from './ops/shared-identity.js';
 
 /**
  * TensorFlow.js backend selection: tfjs-node (native libtensorflow; an optional dependency that cannot
@@ -76,6 +77,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     const ok = await tf.setBackend(name);
     if (!ok) return 'setBackend refused';
     await tf.ready();
+    if (name === 'wasm') shareIdentityOnWasm();
     // The Emscripten runtime installs process-wide handlers that rethrow; Node then prints the whole
     // minified module as the error's source line. Errors are ours to report: drop its handlers.
     for (const l of process.listeners('uncaughtException')) if (!before.u.includes(l)) process.removeListener('uncaughtException', l);
