@@ -11,14 +11,23 @@
   ;; +-0 changes nothing. SIMD lanes run over independent outputs, never over the terms of one sum.
   (import "env" "memory" (memory 1 32768 shared))
 
-  ;; xp (n, h + ph, w + pw, c) = x (n, h, w, c) placed at row pt, column pl, zeros around it.
+  ;; xp (n, h + ph, w + pw, c) = x (n, h, w, c) placed at row pt, column pl, the value v around it.
   (func (export "pad") (param $x i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
-    (param $xp i32) (param $ph i32) (param $pw i32) (param $pt i32) (param $pl i32)
-    (local $r i32) (local $rows i32) (local $wb i32) (local $wpb i32)
+    (param $xp i32) (param $ph i32) (param $pw i32) (param $pt i32) (param $pl i32) (param $v f32)
+    (local $r i32) (local $rows i32) (local $wb i32) (local $wpb i32) (local $a i32) (local $end i32)
     (local.set $wb (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
     (local.set $wpb (i32.shl (i32.mul (i32.add (local.get $w) (local.get $pw)) (local.get $c)) (i32.const 2)))
     (local.set $rows (i32.mul (local.get $n) (local.get $h)))
-    (memory.fill (local.get $xp) (i32.const 0) (i32.mul (i32.mul (local.get $n) (i32.add (local.get $h) (local.get $ph))) (local.get $wpb)))
+    (local.set $end (i32.add (local.get $xp) (i32.mul (i32.mul (local.get $n) (i32.add (local.get $h) (local.get $ph))) (local.get $wpb))))
+    (if (i32.eqz (i32.reinterpret_f32 (local.get $v)))
+      (then (memory.fill (local.get $xp) (i32.const 0) (i32.sub (local.get $end) (local.get $xp))))
+      (else
+        (local.set $a (local.get $xp))
+        (block $fdone (loop $fl
+          (br_if $fdone (i32.ge_u (local.get $a) (local.get $end)))
+          (f32.store (local.get $a) (local.get $v))
+          (local.set $a (i32.add (local.get $a) (i32.const 4)))
+          (br $fl)))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
       ;; Row r = (s, y) goes to padded row s * (h + ph) + y + pt = r + s * ph + pt.
@@ -29,6 +38,49 @@
         (local.get $wb))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $l))))
+
+  ;; cols (n*oh*ow rows of kh*kw*c floats, ordered (dy, dx, c)) = every output pixel's window of x, an
+  ;; image the caller has already padded (n, h, w, c), for the samples [s0, s1): im2col. A window row is kw*c
+  ;; contiguous floats of x, copied four at a time; the last vector may spill up to 3 floats past the row,
+  ;; into the place of the next row (written after it) or past the end of cols (the caller leaves 3 floats of
+  ;; slack there and after x).
+  (func (export "patches")
+    (param $x i32) (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32)
+    (param $oh i32) (param $ow i32) (param $cols i32) (param $s0 i32) (param $s1 i32)
+    (local $s i32) (local $oy i32) (local $ox i32) (local $dyk i32) (local $q i32) (local $runb i32) (local $rowb i32) (local $ps i32)
+    (local $xa i32) (local $ca i32)
+    (local.set $ps (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $runb (i32.mul (local.get $kw) (local.get $ps)))
+    (local.set $rowb (i32.mul (local.get $w) (local.get $ps)))
+    (local.set $ca (i32.add (local.get $cols) (i32.mul (i32.mul (i32.mul (i32.mul (local.get $s0) (local.get $oh)) (local.get $ow)) (local.get $kh)) (local.get $runb))))
+    (local.set $s (local.get $s0))
+    (block $sdone (loop $sl
+      (br_if $sdone (i32.ge_u (local.get $s) (local.get $s1)))
+      (local.set $oy (i32.const 0))
+      (block $ydone (loop $yl
+        (br_if $ydone (i32.ge_u (local.get $oy) (local.get $oh)))
+        (local.set $ox (i32.const 0))
+        (block $xdone (loop $xl
+          (br_if $xdone (i32.ge_u (local.get $ox) (local.get $ow)))
+          (local.set $xa (i32.add (local.get $x) (i32.add (i32.mul (i32.add (i32.mul (local.get $s) (local.get $h)) (local.get $oy)) (local.get $rowb))
+                                                          (i32.mul (local.get $ox) (local.get $ps)))))
+          (local.set $dyk (i32.const 0))
+          (loop $kl
+            (local.set $q (i32.const 0))
+            (loop $ql
+              (v128.store (i32.add (local.get $ca) (local.get $q)) (v128.load (i32.add (local.get $xa) (local.get $q))))
+              (local.set $q (i32.add (local.get $q) (i32.const 16)))
+              (br_if $ql (i32.lt_u (local.get $q) (local.get $runb))))
+            (local.set $ca (i32.add (local.get $ca) (local.get $runb)))
+            (local.set $xa (i32.add (local.get $xa) (local.get $rowb)))
+            (local.set $dyk (i32.add (local.get $dyk) (i32.const 1)))
+            (br_if $kl (i32.lt_u (local.get $dyk) (local.get $kh))))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $xl)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $yl)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $sl))))
 
   ;; The inverse placement: x (n, h, w, c) = the interior of xp, the padding dropped.
   (func (export "crop") (param $xp i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)

@@ -16,9 +16,10 @@ export interface LayerArithmetic {
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number): tf.Tensor2D;
   /**
    * Optionally, a convolution computed directly: the (n*oh*ow) x out matrix that `dense` over the input's
-   * patches computes, bit for bit, or undefined to have the network run `dense` over the patches.
+   * patches computes, with the same gradients, bit for bit, or undefined to have the network run `dense`
+   * over the patches.
    */
-  conv?(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid'): tf.Tensor2D | undefined;
+  conv?(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid', layer: number): tf.Tensor2D | undefined;
 }
 
 export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => directDense(x, w, b) ?? exactDense(x, w, b), conv: directConv2d };

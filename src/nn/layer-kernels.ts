@@ -19,6 +19,8 @@ export interface LayerKernels {
   // call: copy what is kept.
   /** y (n*oh*ow x cout) = conv(x, W) + b; without b, the plain sum. */
   forward(x: Float32Array, g: PatchGeometry, w: Float32Array, cout: number, b?: Float32Array): Float32Array;
+  /** im2col: every output pixel's window of x (n*oh*ow rows of kh*kw*c), `padValue` where it lies outside. */
+  patches(x: Float32Array, g: PatchGeometry, padValue?: number): Float32Array;
   /** dL/dx (n x h x w x c) for dy (n*oh*ow x cout). */
   inputGradient(dy: Float32Array, g: PatchGeometry, w: Float32Array, cout: number): Float32Array;
   /** dL/db: each column's sum over the rows of dy (rows x cout), in row order from +0. */
@@ -49,6 +51,7 @@ interface Exports {
   wgrad(...args: number[]): void;
   igrad(...args: number[]): void;
   pad(...args: number[]): void;
+  patches(...args: number[]): void;
   crop(...args: number[]): void;
   colsum(...args: number[]): void;
   poolmask(...args: number[]): void;
@@ -215,12 +218,12 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
     const k = g.kh * g.kw * g.c;
     return { h: g.h + ph, w: g.w + pw, ph, pw, pt: g.pad === 'same' ? samePadding(g.kh) : 0, pl: g.pad === 'same' ? samePadding(g.kw) : 0, size: g.n * (g.h + ph) * (g.w + pw) * g.c, k, kp: Math.ceil(k / 4) * 4 };
   };
-  /** Copies x into memory at `at` and pads it into `padAt` when it needs padding; the kernels' input address. */
-  const placeInput = (x: Float32Array, g: PatchGeometry, at: number, padAt: number) => {
+  /** Copies x into memory at `at` and pads it (with padValue) into `padAt` when it needs padding; the kernels' input address. */
+  const placeInput = (x: Float32Array, g: PatchGeometry, at: number, padAt: number, padValue = 0) => {
     f32().set(x, at / 4);
     const p = padded(g);
     if (!p.ph && !p.pw) return at;
-    ex.pad(at, g.n, g.h, g.w, g.c, padAt, p.ph, p.pw, p.pt, p.pl);
+    ex.pad(at, g.n, g.h, g.w, g.c, padAt, p.ph, p.pw, p.pt, p.pl, padValue);
     return padAt;
   };
 
@@ -241,6 +244,17 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
       if (b) mem.set(b, ba! / 4);
       split('fwd', g.n, rows * p.k * cout, () => [xin, p.h, p.w, g.c, g.kh, g.kw, g.oh, g.ow, wa!, coutp, cout, ba!, ya!]);
       return view(ya!, rows * cout);
+    },
+    patches(x, g, padValue = 0) {
+      const p = padded(g);
+      const size = g.n * g.oh * g.ow * p.k;
+      // 4 floats of slack after the input and the patches: a window row's last vector may read and write
+      // past its end (the writes land where the next row goes, or in the slack). One thread: a chunk's
+      // last write would spill into the next chunk's first row.
+      const [xa, xpa, ca] = layout(x.length + 4, p.size + 4, size + 4);
+      const xin = placeInput(x, g, xa!, xpa!, padValue);
+      ex.patches(xin, p.h, p.w, g.c, g.kh, g.kw, g.oh, g.ow, ca!, 0, g.n);
+      return view(ca!, size);
     },
     inputGradient(dy, g, w, cout) {
       const p = padded(g);

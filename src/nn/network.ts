@@ -56,7 +56,7 @@ export class Network {
         let y: tf.Tensor2D;
         if (l.kind === 'conv2d') {
           const x4 = tf.reshape(h, [n, inShape[0]!, inShape[1]!, inShape[2]!]) as tf.Tensor4D;
-          y = on.conv?.(x4, wk, bk, l.kernel, l.pad) ?? on.dense(patches(x4, l.kernel, l.kernel, l.pad).cols, wk, bk, k);
+          y = on.conv?.(x4, wk, bk, l.kernel, l.pad, k) ?? on.dense(patches(x4, l.kernel, l.kernel, l.pad).cols, wk, bk, k);
         } else y = on.dense(h as tf.Tensor2D, wk, bk, k);
         if (l.relu) y = tf.relu(y);
         h = l.kind === 'conv2d' ? tf.reshape(y, [n, ...this.shapes[i]!]) : y;

@@ -7,6 +7,7 @@ import { exactDense } from '../../src/nn/ops/dense.js';
 import { patches } from '../../src/nn/ops/patches.js';
 import { FixedArithmetic, type FixedSpec } from '../../src/nn/fixed-arithmetic.js';
 import { FloatArithmetic } from '../../src/nn/float-arithmetic.js';
+import type { LayerArithmetic } from '../../src/nn/arithmetic.js';
 import { quantiseNetwork } from '../../src/ir/quantised-network.js';
 import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
 import { floatReferenceInference, referenceInference } from '../../src/infer/reference.js';
@@ -175,6 +176,43 @@ describe('convolution as patches', () => {
       for (let i = 0; i < xs.length; i++) rhs += xs[i]! * back[i]!;
       expect(Math.abs(lhs - rhs)).toBeLessThan(1e-3);
     }
+  });
+
+  it("a convolution's direct form gives its dense form over the patches their value and gradients, bit for bit", async () => {
+    const fm = await floatMultiplierFromUnit(resolveUnitSpec('fpmul:mbits=5'));
+    const arithmetics: [string, () => LayerArithmetic][] = [
+      ['transform', () => new FixedArithmetic({ mult: drum, path: 'transform' })],
+      ['table', () => new FixedArithmetic({ mult: drum, path: 'table' })],
+      // The same flips in both forms: each gets a generator from the same seed.
+      ['ntv', () => new FixedArithmetic({ mult: drum, path: 'transform', ntv: { rate: 0.05, rng: new Rng(5) } })],
+      ['fpmul', () => new FloatArithmetic(fm)],
+    ];
+    const rng = new Rng(13);
+    const cases: [[number, number, number, number], number, number, 'same' | 'valid'][] = [
+      [[3, 9, 9, 1], 5, 6, 'same'],
+      [[2, 7, 6, 3], 3, 4, 'valid'],
+      [[2, 6, 6, 2], 4, 3, 'same'],
+    ];
+    for (const [shape, k, cout, pad] of cases)
+      for (const [label, make] of arithmetics) {
+        const [n, h, w, c] = shape;
+        const [oh, ow] = pad === 'same' ? [h, w] : [h - k + 1, w - k + 1];
+        // An image with background zeros, the hardware's usual input.
+        const x = tf.tensor4d(rand(rng, n * h * w * c, 2).map((v) => (v > 1 ? 0 : v)), shape);
+        const [wt, b, g] = [tf.tensor2d(rand(rng, k * k * c * cout), [k * k * c, cout]), tf.tensor1d(rand(rng, cout, 0.1)), tf.tensor2d(rand(rng, n * oh * ow * cout), [n * oh * ow, cout])];
+        const run = (form: (a: LayerArithmetic, x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D | undefined) =>
+          tf.tidy(() => {
+            const a = make();
+            const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => form(a, xx as tf.Tensor4D, ww as tf.Tensor2D, bb as tf.Tensor1D)!;
+            return [f(x, wt, b), ...tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(g, f(xx, ww, bb))))([x, wt, b])].map((t) => t.dataSync());
+          });
+        const direct = run((a, xx, ww, bb) => a.conv!(xx, ww, bb, k, pad, 1));
+        expect(direct, `${label} ${shape} k=${k} ${pad}`).toEqual(run((a, xx, ww, bb) => a.dense(patches(xx, k, k, pad).cols, ww, bb, 1)));
+        expect(direct[0]!.some((v) => v !== 0)).toBe(true);
+        tf.dispose([x, wt, b, g]);
+      }
+    // FramNN's hardware backward forms its gradients' products on the patches: no direct form.
+    expect(tf.tidy(() => new FloatArithmetic(fm, { backward: 'hardware' }).conv(tf.zeros([1, 5, 5, 1]) as tf.Tensor4D, tf.zeros([9, 2]) as tf.Tensor2D, tf.zeros([2]) as tf.Tensor1D, 3, 'same'))).toBeUndefined();
   });
 
   it('LeNet-5 on the hardware: table path, transform path and integer reference agree', () => {

@@ -23,6 +23,13 @@ function values(rng: Rng, n: number, zeros = 0): Float32Array {
   });
 }
 
+/** The first index where two arrays differ in their bits or length (-1: none). */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  const [ua, ub] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
+  for (let i = 0; i < Math.max(ua.length, ub.length); i++) if (ua[i] !== ub[i]) return i;
+  return -1;
+}
+
 /** The patch path: y = im2col(x) W + b, dx = col2im(dy W^T), dW = im2col(x)^T dy, db = sum(dy, 0) (as the layers compute them). */
 function patchPath(x: Float32Array, g: PatchGeometry, w: Float32Array, b: Float32Array, dy: Float32Array, cout: number) {
   const k2 = g.kh * g.kw * g.c;
@@ -66,6 +73,9 @@ describe('convolution kernels', () => {
         const dy = values(rng, n * g.oh * g.ow * cout, 0.8);
         const ref = patchPath(x, g, wt, b, dy, cout);
         const label = `${[n, h, w, c, kh, kw, cout]} ${pad}`;
+        // Compared as bytes (toEqual walks a million elements slowly; bytes also tell -0 from +0).
+        expect(firstDifference(k.patches(x, g), im2col(x, n, h, w, c, kh, kw, pad).cols), label).toBe(-1);
+        expect(firstDifference(k.patches(x, g, -0.75), im2col(x, n, h, w, c, kh, kw, pad, -0.75).cols), label).toBe(-1);
         expect(k.forward(x, g, wt, cout, b).slice(), label).toEqual(ref.y);
         expect(k.forward(x, g, wt, cout).slice(), label).toEqual(ref.plain);
         expect(k.inputGradient(dy, g, wt, cout).slice(), label).toEqual(ref.dx);

@@ -2,7 +2,7 @@ import { tf } from '../backend.js';
 import { layerKernels, type LayerKernels } from '../layer-kernels.js';
 import { patchGeometry, type PatchGeometry } from '../im2col.js';
 import { columnSum, registerMatMul } from './matmul.js';
-import { registerOnActiveBackend, runKernel, type ArrayKernel } from './registered.js';
+import { registerOnActiveBackend, registerPassThrough, runKernel, valuesOf, type ArrayKernel } from './registered.js';
 
 /**
  * The exact conv2d (stride 1, 'same' or 'valid') as three TensorFlow.js kernels run by the direct kernels
@@ -15,6 +15,7 @@ import { registerOnActiveBackend, runKernel, type ArrayKernel } from './register
 const CONV = 'AxhwConv2D';
 const INPUT_GRAD = 'AxhwConv2DBackpropInput';
 const WEIGHT_GRAD = 'AxhwConv2DBackpropFilter';
+const STE_CONV = 'AxhwSteConv2D';
 
 /** Geometry and output channels: the kernels' attributes. */
 interface ConvAttrs extends PatchGeometry {
@@ -30,6 +31,41 @@ export function directConv2d(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, ker
   if (!k || !registerMatMul()) return undefined;
   registerOnActiveBackend(kernelsOf(k), GRADIENTS);
   return conv(x, w, b, { ...patchGeometry(...x.shape, kernel, kernel, pad), cout: w.shape[1] });
+}
+
+/**
+ * A convolution on other arithmetic (the approximate layers) trained with the straight-through estimator:
+ * its value is `value(x, geometry, W, b)`, computed from the input image's values (over its patches,
+ * `patchMatrix`, as the layer's dense form computes on the patch op), and its backward pass is the exact
+ * layer's, on the direct kernels: bit for bit the dense layer's exact gradients followed by the patch op's
+ * (col2im), without the patch matrix's transpose and col2im in JavaScript, and with the input gradient
+ * only where it is asked for. `value` sees constants (W and b as values), so no gradient flows through it.
+ * Undefined without the kernels.
+ */
+export function steConv2d(
+  x: tf.Tensor4D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  kernel: number,
+  pad: 'same' | 'valid',
+  value: (image: Float32Array, g: PatchGeometry, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D,
+): tf.Tensor2D | undefined {
+  const k = layerKernels();
+  if (!k || !registerMatMul()) return undefined;
+  registerOnActiveBackend(kernelsOf(k), GRADIENTS);
+  registerPassThrough(STE_CONV, 'y');
+  const a: ConvAttrs = { ...patchGeometry(...x.shape, kernel, kernel, pad), cout: w.shape[1] };
+  // The views of the backend's memory are read before the next tensor is made.
+  const y = tf.tidy(() => value((x.dataSync() as Float32Array), a, tf.tensor2d(valuesOf(w) as Float32Array, w.shape), tf.tensor1d(valuesOf(b) as Float32Array)));
+  return runKernel<tf.Tensor2D>(STE_CONV, { x, w, b, y }, a);
+}
+
+/**
+ * im2col of an image's values on the kernels ((n*oh*ow) x (kh*kw*c), `padValue` outside the image): a view
+ * into the kernels' memory, valid until their next call. Only where steConv2d runs (the kernels load).
+ */
+export function patchMatrix(image: Float32Array, g: PatchGeometry, padValue = 0): Float32Array {
+  return layerKernels()!.patches(image, g, padValue);
 }
 
 const conv = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: ConvAttrs) => runKernel<tf.Tensor2D>(CONV, { x, w, b }, a);
@@ -72,6 +108,14 @@ const GRADIENTS: tf.GradConfig[] = [
     gradFunc: (dy, [x, w], attrs) => {
       const [a, g] = [attrsOf(attrs), dy as tf.Tensor];
       return { x: () => inputGrad(g, w!, a), w: () => weightGrad(x!, g, a), b: () => columnSum(g) };
+    },
+  },
+  {
+    kernelName: STE_CONV,
+    inputsToSave: ['x', 'w'],
+    gradFunc: (dy, [x, w], attrs) => {
+      const [a, g] = [attrsOf(attrs), dy as tf.Tensor];
+      return { x: () => inputGrad(g, w!, a), w: () => weightGrad(x!, g, a), b: () => columnSum(g), y: () => tf.zerosLike(g) };
     },
   },
   {

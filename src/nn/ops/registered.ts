@@ -38,6 +38,26 @@ export function registerOnActiveBackend(kernels: ArrayKernel[], gradients: tf.Gr
   }
 }
 
+/**
+ * Registers (once per backend) a kernel whose output is its input `input`, the data shared, not copied:
+ * a node of the tape whose forward value was computed elsewhere and whose gradient is its own.
+ */
+export function registerPassThrough(name: string, input: string): void {
+  const key = `${name}@${tf.getBackend()}`;
+  if (registered.has(key)) return;
+  tf.registerKernel({
+    kernelName: name,
+    backendName: tf.getBackend(),
+    kernelFunc: ({ inputs, backend }) => {
+      const { dataId, shape, dtype } = inputs[input]!;
+      // Every backend counts references to its data (its Reshape shares data this way).
+      (backend as tf.KernelBackend).incRef(dataId);
+      return { dataId, shape, dtype };
+    },
+  });
+  registered.add(key);
+}
+
 /** The wasm backend's own tensor record (internal; read only where present, else readSync copies). */
 interface WasmHeap {
   dataIdMap?: { get(id: object): { memoryOffset: number; dtype: string } | undefined };
