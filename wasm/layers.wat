@@ -408,39 +408,29 @@
         (br $yl)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
-;; The bias gradient: out[j] = +0 + dy[0, j] + dy[1, j] + ... in row order (as the wasm backend's Sum over
-  ;; axis 0 adds), for rows x cout values; four columns at a time, the last ones one at a time.
+  ;; out[j] = +0 + the sum of dy[r, j] over the rows r in order (a bias gradient, as tf.sum(dy, 0) adds it).
+  ;; Eight columns at a time in two vectors, one lane a column: lanes past cout sum whatever follows a row
+  ;; (the caller leaves 8 floats of slack after dy) and are not stored.
   (func (export "colsum") (param $dy i32) (param $rows i32) (param $cout i32) (param $out i32)
-    (local $j i32) (local $r i32) (local $a i32) (local $stride i32) (local $acc v128) (local $accs f32)
+    (local $j i32) (local $r i32) (local $a i32) (local $stride i32) (local $acc0 v128) (local $acc1 v128)
     (local.set $stride (i32.shl (local.get $cout) (i32.const 2)))
-    (block $vdone (loop $vl
-      (br_if $vdone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cout)))
-      (local.set $acc (v128.const f32x4 0 0 0 0))
+    (block $jdone (loop $jl
+      (br_if $jdone (i32.ge_u (local.get $j) (local.get $cout)))
+      (local.set $acc0 (v128.const f32x4 0 0 0 0))
+      (local.set $acc1 (local.get $acc0))
       (local.set $a (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))
       (local.set $r (i32.const 0))
       (block $rdone (loop $rl
         (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $a))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (v128.load (local.get $a))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (v128.load offset=16 (local.get $a))))
         (local.set $a (i32.add (local.get $a) (local.get $stride)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl)))
-      (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $vl)))
-    (block $sdone (loop $sl
-      (br_if $sdone (i32.ge_u (local.get $j) (local.get $cout)))
-      (local.set $accs (f32.const 0))
-      (local.set $a (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $r (i32.const 0))
-      (block $rdone2 (loop $rl2
-        (br_if $rdone2 (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $accs (f32.add (local.get $accs) (f32.load (local.get $a))))
-        (local.set $a (i32.add (local.get $a) (local.get $stride)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rl2)))
-      (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (local.get $accs))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $sl))))
+      (call $store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc0) (i32.sub (local.get $cout) (local.get $j)))
+      (call $store (i32.add (local.get $out) (i32.shl (i32.add (local.get $j) (i32.const 4)) (i32.const 2))) (local.get $acc1) (i32.sub (local.get $cout) (i32.add (local.get $j) (i32.const 4))))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $jl))))
 
   ;; Max pooling: size x size windows at stride size, 'valid'; x is NHWC (n, h, w, c), the pooled p is
   ;; (n, oh, ow, c). m is the x-shaped mask of each window's first maximum: 1 at it, 0 elsewhere, in window
@@ -530,12 +520,14 @@
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
 
-  ;; x = m * (p repeated over each window): the pooling gradient of p (x zeroed by the caller for elements
-  ;; in no window; 0 * p is -0 for a negative p and NaN for NaN, as the mask product is).
-  (func (export "poolscatter") (param $p i32) (param $m i32) (param $x i32) (param $h i32) (param $w i32) (param $c i32)
+  ;; g = m * (p repeated over each window), m the mask of x's first maxima (see poolmask), in one pass: each
+  ;; window's maximum is found, then the window is walked again writing 1 * p at it and 0 * p elsewhere (the
+  ;; mask product's bits: -0 for a negative p, NaN for NaN). g's elements in no window are the caller's.
+  (func (export "poolgrad") (param $p i32) (param $x i32) (param $g i32) (param $h i32) (param $w i32) (param $c i32)
     (param $size i32) (param $oh i32) (param $ow i32) (param $s0 i32) (param $s1 i32)
     (local $s i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $dy i32) (local $dx i32) (local $k i32)
-    (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $v v128) (local $vs f32)
+    (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $best v128) (local $bk v128) (local $v v128) (local $gt v128)
+    (local $bs f32) (local $bks i32) (local $vs f32)
     (local.set $rowb (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
     (local.set $s (local.get $s0))
     (block $sdone (loop $sl
@@ -554,49 +546,82 @@
           (block $c4done (loop $c4
             (br_if $c4done (i32.ge_u (local.get $ch) (local.get $c)))
             (br_if $c4done (i32.lt_u (local.get $c) (i32.const 4)))
-            ;; Past the last whole group of four, the last four channels again (each result is stored,
-            ;; not added, so channels done twice come out the same).
+            ;; Past the last whole group of four, the last four channels again (stored, not added).
             (if (i32.gt_u (i32.add (local.get $ch) (i32.const 4)) (local.get $c))
               (then
                 (local.set $base (i32.sub (local.get $base) (i32.shl (i32.sub (i32.add (local.get $ch) (i32.const 4)) (local.get $c)) (i32.const 2))))
                 (local.set $pa (i32.sub (local.get $pa) (i32.shl (i32.sub (i32.add (local.get $ch) (i32.const 4)) (local.get $c)) (i32.const 2))))
                 (local.set $ch (i32.sub (local.get $c) (i32.const 4)))))
-            (local.set $v (v128.load (i32.add (local.get $p) (local.get $pa))))
+            (local.set $best (v128.load (i32.add (local.get $x) (local.get $base))))
+            (local.set $bk (v128.const i32x4 0 0 0 0))
             (local.set $k (i32.const 0))
             (local.set $dy (i32.const 0))
             (loop $dyl
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxl
-                (v128.store (i32.add (local.get $x) (local.get $e)) (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $e))) (local.get $v)))
+                (local.set $v (v128.load (i32.add (local.get $x) (local.get $e))))
+                (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
+                (local.set $bk (v128.bitselect (i32x4.splat (local.get $k)) (local.get $bk) (local.get $gt)))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
                 (br_if $dxl (i32.lt_u (local.get $dx) (local.get $size))))
               (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
               (br_if $dyl (i32.lt_u (local.get $dy) (local.get $size))))
-
+            (local.set $v (v128.load (i32.add (local.get $p) (local.get $pa))))
+            (local.set $k (i32.const 0))
+            (local.set $dy (i32.const 0))
+            (loop $dyw
+              (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
+              (local.set $dx (i32.const 0))
+              (loop $dxw
+                (v128.store (i32.add (local.get $g) (local.get $e))
+                  (f32x4.mul (v128.and (i32x4.eq (local.get $bk) (i32x4.splat (local.get $k))) (v128.const f32x4 1 1 1 1)) (local.get $v)))
+                (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
+                (br_if $dxw (i32.lt_u (local.get $dx) (local.get $size))))
+              (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+              (br_if $dyw (i32.lt_u (local.get $dy) (local.get $size))))
             (local.set $base (i32.add (local.get $base) (i32.const 16)))
             (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
             (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
             (br $c4)))
           (block $c1done (loop $c1
             (br_if $c1done (i32.ge_u (local.get $ch) (local.get $c)))
-            (local.set $vs (f32.load (i32.add (local.get $p) (local.get $pa))))
+            (local.set $bs (f32.load (i32.add (local.get $x) (local.get $base))))
+            (local.set $bks (i32.const 0))
             (local.set $k (i32.const 0))
             (local.set $dy (i32.const 0))
             (loop $dyl1
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxl1
-                (f32.store (i32.add (local.get $x) (local.get $e)) (f32.mul (f32.load (i32.add (local.get $m) (local.get $e))) (local.get $vs)))
+                (if (f32.gt (f32.load (i32.add (local.get $x) (local.get $e))) (local.get $bs))
+                  (then (local.set $bs (f32.load (i32.add (local.get $x) (local.get $e)))) (local.set $bks (local.get $k))))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
                 (br_if $dxl1 (i32.lt_u (local.get $dx) (local.get $size))))
               (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
               (br_if $dyl1 (i32.lt_u (local.get $dy) (local.get $size))))
-
+            (local.set $vs (f32.load (i32.add (local.get $p) (local.get $pa))))
+            (local.set $k (i32.const 0))
+            (local.set $dy (i32.const 0))
+            (loop $dyw1
+              (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
+              (local.set $dx (i32.const 0))
+              (loop $dxw1
+                (f32.store (i32.add (local.get $g) (local.get $e))
+                  (f32.mul (select (f32.const 1) (f32.const 0) (i32.eq (local.get $k) (local.get $bks))) (local.get $vs)))
+                (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
+                (br_if $dxw1 (i32.lt_u (local.get $dx) (local.get $size))))
+              (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+              (br_if $dyw1 (i32.lt_u (local.get $dy) (local.get $size))))
             (local.set $base (i32.add (local.get $base) (i32.const 4)))
             (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
             (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
@@ -608,7 +633,7 @@
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
 
-  ;; p = +0 + the sum over each window, in window order, of m * x (the adjoint of poolscatter).
+  ;; p = +0 + the sum over each window, in window order, of m * x (the adjoint of poolgrad).
   (func (export "poolgather") (param $x i32) (param $m i32) (param $p i32) (param $h i32) (param $w i32) (param $c i32)
     (param $size i32) (param $oh i32) (param $ow i32) (param $s0 i32) (param $s1 i32)
     (local $s i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $dy i32) (local $dx i32) (local $k i32)

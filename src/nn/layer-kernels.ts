@@ -55,7 +55,7 @@ interface Exports {
   crop(...args: number[]): void;
   colsum(...args: number[]): void;
   poolmask(...args: number[]): void;
-  poolscatter(...args: number[]): void;
+  poolgrad(...args: number[]): void;
   poolgather(...args: number[]): void;
 }
 type KernelName = 'fwd' | 'wgrad' | 'igrad';
@@ -272,7 +272,8 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
       return view(xa!, g.n * g.h * g.w * g.c);
     },
     biasGradient(dy, cout) {
-      const [da, oa] = layout(dy.length, cout);
+      // 8 floats of slack after dy: the last row's vectors read past its end (into lanes not stored).
+      const [da, oa] = layout(dy.length + 8, cout + 8);
       f32().set(dy, da! / 4);
       ex.colsum(da!, dy.length / cout, cout, oa!);
       return view(oa!, cout).slice();
@@ -308,16 +309,14 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
     },
     poolScatter(dy, x, g) {
       const size = g.n * g.h * g.w * g.c;
-      const [da, xa, ma] = layout(dy.length, size, size);
+      const [da, xa, ga] = layout(dy.length, size, size);
       const mem = f32();
       mem.set(dy, da! / 4);
       mem.set(x, xa! / 4);
-      mem.fill(0, ma! / 4, ma! / 4 + size);
-      ex.poolmask(xa!, ma!, ...poolArgs(g));
-      // x's place takes dx; every element of a window is written, so only elements in none need zeros.
-      if (g.h % g.size || g.w % g.size) mem.fill(0, xa! / 4, xa! / 4 + size);
-      ex.poolscatter(da!, ma!, xa!, ...poolArgs(g));
-      return view(xa!, size);
+      // Every element of a window is written, so only elements in none need zeros.
+      if (g.h % g.size || g.w % g.size) mem.fill(0, ga! / 4, ga! / 4 + size);
+      ex.poolgrad(da!, xa!, ga!, ...poolArgs(g));
+      return view(ga!, size);
     },
     poolGather(values, x, g) {
       const { oh, ow } = poolOutput(g);
