@@ -439,9 +439,9 @@
   ;; m = the mask of x's first maxima (m zeroed by the caller: elements in no window stay 0). The window
   ;; position k of the maximum is tracked per lane, then the window is walked again to write 1 at it.
   (func (export "poolmask") (param $x i32) (param $m i32) (param $h i32) (param $w i32) (param $c i32)
-    (param $size i32) (param $oh i32) (param $ow i32) (param $s0 i32) (param $s1 i32)
+    (param $size i32) (param $oh i32) (param $ow i32) (param $relu i32) (param $s0 i32) (param $s1 i32)
     (local $s i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $dy i32) (local $dx i32) (local $k i32)
-    (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $best v128) (local $bk v128) (local $v v128) (local $gt v128) (local $bs f32) (local $bks i32)
+    (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $best v128) (local $bk v128) (local $v v128) (local $gt v128) (local $bs f32) (local $bks i32) (local $xs f32)
     (local.set $rowb (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
     (local.set $s (local.get $s0))
     (block $sdone (loop $sl
@@ -467,7 +467,9 @@
                 (local.set $base (i32.sub (local.get $base) (i32.shl (i32.sub (i32.add (local.get $ch) (i32.const 4)) (local.get $c)) (i32.const 2))))
                 (local.set $pa (i32.sub (local.get $pa) (i32.shl (i32.sub (i32.add (local.get $ch) (i32.const 4)) (local.get $c)) (i32.const 2))))
                 (local.set $ch (i32.sub (local.get $c) (i32.const 4)))))
-            (local.set $best (v128.load (i32.add (local.get $x) (local.get $base))))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $base))))
+            (if (local.get $relu) (then (local.set $v (i32x4.max_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.set $best (local.get $v))
             (local.set $bk (v128.const i32x4 0 0 0 0))
             (local.set $k (i32.const 0))
             (local.set $dy (i32.const 0))
@@ -476,6 +478,7 @@
               (local.set $dx (i32.const 0))
               (loop $dxl
                 (local.set $v (v128.load (i32.add (local.get $x) (local.get $e))))
+                (if (local.get $relu) (then (local.set $v (i32x4.max_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
                 (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
                 (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
                 (local.set $bk (v128.bitselect (i32x4.splat (local.get $k)) (local.get $bk) (local.get $gt)))
@@ -492,7 +495,7 @@
             (br $c4)))
           (block $c1done (loop $c1
             (br_if $c1done (i32.ge_u (local.get $ch) (local.get $c)))
-            (local.set $bs (f32.load (i32.add (local.get $x) (local.get $base))))
+            (local.set $bs (call $relu1 (f32.load (i32.add (local.get $x) (local.get $base))) (local.get $relu)))
             (local.set $bks (i32.const 0))
             (local.set $k (i32.const 0))
             (local.set $dy (i32.const 0))
@@ -500,8 +503,9 @@
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxl1
-                (if (f32.gt (f32.load (i32.add (local.get $x) (local.get $e))) (local.get $bs))
-                  (then (local.set $bs (f32.load (i32.add (local.get $x) (local.get $e)))) (local.set $bks (local.get $k))))
+                (local.set $xs (call $relu1 (f32.load (i32.add (local.get $x) (local.get $e))) (local.get $relu)))
+                (if (f32.gt (local.get $xs) (local.get $bs))
+                  (then (local.set $bs (local.get $xs)) (local.set $bks (local.get $k))))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
@@ -524,10 +528,10 @@
   ;; window's maximum is found, then the window is walked again writing 1 * p at it and 0 * p elsewhere (the
   ;; mask product's bits: -0 for a negative p, NaN for NaN). g's elements in no window are the caller's.
   (func (export "poolgrad") (param $p i32) (param $x i32) (param $g i32) (param $h i32) (param $w i32) (param $c i32)
-    (param $size i32) (param $oh i32) (param $ow i32) (param $s0 i32) (param $s1 i32)
+    (param $size i32) (param $oh i32) (param $ow i32) (param $relu i32) (param $s0 i32) (param $s1 i32)
     (local $s i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $dy i32) (local $dx i32) (local $k i32)
     (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $best v128) (local $bk v128) (local $v v128) (local $gt v128)
-    (local $bs f32) (local $bks i32) (local $vs f32)
+    (local $bs f32) (local $bks i32) (local $vs f32) (local $xs f32) (local $o v128)
     (local.set $rowb (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
     (local.set $s (local.get $s0))
     (block $sdone (loop $sl
@@ -552,7 +556,9 @@
                 (local.set $base (i32.sub (local.get $base) (i32.shl (i32.sub (i32.add (local.get $ch) (i32.const 4)) (local.get $c)) (i32.const 2))))
                 (local.set $pa (i32.sub (local.get $pa) (i32.shl (i32.sub (i32.add (local.get $ch) (i32.const 4)) (local.get $c)) (i32.const 2))))
                 (local.set $ch (i32.sub (local.get $c) (i32.const 4)))))
-            (local.set $best (v128.load (i32.add (local.get $x) (local.get $base))))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $base))))
+            (if (local.get $relu) (then (local.set $v (i32x4.max_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.set $best (local.get $v))
             (local.set $bk (v128.const i32x4 0 0 0 0))
             (local.set $k (i32.const 0))
             (local.set $dy (i32.const 0))
@@ -561,6 +567,7 @@
               (local.set $dx (i32.const 0))
               (loop $dxl
                 (local.set $v (v128.load (i32.add (local.get $x) (local.get $e))))
+                (if (local.get $relu) (then (local.set $v (i32x4.max_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
                 (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
                 (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
                 (local.set $bk (v128.bitselect (i32x4.splat (local.get $k)) (local.get $bk) (local.get $gt)))
@@ -577,8 +584,16 @@
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxw
-                (v128.store (i32.add (local.get $g) (local.get $e))
-                  (f32x4.mul (v128.and (i32x4.eq (local.get $bk) (i32x4.splat (local.get $k))) (v128.const f32x4 1 1 1 1)) (local.get $v)))
+                (local.set $o (f32x4.mul (v128.and (i32x4.eq (local.get $bk) (i32x4.splat (local.get $k))) (v128.const f32x4 1 1 1 1)) (local.get $v)))
+                (if (local.get $relu)
+                  (then
+                    ;; step4, inlined (the hot loop): o * step(y).
+                    (local.set $gt (v128.load (i32.add (local.get $x) (local.get $e))))
+                    (local.set $o (f32x4.mul (local.get $o)
+                      (v128.bitselect (v128.const f32x4 nan nan nan nan)
+                        (v128.and (f32x4.gt (local.get $gt) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
+                        (f32x4.ne (local.get $gt) (local.get $gt)))))))
+                (v128.store (i32.add (local.get $g) (local.get $e)) (local.get $o))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
@@ -591,7 +606,7 @@
             (br $c4)))
           (block $c1done (loop $c1
             (br_if $c1done (i32.ge_u (local.get $ch) (local.get $c)))
-            (local.set $bs (f32.load (i32.add (local.get $x) (local.get $base))))
+            (local.set $bs (call $relu1 (f32.load (i32.add (local.get $x) (local.get $base))) (local.get $relu)))
             (local.set $bks (i32.const 0))
             (local.set $k (i32.const 0))
             (local.set $dy (i32.const 0))
@@ -599,8 +614,9 @@
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxl1
-                (if (f32.gt (f32.load (i32.add (local.get $x) (local.get $e))) (local.get $bs))
-                  (then (local.set $bs (f32.load (i32.add (local.get $x) (local.get $e)))) (local.set $bks (local.get $k))))
+                (local.set $xs (call $relu1 (f32.load (i32.add (local.get $x) (local.get $e))) (local.get $relu)))
+                (if (f32.gt (local.get $xs) (local.get $bs))
+                  (then (local.set $bs (local.get $xs)) (local.set $bks (local.get $k))))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
@@ -614,8 +630,9 @@
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxw1
-                (f32.store (i32.add (local.get $g) (local.get $e))
-                  (f32.mul (select (f32.const 1) (f32.const 0) (i32.eq (local.get $k) (local.get $bks))) (local.get $vs)))
+                (local.set $xs (f32.mul (select (f32.const 1) (f32.const 0) (i32.eq (local.get $k) (local.get $bks))) (local.get $vs)))
+                (if (local.get $relu) (then (local.set $xs (f32.mul (local.get $xs) (call $step1 (f32.load (i32.add (local.get $x) (local.get $e))))))))
+                (f32.store (i32.add (local.get $g) (local.get $e)) (local.get $xs))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
@@ -633,11 +650,12 @@
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
 
-  ;; p = +0 + the sum over each window, in window order, of m * x (the adjoint of poolgrad).
-  (func (export "poolgather") (param $x i32) (param $m i32) (param $p i32) (param $h i32) (param $w i32) (param $c i32)
-    (param $size i32) (param $oh i32) (param $ow i32) (param $s0 i32) (param $s1 i32)
+  ;; p = +0 + the sum over each window, in window order, of m * x (the adjoint of poolgrad); with relu, of
+  ;; m * (x * step(y)), m the mask of relu(y).
+  (func (export "poolgather") (param $x i32) (param $m i32) (param $p i32) (param $y i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $size i32) (param $oh i32) (param $ow i32) (param $relu i32) (param $s0 i32) (param $s1 i32)
     (local $s i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $dy i32) (local $dx i32) (local $k i32)
-    (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $acc v128) (local $accs f32)
+    (local $base i32) (local $pa i32) (local $e i32) (local $rowb i32) (local $acc v128) (local $accs f32) (local $v v128) (local $xs f32)
     (local.set $rowb (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
     (local.set $s (local.get $s0))
     (block $sdone (loop $sl
@@ -670,7 +688,9 @@
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxl
-                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $e))) (v128.load (i32.add (local.get $x) (local.get $e))))))
+                (local.set $v (v128.load (i32.add (local.get $x) (local.get $e))))
+                (if (local.get $relu) (then (local.set $v (f32x4.mul (local.get $v) (call $step4 (v128.load (i32.add (local.get $y) (local.get $e))))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $e))) (local.get $v))))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
@@ -691,7 +711,9 @@
               (local.set $e (i32.add (local.get $base) (i32.mul (local.get $dy) (local.get $rowb))))
               (local.set $dx (i32.const 0))
               (loop $dxl1
-                (local.set $accs (f32.add (local.get $accs) (f32.mul (f32.load (i32.add (local.get $m) (local.get $e))) (f32.load (i32.add (local.get $x) (local.get $e))))))
+                (local.set $xs (f32.load (i32.add (local.get $x) (local.get $e))))
+                (if (local.get $relu) (then (local.set $xs (f32.mul (local.get $xs) (call $step1 (f32.load (i32.add (local.get $y) (local.get $e))))))))
+                (local.set $accs (f32.add (local.get $accs) (f32.mul (f32.load (i32.add (local.get $m) (local.get $e))) (local.get $xs))))
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 2))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
@@ -709,6 +731,20 @@
         (br $yl)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
+
+  ;; ReLU fused before the pooling ($relu = 1): the pooled input is the pre-activation y, windows are
+  ;; compared on relu(y) as the wasm backend computes it (an integer max with 0: every value with the sign
+  ;; bit set, -0 and negative NaNs too, becomes +0), and the gradient is multiplied by step(y) after the mask
+  ;; product, as ReLU's gradient dy * step(y) is (step: 1 above 0, NaN for NaN, else 0).
+  (func $relu1 (param $v f32) (param $relu i32) (result f32)
+    (if (result f32) (i32.and (local.get $relu) (i32.lt_s (i32.reinterpret_f32 (local.get $v)) (i32.const 0)))
+      (then (f32.const 0)) (else (local.get $v))))
+  (func $step1 (param $v f32) (result f32)
+    (select (f32.const 1) (select (f32.const nan) (f32.const 0) (f32.ne (local.get $v) (local.get $v))) (f32.gt (local.get $v) (f32.const 0))))
+  (func $step4 (param $v v128) (result v128)
+    (v128.bitselect (v128.const f32x4 nan nan nan nan)
+      (v128.and (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
+      (f32x4.ne (local.get $v) (local.get $v))))
 
   ;; Writes 1 at the window positions k where bk (per lane) = k, over a window from byte offset base.
   (func $maskat (param $m i32) (param $base i32) (param $rowb i32) (param $c i32) (param $size i32) (param $bk v128)

@@ -27,23 +27,29 @@ export interface LayerKernels {
   biasGradient(dy: Float32Array, cout: number): Float32Array;
   /** dL/dW ((kh*kw*c) x cout) for dy (n*oh*ow x cout). */
   weightGradient(x: Float32Array, g: PatchGeometry, dy: Float32Array, cout: number): Float32Array;
-  /** Max pooling (size x size, stride size): the x-shaped 0/1 mask of every window's first maximum. */
+  /** Max pooling (size x size, stride size): the x-shaped 0/1 mask of every window's first maximum (of relu(x) with g.relu). */
   poolMask(x: Float32Array, g: PoolGeometry): Float32Array;
-  /** The pooling gradient: mask(x) * (dy repeated over each window). */
+  /** The pooling gradient: mask(x) * (dy repeated over each window); with g.relu, that times step(x). */
   poolScatter(dy: Float32Array, x: Float32Array, g: PoolGeometry): Float32Array;
-  /** Its adjoint: each window's sum of mask(x) * values, from +0 in window order. */
+  /** Its adjoint: each window's sum of mask(x) * values (values * step(x) with g.relu), from +0 in window order. */
   poolGather(values: Float32Array, x: Float32Array, g: PoolGeometry): Float32Array;
   /** How many threads share the convolutions (1 without the worker: the same results). */
   readonly threads: number;
 }
 
-/** Max pooling's shapes: NHWC input (n, h, w, c), size x size windows at stride size, output oh x ow. */
+/**
+ * Max pooling's shapes: NHWC input (n, h, w, c), size x size windows at stride size, output oh x ow. With
+ * `relu`, a ReLU before the pooling is fused into it: x is the pre-activation, windows are compared on
+ * relu(x) (as the wasm backend's ReLU computes it: every value with the sign bit set becomes +0) and the
+ * gradients are ReLU's too: scatter(dy) * step(x), and its adjoint gathers values * step(x).
+ */
 export interface PoolGeometry {
   n: number;
   h: number;
   w: number;
   c: number;
   size: number;
+  relu?: boolean;
 }
 
 interface Exports {
@@ -199,7 +205,7 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
   const view = (at: number, n: number) => new Float32Array(memory.buffer, at, n);
   const poolArgs = (g: PoolGeometry) => {
     const { oh, ow } = poolOutput(g);
-    return [g.h, g.w, g.c, g.size, oh, ow, 0, g.n];
+    return [g.h, g.w, g.c, g.size, oh, ow, g.relu ? 1 : 0, 0, g.n];
   };
   /**
    * Runs a kernel over [0, n) (its last two arguments): in chunks on both threads when the work is large
@@ -327,7 +333,7 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
       mem.set(x, xa! / 4);
       mem.fill(0, ma! / 4, ma! / 4 + x.length);
       ex.poolmask(xa!, ma!, ...poolArgs(g));
-      ex.poolgather(va!, ma!, pa!, ...poolArgs(g));
+      ex.poolgather(va!, ma!, pa!, xa!, ...poolArgs(g));
       return view(pa!, pooled);
     },
   };

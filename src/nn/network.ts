@@ -48,7 +48,7 @@ export class Network {
       const inShape = i === 0 ? this.spec.input : this.shapes[i - 1]!;
       const n = h.shape[0]!;
       if (l.kind === 'flatten') h = tf.reshape(h, [n, -1]);
-      else if (l.kind === 'maxpool') h = maxPool(h as tf.Tensor4D, l.size);
+      else if (l.kind === 'maxpool') h = maxPool(h as tf.Tensor4D, l.size, reluBefore(this.spec, i));
       else {
         const p = this.weighted[k]!;
         const [wk, bk] = [(weights?.[k] ?? p.w) as tf.Tensor2D, p.b as tf.Tensor1D];
@@ -58,7 +58,8 @@ export class Network {
           const x4 = tf.reshape(h, [n, inShape[0]!, inShape[1]!, inShape[2]!]) as tf.Tensor4D;
           y = on.conv?.(x4, wk, bk, l.kernel, l.pad, k) ?? on.dense(patches(x4, l.kernel, l.kernel, l.pad).cols, wk, bk, k);
         } else y = on.dense(h as tf.Tensor2D, wk, bk, k);
-        if (l.relu) y = tf.relu(y);
+        // A ReLU followed by max pooling runs inside the pooling (one backward kernel, the same bits).
+        if (l.relu && !reluBefore(this.spec, i + 1)) y = tf.relu(y);
         h = l.kind === 'conv2d' ? tf.reshape(y, [n, ...this.shapes[i]!]) : y;
         k++;
       }
@@ -94,4 +95,10 @@ export class Network {
       p.b.dispose();
     }
   }
+}
+
+/** Whether layer i is a max pooling right after a layer with ReLU (which the pooling then applies). */
+function reluBefore(spec: ModelSpec, i: number): boolean {
+  const [prev, layer] = [spec.layers[i - 1], spec.layers[i]];
+  return layer?.kind === 'maxpool' && prev !== undefined && prev.kind !== 'maxpool' && prev.kind !== 'flatten' && prev.relu;
 }

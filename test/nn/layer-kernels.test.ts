@@ -163,6 +163,44 @@ describe('max-pooling kernels', () => {
     }
   });
 
+  it('with a ReLU fused before the pooling: windows compared on relu(x), gradients times step(x)', () => {
+    const rng = new Rng(24);
+    // Negative NaN and -0 have the sign bit set: the backend's ReLU makes them +0; step(NaN) is NaN.
+    const negNaN = new Float32Array(Uint32Array.of(0xffc00000).buffer)[0]!;
+    const step = (v: number) => (v > 0 ? 1 : Number.isNaN(v) ? NaN : 0);
+    for (const [n, h, w, c, size] of shapes) {
+      const g = { n, h, w, c, size, relu: true };
+      const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
+      const x = Float32Array.from({ length: n * h * w * c }, () => [0, 1, 2, -1, -0, -3, NaN, negNaN][rng.nextU32() % 8]!);
+      const relu = x.map((v, i) => (new Uint32Array(x.buffer)[i]! >>> 31 ? 0 : v));
+      const mask = firstMax(relu, g);
+      const label = `${[n, h, w, c, size]} relu`;
+      expect(k.poolMask(x, g).slice(), label).toEqual(mask);
+      const dy = values(rng, n * oh * ow * c, 0.2);
+      const vals = values(rng, x.length, 0.2);
+      const scatter = new Float32Array(x.length);
+      const gather = new Float32Array(dy.length);
+      for (let s = 0; s < n; s++)
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++)
+            for (let ch = 0; ch < c; ch++) {
+              const o = ((s * oh + oy) * ow + ox) * c + ch;
+              let acc = 0;
+              for (let dy2 = 0; dy2 < size; dy2++)
+                for (let dx = 0; dx < size; dx++) {
+                  const i = ((s * h + oy * size + dy2) * w + ox * size + dx) * c + ch;
+                  scatter[i] = Math.fround(Math.fround(mask[i]! * dy[o]!) * step(x[i]!));
+                  acc = Math.fround(acc + Math.fround(mask[i]! * Math.fround(vals[i]! * step(x[i]!))));
+                }
+              gather[o] = acc;
+            }
+      expect(k.poolScatter(dy, x, g).slice(), label).toEqual(scatter);
+      expect(k.poolGather(vals, x, g).slice(), label).toEqual(gather);
+      // Without the ReLU the same input pools differently (negative control).
+      expect(k.poolScatter(dy, x, { ...g, relu: false }).slice(), label).not.toEqual(scatter);
+    }
+  });
+
   it('the comparison can fail: the last maximum instead of the first (negative control)', () => {
     const g = { n: 1, h: 2, w: 2, c: 1, size: 2 };
     expect(k.poolMask(Float32Array.of(3, 1, 3, 2), g).slice()).toEqual(Float32Array.of(1, 0, 0, 0));

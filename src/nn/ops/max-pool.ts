@@ -9,18 +9,25 @@ import { registerOnActiveBackend, runKernel, type ArrayKernel } from './register
  * With the layer kernels, mask * repeat is one kernel (the mask found from the saved input inside it)
  * whose gradient is its adjoint (each window's masked sum); without them, TensorFlow.js ops compute the
  * same values, bit for bit (tested).
+ *
+ * `relu`: maxPool(relu(x)), the ReLU of the layer before fused in. The value is TensorFlow.js's relu then
+ * max pool, as before; the backward pass is one kernel instead of the mask product followed by ReLU's
+ * gradient (step, cast, multiply over the whole activation): scatter(dy) * step(x), computed in that order,
+ * so every gradient, of every order, is bit for bit the unfused pair's (tested).
  */
-export function maxPool(x: tf.Tensor4D, size: number): tf.Tensor4D {
+export function maxPool(x: tf.Tensor4D, size: number, relu = false): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const geometry: PoolGeometry = { n, h, w, c, size };
+  const geometry: PoolGeometry = { n, h, w, c, size, ...(relu ? { relu } : {}) };
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xv = args[0] as tf.Tensor4D;
     (args[1] as tf.GradSaveFunc)([xv]);
     return {
-      value: tf.maxPool(xv, size, size, 'valid'),
+      value: tf.maxPool(relu ? tf.relu(xv) : xv, size, size, 'valid'),
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
         const k = layerKernels();
-        return k ? kernelGradient(k, dy, saved!, geometry) : maxPoolGradientByOps(dy, saved!, geometry);
+        if (k) return kernelGradient(k, dy, saved!, geometry);
+        if (!relu) return maxPoolGradientByOps(dy, saved!, geometry);
+        return tf.mul(maxPoolGradientByOps(dy, tf.relu(saved!), geometry), tf.cast(tf.step(saved!), 'float32'));
       },
     };
   });

@@ -49,6 +49,27 @@ describe('maxPool', () => {
     }
   });
 
+  it('with the ReLU before it fused in, computes and back-propagates as relu then pooling do, to the second order, bit for bit', () => {
+    // Negative and zero pre-activations (whole windows of them: every gradient there is zero times
+    // something), -0 and ties.
+    const pre = (shape: number[]) => tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => [0, 1, 2, -1, -0, -2, 0.5][rng.nextU32() % 7]!), shape as [number, number, number, number]);
+    for (const [shape, size] of cases) {
+      const x = pre(shape);
+      const pooled = [shape[0]!, Math.floor(shape[1]! / size), Math.floor(shape[2]! / size), shape[3]!];
+      const [g, v] = [grad(pooled), grad(shape)];
+      const run = (pool: (x: tf.Tensor4D) => tf.Tensor4D) =>
+        tf.tidy(() => [
+          pool(x),
+          tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(g, pool(xx as tf.Tensor4D))))(x),
+          tf.grad((gg: tf.Tensor) => tf.sum(tf.mul(v, tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(gg, pool(xx as tf.Tensor4D))))(x))))(g),
+        ].map((t) => t.dataSync() as Float32Array));
+      const fused = run((xx) => maxPool(xx, size, true));
+      expect(fused, `${shape} size ${size}`).toEqual(run((xx) => maxPoolByOps(tf.relu(xx), size)));
+      expect(fused, `${shape} size ${size}`).toEqual(run((xx) => maxPool(tf.relu(xx), size)));
+      tf.dispose([x, g, v]);
+    }
+  });
+
   it('the comparison can fail: the gradient of another window choice differs (negative control)', () => {
     const x = tf.tensor4d([3, 1, 3, 2], [1, 2, 2, 1]);
     const dx = tf.tidy(() => tf.grad((xx: tf.Tensor) => tf.sum(maxPool(xx as tf.Tensor4D, 2)))(x).dataSync());
