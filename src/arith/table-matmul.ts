@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { evalWorker } from '../util/eval-worker.js';
 import { packageRoot } from '../paths.js';
 /**
  * The general path: C[i][j] = sum_k P(A[i][k], B[k][j]) for any product table P, over integer operand
@@ -140,7 +140,7 @@ function rowWorker(): RowWorker | undefined {
   if (worker !== undefined) return worker ?? undefined;
   try {
     const done = new Int32Array(new SharedArrayBuffer(4));
-    const w = new Worker(
+    const w = evalWorker(
       `const { parentPort, workerData } = require('node:worker_threads');
        const tableRows = ${tableRows.toString()};
        const done = workerData;
@@ -149,7 +149,7 @@ function rowWorker(): RowWorker | undefined {
          Atomics.store(done, 0, 1);
          Atomics.notify(done, 0);
        });`,
-      { eval: true, workerData: done },
+      done,
     );
     w.unref();
     w.on('error', () => (worker = null));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { evalWorker } from '../util/eval-worker.js';
 import { packageRoot } from '../paths.js';
 import { samePadding, type PatchGeometry } from './im2col.js';
 
@@ -138,7 +139,7 @@ function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex:
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * 40));
   let worker: Worker;
   try {
-    worker = new Worker(
+    worker = evalWorker(
       `const { workerData: { module, memory, ctrl, names } } = require('node:worker_threads');
        const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
        const claim = ${claim.toString()};
@@ -153,7 +154,7 @@ function startWorker(module: WebAssembly.Module, memory: WebAssembly.Memory, ex:
            Atomics.notify(ctrl, 7);
          }
        }`,
-      { eval: true, workerData: { module, memory, ctrl, names: KERNELS } },
+      { module, memory, ctrl, names: KERNELS },
     );
   } catch {
     return undefined;

@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { col2im, im2col, patchGeometry, type PatchGeometry } from '../../src/nn/im2col.js';
 import { layerKernels, layerKernelStatus, type LayerKernels, type PoolGeometry } from '../../src/nn/layer-kernels.js';
@@ -95,6 +98,20 @@ describe('convolution kernels', () => {
     const got = k.weightGradient(x, g, dy, 16);
     expect(Math.max(...got.map((v, i) => Math.abs(v - reversed[i]!)))).toBeLessThan(1e-4);
     expect(got).not.toEqual(reversed);
+  });
+
+  it('keep their worker thread in a process started as an ES module script (node --input-type=module -e)', async () => {
+    // The worker's code is CommonJS; it must not inherit the process's --input-type=module (built code).
+    const root = resolve(import.meta.dirname, '..', '..');
+    const script = `const { layerKernels } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'nn', 'layer-kernels.js')).href)});
+      const { patchGeometry } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'nn', 'im2col.js')).href)});
+      const k = layerKernels();
+      await new Promise((r) => setTimeout(r, 200));
+      const y = k.forward(new Float32Array(64 * 784).fill(1), patchGeometry(64, 28, 28, 1, 5, 5, 'same'), new Float32Array(150).fill(1), 6);
+      console.log(k.threads, y[6 * (2 * 28 + 2)]);`;
+    const r = await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${k.threads} 25`);
   });
 
   it('say how they run', () => {
