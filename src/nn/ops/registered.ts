@@ -1,4 +1,5 @@
 import { tf } from '../backend.js';
+import { share } from './shared-identity.js';
 
 /**
  * TensorFlow.js kernels of our own: a kernel reads its inputs out of the backend, computes on typed arrays
@@ -48,12 +49,7 @@ export function registerPassThrough(name: string, input: string): void {
   tf.registerKernel({
     kernelName: name,
     backendName: tf.getBackend(),
-    kernelFunc: ({ inputs, backend }) => {
-      const { dataId, shape, dtype } = inputs[input]!;
-      // Every backend counts references to its data (its Reshape shares data this way).
-      (backend as tf.KernelBackend).incRef(dataId);
-      return { dataId, shape, dtype };
-    },
+    kernelFunc: ({ inputs, backend }) => share(inputs[input]!, backend),
   });
   registered.add(key);
 }

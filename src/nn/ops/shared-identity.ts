@@ -13,10 +13,6 @@ import * as tf from '@tensorflow/tfjs';
 export function shareIdentityOnWasm(): void {
   if (done || !tf.getKernel('Identity', 'wasm')) return;
   const cast = tf.getKernel('Cast', 'wasm')!.kernelFunc;
-  const share = ({ dataId, shape, dtype }: tf.TensorInfo, backend: unknown): tf.TensorInfo => {
-    (backend as tf.KernelBackend).incRef(dataId);
-    return { dataId, shape, dtype };
-  };
   tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: ({ inputs, backend }) => share(inputs['x']!, backend) });
   tf.unregisterKernel('Cast', 'wasm');
@@ -32,3 +28,9 @@ export function shareIdentityOnWasm(): void {
 }
 
 let done = false;
+
+/** A kernel's output that is its input x, the data shared under one more reference (every backend counts them). */
+export function share({ dataId, shape, dtype }: tf.TensorInfo, backend: unknown): tf.TensorInfo {
+  (backend as tf.KernelBackend).incRef(dataId);
+  return { dataId, shape, dtype };
+}
