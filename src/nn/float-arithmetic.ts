@@ -44,8 +44,7 @@ export class FloatArithmetic implements LayerArithmetic {
   }
 
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-    const forward = (xv: tf.Tensor2D, wv: tf.Tensor2D, bv: tf.Tensor1D) => this.forward(xv, wv, bv);
-    return steDense(x, w, b, forward, this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients);
+    return steDense(x, w, b, (xv, wv, bv) => this.forward(xv, wv, bv), this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients);
   }
 
   /** With the exact backward, the direct kernels' gradients; the hardware backward runs on the patches. */

@@ -135,6 +135,33 @@ function firstMax(x: Float32Array, g: PoolGeometry): Float32Array {
   return m;
 }
 
+/**
+ * The pooling gradient and its adjoint by their definitions: scatter = (mask * dy) * factor (dy repeated
+ * over each window), gather = each window's sum from +0 of mask * (values * factor), factor the ReLU's
+ * step(x) when fused (else 1, which changes no float32 value).
+ */
+function poolReference(mask: Float32Array, dy: Float32Array, vals: Float32Array, g: PoolGeometry, factor = new Float32Array(mask.length).fill(1)) {
+  const { n, h, w, c, size } = g;
+  const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
+  const scatter = new Float32Array(mask.length);
+  const gather = new Float32Array(dy.length);
+  for (let s = 0; s < n; s++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let ch = 0; ch < c; ch++) {
+          const o = ((s * oh + oy) * ow + ox) * c + ch;
+          let acc = 0;
+          for (let dy2 = 0; dy2 < size; dy2++)
+            for (let dx = 0; dx < size; dx++) {
+              const i = ((s * h + oy * size + dy2) * w + ox * size + dx) * c + ch;
+              scatter[i] = Math.fround(Math.fround(mask[i]! * dy[o]!) * factor[i]!);
+              acc = Math.fround(acc + Math.fround(mask[i]! * Math.fround(vals[i]! * factor[i]!)));
+            }
+          gather[o] = acc;
+        }
+  return { scatter, gather };
+}
+
 describe('max-pooling kernels', () => {
   // [n, h, w, c, size]: LeNet's two pools, channel counts below, at and above four (the last group of four
   // overlaps the one before), sizes 2 and 3, and images whose last rows and columns are in no window.
@@ -158,23 +185,8 @@ describe('max-pooling kernels', () => {
       expect(k.poolMask(x, g).slice(), label).toEqual(mask);
       const dy = values(rng, n * oh * ow * c, 0.2);
       dy[0] = NaN;
-      const scatter = new Float32Array(x.length);
-      const gather = new Float32Array(dy.length);
       const vals = values(rng, x.length, 0.2);
-      for (let s = 0; s < n; s++)
-        for (let oy = 0; oy < oh; oy++)
-          for (let ox = 0; ox < ow; ox++)
-            for (let ch = 0; ch < c; ch++) {
-              const o = ((s * oh + oy) * ow + ox) * c + ch;
-              let acc = 0;
-              for (let dy2 = 0; dy2 < size; dy2++)
-                for (let dx = 0; dx < size; dx++) {
-                  const i = ((s * h + oy * size + dy2) * w + ox * size + dx) * c + ch;
-                  scatter[i] = Math.fround(mask[i]! * dy[o]!);
-                  acc = Math.fround(acc + Math.fround(mask[i]! * vals[i]!));
-                }
-              gather[o] = acc;
-            }
+      const { scatter, gather } = poolReference(mask, dy, vals, g);
       expect(k.poolScatter(dy, x, g).slice(), label).toEqual(scatter);
       expect(k.poolGather(vals, x, g).slice(), label).toEqual(gather);
     }
@@ -195,22 +207,7 @@ describe('max-pooling kernels', () => {
       expect(k.poolMask(x, g).slice(), label).toEqual(mask);
       const dy = values(rng, n * oh * ow * c, 0.2);
       const vals = values(rng, x.length, 0.2);
-      const scatter = new Float32Array(x.length);
-      const gather = new Float32Array(dy.length);
-      for (let s = 0; s < n; s++)
-        for (let oy = 0; oy < oh; oy++)
-          for (let ox = 0; ox < ow; ox++)
-            for (let ch = 0; ch < c; ch++) {
-              const o = ((s * oh + oy) * ow + ox) * c + ch;
-              let acc = 0;
-              for (let dy2 = 0; dy2 < size; dy2++)
-                for (let dx = 0; dx < size; dx++) {
-                  const i = ((s * h + oy * size + dy2) * w + ox * size + dx) * c + ch;
-                  scatter[i] = Math.fround(Math.fround(mask[i]! * dy[o]!) * step(x[i]!));
-                  acc = Math.fround(acc + Math.fround(mask[i]! * Math.fround(vals[i]! * step(x[i]!))));
-                }
-              gather[o] = acc;
-            }
+      const { scatter, gather } = poolReference(mask, dy, vals, g, x.map(step));
       expect(k.poolScatter(dy, x, g).slice(), label).toEqual(scatter);
       expect(k.poolGather(vals, x, g).slice(), label).toEqual(gather);
       // Without the ReLU the same input pools differently (negative control).

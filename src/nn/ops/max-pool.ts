@@ -17,7 +17,7 @@ import { registerOnActiveBackend, runKernel, type ArrayKernel } from './register
  */
 export function maxPool(x: tf.Tensor4D, size: number, relu = false): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const geometry: PoolGeometry = { n, h, w, c, size, ...(relu ? { relu } : {}) };
+  const geometry: PoolGeometry = { n, h, w, c, size, relu };
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xv = args[0] as tf.Tensor4D;
     (args[1] as tf.GradSaveFunc)([xv]);
