@@ -174,7 +174,8 @@ class Reader {
 /**
  * A data frame with numeric columns and one factor column (the class) as labelled data. `classColumn`
  * defaults to the only factor. Unused factor levels are dropped and labels renumbered densely, so the
- * classes are the ones present (satimage has 6 of its 7 declared levels).
+ * classes are the ones present (mlbench's satimage declares and uses 6; the UCI original numbers them 1-5
+ * and 7).
  */
 export function dataFrameToLabelled(file: string, frame: RValue, classColumn?: string): LabelledData {
   if (frame.type !== 'list' || !frame.attrs) throw dataError(file, 'the object is not a data frame');

@@ -61,6 +61,8 @@ export interface ModuleDefinition {
   description: string;
   params: readonly ParamDecl[];
   check?(p: ParamValues): string | undefined;
+  /** What `check` enforces, in words (`axhw units` prints them; a refusal's fix quotes them). */
+  rules?: readonly string[];
   /** Template files in rtl-templates/ (one per module of the hierarchy, leaves first). */
   template: string;
   /** Handlebars context; `children` are the rendered units named by 'unit' parameters, by parameter. */

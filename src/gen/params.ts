@@ -48,6 +48,7 @@ export function parseParams(
   decls: readonly ParamDecl[],
   raw: Record<string, unknown>,
   crossCheck?: (p: ParamValues) => string | undefined,
+  rules: readonly string[] = [],
 ): ParamValues {
   const known = new Set(decls.map((d) => d.name));
   for (const [name, value] of Object.entries(raw)) {
@@ -72,7 +73,7 @@ export function parseParams(
     out[d.name] = r.data as number | boolean | string;
   }
   const problem = crossCheck?.(out);
-  if (problem) throw new AxhwError(`${unitName}: ${problem}`, `\`axhw units\` states the rules between ${unitName}'s parameters.`);
+  if (problem) throw new AxhwError(`${unitName}: ${problem}`, `Choose values that keep ${unitName}'s rules: ${rules.join('; ')} (\`axhw units\` lists every unit's rules).`);
   return out;
 }
 

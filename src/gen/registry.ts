@@ -32,7 +32,7 @@ export function getModule(name: string): ModuleDefinition {
 /** Validate a module's parameters against its declarations. */
 export function resolveModule(name: string, raw: Record<string, unknown>): { unit: ModuleDefinition; params: ParamValues } {
   const unit = getModule(name);
-  return { unit, params: parseParams(unit.name, unit.params, raw, unit.check) };
+  return { unit, params: parseParams(unit.name, unit.params, raw, unit.check, unit.rules) };
 }
 
 export function getUnit(name: string): UnitDefinition {
@@ -67,5 +67,5 @@ export function resolveUnit(name: string, raw: Record<string, unknown>, preset?:
     }
     merged = { ...raw, ...values };
   }
-  return { unit, params: parseParams(unit.name, unit.params, merged, unit.check) };
+  return { unit, params: parseParams(unit.name, unit.params, merged, unit.check, unit.rules) };
 }

@@ -47,6 +47,8 @@ export interface UnitDefinition {
   presets?: Record<string, ParamValues>;
   /** Cross-parameter rule; return a message naming the problem, or undefined. */
   check?(p: ParamValues): string | undefined;
+  /** What `check` enforces, in words (`axhw units` prints them; a refusal's fix quotes them). */
+  rules?: readonly string[];
   /** Template file in rtl-templates/. */
   template: string;
   /** Handlebars context for the template (the top-module name is added by the generator). */

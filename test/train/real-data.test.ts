@@ -38,6 +38,16 @@ describe('real data sets', () => {
     expect(new Set(d.train.y).size).toBe(e.classes);
   });
 
+  // Each data set with the model it names as its own (the model axhw train picks without --model), exactly
+  // and with DRUM in the forward pass: a data set whose default model does not fit its data fails here.
+  it.each(DATASETS.flatMap((d) => [[d.name, 'bp'], [d.name, 'pas']]))('%s trains with its default model (%s)', async (name, method) => {
+    const out = mkdtempSync(join(tmpdir(), `axhw-${name}-`));
+    const { metrics } = await runTrain({ dataset: name, method: method as 'bp' | 'pas', epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 1, limitTrain: 256, limitTest: 64, multiplier: 'drum:width=8,k=4,signed', out, command: 'test' });
+    expect(metrics.model).toBe(getDataset(name).defaultModel);
+    expect(metrics.testAccuracyExact).toBeGreaterThan(0);
+    expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('the split is seeded: same seed, same test set; another seed, another', () => {
     const spec = getDataset('ionosphere');
     const a = prepareDataset(spec, { seed: 5 });

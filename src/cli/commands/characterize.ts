@@ -13,7 +13,7 @@ import { withExamples } from '../format/examples.js';
 
 export function characterizeCommand(): Command {
   const cmd = withExamples(new Command('characterize'), [
-    'axhw characterize drum --width 8 --signed --sweep k=2..7 --baseline exact-mul',
+    'axhw characterize drum --width 8 --signed --sweep k=3..8 --baseline exact-mul',
     'axhw characterize fpmul --preset bfloat16 --sweep mbits=4..8 -o reports/fpmul',
     'axhw characterize drum --width 16 --sweep k=2..8 --baseline exact-mul --power sim-delay',
   ])

@@ -16,16 +16,18 @@ export function unitsCommand(): Command {
         name: u.name,
         description: u.description,
         params: u.params,
+        rules: u.rules ?? [],
         presets: u.presets ?? {},
         controls: (u.controls ?? []).map((c) => ({ name: c.name, doc: c.doc })),
         tables: ['pairs', ...(u.derivedTables ?? []).map((t) => t.name)],
         transform: u.transform !== undefined,
       }));
-      const modules = listModules().map((m) => ({ name: m.name, kind: 'module', description: m.description, params: m.params }));
+      const modules = listModules().map((m) => ({ name: m.name, kind: 'module', description: m.description, params: m.params, rules: m.rules ?? [] }));
       if (opts.json) return printJson([...units, ...modules]);
       for (const u of units) {
         process.stdout.write(`${u.name}: ${u.description}\n`);
         for (const p of u.params) process.stdout.write(`  ${paramLine(p, '--')}\n`);
+        for (const r of u.rules) process.stdout.write(`  rule: ${r}\n`);
         for (const [name, values] of Object.entries(u.presets)) process.stdout.write(`  --preset ${name}: ${Object.entries(values).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}\n`);
         for (const c of u.controls) process.stdout.write(`  run-time input --${c.name}: ${c.doc}\n`);
         if (u.tables.length > 1) process.stdout.write(`  tables (lut --table): ${u.tables.join(', ')}\n`);
@@ -34,6 +36,7 @@ export function unitsCommand(): Command {
       for (const m of modules) {
         process.stdout.write(`${m.name}: ${m.description}\n`);
         for (const p of m.params) process.stdout.write(`  ${paramLine(p, '')}\n`);
+        for (const r of m.rules) process.stdout.write(`  rule: ${r}\n`);
       }
     });
 }

@@ -13,6 +13,7 @@ export const drumUnit: UnitDefinition = {
     { name: 'k', kind: 'int', min: 2, max: 32, default: 4, doc: 'bits kept per operand, 2 <= k <= width; k = width is exact' },
     { name: 'signed', kind: 'bool', default: false, doc: "two's-complement operands, sign-magnitude around the unsigned core" },
   ],
+  rules: ['k <= width', 'signed needs k >= 3 (with k = 2 the square of the most negative operand overflows the 2 x width-bit result)'],
   check(p) {
     const { width: n, k, signed } = asDrum(p);
     if (k > n) return `k = ${k} must not exceed width = ${n} (2 <= k <= width).`;

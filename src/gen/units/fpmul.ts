@@ -72,6 +72,7 @@ export const fpmulUnit: UnitDefinition = {
     bfloat16: { ...FP_PRESETS.bfloat16 },
     binary16: { ...FP_PRESETS.binary16 },
   },
+  rules: ['1 + exp + frac <= 32 (formats are at most 32 bits wide)'],
   check(p) {
     const w = fpWidth(asFp(p));
     if (w > 32) return `exp + frac = ${w - 1} exceeds 31: formats are at most 32 bits wide (sign + exp + frac).`;

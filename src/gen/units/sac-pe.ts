@@ -51,6 +51,12 @@ export const sacPeUnit: ModuleDefinition = {
     { name: 'adepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'activation codes held (the layer input), in group banks' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
   ],
+  rules: [
+    'group is a power of two',
+    'a kneaded word (width, group and the activation rows it addresses) is at most 63 bits',
+    'acc holds an activation\'s negation and a sum (activation bits + 2 or more)',
+    'seg (0: acc) is at least activation bits + 2 and at most acc',
+  ],
   check(p) {
     const g = p.group as number;
     if (2 ** clog2(g) !== g) return `group=${g} is not a power of two (the banks are addressed by the low bits of an activation's index)`;
