@@ -41,6 +41,15 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(node -p 'JSON.stringif
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
+# `axhw` on the PATH, so the README's bare `axhw ...` works from any folder (a link to this checkout:
+# a later build here is what it runs). npm link needs write access to npm's global prefix.
+if [ "$(readlink -f "$(command -v axhw 2>/dev/null)" 2>/dev/null)" != "$(readlink -f bin/axhw.js)" ]; then
+  if npm link --no-audit --no-fund --loglevel=error >/dev/null 2>&1; then
+    echo "setup: linked axhw onto the PATH ($(command -v axhw))"
+  else
+    echo "setup: could not link axhw onto the PATH (no write access to $(npm prefix -g)): run 'sudo npm link' here, or use 'npx axhw' inside this folder" >&2
+  fi
+fi
 # The real data sets for training (Debian packages' files, extracted without installing them).
 bash scripts/fetch-data.sh
 echo "setup: done ($(verilator --version | head -1); $(yosys -V); sta $(sta -version 2>/dev/null || echo '?'))"

@@ -1,4 +1,5 @@
-import { resolveUnitSpec } from '../gen/unit-spec.js';
+import { formatUnitSpec, resolveUnitSpec } from '../gen/unit-spec.js';
+import { listUnits } from '../gen/registry.js';
 import { generateDesign } from '../gen/generate.js';
 import { tableFromRtl } from '../lut/from-rtl.js';
 import { readTable } from '../lut/io.js';
@@ -71,6 +72,17 @@ export async function multiplierFromDesign(d: Design, opts: MultiplierOptions = 
 /** A table file written by `axhw lut` (any unit, or the user's own Verilog via --rtl), validated by its sidecar. */
 export function multiplierFromTableFile(file: string): ApproxMultiplier {
   const table = readTable(file, { kind: 'pairs' });
+  // A fixed-point layer reads integer products; a float unit's table holds codes of its format, which
+  // read as integers would be wrong products with no error (its sidecar says which unit made it).
+  const m = table.meta;
+  const unit = listUnits().find((u) => u.name === m.unit);
+  if (unit?.valueOfCode) {
+    const spec = formatUnitSpec(m.unit, { ...m.params, ...(m.controls ?? {}) });
+    throw new AxhwError(
+      `${file} is a table of ${spec}, whose entries are floating-point codes; a fixed-point layer needs a table of integer products.`,
+      `Use --multiplier ${spec} (float layers on that unit), or a table of an integer multiplier (axhw lut drum:width=8,k=4,signed -o drum.npy).`,
+    );
+  }
   checkWidths(table.meta.aWidth, table.meta.bWidth, file);
   return fromTable(table, { source: 'table-file', file });
 }

@@ -1,3 +1,4 @@
+import { formatEnergy, meetsClock } from '../util/quantities.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
@@ -185,7 +186,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);
           writeAtomic(join(stage, dir, 'npu-cost.json'), JSON.stringify(cost, null, 2) + '\n');
           await writeProvenance(join(stage, dir), r.command!);
-          return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${(cost.energyPerInferencePj.total! / 1e6).toFixed(2)} uJ per inference` };
+          return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} per inference at ${cost.clockNs} ns${meetsClock({ clockNs: cost.clockNs, ...cost.timing }) ? ` (critical path ${cost.timing.delayNs.toFixed(1)} ns: met)` : ` (NOT MET: critical path ${cost.timing.delayNs.toFixed(1)} ns; ${formatEnergy(cost.atAchievableClock!.energyPerInferencePj.total!)} at that clock)`}` };
         } finally {
           n.net.dispose();
         }

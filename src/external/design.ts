@@ -54,7 +54,7 @@ export async function externalDesign(o: ExternalOptions): Promise<Design> {
     a = pick(o.a, inputs, 'operand a', 'input');
     b = pick(o.b, inputs, 'operand b', 'input');
   } else {
-    if (inputs.length !== 2) throw new AxhwError(`Cannot tell the operands of '${o.top}': it has ${inputs.length} inputs (${list(inputs)}).`, 'axhw needs exactly two operand inputs; name them with --a and --b.');
+    if (inputs.length !== 2) throw new AxhwError(`Cannot tell the operands of '${o.top}': it has ${inputs.length} inputs (${list(inputs)}).`, inputs.length > 2 ? 'axhw drives exactly two inputs, the operands: wrap the multiplier in a module whose only inputs are the two operands (tie the others inside the wrapper) and give that module with --top.' : 'axhw needs a module with two operand inputs and one result output.');
     [a, b] = inputs;
   }
   const extra = inputs.filter((p) => p !== a && p !== b);

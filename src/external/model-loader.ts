@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { AxhwError } from '../errors.js';
 import type { BatchModel, OperatorPorts, ResultWords } from '../models/operator.js';
 
@@ -21,7 +22,7 @@ export async function loadScalarModel(path: string): Promise<ScalarModel> {
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new AxhwError(`Model ${path} failed to load: ${(e as Error).message}`, 'Fix the JavaScript error above.');
+    throw new AxhwError(`Model ${path} failed to load: ${await whereItFailed(abs, e)}`, 'Fix the JavaScript error at the line named above.');
   }
   const fn = typeof mod.default === 'function' ? mod.default : mod.model;
   if (typeof fn !== 'function') {
@@ -68,4 +69,22 @@ export function batchFromScalar(fn: ScalarModel, ports: OperatorPorts, name: str
       }
     },
   };
+}
+
+/**
+ * The load error with the model's file:line. Node's dynamic import reports a syntax error without its
+ * place, so the file is checked again with `node --check`, which prints it; an error thrown while the
+ * module runs names its place in the stack.
+ */
+async function whereItFailed(abs: string, e: unknown): Promise<string> {
+  const err = e as Error;
+  if (err instanceof SyntaxError) {
+    const r = await execa(process.execPath, ['--check', abs], { reject: false });
+    const place = r.stderr.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('\n');
+    if (place.startsWith(abs)) return `${err.message}\n${place}`;
+  }
+  const url = pathToFileURL(abs).href;
+  const at = (err.stack ?? '').split('\n').find((l) => l.includes(url));
+  const m = at && /:(\d+):(\d+)\)?\s*$/.exec(at);
+  return m ? `${err.message} (${abs}:${m[1]}:${m[2]})` : err.message;
 }

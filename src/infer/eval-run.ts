@@ -1,12 +1,9 @@
 import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
-import { loadModel } from '../nn/model-file.js';
 import { Network } from '../nn/network.js';
-import { loadData } from '../data/load.js';
-import type { PreparedData } from '../data/prepare.js';
-import { AxhwError } from '../errors.js';
 import { resolveHardware } from '../nn/hardware.js';
 import { checkNtvStorage, evaluateOnHardware } from './hardware-eval.js';
 import { accuracy, predict } from './predict.js';
+import { loadTrainedModel } from './model-data.js';
 
 /** Hardware flags shared by train and eval: multiplier, product path, NTV storage. */
 export interface HardwareOptions {
@@ -25,24 +22,11 @@ export interface EvalRunOptions extends HardwareOptions {
   log?: (m: string) => void;
 }
 
-/** The data must have the model's input shape and the classes it was trained on, in the same order. */
-function checkDataFitsModel(modelDir: string, input: number[], classes: string[], data: PreparedData, source: string): void {
-  const fix = 'Evaluate with the data the model was trained on (--data-path <file>), or train a model for this data with `axhw train`.';
-  if (data.shape.join('x') !== input.join('x')) {
-    throw new AxhwError(`${source}: samples of shape ${data.shape.join(' x ')} (${data.shape.reduce((a, b) => a * b, 1)} features), but the model in ${modelDir} takes ${input.join(' x ')} (${input.reduce((a, b) => a * b, 1)}).`, fix);
-  }
-  if (data.classes.join('\u0000') !== classes.join('\u0000')) {
-    throw new AxhwError(`${source}: classes ${data.classes.join(', ')} (${data.classes.length}), but the model in ${modelDir} was trained on ${classes.join(', ')} (${classes.length}).`, fix);
-  }
-}
-
 /** Evaluate a trained model: exact accuracy, and on the given hardware (reference check, NTV draws). */
 export async function runEval(o: EvalRunOptions) {
   const backend = await initBackend(o.backend);
   o.log?.(backendLine(backend));
-  const { file, weights } = loadModel(o.modelDir);
-  const data = loadData({ dataset: file.dataset.name, dataPath: o.dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
-  checkDataFitsModel(o.modelDir, file.model.input, file.classes, data, o.dataPath ?? file.dataset.path ?? file.dataset.name);
+  const { file, weights, data } = loadTrainedModel(o.modelDir, o.dataPath);
   const net = new Network(file.model, 0);
   net.setWeights(weights);
   const hw = await resolveHardware({ ...o, log: o.log });

@@ -16,9 +16,17 @@ export function encodeNpy(d: Dtype, shape: [number, number], data: Buffer): Buff
   return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
 }
 
+/** What an .npy file is for, in a refusal's message and fix (a lookup table unless said otherwise). */
+export interface NpyRole {
+  noun: string;
+  fix: string;
+}
+
+export const TABLE_ROLE: NpyRole = { noun: 'axhw table', fix: 'Regenerate it with `axhw lut ... -o <file>.npy`.' };
+
 /** Decode a .npy holding a 2-D little-endian integer array; rejects anything else with the reason. */
-export function decodeNpy(buf: Buffer, path: string): { dtype: Dtype; shape: [number, number]; data: Buffer } {
-  const bad = (why: string) => new AxhwError(`${path} is not a valid axhw table (.npy): ${why}.`, 'Regenerate it with `axhw lut ... -o <file>.npy`.');
+export function decodeNpy(buf: Buffer, path: string, role: NpyRole = TABLE_ROLE): { dtype: Dtype; shape: [number, number]; data: Buffer } {
+  const bad = (why: string) => new AxhwError(`${path} is not a valid ${role.noun} (.npy): ${why}.`, role.fix);
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) throw bad('missing the \\x93NUMPY magic');
   const major = buf[6];
   let headerLen: number;

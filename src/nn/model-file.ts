@@ -54,7 +54,7 @@ export function saveModel(dir: string, net: Network, meta: Omit<ModelFile, 'form
 export function loadModel(dir: string): { file: ModelFile; weights: { name: string; data: Float32Array }[] } {
   const mj = join(dir, 'model.json');
   const wb = join(dir, 'weights.bin');
-  const fix = 'Point --model-dir at the output folder of `axhw train` (model.json + weights.bin), or retrain.';
+  const fix = 'Give the output folder of `axhw train` (model.json + weights.bin) as the model folder, or retrain.';
   if (!existsSync(mj)) throw new AxhwError(`${mj} not found.`, fix);
   let raw: unknown;
   try {

@@ -1,4 +1,5 @@
 import { tf } from './backend.js';
+import { AxhwError } from '../errors.js';
 import { arithmeticAt, type ArithmeticPlan } from './arithmetic.js';
 import { maxPool } from './ops/max-pool.js';
 import { patches } from './ops/patches.js';
@@ -83,7 +84,7 @@ export class Network {
     for (const p of this.weighted) {
       for (const [name, v] of [[`w${p.layer}`, p.w], [`b${p.layer}`, p.b]] as const) {
         const src = values.find((s) => s.name === name);
-        if (!src || src.data.length !== v.size) throw new Error(`weights for ${name} missing or of the wrong size`);
+        if (!src || src.data.length !== v.size) throw new AxhwError(`The model's layers need ${v.size} values for ${name}; its weights hold ${src ? src.data.length : 'none'}: model.json was edited, or belongs to other weights.`, 'Use the model folder as `axhw train` wrote it, or retrain.');
         v.assign(tf.tensor(src.data, v.shape));
       }
     }

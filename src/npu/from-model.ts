@@ -1,7 +1,6 @@
 import { initBackend } from '../nn/backend.js';
-import { loadModel } from '../nn/model-file.js';
 import { Network } from '../nn/network.js';
-import { loadData } from '../data/load.js';
+import { loadTrainedModel } from '../infer/model-data.js';
 import type { PreparedData } from '../data/prepare.js';
 import { fixedHardware, resolveHardware } from '../nn/hardware.js';
 import { multiplierFromDesign } from '../arith/fixed-multiplier.js';
@@ -33,6 +32,8 @@ export interface NpuForModel {
   geo: NpuGeometry;
   /** The NPU's parameters as a unit spec (`npu:mult=...,p=16,...`). */
   spec: string;
+  /** The PEs' multiplier as the PE names it (`--mult` spec, or `rtl:<top>`). */
+  multSpec: string;
   /** Quantise again with NTV flips drawn into the stored codes. */
   withNtv(ntv: NtvStorage): QuantisedNetwork;
 }
@@ -68,8 +69,7 @@ export interface ModelSource {
 export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
   if ((o.mult === undefined) === (o.rtl === undefined)) throw new AxhwError(o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --mult or --rtl, not both.', 'Use --mult <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).');
   await initBackend();
-  const { file, weights } = loadModel(o.modelDir);
-  const data = loadData({ dataset: file.dataset.name, dataPath: o.dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
+  const { file, weights, data } = loadTrainedModel(o.modelDir, o.dataPath);
   const net = new Network(file.model, 0);
   net.setWeights(weights);
   // The PE's rules first (a plain integer multiplier), before its table is read from the RTL.
@@ -90,7 +90,7 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
   const m = await quantisedModel(o);
   const { design, geo, spec } = npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child), m.child);
-  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, design, geo, spec, withNtv: m.withNtv };
+  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, design, geo, spec, multSpec: m.multSpec, withNtv: m.withNtv };
 }
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */

@@ -1,4 +1,5 @@
 import { encodeNpy } from '../lut/npy.js';
+import type { TraceSidecar } from '../lut/trace-file.js';
 import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
 import type { PeFormat } from '../models/pe-arith.js';
 import { NpuModel, type NpuGeometry } from '../models/npu-model.js';
@@ -45,4 +46,20 @@ export function resultCodes(m: ApproxMultiplier, f: PeFormat): Uint32Array {
       y[a * side + b] = p < 0 ? p + 2 ** f.yWidth : p;
     }
   return y;
+}
+
+/** The sidecar of a trace of one PE's multiplier: its codes as that multiplier's ports take them. */
+export function operandTraceSidecar(multSpec: string, f: PeFormat, pairs: number, command: string): TraceSidecar {
+  return {
+    format: 'axhw-trace',
+    version: 1,
+    unit: multSpec,
+    numbers: 'integer',
+    aWidth: f.n,
+    bWidth: f.n,
+    signed: f.signed,
+    operands: f.signed ? { a: "activation code (two's complement)", b: 'stored weight word' } : { a: '|activation| (sign-magnitude PE)', b: 'stored weight magnitude' },
+    pairs,
+    command,
+  };
 }

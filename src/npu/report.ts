@@ -1,5 +1,6 @@
+import { clockWarning, energyScale, timingPhrase } from '../util/quantities.js';
 import { z } from 'zod';
-import { figure, table, text, type ResultDocument, type Section } from '../doc/document.js';
+import { figure, table, text, type Block, type ResultDocument, type Section } from '../doc/document.js';
 import { accuracy } from '../infer/predict.js';
 import { referenceInference } from '../infer/reference.js';
 import { Rng } from '../util/rng.js';
@@ -53,7 +54,7 @@ export const npuRunSchema = z.strictObject({
 });
 export type NpuRunRecord = z.infer<typeof npuRunSchema>;
 
-const part = z.object({ module: z.string(), group: z.string(), instances: int, area: num, cells: num, energyJ: num, memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional() });
+const part = z.object({ module: z.string(), group: z.string(), instances: int, area: num, cells: num, energyJ: num, leakageW: num.optional(), memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional() });
 export const npuCostSchema = z.object({
   format: z.literal('axhw-npu-cost'),
   ...recordHead,
@@ -68,6 +69,8 @@ export const npuCostSchema = z.object({
   energyPerInferencePj: z.record(z.string(), num),
   compared: int,
   timing: z.object({ delayNs: num, slackNs: num, memories: z.string() }),
+  /** Absent in records written before it was added. */
+  atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
   method: z.string(),
 });
 export type NpuCostRecord = z.infer<typeof npuCostSchema>;
@@ -144,6 +147,23 @@ export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): Npu
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+/** Area and energy per inference by cost group (and at the achievable clock), energies in one readable unit. */
+export function costGroupsTable(cost: NpuCostRecord): Extract<Block, { kind: 'table' }> {
+  const groups = Object.keys(cost.groups);
+  const at = cost.atAchievableClock;
+  const s = energyScale(Math.max(cost.energyPerInferencePj.total!, at?.energyPerInferencePj.total ?? 0));
+  const e = (pj: number | undefined) => (pj === undefined ? 'n/a' : (pj / s.pj).toPrecision(4));
+  const bold = (x: string) => `**${x}**`;
+  return {
+    kind: 'table',
+    headers: ['share', 'area (um^2)', `energy per inference at ${cost.clockNs} ns (${s.unit})`, ...(at ? [`at the ${at.clockNs.toFixed(2)} ns critical path (${s.unit})`] : [])],
+    rows: [
+      ...groups.map((g) => [g, cost.groups[g]!.area.toFixed(0), e(cost.energyPerInferencePj[g]), ...(at ? [e(at.energyPerInferencePj[g])] : [])]),
+      [bold('total'), bold(cost.total.area.toFixed(0)), bold(e(cost.energyPerInferencePj.total)), ...(at ? [bold(e(at.energyPerInferencePj.total))] : [])],
+    ],
+  };
+}
+
 /** The NPU's run and cost as a document: bit-exactness, accuracy, cycles, and energy per inference by part. */
 export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord | undefined): ResultDocument {
   const any = (run ?? cost)!;
@@ -166,18 +186,15 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
     });
   }
   if (cost) {
-    const groups = Object.keys(cost.groups);
     const times = (n: number) => (n > 1 ? ` (x${n})` : '');
     const values = cost.parts.map((p) => ({ part: `${p.memory ? p.memory.role : p.group}${times(p.instances)}`, module: p.module, group: p.group, pj: (p.energyJ / cost.samples) * 1e12 }));
     sections.push({
       title: 'Area and energy per inference (gate level)',
       command: cost.command,
       blocks: [
-        text(`Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} cycles per inference at a ${cost.clockNs} ns clock.`),
-        table(
-          ['share', 'area (um^2)', 'energy per inference (pJ)'],
-          [...groups.map((g) => [g, cost.groups[g]!.area.toFixed(0), cost.energyPerInferencePj[g]!.toFixed(1)]), ['**total**', `**${cost.total.area.toFixed(0)}**`, `**${cost.energyPerInferencePj.total!.toFixed(1)}**`]],
-        ),
+        text(`Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} cycles per inference at a ${cost.clockNs} ns clock; ${timingPhrase({ clockNs: cost.clockNs, ...cost.timing })}.`),
+        ...(clockWarning({ clockNs: cost.clockNs, ...cost.timing }) ? [text(`**${clockWarning({ clockNs: cost.clockNs, ...cost.timing })}** (the last column).`)] : []),
+        costGroupsTable(cost),
         figure('npu-energy', 'NPU energy per inference by part', {
           title: { text: `${cost.model} on the NPU: energy per inference by part`, subtitle: `${cost.library.name}, ${cost.clockNs} ns clock, ${cost.samples} sample(s) at gate level` },
           data: { values },

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { OperatorPorts } from '../models/operator.js';
 import { decodeNpy } from '../lut/npy.js';
+import { checkTraceRole, TRACE_ROLE, type OperandFormat } from '../lut/trace-file.js';
 import { valuesAsNumbers } from '../lut/table.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
@@ -37,11 +38,12 @@ export interface WorkloadOperands {
   meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
 }
 
-export function workloadOperands(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number }): WorkloadOperands {
+export function workloadOperands(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number; format?: OperandFormat }): WorkloadOperands {
   let a: Uint32Array;
   let b: Uint32Array;
   let meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
   if (workload.trace) {
+    if (workload.format) checkTraceRole(workload.trace, workload.format, '--activity');
     const t = readTrace(ports, workload.trace);
     const used = Math.min(t.a.length, MAX_CYCLES);
     a = t.a.subarray(0, used);
@@ -94,7 +96,7 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
 
 function readTrace(ports: OperatorPorts, file: string): { a: Uint32Array; b: Uint32Array } {
   if (!existsSync(file)) throw new AxhwError(`Operand trace ${file} does not exist.`, 'Give --activity an .npy array of shape (n, 2), one operand pair (a, b) per row in the order the hardware sees them, or use --activity uniform.');
-  const npy = decodeNpy(readFileSync(file), file);
+  const npy = decodeNpy(readFileSync(file), file, TRACE_ROLE);
   if (npy.shape.length !== 2 || npy.shape[1] !== 2) {
     throw new AxhwError(`Operand trace ${file} has shape (${npy.shape.join(', ')}); expected (n, 2).`, 'Store one operand pair (a, b) per row: shape (n, 2), e.g. numpy.save("trace.npy", numpy.stack([a, b], axis=1)).');
   }

@@ -1,3 +1,4 @@
+import { operandFormatOf } from '../lut/trace-file.js';
 import type { Design } from '../gen/design.js';
 import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
@@ -19,6 +20,8 @@ export interface CostOptions {
   power?: PowerMethod;
   /** Verilog models of the library's cells, for --power sim with a user's --lib. */
   cells?: string;
+  /** Progress: one line as each step (synthesis, timing, simulation) starts. */
+  log?: (m: string) => void;
   /**
    * Time the design with its control inputs held at their values (OpenSTA case analysis): the critical
    * path of the setting (e.g. fpmul at m bits), not of the netlist over every setting.
@@ -71,19 +74,23 @@ export interface CostReport {
 export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<CostReport> {
   const lib: CellLibrary = resolveLibrary(opts.lib, opts.cells);
   const clockNs = opts.clockNs ?? 10;
+  const log = opts.log ?? (() => {});
+  log(`synthesizing ${d.top} with Yosys + ABC on ${lib.name} (cached by content; a 16-bit multiplier takes about a minute the first time)`);
   const s = await synthesize(d, lib);
   // One operand sequence: OpenSTA gets its per-bit activity, the simulation the sequence itself.
-  const operands = workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed });
+  const operands = workloadOperands(d.ports, { trace: opts.trace, seed: opts.seed, format: operandFormatOf(d) });
   const act = workloadActivity(d.ports, operands);
   // OpenSTA 2.0.17 ignores activities set on internal pins (and its -pins option is broken), so the
   // workload is annotated on the input port bits and OpenSTA propagates it through the logic.
   const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
   const { top } = d;
   const constants = opts.timeAtControls ? d.ports.controls.flatMap((c) => Array.from({ length: c.width }, (_, i) => ({ pin: portBitName(c.name, c.width, i), value: ((c.value >> i) & 1) as 0 | 1 }))) : [];
+  log(`timing and power with OpenSTA at a ${clockNs} ns clock`);
   const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins, constants);
   const method = opts.power ?? 'sim';
   let power: PowerEstimate;
   if (method === 'sim' || method === 'sim-delay') {
+    log(`simulating the netlist under ${operands.a.length} operand pairs (${method === 'sim' ? 'Verilator, zero delay' : "Icarus Verilog, the cells' delays"}) and counting toggles`);
     const sim = await simulateDesignPower(d, s, lib, clockNs, operands, method === 'sim' ? 'zero-delay' : 'delay');
     power = {
       method,

@@ -43,6 +43,8 @@ export interface CostPart {
   flipFlops: number;
   /** All instances over the counted cycles, J (dynamic + leakage). */
   energyJ: number;
+  /** All instances' leakage power, W: the part of energyJ that grows with the clock period. */
+  leakageW: number;
   /** Memories: what they hold, their size, and how they are costed. */
   memory?: { role: string; width: number; depth: number; bits: number; costed: boolean; model: MemoryCharacterisation };
 }
@@ -195,16 +197,18 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
   // instances, their counts summed (readToggleCoverageByModule): energy is linear in toggles, so a module's
   // points are costed together, with the leakage of every instance of it.
   const energyOf = new Map<string, number>();
+  const leakageOf = new Map<string, number>();
   for (const [module, entries] of readToggleCoverageByModule(coverage)) {
     const p = logic.get(module);
     if (!p) continue; // the memories' RTL
     const cellsOnly: Netlist = { ...p.net, instances: p.net.instances.filter((i) => !boxedNames.has(i.cell)) };
     const sp = simulatedPower(cellsOnly, energy, countsByBit(p.ids, entries), cycles, clockNs);
-    energyOf.set(module, sp.energy.total + (instances.get(module) ?? 0) * sp.power.leakage * cycles * clockNs * 1e-9);
+    leakageOf.set(module, (instances.get(module) ?? 0) * sp.power.leakage);
+    energyOf.set(module, sp.energy.total + leakageOf.get(module)! * cycles * clockNs * 1e-9);
   }
   const parts: CostPart[] = [];
   for (const p of logic.values()) {
-    parts.push({ module: p.module, group: p.group, kind: 'logic', instances: instances.get(p.module) ?? 0, area: p.synth.area, cells: p.synth.cells, flipFlops: p.synth.flipFlops, energyJ: energyOf.get(p.module) ?? 0 });
+    parts.push({ module: p.module, group: p.group, kind: 'logic', instances: instances.get(p.module) ?? 0, area: p.synth.area, cells: p.synth.cells, flipFlops: p.synth.flipFlops, energyJ: energyOf.get(p.module) ?? 0, leakageW: leakageOf.get(p.module) ?? 0 });
   }
   // Memories: per bit, from the register file of their width (memory-cost.ts).
   const models = new Map<string, MemoryCharacterisation>();
@@ -226,6 +230,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
       cells: 0,
       flipFlops: m.costed ? bits : 0,
       energyJ: m.costed ? n * bits * cycles * model.energyPerBitCycle : 0,
+      leakageW: m.costed ? n * bits * model.leakagePerBit : 0,
       memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model },
     });
   }
@@ -249,4 +254,14 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
     simulation: { cells: cellCount, buildSeconds: build.seconds, buildCached: build.cached, seconds: (performance.now() - t0) / 1000 },
     method: 'gate-level zero-delay toggle simulation of the synthesized parts (memories as RTL), Liberty energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference flip-flop register file (memory-cost.ts)',
   };
+}
+
+/**
+ * Energy by cost group and in all (J) had the same cycles run at another clock period: the dynamic
+ * energy (toggles) does not depend on the period, the leakage grows with it.
+ */
+export function energyAtClock(c: Pick<ModuleCost, 'parts' | 'cycles' | 'clockNs'>, clockNs: number): { groups: Record<string, number>; total: number } {
+  const groups: Record<string, number> = {};
+  for (const p of c.parts) groups[p.group] = (groups[p.group] ?? 0) + p.energyJ + p.leakageW * c.cycles * (clockNs - c.clockNs) * 1e-9;
+  return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0) };
 }

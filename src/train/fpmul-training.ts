@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AxhwError } from '../errors.js';
 import type { Hardware } from '../nn/hardware.js';
@@ -6,6 +6,7 @@ import { FloatArithmetic, type BackwardArithmetic, type FloatArithmeticOptions }
 import { floatMultiplierFromUnit, type FloatMultiplier } from '../arith/float-multiplier.js';
 import { ProductTrace } from '../arith/product-trace.js';
 import { formatCodesOf } from '../arith/float-format.js';
+import { checkTracePath, writeTrace } from '../lut/trace-file.js';
 import { formatUnitSpec, resolveUnitSpec } from '../gen/unit-spec.js';
 import { fpmulLevelCosts, levelCost } from '../synth/fpmul-levels.js';
 import { mantissaLevels, mantissaSchedule, parseScheduleSpec, type MantissaStep } from './mantissa-schedule.js';
@@ -24,6 +25,8 @@ export interface FpmulTrainingOptions {
   activity?: string;
   /** Write the forward products' operand pairs recorded during training here (.npy of the format's codes, for --activity / synth --power sim). */
   operandTrace?: string;
+  /** The command line, recorded in the trace's sidecar. */
+  command?: string;
 }
 
 export interface FpmulTrainingPlan {
@@ -57,7 +60,8 @@ export async function fpmulTrainingPlan(
   if (!hw?.float) throw new AxhwError(`${asked.join(', ')}: only for fpmul hardware.`, 'Add --multiplier fpmul:mbits=<m> (the final level of a schedule).');
   if (!trainsOnHardware) throw new AxhwError(`${asked.join(', ')}: only for training on the hardware.`, 'Use --method pas (FramNN: forward on the fpmul), with --backward hardware for approximate training.');
   if (o.activity && !o.schedule?.startsWith('adaptive')) throw new AxhwError('--activity sets the operands of the adaptive schedule\'s power measurement.', 'Use it with --schedule adaptive:<from>[/<step>].');
-  if (o.operandTrace && (!o.operandTrace.endsWith('.npy') || !existsSync(dirname(resolve(o.operandTrace))))) throw new AxhwError(`--operand-trace ${o.operandTrace}: give an .npy file in an existing folder.`, 'e.g. --operand-trace out/ops.npy (create the folder first).');
+  if (o.operandTrace) checkTracePath(o.operandTrace, '--operand-trace');
+  if (o.operandTrace && !existsSync(dirname(resolve(o.operandTrace)))) throw new AxhwError(`--operand-trace ${o.operandTrace}: give an .npy file in an existing folder.`, 'e.g. --operand-trace out/ops.npy (create the folder first).');
   const backward = o.backward ?? 'exact';
   const final = hw.float;
   const trace = o.operandTrace ? ProductTrace.overRun({ seed: 1, maxPairs: TRACE_PAIRS, iterations, fanInSum: work.fanInSum }) : undefined;
@@ -87,7 +91,22 @@ export async function fpmulTrainingPlan(
     record: { backward, schedule: describeSchedule(schedule), steps, levelPower, activity: levelPower ? (o.activity ?? 'uniform random operands') : 'none' },
     finish: () => {
       if (!trace || !o.operandTrace) return undefined;
-      writeFileSync(o.operandTrace, ProductTrace.toNpy([trace], (bits) => formatCodesOf(final.format, bits)));
+      const f = final.format;
+      const width = 1 + f.exp + f.frac;
+      writeTrace(o.operandTrace, ProductTrace.toNpy([trace], (bits) => formatCodesOf(f, bits)), {
+        format: 'axhw-trace',
+        version: 1,
+        unit: formatUnitSpec('fpmul', { ...f, mbits: final.mbits }),
+        numbers: 'float',
+        aWidth: width,
+        bWidth: width,
+        signed: true,
+        exp: f.exp,
+        frac: f.frac,
+        operands: { a: 'activation (forward products, whole dot products)', b: 'weight' },
+        pairs: trace.pairs,
+        command: o.command,
+      });
       return o.operandTrace;
     },
   };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
@@ -59,6 +59,28 @@ const CSV4 = join(shared, 'four.csv'); // 4 features, classes neg/pos
 const CSV5 = join(shared, 'five.csv'); // 5 features
 const CSV3C = join(shared, 'three-classes.csv'); // 4 features, 3 classes
 const MODEL = join(shared, 'model'); // trained on CSV4
+const E4M3 = join(shared, 'e4m3.npy'); // axhw lut fpmul --exp 4 --frac 3 --mbits 3: float codes
+/** A copy of MODEL in the row's folder with its input shape edited (model.json only; weights.bin as trained). */
+const editedModel = (cwd: string, input: number[]) => {
+  mkdirSync(join(cwd, 'm'));
+  for (const f of ['weights.bin', 'model.json']) copyFileSync(join(MODEL, f), join(cwd, 'm', f));
+  const m = JSON.parse(readFileSync(join(cwd, 'm', 'model.json'), 'utf8'));
+  m.model.input = input;
+  writeFileSync(join(cwd, 'm', 'model.json'), JSON.stringify(m));
+};
+/** An operand trace of 8-bit signed codes with a sidecar saying it was recorded on fpmul binary32. */
+const fpmulTrace = (cwd: string) => {
+  const rows = 4;
+  const header = "{'descr': '<u4', 'fortran_order': False, 'shape': (4, 2), }";
+  const pad = ' '.repeat(64 - ((10 + header.length + 1) % 64));
+  const data = Buffer.alloc(rows * 2 * 4);
+  for (let i = 0; i < rows * 2; i++) data.writeUInt32LE(i + 1, 4 * i);
+  const len = Buffer.alloc(2);
+  len.writeUInt16LE(header.length + pad.length + 1);
+  writeFileSync(join(cwd, 'ops.npy'), Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]), len, Buffer.from(header + pad + '\n', 'latin1'), data]));
+  const side = { format: 'axhw-trace', version: 1, unit: 'fpmul:mbits=8', numbers: 'float', aWidth: 32, bWidth: 32, signed: true, exp: 8, frac: 23, operands: { a: 'activation', b: 'weight' }, pairs: rows };
+  writeFileSync(join(cwd, 'ops.npy.json'), JSON.stringify(side));
+};
 const train = (...a: string[]) => ['train', '--data', 'breast-cancer', '--data-path', CSV4, '--model', 'mlp:4-2', '--epochs', '1', ...a];
 
 const rows: Row[] = [
@@ -94,6 +116,21 @@ const rows: Row[] = [
     setup: (d) => writeFileSync(join(d, 'wide.mjs'), 'export default (a, b) => 2 * a * b;\n'),
     message: /returned \d+ for operands \(\d+, \d+\), which does not fit the 16-bit unsigned result port \(0 to 65535\)/,
   },
+  { what: 'a module with a third input, its operands named', args: ['verify', '--rtl', F('three_inputs.v'), '--top', 'three_inputs', '--a', 'a', '--b', 'b'], message: /has inputs besides the operands: c\[8\][\s\S]*Wrap the multiplier/ },
+  { what: 'a module with a third input, its operands unnamed', args: ['verify', '--rtl', F('three_inputs.v'), '--top', 'three_inputs'], message: /it has 3 inputs[\s\S]*fix: axhw drives exactly two inputs[\s\S]*wrap the multiplier/ },
+  {
+    what: 'a model with a syntax error',
+    args: ['verify', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--model', 'bad.mjs'],
+    setup: (d) => writeFileSync(join(d, 'bad.mjs'), 'export default (a, b) => {\n  return a * * b;\n};\n'),
+    message: /Model bad\.mjs failed to load: Unexpected token '\*'\n.*bad\.mjs:2\n {2}return a \* \* b;/,
+  },
+  {
+    what: 'a model that fails as it loads',
+    args: ['verify', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--model', 'bad.mjs'],
+    setup: (d) => writeFileSync(join(d, 'bad.mjs'), 'const t = missing.x;\nexport default (a, b) => a * b;\n'),
+    message: /Model bad\.mjs failed to load: missing is not defined \(.*bad\.mjs:1:11\)/,
+  },
+  { what: 'a signed DRUM sweep below its rule', args: ['characterize', 'drum', '--width', '8', '--signed', '--sweep', 'k=2..7', '--baseline', 'exact-mul'], message: /signed DRUM needs k >= 3[\s\S]*fix: Choose values that keep drum's rules: k <= width; signed needs k >= 3/ },
   // Tables
   { what: 'an unknown table extension', args: ['lut', 'drum', '-o', 'table.csv'], message: /Cannot tell the table format/ },
   { what: '--format against the extension', args: ['lut', 'drum', '-o', 't.npy', '--format', 'hex'], message: /--format hex disagrees with the file name 't\.npy'/ },
@@ -126,6 +163,8 @@ const rows: Row[] = [
   { what: 'an unknown power method', args: ['synth', 'drum', '--power', 'guess'], message: /argument 'guess' is invalid\. Allowed choices are sim, sim-delay, propagate/ },
   { what: 'a missing Liberty file', args: ['synth', 'drum', '--lib', 'nowhere/cells.lib'], message: /Liberty file nowhere\/cells.lib does not exist/ },
   { what: 'a missing activity trace', args: ['synth', 'drum', '--activity', 'nowhere/trace.npy'], message: /Operand trace nowhere\/trace.npy does not exist/ },
+  { what: 'an activity trace that is not an array', args: ['synth', 'drum', '--activity', 'ops.npy'], setup: (d) => writeFileSync(join(d, 'ops.npy'), 'a,b\n1,2\n'), message: /ops\.npy is not a valid operand trace \(\.npy\): missing the \\x93NUMPY magic[\s\S]*fix: Give an \.npy array of shape \(n, 2\)/ },
+  { what: "an activity trace of another unit's operands", args: ['synth', 'drum:width=8,k=4,signed', '--activity', 'ops.npy'], setup: fpmulTrace, message: /--activity ops\.npy holds the operands of fpmul:mbits=8: float codes \(exp 8, frac 23\); drum_w8_k4_s takes signed 8 x 8-bit integer codes/ },
   { what: 'a sweep without values', args: ['characterize', 'drum', '--sweep', 'k'], message: /--sweep 'k' is not name=values/ },
   { what: 'a sweep of an unknown name', args: ['characterize', 'drum', '--sweep', 'z=1..2'], message: /drum has no parameter or control input 'z'/ },
   { what: 'a sweep beyond a rule', args: ['characterize', 'drum', '--sweep', 'k=2..9'], message: /k = 9 must not exceed width = 8/ },
@@ -178,6 +217,7 @@ const rows: Row[] = [
   { what: 'an unavailable backend', args: train('--backend', 'tensorflow'), message: /--backend tensorflow cannot start: @tensorflow\/tfjs-node is not installed[\s\S]*Available here: wasm, cpu[\s\S]*--backend wasm/, skip: tfjsNode },
   { what: 'eval on data with other features', args: ['eval', '--model-dir', MODEL, '--data-path', CSV5], message: /five\.csv: samples of shape 5 \(5 features\), but the model in .*model takes 4 \(4\)/ },
   { what: 'eval on data with other classes', args: ['eval', '--model-dir', MODEL, '--data-path', CSV3C], message: /three-classes\.csv: classes a, b, c \(3\), but the model in .*model was trained on neg, pos \(2\)/ },
+  { what: 'eval with a table of float codes', args: ['eval', '--model-dir', MODEL, '--multiplier-table', E4M3], message: /e4m3\.npy is a table of fpmul:exp=4,frac=3,.*mbits=3, whose entries are floating-point codes; a fixed-point layer needs a table of integer products[\s\S]*--multiplier fpmul:exp=4/ },
   { what: 'eval -o naming a folder', args: ['eval', '--model-dir', MODEL, '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
   // The NPU
   { what: 'npu run on a folder without a model', args: ['npu', 'run', 'nowhere', '--mult', 'exact-mul:width=8,signed'], message: /nowhere\/model\.json not found/ },
@@ -191,6 +231,12 @@ const rows: Row[] = [
   { what: 'npu run with an accumulator too narrow for exact sums', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--acc', '17'], message: /sums need \d+-bit accumulators to be exact.*acc=17/ },
   { what: 'npu run with more samples than the test split', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '100000'], message: /--samples 100000: the test split has \d+ samples/ },
   { what: 'npu run --operand-trace naming a folder', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--operand-trace', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /--operand-trace o is a folder; a file is expected here/ },
+  { what: 'npu run --operand-trace not an .npy', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--operand-trace', 't.txt'], message: /--operand-trace t\.txt: an operand trace is written as \.npy[\s\S]*--operand-trace t\.npy/ },
+  { what: 'npu run on data that does not fit the model', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--data-path', CSV5], message: /five\.csv: samples of shape 5 \(5 features\), but the model in .*model takes 4 \(4\)/ },
+  { what: 'npu compile on data that does not fit the model', args: ['npu', 'compile', MODEL, '--mult', 'exact-mul:width=8,signed', '--data-path', CSV5, '-o', 'c'], message: /five\.csv: samples of shape 5/ },
+  { what: 'npu cost on data with other classes', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--data-path', CSV3C], message: /three-classes\.csv: classes a, b, c \(3\), but the model/ },
+  { what: 'npu run on a model whose input shape was edited', args: ['npu', 'run', 'm', '--mult', 'exact-mul:width=8,signed'], setup: (d) => editedModel(d, [5]), message: /four\.csv: samples of shape 4 \(4 features\), but the model in m takes 5 \(5\)/ },
+  { what: 'npu run on an edited model and data that fits the edit', args: ['npu', 'run', 'm', '--mult', 'exact-mul:width=8,signed', '--data-path', CSV5], setup: (d) => editedModel(d, [5]), message: /The model's layers need 20 values for w0; its weights hold 16: model\.json was edited/ },
   { what: 'npu run with no samples (an option of a subcommand)', args: ['npu', 'run', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '0'], message: /'--samples <n>' argument '0' is invalid\. It must be 1 or more/ },
   { what: 'npu cost with more samples than the test split', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '100000'], message: /--samples 100000: the test split has \d+ samples/ },
   { what: 'npu cost with no samples', args: ['npu', 'cost', MODEL, '--mult', 'exact-mul:width=8,signed', '--samples', '0'], message: /'--samples <n>' argument '0' is invalid\. It must be 1 or more/ },
@@ -205,6 +251,7 @@ const rows: Row[] = [
   { what: 'tetris analyze -o naming a folder', args: ['tetris', 'analyze', MODEL, '-o', 'o'], setup: (d) => mkdirSync(join(d, 'o')), message: /-o o is a folder; a file is expected here/ },
   { what: 'tetris analyze with nothing to analyse', args: ['tetris', 'analyze'], message: /Nothing to analyse/ },
   { what: 'tetris analyze with a model and a weight table', args: ['tetris', 'analyze', MODEL, '--weights', 'w.npy'], message: /Give a model folder or --weights, not both/ },
+  { what: 'tetris analyze on data that does not fit the model', args: ['tetris', 'analyze', MODEL, '--data-path', CSV5], message: /five\.csv: samples of shape 5/ },
   { what: 'tetris analyze on a missing weight table', args: ['tetris', 'analyze', '--weights', 'nowhere.npy'], message: /Weight table nowhere\.npy does not exist/ },
   { what: 'experiment tetris with an unknown network', args: ['experiment', 'tetris', '--quick', '--networks', 'bc-bp,vgg'], message: /Unknown network\(s\): vgg/ },
   { what: 'experiment tetris with a cost group that is not a power of two', args: ['experiment', 'tetris', '--quick', '--cost-group', '12'], message: /Kneading group 12 is not a power of two from 2 to 64/ },
@@ -220,6 +267,8 @@ describe('bad input: exit 2, a message naming the problem and its fix, nothing w
     csvFile(CSV3C, 4, ['a', 'b', 'c']);
     const r = await execa('node', [bin, ...train('-o', MODEL, '--quiet')], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
+    const t = await execa('node', [bin, 'lut', 'fpmul', '--exp', '4', '--frac', '3', '--mbits', '3', '-o', E4M3], { reject: false, all: true });
+    expect(t.exitCode, t.all).toBe(0);
   });
 
   it('has a row for every class of failure the CLI guards', () => {

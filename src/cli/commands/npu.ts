@@ -8,10 +8,14 @@ import { compileNetwork } from '../../npu/compile.js';
 import { writeCompiled } from '../../npu/images.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 import { npuCost } from '../../npu/cost.js';
-import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../npu/report.js';
+import { costGroupsTable, npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../npu/report.js';
+import { markdownTable } from '../../doc/markdown.js';
+import { clockWarning, energyScale, timingPhrase } from '../../util/quantities.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
+import { checkTracePath, writeTrace } from '../../lut/trace-file.js';
+import { operandTraceSidecar } from '../../npu/operand-trace.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -75,7 +79,10 @@ function runCommand(): Command {
     .option('--quiet', 'no progress output');
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
-    if (opts.operandTrace) checkOutputFile(opts.operandTrace as string, '--operand-trace');
+    if (opts.operandTrace) {
+      checkTracePath(opts.operandTrace as string, '--operand-trace');
+      checkOutputFile(opts.operandTrace as string, '--operand-trace');
+    }
     const quiet = Boolean(opts.quiet || opts.json);
     const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
     const test = n.data.test;
@@ -93,7 +100,7 @@ function runCommand(): Command {
       onProgress: (d, t) => bar.update(d, t),
     }).finally(() => bar.stop());
     if (operandTraceNpy) {
-      writeAtomic(opts.operandTrace as string, operandTraceNpy);
+      writeTrace(opts.operandTrace as string, Buffer.from(operandTraceNpy), operandTraceSidecar(n.multSpec, n.geo.format, result.operandTrace!.pairs, commandLine()));
       if (!quiet) log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences to ${opts.operandTrace as string}`);
     }
     const cyclesOk = result.cyclesPerInference.allEqualModel;
@@ -139,20 +146,22 @@ function costCommand(): Command {
   });
 }
 
-/** The cost as a Markdown table: area and energy per inference by group, then by part. */
+/** The cost as Markdown: the clock and whether it is met, area and energy per inference by group, then by part. */
 export function costTable(c: NpuCostRecord): string {
-  const groups = Object.keys(c.groups);
+  const t = { clockNs: c.clockNs, ...c.timing };
+  const warning = clockWarning(t);
+  const group = costGroupsTable(c);
+  const s = energyScale(Math.max(...c.parts.map((p) => p.energyJ / c.samples)) * 1e12);
   const lines = [
-    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${c.clockNs} ns clock`,
+    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
+    ...(warning ? ['', `${warning} (the last column).`] : []),
     '',
-    '| share | area (um^2) | energy per inference (pJ) |',
-    '|---|---:|---:|',
-    ...groups.map((g) => `| ${g} | ${c.groups[g]!.area.toFixed(0)} | ${c.energyPerInferencePj[g]!.toFixed(1)} |`),
-    `| **total** | **${c.total.area.toFixed(0)}** | **${c.energyPerInferencePj.total.toFixed(1)}** |`,
+    markdownTable(group.headers, group.rows),
     '',
-    '| part | share | instances | area each (um^2) | cells each | energy per inference (pJ) |',
-    '|---|---|---:|---:|---:|---:|',
-    ...c.parts.map((p) => `| ${p.memory ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})` : p.module} | ${p.group} | ${p.instances} | ${p.area.toFixed(0)} | ${p.cells} | ${((p.energyJ / c.samples) * 1e12).toFixed(1)} |`),
+    markdownTable(
+      ['part', 'share', 'instances', 'area each (um^2)', 'cells each', `energy per inference at ${c.clockNs} ns (${s.unit})`],
+      c.parts.map((p) => [p.memory ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})` : p.module, p.group, p.instances, p.area.toFixed(0), p.cells, ((p.energyJ / c.samples) * 1e12 / s.pj).toPrecision(4)]),
+    ),
     '',
   ];
   return lines.join('\n');

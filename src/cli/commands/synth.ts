@@ -6,7 +6,7 @@ import { estimateCost } from '../../synth/estimate.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { formatCost } from '../format/cost-report.js';
 import { withControlDefaults } from '../../gen/controls.js';
-import { printJson } from '../format/output.js';
+import { log, printJson } from '../format/output.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
@@ -19,7 +19,8 @@ export function synthCommand(): Command {
   ])
     .description('synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power')
     .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
-    .option('--json', 'print the report as JSON');
+    .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress output');
   addUnitArgument(cmd, true);
   addCostOptions(cmd);
   addUnitParamOptions(cmd);
@@ -29,7 +30,7 @@ export function synthCommand(): Command {
     if (opts.out) checkOutputDir(opts.out as string, '-o');
     const generated = await designFromOptions(unit, opts);
     const d = withControlDefaults(generated, controlSettingsFromOptions(generated, opts, false)[0]);
-    const r = await estimateCost(d, costOptionsFrom(opts));
+    const r = await estimateCost(d, { ...costOptionsFrom(opts), log: opts.json || opts.quiet ? undefined : log });
     const text = formatCost(r);
     if (opts.out) {
       const dir = opts.out as string;

@@ -1,0 +1,45 @@
+/**
+ * Quantities as a person reads them: one SI prefix per figure (or per table column), and the clock a
+ * power or energy figure is quoted at, with whether the design meets it.
+ */
+
+const ENERGY_UNITS = [
+  { unit: 'pJ', pj: 1 },
+  { unit: 'nJ', pj: 1e3 },
+  { unit: 'uJ', pj: 1e6 },
+  { unit: 'mJ', pj: 1e9 },
+  { unit: 'J', pj: 1e12 },
+] as const;
+
+/** The unit in which the largest of these energies (pJ) reads as 1 to 999, and the divisor into it. */
+export function energyScale(maxPj: number): { unit: string; pj: number } {
+  let best: { unit: string; pj: number } = ENERGY_UNITS[0];
+  for (const u of ENERGY_UNITS) if (Math.abs(maxPj) >= u.pj) best = u;
+  return best;
+}
+
+/** One energy in its own unit, three significant figures: 8739000 pJ -> "8.74 uJ". */
+export function formatEnergy(pj: number): string {
+  const s = energyScale(pj);
+  return `${(pj / s.pj).toPrecision(3)} ${s.unit}`;
+}
+
+export interface ClockTiming {
+  clockNs: number;
+  delayNs: number;
+  slackNs: number;
+}
+
+/** Whether a design meets its clock: OpenSTA's slack is the clock period less the critical path. */
+export const meetsClock = (t: ClockTiming): boolean => t.slackNs >= 0;
+
+/** "critical path 64.1 ns, slack -54.1 ns at the 10 ns clock" */
+export function timingPhrase(t: ClockTiming): string {
+  return `critical path ${t.delayNs.toFixed(2)} ns, slack ${t.slackNs.toFixed(2)} ns at the ${t.clockNs} ns clock`;
+}
+
+/** The warning a figure quoted at an unmet clock carries; undefined when the clock is met. */
+export function clockWarning(t: ClockTiming): string | undefined {
+  if (meetsClock(t)) return undefined;
+  return `WARNING: the design does not meet the ${t.clockNs} ns clock (critical path ${t.delayNs.toFixed(2)} ns, slack ${t.slackNs.toFixed(2)} ns): figures at ${t.clockNs} ns are not achievable; the figures at the ${t.delayNs.toFixed(2)} ns critical path are`;
+}
