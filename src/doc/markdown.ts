@@ -6,6 +6,11 @@ export function markdownTable(headers: string[], rows: Cell[][]): string {
   return [line(headers), `|${headers.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** Blocks as Markdown, one after another (figures as links to their SVG files). */
+export function renderBlocks(blocks: Block[]): string {
+  return blocks.map(block).join('\n\n');
+}
+
 function block(b: Block): string {
   switch (b.kind) {
     case 'text':

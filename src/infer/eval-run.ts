@@ -20,6 +20,8 @@ export interface EvalRunOptions extends HardwareOptions {
   seed?: number;
   backend?: BackendInfo['name'];
   log?: (m: string) => void;
+  /** The command line, recorded in the result. */
+  command?: string;
 }
 
 /** Evaluate a trained model: exact accuracy, and on the given hardware (reference check, NTV draws). */
@@ -37,8 +39,9 @@ export async function runEval(o: EvalRunOptions) {
   const hwEval = hw ? evaluateOnHardware(net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed ?? 1, inputExps: cal }) : undefined;
   net.dispose();
   return {
-    format: 'axhw-eval',
-    version: 1,
+    format: 'axhw-eval' as const,
+    version: 1 as const,
+    ...(o.command ? { command: o.command } : {}),
     backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     model: file.model.name,
     dataset: { name: data.name, test: data.test.n, split: data.split },

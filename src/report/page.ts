@@ -3,7 +3,7 @@ import { text } from '../doc/document.js';
 import { renderHtml } from '../doc/html.js';
 import { axhwVersion } from '../paths.js';
 import { writeAtomic } from '../util/atomic-write.js';
-import { loadResultDir } from './sources.js';
+import { loadResult } from './sources.js';
 
 export interface ReportOptions {
   title?: string;
@@ -18,7 +18,7 @@ export interface ReportOptions {
  * that does not validate stops the report before anything is written.
  */
 export async function buildReport(dirs: string[], o: ReportOptions = {}): Promise<{ html: string; documents: number }> {
-  const documents = dirs.flatMap((d) => loadResultDir(d));
+  const documents = dirs.flatMap((d) => loadResult(d));
   const html = await renderHtml({
     title: o.title ?? 'axhw report',
     intro: [text(`Results of ${(o.names ?? dirs).map((d) => `\`${d}\``).join(', ')}: ${documents.length} document(s). Every figure names the command that reproduces it, its parameters, seeds, backend and tool versions.`)],

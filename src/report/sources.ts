@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { AxhwError } from '../errors.js';
 import type { ResultDocument } from '../doc/document.js';
@@ -10,6 +10,8 @@ import type { CharacterizeReport } from '../characterize/characterize.js';
 import { npuCostSchema, npuDocument, npuRunSchema } from '../npu/report.js';
 import { trainMetricsSchema, trainingDocument } from '../train/report.js';
 import { listExperiments } from '../experiments/registry.js';
+import { evalDocument, evalResultSchema } from '../infer/eval-report.js';
+import { tetrisAnalysisDocument, tetrisAnalysisSchema } from '../tetris/analysis-report.js';
 import { demoDocument, demoSummarySchema } from './demo-summary.js';
 
 /**
@@ -19,17 +21,45 @@ import { demoDocument, demoSummarySchema } from './demo-summary.js';
 interface Kind {
   /** The folder holds this kind when it holds any of these files. */
   files: string[];
+  /** The `format` each of those files carries, in the same order (none for characterize.json, recognised by its name): a file given by itself is recognised by it. */
+  formats: string[];
   /** Its documents, reading the folder's files through `read` (validated; undefined when a file is absent). */
   documents(dir: string, read: <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined): ResultDocument[];
 }
 
 const KINDS: Kind[] = [
-  ...listExperiments().map((e): Kind => ({ files: [e.resultFile], documents: (_d, read) => [e.document(read(e.resultFile, e.schema))] })),
-  { files: ['characterize.json'], documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)] },
-  { files: ['metrics.json'], documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')] },
-  { files: ['npu-run.json', 'npu-cost.json'], documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))] },
+  ...listExperiments().map((e): Kind => ({ files: [e.resultFile], formats: [`axhw-${e.name}-experiment`], documents: (_d, read) => [e.document(read(e.resultFile, e.schema))] })),
+  { files: ['characterize.json'], formats: [], documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)] },
+  { files: ['metrics.json'], formats: ['axhw-train-metrics'], documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')] },
+  { files: ['npu-run.json', 'npu-cost.json'], formats: ['axhw-npu-run', 'axhw-npu-cost'], documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))] },
+  { files: ['eval.json'], formats: ['axhw-eval'], documents: (_d, read) => [evalDocument(read('eval.json', evalResultSchema)!)] },
+  { files: ['tetris-analysis.json'], formats: ['axhw-tetris-analysis'], documents: (_d, read) => [tetrisAnalysisDocument(read('tetris-analysis.json', tetrisAnalysisSchema)!)] },
 ];
 export const RECOGNISED_FILES = [...KINDS.flatMap((k) => k.files), 'summary.json (axhw demo)'];
+
+const WHAT = 'Give result folders or files: what axhw demo, experiment, characterize, train, eval, npu run/cost or tetris analyze wrote with -o.';
+
+/**
+ * Every document of one result, a folder or a file: the -o output of any command. A file is read as
+ * the folder holding just it, recognised by its name or by the `format` it carries.
+ */
+export function loadResult(path: string): ResultDocument[] {
+  if (!existsSync(path)) throw new AxhwError(`${path} does not exist.`, WHAT);
+  if (statSync(path).isDirectory()) return loadResultDir(path);
+  const name = basename(path);
+  let as = KINDS.some((k) => k.files.includes(name)) || name === 'summary.json' ? name : undefined;
+  if (!as) {
+    let format: unknown;
+    try {
+      format = (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format;
+    } catch {
+      throw new AxhwError(`${path} is not an axhw result: not a JSON file.`, WHAT);
+    }
+    for (const k of KINDS) k.formats.forEach((f, i) => f === format && (as = k.files[i]));
+    if (!as) throw new AxhwError(`${path} is not an axhw result: its format is ${JSON.stringify(format ?? null)}.`, `${WHAT} Recognised formats: ${KINDS.flatMap((k) => k.formats).join(', ')}.`);
+  }
+  return loadResultFiles(dirname(path), (f) => (f === as ? path : undefined));
+}
 
 function readValidated<S extends z.ZodType>(path: string, schema: S): z.infer<S> {
   let json: unknown;
@@ -48,15 +78,20 @@ function readValidated<S extends z.ZodType>(path: string, schema: S): z.infer<S>
 
 /** Every document of one result folder (a demo folder: its summary, then each step's folder). */
 export function loadResultDir(dir: string): ResultDocument[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AxhwError(`${dir} is not a folder.`, 'Give result folders: the -o folders of axhw demo, experiment, characterize, train or npu run/cost.');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AxhwError(`${dir} is not a folder.`, WHAT);
+  return loadResultFiles(dir, (f) => (existsSync(join(dir, f)) ? join(dir, f) : undefined));
+}
+
+/** The documents of the result files `pathOf` finds (by their names in `dir`, the folder they stand for). */
+function loadResultFiles(dir: string, pathOf: (file: string) => string | undefined): ResultDocument[] {
   const read = <S extends z.ZodType>(file: string, schema: S): z.infer<S> | undefined => {
-    const p = join(dir, file);
-    return existsSync(p) ? readValidated(p, schema) : undefined;
+    const p = pathOf(file);
+    return p ? readValidated(p, schema) : undefined;
   };
   const sidecar = read(PROVENANCE_FILE, provenanceFileSchema);
   const demo = read('summary.json', demoSummarySchema);
   if (demo) return [demoDocument(demo), ...demo.steps.flatMap((s) => (s.dir ? loadResultDir(join(dir, s.dir)) : []))];
-  const docs = KINDS.filter((k) => k.files.some((f) => existsSync(join(dir, f)))).flatMap((k) => k.documents(dir, read));
+  const docs = KINDS.filter((k) => k.files.some((f) => pathOf(f) !== undefined)).flatMap((k) => k.documents(dir, read));
   if (!docs.length) throw new AxhwError(`${dir} holds no axhw results.`, `A result folder holds one of: ${RECOGNISED_FILES.join(', ')}.`);
   if (!sidecar) return docs;
   // Tool versions recorded when the results were made; the document's own record of a tool wins.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { figure, table, text, type ResultDocument } from '../doc/document.js';
 import { trainingCurveSpec } from './curve.js';
+import { hardwareEvalSchema } from '../infer/eval-report.js';
 
 /**
  * metrics.json of `axhw train`, as `axhw report` reads it back: what the training document shows is
@@ -34,13 +35,7 @@ export const trainMetricsSchema = z.looseObject({
   history: z.array(epochSchema).min(1),
   trainSamplesPerSecond: num,
   testAccuracyExact: num,
-  hardware: z
-    .looseObject({
-      hardware: z.looseObject({ multiplier: z.unknown(), path: z.unknown() }),
-      accuracy: num,
-      ntv: z.looseObject({ rate: num, mean: num, std: num, draws: num }).optional(),
-    })
-    .optional(),
+  hardware: hardwareEvalSchema.optional(),
 });
 export type TrainMetrics = z.infer<typeof trainMetricsSchema>;
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { commandLine } from '../format/command-line.js';
 import { log, printJson } from '../format/output.js';
 import { addHardwareOptions, hardwareFromOptions } from '../options/training.js';
 import { runEval } from '../../infer/eval-run.js';
@@ -24,7 +25,7 @@ export function evalCommand(): Command {
   addHardwareOptions(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
-    const r = await runEval({ modelDir: opts.modelDir as string, dataPath: opts.dataPath as string | undefined, seed: opts.seed as number, ...hardwareFromOptions(opts), backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined, log: opts.quiet || opts.json ? undefined : log });
+    const r = await runEval({ modelDir: opts.modelDir as string, dataPath: opts.dataPath as string | undefined, seed: opts.seed as number, ...hardwareFromOptions(opts), backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined, command: commandLine(), log: opts.quiet || opts.json ? undefined : log });
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(r, null, 2) + '\n');
     if (opts.json) return printJson(r);
     const lines = [`${r.model} on ${r.dataset.name} (${r.dataset.test} test samples, backend ${r.backend.name}): exact ${pct(r.testAccuracyExact)}`];

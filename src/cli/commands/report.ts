@@ -12,8 +12,8 @@ export function reportCommand(): Command {
     'axhw report reports/demo -o reports/demo-again',
     'axhw report out/experiment/axnet reports/drum out/bc -o reports/mine --title "DRUM study"',
   ])
-    .description(`render result folders (demo, experiment, characterize, train, npu run/cost) into one static HTML page (index.html), each validated against its schema first; a folder holds one of: ${RECOGNISED_FILES.join(', ')}`)
-    .argument('<result-dir...>', 'result folders, in the order the page shows them')
+    .description(`render results (the -o folder or file of demo, experiment, characterize, train, eval, npu run/cost, tetris analyze) into one static HTML page (index.html), each validated against its schema first; a folder holds one of: ${RECOGNISED_FILES.join(', ')}`)
+    .argument('<result...>', 'result folders or files, in the order the page shows them')
     .requiredOption('-o, --out <dir>', 'folder of the page (index.html)')
     .option('--title <text>', 'page title', 'axhw report')
     .option('--json', 'print what was written as JSON')

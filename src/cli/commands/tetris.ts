@@ -11,28 +11,14 @@ import { codeRange } from '../../models/pe-arith.js';
 import { AxhwError } from '../../errors.js';
 import { DEFAULT_GROUPS, parseGroups } from '../../tetris/groups.js';
 import { checkOutputFile } from '../../util/output-path.js';
+import { analysisBlocks } from '../../tetris/analysis-report.js';
+import { renderBlocks } from '../../doc/markdown.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** The analysis as Markdown: the network's totals, then one row per layer. */
+/** The analysis as Markdown: the network's totals, then one row per layer (the report shows the same tables). */
 export function analysisTables(a: TetrisAnalysis, title: string): string {
-  const t = a.total;
-  const z = (form: 'twos-complement' | 'sign-magnitude', x = t.zeroBits[form]) => `${pct(x.zeroBits / x.bits)} (${pct(x.zeroBitsInNonZero / x.nonZeroBits)})`;
-  return [
-    `${title}: ${t.weights} weights in ${a.wordBits}-bit words, ${a.lanes} magnitude lanes`,
-    '',
-    `| zero weights | zero bits, two's complement (non-zero weights) | zero bits, sign-magnitude (non-zero weights) | essential bits per weight | MAC cycles per inference | zero-value skipping | ${a.groups.map((g) => `G = ${g}`).join(' | ')} | ideal |`,
-    `|---:|---:|---:|---:|---:|---:|${a.groups.map(() => '---:|').join('')}---:|`,
-    `| ${pct(1 - t.zeroBits['twos-complement'].nonZeroWeights / t.weights)} | ${z('twos-complement')} | ${z('sign-magnitude')} | ${(t.essentialBits / t.weights).toFixed(2)} | ${t.macCycles} | ${t.zeroValueSpeedup.toFixed(2)}x | ${t.kneading.map((k) => `${k.speedup.toFixed(2)}x`).join(' | ')} | ${t.idealSpeedup.toFixed(2)}x |`,
-    '',
-    `| layer | kind | fan-in x outputs | rows per inference | zero bits, two's complement | zero bits, sign-magnitude | ${a.groups.map((g) => `G = ${g}: words (speed-up)`).join(' | ')} |`,
-    `|---:|---|---:|---:|---:|---:|${a.groups.map(() => '---:|').join('')}`,
-    ...a.layers.map((l) => `| ${l.layer} | ${l.kind} | ${l.fanIn} x ${l.outputs} | ${l.rowsPerInference} | ${z('twos-complement', l.zeroBits['twos-complement'])} | ${z('sign-magnitude', l.zeroBits['sign-magnitude'])} | ${l.kneading.map((k) => `${k.words} (${k.speedup.toFixed(2)}x)`).join(' | ')} |`),
-    '',
-    'Speed-up: MAC work cycles (one per weight and input row) over SAC work cycles (one per kneaded word and row), one PE.',
-    '',
-  ].join('\n');
+  return `${title}: ${a.total.weights} weights in ${a.wordBits}-bit words, ${a.lanes} magnitude lanes\n\n${renderBlocks(analysisBlocks(a))}\n`;
 }
 
 function analyzeCommand(): Command {

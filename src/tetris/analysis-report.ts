@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { table, text, type Block, type ResultDocument } from '../doc/document.js';
+import type { TetrisAnalysis } from './analyze.js';
+
+const num = z.number();
+const int = z.number().int();
+const zeroBits = z.strictObject({ weights: int, nonZeroWeights: int, bits: int, zeroBits: int, nonZeroBits: int, zeroBitsInNonZero: int });
+const forms = z.strictObject({ 'twos-complement': zeroBits, 'sign-magnitude': zeroBits });
+const kneading = z.strictObject({ group: int, words: int, sacCycles: num, speedup: num });
+
+/** What `axhw tetris analyze -o` writes. */
+export const tetrisAnalysisSchema = z.object({
+  format: z.literal('axhw-tetris-analysis'),
+  version: z.literal(1),
+  model: z.string(),
+  modelDir: z.string().optional(),
+  weights: z.string().optional(),
+  mult: z.string(),
+  wordBits: int,
+  lanes: int,
+  groups: z.array(int),
+  layers: z.array(z.object({ layer: int, kind: z.enum(['dense', 'conv2d']), fanIn: int, outputs: int, rowsPerInference: int, zeroBits: forms, essentialBits: num, macCycles: num, kneading: z.array(kneading) })),
+  total: z.object({ zeroBits: forms, essentialBits: num, weights: int, macCycles: num, zeroValueSpeedup: num, idealSpeedup: num, kneading: z.array(kneading) }),
+});
+export type TetrisAnalysisRecord = z.infer<typeof tetrisAnalysisSchema>;
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+type Z = TetrisAnalysis['total']['zeroBits']['sign-magnitude'];
+const zero = (x: Z) => `${pct(x.zeroBits / x.bits)} (${pct(x.zeroBitsInNonZero / x.nonZeroBits)})`;
+
+/** The analysis as tables: the network's totals, then one row per layer (the CLI prints the same as Markdown). */
+export function analysisBlocks(a: TetrisAnalysis): Block[] {
+  const t = a.total;
+  return [
+    table(
+      ['zero weights', "zero bits, two's complement (non-zero weights)", 'zero bits, sign-magnitude (non-zero weights)', 'essential bits per weight', 'MAC cycles per inference', 'zero-value skipping', ...a.groups.map((g) => `G = ${g}`), 'ideal'],
+      [[pct(1 - t.zeroBits['twos-complement'].nonZeroWeights / t.weights), zero(t.zeroBits['twos-complement']), zero(t.zeroBits['sign-magnitude']), (t.essentialBits / t.weights).toFixed(2), t.macCycles, `${t.zeroValueSpeedup.toFixed(2)}x`, ...t.kneading.map((k) => `${k.speedup.toFixed(2)}x`), `${t.idealSpeedup.toFixed(2)}x`]],
+    ),
+    table(
+      ['layer', 'kind', 'fan-in x outputs', 'rows per inference', "zero bits, two's complement", 'zero bits, sign-magnitude', ...a.groups.map((g) => `G = ${g}: words (speed-up)`)],
+      a.layers.map((l) => [l.layer, l.kind, `${l.fanIn} x ${l.outputs}`, l.rowsPerInference, zero(l.zeroBits['twos-complement']), zero(l.zeroBits['sign-magnitude']), ...l.kneading.map((k) => `${k.words} (${k.speedup.toFixed(2)}x)`)]),
+    ),
+    text('Speed-up: MAC work cycles (one per weight and input row) over SAC work cycles (one per kneaded word and row), one PE.'),
+  ];
+}
+
+export function tetrisAnalysisDocument(r: TetrisAnalysisRecord): ResultDocument {
+  const source = r.modelDir ?? r.weights ?? r.model;
+  return {
+    title: `Tetris analysis: ${r.model} (${source}) as ${r.mult} codes`,
+    provenance: { parameters: { mult: r.mult, groups: r.groups.join(', ') } },
+    intro: [text(`${r.total.weights} weights in ${r.wordBits}-bit words, ${r.lanes} magnitude lanes.`)],
+    sections: [{ title: 'Zero bits and kneading speed-up', blocks: analysisBlocks(r) }],
+  };
+}

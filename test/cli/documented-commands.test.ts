@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { requireTool } from '../helpers/tools.js';
+import { commandToRun, helpExamples, PREPARED_MODELS, prepareUserFiles, readmeCommands, root, RUN_BY_DEMO_TEST, runOrder, SUBSTITUTIONS, words } from '../helpers/documented-commands.js';
+
+/**
+ * Every command the README's command block and the `--help` texts show is run here, as a user types it,
+ * in a fresh folder (the demo and the report of its folder in the demo's test). A documented command
+ * that fails is a bug of the first rank; a substitution with a smaller budget is listed, with its reason,
+ * in test/helpers/documented-commands.ts.
+ */
+const bin = join(root, 'bin', 'axhw.js');
+const documented = [...new Set([...readmeCommands(), ...helpExamples()])];
+const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c));
+const ordered = here.map((c, i) => ({ c, i })).sort((x, y) => runOrder(x.c) - runOrder(y.c) || x.i - y.i).map((x) => x.c);
+
+describe('the documented commands', () => {
+  it('are found: the README block and every command\'s examples; each substitution names a documented command and says why', () => {
+    expect(readmeCommands().length).toBeGreaterThan(30);
+    expect(helpExamples().length).toBeGreaterThan(40);
+    for (const [k, s] of Object.entries(SUBSTITUTIONS)) {
+      expect(documented, k).toContain(k);
+      expect(s.why.length, k).toBeGreaterThan(30);
+      // A substitute keeps the command: the same command words, and every option of the original.
+      const [a, b] = [words(k), words(s.run)];
+      expect(b.slice(0, 3), k).toEqual(a.slice(0, 3));
+      for (const w of a.filter((x) => x.startsWith('--'))) expect(b, `${k}: ${w}`).toContain(w);
+    }
+    for (const c of RUN_BY_DEMO_TEST) expect(documented, c).toContain(c);
+  });
+
+  it('`axhw` is on the PATH after scripts/setup.sh and runs this checkout from any folder', async () => {
+    const away = mkdtempSync(join(tmpdir(), 'axhw-elsewhere-'));
+    const which = await execa('sh', ['-c', 'command -v axhw'], { cwd: away, reject: false });
+    expect(which.exitCode, 'axhw is not on the PATH: run bash scripts/setup.sh (it links axhw with npm link)').toBe(0);
+    expect(realpathSync(which.stdout.trim())).toBe(realpathSync(bin));
+    const r = await execa('axhw', ['units'], { cwd: away, reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^drum: /m);
+  });
+
+  describe('run, each in order, in one fresh folder', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'axhw-documented-'));
+    beforeAll(async () => {
+      requireTool('verilator');
+      requireTool('yosys');
+      prepareUserFiles(cwd);
+      for (const args of PREPARED_MODELS) {
+        const r = await execa('node', [bin, ...args], { cwd, reject: false, all: true });
+        expect(r.exitCode, r.all).toBe(0);
+      }
+    }, 600_000);
+
+    it.each(ordered)('%s', async (documentedLine) => {
+      const line = commandToRun(documentedLine);
+      const [, ...args] = words(line);
+      const r = await execa('node', [bin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } });
+      expect(r.exitCode, `${line}\n${r.all}`).toBe(0);
+      expect(r.all).not.toMatch(/internal error/);
+    }, 900_000);
+  });
+});
