@@ -1,4 +1,3 @@
-import { formatEnergy, meetsClock } from '../util/quantities.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
@@ -10,7 +9,7 @@ import { verifyDesign } from '../verify/verify.js';
 import { tableFromRtl } from '../lut/from-rtl.js';
 import { writeTable } from '../lut/io.js';
 import { tableErrorMetrics } from '../metrics/table-metrics.js';
-import { characterize } from '../characterize/characterize.js';
+import { characterize, type CharacterizeReport } from '../characterize/characterize.js';
 import { writeReport as writeCharacterizeReport } from '../characterize/report.js';
 import { ntvRate } from '../arith/ntv.js';
 import { initBackend, type BackendInfo } from '../nn/backend.js';
@@ -19,14 +18,17 @@ import { npuForModel } from '../npu/from-model.js';
 import { compileNetwork } from '../npu/compile.js';
 import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
-import { npuCostRecord, npuRunFailure, npuRunRecord } from '../npu/report.js';
+import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../npu/report.js';
 import { runExperiment } from '../experiments/runner.js';
 import { axtrainExperiment } from '../experiments/axtrain/index.js';
+import type { AxtrainResult } from '../experiments/axtrain/schema.js';
+import { drumSpec, EXACT_SPEC } from '../experiments/axtrain/plan.js';
 import { framnnExperiment } from '../experiments/framnn/index.js';
 import { axnetExperiment } from '../experiments/axnet/index.js';
 import { writeProvenance, provenanceRecord } from '../doc/provenance-file.js';
 import { writeAtomic } from '../util/atomic-write.js';
-import { demoSummarySchema, type DemoSummary } from '../report/demo-summary.js';
+import { demoSummarySchema, type DemoAnswer, type DemoSummary } from '../report/demo-summary.js';
+import { formatEnergy, meetsClock } from '../util/quantities.js';
 import { writeReport } from '../report/page.js';
 
 /** The demo's built-in defaults: one place, so the docs and the tests read the same values. */
@@ -84,6 +86,8 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   const backend = await initBackend(o.backend);
   const units: DemoSummary['units'] = [];
   const seed = DEMO.seed;
+  // What the page's opening needs from the steps (demoAnswer below).
+  const found: { characterize?: CharacterizeReport; axtrain?: AxtrainResult; run?: NpuRunRecord; cost?: NpuCostRecord } = {};
 
   const steps: Step[] = [
     {
@@ -122,6 +126,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         const rep = await characterize({ unit: 'drum', params: { width: 8, signed: true }, sweep: [{ name: 'k', values: [...DEMO.drumKs] }], baseline: 'exact-mul', cost: { lib: 'osu018', power: 'sim', seed }, seed, onProgress: bar.update }).finally(() => bar.stop());
         rep.command = `axhw characterize drum:width=8,signed --sweep k=${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} --baseline exact-mul --power sim -o ${dir}`;
         await writeCharacterizeReport(rep, join(stage, dir));
+        found.characterize = rep;
         const k4 = rep.rows.find((r) => r.params.k === 4)!;
         return { dir, headline: `DRUM k=4: MRED ${pct(k4.metrics.mred)}, ${k4.powerMw.toFixed(3)} mW (${k4.savings!.power.toFixed(1)}% less than exact-mul), area ${k4.savings!.area.toFixed(1)}% less` };
       },
@@ -133,6 +138,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       async run(stage) {
         const dir = 'axtrain';
         const { result } = await runExperiment(axtrainExperiment, { quick: true, apps: 'breast-cancer,mnist-mlp', seed }, { command: `axhw experiment axtrain --quick --apps breast-cancer,mnist-mlp --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name }, join(stage, dir));
+        found.axtrain = result;
         const a = result.apps[0]!;
         const k1 = a.multipliers[0]!;
         return { dir, headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy)}, axtrain ${pct(k1.axtrain.accuracy)}` };
@@ -169,7 +175,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         const modelDir = join(stage, 'train', 'bc-axtrain');
         const n = await npuForModel({ modelDir, mult: DEMO.npuMultiplier, sizing: { P: DEMO.pes }, log: sub(log) });
         try {
-          const cmdBase = `axhw npu %s train/bc-axtrain --mult ${DEMO.npuMultiplier} -P ${DEMO.pes}`;
+          const cmdBase = `axhw npu %s train/bc-axtrain --multiplier ${DEMO.npuMultiplier} -P ${DEMO.pes}`;
           // What `axhw npu compile` writes: the NPU's Verilog, the program and memory images, the layer map.
           const compiled = compileNetwork(n.q, n.geo);
           writeCompiled(join(stage, dir, 'compiled'), compiled, n.design, n.geo, { model: n.q.spec.name, modelDir: 'train/bc-axtrain', npu: n.spec, inputExps: n.inputExps });
@@ -186,6 +192,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);
           writeAtomic(join(stage, dir, 'npu-cost.json'), JSON.stringify(cost, null, 2) + '\n');
           await writeProvenance(join(stage, dir), r.command!);
+          Object.assign(found, { run: r, cost });
           return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} per inference at ${cost.clockNs} ns${meetsClock({ clockNs: cost.clockNs, ...cost.timing }) ? ` (critical path ${cost.timing.delayNs.toFixed(1)} ns: met)` : ` (NOT MET: critical path ${cost.timing.delayNs.toFixed(1)} ns; ${formatEnergy(cost.atAchievableClock!.energyPerInferencePj.total!)} at that clock)`}` };
         } finally {
           n.net.dispose();
@@ -279,6 +286,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       tools: { ...prov.tools, node: prov.node, axhw: prov.axhw },
       units,
       steps: done,
+      answer: demoAnswer(units, found),
       notRun: [
         "AXNet's energy on the gate-level NPU: `axhw experiment axnet` without --quick (it synthesizes one NPU per function; the demo's quick run checks AXNet on the Verilated NPU, bit-exact).",
         'Training-speed targets against PyTorch: `node bench/train-vs-pytorch.mjs` (a benchmark, not part of the demo).',
@@ -301,3 +309,37 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
 
 /** Sub-step log lines, indented under their step. */
 const sub = (log: (m: string) => void) => (m: string) => log(`      ${m}`);
+
+/**
+ * The demo's answer in brief: the configuration it runs on the NPU, and for every multiplier it ran the
+ * breast-cancer network's accuracy on it (the AxTrain step), the multipliers' energy per inference
+ * (characterize's energy per multiplication x the NPU's multiplications per inference) and its MRED.
+ */
+function demoAnswer(units: DemoSummary['units'], f: { characterize?: CharacterizeReport; axtrain?: AxtrainResult; run?: NpuRunRecord; cost?: NpuCostRecord }): DemoAnswer | undefined {
+  const { characterize: ch, axtrain, run, cost } = f;
+  if (!ch?.baseline || !axtrain || !run || !cost) return undefined;
+  const app = axtrain.apps.find((a) => a.app.name === 'breast-cancer');
+  if (!app) return undefined;
+  const mred = (spec: string) => units.find((u) => u.spec === spec)?.metrics?.mred ?? 0;
+  const perInference = (pjPerOp: number) => pjPerOp * run.multipliesPerInference;
+  const tradeoff: DemoAnswer['tradeoff'] = [{ multiplier: EXACT_SPEC, mred: 0, multiplierEnergyPerInferencePj: perInference(ch.baseline.power.energyPerOpPj), accuracy: { bp: app.exact.bp.exactMultiplier } }];
+  for (const m of app.multipliers) {
+    const row = ch.rows.find((r) => r.params.k === m.k);
+    if (row) tradeoff.push({ multiplier: drumSpec(m.k), mred: mred(drumSpec(m.k)), multiplierEnergyPerInferencePj: perInference(row.power.energyPerOpPj), accuracy: { bp: m.bp.accuracy, axtrain: m.axtrain.accuracy } });
+  }
+  return {
+    network: 'breast-cancer',
+    chosen: {
+      multiplier: DEMO.npuMultiplier,
+      accuracyRtl: run.accuracyRtl!,
+      bitExact: run.bitExact,
+      energyPerInferencePj: cost.energyPerInferencePj.total!,
+      clockNs: cost.clockNs,
+      meetsClock: meetsClock({ clockNs: cost.clockNs, ...cost.timing }),
+      criticalPathNs: cost.timing.delayNs,
+      multiplierSharePct: (100 * (cost.energyPerInferencePj.multiplier ?? 0)) / cost.energyPerInferencePj.total!,
+    },
+    multipliesPerInference: run.multipliesPerInference,
+    tradeoff,
+  };
+}

@@ -36,6 +36,8 @@ export interface Provenance {
 
 export interface ResultDocument {
   title: string;
+  /** The answer in brief (a summary and its key figure): the HTML page shows it before its contents. */
+  answer?: Block[];
   provenance?: Provenance;
   /** Blocks before the first section (what was run, provenance). */
   intro: Block[];
@@ -55,6 +57,7 @@ export function figuresOf(doc: ResultDocument): Extract<Block, { kind: 'figure' 
   const visit = (blocks: Block[]) => {
     for (const b of blocks) if (b.kind === 'figure') out.push(b);
   };
+  visit(doc.answer ?? []);
   visit(doc.intro);
   const walk = (ss: Section[]) => {
     for (const s of ss) {
@@ -64,4 +67,26 @@ export function figuresOf(doc: ResultDocument): Extract<Block, { kind: 'figure' 
   };
   walk(doc.sections);
   return out;
+}
+
+type Scalar = string | number | boolean | null;
+const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/**
+ * Named definitions as a reader wants them: text as a list item, a record of values as `name = value`
+ * pairs, and a list of records as a table of its own (never raw JSON).
+ */
+export function definitionBlocks(defs: Record<string, unknown>): Block[] {
+  const items: string[] = [];
+  const tables: Block[] = [];
+  for (const [k, v] of Object.entries(defs)) {
+    if (isScalar(v)) items.push(`**${k}**: ${String(v)}`);
+    else if (Array.isArray(v) && v.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
+      const cols = [...new Set(v.flatMap((r) => Object.keys(r as object)))];
+      tables.push(table(cols, v.map((r) => cols.map((c) => { const x = (r as Record<string, unknown>)[c]; return isScalar(x) ? (x === null ? '' : typeof x === 'boolean' ? String(x) : x) : JSON.stringify(x); })), `**${k}**`));
+    } else if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isScalar)) {
+      items.push(`**${k}**: ${Object.entries(v).map(([n, x]) => `${n} = ${String(x)}`).join(', ')}`);
+    } else items.push(`**${k}**: ${Array.isArray(v) && v.every(isScalar) ? v.join(', ') : JSON.stringify(v)}`);
+  }
+  return [...(items.length ? [list(items)] : []), ...tables];
 }

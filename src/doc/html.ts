@@ -131,11 +131,17 @@ function tocHtml(entries: TocEntry[]): string {
 const STYLE = `
 body { font: 15px/1.45 system-ui, sans-serif; color: #1b1b1b; max-width: 1180px; margin: 0 auto; padding: 1.5em; }
 h1, h2, h3, h4 { overflow-wrap: anywhere; } h1 { font-size: 1.7em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2.2em; }
-code { font: 13px ui-monospace, monospace; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
-.table-wrap { overflow-x: auto; margin: .8em 0; }
-table { border-collapse: collapse; font-size: 13px; }
+code { font: 13px ui-monospace, monospace; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; overflow-wrap: anywhere; }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: .8em 0; }
+table { border-collapse: separate; border-spacing: 0; font-size: 13px; }
+td { max-width: 26em; overflow-wrap: anywhere; } td.num { overflow-wrap: normal; white-space: nowrap; }
+.table-wrap tr > :first-child { position: sticky; left: 0; background: #fff; z-index: 1; box-shadow: 1px 0 0 #d6d6d6; }
+.table-wrap tr > th:first-child { background: #f2f4f7; }
+.answer { background: #f5f9ff; border: 1px solid #cfe0f5; border-radius: 6px; padding: .2em 1em; margin: 1em 0; }
+.answer figure.plot { background: #fff; }
 caption { text-align: left; font-style: italic; padding: .3em 0; }
-th, td { border: 1px solid #d6d6d6; padding: .25em .5em; vertical-align: top; }
+th, td { border-right: 1px solid #d6d6d6; border-bottom: 1px solid #d6d6d6; padding: .25em .5em; vertical-align: top; }
+tr:first-child > th { border-top: 1px solid #d6d6d6; } tr > :first-child { border-left: 1px solid #d6d6d6; }
 th { background: #f2f4f7; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure.plot { margin: 1.2em 0; padding: .8em; border: 1px solid #e2e2e2; border-radius: 6px; }
 figure.plot img { display: block; max-width: 100%; height: auto; }
@@ -169,6 +175,8 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
     ]);
   });
   const introCtx: Context = { slugger, provenance: {}, svgs };
+  // Each document's answer in brief, before the contents: what a reader opens the page for.
+  const answers = page.documents.filter((d) => d.answer?.length).map((d) => lines([`<section class="answer">`, ...d.answer!.map((b) => blockHtml(b, { ...introCtx, provenance: d.provenance ?? {}, command: d.command })), '</section>']));
   return lines([
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -180,6 +188,7 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
     '</head>',
     '<body>',
     `<h1>${inlineHtml(page.title)}</h1>`,
+    ...answers,
     ...page.intro.map((b) => blockHtml(b, introCtx)),
     `<nav class="toc" id="contents"><strong>Contents</strong>${tocHtml(toc)}</nav>`,
     ...bodies,

@@ -35,7 +35,7 @@ function section(s: Section, depth: number): string[] {
 /** The document as Markdown; figures link to their SVG files (written beside it by writeDocument). */
 export function renderMarkdown(doc: ResultDocument): string {
   const out = [`# ${doc.title}`, ''];
-  for (const b of doc.intro) out.push(block(b), '');
+  for (const b of [...(doc.answer ?? []), ...doc.intro]) out.push(block(b), '');
   if (doc.command) out.push(`Command: \`${doc.command}\``, '');
   for (const s of doc.sections) out.push(...section(s, 2));
   return out.join('\n').replace(/\n+$/, '\n');

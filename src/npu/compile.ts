@@ -167,7 +167,7 @@ export function requantShift(shift: number, accBits: number, what: string): numb
 export function checkMultiplier(m: ApproxMultiplier, f: PeFormat): void {
   const { qmin, qmax } = codeRange(f);
   if (m.width !== f.n || m.signed !== f.signed || m.qmin !== qmin || m.qmax !== qmax) {
-    throw new AxhwError(`The network is quantised for ${m.label} (${m.width}-bit, ${m.signed ? 'signed' : 'unsigned'}); the NPU's multiplier is ${f.n}-bit ${f.signed ? 'signed' : 'unsigned'}.`, 'Compile for the multiplier the network runs on (--mult).');
+    throw new AxhwError(`The network is quantised for ${m.label} (${m.width}-bit, ${m.signed ? 'signed' : 'unsigned'}); the NPU's multiplier is ${f.n}-bit ${f.signed ? 'signed' : 'unsigned'}.`, 'Compile for the multiplier the network runs on (--multiplier).');
   }
 }
 

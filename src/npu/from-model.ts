@@ -32,7 +32,7 @@ export interface NpuForModel {
   geo: NpuGeometry;
   /** The NPU's parameters as a unit spec (`npu:mult=...,p=16,...`). */
   spec: string;
-  /** The PEs' multiplier as the PE names it (`--mult` spec, or `rtl:<top>`). */
+  /** The PEs' multiplier as the PE names it (`--multiplier` spec, or `rtl:<top>`). */
   multSpec: string;
   /** Quantise again with NTV flips drawn into the stored codes. */
   withNtv(ntv: NtvStorage): QuantisedNetwork;
@@ -47,7 +47,7 @@ export interface QuantisedModel {
   inputExps: number[];
   /** The multiplier's design (registry operator or the user's Verilog). */
   child: Design;
-  /** The multiplier as the PE names it (`--mult` spec, or `rtl:<top>`). */
+  /** The multiplier as the PE names it (`--multiplier` spec, or `rtl:<top>`). */
   multSpec: string;
   /** Quantise again with NTV flips drawn into the stored codes. */
   withNtv(ntv: NtvStorage): QuantisedNetwork;
@@ -67,7 +67,7 @@ export interface ModelSource {
  * quantised network.
  */
 export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
-  if ((o.mult === undefined) === (o.rtl === undefined)) throw new AxhwError(o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --mult or --rtl, not both.', 'Use --mult <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).');
+  if ((o.mult === undefined) === (o.rtl === undefined)) throw new AxhwError(o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --multiplier or --rtl, not both.', 'Use --multiplier <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).');
   await initBackend();
   const { file, weights, data } = loadTrainedModel(o.modelDir, o.dataPath);
   const net = new Network(file.model, 0);
@@ -77,7 +77,7 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
   const child = spec ? generateDesign(spec.unit, spec.params) : await externalDesign({ rtl: o.rtl!.files, top: o.rtl!.top });
   peFormat(child, MAX_ACC_BITS);
   const hw = spec ? await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log }) : fixedHardware(await multiplierFromDesign(child, { log: o.log }), 'table', 'requested');
-  if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --mult drum:width=8,k=4,signed or exact-mul:width=8,signed.');
+  if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --multiplier drum:width=8,k=4,signed or exact-mul:width=8,signed.');
   const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
   const inputExps = file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });

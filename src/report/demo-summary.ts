@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { list, table, text, type ResultDocument } from '../doc/document.js';
+import { figure, list, table, text, type Block, type ResultDocument } from '../doc/document.js';
+import { formatEnergy } from '../util/quantities.js';
 
 /**
  * summary.json of `axhw demo`: what ran, how long each step took, the units it verified and the key
@@ -26,6 +27,26 @@ export const demoStepSchema = z.strictObject({
   headline: z.string(),
 });
 
+/** One multiplier configuration the demo ran: its error, its energy in the network's inferences, the accuracy on it. */
+export const tradeoffPointSchema = z.strictObject({
+  multiplier: z.string(),
+  /** Mean relative error distance over every operand pair (0 for the exact multiplier). */
+  mred: num,
+  /** Energy of one multiplication (simulated switching, uniform random operands) x multiplications per inference on the NPU. */
+  multiplierEnergyPerInferencePj: num,
+  /** Test accuracy of the breast-cancer network on this multiplier (the AxTrain step): trained with bp, and with AxTrain for it. */
+  accuracy: z.strictObject({ bp: num, axtrain: num.optional() }),
+});
+
+export const demoAnswerSchema = z.strictObject({
+  network: z.string(),
+  /** The configuration the demo runs on the NPU, with its figures there. */
+  chosen: z.strictObject({ multiplier: z.string(), accuracyRtl: num, bitExact: z.boolean(), energyPerInferencePj: num, clockNs: num, meetsClock: z.boolean(), criticalPathNs: num, multiplierSharePct: num }),
+  multipliesPerInference: int,
+  tradeoff: z.array(tradeoffPointSchema),
+});
+export type DemoAnswer = z.infer<typeof demoAnswerSchema>;
+
 export const demoSummarySchema = z.strictObject({
   format: z.literal('axhw-demo'),
   version: z.literal(1),
@@ -39,14 +60,54 @@ export const demoSummarySchema = z.strictObject({
   steps: z.array(demoStepSchema).min(1),
   /** Parts of the main job this demo does not run, and why. */
   notRun: z.array(z.string()),
+  /** The answer in brief (absent in summaries written before it was added). */
+  answer: demoAnswerSchema.optional(),
 });
 export type DemoSummary = z.infer<typeof demoSummarySchema>;
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+/** The page's opening: what was verified, the configuration chosen, and the trade-off the tool exists for. */
+function answerBlocks(s: DemoSummary): Block[] {
+  const a = s.answer;
+  const verified = s.units.filter((u) => u.verified.passed);
+  const lines = [
+    `**Verified**: ${verified.length} of ${s.units.length} units equal their models in Verilator (${s.units.map((u) => `\`${u.spec}\` ${u.verified.mode === 'exhaustive' ? 'exhaustively' : 'on corners and random pairs'}`).join(', ')}).`,
+  ];
+  if (!a) return [text(lines[0]!)];
+  const c = a.chosen;
+  lines.push(
+    `**Chosen configuration**: the ${a.network} network trained with AxTrain for \`${c.multiplier}\`, run on the NPU RTL: accuracy ${pct(c.accuracyRtl)}${c.bitExact ? ', bit-exact with the integer reference' : ''}; ${formatEnergy(c.energyPerInferencePj)} per inference at a ${c.clockNs} ns clock (${c.meetsClock ? `met: critical path ${c.criticalPathNs.toFixed(1)} ns` : `**not met**: critical path ${c.criticalPathNs.toFixed(1)} ns`}), of which the multipliers are ${c.multiplierSharePct.toFixed(1)}%.`,
+    `**Trade-off** below: for each multiplier, the accuracy of the ${a.network} network on it (trained with bp, and with AxTrain for it) against its multipliers' energy per inference (${a.multipliesPerInference.toLocaleString('en-US')} multiplications per inference on the NPU, each at the multiplier's simulated energy) and against its error (MRED).`,
+  );
+  return [list(lines), figure('tradeoff', 'Accuracy against multiplier energy per inference and multiplier error', tradeoffSpec(a))];
+}
+
+/** Two panels sharing the accuracy axis: against the multipliers' energy per inference, and against MRED. */
+export function tradeoffSpec(a: DemoAnswer): object {
+  const values = a.tradeoff.flatMap((p) => [
+    { multiplier: p.multiplier.replace(/:width=8|,signed/g, ''), method: 'bp', accuracy: p.accuracy.bp, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred },
+    ...(p.accuracy.axtrain === undefined ? [] : [{ multiplier: p.multiplier.replace(/:width=8|,signed/g, ''), method: 'axtrain', accuracy: p.accuracy.axtrain, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred }]),
+  ]);
+  const panel = (field: string, title: string) => ({
+    width: 380,
+    height: 240,
+    layer: [
+      { mark: { type: 'point', filled: true, size: 80 }, encoding: { x: { field, type: 'quantitative', title, scale: { zero: false } }, y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', axis: { format: '.1%' }, scale: { zero: false } }, color: { field: 'method', type: 'nominal', title: 'trained with' }, shape: { field: 'method', type: 'nominal' } } },
+      { mark: { type: 'text', dy: -10, fontSize: 10 }, transform: [{ filter: "datum.method === 'bp'" }], encoding: { x: { field, type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'multiplier' } } },
+    ],
+  });
+  return {
+    title: { text: `${a.network}: accuracy on each multiplier`, subtitle: 'against the multipliers\' energy per inference and against the multiplier\'s error' },
+    data: { values },
+    hconcat: [panel('nJ', 'multiplier energy per inference (nJ)'), panel('mred', 'MRED (mean relative error distance)')],
+  };
+}
+
 export function demoDocument(s: DemoSummary): ResultDocument {
   return {
     title: 'The demo: from RTL to a network on the NPU',
+    answer: answerBlocks(s),
     command: s.command,
     provenance: { command: s.command, backend: s.backend, seeds: `seed ${s.seed}`, tools: s.tools },
     intro: [text(`Ran ${s.createdAt}, ${(s.seconds / 60).toFixed(1)} minutes in all. Each step's results are in the folder named beside it, and each section below says the command that reproduces it, with paths relative to the demo folder (run it there).`)],

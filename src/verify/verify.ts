@@ -32,10 +32,13 @@ export interface VerifyReport {
   rtlHash: string;
   verilator: string;
   mode: 'exhaustive' | 'corner+random';
+  /** Pairs checked in all: cornerPairs + randomPairs (exhaustive: every pair under every setting). */
   pairs: number;
   cornerPairs: number;
   randomPairs: number;
-  /** The control settings run, each with the pair counts above (empty when the design has no controls). */
+  /** The same counts under each control setting (pairs = perSetting.pairs x the number of settings). */
+  perSetting: { pairs: number; cornerPairs: number; randomPairs: number };
+  /** The control settings run (empty when the design has no controls). */
   controlSettings: ControlSetting[];
   seed: number | null;
   jobs: number;
@@ -116,8 +119,9 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     verilator: pool.build.verilatorVersion,
     mode: exhaustive ? 'exhaustive' : 'corner+random',
     pairs: done,
-    cornerPairs: corners,
-    randomPairs: randoms,
+    cornerPairs: corners * settings.length,
+    randomPairs: randoms * settings.length,
+    perSetting: { pairs: done / settings.length, cornerPairs: corners, randomPairs: randoms },
     controlSettings: hasControls ? settings : [],
     seed: exhaustive ? null : seed,
     jobs,

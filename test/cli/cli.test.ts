@@ -78,7 +78,9 @@ describe('axhw CLI', () => {
     const rep = JSON.parse(v.stdout);
     expect(rep.controlSettings).toEqual([{ mbits: 2 }, { mbits: 3 }, { mbits: 4 }, { mbits: 8 }]);
     expect(rep.top).toBe('fpmul_e8_f7_rne_ftz_p0');
-    expect(rep.pairs).toBe(4 * (rep.cornerPairs + 20000));
+    expect(rep.pairs).toBe(4 * (rep.perSetting.cornerPairs + 20000));
+    expect(rep.pairs).toBe(rep.cornerPairs + rep.randomPairs);
+    expect(rep.perSetting.pairs).toBe(rep.pairs / 4);
     const t = await axhw('lut', 'fpmul', '--preset', 'bfloat16', '--table', 'significand', '--mbits', '6', '-o', join(out, 'sig.npy'), '--json');
     expect(t.exitCode, t.all).toBe(0);
     expect(JSON.parse(t.stdout)).toMatchObject({ kind: 'significand', controls: { mbits: 6 }, shape: [32, 32], dtype: '<u2', verified: true });

@@ -38,9 +38,13 @@ describe.each(listUnits().map((u) => [u.name, u] as const))('%s: RTL == model', 
       expect(r.pairs).toBe(2 ** space * settings.length);
     } else {
       expect(r.mode).toBe('corner+random');
-      expect(r.randomPairs).toBe(random);
-      expect(r.cornerPairs).toBeGreaterThan(100);
-      expect(r.pairs).toBe((random + r.cornerPairs) * settings.length);
+      // Totals over the settings, and the same counts per setting.
+      expect(r.perSetting.randomPairs).toBe(random);
+      expect(r.perSetting.cornerPairs).toBeGreaterThan(100);
+      expect(r.randomPairs).toBe(random * settings.length);
+      expect(r.cornerPairs).toBe(r.perSetting.cornerPairs * settings.length);
+      expect(r.pairs).toBe(r.cornerPairs + r.randomPairs);
+      expect(r.pairs).toBe((random + r.perSetting.cornerPairs) * settings.length);
     }
   });
 

@@ -7,6 +7,7 @@ import { demoSummarySchema } from '../../src/report/demo-summary.js';
 import { DEMO } from '../../src/demo/run.js';
 import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 import { checkReportPage, haveChromium } from '../helpers/browser.js';
+import { RUN_BY_DEMO_TEST, words } from '../helpers/documented-commands.js';
 
 /**
  * `axhw demo` end to end, as the README runs it: every step, its summary.json against the schema, the
@@ -41,7 +42,9 @@ describe('axhw demo', () => {
   }, 300_000);
 
   it('runs every step and writes its summary and page', async () => {
-    const r = await axhw(['demo', '-o', out]);
+    // As the README and --help show it: `axhw demo` in the user's folder writes reports/demo.
+    expect(RUN_BY_DEMO_TEST[0]).toBe('axhw demo');
+    const r = await axhw(words(RUN_BY_DEMO_TEST[0]!).slice(1));
     expect(r.exitCode, r.all).toBe(0);
     expect(staging()).toEqual([]);
     const s = demoSummarySchema.parse(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
@@ -86,4 +89,11 @@ describe('axhw demo', () => {
     const strip = (h: string) => h.replace(/<footer>[\s\S]*<\/footer>/, '').replace(/Results of <code>[^<]*<\/code>/, '');
     expect(strip(readFileSync(join(work, 'again', 'index.html'), 'utf8'))).toBe(strip(html));
   }, 120_000);
+
+  // The other documented commands that need the demo (test/helpers/documented-commands.ts): run as typed.
+  it.each(RUN_BY_DEMO_TEST.slice(1))('%s', async (line) => {
+    const r = await axhw(words(line).slice(1));
+    expect(r.exitCode, r.all).toBe(0);
+    if (line.includes('--json')) expect(demoSummarySchema.parse(JSON.parse(r.stdout)).steps).toHaveLength(10);
+  }, 900_000);
 });

@@ -77,16 +77,16 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string }> = {
     run: 'axhw characterize drum --width 16 --sweep k=6,8 --baseline exact-mul --power sim-delay',
     why: 'seven 16-bit syntheses with event-driven simulation of each take many minutes; two points of the same sweep',
   },
-  'axhw npu cost out/train/... --mult drum:width=8,k=4,signed --samples 8': {
-    run: 'axhw npu cost out/bc --mult drum:width=8,k=4,signed --samples 8 -P 2',
+  'axhw npu cost out/train/... --multiplier drum:width=8,k=4,signed --samples 8': {
+    run: 'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8 -P 2',
     why: "the gate-level build of a 16-PE NPU takes 3 to 6 minutes cold (the demo's test costs that one); the same flow on 2 PEs",
   },
-  'axhw npu cost out/bc --mult drum:width=8,k=4,signed --samples 8': {
-    run: 'axhw npu cost out/bc --mult drum:width=8,k=4,signed --samples 8 -P 2',
+  'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8': {
+    run: 'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8 -P 2',
     why: "the gate-level build of a 16-PE NPU takes 3 to 6 minutes cold (the demo's test costs that one); the same flow on 2 PEs",
   },
-  'axhw npu cost out/fmnist --mult exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json': {
-    run: 'axhw npu cost out/fmnist --mult exact-mul:width=8,signed -P 2 --samples 1 --json -o fm-cost.json',
+  'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json': {
+    run: 'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 2 --samples 1 --json -o fm-cost.json',
     why: 'the gate-level build of the 784-128-128-10 network on a 16-PE NPU takes over 5 minutes; the same flow on 2 PEs',
   },
   'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small': {

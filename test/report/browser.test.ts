@@ -25,7 +25,7 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     const mult = 'drum:width=8,k=4,signed';
     await axhw(['characterize', 'drum:width=4,signed', '--sweep', 'k=3..4', '--baseline', 'exact-mul', '-o', 'char'], work);
     await axhw(['train', '--data', 'breast-cancer', '--method', 'axtrain', '--epochs', '4', '--multiplier', mult, '--ntv-voltage', '660', '--ntv-draws', '3', '-o', 'bc'], work);
-    await axhw(['npu', 'run', 'bc', '--mult', mult, '--samples', '8', '--quiet', '-o', 'npu/npu-run.json'], work);
+    await axhw(['npu', 'run', 'bc', '--multiplier', mult, '--samples', '8', '--quiet', '-o', 'npu/npu-run.json'], work);
     await axhw(['experiment', 'axnet', '--quick', '--functions', 'fft,sobel', '--quiet', '-o', 'axnet'], work);
     await axhw(['report', 'char', 'bc', 'npu', 'axnet', '-o', 'rep'], work);
     page = join(work, 'rep', 'index.html');
@@ -50,7 +50,7 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     // The NPU run is in it, bit-exact, with its command.
     expect(html).toContain('on the NPU (npu_drumwidth8k4signed_p16');
     expect(html).toMatch(/all [\d,]+ layer outputs equal the integer reference/);
-    expect(html).toContain('axhw npu run bc --mult drum:width=8,k=4,signed --samples 8 --quiet -o npu/npu-run.json');
+    expect(html).toContain('axhw npu run bc --multiplier drum:width=8,k=4,signed --samples 8 --quiet -o npu/npu-run.json');
   });
 
   it('negative control: a broken link, a missing image and a console error are each caught', async () => {

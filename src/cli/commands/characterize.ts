@@ -6,7 +6,7 @@ import { characterize } from '../../characterize/characterize.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
 import { writeReport, toMarkdown } from '../../characterize/report.js';
 import { printJson } from '../format/output.js';
-import cliProgress from 'cli-progress';
+import { progressBar } from '../format/progress.js';
 import { toCount, toJobs } from '../../util/numbers.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
@@ -32,8 +32,7 @@ export function characterizeCommand(): Command {
     const sweep = (opts.sweep as string[]).map(parseSweep);
     const out = (opts.out as string | undefined) ?? `reports/${unit}`;
     checkOutputDir(out, '-o');
-    const bar = !opts.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `characterize ${unit} [{bar}] {value}/{total} configurations | eta {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
-    let started = false;
+    const bar = progressBar(`characterize ${unit}`, !opts.json, 'configurations');
     let rep;
     try {
       rep = await characterize({
@@ -46,17 +45,10 @@ export function characterizeCommand(): Command {
         samples: opts.samples as number | undefined,
         seed: opts.seed as number | undefined,
         jobs: opts.jobs as number | undefined,
-        onProgress: (done, total) => {
-          if (!bar) return;
-          if (!started) {
-            bar.start(total, 0);
-            started = true;
-          }
-          bar.update(done);
-        },
+        onProgress: bar.update,
       });
     } finally {
-      if (started) bar?.stop();
+      bar.stop();
     }
     rep.command = commandLine();
     const files = await writeReport(rep, out);

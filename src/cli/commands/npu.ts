@@ -1,5 +1,6 @@
 import { commandLine } from '../format/command-line.js';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { multiplierOption } from '../options/multiplier.js';
 import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
 import { withExamples } from '../format/examples.js';
@@ -22,7 +23,8 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 function addNpuOptions(cmd: Command): Command {
   return cmd
     .argument('<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)')
-    .option('--mult <unit:params>', "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed")
+    .option('--multiplier <unit:params>', "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed")
+    .addOption(new Option('--mult <unit:params>', 'alias of --multiplier').hideHelp())
     .option('--rtl <files...>', "or your own combinational multiplier's Verilog (its table is read from the RTL)")
     .option('--top <module>', 'top module of --rtl')
     .option('-P, --pes <n>', 'processing elements (1..64)', toCount, 16)
@@ -35,15 +37,15 @@ function addNpuOptions(cmd: Command): Command {
 const multiplier = (opts: Record<string, unknown>) => {
   if (opts.top !== undefined && !opts.rtl) throw new AxhwError('--top names the module of --rtl.', 'Add --rtl <file.v>, or drop --top.');
   if (opts.rtl && !opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of your multiplier module with --top.');
-  return { mult: opts.mult as string | undefined, rtl: opts.rtl ? { files: opts.rtl as string[], top: opts.top as string } : undefined };
+  return { mult: multiplierOption(opts), rtl: opts.rtl ? { files: opts.rtl as string[], top: opts.top as string } : undefined };
 };
 
 const sizing = (opts: Record<string, unknown>): NpuSizing => ({ P: opts.pes as number, acc: opts.acc as number | undefined, wdepth: opts.wdepth as number | undefined, adepth: opts.adepth as number | undefined });
 
 function compileCommand(): Command {
   const cmd = withExamples(new Command('compile'), [
-    'axhw npu compile out/bc --mult drum:width=8,k=4,signed -P 16 -o out/bc-npu',
-    'axhw npu compile out/fmnist --mult exact-mul:width=8,signed -P 32 -o out/fm-npu --json',
+    'axhw npu compile out/bc --multiplier drum:width=8,k=4,signed -P 16 -o out/bc-npu',
+    'axhw npu compile out/fmnist --multiplier exact-mul:width=8,signed -P 32 -o out/fm-npu --json',
   ]).description('compile a trained network for the NPU: Verilog, program and memory images ($readmemh) and manifest.json (layer map, cycles)');
   addNpuOptions(cmd)
     .requiredOption('-o, --out <dir>', 'output folder')
@@ -64,9 +66,9 @@ function compileCommand(): Command {
 
 function runCommand(): Command {
   const cmd = withExamples(new Command('run'), [
-    'axhw npu run out/bc --mult drum:width=8,k=4,signed',
-    'axhw npu run out/fmnist --mult exact-mul:width=8,signed -P 16 --samples 1000 --json',
-    'axhw npu run out/bc --mult exact-mul:width=8,signed --ntv-rate 0.01 --seed 3 --operand-trace bc-ops.npy',
+    'axhw npu run out/bc --multiplier drum:width=8,k=4,signed',
+    'axhw npu run out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1000 --json',
+    'axhw npu run out/bc --multiplier exact-mul:width=8,signed --ntv-rate 0.01 --seed 3 --operand-trace bc-ops.npy',
   ]).description('stream test samples through the Verilated NPU and compare every layer of every sample with the integer reference; accuracy and cycles from the RTL (exit 1 at the first difference)');
   addNpuOptions(cmd)
     .option('--samples <n>', 'test samples to run (default: the whole test split)', toCount)
@@ -118,8 +120,8 @@ function runCommand(): Command {
 
 function costCommand(): Command {
   const cmd = withExamples(new Command('cost'), [
-    'axhw npu cost out/bc --mult drum:width=8,k=4,signed --samples 8',
-    'axhw npu cost out/fmnist --mult exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json',
+    'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8',
+    'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json',
   ]).description("area and energy per inference of the NPU, split into multiplier, rest of the datapath, control and memories: each module synthesized on its own, the gate-level NPU simulated on real test samples (checked bit-exact on the way) with every toggle counted");
   addNpuOptions(cmd)
     .option('--samples <n>', 'test samples in the costed run', toCount, 4)

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { multiplierOption } from '../options/multiplier.js';
 import { log, printJson } from '../format/output.js';
 import { withExamples } from '../format/examples.js';
 import { quantisedModel } from '../../npu/from-model.js';
@@ -22,11 +23,12 @@ export function analysisTables(a: TetrisAnalysis, title: string): string {
 }
 
 function analyzeCommand(): Command {
-  return withExamples(new Command('analyze'), ['axhw tetris analyze out/bc', 'axhw tetris analyze out/lenet --groups 4,8,16 --json -o lenet-tetris.json', 'axhw tetris analyze --weights codes.npy --mult exact-mul:width=8,signed'])
+  return withExamples(new Command('analyze'), ['axhw tetris analyze out/bc', 'axhw tetris analyze out/lenet --groups 4,8,16 --json -o lenet-tetris.json', 'axhw tetris analyze --weights codes.npy --multiplier exact-mul:width=8,signed'])
     .description("zero bits of a trained network's stored weights (two's complement and sign-magnitude), essential bits, and the kneading speed-up of a SAC PE over a MAC PE per group size")
     .argument('[model-dir]', 'output folder of `axhw train` (model.json + weights.bin)')
     .option('--weights <file.npy>', 'or a weight table: integer codes of shape (fan-in, outputs), analysed as one dense layer')
-    .option('--mult <unit:params>', "the PE's multiplier whose codes the weights are stored in (an integer registry operator)", 'exact-mul:width=8,signed')
+    .option('--multiplier <unit:params>', "the PE's multiplier whose codes the weights are stored in (an integer registry operator) (default: exact-mul:width=8,signed)")
+    .addOption(new Option('--mult <unit:params>', 'alias of --multiplier').hideHelp())
     .option('--groups <list>', 'kneading group sizes (powers of two)', parseGroups, [...DEFAULT_GROUPS])
     .option('--data-path <file|dir>', 'data file or folder, if not where training found it (calibration reads the training split)')
     .option('-o, --out <file>', 'also write the analysis as JSON to this file')
@@ -38,16 +40,17 @@ function analyzeCommand(): Command {
       const quiet = Boolean(opts.quiet || opts.json);
       let a: TetrisAnalysis;
       let source: { model: string; modelDir?: string; weights?: string; mult: string };
+      const mult = multiplierOption(opts) ?? 'exact-mul:width=8,signed';
       if (modelDir !== undefined) {
-        const m = await quantisedModel({ modelDir, mult: opts.mult as string, dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+        const m = await quantisedModel({ modelDir, mult: mult, dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
         a = analyzeNetwork(m.q, peFormat(m.child, 32), opts.groups as number[]);
         m.net.dispose();
         source = { model: m.q.spec.name, modelDir, mult: m.multSpec };
       } else {
-        const spec = resolveUnitSpec(opts.mult as string);
+        const spec = resolveUnitSpec(mult);
         const f = peFormat(generateDesign(spec.unit, spec.params), 32);
         a = analyzeLayers([readWeightTable(opts.weights as string, codeRange(f))], f, opts.groups as number[]);
-        source = { model: 'weight table', weights: opts.weights as string, mult: opts.mult as string };
+        source = { model: 'weight table', weights: opts.weights as string, mult: mult };
       }
       const result = { format: 'axhw-tetris-analysis', version: 1, ...source, ...a };
       if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');

@@ -7,6 +7,7 @@ import { MODEL_NAMES } from '../../nn/models.js';
 import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
 import { METHODS, type Method } from '../../train/methods.js';
 import { runTrain } from '../../train/run.js';
+import { risingLossNote } from '../../train/report.js';
 import { OPTIMIZERS, type OptimizerName } from '../../train/optimizer.js';
 import { toCount, toNonNegativeInt, toNonNegativeNumber, toPositiveNumber } from '../../util/numbers.js';
 import { checkOutputDir } from '../../util/output-path.js';
@@ -89,6 +90,8 @@ export function trainCommand(): Command {
     }
     const f = metrics.fpmulTraining;
     if (f) lines.push(`  trained on the fpmul (${f.backward === 'hardware' ? 'forward and backward' : 'forward only'}): ${f.steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
+    const note = risingLossNote({ history: metrics.history, ntv: h?.ntv !== undefined });
+    if (note) lines.push(`  ${note}`);
     lines.push(...[...files, ...(f?.operandTrace ? [f.operandTrace] : [])].map((x) => `  wrote ${x}`));
     process.stdout.write(lines.join('\n') + '\n');
   });

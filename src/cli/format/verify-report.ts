@@ -8,7 +8,7 @@ export function formatVerifyReport(r: VerifyReport): string {
   const what =
     r.mode === 'exhaustive'
       ? `all ${fmtInt(r.pairs)} pairs (exhaustive${per ? `: every pair${per}` : ''})`
-      : `${fmtInt(r.pairs)} pairs (${fmtInt(r.cornerPairs)} corner + ${fmtInt(r.randomPairs)} random, seed ${r.seed}${per})`;
+      : `${fmtInt(r.pairs)} pairs (${fmtInt(r.perSetting.cornerPairs)} corner + ${fmtInt(r.perSetting.randomPairs)} random, seed ${r.seed}${per})`;
   const speed = `${r.seconds.toFixed(2)} s, ${(r.pairsPerSecond / 1e6).toFixed(1)} M pairs/s, build ${r.build.cached ? 'cached' : `${r.build.seconds.toFixed(1)} s`}`;
   if (r.passed) lines.push(`PASS ${r.top}: RTL == model on ${what} [${speed}]`);
   else {

@@ -135,6 +135,7 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
             ),
             `paper: ${PAPER.vsOnepass} vs onepass, ${PAPER.vsIterative} vs iterative`,
           ),
+          ...silentPredictors(r),
           figure('invocation', 'True and predicted invocation', invocationSpec(r)),
           table(
             ['', 'AXNet', 'onepass', 'iterative'],
@@ -228,4 +229,16 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
 
 export function axnetDataFiles(r: AxnetResult): [string, string][] {
   return [['axnet.json', JSON.stringify(r, null, 1) + '\n']];
+}
+
+/** A note on the predictors that call no test sample safe: their rows would otherwise read as results. */
+function silentPredictors(r: AxnetResult) {
+  const silent = r.functions.flatMap((f) => METHOD_ORDER.map((m) => ({ f: f.name, m, x: byMethod(f, m).metrics }))).filter((e) => e.x.predictedInvocation === 0);
+  if (!silent.length) return [];
+  const minority = silent.every((e) => e.x.trueInvocation < 0.5);
+  return [
+    text(
+      `**Predictors that call nothing safe** (predicted invocation 0): ${silent.map((e) => `${e.f} ${e.m} (true invocation ${pct(e.x.trueInvocation)})`).join(', ')}. Each gives P(safe) <= 0.5 to every test sample, so it approximates nothing and its error over called safe is n/a.${minority ? ' In each, safe samples are a minority, and answering "unsafe" to all is the majority answer a predictor settles on when it has not learned to separate them' : ''}${r.quick ? `${minority ? ',' : ' This is'} expected of the --quick budget (${r.budget.epochs} epochs on ${r.budget.train} samples); the full run trains longer.` : minority ? '.' : ''}`,
+    ),
+  ];
 }

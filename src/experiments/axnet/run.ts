@@ -109,7 +109,7 @@ async function runOnTheNpu(fns: TargetFunction[], hw: Hardware, plan: AxnetBudge
           throw new AxhwError(`${fn.name} ${method} on the NPU differs from the integer reference: sample ${m.sample}, stage ${m.programLayer}, output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'This is a bug in axhw: please report it with the command you ran.');
         }
         const metrics = invocationMetrics(sampleErrors(Float32Array.from(r.h), d.test.y, fn.outputs), r.predictedSafe, fn.errorBound);
-        log(`${fn.name} ${method} on the NPU (${npuSpec}): ${r.samples} samples bit-exact (${r.compared} outputs), ${r.cyclesModel} cycles each; true invocation ${(100 * metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * metrics.predictedInvocation).toFixed(1)}%`);
+        log(`${fn.name} ${method} on the NPU (${npuSpec}): ${r.samples} samples bit-exact (${r.compared} outputs), ${r.cyclesModel} cycles each; true invocation ${(100 * metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * metrics.predictedInvocation).toFixed(1)}%${callsNothing(metrics)}`);
         let cost: AxnetResult['npu'][number]['cost'] = null;
         if (plan.costSamples > 0) {
           const c = await axnetNpuCost(q, design, geo, d.test.x, Math.min(plan.costSamples, d.test.n), { log });
@@ -166,7 +166,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     for (const method of METHODS) {
       const t = method === 'axnet' ? match.topology : base;
       const r = await trainAndScore(method, t, fn, d, settings, seeds);
-      log(`${fn.name} ${method} (${describeTopology(t)}, ${parameterCount(t)} parameters): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%, ${r.trainSeconds.toFixed(1)} s`);
+      log(`${fn.name} ${method} (${describeTopology(t)}, ${parameterCount(t)} parameters): true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%${callsNothing(r.metrics)}, ${r.trainSeconds.toFixed(1)} s`);
       methods.push({ method, topology: topologyRecord(t), paramsDifference: method === 'axnet' ? match.difference : 0, withinTolerance: method === 'axnet' ? match.withinTolerance : true, trainSeconds: r.trainSeconds, steps: r.steps, metrics: record(r.metrics), trueInvocationPerSeed: r.perSeed, history: r.history });
     }
     functions.push({ name: fn.name, doc: fn.doc, inputs: fn.inputs, outputs: fn.outputs, inputRanges: fn.inputRanges, outputScaling: fn.outputScaling, errorBound: fn.errorBound, data: { train: d.train.n, test: d.test.n, trainSeed: d.seeds.train, testSeed: d.seeds.test }, methods });
@@ -222,7 +222,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
       for (const method of ['axnet', 'onepass'] as const) {
         const t = method === 'axnet' ? matchParameterCount(baselineOf(fn), 'all').topology : baselineOf(fn);
         const r = await trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward }, seeds);
-        log(`${fn.name} on ${hw.label}: ${method} true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%`);
+        log(`${fn.name} on ${hw.label}: ${method} true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%, predicted ${(100 * r.metrics.predictedInvocation).toFixed(1)}%${callsNothing(r.metrics)}`);
         hardware.push({ function: fn.name, multiplier: hw.label, rtlHash: hw.rtlHash, path: hw.path, method, trainSeconds: r.trainSeconds, metrics: record(r.metrics), trueInvocationPerSeed: r.perSeed });
       }
     }
@@ -266,4 +266,10 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
       ...(npuPlan.costSamples ? [] : ['energy on the NPU (gate level): skipped in this run (--npu-cost 0 or --quick)']),
     ],
   };
+}
+
+/** Said beside a predicted invocation of 0, which otherwise reads as a result rather than a failure to learn. */
+function callsNothing(m: { predictedInvocation: number; trueInvocation: number }): string {
+  if (m.predictedInvocation > 0) return '';
+  return ` (its predictor calls no sample safe${m.trueInvocation < 0.5 ? `: safe samples are a minority, ${(100 * m.trueInvocation).toFixed(1)}%, and it answers "unsafe" to all` : ''}; nothing is approximated)`;
 }

@@ -1,5 +1,5 @@
 import { experimentProvenance } from '../provenance.js';
-import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
+import { definitionBlocks, figure, type ResultDocument, table, text } from '../../doc/document.js';
 import type { AxtrainResult as AxtrainReport } from './schema.js';
 
 const pct = (x: number, d = 2) => `${(100 * x).toFixed(d)}%`;
@@ -110,7 +110,7 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
     provenance: experimentProvenance(r, { apps: r.apps.map((a) => a.app.name).join(','), draws: r.apps[0]?.budget.draws ?? 0 }),
     intro: [text(`Seed: ${r.seed}; backend: ${r.backend.name} (TensorFlow.js ${r.backend.tfjs}).`), text(`Multiplier power: ${r.power.library}, ${r.power.workload}, clock ${r.power.clockNs} ns (our characterization).`)],
     sections: [
-      { title: 'Definitions', blocks: [list(Object.entries(r.definitions).map(([k, v]) => `**${k}**: ${typeof v === 'string' ? v : '`' + JSON.stringify(v) + '`'}`))] },
+      { title: 'Definitions', blocks: definitionBlocks(r.definitions) },
       {
         title: 'Applications and budgets',
         blocks: [

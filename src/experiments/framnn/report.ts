@@ -28,11 +28,12 @@ export function sweepSpec(r: FramnnResult): object {
   return {
     title: { text: 'Accuracy on the fpmul at m significand bits', subtitle: 'network trained exact, with approximate training, or with FramNN' },
     data: { values },
-    columns: 3,
+    // Up to three panels a row, each as wide as the row allows (one application gets the whole width).
+    columns: Math.min(3, r.apps.length),
     facet: { field: 'app', type: 'nominal', title: null },
     spec: {
-      width: 200,
-      height: 150,
+      width: [520, 340, 220][Math.min(3, r.apps.length) - 1] ?? 220,
+      height: r.apps.length === 1 ? 260 : 150,
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'm', type: 'quantitative', title: 'm (bits)' },
