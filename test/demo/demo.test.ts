@@ -65,6 +65,19 @@ describe('axhw demo', () => {
     const cost = JSON.parse(readFileSync(join(out, 'npu', 'npu-cost.json'), 'utf8'));
     expect(cost.energyPerInferencePj.total).toBeGreaterThan(0);
     expect(cost.compared).toBeGreaterThan(0);
+    // The answer's trade-off, from the files the steps wrote: energy per multiplication x multiplications per inference.
+    const char = JSON.parse(readFileSync(join(out, 'characterize', 'characterize.json'), 'utf8'));
+    const axt = JSON.parse(readFileSync(join(out, 'axtrain', 'axtrain.json'), 'utf8'));
+    expect(s.answer!.multipliesPerInference).toBe(run.multipliesPerInference);
+    expect(s.answer!.tradeoff.map((p) => p.multiplier)).toEqual(['exact-mul:width=8,signed', ...DEMO.drumKs.map((k) => `drum:width=8,k=${k},signed`)]);
+    for (const p of s.answer!.tradeoff) {
+      const row = p.multiplier.startsWith('exact') ? char.baseline : char.rows.find((x: { params: { k: number } }) => `drum:width=8,k=${x.params.k},signed` === p.multiplier);
+      expect(p.multiplierEnergyPerInferencePj, p.multiplier).toBeCloseTo(row.power.energyPerOpPj * run.multipliesPerInference, 6);
+      const k = /k=(\d)/.exec(p.multiplier)?.[1];
+      const bc = axt.apps.find((a: { app: { name: string } }) => a.app.name === 'breast-cancer');
+      if (k) expect(p.accuracy.axtrain).toBe(bc.multipliers.find((m: { k: number }) => m.k === Number(k)).axtrain.accuracy);
+    }
+    expect(s.answer!.chosen).toMatchObject({ multiplier: DEMO.npuMultiplier, bitExact: true, accuracyRtl: run.accuracyRtl, energyPerInferencePj: cost.energyPerInferencePj.total });
     // Each folder carries the tool versions it was made with.
     expect(JSON.parse(readFileSync(join(out, 'npu', 'provenance.json'), 'utf8')).tools.yosys).toMatch(/^Yosys /);
     expect(r.stdout).toMatch(/demo done in [\d.]+ minutes: .*index\.html/);
@@ -82,7 +95,12 @@ describe('axhw demo', () => {
     expect(r.consoleErrors).toEqual([]);
     expect(r.failedRequests).toEqual([]);
     expect(r.brokenLinks).toEqual([]);
+    expect(r.overflowing).toEqual([]);
     expect(r.tocLinks).toBeGreaterThan(30);
+    // The page opens with its answer: the summary and the trade-off figure come before the contents.
+    expect(html.indexOf('class="answer"')).toBeGreaterThan(0);
+    expect(html.indexOf('class="answer"')).toBeLessThan(html.indexOf('<nav class="toc"'));
+    expect(html).toMatch(/<strong>Chosen configuration<\/strong>: the breast-cancer network trained with AxTrain/);
     // Rendered again by `axhw report` from the same folder: the same documents.
     const again = await axhw(['report', out, '-o', join(work, 'again'), '--title', 'axhw demo: approximate hardware and the networks trained for it']);
     expect(again.exitCode, again.all).toBe(0);

@@ -14,6 +14,12 @@ export interface PageCheck {
   brokenLinks: string[];
   tocLinks: number;
   title: string;
+  /**
+   * What a reader at 1280 px cannot see: tables, figures, paragraphs or lists whose right edge passes the
+   * page's, a page that scrolls sideways, and wide tables (scrolled in their container) whose first column
+   * does not stay in view.
+   */
+  overflowing: string[];
 }
 
 /**
@@ -48,7 +54,15 @@ export async function checkReportPage(htmlFile: string, screenshot: string): Pro
       });
       const links = [...document.querySelectorAll('nav.toc a')].map((a) => a.getAttribute('href') ?? '');
       const brokenLinks = links.filter((h) => !h.startsWith('#') || !document.getElementById(decodeURIComponent(h.slice(1))));
-      return { figures, brokenLinks, tocLinks: links.length, title: document.title };
+      const width = document.documentElement.clientWidth;
+      const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}: ${(e.textContent ?? '').trim().slice(0, 60)}`;
+      const overflowing = [...document.querySelectorAll('.table-wrap, figure, p, ul, dl, h1, h2, h3, h4')].filter((e) => e.getBoundingClientRect().right > width + 0.5).map((e) => `past the page: ${name(e)}`);
+      if (document.documentElement.scrollWidth > width) overflowing.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px)`);
+      for (const w of document.querySelectorAll('.table-wrap')) {
+        const first = w.querySelector('td, th');
+        if (w.scrollWidth > w.clientWidth + 0.5 && first && getComputedStyle(first).position !== 'sticky') overflowing.push(`a wide table without its first column in view: ${name(w)}`);
+      }
+      return { figures, brokenLinks, tocLinks: links.length, title: document.title, overflowing };
     });
     await page.screenshot({ path: screenshot, fullPage: true });
     return { ...result, consoleErrors, failedRequests };

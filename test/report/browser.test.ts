@@ -27,7 +27,9 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     await axhw(['train', '--data', 'breast-cancer', '--method', 'axtrain', '--epochs', '4', '--multiplier', mult, '--ntv-voltage', '660', '--ntv-draws', '3', '-o', 'bc'], work);
     await axhw(['npu', 'run', 'bc', '--multiplier', mult, '--samples', '8', '--quiet', '-o', 'npu/npu-run.json'], work);
     await axhw(['experiment', 'axnet', '--quick', '--functions', 'fft,sobel', '--quiet', '-o', 'axnet'], work);
-    await axhw(['report', 'char', 'bc', 'npu', 'axnet', '-o', 'rep'], work);
+    await axhw(['tetris', 'analyze', 'bc', '--multiplier', mult, '--quiet', '-o', 'tetris.json'], work);
+    // Result files as well as folders: npu run's -o file and tetris analyze's.
+    await axhw(['report', 'char', 'bc', 'npu/npu-run.json', 'tetris.json', 'axnet', '-o', 'rep'], work);
     page = join(work, 'rep', 'index.html');
   }, 600_000);
 
@@ -46,7 +48,9 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     expect(r.failedRequests).toEqual([]);
     expect(r.tocLinks).toBeGreaterThan(8);
     expect(r.brokenLinks).toEqual([]);
+    expect(r.overflowing).toEqual([]);
     expect(statSync(join(shots, 'report.png')).size).toBeGreaterThan(10_000);
+    expect(html).toContain('Tetris analysis: breast-cancer (bc) as drum:width=8,k=4,signed codes');
     // The NPU run is in it, bit-exact, with its command.
     expect(html).toContain('on the NPU (npu_drumwidth8k4signed_p16');
     expect(html).toMatch(/all [\d,]+ layer outputs equal the integer reference/);
@@ -64,5 +68,17 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     expect(r.figures.filter((f) => !f.loaded)).toHaveLength(1);
     expect(r.failedRequests.some((f) => f.includes('missing.svg'))).toBe(true);
     expect(r.consoleErrors.some((e) => e.includes('boom'))).toBe(true);
+    expect(r.overflowing).toEqual([]);
+  });
+
+  it('negative control: a table without its scroll container and a figure wider than the page are caught', async () => {
+    const bad = join(work, 'wide.html');
+    const html = readFileSync(page, 'utf8')
+      .replace('<div class="table-wrap">', '<div>')
+      .replace('</body>', '<figure class="plot" id="wide"><img src="data:image/svg+xml;base64,' + Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="3000" height="100"/>').toString('base64') + '" style="max-width:none"></figure></body>');
+    writeFileSync(bad, html);
+    const r = await checkReportPage(bad, join(work, 'wide.png'));
+    expect(r.overflowing.some((o) => o.startsWith('past the page: figure#wide'))).toBe(true);
+    expect(r.overflowing.some((o) => o.includes('the page scrolls sideways'))).toBe(true);
   });
 });
