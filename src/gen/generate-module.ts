@@ -24,7 +24,8 @@ export interface ModuleDesign {
   /** The module units rendered inside it (e.g. the NPU's PE). */
   submodules: ModuleDesign[];
   costGroup: string;
-  model(): ModuleModel;
+  /** `observe` receives the directed corners the model passes through. */
+  model(observe?: (corner: string) => void): ModuleModel;
   rtlHash: string;
 }
 
@@ -80,7 +81,7 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
     memories,
     submodules,
     costGroup: def.costGroup,
-    model: () => def.model(params, children),
+    model: (observe) => def.model(params, children, observe),
     rtlHash: sha256(...parts),
   };
 }

@@ -74,7 +74,13 @@ export interface ModuleDefinition {
   /** Which share of the cost (area, energy) the module's own logic is counted in: 'datapath', 'control'. */
   costGroup: string;
   ports(p: ParamValues, children: Record<string, Design>): ModulePorts;
-  model(p: ParamValues, children: Record<string, Design>): ModuleModel;
+  /** `observe` receives the directed corners the model passes through (declared in `corners`). */
+  model(p: ParamValues, children: Record<string, Design>, observe?: (corner: string) => void): ModuleModel;
+  /**
+   * The rounding, shift and saturation corners the test stimulus must reach: the module runner counts
+   * each through the model's observer and fails on one never reached.
+   */
+  corners?(p: ParamValues): readonly string[];
   /** Parameter sets the module test runner builds and checks against the model. */
   testSweep: ParamValues[];
   /** Seeded test commands (the module's own vectors), run on the RTL and the model by the one module runner. */

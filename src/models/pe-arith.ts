@@ -61,6 +61,48 @@ export function multiplierOperands(f: PeFormat, act: number, weightWordValue: nu
   return [Math.abs(act) % side, weightWordValue % side];
 }
 
+/** Receives the name of each directed corner a model's arithmetic passes through (the module runner counts them). */
+export type CornerSink = (corner: string) => void;
+
+/** The rounding, shift and saturation corners of requantisation (requantiseCorners names them). */
+export const REQUANTISE_CORNERS = [
+  'tie, even floor, v > 0',
+  'tie, odd floor, v > 0',
+  'tie, even floor, v < 0',
+  'tie, odd floor, v < 0',
+  'shift -1',
+  'shift -2',
+  'shift -3',
+  'shift +15 (left limit)',
+  'left shift of 16 or more',
+  'right shift past the value (-31 or less)',
+  'saturates high',
+  'saturates low',
+] as const;
+
+/** The corners one requantisation passes through (a restatement of the cases, not the arithmetic). */
+export function requantiseCorners(v: number, shift: number, qmin: number, qmax: number): string[] {
+  const out: string[] = [];
+  if (shift < 0) {
+    const d = 2 ** -shift;
+    const q = Math.floor(v / d);
+    if (v - q * d === d / 2) out.push(`tie, ${Math.abs(q) % 2 === 0 ? 'even' : 'odd'} floor, ${v > 0 ? 'v > 0' : 'v < 0'}`);
+    if (shift >= -3) out.push(`shift ${shift}`);
+    if (shift <= -31) out.push('right shift past the value (-31 or less)');
+  } else if (shift === 15) out.push('shift +15 (left limit)');
+  else if (shift >= 16) out.push('left shift of 16 or more');
+  const r = requantise(v, shift, -Infinity, Infinity);
+  if (r > qmax) out.push('saturates high');
+  if (r < qmin) out.push('saturates low');
+  return out;
+}
+
+/** The corners of one saturating addition to the accumulator width. */
+export const ACCUMULATOR_CORNERS = ['accumulator saturates high', 'accumulator saturates low'] as const;
+export function saturateCorners(v: number, bits: number): string[] {
+  return v > 2 ** (bits - 1) - 1 ? ['accumulator saturates high'] : v < -(2 ** (bits - 1)) ? ['accumulator saturates low'] : [];
+}
+
 /** Two's-complement saturation to the accumulator width. */
 export function saturate(v: number, bits: number): number {
   const hi = 2 ** (bits - 1) - 1;

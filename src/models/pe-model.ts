@@ -1,5 +1,5 @@
 import { CycleModel, type HostWrite } from './cycle-model.js';
-import { codeBits, codeRange, fromWord, hadamardCode, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
+import { codeBits, codeRange, fromWord, hadamardCode, peProduct, requantise, requantiseCorners, saturate, saturateCorners, toWord, weightBits, type CornerSink, type PeFormat } from './pe-arith.js';
 
 /** The PE's host-port memories. */
 export const PE_MEM = { weights: 0, faults: 1, biases: 2 } as const;
@@ -26,6 +26,8 @@ export class PeModel extends CycleModel {
     depth: { w: number; b: number },
     private readonly y: ArrayLike<number>,
     private readonly hadamard = false,
+    /** Counts the directed corners (requantisation ties, shifts, saturation) the run passes through. */
+    private readonly observe?: CornerSink,
   ) {
     super('PE', hadamard ? [...PE_INPUTS, ...PE_HADAMARD_INPUTS] : PE_INPUTS);
     this.wmem = new Uint32Array(depth.w);
@@ -59,11 +61,17 @@ export class PeModel extends CycleModel {
     const act = fromWord(get('act'), codeBits(f));
     const prod = peProduct(f, this.y, act, this.wmem[waddr]! ^ this.fmask[waddr]!);
     const biased = saturate(this.acc + this.bmem[get('baddr')]!, f.accBits);
+    const o = this.observe;
     const v = get('relu') && biased < 0 ? 0 : biased;
     const { qmin, qmax } = codeRange(f);
     const shift = fromWord(get('shift'), 7);
-    if (get('mac_en')) this.acc = get('mac_first') ? prod : saturate(this.acc + prod, f.accBits);
+    if (get('mac_en')) {
+      if (o && !get('mac_first')) saturateCorners(this.acc + prod, f.accBits).forEach(o);
+      this.acc = get('mac_first') ? prod : saturate(this.acc + prod, f.accBits);
+    }
     if (get('fin_en')) {
+      o?.('finish');
+      if (o) requantiseCorners(v, shift, qmin, qmax).forEach(o);
       this.accOut = v;
       this.codeOut = requantise(v, shift, qmin, qmax);
     }

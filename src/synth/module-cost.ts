@@ -45,6 +45,8 @@ export interface CostPart {
   energyJ: number;
   /** All instances' leakage power, W: the part of energyJ that grows with the clock period. */
   leakageW: number;
+  /** Logic parts: the mapped netlist (in the synthesis cache). */
+  netlist?: string;
   /** Memories: what they hold, their size, and how they are costed. */
   memory?: { role: string; width: number; depth: number; bits: number; costed: boolean; model: MemoryCharacterisation };
 }
@@ -208,7 +210,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
   }
   const parts: CostPart[] = [];
   for (const p of logic.values()) {
-    parts.push({ module: p.module, group: p.group, kind: 'logic', instances: instances.get(p.module) ?? 0, area: p.synth.area, cells: p.synth.cells, flipFlops: p.synth.flipFlops, energyJ: energyOf.get(p.module) ?? 0, leakageW: leakageOf.get(p.module) ?? 0 });
+    parts.push({ module: p.module, group: p.group, kind: 'logic', instances: instances.get(p.module) ?? 0, area: p.synth.area, cells: p.synth.cells, flipFlops: p.synth.flipFlops, energyJ: energyOf.get(p.module) ?? 0, leakageW: leakageOf.get(p.module) ?? 0, netlist: p.synth.netlist });
   }
   // Memories: per bit, from the register file of their width (memory-cost.ts).
   const models = new Map<string, MemoryCharacterisation>();

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { buildProgram } from '../../src/cli/program.js';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
@@ -61,5 +62,23 @@ describe('the documented commands', () => {
       expect(r.exitCode, `${line}\n${r.all}`).toBe(0);
       expect(r.all).not.toMatch(/internal error/);
     }, 900_000);
+
+    // Runs above made without these options: what they wrote records the declared defaults (a default the
+    // code ignores or overrides would show here, not only in the help).
+    it('runs without an option record its declared default (train, experiment axtrain)', () => {
+      const program = buildProgram();
+      const defaults = (path: string[]) => {
+        const cmd = path.reduce((c, n) => c.commands.find((x) => x.name() === n)!, program);
+        return Object.fromEntries(cmd.options.map((o) => [o.attributeName(), o.defaultValue]));
+      };
+      const t = defaults(['train']);
+      const m = JSON.parse(readFileSync(join(cwd, 'out', 'bc', 'metrics.json'), 'utf8'));
+      expect(m.command).not.toMatch(/--seed|--epochs|--batch-size|--lr|--optimizer/);
+      expect({ seed: m.seed, epochs: m.epochs, batchSize: m.batchSize, learningRate: m.learningRate, optimizer: m.optimizer }).toEqual({ seed: t.seed, epochs: t.epochs, batchSize: t.batchSize, learningRate: t.lr, optimizer: t.optimizer });
+      const e = defaults(['experiment', 'axtrain']);
+      const x = JSON.parse(readFileSync(join(cwd, 'out', 'experiment', 'axtrain', 'axtrain.json'), 'utf8'));
+      expect(x.command).not.toMatch(/--seed/);
+      expect(x.seed).toBe(e.seed);
+    });
   });
 });

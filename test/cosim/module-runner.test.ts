@@ -22,8 +22,15 @@ describe.each(listModules().flatMap((m) => m.testSweep.map((p) => [m.name, p, m]
     const [s] = await openModuleSessions(d, 1);
     try {
       const rtl = await s!.run(cmds);
-      const model = d.model().run(cmds);
+      const hits = new Map<string, number>();
+      const model = d.model((c) => hits.set(c, (hits.get(c) ?? 0) + 1)).run(cmds);
       expect(text(rtl)).toBe(text(model));
+      // Every declared corner of the finishing arithmetic is reached by the stimulus, and the counts are shown.
+      const corners = def.corners?.(params) ?? [];
+      if (corners.length) {
+        console.log(`${def.name} ${JSON.stringify(params)}: corners hit ${corners.map((c) => `${c}: ${hits.get(c) ?? 0}`).join('; ')} (of ${hits.get('finish') ?? 0} finishes)`);
+        expect(corners.filter((c) => !hits.get(c)), 'corners the stimulus never reached').toEqual([]);
+      }
       // The stimulus reaches the datapath: outputs change, and (NPU) whole inferences run.
       const runs = rtl.filter((r) => r.kind === 'run');
       const peeks = new Set(rtl.filter((r) => r.kind === 'peek').map((r) => text([r])));

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseNetlist } from '../../src/synth/netlist.js';
 import { simulationNetlist, readToggleCoverageByModule, readToggleCoverageByScope } from '../../src/synth/toggle-sim.js';
 import { splitConcatAssigns } from '../../src/synth/sta.js';
 import { parseStat } from '../../src/synth/yosys.js';
-import { MEMORY_GROUP } from '../../src/synth/module-cost.js';
+import { energyAtClock, MEMORY_GROUP } from '../../src/synth/module-cost.js';
+import { libraryOf } from '../../src/synth/simulated-cost.js';
+import { resolveLibrary } from '../../src/synth/library.js';
 import { npuCost, type NpuCost } from '../../src/npu/cost.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { randomInputs, TEST_MLP, testNetwork, testNpu } from '../helpers/npu.js';
@@ -155,6 +157,38 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
   it('times the whole hierarchy', () => {
     expect(cost.timing.delayNs).toBeGreaterThan(1);
     expect(cost.timing.slackNs).toBeCloseTo(cost.clockNs - cost.timing.delayNs, 0);
+  });
+
+  // Scaling laws, against the same run at another clock: the toggles (dynamic energy) do not depend on the
+  // period, leakage energy grows with it, and each part's leakage power is its cells' Liberty leakage.
+  it('at twice the clock period: dynamic energy unchanged, leakage energy doubled; energyAtClock predicts it', { timeout: 600_000 }, async () => {
+    const s = testNpu('drum:width=8,k=4,signed', P);
+    const q = testNetwork(TEST_MLP, s, 5, -4);
+    const slow = await npuCost(q, s.design, s.geo, randomInputs(N, 12, 7), N, { clockNs: 20 });
+    expect(slow.cycles).toBe(cost.cycles);
+    for (const p of cost.parts) {
+      const p2 = slow.parts.find((x) => x.module === p.module)!;
+      expect(p2.leakageW, p.module).toBeCloseTo(p.leakageW, 15);
+      const dynamic = (x: typeof p, ns: number) => x.energyJ - x.leakageW * cost.cycles * ns * 1e-9;
+      expect(dynamic(p2, 20), p.module).toBeCloseTo(dynamic(p, 10), 15);
+      if (p.energyJ > 0) expect(p.leakageW, p.module).toBeGreaterThan(0);
+    }
+    const predicted = energyAtClock(cost, 20);
+    for (const [g, v] of Object.entries(slow.groups)) expect(predicted.groups[g], g).toBeCloseTo(v.energyJ, 15);
+    expect(predicted.total).toBeCloseTo(slow.total.energyJ, 15);
+    // The figures at the critical path are the same law at that period.
+    expect(cost.atAchievableClock.clockNs).toBe(cost.timing.delayNs);
+    expect(cost.atAchievableClock.energyPerInferencePj.total).toBeCloseTo((energyAtClock(cost, cost.timing.delayNs).total / N) * 1e12, 6);
+  });
+
+  it("each logic part's leakage is its cells' Liberty leakage times its instances (by hand from the netlist)", () => {
+    const lib = resolveLibrary('osu018');
+    const { energy } = libraryOf(lib);
+    for (const p of cost.parts.filter((x) => x.kind === 'logic')) {
+      const net = parseNetlist(readFileSync(p.netlist!, 'utf8'), p.netlist!);
+      const leak = net.instances.reduce((a, i) => a + (energy.cells.get(i.cell)?.leakage ?? 0), 0);
+      expect(p.leakageW, p.module).toBeCloseTo(leak * p.instances, 15);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import type { Design } from '../design.js';
 import type { ParamValues } from '../params.js';
 import { AxhwError } from '../../errors.js';
 import { addressBits } from '../../util/bits.js';
-import { codeBits, codeRange, toWord, weightBits, type PeFormat } from '../../models/pe-arith.js';
+import { ACCUMULATOR_CORNERS, codeBits, codeRange, REQUANTISE_CORNERS, toWord, weightBits, weightWord, type PeFormat } from '../../models/pe-arith.js';
 import { PE_MEM, PeModel } from '../../models/pe-model.js';
 import type { ModuleCommand } from '../module.js';
 
@@ -143,7 +143,8 @@ export const peUnit: ModuleDefinition = {
       memory: peHostPort(c.hostA),
     };
   },
-  model: (p, children) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!), p.hadamard === true),
+  model: (p, children, observe) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!), p.hadamard === true, observe),
+  corners: () => [...REQUANTISE_CORNERS, ...ACCUMULATOR_CORNERS],
   testStimulus(p, children, rng) {
     const c = peContext(p, children.mult!);
     const { qmin, qmax } = codeRange(peFormat(children.mult!, c.accW));
@@ -176,6 +177,7 @@ export const peUnit: ModuleDefinition = {
       }
       cmds.push({ kind: 'run', cycles: 1 + below(3) }, { kind: 'peek' });
     }
+    cmds.push(...directedCorners(c, peFormat(children.mult!, c.accW)));
     cmds.push({ kind: 'read', sel: PE_MEM.biases, addr: 0, n: c.bdepth }, { kind: 'read', sel: PE_MEM.faults, addr: 0, n: c.wdepth });
     return cmds;
   },
@@ -187,3 +189,58 @@ export const peUnit: ModuleDefinition = {
     { mult: 'drum:width=6,k=3', acc: 20, wdepth: 16, bdepth: 4, hadamard: true },
   ],
 };
+
+/**
+ * Directed corners after the random commands: random accumulators and shifts almost never give an exact
+ * rounding tie, so each corner of the finishing arithmetic is set up on purpose. The accumulator is cleared
+ * (a first product with a zero activation) and the value to requantise comes from the bias memory: exact
+ * ties with even and odd floors of both signs at shifts -1 to -3, the left shift limit and a right shift past
+ * the value, saturation both ways; then long runs of the largest products saturate the accumulator both ways.
+ */
+function directedCorners(c: PeContext, f: PeFormat): ModuleCommand[] {
+  const cmds: ModuleCommand[] = [];
+  const set = (port: string, value: number | bigint) => cmds.push({ kind: 'set', port, value: BigInt(value) });
+  const clear = () => {
+    set('fin_en', 0);
+    set('mac_en', 1);
+    set('mac_first', 1);
+    set('act', 0);
+    set('waddr', 0);
+    cmds.push({ kind: 'run', cycles: 1 });
+    set('mac_en', 0);
+  };
+  const finish = (v: number, shift: number) => {
+    cmds.push({ kind: 'write', sel: PE_MEM.biases, addr: 0, words: [BigInt.asUintN(64, BigInt(v))] });
+    clear();
+    set('fin_en', 1);
+    set('baddr', 0);
+    set('relu', 0);
+    set('shift', BigInt.asUintN(7, BigInt(shift)));
+    cmds.push({ kind: 'run', cycles: 1 }, { kind: 'peek' });
+    set('fin_en', 0);
+  };
+  for (const s of [-1, -2, -3]) {
+    const d = 2 ** -s;
+    // floors 2 and 1 above zero, -2 and -1 below: v = q d + d/2 is an exact tie
+    for (const q of [2, 1, -2, -1]) finish(q * d + d / 2, s);
+  }
+  finish(1, 15);
+  finish(-1, 15);
+  finish(3, 40);
+  finish(0, 63);
+  finish(2 ** (c.accW - 2), -40);
+  finish(-(2 ** (c.accW - 2)), 0);
+  // The accumulator saturates: the largest product of each sign, added for as many cycles as it takes.
+  const big = f.signed ? 2 ** (f.n - 1) - 1 : 2 ** f.n - 1;
+  for (const sign of [1, -1]) {
+    cmds.push({ kind: 'write', sel: PE_MEM.weights, addr: 1, words: [BigInt(weightWord(f, sign * big))] }, { kind: 'write', sel: PE_MEM.faults, addr: 1, words: [0n] });
+    clear();
+    set('waddr', 1);
+    set('act', BigInt(toWord(c.qmax, c.cw)));
+    set('mac_en', 1);
+    set('mac_first', 0);
+    cmds.push({ kind: 'run', cycles: Math.ceil((1.5 * 2 ** (c.accW - 1)) / (big * c.qmax)) + 4 }, { kind: 'peek' });
+    set('mac_en', 0);
+  }
+  return cmds;
+}
