@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figure, list, table, text, type ResultDocument } from '../../src/doc/document.js';
+import { definitionBlocks, figure, list, table, text, type ResultDocument } from '../../src/doc/document.js';
 import { escapeHtml, inlineHtml, isNumeric, renderHtml, Slugger } from '../../src/doc/html.js';
 import { renderVegaLite, renumberIds } from '../../src/doc/vega.js';
 
@@ -69,6 +69,23 @@ describe('HTML renderer', () => {
     ['98% / 97%', false],
     ['', false],
   ])('numeric cell %s: %s', (c, want) => expect(isNumeric(c)).toBe(want));
+
+  it('opens with the answers of the documents that have one, before the contents, figures rendered and its provenance beside them', async () => {
+    const html = await renderHtml({ title: 'page', intro: [text('page intro')], documents: [doc('plain'), doc('answered', { answer: [text('**the answer**'), figure('t', 'Trade-off', point)] })] });
+    const at = (s: string) => html.indexOf(s);
+    expect(html.match(/<section class="answer">/g)).toHaveLength(1);
+    expect(at('<section class="answer">')).toBeLessThan(at('<p>page intro</p>'));
+    expect(at('<p>page intro</p>')).toBeLessThan(at('<nav class="toc"'));
+    expect(html.slice(at('<section class="answer">'), at('<nav class="toc"'))).toMatch(/<p><strong>the answer<\/strong><\/p>[\s\S]*<figure id="figure-t" class="plot">[\s\S]*<img src="data:image\/svg\+xml;base64,[\s\S]*<code>axhw answered<\/code>[\s\S]*<\/section>/);
+  });
+
+  it('definitions: text as items, records as name = value pairs, lists of records as tables, never raw JSON', () => {
+    const blocks = definitionBlocks({ a: 'text', n: 3, act: { lambda: 0.5, step: 1 }, settings: [{ name: 'K1', k: 3 }, { name: 'K2', k: 4, extra: true }], values: [1, 2] });
+    expect(blocks).toEqual([
+      list(['**a**: text', '**n**: 3', '**act**: lambda = 0.5, step = 1', '**values**: 1, 2']),
+      table(['name', 'k', 'extra'], [['K1', 3, ''], ['K2', 4, 'true']], '**settings**'),
+    ]);
+  });
 
   it('makes unique ids', () => {
     const s = new Slugger();
