@@ -257,13 +257,3 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
     method: 'gate-level zero-delay toggle simulation of the synthesized parts (memories as RTL), Liberty energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference flip-flop register file (memory-cost.ts)',
   };
 }
-
-/**
- * Energy by cost group and in all (J) had the same cycles run at another clock period: the dynamic
- * energy (toggles) does not depend on the period, the leakage grows with it.
- */
-export function energyAtClock(c: Pick<ModuleCost, 'parts' | 'cycles' | 'clockNs'>, clockNs: number): { groups: Record<string, number>; total: number } {
-  const groups: Record<string, number> = {};
-  for (const p of c.parts) groups[p.group] = (groups[p.group] ?? 0) + p.energyJ + p.leakageW * c.cycles * (clockNs - c.clockNs) * 1e-9;
-  return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0) };
-}

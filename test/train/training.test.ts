@@ -12,8 +12,7 @@ import { referenceAgreement } from '../../src/infer/agreement.js';
 import { fixedHardware } from '../../src/nn/hardware.js';
 import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
 import { multiplierFromUnit, type ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
-import { applyStandardisation, fitStandardisation, prepareDataset, splitSeeded, type PreparedData } from '../../src/data/prepare.js';
-import type { DatasetSpec } from '../../src/data/datasets.js';
+import { applyStandardisation, fitStandardisation, splitSeeded, type PreparedData } from '../../src/data/prepare.js';
 import type { LabelledData } from '../../src/data/table-data.js';
 import { Rng } from '../../src/util/rng.js';
 import { requireTool } from '../helpers/tools.js';
@@ -51,26 +50,7 @@ beforeAll(async () => {
 });
 
 describe('training engine on synthetic data', () => {
-  it('standardisation is fitted on the training part only (the production preparation, prepareDataset)', () => {
-    // Every 5th sample far off: wherever the seeded split puts them, the training part's mean differs from
-    // the whole set's, so a fit on anything but the training part leaves the training part off-centre.
-    const all = blobs(1200, 1);
-    for (let i = 0; i < all.n; i += 5) for (let f = 0; f < 6; f++) all.x[i * 6 + f]! += 40 * ((i / 5) % 3);
-    const spec: DatasetSpec = { name: 'blobs', doc: 'test', pkg: 'none', load: () => ({ all }), defaultModel: 'mlp:3' };
-    const d = prepareDataset(spec, { seed: 1 });
-    const mean = (a: LabelledData, f: number) => Array.from({ length: a.n }, (_, i) => a.x[i * 6 + f]!).reduce((p, q) => p + q, 0) / a.n;
-    const sd = (a: LabelledData, f: number) => Math.sqrt(Array.from({ length: a.n }, (_, i) => (a.x[i * 6 + f]! - mean(a, f)) ** 2).reduce((p, q) => p + q, 0) / a.n);
-    for (let f = 0; f < 6; f++) {
-      expect(Math.abs(mean(d.train, f)), `feature ${f}`).toBeLessThan(1e-4);
-      expect(sd(d.train, f), `feature ${f}`).toBeCloseTo(1, 3);
-      // Not the whole set's statistics: those differ by more than the tolerance here.
-      expect(Math.abs(d.standardisation.mean[f]! - mean(all, f)), `feature ${f}`).toBeGreaterThan(0.05);
-    }
-    expect([d.train.n, d.test.n]).toEqual([960, 240]);
-    // The test part is transformed with the training part's statistics, not its own.
-    expect(Math.abs(mean(d.test, 0))).toBeGreaterThan(1e-3);
-  });
-
+  // The standardisation's fit (training part only) is tested through prepareDataset in test/data/prepare.test.ts.
   it('exact training learns, and the same seed gives the same network', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
