@@ -75,6 +75,37 @@ describe('data preparation (prepareDataset, the function every command loads dat
     expect(prepareDataset(spec(() => ({ all })), { seed: 3, limitTrain: 1000 }).train.n).toBe(240);
   });
 
+  it('the permutation is the seeded Fisher-Yates one, pinned (every split and subset follows from it)', () => {
+    expect(Array.from(permutation(10, 1))).toEqual([9, 0, 8, 1, 4, 2, 3, 7, 6, 5]);
+    expect(Array.from(permutation(6, 7))).toEqual([4, 3, 0, 5, 2, 1]);
+  });
+
+  it('a limit draws its subset with seed + 1 (training) and seed + 2 (test); no limit, or one of the whole part, keeps the order', () => {
+    const all = table(100, 2);
+    const [train, test] = splitSeeded(all, 0.2, 3);
+    const d = prepareDataset(spec(() => ({ all })), { seed: 3, limitTrain: 30, limitTest: 5 });
+    const s = d.standardisation;
+    expect(d.train.x).toEqual(applyStandardisation(subset(train, permutation(80, 4).subarray(0, 30)), s).x);
+    expect(d.test.x).toEqual(applyStandardisation(subset(test, permutation(20, 5).subarray(0, 5)), s).x);
+    for (const o of [{}, { limitTrain: 80, limitTest: 20 }]) {
+      const w = prepareDataset(spec(() => ({ all })), { seed: 3, ...o });
+      expect(w.train.x).toEqual(applyStandardisation(train, w.standardisation).x);
+      expect(w.test.x).toEqual(applyStandardisation(test, w.standardisation).x);
+    }
+  });
+
+  it('the class list is the longer of the two parts (a class only the test part has is kept)', () => {
+    const train = { ...table(6, 2), classes: ['a', 'b'] };
+    const test = { ...table(3, 2), classes: ['a', 'b', 'c'] };
+    expect(prepareDataset(spec(() => ({ train, test })), { seed: 1 }).classes).toEqual(['a', 'b', 'c']);
+    expect(prepareDataset(spec(() => ({ train: test, test: train })), { seed: 1 }).classes).toEqual(['a', 'b', 'c']);
+  });
+
+  it('an image is standardised with its one mean and deviation for every pixel', () => {
+    const img: LabelledData = { x: Float32Array.from([0, 2, 4, 6]), y: new Int32Array(1), n: 1, shape: [2, 2, 1], classes: ['a'] };
+    expect(Array.from(applyStandardisation(img, { mode: 'global', mean: [3], std: [2] }).x)).toEqual([-1.5, -0.5, 0.5, 1.5]);
+  });
+
   it('subset and splitSeeded keep samples whole (features and label together)', () => {
     const all = table(10, 3);
     const s = subset(all, Int32Array.from([7, 2]));

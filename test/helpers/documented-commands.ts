@@ -46,16 +46,17 @@ export const PLACEHOLDERS: Record<string, string> = { 'out/train/...': 'out/bc' 
 /**
  * Commands run with a smaller budget than documented (each takes over a minute as documented on a
  * 2-core machine), with the reason. The substitute keeps the command and its options and adds or
- * narrows a budget flag only.
+ * narrows a budget flag only; an option it cannot keep is listed in `drops`, and `why` says why.
  */
-export const SUBSTITUTIONS: Record<string, { run: string; why: string }> = {
+export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: string[] }> = {
   'axhw verify drum --width 16 --k 6 --exhaustive': {
     run: 'axhw verify drum --width 12 --k 6 --exhaustive',
     why: 'all 2^32 pairs take 1 to 2.5 minutes on 2 cores; the same exhaustive path over the 2^24 pairs of a 12-bit DRUM',
   },
   'axhw verify fpmul --preset bfloat16 --mbits 8 --exhaustive': {
     run: 'axhw verify fpmul --exp 4 --frac 3 --mbits 3 --exhaustive',
-    why: 'all 2^32 bfloat16 pairs take about 4 minutes; the same exhaustive path over an 8-bit format',
+    why: 'all 2^32 bfloat16 pairs take about 4 minutes, and every preset is 16 bits or wider; the same exhaustive path over an 8-bit format given by its widths',
+    drops: ['--preset'],
   },
   'axhw train --data fashion-mnist --method axtrain --multiplier drum:width=8,k=3,signed': {
     run: 'axhw train --data fashion-mnist --method axtrain --multiplier drum:width=8,k=3,signed --epochs 1 --limit-train 2000 --limit-test 500',
@@ -86,8 +87,8 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string }> = {
     why: "the gate-level build of a 16-PE NPU takes 3 to 6 minutes cold (the demo's test costs that one); the same flow on 2 PEs",
   },
   'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json': {
-    run: 'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 2 --samples 1 --json -o fm-cost.json',
-    why: 'the gate-level build of the 784-128-128-10 network on a 16-PE NPU takes over 5 minutes; the same flow on 2 PEs',
+    run: 'axhw npu cost out/bc --multiplier exact-mul:width=8,signed -P 2 --samples 1 --json -o fm-cost.json',
+    why: 'synthesizing and simulating the NPU sized for the 784-128-128-10 network at gate level takes over 10 minutes (its controller alone over 5 at 2 PEs); the same command on the breast-cancer network and 2 PEs',
   },
   'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small': {
     run: 'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small --quick',
