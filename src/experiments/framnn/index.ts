@@ -22,7 +22,7 @@ export const framnnExperiment: Experiment<FramnnResult> = {
   examples: ['axhw experiment framnn --quick', 'axhw experiment framnn --apps mnist,digits --mbits 4,8,12,16,20,24 --finals 12,16 -o out/framnn'],
   defaultOut: 'out/experiment/framnn',
   options: [
-    { flags: '--quick', description: 'reduced budget (digits, small hidden layers, m = 4,8,12,16,24, finals 12,16): about a minute, for tests and the demo' },
+    { flags: '--quick', description: 'reduced budget (digits, small hidden layers, m = 4,8,12,16,24, finals 12,16): 5 to 7 minutes the first time (the fpmul\'s power at each m is synthesized and simulated, then cached: 296 and 414 s measured on 2 cores), about 25 s after that; for tests and the demo' },
     { flags: '--apps <list>', description: `comma list (default all): ${FRAMNN_APPS.map((a) => a.name).join(', ')}` },
     { flags: '--format <name>', description: 'fpmul format: binary32 (default), bfloat16 or binary16 (operands and every product rounded to the format)', parse: formatPlan },
     { flags: '--mbits <list>', description: `significand widths of the accuracy sweep (binary32 default ${b32.mbits.join(',')}; the format's P is always added)`, parse: mbitsList('--mbits') },
