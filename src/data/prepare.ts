@@ -50,6 +50,7 @@ export function prepareDataset(spec: DatasetSpec, opts: PrepareOptions): Prepare
     name: spec.name,
     train: applyStandardisation(train, standardisation),
     test: applyStandardisation(test, standardisation),
+    // Stryker disable next-line EqualityOperator: parts of equal length hold the same classes (one file split, or IDX labels 0..k)
     classes: train.classes.length >= test.classes.length ? train.classes : test.classes,
     shape: train.shape,
     standardisation,
@@ -61,6 +62,7 @@ export function prepareDataset(spec: DatasetSpec, opts: PrepareOptions): Prepare
 export function permutation(n: number, seed: number): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);
   const rng = new Rng(seed);
+  // Stryker disable next-line EqualityOperator: at i = 0 the only choice is j = 0, a swap with itself
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor((rng.nextU32() / 2 ** 32) * (i + 1));
     const t = p[i]!;
@@ -102,6 +104,7 @@ export function fitStandardisation(d: LabelledData): Standardisation {
   const mean = Array.from(sum, (s) => s / count);
   const std = Array.from(sq, (s, g) => {
     const v = s / count - mean[g]! ** 2;
+    // Stryker disable next-line EqualityOperator: the branches differ only at a variance of exactly 1e-12
     return v > 1e-12 ? Math.sqrt(v) : 1; // constant features are centred, not scaled
   });
   return { mode: image ? 'global' : 'per-feature', mean, std };
@@ -110,6 +113,7 @@ export function fitStandardisation(d: LabelledData): Standardisation {
 export function applyStandardisation(d: LabelledData, s: Standardisation): LabelledData {
   const f = featureCount(d);
   const x = new Float32Array(d.x.length);
+  // Stryker disable next-line EqualityOperator: a write one past a typed array's end is dropped
   for (let i = 0; i < x.length; i++) {
     const g = s.mode === 'global' ? 0 : i % f;
     x[i] = (d.x[i]! - s.mean[g]!) / s.std[g]!;
