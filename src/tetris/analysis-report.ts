@@ -4,23 +4,47 @@ import type { TetrisAnalysis } from './analyze.js';
 
 const num = z.number();
 const int = z.number().int();
-const zeroBits = z.strictObject({ weights: int, nonZeroWeights: int, bits: int, zeroBits: int, nonZeroBits: int, zeroBitsInNonZero: int });
-const forms = z.strictObject({ 'twos-complement': zeroBits, 'sign-magnitude': zeroBits });
-const kneading = z.strictObject({ group: int, words: int, sacCycles: num, speedup: num });
+const zeroBitsSchema = z.strictObject({ weights: int, nonZeroWeights: int, bits: int, zeroBits: int, nonZeroBits: int, zeroBitsInNonZero: int });
+const formsSchema = z.strictObject({ 'twos-complement': zeroBitsSchema, 'sign-magnitude': zeroBitsSchema });
+const kneadingSchema = z.strictObject({ group: int, words: int, sacCycles: int, speedup: num });
 
-/** What `axhw tetris analyze -o` writes. */
-export const tetrisAnalysisSchema = z.object({
+const layerAnalysisSchema = z.strictObject({
+  layer: int,
+  kind: z.enum(['dense', 'conv2d']),
+  fanIn: int,
+  outputs: int,
+  rowsPerInference: int,
+  zeroBits: formsSchema,
+  essentialBits: int,
+  macCycles: int,
+  kneading: z.array(kneadingSchema),
+});
+
+/** A Tetris analysis (TetrisAnalysis): the Tetris experiment's and `axhw tetris analyze`'s. */
+export const analysisSchema = z.strictObject({
+  wordBits: int,
+  lanes: int,
+  groups: z.array(int),
+  layers: z.array(layerAnalysisSchema),
+  total: z.strictObject({
+    zeroBits: formsSchema,
+    essentialBits: int,
+    weights: int,
+    macCycles: int,
+    zeroValueSpeedup: num,
+    idealSpeedup: num,
+    kneading: z.array(kneadingSchema),
+  }),
+});
+
+/** What `axhw tetris analyze -o` writes: the analysis and what it was made from. */
+export const tetrisAnalysisSchema = analysisSchema.extend({
   format: z.literal('axhw-tetris-analysis'),
   version: z.literal(1),
   model: z.string(),
   modelDir: z.string().optional(),
   weights: z.string().optional(),
   mult: z.string(),
-  wordBits: int,
-  lanes: int,
-  groups: z.array(int),
-  layers: z.array(z.object({ layer: int, kind: z.enum(['dense', 'conv2d']), fanIn: int, outputs: int, rowsPerInference: int, zeroBits: forms, essentialBits: num, macCycles: num, kneading: z.array(kneading) })),
-  total: z.object({ zeroBits: forms, essentialBits: num, weights: int, macCycles: num, zeroValueSpeedup: num, idealSpeedup: num, kneading: z.array(kneading) }),
 });
 export type TetrisAnalysisRecord = z.infer<typeof tetrisAnalysisSchema>;
 

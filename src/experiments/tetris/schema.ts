@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// The analysis is the one `axhw tetris analyze -o` writes: its schema lives with it.
+import { analysisSchema } from '../../tetris/analysis-report.js';
 
 /**
  * The Tetris experiment's result file (tetris.json), as a zod schema: the runner validates the result
@@ -6,38 +8,6 @@ import { z } from 'zod';
  */
 const num = z.number();
 const int = z.number().int();
-
-const zeroBitsSchema = z.strictObject({ weights: int, nonZeroWeights: int, bits: int, zeroBits: int, nonZeroBits: int, zeroBitsInNonZero: int });
-const formsSchema = z.strictObject({ 'twos-complement': zeroBitsSchema, 'sign-magnitude': zeroBitsSchema });
-const kneadingSchema = z.strictObject({ group: int, words: int, sacCycles: int, speedup: num });
-
-export const layerAnalysisSchema = z.strictObject({
-  layer: int,
-  kind: z.enum(['dense', 'conv2d']),
-  fanIn: int,
-  outputs: int,
-  rowsPerInference: int,
-  zeroBits: formsSchema,
-  essentialBits: int,
-  macCycles: int,
-  kneading: z.array(kneadingSchema),
-});
-
-export const analysisSchema = z.strictObject({
-  wordBits: int,
-  lanes: int,
-  groups: z.array(int),
-  layers: z.array(layerAnalysisSchema),
-  total: z.strictObject({
-    zeroBits: formsSchema,
-    essentialBits: int,
-    weights: int,
-    macCycles: int,
-    zeroValueSpeedup: num,
-    idealSpeedup: num,
-    kneading: z.array(kneadingSchema),
-  }),
-});
 
 export const peCostSchema = z.strictObject({
   pe: z.enum(['mac', 'sac']),
