@@ -42,7 +42,7 @@ function analyzeCommand(): Command {
       let source: { model: string; modelDir?: string; weights?: string; mult: string };
       const mult = multiplierOption(opts) ?? 'exact-mul:width=8,signed';
       if (modelDir !== undefined) {
-        const m = await quantisedModel({ modelDir, mult: mult, dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+        const m = await quantisedModel({ modelDir, mult, dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
         a = analyzeNetwork(m.q, peFormat(m.child, 32), opts.groups as number[]);
         m.net.dispose();
         source = { model: m.q.spec.name, modelDir, mult: m.multSpec };
@@ -50,7 +50,7 @@ function analyzeCommand(): Command {
         const spec = resolveUnitSpec(mult);
         const f = peFormat(generateDesign(spec.unit, spec.params), 32);
         a = analyzeLayers([readWeightTable(opts.weights as string, codeRange(f))], f, opts.groups as number[]);
-        source = { model: 'weight table', weights: opts.weights as string, mult: mult };
+        source = { model: 'weight table', weights: opts.weights as string, mult };
       }
       const result = { format: 'axhw-tetris-analysis', version: 1, ...source, ...a };
       if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
