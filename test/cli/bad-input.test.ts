@@ -186,7 +186,7 @@ const rows: Row[] = [
   { what: 'an unknown backward mode', args: train('--method', 'pas', '--multiplier', 'fpmul:mbits=8', '--backward', 'approx'), message: /--backward <mode>' argument 'approx' is invalid/ },
   { what: 'an activity trace without an adaptive schedule', args: train('--method', 'pas', '--multiplier', 'fpmul:mbits=8', '--activity', 'ops.npy'), message: /--activity sets the operands of the adaptive schedule/ },
   { what: 'an operand trace in a missing folder', args: train('--method', 'pas', '--multiplier', 'fpmul:mbits=8', '--operand-trace', 'nowhere/ops.npy'), message: /give an .npy file in an existing folder/ },
-  { what: 'a report of a folder that does not exist', args: ['report', 'nowhere', '-o', 'rep'], message: /nowhere is not a folder/ },
+  { what: 'a report of a folder that does not exist', args: ['report', 'nowhere', '-o', 'rep'], message: /nowhere does not exist[\s\S]*fix: Give result folders or files/ },
   { what: 'a report of a folder with no results', args: ['report', 'empty', '-o', 'rep'], setup: (cwd) => mkdirSync(join(cwd, 'empty')), message: /empty holds no axhw results[\s\S]*characterize\.json/ },
   {
     what: 'a report of a result that misses its schema',

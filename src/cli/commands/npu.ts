@@ -82,8 +82,8 @@ function runCommand(): Command {
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
     if (opts.operandTrace) {
-      checkTracePath(opts.operandTrace as string, '--operand-trace');
       checkOutputFile(opts.operandTrace as string, '--operand-trace');
+      checkTracePath(opts.operandTrace as string, '--operand-trace');
     }
     const quiet = Boolean(opts.quiet || opts.json);
     const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
