@@ -41,23 +41,23 @@ const WHAT = 'Give result folders or files: what axhw demo, experiment, characte
 
 /**
  * Every document of one result, a folder or a file: the -o output of any command. A file is read as
- * the folder holding just it, recognised by its name or by the `format` it carries.
+ * the folder holding just it, recognised by the `format` it carries (a name can mislead: `tetris.json`
+ * may be the experiment's or an analysis), else by its name (characterize.json has no format).
  */
 export function loadResult(path: string): ResultDocument[] {
   if (!existsSync(path)) throw new AxhwError(`${path} does not exist.`, WHAT);
   if (statSync(path).isDirectory()) return loadResultDir(path);
-  const name = basename(path);
-  let as = KINDS.some((k) => k.files.includes(name)) || name === 'summary.json' ? name : undefined;
-  if (!as) {
-    let format: unknown;
-    try {
-      format = (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format;
-    } catch {
-      throw new AxhwError(`${path} is not an axhw result: not a JSON file.`, WHAT);
-    }
-    for (const k of KINDS) k.formats.forEach((f, i) => f === format && (as = k.files[i]));
-    if (!as) throw new AxhwError(`${path} is not an axhw result: its format is ${JSON.stringify(format ?? null)}.`, `${WHAT} Recognised formats: ${KINDS.flatMap((k) => k.formats).join(', ')}.`);
+  let format: unknown;
+  try {
+    format = (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format;
+  } catch {
+    throw new AxhwError(`${path} is not an axhw result: not a JSON file.`, WHAT);
   }
+  const name = basename(path);
+  let as = format === 'axhw-demo' ? 'summary.json' : undefined;
+  for (const k of KINDS) k.formats.forEach((f, i) => f === format && (as = k.files[i]));
+  as ??= KINDS.some((k) => k.files.includes(name)) || name === 'summary.json' ? name : undefined;
+  if (!as) throw new AxhwError(`${path} is not an axhw result: its format is ${JSON.stringify(format ?? null)}.`, `${WHAT} Recognised formats: ${KINDS.flatMap((k) => k.formats).join(', ')}.`);
   return loadResultFiles(dirname(path), (f) => (f === as ? path : undefined));
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadResultDir } from '../../src/report/sources.js';
+import { loadResult, loadResultDir } from '../../src/report/sources.js';
 import { AxhwError } from '../../src/errors.js';
 
 const dir = (files: Record<string, string>) => {
@@ -50,5 +50,33 @@ describe('result folders', () => {
   it('a provenance sidecar that does not fit its schema is refused too', () => {
     const summary = { format: 'axhw-demo', version: 1, command: 'axhw demo', createdAt: 'now', seconds: 1, seed: 1, backend: 'wasm', tools: {}, units: [], steps: [{ name: 'a', title: 'A', seconds: 1, headline: 'h' }], notRun: [] };
     fails(dir({ 'summary.json': JSON.stringify(summary), 'provenance.json': '{"format": "x"}' }), /provenance.json does not match its schema/);
+  });
+});
+
+/** A result file given by itself: recognised by the format it carries before its name. */
+describe('result files', () => {
+  const analysis = {
+    format: 'axhw-tetris-analysis',
+    version: 1,
+    model: 'weight table',
+    weights: 'w.npy',
+    mult: 'exact-mul:width=8,signed',
+    wordBits: 8,
+    lanes: 7,
+    groups: [2],
+    layers: [],
+    total: { zeroBits: { 'twos-complement': { weights: 1, nonZeroWeights: 1, bits: 8, zeroBits: 7, nonZeroBits: 8, zeroBitsInNonZero: 7 }, 'sign-magnitude': { weights: 1, nonZeroWeights: 1, bits: 8, zeroBits: 7, nonZeroBits: 8, zeroBitsInNonZero: 7 } }, essentialBits: 1, weights: 1, macCycles: 1, zeroValueSpeedup: 1, idealSpeedup: 7, kneading: [{ group: 2, words: 1, sacCycles: 1, speedup: 1 }] },
+  };
+
+  it('a tetris analysis saved as tetris.json is read as an analysis (its format), not as the experiment (its name)', () => {
+    const d = dir({ 'tetris.json': JSON.stringify(analysis), 'other-name.json': JSON.stringify(analysis) });
+    for (const f of ['tetris.json', 'other-name.json']) expect(loadResult(join(d, f)).map((x) => x.title)).toEqual(['Tetris analysis: weight table (w.npy) as exact-mul:width=8,signed codes']);
+  });
+
+  it('a file without a known format or name, or not JSON, is refused naming the formats', () => {
+    const d = dir({ 'x.json': JSON.stringify({ format: 'x' }), 'y.txt': 'not json' });
+    expect(() => loadResult(join(d, 'x.json'))).toThrow(/x\.json is not an axhw result: its format is "x"/);
+    expect(() => loadResult(join(d, 'y.txt'))).toThrow(/y\.txt is not an axhw result: not a JSON file/);
+    expect(() => loadResult(join(d, 'missing.json'))).toThrow(/missing\.json does not exist/);
   });
 });
