@@ -56,7 +56,9 @@ export async function checkReportPage(htmlFile: string, screenshot: string): Pro
       const brokenLinks = links.filter((h) => !h.startsWith('#') || !document.getElementById(decodeURIComponent(h.slice(1))));
       const width = document.documentElement.clientWidth;
       const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}: ${(e.textContent ?? '').trim().slice(0, 60)}`;
-      const overflowing = [...document.querySelectorAll('.table-wrap, figure, p, ul, dl, h1, h2, h3, h4')].filter((e) => e.getBoundingClientRect().right > width + 0.5).map((e) => `past the page: ${name(e)}`);
+      // A table may be wider than its scroll container (it scrolls there); nothing may pass the page's edge.
+      const boxes = [...document.querySelectorAll('.table-wrap, table, figure, figure img, p, ul, dl, h1, h2, h3, h4')].filter((e) => !(e.tagName === 'TABLE' && e.closest('.table-wrap')));
+      const overflowing = boxes.filter((e) => e.getBoundingClientRect().right > width + 0.5).map((e) => `past the page: ${name(e.tagName === 'IMG' ? e.closest('figure')! : e)}`);
       if (document.documentElement.scrollWidth > width) overflowing.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px)`);
       for (const w of document.querySelectorAll('.table-wrap')) {
         const first = w.querySelector('td, th');

@@ -71,14 +71,15 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     expect(r.overflowing).toEqual([]);
   });
 
-  it('negative control: a table without its scroll container and a figure wider than the page are caught', async () => {
+  it('negative control: a table wider than the page outside a scroll container, and a figure wider than the page, are caught', async () => {
     const bad = join(work, 'wide.html');
     const html = readFileSync(page, 'utf8')
-      .replace('<div class="table-wrap">', '<div>')
+      .replace('</body>', '<table id="wide-table"><tr><td style="min-width:3000px; max-width:none">a row wider than the page, outside a scroll container</td></tr></table></body>')
       .replace('</body>', '<figure class="plot" id="wide"><img src="data:image/svg+xml;base64,' + Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="3000" height="100"/>').toString('base64') + '" style="max-width:none"></figure></body>');
     writeFileSync(bad, html);
     const r = await checkReportPage(bad, join(work, 'wide.png'));
     expect(r.overflowing.some((o) => o.startsWith('past the page: figure#wide'))).toBe(true);
+    expect(r.overflowing.some((o) => o.startsWith('past the page: table#wide-table'))).toBe(true);
     expect(r.overflowing.some((o) => o.includes('the page scrolls sideways'))).toBe(true);
   });
 });
