@@ -85,9 +85,11 @@ function answerBlocks(s: DemoSummary): Block[] {
 
 /** Two panels sharing the accuracy axis: against the multipliers' energy per inference, and against MRED. */
 export function tradeoffSpec(a: DemoAnswer): object {
+  // Short labels: drum:width=8,k=4,signed -> "drum k=4", exact-mul:width=8,signed -> "exact-mul".
+  const label = (spec: string) => spec.replace(/,signed/, '').replace(/:width=\d+,?/, ' ').trim();
   const values = a.tradeoff.flatMap((p) => [
-    { multiplier: p.multiplier.replace(/:width=8|,signed/g, ''), method: 'bp', accuracy: p.accuracy.bp, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred },
-    ...(p.accuracy.axtrain === undefined ? [] : [{ multiplier: p.multiplier.replace(/:width=8|,signed/g, ''), method: 'axtrain', accuracy: p.accuracy.axtrain, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred }]),
+    { multiplier: label(p.multiplier), method: 'bp', accuracy: p.accuracy.bp, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred },
+    ...(p.accuracy.axtrain === undefined ? [] : [{ multiplier: label(p.multiplier), method: 'axtrain', accuracy: p.accuracy.axtrain, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred }]),
   ]);
   const panel = (field: string, title: string) => ({
     width: 380,
