@@ -23,7 +23,7 @@ export function loadTrainedModel(modelDir: string, dataPath?: string): TrainedMo
 }
 
 /** The data must have the model's input shape and the classes it was trained on, in the same order. */
-export function checkDataFitsModel(modelDir: string, input: number[], classes: string[], data: PreparedData, source: string): void {
+function checkDataFitsModel(modelDir: string, input: number[], classes: string[], data: PreparedData, source: string): void {
   const fix = 'Give the data the model was trained on (--data-path <file>), or train a model for this data with `axhw train`.';
   if (data.shape.join('x') !== input.join('x')) {
     throw new AxhwError(`${source}: samples of shape ${data.shape.join(' x ')} (${data.shape.reduce((a, b) => a * b, 1)} features), but the model in ${modelDir} takes ${input.join(' x ')} (${input.reduce((a, b) => a * b, 1)}).`, fix);

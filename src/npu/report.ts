@@ -186,6 +186,7 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
     });
   }
   if (cost) {
+    const warning = clockWarning({ clockNs: cost.clockNs, ...cost.timing });
     const times = (n: number) => (n > 1 ? ` (x${n})` : '');
     const values = cost.parts.map((p) => ({ part: `${p.memory ? p.memory.role : p.group}${times(p.instances)}`, module: p.module, group: p.group, pj: (p.energyJ / cost.samples) * 1e12 }));
     sections.push({
@@ -193,7 +194,7 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
       command: cost.command,
       blocks: [
         text(`Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} cycles per inference at a ${cost.clockNs} ns clock; ${timingPhrase({ clockNs: cost.clockNs, ...cost.timing })}.`),
-        ...(clockWarning({ clockNs: cost.clockNs, ...cost.timing }) ? [text(`**${clockWarning({ clockNs: cost.clockNs, ...cost.timing })}** (the last column).`)] : []),
+        ...(warning ? [text(`**${warning}** (the last column).`)] : []),
         costGroupsTable(cost),
         figure('npu-energy', 'NPU energy per inference by part', {
           title: { text: `${cost.model} on the NPU: energy per inference by part`, subtitle: `${cost.library.name}, ${cost.clockNs} ns clock, ${cost.samples} sample(s) at gate level` },

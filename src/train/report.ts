@@ -63,6 +63,7 @@ function epochsRun(m: TrainMetrics): string {
 /** One training run as a document: its budget, its final accuracies and its training curve. */
 export function trainingDocument(m: TrainMetrics, name: string): ResultDocument {
   const h = m.hardware;
+  const note = risingLossNote({ ...m, ntv: h?.ntv !== undefined });
   const last = m.history[m.history.length - 1]!;
   return {
     title: `Training: ${m.model} on ${m.dataset.name}, ${m.method}${h ? ` for ${String(h.hardware.multiplier)}` : ''}`,
@@ -84,7 +85,7 @@ export function trainingDocument(m: TrainMetrics, name: string): ResultDocument 
             [[`${m.dataset.train}/${m.dataset.test} (${m.dataset.split})`, m.history.length, pct(m.testAccuracyExact), h ? `${pct(h.accuracy)} (${String(h.hardware.multiplier)}, ${String(h.hardware.path)} path)` : 'n/a', h?.ntv ? `${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} at rate ${h.ntv.rate} (${h.ntv.draws} draws)` : 'n/a', Math.round(m.trainSamplesPerSecond)]],
           ),
           text(`Last epoch (${last.phase}): loss ${last.loss.toFixed(4)}, train ${pct(last.trainAccuracy)}, test ${pct(last.testAccuracy)}${last.testAccuracyHw !== undefined ? `, test on the hardware ${pct(last.testAccuracyHw)}` : ''}.`),
-          ...(risingLossNote({ ...m, ntv: h?.ntv !== undefined }) ? [text(risingLossNote({ ...m, ntv: h?.ntv !== undefined })!.replace(/^note/, 'Note'))] : []),
+          ...(note ? [text(note.replace(/^note/, 'Note'))] : []),
           figure(`curve-${name}`, 'Training curve', trainingCurveSpec(m.history, `${m.model} on ${m.dataset.name}, ${m.method}`)),
         ],
       },
