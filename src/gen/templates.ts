@@ -22,14 +22,15 @@ const partialDirs = new Set<string>();
 
 /**
  * Blocks shared by several templates (the PE's finishing arithmetic, used by the MAC and SAC PEs) live in
- * `partials/` beside them, as `{{> name}}` where `name.v.hbs` is the file.
+ * `partials/` beside them, as `{{> name}}` where `<name>.v.hbs` is the file.
  */
 function registerPartials(templateDir: string): void {
   if (partialDirs.has(templateDir)) return;
   partialDirs.add(templateDir);
   const dir = join(templateDir, 'partials');
   if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir)) if (f.endsWith('.hbs')) hb.registerPartial(f.replace(/\.v\.hbs$|\.hbs$/, ''), readFileSync(join(dir, f), 'utf8'));
+  for (const f of readdirSync(dir))
+    if (f.endsWith('.hbs')) hb.registerPartial(f.replace(/\.v\.hbs$|\.hbs$/, ''), readFileSync(join(dir, f), 'utf8'));
 }
 
 /** Render a template file; `strict` makes a missing context field an error rather than empty text. */
