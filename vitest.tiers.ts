@@ -9,8 +9,25 @@
  * testing (vitest.mutate.config.ts) runs the unit tier only, so it reads the same list.
  */
 export const tiers: Record<string, string[]> = {
-  cosim: ['test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner}.test.ts', 'test/npu/npu.test.ts', 'test/npu/axnet.test.ts', 'test/lut/lut.test.ts', 'test/external/**/*.test.ts', 'test/gen/rtl-lint.test.ts'],
+  cosim: [
+    'test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner}.test.ts',
+    'test/npu/npu.test.ts',
+    'test/npu/axnet.test.ts',
+    'test/lut/lut.test.ts',
+    'test/external/**/*.test.ts',
+    'test/gen/rtl-lint.test.ts',
+  ],
   eda: ['test/synth/**/*.test.ts', 'test/characterize/**/*.test.ts'],
-  train: ['test/arith/approx-layers.test.ts', 'test/train/{real-data,training,framnn-training}.test.ts', 'test/npu/real-data.test.ts', 'test/tetris/sac-pe.test.ts'],
-  e2e: ['test/cli/**/*.test.ts', 'test/report/browser.test.ts', 'test/demo/**/*.test.ts', 'test/experiments/{axtrain,tetris,framnn,axnet}.test.ts'],
+  train: [
+    'test/arith/approx-layers.test.ts',
+    'test/train/{real-data,training,framnn-training}.test.ts',
+    'test/npu/real-data.test.ts',
+    'test/tetris/sac-pe.test.ts',
+  ],
+  e2e: [
+    'test/cli/**/*.test.ts',
+    'test/report/browser.test.ts',
+    'test/demo/**/*.test.ts',
+    'test/experiments/{axtrain,tetris,framnn,axnet}.test.ts',
+  ],
 };

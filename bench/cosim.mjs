@@ -36,7 +36,10 @@ for (const jobs of [1, cores]) {
   const r = await verifyDesign(d, { jobs, maxExhaustiveLog2: 24 });
   if (!r.passed) throw new Error('verification failed during the benchmark');
   const node = r.pairs / r.seconds;
-  console.log(`${d.top}, ${jobs} process(es): pure C++ loop ${fmt(cpp)} | Node-driven verify (RTL + model compare) ${fmt(node)} | ratio ${(node / cpp).toFixed(2)}`);
+  console.log(
+    `${d.top}, ${jobs} process(es): pure C++ loop ${fmt(cpp)} | Node-driven verify (RTL + model ` +
+      `compare) ${fmt(node)} | ratio ${(node / cpp).toFixed(2)}`,
+  );
 }
 
 // 2. Cached second verify of an 8-bit unit, as a user runs it (fresh process, node start-up included).
@@ -56,5 +59,8 @@ if (!skipFull) {
   const d16 = design('drum', { width: 16, k: 6, signed: false });
   await verifyDesign(d16, { vectors: 1000 }); // build outside the timing
   const r = await verifyDesign(d16, { exhaustive: true });
-  console.log(`${d16.top} exhaustive: ${r.pairs.toLocaleString('en-US')} pairs in ${r.seconds.toFixed(1)} s (${fmt(r.pairsPerSecond)}), ${r.passed ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `${d16.top} exhaustive: ${r.pairs.toLocaleString('en-US')} pairs in ${r.seconds.toFixed(1)} ` +
+      `s (${fmt(r.pairsPerSecond)}), ${r.passed ? 'PASS' : 'FAIL'}`,
+  );
 }

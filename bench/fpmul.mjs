@@ -40,7 +40,10 @@ for (const jobs of [1, cores]) {
   if (!r.passed) throw new Error('verification failed during the benchmark');
   const node = r.pairs / r.seconds;
   console.log(
-    `${d.top}, ${jobs} process(es): pure C++ random loop ${fmt(cpp)} | Node-driven random verify (RTL + model compare, mbits 24 and 8, ${r.pairs.toLocaleString('en-US')} pairs incl. ${(r.cornerPairs * 2).toLocaleString('en-US')} corner) ${fmt(node)} | ratio ${(node / cpp).toFixed(2)}`,
+    `${d.top}, ${jobs} process(es): pure C++ random loop ${fmt(cpp)} | Node-driven random verify ` +
+      (`(RTL + model compare, mbits 24 and 8, ${r.pairs.toLocaleString('en-US')} ` +
+        `pairs incl. ${(r.cornerPairs * 2).toLocaleString('en-US')} `) +
+      `corner) ${fmt(node)} | ratio ${(node / cpp).toFixed(2)}`,
   );
 }
 
@@ -61,7 +64,10 @@ for (const jobs of [1, cores]) {
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) for (const m of models) m.evalBatch(a, b, n, out);
   const s = (performance.now() - t0) / 1000;
-  console.log(`binary32 model alone (mbits 24 and 8 alternating): ${fmt((2 * rounds * n) / s)} (${((s * 1e9) / (2 * rounds * n)).toFixed(1)} ns/pair)`);
+  console.log(
+    `binary32 model alone (mbits 24 and 8 alternating): ${fmt((2 * rounds * n) / s)} (${((s * 1e9) / (2 * rounds * n)).toFixed(1)} ` +
+      `ns/pair)`,
+  );
 }
 
 // 3. Exhaustive bfloat16 at one mbits.
@@ -69,5 +75,8 @@ if (!skipFull) {
   const bf = design({}, 'bfloat16');
   await verifyDesign(bf, { vectors: 1000, controls: [{ mbits: 8 }] }); // build outside the timing
   const r = await verifyDesign(bf, { exhaustive: true, controls: [{ mbits: 8 }] });
-  console.log(`${bf.top} exhaustive at mbits 8: ${r.pairs.toLocaleString('en-US')} pairs in ${r.seconds.toFixed(1)} s (${fmt(r.pairsPerSecond)}), ${r.passed ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `${bf.top} exhaustive at mbits 8: ${r.pairs.toLocaleString('en-US')} pairs in ${r.seconds.toFixed(1)} ` +
+      `s (${fmt(r.pairsPerSecond)}), ${r.passed ? 'PASS' : 'FAIL'}`,
+  );
 }

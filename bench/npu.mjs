@@ -46,9 +46,15 @@ const refSeconds = (performance.now() - t0) / 1000;
 console.log(`\n## Fashion-MNIST MLP on the Verilated NPU (${n.design.top})\n`);
 console.log('| what | samples | seconds | inferences/s | simulated cycles/s |');
 console.log('|---|---:|---:|---:|---:|');
-console.log(`| NPU RTL, 2 processes, every layer compared | ${t.n} | ${r.seconds.toFixed(1)} | ${(t.n / r.seconds).toFixed(0)} | ${(r.simulatedCycles / r.seconds / 1e6).toFixed(2)} M |`);
+console.log(
+  `| NPU RTL, 2 processes, every layer compared | ${t.n} | ${r.seconds.toFixed(1)} | ${(t.n / r.seconds).toFixed(0)} ` +
+    `| ${(r.simulatedCycles / r.seconds / 1e6).toFixed(2)} M |`,
+);
 console.log(`| JavaScript integer reference alone (baseline) | ${t.n} | ${refSeconds.toFixed(1)} | ${(t.n / refSeconds).toFixed(0)} | - |`);
-console.log(`\nRTL / reference throughput: ${((t.n / r.seconds) / (t.n / refSeconds)).toFixed(2)}x; ${r.cyclesModel} cycles per inference; bit-exact on all ${t.n}.`);
+console.log(
+  `\nRTL / reference throughput: ${(t.n / r.seconds / (t.n / refSeconds)).toFixed(2)}x; ${r.cyclesModel} ` +
+    `cycles per inference; bit-exact on all ${t.n}.`,
+);
 n.net.dispose();
 
 console.log('\n## Cycles per inference against P (cycle model = simulation)\n');
@@ -59,7 +65,8 @@ console.log('| P | MLP 784-128-128-10 | LeNet-5 |');
 console.log('|---:|---:|---:|');
 for (const P of [1, 2, 4, 8, 16, 32, 64]) {
   // the groups depend on P: recompute each layer's group count for this P
-  const at = (prog) => cycleModel({ ...prog, layers: prog.layers.map((l) => (l.op === 'mac' ? { ...l, groups: Math.ceil(l.f / P) } : l)) }, P).total;
+  const at = (prog) =>
+    cycleModel({ ...prog, layers: prog.layers.map((l) => (l.op === 'mac' ? { ...l, groups: Math.ceil(l.f / P) } : l)) }, P).total;
   console.log(`| ${P} | ${at(mlpProgram)} | ${at(lenetProgram)} |`);
 }
 lenet.net.dispose();

@@ -29,7 +29,10 @@ function stimulus(n, width) {
   return { inputs: ['a', 'b'], cycles: n, values };
 }
 
-for (const [unit, params] of [['drum', { width: 16, k: 6 }], ['exact-mul', { width: 16 }]]) {
+for (const [unit, params] of [
+  ['drum', { width: 16, k: 6 }],
+  ['exact-mul', { width: 16 }],
+]) {
   const r = resolveUnit(unit, params);
   const d = generateDesign(r.unit, r.params);
   const s = await synthesize(d, lib);
@@ -38,18 +41,43 @@ for (const [unit, params] of [['drum', { width: 16, k: 6 }], ['exact-mul', { wid
   await simulateToggles(net, models, stimulus(100, 16)); // build (or reuse) the Verilator model
   const zero = await simulateToggles(net, models, stimulus(200_000, 16));
   const delay = await simulateTogglesWithDelays(net, cellsText, stimulus(2_000, 16), 10);
-  console.log(`${d.top} (${s.cells} cells): zero-delay ${Math.round(zero.cycles / zero.seconds).toLocaleString('en-US')} cycles/s (200,000 cycles, ${zero.seconds.toFixed(2)} s incl. start-up); delay ${Math.round(delay.cycles / delay.seconds).toLocaleString('en-US')} cycles/s (2,000 cycles, ${delay.seconds.toFixed(2)} s)`);
+  console.log(
+    `${d.top} (${s.cells} cells): zero-delay ${Math.round(zero.cycles / zero.seconds).toLocaleString('en-US')} ` +
+      (`cycles/s (200,000 cycles, ${zero.seconds.toFixed(2)} ` +
+        `s incl. start-up); delay ${Math.round(delay.cycles / delay.seconds).toLocaleString('en-US')} `) +
+      `cycles/s (2,000 cycles, ${delay.seconds.toFixed(2)} s)`,
+  );
 }
 
 if (!process.argv.includes('--skip-sweep')) {
   const bin = join(import.meta.dirname, '..', 'bin', 'axhw.js');
   const sweep = (power) => {
     const t0 = performance.now();
-    execFileSync('node', [bin, 'characterize', 'drum', '--width', '16', '--sweep', 'k=2..8', '--power', power, '-o', `/tmp/axhw-bench-power-${power}`, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      'node',
+      [
+        bin,
+        'characterize',
+        'drum',
+        '--width',
+        '16',
+        '--sweep',
+        'k=2..8',
+        '--power',
+        power,
+        '-o',
+        `/tmp/axhw-bench-power-${power}`,
+        '--json',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     return (performance.now() - t0) / 1000;
   };
   for (const p of ['propagate', 'sim']) sweep(p); // warm: synthesis and Verilator builds cached
   const prop = sweep('propagate');
   const sim = sweep('sim');
-  console.log(`characterize drum --width 16 --sweep k=2..8: --power sim ${sim.toFixed(1)} s, --power propagate ${prop.toFixed(1)} s (ratio ${(sim / prop).toFixed(2)}), both cached`);
+  console.log(
+    `characterize drum --width 16 --sweep k=2..8: --power sim ${sim.toFixed(1)} s, --power propagate ${prop.toFixed(1)} ` +
+      `s (ratio ${(sim / prop).toFixed(2)}), both cached`,
+  );
 }

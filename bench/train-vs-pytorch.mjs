@@ -43,7 +43,9 @@ async function main() {
   const nTrain = arg('--train', 10000);
   const repeats = arg('--repeats', 3);
   const backend = await initBackend();
-  console.log(`# axhw vs PyTorch training benchmark: Fashion-MNIST, ${nTrain} training samples x 1 epoch, batch ${BATCH}, Adam lr 1e-3, seed ${SEED}`);
+  console.log(
+    `# axhw vs PyTorch training benchmark: Fashion-MNIST, ${nTrain} training samples x 1 epoch, batch ${BATCH}, Adam lr 1e-3, seed ${SEED}`,
+  );
   console.log(`# axhw: ${backendLine(backend)}`);
   const torch = ensureTorch();
   console.log(`# PyTorch: ${torch.line}`);
@@ -75,12 +77,33 @@ async function main() {
 
   // Warm-up (JIT, wasm kernels) so the first measured run is not charged for it.
   const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 640, limitTest: 100 });
-  for (const r of rows) (await train({ data: warm, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED })).net.dispose();
+  for (const r of rows)
+    (
+      await train({
+        data: warm,
+        model: r.model,
+        method: r.hardware ? 'pas' : 'bp',
+        hardware: r.hardware,
+        epochs: 1,
+        batchSize: BATCH,
+        learningRate: 1e-3,
+        seed: SEED,
+      })
+    ).net.dispose();
 
   const results = rows.map(() => ({ axhw: [], torch: { 1: [], 2: [] }, loss: {} }));
   for (let rep = 0; rep < repeats; rep++) {
     for (const [i, r] of rows.entries()) {
-      const t = await train({ data, model: r.model, method: r.hardware ? 'pas' : 'bp', hardware: r.hardware, epochs: 1, batchSize: BATCH, learningRate: 1e-3, seed: SEED });
+      const t = await train({
+        data,
+        model: r.model,
+        method: r.hardware ? 'pas' : 'bp',
+        hardware: r.hardware,
+        epochs: 1,
+        batchSize: BATCH,
+        learningRate: 1e-3,
+        seed: SEED,
+      });
       results[i].axhw.push(t.samplesPerSecond);
       results[i].loss.axhw = t.history[0].loss;
       t.net.dispose();
@@ -89,7 +112,11 @@ async function main() {
       for (const threads of [1, 2])
         models.forEach((m, mi) => {
           const mine = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.model === m);
-          for (const line of runTorch(join(dir, `m${mi}`), threads, mine.map(({ r }) => r.torch))) {
+          for (const line of runTorch(
+            join(dir, `m${mi}`),
+            threads,
+            mine.map(({ r }) => r.torch),
+          )) {
             const { i } = mine.find(({ r }) => r.torch === line.run);
             results[i].torch[threads].push(line.samplesPerSecond);
             results[i].loss.torch = line.loss;
@@ -100,7 +127,9 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 
   const median = (a) => (a.length ? [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] : NaN);
-  console.log(`| run | axhw samples/s | PyTorch 1 thread | PyTorch 2 threads | axhw / PyTorch (best) | epoch's mean loss, axhw / PyTorch |`);
+  console.log(
+    `| run | axhw samples/s | PyTorch 1 thread | PyTorch 2 threads | axhw / PyTorch (best) | epoch's mean loss, axhw / PyTorch |`,
+  );
   console.log('|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
     const a = median(results[i].axhw);
@@ -108,11 +137,20 @@ async function main() {
     const best = Math.max(t1, t2);
     const f = (v) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
     const { axhw: la, torch: lt } = results[i].loss;
-    console.log(`| ${r.label} | ${f(a)} | ${f(t1)} | ${f(t2)} | ${Number.isFinite(best) ? (a / best).toFixed(2) + 'x' : 'n/a'} | ${la.toFixed(3)} / ${lt === undefined ? 'n/a' : lt.toFixed(3)} |`);
+    console.log(
+      `| ${r.label} | ${f(a)} | ${f(t1)} | ${f(t2)} | ${Number.isFinite(best) ? (a / best).toFixed(2) + 'x' : 'n/a'} ` +
+        `| ${la.toFixed(3)} / ${lt === undefined ? 'n/a' : lt.toFixed(3)} |`,
+    );
   });
-  console.log(`# medians of ${repeats} interleaved repeats; PyTorch's approximate runs: quantise + gather (transform), every product gathered from the table (table), significand masks (fpmul), straight-through backward`);
+  console.log(
+    `# medians of ${repeats} interleaved repeats; PyTorch's approximate runs: quantise + gather ` +
+      `(transform), every product gathered from the table (table), significand masks (fpmul), straight-through ` +
+      `backward`,
+  );
   if (!argv.includes('--no-rss')) {
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-child', String(arg('--rss-epochs', 2))], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-child', String(arg('--rss-epochs', 2))], {
+      stdio: 'inherit',
+    });
     if (child.status !== 0) process.exitCode = 1;
   }
 }
@@ -123,7 +161,11 @@ function ensureTorch() {
   let p = probe();
   let installed = '';
   if (p.status !== 0) {
-    if (process.getuid?.() !== 0) return { ok: false, line: `not run: ${PYTHON} cannot import torch and this is not root (install it: apt-get install -y python3-torch)` };
+    if (process.getuid?.() !== 0)
+      return {
+        ok: false,
+        line: `not run: ${PYTHON} cannot import torch and this is not root (install it: apt-get install -y python3-torch)`,
+      };
     console.log('# python3-torch is missing: installing it with apt-get (a benchmark peer only, not an axhw dependency) ...');
     const apt = spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (apt.status !== 0) return { ok: false, line: 'not run: apt-get install python3-torch failed' };
@@ -135,9 +177,15 @@ function ensureTorch() {
 }
 
 function runTorch(folder, threads, runs) {
-  const r = spawnSync(PYTHON, [join(here, 'torch_train.py'), folder, String(threads), runs.join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(PYTHON, [join(here, 'torch_train.py'), folder, String(threads), runs.join(',')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`PyTorch run failed: ${r.stderr}`);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 function f32(a) {
@@ -167,7 +215,16 @@ function writeModel(folder, dataDir, model, data, arith) {
     writeFileSync(join(folder, `w${k}.f32`), f32(w));
     writeFileSync(join(folder, `b${k}.f32`), f32(b));
   });
-  writeFileSync(join(folder, 'meta.json'), JSON.stringify({ model: { ...model, input: data.shape }, batch: BATCH, data: dataDir, weights: net.weighted.map((p) => p.w.shape), ...arith }));
+  writeFileSync(
+    join(folder, 'meta.json'),
+    JSON.stringify({
+      model: { ...model, input: data.shape },
+      batch: BATCH,
+      data: dataDir,
+      weights: net.weighted.map((p) => p.w.shape),
+      ...arith,
+    }),
+  );
   net.dispose();
 }
 
@@ -180,8 +237,18 @@ async function rssChild(epochs) {
   console.log('| epoch | samples/s | peak RSS (MiB) | RSS now (MiB) | live tensors |');
   console.log('|---|---|---|---|---|');
   const r = await train({
-    data, model, method: 'bp', epochs, batchSize: BATCH, learningRate: 1e-3, seed: SEED,
-    onEpoch: (e) => console.log(`| ${e.epoch} | ${Math.round(e.samplesPerSecond)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} | ${tf.memory().numTensors} |`),
+    data,
+    model,
+    method: 'bp',
+    epochs,
+    batchSize: BATCH,
+    learningRate: 1e-3,
+    seed: SEED,
+    onEpoch: (e) =>
+      console.log(
+        `| ${e.epoch} | ${Math.round(e.samplesPerSecond)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} ` +
+          `| ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} | ${tf.memory().numTensors} |`,
+      ),
   });
   r.net.dispose();
 }

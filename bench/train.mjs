@@ -46,7 +46,12 @@ const model = resolveModel(modelName, data.shape, data.classes.length);
 const drum = await multiplierFromUnit('drum:width=8,k=4,signed');
 const dir = mkdtempSync(join(tmpdir(), 'axhw-bench-'));
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const loaDesign = await externalDesign({ rtl: [join(root, 'test', 'fixtures', 'rtl', 'loa_mult.v')], top: 'loa_mult', aWidth: 8, bWidth: 8 });
+const loaDesign = await externalDesign({
+  rtl: [join(root, 'test', 'fixtures', 'rtl', 'loa_mult.v')],
+  top: 'loa_mult',
+  aWidth: 8,
+  bWidth: 8,
+});
 writeTable(await tableFromRtl(loaDesign), join(dir, 'loa.npy'));
 const loa = multiplierFromTableFile(join(dir, 'loa.npy'));
 
@@ -55,18 +60,43 @@ const runs = [
   ['exact (bp)', undefined],
   ['pas, transform path (DRUM k=4)', fixedHardware(drum, 'transform', 'bench')],
   ['pas, fpmul binary32 mbits 8 (significand mask)', floatHardware(fp8)],
-  ['approx-training, fpmul binary32 mbits 8 (forward and backward products masked)', floatHardware(fp8), new FloatArithmetic(fp8, { backward: 'hardware' })],
+  [
+    'approx-training, fpmul binary32 mbits 8 (forward and backward products masked)',
+    floatHardware(fp8),
+    new FloatArithmetic(fp8, { backward: 'hardware' }),
+  ],
   ['pas, table path (DRUM k=4)', fixedHardware(drum, 'table', 'bench')],
   ['pas, table path (LOA, user RTL)', fixedHardware(loa, 'table', 'bench')],
 ];
 // Warm-up (JIT, wasm kernels) so the baseline is not charged for it.
 const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 1000, limitTest: 200 });
-(await train({ data: warm, model, method: 'pas', hardware: fixedHardware(drum, 'transform', 'bench'), epochs: 1, batchSize: batch, learningRate: 1e-3, seed: 1 })).net.dispose();
+(
+  await train({
+    data: warm,
+    model,
+    method: 'pas',
+    hardware: fixedHardware(drum, 'transform', 'bench'),
+    epochs: 1,
+    batchSize: batch,
+    learningRate: 1e-3,
+    seed: 1,
+  })
+).net.dispose();
 const results = runs.map(() => ({ sps: [], acc: 0 }));
 for (let rep = 0; rep < repeats; rep++) {
   for (const [i, [, hardware, arithmetic]] of runs.entries()) {
     const schedule = arithmetic ? [{ epochs, arithmetic, label: 'approx-training' }] : undefined;
-    const r = await train({ data, model, method: hardware ? 'pas' : 'bp', hardware, schedule, epochs, batchSize: batch, learningRate: 1e-3, seed: 1 });
+    const r = await train({
+      data,
+      model,
+      method: hardware ? 'pas' : 'bp',
+      hardware,
+      schedule,
+      epochs,
+      batchSize: batch,
+      learningRate: 1e-3,
+      seed: 1,
+    });
     results[i].sps.push(r.samplesPerSecond);
     const last = r.history.at(-1);
     results[i].acc = hardware ? last.testAccuracyHw : last.testAccuracy;

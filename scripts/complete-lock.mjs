@@ -17,8 +17,28 @@ for (const [key, entry] of Object.entries(pkgs)) {
     if (pkgs[at]) continue;
     const m = /^@rollup\/rollup-([a-z0-9]+)-([a-z0-9]+)(?:-(gnu|musl|msvc|eabi|gnueabihf|musleabihf|ohos))?$/.exec(name);
     if (!m) throw new Error(`complete-lock: cannot tell the platform of ${name}`);
-    const os = { android: 'android', darwin: 'darwin', freebsd: 'freebsd', linux: 'linux', win32: 'win32', openbsd: 'openbsd', openharmony: 'openharmony' }[m[1]];
-    const cpu = { arm: 'arm', arm64: 'arm64', x64: 'x64', ia32: 'ia32', riscv64: 'riscv64', s390x: 's390x', ppc64: 'ppc64', loong64: 'loong64', loongarch64: 'loong64', wasm32: 'wasm32', universal: undefined }[m[2]];
+    const os = {
+      android: 'android',
+      darwin: 'darwin',
+      freebsd: 'freebsd',
+      linux: 'linux',
+      win32: 'win32',
+      openbsd: 'openbsd',
+      openharmony: 'openharmony',
+    }[m[1]];
+    const cpu = {
+      arm: 'arm',
+      arm64: 'arm64',
+      x64: 'x64',
+      ia32: 'ia32',
+      riscv64: 'riscv64',
+      s390x: 's390x',
+      ppc64: 'ppc64',
+      loong64: 'loong64',
+      loongarch64: 'loong64',
+      wasm32: 'wasm32',
+      universal: undefined,
+    }[m[2]];
     if (!os) throw new Error(`complete-lock: unknown os in ${name}`);
     const e = { version, dev: entry.dev ?? undefined, optional: true, os: [os] };
     if (cpu) e.cpu = [cpu];

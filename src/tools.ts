@@ -37,13 +37,22 @@ export async function toolVersion(name: ToolName): Promise<string> {
 export function missingTool(name: ToolName): AxhwError {
   const t = TOOLS[name];
   return new AxhwError(
-    `${t.bin} was not found on PATH; axhw needs it for this command${name === 'make' || name === 'g++' ? ' (Verilator compiles its simulation models with it)' : name === 'abc' ? ' (yosys maps logic to cells with it)' : ''}.`,
+    `${t.bin} was not found on PATH; axhw needs it for this command` +
+      (name === 'make' || name === 'g++'
+        ? ' (Verilator compiles its simulation models with it).'
+        : name === 'abc'
+          ? ' (yosys maps logic to cells with it).'
+          : '.'),
     `Install it with: sudo apt-get install ${t.pkg}   (or run scripts/setup.sh, which installs every tool axhw uses).`,
   );
 }
 
 /** Run a system tool; a binary that is not installed is the missingTool error naming its package. */
-export async function runTool(name: ToolName, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ exitCode: number; log: string }> {
+export async function runTool(
+  name: ToolName,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ exitCode: number; log: string }> {
   let r;
   try {
     r = await execa(TOOLS[name].bin, args, { cwd: opts.cwd, env: opts.env, reject: false, all: true });
@@ -58,7 +67,11 @@ export async function runTool(name: ToolName, args: string[], opts: { cwd?: stri
  * Run a tool that must succeed: a non-zero exit (or output matching `failOn`, for tools such as OpenSTA
  * that report errors and still exit 0) becomes an error carrying the tool's own messages.
  */
-export async function runToolChecked(name: ToolName, args: string[], opts: { cwd?: string; env?: Record<string, string>; failOn?: RegExp; failure: string; fix: string }): Promise<string> {
+export async function runToolChecked(
+  name: ToolName,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; failOn?: RegExp; failure: string; fix: string },
+): Promise<string> {
   const { exitCode, log } = await runTool(name, args, opts);
   if (exitCode !== 0 || opts.failOn?.test(log)) throw new AxhwError(`${opts.failure}:\n${summariseToolLog(log)}`, opts.fix);
   return log;
@@ -69,11 +82,16 @@ export function summariseToolLog(log: string, max = 30): string {
   const lines = log.split('\n');
   const errors = lines.filter((l) => /%Error|%Warning|error:|ERROR|^Error/.test(l));
   const pick = errors.length > 0 ? errors : lines.slice(-max);
-  return pick.slice(0, max).map((l) => `  ${l}`).join('\n');
+  return pick
+    .slice(0, max)
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 /** Versions of the tools that shape results, for provenance records; a tool that is not installed is left out. */
-export async function toolVersions(names: readonly ToolName[] = ['verilator', 'yosys', 'sta', 'iverilog']): Promise<Record<string, string>> {
+export async function toolVersions(
+  names: readonly ToolName[] = ['verilator', 'yosys', 'sta', 'iverilog'],
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const n of names) {
     try {

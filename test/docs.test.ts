@@ -4,9 +4,21 @@ import { dirname, join, relative } from 'node:path';
 
 /** README and docs/: every relative link reaches a file, and every #anchor a heading of that file (GitHub's slugs). */
 const root = join(import.meta.dirname, '..');
-const pages = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? pages(join(dir, n)) : n.endsWith('.md') ? [join(dir, n)] : []));
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
-const anchors = (file: string) => new Set(readFileSync(file, 'utf8').split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, ''))));
+const pages = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? pages(join(dir, n)) : n.endsWith('.md') ? [join(dir, n)] : []));
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
+const anchors = (file: string) =>
+  new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => slug(l.replace(/^#+ /, ''))),
+  );
 
 describe('documentation links', () => {
   const files = [join(root, 'README.md'), ...pages(join(root, 'docs'))];
@@ -25,7 +37,8 @@ describe('documentation links', () => {
         // A user's clone has nothing beside it: a link out of the repository is broken for them.
         if (relative(root, file).startsWith('..')) broken.push(`${relative(root, f)}: ${target} (outside the repository)`);
         else if (!existsSync(file)) broken.push(`${relative(root, f)}: ${target} (no such file)`);
-        else if (anchor && file.endsWith('.md') && !anchors(file).has(anchor)) broken.push(`${relative(root, f)}: ${target} (no such heading)`);
+        else if (anchor && file.endsWith('.md') && !anchors(file).has(anchor))
+          broken.push(`${relative(root, f)}: ${target} (no such heading)`);
       }
     }
     expect(broken).toEqual([]);
@@ -33,7 +46,9 @@ describe('documentation links', () => {
   });
 
   it('the slug rule matches GitHub on a heading with code and punctuation (negative control included)', () => {
-    expect(slug('fpmul specification (`src/models/fpmul.ts` is the executable form)')).toBe('fpmul-specification-srcmodelsfpmults-is-the-executable-form');
+    expect(slug('fpmul specification (`src/models/fpmul.ts` is the executable form)')).toBe(
+      'fpmul-specification-srcmodelsfpmults-is-the-executable-form',
+    );
     expect(anchors(join(root, 'docs', 'methods.md')).has('error-metrics')).toBe(true);
     expect(anchors(join(root, 'docs', 'methods.md')).has('no-such-section')).toBe(false);
   });

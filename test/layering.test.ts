@@ -42,7 +42,10 @@ function files(dir: string): string[] {
 /** [importer, imported] for every relative import in src/. */
 function edges(): [string, string][] {
   return files(src).flatMap((f) =>
-    [...readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m): [string, string] => [f, resolve(dirname(f), m[1]!.replace(/\.js$/, '.ts'))]),
+    [...readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m): [string, string] => [
+      f,
+      resolve(dirname(f), m[1]!.replace(/\.js$/, '.ts')),
+    ]),
   );
 }
 

@@ -55,7 +55,11 @@ export interface MultiplierOptions {
 export async function multiplierFromUnit(spec: string, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
   const { unit, params, controls } = resolveUnitSpec(spec);
   const d = generateDesign(unit, params);
-  if (d.ports.controls.length || Object.keys(controls).length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Use drum or exact-mul here; fpmul runs as float layers: --multiplier fpmul:mbits=8.');
+  if (d.ports.controls.length || Object.keys(controls).length)
+    throw new AxhwError(
+      `${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`,
+      'Use drum or exact-mul here; fpmul runs as float layers: --multiplier fpmul:mbits=8.',
+    );
   checkWidths(d.ports.a.width, d.ports.b.width, d.top);
   const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
   return fromTable(table, { source: 'registry-unit' });
@@ -63,7 +67,11 @@ export async function multiplierFromUnit(spec: string, opts: MultiplierOptions =
 
 /** A user's Verilog multiplier (an external design), its table read out of the RTL (checked against its model when it has one). */
 export async function multiplierFromDesign(d: Design, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
-  if (d.ports.controls.length) throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, 'Pass a module with two operand inputs and one result.');
+  if (d.ports.controls.length)
+    throw new AxhwError(
+      `${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`,
+      'Pass a module with two operand inputs and one result.',
+    );
   checkWidths(d.ports.a.width, d.ports.b.width, d.top);
   const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
   return fromTable(table, { source: 'user-rtl' });
@@ -80,7 +88,8 @@ export function multiplierFromTableFile(file: string): ApproxMultiplier {
     const spec = formatUnitSpec(m.unit, { ...m.params, ...(m.controls ?? {}) });
     throw new AxhwError(
       `${file} is a table of ${spec}, whose entries are floating-point codes; a fixed-point layer needs a table of integer products.`,
-      `Use --multiplier ${spec} (float layers on that unit), or a table of an integer multiplier (axhw lut drum:width=8,k=4,signed -o drum.npy).`,
+      `Use --multiplier ${spec} (float layers on that unit), or a table of an integer multiplier ` +
+        `(axhw lut drum:width=8,k=4,signed -o drum.npy).`,
     );
   }
   checkWidths(table.meta.aWidth, table.meta.bWidth, file);
@@ -88,8 +97,16 @@ export function multiplierFromTableFile(file: string): ApproxMultiplier {
 }
 
 function checkWidths(a: number, b: number, what: string): void {
-  if (a !== b) throw new AxhwError(`${what}: operand widths differ (${a} and ${b}); layers quantise activations and weights to one width.`, 'Use a multiplier with equal operand widths.');
-  if (a > MAX_FIXED_WIDTH || a < 2) throw new AxhwError(`${what}: ${a}-bit operands; approximate layers take 2..${MAX_FIXED_WIDTH}-bit multipliers (the full table is read from the RTL).`, 'Use e.g. drum:width=8,k=4,signed.');
+  if (a !== b)
+    throw new AxhwError(
+      `${what}: operand widths differ (${a} and ${b}); layers quantise activations and weights to one width.`,
+      'Use a multiplier with equal operand widths.',
+    );
+  if (a > MAX_FIXED_WIDTH || a < 2)
+    throw new AxhwError(
+      `${what}: ${a}-bit operands; approximate layers take 2..${MAX_FIXED_WIDTH}-bit multipliers (the full table is read from the RTL).`,
+      'Use e.g. drum:width=8,k=4,signed.',
+    );
 }
 
 function fromTable(table: LutTable, src: { source: ApproxMultiplier['provenance']['source']; file?: string }): ApproxMultiplier {
@@ -119,7 +136,16 @@ function fromTable(table: LutTable, src: { source: ApproxMultiplier['provenance'
     products,
     transform,
     noTransform,
-    provenance: { source: src.source, unit: m.unit, params: m.params, top: m.top, rtlHash: m.rtlHash, verilator: m.verilator, verifiedAgainstModel: m.verified, file: src.file },
+    provenance: {
+      source: src.source,
+      unit: m.unit,
+      params: m.params,
+      top: m.top,
+      rtlHash: m.rtlHash,
+      verilator: m.verilator,
+      verifiedAgainstModel: m.verified,
+      file: src.file,
+    },
   };
 }
 
@@ -129,7 +155,11 @@ function fromTable(table: LutTable, src: { source: ApproxMultiplier['provenance'
  * an operand-truncating multiplier factorises with pivot 4. Accepted only if Ta(a) Tb(b) equals P(a, b)
  * exactly on every pair and both transforms are exact in float32.
  */
-function factorise(product: (a: number, b: number) => number, qmin: number, qmax: number): { transform?: { a: Float32Array; b: Float32Array }; noTransform?: string } {
+function factorise(
+  product: (a: number, b: number) => number,
+  qmin: number,
+  qmax: number,
+): { transform?: { a: Float32Array; b: Float32Array }; noTransform?: string } {
   let p = 1;
   while (p <= qmax && product(p, p) === 0) p *= 2;
   if (p > qmax) return { noTransform: 'P(p, p) = 0 for every power-of-two code p' };

@@ -28,7 +28,14 @@ export interface FloatMultiplier {
   format: FpFormat;
   /** A format narrower than binary32 (bfloat16, binary16): operands rounded to it, every product rounded to it. */
   narrow?: FormatArithmetic;
-  provenance: { source: 'registry-unit'; unit: 'fpmul'; params: Record<string, unknown>; top: string; rtlHash: string; checkedPairs: number };
+  provenance: {
+    source: 'registry-unit';
+    unit: 'fpmul';
+    params: Record<string, unknown>;
+    top: string;
+    rtlHash: string;
+    checkedPairs: number;
+  };
 }
 
 export const FLOAT_CHECK_PAIRS = 200_000;
@@ -42,10 +49,14 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
   const { params } = spec;
   const mRaw = spec.controls.mbits;
   const mbits = Number(mRaw ?? 24);
-  if (!Number.isInteger(mbits) || mbits < 1 || mbits > 24) throw new AxhwError(`fpmul mbits = ${String(mRaw)}: training takes 1..24 significand bits.`, 'Use e.g. --multiplier fpmul:mbits=8.');
+  if (!Number.isInteger(mbits) || mbits < 1 || mbits > 24)
+    throw new AxhwError(`fpmul mbits = ${String(mRaw)}: training takes 1..24 significand bits.`, 'Use e.g. --multiplier fpmul:mbits=8.');
   const p = params as unknown as FpmulParams;
   if (p.exp > 8 || p.frac > 23 || p.rounding !== 'rne' || p.subnormals !== 'full' || (params.pipeline as number) !== 0) {
-    throw new AxhwError('Training runs fpmul on float32 values: a format inside binary32 (exp <= 8, frac <= 23), rne, full subnormals, no pipeline.', 'Use --multiplier fpmul:mbits=<m> (binary32), fpmul:preset=bfloat16,mbits=<m> or fpmul:preset=binary16,mbits=<m>.');
+    throw new AxhwError(
+      'Training runs fpmul on float32 values: a format inside binary32 (exp <= 8, frac <= 23), rne, full subnormals, no pipeline.',
+      'Use --multiplier fpmul:mbits=<m> (binary32), fpmul:preset=bfloat16,mbits=<m> or fpmul:preset=binary16,mbits=<m>.',
+    );
   }
   const binary32 = p.exp === 8 && p.frac === 23;
   const P = sigWidth(p);
@@ -53,10 +64,17 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
   const d = generateDesign(spec.unit, params);
   const narrow = binary32 ? undefined : formatArithmetic(p, mbits);
   const identity = narrow ? narrowIdentityModel(narrow) : transformIdentityModel(fpmulTransformCode(p, mbits));
-  const report = await verifyDesign({ ...d, model: identity, modelFor: () => identity }, { controls: [{ mbits }], vectors: FLOAT_CHECK_PAIRS, seed: 0xf10a7 + mbits, log });
+  const report = await verifyDesign(
+    { ...d, model: identity, modelFor: () => identity },
+    { controls: [{ mbits }], vectors: FLOAT_CHECK_PAIRS, seed: 0xf10a7 + mbits, log },
+  );
   if (!report.passed) {
     const c = report.counterexamples[0]!;
-    throw new MismatchError(`${d.top} at mbits ${mbits}: RTL(${c.a}, ${c.b}) = ${c.rtl}, but round(T(a) T(b)) = ${c.model} (${report.mismatches} of ${report.pairs} pairs differ); the layer's products would not be the RTL's.`);
+    throw new MismatchError(
+      `${d.top} at mbits ${mbits}: RTL(${c.a}, ${c.b}) = ${c.rtl}, but round(T(a) T(b)) = ${c.model} ` +
+        `(${report.mismatches} of ${report.pairs} pairs differ); the layer's products would not be the ` +
+        `RTL's.`,
+    );
   }
   const clear = 2 ** (24 - mbits) - 1;
   return {
@@ -75,9 +93,14 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
  * through the Verilated fpmul at the multiplier's m, against round(T(a) T(b)) as the layer computes it:
  * the proof that a layer's products on those operands are the RTL's. Returns the mismatching pairs (none when they agree).
  */
-export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b: Uint32Array): Promise<{ pairs: number; mismatches: { a: number; b: number; rtl: number; expected: number }[] }> {
+export async function checkPairsOnRtl(
+  float: FloatMultiplier,
+  a: Uint32Array,
+  b: Uint32Array,
+): Promise<{ pairs: number; mismatches: { a: number; b: number; rtl: number; expected: number }[] }> {
   const d = withControlDefaults(generateDesign(getUnit('fpmul'), float.provenance.params as ParamValues), { mbits: float.mbits });
-  if (d.rtlHash !== float.provenance.rtlHash) throw new AxhwError(`The fpmul RTL changed since ${float.label} was checked.`, 'Resolve the multiplier again.');
+  if (d.rtlHash !== float.provenance.rtlHash)
+    throw new AxhwError(`The fpmul RTL changed since ${float.label} was checked.`, 'Resolve the multiplier again.');
   // The layer's own mask (not one recomputed from m), so a layer whose mask were not the RTL's fails here.
   const identity = float.narrow ? narrowIdentityModel(float.narrow) : transformIdentityModel((code) => maskCode(code, float.mask));
   const pool = await openPool(d, 1);
@@ -88,7 +111,8 @@ export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b:
     const want = new Uint32Array(n);
     identity.evalBatch(a, b, n, want);
     const mismatches = [];
-    for (let i = 0; i < n && mismatches.length < 10; i++) if (rtl[i] !== want[i]) mismatches.push({ a: a[i]!, b: b[i]!, rtl: rtl[i]!, expected: want[i]! });
+    for (let i = 0; i < n && mismatches.length < 10; i++)
+      if (rtl[i] !== want[i]) mismatches.push({ a: a[i]!, b: b[i]!, rtl: rtl[i]!, expected: want[i]! });
     return { pairs: n, mismatches };
   } finally {
     await pool.close();
@@ -99,7 +123,8 @@ export async function checkPairsOnRtl(float: FloatMultiplier, a: Uint32Array, b:
 function narrowIdentityModel(f: FormatArithmetic): BatchModel {
   return {
     evalBatch(a, b, n, out) {
-      for (let i = 0; i < n; i++) out[i] = encodeFormat(f.format, f.product(f.mask(fpDecode(f.format, a[i]!)), f.mask(fpDecode(f.format, b[i]!))));
+      for (let i = 0; i < n; i++)
+        out[i] = encodeFormat(f.format, f.product(f.mask(fpDecode(f.format, a[i]!)), f.mask(fpDecode(f.format, b[i]!))));
     },
   };
 }

@@ -8,13 +8,22 @@ import { AxhwError } from '../errors.js';
 export const NTV_RATE_BY_MV: Readonly<Record<number, number>> = { 400: 0.1, 660: 0.01, 850: 0.001 };
 
 export function ntvRate(opts: { rate?: number; voltageMv?: number }): number | undefined {
-  if (opts.rate !== undefined && opts.voltageMv !== undefined) throw new AxhwError('Give the NTV bit-flip rate or the voltage, not both.', 'Use --ntv-rate <p> or --ntv-voltage <mV> alone.');
+  if (opts.rate !== undefined && opts.voltageMv !== undefined)
+    throw new AxhwError('Give the NTV bit-flip rate or the voltage, not both.', 'Use --ntv-rate <p> or --ntv-voltage <mV> alone.');
   if (opts.voltageMv !== undefined) {
     const r = NTV_RATE_BY_MV[opts.voltageMv];
-    if (r === undefined) throw new AxhwError(`No bit-flip rate is known for ${opts.voltageMv} mV.`, `Use ${Object.keys(NTV_RATE_BY_MV).join(', ')} mV, or set the rate with --ntv-rate.`);
+    if (r === undefined)
+      throw new AxhwError(
+        `No bit-flip rate is known for ${opts.voltageMv} mV.`,
+        `Use ${Object.keys(NTV_RATE_BY_MV).join(', ')} mV, or set the rate with --ntv-rate.`,
+      );
     return r;
   }
-  if (opts.rate !== undefined && !(opts.rate >= 0 && opts.rate <= 0.5)) throw new AxhwError(`NTV bit-flip rate ${opts.rate} is outside 0..0.5.`, 'Give --ntv-rate a probability from 0 to 0.5 (e.g. 0.01), or --ntv-voltage 400, 660 or 850.');
+  if (opts.rate !== undefined && !(opts.rate >= 0 && opts.rate <= 0.5))
+    throw new AxhwError(
+      `NTV bit-flip rate ${opts.rate} is outside 0..0.5.`,
+      'Give --ntv-rate a probability from 0 to 0.5 (e.g. 0.01), or --ntv-voltage 400, 660 or 850.',
+    );
   return opts.rate;
 }
 
@@ -24,7 +33,8 @@ export function ntvRate(opts: { rate?: number; voltageMv?: number }): number | u
  * geometric skips, so the cost is proportional to the number of flips. Returns the number of flipped bits.
  */
 export function flipWeightBits(q: Float32Array, width: number, signed: boolean, rate: number, rng: Rng): number {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; at rate 0 the first skip is infinite and the loop ends at once
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; at rate 0 the first skip is infinite and the loop ends
+  // at once
   if (rate <= 0) return 0;
   const bitsPer = signed ? width : width + 1;
   const total = q.length * bitsPer;

@@ -22,7 +22,12 @@ export class ProductTrace {
    * product recorded with probability 1 / every (`fanInSum`: the pairs one dot product per layer gives).
    */
   static overRun(o: { seed: number; maxPairs: number; iterations: number; fanInSum: number }): ProductTrace {
-    return new ProductTrace({ seed: o.seed, dotsPerProduct: 1, maxPairs: o.maxPairs, every: Math.max(1, (o.iterations * o.fanInSum) / o.maxPairs) });
+    return new ProductTrace({
+      seed: o.seed,
+      dotsPerProduct: 1,
+      maxPairs: o.maxPairs,
+      every: Math.max(1, (o.iterations * o.fanInSum) / o.maxPairs),
+    });
   }
 
   get pairs(): number {

@@ -12,7 +12,14 @@ const ROUND = 6755399441055744;
  * [qmin - 0.5, qmax + 0.5] (so the int32 conversion cannot wrap, and NaN falls through to code 0), then
  * rounded, then clamped as integers. `out` (same length) is filled instead of a new array.
  */
-export function quantise32(x: Float32Array, e: number, qmin: number, qmax: number, t: Float32Array = identityTable(qmin, qmax), out: Float32Array = new Float32Array(x.length)): Float32Array {
+export function quantise32(
+  x: Float32Array,
+  e: number,
+  qmin: number,
+  qmax: number,
+  t: Float32Array = identityTable(qmin, qmax),
+  out: Float32Array = new Float32Array(x.length),
+): Float32Array {
   const s = 2 ** -e;
   const lo = qmin - 0.5;
   const hi = qmax + 0.5;
@@ -45,7 +52,14 @@ export function identityTable(qmin: number, qmax: number): Float32Array {
  * every element becomes table(e)[code - qmin] (with the identity table, the codes themselves). WebAssembly
  * SIMD where it loads (simd-quantise.ts), else the JS loops; both compute the same bits.
  */
-export function quantiseOperand(x: Float32Array, exponent: (maxAbs: number) => number, qmin: number, qmax: number, table: (e: number) => Float32Array, out: Float32Array): { out: Float32Array; maxAbs: number; e: number } {
+export function quantiseOperand(
+  x: Float32Array,
+  exponent: (maxAbs: number) => number,
+  qmin: number,
+  qmax: number,
+  table: (e: number) => Float32Array,
+  out: Float32Array,
+): { out: Float32Array; maxAbs: number; e: number } {
   const r = simdQuantiser()?.quantise(x, exponent, qmin, qmax, table, out);
   if (r) return { out, ...r };
   const maxAbs = maxAbs32(x);

@@ -13,7 +13,14 @@ import { packageRoot } from '../paths.js';
  */
 export interface SimdQuantiser {
   /** max|x| is passed to `exponent`, which picks e; x is read once into wasm memory for both passes. */
-  quantise(x: Float32Array, exponent: (maxAbs: number) => number, qmin: number, qmax: number, table: (e: number) => Float32Array, out: Float32Array): { maxAbs: number; e: number } | undefined;
+  quantise(
+    x: Float32Array,
+    exponent: (maxAbs: number) => number,
+    qmin: number,
+    qmax: number,
+    table: (e: number) => Float32Array,
+    out: Float32Array,
+  ): { maxAbs: number; e: number } | undefined;
   /** fpmul's significand mask on every finite float32 (infinities and NaN unchanged), into `out`. */
   mask(x: Float32Array, mask: number, out: Float32Array): Float32Array;
 }

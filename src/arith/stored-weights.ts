@@ -21,7 +21,14 @@ export const weightExponent = (m: Pick<ApproxMultiplier, 'qmax'>) => (maxAbs: nu
 
 /** Weight codes as the hardware stores them (and their exponent), with NTV flips when given. */
 export function storedWeightCodes(w: Float32Array, mult: ApproxMultiplier, ntv?: NtvStorage): { codes: Float32Array; ew: number } {
-  const { out, e } = quantiseOperand(w, weightExponent(mult), mult.qmin, mult.qmax, () => identityTable(mult.qmin, mult.qmax), new Float32Array(w.length));
+  const { out, e } = quantiseOperand(
+    w,
+    weightExponent(mult),
+    mult.qmin,
+    mult.qmax,
+    () => identityTable(mult.qmin, mult.qmax),
+    new Float32Array(w.length),
+  );
   if (ntv) flipWeightBits(out, mult.width, mult.signed, ntv.rate, ntv.rng);
   return { codes: out, ew: e };
 }

@@ -11,7 +11,16 @@ import { packageRoot } from '../paths.js';
  * P'(a, b) = P(a, b) - P(c, b), C[i][j] = sum_k P(c, B[k][j]) + sum over k with A[i][k] != c of P'(A[i][k], B[k][j]),
  * so elements equal to c cost nothing.
  */
-export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, products: Float64Array, qmin: number, range: number): Float64Array {
+export function tableMatMul(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  products: Float64Array,
+  qmin: number,
+  range: number,
+): Float64Array {
   // The WebAssembly rows where they load (in its memory); else large products split their rows with a
   // worker thread (the wasm backend leaves the second core idle).
   const kernel = tableKernel();
@@ -55,7 +64,19 @@ export function tableMatMul(a: Float32Array, b: Float32Array, m: number, k: numb
 }
 
 /** Rows [from, to) of the table product (self-contained: it also runs as the worker's code). */
-function tableRows(aIdx: Int32Array, bIdx: Int32Array, table: Float64Array, base: Float64Array, skip: number, k: number, n: number, range: number, from: number, to: number, out: Float64Array): void {
+function tableRows(
+  aIdx: Int32Array,
+  bIdx: Int32Array,
+  table: Float64Array,
+  base: Float64Array,
+  skip: number,
+  k: number,
+  n: number,
+  range: number,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
   const acc = new Float64Array(n);
   for (let i = from; i < to; i++) {
     acc.set(base);
@@ -91,7 +112,19 @@ const sharedArrays: ArrayPool = (() => {
 interface TableKernel {
   /** Views into the kernel's memory for one product's arrays (valid until the next call). */
   arrays(m: number, k: number, n: number, range: number): ArrayPool;
-  rows(aIdx: number, bIdx: number, table: number, base: number, skip: number, k: number, n: number, range: number, out: number, from: number, to: number): void;
+  rows(
+    aIdx: number,
+    bIdx: number,
+    table: number,
+    base: number,
+    skip: number,
+    k: number,
+    n: number,
+    range: number,
+    out: number,
+    from: number,
+    to: number,
+  ): void;
 }
 
 export const TABLE_KERNEL_FILE = join(packageRoot, 'dist', 'wasm', 'table.wasm');
@@ -102,7 +135,10 @@ function tableKernel(): TableKernel | undefined {
   if (kernel !== undefined) return kernel ?? undefined;
   try {
     if (!existsSync(TABLE_KERNEL_FILE)) throw new Error(`${TABLE_KERNEL_FILE} is missing`);
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(TABLE_KERNEL_FILE))).exports as unknown as { memory: WebAssembly.Memory; rows: TableKernel['rows'] };
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(TABLE_KERNEL_FILE))).exports as unknown as {
+      memory: WebAssembly.Memory;
+      rows: TableKernel['rows'];
+    };
     kernel = {
       rows: ex.rows,
       arrays(m, k, n, range) {
@@ -159,7 +195,8 @@ function rowWorker(): RowWorker | undefined {
         w.postMessage({ arrays, params });
       },
       wait() {
-        if (Atomics.wait(done, 0, 0, 120_000) === 'timed-out') throw new Error('the table-product worker thread did not answer within 120 s');
+        if (Atomics.wait(done, 0, 0, 120_000) === 'timed-out')
+          throw new Error('the table-product worker thread did not answer within 120 s');
       },
     };
   } catch {

@@ -26,7 +26,10 @@ export class Framework {
   readonly approximator: Network;
   readonly predictor: Network;
 
-  constructor(readonly topology: Topology, seed: number) {
+  constructor(
+    readonly topology: Topology,
+    seed: number,
+  ) {
     const t = topology;
     this.approximator = new Network(mlp('approximator', [t.inputs], [...t.approximatorHidden, t.outputs]), seed);
     this.predictor = new Network(mlp('predictor', [t.inputs], [t.predictorHidden, predictorOutputs(t)]), seed + 1);
@@ -99,7 +102,12 @@ export class Framework {
   }
 
   /** H(x) of every sample, per-sample errors against y, and the predictor's decisions, in one batch. */
-  evaluate(x: Float32Array, y: Float32Array, n: number, hw: ForwardHardware = EXACT): { h: Float32Array; errors: Float64Array; predictedSafe: Uint8Array } {
+  evaluate(
+    x: Float32Array,
+    y: Float32Array,
+    n: number,
+    hw: ForwardHardware = EXACT,
+  ): { h: Float32Array; errors: Float64Array; predictedSafe: Uint8Array } {
     const t = this.topology;
     const { h, safe } = tf.tidy(() => {
       const r = this.forward(tf.tensor2d(x, [n, t.inputs]), hw);

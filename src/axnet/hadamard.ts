@@ -35,7 +35,9 @@ export function hadamardOn(hw?: Hardware): Hadamard {
 function fixedProducts(hw: Hardware): (a: Float32Array, c: Float32Array) => Float32Array {
   const m = hw.fixed!;
   const size = m.qmax - m.qmin + 1;
-  const product = m.products ? (qa: number, qc: number) => m.products![(qa - m.qmin) * size + qc - m.qmin]! : (qa: number, qc: number) => m.transform!.a[qa - m.qmin]! * m.transform!.b[qc - m.qmin]!;
+  const product = m.products
+    ? (qa: number, qc: number) => m.products![(qa - m.qmin) * size + qc - m.qmin]!
+    : (qa: number, qc: number) => m.transform!.a[qa - m.qmin]! * m.transform!.b[qc - m.qmin]!;
   return (a, c) => {
     const [ea, ec] = [scaleExponent(maxAbs32(a), m.qmax), scaleExponent(maxAbs32(c), m.qmax)];
     const [qa, qc] = [quantise32(a, ea, m.qmin, m.qmax), quantise32(c, ec, m.qmin, m.qmax)];

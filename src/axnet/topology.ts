@@ -20,7 +20,11 @@ export type Connect = 'all' | number;
 
 export function connectedLayers(hidden: number[], connect: Connect): number[] {
   if (connect === 'all') return hidden.map((_, i) => i + 1);
-  if (!Number.isInteger(connect) || connect < 1 || connect > hidden.length) throw new AxhwError(`AXNet cannot connect hidden layer ${connect}: the approximator has ${hidden.length} hidden layer(s).`, `Connect 'all' or a layer from 1 to ${hidden.length}.`);
+  if (!Number.isInteger(connect) || connect < 1 || connect > hidden.length)
+    throw new AxhwError(
+      `AXNet cannot connect hidden layer ${connect}: the approximator has ${hidden.length} hidden layer(s).`,
+      `Connect 'all' or a layer from 1 to ${hidden.length}.`,
+    );
   return [connect];
 }
 
@@ -56,7 +60,11 @@ export function describeTopology(t: Topology): string {
  * networks), the same choice within the smallest multiple of the tolerance that has a candidate, and
  * `withinTolerance` false.
  */
-export function matchParameterCount(baseline: Topology, connect: Connect, tolerance = 0.03): { topology: Topology; params: number; baselineParams: number; difference: number; withinTolerance: boolean } {
+export function matchParameterCount(
+  baseline: Topology,
+  connect: Connect,
+  tolerance = 0.03,
+): { topology: Topology; params: number; baselineParams: number; difference: number; withinTolerance: boolean } {
   const target = parameterCount(baseline);
   const hidden = baseline.approximatorHidden;
   const baseApprox = mlpParameters([baseline.inputs, ...hidden, baseline.outputs]);
@@ -68,9 +76,19 @@ export function matchParameterCount(baseline: Topology, connect: Connect, tolera
   }
   const candidates = [...shapes.values()].flatMap((approximatorHidden) =>
     Array.from({ length: 2 * baseline.predictorHidden }, (_, i) => {
-      const t: Topology = { ...baseline, approximatorHidden, predictorHidden: i + 1, connect: connectedLayers(approximatorHidden, connect) };
+      const t: Topology = {
+        ...baseline,
+        approximatorHidden,
+        predictorHidden: i + 1,
+        connect: connectedLayers(approximatorHidden, connect),
+      };
       const params = parameterCount(t);
-      return { topology: t, params, diff: Math.abs(params - target) / target, score: Math.min(mlpParameters([t.inputs, ...approximatorHidden, t.outputs]) / baseApprox, (i + 1) / baseline.predictorHidden) };
+      return {
+        topology: t,
+        params,
+        diff: Math.abs(params - target) / target,
+        score: Math.min(mlpParameters([t.inputs, ...approximatorHidden, t.outputs]) / baseApprox, (i + 1) / baseline.predictorHidden),
+      };
     }),
   );
   // Nothing within the tolerance (tiny networks): the same choice within the smallest multiple of it that has one.
@@ -78,5 +96,11 @@ export function matchParameterCount(baseline: Topology, connect: Connect, tolera
   // Stryker disable next-line EqualityOperator: a candidate exactly on a widened bound (6%, 9%, ...) is no better or worse a stand-in
   for (let f = 2; !within.length; f++) within = candidates.filter((c) => c.diff <= f * tolerance);
   const best = within.reduce((a, c) => (c.score > a.score || (c.score === a.score && c.diff < a.diff) ? c : a));
-  return { topology: best.topology, params: best.params, baselineParams: target, difference: (best.params - target) / target, withinTolerance: best.diff <= tolerance };
+  return {
+    topology: best.topology,
+    params: best.params,
+    baselineParams: target,
+    difference: (best.params - target) / target,
+    withinTolerance: best.diff <= tolerance,
+  };
 }

@@ -62,7 +62,10 @@ function rows(m: Float32Array, width: number, idx: ArrayLike<number>, from: numb
  */
 function safeLabels(h: tf.Tensor2D, y: Float32Array, bound: number): tf.Tensor1D {
   const errors = sampleErrors(h.dataSync() as Float32Array, y, h.shape[1]);
-  return tf.tensor1d(Int32Array.from(errors, (e) => +(e < bound)), 'int32');
+  return tf.tensor1d(
+    Int32Array.from(errors, (e) => +(e < bound)),
+    'int32',
+  );
 }
 
 interface Phase {
@@ -78,7 +81,15 @@ interface Phase {
  * Epochs of seeded minibatch Adam over the phase's samples; returns steps taken. Gives the event loop a
  * turn between batches (Ctrl-C must get through a synchronous training loop).
  */
-async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | undefined, t: Topology, s: TrainSettings, seedOffset: number, history: EpochTrace[]): Promise<number> {
+async function runPhase(
+  p: Phase,
+  data: RegressionSamples,
+  labels: Int32Array | undefined,
+  t: Topology,
+  s: TrainSettings,
+  seedOffset: number,
+  history: EpochTrace[],
+): Promise<number> {
   const opt = makeOptimizer('adam', s.learningRate);
   const yieldNow = eventLoopYielder();
   let steps = 0;
@@ -92,15 +103,27 @@ async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | 
       const stats = tf.tidy(() => {
         const x = tf.tensor2d(rows(data.x, t.inputs, idx, from, to), [m, t.inputs]);
         const y = tf.tensor2d(rows(data.y, t.outputs, idx, from, to), [m, t.outputs]);
-        const lab = labels ? (tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, i) => labels[idx[from + i]!]!), 'int32'), 2) as tf.Tensor2D) : undefined;
+        const lab = labels
+          ? (tf.oneHot(
+              tf.tensor1d(
+                Int32Array.from({ length: m }, (_, i) => labels[idx[from + i]!]!),
+                'int32',
+              ),
+              2,
+            ) as tf.Tensor2D)
+          : undefined;
         let safe: tf.Tensor1D | undefined;
         let called: tf.Tensor1D | undefined;
-        const cost = opt.minimize(() => {
-          const r = p.loss(x, y, lab);
-          safe = r.safe ? tf.keep(r.safe) : undefined;
-          called = r.called ? tf.keep(r.called) : undefined;
-          return r.loss;
-        }, true, p.vars)!;
+        const cost = opt.minimize(
+          () => {
+            const r = p.loss(x, y, lab);
+            safe = r.safe ? tf.keep(r.safe) : undefined;
+            called = r.called ? tf.keep(r.called) : undefined;
+            return r.loss;
+          },
+          true,
+          p.vars,
+        )!;
         const out = [cost.dataSync()[0]!, safe ? tf.sum(safe).dataSync()[0]! : 0, called ? tf.sum(called).dataSync()[0]! : 0];
         safe?.dispose();
         called?.dispose();
@@ -113,7 +136,12 @@ async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | 
       steps++;
       await yieldNow();
     }
-    history.push({ phase: p.name, epoch, loss: lossSum / seen, ...(p.name === 'axnet' ? { trueInvocation: safeSum / seen, predictedInvocation: calledSum / seen } : {}) });
+    history.push({
+      phase: p.name,
+      epoch,
+      loss: lossSum / seen,
+      ...(p.name === 'axnet' ? { trueInvocation: safeSum / seen, predictedInvocation: calledSum / seen } : {}),
+    });
   }
   opt.dispose();
   return steps;
@@ -122,11 +150,21 @@ async function runPhase(p: Phase, data: RegressionSamples, labels: Int32Array | 
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
 function approximatorPhase(f: Framework, hw: ForwardHardware, subset: Int32Array): Phase {
-  return { name: 'approximator', vars: f.approximatorVariables(), subset, loss: (x, y) => ({ loss: tf.losses.meanSquaredError(y, f.approximate(x, hw)) as tf.Scalar }) };
+  return {
+    name: 'approximator',
+    vars: f.approximatorVariables(),
+    subset,
+    loss: (x, y) => ({ loss: tf.losses.meanSquaredError(y, f.approximate(x, hw)) as tf.Scalar }),
+  };
 }
 
 function predictorPhase(f: Framework, hw: ForwardHardware, n: number): Phase {
-  return { name: 'predictor', vars: f.predictorVariables(), subset: all(n), loss: (x, _y, lab) => ({ loss: tf.losses.softmaxCrossEntropy(lab!, f.logits(x, hw)) as tf.Scalar }) };
+  return {
+    name: 'predictor',
+    vars: f.predictorVariables(),
+    subset: all(n),
+    loss: (x, _y, lab) => ({ loss: tf.losses.softmaxCrossEntropy(lab!, f.logits(x, hw)) as tf.Scalar }),
+  };
 }
 
 /** Safe labels of every training sample under the framework's current approximator. */
@@ -143,7 +181,12 @@ function labelAll(f: Framework, data: RegressionSamples, s: TrainSettings): Int3
  * - iterative: `rounds` times: the approximator on the samples labelled safe (all in the first round),
  *   relabel, the predictor on the new labels (weights carried over between rounds).
  */
-export async function trainFramework(method: AxnetMethod, topology: Topology, data: RegressionSamples, s: TrainSettings): Promise<TrainedFramework> {
+export async function trainFramework(
+  method: AxnetMethod,
+  topology: Topology,
+  data: RegressionSamples,
+  s: TrainSettings,
+): Promise<TrainedFramework> {
   const f = new Framework(topology, s.seed);
   const hw = s.hardware;
   const history: EpochTrace[] = [];

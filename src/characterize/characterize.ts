@@ -67,12 +67,23 @@ export async function characterize(req: CharacterizeRequest): Promise<Characteri
   const swept = new Set<string>();
   for (const a of req.sweep) {
     if (!paramNames.has(a.name) && !controlNames.has(a.name)) {
-      throw new AxhwError(`${unit.name} has no parameter or control input '${a.name}' to sweep.`, `Sweepable: ${[...paramNames, ...controlNames].join(', ')}.`);
+      throw new AxhwError(
+        `${unit.name} has no parameter or control input '${a.name}' to sweep.`,
+        `Sweepable: ${[...paramNames, ...controlNames].join(', ')}.`,
+      );
     }
-    if (swept.has(a.name)) throw new AxhwError(`--sweep names '${a.name}' twice.`, `Give all its values in one --sweep, e.g. --sweep ${a.name}=2..6 or --sweep ${a.name}=2,4,6.`);
+    if (swept.has(a.name))
+      throw new AxhwError(
+        `--sweep names '${a.name}' twice.`,
+        `Give all its values in one --sweep, e.g. --sweep ${a.name}=2..6 or --sweep ${a.name}=2,4,6.`,
+      );
     swept.add(a.name);
     // A swept parameter fixed by its own flag too: one of the two would be silently ignored.
-    if (req.params[a.name] !== undefined) throw new AxhwError(`'${a.name}' is both swept (--sweep ${a.name}=...) and fixed (--${a.name} ${String(req.params[a.name])}).`, `Drop --${a.name}, or drop it from --sweep.`);
+    if (req.params[a.name] !== undefined)
+      throw new AxhwError(
+        `'${a.name}' is both swept (--sweep ${a.name}=...) and fixed (--${a.name} ${String(req.params[a.name])}).`,
+        `Drop --${a.name}, or drop it from --sweep.`,
+      );
   }
   const configs: Config[] = combinations(req.sweep).map((combo) => {
     const raw = { ...req.params };
@@ -85,7 +96,10 @@ export async function characterize(req: CharacterizeRequest): Promise<Characteri
     const hasControls = Object.keys(controls).length > 0;
     // Control inputs are held at the swept value in both the metrics and the power workload.
     const design = withControlDefaults(generateDesign(unit, params), controls);
-    const label = Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ') || design.top;
+    const label =
+      Object.entries(combo)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || design.top;
     return { design, controls: hasControls ? controls : undefined, label };
   });
   let baselineConfig: Config | undefined;
@@ -119,7 +133,15 @@ export async function characterize(req: CharacterizeRequest): Promise<Characteri
   const rows = (baselineConfig ? results.slice(1) : results).map((r) => {
     if (!base) return stripCost(r);
     const pct = (b: number, x: number) => (b === 0 ? 0 : (100 * (b - x)) / b);
-    return { ...stripCost(r), savings: { area: pct(base.area, r.area), power: pct(base.powerMw, r.powerMw), delay: pct(base.delayNs, r.delayNs), pdp: pct(base.pdpPj, r.pdpPj) } };
+    return {
+      ...stripCost(r),
+      savings: {
+        area: pct(base.area, r.area),
+        power: pct(base.powerMw, r.powerMw),
+        delay: pct(base.delayNs, r.delayNs),
+        pdp: pct(base.pdpPj, r.pdpPj),
+      },
+    };
   });
   const c0 = results[0].cost;
   return {
@@ -141,7 +163,10 @@ function stripCost(r: Row & { cost: CostReport }): Row {
 }
 
 async function runOne(c: Config, req: CharacterizeRequest): Promise<Row & { cost: CostReport }> {
-  const [metrics, cost] = await Promise.all([unitErrorMetrics(c.design, { samples: req.samples, seed: req.seed, controls: c.controls, jobs: 1 }), estimateCost(c.design, req.cost)]);
+  const [metrics, cost] = await Promise.all([
+    unitErrorMetrics(c.design, { samples: req.samples, seed: req.seed, controls: c.controls, jobs: 1 }),
+    estimateCost(c.design, req.cost),
+  ]);
   return {
     label: c.label,
     unit: c.design.unit,

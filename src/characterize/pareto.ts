@@ -39,7 +39,14 @@ export function paretoSpec(rep: CharacterizeReport): object {
         encoding: {
           x: { field: 'cost', type: 'quantitative', title: axis, scale: { zero: false } },
           y: { field: 'err', type: 'quantitative', title: 'MRED (%)' },
-          color: { field: 'label', type: 'nominal', title: 'configuration', sort: order, scale: { domain: order, range: colours }, legend: { labelLimit: 320 } },
+          color: {
+            field: 'label',
+            type: 'nominal',
+            title: 'configuration',
+            sort: order,
+            scale: { domain: order, range: colours },
+            legend: { labelLimit: 320 },
+          },
           shape: { field: 'front', type: 'nominal', title: 'Pareto front', scale: { domain: [true, false], range: ['diamond', 'circle'] } },
         },
       },
@@ -51,8 +58,17 @@ export function paretoSpec(rep: CharacterizeReport): object {
     { cost: (r: Row) => r.area, title: 'MRED vs area', axis: 'area (um^2)', unit: 'um^2' },
   ];
   const shown = panels.filter((p) => !constant(p.cost));
-  const notes = panels.filter((p) => constant(p.cost)).map((p) => `${p.axis.split(' ')[0]} ${all[0] ? p.cost(all[0]).toLocaleString('en-US', { maximumFractionDigits: 3 }) : ''} ${p.unit} for every configuration`);
-  const title = { text: `${rep.unit}: error vs cost (${rep.library.name}, ${rep.clockNs} ns clock, ${rep.activity.workload} workload)`, ...(notes.length ? { subtitle: notes.join('; ') } : {}) };
+  const notes = panels
+    .filter((p) => constant(p.cost))
+    .map(
+      (p) =>
+        `${p.axis.split(' ')[0]} ${all[0] ? p.cost(all[0]).toLocaleString('en-US', { maximumFractionDigits: 3 }) : ''} ${p.unit} ` +
+        `for every configuration`,
+    );
+  const title = {
+    text: `${rep.unit}: error vs cost (${rep.library.name}, ${rep.clockNs} ns clock, ${rep.activity.workload} workload)`,
+    ...(notes.length ? { subtitle: notes.join('; ') } : {}),
+  };
   return { title, hconcat: (shown.length ? shown : panels.slice(0, 1)).map((p) => panel(data(p.cost), p.title, p.axis)) };
 }
 
@@ -61,4 +77,17 @@ export function paretoSvg(rep: CharacterizeReport): Promise<string> {
 }
 
 /** Tableau 10 without its red, which marks the baseline. */
-const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#eeca3b', '#9d755d', '#72b7b2', '#ff9da6', '#bab0ac', '#1f3c88', '#8c564b', '#17becf'];
+const PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#54a24b',
+  '#b279a2',
+  '#eeca3b',
+  '#9d755d',
+  '#72b7b2',
+  '#ff9da6',
+  '#bab0ac',
+  '#1f3c88',
+  '#8c564b',
+  '#17becf',
+];

@@ -39,11 +39,17 @@ const column = (h: string) => COLUMNS.find(([name]) => name === h)!;
 /** The document's tables: savings and cost (the answer the sweep is for), then the error metrics. */
 function columnSets(rep: CharacterizeReport): [string, [string, (r: Row) => string | number][]][] {
   const savings = rep.baseline ? ['area saving %', 'power saving %', 'delay saving %', 'PDP saving %'] : [];
-  const meets: [string, (r: Row) => string][] = [[`meets ${rep.clockNs} ns`, (r) => (r.delayNs <= rep.clockNs ? 'yes' : `**no** (${r.delayNs.toFixed(2)} ns)`)]];
+  const meets: [string, (r: Row) => string][] = [
+    [`meets ${rep.clockNs} ns`, (r) => (r.delayNs <= rep.clockNs ? 'yes' : `**no** (${r.delayNs.toFixed(2)} ns)`)],
+  ];
   const cost = ['area um2', 'cells', 'delay ns', 'power mW', 'energy pJ/op', 'leakage uW', 'glitch share', 'PDP pJ'].map(column);
   const error = ['coverage', 'ER %', 'ME', 'MAE', 'MRED %', 'NMED %', 'WCE', 'WCRE %', 'MSE'].map(column);
   return [
-    [`Cost${rep.baseline ? ` and savings against ${rep.baseline.top}` : ''}: power at the ${rep.clockNs} ns clock (internal and switching power in the CSV)`, [column('config'), column('MRED %'), ...savings.map(column), ...cost, ...meets]],
+    [
+      `Cost${rep.baseline ? ` and savings against ${rep.baseline.top}` : ''}: power at the ${rep.clockNs} ` +
+        `ns clock (internal and switching power in the CSV)`,
+      [column('config'), column('MRED %'), ...savings.map(column), ...cost, ...meets],
+    ],
     ['Error metrics', [column('config'), column('top'), ...error]],
   ];
 }
@@ -67,16 +73,25 @@ function powerLine(r: Row | undefined): string {
   if (!p) return '';
   if (!p.simulation) return "Power: OpenSTA's propagation of the input activities (--power propagate).";
   const s = p.simulation;
-  return `Power: toggles counted in a ${s.mode} simulation of each mapped netlist (--power ${p.method}) over ${s.cycles.toLocaleString('en-US')} cycles, times the Liberty file's energies${s.mode === 'delay' ? '; glitch share = toggles with the cells\' delays / zero-delay toggles on the same cycles' : ''}.`;
+  return (
+    `Power: toggles counted in a ${s.mode} simulation of each mapped netlist (--power ${p.method}) ` +
+    `over ${s.cycles.toLocaleString('en-US')} cycles, times the Liberty file's energies` +
+    (s.mode === 'delay' ? "; glitch share = toggles with the cells' delays / zero-delay toggles on the same cycles." : '.')
+  );
 }
 
 /** The report as a document (Markdown and the HTML report render this): provenance lines, the table, the Pareto plot. */
 export function characterizeDocument(rep: CharacterizeReport): ResultDocument {
   const rows = [...(rep.baseline ? [rep.baseline] : []), ...rep.rows];
+  const trace = rep.activity.trace;
   const intro = [
-    `Library ${rep.library.name} (${rep.library.liberty}); clock ${rep.clockNs} ns; workload: ${rep.activity.workload}${rep.activity.trace ? ` (${rep.activity.trace.file}, ${rep.activity.trace.used} of ${rep.activity.trace.pairs} pairs)` : `, seed ${rep.activity.seed}`}${rows[0]?.power.simulation ? '' : `; ${rep.activity.annotated}`}.`,
+    `Library ${rep.library.name} (${rep.library.liberty}); clock ${rep.clockNs} ns; workload: ${rep.activity.workload}` +
+      (trace ? ` (${trace.file}, ${trace.used} of ${trace.pairs} pairs)` : `, seed ${rep.activity.seed}`) +
+      `${rows[0]?.power.simulation ? '' : `; ${rep.activity.annotated}`}.`,
     powerLine(rows[0]),
-    `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as the coverage column says) over ${rep.rows[0]?.metrics.domain ?? 'all pairs'}. Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`,
+    `Error metrics are read from the RTL (exhaustive tables or seeded co-simulation samples, as ` +
+      (`the coverage column says) over ${rep.rows[0]?.metrics.domain ?? 'all pairs'}. ` +
+        `Savings are versus ${rep.baseline ? rep.baseline.top : 'no baseline'}.`),
     `Tools: ${rep.tools.yosys}; ${rep.tools.sta.split('\n')[0]}.`,
   ].filter((l) => l !== '');
   return {
@@ -86,7 +101,13 @@ export function characterizeDocument(rep: CharacterizeReport): ResultDocument {
       command: rep.command,
       seeds: `workload and sampled-metrics seed ${rep.activity.seed ?? rep.rows[0]?.metrics.seed ?? 'n/a'}`,
       tools: { yosys: rep.tools.yosys, sta: rep.tools.sta.split('\n')[0]! },
-      parameters: { library: rep.library.name, clockNs: rep.clockNs, workload: rep.activity.workload, power: rows[0]?.power.method ?? 'n/a', baseline: rep.baseline?.top ?? 'none' },
+      parameters: {
+        library: rep.library.name,
+        clockNs: rep.clockNs,
+        workload: rep.activity.workload,
+        power: rows[0]?.power.method ?? 'n/a',
+        baseline: rep.baseline?.top ?? 'none',
+      },
     },
     intro: intro.map(text),
     sections: [
@@ -102,7 +123,12 @@ export function characterizeDocument(rep: CharacterizeReport): ResultDocument {
               caption,
             ),
           ),
-          figure('pareto', 'Error against power and area', paretoSpec(rep), 'MRED against power and area per configuration; the Pareto front is marked by diamonds and a dashed step line.'),
+          figure(
+            'pareto',
+            'Error against power and area',
+            paretoSpec(rep),
+            'MRED against power and area per configuration; the Pareto front is marked by diamonds and a dashed step line.',
+          ),
         ],
       },
     ],

@@ -6,7 +6,10 @@ const program = buildProgram();
 
 // Ctrl-C and kill end the run in order, so exit handlers remove temp folders (the simulators and tools,
 // in the same process group, receive the signal too).
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     process.stderr.write(`\naxhw: interrupted (${signal})\n`);
     process.exit(code);
@@ -40,7 +43,10 @@ try {
     process.exitCode = e.exitCode;
   } else if (isFileSystemError(e)) {
     // A write that the up-front checks could not foresee (disk full, a folder changed under us).
-    process.stderr.write(`axhw: error: cannot ${e.syscall ?? 'access'} ${e.path}: ${FS_REASONS[e.code!] ?? e.code}.\n  fix: check the path and free space, or choose another output path.\n`);
+    process.stderr.write(
+      `axhw: error: cannot ${e.syscall ?? 'access'} ${e.path}: ${FS_REASONS[e.code!] ?? e.code}.\n ` +
+        ` fix: check the path and free space, or choose another output path.\n`,
+    );
     process.exitCode = 2;
   } else {
     process.stderr.write(`axhw: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);

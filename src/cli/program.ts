@@ -22,7 +22,10 @@ import { reportCommand } from './commands/report.js';
  */
 export function buildProgram(): Command {
   const program = new Command('axhw')
-    .description('Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact tables, estimate area/delay/power, train networks for the hardware')
+    .description(
+      'Approximate hardware toolchain: generate RTL, co-simulate it with Verilator, export bit-exact ' +
+        'tables, estimate area/delay/power, train networks for the hardware',
+    )
     .version(axhwVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -38,7 +41,21 @@ export function buildProgram(): Command {
     cmd.showHelpAfterError('(run with --help for usage)');
     cmd.commands.forEach(configure);
   };
-  for (const c of [genCommand(), verifyCommand(), lutCommand(), synthCommand(), characterizeCommand(), trainCommand(), evalCommand(), npuCommand(), tetrisCommand(), experimentCommand(), reportCommand(), unitsCommand(), demoCommand()]) {
+  for (const c of [
+    genCommand(),
+    verifyCommand(),
+    lutCommand(),
+    synthCommand(),
+    characterizeCommand(),
+    trainCommand(),
+    evalCommand(),
+    npuCommand(),
+    tetrisCommand(),
+    experimentCommand(),
+    reportCommand(),
+    unitsCommand(),
+    demoCommand(),
+  ]) {
     configure(c);
     program.addCommand(c);
   }

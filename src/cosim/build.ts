@@ -12,7 +12,19 @@ import { AxhwError } from '../errors.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 
 /** Verilator flags: fast X handling and no fatal lint so users' RTL with style warnings still builds. */
-const VERILATOR_FLAGS = ['--cc', '--exe', '--build', '-O3', '--x-assign', 'fast', '--x-initial', 'fast', '-Wno-fatal', '-Wno-lint', '-Wno-style'];
+const VERILATOR_FLAGS = [
+  '--cc',
+  '--exe',
+  '--build',
+  '-O3',
+  '--x-assign',
+  'fast',
+  '--x-initial',
+  'fast',
+  '-Wno-fatal',
+  '-Wno-lint',
+  '-Wno-style',
+];
 const CXX_FLAGS = '-O2 -std=c++17';
 
 export interface HarnessBuild {
@@ -58,12 +70,17 @@ export function buildHarness(d: Design, log: (msg: string) => void = () => {}): 
  * Verilate RTL with a C++ harness (the operator one or the module one) into a cached binary. The key covers
  * everything that goes into the binary.
  */
-export async function buildVerilated(d: { top: string; sources: Record<string, string>; harness: string; protocol: string; flags?: readonly string[]; cxxFlags?: string }, log: (msg: string) => void = () => {}): Promise<HarnessBuild> {
+export async function buildVerilated(
+  d: { top: string; sources: Record<string, string>; harness: string; protocol: string; flags?: readonly string[]; cxxFlags?: string },
+  log: (msg: string) => void = () => {},
+): Promise<HarnessBuild> {
   const t0 = performance.now();
   const verilatorVersion = await toolVersion('verilator');
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const harness = d.harness;
-  const sourceParts = Object.entries(d.sources).sort(([x], [y]) => x.localeCompare(y)).flat();
+  const sourceParts = Object.entries(d.sources)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .flat();
   const flags = [...VERILATOR_FLAGS, ...(d.flags ?? [])];
   const cxx = d.cxxFlags ?? CXX_FLAGS;
   const key = sha256(d.protocol, verilatorVersion, flags.join(' '), cxx, harness, ...sourceParts);
@@ -77,11 +94,16 @@ export async function buildVerilated(d: { top: string; sources: Record<string, s
     writeFileSync(join(tmp, 'harness.cpp'), harness);
     const args = [
       ...flags,
-      '-j', String(Math.max(1, cpus().length)),
-      '--top-module', d.top,
-      '-Mdir', 'obj',
-      '-o', '../harness',
-      '-CFLAGS', cxx,
+      '-j',
+      String(Math.max(1, cpus().length)),
+      '--top-module',
+      d.top,
+      '-Mdir',
+      'obj',
+      '-o',
+      '../harness',
+      '-CFLAGS',
+      cxx,
       'harness.cpp',
       ...files,
     ];

@@ -32,7 +32,14 @@ export class ModelComparator {
   }
 
   /** Compare n RTL results with the model (default: the design's model at its default control values). */
-  check(a: Uint32Array, b: Uint32Array, n: number, rtl: Buffer, model: BatchModel | undefined = this.d.model, controls?: ControlSetting): void {
+  check(
+    a: Uint32Array,
+    b: Uint32Array,
+    n: number,
+    rtl: Buffer,
+    model: BatchModel | undefined = this.d.model,
+    controls?: ControlSetting,
+  ): void {
     if (!model) throw new Error('ModelComparator needs a design with a model');
     const bytes = n * this.yBytes;
     if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
@@ -46,7 +53,8 @@ export class ModelComparator {
       const m = resultCodeAt(mv, this.yBytes, i);
       if (r === m) continue;
       this.mismatches++;
-      if (this.counterexamples.length < this.maxExamples) this.counterexamples.push({ ...describe(this.d, a[i], b[i], r, m), ...(controls ? { controls } : {}) });
+      if (this.counterexamples.length < this.maxExamples)
+        this.counterexamples.push({ ...describe(this.d, a[i], b[i], r, m), ...(controls ? { controls } : {}) });
     }
   }
 }

@@ -28,8 +28,15 @@ export function renderModuleHarness(d: Pick<ModuleDesign, 'top' | 'ports'>): str
 }
 
 /** `o.flags`: extra Verilator flags (`--coverage-toggle` for a gate-level power simulation); `o.cxxFlags` replace the C++ flags. */
-export function buildModuleHarness(d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>, log?: (m: string) => void, o: { flags?: readonly string[]; cxxFlags?: string } = {}): Promise<HarnessBuild> {
-  return buildVerilated({ top: d.top, sources: d.sources, harness: renderModuleHarness(d), protocol: `module protocol ${MODULE_PROTOCOL_VERSION}`, ...o }, log);
+export function buildModuleHarness(
+  d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>,
+  log?: (m: string) => void,
+  o: { flags?: readonly string[]; cxxFlags?: string } = {},
+): Promise<HarnessBuild> {
+  return buildVerilated(
+    { top: d.top, sources: d.sources, harness: renderModuleHarness(d), protocol: `module protocol ${MODULE_PROTOCOL_VERSION}`, ...o },
+    log,
+  );
 }
 
 /** `jobs` processes of one module's harness, built once. */
@@ -52,15 +59,29 @@ export class ModuleSession {
     await this.proc.request(header(ModuleCmd.Coverage, 0, op === 'zero' ? 0 : 1), 'prefixed');
   }
 
-  static async open(d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>, log?: (m: string) => void, built?: HarnessBuild, env?: Record<string, string>): Promise<ModuleSession> {
+  static async open(
+    d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>,
+    log?: (m: string) => void,
+    built?: HarnessBuild,
+    env?: Record<string, string>,
+  ): Promise<ModuleSession> {
     const build = built ?? (await buildModuleHarness(d, log));
     const s = new ModuleSession(new HarnessProcess(build.binary, d.top, env), d);
     const info = await s.proc.request(header(ModuleCmd.Info, 0), 'prefixed');
     const p = d.ports;
     const [magic, proto, ni, no, nf] = [0, 4, 8, 12, 16].map((o) => info.readUInt32LE(o));
-    if (magic !== MODULE_MAGIC || proto !== MODULE_PROTOCOL_VERSION || ni !== p.inputs.length || no !== p.outputs.length || nf !== (p.monitor?.fields.length ?? 0)) {
+    if (
+      magic !== MODULE_MAGIC ||
+      proto !== MODULE_PROTOCOL_VERSION ||
+      ni !== p.inputs.length ||
+      no !== p.outputs.length ||
+      nf !== (p.monitor?.fields.length ?? 0)
+    ) {
       await s.close();
-      throw new AxhwError(`The co-simulation binary ${build.binary} does not match ${d.top} (stale cache entry?).`, `Remove ${dirname(build.binary)} and run again (it is rebuilt).`);
+      throw new AxhwError(
+        `The co-simulation binary ${build.binary} does not match ${d.top} (stale cache entry?).`,
+        `Remove ${dirname(build.binary)} and run again (it is rebuilt).`,
+      );
     }
     return s;
   }
@@ -83,7 +104,11 @@ export class ModuleSession {
         return { kind: 'read', words: u64s(await this.proc.request(headerBig(ModuleCmd.Read, c.n, addrArg(c.sel, c.addr)), 'prefixed')) };
       case 'set': {
         const i = this.design.ports.inputs.findIndex((x) => x.name === c.port);
-        if (i < 0) throw new AxhwError(`${this.design.top} has no settable input '${c.port}'.`, `Its inputs: ${this.design.ports.inputs.map((x) => x.name).join(', ') || 'none'}.`);
+        if (i < 0)
+          throw new AxhwError(
+            `${this.design.top} has no settable input '${c.port}'.`,
+            `Its inputs: ${this.design.ports.inputs.map((x) => x.name).join(', ') || 'none'}.`,
+          );
         await this.proc.request(headerBig(ModuleCmd.Set, i, BigInt.asUintN(64, c.value)), 'prefixed');
         return { kind: 'set' };
       }

@@ -30,7 +30,10 @@ export class CosimSession {
     const p = design.ports;
     if (magic !== MAGIC || proto !== PROTOCOL_VERSION || aw !== p.a.width || bw !== p.b.width || yw !== p.y.width || yb !== s.yBytes) {
       await s.close();
-      throw new AxhwError(`The co-simulation binary ${binary} does not match ${design.top} (stale cache entry?).`, `Remove ${dirname(binary)} and run again (it is rebuilt).`);
+      throw new AxhwError(
+        `The co-simulation binary ${binary} does not match ${design.top} (stale cache entry?).`,
+        `Remove ${dirname(binary)} and run again (it is rebuilt).`,
+      );
     }
     return s;
   }

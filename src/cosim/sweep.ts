@@ -5,7 +5,9 @@ import type { CosimSession } from './session.js';
  * A slice of work: either a range of the row-major pair space, or explicit operand pairs; optionally
  * with control-input values (ports.controls order) that the batch must run under.
  */
-export type Batch = ({ kind: 'range'; start: number; n: number } | { kind: 'pairs'; a: Uint32Array; b: Uint32Array; n: number }) & { controls?: readonly number[] };
+export type Batch = ({ kind: 'range'; start: number; n: number } | { kind: 'pairs'; a: Uint32Array; b: Uint32Array; n: number }) & {
+  controls?: readonly number[];
+};
 
 /**
  * Push batches through every session of the pool, keeping `depth` requests in flight per session so the

@@ -28,7 +28,11 @@ export class HarnessProcess {
     readonly binary: string,
     readonly what: string,
     env?: Record<string, string>,
-    private readonly proc: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }> = execa(binary, [], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env }),
+    private readonly proc: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }> = execa(
+      binary,
+      [],
+      { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env },
+    ),
   ) {
     proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     proc.stderr!.on('data', (c: Buffer) => {
@@ -38,8 +42,10 @@ export class HarnessProcess {
     void proc.then((r) =>
       this.fail(
         new AxhwError(
-          `The co-simulation process for ${what} (${binary}) exited (${r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`}).${this.stderr ? `\n${this.stderr}` : ''}`,
-          `If the design itself stops the simulation ($finish, $stop, an assertion), fix it; otherwise the cached build may be damaged: remove ${dirname(binary)} and run again (it is rebuilt).`,
+          `The co-simulation process for ${what} (${binary}) ` +
+            `exited (${r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`}).${this.stderr ? `\n${this.stderr}` : ''}`,
+          `If the design itself stops the simulation ($finish, $stop, an assertion), fix it; otherwise ` +
+            `the cached build may be damaged: remove ${dirname(binary)} and run again (it is rebuilt).`,
         ),
       ),
     );
@@ -50,7 +56,15 @@ export class HarnessProcess {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise<Buffer>((resolve, reject) => {
       const prefixed = reply === 'prefixed';
-      this.pending.push({ buf: prefixed ? undefined : Buffer.allocUnsafe(reply), prefixed, head: Buffer.alloc(prefixed ? 8 : 0), headFilled: 0, filled: 0, resolve, reject });
+      this.pending.push({
+        buf: prefixed ? undefined : Buffer.allocUnsafe(reply),
+        prefixed,
+        head: Buffer.alloc(prefixed ? 8 : 0),
+        headFilled: 0,
+        filled: 0,
+        resolve,
+        reject,
+      });
       this.proc.stdin!.write(req);
     });
   }
@@ -66,7 +80,10 @@ export class HarnessProcess {
 
   async close(quit: Buffer): Promise<void> {
     if (!this.dead) {
-      this.dead = new AxhwError('The co-simulation session was used after it was closed.', 'This is a bug in axhw: please report it with the command you ran.');
+      this.dead = new AxhwError(
+        'The co-simulation session was used after it was closed.',
+        'This is a bug in axhw: please report it with the command you ran.',
+      );
       this.proc.stdin!.end(quit);
     }
     await this.proc;
@@ -77,7 +94,12 @@ export class HarnessProcess {
     while (off < chunk.length) {
       const p = this.pending[0];
       if (!p) {
-        this.fail(new AxhwError(`Co-simulation for ${this.what} sent unexpected output.`, 'A $display or $write in the design prints into the harness protocol: remove it (or guard it) and run again.'));
+        this.fail(
+          new AxhwError(
+            `Co-simulation for ${this.what} sent unexpected output.`,
+            'A $display or $write in the design prints into the harness protocol: remove it (or guard it) and run again.',
+          ),
+        );
         return;
       }
       if (!p.buf) {

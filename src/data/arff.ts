@@ -50,7 +50,8 @@ export function readArff(file: string): LabelledData {
     if (cells.length !== attrs.length) throw dataError(file, `line ${i + 1}: ${cells.length} values, expected ${attrs.length}`);
     for (let c = 0; c < f; c++) {
       const v = Number(cells[c]);
-      if (cells[c] === '?' || cells[c] === '' || !Number.isFinite(v)) throw dataError(file, `line ${i + 1}: value '${cells[c]}' of '${features[c]!.name}' is missing or not a number`);
+      if (cells[c] === '?' || cells[c] === '' || !Number.isFinite(v))
+        throw dataError(file, `line ${i + 1}: value '${cells[c]}' of '${features[c]!.name}' is missing or not a number`);
       xs.push(v);
     }
     const label = cls.nominal.indexOf(cells[f]!);

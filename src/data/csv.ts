@@ -8,7 +8,10 @@ import type { LabelledData } from './table-data.js';
  * skipped; files without a header are read as they are.
  */
 export function readLabelledCsv(file: string): LabelledData {
-  const lines = readMaybeCompressed(file).toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readMaybeCompressed(file)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   if (lines.length < 2) throw dataError(file, 'CSV has no data rows');
   let first = 0;
   let classes: string[] | undefined;
@@ -34,7 +37,8 @@ export function readLabelledCsv(file: string): LabelledData {
     if (cells.length !== f + 1) throw dataError(file, `line ${r + first + 1}: ${cells.length} fields, expected ${f + 1}`);
     for (let c = 0; c < f; c++) {
       const v = Number(cells[c]);
-      if (!Number.isFinite(v) || cells[c]!.trim() === '') throw dataError(file, `line ${r + first + 1}, column ${c + 1}: '${cells[c]}' is not a number`);
+      if (!Number.isFinite(v) || cells[c]!.trim() === '')
+        throw dataError(file, `line ${r + first + 1}, column ${c + 1}: '${cells[c]}' is not a number`);
       x[r * f + c] = v;
     }
     const label = Number(cells[f]);
@@ -42,7 +46,13 @@ export function readLabelledCsv(file: string): LabelledData {
     y[r] = label;
   });
   const maxLabel = y.reduce((a, b) => Math.max(a, b), 0);
-  return { x, y, n: rows.length, shape: [f], classes: classes && classes.length > maxLabel ? classes : Array.from({ length: maxLabel + 1 }, (_, i) => String(i)) };
+  return {
+    x,
+    y,
+    n: rows.length,
+    shape: [f],
+    classes: classes && classes.length > maxLabel ? classes : Array.from({ length: maxLabel + 1 }, (_, i) => String(i)),
+  };
 }
 
 function isNumber(s: string): boolean {

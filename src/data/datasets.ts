@@ -53,7 +53,11 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'image-seg',
     doc: 'image segmentation, 2310 x 19, 7 classes (Weka segment-challenge + segment-test ARFF, merged)',
     pkg: 'weka',
-    load: (p) => ({ all: p ? readTabular(p) : concat(readArff(debPath(...WEKA, 'segment-challenge.arff')), readArff(debPath(...WEKA, 'segment-test.arff'))) }),
+    load: (p) => ({
+      all: p
+        ? readTabular(p)
+        : concat(readArff(debPath(...WEKA, 'segment-challenge.arff')), readArff(debPath(...WEKA, 'segment-test.arff'))),
+    }),
     defaultModel: 'image-seg',
   },
   {
@@ -84,26 +88,43 @@ export const DATASETS: readonly DatasetSpec[] = [
 
 export function getDataset(name: string): DatasetSpec {
   const d = DATASETS.find((s) => s.name === name);
-  if (!d) throw new AxhwError(`Unknown data set '${name}'.`, `Data sets: ${DATASETS.map((s) => s.name).join(', ')} (your own file goes with --data-path <file>, read in the format of the data set named by --data).`);
+  if (!d)
+    throw new AxhwError(
+      `Unknown data set '${name}'.`,
+      `Data sets: ${DATASETS.map((s) => s.name).join(', ')} (your own file goes with --data-path ` +
+        `<file>, read in the format of the data set named by --data).`,
+    );
   return d;
 }
 
 /** A tabular file by its content type: ARFF, R data, or CSV (gzip/xz allowed). */
 export function readTabular(file: string): LabelledData {
   if (!existsSync(file)) throw dataError(file, 'file not found');
-  if (statSync(file).isDirectory()) throw dataError(file, 'is a folder, but this data set is one file (CSV, ARFF or .rda)', 'Give the file itself with --data-path <file>.');
+  if (statSync(file).isDirectory())
+    throw dataError(
+      file,
+      'is a folder, but this data set is one file (CSV, ARFF or .rda)',
+      'Give the file itself with --data-path <file>.',
+    );
   if (/\.arff(\.gz|\.xz)?$/i.test(file)) return readArff(file);
   if (/\.(rda|rdata)$/i.test(file)) {
     const objs = readRda(file);
     const frames = [...objs.entries()].filter(([, v]) => v.type === 'list');
-    if (frames.length !== 1) throw dataError(file, `expected one data frame, found ${frames.length}`, 'Save a single data frame with a factor class column.');
+    if (frames.length !== 1)
+      throw dataError(file, `expected one data frame, found ${frames.length}`, 'Save a single data frame with a factor class column.');
     return dataFrameToLabelled(file, frames[0]![1]);
   }
   return readLabelledCsv(file);
 }
 
 function readIdxFolder(dir: string): { train: LabelledData; test: LabelledData } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw dataError(dir, 'IDX folder not found', `${FETCH_HINT} An MNIST-format folder holds train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz].`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw dataError(
+      dir,
+      'IDX folder not found',
+      `${FETCH_HINT} An MNIST-format folder holds train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], ` +
+        `t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz].`,
+    );
   const pick = (base: string) => {
     for (const f of [base, `${base}.gz`]) if (existsSync(join(dir, f))) return join(dir, f);
     throw dataError(join(dir, base), 'file not found (also tried .gz)');
@@ -114,16 +135,27 @@ function readIdxFolder(dir: string): { train: LabelledData; test: LabelledData }
     const img = readIdx(imgFile);
     const lbl = readIdx(lblFile);
     if (img.shape.length !== 3) throw dataError(imgFile, `expected n x rows x cols images, got shape ${img.shape.join('x')}`);
-    if (lbl.shape.length !== 1 || lbl.shape[0] !== img.shape[0]) throw dataError(lblFile, `label count ${lbl.shape.join('x')} does not match ${img.shape[0]} images`);
+    if (lbl.shape.length !== 1 || lbl.shape[0] !== img.shape[0])
+      throw dataError(lblFile, `label count ${lbl.shape.join('x')} does not match ${img.shape[0]} images`);
     const y = Int32Array.from(lbl.data);
     const k = y.reduce((a, b) => Math.max(a, b), 0) + 1;
-    return { x: img.data, y, n: img.shape[0]!, shape: [img.shape[1]!, img.shape[2]!, 1], classes: Array.from({ length: k }, (_, i) => String(i)) };
+    return {
+      x: img.data,
+      y,
+      n: img.shape[0]!,
+      shape: [img.shape[1]!, img.shape[2]!, 1],
+      classes: Array.from({ length: k }, (_, i) => String(i)),
+    };
   };
   return { train: part('train'), test: part('t10k') };
 }
 
 function concat(a: LabelledData, b: LabelledData): LabelledData {
-  if (a.shape.join() !== b.shape.join() || a.classes.join() !== b.classes.join()) throw new AxhwError('The parts of this data set have different features or classes and cannot be merged.', 'Fetch the data again with `bash scripts/fetch-data.sh`, or give one file with --data-path.');
+  if (a.shape.join() !== b.shape.join() || a.classes.join() !== b.classes.join())
+    throw new AxhwError(
+      'The parts of this data set have different features or classes and cannot be merged.',
+      'Fetch the data again with `bash scripts/fetch-data.sh`, or give one file with --data-path.',
+    );
   const x = new Float32Array(a.x.length + b.x.length);
   x.set(a.x);
   x.set(b.x, a.x.length);

@@ -9,10 +9,12 @@ export function readMaybeCompressed(file: string): Buffer {
   const raw = readFileSync(file);
   try {
     if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) return gunzipSync(raw);
-    if (raw.length >= 6 && raw.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return Buffer.from(xzDecompress(raw));
+    if (raw.length >= 6 && raw.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
+      return Buffer.from(xzDecompress(raw));
   } catch (e) {
     throw dataError(file, `corrupt compressed data (${(e as Error).message})`);
   }
-  if (raw.length >= 3 && raw.subarray(0, 3).toString('latin1') === 'BZh') throw dataError(file, 'bzip2 compression is not supported', 'Recompress it with gzip or xz.');
+  if (raw.length >= 3 && raw.subarray(0, 3).toString('latin1') === 'BZh')
+    throw dataError(file, 'bzip2 compression is not supported', 'Recompress it with gzip or xz.');
   return raw;
 }

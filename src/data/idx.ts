@@ -27,7 +27,11 @@ export function readIdx(file: string): IdxArray {
   for (let i = 0; i < ndims; i++) shape.push(buf.readUInt32BE(4 + 4 * i));
   const n = shape.reduce((a, b) => a * b, 1);
   const start = 4 + 4 * ndims;
-  if (buf.length !== start + n * type.bytes) throw dataError(file, `IDX size mismatch: header says ${shape.join('x')} (${n * type.bytes} bytes of data), file has ${buf.length - start}`);
+  if (buf.length !== start + n * type.bytes)
+    throw dataError(
+      file,
+      `IDX size mismatch: header says ${shape.join('x')} (${n * type.bytes} bytes of data), file has ${buf.length - start}`,
+    );
   const data = new Float32Array(n);
   if (type.bytes === 1 && buf[2] === 0x08) data.set(buf.subarray(start));
   else for (let i = 0; i < n; i++) data[i] = type.read(buf, start + i * type.bytes);

@@ -41,7 +41,7 @@ export function prepareDataset(spec: DatasetSpec, opts: PrepareOptions): Prepare
     split = `seeded shuffle (seed ${opts.seed}), ${Math.round((1 - frac) * 100)}/${Math.round(frac * 100)} train/test`;
   } else {
     ({ train, test } = loaded);
-    split = 'the files\' own train/test split';
+    split = "the files' own train/test split";
   }
   if (opts.limitTrain && opts.limitTrain < train.n) train = subset(train, permutation(train.n, opts.seed + 1).subarray(0, opts.limitTrain));
   if (opts.limitTest && opts.limitTest < test.n) test = subset(test, permutation(test.n, opts.seed + 2).subarray(0, opts.limitTest));

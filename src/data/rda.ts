@@ -24,12 +24,14 @@ export function readRda(file: string): Map<string, RValue> {
   const buf = readMaybeCompressed(file);
   const magic = buf.subarray(0, 5).toString('latin1');
   if (magic !== 'RDX2\n' && magic !== 'RDX3\n') throw dataError(file, `not an R data file (magic '${JSON.stringify(magic)}')`);
-  if (buf.subarray(5, 7).toString('latin1') !== 'X\n') throw dataError(file, 'only the XDR (binary, big-endian) R serialisation is supported');
+  if (buf.subarray(5, 7).toString('latin1') !== 'X\n')
+    throw dataError(file, 'only the XDR (binary, big-endian) R serialisation is supported');
   const r = new Reader(buf, 7, file);
   const version = r.int();
   r.int(); // R version that wrote it
   r.int(); // minimal reader version
-  if (version === 3) r.skip(r.int()); // native encoding name
+  if (version === 3)
+    r.skip(r.int()); // native encoding name
   else if (version !== 2) throw dataError(file, `R serialisation version ${version} is not supported`);
   const top = r.item();
   if (top.type !== 'pairlist') throw dataError(file, 'an .rda file holds a pairlist of named objects');
@@ -38,7 +40,11 @@ export function readRda(file: string): Map<string, RValue> {
 
 class Reader {
   private refs: RValue[] = [];
-  constructor(private buf: Buffer, private pos: number, private file: string) {}
+  constructor(
+    private buf: Buffer,
+    private pos: number,
+    private file: string,
+  ) {}
 
   private need(n: number): void {
     if (this.pos + n > this.buf.length) throw dataError(this.file, 'truncated R data stream');
@@ -192,7 +198,8 @@ export function dataFrameToLabelled(file: string, frame: RValue, classColumn?: s
   const f = features.length;
   const x = new Float32Array(n * f);
   features.forEach((col, c) => {
-    if ((col.type !== 'double' && col.type !== 'int') || isFactor(col)) throw dataError(file, `column '${names.data[frame.items.indexOf(col)]}' is not numeric`);
+    if ((col.type !== 'double' && col.type !== 'int') || isFactor(col))
+      throw dataError(file, `column '${names.data[frame.items.indexOf(col)]}' is not numeric`);
     if (col.data.length !== n) throw dataError(file, 'data frame columns differ in length');
     for (let r = 0; r < n; r++) {
       const v = col.data[r]!;

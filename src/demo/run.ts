@@ -92,9 +92,15 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   const steps: Step[] = [
     {
       name: 'units',
-      title: `generate and verify DRUM (8-bit signed, k = ${DEMO.drumKs.join(', ')}), the exact multiplier and fpmul (binary32); export the tables read from the RTL`,
+      title:
+        `generate and verify DRUM (8-bit signed, k = ${DEMO.drumKs.join(', ')}), the exact multiplier ` +
+        `and fpmul (binary32); export the tables read from the RTL`,
       async run(stage) {
-        const specs: [string, Record<string, unknown>][] = [...DEMO.drumKs.map((k): [string, Record<string, unknown>] => ['drum', { width: 8, k, signed: true }]), ['exact-mul', { width: 8, signed: true }], ['fpmul', {}]];
+        const specs: [string, Record<string, unknown>][] = [
+          ...DEMO.drumKs.map((k): [string, Record<string, unknown>] => ['drum', { width: 8, k, signed: true }]),
+          ['exact-mul', { width: 8, signed: true }],
+          ['fpmul', {}],
+        ];
         for (const [name, raw] of specs) {
           const { unit, params } = resolveUnit(name, raw);
           const d = generateDesign(unit, params);
@@ -102,33 +108,66 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const bar = progress(`verify ${d.top}`, 'pairs');
           const v = await verifyDesign(d, { onProgress: bar.update }).finally(() => bar.stop());
           const spec = formatUnitSpec(name, raw);
-          if (!v.passed) throw new AxhwError(`${d.top} differs from its model on ${v.mismatches} pairs.`, 'The generated RTL and the TypeScript model disagree: run `axhw verify ' + spec + '` for the counterexamples.', 1);
-          const entry: DemoSummary['units'][number] = { spec, top: d.top, verified: { passed: v.passed, mode: v.mode, pairs: v.pairs, mismatches: v.mismatches } };
+          if (!v.passed)
+            throw new AxhwError(
+              `${d.top} differs from its model on ${v.mismatches} pairs.`,
+              'The generated RTL and the TypeScript model disagree: run `axhw verify ' + spec + '` for the counterexamples.',
+              1,
+            );
+          const entry: DemoSummary['units'][number] = {
+            spec,
+            top: d.top,
+            verified: { passed: v.passed, mode: v.mode, pairs: v.pairs, mismatches: v.mismatches },
+          };
           if (d.ports.a.width + d.ports.b.width <= 16) {
             const t = await tableFromRtl(d);
             const file = join('tables', `${d.top}.npy`);
             writeTable(t, join(stage, file));
             const m = tableErrorMetrics(t);
-            Object.assign(entry, { table: { file, shape: t.meta.shape, dtype: t.meta.dtype }, metrics: { er: m.er, mred: m.mred, nmed: m.nmed, wce: m.wce, wcre: m.wcre } });
+            Object.assign(entry, {
+              table: { file, shape: t.meta.shape, dtype: t.meta.dtype },
+              metrics: { er: m.er, mred: m.mred, nmed: m.nmed, wce: m.wce, wcre: m.wcre },
+            });
           }
           units.push(entry);
           sub(log)(`${d.top}: ${v.pairs.toLocaleString('en-US')} pairs (${v.mode}), 0 mismatches`);
         }
-        return { headline: `${units.length} units verified against their models (Verilog in rtl/); ${units.filter((u) => u.table).length} tables exported to tables/` };
+        return {
+          headline:
+            `${units.length} units verified against their models (Verilog in rtl/); ${units.filter((u) => u.table).length} ` +
+            `tables exported to tables/`,
+        };
       },
     },
     {
       name: 'characterize',
-      title: `area, delay and power of DRUM k = ${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} against the exact multiplier (Yosys + ABC on osu018, OpenSTA, simulated switching activity)`,
+      title:
+        `area, delay and power of DRUM k = ${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} against the exact ` +
+        `multiplier (Yosys + ABC on osu018, OpenSTA, simulated switching activity)`,
       async run(stage) {
         const dir = 'characterize';
         const bar = progress('characterize', 'configurations');
-        const rep = await characterize({ unit: 'drum', params: { width: 8, signed: true }, sweep: [{ name: 'k', values: [...DEMO.drumKs] }], baseline: 'exact-mul', cost: { lib: 'osu018', power: 'sim', seed }, seed, onProgress: bar.update }).finally(() => bar.stop());
-        rep.command = `axhw characterize drum:width=8,signed --sweep k=${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} --baseline exact-mul --power sim -o ${dir}`;
+        const rep = await characterize({
+          unit: 'drum',
+          params: { width: 8, signed: true },
+          sweep: [{ name: 'k', values: [...DEMO.drumKs] }],
+          baseline: 'exact-mul',
+          cost: { lib: 'osu018', power: 'sim', seed },
+          seed,
+          onProgress: bar.update,
+        }).finally(() => bar.stop());
+        rep.command =
+          `axhw characterize drum:width=8,signed --sweep k=${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} --baseline ` +
+          `exact-mul --power sim -o ${dir}`;
         await writeCharacterizeReport(rep, join(stage, dir));
         found.characterize = rep;
         const k4 = rep.rows.find((r) => r.params.k === 4)!;
-        return { dir, headline: `DRUM k=4: MRED ${pct(k4.metrics.mred)}, ${k4.powerMw.toFixed(3)} mW (${k4.savings!.power.toFixed(1)}% less than exact-mul), area ${k4.savings!.area.toFixed(1)}% less` };
+        return {
+          dir,
+          headline:
+            `DRUM k=4: MRED ${pct(k4.metrics.mred)}, ${k4.powerMw.toFixed(3)} mW (${k4.savings!.power.toFixed(1)}% ` +
+            `less than exact-mul), area ${k4.savings!.area.toFixed(1)}% less`,
+        };
       },
     },
     ...trainingSteps(),
@@ -137,11 +176,23 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       title: 'AxTrain (--quick): bp, act and axtrain on DRUM K1..K4 and NTV storage, breast cancer and the Fashion-MNIST MLP',
       async run(stage) {
         const dir = 'axtrain';
-        const { result } = await runExperiment(axtrainExperiment, { quick: true, apps: 'breast-cancer,mnist-mlp', seed }, { command: `axhw experiment axtrain --quick --apps breast-cancer,mnist-mlp --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name }, join(stage, dir));
+        const { result } = await runExperiment(
+          axtrainExperiment,
+          { quick: true, apps: 'breast-cancer,mnist-mlp', seed },
+          {
+            command: `axhw experiment axtrain --quick --apps breast-cancer,mnist-mlp --seed ${seed} -o ${dir}`,
+            log: sub(log),
+            backend: backend.name,
+          },
+          join(stage, dir),
+        );
         found.axtrain = result;
         const a = result.apps[0]!;
         const k1 = a.multipliers[0]!;
-        return { dir, headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy)}, axtrain ${pct(k1.axtrain.accuracy)}` };
+        return {
+          dir,
+          headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy)}, axtrain ${pct(k1.axtrain.accuracy)}`,
+        };
       },
     },
     {
@@ -149,10 +200,23 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       title: 'FramNN (--quick): training on the fpmul at reduced mantissa widths, schedules and training EDP',
       async run(stage) {
         const dir = 'framnn';
-        const { result } = await runExperiment(framnnExperiment, { quick: true, seed }, { command: `axhw experiment framnn --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name }, join(stage, dir));
+        const { result } = await runExperiment(
+          framnnExperiment,
+          { quick: true, seed },
+          { command: `axhw experiment framnn --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name },
+          join(stage, dir),
+        );
         const a = result.apps[0]!;
         const adaptive = a.schedules.filter((x) => x.kind === 'adaptive').at(-1);
-        return { dir, headline: `${a.app.name}: exact ${pct(a.exactAccuracy)}${adaptive ? `; adaptive schedule to m = ${adaptive.final}: ${(100 * adaptive.accuracyLoss).toFixed(1)} points lost, training EDP ${adaptive.edpRatio.fixed.toFixed(2)}x (fixed clock)` : ''}` };
+        return {
+          dir,
+          headline:
+            `${a.app.name}: exact ${pct(a.exactAccuracy)}` +
+            (adaptive
+              ? `; adaptive schedule to m = ${adaptive.final}: ${(100 * adaptive.accuracyLoss).toFixed(1)} points lost, ` +
+                `training EDP ${adaptive.edpRatio.fixed.toFixed(2)}x (fixed clock)`
+              : ''),
+        };
       },
     },
     {
@@ -160,16 +224,29 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       title: 'AXNet (--quick): fused approximator and predictor against onepass and iterative, and on the NPU RTL with the Hadamard step',
       async run(stage) {
         const dir = 'axnet';
-        const { result } = await runExperiment(axnetExperiment, { quick: true, seed }, { command: `axhw experiment axnet --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name }, join(stage, dir));
+        const { result } = await runExperiment(
+          axnetExperiment,
+          { quick: true, seed },
+          { command: `axhw experiment axnet --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name },
+          join(stage, dir),
+        );
         const g = result.summary.relativeGain;
         const f = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
         const npu = result.npu.map((n) => `${n.function} ${n.method} ${n.samples} samples`).join(', ');
-        return { dir, headline: `mean AXNet gain in true invocation ${f(g.vsOnepass)} vs onepass, ${f(g.vsIterative)} vs iterative; bit-exact on the NPU: ${npu}` };
+        return {
+          dir,
+          headline:
+            `mean AXNet gain in true invocation ${f(g.vsOnepass)} vs onepass, ${f(g.vsIterative)} vs iterative; ` +
+            `bit-exact on the NPU: ${npu}`,
+        };
       },
     },
     {
       name: 'npu',
-      title: `compile the breast-cancer network trained with AxTrain for ${DEMO.npuMultiplier} and run it on the NPU RTL (${DEMO.pes} PEs): bit-exact with the integer reference, cycles, and energy per inference at gate level`,
+      title:
+        `compile the breast-cancer network trained with AxTrain for ${DEMO.npuMultiplier} and run it ` +
+        `on the NPU RTL (${DEMO.pes} PEs): bit-exact with the integer reference, cycles, and energy ` +
+        `per inference at gate level`,
       async run(stage) {
         const dir = 'npu';
         const modelDir = join(stage, 'train', 'bc-axtrain');
@@ -178,9 +255,18 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const cmdBase = `axhw npu %s train/bc-axtrain --multiplier ${DEMO.npuMultiplier} -P ${DEMO.pes}`;
           // What `axhw npu compile` writes: the NPU's Verilog, the program and memory images, the layer map.
           const compiled = compileNetwork(n.q, n.geo);
-          writeCompiled(join(stage, dir, 'compiled'), compiled, n.design, n.geo, { model: n.q.spec.name, modelDir: 'train/bc-axtrain', npu: n.spec, inputExps: n.inputExps });
+          writeCompiled(join(stage, dir, 'compiled'), compiled, n.design, n.geo, {
+            model: n.q.spec.name,
+            modelDir: 'train/bc-axtrain',
+            npu: n.spec,
+            inputExps: n.inputExps,
+          });
           const bar = progress('NPU', 'samples');
-          const run = await npuRunRecord(n, { command: `${cmdBase.replace('%s', 'run')} -o ${dir}/npu-run.json`, log: sub(log), onProgress: bar.update }).finally(() => bar.stop());
+          const run = await npuRunRecord(n, {
+            command: `${cmdBase.replace('%s', 'run')} -o ${dir}/npu-run.json`,
+            log: sub(log),
+            onProgress: bar.update,
+          }).finally(() => bar.stop());
           const r = run.record;
           const failure = npuRunFailure(r, run.mismatch);
           if (failure) throw failure;
@@ -188,12 +274,27 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           const test = n.data.test;
           const features = test.x.length / test.n;
           sub(log)(`gate-level cost on ${DEMO.costSamples} samples`);
-          const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, { lib: 'osu018', clockNs: 10, log: sub(log) });
+          const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, {
+            lib: 'osu018',
+            clockNs: 10,
+            log: sub(log),
+          });
           const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);
           writeAtomic(join(stage, dir, 'npu-cost.json'), JSON.stringify(cost, null, 2) + '\n');
           await writeProvenance(join(stage, dir), r.command!);
           Object.assign(found, { run: r, cost });
-          return { dir, headline: `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} per inference at ${cost.clockNs} ns${meetsClock({ clockNs: cost.clockNs, ...cost.timing }) ? ` (critical path ${cost.timing.delayNs.toFixed(1)} ns: met)` : ` (NOT MET: critical path ${cost.timing.delayNs.toFixed(1)} ns; ${formatEnergy(cost.atAchievableClock!.energyPerInferencePj.total!)} at that clock)`}` };
+          return {
+            dir,
+            headline:
+              `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples ` +
+              (`bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} ` +
+                `cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} `) +
+              `per inference at ${cost.clockNs} ns` +
+              (meetsClock({ clockNs: cost.clockNs, ...cost.timing })
+                ? ` (critical path ${cost.timing.delayNs.toFixed(1)} ns: met)`
+                : ` (NOT MET: critical path ${cost.timing.delayNs.toFixed(1)} ns; ` +
+                  `${formatEnergy(cost.atAchievableClock!.energyPerInferencePj.total!)} at that clock)`),
+          };
         } finally {
           n.net.dispose();
         }
@@ -221,10 +322,16 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
     ];
     return runs.map((t) => ({
       name: `train ${t.dir}`,
-      title: `train ${t.model ?? 'the MLP'} on ${t.dataset} with ${t.method} for ${DEMO.npuMultiplier}; evaluate on it and with NTV weight storage at ${DEMO.ntvVoltageMv} mV`,
+      title:
+        `train ${t.model ?? 'the MLP'} on ${t.dataset} with ${t.method} for ${DEMO.npuMultiplier}; ` +
+        `evaluate on it and with NTV weight storage at ${DEMO.ntvVoltageMv} mV`,
       async run(stage: string) {
         const dir = join('train', t.dir);
-        const flags = `${t.model ? ` --model ${t.model}` : ''} --method ${t.method} --epochs ${t.epochs}${t.method === 'axtrain' ? ` --pas-epochs ${t.pasEpochs}` : ''}${t.limitTrain ? ` --limit-train ${t.limitTrain} --limit-test ${t.limitTest}` : ''} --multiplier ${DEMO.npuMultiplier} --ntv-voltage ${DEMO.ntvVoltageMv} --seed ${seed}`;
+        const flags =
+          `${t.model ? ` --model ${t.model}` : ''} ` +
+          `--method ${t.method} --epochs ${t.epochs}${t.method === 'axtrain' ? ` --pas-epochs ${t.pasEpochs}` : ''}` +
+          `${t.limitTrain ? ` --limit-train ${t.limitTrain} --limit-test ${t.limitTest}` : ''} ` +
+          `--multiplier ${DEMO.npuMultiplier} --ntv-voltage ${DEMO.ntvVoltageMv} --seed ${seed}`;
         const { metrics } = await runTrain({
           dataset: t.dataset,
           model: t.model,
@@ -246,7 +353,12 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         });
         await writeProvenance(join(stage, dir), metrics.command);
         const h = metrics.hardware!;
-        return { dir, headline: `exact ${pct(metrics.testAccuracyExact)}, on ${String(h.hardware.multiplier)} ${pct(h.accuracy)}, NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean)} +- ${pct(h.ntv!.std)}` };
+        return {
+          dir,
+          headline:
+            `exact ${pct(metrics.testAccuracyExact)}, on ${String(h.hardware.multiplier)} ${pct(h.accuracy)}, ` +
+            `NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean)} +- ${pct(h.ntv!.std)}`,
+        };
       },
     }));
   }
@@ -268,7 +380,11 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         r = await s.run(stage);
       } catch (e) {
         const err = e as Error & { fix?: string; exitCode?: number };
-        throw new AxhwError(`The demo stopped at step ${i + 1}/${steps.length} (${s.name}): ${err.message}`, `${err.fix ?? 'This is a bug in axhw: report it with the output above.'} Nothing was written to ${o.out}.`, err.exitCode === 2 ? 2 : 1);
+        throw new AxhwError(
+          `The demo stopped at step ${i + 1}/${steps.length} (${s.name}): ${err.message}`,
+          `${err.fix ?? 'This is a bug in axhw: report it with the output above.'} Nothing was written to ${o.out}.`,
+          err.exitCode === 2 ? 2 : 1,
+        );
       }
       const seconds = (performance.now() - ts) / 1000;
       done.push({ name: s.name, title: s.title, seconds, ...(r.dir ? { dir: r.dir } : {}), headline: r.headline });
@@ -288,13 +404,18 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       steps: done,
       answer: demoAnswer(units, found),
       notRun: [
-        "AXNet's energy on the gate-level NPU: `axhw experiment axnet` without --quick (it synthesizes one NPU per function; the demo's quick run checks AXNet on the Verilated NPU, bit-exact).",
+        "AXNet's energy on the gate-level NPU: `axhw experiment axnet` without --quick (it synthesizes " +
+          "one NPU per function; the demo's quick run checks AXNet on the Verilated NPU, bit-exact).",
         'Training-speed targets against PyTorch: `node bench/train-vs-pytorch.mjs` (a benchmark, not part of the demo).',
       ],
     });
     writeAtomic(join(stage, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     log(`[report] ${join(o.out, 'index.html')}`);
-    const page = await writeReport([stage], stage, { title: 'axhw demo: approximate hardware and the networks trained for it', command: o.command, names: [o.out] });
+    const page = await writeReport([stage], stage, {
+      title: 'axhw demo: approximate hardware and the networks trained for it',
+      command: o.command,
+      names: [o.out],
+    });
     // Swap: the old report goes only once the new one is complete.
     const old = join(parent, `.${basename(o.out)}.old-${process.pid}`);
     if (existsSync(o.out)) renameSync(o.out, old);
@@ -315,17 +436,33 @@ const sub = (log: (m: string) => void) => (m: string) => log(`      ${m}`);
  * breast-cancer network's accuracy on it (the AxTrain step), the multipliers' energy per inference
  * (characterize's energy per multiplication x the NPU's multiplications per inference) and its MRED.
  */
-function demoAnswer(units: DemoSummary['units'], f: { characterize?: CharacterizeReport; axtrain?: AxtrainResult; run?: NpuRunRecord; cost?: NpuCostRecord }): DemoAnswer | undefined {
+function demoAnswer(
+  units: DemoSummary['units'],
+  f: { characterize?: CharacterizeReport; axtrain?: AxtrainResult; run?: NpuRunRecord; cost?: NpuCostRecord },
+): DemoAnswer | undefined {
   const { characterize: ch, axtrain, run, cost } = f;
   if (!ch?.baseline || !axtrain || !run || !cost) return undefined;
   const app = axtrain.apps.find((a) => a.app.name === 'breast-cancer');
   if (!app) return undefined;
   const mred = (spec: string) => units.find((u) => u.spec === spec)?.metrics?.mred ?? 0;
   const perInference = (pjPerOp: number) => pjPerOp * run.multipliesPerInference;
-  const tradeoff: DemoAnswer['tradeoff'] = [{ multiplier: EXACT_SPEC, mred: 0, multiplierEnergyPerInferencePj: perInference(ch.baseline.power.energyPerOpPj), accuracy: { bp: app.exact.bp.exactMultiplier } }];
+  const tradeoff: DemoAnswer['tradeoff'] = [
+    {
+      multiplier: EXACT_SPEC,
+      mred: 0,
+      multiplierEnergyPerInferencePj: perInference(ch.baseline.power.energyPerOpPj),
+      accuracy: { bp: app.exact.bp.exactMultiplier },
+    },
+  ];
   for (const m of app.multipliers) {
     const row = ch.rows.find((r) => r.params.k === m.k);
-    if (row) tradeoff.push({ multiplier: drumSpec(m.k), mred: mred(drumSpec(m.k)), multiplierEnergyPerInferencePj: perInference(row.power.energyPerOpPj), accuracy: { bp: m.bp.accuracy, axtrain: m.axtrain.accuracy } });
+    if (row)
+      tradeoff.push({
+        multiplier: drumSpec(m.k),
+        mred: mred(drumSpec(m.k)),
+        multiplierEnergyPerInferencePj: perInference(row.power.energyPerOpPj),
+        accuracy: { bp: m.bp.accuracy, axtrain: m.axtrain.accuracy },
+      });
   }
   return {
     network: 'breast-cancer',

@@ -49,7 +49,13 @@ export interface ResultDocument {
 export const text = (t: string): Block => ({ kind: 'text', text: t });
 export const list = (items: string[]): Block => ({ kind: 'list', items });
 export const table = (headers: string[], rows: Cell[][], caption?: string): Block => ({ kind: 'table', headers, rows, caption });
-export const figure = (name: string, title: string, spec: object, caption?: string): Block => ({ kind: 'figure', name, title, spec, caption });
+export const figure = (name: string, title: string, spec: object, caption?: string): Block => ({
+  kind: 'figure',
+  name,
+  title,
+  spec,
+  caption,
+});
 
 /** Every figure of a document, in order. */
 export function figuresOf(doc: ResultDocument): Extract<Block, { kind: 'figure' }>[] {
@@ -72,7 +78,8 @@ export function figuresOf(doc: ResultDocument): Extract<Block, { kind: 'figure' 
 type Scalar = string | number | boolean | null;
 const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 /** A table cell of any value: numbers as they are, absent values empty, the rest as text. */
-const cell = (x: unknown): Cell => (typeof x === 'number' ? x : x === undefined || x === null ? '' : isScalar(x) ? String(x) : JSON.stringify(x));
+const cell = (x: unknown): Cell =>
+  typeof x === 'number' ? x : x === undefined || x === null ? '' : isScalar(x) ? String(x) : JSON.stringify(x);
 
 /**
  * Named definitions as a reader wants them: text as a list item, a record of values as `name = value`
@@ -85,9 +92,19 @@ export function definitionBlocks(defs: Record<string, unknown>): Block[] {
     if (isScalar(v)) items.push(`**${k}**: ${String(v)}`);
     else if (Array.isArray(v) && v.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
       const cols = [...new Set(v.flatMap((r) => Object.keys(r as object)))];
-      tables.push(table(cols, v.map((r) => cols.map((c) => cell((r as Record<string, unknown>)[c]))), `**${k}**`));
+      tables.push(
+        table(
+          cols,
+          v.map((r) => cols.map((c) => cell((r as Record<string, unknown>)[c]))),
+          `**${k}**`,
+        ),
+      );
     } else if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isScalar)) {
-      items.push(`**${k}**: ${Object.entries(v).map(([n, x]) => `${n} = ${String(x)}`).join(', ')}`);
+      items.push(
+        `**${k}**: ${Object.entries(v)
+          .map(([n, x]) => `${n} = ${String(x)}`)
+          .join(', ')}`,
+      );
     } else items.push(`**${k}**: ${Array.isArray(v) && v.every(isScalar) ? v.join(', ') : JSON.stringify(v)}`);
   }
   return [...(items.length ? [list(items)] : []), ...tables];

@@ -40,7 +40,12 @@ const lines = (parts: string[]): string => parts.filter(Boolean).join('\n');
 export class Slugger {
   private seen = new Map<string, number>();
   slug(text: string): string {
-    const base = text.toLowerCase().replace(/<[^>]*>/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'section';
+    const base =
+      text
+        .toLowerCase()
+        .replace(/<[^>]*>/g, '')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'section';
     const n = this.seen.get(base) ?? 0;
     this.seen.set(base, n + 1);
     return n === 0 ? base : `${base}-${n + 1}`;
@@ -52,8 +57,11 @@ export const isNumeric = (c: Cell): boolean => typeof c === 'number' || /^[-+]?(
 
 function tableHtml(headers: string[], rows: Cell[][], caption?: string): string {
   const head = `<tr>${headers.map((h) => `<th>${inlineHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td${isNumeric(c) ? ' class="num"' : ''}>${inlineHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="table-wrap"><table>${caption ? `<caption>${inlineHtml(caption)}</caption>` : ''}<thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
+  const body = rows
+    .map((r) => `<tr>${r.map((c) => `<td${isNumeric(c) ? ' class="num"' : ''}>${inlineHtml(String(c))}</td>`).join('')}</tr>`)
+    .join('\n');
+  const captionHtml = caption ? `<caption>${inlineHtml(caption)}</caption>` : '';
+  return `<div class="table-wrap"><table>${captionHtml}<thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 function provenanceHtml(p: Provenance, command: string | undefined): string {
@@ -62,9 +70,18 @@ function provenanceHtml(p: Provenance, command: string | undefined): string {
   if (cmd) rows.push(['command', `<code>${escapeHtml(cmd)}</code>`]);
   if (p.backend) rows.push(['backend', escapeHtml(p.backend)]);
   if (p.seeds) rows.push(['seeds', escapeHtml(p.seeds)]);
-  const kv = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${escapeHtml(k)} = <code>${escapeHtml(String(v))}</code>`).join('; ');
+  const kv = (o: Record<string, unknown>) =>
+    Object.entries(o)
+      .map(([k, v]) => `${escapeHtml(k)} = <code>${escapeHtml(String(v))}</code>`)
+      .join('; ');
   if (p.parameters && Object.keys(p.parameters).length) rows.push(['parameters', kv(p.parameters)]);
-  if (p.tools && Object.keys(p.tools).length) rows.push(['tools', Object.entries(p.tools).map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`).join('; ')]);
+  if (p.tools && Object.keys(p.tools).length)
+    rows.push([
+      'tools',
+      Object.entries(p.tools)
+        .map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`)
+        .join('; '),
+    ]);
   if (!rows.length) return '';
   return `<dl class="provenance">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
@@ -130,7 +147,8 @@ function tocHtml(entries: TocEntry[]): string {
 
 const STYLE = `
 body { font: 15px/1.45 system-ui, sans-serif; color: #1b1b1b; max-width: 1180px; margin: 0 auto; padding: 1.5em; }
-h1, h2, h3, h4 { overflow-wrap: anywhere; } h1 { font-size: 1.7em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2.2em; }
+h1, h2, h3, h4 { overflow-wrap: anywhere; } h1 { font-size: 1.7em; } \
+h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2.2em; }
 code { font: 13px ui-monospace, monospace; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; max-width: 100%; margin: .8em 0; }
 table { border-collapse: separate; border-spacing: 0; font-size: 13px; }
@@ -157,7 +175,8 @@ footer { margin-top: 3em; font-size: 12px; color: #666; }
 /** Render the page; every figure's Vega-Lite spec is rendered to SVG here (headless, no network). */
 export async function renderHtml(page: HtmlPage): Promise<string> {
   const svgs = new Map<object, string>();
-  for (const doc of [{ title: page.title, intro: page.intro, sections: [] }, ...page.documents]) for (const f of figuresOf(doc)) svgs.set(f.spec, await renderVegaLite(f.spec));
+  for (const doc of [{ title: page.title, intro: page.intro, sections: [] }, ...page.documents])
+    for (const f of figuresOf(doc)) svgs.set(f.spec, await renderVegaLite(f.spec));
   const slugger = new Slugger();
   const toc: TocEntry[] = [];
   const bodies = page.documents.map((doc) => {
@@ -176,24 +195,34 @@ export async function renderHtml(page: HtmlPage): Promise<string> {
   });
   const introCtx: Context = { slugger, provenance: {}, svgs };
   // Each document's answer in brief, before the contents: what a reader opens the page for.
-  const answers = page.documents.filter((d) => d.answer?.length).map((d) => lines([`<section class="answer">`, ...d.answer!.map((b) => blockHtml(b, { ...introCtx, provenance: d.provenance ?? {}, command: d.command })), '</section>']));
-  return lines([
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(page.title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    `<h1>${inlineHtml(page.title)}</h1>`,
-    ...answers,
-    ...page.intro.map((b) => blockHtml(b, introCtx)),
-    `<nav class="toc" id="contents"><strong>Contents</strong>${tocHtml(toc)}</nav>`,
-    ...bodies,
-    page.footer ? `<footer>${inlineHtml(page.footer)}</footer>` : '',
-    '</body>',
-    '</html>',
-  ]) + '\n';
+  const answers = page.documents
+    .filter((d) => d.answer?.length)
+    .map((d) =>
+      lines([
+        `<section class="answer">`,
+        ...d.answer!.map((b) => blockHtml(b, { ...introCtx, provenance: d.provenance ?? {}, command: d.command })),
+        '</section>',
+      ]),
+    );
+  return (
+    lines([
+      '<!DOCTYPE html>',
+      '<html lang="en">',
+      '<head>',
+      '<meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<title>${escapeHtml(page.title)}</title>`,
+      `<style>${STYLE}</style>`,
+      '</head>',
+      '<body>',
+      `<h1>${inlineHtml(page.title)}</h1>`,
+      ...answers,
+      ...page.intro.map((b) => blockHtml(b, introCtx)),
+      `<nav class="toc" id="contents"><strong>Contents</strong>${tocHtml(toc)}</nav>`,
+      ...bodies,
+      page.footer ? `<footer>${inlineHtml(page.footer)}</footer>` : '',
+      '</body>',
+      '</html>',
+    ]) + '\n'
+  );
 }

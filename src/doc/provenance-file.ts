@@ -20,7 +20,15 @@ export const provenanceFileSchema = z.strictObject({
 export type ProvenanceFile = z.infer<typeof provenanceFileSchema>;
 
 export async function provenanceRecord(command: string): Promise<ProvenanceFile> {
-  return { format: 'axhw-provenance', version: 1, command, createdAt: new Date().toISOString(), axhw: axhwVersion(), node: process.version, tools: await toolVersions() };
+  return {
+    format: 'axhw-provenance',
+    version: 1,
+    command,
+    createdAt: new Date().toISOString(),
+    axhw: axhwVersion(),
+    node: process.version,
+    tools: await toolVersions(),
+  };
 }
 
 export async function writeProvenance(dir: string, command: string): Promise<string> {

@@ -9,7 +9,11 @@ export interface RunRecord {
 }
 
 /** An experiment document's provenance: its command, backend, seed, and the parameters it names. */
-export function experimentProvenance(r: RunRecord, parameters: Record<string, string | number | boolean> = {}, seeds = `seed ${r.seed}`): Provenance {
+export function experimentProvenance(
+  r: RunRecord,
+  parameters: Record<string, string | number | boolean> = {},
+  seeds = `seed ${r.seed}`,
+): Provenance {
   return {
     command: r.command,
     backend: `TensorFlow.js ${r.backend.tfjs}, ${r.backend.name} backend (quantiser: ${r.backend.quantiser})`,

@@ -12,7 +12,12 @@ import { axnetExperiment } from './axnet/index.js';
 const entry = <R>(e: Experiment<R>) => e as unknown as Experiment;
 
 /** The registry of paper evaluations. Adding one = a folder here with its index.ts + one line below. */
-const experiments: readonly Experiment[] = [entry(axtrainExperiment), entry(framnnExperiment), entry(tetrisExperiment), entry(axnetExperiment)];
+const experiments: readonly Experiment[] = [
+  entry(axtrainExperiment),
+  entry(framnnExperiment),
+  entry(tetrisExperiment),
+  entry(axnetExperiment),
+];
 
 export function listExperiments(): readonly Experiment[] {
   return experiments;

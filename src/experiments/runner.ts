@@ -9,13 +9,25 @@ import type { Experiment, ExperimentContext } from './experiment.js';
  * experiment's schema first: a result that does not fit is a bug, and nothing is written), then the
  * document as Markdown with its figures as SVG, and the provenance sidecar (tool versions).
  */
-export async function runExperiment<R>(exp: Experiment<R>, opts: Record<string, unknown>, ctx: ExperimentContext, outDir: string): Promise<{ result: R; files: string[] }> {
+export async function runExperiment<R>(
+  exp: Experiment<R>,
+  opts: Record<string, unknown>,
+  ctx: ExperimentContext,
+  outDir: string,
+): Promise<{ result: R; files: string[] }> {
   const result = await exp.run(opts, ctx);
   const data = exp.dataFiles(result);
   const [name, text] = data[0]!;
-  if (name !== exp.resultFile) throw new Error(`${exp.name}: the first data file is ${name}, not its declared result file ${exp.resultFile}`);
+  if (name !== exp.resultFile)
+    throw new Error(`${exp.name}: the first data file is ${name}, not its declared result file ${exp.resultFile}`);
   const check = exp.schema.safeParse(JSON.parse(text));
-  if (!check.success) throw new Error(`${exp.name}: ${name} does not match its schema: ${check.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!check.success)
+    throw new Error(
+      `${exp.name}: ${name} does not match its schema: ${check.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
   const files = data.map(([file, content]) => {
     const path = join(outDir, file);
     writeAtomic(path, content);

@@ -31,12 +31,17 @@ export async function externalDesign(o: ExternalOptions): Promise<Design> {
   const m = await inspectVerilog(o.rtl, o.top);
   if (m.stateCells.length > 0) {
     throw new AxhwError(
-      `Module '${o.top}' holds state (${m.stateCells.join(', ')}); axhw co-simulates combinational operators, whose output depends only on the current operands.`,
+      `Module '${o.top}' holds state (${m.stateCells.join(', ')}); axhw co-simulates combinational ` +
+        `operators, whose output depends only on the current operands.`,
       'Pass the combinational core (without registers, latches or memories) as --top.',
     );
   }
   const inout = m.ports.filter((p) => p.direction === 'inout');
-  if (inout.length) throw new AxhwError(`Module '${o.top}' has inout ports (${inout.map((p) => p.name).join(', ')}).`, 'Use a module with input operands and an output result.');
+  if (inout.length)
+    throw new AxhwError(
+      `Module '${o.top}' has inout ports (${inout.map((p) => p.name).join(', ')}).`,
+      'Use a module with input operands and an output result.',
+    );
   const inputs = m.ports.filter((p) => p.direction === 'input');
   const outputs = m.ports.filter((p) => p.direction === 'output');
   const list = (ps: InspectedPort[]) => ps.map((p) => `${p.name}[${p.width}]`).join(', ') || 'none';
@@ -44,35 +49,73 @@ export async function externalDesign(o: ExternalOptions): Promise<Design> {
   const pick = (name: string | undefined, pool: InspectedPort[], role: string, dir: string): InspectedPort => {
     const p = m.ports.find((x) => x.name === name);
     if (!p) throw new AxhwError(`Module '${o.top}' has no port named '${name}' (for ${role}).`, `Its ${dir} ports are: ${list(pool)}.`);
-    if (!pool.includes(p)) throw new AxhwError(`Port '${name}' of '${o.top}' is an ${p.direction}, but ${role} must be an ${dir}.`, `Its ${dir} ports are: ${list(pool)}.`);
+    if (!pool.includes(p))
+      throw new AxhwError(
+        `Port '${name}' of '${o.top}' is an ${p.direction}, but ${role} must be an ${dir}.`,
+        `Its ${dir} ports are: ${list(pool)}.`,
+      );
     return p;
   };
   let a: InspectedPort;
   let b: InspectedPort;
   if (o.a !== undefined || o.b !== undefined) {
-    if (o.a === undefined || o.b === undefined) throw new AxhwError('Name both operand ports or neither.', 'Pass --a <port> and --b <port> together.');
+    if (o.a === undefined || o.b === undefined)
+      throw new AxhwError('Name both operand ports or neither.', 'Pass --a <port> and --b <port> together.');
     a = pick(o.a, inputs, 'operand a', 'input');
     b = pick(o.b, inputs, 'operand b', 'input');
   } else {
-    if (inputs.length !== 2) throw new AxhwError(`Cannot tell the operands of '${o.top}': it has ${inputs.length} inputs (${list(inputs)}).`, inputs.length > 2 ? 'axhw drives exactly two inputs, the operands: wrap the multiplier in a module whose only inputs are the two operands (tie the others inside the wrapper) and give that module with --top.' : 'axhw needs a module with two operand inputs and one result output.');
+    if (inputs.length !== 2)
+      throw new AxhwError(
+        `Cannot tell the operands of '${o.top}': it has ${inputs.length} inputs (${list(inputs)}).`,
+        inputs.length > 2
+          ? 'axhw drives exactly two inputs, the operands: wrap the multiplier in a module whose only inputs ' +
+              'are the two operands (tie the others inside the wrapper) and give that module with --top.'
+          : 'axhw needs a module with two operand inputs and one result output.',
+      );
     [a, b] = inputs;
   }
   const extra = inputs.filter((p) => p !== a && p !== b);
-  if (extra.length) throw new AxhwError(`Module '${o.top}' has inputs besides the operands: ${list(extra)}.`, 'Wrap the multiplier so that only the two operands are inputs (tie other inputs inside the wrapper).');
+  if (extra.length)
+    throw new AxhwError(
+      `Module '${o.top}' has inputs besides the operands: ${list(extra)}.`,
+      'Wrap the multiplier so that only the two operands are inputs (tie other inputs inside the wrapper).',
+    );
   let y: InspectedPort;
   if (o.y !== undefined) y = pick(o.y, outputs, 'the result', 'output');
   else {
-    if (outputs.length !== 1) throw new AxhwError(`Cannot tell the result of '${o.top}': it has ${outputs.length} outputs (${list(outputs)}).`, 'Name the result port with --y.');
+    if (outputs.length !== 1)
+      throw new AxhwError(
+        `Cannot tell the result of '${o.top}': it has ${outputs.length} outputs (${list(outputs)}).`,
+        'Name the result port with --y.',
+      );
     y = outputs[0];
   }
-  for (const [p, want, flag] of [[a, o.aWidth, '--a-width'], [b, o.bWidth, '--b-width'], [y, o.yWidth, '--y-width']] as const) {
-    if (want !== undefined && p.width !== want) throw new AxhwError(`Port '${p.name}' of '${o.top}' is ${p.width} bits wide, not ${want} as ${flag} says.`, `Pass ${flag} ${p.width}, or check that --top names the right module.`);
+  for (const [p, want, flag] of [
+    [a, o.aWidth, '--a-width'],
+    [b, o.bWidth, '--b-width'],
+    [y, o.yWidth, '--y-width'],
+  ] as const) {
+    if (want !== undefined && p.width !== want)
+      throw new AxhwError(
+        `Port '${p.name}' of '${o.top}' is ${p.width} bits wide, not ${want} as ${flag} says.`,
+        `Pass ${flag} ${p.width}, or check that --top names the right module.`,
+      );
   }
   if (a.width > MAX_OPERAND_BITS || b.width > MAX_OPERAND_BITS || y.width > MAX_RESULT_BITS) {
-    throw new AxhwError(`Ports of '${o.top}' are too wide (${a.width} x ${b.width} -> ${y.width}); axhw supports operands up to ${MAX_OPERAND_BITS} bits and results up to ${MAX_RESULT_BITS}.`, 'Wrap the multiplier in a top module with narrower ports, or check --a, --b and --y name the operand and result ports.');
+    throw new AxhwError(
+      `Ports of '${o.top}' are too wide (${a.width} x ${b.width} -> ${y.width}); axhw supports operands ` +
+        `up to ${MAX_OPERAND_BITS} bits and results up to ${MAX_RESULT_BITS}.`,
+      'Wrap the multiplier in a top module with narrower ports, or check --a, --b and --y name the operand and result ports.',
+    );
   }
   const signed = o.signed ?? (a.signed && b.signed);
-  const ports: OperatorPorts = { a: { name: a.name, width: a.width }, b: { name: b.name, width: b.width }, y: { name: y.name, width: y.width }, signed, controls: [] };
+  const ports: OperatorPorts = {
+    a: { name: a.name, width: a.width },
+    b: { name: b.name, width: b.width },
+    y: { name: y.name, width: y.width },
+    signed,
+    controls: [],
+  };
 
   const sources: Record<string, string> = {};
   for (const f of o.rtl) {
@@ -88,6 +131,10 @@ export async function externalDesign(o: ExternalOptions): Promise<Design> {
     sources,
     ports,
     model,
-    rtlHash: sha256(...Object.entries(sources).sort(([x], [y2]) => x.localeCompare(y2)).flat()),
+    rtlHash: sha256(
+      ...Object.entries(sources)
+        .sort(([x], [y2]) => x.localeCompare(y2))
+        .flat(),
+    ),
   };
 }

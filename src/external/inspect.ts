@@ -19,7 +19,11 @@ export interface InspectedModule {
 }
 
 /** Yosys cell types that hold state after `proc`: flip-flops, latches and memories. */
-const STATE_CELL = /^\$(_?(a|s|al)?dff|dffe|dffsr|dffsre|sdffe|sdffce|adffe|aldffe|dlatch|adlatch|dlatchsr|sr|mem|memrd|memwr|meminit|mem_v2|memrd_v2|memwr_v2|meminit_v2|fsm)/i;
+const STATE_CELL = new RegExp(
+  '^\\$(_?(a|s|al)?dff|dffe|dffsr|dffsre|sdffe|sdffce|adffe|aldffe|dlatch|adlatch|dlatchsr|sr|' +
+    'mem|memrd|memwr|meminit|mem_v2|memrd_v2|memwr_v2|meminit_v2|fsm)',
+  'i',
+);
 
 /**
  * Elaborate the user's Verilog with Yosys (read, hierarchy, proc, flatten) and report the top module's
@@ -36,17 +40,44 @@ export async function inspectVerilog(files: string[], top: string): Promise<Insp
     if (r.exitCode !== 0) {
       const msg = r.log;
       if (/Module `?\\?.*'? not found|does not exist|TOP module/i.test(msg) && msg.includes(top)) {
-        throw new AxhwError(`Module '${top}' was not found in ${files.join(', ')}:\n${summariseToolLog(msg)}`, 'Pass the name of the module to test with --top.');
+        throw new AxhwError(
+          `Module '${top}' was not found in ${files.join(', ')}:\n${summariseToolLog(msg)}`,
+          'Pass the name of the module to test with --top.',
+        );
       }
-      throw new AxhwError(`Yosys could not read ${files.join(', ')}:\n${summariseToolLog(msg)}`, 'Fix the Verilog at the file:line Yosys names above.');
+      throw new AxhwError(
+        `Yosys could not read ${files.join(', ')}:\n${summariseToolLog(msg)}`,
+        'Fix the Verilog at the file:line Yosys names above.',
+      );
     }
     const doc = JSON.parse(readFileSync(json, 'utf8')) as {
-      modules: Record<string, { ports: Record<string, { direction: InspectedPort['direction']; bits: unknown[]; signed?: number }>; cells: Record<string, { type: string }> }>;
+      modules: Record<
+        string,
+        {
+          ports: Record<string, { direction: InspectedPort['direction']; bits: unknown[]; signed?: number }>;
+          cells: Record<string, { type: string }>;
+        }
+      >;
     };
     const mod = doc.modules[top];
-    if (!mod) throw new AxhwError(`Module '${top}' was not found in ${files.join(', ')}.`, `Modules there: ${Object.keys(doc.modules).join(', ')}. Pass one with --top.`);
-    const ports = Object.entries(mod.ports).map(([name, p]) => ({ name, direction: p.direction, width: p.bits.length, signed: p.signed === 1 }));
-    const stateCells = [...new Set(Object.values(mod.cells).map((c) => c.type).filter((t) => STATE_CELL.test(t)))];
+    if (!mod)
+      throw new AxhwError(
+        `Module '${top}' was not found in ${files.join(', ')}.`,
+        `Modules there: ${Object.keys(doc.modules).join(', ')}. Pass one with --top.`,
+      );
+    const ports = Object.entries(mod.ports).map(([name, p]) => ({
+      name,
+      direction: p.direction,
+      width: p.bits.length,
+      signed: p.signed === 1,
+    }));
+    const stateCells = [
+      ...new Set(
+        Object.values(mod.cells)
+          .map((c) => c.type)
+          .filter((t) => STATE_CELL.test(t)),
+      ),
+    ];
     return { top, ports, stateCells };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -16,13 +16,19 @@ export async function loadScalarModel(path: string): Promise<ScalarModel> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new AxhwError(`Model file ${path} does not exist.`, 'Check the --model path.');
   if (!['.mjs', '.js'].includes(extname(abs))) {
-    throw new AxhwError(`Model ${path} must be an ES module (.mjs or .js).`, 'Write the model as `export default function (a, b) { return a * b; }` in a .mjs file.');
+    throw new AxhwError(
+      `Model ${path} must be an ES module (.mjs or .js).`,
+      'Write the model as `export default function (a, b) { return a * b; }` in a .mjs file.',
+    );
   }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new AxhwError(`Model ${path} failed to load: ${await whereItFailed(abs, e)}`, 'Fix the JavaScript error at the line named above.');
+    throw new AxhwError(
+      `Model ${path} failed to load: ${await whereItFailed(abs, e)}`,
+      'Fix the JavaScript error at the line named above.',
+    );
   }
   const fn = typeof mod.default === 'function' ? mod.default : mod.model;
   if (typeof fn !== 'function') {
@@ -48,16 +54,25 @@ export function batchFromScalar(fn: ScalarModel, ports: OperatorPorts, name: str
         try {
           v = fn(va, vb);
         } catch (e) {
-          throw new AxhwError(`Model ${name} threw for operands (${va}, ${vb}): ${(e as Error)?.message ?? String(e)}`, 'Fix the model: it must return the product for every operand pair the ports allow.');
+          throw new AxhwError(
+            `Model ${name} threw for operands (${va}, ${vb}): ${(e as Error)?.message ?? String(e)}`,
+            'Fix the model: it must return the product for every operand pair the ports allow.',
+          );
         }
         let big: bigint;
         if (typeof v === 'bigint') big = v;
         else if (typeof v === 'number' && Number.isSafeInteger(v)) big = BigInt(v);
-        else throw new AxhwError(`Model ${name} returned ${String(v)} for (${va}, ${vb}); it must return an integer (number or BigInt).`, 'Return a whole number (number or BigInt) for every operand pair.');
+        else
+          throw new AxhwError(
+            `Model ${name} returned ${String(v)} for (${va}, ${vb}); it must return an integer (number or BigInt).`,
+            'Return a whole number (number or BigInt) for every operand pair.',
+          );
         // A value the result port cannot hold would be cut to w bits, and a wrong model could then pass.
         if (big < lo || big > hi) {
           throw new AxhwError(
-            `Model ${name} returned ${big} for operands (${va}, ${vb}), which does not fit the ${w}-bit ${signed ? 'signed' : 'unsigned'} result port (${lo} to ${hi}).`,
+            `Model ${name} returned ${big} for operands ` +
+              `(${va}, ${vb}), which does not fit the ${w}-bit ${signed ? 'signed' : 'unsigned'} ` +
+              `result port (${lo} to ${hi}).`,
             'Fix the model, or check --y and the port widths: the model must return the value the result port holds.',
           );
         }
@@ -80,7 +95,11 @@ async function whereItFailed(abs: string, e: unknown): Promise<string> {
   const err = e as Error;
   if (err instanceof SyntaxError) {
     const r = await execa(process.execPath, ['--check', abs], { reject: false });
-    const place = r.stderr.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('\n');
+    const place = r.stderr
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 3)
+      .join('\n');
     if (place.startsWith(abs)) return `${err.message}\n${place}`;
   }
   const url = pathToFileURL(abs).href;

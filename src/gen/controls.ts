@@ -10,12 +10,17 @@ import { AxhwError } from '../errors.js';
 export function completeSetting(d: Design, given: ControlSetting | undefined): ControlSetting {
   const ctl = d.ports.controls;
   for (const name of Object.keys(given ?? {})) {
-    if (!ctl.some((p) => p.name === name)) throw new AxhwError(`${d.top} has no control input '${name}'.`, '`axhw units` lists each unit\'s control inputs.');
+    if (!ctl.some((p) => p.name === name))
+      throw new AxhwError(`${d.top} has no control input '${name}'.`, "`axhw units` lists each unit's control inputs.");
   }
   const out: ControlSetting = {};
   for (const p of ctl) {
     const v = given?.[p.name] ?? p.value;
-    if (!Number.isInteger(v) || v < 0 || v >= 2 ** p.width) throw new AxhwError(`${p.name} = ${v} does not fit the ${p.width}-bit ${p.name} port of ${d.top}.`, `Use a value 0..${2 ** p.width - 1}.`);
+    if (!Number.isInteger(v) || v < 0 || v >= 2 ** p.width)
+      throw new AxhwError(
+        `${p.name} = ${v} does not fit the ${p.width}-bit ${p.name} port of ${d.top}.`,
+        `Use a value 0..${2 ** p.width - 1}.`,
+      );
     out[p.name] = v;
   }
   return out;

@@ -47,7 +47,11 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
       continue;
     }
     const spec = resolveUnitSpec(String(params[d.name]));
-    if (Object.keys(spec.controls).length) throw new AxhwError(`${def.name}: ${d.name}=${String(params[d.name])} sets control inputs; a child unit runs at its defaults.`, `Drop the control inputs from ${d.name}.`);
+    if (Object.keys(spec.controls).length)
+      throw new AxhwError(
+        `${def.name}: ${d.name}=${String(params[d.name])} sets control inputs; a child unit runs at its defaults.`,
+        `Drop the control inputs from ${d.name}.`,
+      );
     children[d.name] = generateDesign(spec.unit, spec.params);
   }
   const top = moduleTopName(def, params);
@@ -65,12 +69,18 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
   context.mem = Object.fromEntries(memories.map((m) => [m.name, m.top]));
   for (const m of memories) {
     const aw = addressBits(m.depth);
-    const ram = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), { ...m, aw, reads: Array.from({ length: m.reads }, (_, k) => k) });
+    const ram = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
+      ...m,
+      aw,
+      reads: Array.from({ length: m.reads }, (_, k) => k),
+    });
     sources[`${m.top}.v`] = ram.text;
   }
   const { text } = renderTemplate(templatePath(rtlTemplateDir, def.template), context);
   sources[`${top}.v`] = text;
-  const parts = Object.entries(sources).sort(([x], [y]) => x.localeCompare(y)).flat();
+  const parts = Object.entries(sources)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .flat();
   return {
     unit: def.name,
     params,

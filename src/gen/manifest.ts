@@ -14,7 +14,15 @@ export interface Manifest {
 }
 
 export function manifestOf(d: Design): Manifest {
-  return { generator: 'axhw', unit: d.unit, params: d.params, top: d.top, files: Object.keys(d.sources), ports: d.ports, rtlHash: d.rtlHash };
+  return {
+    generator: 'axhw',
+    unit: d.unit,
+    params: d.params,
+    top: d.top,
+    files: Object.keys(d.sources),
+    ports: d.ports,
+    rtlHash: d.rtlHash,
+  };
 }
 
 /** Write the Verilog and manifest.json into outDir; each file is written whole (temp + rename). */

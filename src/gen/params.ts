@@ -10,7 +10,13 @@ export type ParamDecl =
   | { name: string; kind: 'bool'; default: boolean; doc: string }
   | { name: string; kind: 'enum'; values: readonly string[]; default: string; doc: string }
   /** Another unit, written as its spec (`drum:width=8,k=4,signed`); modules render it as a child. */
-  | { name: string; kind: 'unit'; default: string; doc: string; /** The share of a module's cost its logic is counted in (e.g. 'multiplier'). */ costGroup?: string };
+  | {
+      name: string;
+      kind: 'unit';
+      default: string;
+      doc: string;
+      /** The share of a module's cost its logic is counted in (e.g. 'multiplier'). */ costGroup?: string;
+    };
 
 export type ParamValues = Record<string, number | boolean | string>;
 
@@ -29,13 +35,15 @@ function schemaFor(d: ParamDecl): z.ZodType {
       return d.default === undefined ? s : s.default(d.default);
     }
     case 'bool':
-      return z
-        .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
-        .default(d.default);
+      return z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]).default(d.default);
     case 'enum':
       return z.enum(d.values as [string, ...string[]], { error: `must be one of ${d.values.join(', ')}` }).default(d.default);
     case 'unit':
-      return z.string({ error: 'must be a unit spec such as drum:width=8,k=4,signed' }).trim().min(1, { error: 'must name a unit' }).default(d.default);
+      return z
+        .string({ error: 'must be a unit spec such as drum:width=8,k=4,signed' })
+        .trim()
+        .min(1, { error: 'must name a unit' })
+        .default(d.default);
   }
 }
 
@@ -68,12 +76,19 @@ export function parseParams(
     const r = schemaFor(d).safeParse(value);
     if (!r.success) {
       const why = r.error.issues.map((i) => i.message).join('; ');
-      throw new AxhwError(`${unitName}: parameter '${d.name}' = ${JSON.stringify(value)} is invalid: ${why}.`, `${d.name}: ${d.doc}; e.g. ${d.name}=${example(d)} (see \`axhw units\`).`);
+      throw new AxhwError(
+        `${unitName}: parameter '${d.name}' = ${JSON.stringify(value)} is invalid: ${why}.`,
+        `${d.name}: ${d.doc}; e.g. ${d.name}=${example(d)} (see \`axhw units\`).`,
+      );
     }
     out[d.name] = r.data as number | boolean | string;
   }
   const problem = crossCheck?.(out);
-  if (problem) throw new AxhwError(`${unitName}: ${problem}`, `Choose values that keep ${unitName}'s rules: ${rules.join('; ')} (\`axhw units\` lists every unit's rules).`);
+  if (problem)
+    throw new AxhwError(
+      `${unitName}: ${problem}`,
+      `Choose values that keep ${unitName}'s rules: ${rules.join('; ')} (\`axhw units\` lists every unit's rules).`,
+    );
   return out;
 }
 

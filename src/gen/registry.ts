@@ -39,9 +39,16 @@ export function getUnit(name: string): UnitDefinition {
   const u = units.find((x) => x.name === name);
   if (!u) {
     if (modules.some((m) => m.name === name)) {
-      throw new AxhwError(`'${name}' is a clocked module unit, not a two-operand operator.`, `Operators here: ${units.map((x) => x.name).join(', ')}. Module units are built by \`axhw npu compile\` (it writes their Verilog) and run by \`axhw npu run\`.`);
+      throw new AxhwError(
+        `'${name}' is a clocked module unit, not a two-operand operator.`,
+        `Operators here: ${units.map((x) => x.name).join(', ')}. Module units are built by \`axhw npu ` +
+          `compile\` (it writes their Verilog) and run by \`axhw npu run\`.`,
+      );
     }
-    throw new AxhwError(`Unknown unit '${name}'.`, `Known units: ${units.map((x) => x.name).join(', ')}. For your own Verilog use --rtl <file> --top <module>.`);
+    throw new AxhwError(
+      `Unknown unit '${name}'.`,
+      `Known units: ${units.map((x) => x.name).join(', ')}. For your own Verilog use --rtl <file> --top <module>.`,
+    );
   }
   return u;
 }
@@ -58,11 +65,19 @@ export function resolveUnit(name: string, raw: Record<string, unknown>, preset?:
     const values = presets[preset];
     if (!values) {
       const known = Object.keys(presets);
-      throw new AxhwError(`${unit.name} has no preset '${preset}'.`, known.length ? `Its presets are: ${known.join(', ')}.` : `${unit.name} has no presets; set its parameters directly (see \`axhw units\`).`);
+      throw new AxhwError(
+        `${unit.name} has no preset '${preset}'.`,
+        known.length
+          ? `Its presets are: ${known.join(', ')}.`
+          : `${unit.name} has no presets; set its parameters directly (see \`axhw units\`).`,
+      );
     }
     for (const [k, v] of Object.entries(values)) {
       if (raw[k] !== undefined && String(raw[k]) !== String(v)) {
-        throw new AxhwError(`--${k} ${String(raw[k])} contradicts preset ${preset} (${k} = ${String(v)}).`, `Drop --${k}, or drop --preset and give every parameter.`);
+        throw new AxhwError(
+          `--${k} ${String(raw[k])} contradicts preset ${preset} (${k} = ${String(v)}).`,
+          `Drop --${k}, or drop --preset and give every parameter.`,
+        );
       }
     }
     merged = { ...raw, ...values };

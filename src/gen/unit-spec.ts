@@ -64,7 +64,8 @@ export function resolveUnitSpec(text: string): ResolvedUnitSpec {
     if (!controlNames.has(k)) params[k] = v;
     else {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new AxhwError(`'${text}': control input ${k} = ${String(v)} is not a non-negative integer.`, FORM);
+      if (!Number.isInteger(n) || n < 0)
+        throw new AxhwError(`'${text}': control input ${k} = ${String(v)} is not a non-negative integer.`, FORM);
       controls[k] = n;
     }
   }

@@ -29,7 +29,10 @@ export interface DerivedTableKind {
    * Operand pairs in entry order (row-major over `shape`), or a message saying why this setting cannot
    * have the table (e.g. too many entries).
    */
-  operands(p: ParamValues, c: ControlSetting): { shape: [number, number]; a: Uint32Array; b: Uint32Array; entryBits: number; layout: string } | string;
+  operands(
+    p: ParamValues,
+    c: ControlSetting,
+  ): { shape: [number, number]; a: Uint32Array; b: Uint32Array; entryBits: number; layout: string } | string;
   /** Table entry from a result code. */
   entry(p: ParamValues, c: ControlSetting): (yCode: number) => number;
 }

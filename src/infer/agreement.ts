@@ -16,7 +16,12 @@ export interface Agreement {
 }
 
 /** The hardware path against a JS reference (`reference` predicts one batch of samples), in batches. */
-function agreementWith(net: Network, d: LabelledData, hw: ArithmeticPlan, reference: (x: Float32Array, m: number) => Int32Array): Agreement {
+function agreementWith(
+  net: Network,
+  d: LabelledData,
+  hw: ArithmeticPlan,
+  reference: (x: Float32Array, m: number) => Int32Array,
+): Agreement {
   const floatPred = predict(net, d, hw);
   const refPred = new Int32Array(d.n);
   const f = d.x.length / d.n;

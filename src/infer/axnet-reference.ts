@@ -37,12 +37,20 @@ interface Exponents {
  * Every product is looked up in the RTL table, sums are exact integers, requantisation rounds half to even
  * and saturates (quantiseValue on the scaled value, the rule the PE states on integers).
  */
-function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[], x: Float32Array, n: number, e: Exponents): AxnetReferenceResult & { controls: number } {
+function walk(
+  mult: ApproxMultiplier,
+  connect: number[],
+  hiddenWidths: number[],
+  x: Float32Array,
+  n: number,
+  e: Exponents,
+): AxnetReferenceResult & { controls: number } {
   const products = mult.products;
   if (!products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
   const { qmin, qmax } = mult;
   const range = qmax - qmin + 1;
-  const quantise = (v: ArrayLike<number>, exp: number) => Float32Array.from(v as ArrayLike<number>, (z) => quantiseValue(z, exp, qmin, qmax));
+  const quantise = (v: ArrayLike<number>, exp: number) =>
+    Float32Array.from(v as ArrayLike<number>, (z) => quantiseValue(z, exp, qmin, qmax));
   const stages: AxnetStage[] = [];
   /** Accumulators of a layer on codes (n x fanIn), bias added, ReLU applied. */
   const accumulate = (codes: Float32Array, l: QuantisedLayer) => {
@@ -60,7 +68,8 @@ function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[],
   const scaled = (acc: Float64Array, l: QuantisedLayer) => acc.map((a) => a * 2 ** (l.inputExp + l.weightExp));
   const columns = (m: Float64Array, width: number, from: number, count: number) => {
     const out = new Float64Array(n * count);
-    // Stryker disable next-line EqualityOperator: one step past a row reads the next row's first entry into a place then overwritten, or writes nowhere
+    // Stryker disable next-line EqualityOperator: one step past a row reads the next row's first entry into a place then overwritten, or
+    // writes nowhere
     for (let r = 0; r < n; r++) for (let j = 0; j < count; j++) out[r * count + j] = m[r * width + from + j]!;
     return out;
   };
@@ -129,13 +138,24 @@ function walk(mult: ApproxMultiplier, connect: number[], hiddenWidths: number[],
 
 /** Integer reference inference of a quantised AXNet framework: every stage's outputs, H(x) and the predictor's decisions. */
 export function axnetReference(q: QuantisedAxnet, x: Float32Array, n: number): AxnetReferenceResult {
-  const fixed: Record<string, number | undefined> = { input: q.approximator[0]!.inputExp, p1: q.predictor[1]!.inputExp, control: q.controlExp };
+  const fixed: Record<string, number | undefined> = {
+    input: q.approximator[0]!.inputExp,
+    p1: q.predictor[1]!.inputExp,
+    control: q.controlExp,
+  };
   q.approximator.forEach((l, k) => (fixed[`a${k}`] = l.inputExp));
   q.activationExps.forEach((v, i) => (fixed[`act${i}`] = v));
-  const { stages, h, predictedSafe } = walk(q.mult, q.connect, q.approximator.slice(0, -1).map((l) => l.outputs), x, n, {
-    layer: (part, k) => (part === 'predictor' ? q.predictor : q.approximator)[k]!,
-    exp: (key) => fixed[key]!,
-  });
+  const { stages, h, predictedSafe } = walk(
+    q.mult,
+    q.connect,
+    q.approximator.slice(0, -1).map((l) => l.outputs),
+    x,
+    n,
+    {
+      layer: (part, k) => (part === 'predictor' ? q.predictor : q.approximator)[k]!,
+      exp: (key) => fixed[key]!,
+    },
+  );
   return { stages, h, predictedSafe };
 }
 

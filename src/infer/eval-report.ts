@@ -32,7 +32,11 @@ export function evalDocument(r: EvalResult): ResultDocument {
   return {
     title: `Evaluation: ${r.model} on ${r.dataset.name}${h ? ` and ${String(h.hardware.multiplier)}` : ''}`,
     command: r.command,
-    provenance: { command: r.command, backend: `TensorFlow.js ${r.backend.tfjs}, ${r.backend.name} backend`, parameters: { model: r.model, test: r.dataset.test } },
+    provenance: {
+      command: r.command,
+      backend: `TensorFlow.js ${r.backend.tfjs}, ${r.backend.name} backend`,
+      parameters: { model: r.model, test: r.dataset.test },
+    },
     intro: [],
     sections: [
       {
@@ -41,7 +45,15 @@ export function evalDocument(r: EvalResult): ResultDocument {
         blocks: [
           table(
             ['test samples', 'exact', 'on the hardware', 'integer reference (same class)', 'NTV storage'],
-            [[`${r.dataset.test} (${r.dataset.split})`, pct(r.testAccuracyExact), h ? `${pct(h.accuracy)} (${String(h.hardware.multiplier)}, ${String(h.hardware.path)} path)` : 'n/a', h?.reference ? `${pct(h.reference.referenceAccuracy)} (${pct(h.reference.agreement)})` : 'n/a', h?.ntv ? `${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} at rate ${h.ntv.rate} (${h.ntv.draws} draws)` : 'n/a']],
+            [
+              [
+                `${r.dataset.test} (${r.dataset.split})`,
+                pct(r.testAccuracyExact),
+                h ? `${pct(h.accuracy)} (${String(h.hardware.multiplier)}, ${String(h.hardware.path)} path)` : 'n/a',
+                h?.reference ? `${pct(h.reference.referenceAccuracy)} (${pct(h.reference.agreement)})` : 'n/a',
+                h?.ntv ? `${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} at rate ${h.ntv.rate} (${h.ntv.draws} draws)` : 'n/a',
+              ],
+            ],
           ),
         ],
       },

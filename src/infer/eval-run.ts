@@ -36,7 +36,9 @@ export async function runEval(o: EvalRunOptions) {
   const exact = accuracy(predict(net, data.test), data.test.y);
   // Reuse the training run's calibration when it was made for this very RTL.
   const cal = file.calibration && hw && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : undefined;
-  const hwEval = hw ? evaluateOnHardware(net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed ?? 1, inputExps: cal }) : undefined;
+  const hwEval = hw
+    ? evaluateOnHardware(net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed ?? 1, inputExps: cal })
+    : undefined;
   net.dispose();
   return {
     format: 'axhw-eval' as const,

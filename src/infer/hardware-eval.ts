@@ -21,15 +21,28 @@ export interface HardwareEvaluation {
 /** NTV flips act on stored fixed-point weight codes: they need a fixed-point multiplier to store them at. */
 export function checkNtvStorage(hw: Hardware | undefined, ntvRate: number | undefined): void {
   if (!ntvRate) return;
-  if (!hw) throw new AxhwError('NTV bit flips act on stored fixed-point weights: give the multiplier whose width they are stored at.', 'Add --multiplier exact-mul:width=8,signed for exact arithmetic with NTV storage.');
-  if (!hw.fixed) throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
+  if (!hw)
+    throw new AxhwError(
+      'NTV bit flips act on stored fixed-point weights: give the multiplier whose width they are stored at.',
+      'Add --multiplier exact-mul:width=8,signed for exact arithmetic with NTV storage.',
+    );
+  if (!hw.fixed)
+    throw new AxhwError(
+      'NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.',
+      'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.',
+    );
 }
 
 /**
  * Accuracy on the hardware with its reference check (the integer reference on the quantised network for
  * fixed point; RTL-rounded float32 products for fpmul) and NTV draws (validated by checkNtvStorage).
  */
-export function evaluateOnHardware(net: Network, data: PreparedData, hw: Hardware, o: { ntvRate?: number; ntvDraws: number; seed: number; inputExps?: number[] }): HardwareEvaluation {
+export function evaluateOnHardware(
+  net: Network,
+  data: PreparedData,
+  hw: Hardware,
+  o: { ntvRate?: number; ntvDraws: number; seed: number; inputExps?: number[] },
+): HardwareEvaluation {
   if (!hw.fixed) {
     const reference = floatReferenceAgreement(net, data.test, new FloatArithmetic(hw.float!));
     return { hardware: hw.describe(), accuracy: reference.floatAccuracy, reference };
@@ -38,6 +51,8 @@ export function evaluateOnHardware(net: Network, data: PreparedData, hw: Hardwar
   const inputExps = o.inputExps ?? calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });
   const reference = referenceAgreement(net, data.test, frozen);
-  const ntv = o.ntvRate ? { rate: o.ntvRate, draws: o.ntvDraws, seed: o.seed, ...ntvEvaluate(net, data.test, frozen, o.ntvRate, o.ntvDraws, o.seed) } : undefined;
+  const ntv = o.ntvRate
+    ? { rate: o.ntvRate, draws: o.ntvDraws, seed: o.seed, ...ntvEvaluate(net, data.test, frozen, o.ntvRate, o.ntvDraws, o.seed) }
+    : undefined;
   return { hardware: hw.describe(), inputExps, accuracy: reference.floatAccuracy, reference, ntv };
 }

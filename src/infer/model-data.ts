@@ -17,7 +17,13 @@ export interface TrainedModelData {
  */
 export function loadTrainedModel(modelDir: string, dataPath?: string): TrainedModelData {
   const { file, weights } = loadModel(modelDir);
-  const data = loadData({ dataset: file.dataset.name, dataPath: dataPath ?? file.dataset.path, seed: file.dataset.seed, limitTrain: file.dataset.limitTrain, limitTest: file.dataset.limitTest });
+  const data = loadData({
+    dataset: file.dataset.name,
+    dataPath: dataPath ?? file.dataset.path,
+    seed: file.dataset.seed,
+    limitTrain: file.dataset.limitTrain,
+    limitTest: file.dataset.limitTest,
+  });
   checkDataFitsModel(modelDir, file.model.input, file.classes, data, dataPath ?? file.dataset.path ?? file.dataset.name);
   return { file, weights, data };
 }
@@ -26,9 +32,17 @@ export function loadTrainedModel(modelDir: string, dataPath?: string): TrainedMo
 function checkDataFitsModel(modelDir: string, input: number[], classes: string[], data: PreparedData, source: string): void {
   const fix = 'Give the data the model was trained on (--data-path <file>), or train a model for this data with `axhw train`.';
   if (data.shape.join('x') !== input.join('x')) {
-    throw new AxhwError(`${source}: samples of shape ${data.shape.join(' x ')} (${data.shape.reduce((a, b) => a * b, 1)} features), but the model in ${modelDir} takes ${input.join(' x ')} (${input.reduce((a, b) => a * b, 1)}).`, fix);
+    throw new AxhwError(
+      `${source}: samples of shape ${data.shape.join(' x ')} (${data.shape.reduce((a, b) => a * b, 1)} ` +
+        `features), but the model in ${modelDir} takes ${input.join(' x ')} (${input.reduce((a, b) => a * b, 1)}).`,
+      fix,
+    );
   }
   if (data.classes.join('\u0000') !== classes.join('\u0000')) {
-    throw new AxhwError(`${source}: classes ${data.classes.join(', ')} (${data.classes.length}), but the model in ${modelDir} was trained on ${classes.join(', ')} (${classes.length}).`, fix);
+    throw new AxhwError(
+      `${source}: classes ${data.classes.join(', ')} (${data.classes.length}), but the model in ${modelDir} ` +
+        `was trained on ${classes.join(', ')} (${classes.length}).`,
+      fix,
+    );
   }
 }

@@ -10,7 +10,14 @@ import { accuracy, predict } from './predict.js';
  * quantised network's stored codes once and held for the whole test set. Mean and (population) standard
  * deviation. `hw` carries the frozen input exponents.
  */
-export function ntvEvaluate(net: Network, d: LabelledData, hw: FixedArithmetic, rate: number, draws: number, seed: number): { mean: number; std: number; accuracies: number[] } {
+export function ntvEvaluate(
+  net: Network,
+  d: LabelledData,
+  hw: FixedArithmetic,
+  rate: number,
+  draws: number,
+  seed: number,
+): { mean: number; std: number; accuracies: number[] } {
   const rng = new Rng(seed);
   const accuracies: number[] = [];
   for (let t = 0; t < draws; t++) {

@@ -22,7 +22,12 @@ export function predict(net: Network, d: LabelledData, arithmetic?: ArithmeticPl
 }
 
 /** Outputs (n x outputs, row-major) for every sample, in batches, exactly or on the hardware. */
-export function logitsOf(net: Network, d: Pick<LabelledData, 'x' | 'n' | 'shape'>, arithmetic?: ArithmeticPlan, batch = EVAL_BATCH): Float32Array {
+export function logitsOf(
+  net: Network,
+  d: Pick<LabelledData, 'x' | 'n' | 'shape'>,
+  arithmetic?: ArithmeticPlan,
+  batch = EVAL_BATCH,
+): Float32Array {
   const f = d.x.length / d.n;
   let out: Float32Array | undefined;
   for (let s = 0; s < d.n; s += batch) {

@@ -19,7 +19,13 @@ interface WeightedStep {
  * The layer walk both references share: flatten is free, max pooling acts on values, a convolution is
  * its weighted step over im2col patches of the encoded input. Returns the final layer's values.
  */
-function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep, observe?: (layer: number, values: Float64Array) => void): Float64Array {
+function walk(
+  spec: ModelSpec,
+  x: Float32Array,
+  n: number,
+  step: WeightedStep,
+  observe?: (layer: number, values: Float64Array) => void,
+): Float64Array {
   const shapes = layerShapes(spec);
   const sizes = weightedLayerSizes(spec);
   let values: Float64Array = Float64Array.from(x);
@@ -38,7 +44,8 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep, o
             for (let ch = 0; ch < c; ch++) {
               // Stryker restore EqualityOperator
               let m = -Infinity;
-              for (let dy = 0; dy < l.size; dy++) for (let dx = 0; dx < l.size; dx++) m = Math.max(m, values[((s * h + y * l.size + dy) * w + xx * l.size + dx) * c + ch]!);
+              for (let dy = 0; dy < l.size; dy++)
+                for (let dx = 0; dx < l.size; dx++) m = Math.max(m, values[((s * h + y * l.size + dy) * w + xx * l.size + dx) * c + ch]!);
               out[((s * oh + y) * ow + xx) * c + ch] = m;
             }
       values = out;
@@ -70,7 +77,12 @@ function walk(spec: ModelSpec, x: Float32Array, n: number, step: WeightedStep, o
  * Returns the predicted class per sample (first maximum on ties) and the final accumulators (scaled);
  * `observe` sees every layer's output values (after ReLU, scaled; flatten has none), for layer-by-layer checks.
  */
-export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: number, observe?: (layer: number, values: Float64Array) => void): { predictions: Int32Array; logits: Float64Array } {
+export function referenceInference(
+  q: QuantisedNetwork,
+  x: Float32Array,
+  n: number,
+  observe?: (layer: number, values: Float64Array) => void,
+): { predictions: Int32Array; logits: Float64Array } {
   const mult = q.mult;
   if (!mult.products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
   const range = mult.qmax - mult.qmin + 1;
@@ -80,34 +92,44 @@ export function referenceInference(q: QuantisedNetwork, x: Float32Array, n: numb
     for (let i = 0; i < v.length; i++) out[i] = quantiseValue(v[i]!, e, mult.qmin, mult.qmax);
     return out;
   };
-  const logits = walk(q.spec, x, n, {
-    encode: (values, k) => quantiseAll(values, q.layers[k]!.inputExp),
-    apply(qx, rows, fanIn, k, l) {
-      const layer = q.layers[k]!;
-      const outs = layer.outputs;
-      // Stryker disable next-line ConditionalExpression: computing the exact sums when they are not used costs time only
-      const acc = q.accumulatorBits === undefined ? tableMatMul(qx, layer.weightCodes, rows, fanIn, outs, mult.products!, mult.qmin, range) : undefined;
-      const sat = q.accumulatorBits === undefined ? undefined : saturating(q.accumulatorBits);
-      const scale = 2 ** (layer.inputExp + layer.weightExp);
-      const out = new Float64Array(rows * outs);
-      // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
-      for (let r = 0; r < rows; r++) {
-        // Stryker disable next-line EqualityOperator: one step past the row writes the next row's first entry, which is then overwritten
-        for (let j = 0; j < outs; j++) {
-          let a: number;
-          if (sat) {
-            a = 0;
-            for (let t = 0; t < fanIn; t++) a = sat(a + mult.products![(qx[r * fanIn + t]! - mult.qmin) * range + (layer.weightCodes[t * outs + j]! - mult.qmin)]!);
-            a = sat(a + layer.bias[j]!);
-          } else a = acc![r * outs + j]! + layer.bias[j]!;
-          // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
-          if (l.relu && a < 0) a = 0;
-          out[r * outs + j] = a * scale;
+  const logits = walk(
+    q.spec,
+    x,
+    n,
+    {
+      encode: (values, k) => quantiseAll(values, q.layers[k]!.inputExp),
+      apply(qx, rows, fanIn, k, l) {
+        const layer = q.layers[k]!;
+        const outs = layer.outputs;
+        // Stryker disable next-line ConditionalExpression: computing the exact sums when they are not used costs time only
+        const acc =
+          q.accumulatorBits === undefined
+            ? tableMatMul(qx, layer.weightCodes, rows, fanIn, outs, mult.products!, mult.qmin, range)
+            : undefined;
+        const sat = q.accumulatorBits === undefined ? undefined : saturating(q.accumulatorBits);
+        const scale = 2 ** (layer.inputExp + layer.weightExp);
+        const out = new Float64Array(rows * outs);
+        // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
+        for (let r = 0; r < rows; r++) {
+          // Stryker disable next-line EqualityOperator: one step past the row writes the next row's first entry, which is then overwritten
+          for (let j = 0; j < outs; j++) {
+            let a: number;
+            if (sat) {
+              a = 0;
+              for (let t = 0; t < fanIn; t++)
+                a = sat(a + mult.products![(qx[r * fanIn + t]! - mult.qmin) * range + (layer.weightCodes[t * outs + j]! - mult.qmin)]!);
+              a = sat(a + layer.bias[j]!);
+            } else a = acc![r * outs + j]! + layer.bias[j]!;
+            // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
+            if (l.relu && a < 0) a = 0;
+            out[r * outs + j] = a * scale;
+          }
         }
-      }
-      return out;
+        return out;
+      },
     },
-  }, observe);
+    observe,
+  );
   return { predictions: argmaxRows(logits, n), logits };
 }
 
@@ -124,11 +146,18 @@ function saturating(bits: number): (v: number) => number {
  * proved when the multiplier was resolved), summed in float32 in index order, plus the float32 bias. Returns the predicted
  * class per sample and the final layer's values.
  */
-export function floatReferenceInference(spec: ModelSpec, layers: LayerWeights[], fm: FloatMultiplier, x: Float32Array, n: number): { predictions: Int32Array; logits: Float64Array } {
+export function floatReferenceInference(
+  spec: ModelSpec,
+  layers: LayerWeights[],
+  fm: FloatMultiplier,
+  x: Float32Array,
+  n: number,
+): { predictions: Int32Array; logits: Float64Array } {
   const logits = walk(spec, x, n, {
     // values are float32 numbers held in float64, so the conversion is exact
     // format values are float32 numbers, so holding them in a Float32Array is exact
-    encode: (values) => (fm.narrow ? Float32Array.from(formatOperands(fm.narrow, Float32Array.from(values))) : maskFloats(Float32Array.from(values), fm.mask)),
+    encode: (values) =>
+      fm.narrow ? Float32Array.from(formatOperands(fm.narrow, Float32Array.from(values))) : maskFloats(Float32Array.from(values), fm.mask),
     apply(tx, rows, fanIn, k, l) {
       const layer = layers[k]!;
       const outs = layer.b.length;

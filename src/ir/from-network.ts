@@ -10,5 +10,9 @@ export function quantisedNetworkOf(net: Network, hw: FixedArithmetic, inputExps:
 
 /** The hardware path running a quantised network's stored codes (held fixed over a whole evaluation). */
 export function runningStoredCodes(hw: FixedArithmetic, q: QuantisedNetwork): FixedArithmetic {
-  return hw.with({ ntv: undefined, inputExps: q.layers.map((l) => l.inputExp), frozenWeights: q.layers.map((l) => ({ ew: l.weightExp, codes: l.weightCodes })) });
+  return hw.with({
+    ntv: undefined,
+    inputExps: q.layers.map((l) => l.inputExp),
+    frozenWeights: q.layers.map((l) => ({ ew: l.weightExp, codes: l.weightCodes })),
+  });
 }

@@ -57,7 +57,13 @@ export interface QuantiseOptions {
   accumulatorBits?: number;
 }
 
-export function quantiseNetwork(spec: ModelSpec, weights: LayerWeights[], mult: ApproxMultiplier, inputExps: number[], o: QuantiseOptions = {}): QuantisedNetwork {
+export function quantiseNetwork(
+  spec: ModelSpec,
+  weights: LayerWeights[],
+  mult: ApproxMultiplier,
+  inputExps: number[],
+  o: QuantiseOptions = {},
+): QuantisedNetwork {
   const shapes = layerShapes(spec);
   const sizes = weightedLayerSizes(spec);
   const maxProduct = maxAbsProduct(mult);

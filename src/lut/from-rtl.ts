@@ -31,7 +31,10 @@ export async function tableFromRtl(d: Design, opts: TableFromRtlOptions = {}): P
   const limit = opts.maxLog2 ?? MAX_TABLE_LOG2;
   if (log2 > limit) {
     const derived = d.ports.controls.length ? ' (or a derived table such as --table significand, where the unit has one)' : '';
-    throw new AxhwError(`A table of ${d.top} would have 2^${log2} entries; tables are limited to 2^${limit}.`, `Tables suit operands of up to 12 + 12 bits; use narrower operands (e.g. drum --width 8, fpmul --exp 4 --frac 3)${derived}.`);
+    throw new AxhwError(
+      `A table of ${d.top} would have 2^${log2} entries; tables are limited to 2^${limit}.`,
+      `Tables suit operands of up to 12 + 12 bits; use narrower operands (e.g. drum --width 8, fpmul --exp 4 --frac 3)${derived}.`,
+    );
   }
   const dtype = dtypeFor(d.ports);
   const total = 2 ** log2;
@@ -74,7 +77,11 @@ export async function derivedTableFromRtl(d: Design, kind: DerivedTableKind, opt
   const entry = kind.entry(d.params, setting);
   for (let i = 0; i < total; i++) {
     const v = entry(codes[i]);
-    if (!(v >= 0 && v < 2 ** spec.entryBits)) throw new AxhwError(`${d.top}: ${kind.name} entry ${i} is ${v}, outside ${spec.entryBits} bits; the RTL returned code ${codes[i]}.`, 'This is a bug in the unit or its table definition; please report it.');
+    if (!(v >= 0 && v < 2 ** spec.entryBits))
+      throw new AxhwError(
+        `${d.top}: ${kind.name} entry ${i} is ${v}, outside ${spec.entryBits} bits; the RTL returned code ${codes[i]}.`,
+        'This is a bug in the unit or its table definition; please report it.',
+      );
     entries[i] = v;
   }
   return finish(d, { ...read, data }, dtype, kind.name, spec.shape, spec.entryBits, spec.layout);
@@ -120,8 +127,14 @@ async function readFromRtl(
     await pool.close();
   }
   if (cmp && cmp.mismatches > 0) {
-    const ex = cmp.counterexamples.slice(0, 3).map((c) => `a=${c.a} b=${c.b}: rtl ${c.rtl}, model ${c.model}`).join('; ');
-    throw new MismatchError(`The RTL of ${d.top} disagrees with its model on ${cmp.mismatches} of ${total} pairs (${ex}); no table written.`, 'Run `axhw verify` for the full report, or pass --no-verify to export the RTL table as it is.');
+    const ex = cmp.counterexamples
+      .slice(0, 3)
+      .map((c) => `a=${c.a} b=${c.b}: rtl ${c.rtl}, model ${c.model}`)
+      .join('; ');
+    throw new MismatchError(
+      `The RTL of ${d.top} disagrees with its model on ${cmp.mismatches} of ${total} pairs (${ex}); no table written.`,
+      'Run `axhw verify` for the full report, or pass --no-verify to export the RTL table as it is.',
+    );
   }
   return { data, verified: verify, verilator: pool.build.verilatorVersion, controls: hasControls ? setting : undefined };
 }

@@ -12,7 +12,10 @@ export type TableFormat = 'npy' | 'bin' | 'hex';
 export function formatOf(path: string, explicit?: string): TableFormat {
   const fromName = extname(path).slice(1).toLowerCase();
   if (explicit !== undefined && ['npy', 'bin', 'hex'].includes(fromName) && explicit.toLowerCase() !== fromName) {
-    throw new AxhwError(`--format ${explicit} disagrees with the file name '${path}' (a .${fromName} file).`, `Drop --format (the extension decides), or name the file *.${explicit.toLowerCase()}.`);
+    throw new AxhwError(
+      `--format ${explicit} disagrees with the file name '${path}' (a .${fromName} file).`,
+      `Drop --format (the extension decides), or name the file *.${explicit.toLowerCase()}.`,
+    );
   }
   const f = (explicit ?? fromName).toLowerCase();
   if (f === 'npy' || f === 'bin' || f === 'hex') return f;
@@ -49,7 +52,10 @@ function encodeHex(t: LutTable): string {
   const w = t.meta.yWidth;
   const digits = Math.ceil(w / 4);
   const n = t.data.length / t.dtype.bytes;
-  const lines = [`// axhw ${t.meta.kind} table ${t.meta.top}: ${t.meta.shape[0]} x ${t.meta.shape[1]}, entry index = row * ${t.meta.shape[1]} + column, ${w}-bit codes`];
+  const lines = [
+    `// axhw ${t.meta.kind} table ${t.meta.top}: ${t.meta.shape[0]} x ${t.meta.shape[1]}, entry ` +
+      `index = row * ${t.meta.shape[1]} + column, ${w}-bit codes`,
+  ];
   for (let i = 0; i < n; i++) lines.push(BigInt.asUintN(w, valueAt(t, i)).toString(16).padStart(digits, '0'));
   return lines.join('\n') + '\n';
 }
@@ -57,14 +63,23 @@ function encodeHex(t: LutTable): string {
 function decodeHex(text: string, meta: TableMeta, dtype: Dtype, path: string): Buffer {
   // Lines may end in CRLF (a table edited on Windows); a // comment runs to the end of its line.
   // Stryker disable next-line Regex: after the split no line holds a line break, so '.*' reaches its end with or without '$'
-  const entries = text.split(/\r?\n/).map((l) => l.replace(/\/\/.*$/, '').trim()).filter(Boolean);
+  const entries = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\/\/.*$/, '').trim())
+    .filter(Boolean);
   const n = meta.shape[0] * meta.shape[1];
-  if (entries.length !== n) throw new AxhwError(`${path} holds ${entries.length} entries; its sidecar says ${n}.`, 'The file is truncated or was edited; regenerate it with `axhw lut`.');
+  if (entries.length !== n)
+    throw new AxhwError(
+      `${path} holds ${entries.length} entries; its sidecar says ${n}.`,
+      'The file is truncated or was edited; regenerate it with `axhw lut`.',
+    );
   const out = Buffer.alloc(n * dtype.bytes);
   for (let i = 0; i < n; i++) {
-    if (!/^[0-9a-fA-F]+$/.test(entries[i])) throw new AxhwError(`${path}: entry ${i} ('${entries[i]}') is not hexadecimal.`, 'Regenerate the table with `axhw lut`.');
+    if (!/^[0-9a-fA-F]+$/.test(entries[i]))
+      throw new AxhwError(`${path}: entry ${i} ('${entries[i]}') is not hexadecimal.`, 'Regenerate the table with `axhw lut`.');
     const code = BigInt('0x' + entries[i]);
-    if (code >> BigInt(meta.yWidth) !== 0n) throw new AxhwError(`${path}: entry ${i} exceeds ${meta.yWidth} bits.`, 'Regenerate the table with `axhw lut`.');
+    if (code >> BigInt(meta.yWidth) !== 0n)
+      throw new AxhwError(`${path}: entry ${i} exceeds ${meta.yWidth} bits.`, 'Regenerate the table with `axhw lut`.');
     const v = meta.signed ? BigInt.asIntN(meta.yWidth, code) : code;
     const o = i * dtype.bytes;
     if (dtype.bytes === 8) {
@@ -95,7 +110,10 @@ const metaSchema = z.object({
   signed: z.boolean(),
   layout: z.string(),
   dataSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  metaSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  metaSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   createdAt: z.string(),
 });
 
@@ -117,7 +135,11 @@ export function readTable(path: string, expect: TableExpectation = {}): LutTable
   const format = formatOf(path);
   if (!existsSync(path)) throw new AxhwError(`Table file ${path} does not exist.`, 'Create it with `axhw lut <unit> ... -o <file>`.');
   const side = sidecarPath(path);
-  if (!existsSync(side)) throw new AxhwError(`Table ${path} has no sidecar ${side}; without it the table's unit, RTL and integrity cannot be checked.`, 'Keep the .json that `axhw lut` writes next to the table, or regenerate both.');
+  if (!existsSync(side))
+    throw new AxhwError(
+      `Table ${path} has no sidecar ${side}; without it the table's unit, RTL and integrity cannot be checked.`,
+      'Keep the .json that `axhw lut` writes next to the table, or regenerate both.',
+    );
   let metaRaw: unknown;
   try {
     metaRaw = JSON.parse(readFileSync(side, 'utf8'));
@@ -133,30 +155,46 @@ export function readTable(path: string, expect: TableExpectation = {}): LutTable
   const dtype = parseDescr(meta.dtype);
   if (!dtype) throw new AxhwError(`Sidecar ${side} names an unknown dtype '${meta.dtype}'.`, 'Regenerate the table with `axhw lut`.');
   if (meta.kind === 'pairs' && (meta.shape[0] !== 2 ** meta.aWidth || meta.shape[1] !== 2 ** meta.bWidth)) {
-    throw new AxhwError(`Sidecar ${side}: shape ${meta.shape.join(' x ')} does not match operand widths ${meta.aWidth} and ${meta.bWidth}.`, 'Regenerate the table with `axhw lut`.');
+    throw new AxhwError(
+      `Sidecar ${side}: shape ${meta.shape.join(' x ')} does not match operand widths ${meta.aWidth} and ${meta.bWidth}.`,
+      'Regenerate the table with `axhw lut`.',
+    );
   }
   const raw = readFileSync(path);
   let data: Buffer;
   if (format === 'npy') {
     const npy = decodeNpy(raw, path);
     if (npyDescr(npy.dtype) !== meta.dtype || npy.shape[0] !== meta.shape[0] || npy.shape[1] !== meta.shape[1]) {
-      throw new AxhwError(`${path} is ${npyDescr(npy.dtype)} ${npy.shape.join(' x ')} but its sidecar says ${meta.dtype} ${meta.shape.join(' x ')}.`, 'The table and sidecar belong to different tables; regenerate them together.');
+      throw new AxhwError(
+        `${path} is ${npyDescr(npy.dtype)} ${npy.shape.join(' x ')} but its sidecar says ${meta.dtype} ${meta.shape.join(' x ')}.`,
+        'The table and sidecar belong to different tables; regenerate them together.',
+      );
     }
     data = npy.data;
   } else if (format === 'bin') {
     const want = meta.shape[0] * meta.shape[1] * dtype.bytes;
-    if (raw.length !== want) throw new AxhwError(`${path} is ${raw.length} bytes; ${meta.shape.join(' x ')} entries of ${meta.dtype} need ${want}.`, 'The file is truncated or belongs to another table; regenerate it with `axhw lut`.');
+    if (raw.length !== want)
+      throw new AxhwError(
+        `${path} is ${raw.length} bytes; ${meta.shape.join(' x ')} entries of ${meta.dtype} need ${want}.`,
+        'The file is truncated or belongs to another table; regenerate it with `axhw lut`.',
+      );
     data = raw;
   } else {
     data = decodeHex(raw.toString('latin1'), meta, dtype, path);
   }
   // The sidecar's own fields (unit, parameters, RTL hash...) are covered by its metaSha256 from version 2 on.
   if (meta.version === 2 && meta.metaSha256 !== tableMetaHash(meta)) {
-    throw new AxhwError(`Sidecar ${side} was edited: its fields no longer match its metaSha256, so the unit, parameters and RTL it names cannot be trusted.`, 'Regenerate the table with `axhw lut` (never edit a sidecar by hand).');
+    throw new AxhwError(
+      `Sidecar ${side} was edited: its fields no longer match its metaSha256, so the unit, parameters and RTL it names cannot be trusted.`,
+      'Regenerate the table with `axhw lut` (never edit a sidecar by hand).',
+    );
   }
   const hash = meta.version === 1 ? sha256(data) : sha256Plain(data);
   if (hash !== meta.dataSha256) {
-    throw new AxhwError(`${path} is corrupt: its data hash ${hash.slice(0, 16)}... differs from the sidecar's ${meta.dataSha256.slice(0, 16)}...`, 'Regenerate the table with `axhw lut`.');
+    throw new AxhwError(
+      `${path} is corrupt: its data hash ${hash.slice(0, 16)}... differs from the sidecar's ${meta.dataSha256.slice(0, 16)}...`,
+      'Regenerate the table with `axhw lut`.',
+    );
   }
   const t: LutTable = { meta, dtype, data };
   checkExpectation(t, expect, path);
@@ -166,15 +204,25 @@ export function readTable(path: string, expect: TableExpectation = {}): LutTable
 function checkExpectation(t: LutTable, e: TableExpectation, path: string): void {
   const fix = 'Regenerate the table for the unit and parameters you are using.';
   if (e.unit !== undefined && t.meta.unit !== e.unit) throw new AxhwError(`${path} is a table of '${t.meta.unit}', not '${e.unit}'.`, fix);
-  if (e.kind !== undefined && t.meta.kind !== e.kind) throw new AxhwError(`${path} is a '${t.meta.kind}' table, not a '${e.kind}' table.`, fix);
+  if (e.kind !== undefined && t.meta.kind !== e.kind)
+    throw new AxhwError(`${path} is a '${t.meta.kind}' table, not a '${e.kind}' table.`, fix);
   for (const [k, v] of Object.entries(e.controls ?? {})) {
     if (t.meta.controls?.[k] !== v) throw new AxhwError(`${path} was read with ${k} = ${t.meta.controls?.[k] ?? '(none)'}, not ${v}.`, fix);
   }
   if (e.params) {
     for (const [k, v] of Object.entries(e.params)) {
-      if (t.meta.params[k] !== v) throw new AxhwError(`${path} was made with ${k} = ${JSON.stringify(t.meta.params[k])}, not ${JSON.stringify(v)}.`, fix);
+      if (t.meta.params[k] !== v)
+        throw new AxhwError(`${path} was made with ${k} = ${JSON.stringify(t.meta.params[k])}, not ${JSON.stringify(v)}.`, fix);
     }
   }
-  if (e.rtlHash !== undefined && t.meta.rtlHash !== e.rtlHash) throw new AxhwError(`${path} was read from different RTL (hash ${t.meta.rtlHash.slice(0, 16)}..., expected ${e.rtlHash.slice(0, 16)}...).`, fix);
-  if (e.requireVerified && !t.meta.verified) throw new AxhwError(`${path} was not verified against a model.`, 'Regenerate it with a model (registry units always have one; for your RTL pass --model).');
+  if (e.rtlHash !== undefined && t.meta.rtlHash !== e.rtlHash)
+    throw new AxhwError(
+      `${path} was read from different RTL (hash ${t.meta.rtlHash.slice(0, 16)}..., expected ${e.rtlHash.slice(0, 16)}...).`,
+      fix,
+    );
+  if (e.requireVerified && !t.meta.verified)
+    throw new AxhwError(
+      `${path} was not verified against a model.`,
+      'Regenerate it with a model (registry units always have one; for your RTL pass --model).',
+    );
 }

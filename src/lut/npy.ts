@@ -48,7 +48,11 @@ export function decodeNpy(buf: Buffer, path: string, role: NpyRole = TABLE_ROLE)
   const dtype = parseDescr(descr);
   if (!dtype) throw bad(`dtype ${descr} is not a little-endian integer type`);
   if (fortran === 'True') throw bad('Fortran (column-major) order is not the table layout');
-  const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const dims = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (dims.length !== 2 || dims.some((x) => !Number.isInteger(x) || x <= 0)) throw bad(`shape (${shapeText}) is not 2-D`);
   const data = buf.subarray(start + headerLen);
   const want = dims[0] * dims[1] * dtype.bytes;

@@ -80,7 +80,8 @@ export function parseDescr(descr: string): Dtype | undefined {
  */
 export function codesToValues(buf: Buffer, d: Dtype, yWidth: number): void {
   if (!d.signed) return;
-  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a full-width code already is its value; sign-extending it again stores the same bits
+  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a full-width code already is its value; sign-extending it again
+  // stores the same bits
   if (yWidth === 8 * d.bytes) return;
   const n = buf.length / d.bytes;
   if (d.bytes === 8) {
@@ -94,7 +95,12 @@ export function codesToValues(buf: Buffer, d: Dtype, yWidth: number): void {
     }
     return;
   }
-  const view = d.bytes === 1 ? new Uint8Array(buf.buffer, buf.byteOffset, n) : d.bytes === 2 ? new Uint16Array(buf.buffer, buf.byteOffset, n) : new Uint32Array(buf.buffer, buf.byteOffset, n);
+  const view =
+    d.bytes === 1
+      ? new Uint8Array(buf.buffer, buf.byteOffset, n)
+      : d.bytes === 2
+        ? new Uint16Array(buf.buffer, buf.byteOffset, n)
+        : new Uint32Array(buf.buffer, buf.byteOffset, n);
   const half = 2 ** (yWidth - 1);
   const full = 2 ** yWidth;
   // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which compares false and writes nothing

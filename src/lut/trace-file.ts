@@ -48,7 +48,9 @@ export interface OperandFormat {
 
 export const TRACE_ROLE: NpyRole = {
   noun: 'operand trace',
-  fix: 'Give an .npy array of shape (n, 2) with integer dtype, one operand pair (a, b) per row (axhw npu run --operand-trace and axhw train --operand-trace record one), or use --activity uniform.',
+  fix:
+    'Give an .npy array of shape (n, 2) with integer dtype, one operand pair (a, b) per row (axhw ' +
+    'npu run --operand-trace and axhw train --operand-trace record one), or use --activity uniform.',
 };
 
 /** The operand format of a design's ports: float codes where the unit reads its codes as floats. */
@@ -66,7 +68,11 @@ export function operandFormatOf(d: Design, unit = d.top): OperandFormat {
 
 /** A trace file name must say what it holds: .npy, like `axhw lut`'s tables. */
 export function checkTracePath(path: string, what: string): void {
-  if (!/\.npy$/i.test(path)) throw new AxhwError(`${what} ${path}: an operand trace is written as .npy (a NumPy array of shape (n, 2)).`, `Name the file *.npy, e.g. ${what} ${path.replace(/\.[^./]*$/, '')}.npy.`);
+  if (!/\.npy$/i.test(path))
+    throw new AxhwError(
+      `${what} ${path}: an operand trace is written as .npy (a NumPy array of shape (n, 2)).`,
+      `Name the file *.npy, e.g. ${what} ${path.replace(/\.[^./]*$/, '')}.npy.`,
+    );
 }
 
 /** Write the trace and its sidecar (the trace first; a reader never sees a sidecar without its data). */
@@ -77,7 +83,9 @@ export function writeTrace(path: string, npy: Buffer, side: TraceSidecar): strin
 }
 
 const describe = (f: { numbers: string; aWidth: number; bWidth: number; signed: boolean; exp?: number; frac?: number }) =>
-  f.numbers === 'float' ? `float codes (exp ${f.exp ?? '?'}, frac ${f.frac ?? '?'})` : `${f.signed ? 'signed' : 'unsigned'} ${f.aWidth} x ${f.bWidth}-bit integer codes`;
+  f.numbers === 'float'
+    ? `float codes (exp ${f.exp ?? '?'}, frac ${f.frac ?? '?'})`
+    : `${f.signed ? 'signed' : 'unsigned'} ${f.aWidth} x ${f.bWidth}-bit integer codes`;
 
 /**
  * The sidecar of a trace, checked against the operand format it is used for; undefined for a trace
@@ -90,7 +98,11 @@ export function checkTraceRole(file: string, want: OperandFormat, what: string):
   try {
     parsed = traceSidecarSchema.parse(JSON.parse(readFileSync(side, 'utf8')));
   } catch (e) {
-    throw new AxhwError(`${side} is not an axhw operand-trace sidecar (${(e as Error).message.split('\n')[0]}).`, `Record the trace again (axhw npu run --operand-trace, axhw train --operand-trace), or remove ${side} to use ${file} as a plain (n, 2) array.`);
+    throw new AxhwError(
+      `${side} is not an axhw operand-trace sidecar (${(e as Error).message.split('\n')[0]}).`,
+      `Record the trace again (axhw npu run --operand-trace, axhw train --operand-trace), or remove ${side} ` +
+        `to use ${file} as a plain (n, 2) array.`,
+    );
   }
   const same =
     parsed.numbers === want.numbers &&
@@ -100,7 +112,8 @@ export function checkTraceRole(file: string, want: OperandFormat, what: string):
   if (!same) {
     throw new AxhwError(
       `${what} ${file} holds the operands of ${parsed.unit}: ${describe(parsed)}; ${want.unit} takes ${describe(want)}.`,
-      `Record a trace on ${want.unit} itself (axhw npu run --operand-trace for an integer multiplier, axhw train --operand-trace for fpmul), or cost ${parsed.unit} with this one.`,
+      `Record a trace on ${want.unit} itself (axhw npu run --operand-trace for an integer multiplier, ` +
+        `axhw train --operand-trace for fpmul), or cost ${parsed.unit} with this one.`,
     );
   }
   return parsed;

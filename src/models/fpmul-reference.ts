@@ -45,7 +45,14 @@ function pack(f: FpFormat, sign: number, e: number, fr: number): number {
 }
 
 /** Round sign * m * 2^scale (m > 0) to the format: IEEE rne or toward zero, gradual underflow or FTZ. */
-export function roundToFormat(f: FpFormat, rounding: Rounding, subnormals: SubnormalPolicy, sign: number, m: bigint, scale: number): number {
+export function roundToFormat(
+  f: FpFormat,
+  rounding: Rounding,
+  subnormals: SubnormalPolicy,
+  sign: number,
+  m: bigint,
+  scale: number,
+): number {
   const bias = fpBias(f);
   const emin = 1 - bias;
   const emaxFinite = 2 ** f.exp - 2 - bias;
@@ -56,7 +63,8 @@ export function roundToFormat(f: FpFormat, rounding: Rounding, subnormals: Subno
   const qExp = subnormals === 'full' && e < emin ? emin - f.frac : e - f.frac;
   const shift = qExp - scale;
   let q: bigint;
-  // Stryker disable next-line UnaryOperator: shift >= 0 always (a product's leading one is at least frac above its quantum), and 0 shifts by 0 either way
+  // Stryker disable next-line UnaryOperator: shift >= 0 always (a product's leading one is at least frac above its quantum), and 0 shifts
+  // by 0 either way
   if (shift <= 0) q = m << BigInt(-shift);
   else {
     q = m >> BigInt(shift);
@@ -72,7 +80,8 @@ export function roundToFormat(f: FpFormat, rounding: Rounding, subnormals: Subno
   }
   const maxFinite = pack(f, sign, 2 ** f.exp - 2, 2 ** f.frac - 1);
   if (exp > emaxFinite) return rounding === 'rne' ? pack(f, sign, 2 ** f.exp - 1, 0) : maxFinite;
-  // Stryker disable next-line ConditionalExpression,BlockStatement: a subnormal q (exp = emin) packed as a normal gives the same code, (emin + bias) * 2^frac + q - 2^frac = q; the branch states the case
+  // Stryker disable next-line ConditionalExpression,BlockStatement: a subnormal q (exp = emin) packed as a normal gives the same code,
+  // (emin + bias) * 2^frac + q - 2^frac = q; the branch states the case
   if (q < 1n << BigInt(f.frac)) {
     // Subnormal (only reachable with gradual underflow) or zero.
     return pack(f, sign, 0, Number(q));

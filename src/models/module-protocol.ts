@@ -37,4 +37,3 @@ export type ModuleResponse =
 export interface ModuleModel {
   run(commands: readonly ModuleCommand[]): ModuleResponse[];
 }
-

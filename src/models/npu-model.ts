@@ -1,5 +1,17 @@
 import type { ModuleCommand, ModuleModel, ModuleResponse, RunResult } from './module-protocol.js';
-import { codeBits, codeRange, fromWord, hadamardCode, multiplierOperands, peProduct, requantise, saturate, toWord, weightBits, type PeFormat } from './pe-arith.js';
+import {
+  codeBits,
+  codeRange,
+  fromWord,
+  hadamardCode,
+  multiplierOperands,
+  peProduct,
+  requantise,
+  saturate,
+  toWord,
+  weightBits,
+  type PeFormat,
+} from './pe-arith.js';
 import { cycleModel, decodeProgram, instructionWords, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
 
 /** Memories of the NPU's host port. */
@@ -108,7 +120,8 @@ export class NpuModel implements ModuleModel {
     if (header.layers === 0) throw new Error('the NPU model runs whole inferences: no program is loaded');
     let cycle = 0;
     for (let s = 0; s < dones; s++) {
-      if (res.consumed + program.inputSize > input.length) throw new Error(`the NPU model needs ${program.inputSize} input codes per inference; the stream ran out`);
+      if (res.consumed + program.inputSize > input.length)
+        throw new Error(`the NPU model needs ${program.inputSize} input codes per inference; the stream ran out`);
       cycle += PROGRAM_HEADER_WORDS;
       for (let i = 0; i < program.inputSize; i++) this.act[0][i] = Number(input[res.consumed++]!) % 2 ** cw;
       cycle += program.inputSize;
@@ -118,13 +131,16 @@ export class NpuModel implements ModuleModel {
         const src = this.act[l.src];
         const dst = this.act[1 - l.src]!;
         const value = (word: number) => fromWord(word, cw);
-        const record = (index: number, pe: number, data: number) => res.trace.push({ cycle, fields: [BigInt(li), BigInt(index), BigInt(pe), BigInt.asUintN(f.accBits, BigInt(data))] });
+        const record = (index: number, pe: number, data: number) =>
+          res.trace.push({ cycle, fields: [BigInt(li), BigInt(index), BigInt(pe), BigInt.asUintN(f.accBits, BigInt(data))] });
         if (l.op === 'pool') {
           for (let oy = 0; oy < l.oh; oy++)
             for (let ox = 0; ox < l.ow; ox++)
               for (let c = 0; c < l.c; c++) {
                 let m = -Infinity;
-                for (let ky = 0; ky < l.k; ky++) for (let kx = 0; kx < l.k; kx++) m = Math.max(m, value(src[(soff + ((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c) % adepth]!));
+                for (let ky = 0; ky < l.k; ky++)
+                  for (let kx = 0; kx < l.k; kx++)
+                    m = Math.max(m, value(src[(soff + ((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c) % adepth]!));
                 cycle += l.k * l.k - 1;
                 const index = (oy * l.ow + ox) * l.f + c;
                 dst[(doff + index) % adepth] = toWord(m, cw);

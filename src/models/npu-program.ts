@@ -84,7 +84,17 @@ export function encodeProgram(p: Program): Uint32Array {
     const shift = checkShift(l.shift);
     if (l.pad > 15 || l.k > 255) throw new RangeError(`pad ${l.pad} or k ${l.k} too large`);
     const ext = isExtended(l);
-    words[o] = ((l.op === 'pool' ? 1 : 0) | (l.relu ? 4 : 0) | (l.last ? 8 : 0) | (l.src << 4) | (ext ? 0x20 : 0) | (l.hadamard ? 0x40 : 0) | (shift << 8) | (l.pad << 16) | (l.k << 24)) >>> 0;
+    words[o] =
+      ((l.op === 'pool' ? 1 : 0) |
+        (l.relu ? 4 : 0) |
+        (l.last ? 8 : 0) |
+        (l.src << 4) |
+        (ext ? 0x20 : 0) |
+        (l.hadamard ? 0x40 : 0) |
+        (shift << 8) |
+        (l.pad << 16) |
+        (l.k << 24)) >>>
+      0;
     words[o + 1] = (u16(l.h, 'H') | (u16(l.w, 'W') << 16)) >>> 0;
     words[o + 2] = (u16(l.c, 'C') | (u16(l.f, 'F') << 16)) >>> 0;
     words[o + 3] = (u16(l.oh, 'OH') | (u16(l.ow, 'OW') << 16)) >>> 0;
@@ -92,7 +102,8 @@ export function encodeProgram(p: Program): Uint32Array {
     words[o + 5] = u16(l.groups, 'groups');
     words[o + 6] = u24(l.wbase, 'weight base');
     words[o + 7] = u24(l.bbase, 'bias base');
-    // Stryker disable next-line ConditionalExpression: a plain instruction's extension words land on the next instruction's first words, which are written after them (or past the end)
+    // Stryker disable next-line ConditionalExpression: a plain instruction's extension words land on the next instruction's first words,
+    // which are written after them (or past the end)
     if (ext) {
       const h = l.hadamard;
       if (h && l.op !== 'mac') throw new RangeError('a Hadamard step follows a MAC layer');
@@ -107,7 +118,8 @@ export function encodeProgram(p: Program): Uint32Array {
 
 const shiftOf = (s7: number) => (s7 >= 64 ? s7 - 128 : s7);
 
-/** The program in `words`; extension words are read only where `extended` (an NPU generated with hadamard=1) says the controller reads them. */
+/** The program in `words`; extension words are read only where `extended` (an NPU generated with hadamard=1) says the controller reads
+ * them. */
 export function decodeProgram(words: ArrayLike<number>, extended = true): Program {
   const n = words[0]! & 0xff;
   const layers: Instruction[] = [];

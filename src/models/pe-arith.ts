@@ -19,7 +19,8 @@ export interface PeFormat {
 export const codeBits = (f: PeFormat) => (f.signed ? f.n : f.n + 1);
 /** Stored weight word: two's complement N bits, or sign + N magnitude bits (the NTV storage word). */
 export const weightBits = (f: PeFormat) => (f.signed ? f.n : f.n + 1);
-export const codeRange = (f: PeFormat) => (f.signed ? { qmin: -(2 ** (f.n - 1)), qmax: 2 ** (f.n - 1) - 1 } : { qmin: -(2 ** f.n - 1), qmax: 2 ** f.n - 1 });
+export const codeRange = (f: PeFormat) =>
+  f.signed ? { qmin: -(2 ** (f.n - 1)), qmax: 2 ** (f.n - 1) - 1 } : { qmin: -(2 ** f.n - 1), qmax: 2 ** f.n - 1 };
 
 /** A stored weight word -> its value (sign-magnitude -0 reads as 0). */
 export function weightValue(f: PeFormat, word: number): number {
@@ -47,7 +48,7 @@ export function peProduct(f: PeFormat, y: ArrayLike<number>, act: number, weight
   const [a, b] = multiplierOperands(f, act, weightWordValue);
   const r = y[a * 2 ** f.n + b]!;
   if (f.signed) return fromWord(r, f.yWidth);
-  return (act < 0) !== weightWordValue >= 2 ** f.n ? -r : r;
+  return act < 0 !== weightWordValue >= 2 ** f.n ? -r : r;
 }
 
 /**
@@ -117,7 +118,8 @@ export function saturate(v: number, bits: number): number {
  */
 export function requantise(v: number, shift: number, qmin: number, qmax: number): number {
   let r: number;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: for integer v and shift >= 0 the division path gives v * 2^shift too (no remainder)
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: for integer v and shift >= 0 the division path gives v * 2^shift
+  // too (no remainder)
   if (shift >= 0) r = v * 2 ** shift;
   else {
     const d = 2 ** -shift;

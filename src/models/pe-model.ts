@@ -1,5 +1,19 @@
 import { CycleModel, type HostWrite } from './cycle-model.js';
-import { codeBits, codeRange, fromWord, hadamardCode, peProduct, requantise, requantiseCorners, saturate, saturateCorners, toWord, weightBits, type CornerSink, type PeFormat } from './pe-arith.js';
+import {
+  codeBits,
+  codeRange,
+  fromWord,
+  hadamardCode,
+  peProduct,
+  requantise,
+  requantiseCorners,
+  saturate,
+  saturateCorners,
+  toWord,
+  weightBits,
+  type CornerSink,
+  type PeFormat,
+} from './pe-arith.js';
 
 /** The PE's host-port memories. */
 export const PE_MEM = { weights: 0, faults: 1, biases: 2 } as const;
@@ -41,7 +55,13 @@ export class PeModel extends CycleModel {
     if (this.hadamard) {
       // Operands are zero outside had_en (operand isolation), so had_code is then requantise(P(0, 0)).
       const on = this.input('had_en') !== 0;
-      const code = hadamardCode(this.f, this.y, on ? this.codeOut : 0, on ? fromWord(this.input('ctrl'), cw) : 0, fromWord(this.input('hshift'), 7));
+      const code = hadamardCode(
+        this.f,
+        this.y,
+        on ? this.codeOut : 0,
+        on ? fromWord(this.input('ctrl'), cw) : 0,
+        fromWord(this.input('hshift'), 7),
+      );
       out.push(BigInt(toWord(code, cw)));
     }
     return out;

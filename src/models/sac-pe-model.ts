@@ -53,10 +53,17 @@ export function encodeKneaded(f: SacFormat, word: KneadedWord, group: number, la
   return v | (BigInt(group) << BigInt(l.groupAt)) | (BigInt(last ? 1 : 0) << BigInt(l.lastAt));
 }
 
-export function decodeKneaded(f: SacFormat, v: bigint): { lanes: { valid: boolean; negative: boolean; index: number }[]; group: number; last: boolean } {
+export function decodeKneaded(
+  f: SacFormat,
+  v: bigint,
+): { lanes: { valid: boolean; negative: boolean; index: number }[]; group: number; last: boolean } {
   const l = sacLayout(f);
   const field = (at: number, bits: number) => Number((v >> BigInt(at)) & ((1n << BigInt(bits)) - 1n));
-  const lanes = Array.from({ length: f.lanes }, (_, b) => ({ index: field(b * l.laneBits, l.gi), negative: field(b * l.laneBits + l.gi, 1) === 1, valid: field(b * l.laneBits + l.gi + 1, 1) === 1 }));
+  const lanes = Array.from({ length: f.lanes }, (_, b) => ({
+    index: field(b * l.laneBits, l.gi),
+    negative: field(b * l.laneBits + l.gi, 1) === 1,
+    valid: field(b * l.laneBits + l.gi + 1, 1) === 1,
+  }));
   return { lanes, group: field(l.groupAt, l.ga), last: field(l.lastAt, 1) === 1 };
 }
 
@@ -95,7 +102,11 @@ export class SacPeModel extends CycleModel {
   /** acc is the shift-added segments in the finishing cycle, 0 otherwise (its adders are isolated). */
   protected peek(): bigint[] {
     const a = this.f.pe.accBits;
-    return [BigInt.asUintN(a, BigInt(this.done() ? this.total() : 0)), BigInt.asUintN(a, BigInt(this.accOut)), BigInt(toWord(this.codeOut, codeBits(this.f.pe)))];
+    return [
+      BigInt.asUintN(a, BigInt(this.done() ? this.total() : 0)),
+      BigInt.asUintN(a, BigInt(this.accOut)),
+      BigInt(toWord(this.codeOut, codeBits(this.f.pe))),
+    ];
   }
 
   protected override done(): boolean {
@@ -104,7 +115,10 @@ export class SacPeModel extends CycleModel {
 
   /** The segments shifted by their bit position and added, saturated to the accumulator. */
   private total(): number {
-    return saturate(this.seg.reduce((t, v, b) => t + v * 2 ** b, 0), this.f.pe.accBits);
+    return saturate(
+      this.seg.reduce((t, v, b) => t + v * 2 ** b, 0),
+      this.f.pe.accBits,
+    );
   }
 
   protected read(sel: number, addr: number): bigint {
@@ -144,7 +158,8 @@ export class SacPeModel extends CycleModel {
     }
     if (write) {
       if (write.sel === SAC_MEM.kneaded) this.kmem[write.addr] = BigInt.asUintN(sacLayout(f).wordBits, write.value);
-      else if (write.sel === SAC_MEM.activations) this.acts[write.addr] = fromWord(Number(BigInt.asUintN(codeBits(f.pe), write.value)), codeBits(f.pe));
+      else if (write.sel === SAC_MEM.activations)
+        this.acts[write.addr] = fromWord(Number(BigInt.asUintN(codeBits(f.pe), write.value)), codeBits(f.pe));
       else this.bmem[write.addr] = fromWord(Number(BigInt.asUintN(f.pe.accBits, write.value)), f.pe.accBits);
     }
   }

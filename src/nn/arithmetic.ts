@@ -22,7 +22,11 @@ export interface LayerArithmetic {
   conv?(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid', layer: number): tf.Tensor2D | undefined;
 }
 
-export const exactArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => directDense(x, w, b) ?? exactDense(x, w, b), conv: directConv2d };
+export const exactArithmetic: LayerArithmetic = {
+  label: 'exact float32',
+  dense: (x, w, b) => directDense(x, w, b) ?? exactDense(x, w, b),
+  conv: directConv2d,
+};
 
 /**
  * Exact float32 in TensorFlow.js's own ops (convolutions as the dense layer over the patch op), whose

@@ -44,7 +44,8 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
     throw new AxhwError(
       `--backend ${prefer} cannot start: ${notes[0]!.slice(prefer.length + 2)}. Available here: ${others.join(', ') || 'none'}.`,
       prefer === 'tensorflow'
-        ? `Use --backend ${others[0] ?? 'wasm'}, or omit --backend to take the fastest that loads; tensorflow needs \`npm install @tensorflow/tfjs-node\`, which downloads libtensorflow (not possible offline).`
+        ? `Use --backend ${others[0] ?? 'wasm'}, or omit --backend to take the fastest that loads; tensorflow ` +
+            `needs \`npm install @tensorflow/tfjs-node\`, which downloads libtensorflow (not possible offline).`
         : `Use --backend ${others[0] ?? 'cpu'}, or omit --backend; reinstall the dependencies with \`npm ci\`.`,
     );
   }
@@ -55,7 +56,9 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
 function installed(name: BackendName): boolean {
   if (name === 'cpu') return true;
   try {
-    createRequire(import.meta.url).resolve(name === 'wasm' ? '@tensorflow/tfjs-backend-wasm/package.json' : '@tensorflow/tfjs-node/package.json');
+    createRequire(import.meta.url).resolve(
+      name === 'wasm' ? '@tensorflow/tfjs-backend-wasm/package.json' : '@tensorflow/tfjs-node/package.json',
+    );
     return true;
   } catch {
     return false;
@@ -90,7 +93,10 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 }
 
 export function backendLine(b: BackendInfo): string {
-  return `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}; fixed-point quantiser: ${b.quantiser}; exact convolution and pooling: ${b.layers}`;
+  return (
+    `TensorFlow.js ${b.tfjsVersion}, backend ${b.name}${b.notes.length ? ` (${b.notes.join('; ')})` : ''}; ` +
+    `fixed-point quantiser: ${b.quantiser}; exact convolution and pooling: ${b.layers}`
+  );
 }
 
 export { tf };

@@ -26,7 +26,6 @@ function scratch(key: string, n: number): Float32Array {
 }
 const scratchArrays = new Map<string, Float32Array>();
 
-
 /**
  * Fixed-point hardware: dynamic fixed point at the multiplier's width, products through its RTL table
  * (transform fast path or general table path), optionally NTV bit flips in the stored weights (fresh
@@ -73,11 +72,19 @@ export class FixedArithmetic implements LayerArithmetic {
    */
   conv(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid', layer: number): tf.Tensor2D | undefined {
     return steConv2d(x, w, b, kernel, pad, (image, g, wv, bv) =>
-      this.forward(image, [g.n * g.oh * g.ow, g.kh * g.kw * g.c], wv, bv, layer, (q, zero) => patchMatrix(q, g, zero)));
+      this.forward(image, [g.n * g.oh * g.ow, g.kh * g.kw * g.c], wv, bv, layer, (q, zero) => patchMatrix(q, g, zero)),
+    );
   }
 
   /** The layer's value for input values xd (rows x k, or an image whose `patches` are that matrix). */
-  private forward(xd: Float32Array, [rows, k]: number[], wv: tf.Tensor2D, bv: tf.Tensor1D, layer: number, patches?: (q: Float32Array, zero: number) => Float32Array): tf.Tensor2D {
+  private forward(
+    xd: Float32Array,
+    [rows, k]: number[],
+    wv: tf.Tensor2D,
+    bv: tf.Tensor1D,
+    layer: number,
+    patches?: (q: Float32Array, zero: number) => Float32Array,
+  ): tf.Tensor2D {
     const hw = this.spec;
     const m = hw.mult;
     const n = wv.shape[1];
@@ -95,14 +102,23 @@ export class FixedArithmetic implements LayerArithmetic {
     const xq = patches ? patches(qx.out, xTable(qx.e)[-m.qmin]!) : qx.out;
     const frozen = hw.frozenWeights?.[layer];
     let qw: { out: Float32Array; e: number };
-    if (frozen) qw = { out: transform ? applyTransform(frozen.codes, scaleTable(transform.b, frozen.ew), m.qmin) : frozen.codes, e: frozen.ew };
+    if (frozen)
+      qw = { out: transform ? applyTransform(frozen.codes, scaleTable(transform.b, frozen.ew), m.qmin) : frozen.codes, e: frozen.ew };
     else {
       const wd = valuesOf(wv) as Float32Array;
       if (hw.ntv) {
         // NTV flips act on the stored codes, so the codes come first and the transform after.
         const { codes: stored, ew } = storedWeightCodes(wd, m, hw.ntv);
         qw = { out: transform ? applyTransform(stored, scaleTable(transform.b, ew), m.qmin) : stored, e: ew };
-      } else qw = quantiseOperand(wd, weightExponent(m), m.qmin, m.qmax, transform ? (e) => scaleTable(transform.b, e) : codes, scratch(`w${layer}`, wd.length));
+      } else
+        qw = quantiseOperand(
+          wd,
+          weightExponent(m),
+          m.qmin,
+          m.qmax,
+          transform ? (e) => scaleTable(transform.b, e) : codes,
+          scratch(`w${layer}`, wd.length),
+        );
     }
     const [ex, ew] = [qx.e, qw.e];
     hw.observe?.(layer, { maxAbs: qx.maxAbs, ex, ew });

@@ -44,13 +44,21 @@ export class FloatArithmetic implements LayerArithmetic {
   }
 
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-    return steDense(x, w, b, (xv, wv, bv) => this.forward(xv, wv, bv), this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients);
+    return steDense(
+      x,
+      w,
+      b,
+      (xv, wv, bv) => this.forward(xv, wv, bv),
+      this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients,
+    );
   }
 
   /** With the exact backward, the direct kernels' gradients; the hardware backward runs on the patches. */
   conv(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid'): tf.Tensor2D | undefined {
     if (this.backward !== 'exact') return undefined;
-    return steConv2d(x, w, b, kernel, pad, (image, g, wv, bv) => this.forward(tf.tensor2d(patchMatrix(image, g), [g.n * g.oh * g.ow, g.kh * g.kw * g.c]), wv, bv));
+    return steConv2d(x, w, b, kernel, pad, (image, g, wv, bv) =>
+      this.forward(tf.tensor2d(patchMatrix(image, g), [g.n * g.oh * g.ow, g.kh * g.kw * g.c]), wv, bv),
+    );
   }
 
   private forward(xv: tf.Tensor2D, wv: tf.Tensor2D, bv: tf.Tensor1D): tf.Tensor2D {
@@ -58,7 +66,9 @@ export class FloatArithmetic implements LayerArithmetic {
     const ws = wv.dataSync() as Float32Array;
     this.opts.trace?.record(xs, xv.shape[0], xv.shape[1], ws, wv.shape[1]);
     const [[r, k], c] = [xv.shape, wv.shape[1]];
-    const y = this.float.narrow ? undefined : denseProduct(maskFloats(xs, this.float.mask), maskFloats(ws, this.float.mask), bv.dataSync() as Float32Array, r, k, c);
+    const y = this.float.narrow
+      ? undefined
+      : denseProduct(maskFloats(xs, this.float.mask), maskFloats(ws, this.float.mask), bv.dataSync() as Float32Array, r, k, c);
     if (y) return tf.tensor2d(y, [r, c]);
     return tf.tidy(() => tf.add(this.maskedProduct(xs, xv.shape, ws, wv.shape), bv) as tf.Tensor2D);
   }

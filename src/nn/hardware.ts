@@ -39,7 +39,9 @@ export function fixedHardware(mult: ApproxMultiplier, path: ProductPath, pathRea
     describe: () => ({
       multiplier: mult.label,
       width: mult.width,
-      operandEncoding: mult.signed ? `two's complement, ${mult.qmin}..${mult.qmax}` : `sign-magnitude around an unsigned multiplier, ${mult.qmin}..${mult.qmax}`,
+      operandEncoding: mult.signed
+        ? `two's complement, ${mult.qmin}..${mult.qmax}`
+        : `sign-magnitude around an unsigned multiplier, ${mult.qmin}..${mult.qmax}`,
       path,
       pathReason,
       provenance: mult.provenance,
@@ -57,13 +59,18 @@ export function floatHardware(float: FloatMultiplier): Hardware {
     pathReason,
     float,
     arithmetic: (ntv) => {
-      if (ntv) throw new AxhwError('NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.', 'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.');
+      if (ntv)
+        throw new AxhwError(
+          'NTV bit flips act on stored fixed-point weights; fpmul layers keep float32 weights.',
+          'Drop --ntv-rate/--ntv-voltage, or use a fixed-point multiplier.',
+        );
       return new FloatArithmetic(float);
     },
     describe: () => ({
       multiplier: float.label,
       arithmetic: float.narrow
-        ? `operands rounded to the ${1 + float.format.exp + float.format.frac}-bit format keeping ${float.mbits} significand bits, every product rounded to the format, float32 accumulation`
+        ? `operands rounded to the ${1 + float.format.exp + float.format.frac}-bit format keeping ${float.mbits} ` +
+          `significand bits, every product rounded to the format, float32 accumulation`
         : `binary32 operands keeping ${float.mbits} significand bits, float32 accumulation`,
       path: 'transform',
       pathReason,
@@ -73,24 +80,46 @@ export function floatHardware(float: FloatMultiplier): Hardware {
 }
 
 /** The multiplier (registry unit spec or table file, both read from the RTL) and the product path. */
-export async function resolveHardware(opts: { multiplier?: string; multiplierTable?: string; path?: string; log?: (m: string) => void }): Promise<Hardware | undefined> {
-  if (opts.multiplier && opts.multiplierTable) throw new AxhwError('Give --multiplier or --multiplier-table, not both.', 'Drop one of them.');
+export async function resolveHardware(opts: {
+  multiplier?: string;
+  multiplierTable?: string;
+  path?: string;
+  log?: (m: string) => void;
+}): Promise<Hardware | undefined> {
+  if (opts.multiplier && opts.multiplierTable)
+    throw new AxhwError('Give --multiplier or --multiplier-table, not both.', 'Drop one of them.');
   if (!opts.multiplier && !opts.multiplierTable) {
-    if (opts.path && opts.path !== 'auto') throw new AxhwError(`--path ${opts.path} needs a multiplier.`, 'Add --multiplier drum:width=8,k=4,signed (or --multiplier-table file.npy).');
+    if (opts.path && opts.path !== 'auto')
+      throw new AxhwError(
+        `--path ${opts.path} needs a multiplier.`,
+        'Add --multiplier drum:width=8,k=4,signed (or --multiplier-table file.npy).',
+      );
     return undefined;
   }
   const want = opts.path ?? 'auto';
-  if (!['auto', 'transform', 'table'].includes(want)) throw new AxhwError(`--path must be auto, transform or table (got '${want}').`, 'Use --path auto (the default), --path transform or --path table.');
+  if (!['auto', 'transform', 'table'].includes(want))
+    throw new AxhwError(
+      `--path must be auto, transform or table (got '${want}').`,
+      'Use --path auto (the default), --path transform or --path table.',
+    );
   const spec = opts.multiplier ? resolveUnitSpec(opts.multiplier) : undefined;
   // Float formats with a run-time significand width run as fpmul layers; every other unit as fixed point.
   if (spec?.unit.name === 'fpmul') {
-    if (want === 'table') throw new AxhwError('fpmul layers run on float32 values through the significand mask; there is no table path.', 'Use --path auto or transform.');
+    if (want === 'table')
+      throw new AxhwError(
+        'fpmul layers run on float32 values through the significand mask; there is no table path.',
+        'Use --path auto or transform.',
+      );
     return floatHardware(await floatMultiplierFromUnit(spec, opts.log));
   }
-  const mult = opts.multiplier ? await multiplierFromUnit(opts.multiplier, { log: opts.log }) : multiplierFromTableFile(opts.multiplierTable!);
-  if (want === 'transform' && !mult.transform) throw new AxhwError(`${mult.label} has no per-operand transform: ${mult.noTransform}.`, 'Use --path table (or auto).');
+  const mult = opts.multiplier
+    ? await multiplierFromUnit(opts.multiplier, { log: opts.log })
+    : multiplierFromTableFile(opts.multiplierTable!);
+  if (want === 'transform' && !mult.transform)
+    throw new AxhwError(`${mult.label} has no per-operand transform: ${mult.noTransform}.`, 'Use --path table (or auto).');
   if (want === 'table' || (want === 'auto' && !mult.transform)) {
-    if (!mult.products) throw new AxhwError(`${mult.label}: its product table is too large for the table path.`, 'Use a multiplier of at most 11 bits.');
+    if (!mult.products)
+      throw new AxhwError(`${mult.label}: its product table is too large for the table path.`, 'Use a multiplier of at most 11 bits.');
     return fixedHardware(mult, 'table', want === 'table' ? 'requested' : `no per-operand transform (${mult.noTransform})`);
   }
   return fixedHardware(mult, 'transform', want === 'transform' ? 'requested' : 'the RTL table factorises as Ta(a) Tb(b) on every pair');

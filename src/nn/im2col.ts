@@ -33,7 +33,14 @@ export const samePadding = (kernel: number) => Math.floor((kernel - 1) / 2);
  * (output pixel, kernel row): its start in the sample's patch rows, its start in the sample, its length.
  * im2col and its adjoint col2im walk this one index, so the two stay each other's transpose.
  */
-function patchRuns(h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): { runs: Int32Array; oh: number; ow: number; perSample: number } {
+function patchRuns(
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+): { runs: Int32Array; oh: number; ow: number; perSample: number } {
   const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
   const pt = pad === 'same' ? samePadding(kh) : 0;
   const pl = pad === 'same' ? samePadding(kw) : 0;
@@ -59,7 +66,17 @@ function patchRuns(h: number, w: number, c: number, kh: number, kw: number, pad:
  * convolution is tableMatMul(cols, filter reshaped to (kh*kw*c, out)). Padding positions take the value
  * `padValue` (the code of zero).
  */
-export function im2col(x: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid', padValue = 0): { cols: Float32Array; oh: number; ow: number } {
+export function im2col(
+  x: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+  padValue = 0,
+): { cols: Float32Array; oh: number; ow: number } {
   const { runs, oh, ow, perSample } = patchRuns(h, w, c, kh, kw, pad);
   const cols = new Float32Array(n * perSample);
   if (padValue !== 0) cols.fill(padValue);
@@ -81,7 +98,16 @@ export function im2col(x: Float32Array, n: number, h: number, w: number, c: numb
  * patches). Each input element sums its patches' values in patch order (a fixed order, so the float32
  * result does not depend on how the walk is written).
  */
-export function col2im(cols: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): Float32Array {
+export function col2im(
+  cols: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+): Float32Array {
   const { runs, perSample } = patchRuns(h, w, c, kh, kw, pad);
   const x = new Float32Array(n * h * w * c);
   for (let s = 0; s < n; s++) {

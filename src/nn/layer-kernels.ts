@@ -223,7 +223,17 @@ function makeKernels(ex: Exports, memory: WebAssembly.Memory, helper: Helper | u
   const padded = (g: PatchGeometry) => {
     const [ph, pw] = g.pad === 'same' ? [g.kh - 1, g.kw - 1] : [0, 0];
     const k = g.kh * g.kw * g.c;
-    return { h: g.h + ph, w: g.w + pw, ph, pw, pt: g.pad === 'same' ? samePadding(g.kh) : 0, pl: g.pad === 'same' ? samePadding(g.kw) : 0, size: g.n * (g.h + ph) * (g.w + pw) * g.c, k, kp: Math.ceil(k / 4) * 4 };
+    return {
+      h: g.h + ph,
+      w: g.w + pw,
+      ph,
+      pw,
+      pt: g.pad === 'same' ? samePadding(g.kh) : 0,
+      pl: g.pad === 'same' ? samePadding(g.kw) : 0,
+      size: g.n * (g.h + ph) * (g.w + pw) * g.c,
+      k,
+      kp: Math.ceil(k / 4) * 4,
+    };
   };
   /** Copies x into memory at `at` and pads it (with padValue) into `padAt` when it needs padding; the kernels' input address. */
   const placeInput = (x: Float32Array, g: PatchGeometry, at: number, padAt: number, padValue = 0) => {

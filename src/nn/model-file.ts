@@ -24,15 +24,29 @@ export interface ModelFile {
 const schema = z.object({
   format: z.literal('axhw-model'),
   version: z.union([z.literal(1), z.literal(2)]),
-  model: z.object({ name: z.string(), input: z.array(z.number().int().positive()), layers: z.array(z.object({ kind: z.enum(['dense', 'conv2d', 'maxpool', 'flatten']) }).passthrough()) }),
-  dataset: z.object({ name: z.string(), path: z.string().optional(), seed: z.number().int(), limitTrain: z.number().int().optional(), limitTest: z.number().int().optional() }),
+  model: z.object({
+    name: z.string(),
+    input: z.array(z.number().int().positive()),
+    layers: z.array(z.object({ kind: z.enum(['dense', 'conv2d', 'maxpool', 'flatten']) }).passthrough()),
+  }),
+  dataset: z.object({
+    name: z.string(),
+    path: z.string().optional(),
+    seed: z.number().int(),
+    limitTrain: z.number().int().optional(),
+    limitTest: z.number().int().optional(),
+  }),
   classes: z.array(z.string()),
   calibration: z.object({ multiplier: z.string(), rtlHash: z.string(), inputExps: z.array(z.number().int()) }).optional(),
   tensors: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), offset: z.number().int(), length: z.number().int() })),
   weightsSha256: z.string(),
 });
 
-export function saveModel(dir: string, net: Network, meta: Omit<ModelFile, 'format' | 'version' | 'model' | 'tensors' | 'weightsSha256'>): string[] {
+export function saveModel(
+  dir: string,
+  net: Network,
+  meta: Omit<ModelFile, 'format' | 'version' | 'model' | 'tensors' | 'weightsSha256'>,
+): string[] {
   mkdirSync(dir, { recursive: true });
   const ws = net.weights();
   const total = ws.reduce((a, w) => a + w.data.length, 0);
@@ -63,11 +77,13 @@ export function loadModel(dir: string): { file: ModelFile; weights: { name: stri
     throw new AxhwError(`${mj} is not valid JSON (${(e as Error).message}).`, fix);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new AxhwError(`${mj} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`, fix);
+  if (!parsed.success)
+    throw new AxhwError(`${mj} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`, fix);
   const file = parsed.data as unknown as ModelFile;
   if (!existsSync(wb)) throw new AxhwError(`${wb} not found.`, fix);
   const buf = readFileSync(wb);
-  if ((file.version === 1 ? sha256(buf) : sha256Plain(buf)) !== file.weightsSha256) throw new AxhwError(`${wb} does not match model.json (sha256 differs): corrupt or from another run.`, fix);
+  if ((file.version === 1 ? sha256(buf) : sha256Plain(buf)) !== file.weightsSha256)
+    throw new AxhwError(`${wb} does not match model.json (sha256 differs): corrupt or from another run.`, fix);
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   const weights = file.tensors.map((t) => {
     if (t.offset + t.length > all.length) throw new AxhwError(`${wb} is too short for tensor ${t.name}.`, fix);

@@ -59,10 +59,18 @@ export function lenet5(input: number[], classes: number): ModelSpec {
 export function resolveModel(name: string, inputShape: number[], classes: number): ModelSpec {
   const features = inputShape.reduce((a, b) => a * b, 1);
   const fits = (sizes: number[], label: string) => {
-    if (sizes[0] !== features) throw new AxhwError(`Model ${label} takes ${sizes[0]} inputs; the data has ${features} features.`, 'Pick the model that belongs to the data set, or a custom mlp:<hidden>-...-<classes>.');
+    if (sizes[0] !== features)
+      throw new AxhwError(
+        `Model ${label} takes ${sizes[0]} inputs; the data has ${features} features.`,
+        'Pick the model that belongs to the data set, or a custom mlp:<hidden>-...-<classes>.',
+      );
     const outputs = sizes[sizes.length - 1]!;
     // One output per class: extra outputs would be trained towards classes that never occur.
-    if (outputs !== classes) throw new AxhwError(`Model ${label} has ${outputs} outputs; the data has ${classes} classes.`, `Give the last layer ${classes} units (e.g. mlp:64-${classes}), or pick the model that belongs to the data set.`);
+    if (outputs !== classes)
+      throw new AxhwError(
+        `Model ${label} has ${outputs} outputs; the data has ${classes} classes.`,
+        `Give the last layer ${classes} units (e.g. mlp:64-${classes}), or pick the model that belongs to the data set.`,
+      );
   };
   const named = NAMED_MLPS[name];
   if (named) {
@@ -70,13 +78,21 @@ export function resolveModel(name: string, inputShape: number[], classes: number
     return mlp(name, inputShape, named.slice(1));
   }
   if (name === 'mnist-cnn' || name === 'lenet5') {
-    if (inputShape.length !== 3 || inputShape[0]! < 12 || inputShape[1]! < 12) throw new AxhwError(`LeNet-5 needs image input (h x w x c, at least 12 x 12); the data is ${inputShape.join(' x ')}.`, 'Use it with fashion-mnist or another MNIST-format folder.');
+    if (inputShape.length !== 3 || inputShape[0]! < 12 || inputShape[1]! < 12)
+      throw new AxhwError(
+        `LeNet-5 needs image input (h x w x c, at least 12 x 12); the data is ${inputShape.join(' x ')}.`,
+        'Use it with fashion-mnist or another MNIST-format folder.',
+      );
     return lenet5(inputShape, classes);
   }
   const m = /^mlp:(\d+(?:-\d+)*)$/.exec(name);
   if (m) {
     const sizes = m[1]!.split('-').map(Number);
-    if (sizes.some((s) => s < 1)) throw new AxhwError(`Bad layer size in ${name}: every layer needs at least 1 unit.`, `Write the hidden sizes and the class count, e.g. mlp:64-32-${classes}.`);
+    if (sizes.some((s) => s < 1))
+      throw new AxhwError(
+        `Bad layer size in ${name}: every layer needs at least 1 unit.`,
+        `Write the hidden sizes and the class count, e.g. mlp:64-32-${classes}.`,
+      );
     fits([features, ...sizes], name);
     return mlp(name, inputShape, sizes);
   }
@@ -89,7 +105,8 @@ export function layerShapes(spec: ModelSpec): number[][] {
   return spec.layers.map((l) => {
     if (l.kind === 'flatten') shape = [shape.reduce((a, b) => a * b, 1)];
     else if (l.kind === 'dense') {
-      if (shape.length !== 1) throw new AxhwError(`${spec.name}: a dense layer needs flat input.`, 'Put a flatten layer before the first dense layer.');
+      if (shape.length !== 1)
+        throw new AxhwError(`${spec.name}: a dense layer needs flat input.`, 'Put a flatten layer before the first dense layer.');
       shape = [l.units];
     } else if (l.kind === 'conv2d') {
       const [h, w] = shape as [number, number, number];
@@ -109,7 +126,8 @@ export function weightedLayerSizes(model: ModelSpec): { fanIn: number; outputs: 
   model.layers.forEach((l, i) => {
     const inShape = i === 0 ? model.input : shapes[i - 1]!;
     if (l.kind === 'dense') out.push({ fanIn: inShape.reduce((a, x) => a * x, 1), outputs: l.units, positions: 1 });
-    if (l.kind === 'conv2d') out.push({ fanIn: l.kernel * l.kernel * inShape[2]!, outputs: l.filters, positions: shapes[i]![0]! * shapes[i]![1]! });
+    if (l.kind === 'conv2d')
+      out.push({ fanIn: l.kernel * l.kernel * inShape[2]!, outputs: l.filters, positions: shapes[i]![0]! * shapes[i]![1]! });
   });
   return out;
 }

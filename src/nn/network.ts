@@ -22,7 +22,10 @@ export class Network {
   readonly weighted: WeightedLayer[] = [];
   private readonly shapes: number[][];
 
-  constructor(readonly spec: ModelSpec, seed: number) {
+  constructor(
+    readonly spec: ModelSpec,
+    seed: number,
+  ) {
     this.shapes = layerShapes(spec);
     const rng = new Rng(seed);
     const sizes = weightedLayerSizes(spec);
@@ -33,7 +36,9 @@ export class Network {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const w = Float32Array.from({ length: fanIn * out }, () => (rng.nextU32() / 2 ** 32) * 2 * limit - limit);
       // In a tidy: the initial tensors are copied into the variables and would otherwise stay allocated.
-      this.weighted.push(tf.tidy(() => ({ layer: i, w: tf.variable(tf.tensor2d(w, [fanIn, out]), true), b: tf.variable(tf.zeros([out]), true) })));
+      this.weighted.push(
+        tf.tidy(() => ({ layer: i, w: tf.variable(tf.tensor2d(w, [fanIn, out]), true), b: tf.variable(tf.zeros([out]), true) })),
+      );
     });
   }
 
@@ -82,9 +87,17 @@ export class Network {
 
   setWeights(values: { name: string; data: Float32Array }[]): void {
     for (const p of this.weighted) {
-      for (const [name, v] of [[`w${p.layer}`, p.w], [`b${p.layer}`, p.b]] as const) {
+      for (const [name, v] of [
+        [`w${p.layer}`, p.w],
+        [`b${p.layer}`, p.b],
+      ] as const) {
         const src = values.find((s) => s.name === name);
-        if (!src || src.data.length !== v.size) throw new AxhwError(`The model's layers need ${v.size} values for ${name}; its weights hold ${src ? src.data.length : 'none'}: model.json was edited, or belongs to other weights.`, 'Use the model folder as `axhw train` wrote it, or retrain.');
+        if (!src || src.data.length !== v.size)
+          throw new AxhwError(
+            `The model's layers need ${v.size} values for ${name}; its weights hold ${src ? src.data.length : 'none'}: ` +
+              `model.json was edited, or belongs to other weights.`,
+            'Use the model folder as `axhw train` wrote it, or retrain.',
+          );
         v.assign(tf.tensor(src.data, v.shape));
       }
     }

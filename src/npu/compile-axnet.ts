@@ -27,11 +27,20 @@ export interface AxnetCompileFaults {
 export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetCompileFaults = {}): CompiledNetwork {
   const f = geo.format;
   const name = 'the AXNet framework';
-  if (!geo.hadamard) throw new AxhwError(`${name} needs the PEs' Hadamard step, and this NPU has none.`, 'Generate the NPU with hadamard (npu:...,hadamard).');
+  if (!geo.hadamard)
+    throw new AxhwError(
+      `${name} needs the PEs' Hadamard step, and this NPU has none.`,
+      'Generate the NPU with hadamard (npu:...,hadamard).',
+    );
   checkMultiplier(q.mult, f);
   const all = [...q.predictor, ...q.approximator];
   const need = Math.max(...all.map((l) => l.exactAccumulatorBits));
-  if (need > f.accBits) throw new AxhwError(`${name}'s sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${f.accBits}.`, `Use an NPU with acc=${need} or more.`);
+  if (need > f.accBits)
+    throw new AxhwError(
+      `${name}'s sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), ` +
+        `but the NPU has acc=${f.accBits}.`,
+      `Use an NPU with acc=${need} or more.`,
+    );
   const N = q.inputs;
   const C = q.controls;
   const weights = Array.from({ length: geo.P }, () => [] as number[]);
@@ -41,20 +50,74 @@ export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetC
   // Each buffer holds what is written to it (and buffer 0 the input): the deeper one sizes both.
   let activationWords = N;
   const scale = (l: QuantisedLayer) => l.inputExp + l.weightExp;
-  const dense = (l: QuantisedLayer, what: string, o: { from?: number; count?: number; src: 0 | 1; srcOffset: number; dstOffset: number; relu: boolean; last: boolean; shift: number; hadamard?: Instruction['hadamard'] }): void => {
+  const dense = (
+    l: QuantisedLayer,
+    what: string,
+    o: {
+      from?: number;
+      count?: number;
+      src: 0 | 1;
+      srcOffset: number;
+      dstOffset: number;
+      relu: boolean;
+      last: boolean;
+      shift: number;
+      hadamard?: Instruction['hadamard'];
+    },
+  ): void => {
     const count = o.count ?? l.outputs;
     const { wbase, bbase } = packLayer(weights, biases, l, o.from ?? 0, count, f, what);
-    const ext = { ...(o.srcOffset ? { srcOffset: o.srcOffset } : {}), ...(o.dstOffset ? { dstOffset: o.dstOffset } : {}), ...(o.hadamard ? { hadamard: o.hadamard } : {}) };
-    layers.push({ op: 'mac', relu: o.relu, last: o.last, src: o.src, shift: o.shift, pad: 0, k: 1, h: 1, w: 1, c: l.fanIn, f: count, oh: 1, ow: 1, fanIn: l.fanIn, groups: Math.ceil(count / geo.P), wbase, bbase, ...ext });
+    const ext = {
+      ...(o.srcOffset ? { srcOffset: o.srcOffset } : {}),
+      ...(o.dstOffset ? { dstOffset: o.dstOffset } : {}),
+      ...(o.hadamard ? { hadamard: o.hadamard } : {}),
+    };
+    layers.push({
+      op: 'mac',
+      relu: o.relu,
+      last: o.last,
+      src: o.src,
+      shift: o.shift,
+      pad: 0,
+      k: 1,
+      h: 1,
+      w: 1,
+      c: l.fanIn,
+      f: count,
+      oh: 1,
+      ow: 1,
+      fanIn: l.fanIn,
+      groups: Math.ceil(count / geo.P),
+      wbase,
+      bbase,
+      ...ext,
+    });
     if (!o.last) activationWords = Math.max(activationWords, o.dstOffset + count);
   };
-  const entry = (what: string, outputs: number, exp: { codeExp?: number; accExp?: number }) => map.push({ modelLayer: map.length, kind: 'dense', op: 'mac', outputs, ...exp, cycles: 0, name: what });
+  const entry = (what: string, outputs: number, exp: { codeExp?: number; accExp?: number }) =>
+    map.push({ modelLayer: map.length, kind: 'dense', op: 'mac', outputs, ...exp, cycles: 0, name: what });
 
   const [p0, p1] = q.predictor as [QuantisedLayer, QuantisedLayer];
-  dense(p0, 'predictor hidden', { src: 0, srcOffset: 0, dstOffset: 0, relu: true, last: false, shift: requantShift(scale(p0) - p1.inputExp, f.accBits, 'predictor hidden') });
+  dense(p0, 'predictor hidden', {
+    src: 0,
+    srcOffset: 0,
+    dstOffset: 0,
+    relu: true,
+    last: false,
+    shift: requantShift(scale(p0) - p1.inputExp, f.accBits, 'predictor hidden'),
+  });
   entry('predictor hidden', p0.outputs, { codeExp: p1.inputExp });
   if (C > 0) {
-    dense(p1, 'controls', { from: 0, count: C, src: 1, srcOffset: 0, dstOffset: N, relu: false, last: false, shift: requantShift(scale(p1) - q.controlExp, f.accBits, 'controls') });
+    dense(p1, 'controls', {
+      from: 0,
+      count: C,
+      src: 1,
+      srcOffset: 0,
+      dstOffset: N,
+      relu: false,
+      last: false,
+      shift: requantShift(scale(p1) - q.controlExp, f.accBits, 'controls'),
+    });
     entry('controls', C, { codeExp: q.controlExp });
   }
   dense(p1, 'logits', { from: C, count: 2, src: 1, srcOffset: 0, dstOffset: 0, relu: false, last: true, shift: 0 });
@@ -78,10 +141,24 @@ export function compileAxnet(q: QuantisedAxnet, geo: NpuGeometry, faults: AxnetC
     if (actExp === undefined) {
       dense(l, what, { src, srcOffset, dstOffset, relu: true, last: false, shift: requantShift(scale(l) - next, f.accBits, what) });
     } else {
-      const delta = firstConnected ? { shift: faults.hadamardShiftDelta ?? 0, offset: faults.controlOffsetDelta ?? 0 } : { shift: 0, offset: 0 };
+      const delta = firstConnected
+        ? { shift: faults.hadamardShiftDelta ?? 0, offset: faults.controlOffsetDelta ?? 0 }
+        : { shift: 0, offset: 0 };
       firstConnected = false;
-      const hadamard = { buf: 0 as const, offset: N + controlOffset(q.connect, hiddenWidths, k + 1) + delta.offset, shift: requantShift(actExp + q.controlExp - next + delta.shift, f.accBits, `${what}'s Hadamard step`) };
-      dense(l, what, { src, srcOffset, dstOffset, relu: true, last: false, shift: requantShift(scale(l) - actExp, f.accBits, what), hadamard });
+      const hadamard = {
+        buf: 0 as const,
+        offset: N + controlOffset(q.connect, hiddenWidths, k + 1) + delta.offset,
+        shift: requantShift(actExp + q.controlExp - next + delta.shift, f.accBits, `${what}'s Hadamard step`),
+      };
+      dense(l, what, {
+        src,
+        srcOffset,
+        dstOffset,
+        relu: true,
+        last: false,
+        shift: requantShift(scale(l) - actExp, f.accBits, what),
+        hadamard,
+      });
     }
     entry(what, l.outputs, { codeExp: next });
   });

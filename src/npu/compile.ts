@@ -55,8 +55,17 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
   checkMultiplier(q.mult, f);
   const shapes = layerShapes(q.spec);
   const need = Math.max(...q.layers.map((l) => l.exactAccumulatorBits));
-  if (q.accumulatorBits === undefined && need > f.accBits) throw new AxhwError(`The network's sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${f.accBits}.`, `Use an NPU with acc=${need} or more.`);
-  if (q.accumulatorBits !== undefined && q.accumulatorBits !== f.accBits) throw new AxhwError(`The network was quantised for ${q.accumulatorBits}-bit accumulators; the NPU has acc=${f.accBits}.`, `Use acc=${q.accumulatorBits}.`);
+  if (q.accumulatorBits === undefined && need > f.accBits)
+    throw new AxhwError(
+      `The network's sums need ${need}-bit accumulators to be exact (the integer reference does not ` +
+        `saturate), but the NPU has acc=${f.accBits}.`,
+      `Use an NPU with acc=${need} or more.`,
+    );
+  if (q.accumulatorBits !== undefined && q.accumulatorBits !== f.accBits)
+    throw new AxhwError(
+      `The network was quantised for ${q.accumulatorBits}-bit accumulators; the NPU has acc=${f.accBits}.`,
+      `Use acc=${q.accumulatorBits}.`,
+    );
   const layers: Instruction[] = [];
   const map: LayerMapEntry[] = [];
   const weights = Array.from({ length: P }, () => [] as number[]);
@@ -64,7 +73,11 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
   let k = 0;
   let activationWords = q.spec.input.reduce((a, b) => a * b, 1);
   const lastWeighted = q.spec.layers.reduce((a, l, i) => (l.kind === 'dense' || l.kind === 'conv2d' ? i : a), -1);
-  if (lastWeighted !== q.spec.layers.length - 1) throw new AxhwError(`${q.spec.name}: the NPU streams out the last layer's accumulators, so the model must end with a dense or conv2d layer.`, 'End the model with a dense layer.');
+  if (lastWeighted !== q.spec.layers.length - 1)
+    throw new AxhwError(
+      `${q.spec.name}: the NPU streams out the last layer's accumulators, so the model must end with a dense or conv2d layer.`,
+      'End the model with a dense layer.',
+    );
   q.spec.layers.forEach((l, i) => {
     const inShape = i === 0 ? q.spec.input : shapes[i - 1]!;
     const out = shapes[i]!;
@@ -73,7 +86,25 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
     if (l.kind === 'maxpool') {
       const [h, w, c] = inShape as [number, number, number];
       const [oh, ow] = out as [number, number, number];
-      layers.push({ op: 'pool', relu: false, last: false, src, shift: 0, pad: 0, k: l.size, h, w, c, f: c, oh, ow, fanIn: l.size * l.size, groups: 1, wbase: 0, bbase: 0 });
+      layers.push({
+        op: 'pool',
+        relu: false,
+        last: false,
+        src,
+        shift: 0,
+        pad: 0,
+        k: l.size,
+        h,
+        w,
+        c,
+        f: c,
+        oh,
+        ow,
+        fanIn: l.size * l.size,
+        groups: 1,
+        wbase: 0,
+        bbase: 0,
+      });
       // pooled codes stay at the exponent the next weighted layer reads
       map.push({ modelLayer: i, kind: 'maxpool', op: 'pool', outputs: oh * ow * c, codeExp: q.layers[k]!.inputExp, cycles: 0 });
       activationWords = Math.max(activationWords, oh * ow * c);
@@ -96,15 +127,59 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
       shift = requantShift(shift, f.accBits, `${q.spec.name} layer ${i}`);
     }
     const { wbase, bbase } = packLayer(weights, biases, ql, 0, ql.outputs, f, `${q.spec.name} layer ${i}`);
-    layers.push({ op: 'mac', relu: l.relu, last, src, shift, pad, k: kernel, h, w, c, f: ql.outputs, oh, ow, fanIn: ql.fanIn, groups, wbase, bbase });
-    map.push({ modelLayer: i, kind: l.kind, op: 'mac', outputs: oh * ow * ql.outputs, codeExp, accExp: last ? ql.inputExp + ql.weightExp : undefined, cycles: 0 });
+    layers.push({
+      op: 'mac',
+      relu: l.relu,
+      last,
+      src,
+      shift,
+      pad,
+      k: kernel,
+      h,
+      w,
+      c,
+      f: ql.outputs,
+      oh,
+      ow,
+      fanIn: ql.fanIn,
+      groups,
+      wbase,
+      bbase,
+    });
+    map.push({
+      modelLayer: i,
+      kind: l.kind,
+      op: 'mac',
+      outputs: oh * ow * ql.outputs,
+      codeExp,
+      accExp: last ? ql.inputExp + ql.weightExp : undefined,
+      cycles: 0,
+    });
     activationWords = Math.max(activationWords, oh * ow * ql.outputs);
   });
-  return assemble({ inputSize: q.spec.input.reduce((a, b) => a * b, 1), layers }, weights, biases, map, activationWords, q.layers[0]!.inputExp, geo, q.spec.name);
+  return assemble(
+    { inputSize: q.spec.input.reduce((a, b) => a * b, 1), layers },
+    weights,
+    biases,
+    map,
+    activationWords,
+    q.layers[0]!.inputExp,
+    geo,
+    q.spec.name,
+  );
 }
 
 /** The program encoded, every memory checked against the NPU's, the cycle model per layer: the compiled network. */
-export function assemble(program: Program, weights: number[][], biases: number[][], map: LayerMapEntry[], activationWords: number, inputExp: number, geo: NpuGeometry, name: string): CompiledNetwork {
+export function assemble(
+  program: Program,
+  weights: number[][],
+  biases: number[][],
+  map: LayerMapEntry[],
+  activationWords: number,
+  inputExp: number,
+  geo: NpuGeometry,
+  name: string,
+): CompiledNetwork {
   let words: Uint32Array;
   try {
     words = encodeProgram(program);
@@ -112,7 +187,11 @@ export function assemble(program: Program, weights: number[][], biases: number[]
     throw new AxhwError(`${name} does not fit the NPU's program format: ${(e as Error).message}.`, 'Use a smaller model.');
   }
   const fits = (what: string, used: number, have: number, param: string) => {
-    if (used > have) throw new AxhwError(`${name} needs ${used} ${what}; the NPU has ${have} (${param}=${have}).`, `Use an NPU with ${param}=${used} or more (or more PEs, for weights and biases).`);
+    if (used > have)
+      throw new AxhwError(
+        `${name} needs ${used} ${what}; the NPU has ${have} (${param}=${have}).`,
+        `Use an NPU with ${param}=${used} or more (or more PEs, for weights and biases).`,
+      );
   };
   fits('weight words per PE', weights[0]!.length, geo.wdepth, 'wdepth');
   fits('bias words per PE', biases[0]!.length, geo.bdepth, 'bdepth');
@@ -136,7 +215,15 @@ export function assemble(program: Program, weights: number[][], biases: number[]
  * Append a layer's weights and biases to the PEs' images, columns [from, from + count) of its weight matrix:
  * P outputs at a time, PE p taking output g * P + p (zeros past the last). Returns where they start.
  */
-export function packLayer(weights: number[][], biases: number[][], ql: QuantisedLayer, from: number, count: number, f: PeFormat, what: string): { wbase: number; bbase: number } {
+export function packLayer(
+  weights: number[][],
+  biases: number[][],
+  ql: QuantisedLayer,
+  from: number,
+  count: number,
+  f: PeFormat,
+  what: string,
+): { wbase: number; bbase: number } {
   const P = weights.length;
   const wbase = weights[0]!.length;
   const bbase = biases[0]!.length;
@@ -150,7 +237,11 @@ export function packLayer(weights: number[][], biases: number[][], ql: Quantised
     for (let p = 0; p < P; p++) {
       const j = g * P + p;
       const b = j < count ? ql.bias[from + j]! : 0;
-      if (Math.abs(b) > 2 ** (f.accBits - 1) - 1) throw new AxhwError(`${what}: bias ${b} (accumulator units) does not fit acc=${f.accBits}.`, `Use acc=${Math.ceil(Math.log2(Math.abs(b) + 1)) + 1} or more.`);
+      if (Math.abs(b) > 2 ** (f.accBits - 1) - 1)
+        throw new AxhwError(
+          `${what}: bias ${b} (accumulator units) does not fit acc=${f.accBits}.`,
+          `Use acc=${Math.ceil(Math.log2(Math.abs(b) + 1)) + 1} or more.`,
+        );
       biases[p]!.push(b);
     }
   }
@@ -159,7 +250,11 @@ export function packLayer(weights: number[][], biases: number[][], ql: Quantised
 
 /** The requantisation shift from a layer's accumulator scale to the exponent of the codes it writes, checked against the PE. */
 export function requantShift(shift: number, accBits: number, what: string): number {
-  if (shift > 15) throw new AxhwError(`${what}: requantising needs a left shift of ${shift} bits; the PE shifts left by at most 15.`, 'Recalibrate the network (its next layer exponent is far below this layer\'s accumulator scale).');
+  if (shift > 15)
+    throw new AxhwError(
+      `${what}: requantising needs a left shift of ${shift} bits; the PE shifts left by at most 15.`,
+      "Recalibrate the network (its next layer exponent is far below this layer's accumulator scale).",
+    );
   // A right shift past the accumulator's width rounds every value to 0, as a shift of acc + 1 does.
   return Math.max(shift, -(accBits + 1));
 }
@@ -167,7 +262,11 @@ export function requantShift(shift: number, accBits: number, what: string): numb
 export function checkMultiplier(m: ApproxMultiplier, f: PeFormat): void {
   const { qmin, qmax } = codeRange(f);
   if (m.width !== f.n || m.signed !== f.signed || m.qmin !== qmin || m.qmax !== qmax) {
-    throw new AxhwError(`The network is quantised for ${m.label} (${m.width}-bit, ${m.signed ? 'signed' : 'unsigned'}); the NPU's multiplier is ${f.n}-bit ${f.signed ? 'signed' : 'unsigned'}.`, 'Compile for the multiplier the network runs on (--multiplier).');
+    throw new AxhwError(
+      `The network is quantised for ${m.label} (${m.width}-bit, ${m.signed ? 'signed' : 'unsigned'}); ` +
+        `the NPU's multiplier is ${f.n}-bit ${f.signed ? 'signed' : 'unsigned'}.`,
+      'Compile for the multiplier the network runs on (--multiplier).',
+    );
   }
 }
 

@@ -27,14 +27,30 @@ export interface NpuCost extends ModuleCost {
  * is loaded with the compiled images, then runs `n` samples with its toggles counted; every layer's
  * outputs are compared with the integer reference on the way, so the energy is that of a correct run.
  */
-export async function npuCost(q: QuantisedNetwork, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
+export async function npuCost(
+  q: QuantisedNetwork,
+  design: ModuleDesign,
+  geo: NpuGeometry,
+  x: Float32Array,
+  n: number,
+  o: ModuleCostOptions = {},
+): Promise<NpuCost> {
   const compiled = compileNetwork(q, geo);
   return costCompiledNpu(compiled, referenceCodes(q, compiled), design, geo, x, n, o);
 }
 
 /** Area and energy per inference of the NPU running a compiled program, its outputs checked against `expectedOf` on the way. */
-export async function costCompiledNpu(compiled: CompiledNetwork, expectedOf: ExpectedOutputs, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
-  if (!(Number.isInteger(n) && n >= 1)) throw new AxhwError(`The costed run needs at least one sample, not ${n}.`, 'Give --samples 1 or more.');
+export async function costCompiledNpu(
+  compiled: CompiledNetwork,
+  expectedOf: ExpectedOutputs,
+  design: ModuleDesign,
+  geo: NpuGeometry,
+  x: Float32Array,
+  n: number,
+  o: ModuleCostOptions = {},
+): Promise<NpuCost> {
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new AxhwError(`The costed run needs at least one sample, not ${n}.`, 'Give --samples 1 or more.');
   const features = compiled.program.inputSize;
   let compared = 0;
   const cost = await costModule(design, o, async (s) => {
@@ -44,11 +60,23 @@ export async function costCompiledNpu(compiled: CompiledNetwork, expectedOf: Exp
     for (let i = 0; i < n; i++) input.push(...inputWords(x, i * features, features, compiled.inputExp, geo.format));
     const [resp] = await s.run([{ kind: 'run', cycles: n * compiled.cyclesPerInference * 4 + 100, dones: n, input }]);
     const r = (resp as { result: RunResult }).result;
-    const found = compareBatch(r, expectedOf(x.subarray(0, n * features), n), compiled, geo, 0, n, 0, new Int32Array(n), new Array<number>(n).fill(0));
+    const found = compareBatch(
+      r,
+      expectedOf(x.subarray(0, n * features), n),
+      compiled,
+      geo,
+      0,
+      n,
+      0,
+      new Int32Array(n),
+      new Array<number>(n).fill(0),
+    );
     if (found.mismatch) {
       const m = found.mismatch;
       throw new AxhwError(
-        `The gate-level NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`,
+        `The gate-level NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} ` +
+          `(${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} ` +
+          `(${m.what}).`,
         'The synthesized netlist does not do what the RTL does: report it with the multiplier and NPU parameters.',
       );
     }
@@ -56,8 +84,17 @@ export async function costCompiledNpu(compiled: CompiledNetwork, expectedOf: Exp
     return { cycles: r.cycles };
   });
   const perInference = (j: number) => (j / n) * 1e12;
-  const energyPerInferencePj = { ...Object.fromEntries(Object.entries(cost.groups).map(([g, v]) => [g, perInference(v.energyJ)])), total: perInference(cost.total.energyJ) };
+  const energyPerInferencePj = {
+    ...Object.fromEntries(Object.entries(cost.groups).map(([g, v]) => [g, perInference(v.energyJ)])),
+    total: perInference(cost.total.energyJ),
+  };
   const achievable = energyAtClock(cost, cost.timing.delayNs);
-  const atAchievableClock = { clockNs: cost.timing.delayNs, energyPerInferencePj: { ...Object.fromEntries(Object.entries(achievable.groups).map(([g, j]) => [g, perInference(j)])), total: perInference(achievable.total) } };
+  const atAchievableClock = {
+    clockNs: cost.timing.delayNs,
+    energyPerInferencePj: {
+      ...Object.fromEntries(Object.entries(achievable.groups).map(([g, j]) => [g, perInference(j)])),
+      total: perInference(achievable.total),
+    },
+  };
   return { ...cost, samples: n, cyclesPerInference: cost.cycles / n, energyPerInferencePj, compared, atAchievableClock };
 }

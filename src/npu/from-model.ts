@@ -67,7 +67,11 @@ export interface ModelSource {
  * quantised network.
  */
 export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
-  if ((o.mult === undefined) === (o.rtl === undefined)) throw new AxhwError(o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --multiplier or --rtl, not both.', 'Use --multiplier <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).');
+  if ((o.mult === undefined) === (o.rtl === undefined))
+    throw new AxhwError(
+      o.mult === undefined ? 'No multiplier given for the PEs.' : 'Give the PEs one multiplier: --multiplier or --rtl, not both.',
+      'Use --multiplier <unit:params> (a registry operator) or --rtl <file.v> --top <module> (your own Verilog).',
+    );
   await initBackend();
   const { file, weights, data } = loadTrainedModel(o.modelDir, o.dataPath);
   const net = new Network(file.model, 0);
@@ -76,14 +80,33 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
   const spec = o.mult === undefined ? undefined : resolveUnitSpec(o.mult);
   const child = spec ? generateDesign(spec.unit, spec.params) : await externalDesign({ rtl: o.rtl!.files, top: o.rtl!.top });
   peFormat(child, MAX_ACC_BITS);
-  const hw = spec ? await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log }) : fixedHardware(await multiplierFromDesign(child, { log: o.log }), 'table', 'requested');
-  if (!hw?.fixed) throw new AxhwError(`${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. --multiplier drum:width=8,k=4,signed or exact-mul:width=8,signed.');
+  const hw = spec
+    ? await resolveHardware({ multiplier: o.mult, path: 'table', log: o.log })
+    : fixedHardware(await multiplierFromDesign(child, { log: o.log }), 'table', 'requested');
+  if (!hw?.fixed)
+    throw new AxhwError(
+      `${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`,
+      'Use e.g. --multiplier drum:width=8,k=4,signed or exact-mul:width=8,signed.',
+    );
   const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
-  const inputExps = file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
+  const inputExps =
+    file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });
   const q = quantisedNetworkOf(net, frozen, inputExps);
-  if (child.rtlHash !== hw.rtlHash) throw new AxhwError(`The NPU's multiplier RTL differs from the table the network was quantised with (${child.top}).`, 'This is a bug in axhw: please report it with the command you ran.');
-  return { net, data, q, inputExps, child, multSpec: o.mult ?? `rtl:${o.rtl!.top}`, withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv) };
+  if (child.rtlHash !== hw.rtlHash)
+    throw new AxhwError(
+      `The NPU's multiplier RTL differs from the table the network was quantised with (${child.top}).`,
+      'This is a bug in axhw: please report it with the command you ran.',
+    );
+  return {
+    net,
+    data,
+    q,
+    inputExps,
+    child,
+    multSpec: o.mult ?? `rtl:${o.rtl!.top}`,
+    withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv),
+  };
 }
 
 /** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
@@ -95,5 +118,11 @@ export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promi
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */
 export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design): Record<string, unknown> {
-  return sizeNpuFor((geo) => compileNetwork(q, geo), q.layers.map((l) => l.exactAccumulatorBits), mult, s, child);
+  return sizeNpuFor(
+    (geo) => compileNetwork(q, geo),
+    q.layers.map((l) => l.exactAccumulatorBits),
+    mult,
+    s,
+    child,
+  );
 }

@@ -29,7 +29,9 @@ export function writeCompiled(dir: string, c: CompiledNetwork, d: ModuleDesign, 
   };
   for (const [name, text] of Object.entries(d.sources)) put(join('rtl', name), text);
   put('images/program.hex', hex(c.words, 32));
-  const images: { file: string; memory: number; baseAddress: number; words: number; bits: number }[] = [{ file: 'images/program.hex', memory: NPU_MEM.program, baseAddress: 0, words: c.words.length, bits: 32 }];
+  const images: { file: string; memory: number; baseAddress: number; words: number; bits: number }[] = [
+    { file: 'images/program.hex', memory: NPU_MEM.program, baseAddress: 0, words: c.words.length, bits: 32 },
+  ];
   c.weights.forEach((w, p) => {
     const file = `images/weights_pe${p}.hex`;
     put(file, hex(w, weightBits(geo.format)));
@@ -37,7 +39,13 @@ export function writeCompiled(dir: string, c: CompiledNetwork, d: ModuleDesign, 
   });
   c.biases.forEach((b, p) => {
     const file = `images/biases_pe${p}.hex`;
-    put(file, hex(Array.from(b, (v) => BigInt(v)), geo.format.accBits));
+    put(
+      file,
+      hex(
+        Array.from(b, (v) => BigInt(v)),
+        geo.format.accBits,
+      ),
+    );
     images.push({ file, memory: NPU_MEM.biases, baseAddress: p * 2 ** geo.ba, words: b.length, bits: geo.format.accBits });
   });
   const manifest = {
@@ -46,13 +54,26 @@ export function writeCompiled(dir: string, c: CompiledNetwork, d: ModuleDesign, 
     ...meta,
     top: d.top,
     rtlHash: d.rtlHash,
-    geometry: { P: geo.P, multiplierWidth: geo.format.n, signedMultiplier: geo.format.signed, accumulatorBits: geo.format.accBits, codeBits: codeBits(geo.format), weightBits: weightBits(geo.format), weightWords: geo.wdepth, biasWords: geo.bdepth, activationWords: geo.adepth, programWords: geo.pdepth },
+    geometry: {
+      P: geo.P,
+      multiplierWidth: geo.format.n,
+      signedMultiplier: geo.format.signed,
+      accumulatorBits: geo.format.accBits,
+      codeBits: codeBits(geo.format),
+      weightBits: weightBits(geo.format),
+      weightWords: geo.wdepth,
+      biasWords: geo.bdepth,
+      activationWords: geo.adepth,
+      programWords: geo.pdepth,
+    },
     inputExp: c.inputExp,
     inputCodes: c.program.inputSize,
     cyclesPerInference: c.cyclesPerInference,
     layers: c.layers.map((l, i) => ({ ...l, instruction: c.program.layers[i] })),
     images,
-    hostPort: 'memory 0 program, 1/2 activation buffers, 3 weights (pe << weightAddressBits | word), 4 fault masks (same), 5 biases (pe << biasAddressBits | word)',
+    hostPort:
+      'memory 0 program, 1/2 activation buffers, 3 weights (pe << weightAddressBits | word), 4 fault ' +
+      'masks (same), 5 biases (pe << biasAddressBits | word)',
     weightAddressBits: geo.wa,
     biasAddressBits: geo.ba,
   };

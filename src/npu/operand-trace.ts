@@ -19,7 +19,14 @@ export function multipliesPerInference(c: CompiledNetwork, P: number): number {
  * PE 1's, ... (each is what one multiplier instance sees cycle after cycle), at most MAX_CYCLES pairs.
  * Taken from the NPU's transaction model, which the tests prove equal to the RTL.
  */
-export function operandTrace(c: CompiledNetwork, geo: NpuGeometry, y: ArrayLike<number>, x: Float32Array, n: number, o: Pick<NpuRunOptions, 'faultMasks'> = {}): { npy: Buffer; pairs: number; samples: number } {
+export function operandTrace(
+  c: CompiledNetwork,
+  geo: NpuGeometry,
+  y: ArrayLike<number>,
+  x: Float32Array,
+  n: number,
+  o: Pick<NpuRunOptions, 'faultMasks'> = {},
+): { npy: Buffer; pairs: number; samples: number } {
   const perPe: number[][] = Array.from({ length: geo.P }, () => []);
   const model = new NpuModel(geo, y, (pe, a, b) => perPe[pe]!.push(a, b));
   model.run(loadCommands(c, geo, o));
@@ -58,7 +65,9 @@ export function operandTraceSidecar(multSpec: string, f: PeFormat, pairs: number
     aWidth: f.n,
     bWidth: f.n,
     signed: f.signed,
-    operands: f.signed ? { a: "activation code (two's complement)", b: 'stored weight word' } : { a: '|activation| (sign-magnitude PE)', b: 'stored weight magnitude' },
+    operands: f.signed
+      ? { a: "activation code (two's complement)", b: 'stored weight word' }
+      : { a: '|activation| (sign-magnitude PE)', b: 'stored weight magnitude' },
     pairs,
     command,
   };

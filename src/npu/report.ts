@@ -32,7 +32,14 @@ export const npuMismatchSchema = z.strictObject({
 });
 
 /** What both records start with: the command that made them, and which network on which NPU. */
-const recordHead = { version: z.literal(1), command: z.string().optional(), model: z.string(), dataset: z.string(), npu: z.string(), top: z.string() };
+const recordHead = {
+  version: z.literal(1),
+  command: z.string().optional(),
+  model: z.string(),
+  dataset: z.string(),
+  npu: z.string(),
+  top: z.string(),
+};
 
 export const npuRunSchema = z.strictObject({
   format: z.literal('axhw-npu-run'),
@@ -54,7 +61,16 @@ export const npuRunSchema = z.strictObject({
 });
 export type NpuRunRecord = z.infer<typeof npuRunSchema>;
 
-const part = z.object({ module: z.string(), group: z.string(), instances: int, area: num, cells: num, energyJ: num, leakageW: num.optional(), memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional() });
+const part = z.object({
+  module: z.string(),
+  group: z.string(),
+  instances: int,
+  area: num,
+  cells: num,
+  energyJ: num,
+  leakageW: num.optional(),
+  memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional(),
+});
 export const npuCostSchema = z.object({
   format: z.literal('axhw-npu-cost'),
   ...recordHead,
@@ -88,7 +104,10 @@ export interface NpuRunRequest {
 }
 
 /** Stream test samples through the Verilated NPU, every layer compared with the integer reference. */
-export async function npuRunRecord(n: NpuForModel, req: NpuRunRequest): Promise<{ record: NpuRunRecord; mismatch?: NpuMismatch; operandTraceNpy?: Uint8Array }> {
+export async function npuRunRecord(
+  n: NpuForModel,
+  req: NpuRunRequest,
+): Promise<{ record: NpuRunRecord; mismatch?: NpuMismatch; operandTraceNpy?: Uint8Array }> {
   const test = n.data.test;
   const samples = req.samples ?? test.n;
   const features = test.x.length / test.n;
@@ -98,7 +117,13 @@ export async function npuRunRecord(n: NpuForModel, req: NpuRunRequest): Promise<
   const clean = compileNetwork(n.q, n.geo);
   const q = rate ? n.withNtv({ rate, rng: new Rng(seed) }) : n.q;
   const masks = rate ? faultMasks(clean, compileNetwork(q, n.geo)) : undefined;
-  const r = await runOnNpu(q, n.design, n.geo, x, samples, { faultMasks: masks, images: clean, jobs: req.jobs ?? 2, log: req.log, onProgress: req.onProgress });
+  const r = await runOnNpu(q, n.design, n.geo, x, samples, {
+    faultMasks: masks,
+    images: clean,
+    jobs: req.jobs ?? 2,
+    log: req.log,
+    onProgress: req.onProgress,
+  });
   const y = test.y.subarray(0, samples);
   const record: NpuRunRecord = {
     format: 'axhw-npu-run',
@@ -116,7 +141,12 @@ export async function npuRunRecord(n: NpuForModel, req: NpuRunRequest): Promise<
     accuracyRtl: r.mismatch ? undefined : accuracy(r.predictions, y),
     // Bit-exact runs compared the final accumulators, so the reference predicts what the RTL predicts.
     accuracyReference: r.mismatch ? accuracy(referenceInference(q, x, samples).predictions, y) : accuracy(r.predictions, y),
-    cyclesPerInference: { measured: r.cyclesMeasured[0], distinct: [...new Set(r.cyclesMeasured)], model: r.cyclesModel, allEqualModel: r.cyclesMeasured.every((c) => c === r.cyclesModel) },
+    cyclesPerInference: {
+      measured: r.cyclesMeasured[0],
+      distinct: [...new Set(r.cyclesMeasured)],
+      model: r.cyclesModel,
+      allEqualModel: r.cyclesMeasured.every((c) => c === r.cyclesModel),
+    },
     multipliesPerInference: multipliesPerInference(clean, n.geo.P),
     simulatedCycles: r.simulatedCycles,
     seconds: r.seconds,
@@ -135,14 +165,32 @@ export async function npuRunRecord(n: NpuForModel, req: NpuRunRequest): Promise<
 export function npuRunFailure(r: NpuRunRecord, mismatch: NpuMismatch | undefined): MismatchError | undefined {
   if (mismatch) {
     const m = mismatch;
-    return new MismatchError(`The NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} (${m.what}).`, 'The RTL (PE, controller or multiplier) or the images disagree with the reference at this point; --json gives the whole record.');
+    return new MismatchError(
+      `The NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} (${m.kind}), ` +
+        `output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} ` +
+        `(${m.what}).`,
+      'The RTL (PE, controller or multiplier) or the images disagree with the reference at this point; --json gives the whole record.',
+    );
   }
-  if (!r.cyclesPerInference.allEqualModel) return new MismatchError(`Simulated cycles per inference differ from the cycle model (${r.cyclesPerInference.model}): ${r.cyclesPerInference.distinct.join(', ')}.`, 'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.');
+  if (!r.cyclesPerInference.allEqualModel)
+    return new MismatchError(
+      `Simulated cycles per inference differ from ` +
+        `the cycle model (${r.cyclesPerInference.model}): ${r.cyclesPerInference.distinct.join(', ')}.`,
+      'The controller and src/models/npu-program.ts cycleModel disagree: one of them is wrong.',
+    );
   return undefined;
 }
 
 export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): NpuCostRecord {
-  return { format: 'axhw-npu-cost', version: 1, ...(command ? { command } : {}), model: n.q.spec.name, dataset: n.data.name, npu: n.spec, ...c };
+  return {
+    format: 'axhw-npu-cost',
+    version: 1,
+    ...(command ? { command } : {}),
+    model: n.q.spec.name,
+    dataset: n.data.name,
+    npu: n.spec,
+    ...c,
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -156,10 +204,25 @@ export function costGroupsTable(cost: NpuCostRecord): Extract<Block, { kind: 'ta
   const bold = (x: string) => `**${x}**`;
   return {
     kind: 'table',
-    headers: ['share', 'area (um^2)', `energy per inference at ${cost.clockNs} ns (${s.unit})`, ...(at ? [`at the ${at.clockNs.toFixed(2)} ns critical path (${s.unit})`] : [])],
+    headers: [
+      'share',
+      'area (um^2)',
+      `energy per inference at ${cost.clockNs} ns (${s.unit})`,
+      ...(at ? [`at the ${at.clockNs.toFixed(2)} ns critical path (${s.unit})`] : []),
+    ],
     rows: [
-      ...groups.map((g) => [g, cost.groups[g]!.area.toFixed(0), e(cost.energyPerInferencePj[g]), ...(at ? [e(at.energyPerInferencePj[g])] : [])]),
-      [bold('total'), bold(cost.total.area.toFixed(0)), bold(e(cost.energyPerInferencePj.total)), ...(at ? [bold(e(at.energyPerInferencePj.total))] : [])],
+      ...groups.map((g) => [
+        g,
+        cost.groups[g]!.area.toFixed(0),
+        e(cost.energyPerInferencePj[g]),
+        ...(at ? [e(at.energyPerInferencePj[g])] : []),
+      ]),
+      [
+        bold('total'),
+        bold(cost.total.area.toFixed(0)),
+        bold(e(cost.energyPerInferencePj.total)),
+        ...(at ? [bold(e(at.energyPerInferencePj.total))] : []),
+      ],
     ],
   };
 }
@@ -175,12 +238,39 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
       blocks: [
         text(
           run.bitExact
-            ? `${run.samples} test samples streamed through the Verilated NPU; all ${run.comparedOutputs.toLocaleString('en-US')} layer outputs equal the integer reference, bit for bit.`
-            : `**Not bit-exact**: sample ${run.mismatch!.sample}, layer ${run.mismatch!.layer}, output ${run.mismatch!.neuron}: expected ${run.mismatch!.expected}, got ${run.mismatch!.got ?? 'nothing'} (${run.mismatch!.what}).`,
+            ? `${run.samples} test samples streamed through the Verilated NPU; all ${run.comparedOutputs.toLocaleString('en-US')} ` +
+                `layer outputs equal the integer reference, bit for bit.`
+            : `**Not bit-exact**: sample ${run.mismatch!.sample}, layer ${run.mismatch!.layer}, output ${run.mismatch!.neuron}: ` +
+                `expected ${run.mismatch!.expected}, got ${run.mismatch!.got ?? 'nothing'} (${run.mismatch!.what}).`,
         ),
         table(
-          ['model', 'data set', 'NPU', 'samples', 'bit-exact', 'accuracy (RTL)', 'accuracy (reference)', 'cycles per inference (simulated / model)', 'multiplies per inference', 'NTV'],
-          [[run.model, run.dataset, `\`${run.npu}\``, run.samples, run.bitExact ? 'yes' : 'NO', run.accuracyRtl === undefined ? 'n/a' : pct(run.accuracyRtl), pct(run.accuracyReference), `${run.cyclesPerInference.measured ?? 'n/a'} / ${run.cyclesPerInference.model}${run.cyclesPerInference.allEqualModel ? '' : ' (differ)'}`, run.multipliesPerInference, run.ntv ? `rate ${run.ntv.rate}, seed ${run.ntv.seed}, ${run.ntv.flippedBits} bits flipped` : 'none']],
+          [
+            'model',
+            'data set',
+            'NPU',
+            'samples',
+            'bit-exact',
+            'accuracy (RTL)',
+            'accuracy (reference)',
+            'cycles per inference (simulated / model)',
+            'multiplies per inference',
+            'NTV',
+          ],
+          [
+            [
+              run.model,
+              run.dataset,
+              `\`${run.npu}\``,
+              run.samples,
+              run.bitExact ? 'yes' : 'NO',
+              run.accuracyRtl === undefined ? 'n/a' : pct(run.accuracyRtl),
+              pct(run.accuracyReference),
+              `${run.cyclesPerInference.measured ?? 'n/a'} ` +
+                `/ ${run.cyclesPerInference.model}${run.cyclesPerInference.allEqualModel ? '' : ' (differ)'}`,
+              run.multipliesPerInference,
+              run.ntv ? `rate ${run.ntv.rate}, seed ${run.ntv.seed}, ${run.ntv.flippedBits} bits flipped` : 'none',
+            ],
+          ],
         ),
       ],
     });
@@ -188,16 +278,28 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
   if (cost) {
     const warning = clockWarning({ clockNs: cost.clockNs, ...cost.timing });
     const times = (n: number) => (n > 1 ? ` (x${n})` : '');
-    const values = cost.parts.map((p) => ({ part: `${p.memory ? p.memory.role : p.group}${times(p.instances)}`, module: p.module, group: p.group, pj: (p.energyJ / cost.samples) * 1e12 }));
+    const values = cost.parts.map((p) => ({
+      part: `${p.memory ? p.memory.role : p.group}${times(p.instances)}`,
+      module: p.module,
+      group: p.group,
+      pj: (p.energyJ / cost.samples) * 1e12,
+    }));
     sections.push({
       title: 'Area and energy per inference (gate level)',
       command: cost.command,
       blocks: [
-        text(`Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} cycles per inference at a ${cost.clockNs} ns clock; ${timingPhrase({ clockNs: cost.clockNs, ...cost.timing })}.`),
+        text(
+          `Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test ` +
+            `sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} ` +
+            `cycles per inference at a ${cost.clockNs} ns clock; ${timingPhrase({ clockNs: cost.clockNs, ...cost.timing })}.`,
+        ),
         ...(warning ? [text(`**${warning}** (the last column).`)] : []),
         costGroupsTable(cost),
         figure('npu-energy', 'NPU energy per inference by part', {
-          title: { text: `${cost.model} on the NPU: energy per inference by part`, subtitle: `${cost.library.name}, ${cost.clockNs} ns clock, ${cost.samples} sample(s) at gate level` },
+          title: {
+            text: `${cost.model} on the NPU: energy per inference by part`,
+            subtitle: `${cost.library.name}, ${cost.clockNs} ns clock, ${cost.samples} sample(s) at gate level`,
+          },
           data: { values },
           mark: 'bar',
           width: 420,
@@ -217,7 +319,11 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
       command: run?.command ?? cost?.command,
       seeds: run?.ntv ? `NTV draw seed ${run.ntv.seed}` : 'none (no random draws: the first test samples in order)',
       tools: cost ? { library: cost.library.liberty, method: cost.method } : undefined,
-      parameters: { npu: any.npu, samples: run?.samples ?? cost!.samples, ...(cost ? { costedSamples: cost.samples, clockNs: cost.clockNs } : {}) },
+      parameters: {
+        npu: any.npu,
+        samples: run?.samples ?? cost!.samples,
+        ...(cost ? { costedSamples: cost.samples, clockNs: cost.clockNs } : {}),
+      },
     },
     intro: [text(`The trained ${any.model} (${any.dataset}), quantised and compiled for the NPU \`${any.npu}\` (${any.top}).`)],
     sections,

@@ -29,7 +29,14 @@ export interface AxnetNpuResult extends NpuRunResult {
  * integer reference, cycles measured; H(x) and the safe / unsafe decisions read from the out-stream
  * (2 logits, then the approximator's outputs).
  */
-export async function runAxnetOnNpu(q: QuantisedAxnet, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: NpuRunOptions & { faults?: AxnetCompileFaults } = {}): Promise<AxnetNpuResult> {
+export async function runAxnetOnNpu(
+  q: QuantisedAxnet,
+  design: ModuleDesign,
+  geo: NpuGeometry,
+  x: Float32Array,
+  n: number,
+  o: NpuRunOptions & { faults?: AxnetCompileFaults } = {},
+): Promise<AxnetNpuResult> {
   const compiled = compileAxnet(q, geo, o.faults);
   const h = new Float64Array(n * q.outputs);
   const predictedSafe = new Uint8Array(n);
@@ -42,13 +49,28 @@ export async function runAxnetOnNpu(q: QuantisedAxnet, design: ModuleDesign, geo
 }
 
 /** Area and energy per invocation of the framework on the gate-level NPU (`n` samples, outputs checked). */
-export async function axnetNpuCost(q: QuantisedAxnet, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost & { compiled: CompiledNetwork }> {
+export async function axnetNpuCost(
+  q: QuantisedAxnet,
+  design: ModuleDesign,
+  geo: NpuGeometry,
+  x: Float32Array,
+  n: number,
+  o: ModuleCostOptions = {},
+): Promise<NpuCost & { compiled: CompiledNetwork }> {
   const compiled = compileAxnet(q, geo);
   return { ...(await costCompiledNpu(compiled, axnetExpected(q), design, geo, x, n, o)), compiled };
 }
 
 /** An NPU with the Hadamard step for this framework: P PEs, memories sized by a trial compile, accumulators wide enough for exact sums. */
-export function axnetNpu(q: QuantisedAxnet, mult: string, child: Design, P: number): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
+export function axnetNpu(
+  q: QuantisedAxnet,
+  mult: string,
+  child: Design,
+  P: number,
+): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
   const exact = [...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits);
-  return npuDesign(sizeNpuFor((geo) => compileAxnet(q, geo), exact, mult, { P }, child, { hadamard: true }), child);
+  return npuDesign(
+    sizeNpuFor((geo) => compileAxnet(q, geo), exact, mult, { P }, child, { hadamard: true }),
+    child,
+  );
 }

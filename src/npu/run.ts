@@ -55,7 +55,7 @@ export interface NpuRunOptions {
   batch?: number;
   /** Seed of stalls on the streams (withheld input words, dropped out-ready): outputs must not change; cycles do. */
   stall?: number;
-    /** Run the Verilated RTL (default) or the NPU's transaction-level model (the same comparison, no simulator). */
+  /** Run the Verilated RTL (default) or the NPU's transaction-level model (the same comparison, no simulator). */
   target?: 'rtl' | 'model';
   onProgress?: (done: number, total: number) => void;
   log?: (m: string) => void;
@@ -71,7 +71,9 @@ export function loadCommands(c: CompiledNetwork, geo: NpuGeometry, o: NpuRunOpti
     const mask = o.faultMasks?.[p];
     if (mask) cmds.push({ kind: 'write', sel: NPU_MEM.faults, addr: p * 2 ** geo.wa, words: Array.from(mask, BigInt) });
   });
-  c.biases.forEach((b, p) => cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: p * 2 ** geo.ba, words: Array.from(b, (v) => BigInt.asUintN(64, BigInt(v))) }));
+  c.biases.forEach((b, p) =>
+    cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: p * 2 ** geo.ba, words: Array.from(b, (v) => BigInt.asUintN(64, BigInt(v))) }),
+  );
   cmds.push({ kind: 'reset' });
   return cmds;
 }
@@ -81,7 +83,14 @@ export function loadCommands(c: CompiledNetwork, geo: NpuGeometry, o: NpuRunOpti
  * accumulators) with the integer reference, sample by sample; stop at the first difference and locate it.
  * `q` is what the reference runs (with NTV, the flipped codes); the NPU holds `compiled` (plus any masks).
  */
-export async function runOnNpu(q: QuantisedNetwork, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: NpuRunOptions = {}): Promise<NpuRunResult> {
+export async function runOnNpu(
+  q: QuantisedNetwork,
+  design: ModuleDesign,
+  geo: NpuGeometry,
+  x: Float32Array,
+  n: number,
+  o: NpuRunOptions = {},
+): Promise<NpuRunResult> {
   const compiled = compileNetwork(q, geo, o.compileFaults);
   return runCompiledOnNpu(compiled, referenceCodes(q, compiled), design, geo, x, n, o);
 }
@@ -94,7 +103,16 @@ export type ExpectedOutputs = (x: Float32Array, m: number) => Float64Array[][];
  * outputs with `expectedOf`, sample by sample; stop at the first difference and locate it. `onStream` sees
  * each sample's out-stream words (every streamed layer's accumulators, in program order), signed.
  */
-export async function runCompiledOnNpu(compiled: CompiledNetwork, expectedOf: ExpectedOutputs, design: ModuleDesign, geo: NpuGeometry, x: Float32Array, n: number, o: NpuRunOptions = {}, onStream?: (sample: number, words: Float64Array) => void): Promise<NpuRunResult> {
+export async function runCompiledOnNpu(
+  compiled: CompiledNetwork,
+  expectedOf: ExpectedOutputs,
+  design: ModuleDesign,
+  geo: NpuGeometry,
+  x: Float32Array,
+  n: number,
+  o: NpuRunOptions = {},
+  onStream?: (sample: number, words: Float64Array) => void,
+): Promise<NpuRunResult> {
   const images = o.images ?? compiled;
   const features = compiled.program.inputSize;
   const jobs = Math.max(1, Math.min(o.jobs ?? 2, n));
@@ -142,7 +160,16 @@ export async function runCompiledOnNpu(compiled: CompiledNetwork, expectedOf: Ex
   } finally {
     await Promise.all(sessions.map((s) => s.close()));
   }
-  return { samples: n, predictions, cyclesMeasured, cyclesModel: compiled.cyclesPerInference, compared, mismatch, simulatedCycles, seconds: (performance.now() - t0) / 1000 };
+  return {
+    samples: n,
+    predictions,
+    cyclesMeasured,
+    cyclesModel: compiled.cyclesPerInference,
+    compared,
+    mismatch,
+    simulatedCycles,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** Per sample and program layer, what the NPU must write: codes at the layer's output exponent, or the last layer's accumulators. */
@@ -158,38 +185,88 @@ export function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): 
       const per = values.length / m;
       for (let s = 0; s < m; s++) {
         const v = values.subarray(s * per, (s + 1) * per);
-        out[s]![li] = entry.codeExp !== undefined ? v.map((z) => quantiseValue(z, entry.codeExp!, qmin, qmax)) : v.map((z) => z / 2 ** entry.accExp!);
+        out[s]![li] =
+          entry.codeExp !== undefined ? v.map((z) => quantiseValue(z, entry.codeExp!, qmin, qmax)) : v.map((z) => z / 2 ** entry.accExp!);
       }
     });
     return out;
   };
 }
 
-export function compareBatch(r: RunResult, expected: Float64Array[][], c: CompiledNetwork, geo: NpuGeometry, start: number, m: number, cycleBase: number, predictions: Int32Array, cyclesMeasured: number[], onStream?: (sample: number, words: Float64Array) => void): { compared: number; mismatch?: NpuMismatch } {
+export function compareBatch(
+  r: RunResult,
+  expected: Float64Array[][],
+  c: CompiledNetwork,
+  geo: NpuGeometry,
+  start: number,
+  m: number,
+  cycleBase: number,
+  predictions: Int32Array,
+  cyclesMeasured: number[],
+  onStream?: (sample: number, words: Float64Array) => void,
+): { compared: number; mismatch?: NpuMismatch } {
   const acc = geo.format.accBits;
   const signedOf = (v: bigint) => Number(BigInt.asIntN(acc, v));
   let compared = 0;
   let ti = 0;
   const streamed = c.program.layers.reduce((a, l, i) => a + (l.last ? c.layers[i]!.outputs : 0), 0);
-  const mk = (s: number, li: number, neuron: number, pe: number, cycle: number, exp: number, got: number | undefined, what: string): NpuMismatch => {
+  const mk = (
+    s: number,
+    li: number,
+    neuron: number,
+    pe: number,
+    cycle: number,
+    exp: number,
+    got: number | undefined,
+    what: string,
+  ): NpuMismatch => {
     const l = c.layers[li];
-    return { sample: start + s, layer: l?.modelLayer ?? -1, kind: l?.kind ?? '?', programLayer: li, neuron, pe, cycle: cycleBase + cycle, expected: exp, got, what };
+    return {
+      sample: start + s,
+      layer: l?.modelLayer ?? -1,
+      kind: l?.kind ?? '?',
+      programLayer: li,
+      neuron,
+      pe,
+      cycle: cycleBase + cycle,
+      expected: exp,
+      got,
+      what,
+    };
   };
   for (let s = 0; s < m; s++) {
     const doneAt = r.doneCycles[s];
-    if (doneAt === undefined) return { compared, mismatch: mk(s, -1, -1, -1, r.cycles, 1, 0, `the NPU finished ${r.dones} of ${m} inferences in ${r.cycles} cycles`) };
+    if (doneAt === undefined)
+      return {
+        compared,
+        mismatch: mk(s, -1, -1, -1, r.cycles, 1, 0, `the NPU finished ${r.dones} of ${m} inferences in ${r.cycles} cycles`),
+      };
     const seen = c.layers.map((l) => new Uint8Array(l.outputs));
     for (; ti < r.trace.length && r.trace[ti]!.cycle < doneAt; ti++) {
-      const [layer, index, pe, data] = r.trace[ti]!.fields.map((f, k) => (k === 3 ? signedOf(f) : Number(f))) as [number, number, number, number];
+      const [layer, index, pe, data] = r.trace[ti]!.fields.map((f, k) => (k === 3 ? signedOf(f) : Number(f))) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       const want = expected[s]![layer]?.[index];
-      if (want === undefined) return { compared, mismatch: mk(s, layer, index, pe, r.trace[ti]!.cycle, NaN, data, 'the NPU wrote an output the layer does not have') };
-      if (want !== data) return { compared, mismatch: mk(s, layer, index, pe, r.trace[ti]!.cycle, want, data, 'output differs from the integer reference') };
+      if (want === undefined)
+        return {
+          compared,
+          mismatch: mk(s, layer, index, pe, r.trace[ti]!.cycle, NaN, data, 'the NPU wrote an output the layer does not have'),
+        };
+      if (want !== data)
+        return { compared, mismatch: mk(s, layer, index, pe, r.trace[ti]!.cycle, want, data, 'output differs from the integer reference') };
       seen[layer]![index] = 1;
       compared++;
     }
     for (let li = 0; li < c.layers.length; li++) {
       const missing = seen[li]!.indexOf(0);
-      if (missing >= 0) return { compared, mismatch: mk(s, li, missing, -1, doneAt, expected[s]![li]![missing]!, undefined, 'the NPU never wrote this output') };
+      if (missing >= 0)
+        return {
+          compared,
+          mismatch: mk(s, li, missing, -1, doneAt, expected[s]![li]![missing]!, undefined, 'the NPU never wrote this output'),
+        };
     }
     // The out-stream carries the streamed layers' accumulators in program order: the prediction is the first maximum of the last layer's.
     const words = Float64Array.from(r.output.slice(s * streamed, (s + 1) * streamed), signedOf);

@@ -21,9 +21,25 @@ export interface NpuSizing {
  * least 32 bits), memory depths from a trial compile on unbounded memories, unless given; `extra` adds
  * generation parameters (hadamard).
  */
-export function sizeNpuFor(compile: (geo: NpuGeometry) => CompiledNetwork, exactAccumulatorBits: number[], mult: string, s: NpuSizing, child: Design, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function sizeNpuFor(
+  compile: (geo: NpuGeometry) => CompiledNetwork,
+  exactAccumulatorBits: number[],
+  mult: string,
+  s: NpuSizing,
+  child: Design,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const acc = s.acc ?? Math.max(32, ...exactAccumulatorBits);
-  const { params } = resolveModule('npu', { mult, p: s.P, acc, wdepth: 1 << 20, bdepth: 1 << 16, adepth: 1 << 22, pdepth: 1 << 12, ...extra });
+  const { params } = resolveModule('npu', {
+    mult,
+    p: s.P,
+    acc,
+    wdepth: 1 << 20,
+    bdepth: 1 << 16,
+    adepth: 1 << 22,
+    pdepth: 1 << 12,
+    ...extra,
+  });
   const trial = compile(npuGeometry(params, child));
   return {
     mult,
@@ -40,5 +56,9 @@ export function sizeNpuFor(compile: (geo: NpuGeometry) => CompiledNetwork, exact
 /** The NPU with these parameters on this multiplier: its design, geometry, and unit spec (the parameters as given). */
 export function npuDesign(params: Record<string, unknown>, child: Design): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
   const { unit, params: p } = resolveModule('npu', params);
-  return { design: generateModule(getModule('npu'), p, { mult: child }), geo: npuGeometry(p, child), spec: formatUnitSpec(unit.name, params) };
+  return {
+    design: generateModule(getModule('npu'), p, { mult: child }),
+    geo: npuGeometry(p, child),
+    spec: formatUnitSpec(unit.name, params),
+  };
 }

@@ -41,7 +41,16 @@ export const tradeoffPointSchema = z.strictObject({
 export const demoAnswerSchema = z.strictObject({
   network: z.string(),
   /** The configuration the demo runs on the NPU, with its figures there. */
-  chosen: z.strictObject({ multiplier: z.string(), accuracyRtl: num, bitExact: z.boolean(), energyPerInferencePj: num, clockNs: num, meetsClock: z.boolean(), criticalPathNs: num, multiplierSharePct: num }),
+  chosen: z.strictObject({
+    multiplier: z.string(),
+    accuracyRtl: num,
+    bitExact: z.boolean(),
+    energyPerInferencePj: num,
+    clockNs: num,
+    meetsClock: z.boolean(),
+    criticalPathNs: num,
+    multiplierSharePct: num,
+  }),
   multipliesPerInference: int,
   tradeoff: z.array(tradeoffPointSchema),
 });
@@ -68,17 +77,28 @@ export type DemoSummary = z.infer<typeof demoSummarySchema>;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** The page's opening: what was verified, the configuration chosen, and the trade-off the tool exists for. */
+const howVerified = (mode: string) => (mode === 'exhaustive' ? 'exhaustively' : 'on corners and random pairs');
+
 function answerBlocks(s: DemoSummary): Block[] {
   const a = s.answer;
   const verified = s.units.filter((u) => u.verified.passed);
   const lines = [
-    `**Verified**: ${verified.length} of ${s.units.length} units equal their models in Verilator (${s.units.map((u) => `\`${u.spec}\` ${u.verified.mode === 'exhaustive' ? 'exhaustively' : 'on corners and random pairs'}`).join(', ')}).`,
+    `**Verified**: ${verified.length} of ${s.units.length} units equal their models in Verilator ` +
+      `(${s.units.map((u) => `\`${u.spec}\` ${howVerified(u.verified.mode)}`).join(', ')}).`,
   ];
   if (!a) return [text(lines[0]!)];
   const c = a.chosen;
   lines.push(
-    `**Chosen configuration**: the ${a.network} network trained with AxTrain for \`${c.multiplier}\`, run on the NPU RTL: accuracy ${pct(c.accuracyRtl)}${c.bitExact ? ', bit-exact with the integer reference' : ''}; ${formatEnergy(c.energyPerInferencePj)} per inference at a ${c.clockNs} ns clock (${c.meetsClock ? `met: critical path ${c.criticalPathNs.toFixed(1)} ns` : `**not met**: critical path ${c.criticalPathNs.toFixed(1)} ns`}), of which the multipliers are ${c.multiplierSharePct.toFixed(1)}%.`,
-    `**Trade-off** below: for each multiplier, the accuracy of the ${a.network} network on it (trained with bp, and with AxTrain for it) against its multipliers' energy per inference (${a.multipliesPerInference.toLocaleString('en-US')} multiplications per inference on the NPU, each at the multiplier's simulated energy) and against its error (MRED).`,
+    `**Chosen configuration**: the ${a.network} network trained with AxTrain for \`${c.multiplier}\`, ` +
+      `run on the NPU RTL: accuracy ${pct(c.accuracyRtl)}${c.bitExact ? ', bit-exact with the integer reference' : ''}; ` +
+      `${formatEnergy(c.energyPerInferencePj)} per inference at a ${c.clockNs} ns clock ` +
+      `(${c.meetsClock ? 'met' : '**not met**'}: critical path ${c.criticalPathNs.toFixed(1)} ns), ` +
+      `of which the multipliers are ${c.multiplierSharePct.toFixed(1)}%.`,
+    `**Trade-off** below: for each multiplier, the accuracy of the ${a.network} network on it (trained ` +
+      (`with bp, and with AxTrain for it) against ` +
+        `its multipliers' energy per inference (${a.multipliesPerInference.toLocaleString('en-US')} `) +
+      `multiplications per inference on the NPU, each at the multiplier's simulated energy) and against ` +
+      `its error (MRED).`,
   );
   return [list(lines), figure('tradeoff', 'Accuracy against multiplier energy per inference and multiplier error', tradeoffSpec(a))];
 }
@@ -86,21 +106,50 @@ function answerBlocks(s: DemoSummary): Block[] {
 /** Two panels sharing the accuracy axis: against the multipliers' energy per inference, and against MRED. */
 export function tradeoffSpec(a: DemoAnswer): object {
   // Short labels: drum:width=8,k=4,signed -> "drum k=4", exact-mul:width=8,signed -> "exact-mul".
-  const label = (spec: string) => spec.replace(/,signed/, '').replace(/:width=\d+,?/, ' ').trim();
+  const label = (spec: string) =>
+    spec
+      .replace(/,signed/, '')
+      .replace(/:width=\d+,?/, ' ')
+      .trim();
   const values = a.tradeoff.flatMap((p) => [
     { multiplier: label(p.multiplier), method: 'bp', accuracy: p.accuracy.bp, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred },
-    ...(p.accuracy.axtrain === undefined ? [] : [{ multiplier: label(p.multiplier), method: 'axtrain', accuracy: p.accuracy.axtrain, nJ: p.multiplierEnergyPerInferencePj / 1e3, mred: p.mred }]),
+    ...(p.accuracy.axtrain === undefined
+      ? []
+      : [
+          {
+            multiplier: label(p.multiplier),
+            method: 'axtrain',
+            accuracy: p.accuracy.axtrain,
+            nJ: p.multiplierEnergyPerInferencePj / 1e3,
+            mred: p.mred,
+          },
+        ]),
   ]);
   const panel = (field: string, title: string) => ({
     width: 380,
     height: 240,
     layer: [
-      { mark: { type: 'point', filled: true, size: 80 }, encoding: { x: { field, type: 'quantitative', title, scale: { zero: false } }, y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', axis: { format: '.1%' }, scale: { zero: false } }, color: { field: 'method', type: 'nominal', title: 'trained with' }, shape: { field: 'method', type: 'nominal' } } },
-      { mark: { type: 'text', dy: -10, fontSize: 10 }, transform: [{ filter: "datum.method === 'bp'" }], encoding: { x: { field, type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'multiplier' } } },
+      {
+        mark: { type: 'point', filled: true, size: 80 },
+        encoding: {
+          x: { field, type: 'quantitative', title, scale: { zero: false } },
+          y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', axis: { format: '.1%' }, scale: { zero: false } },
+          color: { field: 'method', type: 'nominal', title: 'trained with' },
+          shape: { field: 'method', type: 'nominal' },
+        },
+      },
+      {
+        mark: { type: 'text', dy: -10, fontSize: 10 },
+        transform: [{ filter: "datum.method === 'bp'" }],
+        encoding: { x: { field, type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'multiplier' } },
+      },
     ],
   });
   return {
-    title: { text: `${a.network}: accuracy on each multiplier`, subtitle: 'against the multipliers\' energy per inference and against the multiplier\'s error' },
+    title: {
+      text: `${a.network}: accuracy on each multiplier`,
+      subtitle: "against the multipliers' energy per inference and against the multiplier's error",
+    },
     data: { values },
     hconcat: [panel('nJ', 'multiplier energy per inference (nJ)'), panel('mred', 'MRED (mean relative error distance)')],
   };
@@ -112,11 +161,22 @@ export function demoDocument(s: DemoSummary): ResultDocument {
     answer: answerBlocks(s),
     command: s.command,
     provenance: { command: s.command, backend: s.backend, seeds: `seed ${s.seed}`, tools: s.tools },
-    intro: [text(`Ran ${s.createdAt}, ${(s.seconds / 60).toFixed(1)} minutes in all. Each step's results are in the folder named beside it, and each section below says the command that reproduces it, with paths relative to the demo folder (run it there).`)],
+    intro: [
+      text(
+        `Ran ${s.createdAt}, ${(s.seconds / 60).toFixed(1)} minutes in all. Each step's results are ` +
+          `in the folder named beside it, and each section below says the command that reproduces it, ` +
+          `with paths relative to the demo folder (run it there).`,
+      ),
+    ],
     sections: [
       {
         title: 'Steps',
-        blocks: [table(['step', 'what', 'seconds', 'results', 'key figures'], s.steps.map((st, i) => [`${i + 1}. ${st.name}`, st.title, st.seconds.toFixed(1), st.dir ? `\`${st.dir}/\`` : '', st.headline]))],
+        blocks: [
+          table(
+            ['step', 'what', 'seconds', 'results', 'key figures'],
+            s.steps.map((st, i) => [`${i + 1}. ${st.name}`, st.title, st.seconds.toFixed(1), st.dir ? `\`${st.dir}/\`` : '', st.headline]),
+          ),
+        ],
       },
       {
         title: 'Generated and verified units',
@@ -126,11 +186,15 @@ export function demoDocument(s: DemoSummary): ResultDocument {
             s.units.map((u) => [
               `\`${u.spec}\``,
               u.top,
-              `${u.verified.passed ? 'passed' : '**FAILED**'}: ${u.verified.pairs.toLocaleString('en-US')} pairs (${u.verified.mode}), ${u.verified.mismatches} mismatches`,
+              `${u.verified.passed ? 'passed' : '**FAILED**'}: ${u.verified.pairs.toLocaleString('en-US')} ` +
+                `pairs (${u.verified.mode}), ${u.verified.mismatches} mismatches`,
               u.table ? `\`${u.table.file}\` (${u.table.shape.join(' x ')} ${u.table.dtype})` : 'n/a',
-              ...(u.metrics ? [pct(u.metrics.er), pct(u.metrics.mred), pct(u.metrics.nmed), u.metrics.wce, pct(u.metrics.wcre)] : ['', '', '', '', '']),
+              ...(u.metrics
+                ? [pct(u.metrics.er), pct(u.metrics.mred), pct(u.metrics.nmed), u.metrics.wce, pct(u.metrics.wcre)]
+                : ['', '', '', '', '']),
             ]),
-            'Every unit checked against its TypeScript model in Verilator; tables read from the RTL; error metrics over every operand pair of the table.',
+            'Every unit checked against its TypeScript model in Verilator; tables read from the RTL; error ' +
+              'metrics over every operand pair of the table.',
           ),
         ],
       },

@@ -21,15 +21,27 @@ export async function buildReport(dirs: string[], o: ReportOptions = {}): Promis
   const documents = dirs.flatMap((d) => loadResult(d));
   const html = await renderHtml({
     title: o.title ?? 'axhw report',
-    intro: [text(`Results of ${(o.names ?? dirs).map((d) => `\`${d}\``).join(', ')}: ${documents.length} document(s). Every figure names the command that reproduces it, its parameters, seeds, backend and tool versions.`)],
+    intro: [
+      text(
+        `Results of ${(o.names ?? dirs).map((d) => `\`${d}\``).join(', ')}: ${documents.length} document(s). ` +
+          `Every figure names the command that reproduces it, its parameters, seeds, backend and tool ` +
+          `versions.`,
+      ),
+    ],
     documents,
-    footer: `Made by axhw ${axhwVersion()}${o.command ? ` with \`${o.command}\`` : ''} on ${new Date().toISOString()}. Static page: no scripts, no network resources.`,
+    footer:
+      `Made by axhw ${axhwVersion()}${o.command ? ` with \`${o.command}\`` : ''} on ${new Date().toISOString()}. ` +
+      `Static page: no scripts, no network resources.`,
   });
   return { html, documents: documents.length };
 }
 
 /** Write `index.html` into outDir; returns its path and size. */
-export async function writeReport(dirs: string[], outDir: string, o: ReportOptions = {}): Promise<{ path: string; bytes: number; documents: number }> {
+export async function writeReport(
+  dirs: string[],
+  outDir: string,
+  o: ReportOptions = {},
+): Promise<{ path: string; bytes: number; documents: number }> {
   const { html, documents } = await buildReport(dirs, o);
   const path = join(outDir, 'index.html');
   writeAtomic(path, html);

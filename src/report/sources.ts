@@ -21,23 +21,45 @@ import { demoDocument, demoSummarySchema } from './demo-summary.js';
 interface Kind {
   /** The folder holds this kind when it holds any of these files. */
   files: string[];
-  /** The `format` each of those files carries, in the same order (none for characterize.json, recognised by its name): a file given by itself is recognised by it. */
+  /** The `format` each of those files carries, in the same order (none for characterize.json, recognised by its name): a file given by
+   * itself is recognised by it. */
   formats: string[];
   /** Its documents, reading the folder's files through `read` (validated; undefined when a file is absent). */
   documents(dir: string, read: <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined): ResultDocument[];
 }
 
 const KINDS: Kind[] = [
-  ...listExperiments().map((e): Kind => ({ files: [e.resultFile], formats: [`axhw-${e.name}-experiment`], documents: (_d, read) => [e.document(read(e.resultFile, e.schema))] })),
-  { files: ['characterize.json'], formats: [], documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)] },
-  { files: ['metrics.json'], formats: ['axhw-train-metrics'], documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')] },
-  { files: ['npu-run.json', 'npu-cost.json'], formats: ['axhw-npu-run', 'axhw-npu-cost'], documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))] },
+  ...listExperiments().map((e): Kind => ({
+    files: [e.resultFile],
+    formats: [`axhw-${e.name}-experiment`],
+    documents: (_d, read) => [e.document(read(e.resultFile, e.schema))],
+  })),
+  {
+    files: ['characterize.json'],
+    formats: [],
+    documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)],
+  },
+  {
+    files: ['metrics.json'],
+    formats: ['axhw-train-metrics'],
+    documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')],
+  },
+  {
+    files: ['npu-run.json', 'npu-cost.json'],
+    formats: ['axhw-npu-run', 'axhw-npu-cost'],
+    documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))],
+  },
   { files: ['eval.json'], formats: ['axhw-eval'], documents: (_d, read) => [evalDocument(read('eval.json', evalResultSchema)!)] },
-  { files: ['tetris-analysis.json'], formats: ['axhw-tetris-analysis'], documents: (_d, read) => [tetrisAnalysisDocument(read('tetris-analysis.json', tetrisAnalysisSchema)!)] },
+  {
+    files: ['tetris-analysis.json'],
+    formats: ['axhw-tetris-analysis'],
+    documents: (_d, read) => [tetrisAnalysisDocument(read('tetris-analysis.json', tetrisAnalysisSchema)!)],
+  },
 ];
 export const RECOGNISED_FILES = [...KINDS.flatMap((k) => k.files), 'summary.json (axhw demo)'];
 
-const WHAT = 'Give result folders or files: what axhw demo, experiment, characterize, train, eval, npu run/cost or tetris analyze wrote with -o.';
+const WHAT =
+  'Give result folders or files: what axhw demo, experiment, characterize, train, eval, npu run/cost or tetris analyze wrote with -o.';
 
 /**
  * Every document of one result, a folder or a file: the -o output of any command. A file is read as
@@ -57,7 +79,11 @@ export function loadResult(path: string): ResultDocument[] {
   let as = format === 'axhw-demo' ? 'summary.json' : undefined;
   for (const k of KINDS) k.formats.forEach((f, i) => f === format && (as = k.files[i]));
   as ??= KINDS.some((k) => k.files.includes(name)) || name === 'summary.json' ? name : undefined;
-  if (!as) throw new AxhwError(`${path} is not an axhw result: its format is ${JSON.stringify(format ?? null)}.`, `${WHAT} Recognised formats: ${KINDS.flatMap((k) => k.formats).join(', ')}.`);
+  if (!as)
+    throw new AxhwError(
+      `${path} is not an axhw result: its format is ${JSON.stringify(format ?? null)}.`,
+      `${WHAT} Recognised formats: ${KINDS.flatMap((k) => k.formats).join(', ')}.`,
+    );
   return loadResultFiles(dirname(path), (f) => (f === as ? path : undefined));
 }
 
@@ -66,12 +92,21 @@ function readValidated<S extends z.ZodType>(path: string, schema: S): z.infer<S>
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new AxhwError(`${path} is not readable JSON: ${(e as Error).message}.`, 'Run again the command that wrote it (its folder holds provenance.json with the command).');
+    throw new AxhwError(
+      `${path} is not readable JSON: ${(e as Error).message}.`,
+      'Run again the command that wrote it (its folder holds provenance.json with the command).',
+    );
   }
   const r = schema.safeParse(json);
   if (!r.success) {
-    const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
-    throw new AxhwError(`${path} does not match its schema (${issues}).`, 'It was edited or written by another version of axhw: run again the command that wrote it, or leave the folder out.');
+    const issues = r.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+      .join('; ');
+    throw new AxhwError(
+      `${path} does not match its schema (${issues}).`,
+      'It was edited or written by another version of axhw: run again the command that wrote it, or leave the folder out.',
+    );
   }
   return r.data;
 }
@@ -95,5 +130,8 @@ function loadResultFiles(dir: string, pathOf: (file: string) => string | undefin
   if (!docs.length) throw new AxhwError(`${dir} holds no axhw results.`, `A result folder holds one of: ${RECOGNISED_FILES.join(', ')}.`);
   if (!sidecar) return docs;
   // Tool versions recorded when the results were made; the document's own record of a tool wins.
-  return docs.map((d) => ({ ...d, provenance: { ...d.provenance, tools: { ...sidecar.tools, node: sidecar.node, axhw: sidecar.axhw, ...d.provenance?.tools } } }));
+  return docs.map((d) => ({
+    ...d,
+    provenance: { ...d.provenance, tools: { ...sidecar.tools, node: sidecar.node, axhw: sidecar.axhw, ...d.provenance?.tools } },
+  }));
 }

@@ -38,7 +38,10 @@ export interface WorkloadOperands {
   meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
 }
 
-export function workloadOperands(ports: OperatorPorts, workload: { trace?: string; seed?: number; cycles?: number; format?: OperandFormat }): WorkloadOperands {
+export function workloadOperands(
+  ports: OperatorPorts,
+  workload: { trace?: string; seed?: number; cycles?: number; format?: OperandFormat },
+): WorkloadOperands {
   let a: Uint32Array;
   let b: Uint32Array;
   let meta: Pick<WorkloadActivity, 'source' | 'trace' | 'seed'>;
@@ -74,7 +77,10 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
   const cycles = a.length;
   const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2;
   const pins: PinActivity[] = [];
-  for (const [p, vals] of [[ports.a, a], [ports.b, b]] as const) {
+  for (const [p, vals] of [
+    [ports.a, a],
+    [ports.b, b],
+  ] as const) {
     for (let i = 0; i < p.width; i++) {
       let ones = 0;
       let toggles = 0;
@@ -86,7 +92,8 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
       pins.push({ pin: portBitName(p.name, p.width, i), activity: toggles / (cycles - 1), duty: ones / cycles });
     }
   }
-  for (const c of ports.controls) for (let i = 0; i < c.width; i++) pins.push({ pin: portBitName(c.name, c.width, i), activity: 0, duty: bit(c.value, i) });
+  for (const c of ports.controls)
+    for (let i = 0; i < c.width; i++) pins.push({ pin: portBitName(c.name, c.width, i), activity: 0, duty: bit(c.value, i) });
   if (ports.clock) {
     pins.push({ pin: ports.clock.reset, activity: 0, duty: 0 });
     pins.push({ pin: ports.clock.validIn, activity: 0, duty: 1 });
@@ -95,13 +102,25 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
 }
 
 function readTrace(ports: OperatorPorts, file: string): { a: Uint32Array; b: Uint32Array } {
-  if (!existsSync(file)) throw new AxhwError(`Operand trace ${file} does not exist.`, 'Give --activity an .npy array of shape (n, 2), one operand pair (a, b) per row in the order the hardware sees them, or use --activity uniform.');
+  if (!existsSync(file))
+    throw new AxhwError(
+      `Operand trace ${file} does not exist.`,
+      'Give --activity an .npy array of shape (n, 2), one operand pair (a, b) per row in the order ' +
+        'the hardware sees them, or use --activity uniform.',
+    );
   const npy = decodeNpy(readFileSync(file), file, TRACE_ROLE);
   if (npy.shape.length !== 2 || npy.shape[1] !== 2) {
-    throw new AxhwError(`Operand trace ${file} has shape (${npy.shape.join(', ')}); expected (n, 2).`, 'Store one operand pair (a, b) per row: shape (n, 2), e.g. numpy.save("trace.npy", numpy.stack([a, b], axis=1)).');
+    throw new AxhwError(
+      `Operand trace ${file} has shape (${npy.shape.join(', ')}); expected (n, 2).`,
+      'Store one operand pair (a, b) per row: shape (n, 2), e.g. numpy.save("trace.npy", numpy.stack([a, b], axis=1)).',
+    );
   }
   const n = npy.shape[0];
-  if (n < 2) throw new AxhwError(`Operand trace ${file} has ${n} pair(s); toggle rates need at least 2.`, 'Record at least two operand pairs (more give steadier toggle rates), or use --activity uniform.');
+  if (n < 2)
+    throw new AxhwError(
+      `Operand trace ${file} has ${n} pair(s); toggle rates need at least 2.`,
+      'Record at least two operand pairs (more give steadier toggle rates), or use --activity uniform.',
+    );
   const values = valuesAsNumbers(npy);
   const a = new Uint32Array(n);
   const b = new Uint32Array(n);
@@ -112,7 +131,10 @@ function readTrace(ports: OperatorPorts, file: string): { a: Uint32Array; b: Uin
       // Values of the unit (negative for a signed unit) or raw codes 0..2^w - 1.
       const lo = ports.signed ? -(2 ** (w - 1)) : 0;
       if (!Number.isInteger(v) || v < lo || v > 2 ** w - 1) {
-        throw new AxhwError(`Operand trace ${file}: row ${r}, ${c === 0 ? 'a' : 'b'} = ${v} does not fit the ${w}-bit operand.`, 'Record operand values or codes of the unit being characterised.');
+        throw new AxhwError(
+          `Operand trace ${file}: row ${r}, ${c === 0 ? 'a' : 'b'} = ${v} does not fit the ${w}-bit operand.`,
+          'Record operand values or codes of the unit being characterised.',
+        );
       }
       (c === 0 ? a : b)[r] = v < 0 ? v + 2 ** w : v;
     }

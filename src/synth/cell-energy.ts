@@ -70,7 +70,10 @@ function unitScale(text: string | undefined, base: string, fallback: number, wha
 function variableOf(v: string | undefined, where: string): TableVariable {
   if (v === 'total_output_net_capacitance') return 'load';
   if (v === 'input_transition_time' || v === 'input_net_transition') return 'slew';
-  throw new AxhwError(`${where}: power table variable '${v ?? '(none)'}' is not supported (input_transition_time or total_output_net_capacitance).`, 'Use a library whose internal_power tables are indexed by input transition and output load.');
+  throw new AxhwError(
+    `${where}: power table variable '${v ?? '(none)'}' is not supported (input_transition_time or total_output_net_capacitance).`,
+    'Use a library whose internal_power tables are indexed by input transition and output load.',
+  );
 }
 
 /** Read every cell's energy data from a parsed Liberty library. */
@@ -83,7 +86,8 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
   const leakUnit = unitScale(lib.simple.leakage_power_unit, 'W', 1e-9, 'leakage_power_unit');
   const conditions = groupsOf(lib, 'operating_conditions').find((g) => g.names[0] === lib.simple.default_operating_conditions);
   const voltage = Number(conditions?.simple.voltage ?? lib.simple.nom_voltage) * voltUnit;
-  if (!(voltage > 0)) throw new AxhwError(`Liberty library ${lib.names[0]} states no supply voltage (nom_voltage).`, 'Add nom_voltage to the library.');
+  if (!(voltage > 0))
+    throw new AxhwError(`Liberty library ${lib.names[0]} states no supply voltage (nom_voltage).`, 'Add nom_voltage to the library.');
   // Internal energy is in capacitive_load_unit x voltage_unit^2 (Liberty reference, internal_power).
   const energyUnit = capUnit * voltUnit * voltUnit;
   const templates = new Map([...groupsOf(lib, 'power_lut_template'), ...groupsOf(lib, 'lu_table_template')].map((t) => [t.names[0]!, t]));
@@ -92,7 +96,11 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
   const table = (g: LibertyGroup, where: string, unit = energyUnit): PowerTable => {
     const tpl = templates.get(g.names[0] ?? '');
     if (g.names[0] === 'scalar') return { variables: [], index: [], values: numbers(g.complex.values![0]!, where).map((e) => e * unit) };
-    if (!tpl) throw new AxhwError(`${where}: power table template '${g.names[0] ?? '(none)'}' is not defined.`, 'Define it with power_lut_template in the library.');
+    if (!tpl)
+      throw new AxhwError(
+        `${where}: power table template '${g.names[0] ?? '(none)'}' is not defined.`,
+        'Define it with power_lut_template in the library.',
+      );
     const variables = ['variable_1', 'variable_2'].filter((v) => tpl.simple[v]).map((v) => variableOf(tpl.simple[v], where));
     const index = variables.map((v, k) => {
       const key = `index_${k + 1}`;
@@ -102,7 +110,11 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
     });
     const values = numbers(g.complex.values?.[0] ?? [], where).map((e) => e * unit);
     const size = index.reduce((a, i) => a * i.length, 1);
-    if (values.length !== size) throw new AxhwError(`${where}: ${values.length} values for a ${index.map((i) => i.length).join(' x ')} table.`, 'Check the table in the Liberty file.');
+    if (values.length !== size)
+      throw new AxhwError(
+        `${where}: ${values.length} values for a ${index.map((i) => i.length).join(' x ')} table.`,
+        'Check the table in the Liberty file.',
+      );
     return { variables, index, values };
   };
 
@@ -123,7 +135,13 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
         fall: groupsOf(tg, 'fall_transition').map((t) => table(t, `${where} fall_transition`, timeUnit))[0],
       }));
       for (const pinName of p.names) {
-        pins.set(pinName, { name: pinName, direction: (p.simple.direction ?? 'input') as PinEnergy['direction'], capacitance: Number(p.simple.capacitance ?? 0) * capUnit, arcs, transitions });
+        pins.set(pinName, {
+          name: pinName,
+          direction: (p.simple.direction ?? 'input') as PinEnergy['direction'],
+          capacitance: Number(p.simple.capacitance ?? 0) * capUnit,
+          arcs,
+          transitions,
+        });
       }
     }
     cells.set(name, { name, area: Number(c.simple.area ?? 0), leakage: Number(c.simple.cell_leakage_power ?? 0) * leakUnit, pins });

@@ -31,11 +31,15 @@ function blocks(text: string): Map<string, Block> {
 /** A combinational UDP as a module of one assign (two-state). */
 export function udpToModule(udp: string, name: string): string {
   const header = /primitive\s+\w+\s*\(([^)]*)\)\s*;/.exec(udp);
-  if (!header) throw new AxhwError(`UDP ${name}: cannot read its port list.`, 'Give a cell library whose UDPs are standard Verilog primitives.');
+  if (!header)
+    throw new AxhwError(`UDP ${name}: cannot read its port list.`, 'Give a cell library whose UDPs are standard Verilog primitives.');
   const ports = header[1]!.split(',').map((s) => s.trim());
   const [out, ...ins] = ports as [string, ...string[]];
   if (new RegExp(`\\breg\\s+${out}\\b`).test(udp)) {
-    throw new AxhwError(`Cell primitive ${name} is sequential (a flip-flop or latch); zero-delay simulation covers combinational netlists so far.`, 'Use --power propagate for designs with flip-flops.');
+    throw new AxhwError(
+      `Cell primitive ${name} is sequential (a flip-flop or latch); zero-delay simulation covers combinational netlists so far.`,
+      'Use --power propagate for designs with flip-flops.',
+    );
   }
   const table = /\btable\b([\s\S]*?)\bendtable\b/.exec(udp)?.[1];
   if (!table) throw new AxhwError(`UDP ${name} has no table.`, 'Give a cell library whose UDPs are standard Verilog primitives.');
@@ -45,9 +49,14 @@ export function udpToModule(udp: string, name: string): string {
     .filter(Boolean)
     .map((l) => {
       const m = /^([01xX?bB\s]+):\s*([01xX-])\s*;$/.exec(l);
-      if (!m) throw new AxhwError(`UDP ${name}: table row '${l}' is not 'inputs : output ;'.`, 'Give a cell library whose UDPs are standard Verilog primitives.');
+      if (!m)
+        throw new AxhwError(
+          `UDP ${name}: table row '${l}' is not 'inputs : output ;'.`,
+          'Give a cell library whose UDPs are standard Verilog primitives.',
+        );
       const inputs = m[1]!.replace(/\s+/g, '').split('');
-      if (inputs.length !== ins.length) throw new AxhwError(`UDP ${name}: row '${l}' has ${inputs.length} inputs, the primitive ${ins.length}.`, 'Check the cell library.');
+      if (inputs.length !== ins.length)
+        throw new AxhwError(`UDP ${name}: row '${l}' has ${inputs.length} inputs, the primitive ${ins.length}.`, 'Check the cell library.');
       return { inputs, out: m[2]! };
     });
   // Every 0/1 combination must be defined, and consistently: a two-state simulation has no x to fall back on.
@@ -56,11 +65,15 @@ export function udpToModule(udp: string, name: string): string {
     const bits = ins.map((_, k) => ((combo >> k) & 1 ? '1' : '0'));
     for (const r of rows) {
       if (!r.inputs.every((c, k) => c === '?' || c.toLowerCase() === 'b' || c === bits[k])) continue;
-      if (value[combo] !== undefined && value[combo] !== r.out) throw new AxhwError(`UDP ${name}: inputs ${bits.join('')} give both ${value[combo]} and ${r.out}.`, 'Check the cell library.');
+      if (value[combo] !== undefined && value[combo] !== r.out)
+        throw new AxhwError(`UDP ${name}: inputs ${bits.join('')} give both ${value[combo]} and ${r.out}.`, 'Check the cell library.');
       value[combo] = r.out;
     }
     if (value[combo] === undefined || !/[01]/.test(value[combo]!)) {
-      throw new AxhwError(`UDP ${name}: inputs ${ins.map((n, k) => `${n}=${bits[k]}`).join(' ')} have no 0/1 output in its table.`, 'Zero-delay two-state simulation needs every 0/1 input combination defined.');
+      throw new AxhwError(
+        `UDP ${name}: inputs ${ins.map((n, k) => `${n}=${bits[k]}`).join(' ')} have no 0/1 output in its table.`,
+        'Zero-delay two-state simulation needs every 0/1 input combination defined.',
+      );
     }
   }
   const terms = value.flatMap((v, combo) => (v === '1' ? [ins.map((n, k) => ((combo >> k) & 1 ? n : `~${n}`)).join(' & ')] : []));
@@ -75,7 +88,8 @@ export function cellModelsFor(cellsText: string, used: Iterable<string>, file: s
   const udps = new Set<string>();
   for (const cell of [...new Set(used)].sort()) {
     const b = all.get(cell);
-    if (!b || b.kind !== 'module') throw new AxhwError(`Cell ${cell} has no module in ${file}.`, 'Give the Verilog models of the same library with --cells <file.v>.');
+    if (!b || b.kind !== 'module')
+      throw new AxhwError(`Cell ${cell} has no module in ${file}.`, 'Give the Verilog models of the same library with --cells <file.v>.');
     const sequential = [...b.text.matchAll(/^\s*([A-Za-z_][\w$]*)\s*\(/gm)].some((m) => {
       const u = all.get(m[1]!);
       return u?.kind === 'primitive' && /\breg\b/.test(u.text.split('table')[0]!);

@@ -14,7 +14,12 @@ import { countsByBit, simulationNetlist, stimulusInputs, SIM_TOP, type Stimulus,
  * zero-delay Verilator run, so it is meant for a sample of cycles.
  */
 
-export async function simulateTogglesWithDelays(net: Netlist, cellsVerilog: string, stim: Stimulus, clockNs: number): Promise<ToggleCounts> {
+export async function simulateTogglesWithDelays(
+  net: Netlist,
+  cellsVerilog: string,
+  stim: Stimulus,
+  clockNs: number,
+): Promise<ToggleCounts> {
   const t0 = performance.now();
   const inputs = stimulusInputs(net, stim);
   const version = await toolVersion('iverilog');
@@ -49,7 +54,10 @@ export async function simulateTogglesWithDelays(net: Netlist, cellsVerilog: stri
 module tb;
 ${inputs.map((p) => `  reg ${p.bits.length > 1 ? `[${p.bits.length - 1}:0] ` : ''}${p.name};`).join('\n')}
 ${clk ? `  reg ${clk} = 1'b0;` : ''}
-${net.ports.filter((p) => p.direction !== 'input').map((p) => `  wire ${p.bits.length > 1 ? `[${p.bits.length - 1}:0] ` : ''}${p.name};`).join('\n')}
+${net.ports
+  .filter((p) => p.direction !== 'input')
+  .map((p) => `  wire ${p.bits.length > 1 ? `[${p.bits.length - 1}:0] ` : ''}${p.name};`)
+  .join('\n')}
   reg [${width - 1}:0] mem [0:${stim.cycles - 1}];
   reg [${width - 1}:0] v;
   integer c;
@@ -62,14 +70,14 @@ ${assigns.join('\n')}
       // The first period only sets the circuit up: the dump starts 1 ps before the second vector (a dump
       // started in the same time step would absorb that step's changes), so every change is counted.
 ${
-        clk
-          ? `      #${half} ${clk} = 1'b1;
+  clk
+    ? `      #${half} ${clk} = 1'b1;
       if (c == 0) begin #${((ps / 2 - 1) / 1000).toFixed(3)}; $dumpfile("toggles.vcd"); $dumpvars(1, dut); #0.001; end
       else #${half};
       ${clk} = 1'b0;`
-          : `      if (c == 0) begin #${(ps - 1) / 1000}; $dumpfile("toggles.vcd"); $dumpvars(1, dut); #0.001; end
+    : `      if (c == 0) begin #${(ps - 1) / 1000}; $dumpfile("toggles.vcd"); $dumpvars(1, dut); #0.001; end
       else #${ps / 1000};`
-      }
+}
     end
     $finish;
   end
@@ -79,10 +87,19 @@ endmodule
     writeFileSync(join(dir, 'netlist.v'), '`timescale 1ns/1ps\n' + text);
     writeFileSync(join(dir, 'cells.v'), cellsVerilog);
     const fix = 'Check that the cell models (--cells) belong to the library the netlist was mapped to.';
-    await runToolChecked('iverilog', ['-gspecify', '-o', 'sim.vvp', '-s', 'tb', 'tb.v', 'netlist.v', 'cells.v'], { cwd: dir, failure: `iverilog could not compile the delay simulation of ${net.top}`, fix });
+    await runToolChecked('iverilog', ['-gspecify', '-o', 'sim.vvp', '-s', 'tb', 'tb.v', 'netlist.v', 'cells.v'], {
+      cwd: dir,
+      failure: `iverilog could not compile the delay simulation of ${net.top}`,
+      fix,
+    });
     await runToolChecked('vvp', ['-n', 'sim.vvp'], { cwd: dir, failure: `The delay simulation of ${net.top} failed`, fix });
     const toggles = countsByBit(ids, countVcdToggles(readFileSync(join(dir, 'toggles.vcd'), 'latin1')));
-    return { cycles: stim.cycles - 1, toggles, build: { cached: false, seconds: 0, simulator: version }, seconds: (performance.now() - t0) / 1000 };
+    return {
+      cycles: stim.cycles - 1,
+      toggles,
+      build: { cached: false, seconds: 0, simulator: version },
+      seconds: (performance.now() - t0) / 1000,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -125,9 +142,11 @@ export function countVcdToggles(vcd: string): Map<string, number> {
       change(code!, v!);
     } else if (/^[01xXzZ]/.test(l)) change(l.slice(1), l[0]!);
   }
-  for (const list of codes.values()) for (const { name, width } of list) for (let k = 0; k < width; k++) {
-    const key = width === 1 ? name : `${name}[${k}]`;
-    if (!counts.has(key)) counts.set(key, 0);
-  }
+  for (const list of codes.values())
+    for (const { name, width } of list)
+      for (let k = 0; k < width; k++) {
+        const key = width === 1 ? name : `${name}[${k}]`;
+        if (!counts.has(key)) counts.set(key, 0);
+      }
   return counts;
 }

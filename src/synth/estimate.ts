@@ -82,27 +82,52 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   const act = workloadActivity(d.ports, operands);
   // OpenSTA 2.0.17 ignores activities set on internal pins (and its -pins option is broken), so the
   // workload is annotated on the input port bits and OpenSTA propagates it through the logic.
-  const annotated = `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
+  const annotated =
+    `set_power_activity -input_ports on ${act.pins.length} input bits (toggle rate and duty measured ` +
+    `over ${act.cycles} cycles of the workload); OpenSTA propagates activity through the logic`;
   const { top } = d;
-  const constants = opts.timeAtControls ? d.ports.controls.flatMap((c) => Array.from({ length: c.width }, (_, i) => ({ pin: portBitName(c.name, c.width, i), value: ((c.value >> i) & 1) as 0 | 1 }))) : [];
+  const constants = opts.timeAtControls
+    ? d.ports.controls.flatMap((c) =>
+        Array.from({ length: c.width }, (_, i) => ({ pin: portBitName(c.name, c.width, i), value: ((c.value >> i) & 1) as 0 | 1 })),
+      )
+    : [];
   log(`timing and power with OpenSTA at a ${clockNs} ns clock`);
   const timing = await timingAndPower(s.netlist, top, d.ports, lib, clockNs, act.pins, constants);
   const method = opts.power ?? 'sim';
   let power: PowerEstimate;
   if (method === 'sim' || method === 'sim-delay') {
-    log(`simulating the netlist under ${operands.a.length} operand pairs (${method === 'sim' ? 'Verilator, zero delay' : "Icarus Verilog, the cells' delays"}) and counting toggles`);
+    log(
+      `simulating the netlist under ${operands.a.length} ` +
+        `operand pairs (${method === 'sim' ? 'Verilator, zero delay' : "Icarus Verilog, the cells' delays"}) ` +
+        `and counting toggles`,
+    );
     const sim = await simulateDesignPower(d, s, lib, clockNs, operands, method === 'sim' ? 'zero-delay' : 'delay');
     power = {
       method,
       ...sim.power,
       energyPerOpPj: sim.energyPerCycle * 1e12,
-      simulation: { mode: sim.mode, cycles: sim.cycles, toggles: sim.toggles, ...(sim.glitchShare !== undefined ? { glitchShare: sim.glitchShare } : {}), seconds: sim.seconds, buildCached: sim.build.cached },
+      simulation: {
+        mode: sim.mode,
+        cycles: sim.cycles,
+        toggles: sim.toggles,
+        ...(sim.glitchShare !== undefined ? { glitchShare: sim.glitchShare } : {}),
+        seconds: sim.seconds,
+        buildCached: sim.build.cached,
+      },
     };
   } else {
     const p = timing.power;
     power = { method, ...p, energyPerOpPj: (p.internal + p.switching) * clockNs * 1e3 };
   }
-  const synth: CostReport['synth'] = { area: s.area, cells: s.cells, cellTypes: s.cellTypes, flipFlops: s.flipFlops, netlist: s.netlist, yosys: s.yosys, cached: s.cached };
+  const synth: CostReport['synth'] = {
+    area: s.area,
+    cells: s.cells,
+    cellTypes: s.cellTypes,
+    flipFlops: s.flipFlops,
+    netlist: s.netlist,
+    yosys: s.yosys,
+    cached: s.cached,
+  };
   return {
     top,
     library: { name: lib.name, liberty: lib.liberty },

@@ -37,7 +37,11 @@ export const CLOCKINGS: readonly Clocking[] = ['fixed', 'per-level'];
  * zero-delay simulation of the synthesized netlist replaying `trace` (an .npy of operand pairs; default
  * seeded uniform random operands) with m held, and the critical path with m held.
  */
-export async function fpmulLevelCosts(levels: readonly number[], trace?: string, format: FpFormat = FP_PRESETS.binary32): Promise<FpmulCosts> {
+export async function fpmulLevelCosts(
+  levels: readonly number[],
+  trace?: string,
+  format: FpFormat = FP_PRESETS.binary32,
+): Promise<FpmulCosts> {
   const spec = resolveUnitSpec(`fpmul:exp=${format.exp},frac=${format.frac}`);
   const base = generateDesign(spec.unit, spec.params);
   // The netlist over every m: only its area and critical path are used, so no toggle simulation.
@@ -47,11 +51,22 @@ export async function fpmulLevelCosts(levels: readonly number[], trace?: string,
     const r = await estimateCost(withControlDefaults(base, { mbits: m }), { trace, timeAtControls: true });
     out.push({ m, dynamicPj: r.power.energyPerOpPj, leakageW: r.power.leakage, delayNs: r.timing.delayNs });
   }
-  return { top: base.top, rtlHash: base.rtlHash, library: whole.library.name, area: whole.synth.area, netlistDelayNs: whole.timing.delayNs, levels: out };
+  return {
+    top: base.top,
+    rtlHash: base.rtlHash,
+    library: whole.library.name,
+    area: whole.synth.area,
+    netlistDelayNs: whole.timing.delayNs,
+    levels: out,
+  };
 }
 
 /** A level's cycle and energy per multiplication (dynamic + leakage over the cycle) under a clocking. */
-export function levelCost(costs: FpmulCosts, m: number, clock: Clocking): { m: number; cycleNs: number; energyPerOpPj: number; powerW: number } {
+export function levelCost(
+  costs: FpmulCosts,
+  m: number,
+  clock: Clocking,
+): { m: number; cycleNs: number; energyPerOpPj: number; powerW: number } {
   const l = costs.levels.find((x) => x.m === m);
   if (!l) throw new Error(`no measurement of the fpmul at m = ${m}`);
   const cycleNs = clock === 'fixed' ? costs.netlistDelayNs : l.delayNs;

@@ -9,7 +9,11 @@ import { groupsOf, type LibertyGroup } from './liberty.js';
  */
 export function libertyToVerilog(expr: string): string {
   const toks = expr.match(/[A-Za-z_][\w[\]]*|[!'&*|+^()01]/g) ?? [];
-  if (toks.join('') !== expr.replace(/\s+/g, '')) throw new AxhwError(`Liberty function '${expr}' has characters outside its grammar.`, 'Check the function attributes of the Liberty file.');
+  if (toks.join('') !== expr.replace(/\s+/g, ''))
+    throw new AxhwError(
+      `Liberty function '${expr}' has characters outside its grammar.`,
+      'Check the function attributes of the Liberty file.',
+    );
   let p = 0;
   const peek = () => toks[p];
   const startsOperand = (t: string | undefined) => t !== undefined && (t === '(' || t === '!' || /^[A-Za-z_01]/.test(t));
@@ -76,7 +80,11 @@ export function sequentialCellModel(cell: LibertyGroup): string {
   const ff = groupsOf(cell, 'ff')[0];
   const latch = groupsOf(cell, 'latch')[0];
   const state = ff ?? latch;
-  if (!state) throw new AxhwError(`Cell ${name} has no ff or latch group in the Liberty file.`, 'Give the Liberty file the netlist was mapped to with --lib.');
+  if (!state)
+    throw new AxhwError(
+      `Cell ${name} has no ff or latch group in the Liberty file.`,
+      'Give the Liberty file the netlist was mapped to with --lib.',
+    );
   const [iq, iqn] = state.names as [string, string | undefined];
   const pins = groupsOf(cell, 'pin');
   const inputs = pins.filter((p) => p.simple.direction === 'input').flatMap((p) => p.names);
@@ -95,12 +103,24 @@ export function sequentialCellModel(cell: LibertyGroup): string {
     if (!clk || !next) throw new AxhwError(`Cell ${name}: its ff group lacks clocked_on or next_state.`, 'Check the Liberty file.');
     lines.push(`  wire axhw_clk = ${clk};`);
     const events = ['posedge axhw_clk', ...(clr ? ['posedge axhw_clr'] : []), ...(pre ? ['posedge axhw_pre'] : [])].join(' or ');
-    lines.push(`  always @(${events}) begin`, `    if (axhw_clr) ${iq} <= 1'b0;`, `    else if (axhw_pre) ${iq} <= 1'b1;`, `    else ${iq} <= ${next};`, '  end');
+    lines.push(
+      `  always @(${events}) begin`,
+      `    if (axhw_clr) ${iq} <= 1'b0;`,
+      `    else if (axhw_pre) ${iq} <= 1'b1;`,
+      `    else ${iq} <= ${next};`,
+      '  end',
+    );
   } else {
     const en = attr('enable');
     const data = attr('data_in');
     if (!en || !data) throw new AxhwError(`Cell ${name}: its latch group lacks enable or data_in.`, 'Check the Liberty file.');
-    lines.push('  always @* begin', `    if (axhw_clr) ${iq} = 1'b0;`, `    else if (axhw_pre) ${iq} = 1'b1;`, `    else if (${en}) ${iq} = ${data};`, '  end');
+    lines.push(
+      '  always @* begin',
+      `    if (axhw_clr) ${iq} = 1'b0;`,
+      `    else if (axhw_pre) ${iq} = 1'b1;`,
+      `    else if (${en}) ${iq} = ${data};`,
+      '  end',
+    );
   }
   for (const o of outputs) {
     const f = o.simple.function;

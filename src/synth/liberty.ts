@@ -41,7 +41,8 @@ function tokenize(text: string, file: string): Token[] {
       line++;
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
-      if (end < 0) throw new AxhwError(`${file}:${line}: unterminated comment.`, 'Close the comment with */, or check that this is a Liberty file.');
+      if (end < 0)
+        throw new AxhwError(`${file}:${line}: unterminated comment.`, 'Close the comment with */, or check that this is a Liberty file.');
       for (let k = i; k < end; k++) if (text[k] === '\n') line++;
       i = end + 2;
     } else if (c === '/' && text[i + 1] === '/') {
@@ -60,7 +61,8 @@ function tokenize(text: string, file: string): Token[] {
         s += text[j];
         j++;
       }
-      if (j >= n) throw new AxhwError(`${file}:${start}: unterminated string.`, 'Close the string with ", or check that this is a Liberty file.');
+      if (j >= n)
+        throw new AxhwError(`${file}:${start}: unterminated string.`, 'Close the string with ", or check that this is a Liberty file.');
       tokens.push({ kind: 'string', text: s, line: start });
       i = j + 1;
     } else if ('(){}:;,'.includes(c)) {
@@ -81,7 +83,10 @@ export function parseLiberty(text: string, file = 'liberty'): LibertyGroup {
   const t = tokenize(text, file);
   let p = 0;
   const fail = (why: string, at = t[Math.min(p, t.length - 1)]): never => {
-    throw new AxhwError(`${file}:${at?.line ?? 1}: ${why}.`, 'Check the Liberty syntax there (groups: name (args) { ... }; attributes: name : value ; or name (args) ;).');
+    throw new AxhwError(
+      `${file}:${at?.line ?? 1}: ${why}.`,
+      'Check the Liberty syntax there (groups: name (args) { ... }; attributes: name : value ; or name (args) ;).',
+    );
   };
   const peek = (k = 0) => t[p + k];
   const expect = (s: string) => {
@@ -127,7 +132,11 @@ export function parseLiberty(text: string, file = 'liberty'): LibertyGroup {
       p++;
       const parts: string[] = [];
       // A simple attribute's value runs to ';' (or the line's end when a library omits it).
-      while (peek() && !(peek()!.kind === 'punct' && (peek()!.text === ';' || peek()!.text === '}')) && (parts.length === 0 || peek()!.line === name.line)) {
+      while (
+        peek() &&
+        !(peek()!.kind === 'punct' && (peek()!.text === ';' || peek()!.text === '}')) &&
+        (parts.length === 0 || peek()!.line === name.line)
+      ) {
         parts.push(t[p++]!.text);
       }
       if (parts.length === 0) fail(`attribute '${name.text}' has no value`, name);
@@ -148,7 +157,11 @@ export function parseLiberty(text: string, file = 'liberty'): LibertyGroup {
   const root: LibertyGroup = { type: '(file)', names: [], simple: {}, complex: {}, groups: [], line: 1 };
   while (p < t.length) statement(root);
   if (root.groups.length !== 1 || Object.keys(root.simple).length || Object.keys(root.complex).length) {
-    throw new AxhwError(`${file}: a Liberty file holds one top-level group (library); found ${root.groups.length} group(s) and ${Object.keys(root.simple).length + Object.keys(root.complex).length} attribute(s).`, 'Give the .lib file of a cell library.');
+    throw new AxhwError(
+      `${file}: a Liberty file holds one top-level group (library); found ${root.groups.length} group(s) ` +
+        `and ${Object.keys(root.simple).length + Object.keys(root.complex).length} attribute(s).`,
+      'Give the .lib file of a cell library.',
+    );
   }
   return root.groups[0]!;
 }
@@ -156,7 +169,8 @@ export function parseLiberty(text: string, file = 'liberty'): LibertyGroup {
 /** The numbers of a Liberty list: `"0.1, 0.2"` or several such strings (a table's rows), row-major. */
 export function numbers(values: string[], where: string): number[] {
   const out = values.flatMap((v) => v.split(/[,\s]+/).filter(Boolean)).map(Number);
-  if (out.some((x) => !Number.isFinite(x))) throw new AxhwError(`${where}: '${values.join(', ')}' is not a list of numbers.`, 'Check the table in the Liberty file.');
+  if (out.some((x) => !Number.isFinite(x)))
+    throw new AxhwError(`${where}: '${values.join(', ')}' is not a list of numbers.`, 'Check the table in the Liberty file.');
   return out;
 }
 

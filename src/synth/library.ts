@@ -17,7 +17,11 @@ export interface CellLibrary {
 }
 
 const BUILT_IN: Record<string, { path: string; cells: string; pkg: string }> = {
-  osu018: { path: '/usr/share/qflow/tech/osu018/osu018_stdcells.lib', cells: '/usr/share/qflow/tech/osu018/osu018_stdcells.v', pkg: 'qflow-tech-osu018' },
+  osu018: {
+    path: '/usr/share/qflow/tech/osu018/osu018_stdcells.lib',
+    cells: '/usr/share/qflow/tech/osu018/osu018_stdcells.v',
+    pkg: 'qflow-tech-osu018',
+  },
 };
 
 export const DEFAULT_LIBRARY = 'osu018';
@@ -26,14 +30,22 @@ export function resolveLibrary(nameOrPath: string = DEFAULT_LIBRARY, cellsFile?:
   const builtIn = BUILT_IN[nameOrPath];
   const path = builtIn ? builtIn.path : resolve(nameOrPath);
   if (!existsSync(path)) {
-    if (builtIn) throw new AxhwError(`The ${nameOrPath} cell library (${path}) is not installed.`, `Install it: sudo apt-get install ${builtIn.pkg} (scripts/setup.sh does this).`);
-    throw new AxhwError(`Liberty file ${nameOrPath} does not exist.`, `Pass --lib ${Object.keys(BUILT_IN).join('|')} or the path of a Liberty (.lib) file.`);
+    if (builtIn)
+      throw new AxhwError(
+        `The ${nameOrPath} cell library (${path}) is not installed.`,
+        `Install it: sudo apt-get install ${builtIn.pkg} (scripts/setup.sh does this).`,
+      );
+    throw new AxhwError(
+      `Liberty file ${nameOrPath} does not exist.`,
+      `Pass --lib ${Object.keys(BUILT_IN).join('|')} or the path of a Liberty (.lib) file.`,
+    );
   }
   const text = readFileSync(path);
   if (!/\blibrary\s*\(/.test(text.subarray(0, 64 * 1024).toString('latin1'))) {
     throw new AxhwError(`${path} is not a Liberty file (no 'library (...)' group near its start).`, 'Pass a Liberty (.lib) cell library.');
   }
-  if (cellsFile !== undefined && !existsSync(cellsFile)) throw new AxhwError(`Cell models ${cellsFile} do not exist.`, 'Give --cells the Verilog models of the library given with --lib.');
+  if (cellsFile !== undefined && !existsSync(cellsFile))
+    throw new AxhwError(`Cell models ${cellsFile} do not exist.`, 'Give --cells the Verilog models of the library given with --lib.');
   const beside = path.replace(/\.lib$/, '.v');
   const cells = cellsFile ?? (builtIn ? builtIn.cells : beside !== path && existsSync(beside) ? beside : undefined);
   return { name: builtIn ? nameOrPath : path, liberty: path, cells, hash: sha256(text) };

@@ -53,7 +53,14 @@ export async function characteriseMemory(reads: number, lib: CellLibrary, clockN
   const width = REFERENCE_WIDTH;
   const aw = addressBits(d);
   const top = `axhw_ram_w${width}_d${d}_r${reads}`;
-  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), { top, role: 'register file (cost characterisation)', width, depth: d, aw, reads: Array.from({ length: reads }, (_, k) => k) });
+  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
+    top,
+    role: 'register file (cost characterisation)',
+    width,
+    depth: d,
+    aw,
+    reads: Array.from({ length: reads }, (_, k) => k),
+  });
   const s = await synthesize({ top, sources: { [`${top}.v`]: text } }, lib);
   const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
   const { liberty, energy } = libraryOf(lib);
@@ -81,6 +88,7 @@ export async function characteriseMemory(reads: number, lib: CellLibrary, clockN
     areaPerBit: s.area / bits,
     energyPerBitCycle: (p.energyPerCycle + p.power.leakage * clockNs * 1e-9) / bits,
     leakagePerBit: p.power.leakage / bits,
-    workload: `every cycle a write and ${reads} read(s) at seeded random addresses (an upper bound on a memory's activity), ${CYCLES} cycles`,
+    workload:
+      `every cycle a write and ${reads} read(s) at seeded random addresses (an upper bound on a memory's ` + `activity), ${CYCLES} cycles`,
   };
 }

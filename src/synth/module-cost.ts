@@ -76,10 +76,22 @@ const TIMING_DEPTH = 2;
  * from the address through one multiplexer level; the deeper read multiplexer of the real memory is not
  * timed), read by OpenSTA as one hierarchical netlist with the clock on `clk`.
  */
-async function timeHierarchy(d: ModuleDesign, logic: Map<string, { synth: SynthResult }>, memories: Map<string, MemoryDecl & { top: string }>, lib: CellLibrary, clockNs: number, clock: string) {
+async function timeHierarchy(
+  d: ModuleDesign,
+  logic: Map<string, { synth: SynthResult }>,
+  memories: Map<string, MemoryDecl & { top: string }>,
+  lib: CellLibrary,
+  clockNs: number,
+  clock: string,
+) {
   const texts = [...logic.values()].map((p) => readFileSync(p.synth.netlist, 'utf8'));
   for (const m of memories.values()) {
-    const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), { ...m, depth: TIMING_DEPTH, aw: addressBits(m.depth), reads: Array.from({ length: m.reads }, (_, k) => k) });
+    const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
+      ...m,
+      depth: TIMING_DEPTH,
+      aw: addressBits(m.depth),
+      reads: Array.from({ length: m.reads }, (_, k) => k),
+    });
     const s = await synthesize({ top: m.top, sources: { [`${m.top}.v`]: text } }, lib);
     texts.push(readFileSync(s.netlist, 'utf8'));
   }
@@ -88,7 +100,13 @@ async function timeHierarchy(d: ModuleDesign, logic: Map<string, { synth: SynthR
     const file = join(work, 'netlist.v');
     writeFileSync(file, texts.join('\n'));
     const t = await timingAndPower(file, d.top, { clock: { clk: clock } }, lib, clockNs, []);
-    return { delayNs: t.delayNs, slackNs: t.slackNs, memories: `each memory timed as a ${TIMING_DEPTH}-word register file with its ports (a read: address to data through one multiplexer level; the real memory's deeper read multiplexer is not timed)` };
+    return {
+      delayNs: t.delayNs,
+      slackNs: t.slackNs,
+      memories:
+        `each memory timed as a ${TIMING_DEPTH}-word register file with its ports (a read: address ` +
+        `to data through one multiplexer level; the real memory's deeper read multiplexer is not timed)`,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -114,7 +132,11 @@ interface LogicPart {
 export const MEMORY_GROUP = 'memories';
 
 /** The parts of a module's hierarchy, synthesized: logic parts by module name, and the memories. */
-async function synthesizeParts(d: ModuleDesign, lib: CellLibrary, log: (m: string) => void): Promise<{ logic: Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>; memories: Map<string, MemoryDecl & { top: string }> }> {
+async function synthesizeParts(
+  d: ModuleDesign,
+  lib: CellLibrary,
+  log: (m: string) => void,
+): Promise<{ logic: Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>; memories: Map<string, MemoryDecl & { top: string }> }> {
   const logic = new Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>();
   const memories = new Map<string, MemoryDecl & { top: string }>();
   const part = async (module: string, group: string, synth: () => Promise<SynthResult>) => {
@@ -139,11 +161,23 @@ async function synthesizeParts(d: ModuleDesign, lib: CellLibrary, log: (m: strin
 }
 
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
-export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (s: ModuleSession) => Promise<{ cycles: number }>): Promise<ModuleCost> {
+export async function costModule(
+  d: ModuleDesign,
+  o: ModuleCostOptions,
+  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
+): Promise<ModuleCost> {
   const lib = resolveLibrary(o.lib, o.cells);
-  if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library).');
+  if (!lib.cells)
+    throw new AxhwError(
+      `No Verilog cell models are known for ${lib.liberty}.`,
+      'Give them with --cells <file.v> (the models of the same library).',
+    );
   const clockNs = o.clockNs ?? 10;
-  if (!(clockNs > 0)) throw new AxhwError(`--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`, 'Give a period above 0, e.g. --clock-ns 10.');
+  if (!(clockNs > 0))
+    throw new AxhwError(
+      `--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`,
+      'Give a period above 0, e.g. --clock-ns 10.',
+    );
   const log = o.log ?? (() => {});
   const { logic: synthesized, memories } = await synthesizeParts(d, lib, log);
   const boxedNames = new Set([...synthesized.keys(), ...memories.keys()]);
@@ -161,7 +195,12 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
   walk(`TOP.${d.top}`, d.top);
   const instances = new Map<string, number>();
   for (const m of scopes.values()) instances.set(m, (instances.get(m) ?? 0) + 1);
-  for (const m of memories.keys()) if (!instances.has(m)) throw new AxhwError(`Memory ${m} is declared by ${d.top} but not instantiated in its netlist.`, 'Instantiate every declared memory in the template.');
+  for (const m of memories.keys())
+    if (!instances.has(m))
+      throw new AxhwError(
+        `Memory ${m} is declared by ${d.top} but not instantiated in its netlist.`,
+        'Instantiate every declared memory in the template.',
+      );
 
   const { liberty, energy } = libraryOf(lib);
   const cellsUsed = new Set<string>();
@@ -169,12 +208,17 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
   // Toggles are counted on the parts' nets only: the cells' insides and the memories' arrays are not
   // instrumented (they would multiply the simulator's code without adding a count that is used).
   const uncounted = (text: string) => `/*verilator coverage_off*/\n${text}\n/*verilator coverage_on*/\n`;
-  const sources: Record<string, string> = { 'cells.v': uncounted(cellModelsFor(readFileSync(lib.cells, 'utf8'), cellsUsed, lib.cells, liberty)) };
+  const sources: Record<string, string> = {
+    'cells.v': uncounted(cellModelsFor(readFileSync(lib.cells, 'utf8'), cellsUsed, lib.cells, liberty)),
+  };
   for (const p of logic.values()) sources[`${p.module}.gate.v`] = p.text;
   for (const m of memories.keys()) sources[`${m}.v`] = uncounted(d.sources[`${m}.v`]!);
   log(`Verilating the gate-level ${d.top} with toggle coverage`);
   // A gate-level hierarchy is large to compile and the costed runs are short: unoptimised C++.
-  const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, { flags: ['--coverage-toggle'], cxxFlags: '-O0 -std=c++17' });
+  const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, {
+    flags: ['--coverage-toggle'],
+    cxxFlags: '-O0 -std=c++17',
+  });
 
   const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
   const t0 = performance.now();
@@ -210,7 +254,18 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
   }
   const parts: CostPart[] = [];
   for (const p of logic.values()) {
-    parts.push({ module: p.module, group: p.group, kind: 'logic', instances: instances.get(p.module) ?? 0, area: p.synth.area, cells: p.synth.cells, flipFlops: p.synth.flipFlops, energyJ: energyOf.get(p.module) ?? 0, leakageW: leakageOf.get(p.module) ?? 0, netlist: p.synth.netlist });
+    parts.push({
+      module: p.module,
+      group: p.group,
+      kind: 'logic',
+      instances: instances.get(p.module) ?? 0,
+      area: p.synth.area,
+      cells: p.synth.cells,
+      flipFlops: p.synth.flipFlops,
+      energyJ: energyOf.get(p.module) ?? 0,
+      leakageW: leakageOf.get(p.module) ?? 0,
+      netlist: p.synth.netlist,
+    });
   }
   // Memories: per bit, from the register file of their width (memory-cost.ts).
   const models = new Map<string, MemoryCharacterisation>();
@@ -242,7 +297,10 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
     g.area += p.area * p.instances;
     g.energyJ += p.energyJ;
   }
-  const total = Object.values(groups).reduce((t, g) => ({ area: t.area + g.area, energyJ: t.energyJ + g.energyJ }), { area: 0, energyJ: 0 });
+  const total = Object.values(groups).reduce((t, g) => ({ area: t.area + g.area, energyJ: t.energyJ + g.energyJ }), {
+    area: 0,
+    energyJ: 0,
+  });
   const cellCount = [...logic.values()].reduce((n, p) => n + p.synth.cells * (instances.get(p.module) ?? 0), 0);
   return {
     top: d.top,
@@ -254,6 +312,9 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: (
     total,
     timing,
     simulation: { cells: cellCount, buildSeconds: build.seconds, buildCached: build.cached, seconds: (performance.now() - t0) / 1000 },
-    method: 'gate-level zero-delay toggle simulation of the synthesized parts (memories as RTL), Liberty energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference flip-flop register file (memory-cost.ts)',
+    method:
+      'gate-level zero-delay toggle simulation of the synthesized parts (memories as RTL), Liberty ' +
+      'energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference ' +
+      'flip-flop register file (memory-cost.ts)',
   };
 }

@@ -78,11 +78,13 @@ function tokenize(text: string): Tok[] {
 /** The bits of a sized constant, least significant first, as '0' / '1'. */
 function constantBits(text: string, where: string): string[] {
   const m = /^(\d+)'([bhdo])([0-9a-fA-F_xXzZ]+)$/i.exec(text);
-  if (!m) throw new AxhwError(`${where}: '${text}' is not a sized constant.`, 'Give a netlist written by Yosys (write_verilog -noattr -noexpr).');
+  if (!m)
+    throw new AxhwError(`${where}: '${text}' is not a sized constant.`, 'Give a netlist written by Yosys (write_verilog -noattr -noexpr).');
   const width = Number(m[1]);
   const base = { b: 2, h: 16, d: 10, o: 8 }[m[2]!.toLowerCase() as 'b' | 'h' | 'd' | 'o'];
   const digits = m[3]!.replace(/_/g, '');
-  if (/[xXzZ]/.test(digits)) throw new AxhwError(`${where}: constant '${text}' holds x or z bits.`, 'Synthesize without undefined constants.');
+  if (/[xXzZ]/.test(digits))
+    throw new AxhwError(`${where}: constant '${text}' holds x or z bits.`, 'Synthesize without undefined constants.');
   let v = 0n;
   for (const d of digits.toLowerCase()) v = v * BigInt(base) + BigInt(parseInt(d, base));
   return Array.from({ length: width }, (_, k) => ((v >> BigInt(k)) & 1n ? '1' : '0'));
@@ -93,7 +95,10 @@ export function parseNetlist(text: string, file = 'netlist.v'): Netlist {
   let p = 0;
   const at = () => toks[p];
   const fail = (why: string): never => {
-    throw new AxhwError(`${file}:${at()?.line ?? '?'}: ${why}.`, 'Give a netlist written by Yosys (write_verilog -noattr -noexpr) of a single flattened module.');
+    throw new AxhwError(
+      `${file}:${at()?.line ?? '?'}: ${why}.`,
+      'Give a netlist written by Yosys (write_verilog -noattr -noexpr) of a single flattened module.',
+    );
   };
   const take = (want?: string) => {
     const tok = toks[p++];

@@ -35,11 +35,21 @@ export interface SimulatedPower {
 
 const OUTPUT = (p: PinEnergy | undefined) => p?.direction === 'output';
 
-export function simulatedPower(net: Netlist, lib: LibraryEnergy, toggles: Map<string, number>, cycles: number, clockNs: number): SimulatedPower {
+export function simulatedPower(
+  net: Netlist,
+  lib: LibraryEnergy,
+  toggles: Map<string, number>,
+  cycles: number,
+  clockNs: number,
+): SimulatedPower {
   if (!(cycles > 0)) throw new AxhwError('Simulated power needs at least one counted cycle.', 'Simulate at least 2 vectors.');
   const cellOf = (name: string): CellEnergy => {
     const c = lib.cells.get(name);
-    if (!c) throw new AxhwError(`Cell ${name} of the netlist is not in the Liberty library ${lib.name}.`, 'Give the Liberty file the netlist was mapped to with --lib.');
+    if (!c)
+      throw new AxhwError(
+        `Cell ${name} of the netlist is not in the Liberty library ${lib.name}.`,
+        'Give the Liberty file the netlist was mapped to with --lib.',
+      );
     return c;
   };
   // Loads: every input pin a net drives.
@@ -49,7 +59,11 @@ export function simulatedPower(net: Netlist, lib: LibraryEnergy, toggles: Map<st
     const cell = cellOf(inst.cell);
     for (const [pinName, bit] of Object.entries(inst.pins)) {
       const pin = cell.pins.get(pinName);
-      if (!pin) throw new AxhwError(`Cell ${inst.cell} has no pin ${pinName} in ${lib.name}.`, 'Give the Liberty file the netlist was mapped to with --lib.');
+      if (!pin)
+        throw new AxhwError(
+          `Cell ${inst.cell} has no pin ${pinName} in ${lib.name}.`,
+          'Give the Liberty file the netlist was mapped to with --lib.',
+        );
       if (OUTPUT(pin)) driver.set(bit, { inst: k, pin });
       else load.set(bit, (load.get(bit) ?? 0) + pin.capacitance);
     }
@@ -69,7 +83,11 @@ export function simulatedPower(net: Netlist, lib: LibraryEnergy, toggles: Map<st
   const slewOf = (bit: string, depth = 0): number => {
     const b = root(bit);
     if (slew.has(b)) return slew.get(b)!;
-    if (depth > 10_000) throw new AxhwError(`${net.top} has a combinational loop through net ${b}.`, 'Simulated power covers acyclic combinational netlists.');
+    if (depth > 10_000)
+      throw new AxhwError(
+        `${net.top} has a combinational loop through net ${b}.`,
+        'Simulated power covers acyclic combinational netlists.',
+      );
     const d = driver.get(b);
     let v = 0;
     if (d) {
@@ -118,7 +136,13 @@ export function simulatedPower(net: Netlist, lib: LibraryEnergy, toggles: Map<st
         }
       }
     }
-    perInstance.push({ name: inst.name, cell: inst.cell, toggles: internalToggles - before.toggles, internal: internal - before.internal, switching: switching - before.switching });
+    perInstance.push({
+      name: inst.name,
+      cell: inst.cell,
+      toggles: internalToggles - before.toggles,
+      internal: internal - before.internal,
+      switching: switching - before.switching,
+    });
   });
   const seconds = cycles * clockNs * 1e-9;
   const leakage = net.instances.reduce((s, i) => s + cellOf(i.cell).leakage, 0);

@@ -47,12 +47,26 @@ export async function simulateDesignPower(
   clockNs: number,
   operands: WorkloadOperands,
   mode: 'zero-delay' | 'delay' = 'zero-delay',
-): Promise<Omit<SimulatedPower, 'instances'> & { mode: 'zero-delay' | 'delay'; build: { cached: boolean; seconds: number }; seconds: number; glitchShare?: number }> {
+): Promise<
+  Omit<SimulatedPower, 'instances'> & {
+    mode: 'zero-delay' | 'delay';
+    build: { cached: boolean; seconds: number };
+    seconds: number;
+    glitchShare?: number;
+  }
+> {
   const clock = d.ports.clock;
   if (s.flipFlops > 0 && !clock) {
-    throw new AxhwError(`${d.top} has ${s.flipFlops} flip-flops but no declared clock port, so its simulation cannot be clocked.`, 'Use --power propagate for this design.');
+    throw new AxhwError(
+      `${d.top} has ${s.flipFlops} flip-flops but no declared clock port, so its simulation cannot be clocked.`,
+      'Use --power propagate for this design.',
+    );
   }
-  if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v> (the models of the same library), or use --power propagate.');
+  if (!lib.cells)
+    throw new AxhwError(
+      `No Verilog cell models are known for ${lib.liberty}.`,
+      'Give them with --cells <file.v> (the models of the same library), or use --power propagate.',
+    );
   const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
   const { liberty, energy } = libraryOf(lib);
   const cellsText = readFileSync(lib.cells, 'utf8');
@@ -65,7 +79,11 @@ export async function simulateDesignPower(
     const source = p.name === d.ports.a.name ? operands.a : p.name === d.ports.b.name ? operands.b : undefined;
     // Clocked units: reset in the first cycle only (the set-up cycle, not counted), valid_in always high.
     const fixed = p.name === clock?.reset ? (c: number) => (c === 0 ? 1 : 0) : p.name === clock?.validIn ? () => 1 : undefined;
-    if (!source && !control && !fixed) throw new AxhwError(`Input ${p.name} of ${d.top} is neither an operand, a control input nor a clock-domain input.`, 'Use --power propagate for this design.');
+    if (!source && !control && !fixed)
+      throw new AxhwError(
+        `Input ${p.name} of ${d.top} is neither an operand, a control input nor a clock-domain input.`,
+        'Use --power propagate for this design.',
+      );
     for (let c = 0; c < n; c++) values[c * inputs.length + k] = BigInt(source ? source[c]! : fixed ? fixed(c) : control!.value);
   });
   const t0 = performance.now();
@@ -80,5 +98,11 @@ export async function simulateDesignPower(
     glitchShare = sum(counted.toggles) / sum(zero.toggles);
   }
   const { instances: _, ...power } = simulatedPower(net, energy, counted.toggles, counted.cycles, clockNs);
-  return { ...power, mode, glitchShare, build: { cached: zero.build.cached, seconds: zero.build.seconds }, seconds: (performance.now() - t0) / 1000 };
+  return {
+    ...power,
+    mode,
+    glitchShare,
+    build: { cached: zero.build.cached, seconds: zero.build.seconds },
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -38,7 +38,11 @@ export async function timingAndPower(
   /** Input bits held constant for timing (set_case_analysis): paths that cannot switch at this setting are not timed. */
   constants: { pin: string; value: 0 | 1 }[] = [],
 ): Promise<TimingPower> {
-  if (!(clockNs > 0)) throw new AxhwError(`--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`, 'Give a period above 0, e.g. --clock-ns 10.');
+  if (!(clockNs > 0))
+    throw new AxhwError(
+      `--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`,
+      'Give a period above 0, e.g. --clock-ns 10.',
+    );
   const sta = await toolVersion('sta');
   const netText = readFileSync(netlist, 'utf8');
   const script = (libPath: string) => {
@@ -48,7 +52,9 @@ export async function timingAndPower(
       'read_verilog netlist.v',
       `link_design ${top}`,
       clk ? `create_clock -name clk -period ${clockNs} [get_ports ${clk.clk}]` : `create_clock -name vclk -period ${clockNs}`,
-      clk ? `set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports ${clk.clk}]]` : 'set_input_delay 0 -clock vclk [all_inputs]',
+      clk
+        ? `set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports ${clk.clk}]]`
+        : 'set_input_delay 0 -clock vclk [all_inputs]',
       `set_output_delay 0 -clock ${clk ? 'clk' : 'vclk'} [all_outputs]`,
       ...pins.map((p) => `set_power_activity -input_ports [get_ports {${p.pin}}] -activity ${p.activity} -duty ${p.duty}`),
       // Power before case analysis: OpenSTA 2.0.17's report_power crashes (SIGSEGV) once a case is set.
@@ -63,7 +69,12 @@ export async function timingAndPower(
     writeFileSync(join(tmp, 'netlist.v'), splitConcatAssigns(netText));
     writeFileSync(join(tmp, 'sta.tcl'), script(lib.liberty));
     // OpenSTA reports Tcl errors and still exits 0.
-    const log = await runToolChecked('sta', ['-no_init', '-no_splash', '-exit', 'sta.tcl'], { cwd: tmp, failOn: /^Error:/m, failure: `sta failed while timing ${top}`, fix: TOOL_FIX('sta') });
+    const log = await runToolChecked('sta', ['-no_init', '-no_splash', '-exit', 'sta.tcl'], {
+      cwd: tmp,
+      failOn: /^Error:/m,
+      failure: `sta failed while timing ${top}`,
+      fix: TOOL_FIX('sta'),
+    });
     writeFileSync(join(tmp, 'sta.log'), log);
     return parseSta(log, top);
   });
@@ -74,7 +85,11 @@ export function parseSta(log: string, top: string): Pick<TimingPower, 'delayNs' 
   const arrival = /([0-9.eE+-]+)\s+data arrival time/.exec(log);
   const slack = /([0-9.eE+-]+)\s+slack \((?:MET|VIOLATED)\)/.exec(log);
   const total = /^Total\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)/m.exec(log);
-  if (!arrival || !slack || !total) throw new AxhwError(`Could not read the critical path and power of ${top} from OpenSTA's report.`, `OpenSTA printed:\n${log.slice(-1500)}`);
+  if (!arrival || !slack || !total)
+    throw new AxhwError(
+      `Could not read the critical path and power of ${top} from OpenSTA's report.`,
+      `OpenSTA printed:\n${log.slice(-1500)}`,
+    );
   return {
     delayNs: Number(arrival[1]),
     slackNs: Number(slack[1]),
@@ -89,43 +104,46 @@ export function parseSta(log: string, top: string): Pick<TimingPower, 'delayNs' 
  */
 export function splitConcatAssigns(text: string): string {
   const widths = new Map<string, [number, number]>();
-  return text.replace(/^(\s*)(module\b[^\n]*|(?:input|output|inout|wire|reg)\s+\[(\d+):(\d+)\]\s+([^;]+);|assign\s+\{([^}]*)\}\s*=\s*(\{[^}]*\}|[^;]+);)/gm, (whole, indent: string, _stmt: string, msb?: string, lsb?: string, names?: string, lhs?: string, rhs?: string) => {
-    if (whole.trimStart().startsWith('module')) {
-      widths.clear();
-      return whole;
-    }
-    if (names !== undefined) {
-      for (const n of names.split(',')) widths.set(n.trim(), [Number(msb), Number(lsb)]);
-      return whole;
-    }
-    if (lhs === undefined) return whole;
-    const bits = (part: string): string[] => {
-      const p = part.trim();
-      const sel = /^(\\\S+\s|[A-Za-z_][\w$]*)\s*\[(\d+)(?::(\d+))?\]$/.exec(p);
-      if (sel) {
-        const name = sel[1]!.trimEnd();
-        const hi = Number(sel[2]);
-        const lo = sel[3] === undefined ? hi : Number(sel[3]);
-        const out: string[] = [];
-        for (let k = hi; ; k += hi >= lo ? -1 : 1) {
-          out.push(`${name}${name.startsWith('\\') ? ' ' : ''}[${k}]`);
-          if (k === lo) break;
+  return text.replace(
+    /^(\s*)(module\b[^\n]*|(?:input|output|inout|wire|reg)\s+\[(\d+):(\d+)\]\s+([^;]+);|assign\s+\{([^}]*)\}\s*=\s*(\{[^}]*\}|[^;]+);)/gm,
+    (whole, indent: string, _stmt: string, msb?: string, lsb?: string, names?: string, lhs?: string, rhs?: string) => {
+      if (whole.trimStart().startsWith('module')) {
+        widths.clear();
+        return whole;
+      }
+      if (names !== undefined) {
+        for (const n of names.split(',')) widths.set(n.trim(), [Number(msb), Number(lsb)]);
+        return whole;
+      }
+      if (lhs === undefined) return whole;
+      const bits = (part: string): string[] => {
+        const p = part.trim();
+        const sel = /^(\\\S+\s|[A-Za-z_][\w$]*)\s*\[(\d+)(?::(\d+))?\]$/.exec(p);
+        if (sel) {
+          const name = sel[1]!.trimEnd();
+          const hi = Number(sel[2]);
+          const lo = sel[3] === undefined ? hi : Number(sel[3]);
+          const out: string[] = [];
+          for (let k = hi; ; k += hi >= lo ? -1 : 1) {
+            out.push(`${name}${name.startsWith('\\') ? ' ' : ''}[${k}]`);
+            if (k === lo) break;
+          }
+          return out;
         }
-        return out;
-      }
-      const c = /^(\d+)'([bh])([0-9a-fA-F_]+)$/.exec(p);
-      if (c) {
-        const v = BigInt(c[2] === 'b' ? `0b${c[3]!.replace(/_/g, '')}` : `0x${c[3]!.replace(/_/g, '')}`);
-        return Array.from({ length: Number(c[1]) }, (_, k) => `1'b${(v >> BigInt(Number(c[1]) - 1 - k)) & 1n}`);
-      }
-      const w = widths.get(p);
-      if (!w) return [p];
-      return bits(`${p}${p.startsWith('\\') ? ' ' : ''}[${w[0]}:${w[1]}]`);
-    };
-    const list = (e: string) => (e.trim().startsWith('{') ? e.trim().slice(1, -1) : e).split(',').flatMap(bits);
-    const l = list(lhs);
-    const r = list(rhs!);
-    if (l.length !== r.length) return whole;
-    return l.map((b, k) => `${indent}assign ${b} = ${r[k]};`).join('\n');
-  });
+        const c = /^(\d+)'([bh])([0-9a-fA-F_]+)$/.exec(p);
+        if (c) {
+          const v = BigInt(c[2] === 'b' ? `0b${c[3]!.replace(/_/g, '')}` : `0x${c[3]!.replace(/_/g, '')}`);
+          return Array.from({ length: Number(c[1]) }, (_, k) => `1'b${(v >> BigInt(Number(c[1]) - 1 - k)) & 1n}`);
+        }
+        const w = widths.get(p);
+        if (!w) return [p];
+        return bits(`${p}${p.startsWith('\\') ? ' ' : ''}[${w[0]}:${w[1]}]`);
+      };
+      const list = (e: string) => (e.trim().startsWith('{') ? e.trim().slice(1, -1) : e).split(',').flatMap(bits);
+      const l = list(lhs);
+      const r = list(rhs!);
+      if (l.length !== r.length) return whole;
+      return l.map((b, k) => `${indent}assign ${b} = ${r[k]};`).join('\n');
+    },
+  );
 }

@@ -43,12 +43,26 @@ const FLAGS = ['--cc', '--exe', '--build', '-O3', '--coverage-toggle', '-Wno-fat
  * names them in port order, holds one value per port and cycle, and has a set-up cycle to drop.
  */
 export function stimulusInputs(net: Netlist, stim: Stimulus): NetlistPort[] {
-  if (stim.clock && !net.ports.some((p) => p.direction === 'input' && p.name === stim.clock)) throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
+  if (stim.clock && !net.ports.some((p) => p.direction === 'input' && p.name === stim.clock))
+    throw new AxhwError(`${net.top} has no clock input ${stim.clock}.`, 'Name the clock port the netlist has.');
   const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== stim.clock);
   const names = inputs.map((p) => p.name);
-  if (names.join() !== stim.inputs.join()) throw new AxhwError(`The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${names.join(', ')}.`, 'Give one value per input port per cycle, in port order.');
-  if (stim.cycles < 2) throw new AxhwError('Toggle simulation needs at least 2 cycles (the first only sets the circuit up).', 'Give at least 2 operand vectors.');
-  if (stim.values.length !== stim.cycles * names.length) throw new AxhwError(`The stimulus holds ${stim.values.length} values; ${stim.cycles} cycles of ${names.length} inputs need ${stim.cycles * names.length}.`, 'Give one value per input port per cycle.');
+  if (names.join() !== stim.inputs.join())
+    throw new AxhwError(
+      `The stimulus drives ${stim.inputs.join(', ')}; ${net.top} has inputs ${names.join(', ')}.`,
+      'Give one value per input port per cycle, in port order.',
+    );
+  if (stim.cycles < 2)
+    throw new AxhwError(
+      'Toggle simulation needs at least 2 cycles (the first only sets the circuit up).',
+      'Give at least 2 operand vectors.',
+    );
+  if (stim.values.length !== stim.cycles * names.length)
+    throw new AxhwError(
+      `The stimulus holds ${stim.values.length} values; ${stim.cycles} cycles of ${names.length} ` +
+        `inputs need ${stim.cycles * names.length}.`,
+      'Give one value per input port per cycle.',
+    );
   return inputs;
 }
 
@@ -76,7 +90,10 @@ export interface BoxInstance {
  * name (a part of a hierarchy), and instances of `boxed` modules are kept with their multi-bit pins
  * (`pin[k]`) joined again, renamed m<i>_<k> (the i-th module's k-th instance) so that simulator scopes need no escaping.
  */
-export function simulationNetlist(net: Netlist, o: { module?: string; boxed?: ReadonlySet<string> } = {}): { text: string; ids: Map<string, string>; boxes: BoxInstance[] } {
+export function simulationNetlist(
+  net: Netlist,
+  o: { module?: string; boxed?: ReadonlySet<string> } = {},
+): { text: string; ids: Map<string, string>; boxes: BoxInstance[] } {
   const ids = new Map<string, string>();
   const id = (bit: string) => {
     if (bit === '0' || bit === '1') return `1'b${bit}`;
@@ -86,7 +103,11 @@ export function simulationNetlist(net: Netlist, o: { module?: string; boxed?: Re
   };
   const lines: string[] = [];
   for (const p of net.ports) {
-    if (!o.module && p.bits.length > 64) throw new AxhwError(`Port ${p.name} of ${net.top} is ${p.bits.length} bits wide; toggle simulation drives ports of up to 64 bits.`, 'Use --power propagate for this design.');
+    if (!o.module && p.bits.length > 64)
+      throw new AxhwError(
+        `Port ${p.name} of ${net.top} is ${p.bits.length} bits wide; toggle simulation drives ports of up to 64 bits.`,
+        'Use --power propagate for this design.',
+      );
     const range = p.bits.length > 1 || /\[/.test(p.bits[0]!) ? `[${p.bits.length - 1}:0] ` : '';
     lines.push(`  ${p.direction} ${range}${p.name};`);
     p.bits.forEach((b, k) => {
@@ -111,16 +132,30 @@ export function simulationNetlist(net: Netlist, o: { module?: string; boxed?: Re
       const modules = [...new Set([...boxes.map((b) => b.module), inst.cell])];
       const local = `m${modules.indexOf(inst.cell)}_${boxes.filter((b) => b.module === inst.cell).length}`;
       boxes.push({ local, name: inst.name, module: inst.cell });
-      body.push(`  ${inst.cell} ${local} (${[...buses].map(([pin, bits]) => `.${pin}(${bits.length > 1 ? `{${[...bits].reverse().join(', ')}}` : bits[0]})`).join(', ')});`);
+      body.push(`  ${inst.cell} ${local} (${[...buses].map(([pin, bits]) => `.${pin}(${concatenation(bits)})`).join(', ')});`);
       return;
     }
-    body.push(`  ${inst.cell} u${k} (${Object.entries(inst.pins).map(([pin, bit]) => `.${pin}(${id(bit)})`).join(', ')});`);
+    body.push(
+      `  ${inst.cell} u${k} (${Object.entries(inst.pins)
+        .map(([pin, bit]) => `.${pin}(${id(bit)})`)
+        .join(', ')});`,
+    );
   });
   for (const [l, r] of net.assigns) body.push(`  assign ${id(l)} = ${id(r)};`);
   const wires = [...ids.values()].map((w) => `  wire ${w};`);
-  const text = [`module ${o.module ?? SIM_TOP} (${net.ports.map((p) => p.name).join(', ')});`, ...lines, ...wires, ...body, 'endmodule', ''].join('\n');
+  const text = [
+    `module ${o.module ?? SIM_TOP} (${net.ports.map((p) => p.name).join(', ')});`,
+    ...lines,
+    ...wires,
+    ...body,
+    'endmodule',
+    '',
+  ].join('\n');
   return { text, ids, boxes };
 }
+
+/** A Verilog port connection: one bit, or the bits as a concatenation, most significant first. */
+const concatenation = (bits: string[]) => (bits.length > 1 ? `{${[...bits].reverse().join(', ')}}` : bits[0]);
 
 function harness(inputs: string[], clock?: string): string {
   return `// axhw toggle-count harness: ${SIM_TOP} driven one vector per cycle from a file of uint64 values.
@@ -137,7 +172,8 @@ int main(int argc, char** argv) {
   const size_t cycles = std::strtoull(argv[2], nullptr, 10);
   std::vector<uint64_t> v(cycles * ports);
   FILE* f = std::fopen(argv[1], "rb");
-  if (!f || std::fread(v.data(), sizeof(uint64_t), v.size(), f) != v.size()) { std::fprintf(stderr, "cannot read %s\\n", argv[1]); return 2; }
+  if (!f || std::fread(v.data(), sizeof(uint64_t), v.size(), f) != v.size()) { \
+std::fprintf(stderr, "cannot read %s\\n", argv[1]); return 2; }
   std::fclose(f);
   VerilatedContext ctx;
   V${SIM_TOP} top(&ctx);
@@ -167,12 +203,31 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
     writeFileSync(join(tmp, 'netlist.v'), text);
     writeFileSync(join(tmp, 'cells.v'), cellModels);
     writeFileSync(join(tmp, 'harness.cpp'), cpp);
-    await runToolChecked('verilator', [...FLAGS, '-j', String(Math.max(1, cpus().length)), '--top-module', SIM_TOP, '-Mdir', 'obj', '-o', '../sim', '-CFLAGS', '-O2', 'harness.cpp', 'netlist.v', 'cells.v'], {
-      cwd: tmp,
-      env: { MAKEFLAGS: '' },
-      failure: `Verilator could not build the toggle simulation of ${net.top}`,
-      fix: 'Check that --cells holds the Verilog models of the library the netlist was mapped to.',
-    });
+    await runToolChecked(
+      'verilator',
+      [
+        ...FLAGS,
+        '-j',
+        String(Math.max(1, cpus().length)),
+        '--top-module',
+        SIM_TOP,
+        '-Mdir',
+        'obj',
+        '-o',
+        '../sim',
+        '-CFLAGS',
+        '-O2',
+        'harness.cpp',
+        'netlist.v',
+        'cells.v',
+      ],
+      {
+        cwd: tmp,
+        env: { MAKEFLAGS: '' },
+        failure: `Verilator could not build the toggle simulation of ${net.top}`,
+        fix: 'Check that --cells holds the Verilog models of the library the netlist was mapped to.',
+      },
+    );
     rmSync(join(tmp, 'obj'), { recursive: true, force: true });
     return { verilator };
   });
@@ -180,10 +235,23 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
   const work = mkdtempSync(join(tmpdir(), 'axhw-toggle-'));
   try {
     writeFileSync(join(work, 'stim.bin'), new Uint8Array(stim.values.buffer, stim.values.byteOffset, stim.values.byteLength));
-    const r = await execa(join(entry.dir, 'sim'), ['stim.bin', String(stim.cycles), 'coverage.dat'], { cwd: work, reject: false, all: true });
-    if (r.exitCode !== 0) throw new AxhwError(`The toggle simulation of ${net.top} failed (exit ${r.exitCode}): ${r.all}`, `Remove ${entry.dir} and run again (it is rebuilt).`);
+    const r = await execa(join(entry.dir, 'sim'), ['stim.bin', String(stim.cycles), 'coverage.dat'], {
+      cwd: work,
+      reject: false,
+      all: true,
+    });
+    if (r.exitCode !== 0)
+      throw new AxhwError(
+        `The toggle simulation of ${net.top} failed (exit ${r.exitCode}): ${r.all}`,
+        `Remove ${entry.dir} and run again (it is rebuilt).`,
+      );
     const toggles = countsByBit(ids, readToggleCoverage(readFileSync(join(work, 'coverage.dat'), 'latin1'), `TOP.${SIM_TOP}`));
-    return { cycles: stim.cycles - 1, toggles, build: { cached: entry.cached, seconds: buildSeconds, simulator: verilator }, seconds: (performance.now() - t0) / 1000 };
+    return {
+      cycles: stim.cycles - 1,
+      toggles,
+      build: { cached: entry.cached, seconds: buildSeconds, simulator: verilator },
+      seconds: (performance.now() - t0) / 1000,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -203,7 +271,12 @@ function groupTogglePoints(text: string, key: (fields: Map<string, string>) => s
   for (const line of text.split('\n')) {
     const m = /^C '(.*)' (\d+)$/.exec(line);
     if (!m) continue;
-    const fields = new Map(m[1]!.split('\x01').filter(Boolean).map((f) => f.split('\x02') as [string, string]));
+    const fields = new Map(
+      m[1]!
+        .split('\x01')
+        .filter(Boolean)
+        .map((f) => f.split('\x02') as [string, string]),
+    );
     if (!fields.get('page')?.startsWith('v_toggle/')) continue;
     const k = key(fields);
     let list = out.get(k);

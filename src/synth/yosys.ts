@@ -28,7 +28,11 @@ export interface SynthResult {
  * combinational logic mapped by ABC to the library's cells, then `stat -liberty` for area. Cached by
  * the RTL, the library contents, the Yosys version and this script.
  */
-export async function synthesize(d: Pick<Design, 'top' | 'sources'>, lib: CellLibrary, o: { blackboxes?: readonly string[] } = {}): Promise<SynthResult> {
+export async function synthesize(
+  d: Pick<Design, 'top' | 'sources'>,
+  lib: CellLibrary,
+  o: { blackboxes?: readonly string[] } = {},
+): Promise<SynthResult> {
   const yosys = await toolVersion('yosys');
   await toolVersion('abc');
   const files = Object.keys(d.sources).sort();
@@ -50,16 +54,28 @@ export async function synthesize(d: Pick<Design, 'top' | 'sources'>, lib: CellLi
   const { value, dir, cached } = await cachedEntry('synth', d.top, key, async (tmp) => {
     for (const f of files) writeFileSync(join(tmp, f), d.sources[f]);
     writeFileSync(join(tmp, 'synth.ys'), script(lib.liberty));
-    await runToolChecked('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], { cwd: tmp, failure: `yosys failed while synthesizing ${d.top} on ${lib.name}`, fix: TOOL_FIX('yosys') });
+    await runToolChecked('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], {
+      cwd: tmp,
+      failure: `yosys failed while synthesizing ${d.top} on ${lib.name}`,
+      fix: TOOL_FIX('yosys'),
+    });
     return parseStat(readFileSync(join(tmp, 'stat.txt'), 'utf8'), d.top, o.blackboxes);
   });
   return { ...value, top: d.top, library: lib.name, netlist: join(dir, 'netlist.v'), yosys, cached };
 }
 
-export function parseStat(text: string, top: string, blackboxes: readonly string[] = []): Pick<SynthResult, 'area' | 'cells' | 'cellTypes' | 'flipFlops'> {
+export function parseStat(
+  text: string,
+  top: string,
+  blackboxes: readonly string[] = [],
+): Pick<SynthResult, 'area' | 'cells' | 'cellTypes' | 'flipFlops'> {
   const area = /Chip area for (?:module|top module) '\\?[^']*':\s*([0-9.eE+-]+)/.exec(text);
   const cells = /Number of cells:\s*(\d+)/.exec(text);
-  if (!area || !cells) throw new AxhwError(`Could not read area and cell count from Yosys's statistics of ${top}.`, 'Is the Liberty file a standard-cell library with area attributes? The statistics were:\n' + text.slice(0, 800));
+  if (!area || !cells)
+    throw new AxhwError(
+      `Could not read area and cell count from Yosys's statistics of ${top}.`,
+      'Is the Liberty file a standard-cell library with area attributes? The statistics were:\n' + text.slice(0, 800),
+    );
   const cellTypes: Record<string, number> = {};
   const block = text.slice(cells.index + cells[0].length).split('\n');
   for (const line of block) {

@@ -4,7 +4,14 @@ import type { TetrisAnalysis } from './analyze.js';
 
 const num = z.number();
 const int = z.number().int();
-const zeroBitsSchema = z.strictObject({ weights: int, nonZeroWeights: int, bits: int, zeroBits: int, nonZeroBits: int, zeroBitsInNonZero: int });
+const zeroBitsSchema = z.strictObject({
+  weights: int,
+  nonZeroWeights: int,
+  bits: int,
+  zeroBits: int,
+  nonZeroBits: int,
+  zeroBitsInNonZero: int,
+});
 const formsSchema = z.strictObject({ 'twos-complement': zeroBitsSchema, 'sign-magnitude': zeroBitsSchema });
 const kneadingSchema = z.strictObject({ group: int, words: int, sacCycles: int, speedup: num });
 
@@ -57,12 +64,48 @@ export function analysisBlocks(a: TetrisAnalysis): Block[] {
   const t = a.total;
   return [
     table(
-      ['zero weights', "zero bits, two's complement (non-zero weights)", 'zero bits, sign-magnitude (non-zero weights)', 'essential bits per weight', 'MAC cycles per inference', 'zero-value skipping', ...a.groups.map((g) => `G = ${g}`), 'ideal'],
-      [[pct(1 - t.zeroBits['twos-complement'].nonZeroWeights / t.weights), zero(t.zeroBits['twos-complement']), zero(t.zeroBits['sign-magnitude']), (t.essentialBits / t.weights).toFixed(2), t.macCycles, `${t.zeroValueSpeedup.toFixed(2)}x`, ...t.kneading.map((k) => `${k.speedup.toFixed(2)}x`), `${t.idealSpeedup.toFixed(2)}x`]],
+      [
+        'zero weights',
+        "zero bits, two's complement (non-zero weights)",
+        'zero bits, sign-magnitude (non-zero weights)',
+        'essential bits per weight',
+        'MAC cycles per inference',
+        'zero-value skipping',
+        ...a.groups.map((g) => `G = ${g}`),
+        'ideal',
+      ],
+      [
+        [
+          pct(1 - t.zeroBits['twos-complement'].nonZeroWeights / t.weights),
+          zero(t.zeroBits['twos-complement']),
+          zero(t.zeroBits['sign-magnitude']),
+          (t.essentialBits / t.weights).toFixed(2),
+          t.macCycles,
+          `${t.zeroValueSpeedup.toFixed(2)}x`,
+          ...t.kneading.map((k) => `${k.speedup.toFixed(2)}x`),
+          `${t.idealSpeedup.toFixed(2)}x`,
+        ],
+      ],
     ),
     table(
-      ['layer', 'kind', 'fan-in x outputs', 'rows per inference', "zero bits, two's complement", 'zero bits, sign-magnitude', ...a.groups.map((g) => `G = ${g}: words (speed-up)`)],
-      a.layers.map((l) => [l.layer, l.kind, `${l.fanIn} x ${l.outputs}`, l.rowsPerInference, zero(l.zeroBits['twos-complement']), zero(l.zeroBits['sign-magnitude']), ...l.kneading.map((k) => `${k.words} (${k.speedup.toFixed(2)}x)`)]),
+      [
+        'layer',
+        'kind',
+        'fan-in x outputs',
+        'rows per inference',
+        "zero bits, two's complement",
+        'zero bits, sign-magnitude',
+        ...a.groups.map((g) => `G = ${g}: words (speed-up)`),
+      ],
+      a.layers.map((l) => [
+        l.layer,
+        l.kind,
+        `${l.fanIn} x ${l.outputs}`,
+        l.rowsPerInference,
+        zero(l.zeroBits['twos-complement']),
+        zero(l.zeroBits['sign-magnitude']),
+        ...l.kneading.map((k) => `${k.words} (${k.speedup.toFixed(2)}x)`),
+      ]),
     ),
     text('Speed-up: MAC work cycles (one per weight and input row) over SAC work cycles (one per kneaded word and row), one PE.'),
   ];

@@ -59,7 +59,14 @@ export interface WeightLayer {
 
 /** The weighted layers of a quantised network (a convolution's weights are used once per output pixel). */
 export function weightLayers(q: QuantisedNetwork): WeightLayer[] {
-  return q.layers.map((l) => ({ layer: l.index, kind: l.kind, fanIn: l.fanIn, outputs: l.outputs, rowsPerInference: l.kind === 'conv2d' ? l.outShape[0]! * l.outShape[1]! : 1, weightCodes: l.weightCodes }));
+  return q.layers.map((l) => ({
+    layer: l.index,
+    kind: l.kind,
+    fanIn: l.fanIn,
+    outputs: l.outputs,
+    rowsPerInference: l.kind === 'conv2d' ? l.outShape[0]! * l.outShape[1]! : 1,
+    weightCodes: l.weightCodes,
+  }));
 }
 
 /** Tetris's analysis of a quantised network (see analyzeLayers). */
@@ -105,7 +112,10 @@ export function analyzeLayers(weights: readonly WeightLayer[], f: PeFormat, grou
     groups: [...groups],
     layers,
     total: {
-      zeroBits: Object.fromEntries(WEIGHT_FORMS.map((form) => [form, addZeroBits(layers.map((l) => l.zeroBits[form]))])) as Record<WeightForm, ZeroBits>,
+      zeroBits: Object.fromEntries(WEIGHT_FORMS.map((form) => [form, addZeroBits(layers.map((l) => l.zeroBits[form]))])) as Record<
+        WeightForm,
+        ZeroBits
+      >,
       essentialBits: layers.reduce((s, l) => s + l.essentialBits, 0),
       weights: layers.reduce((s, l) => s + l.fanIn * l.outputs, 0),
       macCycles,

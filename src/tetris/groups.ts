@@ -10,6 +10,7 @@ export function isGroupSize(g: number): boolean {
 /** `--groups 2,4,8,16` -> [2, 4, 8, 16], each a power of two from 2 to 64. */
 export function parseGroups(v: string): number[] {
   const gs = v.split(',').map((s) => Number(s.trim()));
-  if (!gs.length || !gs.every(isGroupSize)) throw new AxhwError(`--groups ${v}: each kneading group size must be a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16.');
+  if (!gs.length || !gs.every(isGroupSize))
+    throw new AxhwError(`--groups ${v}: each kneading group size must be a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16.');
   return gs;
 }

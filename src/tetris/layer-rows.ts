@@ -47,6 +47,16 @@ export function layerRows(q: QuantisedNetwork, x: Float32Array, n: number, accBi
     const out = observed.get(l.index)!;
     const scale = 2 ** (l.inputExp + l.weightExp);
     const acc = Float64Array.from(out, (v) => v / scale);
-    return { k, rows, nRows, fanIn: l.fanIn, outputs: l.outputs, relu: l.relu, shift, acc, codes: Int32Array.from(acc, (a) => requantise(a, shift, qmin, qmax)) };
+    return {
+      k,
+      rows,
+      nRows,
+      fanIn: l.fanIn,
+      outputs: l.outputs,
+      relu: l.relu,
+      shift,
+      acc,
+      codes: Int32Array.from(acc, (a) => requantise(a, shift, qmin, qmax)),
+    };
   });
 }

@@ -41,13 +41,22 @@ export function segmentBits(rows: readonly LayerRows[], acc: number): number {
 
 function mismatch(pe: string, r: LayerRows, row: number, j: number, got: { acc: number; code: number }) {
   const i = row * r.outputs + j;
-  return new AxhwError(`The gate-level ${pe} differs from the integer reference: layer ${r.k}, row ${row}, output ${j}: expected accumulator ${r.acc[i]} and code ${r.codes[i]}, got ${got.acc} and ${got.code}.`, 'The synthesized netlist does not do what the RTL does: report it with the PE parameters.');
+  return new AxhwError(
+    `The gate-level ${pe} differs from the integer reference: layer ${r.k}, row ${row}, output ${j}: ` +
+      `expected accumulator ${r.acc[i]} and code ${r.codes[i]}, got ${got.acc} and ${got.code}.`,
+    'The synthesized netlist does not do what the RTL does: report it with the PE parameters.',
+  );
 }
 
-const perInference = (cost: ModuleCost, n: number) => ({ ...Object.fromEntries(Object.entries(cost.groups).map(([g, v]) => [g, (v.energyJ / n) * 1e12])), total: (cost.total.energyJ / n) * 1e12 }) as Record<string, number> & { total: number };
+const perInference = (cost: ModuleCost, n: number) =>
+  ({
+    ...Object.fromEntries(Object.entries(cost.groups).map(([g, v]) => [g, (v.energyJ / n) * 1e12])),
+    total: (cost.total.energyJ / n) * 1e12,
+  }) as Record<string, number> & { total: number };
 
 /**
- * The MAC PE (8-bit exact multiplier, accumulator as wide as the network's sums need) running a whole network alone, at gate level: every layer's weights
+ * The MAC PE (8-bit exact multiplier, accumulator as wide as the network's sums need) running a whole network alone, at gate level: every
+ * layer's weights
  * and biases loaded once, then for each row and output one weight a cycle and a finishing cycle, with
  * every output checked against the integer reference. `rows` are `samples` inferences' worth.
  */
@@ -69,8 +78,12 @@ export async function macPeCost(q: QuantisedNetwork, rows: LayerRows[], samples:
       const l = q.layers[r.k]!;
       const words: bigint[] = [];
       // column-major: output j's weights at wbase + j * fanIn + t
-      for (let j = 0; j < r.outputs; j++) for (let t = 0; t < r.fanIn; t++) words.push(BigInt(weightWord(f, l.weightCodes[t * r.outputs + j]!)));
-      load.push({ kind: 'write', sel: PE_MEM.weights, addr: wb, words }, { kind: 'write', sel: PE_MEM.biases, addr: bb, words: Array.from(l.bias, (b) => BigInt.asUintN(64, BigInt(b))) });
+      for (let j = 0; j < r.outputs; j++)
+        for (let t = 0; t < r.fanIn; t++) words.push(BigInt(weightWord(f, l.weightCodes[t * r.outputs + j]!)));
+      load.push(
+        { kind: 'write', sel: PE_MEM.weights, addr: wb, words },
+        { kind: 'write', sel: PE_MEM.biases, addr: bb, words: Array.from(l.bias, (b) => BigInt.asUintN(64, BigInt(b))) },
+      );
       const at = { wb, bb };
       wb += words.length;
       bb += r.outputs;
@@ -79,16 +92,33 @@ export async function macPeCost(q: QuantisedNetwork, rows: LayerRows[], samples:
     await s.run(load);
     await s.coverage('zero');
     for (const [k, r] of rows.entries()) {
-      await s.run([{ kind: 'set', port: 'relu', value: r.relu ? 1n : 0n }, { kind: 'set', port: 'shift', value: BigInt.asUintN(7, BigInt(r.shift)) }]);
+      await s.run([
+        { kind: 'set', port: 'relu', value: r.relu ? 1n : 0n },
+        { kind: 'set', port: 'shift', value: BigInt.asUintN(7, BigInt(r.shift)) },
+      ]);
       for (let row = 0; row < r.nRows; row++) {
         const cmds: ModuleCommand[] = [];
         for (let j = 0; j < r.outputs; j++) {
-          cmds.push({ kind: 'set', port: 'baddr', value: BigInt(bases[k]!.bb + j) }, { kind: 'set', port: 'mac_en', value: 1n }, { kind: 'set', port: 'mac_first', value: 1n });
+          cmds.push(
+            { kind: 'set', port: 'baddr', value: BigInt(bases[k]!.bb + j) },
+            { kind: 'set', port: 'mac_en', value: 1n },
+            { kind: 'set', port: 'mac_first', value: 1n },
+          );
           for (let t = 0; t < r.fanIn; t++) {
             if (t === 1) cmds.push({ kind: 'set', port: 'mac_first', value: 0n });
-            cmds.push({ kind: 'set', port: 'waddr', value: BigInt(bases[k]!.wb + j * r.fanIn + t) }, { kind: 'set', port: 'act', value: BigInt(toWord(r.rows[row * r.fanIn + t]!, cw)) }, { kind: 'run', cycles: 1 });
+            cmds.push(
+              { kind: 'set', port: 'waddr', value: BigInt(bases[k]!.wb + j * r.fanIn + t) },
+              { kind: 'set', port: 'act', value: BigInt(toWord(r.rows[row * r.fanIn + t]!, cw)) },
+              { kind: 'run', cycles: 1 },
+            );
           }
-          cmds.push({ kind: 'set', port: 'mac_en', value: 0n }, { kind: 'set', port: 'fin_en', value: 1n }, { kind: 'run', cycles: 1 }, { kind: 'set', port: 'fin_en', value: 0n }, { kind: 'peek' });
+          cmds.push(
+            { kind: 'set', port: 'mac_en', value: 0n },
+            { kind: 'set', port: 'fin_en', value: 1n },
+            { kind: 'run', cycles: 1 },
+            { kind: 'set', port: 'fin_en', value: 0n },
+            { kind: 'peek' },
+          );
           compute += r.fanIn + 1;
         }
         const res = await s.run(cmds);
@@ -105,7 +135,16 @@ export async function macPeCost(q: QuantisedNetwork, rows: LayerRows[], samples:
     }
     return { cycles: compute };
   });
-  return { ...cost, pe: 'mac', spec: `pe:mult=${MULT},acc=${acc},wdepth=${wdepth},bdepth=${bdepth}`, samples, computeCyclesPerInference: compute / samples, loadCyclesPerInference: 0, energyPerInferencePj: perInference(cost, samples), compared };
+  return {
+    ...cost,
+    pe: 'mac',
+    spec: `pe:mult=${MULT},acc=${acc},wdepth=${wdepth},bdepth=${bdepth}`,
+    samples,
+    computeCyclesPerInference: compute / samples,
+    loadCyclesPerInference: 0,
+    energyPerInferencePj: perInference(cost, samples),
+    compared,
+  };
 }
 
 /**
@@ -123,8 +162,22 @@ export function sacPeFor(q: QuantisedNetwork, rows: readonly LayerRows[], group:
   const size = (n: number[]) => Math.max(2, holds === 'network' ? n.reduce((a, b) => a + b, 0) : Math.max(...n));
   const kdepth = size(images.map((i) => i.words.length));
   const bdepth = size(rows.map((r) => r.outputs));
-  const { unit, params } = resolveModule('sac-pe', { width: 8, signed: true, group, acc, seg, kdepth, adepth: Math.max(2, adepth), bdepth });
-  return { design: generateModule(unit, params), f, images, spec: `sac-pe:width=8,signed,group=${group},acc=${acc},seg=${seg},kdepth=${kdepth},adepth=${adepth},bdepth=${bdepth}` };
+  const { unit, params } = resolveModule('sac-pe', {
+    width: 8,
+    signed: true,
+    group,
+    acc,
+    seg,
+    kdepth,
+    adepth: Math.max(2, adepth),
+    bdepth,
+  });
+  return {
+    design: generateModule(unit, params),
+    f,
+    images,
+    spec: `sac-pe:width=8,signed,group=${group},acc=${acc},seg=${seg},kdepth=${kdepth},adepth=${adepth},bdepth=${bdepth}`,
+  };
 }
 
 /**
@@ -132,7 +185,13 @@ export function sacPeFor(q: QuantisedNetwork, rows: readonly LayerRows[], group:
  * kneaded words and biases loaded once; for each row its activations written into the banks, then each
  * output from start to done, checked against the integer reference.
  */
-export async function sacPeCost(q: QuantisedNetwork, rows: LayerRows[], group: number, samples: number, o: ModuleCostOptions): Promise<PeCost> {
+export async function sacPeCost(
+  q: QuantisedNetwork,
+  rows: LayerRows[],
+  group: number,
+  samples: number,
+  o: ModuleCostOptions,
+): Promise<PeCost> {
   const { design: d, f, images, spec } = sacPeFor(q, rows, group, 'network');
   let compute = 0;
   let total = 0;
@@ -152,9 +211,19 @@ export async function sacPeCost(q: QuantisedNetwork, rows: LayerRows[], group: n
     await s.run(load);
     await s.coverage('zero');
     for (const [k, r] of rows.entries()) {
-      const res = await runSacLayer((c) => s.run(c), f, { image: images[k]!, bias: q.layers[r.k]!.bias, rows: r.rows, nRows: r.nRows, fanIn: r.fanIn, relu: r.relu, shift: r.shift, loaded: at[k]! });
+      const res = await runSacLayer((c) => s.run(c), f, {
+        image: images[k]!,
+        bias: q.layers[r.k]!.bias,
+        rows: r.rows,
+        nRows: r.nRows,
+        fanIn: r.fanIn,
+        relu: r.relu,
+        shift: r.shift,
+        loaded: at[k]!,
+      });
       for (let i = 0; i < r.nRows * r.outputs; i++) {
-        if (res.accOut[i] !== r.acc[i] || res.codes[i] !== r.codes[i]) throw mismatch('SAC PE', r, Math.floor(i / r.outputs), i % r.outputs, { acc: res.accOut[i]!, code: res.codes[i]! });
+        if (res.accOut[i] !== r.acc[i] || res.codes[i] !== r.codes[i])
+          throw mismatch('SAC PE', r, Math.floor(i / r.outputs), i % r.outputs, { acc: res.accOut[i]!, code: res.codes[i]! });
         compute += res.cycles[i]!;
         predicted += sacOutputCycles(images[k]!.counts[i % r.outputs]!);
       }
@@ -162,9 +231,22 @@ export async function sacPeCost(q: QuantisedNetwork, rows: LayerRows[], group: n
       // each row's activations are written first: fanIn cycles
       total += r.nRows * r.fanIn;
     }
-    if (compute !== predicted) throw new AxhwError(`The gate-level SAC PE counted ${compute} cycles; the kneading predicts ${predicted}.`, 'The synthesized netlist does not do what the RTL does: report it with the PE parameters.');
+    if (compute !== predicted)
+      throw new AxhwError(
+        `The gate-level SAC PE counted ${compute} cycles; the kneading predicts ${predicted}.`,
+        'The synthesized netlist does not do what the RTL does: report it with the PE parameters.',
+      );
     total += compute;
     return { cycles: total };
   });
-  return { ...cost, pe: 'sac', spec, samples, computeCyclesPerInference: compute / samples, loadCyclesPerInference: (total - compute) / samples, energyPerInferencePj: perInference(cost, samples), compared };
+  return {
+    ...cost,
+    pe: 'sac',
+    spec,
+    samples,
+    computeCyclesPerInference: compute / samples,
+    loadCyclesPerInference: (total - compute) / samples,
+    energyPerInferencePj: perInference(cost, samples),
+    compared,
+  };
 }

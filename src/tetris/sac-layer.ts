@@ -64,7 +64,11 @@ export interface SacLayerWork {
   loaded?: { kbase: number; bbase: number };
 }
 
-export async function runSacLayer(run: (cmds: readonly ModuleCommand[]) => Promise<ModuleResponse[]> | ModuleResponse[], f: SacFormat, o: SacLayerWork): Promise<SacLayerRun> {
+export async function runSacLayer(
+  run: (cmds: readonly ModuleCommand[]) => Promise<ModuleResponse[]> | ModuleResponse[],
+  f: SacFormat,
+  o: SacLayerWork,
+): Promise<SacLayerRun> {
   const outputs = o.image.bases.length;
   const cw = codeBits(f.pe);
   const at = o.loaded ?? { kbase: 0, bbase: 0 };
@@ -74,11 +78,26 @@ export async function runSacLayer(run: (cmds: readonly ModuleCommand[]) => Promi
     { kind: 'set', port: 'relu', value: o.relu ? 1n : 0n },
     { kind: 'set', port: 'shift', value: BigInt.asUintN(7, BigInt(o.shift)) },
   ]);
-  const r: SacLayerRun = { accOut: new Float64Array(o.nRows * outputs), codes: new Int32Array(o.nRows * outputs), cycles: new Int32Array(o.nRows * outputs) };
+  const r: SacLayerRun = {
+    accOut: new Float64Array(o.nRows * outputs),
+    codes: new Int32Array(o.nRows * outputs),
+    cycles: new Int32Array(o.nRows * outputs),
+  };
   for (let row = 0; row < o.nRows; row++) {
-    const cmds: ModuleCommand[] = [{ kind: 'write', sel: SAC_MEM.activations, addr: 0, words: Array.from({ length: o.fanIn }, (_, t) => BigInt(toWord(o.rows[row * o.fanIn + t]!, cw))) }];
+    const cmds: ModuleCommand[] = [
+      {
+        kind: 'write',
+        sel: SAC_MEM.activations,
+        addr: 0,
+        words: Array.from({ length: o.fanIn }, (_, t) => BigInt(toWord(o.rows[row * o.fanIn + t]!, cw))),
+      },
+    ];
     for (let j = 0; j < outputs; j++) {
-      cmds.push({ kind: 'set', port: 'kbase', value: BigInt(at.kbase + o.image.bases[j]!) }, { kind: 'set', port: 'baddr', value: BigInt(at.bbase + j) }, { kind: 'set', port: 'start', value: 1n });
+      cmds.push(
+        { kind: 'set', port: 'kbase', value: BigInt(at.kbase + o.image.bases[j]!) },
+        { kind: 'set', port: 'baddr', value: BigInt(at.bbase + j) },
+        { kind: 'set', port: 'start', value: 1n },
+      );
       // The PE takes `start` only when idle: it is dropped in the cycle it is taken, so one run is one output.
       cmds.push({ kind: 'run', cycles: o.image.counts[j]! + 8, dones: 1 }, { kind: 'set', port: 'start', value: 0n }, { kind: 'peek' });
     }
@@ -86,7 +105,8 @@ export async function runSacLayer(run: (cmds: readonly ModuleCommand[]) => Promi
     let j = 0;
     for (const x of res) {
       if (x.kind === 'run') {
-        if (x.result.dones !== 1) throw new Error(`the SAC PE did not finish output ${j} of row ${row} within ${o.image.counts[j]! + 8} cycles`);
+        if (x.result.dones !== 1)
+          throw new Error(`the SAC PE did not finish output ${j} of row ${row} within ${o.image.counts[j]! + 8} cycles`);
         r.cycles[row * outputs + j] = x.result.cycles;
       } else if (x.kind === 'peek') {
         r.accOut[row * outputs + j] = fromWord(Number(x.values[1]!), f.pe.accBits);

@@ -16,10 +16,19 @@ export function readWeightTable(file: string, range: { qmin: number; qmax: numbe
   try {
     npy = decodeNpy(readFileSync(file), file);
   } catch (e) {
-    throw new AxhwError(`Weight table ${file} is not a 2-D integer .npy: ${e instanceof AxhwError ? e.message.replace(/^.*\(\.npy\): /, '') : String(e)}`, FIX);
+    throw new AxhwError(
+      `Weight table ${file} is not a 2-D integer .npy: ${e instanceof AxhwError ? e.message.replace(/^.*\(\.npy\): /, '') : String(e)}`,
+      FIX,
+    );
   }
   const codes = valuesAsNumbers(npy);
   const bad = codes.findIndex((v) => !(Number.isInteger(v) && v >= range.qmin && v <= range.qmax));
-  if (bad >= 0) throw new AxhwError(`Weight table ${file}: entry ${bad} (row ${Math.floor(bad / npy.shape[1])}, column ${bad % npy.shape[1]}) = ${codes[bad]} is outside the codes ${range.qmin}..${range.qmax}.`, 'Store the quantised codes of the PE\'s multiplier (e.g. -128..127 for exact-mul:width=8,signed), or pick the multiplier whose codes they are with --multiplier.');
+  if (bad >= 0)
+    throw new AxhwError(
+      `Weight table ${file}: entry ${bad} (row ${Math.floor(bad / npy.shape[1])}, column ${bad % npy.shape[1]}) ` +
+        `= ${codes[bad]} is outside the codes ${range.qmin}..${range.qmax}.`,
+      "Store the quantised codes of the PE's multiplier (e.g. -128..127 for exact-mul:width=8,signed), " +
+        'or pick the multiplier whose codes they are with --multiplier.',
+    );
   return { layer: 0, kind: 'dense', fanIn: npy.shape[0], outputs: npy.shape[1], rowsPerInference: 1, weightCodes: codes };
 }

@@ -44,7 +44,11 @@ export function actConverged(history: readonly { phase: string; loss: number; se
  * inner gradient's scope, so E and S share them on the outer tape (the caller disposes them after the step).
  * `weights` stand in for the layers' weight matrices (the sensitivity tests differentiate in them).
  */
-export function actTerms(net: Network, x: tf.Tensor, weights: tf.Tensor[] = net.weighted.map((p) => p.w as tf.Tensor)): { logits: tf.Tensor2D; sensitivity: tf.Scalar } {
+export function actTerms(
+  net: Network,
+  x: tf.Tensor,
+  weights: tf.Tensor[] = net.weighted.map((p) => p.w as tf.Tensor),
+): { logits: tf.Tensor2D; sensitivity: tf.Scalar } {
   let logits: tf.Tensor2D | undefined;
   const g = outputGradients(net, x, weights, (z) => (logits = tf.keep(z)));
   return { logits: logits!, sensitivity: sensitivityOf(g, weights) };

@@ -36,14 +36,23 @@ export class ExactAdam extends tf.Optimizer {
   ) {
     super();
     const f = Math.fround;
-    this.c = { b1: f(beta1), b2: f(beta2), oneMinusB1: f(1 - beta1), oneMinusB2: f(1 - beta2), eps: f(epsilon ?? tf.backend().epsilon()), minusLr: f(-learningRate) };
+    this.c = {
+      b1: f(beta1),
+      b2: f(beta2),
+      oneMinusB1: f(1 - beta1),
+      oneMinusB2: f(1 - beta2),
+      eps: f(epsilon ?? tf.backend().epsilon()),
+      minusLr: f(-learningRate),
+    };
     [this.accB1, this.accB2] = [this.c.b1, this.c.b2];
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
     const f = Math.fround;
     const constants = { ...this.c, bc1: f(1 - this.accB1), bc2: f(1 - this.accB2) };
-    const named = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const named = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
     for (const { name, tensor: gradient } of named) {
       if (gradient == null) continue;
       const variable = tf.engine().registeredVariables[name]!;
@@ -130,7 +139,21 @@ export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: F
 
 interface AdamKernel {
   memory: WebAssembly.Memory;
-  adam(w: number, g: number, m: number, v: number, n: number, b1: number, b2: number, omb1: number, omb2: number, bc1: number, bc2: number, eps: number, mlr: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    b2: number,
+    omb1: number,
+    omb2: number,
+    bc1: number,
+    bc2: number,
+    eps: number,
+    mlr: number,
+  ): void;
 }
 
 export const ADAM_KERNEL_FILE = join(packageRoot, 'dist', 'wasm', 'adam.wasm');

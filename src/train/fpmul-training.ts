@@ -23,7 +23,8 @@ export interface FpmulTrainingOptions {
   schedule?: string;
   /** Operand trace (.npy) the adaptive schedule's level power is measured under (default uniform random operands). */
   activity?: string;
-  /** Write the forward products' operand pairs recorded during training here (.npy of the format's codes, for --activity / synth --power sim). */
+  /** Write the forward products' operand pairs recorded during training here (.npy of the format's codes, for --activity / synth --power
+   * sim). */
   operandTrace?: string;
   /** The command line, recorded in the trace's sidecar. */
   command?: string;
@@ -33,13 +34,23 @@ export interface FpmulTrainingPlan {
   schedule?: ArithmeticSchedule;
   trace?: ProductTrace;
   /** What metrics.json records. */
-  record?: { backward: BackwardArithmetic; schedule: ReturnType<typeof describeSchedule>; steps: MantissaStep[]; levelPower?: { m: number; powerW: number; energyPerOpPj: number }[]; activity: string };
+  record?: {
+    backward: BackwardArithmetic;
+    schedule: ReturnType<typeof describeSchedule>;
+    steps: MantissaStep[];
+    levelPower?: { m: number; powerW: number; energyPerOpPj: number }[];
+    activity: string;
+  };
   /** Writes the operand trace once training has run. */
   finish(): string | undefined;
 }
 
 /** Mantissa steps as the trainer's schedule: each step's fpmul layers, labelled `mbits <m>`. */
-export function fpmulSchedule(steps: readonly MantissaStep[], multiplierAt: (m: number) => FloatMultiplier, opts: FloatArithmeticOptions): ArithmeticSchedule {
+export function fpmulSchedule(
+  steps: readonly MantissaStep[],
+  multiplierAt: (m: number) => FloatMultiplier,
+  opts: FloatArithmeticOptions,
+): ArithmeticSchedule {
   return steps.map((s) => ({ iterations: s.iterations, arithmetic: new FloatArithmetic(multiplierAt(s.m), opts), label: `mbits ${s.m}` }));
 }
 
@@ -51,17 +62,41 @@ export async function fpmulTrainingPlan(
   hw: Hardware | undefined,
   trainsOnHardware: boolean,
   o: FpmulTrainingOptions,
-  work: { iterations: number; /** sum of the weighted layers' fan-ins: the pairs one recorded dot product per layer gives */ fanInSum: number },
+  work: {
+    iterations: number;
+    /** sum of the weighted layers' fan-ins: the pairs one recorded dot product per layer gives */ fanInSum: number;
+  },
   log?: (m: string) => void,
 ): Promise<FpmulTrainingPlan> {
   const { iterations } = work;
-  const asked = [o.backward === 'hardware' && '--backward hardware', o.schedule && '--schedule', o.operandTrace && '--operand-trace', o.activity && '--activity'].filter(Boolean);
+  const asked = [
+    o.backward === 'hardware' && '--backward hardware',
+    o.schedule && '--schedule',
+    o.operandTrace && '--operand-trace',
+    o.activity && '--activity',
+  ].filter(Boolean);
   if (!asked.length) return { finish: () => undefined };
-  if (!hw?.float) throw new AxhwError(`${asked.join(', ')}: only for fpmul hardware.`, 'Add --multiplier fpmul:mbits=<m> (the final level of a schedule).');
-  if (!trainsOnHardware) throw new AxhwError(`${asked.join(', ')}: only for training on the hardware.`, 'Use --method pas (FramNN: forward on the fpmul), with --backward hardware for approximate training.');
-  if (o.activity && !o.schedule?.startsWith('adaptive')) throw new AxhwError('--activity sets the operands of the adaptive schedule\'s power measurement.', 'Use it with --schedule adaptive:<from>[/<step>].');
+  if (!hw?.float)
+    throw new AxhwError(
+      `${asked.join(', ')}: only for fpmul hardware.`,
+      'Add --multiplier fpmul:mbits=<m> (the final level of a schedule).',
+    );
+  if (!trainsOnHardware)
+    throw new AxhwError(
+      `${asked.join(', ')}: only for training on the hardware.`,
+      'Use --method pas (FramNN: forward on the fpmul), with --backward hardware for approximate training.',
+    );
+  if (o.activity && !o.schedule?.startsWith('adaptive'))
+    throw new AxhwError(
+      "--activity sets the operands of the adaptive schedule's power measurement.",
+      'Use it with --schedule adaptive:<from>[/<step>].',
+    );
   if (o.operandTrace) checkTracePath(o.operandTrace, '--operand-trace');
-  if (o.operandTrace && !existsSync(dirname(resolve(o.operandTrace)))) throw new AxhwError(`--operand-trace ${o.operandTrace}: give an .npy file in an existing folder.`, 'e.g. --operand-trace out/ops.npy (create the folder first).');
+  if (o.operandTrace && !existsSync(dirname(resolve(o.operandTrace))))
+    throw new AxhwError(
+      `--operand-trace ${o.operandTrace}: give an .npy file in an existing folder.`,
+      'e.g. --operand-trace out/ops.npy (create the folder first).',
+    );
   const backward = o.backward ?? 'exact';
   const final = hw.float;
   const trace = o.operandTrace ? ProductTrace.overRun({ seed: 1, maxPairs: TRACE_PAIRS, iterations, fanInSum: work.fanInSum }) : undefined;
@@ -72,41 +107,65 @@ export async function fpmulTrainingPlan(
   else {
     const levels = spec.kind === 'uniform' ? [final.mbits] : mantissaLevels(spec.from, final.mbits, spec.step);
     if (spec.kind === 'adaptive') {
-      log?.(`adaptive schedule: the fpmul's power at m = ${levels.join(', ')} (synthesized once, cached; ${o.activity ? `operands of ${o.activity}` : 'uniform random operands'})`);
+      log?.(
+        `adaptive schedule: the fpmul's power at ` +
+          `m = ${levels.join(', ')} (synthesized once, ` +
+          `cached; ${o.activity ? `operands of ${o.activity}` : 'uniform random operands'})`,
+      );
       const costs = await fpmulLevelCosts(levels, o.activity, final.format);
       levelPower = levels.map((m) => {
         const c = levelCost(costs, m, 'fixed');
         return { m, powerW: c.powerW, energyPerOpPj: c.energyPerOpPj };
       });
     }
-    steps = mantissaSchedule(spec.kind, levels, iterations, levelPower?.map((p) => p.powerW));
+    steps = mantissaSchedule(
+      spec.kind,
+      levels,
+      iterations,
+      levelPower?.map((p) => p.powerW),
+    );
   }
   const multipliers = new Map<number, FloatMultiplier>([[final.mbits, final]]);
-  for (const s of steps) if (!multipliers.has(s.m)) multipliers.set(s.m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { ...final.format, mbits: s.m })), log));
+  for (const s of steps)
+    if (!multipliers.has(s.m))
+      multipliers.set(s.m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { ...final.format, mbits: s.m })), log));
   const schedule = fpmulSchedule(steps, (m) => multipliers.get(m)!, { backward, trace });
-  log?.(`fpmul schedule (${backward === 'hardware' ? 'forward and backward' : 'forward'} on the fpmul): ${steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
+  log?.(
+    `fpmul schedule (${backward === 'hardware' ? 'forward and backward' : 'forward'} ` +
+      `on the fpmul): ${steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`,
+  );
   return {
     schedule,
     trace,
-    record: { backward, schedule: describeSchedule(schedule), steps, levelPower, activity: levelPower ? (o.activity ?? 'uniform random operands') : 'none' },
+    record: {
+      backward,
+      schedule: describeSchedule(schedule),
+      steps,
+      levelPower,
+      activity: levelPower ? (o.activity ?? 'uniform random operands') : 'none',
+    },
     finish: () => {
       if (!trace || !o.operandTrace) return undefined;
       const f = final.format;
       const width = 1 + f.exp + f.frac;
-      writeTrace(o.operandTrace, ProductTrace.toNpy([trace], (bits) => formatCodesOf(f, bits)), {
-        format: 'axhw-trace',
-        version: 1,
-        unit: formatUnitSpec('fpmul', { ...f, mbits: final.mbits }),
-        numbers: 'float',
-        aWidth: width,
-        bWidth: width,
-        signed: true,
-        exp: f.exp,
-        frac: f.frac,
-        operands: { a: 'activation (forward products, whole dot products)', b: 'weight' },
-        pairs: trace.pairs,
-        command: o.command,
-      });
+      writeTrace(
+        o.operandTrace,
+        ProductTrace.toNpy([trace], (bits) => formatCodesOf(f, bits)),
+        {
+          format: 'axhw-trace',
+          version: 1,
+          unit: formatUnitSpec('fpmul', { ...f, mbits: final.mbits }),
+          numbers: 'float',
+          aWidth: width,
+          bWidth: width,
+          signed: true,
+          exp: f.exp,
+          frac: f.frac,
+          operands: { a: 'activation (forward products, whole dot products)', b: 'weight' },
+          pairs: trace.pairs,
+          command: o.command,
+        },
+      );
       return o.operandTrace;
     },
   };

@@ -21,7 +21,10 @@ export interface MantissaStep {
 /** Levels from `from` to `final` in steps of `step` (final always included), deepest first. */
 export function mantissaLevels(from: number, final: number, step: number): number[] {
   if (!Number.isInteger(from) || !Number.isInteger(final) || !Number.isInteger(step) || step < 1 || from < 1 || from > final) {
-    throw new AxhwError(`Mantissa levels from ${from} to ${final} in steps of ${step} are not a range.`, 'Give whole numbers with 1 <= from <= final and step >= 1.');
+    throw new AxhwError(
+      `Mantissa levels from ${from} to ${final} in steps of ${step} are not a range.`,
+      'Give whole numbers with 1 <= from <= final and step >= 1.',
+    );
   }
   const out: number[] = [];
   for (let m = from; m < final; m += step) out.push(m);
@@ -31,7 +34,11 @@ export function mantissaLevels(from: number, final: number, step: number): numbe
 
 /** The closed form t_i = T / (p_i sum_j 1/p_j), unrounded. */
 export function adaptiveShares(power: readonly number[], total: number): number[] {
-  if (!power.length || power.some((p) => !(p > 0) || !Number.isFinite(p))) throw new AxhwError(`Adaptive schedule: every level needs a positive power (got ${power.join(', ')}).`, 'Measure each level\'s power first.');
+  if (!power.length || power.some((p) => !(p > 0) || !Number.isFinite(p)))
+    throw new AxhwError(
+      `Adaptive schedule: every level needs a positive power (got ${power.join(', ')}).`,
+      "Measure each level's power first.",
+    );
   const inv = power.reduce((s, p) => s + 1 / p, 0);
   return power.map((p) => total / (p * inv));
 }
@@ -49,14 +56,24 @@ export function roundShares(shares: readonly number[]): number[] {
 /** A schedule of `kind` over `levels` (deepest first, the last the final level) for `total` iterations. */
 export function mantissaSchedule(kind: ScheduleKind, levels: readonly number[], total: number, power?: readonly number[]): MantissaStep[] {
   if (!levels.length) throw new AxhwError('A mantissa schedule needs at least one level.', 'Give the final level at least.');
-  if (!Number.isInteger(total) || total < 1) throw new AxhwError(`A schedule needs a positive whole number of iterations (got ${total}).`, 'Train at least one iteration.');
-  for (let i = 1; i < levels.length; i++) if (!(levels[i]! > levels[i - 1]!)) throw new AxhwError(`Mantissa levels must rise from the deepest to the final level (got ${levels.join(', ')}).`, 'List the levels deepest (fewest bits) first.');
+  if (!Number.isInteger(total) || total < 1)
+    throw new AxhwError(`A schedule needs a positive whole number of iterations (got ${total}).`, 'Train at least one iteration.');
+  for (let i = 1; i < levels.length; i++)
+    if (!(levels[i]! > levels[i - 1]!))
+      throw new AxhwError(
+        `Mantissa levels must rise from the deepest to the final level (got ${levels.join(', ')}).`,
+        'List the levels deepest (fewest bits) first.',
+      );
   const final = levels.at(-1)!;
   if (kind === 'uniform') return [{ m: final, iterations: total }];
   let shares: number[];
   if (kind === 'linear') shares = levels.map(() => total / levels.length);
   else {
-    if (!power || power.length !== levels.length) throw new AxhwError(`The adaptive schedule needs the power of each of the ${levels.length} levels.`, 'Measure the fpmul\'s power at every level.');
+    if (!power || power.length !== levels.length)
+      throw new AxhwError(
+        `The adaptive schedule needs the power of each of the ${levels.length} levels.`,
+        "Measure the fpmul's power at every level.",
+      );
     shares = adaptiveShares(power, total);
   }
   return roundShares(shares).map((iterations, i) => ({ m: levels[i]!, iterations }));
@@ -65,7 +82,10 @@ export function mantissaSchedule(kind: ScheduleKind, levels: readonly number[], 
 /** A schedule as `axhw train --schedule` writes it: a kind over levels from `from` in steps of `step`, or explicit steps. */
 export type ScheduleSpec = { kind: ScheduleKind; from: number; step: number } | { kind: 'explicit'; steps: MantissaStep[] };
 
-const SCHEDULE_FIX = 'Use --schedule uniform, linear:<from>[/<step>], adaptive:<from>[/<step>] (levels from <from> to the multiplier\'s mbits), or explicit steps <m>:<iterations>,... (e.g. 4:300,8:200,16:100; the last level holds to the end).';
+const SCHEDULE_FIX =
+  'Use --schedule uniform, linear:<from>[/<step>], adaptive:<from>[/<step>] (levels from <from> ' +
+  "to the multiplier's mbits), or explicit steps <m>:<iterations>,... (e.g. 4:300,8:200,16:100; " +
+  'the last level holds to the end).';
 
 export function parseScheduleSpec(text: string): ScheduleSpec {
   const t = text.trim();
@@ -79,6 +99,7 @@ export function parseScheduleSpec(text: string): ScheduleSpec {
   const parts = t.split(',').map((p) => /^(\d+):(\d+)$/.exec(p.trim()));
   if (!t || parts.some((p) => !p)) throw new AxhwError(`--schedule ${text} is not a schedule.`, SCHEDULE_FIX);
   const steps = parts.map((p) => ({ m: Number(p![1]), iterations: Number(p![2]) }));
-  if (steps.some((s) => s.m < 1 || s.m > 24)) throw new AxhwError(`--schedule ${text}: every m must be 1..24 (binary32 significand bits).`, SCHEDULE_FIX);
+  if (steps.some((s) => s.m < 1 || s.m > 24))
+    throw new AxhwError(`--schedule ${text}: every m must be 1..24 (binary32 significand bits).`, SCHEDULE_FIX);
   return { kind: 'explicit', steps };
 }

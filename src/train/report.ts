@@ -45,11 +45,22 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
  * Said when the training loss ended above where it started: a rising curve reads as a failed run, but on
  * the hardware the loss is that of the approximate (and, with NTV storage, freshly flipped) forward pass.
  */
-export function risingLossNote(m: { history: readonly { phase: string; loss: number; trainAccuracy: number }[]; ntv?: boolean }): string | undefined {
+export function risingLossNote(m: {
+  history: readonly { phase: string; loss: number; trainAccuracy: number }[];
+  ntv?: boolean;
+}): string | undefined {
   const [first, last] = [m.history[0]!, m.history[m.history.length - 1]!];
   if (m.history.length < 2 || !(last.loss > first.loss)) return undefined;
-  const why = last.phase === 'bp' ? 'with exact arithmetic this usually means the learning rate is too high (--lr)' : `the loss is measured on the ${last.phase} phase's forward pass on the hardware${m.ntv ? ', with NTV bit flips drawn anew for every batch' : ''}, so it need not fall as the network improves; the accuracies are the figures to read`;
-  return `note: the training loss rose from ${first.loss.toFixed(4)} (epoch 1) to ${last.loss.toFixed(4)} (epoch ${m.history.length}) while training accuracy went from ${pct(first.trainAccuracy)} to ${pct(last.trainAccuracy)}: ${why}.`;
+  const why =
+    last.phase === 'bp'
+      ? 'with exact arithmetic this usually means the learning rate is too high (--lr)'
+      : `the loss is measured on the ${last.phase} ` +
+        `phase's forward pass on the hardware${m.ntv ? ', with NTV bit flips drawn anew for every batch' : ''}, ` +
+        `so it need not fall as the network improves; the accuracies are the figures to read`;
+  return (
+    `note: the training loss rose from ${first.loss.toFixed(4)} (epoch 1) to ${last.loss.toFixed(4)} ` +
+    `(epoch ${m.history.length}) while training accuracy went from ${pct(first.trainAccuracy)} to ${pct(last.trainAccuracy)}: ${why}.`
+  );
 }
 
 /** The epochs a run made, by phase where it had several (axtrain: act, then pas), as its table counts them. */
@@ -72,7 +83,16 @@ export function trainingDocument(m: TrainMetrics, name: string): ResultDocument 
       command: m.command,
       backend: `TensorFlow.js ${m.backend.tfjs}, ${m.backend.name} backend (quantiser: ${m.backend.quantiser})`,
       seeds: `seed ${m.seed} (split, initialisation, shuffling${h?.ntv ? ', NTV draws' : ''})`,
-      parameters: { model: m.model, method: m.method, epochs: epochsRun(m), batch: m.batchSize, learningRate: m.learningRate, optimizer: m.optimizer, train: m.dataset.train, test: m.dataset.test },
+      parameters: {
+        model: m.model,
+        method: m.method,
+        epochs: epochsRun(m),
+        batch: m.batchSize,
+        learningRate: m.learningRate,
+        optimizer: m.optimizer,
+        train: m.dataset.train,
+        test: m.dataset.test,
+      },
     },
     intro: [],
     sections: [
@@ -82,9 +102,22 @@ export function trainingDocument(m: TrainMetrics, name: string): ResultDocument 
         blocks: [
           table(
             ['data (train/test)', 'epochs', 'exact test accuracy', 'on the hardware', 'NTV storage', 'train samples/s'],
-            [[`${m.dataset.train}/${m.dataset.test} (${m.dataset.split})`, m.history.length, pct(m.testAccuracyExact), h ? `${pct(h.accuracy)} (${String(h.hardware.multiplier)}, ${String(h.hardware.path)} path)` : 'n/a', h?.ntv ? `${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} at rate ${h.ntv.rate} (${h.ntv.draws} draws)` : 'n/a', Math.round(m.trainSamplesPerSecond)]],
+            [
+              [
+                `${m.dataset.train}/${m.dataset.test} (${m.dataset.split})`,
+                m.history.length,
+                pct(m.testAccuracyExact),
+                h ? `${pct(h.accuracy)} (${String(h.hardware.multiplier)}, ${String(h.hardware.path)} path)` : 'n/a',
+                h?.ntv ? `${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} at rate ${h.ntv.rate} (${h.ntv.draws} draws)` : 'n/a',
+                Math.round(m.trainSamplesPerSecond),
+              ],
+            ],
           ),
-          text(`Last epoch (${last.phase}): loss ${last.loss.toFixed(4)}, train ${pct(last.trainAccuracy)}, test ${pct(last.testAccuracy)}${last.testAccuracyHw !== undefined ? `, test on the hardware ${pct(last.testAccuracyHw)}` : ''}.`),
+          text(
+            `Last epoch (${last.phase}): loss ${last.loss.toFixed(4)}, train ${pct(last.trainAccuracy)}, ` +
+              `test ${pct(last.testAccuracy)}` +
+              (last.testAccuracyHw !== undefined ? `, test on the hardware ${pct(last.testAccuracyHw)}.` : '.'),
+          ),
           ...(note ? [text(note.replace(/^note/, 'Note'))] : []),
           figure(`curve-${name}`, 'Training curve', trainingCurveSpec(m.history, `${m.model} on ${m.dataset.name}, ${m.method}`)),
         ],

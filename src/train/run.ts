@@ -45,11 +45,35 @@ export async function runTrain(o: TrainRunOptions) {
   const model = resolveModel(o.model ?? spec.defaultModel, data.shape, data.classes.length);
   const hw = await resolveHardware({ ...o, log: o.log });
   checkNtvStorage(hw, o.ntvRate);
-  o.log?.(`data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hw.label} via the ${hw.path} path` : ''}`);
+  o.log?.(
+    `data ${data.name}: ${data.train.n} train / ${data.test.n} test, ${data.shape.join('x')} -> ${data.classes.length} ` +
+      `classes (${data.split}); model ${model.name}; method ${o.method}${hw ? `; ${hw.label} via the ${hw.path} path` : ''}`,
+  );
   const total = o.epochs + TRAINING_METHODS[o.method].pasEpochs(o.epochs, o.pasEpochs);
   const hwEpochs = o.method === 'axtrain' ? TRAINING_METHODS.axtrain.pasEpochs(o.epochs, o.pasEpochs) : o.epochs;
-  const fpmul = await fpmulTrainingPlan(hw, usesHardware(o.method), o, { iterations: hwEpochs * Math.ceil(data.train.n / o.batchSize), fanInSum: weightedLayerSizes(model).reduce((s, l) => s + l.fanIn, 0) }, o.log);
-  const result = await train({ data, model, method: o.method, act: o.act, pasEpochs: o.pasEpochs, hardware: hw, schedule: fpmul.schedule, ntvRate: o.ntvRate, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, optimizer: o.optimizer, seed: o.seed, onEpoch: (e) => o.onEpoch?.(e, total) });
+  const fpmul = await fpmulTrainingPlan(
+    hw,
+    usesHardware(o.method),
+    o,
+    { iterations: hwEpochs * Math.ceil(data.train.n / o.batchSize), fanInSum: weightedLayerSizes(model).reduce((s, l) => s + l.fanIn, 0) },
+    o.log,
+  );
+  const result = await train({
+    data,
+    model,
+    method: o.method,
+    act: o.act,
+    pasEpochs: o.pasEpochs,
+    hardware: hw,
+    schedule: fpmul.schedule,
+    ntvRate: o.ntvRate,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate,
+    optimizer: o.optimizer,
+    seed: o.seed,
+    onEpoch: (e) => o.onEpoch?.(e, total),
+  });
   const traceFile = fpmul.finish();
   const floatAccuracy = accuracy(predict(result.net, data.test), data.test.y);
   const hwEval = hw ? evaluateOnHardware(result.net, data, hw, { ntvRate: o.ntvRate, ntvDraws: o.ntvDraws, seed: o.seed }) : undefined;
@@ -58,7 +82,16 @@ export async function runTrain(o: TrainRunOptions) {
     version: 1,
     command: o.command,
     backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser, layers: backend.layers },
-    dataset: { name: data.name, path: o.dataPath, split: data.split, train: data.train.n, test: data.test.n, shape: data.shape, classes: data.classes, standardisation: data.standardisation.mode },
+    dataset: {
+      name: data.name,
+      path: o.dataPath,
+      split: data.split,
+      train: data.train.n,
+      test: data.test.n,
+      shape: data.shape,
+      classes: data.classes,
+      standardisation: data.standardisation.mode,
+    },
     model: model.name,
     method: o.method,
     seed: o.seed,
@@ -66,7 +99,10 @@ export async function runTrain(o: TrainRunOptions) {
     batchSize: o.batchSize,
     learningRate: o.learningRate,
     optimizer: o.optimizer ?? 'adam',
-    act: o.method === 'axtrain-act' || o.method === 'axtrain' ? { ...DEFAULT_ACT, ...o.act, output: 'O = batch mean of the sum of the logits; S = sum over weights of |dO/dw * w|' } : undefined,
+    act:
+      o.method === 'axtrain-act' || o.method === 'axtrain'
+        ? { ...DEFAULT_ACT, ...o.act, output: 'O = batch mean of the sum of the logits; S = sum over weights of |dO/dw * w|' }
+        : undefined,
     pasEpochs: o.method === 'axtrain' ? result.history.filter((h) => h.phase === 'pas').length : undefined,
     ntvTrainRate: usesHardware(o.method) ? o.ntvRate : undefined,
     history: result.history,
@@ -83,7 +119,10 @@ export async function runTrain(o: TrainRunOptions) {
     classes: data.classes,
     calibration: hw && hwEval?.inputExps ? { multiplier: hw.label, rtlHash: hw.rtlHash, inputExps: hwEval.inputExps } : undefined,
   });
-  const svg = await trainingCurveSvg(result.history, `${model.name} on ${data.name}, ${o.method}${hw ? `, ${hw.label}` : ''} (${backend.name})`);
+  const svg = await trainingCurveSvg(
+    result.history,
+    `${model.name} on ${data.name}, ${o.method}${hw ? `, ${hw.label}` : ''} (${backend.name})`,
+  );
   writeAtomic(join(o.out, 'curve.svg'), svg);
   writeAtomic(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   files.push(join(o.out, 'curve.svg'), join(o.out, 'metrics.json'));
@@ -94,5 +133,13 @@ export async function runTrain(o: TrainRunOptions) {
 /** S of a network on a data set, in total and per weighted layer. */
 export function sensitivitySummary(net: Network, d: PreparedData['test']) {
   const { maps, total } = sensitivityMaps(net, d);
-  return { total, layers: maps.map((m) => ({ layer: m.layer, shape: [m.rows, m.cols], total: m.total, max: m.values.reduce((a, b) => Math.max(a, b), 0) })) };
+  return {
+    total,
+    layers: maps.map((m) => ({
+      layer: m.layer,
+      shape: [m.rows, m.cols],
+      total: m.total,
+      max: m.values.reduce((a, b) => Math.max(a, b), 0),
+    })),
+  };
 }

@@ -20,11 +20,16 @@ export type ArithmeticSchedule = readonly ScheduleStep[];
 
 /** Rejects a schedule without steps, or a step without exactly one positive integer length. */
 export function checkSchedule(schedule: ArithmeticSchedule): void {
-  if (!schedule.length) throw new AxhwError('An arithmetic schedule needs at least one step.', 'Give at least one (length, arithmetic) step.');
+  if (!schedule.length)
+    throw new AxhwError('An arithmetic schedule needs at least one step.', 'Give at least one (length, arithmetic) step.');
   for (const s of schedule) {
     const lengths = [s.epochs, s.iterations].filter((v) => v !== undefined);
     if (lengths.length !== 1 || !Number.isInteger(lengths[0]) || lengths[0]! < 0) {
-      throw new AxhwError(`Schedule step '${s.label}' needs exactly one length, a whole number of epochs or of iterations (got epochs ${s.epochs}, iterations ${s.iterations}).`, 'Give each step epochs: N or iterations: N.');
+      throw new AxhwError(
+        `Schedule step '${s.label}' needs exactly one length, a whole number of epochs or of iterations ` +
+          `(got epochs ${s.epochs}, iterations ${s.iterations}).`,
+        'Give each step epochs: N or iterations: N.',
+      );
     }
   }
 }
@@ -48,6 +53,10 @@ export function arithmeticAtEpoch(schedule: ArithmeticSchedule, n: number): Arit
 }
 
 /** The schedule as data: each step's length and label. */
-export function describeSchedule(schedule: ArithmeticSchedule): ({ epochs: number; arithmetic: string } | { iterations: number; arithmetic: string })[] {
-  return schedule.map((s) => (s.iterations !== undefined ? { iterations: s.iterations, arithmetic: s.label } : { epochs: s.epochs!, arithmetic: s.label }));
+export function describeSchedule(
+  schedule: ArithmeticSchedule,
+): ({ epochs: number; arithmetic: string } | { iterations: number; arithmetic: string })[] {
+  return schedule.map((s) =>
+    s.iterations !== undefined ? { iterations: s.iterations, arithmetic: s.label } : { epochs: s.epochs!, arithmetic: s.label },
+  );
 }

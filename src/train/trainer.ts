@@ -93,9 +93,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const act = { ...DEFAULT_ACT, ...opts.act };
   const outputs = model.layers.filter((l) => l.kind === 'dense').at(-1)!.units;
   const hw = opts.hardware;
-  const hwTrain: ArithmeticPlan | undefined = !method.usesHardware || !hw ? undefined : hw.arithmetic(opts.ntvRate ? { rate: opts.ntvRate, rng: new Rng(opts.seed ^ 0x5eed) } : undefined);
+  const hwTrain: ArithmeticPlan | undefined =
+    !method.usesHardware || !hw
+      ? undefined
+      : hw.arithmetic(opts.ntvRate ? { rate: opts.ntvRate, rng: new Rng(opts.seed ^ 0x5eed) } : undefined);
   // NTV flips need a fixed-point multiplier to store the weights at, so every hardware method needs one.
-  if (method.usesHardware && !hwTrain) throw new AxhwError(`--method ${opts.method} trains on the hardware: give a multiplier and/or an NTV rate.`, 'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.');
+  if (method.usesHardware && !hwTrain)
+    throw new AxhwError(
+      `--method ${opts.method} trains on the hardware: give a multiplier and/or an NTV rate.`,
+      'Add --multiplier drum:width=8,k=4,signed and/or --ntv-voltage 660.',
+    );
   const hwEval = hw?.arithmetic();
   const f = data.train.x.length / data.train.n;
   const per = task.targetsPerSample(outputs);
@@ -126,7 +133,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     let metricSum = 0;
     for (let s = 0; s < data.train.n; s += opts.batchSize) {
       const m = Math.min(opts.batchSize, data.train.n - s);
-      const onHardware = phase === 'pas' ? (opts.schedule ? arithmeticAtIteration(opts.schedule, hwIterations++, batchesPerEpoch) : hwTrain) : undefined;
+      const onHardware =
+        phase === 'pas' ? (opts.schedule ? arithmeticAtIteration(opts.schedule, hwIterations++, batchesPerEpoch) : hwTrain) : undefined;
       for (let i = 0; i < m; i++) {
         const r = order[s + i]!;
         xb.set(data.train.x.subarray(r * f, (r + 1) * f), i * f);
@@ -163,7 +171,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const seconds = (performance.now() - t0) / 1000;
     trainSeconds += seconds;
     const loss = lossSum / data.train.n;
-    const testMetric = (plan?: ArithmeticPlan) => task.metricOf(logitsOf(net, { x: data.test.x, n: data.test.n, shape: data.shape }, plan), data.test.y, data.test.n);
+    const testMetric = (plan?: ArithmeticPlan) =>
+      task.metricOf(logitsOf(net, { x: data.test.x, n: data.test.n, shape: data.shape }, plan), data.test.y, data.test.n);
     const rec: EpochRecord = {
       epoch,
       phase,

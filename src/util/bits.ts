@@ -14,7 +14,7 @@ export function byteWidth(bits: number): 1 | 2 | 4 | 8 {
 
 /** Mask of the low `bits` bits as a number (bits <= 32). */
 export function mask32(bits: number): number {
-  return bits >= 32 ? 0xffffffff : (2 ** bits - 1);
+  return bits >= 32 ? 0xffffffff : 2 ** bits - 1;
 }
 
 /** Interpret an unsigned `bits`-wide code (bits <= 32) as a two's-complement value. */

@@ -10,7 +10,12 @@ import { checkOutputDir } from './output-path.js';
  * files `compute` writes and its JSON result. Computed in a private temp folder and renamed into place,
  * so a failure leaves nothing and concurrent computations of the same key cannot corrupt each other.
  */
-export async function cachedEntry<T>(kind: string, name: string, key: string, compute: (dir: string) => Promise<T>): Promise<{ value: T; dir: string; cached: boolean }> {
+export async function cachedEntry<T>(
+  kind: string,
+  name: string,
+  key: string,
+  compute: (dir: string) => Promise<T>,
+): Promise<{ value: T; dir: string; cached: boolean }> {
   const base = join(cacheRoot(), kind);
   const dir = join(base, `${name}-${key.slice(0, 16)}`);
   const hit = read<T>(dir, key);
@@ -18,7 +23,10 @@ export async function cachedEntry<T>(kind: string, name: string, key: string, co
   try {
     mkdirSync(base, { recursive: true });
   } catch (e) {
-    throw new AxhwError(`The build cache ${base} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, `${CACHE_FIX}.`);
+    throw new AxhwError(
+      `The build cache ${base} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      `${CACHE_FIX}.`,
+    );
   }
   removeStaleTemps(base);
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

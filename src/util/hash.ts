@@ -18,6 +18,14 @@ export function sha256Plain(data: string | Uint8Array): string {
 /** sha256 of a JSON value with its object keys sorted, so the hash does not depend on key order. */
 export function sha256Json(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return sha256Plain(JSON.stringify(canonical(value)));
 }

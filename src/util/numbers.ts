@@ -70,6 +70,9 @@ export function toProbability(v: string): number {
 export function toJobs(v: string): number {
   const n = toCount(v);
   const cores = cpus().length;
-  if (n > cores) process.stderr.write(`axhw: warning: --jobs ${n} is more than this machine's ${cores} cores; processes will share them (slower, not faster).\n`);
+  if (n > cores)
+    process.stderr.write(
+      `axhw: warning: --jobs ${n} is more than this machine's ${cores} cores; processes will share them (slower, not faster).\n`,
+    );
   return n;
 }

@@ -31,7 +31,11 @@ function probe(dir: string, problem: string, fix: string): void {
 /** An output file (`what` names it for the message, e.g. "-o" or "--report"). */
 export function checkOutputFile(path: string, what: string): void {
   const fix = `Give ${what} a file path in a folder you can write.`;
-  if (existsSync(path) && statSync(path).isDirectory()) throw new AxhwError(`${what} ${path} is a folder; a file is expected here.`, `Give ${what} a file path, e.g. a name inside that folder: ${join(path, '<name>')}.`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new AxhwError(
+      `${what} ${path} is a folder; a file is expected here.`,
+      `Give ${what} a file path, e.g. a name inside that folder: ${join(path, '<name>')}.`,
+    );
   // Files are written to a temp file beside them and renamed, so the folder must be writable too.
   checkCreatable(path, what, fix);
 }
@@ -40,7 +44,11 @@ export function checkOutputFile(path: string, what: string): void {
 export function checkOutputDir(path: string, what: string, fixAll?: string): void {
   const fix = fixAll ?? `Give ${what} a folder path you can write (an existing folder, or a new one).`;
   if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) throw new AxhwError(`${what} ${path} is a file; a folder is expected here.`, fixAll ?? `${fix} Remove or rename the file, or choose another path.`);
+    if (!statSync(path).isDirectory())
+      throw new AxhwError(
+        `${what} ${path} is a file; a folder is expected here.`,
+        fixAll ?? `${fix} Remove or rename the file, or choose another path.`,
+      );
     probe(path, `${what} ${path} is not writable`, fix);
     return;
   }

@@ -41,7 +41,11 @@ export function timingPhrase(t: ClockTiming): string {
 /** The warning a figure quoted at an unmet clock carries; undefined when the clock is met. */
 export function clockWarning(t: ClockTiming): string | undefined {
   if (meetsClock(t)) return undefined;
-  return `WARNING: the design does not meet the ${t.clockNs} ns clock (critical path ${t.delayNs.toFixed(2)} ns, slack ${t.slackNs.toFixed(2)} ns): figures at ${t.clockNs} ns are not achievable; the figures at the ${t.delayNs.toFixed(2)} ns critical path are`;
+  return (
+    `WARNING: the design does not meet the ${t.clockNs} ns clock (critical path ${t.delayNs.toFixed(2)} ` +
+    `ns, slack ${t.slackNs.toFixed(2)} ns): figures at ${t.clockNs} ns are not achievable; the figures ` +
+    `at the ${t.delayNs.toFixed(2)} ns critical path are`
+  );
 }
 
 /** A costed part as the clock law needs it: its group, its energy over the counted cycles (J), its leakage power (W). */
@@ -55,7 +59,10 @@ export interface ClockedPart {
  * Energy by cost group and in all (J) had the same cycles run at another clock period: the dynamic
  * energy (toggles) does not depend on the period, the leakage grows with it.
  */
-export function energyAtClock(c: { parts: readonly ClockedPart[]; cycles: number; clockNs: number }, clockNs: number): { groups: Record<string, number>; total: number } {
+export function energyAtClock(
+  c: { parts: readonly ClockedPart[]; cycles: number; clockNs: number },
+  clockNs: number,
+): { groups: Record<string, number>; total: number } {
   const groups: Record<string, number> = {};
   for (const p of c.parts) groups[p.group] = (groups[p.group] ?? 0) + p.energyJ + p.leakageW * c.cycles * (clockNs - c.clockNs) * 1e-9;
   return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0) };

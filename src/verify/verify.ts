@@ -56,11 +56,15 @@ export const MAX_EXHAUSTIVE_LOG2 = 32;
 
 /** Check the Verilated RTL against the design's model: exhaustive where feasible, else corners + seeded random. */
 export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise<VerifyReport> {
-  if (!d.model) throw new AxhwError(`${d.top} has no model to verify against.`, 'Pass --model <file.mjs> with a function (a, b) => product.');
+  if (!d.model)
+    throw new AxhwError(`${d.top} has no model to verify against.`, 'Pass --model <file.mjs> with a function (a, b) => product.');
   const spaceLog2 = d.ports.a.width + d.ports.b.width;
   const exhaustive = spaceLog2 <= (opts.maxExhaustiveLog2 ?? DEFAULT_EXHAUSTIVE_LOG2) || opts.exhaustive === true;
   if (exhaustive && spaceLog2 > MAX_EXHAUSTIVE_LOG2) {
-    throw new AxhwError(`An exhaustive sweep of ${d.top} would be 2^${spaceLog2} pairs; the limit is 2^${MAX_EXHAUSTIVE_LOG2} (16 x 16 bits).`, 'Drop --exhaustive and use --vectors N for corner cases plus seeded random pairs.');
+    throw new AxhwError(
+      `An exhaustive sweep of ${d.top} would be 2^${spaceLog2} pairs; the limit is 2^${MAX_EXHAUSTIVE_LOG2} (16 x 16 bits).`,
+      'Drop --exhaustive and use --vectors N for corner cases plus seeded random pairs.',
+    );
   }
   const settings = resolveSettings(d, opts.controls);
   const hasControls = d.ports.controls.length > 0;
@@ -71,7 +75,8 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   // One model per setting, looked up by the batch's control values.
   const key = (values: readonly number[] | undefined) => values?.join(',') ?? '';
   const models = new Map<string, { model: BatchModel; setting: ControlSetting }>();
-  for (const s of settings) models.set(key(hasControls ? settingValues(d, s) : undefined), { model: hasControls ? d.modelFor!(s) : d.model!, setting: s });
+  for (const s of settings)
+    models.set(key(hasControls ? settingValues(d, s) : undefined), { model: hasControls ? d.modelFor!(s) : d.model!, setting: s });
   let done = 0;
   let corners = 0;
   let randoms = 0;
@@ -137,14 +142,29 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
 /** Settings to run, each completed and validated against the design's control ports. */
 function resolveSettings(d: Design, given: ControlSetting[] | undefined): ControlSetting[] {
   if (d.ports.controls.length === 0) {
-    if (given && given.some((s) => Object.keys(s).length > 0)) throw new AxhwError(`${d.top} has no control inputs.`, 'Drop the control values (e.g. --mbits): `axhw units` lists which units have control inputs.');
+    if (given && given.some((s) => Object.keys(s).length > 0))
+      throw new AxhwError(
+        `${d.top} has no control inputs.`,
+        'Drop the control values (e.g. --mbits): `axhw units` lists which units have control inputs.',
+      );
     return [{}];
   }
-  if (!d.modelFor) throw new AxhwError(`${d.top} has control inputs but no model that takes them.`, 'Verify it without a model (lut --no-verify), or give a unit whose model takes its control inputs.');
+  if (!d.modelFor)
+    throw new AxhwError(
+      `${d.top} has control inputs but no model that takes them.`,
+      'Verify it without a model (lut --no-verify), or give a unit whose model takes its control inputs.',
+    );
   return (given && given.length > 0 ? given : [{}]).map((s) => completeSetting(d, s));
 }
 
-function* cornerThenRandom(d: Design, c: { a: Uint32Array; b: Uint32Array; n: number }, randoms: number, seed: number, chunk: number, controls?: readonly number[]): Generator<Batch> {
+function* cornerThenRandom(
+  d: Design,
+  c: { a: Uint32Array; b: Uint32Array; n: number },
+  randoms: number,
+  seed: number,
+  chunk: number,
+  controls?: readonly number[],
+): Generator<Batch> {
   for (let s = 0; s < c.n; s += chunk) {
     const n = Math.min(chunk, c.n - s);
     yield { kind: 'pairs', a: c.a.subarray(s, s + n), b: c.b.subarray(s, s + n), n, controls };

@@ -30,11 +30,18 @@ import { referenceAgreement } from '../../src/infer/agreement.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { requireTool } from '../helpers/tools.js';
 
-const approxDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, spec: FixedSpec, layer: number) => new FixedArithmetic(spec).dense(x, w, b, layer);
+const approxDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, spec: FixedSpec, layer: number) =>
+  new FixedArithmetic(spec).dense(x, w, b, layer);
 const floatDense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, fm: FloatMultiplier) => new FloatArithmetic(fm).dense(x, w, b);
 /** Non-zero biases (networks start at zero), so references compare the bias path too. */
 const withBiases = (net: Network): Network => {
-  net.setWeights(net.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.05 * Math.sin(3 * i + t.data.length)) } : t)));
+  net.setWeights(
+    net
+      .weights()
+      .map((t) =>
+        t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.05 * Math.sin(3 * i + t.data.length)) } : t,
+      ),
+  );
   return net;
 };
 const F = (f: string) => join(import.meta.dirname, '..', 'fixtures', 'rtl', f);
@@ -99,7 +106,11 @@ describe('approximate dense layer', () => {
       expect(Array.from(t)).toEqual(Array.from(g));
       const spec = resolveModel(`mlp:${n}`, [k], n);
       spec.layers[0] = { kind: 'dense', units: n, relu: false };
-      const ref = referenceInference(quantiseNetwork(spec, [{ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array }], mult, [-4]), x.dataSync() as Float32Array, m);
+      const ref = referenceInference(
+        quantiseNetwork(spec, [{ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array }], mult, [-4]),
+        x.dataSync() as Float32Array,
+        m,
+      );
       expect(Array.from(ref.logits, Math.fround)).toEqual(Array.from(t));
     }
   });
@@ -118,7 +129,10 @@ describe('approximate dense layer', () => {
   });
 
   it('backward is the straight-through estimator: the exact layer gradients', () => {
-    const loss = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) => tf.grads((xa: tf.Tensor, wa: tf.Tensor, ba: tf.Tensor) => tf.sum(tf.square(f(xa as tf.Tensor2D, wa as tf.Tensor2D, ba as tf.Tensor1D))));
+    const loss = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) =>
+      tf.grads((xa: tf.Tensor, wa: tf.Tensor, ba: tf.Tensor) =>
+        tf.sum(tf.square(f(xa as tf.Tensor2D, wa as tf.Tensor2D, ba as tf.Tensor1D))),
+      );
     const hw: FixedSpec = { mult: loa, path: 'table' };
     const ystar = approxDense(x, w, b, hw, 0);
     // d/dp sum(y^2) through STE = (2 y_approx) pushed through the exact layer's Jacobian
@@ -143,7 +157,7 @@ describe('table matrix product', () => {
       [0, [17, 400, 300]],
       [0.7, [17, 400, 300]],
     ] as const) {
-      const a = Float32Array.from({ length: m * k }, () => ((rng.nextU32() / 2 ** 32) < zeroShare ? 0 : (rng.nextU32() % range) - 8));
+      const a = Float32Array.from({ length: m * k }, () => (rng.nextU32() / 2 ** 32 < zeroShare ? 0 : (rng.nextU32() % range) - 8));
       const b = Float32Array.from({ length: k * n }, () => (rng.nextU32() % range) - 8);
       const c = tableMatMul(a, b, m, k, n, products, -8, range);
       for (let i = 0; i < m; i++)
@@ -198,13 +212,23 @@ describe('convolution as patches', () => {
         const [n, h, w, c] = shape;
         const [oh, ow] = pad === 'same' ? [h, w] : [h - k + 1, w - k + 1];
         // An image with background zeros, the hardware's usual input.
-        const x = tf.tensor4d(rand(rng, n * h * w * c, 2).map((v) => (v > 1 ? 0 : v)), shape);
-        const [wt, b, g] = [tf.tensor2d(rand(rng, k * k * c * cout), [k * k * c, cout]), tf.tensor1d(rand(rng, cout, 0.1)), tf.tensor2d(rand(rng, n * oh * ow * cout), [n * oh * ow, cout])];
+        const x = tf.tensor4d(
+          rand(rng, n * h * w * c, 2).map((v) => (v > 1 ? 0 : v)),
+          shape,
+        );
+        const [wt, b, g] = [
+          tf.tensor2d(rand(rng, k * k * c * cout), [k * k * c, cout]),
+          tf.tensor1d(rand(rng, cout, 0.1)),
+          tf.tensor2d(rand(rng, n * oh * ow * cout), [n * oh * ow, cout]),
+        ];
         const run = (form: (a: LayerArithmetic, x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D | undefined) =>
           tf.tidy(() => {
             const a = make();
             const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => form(a, xx as tf.Tensor4D, ww as tf.Tensor2D, bb as tf.Tensor1D)!;
-            return [f(x, wt, b), ...tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(g, f(xx, ww, bb))))([x, wt, b])].map((t) => t.dataSync());
+            return [
+              f(x, wt, b),
+              ...tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(g, f(xx, ww, bb))))([x, wt, b]),
+            ].map((t) => t.dataSync());
           });
         const direct = run((a, xx, ww, bb) => a.conv!(xx, ww, bb, k, pad, 1));
         expect(direct, `${label} ${shape} k=${k} ${pad}`).toEqual(run((a, xx, ww, bb) => a.dense(patches(xx, k, k, pad).cols, ww, bb, 1)));
@@ -212,7 +236,17 @@ describe('convolution as patches', () => {
         tf.dispose([x, wt, b, g]);
       }
     // FramNN's hardware backward forms its gradients' products on the patches: no direct form.
-    expect(tf.tidy(() => new FloatArithmetic(fm, { backward: 'hardware' }).conv(tf.zeros([1, 5, 5, 1]) as tf.Tensor4D, tf.zeros([9, 2]) as tf.Tensor2D, tf.zeros([2]) as tf.Tensor1D, 3, 'same'))).toBeUndefined();
+    expect(
+      tf.tidy(() =>
+        new FloatArithmetic(fm, { backward: 'hardware' }).conv(
+          tf.zeros([1, 5, 5, 1]) as tf.Tensor4D,
+          tf.zeros([9, 2]) as tf.Tensor2D,
+          tf.zeros([2]) as tf.Tensor1D,
+          3,
+          'same',
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it('LeNet-5 on the hardware: table path, transform path and integer reference agree', () => {
@@ -258,7 +292,8 @@ describe('fpmul layers (binary32, run-time significand bits)', () => {
     const w = tf.tensor2d(rand(rng, 30 * 5), [30, 5]);
     const b = tf.tensor1d(rand(rng, 5));
     const exact = exactDense(x, w, b);
-    const d = async (m: string) => tf.max(tf.abs(tf.sub(floatDense(x, w, b, await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:mbits=${m}`))), exact))).dataSync()[0]!;
+    const d = async (m: string) =>
+      tf.max(tf.abs(tf.sub(floatDense(x, w, b, await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:mbits=${m}`))), exact))).dataSync()[0]!;
     expect(await d('24')).toBeLessThan(1e-5);
     expect(await d('3')).toBeGreaterThan(1e-2);
   });
@@ -273,7 +308,8 @@ describe('a non-commutative multiplier, a * (b & ~3), keeps its orientation end 
     expect([P(3, 5), P(5, 3), P(-7, -1), P(-1, -7)]).toEqual([12, 0, 28, 8]);
     const t = mask.transform!;
     expect(t).toBeDefined();
-    for (let a = -128; a < 128; a++) for (let b = -128; b < 128; b++) if (t.a[a + 128]! * t.b[b + 128]! !== a * (b & ~3)) throw new Error(`T(${a}) T(${b})`);
+    for (let a = -128; a < 128; a++)
+      for (let b = -128; b < 128; b++) if (t.a[a + 128]! * t.b[b + 128]! !== a * (b & ~3)) throw new Error(`T(${a}) T(${b})`);
     expect(Array.from(t.a)).not.toEqual(Array.from(t.b));
   });
 
@@ -310,9 +346,24 @@ describe('a non-commutative multiplier, a * (b & ~3), keeps its orientation end 
     const n = 400;
     const xs = rand(rng, n * 6, 1);
     const ys = Int32Array.from({ length: n }, (_, i) => (xs[6 * i]! + xs[6 * i + 1]! > 0 ? 1 : 0) + (xs[6 * i + 2]! > 0.3 ? 1 : 0));
-    const half = (from: number, to: number) => ({ x: xs.subarray(from * 6, to * 6), y: ys.subarray(from, to), n: to - from, shape: [6], classes: ['a', 'b', 'c'] });
+    const half = (from: number, to: number) => ({
+      x: xs.subarray(from * 6, to * 6),
+      y: ys.subarray(from, to),
+      n: to - from,
+      shape: [6],
+      classes: ['a', 'b', 'c'],
+    });
     const model = resolveModel('mlp:12-3', [6], 3);
-    const r = await train({ data: { train: half(0, 300), test: half(300, n), shape: [6] }, model, method: 'pas', hardware: fixedHardware(mask, 'transform', 'test'), epochs: 3, batchSize: 32, learningRate: 1e-2, seed: 2 });
+    const r = await train({
+      data: { train: half(0, 300), test: half(300, n), shape: [6] },
+      model,
+      method: 'pas',
+      hardware: fixedHardware(mask, 'transform', 'test'),
+      epochs: 3,
+      batchSize: 32,
+      learningRate: 1e-2,
+      seed: 2,
+    });
     const hw = new FixedArithmetic({ mult: mask, path: 'transform' });
     const agree = referenceAgreement(r.net, half(300, n), hw.with({ inputExps: calibrate(r.net, half(0, 300), hw) }));
     expect(agree.samples).toBe(100);

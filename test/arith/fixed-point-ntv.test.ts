@@ -16,7 +16,12 @@ describe('dynamic fixed point', () => {
     expect(scaleExponent(2 ** -20 * 127, 127)).toBe(-20);
     expect(scaleExponent(0, 127)).toBe(0);
     // One ulp above qmax * 2^k: Math.log2 rounds to k, but the magnitude needs k + 1 (the fix-up loop).
-    for (const [qmax, k] of [[127, 3], [1, -30], [2047, 10], [7, 0]] as const) {
+    for (const [qmax, k] of [
+      [127, 3],
+      [1, -30],
+      [2047, 10],
+      [7, 0],
+    ] as const) {
       expect(scaleExponent(qmax * 2 ** k, qmax), `${qmax} 2^${k}`).toBe(k);
       expect(scaleExponent(qmax * 2 ** k * (1 + 2 ** -52), qmax), `${qmax} 2^${k} + ulp`).toBe(k + 1);
     }
@@ -36,7 +41,9 @@ describe('dynamic fixed point', () => {
 
   it('the fast float32 quantiser equals quantiseValue, ties and out-of-int32 magnitudes included', () => {
     const rng = new Rng(4);
-    const xs = Float32Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? (i % 2 ? 1 : -1) * (i / 14 + 0.5) * 2 ** -3 : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 80) - 40)));
+    const xs = Float32Array.from({ length: 5000 }, (_, i) =>
+      i % 7 === 0 ? (i % 2 ? 1 : -1) * (i / 14 + 0.5) * 2 ** -3 : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 80) - 40),
+    );
     xs.set([3e38, -3e38, 2 ** 31, -(2 ** 31), 2 ** 40, 0.0625, -0.1875, 15.9375, -16.0625, 16.0625], 0);
     for (const [e, lo, hi] of [
       [-3, -128, 127],
@@ -74,8 +81,13 @@ describe('NTV weight storage', () => {
       }
     };
     expect(said({ voltageMv: 500 })).toBe('No bit-flip rate is known for 500 mV. | Use 400, 660, 850 mV, or set the rate with --ntv-rate.');
-    expect(said({ rate: 0.1, voltageMv: 400 })).toBe('Give the NTV bit-flip rate or the voltage, not both. | Use --ntv-rate <p> or --ntv-voltage <mV> alone.');
-    expect(said({ rate: -0.01 })).toBe('NTV bit-flip rate -0.01 is outside 0..0.5. | Give --ntv-rate a probability from 0 to 0.5 (e.g. 0.01), or --ntv-voltage 400, 660 or 850.');
+    expect(said({ rate: 0.1, voltageMv: 400 })).toBe(
+      'Give the NTV bit-flip rate or the voltage, not both. | Use --ntv-rate <p> or --ntv-voltage <mV> alone.',
+    );
+    expect(said({ rate: -0.01 })).toBe(
+      'NTV bit-flip rate -0.01 is outside 0..0.5. | Give --ntv-rate a probability from 0 to 0.5 (e.g. ' +
+        '0.01), or --ntv-voltage 400, 660 or 850.',
+    );
     expect(said({ rate: 0.51 })).toMatch(/is outside 0..0.5/);
     // The ends of the range, and nothing at all, are fine.
     expect([said({ rate: 0 }), said({ rate: 0.5 }), said({})]).toEqual(['rate 0', 'rate 0.5', 'rate undefined']);
@@ -90,7 +102,7 @@ describe('NTV weight storage', () => {
     expect(Array.from(q)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 2, 0]); // code 4 bit 0, code 8 bit 1
   });
 
-  it('at rate 1 flips every stored bit: two\'s complement q -> -q - 1; sign-magnitude flips magnitude and sign', () => {
+  it("at rate 1 flips every stored bit: two's complement q -> -q - 1; sign-magnitude flips magnitude and sign", () => {
     const signed = Float32Array.from({ length: 16 }, (_, i) => i - 8);
     expect(flipWeightBits(signed, 4, true, 1, new Rng(1))).toBe(16 * 4);
     expect(Array.from(signed)).toEqual(Array.from({ length: 16 }, (_, i) => -(i - 8) - 1));
@@ -157,7 +169,9 @@ describe('NTV weight storage', () => {
     const simd = simdQuantiser()!;
     const rng = new Rng(8);
     for (const n of [1, 3, 4, 7, 1000, 4099]) {
-      const xs = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? (i - n / 2) / 2 ** ((i % 3) + 1) : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 30) - 15)));
+      const xs = Float32Array.from({ length: n }, (_, i) =>
+        i % 5 === 0 ? (i - n / 2) / 2 ** ((i % 3) + 1) : ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2 ** ((rng.nextU32() % 30) - 15),
+      );
       if (n > 10) xs.set([NaN, Infinity, -Infinity, -0, 3e38, -3e38, 1e-40], 3);
       for (const [lo, hi, fixed] of [
         [-128, 127, undefined],
@@ -177,13 +191,67 @@ describe('NTV weight storage', () => {
     // Code ranges beyond its 8192-entry table: it declines (the JS loop runs), and the result is the same.
     const wide = Float32Array.from({ length: 2000 }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * 3);
     const wt = Float32Array.from({ length: 20001 }, (_, i) => i - 10000);
-    expect(simd.quantise(wide, () => -12, -10000, 10000, () => wt, new Float32Array(2000))).toBeUndefined();
-    expect(simd.quantise(wide, () => -10, -4096, 4095, () => wt.subarray(5904, 5904 + 8192), new Float32Array(2000))).toBeDefined(); // 8192 codes: the most it holds
-    expect(simd.quantise(wide, () => -10, -4096, 4096, () => wt.subarray(5904, 5904 + 8193), new Float32Array(2000))).toBeUndefined(); // one more: declined
-    expect(quantiseOperand(wide, () => -12, -10000, 10000, () => wt, new Float32Array(2000)).out).toEqual(quantise32(wide, -12, -10000, 10000, wt));
+    expect(
+      simd.quantise(
+        wide,
+        () => -12,
+        -10000,
+        10000,
+        () => wt,
+        new Float32Array(2000),
+      ),
+    ).toBeUndefined();
+    expect(
+      simd.quantise(
+        wide,
+        () => -10,
+        -4096,
+        4095,
+        () => wt.subarray(5904, 5904 + 8192),
+        new Float32Array(2000),
+      ),
+    ).toBeDefined(); // 8192 codes: the most it holds
+    expect(
+      simd.quantise(
+        wide,
+        () => -10,
+        -4096,
+        4096,
+        () => wt.subarray(5904, 5904 + 8193),
+        new Float32Array(2000),
+      ),
+    ).toBeUndefined(); // one more: declined
+    expect(
+      quantiseOperand(
+        wide,
+        () => -12,
+        -10000,
+        10000,
+        () => wt,
+        new Float32Array(2000),
+      ).out,
+    ).toEqual(quantise32(wide, -12, -10000, 10000, wt));
     // Outside its range (|e| > 100) it declines and the JS loop runs.
-    expect(simd.quantise(Float32Array.of(1), () => 120, -128, 127, () => new Float32Array(256), new Float32Array(1))).toBeUndefined();
-    expect(quantiseOperand(Float32Array.of(2 ** 121), () => 120, -128, 127, (e) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e), new Float32Array(1)).out[0]).toBe(2 ** 121);
+    expect(
+      simd.quantise(
+        Float32Array.of(1),
+        () => 120,
+        -128,
+        127,
+        () => new Float32Array(256),
+        new Float32Array(1),
+      ),
+    ).toBeUndefined();
+    expect(
+      quantiseOperand(
+        Float32Array.of(2 ** 121),
+        () => 120,
+        -128,
+        127,
+        (e) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e),
+        new Float32Array(1),
+      ).out[0],
+    ).toBe(2 ** 121);
   });
 
   it("the SIMD significand mask is fpmul's JS mask bit for bit (specials, subnormals, tails)", () => {

@@ -87,7 +87,9 @@ describe.each(NARROW)('%s values in float numbers', (_name, f) => {
     expect(Number.isNaN(inf[0])).toBe(true);
     // recorded float32 bit patterns become the format's codes
     const bits = new Uint32Array(Float32Array.of(1, -2.5, 1e-30).buffer);
-    expect(Array.from(formatCodesOf(f, bits))).toEqual([1, -2.5, 1e-30].map((v) => encodeFormat(f, formatArithmetic(f, f.frac + 1).toFormat(v))));
+    expect(Array.from(formatCodesOf(f, bits))).toEqual(
+      [1, -2.5, 1e-30].map((v) => encodeFormat(f, formatArithmetic(f, f.frac + 1).toFormat(v))),
+    );
   });
 });
 

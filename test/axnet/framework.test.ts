@@ -86,7 +86,16 @@ describe('the AXNet framework', () => {
     for (const connect of [undefined, [1, 2]]) {
       const f = new Framework({ ...topo, connect }, 5);
       const layers: number[] = [];
-      const spy = { ...EXACT, arithmetic: { label: 'spy', dense: (a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number) => (layers.push(layer), EXACT.arithmetic.dense(a, w, b, layer)) } };
+      const spy = {
+        ...EXACT,
+        arithmetic: {
+          label: 'spy',
+          dense: (a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number) => (
+            layers.push(layer),
+            EXACT.arithmetic.dense(a, w, b, layer)
+          ),
+        },
+      };
       expect(Array.from(f.approximate(x, spy).dataSync())).toEqual(Array.from(f.forward(x).h.dataSync()));
       // approximator layers are 0..2, predictor layers 3..4
       expect(layers).toEqual(connect ? [3, 4, 0, 1, 2] : [0, 1, 2]);

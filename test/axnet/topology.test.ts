@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { connectedLayers, describeTopology, matchParameterCount, mlpParameters, parameterCount, predictorOutputs, type Topology } from '../../src/axnet/topology.js';
+import {
+  connectedLayers,
+  describeTopology,
+  matchParameterCount,
+  mlpParameters,
+  parameterCount,
+  predictorOutputs,
+  type Topology,
+} from '../../src/axnet/topology.js';
 
 const jpegBase: Topology = { inputs: 64, outputs: 64, approximatorHidden: [8, 8], predictorHidden: 12 };
 
 describe('AXNet topologies', () => {
   it('counts weights and biases by hand', () => {
     expect(mlpParameters([64, 16, 64])).toBe(64 * 16 + 16 + 16 * 64 + 64);
-    expect(parameterCount({ inputs: 64, outputs: 64, approximatorHidden: [16], predictorHidden: 16 })).toBe(64 * 16 + 16 + 16 * 64 + 64 + (64 * 16 + 16 + 16 * 2 + 2));
+    expect(parameterCount({ inputs: 64, outputs: 64, approximatorHidden: [16], predictorHidden: 16 })).toBe(
+      64 * 16 + 16 + 16 * 64 + 64 + (64 * 16 + 16 + 16 * 2 + 2),
+    );
   });
 
   it('the predictor carries one control vector per connected layer and 2 logits (eq. 3, softmax)', () => {
@@ -17,7 +27,12 @@ describe('AXNet topologies', () => {
     expect(describeTopology({ ...jpegBase, connect: [1] })).toBe('64-8-8-64 + 64-12-10');
     expect(connectedLayers([8, 8], 'all')).toEqual([1, 2]);
     expect(connectedLayers([8, 8], 2)).toEqual([2]);
-    expect(() => connectedLayers([8, 8], 3)).toThrow(expect.objectContaining({ message: expect.stringMatching(/cannot connect hidden layer 3: the approximator has 2/), fix: "Connect 'all' or a layer from 1 to 2." }));
+    expect(() => connectedLayers([8, 8], 3)).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/cannot connect hidden layer 3: the approximator has 2/),
+        fix: "Connect 'all' or a layer from 1 to 2.",
+      }),
+    );
     expect(() => connectedLayers([8, 8], 0)).toThrow(/cannot connect hidden layer 0/);
     expect(() => connectedLayers([8, 8], 1.5)).toThrow(/cannot connect hidden layer 1.5/);
   });
@@ -54,7 +69,8 @@ describe('AXNet topologies', () => {
       const hidden = base.approximatorHidden.map((h) => Math.max(1, Math.round((h * k) / widest)));
       for (let p = 1; p <= 2 * base.predictorHidden; p++) {
         const t = { ...base, approximatorHidden: hidden, predictorHidden: p, connect: connectedLayers(hidden, connect) };
-        const approx = mlpParameters([base.inputs, ...hidden, base.outputs]) / mlpParameters([base.inputs, ...base.approximatorHidden, base.outputs]);
+        const approx =
+          mlpParameters([base.inputs, ...hidden, base.outputs]) / mlpParameters([base.inputs, ...base.approximatorHidden, base.outputs]);
         all.push({ t, diff: Math.abs(parameterCount(t) - target) / target, score: Math.min(approx, p / base.predictorHidden) });
       }
     }
@@ -90,7 +106,9 @@ describe('AXNet topologies', () => {
   });
 
   it('pins the jpeg and fft choices the documentation quotes', () => {
-    expect(describeTopology(matchParameterCount({ inputs: 64, outputs: 64, approximatorHidden: [16, 16], predictorHidden: 16 }, 'all').topology)).toBe('64-14-14-64 + 64-14-30');
+    expect(
+      describeTopology(matchParameterCount({ inputs: 64, outputs: 64, approximatorHidden: [16, 16], predictorHidden: 16 }, 'all').topology),
+    ).toBe('64-14-14-64 + 64-14-30');
     const fft = matchParameterCount({ inputs: 1, outputs: 2, approximatorHidden: [4, 4], predictorHidden: 4 }, 'all');
     expect(describeTopology(fft.topology)).toBe('1-3-3-2 + 1-2-8');
     expect(fft.params).toBe(54);
@@ -107,6 +125,8 @@ describe('AXNet topologies', () => {
     expect(m.withinTolerance).toBe(false);
     expect(Math.abs(m.difference)).toBeGreaterThan(0.03);
     // Negative control: the same check passes with a loose tolerance.
-    expect(matchParameterCount({ inputs: 1, outputs: 2, approximatorHidden: [2, 2], predictorHidden: 1 }, 'all', 0.5).withinTolerance).toBe(true);
+    expect(matchParameterCount({ inputs: 1, outputs: 2, approximatorHidden: [2, 2], predictorHidden: 1 }, 'all', 0.5).withinTolerance).toBe(
+      true,
+    );
   });
 });

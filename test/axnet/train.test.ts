@@ -61,7 +61,11 @@ describe('training the three methods', () => {
   });
 
   it('trains on hardware (layers and the Hadamard step on the multiplier) and leaks no tensors', async () => {
-    const mult = fixedHardware(handMultiplier(8, (p, q) => p * q), 'table', 'test');
+    const mult = fixedHardware(
+      handMultiplier(8, (p, q) => p * q),
+      'table',
+      'test',
+    );
     const hw = { arithmetic: mult.arithmetic(), hadamard: hadamardOn(mult) };
     const t = matchParameterCount(base, 'all').topology;
     const small = { ...kmeans.generate(128, 3), n: 128 };

@@ -20,7 +20,14 @@ describe('characterize', () => {
   });
 
   it('finds the Pareto front', () => {
-    expect(paretoFront([{ err: 1, cost: 5 }, { err: 2, cost: 3 }, { err: 3, cost: 4 }, { err: 0, cost: 9 }])).toEqual([true, true, false, true]);
+    expect(
+      paretoFront([
+        { err: 1, cost: 5 },
+        { err: 2, cost: 3 },
+        { err: 3, cost: 4 },
+        { err: 0, cost: 9 },
+      ]),
+    ).toEqual([true, true, false, true]);
   });
 
   describe('end to end', () => {
@@ -31,7 +38,14 @@ describe('characterize', () => {
     });
 
     it('DRUM 6-bit k=3..6 against exact-mul: rows, savings, JSON/CSV/Markdown/SVG', async () => {
-      const rep = await characterize({ unit: 'drum', params: { width: 6 }, sweep: [parseSweep('k=3..6')], baseline: 'exact-mul', cost: {}, jobs: 2 });
+      const rep = await characterize({
+        unit: 'drum',
+        params: { width: 6 },
+        sweep: [parseSweep('k=3..6')],
+        baseline: 'exact-mul',
+        cost: {},
+        jobs: 2,
+      });
       expect(rep.rows.map((r) => r.label)).toEqual(['k=3', 'k=4', 'k=5', 'k=6']);
       expect(rep.baseline?.top).toBe('exact_mul_w6');
       const exact = rep.rows[3];
@@ -49,14 +63,17 @@ describe('characterize', () => {
       }
       // The k = 3 row's metrics (read from its RTL) equal the brute force from DRUM's definition.
       const want = metricsBruteForce(...(Object.values(drumPairs(6, 3, false)) as [number[], number[]]));
-      for (const key of ['er', 'me', 'mae', 'mred', 'nmed', 'wce', 'wcre', 'mse'] as const) expect(rep.rows[0].metrics[key], key).toBeCloseTo(want[key], 12);
+      for (const key of ['er', 'me', 'mae', 'mred', 'nmed', 'wce', 'wcre', 'mse'] as const)
+        expect(rep.rows[0].metrics[key], key).toBeCloseTo(want[key], 12);
       const dir = mkdtempSync(join(tmpdir(), 'axhw-char-'));
       const files = await writeReport(rep, dir);
       expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['characterize.json', 'characterize.csv', 'characterize.md', 'pareto.svg']);
       // What `axhw report` reads back fits the schema it validates against; a missing field does not.
       const json = JSON.parse(readFileSync(files[0], 'utf8'));
       expect(characterizeReportSchema.safeParse(json).success).toBe(true);
-      expect(characterizeReportSchema.safeParse({ ...json, rows: json.rows.map(({ area: _a, ...r }: { area: number }) => r) }).success).toBe(false);
+      expect(
+        characterizeReportSchema.safeParse({ ...json, rows: json.rows.map(({ area: _a, ...r }: { area: number }) => r) }).success,
+      ).toBe(false);
       const csv = readFileSync(files[1], 'utf8').trim().split('\n');
       expect(csv).toHaveLength(6); // header + baseline + 4
       expect(csv[0]).toMatch(/^config,top,coverage,ER %/);
@@ -79,7 +96,9 @@ describe('characterize', () => {
       const rep = await characterize({ unit: 'fpmul', params: { exp: 4, frac: 3 }, sweep: [parseSweep('mbits=2..4')], cost: {}, jobs: 2 });
       expect(rep.rows.map((r) => r.controls)).toEqual([{ mbits: 2 }, { mbits: 3 }, { mbits: 4 }]);
       expect(rep.rows[0].metrics.mred).toBeGreaterThan(rep.rows[2].metrics.mred);
-      await expect(characterize({ unit: 'drum', params: {}, sweep: [parseSweep('q=1..2')], cost: {} })).rejects.toThrow(/drum has no parameter or control input 'q'/);
+      await expect(characterize({ unit: 'drum', params: {}, sweep: [parseSweep('q=1..2')], cost: {} })).rejects.toThrow(
+        /drum has no parameter or control input 'q'/,
+      );
     });
   });
 });

@@ -15,15 +15,19 @@ describe('axhw CLI', () => {
   beforeAll(() => {
     requireTool('verilator');
     requireTool('yosys');
-    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js')))
+      throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
     out = mkdtempSync(join(tmpdir(), 'axhw-cli-'));
   });
 
-  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'train', 'eval', 'experiment', 'units', 'demo', 'report'])('`%s --help` documents the command', async (cmd) => {
-    const r = await axhw(...(cmd ? [cmd] : []), '--help');
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/Usage: axhw/);
-  });
+  it.each(['', 'gen', 'verify', 'lut', 'synth', 'characterize', 'train', 'eval', 'experiment', 'units', 'demo', 'report'])(
+    '`%s --help` documents the command',
+    async (cmd) => {
+      const r = await axhw(...(cmd ? [cmd] : []), '--help');
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/Usage: axhw/);
+    },
+  );
 
   it('verify --help lists the registry parameters derived from the units', async () => {
     const r = await axhw('verify', '--help');
@@ -66,14 +70,40 @@ describe('axhw CLI', () => {
     expect(ok.exitCode, ok.all).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ shape: [256, 256], dtype: '<u2', verified: true });
     expect(existsSync(join(out, 'd.npy.json'))).toBe(true);
-    const bad = await axhw('lut', '--rtl', F('trunc_mult.v'), '--top', 'trunc_mult', '--a-width', '8', '--b-width', '8', '--model', F('trunc_mult_wrong.mjs'), '-o', join(out, 'bad.npy'));
+    const bad = await axhw(
+      'lut',
+      '--rtl',
+      F('trunc_mult.v'),
+      '--top',
+      'trunc_mult',
+      '--a-width',
+      '8',
+      '--b-width',
+      '8',
+      '--model',
+      F('trunc_mult_wrong.mjs'),
+      '-o',
+      join(out, 'bad.npy'),
+    );
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/disagrees with its model on 48384 of 65536 pairs.*no table written/);
     expect(readdirSync(out).filter((f) => f.startsWith('bad'))).toEqual([]);
   });
 
   it('fpmul: verify over an mbits range, and a significand table with its mbits in the sidecar', async () => {
-    const v = await axhw('verify', 'fpmul', '--preset', 'bfloat16', '--subnormals', 'ftz', '--mbits', '2..4,8', '--vectors', '20000', '--json');
+    const v = await axhw(
+      'verify',
+      'fpmul',
+      '--preset',
+      'bfloat16',
+      '--subnormals',
+      'ftz',
+      '--mbits',
+      '2..4,8',
+      '--vectors',
+      '20000',
+      '--json',
+    );
     expect(v.exitCode, v.all).toBe(0);
     const rep = JSON.parse(v.stdout);
     expect(rep.controlSettings).toEqual([{ mbits: 2 }, { mbits: 3 }, { mbits: 4 }, { mbits: 8 }]);
@@ -81,16 +111,39 @@ describe('axhw CLI', () => {
     expect(rep.pairs).toBe(4 * (rep.perSetting.cornerPairs + 20000));
     expect(rep.pairs).toBe(rep.cornerPairs + rep.randomPairs);
     expect(rep.perSetting.pairs).toBe(rep.pairs / 4);
-    const t = await axhw('lut', 'fpmul', '--preset', 'bfloat16', '--table', 'significand', '--mbits', '6', '-o', join(out, 'sig.npy'), '--json');
+    const t = await axhw(
+      'lut',
+      'fpmul',
+      '--preset',
+      'bfloat16',
+      '--table',
+      'significand',
+      '--mbits',
+      '6',
+      '-o',
+      join(out, 'sig.npy'),
+      '--json',
+    );
     expect(t.exitCode, t.all).toBe(0);
-    expect(JSON.parse(t.stdout)).toMatchObject({ kind: 'significand', controls: { mbits: 6 }, shape: [32, 32], dtype: '<u2', verified: true });
+    expect(JSON.parse(t.stdout)).toMatchObject({
+      kind: 'significand',
+      controls: { mbits: 6 },
+      shape: [32, 32],
+      dtype: '<u2',
+      verified: true,
+    });
   });
 
   it('synth prints area, delay and power and writes the netlist and reports with -o', async () => {
     const r = await axhw('synth', 'drum', '--width', '8', '--k', '4', '--clock-ns', '5', '-o', join(out, 'syn'), '--json');
     expect(r.exitCode, r.all).toBe(0);
     const rep = JSON.parse(r.stdout);
-    expect(rep).toMatchObject({ top: 'drum_w8_k4', library: { name: 'osu018' }, timing: { clockNs: 5 }, activity: { workload: 'uniform', seed: 1 } });
+    expect(rep).toMatchObject({
+      top: 'drum_w8_k4',
+      library: { name: 'osu018' },
+      timing: { clockNs: 5 },
+      activity: { workload: 'uniform', seed: 1 },
+    });
     expect(rep.synth.area).toBeGreaterThan(1000);
     expect(existsSync(join(out, 'syn', 'drum_w8_k4.netlist.v'))).toBe(true);
     expect(readFileSync(join(out, 'syn', 'report.md'), 'utf8')).toMatch(/area {8}\d+\.\d um\^2, \d+ cells/);

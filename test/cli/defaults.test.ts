@@ -9,7 +9,8 @@ import { buildProgram } from '../../src/cli/program.js';
  * asked to change, so it must change here too, on purpose. The help text of an option whose default is
  * applied in code states it, so the description is pinned with the value.
  */
-const leaves = (c: Command, path: string[] = []): { cmd: Command; path: string[] }[] => (c.commands.length ? c.commands.flatMap((s) => leaves(s, [...path, s.name()])) : [{ cmd: c, path }]);
+const leaves = (c: Command, path: string[] = []): { cmd: Command; path: string[] }[] =>
+  c.commands.length ? c.commands.flatMap((s) => leaves(s, [...path, s.name()])) : [{ cmd: c, path }];
 
 export function declaredDefaults(): string {
   const lines: string[] = [];

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
-import { commandToRun, helpExamples, PREPARED_MODELS, prepareUserFiles, readmeCommands, root, RUN_BY_DEMO_TEST, runOrder, SUBSTITUTIONS, words } from '../helpers/documented-commands.js';
+import {
+  commandToRun,
+  helpExamples,
+  PREPARED_MODELS,
+  prepareUserFiles,
+  readmeCommands,
+  root,
+  RUN_BY_DEMO_TEST,
+  runOrder,
+  SUBSTITUTIONS,
+  words,
+} from '../helpers/documented-commands.js';
 
 /**
  * Every command the README's command block and the `--help` texts show is run here, as a user types it,
@@ -16,10 +27,13 @@ import { commandToRun, helpExamples, PREPARED_MODELS, prepareUserFiles, readmeCo
 const bin = join(root, 'bin', 'axhw.js');
 const documented = [...new Set([...readmeCommands(), ...helpExamples()])];
 const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c));
-const ordered = here.map((c, i) => ({ c, i })).sort((x, y) => runOrder(x.c) - runOrder(y.c) || x.i - y.i).map((x) => x.c);
+const ordered = here
+  .map((c, i) => ({ c, i }))
+  .sort((x, y) => runOrder(x.c) - runOrder(y.c) || x.i - y.i)
+  .map((x) => x.c);
 
 describe('the documented commands', () => {
-  it('are found: the README block and every command\'s examples; each substitution names a documented command and says why', () => {
+  it("are found: the README block and every command's examples; each substitution names a documented command and says why", () => {
     expect(readmeCommands().length).toBeGreaterThan(30);
     expect(helpExamples().length).toBeGreaterThan(40);
     for (const [k, s] of Object.entries(SUBSTITUTIONS)) {
@@ -55,13 +69,17 @@ describe('the documented commands', () => {
       }
     }, 600_000);
 
-    it.each(ordered)('%s', async (documentedLine) => {
-      const line = commandToRun(documentedLine);
-      const [, ...args] = words(line);
-      const r = await execa('node', [bin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } });
-      expect(r.exitCode, `${line}\n${r.all}`).toBe(0);
-      expect(r.all).not.toMatch(/internal error/);
-    }, 900_000);
+    it.each(ordered)(
+      '%s',
+      async (documentedLine) => {
+        const line = commandToRun(documentedLine);
+        const [, ...args] = words(line);
+        const r = await execa('node', [bin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } });
+        expect(r.exitCode, `${line}\n${r.all}`).toBe(0);
+        expect(r.all).not.toMatch(/internal error/);
+      },
+      900_000,
+    );
 
     // Runs above made without these options: what they wrote records the declared defaults (a default the
     // code ignores or overrides would show here, not only in the help).
@@ -74,7 +92,13 @@ describe('the documented commands', () => {
       const t = defaults(['train']);
       const m = JSON.parse(readFileSync(join(cwd, 'out', 'bc', 'metrics.json'), 'utf8'));
       expect(m.command).not.toMatch(/--seed|--epochs|--batch-size|--lr|--optimizer/);
-      expect({ seed: m.seed, epochs: m.epochs, batchSize: m.batchSize, learningRate: m.learningRate, optimizer: m.optimizer }).toEqual({ seed: t.seed, epochs: t.epochs, batchSize: t.batchSize, learningRate: t.lr, optimizer: t.optimizer });
+      expect({ seed: m.seed, epochs: m.epochs, batchSize: m.batchSize, learningRate: m.learningRate, optimizer: m.optimizer }).toEqual({
+        seed: t.seed,
+        epochs: t.epochs,
+        batchSize: t.batchSize,
+        learningRate: t.lr,
+        optimizer: t.optimizer,
+      });
       const e = defaults(['experiment', 'axtrain']);
       const x = JSON.parse(readFileSync(join(cwd, 'out', 'experiment', 'axtrain', 'axtrain.json'), 'utf8'));
       expect(x.command).not.toMatch(/--seed/);

@@ -120,12 +120,13 @@ describe('fix hints name options, commands and values that exist', () => {
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       for (const m of text.matchAll(/new AxhwError\(/g)) {
-        if (argumentCount(text, m.index! + m[0].length) < 2) without.push(`${relative(root, f)}:${text.slice(0, m.index).split('\n').length}`);
+        if (argumentCount(text, m.index! + m[0].length) < 2)
+          without.push(`${relative(root, f)}:${text.slice(0, m.index).split('\n').length}`);
       }
     }
     expect(without).toEqual([]);
     // The counter itself: template literals with commas and calls inside do not fool it.
-    const probe = "new AxhwError(`a, ${f(x, y)} b`)";
+    const probe = 'new AxhwError(`a, ${f(x, y)} b`)';
     expect(argumentCount(probe, probe.indexOf('(') + 1)).toBe(1);
     expect(argumentCount("new AxhwError('x', 'fix, here')", 14)).toBe(2);
   });

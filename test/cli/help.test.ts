@@ -25,7 +25,7 @@ describe('--help examples', () => {
     }
   });
 
-  it('examples use only the command\'s own options, with accepted values, and units that resolve', () => {
+  it("examples use only the command's own options, with accepted values, and units that resolve", () => {
     for (const { cmd, path } of commands) {
       for (const e of examplesOf(cmd)) {
         const words = e.split(' ');

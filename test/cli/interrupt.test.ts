@@ -15,7 +15,11 @@ describe('Ctrl-C', () => {
   it.each([
     // the line each prints just before training starts
     ['axhw train', ['train', '--data', 'fashion-mnist', '--epochs', '50', '--limit-train', '20000'], /^data fashion-mnist/m],
-    ['axhw experiment axnet', ['experiment', 'axnet', '--functions', 'kmeans', '--epochs', '200', '--multipliers', 'exact-mul:width=4,signed'], /^kmeans: \d+ training/m],
+    [
+      'axhw experiment axnet',
+      ['experiment', 'axnet', '--functions', 'kmeans', '--epochs', '200', '--multipliers', 'exact-mul:width=4,signed'],
+      /^kmeans: \d+ training/m,
+    ],
   ])('stops %s within a second, exit 130, nothing written', { timeout: 300_000 }, async (_, args, started) => {
     const out = join(mkdtempSync(join(tmpdir(), 'axhw-int-')), 'o');
     const run = execa('node', [bin, ...args, '-o', out], { reject: false, all: true });

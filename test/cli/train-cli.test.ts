@@ -28,14 +28,37 @@ describe('axhw train / eval', () => {
   let csv: string;
   beforeAll(() => {
     requireTool('verilator');
-    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js')))
+      throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
     dir = mkdtempSync(join(tmpdir(), 'axhw-train-cli-'));
     csv = tinyCsv(join(dir, 'tiny.csv'));
   });
 
   it('trains with the approximate forward pass on a user file, writes metrics, weights and curve; eval reloads them', async () => {
     const out = join(dir, 'run1');
-    const r = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--method', 'pas', '--multiplier', 'drum:width=8,k=4,signed', '--ntv-voltage', '850', '--ntv-draws', '3', '--epochs', '3', '--lr', '0.01', '-o', out);
+    const r = await axhw(
+      'train',
+      '--data',
+      'breast-cancer',
+      '--data-path',
+      csv,
+      '--model',
+      'mlp:8-2',
+      '--method',
+      'pas',
+      '--multiplier',
+      'drum:width=8,k=4,signed',
+      '--ntv-voltage',
+      '850',
+      '--ntv-draws',
+      '3',
+      '--epochs',
+      '3',
+      '--lr',
+      '0.01',
+      '-o',
+      out,
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toMatch(/backend (wasm|tensorflow|cpu)/);
     expect(r.stderr).toMatch(/epoch 3\/3/);
@@ -50,7 +73,18 @@ describe('axhw train / eval', () => {
     expect(m.testAccuracyExact).toBeGreaterThan(0.8);
     for (const f of ['model.json', 'weights.bin', 'curve.svg']) expect(existsSync(join(out, f))).toBe(true);
 
-    const e = await axhw('eval', '--model-dir', out, '--data-path', csv, '--multiplier', 'drum:width=8,k=4,signed', '--path', 'table', '--json');
+    const e = await axhw(
+      'eval',
+      '--model-dir',
+      out,
+      '--data-path',
+      csv,
+      '--multiplier',
+      'drum:width=8,k=4,signed',
+      '--path',
+      'table',
+      '--json',
+    );
     expect(e.exitCode, e.all).toBe(0);
     const ev = JSON.parse(e.stdout);
     expect(ev.testAccuracyExact).toBe(m.testAccuracyExact);
@@ -61,7 +95,33 @@ describe('axhw train / eval', () => {
 
   it('axtrain runs act (sensitivity, adaptive lambda) then pas on the hardware, and reports the sensitivity', async () => {
     const out = join(dir, 'axtrain');
-    const r = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--method', 'axtrain', '--multiplier', 'drum:width=8,k=3,signed', '--epochs', '3', '--pas-epochs', '2', '--lambda', '0.02', '--lambda-step', '0.01', '--converge-tol', '0', '--ntv-draws', '2', '-o', out);
+    const r = await axhw(
+      'train',
+      '--data',
+      'breast-cancer',
+      '--data-path',
+      csv,
+      '--model',
+      'mlp:8-2',
+      '--method',
+      'axtrain',
+      '--multiplier',
+      'drum:width=8,k=3,signed',
+      '--epochs',
+      '3',
+      '--pas-epochs',
+      '2',
+      '--lambda',
+      '0.02',
+      '--lambda-step',
+      '0.01',
+      '--converge-tol',
+      '0',
+      '--ntv-draws',
+      '2',
+      '-o',
+      out,
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toMatch(/epoch 1\/5 \[act\] {2}loss \d\.\d+ {2}S \d[\d.e+-]* \(lambda 0\.0200\)/);
     expect(r.stderr).toMatch(/epoch 5\/5 \[pas\]/);
@@ -83,13 +143,42 @@ describe('axhw train / eval', () => {
     const l = await axhw('lut', '--rtl', F('loa_mult.v'), '--top', 'loa_mult', '--a-width', '8', '--b-width', '8', '-o', table, '--quiet');
     expect(l.exitCode, l.all).toBe(0);
     const out = join(dir, 'run2');
-    const r = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--multiplier-table', table, '--epochs', '1', '-o', out, '--json');
+    const r = await axhw(
+      'train',
+      '--data',
+      'breast-cancer',
+      '--data-path',
+      csv,
+      '--model',
+      'mlp:8-2',
+      '--multiplier-table',
+      table,
+      '--epochs',
+      '1',
+      '-o',
+      out,
+      '--json',
+    );
     expect(r.exitCode, r.all).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.hardware.hardware.path).toBe('table');
     expect(m.hardware.hardware.pathReason).toMatch(/no per-operand transform/);
     expect(m.hardware.hardware.operandEncoding).toMatch(/sign-magnitude/);
-    const bad = await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', '--multiplier-table', table, '--path', 'transform', '-o', join(dir, 'never1'));
+    const bad = await axhw(
+      'train',
+      '--data',
+      'breast-cancer',
+      '--data-path',
+      csv,
+      '--model',
+      'mlp:8-2',
+      '--multiplier-table',
+      table,
+      '--path',
+      'transform',
+      '-o',
+      join(dir, 'never1'),
+    );
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/no per-operand transform/);
     expect(existsSync(join(dir, 'never1'))).toBe(false);
@@ -97,7 +186,10 @@ describe('axhw train / eval', () => {
 
   it('eval rejects a corrupt weights file', async () => {
     const out = join(dir, 'run3');
-    expect((await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:4-2', '--epochs', '1', '-o', out, '--quiet')).exitCode).toBe(0);
+    expect(
+      (await axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:4-2', '--epochs', '1', '-o', out, '--quiet'))
+        .exitCode,
+    ).toBe(0);
     writeFileSync(join(out, 'weights.bin'), Buffer.alloc(16));
     const r = await axhw('eval', '--model-dir', out, '--data-path', csv);
     expect(r.exitCode).toBe(2);

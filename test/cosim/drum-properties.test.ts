@@ -26,7 +26,12 @@ describe('DRUM properties on the RTL', () => {
   });
 
   it('the RTL table equals T(a) * T(b) for every pair (the per-operand transform fast path)', async () => {
-    for (const raw of [{ width: 8, k: 3, signed: true }, { width: 8, k: 5, signed: false }, { width: 6, k: 3, signed: true }, { width: 6, k: 2, signed: false }]) {
+    for (const raw of [
+      { width: 8, k: 3, signed: true },
+      { width: 8, k: 5, signed: false },
+      { width: 6, k: 3, signed: true },
+      { width: 6, k: 2, signed: false },
+    ]) {
       const d = design('drum', raw);
       const t = await tableFromRtl(d, { verify: false });
       const T = drumTransform(raw);

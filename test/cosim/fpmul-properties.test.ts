@@ -157,7 +157,9 @@ describe('fpmul tables from the RTL', () => {
 
   it('refuses tables it cannot hold, and pair tables of formats wider than 12 + 12 bits', async () => {
     const d = design({}, 'binary32');
-    await expect(derivedTableFromRtl(d, fpmulUnit.derivedTables![0], { controls: { mbits: 14 } })).rejects.toThrow(/2\^26 entries; the limit is 2\^24 \(mbits <= 13\)/);
+    await expect(derivedTableFromRtl(d, fpmulUnit.derivedTables![0], { controls: { mbits: 14 } })).rejects.toThrow(
+      /2\^26 entries; the limit is 2\^24 \(mbits <= 13\)/,
+    );
     await expect(tableFromRtl(design({}, 'bfloat16'))).rejects.toThrow(/2\^32 entries/);
   });
 
@@ -180,7 +182,12 @@ describe('fpmul pipelined wrapper in co-simulation', () => {
     expect(r.passed).toBe(true);
     // Claim a shorter latency than the wrapper has: the harness must notice results that never arrive
     // within the declared window rather than hang or return garbage.
-    const lying = { ...piped, ports: { ...piped.ports, clock: { ...piped.ports.clock!, latency: 0 } }, top: piped.top, sources: piped.sources };
+    const lying = {
+      ...piped,
+      ports: { ...piped.ports, clock: { ...piped.ports.clock!, latency: 0 } },
+      top: piped.top,
+      sources: piped.sources,
+    };
     await expect(verifyDesign(lying, { vectors: 1000, jobs: 1 })).rejects.toThrow(/never appeared on valid_out|exited/);
   });
 });

@@ -17,7 +17,9 @@ describe('co-simulation sessions', () => {
       () => undefined,
       (e: unknown) => e as { message: string; fix?: string },
     );
-    expect(err?.message).toMatch(new RegExp(`co-simulation process for drum_w8_k4 \\(${binary}\\) exited \\(code 3\\)[\\s\\S]*simulated crash`));
+    expect(err?.message).toMatch(
+      new RegExp(`co-simulation process for drum_w8_k4 \\(${binary}\\) exited \\(code 3\\)[\\s\\S]*simulated crash`),
+    );
     expect(err?.fix).toContain(`remove ${dir} and run again`);
   });
 });

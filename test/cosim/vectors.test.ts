@@ -12,7 +12,14 @@ describe('test vectors', () => {
   });
 
   it('seeded random is reproducible and seed-dependent', () => {
-    const seq = (seed: number) => Array.from({ length: 5 }, ((r) => () => r.nextU32())(new Rng(seed)));
+    const seq = (seed: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.nextU32()
+        )(new Rng(seed)),
+      );
     expect(seq(1)).toEqual(seq(1));
     expect(seq(1)).not.toEqual(seq(2));
   });

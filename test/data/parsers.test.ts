@@ -26,7 +26,8 @@ function idx(type: number, dims: number[], bytes: number[]): Buffer {
   return Buffer.concat([h, Buffer.from(bytes)]);
 }
 
-/** A tiny R serialisation (XDR, version 2) of pairlist(df = data.frame(a = c(1.5, 2), b = c(3L, 4L), cls = factor(c('x', 'z'), levels = c('x', 'y', 'z')))). */
+/** A tiny R serialisation (XDR, version 2) of pairlist(df = data.frame(a = c(1.5, 2), b = c(3L, 4L), cls = factor(c('x', 'z'), levels =
+ * c('x', 'y', 'z')))). */
 function rdaBytes(): Buffer {
   const parts: Buffer[] = [Buffer.from('RDX2\nX\n')];
   const int = (v: number) => {
@@ -114,7 +115,10 @@ describe('IDX', () => {
   it('rejects bad magic, truncated data and corrupt gzip', () => {
     expectDataError(() => readIdx(file('bad.idx', Buffer.from([1, 2, 3, 4]))), /bad magic/);
     expectDataError(() => readIdx(file('short.idx', idx(0x08, [10], [1, 2]))), /size mismatch/);
-    expectDataError(() => readIdx(file('corrupt.gz', Buffer.concat([gzipSync(idx(0x08, [1], [1])).subarray(0, 12), Buffer.from([0, 0, 0])]))), /corrupt compressed/);
+    expectDataError(
+      () => readIdx(file('corrupt.gz', Buffer.concat([gzipSync(idx(0x08, [1], [1])).subarray(0, 12), Buffer.from([0, 0, 0])]))),
+      /corrupt compressed/,
+    );
     expectDataError(() => readIdx(join(dir, 'missing.idx')), /not found/);
   });
 });
@@ -140,7 +144,9 @@ describe('CSV', () => {
 
 describe('ARFF', () => {
   it('reads numeric attributes, a nominal class, comments and quoted values', () => {
-    const text = "% comment\n@relation test\n@attribute 'a 1' numeric\n@attribute b REAL\n@attribute class {'x y',z}\n\n@data\n1,2,'x y'\n% another\n3.5,-4,z\n";
+    const text =
+      "% comment\n@relation test\n@attribute 'a 1' numeric\n@attribute b REAL\n@attribute class {'x " +
+      "y',z}\n\n@data\n1,2,'x y'\n% another\n3.5,-4,z\n";
     const d = readArff(file('t.arff', text));
     expect(d.n).toBe(2);
     expect(d.classes).toEqual(['x y', 'z']);

@@ -16,25 +16,40 @@ const sd = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
 describe('data preparation (prepareDataset, the function every command loads data through)', () => {
   it('splits a single set 80/20 with a seeded shuffle, and says so', () => {
     const all = table(100, 3);
-    const d = prepareDataset(spec(() => ({ all })), { seed: 4 });
+    const d = prepareDataset(
+      spec(() => ({ all })),
+      { seed: 4 },
+    );
     expect([d.train.n, d.test.n]).toEqual([80, 20]);
     expect(d.split).toBe('seeded shuffle (seed 4), 80/20 train/test');
     // Every sample in exactly one part (feature 0 / 10 is the sample index), the test part first in the permutation.
-    const ids = (p: LabelledData) => column(p, 0).map((v) => (Math.round(v * d.standardisation.std[0]! + d.standardisation.mean[0]!) % 1000) / 10);
+    const ids = (p: LabelledData) =>
+      column(p, 0).map((v) => (Math.round(v * d.standardisation.std[0]! + d.standardisation.mean[0]!) % 1000) / 10);
     expect([...ids(d.train), ...ids(d.test)].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(ids(d.test)).toEqual(Array.from(permutation(100, 4).subarray(0, 20)));
-    expect(prepareDataset(spec(() => ({ all })), { seed: 4, testFraction: 0.3 }).test.n).toBe(30);
+    expect(
+      prepareDataset(
+        spec(() => ({ all })),
+        { seed: 4, testFraction: 0.3 },
+      ).test.n,
+    ).toBe(30);
   });
 
   it('keeps a fixed train/test pair as given', () => {
     const [train, test] = [table(30, 2), table(7, 2)];
-    const d = prepareDataset(spec(() => ({ train, test })), { seed: 1 });
+    const d = prepareDataset(
+      spec(() => ({ train, test })),
+      { seed: 1 },
+    );
     expect([d.train.n, d.test.n, d.split]).toEqual([30, 7, "the files' own train/test split"]);
   });
 
   it('fits the standardisation on the training part only, per feature, and applies it to both parts', () => {
     const all = table(200, 4);
-    const d = prepareDataset(spec(() => ({ all })), { seed: 2 });
+    const d = prepareDataset(
+      spec(() => ({ all })),
+      { seed: 2 },
+    );
     // The training part: the samples after the first 40 of the seeded permutation.
     const trainIds = Array.from(permutation(200, 2).subarray(40));
     for (let j = 0; j < 4; j++) {
@@ -51,7 +66,13 @@ describe('data preparation (prepareDataset, the function every command loads dat
   });
 
   it('images get one mean and deviation over all pixels; a constant feature is centred, not scaled', () => {
-    const img: LabelledData = { x: Float32Array.from({ length: 4 * 2 * 2 }, (_, k) => k), y: new Int32Array(4), n: 4, shape: [2, 2, 1], classes: ['a'] };
+    const img: LabelledData = {
+      x: Float32Array.from({ length: 4 * 2 * 2 }, (_, k) => k),
+      y: new Int32Array(4),
+      n: 4,
+      shape: [2, 2, 1],
+      classes: ['a'],
+    };
     const s = fitStandardisation(img);
     expect(s.mode).toBe('global');
     expect(s.mean).toEqual([7.5]);
@@ -65,14 +86,28 @@ describe('data preparation (prepareDataset, the function every command loads dat
 
   it('limits take seeded subsets of each part (another seed, another subset)', () => {
     const all = table(300, 2);
-    const d = prepareDataset(spec(() => ({ all })), { seed: 3, limitTrain: 50, limitTest: 10 });
+    const d = prepareDataset(
+      spec(() => ({ all })),
+      { seed: 3, limitTrain: 50, limitTest: 10 },
+    );
     expect([d.train.n, d.test.n]).toEqual([50, 10]);
-    const again = prepareDataset(spec(() => ({ all })), { seed: 3, limitTrain: 50, limitTest: 10 });
+    const again = prepareDataset(
+      spec(() => ({ all })),
+      { seed: 3, limitTrain: 50, limitTest: 10 },
+    );
     expect(again.train.x).toEqual(d.train.x);
-    const other = prepareDataset(spec(() => ({ all })), { seed: 4, limitTrain: 50, limitTest: 10 });
+    const other = prepareDataset(
+      spec(() => ({ all })),
+      { seed: 4, limitTrain: 50, limitTest: 10 },
+    );
     expect(other.train.x).not.toEqual(d.train.x);
     // A limit above the part's size keeps the part whole.
-    expect(prepareDataset(spec(() => ({ all })), { seed: 3, limitTrain: 1000 }).train.n).toBe(240);
+    expect(
+      prepareDataset(
+        spec(() => ({ all })),
+        { seed: 3, limitTrain: 1000 },
+      ).train.n,
+    ).toBe(240);
   });
 
   it('the permutation is the seeded Fisher-Yates one, pinned (every split and subset follows from it)', () => {
@@ -83,12 +118,18 @@ describe('data preparation (prepareDataset, the function every command loads dat
   it('a limit draws its subset with seed + 1 (training) and seed + 2 (test); no limit, or one of the whole part, keeps the order', () => {
     const all = table(100, 2);
     const [train, test] = splitSeeded(all, 0.2, 3);
-    const d = prepareDataset(spec(() => ({ all })), { seed: 3, limitTrain: 30, limitTest: 5 });
+    const d = prepareDataset(
+      spec(() => ({ all })),
+      { seed: 3, limitTrain: 30, limitTest: 5 },
+    );
     const s = d.standardisation;
     expect(d.train.x).toEqual(applyStandardisation(subset(train, permutation(80, 4).subarray(0, 30)), s).x);
     expect(d.test.x).toEqual(applyStandardisation(subset(test, permutation(20, 5).subarray(0, 5)), s).x);
     for (const o of [{}, { limitTrain: 80, limitTest: 20 }]) {
-      const w = prepareDataset(spec(() => ({ all })), { seed: 3, ...o });
+      const w = prepareDataset(
+        spec(() => ({ all })),
+        { seed: 3, ...o },
+      );
       expect(w.train.x).toEqual(applyStandardisation(train, w.standardisation).x);
       expect(w.test.x).toEqual(applyStandardisation(test, w.standardisation).x);
     }
@@ -97,8 +138,18 @@ describe('data preparation (prepareDataset, the function every command loads dat
   it('the class list is the longer of the two parts (a class only the test part has is kept)', () => {
     const train = { ...table(6, 2), classes: ['a', 'b'] };
     const test = { ...table(3, 2), classes: ['a', 'b', 'c'] };
-    expect(prepareDataset(spec(() => ({ train, test })), { seed: 1 }).classes).toEqual(['a', 'b', 'c']);
-    expect(prepareDataset(spec(() => ({ train: test, test: train })), { seed: 1 }).classes).toEqual(['a', 'b', 'c']);
+    expect(
+      prepareDataset(
+        spec(() => ({ train, test })),
+        { seed: 1 },
+      ).classes,
+    ).toEqual(['a', 'b', 'c']);
+    expect(
+      prepareDataset(
+        spec(() => ({ train: test, test: train })),
+        { seed: 1 },
+      ).classes,
+    ).toEqual(['a', 'b', 'c']);
   });
 
   it('an image is standardised with its one mean and deviation for every pixel', () => {

@@ -17,7 +17,8 @@ import { RUN_BY_DEMO_TEST, words } from '../helpers/documented-commands.js';
 const root = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'axhw-demo-'));
 const out = join(work, 'reports', 'demo');
-const axhw = (args: string[], env: Record<string, string> = {}) => execa('node', [join(root, 'bin', 'axhw.js'), ...args], { cwd: work, reject: false, all: true, env });
+const axhw = (args: string[], env: Record<string, string> = {}) =>
+  execa('node', [join(root, 'bin', 'axhw.js'), ...args], { cwd: work, reject: false, all: true, env });
 const staging = () => readdirSync(join(work, 'reports')).filter((f) => f.startsWith('.'));
 
 describe('axhw demo', () => {
@@ -30,12 +31,17 @@ describe('axhw demo', () => {
     // A yosys that fails: synthesis is step 2.
     const bin = join(work, 'bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'yosys'), '#!/bin/sh\n[ "$1" = "-V" ] && { echo "Yosys 0.0 (broken on purpose)"; exit 0; }\necho "ERROR: broken on purpose" >&2\nexit 1\n');
+    writeFileSync(
+      join(bin, 'yosys'),
+      '#!/bin/sh\n[ "$1" = "-V" ] && { echo "Yosys 0.0 (broken on purpose)"; exit 0; }\necho "ERROR: broken on purpose" >&2\nexit 1\n',
+    );
     chmodSync(join(bin, 'yosys'), 0o755);
     const r = await axhw(['demo', '-o', out], { PATH: `${bin}:${process.env.PATH}` });
     // A tool's failure is exit 2 (bad input or a tool), as the step's own error says.
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toMatch(/The demo stopped at step 2\/\d+ \(characterize\): yosys failed while synthesizing [\s\S]*broken on purpose[\s\S]*Nothing was written to /);
+    expect(r.stderr).toMatch(
+      /The demo stopped at step 2\/\d+ \(characterize\): yosys failed while synthesizing [\s\S]*broken on purpose[\s\S]*Nothing/,
+    );
     expect(r.all).toMatch(/\[1\/\d+\] units/);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('the previous report');
     expect(staging()).toEqual([]);
@@ -48,10 +54,25 @@ describe('axhw demo', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(staging()).toEqual([]);
     const s = demoSummarySchema.parse(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
-    expect(s.steps.map((x) => x.name)).toEqual(['units', 'characterize', 'train bc-bp', 'train bc-axtrain', 'train fm-bp', 'train fm-axtrain', 'axtrain', 'framnn', 'axnet', 'npu']);
+    expect(s.steps.map((x) => x.name)).toEqual([
+      'units',
+      'characterize',
+      'train bc-bp',
+      'train bc-axtrain',
+      'train fm-bp',
+      'train fm-axtrain',
+      'axtrain',
+      'framnn',
+      'axnet',
+      'npu',
+    ]);
     for (const st of s.steps) if (st.dir) expect(existsSync(join(out, st.dir)), st.dir).toBe(true);
     // Units: every one verified, DRUM exhaustively; DRUM k=4's metrics equal the brute force from its definition.
-    expect(s.units.map((u) => u.spec)).toEqual([...DEMO.drumKs.map((k) => `drum:width=8,k=${k},signed`), 'exact-mul:width=8,signed', 'fpmul']);
+    expect(s.units.map((u) => u.spec)).toEqual([
+      ...DEMO.drumKs.map((k) => `drum:width=8,k=${k},signed`),
+      'exact-mul:width=8,signed',
+      'fpmul',
+    ]);
     for (const u of s.units) expect(u.verified, u.spec).toMatchObject({ passed: true, mismatches: 0 });
     const k4 = s.units.find((u) => u.spec === 'drum:width=8,k=4,signed')!;
     expect(k4.verified).toMatchObject({ mode: 'exhaustive', pairs: 65536 });
@@ -69,49 +90,74 @@ describe('axhw demo', () => {
     const char = JSON.parse(readFileSync(join(out, 'characterize', 'characterize.json'), 'utf8'));
     const axt = JSON.parse(readFileSync(join(out, 'axtrain', 'axtrain.json'), 'utf8'));
     expect(s.answer!.multipliesPerInference).toBe(run.multipliesPerInference);
-    expect(s.answer!.tradeoff.map((p) => p.multiplier)).toEqual(['exact-mul:width=8,signed', ...DEMO.drumKs.map((k) => `drum:width=8,k=${k},signed`)]);
+    expect(s.answer!.tradeoff.map((p) => p.multiplier)).toEqual([
+      'exact-mul:width=8,signed',
+      ...DEMO.drumKs.map((k) => `drum:width=8,k=${k},signed`),
+    ]);
     for (const p of s.answer!.tradeoff) {
-      const row = p.multiplier.startsWith('exact') ? char.baseline : char.rows.find((x: { params: { k: number } }) => `drum:width=8,k=${x.params.k},signed` === p.multiplier);
+      const row = p.multiplier.startsWith('exact')
+        ? char.baseline
+        : char.rows.find((x: { params: { k: number } }) => `drum:width=8,k=${x.params.k},signed` === p.multiplier);
       expect(p.multiplierEnergyPerInferencePj, p.multiplier).toBeCloseTo(row.power.energyPerOpPj * run.multipliesPerInference, 6);
       const k = /k=(\d)/.exec(p.multiplier)?.[1];
       const bc = axt.apps.find((a: { app: { name: string } }) => a.app.name === 'breast-cancer');
       if (k) expect(p.accuracy.axtrain).toBe(bc.multipliers.find((m: { k: number }) => m.k === Number(k)).axtrain.accuracy);
     }
-    expect(s.answer!.chosen).toMatchObject({ multiplier: DEMO.npuMultiplier, bitExact: true, accuracyRtl: run.accuracyRtl, energyPerInferencePj: cost.energyPerInferencePj.total });
+    expect(s.answer!.chosen).toMatchObject({
+      multiplier: DEMO.npuMultiplier,
+      bitExact: true,
+      accuracyRtl: run.accuracyRtl,
+      energyPerInferencePj: cost.energyPerInferencePj.total,
+    });
     // Each folder carries the tool versions it was made with.
     expect(JSON.parse(readFileSync(join(out, 'npu', 'provenance.json'), 'utf8')).tools.yosys).toMatch(/^Yosys /);
     expect(r.stdout).toMatch(/demo done in [\d.]+ minutes: .*index\.html/);
     // Cold (no cached builds or syntheses), alone on a slow 2-core machine, the demo took over 20 minutes.
   }, 2_400_000);
 
-  it.skipIf(!haveChromium())('its page renders in Chromium: every figure, no errors, the contents resolve', async () => {
-    const page = join(out, 'index.html');
-    const html = readFileSync(page, 'utf8');
-    const r = await checkReportPage(page, join(process.env.AXHW_SCREENSHOT_DIR ?? work, 'demo.png'));
-    expect(r.figures.length).toBe((html.match(/<figure /g) ?? []).length);
-    // pareto, 4 training curves, AxTrain 5, FramNN 2, AXNet 3, NPU 1
-    expect(r.figures.length).toBeGreaterThanOrEqual(16);
-    for (const f of r.figures) expect(f.loaded && f.width > 100 && f.height > 50, f.id).toBe(true);
-    expect(r.consoleErrors).toEqual([]);
-    expect(r.failedRequests).toEqual([]);
-    expect(r.brokenLinks).toEqual([]);
-    expect(r.overflowing).toEqual([]);
-    expect(r.tocLinks).toBeGreaterThan(30);
-    // The page opens with its answer: the summary and the trade-off figure come before the contents.
-    expect(html.indexOf('class="answer"')).toBeGreaterThan(0);
-    expect(html.indexOf('class="answer"')).toBeLessThan(html.indexOf('<nav class="toc"'));
-    expect(html).toMatch(/<strong>Chosen configuration<\/strong>: the breast-cancer network trained with AxTrain/);
-    // Rendered again by `axhw report` from the same folder: the same documents.
-    const again = await axhw(['report', out, '-o', join(work, 'again'), '--title', 'axhw demo: approximate hardware and the networks trained for it']);
-    expect(again.exitCode, again.all).toBe(0);
-    const strip = (h: string) => h.replace(/<footer>[\s\S]*<\/footer>/, '').replace(/Results of <code>[^<]*<\/code>/, '');
-    expect(strip(readFileSync(join(work, 'again', 'index.html'), 'utf8'))).toBe(strip(html));
-  }, 120_000);
+  it.skipIf(!haveChromium())(
+    'its page renders in Chromium: every figure, no errors, the contents resolve',
+    async () => {
+      const page = join(out, 'index.html');
+      const html = readFileSync(page, 'utf8');
+      const r = await checkReportPage(page, join(process.env.AXHW_SCREENSHOT_DIR ?? work, 'demo.png'));
+      expect(r.figures.length).toBe((html.match(/<figure /g) ?? []).length);
+      // pareto, 4 training curves, AxTrain 5, FramNN 2, AXNet 3, NPU 1
+      expect(r.figures.length).toBeGreaterThanOrEqual(16);
+      for (const f of r.figures) expect(f.loaded && f.width > 100 && f.height > 50, f.id).toBe(true);
+      expect(r.consoleErrors).toEqual([]);
+      expect(r.failedRequests).toEqual([]);
+      expect(r.brokenLinks).toEqual([]);
+      expect(r.overflowing).toEqual([]);
+      expect(r.tocLinks).toBeGreaterThan(30);
+      // The page opens with its answer: the summary and the trade-off figure come before the contents.
+      expect(html.indexOf('class="answer"')).toBeGreaterThan(0);
+      expect(html.indexOf('class="answer"')).toBeLessThan(html.indexOf('<nav class="toc"'));
+      expect(html).toMatch(/<strong>Chosen configuration<\/strong>: the breast-cancer network trained with AxTrain/);
+      // Rendered again by `axhw report` from the same folder: the same documents.
+      const again = await axhw([
+        'report',
+        out,
+        '-o',
+        join(work, 'again'),
+        '--title',
+        'axhw demo: approximate hardware and the networks trained for it',
+      ]);
+      expect(again.exitCode, again.all).toBe(0);
+      const strip = (h: string) => h.replace(/<footer>[\s\S]*<\/footer>/, '').replace(/Results of <code>[^<]*<\/code>/, '');
+      expect(strip(readFileSync(join(work, 'again', 'index.html'), 'utf8'))).toBe(strip(html));
+    },
+    120_000,
+  );
 
   // The other documented commands that need the demo (test/helpers/documented-commands.ts): run as typed.
-  it.each(RUN_BY_DEMO_TEST.slice(1))('%s', async (line) => {
-    const r = await axhw(words(line).slice(1));
-    expect(r.exitCode, r.all).toBe(0);
-    if (line.includes('--json')) expect(demoSummarySchema.parse(JSON.parse(r.stdout)).steps).toHaveLength(10);
-  }, 900_000);
+  it.each(RUN_BY_DEMO_TEST.slice(1))(
+    '%s',
+    async (line) => {
+      const r = await axhw(words(line).slice(1));
+      expect(r.exitCode, r.all).toBe(0);
+      if (line.includes('--json')) expect(demoSummarySchema.parse(JSON.parse(r.stdout)).steps).toHaveLength(10);
+    },
+    900_000,
+  );
 });

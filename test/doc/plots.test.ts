@@ -95,15 +95,39 @@ const axtrain = {
     app: { name },
     multipliers: settings.map((s) => ({ ...s, bp: method(1 + 0.1 * a), act: method(0.8 + 0.05 * s.k), axtrain: method(0.7 + 0.02 * a) })),
     // Each application has its own two voltages (as in the paper), so shared axes would leave gaps.
-    ntv: (a === 0 ? [400, 660] : [660, 850]).map((v, i) => ({ voltageMv: v, role: i ? 'conservative' : 'aggressive', draws: 50, bp: method(0.9 - 0.1 * a * (1 - i)), act: method(0.85), axtrain: method(0.93) })),
-    sensitivity: Object.fromEntries(['bp', 'act', 'axtrain'].map((m, j) => [m, { last: { rows: 64, cols: a === 5 ? 10 : 2, values: Array.from({ length: 64 * (a === 5 ? 10 : 2) }, (_, i) => ((i * 37 + j) % 17) / 17) } }])),
+    ntv: (a === 0 ? [400, 660] : [660, 850]).map((v, i) => ({
+      voltageMv: v,
+      role: i ? 'conservative' : 'aggressive',
+      draws: 50,
+      bp: method(0.9 - 0.1 * a * (1 - i)),
+      act: method(0.85),
+      axtrain: method(0.93),
+    })),
+    sensitivity: Object.fromEntries(
+      ['bp', 'act', 'axtrain'].map((m, j) => [
+        m,
+        {
+          last: {
+            rows: 64,
+            cols: a === 5 ? 10 : 2,
+            values: Array.from({ length: 64 * (a === 5 ? 10 : 2) }, (_, i) => ((i * 37 + j) % 17) / 17),
+          },
+        },
+      ]),
+    ),
   })),
 } as unknown as AxtrainResult;
 
 describe('figures a person can read (rendered to PNG)', () => {
   it('the text-overlap check finds overlapping labels (negative control)', async () => {
     const svg = await renderVegaLite({
-      data: { values: [{ x: 1, y: 1, t: 'mbits=6' }, { x: 1, y: 1.02, t: 'mbits=7' }, { x: 5, y: 5, t: 'far away' }] },
+      data: {
+        values: [
+          { x: 1, y: 1, t: 'mbits=6' },
+          { x: 1, y: 1.02, t: 'mbits=7' },
+          { x: 5, y: 5, t: 'far away' },
+        ],
+      },
       layer: [{ mark: 'point' }, { mark: { type: 'text', dx: 6, align: 'left' }, encoding: { text: { field: 't' } } }],
       encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
     });
@@ -113,9 +137,17 @@ describe('figures a person can read (rendered to PNG)', () => {
   it('characterize: the Pareto plot, with a baseline, and for a run-time control sweep (one area)', async () => {
     const row = (label: string, mred: number, powerMw: number, area: number) => ({ label, metrics: { mred }, powerMw, area });
     const base = { unit: 'drum', library: { name: 'osu018' }, clockNs: 10, activity: { workload: 'uniform' } };
-    const drum = { ...base, baseline: row('exact-mul', 0, 3.22, 18597), rows: [2, 3, 4, 5, 6, 7].map((k) => row(`k=${k}`, 0.5 / k ** 2, 1 + 0.3 * k, 6000 + 1500 * k)) } as unknown as CharacterizeReport;
+    const drum = {
+      ...base,
+      baseline: row('exact-mul', 0, 3.22, 18597),
+      rows: [2, 3, 4, 5, 6, 7].map((k) => row(`k=${k}`, 0.5 / k ** 2, 1 + 0.3 * k, 6000 + 1500 * k)),
+    } as unknown as CharacterizeReport;
     checkReadable(await paretoSvg(drum), 'pareto (drum)');
-    const fp = { ...base, unit: 'fpmul', rows: [1, 2, 3, 4, 5, 6, 7, 8].map((m) => row(`mbits=${m}`, 0.5 / 2 ** m, 1.5 + 0.8 * m, 29145)) } as unknown as CharacterizeReport;
+    const fp = {
+      ...base,
+      unit: 'fpmul',
+      rows: [1, 2, 3, 4, 5, 6, 7, 8].map((m) => row(`mbits=${m}`, 0.5 / 2 ** m, 1.5 + 0.8 * m, 29145)),
+    } as unknown as CharacterizeReport;
     const svg = await paretoSvg(fp);
     checkReadable(svg, 'pareto (fpmul)');
     expect(svg).toMatch(/area 29,145 um\^2 for every configuration/);
@@ -133,7 +165,13 @@ describe('figures a person can read (rendered to PNG)', () => {
   });
 
   it('training curves', async () => {
-    const history = Array.from({ length: 12 }, (_, i) => ({ epoch: i + 1, loss: 1 / (i + 1), trainAccuracy: 0.5 + 0.04 * i, testAccuracy: 0.5 + 0.035 * i, testAccuracyHw: 0.48 + 0.035 * i })) as EpochRecord[];
+    const history = Array.from({ length: 12 }, (_, i) => ({
+      epoch: i + 1,
+      loss: 1 / (i + 1),
+      trainAccuracy: 0.5 + 0.04 * i,
+      testAccuracy: 0.5 + 0.035 * i,
+      testAccuracyHw: 0.48 + 0.035 * i,
+    })) as EpochRecord[];
     checkReadable(await trainingCurveSvg(history, 'mnist-mlp on fashion-mnist (axtrain)'), 'curve');
   });
 });

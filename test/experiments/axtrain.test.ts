@@ -39,7 +39,15 @@ describe('axhw experiment axtrain --quick', () => {
     const r = await axhw('experiment', 'axtrain', '--quick', '--apps', 'breast-cancer,ionosphere', '--draws', '3', '-o', dir);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/output-error reduction vs bp, axtrain: K1 -?\d+\.\d%/);
-    for (const f of ['axtrain.json', 'axtrain.md', 'output-error.svg', 'ntv.svg', 'sensitivity-breast-cancer.svg', 'sensitivity-ionosphere.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of [
+      'axtrain.json',
+      'axtrain.md',
+      'output-error.svg',
+      'ntv.svg',
+      'sensitivity-breast-cancer.svg',
+      'sensitivity-ionosphere.svg',
+    ])
+      expect(existsSync(join(dir, f)), f).toBe(true);
     // Every layer's sensitivity map, per method, as data.
     const maps = JSON.parse(readFileSync(join(dir, 'sensitivity-ionosphere.json'), 'utf8')).maps;
     expect(maps.bp.map((m: { rows: number; cols: number }) => [m.rows, m.cols])).toEqual([
@@ -59,13 +67,17 @@ describe('axhw experiment axtrain --quick', () => {
       expect(a.multipliers.map((m: { k: number }) => m.k)).toEqual([3, 4, 5, 6]);
       // Normalised output error: each network's loss on a setting over ONE denominator, the bp network's
       // loss on exact-mul; so loss / outputError is the same positive number in every cell of the app.
-      const denominators = a.multipliers.flatMap((m: Record<string, { loss: number; outputError: number }>) => ['bp', 'act', 'axtrain'].map((method) => m[method]!.loss / m[method]!.outputError));
+      const denominators = a.multipliers.flatMap((m: Record<string, { loss: number; outputError: number }>) =>
+        ['bp', 'act', 'axtrain'].map((method) => m[method]!.loss / m[method]!.outputError),
+      );
       expect(denominators[0]).toBeGreaterThan(0);
       for (const d of denominators) expect(d / denominators[0]).toBeCloseTo(1, 9);
       // DRUM at k = 6 on 8 bits is close to exact: bp's normalised error there is near 1, and K1 (k = 3) is the worst setting for bp.
       expect(a.multipliers[3].bp.outputError).toBeGreaterThan(0.8);
       expect(a.multipliers[3].bp.outputError).toBeLessThan(1.25);
-      expect(a.multipliers[0].bp.outputError).toBeGreaterThanOrEqual(Math.max(...a.multipliers.slice(1).map((m: { bp: { outputError: number } }) => m.bp.outputError)) - 1e-9);
+      expect(a.multipliers[0].bp.outputError).toBeGreaterThanOrEqual(
+        Math.max(...a.multipliers.slice(1).map((m: { bp: { outputError: number } }) => m.bp.outputError)) - 1e-9,
+      );
       expect(a.ntv.map((v: { voltageMv: number }) => v.voltageMv)).toEqual(a.app.voltages);
       for (const v of a.ntv)
         for (const method of ['bp', 'act', 'axtrain']) {
@@ -84,13 +96,19 @@ describe('axhw experiment axtrain --quick', () => {
       const lp = a.lowestPower;
       for (const m of ['bp', 'axtrain']) {
         expect(lp.compute[m].accuracy).toBeGreaterThanOrEqual(lp.targetAccuracy);
-        const p = lp.compute[m].config === 'exact' ? rep.power.exact.powerMw : rep.power.drum.find((d: { k: number }) => d.k === lp.compute[m].k).powerMw;
+        const p =
+          lp.compute[m].config === 'exact'
+            ? rep.power.exact.powerMw
+            : rep.power.drum.find((d: { k: number }) => d.k === lp.compute[m].k).powerMw;
         expect(lp.compute[m].powerMw).toBe(p);
       }
     }
     // Summary averages are the means of the per-application reductions.
     const k1 = rep.summary.outputErrorReduction.axtrain[0];
-    const per = rep.apps.map((a: { multipliers: { bp: { outputError: number }; axtrain: { outputError: number } }[] }) => 100 * (1 - a.multipliers[0]!.axtrain.outputError / a.multipliers[0]!.bp.outputError));
+    const per = rep.apps.map(
+      (a: { multipliers: { bp: { outputError: number }; axtrain: { outputError: number } }[] }) =>
+        100 * (1 - a.multipliers[0]!.axtrain.outputError / a.multipliers[0]!.bp.outputError),
+    );
     expect(k1.meanPct).toBeCloseTo((per[0] + per[1]) / 2, 6);
     expect(rep.power.exact.powerMw).toBeGreaterThan(rep.power.drum[0].powerMw);
     const md = readFileSync(join(dir, 'axtrain.md'), 'utf8');

@@ -36,17 +36,38 @@ describe('training energy-delay product (FramNN)', () => {
     expect(exact.delayNs).toBe(6 * 30 * 20);
     expect(exact.edp).toBe(exact.energyPj * exact.delayNs);
     // approximate training: both passes at the level
-    const s = trainingEdp([{ m: 4, iterations: 4 }, { m: 8, iterations: 2 }], work, cost, (m) => m);
+    const s = trainingEdp(
+      [
+        { m: 4, iterations: 4 },
+        { m: 8, iterations: 2 },
+      ],
+      work,
+      cost,
+      (m) => m,
+    );
     expect(s.energyPj).toBe(4 * 30 * 30 + 2 * 30 * 50);
     expect(s.delayNs).toBe(4 * 30 * 15 + 2 * 30 * 16);
     expect(exact.edp / s.edp).toBeCloseTo((6 * 30 * 180 * 6 * 30 * 20) / ((3600 + 3000) * (1800 + 960)), 12);
     // FramNN: the backward products stay at full precision
     const f = trainingEdp([{ m: 4, iterations: 6 }], work, cost, () => 24);
-    expect(f.steps[0]).toEqual({ m: 4, backwardM: 24, iterations: 6, energyPj: 6 * (10 * 30 + 20 * 180), delayNs: 6 * (10 * 15 + 20 * 20) });
+    expect(f.steps[0]).toEqual({
+      m: 4,
+      backwardM: 24,
+      iterations: 6,
+      energyPj: 6 * (10 * 30 + 20 * 180),
+      delayNs: 6 * (10 * 15 + 20 * 20),
+    });
   });
 
   it('a level costs its dynamic energy plus leakage over the cycle the clocking gives it', () => {
-    const c: FpmulCosts = { top: 't', rtlHash: 'h', library: 'l', area: 1, netlistDelayNs: 20, levels: [{ m: 8, dynamicPj: 50, leakageW: 1e-6, delayNs: 16 }] };
+    const c: FpmulCosts = {
+      top: 't',
+      rtlHash: 'h',
+      library: 'l',
+      area: 1,
+      netlistDelayNs: 20,
+      levels: [{ m: 8, dynamicPj: 50, leakageW: 1e-6, delayNs: 16 }],
+    };
     expect(levelCost(c, 8, 'fixed')).toEqual({ m: 8, cycleNs: 20, energyPerOpPj: 50 + 1e-6 * 20 * 1e3, powerW: (50 + 0.02) / 20e3 });
     expect(levelCost(c, 8, 'per-level').cycleNs).toBe(16);
     expect(() => levelCost(c, 12, 'fixed')).toThrow(/m = 12/);

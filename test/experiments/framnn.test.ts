@@ -17,7 +17,13 @@ function deterministic(r: FramnnResult) {
   return {
     ...r,
     command: '',
-    apps: r.apps.map((a) => ({ ...a, seconds: 0, trainingTime: null, sweep: a.sweep.map((s) => ({ ...s, seconds: null })), schedules: a.schedules.map((s) => ({ ...s, seconds: 0 })) })),
+    apps: r.apps.map((a) => ({
+      ...a,
+      seconds: 0,
+      trainingTime: null,
+      sweep: a.sweep.map((s) => ({ ...s, seconds: null })),
+      schedules: a.schedules.map((s) => ({ ...s, seconds: 0 })),
+    })),
   };
 }
 
@@ -90,24 +96,51 @@ describe('axhw experiment framnn --quick', () => {
     expect(deterministic(JSON.parse(readFileSync(join(out, 'b', 'framnn.json'), 'utf8')) as FramnnResult)).toEqual(deterministic(rep));
   });
 
-  it('axhw train: an adaptive schedule under a recorded operand trace, approximate training, written to metrics.json', { timeout: 900_000 }, async () => {
-    const base = ['train', '--data', 'digits', '--model', 'mlp:32-10', '--epochs', '2', '--method', 'pas', '--quiet'];
-    const ops = join(out, 'ops.npy');
-    const t = await axhw(...base, '--multiplier', 'fpmul:mbits=12', '--operand-trace', ops, '-o', join(out, 't1'));
-    expect(t.exitCode, t.all).toBe(0);
-    expect(existsSync(ops)).toBe(true);
-    const r = await axhw(...base, '--multiplier', 'fpmul:mbits=12', '--backward', 'hardware', '--schedule', 'adaptive:4/4', '--activity', ops, '-o', join(out, 't2'));
-    expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toMatch(/trained on the fpmul \(forward and backward\): \d+ iterations at m = 4, \d+ iterations at m = 8, \d+ iterations at m = 12/);
-    const m = JSON.parse(readFileSync(join(out, 't2', 'metrics.json'), 'utf8'));
-    const f = m.fpmulTraining;
-    expect(f.backward).toBe('hardware');
-    expect(f.activity).toBe(ops);
-    const T = 2 * Math.ceil(m.dataset.train / 32);
-    expect(f.steps).toEqual(mantissaSchedule('adaptive', [4, 8, 12], T, f.levelPower.map((p: { powerW: number }) => p.powerW)));
-    expect(f.schedule).toEqual(f.steps.map((s: { m: number; iterations: number }) => ({ iterations: s.iterations, arithmetic: `mbits ${s.m}` })));
-    // the deeper level draws less power, so it gets more iterations
-    expect(f.levelPower[0].powerW).toBeLessThan(f.levelPower[2].powerW);
-    expect(f.steps[0].iterations).toBeGreaterThan(f.steps[2].iterations);
-  });
+  it(
+    'axhw train: an adaptive schedule under a recorded operand trace, approximate training, written to metrics.json',
+    { timeout: 900_000 },
+    async () => {
+      const base = ['train', '--data', 'digits', '--model', 'mlp:32-10', '--epochs', '2', '--method', 'pas', '--quiet'];
+      const ops = join(out, 'ops.npy');
+      const t = await axhw(...base, '--multiplier', 'fpmul:mbits=12', '--operand-trace', ops, '-o', join(out, 't1'));
+      expect(t.exitCode, t.all).toBe(0);
+      expect(existsSync(ops)).toBe(true);
+      const r = await axhw(
+        ...base,
+        '--multiplier',
+        'fpmul:mbits=12',
+        '--backward',
+        'hardware',
+        '--schedule',
+        'adaptive:4/4',
+        '--activity',
+        ops,
+        '-o',
+        join(out, 't2'),
+      );
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.stdout).toMatch(
+        /trained on the fpmul \(forward and backward\): \d+ iterations at m = 4, \d+ iterations at m = 8, \d+ iterations at m = 12/,
+      );
+      const m = JSON.parse(readFileSync(join(out, 't2', 'metrics.json'), 'utf8'));
+      const f = m.fpmulTraining;
+      expect(f.backward).toBe('hardware');
+      expect(f.activity).toBe(ops);
+      const T = 2 * Math.ceil(m.dataset.train / 32);
+      expect(f.steps).toEqual(
+        mantissaSchedule(
+          'adaptive',
+          [4, 8, 12],
+          T,
+          f.levelPower.map((p: { powerW: number }) => p.powerW),
+        ),
+      );
+      expect(f.schedule).toEqual(
+        f.steps.map((s: { m: number; iterations: number }) => ({ iterations: s.iterations, arithmetic: `mbits ${s.m}` })),
+      );
+      // the deeper level draws less power, so it gets more iterations
+      expect(f.levelPower[0].powerW).toBeLessThan(f.levelPower[2].powerW);
+      expect(f.steps[0].iterations).toBeGreaterThan(f.steps[2].iterations);
+    },
+  );
 });

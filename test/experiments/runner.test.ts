@@ -23,7 +23,20 @@ const toy = (value: unknown): Experiment<{ a: unknown }> => ({
     title: 'Toy',
     intro: [text('intro')],
     command: 'axhw experiment toy',
-    sections: [{ title: 'S', command: 'axhw experiment toy --x', blocks: [table(['k', 'v'], [['a', String(r.a)]]), figure('fig', 'A figure', { data: { values: [{ x: 1, y: 2 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } })] }],
+    sections: [
+      {
+        title: 'S',
+        command: 'axhw experiment toy --x',
+        blocks: [
+          table(['k', 'v'], [['a', String(r.a)]]),
+          figure('fig', 'A figure', {
+            data: { values: [{ x: 1, y: 2 }] },
+            mark: 'point',
+            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+          }),
+        ],
+      },
+    ],
   }),
   resultFile: 'toy.json',
   markdownFile: 'toy.md',
@@ -53,7 +66,9 @@ describe('experiment runner', () => {
 
   it('refuses an experiment whose first data file is not its declared result file', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'axhw-runner-')), 'r');
-    await expect(runExperiment({ ...toy(1), resultFile: 'other.json' }, {}, { command: 'x' }, out)).rejects.toThrow(/first data file is toy.json, not its declared result file other.json/);
+    await expect(runExperiment({ ...toy(1), resultFile: 'other.json' }, {}, { command: 'x' }, out)).rejects.toThrow(
+      /first data file is toy.json, not its declared result file other.json/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -64,7 +79,11 @@ describe('experiment runner', () => {
   });
 
   it('renders one Markdown table style and nested sections', () => {
-    const md = renderMarkdown({ title: 'T', intro: [], sections: [{ title: 'A', blocks: [text('x')], sections: [{ title: 'B', blocks: [table(['h'], [[1], [2]], 'cap')] }] }] });
+    const md = renderMarkdown({
+      title: 'T',
+      intro: [],
+      sections: [{ title: 'A', blocks: [text('x')], sections: [{ title: 'B', blocks: [table(['h'], [[1], [2]], 'cap')] }] }],
+    });
     expect(md).toBe('# T\n\n## A\n\nx\n\n### B\n\ncap\n\n| h |\n|---|\n| 1 |\n| 2 |\n');
   });
 });

@@ -17,10 +17,13 @@ describe('axhw experiment tetris --quick', () => {
   });
 
   it('writes JSON, Markdown and SVG whose numbers hang together; the same JSON twice', async () => {
-    const run = (dir: string) => axhw('experiment', 'tetris', '--quick', '--networks', 'bc-bp,lenet', '--groups', '4,8', '-o', join(out, dir));
+    const run = (dir: string) =>
+      axhw('experiment', 'tetris', '--quick', '--networks', 'bc-bp,lenet', '--groups', '4,8', '-o', join(out, dir));
     const r = await run('a');
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toMatch(/bc-bp: zero bits \d+\.\d% \(sign-magnitude\), speed-up G4 \d\.\d\dx G8 \d\.\d\dx; RTL 520 outputs equal, cycles = prediction/);
+    expect(r.stdout).toMatch(
+      /bc-bp: zero bits \d+\.\d% \(sign-magnitude\), speed-up G4 \d\.\d\dx G8 \d\.\d\dx; RTL 520 outputs equal, cycles = prediction/,
+    );
     for (const f of ['tetris.json', 'tetris.md', 'speedup.svg']) expect(existsSync(join(out, 'a', f)), f).toBe(true);
     const rep = JSON.parse(readFileSync(join(out, 'a', 'tetris.json'), 'utf8')) as TetrisResult;
     expect(tetrisResultSchema.safeParse(rep).success).toBe(true);
@@ -45,7 +48,8 @@ describe('axhw experiment tetris --quick', () => {
     expect([mac.compared, sac.compared]).toEqual([130, 130]);
     const bc = rep.networks[0]!.analysis;
     expect(mac.computeCyclesPerInference).toBe(bc.total.macCycles + 130); // a weight a cycle, a finishing cycle per output
-    expect(sac.computeCyclesPerInference).toBe(bc.total.kneading[1]!.words + 2 * 130); // a kneaded word a cycle, start and finish per output
+    // a kneaded word a cycle, start and finish per output
+    expect(sac.computeCyclesPerInference).toBe(bc.total.kneading[1]!.words + 2 * 130);
     expect(sac.loadCyclesPerInference).toBe(30 + 64 + 64);
     expect(mac.energyPerInferencePj.multiplier).toBeGreaterThan(0);
     expect(sac.energyPerInferencePj.datapath).toBeGreaterThan(0);
@@ -66,7 +70,11 @@ describe('axhw experiment tetris --quick', () => {
     const a = JSON.parse(r.stdout);
     expect(a.groups).toEqual([2, 16]);
     expect(a.total.weights).toBe(30 * 64 + 64 * 64 + 64 * 2);
-    expect(a.layers.map((l: { fanIn: number; outputs: number }) => [l.fanIn, l.outputs])).toEqual([[30, 64], [64, 64], [64, 2]]);
+    expect(a.layers.map((l: { fanIn: number; outputs: number }) => [l.fanIn, l.outputs])).toEqual([
+      [30, 64],
+      [64, 64],
+      [64, 2],
+    ]);
     const md = await axhw('tetris', 'analyze', model, '--groups', '2,16', '--quiet');
     expect(md.stdout).toMatch(/\| 0 \| dense \| 30 x 64 \| 1 \|/);
     expect(md.stdout).toContain(`${a.total.kneading[1].speedup.toFixed(2)}x`);

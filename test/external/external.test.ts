@@ -45,7 +45,10 @@ describe('bring-your-own combinational multiplier', () => {
   it.each([
     [{ rtl: [F('malformed.v')], top: 'malformed' }, /Yosys could not read .*malformed\.v[\s\S]*malformed\.v:2: ERROR: syntax error/],
     [{ rtl: [F('stateful.v')], top: 'stateful' }, /'stateful' holds state \(\$dff\)/],
-    [{ rtl: [F('three_inputs.v')], top: 'three_inputs' }, /Cannot tell the operands of 'three_inputs': it has 3 inputs \(a\[8\], b\[8\], c\[8\]\)/],
+    [
+      { rtl: [F('three_inputs.v')], top: 'three_inputs' },
+      /Cannot tell the operands of 'three_inputs': it has 3 inputs \(a\[8\], b\[8\], c\[8\]\)/,
+    ],
     [{ rtl: [F('three_inputs.v')], top: 'three_inputs', a: 'a', b: 'b' }, /inputs besides the operands: c\[8\]/],
     [{ rtl: [F('trunc_mult.v')], top: 'nope' }, /Module 'nope' was not found/],
     [{ rtl: [F('trunc_mult.v')], top: 'trunc_mult', a: 'x', b: 'q' }, /no port named 'q'/],

@@ -31,7 +31,15 @@ export async function checkReportPage(htmlFile: string, screenshot: string): Pro
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -57,12 +65,18 @@ export async function checkReportPage(htmlFile: string, screenshot: string): Pro
       const width = document.documentElement.clientWidth;
       const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}: ${(e.textContent ?? '').trim().slice(0, 60)}`;
       // A table may be wider than its scroll container (it scrolls there); nothing may pass the page's edge.
-      const boxes = [...document.querySelectorAll('.table-wrap, table, figure, figure img, p, ul, dl, h1, h2, h3, h4')].filter((e) => !(e.tagName === 'TABLE' && e.closest('.table-wrap')));
-      const overflowing = boxes.filter((e) => e.getBoundingClientRect().right > width + 0.5).map((e) => `past the page: ${name(e.tagName === 'IMG' ? e.closest('figure')! : e)}`);
-      if (document.documentElement.scrollWidth > width) overflowing.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px)`);
+      const boxes = [...document.querySelectorAll('.table-wrap, table, figure, figure img, p, ul, dl, h1, h2, h3, h4')].filter(
+        (e) => !(e.tagName === 'TABLE' && e.closest('.table-wrap')),
+      );
+      const overflowing = boxes
+        .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+        .map((e) => `past the page: ${name(e.tagName === 'IMG' ? e.closest('figure')! : e)}`);
+      if (document.documentElement.scrollWidth > width)
+        overflowing.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px)`);
       for (const w of document.querySelectorAll('.table-wrap')) {
         const first = w.querySelector('td, th');
-        if (w.scrollWidth > w.clientWidth + 0.5 && first && getComputedStyle(first).position !== 'sticky') overflowing.push(`a wide table without its first column in view: ${name(w)}`);
+        if (w.scrollWidth > w.clientWidth + 0.5 && first && getComputedStyle(first).position !== 'sticky')
+          overflowing.push(`a wide table without its first column in view: ${name(w)}`);
       }
       return { figures, brokenLinks, tocLinks: links.length, title: document.title, overflowing };
     });

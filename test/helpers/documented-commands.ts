@@ -55,24 +55,34 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: s
   },
   'axhw verify fpmul --preset bfloat16 --mbits 8 --exhaustive': {
     run: 'axhw verify fpmul --exp 4 --frac 3 --mbits 3 --exhaustive',
-    why: 'all 2^32 bfloat16 pairs take about 4 minutes, and every preset is 16 bits or wider; the same exhaustive path over an 8-bit format given by its widths',
+    why:
+      'all 2^32 bfloat16 pairs take about 4 minutes, and every preset is 16 bits or wider; the same ' +
+      'exhaustive path over an 8-bit format given by its widths',
     drops: ['--preset'],
   },
   'axhw train --data fashion-mnist --method axtrain --multiplier drum:width=8,k=3,signed': {
-    run: 'axhw train --data fashion-mnist --method axtrain --multiplier drum:width=8,k=3,signed --epochs 1 --limit-train 2000 --limit-test 500',
+    run:
+      'axhw train --data fashion-mnist --method axtrain --multiplier drum:width=8,k=3,signed --epochs ' +
+      '1 --limit-train 2000 --limit-test 500',
     why: '20 epochs on 60,000 images take many minutes; one epoch of act (and its pas epoch) on a seeded subset',
   },
   'axhw train --data fashion-mnist --model mnist-mlp --epochs 5 --method pas --multiplier exact-mul:width=8,signed --ntv-voltage 660': {
-    run: 'axhw train --data fashion-mnist --model mnist-mlp --epochs 1 --method pas --multiplier exact-mul:width=8,signed --ntv-voltage 660 --limit-train 2000 --limit-test 500',
+    run:
+      'axhw train --data fashion-mnist --model mnist-mlp --epochs 1 --method pas --multiplier exact-mul:width=8,signed ' +
+      '--ntv-voltage 660 --limit-train 2000 --limit-test 500',
     why: '5 epochs on 60,000 images with NTV draws over 10,000 test images take minutes; one epoch on seeded subsets',
   },
   'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule linear:4/4': {
-    run: 'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule linear:4/4 --epochs 2',
+    run:
+      'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward ' +
+      'hardware --schedule linear:4/4 --epochs 2',
     why: '20 epochs of a 512-512 network with every product on the fpmul take minutes; 2 epochs keep every level of the schedule',
   },
   'axhw train --data digits --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule adaptive:4/4': {
     run: 'axhw train --data digits --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule adaptive:4/4 --epochs 2',
-    why: '20 epochs with every product on the fpmul take minutes; 2 epochs keep every level of the schedule (its power measured as documented)',
+    why:
+      '20 epochs with every product on the fpmul take minutes; 2 epochs keep every level of the schedule ' +
+      '(its power measured as documented)',
   },
   'axhw characterize drum --width 16 --sweep k=2..8 --baseline exact-mul --power sim-delay': {
     run: 'axhw characterize drum --width 16 --sweep k=6,8 --baseline exact-mul --power sim-delay',
@@ -88,7 +98,10 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: s
   },
   'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json': {
     run: 'axhw npu cost out/bc --multiplier exact-mul:width=8,signed -P 2 --samples 1 --json -o fm-cost.json',
-    why: 'synthesizing and simulating the NPU sized for the 784-128-128-10 network at gate level takes over 10 minutes (its controller alone over 5 at 2 PEs); the same command on the breast-cancer network and 2 PEs',
+    why:
+      'synthesizing and simulating the NPU sized for the 784-128-128-10 network at gate level takes ' +
+      'over 10 minutes (its controller alone over 5 at 2 PEs); the same command on the breast-cancer ' +
+      'network and 2 PEs',
   },
   'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small': {
     run: 'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small --quick',
@@ -132,7 +145,10 @@ export function runOrder(line: string): number {
 /** The files the documented commands name, as a user would have them, made in `cwd`. */
 export function prepareUserFiles(cwd: string): void {
   // A user's multiplier: the truncating fixture, under the name the documentation uses.
-  writeFileSync(join(cwd, 'my_mult.v'), readFileSync(join(root, 'test', 'fixtures', 'rtl', 'trunc_mult.v'), 'utf8').replace(/\btrunc_mult\b/g, 'my_mult'));
+  writeFileSync(
+    join(cwd, 'my_mult.v'),
+    readFileSync(join(root, 'test', 'fixtures', 'rtl', 'trunc_mult.v'), 'utf8').replace(/\btrunc_mult\b/g, 'my_mult'),
+  );
   copyFileSync(join(root, 'test', 'fixtures', 'rtl', 'trunc_mult.mjs'), join(cwd, 'my_mult.mjs'));
   // An operand workload of an 8-bit multiplier (numpy.save of an (n, 2) integer array): a seeded ramp.
   const pairs = 4096;
@@ -152,6 +168,36 @@ export function prepareUserFiles(cwd: string): void {
 
 /** Trained networks the examples name besides out/bc (which the train example itself writes). */
 export const PREPARED_MODELS: string[][] = [
-  ['train', '--data', 'fashion-mnist', '--model', 'mnist-mlp', '--epochs', '1', '--limit-train', '2000', '--limit-test', '1000', '-o', 'out/fmnist', '--quiet'],
-  ['train', '--data', 'fashion-mnist', '--model', 'mnist-cnn', '--epochs', '1', '--limit-train', '500', '--limit-test', '100', '-o', 'out/lenet', '--quiet'],
+  [
+    'train',
+    '--data',
+    'fashion-mnist',
+    '--model',
+    'mnist-mlp',
+    '--epochs',
+    '1',
+    '--limit-train',
+    '2000',
+    '--limit-test',
+    '1000',
+    '-o',
+    'out/fmnist',
+    '--quiet',
+  ],
+  [
+    'train',
+    '--data',
+    'fashion-mnist',
+    '--model',
+    'mnist-cnn',
+    '--epochs',
+    '1',
+    '--limit-train',
+    '500',
+    '--limit-test',
+    '100',
+    '-o',
+    'out/lenet',
+    '--quiet',
+  ],
 ];

@@ -9,11 +9,12 @@ export function mlp64(ws: Float64Array[], bs: Float64Array[], sizes: number[], x
   for (let l = 0; l < ws.length; l++) {
     const [k, m] = [sizes[l]!, sizes[l + 1]!];
     const z = new Float64Array(n * m);
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-      let s = bs[l]![j]!;
-      for (let t = 0; t < k; t++) s += acts[l]![i * k + t]! * ws[l]![t * m + j]!;
-      z[i * m + j] = s;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) {
+        let s = bs[l]![j]!;
+        for (let t = 0; t < k; t++) s += acts[l]![i * k + t]! * ws[l]![t * m + j]!;
+        z[i * m + j] = s;
+      }
     pre.push(z);
     acts.push(l < ws.length - 1 ? z.map((v) => Math.max(v, 0)) : z);
   }
@@ -24,21 +25,22 @@ export function mlp64(ws: Float64Array[], bs: Float64Array[], sizes: number[], x
   const g: Float64Array[] = ws.map((w) => new Float64Array(w.length));
   for (let l = ws.length - 1; l >= 0; l--) {
     const [k, m] = [sizes[l]!, sizes[l + 1]!];
-    for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) for (let j = 0; j < m; j++) g[l]![t * m + j]! += acts[l]![i * k + t]! * dz[i * m + j]!;
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < k; t++) for (let j = 0; j < m; j++) g[l]![t * m + j]! += acts[l]![i * k + t]! * dz[i * m + j]!;
     if (l === 0) break;
     const da = new Float64Array(n * k);
-    for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) {
-      let s = 0;
-      for (let j = 0; j < m; j++) s += dz[i * m + j]! * ws[l]![t * m + j]!;
-      da[i * k + t] = pre[l - 1]![i * k + t]! > 0 ? s : 0;
-    }
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < k; t++) {
+        let s = 0;
+        for (let j = 0; j < m; j++) s += dz[i * m + j]! * ws[l]![t * m + j]!;
+        da[i * k + t] = pre[l - 1]![i * k + t]! > 0 ? s : 0;
+      }
     dz = da;
   }
   let S = 0;
   ws.forEach((w, l) => w.forEach((v, i) => (S += Math.abs(g[l]![i]! * v))));
   return { logits, O, g, S };
 }
-
 
 /** Mean softmax cross-entropy of row-major logits (n x classes) against class indices, in float64. */
 export function crossEntropy64(logits: Float64Array, labels: ArrayLike<number>, n: number): number {

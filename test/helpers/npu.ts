@@ -14,7 +14,8 @@ import { quantiseAxnet } from '../../src/infer/axnet-reference.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import { generateDesign } from '../../src/gen/generate.js';
 
-/** The multiplier a quantised network uses, from a unit's model (verify proves model == RTL), as fixed-multiplier.ts builds it from the RTL table. */
+/** The multiplier a quantised network uses, from a unit's model (verify proves model == RTL), as fixed-multiplier.ts builds it from the
+ * RTL table. */
 export function multiplierOf(d: Design): ApproxMultiplier {
   const n = d.ports.a.width;
   const signed = d.ports.signed;
@@ -29,22 +30,53 @@ export function multiplierOf(d: Design): ApproxMultiplier {
   const products = new Float64Array(range * range);
   for (let a = qmin; a <= qmax; a++)
     for (let b = qmin; b <= qmax; b++) {
-      const s = signed || (a >= 0) === (b >= 0) ? 1 : -1;
+      const s = signed || a >= 0 === b >= 0 ? 1 : -1;
       products[(a - qmin) * range + (b - qmin)] = s * value(y[code(a) * side + code(b)]!);
     }
-  return { label: d.top, width: n, signed, qmin, qmax, products, noTransform: 'test', provenance: { source: 'registry-unit', unit: d.unit, params: d.params, top: d.top, rtlHash: d.rtlHash, verilator: 'model', verifiedAgainstModel: true } };
+  return {
+    label: d.top,
+    width: n,
+    signed,
+    qmin,
+    qmax,
+    products,
+    noTransform: 'test',
+    provenance: {
+      source: 'registry-unit',
+      unit: d.unit,
+      params: d.params,
+      top: d.top,
+      rtlHash: d.rtlHash,
+      verilator: 'model',
+      verifiedAgainstModel: true,
+    },
+  };
 }
 
 /** A network with seeded random weights and biases, quantised at input exponents that make codes use their range. */
-export function randomQuantised(spec: ModelSpec, mult: ApproxMultiplier, seed: number, inputExps: number[], accumulatorBits?: number): QuantisedNetwork {
+export function randomQuantised(
+  spec: ModelSpec,
+  mult: ApproxMultiplier,
+  seed: number,
+  inputExps: number[],
+  accumulatorBits?: number,
+): QuantisedNetwork {
   const rng = new Rng(seed);
   const u = () => (rng.nextU32() / 2 ** 32) * 2 - 1;
   const shapes = layerShapes(spec);
   const weights: { w: Float32Array; b: Float32Array }[] = [];
   spec.layers.forEach((l, i) => {
     const inShape = i === 0 ? spec.input : shapes[i - 1]!;
-    if (l.kind === 'dense') weights.push({ w: Float32Array.from({ length: inShape[0]! * l.units }, u), b: Float32Array.from({ length: l.units }, () => 0.5 * u()) });
-    if (l.kind === 'conv2d') weights.push({ w: Float32Array.from({ length: l.kernel * l.kernel * inShape[2]! * l.filters }, u), b: Float32Array.from({ length: l.filters }, () => 0.5 * u()) });
+    if (l.kind === 'dense')
+      weights.push({
+        w: Float32Array.from({ length: inShape[0]! * l.units }, u),
+        b: Float32Array.from({ length: l.units }, () => 0.5 * u()),
+      });
+    if (l.kind === 'conv2d')
+      weights.push({
+        w: Float32Array.from({ length: l.kernel * l.kernel * inShape[2]! * l.filters }, u),
+        b: Float32Array.from({ length: l.filters }, () => 0.5 * u()),
+      });
   });
   return quantiseNetwork(spec, weights, mult, inputExps, { accumulatorBits });
 }
@@ -55,7 +87,15 @@ export function randomInputs(n: number, features: number, seed: number, scale = 
 }
 
 /** A three-layer MLP of the NPU tests. */
-export const TEST_MLP: ModelSpec = { name: 'mlp', input: [12], layers: [{ kind: 'dense', units: 9, relu: true }, { kind: 'dense', units: 7, relu: true }, { kind: 'dense', units: 4, relu: false }] };
+export const TEST_MLP: ModelSpec = {
+  name: 'mlp',
+  input: [12],
+  layers: [
+    { kind: 'dense', units: 9, relu: true },
+    { kind: 'dense', units: 7, relu: true },
+    { kind: 'dense', units: 4, relu: false },
+  ],
+};
 /** 'same' padding (the address generator's zeros), pooling, a 'valid' convolution, flatten, dense. */
 export const TEST_CNN: ModelSpec = {
   name: 'cnn',
@@ -88,11 +128,22 @@ export function testNetwork(spec: ModelSpec, s: TestNpu, seed: number, exp: numb
   return randomQuantised(spec, multiplierOf(s.design.children.mult!), seed, Array(weightedLayers(spec)).fill(exp));
 }
 
-/** Seeded random AXNet weights: approximator inputs-hidden..-outputs, predictor inputs-ph-(controls + 2), control biases spread over -0.5..1.5 (the Framework starts them at 1; training moves them). */
-export function randomAxnetWeights(inputs: number, hidden: number[], outputs: number, ph: number, connect: number[], seed: number): AxnetWeights {
+/** Seeded random AXNet weights: approximator inputs-hidden..-outputs, predictor inputs-ph-(controls + 2), control biases spread over
+ * -0.5..1.5 (the Framework starts them at 1; training moves them). */
+export function randomAxnetWeights(
+  inputs: number,
+  hidden: number[],
+  outputs: number,
+  ph: number,
+  connect: number[],
+  seed: number,
+): AxnetWeights {
   const rng = new Rng(seed);
   const u = () => (rng.nextU32() / 2 ** 32) * 2 - 1;
-  const layer = (fanIn: number, outs: number, bias = () => 0.3 * u()) => ({ w: Float32Array.from({ length: fanIn * outs }, () => u() / Math.sqrt(fanIn)), b: Float32Array.from({ length: outs }, bias) });
+  const layer = (fanIn: number, outs: number, bias = () => 0.3 * u()) => ({
+    w: Float32Array.from({ length: fanIn * outs }, () => u() / Math.sqrt(fanIn)),
+    b: Float32Array.from({ length: outs }, bias),
+  });
   const sizes = [inputs, ...hidden, outputs];
   const controls = connect.reduce((a, l) => a + hidden[l - 1]!, 0);
   const approximator = sizes.slice(1).map((s, i) => layer(sizes[i]!, s));
@@ -101,7 +152,8 @@ export function randomAxnetWeights(inputs: number, hidden: number[], outputs: nu
   return { approximator, predictor: [layer(inputs, ph), out], connect };
 }
 
-/** The shape and seeds of a random AXNet test framework (defaults: 5-6-5-3 approximator, 5-7-(11 + 2) predictor, both hidden layers connected). */
+/** The shape and seeds of a random AXNet test framework (defaults: 5-6-5-3 approximator, 5-7-(11 + 2) predictor, both hidden layers
+ * connected). */
 export interface AxnetShape {
   inputs: number;
   hidden: number[];
@@ -113,7 +165,12 @@ export interface AxnetShape {
 }
 
 /** A random AXNet framework quantised for `mult` (calibrated on its n inputs in [-1, 1]) and an NPU with the Hadamard step sized for it. */
-export function axnetCase(mult: string, P: number, n: number, shape: Partial<AxnetShape> = {}): { w: AxnetWeights; x: Float32Array; q: QuantisedAxnet; s: TestNpu } {
+export function axnetCase(
+  mult: string,
+  P: number,
+  n: number,
+  shape: Partial<AxnetShape> = {},
+): { w: AxnetWeights; x: Float32Array; q: QuantisedAxnet; s: TestNpu } {
   const c: AxnetShape = { inputs: 5, hidden: [6, 5], outputs: 3, ph: 7, connect: [1, 2], seed: 2, inputSeed: 6, ...shape };
   const w = randomAxnetWeights(c.inputs, c.hidden, c.outputs, c.ph, c.connect, c.seed);
   const x = randomInputs(n, c.inputs, c.inputSeed, 1);

@@ -29,7 +29,9 @@ describe('NTV evaluation against references', () => {
   beforeAll(() => {
     net = new Network(spec, 5);
     // Non-zero biases, so the bias path is part of what is compared.
-    net.setWeights(net.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.3 * Math.sin(i + 1)) } : t)));
+    net.setWeights(
+      net.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.3 * Math.sin(i + 1)) } : t)),
+    );
     const labels = predict(net, { x: xs, y: new Int32Array(n), n, shape: [7], classes: [] });
     // Labels from the exact network with some flipped, so accuracies are neither 0 nor 1.
     data = { x: xs, y: labels.map((c, i) => (i % 4 === 0 ? (c + 1) % 5 : c)), n, shape: [7], classes: ['a', 'b', 'c', 'd', 'e'] };
@@ -61,7 +63,9 @@ describe('NTV evaluation against references', () => {
   it('ntvEvaluate is those draws: each accuracy equals the reference on the same seeded draw', () => {
     const r = ntvEvaluate(net, data, hw, 0.05, 4, 77);
     const rng = new Rng(77);
-    const ref = r.accuracies.map(() => accuracy(referenceInference(quantisedNetworkOf(net, hw, hw.spec.inputExps!, { rate: 0.05, rng }), xs, n).predictions, data.y));
+    const ref = r.accuracies.map(() =>
+      accuracy(referenceInference(quantisedNetworkOf(net, hw, hw.spec.inputExps!, { rate: 0.05, rng }), xs, n).predictions, data.y),
+    );
     expect(r.accuracies).toEqual(ref);
     expect(new Set(r.accuracies).size).toBeGreaterThan(1);
     expect(r.mean).toBeCloseTo(ref.reduce((a, b) => a + b, 0) / ref.length, 12);

@@ -52,17 +52,33 @@ describe('float (fpmul) reference inference', () => {
     expect(r.logits[1]).toBe(Math.fround(0.7734375 + 7.5));
     // a product the format must round: 1.9375 (5 bits, so m = 5) squared
     const fm5: FloatMultiplier = { ...fm, narrow: formatArithmetic({ exp: 8, frac: 7 }, 5) };
-    const sq = floatReferenceInference(resolveModel('mlp:1', [1], 1), [{ w: Float32Array.of(1.9375), b: Float32Array.of(0) }], fm5, Float32Array.of(1.9375), 1);
+    const sq = floatReferenceInference(
+      resolveModel('mlp:1', [1], 1),
+      [{ w: Float32Array.of(1.9375), b: Float32Array.of(0) }],
+      fm5,
+      Float32Array.of(1.9375),
+      1,
+    );
     // 1.9375^2 = 3.75390625 = 1.111000001b x 2^1 (10 bits): to 8 bits 1.1110000b x 2 = 3.75 (below the midpoint)
     expect(sq.logits[0]).toBe(3.75);
-    const exact32 = floatReferenceInference(resolveModel('mlp:1', [1], 1), [{ w: Float32Array.of(1.9375), b: Float32Array.of(0) }], fpmulAt(5), Float32Array.of(1.9375), 1);
+    const exact32 = floatReferenceInference(
+      resolveModel('mlp:1', [1], 1),
+      [{ w: Float32Array.of(1.9375), b: Float32Array.of(0) }],
+      fpmulAt(5),
+      Float32Array.of(1.9375),
+      1,
+    );
     expect(exact32.logits[0]).toBe(3.75390625);
   });
 
   it('a LeNet forward (conv, pool, dense; with biases) agrees with the fpmul layers up to summation order', () => {
     const spec = lenet5([12, 12, 1], 5);
     const net = new Network(spec, 9);
-    net.setWeights(net.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.1 * Math.cos(i + t.data.length)) } : t)));
+    net.setWeights(
+      net
+        .weights()
+        .map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.1 * Math.cos(i + t.data.length)) } : t)),
+    );
     const rng = new Rng(4);
     const n = 6;
     const xs = Float32Array.from({ length: n * 144 }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * 2);
@@ -70,7 +86,8 @@ describe('float (fpmul) reference inference', () => {
       const fm = fpmulAt(m);
       const ref = floatReferenceInference(spec, net.weightArrays(), fm, xs, n);
       const path = net.forward(tf.tensor4d(xs, [n, 12, 12, 1]), new FloatArithmetic(fm)).dataSync();
-      for (let i = 0; i < path.length; i++) expect(Math.abs(ref.logits[i]! - path[i]!), `m ${m}, logit ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(path[i]!)));
+      for (let i = 0; i < path.length; i++)
+        expect(Math.abs(ref.logits[i]! - path[i]!), `m ${m}, logit ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(path[i]!)));
       // ... and the mask matters: the exact network's logits are further away.
       const exact = net.forward(tf.tensor4d(xs, [n, 12, 12, 1])).dataSync();
       const far = Array.from(exact).reduce((s, v, i) => Math.max(s, Math.abs(v - ref.logits[i]!)), 0);

@@ -70,11 +70,15 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     expect(Array.from(net.forward(x, runningStoredCodes(table.with({ path: 'transform' }), q)).dataSync())).toEqual(Array.from(viaTable));
     // Negative control: sides swapped, the layer is a different one.
     const swapped = { ...masked, transform: { a: masked.transform!.b, b: masked.transform!.a } };
-    expect(Array.from(net.forward(x, new FixedArithmetic({ mult: swapped, path: 'transform', inputExps })).dataSync())).not.toEqual(Array.from(viaTable));
+    expect(Array.from(net.forward(x, new FixedArithmetic({ mult: swapped, path: 'transform', inputExps })).dataSync())).not.toEqual(
+      Array.from(viaTable),
+    );
   });
 
   it('the bias in accumulator units is round-half-even of b / 2^(ex + ew), by hand', () => {
-    expect(Array.from(biasInAccumulatorUnits(Float32Array.of(0.3, -1.25, 2.5, 0.0625, 0.1875, -0.1875), -3))).toEqual([2, -10, 20, 0, 2, -2]);
+    expect(Array.from(biasInAccumulatorUnits(Float32Array.of(0.3, -1.25, 2.5, 0.0625, 0.1875, -0.1875), -3))).toEqual([
+      2, -10, 20, 0, 2, -2,
+    ]);
     expect(Array.from(biasInAccumulatorUnits(Float32Array.of(40, -7), 2))).toEqual([10, -2]); // -7 / 4 = -1.75
     const one = resolveModel('mlp:2', [2], 2);
     one.layers[0] = { kind: 'dense', units: 2, relu: false };
@@ -89,7 +93,9 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
   it('convolutions: geometry in the IR, and the reference on it equals the hardware path', () => {
     const conv = lenet5([12, 12, 1], 4);
     const cnet = new Network(conv, 2);
-    cnet.setWeights(cnet.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.2 * Math.sin(i + 2)) } : t)));
+    cnet.setWeights(
+      cnet.weights().map((t) => (t.name.startsWith('b') ? { ...t, data: Float32Array.from(t.data, (_, i) => 0.2 * Math.sin(i + 2)) } : t)),
+    );
     const m = 3;
     const imgs = rand(new Rng(5), m * 144, 2);
     const hw = new FixedArithmetic({ mult: noisy8, path: 'table' });
@@ -110,9 +116,13 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     const two = resolveModel('mlp:3-2', [2], 2);
     const lw = { w: new Float32Array(6), b: new Float32Array(3) };
     expect(() => quantiseNetwork(two, [lw], exact8, [0, 0])).toThrow(/mlp:3-2: no weights for weighted layer 1/);
-    expect(() => quantiseNetwork(two, [lw, { w: new Float32Array(6), b: new Float32Array(2) }], exact8, [0])).toThrow(/no input exponent for weighted layer 1/);
+    expect(() => quantiseNetwork(two, [lw, { w: new Float32Array(6), b: new Float32Array(2) }], exact8, [0])).toThrow(
+      /no input exponent for weighted layer 1/,
+    );
     const q = quantiseNetwork(two, [lw, { w: new Float32Array(6), b: new Float32Array(2) }], exact8, [0, 0]);
-    expect(() => referenceInference({ ...q, mult: { ...exact8, products: undefined } }, new Float32Array(2), 1)).toThrow(/exact8: the product table is too large for reference inference/);
+    expect(() => referenceInference({ ...q, mult: { ...exact8, products: undefined } }, new Float32Array(2), 1)).toThrow(
+      /exact8: the product table is too large for reference inference/,
+    );
   });
 
   it('a declared accumulator width saturates every addition; the exact width changes nothing', () => {

@@ -24,7 +24,9 @@ describe('lookup tables', () => {
     // A 24-bit signed result in <i4 entries exercises sign extension; a 36-bit one the 8-byte dtype.
     const w = resolveUnit('exact-mul', { width: 12, signed: true });
     table24 = await tableFromRtl(generateDesign(w.unit, w.params));
-    table64 = await tableFromRtl(await externalDesign({ rtl: [join(import.meta.dirname, '..', 'fixtures', 'rtl', 'wide_mult.v')], top: 'wide_mult' }));
+    table64 = await tableFromRtl(
+      await externalDesign({ rtl: [join(import.meta.dirname, '..', 'fixtures', 'rtl', 'wide_mult.v')], top: 'wide_mult' }),
+    );
   });
 
   it('uses the documented layout and dtype', () => {
@@ -55,7 +57,9 @@ describe('lookup tables', () => {
     expect(raw.subarray(0, 8)).toEqual(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]));
     const headerLen = raw.readUInt16LE(8);
     expect((10 + headerLen) % 64).toBe(0);
-    expect(raw.subarray(10, 10 + headerLen).toString()).toMatch(/^\{'descr': '<i2', 'fortran_order': False, 'shape': \(256, 256\), \}\s*\n$/);
+    expect(raw.subarray(10, 10 + headerLen).toString()).toMatch(
+      /^\{'descr': '<i2', 'fortran_order': False, 'shape': \(256, 256\), \}\s*\n$/,
+    );
     expect(decodeNpy(raw, path).data.length).toBe(65536 * 2);
   });
 
@@ -129,7 +133,13 @@ describe('lookup tables', () => {
     for (const fmt of ['npy', 'bin', 'hex'] as const) {
       const path = join(dir, `sig5.${fmt}`);
       writeTable(t, path);
-      const back = readTable(path, { unit: 'fpmul', kind: 'significand', controls: { mbits: 5 }, rtlHash: d.rtlHash, requireVerified: true });
+      const back = readTable(path, {
+        unit: 'fpmul',
+        kind: 'significand',
+        controls: { mbits: 5 },
+        rtlHash: d.rtlHash,
+        requireVerified: true,
+      });
       expect(back.meta.shape).toEqual([16, 16]);
       expect(back.data.equals(t.data)).toBe(true);
       expect(() => readTable(path, { controls: { mbits: 6 } })).toThrow(/was read with mbits = 5, not 6/);

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { formatOf, readTable, sidecarPath, writeTable, type TableExpectation } from '../../src/lut/io.js';
 import { decodeNpy, encodeNpy } from '../../src/lut/npy.js';
-import { codesToValues, npyDescr, parseDescr, tableMetaHash, valueAt, valuesAsNumbers, LAYOUT_NOTE, type Dtype, type LutTable } from '../../src/lut/table.js';
+import {
+  codesToValues,
+  npyDescr,
+  parseDescr,
+  tableMetaHash,
+  valueAt,
+  valuesAsNumbers,
+  LAYOUT_NOTE,
+  type Dtype,
+  type LutTable,
+} from '../../src/lut/table.js';
 import { byteWidth } from '../../src/util/bits.js';
 import { sha256, sha256Plain } from '../../src/util/hash.js';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +30,17 @@ let serial = 0;
 const fresh = (ext: string) => join(dir, `t${serial++}.${ext}`);
 
 /** A 'pairs' table of f(a, b) over all codes of an aWidth x bWidth operand pair, results of yWidth bits. */
-function makeTable(o: { aWidth: number; bWidth: number; yWidth: number; signed: boolean; f: (a: number, b: number) => bigint; verified?: boolean; kind?: string; shape?: [number, number]; controls?: Record<string, number> }): LutTable {
+function makeTable(o: {
+  aWidth: number;
+  bWidth: number;
+  yWidth: number;
+  signed: boolean;
+  f: (a: number, b: number) => bigint;
+  verified?: boolean;
+  kind?: string;
+  shape?: [number, number];
+  controls?: Record<string, number>;
+}): LutTable {
   const shape = o.shape ?? [2 ** o.aWidth, 2 ** o.bWidth];
   const dtype: Dtype = { signed: o.signed, bytes: byteWidth(o.yWidth) };
   const data = Buffer.alloc(shape[0] * shape[1] * dtype.bytes);
@@ -65,7 +85,14 @@ function makeTable(o: { aWidth: number; bWidth: number; yWidth: number; signed: 
 }
 
 /** Signed a*b - 3 over 2- and 3-bit two's-complement codes: negative values, 6-bit results in <i1. */
-const signedSmall = () => makeTable({ aWidth: 2, bWidth: 3, yWidth: 6, signed: true, f: (a, b) => BigInt(BigInt.asIntN(2, BigInt(a))) * BigInt(BigInt.asIntN(3, BigInt(b))) - 3n });
+const signedSmall = () =>
+  makeTable({
+    aWidth: 2,
+    bWidth: 3,
+    yWidth: 6,
+    signed: true,
+    f: (a, b) => BigInt(BigInt.asIntN(2, BigInt(a))) * BigInt(BigInt.asIntN(3, BigInt(b))) - 3n,
+  });
 
 function thrown(f: () => unknown): AxhwError {
   try {
@@ -98,7 +125,10 @@ describe('table formats and dtypes', () => {
     expect(() => formatOf('t.tbl', 'csv')).toThrow(/Cannot tell the table format of 't.tbl'/);
     expect(formatOf('t.NPY', 'npy')).toBe('npy'); // agreeing is fine
     const clash = thrown(() => formatOf('t.npy', 'hex'));
-    expect([clash.message, clash.fix]).toEqual(["--format hex disagrees with the file name 't.npy' (a .npy file).", 'Drop --format (the extension decides), or name the file *.hex.']);
+    expect([clash.message, clash.fix]).toEqual([
+      "--format hex disagrees with the file name 't.npy' (a .npy file).",
+      'Drop --format (the extension decides), or name the file *.hex.',
+    ]);
     expect(() => formatOf('t.bin', 'npy')).toThrow(/--format npy disagrees with the file name 't\.bin'/);
     expect(() => formatOf('t.hex', 'bin')).toThrow(/--format bin disagrees with the file name 't\.hex'/);
   });
@@ -119,7 +149,10 @@ describe('table formats and dtypes', () => {
       const f = (a: number, b: number) => ((BigInt(a * 37 + b * 101 + 5) * (lim / 211n)) % lim) * (c.signed && (a + b) % 2 ? -1n : 1n);
       const t = makeTable({ ...c, f });
       const want = Array.from({ length: 2 ** (c.aWidth + c.bWidth) }, (_, i) => f(Math.floor(i / 2 ** c.bWidth), i % 2 ** c.bWidth));
-      expect(Array.from({ length: want.length }, (_, i) => valueAt(t, i)), JSON.stringify(c)).toEqual(want);
+      expect(
+        Array.from({ length: want.length }, (_, i) => valueAt(t, i)),
+        JSON.stringify(c),
+      ).toEqual(want);
       expect(Array.from(valuesAsNumbers(t))).toEqual(want.map(Number));
       // The same bytes one byte into a larger buffer: typed arrays cannot view them in place there.
       const shifted = Buffer.concat([Buffer.from([0x55]), t.data]).subarray(1);
@@ -154,19 +187,33 @@ describe('table formats and dtypes', () => {
 });
 
 describe('writing tables', () => {
-  it('.hex is $readmemh text: a comment naming the layout, then one yWidth-bit two\'s-complement code per line', () => {
+  it(".hex is $readmemh text: a comment naming the layout, then one yWidth-bit two's-complement code per line", () => {
     const t = makeTable({ aWidth: 1, bWidth: 1, yWidth: 10, signed: true, f: (a, b) => BigInt(a * 2 + b) * 200n - 400n });
     const path = fresh('hex');
     expect(writeTable(t, path)).toEqual([path, `${path}.json`]);
-    expect(readFileSync(path, 'utf8')).toBe('// axhw pairs table hand_mult: 2 x 2, entry index = row * 2 + column, 10-bit codes\n270\n338\n000\n0c8\n');
-    const wide = makeTable({ aWidth: 1, bWidth: 1, yWidth: 64, signed: false, f: (a, b) => (a + b === 2 ? 2n ** 64n - 1n : BigInt(a * 2 + b)) });
+    expect(readFileSync(path, 'utf8')).toBe(
+      '// axhw pairs table hand_mult: 2 x 2, entry index = row * 2 + column, 10-bit codes\n270\n338\n000\n0c8\n',
+    );
+    const wide = makeTable({
+      aWidth: 1,
+      bWidth: 1,
+      yWidth: 64,
+      signed: false,
+      f: (a, b) => (a + b === 2 ? 2n ** 64n - 1n : BigInt(a * 2 + b)),
+    });
     const p64 = fresh('hex');
     writeTable(wide, p64);
-    expect(readFileSync(p64, 'utf8').split('\n').slice(1)).toEqual(['0000000000000000', '0000000000000001', '0000000000000002', 'ffffffffffffffff', '']);
+    expect(readFileSync(p64, 'utf8').split('\n').slice(1)).toEqual([
+      '0000000000000000',
+      '0000000000000001',
+      '0000000000000002',
+      'ffffffffffffffff',
+      '',
+    ]);
     expect(readTable(p64).data.equals(wide.data)).toBe(true);
   });
 
-  it('the sidecar is the table\'s metadata plus the file format, as indented JSON ending in a newline', () => {
+  it("the sidecar is the table's metadata plus the file format, as indented JSON ending in a newline", () => {
     const t = signedSmall();
     for (const format of ['npy', 'bin', 'hex'] as const) {
       const path = fresh('tbl');
@@ -185,9 +232,24 @@ describe('writing tables', () => {
   });
 
   it.each(['npy', 'bin', 'hex'])('every dtype round-trips through .%s', (ext) => {
-    for (const [yWidth, signed] of [[6, true], [8, false], [12, true], [24, false], [40, true], [64, true], [64, false]] as const) {
+    for (const [yWidth, signed] of [
+      [6, true],
+      [8, false],
+      [12, true],
+      [24, false],
+      [40, true],
+      [64, true],
+      [64, false],
+    ] as const) {
       const top = 2n ** BigInt(yWidth - (signed ? 1 : 0));
-      const t = makeTable({ aWidth: 2, bWidth: 2, yWidth, signed, f: (a, b) => (a === 3 && b === 3 ? top - 1n : signed && a === 2 && b === 2 ? -top : BigInt(a * 4 + b) * (signed && b % 2 ? -1n : 1n)) });
+      const t = makeTable({
+        aWidth: 2,
+        bWidth: 2,
+        yWidth,
+        signed,
+        f: (a, b) =>
+          a === 3 && b === 3 ? top - 1n : signed && a === 2 && b === 2 ? -top : BigInt(a * 4 + b) * (signed && b % 2 ? -1n : 1n),
+      });
       const path = fresh(ext);
       writeTable(t, path);
       const back = readTable(path, { unit: 'hand', params: { width: 2 }, rtlHash: 'a'.repeat(64), requireVerified: true });
@@ -212,17 +274,55 @@ describe('reading .hex tables', () => {
 
   it('accepts comments, blank lines, surrounding spaces, CRLF line ends and upper-case digits', () => {
     const c = codes();
-    const path = hexOf(['// edited by hand', '', ...c.map((x, i) => (i % 3 === 0 ? `  ${x.toUpperCase()}  // entry ${i}` : i % 3 === 1 ? `\t${x}` : x)), '   '], '\r\n');
+    const path = hexOf(
+      [
+        '// edited by hand',
+        '',
+        ...c.map((x, i) => (i % 3 === 0 ? `  ${x.toUpperCase()}  // entry ${i}` : i % 3 === 1 ? `\t${x}` : x)),
+        '   ',
+      ],
+      '\r\n',
+    );
     expect(readTable(path).data.equals(signedSmall().data)).toBe(true);
   });
 
   it.each([
-    ['one entry missing', (c: string[]) => c.slice(1), (p: string) => `${p} holds 31 entries; its sidecar says 32.`, 'The file is truncated or was edited; regenerate it with `axhw lut`.'],
-    ['one entry too many', (c: string[]) => [...c, '00'], (p: string) => `${p} holds 33 entries; its sidecar says 32.`, 'The file is truncated or was edited; regenerate it with `axhw lut`.'],
-    ['a non-hex entry', (c: string[]) => ['zz', ...c.slice(1)], (p: string) => `${p}: entry 0 ('zz') is not hexadecimal.`, 'Regenerate the table with `axhw lut`.'],
-    ['hex digits followed by junk', (c: string[]) => [...c.slice(0, 4), '1fg', ...c.slice(5)], (p: string) => `${p}: entry 4 ('1fg') is not hexadecimal.`, 'Regenerate the table with `axhw lut`.'],
-    ['junk followed by hex digits', (c: string[]) => [...c.slice(0, 2), 'g1f', ...c.slice(3)], (p: string) => `${p}: entry 2 ('g1f') is not hexadecimal.`, 'Regenerate the table with `axhw lut`.'],
-    ['a code wider than the result', (c: string[]) => [...c.slice(0, 7), '40', ...c.slice(8)], (p: string) => `${p}: entry 7 exceeds 6 bits.`, 'Regenerate the table with `axhw lut`.'],
+    [
+      'one entry missing',
+      (c: string[]) => c.slice(1),
+      (p: string) => `${p} holds 31 entries; its sidecar says 32.`,
+      'The file is truncated or was edited; regenerate it with `axhw lut`.',
+    ],
+    [
+      'one entry too many',
+      (c: string[]) => [...c, '00'],
+      (p: string) => `${p} holds 33 entries; its sidecar says 32.`,
+      'The file is truncated or was edited; regenerate it with `axhw lut`.',
+    ],
+    [
+      'a non-hex entry',
+      (c: string[]) => ['zz', ...c.slice(1)],
+      (p: string) => `${p}: entry 0 ('zz') is not hexadecimal.`,
+      'Regenerate the table with `axhw lut`.',
+    ],
+    [
+      'hex digits followed by junk',
+      (c: string[]) => [...c.slice(0, 4), '1fg', ...c.slice(5)],
+      (p: string) => `${p}: entry 4 ('1fg') is not hexadecimal.`,
+      'Regenerate the table with `axhw lut`.',
+    ],
+    [
+      'junk followed by hex digits',
+      (c: string[]) => [...c.slice(0, 2), 'g1f', ...c.slice(3)],
+      (p: string) => `${p}: entry 2 ('g1f') is not hexadecimal.`,
+      'Regenerate the table with `axhw lut`.',
+    ],
+    [
+      'a code wider than the result',
+      (c: string[]) => [...c.slice(0, 7), '40', ...c.slice(8)],
+      (p: string) => `${p}: entry 7 exceeds 6 bits.`,
+      'Regenerate the table with `axhw lut`.',
+    ],
   ])('refuses %s', (_what, edit, message, fix) => {
     const path = hexOf(edit(codes()));
     const e = thrown(() => readTable(path));
@@ -266,31 +366,60 @@ describe('decoding .npy', () => {
 
   it('encodeNpy writes version 1.0 with the header padded by spaces and a newline, so data starts on a 64-byte boundary', () => {
     // Shapes of 1 to 6 digits move the header's length across the padding's whole range.
-    for (const shape of [[1, 2], [16, 16], [256, 4096], [4096, 65536], [123456, 7], [1, 999999]] as [number, number][]) {
+    for (const shape of [
+      [1, 2],
+      [16, 16],
+      [256, 4096],
+      [4096, 65536],
+      [123456, 7],
+      [1, 999999],
+    ] as [number, number][]) {
       const raw = encodeNpy({ signed: false, bytes: 1 }, shape, Buffer.alloc(0));
       expect(raw.subarray(0, 8)).toEqual(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]));
       const headerLen = raw.readUInt16LE(8);
       expect(raw.length).toBe(10 + headerLen);
       expect(raw.length % 64).toBe(0);
-      expect(raw.subarray(10).toString('latin1')).toMatch(new RegExp(`^\\{'descr': '\\|u1', 'fortran_order': False, 'shape': \\(${shape[0]}, ${shape[1]}\\), \\} *\\n$`));
+      expect(raw.subarray(10).toString('latin1')).toMatch(
+        new RegExp(`^\\{'descr': '\\|u1', 'fortran_order': False, 'shape': \\(${shape[0]}, ${shape[1]}\\), \\} *\\n$`),
+      );
     }
   });
 
   const header = (d: string) => npyWith(d, data);
   it.each([
     ['no magic', Buffer.from('hello world, not numpy'), 'missing the \\x93NUMPY magic'],
-    ['a file shorter than the magic and lengths', Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0]), 'missing the \\x93NUMPY magic'],
+    [
+      'a file shorter than the magic and lengths',
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0]),
+      'missing the \\x93NUMPY magic',
+    ],
     ['an empty header', Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]), 'header lacks descr, fortran_order or shape'],
-    ['a version-2 file with an empty header', Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0, 0, 0]), 'header lacks descr, fortran_order or shape'],
+    [
+      'a version-2 file with an empty header',
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0, 0, 0]),
+      'header lacks descr, fortran_order or shape',
+    ],
     ['a version-2 file cut inside its header length', Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 60, 0]), 'truncated header'],
     ['an unknown version', npyWith(dict, data, 4), 'unsupported format version 4'],
     ['a header longer than the file', npyWith(dict, data).subarray(0, 40), 'truncated header'],
     ['a header without its shape', header("{'descr': '<i2', 'fortran_order': False}"), 'header lacks descr, fortran_order or shape'],
     ['a header without its descr', header("{'fortran_order': False, 'shape': (2, 3)}"), 'header lacks descr, fortran_order or shape'],
     ['a header without fortran_order', header("{'descr': '<i2', 'shape': (2, 3)}"), 'header lacks descr, fortran_order or shape'],
-    ['a float dtype', header("{'descr': '<f2', 'fortran_order': False, 'shape': (2, 3), }"), 'dtype <f2 is not a little-endian integer type'],
-    ['a big-endian dtype', header("{'descr': '>i2', 'fortran_order': False, 'shape': (2, 3), }"), 'dtype >i2 is not a little-endian integer type'],
-    ['column-major order', header("{'descr': '<i2', 'fortran_order': True, 'shape': (2, 3), }"), 'Fortran (column-major) order is not the table layout'],
+    [
+      'a float dtype',
+      header("{'descr': '<f2', 'fortran_order': False, 'shape': (2, 3), }"),
+      'dtype <f2 is not a little-endian integer type',
+    ],
+    [
+      'a big-endian dtype',
+      header("{'descr': '>i2', 'fortran_order': False, 'shape': (2, 3), }"),
+      'dtype >i2 is not a little-endian integer type',
+    ],
+    [
+      'column-major order',
+      header("{'descr': '<i2', 'fortran_order': True, 'shape': (2, 3), }"),
+      'Fortran (column-major) order is not the table layout',
+    ],
     ['a 1-D shape', header("{'descr': '<i2', 'fortran_order': False, 'shape': (6,), }"), 'shape (6,) is not 2-D'],
     ['a 3-D shape', header("{'descr': '<i2', 'fortran_order': False, 'shape': (1, 2, 3), }"), 'shape (1, 2, 3) is not 2-D'],
     ['an empty dimension', header("{'descr': '<i2', 'fortran_order': False, 'shape': (0, 3), }"), 'shape (0, 3) is not 2-D'],
@@ -324,7 +453,10 @@ describe('reading tables: every disagreement is an error that says what differs'
     const lone = fresh('bin');
     writeFileSync(lone, Buffer.alloc(32));
     e = thrown(() => readTable(lone));
-    expect([e.message, e.fix]).toEqual([`Table ${lone} has no sidecar ${lone}.json; without it the table's unit, RTL and integrity cannot be checked.`, 'Keep the .json that `axhw lut` writes next to the table, or regenerate both.']);
+    expect([e.message, e.fix]).toEqual([
+      `Table ${lone} has no sidecar ${lone}.json; without it the table's unit, RTL and integrity cannot be checked.`,
+      'Keep the .json that `axhw lut` writes next to the table, or regenerate both.',
+    ]);
   });
 
   it('a sidecar that is not JSON, or not the table schema (each field named, or the root)', () => {
@@ -353,11 +485,22 @@ describe('reading tables: every disagreement is an error that says what differs'
     const { path, meta, setMeta } = written('bin');
     setMeta({ ...meta, ...edit });
     const e = thrown(() => readTable(path));
-    expect([e.message, e.fix]).toEqual([`Sidecar ${path}.json: shape ${edit.shape.join(' x ')} does not match operand widths 2 and 3.`, regen]);
+    expect([e.message, e.fix]).toEqual([
+      `Sidecar ${path}.json: shape ${edit.shape.join(' x ')} does not match operand widths 2 and 3.`,
+      regen,
+    ]);
   });
 
   it('a derived table (not pairs) may have any shape', () => {
-    const t = makeTable({ aWidth: 4, bWidth: 4, yWidth: 8, signed: false, kind: 'significand', shape: [3, 5], f: (a, b) => BigInt(a * 5 + b) });
+    const t = makeTable({
+      aWidth: 4,
+      bWidth: 4,
+      yWidth: 8,
+      signed: false,
+      kind: 'significand',
+      shape: [3, 5],
+      f: (a, b) => BigInt(a * 5 + b),
+    });
     const path = fresh('npy');
     writeTable(t, path);
     expect(readTable(path, { kind: 'significand' }).meta.shape).toEqual([3, 5]);
@@ -371,16 +514,29 @@ describe('reading tables: every disagreement is an error that says what differs'
     const { path, meta, setMeta } = written('npy');
     setMeta({ ...meta, ...edit });
     const e = thrown(() => readTable(path));
-    expect([e.message, e.fix]).toEqual([`${path} is ${says}.`, 'The table and sidecar belong to different tables; regenerate them together.']);
+    expect([e.message, e.fix]).toEqual([
+      `${path} is ${says}.`,
+      'The table and sidecar belong to different tables; regenerate them together.',
+    ]);
   });
 
-  it('provenance: the data hash is the plain sha256 of the bytes (what sha256sum prints); the sidecar\'s own fields are covered too', () => {
+  it("provenance: the data hash is the plain sha256 of the bytes (what sha256sum prints); the sidecar's own fields are covered too", () => {
     const { path, meta, setMeta } = written('bin');
     expect(execFileSync('sha256sum', [path], { encoding: 'utf8' }).split(' ')[0]).toBe(meta.dataSha256);
-    for (const edit of [{ unit: 'drum' }, { params: { width: 3 } }, { rtlHash: 'b'.repeat(64) }, { verified: false }, { createdAt: '2027-01-01' }]) {
+    for (const edit of [
+      { unit: 'drum' },
+      { params: { width: 3 } },
+      { rtlHash: 'b'.repeat(64) },
+      { verified: false },
+      { createdAt: '2027-01-01' },
+    ]) {
       setMeta({ ...meta, ...edit });
       const e = thrown(() => readTable(path));
-      expect([e.message, e.fix], JSON.stringify(edit)).toEqual([`Sidecar ${path}.json was edited: its fields no longer match its metaSha256, so the unit, parameters and RTL it names cannot be trusted.`, 'Regenerate the table with `axhw lut` (never edit a sidecar by hand).']);
+      expect([e.message, e.fix], JSON.stringify(edit)).toEqual([
+        `Sidecar ${path}.json was edited: its fields no longer match its metaSha256, so the unit, parameters ` +
+          `and RTL it names cannot be trusted.`,
+        'Regenerate the table with `axhw lut` (never edit a sidecar by hand).',
+      ]);
     }
     const { metaSha256: _, ...unsigned } = meta;
     setMeta(unsigned);
@@ -400,17 +556,24 @@ describe('reading tables: every disagreement is an error that says what differs'
     expect(thrown(() => readTable(path)).message).toMatch(/is corrupt: its data hash/);
   });
 
-  it('a .bin of the wrong size, and data that does not match the sidecar\'s hash', () => {
+  it("a .bin of the wrong size, and data that does not match the sidecar's hash", () => {
     const { path } = written('bin');
     writeFileSync(path, Buffer.alloc(31));
     let e = thrown(() => readTable(path));
-    expect([e.message, e.fix]).toEqual([`${path} is 31 bytes; 4 x 8 entries of |i1 need 32.`, 'The file is truncated or belongs to another table; regenerate it with `axhw lut`.']);
+    expect([e.message, e.fix]).toEqual([
+      `${path} is 31 bytes; 4 x 8 entries of |i1 need 32.`,
+      'The file is truncated or belongs to another table; regenerate it with `axhw lut`.',
+    ]);
     const t = signedSmall();
     const flipped = Buffer.from(t.data);
     flipped[5]! ^= 1;
     writeFileSync(path, flipped);
     e = thrown(() => readTable(path));
-    expect([e.message, e.fix]).toEqual([`${path} is corrupt: its data hash ${sha256Plain(flipped).slice(0, 16)}... differs from the sidecar's ${t.meta.dataSha256.slice(0, 16)}...`, regen]);
+    expect([e.message, e.fix]).toEqual([
+      `${path} is corrupt: its data hash ${sha256Plain(flipped).slice(0, 16)}... differs from the ` +
+        `sidecar's ${t.meta.dataSha256.slice(0, 16)}...`,
+      regen,
+    ]);
   });
 
   const fix = 'Regenerate the table for the unit and parameters you are using.';
@@ -420,7 +583,11 @@ describe('reading tables: every disagreement is an error that says what differs'
     ['another parameter value', { params: { width: 3 } }, (p) => `${p} was made with width = 2, not 3.`],
     ['a parameter it was not made with', { params: { k: 4 } }, (p) => `${p} was made with k = undefined, not 4.`],
     ['a control setting it was not read with', { controls: { mbits: 5 } }, (p) => `${p} was read with mbits = (none), not 5.`],
-    ['other RTL', { rtlHash: 'b'.repeat(64) }, (p) => `${p} was read from different RTL (hash ${'a'.repeat(16)}..., expected ${'b'.repeat(16)}...).`],
+    [
+      'other RTL',
+      { rtlHash: 'b'.repeat(64) },
+      (p) => `${p} was read from different RTL (hash ${'a'.repeat(16)}..., expected ${'b'.repeat(16)}...).`,
+    ],
   ])('a table of %s than expected', (_what, expectation, message, want = fix) => {
     const { path } = written('npy');
     const e = thrown(() => readTable(path, expectation));
@@ -428,13 +595,24 @@ describe('reading tables: every disagreement is an error that says what differs'
   });
 
   it('control settings are compared one by one, and an unverified table is refused only when verification is required', () => {
-    const t = makeTable({ aWidth: 2, bWidth: 2, yWidth: 8, signed: false, verified: false, controls: { mbits: 5, mode: 1 }, f: (a, b) => BigInt(a + b) });
+    const t = makeTable({
+      aWidth: 2,
+      bWidth: 2,
+      yWidth: 8,
+      signed: false,
+      verified: false,
+      controls: { mbits: 5, mode: 1 },
+      f: (a, b) => BigInt(a + b),
+    });
     const path = fresh('hex');
     writeTable(t, path);
     expect(readTable(path, { controls: { mbits: 5, mode: 1 } }).meta.verified).toBe(false);
     expect(thrown(() => readTable(path, { controls: { mbits: 5, mode: 2 } })).message).toBe(`${path} was read with mode = 1, not 2.`);
     const e = thrown(() => readTable(path, { requireVerified: true }));
-    expect([e.message, e.fix]).toEqual([`${path} was not verified against a model.`, 'Regenerate it with a model (registry units always have one; for your RTL pass --model).']);
+    expect([e.message, e.fix]).toEqual([
+      `${path} was not verified against a model.`,
+      'Regenerate it with a model (registry units always have one; for your RTL pass --model).',
+    ]);
     expect(readTable(path, { requireVerified: false }).data.equals(t.data)).toBe(true);
   });
 });

@@ -39,7 +39,14 @@ describe('DRUM model (hand-computed values)', () => {
     expect(drumReference(p, 100n, 100n)).toBe(104n * 104n); // 10816, exact 10000
     expect(drumReference(p, 255n, 255n)).toBe(240n * 240n);
     expect(drumReference(p, 7n, 9n)).toBe(63n); // both below 2^k: exact
-    expect(runBatch(drumBatchModel(p), 16, [[100, 100], [255, 255], [7, 9], [0, 200]])).toEqual([10816n, 57600n, 63n, 0n]);
+    expect(
+      runBatch(drumBatchModel(p), 16, [
+        [100, 100],
+        [255, 255],
+        [7, 9],
+        [0, 200],
+      ]),
+    ).toEqual([10816n, 57600n, 63n, 0n]);
   });
 
   it('is sign-magnitude for signed operands, including the most negative code', () => {
@@ -64,7 +71,10 @@ describe('DRUM model (hand-computed values)', () => {
   });
 
   it('factors as T(a) * T(b) for every 8-bit pair', () => {
-    for (const p of [{ width: 8, k: 3, signed: false }, { width: 8, k: 5, signed: true }]) {
+    for (const p of [
+      { width: 8, k: 3, signed: false },
+      { width: 8, k: 5, signed: true },
+    ]) {
       const T = drumTransform(p);
       const pairs: [number, number][] = [];
       for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) pairs.push([a, b]);
@@ -91,7 +101,13 @@ describe('batch models agree with the BigInt reference', () => {
     it(`drum ${JSON.stringify(p)}: random + extreme pairs`, () => {
       const rng = new Rng(7);
       const max = 2 ** p.width - 1;
-      const pairs: [number, number][] = [[max, max], [0, max], [2 ** (p.width - 1), 2 ** (p.width - 1)], [1, max], [2 ** (p.width - 1) - 1, max]];
+      const pairs: [number, number][] = [
+        [max, max],
+        [0, max],
+        [2 ** (p.width - 1), 2 ** (p.width - 1)],
+        [1, max],
+        [2 ** (p.width - 1) - 1, max],
+      ];
       for (let i = 0; i < 20000; i++) pairs.push([rng.nextBits(p.width), rng.nextBits(p.width)]);
       const got = runBatch(drumBatchModel(p), 2 * p.width, pairs);
       const want = pairs.map(([a, b]) => drumReference(p, BigInt(a), BigInt(b)));

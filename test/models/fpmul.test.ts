@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalNaN, clampMbits, fpDecode, fpmulBatchModel, fpmulTransformCode, FP_PRESETS, type FpmulParams } from '../../src/models/fpmul.js';
+import {
+  canonicalNaN,
+  clampMbits,
+  fpDecode,
+  fpmulBatchModel,
+  fpmulTransformCode,
+  FP_PRESETS,
+  type FpmulParams,
+} from '../../src/models/fpmul.js';
 import { fpmulReference } from '../../src/models/fpmul-reference.js';
 import { fpmulUnit } from '../../src/gen/units/fpmul.js';
 import { Rng } from '../../src/util/rng.js';
 
-const b32 = (r: FpmulParams['rounding'] = 'rne', s: FpmulParams['subnormals'] = 'full'): FpmulParams => ({ ...FP_PRESETS.binary32, rounding: r, subnormals: s });
+const b32 = (r: FpmulParams['rounding'] = 'rne', s: FpmulParams['subnormals'] = 'full'): FpmulParams => ({
+  ...FP_PRESETS.binary32,
+  rounding: r,
+  subnormals: s,
+});
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 const bitsOf = (x: number) => ((f32[0] = x), u32[0]);
@@ -93,7 +105,10 @@ describe('fpmul model at full width equals IEEE-754 multiplication', () => {
       for (let i = 0; i < n; i++) {
         a[i] = rng.nextBits(32);
         // Half the pairs near 1.0 so that most products are normal, not over/underflowing.
-        b[i] = round % 2 === 0 ? rng.nextBits(32) : (a[i] & 0x807fffff) | ((127 - ((a[i] >>> 23) & 0xff) + 127 + (rng.nextBits(3) - 4)) & 0xff) << 23;
+        b[i] =
+          round % 2 === 0
+            ? rng.nextBits(32)
+            : (a[i] & 0x807fffff) | (((127 - ((a[i] >>> 23) & 0xff) + 127 + (rng.nextBits(3) - 4)) & 0xff) << 23);
       }
       model.evalBatch(a, b, n, out);
       for (let i = 0; i < n; i++) {
@@ -166,7 +181,8 @@ describe('fpmul batch model equals the BigInt reference (independent statement o
     for (let m = 0; m <= f.frac + 2; m++) {
       const got = run(f, m, a, b);
       for (let i = 0; i < a.length; i++) {
-        if (got[i] !== fpmulReference(f, m, a[i], b[i])) expect({ m, a: a[i], b: b[i], got: got[i] }).toEqual({ m, a: a[i], b: b[i], got: fpmulReference(f, m, a[i], b[i]) });
+        if (got[i] !== fpmulReference(f, m, a[i], b[i]))
+          expect({ m, a: a[i], b: b[i], got: got[i] }).toEqual({ m, a: a[i], b: b[i], got: fpmulReference(f, m, a[i], b[i]) });
       }
     }
   });
@@ -202,7 +218,11 @@ describe('fpmul per-operand transform', () => {
         // NaN stays NaN, infinities stay, finite stays finite with the same sign
         const v = fpDecode(p, c);
         const tv = fpDecode(p, t(c));
-        if (Number.isNaN(v) !== Number.isNaN(tv) || (!Number.isNaN(v) && (Math.sign(1 / v) !== Math.sign(1 / tv) || Math.abs(tv) > Math.abs(v)))) bad++;
+        if (
+          Number.isNaN(v) !== Number.isNaN(tv) ||
+          (!Number.isNaN(v) && (Math.sign(1 / v) !== Math.sign(1 / tv) || Math.abs(tv) > Math.abs(v)))
+        )
+          bad++;
       }
       expect(bad).toBe(0);
     }

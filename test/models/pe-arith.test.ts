@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { codeRange, fromWord, hadamardCode, peProduct, requantise, saturate, toWord, weightValue, weightWord, type PeFormat } from '../../src/models/pe-arith.js';
+import {
+  codeRange,
+  fromWord,
+  hadamardCode,
+  peProduct,
+  requantise,
+  saturate,
+  toWord,
+  weightValue,
+  weightWord,
+  type PeFormat,
+} from '../../src/models/pe-arith.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { cycleModel, decodeProgram, encodeProgram, type Instruction } from '../../src/models/npu-program.js';
 import { Rng } from '../../src/util/rng.js';
@@ -7,11 +18,16 @@ import { Rng } from '../../src/util/rng.js';
 describe("the PE's integer arithmetic against the reference's rules", () => {
   it('requantise(v, shift) = quantiseValue(v * 2^e, e - shift) for every value in a range and every shift', () => {
     // the reference quantises the scaled value at the next exponent; the PE shifts the accumulator
-    for (const [qmin, qmax] of [[-128, 127], [-255, 255], [-8, 7]] as const)
+    for (const [qmin, qmax] of [
+      [-128, 127],
+      [-255, 255],
+      [-8, 7],
+    ] as const)
       for (let shift = -20; shift <= 6; shift++)
         for (let v = -3000; v <= 3000; v += 7) {
           const e = -9;
-          expect(requantise(v, shift, qmin, qmax) + 0, `${v} ${shift}`).toBe(quantiseValue(v * 2 ** e, e - shift, qmin, qmax) + 0); // + 0: the reference may give -0
+          // + 0: the reference may give -0
+          expect(requantise(v, shift, qmin, qmax) + 0, `${v} ${shift}`).toBe(quantiseValue(v * 2 ** e, e - shift, qmin, qmax) + 0);
         }
   });
 
@@ -23,7 +39,7 @@ describe("the PE's integer arithmetic against the reference's rules", () => {
     expect(saturate(-(2 ** 20), 16)).toBe(-(2 ** 15));
   });
 
-  it('stores weights as two\'s complement or sign-magnitude (with -0) and reads them back', () => {
+  it("stores weights as two's complement or sign-magnitude (with -0) and reads them back", () => {
     const signed: PeFormat = { n: 8, signed: true, yWidth: 16, accBits: 32 };
     const unsigned: PeFormat = { n: 8, signed: false, yWidth: 16, accBits: 32 };
     for (let v = -128; v <= 127; v++) expect(weightValue(signed, weightWord(signed, v))).toBe(v);
@@ -56,7 +72,7 @@ describe("the PE's integer arithmetic against the reference's rules", () => {
 });
 
 describe("the Hadamard step's arithmetic (hadamard=1)", () => {
-  it('the activation code on the a port, the control code in the weight operand\'s form on the b port, then requantised', () => {
+  it("the activation code on the a port, the control code in the weight operand's form on the b port, then requantised", () => {
     const side = 16;
     // the non-commutative table y = a * 3 + b shows which operand is which
     const y = Array.from({ length: side * side }, (_, i) => (Math.floor(i / side) * 3 + (i % side)) % 256);
@@ -77,24 +93,77 @@ describe('the NPU program format and cycle model', () => {
   it('encodes and decodes every field (random instructions)', () => {
     const rng = new Rng(4);
     const r = (n: number) => rng.nextU32() % n;
-    const layers: Instruction[] = Array.from({ length: 20 }, () => ({ op: r(2) ? 'pool' : 'mac', relu: r(2) === 1, last: r(2) === 1, src: r(2) as 0 | 1, shift: r(80) - 64, pad: r(16), k: r(256), h: r(65536), w: r(65536), c: r(65536), f: r(65536), oh: r(65536), ow: r(65536), fanIn: r(2 ** 24), groups: r(65536), wbase: r(2 ** 24), bbase: r(2 ** 24) }));
+    const layers: Instruction[] = Array.from({ length: 20 }, () => ({
+      op: r(2) ? 'pool' : 'mac',
+      relu: r(2) === 1,
+      last: r(2) === 1,
+      src: r(2) as 0 | 1,
+      shift: r(80) - 64,
+      pad: r(16),
+      k: r(256),
+      h: r(65536),
+      w: r(65536),
+      c: r(65536),
+      f: r(65536),
+      oh: r(65536),
+      ow: r(65536),
+      fanIn: r(2 ** 24),
+      groups: r(65536),
+      wbase: r(2 ** 24),
+      bbase: r(2 ** 24),
+    }));
     expect(decodeProgram(encodeProgram({ inputSize: 12345, layers }))).toEqual({ inputSize: 12345, layers });
     expect(() => encodeProgram({ inputSize: 1, layers: [{ ...layers[0]!, h: 70000 }] })).toThrow(/16-bit field/);
   });
 
   it('accepts every field up to its width and refuses one past it, naming the field', () => {
-    const base: Instruction = { op: 'mac', relu: false, last: true, src: 0, shift: 0, pad: 0, k: 1, h: 1, w: 1, c: 1, f: 1, oh: 1, ow: 1, fanIn: 1, groups: 1, wbase: 0, bbase: 0 };
-    const fields16 = [['h', 'H'], ['w', 'W'], ['c', 'C'], ['f', 'F'], ['oh', 'OH'], ['ow', 'OW'], ['groups', 'groups']] as const;
-    const fields24 = [['fanIn', 'fan-in'], ['wbase', 'weight base'], ['bbase', 'bias base']] as const;
-    const enc = (l: Partial<Instruction>, inputSize = 1) => () => encodeProgram({ inputSize, layers: [{ ...base, ...l }] });
+    const base: Instruction = {
+      op: 'mac',
+      relu: false,
+      last: true,
+      src: 0,
+      shift: 0,
+      pad: 0,
+      k: 1,
+      h: 1,
+      w: 1,
+      c: 1,
+      f: 1,
+      oh: 1,
+      ow: 1,
+      fanIn: 1,
+      groups: 1,
+      wbase: 0,
+      bbase: 0,
+    };
+    const fields16 = [
+      ['h', 'H'],
+      ['w', 'W'],
+      ['c', 'C'],
+      ['f', 'F'],
+      ['oh', 'OH'],
+      ['ow', 'OW'],
+      ['groups', 'groups'],
+    ] as const;
+    const fields24 = [
+      ['fanIn', 'fan-in'],
+      ['wbase', 'weight base'],
+      ['bbase', 'bias base'],
+    ] as const;
+    const enc =
+      (l: Partial<Instruction>, inputSize = 1) =>
+      () =>
+        encodeProgram({ inputSize, layers: [{ ...base, ...l }] });
     for (const [k, name] of fields16) {
       expect(decodeProgram(enc({ [k]: 0xffff })()).layers[0]![k]).toBe(0xffff);
       expect(decodeProgram(enc({ [k]: 0 })()).layers[0]![k]).toBe(0);
-      for (const bad of [0x10000, -1, 1.5]) expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 16-bit field`);
+      for (const bad of [0x10000, -1, 1.5])
+        expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 16-bit field`);
     }
     for (const [k, name] of fields24) {
       expect(decodeProgram(enc({ [k]: 0xffffff })()).layers[0]![k]).toBe(0xffffff);
-      for (const bad of [0x1000000, -1, 2.5]) expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 24-bit field`);
+      for (const bad of [0x1000000, -1, 2.5])
+        expect(enc({ [k]: bad }), `${k} ${bad}`).toThrow(`${name} = ${bad} does not fit the program's 24-bit field`);
     }
     expect(decodeProgram(enc({}, 0xffffff)()).inputSize).toBe(0xffffff);
     expect(enc({}, 0x1000000)).toThrow("input size = 16777216 does not fit the program's 24-bit field");
@@ -105,41 +174,129 @@ describe('the NPU program format and cycle model', () => {
     expect(enc({ k: 256 })).toThrow('pad 0 or k 256 too large');
   });
 
-  it('extended instructions (offsets, the Hadamard step): every field round-trips, limits named; an NPU without them reads 8-word instructions', () => {
-    const rng = new Rng(6);
-    const r = (n: number) => rng.nextU32() % n;
-    const layers: Instruction[] = Array.from({ length: 24 }, (_, i) => {
-      const op = i % 3 === 0 ? 'pool' : 'mac';
-      const l: Instruction = { op, relu: r(2) === 1, last: r(2) === 1, src: r(2) as 0 | 1, shift: r(80) - 64, pad: r(16), k: r(256), h: r(65536), w: r(65536), c: r(65536), f: r(65536), oh: r(65536), ow: r(65536), fanIn: r(2 ** 24), groups: r(65536), wbase: r(2 ** 24), bbase: r(2 ** 24) };
-      l.srcOffset = i % 4 === 1 ? 0 : 1 + r(2 ** 24 - 1);
-      l.dstOffset = i % 4 === 2 ? 0 : 1 + r(2 ** 24 - 1);
-      if (op === 'mac' && i % 2 === 0) l.hadamard = { buf: r(2) as 0 | 1, offset: r(2 ** 24), shift: r(80) - 64 };
-      return l;
-    });
-    const words = encodeProgram({ inputSize: 77, layers });
-    expect(words.length).toBe(2 + 24 * 11);
-    expect(decodeProgram(words)).toEqual({ inputSize: 77, layers });
-    // a plain instruction stays 8 words, and a Hadamard step alone makes an instruction extended
-    const plain: Instruction = { op: 'mac', relu: false, last: false, src: 0, shift: 0, pad: 0, k: 1, h: 1, w: 1, c: 1, f: 1, oh: 1, ow: 1, fanIn: 1, groups: 1, wbase: 0, bbase: 0 };
-    const had = { ...plain, hadamard: { buf: 1 as const, offset: 0, shift: -64 } };
-    expect(encodeProgram({ inputSize: 1, layers: [plain, had] }).length).toBe(2 + 8 + 11);
-    expect(decodeProgram(encodeProgram({ inputSize: 1, layers: [plain, had] })).layers[1]).toEqual({ ...had, srcOffset: 0, dstOffset: 0 });
-    // without extended instructions the controller reads 8 words per instruction: the extension words become the next instruction
-    const asPlain = decodeProgram(encodeProgram({ inputSize: 1, layers: [had, plain] }), false);
-    expect(asPlain.layers[0]).toEqual(plain);
-    expect(asPlain.layers[1]).not.toEqual(plain);
-    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...plain, srcOffset: 2 ** 24 }] })).toThrow("source offset = 16777216 does not fit the program's 24-bit field");
-    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...plain, dstOffset: -1 }] })).toThrow("destination offset = -1 does not fit the program's 24-bit field");
-    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, hadamard: { buf: 0, offset: 2 ** 24, shift: 0 } }] })).toThrow("control offset = 16777216 does not fit the program's 24-bit field");
-    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, hadamard: { buf: 0, offset: 0, shift: 16 } }] })).toThrow('shift 16 outside -64..15');
-    expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, op: 'pool' }] })).toThrow('a Hadamard step follows a MAC layer');
-    // the cycle model counts the 3 extension words as fetch cycles
-    expect(cycleModel({ inputSize: 1, layers: [had] }, 1).perLayer).toEqual([11 + 1 + 1 + 1]);
-  });
+  it(
+    'extended instructions (offsets, the Hadamard step): every field round-trips, limits named; ' +
+      'an NPU without them reads 8-word instructions',
+    () => {
+      const rng = new Rng(6);
+      const r = (n: number) => rng.nextU32() % n;
+      const layers: Instruction[] = Array.from({ length: 24 }, (_, i) => {
+        const op = i % 3 === 0 ? 'pool' : 'mac';
+        const l: Instruction = {
+          op,
+          relu: r(2) === 1,
+          last: r(2) === 1,
+          src: r(2) as 0 | 1,
+          shift: r(80) - 64,
+          pad: r(16),
+          k: r(256),
+          h: r(65536),
+          w: r(65536),
+          c: r(65536),
+          f: r(65536),
+          oh: r(65536),
+          ow: r(65536),
+          fanIn: r(2 ** 24),
+          groups: r(65536),
+          wbase: r(2 ** 24),
+          bbase: r(2 ** 24),
+        };
+        l.srcOffset = i % 4 === 1 ? 0 : 1 + r(2 ** 24 - 1);
+        l.dstOffset = i % 4 === 2 ? 0 : 1 + r(2 ** 24 - 1);
+        if (op === 'mac' && i % 2 === 0) l.hadamard = { buf: r(2) as 0 | 1, offset: r(2 ** 24), shift: r(80) - 64 };
+        return l;
+      });
+      const words = encodeProgram({ inputSize: 77, layers });
+      expect(words.length).toBe(2 + 24 * 11);
+      expect(decodeProgram(words)).toEqual({ inputSize: 77, layers });
+      // a plain instruction stays 8 words, and a Hadamard step alone makes an instruction extended
+      const plain: Instruction = {
+        op: 'mac',
+        relu: false,
+        last: false,
+        src: 0,
+        shift: 0,
+        pad: 0,
+        k: 1,
+        h: 1,
+        w: 1,
+        c: 1,
+        f: 1,
+        oh: 1,
+        ow: 1,
+        fanIn: 1,
+        groups: 1,
+        wbase: 0,
+        bbase: 0,
+      };
+      const had = { ...plain, hadamard: { buf: 1 as const, offset: 0, shift: -64 } };
+      expect(encodeProgram({ inputSize: 1, layers: [plain, had] }).length).toBe(2 + 8 + 11);
+      expect(decodeProgram(encodeProgram({ inputSize: 1, layers: [plain, had] })).layers[1]).toEqual({
+        ...had,
+        srcOffset: 0,
+        dstOffset: 0,
+      });
+      // without extended instructions the controller reads 8 words per instruction: the extension words become the next instruction
+      const asPlain = decodeProgram(encodeProgram({ inputSize: 1, layers: [had, plain] }), false);
+      expect(asPlain.layers[0]).toEqual(plain);
+      expect(asPlain.layers[1]).not.toEqual(plain);
+      expect(() => encodeProgram({ inputSize: 1, layers: [{ ...plain, srcOffset: 2 ** 24 }] })).toThrow(
+        "source offset = 16777216 does not fit the program's 24-bit field",
+      );
+      expect(() => encodeProgram({ inputSize: 1, layers: [{ ...plain, dstOffset: -1 }] })).toThrow(
+        "destination offset = -1 does not fit the program's 24-bit field",
+      );
+      expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, hadamard: { buf: 0, offset: 2 ** 24, shift: 0 } }] })).toThrow(
+        "control offset = 16777216 does not fit the program's 24-bit field",
+      );
+      expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, hadamard: { buf: 0, offset: 0, shift: 16 } }] })).toThrow(
+        'shift 16 outside -64..15',
+      );
+      expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, op: 'pool' }] })).toThrow('a Hadamard step follows a MAC layer');
+      // the cycle model counts the 3 extension words as fetch cycles
+      expect(cycleModel({ inputSize: 1, layers: [had] }, 1).perLayer).toEqual([11 + 1 + 1 + 1]);
+    },
+  );
 
   it('counts a small program by hand', () => {
-    const mac: Instruction = { op: 'mac', relu: true, last: false, src: 0, shift: -3, pad: 0, k: 1, h: 1, w: 1, c: 10, f: 5, oh: 1, ow: 1, fanIn: 10, groups: 2, wbase: 0, bbase: 0 };
-    const pool: Instruction = { op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 4, w: 4, c: 3, f: 3, oh: 2, ow: 2, fanIn: 4, groups: 1, wbase: 0, bbase: 0 };
+    const mac: Instruction = {
+      op: 'mac',
+      relu: true,
+      last: false,
+      src: 0,
+      shift: -3,
+      pad: 0,
+      k: 1,
+      h: 1,
+      w: 1,
+      c: 10,
+      f: 5,
+      oh: 1,
+      ow: 1,
+      fanIn: 10,
+      groups: 2,
+      wbase: 0,
+      bbase: 0,
+    };
+    const pool: Instruction = {
+      op: 'pool',
+      relu: false,
+      last: false,
+      src: 1,
+      shift: 0,
+      pad: 0,
+      k: 2,
+      h: 4,
+      w: 4,
+      c: 3,
+      f: 3,
+      oh: 2,
+      ow: 2,
+      fanIn: 4,
+      groups: 1,
+      wbase: 0,
+      bbase: 0,
+    };
     // P = 3: groups of 3 and 2 valid PEs: (10 + 1 + 3) + (10 + 1 + 2) = 27, plus 8 fetch; pool 2*2*3*4 = 48, plus 8
     const c = cycleModel({ inputSize: 10, layers: [mac, pool] }, 3);
     expect(c.perLayer).toEqual([35, 56]);

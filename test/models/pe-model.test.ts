@@ -18,15 +18,24 @@ describe('the PE model, cycle by cycle', () => {
     const r = pe.run([
       { kind: 'write', sel: PE_MEM.weights, addr: 0, words: [3n, 13n] }, // 3, -3
       { kind: 'write', sel: PE_MEM.biases, addr: 0, words: [5n, BigInt.asUintN(64, -40n)] },
-      set('mac_en', 1), set('mac_first', 1), set('waddr', 0), set('act', 7), // 7 * 3 = 21
+      set('mac_en', 1),
+      set('mac_first', 1),
+      set('waddr', 0),
+      set('act', 7), // 7 * 3 = 21
       { kind: 'run', cycles: 1 },
-      set('mac_first', 0), set('waddr', 1), set('act', 9), // -7 * -3 = 21
+      set('mac_first', 0),
+      set('waddr', 1),
+      set('act', 9), // -7 * -3 = 21
       { kind: 'run', cycles: 1 },
       { kind: 'peek' },
-      set('mac_en', 0), set('fin_en', 1), set('baddr', 0), set('shift', 0x7e), // shift -2: (42 + 5) / 4 = 11.75 -> 12 -> saturates at 7
+      set('mac_en', 0),
+      set('fin_en', 1),
+      set('baddr', 0),
+      set('shift', 0x7e), // shift -2: (42 + 5) / 4 = 11.75 -> 12 -> saturates at 7
       { kind: 'run', cycles: 1 },
       { kind: 'peek' },
-      set('baddr', 1), set('relu', 1), // 42 - 40 = 2; ReLU keeps it; 2 / 4 = 0.5 -> 0 (ties to even)
+      set('baddr', 1),
+      set('relu', 1), // 42 - 40 = 2; ReLU keeps it; 2 / 4 = 0.5 -> 0 (ties to even)
       { kind: 'run', cycles: 1 },
       { kind: 'peek' },
       { kind: 'read', sel: PE_MEM.biases, addr: 1, n: 1 },
@@ -45,9 +54,12 @@ describe('the PE model, cycle by cycle', () => {
     const r = pe.run([
       { kind: 'write', sel: PE_MEM.weights, addr: 0, words: [7n] },
       { kind: 'write', sel: PE_MEM.faults, addr: 0, words: [8n] }, // 7 ^ 8 = 15 = -1
-      set('mac_en', 1), set('mac_first', 1), set('act', 8), // -8 * -1 = 8
+      set('mac_en', 1),
+      set('mac_first', 1),
+      set('act', 8), // -8 * -1 = 8
       { kind: 'run', cycles: 1 },
-      set('mac_first', 0), set('act', 8),
+      set('mac_first', 0),
+      set('act', 8),
       { kind: 'run', cycles: 100 }, // 8 * 101 = 808 > 511: saturates
       { kind: 'peek' },
     ]);

@@ -6,7 +6,14 @@ import { runSacLayer, sacLayerImage, sacOutputCycles } from '../../src/tetris/sa
 import { requantise } from '../../src/models/pe-arith.js';
 import { Rng } from '../../src/util/rng.js';
 
-const format = (o: Partial<SacFormat> = {}): SacFormat => ({ pe: { n: 8, signed: true, yWidth: 16, accBits: 24 }, lanes: 8, group: 4, rows: 4, seg: 24, ...o });
+const format = (o: Partial<SacFormat> = {}): SacFormat => ({
+  pe: { n: 8, signed: true, yWidth: 16, accBits: 24 },
+  lanes: 8,
+  group: 4,
+  rows: 4,
+  seg: 24,
+  ...o,
+});
 
 describe('the SAC PE model, without a simulator', () => {
   it('lays a kneaded word out as stated and reads it back', () => {
@@ -58,7 +65,10 @@ describe('the SAC PE model, without a simulator', () => {
     const m = new SacPeModel(f, { k: 16, b: 2 });
     const lane0 = [{ index: 0, negative: false }, null, null, null, null, null, null, null];
     const lane7 = [null, null, null, null, null, null, null, { index: 0, negative: false }];
-    const words = [...Array.from({ length: 9 }, (_, i) => encodeKneaded(f, lane0, 0, i === 8)), ...Array.from({ length: 3 }, (_, i) => encodeKneaded(f, lane7, 0, i === 2))];
+    const words = [
+      ...Array.from({ length: 9 }, (_, i) => encodeKneaded(f, lane0, 0, i === 8)),
+      ...Array.from({ length: 3 }, (_, i) => encodeKneaded(f, lane7, 0, i === 2)),
+    ];
     const cmds: ModuleCommand[] = [
       { kind: 'write', sel: SAC_MEM.kneaded, addr: 0, words },
       { kind: 'write', sel: SAC_MEM.activations, addr: 0, words: [127n] },
@@ -74,7 +84,10 @@ describe('the SAC PE model, without a simulator', () => {
       { kind: 'run', cycles: 20, dones: 1 },
       { kind: 'peek' },
     ];
-    const peeks = m.run(cmds).filter((r): r is Extract<ModuleResponse, { kind: 'peek' }> => r.kind === 'peek').map((p) => p.values.map(Number));
+    const peeks = m
+      .run(cmds)
+      .filter((r): r is Extract<ModuleResponse, { kind: 'peek' }> => r.kind === 'peek')
+      .map((p) => p.values.map(Number));
     // 9 x 127 = 1143 > 511: the segment holds 511 (10 bits); acc_out = 511
     expect(peeks[0]![1]).toBe(511);
     expect(peeks[1]![0]).toBe(0);
@@ -108,7 +121,10 @@ describe('the SAC PE model, without a simulator', () => {
     expect(() => m.run([{ kind: 'set', port: 'mac_en', value: 1n }])).toThrow(/no input 'mac_en'/);
     // a memory never written reads 0; reset is answered (the PE has no reset of its own)
     const fresh = new SacPeModel(f, { k: 4, b: 2 });
-    expect(fresh.run([{ kind: 'read', sel: SAC_MEM.kneaded, addr: 3, n: 1 }, { kind: 'reset' }])).toEqual([{ kind: 'read', words: [0n] }, { kind: 'reset' }]);
+    expect(fresh.run([{ kind: 'read', sel: SAC_MEM.kneaded, addr: 3, n: 1 }, { kind: 'reset' }])).toEqual([
+      { kind: 'read', words: [0n] },
+      { kind: 'reset' },
+    ]);
   });
 
   it('runs exactly the cycles asked; in the finishing cycle acc is the shift-added sum', () => {

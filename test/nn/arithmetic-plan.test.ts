@@ -24,7 +24,11 @@ beforeAll(async () => {
 
 describe('per-layer arithmetic', () => {
   const spec = resolveModel('mlp:6-5-3', [4], 3);
-  const input = () => tf.tensor2d(Float32Array.from({ length: 8 }, (_, i) => i / 3 - 1), [2, 4]);
+  const input = () =>
+    tf.tensor2d(
+      Float32Array.from({ length: 8 }, (_, i) => i / 3 - 1),
+      [2, 4],
+    );
 
   it('runs each weighted layer on its own arithmetic; absent layers are exact', () => {
     const net = new Network(spec, 1);
@@ -58,7 +62,11 @@ describe('per-layer arithmetic', () => {
     const xs = Float32Array.from({ length: n * 4 }, () => rng.nextU32() / 2 ** 32 - 0.5);
     const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
     const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
-    const hardware = fixedHardware(handMultiplier(8, (p, q) => p * q), 'table', 'test');
+    const hardware = fixedHardware(
+      handMultiplier(8, (p, q) => p * q),
+      'table',
+      'test',
+    );
     const batches = Math.ceil(n / 16);
     const r = await train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 3, batchSize: 16, learningRate: 1e-2, seed: 1 });
     expect(r.history).toHaveLength(3);
@@ -85,12 +93,21 @@ describe('per-layer arithmetic', () => {
     const xs = Float32Array.from({ length: n * 4 }, () => rng.nextU32() / 2 ** 32 - 0.5);
     const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
     const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
-    const hardware = fixedHardware(handMultiplier(8, (p, q) => p * q), 'table', 'test');
+    const hardware = fixedHardware(
+      handMultiplier(8, (p, q) => p * q),
+      'table',
+      'test',
+    );
     await train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 2, batchSize: 16, learningRate: 1e-2, seed: 1 });
     // 8 training batches of three layers: 3 on a, 5 on b
     expect(a.calls.length).toBe(3 * 3);
     expect(b.calls.length).toBe(5 * 3);
-    for (const bad of [[], [{ arithmetic: a, label: 'no length' }], [{ epochs: 1, iterations: 2, arithmetic: a, label: 'both' }], [{ iterations: 1.5, arithmetic: a, label: 'fraction' }]]) {
+    for (const bad of [
+      [],
+      [{ arithmetic: a, label: 'no length' }],
+      [{ epochs: 1, iterations: 2, arithmetic: a, label: 'both' }],
+      [{ iterations: 1.5, arithmetic: a, label: 'fraction' }],
+    ]) {
       expect(() => checkSchedule(bad), JSON.stringify(bad.map((s) => s.label))).toThrow(AxhwError);
     }
   });

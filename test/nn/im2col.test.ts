@@ -19,7 +19,17 @@ function naive(h: number, w: number, kh: number, kw: number, pad: 'same' | 'vali
   };
 }
 
-function naiveIm2col(x: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid', padValue: number): Float32Array {
+function naiveIm2col(
+  x: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+  padValue: number,
+): Float32Array {
   const g = naive(h, w, kh, kw, pad);
   const out: number[] = [];
   for (let s = 0; s < n; s++)
@@ -34,7 +44,16 @@ function naiveIm2col(x: Float32Array, n: number, h: number, w: number, c: number
   return Float32Array.from(out);
 }
 
-function naiveCol2im(cols: Float32Array, n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): Float32Array {
+function naiveCol2im(
+  cols: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+): Float32Array {
   const g = naive(h, w, kh, kw, pad);
   const x = new Float32Array(n * h * w * c);
   let o = 0;
@@ -70,7 +89,10 @@ describe('im2col and col2im', () => {
       for (const pad of ['same', 'valid'] as const) {
         if (pad === 'valid' && (kh > h || kw > w)) continue;
         const x = rand(rng, n * h * w * c);
-        for (const padValue of [0, -3]) expect(im2col(x, n, h, w, c, kh, kw, pad, padValue).cols, `${[n, h, w, c, kh, kw]} ${pad} ${padValue}`).toEqual(naiveIm2col(x, n, h, w, c, kh, kw, pad, padValue));
+        for (const padValue of [0, -3])
+          expect(im2col(x, n, h, w, c, kh, kw, pad, padValue).cols, `${[n, h, w, c, kh, kw]} ${pad} ${padValue}`).toEqual(
+            naiveIm2col(x, n, h, w, c, kh, kw, pad, padValue),
+          );
       }
   });
 

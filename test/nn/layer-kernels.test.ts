@@ -94,7 +94,10 @@ describe('convolution kernels', () => {
     // dW with the pixels summed last to first: within 1e-4 everywhere, equal nowhere near everywhere.
     const cols = im2col(x, 8, 14, 14, 6, 5, 5, 'valid').cols;
     const reversed = new Float32Array(150 * 16);
-    for (let r = 799; r >= 0; r--) for (let i = 0; i < 150; i++) for (let j = 0; j < 16; j++) reversed[i * 16 + j] = Math.fround(reversed[i * 16 + j]! + Math.fround(cols[r * 150 + i]! * dy[r * 16 + j]!));
+    for (let r = 799; r >= 0; r--)
+      for (let i = 0; i < 150; i++)
+        for (let j = 0; j < 16; j++)
+          reversed[i * 16 + j] = Math.fround(reversed[i * 16 + j]! + Math.fround(cols[r * 150 + i]! * dy[r * 16 + j]!));
     const got = k.weightGradient(x, g, dy, 16);
     expect(Math.max(...got.map((v, i) => Math.abs(v - reversed[i]!)))).toBeLessThan(1e-4);
     expect(got).not.toEqual(reversed);
@@ -103,8 +106,9 @@ describe('convolution kernels', () => {
   it('keep their worker thread in a process started as an ES module script (node --input-type=module -e)', async () => {
     // The worker's code is CommonJS; it must not inherit the process's --input-type=module (built code).
     const root = resolve(import.meta.dirname, '..', '..');
-    const script = `const { layerKernels } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'nn', 'layer-kernels.js')).href)});
-      const { patchGeometry } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'nn', 'im2col.js')).href)});
+    const built = (file: string) => JSON.stringify(pathToFileURL(join(root, 'dist', 'nn', file)).href);
+    const script = `const { layerKernels } = await import(${built('layer-kernels.js')});
+      const { patchGeometry } = await import(${built('im2col.js')});
       const k = layerKernels();
       await new Promise((r) => setTimeout(r, 200));
       const y = k.forward(new Float32Array(64 * 784).fill(1), patchGeometry(64, 28, 28, 1, 5, 5, 'same'), new Float32Array(150).fill(1), 6);
@@ -129,7 +133,8 @@ function firstMax(x: Float32Array, g: PoolGeometry): Float32Array {
       for (let ox = 0; ox + g.size <= g.w; ox += g.size)
         for (let ch = 0; ch < g.c; ch++) {
           let best = at(s, oy, ox, ch);
-          for (let dy = 0; dy < g.size; dy++) for (let dx = 0; dx < g.size; dx++) if (x[at(s, oy + dy, ox + dx, ch)]! > x[best]!) best = at(s, oy + dy, ox + dx, ch);
+          for (let dy = 0; dy < g.size; dy++)
+            for (let dx = 0; dx < g.size; dx++) if (x[at(s, oy + dy, ox + dx, ch)]! > x[best]!) best = at(s, oy + dy, ox + dx, ch);
           m[best] = 1;
         }
   return m;
@@ -140,7 +145,13 @@ function firstMax(x: Float32Array, g: PoolGeometry): Float32Array {
  * over each window), gather = each window's sum from +0 of mask * (values * factor), factor the ReLU's
  * step(x) when fused (else 1, which changes no float32 value).
  */
-function poolReference(mask: Float32Array, dy: Float32Array, vals: Float32Array, g: PoolGeometry, factor = new Float32Array(mask.length).fill(1)) {
+function poolReference(
+  mask: Float32Array,
+  dy: Float32Array,
+  vals: Float32Array,
+  g: PoolGeometry,
+  factor = new Float32Array(mask.length).fill(1),
+) {
   const { n, h, w, c, size } = g;
   const [oh, ow] = [Math.floor(h / size), Math.floor(w / size)];
   const scatter = new Float32Array(mask.length);

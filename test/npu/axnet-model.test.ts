@@ -28,51 +28,97 @@ describe('AXNet on the NPU transaction model', () => {
     expect(c.program.layers.filter((l) => l.hadamard).length).toBe(connect.length);
   });
 
-  it('locates each negative control at its stage: a flipped weight bit, the Hadamard shift off by one, control codes read one place off', async () => {
-    const n = 6;
-    const { x, q, s } = axnetCase('exact-mul:width=8,signed', 4, n);
-    const stage = (name: string) => compileAxnet(q, s.geo).layers.findIndex((l) => l.name === name);
-    const flipped = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', corruptWeight: { pe: 2, addr: 0, bit: 6 } });
-    expect(flipped.mismatch).toMatchObject({ programLayer: stage('predictor hidden'), pe: 2, neuron: 2 });
-    const shifted = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', faults: { hadamardShiftDelta: 1 } });
-    expect(shifted.mismatch).toMatchObject({ sample: 0, programLayer: stage('approximator hidden 1'), what: 'output differs from the integer reference' });
-    const offset = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', faults: { controlOffsetDelta: 1 } });
-    expect(offset.mismatch).toMatchObject({ programLayer: stage('approximator hidden 1') });
-  });
+  it(
+    'locates each negative control at its stage: a flipped weight bit, the Hadamard shift off by ' +
+      'one, control codes read one place off',
+    async () => {
+      const n = 6;
+      const { x, q, s } = axnetCase('exact-mul:width=8,signed', 4, n);
+      const stage = (name: string) => compileAxnet(q, s.geo).layers.findIndex((l) => l.name === name);
+      const flipped = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', corruptWeight: { pe: 2, addr: 0, bit: 6 } });
+      expect(flipped.mismatch).toMatchObject({ programLayer: stage('predictor hidden'), pe: 2, neuron: 2 });
+      const shifted = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', faults: { hadamardShiftDelta: 1 } });
+      expect(shifted.mismatch).toMatchObject({
+        sample: 0,
+        programLayer: stage('approximator hidden 1'),
+        what: 'output differs from the integer reference',
+      });
+      const offset = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', faults: { controlOffsetDelta: 1 } });
+      expect(offset.mismatch).toMatchObject({ programLayer: stage('approximator hidden 1') });
+    },
+  );
 
-  it('compiles to the buffer plan: stages in order, offsets, shifts from the exponents, the layer map, buffer use; faults move only the first Hadamard step', () => {
-    const { q, s } = axnetCase('exact-mul:width=8,signed', 4, 16);
-    const c = compileAxnet(q, s.geo);
-    const [p0, p1] = q.predictor;
-    const [a0, a1, a2] = q.approximator;
-    const scale = (l: { inputExp: number; weightExp: number }) => l.inputExp + l.weightExp;
-    const N = 5;
-    const C = 11;
-    expect(q.controls).toBe(C);
-    expect(c.layers.map((l) => [l.name, l.outputs, l.codeExp, l.accExp])).toEqual([
-      ['predictor hidden', 7, p1!.inputExp, undefined],
-      ['controls', C, q.controlExp, undefined],
-      ['logits', 2, undefined, scale(p1!)],
-      ['approximator hidden 1', 6, a1!.inputExp, undefined],
-      ['approximator hidden 2', 5, a2!.inputExp, undefined],
-      ['approximator output', 3, undefined, scale(a2!)],
-    ]);
-    const pick = (l: (typeof c.program.layers)[number]) => [l.src, l.srcOffset ?? 0, l.dstOffset ?? 0, l.f, l.fanIn, l.relu, l.last, l.shift, l.hadamard];
-    expect(c.program.layers.map(pick)).toEqual([
-      [0, 0, 0, 7, 5, true, false, scale(p0!) - p1!.inputExp, undefined],
-      [1, 0, N, C, 7, false, false, scale(p1!) - q.controlExp, undefined],
-      [1, 0, 0, 2, 7, false, true, 0, undefined],
-      [0, 0, 0, 6, 5, true, false, scale(a0!) - q.activationExps[1]!, { buf: 0, offset: N, shift: q.activationExps[1]! + q.controlExp - a1!.inputExp }],
-      [1, 0, N + C, 5, 6, true, false, scale(a1!) - q.activationExps[2]!, { buf: 0, offset: N + 6, shift: q.activationExps[2]! + q.controlExp - a2!.inputExp }],
-      [0, N + C, 0, 3, 5, false, true, 0, undefined],
-    ]);
-    // buffer 0: input, controls, the second hidden layer's codes; buffer 1: the predictor's and the first hidden layer's
-    expect(c.activationWords).toBe(N + C + 5);
-    expect(c.inputExp).toBe(a0!.inputExp);
-    const faulty = compileAxnet(q, s.geo, { hadamardShiftDelta: 2, controlOffsetDelta: 3 }).program.layers;
-    expect(faulty[3]!.hadamard).toEqual({ ...c.program.layers[3]!.hadamard, offset: N + 3, shift: c.program.layers[3]!.hadamard!.shift + 2 });
-    expect(faulty[4]!.hadamard).toEqual(c.program.layers[4]!.hadamard);
-  });
+  it(
+    'compiles to the buffer plan: stages in order, offsets, shifts from the exponents, the layer ' +
+      'map, buffer use; faults move only the first Hadamard step',
+    () => {
+      const { q, s } = axnetCase('exact-mul:width=8,signed', 4, 16);
+      const c = compileAxnet(q, s.geo);
+      const [p0, p1] = q.predictor;
+      const [a0, a1, a2] = q.approximator;
+      const scale = (l: { inputExp: number; weightExp: number }) => l.inputExp + l.weightExp;
+      const N = 5;
+      const C = 11;
+      expect(q.controls).toBe(C);
+      expect(c.layers.map((l) => [l.name, l.outputs, l.codeExp, l.accExp])).toEqual([
+        ['predictor hidden', 7, p1!.inputExp, undefined],
+        ['controls', C, q.controlExp, undefined],
+        ['logits', 2, undefined, scale(p1!)],
+        ['approximator hidden 1', 6, a1!.inputExp, undefined],
+        ['approximator hidden 2', 5, a2!.inputExp, undefined],
+        ['approximator output', 3, undefined, scale(a2!)],
+      ]);
+      const pick = (l: (typeof c.program.layers)[number]) => [
+        l.src,
+        l.srcOffset ?? 0,
+        l.dstOffset ?? 0,
+        l.f,
+        l.fanIn,
+        l.relu,
+        l.last,
+        l.shift,
+        l.hadamard,
+      ];
+      expect(c.program.layers.map(pick)).toEqual([
+        [0, 0, 0, 7, 5, true, false, scale(p0!) - p1!.inputExp, undefined],
+        [1, 0, N, C, 7, false, false, scale(p1!) - q.controlExp, undefined],
+        [1, 0, 0, 2, 7, false, true, 0, undefined],
+        [
+          0,
+          0,
+          0,
+          6,
+          5,
+          true,
+          false,
+          scale(a0!) - q.activationExps[1]!,
+          { buf: 0, offset: N, shift: q.activationExps[1]! + q.controlExp - a1!.inputExp },
+        ],
+        [
+          1,
+          0,
+          N + C,
+          5,
+          6,
+          true,
+          false,
+          scale(a1!) - q.activationExps[2]!,
+          { buf: 0, offset: N + 6, shift: q.activationExps[2]! + q.controlExp - a2!.inputExp },
+        ],
+        [0, N + C, 0, 3, 5, false, true, 0, undefined],
+      ]);
+      // buffer 0: input, controls, the second hidden layer's codes; buffer 1: the predictor's and the first hidden layer's
+      expect(c.activationWords).toBe(N + C + 5);
+      expect(c.inputExp).toBe(a0!.inputExp);
+      const faulty = compileAxnet(q, s.geo, { hadamardShiftDelta: 2, controlOffsetDelta: 3 }).program.layers;
+      expect(faulty[3]!.hadamard).toEqual({
+        ...c.program.layers[3]!.hadamard,
+        offset: N + 3,
+        shift: c.program.layers[3]!.hadamard!.shift + 2,
+      });
+      expect(faulty[4]!.hadamard).toEqual(c.program.layers[4]!.hadamard);
+    },
+  );
 
   it('refuses an NPU without the Hadamard step, and accumulators too narrow for exact sums, each with its fix', () => {
     const mult = 'exact-mul:width=8,signed';
@@ -91,12 +137,19 @@ describe('AXNet on the NPU transaction model', () => {
     };
     const noHadamard = error(() => compileAxnet(q, plain.geo));
     expect(noHadamard).toBeInstanceOf(AxhwError);
-    expect([noHadamard.message, noHadamard.fix]).toEqual(["the AXNet framework needs the PEs' Hadamard step, and this NPU has none.", 'Generate the NPU with hadamard (npu:...,hadamard).']);
+    expect([noHadamard.message, noHadamard.fix]).toEqual([
+      "the AXNet framework needs the PEs' Hadamard step, and this NPU has none.",
+      'Generate the NPU with hadamard (npu:...,hadamard).',
+    ]);
     const s = axnetTestNpu(q, mult, 4);
     const need = Math.max(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits));
     expect(need).toBeGreaterThan(Math.min(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits)));
     const narrow = error(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need - 1 } }));
-    expect([narrow.message, narrow.fix]).toEqual([`the AXNet framework's sums need ${need}-bit accumulators to be exact (the integer reference does not saturate), but the NPU has acc=${need - 1}.`, `Use an NPU with acc=${need} or more.`]);
+    expect([narrow.message, narrow.fix]).toEqual([
+      `the AXNet framework's sums need ${need}-bit accumulators to be exact (the integer reference ` +
+        `does not saturate), but the NPU has acc=${need - 1}.`,
+      `Use an NPU with acc=${need} or more.`,
+    ]);
     expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need } })).not.toThrow();
   });
 
@@ -106,7 +159,8 @@ describe('AXNet on the NPU transaction model', () => {
     // one hidden layer (6) with its control vector: buffer 0 holds 5 inputs and 6 control codes, buffer 1 at most 7
     const one = quantiseAxnet(randomAxnetWeights(5, [6], 9, 7, [1], 1), multiplierOfSpec(mult), x, 8);
     expect(compileAxnet(one, axnetTestNpu(one, mult, 4).geo).activationWords).toBe(11);
-    // two hidden layers, no control vectors, 12 streamed outputs (written to no buffer): the widest write is the second hidden layer's 4 codes at 5
+    // two hidden layers, no control vectors, 12 streamed outputs (written to no buffer): the widest write is the second hidden layer's 4
+    // codes at 5
     const wide = quantiseAxnet(randomAxnetWeights(5, [3, 4], 12, 2, [], 1), multiplierOfSpec(mult), x, 8);
     expect(compileAxnet(wide, axnetTestNpu(wide, mult, 4).geo).activationWords).toBe(9);
   });

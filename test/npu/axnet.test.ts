@@ -13,18 +13,22 @@ import { AXNET_CASES } from './axnet-cases.js';
  * model; stalls change only cycles; the negative controls fail where the transaction model says they do.
  */
 describe('AXNet on the NPU RTL', () => {
-  it.each(AXNET_CASES)('%s, P = %i, connect %j: bit-exact at every stage, H(x) and decisions, cycles', { timeout: 300_000 }, async (mult, P, connect, hidden) => {
-    await requireTool('verilator');
-    const n = 40;
-    const { x, q, s } = axnetCase(mult, P, n, { hidden, connect, seed: 12, inputSeed: 13 });
-    const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
-    expect(r.mismatch).toBeUndefined();
-    const ref = axnetReference(q, x, n);
-    expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
-    expect(Array.from(r.h)).toEqual(Array.from(ref.h));
-    expect(Array.from(r.predictedSafe)).toEqual(Array.from(ref.predictedSafe));
-    expect(new Set(r.cyclesMeasured)).toEqual(new Set([compileAxnet(q, s.geo).cyclesPerInference]));
-  });
+  it.each(AXNET_CASES)(
+    '%s, P = %i, connect %j: bit-exact at every stage, H(x) and decisions, cycles',
+    { timeout: 300_000 },
+    async (mult, P, connect, hidden) => {
+      await requireTool('verilator');
+      const n = 40;
+      const { x, q, s } = axnetCase(mult, P, n, { hidden, connect, seed: 12, inputSeed: 13 });
+      const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
+      expect(r.mismatch).toBeUndefined();
+      const ref = axnetReference(q, x, n);
+      expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
+      expect(Array.from(r.h)).toEqual(Array.from(ref.h));
+      expect(Array.from(r.predictedSafe)).toEqual(Array.from(ref.predictedSafe));
+      expect(new Set(r.cyclesMeasured)).toEqual(new Set([compileAxnet(q, s.geo).cyclesPerInference]));
+    },
+  );
 
   it('sobel on real image patches, with stalls on both streams: the same outputs, more cycles', { timeout: 300_000 }, async () => {
     await requireTool('verilator');
@@ -43,15 +47,24 @@ describe('AXNet on the NPU RTL', () => {
     expect(stalled.simulatedCycles).toBeGreaterThan(plain.simulatedCycles);
   });
 
-  it('negative controls (the Hadamard shift off by one, control codes one place off, a flipped weight bit) fail on the RTL exactly where the model says', { timeout: 300_000 }, async () => {
-    await requireTool('verilator');
-    const n = 10;
-    const { x, q, s } = axnetCase('drum:width=6,k=3', 4, n);
-    for (const o of [{ faults: { hadamardShiftDelta: -1 } }, { faults: { controlOffsetDelta: 1 } }, { corruptWeight: { pe: 1, addr: 3, bit: 6 } }]) {
-      const rtl = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, jobs: 1 });
-      const model = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, target: 'model' });
-      expect(rtl.mismatch, JSON.stringify(o)).toBeDefined();
-      expect(rtl.mismatch).toEqual(model.mismatch);
-    }
-  });
+  it(
+    'negative controls (the Hadamard shift off by one, control codes one place off, a flipped weight ' +
+      'bit) fail on the RTL exactly where the model says',
+    { timeout: 300_000 },
+    async () => {
+      await requireTool('verilator');
+      const n = 10;
+      const { x, q, s } = axnetCase('drum:width=6,k=3', 4, n);
+      for (const o of [
+        { faults: { hadamardShiftDelta: -1 } },
+        { faults: { controlOffsetDelta: 1 } },
+        { corruptWeight: { pe: 1, addr: 3, bit: 6 } },
+      ]) {
+        const rtl = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, jobs: 1 });
+        const model = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, target: 'model' });
+        expect(rtl.mismatch, JSON.stringify(o)).toBeDefined();
+        expect(rtl.mismatch).toEqual(model.mismatch);
+      }
+    },
+  );
 });

@@ -22,7 +22,11 @@ describe('the NPU transaction model against the integer reference', () => {
     const s = testNpu(mult, P);
     const q = randomQuantised(spec, multiplierOf(s.design.children.mult!), 5, Array(weightedLayers(spec)).fill(-5));
     const n = 10;
-    const x = randomInputs(n, spec.input.reduce((a, b) => a * b, 1), 11);
+    const x = randomInputs(
+      n,
+      spec.input.reduce((a, b) => a * b, 1),
+      11,
+    );
     const r = await runOnNpu(q, s.design, s.geo, x, n, { target: 'model' });
     expect(r.mismatch).toBeUndefined();
     const c = compileNetwork(q, s.geo);
@@ -56,13 +60,16 @@ describe('operand traces for power: what each multiplier sees, in order', () => 
     const { data, shape } = decodeNpy(t.npy, 'trace');
     expect(shape).toEqual([per * n, 2]);
     const pairs = Array.from({ length: t.pairs }, (_, i) => [data.readUInt32LE(8 * i), data.readUInt32LE(8 * i + 4)] as const);
-    const stream = per * n / 3;
+    const stream = (per * n) / 3;
     for (let p = 0; p < 3; p++) {
       // b: the weight magnitudes walked layer by layer, group by group, position by position, t by t
       const expected: number[] = [];
       for (let sample = 0; sample < n; sample++)
         for (const l of c.program.layers)
-          if (l.op === 'mac') for (let g = 0; g < l.groups; g++) for (let pos = 0; pos < l.oh * l.ow; pos++) for (let k = 0; k < l.fanIn; k++) expected.push(c.weights[p]![l.wbase + g * l.fanIn + k]! % 64);
+          if (l.op === 'mac')
+            for (let g = 0; g < l.groups; g++)
+              for (let pos = 0; pos < l.oh * l.ow; pos++)
+                for (let k = 0; k < l.fanIn; k++) expected.push(c.weights[p]![l.wbase + g * l.fanIn + k]! % 64);
       expect(pairs.slice(p * stream, (p + 1) * stream).map(([, b]) => b)).toEqual(expected);
       expect(pairs.slice(p * stream, (p + 1) * stream).map(([a]) => a)).toEqual(pairs.slice(0, stream).map(([a]) => a));
     }
@@ -70,4 +77,3 @@ describe('operand traces for power: what each multiplier sees, in order', () => 
     expect(pairs[0]![0]).toBe(0);
   });
 });
-

@@ -10,7 +10,6 @@ import { referenceInference } from '../../src/infer/reference.js';
 import { multiplierOf, randomInputs, randomQuantised, TEST_CNN, TEST_MLP, testNetwork, testNpu, type TestNpu } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
 
-
 beforeAll(async () => {
   await requireTool('verilator');
 });
@@ -54,18 +53,22 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
     expect(Math.max(...referenceInference(q, x, n).logits.map((v) => v / 2 ** (q.layers[2]!.inputExp + q.layers[2]!.weightExp)))).toBe(255);
   });
 
-  it('valid/ready handshakes: with input words withheld and out-ready dropped at random, every output is the same and only the cycles grow', async () => {
-    const s = testNpu('drum:width=8,k=4,signed', 3);
-    const q = testNetwork(TEST_CNN, s, 5, -5);
-    const n = 12;
-    const x = randomInputs(n, 98, 11);
-    const steady = await runOnNpu(q, s.design, s.geo, x, n);
-    const stalled = await runOnNpu(q, s.design, s.geo, x, n, { stall: 99 });
-    expect(stalled.mismatch).toBeUndefined();
-    expect(stalled.compared).toBe(steady.compared);
-    expect(Array.from(stalled.predictions)).toEqual(Array.from(steady.predictions));
-    for (const c of stalled.cyclesMeasured) expect(c).toBeGreaterThan(steady.cyclesModel);
-  });
+  it(
+    'valid/ready handshakes: with input words withheld and out-ready dropped at random, every output ' +
+      'is the same and only the cycles grow',
+    async () => {
+      const s = testNpu('drum:width=8,k=4,signed', 3);
+      const q = testNetwork(TEST_CNN, s, 5, -5);
+      const n = 12;
+      const x = randomInputs(n, 98, 11);
+      const steady = await runOnNpu(q, s.design, s.geo, x, n);
+      const stalled = await runOnNpu(q, s.design, s.geo, x, n, { stall: 99 });
+      expect(stalled.mismatch).toBeUndefined();
+      expect(stalled.compared).toBe(steady.compared);
+      expect(Array.from(stalled.predictions)).toEqual(Array.from(steady.predictions));
+      for (const c of stalled.cyclesMeasured) expect(c).toBeGreaterThan(steady.cyclesModel);
+    },
+  );
 
   it('the cycle model gives cycles per inference for every P without simulating (and matches the simulation at each)', async () => {
     const rows: [number, number][] = [];
@@ -114,8 +117,11 @@ describe('negative controls: npu run fails, at the place the model predicts', ()
     const aCode = (a < 0 ? a + 64 : a) & 63;
     const bCode = c.weights[0]![0]!;
     const top = 'exact_mul_one_entry_off';
-    const text = exact.sources[`${exact.top}.v`]!.replace(`module ${exact.top}`, `module ${top}`).replace('assign y = ax * bx;', `assign y = (a == 6'd${aCode} && b == 6'd${bCode}) ? (ax * bx) ^ 12'h400 : ax * bx;`);
-    expect(text).toContain('12\'h400');
+    const text = exact.sources[`${exact.top}.v`]!.replace(`module ${exact.top}`, `module ${top}`).replace(
+      'assign y = ax * bx;',
+      `assign y = (a == 6'd${aCode} && b == 6'd${bCode}) ? (ax * bx) ^ 12'h400 : ax * bx;`,
+    );
+    expect(text).toContain("12'h400");
     const model = exact.model!;
     const altered: Design = {
       ...exact,

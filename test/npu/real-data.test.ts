@@ -24,31 +24,51 @@ beforeAll(async () => {
   await requireTool('verilator');
   if (!existsSync(join(dataRoot(), 'root'))) throw new Error('data sets not fetched: run bash scripts/fetch-data.sh');
   bc = mkdtempSync(join(tmpdir(), 'axhw-npu-bc-'));
-  await runTrain({ dataset: 'breast-cancer', seed: 1, method: 'bp', epochs: 15, batchSize: 32, learningRate: 1e-3, out: bc, command: 'test', ntvDraws: 1 });
+  await runTrain({
+    dataset: 'breast-cancer',
+    seed: 1,
+    method: 'bp',
+    epochs: 15,
+    batchSize: 32,
+    learningRate: 1e-3,
+    out: bc,
+    command: 'test',
+    ntvDraws: 1,
+  });
 });
 
 describe('breast-cancer MLP on the NPU, whole test split', () => {
-  it.each(['exact-mul:width=8,signed', 'drum:width=8,k=4,signed', 'drum:width=8,k=3'])('%s: bit-exact layer by layer; predictions and accuracy from the RTL = the reference', async (mult) => {
-    const n = await npuForModel({ modelDir: bc, mult, sizing: { P: 16 } });
-    const t = n.data.test;
-    const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
-    expect(r.mismatch).toBeUndefined();
-    expect(r.compared).toBe(t.n * (64 + 64 + 2));
-    expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
-    expect(accuracy(r.predictions, t.y)).toBeGreaterThan(0.85);
-    expect(new Set(r.cyclesMeasured)).toEqual(new Set([r.cyclesModel]));
-    n.net.dispose();
-  });
+  it.each(['exact-mul:width=8,signed', 'drum:width=8,k=4,signed', 'drum:width=8,k=3'])(
+    '%s: bit-exact layer by layer; predictions and accuracy from the RTL = the reference',
+    async (mult) => {
+      const n = await npuForModel({ modelDir: bc, mult, sizing: { P: 16 } });
+      const t = n.data.test;
+      const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
+      expect(r.mismatch).toBeUndefined();
+      expect(r.compared).toBe(t.n * (64 + 64 + 2));
+      expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+      expect(accuracy(r.predictions, t.y)).toBeGreaterThan(0.85);
+      expect(new Set(r.cyclesMeasured)).toEqual(new Set([r.cyclesModel]));
+      n.net.dispose();
+    },
+  );
 
-  it("a user's Verilog multiplier (non-commutative: a * (b & ~3)) inside the NPU: bit-exact, activations on a and weights on b", async () => {
-    const n = await npuForModel({ modelDir: bc, rtl: { files: [join(import.meta.dirname, '..', 'fixtures', 'rtl', 'mask_mult.v')], top: 'mask_mult' }, sizing: { P: 8 } });
-    expect(n.design.children.mult!.top).toBe('mask_mult');
-    const t = n.data.test;
-    const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
-    expect(r.mismatch).toBeUndefined();
-    expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
-    n.net.dispose();
-  });
+  it(
+    "a user's Verilog multiplier (non-commutative: a * (b & ~3)) inside the NPU: bit-exact, activations " + 'on a and weights on b',
+    async () => {
+      const n = await npuForModel({
+        modelDir: bc,
+        rtl: { files: [join(import.meta.dirname, '..', 'fixtures', 'rtl', 'mask_mult.v')], top: 'mask_mult' },
+        sizing: { P: 8 },
+      });
+      expect(n.design.children.mult!.top).toBe('mask_mult');
+      const t = n.data.test;
+      const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
+      expect(r.mismatch).toBeUndefined();
+      expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+      n.net.dispose();
+    },
+  );
 
   it('NTV storage through the fault port: the seeded draw gives the software NTV evaluation, sample by sample', async () => {
     const mult = 'exact-mul:width=8,signed';
@@ -76,7 +96,10 @@ describe('LeNet-5 on the NPU', () => {
     const dir = mkdtempSync(join(tmpdir(), 'axhw-npu-lenet-'));
     // Initialised, not trained (bit-exactness does not depend on training); calibrated on 500 training images.
     const net = new Network(lenet5([28, 28, 1], 10), 3);
-    saveModel(dir, net, { dataset: { name: 'fashion-mnist', seed: 1, limitTrain: 500, limitTest: 200 }, classes: Array.from({ length: 10 }, (_, i) => String(i)) });
+    saveModel(dir, net, {
+      dataset: { name: 'fashion-mnist', seed: 1, limitTrain: 500, limitTest: 200 },
+      classes: Array.from({ length: 10 }, (_, i) => String(i)),
+    });
     net.dispose();
     const n = await npuForModel({ modelDir: dir, mult: 'drum:width=8,k=4,signed', sizing: { P: 16 } });
     const t = n.data.test;

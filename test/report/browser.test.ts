@@ -24,7 +24,26 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
   beforeAll(async () => {
     const mult = 'drum:width=8,k=4,signed';
     await axhw(['characterize', 'drum:width=4,signed', '--sweep', 'k=3..4', '--baseline', 'exact-mul', '-o', 'char'], work);
-    await axhw(['train', '--data', 'breast-cancer', '--method', 'axtrain', '--epochs', '4', '--multiplier', mult, '--ntv-voltage', '660', '--ntv-draws', '3', '-o', 'bc'], work);
+    await axhw(
+      [
+        'train',
+        '--data',
+        'breast-cancer',
+        '--method',
+        'axtrain',
+        '--epochs',
+        '4',
+        '--multiplier',
+        mult,
+        '--ntv-voltage',
+        '660',
+        '--ntv-draws',
+        '3',
+        '-o',
+        'bc',
+      ],
+      work,
+    );
     await axhw(['npu', 'run', 'bc', '--multiplier', mult, '--samples', '8', '--quiet', '-o', 'npu/npu-run.json'], work);
     await axhw(['experiment', 'axnet', '--quick', '--functions', 'fft,sobel', '--quiet', '-o', 'axnet'], work);
     await axhw(['tetris', 'analyze', 'bc', '--multiplier', mult, '--quiet', '-o', 'tetris.json'], work);
@@ -61,7 +80,10 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
     const bad = join(work, 'bad.html');
     let html = readFileSync(page, 'utf8');
     const firstLink = html.match(/<nav class="toc"[\s\S]*?href="#([^"]+)"/)![1]!;
-    html = html.replace(`href="#${firstLink}"`, 'href="#no-such-section"').replace(/<img src="data:[^"]+"/, '<img src="missing.svg"').replace('</body>', '<script>console.error("boom")</script></body>');
+    html = html
+      .replace(`href="#${firstLink}"`, 'href="#no-such-section"')
+      .replace(/<img src="data:[^"]+"/, '<img src="missing.svg"')
+      .replace('</body>', '<script>console.error("boom")</script></body>');
     writeFileSync(bad, html);
     const r = await checkReportPage(bad, join(work, 'bad.png'));
     expect(r.brokenLinks).toEqual(['#no-such-section']);
@@ -74,8 +96,17 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
   it('negative control: a table wider than the page outside a scroll container, and a figure wider than the page, are caught', async () => {
     const bad = join(work, 'wide.html');
     const html = readFileSync(page, 'utf8')
-      .replace('</body>', '<table id="wide-table"><tr><td style="min-width:3000px; max-width:none">a row wider than the page, outside a scroll container</td></tr></table></body>')
-      .replace('</body>', '<figure class="plot" id="wide"><img src="data:image/svg+xml;base64,' + Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="3000" height="100"/>').toString('base64') + '" style="max-width:none"></figure></body>');
+      .replace(
+        '</body>',
+        '<table id="wide-table"><tr><td style="min-width:3000px; max-width:none">a row wider than the ' +
+          'page, outside a scroll container</td></tr></table></body>',
+      )
+      .replace(
+        '</body>',
+        '<figure class="plot" id="wide"><img src="data:image/svg+xml;base64,' +
+          Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="3000" height="100"/>').toString('base64') +
+          '" style="max-width:none"></figure></body>',
+      );
     writeFileSync(bad, html);
     const r = await checkReportPage(bad, join(work, 'wide.png'));
     expect(r.overflowing.some((o) => o.startsWith('past the page: figure#wide'))).toBe(true);

@@ -40,7 +40,19 @@ describe('result folders', () => {
   });
 
   it('a demo summary whose step folder is missing stops the report', () => {
-    const summary = { format: 'axhw-demo', version: 1, command: 'axhw demo', createdAt: 'now', seconds: 1, seed: 1, backend: 'wasm', tools: {}, units: [], steps: [{ name: 'a', title: 'A', seconds: 1, dir: 'gone', headline: 'h' }], notRun: [] };
+    const summary = {
+      format: 'axhw-demo',
+      version: 1,
+      command: 'axhw demo',
+      createdAt: 'now',
+      seconds: 1,
+      seed: 1,
+      backend: 'wasm',
+      tools: {},
+      units: [],
+      steps: [{ name: 'a', title: 'A', seconds: 1, dir: 'gone', headline: 'h' }],
+      notRun: [],
+    };
     fails(dir({ 'summary.json': JSON.stringify(summary) }), /gone is not a folder/);
     // Without step folders the summary alone is a document.
     const docs = loadResultDir(dir({ 'summary.json': JSON.stringify({ ...summary, steps: [{ ...summary.steps[0], dir: undefined }] }) }));
@@ -48,8 +60,23 @@ describe('result folders', () => {
   });
 
   it('a provenance sidecar that does not fit its schema is refused too', () => {
-    const summary = { format: 'axhw-demo', version: 1, command: 'axhw demo', createdAt: 'now', seconds: 1, seed: 1, backend: 'wasm', tools: {}, units: [], steps: [{ name: 'a', title: 'A', seconds: 1, headline: 'h' }], notRun: [] };
-    fails(dir({ 'summary.json': JSON.stringify(summary), 'provenance.json': '{"format": "x"}' }), /provenance.json does not match its schema/);
+    const summary = {
+      format: 'axhw-demo',
+      version: 1,
+      command: 'axhw demo',
+      createdAt: 'now',
+      seconds: 1,
+      seed: 1,
+      backend: 'wasm',
+      tools: {},
+      units: [],
+      steps: [{ name: 'a', title: 'A', seconds: 1, headline: 'h' }],
+      notRun: [],
+    };
+    fails(
+      dir({ 'summary.json': JSON.stringify(summary), 'provenance.json': '{"format": "x"}' }),
+      /provenance.json does not match its schema/,
+    );
   });
 });
 
@@ -65,12 +92,26 @@ describe('result files', () => {
     lanes: 7,
     groups: [2],
     layers: [],
-    total: { zeroBits: { 'twos-complement': { weights: 1, nonZeroWeights: 1, bits: 8, zeroBits: 7, nonZeroBits: 8, zeroBitsInNonZero: 7 }, 'sign-magnitude': { weights: 1, nonZeroWeights: 1, bits: 8, zeroBits: 7, nonZeroBits: 8, zeroBitsInNonZero: 7 } }, essentialBits: 1, weights: 1, macCycles: 1, zeroValueSpeedup: 1, idealSpeedup: 7, kneading: [{ group: 2, words: 1, sacCycles: 1, speedup: 1 }] },
+    total: {
+      zeroBits: {
+        'twos-complement': { weights: 1, nonZeroWeights: 1, bits: 8, zeroBits: 7, nonZeroBits: 8, zeroBitsInNonZero: 7 },
+        'sign-magnitude': { weights: 1, nonZeroWeights: 1, bits: 8, zeroBits: 7, nonZeroBits: 8, zeroBitsInNonZero: 7 },
+      },
+      essentialBits: 1,
+      weights: 1,
+      macCycles: 1,
+      zeroValueSpeedup: 1,
+      idealSpeedup: 7,
+      kneading: [{ group: 2, words: 1, sacCycles: 1, speedup: 1 }],
+    },
   };
 
   it('a tetris analysis saved as tetris.json is read as an analysis (its format), not as the experiment (its name)', () => {
     const d = dir({ 'tetris.json': JSON.stringify(analysis), 'other-name.json': JSON.stringify(analysis) });
-    for (const f of ['tetris.json', 'other-name.json']) expect(loadResult(join(d, f)).map((x) => x.title)).toEqual(['Tetris analysis: weight table (w.npy) as exact-mul:width=8,signed codes']);
+    for (const f of ['tetris.json', 'other-name.json'])
+      expect(loadResult(join(d, f)).map((x) => x.title)).toEqual([
+        'Tetris analysis: weight table (w.npy) as exact-mul:width=8,signed codes',
+      ]);
   });
 
   it('a file without a known format or name, or not JSON, is refused naming the formats', () => {

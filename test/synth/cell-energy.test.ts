@@ -10,7 +10,9 @@ const TINY = `library (tiny) {
   voltage_unit : "1mV"; time_unit : "1ps"; leakage_power_unit : "1pW";
   capacitive_load_unit (1, ff);
   nom_voltage : 1200;
-  power_lut_template (e2x2) { variable_1 : total_output_net_capacitance; variable_2 : input_transition_time; index_1 ("1, 2"); index_2 ("1, 2"); }
+  power_lut_template (e2x2) {
+    variable_1 : total_output_net_capacitance; variable_2 : input_transition_time; index_1 ("1, 2"); index_2 ("1, 2");
+  }
   power_lut_template (e1) { variable_1 : input_transition_time; index_1 ("10, 20"); }
   cell (INV) {
     area : 3; cell_leakage_power : 5;
@@ -64,7 +66,11 @@ describe('cell energy from the Liberty file', () => {
   it.each([
     ['an unknown template', TINY.replace('rise_power (e1)', 'rise_power (nope)'), /template 'nope' is not defined/],
     ['a table of the wrong size', TINY.replace('values ("1, 3")', 'values ("1, 3, 5")'), /3 values for a 2 table/],
-    ['an unsupported variable', TINY.replace('variable_1 : input_transition_time;', 'variable_1 : related_pin_transition;'), /variable 'related_pin_transition' is not supported/],
+    [
+      'an unsupported variable',
+      TINY.replace('variable_1 : input_transition_time;', 'variable_1 : related_pin_transition;'),
+      /variable 'related_pin_transition' is not supported/,
+    ],
     ['no supply voltage', TINY.replace('nom_voltage : 1200;', ''), /states no supply voltage/],
     ['a unit that is not one', TINY.replace('"1pW"', '"lots"'), /leakage_power_unit 'lots' is not a number and unit of W/],
   ])('refuses %s', (_what, text, message) => {

@@ -23,7 +23,10 @@ endprimitive`;
 
 /** Evaluate the module's single assign for input values, in JS. */
 function evalAssign(module: string, inputs: Record<string, number>): number {
-  const expr = /assign \w+ = (.*);/.exec(module)![1]!.replace(/~(\w+)/g, '(1 - $1)').replace(/1'b0/g, '0');
+  const expr = /assign \w+ = (.*);/
+    .exec(module)![1]!
+    .replace(/~(\w+)/g, '(1 - $1)')
+    .replace(/1'b0/g, '0');
   return Function(...Object.keys(inputs), `return (${expr}) & 1;`)(...Object.values(inputs)) as number;
 }
 
@@ -53,7 +56,31 @@ describe('cell models for zero-delay simulation', () => {
   it.skipIf(!existsSync(CELLS))('every combinational osu018 cell model passes Verilator, UDPs converted and instances named', async () => {
     requireTool('verilator');
     const text = readFileSync(CELLS, 'utf8');
-    const comb = ['AND2X1', 'AND2X2', 'AOI21X1', 'AOI22X1', 'BUFX2', 'BUFX4', 'FAX1', 'HAX1', 'INVX1', 'INVX2', 'INVX4', 'INVX8', 'MUX2X1', 'NAND2X1', 'NAND3X1', 'NOR2X1', 'NOR3X1', 'OAI21X1', 'OAI22X1', 'OR2X1', 'OR2X2', 'XNOR2X1', 'XOR2X1'];
+    const comb = [
+      'AND2X1',
+      'AND2X2',
+      'AOI21X1',
+      'AOI22X1',
+      'BUFX2',
+      'BUFX4',
+      'FAX1',
+      'HAX1',
+      'INVX1',
+      'INVX2',
+      'INVX4',
+      'INVX8',
+      'MUX2X1',
+      'NAND2X1',
+      'NAND3X1',
+      'NOR2X1',
+      'NOR3X1',
+      'OAI21X1',
+      'OAI22X1',
+      'OR2X1',
+      'OR2X2',
+      'XNOR2X1',
+      'XOR2X1',
+    ];
     const models = cellModelsFor(text, comb, CELLS);
     expect(models.split('\n').slice(1).join('\n')).not.toMatch(/specify|primitive/);
     expect(models).toMatch(/udp_mux2 u_udp_mux2_0 \(/);
@@ -63,7 +90,11 @@ describe('cell models for zero-delay simulation', () => {
     const top = `module top;\n${comb.map((c, k) => `  ${c} u${k} ();`).join('\n')}\nendmodule\n`;
     writeFileSync(join(dir, 'cells.v'), models);
     writeFileSync(join(dir, 'top.v'), top);
-    const r = await execa('verilator', ['--lint-only', '-Wno-fatal', '-Wno-lint', '-Wno-style', '--top-module', 'top', 'top.v', 'cells.v'], { cwd: dir, reject: false, all: true });
+    const r = await execa(
+      'verilator',
+      ['--lint-only', '-Wno-fatal', '-Wno-lint', '-Wno-style', '--top-module', 'top', 'top.v', 'cells.v'],
+      { cwd: dir, reject: false, all: true },
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).not.toMatch(/%Error/);
   });

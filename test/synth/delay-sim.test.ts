@@ -9,6 +9,8 @@ import { requireTool } from '../helpers/tools.js';
 
 const CELLS = '/usr/share/qflow/tech/osu018/osu018_stdcells.v';
 
+const fullAdder = (i: number) => `  FAX1 f${i} (.A(a[${i}]), .B(b[${i}]), .C(c[${i - 1}]), .YS(s[${i}]), .YC(c[${i}]));`;
+
 /** An 8-bit ripple-carry adder of osu018 full adders: carries ripple, so sum bits glitch. */
 const RIPPLE = `module ripple(a, b, s);
   input [7:0] a;
@@ -16,12 +18,12 @@ const RIPPLE = `module ripple(a, b, s);
   output [8:0] s;
   wire [7:0] c;
   FAX1 f0 (.A(a[0]), .B(b[0]), .C(1'b0), .YS(s[0]), .YC(c[0]));
-${Array.from({ length: 7 }, (_, k) => `  FAX1 f${k + 1} (.A(a[${k + 1}]), .B(b[${k + 1}]), .C(c[${k}]), .YS(s[${k + 1}]), .YC(c[${k + 1}]));`).join('\n')}
+${Array.from({ length: 7 }, (_, k) => fullAdder(k + 1)).join('\n')}
   BUFX2 o (.A(c[7]), .Y(s[8]));
 endmodule
 `;
 
-describe.skipIf(!existsSync(CELLS))('toggle counts with the cells\' delays (Icarus Verilog, -gspecify)', () => {
+describe.skipIf(!existsSync(CELLS))("toggle counts with the cells' delays (Icarus Verilog, -gspecify)", () => {
   beforeAll(() => {
     requireTool('verilator');
     requireTool('iverilog');
@@ -55,7 +57,9 @@ describe.skipIf(!existsSync(CELLS))('toggle counts with the cells\' delays (Icar
   });
 
   it('reads scalar and vector changes from a VCD, the initial values excluded', () => {
-    const vcd = `$var wire 1 ! n0 $end\n$var wire 2 " a $end\n$enddefinitions $end\n#0\n$dumpvars\n0!\nb00 "\n$end\n#10\n1!\nb11 "\n#15\n0!\n#20\nb10 "\n`;
+    const vcd =
+      `$var wire 1 ! n0 $end\n$var wire 2 " a $end\n$enddefinitions $end\n#0\n$dumpvars\n0!\nb00 "\n$end\n#10\n1!\nb11 ` +
+      `"\n#15\n0!\n#20\nb10 "\n`;
     expect(Object.fromEntries(countVcdToggles(vcd))).toEqual({ n0: 2, 'a[0]': 2, 'a[1]': 1 });
   });
 });

@@ -6,7 +6,8 @@ const OSU018 = '/usr/share/qflow/tech/osu018/osu018_stdcells.lib';
 
 describe('Liberty reader', () => {
   it('reads groups, simple and complex attributes, comments, continuations and strings', () => {
-    const lib = parseLiberty(`/* a header
+    const lib = parseLiberty(
+      `/* a header
    over two lines */
 library (tiny) {
   delay_model : table_lookup;
@@ -38,17 +39,25 @@ library (tiny) {
     }
   }
 }
-`, 'tiny.lib');
+`,
+      'tiny.lib',
+    );
     expect(lib.type).toBe('library');
     expect(lib.names).toEqual(['tiny']);
     expect(lib.simple).toMatchObject({ delay_model: 'table_lookup', nom_voltage: '1.8', time_unit: '1ns' });
     expect(lib.complex.capacitive_load_unit).toEqual([['1', 'pf']]);
-    expect(lib.complex.define).toEqual([['drive_strength', 'cell', 'float'], ['extra', 'pin', 'string']]);
+    expect(lib.complex.define).toEqual([
+      ['drive_strength', 'cell', 'float'],
+      ['extra', 'pin', 'string'],
+    ]);
     const [cell] = groupsOf(lib, 'cell');
     expect(cell!.names).toEqual(['INVX1']);
     expect(cell!.simple.function_text).toBe('this ; and : are { inside } a string');
     const pins = groupsOf(cell!, 'pin');
-    expect(pins.map((p) => [p.names[0], p.simple.direction])).toEqual([['A', 'input'], ['Y', 'output']]);
+    expect(pins.map((p) => [p.names[0], p.simple.direction])).toEqual([
+      ['A', 'input'],
+      ['Y', 'output'],
+    ]);
     expect(Number(pins[0]!.simple.capacitance)).toBe(0.009);
     const rise = groupsOf(groupsOf(pins[1]!, 'internal_power')[0]!, 'rise_power')[0]!;
     expect(rise.names).toEqual(['energy_5x5']);
@@ -82,7 +91,11 @@ library (tiny) {
     const nand = cells.find((c) => c.names[0] === 'NAND2X1')!;
     expect(Number(nand.simple.area)).toBe(24);
     expect(Number(nand.simple.cell_leakage_power)).toBeCloseTo(0.0393659, 9);
-    expect(groupsOf(nand, 'pin').map((p) => [p.names[0], p.simple.capacitance])).toEqual([['A', '0.0125'], ['B', '0.0129035'], ['Y', '0']]);
+    expect(groupsOf(nand, 'pin').map((p) => [p.names[0], p.simple.capacitance])).toEqual([
+      ['A', '0.0125'],
+      ['B', '0.0129035'],
+      ['Y', '0'],
+    ]);
     expect(lib.complex.capacitive_load_unit).toEqual([['1', 'pf']]);
     // Every power table is index_1 x index_2 numbers.
     let tables = 0;

@@ -50,22 +50,53 @@ endmodule`);
 
   it('toggle points are grouped by scope, merged scopes included', () => {
     const line = (h: string, o: string, n: number) => `C '\x01page\x02v_toggle/x\x01o\x02${o}\x01h\x02${h}\x01' ${n}`;
-    const by = readToggleCoverageByScope([line('TOP.t', 'n0', 3), line('TOP.t.m0_*', 'n1', 5), line('TOP.t', 'n2', 1), "C '\x01page\x02v_line/x\x01o\x02n3\x01h\x02TOP.t\x01' 9"].join('\n'));
+    const by = readToggleCoverageByScope(
+      [
+        line('TOP.t', 'n0', 3),
+        line('TOP.t.m0_*', 'n1', 5),
+        line('TOP.t', 'n2', 1),
+        "C '\x01page\x02v_line/x\x01o\x02n3\x01h\x02TOP.t\x01' 9",
+      ].join('\n'),
+    );
     expect([...by]).toEqual([
-      ['TOP.t', [['n0', 3], ['n2', 1]]],
+      [
+        'TOP.t',
+        [
+          ['n0', 3],
+          ['n2', 1],
+        ],
+      ],
       ['TOP.t.m0_*', [['n1', 5]]],
     ]);
   });
 
-  it('toggle points by module: a merged hierarchy name shared by two modules (a PE and its two multipliers, all under m2_*) is split by page', () => {
-    const line = (page: string, h: string, o: string, n: number) => `C '\x01page\x02v_toggle/${page}\x01o\x02${o}\x01h\x02${h}\x01' ${n}`;
-    const by = readToggleCoverageByModule([line('pe', 'TOP.t.m2_*', 'n1', 5), line('mul', 'TOP.t.m2_*', 'n1', 7), line('mul', 'TOP.t.m3_0.m0_0', 'n2', 1), line('top', 'TOP.t', 'n0', 3), "C '\x01page\x02v_line/pe\x01o\x02n3\x01h\x02TOP.t\x01' 9"].join('\n'));
-    expect([...by]).toEqual([
-      ['pe', [['n1', 5]]],
-      ['mul', [['n1', 7], ['n2', 1]]],
-      ['top', [['n0', 3]]],
-    ]);
-  });
+  it(
+    'toggle points by module: a merged hierarchy name shared by two modules (a PE and its two multipliers, ' +
+      'all under m2_*) is split by page',
+    () => {
+      const line = (page: string, h: string, o: string, n: number) => `C '\x01page\x02v_toggle/${page}\x01o\x02${o}\x01h\x02${h}\x01' ${n}`;
+      const by = readToggleCoverageByModule(
+        [
+          line('pe', 'TOP.t.m2_*', 'n1', 5),
+          line('mul', 'TOP.t.m2_*', 'n1', 7),
+          line('mul', 'TOP.t.m3_0.m0_0', 'n2', 1),
+          line('top', 'TOP.t', 'n0', 3),
+          "C '\x01page\x02v_line/pe\x01o\x02n3\x01h\x02TOP.t\x01' 9",
+        ].join('\n'),
+      );
+      expect([...by]).toEqual([
+        ['pe', [['n1', 5]]],
+        [
+          'mul',
+          [
+            ['n1', 7],
+            ['n2', 1],
+          ],
+        ],
+        ['top', [['n0', 3]]],
+      ]);
+    },
+  );
 
   it('concatenated assigns are split bit by bit for OpenSTA 2.0.17 (ranges, whole buses, escaped names, constants)', () => {
     const out = splitConcatAssigns(`module m(a);
@@ -78,7 +109,9 @@ module n(a);
   assign { x, k } = { c, d };
 endmodule`);
     expect(out).toContain('  assign s[3] = in_ready;\n  assign s[1] = done;');
-    expect(out).toContain("  assign y[2] = 1'b0;\n  assign y[1] = z[0];\n  assign x[2] = \\g.w [1];\n  assign x[1] = b[4];\n  assign t = b[3];");
+    expect(out).toContain(
+      "  assign y[2] = 1'b0;\n  assign y[1] = z[0];\n  assign x[2] = \\g.w [1];\n  assign x[1] = b[4];\n  assign t = b[3];",
+    );
     expect(out).toContain('  assign q = r;');
     // Widths are per module: in n, x is a plain one-bit name.
     expect(out).toContain('  assign x = c;\n  assign k = d;');
@@ -96,7 +129,12 @@ endmodule`);
 
    Chip area for module '\\top': 100.5
 `;
-    expect(parseStat(stat, 'top', ['pe_x', 'ram_y'])).toEqual({ area: 100.5, cells: 3, cellTypes: { DFFPOSX1: 2, INVX1: 1 }, flipFlops: 2 });
+    expect(parseStat(stat, 'top', ['pe_x', 'ram_y'])).toEqual({
+      area: 100.5,
+      cells: 3,
+      cellTypes: { DFFPOSX1: 2, INVX1: 1 },
+      flipFlops: 2,
+    });
     expect(parseStat(stat, 'top').cells).toBe(6);
   });
 });
@@ -132,10 +170,19 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     }
     for (const g of ['control', 'datapath', 'multiplier']) {
       const parts = cost.parts.filter((p) => p.group === g);
-      expect(cost.groups[g]!.area).toBeCloseTo(parts.reduce((a, p) => a + p.area * p.instances, 0), 6);
-      expect(cost.groups[g]!.energyJ).toBeCloseTo(parts.reduce((a, p) => a + p.energyJ, 0), 18);
+      expect(cost.groups[g]!.area).toBeCloseTo(
+        parts.reduce((a, p) => a + p.area * p.instances, 0),
+        6,
+      );
+      expect(cost.groups[g]!.energyJ).toBeCloseTo(
+        parts.reduce((a, p) => a + p.energyJ, 0),
+        18,
+      );
     }
-    expect(cost.total.energyJ).toBeCloseTo(Object.values(cost.groups).reduce((a, g) => a + g.energyJ, 0), 18);
+    expect(cost.total.energyJ).toBeCloseTo(
+      Object.values(cost.groups).reduce((a, g) => a + g.energyJ, 0),
+      18,
+    );
     expect(cost.energyPerInferencePj.total).toBeCloseTo((cost.total.energyJ / N) * 1e12, 6);
   });
 
@@ -162,25 +209,29 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
 
   // Scaling laws, against the same run at another clock: the toggles (dynamic energy) do not depend on the
   // period, leakage energy grows with it, and each part's leakage power is its cells' Liberty leakage.
-  it('at twice the clock period: dynamic energy unchanged, leakage energy doubled; energyAtClock predicts it', { timeout: 600_000 }, async () => {
-    const s = testNpu('drum:width=8,k=4,signed', P);
-    const q = testNetwork(TEST_MLP, s, 5, -4);
-    const slow = await npuCost(q, s.design, s.geo, randomInputs(N, 12, 7), N, { clockNs: 20 });
-    expect(slow.cycles).toBe(cost.cycles);
-    for (const p of cost.parts) {
-      const p2 = slow.parts.find((x) => x.module === p.module)!;
-      expect(p2.leakageW, p.module).toBeCloseTo(p.leakageW, 15);
-      const dynamic = (x: typeof p, ns: number) => x.energyJ - x.leakageW * cost.cycles * ns * 1e-9;
-      expect(dynamic(p2, 20), p.module).toBeCloseTo(dynamic(p, 10), 15);
-      if (p.energyJ > 0) expect(p.leakageW, p.module).toBeGreaterThan(0);
-    }
-    const predicted = energyAtClock(cost, 20);
-    for (const [g, v] of Object.entries(slow.groups)) expect(predicted.groups[g], g).toBeCloseTo(v.energyJ, 15);
-    expect(predicted.total).toBeCloseTo(slow.total.energyJ, 15);
-    // The figures at the critical path are the same law at that period.
-    expect(cost.atAchievableClock.clockNs).toBe(cost.timing.delayNs);
-    expect(cost.atAchievableClock.energyPerInferencePj.total).toBeCloseTo((energyAtClock(cost, cost.timing.delayNs).total / N) * 1e12, 6);
-  });
+  it(
+    'at twice the clock period: dynamic energy unchanged, leakage energy doubled; energyAtClock predicts it',
+    { timeout: 600_000 },
+    async () => {
+      const s = testNpu('drum:width=8,k=4,signed', P);
+      const q = testNetwork(TEST_MLP, s, 5, -4);
+      const slow = await npuCost(q, s.design, s.geo, randomInputs(N, 12, 7), N, { clockNs: 20 });
+      expect(slow.cycles).toBe(cost.cycles);
+      for (const p of cost.parts) {
+        const p2 = slow.parts.find((x) => x.module === p.module)!;
+        expect(p2.leakageW, p.module).toBeCloseTo(p.leakageW, 15);
+        const dynamic = (x: typeof p, ns: number) => x.energyJ - x.leakageW * cost.cycles * ns * 1e-9;
+        expect(dynamic(p2, 20), p.module).toBeCloseTo(dynamic(p, 10), 15);
+        if (p.energyJ > 0) expect(p.leakageW, p.module).toBeGreaterThan(0);
+      }
+      const predicted = energyAtClock(cost, 20);
+      for (const [g, v] of Object.entries(slow.groups)) expect(predicted.groups[g], g).toBeCloseTo(v.energyJ, 15);
+      expect(predicted.total).toBeCloseTo(slow.total.energyJ, 15);
+      // The figures at the critical path are the same law at that period.
+      expect(cost.atAchievableClock.clockNs).toBe(cost.timing.delayNs);
+      expect(cost.atAchievableClock.energyPerInferencePj.total).toBeCloseTo((energyAtClock(cost, cost.timing.delayNs).total / N) * 1e12, 6);
+    },
+  );
 
   it("each logic part's leakage is its cells' Liberty leakage times its instances (by hand from the netlist)", () => {
     const lib = resolveLibrary('osu018');
@@ -193,17 +244,21 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
   });
 });
 
-describe.skipIf(!existsSync(CELLS))('AXNet NPU cost: the Hadamard step\'s second multiplier is costed', () => {
-  it('every group has area and energy, the multiplier counted twice per PE; the gate-level NPU is bit-exact at every stage', { timeout: 600_000 }, async () => {
-    for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
-    const n = 3;
-    const { x, q, s } = axnetCase('drum:width=8,k=4,signed', 2, n);
-    const cost = await axnetNpuCost(q, s.design, s.geo, x, n);
-    expect(cost.compared).toBe(n * axnetReference(q, x, 1).stages.reduce((a, st) => a + st.outputs, 0));
-    expect(cost.parts.find((p) => /^drum_/.test(p.module))!.instances).toBe(4);
-    for (const [g, v] of Object.entries(cost.groups)) {
-      expect(v.area, g).toBeGreaterThan(0);
-      expect(v.energyJ, g).toBeGreaterThan(0);
-    }
-  });
+describe.skipIf(!existsSync(CELLS))("AXNet NPU cost: the Hadamard step's second multiplier is costed", () => {
+  it(
+    'every group has area and energy, the multiplier counted twice per PE; the gate-level NPU is bit-exact at every stage',
+    { timeout: 600_000 },
+    async () => {
+      for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
+      const n = 3;
+      const { x, q, s } = axnetCase('drum:width=8,k=4,signed', 2, n);
+      const cost = await axnetNpuCost(q, s.design, s.geo, x, n);
+      expect(cost.compared).toBe(n * axnetReference(q, x, 1).stages.reduce((a, st) => a + st.outputs, 0));
+      expect(cost.parts.find((p) => /^drum_/.test(p.module))!.instances).toBe(4);
+      for (const [g, v] of Object.entries(cost.groups)) {
+        expect(v.area, g).toBeGreaterThan(0);
+        expect(v.energyJ, g).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -36,7 +36,11 @@ endmodule
       { cell: 'INVX1', name: '_2_', pins: { A: '1', Y: 'core.x[1]' } },
     ]);
     // {_0_, 2'b10}: the last part is the least significant.
-    expect(n.assigns).toEqual([['y[0]', '0'], ['y[1]', '1'], ['y[2]', '_0_']]);
+    expect(n.assigns).toEqual([
+      ['y[0]', '0'],
+      ['y[1]', '1'],
+      ['y[2]', '_0_'],
+    ]);
   });
 
   it.each([
@@ -54,7 +58,10 @@ endmodule
 
   it('reads what Yosys writes for a DRUM and a pipelined fpmul: every net driven once, ports as designed', async () => {
     requireTool('yosys');
-    for (const [unit, params, preset] of [['drum', { width: 8, k: 4, signed: true }, undefined], ['fpmul', { pipeline: 2 }, 'binary16']] as const) {
+    for (const [unit, params, preset] of [
+      ['drum', { width: 8, k: 4, signed: true }, undefined],
+      ['fpmul', { pipeline: 2 }, 'binary16'],
+    ] as const) {
       const r = resolveUnit(unit, params, preset);
       const d = generateDesign(r.unit, r.params);
       const s = await synthesize(d, resolveLibrary());
@@ -62,14 +69,20 @@ endmodule
       expect(n.top).toBe(d.top);
       expect(n.instances).toHaveLength(s.cells);
       const width = (name: string) => n.ports.find((p) => p.name === name)!.bits.length;
-      expect([width(d.ports.a.name), width(d.ports.b.name), width(d.ports.y.name)]).toEqual([d.ports.a.width, d.ports.b.width, d.ports.y.width]);
+      expect([width(d.ports.a.name), width(d.ports.b.name), width(d.ports.y.name)]).toEqual([
+        d.ports.a.width,
+        d.ports.b.width,
+        d.ports.y.width,
+      ]);
       // Each cell output (Y or Q) drives a net no other cell output or assign drives.
       const drivers = new Map<string, number>();
-      for (const i of n.instances) for (const [pin, net] of Object.entries(i.pins)) if (/^(Y|Q|YC|YS)$/.test(pin)) drivers.set(net, (drivers.get(net) ?? 0) + 1);
+      for (const i of n.instances)
+        for (const [pin, net] of Object.entries(i.pins)) if (/^(Y|Q|YC|YS)$/.test(pin)) drivers.set(net, (drivers.get(net) ?? 0) + 1);
       for (const [lhs] of n.assigns) drivers.set(lhs, (drivers.get(lhs) ?? 0) + 1);
       expect([...drivers.values()].every((c) => c === 1)).toBe(true);
       // Every output port bit has a driver.
-      for (const bit of n.ports.find((p) => p.name === d.ports.y.name)!.bits) expect(drivers.has(bit) || n.assigns.some(([l]) => l === bit), bit).toBe(true);
+      for (const bit of n.ports.find((p) => p.name === d.ports.y.name)!.bits)
+        expect(drivers.has(bit) || n.assigns.some(([l]) => l === bit), bit).toBe(true);
     }
   });
 });

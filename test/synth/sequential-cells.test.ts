@@ -44,12 +44,16 @@ describe('Liberty functions and sequential cells', () => {
     expect(() => libertyToVerilog('A % B')).toThrow(/outside its grammar/);
   });
 
-  it.skipIf(!existsSync(LIB))('models osu018\'s flip-flops and latch from their ff / latch groups', () => {
+  it.skipIf(!existsSync(LIB))("models osu018's flip-flops and latch from their ff / latch groups", () => {
     const lib = parseLiberty(readFileSync(LIB, 'utf8'), LIB);
     const cell = (n: string) => groupsOf(lib, 'cell').find((c) => c.names[0] === n)!;
-    expect(sequentialCellModel(cell('DFFPOSX1'))).toMatch(/wire axhw_clk = CLK;[\s\S]*always @\(posedge axhw_clk\)[\s\S]*else DS0000 <= D;[\s\S]*assign Q = DS0000;/);
+    expect(sequentialCellModel(cell('DFFPOSX1'))).toMatch(
+      /wire axhw_clk = CLK;[\s\S]*always @\(posedge axhw_clk\)[\s\S]*else DS0000 <= D;[\s\S]*assign Q = DS0000;/,
+    );
     expect(sequentialCellModel(cell('DFFNEGX1'))).toMatch(/wire axhw_clk = \(~CLK\);/);
-    expect(sequentialCellModel(cell('DFFSR'))).toMatch(/wire axhw_clr = \(~R\);[\s\S]*posedge axhw_clk or posedge axhw_clr or posedge axhw_pre/);
+    expect(sequentialCellModel(cell('DFFSR'))).toMatch(
+      /wire axhw_clr = \(~R\);[\s\S]*posedge axhw_clk or posedge axhw_clr or posedge axhw_pre/,
+    );
     expect(sequentialCellModel(cell('LATCH'))).toMatch(/always @\*[\s\S]*else if \(CLK\) DS0000 = D;/);
     expect(() => sequentialCellModel(cell('NAND2X1'))).toThrow(/has no ff or latch group/);
   });
@@ -75,12 +79,17 @@ endmodule`);
     // With the library's own flip-flop models and their delays: the same Q toggles (a register output
     // changes once per clock at most), and the clock's toggles.
     requireTool('iverilog');
-    const delayed = await simulateTogglesWithDelays(net, readFileSync(CELLS, 'utf8'), { inputs: ['d'], cycles: n, values: BigUint64Array.from(d.map(BigInt)), clock: 'clk' }, 10);
+    const delayed = await simulateTogglesWithDelays(
+      net,
+      readFileSync(CELLS, 'utf8'),
+      { inputs: ['d'], cycles: n, values: BigUint64Array.from(d.map(BigInt)), clock: 'clk' },
+      10,
+    );
     for (let k = 0; k < 4; k++) expect(delayed.toggles.get(`q[${k}]`), `q[${k}] with delays`).toBe(changes(k));
     expect(Math.abs(delayed.toggles.get('clk')! - 2 * (n - 1))).toBeLessThanOrEqual(1);
   });
 
-  it('a pipelined fpmul under --power sim: its outputs toggle as the model\'s results do, one cycle late', async () => {
+  it("a pipelined fpmul under --power sim: its outputs toggle as the model's results do, one cycle late", async () => {
     requireTool('verilator');
     requireTool('yosys');
     const u = resolveUnit('fpmul', { pipeline: 1 }, 'binary16');
@@ -99,7 +108,20 @@ endmodule`);
     const values = new BigUint64Array(n * inputs.length);
     for (let c = 0; c < n; c++)
       inputs.forEach((name, k) => {
-        const v = name === 'a' ? a[c]! : name === 'b' ? b[c]! : name === 'rst' ? (c === 0 ? 1 : 0) : name === 'valid_in' ? 1 : name === mbits.name ? mbits.value : NaN;
+        const v =
+          name === 'a'
+            ? a[c]!
+            : name === 'b'
+              ? b[c]!
+              : name === 'rst'
+                ? c === 0
+                  ? 1
+                  : 0
+                : name === 'valid_in'
+                  ? 1
+                  : name === mbits.name
+                    ? mbits.value
+                    : NaN;
         values[c * inputs.length + k] = BigInt(v);
       });
     const r = await simulateToggles(net, models, { inputs, cycles: n, values, clock: 'clk' });
@@ -108,7 +130,9 @@ endmodule`);
     // With one register stage, y during cycle c is the product of cycle c's operands (registered at
     // the clock edge of cycle c): count its changes over cycles 1..n-1.
     for (let k = 0; k < 16; k++) {
-      const want = Array.from(y).slice(1).filter((v, i) => ((v >> k) & 1) !== ((y[i]! >> k) & 1)).length;
+      const want = Array.from(y)
+        .slice(1)
+        .filter((v, i) => ((v >> k) & 1) !== ((y[i]! >> k) & 1)).length;
       expect(r.toggles.get(`y[${k}]`) ?? 0, `y[${k}]`).toBe(want);
     }
   });

@@ -111,7 +111,14 @@ describe.skipIf(!existsSync(CELLS))('simulated power', () => {
   const openSta = async (text: string, top: string, values: BigUint64Array, bits: number) => {
     const dir = mkdtempSync(join(tmpdir(), 'axhw-simpower-'));
     writeFileSync(join(dir, 'netlist.v'), text);
-    return timingAndPower(join(dir, 'netlist.v'), top, { clock: undefined } as unknown as OperatorPorts, lib, clockNs, activity(values, bits));
+    return timingAndPower(
+      join(dir, 'netlist.v'),
+      top,
+      { clock: undefined } as unknown as OperatorPorts,
+      lib,
+      clockNs,
+      activity(values, bits),
+    );
   };
   const rel = (x: number, y: number) => Math.abs(x - y) / y;
 
@@ -119,8 +126,14 @@ describe.skipIf(!existsSync(CELLS))('simulated power', () => {
     const values = stimulus(10_000, 0.5, 3);
     const { p } = await run(values);
     const sta = await openSta(NETLIST, 'bank', values, 6);
-    expect(rel(p.power.internal, sta.power.internal / 2), `internal: sim ${p.power.internal} W, OpenSTA ${sta.power.internal} W / 2`).toBeLessThan(0.01);
-    expect(rel(p.power.switching, sta.power.switching), `switching: sim ${p.power.switching} W, OpenSTA ${sta.power.switching} W`).toBeLessThan(0.01);
+    expect(
+      rel(p.power.internal, sta.power.internal / 2),
+      `internal: sim ${p.power.internal} W, OpenSTA ${sta.power.internal} W / 2`,
+    ).toBeLessThan(0.01);
+    expect(
+      rel(p.power.switching, sta.power.switching),
+      `switching: sim ${p.power.switching} W, OpenSTA ${sta.power.switching} W`,
+    ).toBeLessThan(0.01);
     expect(rel(p.power.leakage, sta.power.leakage)).toBeLessThan(1e-6);
     // Negative control: without halving OpenSTA's internal power the comparison fails.
     expect(rel(p.power.internal, sta.power.internal)).toBeGreaterThan(0.4);
@@ -177,7 +190,10 @@ endmodule
     const dToggles = [0, 1, 2, 3].reduce((n, k) => n + t.toggles.get(`d[${k}]`)!, 0);
     const dPower = (dToggles * dMean) / (t.cycles * clockNs * 1e-9);
     const staModel = 2 * (p.power.internal - dPower) + dPower;
-    expect(Math.abs(staModel - sta.power.internal) / sta.power.internal, `sim ${p.power.internal} W (D pins ${dPower} W), OpenSTA ${sta.power.internal} W`).toBeLessThan(0.01);
+    expect(
+      Math.abs(staModel - sta.power.internal) / sta.power.internal,
+      `sim ${p.power.internal} W (D pins ${dPower} W), OpenSTA ${sta.power.internal} W`,
+    ).toBeLessThan(0.01);
     // Negative control: the plain 2x rule does not fit the flip-flops.
     expect(Math.abs(2 * p.power.internal - sta.power.internal) / sta.power.internal).toBeGreaterThan(0.05);
   });

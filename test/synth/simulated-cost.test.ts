@@ -36,22 +36,25 @@ describe('--power sim and --power propagate in the cost report', () => {
     expect((await estimateCost(d, { power: 'sim', seed: 2 })).power.total).not.toBe(p.total);
   });
 
-  it('scaling laws: at twice the clock period the energy per operation and the leakage are unchanged, the dynamic power halves', async () => {
-    requireTool('verilator');
-    requireTool('yosys');
-    requireTool('sta', 'opensta');
-    const d = design('drum', { width: 6, k: 3 });
-    const [a, b] = [await estimateCost(d, { power: 'sim', clockNs: 10 }), await estimateCost(d, { power: 'sim', clockNs: 20 })];
-    expect(b.power.energyPerOpPj).toBeCloseTo(a.power.energyPerOpPj, 12);
-    expect(b.power.leakage).toBeCloseTo(a.power.leakage, 15);
-    expect(b.power.internal + b.power.switching).toBeCloseTo((a.power.internal + a.power.switching) / 2, 15);
-    expect(b.power.total).toBeCloseTo((a.power.internal + a.power.switching) / 2 + a.power.leakage, 15);
-    // The critical path does not depend on the clock; the slack does, by the period.
-    expect(b.timing.delayNs).toBeCloseTo(a.timing.delayNs, 6);
-    expect(b.timing.slackNs - a.timing.slackNs).toBeCloseTo(10, 3);
-  });
+  it(
+    'scaling laws: at twice the clock period the energy per operation and the leakage are unchanged, ' + 'the dynamic power halves',
+    async () => {
+      requireTool('verilator');
+      requireTool('yosys');
+      requireTool('sta', 'opensta');
+      const d = design('drum', { width: 6, k: 3 });
+      const [a, b] = [await estimateCost(d, { power: 'sim', clockNs: 10 }), await estimateCost(d, { power: 'sim', clockNs: 20 })];
+      expect(b.power.energyPerOpPj).toBeCloseTo(a.power.energyPerOpPj, 12);
+      expect(b.power.leakage).toBeCloseTo(a.power.leakage, 15);
+      expect(b.power.internal + b.power.switching).toBeCloseTo((a.power.internal + a.power.switching) / 2, 15);
+      expect(b.power.total).toBeCloseTo((a.power.internal + a.power.switching) / 2 + a.power.leakage, 15);
+      // The critical path does not depend on the clock; the slack does, by the period.
+      expect(b.timing.delayNs).toBeCloseTo(a.timing.delayNs, 6);
+      expect(b.timing.slackNs - a.timing.slackNs).toBeCloseTo(10, 3);
+    },
+  );
 
-  it('sim-delay: the cells\' delays on 2,000 cycles, glitches counted (at least the zero-delay toggles)', async () => {
+  it("sim-delay: the cells' delays on 2,000 cycles, glitches counted (at least the zero-delay toggles)", async () => {
     requireTool('iverilog');
     const d = design('drum', { width: 6, k: 3 });
     const p = (await estimateCost(d, { power: 'sim-delay' })).power;
@@ -72,10 +75,16 @@ describe('--power sim and --power propagate in the cost report', () => {
     expect(delayed.simulation!.glitchShare).toBeGreaterThanOrEqual(1);
     const dir = mkdtempSync(join(tmpdir(), 'axhw-lib-'));
     copyFileSync('/usr/share/qflow/tech/osu018/osu018_stdcells.lib', join(dir, 'mine.lib'));
-    await expect(estimateCost(design('drum', { width: 4, k: 2 }), { power: 'sim', lib: join(dir, 'mine.lib') })).rejects.toThrow(/No Verilog cell models are known for .*mine\.lib/);
+    await expect(estimateCost(design('drum', { width: 4, k: 2 }), { power: 'sim', lib: join(dir, 'mine.lib') })).rejects.toThrow(
+      /No Verilog cell models are known for .*mine\.lib/,
+    );
     // Beside the .lib, <lib>.v is found; --cells names them explicitly.
     copyFileSync('/usr/share/qflow/tech/osu018/osu018_stdcells.v', join(dir, 'cells.v'));
-    const r = await estimateCost(design('drum', { width: 4, k: 2 }), { power: 'sim', lib: join(dir, 'mine.lib'), cells: join(dir, 'cells.v') });
+    const r = await estimateCost(design('drum', { width: 4, k: 2 }), {
+      power: 'sim',
+      lib: join(dir, 'mine.lib'),
+      cells: join(dir, 'cells.v'),
+    });
     expect(r.power.method).toBe('sim');
   });
 });

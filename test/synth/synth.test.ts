@@ -126,7 +126,12 @@ describe('synthesis and characterization on osu018 (Yosys + ABC, OpenSTA)', () =
     writeFileSync(broken, 'library (broken) {\n  cell (NAND2X1) {\n    area : 1;\n    pin (A) { direction : input ;\n');
     const d = design('drum', { width: 4, k: 3 });
     await expect(synthesize(d, resolveLibrary(broken))).rejects.toThrow(/yosys failed while synthesizing drum_w4_k3 on .*broken\.lib/);
-    const bad = { ...d, top: 'bad', sources: { 'bad.v': 'module bad(input [3:0] a, output [3:0] y); assign y = a +; endmodule\n' }, rtlHash: 'x' };
+    const bad = {
+      ...d,
+      top: 'bad',
+      sources: { 'bad.v': 'module bad(input [3:0] a, output [3:0] y); assign y = a +; endmodule\n' },
+      rtlHash: 'x',
+    };
     await expect(synthesize(bad, resolveLibrary())).rejects.toThrow(/yosys failed[\s\S]*(syntax error|ERROR)/);
   });
 

@@ -33,16 +33,26 @@ describe.skipIf(!existsSync(CELLS))('zero-delay toggle counts (Verilator on the 
   MUX2X1 u2 (.A(a[0]), .B(a[1]), .S(_0_), .Y(y[1]));
 endmodule`);
     const seq = [0, 1, 3, 2, 2, 0, 1, 1, 3, 0];
-    const r = await simulateToggles(net, cellModelsFor(cells(), ['INVX1', 'NAND2X1', 'MUX2X1'], CELLS), { inputs: ['a'], cycles: seq.length, values: BigUint64Array.from(seq.map(BigInt)) });
+    const r = await simulateToggles(net, cellModelsFor(cells(), ['INVX1', 'NAND2X1', 'MUX2X1'], CELLS), {
+      inputs: ['a'],
+      cycles: seq.length,
+      values: BigUint64Array.from(seq.map(BigInt)),
+    });
     const inv = seq.map((v) => 1 - (v & 1));
     const nand = seq.map((v, i) => 1 - (inv[i]! & ((v >> 1) & 1)));
     // osu018's MUX2X1 is inverting: Y = !(S ? B : A).
     const mux = seq.map((v, i) => 1 - (inv[i] ? (v >> 1) & 1 : v & 1));
     expect(r.cycles).toBe(seq.length - 1);
-    expect(Object.fromEntries(r.toggles)).toEqual({ 'a[0]': changes(seq, 0), 'a[1]': changes(seq, 1), _0_: changes(inv, 0), 'y[0]': changes(nand, 0), 'y[1]': changes(mux, 0) });
+    expect(Object.fromEntries(r.toggles)).toEqual({
+      'a[0]': changes(seq, 0),
+      'a[1]': changes(seq, 1),
+      _0_: changes(inv, 0),
+      'y[0]': changes(nand, 0),
+      'y[1]': changes(mux, 0),
+    });
   });
 
-  it('on a synthesized DRUM the output bits toggle as the model\'s products do, the input bits as the operands', async () => {
+  it("on a synthesized DRUM the output bits toggle as the model's products do, the input bits as the operands", async () => {
     requireTool('yosys');
     const r = resolveUnit('drum', { width: 6, k: 3 });
     const d = generateDesign(r.unit, r.params);
@@ -54,7 +64,11 @@ endmodule`);
     const b = Uint32Array.from({ length: n }, () => rng.nextU32() & 63);
     const values = new BigUint64Array(2 * n);
     for (let i = 0; i < n; i++) [values[2 * i], values[2 * i + 1]] = [BigInt(a[i]!), BigInt(b[i]!)];
-    const sim = await simulateToggles(net, cellModelsFor(cells(), new Set(net.instances.map((i) => i.cell)), CELLS), { inputs: ['a', 'b'], cycles: n, values });
+    const sim = await simulateToggles(net, cellModelsFor(cells(), new Set(net.instances.map((i) => i.cell)), CELLS), {
+      inputs: ['a', 'b'],
+      cycles: n,
+      values,
+    });
     const y = new Uint32Array(n);
     d.model!.evalBatch(a, b, n, y);
     for (let k = 0; k < 12; k++) expect(sim.toggles.get(`y[${k}]`) ?? 0, `y[${k}]`).toBe(changes(Array.from(y), k));
@@ -67,7 +81,16 @@ endmodule`);
 
   it('reads only the toggle points of the top scope from a coverage file', () => {
     const key = (o: string, h: string, page = 'v_toggle/t') => `C '\x01f\x02x.v\x01l\x021\x01page\x02${page}\x01o\x02${o}\x01h\x02${h}' `;
-    const text = ['# SystemC::Coverage-3', `${key('n1', 'TOP.t')}7`, `${key('A', 'TOP.t.u0')}9`, `${key('n2', 'TOP.t', 'v_line/t')}4`, `${key('n3', 'TOP.t')}0`].join('\n');
-    expect(readToggleCoverage(text, 'TOP.t')).toEqual([['n1', 7], ['n3', 0]]);
+    const text = [
+      '# SystemC::Coverage-3',
+      `${key('n1', 'TOP.t')}7`,
+      `${key('A', 'TOP.t.u0')}9`,
+      `${key('n2', 'TOP.t', 'v_line/t')}4`,
+      `${key('n3', 'TOP.t')}0`,
+    ].join('\n');
+    expect(readToggleCoverage(text, 'TOP.t')).toEqual([
+      ['n1', 7],
+      ['n3', 0],
+    ]);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { addZeroBits, popcount, zeroBits } from '../../src/tetris/bits.js';
-import { groupWords, kneadColumn, kneadedWordsOfMatrix, kneadGroup, sacDot, sacSegments, weightColumn, type KneadedGroup } from '../../src/tetris/knead.js';
+import {
+  groupWords,
+  kneadColumn,
+  kneadedWordsOfMatrix,
+  kneadGroup,
+  sacDot,
+  sacSegments,
+  weightColumn,
+  type KneadedGroup,
+} from '../../src/tetris/knead.js';
 import { Rng } from '../../src/util/rng.js';
 import { analyzeNetwork } from '../../src/tetris/analyze.js';
 import type { QuantisedNetwork } from '../../src/ir/quantised-network.js';
@@ -9,10 +18,24 @@ describe('zero bits of stored weights', () => {
   // 0, 1, -1, 127, -128, 5 in 8-bit words, counted by hand.
   const codes = [0, 1, -1, 127, -128, 5];
   it("two's complement: -1 is all ones, -128 one one", () => {
-    expect(zeroBits(codes, 8, 'twos-complement')).toEqual({ weights: 6, nonZeroWeights: 5, bits: 48, zeroBits: 8 + 7 + 0 + 1 + 7 + 6, nonZeroBits: 40, zeroBitsInNonZero: 7 + 0 + 1 + 7 + 6 });
+    expect(zeroBits(codes, 8, 'twos-complement')).toEqual({
+      weights: 6,
+      nonZeroWeights: 5,
+      bits: 48,
+      zeroBits: 8 + 7 + 0 + 1 + 7 + 6,
+      nonZeroBits: 40,
+      zeroBitsInNonZero: 7 + 0 + 1 + 7 + 6,
+    });
   });
   it('sign-magnitude: a sign bit and the magnitude; -128 needs a ninth bit and is counted with it', () => {
-    expect(zeroBits(codes, 8, 'sign-magnitude')).toEqual({ weights: 6, nonZeroWeights: 5, bits: 49, zeroBits: 8 + 7 + 6 + 1 + 7 + 6, nonZeroBits: 41, zeroBitsInNonZero: 7 + 6 + 1 + 7 + 6 });
+    expect(zeroBits(codes, 8, 'sign-magnitude')).toEqual({
+      weights: 6,
+      nonZeroWeights: 5,
+      bits: 49,
+      zeroBits: 8 + 7 + 6 + 1 + 7 + 6,
+      nonZeroBits: 41,
+      zeroBitsInNonZero: 7 + 6 + 1 + 7 + 6,
+    });
   });
   it('adds up over parts, and refuses a code that does not fit the word', () => {
     const a = zeroBits(codes.slice(0, 3), 8, 'twos-complement');
@@ -99,14 +122,18 @@ describe('Tetris analysis of a network', () => {
     } as unknown as QuantisedNetwork;
     const a = analyzeNetwork(q, { n: 4, signed: true, yWidth: 8, accBits: 16 }, [2]);
     expect(a.wordBits).toBe(4);
-    expect(a.layers.map((l) => [l.rowsPerInference, l.essentialBits, l.macCycles, l.kneading[0]!.words, l.kneading[0]!.sacCycles])).toEqual([
-      [1, 5, 6, 4, 4],
-      [4, 3, 8, 1, 4],
-    ]);
+    expect(a.layers.map((l) => [l.rowsPerInference, l.essentialBits, l.macCycles, l.kneading[0]!.words, l.kneading[0]!.sacCycles])).toEqual(
+      [
+        [1, 5, 6, 4, 4],
+        [4, 3, 8, 1, 4],
+      ],
+    );
     expect(a.total.macCycles).toBe(14);
     expect(a.total.kneading[0]!.speedup).toBe(14 / 8);
     expect(a.total.zeroValueSpeedup).toBe(14 / (4 + 4 * 1));
     expect(a.total.idealSpeedup).toBe(14 / ((5 + 4 * 3) / 4));
-    expect(a.total.zeroBits['twos-complement']).toEqual(addZeroBits([zeroBits([1, -2, 0, 3, 4, 0], 4, 'twos-complement'), zeroBits([7, 0], 4, 'twos-complement')]));
+    expect(a.total.zeroBits['twos-complement']).toEqual(
+      addZeroBits([zeroBits([1, -2, 0, 3, 4, 0], 4, 'twos-complement'), zeroBits([7, 0], 4, 'twos-complement')]),
+    );
   });
 });

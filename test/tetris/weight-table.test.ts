@@ -31,6 +31,8 @@ describe('a weight table (.npy of codes) as one dense layer', () => {
     const junk = join(dir, 'junk.npy');
     writeFileSync(junk, 'not numpy');
     expect(() => readWeightTable(junk, range)).toThrow(/junk\.npy is not a 2-D integer \.npy: missing the \\x93NUMPY magic/);
-    expect(() => readWeightTable(save('wide.npy', [0, 1, 100, 3], [2, 2]), { qmin: -15, qmax: 15 })).toThrow(/entry 2 \(row 1, column 0\) = 100 is outside the codes -15\.\.15/);
+    expect(() => readWeightTable(save('wide.npy', [0, 1, 100, 3], [2, 2]), { qmin: -15, qmax: 15 })).toThrow(
+      /entry 2 \(row 1, column 0\) = 100 is outside the codes -15\.\.15/,
+    );
   });
 });

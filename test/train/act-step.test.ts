@@ -29,7 +29,12 @@ describe('axtrain-act: one SGD step of the trainer equals -lr (dE/dW + lambda dS
     await initBackend();
     // Seeded weights with non-zero biases, so no hidden pre-activation sits at a ReLU kink.
     const net = new Network(model, 3);
-    start = net.weights().map((p) => ({ name: p.name, data: p.name.startsWith('b') ? Float32Array.from(p.data, (_, j) => 0.05 * (j + 1) * (Number(p.name.slice(1)) % 2 ? -1 : 1)) : Float32Array.from(p.data) }));
+    start = net.weights().map((p) => ({
+      name: p.name,
+      data: p.name.startsWith('b')
+        ? Float32Array.from(p.data, (_, j) => 0.05 * (j + 1) * (Number(p.name.slice(1)) % 2 ? -1 : 1))
+        : Float32Array.from(p.data),
+    }));
     net.dispose();
     ws = start.filter((p) => p.name.startsWith('w')).map((p) => Float64Array.from(p.data));
     bs = start.filter((p) => p.name.startsWith('b')).map((p) => Float64Array.from(p.data));
@@ -68,14 +73,26 @@ describe('axtrain-act: one SGD step of the trainer equals -lr (dE/dW + lambda dS
   }
 
   async function trainerStep(lam: number): Promise<Float64Array[]> {
-    const r = await train({ data, model, method: 'axtrain-act', optimizer: 'sgd', act: { lambda: lam, lambdaStep: 0 }, initialWeights: start, epochs: 1, batchSize: n, learningRate: lr, seed: 1 });
+    const r = await train({
+      data,
+      model,
+      method: 'axtrain-act',
+      optimizer: 'sgd',
+      act: { lambda: lam, lambdaStep: 0 },
+      initialWeights: start,
+      epochs: 1,
+      batchSize: n,
+      learningRate: lr,
+      seed: 1,
+    });
     const after = r.net.weights();
     r.net.dispose();
     expect(r.history.map((e) => e.phase)).toEqual(['act']);
     return start.map((p) => Float64Array.from(after.find((a) => a.name === p.name)!.data, (v, i) => v - p.data[i]!));
   }
 
-  const maxDiff = (a: Float64Array[], b: Float64Array[]) => Math.max(...a.flatMap((t, k) => Array.from(t, (v, i) => Math.abs(v - b[k]![i]!))));
+  const maxDiff = (a: Float64Array[], b: Float64Array[]) =>
+    Math.max(...a.flatMap((t, k) => Array.from(t, (v, i) => Math.abs(v - b[k]![i]!))));
 
   it('weights and biases of every layer move as the float64 objective says', async () => {
     const got = await trainerStep(lambda);

@@ -25,7 +25,8 @@ function maskedMatMul(a: Float32Array, r: number, k: number, b: Float32Array, c:
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) for (let t = 0; t < k; t++) out[i * c + j]! += ta[i * k + t]! * tb[t * c + j]!;
   return out;
 }
-const transpose = (a: Float32Array, r: number, c: number) => Float32Array.from({ length: r * c }, (_, i) => a[(i % r) * c + Math.floor(i / r)]!);
+const transpose = (a: Float32Array, r: number, c: number) =>
+  Float32Array.from({ length: r * c }, (_, i) => a[(i % r) * c + Math.floor(i / r)]!);
 const maxRel = (got: ArrayLike<number>, want: ArrayLike<number>) => {
   let scale = 0;
   let err = 0;
@@ -51,7 +52,13 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
     const w = rand(rng, k * o, 1);
     const dyv = rand(rng, n * o, 0.3);
     const grads = (backward: 'exact' | 'hardware') => {
-      const f = (xt: tf.Tensor, wt: tf.Tensor) => tf.sum(tf.mul(new FloatArithmetic(m4, { backward }).dense(xt as tf.Tensor2D, wt as tf.Tensor2D, tf.zeros([o])), tf.tensor2d(dyv, [n, o])));
+      const f = (xt: tf.Tensor, wt: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            new FloatArithmetic(m4, { backward }).dense(xt as tf.Tensor2D, wt as tf.Tensor2D, tf.zeros([o])),
+            tf.tensor2d(dyv, [n, o]),
+          ),
+        );
       const [gx, gw] = tf.grads(f)([tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o])]);
       return { dx: gx!.dataSync(), dw: gw!.dataSync() };
     };
@@ -66,14 +73,24 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
     expect(maxRel(ste.dw, wantDw)).toBeGreaterThan(1e-2);
   });
 
-  it('the gradient products of real training run on the Verilated fpmul give the layer\'s products; a wrong mask is caught', async () => {
+  it("the gradient products of real training run on the Verilated fpmul give the layer's products; a wrong mask is caught", async () => {
     const data = prepareDataset(getDataset('digits'), { seed: 3, limitTrain: 256, limitTest: 64 });
     const model = resolveModel('mlp:32-10', data.shape, data.classes.length);
     for (const fm of [m4, await fpmul(11)]) {
       const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 20000 });
       const trace = new ProductTrace({ seed: 8, dotsPerProduct: 3, maxPairs: 20000 });
       const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', trace, backwardTrace });
-      const r = await train({ data, model, method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: `mbits ${fm.mbits}` }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 });
+      const r = await train({
+        data,
+        model,
+        method: 'pas',
+        hardware: floatHardware(fm),
+        schedule: [{ epochs: 1, arithmetic, label: `mbits ${fm.mbits}` }],
+        epochs: 1,
+        batchSize: 32,
+        learningRate: 1e-3,
+        seed: 2,
+      });
       r.net.dispose();
       expect(trace.pairs).toBeGreaterThan(1000);
       expect(backwardTrace.pairs).toBeGreaterThan(1000);
@@ -91,7 +108,18 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
   it('approximate training reaches a usable network on real data, and differs from FramNN training', async () => {
     const data = prepareDataset(getDataset('digits'), { seed: 1, limitTrain: 600, limitTest: 200 });
     const model = resolveModel('mlp:32-10', data.shape, data.classes.length);
-    const run = (backward: 'exact' | 'hardware') => train({ data, model, method: 'pas', hardware: floatHardware(m4), schedule: [{ epochs: 3, arithmetic: new FloatArithmetic(m4, { backward }), label: 'mbits 4' }], epochs: 3, batchSize: 32, learningRate: 3e-3, seed: 1 });
+    const run = (backward: 'exact' | 'hardware') =>
+      train({
+        data,
+        model,
+        method: 'pas',
+        hardware: floatHardware(m4),
+        schedule: [{ epochs: 3, arithmetic: new FloatArithmetic(m4, { backward }), label: 'mbits 4' }],
+        epochs: 3,
+        batchSize: 32,
+        learningRate: 3e-3,
+        seed: 1,
+      });
     const a = await run('hardware');
     const f = await run('exact');
     expect(a.history.at(-1)!.testAccuracyHw!).toBeGreaterThan(0.7);
@@ -101,41 +129,58 @@ describe('FramNN approximate training: the backward products on the fpmul', () =
     for (const r of [a, f]) r.net.dispose();
   });
 
-  it.each(['bfloat16', 'binary16'])('on a %s fpmul every layer product is the unit model\'s product, rounded to the format; the RTL agrees on the gradients', async (preset) => {
-    const fm = await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:preset=${preset},mbits=6`));
-    expect(fm.narrow).toBeDefined();
-    const f = fm.format;
-    const rng = new Rng(5);
-    const [n, k, o] = [4, 12, 3];
-    const x = rand(rng, n * k, 3);
-    const w = rand(rng, k * o, 0.8);
-    const y = new FloatArithmetic(fm).dense(tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o]), tf.zeros([o])).dataSync();
-    // independently: codes of the operands, products from the unit's own model, summed in float32 in k order
-    const xc = formatCodesOf(f, new Uint32Array(x.buffer));
-    const wc = formatCodesOf(f, new Uint32Array(w.buffer));
-    const model = fpmulBatchModel({ ...f, rounding: 'rne', subnormals: 'full' }, 6);
-    const want = new Float32Array(n * o);
-    const prod = new Uint32Array(1);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < o; j++) {
-        let acc = 0;
-        for (let t = 0; t < k; t++) {
-          model.evalBatch(Uint32Array.of(xc[i * k + t]!), Uint32Array.of(wc[t * o + j]!), 1, prod);
-          acc = Math.fround(acc + fpDecode(f, prod[0]!));
+  it.each(['bfloat16', 'binary16'])(
+    "on a %s fpmul every layer product is the unit model's product, rounded to the format; the RTL agrees on the gradients",
+    async (preset) => {
+      const fm = await floatMultiplierFromUnit(resolveUnitSpec(`fpmul:preset=${preset},mbits=6`));
+      expect(fm.narrow).toBeDefined();
+      const f = fm.format;
+      const rng = new Rng(5);
+      const [n, k, o] = [4, 12, 3];
+      const x = rand(rng, n * k, 3);
+      const w = rand(rng, k * o, 0.8);
+      const y = new FloatArithmetic(fm).dense(tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o]), tf.zeros([o])).dataSync();
+      // independently: codes of the operands, products from the unit's own model, summed in float32 in k order
+      const xc = formatCodesOf(f, new Uint32Array(x.buffer));
+      const wc = formatCodesOf(f, new Uint32Array(w.buffer));
+      const model = fpmulBatchModel({ ...f, rounding: 'rne', subnormals: 'full' }, 6);
+      const want = new Float32Array(n * o);
+      const prod = new Uint32Array(1);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < o; j++) {
+          let acc = 0;
+          for (let t = 0; t < k; t++) {
+            model.evalBatch(Uint32Array.of(xc[i * k + t]!), Uint32Array.of(wc[t * o + j]!), 1, prod);
+            acc = Math.fround(acc + fpDecode(f, prod[0]!));
+          }
+          want[i * o + j] = acc;
         }
-        want[i * o + j] = acc;
-      }
-    expect(Array.from(y)).toEqual(Array.from(want));
-    // negative control: masking float32 operands and one float32 product (the binary32 path) is not this unit
-    const asBinary32 = new FloatArithmetic({ ...fm, narrow: undefined, mask: (0xffffffff ^ (2 ** 18 - 1)) >>> 0 }).dense(tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o]), tf.zeros([o])).dataSync();
-    expect(Array.from(asBinary32)).not.toEqual(Array.from(want));
-    // the gradient products of real training, as the format's codes, through the Verilated unit
-    const data = prepareDataset(getDataset('digits'), { seed: 3, limitTrain: 128, limitTest: 32 });
-    const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 8000 });
-    const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', backwardTrace });
-    (await train({ data, model: resolveModel('mlp:16-10', data.shape, 10), method: 'pas', hardware: floatHardware(fm), schedule: [{ epochs: 1, arithmetic, label: preset }], epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 2 })).net.dispose();
-    const ops = backwardTrace.operands();
-    const proof = await checkPairsOnRtl(fm, formatCodesOf(f, ops.a), formatCodesOf(f, ops.b));
-    expect(proof).toEqual({ pairs: ops.a.length, mismatches: [] });
-  });
+      expect(Array.from(y)).toEqual(Array.from(want));
+      // negative control: masking float32 operands and one float32 product (the binary32 path) is not this unit
+      const asBinary32 = new FloatArithmetic({ ...fm, narrow: undefined, mask: (0xffffffff ^ (2 ** 18 - 1)) >>> 0 })
+        .dense(tf.tensor2d(x, [n, k]), tf.tensor2d(w, [k, o]), tf.zeros([o]))
+        .dataSync();
+      expect(Array.from(asBinary32)).not.toEqual(Array.from(want));
+      // the gradient products of real training, as the format's codes, through the Verilated unit
+      const data = prepareDataset(getDataset('digits'), { seed: 3, limitTrain: 128, limitTest: 32 });
+      const backwardTrace = new ProductTrace({ seed: 9, dotsPerProduct: 3, maxPairs: 8000 });
+      const arithmetic = new FloatArithmetic(fm, { backward: 'hardware', backwardTrace });
+      (
+        await train({
+          data,
+          model: resolveModel('mlp:16-10', data.shape, 10),
+          method: 'pas',
+          hardware: floatHardware(fm),
+          schedule: [{ epochs: 1, arithmetic, label: preset }],
+          epochs: 1,
+          batchSize: 32,
+          learningRate: 1e-3,
+          seed: 2,
+        })
+      ).net.dispose();
+      const ops = backwardTrace.operands();
+      const proof = await checkPairsOnRtl(fm, formatCodesOf(f, ops.a), formatCodesOf(f, ops.b));
+      expect(proof).toEqual({ pairs: ops.a.length, mismatches: [] });
+    },
+  );
 });

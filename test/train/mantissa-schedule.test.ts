@@ -58,8 +58,16 @@ describe('FramNN mantissa schedules', () => {
     expect(parseScheduleSpec('uniform')).toEqual({ kind: 'uniform', from: 0, step: 1 });
     expect(parseScheduleSpec('linear:4')).toEqual({ kind: 'linear', from: 4, step: 4 });
     expect(parseScheduleSpec('adaptive:6/2')).toEqual({ kind: 'adaptive', from: 6, step: 2 });
-    expect(parseScheduleSpec('4:300, 8:200,16:100')).toEqual({ kind: 'explicit', steps: [{ m: 4, iterations: 300 }, { m: 8, iterations: 200 }, { m: 16, iterations: 100 }] });
-    for (const bad of ['', 'linear', 'linear:4/0', 'adaptive:x', '4:300,8', '0:10', '25:10', 'geometric:4']) expect(() => parseScheduleSpec(bad), bad).toThrow(AxhwError);
+    expect(parseScheduleSpec('4:300, 8:200,16:100')).toEqual({
+      kind: 'explicit',
+      steps: [
+        { m: 4, iterations: 300 },
+        { m: 8, iterations: 200 },
+        { m: 16, iterations: 100 },
+      ],
+    });
+    for (const bad of ['', 'linear', 'linear:4/0', 'adaptive:x', '4:300,8', '0:10', '25:10', 'geometric:4'])
+      expect(() => parseScheduleSpec(bad), bad).toThrow(AxhwError);
   });
 
   it('refuses bad levels, powers, totals and schedule text, each with the reason and a fix', () => {
@@ -101,7 +109,13 @@ describe('FramNN mantissa schedules', () => {
     expect(mantissaSchedule('uniform', [24], 1)).toEqual([{ m: 24, iterations: 1 }]);
     expect(parseScheduleSpec(' linear:12/1 ')).toEqual({ kind: 'linear', from: 12, step: 1 });
     expect(parseScheduleSpec('adaptive:10/12')).toEqual({ kind: 'adaptive', from: 10, step: 12 });
-    expect(parseScheduleSpec('1:300,24:12')).toEqual({ kind: 'explicit', steps: [{ m: 1, iterations: 300 }, { m: 24, iterations: 12 }] });
+    expect(parseScheduleSpec('1:300,24:12')).toEqual({
+      kind: 'explicit',
+      steps: [
+        { m: 1, iterations: 300 },
+        { m: 24, iterations: 12 },
+      ],
+    });
   });
 
   it('hands the leftover iterations to the largest remainders, the earlier level on ties', () => {

@@ -40,9 +40,27 @@ describe('real data sets', () => {
 
   // Each data set with the model it names as its own (the model axhw train picks without --model), exactly
   // and with DRUM in the forward pass: a data set whose default model does not fit its data fails here.
-  it.each(DATASETS.flatMap((d) => [[d.name, 'bp'], [d.name, 'pas']]))('%s trains with its default model (%s)', async (name, method) => {
+  it.each(
+    DATASETS.flatMap((d) => [
+      [d.name, 'bp'],
+      [d.name, 'pas'],
+    ]),
+  )('%s trains with its default model (%s)', async (name, method) => {
     const out = mkdtempSync(join(tmpdir(), `axhw-${name}-`));
-    const { metrics } = await runTrain({ dataset: name, method: method as 'bp' | 'pas', epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 1, limitTrain: 256, limitTest: 64, multiplier: 'drum:width=8,k=4,signed', ntvDraws: 0, out, command: 'test' });
+    const { metrics } = await runTrain({
+      dataset: name,
+      method: method as 'bp' | 'pas',
+      epochs: 1,
+      batchSize: 32,
+      learningRate: 1e-3,
+      seed: 1,
+      limitTrain: 256,
+      limitTest: 64,
+      multiplier: 'drum:width=8,k=4,signed',
+      ntvDraws: 0,
+      out,
+      command: 'test',
+    });
     expect(metrics.model).toBe(getDataset(name).defaultModel);
     expect(metrics.testAccuracyExact).toBeGreaterThan(0);
     expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.95);
@@ -57,7 +75,19 @@ describe('real data sets', () => {
 
   it('breast cancer: exact training reaches >= 95% test accuracy; DRUM inference agrees with the integer reference', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-bc-'));
-    const { metrics } = await runTrain({ dataset: 'breast-cancer', method: 'bp', epochs: 20, batchSize: 32, learningRate: 1e-3, seed: 1, multiplier: 'drum:width=8,k=4,signed', ntvDraws: 10, ntvRate: 0.01, out, command: 'test' });
+    const { metrics } = await runTrain({
+      dataset: 'breast-cancer',
+      method: 'bp',
+      epochs: 20,
+      batchSize: 32,
+      learningRate: 1e-3,
+      seed: 1,
+      multiplier: 'drum:width=8,k=4,signed',
+      ntvDraws: 10,
+      ntvRate: 0.01,
+      out,
+      command: 'test',
+    });
     expect(metrics.testAccuracyExact).toBeGreaterThanOrEqual(0.95);
     expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.999);
     expect(metrics.hardware!.ntv!.draws).toBe(10);
@@ -67,19 +97,45 @@ describe('real data sets', () => {
     expect(readFileSync(join(out, 'curve.svg'), 'utf8')).toMatch(/<svg[\s\S]*training loss/);
   });
 
-  it('Fashion-MNIST MLP: exact training reaches >= 85%; on DRUM k=4 the float path agrees with the integer reference on >= 99.9% of the 10,000 test images', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'axhw-fm-'));
-    const { metrics } = await runTrain({ dataset: 'fashion-mnist', method: 'bp', epochs: 4, batchSize: 64, learningRate: 1e-3, seed: 1, multiplier: 'drum:width=8,k=4,signed', ntvDraws: 1, out, command: 'test' });
-    expect(metrics.testAccuracyExact).toBeGreaterThanOrEqual(0.85);
-    const h = metrics.hardware!;
-    expect(h.reference.samples).toBe(10000);
-    expect(h.reference.agreement).toBeGreaterThanOrEqual(0.999);
-    expect(h.accuracy).toBeGreaterThan(0.8);
-  });
+  it(
+    'Fashion-MNIST MLP: exact training reaches >= 85%; on DRUM k=4 the float path agrees with the ' +
+      'integer reference on >= 99.9% of the 10,000 test images',
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'axhw-fm-'));
+      const { metrics } = await runTrain({
+        dataset: 'fashion-mnist',
+        method: 'bp',
+        epochs: 4,
+        batchSize: 64,
+        learningRate: 1e-3,
+        seed: 1,
+        multiplier: 'drum:width=8,k=4,signed',
+        ntvDraws: 1,
+        out,
+        command: 'test',
+      });
+      expect(metrics.testAccuracyExact).toBeGreaterThanOrEqual(0.85);
+      const h = metrics.hardware!;
+      expect(h.reference.samples).toBe(10000);
+      expect(h.reference.agreement).toBeGreaterThanOrEqual(0.999);
+      expect(h.accuracy).toBeGreaterThan(0.8);
+    },
+  );
 
   it('breast cancer with fpmul layers (pas, 4 significand bits): trains, and the float path agrees with the reference', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-bcf-'));
-    const { metrics } = await runTrain({ dataset: 'breast-cancer', method: 'pas', epochs: 10, batchSize: 32, learningRate: 1e-3, seed: 1, multiplier: 'fpmul:mbits=4', ntvDraws: 1, out, command: 'test' });
+    const { metrics } = await runTrain({
+      dataset: 'breast-cancer',
+      method: 'pas',
+      epochs: 10,
+      batchSize: 32,
+      learningRate: 1e-3,
+      seed: 1,
+      multiplier: 'fpmul:mbits=4',
+      ntvDraws: 1,
+      out,
+      command: 'test',
+    });
     expect(metrics.hardware!.accuracy).toBeGreaterThanOrEqual(0.93);
     expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.999);
     expect(metrics.hardware!.hardware.path).toBe('transform');
@@ -87,7 +143,20 @@ describe('real data sets', () => {
 
   it('Fashion-MNIST LeNet-5 trains (short run on a subset)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-cnn-'));
-    const { metrics } = await runTrain({ dataset: 'fashion-mnist', model: 'mnist-cnn', method: 'bp', epochs: 2, batchSize: 32, learningRate: 2e-3, seed: 1, limitTrain: 3000, limitTest: 1000, ntvDraws: 1, out, command: 'test' });
+    const { metrics } = await runTrain({
+      dataset: 'fashion-mnist',
+      model: 'mnist-cnn',
+      method: 'bp',
+      epochs: 2,
+      batchSize: 32,
+      learningRate: 2e-3,
+      seed: 1,
+      limitTrain: 3000,
+      limitTest: 1000,
+      ntvDraws: 1,
+      out,
+      command: 'test',
+    });
     expect(metrics.testAccuracyExact).toBeGreaterThan(0.65);
   });
 });

@@ -20,7 +20,9 @@ describe('AxTrain sensitivity: the Hessian-vector product against finite differe
   function setup() {
     const net = new Network(resolveModel(`mlp:${sizes.slice(1).join('-')}`, [sizes[0]!], sizes.at(-1)!), 3);
     // Non-zero biases, so no hidden pre-activation sits at a ReLU kink.
-    net.weighted.forEach((p, l) => p.b.assign(tf.tensor1d(Float32Array.from({ length: sizes[l + 1]! }, (_, j) => 0.05 * (j + 1) * (l % 2 ? -1 : 1)))));
+    net.weighted.forEach((p, l) =>
+      p.b.assign(tf.tensor1d(Float32Array.from({ length: sizes[l + 1]! }, (_, j) => 0.05 * (j + 1) * (l % 2 ? -1 : 1)))),
+    );
     const ws = net.weighted.map((p) => Float64Array.from(p.w.dataSync()));
     const bs = net.weighted.map((p) => Float64Array.from(p.b.dataSync()));
     return { net, ws, bs };
@@ -40,7 +42,11 @@ describe('AxTrain sensitivity: the Hessian-vector product against finite differe
   it('dS/dW by double back-propagation equals central finite differences of S, and the closed form sign(gw) g + H (sign(gw) w)', () => {
     const { net, ws, bs } = setup();
     const xt = tf.tensor2d(x, [n, sizes[0]!]);
-    const { s, grads } = sensitivityGradient(net, xt, net.weighted.map((p) => p.w as tf.Tensor));
+    const { s, grads } = sensitivityGradient(
+      net,
+      xt,
+      net.weighted.map((p) => p.w as tf.Tensor),
+    );
     const x64 = Float64Array.from(x);
     const ref = mlp64(ws, bs, sizes, x64, n);
     expect(s).toBeCloseTo(ref.S, 4);
@@ -48,7 +54,14 @@ describe('AxTrain sensitivity: the Hessian-vector product against finite differe
     const eps = 1e-6;
     // H v with v = sign(g w) w, by central differences of g along v.
     const v = ws.map((w, l) => w.map((wi, i) => Math.sign(ref.g[l]![i]! * wi) * wi));
-    const step = (sgn: number) => mlp64(ws.map((w, l) => w.map((wi, i) => wi + sgn * eps * v[l]![i]!)), bs, sizes, x64, n).g;
+    const step = (sgn: number) =>
+      mlp64(
+        ws.map((w, l) => w.map((wi, i) => wi + sgn * eps * v[l]![i]!)),
+        bs,
+        sizes,
+        x64,
+        n,
+      ).g;
     const [gp, gm] = [step(1), step(-1)];
     let checked = 0;
     let hvpNonZero = 0;
@@ -111,7 +124,10 @@ describe('AxTrain sensitivity through convolutions (patches, max pooling)', () =
     const net = new Network(spec, 5);
     net.weighted.forEach((p, l) => p.b.assign(tf.fill([p.b.shape[0]!], l ? -0.1 : 0.07)));
     const rng = new Rng(9);
-    const x = tf.tensor4d(Float32Array.from({ length: 3 * 6 * 6 * 2 }, () => (rng.nextU32() / 2 ** 32) * 2 - 1), [3, 6, 6, 2]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 3 * 6 * 6 * 2 }, () => (rng.nextU32() / 2 ** 32) * 2 - 1),
+      [3, 6, 6, 2],
+    );
     const weights = net.weighted.map((p) => p.w as tf.Tensor);
     const { s, grads } = sensitivityGradient(net, x, weights);
     const S = (ws: tf.Tensor[]) => tf.tidy(() => sensitivityOf(outputGradients(net, x, ws), ws).dataSync()[0]!);

@@ -39,7 +39,15 @@ function blobs(n: number, seed: number): LabelledData {
 function prepared(): PreparedData {
   const [tr, te] = splitSeeded(blobs(1200, 1), 0.2, 1);
   const s = fitStandardisation(tr);
-  return { name: 'blobs', train: applyStandardisation(tr, s), test: applyStandardisation(te, s), classes: tr.classes, shape: [6], standardisation: s, split: '80/20' };
+  return {
+    name: 'blobs',
+    train: applyStandardisation(tr, s),
+    test: applyStandardisation(te, s),
+    classes: tr.classes,
+    shape: [6],
+    standardisation: s,
+    split: '80/20',
+  };
 }
 
 let drum: ApproxMultiplier;
@@ -67,7 +75,17 @@ describe('training engine on synthetic data', () => {
   it('pas trains through the approximate forward pass (with NTV flips) and the integer reference agrees', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = await train({ data, model, method: 'pas', hardware: fixedHardware(drum, 'table', 'test'), ntvRate: 0.01, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = await train({
+      data,
+      model,
+      method: 'pas',
+      hardware: fixedHardware(drum, 'table', 'test'),
+      ntvRate: 0.01,
+      epochs: 4,
+      batchSize: 32,
+      learningRate: 5e-3,
+      seed: 3,
+    });
     expect(r.history.at(-1)!.testAccuracyHw).toBeGreaterThan(0.85);
     const inputExps = calibrate(r.net, data.train, new FixedArithmetic({ mult: drum, path: 'transform' }));
     const agree = referenceAgreement(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }));
@@ -78,18 +96,37 @@ describe('training engine on synthetic data', () => {
     expect(ntv.std).toBeGreaterThan(0);
     expect(ntv.mean).toBeLessThan(agree.floatAccuracy);
     // seeded draws
-    expect(ntvEvaluate(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }), 0.1, 5, 1).accuracies).toEqual(ntv.accuracies);
+    expect(ntvEvaluate(r.net, data.test, new FixedArithmetic({ mult: drum, path: 'transform', inputExps }), 0.1, 5, 1).accuracies).toEqual(
+      ntv.accuracies,
+    );
   });
 
   it('LeNet-5 keeps no tensors per epoch, plain or with double back-propagation through its convolutions', async () => {
     // 16 x 16 images, class = the brighter half: enough to run every patch, pool and gradient path.
     const rng = new Rng(21);
     const n = 96;
-    const x = Float32Array.from({ length: n * 256 }, (_, i) => (rng.nextU32() / 2 ** 32) + ((i % 256 < 128) === (Math.floor(i / 256) % 2 === 0) ? 1 : 0));
-    const images: LabelledData = { x, y: Int32Array.from({ length: n }, (_, i) => i % 2), n, shape: [16, 16, 1], classes: ['top', 'bottom'] };
+    const x = Float32Array.from(
+      { length: n * 256 },
+      (_, i) => rng.nextU32() / 2 ** 32 + (i % 256 < 128 === (Math.floor(i / 256) % 2 === 0) ? 1 : 0),
+    );
+    const images: LabelledData = {
+      x,
+      y: Int32Array.from({ length: n }, (_, i) => i % 2),
+      n,
+      shape: [16, 16, 1],
+      classes: ['top', 'bottom'],
+    };
     const [tr, te] = splitSeeded(images, 0.25, 1);
     const s = fitStandardisation(tr);
-    const data: PreparedData = { name: 'halves', train: applyStandardisation(tr, s), test: applyStandardisation(te, s), classes: tr.classes, shape: [16, 16, 1], standardisation: s, split: '75/25' };
+    const data: PreparedData = {
+      name: 'halves',
+      train: applyStandardisation(tr, s),
+      test: applyStandardisation(te, s),
+      classes: tr.classes,
+      shape: [16, 16, 1],
+      standardisation: s,
+      split: '75/25',
+    };
     const model = resolveModel('mnist-cnn', data.shape, 2);
     for (const method of ['bp', 'axtrain-act'] as const) {
       const kept = async (epochs: number) => {
@@ -116,7 +153,16 @@ describe('training engine on synthetic data', () => {
     const bp = await train({ data, model, method: 'bp', epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
     const bpKept = tf.memory().numTensors - before;
     before = tf.memory().numTensors;
-    const act = await train({ data, model, method: 'axtrain-act', act: { lambda: 0.05, lambdaStep: 0.02 }, epochs: 6, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const act = await train({
+      data,
+      model,
+      method: 'axtrain-act',
+      act: { lambda: 0.05, lambdaStep: 0.02 },
+      epochs: 6,
+      batchSize: 32,
+      learningRate: 5e-3,
+      seed: 3,
+    });
     // Double back-propagation leaves nothing behind per batch: what remains is what plain training keeps.
     expect(tf.memory().numTensors - before).toBe(bpKept);
     const h = act.history;
@@ -131,12 +177,36 @@ describe('training engine on synthetic data', () => {
   it('axtrain runs act until E and S converge (or its epochs run out), then pas on the hardware', async () => {
     const data = prepared();
     const model = resolveModel('mlp:16-16-3', [6], 3);
-    const r = await train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05 }, epochs: 3, pasEpochs: 2, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const r = await train({
+      data,
+      model,
+      method: 'axtrain',
+      hardware: fixedHardware(drum, 'transform', 'test'),
+      act: { lambda: 0.05 },
+      epochs: 3,
+      pasEpochs: 2,
+      batchSize: 32,
+      learningRate: 5e-3,
+      seed: 3,
+    });
     expect(r.history.map((e) => e.phase)).toEqual(['act', 'act', 'act', 'pas', 'pas']);
-    const early = await train({ data, model, method: 'axtrain', hardware: fixedHardware(drum, 'transform', 'test'), act: { lambda: 0.05, convergeTol: 10 }, epochs: 5, pasEpochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 });
+    const early = await train({
+      data,
+      model,
+      method: 'axtrain',
+      hardware: fixedHardware(drum, 'transform', 'test'),
+      act: { lambda: 0.05, convergeTol: 10 },
+      epochs: 5,
+      pasEpochs: 1,
+      batchSize: 32,
+      learningRate: 5e-3,
+      seed: 3,
+    });
     // With a huge tolerance act "converges" after its second epoch.
     expect(early.history.map((e) => e.phase)).toEqual(['act', 'act', 'pas']);
-    await expect(train({ data, model, method: 'axtrain', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 })).rejects.toThrow(/hardware/);
+    await expect(train({ data, model, method: 'axtrain', epochs: 1, batchSize: 32, learningRate: 5e-3, seed: 3 })).rejects.toThrow(
+      /hardware/,
+    );
   });
 
   it('the adaptive lambda rule compares with the halving-weighted sum of earlier errors and the bound', () => {

@@ -50,7 +50,9 @@ describe('cache entries', () => {
     process.env.AXHW_CACHE_DIR = file;
     expect(checkCacheDir).toThrow(AxhwError);
     expect(checkCacheDir).toThrow(/The build cache .*not-a-folder is a file; a folder is expected here/);
-    await expect(cachedEntry('kind', 'n', 'k'.repeat(64), async () => 1)).rejects.toThrow(/The build cache .* cannot be created \(ENOTDIR\)/);
+    await expect(cachedEntry('kind', 'n', 'k'.repeat(64), async () => 1)).rejects.toThrow(
+      /The build cache .* cannot be created \(ENOTDIR\)/,
+    );
   });
 });
 

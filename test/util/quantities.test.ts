@@ -24,7 +24,10 @@ describe('quantities as a person reads them', () => {
     expect([meetsClock(met), meetsClock(atEdge), meetsClock(missed)]).toEqual([true, true, false]);
     expect(clockWarning(met)).toBeUndefined();
     expect(clockWarning(atEdge)).toBeUndefined();
-    expect(clockWarning(missed)).toBe('WARNING: the design does not meet the 10 ns clock (critical path 64.10 ns, slack -54.10 ns): figures at 10 ns are not achievable; the figures at the 64.10 ns critical path are');
+    expect(clockWarning(missed)).toBe(
+      'WARNING: the design does not meet the 10 ns clock (critical path 64.10 ns, slack -54.10 ns): ' +
+        'figures at 10 ns are not achievable; the figures at the 64.10 ns critical path are',
+    );
     expect(timingPhrase(missed)).toBe('critical path 64.10 ns, slack -54.10 ns at the 10 ns clock');
   });
 
@@ -46,7 +49,9 @@ describe('quantities as a person reads them', () => {
     // The same clock changes nothing; a shorter one takes leakage away.
     const at10 = energyAtClock(c, 10);
     expect(Object.keys(at10.groups)).toEqual(['logic', 'memory']);
-    expect([at10.groups.logic, at10.groups.memory, at10.total].map((x) => x! * 1e9)).toEqual([1 + 3, 5, 1 + 3 + 5].map((x) => expect.closeTo(x, 12)));
+    expect([at10.groups.logic, at10.groups.memory, at10.total].map((x) => x! * 1e9)).toEqual(
+      [1 + 3, 5, 1 + 3 + 5].map((x) => expect.closeTo(x, 12)),
+    );
     expect(energyAtClock(c, 5).groups.memory).toBeCloseTo(5e-9 - 5e-11, 20);
   });
 });

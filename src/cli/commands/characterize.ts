@@ -17,7 +17,11 @@ export function characterizeCommand(): Command {
     'axhw characterize fpmul --preset bfloat16 --sweep mbits=4..8 -o reports/fpmul',
     'axhw characterize drum --width 16 --sweep k=2..8 --baseline exact-mul --power sim-delay',
   ])
-    .description('sweep a unit over parameters (or control inputs such as mbits): error metrics from the RTL, area/delay/power from Yosys + OpenSTA, savings versus a baseline; JSON, CSV, Markdown and an SVG Pareto plot')
+    .description(
+      'sweep a unit over parameters (or control inputs such as mbits): error metrics from the RTL, ' +
+        'area/delay/power from Yosys + OpenSTA, savings versus a baseline; JSON, CSV, Markdown and an ' +
+        'SVG Pareto plot',
+    )
     .requiredOption('--sweep <name=values...>', 'swept parameter or control input: k=2..8, k=2,4,8, mbits=4..12 (repeat for a grid)')
     .option('--baseline <unit>', 'unit to compare against (takes the shared parameters, e.g. exact-mul --width)')
     .option('-o, --out <dir>', 'report folder (default: reports/<unit>)')

@@ -10,12 +10,14 @@ import type { BackendName } from '../../nn/backend.js';
 
 /** The main job on built-in defaults, from RTL to a network on the NPU, and its HTML report. */
 export function demoCommand(): Command {
-  return withExamples(new Command('demo'), [
-    'axhw demo',
-    'axhw demo -o out/demo --json',
-  ])
+  return withExamples(new Command('demo'), ['axhw demo', 'axhw demo -o out/demo --json'])
     .description(
-      'the main job end to end on built-in defaults (8 to 12 minutes the first time on 2 cores, about 1.5 minutes with its builds and syntheses cached: measured): generate and verify DRUM (8-bit, k = 3..6), the exact multiplier and fpmul; export their tables; characterise area, delay and power; train the breast-cancer MLP and a Fashion-MNIST MLP with bp and AxTrain and evaluate them on DRUM and NTV storage; the AxTrain, FramNN and AXNet quick runs; run the trained network on the NPU RTL bit-exact with cycles and energy; write index.html (one static page) and summary.json',
+      'the main job end to end on built-in defaults (8 to 12 minutes the first time on 2 cores, about ' +
+        '1.5 minutes with its builds and syntheses cached: measured): generate and verify DRUM (8-bit, ' +
+        'k = 3..6), the exact multiplier and fpmul; export their tables; characterise area, delay and ' +
+        'power; train the breast-cancer MLP and a Fashion-MNIST MLP with bp and AxTrain and evaluate ' +
+        'them on DRUM and NTV storage; the AxTrain, FramNN and AXNet quick runs; run the trained network ' +
+        'on the NPU RTL bit-exact with cycles and energy; write index.html (one static page) and summary.json',
     )
     .option('-o, --out <dir>', 'report folder (replaced only when every step has passed)', 'reports/demo')
     .addOption(backendOption())
@@ -31,6 +33,9 @@ export function demoCommand(): Command {
         progress: (label, unit) => progressBar(`      ${label}`, !opts.json, unit),
       });
       if (opts.json) return printJson(r.summary);
-      process.stdout.write(`demo done in ${(r.summary.seconds / 60).toFixed(1)} minutes: ${r.index} (${(r.bytes / 1024).toFixed(0)} KiB; open it in a browser, no server needed) and ${r.index.replace(/index\.html$/, 'summary.json')}\n`);
+      process.stdout.write(
+        `demo done in ${(r.summary.seconds / 60).toFixed(1)} minutes: ${r.index} (${(r.bytes / 1024).toFixed(0)} ` +
+          `KiB; open it in a browser, no server needed) and ${r.index.replace(/index\.html$/, 'summary.json')}\n`,
+      );
     });
 }

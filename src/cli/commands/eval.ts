@@ -25,13 +25,26 @@ export function evalCommand(): Command {
   addHardwareOptions(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
-    const r = await runEval({ modelDir: opts.modelDir as string, dataPath: opts.dataPath as string | undefined, seed: opts.seed as number, ...hardwareFromOptions(opts), backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined, command: commandLine(), log: opts.quiet || opts.json ? undefined : log });
+    const r = await runEval({
+      modelDir: opts.modelDir as string,
+      dataPath: opts.dataPath as string | undefined,
+      seed: opts.seed as number,
+      ...hardwareFromOptions(opts),
+      backend: opts.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined,
+      command: commandLine(),
+      log: opts.quiet || opts.json ? undefined : log,
+    });
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(r, null, 2) + '\n');
     if (opts.json) return printJson(r);
-    const lines = [`${r.model} on ${r.dataset.name} (${r.dataset.test} test samples, backend ${r.backend.name}): exact ${pct(r.testAccuracyExact)}`];
+    const lines = [
+      `${r.model} on ${r.dataset.name} (${r.dataset.test} test samples, backend ${r.backend.name}): exact ${pct(r.testAccuracyExact)}`,
+    ];
     const h = r.hardware;
     if (h) {
-      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)}`);
+      lines.push(
+        `  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; ` +
+          `reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)}`,
+      );
       if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
     }
     process.stdout.write(lines.join('\n') + '\n');

@@ -10,7 +10,10 @@ import { withExamples } from '../format/examples.js';
 
 /** `axhw experiment <name>`: one subcommand per registered paper evaluation, its flags from the registry. */
 export function experimentCommand(): Command {
-  const cmd = withExamples(new Command('experiment').description("reproduce a paper's evaluation (report folder with JSON, Markdown tables and SVG figures)"), listExperiments().map((e) => e.examples[0]!));
+  const cmd = withExamples(
+    new Command('experiment').description("reproduce a paper's evaluation (report folder with JSON, Markdown tables and SVG figures)"),
+    listExperiments().map((e) => e.examples[0]!),
+  );
   for (const exp of listExperiments()) {
     const sub = withExamples(cmd.command(exp.name).description(exp.description), exp.examples);
     for (const o of exp.options) {

@@ -21,7 +21,10 @@ export function genCommand(): Command {
     const { files, manifest } = writeDesign(d, opts.out as string);
     if (opts.json) printJson({ ...manifest, written: files });
     else {
-      process.stdout.write(`${d.top}: ${d.ports.a.width} x ${d.ports.b.width} -> ${d.ports.y.width} bits${d.ports.signed ? ', signed' : ''}, rtl ${d.rtlHash.slice(0, 16)}\n`);
+      process.stdout.write(
+        `${d.top}: ${d.ports.a.width} x ${d.ports.b.width} -> ${d.ports.y.width} bits${d.ports.signed ? ', signed' : ''}, ` +
+          `rtl ${d.rtlHash.slice(0, 16)}\n`,
+      );
       for (const f of files) process.stdout.write(`  wrote ${f}\n`);
     }
   });

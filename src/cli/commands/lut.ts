@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
+import {
+  addUnitArgument,
+  addControlOptions,
+  addExternalOptions,
+  addUnitParamOptions,
+  controlSettingsFromOptions,
+  designFromOptions,
+} from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, sidecarPath, writeTable } from '../../lut/io.js';
 import { checkOutputFile } from '../../util/output-path.js';
@@ -35,15 +42,25 @@ export function lutCommand(): Command {
     checkOutputFile(sidecarPath(opts.out as string), 'The sidecar');
     const d = await designFromOptions(unit, opts);
     const settings = controlSettingsFromOptions(d, opts, false);
-    if (settings.length !== 1) throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');
+    if (settings.length !== 1)
+      throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');
     const kindName = opts.table as string;
     const derivedKinds = d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? []);
     const kind = derivedKinds.find((t) => t.name === kindName);
     if (kindName !== 'pairs' && !kind) {
-      throw new AxhwError(`${d.top} has no '${kindName}' table.`, `Its tables: ${['pairs', ...derivedKinds.map((t) => t.name)].join(', ')}.`);
+      throw new AxhwError(
+        `${d.top} has no '${kindName}' table.`,
+        `Its tables: ${['pairs', ...derivedKinds.map((t) => t.name)].join(', ')}.`,
+      );
     }
     const bar = progressBar(`lut ${d.top}`, !opts.quiet && !opts.json);
-    const tableOpts = { verify: opts.verify !== false, jobs: opts.jobs as number | undefined, controls: settings[0], onProgress: bar.update, log: opts.quiet || opts.json ? undefined : log };
+    const tableOpts = {
+      verify: opts.verify !== false,
+      jobs: opts.jobs as number | undefined,
+      controls: settings[0],
+      onProgress: bar.update,
+      log: opts.quiet || opts.json ? undefined : log,
+    };
     let table;
     try {
       table = kind ? await derivedTableFromRtl(d, kind, tableOpts) : await tableFromRtl(d, tableOpts);
@@ -54,8 +71,15 @@ export function lutCommand(): Command {
     if (opts.json) printJson({ ...table.meta, written: files });
     else {
       const m = table.meta;
-      const ctl = m.controls ? ` (${Object.entries(m.controls).map(([k, v]) => `${k} = ${v}`).join(', ')})` : '';
-      process.stdout.write(`${m.top}${ctl}: ${m.shape[0]} x ${m.shape[1]} ${m.dtype} ${m.kind} table from the RTL, ${m.verified ? 'every entry verified against the model' : 'NOT verified against a model'}\n`);
+      const ctl = m.controls
+        ? ` (${Object.entries(m.controls)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ')})`
+        : '';
+      process.stdout.write(
+        `${m.top}${ctl}: ${m.shape[0]} x ${m.shape[1]} ${m.dtype} ${m.kind} ` +
+          `table from the RTL, ${m.verified ? 'every entry verified against the model' : 'NOT verified against a model'}\n`,
+      );
       for (const f of files) process.stdout.write(`  wrote ${f}\n`);
     }
   });

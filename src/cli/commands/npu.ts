@@ -23,7 +23,10 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 function addNpuOptions(cmd: Command): Command {
   return cmd
     .argument('<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)')
-    .option('--multiplier <unit:params>', "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed")
+    .option(
+      '--multiplier <unit:params>',
+      "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed",
+    )
     .addOption(new Option('--mult <unit:params>', 'alias of --multiplier').hideHelp())
     .option('--rtl <files...>', "or your own combinational multiplier's Verilog (its table is read from the RTL)")
     .option('--top <module>', 'top module of --rtl')
@@ -40,22 +43,40 @@ const multiplier = (opts: Record<string, unknown>) => {
   return { mult: multiplierOption(opts), rtl: opts.rtl ? { files: opts.rtl as string[], top: opts.top as string } : undefined };
 };
 
-const sizing = (opts: Record<string, unknown>): NpuSizing => ({ P: opts.pes as number, acc: opts.acc as number | undefined, wdepth: opts.wdepth as number | undefined, adepth: opts.adepth as number | undefined });
+const sizing = (opts: Record<string, unknown>): NpuSizing => ({
+  P: opts.pes as number,
+  acc: opts.acc as number | undefined,
+  wdepth: opts.wdepth as number | undefined,
+  adepth: opts.adepth as number | undefined,
+});
 
 function compileCommand(): Command {
   const cmd = withExamples(new Command('compile'), [
     'axhw npu compile out/bc --multiplier drum:width=8,k=4,signed -P 16 -o out/bc-npu',
     'axhw npu compile out/fmnist --multiplier exact-mul:width=8,signed -P 32 -o out/fm-npu --json',
-  ]).description('compile a trained network for the NPU: Verilog, program and memory images ($readmemh) and manifest.json (layer map, cycles)');
+  ]).description(
+    'compile a trained network for the NPU: Verilog, program and memory images ($readmemh) and manifest.json (layer map, cycles)',
+  );
   addNpuOptions(cmd)
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--json', 'print the manifest as JSON')
     .option('--quiet', 'no progress output');
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     checkOutputDir(opts.out as string, '-o');
-    const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: opts.quiet || opts.json ? undefined : log });
+    const n = await npuForModel({
+      modelDir,
+      ...multiplier(opts),
+      sizing: sizing(opts),
+      dataPath: opts.dataPath as string | undefined,
+      log: opts.quiet || opts.json ? undefined : log,
+    });
     const c = compileNetwork(n.q, n.geo);
-    const files = writeCompiled(opts.out as string, c, n.design, n.geo, { model: n.q.spec.name, modelDir, npu: n.spec, inputExps: n.inputExps });
+    const files = writeCompiled(opts.out as string, c, n.design, n.geo, {
+      model: n.q.spec.name,
+      modelDir,
+      npu: n.spec,
+      inputExps: n.inputExps,
+    });
     n.net.dispose();
     if (opts.json) return printJson({ npu: n.spec, cyclesPerInference: c.cyclesPerInference, layers: c.layers, written: files });
     process.stdout.write(`${n.q.spec.name} on ${n.design.top}: ${c.layers.length} layers, ${c.cyclesPerInference} cycles per inference\n`);
@@ -69,13 +90,19 @@ function runCommand(): Command {
     'axhw npu run out/bc --multiplier drum:width=8,k=4,signed',
     'axhw npu run out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1000 --json',
     'axhw npu run out/bc --multiplier exact-mul:width=8,signed --ntv-rate 0.01 --seed 3 --operand-trace bc-ops.npy',
-  ]).description('stream test samples through the Verilated NPU and compare every layer of every sample with the integer reference; accuracy and cycles from the RTL (exit 1 at the first difference)');
+  ]).description(
+    'stream test samples through the Verilated NPU and compare every layer of every sample with ' +
+      'the integer reference; accuracy and cycles from the RTL (exit 1 at the first difference)',
+  );
   addNpuOptions(cmd)
     .option('--samples <n>', 'test samples to run (default: the whole test split)', toCount)
     .option('--ntv-rate <p>', 'NTV weight storage: one seeded draw of stored-bit flips, loaded through the fault port', toProbability)
     .option('--seed <n>', 'seed of the NTV draw', toNonNegativeInt, 1)
     .option('--jobs <n>', 'parallel simulator processes', toJobs, 2)
-    .option('--operand-trace <file.npy>', "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)")
+    .option(
+      '--operand-trace <file.npy>',
+      "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)",
+    )
     .option('-o, --out <file>', 'also write the results as JSON to this file')
     .option('--json', 'print the results as JSON')
     .option('--quiet', 'no progress output');
@@ -86,12 +113,23 @@ function runCommand(): Command {
       checkTracePath(opts.operandTrace as string, '--operand-trace');
     }
     const quiet = Boolean(opts.quiet || opts.json);
-    const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+    const n = await npuForModel({
+      modelDir,
+      ...multiplier(opts),
+      sizing: sizing(opts),
+      dataPath: opts.dataPath as string | undefined,
+      log: quiet ? undefined : log,
+    });
     const test = n.data.test;
     const samples = (opts.samples as number | undefined) ?? test.n;
-    if (samples > test.n) throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    if (samples > test.n)
+      throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
     const bar = progressBar('NPU', !quiet, 'samples');
-    const { record: result, mismatch, operandTraceNpy } = await npuRunRecord(n, {
+    const {
+      record: result,
+      mismatch,
+      operandTraceNpy,
+    } = await npuRunRecord(n, {
       samples,
       ntvRate: opts.ntvRate as number | undefined,
       seed: opts.seed as number,
@@ -102,8 +140,16 @@ function runCommand(): Command {
       onProgress: (d, t) => bar.update(d, t),
     }).finally(() => bar.stop());
     if (operandTraceNpy) {
-      writeTrace(opts.operandTrace as string, Buffer.from(operandTraceNpy), operandTraceSidecar(n.multSpec, n.geo.format, result.operandTrace!.pairs, commandLine()));
-      if (!quiet) log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences to ${opts.operandTrace as string}`);
+      writeTrace(
+        opts.operandTrace as string,
+        Buffer.from(operandTraceNpy),
+        operandTraceSidecar(n.multSpec, n.geo.format, result.operandTrace!.pairs, commandLine()),
+      );
+      if (!quiet)
+        log(
+          `wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences ` +
+            `to ${opts.operandTrace as string}`,
+        );
     }
     const cyclesOk = result.cyclesPerInference.allEqualModel;
     const failure = npuRunFailure(result, mismatch);
@@ -111,8 +157,15 @@ function runCommand(): Command {
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) printJson(result);
     else if (!mismatch) {
-      process.stdout.write(`${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference (${result.comparedOutputs} layer outputs compared)\n`);
-      process.stdout.write(`  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${result.cyclesPerInference.model} cycles per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${result.inferencesPerSecond.toFixed(1)} inferences/s\n`);
+      process.stdout.write(
+        `${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference ` +
+          `(${result.comparedOutputs} layer outputs compared)\n`,
+      );
+      process.stdout.write(
+        `  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${result.cyclesPerInference.model} cycles ` +
+          `per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${result.inferencesPerSecond.toFixed(1)} ` +
+          `inferences/s\n`,
+      );
     }
     if (failure) throw failure;
   });
@@ -122,7 +175,11 @@ function costCommand(): Command {
   const cmd = withExamples(new Command('cost'), [
     'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8',
     'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json',
-  ]).description("area and energy per inference of the NPU, split into multiplier, rest of the datapath, control and memories: each module synthesized on its own, the gate-level NPU simulated on real test samples (checked bit-exact on the way) with every toggle counted");
+  ]).description(
+    'area and energy per inference of the NPU, split into multiplier, rest of the datapath, control ' +
+      'and memories: each module synthesized on its own, the gate-level NPU simulated on real test ' +
+      'samples (checked bit-exact on the way) with every toggle counted',
+  );
   addNpuOptions(cmd)
     .option('--samples <n>', 'test samples in the costed run', toCount, 4)
     .option('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file', 'osu018')
@@ -134,12 +191,24 @@ function costCommand(): Command {
   return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
     if (opts.out) checkOutputFile(opts.out as string, '-o');
     const quiet = Boolean(opts.quiet || opts.json);
-    const n = await npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath as string | undefined, log: quiet ? undefined : log });
+    const n = await npuForModel({
+      modelDir,
+      ...multiplier(opts),
+      sizing: sizing(opts),
+      dataPath: opts.dataPath as string | undefined,
+      log: quiet ? undefined : log,
+    });
     const test = n.data.test;
     const samples = opts.samples as number;
-    if (samples > test.n) throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    if (samples > test.n)
+      throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
     const features = test.x.length / test.n;
-    const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, { lib: opts.lib as string, cells: opts.cells as string | undefined, clockNs: opts.clockNs as number, log: quiet ? undefined : log });
+    const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, {
+      lib: opts.lib as string,
+      cells: opts.cells as string | undefined,
+      clockNs: opts.clockNs as number,
+      log: quiet ? undefined : log,
+    });
     n.net.dispose();
     const result = npuCostRecord(n, c, commandLine());
     if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
@@ -155,14 +224,24 @@ export function costTable(c: NpuCostRecord): string {
   const group = costGroupsTable(c);
   const s = energyScale(Math.max(...c.parts.map((p) => p.energyJ / c.samples)) * 1e12);
   const lines = [
-    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
+    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} ` +
+      `cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
     ...(warning ? ['', `${warning} (the last column).`] : []),
     '',
     markdownTable(group.headers, group.rows),
     '',
     markdownTable(
       ['part', 'share', 'instances', 'area each (um^2)', 'cells each', `energy per inference at ${c.clockNs} ns (${s.unit})`],
-      c.parts.map((p) => [p.memory ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})` : p.module, p.group, p.instances, p.area.toFixed(0), p.cells, ((p.energyJ / c.samples) * 1e12 / s.pj).toPrecision(4)]),
+      c.parts.map((p) => [
+        p.memory
+          ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})`
+          : p.module,
+        p.group,
+        p.instances,
+        p.area.toFixed(0),
+        p.cells,
+        (((p.energyJ / c.samples) * 1e12) / s.pj).toPrecision(4),
+      ]),
     ),
     '',
   ];
@@ -170,5 +249,11 @@ export function costTable(c: NpuCostRecord): string {
 }
 
 export function npuCommand(): Command {
-  return new Command('npu').description('run trained networks on the generated NPU: compile to program + memory images, co-simulate bit-exact against the integer reference').addCommand(compileCommand()).addCommand(runCommand()).addCommand(costCommand());
+  return new Command('npu')
+    .description(
+      'run trained networks on the generated NPU: compile to program + memory images, co-simulate bit-exact against the integer reference',
+    )
+    .addCommand(compileCommand())
+    .addCommand(runCommand())
+    .addCommand(costCommand());
 }

@@ -12,7 +12,11 @@ export function reportCommand(): Command {
     'axhw report reports/demo -o reports/demo-again',
     'axhw report out/experiment/axnet reports/drum out/bc -o reports/mine --title "DRUM study"',
   ])
-    .description(`render results (the -o folder or file of demo, experiment, characterize, train, eval, npu run/cost, tetris analyze) into one static HTML page (index.html), each validated against its schema first; a folder holds one of: ${RECOGNISED_FILES.join(', ')}`)
+    .description(
+      `render results (the -o folder or file of demo, experiment, characterize, train, eval, npu ` +
+        `run/cost, tetris analyze) into one static HTML page (index.html), each validated against its ` +
+        `schema first; a folder holds one of: ${RECOGNISED_FILES.join(', ')}`,
+    )
     .argument('<result...>', 'result folders or files, in the order the page shows them')
     .requiredOption('-o, --out <dir>', 'folder of the page (index.html)')
     .option('--title <text>', 'page title', 'axhw report')
@@ -21,6 +25,8 @@ export function reportCommand(): Command {
       checkOutputDir(opts.out, '-o');
       const r = await writeReport(dirs, opts.out, { title: opts.title, command: commandLine() });
       if (opts.json) return printJson(r);
-      process.stdout.write(`wrote ${r.path}: ${r.documents} documents, ${(r.bytes / 1024).toFixed(0)} KiB (open it in a browser; it needs no server)\n`);
+      process.stdout.write(
+        `wrote ${r.path}: ${r.documents} documents, ${(r.bytes / 1024).toFixed(0)} KiB (open it in a browser; it needs no server)\n`,
+      );
     });
 }

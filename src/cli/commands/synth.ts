@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
+import {
+  addUnitArgument,
+  addControlOptions,
+  addExternalOptions,
+  addUnitParamOptions,
+  controlSettingsFromOptions,
+  designFromOptions,
+} from '../options/design.js';
 import { estimateCost } from '../../synth/estimate.js';
 import { addCostOptions, costOptionsFrom } from '../options/cost.js';
 import { formatCost } from '../format/cost-report.js';
@@ -17,7 +24,9 @@ export function synthCommand(): Command {
     'axhw synth exact-mul --width 16 --clock-ns 5 -o out/synth',
     'axhw synth drum:width=16,k=6 --power sim',
   ])
-    .description('synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power')
+    .description(
+      'synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power',
+    )
     .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress output');

@@ -16,18 +16,30 @@ import { analysisBlocks } from '../../tetris/analysis-report.js';
 import { renderBlocks } from '../../doc/markdown.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 
-
 /** The analysis as Markdown: the network's totals, then one row per layer (the report shows the same tables). */
 export function analysisTables(a: TetrisAnalysis, title: string): string {
-  return `${title}: ${a.total.weights} weights in ${a.wordBits}-bit words, ${a.lanes} magnitude lanes\n\n${renderBlocks(analysisBlocks(a))}\n`;
+  return (
+    `${title}: ${a.total.weights} weights in ${a.wordBits}-bit ` +
+    `words, ${a.lanes} magnitude lanes\n\n${renderBlocks(analysisBlocks(a))}\n`
+  );
 }
 
 function analyzeCommand(): Command {
-  return withExamples(new Command('analyze'), ['axhw tetris analyze out/bc', 'axhw tetris analyze out/lenet --groups 4,8,16 --json -o lenet-tetris.json', 'axhw tetris analyze --weights codes.npy --multiplier exact-mul:width=8,signed'])
-    .description("zero bits of a trained network's stored weights (two's complement and sign-magnitude), essential bits, and the kneading speed-up of a SAC PE over a MAC PE per group size")
+  return withExamples(new Command('analyze'), [
+    'axhw tetris analyze out/bc',
+    'axhw tetris analyze out/lenet --groups 4,8,16 --json -o lenet-tetris.json',
+    'axhw tetris analyze --weights codes.npy --multiplier exact-mul:width=8,signed',
+  ])
+    .description(
+      "zero bits of a trained network's stored weights (two's complement and sign-magnitude), essential " +
+        'bits, and the kneading speed-up of a SAC PE over a MAC PE per group size',
+    )
     .argument('[model-dir]', 'output folder of `axhw train` (model.json + weights.bin)')
     .option('--weights <file.npy>', 'or a weight table: integer codes of shape (fan-in, outputs), analysed as one dense layer')
-    .option('--multiplier <unit:params>', "the PE's multiplier whose codes the weights are stored in (an integer registry operator) (default: exact-mul:width=8,signed)")
+    .option(
+      '--multiplier <unit:params>',
+      "the PE's multiplier whose codes the weights are stored in (an integer registry operator) (default: exact-mul:width=8,signed)",
+    )
     .addOption(new Option('--mult <unit:params>', 'alias of --multiplier').hideHelp())
     .option('--groups <list>', 'kneading group sizes (powers of two)', parseGroups, [...DEFAULT_GROUPS])
     .option('--data-path <file|dir>', 'data file or folder, if not where training found it (calibration reads the training split)')
@@ -35,7 +47,11 @@ function analyzeCommand(): Command {
     .option('--json', 'print the analysis as JSON')
     .option('--quiet', 'no progress output')
     .action(async (modelDir: string | undefined, opts: Record<string, unknown>) => {
-      if ((modelDir === undefined) === (opts.weights === undefined)) throw new AxhwError(modelDir === undefined ? 'Nothing to analyse.' : 'Give a model folder or --weights, not both.', 'Name a trained model folder (axhw train -o <dir>), or a weight table with --weights <file.npy>.');
+      if ((modelDir === undefined) === (opts.weights === undefined))
+        throw new AxhwError(
+          modelDir === undefined ? 'Nothing to analyse.' : 'Give a model folder or --weights, not both.',
+          'Name a trained model folder (axhw train -o <dir>), or a weight table with --weights <file.npy>.',
+        );
       if (opts.out) checkOutputFile(opts.out as string, '-o');
       const quiet = Boolean(opts.quiet || opts.json);
       let a: TetrisAnalysis;
@@ -60,5 +76,9 @@ function analyzeCommand(): Command {
 }
 
 export function tetrisCommand(): Command {
-  return new Command('tetris').description('Tetris weight kneading: zero-bit analysis and kneading speed-up of trained networks (the SAC PE itself: `axhw experiment tetris`)').addCommand(analyzeCommand());
+  return new Command('tetris')
+    .description(
+      'Tetris weight kneading: zero-bit analysis and kneading speed-up of trained networks (the SAC PE itself: `axhw experiment tetris`)',
+    )
+    .addCommand(analyzeCommand());
 }

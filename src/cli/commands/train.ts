@@ -21,19 +21,40 @@ export function trainCommand(): Command {
     'axhw train --data fashion-mnist --model mnist-mlp --epochs 5 --method pas --multiplier exact-mul:width=8,signed --ntv-voltage 660',
     'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule linear:4/4',
   ])
-    .description('train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)')
+    .description(
+      'train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)',
+    )
     .addOption(new Option('--data <name>', 'data set').choices(DATASETS.map((d) => d.name)).makeOptionMandatory())
     .option('--data-path <file|dir>', 'your own file (CSV, ARFF, .rda) or MNIST-format folder instead of the fetched one')
     .option('--model <name>', `model (default: the data set's): ${MODEL_NAMES.join(', ')}`)
     .addOption(
-      new Option('--method <m>', 'bp = exact back-propagation; axtrain-act = loss + lambda * sensitivity (double back-propagation, adaptive lambda); axtrain-pas (= pas) = forward pass on the hardware, straight-through backward; axtrain = act until converged, then pas').choices([...METHODS]).default('bp'),
+      new Option(
+        '--method <m>',
+        'bp = exact back-propagation; axtrain-act = loss + lambda * sensitivity (double back-propagation, ' +
+          'adaptive lambda); axtrain-pas (= pas) = forward pass on the hardware, straight-through backward; ' +
+          'axtrain = act until converged, then pas',
+      )
+        .choices([...METHODS])
+        .default('bp'),
     )
     .option('--epochs <n>', 'training epochs (axtrain: the most epochs of act)', toCount, 20)
     .option('--pas-epochs <n>', 'axtrain: epochs of pas after act (default: epochs / 4)', toCount)
     .option('--lambda <x>', `axtrain-act: starting lambda (default ${DEFAULT_ACT.lambda})`, toNonNegativeNumber)
-    .option('--lambda-step <x>', `axtrain-act: step of the adaptive lambda rule, 0 keeps lambda fixed (default ${DEFAULT_ACT.lambdaStep})`, toNonNegativeNumber)
-    .option('--error-bound <x>', `axtrain-act: training loss below which lambda always grows (default ${DEFAULT_ACT.errorBound})`, toNonNegativeNumber)
-    .option('--converge-tol <x>', `axtrain: act has converged when loss and sensitivity change by less than this fraction (default ${DEFAULT_ACT.convergeTol})`, toNonNegativeNumber)
+    .option(
+      '--lambda-step <x>',
+      `axtrain-act: step of the adaptive lambda rule, 0 keeps lambda fixed (default ${DEFAULT_ACT.lambdaStep})`,
+      toNonNegativeNumber,
+    )
+    .option(
+      '--error-bound <x>',
+      `axtrain-act: training loss below which lambda always grows (default ${DEFAULT_ACT.errorBound})`,
+      toNonNegativeNumber,
+    )
+    .option(
+      '--converge-tol <x>',
+      `axtrain: act has converged when loss and sensitivity change by less than this fraction (default ${DEFAULT_ACT.convergeTol})`,
+      toNonNegativeNumber,
+    )
     .option('--batch-size <n>', 'mini-batch size', toCount, 32)
     .option('--lr <x>', 'learning rate', toPositiveNumber, 1e-3)
     .addOption(new Option('--optimizer <name>', 'adam, or sgd (plain steps of -lr * gradient)').choices([...OPTIMIZERS]).default('adam'))
@@ -41,10 +62,27 @@ export function trainCommand(): Command {
     .option('--limit-train <n>', 'use a seeded subset of this many training samples', toCount)
     .option('--limit-test <n>', 'use a seeded subset of this many test samples', toCount)
     .option('-o, --out <dir>', 'output folder (metrics.json, model.json, weights.bin, curve.svg)')
-    .addOption(new Option('--backward <mode>', 'fpmul hardware: exact (FramNN: approximate forward pass only) or hardware (approximate training: the gradient products on the fpmul too)').choices(['exact', 'hardware']))
-    .option('--schedule <spec>', "fpmul hardware, method pas: the significand width over training, ending at the multiplier's mbits: uniform, linear:<from>[/<step>], adaptive:<from>[/<step>] (t_i = T / (p_i sum 1/p_j), p_i the fpmul power at level i), or <m>:<iterations>,...")
-    .option('--activity <trace.npy>', 'adaptive schedule: operand pairs (e.g. from --operand-trace) the level power is measured under (default uniform random)')
-    .option('--operand-trace <file.npy>', 'fpmul hardware: write the operand pairs the multiplier sees during training (forward products, whole dot products)')
+    .addOption(
+      new Option(
+        '--backward <mode>',
+        'fpmul hardware: exact (FramNN: approximate forward pass only) or hardware (approximate training: ' +
+          'the gradient products on the fpmul too)',
+      ).choices(['exact', 'hardware']),
+    )
+    .option(
+      '--schedule <spec>',
+      "fpmul hardware, method pas: the significand width over training, ending at the multiplier's " +
+        'mbits: uniform, linear:<from>[/<step>], adaptive:<from>[/<step>] (t_i = T / (p_i sum 1/p_j), ' +
+        'p_i the fpmul power at level i), or <m>:<iterations>,...',
+    )
+    .option(
+      '--activity <trace.npy>',
+      'adaptive schedule: operand pairs (e.g. from --operand-trace) the level power is measured under (default uniform random)',
+    )
+    .option(
+      '--operand-trace <file.npy>',
+      'fpmul hardware: write the operand pairs the multiplier sees during training (forward products, whole dot products)',
+    )
     .option('--json', 'print metrics.json to stdout')
     .option('--quiet', 'no progress output');
   addHardwareOptions(cmd);
@@ -79,17 +117,36 @@ export function trainCommand(): Command {
       onEpoch: quiet
         ? undefined
         : (e, total) =>
-            log(`epoch ${e.epoch}/${total}${e.phase !== 'bp' ? ` [${e.phase}]` : ''}  loss ${e.loss.toFixed(4)}${e.sensitivity !== undefined ? `  S ${e.sensitivity.toPrecision(4)} (lambda ${e.lambda!.toPrecision(3)})` : ''}  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy)}${e.testAccuracyHw !== undefined ? `  test on hardware ${pct(e.testAccuracyHw)}` : ''}  ${Math.round(e.samplesPerSecond)} samples/s`),
+            log(
+              `epoch ${e.epoch}/${total}${e.phase !== 'bp' ? ` [${e.phase}]` : ''} ` +
+                ` loss ${e.loss.toFixed(4)}` +
+                (e.sensitivity !== undefined ? `  S ${e.sensitivity.toPrecision(4)} (lambda ${e.lambda!.toPrecision(3)})` : '') +
+                `  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy)}` +
+                (e.testAccuracyHw !== undefined ? `  test on hardware ${pct(e.testAccuracyHw)}` : '') +
+                ' ' +
+                ` ${Math.round(e.samplesPerSecond)} samples/s`,
+            ),
     });
     if (opts.json) return printJson(metrics);
-    const lines = [`${metrics.model} on ${metrics.dataset.name} (${metrics.method}, backend ${metrics.backend.name}): exact test accuracy ${pct(metrics.testAccuracyExact)}`];
+    const lines = [
+      `${metrics.model} on ${metrics.dataset.name} (${metrics.method}, backend ${metrics.backend.name}): ` +
+        `exact test accuracy ${pct(metrics.testAccuracyExact)}`,
+    ];
     const h = metrics.hardware;
     if (h) {
-      lines.push(`  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} of ${h.reference.samples} test samples`);
+      lines.push(
+        `  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; ` +
+          `reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} ` +
+          `of ${h.reference.samples} test samples`,
+      );
       if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
     }
     const f = metrics.fpmulTraining;
-    if (f) lines.push(`  trained on the fpmul (${f.backward === 'hardware' ? 'forward and backward' : 'forward only'}): ${f.steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', ')}`);
+    if (f)
+      lines.push(
+        `  trained on the fpmul (${f.backward === 'hardware' ? 'forward and backward' : 'forward only'}): ` +
+          f.steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', '),
+      );
     const note = risingLossNote({ history: metrics.history, ntv: h?.ntv !== undefined });
     if (note) lines.push(`  ${note}`);
     lines.push(...[...files, ...(f?.operandTrace ? [f.operandTrace] : [])].map((x) => `  wrote ${x}`));

@@ -5,10 +5,7 @@ import { printJson } from '../format/output.js';
 import { withExamples } from '../format/examples.js';
 
 export function unitsCommand(): Command {
-  return withExamples(new Command('units'), [
-    'axhw units',
-    'axhw units --json',
-  ])
+  return withExamples(new Command('units'), ['axhw units', 'axhw units --json'])
     .description('list the registry units and their parameters')
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {
@@ -22,13 +19,24 @@ export function unitsCommand(): Command {
         tables: ['pairs', ...(u.derivedTables ?? []).map((t) => t.name)],
         transform: u.transform !== undefined,
       }));
-      const modules = listModules().map((m) => ({ name: m.name, kind: 'module', description: m.description, params: m.params, rules: m.rules ?? [] }));
+      const modules = listModules().map((m) => ({
+        name: m.name,
+        kind: 'module',
+        description: m.description,
+        params: m.params,
+        rules: m.rules ?? [],
+      }));
       if (opts.json) return printJson([...units, ...modules]);
       for (const u of units) {
         process.stdout.write(`${u.name}: ${u.description}\n`);
         for (const p of u.params) process.stdout.write(`  ${paramLine(p, '--')}\n`);
         for (const r of u.rules) process.stdout.write(`  rule: ${r}\n`);
-        for (const [name, values] of Object.entries(u.presets)) process.stdout.write(`  --preset ${name}: ${Object.entries(values).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}\n`);
+        for (const [name, values] of Object.entries(u.presets))
+          process.stdout.write(
+            `  --preset ${name}: ${Object.entries(values)
+              .map(([k, v]) => `${k} = ${String(v)}`)
+              .join(', ')}\n`,
+          );
         for (const c of u.controls) process.stdout.write(`  run-time input --${c.name}: ${c.doc}\n`);
         if (u.tables.length > 1) process.stdout.write(`  tables (lut --table): ${u.tables.join(', ')}\n`);
       }

@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { addUnitArgument, addControlOptions, addExternalOptions, addUnitParamOptions, controlSettingsFromOptions, designFromOptions } from '../options/design.js';
+import {
+  addUnitArgument,
+  addControlOptions,
+  addExternalOptions,
+  addUnitParamOptions,
+  controlSettingsFromOptions,
+  designFromOptions,
+} from '../options/design.js';
 import { verifyDesign, DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, type VerifyReport } from '../../verify/verify.js';
 import { progressBar } from '../format/progress.js';
 import { fmtInt, log, printJson } from '../format/output.js';
@@ -15,9 +22,16 @@ export function verifyCommand(): Command {
     'axhw verify fpmul --preset bfloat16 --mbits 4..8 --vectors 100000',
     'axhw verify --rtl my_mult.v --top my_mult --model my_mult.mjs --report verify.json',
   ])
-    .description(`check the Verilated RTL against the bit-exact model: every pair when there are at most 2^${DEFAULT_EXHAUSTIVE_LOG2}, else corner cases plus seeded random pairs`)
+    .description(
+      `check the Verilated RTL against the bit-exact model: every pair when there are at most 2^${DEFAULT_EXHAUSTIVE_LOG2}, ` +
+        `else corner cases plus seeded random pairs`,
+    )
     .option('--exhaustive', 'sweep every operand pair even beyond 2^24 (up to 2^32, e.g. 16 x 16 bits)')
-    .option('--vectors <n>', `random pairs after the corner cases, per control setting (default ${fmtInt(DEFAULT_RANDOM_VECTORS)}, spread over the settings)`, toCount)
+    .option(
+      '--vectors <n>',
+      `random pairs after the corner cases, per control setting (default ${fmtInt(DEFAULT_RANDOM_VECTORS)}, spread over the settings)`,
+      toCount,
+    )
     .option('--seed <n>', 'seed of the random pairs (default 1)', toNonNegativeInt)
     .option('--jobs <n>', 'parallel simulator processes (default: number of cores)', toJobs)
     .option('--report <file.json>', 'also write the JSON report to a file')

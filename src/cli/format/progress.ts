@@ -8,11 +8,21 @@ const LOG_EVERY_MS = 10_000;
  * plain line every 10 seconds, so a long step is never silent there; nothing when disabled (--quiet,
  * --json). Returns an update callback and a stop function.
  */
-export function progressBar(label: string, enabled: boolean, unit = 'pairs'): { update: (done: number, total: number) => void; stop: () => void } {
+export function progressBar(
+  label: string,
+  enabled: boolean,
+  unit = 'pairs',
+): { update: (done: number, total: number) => void; stop: () => void } {
   if (!enabled) return { update: () => {}, stop: () => {} };
   if (!process.stderr.isTTY) return progressLines(label.trim(), unit);
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | eta {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 50, fps: 5 },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | eta {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 5,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
@@ -51,7 +61,11 @@ function progressLines(label: string, unit: string): { update: (done: number, to
       const seconds = (now - t0) / 1000;
       const rate = done / Math.max(1e-3, seconds);
       const left = rate > 0 ? (total - done) / rate : Infinity;
-      process.stderr.write(`${label}: ${formatCount(done)}/${formatCount(total)} ${unit} (${((100 * done) / total).toFixed(0)}%), ${formatCount(rate)} ${unit}/s, about ${Number.isFinite(left) ? `${Math.ceil(left)} s` : '?'} left\n`);
+      process.stderr.write(
+        `${label}: ${formatCount(done)}/${formatCount(total)} ${unit} ` +
+          `(${((100 * done) / total).toFixed(0)}%), ${formatCount(rate)} ${unit}/s, ` +
+          `about ${Number.isFinite(left) ? `${Math.ceil(left)} s` : '?'} left\n`,
+      );
     },
     stop() {},
   };

@@ -8,14 +8,21 @@ export function formatVerifyReport(r: VerifyReport): string {
   const what =
     r.mode === 'exhaustive'
       ? `all ${fmtInt(r.pairs)} pairs (exhaustive${per ? `: every pair${per}` : ''})`
-      : `${fmtInt(r.pairs)} pairs (${fmtInt(r.perSetting.cornerPairs)} corner + ${fmtInt(r.perSetting.randomPairs)} random, seed ${r.seed}${per})`;
-  const speed = `${r.seconds.toFixed(2)} s, ${(r.pairsPerSecond / 1e6).toFixed(1)} M pairs/s, build ${r.build.cached ? 'cached' : `${r.build.seconds.toFixed(1)} s`}`;
+      : `${fmtInt(r.pairs)} pairs (${fmtInt(r.perSetting.cornerPairs)} corner + ${fmtInt(r.perSetting.randomPairs)} ` +
+        `random, seed ${r.seed}${per})`;
+  const speed =
+    `${r.seconds.toFixed(2)} s, ${(r.pairsPerSecond / 1e6).toFixed(1)} ` +
+    `M pairs/s, build ${r.build.cached ? 'cached' : `${r.build.seconds.toFixed(1)} s`}`;
   if (r.passed) lines.push(`PASS ${r.top}: RTL == model on ${what} [${speed}]`);
   else {
     lines.push(`FAIL ${r.top}: ${fmtInt(r.mismatches)} of ${what} differ [${speed}]`);
     lines.push('  first counterexamples (a, b: rtl vs model):');
     for (const c of r.counterexamples) {
-      const ctl = c.controls ? ` [${Object.entries(c.controls).map(([n, v]) => `${n}=${v}`).join(' ')}]` : '';
+      const ctl = c.controls
+        ? ` [${Object.entries(c.controls)
+            .map(([n, v]) => `${n}=${v}`)
+            .join(' ')}]`
+        : '';
       lines.push(`    a=${c.a} (${c.aCode}) b=${c.b} (${c.bCode})${ctl}: rtl ${c.rtl}, model ${c.model}`);
     }
   }

@@ -10,7 +10,6 @@ import type { ControlSetting } from '../../gen/unit.js';
 import { combinations, expandList } from '../../util/value-list.js';
 import { toCount } from '../../util/numbers.js';
 
-
 /** The positional unit (a name or a whole spec); optional where --rtl can stand in for it. */
 export function addUnitArgument(cmd: Command, withRtl: boolean): Command {
   const doc = 'registry unit or unit spec, e.g. drum or drum:width=8,k=4,signed (see `axhw units`)';
@@ -69,8 +68,14 @@ export function addControlOptions(cmd: Command, multi: boolean): Command {
 export function controlSettingsFromOptions(d: Design, opts: Record<string, unknown>, defaultAll: boolean): ControlSetting[] {
   const ctl = d.ports.controls;
   if (ctl.length === 0) {
-    const given = listUnits().flatMap((u) => (u.controls ?? []).map((c) => c.name)).filter((n) => opts[n] !== undefined);
-    if (given.length) throw new AxhwError(`--${given[0]} does not apply to ${d.top}: it has no '${given[0]}' input.`, `Drop --${given[0]}; \`axhw units\` lists each unit's control inputs.`);
+    const given = listUnits()
+      .flatMap((u) => (u.controls ?? []).map((c) => c.name))
+      .filter((n) => opts[n] !== undefined);
+    if (given.length)
+      throw new AxhwError(
+        `--${given[0]} does not apply to ${d.top}: it has no '${given[0]}' input.`,
+        `Drop --${given[0]}; \`axhw units\` lists each unit's control inputs.`,
+      );
     return [{}];
   }
   return combinations(
@@ -90,7 +95,11 @@ function parseValueList(name: string, raw: string, max: number): number[] {
   if (raw === 'all') return range(0, max);
   const values = expandList(raw);
   if ('error' in values || values.some((v) => typeof v !== 'number' || v < 0 || v > max)) {
-    throw new AxhwError(`--${name} '${raw}' is not a valid list of values 0..${max}.`, `Give one value (--${name} 8), a range (--${name} 4..12), a list (--${name} 4,8,12) or all; the port is ${Math.log2(max + 1)} bits wide.`);
+    throw new AxhwError(
+      `--${name} '${raw}' is not a valid list of values 0..${max}.`,
+      `Give one value (--${name} 8), a range (--${name} 4..12), a list (--${name} 4,8,12) or all; ` +
+        `the port is ${Math.log2(max + 1)} bits wide.`,
+    );
   }
   return [...new Set(values as number[])].sort((x, y) => x - y);
 }
@@ -119,11 +128,23 @@ export function rawParamsFromOptions(opts: Record<string, unknown>): Record<stri
 export async function designFromOptions(unitName: string | undefined, opts: Record<string, unknown>): Promise<Design> {
   const paramNames = new Set(listUnits().flatMap((u) => u.params.map((p) => p.name)));
   if (opts.rtl) {
-    if (unitName) throw new AxhwError(`Give either a unit name ('${unitName}') or --rtl, not both.`, 'Drop the unit name to use your Verilog, or drop --rtl to use the registry unit.');
+    if (unitName)
+      throw new AxhwError(
+        `Give either a unit name ('${unitName}') or --rtl, not both.`,
+        'Drop the unit name to use your Verilog, or drop --rtl to use the registry unit.',
+      );
     if (!opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of the module to test with --top.');
-    if (opts.preset !== undefined) throw new AxhwError('--preset selects registry-unit parameters and does not apply to --rtl.', 'Drop --preset: your Verilog fixes its own widths (check them with --a-width, --b-width, --y-width).');
+    if (opts.preset !== undefined)
+      throw new AxhwError(
+        '--preset selects registry-unit parameters and does not apply to --rtl.',
+        'Drop --preset: your Verilog fixes its own widths (check them with --a-width, --b-width, --y-width).',
+      );
     for (const n of paramNames) {
-      if (n !== 'signed' && opts[n] !== undefined) throw new AxhwError(`--${n} is a registry-unit parameter and does not apply to --rtl.`, 'Use --a-width/--b-width to check port widths.');
+      if (n !== 'signed' && opts[n] !== undefined)
+        throw new AxhwError(
+          `--${n} is a registry-unit parameter and does not apply to --rtl.`,
+          'Use --a-width/--b-width to check port widths.',
+        );
     }
     return externalDesign({
       rtl: opts.rtl as string[],
@@ -138,9 +159,19 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
       signed: opts.signed === true ? true : undefined,
     });
   }
-  if (!unitName) throw new AxhwError('No design given.', `Name a unit (${listUnits().map((u) => u.name).join(', ')}) or pass --rtl <file.v> --top <module>.`);
+  if (!unitName)
+    throw new AxhwError(
+      'No design given.',
+      `Name a unit (${listUnits()
+        .map((u) => u.name)
+        .join(', ')}) or pass --rtl <file.v> --top <module>.`,
+    );
   for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth']) {
-    if (opts[k] !== undefined) throw new AxhwError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`, 'Drop it, or give your Verilog with --rtl <files> --top <module>.');
+    if (opts[k] !== undefined)
+      throw new AxhwError(
+        `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`,
+        'Drop it, or give your Verilog with --rtl <files> --top <module>.',
+      );
   }
   const u = unitArgument(unitName, opts);
   const { unit, params } = resolveUnit(u.name, u.raw, u.preset);
@@ -159,7 +190,8 @@ export function unitArgument(arg: string, opts: Record<string, unknown>): { name
   let preset = opts.preset as string | undefined;
   for (const [k, v] of Object.entries(spec.raw)) {
     const flag = k === 'preset' ? preset : controls.has(k) ? opts[k] : raw[k];
-    if (flag !== undefined && String(flag) !== String(v)) throw new AxhwError(`'${arg}' sets ${k} = ${String(v)}, but --${k} says ${String(flag)}.`, 'Give each parameter once.');
+    if (flag !== undefined && String(flag) !== String(v))
+      throw new AxhwError(`'${arg}' sets ${k} = ${String(v)}, but --${k} says ${String(flag)}.`, 'Give each parameter once.');
     if (k === 'preset') preset = String(v);
     else if (controls.has(k)) opts[k] = String(v);
     else raw[k] = v;

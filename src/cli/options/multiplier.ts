@@ -6,6 +6,7 @@ import { AxhwError } from '../../errors.js';
  */
 export function multiplierOption(opts: Record<string, unknown>): string | undefined {
   const [a, b] = [opts.multiplier as string | undefined, opts.mult as string | undefined];
-  if (a !== undefined && b !== undefined && a !== b) throw new AxhwError(`--multiplier ${a} and --mult ${b} name two multipliers.`, 'Give --multiplier once (--mult is its old name).');
+  if (a !== undefined && b !== undefined && a !== b)
+    throw new AxhwError(`--multiplier ${a} and --mult ${b} name two multipliers.`, 'Give --multiplier once (--mult is its old name).');
   return a ?? b;
 }

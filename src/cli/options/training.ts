@@ -3,13 +3,22 @@ import { toCount, toInt, toProbability } from '../../util/numbers.js';
 
 import { ntvRate } from '../../arith/ntv.js';
 
-
 /** Hardware flags shared by train and eval: multiplier, product path, NTV storage. */
 export function addHardwareOptions(cmd: Command): Command {
   return cmd
-    .option('--multiplier <unit:params>', 'approximate multiplier from the registry, read out of its RTL, e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed')
+    .option(
+      '--multiplier <unit:params>',
+      'approximate multiplier from the registry, read out of its RTL, e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed',
+    )
     .option('--multiplier-table <file>', 'a table written by `axhw lut` (any unit, or your own Verilog via --rtl)')
-    .addOption(new Option('--path <path>', 'product path: transform (per-operand transform + exact matrix product), table (every product looked up), auto').choices(['auto', 'transform', 'table']).default('auto'))
+    .addOption(
+      new Option(
+        '--path <path>',
+        'product path: transform (per-operand transform + exact matrix product), table (every product looked up), auto',
+      )
+        .choices(['auto', 'transform', 'table'])
+        .default('auto'),
+    )
     .option('--ntv-rate <p>', 'NTV weight storage: independent bit-flip probability per stored bit (0 to 1)', toProbability)
     .option('--ntv-voltage <mV>', 'NTV weight storage by supply voltage: 400, 660 or 850 (10%, 1%, 0.1% flips)', toInt)
     .option('--ntv-draws <n>', 'evaluation: independent bit-flip draws (mean and standard deviation)', toCount, 50)
@@ -30,5 +39,3 @@ export function hardwareFromOptions(opts: Record<string, unknown>) {
     ntvDraws: opts.ntvDraws as number,
   };
 }
-
-

@@ -41,7 +41,10 @@ export const blackscholes: TargetFunction = {
   doc: 'Black-Scholes price of a European call or put option',
   inputs: 6,
   outputs: 1,
-  inputRanges: 'spot and strike uniform in [10, 100], rate in [0.01, 0.1], volatility in [0.05, 0.65], years in [0.05, 1], call or put with equal odds; each scaled to [0, 1] over its range (type 0 call, 1 put)',
+  inputRanges:
+    'spot and strike uniform in [10, 100], rate in [0.01, 0.1], volatility in [0.05, 0.65], years ' +
+    'in [0.05, 1], call or put with equal odds; each scaled to [0, 1] over its range (type 0 call, ' +
+    '1 put)',
   outputScaling: `price / ${PRICE_SCALE} (a price is below the spot or the strike, so below 100)`,
   errorBound: 0.004,
   approximatorHidden: [8, 8],

@@ -49,7 +49,13 @@ export function sampleErrors(h: Float32Array, y: Float32Array, outputs: number):
 }
 
 /** Fill n rows of `inputs` scaled values and `outputs` scaled results from a per-sample draw. */
-export function tabulate(n: number, inputs: number, outputs: number, seed: number, draw: (rng: Rng, x: Float32Array, y: Float32Array) => void): { x: Float32Array; y: Float32Array } {
+export function tabulate(
+  n: number,
+  inputs: number,
+  outputs: number,
+  seed: number,
+  draw: (rng: Rng, x: Float32Array, y: Float32Array) => void,
+): { x: Float32Array; y: Float32Array } {
   const rng = new Rng(seed);
   const x = new Float32Array(n * inputs);
   const y = new Float32Array(n * outputs);

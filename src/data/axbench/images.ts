@@ -29,7 +29,11 @@ export function fashionMnistImages(): GreyImages {
  * images' empty background: a kernel there is trivially exact and would inflate every method's invocation).
  */
 export function drawBlock(images: GreyImages, size: number, rng: Rng, out: Float32Array): void {
-  if (images.h < size || images.w < size) throw new AxhwError(`${images.name}: images of ${images.h} x ${images.w} are smaller than a ${size} x ${size} block.`, 'Use images at least as large as the block.');
+  if (images.h < size || images.w < size)
+    throw new AxhwError(
+      `${images.name}: images of ${images.h} x ${images.w} are smaller than a ${size} x ${size} block.`,
+      'Use images at least as large as the block.',
+    );
   for (let tries = 0; tries < 10_000; tries++) {
     const img = Math.floor((rng.nextU32() / 2 ** 32) * images.n);
     const r = Math.floor((rng.nextU32() / 2 ** 32) * (images.h - size + 1));

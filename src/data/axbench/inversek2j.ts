@@ -24,7 +24,8 @@ export const inversek2j: TargetFunction = {
   doc: 'inverse kinematics of a two-joint arm (links 0.5, 0.5): end-effector (x, y) to joint angles',
   inputs: 2,
   outputs: 2,
-  inputRanges: 'theta1, theta2 uniform in [0, pi/2] (AxBench draws angles), (x, y) by forward kinematics, in [-0.5, 1]^2; scaled (v + 0.5) / 1.5',
+  inputRanges:
+    'theta1, theta2 uniform in [0, pi/2] (AxBench draws angles), (x, y) by forward kinematics, in [-0.5, 1]^2; scaled (v + 0.5) / 1.5',
   outputScaling: 'theta / (pi/2)',
   errorBound: 0.04,
   approximatorHidden: [8, 8],

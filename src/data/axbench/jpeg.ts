@@ -9,8 +9,8 @@ export const DCT8 = Float64Array.from({ length: 64 }, (_, i) => {
 
 /** The JPEG standard's luminance quantisation table (quality 50, Annex K), row-major. */
 export const LUMINANCE_Q50 = Int32Array.from([
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
-  18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22,
+  37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ]);
 
 /** C B C^T for an 8 x 8 block B (forward 2-D DCT), or C^T B C (inverse) with `inverse`. */
@@ -47,10 +47,11 @@ export function jpegQuantisedDct(pixels255: ArrayLike<number>): Int32Array {
 export function jpegOn(images?: () => GreyImages): TargetFunction {
   return {
     name: 'jpeg',
-    doc: "JPEG encoder kernel: an 8 x 8 pixel block to its 64 quantised DCT coefficients (luminance table, quality 50)",
+    doc: 'JPEG encoder kernel: an 8 x 8 pixel block to its 64 quantised DCT coefficients (luminance table, quality 50)',
     inputs: 64,
     outputs: 64,
-    inputRanges: '8 x 8 blocks at uniform positions in Fashion-MNIST training images (blocks of empty background redrawn), pixels in [0, 1]',
+    inputRanges:
+      '8 x 8 blocks at uniform positions in Fashion-MNIST training images (blocks of empty background redrawn), pixels in [0, 1]',
     outputScaling: 'q / 256 + 0.5 for each quantised coefficient q (|q| <= 64 for the DC term)',
     errorBound: 0.005,
     approximatorHidden: [16, 16],

@@ -17,7 +17,8 @@ export interface AxnetBudget {
   /** Registry multipliers the hardware runs use, and the functions they run on. */
   multipliers: string[];
   hardwareFunctions: string[] | 'all';
-  /** AXNet and onepass on the NPU RTL (with the Hadamard step): functions, multiplier, PEs, samples of the gate-level energy run (0: none). */
+  /** AXNet and onepass on the NPU RTL (with the Hadamard step): functions, multiplier, PEs, samples of the gate-level energy run (0:
+   * none). */
   npu: { functions: string[] | 'all'; multiplier: string; P: number; costSamples: number };
 }
 

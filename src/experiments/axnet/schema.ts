@@ -40,7 +40,9 @@ export const methodRunSchema = z.strictObject({
   metrics: metricsSchema,
   trueInvocationPerSeed: z.array(num),
   /** AXNet: each epoch's loss and training-set invocations as trained (Figure 2b). */
-  history: z.array(z.strictObject({ phase: z.string(), epoch: int, loss: num, trueInvocation: num.optional(), predictedInvocation: num.optional() })),
+  history: z.array(
+    z.strictObject({ phase: z.string(), epoch: int, loss: num, trueInvocation: num.optional(), predictedInvocation: num.optional() }),
+  ),
 });
 
 export const functionResultSchema = z.strictObject({
@@ -80,10 +82,27 @@ export const axnetResultSchema = z.strictObject({
   /** Figure 9: invocation against parameter count on one function. */
   paramSweep: z.strictObject({
     function: z.string(),
-    points: z.array(z.strictObject({ method: z.enum(['axnet', 'iterative']), baselineHidden: int, topology: topologySchema, trainSeconds: num, metrics: metricsSchema, trueInvocationPerSeed: z.array(num) })),
+    points: z.array(
+      z.strictObject({
+        method: z.enum(['axnet', 'iterative']),
+        baselineHidden: int,
+        topology: topologySchema,
+        trainSeconds: num,
+        metrics: metricsSchema,
+        trueInvocationPerSeed: z.array(num),
+      }),
+    ),
   }),
   /** Figure 10c: AXNet with control vectors into all hidden layers, or into one. */
-  fusion: z.array(z.strictObject({ function: z.string(), connect: z.string(), topology: topologySchema, metrics: metricsSchema, trueInvocationPerSeed: z.array(num) })),
+  fusion: z.array(
+    z.strictObject({
+      function: z.string(),
+      connect: z.string(),
+      topology: topologySchema,
+      metrics: metricsSchema,
+      trueInvocationPerSeed: z.array(num),
+    }),
+  ),
   /** AXNet trained and evaluated with its products on registry multipliers (forward pass). */
   hardware: z.array(
     z.strictObject({
@@ -97,7 +116,8 @@ export const axnetResultSchema = z.strictObject({
       trueInvocationPerSeed: z.array(num),
     }),
   ),
-  /** AXNet and onepass on the NPU RTL with the Hadamard step: bit-exact runs of the test set, invocation from the NPU's outputs, energy per inference at gate level. */
+  /** AXNet and onepass on the NPU RTL with the Hadamard step: bit-exact runs of the test set, invocation from the NPU's outputs, energy
+   * per inference at gate level. */
   npu: z.array(
     z.strictObject({
       function: z.string(),
@@ -111,7 +131,8 @@ export const axnetResultSchema = z.strictObject({
       /** Outputs compared with the integer reference (every stage of every sample), all equal. */
       compared: int,
       cyclesPerInference: int,
-      /** The trained framework evaluated on the multiplier in the forward pass (dynamic fixed point), and what the NPU computed (frozen exponents). */
+      /** The trained framework evaluated on the multiplier in the forward pass (dynamic fixed point), and what the NPU computed (frozen
+       * exponents). */
       metricsTrained: metricsSchema,
       metrics: metricsSchema,
       cost: z

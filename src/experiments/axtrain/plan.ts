@@ -57,8 +57,25 @@ export interface Budget {
 export function budgetFor(app: AxtrainApp, quick: boolean, draws?: number): Budget {
   const image = app.dataset === 'fashion-mnist';
   const cnn = app.model === 'mnist-cnn';
-  if (quick) return { epochs: image ? 2 : 20, pasEpochs: image ? 1 : 5, batchSize: 32, learningRate: 2e-3, limitTrain: image ? (cnn ? 600 : 2000) : undefined, limitTest: image ? (cnn ? 200 : 500) : undefined, draws: draws ?? 5 };
-  return { epochs: image ? (cnn ? 4 : 8) : 40, pasEpochs: image ? 2 : 10, batchSize: 32, learningRate: 1e-3, limitTrain: image ? (cnn ? 10000 : 20000) : undefined, limitTest: image ? 2000 : undefined, draws: draws ?? 50 };
+  if (quick)
+    return {
+      epochs: image ? 2 : 20,
+      pasEpochs: image ? 1 : 5,
+      batchSize: 32,
+      learningRate: 2e-3,
+      limitTrain: image ? (cnn ? 600 : 2000) : undefined,
+      limitTest: image ? (cnn ? 200 : 500) : undefined,
+      draws: draws ?? 5,
+    };
+  return {
+    epochs: image ? (cnn ? 4 : 8) : 40,
+    pasEpochs: image ? 2 : 10,
+    batchSize: 32,
+    learningRate: 1e-3,
+    limitTrain: image ? (cnn ? 10000 : 20000) : undefined,
+    limitTest: image ? 2000 : undefined,
+    draws: draws ?? 50,
+  };
 }
 
 export function selectApps(names: string[] | undefined): AxtrainApp[] {

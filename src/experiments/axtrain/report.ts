@@ -27,7 +27,11 @@ const methodOffset = { field: 'method', sort: METHODS };
 
 /** Figure 6 of the paper: normalised output error per DRUM setting, method and application (Vega-Lite). */
 export function outputErrorSpec(r: AxtrainReport): object {
-  const values = r.apps.flatMap((a) => a.multipliers.flatMap((m) => METHODS.map((method) => ({ app: a.app.name, setting: `${m.setting} (k=${m.k})`, method, error: m[method].outputError }))));
+  const values = r.apps.flatMap((a) =>
+    a.multipliers.flatMap((m) =>
+      METHODS.map((method) => ({ app: a.app.name, setting: `${m.setting} (k=${m.k})`, method, error: m[method].outputError })),
+    ),
+  );
   return perApplication(
     { text: 'Normalised output error on DRUM (lower is better)', subtitle: "test loss on the DRUM setting / bp's test loss on exact-mul" },
     values,
@@ -46,9 +50,14 @@ export function outputErrorSpec(r: AxtrainReport): object {
 
 /** Accuracy against DRUM's k per method and application (k = 8 would be exact; lower k is cheaper). */
 export function accuracyVsKSpec(r: AxtrainReport): object {
-  const values = r.apps.flatMap((a) => a.multipliers.flatMap((m) => METHODS.map((method) => ({ app: a.app.name, k: m.k, method, accuracy: 100 * m[method].accuracy }))));
+  const values = r.apps.flatMap((a) =>
+    a.multipliers.flatMap((m) => METHODS.map((method) => ({ app: a.app.name, k: m.k, method, accuracy: 100 * m[method].accuracy }))),
+  );
   return perApplication(
-    { text: 'Test accuracy on DRUM against k, per training method', subtitle: 'each network evaluated with every product on the DRUM table read from the RTL' },
+    {
+      text: 'Test accuracy on DRUM against k, per training method',
+      subtitle: 'each network evaluated with every product on the DRUM table read from the RTL',
+    },
     values,
     {
       mark: { type: 'line', point: true },
@@ -64,21 +73,42 @@ export function accuracyVsKSpec(r: AxtrainReport): object {
 
 /** Figure 7: accuracy under NTV storage, mean and standard deviation over the draws. */
 export function ntvSpec(r: AxtrainReport): object {
-  const values = r.apps.flatMap((a) => a.ntv.flatMap((v) => METHODS.map((method) => ({ app: a.app.name, voltage: `${v.voltageMv} mV (${v.role === 'aggressive' ? 'aggr.' : 'cons.'})`, method, mean: 100 * v[method].mean, lo: 100 * (v[method].mean - v[method].std), hi: 100 * (v[method].mean + v[method].std) }))));
+  const values = r.apps.flatMap((a) =>
+    a.ntv.flatMap((v) =>
+      METHODS.map((method) => ({
+        app: a.app.name,
+        voltage: `${v.voltageMv} mV (${v.role === 'aggressive' ? 'aggr.' : 'cons.'})`,
+        method,
+        mean: 100 * v[method].mean,
+        lo: 100 * (v[method].mean - v[method].std),
+        hi: 100 * (v[method].mean + v[method].std),
+      })),
+    ),
+  );
   const enc = { x: { field: 'voltage', type: 'nominal', title: null, axis: { labelAngle: 0 } }, xOffset: methodOffset };
-  return perApplication(`Accuracy with NTV weight storage (mean +- std over ${r.apps[0]?.ntv[0]?.draws ?? 0} draws)`, values, {
-    layer: [
-      { mark: 'bar', encoding: { ...enc, y: { field: 'mean', type: 'quantitative', title: 'accuracy (%)' }, color: methodColour } },
-      { mark: { type: 'rule', color: 'black' }, encoding: { ...enc, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
-    ],
-  }, true);
+  return perApplication(
+    `Accuracy with NTV weight storage (mean +- std over ${r.apps[0]?.ntv[0]?.draws ?? 0} draws)`,
+    values,
+    {
+      layer: [
+        { mark: 'bar', encoding: { ...enc, y: { field: 'mean', type: 'quantitative', title: 'accuracy (%)' }, color: methodColour } },
+        { mark: { type: 'rule', color: 'black' }, encoding: { ...enc, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+      ],
+    },
+    true,
+  );
 }
 
 /** Figure 4: the last layer's sensitivity |dO/dw w| for bp, act and axtrain (K1), one colour scale. */
 export function sensitivitySpec(a: AxtrainReport['apps'][number]): object {
   const values = METHODS.flatMap((method) => {
     const m = a.sensitivity[method].last;
-    return m.values.map((v, i) => ({ method: method === 'axtrain' ? 'axtrain (K1)' : method, input: Math.floor(i / m.cols), output: i % m.cols, s: v }));
+    return m.values.map((v, i) => ({
+      method: method === 'axtrain' ? 'axtrain (K1)' : method,
+      input: Math.floor(i / m.cols),
+      output: i % m.cols,
+      s: v,
+    }));
   });
   const rows = a.sensitivity.bp.last.rows;
   return {
@@ -108,7 +138,10 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
     title: `AxTrain reproduction${r.quick ? ' (--quick: reduced budget, not the paper-scale run)' : ''}`,
     command: r.command,
     provenance: experimentProvenance(r, { apps: r.apps.map((a) => a.app.name).join(','), draws: r.apps[0]?.budget.draws ?? 0 }),
-    intro: [text(`Seed: ${r.seed}; backend: ${r.backend.name} (TensorFlow.js ${r.backend.tfjs}).`), text(`Multiplier power: ${r.power.library}, ${r.power.workload}, clock ${r.power.clockNs} ns (our characterization).`)],
+    intro: [
+      text(`Seed: ${r.seed}; backend: ${r.backend.name} (TensorFlow.js ${r.backend.tfjs}).`),
+      text(`Multiplier power: ${r.power.library}, ${r.power.workload}, clock ${r.power.clockNs} ns (our characterization).`),
+    ],
     sections: [
       { title: 'Definitions', blocks: definitionBlocks(r.definitions) },
       {
@@ -116,7 +149,16 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
         blocks: [
           table(
             ['application', 'data (train/test)', 'model', 'epochs bp/act', 'pas epochs', 'NTV draws', 'final lambda', 'seconds'],
-            r.apps.map((a) => [a.app.name, `${a.data.train}/${a.data.test} (${a.app.dataset})`, a.model, a.budget.epochs, a.budget.pasEpochs, a.budget.draws, a.act.lambdaFinal.toFixed(3), a.seconds.toFixed(0)]),
+            r.apps.map((a) => [
+              a.app.name,
+              `${a.data.train}/${a.data.test} (${a.app.dataset})`,
+              a.model,
+              a.budget.epochs,
+              a.budget.pasEpochs,
+              a.budget.draws,
+              a.act.lambdaFinal.toFixed(3),
+              a.seconds.toFixed(0),
+            ]),
           ),
         ],
       },
@@ -126,24 +168,45 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
         blocks: [
           table(
             ['application', 'exact-mul accuracy bp / act', ...perSetting((m) => `${m.setting} (k=${m.k})`)],
-            r.apps.map((a) => [a.app.name, `${pct(a.exact.bp.exactMultiplier)} / ${pct(a.exact.act.exactMultiplier)}`, ...a.multipliers.map((m) => `${m.bp.outputError.toFixed(3)} / ${m.act.outputError.toFixed(3)} / ${m.axtrain.outputError.toFixed(3)}`)]),
+            r.apps.map((a) => [
+              a.app.name,
+              `${pct(a.exact.bp.exactMultiplier)} / ${pct(a.exact.act.exactMultiplier)}`,
+              ...a.multipliers.map(
+                (m) => `${m.bp.outputError.toFixed(3)} / ${m.act.outputError.toFixed(3)} / ${m.axtrain.outputError.toFixed(3)}`,
+              ),
+            ]),
             'Normalised output error (test cross-entropy on the setting / bp on exact-mul), bp / act / axtrain:',
           ),
           table(
             ['application', ...perSetting((m) => m.setting)],
-            r.apps.map((a) => [a.app.name, ...a.multipliers.map((m) => `${m.bp.deviation.toFixed(4)} / ${m.act.deviation.toFixed(4)} / ${m.axtrain.deviation.toFixed(4)}`)]),
+            r.apps.map((a) => [
+              a.app.name,
+              ...a.multipliers.map(
+                (m) => `${m.bp.deviation.toFixed(4)} / ${m.act.deviation.toFixed(4)} / ${m.axtrain.deviation.toFixed(4)}`,
+              ),
+            ]),
             'Output deviation from the same network on exact-mul (sum|z - z_exact| / sum|z_exact|), bp / act / axtrain:',
           ),
           table(
             ['application', ...perSetting((m) => m.setting)],
-            r.apps.map((a) => [a.app.name, ...a.multipliers.map((m) => `${pct(m.bp.accuracy, 1)} / ${pct(m.act.accuracy, 1)} / ${pct(m.axtrain.accuracy, 1)}`)]),
+            r.apps.map((a) => [
+              a.app.name,
+              ...a.multipliers.map((m) => `${pct(m.bp.accuracy, 1)} / ${pct(m.act.accuracy, 1)} / ${pct(m.axtrain.accuracy, 1)}`),
+            ]),
             'Accuracy on each setting (bp / act / axtrain):',
           ),
           table(
             ['setting', 'act (ours)', 'act (paper)', 'axtrain (ours)', 'axtrain (paper)', 'deviation: act / axtrain (ours)'],
             s.outputErrorReduction.act.map((row, i) => {
               const ax = s.outputErrorReduction.axtrain[i]!;
-              return [`${row.setting} (k=${row.k})`, `${f2(row.meanPct)}%`, paperPct(s.paper.outputErrorReductionAct, row.setting), `${f2(ax.meanPct)}%`, paperPct(s.paper.outputErrorReductionAxtrain, row.setting), `${f2(row.deviationMeanPct)}% / ${f2(ax.deviationMeanPct)}%`];
+              return [
+                `${row.setting} (k=${row.k})`,
+                `${f2(row.meanPct)}%`,
+                paperPct(s.paper.outputErrorReductionAct, row.setting),
+                `${f2(ax.meanPct)}%`,
+                paperPct(s.paper.outputErrorReductionAxtrain, row.setting),
+                `${f2(row.deviationMeanPct)}% / ${f2(ax.deviationMeanPct)}%`,
+              ];
             }),
             'Average output-error reduction versus bp, ours next to the paper:',
           ),
@@ -157,11 +220,26 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
         blocks: [
           table(
             ['application', 'voltage', 'flip rate', 'bp', 'act', 'axtrain'],
-            r.apps.flatMap((a) => a.ntv.map((v) => [a.app.name, `${v.voltageMv} mV (${v.role})`, v.rate, `${pct(v.bp.mean)} +- ${pct(v.bp.std)}`, `${pct(v.act.mean)} +- ${pct(v.act.std)}`, `${pct(v.axtrain.mean)} +- ${pct(v.axtrain.std)}`])),
+            r.apps.flatMap((a) =>
+              a.ntv.map((v) => [
+                a.app.name,
+                `${v.voltageMv} mV (${v.role})`,
+                v.rate,
+                `${pct(v.bp.mean)} +- ${pct(v.bp.std)}`,
+                `${pct(v.act.mean)} +- ${pct(v.act.std)}`,
+                `${pct(v.axtrain.mean)} +- ${pct(v.axtrain.std)}`,
+              ]),
+            ),
           ),
           table(
             ['NTV level', 'axtrain - bp (points, ours)', 'act - bp (points, ours)', 'axtrain / bp - 1 (ours)', 'paper'],
-            s.ntv.map((g) => [g.role, f2(g.meanPointsAxtrain), f2(g.meanPointsAct), `${f2(g.meanRelativePctAxtrain)}%`, `+${s.paper.ntvAccuracyGain[g.role]}%`]),
+            s.ntv.map((g) => [
+              g.role,
+              f2(g.meanPointsAxtrain),
+              f2(g.meanPointsAct),
+              `${f2(g.meanRelativePctAxtrain)}%`,
+              `+${s.paper.ntvAccuracyGain[g.role]}%`,
+            ]),
           ),
           figure('ntv', 'Accuracy with NTV weight storage', ntvSpec(r)),
         ],
@@ -170,18 +248,36 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
         title: '(3) Lowest-power configuration within 2 points of exact hardware (Figure 9)',
         command: r.command,
         blocks: [
-          text(`Multiplier power (mW): exact-mul ${r.power.exact.powerMw.toFixed(4)}; ` + r.power.drum.map((d) => `DRUM k=${d.k} ${d.powerMw.toFixed(4)} (${d.savingPct.toFixed(1)}% less)`).join('; ') + '.'),
+          text(
+            `Multiplier power (mW): exact-mul ${r.power.exact.powerMw.toFixed(4)}; ` +
+              r.power.drum.map((d) => `DRUM k=${d.k} ${d.powerMw.toFixed(4)} (${d.savingPct.toFixed(1)}% less)`).join('; ') +
+              '.',
+          ),
           table(
-            ['application', 'target', 'bp: multiplier (power, saving)', 'axtrain: multiplier (power, saving)', 'bp: storage voltage', 'axtrain: storage voltage'],
+            [
+              'application',
+              'target',
+              'bp: multiplier (power, saving)',
+              'axtrain: multiplier (power, saving)',
+              'bp: storage voltage',
+              'axtrain: storage voltage',
+            ],
             r.apps.map((a) => {
               const p = a.lowestPower;
-              const c = (m: 'bp' | 'axtrain') => `${p.compute[m].config}${p.compute[m].k ? ` (k=${p.compute[m].k})` : ''}: ${pct(p.compute[m].accuracy, 1)}, ${p.compute[m].powerMw.toFixed(4)} mW, ${p.compute[m].savingPct.toFixed(1)}%`;
-              const st = (m: 'bp' | 'axtrain') => `${p.storage[m].voltageMv}${p.storage[m].voltageMv === 'nominal' ? '' : ' mV'} (${pct(p.storage[m].accuracy, 1)})`;
+              const c = (m: 'bp' | 'axtrain') =>
+                `${p.compute[m].config}${p.compute[m].k ? ` (k=${p.compute[m].k})` : ''}: ` +
+                `${pct(p.compute[m].accuracy, 1)}, ${p.compute[m].powerMw.toFixed(4)} ` +
+                `mW, ${p.compute[m].savingPct.toFixed(1)}%`;
+              const st = (m: 'bp' | 'axtrain') =>
+                `${p.storage[m].voltageMv}${p.storage[m].voltageMv === 'nominal' ? '' : ' mV'} (${pct(p.storage[m].accuracy, 1)})`;
               return [a.app.name, pct(p.targetAccuracy, 1), c('bp'), c('axtrain'), st('bp'), st('axtrain')];
             }),
           ),
           text(
-            `Average multiplier power saved versus exact-mul: bp ${f2(s.computePowerSaving.bpMeanPct)}%, axtrain ${f2(s.computePowerSaving.axtrainMeanPct)}%; axtrain versus bp ${f2(s.computePowerSaving.axtrainVsBpMeanPct)}% (paper: ${s.paper.computePowerSavingPct}% compute, ${s.paper.storagePowerSavingPct}% storage, on TSMC 65 nm and CACTI-P).`,
+            `Average multiplier power saved versus exact-mul: bp ${f2(s.computePowerSaving.bpMeanPct)}%, ` +
+              `axtrain ${f2(s.computePowerSaving.axtrainMeanPct)}%; axtrain versus bp ${f2(s.computePowerSaving.axtrainVsBpMeanPct)}% ` +
+              `(paper: ${s.paper.computePowerSavingPct}% compute, ${s.paper.storagePowerSavingPct}% storage, ` +
+              `on TSMC 65 nm and CACTI-P).`,
           ),
         ],
       },
@@ -191,7 +287,12 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
         blocks: [
           table(
             ['application', 'S bp', 'S act', 'S axtrain (K1)'],
-            r.apps.map((a) => [a.app.name, a.sensitivity.bp.total.toPrecision(4), a.sensitivity.act.total.toPrecision(4), a.sensitivity.axtrain.total.toPrecision(4)]),
+            r.apps.map((a) => [
+              a.app.name,
+              a.sensitivity.bp.total.toPrecision(4),
+              a.sensitivity.act.total.toPrecision(4),
+              a.sensitivity.axtrain.total.toPrecision(4),
+            ]),
           ),
           ...r.apps.map((a) => figure(`sensitivity-${a.app.name}`, `${a.app.name}: last-layer sensitivity`, sensitivitySpec(a))),
           text("Every layer's map: `sensitivity-<application>.json`; all other numbers: `axtrain.json`."),
@@ -206,6 +307,9 @@ export function axtrainDataFiles(r: AxtrainReport): [string, string][] {
   const lean = { ...r, apps: r.apps.map(({ sensitivityMaps: _maps, ...a }) => a) };
   return [
     ['axtrain.json', JSON.stringify(lean, null, 1) + '\n'],
-    ...r.apps.map((a): [string, string] => [`sensitivity-${a.app.name}.json`, JSON.stringify({ app: a.app.name, definition: r.definitions.output, maps: a.sensitivityMaps }) + '\n']),
+    ...r.apps.map((a): [string, string] => [
+      `sensitivity-${a.app.name}.json`,
+      JSON.stringify({ app: a.app.name, definition: r.definitions.output, maps: a.sensitivityMaps }) + '\n',
+    ]),
   ];
 }

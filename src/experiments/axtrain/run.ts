@@ -36,11 +36,6 @@ export interface AxtrainExperimentOptions {
   log?: (m: string) => void;
 }
 
-
-
-
-
-
 const CALIBRATION_SAMPLES = 2000;
 
 /** The whole experiment: every application, then the averages the paper reports. */
@@ -52,8 +47,15 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
   const exact = await multiplierFromUnit(EXACT_SPEC, { log });
   const drums = new Map<number, ApproxMultiplier>();
   for (const s of DRUM_SETTINGS) drums.set(s.k, await multiplierFromUnit(drumSpec(s.k), { log }));
-  log('multiplier power: characterizing DRUM k = ' + DRUM_SETTINGS.map((s) => s.k).join(', ') + ' against exact-mul (Yosys + ABC, OpenSTA delay, simulated power; cached)');
-  const power = await multiplierPower(DRUM_SETTINGS.map((s) => s.k), MULTIPLIER_WIDTH);
+  log(
+    'multiplier power: characterizing DRUM k = ' +
+      DRUM_SETTINGS.map((s) => s.k).join(', ') +
+      ' against exact-mul (Yosys + ABC, OpenSTA delay, simulated power; cached)',
+  );
+  const power = await multiplierPower(
+    DRUM_SETTINGS.map((s) => s.k),
+    MULTIPLIER_WIDTH,
+  );
   const results: AppResult[] = [];
   for (const app of apps) results.push(await runApp(app, o, exact, drums, power, log));
   return {
@@ -68,13 +70,30 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
       act: { ...DEFAULT_ACT, ...o.act },
       settings: DRUM_SETTINGS.map((s) => ({ ...s, multiplier: drumSpec(s.k) })),
       exactMultiplier: EXACT_SPEC,
-      outputError: "the network's output error (mean test cross-entropy) on the DRUM setting, normalised to the bp network's on exact-mul (the paper's Figure 6: errors normalised to the original network with accurate multipliers)",
-      deviation: 'sum over test samples and classes of |z - z_exact| / sum |z_exact|, z the logits of a network on the DRUM setting, z_exact those of the same network on exact-mul (the pure multiplier-induced output change)',
-      calibration: `activation scales of each network and multiplier frozen from its first ${CALIBRATION_SAMPLES} training samples, as the hardware would run`,
-      errorReduction: '1 - outputError(method) / outputError(bp), per application and setting; averages are plain means over the applications',
-      axtrain: 'the axtrain-act network (same epochs) fine-tuned with axtrain-pas on the setting it is evaluated on (DRUM k, or NTV flips at that voltage on the exact multiplier)',
-      ntv: 'weights stored as 8-bit two\'s-complement codes with a per-layer power-of-two scale; each draw flips every stored bit independently and holds the flips for the whole test set',
-      lowestPower: 'target = accuracy of the bp network on exact-mul minus 2 points; compute: the lowest-power multiplier among exact-mul and K1..K4 meeting it; storage: the lowest of the application\'s two voltages (else nominal) whose mean NTV accuracy meets it. Storage power is not modelled (the paper used CACTI-P).',
+      outputError:
+        "the network's output error (mean test cross-entropy) on the DRUM setting, normalised to the " +
+        "bp network's on exact-mul (the paper's Figure 6: errors normalised to the original network " +
+        'with accurate multipliers)',
+      deviation:
+        'sum over test samples and classes of |z - z_exact| / sum |z_exact|, z the logits of a network ' +
+        'on the DRUM setting, z_exact those of the same network on exact-mul (the pure multiplier-induced ' +
+        'output change)',
+      calibration:
+        `activation scales of each network and multiplier frozen from its first ${CALIBRATION_SAMPLES} ` +
+        `training samples, as the hardware would run`,
+      errorReduction:
+        '1 - outputError(method) / outputError(bp), per application and setting; averages are plain means over the applications',
+      axtrain:
+        'the axtrain-act network (same epochs) fine-tuned with axtrain-pas on the setting it is evaluated ' +
+        'on (DRUM k, or NTV flips at that voltage on the exact multiplier)',
+      ntv:
+        "weights stored as 8-bit two's-complement codes with a per-layer power-of-two scale; each draw " +
+        'flips every stored bit independently and holds the flips for the whole test set',
+      lowestPower:
+        'target = accuracy of the bp network on exact-mul minus 2 points; compute: the lowest-power ' +
+        "multiplier among exact-mul and K1..K4 meeting it; storage: the lowest of the application's " +
+        'two voltages (else nominal) whose mean NTV accuracy meets it. Storage power is not modelled ' +
+        '(the paper used CACTI-P).',
     },
     power,
     apps: results,
@@ -84,7 +103,14 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
 
 export type AxtrainReport = AxtrainResult;
 
-async function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: ApproxMultiplier, drums: Map<number, ApproxMultiplier>, power: MultiplierPower, log: (m: string) => void): Promise<AppResult> {
+async function runApp(
+  app: AxtrainApp,
+  o: AxtrainExperimentOptions,
+  exact: ApproxMultiplier,
+  drums: Map<number, ApproxMultiplier>,
+  power: MultiplierPower,
+  log: (m: string) => void,
+): Promise<AppResult> {
   const t0 = performance.now();
   const b = budgetFor(app, o.quick, o.draws);
   if (o.epochs) b.epochs = o.epochs;
@@ -126,7 +152,13 @@ async function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: Appro
   for (const s of DRUM_SETTINGS) {
     const mult = drums.get(s.k)!;
     const tuned = await fineTune(fixed(mult));
-    multipliers.push({ setting: s.name, k: s.k, bp: evaluate(bp.net, mult), act: evaluate(act.net, mult), axtrain: evaluate(tuned.net, mult) });
+    multipliers.push({
+      setting: s.name,
+      k: s.k,
+      bp: evaluate(bp.net, mult),
+      act: evaluate(act.net, mult),
+      axtrain: evaluate(tuned.net, mult),
+    });
     if (s.name === 'K1') axtrainK1 = tuned;
     else tuned.net.dispose();
   }
@@ -140,18 +172,33 @@ async function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: Appro
       const r = ntvEvaluate(net, data.test, onTransform(exact, inputExps(net, exact)), rate, b.draws, o.seed * 1000 + mv);
       return { mean: r.mean, std: r.std, accuracies: r.accuracies };
     };
-    const row = { voltageMv: mv, role: (i === 0 ? 'aggressive' : 'conservative') as 'aggressive' | 'conservative', rate, draws: b.draws, bp: draws(bp.net), act: draws(act.net), axtrain: draws(tuned.net) };
+    const row = {
+      voltageMv: mv,
+      role: (i === 0 ? 'aggressive' : 'conservative') as 'aggressive' | 'conservative',
+      rate,
+      draws: b.draws,
+      bp: draws(bp.net),
+      act: draws(act.net),
+      axtrain: draws(tuned.net),
+    };
     tuned.net.dispose();
     ntv.push(row);
   }
 
   step('sensitivity maps');
-  const maps = { bp: sensitivityOf(bp.net, data.test), act: sensitivityOf(act.net, data.test), axtrain: sensitivityOf(axtrainK1!.net, data.test) };
+  const maps = {
+    bp: sensitivityOf(bp.net, data.test),
+    act: sensitivityOf(act.net, data.test),
+    axtrain: sensitivityOf(axtrainK1!.net, data.test),
+  };
   const summaryOf = (m: (typeof maps)['bp']) => {
     const { rows, cols, values } = m.layers.at(-1)!.map;
     return { total: m.total, layers: m.layers.map((l) => l.total), last: { rows, cols, values } };
   };
-  const exactAcc = (net: Network) => ({ float: accuracyOf(logitsOf(net, data.test), data.test), exactMultiplier: accuracyOf(reference(net), data.test) });
+  const exactAcc = (net: Network) => ({
+    float: accuracyOf(logitsOf(net, data.test), data.test),
+    exactMultiplier: accuracyOf(reference(net), data.test),
+  });
   const exactRes = { bp: exactAcc(bp.net), act: exactAcc(act.net) };
   const lowestPower = lowestPowerOf(exactRes.bp.exactMultiplier, multipliers, ntv, power);
   for (const r of [bp, act, axtrainK1!]) r.net.dispose();
@@ -171,7 +218,11 @@ async function runApp(app: AxtrainApp, o: AxtrainExperimentOptions, exact: Appro
     multipliers,
     ntv,
     sensitivity: { bp: summaryOf(maps.bp), act: summaryOf(maps.act), axtrain: summaryOf(maps.axtrain) },
-    sensitivityMaps: { bp: maps.bp.layers.map((l) => l.map), act: maps.act.layers.map((l) => l.map), axtrain: maps.axtrain.layers.map((l) => l.map) },
+    sensitivityMaps: {
+      bp: maps.bp.layers.map((l) => l.map),
+      act: maps.act.layers.map((l) => l.map),
+      axtrain: maps.axtrain.layers.map((l) => l.map),
+    },
     lowestPower,
   };
 }
@@ -180,12 +231,13 @@ function accuracyOf(z: Float32Array, d: LabelledData): number {
   return accuracy(argmaxRows(z, d.n), d.y);
 }
 
-
-
 function sensitivityOf(net: Network, d: LabelledData) {
   const { maps, total } = sensitivityMaps(net, d);
-  return { total, layers: maps.map((m) => ({ total: m.total, map: { layer: m.layer, rows: m.rows, cols: m.cols, values: Array.from(m.values, (v) => Number(v.toPrecision(5))) } })) };
+  return {
+    total,
+    layers: maps.map((m) => ({
+      total: m.total,
+      map: { layer: m.layer, rows: m.rows, cols: m.cols, values: Array.from(m.values, (v) => Number(v.toPrecision(5))) },
+    })),
+  };
 }
-
-
-

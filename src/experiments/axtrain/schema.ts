@@ -29,27 +29,68 @@ export const lowestPowerSchema = z.strictObject({
 
 export const appResultSchema = z.strictObject({
   app: z.strictObject({ name: z.string(), dataset: z.string(), model: z.string(), voltages: z.tuple([z.number(), z.number()]) }),
-  budget: z.strictObject({ epochs: z.number().int(), pasEpochs: z.number().int(), batchSize: z.number().int(), learningRate: num, limitTrain: z.number().int().optional(), limitTest: z.number().int().optional(), draws: z.number().int() }),
+  budget: z.strictObject({
+    epochs: z.number().int(),
+    pasEpochs: z.number().int(),
+    batchSize: z.number().int(),
+    learningRate: num,
+    limitTrain: z.number().int().optional(),
+    limitTest: z.number().int().optional(),
+    draws: z.number().int(),
+  }),
   data: z.strictObject({ train: z.number().int(), test: z.number().int(), classes: z.number().int(), split: z.string() }),
   model: z.string(),
   seconds: num,
   /** Float32 test accuracy of each trained network, and on the exact 8-bit multiplier. */
-  exact: z.strictObject({ bp: z.strictObject({ float: num, exactMultiplier: num }), act: z.strictObject({ float: num, exactMultiplier: num }) }),
-  act: z.strictObject({ lambdaFinal: num, history: z.array(z.strictObject({ epoch: z.number().int(), loss: num, sensitivity: num, lambda: num })) }),
+  exact: z.strictObject({
+    bp: z.strictObject({ float: num, exactMultiplier: num }),
+    act: z.strictObject({ float: num, exactMultiplier: num }),
+  }),
+  act: z.strictObject({
+    lambdaFinal: num,
+    history: z.array(z.strictObject({ epoch: z.number().int(), loss: num, sensitivity: num, lambda: num })),
+  }),
   /** (1) per DRUM setting. `axtrain` is the act network fine-tuned with pas on that very setting. */
-  multipliers: z.array(z.strictObject({ setting: z.string(), k: z.number().int(), bp: onMultiplierSchema, act: onMultiplierSchema, axtrain: onMultiplierSchema })),
+  multipliers: z.array(
+    z.strictObject({
+      setting: z.string(),
+      k: z.number().int(),
+      bp: onMultiplierSchema,
+      act: onMultiplierSchema,
+      axtrain: onMultiplierSchema,
+    }),
+  ),
   /** (2) per voltage [aggressive, conservative]: weights stored at 8 bits, exact multiplier. */
-  ntv: z.array(z.strictObject({ voltageMv: z.number(), role: z.enum(['aggressive', 'conservative']), rate: num, draws: z.number().int(), bp: ntvResultSchema, act: ntvResultSchema, axtrain: ntvResultSchema })),
+  ntv: z.array(
+    z.strictObject({
+      voltageMv: z.number(),
+      role: z.enum(['aggressive', 'conservative']),
+      rate: num,
+      draws: z.number().int(),
+      bp: ntvResultSchema,
+      act: ntvResultSchema,
+      axtrain: ntvResultSchema,
+    }),
+  ),
   /** Sensitivity |dO/dw w| on the test set: totals per layer, and the last layer's map (rows x cols). */
   sensitivity: method3(z.strictObject({ total: num, layers: z.array(num), last: layerMapSchema })),
   /** (3) lowest-power configurations within 2 points of bp on the exact multiplier. */
   lowestPower: lowestPowerSchema,
 });
 
-const reduction = z.array(z.strictObject({ setting: z.string(), k: z.number().int(), meanPct: num, perApp: z.array(num), deviationMeanPct: num }));
+const reduction = z.array(
+  z.strictObject({ setting: z.string(), k: z.number().int(), meanPct: num, perApp: z.array(num), deviationMeanPct: num }),
+);
 export const summarySchema = z.strictObject({
   outputErrorReduction: z.strictObject({ act: reduction, axtrain: reduction }),
-  ntv: z.array(z.strictObject({ role: z.enum(['aggressive', 'conservative']), meanPointsAxtrain: num, meanPointsAct: num, meanRelativePctAxtrain: num })),
+  ntv: z.array(
+    z.strictObject({
+      role: z.enum(['aggressive', 'conservative']),
+      meanPointsAxtrain: num,
+      meanPointsAct: num,
+      meanRelativePctAxtrain: num,
+    }),
+  ),
   computePowerSaving: z.strictObject({ bpMeanPct: num, axtrainMeanPct: num, axtrainVsBpMeanPct: num }),
   paper: z.strictObject({
     outputErrorReductionAct: z.record(z.string(), num),
@@ -98,6 +139,8 @@ export type NtvResult = z.infer<typeof ntvResultSchema>;
 export type LayerMap = z.infer<typeof layerMapSchema>;
 export type LowestPower = z.infer<typeof lowestPowerSchema>;
 /** One application's result; every weighted layer's map goes to sensitivity-<app>.json, not to axtrain.json. */
-export type AppResult = z.infer<typeof appResultSchema> & { sensitivityMaps: Record<'bp' | 'act' | 'axtrain', (LayerMap & { layer: number })[]> };
+export type AppResult = z.infer<typeof appResultSchema> & {
+  sensitivityMaps: Record<'bp' | 'act' | 'axtrain', (LayerMap & { layer: number })[]>;
+};
 export type AxtrainSummary = z.infer<typeof summarySchema>;
 export type AxtrainResult = Omit<z.infer<typeof axtrainResultSchema>, 'apps'> & { apps: AppResult[] };

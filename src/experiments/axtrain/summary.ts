@@ -8,13 +8,23 @@ import type { AppResult, AxtrainSummary, LowestPower } from './schema.js';
  * on exact hardware (exact hardware is the fallback: it meets the target by definition), and the lowest
  * NTV voltage whose mean accuracy meets it.
  */
-export function lowestPowerOf(exactAccuracy: number, multipliers: AppResult['multipliers'], ntv: AppResult['ntv'], power: MultiplierPower): LowestPower {
+export function lowestPowerOf(
+  exactAccuracy: number,
+  multipliers: AppResult['multipliers'],
+  ntv: AppResult['ntv'],
+  power: MultiplierPower,
+): LowestPower {
   const targetAccuracy = exactAccuracy - 0.02;
   const compute = (method: 'bp' | 'axtrain') => {
     const candidates = [
       // Exact hardware running the bp network meets the target by definition: the fallback for both.
       { config: 'exact', k: undefined as number | undefined, accuracy: exactAccuracy, powerMw: power.exact.powerMw },
-      ...multipliers.map((m) => ({ config: m.setting, k: m.k, accuracy: m[method].accuracy, powerMw: power.drum.find((d) => d.k === m.k)!.powerMw })),
+      ...multipliers.map((m) => ({
+        config: m.setting,
+        k: m.k,
+        accuracy: m[method].accuracy,
+        powerMw: power.drum.find((d) => d.k === m.k)!.powerMw,
+      })),
     ];
     const best = lowestPowerChoice(candidates, targetAccuracy)!;
     return { ...best, savingPct: (100 * (power.exact.powerMw - best.powerMw)) / power.exact.powerMw };
@@ -23,7 +33,11 @@ export function lowestPowerOf(exactAccuracy: number, multipliers: AppResult['mul
     const ok = ntv.filter((v) => v[method].mean >= targetAccuracy).sort((a, b) => a.voltageMv - b.voltageMv)[0];
     return ok ? { voltageMv: ok.voltageMv, accuracy: ok[method].mean } : { voltageMv: 'nominal' as const, accuracy: exactAccuracy };
   };
-  return { targetAccuracy, compute: { bp: compute('bp'), axtrain: compute('axtrain') }, storage: { bp: storage('bp'), axtrain: storage('axtrain') } };
+  return {
+    targetAccuracy,
+    compute: { bp: compute('bp'), axtrain: compute('axtrain') },
+    storage: { bp: storage('bp'), axtrain: storage('axtrain') },
+  };
 }
 
 /** The paper's averages over the applications: output-error reduction per setting, NTV gains, power. */
@@ -55,7 +69,11 @@ export function summarise(results: AppResult[]): AxtrainSummary {
     computePowerSaving: {
       bpMeanPct: mean(results.map((r) => r.lowestPower.compute.bp.savingPct)),
       axtrainMeanPct: mean(results.map((r) => r.lowestPower.compute.axtrain.savingPct)),
-      axtrainVsBpMeanPct: mean(results.map((r) => (100 * (r.lowestPower.compute.bp.powerMw - r.lowestPower.compute.axtrain.powerMw)) / r.lowestPower.compute.bp.powerMw)),
+      axtrainVsBpMeanPct: mean(
+        results.map(
+          (r) => (100 * (r.lowestPower.compute.bp.powerMw - r.lowestPower.compute.axtrain.powerMw)) / r.lowestPower.compute.bp.powerMw,
+        ),
+      ),
     },
     paper: {
       outputErrorReductionAct: { K1: 40.77, K2: 34.56, K3: 25.15 },

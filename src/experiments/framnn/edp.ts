@@ -45,8 +45,14 @@ export function iterationWork(layers: readonly { fanIn: number; outputs: number;
   return { forward, backward };
 }
 
-/** Energy, delay and EDP of `steps`, the backward products at `backwardM(m)` (m itself for approximate training, full precision for FramNN). */
-export function trainingEdp(steps: readonly MantissaStep[], work: IterationWork, cost: (m: number) => LevelCost, backwardM: (m: number) => number): TrainingEdp {
+/** Energy, delay and EDP of `steps`, the backward products at `backwardM(m)` (m itself for approximate training, full precision for
+ * FramNN). */
+export function trainingEdp(
+  steps: readonly MantissaStep[],
+  work: IterationWork,
+  cost: (m: number) => LevelCost,
+  backwardM: (m: number) => number,
+): TrainingEdp {
   const rows = steps.map((s) => {
     const f = cost(s.m);
     const bm = backwardM(s.m);

@@ -23,7 +23,10 @@ export const FRAMNN_APPS: readonly FramnnApp[] = [
   { name: 'satimage', dataset: 'satimage', hidden: [512, 512] },
 ];
 export const QUICK_APPS = ['digits'];
-export const UNAVAILABLE = 'ISOLET, HAR, CIFAR-10, CIFAR-100 and PASCAL are not available offline; sklearn\'s digits and the UCI sets (breast cancer, ionosphere, image segmentation, satimage) stand in for them, with the paper\'s 512-512 hidden layers.';
+export const UNAVAILABLE =
+  "ISOLET, HAR, CIFAR-10, CIFAR-100 and PASCAL are not available offline; sklearn's digits and " +
+  'the UCI sets (breast cancer, ionosphere, image segmentation, satimage) stand in for them, with ' +
+  "the paper's 512-512 hidden layers.";
 
 /**
  * The fpmul formats a run trains on: binary32 (the default, the paper's), bfloat16 and binary16 (operands
@@ -42,9 +45,36 @@ export interface FormatPlan {
 }
 const range = (lo: number, hi: number, step: number) => Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
 export const FORMATS: Readonly<Record<FormatPlan['preset'], FormatPlan>> = {
-  binary32: { preset: 'binary32', P: 24, mbits: range(4, 24, 2), quickMbits: [4, 8, 12, 16, 24], finals: [8, 12, 16, 20], quickFinals: [12, 16], levelFrom: 4, levelStep: 4 },
-  bfloat16: { preset: 'bfloat16', P: 8, mbits: range(2, 8, 1), quickMbits: [2, 4, 6, 8], finals: [6, 8], quickFinals: [8], levelFrom: 4, levelStep: 2 },
-  binary16: { preset: 'binary16', P: 11, mbits: range(3, 11, 1), quickMbits: [3, 5, 8, 11], finals: [8, 11], quickFinals: [11], levelFrom: 4, levelStep: 2 },
+  binary32: {
+    preset: 'binary32',
+    P: 24,
+    mbits: range(4, 24, 2),
+    quickMbits: [4, 8, 12, 16, 24],
+    finals: [8, 12, 16, 20],
+    quickFinals: [12, 16],
+    levelFrom: 4,
+    levelStep: 4,
+  },
+  bfloat16: {
+    preset: 'bfloat16',
+    P: 8,
+    mbits: range(2, 8, 1),
+    quickMbits: [2, 4, 6, 8],
+    finals: [6, 8],
+    quickFinals: [8],
+    levelFrom: 4,
+    levelStep: 2,
+  },
+  binary16: {
+    preset: 'binary16',
+    P: 11,
+    mbits: range(3, 11, 1),
+    quickMbits: [3, 5, 8, 11],
+    finals: [8, 11],
+    quickFinals: [11],
+    levelFrom: 4,
+    levelStep: 2,
+  },
 };
 
 /** Every level the schedules ending at `finals` use, and the full precision, in order. */
@@ -71,8 +101,23 @@ export interface Budget {
 /** Full run: the UCI sets whole, Fashion-MNIST on a seeded 20,000-image subset (a 2-core machine); --quick: minutes in all. */
 export function budgetFor(app: FramnnApp, quick: boolean): Budget {
   const image = app.dataset === 'fashion-mnist';
-  if (quick) return { epochs: 4, batchSize: 64, learningRate: 1e-3, limitTrain: image ? 2000 : undefined, limitTest: image ? 500 : undefined, hidden: [64, 64] };
-  return { epochs: image ? 3 : 20, batchSize: 64, learningRate: 1e-3, limitTrain: image ? 20000 : undefined, limitTest: image ? 5000 : undefined, hidden: app.hidden };
+  if (quick)
+    return {
+      epochs: 4,
+      batchSize: 64,
+      learningRate: 1e-3,
+      limitTrain: image ? 2000 : undefined,
+      limitTest: image ? 500 : undefined,
+      hidden: [64, 64],
+    };
+  return {
+    epochs: image ? 3 : 20,
+    batchSize: 64,
+    learningRate: 1e-3,
+    limitTrain: image ? 20000 : undefined,
+    limitTest: image ? 5000 : undefined,
+    hidden: app.hidden,
+  };
 }
 
 export function selectApps(names: string[] | undefined, quick: boolean): FramnnApp[] {
@@ -86,5 +131,10 @@ export function selectApps(names: string[] | undefined, quick: boolean): FramnnA
 
 /** Checks a list of significand widths for the format's fpmul. */
 export function checkMbits(list: readonly number[], what: string, P: number): void {
-  for (const m of list) if (!Number.isInteger(m) || m < 1 || m > P) throw new AxhwError(`${what}: m = ${m} is not a significand width of this fpmul (${P} bits).`, `Use whole numbers 1..${P} (hidden bit included).`);
+  for (const m of list)
+    if (!Number.isInteger(m) || m < 1 || m > P)
+      throw new AxhwError(
+        `${what}: m = ${m} is not a significand width of this fpmul (${P} bits).`,
+        `Use whole numbers 1..${P} (hidden bit included).`,
+      );
 }

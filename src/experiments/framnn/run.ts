@@ -49,7 +49,8 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
   const F = o.format;
   const levels = [...new Set([...o.mbits, ...scheduleLevelsOf(F, o.finals)])].sort((a, b) => a - b);
   const multipliers = new Map<number, FloatMultiplier>();
-  for (const m of levels) multipliers.set(m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { preset: F.preset, mbits: m })), log));
+  for (const m of levels)
+    multipliers.set(m, await floatMultiplierFromUnit(resolveUnitSpec(formatUnitSpec('fpmul', { preset: F.preset, mbits: m })), log));
   const dir = mkdtempSync(join(tmpdir(), 'axhw-framnn-'));
   try {
     const results: AppResult[] = [];
@@ -63,16 +64,37 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
       fpmulFormat: { preset: F.preset, P: F.P, levelFrom: F.levelFrom, levelStep: F.levelStep },
       backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
       definitions: {
-        unit: `${F.preset} fpmul (rne, full subnormals), m = significand bits kept per operand, hidden bit included; m = ${F.P} is the format's full precision${F.preset === 'binary32' ? '' : '; the layers\' float32 operands are rounded to the format and every product to the format, summed in float32'}`,
+        unit:
+          `${F.preset} fpmul (rne, full subnormals), m = significand bits kept per operand, hidden bit ` +
+          `included; m = ${F.P} is the format's full precision` +
+          (F.preset === 'binary32'
+            ? ''
+            : "; the layers' float32 operands are rounded to the format and every product to the format, summed in float32"),
         modes: {
           exact: 'float32 back-propagation, inference on the fpmul at m',
-          'approx-training': 'every product of training on the fpmul at m: the forward pass and both backward products (dL/dX = dL/dY W^T, dL/dW = X^T dL/dY)',
+          'approx-training':
+            'every product of training on the fpmul at m: the forward pass and both backward products (dL/dX ' +
+            '= dL/dY W^T, dL/dW = X^T dL/dY)',
           framnn: 'forward pass on the fpmul at m, exact backward (straight-through estimator)',
         },
-        schedules: `levels m from ${F.levelFrom} in steps of ${F.levelStep} up to the final level N; uniform: all iterations at N; linear: equal iterations per level, deepest first; adaptive: t_i = T / (p_i sum_j 1/p_j), p_i the fpmul power at level i under the training operands (fixed clock); every schedule trains in approx-training mode (all products on the fpmul at the current level) for the same T iterations as exact training`,
-        edp: `multiplier only, one multiplication per cycle: energy = sum over steps of iterations x (forward + backward multiplications) x energy per multiplication at the level (dynamic from toggles under the training trace + leakage); delay = the same count x the cycle; EDP ratio = exact training (every product at m = ${F.P}) / schedule. fixed clock: the netlist critical path at every level (EDP ratio = energy ratio); per-level clock: each level at its own critical path (OpenSTA case analysis with m held)`,
+        schedules:
+          `levels m from ${F.levelFrom} in steps of ${F.levelStep} up to the final level N; uniform: ` +
+          `all iterations at N; linear: equal iterations per level, deepest first; adaptive: t_i = T / ` +
+          `(p_i sum_j 1/p_j), p_i the fpmul power at level i under the training operands (fixed clock); ` +
+          `every schedule trains in approx-training mode (all products on the fpmul at the current level) ` +
+          `for the same T iterations as exact training`,
+        edp:
+          `multiplier only, one multiplication per cycle: energy = sum over steps of iterations x (forward ` +
+          `+ backward multiplications) x energy per multiplication at the level (dynamic from toggles ` +
+          `under the training trace + leakage); delay = the same count x the cycle; EDP ratio = exact ` +
+          `training (every product at m = ${F.P}) / schedule. fixed clock: the netlist critical path at ` +
+          `every level (EDP ratio = energy ratio); per-level clock: each level at its own critical path ` +
+          `(OpenSTA case analysis with m held)`,
         accuracyLoss: `accuracy of the exact-trained network (float32) minus the accuracy of the network on its hardware, in points`,
-        inferenceEfficiency: `deepest m whose framnn-trained accuracy at m is within 1 (2) points of the exact-trained network (float32); energy per multiplication and critical path at that m against m = ${F.P} (fixed clock for energy)`,
+        inferenceEfficiency:
+          `deepest m whose framnn-trained accuracy at m is within 1 (2) points of the exact-trained network ` +
+          `(float32); energy per multiplication and critical path at that m against m = ${F.P} (fixed ` +
+          `clock for energy)`,
         unavailable: UNAVAILABLE,
       },
       apps: results,
@@ -82,7 +104,13 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
   }
 }
 
-async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: Map<number, FloatMultiplier>, dir: string, log: (m: string) => void): Promise<AppResult> {
+async function runApp(
+  app: FramnnApp,
+  o: FramnnExperimentOptions,
+  multipliers: Map<number, FloatMultiplier>,
+  dir: string,
+  log: (m: string) => void,
+): Promise<AppResult> {
   const F = o.format;
   const format = multipliers.get(F.P)!.format;
   const codes = (bits: Uint32Array) => formatCodesOf(format, bits);
@@ -100,10 +128,13 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   const every = Math.max(1, (total * fanInSum) / TRACE_PAIRS);
   const base = { data, model, epochs: b.epochs, batchSize: b.batchSize, learningRate: b.learningRate, seed: o.seed };
   const fm = (m: number) => multipliers.get(m)!;
-  const acc = (net: Network, m?: number) => accuracy(predict(net, data.test, m === undefined ? undefined : new FloatArithmetic(fm(m))), data.test.y);
+  const acc = (net: Network, m?: number) =>
+    accuracy(predict(net, data.test, m === undefined ? undefined : new FloatArithmetic(fm(m))), data.test.y);
   const traceFor = (seed: number) => ProductTrace.overRun({ seed, maxPairs: TRACE_PAIRS, iterations: total, fanInSum });
-  const onFpmul = (schedule: ArithmeticSchedule): Promise<TrainResult> => train({ ...base, method: 'pas', hardware: floatHardware(fm(F.P)), schedule });
-  const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) => onFpmul(fpmulSchedule([{ m, iterations: total }], fm, { backward, ...opts }));
+  const onFpmul = (schedule: ArithmeticSchedule): Promise<TrainResult> =>
+    train({ ...base, method: 'pas', hardware: floatHardware(fm(F.P)), schedule });
+  const fixedLevel = (m: number, backward: BackwardArithmetic, opts: { trace?: ProductTrace; backwardTrace?: ProductTrace } = {}) =>
+    onFpmul(fpmulSchedule([{ m, iterations: total }], fm, { backward, ...opts }));
 
   step(`${data.train.n} train / ${data.test.n} test, ${model.name}, ${b.epochs} epochs (${total} iterations); exact training`);
   const exact = await train({ ...base, method: 'bp' });
@@ -124,7 +155,12 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     const { a, b: bb } = bTrace.operands();
     const proof = await checkPairsOnRtl(fm(m), codes(a), codes(bb));
     const bad = proof.mismatches[0];
-    if (bad) throw new MismatchError(`approx-training at m = ${m}: ${proof.mismatches.length}${proof.mismatches.length === 10 ? '+' : ''} of ${proof.pairs} backward operand pairs differ on the RTL, e.g. RTL(${bad.a}, ${bad.b}) = ${bad.rtl} but the layer computes ${bad.expected}.`);
+    if (bad)
+      throw new MismatchError(
+        `approx-training at m = ${m}: ${proof.mismatches.length}${proof.mismatches.length === 10 ? '+' : ''} ` +
+          `of ${proof.pairs} backward operand pairs differ on the RTL, e.g. RTL(${bad.a}, ${bad.b}) = ${bad.rtl} ` +
+          `but the layer computes ${bad.expected}.`,
+      );
     proofs.push({ m, pairs: proof.pairs, mismatches: proof.mismatches.length, first: proof.mismatches[0] });
     framnnNets.set(m, framnn.net);
     sweep.push({
@@ -141,7 +177,12 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
   const bestTrainM = o.mbits.map((mi, j) => {
     let best = crossAccuracy[0]!;
     for (const r of crossAccuracy) if (r.accuracy[j]! > best.accuracy[j]!) best = r;
-    return { inferM: mi, trainM: best.trainM, accuracy: best.accuracy[j]!, sameM: crossAccuracy.find((r) => r.trainM === mi)!.accuracy[j]! };
+    return {
+      inferM: mi,
+      trainM: best.trainM,
+      accuracy: best.accuracy[j]!,
+      sameM: crossAccuracy.find((r) => r.trainM === mi)!.accuracy[j]!,
+    };
   });
   for (const n of framnnNets.values()) n.dispose();
 
@@ -234,10 +275,20 @@ async function runApp(app: FramnnApp, o: FramnnExperimentOptions, multipliers: M
     backwardProof: proofs,
     crossAccuracy,
     bestTrainM,
-    fpmul: { top: anyCost.top, rtlHash: anyCost.rtlHash, library: anyCost.library, area: anyCost.area, netlistDelayNs: anyCost.netlistDelayNs },
+    fpmul: {
+      top: anyCost.top,
+      rtlHash: anyCost.rtlHash,
+      library: anyCost.library,
+      area: anyCost.area,
+      netlistDelayNs: anyCost.netlistDelayNs,
+    },
     inferenceLevels: o.mbits.map((m) => inferenceCosts.get(m)!.levels.find((l) => l.m === m)!),
     trainingLevels: scheduleLevels.map((m) => one(m).levels[0]!),
-    exactTraining: { energyPj: exactEdp.fixed!.energyPj, delayNsFixed: exactEdp.fixed!.delayNs, delayNsPerLevel: exactEdp['per-level']!.delayNs },
+    exactTraining: {
+      energyPj: exactEdp.fixed!.energyPj,
+      delayNsFixed: exactEdp.fixed!.delayNs,
+      delayNsPerLevel: exactEdp['per-level']!.delayNs,
+    },
     schedules,
     inference: [within(1), within(2)].filter((x) => x !== undefined),
     trainingTime: {

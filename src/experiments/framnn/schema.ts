@@ -28,7 +28,14 @@ export const scheduleRunSchema = z.strictObject({
 
 export const appResultSchema = z.strictObject({
   app: z.strictObject({ name: z.string(), dataset: z.string() }),
-  budget: z.strictObject({ epochs: int, batchSize: int, learningRate: num, limitTrain: int.optional(), limitTest: int.optional(), hidden: z.array(int) }),
+  budget: z.strictObject({
+    epochs: int,
+    batchSize: int,
+    learningRate: num,
+    limitTrain: int.optional(),
+    limitTest: int.optional(),
+    hidden: z.array(int),
+  }),
   data: z.strictObject({ train: int, test: int, classes: int, split: z.string() }),
   model: z.string(),
   iterations: int,
@@ -36,9 +43,13 @@ export const appResultSchema = z.strictObject({
   work: z.strictObject({ forward: int, backward: int }),
   exactAccuracy: num,
   /** Figure 2 / Table I: test accuracy on the fpmul at m of the network trained each way. */
-  sweep: z.array(z.strictObject({ m: int, exact: num, approxTraining: num, framnn: num, seconds: z.strictObject({ framnn: num, approxTraining: num }) })),
+  sweep: z.array(
+    z.strictObject({ m: int, exact: num, approxTraining: num, framnn: num, seconds: z.strictObject({ framnn: num, approxTraining: num }) }),
+  ),
   /** The backward products' operands recorded during approx-training, run on the Verilated fpmul at m. */
-  backwardProof: z.array(z.strictObject({ m: int, pairs: int, mismatches: int, first: z.strictObject({ a: int, b: int, rtl: int, expected: int }).optional() })),
+  backwardProof: z.array(
+    z.strictObject({ m: int, pairs: int, mismatches: int, first: z.strictObject({ a: int, b: int, rtl: int, expected: int }).optional() }),
+  ),
   /** framnn network trained at trainM, accuracy at each m of the sweep (same order). */
   crossAccuracy: z.array(z.strictObject({ trainM: int, accuracy: z.array(num) })),
   bestTrainM: z.array(z.strictObject({ inferM: int, trainM: int, accuracy: num, sameM: num })),
@@ -49,7 +60,19 @@ export const appResultSchema = z.strictObject({
   trainingLevels: z.array(levelSchema),
   exactTraining: z.strictObject({ energyPj: num, delayNsFixed: num, delayNsPerLevel: num }),
   schedules: z.array(scheduleRunSchema),
-  inference: z.array(z.strictObject({ lossBoundPoints: num, m: int, accuracy: num, energyPerOpPj: num, energyPerOpPjFull: num, energyGain: num, delayNs: num, delayNsFull: num, speedup: num })),
+  inference: z.array(
+    z.strictObject({
+      lossBoundPoints: num,
+      m: int,
+      accuracy: num,
+      energyPerOpPj: num,
+      energyPerOpPjFull: num,
+      energyGain: num,
+      delayNs: num,
+      delayNsFull: num,
+      speedup: num,
+    }),
+  ),
   trainingTime: z.strictObject({ exactSeconds: num, framnnSeconds: num, approxTrainingSeconds: num }),
   seconds: num,
 });

@@ -54,11 +54,60 @@ export const TETRIS_NETWORKS = ['bc-bp', 'bc-axtrain', 'bc-ntv', 'fm-mlp', 'lene
 function plan(quick: boolean): NetworkPlan[] {
   const bc = { dataset: 'breast-cancer', epochs: quick ? 10 : 20, batchSize: 32, learningRate: 1e-3 };
   return [
-    { name: 'bc-bp', description: 'breast-cancer MLP 30-64-64-2, back-propagation', ...bc, method: 'bp', rtlSamples: quick ? 4 : 114, costSamples: quick ? 1 : 8 },
-    { name: 'bc-axtrain', description: 'breast-cancer MLP, AxTrain (act then pas) on DRUM k = 3', ...bc, method: 'axtrain', multiplier: 'drum:width=8,k=3,signed', rtlSamples: quick ? 4 : 114, costSamples: quick ? 0 : 8 },
-    { name: 'bc-ntv', description: 'breast-cancer MLP, AxTrain for NTV storage (bit-flip rate 0.01, 660 mV) on exact-mul', ...bc, method: 'axtrain', multiplier: 'exact-mul:width=8,signed', ntvRate: 0.01, rtlSamples: quick ? 4 : 114, costSamples: 0 },
-    { name: 'fm-mlp', description: 'Fashion-MNIST MLP 784-128-128-10, back-propagation', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'bp', epochs: quick ? 1 : 2, batchSize: 64, learningRate: 1e-3, ...(quick && { limitTrain: 5000, limitTest: 500 }), rtlSamples: quick ? 1 : 10, costSamples: quick ? 0 : 1 },
-    { name: 'lenet', description: 'LeNet-5 on Fashion-MNIST, back-propagation', dataset: 'fashion-mnist', model: 'mnist-cnn', method: 'bp', epochs: 1, batchSize: 64, learningRate: 1e-3, limitTrain: quick ? 2000 : 20000, limitTest: quick ? 200 : 2000, rtlSamples: 1, costSamples: quick ? 0 : 1 },
+    {
+      name: 'bc-bp',
+      description: 'breast-cancer MLP 30-64-64-2, back-propagation',
+      ...bc,
+      method: 'bp',
+      rtlSamples: quick ? 4 : 114,
+      costSamples: quick ? 1 : 8,
+    },
+    {
+      name: 'bc-axtrain',
+      description: 'breast-cancer MLP, AxTrain (act then pas) on DRUM k = 3',
+      ...bc,
+      method: 'axtrain',
+      multiplier: 'drum:width=8,k=3,signed',
+      rtlSamples: quick ? 4 : 114,
+      costSamples: quick ? 0 : 8,
+    },
+    {
+      name: 'bc-ntv',
+      description: 'breast-cancer MLP, AxTrain for NTV storage (bit-flip rate 0.01, 660 mV) on exact-mul',
+      ...bc,
+      method: 'axtrain',
+      multiplier: 'exact-mul:width=8,signed',
+      ntvRate: 0.01,
+      rtlSamples: quick ? 4 : 114,
+      costSamples: 0,
+    },
+    {
+      name: 'fm-mlp',
+      description: 'Fashion-MNIST MLP 784-128-128-10, back-propagation',
+      dataset: 'fashion-mnist',
+      model: 'mnist-mlp',
+      method: 'bp',
+      epochs: quick ? 1 : 2,
+      batchSize: 64,
+      learningRate: 1e-3,
+      ...(quick && { limitTrain: 5000, limitTest: 500 }),
+      rtlSamples: quick ? 1 : 10,
+      costSamples: quick ? 0 : 1,
+    },
+    {
+      name: 'lenet',
+      description: 'LeNet-5 on Fashion-MNIST, back-propagation',
+      dataset: 'fashion-mnist',
+      model: 'mnist-cnn',
+      method: 'bp',
+      epochs: 1,
+      batchSize: 64,
+      learningRate: 1e-3,
+      limitTrain: quick ? 2000 : 20000,
+      limitTest: quick ? 200 : 2000,
+      rtlSamples: 1,
+      costSamples: quick ? 0 : 1,
+    },
   ];
 }
 
@@ -67,7 +116,9 @@ const PE_MULT = 'exact-mul:width=8,signed';
 
 export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<TetrisResult> {
   const log = o.log ?? (() => {});
-  for (const g of [...o.groups, o.costGroup]) if (!isGroupSize(g)) throw new AxhwError(`Kneading group ${g} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
+  for (const g of [...o.groups, o.costGroup])
+    if (!isGroupSize(g))
+      throw new AxhwError(`Kneading group ${g} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
   const all = plan(o.quick);
   const unknown = (o.networks ?? []).filter((n) => !all.some((p) => p.name === n));
   if (unknown.length) throw new AxhwError(`Unknown network(s): ${unknown.join(', ')}.`, `Networks: ${TETRIS_NETWORKS.join(', ')}.`);
@@ -81,7 +132,23 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
     for (const p of plans) {
       log(`${p.name}: training (${p.description})`);
       const dir = join(work, p.name);
-      await runTrain({ dataset: p.dataset, model: p.model, method: p.method, multiplier: p.multiplier, ntvRate: p.ntvRate, ntvDraws: 1, epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, limitTrain: p.limitTrain, limitTest: p.limitTest, seed: o.seed, out: dir, command: o.command, backend: o.backend });
+      await runTrain({
+        dataset: p.dataset,
+        model: p.model,
+        method: p.method,
+        multiplier: p.multiplier,
+        ntvRate: p.ntvRate,
+        ntvDraws: 1,
+        epochs: p.epochs,
+        batchSize: p.batchSize,
+        learningRate: p.learningRate,
+        limitTrain: p.limitTrain,
+        limitTest: p.limitTest,
+        seed: o.seed,
+        out: dir,
+        command: o.command,
+        backend: o.backend,
+      });
       const m = await quantisedModel({ modelDir: dir, mult: PE_MULT });
       try {
         const t = m.data.test;
@@ -96,7 +163,11 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
           dataset: p.dataset,
           model: m.q.spec.name,
           method: p.method,
-          accuracy: { float: accuracy(predict(m.net, t), t.y), integer: accuracy(referenceInference(m.q, t.x, t.n).predictions, t.y), testSamples: t.n },
+          accuracy: {
+            float: accuracy(predict(m.net, t), t.y),
+            integer: accuracy(referenceInference(m.q, t.x, t.n).predictions, t.y),
+            testSamples: t.n,
+          },
           analysis,
           rtlCheck,
         });
@@ -123,15 +194,37 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
     seed: o.seed,
     backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     definitions: {
-      weights: "8-bit codes of the exact-mul:width=8,signed PE (two's complement, per-layer power-of-two scale); SAC computes the same integer network",
-      zeroBits: "share of 0 bits among the stored words' bits: two's complement (8 bits) and sign-magnitude (a sign and 7 magnitude bits; a -128 code, with no such form, counted with 8 magnitude bits)",
+      weights:
+        "8-bit codes of the exact-mul:width=8,signed PE (two's complement, per-layer power-of-two scale); " +
+        'SAC computes the same integer network',
+      zeroBits:
+        "share of 0 bits among the stored words' bits: two's complement (8 bits) and sign-magnitude " +
+        '(a sign and 7 magnitude bits; a -128 code, with no such form, counted with 8 magnitude bits)',
       essentialBits: "ones in the weights' magnitudes: the additions a SAC lane does",
-      kneading: 'per output, its weights in groups of G along the fan-in; in a group each magnitude bit (lane) lists the weights with a one there; kneaded word t takes the t-th entry of every lane, so a group costs its busiest lane',
-      workCycles: 'one PE running the whole network: MAC one cycle per weight per input row (dense: per sample; convolution: per output pixel); SAC one per kneaded word per row. Speed-up = MAC / SAC work cycles',
+      kneading:
+        'per output, its weights in groups of G along the fan-in; in a group each magnitude bit (lane) ' +
+        'lists the weights with a one there; kneaded word t takes the t-th entry of every lane, so a ' +
+        'group costs its busiest lane',
+      workCycles:
+        'one PE running the whole network: MAC one cycle per weight per input row (dense: per sample; ' +
+        'convolution: per output pixel); SAC one per kneaded word per row. Speed-up = MAC / SAC work ' +
+        'cycles',
       zeroValueSpeedup: 'skipping zero weights only (one cycle per non-zero weight)',
       idealSpeedup: 'every lane of every kneaded word filled: essential bits / 8 lanes per row',
-      peCost: 'each PE synthesized (Yosys + ABC, osu018) and simulated at gate level on real test samples, every output checked against the integer reference; energy from the toggles of the run (Liberty energies) plus leakage; memories per bit from a flip-flop register file characterised the same way (npu cost). MAC: pe with exact-mul:width=8,signed, the whole network in its weight memory; SAC: sac-pe, the whole network kneaded in its word memory, a row\'s activations written into its banks before its outputs (load cycles, in the energy). Both accumulators as wide as the network\'s exact sums need; SAC segments as wide as a lane\'s sum can grow (fan-in x 2^7, signed). The flip-flop memories are clocked every cycle, so their energy is bits x cycles: an upper bound that favours the PE with fewer bits', time: 'cycles x the PE\'s own critical path (each PE at its fastest clock)',
-      peCycles: 'MAC: fan-in + 1 (finishing) cycles per output; SAC: kneaded words + 2 (start, finishing) per output, plus fan-in load cycles per row',
+      peCost:
+        'each PE synthesized (Yosys + ABC, osu018) and simulated at gate level on real test samples, ' +
+        'every output checked against the integer reference; energy from the toggles of the run (Liberty ' +
+        'energies) plus leakage; memories per bit from a flip-flop register file characterised the same ' +
+        'way (npu cost). MAC: pe with exact-mul:width=8,signed, the whole network in its weight memory; ' +
+        "SAC: sac-pe, the whole network kneaded in its word memory, a row's activations written into " +
+        'its banks before its outputs (load cycles, in the energy). Both accumulators as wide as the ' +
+        "network's exact sums need; SAC segments as wide as a lane's sum can grow (fan-in x 2^7, signed). " +
+        'The flip-flop memories are clocked every cycle, so their energy is bits x cycles: an upper ' +
+        'bound that favours the PE with fewer bits',
+      time: "cycles x the PE's own critical path (each PE at its fastest clock)",
+      peCycles:
+        'MAC: fan-in + 1 (finishing) cycles per output; SAC: kneaded words + 2 (start, finishing) per ' +
+        'output, plus fan-in load cycles per row',
     },
     groups: o.groups,
     costGroup: o.costGroup,
@@ -153,11 +246,20 @@ function summary(c: PeCost): PeCostSummary {
     delayNs: c.timing.delayNs,
     compared: c.compared,
     cells: c.simulation.cells,
-    parts: c.parts.map((p) => ({ module: p.module, group: p.group, kind: p.kind, instances: p.instances, areaUm2: p.area, energyPerInferencePj: (p.energyJ / c.samples) * 1e12, ...(p.memory?.costed && { bits: p.memory.bits }) })),
+    parts: c.parts.map((p) => ({
+      module: p.module,
+      group: p.group,
+      kind: p.kind,
+      instances: p.instances,
+      areaUm2: p.area,
+      energyPerInferencePj: (p.energyJ / c.samples) * 1e12,
+      ...(p.memory?.costed && { bits: p.memory.bits }),
+    })),
   };
 }
 
-/** The SAC PE's RTL (accumulator and segments as in the cost runs) on `n` test samples, every layer: outputs = the integer reference, cycles = kneaded words + 2 per output. */
+/** The SAC PE's RTL (accumulator and segments as in the cost runs) on `n` test samples, every layer: outputs = the integer reference,
+ * cycles = kneaded words + 2 per output. */
 async function sacRtlCheck(m: QuantisedModel, group: number, n: number): Promise<TetrisNetwork['rtlCheck']> {
   const rows = layerRows(m.q, m.data.test.x, n, 32);
   const { design, f, images } = sacPeFor(m.q, rows, group, 'layer');
@@ -168,9 +270,22 @@ async function sacRtlCheck(m: QuantisedModel, group: number, n: number): Promise
   try {
     for (const [k, r] of rows.entries()) {
       const image = images[k]!;
-      const res = await runSacLayer((c) => s!.run(c), f, { image, bias: m.q.layers[r.k]!.bias, rows: r.rows, nRows: r.nRows, fanIn: r.fanIn, relu: r.relu, shift: r.shift });
+      const res = await runSacLayer((c) => s!.run(c), f, {
+        image,
+        bias: m.q.layers[r.k]!.bias,
+        rows: r.rows,
+        nRows: r.nRows,
+        fanIn: r.fanIn,
+        relu: r.relu,
+        shift: r.shift,
+      });
       for (let i = 0; i < r.nRows * r.outputs; i++) {
-        if (res.accOut[i] !== r.acc[i] || res.codes[i] !== r.codes[i]) throw new AxhwError(`The SAC PE's RTL differs from the integer reference: layer ${r.k}, row ${Math.floor(i / r.outputs)}, output ${i % r.outputs}: expected ${r.acc[i]} (code ${r.codes[i]}), got ${res.accOut[i]} (code ${res.codes[i]}).`, 'This is a bug in axhw: report it with the command you ran.');
+        if (res.accOut[i] !== r.acc[i] || res.codes[i] !== r.codes[i])
+          throw new AxhwError(
+            `The SAC PE's RTL differs from the integer reference: layer ${r.k}, row ${Math.floor(i / r.outputs)}, ` +
+              `output ${i % r.outputs}: expected ${r.acc[i]} (code ${r.codes[i]}), got ${res.accOut[i]} (code ${res.codes[i]}).`,
+            'This is a bug in axhw: report it with the command you ran.',
+          );
         measured += res.cycles[i]!;
         predicted += sacOutputCycles(image.counts[i % r.outputs]!);
       }
@@ -179,6 +294,10 @@ async function sacRtlCheck(m: QuantisedModel, group: number, n: number): Promise
   } finally {
     await s!.close();
   }
-  if (measured !== predicted) throw new AxhwError(`The SAC PE counted ${measured} cycles; the kneading predicts ${predicted}.`, 'This is a bug in axhw: report it with the command you ran.');
+  if (measured !== predicted)
+    throw new AxhwError(
+      `The SAC PE counted ${measured} cycles; the kneading predicts ${predicted}.`,
+      'This is a bug in axhw: report it with the command you ran.',
+    );
   return { group, samples: n, outputs, cyclesMeasured: measured, cyclesPredicted: predicted };
 }

@@ -20,7 +20,17 @@ export const peCostSchema = z.strictObject({
   delayNs: num,
   compared: int,
   cells: int,
-  parts: z.array(z.strictObject({ module: z.string(), group: z.string(), kind: z.enum(['logic', 'memory']), instances: int, areaUm2: num, energyPerInferencePj: num, bits: int.optional() })),
+  parts: z.array(
+    z.strictObject({
+      module: z.string(),
+      group: z.string(),
+      kind: z.enum(['logic', 'memory']),
+      instances: int,
+      areaUm2: num,
+      energyPerInferencePj: num,
+      bits: int.optional(),
+    }),
+  ),
 });
 
 export const networkSchema = z.strictObject({
@@ -32,7 +42,8 @@ export const networkSchema = z.strictObject({
   /** Test accuracy of the float network, and of the integer network the PEs compute (exact-mul codes; SAC computes the same). */
   accuracy: z.strictObject({ float: num, integer: num, testSamples: int }),
   analysis: analysisSchema,
-  /** The SAC PE's RTL (not gate level) on some test samples: outputs compared with the integer reference, cycles with the kneading's prediction. */
+  /** The SAC PE's RTL (not gate level) on some test samples: outputs compared with the integer reference, cycles with the kneading's
+   * prediction. */
   rtlCheck: z.strictObject({ group: int, samples: int, outputs: int, cyclesMeasured: int, cyclesPredicted: int }),
 });
 

@@ -20,7 +20,11 @@ export const drumUnit: UnitDefinition = {
     // Unbiasing rounds the magnitude 2^(N-1) of the most negative code up to 1.5 * 2^(N-1) when k = 2,
     // so (-2^(N-1))^2 would become 2^(2N-1) + 2^(2N-4): more than the 2N-bit signed result holds.
     // For k >= 3 every product fits, so signed DRUM needs k >= 3 rather than a silently wrapping result.
-    if (signed && k < 3) return `signed DRUM needs k >= 3: with k = 2 the product of two most-negative operands, (-2^${n - 1})^2, approximates to 2^${2 * n - 1} + 2^${2 * n - 4}, which overflows the ${2 * n}-bit signed result.`;
+    if (signed && k < 3)
+      return (
+        `signed DRUM needs k >= 3: with k = 2 the product of two most-negative operands, (-2^${n - 1})^2, ` +
+        `approximates to 2^${2 * n - 1} + 2^${2 * n - 4}, which overflows the ${2 * n}-bit signed result.`
+      );
     return undefined;
   },
   template: 'drum.v.hbs',
@@ -31,7 +35,13 @@ export const drumUnit: UnitDefinition = {
   },
   ports(p) {
     const n = p.width as number;
-    return { a: { name: 'a', width: n }, b: { name: 'b', width: n }, y: { name: 'y', width: 2 * n }, signed: p.signed as boolean, controls: [] };
+    return {
+      a: { name: 'a', width: n },
+      b: { name: 'b', width: n },
+      y: { name: 'y', width: 2 * n },
+      signed: p.signed as boolean,
+      controls: [],
+    };
   },
   model: (p) => drumBatchModel(asDrum(p)),
   transform: (p) => drumTransform(asDrum(p)),

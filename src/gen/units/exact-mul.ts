@@ -12,7 +12,13 @@ export const exactMulUnit: UnitDefinition = {
   templateContext: (p) => ({ n: p.width, signed: p.signed }),
   ports(p) {
     const n = p.width as number;
-    return { a: { name: 'a', width: n }, b: { name: 'b', width: n }, y: { name: 'y', width: 2 * n }, signed: p.signed as boolean, controls: [] };
+    return {
+      a: { name: 'a', width: n },
+      b: { name: 'b', width: n },
+      y: { name: 'y', width: 2 * n },
+      signed: p.signed as boolean,
+      controls: [],
+    };
   },
   model: (p) => exactMulBatchModel({ width: p.width as number, signed: p.signed as boolean }),
   transform: (p) => {

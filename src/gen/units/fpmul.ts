@@ -1,6 +1,16 @@
 import type { DerivedTableKind, UnitDefinition } from '../unit.js';
 import type { ParamValues } from '../params.js';
-import { clampMbits, fpBias, fpDecode, fpmulBatchModel, fpmulTransformCode, fpWidth, sigWidth, FP_PRESETS, type FpmulParams } from '../../models/fpmul.js';
+import {
+  clampMbits,
+  fpBias,
+  fpDecode,
+  fpmulBatchModel,
+  fpmulTransformCode,
+  fpWidth,
+  sigWidth,
+  FP_PRESETS,
+  type FpmulParams,
+} from '../../models/fpmul.js';
 import { clog2 } from '../../util/bits.js';
 
 const asFp = (p: ParamValues): FpmulParams => ({
@@ -30,7 +40,10 @@ const significandTable: DerivedTableKind = {
     const m = clampMbits(f, c.mbits);
     const idxBits = m - 1;
     if (2 * idxBits > MAX_SIG_TABLE_LOG2) {
-      return `a significand table at mbits = ${m} would have 2^${2 * idxBits} entries; the limit is 2^${MAX_SIG_TABLE_LOG2} (mbits <= ${MAX_SIG_TABLE_LOG2 / 2 + 1}). Pass --mbits ${MAX_SIG_TABLE_LOG2 / 2 + 1} or less.`;
+      return (
+        `a significand table at mbits = ${m} would have 2^${2 * idxBits} entries; the limit is 2^${MAX_SIG_TABLE_LOG2} ` +
+        `(mbits <= ${MAX_SIG_TABLE_LOG2 / 2 + 1}). Pass --mbits ${MAX_SIG_TABLE_LOG2 / 2 + 1} or less.`
+      );
     }
     const side = 2 ** idxBits;
     const one = fpBias(f) * 2 ** f.frac;
@@ -48,7 +61,10 @@ const significandTable: DerivedTableKind = {
       a,
       b,
       entryBits: f.frac + 2,
-      layout: `row = top ${idxBits} fraction bits of a, column = top ${idxBits} fraction bits of b (mbits = ${m}); entry = (exponent increment << ${f.frac}) | fraction of the rounded product 1.a x 1.b; little-endian`,
+      layout:
+        `row = top ${idxBits} fraction bits of a, column = top ${idxBits} fraction bits of b (mbits ` +
+        `= ${m}); entry = (exponent increment << ${f.frac}) | fraction of the rounded product 1.a x ` +
+        `1.b; little-endian`,
     };
   },
   entry(p) {
@@ -59,13 +75,36 @@ const significandTable: DerivedTableKind = {
 
 export const fpmulUnit: UnitDefinition = {
   name: 'fpmul',
-  description: 'Floating-point multiplier with a run-time number of significand bits (FramNN); IEEE-754 style, rne or truncating, gradual or flushed underflow',
+  description:
+    'Floating-point multiplier with a run-time number of significand bits (FramNN); IEEE-754 style, ' +
+    'rne or truncating, gradual or flushed underflow',
   params: [
     { name: 'exp', kind: 'int', min: 3, max: 11, default: 8, doc: 'exponent bits (3..11; bias 2^(exp-1) - 1)' },
     { name: 'frac', kind: 'int', min: 2, max: 25, default: 23, doc: 'fraction bits, hidden bit excluded (2..25; exp + frac <= 31)' },
-    { name: 'rounding', kind: 'enum', values: ['rne', 'trunc'], default: 'rne', doc: 'rne: round to nearest, ties to even (overflow -> inf); trunc: toward zero (overflow -> largest finite)' },
-    { name: 'subnormals', kind: 'enum', values: ['full', 'ftz'], default: 'full', doc: 'full: IEEE gradual underflow; ftz: subnormal inputs read as zero and tiny results flush to zero' },
-    { name: 'pipeline', kind: 'int', min: 0, max: 2, default: 0, doc: 'register stages of the wrapper: 0 combinational, 1 output register, 2 input and output registers (clk, rst, valid_in, valid_out)' },
+    {
+      name: 'rounding',
+      kind: 'enum',
+      values: ['rne', 'trunc'],
+      default: 'rne',
+      doc: 'rne: round to nearest, ties to even (overflow -> inf); trunc: toward zero (overflow -> largest finite)',
+    },
+    {
+      name: 'subnormals',
+      kind: 'enum',
+      values: ['full', 'ftz'],
+      default: 'full',
+      doc: 'full: IEEE gradual underflow; ftz: subnormal inputs read as zero and tiny results flush to zero',
+    },
+    {
+      name: 'pipeline',
+      kind: 'int',
+      min: 0,
+      max: 2,
+      default: 0,
+      doc:
+        'register stages of the wrapper: 0 combinational, 1 output register, 2 input and output registers ' +
+        '(clk, rst, valid_in, valid_out)',
+    },
   ],
   presets: {
     binary32: { ...FP_PRESETS.binary32 },
@@ -139,7 +178,9 @@ export const fpmulUnit: UnitDefinition = {
     const maxFinite = (2 - 2 ** -f.frac) * 2 ** (2 ** f.exp - 2 - fpBias(f));
     return {
       accepts: (exact, approx) => Number.isFinite(approx) && Math.abs(exact) >= minNormal && Math.abs(exact) <= maxFinite,
-      doc: `pairs whose exact product is in the normal range [${minNormal}, ${maxFinite}] (overflow and underflow are range effects, not mbits approximation)`,
+      doc:
+        `pairs whose exact product is in the normal range [${minNormal}, ${maxFinite}] (overflow and ` +
+        `underflow are range effects, not mbits approximation)`,
     };
   },
   sampleOperands(p) {

@@ -26,14 +26,26 @@ export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
 }
 
 /** The PE parameters an NPU instantiates. */
-export const npuPeParams = (p: ParamValues): ParamValues => ({ mult: p.mult!, acc: p.acc!, wdepth: p.wdepth!, bdepth: p.bdepth!, hadamard: p.hadamard === true });
+export const npuPeParams = (p: ParamValues): ParamValues => ({
+  mult: p.mult!,
+  acc: p.acc!,
+  wdepth: p.wdepth!,
+  bdepth: p.bdepth!,
+  hadamard: p.hadamard === true,
+});
 
 export const npuUnit: ModuleDefinition = {
   kind: 'module',
   name: 'npu',
   description: 'neural processing unit: P PEs, layer program (dense, conv2d, max-pool), two activation buffers, valid/ready streams',
   params: [
-    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', costGroup: 'multiplier', doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)" },
+    {
+      name: 'mult',
+      kind: 'unit',
+      default: 'exact-mul:width=8,signed',
+      costGroup: 'multiplier',
+      doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)",
+    },
     { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
     { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
@@ -56,7 +68,21 @@ export const npuUnit: ModuleDefinition = {
   templateContext(p, children) {
     const mult = children.mult!;
     const pe = peContext(npuPeParams(p), mult);
-    return { p: p.p, multTop: mult.top, cw: pe.cw, accW: pe.accW, wa: pe.wa, ba: pe.ba, hostA: pe.hostA, aw: addressBits(p.adepth as number), adepth: p.adepth, pdepth: p.pdepth, pa: addressBits(p.pdepth as number), pb: addressBits(p.p as number), hadamard: pe.hadamard };
+    return {
+      p: p.p,
+      multTop: mult.top,
+      cw: pe.cw,
+      accW: pe.accW,
+      wa: pe.wa,
+      ba: pe.ba,
+      hostA: pe.hostA,
+      aw: addressBits(p.adepth as number),
+      adepth: p.adepth,
+      pdepth: p.pdepth,
+      pa: addressBits(p.pdepth as number),
+      pb: addressBits(p.p as number),
+      hadamard: pe.hadamard,
+    };
   },
   ports(p, children): ModulePorts {
     const mult = children.mult!;
@@ -66,7 +92,13 @@ export const npuUnit: ModuleDefinition = {
       reset: 'rst',
       inputs: [],
       outputs: [],
-      memory: { we: 'mem_we', sel: { name: 'mem_sel', width: 3 }, addr: { name: 'mem_addr', width: 32 }, wdata: { name: 'mem_wdata', width: 64 }, rdata: { name: 'mem_rdata', width: 64 } },
+      memory: {
+        we: 'mem_we',
+        sel: { name: 'mem_sel', width: 3 },
+        addr: { name: 'mem_addr', width: 32 },
+        wdata: { name: 'mem_wdata', width: 64 },
+        rdata: { name: 'mem_rdata', width: 64 },
+      },
       streamIn: { valid: 'in_valid', ready: 'in_ready', data: { name: 'in_data', width: codeBits(peFormat(mult, accW)) } },
       streamOut: { valid: 'out_valid', ready: 'out_ready', data: { name: 'out_data', width: accW } },
       done: 'done',
@@ -91,9 +123,63 @@ export const npuUnit: ModuleDefinition = {
     const F = g.P + 1; // two groups, the second with one valid PE
     // conv 3x3 'same' (padding) -> max-pool 2 -> dense over the flattened 2 x 2 x F codes (the last layer)
     const layers: Instruction[] = [
-      { op: 'mac', relu: true, last: false, src: 0, shift: -3 - below(3), pad: 1, k: 3, h: 5, w: 5, c: 2, f: F, oh: 5, ow: 5, fanIn: 18, groups: 2, wbase: 0, bbase: 0 },
-      { op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 5, w: 5, c: F, f: F, oh: 2, ow: 2, fanIn: 4, groups: 1, wbase: 0, bbase: 0 },
-      { op: 'mac', relu: false, last: true, src: 0, shift: 0, pad: 0, k: 1, h: 1, w: 1, c: 4 * F, f: 3, oh: 1, ow: 1, fanIn: 4 * F, groups: 1, wbase: 36, bbase: 2 },
+      {
+        op: 'mac',
+        relu: true,
+        last: false,
+        src: 0,
+        shift: -3 - below(3),
+        pad: 1,
+        k: 3,
+        h: 5,
+        w: 5,
+        c: 2,
+        f: F,
+        oh: 5,
+        ow: 5,
+        fanIn: 18,
+        groups: 2,
+        wbase: 0,
+        bbase: 0,
+      },
+      {
+        op: 'pool',
+        relu: false,
+        last: false,
+        src: 1,
+        shift: 0,
+        pad: 0,
+        k: 2,
+        h: 5,
+        w: 5,
+        c: F,
+        f: F,
+        oh: 2,
+        ow: 2,
+        fanIn: 4,
+        groups: 1,
+        wbase: 0,
+        bbase: 0,
+      },
+      {
+        op: 'mac',
+        relu: false,
+        last: true,
+        src: 0,
+        shift: 0,
+        pad: 0,
+        k: 1,
+        h: 1,
+        w: 1,
+        c: 4 * F,
+        f: 3,
+        oh: 1,
+        ow: 1,
+        fanIn: 4 * F,
+        groups: 1,
+        wbase: 36,
+        bbase: 2,
+      },
     ];
     const words = encodeProgram({ inputSize: 50, layers });
     const wordsPerPe = 36 + 4 * F;
@@ -101,11 +187,26 @@ export const npuUnit: ModuleDefinition = {
     const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(words, BigInt) }];
     for (let pe = 0; pe < g.P; pe++) {
       cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: wordsPerPe }, weight) });
-      cmds.push({ kind: 'write', sel: NPU_MEM.faults, addr: pe * 2 ** g.wa, words: Array.from({ length: wordsPerPe }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)) });
-      cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: pe * 2 ** g.ba, words: Array.from({ length: 3 }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))) });
+      cmds.push({
+        kind: 'write',
+        sel: NPU_MEM.faults,
+        addr: pe * 2 ** g.wa,
+        words: Array.from({ length: wordsPerPe }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)),
+      });
+      cmds.push({
+        kind: 'write',
+        sel: NPU_MEM.biases,
+        addr: pe * 2 ** g.ba,
+        words: Array.from({ length: 3 }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))),
+      });
     }
     const input = Array.from({ length: 3 * 50 }, () => BigInt(toWord(qmin + below(qmax - qmin + 1), codeBits(f))));
-    cmds.push({ kind: 'reset' }, { kind: 'run', cycles: 100000, dones: 3, input }, { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: 16 }, { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 4 * F });
+    cmds.push(
+      { kind: 'reset' },
+      { kind: 'run', cycles: 100000, dones: 3, input },
+      { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: 16 },
+      { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 4 * F },
+    );
     return cmds;
   },
   testSweep: [
@@ -130,7 +231,21 @@ function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCom
   const N = 6;
   const F0 = P + 1;
   const C = 4 * P;
-  const dense = (o: Partial<Instruction> & Pick<Instruction, 'src' | 'c' | 'f' | 'wbase' | 'bbase'>): Instruction => ({ op: 'mac', relu: true, last: false, shift: -3 - below(3), pad: 0, k: 1, h: 1, w: 1, oh: 1, ow: 1, fanIn: o.c, groups: Math.ceil(o.f / P), ...o });
+  const dense = (o: Partial<Instruction> & Pick<Instruction, 'src' | 'c' | 'f' | 'wbase' | 'bbase'>): Instruction => ({
+    op: 'mac',
+    relu: true,
+    last: false,
+    shift: -3 - below(3),
+    pad: 0,
+    k: 1,
+    h: 1,
+    w: 1,
+    oh: 1,
+    ow: 1,
+    fanIn: o.c,
+    groups: Math.ceil(o.f / P),
+    ...o,
+  });
   const layers: Instruction[] = [];
   let wbase = 0;
   let bbase = 0;
@@ -144,17 +259,52 @@ function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCom
   add({ src: 1, c: F0, f: C, relu: false, dstOffset: N }); // control codes: buf0[N, N + C)
   add({ src: 1, c: F0, f: 2, relu: false, last: true }); // logits, streamed out
   add({ src: 0, c: N, f: C, dstOffset: 5, hadamard: { buf: 0, offset: N, shift: -(f.n - 2) - below(3) } }); // buf1[5, 5 + C)
-  layers.push({ op: 'pool', relu: false, last: false, src: 1, shift: 0, pad: 0, k: 2, h: 2, w: 2, c: P, f: P, oh: 1, ow: 1, fanIn: 4, groups: 1, wbase: 0, bbase: 0, srcOffset: 5, dstOffset: 3 });
+  layers.push({
+    op: 'pool',
+    relu: false,
+    last: false,
+    src: 1,
+    shift: 0,
+    pad: 0,
+    k: 2,
+    h: 2,
+    w: 2,
+    c: P,
+    f: P,
+    oh: 1,
+    ow: 1,
+    fanIn: 4,
+    groups: 1,
+    wbase: 0,
+    bbase: 0,
+    srcOffset: 5,
+    dstOffset: 3,
+  });
   add({ src: 0, c: P, f: 3, relu: false, last: true, srcOffset: 3 });
   const words = encodeProgram({ inputSize: N, layers });
   const weight = () => BigInt(weightWord(f, qmin + below(qmax - qmin + 1)));
   const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(words, BigInt) }];
   for (let pe = 0; pe < P; pe++) {
     cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: wbase }, weight) });
-    cmds.push({ kind: 'write', sel: NPU_MEM.faults, addr: pe * 2 ** g.wa, words: Array.from({ length: wbase }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)) });
-    cmds.push({ kind: 'write', sel: NPU_MEM.biases, addr: pe * 2 ** g.ba, words: Array.from({ length: bbase }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))) });
+    cmds.push({
+      kind: 'write',
+      sel: NPU_MEM.faults,
+      addr: pe * 2 ** g.wa,
+      words: Array.from({ length: wbase }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)),
+    });
+    cmds.push({
+      kind: 'write',
+      sel: NPU_MEM.biases,
+      addr: pe * 2 ** g.ba,
+      words: Array.from({ length: bbase }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))),
+    });
   }
   const input = Array.from({ length: 3 * N }, () => BigInt(toWord(qmin + below(qmax - qmin + 1), codeBits(f))));
-  cmds.push({ kind: 'reset' }, { kind: 'run', cycles: 100000, dones: 3, input }, { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: N + C }, { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 5 + C });
+  cmds.push(
+    { kind: 'reset' },
+    { kind: 'run', cycles: 100000, dones: 3, input },
+    { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: N + C },
+    { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 5 + C },
+  );
   return cmds;
 }

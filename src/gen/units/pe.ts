@@ -3,7 +3,16 @@ import type { Design } from '../design.js';
 import type { ParamValues } from '../params.js';
 import { AxhwError } from '../../errors.js';
 import { addressBits } from '../../util/bits.js';
-import { ACCUMULATOR_CORNERS, codeBits, codeRange, REQUANTISE_CORNERS, toWord, weightBits, weightWord, type PeFormat } from '../../models/pe-arith.js';
+import {
+  ACCUMULATOR_CORNERS,
+  codeBits,
+  codeRange,
+  REQUANTISE_CORNERS,
+  toWord,
+  weightBits,
+  weightWord,
+  type PeFormat,
+} from '../../models/pe-arith.js';
 import { PE_MEM, PeModel } from '../../models/pe-model.js';
 import type { ModuleCommand } from '../module.js';
 
@@ -15,18 +24,37 @@ export const MAX_ACC_BITS = 44;
 /** The PE's number formats from its multiplier, checked: a combinational two-operand integer multiplier of equal widths. */
 export function peFormat(mult: Design, accBits: number): PeFormat {
   const p = mult.ports;
-  const fix = 'Use a combinational integer multiplier with equal operand widths, e.g. mult=drum:width=8,k=4,signed or exact-mul:width=8,signed.';
-  if (p.controls.length) throw new AxhwError(`${mult.top} has run-time control inputs (${p.controls.map((c) => c.name).join(', ')}); a PE needs a plain two-operand integer multiplier.`, fix);
+  const fix =
+    'Use a combinational integer multiplier with equal operand widths, e.g. mult=drum:width=8,k=4,signed or exact-mul:width=8,signed.';
+  if (p.controls.length)
+    throw new AxhwError(
+      `${mult.top} has run-time control inputs (${p.controls.map((c) => c.name).join(', ')}); a PE ` +
+        `needs a plain two-operand integer multiplier.`,
+      fix,
+    );
   if (p.clock) throw new AxhwError(`${mult.top} is pipelined (clocked); the PE multiplies in one cycle.`, fix);
-  if (p.a.width !== p.b.width) throw new AxhwError(`${mult.top}: operand widths differ (${p.a.width} and ${p.b.width}); activations and weights share one code width.`, fix);
-  if (p.a.width < 2 || p.a.width > MAX_PE_MULT_WIDTH) throw new AxhwError(`${mult.top}: ${p.a.width}-bit operands; a PE takes 2..${MAX_PE_MULT_WIDTH}-bit multipliers.`, fix);
-  if (p.y.width + 1 > accBits) throw new AxhwError(`${mult.top}: the ${p.y.width}-bit product needs an accumulator of at least ${p.y.width + 1} bits (acc=${accBits}).`, `Set acc=${p.y.width + 8} or more.`);
+  if (p.a.width !== p.b.width)
+    throw new AxhwError(
+      `${mult.top}: operand widths differ (${p.a.width} and ${p.b.width}); activations and weights share one code width.`,
+      fix,
+    );
+  if (p.a.width < 2 || p.a.width > MAX_PE_MULT_WIDTH)
+    throw new AxhwError(`${mult.top}: ${p.a.width}-bit operands; a PE takes 2..${MAX_PE_MULT_WIDTH}-bit multipliers.`, fix);
+  if (p.y.width + 1 > accBits)
+    throw new AxhwError(
+      `${mult.top}: the ${p.y.width}-bit product needs an accumulator of at least ${p.y.width + 1} bits (acc=${accBits}).`,
+      `Set acc=${p.y.width + 8} or more.`,
+    );
   return { n: p.a.width, signed: p.signed, yWidth: p.y.width, accBits };
 }
 
 /** The multiplier's result code for every operand pair (index a << N | b), from its model. */
 export function multiplierCodes(mult: Design): Uint32Array {
-  if (!mult.model) throw new AxhwError(`${mult.top} has no model, so the module's model cannot run.`, 'Give your Verilog a model (--model), or use the RTL table (axhw npu run reads it from the RTL).');
+  if (!mult.model)
+    throw new AxhwError(
+      `${mult.top} has no model, so the module's model cannot run.`,
+      'Give your Verilog a model (--model), or use the RTL table (axhw npu run reads it from the RTL).',
+    );
   const n = mult.ports.a.width;
   const side = 2 ** n;
   const a = new Uint32Array(side * side);
@@ -72,7 +100,26 @@ export function peContext(p: ParamValues, mult: Design): PeContext {
   const bdepth = p.bdepth as number;
   const wa = addressBits(wdepth);
   const ba = addressBits(bdepth);
-  return { multTop: mult.top, n: f.n, signed: f.signed, yW: f.yWidth, accW: f.accBits, cw: codeBits(f), ww: weightBits(f), wa, ba, hostA: Math.max(wa, ba), wdepth, bdepth, w2: f.accBits + 18, qmin, qmax, negQmin: -qmin, finGate: 'fin_en', hadamard: p.hadamard === true };
+  return {
+    multTop: mult.top,
+    n: f.n,
+    signed: f.signed,
+    yW: f.yWidth,
+    accW: f.accBits,
+    cw: codeBits(f),
+    ww: weightBits(f),
+    wa,
+    ba,
+    hostA: Math.max(wa, ba),
+    wdepth,
+    bdepth,
+    w2: f.accBits + 18,
+    qmin,
+    qmax,
+    negQmin: -qmin,
+    finGate: 'fin_en',
+    hadamard: p.hadamard === true,
+  };
 }
 
 /** The outputs of a PE's finishing arithmetic (partials/pe-finish.v.hbs), shared by the MAC and SAC PEs. */
@@ -92,7 +139,14 @@ export const peHostPort = (addrBits: number): NonNullable<ModulePorts['memory']>
 });
 
 /** AXNet's Hadamard step, declared once for the PE and the NPU that holds it. */
-export const HADAMARD_PARAM = { name: 'hadamard', kind: 'bool', default: false, doc: "AXNet's Hadamard step: a second multiplier after the activation multiplies each output code by a control code (and, in the NPU, extended instructions with buffer offsets)" } as const;
+export const HADAMARD_PARAM = {
+  name: 'hadamard',
+  kind: 'bool',
+  default: false,
+  doc:
+    "AXNet's Hadamard step: a second multiplier after the activation multiplies each output code " +
+    'by a control code (and, in the NPU, extended instructions with buffer offsets)',
+} as const;
 
 /** The PE's settable inputs of the Hadamard step, and its output. */
 export const HADAMARD_INPUTS = (cw: number): ModulePorts['inputs'] => [
@@ -104,9 +158,16 @@ export const HADAMARD_INPUTS = (cw: number): ModulePorts['inputs'] => [
 export const peUnit: ModuleDefinition = {
   kind: 'module',
   name: 'pe',
-  description: 'processing element: registry multiplier, saturating accumulator, bias, ReLU, requantisation; weight memory with a fault port',
+  description:
+    'processing element: registry multiplier, saturating accumulator, bias, ReLU, requantisation; weight memory with a fault port',
   params: [
-    { name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', costGroup: 'multiplier', doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)' },
+    {
+      name: 'mult',
+      kind: 'unit',
+      default: 'exact-mul:width=8,signed',
+      costGroup: 'multiplier',
+      doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)',
+    },
     { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
     { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
     { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
@@ -119,7 +180,14 @@ export const peUnit: ModuleDefinition = {
     const c = peContext(p, children.mult!);
     return [
       { name: 'wmem', role: 'weight memory', width: c.ww, depth: c.wdepth, reads: 2, costed: true },
-      { name: 'fmask', role: 'fault-mask memory (verification only: NTV bit flips loaded by the test bench)', width: c.ww, depth: c.wdepth, reads: 2, costed: false },
+      {
+        name: 'fmask',
+        role: 'fault-mask memory (verification only: NTV bit flips loaded by the test bench)',
+        width: c.ww,
+        depth: c.wdepth,
+        reads: 2,
+        costed: false,
+      },
       { name: 'bmem', role: 'bias memory', width: c.accW, depth: c.bdepth, reads: 2, costed: true },
     ];
   },
@@ -143,7 +211,14 @@ export const peUnit: ModuleDefinition = {
       memory: peHostPort(c.hostA),
     };
   },
-  model: (p, children, observe) => new PeModel(peFormat(children.mult!, p.acc as number), { w: p.wdepth as number, b: p.bdepth as number }, multiplierCodes(children.mult!), p.hadamard === true, observe),
+  model: (p, children, observe) =>
+    new PeModel(
+      peFormat(children.mult!, p.acc as number),
+      { w: p.wdepth as number, b: p.bdepth as number },
+      multiplierCodes(children.mult!),
+      p.hadamard === true,
+      observe,
+    ),
   corners: () => [...REQUANTISE_CORNERS, ...ACCUMULATOR_CORNERS],
   testStimulus(p, children, rng) {
     const c = peContext(p, children.mult!);
@@ -155,7 +230,12 @@ export const peUnit: ModuleDefinition = {
       { kind: 'write', sel: PE_MEM.weights, addr: 0, words: Array.from({ length: c.wdepth }, word) },
       // a sparse fault mask: some reads flipped, most not
       { kind: 'write', sel: PE_MEM.faults, addr: 0, words: Array.from({ length: c.wdepth }, () => (below(4) === 0 ? word() : 0n)) },
-      { kind: 'write', sel: PE_MEM.biases, addr: 0, words: Array.from({ length: c.bdepth }, () => BigInt.asUintN(64, BigInt(below(2 ** (c.accW - 2)) - 2 ** (c.accW - 3)))) },
+      {
+        kind: 'write',
+        sel: PE_MEM.biases,
+        addr: 0,
+        words: Array.from({ length: c.bdepth }, () => BigInt.asUintN(64, BigInt(below(2 ** (c.accW - 2)) - 2 ** (c.accW - 3)))),
+      },
     ];
     // Long runs of accumulation (saturation at narrow accumulators), finishing with every shift from a left
     // shift of 15 to a right shift past the accumulator, with and without ReLU.
@@ -233,7 +313,10 @@ function directedCorners(c: PeContext, f: PeFormat): ModuleCommand[] {
   // The accumulator saturates: the largest product of each sign, added for as many cycles as it takes.
   const big = f.signed ? 2 ** (f.n - 1) - 1 : 2 ** f.n - 1;
   for (const sign of [1, -1]) {
-    cmds.push({ kind: 'write', sel: PE_MEM.weights, addr: 1, words: [BigInt(weightWord(f, sign * big))] }, { kind: 'write', sel: PE_MEM.faults, addr: 1, words: [0n] });
+    cmds.push(
+      { kind: 'write', sel: PE_MEM.weights, addr: 1, words: [BigInt(weightWord(f, sign * big))] },
+      { kind: 'write', sel: PE_MEM.faults, addr: 1, words: [0n] },
+    );
     clear();
     set('waddr', 1);
     set('act', BigInt(toWord(c.qmax, c.cw)));

@@ -31,21 +31,72 @@ function sacContext(p: ParamValues) {
   const seg = f.seg;
   const tw = Math.max(seg + f.lanes + 1, accW + 1);
   return {
-    lanes: f.lanes, group: f.group, rows: f.rows, gi: l.gi, ga: l.ga, laneBits: l.laneBits, kw: l.wordBits, groupAt: l.groupAt, groupHi: l.groupAt + l.ga - 1, lastAt: l.lastAt,
-    rowHi: l.gi + l.ga - 1, cw: codeBits(f.pe), accW, seg, tw, totPad: tw - accW + 1, ka, ba, hostA: Math.max(ka, l.gi + l.ga, ba),
-    kdepth: p.kdepth as number, bdepth: p.bdepth as number, w2: accW + 18, qmin, qmax, negQmin: -qmin, finGate: 'done',
+    lanes: f.lanes,
+    group: f.group,
+    rows: f.rows,
+    gi: l.gi,
+    ga: l.ga,
+    laneBits: l.laneBits,
+    kw: l.wordBits,
+    groupAt: l.groupAt,
+    groupHi: l.groupAt + l.ga - 1,
+    lastAt: l.lastAt,
+    rowHi: l.gi + l.ga - 1,
+    cw: codeBits(f.pe),
+    accW,
+    seg,
+    tw,
+    totPad: tw - accW + 1,
+    ka,
+    ba,
+    hostA: Math.max(ka, l.gi + l.ga, ba),
+    kdepth: p.kdepth as number,
+    bdepth: p.bdepth as number,
+    w2: accW + 18,
+    qmin,
+    qmax,
+    negQmin: -qmin,
+    finGate: 'done',
   };
 }
 
 export const sacPeUnit: ModuleDefinition = {
   kind: 'module',
   name: 'sac-pe',
-  description: 'split-and-accumulate PE (Tetris weight kneading): one saturating segment per magnitude bit, kneaded weights, the MAC PE\'s bias, ReLU and requantisation',
+  description:
+    'split-and-accumulate PE (Tetris weight kneading): one saturating segment per magnitude bit, ' +
+    "kneaded weights, the MAC PE's bias, ReLU and requantisation",
   params: [
-    { name: 'width', kind: 'int', min: 2, max: 12, default: 8, doc: 'code width N of the MAC PE it replaces (exact-mul:width=N): weights have N magnitude bits, one lane each' },
-    { name: 'signed', kind: 'bool', default: true, doc: "two's-complement N-bit codes (else the sign-magnitude codes of an unsigned N-bit multiplier's PE)" },
-    { name: 'group', kind: 'int', min: 2, max: 64, default: 8, doc: 'kneading group: activations a kneaded word can point at (a power of two)' },
-    { name: 'acc', kind: 'int', min: 8, max: MAX_SAC_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating): the shift-added segments, bias, ReLU' },
+    {
+      name: 'width',
+      kind: 'int',
+      min: 2,
+      max: 12,
+      default: 8,
+      doc: 'code width N of the MAC PE it replaces (exact-mul:width=N): weights have N magnitude bits, one lane each',
+    },
+    {
+      name: 'signed',
+      kind: 'bool',
+      default: true,
+      doc: "two's-complement N-bit codes (else the sign-magnitude codes of an unsigned N-bit multiplier's PE)",
+    },
+    {
+      name: 'group',
+      kind: 'int',
+      min: 2,
+      max: 64,
+      default: 8,
+      doc: 'kneading group: activations a kneaded word can point at (a power of two)',
+    },
+    {
+      name: 'acc',
+      kind: 'int',
+      min: 8,
+      max: MAX_SAC_ACC_BITS,
+      default: 32,
+      doc: 'accumulator width in bits (saturating): the shift-added segments, bias, ReLU',
+    },
     { name: 'seg', kind: 'int', min: 0, max: MAX_SAC_ACC_BITS, default: 0, doc: 'segment width in bits (saturating); 0: as wide as acc' },
     { name: 'kdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'kneaded-word memory words' },
     { name: 'adepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'activation codes held (the layer input), in group banks' },
@@ -54,16 +105,24 @@ export const sacPeUnit: ModuleDefinition = {
   rules: [
     'group is a power of two',
     'a kneaded word (width, group and the activation rows it addresses) is at most 63 bits',
-    'acc holds an activation\'s negation and a sum (activation bits + 2 or more)',
+    "acc holds an activation's negation and a sum (activation bits + 2 or more)",
     'seg (0: acc) is at least activation bits + 2 and at most acc',
   ],
   check(p) {
     const g = p.group as number;
     if (2 ** clog2(g) !== g) return `group=${g} is not a power of two (the banks are addressed by the low bits of an activation's index)`;
     const c = sacContext(p);
-    if (c.kw > 63) return `a kneaded word would be ${c.kw} bits (width ${p.width as number}, group ${g}, ${c.rows} activation rows); the host port writes at most 63`;
+    if (c.kw > 63)
+      return (
+        `a kneaded word would be ${c.kw} bits (width ${p.width as number}, group ${g}, ${c.rows} activation ` +
+        `rows); the host port writes at most 63`
+      );
     if (c.accW < c.cw + 2) return `acc=${c.accW} cannot hold a ${c.cw}-bit activation's negation and a sum; use acc=${c.cw + 2} or more`;
-    if (c.seg < c.cw + 2 || c.seg > c.accW) return `seg=${c.seg} must hold a ${c.cw}-bit activation's negation and a sum (${c.cw + 2} bits or more) and be no wider than acc=${c.accW}`;
+    if (c.seg < c.cw + 2 || c.seg > c.accW)
+      return (
+        `seg=${c.seg} must hold a ${c.cw}-bit activation's negation and a sum (${c.cw + 2} bits or ` +
+        `more) and be no wider than acc=${c.accW}`
+      );
     return undefined;
   },
   template: 'sac-pe.v.hbs',
@@ -102,12 +161,26 @@ export const sacPeUnit: ModuleDefinition = {
     const below = (n: number) => rng.nextU32() % n;
     // Random kneaded words (any lane pattern, any group row), each output's last word marked; the last word of the memory always is.
     const entry = (): KneadEntry | null => (below(3) === 0 ? null : { index: below(f.group), negative: below(2) === 1 });
-    const words = Array.from({ length: c.kdepth }, (_, i) => encodeKneaded(f, Array.from({ length: f.lanes }, entry), below(f.rows), i === c.kdepth - 1 || below(12) === 0));
+    const words = Array.from({ length: c.kdepth }, (_, i) =>
+      encodeKneaded(f, Array.from({ length: f.lanes }, entry), below(f.rows), i === c.kdepth - 1 || below(12) === 0),
+    );
     const cmds: ModuleCommand[] = [
       { kind: 'write', sel: SAC_MEM.kneaded, addr: 0, words },
       // Activations at the code range's ends often, so segments saturate at narrow accumulators.
-      { kind: 'write', sel: SAC_MEM.activations, addr: 0, words: Array.from({ length: f.rows * f.group }, () => BigInt(toWord(below(3) === 0 ? (below(2) ? qmax : qmin) : qmin + below(qmax - qmin + 1), c.cw))) },
-      { kind: 'write', sel: SAC_MEM.biases, addr: 0, words: Array.from({ length: c.bdepth }, () => BigInt.asUintN(64, BigInt(below(2 ** (c.accW - 2)) - 2 ** (c.accW - 3)))) },
+      {
+        kind: 'write',
+        sel: SAC_MEM.activations,
+        addr: 0,
+        words: Array.from({ length: f.rows * f.group }, () =>
+          BigInt(toWord(below(3) === 0 ? (below(2) ? qmax : qmin) : qmin + below(qmax - qmin + 1), c.cw)),
+        ),
+      },
+      {
+        kind: 'write',
+        sel: SAC_MEM.biases,
+        addr: 0,
+        words: Array.from({ length: c.bdepth }, () => BigInt.asUintN(64, BigInt(below(2 ** (c.accW - 2)) - 2 ** (c.accW - 3)))),
+      },
     ];
     const set = (port: string, value: number | bigint) => cmds.push({ kind: 'set', port, value: BigInt(value) });
     for (let i = 0; i < 60; i++) {
@@ -119,7 +192,11 @@ export const sacPeUnit: ModuleDefinition = {
       // Until the output is done (or a few cycles, to catch it mid-sum), then the outputs.
       cmds.push({ kind: 'run', cycles: below(4) === 0 ? 1 + below(6) : c.kdepth + 4, dones: 1 }, { kind: 'peek' });
     }
-    cmds.push({ kind: 'read', sel: SAC_MEM.kneaded, addr: 0, n: c.kdepth }, { kind: 'read', sel: SAC_MEM.activations, addr: 0, n: f.rows * f.group }, { kind: 'read', sel: SAC_MEM.biases, addr: 0, n: c.bdepth });
+    cmds.push(
+      { kind: 'read', sel: SAC_MEM.kneaded, addr: 0, n: c.kdepth },
+      { kind: 'read', sel: SAC_MEM.activations, addr: 0, n: f.rows * f.group },
+      { kind: 'read', sel: SAC_MEM.biases, addr: 0, n: c.bdepth },
+    );
     return cmds;
   },
   testSweep: [

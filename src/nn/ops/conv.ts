@@ -26,7 +26,13 @@ interface ConvAttrs extends PatchGeometry {
  * y = conv(x, W) + b as the (n*oh*ow) x cout matrix that patches(x) W + b is; W is (kh*kw*c) x cout.
  * Undefined where the kernels cannot load (the caller then runs the patch op).
  */
-export function directConv2d(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D, kernel: number, pad: 'same' | 'valid'): tf.Tensor2D | undefined {
+export function directConv2d(
+  x: tf.Tensor4D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  kernel: number,
+  pad: 'same' | 'valid',
+): tf.Tensor2D | undefined {
   const k = layerKernels();
   if (!k || !registerMatMul()) return undefined;
   registerOnActiveBackend(kernelsOf(k), GRADIENTS);
@@ -56,7 +62,9 @@ export function steConv2d(
   registerPassThrough(STE_CONV, 'y');
   const a: ConvAttrs = { ...patchGeometry(...x.shape, kernel, kernel, pad), cout: w.shape[1] };
   // The views of the backend's memory are read before the next tensor is made.
-  const y = tf.tidy(() => value((x.dataSync() as Float32Array), a, tf.tensor2d(valuesOf(w) as Float32Array, w.shape), tf.tensor1d(valuesOf(b) as Float32Array)));
+  const y = tf.tidy(() =>
+    value(x.dataSync() as Float32Array, a, tf.tensor2d(valuesOf(w) as Float32Array, w.shape), tf.tensor1d(valuesOf(b) as Float32Array)),
+  );
   return runKernel<tf.Tensor2D>(STE_CONV, { x, w, b, y }, a);
 }
 
@@ -79,18 +87,27 @@ const attrsOf = (a: tf.NamedAttrMap) => a as unknown as ConvAttrs;
 function kernelsOf(k: LayerKernels): ArrayKernel[] {
   const f = (v: { values: Float32Array | Int32Array }) => v.values as Float32Array;
   return [
-    { name: CONV, run: ({ x, w, b }, at) => {
-      const a = attrsOf(at);
-      return { values: k.forward(f(x!), a, f(w!), a.cout, f(b!)), shape: [a.n * a.oh * a.ow, a.cout] };
-    } },
-    { name: INPUT_GRAD, run: ({ dy, w }, at) => {
-      const a = attrsOf(at);
-      return { values: k.inputGradient(f(dy!), a, f(w!), a.cout), shape: [a.n, a.h, a.w, a.c] };
-    } },
-    { name: WEIGHT_GRAD, run: ({ x, dy }, at) => {
-      const a = attrsOf(at);
-      return { values: k.weightGradient(f(x!), a, f(dy!), a.cout), shape: [a.kh * a.kw * a.c, a.cout] };
-    } },
+    {
+      name: CONV,
+      run: ({ x, w, b }, at) => {
+        const a = attrsOf(at);
+        return { values: k.forward(f(x!), a, f(w!), a.cout, f(b!)), shape: [a.n * a.oh * a.ow, a.cout] };
+      },
+    },
+    {
+      name: INPUT_GRAD,
+      run: ({ dy, w }, at) => {
+        const a = attrsOf(at);
+        return { values: k.inputGradient(f(dy!), a, f(w!), a.cout), shape: [a.n, a.h, a.w, a.c] };
+      },
+    },
+    {
+      name: WEIGHT_GRAD,
+      run: ({ x, dy }, at) => {
+        const a = attrsOf(at);
+        return { values: k.weightGradient(f(x!), a, f(dy!), a.cout), shape: [a.kh * a.kw * a.c, a.cout] };
+      },
+    },
   ];
 }
 
@@ -121,11 +138,17 @@ const GRADIENTS: tf.GradConfig[] = [
   {
     kernelName: INPUT_GRAD,
     inputsToSave: ['dy', 'w'],
-    gradFunc: (g, [dy, w], attrs) => ({ dy: () => plainConv(g as tf.Tensor, w!, attrsOf(attrs)), w: () => weightGrad(g as tf.Tensor, dy!, attrsOf(attrs)) }),
+    gradFunc: (g, [dy, w], attrs) => ({
+      dy: () => plainConv(g as tf.Tensor, w!, attrsOf(attrs)),
+      w: () => weightGrad(g as tf.Tensor, dy!, attrsOf(attrs)),
+    }),
   },
   {
     kernelName: WEIGHT_GRAD,
     inputsToSave: ['x', 'dy'],
-    gradFunc: (g, [x, dy], attrs) => ({ x: () => inputGrad(dy!, g as tf.Tensor, attrsOf(attrs)), dy: () => plainConv(x!, g as tf.Tensor, attrsOf(attrs)) }),
+    gradFunc: (g, [x, dy], attrs) => ({
+      x: () => inputGrad(dy!, g as tf.Tensor, attrsOf(attrs)),
+      dy: () => plainConv(x!, g as tf.Tensor, attrsOf(attrs)),
+    }),
   },
 ];

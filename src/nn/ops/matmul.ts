@@ -44,13 +44,28 @@ export const columnSum = (a: tf.Tensor) => runKernel<tf.Tensor1D>(COLSUM, { a },
  * bit for bit; undefined without the kernels. The hardware layers' products of transformed or masked
  * operands run on it.
  */
-export function denseProduct(a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number): Float32Array | undefined {
+export function denseProduct(
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): Float32Array | undefined {
   const kernels = layerKernels();
   return kernels && product(kernels, a, b, bias, m, k, n);
 }
 
 /** A B + bias for A (m x k), B (k x n): the rows in blocks of four, then the rest one at a time. */
-function product(kernels: LayerKernels, a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number): Float32Array {
+function product(
+  kernels: LayerKernels,
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): Float32Array {
   const whole = m - (m % 4);
   const out = new Float32Array(m * n);
   if (whole) out.set(kernels.forward(a.subarray(0, whole * k), patchGeometry(whole / 4, 1, 4, k, 1, 1, 'valid'), b, n, bias));
@@ -60,10 +75,16 @@ function product(kernels: LayerKernels, a: Float32Array, b: Float32Array, bias: 
 
 function kernelsOf(k: LayerKernels): ArrayKernel[] {
   return [
-    { name: MATMUL, run: ({ a, b, bias }) => {
-      const [[m, kk], n] = [a!.shape as [number, number], b!.shape[1]!];
-      return { values: product(k, a!.values as Float32Array, b!.values as Float32Array, bias!.values as Float32Array, m, kk, n), shape: [m, n] };
-    } },
+    {
+      name: MATMUL,
+      run: ({ a, b, bias }) => {
+        const [[m, kk], n] = [a!.shape as [number, number], b!.shape[1]!];
+        return {
+          values: product(k, a!.values as Float32Array, b!.values as Float32Array, bias!.values as Float32Array, m, kk, n),
+          shape: [m, n],
+        };
+      },
+    },
     { name: COLSUM, run: ({ a }) => ({ values: k.biasGradient(a!.values as Float32Array, a!.shape[1]!), shape: [a!.shape[1]!] }) },
   ];
 }
@@ -85,5 +106,9 @@ const GRADIENTS: tf.GradConfig[] = [
       };
     },
   },
-  { kernelName: COLSUM, inputsToSave: ['a'], gradFunc: (u, [a]) => ({ a: () => tf.mul(tf.reshape(u as tf.Tensor, [1, a!.shape[1]!]), tf.ones(a!.shape)) }) },
+  {
+    kernelName: COLSUM,
+    inputsToSave: ['a'],
+    gradFunc: (u, [a]) => ({ a: () => tf.mul(tf.reshape(u as tf.Tensor, [1, a!.shape[1]!]), tf.ones(a!.shape)) }),
+  },
 ];

@@ -45,23 +45,37 @@ function kernelGradient(k: LayerKernels, dy: tf.Tensor, x: tf.Tensor, g: PoolGeo
 function poolKernels(k: LayerKernels): ArrayKernel[] {
   const geometryOf = (a: tf.NamedAttrMap) => a as unknown as PoolGeometry;
   return [
-    { name: SCATTER, run: ({ dy, x }, a) => {
-      const g = geometryOf(a);
-      return { values: k.poolScatter(dy!.values as Float32Array, x!.values as Float32Array, g), shape: [g.n, g.h, g.w, g.c] };
-    } },
-    { name: GATHER, run: ({ values, x }, a) => {
-      const g = geometryOf(a);
-      const { oh, ow } = poolOutput(g);
-      return { values: k.poolGather(values!.values as Float32Array, x!.values as Float32Array, g), shape: [g.n, oh, ow, g.c] };
-    } },
+    {
+      name: SCATTER,
+      run: ({ dy, x }, a) => {
+        const g = geometryOf(a);
+        return { values: k.poolScatter(dy!.values as Float32Array, x!.values as Float32Array, g), shape: [g.n, g.h, g.w, g.c] };
+      },
+    },
+    {
+      name: GATHER,
+      run: ({ values, x }, a) => {
+        const g = geometryOf(a);
+        const { oh, ow } = poolOutput(g);
+        return { values: k.poolGather(values!.values as Float32Array, x!.values as Float32Array, g), shape: [g.n, oh, ow, g.c] };
+      },
+    },
   ];
 }
 
 // x only places the mask, which is piecewise constant in x: its derivative in x is zero (as the mask
 // tensor of the op form, made from data, contributes none). Double back-propagation asks for it.
 const GRADIENTS: tf.GradConfig[] = [
-  { kernelName: SCATTER, inputsToSave: ['x'], gradFunc: (g, [x], attrs) => ({ dy: () => runKernel(GATHER, { values: g as tf.Tensor, x: x! }, attrs), x: () => tf.zerosLike(x!) }) },
-  { kernelName: GATHER, inputsToSave: ['x'], gradFunc: (g, [x], attrs) => ({ values: () => runKernel(SCATTER, { dy: g as tf.Tensor, x: x! }, attrs), x: () => tf.zerosLike(x!) }) },
+  {
+    kernelName: SCATTER,
+    inputsToSave: ['x'],
+    gradFunc: (g, [x], attrs) => ({ dy: () => runKernel(GATHER, { values: g as tf.Tensor, x: x! }, attrs), x: () => tf.zerosLike(x!) }),
+  },
+  {
+    kernelName: GATHER,
+    inputsToSave: ['x'],
+    gradFunc: (g, [x], attrs) => ({ values: () => runKernel(SCATTER, { dy: g as tf.Tensor, x: x! }, attrs), x: () => tf.zerosLike(x!) }),
+  },
 ];
 
 /** The gradient in TensorFlow.js ops (without the kernels): mask * (dy repeated over each window). */
@@ -70,7 +84,15 @@ export function maxPoolGradientByOps(dy: tf.Tensor, x: tf.Tensor, { n, h, w, c, 
   const mask = tf.tensor4d(firstMaxMask(x.dataSync() as Float32Array, n, h, w, c, size), [n, h, w, c]);
   // Repeat by broadcasting (tile has no gradient above rank 4).
   const up = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, c]), tf.ones([1, 1, size, 1, size, 1])), [n, oh * size, ow * size, c]);
-  return tf.mul(mask, tf.pad(up, [[0, 0], [0, h - oh * size], [0, w - ow * size], [0, 0]]));
+  return tf.mul(
+    mask,
+    tf.pad(up, [
+      [0, 0],
+      [0, h - oh * size],
+      [0, w - ow * size],
+      [0, 0],
+    ]),
+  );
 }
 
 function firstMaxMask(x: Float32Array, n: number, h: number, w: number, c: number, size: number): Float32Array {

@@ -9,7 +9,10 @@ import { share } from './shared-identity.js';
 export interface ArrayKernel {
   name: string;
   /** The output (values, shape) from the inputs' values and shapes and the attributes. */
-  run(inputs: Record<string, { values: Float32Array | Int32Array; shape: number[] }>, attrs: tf.NamedAttrMap): { values: Float32Array; shape: number[] };
+  run(
+    inputs: Record<string, { values: Float32Array | Int32Array; shape: number[] }>,
+    attrs: tf.NamedAttrMap,
+  ): { values: Float32Array; shape: number[] };
 }
 
 const registered = new Set<string>();
@@ -68,7 +71,8 @@ function read(b: tf.KernelBackend, t: tf.TensorInfo): Float32Array | Int32Array 
   const rec = (b as unknown as WasmHeap).dataIdMap?.get(t.dataId);
   const heap = (b as unknown as WasmHeap).wasm?.HEAPU8;
   const size = t.shape.reduce((a, x) => a * x, 1);
-  if (rec && heap && (rec.dtype === 'float32' || rec.dtype === 'int32')) return new (rec.dtype === 'float32' ? Float32Array : Int32Array)(heap.buffer as ArrayBuffer, rec.memoryOffset, size);
+  if (rec && heap && (rec.dtype === 'float32' || rec.dtype === 'int32'))
+    return new (rec.dtype === 'float32' ? Float32Array : Int32Array)(heap.buffer as ArrayBuffer, rec.memoryOffset, size);
   return b.readSync(t.dataId) as Float32Array | Int32Array;
 }
 

@@ -4,7 +4,9 @@ import { commandLine, shellWord } from '../../../src/cli/format/command-line.js'
 
 describe('the recorded command line', () => {
   it('quotes only the words a shell would split or expand', () => {
-    expect(commandLine(['node', 'axhw', 'train', '--data', 'breast-cancer', '--multiplier', 'drum:width=8,k=4,signed', '-o', 'out/bc'])).toBe('axhw train --data breast-cancer --multiplier drum:width=8,k=4,signed -o out/bc');
+    expect(
+      commandLine(['node', 'axhw', 'train', '--data', 'breast-cancer', '--multiplier', 'drum:width=8,k=4,signed', '-o', 'out/bc']),
+    ).toBe('axhw train --data breast-cancer --multiplier drum:width=8,k=4,signed -o out/bc');
     expect(shellWord('DRUM study')).toBe("'DRUM study'");
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
     expect(shellWord('$HOME')).toBe("'$HOME'");

@@ -74,7 +74,12 @@ describe('bessel', () => {
   });
 
   it('satisfies the recurrence J_(nu-1) + J_(nu+1) = (2 nu / x) J_nu', () => {
-    for (const [nu, x] of [[1.3, 2.2], [2.7, 8.1], [3, 9.9]] as const) expect(besselJ(nu - 1, x) + besselJ(nu + 1, x)).toBeCloseTo(((2 * nu) / x) * besselJ(nu, x), 12);
+    for (const [nu, x] of [
+      [1.3, 2.2],
+      [2.7, 8.1],
+      [3, 9.9],
+    ] as const)
+      expect(besselJ(nu - 1, x) + besselJ(nu + 1, x)).toBeCloseTo(((2 * nu) / x) * besselJ(nu, x), 12);
   });
 });
 
@@ -215,7 +220,10 @@ describe('the generators', () => {
     expect(new Set(put)).toEqual(new Set([0, 1]));
     for (let i = 0; i < 300; i++) {
       const v = (j: number, lo: number, hi: number) => lo + s.x[6 * i + j]! * (hi - lo);
-      expect(s.y[i]).toBeCloseTo(blackScholes(v(0, 10, 100), v(1, 10, 100), v(2, 0.01, 0.1), v(3, 0.05, 0.65), v(4, 0.05, 1), put[i] === 1) / 100, 5);
+      expect(s.y[i]).toBeCloseTo(
+        blackScholes(v(0, 10, 100), v(1, 10, 100), v(2, 0.01, 0.1), v(3, 0.05, 0.65), v(4, 0.05, 1), put[i] === 1) / 100,
+        5,
+      );
     }
     const k = getTargetFunction('inversek2j').generate(300, 3);
     // the angles span their domain [0, pi/2] (scaled to [0, 1])
@@ -232,15 +240,18 @@ describe('the generators', () => {
     }
   });
 
-  it.each(['fft', 'bessel', 'blackscholes', 'jpeg', 'inversek2j', 'kmeans', 'sobel'])('%s states its kernel, domain, scaling and a two-layer baseline', (name) => {
-    // built here, not at collection: the image kernels' metadata is part of what is tested
-    const f = name === 'jpeg' ? jpegOn(synthetic) : name === 'sobel' ? sobelOn(synthetic) : getTargetFunction(name);
-    expect(f.name).toBe(name);
-    for (const t of [f.doc, f.inputRanges, f.outputScaling]) expect(t.length).toBeGreaterThan(10);
-    expect(f.approximatorHidden).toHaveLength(2);
-    expect(f.predictorHidden).toBeGreaterThan(0);
-    expect(f.errorBound).toBeGreaterThan(0);
-  });
+  it.each(['fft', 'bessel', 'blackscholes', 'jpeg', 'inversek2j', 'kmeans', 'sobel'])(
+    '%s states its kernel, domain, scaling and a two-layer baseline',
+    (name) => {
+      // built here, not at collection: the image kernels' metadata is part of what is tested
+      const f = name === 'jpeg' ? jpegOn(synthetic) : name === 'sobel' ? sobelOn(synthetic) : getTargetFunction(name);
+      expect(f.name).toBe(name);
+      for (const t of [f.doc, f.inputRanges, f.outputScaling]) expect(t.length).toBeGreaterThan(10);
+      expect(f.approximatorHidden).toHaveLength(2);
+      expect(f.predictorHidden).toBeGreaterThan(0);
+      expect(f.errorBound).toBeGreaterThan(0);
+    },
+  );
 
   it('image blocks skip the empty background', () => {
     const blank: GreyImages = { name: 'blank', n: 2, h: 8, w: 8, pixels: new Float32Array(128) };
@@ -254,6 +265,8 @@ describe('the generators', () => {
 
   it('names resolve, and an unknown one says which exist', () => {
     expect(TARGET_FUNCTIONS.map((f) => f.name)).toEqual(['fft', 'bessel', 'blackscholes', 'jpeg', 'inversek2j', 'kmeans', 'sobel']);
-    expect(() => getTargetFunction('fir')).toThrow(expect.objectContaining({ message: "Unknown target function 'fir'.", fix: expect.stringMatching(/^Functions: fft, bessel/) }));
+    expect(() => getTargetFunction('fir')).toThrow(
+      expect.objectContaining({ message: "Unknown target function 'fir'.", fix: expect.stringMatching(/^Functions: fft, bessel/) }),
+    );
   });
 });

@@ -14,11 +14,22 @@ beforeAll(async () => {
 });
 
 const tensor = (rng: Rng, shape: number[], zeros = 0) =>
-  tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.nextU32() / 2 ** 32 < zeros ? 0 : Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1))), shape);
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+      rng.nextU32() / 2 ** 32 < zeros ? 0 : Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1),
+    ),
+    shape,
+  );
 
 type Conv = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-const direct = (k: number, pad: 'same' | 'valid'): Conv => (x, w, b) => directConv2d(x as tf.Tensor4D, w as tf.Tensor2D, b as tf.Tensor1D, k, pad)!;
-const viaPatches = (k: number, pad: 'same' | 'valid'): Conv => (x, w, b) => exactPatchArithmetic.dense(patches(x as tf.Tensor4D, k, k, pad).cols, w as tf.Tensor2D, b as tf.Tensor1D, 0);
+const direct =
+  (k: number, pad: 'same' | 'valid'): Conv =>
+  (x, w, b) =>
+    directConv2d(x as tf.Tensor4D, w as tf.Tensor2D, b as tf.Tensor1D, k, pad)!;
+const viaPatches =
+  (k: number, pad: 'same' | 'valid'): Conv =>
+  (x, w, b) =>
+    exactPatchArithmetic.dense(patches(x as tf.Tensor4D, k, k, pad).cols, w as tf.Tensor2D, b as tf.Tensor1D, 0);
 
 /** The value and the gradients in x, W and b of <G, conv(x, W) + b>. */
 function firstOrder(conv: Conv, [x, w, b, g]: tf.Tensor[]): Float32Array[] {
@@ -73,12 +84,25 @@ describe('directConv2d', () => {
     // L2 = <V, d/dx <G, conv>> in W and G, L3 = <U, d/dW <G, conv>> in x and G: every second-order path.
     const rng = new Rng(33);
     const [k, pad, cout] = [5, 'valid' as const, 8];
-    const [x, w, b, g, u, v] = [tensor(rng, [3, 10, 10, 3]), tensor(rng, [75, cout]), tensor(rng, [cout]), tensor(rng, [3 * 36, cout], 0.5), tensor(rng, [75, cout]), tensor(rng, [3, 10, 10, 3])];
+    const [x, w, b, g, u, v] = [
+      tensor(rng, [3, 10, 10, 3]),
+      tensor(rng, [75, cout]),
+      tensor(rng, [cout]),
+      tensor(rng, [3 * 36, cout], 0.5),
+      tensor(rng, [75, cout]),
+      tensor(rng, [3, 10, 10, 3]),
+    ];
     const second = (conv: Conv) =>
-      tf.tidy(() => [
-        ...tf.grads((ww: tf.Tensor, gg: tf.Tensor) => tf.sum(tf.mul(v!, tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(gg, conv(xx, ww, b!))))(x!))))([w!, g!]),
-        ...tf.grads((xx: tf.Tensor, gg: tf.Tensor) => tf.sum(tf.mul(u!, tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(gg, conv(xx, ww, b!))))(w!))))([x!, g!]),
-      ].map((t) => t.dataSync() as Float32Array));
+      tf.tidy(() =>
+        [
+          ...tf.grads((ww: tf.Tensor, gg: tf.Tensor) =>
+            tf.sum(tf.mul(v!, tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(gg, conv(xx, ww, b!))))(x!))),
+          )([w!, g!]),
+          ...tf.grads((xx: tf.Tensor, gg: tf.Tensor) =>
+            tf.sum(tf.mul(u!, tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(gg, conv(xx, ww, b!))))(w!))),
+          )([x!, g!]),
+        ].map((t) => t.dataSync() as Float32Array),
+      );
     const [got, want] = [second(direct(k, pad)), second(viaPatches(k, pad))];
     got.forEach((a, i) => {
       const scale = Math.max(...want[i]!.map(Math.abs));
@@ -91,11 +115,18 @@ describe('directConv2d', () => {
   it('trains LeNet-5 to the same weights as the patch path, bit for bit', () => {
     const rng = new Rng(34);
     const x = tensor(rng, [16, 28, 28, 1], 0.4);
-    const labels = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 16 }, (_, i) => i % 10), 'int32'), 10);
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Int32Array.from({ length: 16 }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    );
     const train = (arithmetic: LayerArithmetic) => {
       const net = new Network(lenet5([28, 28, 1], 10), 3);
       const opt = new ExactAdam(1e-3);
-      for (let step = 0; step < 3; step++) tf.tidy(() => void opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.forward(x, arithmetic)) as tf.Scalar));
+      for (let step = 0; step < 3; step++)
+        tf.tidy(() => void opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.forward(x, arithmetic)) as tf.Scalar));
       const w = net.weights().map((p) => p.data);
       opt.dispose();
       net.dispose();

@@ -47,7 +47,9 @@ describe('weightGradient', () => {
     const [rows, k, n] = [6400, 150, 16];
     const [xs, dys] = [rand(rng, rows * k), rand(rng, rows * n)];
     const got = tf.tidy(() => weightGradient(tf.tensor2d(xs, [rows, k]), tf.tensor2d(dys, [rows, n])).dataSync());
-    const halves = [0, rows / 2].map((r0) => reference(xs.subarray(r0 * k, (r0 + rows / 2) * k), dys.subarray(r0 * n, (r0 + rows / 2) * n), rows / 2, k, n));
+    const halves = [0, rows / 2].map((r0) =>
+      reference(xs.subarray(r0 * k, (r0 + rows / 2) * k), dys.subarray(r0 * n, (r0 + rows / 2) * n), rows / 2, k, n),
+    );
     const paired = halves[0]!.map((v, i) => Math.fround(v + halves[1]![i]!));
     expect(got).not.toEqual(paired);
     expect(Math.max(...got.map((v, i) => Math.abs(v - paired[i]!)))).toBeLessThan(1e-3);

@@ -9,13 +9,25 @@ beforeAll(async () => {
 });
 
 const tensor = (rng: Rng, shape: number[], zeros = 0) =>
-  tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.nextU32() / 2 ** 32 < zeros ? 0 : Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1))), shape);
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+      rng.nextU32() / 2 ** 32 < zeros ? 0 : Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1),
+    ),
+    shape,
+  );
 
 type Dense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /** y and the gradients in x, W and b of <G, dense(x, W, b)>. */
 const firstOrder = (dense: Dense, [x, w, b, g]: tf.Tensor[]) =>
-  tf.tidy(() => [dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), ...tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(g!, dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D))))([x!, w!, b!])].map((t) => t.dataSync() as Float32Array));
+  tf.tidy(() =>
+    [
+      dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+      ...tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(g!, dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D))),
+      )([x!, w!, b!]),
+    ].map((t) => t.dataSync() as Float32Array),
+  );
 
 describe('directDense', () => {
   // [m, k, n]: LeNet-5's and the MLPs' layers at batch 64, a last batch that is not a multiple of four, odd
@@ -32,7 +44,10 @@ describe('directDense', () => {
     const rng = new Rng(61);
     for (const [m, k, n] of shapes) {
       const inputs = [tensor(rng, [m, k], 0.4), tensor(rng, [k, n]), tensor(rng, [n]), tensor(rng, [m, n], 0.5)];
-      expect(firstOrder((x, w, b) => directDense(x, w, b)!, inputs), `${m} x ${k} x ${n}`).toEqual(firstOrder(exactDense, inputs));
+      expect(
+        firstOrder((x, w, b) => directDense(x, w, b)!, inputs),
+        `${m} x ${k} x ${n}`,
+      ).toEqual(firstOrder(exactDense, inputs));
       tf.dispose(inputs);
     }
   });
@@ -41,7 +56,15 @@ describe('directDense', () => {
     const rng = new Rng(62);
     const [x, w, b] = [tensor(rng, [64, 400]), tensor(rng, [400, 120]), tf.zeros([120])];
     const got = tf.tidy(() => directDense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D)!.dataSync() as Float32Array);
-    const halves = tf.tidy(() => tf.add(tf.matMul(tf.slice(x, [0, 0], [64, 200]), tf.slice(w, [0, 0], [200, 120])), tf.matMul(tf.slice(x, [0, 200], [64, 200]), tf.slice(w, [200, 0], [200, 120]))).dataSync() as Float32Array);
+    const halves = tf.tidy(
+      () =>
+        tf
+          .add(
+            tf.matMul(tf.slice(x, [0, 0], [64, 200]), tf.slice(w, [0, 0], [200, 120])),
+            tf.matMul(tf.slice(x, [0, 200], [64, 200]), tf.slice(w, [200, 0], [200, 120])),
+          )
+          .dataSync() as Float32Array,
+    );
     expect(Math.max(...got.map((v, i) => Math.abs(v - halves[i]!)))).toBeLessThan(1e-4);
     expect(got).not.toEqual(halves);
     tf.dispose([x, w, b]);

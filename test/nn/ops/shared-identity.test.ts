@@ -32,7 +32,10 @@ describe('Identity and same-dtype Cast on the wasm backend', () => {
   });
 
   it('gradients through saved tensors are unchanged (the engine clones what it saves)', () => {
-    const x = tf.tensor2d([[0.5, -1.5], [2, -0]]);
+    const x = tf.tensor2d([
+      [0.5, -1.5],
+      [2, -0],
+    ]);
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), v)))(x);
     expect(Array.from(g.dataSync())).toEqual([1, 0, 4, 0]);
     tf.dispose([x, g]);
