@@ -2,12 +2,12 @@ import { simdQuantiser } from './simd-quantise.js';
 import { generateDesign } from '../gen/generate.js';
 import type { ResolvedUnitSpec } from '../gen/unit-spec.js';
 import { verifyDesign } from '../verify/verify.js';
-import { fpDecode, fpmulTransformCode, sigWidth, type FpFormat, type FpmulParams } from '../models/fpmul.js';
+import { fpDecode, fpmulTransformCode, sigWidth, type FpFormat } from '../models/fpmul.js';
 import { encodeFormat, formatArithmetic, type FormatArithmetic } from './float-format.js';
 import { resultView, type BatchModel } from '../models/operator.js';
 import { AxhwError, MismatchError } from '../errors.js';
 import { withControlDefaults } from '../gen/controls.js';
-import { getUnit } from '../gen/registry.js';
+import { getUnit, resolveUnit } from '../gen/registry.js';
 import type { ParamValues } from '../gen/params.js';
 import { openPool } from '../cosim/pool.js';
 
@@ -30,8 +30,8 @@ export interface FloatMultiplier {
   narrow?: FormatArithmetic;
   provenance: {
     source: 'registry-unit';
-    unit: 'fpmul';
-    params: Record<string, unknown>;
+    unit: string;
+    params: ParamValues;
     top: string;
     rtlHash: string;
     checkedPairs: number;
@@ -51,8 +51,8 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
   const mbits = Number(mRaw ?? 24);
   if (!Number.isInteger(mbits) || mbits < 1 || mbits > 24)
     throw new AxhwError(`fpmul mbits = ${String(mRaw)}: training takes 1..24 significand bits.`, 'Use e.g. --multiplier fpmul:mbits=8.');
-  const p = params as unknown as FpmulParams;
-  if (p.exp > 8 || p.frac > 23 || p.rounding !== 'rne' || p.subnormals !== 'full' || (params.pipeline as number) !== 0) {
+  const p = resolveUnit('fpmul', params).params;
+  if (p.exp > 8 || p.frac > 23 || p.rounding !== 'rne' || p.subnormals !== 'full' || p.pipeline !== 0) {
     throw new AxhwError(
       'Training runs fpmul on float32 values: a format inside binary32 (exp <= 8, frac <= 23), rne, full subnormals, no pipeline.',
       'Use --multiplier fpmul:mbits=<m> (binary32), fpmul:preset=bfloat16,mbits=<m> or fpmul:preset=binary16,mbits=<m>.',
@@ -84,7 +84,7 @@ export async function floatMultiplierFromUnit(spec: ResolvedUnitSpec, log?: (m: 
     mask: (0xffffffff ^ clear) >>> 0,
     format: { exp: p.exp, frac: p.frac },
     narrow,
-    provenance: { source: 'registry-unit', unit: 'fpmul', params, top: d.top, rtlHash: d.rtlHash, checkedPairs: report.pairs },
+    provenance: { source: 'registry-unit', unit: spec.unit.name, params, top: d.top, rtlHash: d.rtlHash, checkedPairs: report.pairs },
   };
 }
 
@@ -98,7 +98,7 @@ export async function checkPairsOnRtl(
   a: Uint32Array,
   b: Uint32Array,
 ): Promise<{ pairs: number; mismatches: { a: number; b: number; rtl: number; expected: number }[] }> {
-  const d = withControlDefaults(generateDesign(getUnit('fpmul'), float.provenance.params as ParamValues), { mbits: float.mbits });
+  const d = withControlDefaults(generateDesign(getUnit(float.provenance.unit), float.provenance.params), { mbits: float.mbits });
   if (d.rtlHash !== float.provenance.rtlHash)
     throw new AxhwError(`The fpmul RTL changed since ${float.label} was checked.`, 'Resolve the multiplier again.');
   // The layer's own mask (not one recomputed from m), so a layer whose mask were not the RTL's fails here.

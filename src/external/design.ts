@@ -130,6 +130,8 @@ export async function externalDesign(o: ExternalOptions): Promise<Design> {
     top: o.top,
     sources,
     ports,
+    // Your own RTL is read as integers of its port width (two's complement when --signed).
+    numbers: { kind: 'fixed', width: ports.a.width, signed },
     model,
     rtlHash: sha256(
       ...Object.entries(sources)

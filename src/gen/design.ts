@@ -1,6 +1,6 @@
 import type { BatchModel, OperatorPorts } from '../models/operator.js';
 import type { ParamValues } from './params.js';
-import type { ControlSetting } from './unit.js';
+import type { ControlSetting, NumberFormat } from './unit.js';
 import type { Rng } from '../util/rng.js';
 
 /**
@@ -16,6 +16,8 @@ export interface Design {
   /** Verilog sources: file name -> text. */
   sources: Record<string, string>;
   ports: OperatorPorts;
+  /** The numbers the operands and result encode (a registry unit's own statement; user RTL: integers of its port width). */
+  numbers: NumberFormat;
   /** Model at the default control values. */
   model?: BatchModel;
   /** Model at other control values (designs with run-time control inputs). */

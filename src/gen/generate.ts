@@ -27,6 +27,7 @@ export function generateDesign(unit: UnitDefinition, params: ParamValues): Desig
     top,
     sources: { [fileName]: text },
     ports: unit.ports(params),
+    numbers: unit.numbers(params),
     model: unit.model(params, defaults),
     modelFor: unit.controls?.length ? (c) => unit.model(params, { ...defaults, ...c }) : undefined,
     describeCode: unit.describeCode?.(params),

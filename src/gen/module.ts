@@ -1,4 +1,4 @@
-import type { ParamDecl, ParamValues } from './params.js';
+import type { ParamDecl, ParamValues, ParamsOf } from './params.js';
 import type { PortSpec } from '../models/operator.js';
 import type { Design } from './design.js';
 import type { ModuleCommand, ModuleModel } from '../models/module-protocol.js';
@@ -55,34 +55,41 @@ export interface MemoryDecl {
   costed: boolean;
 }
 
-export interface ModuleDefinition {
+export interface ModuleDefinition<P = ParamValues> {
   kind: 'module';
   name: string;
   description: string;
   params: readonly ParamDecl[];
-  check?(p: ParamValues): string | undefined;
+  check?(p: P): string | undefined;
   /** What `check` enforces, in words (`axhw units` prints them; a refusal's fix quotes them). */
   rules?: readonly string[];
   /** Template files in rtl-templates/ (one per module of the hierarchy, leaves first). */
   template: string;
   /** Handlebars context; `children` are the rendered units named by 'unit' parameters, by parameter. */
-  templateContext(p: ParamValues, children: Record<string, Design>): Record<string, unknown>;
+  templateContext(p: P, children: Record<string, Design>): Record<string, unknown>;
   /** Modules of this registry rendered inside this one (e.g. the NPU's PE), with their parameters. */
-  submodules?(p: ParamValues): { module: string; params: ParamValues }[];
+  submodules?(p: P): { module: string; params: ParamValues }[];
   /** The memories the template instantiates as `{{mem.<name>}}`. */
-  memories?(p: ParamValues, children: Record<string, Design>): MemoryDecl[];
+  memories?(p: P, children: Record<string, Design>): MemoryDecl[];
   /** Which share of the cost (area, energy) the module's own logic is counted in: 'datapath', 'control'. */
   costGroup: string;
-  ports(p: ParamValues, children: Record<string, Design>): ModulePorts;
+  ports(p: P, children: Record<string, Design>): ModulePorts;
   /** `observe` receives the directed corners the model passes through (declared in `corners`). */
-  model(p: ParamValues, children: Record<string, Design>, observe?: (corner: string) => void): ModuleModel;
+  model(p: P, children: Record<string, Design>, observe?: (corner: string) => void): ModuleModel;
   /**
    * The rounding, shift and saturation corners the test stimulus must reach: the module runner counts
    * each through the model's observer and fails on one never reached.
    */
-  corners?(p: ParamValues): readonly string[];
+  corners?(p: P): readonly string[];
   /** Parameter sets the module test runner builds and checks against the model. */
-  testSweep: ParamValues[];
+  testSweep: Partial<P>[];
   /** Seeded test commands (the module's own vectors), run on the RTL and the model by the one module runner. */
-  testStimulus(p: ParamValues, children: Record<string, Design>, rng: Rng): ModuleCommand[];
+  testStimulus(p: P, children: Record<string, Design>, rng: Rng): ModuleCommand[];
+}
+
+/** Declare a module unit: its parameter list types every method's `p` (see `defineUnit`). */
+export function defineModule<const D extends readonly ParamDecl[]>(
+  unit: Omit<ModuleDefinition<ParamsOf<D>>, 'params' | 'kind'> & { params: D },
+): ModuleDefinition<ParamsOf<D>> {
+  return { kind: 'module', ...unit };
 }

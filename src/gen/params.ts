@@ -20,6 +20,22 @@ export type ParamDecl =
 
 export type ParamValues = Record<string, number | boolean | string>;
 
+/** The value type a declaration gives: int -> number, bool -> boolean, enum -> its values, unit -> its spec. */
+type ValueOf<D extends ParamDecl> = D extends { kind: 'int' }
+  ? number
+  : D extends { kind: 'bool' }
+    ? boolean
+    : D extends { kind: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : string;
+
+/**
+ * The typed parameter object of a list of declarations: `ParamsOf<typeof decls>` for drum's is
+ * `{ width: number; k: number; signed: boolean }`. Declare the list `as const` (or through
+ * `defineUnit`/`defineModule`, which keep its literal names) so that each name keeps its own type.
+ */
+export type ParamsOf<D extends readonly ParamDecl[]> = { [E in D[number] as E['name']]: ValueOf<E> };
+
 function schemaFor(d: ParamDecl): z.ZodType {
   switch (d.kind) {
     case 'int': {

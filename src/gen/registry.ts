@@ -9,45 +9,86 @@ import { peUnit } from './units/pe.js';
 import { npuUnit } from './units/npu.js';
 import { sacPeUnit } from './units/sac-pe.js';
 
-/** The one registry of hardware units. Adding a unit = one file in units/ + one line here. */
-const units: UnitDefinition[] = [drumUnit, exactMulUnit, fpmulUnit];
+/**
+ * The one registry of hardware units: operators (two operands, one result) and clocked modules (which
+ * take operators as parameters and run through the module harness), each with its kind. Adding a unit =
+ * one file in units/ + one entry here.
+ */
+const OPERATORS = { drum: drumUnit, 'exact-mul': exactMulUnit, fpmul: fpmulUnit };
+const MODULES = { pe: peUnit, npu: npuUnit, 'sac-pe': sacPeUnit };
+const UNITS: readonly RegisteredUnit[] = [...Object.values(OPERATORS), ...Object.values(MODULES)];
 
-export function listUnits(): readonly UnitDefinition[] {
-  return units;
+export type RegisteredUnit = UnitDefinition | ModuleDefinition;
+type OperatorName = keyof typeof OPERATORS;
+type ModuleName = keyof typeof MODULES;
+/** The typed parameters of a registered unit, by its name: `UnitParams<'drum'>` is `{ width: number; k: number; signed: boolean }`. */
+export type UnitParams<N extends OperatorName | ModuleName> = N extends OperatorName
+  ? (typeof OPERATORS)[N] extends UnitDefinition<infer P>
+    ? P
+    : never
+  : N extends ModuleName
+    ? (typeof MODULES)[N] extends ModuleDefinition<infer P>
+      ? P
+      : never
+    : never;
+
+const isOperator = (u: RegisteredUnit): u is UnitDefinition => u.kind === 'operator';
+const isModule = (u: RegisteredUnit): u is ModuleDefinition => u.kind === 'module';
+
+/** Every unit of the registry, operators first. */
+export function listAllUnits(): readonly RegisteredUnit[] {
+  return UNITS;
 }
 
-/** Clocked module units (they take operators as parameters, and run through the module harness). */
-const modules: ModuleDefinition[] = [peUnit, npuUnit, sacPeUnit];
+/** The two-operand operators. */
+export function listUnits(): readonly UnitDefinition[] {
+  return UNITS.filter(isOperator);
+}
 
+/** The clocked module units. */
 export function listModules(): readonly ModuleDefinition[] {
-  return modules;
+  return UNITS.filter(isModule);
 }
 
 export function getModule(name: string): ModuleDefinition {
-  const m = modules.find((x) => x.name === name);
-  if (!m) throw new AxhwError(`Unknown module unit '${name}'.`, `Module units: ${modules.map((x) => x.name).join(', ')}.`);
+  const m = listModules().find((x) => x.name === name);
+  if (!m)
+    throw new AxhwError(
+      `Unknown module unit '${name}'.`,
+      `Module units: ${listModules()
+        .map((x) => x.name)
+        .join(', ')}.`,
+    );
   return m;
 }
 
-/** Validate a module's parameters against its declarations. */
+/** Validate a module's parameters against its declarations; a registered name gives its typed parameters. */
+export function resolveModule<N extends ModuleName>(
+  name: N,
+  raw: Record<string, unknown>,
+): { unit: ModuleDefinition; params: UnitParams<N> };
+export function resolveModule(name: string, raw: Record<string, unknown>): { unit: ModuleDefinition; params: ParamValues };
 export function resolveModule(name: string, raw: Record<string, unknown>): { unit: ModuleDefinition; params: ParamValues } {
   const unit = getModule(name);
   return { unit, params: parseParams(unit.name, unit.params, raw, unit.check, unit.rules) };
 }
 
 export function getUnit(name: string): UnitDefinition {
-  const u = units.find((x) => x.name === name);
+  const u = listUnits().find((x) => x.name === name);
   if (!u) {
-    if (modules.some((m) => m.name === name)) {
+    if (listModules().some((m) => m.name === name)) {
       throw new AxhwError(
         `'${name}' is a clocked module unit, not a two-operand operator.`,
-        `Operators here: ${units.map((x) => x.name).join(', ')}. Module units are built by \`axhw npu ` +
-          `compile\` (it writes their Verilog) and run by \`axhw npu run\`.`,
+        `Operators here: ${listUnits()
+          .map((x) => x.name)
+          .join(', ')}. Module units are built by \`axhw npu ` + `compile\` (it writes their Verilog) and run by \`axhw npu run\`.`,
       );
     }
     throw new AxhwError(
       `Unknown unit '${name}'.`,
-      `Known units: ${units.map((x) => x.name).join(', ')}. For your own Verilog use --rtl <file> --top <module>.`,
+      `Known units: ${listUnits()
+        .map((x) => x.name)
+        .join(', ')}. For your own Verilog use --rtl <file> --top <module>.`,
     );
   }
   return u;
@@ -57,6 +98,12 @@ export function getUnit(name: string): UnitDefinition {
  * Look a unit up and validate raw parameter values against its declarations. A preset supplies values
  * for the parameters it names; giving one of those explicitly with a different value is an error.
  */
+export function resolveUnit<N extends OperatorName>(
+  name: N,
+  raw: Record<string, unknown>,
+  preset?: string,
+): { unit: UnitDefinition; params: UnitParams<N> };
+export function resolveUnit(name: string, raw: Record<string, unknown>, preset?: string): { unit: UnitDefinition; params: ParamValues };
 export function resolveUnit(name: string, raw: Record<string, unknown>, preset?: string): { unit: UnitDefinition; params: ParamValues } {
   const unit = getUnit(name);
   let merged = raw;

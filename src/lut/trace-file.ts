@@ -53,16 +53,16 @@ export const TRACE_ROLE: NpyRole = {
     'npu run --operand-trace and axhw train --operand-trace record one), or use --activity uniform.',
 };
 
-/** The operand format of a design's ports: float codes where the unit reads its codes as floats. */
+/** The operand format of a design's ports: float codes where the unit computes on a float format. */
 export function operandFormatOf(d: Design, unit = d.top): OperandFormat {
-  const float = d.valueOfCode !== undefined;
+  const n = d.numbers;
   return {
     unit,
-    numbers: float ? 'float' : 'integer',
+    numbers: n.kind === 'float' ? 'float' : 'integer',
     aWidth: d.ports.a.width,
     bWidth: d.ports.b.width,
     signed: d.ports.signed,
-    ...(float ? { exp: d.params.exp as number, frac: d.params.frac as number } : {}),
+    ...(n.kind === 'float' ? { exp: n.exp, frac: n.frac } : {}),
   };
 }
 

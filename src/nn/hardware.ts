@@ -103,8 +103,8 @@ export async function resolveHardware(opts: {
       'Use --path auto (the default), --path transform or --path table.',
     );
   const spec = opts.multiplier ? resolveUnitSpec(opts.multiplier) : undefined;
-  // Float formats with a run-time significand width run as fpmul layers; every other unit as fixed point.
-  if (spec?.unit.name === 'fpmul') {
+  // A unit computing on a float format runs as float layers (the significand mask); every other as fixed point.
+  if (spec?.unit.numbers(spec.params).kind === 'float') {
     if (want === 'table')
       throw new AxhwError(
         'fpmul layers run on float32 values through the significand mask; there is no table path.',

@@ -97,7 +97,7 @@ describe('fpmul properties on the RTL (binary32)', () => {
   it('for every mbits the RTL equals fround(T(a) * T(b)): the per-operand transform fast path', async () => {
     let bad = 0;
     for (let m = 1; m <= 24; m++) {
-      const t = fpmulUnit.transform!(design({}, 'binary32').params, { mbits: m });
+      const t = fpmulUnit.transform!(resolveUnit('fpmul', {}, 'binary32').params, { mbits: m });
       const y = await rtl(rne, m, a.subarray(0, 60_000), b.subarray(0, 60_000));
       for (let i = 0; i < y.length; i++) {
         const ref = Math.fround(t(a[i]) * t(b[i]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listModules } from '../../src/gen/registry.js';
+import { listModules, resolveModule } from '../../src/gen/registry.js';
 import { generateModule } from '../../src/gen/generate-module.js';
 import { openModuleSessions } from '../../src/cosim/module-session.js';
 import type { ModuleResponse } from '../../src/gen/module.js';
@@ -14,7 +14,7 @@ const text = (r: ModuleResponse[]) => JSON.stringify(r, (_, v) => (typeof v === 
  * every response (memory reads, outputs, out-stream words, monitor records with their cycle numbers, done
  * cycles) must equal the transaction-level model's.
  */
-describe.each(listModules().flatMap((m) => m.testSweep.map((p) => [m.name, p, m] as const)))(
+describe.each(listModules().flatMap((m) => m.testSweep.map((p) => [m.name, resolveModule(m.name, p).params, m] as const)))(
   'module %s %j: RTL == model',
   (_name, params, def) => {
     it('answers every command as its model does', { timeout: 300_000 }, async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
-import { listModules, listUnits, resolveUnit } from '../../src/gen/registry.js';
+import { listModules, listUnits, resolveModule, resolveUnit } from '../../src/gen/registry.js';
 import { generateModule } from '../../src/gen/generate-module.js';
 import { generateDesign } from '../../src/gen/generate.js';
 import { requireTool } from '../helpers/tools.js';
@@ -72,7 +72,7 @@ describe.each(listModules().map((m) => [m.name, m] as const))('generated RTL of 
     requireTool('yosys');
   });
 
-  it.each(def.testSweep.map((p) => [JSON.stringify(p), p] as const))(
+  it.each(def.testSweep.map((p) => [JSON.stringify(p), resolveModule(def.name, p).params] as const))(
     '%s is lint-clean under verilator --lint-only -Wall',
     async (_label, p) => {
       const d = generateModule(def, p);
@@ -89,7 +89,7 @@ describe('the PE synthesizes', () => {
   it('to gates and flip-flops with no latches (its memories become flip-flops at this size)', async () => {
     requireTool('yosys');
     const def = listModules().find((m) => m.name === 'pe')!;
-    const d = generateModule(def, def.testSweep[def.testSweep.length - 1]!);
+    const d = generateModule(def, resolveModule('pe', def.testSweep[def.testSweep.length - 1]!).params);
     const dir = mkdtempSync(join(tmpdir(), 'axhw-synth-'));
     const files = Object.entries(d.sources).map(([name, text]) => (writeFileSync(join(dir, name), text), join(dir, name)));
     const statFile = join(dir, 'stat.txt');

@@ -1,11 +1,8 @@
-import type { UnitDefinition } from '../unit.js';
-import { drumBatchModel, drumTransform, type DrumParams } from '../../models/drum.js';
+import { defineUnit } from '../unit.js';
+import { drumBatchModel, drumTransform } from '../../models/drum.js';
 import { clog2 } from '../../util/bits.js';
-import type { ParamValues } from '../params.js';
 
-const asDrum = (p: ParamValues): DrumParams => ({ width: p.width as number, k: p.k as number, signed: p.signed as boolean });
-
-export const drumUnit: UnitDefinition = {
+export const drumUnit = defineUnit({
   name: 'drum',
   description: 'DRUM dynamic-range unbiased approximate multiplier (Hashemi et al., ICCAD 2015)',
   params: [
@@ -15,7 +12,7 @@ export const drumUnit: UnitDefinition = {
   ],
   rules: ['k <= width', 'signed needs k >= 3 (with k = 2 the square of the most negative operand overflows the 2 x width-bit result)'],
   check(p) {
-    const { width: n, k, signed } = asDrum(p);
+    const { width: n, k, signed } = p;
     if (k > n) return `k = ${k} must not exceed width = ${n} (2 <= k <= width).`;
     // Unbiasing rounds the magnitude 2^(N-1) of the most negative code up to 1.5 * 2^(N-1) when k = 2,
     // so (-2^(N-1))^2 would become 2^(2N-1) + 2^(2N-4): more than the 2N-bit signed result holds.
@@ -29,26 +26,27 @@ export const drumUnit: UnitDefinition = {
   },
   template: 'drum.v.hbs',
   templateContext(p) {
-    const { width: n, k, signed } = asDrum(p);
+    const { width: n, k, signed } = p;
     const lw = Math.max(1, clog2(n)); // bits of a leading-one position 0..n-1
     return { n, k, signed, exact: k === n, lw, sw: lw + 1, padBits: 2 * n - 2 * k };
   },
+  numbers: (p) => ({ kind: 'fixed', width: p.width, signed: p.signed }),
   ports(p) {
-    const n = p.width as number;
+    const n = p.width;
     return {
       a: { name: 'a', width: n },
       b: { name: 'b', width: n },
       y: { name: 'y', width: 2 * n },
-      signed: p.signed as boolean,
+      signed: p.signed,
       controls: [],
     };
   },
-  model: (p) => drumBatchModel(asDrum(p)),
-  transform: (p) => drumTransform(asDrum(p)),
+  model: (p) => drumBatchModel(p),
+  transform: (p) => drumTransform(p),
   extraCorners(p) {
     // Values around every truncation boundary: 2^k - 1 (kept exactly), 2^k (first truncated), and
     // patterns whose dropped bits are all ones or all zeros.
-    const { width: n, k } = asDrum(p);
+    const { width: n, k } = p;
     const out: number[] = [];
     for (let t = k - 1; t < n; t++) {
       const top = 2 ** t;
@@ -69,4 +67,4 @@ export const drumUnit: UnitDefinition = {
     { width: 32, k: 8, signed: true },
     { width: 24, k: 24, signed: false },
   ],
-};
+});

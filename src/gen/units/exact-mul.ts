@@ -1,7 +1,7 @@
-import type { UnitDefinition } from '../unit.js';
+import { defineUnit } from '../unit.js';
 import { exactMulBatchModel } from '../../models/exact-mul.js';
 
-export const exactMulUnit: UnitDefinition = {
+export const exactMulUnit = defineUnit({
   name: 'exact-mul',
   description: 'Exact N x N multiplier with a 2N-bit result (the baseline; same ports as drum)',
   params: [
@@ -10,19 +10,20 @@ export const exactMulUnit: UnitDefinition = {
   ],
   template: 'exact-mul.v.hbs',
   templateContext: (p) => ({ n: p.width, signed: p.signed }),
+  numbers: (p) => ({ kind: 'fixed', width: p.width, signed: p.signed }),
   ports(p) {
-    const n = p.width as number;
+    const n = p.width;
     return {
       a: { name: 'a', width: n },
       b: { name: 'b', width: n },
       y: { name: 'y', width: 2 * n },
-      signed: p.signed as boolean,
+      signed: p.signed,
       controls: [],
     };
   },
-  model: (p) => exactMulBatchModel({ width: p.width as number, signed: p.signed as boolean }),
+  model: (p) => exactMulBatchModel(p),
   transform: (p) => {
-    const n = p.width as number;
+    const n = p.width;
     return p.signed ? (c: number) => (c >= 2 ** (n - 1) ? c - 2 ** n : c) : (c: number) => c;
   },
   testSweep: [
@@ -31,4 +32,4 @@ export const exactMulUnit: UnitDefinition = {
     { width: 16, signed: true },
     { width: 32, signed: false },
   ],
-};
+});

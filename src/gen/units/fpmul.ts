@@ -1,27 +1,41 @@
-import type { DerivedTableKind, UnitDefinition } from '../unit.js';
-import type { ParamValues } from '../params.js';
-import {
-  clampMbits,
-  fpBias,
-  fpDecode,
-  fpmulBatchModel,
-  fpmulTransformCode,
-  fpWidth,
-  sigWidth,
-  FP_PRESETS,
-  type FpmulParams,
-} from '../../models/fpmul.js';
+import { defineUnit, type DerivedTableKind } from '../unit.js';
+import type { ParamDecl, ParamsOf } from '../params.js';
+import { clampMbits, fpBias, fpDecode, fpmulBatchModel, fpmulTransformCode, fpWidth, sigWidth, FP_PRESETS } from '../../models/fpmul.js';
 import { clog2 } from '../../util/bits.js';
 
-const asFp = (p: ParamValues): FpmulParams => ({
-  exp: p.exp as number,
-  frac: p.frac as number,
-  rounding: p.rounding as FpmulParams['rounding'],
-  subnormals: p.subnormals as FpmulParams['subnormals'],
-});
+const FPMUL_PARAMS = [
+  { name: 'exp', kind: 'int', min: 3, max: 11, default: 8, doc: 'exponent bits (3..11; bias 2^(exp-1) - 1)' },
+  { name: 'frac', kind: 'int', min: 2, max: 25, default: 23, doc: 'fraction bits, hidden bit excluded (2..25; exp + frac <= 31)' },
+  {
+    name: 'rounding',
+    kind: 'enum',
+    values: ['rne', 'trunc'],
+    default: 'rne',
+    doc: 'rne: round to nearest, ties to even (overflow -> inf); trunc: toward zero (overflow -> largest finite)',
+  },
+  {
+    name: 'subnormals',
+    kind: 'enum',
+    values: ['full', 'ftz'],
+    default: 'full',
+    doc: 'full: IEEE gradual underflow; ftz: subnormal inputs read as zero and tiny results flush to zero',
+  },
+  {
+    name: 'pipeline',
+    kind: 'int',
+    min: 0,
+    max: 2,
+    default: 0,
+    doc:
+      'register stages of the wrapper: 0 combinational, 1 output register, 2 input and output registers ' +
+      '(clk, rst, valid_in, valid_out)',
+  },
+] as const satisfies readonly ParamDecl[];
+
+type FpmulUnitParams = ParamsOf<typeof FPMUL_PARAMS>;
 
 /** Width of the mbits port: holds 0..P (P = frac + 1), so codes above P exist and are clamped. */
-const mbitsWidth = (p: ParamValues): number => clog2(sigWidth(asFp(p)) + 1);
+const mbitsWidth = (p: FpmulUnitParams): number => clog2(sigWidth(p) + 1);
 
 /** Most entries a significand table may have (2^(2(m-1)) <= 2^24, i.e. m <= 13). */
 const MAX_SIG_TABLE_LOG2 = 24;
@@ -32,11 +46,11 @@ const MAX_SIG_TABLE_LOG2 = 24;
  * with 1.a * 1.b (both exponents = bias, sign 0), so the entry is the result code minus the code of
  * 1.0: (exponent increment << frac) | fraction, i.e. product = 2^(entry >> frac) * (1 + (entry mod 2^frac) / 2^frac).
  */
-const significandTable: DerivedTableKind = {
+const significandTable: DerivedTableKind<FpmulUnitParams> = {
   name: 'significand',
   doc: 'significand-product table for one mbits: 2^(mbits-1) x 2^(mbits-1) entries, (exponent increment << frac) | fraction of 1.a x 1.b',
   operands(p, c) {
-    const f = asFp(p);
+    const f = p;
     const m = clampMbits(f, c.mbits);
     const idxBits = m - 1;
     if (2 * idxBits > MAX_SIG_TABLE_LOG2) {
@@ -68,44 +82,17 @@ const significandTable: DerivedTableKind = {
     };
   },
   entry(p) {
-    const one = fpBias(asFp(p)) * 2 ** (p.frac as number);
+    const one = fpBias(p) * 2 ** p.frac;
     return (y) => y - one;
   },
 };
 
-export const fpmulUnit: UnitDefinition = {
+export const fpmulUnit = defineUnit({
   name: 'fpmul',
   description:
     'Floating-point multiplier with a run-time number of significand bits (FramNN); IEEE-754 style, ' +
     'rne or truncating, gradual or flushed underflow',
-  params: [
-    { name: 'exp', kind: 'int', min: 3, max: 11, default: 8, doc: 'exponent bits (3..11; bias 2^(exp-1) - 1)' },
-    { name: 'frac', kind: 'int', min: 2, max: 25, default: 23, doc: 'fraction bits, hidden bit excluded (2..25; exp + frac <= 31)' },
-    {
-      name: 'rounding',
-      kind: 'enum',
-      values: ['rne', 'trunc'],
-      default: 'rne',
-      doc: 'rne: round to nearest, ties to even (overflow -> inf); trunc: toward zero (overflow -> largest finite)',
-    },
-    {
-      name: 'subnormals',
-      kind: 'enum',
-      values: ['full', 'ftz'],
-      default: 'full',
-      doc: 'full: IEEE gradual underflow; ftz: subnormal inputs read as zero and tiny results flush to zero',
-    },
-    {
-      name: 'pipeline',
-      kind: 'int',
-      min: 0,
-      max: 2,
-      default: 0,
-      doc:
-        'register stages of the wrapper: 0 combinational, 1 output register, 2 input and output registers ' +
-        '(clk, rst, valid_in, valid_out)',
-    },
-  ],
+  params: FPMUL_PARAMS,
   presets: {
     binary32: { ...FP_PRESETS.binary32 },
     bfloat16: { ...FP_PRESETS.bfloat16 },
@@ -113,16 +100,16 @@ export const fpmulUnit: UnitDefinition = {
   },
   rules: ['1 + exp + frac <= 32 (formats are at most 32 bits wide)'],
   check(p) {
-    const w = fpWidth(asFp(p));
+    const w = fpWidth(p);
     if (w > 32) return `exp + frac = ${w - 1} exceeds 31: formats are at most 32 bits wide (sign + exp + frac).`;
     return undefined;
   },
   template: 'fpmul.v.hbs',
   templateContext(p) {
-    const f = asFp(p);
+    const f = p;
     const P = sigWidth(f);
     const lzw = clog2(2 * P);
-    const stages = p.pipeline as number;
+    const stages = p.pipeline;
     return {
       e: f.exp,
       f: f.frac,
@@ -141,16 +128,17 @@ export const fpmulUnit: UnitDefinition = {
       inputRegs: stages > 1,
     };
   },
+  numbers: (p) => ({ kind: 'float', exp: p.exp, frac: p.frac }),
   // The core module is the top when combinational; with pipeline stages it is <top>_core inside the wrapper.
   ports(p) {
-    const w = fpWidth(asFp(p));
-    const stages = p.pipeline as number;
+    const w = fpWidth(p);
+    const stages = p.pipeline;
     return {
       a: { name: 'a', width: w },
       b: { name: 'b', width: w },
       y: { name: 'y', width: w },
       signed: false,
-      controls: [{ name: 'mbits', width: mbitsWidth(p), value: sigWidth(asFp(p)) }],
+      controls: [{ name: 'mbits', width: mbitsWidth(p), value: sigWidth(p) }],
       clock: stages > 0 ? { clk: 'clk', reset: 'rst', validIn: 'valid_in', validOut: 'valid_out', latency: stages } : undefined,
     };
   },
@@ -159,21 +147,21 @@ export const fpmulUnit: UnitDefinition = {
       name: 'mbits',
       doc: 'run-time significand bits kept per operand, hidden bit included (1..frac+1; 0 acts as 1, larger values as frac+1)',
       width: mbitsWidth,
-      default: (p) => sigWidth(asFp(p)),
+      default: (p) => sigWidth(p),
     },
   ],
-  model: (p, c) => fpmulBatchModel(asFp(p), c.mbits),
+  model: (p, c) => fpmulBatchModel(p, c.mbits),
   transform(p, c) {
-    const f = asFp(p);
+    const f = p;
     const t = fpmulTransformCode(f, c.mbits);
     return (code) => fpDecode(f, t(code));
   },
   valueOfCode(p) {
-    const f = asFp(p);
+    const f = p;
     return (code) => fpDecode(f, code);
   },
   metricsDomain(p) {
-    const f = asFp(p);
+    const f = p;
     const minNormal = 2 ** (1 - fpBias(f));
     const maxFinite = (2 - 2 ** -f.frac) * 2 ** (2 ** f.exp - 2 - fpBias(f));
     return {
@@ -186,7 +174,7 @@ export const fpmulUnit: UnitDefinition = {
   sampleOperands(p) {
     // Finite normal operands with random sign and fraction and exponents in the middle half of the
     // range, so that every product is in the normal range: the error is the mbits approximation alone.
-    const f = asFp(p);
+    const f = p;
     const bias = fpBias(f);
     const span = Math.floor((bias - 1) / 2); // |unbiased exponent| <= span, so |e_a + e_b| <= bias - 1
     const fracBits = f.frac;
@@ -201,14 +189,14 @@ export const fpmulUnit: UnitDefinition = {
     };
   },
   describeCode(p) {
-    const f = asFp(p);
+    const f = p;
     return (code) => String(fpDecode(f, code));
   },
   extraCorners(p) {
     // Every class on purpose, both signs: zeros, subnormals, normals at the range ends, infinities,
     // quiet and signalling NaNs, values whose products renormalise or tie, and exponents whose
     // products land at the overflow and underflow boundaries.
-    const f = asFp(p);
+    const f = p;
     const F = f.frac;
     const emax = 2 ** f.exp - 1;
     const bias = fpBias(f);
@@ -244,4 +232,4 @@ export const fpmulUnit: UnitDefinition = {
     { exp: 11, frac: 20, rounding: 'rne', subnormals: 'full', pipeline: 0 },
     { exp: 3, frac: 25, rounding: 'trunc', subnormals: 'full', pipeline: 0 },
   ],
-};
+});

@@ -1,68 +1,71 @@
-import type { ModuleDefinition, ModulePorts } from '../module.js';
+import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
-import type { ParamValues } from '../params.js';
+import type { ParamDecl, ParamsOf } from '../params.js';
 import { addressBits } from '../../util/bits.js';
 import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
 import { encodeProgram, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
 import { codeBits, codeRange, toWord, weightBits, weightWord } from '../../models/pe-arith.js';
-import { HADAMARD_PARAM, MAX_ACC_BITS, multiplierCodes, peContext, peFormat } from './pe.js';
+import { HADAMARD_PARAM, MAX_ACC_BITS, multiplierCodes, peContext, peFormat, type PeParams } from './pe.js';
 
 /** The NPU's geometry (memory sizes and address bits) from its parameters. */
-export function npuGeometry(p: ParamValues, mult: Design): NpuGeometry {
-  const wdepth = p.wdepth as number;
-  const bdepth = p.bdepth as number;
+export function npuGeometry(p: NpuParams, mult: Design): NpuGeometry {
+  const wdepth = p.wdepth;
+  const bdepth = p.bdepth;
   return {
-    P: p.p as number,
-    format: peFormat(mult, p.acc as number),
+    P: p.p,
+    format: peFormat(mult, p.acc),
     wdepth,
     bdepth,
-    adepth: p.adepth as number,
-    pdepth: p.pdepth as number,
+    adepth: p.adepth,
+    pdepth: p.pdepth,
     wa: addressBits(wdepth),
     ba: addressBits(bdepth),
-    hadamard: p.hadamard === true,
+    hadamard: p.hadamard,
   };
 }
 
 /** The PE parameters an NPU instantiates. */
-export const npuPeParams = (p: ParamValues): ParamValues => ({
-  mult: p.mult!,
-  acc: p.acc!,
-  wdepth: p.wdepth!,
-  bdepth: p.bdepth!,
-  hadamard: p.hadamard === true,
+export const npuPeParams = (p: NpuParams): PeParams => ({
+  mult: p.mult,
+  acc: p.acc,
+  wdepth: p.wdepth,
+  bdepth: p.bdepth,
+  hadamard: p.hadamard,
 });
 
-export const npuUnit: ModuleDefinition = {
-  kind: 'module',
+const NPU_PARAMS = [
+  {
+    name: 'mult',
+    kind: 'unit',
+    default: 'exact-mul:width=8,signed',
+    costGroup: 'multiplier',
+    doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)",
+  },
+  { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
+  { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
+  { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
+  { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words per PE' },
+  { name: 'adepth', kind: 'int', min: 2, max: 1 << 22, default: 8192, doc: 'words of each activation buffer' },
+  { name: 'pdepth', kind: 'int', min: 10, max: 1 << 12, default: 128, doc: 'program memory words' },
+  HADAMARD_PARAM,
+] as const satisfies readonly ParamDecl[];
+
+export type NpuParams = ParamsOf<typeof NPU_PARAMS>;
+
+export const npuUnit = defineModule({
   name: 'npu',
   description: 'neural processing unit: P PEs, layer program (dense, conv2d, max-pool), two activation buffers, valid/ready streams',
-  params: [
-    {
-      name: 'mult',
-      kind: 'unit',
-      default: 'exact-mul:width=8,signed',
-      costGroup: 'multiplier',
-      doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)",
-    },
-    { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
-    { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
-    { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
-    { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words per PE' },
-    { name: 'adepth', kind: 'int', min: 2, max: 1 << 22, default: 8192, doc: 'words of each activation buffer' },
-    { name: 'pdepth', kind: 'int', min: 10, max: 1 << 12, default: 128, doc: 'program memory words' },
-    HADAMARD_PARAM,
-  ],
+  params: NPU_PARAMS,
   template: 'npu.v.hbs',
   submodules: (p) => [{ module: 'pe', params: npuPeParams(p) }],
   costGroup: 'control',
   memories(p, children) {
-    const cw = codeBits(peFormat(children.mult!, p.acc as number));
+    const cw = codeBits(peFormat(children.mult!, p.acc));
     return [
-      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth as number, reads: 2, costed: true },
-      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth as number, reads: 2, costed: true },
-      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth as number, reads: 2, costed: true },
+      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth, reads: 2, costed: true },
+      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth, reads: 2, costed: true },
+      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth, reads: 2, costed: true },
     ];
   },
   templateContext(p, children) {
@@ -76,17 +79,17 @@ export const npuUnit: ModuleDefinition = {
       wa: pe.wa,
       ba: pe.ba,
       hostA: pe.hostA,
-      aw: addressBits(p.adepth as number),
+      aw: addressBits(p.adepth),
       adepth: p.adepth,
       pdepth: p.pdepth,
-      pa: addressBits(p.pdepth as number),
-      pb: addressBits(p.p as number),
+      pa: addressBits(p.pdepth),
+      pb: addressBits(p.p),
       hadamard: pe.hadamard,
     };
   },
   ports(p, children): ModulePorts {
     const mult = children.mult!;
-    const accW = p.acc as number;
+    const accW = p.acc;
     return {
       clock: 'clk',
       reset: 'rst',
@@ -215,7 +218,7 @@ export const npuUnit: ModuleDefinition = {
     { mult: 'drum:width=8,k=4,signed', p: 3, acc: 24, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
     { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
   ],
-};
+});
 
 /**
  * The stimulus of an NPU with the Hadamard step: an AXNet-shaped program with every extended field. A

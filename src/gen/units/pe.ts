@@ -1,6 +1,6 @@
-import type { ModuleDefinition, ModulePorts } from '../module.js';
+import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
-import type { ParamValues } from '../params.js';
+import type { ParamDecl, ParamsOf } from '../params.js';
 import { AxhwError } from '../../errors.js';
 import { addressBits } from '../../util/bits.js';
 import {
@@ -93,11 +93,11 @@ export interface PeContext {
 }
 
 /** Template context of a PE (also rendered inside the NPU); the generator adds the top-module name. */
-export function peContext(p: ParamValues, mult: Design): PeContext {
-  const f = peFormat(mult, p.acc as number);
+export function peContext(p: PeParams, mult: Design): PeContext {
+  const f = peFormat(mult, p.acc);
   const { qmin, qmax } = codeRange(f);
-  const wdepth = p.wdepth as number;
-  const bdepth = p.bdepth as number;
+  const wdepth = p.wdepth;
+  const bdepth = p.bdepth;
   const wa = addressBits(wdepth);
   const ba = addressBits(bdepth);
   return {
@@ -118,7 +118,7 @@ export function peContext(p: ParamValues, mult: Design): PeContext {
     qmax,
     negQmin: -qmin,
     finGate: 'fin_en',
-    hadamard: p.hadamard === true,
+    hadamard: p.hadamard,
   };
 }
 
@@ -155,24 +155,27 @@ export const HADAMARD_INPUTS = (cw: number): ModulePorts['inputs'] => [
   { name: 'hshift', width: 7 },
 ];
 
-export const peUnit: ModuleDefinition = {
-  kind: 'module',
+const PE_PARAMS = [
+  {
+    name: 'mult',
+    kind: 'unit',
+    default: 'exact-mul:width=8,signed',
+    costGroup: 'multiplier',
+    doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)',
+  },
+  { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
+  { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
+  { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
+  HADAMARD_PARAM,
+] as const satisfies readonly ParamDecl[];
+
+export type PeParams = ParamsOf<typeof PE_PARAMS>;
+
+export const peUnit = defineModule({
   name: 'pe',
   description:
     'processing element: registry multiplier, saturating accumulator, bias, ReLU, requantisation; weight memory with a fault port',
-  params: [
-    {
-      name: 'mult',
-      kind: 'unit',
-      default: 'exact-mul:width=8,signed',
-      costGroup: 'multiplier',
-      doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)',
-    },
-    { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
-    { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
-    { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
-    HADAMARD_PARAM,
-  ],
+  params: PE_PARAMS,
   template: 'pe.v.hbs',
   templateContext: (p, children) => ({ ...peContext(p, children.mult!) }),
   costGroup: 'datapath',
@@ -212,13 +215,7 @@ export const peUnit: ModuleDefinition = {
     };
   },
   model: (p, children, observe) =>
-    new PeModel(
-      peFormat(children.mult!, p.acc as number),
-      { w: p.wdepth as number, b: p.bdepth as number },
-      multiplierCodes(children.mult!),
-      p.hadamard === true,
-      observe,
-    ),
+    new PeModel(peFormat(children.mult!, p.acc), { w: p.wdepth, b: p.bdepth }, multiplierCodes(children.mult!), p.hadamard, observe),
   corners: () => [...REQUANTISE_CORNERS, ...ACCUMULATOR_CORNERS],
   testStimulus(p, children, rng) {
     const c = peContext(p, children.mult!);
@@ -268,7 +265,7 @@ export const peUnit: ModuleDefinition = {
     { mult: 'drum:width=8,k=4,signed', acc: 24, wdepth: 16, bdepth: 4, hadamard: true },
     { mult: 'drum:width=6,k=3', acc: 20, wdepth: 16, bdepth: 4, hadamard: true },
   ],
-};
+});
 
 /**
  * Directed corners after the random commands: random accumulators and shifts almost never give an exact

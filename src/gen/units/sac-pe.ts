@@ -1,5 +1,5 @@
-import type { ModuleDefinition, ModulePorts, ModuleCommand } from '../module.js';
-import type { ParamValues } from '../params.js';
+import { defineModule, type ModulePorts, ModuleCommand } from '../module.js';
+import type { ParamDecl, ParamsOf } from '../params.js';
 import { addressBits, clog2 } from '../../util/bits.js';
 import { codeBits, codeRange, toWord, type PeFormat } from '../../models/pe-arith.js';
 import { encodeKneaded, SAC_MEM, SacPeModel, sacLayout, type SacFormat } from '../../models/sac-pe-model.js';
@@ -13,21 +13,19 @@ export const MAX_SAC_ACC_BITS = 36;
  * The SAC PE's format from its parameters: the codes of the MAC PE it stands beside (exact-mul:width=N,
  * signed or not), one lane per magnitude bit (N: a two's-complement weight's magnitude reaches 2^(N-1)).
  */
-export function sacFormat(p: ParamValues): SacFormat {
-  const n = p.width as number;
-  const pe: PeFormat = { n, signed: p.signed as boolean, yWidth: 2 * n, accBits: p.acc as number };
-  const group = p.group as number;
-  const acc = p.acc as number;
-  return { pe, lanes: n, group, rows: Math.ceil((p.adepth as number) / group), seg: (p.seg as number | undefined) || acc };
+export function sacFormat(p: Pick<SacPeParams, 'width' | 'signed' | 'acc' | 'group' | 'adepth'> & { seg?: number }): SacFormat {
+  const n = p.width;
+  const pe: PeFormat = { n, signed: p.signed, yWidth: 2 * n, accBits: p.acc };
+  return { pe, lanes: n, group: p.group, rows: Math.ceil(p.adepth / p.group), seg: p.seg || p.acc };
 }
 
-function sacContext(p: ParamValues) {
+function sacContext(p: SacPeParams) {
   const f = sacFormat(p);
   const l = sacLayout(f);
   const { qmin, qmax } = codeRange(f.pe);
   const accW = f.pe.accBits;
-  const ka = addressBits(p.kdepth as number);
-  const ba = addressBits(p.bdepth as number);
+  const ka = addressBits(p.kdepth);
+  const ba = addressBits(p.bdepth);
   const seg = f.seg;
   const tw = Math.max(seg + f.lanes + 1, accW + 1);
   return {
@@ -50,8 +48,8 @@ function sacContext(p: ParamValues) {
     ka,
     ba,
     hostA: Math.max(ka, l.gi + l.ga, ba),
-    kdepth: p.kdepth as number,
-    bdepth: p.bdepth as number,
+    kdepth: p.kdepth,
+    bdepth: p.bdepth,
     w2: accW + 18,
     qmin,
     qmax,
@@ -60,48 +58,51 @@ function sacContext(p: ParamValues) {
   };
 }
 
-export const sacPeUnit: ModuleDefinition = {
-  kind: 'module',
+const SAC_PE_PARAMS = [
+  {
+    name: 'width',
+    kind: 'int',
+    min: 2,
+    max: 12,
+    default: 8,
+    doc: 'code width N of the MAC PE it replaces (exact-mul:width=N): weights have N magnitude bits, one lane each',
+  },
+  {
+    name: 'signed',
+    kind: 'bool',
+    default: true,
+    doc: "two's-complement N-bit codes (else the sign-magnitude codes of an unsigned N-bit multiplier's PE)",
+  },
+  {
+    name: 'group',
+    kind: 'int',
+    min: 2,
+    max: 64,
+    default: 8,
+    doc: 'kneading group: activations a kneaded word can point at (a power of two)',
+  },
+  {
+    name: 'acc',
+    kind: 'int',
+    min: 8,
+    max: MAX_SAC_ACC_BITS,
+    default: 32,
+    doc: 'accumulator width in bits (saturating): the shift-added segments, bias, ReLU',
+  },
+  { name: 'seg', kind: 'int', min: 0, max: MAX_SAC_ACC_BITS, default: 0, doc: 'segment width in bits (saturating); 0: as wide as acc' },
+  { name: 'kdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'kneaded-word memory words' },
+  { name: 'adepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'activation codes held (the layer input), in group banks' },
+  { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
+] as const satisfies readonly ParamDecl[];
+
+export type SacPeParams = ParamsOf<typeof SAC_PE_PARAMS>;
+
+export const sacPeUnit = defineModule({
   name: 'sac-pe',
   description:
     'split-and-accumulate PE (Tetris weight kneading): one saturating segment per magnitude bit, ' +
     "kneaded weights, the MAC PE's bias, ReLU and requantisation",
-  params: [
-    {
-      name: 'width',
-      kind: 'int',
-      min: 2,
-      max: 12,
-      default: 8,
-      doc: 'code width N of the MAC PE it replaces (exact-mul:width=N): weights have N magnitude bits, one lane each',
-    },
-    {
-      name: 'signed',
-      kind: 'bool',
-      default: true,
-      doc: "two's-complement N-bit codes (else the sign-magnitude codes of an unsigned N-bit multiplier's PE)",
-    },
-    {
-      name: 'group',
-      kind: 'int',
-      min: 2,
-      max: 64,
-      default: 8,
-      doc: 'kneading group: activations a kneaded word can point at (a power of two)',
-    },
-    {
-      name: 'acc',
-      kind: 'int',
-      min: 8,
-      max: MAX_SAC_ACC_BITS,
-      default: 32,
-      doc: 'accumulator width in bits (saturating): the shift-added segments, bias, ReLU',
-    },
-    { name: 'seg', kind: 'int', min: 0, max: MAX_SAC_ACC_BITS, default: 0, doc: 'segment width in bits (saturating); 0: as wide as acc' },
-    { name: 'kdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'kneaded-word memory words' },
-    { name: 'adepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'activation codes held (the layer input), in group banks' },
-    { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
-  ],
+  params: SAC_PE_PARAMS,
   rules: [
     'group is a power of two',
     'a kneaded word (width, group and the activation rows it addresses) is at most 63 bits',
@@ -109,12 +110,12 @@ export const sacPeUnit: ModuleDefinition = {
     'seg (0: acc) is at least activation bits + 2 and at most acc',
   ],
   check(p) {
-    const g = p.group as number;
+    const g = p.group;
     if (2 ** clog2(g) !== g) return `group=${g} is not a power of two (the banks are addressed by the low bits of an activation's index)`;
     const c = sacContext(p);
     if (c.kw > 63)
       return (
-        `a kneaded word would be ${c.kw} bits (width ${p.width as number}, group ${g}, ${c.rows} activation ` +
+        `a kneaded word would be ${c.kw} bits (width ${p.width}, group ${g}, ${c.rows} activation ` +
         `rows); the host port writes at most 63`
       );
     if (c.accW < c.cw + 2) return `acc=${c.accW} cannot hold a ${c.cw}-bit activation's negation and a sum; use acc=${c.cw + 2} or more`;
@@ -153,7 +154,7 @@ export const sacPeUnit: ModuleDefinition = {
       done: 'done',
     };
   },
-  model: (p) => new SacPeModel(sacFormat(p), { k: p.kdepth as number, b: p.bdepth as number }),
+  model: (p) => new SacPeModel(sacFormat(p), { k: p.kdepth, b: p.bdepth }),
   testStimulus(p, _children, rng) {
     const f = sacFormat(p);
     const c = sacContext(p);
@@ -204,4 +205,4 @@ export const sacPeUnit: ModuleDefinition = {
     { width: 6, signed: false, group: 4, acc: 11, kdepth: 32, adepth: 16, bdepth: 4 },
     { width: 4, signed: true, group: 16, acc: 8, kdepth: 16, adepth: 32, bdepth: 2 },
   ],
-};
+});
