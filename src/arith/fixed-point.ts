@@ -10,8 +10,9 @@ export function scaleExponent(maxAbs: number, qmax: number): number {
   // log2 can be off by one ulp at powers of two: fix up exactly.
   // Stryker disable next-line EqualityOperator: at equality the second loop steps back, same result
   while (qmax * 2 ** e < maxAbs) e++;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: V8's log2 never overestimates here (searched); kept
+  // Mutants left alive below (ConditionalExpression,EqualityOperator,UpdateOperator): V8's log2 never overestimates here (searched); kept
   // for other engines
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: equivalent, see above
   while (qmax * 2 ** (e - 1) >= maxAbs) e--;
   return e;
 }

@@ -33,8 +33,9 @@ export function ntvRate(opts: { rate?: number; voltageMv?: number }): number | u
  * geometric skips, so the cost is proportional to the number of flips. Returns the number of flipped bits.
  */
 export function flipWeightBits(q: Float32Array, width: number, signed: boolean, rate: number, rng: Rng): number {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; at rate 0 the first skip is infinite and the loop ends
+  // Mutants left alive below (ConditionalExpression,EqualityOperator): a shortcut; at rate 0 the first skip is infinite and the loop ends
   // at once
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
   if (rate <= 0) return 0;
   const bitsPer = signed ? width : width + 1;
   const total = q.length * bitsPer;

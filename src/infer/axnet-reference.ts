@@ -68,8 +68,9 @@ function walk(
   const scaled = (acc: Float64Array, l: QuantisedLayer) => acc.map((a) => a * 2 ** (l.inputExp + l.weightExp));
   const columns = (m: Float64Array, width: number, from: number, count: number) => {
     const out = new Float64Array(n * count);
-    // Stryker disable next-line EqualityOperator: one step past a row reads the next row's first entry into a place then overwritten, or
+    // Mutants left alive below (EqualityOperator): one step past a row reads the next row's first entry into a place then overwritten, or
     // writes nowhere
+    // Stryker disable next-line EqualityOperator: equivalent, see above
     for (let r = 0; r < n; r++) for (let j = 0; j < count; j++) out[r * count + j] = m[r * width + from + j]!;
     return out;
   };

@@ -80,8 +80,9 @@ export function parseDescr(descr: string): Dtype | undefined {
  */
 export function codesToValues(buf: Buffer, d: Dtype, yWidth: number): void {
   if (!d.signed) return;
-  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a full-width code already is its value; sign-extending it again
+  // Mutants left alive below (ConditionalExpression,ArithmeticOperator): a full-width code already is its value; sign-extending it again
   // stores the same bits
+  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent, see above
   if (yWidth === 8 * d.bytes) return;
   const n = buf.length / d.bytes;
   if (d.bytes === 8) {

@@ -63,8 +63,9 @@ export function roundToFormat(
   const qExp = subnormals === 'full' && e < emin ? emin - f.frac : e - f.frac;
   const shift = qExp - scale;
   let q: bigint;
-  // Stryker disable next-line UnaryOperator: shift >= 0 always (a product's leading one is at least frac above its quantum), and 0 shifts
+  // Mutants left alive below (UnaryOperator): shift >= 0 always (a product's leading one is at least frac above its quantum), and 0 shifts
   // by 0 either way
+  // Stryker disable next-line UnaryOperator: equivalent, see above
   if (shift <= 0) q = m << BigInt(-shift);
   else {
     q = m >> BigInt(shift);
@@ -80,8 +81,9 @@ export function roundToFormat(
   }
   const maxFinite = pack(f, sign, 2 ** f.exp - 2, 2 ** f.frac - 1);
   if (exp > emaxFinite) return rounding === 'rne' ? pack(f, sign, 2 ** f.exp - 1, 0) : maxFinite;
-  // Stryker disable next-line ConditionalExpression,BlockStatement: a subnormal q (exp = emin) packed as a normal gives the same code,
+  // Mutants left alive below (ConditionalExpression,BlockStatement): a subnormal q (exp = emin) packed as a normal gives the same code,
   // (emin + bias) * 2^frac + q - 2^frac = q; the branch states the case
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, see above
   if (q < 1n << BigInt(f.frac)) {
     // Subnormal (only reachable with gradual underflow) or zero.
     return pack(f, sign, 0, Number(q));

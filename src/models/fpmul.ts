@@ -175,8 +175,9 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
           continue;
         }
         // Masked significands (hidden bit included; subnormals have hidden bit 0 or are flushed).
-        // Stryker disable next-line ConditionalExpression: an infinity's significand only matters through sa === 0, and the hidden bit
+        // Mutants left alive below (ConditionalExpression): an infinity's significand only matters through sa === 0, and the hidden bit
         // survives every mask
+        // Stryker disable next-line ConditionalExpression: equivalent, see above
         const sa = ea === expMax ? 1 : ea === 0 ? (ftz ? 0 : fa & keep) : (fracUnit + fa) & keep;
         // Stryker disable next-line ConditionalExpression: as for sa
         const sb = eb === expMax ? 1 : eb === 0 ? (ftz ? 0 : fb & keep) : (fracUnit + fb) & keep;
@@ -192,8 +193,9 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
         const prod = sa * sb; // < 2^52: exact
         // Leading one of the product: that of sa plus that of sb, plus one when the product carries.
         const lsum = 62 - Math.clz32(sa) - Math.clz32(sb);
-        // Stryker disable next-line EqualityOperator: a product of two integers in [2^ja, 2^(ja+1)) and [2^jb, 2^(jb+1)) is never exactly
+        // Mutants left alive below (EqualityOperator): a product of two integers in [2^ja, 2^(ja+1)) and [2^jb, 2^(jb+1)) is never exactly
         // 2^(ja+jb+1)
+        // Stryker disable next-line EqualityOperator: equivalent, see above
         const pos = prod >= POW2[lsum + 1] ? lsum + 1 : lsum;
         // Biased exponent of the product normalised to 1.f (subnormal operands sit at exponent 1).
         const er = (ea === 0 ? 1 : ea) + (eb === 0 ? 1 : eb) - bias + pos - 2 * F;
@@ -203,8 +205,9 @@ function genericModel(p: FpmulParams, mbits: number): BatchModel {
         if (sub) sh += 1 - er;
         let q: number;
         let inc = 0;
-        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UnaryOperator: sh >= 0 always (a normal
+        // Mutants left alive below (ConditionalExpression,EqualityOperator,ArithmeticOperator,UnaryOperator): sh >= 0 always (a normal
         // significand has P bits, a subnormal times a normal at least P), and sh = 0 keeps prod either way
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UnaryOperator: equivalent, see above
         if (sh <= 0) q = prod * POW2[-sh];
         else {
           // Beyond 2^60 everything is below the last subnormal position and rounds to zero (prod < 2^52 <

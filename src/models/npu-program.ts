@@ -102,8 +102,9 @@ export function encodeProgram(p: Program): Uint32Array {
     words[o + 5] = u16(l.groups, 'groups');
     words[o + 6] = u24(l.wbase, 'weight base');
     words[o + 7] = u24(l.bbase, 'bias base');
-    // Stryker disable next-line ConditionalExpression: a plain instruction's extension words land on the next instruction's first words,
+    // Mutants left alive below (ConditionalExpression): a plain instruction's extension words land on the next instruction's first words,
     // which are written after them (or past the end)
+    // Stryker disable next-line ConditionalExpression: equivalent, see above
     if (ext) {
       const h = l.hadamard;
       if (h && l.op !== 'mac') throw new RangeError('a Hadamard step follows a MAC layer');

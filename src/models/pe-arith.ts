@@ -118,8 +118,9 @@ export function saturate(v: number, bits: number): number {
  */
 export function requantise(v: number, shift: number, qmin: number, qmax: number): number {
   let r: number;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: for integer v and shift >= 0 the division path gives v * 2^shift
-  // too (no remainder)
+  // Mutants left alive below (ConditionalExpression,EqualityOperator): for integer v and shift >= 0 the division path gives v * 2^shift too
+  // (no remainder)
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
   if (shift >= 0) r = v * 2 ** shift;
   else {
     const d = 2 ** -shift;
