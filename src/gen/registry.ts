@@ -16,7 +16,9 @@ import { sacPeUnit } from './units/sac-pe.js';
  */
 const OPERATORS = { drum: drumUnit, 'exact-mul': exactMulUnit, fpmul: fpmulUnit };
 const MODULES = { pe: peUnit, npu: npuUnit, 'sac-pe': sacPeUnit };
-const UNITS: readonly RegisteredUnit[] = [...Object.values(OPERATORS), ...Object.values(MODULES)];
+const OPERATOR_LIST: readonly UnitDefinition[] = Object.values(OPERATORS);
+const MODULE_LIST: readonly ModuleDefinition[] = Object.values(MODULES);
+const UNITS: readonly RegisteredUnit[] = [...OPERATOR_LIST, ...MODULE_LIST];
 
 export type RegisteredUnit = UnitDefinition | ModuleDefinition;
 type OperatorName = keyof typeof OPERATORS;
@@ -32,9 +34,6 @@ export type UnitParams<N extends OperatorName | ModuleName> = N extends Operator
       : never
     : never;
 
-const isOperator = (u: RegisteredUnit): u is UnitDefinition => u.kind === 'operator';
-const isModule = (u: RegisteredUnit): u is ModuleDefinition => u.kind === 'module';
-
 /** Every unit of the registry, operators first. */
 export function listAllUnits(): readonly RegisteredUnit[] {
   return UNITS;
@@ -42,12 +41,12 @@ export function listAllUnits(): readonly RegisteredUnit[] {
 
 /** The two-operand operators. */
 export function listUnits(): readonly UnitDefinition[] {
-  return UNITS.filter(isOperator);
+  return OPERATOR_LIST;
 }
 
 /** The clocked module units. */
 export function listModules(): readonly ModuleDefinition[] {
-  return UNITS.filter(isModule);
+  return MODULE_LIST;
 }
 
 export function getModule(name: string): ModuleDefinition {
