@@ -97,7 +97,7 @@ const VOLATILE_KEY = /seconds|Seconds|PerSecond|perSecond|Ms$|^ms$|cached|Cached
 function normaliseText(text) {
   return text
     .replaceAll(files, '<files>')
-    .replace(/\/tmp\/[^/\s'"]+\/dist\//g, '<dist>/')
+    .replace(/(?:\/[\w.+-]+)+\/dist\//g, '<dist>/')
     .replace(/\b\d+(\.\d+)?( ?(ms|s|min|minutes|seconds)\b)/g, '<time>$2')
     .replace(/\b[\d.,]+( ?[kM]?)( [a-z -]+\/s\b)/g, '<rate>$2')
     .replace(/training time [\d.]+% less/g, 'training time <ratio>% less')

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import type { RawParams } from '../gen/params.js';
 import type { Design } from '../gen/design.js';
 import { resolveUnit, getUnit } from '../gen/registry.js';
 import { generateDesign } from '../gen/generate.js';
@@ -12,7 +13,7 @@ import { AxhwError } from '../errors.js';
 export interface CharacterizeRequest {
   unit: string;
   /** Raw parameter values common to every configuration (CLI flags), and an optional preset. */
-  params: Record<string, unknown>;
+  params: RawParams;
   preset?: string;
   sweep: SweepAxis[];
   /** Baseline unit; it takes the base parameters it declares (e.g. width, signed for exact-mul). */

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import type { RawParams } from '../gen/params.js';
 import { basename, dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
 import { resolveUnit } from '../gen/registry.js';
@@ -20,6 +21,7 @@ import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
 import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../npu/report.js';
 import { runExperiment } from '../experiments/runner.js';
+import { optionDefaults } from '../util/options.js';
 import { axtrainExperiment } from '../experiments/axtrain/index.js';
 import type { AxtrainResult } from '../experiments/axtrain/schema.js';
 import { drumSpec, EXACT_SPEC } from '../experiments/axtrain/plan.js';
@@ -96,8 +98,8 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         `generate and verify DRUM (8-bit signed, k = ${DEMO.drumKs.join(', ')}), the exact multiplier ` +
         `and fpmul (binary32); export the tables read from the RTL`,
       async run(stage) {
-        const specs: [string, Record<string, unknown>][] = [
-          ...DEMO.drumKs.map((k): [string, Record<string, unknown>] => ['drum', { width: 8, k, signed: true }]),
+        const specs: [string, RawParams][] = [
+          ...DEMO.drumKs.map((k): [string, RawParams] => ['drum', { width: 8, k, signed: true }]),
           ['exact-mul', { width: 8, signed: true }],
           ['fpmul', {}],
         ];
@@ -178,7 +180,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         const dir = 'axtrain';
         const { result } = await runExperiment(
           axtrainExperiment,
-          { quick: true, apps: 'breast-cancer,mnist-mlp', seed },
+          optionDefaults(axtrainExperiment.options, { quick: true, apps: ['breast-cancer', 'mnist-mlp'], seed }),
           {
             command: `axhw experiment axtrain --quick --apps breast-cancer,mnist-mlp --seed ${seed} -o ${dir}`,
             log: sub(log),
@@ -202,7 +204,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         const dir = 'framnn';
         const { result } = await runExperiment(
           framnnExperiment,
-          { quick: true, seed },
+          optionDefaults(framnnExperiment.options, { quick: true, seed }),
           { command: `axhw experiment framnn --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name },
           join(stage, dir),
         );
@@ -226,7 +228,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         const dir = 'axnet';
         const { result } = await runExperiment(
           axnetExperiment,
-          { quick: true, seed },
+          optionDefaults(axnetExperiment.options, { quick: true, seed }),
           { command: `axhw experiment axnet --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name },
           join(stage, dir),
         );

@@ -1,15 +1,7 @@
 import type { z } from 'zod';
+import type { OptionSet, OptionsOf } from '../util/options.js';
 import type { ResultDocument } from '../doc/document.js';
 import type { BackendName } from '../nn/backend.js';
-
-/** A command-line option of an experiment, declared as data (the CLI derives its flags from these). */
-export interface ExperimentOption {
-  /** Commander flags, e.g. `--apps <list>`. */
-  flags: string;
-  description: string;
-  parse?: (value: string) => unknown;
-  default?: unknown;
-}
 
 export interface ExperimentContext {
   /** The command line that reproduces the run (recorded in the result). */
@@ -23,16 +15,17 @@ export interface ExperimentContext {
  * reads as a document. `axhw experiment <name>` is derived from this; one runner validates and writes
  * every experiment's results (runner.ts).
  */
-export interface Experiment<R = unknown> {
+export interface Experiment<R = unknown, S extends OptionSet = OptionSet> {
   name: string;
   description: string;
   /** Real invocations for --help (the first is the quickest). */
   examples: string[];
-  options: readonly ExperimentOption[];
+  /** Its options, declared once: the CLI's flags and help and the typed values `run` gets come from these. */
+  options: S;
   /** Report folder when -o is not given. */
   defaultOut: string;
-  /** Run with the parsed option values (keys as commander names them: camelCase of the long flag). */
-  run(opts: Record<string, unknown>, ctx: ExperimentContext): Promise<R>;
+  /** Run with the option values (each declared default filled in). */
+  run(opts: OptionsOf<S>, ctx: ExperimentContext): Promise<R>;
   /** The result file (the first data file), validated against this before anything is written. */
   schema: z.ZodType;
   /** Name of the result file, which `axhw report` reads back and validates against the schema. */

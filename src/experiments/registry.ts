@@ -1,5 +1,6 @@
 import { AxhwError } from '../errors.js';
 import type { Experiment } from './experiment.js';
+import type { OptionSet } from '../util/options.js';
 import { axtrainExperiment } from './axtrain/index.js';
 import { tetrisExperiment } from './tetris/index.js';
 import { framnnExperiment } from './framnn/index.js';
@@ -9,7 +10,7 @@ import { axnetExperiment } from './axnet/index.js';
  * An experiment with its result type erased: the runner hands each experiment only the result its own
  * `run` returned, so the entries can share one list.
  */
-const entry = <R>(e: Experiment<R>) => e as unknown as Experiment;
+const entry = <R, S extends OptionSet>(e: Experiment<R, S>) => e as unknown as Experiment;
 
 /** The registry of paper evaluations. Adding one = a folder here with its index.ts + one line below. */
 const experiments: readonly Experiment[] = [

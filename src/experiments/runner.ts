@@ -3,15 +3,16 @@ import { writeAtomic } from '../util/atomic-write.js';
 import { writeDocument } from '../doc/write.js';
 import { writeProvenance } from '../doc/provenance-file.js';
 import type { Experiment, ExperimentContext } from './experiment.js';
+import type { OptionSet, OptionsOf } from '../util/options.js';
 
 /**
  * Run an experiment and write its report folder: the JSON data files (the result file checked against the
  * experiment's schema first: a result that does not fit is a bug, and nothing is written), then the
  * document as Markdown with its figures as SVG, and the provenance sidecar (tool versions).
  */
-export async function runExperiment<R>(
-  exp: Experiment<R>,
-  opts: Record<string, unknown>,
+export async function runExperiment<R, S extends OptionSet>(
+  exp: Experiment<R, S>,
+  opts: OptionsOf<S>,
   ctx: ExperimentContext,
   outDir: string,
 ): Promise<{ result: R; files: string[] }> {

@@ -36,7 +36,7 @@ type ValueOf<D extends ParamDecl> = D extends { kind: 'int' }
  */
 export type ParamsOf<D extends readonly ParamDecl[]> = { [E in D[number] as E['name']]: ValueOf<E> };
 
-function schemaFor(d: ParamDecl): z.ZodType {
+function schemaFor(d: ParamDecl): z.ZodType<number | boolean | string> {
   switch (d.kind) {
     case 'int': {
       // CLI text must be decimal digits: '0x8', '1e1', '8.0' and '' are refused, not read as numbers.
@@ -63,6 +63,9 @@ function schemaFor(d: ParamDecl): z.ZodType {
   }
 }
 
+/** Parameter values not yet checked against a unit's declarations (CLI text, or typed values from code). */
+export type RawParams = Record<string, unknown>;
+
 /**
  * Validate raw values (CLI strings or typed values) against the declarations, then the unit's
  * cross-parameter rule. Unknown names are rejected: a misspelt parameter must not be silently ignored.
@@ -70,7 +73,7 @@ function schemaFor(d: ParamDecl): z.ZodType {
 export function parseParams(
   unitName: string,
   decls: readonly ParamDecl[],
-  raw: Record<string, unknown>,
+  raw: RawParams,
   crossCheck?: (p: ParamValues) => string | undefined,
   rules: readonly string[] = [],
 ): ParamValues {
@@ -97,7 +100,7 @@ export function parseParams(
         `${d.name}: ${d.doc}; e.g. ${d.name}=${example(d)} (see \`axhw units\`).`,
       );
     }
-    out[d.name] = r.data as number | boolean | string;
+    out[d.name] = r.data;
   }
   const problem = crossCheck?.(out);
   if (problem)

@@ -3,7 +3,7 @@ import type { UnitDefinition } from './unit.js';
 import { drumUnit } from './units/drum.js';
 import { exactMulUnit } from './units/exact-mul.js';
 import { fpmulUnit } from './units/fpmul.js';
-import { parseParams, type ParamValues } from './params.js';
+import { parseParams, type ParamValues, type RawParams } from './params.js';
 import type { ModuleDefinition } from './module.js';
 import { peUnit } from './units/pe.js';
 import { npuUnit } from './units/npu.js';
@@ -62,12 +62,9 @@ export function getModule(name: string): ModuleDefinition {
 }
 
 /** Validate a module's parameters against its declarations; a registered name gives its typed parameters. */
-export function resolveModule<N extends ModuleName>(
-  name: N,
-  raw: Record<string, unknown>,
-): { unit: ModuleDefinition; params: UnitParams<N> };
-export function resolveModule(name: string, raw: Record<string, unknown>): { unit: ModuleDefinition; params: ParamValues };
-export function resolveModule(name: string, raw: Record<string, unknown>): { unit: ModuleDefinition; params: ParamValues } {
+export function resolveModule<N extends ModuleName>(name: N, raw: RawParams): { unit: ModuleDefinition; params: UnitParams<N> };
+export function resolveModule(name: string, raw: RawParams): { unit: ModuleDefinition; params: ParamValues };
+export function resolveModule(name: string, raw: RawParams): { unit: ModuleDefinition; params: ParamValues } {
   const unit = getModule(name);
   return { unit, params: parseParams(unit.name, unit.params, raw, unit.check, unit.rules) };
 }
@@ -99,11 +96,11 @@ export function getUnit(name: string): UnitDefinition {
  */
 export function resolveUnit<N extends OperatorName>(
   name: N,
-  raw: Record<string, unknown>,
+  raw: RawParams,
   preset?: string,
 ): { unit: UnitDefinition; params: UnitParams<N> };
-export function resolveUnit(name: string, raw: Record<string, unknown>, preset?: string): { unit: UnitDefinition; params: ParamValues };
-export function resolveUnit(name: string, raw: Record<string, unknown>, preset?: string): { unit: UnitDefinition; params: ParamValues } {
+export function resolveUnit(name: string, raw: RawParams, preset?: string): { unit: UnitDefinition; params: ParamValues };
+export function resolveUnit(name: string, raw: RawParams, preset?: string): { unit: UnitDefinition; params: ParamValues } {
   const unit = getUnit(name);
   let merged = raw;
   if (preset !== undefined) {

@@ -1,6 +1,6 @@
 import { AxhwError } from '../errors.js';
 import { getUnit, resolveUnit } from './registry.js';
-import type { ParamValues } from './params.js';
+import type { ParamValues, RawParams } from './params.js';
 import type { ControlSetting, UnitDefinition } from './unit.js';
 
 /**
@@ -45,7 +45,7 @@ export function parseUnitSpec(text: string): UnitSpec {
 }
 
 /** `unit:k=v,...` from values (a true flag is written bare, in the order given). */
-export function formatUnitSpec(unit: string, values: Record<string, unknown>): string {
+export function formatUnitSpec(unit: string, values: RawParams): string {
   const parts = Object.entries(values)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
@@ -55,11 +55,11 @@ export function formatUnitSpec(unit: string, values: Record<string, unknown>): s
 /** Parse and validate against the registry: parameters, control inputs and a preset, each by its declaration. */
 export function resolveUnitSpec(text: string): ResolvedUnitSpec {
   const { unit: name, raw } = parseUnitSpec(text);
-  const all: Record<string, unknown> = { ...raw };
+  const all: RawParams = { ...raw };
   const { preset, ...rest } = all;
   const controlNames = new Set((getUnit(name).controls ?? []).map((c) => c.name));
   const controls: ControlSetting = {};
-  const params: Record<string, unknown> = {};
+  const params: RawParams = {};
   for (const [k, v] of Object.entries(rest)) {
     if (!controlNames.has(k)) params[k] = v;
     else {

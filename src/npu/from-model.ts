@@ -1,4 +1,5 @@
 import { initBackend } from '../nn/backend.js';
+import type { RawParams } from '../gen/params.js';
 import { Network } from '../nn/network.js';
 import { loadTrainedModel } from '../infer/model-data.js';
 import type { PreparedData } from '../data/prepare.js';
@@ -117,7 +118,7 @@ export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promi
 }
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */
-export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design): Record<string, unknown> {
+export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design): RawParams {
   return sizeNpuFor(
     (geo) => compileNetwork(q, geo),
     q.layers.map((l) => l.exactAccumulatorBits),

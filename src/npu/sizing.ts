@@ -1,4 +1,5 @@
 import type { Design } from '../gen/design.js';
+import type { RawParams } from '../gen/params.js';
 import { generateModule, type ModuleDesign } from '../gen/generate-module.js';
 import { getModule, resolveModule } from '../gen/registry.js';
 import { npuGeometry } from '../gen/units/npu.js';
@@ -27,8 +28,8 @@ export function sizeNpuFor(
   mult: string,
   s: NpuSizing,
   child: Design,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
+  extra: RawParams = {},
+): RawParams {
   const acc = s.acc ?? Math.max(32, ...exactAccumulatorBits);
   const { params } = resolveModule('npu', {
     mult,
@@ -54,7 +55,7 @@ export function sizeNpuFor(
 }
 
 /** The NPU with these parameters on this multiplier: its design, geometry, and unit spec (the parameters as given). */
-export function npuDesign(params: Record<string, unknown>, child: Design): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
+export function npuDesign(params: RawParams, child: Design): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
   const { unit, params: p } = resolveModule('npu', params);
   return {
     design: generateModule(getModule('npu'), p, { mult: child }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatUnitSpec, parseUnitSpec, resolveUnitSpec } from '../../src/gen/unit-spec.js';
-import { unitArgument } from '../../src/cli/options/design.js';
+import { unitArgument, type UnitFlags } from '../../src/cli/options/design.js';
 import { AxhwError } from '../../src/errors.js';
 
 describe('unit specs (unit:param=value,...)', () => {
@@ -50,10 +50,10 @@ describe('unit specs (unit:param=value,...)', () => {
   });
 
   it('merges with CLI flags, refusing a contradiction', () => {
-    const opts: Record<string, unknown> = { width: '8' };
+    const opts: UnitFlags = { width: '8' };
     expect(unitArgument('drum:k=4,signed', opts)).toEqual({ name: 'drum', raw: { width: '8', k: '4', signed: true }, preset: undefined });
     expect(() => unitArgument('drum:width=16', { width: '8' })).toThrow(/--width says 8/);
-    const withControl: Record<string, unknown> = {};
+    const withControl: UnitFlags = {};
     expect(unitArgument('fpmul:preset=binary16,mbits=4', withControl).preset).toBe('binary16');
     expect(withControl.mbits).toBe('4');
     expect(() => unitArgument('fpmul:mbits=4', { mbits: '5' })).toThrow(/--mbits says 5/);

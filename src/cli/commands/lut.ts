@@ -1,11 +1,13 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { Opt, addOptions, choice, flag, optionValues, parsed, text } from '../../util/options.js';
 import {
   addUnitArgument,
   addControlOptions,
-  addExternalOptions,
+  EXTERNAL_OPTIONS,
   addUnitParamOptions,
   controlSettingsFromOptions,
   designFromOptions,
+  unitFlags,
 } from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, sidecarPath, writeTable } from '../../lut/io.js';
@@ -23,28 +25,32 @@ export function lutCommand(): Command {
     'axhw lut drum:width=8,k=4,signed -o drum8k4.npy',
     'axhw lut fpmul --preset bfloat16 --table significand --mbits 5 -o sig5.hex',
     'axhw lut --rtl my_mult.v --top my_mult -o my_mult.bin --no-verify',
-  ])
-    .description('read a lookup table out of the Verilated RTL (checked against the model when there is one) and export it')
-    .requiredOption('-o, --out <file>', 'table file: .npy, .bin or .hex (a <file>.json sidecar is written beside it)')
-    .addOption(new Option('--format <fmt>', 'table format (default: from the file extension)').choices(['npy', 'bin', 'hex']))
-    .option('--table <kind>', `pairs (default): every operand pair; ${derived.join('; ')}`, 'pairs')
-    .option('--no-verify', 'do not check the entries against the model')
-    .option('--jobs <n>', 'parallel simulator processes (default: number of cores)', toJobs)
-    .option('--json', 'print the table metadata as JSON')
-    .option('--quiet', 'no progress output');
+  ]).description('read a lookup table out of the Verilated RTL (checked against the model when there is one) and export it');
+  const LUT_OPTIONS = {
+    out: text('-o, --out <file>', 'table file: .npy, .bin or .hex (a <file>.json sidecar is written beside it)').mandatory(),
+    format: choice('--format <fmt>', 'table format (default: from the file extension)', ['npy', 'bin', 'hex']),
+    table: text('--table <kind>', `pairs (default): every operand pair; ${derived.join('; ')}`).default('pairs'),
+    verify: new Opt<boolean, true>('--no-verify', 'do not check the entries against the model'),
+    jobs: parsed('--jobs <n>', 'parallel simulator processes (default: number of cores)', toJobs),
+    json: flag('--json', 'print the table metadata as JSON'),
+    quiet: flag('--quiet', 'no progress output'),
+  };
+  addOptions(cmd, LUT_OPTIONS);
   addUnitArgument(cmd, true);
   addUnitParamOptions(cmd);
   addControlOptions(cmd, false);
-  addExternalOptions(cmd);
-  return cmd.action(async (unit: string | undefined, opts: Record<string, unknown>) => {
-    const format = formatOf(opts.out as string, opts.format as string | undefined);
-    checkOutputFile(opts.out as string, '-o');
-    checkOutputFile(sidecarPath(opts.out as string), 'The sidecar');
-    const d = await designFromOptions(unit, opts);
-    const settings = controlSettingsFromOptions(d, opts, false);
+  addOptions(cmd, EXTERNAL_OPTIONS);
+  return cmd.action(async (unit: string | undefined, parsedOptions: object) => {
+    const opts = optionValues(LUT_OPTIONS, parsedOptions);
+    const flags = unitFlags(parsedOptions);
+    const format = formatOf(opts.out, opts.format);
+    checkOutputFile(opts.out, '-o');
+    checkOutputFile(sidecarPath(opts.out), 'The sidecar');
+    const d = await designFromOptions(unit, optionValues(EXTERNAL_OPTIONS, parsedOptions), flags);
+    const settings = controlSettingsFromOptions(d, flags, false);
     if (settings.length !== 1)
       throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');
-    const kindName = opts.table as string;
+    const kindName = opts.table;
     const derivedKinds = d.unit === 'external' ? [] : (getUnit(d.unit).derivedTables ?? []);
     const kind = derivedKinds.find((t) => t.name === kindName);
     if (kindName !== 'pairs' && !kind) {
@@ -56,7 +62,7 @@ export function lutCommand(): Command {
     const bar = progressBar(`lut ${d.top}`, !opts.quiet && !opts.json);
     const tableOpts = {
       verify: opts.verify !== false,
-      jobs: opts.jobs as number | undefined,
+      jobs: opts.jobs,
       controls: settings[0],
       onProgress: bar.update,
       log: opts.quiet || opts.json ? undefined : log,
@@ -67,7 +73,7 @@ export function lutCommand(): Command {
     } finally {
       bar.stop();
     }
-    const files = writeTable(table, opts.out as string, format);
+    const files = writeTable(table, opts.out, format);
     if (opts.json) printJson({ ...table.meta, written: files });
     else {
       const m = table.meta;

@@ -1,6 +1,7 @@
 import { commandLine } from '../format/command-line.js';
-import { Command, Option } from 'commander';
-import { multiplierOption } from '../options/multiplier.js';
+import { Command } from 'commander';
+import { MULTIPLIER_ALIAS, multiplierOption } from '../options/multiplier.js';
+import { addOptions, flag, optionValues, parsed, text, texts, type OptionsOf } from '../../util/options.js';
 import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
 import { withExamples } from '../format/examples.js';
@@ -20,35 +21,69 @@ import { operandTraceSidecar } from '../../npu/operand-trace.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-function addNpuOptions(cmd: Command): Command {
-  return cmd
-    .argument('<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)')
-    .option(
-      '--multiplier <unit:params>',
-      "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed",
-    )
-    .addOption(new Option('--mult <unit:params>', 'alias of --multiplier').hideHelp())
-    .option('--rtl <files...>', "or your own combinational multiplier's Verilog (its table is read from the RTL)")
-    .option('--top <module>', 'top module of --rtl')
-    .option('-P, --pes <n>', 'processing elements (1..64)', toCount, 16)
-    .option('--acc <bits>', 'accumulator width (default: 32, or what exact sums need if more)', toCount)
-    .option('--wdepth <n>', 'weight words per PE (default: what the network needs)', toCount)
-    .option('--adepth <n>', 'words per activation buffer (default: what the network needs)', toCount)
-    .option('--data-path <file|dir>', 'data file or folder, if not where training found it');
-}
+/** The options every npu subcommand shares: the multiplier (registry or --rtl), the NPU's size, the data. */
+const NPU_OPTIONS = {
+  multiplier: text(
+    '--multiplier <unit:params>',
+    "the PEs' multiplier, a registry operator: e.g. drum:width=8,k=4,signed or exact-mul:width=8,signed",
+  ),
+  ...MULTIPLIER_ALIAS,
+  rtl: texts('--rtl <files...>', "or your own combinational multiplier's Verilog (its table is read from the RTL)"),
+  top: text('--top <module>', 'top module of --rtl'),
+  pes: parsed('-P, --pes <n>', 'processing elements (1..64)', toCount).default(16),
+  acc: parsed('--acc <bits>', 'accumulator width (default: 32, or what exact sums need if more)', toCount),
+  wdepth: parsed('--wdepth <n>', 'weight words per PE (default: what the network needs)', toCount),
+  adepth: parsed('--adepth <n>', 'words per activation buffer (default: what the network needs)', toCount),
+  dataPath: text('--data-path <file|dir>', 'data file or folder, if not where training found it'),
+};
+type NpuOptions = OptionsOf<typeof NPU_OPTIONS>;
 
-const multiplier = (opts: Record<string, unknown>) => {
-  if (opts.top !== undefined && !opts.rtl) throw new AxhwError('--top names the module of --rtl.', 'Add --rtl <file.v>, or drop --top.');
-  if (opts.rtl && !opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of your multiplier module with --top.');
-  return { mult: multiplierOption(opts), rtl: opts.rtl ? { files: opts.rtl as string[], top: opts.top as string } : undefined };
+const NPU_COMPILE_OPTIONS = {
+  ...NPU_OPTIONS,
+  out: text('-o, --out <dir>', 'output folder').mandatory(),
+  json: flag('--json', 'print the manifest as JSON'),
+  quiet: flag('--quiet', 'no progress output'),
 };
 
-const sizing = (opts: Record<string, unknown>): NpuSizing => ({
-  P: opts.pes as number,
-  acc: opts.acc as number | undefined,
-  wdepth: opts.wdepth as number | undefined,
-  adepth: opts.adepth as number | undefined,
-});
+const NPU_RUN_OPTIONS = {
+  ...NPU_OPTIONS,
+  samples: parsed('--samples <n>', 'test samples to run (default: the whole test split)', toCount),
+  ntvRate: parsed(
+    '--ntv-rate <p>',
+    'NTV weight storage: one seeded draw of stored-bit flips, loaded through the fault port',
+    toProbability,
+  ),
+  seed: parsed('--seed <n>', 'seed of the NTV draw', toNonNegativeInt).default(1),
+  jobs: parsed('--jobs <n>', 'parallel simulator processes', toJobs).default(2),
+  operandTrace: text(
+    '--operand-trace <file.npy>',
+    "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)",
+  ),
+  out: text('-o, --out <file>', 'also write the results as JSON to this file'),
+  json: flag('--json', 'print the results as JSON'),
+  quiet: flag('--quiet', 'no progress output'),
+};
+
+const NPU_COST_OPTIONS = {
+  ...NPU_OPTIONS,
+  samples: parsed('--samples <n>', 'test samples in the costed run', toCount).default(4),
+  lib: text('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file').default('osu018'),
+  cells: text('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)"),
+  clockNs: parsed('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber).default(10),
+  out: text('-o, --out <file>', 'also write the results as JSON to this file'),
+  json: flag('--json', 'print the results as JSON'),
+  quiet: flag('--quiet', 'no progress output'),
+};
+
+const MODEL_DIR_ARGUMENT = ['<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)'] as const;
+
+const multiplier = (opts: NpuOptions) => {
+  if (opts.top !== undefined && !opts.rtl) throw new AxhwError('--top names the module of --rtl.', 'Add --rtl <file.v>, or drop --top.');
+  if (opts.rtl && !opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of your multiplier module with --top.');
+  return { mult: multiplierOption(opts), rtl: opts.rtl && opts.top ? { files: opts.rtl, top: opts.top } : undefined };
+};
+
+const sizing = (opts: NpuOptions): NpuSizing => ({ P: opts.pes, acc: opts.acc, wdepth: opts.wdepth, adepth: opts.adepth });
 
 function compileCommand(): Command {
   const cmd = withExamples(new Command('compile'), [
@@ -57,21 +92,19 @@ function compileCommand(): Command {
   ]).description(
     'compile a trained network for the NPU: Verilog, program and memory images ($readmemh) and manifest.json (layer map, cycles)',
   );
-  addNpuOptions(cmd)
-    .requiredOption('-o, --out <dir>', 'output folder')
-    .option('--json', 'print the manifest as JSON')
-    .option('--quiet', 'no progress output');
-  return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
-    checkOutputDir(opts.out as string, '-o');
+  addOptions(cmd.argument(...MODEL_DIR_ARGUMENT), NPU_COMPILE_OPTIONS);
+  return cmd.action(async (modelDir: string, parsedOptions: object) => {
+    const opts = optionValues(NPU_COMPILE_OPTIONS, parsedOptions);
+    checkOutputDir(opts.out, '-o');
     const n = await npuForModel({
       modelDir,
       ...multiplier(opts),
       sizing: sizing(opts),
-      dataPath: opts.dataPath as string | undefined,
+      dataPath: opts.dataPath,
       log: opts.quiet || opts.json ? undefined : log,
     });
     const c = compileNetwork(n.q, n.geo);
-    const files = writeCompiled(opts.out as string, c, n.design, n.geo, {
+    const files = writeCompiled(opts.out, c, n.design, n.geo, {
       model: n.q.spec.name,
       modelDir,
       npu: n.spec,
@@ -81,7 +114,7 @@ function compileCommand(): Command {
     if (opts.json) return printJson({ npu: n.spec, cyclesPerInference: c.cyclesPerInference, layers: c.layers, written: files });
     process.stdout.write(`${n.q.spec.name} on ${n.design.top}: ${c.layers.length} layers, ${c.cyclesPerInference} cycles per inference\n`);
     for (const l of c.layers) process.stdout.write(`  layer ${l.modelLayer} ${l.kind}: ${l.outputs} outputs, ${l.cycles} cycles\n`);
-    process.stdout.write(`  wrote ${files.length} files to ${opts.out as string} (manifest.json lists them)\n`);
+    process.stdout.write(`  wrote ${files.length} files to ${opts.out} (manifest.json lists them)\n`);
   });
 }
 
@@ -94,34 +127,24 @@ function runCommand(): Command {
     'stream test samples through the Verilated NPU and compare every layer of every sample with ' +
       'the integer reference; accuracy and cycles from the RTL (exit 1 at the first difference)',
   );
-  addNpuOptions(cmd)
-    .option('--samples <n>', 'test samples to run (default: the whole test split)', toCount)
-    .option('--ntv-rate <p>', 'NTV weight storage: one seeded draw of stored-bit flips, loaded through the fault port', toProbability)
-    .option('--seed <n>', 'seed of the NTV draw', toNonNegativeInt, 1)
-    .option('--jobs <n>', 'parallel simulator processes', toJobs, 2)
-    .option(
-      '--operand-trace <file.npy>',
-      "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)",
-    )
-    .option('-o, --out <file>', 'also write the results as JSON to this file')
-    .option('--json', 'print the results as JSON')
-    .option('--quiet', 'no progress output');
-  return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
-    if (opts.out) checkOutputFile(opts.out as string, '-o');
+  addOptions(cmd.argument(...MODEL_DIR_ARGUMENT), NPU_RUN_OPTIONS);
+  return cmd.action(async (modelDir: string, parsedOptions: object) => {
+    const opts = optionValues(NPU_RUN_OPTIONS, parsedOptions);
+    if (opts.out) checkOutputFile(opts.out, '-o');
     if (opts.operandTrace) {
-      checkOutputFile(opts.operandTrace as string, '--operand-trace');
-      checkTracePath(opts.operandTrace as string, '--operand-trace');
+      checkOutputFile(opts.operandTrace, '--operand-trace');
+      checkTracePath(opts.operandTrace, '--operand-trace');
     }
     const quiet = Boolean(opts.quiet || opts.json);
     const n = await npuForModel({
       modelDir,
       ...multiplier(opts),
       sizing: sizing(opts),
-      dataPath: opts.dataPath as string | undefined,
+      dataPath: opts.dataPath,
       log: quiet ? undefined : log,
     });
     const test = n.data.test;
-    const samples = (opts.samples as number | undefined) ?? test.n;
+    const samples = opts.samples ?? test.n;
     if (samples > test.n)
       throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
     const bar = progressBar('NPU', !quiet, 'samples');
@@ -131,30 +154,27 @@ function runCommand(): Command {
       operandTraceNpy,
     } = await npuRunRecord(n, {
       samples,
-      ntvRate: opts.ntvRate as number | undefined,
-      seed: opts.seed as number,
-      jobs: opts.jobs as number,
-      operandTraceFile: opts.operandTrace as string | undefined,
+      ntvRate: opts.ntvRate,
+      seed: opts.seed,
+      jobs: opts.jobs,
+      operandTraceFile: opts.operandTrace,
       command: commandLine(),
       log: quiet ? undefined : log,
       onProgress: (d, t) => bar.update(d, t),
     }).finally(() => bar.stop());
-    if (operandTraceNpy) {
+    if (operandTraceNpy && opts.operandTrace) {
       writeTrace(
-        opts.operandTrace as string,
+        opts.operandTrace,
         Buffer.from(operandTraceNpy),
         operandTraceSidecar(n.multSpec, n.geo.format, result.operandTrace!.pairs, commandLine()),
       );
       if (!quiet)
-        log(
-          `wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences ` +
-            `to ${opts.operandTrace as string}`,
-        );
+        log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences ` + `to ${opts.operandTrace}`);
     }
     const cyclesOk = result.cyclesPerInference.allEqualModel;
     const failure = npuRunFailure(result, mismatch);
     n.net.dispose();
-    if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
+    if (opts.out) writeAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) printJson(result);
     else if (!mismatch) {
       process.stdout.write(
@@ -180,38 +200,32 @@ function costCommand(): Command {
       'and memories: each module synthesized on its own, the gate-level NPU simulated on real test ' +
       'samples (checked bit-exact on the way) with every toggle counted',
   );
-  addNpuOptions(cmd)
-    .option('--samples <n>', 'test samples in the costed run', toCount, 4)
-    .option('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file', 'osu018')
-    .option('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)")
-    .option('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber, 10)
-    .option('-o, --out <file>', 'also write the results as JSON to this file')
-    .option('--json', 'print the results as JSON')
-    .option('--quiet', 'no progress output');
-  return cmd.action(async (modelDir: string, opts: Record<string, unknown>) => {
-    if (opts.out) checkOutputFile(opts.out as string, '-o');
+  addOptions(cmd.argument(...MODEL_DIR_ARGUMENT), NPU_COST_OPTIONS);
+  return cmd.action(async (modelDir: string, parsedOptions: object) => {
+    const opts = optionValues(NPU_COST_OPTIONS, parsedOptions);
+    if (opts.out) checkOutputFile(opts.out, '-o');
     const quiet = Boolean(opts.quiet || opts.json);
     const n = await npuForModel({
       modelDir,
       ...multiplier(opts),
       sizing: sizing(opts),
-      dataPath: opts.dataPath as string | undefined,
+      dataPath: opts.dataPath,
       log: quiet ? undefined : log,
     });
     const test = n.data.test;
-    const samples = opts.samples as number;
+    const samples = opts.samples;
     if (samples > test.n)
       throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
     const features = test.x.length / test.n;
     const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, {
-      lib: opts.lib as string,
-      cells: opts.cells as string | undefined,
-      clockNs: opts.clockNs as number,
+      lib: opts.lib,
+      cells: opts.cells,
+      clockNs: opts.clockNs,
       log: quiet ? undefined : log,
     });
     n.net.dispose();
     const result = npuCostRecord(n, c, commandLine());
-    if (opts.out) writeAtomic(opts.out as string, JSON.stringify(result, null, 2) + '\n');
+    if (opts.out) writeAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
     if (opts.json) return printJson(result);
     process.stdout.write(costTable(result));
   });

@@ -4,13 +4,15 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import {
   addUnitArgument,
   addControlOptions,
-  addExternalOptions,
+  EXTERNAL_OPTIONS,
   addUnitParamOptions,
   controlSettingsFromOptions,
   designFromOptions,
+  unitFlags,
 } from '../options/design.js';
 import { estimateCost } from '../../synth/estimate.js';
-import { addCostOptions, costOptionsFrom } from '../options/cost.js';
+import { COST_OPTIONS, costOptionsFrom } from '../options/cost.js';
+import { addOptions, flag, optionValues, text } from '../../util/options.js';
 import { formatCost } from '../format/cost-report.js';
 import { withControlDefaults } from '../../gen/controls.js';
 import { log, printJson } from '../format/output.js';
@@ -18,31 +20,37 @@ import { writeAtomic } from '../../util/atomic-write.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
 
+const SYNTH_OPTIONS = {
+  out: text('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here'),
+  json: flag('--json', 'print the report as JSON'),
+  quiet: flag('--quiet', 'no progress output'),
+};
+
 export function synthCommand(): Command {
   const cmd = withExamples(new Command('synth'), [
     'axhw synth drum:width=8,k=4,signed',
     'axhw synth exact-mul --width 16 --clock-ns 5 -o out/synth',
     'axhw synth drum:width=16,k=6 --power sim',
-  ])
-    .description(
-      'synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power',
-    )
-    .option('-o, --out <dir>', 'also write the mapped netlist, report.json and report.md here')
-    .option('--json', 'print the report as JSON')
-    .option('--quiet', 'no progress output');
+  ]).description(
+    'synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power',
+  );
+  addOptions(cmd, SYNTH_OPTIONS);
   addUnitArgument(cmd, true);
-  addCostOptions(cmd);
+  addOptions(cmd, COST_OPTIONS);
   addUnitParamOptions(cmd);
   addControlOptions(cmd, false);
-  addExternalOptions(cmd);
-  return cmd.action(async (unit: string | undefined, opts: Record<string, unknown>) => {
-    if (opts.out) checkOutputDir(opts.out as string, '-o');
-    const generated = await designFromOptions(unit, opts);
-    const d = withControlDefaults(generated, controlSettingsFromOptions(generated, opts, false)[0]);
-    const r = await estimateCost(d, { ...costOptionsFrom(opts), log: opts.json || opts.quiet ? undefined : log });
+  addOptions(cmd, EXTERNAL_OPTIONS);
+  return cmd.action(async (unit: string | undefined, parsedOptions: object) => {
+    const opts = optionValues(SYNTH_OPTIONS, parsedOptions);
+    const flags = unitFlags(parsedOptions);
+    if (opts.out) checkOutputDir(opts.out, '-o');
+    const generated = await designFromOptions(unit, optionValues(EXTERNAL_OPTIONS, parsedOptions), flags);
+    const d = withControlDefaults(generated, controlSettingsFromOptions(generated, flags, false)[0]);
+    const cost = costOptionsFrom(optionValues(COST_OPTIONS, parsedOptions));
+    const r = await estimateCost(d, { ...cost, log: opts.json || opts.quiet ? undefined : log });
     const text = formatCost(r);
     if (opts.out) {
-      const dir = opts.out as string;
+      const dir = opts.out;
       mkdirSync(dir, { recursive: true });
       copyFileSync(r.synth.netlist, join(dir, `${d.top}.netlist.v`));
       writeAtomic(join(dir, 'report.json'), JSON.stringify(r, null, 2) + '\n');

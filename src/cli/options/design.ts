@@ -5,10 +5,11 @@ import { generateDesign } from '../../gen/generate.js';
 import type { Design } from '../../gen/design.js';
 import { externalDesign } from '../../external/design.js';
 import { AxhwError } from '../../errors.js';
-import type { ParamDecl } from '../../gen/params.js';
+import type { ParamDecl, RawParams } from '../../gen/params.js';
 import type { ControlSetting } from '../../gen/unit.js';
 import { combinations, expandList } from '../../util/value-list.js';
 import { toCount } from '../../util/numbers.js';
+import { parsed, text, texts, type OptionsOf } from '../../util/options.js';
 
 /** The positional unit (a name or a whole spec); optional where --rtl can stand in for it. */
 export function addUnitArgument(cmd: Command, withRtl: boolean): Command {
@@ -65,7 +66,7 @@ export function addControlOptions(cmd: Command, multi: boolean): Command {
  * The control settings a command runs with: one per value (or combination of values) requested,
  * every code the port carries for `all` (or by default when `defaultAll`), else the unit's default.
  */
-export function controlSettingsFromOptions(d: Design, opts: Record<string, unknown>, defaultAll: boolean): ControlSetting[] {
+export function controlSettingsFromOptions(d: Design, opts: UnitFlags, defaultAll: boolean): ControlSetting[] {
   const ctl = d.ports.controls;
   if (ctl.length === 0) {
     const given = listUnits()
@@ -81,7 +82,8 @@ export function controlSettingsFromOptions(d: Design, opts: Record<string, unkno
   return combinations(
     ctl.map((c) => {
       const max = 2 ** c.width - 1;
-      const raw = opts[c.name] as string | undefined;
+      const given = opts[c.name];
+      const raw = typeof given === 'string' ? given : undefined;
       return { name: c.name, values: raw === undefined ? (defaultAll ? range(0, max) : [c.value]) : parseValueList(c.name, raw, max) };
     }),
   );
@@ -101,39 +103,66 @@ function parseValueList(name: string, raw: string, max: number): number[] {
         `the port is ${Math.log2(max + 1)} bits wide.`,
     );
   }
-  return [...new Set(values as number[])].sort((x, y) => x - y);
+  return [...new Set(values.filter((v) => typeof v === 'number'))].sort((x, y) => x - y);
 }
 
-export function addExternalOptions(cmd: Command): Command {
-  return cmd
-    .option('--rtl <files...>', 'your own Verilog file(s) instead of a registry unit')
-    .option('--top <module>', 'top module of --rtl')
-    .option('--model <file.mjs>', 'bit-exact model of --rtl: ES module exporting (a, b) => product')
-    .option('--a <port>', 'first operand port of --rtl (inferred when there are two inputs)')
-    .option('--b <port>', 'second operand port of --rtl')
-    .option('--y <port>', 'result port of --rtl (inferred when there is one output)')
-    .option('--a-width <n>', 'expected width of the first operand port (checked)', toCount)
-    .option('--b-width <n>', 'expected width of the second operand port (checked)', toCount)
-    .option('--y-width <n>', 'expected width of the result port (checked)', toCount);
+/** The flags of a user's own Verilog (--rtl and its ports), instead of a registry unit. */
+export const EXTERNAL_OPTIONS = {
+  rtl: texts('--rtl <files...>', 'your own Verilog file(s) instead of a registry unit'),
+  top: text('--top <module>', 'top module of --rtl'),
+  model: text('--model <file.mjs>', 'bit-exact model of --rtl: ES module exporting (a, b) => product'),
+  a: text('--a <port>', 'first operand port of --rtl (inferred when there are two inputs)'),
+  b: text('--b <port>', 'second operand port of --rtl'),
+  y: text('--y <port>', 'result port of --rtl (inferred when there is one output)'),
+  aWidth: parsed('--a-width <n>', 'expected width of the first operand port (checked)', toCount),
+  bWidth: parsed('--b-width <n>', 'expected width of the second operand port (checked)', toCount),
+  yWidth: parsed('--y-width <n>', 'expected width of the result port (checked)', toCount),
+};
+export type ExternalOptions = OptionsOf<typeof EXTERNAL_OPTIONS>;
+
+/**
+ * The values of the flags derived from the registry (--width, --k, --signed, --mbits, --preset): their
+ * names are the units' parameter and control names, known only from the registry, so this is a map;
+ * each value is text (or true for a switch) until the unit's declaration parses it.
+ */
+export type UnitFlags = { [flag: string]: string | boolean | undefined };
+
+/** The registry-derived flags out of commander's parsed options. */
+export function unitFlags(parsed: object): UnitFlags {
+  const source = parsed as { [k: string]: unknown };
+  const names = new Set([
+    'preset',
+    ...listUnits().flatMap((u) => [...u.params.map((p) => p.name), ...(u.controls ?? []).map((c) => c.name)]),
+  ]);
+  const out: UnitFlags = {};
+  for (const n of names) {
+    const v = source[n];
+    if (typeof v === 'string' || typeof v === 'boolean') out[n] = v;
+  }
+  return out;
 }
 
 /** The registry-parameter flags a command was given (--width, --k, ...), as raw values. */
-export function rawParamsFromOptions(opts: Record<string, unknown>): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const u of listUnits()) for (const p of u.params) if (opts[p.name] !== undefined) raw[p.name] = opts[p.name];
+export function rawParamsFromOptions(opts: UnitFlags): RawParams {
+  const raw: RawParams = {};
+  for (const u of listUnits())
+    for (const p of u.params) {
+      const v = opts[p.name];
+      if (v !== undefined) raw[p.name] = v;
+    }
   return raw;
 }
 
 /** Build the Design selected by a command's positional unit name and options. */
-export async function designFromOptions(unitName: string | undefined, opts: Record<string, unknown>): Promise<Design> {
+export async function designFromOptions(unitName: string | undefined, ext: Partial<ExternalOptions>, opts: UnitFlags): Promise<Design> {
   const paramNames = new Set(listUnits().flatMap((u) => u.params.map((p) => p.name)));
-  if (opts.rtl) {
+  if (ext.rtl) {
     if (unitName)
       throw new AxhwError(
         `Give either a unit name ('${unitName}') or --rtl, not both.`,
         'Drop the unit name to use your Verilog, or drop --rtl to use the registry unit.',
       );
-    if (!opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of the module to test with --top.');
+    if (!ext.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of the module to test with --top.');
     if (opts.preset !== undefined)
       throw new AxhwError(
         '--preset selects registry-unit parameters and does not apply to --rtl.',
@@ -146,18 +175,7 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
           'Use --a-width/--b-width to check port widths.',
         );
     }
-    return externalDesign({
-      rtl: opts.rtl as string[],
-      top: opts.top as string,
-      model: opts.model as string | undefined,
-      a: opts.a as string | undefined,
-      b: opts.b as string | undefined,
-      y: opts.y as string | undefined,
-      aWidth: opts.aWidth as number | undefined,
-      bWidth: opts.bWidth as number | undefined,
-      yWidth: opts.yWidth as number | undefined,
-      signed: opts.signed === true ? true : undefined,
-    });
+    return externalDesign({ ...ext, rtl: ext.rtl, top: ext.top, signed: opts.signed === true ? true : undefined });
   }
   if (!unitName)
     throw new AxhwError(
@@ -166,8 +184,8 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
         .map((u) => u.name)
         .join(', ')}) or pass --rtl <file.v> --top <module>.`,
     );
-  for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth']) {
-    if (opts[k] !== undefined)
+  for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth'] as const) {
+    if (ext[k] !== undefined)
       throw new AxhwError(
         `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`,
         'Drop it, or give your Verilog with --rtl <files> --top <module>.',
@@ -183,11 +201,11 @@ export async function designFromOptions(unitName: string | undefined, opts: Reco
  * parameter flags (a value given both ways must agree). Control inputs named in the spec (fpmul's
  * mbits) become the command's control flags.
  */
-export function unitArgument(arg: string, opts: Record<string, unknown>): { name: string; raw: Record<string, unknown>; preset?: string } {
+export function unitArgument(arg: string, opts: UnitFlags): { name: string; raw: RawParams; preset?: string } {
   const spec = parseUnitSpec(arg);
-  const raw: Record<string, unknown> = rawParamsFromOptions(opts);
+  const raw = rawParamsFromOptions(opts);
   const controls = new Set((getUnit(spec.unit).controls ?? []).map((c) => c.name));
-  let preset = opts.preset as string | undefined;
+  let preset = typeof opts.preset === 'string' ? opts.preset : undefined;
   for (const [k, v] of Object.entries(spec.raw)) {
     const flag = k === 'preset' ? preset : controls.has(k) ? opts[k] : raw[k];
     if (flag !== undefined && String(flag) !== String(v))

@@ -15,7 +15,8 @@ import {
 import { METHODS, trainFramework, type AxnetMethod, type RegressionSamples, type TrainSettings } from '../../axnet/train.js';
 import { FULL, QUICK, type AxnetBudget } from './plan.js';
 import type { AxnetResult, FunctionResult, MethodRun, MetricsRecord, TopologyRecord } from './schema.js';
-import type { BackendName } from '../../nn/backend.js';
+import type { AxnetOptions } from './options.js';
+import type { ExperimentContext } from '../experiment.js';
 import { quantiseAxnet } from '../../infer/axnet-reference.js';
 import { axnetNpu, axnetNpuCost, runAxnetOnNpu } from '../../npu/run-axnet.js';
 import { resolveUnitSpec } from '../../gen/unit-spec.js';
@@ -23,19 +24,8 @@ import { generateDesign } from '../../gen/generate.js';
 import { sampleErrors } from '../../data/axbench/function.js';
 import { AxhwError } from '../../errors.js';
 
-export interface AxnetExperimentOptions {
-  quick: boolean;
-  functions?: string[];
-  multipliers?: string[];
-  epochs?: number;
-  train?: number;
-  seed: number;
-  command: string;
-  backend?: BackendName;
-  /** Samples of the gate-level NPU energy run (0: none); default the plan's. */
-  npuCost?: number;
-  log?: (m: string) => void;
-}
+/** The run's options: the command's, as declared once in options.ts, and the context of the run. */
+export type AxnetExperimentOptions = AxnetOptions & ExperimentContext;
 
 const record = (m: InvocationMetrics): MetricsRecord => ({
   ...m,
@@ -204,7 +194,8 @@ async function runOnTheNpu(
  */
 export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<AxnetResult> {
   const log = o.log ?? (() => {});
-  const plan: AxnetBudget = o.quick ? QUICK : FULL;
+  const quick = o.quick === true;
+  const plan: AxnetBudget = quick ? QUICK : FULL;
   const budget = {
     train: o.train ?? plan.train,
     test: plan.test,
@@ -397,7 +388,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     format: 'axhw-axnet-experiment',
     version: 1,
     command: o.command,
-    quick: o.quick,
+    quick,
     seed: o.seed,
     backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     budget,

@@ -1,10 +1,12 @@
-import { initBackend, backendLine, type BackendInfo } from '../../nn/backend.js';
+import { initBackend, backendLine } from '../../nn/backend.js';
 import { getDataset } from '../../data/datasets.js';
 import { prepareDataset } from '../../data/prepare.js';
 import type { LabelledData } from '../../data/table-data.js';
 import { resolveModel } from '../../nn/models.js';
 import { train, type TrainResult } from '../../train/trainer.js';
 import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
+import type { AxtrainOptions } from './options.js';
+import type { ExperimentContext } from '../experiment.js';
 import type { Network } from '../../nn/network.js';
 import { multiplierFromUnit, type ApproxMultiplier } from '../../arith/fixed-multiplier.js';
 import { fixedHardware, type Hardware } from '../../nn/hardware.js';
@@ -21,20 +23,14 @@ import { crossEntropy, relativeL1 } from '../metrics.js';
 import { lowestPowerOf, summarise } from './summary.js';
 import type { AppResult, AxtrainResult, NtvResult, OnMultiplier } from './schema.js';
 
-export interface AxtrainExperimentOptions {
-  apps?: string[];
-  quick: boolean;
-  draws?: number;
-  /** axtrain-act settings (defaults: DEFAULT_ACT). */
-  act?: Partial<ActOptions>;
-  /** Override the budget's epochs of bp/act (and of pas). */
-  epochs?: number;
-  pasEpochs?: number;
-  seed: number;
-  command: string;
-  backend?: BackendInfo['name'];
-  log?: (m: string) => void;
-}
+/** The run's options: the command's, as declared once in options.ts, and the context of the run. */
+export type AxtrainExperimentOptions = AxtrainOptions & ExperimentContext;
+
+/** The axtrain-act settings given (the rest keep DEFAULT_ACT's). */
+const actSettings = (o: AxtrainOptions): Partial<ActOptions> => ({
+  ...(o.lambda !== undefined && { lambda: o.lambda }),
+  ...(o.lambdaStep !== undefined && { lambdaStep: o.lambdaStep }),
+});
 
 const CALIBRATION_SAMPLES = 2000;
 
@@ -62,12 +58,12 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
     format: 'axhw-axtrain-experiment' as const,
     version: 1 as const,
     command: o.command,
-    quick: o.quick,
+    quick: o.quick === true,
     seed: o.seed,
     backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     definitions: {
       output: 'O = batch mean of the sum of the logits; S = sum over the weights of |dO/dw * w| (biases excluded)',
-      act: { ...DEFAULT_ACT, ...o.act },
+      act: { ...DEFAULT_ACT, ...actSettings(o) },
       settings: DRUM_SETTINGS.map((s) => ({ ...s, multiplier: drumSpec(s.k) })),
       exactMultiplier: EXACT_SPEC,
       outputError:
@@ -112,7 +108,7 @@ async function runApp(
   log: (m: string) => void,
 ): Promise<AppResult> {
   const t0 = performance.now();
-  const b = budgetFor(app, o.quick, o.draws);
+  const b = budgetFor(app, o.quick === true, o.draws);
   if (o.epochs) b.epochs = o.epochs;
   if (o.pasEpochs) b.pasEpochs = o.pasEpochs;
   const data = prepareDataset(getDataset(app.dataset), { seed: o.seed, limitTrain: b.limitTrain, limitTest: b.limitTest });
@@ -121,7 +117,7 @@ async function runApp(
   step(`${data.train.n} train / ${data.test.n} test, ${model.name}; bp and axtrain-act for ${b.epochs} epochs`);
   const base = { data, model, batchSize: b.batchSize, learningRate: b.learningRate, seed: o.seed };
   const bp = await train({ ...base, method: 'bp', epochs: b.epochs });
-  const act = await train({ ...base, method: 'axtrain-act', act: o.act, epochs: b.epochs });
+  const act = await train({ ...base, method: 'axtrain-act', act: actSettings(o), epochs: b.epochs });
   const actWeights = act.net.weights();
   const fineTune = (hardware: Hardware, ntvRate?: number): Promise<TrainResult> =>
     train({ ...base, method: 'axtrain-pas', epochs: b.pasEpochs, hardware, ntvRate, initialWeights: actWeights });

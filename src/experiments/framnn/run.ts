@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { initBackend, backendLine, type BackendInfo } from '../../nn/backend.js';
+import { initBackend, backendLine } from '../../nn/backend.js';
 import { getDataset } from '../../data/datasets.js';
 import { prepareDataset } from '../../data/prepare.js';
 import { resolveModel, weightedLayerSizes } from '../../nn/models.js';
@@ -19,11 +19,27 @@ import { fpmulSchedule } from '../../train/fpmul-training.js';
 import type { ArithmeticSchedule } from '../../train/schedule.js';
 import { iterationWork, trainingEdp } from './edp.js';
 import { CLOCKINGS, fpmulLevelCosts, levelCost, type FpmulCosts } from '../../synth/fpmul-levels.js';
-import { budgetFor, scheduleLevelsOf, selectApps, UNAVAILABLE, type Budget, type FormatPlan, type FramnnApp } from './plan.js';
+import {
+  budgetFor,
+  checkMbits,
+  FORMATS,
+  scheduleLevelsOf,
+  selectApps,
+  UNAVAILABLE,
+  type Budget,
+  type FormatPlan,
+  type FramnnApp,
+} from './plan.js';
+import type { FramnnOptions } from './options.js';
+import type { ExperimentContext } from '../experiment.js';
 import { formatCodesOf } from '../../arith/float-format.js';
 import type { AppResult, FramnnResult, ScheduleRun } from './schema.js';
 
-export interface FramnnExperimentOptions {
+/** The run's options: the command's, as declared once in options.ts, and the context of the run. */
+export type FramnnExperimentOptions = FramnnOptions & ExperimentContext;
+
+/** The options with the format's defaults resolved (its P always among the widths) and checked against it. */
+interface FramnnRun extends ExperimentContext {
   format: FormatPlan;
   apps?: string[];
   quick: boolean;
@@ -31,9 +47,16 @@ export interface FramnnExperimentOptions {
   finals: number[];
   epochs?: number;
   seed: number;
-  command: string;
-  backend?: BackendInfo['name'];
-  log?: (m: string) => void;
+}
+
+function resolveRun(o: FramnnExperimentOptions): FramnnRun {
+  const quick = o.quick === true;
+  const format = o.format ?? FORMATS.binary32;
+  const mbits = [...new Set([...(o.mbits ?? (quick ? format.quickMbits : format.mbits)), format.P])].sort((a, b) => a - b);
+  const finals = o.finals ?? (quick ? format.quickFinals : format.finals);
+  checkMbits(mbits, '--mbits', format.P);
+  checkMbits(finals, '--finals', format.P);
+  return { ...o, quick, format, mbits, finals };
 }
 
 /** Operand pairs recorded per training run for power from simulation (and per backward-pass proof on the RTL). */
@@ -41,7 +64,8 @@ const TRACE_PAIRS = 16384;
 const BACKWARD_PROOF_PAIRS = 20000;
 
 /** The whole experiment: every application, each mode at every m, the schedules, their EDP, inference efficiency. */
-export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<FramnnResult> {
+export async function runFramnnExperiment(options: FramnnExperimentOptions): Promise<FramnnResult> {
+  const o = resolveRun(options);
   const log = o.log ?? (() => {});
   const apps = selectApps(o.apps, o.quick);
   const backend = await initBackend(o.backend);
@@ -106,7 +130,7 @@ export async function runFramnnExperiment(o: FramnnExperimentOptions): Promise<F
 
 async function runApp(
   app: FramnnApp,
-  o: FramnnExperimentOptions,
+  o: FramnnRun,
   multipliers: Map<number, FloatMultiplier>,
   dir: string,
   log: (m: string) => void,

@@ -1,12 +1,11 @@
 import type { Experiment } from '../experiment.js';
-import { toNonNegativeInt, toCount } from '../../util/numbers.js';
-import { DEFAULT_GROUPS, parseGroups } from '../../tetris/groups.js';
-import { runTetrisExperiment, TETRIS_NETWORKS } from './run.js';
+import { runTetrisExperiment } from './run.js';
+import { TETRIS_OPTIONS } from './options.js';
 import { tetrisDataFiles, tetrisDocument } from './report.js';
 import { tetrisResultSchema, type TetrisResult } from './schema.js';
 
 /** Tetris (weight kneading): zero bits, kneading speed-up, the SAC PE in RTL and its cost against the MAC PE. */
-export const tetrisExperiment: Experiment<TetrisResult> = {
+export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> = {
   name: 'tetris',
   description:
     "Tetris weight kneading: zero-bit shares of trained networks' weights, kneading speed-up by " +
@@ -17,40 +16,8 @@ export const tetrisExperiment: Experiment<TetrisResult> = {
     'axhw experiment tetris --networks bc-bp,fm-mlp --groups 4,8,16 --cost-group 16 -o out/tetris',
   ],
   defaultOut: 'out/experiment/tetris',
-  options: [
-    {
-      flags: '--quick',
-      description:
-        'reduced budget (short training, small subsets, one network costed): 1.5 to 3 minutes the first ' +
-        'time (95 and 169 s measured on 2 cores), about 20 s with its builds cached; for tests and the ' +
-        'demo',
-    },
-    { flags: '--networks <list>', description: `comma list (default all): ${TETRIS_NETWORKS.join(', ')}` },
-    { flags: '--groups <list>', description: 'kneading group sizes analysed (powers of two, default 2,4,8,16)', parse: parseGroups },
-    {
-      flags: '--cost-group <n>',
-      description: 'group size of the SAC PE in the RTL checks and gate-level costs (default 8)',
-      parse: toCount,
-    },
-    { flags: '--seed <n>', description: 'seed for splits, initialisation and shuffling', parse: toNonNegativeInt, default: 1 },
-  ],
-  run: (opts, ctx) =>
-    runTetrisExperiment({
-      quick: Boolean(opts.quick),
-      networks:
-        typeof opts.networks === 'string'
-          ? opts.networks
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : undefined,
-      groups: (opts.groups as number[] | undefined) ?? [...DEFAULT_GROUPS],
-      costGroup: (opts.costGroup as number | undefined) ?? 8,
-      seed: (opts.seed as number | undefined) ?? 1,
-      command: ctx.command,
-      backend: ctx.backend,
-      log: ctx.log,
-    }),
+  options: TETRIS_OPTIONS,
+  run: (opts, ctx) => runTetrisExperiment({ ...opts, ...ctx }),
   schema: tetrisResultSchema,
   dataFiles: tetrisDataFiles,
   document: tetrisDocument,

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, backendLine, type BackendInfo } from '../../nn/backend.js';
+import { initBackend, backendLine } from '../../nn/backend.js';
 import { runTrain } from '../../train/run.js';
 import type { Method } from '../../train/methods.js';
+import type { TetrisOptions } from './options.js';
+import type { ExperimentContext } from '../experiment.js';
+import { DEFAULT_GROUPS } from '../../tetris/groups.js';
 import { quantisedModel, type QuantisedModel } from '../../npu/from-model.js';
 import { accuracy, predict } from '../../infer/predict.js';
 import { referenceInference } from '../../infer/reference.js';
@@ -17,17 +20,8 @@ import { AxhwError } from '../../errors.js';
 import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
 
-export interface TetrisExperimentOptions {
-  quick: boolean;
-  groups: number[];
-  costGroup: number;
-  /** Names of the networks to run (default all). */
-  networks?: string[];
-  seed: number;
-  command: string;
-  backend?: BackendInfo['name'];
-  log?: (m: string) => void;
-}
+/** The run's options: the command's, as declared once in options.ts, and the context of the run. */
+export type TetrisExperimentOptions = TetrisOptions & ExperimentContext;
 
 /** A network of the experiment: how it is trained, and how much of it runs on the PEs' RTL. */
 interface NetworkPlan {
@@ -116,10 +110,13 @@ const PE_MULT = 'exact-mul:width=8,signed';
 
 export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<TetrisResult> {
   const log = o.log ?? (() => {});
-  for (const g of [...o.groups, o.costGroup])
+  const quick = o.quick === true;
+  const groups = o.groups ?? [...DEFAULT_GROUPS];
+  const costGroup = o.costGroup ?? 8;
+  for (const g of [...groups, costGroup])
     if (!isGroupSize(g))
       throw new AxhwError(`Kneading group ${g} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
-  const all = plan(o.quick);
+  const all = plan(quick);
   const unknown = (o.networks ?? []).filter((n) => !all.some((p) => p.name === n));
   if (unknown.length) throw new AxhwError(`Unknown network(s): ${unknown.join(', ')}.`, `Networks: ${TETRIS_NETWORKS.join(', ')}.`);
   const plans = o.networks?.length ? all.filter((p) => o.networks!.includes(p.name)) : all;
@@ -153,10 +150,10 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
       try {
         const t = m.data.test;
         const f = peFormat(m.child, 32);
-        log(`${p.name}: kneading analysis, groups ${o.groups.join(', ')}`);
-        const analysis = analyzeNetwork(m.q, f, o.groups);
-        log(`${p.name}: the SAC PE's RTL on ${p.rtlSamples} test samples (group ${o.costGroup})`);
-        const rtlCheck = await sacRtlCheck(m, o.costGroup, Math.min(p.rtlSamples, t.n));
+        log(`${p.name}: kneading analysis, groups ${groups.join(', ')}`);
+        const analysis = analyzeNetwork(m.q, f, groups);
+        log(`${p.name}: the SAC PE's RTL on ${p.rtlSamples} test samples (group ${costGroup})`);
+        const rtlCheck = await sacRtlCheck(m, costGroup, Math.min(p.rtlSamples, t.n));
         networks.push({
           name: p.name,
           description: p.description,
@@ -175,8 +172,8 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
           const rows = layerRows(m.q, t.x, p.costSamples, 32);
           log(`${p.name}: MAC PE at gate level on ${p.costSamples} samples`);
           const mac = await macPeCost(m.q, rows, p.costSamples, { log });
-          log(`${p.name}: SAC PE (group ${o.costGroup}) at gate level on ${p.costSamples} samples`);
-          const sac = await sacPeCost(m.q, rows, o.costGroup, p.costSamples, { log });
+          log(`${p.name}: SAC PE (group ${costGroup}) at gate level on ${p.costSamples} samples`);
+          const sac = await sacPeCost(m.q, rows, costGroup, p.costSamples, { log });
           cost.push({ network: p.name, library: mac.library.name, clockNs: mac.clockNs, mac: summary(mac), sac: summary(sac) });
         }
       } finally {
@@ -190,7 +187,7 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
     format: 'axhw-tetris-experiment',
     version: 1,
     command: o.command,
-    quick: o.quick,
+    quick,
     seed: o.seed,
     backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
     definitions: {
@@ -226,8 +223,8 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
         'MAC: fan-in + 1 (finishing) cycles per output; SAC: kneaded words + 2 (start, finishing) per ' +
         'output, plus fan-in load cycles per row',
     },
-    groups: o.groups,
-    costGroup: o.costGroup,
+    groups: groups,
+    costGroup: costGroup,
     networks,
     cost,
     paper: { zeroBitShare: 0.689, speedup: 1.5, powerEfficiency: 5.33 },

@@ -1,0 +1,19 @@
+import { toCount, toNonNegativeInt } from '../../util/numbers.js';
+import { flag, parsed, toNameList, type OptionsOf } from '../../util/options.js';
+import { parseGroups } from '../../tetris/groups.js';
+import { TETRIS_NETWORKS } from './run.js';
+
+/** `axhw experiment tetris`'s options, declared once: its flags, help and the run's typed options. */
+export const TETRIS_OPTIONS = {
+  quick: flag(
+    '--quick',
+    'reduced budget (short training, small subsets, one network costed): 1.5 to 3 minutes the first ' +
+      'time (95 and 169 s measured on 2 cores), about 20 s with its builds cached; for tests and the ' +
+      'demo',
+  ),
+  networks: parsed('--networks <list>', `comma list (default all): ${TETRIS_NETWORKS.join(', ')}`, toNameList),
+  groups: parsed('--groups <list>', 'kneading group sizes analysed (powers of two, default 2,4,8,16)', parseGroups),
+  costGroup: parsed('--cost-group <n>', 'group size of the SAC PE in the RTL checks and gate-level costs (default 8)', toCount),
+  seed: parsed('--seed <n>', 'seed for splits, initialisation and shuffling', toNonNegativeInt).default(1),
+};
+export type TetrisOptions = OptionsOf<typeof TETRIS_OPTIONS>;
