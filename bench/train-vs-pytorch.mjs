@@ -21,11 +21,11 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, backendLine, tf } from '../dist/nn/backend.js';
 import { getDataset } from '../dist/data/datasets.js';
 import { prepareDataset, permutation } from '../dist/data/prepare.js';
-import { resolveModel } from '../dist/nn/models.js';
+import { resolveModel } from '../dist/ir/model-spec.js';
 import { Network } from '../dist/nn/network.js';
 import { train } from '../dist/train/trainer.js';
-import { multiplierFromUnit } from '../dist/arith/fixed-multiplier.js';
-import { floatMultiplierFromUnit } from '../dist/arith/float-multiplier.js';
+import { multiplierFromUnit } from '../dist/multipliers/fixed-multiplier.js';
+import { floatMultiplierFromUnit } from '../dist/multipliers/float-multiplier.js';
 import { fixedHardware, floatHardware } from '../dist/nn/hardware.js';
 import { resolveUnitSpec } from '../dist/gen/unit-spec.js';
 

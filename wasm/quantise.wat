@@ -54,7 +54,7 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l2))))
   ;; fpmul's operand transform: dst = src & mask on every float32 whose exponent is not all ones
-  ;; (infinities and NaN pass unchanged), as maskFloats in src/arith/float-multiplier.ts.
+  ;; (infinities and NaN pass unchanged), as maskFloats in src/multipliers/float-multiplier.ts.
   (func (export "maskf32") (param $src i32) (param $n i32) (param $m i32) (param $dst i32)
     (local $i i32) (local $end4 i32) (local $a i32) (local $mv v128) (local $ev v128) (local $v v128) (local $w i32)
     (local.set $end4 (i32.and (local.get $n) (i32.const -4)))

@@ -1,4 +1,3 @@
-import type { ApproxMultiplier } from './fixed-multiplier.js';
 import { roundHalfEven, scaleExponent } from './fixed-point.js';
 import { identityTable, quantiseOperand } from './quantise.js';
 import { flipWeightBits } from './ntv.js';
@@ -16,11 +15,19 @@ export interface NtvStorage {
   rng: Rng;
 }
 
+/** The integer codes a multiplier's weight operand takes: its range, width and sign (what storing a weight needs). */
+export interface WeightCodes {
+  qmin: number;
+  qmax: number;
+  width: number;
+  signed: boolean;
+}
+
 /** The exponent of a weight matrix: the smallest at which its largest magnitude fits the codes. */
-export const weightExponent = (m: Pick<ApproxMultiplier, 'qmax'>) => (maxAbs: number) => scaleExponent(maxAbs, m.qmax);
+export const weightExponent = (m: Pick<WeightCodes, 'qmax'>) => (maxAbs: number) => scaleExponent(maxAbs, m.qmax);
 
 /** Weight codes as the hardware stores them (and their exponent), with NTV flips when given. */
-export function storedWeightCodes(w: Float32Array, mult: ApproxMultiplier, ntv?: NtvStorage): { codes: Float32Array; ew: number } {
+export function storedWeightCodes(w: Float32Array, mult: WeightCodes, ntv?: NtvStorage): { codes: Float32Array; ew: number } {
   const { out, e } = quantiseOperand(
     w,
     weightExponent(mult),

@@ -1,6 +1,6 @@
 import { tf } from '../nn/backend.js';
 import { Network } from '../nn/network.js';
-import { mlp } from '../nn/models.js';
+import { mlp } from '../ir/model-spec.js';
 import type { LayerArithmetic } from '../nn/arithmetic.js';
 import { exactArithmetic } from '../nn/arithmetic.js';
 import { sampleErrors } from '../data/axbench/function.js';

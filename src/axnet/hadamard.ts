@@ -2,7 +2,7 @@ import { tf } from '../nn/backend.js';
 import type { Hardware } from '../nn/hardware.js';
 import { maxAbs32, scaleExponent } from '../arith/fixed-point.js';
 import { quantise32 } from '../arith/quantise.js';
-import { maskFloats } from '../arith/float-multiplier.js';
+import { maskFloats } from '../multipliers/float-multiplier.js';
 import { formatOperands } from '../arith/float-format.js';
 
 /** a . c (element-wise), the AXNet control step: on the PE's multiplier, one product per element. */

@@ -15,11 +15,11 @@ import { writeReport as writeCharacterizeReport } from '../characterize/report.j
 import { ntvRate } from '../arith/ntv.js';
 import { initBackend, type BackendInfo } from '../nn/backend.js';
 import { runTrain } from '../train/run.js';
-import { npuForModel } from '../npu/from-model.js';
+import { npuForModel } from '../target/from-model.js';
 import { compileNetwork } from '../npu/compile.js';
 import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
-import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../npu/report.js';
+import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
 import { runExperiment } from '../experiments/runner.js';
 import { optionDefaults } from '../util/options.js';
 import { axtrainExperiment } from '../experiments/axtrain/index.js';

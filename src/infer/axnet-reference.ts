@@ -1,5 +1,5 @@
 import { quantiseValue, scaleExponent } from '../arith/fixed-point.js';
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import { tableMatMul } from '../arith/table-matmul.js';
 import type { QuantisedLayer } from '../ir/quantised-network.js';
 import { controlOffset, quantiseDense, type AxnetWeights, type QuantisedAxnet } from '../ir/quantised-axnet.js';

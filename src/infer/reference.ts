@@ -1,10 +1,10 @@
-import { layerShapes, weightedLayerSizes, type LayerSpec, type ModelSpec } from '../nn/models.js';
+import { layerShapes, weightedLayerSizes, type LayerSpec, type ModelSpec } from '../ir/model-spec.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import type { QuantisedNetwork, LayerWeights } from '../ir/quantised-network.js';
 import { tableMatMul } from '../arith/table-matmul.js';
-import { argmaxRows } from '../nn/task.js';
-import { im2col } from '../nn/im2col.js';
-import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
+import { argmaxRows } from '../ir/classes.js';
+import { im2col } from '../ir/im2col.js';
+import { maskFloats, type FloatMultiplier } from '../multipliers/float-multiplier.js';
 import { formatOperands } from '../arith/float-format.js';
 
 /** How one weighted layer is computed: the operand form of its inputs, and the layer on rows of them. */

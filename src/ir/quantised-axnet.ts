@@ -1,5 +1,5 @@
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
-import { mlp } from '../nn/models.js';
+import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
+import { mlp } from './model-spec.js';
 import { quantiseNetwork, type LayerWeights, type QuantisedLayer } from './quantised-network.js';
 
 /**

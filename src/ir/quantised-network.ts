@@ -1,6 +1,6 @@
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import { biasInAccumulatorUnits, storedWeightCodes, type NtvStorage } from '../arith/stored-weights.js';
-import { layerShapes, weightedLayerSizes, type ModelSpec } from '../nn/models.js';
+import { layerShapes, weightedLayerSizes, type ModelSpec } from './model-spec.js';
 
 /**
  * A trained network in the form fixed-point hardware runs it: per weighted layer its geometry, integer

@@ -4,7 +4,7 @@ import { patchMatrix, steConv2d } from './ops/conv.js';
 import { steDense } from './ops/dense.js';
 import { denseProduct } from './ops/matmul.js';
 import { valuesOf } from './ops/registered.js';
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import { scaleExponent } from '../arith/fixed-point.js';
 import { applyTransform, identityTable, quantiseOperand, scaleTable } from '../arith/quantise.js';
 import { biasInAccumulatorUnits, storedWeightCodes, weightExponent, type NtvStorage } from '../arith/stored-weights.js';

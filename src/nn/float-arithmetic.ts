@@ -3,8 +3,8 @@ import type { LayerArithmetic } from './arithmetic.js';
 import { patchMatrix, steConv2d } from './ops/conv.js';
 import { fastDenseGradients, steDense } from './ops/dense.js';
 import { denseProduct } from './ops/matmul.js';
-import { maskFloats, type FloatMultiplier } from '../arith/float-multiplier.js';
-import type { ProductTrace } from '../arith/product-trace.js';
+import { maskFloats, type FloatMultiplier } from '../multipliers/float-multiplier.js';
+import type { ProductTrace } from '../multipliers/product-trace.js';
 import { formatMatMul, formatOperands } from '../arith/float-format.js';
 
 /**

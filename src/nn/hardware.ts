@@ -1,8 +1,8 @@
 import { AxhwError } from '../errors.js';
 import type { LayerArithmetic } from './arithmetic.js';
 import { resolveUnitSpec } from '../gen/unit-spec.js';
-import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../arith/fixed-multiplier.js';
-import { floatMultiplierFromUnit, type FloatMultiplier } from '../arith/float-multiplier.js';
+import { multiplierFromTableFile, multiplierFromUnit, type ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
+import { floatMultiplierFromUnit, type FloatMultiplier } from '../multipliers/float-multiplier.js';
 import { FixedArithmetic, type ProductPath } from './fixed-arithmetic.js';
 import { FloatArithmetic } from './float-arithmetic.js';
 import type { NtvStorage } from '../arith/stored-weights.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { evalWorker } from '../util/eval-worker.js';
 import { packageRoot } from '../paths.js';
-import { samePadding, type PatchGeometry } from './im2col.js';
+import { samePadding, type PatchGeometry } from '../ir/im2col.js';
 
 /**
  * Kernels of the exact layers in WebAssembly (wasm/layers.wat, assembled into dist/wasm/layers.wasm by

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { sha256, sha256Plain } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
-import type { ModelSpec } from './models.js';
+import type { ModelSpec } from '../ir/model-spec.js';
 import type { Network } from './network.js';
 import { writeAtomic } from '../util/atomic-write.js';
 

@@ -3,7 +3,7 @@ import { AxhwError } from '../errors.js';
 import { arithmeticAt, type ArithmeticPlan } from './arithmetic.js';
 import { maxPool } from './ops/max-pool.js';
 import { patches } from './ops/patches.js';
-import { layerShapes, weightedLayerSizes, type ModelSpec } from './models.js';
+import { layerShapes, weightedLayerSizes, type ModelSpec } from '../ir/model-spec.js';
 import { Rng } from '../util/rng.js';
 
 /** One weighted layer's parameters: W is (fan-in x out); a convolution's fan-in is ordered (kh, kw, c). */

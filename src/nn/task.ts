@@ -1,4 +1,5 @@
 import { tf } from './backend.js';
+import { accuracy, argmaxRows } from '../ir/classes.js';
 
 /**
  * What a network is trained to do: how targets become tensors, the loss back-propagation minimises, and
@@ -21,25 +22,6 @@ export interface Task {
   batchMetric(targets: tf.Tensor2D, outputs: tf.Tensor2D): tf.Scalar;
   /** The metric of row-major outputs (n x outputs) against a data set's targets. */
   metricOf(outputs: Float32Array, y: Int32Array | Float32Array, n: number): number;
-}
-
-/** Predicted class per sample: the first maximum of its row (row-major, n rows). */
-export function argmaxRows(values: Float32Array | Float64Array, n: number): Int32Array {
-  const classes = values.length / n;
-  const predictions = new Int32Array(n);
-  for (let s = 0; s < n; s++) {
-    let best = 0;
-    for (let j = 1; j < classes; j++) if (values[s * classes + j]! > values[s * classes + best]!) best = j;
-    predictions[s] = best;
-  }
-  return predictions;
-}
-
-/** Share of predictions equal to their labels. */
-export function accuracy(pred: Int32Array, y: Int32Array | Float32Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
-  return ok / y.length;
 }
 
 export const classification: Task = {

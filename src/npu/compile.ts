@@ -1,7 +1,7 @@
 import type { QuantisedLayer, QuantisedNetwork } from '../ir/quantised-network.js';
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
-import { layerShapes } from '../nn/models.js';
-import { samePadding } from '../nn/im2col.js';
+import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
+import { layerShapes } from '../ir/model-spec.js';
+import { samePadding } from '../ir/im2col.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import { AxhwError } from '../errors.js';
 import { codeBits, codeRange, toWord, weightWord, type PeFormat } from '../models/pe-arith.js';

@@ -1,6 +1,6 @@
 import { encodeNpy } from '../lut/npy.js';
 import type { TraceSidecar } from '../lut/trace-file.js';
-import type { ApproxMultiplier } from '../arith/fixed-multiplier.js';
+import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import type { PeFormat } from '../models/pe-arith.js';
 import { NpuModel, type NpuGeometry } from '../models/npu-model.js';
 import { MAX_CYCLES } from '../synth/activity.js';

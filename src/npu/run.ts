@@ -4,7 +4,7 @@ import type { ModuleCommand, ModuleResponse, RunResult } from '../gen/module.js'
 import { openModuleSessions } from '../cosim/module-session.js';
 import { referenceInference } from '../infer/reference.js';
 import { quantiseValue } from '../arith/fixed-point.js';
-import { argmaxRows } from '../nn/task.js';
+import { argmaxRows } from '../ir/classes.js';
 import { NPU_MEM, type NpuGeometry } from '../models/npu-model.js';
 import { compileNetwork, inputWords, type CompiledNetwork, type CompileFaults } from './compile.js';
 

@@ -7,10 +7,10 @@ import { provenanceFileSchema, PROVENANCE_FILE } from '../doc/provenance-file.js
 import { characterizeDocument } from '../characterize/report.js';
 import { characterizeReportSchema } from '../characterize/schema.js';
 import type { CharacterizeReport } from '../characterize/characterize.js';
-import { npuCostSchema, npuDocument, npuRunSchema } from '../npu/report.js';
+import { npuCostSchema, npuDocument, npuRunSchema } from '../target/npu-report.js';
 import { trainMetricsSchema, trainingDocument } from '../train/report.js';
 import { listExperiments } from '../experiments/registry.js';
-import { evalDocument, evalResultSchema } from '../infer/eval-report.js';
+import { evalDocument, evalResultSchema } from '../evaluate/eval-report.js';
 import { tetrisAnalysisDocument, tetrisAnalysisSchema } from '../tetris/analysis-report.js';
 import { demoDocument, demoSummarySchema } from './demo-summary.js';
 

@@ -1,7 +1,7 @@
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import { referenceInference } from '../infer/reference.js';
 import { quantiseValue } from '../arith/fixed-point.js';
-import { im2col } from '../nn/im2col.js';
+import { im2col } from '../ir/im2col.js';
 import { requantise } from '../models/pe-arith.js';
 
 /** One weighted layer's work on some samples, as a PE sees it, with the integer reference's answers. */

@@ -10,10 +10,8 @@ import { actConverged } from './act.js';
  *   its gradient by double back-propagation, lambda adapted once per epoch (act.ts).
  * - `axtrain`: axtrain-act until the training error and S converge (or `epochs` run out), then
  *   `pasEpochs` epochs of pas on the hardware.
- * A new method is one entry here (and, for a new kind of epoch, one phase in phases.ts).
+ * A new method is one entry here (and, for a new kind of epoch, one phase in trainer.ts).
  */
-export type Method = 'bp' | 'pas' | 'axtrain-act' | 'axtrain-pas' | 'axtrain';
-export const METHODS: readonly Method[] = ['bp', 'axtrain-act', 'axtrain-pas', 'axtrain', 'pas'];
 export type Phase = 'bp' | 'act' | 'pas';
 
 export interface MethodContext {
@@ -48,13 +46,17 @@ const axtrain: TrainingMethod = {
   },
 };
 
-export const TRAINING_METHODS: Readonly<Record<Method, TrainingMethod>> = {
+/** Every method by its --method name, in the order the help lists them. */
+export const TRAINING_METHODS = {
   bp: single('bp', false),
-  pas: single('pas', true),
-  'axtrain-pas': single('pas', true),
   'axtrain-act': single('act', false),
+  'axtrain-pas': single('pas', true),
   axtrain,
-};
+  pas: single('pas', true),
+} as const satisfies Record<string, TrainingMethod>;
+
+export type Method = keyof typeof TRAINING_METHODS;
+export const METHODS = Object.keys(TRAINING_METHODS) as Method[];
 
 /** Methods whose training runs on the hardware (need a multiplier and/or an NTV rate). */
 export function usesHardware(m: Method): boolean {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { figure, table, text, type ResultDocument } from '../doc/document.js';
 import { trainingCurveSpec } from './curve.js';
-import { hardwareEvalSchema } from '../infer/eval-report.js';
+import { hardwareEvalSchema } from '../evaluate/eval-report.js';
 
 /**
  * metrics.json of `axhw train`, as `axhw report` reads it back: what the training document shows is

@@ -5,13 +5,13 @@ import { getDataset } from '../data/datasets.js';
 import { loadData, type DataOptions } from '../data/load.js';
 import type { PreparedData } from '../data/prepare.js';
 import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
-import { resolveModel } from '../nn/models.js';
+import { resolveModel } from '../ir/model-spec.js';
 import { saveModel } from '../nn/model-file.js';
 import type { Network } from '../nn/network.js';
 import { resolveHardware } from '../nn/hardware.js';
-import { accuracy, predict } from '../infer/predict.js';
-import { checkNtvStorage, evaluateOnHardware } from '../infer/hardware-eval.js';
-import type { HardwareOptions } from '../infer/eval-run.js';
+import { accuracy, predict } from '../evaluate/predict.js';
+import { checkNtvStorage, evaluateOnHardware } from '../evaluate/hardware-eval.js';
+import type { HardwareOptions } from '../evaluate/eval-run.js';
 import { DEFAULT_ACT, type ActOptions } from './act.js';
 import { TRAINING_METHODS, usesHardware, type Method } from './methods.js';
 import { train, type EpochRecord } from './trainer.js';
@@ -19,7 +19,7 @@ import type { OptimizerName } from './optimizer.js';
 import { sensitivityMaps } from './sensitivity.js';
 import { trainingCurveSvg } from './curve.js';
 import { fpmulTrainingPlan, type FpmulTrainingOptions } from './fpmul-training.js';
-import { weightedLayerSizes } from '../nn/models.js';
+import { weightedLayerSizes } from '../ir/model-spec.js';
 
 export interface TrainRunOptions extends DataOptions, HardwareOptions, FpmulTrainingOptions {
   model?: string;

@@ -1,10 +1,10 @@
 import { tf } from '../nn/backend.js';
 import { Network } from '../nn/network.js';
 import type { ArithmeticPlan } from '../nn/arithmetic.js';
-import type { ModelSpec } from '../nn/models.js';
+import type { ModelSpec } from '../ir/model-spec.js';
 import { classification, type Task } from '../nn/task.js';
 import type { Hardware } from '../nn/hardware.js';
-import { logitsOf } from '../infer/predict.js';
+import { logitsOf } from '../evaluate/predict.js';
 import { permutation } from '../data/prepare.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';

@@ -4,7 +4,7 @@ import { flipWeightBits, ntvRate } from '../../src/arith/ntv.js';
 import { Rng } from '../../src/util/rng.js';
 import { quantise32, quantiseOperand } from '../../src/arith/quantise.js';
 import { simdQuantiser, simdQuantiserStatus } from '../../src/arith/simd-quantise.js';
-import { maskFloats, maskFloatsJs } from '../../src/arith/float-multiplier.js';
+import { maskFloats, maskFloatsJs } from '../../src/multipliers/float-multiplier.js';
 import { maxAbs32 as maxAbsJs, scaleExponent as scaleExp } from '../../src/arith/fixed-point.js';
 import { AxhwError } from '../../src/errors.js';
 

@@ -6,7 +6,7 @@ import { quantiseValue, scaleExponent } from '../../src/arith/fixed-point.js';
 import { handMultiplier } from '../helpers/multiplier.js';
 import { formatArithmetic } from '../../src/arith/float-format.js';
 import { FP_PRESETS as FORMATS } from '../../src/models/fpmul.js';
-import type { FloatMultiplier } from '../../src/arith/float-multiplier.js';
+import type { FloatMultiplier } from '../../src/multipliers/float-multiplier.js';
 
 beforeAll(async () => {
   await initBackend();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { iterationWork, trainingEdp, type LevelCost } from '../../src/experiments/framnn/edp.js';
 import { levelCost, type FpmulCosts } from '../../src/synth/fpmul-levels.js';
-import { ProductTrace } from '../../src/arith/product-trace.js';
+import { ProductTrace } from '../../src/multipliers/product-trace.js';
 import { decodeNpy } from '../../src/lut/npy.js';
 
 const costs: Record<number, LevelCost> = {

@@ -1,4 +1,4 @@
-import type { ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
+import type { ApproxMultiplier } from '../../src/multipliers/fixed-multiplier.js';
 
 /**
  * A signed two's-complement multiplier built in the test from a product function (no RTL): the

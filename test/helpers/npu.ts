@@ -1,8 +1,8 @@
-import type { ApproxMultiplier } from '../../src/arith/fixed-multiplier.js';
+import type { ApproxMultiplier } from '../../src/multipliers/fixed-multiplier.js';
 import type { Design } from '../../src/gen/design.js';
 import { multiplierCodes } from '../../src/gen/units/pe.js';
 import { quantiseNetwork, type QuantisedNetwork } from '../../src/ir/quantised-network.js';
-import { layerShapes, type ModelSpec } from '../../src/nn/models.js';
+import { layerShapes, type ModelSpec } from '../../src/ir/model-spec.js';
 import { Rng } from '../../src/util/rng.js';
 import { generateModule, type ModuleDesign } from '../../src/gen/generate-module.js';
 import { getModule, resolveModule } from '../../src/gen/registry.js';

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { lenet5, resolveModel } from '../../src/nn/models.js';
+import { lenet5, resolveModel } from '../../src/ir/model-spec.js';
 import { FloatArithmetic } from '../../src/nn/float-arithmetic.js';
 import { floatReferenceInference } from '../../src/infer/reference.js';
-import type { FloatMultiplier } from '../../src/arith/float-multiplier.js';
+import type { FloatMultiplier } from '../../src/multipliers/float-multiplier.js';
 import { Rng } from '../../src/util/rng.js';
 import { formatArithmetic } from '../../src/arith/float-format.js';
 

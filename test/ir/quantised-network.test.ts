@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { lenet5, resolveModel } from '../../src/nn/models.js';
+import { lenet5, resolveModel } from '../../src/ir/model-spec.js';
 import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
 import { quantiseNetwork } from '../../src/ir/quantised-network.js';
 import { referenceInference } from '../../src/infer/reference.js';
-import { calibrate } from '../../src/infer/calibrate.js';
-import { quantisedNetworkOf, runningStoredCodes } from '../../src/ir/from-network.js';
+import { calibrate } from '../../src/evaluate/calibrate.js';
+import { quantisedNetworkOf, runningStoredCodes } from '../../src/nn/to-ir.js';
 import { biasInAccumulatorUnits, storedWeightCodes } from '../../src/arith/stored-weights.js';
 import { Rng } from '../../src/util/rng.js';
 import { handMultiplier } from '../helpers/multiplier.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { resolveModel } from '../../src/nn/models.js';
+import { resolveModel } from '../../src/ir/model-spec.js';
 import { exactArithmetic, type LayerArithmetic } from '../../src/nn/arithmetic.js';
 import { exactDense } from '../../src/nn/ops/dense.js';
 import { classification, regression } from '../../src/nn/task.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { initBackend, tf } from '../../src/nn/backend.js';
-import { col2im, im2col, patchGeometry, type PatchGeometry } from '../../src/nn/im2col.js';
+import { col2im, im2col, patchGeometry, type PatchGeometry } from '../../src/ir/im2col.js';
 import { layerKernels, layerKernelStatus, type LayerKernels, type PoolGeometry } from '../../src/nn/layer-kernels.js';
 import { weightGradient } from '../../src/nn/ops/dense.js';
 import { Rng } from '../../src/util/rng.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { dataRoot } from '../../src/data/datasets.js';
 import { runTrain } from '../../src/train/run.js';
-import { quantisedModel, type QuantisedModel } from '../../src/npu/from-model.js';
+import { quantisedModel, type QuantisedModel } from '../../src/target/from-model.js';
 import { layerRows, type LayerRows } from '../../src/tetris/layer-rows.js';
 import { kneadColumn, sacDot, weightColumn } from '../../src/tetris/knead.js';
 import { runSacLayer, sacLayerImage, sacOutputCycles } from '../../src/tetris/sac-layer.js';
@@ -15,7 +15,7 @@ import { resolveModule } from '../../src/gen/registry.js';
 import { openModuleSessions } from '../../src/cosim/module-session.js';
 import { saveModel } from '../../src/nn/model-file.js';
 import { Network } from '../../src/nn/network.js';
-import { lenet5 } from '../../src/nn/models.js';
+import { lenet5 } from '../../src/ir/model-spec.js';
 import { requireTool } from '../helpers/tools.js';
 
 const MULT = 'exact-mul:width=8,signed';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { resolveModel } from '../../src/nn/models.js';
+import { resolveModel } from '../../src/ir/model-spec.js';
 import { train, type TrainingData } from '../../src/train/trainer.js';
 import { Rng } from '../../src/util/rng.js';
 import { crossEntropy64, mlp64 } from '../helpers/mlp64.js';

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { FloatArithmetic } from '../../src/nn/float-arithmetic.js';
-import { checkPairsOnRtl, floatMultiplierFromUnit, maskFloatsJs, type FloatMultiplier } from '../../src/arith/float-multiplier.js';
-import { ProductTrace } from '../../src/arith/product-trace.js';
+import { checkPairsOnRtl, floatMultiplierFromUnit, maskFloatsJs, type FloatMultiplier } from '../../src/multipliers/float-multiplier.js';
+import { ProductTrace } from '../../src/multipliers/product-trace.js';
 import { formatCodesOf } from '../../src/arith/float-format.js';
 import { fpDecode, fpmulBatchModel } from '../../src/models/fpmul.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import { getDataset } from '../../src/data/datasets.js';
 import { prepareDataset } from '../../src/data/prepare.js';
-import { resolveModel } from '../../src/nn/models.js';
+import { resolveModel } from '../../src/ir/model-spec.js';
 import { train } from '../../src/train/trainer.js';
 import { floatHardware } from '../../src/nn/hardware.js';
 import { Rng } from '../../src/util/rng.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { resolveModel, type ModelSpec } from '../../src/nn/models.js';
+import { resolveModel, type ModelSpec } from '../../src/ir/model-spec.js';
 import { outputGradients, sensitivityMaps, sensitivityOf } from '../../src/train/sensitivity.js';
 import { sensitivityGradient } from '../../src/train/act.js';
 import { Rng } from '../../src/util/rng.js';

@@ -3,7 +3,7 @@ import { commandLine } from '../format/command-line.js';
 import { log, printJson } from '../format/output.js';
 import { HARDWARE_OPTIONS, hardwareFromOptions } from '../options/training.js';
 import { addOptions, flag, optionValues, parsed, text } from '../../util/options.js';
-import { runEval } from '../../infer/eval-run.js';
+import { runEval } from '../../evaluate/eval-run.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { toNonNegativeInt } from '../../util/numbers.js';
 import { checkOutputFile } from '../../util/output-path.js';

@@ -5,12 +5,12 @@ import { addOptions, flag, optionValues, parsed, text, texts, type OptionsOf } f
 import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
 import { withExamples } from '../format/examples.js';
-import { npuForModel, type NpuSizing } from '../../npu/from-model.js';
+import { npuForModel, type NpuSizing } from '../../target/from-model.js';
 import { compileNetwork } from '../../npu/compile.js';
 import { writeCompiled } from '../../npu/images.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 import { npuCost } from '../../npu/cost.js';
-import { costGroupsTable, npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../npu/report.js';
+import { costGroupsTable, npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../target/npu-report.js';
 import { markdownTable } from '../../doc/markdown.js';
 import { clockWarning, energyScale, timingPhrase } from '../../util/quantities.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';

@@ -3,7 +3,7 @@ import { MULTIPLIER_ALIAS, multiplierOption } from '../options/multiplier.js';
 import { addOptions, flag, optionValues, parsed, text } from '../../util/options.js';
 import { log, printJson } from '../format/output.js';
 import { withExamples } from '../format/examples.js';
-import { quantisedModel } from '../../npu/from-model.js';
+import { quantisedModel } from '../../target/from-model.js';
 import { peFormat } from '../../gen/units/pe.js';
 import { analyzeLayers, analyzeNetwork, type TetrisAnalysis } from '../../tetris/analyze.js';
 import { readWeightTable } from '../../tetris/weight-table.js';

@@ -4,7 +4,7 @@ import { addOptions, choice, flag, optionValues, parsed, text } from '../../util
 import { log, printJson } from '../format/output.js';
 import { HARDWARE_OPTIONS, hardwareFromOptions } from '../options/training.js';
 import { DATASETS } from '../../data/datasets.js';
-import { MODEL_NAMES } from '../../nn/models.js';
+import { MODEL_NAMES } from '../../ir/model-spec.js';
 import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
 import { METHODS } from '../../train/methods.js';
 import { runTrain } from '../../train/run.js';

@@ -1,6 +1,6 @@
 import { tf } from '../backend.js';
 import { layerKernels, type LayerKernels } from '../layer-kernels.js';
-import { patchGeometry, type PatchGeometry } from '../im2col.js';
+import { patchGeometry, type PatchGeometry } from '../../ir/im2col.js';
 import { columnSum, registerMatMul } from './matmul.js';
 import { registerOnActiveBackend, registerPassThrough, runKernel, valuesOf, type ArrayKernel } from './registered.js';
 

@@ -1,6 +1,6 @@
 import { tf } from '../backend.js';
 import { layerKernels, type LayerKernels } from '../layer-kernels.js';
-import { patchGeometry } from '../im2col.js';
+import { patchGeometry } from '../../ir/im2col.js';
 import { registerOnActiveBackend, runKernel, type ArrayKernel } from './registered.js';
 
 /**

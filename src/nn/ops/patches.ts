@@ -1,5 +1,5 @@
 import { tf } from '../backend.js';
-import { col2im, im2col, patchGeometry, type PatchGeometry } from '../im2col.js';
+import { col2im, im2col, patchGeometry, type PatchGeometry } from '../../ir/im2col.js';
 
 /**
  * Convolution patches (NHWC input, 'same' or 'valid', stride 1) as a differentiable op, so a conv2d is a

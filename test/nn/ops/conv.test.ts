@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../../src/nn/backend.js';
 import { exactArithmetic, exactPatchArithmetic, type LayerArithmetic } from '../../../src/nn/arithmetic.js';
-import { lenet5 } from '../../../src/nn/models.js';
+import { lenet5 } from '../../../src/ir/model-spec.js';
 import { Network } from '../../../src/nn/network.js';
 import { ExactAdam } from '../../../src/train/exact-adam.js';
 import { layerKernels } from '../../../src/nn/layer-kernels.js';

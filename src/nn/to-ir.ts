@@ -1,7 +1,7 @@
-import type { Network } from '../nn/network.js';
-import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
+import type { Network } from './network.js';
+import type { FixedArithmetic } from './fixed-arithmetic.js';
 import type { NtvStorage } from '../arith/stored-weights.js';
-import { quantiseNetwork, type QuantisedNetwork } from './quantised-network.js';
+import { quantiseNetwork, type QuantisedNetwork } from '../ir/quantised-network.js';
 
 /** The network as the fixed-point hardware runs it, at these frozen input exponents (optionally one NTV draw). */
 export function quantisedNetworkOf(net: Network, hw: FixedArithmetic, inputExps: number[], ntv?: NtvStorage): QuantisedNetwork {

@@ -1,6 +1,6 @@
 // Convolution patches as data (NHWC, stride 1, 'same' or 'valid'): im2col gathers every output position's
 // kh x kw x c window into a row, col2im scatters rows back (its adjoint). Used by the differentiable patch
-// op (ops/patches.ts) and by the reference inferences.
+// op (src/nn/ops/patches.ts) and by the reference inferences.
 
 /** Output size of a stride-1 convolution ('same' keeps it, 'valid' shrinks it by the kernel). */
 export function patchOutputSize(h: number, w: number, kh: number, kw: number, pad: 'same' | 'valid'): { oh: number; ow: number } {

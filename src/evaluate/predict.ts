@@ -2,7 +2,7 @@ import { tf } from '../nn/backend.js';
 import type { Network } from '../nn/network.js';
 import type { ArithmeticPlan } from '../nn/arithmetic.js';
 import type { LabelledData } from '../data/table-data.js';
-import { accuracy } from '../nn/task.js';
+import { accuracy } from '../ir/classes.js';
 
 export { accuracy };
 

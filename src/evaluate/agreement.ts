@@ -3,8 +3,8 @@ import type { LabelledData } from '../data/table-data.js';
 import type { ArithmeticPlan } from '../nn/arithmetic.js';
 import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
 import type { FloatArithmetic } from '../nn/float-arithmetic.js';
-import { floatReferenceInference, referenceInference } from './reference.js';
-import { quantisedNetworkOf } from '../ir/from-network.js';
+import { floatReferenceInference, referenceInference } from '../infer/reference.js';
+import { quantisedNetworkOf } from '../nn/to-ir.js';
 import { accuracy, EVAL_BATCH, predict } from './predict.js';
 
 /** How often the TensorFlow.js hardware path and a reference predict the same class. */

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/nn/backend.js';
 import { Network } from '../../src/nn/network.js';
-import { resolveModel } from '../../src/nn/models.js';
+import { resolveModel } from '../../src/ir/model-spec.js';
 import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
-import { calibrate } from '../../src/infer/calibrate.js';
-import { ntvEvaluate } from '../../src/infer/ntv.js';
-import { accuracy, predict } from '../../src/infer/predict.js';
+import { calibrate } from '../../src/evaluate/calibrate.js';
+import { ntvEvaluate } from '../../src/evaluate/ntv.js';
+import { accuracy, predict } from '../../src/evaluate/predict.js';
 import { referenceInference } from '../../src/infer/reference.js';
-import { quantisedNetworkOf, runningStoredCodes } from '../../src/ir/from-network.js';
+import { quantisedNetworkOf, runningStoredCodes } from '../../src/nn/to-ir.js';
 import { Rng } from '../../src/util/rng.js';
 import { handMultiplier } from '../helpers/multiplier.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { col2im, im2col, patchOutputSize, samePadding } from '../../src/nn/im2col.js';
+import { col2im, im2col, patchOutputSize, samePadding } from '../../src/ir/im2col.js';
 import { Rng } from '../../src/util/rng.js';
 
 // The patch walks restated from their definition, one element at a time with every bound checked: the

@@ -2,7 +2,7 @@ import type { Network } from '../nn/network.js';
 import type { LabelledData } from '../data/table-data.js';
 import type { FixedArithmetic } from '../nn/fixed-arithmetic.js';
 import { Rng } from '../util/rng.js';
-import { quantisedNetworkOf, runningStoredCodes } from '../ir/from-network.js';
+import { quantisedNetworkOf, runningStoredCodes } from '../nn/to-ir.js';
 import { accuracy, predict } from './predict.js';
 
 /**

@@ -1,15 +1,15 @@
 import { clockWarning, energyScale, timingPhrase } from '../util/quantities.js';
 import { z } from 'zod';
 import { figure, table, text, type Block, type ResultDocument, type Section } from '../doc/document.js';
-import { accuracy } from '../infer/predict.js';
+import { accuracy } from '../evaluate/predict.js';
 import { referenceInference } from '../infer/reference.js';
 import { Rng } from '../util/rng.js';
 import { popcount } from '../util/bits.js';
-import { compileNetwork } from './compile.js';
+import { compileNetwork } from '../npu/compile.js';
 import type { NpuForModel } from './from-model.js';
-import { multipliesPerInference, operandTrace, resultCodes } from './operand-trace.js';
-import { faultMasks, runOnNpu, type NpuMismatch } from './run.js';
-import type { NpuCost } from './cost.js';
+import { multipliesPerInference, operandTrace, resultCodes } from '../npu/operand-trace.js';
+import { faultMasks, runOnNpu, type NpuMismatch } from '../npu/run.js';
+import type { NpuCost } from '../npu/cost.js';
 import { MismatchError } from '../errors.js';
 
 /**

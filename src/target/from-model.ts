@@ -1,15 +1,15 @@
 import { initBackend } from '../nn/backend.js';
 import type { RawParams } from '../gen/params.js';
 import { Network } from '../nn/network.js';
-import { loadTrainedModel } from '../infer/model-data.js';
+import { loadTrainedModel } from '../evaluate/model-data.js';
 import type { PreparedData } from '../data/prepare.js';
 import { fixedHardware, resolveHardware } from '../nn/hardware.js';
-import { multiplierFromDesign } from '../arith/fixed-multiplier.js';
+import { multiplierFromDesign } from '../multipliers/fixed-multiplier.js';
 import { externalDesign } from '../external/design.js';
 import type { Design } from '../gen/design.js';
 import { FixedArithmetic } from '../nn/fixed-arithmetic.js';
-import { calibrate } from '../infer/calibrate.js';
-import { quantisedNetworkOf } from '../ir/from-network.js';
+import { calibrate } from '../evaluate/calibrate.js';
+import { quantisedNetworkOf } from '../nn/to-ir.js';
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import type { NtvStorage } from '../arith/stored-weights.js';
 import type { ModuleDesign } from '../gen/generate-module.js';
@@ -18,10 +18,10 @@ import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import { AxhwError } from '../errors.js';
-import { compileNetwork } from './compile.js';
-import { npuDesign, sizeNpuFor, type NpuSizing } from './sizing.js';
+import { compileNetwork } from '../npu/compile.js';
+import { npuDesign, sizeNpuFor, type NpuSizing } from '../npu/sizing.js';
 
-export type { NpuSizing } from './sizing.js';
+export type { NpuSizing } from '../npu/sizing.js';
 
 export interface NpuForModel {
   net: Network;

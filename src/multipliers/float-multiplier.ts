@@ -1,9 +1,9 @@
-import { simdQuantiser } from './simd-quantise.js';
+import { simdQuantiser } from '../arith/simd-quantise.js';
 import { generateDesign } from '../gen/generate.js';
 import type { ResolvedUnitSpec } from '../gen/unit-spec.js';
 import { verifyDesign } from '../verify/verify.js';
 import { fpDecode, fpmulTransformCode, sigWidth, type FpFormat } from '../models/fpmul.js';
-import { encodeFormat, formatArithmetic, type FormatArithmetic } from './float-format.js';
+import { encodeFormat, formatArithmetic, type FormatArithmetic } from '../arith/float-format.js';
 import { resultView, type BatchModel } from '../models/operator.js';
 import { AxhwError, MismatchError } from '../errors.js';
 import { withControlDefaults } from '../gen/controls.js';

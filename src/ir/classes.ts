@@ -1,0 +1,20 @@
+/** Class predictions from output rows, and their accuracy: plain arrays, shared by the float and the integer paths. */
+
+/** Predicted class per sample: the first maximum of its row (row-major, n rows). */
+export function argmaxRows(values: Float32Array | Float64Array, n: number): Int32Array {
+  const classes = values.length / n;
+  const predictions = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (values[s * classes + j]! > values[s * classes + best]!) best = j;
+    predictions[s] = best;
+  }
+  return predictions;
+}
+
+/** Share of predictions equal to their labels. */
+export function accuracy(pred: Int32Array, y: Int32Array | Float32Array): number {
+  let ok = 0;
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
+  return ok / y.length;
+}
