@@ -1,55 +1,17 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import type { RawParams } from '../gen/params.js';
 import { basename, dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
-import { resolveUnit } from '../gen/registry.js';
-import { formatUnitSpec } from '../gen/unit-spec.js';
-import { generateDesign } from '../gen/generate.js';
-import { writeDesign } from '../gen/manifest.js';
-import { verifyDesign } from '../verify/verify.js';
-import { tableFromRtl } from '../lut/from-rtl.js';
-import { writeTable } from '../lut/io.js';
-import { tableErrorMetrics } from '../metrics/table-metrics.js';
-import { characterize, type CharacterizeReport } from '../characterize/characterize.js';
-import { writeReport as writeCharacterizeReport } from '../characterize/report.js';
-import { ntvRate } from '../arith/ntv.js';
+import { type CharacterizeReport } from '../characterize/characterize.js';
 import { initBackend, type BackendInfo } from '../nn/backend.js';
-import { runTrain } from '../train/run.js';
-import { npuForModel } from '../target/from-model.js';
-import { compileNetwork } from '../npu/compile.js';
-import { writeCompiled } from '../npu/images.js';
-import { npuCost } from '../npu/cost.js';
-import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
-import { runExperiment } from '../experiments/runner.js';
-import { optionDefaults } from '../util/options.js';
-import { axtrainExperiment } from '../experiments/axtrain/index.js';
+import { type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
 import type { AxtrainResult } from '../experiments/axtrain/schema.js';
 import { drumSpec, EXACT_SPEC } from '../experiments/axtrain/plan.js';
-import { framnnExperiment } from '../experiments/framnn/index.js';
-import { axnetExperiment } from '../experiments/axnet/index.js';
-import { writeProvenance, provenanceRecord } from '../doc/provenance-file.js';
+import { provenanceRecord } from '../doc/provenance-file.js';
 import { writeAtomic } from '../util/atomic-write.js';
 import { demoSummarySchema, type DemoAnswer, type DemoSummary } from '../report/demo-summary.js';
-import { formatEnergy, meetsClock } from '../util/quantities.js';
+import { meetsClock } from '../util/quantities.js';
 import { writeReport } from '../report/page.js';
-
-/** The demo's built-in defaults: one place, so the docs and the tests read the same values. */
-export const DEMO = {
-  seed: 1,
-  drumKs: [3, 4, 5, 6],
-  /** The multiplier the trained network is made for and run on. */
-  npuMultiplier: 'drum:width=8,k=4,signed',
-  pes: 16,
-  costSamples: 4,
-  ntvVoltageMv: 660,
-  fashionMnist: { limitTrain: 6000, limitTest: 1000, epochs: 3, pasEpochs: 1 },
-  breastCancer: { epochs: 30, pasEpochs: 5 },
-} as const;
-
-export interface Progress {
-  update(done: number, total: number): void;
-  stop(): void;
-}
+import { DEMO, DEMO_STEPS, type DemoContext, type Progress, type StepResult } from './steps.js';
 
 export interface DemoOptions {
   out: string;
@@ -60,18 +22,6 @@ export interface DemoOptions {
   progress?: (label: string, unit: string) => Progress;
 }
 
-interface StepResult {
-  headline: string;
-  dir?: string;
-}
-
-interface Step {
-  name: string;
-  title: string;
-  run(dir: string): Promise<StepResult>;
-}
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const noProgress: Progress = { update() {}, stop() {} };
 
 /**
@@ -86,284 +36,8 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   const log = o.log ?? (() => {});
   const progress = (label: string, unit: string) => o.progress?.(label, unit) ?? noProgress;
   const backend = await initBackend(o.backend);
-  const units: DemoSummary['units'] = [];
-  const seed = DEMO.seed;
-  // What the page's opening needs from the steps (demoAnswer below).
-  const found: { characterize?: CharacterizeReport; axtrain?: AxtrainResult; run?: NpuRunRecord; cost?: NpuCostRecord } = {};
-
-  const steps: Step[] = [
-    {
-      name: 'units',
-      title:
-        `generate and verify DRUM (8-bit signed, k = ${DEMO.drumKs.join(', ')}), the exact multiplier ` +
-        `and fpmul (binary32); export the tables read from the RTL`,
-      async run(stage) {
-        const specs: [string, RawParams][] = [
-          ...DEMO.drumKs.map((k): [string, RawParams] => ['drum', { width: 8, k, signed: true }]),
-          ['exact-mul', { width: 8, signed: true }],
-          ['fpmul', {}],
-        ];
-        for (const [name, raw] of specs) {
-          const { unit, params } = resolveUnit(name, raw);
-          const d = generateDesign(unit, params);
-          writeDesign(d, join(stage, 'rtl'));
-          const bar = progress(`verify ${d.top}`, 'pairs');
-          const v = await verifyDesign(d, { onProgress: bar.update }).finally(() => bar.stop());
-          const spec = formatUnitSpec(name, raw);
-          if (!v.passed)
-            throw new AxhwError(
-              `${d.top} differs from its model on ${v.mismatches} pairs.`,
-              'The generated RTL and the TypeScript model disagree: run `axhw verify ' + spec + '` for the counterexamples.',
-              1,
-            );
-          const entry: DemoSummary['units'][number] = {
-            spec,
-            top: d.top,
-            verified: { passed: v.passed, mode: v.mode, pairs: v.pairs, mismatches: v.mismatches },
-          };
-          if (d.ports.a.width + d.ports.b.width <= 16) {
-            const t = await tableFromRtl(d);
-            const file = join('tables', `${d.top}.npy`);
-            writeTable(t, join(stage, file));
-            const m = tableErrorMetrics(t);
-            Object.assign(entry, {
-              table: { file, shape: t.meta.shape, dtype: t.meta.dtype },
-              metrics: { er: m.er, mred: m.mred, nmed: m.nmed, wce: m.wce, wcre: m.wcre },
-            });
-          }
-          units.push(entry);
-          sub(log)(`${d.top}: ${v.pairs.toLocaleString('en-US')} pairs (${v.mode}), 0 mismatches`);
-        }
-        return {
-          headline:
-            `${units.length} units verified against their models (Verilog in rtl/); ${units.filter((u) => u.table).length} ` +
-            `tables exported to tables/`,
-        };
-      },
-    },
-    {
-      name: 'characterize',
-      title:
-        `area, delay and power of DRUM k = ${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} against the exact ` +
-        `multiplier (Yosys + ABC on osu018, OpenSTA, simulated switching activity)`,
-      async run(stage) {
-        const dir = 'characterize';
-        const bar = progress('characterize', 'configurations');
-        const rep = await characterize({
-          unit: 'drum',
-          params: { width: 8, signed: true },
-          sweep: [{ name: 'k', values: [...DEMO.drumKs] }],
-          baseline: 'exact-mul',
-          cost: { lib: 'osu018', power: 'sim', seed },
-          seed,
-          onProgress: bar.update,
-        }).finally(() => bar.stop());
-        rep.command =
-          `axhw characterize drum:width=8,signed --sweep k=${DEMO.drumKs[0]}..${DEMO.drumKs.at(-1)} --baseline ` +
-          `exact-mul --power sim -o ${dir}`;
-        await writeCharacterizeReport(rep, join(stage, dir));
-        found.characterize = rep;
-        const k4 = rep.rows.find((r) => r.params.k === 4)!;
-        return {
-          dir,
-          headline:
-            `DRUM k=4: MRED ${pct(k4.metrics.mred)}, ${k4.powerMw.toFixed(3)} mW (${k4.savings!.power.toFixed(1)}% ` +
-            `less than exact-mul), area ${k4.savings!.area.toFixed(1)}% less`,
-        };
-      },
-    },
-    ...trainingSteps(),
-    {
-      name: 'axtrain',
-      title: 'AxTrain (--quick): bp, act and axtrain on DRUM K1..K4 and NTV storage, breast cancer and the Fashion-MNIST MLP',
-      async run(stage) {
-        const dir = 'axtrain';
-        const { result } = await runExperiment(
-          axtrainExperiment,
-          optionDefaults(axtrainExperiment.options, { quick: true, apps: ['breast-cancer', 'mnist-mlp'], seed }),
-          {
-            command: `axhw experiment axtrain --quick --apps breast-cancer,mnist-mlp --seed ${seed} -o ${dir}`,
-            log: sub(log),
-            backend: backend.name,
-          },
-          join(stage, dir),
-        );
-        found.axtrain = result;
-        const a = result.apps[0]!;
-        const k1 = a.multipliers[0]!;
-        return {
-          dir,
-          headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy)}, axtrain ${pct(k1.axtrain.accuracy)}`,
-        };
-      },
-    },
-    {
-      name: 'framnn',
-      title: 'FramNN (--quick): training on the fpmul at reduced mantissa widths, schedules and training EDP',
-      async run(stage) {
-        const dir = 'framnn';
-        const { result } = await runExperiment(
-          framnnExperiment,
-          optionDefaults(framnnExperiment.options, { quick: true, seed }),
-          { command: `axhw experiment framnn --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name },
-          join(stage, dir),
-        );
-        const a = result.apps[0]!;
-        const adaptive = a.schedules.filter((x) => x.kind === 'adaptive').at(-1);
-        return {
-          dir,
-          headline:
-            `${a.app.name}: exact ${pct(a.exactAccuracy)}` +
-            (adaptive
-              ? `; adaptive schedule to m = ${adaptive.final}: ${(100 * adaptive.accuracyLoss).toFixed(1)} points lost, ` +
-                `training EDP ${adaptive.edpRatio.fixed.toFixed(2)}x (fixed clock)`
-              : ''),
-        };
-      },
-    },
-    {
-      name: 'axnet',
-      title: 'AXNet (--quick): fused approximator and predictor against onepass and iterative, and on the NPU RTL with the Hadamard step',
-      async run(stage) {
-        const dir = 'axnet';
-        const { result } = await runExperiment(
-          axnetExperiment,
-          optionDefaults(axnetExperiment.options, { quick: true, seed }),
-          { command: `axhw experiment axnet --quick --seed ${seed} -o ${dir}`, log: sub(log), backend: backend.name },
-          join(stage, dir),
-        );
-        const g = result.summary.relativeGain;
-        const f = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
-        const npu = result.npu.map((n) => `${n.function} ${n.method} ${n.samples} samples`).join(', ');
-        return {
-          dir,
-          headline:
-            `mean AXNet gain in true invocation ${f(g.vsOnepass)} vs onepass, ${f(g.vsIterative)} vs iterative; ` +
-            `bit-exact on the NPU: ${npu}`,
-        };
-      },
-    },
-    {
-      name: 'npu',
-      title:
-        `compile the breast-cancer network trained with AxTrain for ${DEMO.npuMultiplier} and run it ` +
-        `on the NPU RTL (${DEMO.pes} PEs): bit-exact with the integer reference, cycles, and energy ` +
-        `per inference at gate level`,
-      async run(stage) {
-        const dir = 'npu';
-        const modelDir = join(stage, 'train', 'bc-axtrain');
-        const n = await npuForModel({ modelDir, mult: DEMO.npuMultiplier, sizing: { P: DEMO.pes }, log: sub(log) });
-        try {
-          const cmdBase = `axhw npu %s train/bc-axtrain --multiplier ${DEMO.npuMultiplier} -P ${DEMO.pes}`;
-          // What `axhw npu compile` writes: the NPU's Verilog, the program and memory images, the layer map.
-          const compiled = compileNetwork(n.q, n.geo);
-          writeCompiled(join(stage, dir, 'compiled'), compiled, n.design, n.geo, {
-            model: n.q.spec.name,
-            modelDir: 'train/bc-axtrain',
-            npu: n.spec,
-            inputExps: n.inputExps,
-          });
-          const bar = progress('NPU', 'samples');
-          const run = await npuRunRecord(n, {
-            command: `${cmdBase.replace('%s', 'run')} -o ${dir}/npu-run.json`,
-            log: sub(log),
-            onProgress: bar.update,
-          }).finally(() => bar.stop());
-          const r = run.record;
-          const failure = npuRunFailure(r, run.mismatch);
-          if (failure) throw failure;
-          writeAtomic(join(stage, dir, 'npu-run.json'), JSON.stringify(r, null, 2) + '\n');
-          const test = n.data.test;
-          const features = test.x.length / test.n;
-          sub(log)(`gate-level cost on ${DEMO.costSamples} samples`);
-          const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, {
-            lib: 'osu018',
-            clockNs: 10,
-            log: sub(log),
-          });
-          const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);
-          writeAtomic(join(stage, dir, 'npu-cost.json'), JSON.stringify(cost, null, 2) + '\n');
-          await writeProvenance(join(stage, dir), r.command!);
-          Object.assign(found, { run: r, cost });
-          return {
-            dir,
-            headline:
-              `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples ` +
-              (`bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} ` +
-                `cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} `) +
-              `per inference at ${cost.clockNs} ns` +
-              (meetsClock({ clockNs: cost.clockNs, ...cost.timing })
-                ? ` (critical path ${cost.timing.delayNs.toFixed(1)} ns: met)`
-                : ` (NOT MET: critical path ${cost.timing.delayNs.toFixed(1)} ns; ` +
-                  `${formatEnergy(cost.atAchievableClock!.energyPerInferencePj.total!)} at that clock)`),
-          };
-        } finally {
-          n.net.dispose();
-        }
-      },
-    },
-  ];
-
-  function trainingSteps(): Step[] {
-    const rate = ntvRate({ voltageMv: DEMO.ntvVoltageMv })!;
-    interface TrainingRun {
-      dir: string;
-      dataset: string;
-      model?: string;
-      method: 'bp' | 'axtrain';
-      epochs: number;
-      pasEpochs: number;
-      limitTrain?: number;
-      limitTest?: number;
-    }
-    const runs: TrainingRun[] = [
-      { dir: 'bc-bp', dataset: 'breast-cancer', method: 'bp', ...DEMO.breastCancer },
-      { dir: 'bc-axtrain', dataset: 'breast-cancer', method: 'axtrain', ...DEMO.breastCancer },
-      { dir: 'fm-bp', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'bp', ...DEMO.fashionMnist },
-      { dir: 'fm-axtrain', dataset: 'fashion-mnist', model: 'mnist-mlp', method: 'axtrain', ...DEMO.fashionMnist },
-    ];
-    return runs.map((t) => ({
-      name: `train ${t.dir}`,
-      title:
-        `train ${t.model ?? 'the MLP'} on ${t.dataset} with ${t.method} for ${DEMO.npuMultiplier}; ` +
-        `evaluate on it and with NTV weight storage at ${DEMO.ntvVoltageMv} mV`,
-      async run(stage: string) {
-        const dir = join('train', t.dir);
-        const flags =
-          `${t.model ? ` --model ${t.model}` : ''} ` +
-          `--method ${t.method} --epochs ${t.epochs}${t.method === 'axtrain' ? ` --pas-epochs ${t.pasEpochs}` : ''}` +
-          `${t.limitTrain ? ` --limit-train ${t.limitTrain} --limit-test ${t.limitTest}` : ''} ` +
-          `--multiplier ${DEMO.npuMultiplier} --ntv-voltage ${DEMO.ntvVoltageMv} --seed ${seed}`;
-        const { metrics } = await runTrain({
-          dataset: t.dataset,
-          model: t.model,
-          method: t.method,
-          epochs: t.epochs,
-          pasEpochs: t.method === 'axtrain' ? t.pasEpochs : undefined,
-          batchSize: 32,
-          learningRate: 0.001,
-          seed,
-          limitTrain: t.limitTrain,
-          limitTest: t.limitTest,
-          multiplier: DEMO.npuMultiplier,
-          ntvRate: rate,
-          ntvDraws: 5,
-          backend: backend.name,
-          out: join(stage, dir),
-          command: `axhw train --data ${t.dataset}${flags} --ntv-draws 5 -o ${dir}`,
-          log: sub(log),
-        });
-        await writeProvenance(join(stage, dir), metrics.command);
-        const h = metrics.hardware!;
-        return {
-          dir,
-          headline:
-            `exact ${pct(metrics.testAccuracyExact)}, on ${String(h.hardware.multiplier)} ${pct(h.accuracy)}, ` +
-            `NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean)} +- ${pct(h.ntv!.std)}`,
-        };
-      },
-    }));
-  }
+  const ctx: DemoContext = { log, progress, backend, units: [], found: {} };
+  const steps = DEMO_STEPS;
 
   // Stage beside the target (same file system, so the final swap is a rename).
   const parent = dirname(o.out);
@@ -379,7 +53,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       const ts = performance.now();
       let r: StepResult;
       try {
-        r = await s.run(stage);
+        r = await s.run(stage, ctx);
       } catch (e) {
         const err = e as Error & { fix?: string; exitCode?: number };
         throw new AxhwError(
@@ -399,12 +73,12 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       command: o.command,
       createdAt: prov.createdAt,
       seconds: (performance.now() - t0) / 1000,
-      seed,
+      seed: DEMO.seed,
       backend: `TensorFlow.js ${backend.tfjsVersion}, ${backend.name} backend (quantiser: ${backend.quantiser})`,
       tools: { ...prov.tools, node: prov.node, axhw: prov.axhw },
-      units,
+      units: ctx.units,
       steps: done,
-      answer: demoAnswer(units, found),
+      answer: demoAnswer(ctx.units, ctx.found),
       notRun: [
         "AXNet's energy on the gate-level NPU: `axhw experiment axnet` without --quick (it synthesizes " +
           "one NPU per function; the demo's quick run checks AXNet on the Verilated NPU, bit-exact).",
@@ -429,9 +103,6 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
     cleanup();
   }
 }
-
-/** Sub-step log lines, indented under their step. */
-const sub = (log: (m: string) => void) => (m: string) => log(`      ${m}`);
 
 /**
  * The demo's answer in brief: the configuration it runs on the NPU, and for every multiplier it ran the

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { demoSummarySchema } from '../../src/report/demo-summary.js';
-import { DEMO } from '../../src/demo/run.js';
+import { DEMO } from '../../src/demo/steps.js';
 import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 import { checkReportPage, haveChromium } from '../helpers/browser.js';
 import { RUN_BY_DEMO_TEST, words } from '../helpers/documented-commands.js';

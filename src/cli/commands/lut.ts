@@ -1,14 +1,6 @@
 import { Command } from 'commander';
 import { Opt, addOptions, choice, flag, optionValues, parsed, text } from '../../util/options.js';
-import {
-  addUnitArgument,
-  addControlOptions,
-  EXTERNAL_OPTIONS,
-  addUnitParamOptions,
-  controlSettingsFromOptions,
-  designFromOptions,
-  unitFlags,
-} from '../options/design.js';
+import { addDesignOptions, designFromCommand } from '../options/design.js';
 import { derivedTableFromRtl, tableFromRtl } from '../../lut/from-rtl.js';
 import { formatOf, sidecarPath, writeTable } from '../../lut/io.js';
 import { checkOutputFile } from '../../util/output-path.js';
@@ -36,18 +28,13 @@ export function lutCommand(): Command {
     quiet: flag('--quiet', 'no progress output'),
   };
   addOptions(cmd, LUT_OPTIONS);
-  addUnitArgument(cmd, true);
-  addUnitParamOptions(cmd);
-  addControlOptions(cmd, false);
-  addOptions(cmd, EXTERNAL_OPTIONS);
+  addDesignOptions(cmd, false);
   return cmd.action(async (unit: string | undefined, parsedOptions: object) => {
     const opts = optionValues(LUT_OPTIONS, parsedOptions);
-    const flags = unitFlags(parsedOptions);
     const format = formatOf(opts.out, opts.format);
     checkOutputFile(opts.out, '-o');
     checkOutputFile(sidecarPath(opts.out), 'The sidecar');
-    const d = await designFromOptions(unit, optionValues(EXTERNAL_OPTIONS, parsedOptions), flags);
-    const settings = controlSettingsFromOptions(d, flags, false);
+    const { design: d, controls: settings } = await designFromCommand(unit, parsedOptions, false);
     if (settings.length !== 1)
       throw new AxhwError(`A table is read under one control setting; got ${settings.length}.`, 'Give a single value, e.g. --mbits 8.');
     const kindName = opts.table;

@@ -85,6 +85,15 @@ const multiplier = (opts: NpuOptions) => {
 
 const sizing = (opts: NpuOptions): NpuSizing => ({ P: opts.pes, acc: opts.acc, wdepth: opts.wdepth, adepth: opts.adepth });
 
+/** The trained model in `modelDir` on the NPU the options describe. */
+const modelOnNpu = (modelDir: string, opts: NpuOptions, quiet: boolean) =>
+  npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath, log: quiet ? undefined : log });
+
+function checkSamples(samples: number, available: number): void {
+  if (samples > available)
+    throw new AxhwError(`--samples ${samples}: the test split has ${available} samples.`, `Use --samples ${available} or fewer.`);
+}
+
 function compileCommand(): Command {
   const cmd = withExamples(new Command('compile'), [
     'axhw npu compile out/bc --multiplier drum:width=8,k=4,signed -P 16 -o out/bc-npu',
@@ -96,13 +105,7 @@ function compileCommand(): Command {
   return cmd.action(async (modelDir: string, parsedOptions: object) => {
     const opts = optionValues(NPU_COMPILE_OPTIONS, parsedOptions);
     checkOutputDir(opts.out, '-o');
-    const n = await npuForModel({
-      modelDir,
-      ...multiplier(opts),
-      sizing: sizing(opts),
-      dataPath: opts.dataPath,
-      log: opts.quiet || opts.json ? undefined : log,
-    });
+    const n = await modelOnNpu(modelDir, opts, Boolean(opts.quiet || opts.json));
     const c = compileNetwork(n.q, n.geo);
     const files = writeCompiled(opts.out, c, n.design, n.geo, {
       model: n.q.spec.name,
@@ -136,17 +139,10 @@ function runCommand(): Command {
       checkTracePath(opts.operandTrace, '--operand-trace');
     }
     const quiet = Boolean(opts.quiet || opts.json);
-    const n = await npuForModel({
-      modelDir,
-      ...multiplier(opts),
-      sizing: sizing(opts),
-      dataPath: opts.dataPath,
-      log: quiet ? undefined : log,
-    });
+    const n = await modelOnNpu(modelDir, opts, quiet);
     const test = n.data.test;
     const samples = opts.samples ?? test.n;
-    if (samples > test.n)
-      throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    checkSamples(samples, test.n);
     const bar = progressBar('NPU', !quiet, 'samples');
     const {
       record: result,
@@ -205,17 +201,10 @@ function costCommand(): Command {
     const opts = optionValues(NPU_COST_OPTIONS, parsedOptions);
     if (opts.out) checkOutputFile(opts.out, '-o');
     const quiet = Boolean(opts.quiet || opts.json);
-    const n = await npuForModel({
-      modelDir,
-      ...multiplier(opts),
-      sizing: sizing(opts),
-      dataPath: opts.dataPath,
-      log: quiet ? undefined : log,
-    });
+    const n = await modelOnNpu(modelDir, opts, quiet);
     const test = n.data.test;
     const samples = opts.samples;
-    if (samples > test.n)
-      throw new AxhwError(`--samples ${samples}: the test split has ${test.n} samples.`, `Use --samples ${test.n} or fewer.`);
+    checkSamples(samples, test.n);
     const features = test.x.length / test.n;
     const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, {
       lib: opts.lib,

@@ -1,15 +1,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import {
-  addUnitArgument,
-  addControlOptions,
-  EXTERNAL_OPTIONS,
-  addUnitParamOptions,
-  controlSettingsFromOptions,
-  designFromOptions,
-  unitFlags,
-} from '../options/design.js';
+import { addDesignOptions, designFromCommand } from '../options/design.js';
 import { estimateCost } from '../../synth/estimate.js';
 import { COST_OPTIONS, costOptionsFrom } from '../options/cost.js';
 import { addOptions, flag, optionValues, text } from '../../util/options.js';
@@ -35,17 +27,13 @@ export function synthCommand(): Command {
     'synthesize with Yosys + ABC onto a standard-cell library, then timing and power with OpenSTA: area, cells, critical path, power',
   );
   addOptions(cmd, SYNTH_OPTIONS);
-  addUnitArgument(cmd, true);
   addOptions(cmd, COST_OPTIONS);
-  addUnitParamOptions(cmd);
-  addControlOptions(cmd, false);
-  addOptions(cmd, EXTERNAL_OPTIONS);
+  addDesignOptions(cmd, false);
   return cmd.action(async (unit: string | undefined, parsedOptions: object) => {
     const opts = optionValues(SYNTH_OPTIONS, parsedOptions);
-    const flags = unitFlags(parsedOptions);
     if (opts.out) checkOutputDir(opts.out, '-o');
-    const generated = await designFromOptions(unit, optionValues(EXTERNAL_OPTIONS, parsedOptions), flags);
-    const d = withControlDefaults(generated, controlSettingsFromOptions(generated, flags, false)[0]);
+    const { design: generated, controls } = await designFromCommand(unit, parsedOptions, false);
+    const d = withControlDefaults(generated, controls[0]);
     const cost = costOptionsFrom(optionValues(COST_OPTIONS, parsedOptions));
     const r = await estimateCost(d, { ...cost, log: opts.json || opts.quiet ? undefined : log });
     const text = formatCost(r);

@@ -1,14 +1,6 @@
 import { Command } from 'commander';
 import { addOptions, flag, optionValues, parsed, text } from '../../util/options.js';
-import {
-  addUnitArgument,
-  addControlOptions,
-  EXTERNAL_OPTIONS,
-  addUnitParamOptions,
-  controlSettingsFromOptions,
-  designFromOptions,
-  unitFlags,
-} from '../options/design.js';
+import { addDesignOptions, designFromCommand } from '../options/design.js';
 import { verifyDesign, DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, type VerifyReport } from '../../verify/verify.js';
 import { progressBar } from '../format/progress.js';
 import { fmtInt, log, printJson } from '../format/output.js';
@@ -43,16 +35,11 @@ export function verifyCommand(): Command {
       `else corner cases plus seeded random pairs`,
   );
   addOptions(cmd, VERIFY_OPTIONS);
-  addUnitArgument(cmd, true);
-  addUnitParamOptions(cmd);
-  addControlOptions(cmd, true);
-  addOptions(cmd, EXTERNAL_OPTIONS);
+  addDesignOptions(cmd, true);
   return cmd.action(async (unit: string | undefined, parsedOptions: object) => {
     const opts = optionValues(VERIFY_OPTIONS, parsedOptions);
-    const flags = unitFlags(parsedOptions);
     if (opts.report) checkOutputFile(opts.report, '--report');
-    const d = await designFromOptions(unit, optionValues(EXTERNAL_OPTIONS, parsedOptions), flags);
-    const controls = controlSettingsFromOptions(d, flags, true);
+    const { design: d, controls } = await designFromCommand(unit, parsedOptions, true);
     const bar = progressBar(`verify ${d.top}`, !opts.quiet && !opts.json);
     let report: VerifyReport;
     try {

@@ -9,7 +9,7 @@ import type { ParamDecl, RawParams } from '../../gen/params.js';
 import type { ControlSetting } from '../../gen/unit.js';
 import { combinations, expandList } from '../../util/value-list.js';
 import { toCount } from '../../util/numbers.js';
-import { parsed, text, texts, type OptionsOf } from '../../util/options.js';
+import { addOptions, optionValues, parsed, text, texts, type OptionsOf } from '../../util/options.js';
 
 /** The positional unit (a name or a whole spec); optional where --rtl can stand in for it. */
 export function addUnitArgument(cmd: Command, withRtl: boolean): Command {
@@ -126,6 +126,31 @@ export type ExternalOptions = OptionsOf<typeof EXTERNAL_OPTIONS>;
  * each value is text (or true for a switch) until the unit's declaration parses it.
  */
 export type UnitFlags = { [flag: string]: string | boolean | undefined };
+
+/**
+ * The options of a command that takes a design (verify, lut, synth): the positional unit, the registry
+ * parameter flags, the control-input flags (a list each when `multi`) and --rtl with its ports.
+ */
+export function addDesignOptions(cmd: Command, multi: boolean): Command {
+  addUnitArgument(cmd, true);
+  addUnitParamOptions(cmd);
+  addControlOptions(cmd, multi);
+  return addOptions(cmd, EXTERNAL_OPTIONS);
+}
+
+/**
+ * The design a command's options select, and the control settings it runs under (every code for `all`,
+ * or by default when `defaultAll`).
+ */
+export async function designFromCommand(
+  unit: string | undefined,
+  parsedOptions: object,
+  defaultAll: boolean,
+): Promise<{ design: Design; controls: ControlSetting[] }> {
+  const flags = unitFlags(parsedOptions);
+  const design = await designFromOptions(unit, optionValues(EXTERNAL_OPTIONS, parsedOptions), flags);
+  return { design, controls: controlSettingsFromOptions(design, flags, defaultAll) };
+}
 
 /** The registry-derived flags out of commander's parsed options. */
 export function unitFlags(parsed: object): UnitFlags {
