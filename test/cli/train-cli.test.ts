@@ -26,6 +26,8 @@ function tinyCsv(path: string): string {
 describe('axhw train / eval', () => {
   let dir: string;
   let csv: string;
+  /** `axhw train` of the small MLP on the tiny CSV, with these flags. */
+  const trainTiny = (...flags: string[]) => axhw('train', '--data', 'breast-cancer', '--data-path', csv, '--model', 'mlp:8-2', ...flags);
   beforeAll(() => {
     requireTool('verilator');
     if (!existsSync(join(root, 'dist', 'cli', 'main.js')))
@@ -36,14 +38,7 @@ describe('axhw train / eval', () => {
 
   it('trains with the approximate forward pass on a user file, writes metrics, weights and curve; eval reloads them', async () => {
     const out = join(dir, 'run1');
-    const r = await axhw(
-      'train',
-      '--data',
-      'breast-cancer',
-      '--data-path',
-      csv,
-      '--model',
-      'mlp:8-2',
+    const r = await trainTiny(
       '--method',
       'pas',
       '--multiplier',
@@ -95,14 +90,7 @@ describe('axhw train / eval', () => {
 
   it('axtrain runs act (sensitivity, adaptive lambda) then pas on the hardware, and reports the sensitivity', async () => {
     const out = join(dir, 'axtrain');
-    const r = await axhw(
-      'train',
-      '--data',
-      'breast-cancer',
-      '--data-path',
-      csv,
-      '--model',
-      'mlp:8-2',
+    const r = await trainTiny(
       '--method',
       'axtrain',
       '--multiplier',
@@ -143,42 +131,13 @@ describe('axhw train / eval', () => {
     const l = await axhw('lut', '--rtl', F('loa_mult.v'), '--top', 'loa_mult', '--a-width', '8', '--b-width', '8', '-o', table, '--quiet');
     expect(l.exitCode, l.all).toBe(0);
     const out = join(dir, 'run2');
-    const r = await axhw(
-      'train',
-      '--data',
-      'breast-cancer',
-      '--data-path',
-      csv,
-      '--model',
-      'mlp:8-2',
-      '--multiplier-table',
-      table,
-      '--epochs',
-      '1',
-      '-o',
-      out,
-      '--json',
-    );
+    const r = await trainTiny('--multiplier-table', table, '--epochs', '1', '-o', out, '--json');
     expect(r.exitCode, r.all).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.hardware.hardware.path).toBe('table');
     expect(m.hardware.hardware.pathReason).toMatch(/no per-operand transform/);
     expect(m.hardware.hardware.operandEncoding).toMatch(/sign-magnitude/);
-    const bad = await axhw(
-      'train',
-      '--data',
-      'breast-cancer',
-      '--data-path',
-      csv,
-      '--model',
-      'mlp:8-2',
-      '--multiplier-table',
-      table,
-      '--path',
-      'transform',
-      '-o',
-      join(dir, 'never1'),
-    );
+    const bad = await trainTiny('--multiplier-table', table, '--path', 'transform', '-o', join(dir, 'never1'));
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/no per-operand transform/);
     expect(existsSync(join(dir, 'never1'))).toBe(false);

@@ -1,4 +1,5 @@
 import { defineUnit } from '../unit.js';
+import { integerMultiplier } from './integer-multiplier.js';
 import { drumBatchModel, drumTransform } from '../../models/drum.js';
 import { clog2 } from '../../util/bits.js';
 
@@ -30,17 +31,8 @@ export const drumUnit = defineUnit({
     const lw = Math.max(1, clog2(n)); // bits of a leading-one position 0..n-1
     return { n, k, signed, exact: k === n, lw, sw: lw + 1, padBits: 2 * n - 2 * k };
   },
-  numbers: (p) => ({ kind: 'fixed', width: p.width, signed: p.signed }),
-  ports(p) {
-    const n = p.width;
-    return {
-      a: { name: 'a', width: n },
-      b: { name: 'b', width: n },
-      y: { name: 'y', width: 2 * n },
-      signed: p.signed,
-      controls: [],
-    };
-  },
+  numbers: integerMultiplier.numbers,
+  ports: integerMultiplier.ports,
   model: (p) => drumBatchModel(p),
   transform: (p) => drumTransform(p),
   extraCorners(p) {

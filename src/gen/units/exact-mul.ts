@@ -1,4 +1,5 @@
 import { defineUnit } from '../unit.js';
+import { integerMultiplier } from './integer-multiplier.js';
 import { exactMulBatchModel } from '../../models/exact-mul.js';
 
 export const exactMulUnit = defineUnit({
@@ -10,17 +11,8 @@ export const exactMulUnit = defineUnit({
   ],
   template: 'exact-mul.v.hbs',
   templateContext: (p) => ({ n: p.width, signed: p.signed }),
-  numbers: (p) => ({ kind: 'fixed', width: p.width, signed: p.signed }),
-  ports(p) {
-    const n = p.width;
-    return {
-      a: { name: 'a', width: n },
-      b: { name: 'b', width: n },
-      y: { name: 'y', width: 2 * n },
-      signed: p.signed,
-      controls: [],
-    };
-  },
+  numbers: integerMultiplier.numbers,
+  ports: integerMultiplier.ports,
   model: (p) => exactMulBatchModel(p),
   transform: (p) => {
     const n = p.width;

@@ -186,23 +186,7 @@ export const npuUnit = defineModule({
     ];
     const words = encodeProgram({ inputSize: 50, layers });
     const wordsPerPe = 36 + 4 * F;
-    const weight = () => BigInt(weightWord(f, qmin + below(qmax - qmin + 1)));
-    const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(words, BigInt) }];
-    for (let pe = 0; pe < g.P; pe++) {
-      cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: wordsPerPe }, weight) });
-      cmds.push({
-        kind: 'write',
-        sel: NPU_MEM.faults,
-        addr: pe * 2 ** g.wa,
-        words: Array.from({ length: wordsPerPe }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)),
-      });
-      cmds.push({
-        kind: 'write',
-        sel: NPU_MEM.biases,
-        addr: pe * 2 ** g.ba,
-        words: Array.from({ length: 3 }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))),
-      });
-    }
+    const cmds = randomImages(words, g, g.P, wordsPerPe, 3, below);
     const input = Array.from({ length: 3 * 50 }, () => BigInt(toWord(qmin + below(qmax - qmin + 1), codeBits(f))));
     cmds.push(
       { kind: 'reset' },
@@ -285,23 +269,7 @@ function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCom
   });
   add({ src: 0, c: P, f: 3, relu: false, last: true, srcOffset: 3 });
   const words = encodeProgram({ inputSize: N, layers });
-  const weight = () => BigInt(weightWord(f, qmin + below(qmax - qmin + 1)));
-  const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(words, BigInt) }];
-  for (let pe = 0; pe < P; pe++) {
-    cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: wbase }, weight) });
-    cmds.push({
-      kind: 'write',
-      sel: NPU_MEM.faults,
-      addr: pe * 2 ** g.wa,
-      words: Array.from({ length: wbase }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)),
-    });
-    cmds.push({
-      kind: 'write',
-      sel: NPU_MEM.biases,
-      addr: pe * 2 ** g.ba,
-      words: Array.from({ length: bbase }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))),
-    });
-  }
+  const cmds = randomImages(words, g, P, wbase, bbase, below);
   const input = Array.from({ length: 3 * N }, () => BigInt(toWord(qmin + below(qmax - qmin + 1), codeBits(f))));
   cmds.push(
     { kind: 'reset' },
@@ -309,5 +277,39 @@ function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCom
     { kind: 'read', sel: NPU_MEM.act0, addr: 0, n: N + C },
     { kind: 'read', sel: NPU_MEM.act1, addr: 0, n: 5 + C },
   );
+  return cmds;
+}
+
+/**
+ * The program, then per PE seeded random weight codes (`weights` words), sparse stored-bit faults and
+ * accumulator-wide biases (`biases` words): the memory images of a stimulus, drawn in that order.
+ */
+function randomImages(
+  program: Uint32Array | number[],
+  g: NpuGeometry,
+  P: number,
+  weights: number,
+  biases: number,
+  below: (n: number) => number,
+): ModuleCommand[] {
+  const f = g.format;
+  const { qmin, qmax } = codeRange(f);
+  const weight = () => BigInt(weightWord(f, qmin + below(qmax - qmin + 1)));
+  const cmds: ModuleCommand[] = [{ kind: 'write', sel: NPU_MEM.program, addr: 0, words: Array.from(program, BigInt) }];
+  for (let pe = 0; pe < P; pe++) {
+    cmds.push({ kind: 'write', sel: NPU_MEM.weights, addr: pe * 2 ** g.wa, words: Array.from({ length: weights }, weight) });
+    cmds.push({
+      kind: 'write',
+      sel: NPU_MEM.faults,
+      addr: pe * 2 ** g.wa,
+      words: Array.from({ length: weights }, () => (below(5) === 0 ? BigInt(1 << below(weightBits(f))) : 0n)),
+    });
+    cmds.push({
+      kind: 'write',
+      sel: NPU_MEM.biases,
+      addr: pe * 2 ** g.ba,
+      words: Array.from({ length: biases }, () => BigInt.asUintN(64, BigInt(below(2 ** (f.n + 2)) - 2 ** (f.n + 1)))),
+    });
+  }
   return cmds;
 }
