@@ -16,6 +16,13 @@ for (const [signal, code] of [
   });
 }
 
+// A reader that stops early (`axhw units | head -3`) closes the pipe: the output is no longer wanted, so
+// end quietly, as other Unix tools do, instead of failing with an unhandled EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const FS_REASONS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',

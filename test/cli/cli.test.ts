@@ -29,6 +29,14 @@ describe('axhw CLI', () => {
     },
   );
 
+  it('a reader that stops early (`axhw units | head -1`) ends the output quietly, exit 0, no EPIPE trace', async () => {
+    const child = execa('node', [bin, 'units', '--json'], { reject: false, stderr: 'pipe' });
+    child.stdout!.destroy(); // the read end closes before axhw writes
+    const r = await child;
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.exitCode).toBe(0);
+  });
+
   it('verify --help lists the registry parameters derived from the units', async () => {
     const r = await axhw('verify', '--help');
     expect(r.stdout).toMatch(/--k <n>[\s\S]*?exact \[drum: default 4\]/);
