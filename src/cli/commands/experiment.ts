@@ -24,9 +24,10 @@ export function experimentCommand(): Command {
   );
   for (const exp of listExperiments()) {
     const sub = withExamples(cmd.command(exp.name).description(exp.description), exp.examples);
+    const outputOptions = EXPERIMENT_OUTPUT_OPTIONS(exp.defaultOut);
     addOptions(sub, exp.options);
-    addOptions(sub, EXPERIMENT_OUTPUT_OPTIONS(exp.defaultOut)).action(async (parsedOptions: object) => {
-      const out = optionValues(EXPERIMENT_OUTPUT_OPTIONS(exp.defaultOut), parsedOptions);
+    addOptions(sub, outputOptions).action(async (parsedOptions: object) => {
+      const out = optionValues(outputOptions, parsedOptions);
       checkOutputDir(out.out, '-o');
       const quiet = Boolean(out.quiet || out.json);
       const ctx = { command: commandLine(), log: quiet ? undefined : log, backend: out.backend };

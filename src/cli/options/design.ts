@@ -209,10 +209,11 @@ export async function designFromOptions(unitName: string | undefined, ext: Parti
         .map((u) => u.name)
         .join(', ')}) or pass --rtl <file.v> --top <module>.`,
     );
-  for (const k of ['top', 'model', 'a', 'b', 'y', 'aWidth', 'bWidth', 'yWidth'] as const) {
-    if (ext[k] !== undefined)
+  // Every flag of EXTERNAL_OPTIONS but --rtl itself (which selects the user's design) refused here, in declaration order.
+  for (const [key, decl] of Object.entries(EXTERNAL_OPTIONS)) {
+    if (key !== 'rtl' && ext[key as keyof ExternalOptions] !== undefined)
       throw new AxhwError(
-        `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} only applies to --rtl designs, not to the registry unit '${unitName}'.`,
+        `${decl.toOption().long} only applies to --rtl designs, not to the registry unit '${unitName}'.`,
         'Drop it, or give your Verilog with --rtl <files> --top <module>.',
       );
   }
