@@ -106,9 +106,9 @@ describe('convolution kernels', () => {
   it('keep their worker thread in a process started as an ES module script (node --input-type=module -e)', async () => {
     // The worker's code is CommonJS; it must not inherit the process's --input-type=module (built code).
     const root = resolve(import.meta.dirname, '..', '..');
-    const built = (file: string) => JSON.stringify(pathToFileURL(join(root, 'dist', 'nn', file)).href);
-    const script = `const { layerKernels } = await import(${built('layer-kernels.js')});
-      const { patchGeometry } = await import(${built('im2col.js')});
+    const built = (file: string) => JSON.stringify(pathToFileURL(join(root, 'dist', file)).href);
+    const script = `const { layerKernels } = await import(${built('nn/layer-kernels.js')});
+      const { patchGeometry } = await import(${built('ir/im2col.js')});
       const k = layerKernels();
       await new Promise((r) => setTimeout(r, 200));
       const y = k.forward(new Float32Array(64 * 784).fill(1), patchGeometry(64, 28, 28, 1, 5, 5, 'same'), new Float32Array(150).fill(1), 6);
