@@ -15,7 +15,6 @@ import { Network } from '../dist/nn/network.js';
 import { lenet5, resolveModel } from '../dist/ir/model-spec.js';
 import { saveModel } from '../dist/nn/model-file.js';
 import { npuForModel } from '../dist/target/from-model.js';
-import { compileNetwork } from '../dist/npu/compile.js';
 import { runOnNpu } from '../dist/npu/run.js';
 import { referenceInference } from '../dist/infer/reference.js';
 import { cycleModel } from '../dist/models/npu-program.js';
@@ -37,13 +36,13 @@ console.log('# axhw NPU benchmark');
 const mlpDir = modelDir(resolveModel('mnist-mlp', [28, 28, 1], 10), 1);
 const n = await npuForModel({ modelDir: mlpDir, mult: 'exact-mul:width=8,signed', sizing: { P: 16 } });
 const t = n.data.test;
-await runOnNpu(n.q, n.design, n.geo, t.x, 16, { jobs: 2 }); // build (cached) and warm up
-const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n, { jobs: 2, batch: 250 });
+await runOnNpu(n.target, t.x, 16, { jobs: 2 }); // build (cached) and warm up
+const r = await runOnNpu(n.target, t.x, t.n, { jobs: 2, batch: 250 });
 if (r.mismatch) throw new Error(`NPU differs from the reference: ${JSON.stringify(r.mismatch)}`);
 const t0 = performance.now();
 for (let s = 0; s < t.n; s += 500) referenceInference(n.q, t.x.subarray(s * 784, Math.min(t.n, s + 500) * 784), Math.min(500, t.n - s));
 const refSeconds = (performance.now() - t0) / 1000;
-console.log(`\n## Fashion-MNIST MLP on the Verilated NPU (${n.design.top})\n`);
+console.log(`\n## Fashion-MNIST MLP on the Verilated NPU (${n.target.design.top})\n`);
 console.log('| what | samples | seconds | inferences/s | simulated cycles/s |');
 console.log('|---|---:|---:|---:|---:|');
 console.log(
@@ -59,8 +58,8 @@ n.net.dispose();
 
 console.log('\n## Cycles per inference against P (cycle model = simulation)\n');
 const lenet = await npuForModel({ modelDir: modelDir(lenet5([28, 28, 1], 10), 3), mult: 'exact-mul:width=8,signed', sizing: { P: 64 } });
-const mlpProgram = compileNetwork(n.q, n.geo).program;
-const lenetProgram = compileNetwork(lenet.q, lenet.geo).program;
+const mlpProgram = n.target.compiled.program;
+const lenetProgram = lenet.target.compiled.program;
 console.log('| P | MLP 784-128-128-10 | LeNet-5 |');
 console.log('|---:|---:|---:|');
 for (const P of [1, 2, 4, 8, 16, 32, 64]) {

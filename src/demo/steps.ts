@@ -15,7 +15,6 @@ import { ntvRate } from '../arith/ntv.js';
 import type { BackendInfo } from '../nn/backend.js';
 import { runTrain } from '../train/run.js';
 import { npuForModel } from '../target/from-model.js';
-import { compileNetwork } from '../npu/compile.js';
 import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
 import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
@@ -305,11 +304,11 @@ export const DEMO_STEPS: readonly Step[] = [
       try {
         const cmdBase = `axhw npu %s train/bc-axtrain --multiplier ${DEMO.npuMultiplier} -P ${DEMO.pes}`;
         // What `axhw npu compile` writes: the NPU's Verilog, the program and memory images, the layer map.
-        const compiled = compileNetwork(n.q, n.geo);
-        writeCompiled(join(stage, dir, 'compiled'), compiled, n.design, n.geo, {
+        const compiled = n.target.compiled;
+        writeCompiled(join(stage, dir, 'compiled'), n.target, {
           model: n.q.spec.name,
           modelDir: 'train/bc-axtrain',
-          npu: n.spec,
+          npu: n.target.spec,
           inputExps: n.inputExps,
         });
         const bar = ctx.progress('NPU', 'samples');
@@ -325,7 +324,7 @@ export const DEMO_STEPS: readonly Step[] = [
         const test = n.data.test;
         const features = test.x.length / test.n;
         sub(ctx.log)(`gate-level cost on ${DEMO.costSamples} samples`);
-        const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, {
+        const c = await npuCost(n.target, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, {
           lib: 'osu018',
           clockNs: 10,
           log: sub(ctx.log),

@@ -1,12 +1,10 @@
-import type { QuantisedNetwork } from '../ir/quantised-network.js';
-import type { ModuleDesign } from '../gen/generate-module.js';
 import type { RunResult } from '../gen/module.js';
-import type { NpuGeometry } from '../models/npu-model.js';
 import { costModule, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
 import { energyAtClock } from '../util/quantities.js';
 import { AxhwError } from '../errors.js';
-import { compileNetwork, inputWords, type CompiledNetwork } from './compile.js';
-import { compareBatch, loadCommands, referenceCodes, type ExpectedOutputs } from './run.js';
+import { inputWords } from './compile.js';
+import { compareBatch, loadCommands } from './run.js';
+import type { NpuTarget } from './target.js';
 
 export interface NpuCost extends ModuleCost {
   samples: number;
@@ -24,31 +22,11 @@ export interface NpuCost extends ModuleCost {
 
 /**
  * Area and energy per inference of an NPU running a network: the gate-level NPU (src/synth/module-cost.ts)
- * is loaded with the compiled images, then runs `n` samples with its toggles counted; every layer's
- * outputs are compared with the integer reference on the way, so the energy is that of a correct run.
+ * is loaded with the target's images, then runs `n` samples with its toggles counted; every layer's
+ * outputs are compared with the target's expected outputs on the way, so the energy is that of a correct run.
  */
-export async function npuCost(
-  q: QuantisedNetwork,
-  design: ModuleDesign,
-  geo: NpuGeometry,
-  x: Float32Array,
-  n: number,
-  o: ModuleCostOptions = {},
-): Promise<NpuCost> {
-  const compiled = compileNetwork(q, geo);
-  return costCompiledNpu(compiled, referenceCodes(q, compiled), design, geo, x, n, o);
-}
-
-/** Area and energy per inference of the NPU running a compiled program, its outputs checked against `expectedOf` on the way. */
-export async function costCompiledNpu(
-  compiled: CompiledNetwork,
-  expectedOf: ExpectedOutputs,
-  design: ModuleDesign,
-  geo: NpuGeometry,
-  x: Float32Array,
-  n: number,
-  o: ModuleCostOptions = {},
-): Promise<NpuCost> {
+export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
+  const { compiled, design, geo } = t;
   if (!(Number.isInteger(n) && n >= 1))
     throw new AxhwError(`The costed run needs at least one sample, not ${n}.`, 'Give --samples 1 or more.');
   const features = compiled.program.inputSize;
@@ -62,7 +40,7 @@ export async function costCompiledNpu(
     const r = (resp as { result: RunResult }).result;
     const found = compareBatch(
       r,
-      expectedOf(x.subarray(0, n * features), n),
+      t.expected(x.subarray(0, n * features), n),
       compiled,
       geo,
       0,

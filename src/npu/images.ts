@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModuleDesign } from '../gen/generate-module.js';
-import type { NpuGeometry } from '../models/npu-model.js';
 import { NPU_MEM } from '../models/npu-model.js';
 import { codeBits, weightBits } from '../models/pe-arith.js';
 import { writeAtomic } from '../util/atomic-write.js';
-import type { CompiledNetwork } from './compile.js';
+import type { NpuTarget } from './target.js';
 
 const hex = (words: Iterable<number | bigint>, bits: number) => {
   const digits = Math.ceil(bits / 4);
@@ -19,7 +17,8 @@ const hex = (words: Iterable<number | bigint>, bits: number) => {
  * PE, in the word order of the host port) and manifest.json, which says where each layer lives and how the
  * host port addresses each image.
  */
-export function writeCompiled(dir: string, c: CompiledNetwork, d: ModuleDesign, geo: NpuGeometry, meta: Record<string, unknown>): string[] {
+export function writeCompiled(dir: string, t: NpuTarget, meta: Record<string, unknown>): string[] {
+  const { compiled: c, design: d, geo } = t;
   mkdirSync(join(dir, 'rtl'), { recursive: true });
   mkdirSync(join(dir, 'images'), { recursive: true });
   const files: string[] = [];

@@ -2,11 +2,12 @@ import { encodeNpy } from '../lut/npy.js';
 import type { TraceSidecar } from '../lut/trace-file.js';
 import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import type { PeFormat } from '../models/pe-arith.js';
-import { NpuModel, type NpuGeometry } from '../models/npu-model.js';
+import { NpuModel } from '../models/npu-model.js';
 import { MAX_CYCLES } from '../synth/activity.js';
 import type { CompiledNetwork } from './compile.js';
 import { inputWords } from './compile.js';
 import { loadCommands, type NpuRunOptions } from './run.js';
+import type { NpuTarget } from './target.js';
 
 /** Products the PEs compute per inference (idle PEs of a group multiply too: they see zero weights). */
 export function multipliesPerInference(c: CompiledNetwork, P: number): number {
@@ -20,13 +21,13 @@ export function multipliesPerInference(c: CompiledNetwork, P: number): number {
  * Taken from the NPU's transaction model, which the tests prove equal to the RTL.
  */
 export function operandTrace(
-  c: CompiledNetwork,
-  geo: NpuGeometry,
+  t: NpuTarget,
   y: ArrayLike<number>,
   x: Float32Array,
   n: number,
   o: Pick<NpuRunOptions, 'faultMasks'> = {},
 ): { npy: Buffer; pairs: number; samples: number } {
+  const { compiled: c, geo } = t;
   const perPe: number[][] = Array.from({ length: geo.P }, () => []);
   const model = new NpuModel(geo, y, (pe, a, b) => perPe[pe]!.push(a, b));
   model.run(loadCommands(c, geo, o));

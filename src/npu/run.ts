@@ -1,12 +1,9 @@
-import type { QuantisedNetwork } from '../ir/quantised-network.js';
-import type { ModuleDesign } from '../gen/generate-module.js';
 import type { ModuleCommand, ModuleResponse, RunResult } from '../gen/module.js';
 import { openModuleSessions } from '../cosim/module-session.js';
-import { referenceInference } from '../infer/reference.js';
-import { quantiseValue } from '../arith/fixed-point.js';
 import { argmaxRows } from '../ir/classes.js';
 import { NPU_MEM, type NpuGeometry } from '../models/npu-model.js';
-import { compileNetwork, inputWords, type CompiledNetwork, type CompileFaults } from './compile.js';
+import { inputWords, type CompiledNetwork } from './compile.js';
+import type { NpuTarget } from './target.js';
 
 /** The first output of the RTL that differs from the integer reference, located. */
 export interface NpuMismatch {
@@ -48,7 +45,6 @@ export interface NpuRunOptions {
   images?: CompiledNetwork;
   /** Flip one bit of the weight image before loading it. */
   corruptWeight?: { pe: number; addr: number; bit: number };
-  compileFaults?: CompileFaults;
   /** Parallel simulator processes (samples are split between them). */
   jobs?: number;
   /** Samples per RUN command. */
@@ -79,40 +75,20 @@ export function loadCommands(c: CompiledNetwork, geo: NpuGeometry, o: NpuRunOpti
 }
 
 /**
- * Stream samples through the Verilated NPU and compare every layer's output codes (and the last layer's
- * accumulators) with the integer reference, sample by sample; stop at the first difference and locate it.
- * `q` is what the reference runs (with NTV, the flipped codes); the NPU holds `compiled` (plus any masks).
+ * Stream samples through the NPU holding the target's images (or `o.images`) and compare every program
+ * layer's outputs with the target's expected outputs (the integer reference), sample by sample; stop at the
+ * first difference and locate it. With NTV, the target is the flipped network and `o.images` the clean one
+ * (the fault masks flip it). `onStream` sees each sample's out-stream words (every streamed layer's
+ * accumulators, in program order), signed.
  */
 export async function runOnNpu(
-  q: QuantisedNetwork,
-  design: ModuleDesign,
-  geo: NpuGeometry,
-  x: Float32Array,
-  n: number,
-  o: NpuRunOptions = {},
-): Promise<NpuRunResult> {
-  const compiled = compileNetwork(q, geo, o.compileFaults);
-  return runCompiledOnNpu(compiled, referenceCodes(q, compiled), design, geo, x, n, o);
-}
-
-/** What the NPU must write for m samples: per sample and program layer, its codes or streamed accumulators. */
-export type ExpectedOutputs = (x: Float32Array, m: number) => Float64Array[][];
-
-/**
- * Stream samples through the NPU holding `compiled` (or `o.images`) and compare every program layer's
- * outputs with `expectedOf`, sample by sample; stop at the first difference and locate it. `onStream` sees
- * each sample's out-stream words (every streamed layer's accumulators, in program order), signed.
- */
-export async function runCompiledOnNpu(
-  compiled: CompiledNetwork,
-  expectedOf: ExpectedOutputs,
-  design: ModuleDesign,
-  geo: NpuGeometry,
+  t: NpuTarget,
   x: Float32Array,
   n: number,
   o: NpuRunOptions = {},
   onStream?: (sample: number, words: Float64Array) => void,
 ): Promise<NpuRunResult> {
+  const { compiled, design, geo } = t;
   const images = o.images ?? compiled;
   const features = compiled.program.inputSize;
   const jobs = Math.max(1, Math.min(o.jobs ?? 2, n));
@@ -145,7 +121,7 @@ export async function runCompiledOnNpu(
           for (let i = 0; i < m; i++) input.push(...inputWords(x, (start + i) * features, features, compiled.inputExp, geo.format));
           const [resp] = await s.run([{ kind: 'run', cycles: m * compiled.cyclesPerInference * 4 + 100, dones: m, input, stall: o.stall }]);
           const r = (resp as { result: RunResult }).result;
-          const expected = expectedOf(x.subarray(start * features, (start + m) * features), m);
+          const expected = t.expected(x.subarray(start * features, (start + m) * features), m);
           const found = compareBatch(r, expected, compiled, geo, start, m, cycleBase, predictions, cyclesMeasured, onStream);
           compared += found.compared;
           const earlier = mismatch as NpuMismatch | undefined;
@@ -169,27 +145,6 @@ export async function runCompiledOnNpu(
     mismatch,
     simulatedCycles,
     seconds: (performance.now() - t0) / 1000,
-  };
-}
-
-/** Per sample and program layer, what the NPU must write: codes at the layer's output exponent, or the last layer's accumulators. */
-export function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): (x: Float32Array, m: number) => Float64Array[][] {
-  const { qmin, qmax } = q.mult;
-  const byModelLayer = new Map(compiled.layers.map((l, i) => [l.modelLayer, i]));
-  return (x, m) => {
-    const out: Float64Array[][] = Array.from({ length: m }, () => []);
-    referenceInference(q, x, m, (layer, values) => {
-      const li = byModelLayer.get(layer);
-      if (li === undefined) return;
-      const entry = compiled.layers[li]!;
-      const per = values.length / m;
-      for (let s = 0; s < m; s++) {
-        const v = values.subarray(s * per, (s + 1) * per);
-        out[s]![li] =
-          entry.codeExp !== undefined ? v.map((z) => quantiseValue(z, entry.codeExp!, qmin, qmax)) : v.map((z) => z / 2 ** entry.accExp!);
-      }
-    });
-    return out;
   };
 }
 

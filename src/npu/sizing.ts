@@ -1,11 +1,12 @@
 import type { Design } from '../gen/design.js';
 import type { RawParams } from '../gen/params.js';
-import { generateModule, type ModuleDesign } from '../gen/generate-module.js';
+import { generateModule } from '../gen/generate-module.js';
 import { getModule, resolveModule } from '../gen/registry.js';
 import { npuGeometry } from '../gen/units/npu.js';
 import { formatUnitSpec } from '../gen/unit-spec.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import type { CompiledNetwork } from './compile.js';
+import type { NpuHardware } from './target.js';
 
 /** NPU parameters a user may set; the memory depths default to what the network needs. */
 export interface NpuSizing {
@@ -55,7 +56,7 @@ export function sizeNpuFor(
 }
 
 /** The NPU with these parameters on this multiplier: its design, geometry, and unit spec (the parameters as given). */
-export function npuDesign(params: RawParams, child: Design): { design: ModuleDesign; geo: NpuGeometry; spec: string } {
+export function npuDesign(params: RawParams, child: Design): NpuHardware {
   const { unit, params: p } = resolveModule('npu', params);
   return {
     design: generateModule(getModule('npu'), p, { mult: child }),

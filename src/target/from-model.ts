@@ -12,14 +12,13 @@ import { calibrate } from '../evaluate/calibrate.js';
 import { quantisedNetworkOf } from '../nn/to-ir.js';
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import type { NtvStorage } from '../arith/stored-weights.js';
-import type { ModuleDesign } from '../gen/generate-module.js';
 import { MAX_ACC_BITS, peFormat } from '../gen/units/pe.js';
 import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
-import type { NpuGeometry } from '../models/npu-model.js';
 import { AxhwError } from '../errors.js';
 import { compileNetwork } from '../npu/compile.js';
 import { npuDesign, sizeNpuFor, type NpuSizing } from '../npu/sizing.js';
+import { networkTarget, type NpuTarget } from '../npu/target.js';
 
 export type { NpuSizing } from '../npu/sizing.js';
 
@@ -29,10 +28,8 @@ export interface NpuForModel {
   /** The network as the hardware runs it (frozen input exponents; exact sums). */
   q: QuantisedNetwork;
   inputExps: number[];
-  design: ModuleDesign;
-  geo: NpuGeometry;
-  /** The NPU's parameters as a unit spec (`npu:mult=...,p=16,...`). */
-  spec: string;
+  /** The network on an NPU sized for it: design, geometry, spec, compiled program and images, reference outputs. */
+  target: NpuTarget;
   /** The PEs' multiplier as the PE names it (`--multiplier` spec, or `rtl:<top>`). */
   multSpec: string;
   /** Quantise again with NTV flips drawn into the stored codes. */
@@ -113,8 +110,8 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
 /** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
   const m = await quantisedModel(o);
-  const { design, geo, spec } = npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child), m.child);
-  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, design, geo, spec, multSpec: m.multSpec, withNtv: m.withNtv };
+  const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child), m.child));
+  return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, target, multSpec: m.multSpec, withNtv: m.withNtv };
 }
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */

@@ -5,7 +5,7 @@ import { accuracy } from '../evaluate/predict.js';
 import { referenceInference } from '../infer/reference.js';
 import { Rng } from '../util/rng.js';
 import { popcount } from '../util/bits.js';
-import { compileNetwork } from '../npu/compile.js';
+import { networkTarget } from '../npu/target.js';
 import type { NpuForModel } from './from-model.js';
 import { multipliesPerInference, operandTrace, resultCodes } from '../npu/operand-trace.js';
 import { faultMasks, runOnNpu, type NpuMismatch } from '../npu/run.js';
@@ -114,12 +114,14 @@ export async function npuRunRecord(
   const x = test.x.subarray(0, samples * features);
   const rate = req.ntvRate;
   const seed = req.seed ?? 1;
-  const clean = compileNetwork(n.q, n.geo);
+  const clean = n.target;
+  // NTV: the NPU holds the clean images and the fault port flips them into the drawn ones, which the reference runs.
   const q = rate ? n.withNtv({ rate, rng: new Rng(seed) }) : n.q;
-  const masks = rate ? faultMasks(clean, compileNetwork(q, n.geo)) : undefined;
-  const r = await runOnNpu(q, n.design, n.geo, x, samples, {
+  const t = rate ? networkTarget(q, clean) : clean;
+  const masks = rate ? faultMasks(clean.compiled, t.compiled) : undefined;
+  const r = await runOnNpu(t, x, samples, {
     faultMasks: masks,
-    images: clean,
+    images: clean.compiled,
     jobs: req.jobs ?? 2,
     log: req.log,
     onProgress: req.onProgress,
@@ -131,8 +133,8 @@ export async function npuRunRecord(
     ...(req.command ? { command: req.command } : {}),
     model: n.q.spec.name,
     dataset: n.data.name,
-    npu: n.spec,
-    top: n.design.top,
+    npu: clean.spec,
+    top: clean.design.top,
     samples,
     ntv: rate ? { rate, seed, flippedBits: masks!.reduce((s, m) => s + m.reduce((a, v) => a + popcount(v), 0), 0) } : undefined,
     bitExact: !r.mismatch,
@@ -147,16 +149,16 @@ export async function npuRunRecord(
       model: r.cyclesModel,
       allEqualModel: r.cyclesMeasured.every((c) => c === r.cyclesModel),
     },
-    multipliesPerInference: multipliesPerInference(clean, n.geo.P),
+    multipliesPerInference: multipliesPerInference(clean.compiled, clean.geo.P),
     simulatedCycles: r.simulatedCycles,
     seconds: r.seconds,
     inferencesPerSecond: samples / r.seconds,
   };
   let operandTraceNpy: Uint8Array | undefined;
   if (req.operandTraceFile && !r.mismatch) {
-    const t = operandTrace(clean, n.geo, resultCodes(n.q.mult, n.geo.format), x, samples, { faultMasks: masks });
-    operandTraceNpy = t.npy;
-    record.operandTrace = { file: req.operandTraceFile, pairs: t.pairs, samples: t.samples };
+    const trace = operandTrace(clean, resultCodes(n.q.mult, clean.geo.format), x, samples, { faultMasks: masks });
+    operandTraceNpy = trace.npy;
+    record.operandTrace = { file: req.operandTraceFile, pairs: trace.pairs, samples: trace.samples };
   }
   return { record, mismatch: r.mismatch, operandTraceNpy };
 }
@@ -188,7 +190,7 @@ export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): Npu
     ...(command ? { command } : {}),
     model: n.q.spec.name,
     dataset: n.data.name,
-    npu: n.spec,
+    npu: n.target.spec,
     ...c,
   };
 }

@@ -4,14 +4,14 @@ import { multiplierCodes } from '../../src/gen/units/pe.js';
 import { quantiseNetwork, type QuantisedNetwork } from '../../src/ir/quantised-network.js';
 import { layerShapes, type ModelSpec } from '../../src/ir/model-spec.js';
 import { Rng } from '../../src/util/rng.js';
-import { generateModule, type ModuleDesign } from '../../src/gen/generate-module.js';
+import { generateModule } from '../../src/gen/generate-module.js';
 import { getModule, resolveModule } from '../../src/gen/registry.js';
 import { npuGeometry } from '../../src/gen/units/npu.js';
-import type { NpuGeometry } from '../../src/models/npu-model.js';
 import type { AxnetWeights, QuantisedAxnet } from '../../src/ir/quantised-axnet.js';
-import { axnetNpu } from '../../src/npu/run-axnet.js';
+import { axnetNpu } from '../../src/npu/axnet-target.js';
+import type { NpuHardware } from '../../src/npu/target.js';
 import { quantiseAxnet } from '../../src/infer/axnet-reference.js';
-import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
+import { formatUnitSpec, resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import { generateDesign } from '../../src/gen/generate.js';
 
 /** The multiplier a quantised network uses, from a unit's model (verify proves model == RTL), as fixed-multiplier.ts builds it from the
@@ -109,16 +109,14 @@ export const TEST_CNN: ModelSpec = {
   ],
 };
 
-export interface TestNpu {
-  design: ModuleDesign;
-  geo: NpuGeometry;
-}
+export type TestNpu = NpuHardware;
 
 /** A small NPU (memories sized for the test networks) on this multiplier, or on a given child design. */
 export function testNpu(mult: string, P: number, acc = 32, children?: Record<string, Design>): TestNpu {
-  const { params } = resolveModule('npu', { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64 });
+  const given = { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64 };
+  const { params } = resolveModule('npu', given);
   const design = generateModule(getModule('npu'), params, children);
-  return { design, geo: npuGeometry(params, design.children.mult!) };
+  return { design, geo: npuGeometry(params, design.children.mult!), spec: formatUnitSpec('npu', given) };
 }
 
 export const weightedLayers = (s: ModelSpec) => s.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv2d').length;
@@ -181,8 +179,7 @@ export function axnetCase(
 /** An NPU with the Hadamard step sized for this framework, on this multiplier (its model: no simulator needed to build the design). */
 export function axnetTestNpu(q: QuantisedAxnet, mult: string, P: number): TestNpu {
   const s = resolveUnitSpec(mult);
-  const { design, geo } = axnetNpu(q, mult, generateDesign(s.unit, s.params), P);
-  return { design, geo };
+  return axnetNpu(q, mult, generateDesign(s.unit, s.params), P);
 }
 
 /** A registry multiplier as quantised layers use it, from its model. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
 import { compileAxnet } from '../../src/npu/compile-axnet.js';
-import { runAxnetOnNpu } from '../../src/npu/run-axnet.js';
+import { axnetTarget, runAxnetOnNpu } from '../../src/npu/axnet-target.js';
 import { AxhwError } from '../../src/errors.js';
 import { axnetCase, axnetTestNpu, multiplierOfSpec, randomAxnetWeights, randomInputs, testNpu } from '../helpers/npu.js';
 import { AXNET_CASES } from './axnet-cases.js';
@@ -16,7 +16,7 @@ describe('AXNet on the NPU transaction model', () => {
   it.each(AXNET_CASES)('%s, P = %i, connect %j: every stage of every sample, H(x), decisions, cycles', async (mult, P, connect, hidden) => {
     const n = 12;
     const { x, q, s } = axnetCase(mult, P, n, { hidden, connect });
-    const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model' });
+    const r = await runAxnetOnNpu(axnetTarget(q, s), x, n, { target: 'model' });
     expect(r.mismatch).toBeUndefined();
     const ref = axnetReference(q, x, n);
     expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
@@ -35,15 +35,15 @@ describe('AXNet on the NPU transaction model', () => {
       const n = 6;
       const { x, q, s } = axnetCase('exact-mul:width=8,signed', 4, n);
       const stage = (name: string) => compileAxnet(q, s.geo).layers.findIndex((l) => l.name === name);
-      const flipped = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', corruptWeight: { pe: 2, addr: 0, bit: 6 } });
+      const flipped = await runAxnetOnNpu(axnetTarget(q, s), x, n, { target: 'model', corruptWeight: { pe: 2, addr: 0, bit: 6 } });
       expect(flipped.mismatch).toMatchObject({ programLayer: stage('predictor hidden'), pe: 2, neuron: 2 });
-      const shifted = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', faults: { hadamardShiftDelta: 1 } });
+      const shifted = await runAxnetOnNpu(axnetTarget(q, s, { hadamardShiftDelta: 1 }), x, n, { target: 'model' });
       expect(shifted.mismatch).toMatchObject({
         sample: 0,
         programLayer: stage('approximator hidden 1'),
         what: 'output differs from the integer reference',
       });
-      const offset = await runAxnetOnNpu(q, s.design, s.geo, x, n, { target: 'model', faults: { controlOffsetDelta: 1 } });
+      const offset = await runAxnetOnNpu(axnetTarget(q, s, { controlOffsetDelta: 1 }), x, n, { target: 'model' });
       expect(offset.mismatch).toMatchObject({ programLayer: stage('approximator hidden 1') });
     },
   );

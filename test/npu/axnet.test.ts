@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
-import { compileAxnet } from '../../src/npu/compile-axnet.js';
-import { runAxnetOnNpu } from '../../src/npu/run-axnet.js';
+import { compileAxnet, type AxnetCompileFaults } from '../../src/npu/compile-axnet.js';
+import type { NpuRunOptions } from '../../src/npu/run.js';
+import { axnetTarget, runAxnetOnNpu } from '../../src/npu/axnet-target.js';
 import { getTargetFunction } from '../../src/data/axbench/index.js';
 import { axnetCase, axnetTestNpu, multiplierOfSpec, randomAxnetWeights } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
@@ -20,7 +21,7 @@ describe('AXNet on the NPU RTL', () => {
       await requireTool('verilator');
       const n = 40;
       const { x, q, s } = axnetCase(mult, P, n, { hidden, connect, seed: 12, inputSeed: 13 });
-      const r = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
+      const r = await runAxnetOnNpu(axnetTarget(q, s), x, n, { jobs: 1 });
       expect(r.mismatch).toBeUndefined();
       const ref = axnetReference(q, x, n);
       expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
@@ -38,8 +39,8 @@ describe('AXNet on the NPU RTL', () => {
     const mult = 'drum:width=8,k=4,signed';
     const q = quantiseAxnet(randomAxnetWeights(fn.inputs, [8, 4], fn.outputs, 6, [1, 2], 5), multiplierOfSpec(mult), x, n);
     const s = axnetTestNpu(q, mult, 4);
-    const plain = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1 });
-    const stalled = await runAxnetOnNpu(q, s.design, s.geo, x, n, { jobs: 1, stall: 5 });
+    const plain = await runAxnetOnNpu(axnetTarget(q, s), x, n, { jobs: 1 });
+    const stalled = await runAxnetOnNpu(axnetTarget(q, s), x, n, { jobs: 1, stall: 5 });
     expect(plain.mismatch).toBeUndefined();
     expect(stalled.mismatch).toBeUndefined();
     expect(Array.from(stalled.h)).toEqual(Array.from(plain.h));
@@ -55,14 +56,15 @@ describe('AXNet on the NPU RTL', () => {
       await requireTool('verilator');
       const n = 10;
       const { x, q, s } = axnetCase('drum:width=6,k=3', 4, n);
-      for (const o of [
-        { faults: { hadamardShiftDelta: -1 } },
-        { faults: { controlOffsetDelta: 1 } },
-        { corruptWeight: { pe: 1, addr: 3, bit: 6 } },
-      ]) {
-        const rtl = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, jobs: 1 });
-        const model = await runAxnetOnNpu(q, s.design, s.geo, x, n, { ...o, target: 'model' });
-        expect(rtl.mismatch, JSON.stringify(o)).toBeDefined();
+      const cases: [AxnetCompileFaults, NpuRunOptions][] = [
+        [{ hadamardShiftDelta: -1 }, {}],
+        [{ controlOffsetDelta: 1 }, {}],
+        [{}, { corruptWeight: { pe: 1, addr: 3, bit: 6 } }],
+      ];
+      for (const [faults, o] of cases) {
+        const rtl = await runAxnetOnNpu(axnetTarget(q, s, faults), x, n, { ...o, jobs: 1 });
+        const model = await runAxnetOnNpu(axnetTarget(q, s, faults), x, n, { ...o, target: 'model' });
+        expect(rtl.mismatch, JSON.stringify([faults, o])).toBeDefined();
         expect(rtl.mismatch).toEqual(model.mismatch);
       }
     },

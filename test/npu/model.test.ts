@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { networkTarget } from '../../src/npu/target.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { runOnNpu } from '../../src/npu/run.js';
 import { multipliesPerInference, operandTrace, resultCodes } from '../../src/npu/operand-trace.js';
@@ -27,7 +28,7 @@ describe('the NPU transaction model against the integer reference', () => {
       spec.input.reduce((a, b) => a * b, 1),
       11,
     );
-    const r = await runOnNpu(q, s.design, s.geo, x, n, { target: 'model' });
+    const r = await runOnNpu(networkTarget(q, s), x, n, { target: 'model' });
     expect(r.mismatch).toBeUndefined();
     const c = compileNetwork(q, s.geo);
     expect(r.compared).toBe(n * c.layers.reduce((a, l) => a + l.outputs, 0));
@@ -39,9 +40,9 @@ describe('the NPU transaction model against the integer reference', () => {
     const s = testNpu('exact-mul:width=6,signed', 3);
     const q = randomQuantised(TEST_MLP, multiplierOf(s.design.children.mult!), 9, [-4, -4, -4]);
     const x = randomInputs(8, 12, 3);
-    const flipped = await runOnNpu(q, s.design, s.geo, x, 8, { target: 'model', corruptWeight: { pe: 1, addr: 0, bit: 5 } });
+    const flipped = await runOnNpu(networkTarget(q, s), x, 8, { target: 'model', corruptWeight: { pe: 1, addr: 0, bit: 5 } });
     expect(flipped.mismatch).toMatchObject({ layer: 0, pe: 1, neuron: 1, what: 'output differs from the integer reference' });
-    const shifted = await runOnNpu(q, s.design, s.geo, x, 8, { target: 'model', compileFaults: { shiftDelta: { layer: 1, delta: 1 } } });
+    const shifted = await runOnNpu(networkTarget(q, s, { shiftDelta: { layer: 1, delta: 1 } }), x, 8, { target: 'model' });
     expect(shifted.mismatch).toMatchObject({ sample: 0, layer: 1 });
   });
 });
@@ -50,10 +51,11 @@ describe('operand traces for power: what each multiplier sees, in order', () => 
   it('PE p sees its weight image in program order, every PE the same broadcast activations; multiplies per inference counted', () => {
     const s = testNpu('drum:width=6,k=3', 3); // unsigned: magnitudes on the ports
     const q = randomQuantised(TEST_CNN, multiplierOf(s.design.children.mult!), 5, [-3, -3, -3]);
-    const c = compileNetwork(q, s.geo);
+    const target = networkTarget(q, s);
+    const c = target.compiled;
     const n = 2;
     const x = randomInputs(n, 98, 2);
-    const t = operandTrace(c, s.geo, resultCodes(q.mult, s.geo.format), x, n);
+    const t = operandTrace(target, resultCodes(q.mult, s.geo.format), x, n);
     const per = multipliesPerInference(c, 3);
     expect(per).toBe(c.program.layers.filter((l) => l.op === 'mac').reduce((a, l) => a + l.groups * l.oh * l.ow * l.fanIn * 3, 0));
     expect(t.pairs).toBe(per * n);

@@ -3,7 +3,8 @@ import { generateDesign } from '../../src/gen/generate.js';
 import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 import type { Design } from '../../src/gen/design.js';
 import { cycleModel } from '../../src/models/npu-program.js';
-import { compileNetwork } from '../../src/npu/compile.js';
+import { compileNetwork, type CompileFaults } from '../../src/npu/compile.js';
+import { networkTarget } from '../../src/npu/target.js';
 import { runOnNpu, type NpuRunOptions } from '../../src/npu/run.js';
 import type { QuantisedNetwork } from '../../src/ir/quantised-network.js';
 import { referenceInference } from '../../src/infer/reference.js';
@@ -25,7 +26,7 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
     const q = testNetwork(spec, s, 5, -5);
     const n = 24;
     const features = spec.input.reduce((a, b) => a * b, 1);
-    const r = await runOnNpu(q, s.design, s.geo, randomInputs(n, features, 11), n);
+    const r = await runOnNpu(networkTarget(q, s), randomInputs(n, features, 11), n);
     expect(r.mismatch).toBeUndefined();
     const c = compileNetwork(q, s.geo);
     expect(r.compared).toBe(n * c.layers.reduce((a, l) => a + l.outputs, 0));
@@ -46,7 +47,7 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
     const q = saturating(9);
     const n = 16;
     const x = randomInputs(n, 12, 4, 4).map(Math.abs);
-    const r = await runOnNpu(q, s.design, s.geo, x, n);
+    const r = await runOnNpu(networkTarget(q, s), x, n);
     expect(r.mismatch).toBeUndefined();
     // saturation happened: exact sums give other final accumulators
     expect(Array.from(referenceInference(q, x, n).logits)).not.toEqual(Array.from(referenceInference(saturating(), x, n).logits));
@@ -61,8 +62,8 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
       const q = testNetwork(TEST_CNN, s, 5, -5);
       const n = 12;
       const x = randomInputs(n, 98, 11);
-      const steady = await runOnNpu(q, s.design, s.geo, x, n);
-      const stalled = await runOnNpu(q, s.design, s.geo, x, n, { stall: 99 });
+      const steady = await runOnNpu(networkTarget(q, s), x, n);
+      const stalled = await runOnNpu(networkTarget(q, s), x, n, { stall: 99 });
       expect(stalled.mismatch).toBeUndefined();
       expect(stalled.compared).toBe(steady.compared);
       expect(Array.from(stalled.predictions)).toEqual(Array.from(steady.predictions));
@@ -76,7 +77,7 @@ describe('networks on the NPU, bit-exact with the integer reference', () => {
       const s = testNpu('exact-mul:width=6,signed', P);
       const q = testNetwork(TEST_CNN, s, 2, -3);
       const c = compileNetwork(q, s.geo);
-      const r = await runOnNpu(q, s.design, s.geo, randomInputs(2, 98, 1), 2);
+      const r = await runOnNpu(networkTarget(q, s), randomInputs(2, 98, 1), 2);
       expect(r.cyclesMeasured).toEqual([c.cyclesPerInference, c.cyclesPerInference]);
       rows.push([P, cycleModel(c.program, P).total]);
     }
@@ -96,9 +97,9 @@ describe('negative controls: npu run fails, at the place the model predicts', ()
     q = testNetwork(TEST_MLP, s, 9, -4);
     x = randomInputs(n, 12, 3);
   });
-  const both = async (o: NpuRunOptions, setup = s) => {
-    const rtl = await runOnNpu(q, setup.design, setup.geo, x, n, o);
-    const model = await runOnNpu(q, setup.design, setup.geo, x, n, { ...o, target: 'model' });
+  const both = async (o: NpuRunOptions, setup = s, faults?: CompileFaults) => {
+    const rtl = await runOnNpu(networkTarget(q, setup, faults), x, n, o);
+    const model = await runOnNpu(networkTarget(q, setup, faults), x, n, { ...o, target: 'model' });
     return { rtl: rtl.mismatch, model: model.mismatch };
   };
 
@@ -143,7 +144,7 @@ describe('negative controls: npu run fails, at the place the model predicts', ()
   });
 
   it('requantisation off by one in the second layer: the first difference is in that layer', async () => {
-    const { rtl, model } = await both({ compileFaults: { shiftDelta: { layer: 1, delta: 1 } } });
+    const { rtl, model } = await both({}, s, { shiftDelta: { layer: 1, delta: 1 } });
     expect(rtl).toBeDefined();
     expect(rtl).toEqual(model);
     expect(rtl).toMatchObject({ sample: 0, layer: 1 });

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { networkTarget } from '../../src/npu/target.js';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { dataRoot } from '../../src/data/datasets.js';
 import { runTrain } from '../../src/train/run.js';
 import { npuForModel } from '../../src/target/from-model.js';
-import { compileNetwork } from '../../src/npu/compile.js';
 import { faultMasks, runOnNpu } from '../../src/npu/run.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import { ntvEvaluate } from '../../src/evaluate/ntv.js';
@@ -43,7 +43,7 @@ describe('breast-cancer MLP on the NPU, whole test split', () => {
     async (mult) => {
       const n = await npuForModel({ modelDir: bc, mult, sizing: { P: 16 } });
       const t = n.data.test;
-      const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
+      const r = await runOnNpu(n.target, t.x, t.n);
       expect(r.mismatch).toBeUndefined();
       expect(r.compared).toBe(t.n * (64 + 64 + 2));
       expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
@@ -61,9 +61,9 @@ describe('breast-cancer MLP on the NPU, whole test split', () => {
         rtl: { files: [join(import.meta.dirname, '..', 'fixtures', 'rtl', 'mask_mult.v')], top: 'mask_mult' },
         sizing: { P: 8 },
       });
-      expect(n.design.children.mult!.top).toBe('mask_mult');
+      expect(n.target.design.children.mult!.top).toBe('mask_mult');
       const t = n.data.test;
-      const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n);
+      const r = await runOnNpu(n.target, t.x, t.n);
       expect(r.mismatch).toBeUndefined();
       expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
       n.net.dispose();
@@ -77,9 +77,10 @@ describe('breast-cancer MLP on the NPU, whole test split', () => {
     const rate = 0.02;
     const seed = 5;
     const q = n.withNtv({ rate, rng: new Rng(seed) });
-    const masks = faultMasks(compileNetwork(n.q, n.geo), compileNetwork(q, n.geo));
+    const flipped = networkTarget(q, n.target);
+    const masks = faultMasks(n.target.compiled, flipped.compiled);
     expect(masks.reduce((s, m) => s + m.filter((v) => v !== 0).length, 0)).toBeGreaterThan(100);
-    const r = await runOnNpu(q, n.design, n.geo, t.x, t.n, { faultMasks: masks, images: compileNetwork(n.q, n.geo) });
+    const r = await runOnNpu(flipped, t.x, t.n, { faultMasks: masks, images: n.target.compiled });
     expect(r.mismatch).toBeUndefined();
     // the software NTV path (TensorFlow.js forward pass on the flipped codes) and its evaluation
     const frozen = new FixedArithmetic({ mult: n.q.mult, path: 'table', inputExps: n.inputExps });
@@ -104,7 +105,7 @@ describe('LeNet-5 on the NPU', () => {
     const n = await npuForModel({ modelDir: dir, mult: 'drum:width=8,k=4,signed', sizing: { P: 16 } });
     const t = n.data.test;
     expect(t.n).toBe(200);
-    const r = await runOnNpu(n.q, n.design, n.geo, t.x, t.n, { batch: 25 });
+    const r = await runOnNpu(n.target, t.x, t.n, { batch: 25 });
     expect(r.mismatch).toBeUndefined();
     expect(r.compared).toBe(200 * (28 * 28 * 6 + 14 * 14 * 6 + 10 * 10 * 16 + 5 * 5 * 16 + 120 + 84 + 10));
     expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));

@@ -13,7 +13,8 @@ import { compileNetwork } from '../../src/npu/compile.js';
 import { randomInputs, TEST_MLP, testNetwork, testNpu } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
 import { axnetReference } from '../../src/infer/axnet-reference.js';
-import { axnetNpuCost } from '../../src/npu/run-axnet.js';
+import { axnetTarget } from '../../src/npu/axnet-target.js';
+import { networkTarget } from '../../src/npu/target.js';
 import { axnetCase } from '../helpers/npu.js';
 
 const CELLS = '/usr/share/qflow/tech/osu018/osu018_stdcells.v';
@@ -149,7 +150,7 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     const s = testNpu('drum:width=8,k=4,signed', P);
     const q = testNetwork(TEST_MLP, s, 5, -4);
     cyclesPerInference = compileNetwork(q, s.geo).cyclesPerInference;
-    cost = await npuCost(q, s.design, s.geo, randomInputs(N, 12, 7), N);
+    cost = await npuCost(networkTarget(q, s), randomInputs(N, 12, 7), N);
   });
 
   it('runs the gate-level NPU bit-exact on every layer, for the cycles the cycle model gives', () => {
@@ -215,7 +216,7 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     async () => {
       const s = testNpu('drum:width=8,k=4,signed', P);
       const q = testNetwork(TEST_MLP, s, 5, -4);
-      const slow = await npuCost(q, s.design, s.geo, randomInputs(N, 12, 7), N, { clockNs: 20 });
+      const slow = await npuCost(networkTarget(q, s), randomInputs(N, 12, 7), N, { clockNs: 20 });
       expect(slow.cycles).toBe(cost.cycles);
       for (const p of cost.parts) {
         const p2 = slow.parts.find((x) => x.module === p.module)!;
@@ -252,7 +253,7 @@ describe.skipIf(!existsSync(CELLS))("AXNet NPU cost: the Hadamard step's second 
       for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
       const n = 3;
       const { x, q, s } = axnetCase('drum:width=8,k=4,signed', 2, n);
-      const cost = await axnetNpuCost(q, s.design, s.geo, x, n);
+      const cost = await npuCost(axnetTarget(q, s), x, n);
       expect(cost.compared).toBe(n * axnetReference(q, x, 1).stages.reduce((a, st) => a + st.outputs, 0));
       expect(cost.parts.find((p) => /^drum_/.test(p.module))!.instances).toBe(4);
       for (const [g, v] of Object.entries(cost.groups)) {

@@ -6,7 +6,6 @@ import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
 import { withExamples } from '../format/examples.js';
 import { npuForModel, type NpuSizing } from '../../target/from-model.js';
-import { compileNetwork } from '../../npu/compile.js';
 import { writeCompiled } from '../../npu/images.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 import { npuCost } from '../../npu/cost.js';
@@ -106,16 +105,17 @@ function compileCommand(): Command {
     const opts = optionValues(NPU_COMPILE_OPTIONS, parsedOptions);
     checkOutputDir(opts.out, '-o');
     const n = await modelOnNpu(modelDir, opts, Boolean(opts.quiet || opts.json));
-    const c = compileNetwork(n.q, n.geo);
-    const files = writeCompiled(opts.out, c, n.design, n.geo, {
+    const t = n.target;
+    const c = t.compiled;
+    const files = writeCompiled(opts.out, t, {
       model: n.q.spec.name,
       modelDir,
-      npu: n.spec,
+      npu: t.spec,
       inputExps: n.inputExps,
     });
     n.net.dispose();
-    if (opts.json) return printJson({ npu: n.spec, cyclesPerInference: c.cyclesPerInference, layers: c.layers, written: files });
-    process.stdout.write(`${n.q.spec.name} on ${n.design.top}: ${c.layers.length} layers, ${c.cyclesPerInference} cycles per inference\n`);
+    if (opts.json) return printJson({ npu: t.spec, cyclesPerInference: c.cyclesPerInference, layers: c.layers, written: files });
+    process.stdout.write(`${n.q.spec.name} on ${t.design.top}: ${c.layers.length} layers, ${c.cyclesPerInference} cycles per inference\n`);
     for (const l of c.layers) process.stdout.write(`  layer ${l.modelLayer} ${l.kind}: ${l.outputs} outputs, ${l.cycles} cycles\n`);
     process.stdout.write(`  wrote ${files.length} files to ${opts.out} (manifest.json lists them)\n`);
   });
@@ -162,7 +162,7 @@ function runCommand(): Command {
       writeTrace(
         opts.operandTrace,
         Buffer.from(operandTraceNpy),
-        operandTraceSidecar(n.multSpec, n.geo.format, result.operandTrace!.pairs, commandLine()),
+        operandTraceSidecar(n.multSpec, n.target.geo.format, result.operandTrace!.pairs, commandLine()),
       );
       if (!quiet)
         log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences ` + `to ${opts.operandTrace}`);
@@ -206,7 +206,7 @@ function costCommand(): Command {
     const samples = opts.samples;
     checkSamples(samples, test.n);
     const features = test.x.length / test.n;
-    const c = await npuCost(n.q, n.design, n.geo, test.x.subarray(0, samples * features), samples, {
+    const c = await npuCost(n.target, test.x.subarray(0, samples * features), samples, {
       lib: opts.lib,
       cells: opts.cells,
       clockNs: opts.clockNs,

@@ -18,7 +18,8 @@ import type { AxnetResult, FunctionResult, MethodRun, MetricsRecord, TopologyRec
 import type { AxnetOptions } from './options.js';
 import type { ExperimentContext } from '../experiment.js';
 import { quantiseAxnet } from '../../infer/axnet-reference.js';
-import { axnetNpu, axnetNpuCost, runAxnetOnNpu } from '../../npu/run-axnet.js';
+import { axnetNpu, axnetTarget, runAxnetOnNpu } from '../../npu/axnet-target.js';
+import { npuCost } from '../../npu/cost.js';
 import { resolveUnitSpec } from '../../gen/unit-spec.js';
 import { generateDesign } from '../../gen/generate.js';
 import { sampleErrors } from '../../data/axbench/function.js';
@@ -132,8 +133,9 @@ async function runOnTheNpu(
           d.train.x,
           d.train.n,
         );
-        const { design, geo, spec: npuSpec } = axnetNpu(q, plan.multiplier, child, plan.P);
-        const r = await runAxnetOnNpu(q, design, geo, d.test.x, d.test.n, { jobs: 2, log });
+        const target = axnetTarget(q, axnetNpu(q, plan.multiplier, child, plan.P));
+        const npuSpec = target.spec;
+        const r = await runAxnetOnNpu(target, d.test.x, d.test.n, { jobs: 2, log });
         if (r.mismatch) {
           const m = r.mismatch;
           throw new AxhwError(
@@ -151,7 +153,7 @@ async function runOnTheNpu(
         );
         let cost: AxnetResult['npu'][number]['cost'] = null;
         if (plan.costSamples > 0) {
-          const c = await axnetNpuCost(q, design, geo, d.test.x, Math.min(plan.costSamples, d.test.n), { log });
+          const c = await npuCost(target, d.test.x, Math.min(plan.costSamples, d.test.n), { log });
           const e = c.energyPerInferencePj;
           cost = {
             samples: c.samples,
