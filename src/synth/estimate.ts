@@ -4,7 +4,8 @@ import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
 import { timingAndPower, type TimingPower } from './sta.js';
 import { portBitName, workloadActivity, workloadOperands } from './activity.js';
-import { simulateDesignPower, type PowerMethod } from './simulated-cost.js';
+import { simulateDesignPower } from './simulated-cost.js';
+import type { PowerMethod } from './power-methods.js';
 
 export interface CostOptions {
   lib?: string;

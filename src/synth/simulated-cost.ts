@@ -12,16 +12,8 @@ import { simulateToggles } from './toggle-sim.js';
 import { simulateTogglesWithDelays } from './delay-sim.js';
 import { simulatedPower, type SimulatedPower } from './sim-power.js';
 
-/**
- * How power is estimated: `sim` counts toggles in a zero-delay simulation of the netlist (Verilator);
- * `sim-delay` counts them with the cells' delays (Icarus Verilog), glitches included, on a sample of
- * cycles; `propagate` is OpenSTA's propagation of the input activities.
- */
-export const POWER_METHODS = ['sim', 'sim-delay', 'propagate'] as const;
-
 /** Cycles of the workload the delay simulation runs (event-driven simulation is slow). */
 export const DELAY_SAMPLE_CYCLES = 2000;
-export type PowerMethod = (typeof POWER_METHODS)[number];
 
 const parsed = new Map<string, { liberty: LibertyGroup; energy: LibraryEnergy }>();
 export function libraryOf(lib: CellLibrary): { liberty: LibertyGroup; energy: LibraryEnergy } {

@@ -1,7 +1,7 @@
 import { clockWarning, energyScale, timingPhrase } from '../util/quantities.js';
 import { z } from 'zod';
 import { figure, table, text, type Block, type ResultDocument, type Section } from '../doc/document.js';
-import { accuracy } from '../evaluate/predict.js';
+import { accuracy } from '../ir/classes.js';
 import { referenceInference } from '../infer/reference.js';
 import { Rng } from '../util/rng.js';
 import { popcount } from '../util/bits.js';

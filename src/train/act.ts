@@ -1,19 +1,7 @@
 import { tf } from '../nn/backend.js';
 import type { Network } from '../nn/network.js';
 import { outputGradients, sensitivityOf } from './sensitivity.js';
-
-/** AxTrain-act's regularisation settings (docs/methods.md, AxTrain). */
-export interface ActOptions {
-  /** Starting lambda. */
-  lambda: number;
-  /** Step of the adaptive rule (0 keeps lambda fixed). */
-  lambdaStep: number;
-  /** Training error (loss E) below which lambda always grows. */
-  errorBound: number;
-  /** axtrain: act has converged when E and S both change by less than this fraction in an epoch. */
-  convergeTol: number;
-}
-export const DEFAULT_ACT: ActOptions = { lambda: 0.01, lambdaStep: 0.005, errorBound: 0, convergeTol: 0.01 };
+import type { ActOptions } from './act-settings.js';
 
 /**
  * The adaptive lambda rule, once per epoch: lambda grows by `step` when this epoch's training error is
@@ -26,15 +14,6 @@ export function adaptiveLambda(lambda: number, errors: number[], o: Pick<ActOpti
   for (let j = 1; j <= t; j++) weighted += 0.5 ** j * errors[t - j]!;
   const improving = (t > 0 && errors[t]! < weighted) || errors[t]! < o.errorBound;
   return Math.max(0, lambda + (improving ? o.lambdaStep : -o.lambdaStep));
-}
-
-/** Both the training error and the sensitivity changed by less than `tol` (relative) in the last act epoch. */
-export function actConverged(history: readonly { phase: string; loss: number; sensitivity?: number }[], tol: number): boolean {
-  const act = history.filter((h) => h.phase === 'act');
-  if (act.length < 2) return false;
-  const [a, b] = [act.at(-2)!, act.at(-1)!];
-  const rel = (x: number, y: number) => Math.abs(y - x) / Math.max(Math.abs(x), 1e-12);
-  return rel(a.loss, b.loss) < tol && rel(a.sensitivity!, b.sensitivity!) < tol;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { actConverged } from './act.js';
+import { actConverged } from './act-settings.js';
 
 /**
  * Training methods as strategies: each says which phase every epoch runs, from the history so far.

@@ -8,10 +8,12 @@ import { logitsOf } from '../evaluate/predict.js';
 import { permutation } from '../data/prepare.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
-import { DEFAULT_ACT, actTerms, adaptiveLambda, type ActOptions } from './act.js';
+import { actTerms, adaptiveLambda } from './act.js';
+import { DEFAULT_ACT, type ActOptions } from './act-settings.js';
 import { TRAINING_METHODS, type Method, type Phase } from './methods.js';
 import { arithmeticAtIteration, checkSchedule, type ArithmeticSchedule } from './schedule.js';
-import { makeOptimizer, type OptimizerName } from './optimizer.js';
+import { makeOptimizer } from './optimizer.js';
+import type { OptimizerName } from './optimizer-names.js';
 import { eventLoopYielder } from '../util/yield.js';
 
 /** Samples for training: features row-major, targets as the task reads them (class indices, or real vectors). */

@@ -8,6 +8,7 @@ import { AxhwError } from '../errors.js';
 import type { ControlSetting } from '../gen/unit.js';
 import { completeSetting, settingValues } from '../gen/controls.js';
 import type { BatchModel } from '../models/operator.js';
+import { DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, MAX_EXHAUSTIVE_LOG2 } from './limits.js';
 
 export interface VerifyOptions extends CosimRunOptions {
   /** Force exhaustive mode beyond the default limit (2^maxExhaustiveLog2 pairs). */
@@ -49,10 +50,6 @@ export interface VerifyReport {
   seconds: number;
   pairsPerSecond: number;
 }
-
-export const DEFAULT_EXHAUSTIVE_LOG2 = 24;
-export const DEFAULT_RANDOM_VECTORS = 1_000_000;
-export const MAX_EXHAUSTIVE_LOG2 = 32;
 
 /** Check the Verilated RTL against the design's model: exhaustive where feasible, else corners + seeded random. */
 export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise<VerifyReport> {

@@ -1,18 +1,11 @@
-import { commandLine } from '../format/command-line.js';
 import { Command } from 'commander';
-import { addUnitArgument, addUnitParamOptions, unitArgument, unitFlags } from '../options/design.js';
+import { addUnitArgument, addUnitParamOptions } from '../options/design.js';
 import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/options.js';
-import { COST_OPTIONS, costOptionsFrom } from '../options/cost.js';
-import { characterize } from '../../characterize/characterize.js';
-import { parseSweep } from '../../characterize/sweep-spec.js';
-import { writeReport, toMarkdown } from '../../characterize/report.js';
-import { printJson } from '../format/output.js';
-import { progressBar } from '../format/progress.js';
+import { COST_OPTIONS } from '../options/cost.js';
 import { toCount, toJobs } from '../../util/numbers.js';
-import { checkOutputDir } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
 
-const CHARACTERIZE_OPTIONS = {
+export const CHARACTERIZE_OPTIONS = {
   sweep: texts(
     '--sweep <name=values...>',
     'swept parameter or control input: k=2..8, k=2,4,8, mbits=4..12 (repeat for a grid)',
@@ -38,37 +31,7 @@ export function characterizeCommand(): Command {
   addUnitArgument(cmd, false);
   addOptions(cmd, COST_OPTIONS);
   addUnitParamOptions(cmd);
-  return cmd.action(async (arg: string, parsedOptions: object) => {
-    const opts = optionValues(CHARACTERIZE_OPTIONS, parsedOptions);
-    const cost = optionValues(COST_OPTIONS, parsedOptions);
-    const { name: unit, raw, preset } = unitArgument(arg, unitFlags(parsedOptions));
-    const sweep = opts.sweep.map(parseSweep);
-    const out = opts.out ?? `reports/${unit}`;
-    checkOutputDir(out, '-o');
-    const bar = progressBar(`characterize ${unit}`, !opts.json, 'configurations');
-    let rep;
-    try {
-      rep = await characterize({
-        unit,
-        params: raw,
-        preset,
-        sweep,
-        baseline: opts.baseline,
-        cost: costOptionsFrom(cost),
-        samples: opts.samples,
-        seed: cost.seed,
-        jobs: opts.jobs,
-        onProgress: bar.update,
-      });
-    } finally {
-      bar.stop();
-    }
-    rep.command = commandLine();
-    const files = await writeReport(rep, out);
-    if (opts.json) printJson({ ...rep, written: files });
-    else {
-      process.stdout.write(toMarkdown(rep));
-      for (const f of files) process.stdout.write(`wrote ${f}\n`);
-    }
-  });
+  return cmd.action(async (arg: string, parsedOptions: object) =>
+    (await import('../run/characterize.js')).runCharacterize(optionValues(CHARACTERIZE_OPTIONS, parsedOptions), arg, parsedOptions),
+  );
 }

@@ -1,15 +1,10 @@
 import { Command } from 'commander';
 import { addOptions, flag, optionValues, text } from '../../util/options.js';
-import { log, printJson } from '../format/output.js';
-import { progressBar } from '../format/progress.js';
 import { withExamples } from '../format/examples.js';
-import { commandLine } from '../format/command-line.js';
-import { checkOutputDir } from '../../util/output-path.js';
-import { runDemo } from '../../demo/run.js';
 import { BACKEND_OPTIONS } from '../options/training.js';
 
 /** The main job on built-in defaults, from RTL to a network on the NPU, and its HTML report. */
-const DEMO_OPTIONS = {
+export const DEMO_OPTIONS = {
   out: text('-o, --out <dir>', 'report folder (replaced only when every step has passed)').default('reports/demo'),
   ...BACKEND_OPTIONS,
   json: flag('--json', 'print summary.json to stdout'),
@@ -24,21 +19,7 @@ export function demoCommand(): Command {
       'them on DRUM and NTV storage; the AxTrain, FramNN and AXNet quick runs; run the trained network ' +
       'on the NPU RTL bit-exact with cycles and energy; write index.html (one static page) and summary.json',
   );
-  return addOptions(cmd, DEMO_OPTIONS).action(async (parsedOptions: object) => {
-    const opts = optionValues(DEMO_OPTIONS, parsedOptions);
-    checkOutputDir(opts.out, '-o');
-    const say = opts.json ? undefined : log;
-    const r = await runDemo({
-      out: opts.out,
-      command: commandLine(),
-      backend: opts.backend,
-      log: say,
-      progress: (label, unit) => progressBar(`      ${label}`, !opts.json, unit),
-    });
-    if (opts.json) return printJson(r.summary);
-    process.stdout.write(
-      `demo done in ${(r.summary.seconds / 60).toFixed(1)} minutes: ${r.index} (${(r.bytes / 1024).toFixed(0)} ` +
-        `KiB; open it in a browser, no server needed) and ${r.index.replace(/index\.html$/, 'summary.json')}\n`,
-    );
-  });
+  return addOptions(cmd, DEMO_OPTIONS).action(async (parsedOptions: object) =>
+    (await import('../run/demo.js')).runDemoCommand(optionValues(DEMO_OPTIONS, parsedOptions)),
+  );
 }

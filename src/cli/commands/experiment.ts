@@ -1,15 +1,11 @@
-import { commandLine } from '../format/command-line.js';
 import { Command } from 'commander';
 import { addOptions, flag, optionValues, text } from '../../util/options.js';
-import { log, printJson } from '../format/output.js';
 import { BACKEND_OPTIONS } from '../options/training.js';
 import { listExperiments } from '../../experiments/registry.js';
-import { runExperiment } from '../../experiments/runner.js';
-import { checkOutputDir } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
 
 /** The options every experiment has: the backend, its report folder, JSON and quiet output. */
-const EXPERIMENT_OUTPUT_OPTIONS = (defaultOut: string) => ({
+export const EXPERIMENT_OUTPUT_OPTIONS = (defaultOut: string) => ({
   ...BACKEND_OPTIONS,
   out: text('-o, --out <dir>', 'report folder').default(defaultOut),
   json: flag('--json', 'print the result JSON to stdout'),
@@ -26,15 +22,13 @@ export function experimentCommand(): Command {
     const sub = withExamples(cmd.command(exp.name).description(exp.description), exp.examples);
     const outputOptions = EXPERIMENT_OUTPUT_OPTIONS(exp.defaultOut);
     addOptions(sub, exp.options);
-    addOptions(sub, outputOptions).action(async (parsedOptions: object) => {
-      const out = optionValues(outputOptions, parsedOptions);
-      checkOutputDir(out.out, '-o');
-      const quiet = Boolean(out.quiet || out.json);
-      const ctx = { command: commandLine(), log: quiet ? undefined : log, backend: out.backend };
-      const { result, files } = await runExperiment(exp, optionValues(exp.options, parsedOptions), ctx, out.out);
-      if (out.json) return printJson(result);
-      process.stdout.write([...exp.summary(result), ...files.map((f) => `  wrote ${f}`)].join('\n') + '\n');
-    });
+    addOptions(sub, outputOptions).action(async (parsedOptions: object) =>
+      (await import('../run/experiment.js')).runExperimentCommand(
+        exp,
+        optionValues(exp.options, parsedOptions),
+        optionValues(outputOptions, parsedOptions),
+      ),
+    );
   }
   return cmd;
 }

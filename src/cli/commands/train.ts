@@ -1,22 +1,15 @@
-import { commandLine } from '../format/command-line.js';
 import { Command } from 'commander';
 import { addOptions, choice, flag, optionValues, parsed, text } from '../../util/options.js';
-import { log, printJson } from '../format/output.js';
-import { HARDWARE_OPTIONS, hardwareFromOptions } from '../options/training.js';
+import { HARDWARE_OPTIONS } from '../options/training.js';
 import { DATASETS } from '../../data/datasets.js';
 import { MODEL_NAMES } from '../../ir/model-spec.js';
-import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
+import { DEFAULT_ACT } from '../../train/act-settings.js';
 import { METHODS } from '../../train/methods.js';
-import { runTrain } from '../../train/run.js';
-import { risingLossNote } from '../../train/report.js';
-import { OPTIMIZERS } from '../../train/optimizer.js';
+import { OPTIMIZERS } from '../../train/optimizer-names.js';
 import { toCount, toNonNegativeInt, toNonNegativeNumber, toPositiveNumber } from '../../util/numbers.js';
-import { checkOutputDir } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-
-const TRAIN_OPTIONS = {
+export const TRAIN_OPTIONS = {
   data: choice(
     '--data <name>',
     'data set',
@@ -90,81 +83,7 @@ export function trainCommand(): Command {
     'train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)',
   );
   addOptions(cmd, TRAIN_OPTIONS);
-  return cmd.action(async (parsedOptions: object) => {
-    const opts = optionValues(TRAIN_OPTIONS, parsedOptions);
-    const quiet = Boolean(opts.quiet || opts.json);
-    const method = opts.method;
-    const out = opts.out ?? `out/train/${opts.data}-${opts.model ?? 'default'}-${method}`;
-    checkOutputDir(out, '-o');
-    const { metrics, files } = await runTrain({
-      dataset: opts.data,
-      dataPath: opts.dataPath,
-      model: opts.model,
-      method,
-      epochs: opts.epochs,
-      pasEpochs: opts.pasEpochs,
-      act: actOptions(opts),
-      batchSize: opts.batchSize,
-      learningRate: opts.lr,
-      optimizer: opts.optimizer,
-      seed: opts.seed,
-      limitTrain: opts.limitTrain,
-      limitTest: opts.limitTest,
-      ...hardwareFromOptions(opts),
-      backward: opts.backward,
-      schedule: opts.schedule,
-      activity: opts.activity,
-      operandTrace: opts.operandTrace,
-      backend: opts.backend,
-      out,
-      command: commandLine(),
-      log: quiet ? undefined : log,
-      onEpoch: quiet
-        ? undefined
-        : (e, total) =>
-            log(
-              `epoch ${e.epoch}/${total}${e.phase !== 'bp' ? ` [${e.phase}]` : ''} ` +
-                ` loss ${e.loss.toFixed(4)}` +
-                (e.sensitivity !== undefined ? `  S ${e.sensitivity.toPrecision(4)} (lambda ${e.lambda!.toPrecision(3)})` : '') +
-                `  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy)}` +
-                (e.testAccuracyHw !== undefined ? `  test on hardware ${pct(e.testAccuracyHw)}` : '') +
-                ' ' +
-                ` ${Math.round(e.samplesPerSecond)} samples/s`,
-            ),
-    });
-    if (opts.json) return printJson(metrics);
-    const lines = [
-      `${metrics.model} on ${metrics.dataset.name} (${metrics.method}, backend ${metrics.backend.name}): ` +
-        `exact test accuracy ${pct(metrics.testAccuracyExact)}`,
-    ];
-    const h = metrics.hardware;
-    if (h) {
-      lines.push(
-        `  on ${String(h.hardware.multiplier)} (${String(h.hardware.path)} path): ${pct(h.accuracy)}; ` +
-          `reference inference ${pct(h.reference.referenceAccuracy)}, same class on ${pct(h.reference.agreement)} ` +
-          `of ${h.reference.samples} test samples`,
-      );
-      if (h.ntv) lines.push(`  with NTV flips at ${h.ntv.rate}: ${pct(h.ntv.mean)} +- ${pct(h.ntv.std)} over ${h.ntv.draws} draws`);
-    }
-    const f = metrics.fpmulTraining;
-    if (f)
-      lines.push(
-        `  trained on the fpmul (${f.backward === 'hardware' ? 'forward and backward' : 'forward only'}): ` +
-          f.steps.map((s) => `${s.iterations} iterations at m = ${s.m}`).join(', '),
-      );
-    const note = risingLossNote({ history: metrics.history, ntv: h?.ntv !== undefined });
-    if (note) lines.push(`  ${note}`);
-    lines.push(...[...files, ...(f?.operandTrace ? [f.operandTrace] : [])].map((x) => `  wrote ${x}`));
-    process.stdout.write(lines.join('\n') + '\n');
-  });
-}
-
-/** The act settings given on the command line (the rest keep their defaults). */
-function actOptions(opts: Partial<ActOptions>): Partial<ActOptions> {
-  const act: Partial<ActOptions> = {};
-  for (const key of ['lambda', 'lambdaStep', 'errorBound', 'convergeTol'] as const) {
-    const v = opts[key];
-    if (v !== undefined) act[key] = v;
-  }
-  return act;
+  return cmd.action(async (parsedOptions: object) =>
+    (await import('../run/train.js')).runTrainCommand(optionValues(TRAIN_OPTIONS, parsedOptions)),
+  );
 }

@@ -1,16 +1,12 @@
 import { Command } from 'commander';
 import { addOptions, flag, optionValues, parsed, text } from '../../util/options.js';
-import { addDesignOptions, designFromCommand } from '../options/design.js';
-import { verifyDesign, DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, type VerifyReport } from '../../verify/verify.js';
-import { progressBar } from '../format/progress.js';
-import { fmtInt, log, printJson } from '../format/output.js';
-import { formatVerifyReport } from '../format/verify-report.js';
-import { writeAtomic } from '../../util/atomic-write.js';
+import { addDesignOptions } from '../options/design.js';
+import { DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS } from '../../verify/limits.js';
+import { fmtInt } from '../format/output.js';
 import { toCount, toJobs, toNonNegativeInt } from '../../util/numbers.js';
-import { checkOutputFile } from '../../util/output-path.js';
 import { withExamples } from '../format/examples.js';
 
-const VERIFY_OPTIONS = {
+export const VERIFY_OPTIONS = {
   exhaustive: flag('--exhaustive', 'sweep every operand pair even beyond 2^24 (up to 2^32, e.g. 16 x 16 bits)'),
   vectors: parsed(
     '--vectors <n>',
@@ -36,28 +32,7 @@ export function verifyCommand(): Command {
   );
   addOptions(cmd, VERIFY_OPTIONS);
   addDesignOptions(cmd, true);
-  return cmd.action(async (unit: string | undefined, parsedOptions: object) => {
-    const opts = optionValues(VERIFY_OPTIONS, parsedOptions);
-    if (opts.report) checkOutputFile(opts.report, '--report');
-    const { design: d, controls } = await designFromCommand(unit, parsedOptions, true);
-    const bar = progressBar(`verify ${d.top}`, !opts.quiet && !opts.json);
-    let report: VerifyReport;
-    try {
-      report = await verifyDesign(d, {
-        exhaustive: opts.exhaustive === true,
-        vectors: opts.vectors,
-        controls,
-        seed: opts.seed,
-        jobs: opts.jobs,
-        onProgress: bar.update,
-        log: opts.quiet || opts.json ? undefined : log,
-      });
-    } finally {
-      bar.stop();
-    }
-    if (opts.report) writeAtomic(opts.report, JSON.stringify(report, null, 2) + '\n');
-    if (opts.json) printJson(report);
-    else process.stdout.write(formatVerifyReport(report));
-    if (!report.passed) process.exitCode = 1;
-  });
+  return cmd.action(async (unit: string | undefined, parsedOptions: object) =>
+    (await import('../run/verify.js')).runVerify(optionValues(VERIFY_OPTIONS, parsedOptions), unit, parsedOptions),
+  );
 }

@@ -1,4 +1,4 @@
-import { POWER_METHODS } from '../../synth/simulated-cost.js';
+import { POWER_METHODS } from '../../synth/power-methods.js';
 import { DEFAULT_LIBRARY } from '../../synth/library.js';
 import { toNonNegativeInt, toPositiveNumber } from '../../util/numbers.js';
 import { choice, parsed, text, type OptionsOf } from '../../util/options.js';

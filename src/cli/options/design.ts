@@ -3,7 +3,6 @@ import { getUnit, listUnits, resolveUnit } from '../../gen/registry.js';
 import { parseUnitSpec } from '../../gen/unit-spec.js';
 import { generateDesign } from '../../gen/generate.js';
 import type { Design } from '../../gen/design.js';
-import { externalDesign } from '../../external/design.js';
 import { AxhwError } from '../../errors.js';
 import type { ParamDecl, RawParams } from '../../gen/params.js';
 import type { ControlSetting } from '../../gen/unit.js';
@@ -200,6 +199,8 @@ export async function designFromOptions(unitName: string | undefined, ext: Parti
           'Use --a-width/--b-width to check port widths.',
         );
     }
+    // Loaded here, not at start-up: it brings the simulator tooling, which option parsing and --help do not need.
+    const { externalDesign } = await import('../../external/design.js');
     return externalDesign({ ...ext, rtl: ext.rtl, top: ext.top, signed: opts.signed === true ? true : undefined });
   }
   if (!unitName)

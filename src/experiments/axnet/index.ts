@@ -1,6 +1,5 @@
 import type { Experiment } from '../experiment.js';
 import { AXNET_OPTIONS } from './options.js';
-import { runAxnetExperiment } from './run.js';
 import { axnetDataFiles, axnetDocument } from './report.js';
 import { axnetResultSchema, type AxnetResult } from './schema.js';
 
@@ -17,7 +16,8 @@ export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
   ],
   defaultOut: 'out/experiment/axnet',
   options: AXNET_OPTIONS,
-  run: (opts, ctx) => runAxnetExperiment({ ...opts, ...ctx }),
+  // loaded when it runs: the CLI builds its help from this entry without loading the training code
+  run: async (opts, ctx) => (await import('./run.js')).runAxnetExperiment({ ...opts, ...ctx }),
   schema: axnetResultSchema,
   dataFiles: axnetDataFiles,
   document: axnetDocument,

@@ -1,6 +1,5 @@
 import type { Experiment } from '../experiment.js';
 import { AXTRAIN_OPTIONS } from './options.js';
-import { runAxtrainExperiment } from './run.js';
 import { axtrainDataFiles, axtrainDocument } from './report.js';
 import { axtrainResultSchema, type AxtrainResult } from './schema.js';
 
@@ -13,7 +12,8 @@ export const axtrainExperiment: Experiment<AxtrainResult, typeof AXTRAIN_OPTIONS
   examples: ['axhw experiment axtrain --quick', 'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small'],
   defaultOut: 'out/experiment/axtrain',
   options: AXTRAIN_OPTIONS,
-  run: (opts, ctx) => runAxtrainExperiment({ ...opts, ...ctx }),
+  // loaded when it runs: the CLI builds its help from this entry without loading the training code
+  run: async (opts, ctx) => (await import('./run.js')).runAxtrainExperiment({ ...opts, ...ctx }),
   schema: axtrainResultSchema,
   dataFiles: axtrainDataFiles,
   document: axtrainDocument,

@@ -1,4 +1,4 @@
-import { DEFAULT_ACT } from '../../train/act.js';
+import { DEFAULT_ACT } from '../../train/act-settings.js';
 import { toCount, toNonNegativeInt, toNonNegativeNumber } from '../../util/numbers.js';
 import { flag, parsed, toNameList, type OptionsOf } from '../../util/options.js';
 import { AXTRAIN_APPS } from './plan.js';

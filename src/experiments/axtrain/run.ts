@@ -4,7 +4,7 @@ import { prepareDataset } from '../../data/prepare.js';
 import type { LabelledData } from '../../data/table-data.js';
 import { resolveModel } from '../../ir/model-spec.js';
 import { train, type TrainResult } from '../../train/trainer.js';
-import { DEFAULT_ACT, type ActOptions } from '../../train/act.js';
+import { DEFAULT_ACT, type ActOptions } from '../../train/act-settings.js';
 import type { AxtrainOptions } from './options.js';
 import type { ExperimentContext } from '../experiment.js';
 import type { Network } from '../../nn/network.js';

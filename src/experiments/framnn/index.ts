@@ -1,5 +1,4 @@
 import type { Experiment } from '../experiment.js';
-import { runFramnnExperiment } from './run.js';
 import { framnnDataFiles, framnnDocument } from './report.js';
 import { framnnResultSchema, type FramnnResult } from './schema.js';
 import { FRAMNN_OPTIONS } from './options.js';
@@ -17,7 +16,8 @@ export const framnnExperiment: Experiment<FramnnResult, typeof FRAMNN_OPTIONS> =
   ],
   defaultOut: 'out/experiment/framnn',
   options: FRAMNN_OPTIONS,
-  run: (opts, ctx) => runFramnnExperiment({ ...opts, ...ctx }),
+  // loaded when it runs: the CLI builds its help from this entry without loading the training code
+  run: async (opts, ctx) => (await import('./run.js')).runFramnnExperiment({ ...opts, ...ctx }),
   schema: framnnResultSchema,
   dataFiles: framnnDataFiles,
   document: framnnDocument,

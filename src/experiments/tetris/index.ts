@@ -1,5 +1,4 @@
 import type { Experiment } from '../experiment.js';
-import { runTetrisExperiment } from './run.js';
 import { TETRIS_OPTIONS } from './options.js';
 import { tetrisDataFiles, tetrisDocument } from './report.js';
 import { tetrisResultSchema, type TetrisResult } from './schema.js';
@@ -17,7 +16,8 @@ export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> =
   ],
   defaultOut: 'out/experiment/tetris',
   options: TETRIS_OPTIONS,
-  run: (opts, ctx) => runTetrisExperiment({ ...opts, ...ctx }),
+  // loaded when it runs: the CLI builds its help from this entry without loading the training code
+  run: async (opts, ctx) => (await import('./run.js')).runTetrisExperiment({ ...opts, ...ctx }),
   schema: tetrisResultSchema,
   dataFiles: tetrisDataFiles,
   document: tetrisDocument,

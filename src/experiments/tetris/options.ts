@@ -1,7 +1,9 @@
 import { toCount, toNonNegativeInt } from '../../util/numbers.js';
 import { flag, parsed, toNameList, type OptionsOf } from '../../util/options.js';
 import { parseGroups } from '../../tetris/groups.js';
-import { TETRIS_NETWORKS } from './run.js';
+
+/** The networks the experiment trains and analyses (run.ts has their plans). */
+export const TETRIS_NETWORKS = ['bc-bp', 'bc-axtrain', 'bc-ntv', 'fm-mlp', 'lenet'] as const;
 
 /** `axhw experiment tetris`'s options, declared once: its flags, help and the run's typed options. */
 export const TETRIS_OPTIONS = {

@@ -19,6 +19,7 @@ import { macPeCost, sacPeCost, sacPeFor, type PeCost } from '../../tetris/pe-cos
 import { AxhwError } from '../../errors.js';
 import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
+import { TETRIS_NETWORKS } from './options.js';
 
 /** The run's options: the command's, as declared once in options.ts, and the context of the run. */
 export type TetrisExperimentOptions = TetrisOptions & ExperimentContext;
@@ -42,8 +43,6 @@ interface NetworkPlan {
   /** Test samples in the gate-level cost runs of both PEs (0: not costed). */
   costSamples: number;
 }
-
-export const TETRIS_NETWORKS = ['bc-bp', 'bc-axtrain', 'bc-ntv', 'fm-mlp', 'lenet'] as const;
 
 function plan(quick: boolean): NetworkPlan[] {
   const bc = { dataset: 'breast-cancer', epochs: quick ? 10 : 20, batchSize: 32, learningRate: 1e-3 };

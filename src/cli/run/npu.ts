@@ -1,0 +1,163 @@
+import { commandLine } from '../format/command-line.js';
+import { multiplierOption } from '../options/multiplier.js';
+import { type OptionsOf } from '../../util/options.js';
+import { log, printJson } from '../format/output.js';
+import { progressBar } from '../format/progress.js';
+import { npuForModel, type NpuSizing } from '../../target/from-model.js';
+import { writeCompiled } from '../../npu/images.js';
+import { npuCost } from '../../npu/cost.js';
+import { costGroupsTable, npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../target/npu-report.js';
+import { markdownTable } from '../../doc/markdown.js';
+import { clockWarning, energyScale, timingPhrase } from '../../util/quantities.js';
+import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
+import { writeAtomic } from '../../util/atomic-write.js';
+import { AxhwError } from '../../errors.js';
+import { checkTracePath, writeTrace } from '../../lut/trace-file.js';
+import { operandTraceSidecar } from '../../npu/operand-trace.js';
+import type { NPU_OPTIONS } from '../commands/npu.js';
+import type { NPU_COMPILE_OPTIONS, NPU_RUN_OPTIONS, NPU_COST_OPTIONS } from '../commands/npu.js';
+
+type NpuOptions = OptionsOf<typeof NPU_OPTIONS>;
+
+export async function runNpuCompile(opts: OptionsOf<typeof NPU_COMPILE_OPTIONS>, modelDir: string): Promise<void> {
+  checkOutputDir(opts.out, '-o');
+  const n = await modelOnNpu(modelDir, opts, Boolean(opts.quiet || opts.json));
+  const t = n.target;
+  const c = t.compiled;
+  const files = writeCompiled(opts.out, t, {
+    model: n.q.spec.name,
+    modelDir,
+    npu: t.spec,
+    inputExps: n.inputExps,
+  });
+  n.net.dispose();
+  if (opts.json) return printJson({ npu: t.spec, cyclesPerInference: c.cyclesPerInference, layers: c.layers, written: files });
+  process.stdout.write(`${n.q.spec.name} on ${t.design.top}: ${c.layers.length} layers, ${c.cyclesPerInference} cycles per inference\n`);
+  for (const l of c.layers) process.stdout.write(`  layer ${l.modelLayer} ${l.kind}: ${l.outputs} outputs, ${l.cycles} cycles\n`);
+  process.stdout.write(`  wrote ${files.length} files to ${opts.out} (manifest.json lists them)\n`);
+}
+
+export async function runNpuRun(opts: OptionsOf<typeof NPU_RUN_OPTIONS>, modelDir: string): Promise<void> {
+  if (opts.out) checkOutputFile(opts.out, '-o');
+  if (opts.operandTrace) {
+    checkOutputFile(opts.operandTrace, '--operand-trace');
+    checkTracePath(opts.operandTrace, '--operand-trace');
+  }
+  const quiet = Boolean(opts.quiet || opts.json);
+  const n = await modelOnNpu(modelDir, opts, quiet);
+  const test = n.data.test;
+  const samples = opts.samples ?? test.n;
+  checkSamples(samples, test.n);
+  const bar = progressBar('NPU', !quiet, 'samples');
+  const {
+    record: result,
+    mismatch,
+    operandTraceNpy,
+  } = await npuRunRecord(n, {
+    samples,
+    ntvRate: opts.ntvRate,
+    seed: opts.seed,
+    jobs: opts.jobs,
+    operandTraceFile: opts.operandTrace,
+    command: commandLine(),
+    log: quiet ? undefined : log,
+    onProgress: (d, t) => bar.update(d, t),
+  }).finally(() => bar.stop());
+  if (operandTraceNpy && opts.operandTrace) {
+    writeTrace(
+      opts.operandTrace,
+      Buffer.from(operandTraceNpy),
+      operandTraceSidecar(n.multSpec, n.target.geo.format, result.operandTrace!.pairs, commandLine()),
+    );
+    if (!quiet)
+      log(`wrote ${result.operandTrace!.pairs} operand pairs of ${result.operandTrace!.samples} inferences ` + `to ${opts.operandTrace}`);
+  }
+  const cyclesOk = result.cyclesPerInference.allEqualModel;
+  const failure = npuRunFailure(result, mismatch);
+  n.net.dispose();
+  if (opts.out) writeAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
+  if (opts.json) printJson(result);
+  else if (!mismatch) {
+    process.stdout.write(
+      `${result.model} on ${result.top}: ${samples} samples bit-exact with the integer reference ` +
+        `(${result.comparedOutputs} layer outputs compared)\n`,
+    );
+    process.stdout.write(
+      `  accuracy from the RTL ${pct(result.accuracyRtl!)}; ${result.cyclesPerInference.model} cycles ` +
+        `per inference (simulated = model: ${cyclesOk ? 'yes' : 'NO'}); ${result.inferencesPerSecond.toFixed(1)} ` +
+        `inferences/s\n`,
+    );
+  }
+  if (failure) throw failure;
+}
+
+export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, modelDir: string): Promise<void> {
+  if (opts.out) checkOutputFile(opts.out, '-o');
+  const quiet = Boolean(opts.quiet || opts.json);
+  const n = await modelOnNpu(modelDir, opts, quiet);
+  const test = n.data.test;
+  const samples = opts.samples;
+  checkSamples(samples, test.n);
+  const features = test.x.length / test.n;
+  const c = await npuCost(n.target, test.x.subarray(0, samples * features), samples, {
+    lib: opts.lib,
+    cells: opts.cells,
+    clockNs: opts.clockNs,
+    log: quiet ? undefined : log,
+  });
+  n.net.dispose();
+  const result = npuCostRecord(n, c, commandLine());
+  if (opts.out) writeAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
+  if (opts.json) return printJson(result);
+  process.stdout.write(costTable(result));
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+const multiplier = (opts: NpuOptions) => {
+  if (opts.top !== undefined && !opts.rtl) throw new AxhwError('--top names the module of --rtl.', 'Add --rtl <file.v>, or drop --top.');
+  if (opts.rtl && !opts.top) throw new AxhwError('--rtl needs --top <module>.', 'Pass the name of your multiplier module with --top.');
+  return { mult: multiplierOption(opts), rtl: opts.rtl && opts.top ? { files: opts.rtl, top: opts.top } : undefined };
+};
+
+const sizing = (opts: NpuOptions): NpuSizing => ({ P: opts.pes, acc: opts.acc, wdepth: opts.wdepth, adepth: opts.adepth });
+
+/** The trained model in `modelDir` on the NPU the options describe. */
+const modelOnNpu = (modelDir: string, opts: NpuOptions, quiet: boolean) =>
+  npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath, log: quiet ? undefined : log });
+
+function checkSamples(samples: number, available: number): void {
+  if (samples > available)
+    throw new AxhwError(`--samples ${samples}: the test split has ${available} samples.`, `Use --samples ${available} or fewer.`);
+}
+
+/** The cost as Markdown: the clock and whether it is met, area and energy per inference by group, then by part. */
+export function costTable(c: NpuCostRecord): string {
+  const t = { clockNs: c.clockNs, ...c.timing };
+  const warning = clockWarning(t);
+  const group = costGroupsTable(c);
+  const s = energyScale(Math.max(...c.parts.map((p) => p.energyJ / c.samples)) * 1e12);
+  const lines = [
+    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} ` +
+      `cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
+    ...(warning ? ['', `${warning} (the last column).`] : []),
+    '',
+    markdownTable(group.headers, group.rows),
+    '',
+    markdownTable(
+      ['part', 'share', 'instances', 'area each (um^2)', 'cells each', `energy per inference at ${c.clockNs} ns (${s.unit})`],
+      c.parts.map((p) => [
+        p.memory
+          ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})`
+          : p.module,
+        p.group,
+        p.instances,
+        p.area.toFixed(0),
+        p.cells,
+        (((p.energyJ / c.samples) * 1e12) / s.pj).toPrecision(4),
+      ]),
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}

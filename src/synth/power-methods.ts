@@ -1,0 +1,7 @@
+/**
+ * How power is estimated: `sim` counts toggles in a zero-delay simulation of the netlist (Verilator);
+ * `sim-delay` counts them with the cells' delays (Icarus Verilog), glitches included, on a sample of
+ * cycles; `propagate` is OpenSTA's propagation of the input activities.
+ */
+export const POWER_METHODS = ['sim', 'sim-delay', 'propagate'] as const;
+export type PowerMethod = (typeof POWER_METHODS)[number];

@@ -1,0 +1,8 @@
+// verify's sizes alone, apart from the simulator code: the CLI's help reads them without loading it.
+
+/** Every pair is checked when there are at most 2^this many. */
+export const DEFAULT_EXHAUSTIVE_LOG2 = 24;
+/** Random pairs after the corner cases, per run. */
+export const DEFAULT_RANDOM_VECTORS = 1_000_000;
+/** --exhaustive goes up to 2^this many pairs (16 x 16 bits). */
+export const MAX_EXHAUSTIVE_LOG2 = 32;

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * What a command loads before it runs: the static (non-type) imports reachable from a file of src/, and
+ * the packages among them. Dynamic `import()` is not followed: that is how a command defers what only
+ * its run needs. TensorFlow.js alone costs about half a second to load.
+ */
+const SRC = resolve(import.meta.dirname, '..', 'src');
+
+function reachablePackages(entry: string): Map<string, string[]> {
+  const start = join(SRC, entry);
+  const via = new Map<string, string | undefined>([[start, undefined]]);
+  const packages = new Map<string, string[]>();
+  const queue = [start];
+  while (queue.length) {
+    const file = queue.shift()!;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^import\s+(?!type\b)[^'"]*?['"]([^'"]+)['"]/gm)) {
+      const spec = m[1]!;
+      if (!spec.startsWith('.')) {
+        if (!packages.has(spec)) {
+          const chain: string[] = [];
+          for (let f: string | undefined = file; f; f = via.get(f)) chain.unshift(relative(SRC, f));
+          packages.set(spec, chain);
+        }
+        continue;
+      }
+      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
+      if (!existsSync(target) || via.has(target)) continue;
+      via.set(target, file);
+      queue.push(target);
+    }
+  }
+  return packages;
+}
+
+const tensorflow = (entry: string) => [...reachablePackages(entry)].filter(([p]) => p.startsWith('@tensorflow/'));
+
+describe('start-up: each command loads what it uses', () => {
+  it('building the command tree (axhw --version, --help, option errors) loads no TensorFlow.js', () => {
+    expect(tensorflow('cli/main.ts')).toEqual([]);
+  });
+
+  it.each(['gen', 'verify', 'lut', 'synth', 'characterize', 'units', 'report'])(
+    'axhw %s, which trains nothing, loads no TensorFlow.js',
+    (command) => {
+      expect(tensorflow(`cli/run/${command}.ts`)).toEqual([]);
+    },
+  );
+
+  it('the check can fail: axhw train does load TensorFlow.js, and the chain to it is named', () => {
+    const found = tensorflow('cli/run/train.ts');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]![1][0]).toBe('cli/run/train.ts');
+  });
+});
