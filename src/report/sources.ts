@@ -13,6 +13,7 @@ import { listExperiments } from '../experiments/registry.js';
 import { evalDocument, evalResultSchema } from '../evaluate/eval-report.js';
 import { tetrisAnalysisDocument, tetrisAnalysisSchema } from '../tetris/analysis-report.js';
 import { demoDocument, demoSummarySchema } from './demo-summary.js';
+import { RECOGNISED_FILES, RESULT_KINDS, type ResultKey } from './result-files.js';
 
 /**
  * The result folders `axhw report` understands, each recognised by a file it holds, validated against
@@ -28,35 +29,23 @@ interface Kind {
   documents(dir: string, read: <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined): ResultDocument[];
 }
 
+/** Each result's documents, by its first file (result-files.ts declares the files and formats). */
+const DOCUMENTS: Record<ResultKey, Kind['documents']> = {
+  'characterize.json': (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)],
+  'metrics.json': (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')],
+  'npu-run.json': (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))],
+  'eval.json': (_d, read) => [evalDocument(read('eval.json', evalResultSchema)!)],
+  'tetris-analysis.json': (_d, read) => [tetrisAnalysisDocument(read('tetris-analysis.json', tetrisAnalysisSchema)!)],
+};
+
 const KINDS: Kind[] = [
   ...listExperiments().map((e): Kind => ({
     files: [e.resultFile],
     formats: [`axhw-${e.name}-experiment`],
     documents: (_d, read) => [e.document(read(e.resultFile, e.schema))],
   })),
-  {
-    files: ['characterize.json'],
-    formats: [],
-    documents: (_d, read) => [characterizeDocument(read('characterize.json', characterizeReportSchema) as CharacterizeReport)],
-  },
-  {
-    files: ['metrics.json'],
-    formats: ['axhw-train-metrics'],
-    documents: (dir, read) => [trainingDocument(read('metrics.json', trainMetricsSchema)!, basename(dir) || 'result')],
-  },
-  {
-    files: ['npu-run.json', 'npu-cost.json'],
-    formats: ['axhw-npu-run', 'axhw-npu-cost'],
-    documents: (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))],
-  },
-  { files: ['eval.json'], formats: ['axhw-eval'], documents: (_d, read) => [evalDocument(read('eval.json', evalResultSchema)!)] },
-  {
-    files: ['tetris-analysis.json'],
-    formats: ['axhw-tetris-analysis'],
-    documents: (_d, read) => [tetrisAnalysisDocument(read('tetris-analysis.json', tetrisAnalysisSchema)!)],
-  },
+  ...RESULT_KINDS.map((k): Kind => ({ files: [...k.files], formats: [...k.formats], documents: DOCUMENTS[k.files[0]] })),
 ];
-export const RECOGNISED_FILES = [...KINDS.flatMap((k) => k.files), 'summary.json (axhw demo)'];
 
 const WHAT =
   'Give result folders or files: what axhw demo, experiment, characterize, train, eval, npu run/cost or tetris analyze wrote with -o.';

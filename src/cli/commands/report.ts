@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { addOptions, flag, optionValues, text } from '../../util/options.js';
 import { withExamples } from '../format/examples.js';
-import { RECOGNISED_FILES } from '../../report/sources.js';
+import { RECOGNISED_FILES } from '../../report/result-files.js';
 
 /** Any set of result folders as one static HTML page. */
 export const REPORT_OPTIONS = {

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { getUnit, listUnits, resolveUnit } from '../../gen/registry.js';
 import { parseUnitSpec } from '../../gen/unit-spec.js';
-import { generateDesign } from '../../gen/generate.js';
 import type { Design } from '../../gen/design.js';
 import { AxhwError } from '../../errors.js';
 import type { ParamDecl, RawParams } from '../../gen/params.js';
@@ -220,6 +219,8 @@ export async function designFromOptions(unitName: string | undefined, ext: Parti
   }
   const u = unitArgument(unitName, opts);
   const { unit, params } = resolveUnit(u.name, u.raw, u.preset);
+  // Loaded here, not at start-up: generating brings the template engine, which --help does not need.
+  const { generateDesign } = await import('../../gen/generate.js');
   return generateDesign(unit, params);
 }
 
