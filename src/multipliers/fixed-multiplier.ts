@@ -55,26 +55,33 @@ export interface MultiplierOptions {
 export async function multiplierFromUnit(spec: string, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
   const { unit, params, controls } = resolveUnitSpec(spec);
   const d = generateDesign(unit, params);
-  if (d.ports.controls.length || Object.keys(controls).length)
-    throw new AxhwError(
-      `${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`,
-      'Use drum or exact-mul here; fpmul runs as float layers: --multiplier fpmul:mbits=8.',
-    );
-  checkWidths(d.ports.a.width, d.ports.b.width, d.top);
-  const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
-  return fromTable(table, { source: 'registry-unit' });
+  return plainMultiplier(
+    d,
+    Object.keys(controls).length > 0,
+    'Use drum or exact-mul here; fpmul runs as float layers: --multiplier fpmul:mbits=8.',
+    'registry-unit',
+    opts,
+  );
 }
 
 /** A user's Verilog multiplier (an external design), its table read out of the RTL (checked against its model when it has one). */
 export async function multiplierFromDesign(d: Design, opts: MultiplierOptions = {}): Promise<ApproxMultiplier> {
-  if (d.ports.controls.length)
-    throw new AxhwError(
-      `${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`,
-      'Pass a module with two operand inputs and one result.',
-    );
+  return plainMultiplier(d, false, 'Pass a module with two operand inputs and one result.', 'user-rtl', opts);
+}
+
+/** A design with two operand inputs and no run-time controls (else refused with `fix`), its table read out of the RTL. */
+async function plainMultiplier(
+  d: Design,
+  controlsGiven: boolean,
+  fix: string,
+  source: 'registry-unit' | 'user-rtl',
+  opts: MultiplierOptions,
+): Promise<ApproxMultiplier> {
+  if (d.ports.controls.length || controlsGiven)
+    throw new AxhwError(`${d.top} has run-time control inputs; fixed-point layers need a plain two-operand integer multiplier.`, fix);
   checkWidths(d.ports.a.width, d.ports.b.width, d.top);
   const table = await tableFromRtl(d, { onProgress: opts.onProgress, log: opts.log });
-  return fromTable(table, { source: 'user-rtl' });
+  return fromTable(table, { source });
 }
 
 /** A table file written by `axhw lut` (any unit, or the user's own Verilog via --rtl), validated by its sidecar. */

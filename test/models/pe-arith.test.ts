@@ -93,25 +93,7 @@ describe('the NPU program format and cycle model', () => {
   it('encodes and decodes every field (random instructions)', () => {
     const rng = new Rng(4);
     const r = (n: number) => rng.nextU32() % n;
-    const layers: Instruction[] = Array.from({ length: 20 }, () => ({
-      op: r(2) ? 'pool' : 'mac',
-      relu: r(2) === 1,
-      last: r(2) === 1,
-      src: r(2) as 0 | 1,
-      shift: r(80) - 64,
-      pad: r(16),
-      k: r(256),
-      h: r(65536),
-      w: r(65536),
-      c: r(65536),
-      f: r(65536),
-      oh: r(65536),
-      ow: r(65536),
-      fanIn: r(2 ** 24),
-      groups: r(65536),
-      wbase: r(2 ** 24),
-      bbase: r(2 ** 24),
-    }));
+    const layers: Instruction[] = Array.from({ length: 20 }, () => randomInstruction(r, r(2) ? 'pool' : 'mac'));
     expect(decodeProgram(encodeProgram({ inputSize: 12345, layers }))).toEqual({ inputSize: 12345, layers });
     expect(() => encodeProgram({ inputSize: 1, layers: [{ ...layers[0]!, h: 70000 }] })).toThrow(/16-bit field/);
   });
@@ -182,25 +164,7 @@ describe('the NPU program format and cycle model', () => {
       const r = (n: number) => rng.nextU32() % n;
       const layers: Instruction[] = Array.from({ length: 24 }, (_, i) => {
         const op = i % 3 === 0 ? 'pool' : 'mac';
-        const l: Instruction = {
-          op,
-          relu: r(2) === 1,
-          last: r(2) === 1,
-          src: r(2) as 0 | 1,
-          shift: r(80) - 64,
-          pad: r(16),
-          k: r(256),
-          h: r(65536),
-          w: r(65536),
-          c: r(65536),
-          f: r(65536),
-          oh: r(65536),
-          ow: r(65536),
-          fanIn: r(2 ** 24),
-          groups: r(65536),
-          wbase: r(2 ** 24),
-          bbase: r(2 ** 24),
-        };
+        const l = randomInstruction(r, op);
         l.srcOffset = i % 4 === 1 ? 0 : 1 + r(2 ** 24 - 1);
         l.dstOffset = i % 4 === 2 ? 0 : 1 + r(2 ** 24 - 1);
         if (op === 'mac' && i % 2 === 0) l.hadamard = { buf: r(2) as 0 | 1, offset: r(2 ** 24), shift: r(80) - 64 };
@@ -303,3 +267,26 @@ describe('the NPU program format and cycle model', () => {
     expect(c.total).toBe(2 + 10 + 35 + 56 + 1);
   });
 });
+
+/** An instruction with every field drawn at random within its encoded width (the encoding's round trip). */
+function randomInstruction(r: (n: number) => number, op: Instruction['op']): Instruction {
+  return {
+    op,
+    relu: r(2) === 1,
+    last: r(2) === 1,
+    src: r(2) as 0 | 1,
+    shift: r(80) - 64,
+    pad: r(16),
+    k: r(256),
+    h: r(65536),
+    w: r(65536),
+    c: r(65536),
+    f: r(65536),
+    oh: r(65536),
+    ow: r(65536),
+    fanIn: r(2 ** 24),
+    groups: r(65536),
+    wbase: r(2 ** 24),
+    bbase: r(2 ** 24),
+  };
+}

@@ -57,16 +57,7 @@ describe('per-layer arithmetic', () => {
       { epochs: 2, arithmetic: 'mbits 4' },
       { epochs: 1, arithmetic: 'mbits 8' },
     ]);
-    const rng = new Rng(3);
-    const n = 64;
-    const xs = Float32Array.from({ length: n * 4 }, () => rng.nextU32() / 2 ** 32 - 0.5);
-    const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
-    const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
-    const hardware = fixedHardware(
-      handMultiplier(8, (p, q) => p * q),
-      'table',
-      'test',
-    );
+    const { n, data, hardware } = scheduleCase(3);
     const batches = Math.ceil(n / 16);
     const r = await train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 3, batchSize: 16, learningRate: 1e-2, seed: 1 });
     expect(r.history).toHaveLength(3);
@@ -88,16 +79,7 @@ describe('per-layer arithmetic', () => {
       { iterations: 3, arithmetic: 'mbits 4' },
       { epochs: 1, arithmetic: 'mbits 8' },
     ]);
-    const rng = new Rng(4);
-    const n = 64;
-    const xs = Float32Array.from({ length: n * 4 }, () => rng.nextU32() / 2 ** 32 - 0.5);
-    const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
-    const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
-    const hardware = fixedHardware(
-      handMultiplier(8, (p, q) => p * q),
-      'table',
-      'test',
-    );
+    const { data, hardware } = scheduleCase(4);
     await train({ data, model: spec, method: 'pas', hardware, schedule, epochs: 2, batchSize: 16, learningRate: 1e-2, seed: 1 });
     // 8 training batches of three layers: 3 on a, 5 on b
     expect(a.calls.length).toBe(3 * 3);
@@ -143,3 +125,21 @@ describe('tasks', () => {
     expect(last.testAccuracy).toBeLessThan(0.05);
   });
 });
+
+/** 64 seeded samples of 4 features in 3 classes, and an exact 8-bit table multiplier, for the schedule runs. */
+function scheduleCase(seed: number) {
+  const rng = new Rng(seed);
+  const n = 64;
+  const xs = Float32Array.from({ length: n * 4 }, () => rng.nextU32() / 2 ** 32 - 0.5);
+  const ys = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const data = { train: { x: xs, y: ys, n }, test: { x: xs, y: ys, n }, shape: [4] };
+  return {
+    n,
+    data,
+    hardware: fixedHardware(
+      handMultiplier(8, (p, q) => p * q),
+      'table',
+      'test',
+    ),
+  };
+}

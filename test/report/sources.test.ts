@@ -40,19 +40,7 @@ describe('result folders', () => {
   });
 
   it('a demo summary whose step folder is missing stops the report', () => {
-    const summary = {
-      format: 'axhw-demo',
-      version: 1,
-      command: 'axhw demo',
-      createdAt: 'now',
-      seconds: 1,
-      seed: 1,
-      backend: 'wasm',
-      tools: {},
-      units: [],
-      steps: [{ name: 'a', title: 'A', seconds: 1, dir: 'gone', headline: 'h' }],
-      notRun: [],
-    };
+    const summary = demoSummary({ name: 'a', title: 'A', seconds: 1, dir: 'gone', headline: 'h' });
     fails(dir({ 'summary.json': JSON.stringify(summary) }), /gone is not a folder/);
     // Without step folders the summary alone is a document.
     const docs = loadResultDir(dir({ 'summary.json': JSON.stringify({ ...summary, steps: [{ ...summary.steps[0], dir: undefined }] }) }));
@@ -60,19 +48,7 @@ describe('result folders', () => {
   });
 
   it('a provenance sidecar that does not fit its schema is refused too', () => {
-    const summary = {
-      format: 'axhw-demo',
-      version: 1,
-      command: 'axhw demo',
-      createdAt: 'now',
-      seconds: 1,
-      seed: 1,
-      backend: 'wasm',
-      tools: {},
-      units: [],
-      steps: [{ name: 'a', title: 'A', seconds: 1, headline: 'h' }],
-      notRun: [],
-    };
+    const summary = demoSummary({ name: 'a', title: 'A', seconds: 1, headline: 'h' });
     fails(
       dir({ 'summary.json': JSON.stringify(summary), 'provenance.json': '{"format": "x"}' }),
       /provenance.json does not match its schema/,
@@ -121,3 +97,20 @@ describe('result files', () => {
     expect(() => loadResult(join(d, 'missing.json'))).toThrow(/missing\.json does not exist/);
   });
 });
+
+/** A demo summary that fits its schema, with one step. */
+function demoSummary(step: { name: string; title: string; seconds: number; dir?: string; headline: string }) {
+  return {
+    format: 'axhw-demo',
+    version: 1,
+    command: 'axhw demo',
+    createdAt: 'now',
+    seconds: 1,
+    seed: 1,
+    backend: 'wasm',
+    tools: {},
+    units: [],
+    steps: [step],
+    notRun: [],
+  };
+}

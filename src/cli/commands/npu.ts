@@ -27,6 +27,13 @@ export const NPU_COMPILE_OPTIONS = {
   quiet: flag('--quiet', 'no progress output'),
 };
 
+/** How npu run and npu cost hand over their record. */
+const NPU_RESULT_OPTIONS = {
+  out: text('-o, --out <file>', 'also write the results as JSON to this file'),
+  json: flag('--json', 'print the results as JSON'),
+  quiet: flag('--quiet', 'no progress output'),
+};
+
 export const NPU_RUN_OPTIONS = {
   ...NPU_OPTIONS,
   samples: parsed('--samples <n>', 'test samples to run (default: the whole test split)', toCount),
@@ -41,9 +48,7 @@ export const NPU_RUN_OPTIONS = {
     '--operand-trace <file.npy>',
     "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)",
   ),
-  out: text('-o, --out <file>', 'also write the results as JSON to this file'),
-  json: flag('--json', 'print the results as JSON'),
-  quiet: flag('--quiet', 'no progress output'),
+  ...NPU_RESULT_OPTIONS,
 };
 
 export const NPU_COST_OPTIONS = {
@@ -52,9 +57,7 @@ export const NPU_COST_OPTIONS = {
   lib: text('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file').default('osu018'),
   cells: text('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)"),
   clockNs: parsed('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber).default(10),
-  out: text('-o, --out <file>', 'also write the results as JSON to this file'),
-  json: flag('--json', 'print the results as JSON'),
-  quiet: flag('--quiet', 'no progress output'),
+  ...NPU_RESULT_OPTIONS,
 };
 
 const MODEL_DIR_ARGUMENT = ['<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)'] as const;

@@ -8,18 +8,11 @@ import { layerKernels } from '../../../src/nn/layer-kernels.js';
 import { directConv2d } from '../../../src/nn/ops/conv.js';
 import { patches } from '../../../src/nn/ops/patches.js';
 import { Rng } from '../../../src/util/rng.js';
+import { randomTensor } from '../../helpers/random-tensor.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
-const tensor = (rng: Rng, shape: number[], zeros = 0) =>
-  tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
-      rng.nextU32() / 2 ** 32 < zeros ? 0 : Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1),
-    ),
-    shape,
-  );
 
 type Conv = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 const direct =
@@ -55,7 +48,12 @@ describe('directConv2d', () => {
       const [n, h, w, c] = shape as [number, number, number, number];
       const oh = pad === 'same' ? h : h - k + 1;
       const ow = pad === 'same' ? w : w - k + 1;
-      const inputs = [tensor(rng, shape, 0.3), tensor(rng, [k * k * c, cout]), tensor(rng, [cout]), tensor(rng, [n * oh * ow, cout], 0.7)];
+      const inputs = [
+        randomTensor(rng, shape, 0.3),
+        randomTensor(rng, [k * k * c, cout]),
+        randomTensor(rng, [cout]),
+        randomTensor(rng, [n * oh * ow, cout], 0.7),
+      ];
       expect(firstOrder(direct(k, pad), inputs), `${shape} k=${k} ${pad}`).toEqual(firstOrder(viaPatches(k, pad), inputs));
       tf.dispose(inputs);
     }
@@ -69,7 +67,7 @@ describe('directConv2d', () => {
     k.weightGradient = (...a) => (calls.weight++, weight(...a));
     try {
       const rng = new Rng(32);
-      const [x, w, b] = [tensor(rng, [2, 8, 8, 1]), tensor(rng, [9, 4]), tensor(rng, [4])];
+      const [x, w, b] = [randomTensor(rng, [2, 8, 8, 1]), randomTensor(rng, [9, 4]), randomTensor(rng, [4])];
       tf.tidy(() => tf.grads((ww: tf.Tensor, bb: tf.Tensor) => tf.sum(direct(3, 'same')(x, ww, bb)))([w, b]));
       expect(calls).toEqual({ input: 0, weight: 1 });
       tf.tidy(() => tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(direct(3, 'same')(xx, ww, b)))([x, w]));
@@ -85,12 +83,12 @@ describe('directConv2d', () => {
     const rng = new Rng(33);
     const [k, pad, cout] = [5, 'valid' as const, 8];
     const [x, w, b, g, u, v] = [
-      tensor(rng, [3, 10, 10, 3]),
-      tensor(rng, [75, cout]),
-      tensor(rng, [cout]),
-      tensor(rng, [3 * 36, cout], 0.5),
-      tensor(rng, [75, cout]),
-      tensor(rng, [3, 10, 10, 3]),
+      randomTensor(rng, [3, 10, 10, 3]),
+      randomTensor(rng, [75, cout]),
+      randomTensor(rng, [cout]),
+      randomTensor(rng, [3 * 36, cout], 0.5),
+      randomTensor(rng, [75, cout]),
+      randomTensor(rng, [3, 10, 10, 3]),
     ];
     const second = (conv: Conv) =>
       tf.tidy(() =>
@@ -114,7 +112,7 @@ describe('directConv2d', () => {
 
   it('trains LeNet-5 to the same weights as the patch path, bit for bit', () => {
     const rng = new Rng(34);
-    const x = tensor(rng, [16, 28, 28, 1], 0.4);
+    const x = randomTensor(rng, [16, 28, 28, 1], 0.4);
     const labels = tf.oneHot(
       tf.tensor1d(
         Int32Array.from({ length: 16 }, (_, i) => i % 10),

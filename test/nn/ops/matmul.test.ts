@@ -3,18 +3,11 @@ import { initBackend, tf } from '../../../src/nn/backend.js';
 import { exactDense } from '../../../src/nn/ops/dense.js';
 import { directDense } from '../../../src/nn/ops/matmul.js';
 import { Rng } from '../../../src/util/rng.js';
+import { randomTensor } from '../../helpers/random-tensor.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
-const tensor = (rng: Rng, shape: number[], zeros = 0) =>
-  tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
-      rng.nextU32() / 2 ** 32 < zeros ? 0 : Math.fround((rng.nextU32() / 2 ** 32) * 2 - 1),
-    ),
-    shape,
-  );
 
 type Dense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
@@ -43,7 +36,7 @@ describe('directDense', () => {
   it('gives tf.matMul + tf.add their values and the dense layer its gradients, bit for bit', () => {
     const rng = new Rng(61);
     for (const [m, k, n] of shapes) {
-      const inputs = [tensor(rng, [m, k], 0.4), tensor(rng, [k, n]), tensor(rng, [n]), tensor(rng, [m, n], 0.5)];
+      const inputs = [randomTensor(rng, [m, k], 0.4), randomTensor(rng, [k, n]), randomTensor(rng, [n]), randomTensor(rng, [m, n], 0.5)];
       expect(
         firstOrder((x, w, b) => directDense(x, w, b)!, inputs),
         `${m} x ${k} x ${n}`,
@@ -54,7 +47,7 @@ describe('directDense', () => {
 
   it('the comparison can fail: the product summed in two halves differs (negative control)', () => {
     const rng = new Rng(62);
-    const [x, w, b] = [tensor(rng, [64, 400]), tensor(rng, [400, 120]), tf.zeros([120])];
+    const [x, w, b] = [randomTensor(rng, [64, 400]), randomTensor(rng, [400, 120]), tf.zeros([120])];
     const got = tf.tidy(() => directDense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D)!.dataSync() as Float32Array);
     const halves = tf.tidy(
       () =>
