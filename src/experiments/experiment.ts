@@ -24,17 +24,23 @@ export interface Experiment<R = unknown, S extends OptionSet = OptionSet> {
   options: S;
   /** Report folder when -o is not given. */
   defaultOut: string;
-  /** Run with the option values (each declared default filled in). */
-  run(opts: OptionsOf<S>, ctx: ExperimentContext): Promise<R>;
-  /** The result file (the first data file), validated against this before anything is written. */
-  schema: z.ZodType;
   /** Name of the result file, which `axhw report` reads back and validates against the schema. */
   resultFile: string;
-  /** JSON data files: [name, text], the result file first. */
-  dataFiles(r: R): [string, string][];
-  document(r: R): ResultDocument;
+  /** What it does and how its result reads, loaded when it runs or its results are read (the help needs only the rest). */
+  load(): Promise<ExperimentCode<R, S>>;
   /** Markdown file name of the document. */
   markdownFile: string;
   /** Lines printed after a run. */
   summary(r: R): string[];
+}
+
+/** An experiment's code: its run, the schema of its result file, its data files and its document. */
+export interface ExperimentCode<R = unknown, S extends OptionSet = OptionSet> {
+  /** Run with the option values (each declared default filled in). */
+  run(opts: OptionsOf<S>, ctx: ExperimentContext): Promise<R>;
+  /** The result file (the first data file), validated against this before anything is written. */
+  schema: z.ZodType;
+  /** JSON data files: [name, text], the result file first. */
+  dataFiles(r: R): [string, string][];
+  document(r: R): ResultDocument;
 }

@@ -16,12 +16,13 @@ export async function runExperiment<R, S extends OptionSet>(
   ctx: ExperimentContext,
   outDir: string,
 ): Promise<{ result: R; files: string[] }> {
-  const result = await exp.run(opts, ctx);
-  const data = exp.dataFiles(result);
+  const code = await exp.load();
+  const result = await code.run(opts, ctx);
+  const data = code.dataFiles(result);
   const [name, text] = data[0]!;
   if (name !== exp.resultFile)
     throw new Error(`${exp.name}: the first data file is ${name}, not its declared result file ${exp.resultFile}`);
-  const check = exp.schema.safeParse(JSON.parse(text));
+  const check = code.schema.safeParse(JSON.parse(text));
   if (!check.success)
     throw new Error(
       `${exp.name}: ${name} does not match its schema: ${check.error.issues
@@ -34,7 +35,7 @@ export async function runExperiment<R, S extends OptionSet>(
     writeAtomic(path, content);
     return path;
   });
-  files.push(...(await writeDocument(exp.document(result), outDir, exp.markdownFile)));
+  files.push(...(await writeDocument(code.document(result), outDir, exp.markdownFile)));
   files.push(await writeProvenance(outDir, ctx.command));
   return { result, files };
 }

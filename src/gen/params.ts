@@ -1,5 +1,12 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { AxhwError } from '../errors.js';
+
+// zod is loaded when parameters are first checked, not when the registry is: the command tree (every
+// command's flags come from the registry) is built on each start, and loading zod's many modules there
+// would slow every command. Its CommonJS build loads synchronously; the schemas below never leave this file.
+let zod: typeof Zod | undefined;
+const loadZod = (): typeof Zod => (zod ??= (createRequire(import.meta.url)('zod') as { z: typeof Zod }).z);
 
 /**
  * A unit's parameters are declared once, as data: the CLI derives its flags from these declarations,
@@ -36,7 +43,8 @@ type ValueOf<D extends ParamDecl> = D extends { kind: 'int' }
  */
 export type ParamsOf<D extends readonly ParamDecl[]> = { [E in D[number] as E['name']]: ValueOf<E> };
 
-function schemaFor(d: ParamDecl): z.ZodType<number | boolean | string> {
+function schemaFor(d: ParamDecl): Zod.ZodType<number | boolean | string> {
+  const z = loadZod();
   switch (d.kind) {
     case 'int': {
       // CLI text must be decimal digits: '0x8', '1e1', '8.0' and '' are refused, not read as numbers.

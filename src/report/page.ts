@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { text } from '../doc/document.js';
+import { text, type ResultDocument } from '../doc/document.js';
 import { renderHtml } from '../doc/html.js';
 import { axhwVersion } from '../paths.js';
 import { writeAtomic } from '../util/atomic-write.js';
@@ -18,7 +18,9 @@ export interface ReportOptions {
  * that does not validate stops the report before anything is written.
  */
 export async function buildReport(dirs: string[], o: ReportOptions = {}): Promise<{ html: string; documents: number }> {
-  const documents = dirs.flatMap((d) => loadResult(d));
+  const documents: ResultDocument[] = [];
+  // One folder at a time: the first that does not validate stops the report, as given.
+  for (const d of dirs) documents.push(...(await loadResult(d)));
   const html = await renderHtml({
     title: o.title ?? 'axhw report',
     intro: [

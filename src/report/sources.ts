@@ -19,6 +19,9 @@ import { RECOGNISED_FILES, RESULT_KINDS, type ResultKey } from './result-files.j
  * The result folders `axhw report` understands, each recognised by a file it holds, validated against
  * that file's schema, and read as documents. A folder may hold several (an NPU run and its cost).
  */
+/** A result file read and validated against its schema (undefined when the file is absent). */
+type Reader = <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined;
+
 interface Kind {
   /** The folder holds this kind when it holds any of these files. */
   files: string[];
@@ -26,7 +29,7 @@ interface Kind {
    * itself is recognised by it. */
   formats: string[];
   /** Its documents, reading the folder's files through `read` (validated; undefined when a file is absent). */
-  documents(dir: string, read: <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined): ResultDocument[];
+  documents(dir: string, read: Reader): ResultDocument[] | Promise<ResultDocument[]>;
 }
 
 /** Each result's documents, by its first file (result-files.ts declares the files and formats). */
@@ -42,7 +45,10 @@ const KINDS: Kind[] = [
   ...listExperiments().map((e): Kind => ({
     files: [e.resultFile],
     formats: [`axhw-${e.name}-experiment`],
-    documents: (_d, read) => [e.document(read(e.resultFile, e.schema))],
+    documents: async (_d, read) => {
+      const code = await e.load();
+      return [code.document(read(e.resultFile, code.schema))];
+    },
   })),
   ...RESULT_KINDS.map((k): Kind => ({ files: [...k.files], formats: [...k.formats], documents: DOCUMENTS[k.files[0]] })),
 ];
@@ -55,7 +61,7 @@ const WHAT =
  * the folder holding just it, recognised by the `format` it carries (a name can mislead: `tetris.json`
  * may be the experiment's or an analysis), else by its name (characterize.json has no format).
  */
-export function loadResult(path: string): ResultDocument[] {
+export async function loadResult(path: string): Promise<ResultDocument[]> {
   if (!existsSync(path)) throw new AxhwError(`${path} does not exist.`, WHAT);
   if (statSync(path).isDirectory()) return loadResultDir(path);
   let format: unknown;
@@ -101,21 +107,27 @@ function readValidated<S extends z.ZodType>(path: string, schema: S): z.infer<S>
 }
 
 /** Every document of one result folder (a demo folder: its summary, then each step's folder). */
-export function loadResultDir(dir: string): ResultDocument[] {
+export async function loadResultDir(dir: string): Promise<ResultDocument[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AxhwError(`${dir} is not a folder.`, WHAT);
   return loadResultFiles(dir, (f) => (existsSync(join(dir, f)) ? join(dir, f) : undefined));
 }
 
 /** The documents of the result files `pathOf` finds (by their names in `dir`, the folder they stand for). */
-function loadResultFiles(dir: string, pathOf: (file: string) => string | undefined): ResultDocument[] {
+async function loadResultFiles(dir: string, pathOf: (file: string) => string | undefined): Promise<ResultDocument[]> {
   const read = <S extends z.ZodType>(file: string, schema: S): z.infer<S> | undefined => {
     const p = pathOf(file);
     return p ? readValidated(p, schema) : undefined;
   };
   const sidecar = read(PROVENANCE_FILE, provenanceFileSchema);
   const demo = read('summary.json', demoSummarySchema);
-  if (demo) return [demoDocument(demo), ...demo.steps.flatMap((s) => (s.dir ? loadResultDir(join(dir, s.dir)) : []))];
-  const docs = KINDS.filter((k) => k.files.some((f) => pathOf(f) !== undefined)).flatMap((k) => k.documents(dir, read));
+  if (demo) {
+    const docs = [demoDocument(demo)];
+    // In order, one step at a time: the first folder that does not validate is the one reported.
+    for (const s of demo.steps) if (s.dir) docs.push(...(await loadResultDir(join(dir, s.dir))));
+    return docs;
+  }
+  const docs: ResultDocument[] = [];
+  for (const k of KINDS.filter((k) => k.files.some((f) => pathOf(f) !== undefined))) docs.push(...(await k.documents(dir, read)));
   if (!docs.length) throw new AxhwError(`${dir} holds no axhw results.`, `A result folder holds one of: ${RECOGNISED_FILES.join(', ')}.`);
   if (!sidecar) return docs;
   // Tool versions recorded when the results were made; the document's own record of a tool wins.

@@ -16,27 +16,29 @@ const toy = (value: unknown): Experiment<{ a: unknown }> => ({
   examples: [],
   options: {},
   defaultOut: 'unused',
-  run: async () => ({ a: value }),
-  schema: z.object({ a: z.number() }),
-  dataFiles: (r) => [['toy.json', JSON.stringify(r) + '\n']],
-  document: (r) => ({
-    title: 'Toy',
-    intro: [text('intro')],
-    command: 'axhw experiment toy',
-    sections: [
-      {
-        title: 'S',
-        command: 'axhw experiment toy --x',
-        blocks: [
-          table(['k', 'v'], [['a', String(r.a)]]),
-          figure('fig', 'A figure', {
-            data: { values: [{ x: 1, y: 2 }] },
-            mark: 'point',
-            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
-          }),
-        ],
-      },
-    ],
+  load: async () => ({
+    run: async () => ({ a: value }),
+    schema: z.object({ a: z.number() }),
+    dataFiles: (r) => [['toy.json', JSON.stringify(r) + '\n']],
+    document: (r) => ({
+      title: 'Toy',
+      intro: [text('intro')],
+      command: 'axhw experiment toy',
+      sections: [
+        {
+          title: 'S',
+          command: 'axhw experiment toy --x',
+          blocks: [
+            table(['k', 'v'], [['a', String(r.a)]]),
+            figure('fig', 'A figure', {
+              data: { values: [{ x: 1, y: 2 }] },
+              mark: 'point',
+              encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+            }),
+          ],
+        },
+      ],
+    }),
   }),
   resultFile: 'toy.json',
   markdownFile: 'toy.md',

@@ -16,10 +16,10 @@ const dir = (files: Record<string, string>) => {
 
 /** Result folders that cannot be read are user errors naming the file and the fix (exit 2). */
 describe('result folders', () => {
-  const fails = (d: string, message: RegExp) => {
+  const fails = async (d: string, message: RegExp) => {
     let err: unknown;
     try {
-      loadResultDir(d);
+      await loadResultDir(d);
     } catch (e) {
       err = e;
     }
@@ -29,27 +29,29 @@ describe('result folders', () => {
     expect((err as AxhwError).fix).toBeTruthy();
   };
 
-  it('refuses a missing folder, a folder with no results, unreadable JSON and JSON that misses its schema', () => {
-    fails('/nonexistent/axhw', /is not a folder/);
-    fails(dir({ 'notes.txt': 'x' }), /holds no axhw results/);
-    fails(dir({ 'characterize.json': '{ not json' }), /characterize.json is not readable JSON/);
-    fails(dir({ 'characterize.json': '{"unit": "drum"}' }), /characterize.json does not match its schema \(rows:/);
-    fails(dir({ 'axnet.json': '{"format": "axhw-axnet-experiment"}' }), /axnet.json does not match its schema/);
-    fails(dir({ 'npu-run.json': '{"format": "axhw-npu-run", "version": 2}' }), /npu-run.json does not match its schema/);
-    fails(dir({ 'summary.json': '{"format": "axhw-demo"}' }), /summary.json does not match its schema/);
+  it('refuses a missing folder, a folder with no results, unreadable JSON and JSON that misses its schema', async () => {
+    await fails('/nonexistent/axhw', /is not a folder/);
+    await fails(dir({ 'notes.txt': 'x' }), /holds no axhw results/);
+    await fails(dir({ 'characterize.json': '{ not json' }), /characterize.json is not readable JSON/);
+    await fails(dir({ 'characterize.json': '{"unit": "drum"}' }), /characterize.json does not match its schema \(rows:/);
+    await fails(dir({ 'axnet.json': '{"format": "axhw-axnet-experiment"}' }), /axnet.json does not match its schema/);
+    await fails(dir({ 'npu-run.json': '{"format": "axhw-npu-run", "version": 2}' }), /npu-run.json does not match its schema/);
+    await fails(dir({ 'summary.json': '{"format": "axhw-demo"}' }), /summary.json does not match its schema/);
   });
 
-  it('a demo summary whose step folder is missing stops the report', () => {
+  it('a demo summary whose step folder is missing stops the report', async () => {
     const summary = demoSummary({ name: 'a', title: 'A', seconds: 1, dir: 'gone', headline: 'h' });
-    fails(dir({ 'summary.json': JSON.stringify(summary) }), /gone is not a folder/);
+    await fails(dir({ 'summary.json': JSON.stringify(summary) }), /gone is not a folder/);
     // Without step folders the summary alone is a document.
-    const docs = loadResultDir(dir({ 'summary.json': JSON.stringify({ ...summary, steps: [{ ...summary.steps[0], dir: undefined }] }) }));
+    const docs = await loadResultDir(
+      dir({ 'summary.json': JSON.stringify({ ...summary, steps: [{ ...summary.steps[0], dir: undefined }] }) }),
+    );
     expect(docs.map((d) => d.title)).toEqual(['The demo: from RTL to a network on the NPU']);
   });
 
-  it('a provenance sidecar that does not fit its schema is refused too', () => {
+  it('a provenance sidecar that does not fit its schema is refused too', async () => {
     const summary = demoSummary({ name: 'a', title: 'A', seconds: 1, headline: 'h' });
-    fails(
+    await fails(
       dir({ 'summary.json': JSON.stringify(summary), 'provenance.json': '{"format": "x"}' }),
       /provenance.json does not match its schema/,
     );
@@ -82,19 +84,19 @@ describe('result files', () => {
     },
   };
 
-  it('a tetris analysis saved as tetris.json is read as an analysis (its format), not as the experiment (its name)', () => {
+  it('a tetris analysis saved as tetris.json is read as an analysis (its format), not as the experiment (its name)', async () => {
     const d = dir({ 'tetris.json': JSON.stringify(analysis), 'other-name.json': JSON.stringify(analysis) });
     for (const f of ['tetris.json', 'other-name.json'])
-      expect(loadResult(join(d, f)).map((x) => x.title)).toEqual([
+      expect((await loadResult(join(d, f))).map((x) => x.title)).toEqual([
         'Tetris analysis: weight table (w.npy) as exact-mul:width=8,signed codes',
       ]);
   });
 
-  it('a file without a known format or name, or not JSON, is refused naming the formats', () => {
+  it('a file without a known format or name, or not JSON, is refused naming the formats', async () => {
     const d = dir({ 'x.json': JSON.stringify({ format: 'x' }), 'y.txt': 'not json' });
-    expect(() => loadResult(join(d, 'x.json'))).toThrow(/x\.json is not an axhw result: its format is "x"/);
-    expect(() => loadResult(join(d, 'y.txt'))).toThrow(/y\.txt is not an axhw result: not a JSON file/);
-    expect(() => loadResult(join(d, 'missing.json'))).toThrow(/missing\.json does not exist/);
+    await expect(loadResult(join(d, 'x.json'))).rejects.toThrow(/x\.json is not an axhw result: its format is "x"/);
+    await expect(loadResult(join(d, 'y.txt'))).rejects.toThrow(/y\.txt is not an axhw result: not a JSON file/);
+    await expect(loadResult(join(d, 'missing.json'))).rejects.toThrow(/missing\.json does not exist/);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { Experiment } from '../experiment.js';
 import { AXNET_OPTIONS } from './options.js';
-import { axnetDataFiles, axnetDocument } from './report.js';
-import { axnetResultSchema, type AxnetResult } from './schema.js';
+import type { AxnetResult } from './schema.js';
 
 /** AXNet: fused approximator/predictor against onepass and iterative on the AxBench functions. */
 export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
@@ -16,11 +15,20 @@ export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
   ],
   defaultOut: 'out/experiment/axnet',
   options: AXNET_OPTIONS,
-  // loaded when it runs: the CLI builds its help from this entry without loading the training code
-  run: async (opts, ctx) => (await import('./run.js')).runAxnetExperiment({ ...opts, ...ctx }),
-  schema: axnetResultSchema,
-  dataFiles: axnetDataFiles,
-  document: axnetDocument,
+  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
+  async load() {
+    const [{ runAxnetExperiment }, { axnetDataFiles, axnetDocument }, { axnetResultSchema }] = await Promise.all([
+      import('./run.js'),
+      import('./report.js'),
+      import('./schema.js'),
+    ]);
+    return {
+      run: (opts, ctx) => runAxnetExperiment({ ...opts, ...ctx }),
+      schema: axnetResultSchema,
+      dataFiles: axnetDataFiles,
+      document: axnetDocument,
+    };
+  },
   resultFile: 'axnet.json',
   markdownFile: 'axnet.md',
   summary(r) {

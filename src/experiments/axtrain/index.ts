@@ -1,7 +1,6 @@
 import type { Experiment } from '../experiment.js';
 import { AXTRAIN_OPTIONS } from './options.js';
-import { axtrainDataFiles, axtrainDocument } from './report.js';
-import { axtrainResultSchema, type AxtrainResult } from './schema.js';
+import type { AxtrainResult } from './schema.js';
 
 /** AxTrain (ISLPED 2018): the paper's evaluation on its six applications. */
 export const axtrainExperiment: Experiment<AxtrainResult, typeof AXTRAIN_OPTIONS> = {
@@ -12,11 +11,20 @@ export const axtrainExperiment: Experiment<AxtrainResult, typeof AXTRAIN_OPTIONS
   examples: ['axhw experiment axtrain --quick', 'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small'],
   defaultOut: 'out/experiment/axtrain',
   options: AXTRAIN_OPTIONS,
-  // loaded when it runs: the CLI builds its help from this entry without loading the training code
-  run: async (opts, ctx) => (await import('./run.js')).runAxtrainExperiment({ ...opts, ...ctx }),
-  schema: axtrainResultSchema,
-  dataFiles: axtrainDataFiles,
-  document: axtrainDocument,
+  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
+  async load() {
+    const [{ runAxtrainExperiment }, { axtrainDataFiles, axtrainDocument }, { axtrainResultSchema }] = await Promise.all([
+      import('./run.js'),
+      import('./report.js'),
+      import('./schema.js'),
+    ]);
+    return {
+      run: (opts, ctx) => runAxtrainExperiment({ ...opts, ...ctx }),
+      schema: axtrainResultSchema,
+      dataFiles: axtrainDataFiles,
+      document: axtrainDocument,
+    };
+  },
   resultFile: 'axtrain.json',
   markdownFile: 'axtrain.md',
   summary(r) {

@@ -1,6 +1,5 @@
 import type { Experiment } from '../experiment.js';
-import { framnnDataFiles, framnnDocument } from './report.js';
-import { framnnResultSchema, type FramnnResult } from './schema.js';
+import type { FramnnResult } from './schema.js';
 import { FRAMNN_OPTIONS } from './options.js';
 
 /** FramNN: exact / approximate / FramNN training on the fpmul at every m, mantissa schedules and their training EDP. */
@@ -16,11 +15,20 @@ export const framnnExperiment: Experiment<FramnnResult, typeof FRAMNN_OPTIONS> =
   ],
   defaultOut: 'out/experiment/framnn',
   options: FRAMNN_OPTIONS,
-  // loaded when it runs: the CLI builds its help from this entry without loading the training code
-  run: async (opts, ctx) => (await import('./run.js')).runFramnnExperiment({ ...opts, ...ctx }),
-  schema: framnnResultSchema,
-  dataFiles: framnnDataFiles,
-  document: framnnDocument,
+  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
+  async load() {
+    const [{ runFramnnExperiment }, { framnnDataFiles, framnnDocument }, { framnnResultSchema }] = await Promise.all([
+      import('./run.js'),
+      import('./report.js'),
+      import('./schema.js'),
+    ]);
+    return {
+      run: (opts, ctx) => runFramnnExperiment({ ...opts, ...ctx }),
+      schema: framnnResultSchema,
+      dataFiles: framnnDataFiles,
+      document: framnnDocument,
+    };
+  },
   resultFile: 'framnn.json',
   markdownFile: 'framnn.md',
   summary(r) {

@@ -1,7 +1,6 @@
 import type { Experiment } from '../experiment.js';
 import { TETRIS_OPTIONS } from './options.js';
-import { tetrisDataFiles, tetrisDocument } from './report.js';
-import { tetrisResultSchema, type TetrisResult } from './schema.js';
+import type { TetrisResult } from './schema.js';
 
 /** Tetris (weight kneading): zero bits, kneading speed-up, the SAC PE in RTL and its cost against the MAC PE. */
 export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> = {
@@ -16,11 +15,20 @@ export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> =
   ],
   defaultOut: 'out/experiment/tetris',
   options: TETRIS_OPTIONS,
-  // loaded when it runs: the CLI builds its help from this entry without loading the training code
-  run: async (opts, ctx) => (await import('./run.js')).runTetrisExperiment({ ...opts, ...ctx }),
-  schema: tetrisResultSchema,
-  dataFiles: tetrisDataFiles,
-  document: tetrisDocument,
+  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
+  async load() {
+    const [{ runTetrisExperiment }, { tetrisDataFiles, tetrisDocument }, { tetrisResultSchema }] = await Promise.all([
+      import('./run.js'),
+      import('./report.js'),
+      import('./schema.js'),
+    ]);
+    return {
+      run: (opts, ctx) => runTetrisExperiment({ ...opts, ...ctx }),
+      schema: tetrisResultSchema,
+      dataFiles: tetrisDataFiles,
+      document: tetrisDocument,
+    };
+  },
   resultFile: 'tetris.json',
   markdownFile: 'tetris.md',
   summary(r) {
