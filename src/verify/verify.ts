@@ -65,7 +65,6 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   }
   const settings = resolveSettings(d, opts.controls);
   const hasControls = d.ports.controls.length > 0;
-  const jobs = opts.jobs ?? defaultJobs();
   const chunk = opts.chunk ?? 1 << 16;
   const t0 = performance.now();
   const cmp = new ModelComparator(d);
@@ -85,6 +84,8 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     randoms = opts.vectors ?? Math.max(10_000, Math.ceil(DEFAULT_RANDOM_VECTORS / settings.length));
   }
   const total = settings.length * (exhaustive ? perSetting : corners + randoms);
+  // No more processes than chunks of work: a small sweep (an 8-bit unit is one chunk) does not pay for starting two.
+  const jobs = opts.jobs ?? Math.min(defaultJobs(), Math.ceil(total / chunk));
   const pool = await openPool(d, jobs, opts.log);
   try {
     const batches = (function* (): Generator<Batch> {
