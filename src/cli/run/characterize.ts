@@ -11,6 +11,7 @@ import { checkOutputDir } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { CHARACTERIZE_OPTIONS } from '../commands/characterize.js';
 
+/** `axhw characterize` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runCharacterize(opts: OptionsOf<typeof CHARACTERIZE_OPTIONS>, arg: string, parsedOptions: object): Promise<void> {
   const cost = optionValues(COST_OPTIONS, parsedOptions);
   const { name: unit, raw, preset } = unitArgument(arg, unitFlags(parsedOptions));

@@ -6,6 +6,7 @@ import { runDemo } from '../../demo/run.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { DEMO_OPTIONS } from '../commands/demo.js';
 
+/** `axhw demo` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runDemoCommand(opts: OptionsOf<typeof DEMO_OPTIONS>): Promise<void> {
   checkOutputDir(opts.out, '-o');
   const say = opts.json ? undefined : log;

@@ -7,6 +7,7 @@ import { checkOutputFile } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { EVAL_OPTIONS } from '../commands/eval.js';
 
+/** `axhw eval` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runEvalCommand(opts: OptionsOf<typeof EVAL_OPTIONS>): Promise<void> {
   if (opts.out) checkOutputFile(opts.out, '-o');
   const r = await runEval({

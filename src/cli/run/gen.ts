@@ -5,6 +5,7 @@ import { checkOutputDir } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { GEN_OPTIONS } from '../commands/gen.js';
 
+/** `axhw gen` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runGen(opts: OptionsOf<typeof GEN_OPTIONS>, unit: string, parsedOptions: object): Promise<void> {
   checkOutputDir(opts.out, '-o');
   const d = await designFromOptions(unit, {}, unitFlags(parsedOptions));

@@ -9,6 +9,7 @@ import { AxhwError } from '../../errors.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { lutOptions } from '../commands/lut.js';
 
+/** `axhw lut` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runLut(
   opts: OptionsOf<ReturnType<typeof lutOptions>>,
   unit: string | undefined,

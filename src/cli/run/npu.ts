@@ -1,6 +1,6 @@
 import { commandLine } from '../format/command-line.js';
 import { multiplierOption } from '../options/multiplier.js';
-import { type OptionsOf } from '../../util/options.js';
+import type { OptionsOf } from '../../util/options.js';
 import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
 import { npuForModel, type NpuSizing } from '../../target/from-model.js';
@@ -14,11 +14,11 @@ import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
 import { checkTracePath, writeTrace } from '../../lut/trace-file.js';
 import { operandTraceSidecar } from '../../npu/operand-trace.js';
-import type { NPU_OPTIONS } from '../commands/npu.js';
-import type { NPU_COMPILE_OPTIONS, NPU_RUN_OPTIONS, NPU_COST_OPTIONS } from '../commands/npu.js';
+import type { NPU_OPTIONS, NPU_COMPILE_OPTIONS, NPU_RUN_OPTIONS, NPU_COST_OPTIONS } from '../commands/npu.js';
 
 type NpuOptions = OptionsOf<typeof NPU_OPTIONS>;
 
+/** `axhw npu compile` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runNpuCompile(opts: OptionsOf<typeof NPU_COMPILE_OPTIONS>, modelDir: string): Promise<void> {
   checkOutputDir(opts.out, '-o');
   const n = await modelOnNpu(modelDir, opts, Boolean(opts.quiet || opts.json));
@@ -37,6 +37,7 @@ export async function runNpuCompile(opts: OptionsOf<typeof NPU_COMPILE_OPTIONS>,
   process.stdout.write(`  wrote ${files.length} files to ${opts.out} (manifest.json lists them)\n`);
 }
 
+/** `axhw npu run` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runNpuRun(opts: OptionsOf<typeof NPU_RUN_OPTIONS>, modelDir: string): Promise<void> {
   if (opts.out) checkOutputFile(opts.out, '-o');
   if (opts.operandTrace) {
@@ -91,6 +92,7 @@ export async function runNpuRun(opts: OptionsOf<typeof NPU_RUN_OPTIONS>, modelDi
   if (failure) throw failure;
 }
 
+/** `axhw npu cost` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, modelDir: string): Promise<void> {
   if (opts.out) checkOutputFile(opts.out, '-o');
   const quiet = Boolean(opts.quiet || opts.json);

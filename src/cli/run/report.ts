@@ -5,6 +5,7 @@ import { writeReport } from '../../report/page.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { REPORT_OPTIONS } from '../commands/report.js';
 
+/** `axhw report` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runReport(opts: OptionsOf<typeof REPORT_OPTIONS>, dirs: string[]): Promise<void> {
   checkOutputDir(opts.out, '-o');
   const r = await writeReport(dirs, opts.out, { title: opts.title, command: commandLine() });

@@ -12,6 +12,7 @@ import { checkOutputDir } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { SYNTH_OPTIONS } from '../commands/synth.js';
 
+/** `axhw synth` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runSynth(opts: OptionsOf<typeof SYNTH_OPTIONS>, unit: string | undefined, parsedOptions: object): Promise<void> {
   if (opts.out) checkOutputDir(opts.out, '-o');
   const { design: generated, controls } = await designFromCommand(unit, parsedOptions, false);

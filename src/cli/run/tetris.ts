@@ -15,6 +15,7 @@ import { writeAtomic } from '../../util/atomic-write.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { TETRIS_ANALYZE_OPTIONS } from '../commands/tetris.js';
 
+/** `axhw tetris analyze` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runTetrisAnalyze(opts: OptionsOf<typeof TETRIS_ANALYZE_OPTIONS>, modelDir: string | undefined): Promise<void> {
   const input = whatToAnalyse(modelDir, opts.weights);
   if (opts.out) checkOutputFile(opts.out, '-o');

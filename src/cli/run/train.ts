@@ -8,6 +8,7 @@ import { checkOutputDir } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { TRAIN_OPTIONS } from '../commands/train.js';
 
+/** `axhw train` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runTrainCommand(opts: OptionsOf<typeof TRAIN_OPTIONS>): Promise<void> {
   const quiet = Boolean(opts.quiet || opts.json);
   const method = opts.method;

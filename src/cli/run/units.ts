@@ -4,6 +4,7 @@ import { printJson } from '../format/output.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { UNITS_OPTIONS } from '../commands/units.js';
 
+/** `axhw units` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runUnits(opts: OptionsOf<typeof UNITS_OPTIONS>): Promise<void> {
   const units = listUnits().map((u) => ({
     name: u.name,

@@ -8,6 +8,7 @@ import { checkOutputFile } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { VERIFY_OPTIONS } from '../commands/verify.js';
 
+/** `axhw verify` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runVerify(opts: OptionsOf<typeof VERIFY_OPTIONS>, unit: string | undefined, parsedOptions: object): Promise<void> {
   if (opts.report) checkOutputFile(opts.report, '--report');
   const { design: d, controls } = await designFromCommand(unit, parsedOptions, true);
