@@ -84,7 +84,7 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     randoms = opts.vectors ?? Math.max(10_000, Math.ceil(DEFAULT_RANDOM_VECTORS / settings.length));
   }
   const total = settings.length * (exhaustive ? perSetting : corners + randoms);
-  // No more processes than chunks of work: a small sweep (an 8-bit unit is one chunk) does not pay for starting two.
+  // No more processes than chunks of work: a small sweep (an 8-bit unit is one chunk) leaves the other cores free.
   const jobs = opts.jobs ?? Math.min(defaultJobs(), Math.ceil(total / chunk));
   const pool = await openPool(d, jobs, opts.log);
   try {
