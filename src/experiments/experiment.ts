@@ -44,3 +44,12 @@ export interface ExperimentCode<R = unknown, S extends OptionSet = OptionSet> {
   dataFiles(r: R): [string, string][];
   document(r: R): ResultDocument;
 }
+
+/** An experiment's code from its run function, result schema and report functions (what each `load()` imports). */
+export function experimentCode<R, S extends OptionSet>(
+  run: (o: OptionsOf<S> & ExperimentContext) => Promise<R>,
+  schema: z.ZodType,
+  report: { dataFiles(r: R): [string, string][]; document(r: R): ResultDocument },
+): ExperimentCode<R, S> {
+  return { run: (opts, ctx) => run({ ...opts, ...ctx }), schema, dataFiles: report.dataFiles, document: report.document };
+}

@@ -1,4 +1,4 @@
-import type { Experiment } from '../experiment.js';
+import { experimentCode, type Experiment } from '../experiment.js';
 import { AXNET_OPTIONS } from './options.js';
 import type { AxnetResult } from './schema.js';
 
@@ -16,18 +16,12 @@ export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
   defaultOut: 'out/experiment/axnet',
   options: AXNET_OPTIONS,
   // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
-  async load() {
-    const [{ runAxnetExperiment }, { axnetDataFiles, axnetDocument }, { axnetResultSchema }] = await Promise.all([
-      import('./run.js'),
-      import('./report.js'),
-      import('./schema.js'),
-    ]);
-    return {
-      run: (opts, ctx) => runAxnetExperiment({ ...opts, ...ctx }),
-      schema: axnetResultSchema,
-      dataFiles: axnetDataFiles,
-      document: axnetDocument,
-    };
+  load: async () => {
+    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return experimentCode<AxnetResult, typeof AXNET_OPTIONS>(run.runAxnetExperiment, schema.axnetResultSchema, {
+      dataFiles: report.axnetDataFiles,
+      document: report.axnetDocument,
+    });
   },
   resultFile: 'axnet.json',
   markdownFile: 'axnet.md',

@@ -1,4 +1,4 @@
-import type { Experiment } from '../experiment.js';
+import { experimentCode, type Experiment } from '../experiment.js';
 import { AXTRAIN_OPTIONS } from './options.js';
 import type { AxtrainResult } from './schema.js';
 
@@ -12,18 +12,12 @@ export const axtrainExperiment: Experiment<AxtrainResult, typeof AXTRAIN_OPTIONS
   defaultOut: 'out/experiment/axtrain',
   options: AXTRAIN_OPTIONS,
   // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
-  async load() {
-    const [{ runAxtrainExperiment }, { axtrainDataFiles, axtrainDocument }, { axtrainResultSchema }] = await Promise.all([
-      import('./run.js'),
-      import('./report.js'),
-      import('./schema.js'),
-    ]);
-    return {
-      run: (opts, ctx) => runAxtrainExperiment({ ...opts, ...ctx }),
-      schema: axtrainResultSchema,
-      dataFiles: axtrainDataFiles,
-      document: axtrainDocument,
-    };
+  load: async () => {
+    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return experimentCode<AxtrainResult, typeof AXTRAIN_OPTIONS>(run.runAxtrainExperiment, schema.axtrainResultSchema, {
+      dataFiles: report.axtrainDataFiles,
+      document: report.axtrainDocument,
+    });
   },
   resultFile: 'axtrain.json',
   markdownFile: 'axtrain.md',

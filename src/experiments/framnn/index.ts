@@ -1,4 +1,4 @@
-import type { Experiment } from '../experiment.js';
+import { experimentCode, type Experiment } from '../experiment.js';
 import type { FramnnResult } from './schema.js';
 import { FRAMNN_OPTIONS } from './options.js';
 
@@ -16,18 +16,12 @@ export const framnnExperiment: Experiment<FramnnResult, typeof FRAMNN_OPTIONS> =
   defaultOut: 'out/experiment/framnn',
   options: FRAMNN_OPTIONS,
   // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
-  async load() {
-    const [{ runFramnnExperiment }, { framnnDataFiles, framnnDocument }, { framnnResultSchema }] = await Promise.all([
-      import('./run.js'),
-      import('./report.js'),
-      import('./schema.js'),
-    ]);
-    return {
-      run: (opts, ctx) => runFramnnExperiment({ ...opts, ...ctx }),
-      schema: framnnResultSchema,
-      dataFiles: framnnDataFiles,
-      document: framnnDocument,
-    };
+  load: async () => {
+    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return experimentCode<FramnnResult, typeof FRAMNN_OPTIONS>(run.runFramnnExperiment, schema.framnnResultSchema, {
+      dataFiles: report.framnnDataFiles,
+      document: report.framnnDocument,
+    });
   },
   resultFile: 'framnn.json',
   markdownFile: 'framnn.md',

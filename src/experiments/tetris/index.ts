@@ -1,4 +1,4 @@
-import type { Experiment } from '../experiment.js';
+import { experimentCode, type Experiment } from '../experiment.js';
 import { TETRIS_OPTIONS } from './options.js';
 import type { TetrisResult } from './schema.js';
 
@@ -16,18 +16,12 @@ export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> =
   defaultOut: 'out/experiment/tetris',
   options: TETRIS_OPTIONS,
   // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
-  async load() {
-    const [{ runTetrisExperiment }, { tetrisDataFiles, tetrisDocument }, { tetrisResultSchema }] = await Promise.all([
-      import('./run.js'),
-      import('./report.js'),
-      import('./schema.js'),
-    ]);
-    return {
-      run: (opts, ctx) => runTetrisExperiment({ ...opts, ...ctx }),
-      schema: tetrisResultSchema,
-      dataFiles: tetrisDataFiles,
-      document: tetrisDocument,
-    };
+  load: async () => {
+    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return experimentCode<TetrisResult, typeof TETRIS_OPTIONS>(run.runTetrisExperiment, schema.tetrisResultSchema, {
+      dataFiles: report.tetrisDataFiles,
+      document: report.tetrisDocument,
+    });
   },
   resultFile: 'tetris.json',
   markdownFile: 'tetris.md',
