@@ -28,7 +28,7 @@ import { axnetExperiment } from '../experiments/axnet/index.js';
 import { writeProvenance } from '../doc/provenance-file.js';
 import { writeAtomic } from '../util/atomic-write.js';
 import type { DemoSummary } from '../report/demo-summary.js';
-import { formatEnergy, meetsClock } from '../util/quantities.js';
+import { formatEnergy, meetsClock, pct, signedPct } from '../util/quantities.js';
 
 /** The demo's built-in defaults: one place, so the docs and the tests read the same values. */
 export const DEMO = {
@@ -70,8 +70,6 @@ export interface Step {
   title: string;
   run(stage: string, ctx: DemoContext): Promise<StepResult>;
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** Sub-step log lines, indented under their step. */
 const sub = (log: (m: string) => void) => (m: string) => log(`      ${m}`);
@@ -144,8 +142,8 @@ const TRAINING_STEPS: Step[] = (() => {
       return {
         dir,
         headline:
-          `exact ${pct(metrics.testAccuracyExact)}, on ${String(h.hardware.multiplier)} ${pct(h.accuracy)}, ` +
-          `NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean)} +- ${pct(h.ntv!.std)}`,
+          `exact ${pct(metrics.testAccuracyExact, 1)}, on ${String(h.hardware.multiplier)} ${pct(h.accuracy, 1)}, ` +
+          `NTV ${DEMO.ntvVoltageMv} mV ${pct(h.ntv!.mean, 1)} +- ${pct(h.ntv!.std, 1)}`,
       };
     },
   }));
@@ -228,7 +226,7 @@ export const DEMO_STEPS: readonly Step[] = [
       return {
         dir,
         headline:
-          `DRUM k=4: MRED ${pct(k4.metrics.mred)}, ${k4.powerMw.toFixed(3)} mW (${k4.savings!.power.toFixed(1)}% ` +
+          `DRUM k=4: MRED ${pct(k4.metrics.mred, 1)}, ${k4.powerMw.toFixed(3)} mW (${k4.savings!.power.toFixed(1)}% ` +
           `less than exact-mul), area ${k4.savings!.area.toFixed(1)}% less`,
       };
     },
@@ -251,7 +249,7 @@ export const DEMO_STEPS: readonly Step[] = [
       const k1 = a.multipliers[0]!;
       return {
         dir,
-        headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy)}, axtrain ${pct(k1.axtrain.accuracy)}`,
+        headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy, 1)}, axtrain ${pct(k1.axtrain.accuracy, 1)}`,
       };
     },
   },
@@ -266,7 +264,7 @@ export const DEMO_STEPS: readonly Step[] = [
       return {
         dir,
         headline:
-          `${a.app.name}: exact ${pct(a.exactAccuracy)}` +
+          `${a.app.name}: exact ${pct(a.exactAccuracy, 1)}` +
           (adaptive
             ? `; adaptive schedule to m = ${adaptive.final}: ${(100 * adaptive.accuracyLoss).toFixed(1)} points lost, ` +
               `training EDP ${adaptive.edpRatio.fixed.toFixed(2)}x (fixed clock)`
@@ -281,12 +279,11 @@ export const DEMO_STEPS: readonly Step[] = [
       const dir = 'axnet';
       const result = await quickRun(axnetExperiment, { quick: true, seed: DEMO.seed }, `--quick --seed ${DEMO.seed}`, stage, ctx);
       const g = result.summary.relativeGain;
-      const f = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
       const npu = result.npu.map((n) => `${n.function} ${n.method} ${n.samples} samples`).join(', ');
       return {
         dir,
         headline:
-          `mean AXNet gain in true invocation ${f(g.vsOnepass)} vs onepass, ${f(g.vsIterative)} vs iterative; ` +
+          `mean AXNet gain in true invocation ${signedPct(g.vsOnepass)} vs onepass, ${signedPct(g.vsIterative)} vs iterative; ` +
           `bit-exact on the NPU: ${npu}`,
       };
     },
@@ -337,7 +334,7 @@ export const DEMO_STEPS: readonly Step[] = [
           dir,
           headline:
             `compiled to ${compiled.layers.length} layers (${dir}/compiled/); ${r.samples} test samples ` +
-            (`bit-exact, accuracy ${pct(r.accuracyRtl!)}, ${r.cyclesPerInference.model} ` +
+            (`bit-exact, accuracy ${pct(r.accuracyRtl!, 1)}, ${r.cyclesPerInference.model} ` +
               `cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} `) +
             `per inference at ${cost.clockNs} ns` +
             (meetsClock({ clockNs: cost.clockNs, ...cost.timing })

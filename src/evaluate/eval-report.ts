@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { table, type ResultDocument } from '../doc/document.js';
+import { pct } from '../util/quantities.js';
 
 const num = z.number();
 
@@ -23,8 +24,6 @@ export const evalResultSchema = z.looseObject({
   hardware: hardwareEvalSchema.optional(),
 });
 export type EvalResult = z.infer<typeof evalResultSchema>;
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** An evaluation as a document: exact accuracy, on the hardware, against the integer reference, under NTV storage. */
 export function evalDocument(r: EvalResult): ResultDocument {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { figure, list, table, text, type Block, type ResultDocument } from '../doc/document.js';
-import { formatEnergy } from '../util/quantities.js';
+import { formatEnergy, pct } from '../util/quantities.js';
 
 /**
  * summary.json of `axhw demo`: what ran, how long each step took, the units it verified and the key
@@ -73,8 +73,6 @@ export const demoSummarySchema = z.strictObject({
   answer: demoAnswerSchema.optional(),
 });
 export type DemoSummary = z.infer<typeof demoSummarySchema>;
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** The page's opening: what was verified, the configuration chosen, and the trade-off the tool exists for. */
 const howVerified = (mode: string) => (mode === 'exhaustive' ? 'exhaustively' : 'on corners and random pairs');

@@ -15,13 +15,13 @@ import { tetrisAnalysisDocument, tetrisAnalysisSchema } from '../tetris/analysis
 import { demoDocument, demoSummarySchema } from './demo-summary.js';
 import { RECOGNISED_FILES, RESULT_KINDS, type ResultKey } from './result-files.js';
 
+/** A result file read and validated against its schema (undefined when the file is absent). */
+type Reader = <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined;
+
 /**
  * The result folders `axhw report` understands, each recognised by a file it holds, validated against
  * that file's schema, and read as documents. A folder may hold several (an NPU run and its cost).
  */
-/** A result file read and validated against its schema (undefined when the file is absent). */
-type Reader = <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined;
-
 interface Kind {
   /** The folder holds this kind when it holds any of these files. */
   files: string[];

@@ -1,4 +1,4 @@
-import { clockWarning, energyScale, timingPhrase } from '../util/quantities.js';
+import { clockWarning, energyScale, timingPhrase, pct } from '../util/quantities.js';
 import { z } from 'zod';
 import { figure, table, text, type Block, type ResultDocument, type Section } from '../doc/document.js';
 import { accuracy } from '../ir/classes.js';
@@ -194,8 +194,6 @@ export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): Npu
     ...c,
   };
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Area and energy per inference by cost group (and at the achievable clock), energies in one readable unit. */
 export function costGroupsTable(cost: NpuCostRecord): Extract<Block, { kind: 'table' }> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { table, text, type Block, type ResultDocument } from '../doc/document.js';
 import type { TetrisAnalysis } from './analyze.js';
+import { pct } from '../util/quantities.js';
 
 const num = z.number();
 const int = z.number().int();
@@ -55,9 +56,8 @@ export const tetrisAnalysisSchema = analysisSchema.extend({
 });
 export type TetrisAnalysisRecord = z.infer<typeof tetrisAnalysisSchema>;
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 type Z = TetrisAnalysis['total']['zeroBits']['sign-magnitude'];
-const zero = (x: Z) => `${pct(x.zeroBits / x.bits)} (${pct(x.zeroBitsInNonZero / x.nonZeroBits)})`;
+const zero = (x: Z) => `${pct(x.zeroBits / x.bits, 1)} (${pct(x.zeroBitsInNonZero / x.nonZeroBits, 1)})`;
 
 /** The analysis as tables: the network's totals, then one row per layer (the CLI prints the same as Markdown). */
 export function analysisBlocks(a: TetrisAnalysis): Block[] {
@@ -76,7 +76,7 @@ export function analysisBlocks(a: TetrisAnalysis): Block[] {
       ],
       [
         [
-          pct(1 - t.zeroBits['twos-complement'].nonZeroWeights / t.weights),
+          pct(1 - t.zeroBits['twos-complement'].nonZeroWeights / t.weights, 1),
           zero(t.zeroBits['twos-complement']),
           zero(t.zeroBits['sign-magnitude']),
           (t.essentialBits / t.weights).toFixed(2),

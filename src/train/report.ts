@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { figure, table, text, type ResultDocument } from '../doc/document.js';
 import { trainingCurveSpec } from './curve.js';
 import { hardwareEvalSchema } from '../evaluate/eval-report.js';
+import { pct } from '../util/quantities.js';
 
 /**
  * metrics.json of `axhw train`, as `axhw report` reads it back: what the training document shows is
@@ -38,8 +39,6 @@ export const trainMetricsSchema = z.looseObject({
   hardware: hardwareEvalSchema.optional(),
 });
 export type TrainMetrics = z.infer<typeof trainMetricsSchema>;
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /**
  * Said when the training loss ended above where it started: a rising curve reads as a failed run, but on

@@ -67,3 +67,9 @@ export function energyAtClock(
   for (const p of c.parts) groups[p.group] = (groups[p.group] ?? 0) + p.energyJ + p.leakageW * c.cycles * (clockNs - c.clockNs) * 1e-9;
   return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0) };
 }
+
+/** A fraction as a percentage with `digits` decimals: 0.98246 -> '98.25%'. */
+export const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;
+
+/** A relative change as a signed percentage with one decimal ('+12.5%', '-3.0%'), or 'n/a' when there is none. */
+export const signedPct = (x: number | null): string => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);

@@ -6,6 +6,7 @@ import { writeAtomic } from '../../util/atomic-write.js';
 import { checkOutputFile } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { EVAL_OPTIONS } from '../commands/eval.js';
+import { pct } from '../../util/quantities.js';
 
 /** `axhw eval` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runEvalCommand(opts: OptionsOf<typeof EVAL_OPTIONS>): Promise<void> {
@@ -34,5 +35,3 @@ export async function runEvalCommand(opts: OptionsOf<typeof EVAL_OPTIONS>): Prom
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

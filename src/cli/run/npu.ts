@@ -8,7 +8,7 @@ import { writeCompiled } from '../../npu/images.js';
 import { npuCost } from '../../npu/cost.js';
 import { costGroupsTable, npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../target/npu-report.js';
 import { markdownTable } from '../../doc/markdown.js';
-import { clockWarning, energyScale, timingPhrase } from '../../util/quantities.js';
+import { clockWarning, energyScale, timingPhrase, pct } from '../../util/quantities.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
@@ -113,8 +113,6 @@ export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, model
   if (opts.json) return printJson(result);
   process.stdout.write(costTable(result));
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 const multiplier = (opts: NpuOptions) => {
   if (opts.top !== undefined && !opts.rtl) throw new AxhwError('--top names the module of --rtl.', 'Add --rtl <file.v>, or drop --top.');

@@ -7,6 +7,7 @@ import { risingLossNote } from '../../train/report.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { TRAIN_OPTIONS } from '../commands/train.js';
+import { pct } from '../../util/quantities.js';
 
 /** `axhw train` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runTrainCommand(opts: OptionsOf<typeof TRAIN_OPTIONS>): Promise<void> {
@@ -75,8 +76,6 @@ export async function runTrainCommand(opts: OptionsOf<typeof TRAIN_OPTIONS>): Pr
   lines.push(...[...files, ...(f?.operandTrace ? [f.operandTrace] : [])].map((x) => `  wrote ${x}`));
   process.stdout.write(lines.join('\n') + '\n');
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** The act settings given on the command line (the rest keep their defaults). */
 function actOptions(opts: Partial<ActOptions>): Partial<ActOptions> {

@@ -1,6 +1,7 @@
 import { experimentCode, type Experiment } from '../experiment.js';
 import { AXNET_OPTIONS } from './options.js';
 import type { AxnetResult } from './schema.js';
+import { signedPct } from '../../util/quantities.js';
 
 /** AXNet: fused approximator/predictor against onepass and iterative on the AxBench functions. */
 export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
@@ -32,9 +33,8 @@ export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
       lines.push(
         `  ${f.name}: true invocation ${f.methods.map((m) => `${m.method} ${(100 * m.metrics.trueInvocation).toFixed(1)}%`).join(', ')}`,
       );
-    const g = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
     lines.push(
-      `  mean AXNet gain: ${g(s.relativeGain.vsOnepass)} vs onepass, ${g(s.relativeGain.vsIterative)} ` +
+      `  mean AXNet gain: ${signedPct(s.relativeGain.vsOnepass)} vs onepass, ${signedPct(s.relativeGain.vsIterative)} ` +
         `vs iterative (paper +50.7%, +30.8%); training time ${(100 * s.trainingTimeReductionVsIterative).toFixed(1)}% ` +
         `less than iterative (paper 74%)`,
     );

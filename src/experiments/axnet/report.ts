@@ -2,9 +2,8 @@ import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import { PAPER } from './plan.js';
 import type { AxnetResult, FunctionResult, MetricsRecord } from './schema.js';
+import { pct, signedPct } from '../../util/quantities.js';
 
-const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
-const signedPct = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
 const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 const err = (m: MetricsRecord) => (m.approximationError === null ? 'none called safe' : m.approximationError.toFixed(4));
 const METHOD_ORDER = ['axnet', 'onepass', 'iterative'] as const;
@@ -196,11 +195,11 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
                   x.topology.label,
                   `${x.topology.params}` +
                     (m === 'axnet' ? ` (${signedPct(x.paramsDifference)}${x.withinTolerance ? '' : ', outside 3%'})` : ''),
-                  pct(x.metrics.trueInvocation),
+                  pct(x.metrics.trueInvocation, 1),
                   x.trueInvocationPerSeed.map((v) => pct(v, 0)).join(' / '),
-                  pct(x.metrics.predictedInvocation),
-                  pct(x.metrics.predictionAccuracy),
-                  pct(x.metrics.safeAndPredictedSafe),
+                  pct(x.metrics.predictedInvocation, 1),
+                  pct(x.metrics.predictionAccuracy, 1),
+                  pct(x.metrics.safeAndPredictedSafe, 1),
                   err(x.metrics),
                   ratio,
                   x.metrics.meanError.toFixed(4),
@@ -214,7 +213,12 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
           table(
             ['', 'AXNet', 'onepass', 'iterative'],
             [
-              ['mean true invocation', pct(s.trueInvocation.axnet), pct(s.trueInvocation.onepass), pct(s.trueInvocation.iterative)],
+              [
+                'mean true invocation',
+                pct(s.trueInvocation.axnet, 1),
+                pct(s.trueInvocation.onepass, 1),
+                pct(s.trueInvocation.iterative, 1),
+              ],
               [
                 'AXNet gain, relative (mean over functions)',
                 '',
@@ -253,7 +257,7 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
                 `${a!.steps} / ${o!.steps} / ${i!.steps}`,
               ];
             }),
-            `mean training-time reduction against iterative: ${pct(s.trainingTimeReductionVsIterative)}; paper: ${PAPER.trainingTime}`,
+            `mean training-time reduction against iterative: ${pct(s.trainingTimeReductionVsIterative, 1)}; paper: ${PAPER.trainingTime}`,
           ),
         ],
       },
@@ -268,8 +272,8 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
               p.method,
               p.topology.label,
               p.topology.params,
-              pct(p.metrics.trueInvocation),
-              pct(p.metrics.predictedInvocation),
+              pct(p.metrics.trueInvocation, 1),
+              pct(p.metrics.predictedInvocation, 1),
               p.trainSeconds.toFixed(1),
             ]),
             `paper: ${PAPER.params}`,
@@ -288,8 +292,8 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
               f.connect === 'all' ? 'all hidden layers' : `hidden layer ${f.connect}`,
               f.topology.label,
               f.topology.params,
-              pct(f.metrics.trueInvocation),
-              pct(f.metrics.predictedInvocation),
+              pct(f.metrics.trueInvocation, 1),
+              pct(f.metrics.predictedInvocation, 1),
             ]),
             `paper: ${PAPER.fusion}`,
           ),
@@ -317,10 +321,10 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
               h.multiplier,
               h.path,
               h.method,
-              pct(h.metrics.trueInvocation),
+              pct(h.metrics.trueInvocation, 1),
               h.trueInvocationPerSeed.map((v) => pct(v, 0)).join(' / '),
-              pct(h.metrics.predictedInvocation),
-              pct(h.metrics.predictionAccuracy),
+              pct(h.metrics.predictedInvocation, 1),
+              pct(h.metrics.predictionAccuracy, 1),
               err(h.metrics),
               h.trainSeconds.toFixed(1),
             ]),
@@ -363,8 +367,8 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
               n.npu,
               `${n.samples} (${n.compared})`,
               n.cyclesPerInference,
-              `${pct(n.metricsTrained.trueInvocation)} / ${pct(n.metrics.trueInvocation)}`,
-              `${pct(n.metricsTrained.predictedInvocation)} / ${pct(n.metrics.predictedInvocation)}`,
+              `${pct(n.metricsTrained.trueInvocation, 1)} / ${pct(n.metrics.trueInvocation, 1)}`,
+              `${pct(n.metricsTrained.predictedInvocation, 1)} / ${pct(n.metrics.predictedInvocation, 1)}`,
               err(n.metrics),
               n.cost ? (n.cost.energyPerInferencePj.total! / 1e3).toFixed(3) : 'not run',
               n.cost?.energyPerApproximatedPj != null
@@ -401,7 +405,7 @@ function silentPredictors(r: AxnetResult) {
   return [
     text(
       `**Predictors that call nothing safe** (predicted ` +
-        `invocation 0): ${silent.map((e) => `${e.f} ${e.m} (true invocation ${pct(e.x.trueInvocation)})`).join(', ')}. ` +
+        `invocation 0): ${silent.map((e) => `${e.f} ${e.m} (true invocation ${pct(e.x.trueInvocation, 1)})`).join(', ')}. ` +
         `Each gives P(safe) <= 0.5 to every test sample, so it approximates nothing and its error over ` +
         'called safe is n/a.' +
         (minority

@@ -1,8 +1,8 @@
 import { experimentProvenance } from '../provenance.js';
 import { definitionBlocks, figure, type ResultDocument, table, text } from '../../doc/document.js';
 import type { AxtrainResult as AxtrainReport } from './schema.js';
+import { pct } from '../../util/quantities.js';
 
-const pct = (x: number, d = 2) => `${(100 * x).toFixed(d)}%`;
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 
 const METHODS = ['bp', 'act', 'axtrain'] as const;

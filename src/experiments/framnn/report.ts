@@ -1,8 +1,8 @@
 import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import type { FramnnResult } from './schema.js';
+import { pct } from '../../util/quantities.js';
 
-const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
 const pts = (x: number) => `${(100 * x).toFixed(1)}`;
 const x2 = (v: number) => `${v.toFixed(2)}x`;
 

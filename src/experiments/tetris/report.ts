@@ -1,8 +1,8 @@
 import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import type { PeCostSummary, TetrisResult } from './schema.js';
+import { pct } from '../../util/quantities.js';
 
-const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
 const x2 = (v: number) => `${v.toFixed(2)}x`;
 const nj = (pj: number) => (pj / 1000).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 const share = (z: { zeroBits: number; bits: number }) => z.zeroBits / z.bits;
@@ -69,14 +69,14 @@ export function tetrisDocument(r: TetrisResult): ResultDocument {
               return [
                 n.name,
                 t.weights,
-                pct(1 - tc.nonZeroWeights / tc.weights),
-                `${pct(share(tc))} (${pct(shareNz(tc))})`,
-                `${pct(share(sm))} (${pct(shareNz(sm))})`,
+                pct(1 - tc.nonZeroWeights / tc.weights, 1),
+                `${pct(share(tc), 1)} (${pct(shareNz(tc), 1)})`,
+                `${pct(share(sm), 1)} (${pct(shareNz(sm), 1)})`,
                 (t.essentialBits / t.weights).toFixed(2),
                 `${pct(n.accuracy.float, 2)} / ${pct(n.accuracy.integer, 2)}`,
               ];
             }),
-            `paper: zero bits up to ${pct(r.paper.zeroBitShare)} of the weights' bits in CNNs`,
+            `paper: zero bits up to ${pct(r.paper.zeroBitShare, 1)} of the weights' bits in CNNs`,
           ),
         ],
       },
@@ -113,7 +113,7 @@ export function tetrisDocument(r: TetrisResult): ResultDocument {
                 l.kind,
                 `${l.fanIn} x ${l.outputs}`,
                 l.rowsPerInference,
-                pct(share(l.zeroBits['sign-magnitude'])),
+                pct(share(l.zeroBits['sign-magnitude']), 1),
                 ...l.kneading.map((k) => x2(k.speedup)),
               ]),
             ),
