@@ -1,7 +1,7 @@
 import { layerShapes, weightedLayerSizes, type LayerSpec, type ModelSpec } from '../ir/model-spec.js';
-import { quantiseValue } from '../arith/fixed-point.js';
 import type { QuantisedNetwork, LayerWeights } from '../ir/quantised-network.js';
-import { tableMatMul } from '../arith/table-matmul.js';
+import { networkGraph } from '../ir/quantised-graph.js';
+import { graphReference } from './graph-reference.js';
 import { argmaxRows } from '../ir/classes.js';
 import { im2col } from '../ir/im2col.js';
 import { maskFloats, type FloatMultiplier } from '../multipliers/float-multiplier.js';
@@ -16,8 +16,8 @@ interface WeightedStep {
 }
 
 /**
- * The layer walk both references share: flatten is free, max pooling acts on values, a convolution is
- * its weighted step over im2col patches of the encoded input. Returns the final layer's values.
+ * The float reference's layer walk: flatten is free, max pooling acts on values, a convolution is its
+ * weighted step over im2col patches of the encoded input. Returns the final layer's values.
  */
 function walk(
   spec: ModelSpec,
@@ -69,13 +69,13 @@ function walk(
 }
 
 /**
- * Integer reference inference: what the accelerator computes, read from the quantised network. Input codes
- * at each layer's frozen exponent (round half to even, saturating), every product looked up in the
- * multiplier's RTL table (never the transform), sums and the bias (accumulator units) as integers, ReLU
- * and max pooling on the accumulator, and the next layer re-quantises. With a declared accumulator width
- * every addition saturates to it (products in index order, then the bias); without one the sums are exact.
+ * Integer reference inference of a plain network: its graph (ir/quantised-graph.ts) evaluated by the one
+ * integer reference (infer/graph-reference.ts). Input codes at each layer's frozen exponent (round half to
+ * even, saturating), every product looked up in the multiplier's RTL table, sums and the bias as integers
+ * (saturating at a declared accumulator width), ReLU on the accumulator, and the next layer re-quantises.
  * Returns the predicted class per sample (first maximum on ties) and the final accumulators (scaled);
- * `observe` sees every layer's output values (after ReLU, scaled; flatten has none), for layer-by-layer checks.
+ * `observe` sees every layer's output values (scaled: a weighted layer's after ReLU, max pooling's codes;
+ * flatten has none), for layer-by-layer checks.
  */
 export function referenceInference(
   q: QuantisedNetwork,
@@ -83,62 +83,17 @@ export function referenceInference(
   n: number,
   observe?: (layer: number, values: Float64Array) => void,
 ): { predictions: Int32Array; logits: Float64Array } {
-  const mult = q.mult;
-  if (!mult.products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
-  const range = mult.qmax - mult.qmin + 1;
-  const quantiseAll = (v: ArrayLike<number>, e: number) => {
-    const out = new Float32Array(v.length);
-    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
-    for (let i = 0; i < v.length; i++) out[i] = quantiseValue(v[i]!, e, mult.qmin, mult.qmax);
-    return out;
-  };
-  const logits = walk(
-    q.spec,
-    x,
-    n,
-    {
-      encode: (values, k) => quantiseAll(values, q.layers[k]!.inputExp),
-      apply(qx, rows, fanIn, k, l) {
-        const layer = q.layers[k]!;
-        const outs = layer.outputs;
-        // Stryker disable next-line ConditionalExpression: computing the exact sums when they are not used costs time only
-        const acc =
-          q.accumulatorBits === undefined
-            ? tableMatMul(qx, layer.weightCodes, rows, fanIn, outs, mult.products!, mult.qmin, range)
-            : undefined;
-        const sat = q.accumulatorBits === undefined ? undefined : saturating(q.accumulatorBits);
-        const scale = 2 ** (layer.inputExp + layer.weightExp);
-        const out = new Float64Array(rows * outs);
-        // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
-        for (let r = 0; r < rows; r++) {
-          // Stryker disable next-line EqualityOperator: one step past the row writes the next row's first entry, which is then overwritten
-          for (let j = 0; j < outs; j++) {
-            let a: number;
-            if (sat) {
-              a = 0;
-              for (let t = 0; t < fanIn; t++)
-                a = sat(a + mult.products![(qx[r * fanIn + t]! - mult.qmin) * range + (layer.weightCodes[t * outs + j]! - mult.qmin)]!);
-              a = sat(a + layer.bias[j]!);
-            } else a = acc![r * outs + j]! + layer.bias[j]!;
-            // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
-            if (l.relu && a < 0) a = 0;
-            out[r * outs + j] = a * scale;
-          }
-        }
-        return out;
-      },
-    },
-    observe,
-  );
+  const g = networkGraph(q);
+  const last = g.steps.at(-1);
+  let logits = new Float64Array(0);
+  graphReference(g, x, n, (step, raw) => {
+    if (!observe && step !== last) return;
+    const scale = 2 ** raw.exp;
+    const values = raw.data.map((v) => v * scale);
+    observe?.(step.index, values);
+    if (step === last) logits = values;
+  });
   return { predictions: argmaxRows(logits, n), logits };
-}
-
-/** Clamp to a two's-complement accumulator of `bits` bits. */
-function saturating(bits: number): (v: number) => number {
-  const hi = 2 ** (bits - 1) - 1;
-  const lo = -(2 ** (bits - 1));
-  // Stryker disable next-line EqualityOperator: at the bound both branches give the bound
-  return (v) => (v > hi ? hi : v < lo ? lo : v);
 }
 
 /**

@@ -1,22 +1,14 @@
-import type { QuantisedAxnet } from '../ir/quantised-axnet.js';
-import { axnetReference } from '../infer/axnet-reference.js';
+import { axnetGraph, type QuantisedAxnet } from '../ir/quantised-axnet.js';
+import { graphAccumulatorBits } from '../ir/quantised-graph.js';
 import type { Design } from '../gen/design.js';
-import { compileAxnet, type AxnetCompileFaults } from './compile-axnet.js';
+import { compileGraph, type CompileFaults } from './compile.js';
 import { runOnNpu, type NpuRunOptions, type NpuRunResult } from './run.js';
 import { npuDesign, sizeNpuFor } from './sizing.js';
-import type { ExpectedOutputs, NpuHardware, NpuTarget } from './target.js';
+import { graphTarget, type NpuHardware, type NpuTarget } from './target.js';
 
-/** An AXNet framework compiled for an NPU with the Hadamard step, its integer reference's stages as the expected outputs. */
-export function axnetTarget(q: QuantisedAxnet, hw: NpuHardware, faults?: AxnetCompileFaults): NpuTarget {
-  return { design: hw.design, geo: hw.geo, spec: hw.spec, compiled: compileAxnet(q, hw.geo, faults), expected: axnetExpected(q) };
-}
-
-/** Per sample and program layer, what the NPU must write: the integer reference's stages, in program order. */
-function axnetExpected(q: QuantisedAxnet): ExpectedOutputs {
-  return (x, m) => {
-    const { stages } = axnetReference(q, x, m);
-    return Array.from({ length: m }, (_, s) => stages.map((st) => st.data.subarray(s * st.outputs, (s + 1) * st.outputs)));
-  };
+/** An AXNet framework's graph compiled for an NPU with the Hadamard step, its integer reference as the expected outputs. */
+export function axnetTarget(q: QuantisedAxnet, hw: NpuHardware, faults?: CompileFaults): NpuTarget {
+  return graphTarget(axnetGraph(q), hw, faults);
 }
 
 export interface AxnetNpuResult extends NpuRunResult {
@@ -43,9 +35,9 @@ export async function runAxnetOnNpu(t: NpuTarget, x: Float32Array, n: number, o:
 
 /** An NPU with the Hadamard step for this framework: P PEs, memories sized by a trial compile, accumulators wide enough for exact sums. */
 export function axnetNpu(q: QuantisedAxnet, mult: string, child: Design, P: number): NpuHardware {
-  const exact = [...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits);
+  const g = axnetGraph(q);
   return npuDesign(
-    sizeNpuFor((geo) => compileAxnet(q, geo), exact, mult, { P }, child, { hadamard: true }),
+    sizeNpuFor((geo) => compileGraph(g, geo), [graphAccumulatorBits(g)], mult, { P }, child, { hadamard: true }),
     child,
   );
 }

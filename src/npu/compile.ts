@@ -1,6 +1,19 @@
 import type { QuantisedLayer, QuantisedNetwork } from '../ir/quantised-network.js';
 import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
-import { layerShapes } from '../ir/model-spec.js';
+import {
+  feedsHadamard,
+  GRAPH_INPUT,
+  graphAccumulatorBits,
+  graphOutputs,
+  networkGraph,
+  readersOf,
+  valueSizes,
+  type GraphStep,
+  type HadamardStep,
+  type LayerStep,
+  type PoolStep,
+  type QuantisedGraph,
+} from '../ir/quantised-graph.js';
 import { samePadding } from '../ir/im2col.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import { AxhwError } from '../errors.js';
@@ -35,57 +48,134 @@ export interface CompiledNetwork {
   cyclesPerInference: number;
   /** Exponent of the input codes. */
   inputExp: number;
+  /** Per program layer, the graph value it writes or streams out (what the reference is compared with). */
+  writes: string[];
 }
 
-/** Changes to what the compiler writes, for the negative controls (a shift off by one in one layer). */
+/** Changes to what the compiler writes, for the negative controls. */
 export interface CompileFaults {
+  /** Add `delta` to the requantisation shift of the step with this layer-map index. */
   shiftDelta?: { layer: number; delta: number };
+  /** Add this to the first Hadamard step's shift. */
+  hadamardShiftDelta?: number;
+  /** Read the first Hadamard step's control codes this many places off. */
+  controlOffsetDelta?: number;
+}
+
+/** A plain network compiled through its graph (see compileGraph). */
+export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: CompileFaults = {}): CompiledNetwork {
+  return compileGraph(networkGraph(q), geo, faults);
+}
+
+/** Where a value lives in the activation buffers. */
+interface Placement {
+  value: string;
+  buf: 0 | 1;
+  offset: number;
+  size: number;
+  /** Kept for the whole inference (never reclaimed). */
+  held: boolean;
 }
 
 /**
- * The quantised network -> the NPU's program and memory images. A dense layer is a 1 x 1 convolution over a
- * 1 x 1 x fan-in input; a conv2d runs on its H x W x C input as it is (the window walk is the NPU's); outputs
- * are computed P at a time, PE p taking output g * P + p. Hidden layers requantise to the next weighted
- * layer's input exponent (shift = input + weight exponent - next input exponent); max pooling commutes
- * with that (monotone) rounding, so it pools codes. Every limit of the NPU is checked here with its fix.
+ * A graph (ir/quantised-graph.ts) -> the NPU's program and memory images, one instruction per step the
+ * hardware writes (a layer and the Hadamard step on its codes are one MAC instruction). A dense layer is a
+ * 1 x 1 convolution over a 1 x 1 x fan-in input; a conv2d runs on its H x W x C input as it is (the window
+ * walk is the NPU's); outputs are computed P at a time, PE p taking output g * P + p. A layer writing codes
+ * requantises its accumulators (shift = input + weight exponent - code exponent); max pooling commutes with
+ * that (monotone) rounding, so it pools codes. Every limit of the NPU is checked here with its fix.
+ *
+ * Buffers: the input is in buffer 0 at 0; a step reads the buffer its input is in and writes the other.
+ * Values shared across the inference (the network input when more than one step reads it, as AXNet's
+ * predictor and approximator do; the Hadamard steps' control codes) stay where they are written; above
+ * them each buffer is a stack, from whose top a value is dropped once no later step reads it.
  */
-export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: CompileFaults = {}): CompiledNetwork {
+export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: CompileFaults = {}): CompiledNetwork {
   const f = geo.format;
   const P = geo.P;
-  checkMultiplier(q.mult, f);
-  const shapes = layerShapes(q.spec);
-  const need = Math.max(...q.layers.map((l) => l.exactAccumulatorBits));
-  if (q.accumulatorBits === undefined && need > f.accBits)
+  if (g.steps.some((s) => s.op === 'hadamard') && !geo.hadamard)
     throw new AxhwError(
-      `The network's sums need ${need}-bit accumulators to be exact (the integer reference does not ` +
+      `${g.name} needs the PEs' Hadamard step, and this NPU has none.`,
+      'Generate the NPU with hadamard (npu:...,hadamard).',
+    );
+  checkMultiplier(g.mult, f);
+  const need = graphAccumulatorBits(g);
+  if (g.accumulatorBits === undefined && need > f.accBits)
+    throw new AxhwError(
+      `${g.name}'s sums need ${need}-bit accumulators to be exact (the integer reference does not ` +
         `saturate), but the NPU has acc=${f.accBits}.`,
       `Use an NPU with acc=${need} or more.`,
     );
-  if (q.accumulatorBits !== undefined && q.accumulatorBits !== f.accBits)
+  if (g.accumulatorBits !== undefined && g.accumulatorBits !== f.accBits)
     throw new AxhwError(
-      `The network was quantised for ${q.accumulatorBits}-bit accumulators; the NPU has acc=${f.accBits}.`,
-      `Use acc=${q.accumulatorBits}.`,
+      `The network was quantised for ${g.accumulatorBits}-bit accumulators; the NPU has acc=${f.accBits}.`,
+      `Use acc=${g.accumulatorBits}.`,
     );
-  const layers: Instruction[] = [];
-  const map: LayerMapEntry[] = [];
-  const weights = Array.from({ length: P }, () => [] as number[]);
-  const biases = Array.from({ length: P }, () => [] as number[]);
-  let k = 0;
-  let activationWords = q.spec.input.reduce((a, b) => a * b, 1);
-  const lastWeighted = q.spec.layers.reduce((a, l, i) => (l.kind === 'dense' || l.kind === 'conv2d' ? i : a), -1);
-  if (lastWeighted !== q.spec.layers.length - 1)
+  const readers = readersOf(g);
+  const streamed = (s: GraphStep) => s.op === 'layer' && s.codeExp === undefined;
+  const outputs = new Set(graphOutputs(g));
+  if (g.steps.some((s) => streamed(s) !== outputs.has(s)))
     throw new AxhwError(
-      `${q.spec.name}: the NPU streams out the last layer's accumulators, so the model must end with a dense or conv2d layer.`,
+      `${g.name}: the NPU streams out the last layer's accumulators, so the model must end with a dense or conv2d layer.`,
       'End the model with a dense layer.',
     );
-  q.spec.layers.forEach((l, i) => {
-    const inShape = i === 0 ? q.spec.input : shapes[i - 1]!;
-    const out = shapes[i]!;
-    const src = (layers.length % 2) as 0 | 1;
-    if (l.kind === 'flatten') return;
-    if (l.kind === 'maxpool') {
-      const [h, w, c] = inShape as [number, number, number];
-      const [oh, ow] = out as [number, number, number];
+  const sizes = valueSizes(g);
+  const exps = new Map([[GRAPH_INPUT, g.inputExp]]);
+  for (const s of g.steps) exps.set(s.output, s.op === 'maxpool' ? exps.get(s.input)! : (s.codeExp ?? NaN));
+  // The instructions: a step, and the Hadamard step fused into it.
+  const stages: { step: LayerStep | PoolStep; hadamard?: HadamardStep }[] = [];
+  g.steps.forEach((s, i) => {
+    if (s.op === 'hadamard') {
+      if (i === 0 || !feedsHadamard(g, i - 1))
+        throw new AxhwError(
+          `${g.name}: ${s.output} takes the Hadamard step on values no MAC layer writes just before it.`,
+          'Apply the Hadamard step to the codes of the layer right before it, read by nothing else.',
+        );
+      stages.at(-1)!.hadamard = s;
+    } else stages.push({ step: s });
+  });
+  const lastRead = new Map<string, number>();
+  stages.forEach(({ step, hadamard }, i) => {
+    lastRead.set(step.input, i);
+    if (hadamard) lastRead.set(hadamard.control, i);
+  });
+  const held = new Set(g.steps.flatMap((s) => (s.op === 'hadamard' ? [s.control] : [])));
+  if (readers.get(GRAPH_INPUT)!.length > 1) held.add(GRAPH_INPUT);
+  const placed = new Map<string, Placement>();
+  const stacks: Placement[][] = [[], []];
+  const place = (value: string, buf: 0 | 1, at: number): Placement => {
+    const stack = stacks[buf]!;
+    while (stack.length && !stack.at(-1)!.held && (lastRead.get(stack.at(-1)!.value) ?? -1) < at) stack.pop();
+    const top = stack.at(-1);
+    const p = { value, buf, offset: top ? top.offset + top.size : 0, size: sizes.get(value)!, held: held.has(value) };
+    stack.push(p);
+    placed.set(value, p);
+    return p;
+  };
+  place(GRAPH_INPUT, 0, -1);
+  let activationWords = g.inputSize;
+  const layers: Instruction[] = [];
+  const map: LayerMapEntry[] = [];
+  const writes: string[] = [];
+  const weights = Array.from({ length: P }, () => [] as number[]);
+  const biases = Array.from({ length: P }, () => [] as number[]);
+  let firstHadamard = true;
+  stages.forEach(({ step, hadamard }, i) => {
+    const what = step.label ?? `${g.name} layer ${step.index}`;
+    const from = placed.get(step.input)!;
+    const src = from.buf;
+    const writtenValue = (hadamard ?? step).output;
+    const to = streamed(step) ? undefined : place(writtenValue, (1 - src) as 0 | 1, i);
+    if (to) activationWords = Math.max(activationWords, to.offset + to.size);
+    writes.push(writtenValue);
+    const ext = (h?: Instruction['hadamard']) => ({
+      ...(from.offset ? { srcOffset: from.offset } : {}),
+      ...(to?.offset ? { dstOffset: to.offset } : {}),
+      ...(h ? { hadamard: h } : {}),
+    });
+    if (step.op === 'maxpool') {
+      const [h, w, c] = step.inShape;
+      const [oh, ow] = step.outShape;
       layers.push({
         op: 'pool',
         relu: false,
@@ -93,40 +183,54 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
         src,
         shift: 0,
         pad: 0,
-        k: l.size,
+        k: step.size,
         h,
         w,
         c,
         f: c,
         oh,
         ow,
-        fanIn: l.size * l.size,
+        fanIn: step.size * step.size,
         groups: 1,
         wbase: 0,
         bbase: 0,
+        ...ext(),
       });
-      // pooled codes stay at the exponent the next weighted layer reads
-      map.push({ modelLayer: i, kind: 'maxpool', op: 'pool', outputs: oh * ow * c, codeExp: q.layers[k]!.inputExp, cycles: 0 });
-      activationWords = Math.max(activationWords, oh * ow * c);
+      // pooled codes stay at the exponent of the codes pooled
+      map.push({ modelLayer: step.index, kind: 'maxpool', op: 'pool', outputs: oh * ow * c, codeExp: exps.get(step.input), cycles: 0 });
       return;
     }
-    const ql = q.layers[k]!;
-    k++;
-    const last = i === lastWeighted;
-    const [h, w, c] = l.kind === 'dense' ? [1, 1, ql.fanIn] : (inShape as [number, number, number]);
-    const kernel = l.kind === 'dense' ? 1 : l.kernel;
+    const l = step.layer;
+    const last = streamed(step);
+    const [h, w, c] = l.kind === 'dense' ? [1, 1, l.fanIn] : (l.inShape as [number, number, number]);
+    const kernel = l.kind === 'dense' ? 1 : l.kernel!;
     const pad = l.kind === 'conv2d' && l.pad === 'same' ? samePadding(kernel) : 0;
-    const [oh, ow] = l.kind === 'dense' ? [1, 1] : (out as [number, number, number]);
-    const groups = Math.ceil(ql.outputs / P);
+    const [oh, ow] = l.kind === 'dense' ? [1, 1] : (l.outShape as [number, number, number]);
+    const scale = l.inputExp + l.weightExp;
     let shift = 0;
-    let codeExp: number | undefined;
     if (!last) {
-      codeExp = q.layers[k]!.inputExp;
-      shift = ql.inputExp + ql.weightExp - codeExp;
-      if (faults.shiftDelta?.layer === i) shift += faults.shiftDelta.delta;
-      shift = requantShift(shift, f.accBits, `${q.spec.name} layer ${i}`);
+      shift = scale - step.codeExp!;
+      if (faults.shiftDelta?.layer === step.index) shift += faults.shiftDelta.delta;
+      shift = requantShift(shift, f.accBits, what);
     }
-    const { wbase, bbase } = packLayer(weights, biases, ql, 0, ql.outputs, f, `${q.spec.name} layer ${i}`);
+    let hadamardStep: Instruction['hadamard'];
+    if (hadamard) {
+      const delta = firstHadamard
+        ? { shift: faults.hadamardShiftDelta ?? 0, offset: faults.controlOffsetDelta ?? 0 }
+        : { shift: 0, offset: 0 };
+      firstHadamard = false;
+      const control = placed.get(hadamard.control)!;
+      hadamardStep = {
+        buf: control.buf,
+        offset: control.offset + hadamard.controlOffset + delta.offset,
+        shift: requantShift(
+          step.codeExp! + exps.get(hadamard.control)! - hadamard.codeExp + delta.shift,
+          f.accBits,
+          `${what}'s Hadamard step`,
+        ),
+      };
+    }
+    const { wbase, bbase } = packLayer(weights, biases, l, step.from, step.count, f, what);
     layers.push({
       op: 'mac',
       relu: l.relu,
@@ -138,43 +242,36 @@ export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: Co
       h,
       w,
       c,
-      f: ql.outputs,
+      f: step.count,
       oh,
       ow,
-      fanIn: ql.fanIn,
-      groups,
+      fanIn: l.fanIn,
+      groups: Math.ceil(step.count / P),
       wbase,
       bbase,
+      ...ext(hadamardStep),
     });
     map.push({
-      modelLayer: i,
+      modelLayer: step.index,
       kind: l.kind,
       op: 'mac',
-      outputs: oh * ow * ql.outputs,
-      codeExp,
-      accExp: last ? ql.inputExp + ql.weightExp : undefined,
+      outputs: oh * ow * step.count,
+      codeExp: last ? undefined : exps.get(writtenValue),
+      accExp: last ? scale : undefined,
       cycles: 0,
+      ...(step.label ? { name: step.label } : {}),
     });
-    activationWords = Math.max(activationWords, oh * ow * ql.outputs);
   });
-  return assemble(
-    { inputSize: q.spec.input.reduce((a, b) => a * b, 1), layers },
-    weights,
-    biases,
-    map,
-    activationWords,
-    q.layers[0]!.inputExp,
-    geo,
-    q.spec.name,
-  );
+  return assemble({ inputSize: g.inputSize, layers }, weights, biases, map, writes, activationWords, g.inputExp, geo, g.name);
 }
 
 /** The program encoded, every memory checked against the NPU's, the cycle model per layer: the compiled network. */
-export function assemble(
+function assemble(
   program: Program,
   weights: number[][],
   biases: number[][],
   map: LayerMapEntry[],
+  writes: string[],
   activationWords: number,
   inputExp: number,
   geo: NpuGeometry,
@@ -205,6 +302,7 @@ export function assemble(
     weights: weights.map((w) => Uint32Array.from(w)),
     biases: biases.map((b) => Float64Array.from(b)),
     layers: map,
+    writes,
     activationWords,
     cyclesPerInference: cycles.total,
     inputExp,

@@ -1,9 +1,9 @@
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
+import { networkGraph, type QuantisedGraph } from '../ir/quantised-graph.js';
 import type { ModuleDesign } from '../gen/generate-module.js';
 import type { NpuGeometry } from '../models/npu-model.js';
-import { referenceInference } from '../infer/reference.js';
-import { quantiseValue } from '../arith/fixed-point.js';
-import { compileNetwork, type CompiledNetwork, type CompileFaults } from './compile.js';
+import { graphReference } from '../infer/graph-reference.js';
+import { compileGraph, type CompiledNetwork, type CompileFaults } from './compile.js';
 
 /** A generated NPU: its design, geometry, and unit spec (`npu:mult=...,p=16,...`, the parameters as given). */
 export interface NpuHardware {
@@ -25,29 +25,22 @@ export interface NpuTarget extends NpuHardware {
   expected: ExpectedOutputs;
 }
 
-/** A quantised network compiled for this NPU, with its integer reference as the expected outputs. */
-export function networkTarget(q: QuantisedNetwork, hw: NpuHardware, faults?: CompileFaults): NpuTarget {
-  const compiled = compileNetwork(q, hw.geo, faults);
-  return { design: hw.design, geo: hw.geo, spec: hw.spec, compiled, expected: referenceCodes(q, compiled) };
+/** A network's graph (a plain network's, or an AXNet framework's) compiled for this NPU, its integer reference as the expected outputs. */
+export function graphTarget(g: QuantisedGraph, hw: NpuHardware, faults?: CompileFaults): NpuTarget {
+  const compiled = compileGraph(g, hw.geo, faults);
+  return { design: hw.design, geo: hw.geo, spec: hw.spec, compiled, expected: referenceWrites(g, compiled) };
 }
 
-/** Per sample and program layer, what the NPU must write: codes at the layer's output exponent, or the last layer's accumulators. */
-function referenceCodes(q: QuantisedNetwork, compiled: CompiledNetwork): ExpectedOutputs {
-  const { qmin, qmax } = q.mult;
-  const byModelLayer = new Map(compiled.layers.map((l, i) => [l.modelLayer, i]));
+/** A quantised network compiled for this NPU, with its integer reference as the expected outputs. */
+export function networkTarget(q: QuantisedNetwork, hw: NpuHardware, faults?: CompileFaults): NpuTarget {
+  return graphTarget(networkGraph(q), hw, faults);
+}
+
+/** Per sample and program layer, what the NPU must write: the reference's value of the step it runs (codes, or streamed accumulators). */
+function referenceWrites(g: QuantisedGraph, compiled: CompiledNetwork): ExpectedOutputs {
   return (x, m) => {
-    const out: Float64Array[][] = Array.from({ length: m }, () => []);
-    referenceInference(q, x, m, (layer, values) => {
-      const li = byModelLayer.get(layer);
-      if (li === undefined) return;
-      const entry = compiled.layers[li]!;
-      const per = values.length / m;
-      for (let s = 0; s < m; s++) {
-        const v = values.subarray(s * per, (s + 1) * per);
-        out[s]![li] =
-          entry.codeExp !== undefined ? v.map((z) => quantiseValue(z, entry.codeExp!, qmin, qmax)) : v.map((z) => z / 2 ** entry.accExp!);
-      }
-    });
-    return out;
+    const values = graphReference(g, x, m);
+    const written = compiled.writes.map((v) => values.get(v)!);
+    return Array.from({ length: m }, (_, s) => written.map((v) => v.data.subarray(s * v.size, (s + 1) * v.size)));
   };
 }

@@ -111,9 +111,15 @@ export const TEST_CNN: ModelSpec = {
 
 export type TestNpu = NpuHardware;
 
-/** A small NPU (memories sized for the test networks) on this multiplier, or on a given child design. */
-export function testNpu(mult: string, P: number, acc = 32, children?: Record<string, Design>): TestNpu {
-  const given = { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64 };
+/** A small NPU (memories sized for the test networks, unless `depths` says) on this multiplier, or on a given child design. */
+export function testNpu(
+  mult: string,
+  P: number,
+  acc = 32,
+  children?: Record<string, Design>,
+  depths: { wdepth?: number; bdepth?: number; adepth?: number; pdepth?: number } = {},
+): TestNpu {
+  const given = { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64, ...depths };
   const { params } = resolveModule('npu', given);
   const design = generateModule(getModule('npu'), params, children);
   return { design, geo: npuGeometry(params, design.children.mult!), spec: formatUnitSpec('npu', given) };

@@ -18,7 +18,7 @@ import {
 import { byteWidth } from '../../src/util/bits.js';
 import { sha256, sha256Plain } from '../../src/util/hash.js';
 import { execFileSync } from 'node:child_process';
-import { AxhwError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 
 /**
  * Table I/O without a simulator: tables built by hand from a formula, so every dtype, width and sign
@@ -93,16 +93,6 @@ const signedSmall = () =>
     signed: true,
     f: (a, b) => BigInt(BigInt.asIntN(2, BigInt(a))) * BigInt(BigInt.asIntN(3, BigInt(b))) - 3n,
   });
-
-function thrown(f: () => unknown): AxhwError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AxhwError);
-    return e as AxhwError;
-  }
-  throw new Error('expected an AxhwError, nothing was thrown');
-}
 
 describe('table formats and dtypes', () => {
   it('numpy descr strings: 1-byte types are byte-order free, wider ones little-endian; anything else is refused', () => {

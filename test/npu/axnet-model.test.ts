@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
-import { compileAxnet } from '../../src/npu/compile-axnet.js';
+import { compileGraph } from '../../src/npu/compile.js';
+import { axnetGraph } from '../../src/ir/quantised-axnet.js';
 import { axnetTarget, runAxnetOnNpu } from '../../src/npu/axnet-target.js';
 import { AxhwError } from '../../src/errors.js';
 import { axnetCase, axnetTestNpu, multiplierOfSpec, randomAxnetWeights, randomInputs, testNpu } from '../helpers/npu.js';
 import { AXNET_CASES } from './axnet-cases.js';
+import { thrown } from '../helpers/errors.js';
 
 /**
  * AXNet on the NPU's transaction model, no simulator (the unit tier, and what mutation testing runs): every
@@ -22,7 +24,7 @@ describe('AXNet on the NPU transaction model', () => {
     expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
     expect(Array.from(r.h)).toEqual(Array.from(ref.h));
     expect(Array.from(r.predictedSafe)).toEqual(Array.from(ref.predictedSafe));
-    const c = compileAxnet(q, s.geo);
+    const c = compileGraph(axnetGraph(q), s.geo);
     expect(r.cyclesMeasured).toEqual(Array(n).fill(c.cyclesPerInference));
     // one Hadamard step per connected layer, the other layers plain (8-word instructions unless they use offsets)
     expect(c.program.layers.filter((l) => l.hadamard).length).toBe(connect.length);
@@ -34,7 +36,7 @@ describe('AXNet on the NPU transaction model', () => {
     async () => {
       const n = 6;
       const { x, q, s } = axnetCase('exact-mul:width=8,signed', 4, n);
-      const stage = (name: string) => compileAxnet(q, s.geo).layers.findIndex((l) => l.name === name);
+      const stage = (name: string) => compileGraph(axnetGraph(q), s.geo).layers.findIndex((l) => l.name === name);
       const flipped = await runAxnetOnNpu(axnetTarget(q, s), x, n, { target: 'model', corruptWeight: { pe: 2, addr: 0, bit: 6 } });
       expect(flipped.mismatch).toMatchObject({ programLayer: stage('predictor hidden'), pe: 2, neuron: 2 });
       const shifted = await runAxnetOnNpu(axnetTarget(q, s, { hadamardShiftDelta: 1 }), x, n, { target: 'model' });
@@ -53,7 +55,7 @@ describe('AXNet on the NPU transaction model', () => {
       'map, buffer use; faults move only the first Hadamard step',
     () => {
       const { q, s } = axnetCase('exact-mul:width=8,signed', 4, 16);
-      const c = compileAxnet(q, s.geo);
+      const c = compileGraph(axnetGraph(q), s.geo);
       const [p0, p1] = q.predictor;
       const [a0, a1, a2] = q.approximator;
       const scale = (l: { inputExp: number; weightExp: number }) => l.inputExp + l.weightExp;
@@ -110,7 +112,7 @@ describe('AXNet on the NPU transaction model', () => {
       // buffer 0: input, controls, the second hidden layer's codes; buffer 1: the predictor's and the first hidden layer's
       expect(c.activationWords).toBe(N + C + 5);
       expect(c.inputExp).toBe(a0!.inputExp);
-      const faulty = compileAxnet(q, s.geo, { hadamardShiftDelta: 2, controlOffsetDelta: 3 }).program.layers;
+      const faulty = compileGraph(axnetGraph(q), s.geo, { hadamardShiftDelta: 2, controlOffsetDelta: 3 }).program.layers;
       expect(faulty[3]!.hadamard).toEqual({
         ...c.program.layers[3]!.hadamard,
         offset: N + 3,
@@ -127,15 +129,7 @@ describe('AXNet on the NPU transaction model', () => {
     const x = randomInputs(8, 5, 1, 1);
     const q = quantiseAxnet(w, multiplierOfSpec(mult), x, 8);
     const plain = testNpu(mult, 4);
-    const error = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return e as AxhwError;
-      }
-      throw new Error('no error');
-    };
-    const noHadamard = error(() => compileAxnet(q, plain.geo));
+    const noHadamard = thrown(() => compileGraph(axnetGraph(q), plain.geo));
     expect(noHadamard).toBeInstanceOf(AxhwError);
     expect([noHadamard.message, noHadamard.fix]).toEqual([
       "the AXNet framework needs the PEs' Hadamard step, and this NPU has none.",
@@ -144,13 +138,13 @@ describe('AXNet on the NPU transaction model', () => {
     const s = axnetTestNpu(q, mult, 4);
     const need = Math.max(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits));
     expect(need).toBeGreaterThan(Math.min(...[...q.predictor, ...q.approximator].map((l) => l.exactAccumulatorBits)));
-    const narrow = error(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need - 1 } }));
+    const narrow = thrown(() => compileGraph(axnetGraph(q), { ...s.geo, format: { ...s.geo.format, accBits: need - 1 } }));
     expect([narrow.message, narrow.fix]).toEqual([
       `the AXNet framework's sums need ${need}-bit accumulators to be exact (the integer reference ` +
         `does not saturate), but the NPU has acc=${need - 1}.`,
       `Use an NPU with acc=${need} or more.`,
     ]);
-    expect(() => compileAxnet(q, { ...s.geo, format: { ...s.geo.format, accBits: need } })).not.toThrow();
+    expect(() => compileGraph(axnetGraph(q), { ...s.geo, format: { ...s.geo.format, accBits: need } })).not.toThrow();
   });
 
   it('sizes the activation buffers by what is written to them: input and control codes, or a wide hidden layer', () => {
@@ -158,10 +152,10 @@ describe('AXNet on the NPU transaction model', () => {
     const x = randomInputs(8, 5, 1, 1);
     // one hidden layer (6) with its control vector: buffer 0 holds 5 inputs and 6 control codes, buffer 1 at most 7
     const one = quantiseAxnet(randomAxnetWeights(5, [6], 9, 7, [1], 1), multiplierOfSpec(mult), x, 8);
-    expect(compileAxnet(one, axnetTestNpu(one, mult, 4).geo).activationWords).toBe(11);
+    expect(compileGraph(axnetGraph(one), axnetTestNpu(one, mult, 4).geo).activationWords).toBe(11);
     // two hidden layers, no control vectors, 12 streamed outputs (written to no buffer): the widest write is the second hidden layer's 4
     // codes at 5
     const wide = quantiseAxnet(randomAxnetWeights(5, [3, 4], 12, 2, [], 1), multiplierOfSpec(mult), x, 8);
-    expect(compileAxnet(wide, axnetTestNpu(wide, mult, 4).geo).activationWords).toBe(9);
+    expect(compileGraph(axnetGraph(wide), axnetTestNpu(wide, mult, 4).geo).activationWords).toBe(9);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { axnetReference, quantiseAxnet } from '../../src/infer/axnet-reference.js';
-import { compileAxnet, type AxnetCompileFaults } from '../../src/npu/compile-axnet.js';
+import { compileGraph, type CompileFaults } from '../../src/npu/compile.js';
+import { axnetGraph } from '../../src/ir/quantised-axnet.js';
 import type { NpuRunOptions } from '../../src/npu/run.js';
 import { axnetTarget, runAxnetOnNpu } from '../../src/npu/axnet-target.js';
 import { getTargetFunction } from '../../src/data/axbench/index.js';
@@ -27,7 +28,7 @@ describe('AXNet on the NPU RTL', () => {
       expect(r.compared).toBe(n * ref.stages.reduce((a, st) => a + st.outputs, 0));
       expect(Array.from(r.h)).toEqual(Array.from(ref.h));
       expect(Array.from(r.predictedSafe)).toEqual(Array.from(ref.predictedSafe));
-      expect(new Set(r.cyclesMeasured)).toEqual(new Set([compileAxnet(q, s.geo).cyclesPerInference]));
+      expect(new Set(r.cyclesMeasured)).toEqual(new Set([compileGraph(axnetGraph(q), s.geo).cyclesPerInference]));
     },
   );
 
@@ -56,7 +57,7 @@ describe('AXNet on the NPU RTL', () => {
       await requireTool('verilator');
       const n = 10;
       const { x, q, s } = axnetCase('drum:width=6,k=3', 4, n);
-      const cases: [AxnetCompileFaults, NpuRunOptions][] = [
+      const cases: [CompileFaults, NpuRunOptions][] = [
         [{ hadamardShiftDelta: -1 }, {}],
         [{ controlOffsetDelta: 1 }, {}],
         [{}, { corruptWeight: { pe: 1, addr: 3, bit: 6 } }],

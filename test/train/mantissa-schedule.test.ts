@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adaptiveShares, mantissaLevels, mantissaSchedule, parseScheduleSpec, roundShares } from '../../src/train/mantissa-schedule.js';
 import { AxhwError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
+import { thrown } from '../helpers/errors.js';
 
 describe('FramNN mantissa schedules', () => {
   it('levels run from the deepest to the final level, the final always included', () => {
@@ -71,14 +72,6 @@ describe('FramNN mantissa schedules', () => {
   });
 
   it('refuses bad levels, powers, totals and schedule text, each with the reason and a fix', () => {
-    const caught = (f: () => unknown): AxhwError => {
-      try {
-        f();
-      } catch (e) {
-        return e as AxhwError;
-      }
-      throw new Error('no error');
-    };
     const cases: [() => unknown, RegExp][] = [
       [() => mantissaLevels(4.5, 16, 4), /from 4.5 to 16 in steps of 4 are not a range/],
       [() => mantissaLevels(4, 16.5, 4), /not a range/],
@@ -99,7 +92,7 @@ describe('FramNN mantissa schedules', () => {
       [() => parseScheduleSpec('0:10,8:3'), /every m must be 1..24/],
     ];
     for (const [f, message] of cases) {
-      const e = caught(f);
+      const e = thrown(f);
       expect(e, String(message)).toBeInstanceOf(AxhwError);
       expect(e.message).toMatch(message);
       expect(e.fix).toMatch(/\w{3}/);
