@@ -3,8 +3,9 @@
 //   node bench/train-vs-pytorch.mjs [--train N] [--repeats R] [--rss-epochs E] [--no-rss] [--only TEXT[,TEXT]]
 // Trains the same networks on the same Fashion-MNIST samples, in the same order, from the same initial
 // weights, with the same batch (64) and optimiser (Adam, lr 1e-3), in axhw (this process) and in
-// PyTorch (bench/torch_train.py, Debian's python3-torch, at 1 and 2 threads), interleaved over R
-// repeats; prints median samples/s and the ratio axhw / PyTorch at its best thread count:
+// PyTorch (bench/torch_train.py, Debian's python3-torch, at 1, 2, 4, ... threads up to the cores), interleaved
+// over R repeats, each side warmed on 640 samples of the same run in the process then measured; prints
+// median samples/s and the ratio axhw / PyTorch at its best thread count:
 //   MLP 784-128-128-10: exact; DRUM k=4 transform path; DRUM k=4 table path (every product looked up)
 //   LeNet-5 (mnist-cnn): exact; DRUM k=4 transform path
 //   FramNN MLP 784-512-512-10: exact; fpmul binary32 at 8 significand bits (forward products masked)
@@ -15,7 +16,7 @@
 // of the texts (e.g. --only LeNet).
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initBackend, backendLine, tf } from '../dist/nn/backend.js';
@@ -35,6 +36,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3'; // Debian's, where apt puts python3-torch
 const BATCH = 64;
 const SEED = 1;
+// PyTorch at every power-of-two thread count up to the cores (1 and 2 here); each run is compared with its best.
+const THREADS = Array.from({ length: Math.floor(Math.log2(cpus().length)) + 1 }, (_, i) => 2 ** i);
+// Both sides are warmed on this many samples of the same run, in the process that is then measured.
+const WARMUP = 640;
 
 if (argv[0] === '--rss-child') await rssChild(arg('--rss-child', 2));
 else await main();
@@ -76,7 +81,7 @@ async function main() {
   models.forEach((m, i) => writeModel(join(dir, `m${i}`), dir, m, data, arith));
 
   // Warm-up (JIT, wasm kernels) so the first measured run is not charged for it.
-  const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: 640, limitTest: 100 });
+  const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: WARMUP, limitTest: 100 });
   for (const r of rows)
     (
       await train({
@@ -91,7 +96,7 @@ async function main() {
       })
     ).net.dispose();
 
-  const results = rows.map(() => ({ axhw: [], torch: { 1: [], 2: [] }, loss: {} }));
+  const results = rows.map(() => ({ axhw: [], torch: Object.fromEntries(THREADS.map((t) => [t, []])), loss: {} }));
   for (let rep = 0; rep < repeats; rep++) {
     for (const [i, r] of rows.entries()) {
       const t = await train({
@@ -109,7 +114,7 @@ async function main() {
       t.net.dispose();
     }
     if (torch.ok)
-      for (const threads of [1, 2])
+      for (const threads of THREADS)
         models.forEach((m, mi) => {
           const mine = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.model === m);
           for (const line of runTorch(
@@ -127,23 +132,23 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 
   const median = (a) => (a.length ? [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] : NaN);
-  console.log(
-    `| run | axhw samples/s | PyTorch 1 thread | PyTorch 2 threads | axhw / PyTorch (best) | epoch's mean loss, axhw / PyTorch |`,
-  );
-  console.log('|---|---|---|---|---|---|');
+  const threadColumns = THREADS.map((t) => `PyTorch ${t} thread${t > 1 ? 's' : ''}`);
+  console.log(`| run | axhw samples/s | ${threadColumns.join(' | ')} | axhw / PyTorch (best) | epoch's mean loss, axhw / PyTorch |`);
+  console.log(`|---|---|${THREADS.map(() => '---|').join('')}---|---|`);
   rows.forEach((r, i) => {
     const a = median(results[i].axhw);
-    const [t1, t2] = [median(results[i].torch[1]), median(results[i].torch[2])];
-    const best = Math.max(t1, t2);
+    const perThreads = THREADS.map((t) => median(results[i].torch[t]));
+    const best = Math.max(...perThreads);
     const f = (v) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
     const { axhw: la, torch: lt } = results[i].loss;
     console.log(
-      `| ${r.label} | ${f(a)} | ${f(t1)} | ${f(t2)} | ${Number.isFinite(best) ? (a / best).toFixed(2) + 'x' : 'n/a'} ` +
+      `| ${r.label} | ${f(a)} | ${perThreads.map(f).join(' | ')} | ${Number.isFinite(best) ? (a / best).toFixed(2) + 'x' : 'n/a'} ` +
         `| ${la.toFixed(3)} / ${lt === undefined ? 'n/a' : lt.toFixed(3)} |`,
     );
   });
   console.log(
-    `# medians of ${repeats} interleaved repeats; PyTorch's approximate runs: quantise + gather ` +
+    `# medians of ${repeats} interleaved repeats, each side warmed on ${WARMUP} samples of the same run in the measured ` +
+      `process; PyTorch's approximate runs: quantise + gather ` +
       `(transform), every product gathered from the table (table), significand masks (fpmul), straight-through ` +
       `backward`,
   );
@@ -173,11 +178,14 @@ function ensureTorch() {
     p = probe();
     if (p.status !== 0) return { ok: false, line: `not run: torch still does not import (${p.stderr.trim().split('\n').at(-1)})` };
   }
-  return { ok: true, line: `torch ${p.stdout.trim().split(' ')[0]} (Debian python3-torch${installed}), CPU, 1 and 2 threads` };
+  return {
+    ok: true,
+    line: `torch ${p.stdout.trim().split(' ')[0]} (Debian python3-torch${installed}), CPU, ${THREADS.join(', ')} threads`,
+  };
 }
 
 function runTorch(folder, threads, runs) {
-  const r = spawnSync(PYTHON, [join(here, 'torch_train.py'), folder, String(threads), runs.join(',')], {
+  const r = spawnSync(PYTHON, [join(here, 'torch_train.py'), folder, String(threads), runs.join(','), String(WARMUP)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
