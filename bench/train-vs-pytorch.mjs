@@ -82,33 +82,24 @@ async function main() {
 
   // Warm-up (JIT, wasm kernels) so the first measured run is not charged for it.
   const warm = prepareDataset(getDataset('fashion-mnist'), { seed: 2, limitTrain: WARMUP, limitTest: 100 });
-  for (const r of rows)
-    (
-      await train({
-        data: warm,
-        model: r.model,
-        method: r.hardware ? 'pas' : 'bp',
-        hardware: r.hardware,
-        epochs: 1,
-        batchSize: BATCH,
-        learningRate: 1e-3,
-        seed: SEED,
-      })
-    ).net.dispose();
+  /** One epoch of a run on these samples, as both sides train it. */
+  const epoch = (r, d) =>
+    train({
+      data: d,
+      model: r.model,
+      method: r.hardware ? 'pas' : 'bp',
+      hardware: r.hardware,
+      epochs: 1,
+      batchSize: BATCH,
+      learningRate: 1e-3,
+      seed: SEED,
+    });
+  for (const r of rows) (await epoch(r, warm)).net.dispose();
 
   const results = rows.map(() => ({ axhw: [], torch: Object.fromEntries(THREADS.map((t) => [t, []])), loss: {} }));
   for (let rep = 0; rep < repeats; rep++) {
     for (const [i, r] of rows.entries()) {
-      const t = await train({
-        data,
-        model: r.model,
-        method: r.hardware ? 'pas' : 'bp',
-        hardware: r.hardware,
-        epochs: 1,
-        batchSize: BATCH,
-        learningRate: 1e-3,
-        seed: SEED,
-      });
+      const t = await epoch(r, data);
       results[i].axhw.push(t.samplesPerSecond);
       results[i].loss.axhw = t.history[0].loss;
       t.net.dispose();

@@ -36,8 +36,8 @@ export interface Experiment<R = unknown, S extends OptionSet = OptionSet> {
 
 /** An experiment's code: its run, the schema of its result file, its data files and its document. */
 export interface ExperimentCode<R = unknown, S extends OptionSet = OptionSet> {
-  /** Run with the option values (each declared default filled in). */
-  run(opts: OptionsOf<S>, ctx: ExperimentContext): Promise<R>;
+  /** Run with the option values (each declared default filled in) and the context. */
+  run(opts: OptionsOf<S> & ExperimentContext): Promise<R>;
   /** The result file (the first data file), validated against this before anything is written. */
   schema: z.ZodType;
   /** JSON data files: [name, text], the result file first. */
@@ -45,11 +45,13 @@ export interface ExperimentCode<R = unknown, S extends OptionSet = OptionSet> {
   document(r: R): ResultDocument;
 }
 
-/** An experiment's code from its run function, result schema and report functions (what each `load()` imports). */
-export function experimentCode<R, S extends OptionSet>(
-  run: (o: OptionsOf<S> & ExperimentContext) => Promise<R>,
-  schema: z.ZodType,
-  report: { dataFiles(r: R): [string, string][]; document(r: R): ResultDocument },
-): ExperimentCode<R, S> {
-  return { run: (opts, ctx) => run({ ...opts, ...ctx }), schema, dataFiles: report.dataFiles, document: report.document };
+/**
+ * An experiment from what it declares: its files follow from its name (`out/experiment/<name>`, `<name>.json`,
+ * `<name>.md`). Its `load()` imports the code only when the experiment runs or its results are read: the help
+ * needs only the entry.
+ */
+export function defineExperiment<R, S extends OptionSet>(
+  e: Omit<Experiment<R, S>, 'defaultOut' | 'resultFile' | 'markdownFile'>,
+): Experiment<R, S> {
+  return { ...e, defaultOut: `out/experiment/${e.name}`, resultFile: `${e.name}.json`, markdownFile: `${e.name}.md` };
 }

@@ -17,7 +17,7 @@ export async function runExperiment<R, S extends OptionSet>(
   outDir: string,
 ): Promise<{ result: R; files: string[] }> {
   const code = await exp.load();
-  const result = await code.run(opts, ctx);
+  const result = await code.run({ ...opts, ...ctx });
   const data = code.dataFiles(result);
   const [name, text] = data[0]!;
   if (name !== exp.resultFile)

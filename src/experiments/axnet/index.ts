@@ -1,10 +1,10 @@
-import { experimentCode, type Experiment } from '../experiment.js';
+import { defineExperiment } from '../experiment.js';
 import { AXNET_OPTIONS } from './options.js';
 import type { AxnetResult } from './schema.js';
 import { signedPct } from '../../util/quantities.js';
 
 /** AXNet: fused approximator/predictor against onepass and iterative on the AxBench functions. */
-export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
+export const axnetExperiment = defineExperiment<AxnetResult, typeof AXNET_OPTIONS>({
   name: 'axnet',
   description:
     'AXNet: fused approximator + predictor trained end to end against onepass and iterative training ' +
@@ -14,18 +14,11 @@ export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
     'axhw experiment axnet --quick',
     'axhw experiment axnet --functions jpeg,sobel --multipliers drum:width=8,k=4,signed -o out/axnet',
   ],
-  defaultOut: 'out/experiment/axnet',
   options: AXNET_OPTIONS,
-  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
   load: async () => {
-    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return experimentCode<AxnetResult, typeof AXNET_OPTIONS>(run.runAxnetExperiment, schema.axnetResultSchema, {
-      dataFiles: report.axnetDataFiles,
-      document: report.axnetDocument,
-    });
+    const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return { run: r.runAxnetExperiment, schema: s.axnetResultSchema, dataFiles: d.axnetDataFiles, document: d.axnetDocument };
   },
-  resultFile: 'axnet.json',
-  markdownFile: 'axnet.md',
   summary(r) {
     const s = r.summary;
     const lines = [`AXNet on ${r.functions.map((f) => f.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];
@@ -40,4 +33,4 @@ export const axnetExperiment: Experiment<AxnetResult, typeof AXNET_OPTIONS> = {
     );
     return lines;
   },
-};
+});

@@ -1,26 +1,19 @@
-import { experimentCode, type Experiment } from '../experiment.js';
+import { defineExperiment } from '../experiment.js';
 import { AXTRAIN_OPTIONS } from './options.js';
 import type { AxtrainResult } from './schema.js';
 
 /** AxTrain (ISLPED 2018): the paper's evaluation on its six applications. */
-export const axtrainExperiment: Experiment<AxtrainResult, typeof AXTRAIN_OPTIONS> = {
+export const axtrainExperiment = defineExperiment<AxtrainResult, typeof AXTRAIN_OPTIONS>({
   name: 'axtrain',
   description:
     'AxTrain (ISLPED 2018) on its six applications: output error under DRUM K1..K4, accuracy under ' +
     'NTV storage, lowest-power configuration within 2% of exact hardware, sensitivity maps',
   examples: ['axhw experiment axtrain --quick', 'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small'],
-  defaultOut: 'out/experiment/axtrain',
   options: AXTRAIN_OPTIONS,
-  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
   load: async () => {
-    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return experimentCode<AxtrainResult, typeof AXTRAIN_OPTIONS>(run.runAxtrainExperiment, schema.axtrainResultSchema, {
-      dataFiles: report.axtrainDataFiles,
-      document: report.axtrainDocument,
-    });
+    const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return { run: r.runAxtrainExperiment, schema: s.axtrainResultSchema, dataFiles: d.axtrainDataFiles, document: d.axtrainDocument };
   },
-  resultFile: 'axtrain.json',
-  markdownFile: 'axtrain.md',
   summary(r) {
     const s = r.summary;
     return [
@@ -36,4 +29,4 @@ export const axtrainExperiment: Experiment<AxtrainResult, typeof AXTRAIN_OPTIONS
         `axtrain ${s.computePowerSaving.axtrainMeanPct.toFixed(1)}%`,
     ];
   },
-};
+});

@@ -1,9 +1,9 @@
-import { experimentCode, type Experiment } from '../experiment.js';
+import { defineExperiment } from '../experiment.js';
 import type { FramnnResult } from './schema.js';
 import { FRAMNN_OPTIONS } from './options.js';
 
 /** FramNN: exact / approximate / FramNN training on the fpmul at every m, mantissa schedules and their training EDP. */
-export const framnnExperiment: Experiment<FramnnResult, typeof FRAMNN_OPTIONS> = {
+export const framnnExperiment = defineExperiment<FramnnResult, typeof FRAMNN_OPTIONS>({
   name: 'framnn',
   description:
     'FramNN: accuracy of exact, approx-training and framnn networks on the fpmul at m = 4..24, training-time ' +
@@ -13,18 +13,11 @@ export const framnnExperiment: Experiment<FramnnResult, typeof FRAMNN_OPTIONS> =
     'axhw experiment framnn --quick',
     'axhw experiment framnn --apps mnist,digits --mbits 4,8,12,16,20,24 --finals 12,16 -o out/framnn',
   ],
-  defaultOut: 'out/experiment/framnn',
   options: FRAMNN_OPTIONS,
-  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
   load: async () => {
-    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return experimentCode<FramnnResult, typeof FRAMNN_OPTIONS>(run.runFramnnExperiment, schema.framnnResultSchema, {
-      dataFiles: report.framnnDataFiles,
-      document: report.framnnDocument,
-    });
+    const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return { run: r.runFramnnExperiment, schema: s.framnnResultSchema, dataFiles: d.framnnDataFiles, document: d.framnnDocument };
   },
-  resultFile: 'framnn.json',
-  markdownFile: 'framnn.md',
   summary(r) {
     const lines = [`FramNN on ${r.apps.map((a) => a.app.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];
     for (const a of r.apps) {
@@ -46,4 +39,4 @@ export const framnnExperiment: Experiment<FramnnResult, typeof FRAMNN_OPTIONS> =
     }
     return lines;
   },
-};
+});

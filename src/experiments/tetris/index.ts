@@ -1,9 +1,9 @@
-import { experimentCode, type Experiment } from '../experiment.js';
+import { defineExperiment } from '../experiment.js';
 import { TETRIS_OPTIONS } from './options.js';
 import type { TetrisResult } from './schema.js';
 
 /** Tetris (weight kneading): zero bits, kneading speed-up, the SAC PE in RTL and its cost against the MAC PE. */
-export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> = {
+export const tetrisExperiment = defineExperiment<TetrisResult, typeof TETRIS_OPTIONS>({
   name: 'tetris',
   description:
     "Tetris weight kneading: zero-bit shares of trained networks' weights, kneading speed-up by " +
@@ -13,18 +13,11 @@ export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> =
     'axhw experiment tetris --quick',
     'axhw experiment tetris --networks bc-bp,fm-mlp --groups 4,8,16 --cost-group 16 -o out/tetris',
   ],
-  defaultOut: 'out/experiment/tetris',
   options: TETRIS_OPTIONS,
-  // The code, loaded when the experiment runs or its results are read: the help needs only this entry.
   load: async () => {
-    const [run, report, schema] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return experimentCode<TetrisResult, typeof TETRIS_OPTIONS>(run.runTetrisExperiment, schema.tetrisResultSchema, {
-      dataFiles: report.tetrisDataFiles,
-      document: report.tetrisDocument,
-    });
+    const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
+    return { run: r.runTetrisExperiment, schema: s.tetrisResultSchema, dataFiles: d.tetrisDataFiles, document: d.tetrisDocument };
   },
-  resultFile: 'tetris.json',
-  markdownFile: 'tetris.md',
   summary(r) {
     const lines = [`Tetris on ${r.networks.map((n) => n.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];
     for (const n of r.networks) {
@@ -42,4 +35,4 @@ export const tetrisExperiment: Experiment<TetrisResult, typeof TETRIS_OPTIONS> =
       );
     return lines;
   },
-};
+});
