@@ -66,6 +66,7 @@ export function quantiseAxnet(w: AxnetWeights, mult: ApproxMultiplier, x: Float3
       },
       exp(key, graph, pending) {
         // the steps added since the last exponent, then what the pending one computes before requantisation
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: computing the input codes again gives the same codes
         if (pending && !values.has(GRAPH_INPUT)) values.set(GRAPH_INPUT, inputValue(graph, x, n));
         for (; evaluated < graph.steps.length; evaluated++) {
           const s = graph.steps[evaluated]!;

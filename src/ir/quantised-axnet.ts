@@ -142,6 +142,13 @@ export function axnetGraph(q: QuantisedAxnet): QuantisedGraph {
   return buildAxnetGraph(
     q.mult,
     { inputs: q.inputs, hiddenWidths, connect: q.connect },
-    { layer: (part, k) => (part === 'predictor' ? q.predictor : q.approximator)[k]!, exp: (key) => fixed.get(key)! },
+    {
+      layer: (part, k) => (part === 'predictor' ? q.predictor : q.approximator)[k]!,
+      exp(key) {
+        const e = fixed.get(key);
+        if (e === undefined) throw new Error(`the quantised framework has no exponent ${key}`);
+        return e;
+      },
+    },
   );
 }

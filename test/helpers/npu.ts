@@ -111,15 +111,16 @@ export const TEST_CNN: ModelSpec = {
 
 export type TestNpu = NpuHardware;
 
-/** A small NPU (memories sized for the test networks, unless `depths` says) on this multiplier, or on a given child design. */
+/** A small NPU (memories sized for the test networks, unless `more` says; with the Hadamard step where it says) on this multiplier, or
+ * on a given child design. */
 export function testNpu(
   mult: string,
   P: number,
   acc = 32,
   children?: Record<string, Design>,
-  depths: { wdepth?: number; bdepth?: number; adepth?: number; pdepth?: number } = {},
+  more: { wdepth?: number; bdepth?: number; adepth?: number; pdepth?: number; hadamard?: boolean } = {},
 ): TestNpu {
-  const given = { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64, ...depths };
+  const given = { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64, ...more };
   const { params } = resolveModule('npu', given);
   const design = generateModule(getModule('npu'), params, children);
   return { design, geo: npuGeometry(params, design.children.mult!), spec: formatUnitSpec('npu', given) };

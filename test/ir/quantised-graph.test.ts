@@ -7,6 +7,7 @@ import {
   readersOf,
   valueSizes,
   writtenSteps,
+  type GraphStep,
 } from '../../src/ir/quantised-graph.js';
 import { axnetGraph } from '../../src/ir/quantised-axnet.js';
 import { axnetCase, multiplierOf, randomQuantised, TEST_CNN, testNpu } from '../helpers/npu.js';
@@ -44,7 +45,12 @@ describe('the quantised graph', () => {
       'approximator hidden 3',
       'approximator output',
     ]);
+    expect(writtenSteps(g).map((st) => st.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([q.inputs, q.outputs, q.controls]).toEqual([5, 3, 10]);
     expect(g.steps.map((_, i) => feedsHadamard(g, i))).toEqual([false, false, false, true, false, false, true, false, false]);
+    // only a layer's codes take the Hadamard step in its pass: pooled codes before one do not
+    const pooled = { ...g, steps: [{ ...g.steps[3]!, op: 'maxpool' } as GraphStep, g.steps[4]!] };
+    expect(feedsHadamard(pooled, 0)).toBe(false);
     expect(graphOutputs(g).map((st) => st.output)).toEqual(['logits', 'approximator output']);
     const h = g.steps[4]!;
     expect(h).toMatchObject({ op: 'hadamard', control: 'controls', controlOffset: 0, codeExp: q.approximator[1]!.inputExp });
