@@ -34,7 +34,7 @@ export function axnetReference(q: QuantisedAxnet, x: Float32Array, n: number): A
   const values = graphReference(g, x, n);
   const stages = writtenSteps(g).map((s): AxnetStage => {
     const v = values.get(s.output)!;
-    return { name: s.label!, kind: v.kind, exp: v.exp, outputs: v.size, data: v.data };
+    return { name: s.label!, kind: v.kind, exp: v.exp, outputs: v.size, data: Float64Array.from(v.data) };
   });
   const out = stages.at(-1)!;
   const h = out.data.map((v) => v * 2 ** out.exp);

@@ -3,12 +3,15 @@ import { tableMatMul } from '../arith/table-matmul.js';
 import { im2col } from '../ir/im2col.js';
 import { GRAPH_INPUT, type GraphStep, type QuantisedGraph } from '../ir/quantised-graph.js';
 
-/** A value of the graph on n samples: n x size integers, codes at 2^exp or accumulators (value = acc * 2^exp). */
+/**
+ * A value of the graph on n samples: n x size integers, codes at 2^exp or accumulators (value = acc * 2^exp).
+ * Codes are held in a Float32Array (exact for any code; what the table product reads without a copy).
+ */
 export interface GraphValue {
   kind: 'codes' | 'accumulators';
   exp: number;
   size: number;
-  data: Float64Array;
+  data: Float32Array | Float64Array;
 }
 
 /** What a step computes before requantisation: integers at 2^exp (accumulators after bias and ReLU, pooled values, Hadamard products). */
@@ -20,7 +23,7 @@ export interface RawValue {
 /** The network input as codes at the graph's input exponent (round half to even, saturating). */
 export function inputValue(g: QuantisedGraph, x: Float32Array, n: number): GraphValue {
   const { qmin, qmax } = g.mult;
-  const data = new Float64Array(n * g.inputSize);
+  const data = new Float32Array(n * g.inputSize);
   // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
   for (let i = 0; i < data.length; i++) data[i] = quantiseValue(x[i]!, g.inputExp, qmin, qmax);
   return { kind: 'codes', exp: g.inputExp, size: g.inputSize, data };
@@ -55,7 +58,7 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
   if (input.kind !== 'codes' || input.exp !== l.inputExp)
     throw new Error(`${g.name}: ${step.output} reads ${step.input} (${input.kind} at 2^${input.exp}), not codes at 2^${l.inputExp}`);
   let rows = n;
-  let codes: Float32Array = Float32Array.from(input.data);
+  let codes = input.data instanceof Float32Array ? input.data : Float32Array.from(input.data);
   if (l.kind === 'conv2d') {
     const [h, w, c] = l.inShape as [number, number, number];
     const r = im2col(codes, n, h, w, c, l.kernel!, l.kernel!, l.pad!, 0);
@@ -90,12 +93,15 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
 /** A step's value from what it computed: requantised to its codes (round half to even, saturating), or kept as accumulators. */
 export function stepValue(g: QuantisedGraph, step: GraphStep, raw: RawValue, input: GraphValue, n: number): GraphValue {
   const size = raw.data.length / n;
-  if (step.op === 'maxpool') return { kind: input.kind, exp: raw.exp, size, data: raw.data };
+  if (step.op === 'maxpool')
+    return { kind: input.kind, exp: raw.exp, size, data: input.kind === 'codes' ? Float32Array.from(raw.data) : raw.data };
   if (step.codeExp === undefined) return { kind: 'accumulators', exp: raw.exp, size, data: raw.data };
   const { qmin, qmax } = g.mult;
   const scale = 2 ** raw.exp;
-  const e = step.codeExp;
-  return { kind: 'codes', exp: e, size, data: raw.data.map((a) => quantiseValue(a * scale, e, qmin, qmax)) };
+  const data = new Float32Array(raw.data.length);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
+  for (let i = 0; i < data.length; i++) data[i] = quantiseValue(raw.data[i]! * scale, step.codeExp, qmin, qmax);
+  return { kind: 'codes', exp: step.codeExp, size, data };
 }
 
 /**
@@ -119,7 +125,7 @@ export function graphReference(
 }
 
 /** Max pooling of n samples of H x W x C values, size x size windows with stride size. */
-function maxPool(values: Float64Array, n: number, [h, w, c]: number[], [oh, ow]: number[], size: number): Float64Array {
+function maxPool(values: Float32Array | Float64Array, n: number, [h, w, c]: number[], [oh, ow]: number[], size: number): Float64Array {
   const out = new Float64Array(n * oh! * ow! * c!);
   // Stryker disable EqualityOperator: one step past any of these loops writes an entry that a later step overwrites, or nowhere
   for (let s = 0; s < n; s++)

@@ -41,6 +41,6 @@ function referenceWrites(g: QuantisedGraph, compiled: CompiledNetwork): Expected
   return (x, m) => {
     const values = graphReference(g, x, m);
     const written = compiled.writes.map((v) => values.get(v)!);
-    return Array.from({ length: m }, (_, s) => written.map((v) => v.data.subarray(s * v.size, (s + 1) * v.size)));
+    return Array.from({ length: m }, (_, s) => written.map((v) => Float64Array.from(v.data.subarray(s * v.size, (s + 1) * v.size))));
   };
 }
