@@ -93,6 +93,7 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
 /** A step's value from what it computed: requantised to its codes (round half to even, saturating), or kept as accumulators. */
 export function stepValue(g: QuantisedGraph, step: GraphStep, raw: RawValue, input: GraphValue, n: number): GraphValue {
   const size = raw.data.length / n;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: either array type holds the pooled values exactly
   if (step.op === 'maxpool')
     return { kind: input.kind, exp: raw.exp, size, data: input.kind === 'codes' ? Float32Array.from(raw.data) : raw.data };
   if (step.codeExp === undefined) return { kind: 'accumulators', exp: raw.exp, size, data: raw.data };

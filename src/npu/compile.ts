@@ -146,6 +146,9 @@ export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: Compil
   const stacks: Placement[][] = [[], []];
   const place = (value: string, buf: 0 | 1, at: number): Placement => {
     const stack = stacks[buf]!;
+    // Mutants left alive below (EqualityOperator, UnaryOperator): a step reads its input from the other buffer and its control codes
+    // are held, so nothing it reads is ever at the top of the buffer it writes; every placed value has a reader
+    // Stryker disable next-line EqualityOperator,UnaryOperator: equivalent, see above
     while (stack.length && !stack.at(-1)!.held && (lastRead.get(stack.at(-1)!.value) ?? -1) < at) stack.pop();
     const top = stack.at(-1);
     const p = { value, buf, offset: top ? top.offset + top.size : 0, size: sizes.get(value)!, held: held.has(value) };

@@ -56,5 +56,6 @@ describe('the quantised graph', () => {
     expect(h).toMatchObject({ op: 'hadamard', control: 'controls', controlOffset: 0, codeExp: q.approximator[1]!.inputExp });
     expect(g.steps[7]).toMatchObject({ op: 'hadamard', controlOffset: 6, codeExp: q.approximator[3]!.inputExp });
     expect(g.steps[3]).toMatchObject({ op: 'layer', codeExp: q.activationExps[1] });
+    expect(() => axnetGraph({ ...q, activationExps: [] })).toThrow('the quantised framework has no exponent act1');
   });
 });

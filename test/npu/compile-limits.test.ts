@@ -37,6 +37,19 @@ describe('the NPU compiler', () => {
     const cnn = compileNetwork(randomQuantised(TEST_CNN, multiplierOf(cs.design.children.mult!), 5, [-3, -3, -3]), cs.geo);
     const [conv, pool, valid, dense] = cnn.program.layers;
     expect([conv!.pad, valid!.pad, dense!.pad]).toEqual([1, 0, 0]);
+    // a 'valid' 3 x 3 convolution takes no padding (TEST_CNN's valid one is 2 x 2, where 'same' would pad 0 too)
+    const valid3 = {
+      name: 'valid3',
+      input: [5, 5, 1],
+      layers: [
+        { kind: 'conv2d' as const, filters: 2, kernel: 3, pad: 'valid' as const, relu: true },
+        { kind: 'flatten' as const },
+        { kind: 'dense' as const, units: 2, relu: false },
+      ],
+    };
+    expect(
+      compileNetwork(randomQuantised(valid3, multiplierOf(cs.design.children.mult!), 2, [-3, -3]), cs.geo).program.layers[0]!.pad,
+    ).toBe(0);
     expect(pool).toMatchObject({ op: 'pool', relu: false, last: false, k: 2, h: 7, w: 7, c: 5, f: 5, oh: 3, ow: 3, fanIn: 4, groups: 1 });
   });
 
