@@ -7,7 +7,7 @@ import { axnetGraph } from '../../src/ir/quantised-axnet.js';
 import { axnetReference } from '../../src/infer/axnet-reference.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import type { ModelSpec } from '../../src/ir/model-spec.js';
-import { axnetCase, multiplierOf, randomInputs, randomQuantised, testNpu } from '../helpers/npu.js';
+import { axnetCase, multiplierOf, randomInputs, randomQuantised, TEST_CNN, testNpu } from '../helpers/npu.js';
 import { thrown } from '../helpers/errors.js';
 
 /** The one compiler on what only a graph says: where values live in the buffers, and the graphs the NPU cannot run. */
@@ -56,17 +56,11 @@ describe('compiling a graph for the NPU', () => {
   it('refuses a network whose output is not a MAC layer’s accumulators, and a Hadamard step apart from its layer, with the fix', () => {
     const mult = 'exact-mul:width=8,signed';
     const s = testNpu(mult, 2);
-    const pooled: ModelSpec = {
-      name: 'pooled',
-      input: [4, 4, 1],
-      layers: [
-        { kind: 'conv2d', filters: 2, kernel: 3, pad: 'same', relu: false },
-        { kind: 'maxpool', size: 2 },
-      ],
-    };
+    // the test CNN cut after its first pooling: 7 x 7 x 2 -> 7 x 7 x 5 -> 3 x 3 x 5
+    const pooled: ModelSpec = { ...TEST_CNN, name: 'pooled', layers: TEST_CNN.layers.slice(0, 2) };
     const q = randomQuantised(pooled, multiplierOf(s.design.children.mult!), 1, [-5]);
     // the reference pools the accumulators; the NPU cannot stream them out after pooling
-    expect(referenceInference(q, randomInputs(2, 16, 1), 2).logits).toHaveLength(2 * 2 * 2 * 2);
+    expect(referenceInference(q, randomInputs(2, 98, 1), 2).logits).toHaveLength(2 * 3 * 3 * 5);
     const e = thrown(() => compileNetwork(q, s.geo));
     expect([e.message, e.fix]).toEqual([
       "pooled: the NPU streams out the last layer's accumulators, so the model must end with a dense or conv2d layer.",
