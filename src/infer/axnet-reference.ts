@@ -1,9 +1,9 @@
 import { scaleExponent } from '../arith/fixed-point.js';
 import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import type { QuantisedLayer } from '../ir/quantised-network.js';
-import { GRAPH_INPUT, writtenSteps } from '../ir/quantised-graph.js';
+import { writtenSteps } from '../ir/quantised-graph.js';
 import { axnetGraph, buildAxnetGraph, quantiseDense, type AxnetWeights, type QuantisedAxnet } from '../ir/quantised-axnet.js';
-import { graphReference, inputValue, rawStep, stepValue, type GraphValue } from './graph-reference.js';
+import { evaluateSteps, graphReference, rawStep, type GraphValue } from './graph-reference.js';
 
 /** One stage of an AXNet inference, in the order the NPU runs them: its outputs per sample as the hardware writes them. */
 export interface AxnetStage {
@@ -55,6 +55,15 @@ export function quantiseAxnet(w: AxnetWeights, mult: ApproxMultiplier, x: Float3
   const hiddenWidths = w.approximator.slice(0, -1).map((l) => l.b.length);
   const values = new Map<string, GraphValue>();
   let evaluated = 0;
+  /** The smallest exponent that holds every value (integers at 2^exp), recorded under `key`. */
+  const record = (key: string, data: ArrayLike<number>, exp: number) => {
+    let max = 0;
+    const scale = 2 ** exp;
+    for (let i = 0; i < data.length; i++) max = Math.max(max, Math.abs(data[i]! * scale));
+    const e = scaleExponent(max, mult.qmax);
+    exps.set(key, e);
+    return e;
+  };
   const g = buildAxnetGraph(
     mult,
     { inputs: w.approximator[0]!.w.length / w.approximator[0]!.b.length, hiddenWidths, connect: w.connect },
@@ -65,20 +74,12 @@ export function quantiseAxnet(w: AxnetWeights, mult: ApproxMultiplier, x: Float3
         return l;
       },
       exp(key, graph, pending) {
-        // the steps added since the last exponent, then what the pending one computes before requantisation
-        // Stryker disable next-line ConditionalExpression,LogicalOperator: computing the input codes again gives the same codes
-        if (pending && !values.has(GRAPH_INPUT)) values.set(GRAPH_INPUT, inputValue(graph, x, n));
-        for (; evaluated < graph.steps.length; evaluated++) {
-          const s = graph.steps[evaluated]!;
-          values.set(s.output, stepValue(graph, s, rawStep(graph, s, values, n), values.get(s.input)!, n));
-        }
-        const raw = pending ? rawStep(graph, pending, values, n) : { data: Float64Array.from(x), exp: 0 };
-        let max = 0;
-        const scale = 2 ** raw.exp;
-        for (let i = 0; i < raw.data.length; i++) max = Math.max(max, Math.abs(raw.data[i]! * scale));
-        const e = scaleExponent(max, mult.qmax);
-        exps.set(key, e);
-        return e;
+        // the input's exponent comes first, from x; then the steps added since the last exponent, and what the
+        // pending one computes before requantisation
+        if (!pending) return record(key, x, 0);
+        evaluated = evaluateSteps(graph, x, n, values, evaluated);
+        const raw = rawStep(graph, pending, values, n);
+        return record(key, raw.data, raw.exp);
       },
     },
   );

@@ -115,14 +115,31 @@ export function graphReference(
   n: number,
   observe?: (step: GraphStep, raw: RawValue, value: GraphValue) => void,
 ): Map<string, GraphValue> {
-  const values = new Map([[GRAPH_INPUT, inputValue(g, x, n)]]);
-  for (const step of g.steps) {
+  const values = new Map<string, GraphValue>();
+  evaluateSteps(g, x, n, values, 0, observe);
+  return values;
+}
+
+/**
+ * Steps `from` onwards of a graph into `values` (the input codes first, when they are not there yet), for a
+ * graph evaluated as it grows (AXNet's calibration); returns the number of steps evaluated so far.
+ */
+export function evaluateSteps(
+  g: QuantisedGraph,
+  x: Float32Array,
+  n: number,
+  values: Map<string, GraphValue>,
+  from: number,
+  observe?: (step: GraphStep, raw: RawValue, value: GraphValue) => void,
+): number {
+  if (!values.has(GRAPH_INPUT)) values.set(GRAPH_INPUT, inputValue(g, x, n));
+  for (const step of g.steps.slice(from)) {
     const raw = rawStep(g, step, values, n);
     const value = stepValue(g, step, raw, values.get(step.input)!, n);
     values.set(step.output, value);
     observe?.(step, raw, value);
   }
-  return values;
+  return g.steps.length;
 }
 
 /** Max pooling of n samples of H x W x C values, size x size windows with stride size. */
