@@ -104,15 +104,16 @@ export function graphOutputs(g: QuantisedGraph): GraphStep[] {
  * Whether step i is a layer whose codes only the Hadamard step right after it reads: the hardware computes
  * both in one pass (the PE's second multiplier), so those codes are written nowhere.
  */
-export function feedsHadamard(g: QuantisedGraph, i: number): boolean {
+export function feedsHadamard(g: QuantisedGraph, i: number, readers = readersOf(g)): boolean {
   const s = g.steps[i]!;
   const next = g.steps[i + 1];
-  return s.op === 'layer' && next?.op === 'hadamard' && next.input === s.output && readersOf(g).get(s.output)!.length === 1;
+  return s.op === 'layer' && next?.op === 'hadamard' && next.input === s.output && readers.get(s.output)!.length === 1;
 }
 
 /** The steps whose values the hardware writes (or streams out), in order: the stages of an inference. */
 export function writtenSteps(g: QuantisedGraph): GraphStep[] {
-  return g.steps.filter((_, i) => !feedsHadamard(g, i));
+  const readers = readersOf(g);
+  return g.steps.filter((_, i) => !feedsHadamard(g, i, readers));
 }
 
 /** Bits the accumulators need for every sum of every layer step to be exact. */

@@ -126,7 +126,7 @@ export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: Compil
   const stages: { step: LayerStep | PoolStep; hadamard?: HadamardStep }[] = [];
   g.steps.forEach((s, i) => {
     if (s.op === 'hadamard') {
-      if (i === 0 || !feedsHadamard(g, i - 1))
+      if (i === 0 || !feedsHadamard(g, i - 1, readers))
         throw new AxhwError(
           `${g.name}: ${s.output} takes the Hadamard step on values no MAC layer writes just before it.`,
           'Apply the Hadamard step to the codes of the layer right before it, read by nothing else.',
