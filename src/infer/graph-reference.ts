@@ -1,6 +1,6 @@
 import { quantiseValue } from '../arith/fixed-point.js';
 import { tableMatMul } from '../arith/table-matmul.js';
-import { im2col } from '../ir/im2col.js';
+import { convLayerRows } from '../ir/im2col.js';
 import { GRAPH_INPUT, type GraphStep, type QuantisedGraph } from '../ir/quantised-graph.js';
 
 /**
@@ -60,10 +60,7 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
   let rows = n;
   let codes = input.data instanceof Float32Array ? input.data : Float32Array.from(input.data);
   if (l.kind === 'conv2d') {
-    const [h, w, c] = l.inShape as [number, number, number];
-    const r = im2col(codes, n, h, w, c, l.kernel!, l.kernel!, l.pad!, 0);
-    codes = r.cols;
-    rows = n * r.oh * r.ow;
+    ({ rows: codes, count: rows } = convLayerRows(codes, n, l));
   }
   const outs = l.outputs;
   const sat = g.accumulatorBits === undefined ? undefined : saturating(g.accumulatorBits);

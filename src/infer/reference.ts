@@ -3,7 +3,7 @@ import type { QuantisedNetwork, LayerWeights } from '../ir/quantised-network.js'
 import { networkGraph } from '../ir/quantised-graph.js';
 import { graphReference } from './graph-reference.js';
 import { argmaxRows } from '../ir/classes.js';
-import { im2col } from '../ir/im2col.js';
+import { convLayerRows } from '../ir/im2col.js';
 import { maskFloats, type FloatMultiplier } from '../multipliers/float-multiplier.js';
 import { formatOperands } from '../arith/float-format.js';
 
@@ -56,10 +56,7 @@ function walk(
     let rows = n;
     const { fanIn } = sizes[k]!;
     if (l.kind === 'conv2d') {
-      const [h, w, c] = inShape as [number, number, number];
-      const r = im2col(inputs, n, h, w, c, l.kernel, l.kernel, l.pad, 0);
-      inputs = r.cols;
-      rows = n * r.oh * r.ow;
+      ({ rows: inputs, count: rows } = convLayerRows(inputs, n, { ...l, inShape }));
     }
     values = step.apply(inputs, rows, fanIn, k, l);
     observe?.(i, values);

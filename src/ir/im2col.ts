@@ -33,15 +33,7 @@ export const samePadding = (kernel: number) => Math.floor((kernel - 1) / 2);
  * (output pixel, kernel row): its start in the sample's patch rows, its start in the sample, its length.
  * im2col and its adjoint col2im walk this one index, so the two stay each other's transpose.
  */
-function patchRuns(
-  h: number,
-  w: number,
-  c: number,
-  kh: number,
-  kw: number,
-  pad: 'same' | 'valid',
-): { runs: Int32Array; oh: number; ow: number; perSample: number } {
-  const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
+function patchRuns({ h, w, c, kh, kw, pad, oh, ow }: PatchGeometry): { runs: Int32Array; perSample: number } {
   const pt = pad === 'same' ? samePadding(kh) : 0;
   const pl = pad === 'same' ? samePadding(kw) : 0;
   const rowLen = kw * c;
@@ -58,7 +50,7 @@ function patchRuns(
       }
     }
   }
-  return { runs: Int32Array.from(runs), oh, ow, perSample: o };
+  return { runs: Int32Array.from(runs), perSample: o };
 }
 
 /**
@@ -66,23 +58,14 @@ function patchRuns(
  * convolution is tableMatMul(cols, filter reshaped to (kh*kw*c, out)). Padding positions take the value
  * `padValue` (the code of zero).
  */
-export function im2col(
-  x: Float32Array,
-  n: number,
-  h: number,
-  w: number,
-  c: number,
-  kh: number,
-  kw: number,
-  pad: 'same' | 'valid',
-  padValue = 0,
-): { cols: Float32Array; oh: number; ow: number } {
-  const { runs, oh, ow, perSample } = patchRuns(h, w, c, kh, kw, pad);
-  const cols = new Float32Array(n * perSample);
+export function im2col(x: Float32Array, g: PatchGeometry, padValue = 0): Float32Array {
+  const { runs, perSample } = patchRuns(g);
+  const cols = new Float32Array(g.n * perSample);
   if (padValue !== 0) cols.fill(padValue);
-  for (let s = 0; s < n; s++) {
+  const inSample = g.h * g.w * g.c;
+  for (let s = 0; s < g.n; s++) {
     const cb = s * perSample;
-    const xb = s * h * w * c;
+    const xb = s * inSample;
     for (let r = 0; r < runs.length; r += 3) {
       const to = cb + runs[r]!;
       const from = xb + runs[r + 1]!;
@@ -90,7 +73,7 @@ export function im2col(
       for (let i = from, j = to; i < end; i++, j++) cols[j] = x[i]!;
     }
   }
-  return { cols, oh, ow };
+  return cols;
 }
 
 /**
@@ -98,21 +81,13 @@ export function im2col(
  * patches). Each input element sums its patches' values in patch order (a fixed order, so the float32
  * result does not depend on how the walk is written).
  */
-export function col2im(
-  cols: Float32Array,
-  n: number,
-  h: number,
-  w: number,
-  c: number,
-  kh: number,
-  kw: number,
-  pad: 'same' | 'valid',
-): Float32Array {
-  const { runs, perSample } = patchRuns(h, w, c, kh, kw, pad);
-  const x = new Float32Array(n * h * w * c);
-  for (let s = 0; s < n; s++) {
+export function col2im(cols: Float32Array, g: PatchGeometry): Float32Array {
+  const { runs, perSample } = patchRuns(g);
+  const inSample = g.h * g.w * g.c;
+  const x = new Float32Array(g.n * inSample);
+  for (let s = 0; s < g.n; s++) {
     const cb = s * perSample;
-    const xb = s * h * w * c;
+    const xb = s * inSample;
     for (let r = 0; r < runs.length; r += 3) {
       const from = cb + runs[r]!;
       const to = xb + runs[r + 1]!;
@@ -121,4 +96,19 @@ export function col2im(
     }
   }
   return x;
+}
+
+/**
+ * The patch rows of a square-kernel convolution layer over n samples of its input codes: one row per output
+ * pixel, padding positions at `padValue`.
+ */
+export function convLayerRows(
+  x: Float32Array,
+  n: number,
+  layer: { inShape: readonly number[]; kernel?: number; pad?: 'same' | 'valid' },
+  padValue = 0,
+): { rows: Float32Array; count: number } {
+  const [h, w, c] = layer.inShape as [number, number, number];
+  const g = patchGeometry(n, h, w, c, layer.kernel!, layer.kernel!, layer.pad!);
+  return { rows: im2col(x, g, padValue), count: n * g.oh * g.ow };
 }

@@ -1,7 +1,7 @@
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import { referenceInference } from '../infer/reference.js';
 import { quantiseValue } from '../arith/fixed-point.js';
-import { im2col } from '../ir/im2col.js';
+import { convLayerRows } from '../ir/im2col.js';
 import { requantise } from '../models/pe-arith.js';
 
 /** One weighted layer's work on some samples, as a PE sees it, with the integer reference's answers. */
@@ -37,10 +37,7 @@ export function layerRows(q: QuantisedNetwork, x: Float32Array, n: number, accBi
     let rows: Float32Array = codes;
     let nRows = n;
     if (l.kind === 'conv2d') {
-      const [h, w, c] = l.inShape as [number, number, number];
-      const r = im2col(codes, n, h, w, c, l.kernel!, l.kernel!, l.pad!, 0);
-      rows = r.cols;
-      nRows = n * r.oh * r.ow;
+      ({ rows, count: nRows } = convLayerRows(codes, n, l));
     }
     const next = q.layers[k + 1];
     const shift = next ? Math.max(l.inputExp + l.weightExp - next.inputExp, -(accBits + 1)) : 0;

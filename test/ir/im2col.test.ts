@@ -1,71 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { col2im, im2col, patchOutputSize, samePadding } from '../../src/ir/im2col.js';
+import { col2im, im2col, patchGeometry, patchOutputSize, samePadding } from '../../src/ir/im2col.js';
 import { Rng } from '../../src/util/rng.js';
 
 // The patch walks restated from their definition, one element at a time with every bound checked: the
 // fast walks (contiguous runs per kernel row) must give the same values, and col2im the same float32 sums
 // in the same order (output pixel, then kernel row, column, channel).
-function naive(h: number, w: number, kh: number, kw: number, pad: 'same' | 'valid') {
+type Shape = { n: number; h: number; w: number; c: number; kh: number; kw: number; pad: 'same' | 'valid' };
+
+/** Every patch element in definition order (sample, output pixel, kernel row, column, channel): its input index or -1. */
+function naiveWalk({ n, h, w, c, kh, kw, pad }: Shape, visit: (inputIndex: number) => void): void {
   const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
   const [pt, pl] = pad === 'same' ? [samePadding(kh), samePadding(kw)] : [0, 0];
-  return {
-    oh,
-    ow,
-    // (sample, oy, ox, dy, dx) -> input pixel offset or -1
-    at: (oy: number, ox: number, dy: number, dx: number) => {
-      const [iy, ix] = [oy + dy - pt, ox + dx - pl];
-      return iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : iy * w + ix;
-    },
-  };
-}
-
-function naiveIm2col(
-  x: Float32Array,
-  n: number,
-  h: number,
-  w: number,
-  c: number,
-  kh: number,
-  kw: number,
-  pad: 'same' | 'valid',
-  padValue: number,
-): Float32Array {
-  const g = naive(h, w, kh, kw, pad);
-  const out: number[] = [];
   for (let s = 0; s < n; s++)
-    for (let oy = 0; oy < g.oh; oy++)
-      for (let ox = 0; ox < g.ow; ox++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
         for (let dy = 0; dy < kh; dy++)
           for (let dx = 0; dx < kw; dx++)
             for (let ch = 0; ch < c; ch++) {
-              const p = g.at(oy, ox, dy, dx);
-              out.push(p < 0 ? padValue : x[(s * h * w + p) * c + ch]!);
+              const [iy, ix] = [oy + dy - pt, ox + dx - pl];
+              visit(iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : ((s * h + iy) * w + ix) * c + ch);
             }
+}
+
+function naiveIm2col(x: Float32Array, shape: Shape, padValue: number): Float32Array {
+  const out: number[] = [];
+  naiveWalk(shape, (i) => out.push(i < 0 ? padValue : x[i]!));
   return Float32Array.from(out);
 }
 
-function naiveCol2im(
-  cols: Float32Array,
-  n: number,
-  h: number,
-  w: number,
-  c: number,
-  kh: number,
-  kw: number,
-  pad: 'same' | 'valid',
-): Float32Array {
-  const g = naive(h, w, kh, kw, pad);
-  const x = new Float32Array(n * h * w * c);
+function naiveCol2im(cols: Float32Array, shape: Shape): Float32Array {
+  const x = new Float32Array(shape.n * shape.h * shape.w * shape.c);
   let o = 0;
-  for (let s = 0; s < n; s++)
-    for (let oy = 0; oy < g.oh; oy++)
-      for (let ox = 0; ox < g.ow; ox++)
-        for (let dy = 0; dy < kh; dy++)
-          for (let dx = 0; dx < kw; dx++)
-            for (let ch = 0; ch < c; ch++, o++) {
-              const p = g.at(oy, ox, dy, dx);
-              if (p >= 0) x[(s * h * w + p) * c + ch] = Math.fround(x[(s * h * w + p) * c + ch]! + cols[o]!);
-            }
+  naiveWalk(shape, (i) => {
+    if (i >= 0) x[i] = Math.fround(x[i]! + cols[o]!);
+    o++;
+  });
   return x;
 }
 
@@ -89,9 +58,10 @@ describe('im2col and col2im', () => {
       for (const pad of ['same', 'valid'] as const) {
         if (pad === 'valid' && (kh > h || kw > w)) continue;
         const x = rand(rng, n * h * w * c);
+        const shape = { n, h, w, c, kh, kw, pad };
         for (const padValue of [0, -3])
-          expect(im2col(x, n, h, w, c, kh, kw, pad, padValue).cols, `${[n, h, w, c, kh, kw]} ${pad} ${padValue}`).toEqual(
-            naiveIm2col(x, n, h, w, c, kh, kw, pad, padValue),
+          expect(im2col(x, patchGeometry(n, h, w, c, kh, kw, pad), padValue), `${[n, h, w, c, kh, kw]} ${pad} ${padValue}`).toEqual(
+            naiveIm2col(x, shape, padValue),
           );
       }
   });
@@ -103,20 +73,23 @@ describe('im2col and col2im', () => {
         if (pad === 'valid' && (kh > h || kw > w)) continue;
         const { oh, ow } = patchOutputSize(h, w, kh, kw, pad);
         const cols = rand(rng, n * oh * ow * kh * kw * c);
-        expect(col2im(cols, n, h, w, c, kh, kw, pad), `${[n, h, w, c, kh, kw]} ${pad}`).toEqual(naiveCol2im(cols, n, h, w, c, kh, kw, pad));
+        const shape = { n, h, w, c, kh, kw, pad };
+        expect(col2im(cols, patchGeometry(n, h, w, c, kh, kw, pad)), `${[n, h, w, c, kh, kw]} ${pad}`).toEqual(naiveCol2im(cols, shape));
       }
   });
 
   it('the comparisons can fail: a patch off by one element, and col2im summed in another order (negative controls)', () => {
     const rng = new Rng(7);
     const x = rand(rng, 2 * 6 * 6 * 2);
-    const shifted = naiveIm2col(x, 2, 6, 6, 2, 3, 3, 'same', 0);
+    const small = patchGeometry(2, 6, 6, 2, 3, 3, 'same');
+    const shifted = naiveIm2col(x, small, 0);
     shifted.copyWithin(0, 1);
-    expect(im2col(x, 2, 6, 6, 2, 3, 3, 'same').cols).not.toEqual(shifted);
+    expect(im2col(x, small)).not.toEqual(shifted);
     // The same sums in reverse order round differently somewhere: bit equality pins the order.
     const cols = rand(rng, 2 * 14 * 14 * 25 * 6);
-    const reversed = naiveCol2im(cols.slice().reverse(), 2, 14, 14, 6, 5, 5, 'same').reverse();
-    const forward = col2im(cols, 2, 14, 14, 6, 5, 5, 'same');
+    const large = patchGeometry(2, 14, 14, 6, 5, 5, 'same');
+    const reversed = naiveCol2im(cols.slice().reverse(), large).reverse();
+    const forward = col2im(cols, large);
     let close = true;
     for (let i = 0; i < forward.length; i++) close &&= Math.abs(forward[i]! - reversed[i]!) < 1e-5;
     expect(close).toBe(true);

@@ -37,13 +37,13 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
 function patchPath(x: Float32Array, g: PatchGeometry, w: Float32Array, b: Float32Array, dy: Float32Array, cout: number) {
   const k2 = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;
-  const cols = im2col(x, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad).cols;
+  const cols = im2col(x, g);
   return tf.tidy(() => {
     const [ct, wt, dyt] = [tf.tensor2d(cols, [rows, k2]), tf.tensor2d(w, [k2, cout]), tf.tensor2d(dy, [rows, cout])];
     return {
       y: tf.add(tf.matMul(ct, wt), tf.tensor1d(b)).dataSync() as Float32Array,
       plain: tf.matMul(ct, wt).dataSync() as Float32Array,
-      dx: col2im(tf.matMul(dyt, tf.transpose(wt)).dataSync() as Float32Array, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad),
+      dx: col2im(tf.matMul(dyt, tf.transpose(wt)).dataSync() as Float32Array, g),
       dw: weightGradient(ct, dyt).dataSync() as Float32Array,
       db: tf.sum(dyt, 0).dataSync() as Float32Array,
     };
@@ -77,8 +77,8 @@ describe('convolution kernels', () => {
         const ref = patchPath(x, g, wt, b, dy, cout);
         const label = `${[n, h, w, c, kh, kw, cout]} ${pad}`;
         // Compared as bytes (toEqual walks a million elements slowly; bytes also tell -0 from +0).
-        expect(firstDifference(k.patches(x, g), im2col(x, n, h, w, c, kh, kw, pad).cols), label).toBe(-1);
-        expect(firstDifference(k.patches(x, g, -0.75), im2col(x, n, h, w, c, kh, kw, pad, -0.75).cols), label).toBe(-1);
+        expect(firstDifference(k.patches(x, g), im2col(x, g)), label).toBe(-1);
+        expect(firstDifference(k.patches(x, g, -0.75), im2col(x, g, -0.75)), label).toBe(-1);
         expect(k.forward(x, g, wt, cout, b).slice(), label).toEqual(ref.y);
         expect(k.forward(x, g, wt, cout).slice(), label).toEqual(ref.plain);
         expect(k.inputGradient(dy, g, wt, cout).slice(), label).toEqual(ref.dx);
@@ -92,7 +92,7 @@ describe('convolution kernels', () => {
     const g = patchGeometry(8, 14, 14, 6, 5, 5, 'valid');
     const [x, dy] = [values(rng, 8 * 14 * 14 * 6), values(rng, 8 * 100 * 16)];
     // dW with the pixels summed last to first: within 1e-4 everywhere, equal nowhere near everywhere.
-    const cols = im2col(x, 8, 14, 14, 6, 5, 5, 'valid').cols;
+    const cols = im2col(x, g);
     const reversed = new Float32Array(150 * 16);
     for (let r = 799; r >= 0; r--)
       for (let i = 0; i < 150; i++)

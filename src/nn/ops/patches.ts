@@ -14,9 +14,8 @@ export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'v
 
 function im2colOp(x: tf.Tensor4D, g: PatchGeometry): tf.Tensor2D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const r = im2col((args[0] as tf.Tensor).dataSync() as Float32Array, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad);
     return {
-      value: tf.tensor2d(r.cols, [g.n * g.oh * g.ow, g.kh * g.kw * g.c]),
+      value: tf.tensor2d(im2col((args[0] as tf.Tensor).dataSync() as Float32Array, g), [g.n * g.oh * g.ow, g.kh * g.kw * g.c]),
       gradFunc: (dy: tf.Tensor) => col2imOp(dy as tf.Tensor2D, g),
     };
   });
@@ -25,12 +24,7 @@ function im2colOp(x: tf.Tensor4D, g: PatchGeometry): tf.Tensor2D {
 
 function col2imOp(cols: tf.Tensor2D, g: PatchGeometry): tf.Tensor4D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-    value: tf.tensor4d(col2im((args[0] as tf.Tensor).dataSync() as Float32Array, g.n, g.h, g.w, g.c, g.kh, g.kw, g.pad), [
-      g.n,
-      g.h,
-      g.w,
-      g.c,
-    ]),
+    value: tf.tensor4d(col2im((args[0] as tf.Tensor).dataSync() as Float32Array, g), [g.n, g.h, g.w, g.c]),
     gradFunc: (dy: tf.Tensor) => im2colOp(dy as tf.Tensor4D, g),
   }));
   return f(cols) as tf.Tensor4D;
