@@ -52,6 +52,29 @@ export interface Instruction {
   hadamard?: HadamardStep;
 }
 
+/** The fields an instruction leaves at their neutral values: one 1 x 1 position, one input, one output, no shift. */
+const NEUTRAL: Omit<Instruction, 'op'> = {
+  relu: false,
+  last: false,
+  src: 0,
+  shift: 0,
+  pad: 0,
+  k: 1,
+  h: 1,
+  w: 1,
+  c: 1,
+  f: 1,
+  oh: 1,
+  ow: 1,
+  fanIn: 1,
+  groups: 1,
+  wbase: 0,
+  bbase: 0,
+};
+
+/** An instruction from the fields that matter; the rest neutral. */
+export const instruction = (op: LayerOp, fields: Partial<Instruction> = {}): Instruction => ({ op, ...NEUTRAL, ...fields });
+
 /** An instruction needs the extension words when it reads or writes at an offset or has a Hadamard step. */
 export const isExtended = (l: Instruction) => Boolean(l.srcOffset || l.dstOffset || l.hadamard);
 export const instructionWords = (l: Instruction) => INSTRUCTION_WORDS + (isExtended(l) ? EXTENSION_WORDS : 0);

@@ -12,7 +12,7 @@ import {
   type PeFormat,
 } from '../../src/models/pe-arith.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
-import { cycleModel, decodeProgram, encodeProgram, type Instruction } from '../../src/models/npu-program.js';
+import { cycleModel, decodeProgram, encodeProgram, instruction, type Instruction } from '../../src/models/npu-program.js';
 import { Rng } from '../../src/util/rng.js';
 
 describe("the PE's integer arithmetic against the reference's rules", () => {
@@ -99,25 +99,7 @@ describe('the NPU program format and cycle model', () => {
   });
 
   it('accepts every field up to its width and refuses one past it, naming the field', () => {
-    const base: Instruction = {
-      op: 'mac',
-      relu: false,
-      last: true,
-      src: 0,
-      shift: 0,
-      pad: 0,
-      k: 1,
-      h: 1,
-      w: 1,
-      c: 1,
-      f: 1,
-      oh: 1,
-      ow: 1,
-      fanIn: 1,
-      groups: 1,
-      wbase: 0,
-      bbase: 0,
-    };
+    const base = instruction('mac', { last: true });
     const fields16 = [
       ['h', 'H'],
       ['w', 'W'],
@@ -174,25 +156,7 @@ describe('the NPU program format and cycle model', () => {
       expect(words.length).toBe(2 + 24 * 11);
       expect(decodeProgram(words)).toEqual({ inputSize: 77, layers });
       // a plain instruction stays 8 words, and a Hadamard step alone makes an instruction extended
-      const plain: Instruction = {
-        op: 'mac',
-        relu: false,
-        last: false,
-        src: 0,
-        shift: 0,
-        pad: 0,
-        k: 1,
-        h: 1,
-        w: 1,
-        c: 1,
-        f: 1,
-        oh: 1,
-        ow: 1,
-        fanIn: 1,
-        groups: 1,
-        wbase: 0,
-        bbase: 0,
-      };
+      const plain = instruction('mac');
       const had = { ...plain, hadamard: { buf: 1 as const, offset: 0, shift: -64 } };
       expect(encodeProgram({ inputSize: 1, layers: [plain, had] }).length).toBe(2 + 8 + 11);
       expect(decodeProgram(encodeProgram({ inputSize: 1, layers: [plain, had] })).layers[1]).toEqual({

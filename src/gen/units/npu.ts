@@ -3,10 +3,10 @@ import type { Design } from '../design.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
 import { addressBits } from '../../util/bits.js';
 import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
-import { encodeProgram, type Instruction } from '../../models/npu-program.js';
+import { encodeProgram, instruction, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
 import { codeBits, codeRange, toWord, weightBits, weightWord } from '../../models/pe-arith.js';
-import { HADAMARD_PARAM, MAX_ACC_BITS, multiplierCodes, peContext, peFormat, type PeParams } from './pe.js';
+import { HADAMARD_PARAM, MAX_ACC_BITS, multiplierCodes, multiplierParam, peContext, peFormat, type PeParams } from './pe.js';
 
 /** The NPU's geometry (memory sizes and address bits) from its parameters. */
 export function npuGeometry(p: NpuParams, mult: Design): NpuGeometry {
@@ -35,13 +35,7 @@ export const npuPeParams = (p: NpuParams): PeParams => ({
 });
 
 const NPU_PARAMS = [
-  {
-    name: 'mult',
-    kind: 'unit',
-    default: 'exact-mul:width=8,signed',
-    costGroup: 'multiplier',
-    doc: "the PEs' multiplier: any registry operator spec (2..12-bit equal operands)",
-  },
+  multiplierParam("the PEs' multiplier: any registry operator spec (2..12-bit equal operands)"),
   { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
   { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
   { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
@@ -126,63 +120,9 @@ export const npuUnit = defineModule({
     const F = g.P + 1; // two groups, the second with one valid PE
     // conv 3x3 'same' (padding) -> max-pool 2 -> dense over the flattened 2 x 2 x F codes (the last layer)
     const layers: Instruction[] = [
-      {
-        op: 'mac',
-        relu: true,
-        last: false,
-        src: 0,
-        shift: -3 - below(3),
-        pad: 1,
-        k: 3,
-        h: 5,
-        w: 5,
-        c: 2,
-        f: F,
-        oh: 5,
-        ow: 5,
-        fanIn: 18,
-        groups: 2,
-        wbase: 0,
-        bbase: 0,
-      },
-      {
-        op: 'pool',
-        relu: false,
-        last: false,
-        src: 1,
-        shift: 0,
-        pad: 0,
-        k: 2,
-        h: 5,
-        w: 5,
-        c: F,
-        f: F,
-        oh: 2,
-        ow: 2,
-        fanIn: 4,
-        groups: 1,
-        wbase: 0,
-        bbase: 0,
-      },
-      {
-        op: 'mac',
-        relu: false,
-        last: true,
-        src: 0,
-        shift: 0,
-        pad: 0,
-        k: 1,
-        h: 1,
-        w: 1,
-        c: 4 * F,
-        f: 3,
-        oh: 1,
-        ow: 1,
-        fanIn: 4 * F,
-        groups: 1,
-        wbase: 36,
-        bbase: 2,
-      },
+      instruction('mac', { relu: true, shift: -3 - below(3), pad: 1, k: 3, h: 5, w: 5, c: 2, f: F, oh: 5, ow: 5, fanIn: 18, groups: 2 }),
+      instruction('pool', { src: 1, k: 2, h: 5, w: 5, c: F, f: F, oh: 2, ow: 2, fanIn: 4 }),
+      instruction('mac', { last: true, c: 4 * F, f: 3, fanIn: 4 * F, wbase: 36, bbase: 2 }),
     ];
     const words = encodeProgram({ inputSize: 50, layers });
     const wordsPerPe = 36 + 4 * F;
@@ -218,21 +158,8 @@ function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCom
   const N = 6;
   const F0 = P + 1;
   const C = 4 * P;
-  const dense = (o: Partial<Instruction> & Pick<Instruction, 'src' | 'c' | 'f' | 'wbase' | 'bbase'>): Instruction => ({
-    op: 'mac',
-    relu: true,
-    last: false,
-    shift: -3 - below(3),
-    pad: 0,
-    k: 1,
-    h: 1,
-    w: 1,
-    oh: 1,
-    ow: 1,
-    fanIn: o.c,
-    groups: Math.ceil(o.f / P),
-    ...o,
-  });
+  const dense = (o: Partial<Instruction> & Pick<Instruction, 'src' | 'c' | 'f' | 'wbase' | 'bbase'>): Instruction =>
+    instruction('mac', { relu: true, shift: -3 - below(3), fanIn: o.c, groups: Math.ceil(o.f / P), ...o });
   const layers: Instruction[] = [];
   let wbase = 0;
   let bbase = 0;
@@ -246,27 +173,7 @@ function hadamardStimulus(g: NpuGeometry, rng: { nextU32(): number }): ModuleCom
   add({ src: 1, c: F0, f: C, relu: false, dstOffset: N }); // control codes: buf0[N, N + C)
   add({ src: 1, c: F0, f: 2, relu: false, last: true }); // logits, streamed out
   add({ src: 0, c: N, f: C, dstOffset: 5, hadamard: { buf: 0, offset: N, shift: -(f.n - 2) - below(3) } }); // buf1[5, 5 + C)
-  layers.push({
-    op: 'pool',
-    relu: false,
-    last: false,
-    src: 1,
-    shift: 0,
-    pad: 0,
-    k: 2,
-    h: 2,
-    w: 2,
-    c: P,
-    f: P,
-    oh: 1,
-    ow: 1,
-    fanIn: 4,
-    groups: 1,
-    wbase: 0,
-    bbase: 0,
-    srcOffset: 5,
-    dstOffset: 3,
-  });
+  layers.push(instruction('pool', { src: 1, k: 2, h: 2, w: 2, c: P, f: P, fanIn: 4, srcOffset: 5, dstOffset: 3 }));
   add({ src: 0, c: P, f: 3, relu: false, last: true, srcOffset: 3 });
   const words = encodeProgram({ inputSize: N, layers });
   const cmds = randomImages(words, g, P, wbase, bbase, below);

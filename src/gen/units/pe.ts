@@ -155,14 +155,12 @@ export const HADAMARD_INPUTS = (cw: number): ModulePorts['inputs'] => [
   { name: 'hshift', width: 7 },
 ];
 
+/** The multiplier of a PE (and of the NPU's PEs): a registry operator, costed as the multiplier group. */
+export const multiplierParam = <D extends string>(doc: D) =>
+  ({ name: 'mult', kind: 'unit', default: 'exact-mul:width=8,signed', costGroup: 'multiplier', doc }) as const;
+
 const PE_PARAMS = [
-  {
-    name: 'mult',
-    kind: 'unit',
-    default: 'exact-mul:width=8,signed',
-    costGroup: 'multiplier',
-    doc: 'the multiplier: any registry operator spec (2..12-bit equal operands)',
-  },
+  multiplierParam('the multiplier: any registry operator spec (2..12-bit equal operands)'),
   { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
   { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
   { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
