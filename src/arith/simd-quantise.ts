@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { wasmOnce } from '../util/wasm-once.js';
 
 /**
  * The fixed-point quantiser of the approximate layers in WebAssembly SIMD (wasm/quantise.wat, assembled
@@ -34,32 +34,18 @@ interface Exports {
 
 export const SIMD_QUANTISER_FILE = join(packageRoot, 'dist', 'wasm', 'quantise.wasm');
 
-let cached: SimdQuantiser | null | undefined;
-// Stryker disable next-line StringLiteral: always set before it is read
-let why = '';
+const quantiser = wasmOnce(
+  SIMD_QUANTISER_FILE,
+  (module) => makeQuantiser(new WebAssembly.Instance(module).exports as unknown as Exports),
+  () => 'WebAssembly SIMD',
+  'JavaScript',
+);
 
 /** The SIMD quantiser, or undefined (with `simdQuantiserStatus()` saying why) where it cannot load. */
-export function simdQuantiser(): SimdQuantiser | undefined {
-  // Stryker disable next-line ConditionalExpression: a cache; loading the module again gives the same quantiser
-  if (cached !== undefined) return cached ?? undefined;
-  try {
-    // Stryker disable next-line ConditionalExpression: without the check readFileSync throws instead; the JS loops run either way
-    if (!existsSync(SIMD_QUANTISER_FILE)) throw new Error(`${SIMD_QUANTISER_FILE} is missing (run npm run build)`);
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(SIMD_QUANTISER_FILE))).exports as unknown as Exports;
-    cached = makeQuantiser(ex);
-    why = 'WebAssembly SIMD';
-  } catch (e) {
-    cached = null;
-    why = `JavaScript (${(e as Error).message})`;
-  }
-  return cached ?? undefined;
-}
+export const simdQuantiser = (): SimdQuantiser | undefined => quantiser.get();
 
 /** Which quantiser the approximate layers use, and why not SIMD where it is not. */
-export function simdQuantiserStatus(): string {
-  simdQuantiser();
-  return why;
-}
+export const simdQuantiserStatus = (): string => quantiser.status();
 
 function makeQuantiser(ex: Exports): SimdQuantiser {
   const TABLE_BYTES = 4 * 8192; // up to 13-bit code ranges

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { evalWorker } from '../util/eval-worker.js';
+import { wasmOnce } from '../util/wasm-once.js';
 import { packageRoot } from '../paths.js';
 import { samePadding, type PatchGeometry } from '../ir/im2col.js';
 
@@ -72,33 +72,23 @@ export const LAYER_KERNELS_FILE = join(packageRoot, 'dist', 'wasm', 'layers.wasm
 const PARALLEL_MIN_WORK = 400_000;
 const PAGE = 65536;
 
-let cached: LayerKernels | null | undefined;
-// Stryker disable next-line StringLiteral: always set before it is read
-let why = '';
-
-/** The kernels, or undefined (with `convKernelStatus()` saying why) where they cannot load. */
-export function layerKernels(): LayerKernels | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  try {
-    if (!existsSync(LAYER_KERNELS_FILE)) throw new Error(`${LAYER_KERNELS_FILE} is missing (run npm run build)`);
-    const module = new WebAssembly.Module(readFileSync(LAYER_KERNELS_FILE));
+const kernels = wasmOnce(
+  LAYER_KERNELS_FILE,
+  (module) => {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
     const helper = startWorker(module, memory, ex);
-    cached = makeKernels(ex, memory, helper);
-    why = `WebAssembly SIMD, ${helper ? 2 : 1} thread${helper ? 's' : ''}`;
-  } catch (e) {
-    cached = null;
-    why = `TensorFlow.js ops (${(e as Error).message})`;
-  }
-  return cached ?? undefined;
-}
+    return { kernels: makeKernels(ex, memory, helper), threads: helper ? 2 : 1 };
+  },
+  ({ threads }) => `WebAssembly SIMD, ${threads} thread${threads > 1 ? 's' : ''}`,
+  'TensorFlow.js ops',
+);
+
+/** The kernels, or undefined (with `layerKernelStatus()` saying why) where they cannot load. */
+export const layerKernels = (): LayerKernels | undefined => kernels.get()?.kernels;
 
 /** How the exact convolution and pooling layers run: the kernels (on how many threads), or why not. */
-export function layerKernelStatus(): string {
-  layerKernels();
-  return why;
-}
+export const layerKernelStatus = (): string => kernels.status();
 
 /**
  * A second thread over the shared memory. Both threads claim chunks of a call's range (the kernels' last two
