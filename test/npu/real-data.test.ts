@@ -12,11 +12,9 @@ import { ntvEvaluate } from '../../src/evaluate/ntv.js';
 import { accuracy, predict } from '../../src/evaluate/predict.js';
 import { runningStoredCodes } from '../../src/nn/to-ir.js';
 import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
-import { saveModel } from '../../src/nn/model-file.js';
-import { Network } from '../../src/nn/network.js';
-import { lenet5 } from '../../src/ir/model-spec.js';
 import { Rng } from '../../src/util/rng.js';
 import { requireTool } from '../helpers/tools.js';
+import { initialisedLenetModel } from '../helpers/lenet-model.js';
 
 /** Trained networks on real data, run on the Verilated NPU against the integer reference (whole test splits). */
 let bc: string;
@@ -94,14 +92,7 @@ describe('breast-cancer MLP on the NPU, whole test split', () => {
 
 describe('LeNet-5 on the NPU', () => {
   it('runs bit-exact on 200 Fashion-MNIST test images (convolutions walked by the address generator, pooling, dense)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'axhw-npu-lenet-'));
-    // Initialised, not trained (bit-exactness does not depend on training); calibrated on 500 training images.
-    const net = new Network(lenet5([28, 28, 1], 10), 3);
-    saveModel(dir, net, {
-      dataset: { name: 'fashion-mnist', seed: 1, limitTrain: 500, limitTest: 200 },
-      classes: Array.from({ length: 10 }, (_, i) => String(i)),
-    });
-    net.dispose();
+    const dir = initialisedLenetModel(200);
     const n = await npuForModel({ modelDir: dir, mult: 'drum:width=8,k=4,signed', sizing: { P: 16 } });
     const t = n.data.test;
     expect(t.n).toBe(200);

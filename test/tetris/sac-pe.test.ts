@@ -13,10 +13,8 @@ import { decodeKneaded } from '../../src/models/sac-pe-model.js';
 import { generateModule } from '../../src/gen/generate-module.js';
 import { resolveModule } from '../../src/gen/registry.js';
 import { openModuleSessions } from '../../src/cosim/module-session.js';
-import { saveModel } from '../../src/nn/model-file.js';
-import { Network } from '../../src/nn/network.js';
-import { lenet5 } from '../../src/ir/model-spec.js';
 import { requireTool } from '../helpers/tools.js';
+import { initialisedLenetModel } from '../helpers/lenet-model.js';
 
 const MULT = 'exact-mul:width=8,signed';
 
@@ -175,13 +173,7 @@ describe('Tetris on trained networks: kneading exact, the SAC PE RTL = the integ
   it(
     'LeNet-5 (initialised, calibrated on 500 images): kneading exact on every patch of 10 images; ' + 'the RTL on 30 rows of each layer',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'axhw-tetris-lenet-'));
-      const net = new Network(lenet5([28, 28, 1], 10), 3);
-      saveModel(dir, net, {
-        dataset: { name: 'fashion-mnist', seed: 1, limitTrain: 500, limitTest: 10 },
-        classes: Array.from({ length: 10 }, (_, i) => String(i)),
-      });
-      net.dispose();
+      const dir = initialisedLenetModel(10);
       const m = await quantisedModel({ modelDir: dir, mult: MULT });
       const t = m.data.test;
       const all = layerRows(m.q, t.x, t.n, 32);
