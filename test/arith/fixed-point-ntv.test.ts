@@ -191,67 +191,26 @@ describe('NTV weight storage', () => {
     // Code ranges beyond its 8192-entry table: it declines (the JS loop runs), and the result is the same.
     const wide = Float32Array.from({ length: 2000 }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * 3);
     const wt = Float32Array.from({ length: 20001 }, (_, i) => i - 10000);
-    expect(
+    // a fixed exponent and table: what the SIMD quantiser and quantiseOperand each give
+    const simdAt = (x: Float32Array, e: number, lo: number, hi: number, t: Float32Array) =>
       simd.quantise(
-        wide,
-        () => -12,
-        -10000,
-        10000,
-        () => wt,
-        new Float32Array(2000),
-      ),
-    ).toBeUndefined();
-    expect(
-      simd.quantise(
-        wide,
-        () => -10,
-        -4096,
-        4095,
-        () => wt.subarray(5904, 5904 + 8192),
-        new Float32Array(2000),
-      ),
-    ).toBeDefined(); // 8192 codes: the most it holds
-    expect(
-      simd.quantise(
-        wide,
-        () => -10,
-        -4096,
-        4096,
-        () => wt.subarray(5904, 5904 + 8193),
-        new Float32Array(2000),
-      ),
-    ).toBeUndefined(); // one more: declined
-    expect(
-      quantiseOperand(
-        wide,
-        () => -12,
-        -10000,
-        10000,
-        () => wt,
-        new Float32Array(2000),
-      ).out,
-    ).toEqual(quantise32(wide, -12, -10000, 10000, wt));
+        x,
+        () => e,
+        lo,
+        hi,
+        () => t,
+        new Float32Array(x.length),
+      );
+    const operandAt = (x: Float32Array, e: number, lo: number, hi: number, t: (e: number) => Float32Array) =>
+      quantiseOperand(x, () => e, lo, hi, t, new Float32Array(x.length)).out;
+    expect(simdAt(wide, -12, -10000, 10000, wt)).toBeUndefined();
+    expect(simdAt(wide, -10, -4096, 4095, wt.subarray(5904, 5904 + 8192))).toBeDefined(); // 8192 codes: the most it holds
+    expect(simdAt(wide, -10, -4096, 4096, wt.subarray(5904, 5904 + 8193))).toBeUndefined(); // one more: declined
+    expect(operandAt(wide, -12, -10000, 10000, () => wt)).toEqual(quantise32(wide, -12, -10000, 10000, wt));
     // Outside its range (|e| > 100) it declines and the JS loop runs.
-    expect(
-      simd.quantise(
-        Float32Array.of(1),
-        () => 120,
-        -128,
-        127,
-        () => new Float32Array(256),
-        new Float32Array(1),
-      ),
-    ).toBeUndefined();
-    expect(
-      quantiseOperand(
-        Float32Array.of(2 ** 121),
-        () => 120,
-        -128,
-        127,
-        (e) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e),
-        new Float32Array(1),
-      ).out[0],
-    ).toBe(2 ** 121);
+    expect(simdAt(Float32Array.of(1), 120, -128, 127, new Float32Array(256))).toBeUndefined();
+    const scaled = (e: number) => Float32Array.from({ length: 256 }, (_, i) => (i - 128) * 2 ** e);
+    expect(operandAt(Float32Array.of(2 ** 121), 120, -128, 127, scaled)[0]).toBe(2 ** 121);
   });
 
   it("the SIMD significand mask is fpmul's JS mask bit for bit (specials, subnormals, tails)", () => {
