@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
+import { axhw, argv, axhwBin } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'axhw.js');
 const F = (f: string) => join(root, 'test', 'fixtures', 'rtl', f);
-const axhw = (...args: string[]) => execa('node', [bin, ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
 
 describe('axhw CLI', () => {
   let out: string;
@@ -30,7 +29,7 @@ describe('axhw CLI', () => {
   );
 
   it('a reader that stops early (`axhw units | head -1`) ends the output quietly, exit 0, no EPIPE trace', async () => {
-    const child = execa('node', [bin, 'units', '--json'], { reject: false, stderr: 'pipe' });
+    const child = execa('node', [axhwBin, 'units', '--json'], { reject: false, stderr: 'pipe' });
     child.stdout!.destroy(); // the read end closes before axhw writes
     const r = await child;
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
@@ -79,19 +78,8 @@ describe('axhw CLI', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ shape: [256, 256], dtype: '<u2', verified: true });
     expect(existsSync(join(out, 'd.npy.json'))).toBe(true);
     const bad = await axhw(
-      'lut',
-      '--rtl',
-      F('trunc_mult.v'),
-      '--top',
-      'trunc_mult',
-      '--a-width',
-      '8',
-      '--b-width',
-      '8',
-      '--model',
-      F('trunc_mult_wrong.mjs'),
-      '-o',
-      join(out, 'bad.npy'),
+      ...argv`lut --rtl ${F('trunc_mult.v')} --top trunc_mult --a-width 8 --b-width 8
+        --model ${F('trunc_mult_wrong.mjs')} -o ${join(out, 'bad.npy')}`,
     );
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/disagrees with its model on 48384 of 65536 pairs.*no table written/);
@@ -99,19 +87,7 @@ describe('axhw CLI', () => {
   });
 
   it('fpmul: verify over an mbits range, and a significand table with its mbits in the sidecar', async () => {
-    const v = await axhw(
-      'verify',
-      'fpmul',
-      '--preset',
-      'bfloat16',
-      '--subnormals',
-      'ftz',
-      '--mbits',
-      '2..4,8',
-      '--vectors',
-      '20000',
-      '--json',
-    );
+    const v = await axhw(...argv`verify fpmul --preset bfloat16 --subnormals ftz --mbits 2..4,8 --vectors 20000 --json`);
     expect(v.exitCode, v.all).toBe(0);
     const rep = JSON.parse(v.stdout);
     expect(rep.controlSettings).toEqual([{ mbits: 2 }, { mbits: 3 }, { mbits: 4 }, { mbits: 8 }]);
@@ -119,19 +95,7 @@ describe('axhw CLI', () => {
     expect(rep.pairs).toBe(4 * (rep.perSetting.cornerPairs + 20000));
     expect(rep.pairs).toBe(rep.cornerPairs + rep.randomPairs);
     expect(rep.perSetting.pairs).toBe(rep.pairs / 4);
-    const t = await axhw(
-      'lut',
-      'fpmul',
-      '--preset',
-      'bfloat16',
-      '--table',
-      'significand',
-      '--mbits',
-      '6',
-      '-o',
-      join(out, 'sig.npy'),
-      '--json',
-    );
+    const t = await axhw(...argv`lut fpmul --preset bfloat16 --table significand --mbits 6 -o ${join(out, 'sig.npy')} --json`);
     expect(t.exitCode, t.all).toBe(0);
     expect(JSON.parse(t.stdout)).toMatchObject({
       kind: 'significand',

@@ -2,13 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
+import { axhw, argv } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'axhw.js');
 const F = (f: string) => join(root, 'test', 'fixtures', 'rtl', f);
-const axhw = (...args: string[]) => execa('node', [bin, ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
 
 /** A small learnable CSV in scikit-learn's layout (label = sign of the sum of the features). */
 function tinyCsv(path: string): string {
@@ -39,20 +37,7 @@ describe('axhw train / eval', () => {
   it('trains with the approximate forward pass on a user file, writes metrics, weights and curve; eval reloads them', async () => {
     const out = join(dir, 'run1');
     const r = await trainTiny(
-      '--method',
-      'pas',
-      '--multiplier',
-      'drum:width=8,k=4,signed',
-      '--ntv-voltage',
-      '850',
-      '--ntv-draws',
-      '3',
-      '--epochs',
-      '3',
-      '--lr',
-      '0.01',
-      '-o',
-      out,
+      ...argv`--method pas --multiplier drum:width=8,k=4,signed --ntv-voltage 850 --ntv-draws 3 --epochs 3 --lr 0.01 -o ${out}`,
     );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toMatch(/backend (wasm|tensorflow|cpu)/);
@@ -68,18 +53,7 @@ describe('axhw train / eval', () => {
     expect(m.testAccuracyExact).toBeGreaterThan(0.8);
     for (const f of ['model.json', 'weights.bin', 'curve.svg']) expect(existsSync(join(out, f))).toBe(true);
 
-    const e = await axhw(
-      'eval',
-      '--model-dir',
-      out,
-      '--data-path',
-      csv,
-      '--multiplier',
-      'drum:width=8,k=4,signed',
-      '--path',
-      'table',
-      '--json',
-    );
+    const e = await axhw(...argv`eval --model-dir ${out} --data-path ${csv} --multiplier drum:width=8,k=4,signed --path table --json`);
     expect(e.exitCode, e.all).toBe(0);
     const ev = JSON.parse(e.stdout);
     expect(ev.testAccuracyExact).toBe(m.testAccuracyExact);
@@ -91,24 +65,8 @@ describe('axhw train / eval', () => {
   it('axtrain runs act (sensitivity, adaptive lambda) then pas on the hardware, and reports the sensitivity', async () => {
     const out = join(dir, 'axtrain');
     const r = await trainTiny(
-      '--method',
-      'axtrain',
-      '--multiplier',
-      'drum:width=8,k=3,signed',
-      '--epochs',
-      '3',
-      '--pas-epochs',
-      '2',
-      '--lambda',
-      '0.02',
-      '--lambda-step',
-      '0.01',
-      '--converge-tol',
-      '0',
-      '--ntv-draws',
-      '2',
-      '-o',
-      out,
+      ...argv`--method axtrain --multiplier drum:width=8,k=3,signed --epochs 3 --pas-epochs 2
+        --lambda 0.02 --lambda-step 0.01 --converge-tol 0 --ntv-draws 2 -o ${out}`,
     );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toMatch(/epoch 1\/5 \[act\] {2}loss \d\.\d+ {2}S \d[\d.e+-]* \(lambda 0\.0200\)/);

@@ -2,14 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
 import { axnetResultSchema, type AxnetResult } from '../../src/experiments/axnet/schema.js';
 import { matchParameterCount, parameterCount } from '../../src/axnet/topology.js';
 import { TARGET_FUNCTIONS } from '../../src/data/axbench/index.js';
-
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
-const axhw = (...args: string[]) => execa('node', [cli, ...args], { reject: false, all: true });
+import { axhw } from '../helpers/cli.js';
 
 /** The result without what a clock measures or the output folder in the command. */
 function deterministic(r: AxnetResult) {

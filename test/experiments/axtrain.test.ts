@@ -2,14 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
 import { crossEntropy, relativeL1 } from '../../src/experiments/metrics.js';
 import { budgetFor, AXTRAIN_APPS, DRUM_SETTINGS } from '../../src/experiments/axtrain/plan.js';
 import { axtrainResultSchema } from '../../src/experiments/axtrain/schema.js';
-
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
-const axhw = (...args: string[]) => execa('node', [cli, ...args], { reject: false, all: true });
+import { axhw } from '../helpers/cli.js';
 
 describe('axtrain experiment helpers', () => {
   it('cross-entropy and relative L1 deviation are computed as defined', () => {

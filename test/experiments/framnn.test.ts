@@ -2,15 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
 import { framnnResultSchema, type FramnnResult } from '../../src/experiments/framnn/schema.js';
 import { mantissaSchedule } from '../../src/train/mantissa-schedule.js';
 import { trainingEdp } from '../../src/experiments/framnn/edp.js';
 import { levelCost, type FpmulCosts } from '../../src/synth/fpmul-levels.js';
-
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
-const axhw = (...args: string[]) => execa('node', [cli, ...args], { reject: false, all: true });
+import { axhw } from '../helpers/cli.js';
 
 /** The result without what a clock measures (training seconds) or the output folder in the command. */
 function deterministic(r: FramnnResult) {

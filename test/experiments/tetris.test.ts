@@ -2,12 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
 import { tetrisResultSchema, type TetrisResult } from '../../src/experiments/tetris/schema.js';
-
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
-const axhw = (...args: string[]) => execa('node', [cli, ...args], { reject: false, all: true });
+import { axhw } from '../helpers/cli.js';
 
 describe('axhw experiment tetris --quick', () => {
   let out: string;
