@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { dataRoot } from '../../src/data/datasets.js';
-import { runTrain } from '../../src/train/run.js';
 import { npuForModel } from '../../src/target/from-model.js';
 import { faultMasks, runOnNpu } from '../../src/npu/run.js';
 import { referenceInference } from '../../src/infer/reference.js';
@@ -15,6 +14,7 @@ import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
 import { Rng } from '../../src/util/rng.js';
 import { requireTool } from '../helpers/tools.js';
 import { initialisedLenetModel } from '../helpers/lenet-model.js';
+import { trainForTest } from '../helpers/train.js';
 
 /** Trained networks on real data, run on the Verilated NPU against the integer reference (whole test splits). */
 let bc: string;
@@ -22,17 +22,7 @@ beforeAll(async () => {
   await requireTool('verilator');
   if (!existsSync(join(dataRoot(), 'root'))) throw new Error('data sets not fetched: run bash scripts/fetch-data.sh');
   bc = mkdtempSync(join(tmpdir(), 'axhw-npu-bc-'));
-  await runTrain({
-    dataset: 'breast-cancer',
-    seed: 1,
-    method: 'bp',
-    epochs: 15,
-    batchSize: 32,
-    learningRate: 1e-3,
-    out: bc,
-    command: 'test',
-    ntvDraws: 1,
-  });
+  await trainForTest({ dataset: 'breast-cancer', epochs: 15, out: bc });
 });
 
 describe('breast-cancer MLP on the NPU, whole test split', () => {

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { dataRoot } from '../../src/data/datasets.js';
-import { runTrain } from '../../src/train/run.js';
 import { quantisedModel, type QuantisedModel } from '../../src/target/from-model.js';
 import { layerRows, type LayerRows } from '../../src/tetris/layer-rows.js';
 import { kneadColumn, sacDot, weightColumn } from '../../src/tetris/knead.js';
@@ -15,6 +14,7 @@ import { resolveModule } from '../../src/gen/registry.js';
 import { openModuleSessions } from '../../src/cosim/module-session.js';
 import { requireTool } from '../helpers/tools.js';
 import { initialisedLenetModel } from '../helpers/lenet-model.js';
+import { trainForTest } from '../helpers/train.js';
 
 const MULT = 'exact-mul:width=8,signed';
 
@@ -89,17 +89,7 @@ beforeAll(async () => {
 describe('Tetris on trained networks: kneading exact, the SAC PE RTL = the integer reference layer by layer', () => {
   it('breast-cancer MLP: every weight group of every test sample; the RTL on 6 samples with groups of 4 and 16', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axhw-tetris-bc-'));
-    await runTrain({
-      dataset: 'breast-cancer',
-      seed: 1,
-      method: 'bp',
-      epochs: 15,
-      batchSize: 32,
-      learningRate: 1e-3,
-      out: dir,
-      command: 'test',
-      ntvDraws: 1,
-    });
+    await trainForTest({ dataset: 'breast-cancer', epochs: 15, out: dir });
     const m = await quantisedModel({ modelDir: dir, mult: MULT });
     const t = m.data.test;
     const all = layerRows(m.q, t.x, t.n, 32);
@@ -150,19 +140,7 @@ describe('Tetris on trained networks: kneading exact, the SAC PE RTL = the integ
 
   it('Fashion-MNIST MLP (1 epoch on 5,000 images): kneading exact on 200 test images; the RTL on 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axhw-tetris-fm-'));
-    await runTrain({
-      dataset: 'fashion-mnist',
-      seed: 1,
-      method: 'bp',
-      epochs: 1,
-      batchSize: 64,
-      learningRate: 1e-3,
-      limitTrain: 5000,
-      limitTest: 200,
-      out: dir,
-      command: 'test',
-      ntvDraws: 1,
-    });
+    await trainForTest({ dataset: 'fashion-mnist', epochs: 1, batchSize: 64, limitTrain: 5000, limitTest: 200, out: dir });
     const m = await quantisedModel({ modelDir: dir, mult: MULT });
     const t = m.data.test;
     expect(expectKneadingExact(m, layerRows(m.q, t.x, t.n, 32), 8)).toBe(200 * (128 + 128 + 10));

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DATASETS, dataRoot, getDataset } from '../../src/data/datasets.js';
 import { prepareDataset } from '../../src/data/prepare.js';
-import { runTrain } from '../../src/train/run.js';
 import { requireTool } from '../helpers/tools.js';
+import { trainForTest } from '../helpers/train.js';
 
 /**
  * Integration tests on the real data sets (docs/methods.md, data sets). They need `bash scripts/fetch-data.sh`
@@ -47,19 +47,15 @@ describe('real data sets', () => {
     ]),
   )('%s trains with its default model (%s)', async (name, method) => {
     const out = mkdtempSync(join(tmpdir(), `axhw-${name}-`));
-    const { metrics } = await runTrain({
+    const { metrics } = await trainForTest({
       dataset: name,
       method: method as 'bp' | 'pas',
       epochs: 1,
-      batchSize: 32,
-      learningRate: 1e-3,
-      seed: 1,
       limitTrain: 256,
       limitTest: 64,
       multiplier: 'drum:width=8,k=4,signed',
       ntvDraws: 0,
       out,
-      command: 'test',
     });
     expect(metrics.model).toBe(getDataset(name).defaultModel);
     expect(metrics.testAccuracyExact).toBeGreaterThan(0);
@@ -75,18 +71,13 @@ describe('real data sets', () => {
 
   it('breast cancer: exact training reaches >= 95% test accuracy; DRUM inference agrees with the integer reference', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-bc-'));
-    const { metrics } = await runTrain({
+    const { metrics } = await trainForTest({
       dataset: 'breast-cancer',
-      method: 'bp',
       epochs: 20,
-      batchSize: 32,
-      learningRate: 1e-3,
-      seed: 1,
       multiplier: 'drum:width=8,k=4,signed',
       ntvDraws: 10,
       ntvRate: 0.01,
       out,
-      command: 'test',
     });
     expect(metrics.testAccuracyExact).toBeGreaterThanOrEqual(0.95);
     expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.999);
@@ -102,17 +93,12 @@ describe('real data sets', () => {
       'integer reference on >= 99.9% of the 10,000 test images',
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'axhw-fm-'));
-      const { metrics } = await runTrain({
+      const { metrics } = await trainForTest({
         dataset: 'fashion-mnist',
-        method: 'bp',
         epochs: 4,
         batchSize: 64,
-        learningRate: 1e-3,
-        seed: 1,
         multiplier: 'drum:width=8,k=4,signed',
-        ntvDraws: 1,
         out,
-        command: 'test',
       });
       expect(metrics.testAccuracyExact).toBeGreaterThanOrEqual(0.85);
       const h = metrics.hardware!;
@@ -124,18 +110,7 @@ describe('real data sets', () => {
 
   it('breast cancer with fpmul layers (pas, 4 significand bits): trains, and the float path agrees with the reference', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-bcf-'));
-    const { metrics } = await runTrain({
-      dataset: 'breast-cancer',
-      method: 'pas',
-      epochs: 10,
-      batchSize: 32,
-      learningRate: 1e-3,
-      seed: 1,
-      multiplier: 'fpmul:mbits=4',
-      ntvDraws: 1,
-      out,
-      command: 'test',
-    });
+    const { metrics } = await trainForTest({ dataset: 'breast-cancer', method: 'pas', epochs: 10, multiplier: 'fpmul:mbits=4', out });
     expect(metrics.hardware!.accuracy).toBeGreaterThanOrEqual(0.93);
     expect(metrics.hardware!.reference.agreement).toBeGreaterThanOrEqual(0.999);
     expect(metrics.hardware!.hardware.path).toBe('transform');
@@ -143,19 +118,14 @@ describe('real data sets', () => {
 
   it('Fashion-MNIST LeNet-5 trains (short run on a subset)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'axhw-cnn-'));
-    const { metrics } = await runTrain({
+    const { metrics } = await trainForTest({
       dataset: 'fashion-mnist',
       model: 'mnist-cnn',
-      method: 'bp',
       epochs: 2,
-      batchSize: 32,
       learningRate: 2e-3,
-      seed: 1,
       limitTrain: 3000,
       limitTest: 1000,
-      ntvDraws: 1,
       out,
-      command: 'test',
     });
     expect(metrics.testAccuracyExact).toBeGreaterThan(0.65);
   });
