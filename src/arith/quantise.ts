@@ -1,5 +1,5 @@
 import { maxAbs32 } from './fixed-point.js';
-import { simdQuantiser } from './simd-quantise.js';
+import { simdQuantiser, type OperandQuantisation } from './simd-quantise.js';
 
 /** 1.5 * 2^52: (x + R) - R rounds a double to the nearest integer, ties to even (|x| < 2^51). */
 const ROUND = 6755399441055744;
@@ -52,15 +52,9 @@ export function identityTable(qmin: number, qmax: number): Float32Array {
  * every element becomes table(e)[code - qmin] (with the identity table, the codes themselves). WebAssembly
  * SIMD where it loads (simd-quantise.ts), else the JS loops; both compute the same bits.
  */
-export function quantiseOperand(
-  x: Float32Array,
-  exponent: (maxAbs: number) => number,
-  qmin: number,
-  qmax: number,
-  table: (e: number) => Float32Array,
-  out: Float32Array,
-): { out: Float32Array; maxAbs: number; e: number } {
-  const r = simdQuantiser()?.quantise(x, exponent, qmin, qmax, table, out);
+export function quantiseOperand(...operand: OperandQuantisation): { out: Float32Array; maxAbs: number; e: number } {
+  const [x, exponent, qmin, qmax, table, out] = operand;
+  const r = simdQuantiser()?.quantise(...operand);
   if (r) return { out, ...r };
   const maxAbs = maxAbs32(x);
   const e = exponent(maxAbs);

@@ -11,16 +11,22 @@ import { wasmOnce } from '../util/wasm-once.js';
  * and weight at every layer and step of hardware-in-the-loop training. `quantise` returns undefined
  * where it does not apply (code ranges above 8192, |e| > 100) and the caller runs the JS loops.
  */
+/**
+ * What quantising one operand takes: x; `exponent` picks e from max |x|; codes clip to [qmin, qmax]; each
+ * code becomes table(e)[code - qmin], written into `out`.
+ */
+export type OperandQuantisation = [
+  x: Float32Array,
+  exponent: (maxAbs: number) => number,
+  qmin: number,
+  qmax: number,
+  table: (e: number) => Float32Array,
+  out: Float32Array,
+];
+
 export interface SimdQuantiser {
   /** max|x| is passed to `exponent`, which picks e; x is read once into wasm memory for both passes. */
-  quantise(
-    x: Float32Array,
-    exponent: (maxAbs: number) => number,
-    qmin: number,
-    qmax: number,
-    table: (e: number) => Float32Array,
-    out: Float32Array,
-  ): { maxAbs: number; e: number } | undefined;
+  quantise(...operand: OperandQuantisation): { maxAbs: number; e: number } | undefined;
   /** fpmul's significand mask on every finite float32 (infinities and NaN unchanged), into `out`. */
   mask(x: Float32Array, mask: number, out: Float32Array): Float32Array;
 }

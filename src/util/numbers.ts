@@ -28,43 +28,32 @@ function real(v: string): number {
 /** Any whole number (seeds). */
 export const toInt = (v: string): number => integer(v);
 
+/** A parser that also requires `ok` of its number, refusing with `must` otherwise. */
+const within =
+  (parse: (v: string) => number, ok: (n: number) => boolean, must: string) =>
+  (v: string): number => {
+    const n = parse(v);
+    if (!ok(n)) throw new InvalidArgumentError(`It must be ${must}.`);
+    return n;
+  };
+
 /** A count of things: 1 or more (vectors, jobs, epochs, draws, samples). */
-export function toCount(v: string): number {
-  const n = integer(v);
-  if (n < 1) throw new InvalidArgumentError(`It must be 1 or more.`);
-  return n;
-}
+export const toCount = within(integer, (n) => n >= 1, '1 or more');
 
 /** A whole number of 0 or more. */
-export function toNonNegativeInt(v: string): number {
-  const n = integer(v);
-  if (n < 0) throw new InvalidArgumentError(`It must be 0 or more.`);
-  return n;
-}
+export const toNonNegativeInt = within(integer, (n) => n >= 0, '0 or more');
 
 /** Any finite real. */
 export const toNumber = (v: string): number => real(v);
 
 /** A real above 0 (learning rate, clock period). */
-export function toPositiveNumber(v: string): number {
-  const n = real(v);
-  if (!(n > 0)) throw new InvalidArgumentError(`It must be above 0.`);
-  return n;
-}
+export const toPositiveNumber = within(real, (n) => n > 0, 'above 0');
 
 /** A real of 0 or more (lambda, tolerances). */
-export function toNonNegativeNumber(v: string): number {
-  const n = real(v);
-  if (n < 0) throw new InvalidArgumentError(`It must be 0 or more.`);
-  return n;
-}
+export const toNonNegativeNumber = within(real, (n) => n >= 0, '0 or more');
 
 /** A probability, 0 to 1. */
-export function toProbability(v: string): number {
-  const n = real(v);
-  if (n < 0 || n > 1) throw new InvalidArgumentError(`It must be a probability between 0 and 1.`);
-  return n;
-}
+export const toProbability = within(real, (n) => n >= 0 && n <= 1, 'a probability between 0 and 1');
 
 /** Parallel processes: 1 or more; more than the machine's cores is allowed but said once, on stderr. */
 export function toJobs(v: string): number {

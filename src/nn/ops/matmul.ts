@@ -44,28 +44,16 @@ export const columnSum = (a: tf.Tensor) => runKernel<tf.Tensor1D>(COLSUM, { a },
  * bit for bit; undefined without the kernels. The hardware layers' products of transformed or masked
  * operands run on it.
  */
-export function denseProduct(
-  a: Float32Array,
-  b: Float32Array,
-  bias: Float32Array,
-  m: number,
-  k: number,
-  n: number,
-): Float32Array | undefined {
+export function denseProduct(...args: ProductOperands): Float32Array | undefined {
   const kernels = layerKernels();
-  return kernels && product(kernels, a, b, bias, m, k, n);
+  return kernels && product(kernels, ...args);
 }
 
+/** A (m x k), B (k x n), bias (n), row-major. */
+type ProductOperands = [a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number];
+
 /** A B + bias for A (m x k), B (k x n): the rows in blocks of four, then the rest one at a time. */
-function product(
-  kernels: LayerKernels,
-  a: Float32Array,
-  b: Float32Array,
-  bias: Float32Array,
-  m: number,
-  k: number,
-  n: number,
-): Float32Array {
+function product(kernels: LayerKernels, ...[a, b, bias, m, k, n]: ProductOperands): Float32Array {
   const whole = m - (m % 4);
   const out = new Float32Array(m * n);
   if (whole) out.set(kernels.forward(a.subarray(0, whole * k), patchGeometry(whole / 4, 1, 4, k, 1, 1, 'valid'), b, n, bias));
