@@ -132,7 +132,12 @@ export function sensitivitySpec(a: AxtrainReport['apps'][number]): object {
 export function axtrainDocument(r: AxtrainReport): ResultDocument {
   const s = r.summary;
   const settings = r.apps[0]!.multipliers;
-  const perSetting = (f: (m: (typeof settings)[number]) => string) => settings.map(f);
+  type Setting = (typeof settings)[number];
+  const perSetting = (f: (m: Setting) => string) => settings.map(f);
+  /** An application's cells, one per setting: a figure of bp / act / axtrain. */
+  const methodCells = (a: (typeof r.apps)[number], cell: (m: Setting['bp']) => string) =>
+    a.multipliers.map((m) => `${cell(m.bp)} / ${cell(m.act)} / ${cell(m.axtrain)}`);
+  const methodRows = (cell: (m: Setting['bp']) => string) => r.apps.map((a) => [a.app.name, ...methodCells(a, cell)]);
   const paperPct = (t: Record<string, number>, key: string) => (key in t ? `${t[key]}%` : 'n/a');
   return {
     title: `AxTrain reproduction${r.quick ? ' (--quick: reduced budget, not the paper-scale run)' : ''}`,
@@ -171,28 +176,18 @@ export function axtrainDocument(r: AxtrainReport): ResultDocument {
             r.apps.map((a) => [
               a.app.name,
               `${pct(a.exact.bp.exactMultiplier)} / ${pct(a.exact.act.exactMultiplier)}`,
-              ...a.multipliers.map(
-                (m) => `${m.bp.outputError.toFixed(3)} / ${m.act.outputError.toFixed(3)} / ${m.axtrain.outputError.toFixed(3)}`,
-              ),
+              ...methodCells(a, (m) => m.outputError.toFixed(3)),
             ]),
             'Normalised output error (test cross-entropy on the setting / bp on exact-mul), bp / act / axtrain:',
           ),
           table(
             ['application', ...perSetting((m) => m.setting)],
-            r.apps.map((a) => [
-              a.app.name,
-              ...a.multipliers.map(
-                (m) => `${m.bp.deviation.toFixed(4)} / ${m.act.deviation.toFixed(4)} / ${m.axtrain.deviation.toFixed(4)}`,
-              ),
-            ]),
+            methodRows((m) => m.deviation.toFixed(4)),
             'Output deviation from the same network on exact-mul (sum|z - z_exact| / sum|z_exact|), bp / act / axtrain:',
           ),
           table(
             ['application', ...perSetting((m) => m.setting)],
-            r.apps.map((a) => [
-              a.app.name,
-              ...a.multipliers.map((m) => `${pct(m.bp.accuracy, 1)} / ${pct(m.act.accuracy, 1)} / ${pct(m.axtrain.accuracy, 1)}`),
-            ]),
+            methodRows((m) => pct(m.accuracy, 1)),
             'Accuracy on each setting (bp / act / axtrain):',
           ),
           table(
