@@ -45,14 +45,13 @@ interface NetworkPlan {
 }
 
 function plan(quick: boolean): NetworkPlan[] {
-  const bc = { dataset: 'breast-cancer', epochs: quick ? 10 : 20, batchSize: 32, learningRate: 1e-3 };
+  const bc = { dataset: 'breast-cancer', epochs: quick ? 10 : 20, batchSize: 32, learningRate: 1e-3, rtlSamples: quick ? 4 : 114 };
   return [
     {
       name: 'bc-bp',
       description: 'breast-cancer MLP 30-64-64-2, back-propagation',
       ...bc,
       method: 'bp',
-      rtlSamples: quick ? 4 : 114,
       costSamples: quick ? 1 : 8,
     },
     {
@@ -61,7 +60,6 @@ function plan(quick: boolean): NetworkPlan[] {
       ...bc,
       method: 'axtrain',
       multiplier: 'drum:width=8,k=3,signed',
-      rtlSamples: quick ? 4 : 114,
       costSamples: quick ? 0 : 8,
     },
     {
@@ -71,7 +69,6 @@ function plan(quick: boolean): NetworkPlan[] {
       method: 'axtrain',
       multiplier: 'exact-mul:width=8,signed',
       ntvRate: 0.01,
-      rtlSamples: quick ? 4 : 114,
       costSamples: 0,
     },
     {
