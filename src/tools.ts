@@ -1,5 +1,9 @@
 import { execa } from 'execa';
+import { readFileSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { AxhwError } from './errors.js';
+import { cacheRoot } from './paths.js';
+import { writeAtomic } from './util/atomic-write.js';
 
 /** System tools axhw drives, with the Debian package that provides each. */
 export const TOOLS = {
@@ -17,21 +21,58 @@ export type ToolName = keyof typeof TOOLS;
 
 const versions = new Map<ToolName, string>();
 
-/** The tool's version line; throws a clear error naming the package when the tool is missing. */
+/**
+ * The tool's version line; throws a clear error naming the package when the tool is missing. Asking costs a
+ * process (Verilator's is a Perl script: about 0.1 s), so the answer is kept in the cache folder against the
+ * file the name resolves to on PATH (path, size, modification time, inode) and asked again only when that
+ * file changes, as an upgrade changes it.
+ */
 export async function toolVersion(name: ToolName): Promise<string> {
-  const cached = versions.get(name);
-  if (cached) return cached;
+  const known = versions.get(name);
+  if (known) return known;
   const t = TOOLS[name];
+  const stamp = fileStamp(t.bin);
+  const stampFile = join(cacheRoot(), 'tools', `${name}.json`);
+  const stored = stamp === undefined ? undefined : storedVersion(stampFile, stamp);
   let out: string;
-  try {
-    const r = await execa(t.bin, [...t.versionArgs], { reject: false, timeout: 30_000 });
-    if (r.failed && (r as { code?: string }).code === 'ENOENT') throw new Error('ENOENT');
-    out = `${r.stdout}\n${r.stderr}`.trim().split('\n')[0] ?? '';
-  } catch {
-    throw missingTool(name);
+  if (stored !== undefined) out = stored;
+  else {
+    try {
+      const r = await execa(t.bin, [...t.versionArgs], { reject: false, timeout: 30_000 });
+      if (r.failed && (r as { code?: string }).code === 'ENOENT') throw new Error('ENOENT');
+      out = `${r.stdout}\n${r.stderr}`.trim().split('\n')[0] ?? '';
+    } catch {
+      throw missingTool(name);
+    }
+    if (stamp !== undefined && out) writeAtomic(stampFile, JSON.stringify({ stamp, version: out }) + '\n');
   }
   versions.set(name, out);
   return out;
+}
+
+/** What identifies the executable `bin` resolves to on PATH (and Verilator's root, which picks its binaries); undefined if none. */
+function fileStamp(bin: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const path = join(dir, bin);
+    try {
+      const s = statSync(path);
+      if (s.isFile() && (s.mode & 0o111) !== 0) return [path, s.size, s.mtimeMs, s.ino, process.env.VERILATOR_ROOT ?? ''].join(':');
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+/** The version stored for this stamp, or undefined (none, another file, unreadable). */
+function storedVersion(file: string, stamp: string): string | undefined {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as { stamp?: unknown; version?: unknown };
+    return r.stamp === stamp && typeof r.version === 'string' && r.version ? r.version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function missingTool(name: ToolName): AxhwError {

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+/**
+ * Tool versions are asked once per tool file: a fake `make` on PATH counts its runs in a file, so the test
+ * sees when the version is asked and when the stored answer is used. Each case imports tools.ts afresh
+ * (its in-process memo would otherwise answer first).
+ */
+describe('toolVersion keeps the answer against the tool file', () => {
+  const saved = { path: process.env.PATH, cache: process.env.AXHW_CACHE_DIR };
+  let dir: string;
+  let tool: string;
+  let runs: string;
+  const fakeMake = (version: string) => {
+    writeFileSync(tool, `#!/bin/sh\necho run >> ${runs}\necho "${version}"\n`);
+    chmodSync(tool, 0o755);
+  };
+  const asked = () => readFileSync(runs, 'utf8').split('\n').filter(Boolean).length;
+  const fresh = async () => {
+    const { vi } = await import('vitest');
+    vi.resetModules();
+    return (await import('../src/tools.js')).toolVersion;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'axhw-tools-'));
+    tool = join(dir, 'bin', 'make');
+    runs = join(dir, 'runs.txt');
+    writeFileSync(runs, '');
+    mkdirSync(join(dir, 'bin'));
+    process.env.PATH = `${join(dir, 'bin')}:${saved.path}`;
+    process.env.AXHW_CACHE_DIR = join(dir, 'cache');
+  });
+  afterEach(() => {
+    process.env.PATH = saved.path;
+    if (saved.cache === undefined) delete process.env.AXHW_CACHE_DIR;
+    else process.env.AXHW_CACHE_DIR = saved.cache;
+  });
+
+  it('asks once, answers from the cache in a new process, and asks again when the file changes', async () => {
+    fakeMake('GNU Make 9.1');
+    expect(await (await fresh())('make')).toBe('GNU Make 9.1');
+    expect(asked()).toBe(1);
+    expect(await (await fresh())('make')).toBe('GNU Make 9.1');
+    expect(asked()).toBe(1); // stored
+    fakeMake('GNU Make 9.2'); // an upgrade: other bytes, another modification time
+    utimesSync(tool, new Date(), new Date(Date.now() + 5000));
+    expect(await (await fresh())('make')).toBe('GNU Make 9.2');
+    expect(asked()).toBe(2);
+  });
+
+  it('a missing tool is still the error naming its package', async () => {
+    process.env.PATH = join(dir, 'bin');
+    await expect((await fresh())('g++')).rejects.toMatchObject({
+      message: expect.stringContaining('g++ was not found on PATH'),
+      fix: expect.stringContaining('apt-get install g++'),
+    });
+  });
+});
