@@ -10,7 +10,7 @@
  */
 export const tiers: Record<string, string[]> = {
   cosim: [
-    'test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner}.test.ts',
+    'test/cosim/{cache,drum-properties,fpmul-properties,unit-runner,module-runner,session}.test.ts',
     'test/npu/npu.test.ts',
     'test/npu/axnet.test.ts',
     'test/lut/lut.test.ts',

@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 const LAYERS: string[][] = [
   ['errors.ts', 'paths.ts'],
-  ['util', 'tools.ts'],
+  ['util'],
+  ['tools.ts'],
   ['doc', 'data', 'models'],
   ['arith'],
   ['gen'],

@@ -1,5 +1,5 @@
 /** Constants of the harness protocol (see cosim/harness.cpp.hbs for the wire format). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const MAGIC = 0x31485841; // 'AXH1'
 export const HEADER_BYTES = 16;
 export const enum Cmd {
@@ -10,6 +10,9 @@ export const enum Cmd {
   Quit = 4,
   SetControl = 5,
   SpinRandom = 6,
+  Map = 7,
+  RangeAt = 8,
+  EvalAt = 9,
 }
 
 export function header(cmd: Cmd | ModuleCmd, n: number, start = 0): Buffer {

@@ -31,4 +31,18 @@ describe('test vectors', () => {
     expect([...a]).toEqual([0, 0, 1, 1]);
     expect([...b]).toEqual([14, 15, 0, 1]);
   });
+
+  it('fills every range as index = a << bWidth | b defines it (row starts and ends, b narrow and wider than 16 bits)', () => {
+    const rng = new Rng(3);
+    for (const bWidth of [0, 1, 3, 12, 16, 17, 20])
+      for (let t = 0; t < 20; t++) {
+        const n = 1 + (rng.nextU32() % 5000);
+        const start = t === 0 ? 0 : rng.nextU32() % 2 ** Math.min(bWidth + 6, 31);
+        const [a, b] = [new Uint32Array(n + 1).fill(7), new Uint32Array(n + 1).fill(7)];
+        fillRange(bWidth, start, a, b, n);
+        const index = Array.from({ length: n }, (_, i) => start + i);
+        expect([...a], `${bWidth} ${start}`).toEqual([...index.map((x) => Math.floor(x / 2 ** bWidth)), 7]); // nothing past n
+        expect([...b], `${bWidth} ${start}`).toEqual([...index.map((x) => x % 2 ** bWidth), 7]);
+      }
+  });
 });
