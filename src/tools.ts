@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { AxhwError } from './errors.js';
@@ -21,6 +20,9 @@ export type ToolName = keyof typeof TOOLS;
 
 const versions = new Map<ToolName, string>();
 
+/** execa, loaded when a tool is first run (about 0.15 s; a cached verify runs no tool). */
+const loadExeca = async () => (await import('execa')).execa;
+
 /**
  * The tool's version line; throws a clear error naming the package when the tool is missing. Asking costs a
  * process (Verilator's is a Perl script: about 0.1 s), so the answer is kept in the cache folder against the
@@ -38,6 +40,7 @@ export async function toolVersion(name: ToolName): Promise<string> {
   if (stored !== undefined) out = stored;
   else {
     try {
+      const execa = await loadExeca();
       const r = await execa(t.bin, [...t.versionArgs], { reject: false, timeout: 30_000 });
       if (r.failed && (r as { code?: string }).code === 'ENOENT') throw new Error('ENOENT');
       out = `${r.stdout}\n${r.stderr}`.trim().split('\n')[0] ?? '';
@@ -94,6 +97,7 @@ export async function runTool(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<{ exitCode: number; log: string }> {
+  const execa = await loadExeca();
   let r;
   try {
     r = await execa(TOOLS[name].bin, args, { cwd: opts.cwd, env: opts.env, reject: false, all: true });

@@ -1,7 +1,12 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
-import { decompressSync as xzDecompress } from '@napi-rs/lzma/xz';
+import type { decompressSync } from '@napi-rs/lzma/xz';
 import { dataError } from './data-error.js';
+
+/** The xz decoder, a native module loaded on first use (most commands read no data set). */
+const xzDecompress = (raw: Buffer) =>
+  (createRequire(import.meta.url)('@napi-rs/lzma/xz') as { decompressSync: typeof decompressSync }).decompressSync(raw);
 
 /** Read a file, undoing gzip or xz compression (recognised by magic bytes, not by name). */
 export function readMaybeCompressed(file: string): Buffer {

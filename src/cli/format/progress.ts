@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 
 /** How often a log (stderr not a terminal) gets a progress line. */
 const LOG_EVERY_MS = 10_000;
@@ -15,6 +16,8 @@ export function progressBar(
 ): { update: (done: number, total: number) => void; stop: () => void } {
   if (!enabled) return { update: () => {}, stop: () => {} };
   if (!process.stderr.isTTY) return progressLines(label.trim(), unit);
+  // loaded only for a bar on a terminal
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | eta {eta_formatted}`,
