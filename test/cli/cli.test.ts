@@ -28,6 +28,15 @@ describe('axhw CLI', () => {
     },
   );
 
+  it('--version and -V answer as the full command tree does (the launcher answers them without loading it)', async () => {
+    const full = await execa('node', [join(root, 'dist', 'cli', 'main.js'), '--version']);
+    expect(full.stdout).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    for (const flag of ['--version', '-V']) {
+      const r = await axhw(flag);
+      expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, full.stdout, '']);
+    }
+  });
+
   it('a reader that stops early (`axhw units | head -1`) ends the output quietly, exit 0, no EPIPE trace', async () => {
     const child = execa('node', [axhwBin, 'units', '--json'], { reject: false, stderr: 'pipe' });
     child.stdout!.destroy(); // the read end closes before axhw writes
