@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheRoot } from '../../src/paths.js';
 import { parseNetlist } from '../../src/synth/netlist.js';
 import { cellModelsFor } from '../../src/synth/cell-models.js';
 import { readToggleCoverage, simulateToggles } from '../../src/synth/toggle-sim.js';
@@ -50,6 +52,29 @@ endmodule`);
       'y[0]': changes(nand, 0),
       'y[1]': changes(mux, 0),
     });
+  });
+
+  it('a stimulus simulated before is read back from the cache (the same counts), another one is simulated', async () => {
+    const net = parseNetlist(`module toggle_cache_probe(a, y);
+  input [1:0] a;
+  output y;
+  NAND2X1 u1 (.A(a[0]), .B(a[1]), .Y(y));
+endmodule`);
+    const models = cellModelsFor(cells(), ['NAND2X1'], CELLS);
+    const runs = () => readdirSync(join(cacheRoot(), 'toggle-run')).filter((f) => f.startsWith('toggle_cache_probe-')).length;
+    // a stimulus this run has not simulated before (the cache outlives test runs)
+    const rng = new Rng(Date.now() % 2 ** 31);
+    const stimulus = () => ({ inputs: ['a'], cycles: 64, values: BigUint64Array.from({ length: 64 }, () => BigInt(rng.nextU32() & 3)) });
+    const first = stimulus();
+    const a = await simulateToggles(net, models, first);
+    const before = runs();
+    const again = await simulateToggles(net, models, { ...first, values: first.values.slice() });
+    expect(runs()).toBe(before); // read back
+    expect(again.toggles).toEqual(a.toggles);
+    const seq = [...first.values].map(Number);
+    expect(a.toggles.get('a[0]')).toBe(changes(seq, 0)); // and what was kept is right
+    await simulateToggles(net, models, stimulus());
+    expect(runs()).toBe(before + 1); // another stimulus is simulated
   });
 
   it("on a synthesized DRUM the output bits toggle as the model's products do, the input bits as the operands", async () => {
