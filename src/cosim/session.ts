@@ -12,8 +12,10 @@ const SLOT_PAIRS = 1 << 16;
 
 /**
  * One running Verilated harness, driven over its binary pipe protocol. Requests may be pipelined: each
- * call writes its request at once and resolves when its reply has arrived, in order. Replies are copied
- * straight into one preallocated buffer per request.
+ * call writes its request at once and resolves when its reply has arrived, in order. Operands and results
+ * travel through the mapped slots (shared-slots.ts) where the harness could map them, else through the pipe.
+ * Results that come through a slot are that slot's buffer: use or copy them before `SLOTS` more requests
+ * have been sent on this session (a sweep consumes each reply before it sends the next request).
  */
 export class CosimSession {
   readonly yBytes: 1 | 2 | 4 | 8;
@@ -65,7 +67,7 @@ export class CosimSession {
   }
 
   /**
-   * A request through a free slot: `command` is sent with the slot's offset, and once the harness answers,
+   * A request through a free slot: `cmd` is sent with the slot's offset, and once the harness answers,
    * the n results are read from the slot at `resultsAt` bytes into it. undefined when no slot is free or
    * large enough (the caller then uses the pipe). `fill` writes the request's operands into the slot first.
    */
@@ -88,9 +90,6 @@ export class CosimSession {
       },
     );
   }
-
-  // Results that come through a slot are that slot's buffer: use or copy them before `SLOTS` more requests
-  // have been sent on this session (a sweep consumes each reply before it sends the next request).
 
   /** Evaluate explicit operand code pairs; returns n results of yBytes each. */
   evalPairs(a: Uint32Array, b: Uint32Array, n: number): Promise<Buffer> {
