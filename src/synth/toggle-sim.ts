@@ -203,6 +203,9 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
     writeFileSync(join(tmp, 'netlist.v'), text);
     writeFileSync(join(tmp, 'cells.v'), cellModels);
     writeFileSync(join(tmp, 'harness.cpp'), cpp);
+    // Light C++ optimisation, as for the gate-level NPU (synth/module-cost.ts): a gate-level netlist is a
+    // large model to compile and the simulated workloads are short (and their counts are cached). The
+    // binary32 fpmul's toggle simulation builds in about 30 s instead of 265 s this way, the counts the same.
     await runToolChecked(
       'verilator',
       [
@@ -216,7 +219,9 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
         '-o',
         '../sim',
         '-CFLAGS',
-        '-O2',
+        '-O0',
+        '-MAKEFLAGS',
+        'OPT_FAST=-O1',
         'harness.cpp',
         'netlist.v',
         'cells.v',
