@@ -37,6 +37,10 @@ export interface ToggleCounts {
 /** Module name of the rewritten netlist (both toggle simulations instantiate it). */
 export const SIM_TOP = 'axhw_toggle_sim';
 const FLAGS = ['--cc', '--exe', '--build', '-O3', '--coverage-toggle', '-Wno-fatal', '-Wno-lint', '-Wno-style'];
+// Light C++ optimisation, as for the gate-level NPU (synth/module-cost.ts): a gate-level netlist is a large
+// model to compile and the simulated workloads are short (and their counts are cached). The binary32 fpmul's
+// toggle simulation builds in about 30 s instead of 265 s this way, the counts the same.
+const CXX = ['-CFLAGS', '-O0', '-MAKEFLAGS', 'OPT_FAST=-O1'];
 
 /**
  * The netlist's input ports a stimulus drives (all but its clock), after checking that the stimulus
@@ -197,15 +201,12 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const { text, ids } = simulationNetlist(net);
   const cpp = harness(names, stim.clock);
-  const key = sha256('toggle-sim v1', verilator, FLAGS.join(' '), text, cellModels, cpp);
+  const key = sha256('toggle-sim v1', verilator, FLAGS.join(' '), CXX.join(' '), text, cellModels, cpp);
   const tb = performance.now();
   const entry = await cachedEntry('toggle-sim', net.top, key, async (tmp) => {
     writeFileSync(join(tmp, 'netlist.v'), text);
     writeFileSync(join(tmp, 'cells.v'), cellModels);
     writeFileSync(join(tmp, 'harness.cpp'), cpp);
-    // Light C++ optimisation, as for the gate-level NPU (synth/module-cost.ts): a gate-level netlist is a
-    // large model to compile and the simulated workloads are short (and their counts are cached). The
-    // binary32 fpmul's toggle simulation builds in about 30 s instead of 265 s this way, the counts the same.
     await runToolChecked(
       'verilator',
       [
@@ -218,10 +219,7 @@ export async function simulateToggles(net: Netlist, cellModels: string, stim: St
         'obj',
         '-o',
         '../sim',
-        '-CFLAGS',
-        '-O0',
-        '-MAKEFLAGS',
-        'OPT_FAST=-O1',
+        ...CXX,
         'harness.cpp',
         'netlist.v',
         'cells.v',
