@@ -47,7 +47,14 @@ export async function toolVersion(name: ToolName): Promise<string> {
     } catch {
       throw missingTool(name);
     }
-    if (stamp !== undefined && out) writeAtomic(stampFile, JSON.stringify({ stamp, version: out }) + '\n');
+    // Keeping it is an optimisation: a read-only cache folder asks again next time, and that is all.
+    if (stamp !== undefined && out) {
+      try {
+        writeAtomic(stampFile, JSON.stringify({ stamp, version: out }) + '\n');
+      } catch {
+        // not kept
+      }
+    }
   }
   versions.set(name, out);
   return out;

@@ -50,6 +50,14 @@ describe('toolVersion keeps the answer against the tool file', () => {
     expect(asked()).toBe(2);
   });
 
+  it('a cache folder that cannot be written only means asking again (the version is still given)', async () => {
+    fakeMake('GNU Make 9.3');
+    process.env.AXHW_CACHE_DIR = join(runs, 'cache'); // under a file: nothing can be created there
+    expect(await (await fresh())('make')).toBe('GNU Make 9.3');
+    expect(await (await fresh())('make')).toBe('GNU Make 9.3');
+    expect(asked()).toBe(2);
+  });
+
   it('a missing tool is still the error naming its package', async () => {
     process.env.PATH = join(dir, 'bin');
     await expect((await fresh())('g++')).rejects.toMatchObject({
