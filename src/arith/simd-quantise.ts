@@ -3,15 +3,6 @@ import { packageRoot } from '../paths.js';
 import { wasmOnce } from '../util/wasm-once.js';
 
 /**
- * The fixed-point quantiser of the approximate layers in WebAssembly SIMD (wasm/quantise.wat, assembled
- * into dist/wasm/quantise.wasm by `npm run build`): max |x|, then T(clip(round_half_even(x / 2^e),
- * qmin, qmax)) four lanes at a time. It computes exactly what maxAbs32 + quantise32 compute in JS (the
- * product x * 2^-e is exact in float32 as in double, wasm's `nearest` rounds half to even, NaN becomes
- * code 0 in both; tested against them), about four times faster: this pass runs over every activation
- * and weight at every layer and step of hardware-in-the-loop training. `quantise` returns undefined
- * where it does not apply (code ranges above 8192, |e| > 100) and the caller runs the JS loops.
- */
-/**
  * What quantising one operand takes: x; `exponent` picks e from max |x|; codes clip to [qmin, qmax]; each
  * code becomes table(e)[code - qmin], written into `out`.
  */
@@ -24,6 +15,15 @@ export type OperandQuantisation = [
   out: Float32Array,
 ];
 
+/**
+ * The fixed-point quantiser of the approximate layers in WebAssembly SIMD (wasm/quantise.wat, assembled
+ * into dist/wasm/quantise.wasm by `npm run build`): max |x|, then T(clip(round_half_even(x / 2^e),
+ * qmin, qmax)) four lanes at a time. It computes exactly what maxAbs32 + quantise32 compute in JS (the
+ * product x * 2^-e is exact in float32 as in double, wasm's `nearest` rounds half to even, NaN becomes
+ * code 0 in both; tested against them), about four times faster: this pass runs over every activation
+ * and weight at every layer and step of hardware-in-the-loop training. `quantise` returns undefined
+ * where it does not apply (code ranges above 8192, |e| > 100) and the caller runs the JS loops.
+ */
 export interface SimdQuantiser {
   /** max|x| is passed to `exponent`, which picks e; x is read once into wasm memory for both passes. */
   quantise(...operand: OperandQuantisation): { maxAbs: number; e: number } | undefined;

@@ -71,11 +71,17 @@ export class CosimSession {
    * the n results are read from the slot at `resultsAt` bytes into it. undefined when no slot is free or
    * large enough (the caller then uses the pipe). `fill` writes the request's operands into the slot first.
    */
-  private viaSlot(cmd: Cmd, n: number, start: number, resultsAt: number, fill?: (offset: number) => void): Promise<Buffer> | undefined {
+  private viaSlot(
+    cmd: Cmd,
+    n: number,
+    start: number,
+    resultsAt: number,
+    fill?: (slots: SharedSlots, offset: number) => void,
+  ): Promise<Buffer> | undefined {
     const slots = this.slots;
     const offset = slots?.take(resultsAt + n * this.yBytes);
     if (slots === undefined || offset === undefined) return undefined;
-    fill?.(offset);
+    fill?.(slots, offset);
     const at = Buffer.allocUnsafe(8);
     at.writeBigUInt64LE(BigInt(offset));
     return this.request(Buffer.concat([header(cmd, n, start), at]), 8).then(
@@ -95,9 +101,9 @@ export class CosimSession {
   evalPairs(a: Uint32Array, b: Uint32Array, n: number): Promise<Buffer> {
     const as = new Uint8Array(a.buffer, a.byteOffset, 4 * n);
     const bs = new Uint8Array(b.buffer, b.byteOffset, 4 * n);
-    const fill = (offset: number) => {
-      this.slots!.write(offset, as);
-      this.slots!.write(offset + 4 * n, bs);
+    const fill = (slots: SharedSlots, offset: number) => {
+      slots.write(offset, as);
+      slots.write(offset + 4 * n, bs);
     };
     const viaSlot = this.viaSlot(Cmd.EvalAt, n, 0, 8 * n, fill);
     if (viaSlot) return viaSlot;

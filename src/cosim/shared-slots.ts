@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * A file that a harness process maps into its memory: `count` slots of `slotBytes`, where a request's
@@ -56,7 +56,7 @@ export class SharedSlots {
 
   /** Removes the file's name once the harness has it mapped (the data stays while either side holds it). */
   unlink(): void {
-    rmSync(join(this.path, '..'), { recursive: true, force: true });
+    rmSync(dirname(this.path), { recursive: true, force: true });
   }
 
   /** A free slot's byte offset for a request of `bytes`, or undefined (none free, or it does not fit). */
