@@ -8,7 +8,13 @@ import { buildVerilated, type HarnessBuild } from './build.js';
 import { header, MODULE_MAGIC, MODULE_PROTOCOL_VERSION, ModuleCmd } from './protocol.js';
 import { HarnessProcess } from './transport.js';
 
-export function renderModuleHarness(d: Pick<ModuleDesign, 'top' | 'ports'>): string {
+/** A probe output the harness records after every eval (src/synth/port-trace.ts): its name and width (over 64 bits). */
+export interface HarnessProbe {
+  name: string;
+  bits: number;
+}
+
+export function renderModuleHarness(d: Pick<ModuleDesign, 'top' | 'ports'>, probe?: HarnessProbe): string {
   const p = d.ports;
   return renderTemplate(templatePath(cosimTemplateDir, 'module-harness.cpp.hbs'), {
     top: d.top,
@@ -24,17 +30,28 @@ export function renderModuleHarness(d: Pick<ModuleDesign, 'top' | 'ports'>): str
     monitor: p.monitor ?? false,
     monitorFields: p.monitor?.fields ?? [],
     recordWords: (p.monitor?.fields.length ?? 0) + 1,
+    probe: probe && { name: probe.name, bits: probe.bits, words: Math.ceil(probe.bits / 32) },
   }).text;
 }
 
-/** `o.flags`: extra Verilator flags (`--coverage-toggle` for a gate-level power simulation); `o.cxxFlags` replace the C++ flags. */
+/**
+ * `o.flags`: extra Verilator flags (`--coverage-toggle` for a gate-level power simulation); `o.cxxFlags` replace
+ * the C++ flags; `o.probe`: the top's probe output, recorded to $AXHW_PROBE_FILE.
+ */
 export function buildModuleHarness(
   d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>,
   log?: (m: string) => void,
-  o: { flags?: readonly string[]; cxxFlags?: string } = {},
+  o: { flags?: readonly string[]; cxxFlags?: string; probe?: HarnessProbe } = {},
 ): Promise<HarnessBuild> {
+  const { probe, ...build } = o;
   return buildVerilated(
-    { top: d.top, sources: d.sources, harness: renderModuleHarness(d), protocol: `module protocol ${MODULE_PROTOCOL_VERSION}`, ...o },
+    {
+      top: d.top,
+      sources: d.sources,
+      harness: renderModuleHarness(d, probe),
+      protocol: `module protocol ${MODULE_PROTOCOL_VERSION}`,
+      ...build,
+    },
     log,
   );
 }
