@@ -11,7 +11,10 @@ export interface NpuCost extends ModuleCost {
   cyclesPerInference: number;
   /** Energy per inference by cost group, and in all, pJ. */
   energyPerInferencePj: Record<string, number> & { total: number };
-  /** Every layer's outputs of the gate-level NPU were compared with the integer reference (and equal). */
+  /**
+   * Every layer's outputs of the simulated NPU (its RTL for a hierarchical estimate, its gates for a whole-chip
+   * one) were compared with the integer reference (and equal).
+   */
   compared: number;
   /**
    * The same run at the fastest clock the design meets (its critical path): the figures to quote when
@@ -21,8 +24,8 @@ export interface NpuCost extends ModuleCost {
 }
 
 /**
- * Area and energy per inference of an NPU running a network: the gate-level NPU (src/synth/module-cost.ts)
- * is loaded with the target's images, then runs `n` samples with its toggles counted; every layer's
+ * Area and energy per inference of an NPU running a network (src/synth/module-cost.ts): the NPU is loaded
+ * with the target's images, then runs `n` samples with its gate-level toggles counted; every layer's
  * outputs are compared with the target's expected outputs on the way, so the energy is that of a correct run.
  */
 export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: ModuleCostOptions = {}): Promise<NpuCost> {
@@ -52,10 +55,13 @@ export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: Modul
     if (found.mismatch) {
       const m = found.mismatch;
       throw new AxhwError(
-        `The gate-level NPU differs from the integer reference: sample ${m.sample}, layer ${m.layer} ` +
+        `The ${o.simulation === 'whole-chip' ? 'gate-level' : 'RTL'} NPU differs from the integer reference: ` +
+          `sample ${m.sample}, layer ${m.layer} ` +
           `(${m.kind}), output ${m.neuron}, PE ${m.pe}, cycle ${m.cycle}: expected ${m.expected}, got ${m.got ?? 'nothing'} ` +
           `(${m.what}).`,
-        'The synthesized netlist does not do what the RTL does: report it with the multiplier and NPU parameters.',
+        o.simulation === 'whole-chip'
+          ? 'The synthesized netlist does not do what the RTL does: report it with the multiplier and NPU parameters.'
+          : 'The RTL does not compute what the integer reference does: report it with the multiplier and NPU parameters.',
       );
     }
     compared = found.compared;

@@ -23,6 +23,10 @@ import { AxhwError } from '../errors.js';
  * the gate-level simulation.)
  */
 export const REFERENCE_DEPTH = 16;
+
+/** The output pins of a memory module (rtl-templates/ram.v.hbs): one read data port per read port. */
+export const memoryOutputs = (m: { reads: number }): string[] => Array.from({ length: m.reads }, (_, k) => `rdata${k}`);
+
 export const REFERENCE_WIDTH = 8;
 /** Cycles of the characterisation workload. */
 const CYCLES = 1000;

@@ -9,9 +9,10 @@ import { synthesize, type SynthResult } from './yosys.js';
 import { parseNetlist, type Netlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance } from './toggle-sim.js';
+import { hierarchicalToggles, type OutputMismatch } from './port-trace.js';
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
-import { characteriseMemory, type MemoryCharacterisation } from './memory-cost.js';
+import { characteriseMemory, memoryOutputs, type MemoryCharacterisation } from './memory-cost.js';
 import { buildModuleHarness, ModuleSession } from '../cosim/module-session.js';
 import { timingAndPower } from './sta.js';
 import { renderTemplate, templatePath } from '../gen/templates.js';
@@ -26,11 +27,12 @@ import { AxhwError } from '../errors.js';
  * Every module of the hierarchy is synthesized on its own (Yosys + ABC, `synth.ts`'s flow) with the
  * modules below it black-boxed: the module's own logic, each unit named by a parameter (the multiplier),
  * each submodule (the PE). The memories (rtl-templates/ram.v.hbs) are costed by `memory-cost.ts`. The
- * mapped netlists are put back together, one wire per bit, around the memories' RTL, and the whole is
- * Verilated with toggle coverage and driven by the module's own harness through its ports: the caller's
- * `drive` loads it and runs real work, zeroing the counts where the counted work starts. Each instance's
- * toggles give its energy through the Liberty file (`sim-power.ts`), summed by the cost group its module
- * declares (`costGroup`: 'control', 'datapath'; a unit parameter's group: 'multiplier'; 'memories').
+ * caller's `drive` loads the module through its harness and runs real work, zeroing the counts where the
+ * counted work starts; the toggles of every part's nets are counted at gate level, either part by part on
+ * what each instance saw in an RTL run of that work (`hierarchical`, port-trace.ts) or with the mapped
+ * parts put back together and simulated whole (`whole-chip`). Each instance's toggles give its energy
+ * through the Liberty file (`sim-power.ts`), summed by the cost group its module declares (`costGroup`:
+ * 'control', 'datapath'; a unit parameter's group: 'multiplier'; 'memories').
  */
 export interface CostPart {
   module: string;
@@ -63,9 +65,33 @@ export interface ModuleCost {
   total: { area: number; energyJ: number };
   /** OpenSTA on the whole mapped hierarchy, the memories timed as stated in `memories`. */
   timing: { delayNs: number; slackNs: number; memories: string };
-  simulation: { cells: number; buildSeconds: number; buildCached: boolean; seconds: number };
+  simulation: {
+    kind: GateSimulation;
+    cells: number;
+    /** The Verilator builds: the whole chip, or the probed RTL and one per distinct part. */
+    builds: { top: string; cached: boolean; seconds: number }[];
+    seconds: number;
+    /**
+     * Hierarchical only: part instances whose gate-level outputs differed from the RTL's in the counted work,
+     * which happens where the RTL leaves a value undefined (an out-of-range read) and synthesis fills it.
+     * Where such an output feeds another part, that part's counts follow the RTL's value, not the gates'.
+     */
+    outputMismatches?: OutputMismatch[];
+  };
   method: string;
 }
+
+/**
+ * How the gate-level toggles are counted: `hierarchical` simulates each distinct part alone on what each of
+ * its instances saw in an RTL run (port-trace.ts); `whole-chip` simulates the whole gate-level hierarchy at
+ * once, the reference. The two give the same counts (test/synth/module-cost.test.ts).
+ */
+export const GATE_SIMULATIONS = ['hierarchical', 'whole-chip'] as const;
+export type GateSimulation = (typeof GATE_SIMULATIONS)[number];
+const SIMULATION_METHODS: Record<GateSimulation, string> = {
+  hierarchical: 'each distinct part once, replaying what each instance saw in an RTL run of the same work',
+  'whole-chip': 'the whole hierarchy in one simulation, memories as RTL',
+};
 
 /** Memories in the timed netlist: the same module (ports and address width) holding two words. */
 const TIMING_DEPTH = 2;
@@ -116,6 +142,8 @@ export interface ModuleCostOptions {
   lib?: string;
   cells?: string;
   clockNs?: number;
+  /** Default: hierarchical. */
+  simulation?: GateSimulation;
   log?: (m: string) => void;
 }
 
@@ -160,12 +188,107 @@ async function synthesizeParts(
   return { logic, memories };
 }
 
-/** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
-export async function costModule(
+interface PartToggles {
+  kind: GateSimulation;
+  /** Hierarchical: part instances whose gate-level outputs differed from the RTL's (port-trace.ts). */
+  mismatches?: OutputMismatch[];
+  cycles: number;
+  /** Toggles per netlist bit by part, its instances summed. */
+  counts: Map<string, Map<string, number>>;
+  builds: { top: string; cached: boolean; seconds: number }[];
+  seconds: number;
+}
+
+type Drive = (s: ModuleSession) => Promise<{ cycles: number }>;
+
+/** The memories' RTL, uninstrumented (costed per bit, not by their toggles). */
+const uncounted = (text: string) => `/*verilator coverage_off*/\n${text}\n/*verilator coverage_on*/\n`;
+
+/**
+ * The reference: the mapped parts put back together, one wire per bit, around the memories' RTL, Verilated
+ * whole with toggle coverage and driven through the module's own harness.
+ */
+async function wholeChipToggles(
   d: ModuleDesign,
-  o: ModuleCostOptions,
-  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
-): Promise<ModuleCost> {
+  logic: ReadonlyMap<string, LogicPart>,
+  memories: ReadonlyMap<string, MemoryDecl & { top: string }>,
+  cellModels: string,
+  drive: Drive,
+  log: (m: string) => void,
+): Promise<PartToggles> {
+  // Toggles are counted on the parts' nets only: the cells' insides and the memories' arrays are not
+  // instrumented (they would multiply the simulator's code without adding a count that is used).
+  const sources: Record<string, string> = { 'cells.v': uncounted(cellModels) };
+  for (const p of logic.values()) sources[`${p.module}.gate.v`] = p.text;
+  for (const m of memories.keys()) sources[`${m}.v`] = uncounted(d.sources[`${m}.v`]!);
+  log(`Verilating the gate-level ${d.top} with toggle coverage`);
+  // A gate-level hierarchy is large to compile and the costed runs are short: light C++ optimisation.
+  // Verilator's makefile adds OPT_FAST (-Os) after CFLAGS on the model's "fast" files; -O1 there builds a
+  // gate-level 16-PE NPU in 248 s instead of 421 s and runs it faster (-O0: 199 s, but twice as slow to run).
+  const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, {
+    flags: ['--coverage-toggle', '-MAKEFLAGS', 'OPT_FAST=-O1'],
+    cxxFlags: '-O0 -std=c++17',
+  });
+  const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
+  const t0 = performance.now();
+  try {
+    const file = join(work, 'coverage.dat');
+    const session = await ModuleSession.open({ top: d.top, sources, ports: d.ports }, log, build, { AXHW_COVERAGE_FILE: file });
+    let cycles: number;
+    try {
+      ({ cycles } = await drive(session));
+      await session.coverage('write');
+    } finally {
+      await session.close();
+    }
+    // Verilator merges the points of a module's instances, their counts summed (readToggleCoverageByModule).
+    const counts = new Map<string, Map<string, number>>();
+    for (const [module, entries] of readToggleCoverageByModule(readFileSync(file, 'latin1'))) {
+      const p = logic.get(module);
+      if (p) counts.set(module, countsByBit(p.ids, entries));
+    }
+    return {
+      kind: 'whole-chip',
+      cycles,
+      counts,
+      builds: [{ top: d.top, cached: build.cached, seconds: build.seconds }],
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
+async function hierarchicalSimulation(
+  d: ModuleDesign,
+  logic: ReadonlyMap<string, LogicPart>,
+  memories: ReadonlyMap<string, MemoryDecl & { top: string }>,
+  cellModels: string,
+  drive: Drive,
+  log: (m: string) => void,
+): Promise<PartToggles> {
+  const boxOutputs = new Map<string, readonly string[]>();
+  for (const p of logic.values())
+    boxOutputs.set(
+      p.module,
+      p.net.ports.filter((q) => q.direction === 'output').map((q) => q.name),
+    );
+  for (const m of memories.values()) boxOutputs.set(m.top, memoryOutputs(m));
+  const t = await hierarchicalToggles(d, logic, boxOutputs, cellModels, drive, log);
+  const tops = [`${d.top} (RTL, probed)`, ...logic.keys()];
+  return {
+    kind: 'hierarchical',
+    cycles: t.cycles,
+    counts: t.counts,
+    mismatches: t.mismatches,
+    builds: t.builds.map((b, i) => ({ top: tops[i]!, cached: b.cached, seconds: b.seconds })),
+    seconds: t.seconds,
+  };
+}
+
+/** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
+export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: Drive): Promise<ModuleCost> {
   const lib = resolveLibrary(o.lib, o.cells);
   if (!lib.cells)
     throw new AxhwError(
@@ -186,7 +309,7 @@ export async function costModule(
   const logic = new Map<string, LogicPart>();
   for (const [module, p] of synthesized) logic.set(module, { ...p, ...simulationNetlist(p.net, { module, boxed: boxedNames }) });
 
-  // Every instance's scope in the simulation, from the top down.
+  // Every instance's scope in the hierarchy, from the top down.
   const scopes = new Map<string, string>();
   const walk = (scope: string, module: string) => {
     scopes.set(scope, module);
@@ -205,52 +328,23 @@ export async function costModule(
   const { liberty, energy } = libraryOf(lib);
   const cellsUsed = new Set<string>();
   for (const p of logic.values()) for (const i of p.net.instances) if (!boxedNames.has(i.cell)) cellsUsed.add(i.cell);
-  // Toggles are counted on the parts' nets only: the cells' insides and the memories' arrays are not
-  // instrumented (they would multiply the simulator's code without adding a count that is used).
-  const uncounted = (text: string) => `/*verilator coverage_off*/\n${text}\n/*verilator coverage_on*/\n`;
-  const sources: Record<string, string> = {
-    'cells.v': uncounted(cellModelsFor(readFileSync(lib.cells, 'utf8'), cellsUsed, lib.cells, liberty)),
-  };
-  for (const p of logic.values()) sources[`${p.module}.gate.v`] = p.text;
-  for (const m of memories.keys()) sources[`${m}.v`] = uncounted(d.sources[`${m}.v`]!);
-  log(`Verilating the gate-level ${d.top} with toggle coverage`);
-  // A gate-level hierarchy is large to compile and the costed runs are short: light C++ optimisation.
-  // Verilator's makefile adds OPT_FAST (-Os) after CFLAGS on the model's "fast" files; -O1 there builds a
-  // gate-level 16-PE NPU in 248 s instead of 421 s and runs it faster (-O0: 199 s, but twice as slow to run).
-  const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, {
-    flags: ['--coverage-toggle', '-MAKEFLAGS', 'OPT_FAST=-O1'],
-    cxxFlags: '-O0 -std=c++17',
-  });
-
-  const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
-  const t0 = performance.now();
-  let cycles: number;
-  let coverage: string;
-  try {
-    const file = join(work, 'coverage.dat');
-    const session = await ModuleSession.open({ top: d.top, sources, ports: d.ports }, log, build, { AXHW_COVERAGE_FILE: file });
-    try {
-      ({ cycles } = await drive(session));
-      await session.coverage('write');
-    } finally {
-      await session.close();
-    }
-    coverage = readFileSync(file, 'latin1');
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const cellModels = cellModelsFor(readFileSync(lib.cells, 'utf8'), cellsUsed, lib.cells, liberty);
+  const sim =
+    o.simulation === 'whole-chip'
+      ? await wholeChipToggles(d, logic, memories, cellModels, drive, log)
+      : await hierarchicalSimulation(d, logic, memories, cellModels, drive, log);
+  const { cycles, counts } = sim;
   if (!(cycles > 0)) throw new AxhwError('The costed run counted no clock cycles.', 'Run some work after zeroing the counts.');
 
-  // Logic: each module's toggles through the Liberty file. Verilator merges the points of a module's
-  // instances, their counts summed (readToggleCoverageByModule): energy is linear in toggles, so a module's
-  // points are costed together, with the leakage of every instance of it.
+  // Logic: each module's toggles through the Liberty file, the counts of its instances summed (energy is
+  // linear in toggles), with the leakage of every instance of it.
   const energyOf = new Map<string, number>();
   const leakageOf = new Map<string, number>();
-  for (const [module, entries] of readToggleCoverageByModule(coverage)) {
+  for (const [module, bits] of counts) {
     const p = logic.get(module);
     if (!p) continue; // the memories' RTL
     const cellsOnly: Netlist = { ...p.net, instances: p.net.instances.filter((i) => !boxedNames.has(i.cell)) };
-    const sp = simulatedPower(cellsOnly, energy, countsByBit(p.ids, entries), cycles, clockNs);
+    const sp = simulatedPower(cellsOnly, energy, bits, cycles, clockNs);
     leakageOf.set(module, (instances.get(module) ?? 0) * sp.power.leakage);
     energyOf.set(module, sp.energy.total + leakageOf.get(module)! * cycles * clockNs * 1e-9);
   }
@@ -313,9 +407,15 @@ export async function costModule(
     groups,
     total,
     timing,
-    simulation: { cells: cellCount, buildSeconds: build.seconds, buildCached: build.cached, seconds: (performance.now() - t0) / 1000 },
+    simulation: {
+      kind: sim.kind,
+      cells: cellCount,
+      builds: sim.builds,
+      seconds: sim.seconds,
+      ...(sim.mismatches ? { outputMismatches: sim.mismatches } : {}),
+    },
     method:
-      'gate-level zero-delay toggle simulation of the synthesized parts (memories as RTL), Liberty ' +
+      `gate-level zero-delay toggle simulation of the synthesized parts (${SIMULATION_METHODS[sim.kind]}), Liberty ` +
       'energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference ' +
       'flip-flop register file (memory-cost.ts)',
   };

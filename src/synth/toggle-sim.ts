@@ -88,16 +88,27 @@ export interface BoxInstance {
   module: string;
 }
 
+/** A box output made an input port of the rewritten netlist (`boxOutputs`): `<local>__<pin>`, `bits` wide. */
+export interface BoxPort {
+  port: string;
+  box: BoxInstance;
+  pin: string;
+  bits: number;
+}
+
 /**
  * The netlist with every bit a plain wire; returns the text and the wire name of each bit. By default the
  * module is SIM_TOP with ports of up to 64 bits (the toggle harness drives them); `module` keeps another
  * name (a part of a hierarchy), and instances of `boxed` modules are kept with their multi-bit pins
  * (`pin[k]`) joined again, renamed m<i>_<k> (the i-th module's k-th instance) so that simulator scopes need no escaping.
+ * With `boxOutputs` (a boxed module's output pins) the boxes are left out instead and each of their outputs
+ * becomes an input port of the module (`boxPorts`, in instance then pin order): a part replayed on its own
+ * (src/synth/part-replay.ts), its children's outputs driven as they were recorded. The wires are the same.
  */
 export function simulationNetlist(
   net: Netlist,
-  o: { module?: string; boxed?: ReadonlySet<string> } = {},
-): { text: string; ids: Map<string, string>; boxes: BoxInstance[] } {
+  o: { module?: string; boxed?: ReadonlySet<string>; boxOutputs?: ReadonlyMap<string, readonly string[]> } = {},
+): { text: string; ids: Map<string, string>; boxes: BoxInstance[]; boxPorts: BoxPort[] } {
   const ids = new Map<string, string>();
   const id = (bit: string) => {
     if (bit === '0' || bit === '1') return `1'b${bit}`;
@@ -121,6 +132,7 @@ export function simulationNetlist(
   }
   const body: string[] = [];
   const boxes: BoxInstance[] = [];
+  const boxPorts: BoxPort[] = [];
   net.instances.forEach((inst, k) => {
     if (o.boxed?.has(inst.cell)) {
       const buses = new Map<string, string[]>();
@@ -135,8 +147,29 @@ export function simulationNetlist(
       // their common name prefix, which then names that module alone.
       const modules = [...new Set([...boxes.map((b) => b.module), inst.cell])];
       const local = `m${modules.indexOf(inst.cell)}_${boxes.filter((b) => b.module === inst.cell).length}`;
-      boxes.push({ local, name: inst.name, module: inst.cell });
-      body.push(`  ${inst.cell} ${local} (${[...buses].map(([pin, bits]) => `.${pin}(${concatenation(bits)})`).join(', ')});`);
+      const box = { local, name: inst.name, module: inst.cell };
+      boxes.push(box);
+      const outputs = o.boxOutputs?.get(inst.cell);
+      if (!outputs) {
+        body.push(`  ${inst.cell} ${local} (${[...buses].map(([pin, bits]) => `.${pin}(${concatenation(bits)})`).join(', ')});`);
+        return;
+      }
+      for (const pin of outputs) {
+        const bits = buses.get(pin);
+        if (!bits)
+          throw new AxhwError(
+            `Instance ${inst.name} of ${inst.cell} in ${net.top} has no pin ${pin}.`,
+            'Connect every output of a submodule.',
+          );
+        const port = `${local}__${pin}`;
+        boxPorts.push({ port, box, pin, bits: bits.length });
+        lines.push(`  input [${bits.length - 1}:0] ${port};`);
+        bits.forEach((w, k) => {
+          if (w.startsWith("1'b"))
+            throw new AxhwError(`Output ${pin} of ${inst.name} in ${net.top} drives a constant.`, 'Leave submodule outputs on nets.');
+          body.push(`  assign ${w} = ${port}[${k}];`);
+        });
+      }
       return;
     }
     body.push(
@@ -148,14 +181,14 @@ export function simulationNetlist(
   for (const [l, r] of net.assigns) body.push(`  assign ${id(l)} = ${id(r)};`);
   const wires = [...ids.values()].map((w) => `  wire ${w};`);
   const text = [
-    `module ${o.module ?? SIM_TOP} (${net.ports.map((p) => p.name).join(', ')});`,
+    `module ${o.module ?? SIM_TOP} (${[...net.ports.map((p) => p.name), ...boxPorts.map((b) => b.port)].join(', ')});`,
     ...lines,
     ...wires,
     ...body,
     'endmodule',
     '',
   ].join('\n');
-  return { text, ids, boxes };
+  return { text, ids, boxes, boxPorts };
 }
 
 /** A Verilog port connection: one bit, or the bits as a concatenation, most significant first. */

@@ -1,0 +1,211 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import type { ModuleDesign } from '../gen/generate-module.js';
+import type { Netlist } from './netlist.js';
+import { buildModuleHarness, ModuleSession } from '../cosim/module-session.js';
+import { countsByBit, readToggleCoverageByModule } from './toggle-sim.js';
+import { buildPartReplay, partReplay, runPartReplay, type PartReplay } from './part-replay.js';
+import { AxhwError } from '../errors.js';
+
+/**
+ * Hierarchical toggle counting: every distinct part of a module hierarchy simulated once at gate level,
+ * on what each of its instances sees in an RTL run of the same work.
+ *
+ * The RTL of the whole module is wrapped in a probe: one wide output made of hierarchical references to
+ * every part instance's inputs, its children's outputs and its own outputs. The module harness, built with
+ * that probe, records it after every eval that changed it (cosim/module-harness.cpp.hbs) while the caller's
+ * `drive` runs the work on the RTL. Each part is then Verilated alone with toggle coverage and replays the
+ * records of each of its instances (part-replay.ts), its outputs compared with the RTL's on the way; the
+ * counts of its instances are summed (energy is linear in toggles). One gate-level build per distinct part
+ * replaces the build of the whole gate-level hierarchy, whose size grows with the instances (16 PEs: 16 copies).
+ */
+export interface PartNetlist {
+  module: string;
+  net: Netlist;
+}
+
+export interface HierarchicalToggles {
+  cycles: number;
+  /** Toggles per netlist bit, all instances of the part summed, by part. */
+  counts: Map<string, Map<string, number>>;
+  /**
+   * Part instances whose gate-level outputs differed from the RTL's in the counted work: where the RTL leaves a
+   * value undefined (an out-of-range read, X), synthesis may fill it with anything (see HierarchicalToggles).
+   */
+  mismatches: OutputMismatch[];
+  builds: { cached: boolean; seconds: number }[];
+  /** Records of the RTL run, and its trace size in bytes. */
+  records: number;
+  traceBytes: number;
+  seconds: number;
+}
+
+export interface OutputMismatch {
+  instance: string;
+  module: string;
+  /** Evals of the counted work after which some output differed; the first one's record and output. */
+  evals: number;
+  record: number;
+  output: string;
+}
+
+/** A part instance: its module, its hierarchical name in the RTL (below the wrapper), and its probe's first bit. */
+interface Instance {
+  module: string;
+  path: string;
+  offset: number;
+}
+
+const PROBE = 'axhw_probe';
+const DUT = 'dut';
+/** A name a hierarchical reference can hold: identifiers and constant indices (a generate loop's), joined by dots. */
+const REFERABLE = /^[A-Za-z_][A-Za-z0-9_$]*(\[\d+\])?(\.[A-Za-z_][A-Za-z0-9_$]*(\[\d+\])?)*$/;
+
+/** The parts' replays and the instances of each, from the top down; clocks follow the top's clock through the pins. */
+function instancesOf(
+  top: string,
+  clock: string,
+  parts: ReadonlyMap<string, PartNetlist>,
+  boxed: ReadonlySet<string>,
+  boxOutputs: ReadonlyMap<string, readonly string[]>,
+): { replays: Map<string, PartReplay>; instances: Instance[] } {
+  const replays = new Map<string, PartReplay>();
+  const instances: Instance[] = [];
+  const visit = (module: string, path: string, clocks: string[]) => {
+    const part = parts.get(module)!;
+    let r = replays.get(module);
+    if (!r) replays.set(module, (r = partReplay(part.net, module, boxed, boxOutputs, clocks)));
+    else if (r.clocks.join() !== clocks.join())
+      throw new AxhwError(
+        `Instances of ${module} are clocked through different ports (${r.clocks.join(', ')} and ${clocks.join(', ')}).`,
+        'Clock every instance of a module through the same port.',
+      );
+    instances.push({ module, path, offset: 0 });
+    const clockBits = new Set(part.net.ports.filter((p) => clocks.includes(p.name)).flatMap((p) => p.bits));
+    for (const inst of part.net.instances) {
+      if (!parts.has(inst.cell)) continue;
+      if (!REFERABLE.test(inst.name))
+        throw new AxhwError(
+          `Instance ${inst.name} of ${inst.cell} in ${module} cannot be named in a hierarchical reference.`,
+          'Name submodule instances with plain identifiers (generate-loop indices allowed), or cost the module --whole-chip.',
+        );
+      const childClocks = [
+        ...new Set(
+          Object.entries(inst.pins)
+            .filter(([, bit]) => clockBits.has(bit))
+            .map(([pin]) => pin.replace(/\[\d+\]$/, '')),
+        ),
+      ];
+      visit(inst.cell, `${path}.${inst.name}`, childClocks);
+    }
+  };
+  visit(top, DUT, [clock]);
+  return { replays, instances };
+}
+
+/** The RTL top wrapped with the probe: the top's ports passed through, the probe (`refs`, bit 0 first) an extra output. */
+function probeWrapper(topNet: Netlist, top: string, refs: readonly { ref: string; bits: number }[], bits: number): string {
+  const width = (n: number) => (n > 1 ? `[${n - 1}:0] ` : '');
+  const pad = bits - refs.reduce((n, f) => n + f.bits, 0);
+  return `// axhw probe (src/synth/port-trace.ts): ${top} with every part instance's ports on one output.
+module ${top}_axhw_probe (${[...topNet.ports.map((p) => p.name), PROBE].join(', ')});
+${topNet.ports.map((p) => `  ${p.direction} ${width(p.bits.length)}${p.name};`).join('\n')}
+  output [${bits - 1}:0] ${PROBE};
+  ${top} ${DUT} (${topNet.ports.map((p) => `.${p.name}(${p.name})`).join(', ')});
+  assign ${PROBE} = {${[...(pad ? [`${pad}'d0`] : []), ...refs.map((f) => f.ref).reverse()].join(', ')}};
+endmodule
+`;
+}
+
+/**
+ * Count each part's toggles hierarchically under the work `drive` runs (see above). `parts`: every logic
+ * part's netlist by module; `boxOutputs`: the output pins of every black-boxed module (parts and memories);
+ * `cellModels`: the library's cell models for the parts' netlists.
+ */
+export async function hierarchicalToggles(
+  d: ModuleDesign,
+  parts: ReadonlyMap<string, PartNetlist>,
+  boxOutputs: ReadonlyMap<string, readonly string[]>,
+  cellModels: string,
+  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
+  log: (m: string) => void,
+): Promise<HierarchicalToggles> {
+  const t0 = performance.now();
+  const boxed = new Set(boxOutputs.keys());
+  const { replays, instances } = instancesOf(d.top, d.ports.clock, parts, boxed, boxOutputs);
+  const fields: { ref: string; bits: number }[] = [];
+  let bits = 0;
+  for (const inst of instances) {
+    inst.offset = bits;
+    const r = replays.get(inst.module)!;
+    for (const f of [...r.inputs, ...r.outputs]) {
+      fields.push({ ref: `${inst.path}.${f.ref}`, bits: f.bits });
+      bits += f.bits;
+    }
+  }
+  const probeBits = Math.max(65, Math.ceil(bits / 32) * 32);
+  const words = probeBits / 32;
+  const wrapped = {
+    top: `${d.top}_axhw_probe`,
+    sources: { ...d.sources, 'axhw_probe.v': probeWrapper(parts.get(d.top)!.net, d.top, fields, probeBits) },
+    ports: d.ports,
+  };
+  log(`building the RTL ${d.top} with a probe on ${instances.length} part instances (${bits} bits)`);
+  const [rtl, ...partBuilds] = await Promise.all([
+    buildModuleHarness(wrapped, log, { probe: { name: PROBE, bits: probeBits } }),
+    ...[...replays.values()].map((r) => {
+      log(`Verilating the gate-level ${r.module} alone, for replay`);
+      return buildPartReplay(r, parts.get(r.module)!.net, cellModels, log);
+    }),
+  ]);
+  const work = mkdtempSync(join(tmpdir(), 'axhw-port-trace-'));
+  try {
+    const trace = join(work, 'probe.bin');
+    log('running the work on the RTL, recording every part instance');
+    const session = await ModuleSession.open(wrapped, log, rtl, { AXHW_PROBE_FILE: trace });
+    let cycles: number;
+    try {
+      ({ cycles } = await drive(session));
+    } finally {
+      await session.close();
+    }
+    const traceBytes = readFileSync(trace).length;
+    const builds = new Map([...replays.keys()].map((m, i) => [m, partBuilds[i]!]));
+    const counts = new Map<string, Map<string, number>>();
+    const mismatches: OutputMismatch[] = [];
+    let records = 0;
+    log(`replaying ${instances.length} part instances at gate level`);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (next < instances.length && !failed) {
+        const k = next++;
+        const inst = instances[k]!;
+        const r = replays.get(inst.module)!;
+        const file = join(work, `coverage-${k}.dat`);
+        const run = await runPartReplay(r, builds.get(inst.module)!, { file: trace, words }, inst.offset, file).catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
+        if (run.first)
+          mismatches.push({
+            instance: inst.path.slice(DUT.length + 1) || '(top)',
+            module: inst.module,
+            evals: run.mismatches,
+            ...run.first,
+          });
+        records = run.records;
+        const entries = readToggleCoverageByModule(readFileSync(file, 'latin1')).get(inst.module) ?? [];
+        const total = counts.get(inst.module) ?? new Map<string, number>();
+        for (const [bit, n] of countsByBit(r.ids, entries)) total.set(bit, (total.get(bit) ?? 0) + n);
+        counts.set(inst.module, total);
+        rmSync(file);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(instances.length, Math.max(1, cpus().length)) }, worker));
+    return { cycles, counts, mismatches, builds: [rtl, ...partBuilds], records, traceBytes, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
