@@ -10,6 +10,7 @@ import type { NpuForModel } from './from-model.js';
 import { multipliesPerInference, operandTrace, resultCodes } from '../npu/operand-trace.js';
 import { faultMasks, runOnNpu, type NpuMismatch } from '../npu/run.js';
 import type { NpuCost } from '../npu/cost.js';
+import { GATE_SIMULATIONS } from '../synth/module-cost.js';
 import { MismatchError } from '../errors.js';
 
 /**
@@ -87,6 +88,8 @@ export const npuCostSchema = z.object({
   timing: z.object({ delayNs: num, slackNs: num, memories: z.string() }),
   /** Absent in records written before it was added. */
   atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
+  /** How the toggles were counted (module-cost.ts); absent in records written before it was added (whole chip). */
+  simulation: z.object({ kind: z.enum(GATE_SIMULATIONS) }).optional(),
   method: z.string(),
 });
 export type NpuCostRecord = z.infer<typeof npuCostSchema>;
@@ -195,6 +198,15 @@ export function npuCostRecord(n: NpuForModel, c: NpuCost, command?: string): Npu
   };
 }
 
+/** What ran the costed samples, and what was checked. */
+function simulationPhrase(cost: NpuCostRecord): string {
+  const checked = `checked bit-exact (${cost.compared} outputs compared)`;
+  return cost.simulation?.kind === 'hierarchical'
+    ? `the NPU's RTL ran ${cost.samples} test sample(s), ${checked}, and each distinct module was simulated once ` +
+        'at gate level on what each of its instances saw in that run'
+    : `the gate-level NPU ran ${cost.samples} test sample(s), ${checked}`;
+}
+
 /** Area and energy per inference by cost group (and at the achievable clock), energies in one readable unit. */
 export function costGroupsTable(cost: NpuCostRecord): Extract<Block, { kind: 'table' }> {
   const groups = Object.keys(cost.groups);
@@ -289,9 +301,9 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
       command: cost.command,
       blocks: [
         text(
-          `Each module synthesized on ${cost.library.name}; the gate-level NPU ran ${cost.samples} test ` +
-            `sample(s), checked bit-exact (${cost.compared} outputs compared), every toggle counted; ${cost.cyclesPerInference} ` +
-            `cycles per inference at a ${cost.clockNs} ns clock; ${timingPhrase({ clockNs: cost.clockNs, ...cost.timing })}.`,
+          `Each module synthesized on ${cost.library.name}; ${simulationPhrase(cost)}, every toggle counted; ` +
+            `${cost.cyclesPerInference} cycles per inference at a ${cost.clockNs} ns clock; ` +
+            `${timingPhrase({ clockNs: cost.clockNs, ...cost.timing })}.`,
         ),
         ...(warning ? [text(`**${warning}** (the last column).`)] : []),
         costGroupsTable(cost),

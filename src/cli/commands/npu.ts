@@ -57,6 +57,11 @@ export const NPU_COST_OPTIONS = {
   lib: text('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file').default('osu018'),
   cells: text('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)"),
   clockNs: parsed('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber).default(10),
+  wholeChip: flag(
+    '--whole-chip',
+    'count toggles in one simulation of the whole gate-level NPU, the reference (default: each distinct module ' +
+      'simulated once, on what its instances saw in an RTL run)',
+  ),
   ...NPU_RESULT_OPTIONS,
 };
 

@@ -105,6 +105,7 @@ export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, model
     lib: opts.lib,
     cells: opts.cells,
     clockNs: opts.clockNs,
+    simulation: opts.wholeChip ? 'whole-chip' : 'hierarchical',
     log: quiet ? undefined : log,
   });
   n.net.dispose();
