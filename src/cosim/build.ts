@@ -27,6 +27,14 @@ const VERILATOR_FLAGS = [
 ];
 const CXX_FLAGS = '-O2 -std=c++17';
 
+/**
+ * Make flags for gate-level toggle simulations (with `-O0` C++ flags): a gate-level model is a large
+ * program to compile and its costed runs are short. OPT_FAST (Verilator's -Os on the model's fast files)
+ * becomes -O1, which compiles much faster and still runs well; OPT_GLOBAL (the Verilator runtime, compiled
+ * in every build with -Os) becomes -O0: the 16-PE NPU's own logic builds in 37 s instead of 42 s.
+ */
+export const GATE_LEVEL_MAKEFLAGS = ['-MAKEFLAGS', 'OPT_FAST=-O1', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'] as const;
+
 export interface HarnessBuild {
   binary: string;
   dir: string;

@@ -9,7 +9,8 @@ import { synthesize, type SynthResult } from './yosys.js';
 import { parseNetlist, type Netlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance } from './toggle-sim.js';
-import { hierarchicalToggles, type OutputMismatch } from './port-trace.js';
+import { buildHierarchical, hierarchicalToggles, type OutputMismatch } from './port-trace.js';
+import { GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
 import { characteriseMemory, memoryOutputs, type MemoryCharacterisation } from './memory-cost.js';
@@ -189,17 +190,22 @@ async function synthesizeParts(
 }
 
 interface PartToggles {
-  kind: GateSimulation;
   /** Hierarchical: part instances whose gate-level outputs differed from the RTL's (port-trace.ts). */
   mismatches?: OutputMismatch[];
   cycles: number;
   /** Toggles per netlist bit by part, its instances summed. */
   counts: Map<string, Map<string, number>>;
-  builds: { top: string; cached: boolean; seconds: number }[];
   seconds: number;
 }
 
 type Drive = (s: ModuleSession) => Promise<{ cycles: number }>;
+
+/** A gate-level toggle simulation, built: what it built, and its run under the caller's work. */
+interface PartSimulation {
+  kind: GateSimulation;
+  builds: { top: string; cached: boolean; seconds: number }[];
+  run(drive: Drive): Promise<PartToggles>;
+}
 
 /** The memories' RTL, uninstrumented (costed per bit, not by their toggles). */
 const uncounted = (text: string) => `/*verilator coverage_off*/\n${text}\n/*verilator coverage_on*/\n`;
@@ -208,89 +214,86 @@ const uncounted = (text: string) => `/*verilator coverage_off*/\n${text}\n/*veri
  * The reference: the mapped parts put back together, one wire per bit, around the memories' RTL, Verilated
  * whole with toggle coverage and driven through the module's own harness.
  */
-async function wholeChipToggles(
-  d: ModuleDesign,
-  logic: ReadonlyMap<string, LogicPart>,
-  memories: ReadonlyMap<string, MemoryDecl & { top: string }>,
-  cellModels: string,
-  drive: Drive,
-  log: (m: string) => void,
-): Promise<PartToggles> {
+async function wholeChipSimulation(s: CostSetup): Promise<PartSimulation> {
+  const { d, logic, memories, log } = s;
   // Toggles are counted on the parts' nets only: the cells' insides and the memories' arrays are not
   // instrumented (they would multiply the simulator's code without adding a count that is used).
-  const sources: Record<string, string> = { 'cells.v': uncounted(cellModels) };
+  const sources: Record<string, string> = { 'cells.v': uncounted(s.cellModels) };
   for (const p of logic.values()) sources[`${p.module}.gate.v`] = p.text;
   for (const m of memories.keys()) sources[`${m}.v`] = uncounted(d.sources[`${m}.v`]!);
   log(`Verilating the gate-level ${d.top} with toggle coverage`);
   // A gate-level hierarchy is large to compile and the costed runs are short: light C++ optimisation.
-  // Verilator's makefile adds OPT_FAST (-Os) after CFLAGS on the model's "fast" files; -O1 there builds a
-  // gate-level 16-PE NPU in 248 s instead of 421 s and runs it faster (-O0: 199 s, but twice as slow to run).
+  // OPT_FAST=-O1 builds a gate-level 16-PE NPU in 248 s instead of 421 s (-O0: 199 s, but twice as slow to run).
   const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, {
-    flags: ['--coverage-toggle', '-MAKEFLAGS', 'OPT_FAST=-O1'],
+    flags: ['--coverage-toggle', ...GATE_LEVEL_MAKEFLAGS],
     cxxFlags: '-O0 -std=c++17',
   });
-  const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
-  const t0 = performance.now();
-  try {
-    const file = join(work, 'coverage.dat');
-    const session = await ModuleSession.open({ top: d.top, sources, ports: d.ports }, log, build, { AXHW_COVERAGE_FILE: file });
-    let cycles: number;
-    try {
-      ({ cycles } = await drive(session));
-      await session.coverage('write');
-    } finally {
-      await session.close();
-    }
-    // Verilator merges the points of a module's instances, their counts summed (readToggleCoverageByModule).
-    const counts = new Map<string, Map<string, number>>();
-    for (const [module, entries] of readToggleCoverageByModule(readFileSync(file, 'latin1'))) {
-      const p = logic.get(module);
-      if (p) counts.set(module, countsByBit(p.ids, entries));
-    }
-    return {
-      kind: 'whole-chip',
-      cycles,
-      counts,
-      builds: [{ top: d.top, cached: build.cached, seconds: build.seconds }],
-      seconds: (performance.now() - t0) / 1000,
-    };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return {
+    kind: 'whole-chip',
+    builds: [{ top: d.top, cached: build.cached, seconds: build.seconds }],
+    async run(drive) {
+      const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
+      const t0 = performance.now();
+      try {
+        const file = join(work, 'coverage.dat');
+        const session = await ModuleSession.open({ top: d.top, sources, ports: d.ports }, log, build, { AXHW_COVERAGE_FILE: file });
+        let cycles: number;
+        try {
+          ({ cycles } = await drive(session));
+          await session.coverage('write');
+        } finally {
+          await session.close();
+        }
+        // Verilator merges the points of a module's instances, their counts summed (readToggleCoverageByModule).
+        const counts = new Map<string, Map<string, number>>();
+        for (const [module, entries] of readToggleCoverageByModule(readFileSync(file, 'latin1'))) {
+          const p = logic.get(module);
+          if (p) counts.set(module, countsByBit(p.ids, entries));
+        }
+        return { cycles, counts, seconds: (performance.now() - t0) / 1000 };
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 /** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
-async function hierarchicalSimulation(
-  d: ModuleDesign,
-  logic: ReadonlyMap<string, LogicPart>,
-  memories: ReadonlyMap<string, MemoryDecl & { top: string }>,
-  cellModels: string,
-  drive: Drive,
-  log: (m: string) => void,
-): Promise<PartToggles> {
+async function hierarchicalSimulation(s: CostSetup): Promise<PartSimulation> {
   const boxOutputs = new Map<string, readonly string[]>();
-  for (const p of logic.values())
+  for (const p of s.logic.values())
     boxOutputs.set(
       p.module,
       p.net.ports.filter((q) => q.direction === 'output').map((q) => q.name),
     );
-  for (const m of memories.values()) boxOutputs.set(m.top, memoryOutputs(m));
-  const t = await hierarchicalToggles(d, logic, boxOutputs, cellModels, drive, log);
-  const tops = [`${d.top} (RTL, probed)`, ...logic.keys()];
+  for (const m of s.memories.values()) boxOutputs.set(m.top, memoryOutputs(m));
+  const b = await buildHierarchical(s.d, s.logic, boxOutputs, s.cellModels, s.log);
+  const built = (top: string, h: HarnessBuild) => ({ top, cached: h.cached, seconds: h.seconds });
   return {
     kind: 'hierarchical',
-    cycles: t.cycles,
-    counts: t.counts,
-    mismatches: t.mismatches,
-    builds: t.builds.map((b, i) => ({ top: tops[i]!, cached: b.cached, seconds: b.seconds })),
-    seconds: t.seconds,
+    builds: [built(`${s.d.top} (RTL, probed)`, b.rtl), ...[...b.parts].map(([m, h]) => built(m, h))],
+    run: (drive) => hierarchicalToggles(b, drive, s.log),
   };
 }
 
-/** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
-export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: Drive): Promise<ModuleCost> {
+/** Everything a cost needs before a simulation: the library, the synthesized parts, their instances, the timing. */
+interface CostSetup {
+  d: ModuleDesign;
+  lib: CellLibrary & { cells: string };
+  clockNs: number;
+  log: (m: string) => void;
+  logic: Map<string, LogicPart>;
+  memories: Map<string, MemoryDecl & { top: string }>;
+  boxedNames: Set<string>;
+  instances: Map<string, number>;
+  timing: ModuleCost['timing'];
+  cellModels: string;
+}
+
+async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSetup> {
   const lib = resolveLibrary(o.lib, o.cells);
-  if (!lib.cells)
+  const cells = lib.cells;
+  if (!cells)
     throw new AxhwError(
       `No Verilog cell models are known for ${lib.liberty}.`,
       'Give them with --cells <file.v> (the models of the same library).',
@@ -324,16 +327,44 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
         `Memory ${m} is declared by ${d.top} but not instantiated in its netlist.`,
         'Instantiate every declared memory in the template.',
       );
-
-  const { liberty, energy } = libraryOf(lib);
   const cellsUsed = new Set<string>();
   for (const p of logic.values()) for (const i of p.net.instances) if (!boxedNames.has(i.cell)) cellsUsed.add(i.cell);
-  const cellModels = cellModelsFor(readFileSync(lib.cells, 'utf8'), cellsUsed, lib.cells, liberty);
-  const sim =
-    o.simulation === 'whole-chip'
-      ? await wholeChipToggles(d, logic, memories, cellModels, drive, log)
-      : await hierarchicalSimulation(d, logic, memories, cellModels, drive, log);
-  const { cycles, counts } = sim;
+  const cellModels = cellModelsFor(readFileSync(cells, 'utf8'), cellsUsed, cells, libraryOf(lib).liberty);
+  return { d, lib: { ...lib, cells }, clockNs, log, logic, memories, boxedNames, instances, timing, cellModels };
+}
+
+/** The simulation the options ask for, built, and the memories' reference register files characterised, side by side. */
+async function buildSimulation(
+  s: CostSetup,
+  o: ModuleCostOptions,
+): Promise<{ sim: PartSimulation; models: Map<number, MemoryCharacterisation> }> {
+  const reads = [...new Set([...s.memories.values()].map((m) => m.reads))];
+  const [sim, ...models] = await Promise.all([
+    o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s),
+    ...reads.map((r) => {
+      s.log(`characterising the reference register file (${r} read ports)`);
+      return characteriseMemory(r, s.lib, s.clockNs);
+    }),
+  ]);
+  return { sim: sim as PartSimulation, models: new Map(reads.map((r, i) => [r, models[i] as MemoryCharacterisation])) };
+}
+
+/**
+ * Everything `costModule` builds before its run (syntheses, timing, simulators, memory models), so that a
+ * later `costModule` of the same design finds it in the caches: started ahead of time, it overlaps other work.
+ */
+export async function prepareModuleCost(d: ModuleDesign, o: ModuleCostOptions): Promise<void> {
+  await buildSimulation(await costSetup(d, o), o);
+}
+
+/** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
+export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: Drive): Promise<ModuleCost> {
+  const setup = await costSetup(d, o);
+  const { clockNs, logic, memories, boxedNames, instances, timing } = setup;
+  const { energy } = libraryOf(setup.lib);
+  const { sim, models } = await buildSimulation(setup, o);
+  const run = await sim.run(drive);
+  const { cycles, counts } = run;
   if (!(cycles > 0)) throw new AxhwError('The costed run counted no clock cycles.', 'Run some work after zeroing the counts.');
 
   // Logic: each module's toggles through the Liberty file, the counts of its instances summed (energy is
@@ -364,14 +395,8 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     });
   }
   // Memories: per bit, from the register file of their width (memory-cost.ts).
-  const models = new Map<string, MemoryCharacterisation>();
   for (const m of memories.values()) {
-    const key = String(m.reads);
-    let model = models.get(key);
-    if (!model) {
-      log(`characterising the reference register file (${m.reads} read ports)`);
-      models.set(key, (model = await characteriseMemory(m.reads, lib, clockNs)));
-    }
+    const model = models.get(m.reads)!;
     const bits = m.width * m.depth;
     const n = instances.get(m.top)!;
     parts.push({
@@ -400,7 +425,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
   const cellCount = [...logic.values()].reduce((n, p) => n + p.synth.cells * (instances.get(p.module) ?? 0), 0);
   return {
     top: d.top,
-    library: { name: lib.name, liberty: lib.liberty },
+    library: { name: setup.lib.name, liberty: setup.lib.liberty },
     clockNs,
     cycles,
     parts,
@@ -411,8 +436,8 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
       kind: sim.kind,
       cells: cellCount,
       builds: sim.builds,
-      seconds: sim.seconds,
-      ...(sim.mismatches ? { outputMismatches: sim.mismatches } : {}),
+      seconds: run.seconds,
+      ...(run.mismatches ? { outputMismatches: run.mismatches } : {}),
     },
     method:
       `gate-level zero-delay toggle simulation of the synthesized parts (${SIMULATION_METHODS[sim.kind]}), Liberty ` +

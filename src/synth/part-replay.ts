@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Netlist } from './netlist.js';
 import { simulationNetlist, type BoxPort } from './toggle-sim.js';
-import { buildVerilated, type HarnessBuild } from '../cosim/build.js';
+import { buildVerilated, GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { AxhwError } from '../errors.js';
 
 /**
@@ -210,7 +210,7 @@ export function buildPartReplay(r: PartReplay, net: Netlist, cellModels: string,
       harness: harness(r),
       protocol: 'part replay 1',
       // As the whole-chip simulation (module-cost.ts): a gate-level model to compile, runs that are short.
-      flags: ['--coverage-toggle', '-MAKEFLAGS', 'OPT_FAST=-O1'],
+      flags: ['--coverage-toggle', ...GATE_LEVEL_MAKEFLAGS],
       cxxFlags: '-O0 -std=c++17',
     },
     log,

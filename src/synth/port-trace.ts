@@ -4,6 +4,7 @@ import { cpus, tmpdir } from 'node:os';
 import type { ModuleDesign } from '../gen/generate-module.js';
 import type { Netlist } from './netlist.js';
 import { buildModuleHarness, ModuleSession } from '../cosim/module-session.js';
+import type { HarnessBuild } from '../cosim/build.js';
 import { countsByBit, readToggleCoverageByModule } from './toggle-sim.js';
 import { buildPartReplay, partReplay, runPartReplay, type PartReplay } from './part-replay.js';
 import { AxhwError } from '../errors.js';
@@ -34,7 +35,6 @@ export interface HierarchicalToggles {
    * value undefined (an out-of-range read, X), synthesis may fill it with anything (see HierarchicalToggles).
    */
   mismatches: OutputMismatch[];
-  builds: { cached: boolean; seconds: number }[];
   /** Records of the RTL run, and its trace size in bytes. */
   records: number;
   traceBytes: number;
@@ -118,19 +118,31 @@ endmodule
 `;
 }
 
+/** The simulators of a hierarchical count, built: the probed RTL and one replay per distinct part. */
+export interface HierarchicalBuild {
+  top: string;
+  replays: Map<string, PartReplay>;
+  instances: Instance[];
+  wrapped: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>;
+  /** u32 words of the probe in every record. */
+  words: number;
+  rtl: HarnessBuild;
+  parts: Map<string, HarnessBuild>;
+  seconds: number;
+}
+
 /**
- * Count each part's toggles hierarchically under the work `drive` runs (see above). `parts`: every logic
- * part's netlist by module; `boxOutputs`: the output pins of every black-boxed module (parts and memories);
- * `cellModels`: the library's cell models for the parts' netlists.
+ * Build what a hierarchical count runs (cached by content, so a build ahead of the run makes the run's own
+ * call find them). `parts`: every logic part's netlist by module; `boxOutputs`: the output pins of every
+ * black-boxed module (parts and memories); `cellModels`: the library's cell models for the parts' netlists.
  */
-export async function hierarchicalToggles(
+export async function buildHierarchical(
   d: ModuleDesign,
   parts: ReadonlyMap<string, PartNetlist>,
   boxOutputs: ReadonlyMap<string, readonly string[]>,
   cellModels: string,
-  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
   log: (m: string) => void,
-): Promise<HierarchicalToggles> {
+): Promise<HierarchicalBuild> {
   const t0 = performance.now();
   const boxed = new Set(boxOutputs.keys());
   const { replays, instances } = instancesOf(d.top, d.ports.clock, parts, boxed, boxOutputs);
@@ -145,7 +157,6 @@ export async function hierarchicalToggles(
     }
   }
   const probeBits = Math.max(65, Math.ceil(bits / 32) * 32);
-  const words = probeBits / 32;
   const wrapped = {
     top: `${d.top}_axhw_probe`,
     sources: { ...d.sources, 'axhw_probe.v': probeWrapper(parts.get(d.top)!.net, d.top, fields, probeBits) },
@@ -159,6 +170,26 @@ export async function hierarchicalToggles(
       return buildPartReplay(r, parts.get(r.module)!.net, cellModels, log);
     }),
   ]);
+  return {
+    top: d.top,
+    replays,
+    instances,
+    wrapped,
+    words: probeBits / 32,
+    rtl: rtl!,
+    parts: new Map([...replays.keys()].map((m, i) => [m, partBuilds[i]!])),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Count each part's toggles hierarchically under the work `drive` runs (see above), on the simulators `b`. */
+export async function hierarchicalToggles(
+  b: HierarchicalBuild,
+  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
+  log: (m: string) => void,
+): Promise<HierarchicalToggles> {
+  const t0 = performance.now();
+  const { replays, instances, wrapped, rtl, words } = b;
   const work = mkdtempSync(join(tmpdir(), 'axhw-port-trace-'));
   try {
     const trace = join(work, 'probe.bin');
@@ -171,7 +202,6 @@ export async function hierarchicalToggles(
       await session.close();
     }
     const traceBytes = readFileSync(trace).length;
-    const builds = new Map([...replays.keys()].map((m, i) => [m, partBuilds[i]!]));
     const counts = new Map<string, Map<string, number>>();
     const mismatches: OutputMismatch[] = [];
     let records = 0;
@@ -184,7 +214,7 @@ export async function hierarchicalToggles(
         const inst = instances[k]!;
         const r = replays.get(inst.module)!;
         const file = join(work, `coverage-${k}.dat`);
-        const run = await runPartReplay(r, builds.get(inst.module)!, { file: trace, words }, inst.offset, file).catch((e: unknown) => {
+        const run = await runPartReplay(r, b.parts.get(inst.module)!, { file: trace, words }, inst.offset, file).catch((e: unknown) => {
           failed = true;
           throw e;
         });
@@ -204,7 +234,7 @@ export async function hierarchicalToggles(
       }
     };
     await Promise.all(Array.from({ length: Math.min(instances.length, Math.max(1, cpus().length)) }, worker));
-    return { cycles, counts, mismatches, builds: [rtl, ...partBuilds], records, traceBytes, seconds: (performance.now() - t0) / 1000 };
+    return { cycles, counts, mismatches, records, traceBytes, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { AxhwError } from '../errors.js';
 import { cachedEntry } from '../util/cache-entry.js';
 import { sha256 } from '../util/hash.js';
 import { runToolChecked, toolVersion } from '../tools.js';
+import { GATE_LEVEL_MAKEFLAGS } from '../cosim/build.js';
 import type { Netlist, NetlistPort } from './netlist.js';
 
 /**
@@ -40,7 +41,7 @@ const FLAGS = ['--cc', '--exe', '--build', '-O3', '--coverage-toggle', '-Wno-fat
 // Light C++ optimisation, as for the gate-level NPU (synth/module-cost.ts): a gate-level netlist is a large
 // model to compile and the simulated workloads are short (and their counts are cached). The binary32 fpmul's
 // toggle simulation builds in about 30 s instead of 265 s this way, the counts the same.
-const CXX = ['-CFLAGS', '-O0', '-MAKEFLAGS', 'OPT_FAST=-O1'];
+const CXX = ['-CFLAGS', '-O0', ...GATE_LEVEL_MAKEFLAGS];
 
 /**
  * The netlist's input ports a stimulus drives (all but its clock), after checking that the stimulus
