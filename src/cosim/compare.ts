@@ -2,6 +2,7 @@ import type { Design } from '../gen/design.js';
 import type { ControlSetting } from '../gen/unit.js';
 import { resultCodeAt, resultView, type BatchModel } from '../models/operator.js';
 import { byteWidth } from '../util/bits.js';
+import { fillRange } from './vectors.js';
 
 export interface Counterexample {
   a: string;
@@ -31,6 +32,36 @@ export class ModelComparator {
     this.yBytes = byteWidth(d.ports.y.width);
   }
 
+  /**
+   * Compare the RTL results of pairs start..start+n-1 of the row-major pair space with the model: through its
+   * `evalRange` when it has one (no operand arrays), else as `check` on `fillRange`'s operands. The operand
+   * arrays `a` and `b` (n long at least) are filled only when needed: no evalRange, or a difference to locate.
+   */
+  checkRange(
+    bWidth: number,
+    start: number,
+    n: number,
+    rtl: Buffer,
+    a: Uint32Array,
+    b: Uint32Array,
+    model: BatchModel | undefined = this.d.model,
+    controls?: ControlSetting,
+  ): void {
+    if (model?.evalRange) {
+      const mbuf = this.modelBuffer(n);
+      model.evalRange(bWidth, start, n, resultView(mbuf, this.yBytes, n));
+      if (mbuf.equals(rtl)) return;
+    }
+    fillRange(bWidth, start, a, b, n);
+    this.check(a, b, n, rtl, model, controls);
+  }
+
+  private modelBuffer(n: number): Buffer {
+    const bytes = n * this.yBytes;
+    if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
+    return this.scratch.subarray(0, bytes);
+  }
+
   /** Compare n RTL results with the model (default: the design's model at its default control values). */
   check(
     a: Uint32Array,
@@ -41,9 +72,7 @@ export class ModelComparator {
     controls?: ControlSetting,
   ): void {
     if (!model) throw new Error('ModelComparator needs a design with a model');
-    const bytes = n * this.yBytes;
-    if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
-    const mbuf = this.scratch.subarray(0, bytes);
+    const mbuf = this.modelBuffer(n);
     model.evalBatch(a, b, n, resultView(mbuf, this.yBytes, n));
     if (mbuf.equals(rtl)) return;
     const rv = resultView(rtl, this.yBytes, n);

@@ -48,14 +48,11 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   process.once('exit', cleanup);
   try {
     const done: DemoSummary['steps'] = [];
-    // Builds started ahead (Step.prepare), by step; a failed one is left to the step's own run.
-    const ahead = new Map<string, Promise<unknown>>();
     for (const [i, s] of steps.entries()) {
       log(`[${i + 1}/${steps.length}] ${s.name}: ${s.title}`);
       const ts = performance.now();
       let r: StepResult;
       try {
-        await ahead.get(s.name);
         r = await s.run(stage, ctx);
       } catch (e) {
         const err = e as Error & { fix?: string; exitCode?: number };
@@ -68,16 +65,6 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
       const seconds = (performance.now() - ts) / 1000;
       done.push({ name: s.name, title: s.title, seconds, ...(r.dir ? { dir: r.dir } : {}), headline: r.headline });
       log(`      ${r.headline} (${seconds.toFixed(1)} s)`);
-      // Between steps, so that the start (which may load a network) runs alone; its background work then overlaps.
-      for (const t of steps) {
-        if (t.prepare?.after !== s.name) continue;
-        const started = await t.prepare.start(stage).catch(() => undefined);
-        if (started)
-          ahead.set(
-            t.name,
-            started.background.catch(() => {}),
-          );
-      }
     }
     const prov = await provenanceRecord(o.command);
     const summary = demoSummarySchema.parse({

@@ -16,8 +16,7 @@ import type { BackendInfo } from '../nn/backend.js';
 import { runTrain } from '../train/run.js';
 import { npuForModel } from '../target/from-model.js';
 import { writeCompiled } from '../npu/images.js';
-import { npuCost, prepareNpuCost } from '../npu/cost.js';
-import { buildModuleHarness } from '../cosim/module-session.js';
+import { npuCost } from '../npu/cost.js';
 import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
 import { runExperiment } from '../experiments/runner.js';
 import { optionDefaults, type OptionSet, type OptionsOf } from '../util/options.js';
@@ -70,18 +69,7 @@ export interface Step {
   name: string;
   title: string;
   run(stage: string, ctx: DemoContext): Promise<StepResult>;
-  /**
-   * Builds the step can start once the step `after` has run, while the steps between run: the runner calls
-   * `start` between steps (it may read what earlier steps wrote) and awaits the `background` work it returns
-   * before the step's own run, which then finds the builds cached. Background work runs tools, not
-   * TensorFlow.js (the steps between train with it). Its failure is not the step's: the run redoes the
-   * work and reports what fails.
-   */
-  prepare?: { after: string; start(stage: string): Promise<{ background: Promise<unknown> }> };
 }
-
-/** The NPU step's cost options (its builds are started ahead with the same). */
-const NPU_COST = { lib: 'osu018', clockNs: 10 } as const;
 
 /** Sub-step log lines, indented under their step. */
 const sub = (log: (m: string) => void) => (m: string) => log(`      ${m}`);
@@ -306,16 +294,6 @@ export const DEMO_STEPS: readonly Step[] = [
       `compile the breast-cancer network trained with AxTrain for ${DEMO.npuMultiplier} and run it ` +
       `on the NPU RTL (${DEMO.pes} PEs): bit-exact with the integer reference, cycles, and energy ` +
       `per inference at gate level`,
-    // The gate-level cost's syntheses and Verilator builds (and the RTL's) need only the trained network:
-    // they overlap the steps after its training.
-    prepare: {
-      after: 'train bc-axtrain',
-      async start(stage) {
-        const n = await npuForModel({ modelDir: join(stage, 'train', 'bc-axtrain'), mult: DEMO.npuMultiplier, sizing: { P: DEMO.pes } });
-        n.net.dispose();
-        return { background: Promise.all([buildModuleHarness(n.target.design), prepareNpuCost(n.target, NPU_COST)]) };
-      },
-    },
     async run(stage, ctx) {
       const dir = 'npu';
       const modelDir = join(stage, 'train', 'bc-axtrain');
@@ -344,7 +322,8 @@ export const DEMO_STEPS: readonly Step[] = [
         const features = test.x.length / test.n;
         sub(ctx.log)(`gate-level cost on ${DEMO.costSamples} samples`);
         const c = await npuCost(n.target, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, {
-          ...NPU_COST,
+          lib: 'osu018',
+          clockNs: 10,
           log: sub(ctx.log),
         });
         const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);

@@ -115,6 +115,23 @@ export function drumBatchModel(p: DrumParams): BatchModel {
           out[i] = exactWord ? prod : prod & yMask;
         }
       },
+      // The same products a row at a time: the row's operand stage is looked up once, the column counts up.
+      evalRange(bWidth: number, start: number, count: number, out: ResultWords) {
+        const cols = 2 ** bWidth;
+        let x = Math.floor(start / cols);
+        let y = start - x * cols;
+        for (let i = 0; i < count; x++, y = 0) {
+          const mx = mant[x];
+          const sx = shift[x];
+          const nx = negative[x];
+          const end = Math.min(count, i + cols - y);
+          for (; i < end; i++, y++) {
+            let prod = mx * mant[y] * pow2[sx + shift[y]];
+            if (nx !== negative[y]) prod = -prod;
+            out[i] = exactWord ? prod : prod & yMask;
+          }
+        }
+      },
     };
   }
   return {

@@ -45,6 +45,12 @@ export type ResultWords = Uint8Array | Uint16Array | Uint32Array;
 export interface BatchModel {
   /** Write the result codes for pairs (a[i], b[i]), i < n, into out. Must not allocate per pair. */
   evalBatch(a: Uint32Array, b: Uint32Array, n: number, out: ResultWords): void;
+  /**
+   * Optional, for exhaustive sweeps: the results of pairs start..start+n-1 of the row-major pair space
+   * (a = index / 2^bWidth, b = index mod 2^bWidth), as `evalBatch` on `fillRange`'s operands gives them,
+   * walking the rows instead of reading operand arrays.
+   */
+  evalRange?(bWidth: number, start: number, n: number, out: ResultWords): void;
 }
 
 /** Typed view over a result buffer for a result byte width. */

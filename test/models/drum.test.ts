@@ -4,6 +4,7 @@ import { exactMulBatchModel, exactMulReference } from '../../src/models/exact-mu
 import { Rng } from '../../src/util/rng.js';
 import { byteWidth } from '../../src/util/bits.js';
 import { resultCodeAt, resultView } from '../../src/models/operator.js';
+import { fillRange } from '../../src/cosim/vectors.js';
 
 /** Run a batch model on explicit pairs and return the result codes as BigInts. */
 function runBatch(model: ReturnType<typeof drumBatchModel>, yBits: number, pairs: [number, number][]): bigint[] {
@@ -114,6 +115,44 @@ describe('batch models agree with the BigInt reference', () => {
       expect(got).toEqual(want);
       const gotE = runBatch(exactMulBatchModel(p), 2 * p.width, pairs);
       expect(gotE).toEqual(pairs.map(([a, b]) => exactMulReference(p, BigInt(a), BigInt(b))));
+    });
+  }
+});
+
+describe('evalRange: a sweep of the pair space row by row gives what evalBatch gives on fillRange operands', () => {
+  for (const p of [
+    { width: 4, k: 2, signed: false },
+    { width: 6, k: 3, signed: true },
+    { width: 12, k: 6, signed: true },
+    { width: 16, k: 6, signed: false }, // 32-bit results: the unmasked store
+  ]) {
+    it(`drum ${JSON.stringify(p)}: ranges starting mid-row, crossing rows, spanning several, and at the end`, () => {
+      const model = drumBatchModel(p);
+      expect(model.evalRange).toBeDefined();
+      const cols = 2 ** p.width;
+      const space = cols * cols;
+      const rng = new Rng(3);
+      const ranges: [number, number][] = [
+        [0, 1],
+        [0, Math.min(space, 3 * cols + 5)],
+        [cols - 1, 2],
+        [space - 7, 7],
+      ];
+      for (let i = 0; i < 20; i++) {
+        const start = Math.floor((rng.nextU32() / 2 ** 32) * (space - 1));
+        ranges.push([start, 1 + Math.min(space - start - 1, rng.nextU32() % (3 * cols))]);
+      }
+      const bytes = byteWidth(2 * p.width);
+      for (const [start, n] of ranges) {
+        const a = new Uint32Array(n);
+        const b = new Uint32Array(n);
+        fillRange(p.width, start, a, b, n);
+        const want = Buffer.alloc(n * bytes);
+        model.evalBatch(a, b, n, resultView(want, bytes, n));
+        const got = Buffer.alloc(n * bytes);
+        model.evalRange!(p.width, start, n, resultView(got, bytes, n));
+        expect(got.equals(want), `start ${start}, n ${n}`).toBe(true);
+      }
     });
   }
 });

@@ -139,8 +139,9 @@ export function costTable(c: NpuCostRecord): string {
   const group = costGroupsTable(c);
   const s = energyScale(Math.max(...c.parts.map((p) => p.energyJ / c.samples)) * 1e12);
   const lines = [
-    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact at gate level, ${c.cyclesPerInference} ` +
-      `cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
+    `${c.model} on ${c.npu}: ${c.samples} samples bit-exact ` +
+      `${c.simulation?.kind === 'hierarchical' ? 'on the RTL, each part replayed at gate level' : 'at gate level'}, ` +
+      `${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
     ...(warning ? ['', `${warning} (the last column).`] : []),
     '',
     markdownTable(group.headers, group.rows),
