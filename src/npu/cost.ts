@@ -1,5 +1,5 @@
 import type { RunResult } from '../gen/module.js';
-import { costModule, prepareModuleCost, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
+import { costModule, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
 import { energyAtClock } from '../util/quantities.js';
 import { AxhwError } from '../errors.js';
 import { inputWords } from './compile.js';
@@ -82,6 +82,3 @@ export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: Modul
   };
   return { ...cost, samples: n, cyclesPerInference: cost.cycles / n, energyPerInferencePj, compared, atAchievableClock };
 }
-
-/** What `npuCost` builds before its run (syntheses, timing, simulators), built ahead: a later `npuCost` finds it cached. */
-export const prepareNpuCost = (t: NpuTarget, o: ModuleCostOptions = {}): Promise<void> => prepareModuleCost(t.design, o);

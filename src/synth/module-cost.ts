@@ -349,14 +349,6 @@ async function buildSimulation(
   return { sim: sim as PartSimulation, models: new Map(reads.map((r, i) => [r, models[i] as MemoryCharacterisation])) };
 }
 
-/**
- * Everything `costModule` builds before its run (syntheses, timing, simulators, memory models), so that a
- * later `costModule` of the same design finds it in the caches: started ahead of time, it overlaps other work.
- */
-export async function prepareModuleCost(d: ModuleDesign, o: ModuleCostOptions): Promise<void> {
-  await buildSimulation(await costSetup(d, o), o);
-}
-
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
 export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: Drive): Promise<ModuleCost> {
   const setup = await costSetup(d, o);

@@ -159,6 +159,11 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
   const N = 3;
   let cost: NpuCost;
   let cyclesPerInference: number;
+  /** The test MLP on the P-PE NPU, N samples costed with these options (the same network and inputs each time). */
+  const costTestNpu = (o: Parameters<typeof npuCost>[3] = {}) => {
+    const s = testNpu('drum:width=8,k=4,signed', P);
+    return npuCost(networkTarget(testNetwork(TEST_MLP, s, 5, -4), s), randomInputs(N, 12, 7), N, o);
+  };
   beforeAll(async () => {
     for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
     const s = testNpu('drum:width=8,k=4,signed', P);
@@ -225,9 +230,7 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     'the hierarchical estimate (each part once, replayed from the RTL run) equals the whole-chip simulation, part by part',
     { timeout: 900_000 },
     async () => {
-      const s = testNpu('drum:width=8,k=4,signed', P);
-      const q = testNetwork(TEST_MLP, s, 5, -4);
-      const whole = await npuCost(networkTarget(q, s), randomInputs(N, 12, 7), N, { simulation: 'whole-chip' });
+      const whole = await costTestNpu({ simulation: 'whole-chip' });
       expect(cost.simulation.kind).toBe('hierarchical');
       expect(whole.simulation.kind).toBe('whole-chip');
       expect(whole.cycles).toBe(cost.cycles);
@@ -254,9 +257,7 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     'at twice the clock period: dynamic energy unchanged, leakage energy doubled; energyAtClock predicts it',
     { timeout: 600_000 },
     async () => {
-      const s = testNpu('drum:width=8,k=4,signed', P);
-      const q = testNetwork(TEST_MLP, s, 5, -4);
-      const slow = await npuCost(networkTarget(q, s), randomInputs(N, 12, 7), N, { clockNs: 20 });
+      const slow = await costTestNpu({ clockNs: 20 });
       expect(slow.cycles).toBe(cost.cycles);
       for (const p of cost.parts) {
         const p2 = slow.parts.find((x) => x.module === p.module)!;
