@@ -99,7 +99,7 @@ export async function estimateCost(d: Design, opts: CostOptions = {}): Promise<C
   if (method === 'sim' || method === 'sim-delay') {
     log(
       `simulating the netlist under ${operands.a.length} ` +
-        `operand pairs (${method === 'sim' ? 'Verilator, zero delay' : "Icarus Verilog, the cells' delays"}) ` +
+        `operand pairs (${method === 'sim' ? 'zero delay' : "Icarus Verilog, the cells' delays"}) ` +
         `and counting toggles`,
     );
     const sim = await simulateDesignPower(d, s, lib, clockNs, operands, method === 'sim' ? 'zero-delay' : 'delay');

@@ -80,7 +80,7 @@ export async function simulateDesignPower(
   });
   const t0 = performance.now();
   const stim = { inputs: inputs.map((p) => p.name), cycles: n, values, clock: clock?.clk };
-  const zero = await simulateToggles(net, models, stim);
+  const zero = await simulateToggles(net, models, stim, { liberty });
   let counted = zero;
   let glitchShare: number | undefined;
   if (mode === 'delay') {

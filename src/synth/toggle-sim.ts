@@ -8,6 +8,8 @@ import { sha256 } from '../util/hash.js';
 import { runToolChecked, toolVersion } from '../tools.js';
 import { GATE_LEVEL_MAKEFLAGS } from '../cosim/build.js';
 import type { Netlist, NetlistPort } from './netlist.js';
+import type { LibertyGroup } from './liberty.js';
+import { combinationalToggles, compileCombinational } from './gate-sim.js';
 
 /**
  * Zero-delay toggle counting on a gate-level netlist with Verilator: the netlist is rewritten with one
@@ -227,10 +229,36 @@ ${clock ? `    top.${clock} = 0;\n    top.eval();\n    top.${clock} = 1;` : ''}
 `;
 }
 
-/** Toggle counts of every net bit of a combinational netlist under a stimulus (zero delay). */
-export async function simulateToggles(net: Netlist, cellModels: string, stim: Stimulus): Promise<ToggleCounts> {
+/**
+ * Which simulator counts: `auto` counts a combinational netlist under an unclocked stimulus in JavaScript
+ * from the cells' Liberty functions (`gate-sim.ts`, no build; equal counts, tested) when the Liberty
+ * library is given, and builds the Verilator simulation otherwise; `verilator` always builds it (the reference).
+ */
+export type ToggleSimulator = 'auto' | 'verilator';
+export const JS_SIMULATOR = 'axhw gate-sim (JavaScript, Liberty cell functions)';
+
+/** Toggle counts of every net bit of a netlist under a stimulus (zero delay). */
+export async function simulateToggles(
+  net: Netlist,
+  cellModels: string,
+  stim: Stimulus,
+  o: { liberty?: LibertyGroup; simulator?: ToggleSimulator } = {},
+): Promise<ToggleCounts> {
   const t0 = performance.now();
-  const names = stimulusInputs(net, stim).map((p) => p.name);
+  const ports = stimulusInputs(net, stim);
+  if (o.liberty && !stim.clock && (o.simulator ?? 'auto') === 'auto') {
+    const c = compileCombinational(net, o.liberty);
+    if (c.ok) {
+      const compiled = (performance.now() - t0) / 1000;
+      return {
+        cycles: stim.cycles - 1,
+        toggles: combinationalToggles(c.net, ports, stim),
+        build: { cached: false, seconds: compiled, simulator: JS_SIMULATOR },
+        seconds: (performance.now() - t0) / 1000,
+      };
+    }
+  }
+  const names = ports.map((p) => p.name);
   const verilator = await toolVersion('verilator');
   await Promise.all([toolVersion('make'), toolVersion('g++')]);
   const { text, ids } = simulationNetlist(net);
