@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 const SRC = resolve(import.meta.dirname, '..', 'src');
 
-function reachablePackages(entry: string): Map<string, string[]> {
+function reachable(entry: string): { packages: Map<string, string[]>; files: string[] } {
   const start = join(SRC, entry);
   const via = new Map<string, string | undefined>([[start, undefined]]);
   const packages = new Map<string, string[]>();
@@ -33,14 +33,32 @@ function reachablePackages(entry: string): Map<string, string[]> {
       queue.push(target);
     }
   }
-  return packages;
+  return { packages, files: [...via.keys()].map((f) => relative(SRC, f)) };
 }
+const reachablePackages = (entry: string) => reachable(entry).packages;
 
 const tensorflow = (entry: string) => [...reachablePackages(entry)].filter(([p]) => p.startsWith('@tensorflow/'));
 
 describe('start-up: each command loads what it uses', () => {
   it('building the command tree (axhw --version, --help, option errors) loads no TensorFlow.js', () => {
     expect(tensorflow('cli/main.ts')).toEqual([]);
+  });
+
+  it('the command tree loads a command only when it is named: a run imports its own command and no other', async () => {
+    expect(reachable('cli/main.ts').files.filter((f) => f.startsWith('cli/commands/'))).toEqual([]);
+    const { buildProgram, commandOf } = await import('../src/cli/program.js');
+    expect(commandOf(['node', 'axhw', 'units', '--json'])).toBe('units');
+    // help, a bare option and a typo build the whole tree (commander lists or suggests the commands)
+    expect([['help'], ['--help'], ['unit'], []].map((a) => commandOf(['node', 'axhw', ...a]))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect((await buildProgram('units')).commands.map((c) => c.name())).toEqual(['units']);
+    expect((await buildProgram()).commands.length).toBeGreaterThan(10);
+    // the check can fail: it follows static imports (a command's own reach its option helpers)
+    expect(reachable('cli/commands/units.ts').files).toContain('cli/format/examples.ts');
   });
 
   it.each(['gen', 'verify', 'lut', 'synth', 'characterize', 'units', 'report'])(

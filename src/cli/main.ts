@@ -1,8 +1,8 @@
 import { CommanderError } from 'commander';
 import { AxhwError } from '../errors.js';
-import { buildProgram } from './program.js';
+import { buildProgram, commandOf } from './program.js';
 
-const program = buildProgram();
+const program = await buildProgram(commandOf(process.argv));
 
 // Ctrl-C and kill end the run in order, so exit handlers remove temp folders (the simulators and tools,
 // in the same process group, receive the signal too).

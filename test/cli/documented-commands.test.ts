@@ -25,7 +25,8 @@ import {
  * in test/helpers/documented-commands.ts.
  */
 const bin = join(root, 'bin', 'axhw.js');
-const documented = [...new Set([...readmeCommands(), ...helpExamples()])];
+const examples = await helpExamples();
+const documented = [...new Set([...readmeCommands(), ...examples])];
 const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c));
 const ordered = here
   .map((c, i) => ({ c, i }))
@@ -35,7 +36,7 @@ const ordered = here
 describe('the documented commands', () => {
   it("are found: the README block and every command's examples; each substitution names a documented command and says why", () => {
     expect(readmeCommands().length).toBeGreaterThan(30);
-    expect(helpExamples().length).toBeGreaterThan(40);
+    expect(examples.length).toBeGreaterThan(40);
     for (const [k, s] of Object.entries(SUBSTITUTIONS)) {
       expect(documented, k).toContain(k);
       expect(s.why.length, k).toBeGreaterThan(30);
@@ -83,8 +84,8 @@ describe('the documented commands', () => {
 
     // Runs above made without these options: what they wrote records the declared defaults (a default the
     // code ignores or overrides would show here, not only in the help).
-    it('runs without an option record its declared default (train, experiment axtrain)', () => {
-      const program = buildProgram();
+    it('runs without an option record its declared default (train, experiment axtrain)', async () => {
+      const program = await buildProgram();
       const defaults = (path: string[]) => {
         const cmd = path.reduce((c, n) => c.commands.find((x) => x.name() === n)!, program);
         return Object.fromEntries(cmd.options.map((o) => [o.attributeName(), o.defaultValue]));

@@ -67,8 +67,9 @@ function allCommands(c: Command): Command[] {
   return [c, ...c.commands.flatMap(allCommands)];
 }
 
+const program = await buildProgram();
+
 describe('fix hints name options, commands and values that exist', () => {
-  const program = buildProgram();
   const commands = allCommands(program);
   const options = new Map<string, Option[]>();
   for (const c of commands) for (const o of c.options) if (o.long) options.set(o.long, [...(options.get(o.long) ?? []), o]);

@@ -8,8 +8,9 @@ import { resolveUnitSpec } from '../../src/gen/unit-spec.js';
 const leaves = (c: Command, path: string[] = []): { cmd: Command; path: string[] }[] =>
   c.commands.length ? c.commands.flatMap((s) => leaves(s, [...path, s.name()])) : [{ cmd: c, path }];
 
+const program = await buildProgram();
+
 describe('--help examples', () => {
-  const program = buildProgram();
   const commands = leaves(program);
 
   it('every command has two or three examples, shown at the end of its help', () => {

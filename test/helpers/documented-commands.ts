@@ -28,8 +28,8 @@ export function readmeCommands(): string[] {
 const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
 
 /** Every command's `--help` examples, in the order `axhw --help` lists the commands. */
-export function helpExamples(): string[] {
-  return leaves(buildProgram()).flatMap(examplesOf);
+export async function helpExamples(): Promise<string[]> {
+  return leaves(await buildProgram()).flatMap(examplesOf);
 }
 
 /** The words of a command line as a shell splits them (double quotes group; no other shell syntax is used). */
