@@ -4,37 +4,68 @@ import type { Netlist, NetlistPort } from './netlist.js';
 import type { Stimulus } from './toggle-sim.js';
 
 /**
- * Zero-delay toggle counting of a combinational netlist in JavaScript, without compiling a simulator:
- * the cells' Liberty `function`s become bitwise expressions over 32-bit words, evaluated in topological
- * order, each bit of a word one cycle of the stimulus (32 cycles per pass). A net's toggles are the
- * cycles whose value differs from the cycle before, the set-up cycle (the first) not counted: what the
- * Verilator toggle simulation (`toggle-sim.ts`, the reference) counts, one eval per cycle, two-state.
- * Used where the netlist is combinational and the stimulus has no clock; anything else (flip-flops,
- * latches, tri-state cells, a loop) gets `undefined` from `compileCombinational`, and the Verilator
- * simulation runs instead.
+ * Zero-delay toggle counting in JavaScript, without compiling a simulator: the cells' Liberty `function`s
+ * become bitwise expressions over 32-bit words, evaluated in topological order. Each bit of a word is one
+ * lane: a cycle of the workload for a combinational netlist (32 cycles per pass, `combinationalToggles`),
+ * or one instance of a part replayed eval by eval (`gate-replay.ts`). Rising-edge flip-flops without clear
+ * or preset (Liberty `ff` groups clocked on a pin) keep their state beside the nets and sample their next
+ * state when their clock rises, as the behavioural models the Verilator simulations use
+ * (`liberty-function.ts`). Verilator's counts are the reference (`toggle-sim.ts`, `part-replay.ts`); the
+ * tests compare both net by net. What this does not run gets a reason instead, and the Verilator simulation
+ * runs: latches, tri-state cells, a combinational loop, and flip-flops with an asynchronous clear or
+ * preset or a falling-edge clock (their triggers at a simulation's first eval and a net changing twice
+ * within one eval follow Verilator's scheduling, which this does not model: tested to differ).
  */
-export interface CombinationalNetlist {
-  /** Every net bit (ports, cell pins, assigns), indexed. */
+export interface Flop {
+  /** The flip-flop's state (a source of the evaluation, not a net). */
+  state: number;
+  /** Its clocked_on and next_state functions, evaluated as extra (uncounted) values. */
+  clock: number;
+  next: number;
+}
+
+export interface CompiledNetlist {
+  /** Every net bit (ports, cell pins, assigns), indexed; names starting with NUL are internal values. */
   bits: string[];
-  /** The index of each input port bit, per input port (least significant first). */
+  /** The indices of the nets toggles are counted on (every bit but the internal values). */
+  counted: number[];
+  /** The index of each input port bit, per input port (least significant first; -1: a constant). */
   inputs: Map<string, number[]>;
+  flops: Flop[];
   /** The evaluation, in chunks (V8 optimises small functions; a netlist has thousands of cells). */
   passes: ((v: Int32Array) => void)[];
 }
+/** The combinational case (no flip-flops). */
+export type CombinationalNetlist = CompiledNetlist;
 
 /** Why a netlist cannot be simulated here (the Verilator simulation then runs), or its compiled form. */
-export type CompileResult = { ok: true; net: CombinationalNetlist } | { ok: false; why: string };
+export type CompileResult = { ok: true; net: CompiledNetlist } | { ok: false; why: string };
 
 const STATEMENTS_PER_PASS = 2000;
+/** Internal values (flip-flop states and functions) are named with a leading NUL, which no net name has. */
+const INTERNAL = '\0';
 
-/** A Liberty function of a cell's input pins as a JS expression over `v[...]` (pin -> bit index). */
-function jsExpression(fn: string, pinBit: (pin: string) => string): string {
+/** A Liberty function as a JS expression over `v[...]` (each identifier -> an operand). */
+function jsExpression(fn: string, operandOf: (name: string) => string): string {
   return libertyToVerilog(fn).replace(/1'b([01])|[A-Za-z_][\w[\]]*/g, (t, c: string | undefined) =>
-    c !== undefined ? (c === '1' ? '-1' : '0') : pinBit(t),
+    c !== undefined ? (c === '1' ? '-1' : '0') : operandOf(t),
   );
 }
 
 export function compileCombinational(net: Netlist, liberty: LibertyGroup): CompileResult {
+  return compileNetlist(net, liberty);
+}
+
+/**
+ * The netlist compiled for evaluation. `flops`: simulate flip-flops (default: refuse them, a combinational
+ * count); `boxed`: instances of these modules are left out, the listed output pins of each becoming
+ * sources the caller sets (a part replayed without its children, `part-replay.ts`).
+ */
+export function compileNetlist(
+  net: Netlist,
+  liberty: LibertyGroup,
+  o: { flops?: boolean; boxed?: ReadonlyMap<string, readonly string[]> } = {},
+): CompileResult {
   const cells = new Map(groupsOf(liberty, 'cell').map((c) => [c.names[0]!, c]));
   const index = new Map<string, number>();
   const bits: string[] = [];
@@ -48,13 +79,13 @@ export function compileCombinational(net: Netlist, liberty: LibertyGroup): Compi
   };
   const operand = (b: string) => (b === '0' ? '0' : b === '1' ? '-1' : `v[${bit(b)}]`);
   const inputs = new Map<string, number[]>();
-  const inputBits = new Set<number>();
+  const sources = new Set<number>();
   for (const p of net.ports) {
     if (p.direction === 'inout') return { ok: false, why: `port ${p.name} is inout` };
     const idx = p.bits.map((b) => (b === '0' || b === '1' ? -1 : bit(b)));
     if (p.direction === 'input') {
       inputs.set(p.name, idx);
-      idx.forEach((i) => inputBits.add(i));
+      idx.forEach((i) => sources.add(i));
     }
   }
   // Each driven bit: its expression and the bits it reads.
@@ -62,15 +93,61 @@ export function compileCombinational(net: Netlist, liberty: LibertyGroup): Compi
   const drive = (out: string, expr: string, reads: number[]): string | undefined => {
     if (out === '0' || out === '1') return `a constant ${out} is driven`;
     const o = bit(out);
-    if (drivers.has(o) || inputBits.has(o)) return `net ${out} has more than one driver`;
+    if (drivers.has(o) || sources.has(o)) return `net ${out} has more than one driver`;
     drivers.set(o, { expr, reads });
     return undefined;
   };
+  const flops: Flop[] = [];
   for (const inst of net.instances) {
+    const boxOutputs = o.boxed?.get(inst.cell);
+    if (boxOutputs) {
+      // A child left out: its outputs are set from outside, bit by bit.
+      for (const [pin, b] of Object.entries(inst.pins))
+        if (boxOutputs.includes(pin.replace(/\[\d+\]$/, '')) && b !== '0' && b !== '1') {
+          const i = bit(b);
+          if (drivers.has(i) || sources.has(i)) return { ok: false, why: `net ${b} has more than one driver` };
+          sources.add(i);
+        }
+      continue;
+    }
     const cell = cells.get(inst.cell);
     if (!cell) return { ok: false, why: `cell ${inst.cell} is not in the Liberty library` };
-    if (groupsOf(cell, 'ff').length || groupsOf(cell, 'latch').length || groupsOf(cell, 'statetable').length)
-      return { ok: false, why: `cell ${inst.cell} is sequential` };
+    if (groupsOf(cell, 'latch').length || groupsOf(cell, 'statetable').length) return { ok: false, why: `cell ${inst.cell} is a latch` };
+    const ff = groupsOf(cell, 'ff')[0];
+    if (ff && !o.flops) return { ok: false, why: `cell ${inst.cell} is sequential` };
+    let missing: string | undefined;
+    // An expression over the instance's pins (and, in a flip-flop, its state variables).
+    const states = new Map<string, string>();
+    const over = (fn: string, reads: number[]) =>
+      jsExpression(fn.replace(/^"|"$/g, ''), (p) => {
+        const s = states.get(p);
+        if (s !== undefined) return s;
+        const b = inst.pins[p];
+        if (b === undefined) return ((missing = p), '0');
+        if (b !== '0' && b !== '1') reads.push(bit(b));
+        return operand(b);
+      });
+    if (ff) {
+      const [iq, iqn] = ff.names as [string, string | undefined];
+      const state = bit(`${INTERNAL}${inst.name}.${iq}`);
+      sources.add(state);
+      states.set(iq, `v[${state}]`);
+      if (iqn) states.set(iqn, `~v[${state}]`);
+      const fn = (k: string) => {
+        const text = ff.simple[k];
+        const reads: number[] = [];
+        const i = bit(`${INTERNAL}${inst.name}.${k}`);
+        drivers.set(i, { expr: text === undefined ? '0' : over(text, reads), reads });
+        return i;
+      };
+      const clockedOn = ff.simple.clocked_on?.replace(/^"|"$/g, '').trim();
+      if (clockedOn === undefined || ff.simple.next_state === undefined)
+        return { ok: false, why: `cell ${inst.cell}: its ff group lacks clocked_on or next_state` };
+      if (ff.simple.clear !== undefined || ff.simple.preset !== undefined)
+        return { ok: false, why: `cell ${inst.cell} has an asynchronous clear or preset` };
+      if (!/^[A-Za-z_]\w*$/.test(clockedOn)) return { ok: false, why: `cell ${inst.cell} is clocked on ${clockedOn}, not a rising pin` };
+      flops.push({ state, clock: fn('clocked_on'), next: fn('next_state') });
+    }
     for (const pin of groupsOf(cell, 'pin')) {
       if (pin.simple.direction !== 'output') continue;
       if (pin.simple.three_state !== undefined) return { ok: false, why: `cell ${inst.cell} is tri-state` };
@@ -80,18 +157,13 @@ export function compileCombinational(net: Netlist, liberty: LibertyGroup): Compi
         if (out === undefined) continue;
         if (fn === undefined) return { ok: false, why: `output ${name} of cell ${inst.cell} has no function` };
         const reads: number[] = [];
-        let missing: string | undefined;
-        const expr = jsExpression(fn.replace(/^"|"$/g, ''), (p) => {
-          const b = inst.pins[p];
-          if (b === undefined) return ((missing = p), '0');
-          if (b !== '0' && b !== '1') reads.push(bit(b));
-          return operand(b);
-        });
-        if (missing) return { ok: false, why: `pin ${missing} of ${inst.name} (${inst.cell}) is unconnected` };
+        const expr = over(fn, reads);
+        if (missing) break;
         const err = drive(out, expr, reads);
         if (err) return { ok: false, why: err };
       }
     }
+    if (missing) return { ok: false, why: `pin ${missing} of ${inst.name} (${inst.cell}) is unconnected` };
   }
   for (const [l, r] of net.assigns) {
     const err = drive(l, operand(r), r === '0' || r === '1' ? [] : [bit(r)]);
@@ -129,11 +201,62 @@ export function compileCombinational(net: Netlist, liberty: LibertyGroup): Compi
       .join('\n');
     passes.push(new Function('v', body) as (v: Int32Array) => void);
   }
-  return { ok: true, net: { bits, inputs, passes } };
+  const counted = bits.flatMap((b, i) => (b.startsWith(INTERNAL) ? [] : [i]));
+  return { ok: true, net: { bits, counted, inputs, flops, passes } };
+}
+
+/**
+ * The values of a compiled netlist in 32 lanes and its flip-flops' edges: `settle` evaluates the logic,
+ * `triggered` finds the flip-flops whose clock rose since it last looked and samples their next states,
+ * `commit` stores them, `fire` repeats both until no clock rises (a clock made by the logic).
+ */
+export class GateState {
+  readonly v: Int32Array;
+  private readonly prevClock: Int32Array;
+  private readonly pending: Int32Array;
+
+  constructor(
+    private readonly c: CompiledNetlist,
+    private readonly laneMask = -1,
+  ) {
+    this.v = new Int32Array(c.bits.length);
+    this.prevClock = new Int32Array(c.flops.length);
+    this.pending = new Int32Array(c.flops.length);
+  }
+
+  settle(): void {
+    for (const p of this.c.passes) p(this.v);
+  }
+
+  triggered(): boolean {
+    const { v, c, prevClock, pending } = this;
+    let any = false;
+    for (let f = 0; f < c.flops.length; f++) {
+      const x = c.flops[f]!;
+      const clk = v[x.clock]!;
+      const rise = clk & ~prevClock[f]! & this.laneMask;
+      prevClock[f] = clk;
+      pending[f] = (v[x.state]! & ~rise) | (v[x.next]! & rise);
+      if (rise) any = true;
+    }
+    return any;
+  }
+
+  commit(): void {
+    for (let f = 0; f < this.c.flops.length; f++) this.v[this.c.flops[f]!.state] = this.pending[f]!;
+  }
+
+  fire(): void {
+    for (let k = 0; this.triggered(); k++) {
+      if (k > 64) throw new Error('gate simulation: the flip-flops keep triggering each other (a ring of derived clocks)');
+      this.commit();
+      this.settle();
+    }
+  }
 }
 
 /** Set bits of a 32-bit word. */
-function popcount(x: number): number {
+export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
@@ -182,5 +305,46 @@ export function combinationalToggles(c: CombinationalNetlist, ports: NetlistPort
       last[i] = (w >>> lastLane) & 1;
     }
   }
-  return new Map(c.bits.map((b, i) => [b, counts[i]!]));
+  return new Map(c.counted.map((i) => [c.bits[i]!, counts[i]!]));
+}
+
+/**
+ * Toggles of every net bit of a clocked netlist under the stimulus, as the Verilator toggle harness drives
+ * it (`toggle-sim.ts`): each cycle the inputs go in with the clock low (an eval), then the clock rises (an
+ * eval); the first eval sees no edge, and the counts start after the first cycle. One lane.
+ */
+export function clockedToggles(c: CompiledNetlist, ports: NetlistPort[], stim: Stimulus): Map<string, number> {
+  const clock = c.inputs.get(stim.clock ?? '')?.[0];
+  if (clock === undefined || clock < 0) throw new Error(`clockedToggles: no clock input ${stim.clock}`);
+  const gates = new GateState(c, 1);
+  const v = gates.v;
+  const before = new Int32Array(c.bits.length);
+  const counts = new Float64Array(c.bits.length);
+  const inputBits = ports.map((p) => c.inputs.get(p.name)!);
+  const count = () => {
+    for (const i of c.counted) {
+      if ((v[i]! ^ before[i]!) & 1) counts[i] = counts[i]! + 1;
+      before[i] = v[i]!;
+    }
+  };
+  const width = ports.length;
+  for (let cyc = 0; cyc < stim.cycles; cyc++) {
+    inputBits.forEach((bits, k) => {
+      const x = stim.values[cyc * width + k]!;
+      bits.forEach((b, i) => {
+        if (b >= 0) v[b] = Number((x >> BigInt(i)) & 1n);
+      });
+    });
+    v[clock] = 0;
+    gates.settle();
+    if (cyc === 0) gates.triggered();
+    else gates.fire();
+    if (cyc > 0) count();
+    v[clock] = 1;
+    gates.settle();
+    gates.fire();
+    if (cyc > 0) count();
+    else before.set(v);
+  }
+  return new Map(c.counted.map((i) => [c.bits[i]!, counts[i]!]));
 }

@@ -3,7 +3,7 @@ import type { CellLibrary } from './library.js';
 import { synthesize } from './yosys.js';
 import { parseNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
-import { simulateToggles, stimulusInputs } from './toggle-sim.js';
+import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-sim.js';
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
 import { renderTemplate, templatePath } from '../gen/templates.js';
@@ -51,7 +51,12 @@ export interface MemoryCharacterisation {
  * under an upper-bound workload: every cycle a write of a random word to a random address and a read at
  * a random address on every port (seeded). Its clock reaches every flip-flop every cycle, which dominates.
  */
-export async function characteriseMemory(reads: number, lib: CellLibrary, clockNs: number): Promise<MemoryCharacterisation> {
+export async function characteriseMemory(
+  reads: number,
+  lib: CellLibrary,
+  clockNs: number,
+  simulator: ToggleSimulator = 'auto',
+): Promise<MemoryCharacterisation> {
   if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v>.');
   const d = REFERENCE_DEPTH;
   const width = REFERENCE_WIDTH;
@@ -80,7 +85,7 @@ export async function characteriseMemory(reads: number, lib: CellLibrary, clockN
   }
   const stim = { inputs: inputs.map((p) => p.name), cycles: CYCLES, values, clock: 'clk' };
   stimulusInputs(net, stim);
-  const t = await simulateToggles(net, models, stim);
+  const t = await simulateToggles(net, models, stim, { liberty, simulator });
   const p = simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
   const bits = width * d;
   return {

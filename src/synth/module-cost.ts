@@ -8,7 +8,7 @@ import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
 import { parseNetlist, type Netlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
-import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance } from './toggle-sim.js';
+import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance, type ToggleSimulator } from './toggle-sim.js';
 import { buildHierarchical, hierarchicalToggles, type OutputMismatch } from './port-trace.js';
 import { GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { simulatedPower } from './sim-power.js';
@@ -69,7 +69,7 @@ export interface ModuleCost {
   simulation: {
     kind: GateSimulation;
     cells: number;
-    /** The Verilator builds: the whole chip, or the probed RTL and one per distinct part. */
+    /** The builds: the whole chip, or the probed RTL and one per distinct part (a JavaScript replay: its compile). */
     builds: { top: string; cached: boolean; seconds: number }[];
     seconds: number;
     /**
@@ -145,6 +145,11 @@ export interface ModuleCostOptions {
   clockNs?: number;
   /** Default: hierarchical. */
   simulation?: GateSimulation;
+  /**
+   * Hierarchical only: `auto` replays a part in JavaScript from its cells' Liberty functions where it can
+   * (gate-replay.ts) and in Verilator otherwise; `verilator` replays every part in Verilator (the reference).
+   */
+  replay?: ToggleSimulator;
   log?: (m: string) => void;
 }
 
@@ -259,7 +264,7 @@ async function wholeChipSimulation(s: CostSetup): Promise<PartSimulation> {
 }
 
 /** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
-async function hierarchicalSimulation(s: CostSetup): Promise<PartSimulation> {
+async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promise<PartSimulation> {
   const boxOutputs = new Map<string, readonly string[]>();
   for (const p of s.logic.values())
     boxOutputs.set(
@@ -267,11 +272,21 @@ async function hierarchicalSimulation(s: CostSetup): Promise<PartSimulation> {
       p.net.ports.filter((q) => q.direction === 'output').map((q) => q.name),
     );
   for (const m of s.memories.values()) boxOutputs.set(m.top, memoryOutputs(m));
-  const b = await buildHierarchical(s.d, s.logic, boxOutputs, s.cellModels, s.log);
+  const b = await buildHierarchical(s.d, s.logic, boxOutputs, s.cellModels, s.log, {
+    liberty: libraryOf(s.lib).liberty,
+    simulator: o.replay,
+  });
   const built = (top: string, h: HarnessBuild) => ({ top, cached: h.cached, seconds: h.seconds });
   return {
     kind: 'hierarchical',
-    builds: [built(`${s.d.top} (RTL, probed)`, b.rtl), ...[...b.parts].map(([m, h]) => built(m, h))],
+    builds: [
+      built(`${s.d.top} (RTL, probed)`, b.rtl),
+      ...[...b.parts].map(([m, p]) =>
+        p.kind === 'verilator'
+          ? built(m, p.build)
+          : { top: `${m} (JavaScript from the Liberty functions)`, cached: false, seconds: p.seconds },
+      ),
+    ],
     run: (drive) => hierarchicalToggles(b, drive, s.log),
   };
 }
@@ -340,7 +355,7 @@ async function buildSimulation(
 ): Promise<{ sim: PartSimulation; models: Map<number, MemoryCharacterisation> }> {
   const reads = [...new Set([...s.memories.values()].map((m) => m.reads))];
   const [sim, ...models] = await Promise.all([
-    o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s),
+    o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s, o),
     ...reads.map((r) => {
       s.log(`characterising the reference register file (${r} read ports)`);
       return characteriseMemory(r, s.lib, s.clockNs);

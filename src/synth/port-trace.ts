@@ -5,8 +5,11 @@ import type { ModuleDesign } from '../gen/generate-module.js';
 import type { Netlist } from './netlist.js';
 import { buildModuleHarness, ModuleSession } from '../cosim/module-session.js';
 import type { HarnessBuild } from '../cosim/build.js';
-import { countsByBit, readToggleCoverageByModule } from './toggle-sim.js';
-import { buildPartReplay, partReplay, runPartReplay, type PartReplay } from './part-replay.js';
+import { countsByBit, readToggleCoverageByModule, type ToggleSimulator } from './toggle-sim.js';
+import { buildPartReplay, partReplay, runPartReplay, type PartReplay, type ReplayRun } from './part-replay.js';
+import { compileNetlist, type CompiledNetlist } from './gate-sim.js';
+import { replayPart } from './gate-replay.js';
+import type { LibertyGroup } from './liberty.js';
 import { AxhwError } from '../errors.js';
 
 /**
@@ -16,10 +19,12 @@ import { AxhwError } from '../errors.js';
  * The RTL of the whole module is wrapped in a probe: one wide output made of hierarchical references to
  * every part instance's inputs, its children's outputs and its own outputs. The module harness, built with
  * that probe, records it after every eval that changed it (cosim/module-harness.cpp.hbs) while the caller's
- * `drive` runs the work on the RTL. Each part is then Verilated alone with toggle coverage and replays the
- * records of each of its instances (part-replay.ts), its outputs compared with the RTL's on the way; the
- * counts of its instances are summed (energy is linear in toggles). One gate-level build per distinct part
- * replaces the build of the whole gate-level hierarchy, whose size grows with the instances (16 PEs: 16 copies).
+ * `drive` runs the work on the RTL. Each part then replays the records of each of its instances at gate level
+ * (part-replay.ts), its outputs compared with the RTL's on the way; the counts of its instances are summed
+ * (energy is linear in toggles). A part replays in JavaScript from its cells' Liberty functions
+ * (gate-replay.ts: no build, 32 instances at a time) where gate-sim.ts compiles it, flip-flops included, and
+ * is Verilated alone with toggle coverage otherwise (or when asked: the reference, the same counts). Either
+ * way no gate-level build of the whole hierarchy is needed, whose size grows with the instances (16 PEs: 16 copies).
  */
 export interface PartNetlist {
   module: string;
@@ -118,6 +123,9 @@ endmodule
 `;
 }
 
+export type PartSimulator =
+  { kind: 'verilator'; build: HarnessBuild } | { kind: 'javascript'; net: Netlist; compiled: CompiledNetlist; seconds: number };
+
 /** The simulators of a hierarchical count, built: the probed RTL and one replay per distinct part. */
 export interface HierarchicalBuild {
   top: string;
@@ -127,7 +135,8 @@ export interface HierarchicalBuild {
   /** u32 words of the probe in every record. */
   words: number;
   rtl: HarnessBuild;
-  parts: Map<string, HarnessBuild>;
+  /** How each distinct part replays: its Verilator build, or its netlist compiled for JavaScript. */
+  parts: Map<string, PartSimulator>;
   seconds: number;
 }
 
@@ -142,6 +151,7 @@ export async function buildHierarchical(
   boxOutputs: ReadonlyMap<string, readonly string[]>,
   cellModels: string,
   log: (m: string) => void,
+  o: { liberty?: LibertyGroup; simulator?: ToggleSimulator } = {},
 ): Promise<HierarchicalBuild> {
   const t0 = performance.now();
   const boxed = new Set(boxOutputs.keys());
@@ -165,9 +175,16 @@ export async function buildHierarchical(
   log(`building the RTL ${d.top} with a probe on ${instances.length} part instances (${bits} bits)`);
   const [rtl, ...partBuilds] = await Promise.all([
     buildModuleHarness(wrapped, log, { probe: { name: PROBE, bits: probeBits } }),
-    ...[...replays.values()].map((r) => {
+    ...[...replays.values()].map(async (r): Promise<PartSimulator> => {
+      const net = parts.get(r.module)!.net;
+      if (o.liberty && (o.simulator ?? 'auto') === 'auto') {
+        const t = performance.now();
+        const c = compileNetlist(net, o.liberty, { flops: true, boxed: boxOutputs });
+        if (c.ok) return { kind: 'javascript', net, compiled: c.net, seconds: (performance.now() - t) / 1000 };
+        log(`${r.module} replays in Verilator: ${c.why}`);
+      }
       log(`Verilating the gate-level ${r.module} alone, for replay`);
-      return buildPartReplay(r, parts.get(r.module)!.net, cellModels, log);
+      return { kind: 'verilator', build: await buildPartReplay(r, net, cellModels, log) };
     }),
   ]);
   return {
@@ -206,34 +223,61 @@ export async function hierarchicalToggles(
     const mismatches: OutputMismatch[] = [];
     let records = 0;
     log(`replaying ${instances.length} part instances at gate level`);
+    const add = (module: string, toggles: Iterable<[string, number]>) => {
+      const total = counts.get(module) ?? new Map<string, number>();
+      for (const [bit, n] of toggles) total.set(bit, (total.get(bit) ?? 0) + n);
+      counts.set(module, total);
+    };
+    const mismatch = (inst: Instance, run: ReplayRun) => {
+      if (run.first)
+        mismatches.push({
+          instance: inst.path.slice(DUT.length + 1) || '(top)',
+          module: inst.module,
+          evals: run.mismatches,
+          ...run.first,
+        });
+    };
+    const inVerilator = instances.filter((i) => b.parts.get(i.module)!.kind === 'verilator');
     let next = 0;
     let failed = false;
     const worker = async () => {
-      while (next < instances.length && !failed) {
+      while (next < inVerilator.length && !failed) {
         const k = next++;
-        const inst = instances[k]!;
+        const inst = inVerilator[k]!;
         const r = replays.get(inst.module)!;
+        const sim = b.parts.get(inst.module)! as Extract<PartSimulator, { kind: 'verilator' }>;
         const file = join(work, `coverage-${k}.dat`);
-        const run = await runPartReplay(r, b.parts.get(inst.module)!, { file: trace, words }, inst.offset, file).catch((e: unknown) => {
+        const run = await runPartReplay(r, sim.build, { file: trace, words }, inst.offset, file).catch((e: unknown) => {
           failed = true;
           throw e;
         });
-        if (run.first)
-          mismatches.push({
-            instance: inst.path.slice(DUT.length + 1) || '(top)',
-            module: inst.module,
-            evals: run.mismatches,
-            ...run.first,
-          });
+        mismatch(inst, run);
         records = run.records;
         const entries = readToggleCoverageByModule(readFileSync(file, 'latin1')).get(inst.module) ?? [];
-        const total = counts.get(inst.module) ?? new Map<string, number>();
-        for (const [bit, n] of countsByBit(r.ids, entries)) total.set(bit, (total.get(bit) ?? 0) + n);
-        counts.set(inst.module, total);
+        add(inst.module, countsByBit(r.ids, entries));
         rmSync(file);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(instances.length, Math.max(1, cpus().length)) }, worker));
+    // The Verilator replays run as child processes while the JavaScript ones run here.
+    const verilated = Promise.all(Array.from({ length: Math.min(inVerilator.length, Math.max(1, cpus().length)) }, worker));
+    try {
+      for (const [module, sim] of b.parts) {
+        if (sim.kind !== 'javascript') continue;
+        const own = instances.filter((i) => i.module === module);
+        const result = replayPart(
+          replays.get(module)!,
+          sim.net,
+          sim.compiled,
+          { file: trace, words },
+          own.map((i) => i.offset),
+        );
+        own.forEach((inst, k) => mismatch(inst, result.runs[k]!));
+        records = result.runs[0]?.records ?? records;
+        add(module, result.toggles);
+      }
+    } finally {
+      await verilated;
+    }
     return { cycles, counts, mismatches, records, traceBytes, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { runToolChecked, toolVersion } from '../tools.js';
 import { GATE_LEVEL_MAKEFLAGS } from '../cosim/build.js';
 import type { Netlist, NetlistPort } from './netlist.js';
 import type { LibertyGroup } from './liberty.js';
-import { combinationalToggles, compileCombinational } from './gate-sim.js';
+import { clockedToggles, combinationalToggles, compileNetlist } from './gate-sim.js';
 
 /**
  * Zero-delay toggle counting on a gate-level netlist with Verilator: the netlist is rewritten with one
@@ -230,9 +230,9 @@ ${clock ? `    top.${clock} = 0;\n    top.eval();\n    top.${clock} = 1;` : ''}
 }
 
 /**
- * Which simulator counts: `auto` counts a combinational netlist under an unclocked stimulus in JavaScript
- * from the cells' Liberty functions (`gate-sim.ts`, no build; equal counts, tested) when the Liberty
- * library is given, and builds the Verilator simulation otherwise; `verilator` always builds it (the reference).
+ * Which simulator counts: `auto` counts in JavaScript from the cells' Liberty functions (`gate-sim.ts`, no
+ * build; equal counts, tested) when the Liberty library is given and the netlist has no latch, tri-state
+ * cell or loop, and builds the Verilator simulation otherwise; `verilator` always builds it (the reference).
  */
 export type ToggleSimulator = 'auto' | 'verilator';
 export const JS_SIMULATOR = 'axhw gate-sim (JavaScript, Liberty cell functions)';
@@ -246,13 +246,13 @@ export async function simulateToggles(
 ): Promise<ToggleCounts> {
   const t0 = performance.now();
   const ports = stimulusInputs(net, stim);
-  if (o.liberty && !stim.clock && (o.simulator ?? 'auto') === 'auto') {
-    const c = compileCombinational(net, o.liberty);
+  if (o.liberty && (o.simulator ?? 'auto') === 'auto') {
+    const c = compileNetlist(net, o.liberty, { flops: stim.clock !== undefined });
     if (c.ok) {
       const compiled = (performance.now() - t0) / 1000;
       return {
         cycles: stim.cycles - 1,
-        toggles: combinationalToggles(c.net, ports, stim),
+        toggles: stim.clock ? clockedToggles(c.net, ports, stim) : combinationalToggles(c.net, ports, stim),
         build: { cached: false, seconds: compiled, simulator: JS_SIMULATOR },
         seconds: (performance.now() - t0) / 1000,
       };

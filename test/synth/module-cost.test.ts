@@ -246,6 +246,19 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     },
   );
 
+  it(
+    'each part replayed in JavaScript from its Liberty functions counts what its Verilator replay counts (the same energies, to the bit)',
+    { timeout: 900_000 },
+    async () => {
+      const ref = await costTestNpu({ replay: 'verilator' });
+      const js = (c: NpuCost) => c.simulation.builds.filter((b) => /JavaScript/.test(b.top)).length;
+      expect([js(cost), js(ref)]).toEqual([3, 0]); // the top's own logic, the PE's and the multiplier
+      expect(ref.parts.map((p) => p.module)).toEqual(cost.parts.map((p) => p.module));
+      for (const p of ref.parts) expect(cost.parts.find((x) => x.module === p.module)!.energyJ, p.module).toBe(p.energyJ);
+      expect(cost.simulation.outputMismatches).toEqual(ref.simulation.outputMismatches);
+    },
+  );
+
   it('times the whole hierarchy', () => {
     expect(cost.timing.delayNs).toBeGreaterThan(1);
     expect(cost.timing.slackNs).toBeCloseTo(cost.clockNs - cost.timing.delayNs, 0);

@@ -8,6 +8,8 @@ import { cellModelsFor } from '../../src/synth/cell-models.js';
 import { libraryOf } from '../../src/synth/simulated-cost.js';
 import { resolveLibrary } from '../../src/synth/library.js';
 import { countsByBit, readToggleCoverageByModule } from '../../src/synth/toggle-sim.js';
+import { compileNetlist } from '../../src/synth/gate-sim.js';
+import { replayPart } from '../../src/synth/gate-replay.js';
 import { requireTool } from '../helpers/tools.js';
 
 const CELLS = '/usr/share/qflow/tech/osu018/osu018_stdcells.v';
@@ -41,59 +43,69 @@ const RECORDS = [
   record(3, 0, 0, 1, 1), // an edge: y = ~0 = 1; the child's output falls with it
 ];
 
-describe.skipIf(!existsSync(CELLS))('part replay: one part at gate level on recorded values', () => {
-  const replayOf = (records: number[][]) => {
-    requireTool('verilator');
-    const net = parseNetlist(PART);
-    const r = partReplay(net, 'part', new Set(['child']), new Map([['child', ['z']]]), ['clk']);
-    const lib = resolveLibrary('osu018');
-    const models = cellModelsFor(readFileSync(lib.cells!, 'utf8'), new Set(['INVX1', 'DFFPOSX1']), lib.cells!, libraryOf(lib).liberty);
-    return { r, net, models, records };
-  };
-  const replay = async (records: number[][]) => {
-    const { r, net, models } = replayOf(records);
-    const build = await buildPartReplay(r, net, models);
-    const work = mkdtempSync(join(tmpdir(), 'axhw-replay-test-'));
-    try {
-      writeFileSync(join(work, 'trace.bin'), new Uint32Array(records.flat()));
-      const run = await runPartReplay(r, build, { file: join(work, 'trace.bin'), words: 1 }, 0, join(work, 'cov.dat'));
-      const entries = readToggleCoverageByModule(readFileSync(join(work, 'cov.dat'), 'latin1')).get('part') ?? [];
-      return { run, toggles: Object.fromEntries(countsByBit(r.ids, entries)) };
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  };
+// The Verilator replay (the reference) and the JavaScript one (gate-replay.ts) must agree on everything.
+describe.skipIf(!existsSync(CELLS)).each(['verilator', 'javascript'] as const)(
+  'part replay (%s): one part at gate level on recorded values',
+  (engine) => {
+    const replayOf = (records: number[][]) => {
+      requireTool('verilator');
+      const net = parseNetlist(PART);
+      const r = partReplay(net, 'part', new Set(['child']), new Map([['child', ['z']]]), ['clk']);
+      const lib = resolveLibrary('osu018');
+      const models = cellModelsFor(readFileSync(lib.cells!, 'utf8'), new Set(['INVX1', 'DFFPOSX1']), lib.cells!, libraryOf(lib).liberty);
+      return { r, net, models, records };
+    };
+    const replay = async (records: number[][]) => {
+      const { r, net, models } = replayOf(records);
+      const work = mkdtempSync(join(tmpdir(), 'axhw-replay-test-'));
+      try {
+        writeFileSync(join(work, 'trace.bin'), new Uint32Array(records.flat()));
+        if (engine === 'javascript') {
+          const c = compileNetlist(net, libraryOf(resolveLibrary('osu018')).liberty, { flops: true, boxed: new Map([['child', ['z']]]) });
+          if (!c.ok) throw new Error(c.why);
+          const js = replayPart(r, net, c.net, { file: join(work, 'trace.bin'), words: 1 }, [0]);
+          return { run: js.runs[0]!, toggles: Object.fromEntries(js.toggles) };
+        }
+        const build = await buildPartReplay(r, net, models);
+        const run = await runPartReplay(r, build, { file: join(work, 'trace.bin'), words: 1 }, 0, join(work, 'cov.dat'));
+        const entries = readToggleCoverageByModule(readFileSync(join(work, 'cov.dat'), 'latin1')).get('part') ?? [];
+        return { run, toggles: Object.fromEntries(countsByBit(r.ids, entries)) };
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    };
 
-  it('lays out the replayed inputs (clock apart, then the children outputs) and the compared outputs', () => {
-    const { r } = replayOf(RECORDS);
-    expect(r.inputs).toEqual([
-      { ref: 'a', bits: 1 },
-      { ref: 'c.z', bits: 1 },
-    ]);
-    expect(r.outputs).toEqual([
-      { ref: 'y', bits: 1 },
-      { ref: 'w', bits: 1 },
-    ]);
-    expect(r.boxPorts.map((b) => b.port)).toEqual(['m0_0__z']);
-    expect(r.text).not.toMatch(/child m0_0/); // the child is left out; its output is a port
-  });
+    it('lays out the replayed inputs (clock apart, then the children outputs) and the compared outputs', () => {
+      const { r } = replayOf(RECORDS);
+      expect(r.inputs).toEqual([
+        { ref: 'a', bits: 1 },
+        { ref: 'c.z', bits: 1 },
+      ]);
+      expect(r.outputs).toEqual([
+        { ref: 'y', bits: 1 },
+        { ref: 'w', bits: 1 },
+      ]);
+      expect(r.boxPorts.map((b) => b.port)).toEqual(['m0_0__z']);
+      expect(r.text).not.toMatch(/child m0_0/); // the child is left out; its output is a port
+    });
 
-  it(
-    'registers take the values from before an edge, between edges values go in at once; the counted toggles are by hand',
-    { timeout: 300_000 },
-    async () => {
-      const { run, toggles } = await replay(RECORDS);
-      expect(run).toEqual({ records: RECORDS.length, mismatches: 0 });
-      // From the counted start (a = 1, z = 0, y = 0, w = 1, clk low) over the three records after it.
-      expect(toggles).toEqual({ clk: 3, a: 1, _0_: 1, y: 1, z: 2, w: 2 });
-    },
-  );
+    it(
+      'registers take the values from before an edge, between edges values go in at once; the counted toggles are by hand',
+      { timeout: 300_000 },
+      async () => {
+        const { run, toggles } = await replay(RECORDS);
+        expect(run).toEqual({ records: RECORDS.length, mismatches: 0 });
+        // From the counted start (a = 1, z = 0, y = 0, w = 1, clk low) over the three records after it.
+        expect(toggles).toEqual({ clk: 3, a: 1, _0_: 1, y: 1, z: 2, w: 2 });
+      },
+    );
 
-  it('a recorded output the gates do not produce is reported with its record (negative control)', { timeout: 300_000 }, async () => {
-    const wrong = RECORDS.map((r) => [...r]);
-    wrong[3]![1]! ^= 1 << 2; // y after the first counted edge: 1 instead of 0
-    const { run } = await replay(wrong);
-    expect(run.mismatches).toBe(1);
-    expect(run.first).toEqual({ record: 3, output: 'y' });
-  });
-});
+    it('a recorded output the gates do not produce is reported with its record (negative control)', { timeout: 300_000 }, async () => {
+      const wrong = RECORDS.map((r) => [...r]);
+      wrong[3]![1]! ^= 1 << 2; // y after the first counted edge: 1 instead of 0
+      const { run } = await replay(wrong);
+      expect(run.mismatches).toBe(1);
+      expect(run.first).toEqual({ record: 3, output: 'y' });
+    });
+  },
+);

@@ -1,0 +1,159 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Netlist } from './netlist.js';
+import { GateState, popcount, type CompiledNetlist } from './gate-sim.js';
+import type { PartReplay, ReplayRun } from './part-replay.js';
+
+/**
+ * A part's replay (`part-replay.ts`) evaluated in JavaScript on its compiled netlist (`gate-sim.ts`), one
+ * instance per lane, 32 instances per pass: no simulator build. The records are read as the Verilator
+ * replay harness reads them and applied in the same order within each one:
+ *  1. the clock takes the record's level and the logic settles; flip-flops whose clock function rose
+ *     sample their next state from these values (the values from before the edge);
+ *  2. the recorded inputs and children's outputs go in (the wrapper's register: at the edge, or by the
+ *     load strobe between edges), the sampled states are committed, the logic settles;
+ *  3. a clock made by the logic that rose fires, until no clock rises.
+ * The first record only sets the part up (its first eval sees no edge, as the RTL run's first did). From
+ * the zero marker on, every net's changes from one record to the next are counted and the outputs are
+ * compared with the recorded ones: the counts are Verilator's, net by net (test/synth/gate-replay.test.ts).
+ */
+export interface JsReplayResult {
+  /** Per instance (in the order of `offsets`): records read, mismatching evals, the first one. */
+  runs: ReplayRun[];
+  /** Toggles per netlist bit, summed over the instances. */
+  toggles: Map<string, number>;
+}
+
+/** The netlist bits (indices into `c.bits`, -1 a constant 0, -2 a constant 1) of each replayed field, bit by bit. */
+function fieldNets(r: PartReplay, net: Netlist, c: CompiledNetlist): { inputs: number[]; outputs: number[] } {
+  const index = new Map(c.bits.map((b, i) => [b, i]));
+  const of = (b: string) => (b === '0' ? -1 : b === '1' ? -2 : index.get(b)!);
+  const inputs: number[] = [];
+  for (const p of net.ports.filter((q) => q.direction === 'input' && !r.clocks.includes(q.name))) inputs.push(...p.bits.map(of));
+  for (const b of r.boxPorts) {
+    const inst = net.instances.find((i) => i.name === b.box.name)!;
+    for (let k = 0; k < b.bits; k++) inputs.push(of(inst.pins[b.bits > 1 || `${b.pin}[0]` in inst.pins ? `${b.pin}[${k}]` : b.pin]!));
+  }
+  const outputs = net.ports.filter((q) => q.direction === 'output').flatMap((p) => p.bits.map(of));
+  return { inputs, outputs };
+}
+
+/** Replay the instances whose fields start at `offsets` (bits of each record's probe words) of `trace`. */
+export function replayPart(
+  r: PartReplay,
+  net: Netlist,
+  c: CompiledNetlist,
+  trace: { file: string; words: number },
+  offsets: readonly number[],
+): JsReplayResult {
+  const { inputs, outputs } = fieldNets(r, net, c);
+  const clocks = r.clocks.flatMap((name) => c.inputs.get(name) ?? []).filter((i) => i >= 0);
+  const counts = new Float64Array(c.bits.length);
+  const runs: ReplayRun[] = [];
+  for (let g = 0; g < offsets.length; g += 32) {
+    const lanes = offsets.slice(g, g + 32);
+    const group = replayGroup(c, trace, lanes, inputs, outputs, clocks, counts);
+    runs.push(...group);
+  }
+  // The first bad output bit, named by its field as the Verilator replay names it.
+  for (const run of runs)
+    if (run.first) {
+      let bit = Number(run.first.output);
+      const field = r.outputs.find((f) => (bit -= f.bits) < 0);
+      run.first.output = field?.ref ?? run.first.output;
+    }
+  const toggles = new Map(c.counted.map((i) => [c.bits[i]!, counts[i]!]));
+  return { runs, toggles };
+}
+
+const RECORDS_PER_READ = 4096;
+
+function replayGroup(
+  c: CompiledNetlist,
+  trace: { file: string; words: number },
+  lanes: readonly number[],
+  inputs: readonly number[],
+  outputs: readonly number[],
+  clocks: readonly number[],
+  counts: Float64Array,
+): ReplayRun[] {
+  const laneMask = lanes.length === 32 ? -1 : (1 << lanes.length) - 1;
+  const gates = new GateState(c, laneMask);
+  const v = gates.v;
+  const before = new Int32Array(c.bits.length); // the nets at the last record's end
+  const recordWords = trace.words + 1;
+  const buffer = new Uint32Array(recordWords * RECORDS_PER_READ + 1);
+  const bytes = new Uint8Array(buffer.buffer);
+  const bitOf = (rec: number, at: number) => (buffer[rec + 1 + (at >>> 5)]! >>> (at & 31)) & 1;
+  const setInputs = (rec: number) => {
+    for (let i = 0; i < inputs.length; i++) {
+      const n = inputs[i]!;
+      if (n < 0) continue;
+      let w = 0;
+      for (let j = 0; j < lanes.length; j++) w |= bitOf(rec, lanes[j]! + i) << j;
+      v[n] = w;
+    }
+  };
+  const runs: ReplayRun[] = lanes.map(() => ({ records: 0, mismatches: 0 }));
+  let records = 0;
+  let counting = false;
+  const fd = openSync(trace.file, 'r');
+  try {
+    for (;;) {
+      const got = readSync(fd, bytes, 0, recordWords * 4 * RECORDS_PER_READ, null);
+      const n = Math.floor(got / (recordWords * 4));
+      if (n === 0) break;
+      for (let k = 0; k < n; k++) {
+        const rec = k * recordWords;
+        const flags = buffer[rec]!;
+        if (flags & 4) {
+          counting = true;
+          before.set(v);
+          records++;
+          continue;
+        }
+        const level = flags & 1 ? -1 : 0;
+        for (const ck of clocks) v[ck] = level;
+        gates.settle();
+        // The first eval sees no edge: what it settled is where edges are measured from.
+        const sampled = gates.triggered() && records > 0;
+        setInputs(rec);
+        if (sampled) gates.commit();
+        gates.settle();
+        gates.fire();
+        if (counting) {
+          // The outputs against the RTL's, lane by lane (the first differing bit of each lane's first bad eval).
+          let bad = 0;
+          const firstBit = new Int32Array(lanes.length).fill(-1);
+          for (let o = 0; o < outputs.length; o++) {
+            const n = outputs[o]!;
+            const have = n === -1 ? 0 : n === -2 ? -1 : v[n]!;
+            let want = 0;
+            for (let j = 0; j < lanes.length; j++) want |= bitOf(rec, lanes[j]! + inputs.length + o) << j;
+            const diff = (have ^ want) & laneMask;
+            if (diff === 0) continue;
+            for (let j = 0; j < lanes.length; j++) if ((diff >>> j) & 1 && firstBit[j]! < 0) firstBit[j] = o;
+            bad |= diff;
+          }
+          for (let j = 0; j < lanes.length; j++)
+            if ((bad >>> j) & 1) {
+              const run = runs[j]!;
+              run.mismatches++;
+              run.first ??= { record: records, output: String(firstBit[j]) };
+            }
+          for (const i of c.counted) {
+            const x = v[i]!;
+            const d = (x ^ before[i]!) & laneMask;
+            if (d) counts[i] = counts[i]! + popcount(d);
+            before[i] = x;
+          }
+        }
+        records++;
+      }
+      if (n < RECORDS_PER_READ) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  for (const run of runs) run.records = records;
+  return runs;
+}
