@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const rtlTemplateDir = join(packageRoot, 'rtl-templates');
 export const cosimTemplateDir = join(packageRoot, 'cosim');
+/** Vendored third-party data (cell libraries, SRAM macro views), each folder with its license and provenance. */
+export const platformDir = join(packageRoot, 'platforms');
 
 /** Build cache root: $AXHW_CACHE_DIR, else $XDG_CACHE_HOME/axhw, else ~/.cache/axhw. */
 export function cacheRoot(): string {

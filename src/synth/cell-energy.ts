@@ -28,6 +28,8 @@ export interface TransitionArc {
 export interface PowerArc {
   /** The input pin whose transition this arc describes (absent: the pin's own, passive energy). */
   relatedPin?: string;
+  /** The state the energy applies in (a Liberty function of the cell's pins, e.g. a macro's `!CEN & GWEN`). */
+  when?: string;
   rise?: PowerTable;
   fall?: PowerTable;
 }
@@ -122,10 +124,12 @@ export function libraryEnergy(lib: LibertyGroup): LibraryEnergy {
   for (const c of groupsOf(lib, 'cell')) {
     const name = c.names[0]!;
     const pins = new Map<string, PinEnergy>();
-    for (const p of groupsOf(c, 'pin')) {
+    // A macro's buses (a memory's address, data and mask) are read as pins named by the bus.
+    for (const p of [...groupsOf(c, 'pin'), ...groupsOf(c, 'bus')]) {
       const where = `cell ${name} pin ${p.names[0]}`;
       const arcs = groupsOf(p, 'internal_power').map((ip) => ({
         relatedPin: ip.simple.related_pin,
+        ...(ip.simple.when !== undefined ? { when: ip.simple.when } : {}),
         rise: groupsOf(ip, 'rise_power').map((t) => table(t, `${where} rise_power`))[0],
         fall: groupsOf(ip, 'fall_power').map((t) => table(t, `${where} fall_power`))[0],
       }));

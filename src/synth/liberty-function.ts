@@ -130,3 +130,16 @@ export function sequentialCellModel(cell: LibertyGroup): string {
   lines.push('endmodule');
   return lines.join('\n');
 }
+
+/**
+ * Whether a Liberty Boolean function (a `when` condition, a pin function) holds for the given pin values:
+ * `value(name)` for every name in it (bus bits as `WEN[3]`).
+ */
+export function libertyHolds(expr: string, value: (name: string) => boolean): boolean {
+  const js = libertyToVerilog(expr).replace(/1'b([01])|[A-Za-z_][\w[\]]*/g, (t, c: string | undefined) =>
+    c !== undefined ? c : value(t) ? '1' : '0',
+  );
+  // Only digits, parentheses and bitwise operators are left; bit 0 of the result is the function's value.
+  if (!/^[01~&|^()\s]*$/.test(js)) throw new Error(`libertyHolds: unexpected text in '${js}'`);
+  return ((new Function(`return (${js}) & 1;`) as () => number)() & 1) === 1;
+}
