@@ -14,7 +14,8 @@ import type { PartReplay, ReplayRun } from './part-replay.js';
  *  3. a clock made by the logic that rose fires, until no clock rises.
  * The first record only sets the part up (its first eval sees no edge, as the RTL run's first did). From
  * the zero marker on, every net's changes from one record to the next are counted and the outputs are
- * compared with the recorded ones: the counts are Verilator's, net by net (test/synth/gate-replay.test.ts).
+ * compared with the recorded ones: the counts are Verilator's, net by net (test/synth/part-replay.test.ts by
+ * hand, test/synth/module-cost.test.ts on a 3-PE NPU).
  */
 export interface JsReplayResult {
   /** Per instance (in the order of `offsets`): records read, mismatching evals, the first one. */

@@ -35,8 +35,6 @@ export interface CompiledNetlist {
   /** The evaluation, in chunks (STATEMENTS_PER_PASS). */
   passes: ((v: Int32Array) => void)[];
 }
-/** The combinational case (no flip-flops). */
-export type CombinationalNetlist = CompiledNetlist;
 
 /** Why a netlist cannot be simulated here (the Verilator simulation then runs), or its compiled form. */
 export type CompileResult = { ok: true; net: CompiledNetlist } | { ok: false; why: string };
@@ -52,10 +50,6 @@ function jsExpression(fn: string, operandOf: (name: string) => string): string {
   return libertyToVerilog(fn).replace(/1'b([01])|[A-Za-z_][\w[\]]*/g, (t, c: string | undefined) =>
     c !== undefined ? (c === '1' ? '-1' : '0') : operandOf(t),
   );
-}
-
-export function compileCombinational(net: Netlist, liberty: LibertyGroup): CompileResult {
-  return compileNetlist(net, liberty);
 }
 
 /**
@@ -268,7 +262,7 @@ export function popcount(x: number): number {
  * Toggles of every net bit under the stimulus (one input vector per cycle, no clock; `ports` the input
  * ports it drives, checked by `stimulusInputs`), by the netlist's bit names, the first cycle not counted.
  */
-export function combinationalToggles(c: CombinationalNetlist, ports: NetlistPort[], stim: Stimulus): Map<string, number> {
+export function combinationalToggles(c: CompiledNetlist, ports: NetlistPort[], stim: Stimulus): Map<string, number> {
   if (stim.clock) throw new Error('combinationalToggles: a clocked stimulus needs the Verilator simulation');
   const n = stim.cycles;
   const width = ports.length;

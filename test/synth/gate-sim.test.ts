@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseNetlist, type Netlist } from '../../src/synth/netlist.js';
 import { cellModelsFor } from '../../src/synth/cell-models.js';
 import { JS_SIMULATOR, simulateToggles, type Stimulus } from '../../src/synth/toggle-sim.js';
-import { combinationalToggles, compileCombinational, compileNetlist } from '../../src/synth/gate-sim.js';
+import { combinationalToggles, compileNetlist } from '../../src/synth/gate-sim.js';
 import { synthesize } from '../../src/synth/yosys.js';
 import { resolveLibrary } from '../../src/synth/library.js';
 import { libraryOf } from '../../src/synth/simulated-cost.js';
@@ -52,7 +52,7 @@ endmodule`;
 
   it.skipIf(!haveLib)('count every change of every net, the first cycle excluded, across pass boundaries', () => {
     const net = parseNetlist(text);
-    const c = compileCombinational(net, liberty());
+    const c = compileNetlist(net, liberty());
     if (!c.ok) throw new Error(c.why);
     // 75 cycles: three passes of 32 lanes, the last one partial.
     const seq = Array.from({ length: 75 }, (_, i) => (i * 5 + (i >> 3)) & 7);
@@ -79,7 +79,7 @@ endmodule`;
 
   it.skipIf(!haveLib)('refuses what it does not simulate, saying why (the Verilator simulation runs those)', () => {
     const why = (t: string) => {
-      const c = compileCombinational(parseNetlist(t), liberty());
+      const c = compileNetlist(parseNetlist(t), liberty());
       return c.ok ? 'compiled' : c.why;
     };
     expect(why('module t(d, clk, q);\n input d, clk;\n output q;\n DFFPOSX1 u0 (.D(d), .CLK(clk), .Q(q));\nendmodule')).toMatch(
@@ -113,7 +113,7 @@ describe.skipIf(!haveLib)('the JavaScript toggle simulation against Verilator (t
       // Negative control: one cell of another kind changes the counts.
       const k = net.instances.findIndex((i) => i.cell === 'NAND2X1');
       const mutated = { ...net, instances: net.instances.map((i, j) => (j === k ? { ...i, cell: 'NOR2X1' } : i)) };
-      const c = compileCombinational(mutated, liberty());
+      const c = compileNetlist(mutated, liberty());
       if (!c.ok) throw new Error(c.why);
       const ports = net.ports.filter((p) => p.direction === 'input');
       expect(Object.fromEntries(combinationalToggles(c.net, ports, stim))).not.toEqual(Object.fromEntries(ref.toggles));
