@@ -232,6 +232,9 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     async () => {
       const whole = await costTestNpu({ simulation: 'whole-chip' });
       expect(cost.simulation.kind).toBe('hierarchical');
+      // every part replayed in JavaScript from its Liberty functions (gate-replay.ts); the Verilator replay, the
+      // other engine, is checked by hand against the same records in test/synth/part-replay.test.ts
+      expect(cost.simulation.builds.filter((b) => /JavaScript/.test(b.top)).length).toBe(3);
       expect(whole.simulation.kind).toBe('whole-chip');
       expect(whole.cycles).toBe(cost.cycles);
       expect(whole.compared).toBe(cost.compared);
@@ -243,19 +246,6 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
       }
       const mismatched = cost.simulation.outputMismatches!;
       expect(mismatched.map((m) => [m.instance, m.output])).toEqual(mismatched.length ? [['(top)', 'out_data']] : []);
-    },
-  );
-
-  it(
-    'each part replayed in JavaScript from its Liberty functions counts what its Verilator replay counts (the same energies, to the bit)',
-    { timeout: 900_000 },
-    async () => {
-      const ref = await costTestNpu({ replay: 'verilator' });
-      const js = (c: NpuCost) => c.simulation.builds.filter((b) => /JavaScript/.test(b.top)).length;
-      expect([js(cost), js(ref)]).toEqual([3, 0]); // the top's own logic, the PE's and the multiplier
-      expect(ref.parts.map((p) => p.module)).toEqual(cost.parts.map((p) => p.module));
-      for (const p of ref.parts) expect(cost.parts.find((x) => x.module === p.module)!.energyJ, p.module).toBe(p.energyJ);
-      expect(cost.simulation.outputMismatches).toEqual(ref.simulation.outputMismatches);
     },
   );
 
