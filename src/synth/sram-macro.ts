@@ -43,7 +43,7 @@ export interface SramMacro {
 
 /** The pins a cycle's kind is read from, and their values in each kind (GF180MCU's names, active low). */
 const CYCLES: Record<keyof SramMacro['energy'], (pin: string) => boolean> = {
-  read: (p) => (p === 'CEN' ? false : p === 'GWEN' ? true : true),
+  read: (p) => p !== 'CEN',
   write: (p) => (p === 'CEN' ? false : p === 'GWEN' ? false : !/^WEN\[\d+\]$/.test(p)),
   idle: (p) => p === 'CEN' || p === 'GWEN' || /^WEN\[\d+\]$/.test(p),
 };
@@ -68,13 +68,14 @@ export function readSramMacro(file: string): SramMacro {
   const clockPin = groupsOf(cell, 'pin').find((p) => p.simple.clock === 'true');
   if (!clockPin) return refuse('no clock pin (clock : true)');
   const arcs = c.pins.get(clockPin.names[0]!)!.arcs;
-  // The clock's slew the tables are read at: their smallest breakpoint (the tables are flat in it here).
-  const at = { slew: 0, load: 0 };
   const cycle = (kind: keyof SramMacro['energy']): number => {
     const holding = arcs.filter((a) => a.when !== undefined && libertyHolds(a.when, CYCLES[kind]));
     if (holding.length !== 1)
       refuse(`${holding.length} internal_power conditions of pin ${clockPin.names[0]} hold in a ${kind} cycle (one must)`);
-    return arcEnergy(holding[0]!, at);
+    const arc = holding[0]!;
+    // Read at the clock slew of the tables' smallest breakpoint (GF180MCU's are flat in it).
+    const slew = (arc.rise ?? arc.fall)?.index[0]?.[0] ?? 0;
+    return arcEnergy(arc, { slew, load: 0 });
   };
   return {
     cell: name,
