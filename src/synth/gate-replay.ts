@@ -95,6 +95,7 @@ function replayGroup(
     }
   };
   const runs: ReplayRun[] = lanes.map(() => ({ records: 0, mismatches: 0 }));
+  const firstBit = new Int32Array(lanes.length); // per lane, the first bad output bit of the record
   let records = 0;
   let counting = false;
   const fd = openSync(trace.file, 'r');
@@ -124,7 +125,7 @@ function replayGroup(
         if (counting) {
           // The outputs against the RTL's, lane by lane (the first differing bit of each lane's first bad eval).
           let bad = 0;
-          const firstBit = new Int32Array(lanes.length).fill(-1);
+          firstBit.fill(-1);
           for (let o = 0; o < outputs.length; o++) {
             const n = outputs[o]!;
             const have = n === -1 ? 0 : n === -2 ? -1 : v[n]!;

@@ -1,5 +1,5 @@
 import { groupsOf, type LibertyGroup } from './liberty.js';
-import { libertyToVerilog } from './liberty-function.js';
+import { libertyToJs } from './liberty-function.js';
 import type { Netlist, NetlistPort } from './netlist.js';
 import type { Stimulus } from './toggle-sim.js';
 
@@ -44,13 +44,6 @@ export type CompileResult = { ok: true; net: CompiledNetlist } | { ok: false; wh
 const STATEMENTS_PER_PASS = 200;
 /** Internal values (flip-flop states and functions) are named with a leading NUL, which no net name has. */
 const INTERNAL = '\0';
-
-/** A Liberty function as a JS expression over `v[...]` (each identifier -> an operand). */
-function jsExpression(fn: string, operandOf: (name: string) => string): string {
-  return libertyToVerilog(fn).replace(/1'b([01])|[A-Za-z_][\w[\]]*/g, (t, c: string | undefined) =>
-    c !== undefined ? (c === '1' ? '-1' : '0') : operandOf(t),
-  );
-}
 
 /**
  * The netlist compiled for evaluation. `flops`: simulate flip-flops (default: refuse them, a combinational
@@ -115,7 +108,7 @@ export function compileNetlist(
     // An expression over the instance's pins (and, in a flip-flop, its state variables).
     const states = new Map<string, string>();
     const over = (fn: string, reads: number[]) =>
-      jsExpression(fn.replace(/^"|"$/g, ''), (p) => {
+      libertyToJs(fn.replace(/^"|"$/g, ''), (p) => {
         const s = states.get(p);
         if (s !== undefined) return s;
         const b = inst.pins[p];

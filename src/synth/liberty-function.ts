@@ -132,14 +132,23 @@ export function sequentialCellModel(cell: LibertyGroup): string {
 }
 
 /**
+ * A Liberty Boolean function as a JavaScript expression over 32-bit words: NOT, AND, XOR and OR become the
+ * bitwise operators (libertyToVerilog's parenthesised output has JavaScript's precedence), the constants 0
+ * and -1 (every bit set), and each pin name `operand(name)` (bus bits as `WEN[3]`).
+ */
+export function libertyToJs(expr: string, operand: (name: string) => string): string {
+  return libertyToVerilog(expr).replace(/1'b([01])|[A-Za-z_][\w[\]]*/g, (t, c: string | undefined) =>
+    c !== undefined ? (c === '1' ? '-1' : '0') : operand(t),
+  );
+}
+
+/**
  * Whether a Liberty Boolean function (a `when` condition, a pin function) holds for the given pin values:
  * `value(name)` for every name in it (bus bits as `WEN[3]`).
  */
 export function libertyHolds(expr: string, value: (name: string) => boolean): boolean {
-  const js = libertyToVerilog(expr).replace(/1'b([01])|[A-Za-z_][\w[\]]*/g, (t, c: string | undefined) =>
-    c !== undefined ? c : value(t) ? '1' : '0',
-  );
-  // Only digits, parentheses and bitwise operators are left; bit 0 of the result is the function's value.
-  if (!/^[01~&|^()\s]*$/.test(js)) throw new Error(`libertyHolds: unexpected text in '${js}'`);
+  const js = libertyToJs(expr, (name) => (value(name) ? '-1' : '0'));
+  // Only constants, parentheses and bitwise operators are left; bit 0 of the result is the function's value.
+  if (!/^[-01~&|^()\s]*$/.test(js)) throw new Error(`libertyHolds: unexpected text in '${js}'`);
   return ((new Function(`return (${js}) & 1;`) as () => number)() & 1) === 1;
 }
