@@ -1,5 +1,4 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Netlist } from './netlist.js';
 import { GateState, popcount, type CompiledNetlist } from './gate-sim.js';
 import type { PartReplay, ReplayRun } from './part-replay.js';
 
@@ -24,29 +23,21 @@ export interface JsReplayResult {
   toggles: Map<string, number>;
 }
 
-/** The netlist bits (indices into `c.bits`, -1 a constant 0, -2 a constant 1) of each replayed field, bit by bit. */
-function fieldNets(r: PartReplay, net: Netlist, c: CompiledNetlist): { inputs: number[]; outputs: number[] } {
+/** The nets (indices into `c.bits`, -1 a constant 0, -2 a constant 1) of the replayed fields, bit by bit. */
+function fieldNets(r: PartReplay, c: CompiledNetlist): { inputs: number[]; outputs: number[] } {
   const index = new Map(c.bits.map((b, i) => [b, i]));
   const of = (b: string) => (b === '0' ? -1 : b === '1' ? -2 : index.get(b)!);
-  const inputs: number[] = [];
-  for (const p of net.ports.filter((q) => q.direction === 'input' && !r.clocks.includes(q.name))) inputs.push(...p.bits.map(of));
-  for (const b of r.boxPorts) {
-    const inst = net.instances.find((i) => i.name === b.box.name)!;
-    for (let k = 0; k < b.bits; k++) inputs.push(of(inst.pins[b.bits > 1 || `${b.pin}[0]` in inst.pins ? `${b.pin}[${k}]` : b.pin]!));
-  }
-  const outputs = net.ports.filter((q) => q.direction === 'output').flatMap((p) => p.bits.map(of));
-  return { inputs, outputs };
+  return { inputs: r.inputs.flatMap((f) => f.nets.map(of)), outputs: r.outputs.flatMap((f) => f.nets.map(of)) };
 }
 
 /** Replay the instances whose fields start at `offsets` (bits of each record's probe words) of `trace`. */
 export function replayPart(
   r: PartReplay,
-  net: Netlist,
   c: CompiledNetlist,
   trace: { file: string; words: number },
   offsets: readonly number[],
 ): JsReplayResult {
-  const { inputs, outputs } = fieldNets(r, net, c);
+  const { inputs, outputs } = fieldNets(r, c);
   const clocks = r.clocks.flatMap((name) => c.inputs.get(name) ?? []).filter((i) => i >= 0);
   const counts = new Float64Array(c.bits.length);
   const runs: ReplayRun[] = [];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Netlist } from './netlist.js';
+import type { Netlist, NetlistPort } from './netlist.js';
 import { simulationNetlist, type BoxPort } from './toggle-sim.js';
 import { buildVerilated, GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { AxhwError } from '../errors.js';
@@ -24,6 +24,10 @@ export interface ReplayField {
   /** What the RTL calls it, below the instance: a port name, or `<child instance>.<pin>`. */
   ref: string;
   bits: number;
+  /** The rewritten part's port that carries it (a child's output: `<local>__<pin>`). */
+  port: string;
+  /** The netlist bits it carries, least significant first. */
+  nets: string[];
 }
 
 export interface PartReplay {
@@ -64,13 +68,14 @@ export function partReplay(
       'Cost it --whole-chip.',
     );
   const { text, ids, boxPorts } = simulationNetlist(net, { module, boxed, boxOutputs });
+  const own = (p: NetlistPort): ReplayField => ({ ref: p.name, bits: p.bits.length, port: p.name, nets: p.bits });
   return {
     module,
     inputs: [
-      ...net.ports.filter((p) => p.direction === 'input' && !clocks.includes(p.name)).map((p) => ({ ref: p.name, bits: p.bits.length })),
-      ...boxPorts.map((b) => ({ ref: `${b.box.name}.${b.pin}`, bits: b.bits })),
+      ...net.ports.filter((p) => p.direction === 'input' && !clocks.includes(p.name)).map(own),
+      ...boxPorts.map((b) => ({ ref: `${b.box.name}.${b.pin}`, bits: b.bits, port: b.port, nets: b.nets })),
     ],
-    outputs: net.ports.filter((p) => p.direction === 'output').map((p) => ({ ref: p.name, bits: p.bits.length })),
+    outputs: net.ports.filter((p) => p.direction === 'output').map(own),
     clocks: [...clocks],
     text,
     ids,
@@ -79,21 +84,19 @@ export function partReplay(
 }
 
 /** The part inside its replay wrapper: clock, load strobe, the recorded values in, its outputs out. */
-function wrapper(r: PartReplay, net: Netlist): string {
+function wrapper(r: PartReplay): string {
   const nIn = wide(sum(r.inputs));
   const nOut = wide(sum(r.outputs));
   const pins: string[] = r.clocks.map((c) => `.${c}(clk)`);
   let at = 0;
-  const inputPorts = [...net.ports.filter((p) => p.direction === 'input' && !r.clocks.includes(p.name)).map((p) => p.name)];
-  inputPorts.push(...r.boxPorts.map((b) => b.port));
-  r.inputs.forEach((f, i) => {
-    pins.push(`.${inputPorts[i]}(q[${at + f.bits - 1}:${at}])`);
+  for (const f of r.inputs) {
+    pins.push(`.${f.port}(q[${at + f.bits - 1}:${at}])`);
     at += f.bits;
-  });
+  }
   const outs: string[] = [];
   r.outputs.forEach((f, i) => {
     outs.push(`  wire [${f.bits - 1}:0] o${i};`);
-    pins.push(`.${f.ref}(o${i})`);
+    pins.push(`.${f.port}(o${i})`);
   });
   const pad = nOut - sum(r.outputs);
   const got = [...(pad ? [`${pad}'d0`] : []), ...r.outputs.map((_, i) => `o${i}`).reverse()];
@@ -201,12 +204,12 @@ int main(int argc, char** argv) {
 }
 
 /** The replay simulator of a part (cached by content like every Verilator build). */
-export function buildPartReplay(r: PartReplay, net: Netlist, cellModels: string, log?: (m: string) => void): Promise<HarnessBuild> {
+export function buildPartReplay(r: PartReplay, cellModels: string, log?: (m: string) => void): Promise<HarnessBuild> {
   const uncounted = (text: string) => `/*verilator coverage_off*/\n${text}\n/*verilator coverage_on*/\n`;
   return buildVerilated(
     {
       top: wrapperOf(r),
-      sources: { 'cells.v': uncounted(cellModels), [`${r.module}.gate.v`]: r.text, 'replay.v': wrapper(r, net) },
+      sources: { 'cells.v': uncounted(cellModels), [`${r.module}.gate.v`]: r.text, 'replay.v': wrapper(r) },
       harness: harness(r),
       protocol: 'part replay 1',
       // As the whole-chip simulation (module-cost.ts): a gate-level model to compile, runs that are short.

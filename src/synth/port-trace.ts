@@ -123,8 +123,7 @@ endmodule
 `;
 }
 
-export type PartSimulator =
-  { kind: 'verilator'; build: HarnessBuild } | { kind: 'javascript'; net: Netlist; compiled: CompiledNetlist; seconds: number };
+export type PartSimulator = { kind: 'verilator'; build: HarnessBuild } | { kind: 'javascript'; compiled: CompiledNetlist; seconds: number };
 
 /** The simulators of a hierarchical count, built: the probed RTL and one replay per distinct part. */
 export interface HierarchicalBuild {
@@ -180,11 +179,11 @@ export async function buildHierarchical(
       if (o.liberty && (o.simulator ?? 'auto') === 'auto') {
         const t = performance.now();
         const c = compileNetlist(net, o.liberty, { flops: true, boxed: boxOutputs });
-        if (c.ok) return { kind: 'javascript', net, compiled: c.net, seconds: (performance.now() - t) / 1000 };
+        if (c.ok) return { kind: 'javascript', compiled: c.net, seconds: (performance.now() - t) / 1000 };
         log(`${r.module} replays in Verilator: ${c.why}`);
       }
       log(`Verilating the gate-level ${r.module} alone, for replay`);
-      return { kind: 'verilator', build: await buildPartReplay(r, net, cellModels, log) };
+      return { kind: 'verilator', build: await buildPartReplay(r, cellModels, log) };
     }),
   ]);
   return {
@@ -266,7 +265,6 @@ export async function hierarchicalToggles(
         const own = instances.filter((i) => i.module === module);
         const result = replayPart(
           replays.get(module)!,
-          sim.net,
           sim.compiled,
           { file: trace, words },
           own.map((i) => i.offset),

@@ -97,6 +97,8 @@ export interface BoxPort {
   box: BoxInstance;
   pin: string;
   bits: number;
+  /** The netlist bits the port drives, least significant first. */
+  nets: string[];
 }
 
 /**
@@ -139,12 +141,16 @@ export function simulationNetlist(
   net.instances.forEach((inst, k) => {
     if (o.boxed?.has(inst.cell)) {
       const buses = new Map<string, string[]>();
+      const nets = new Map<string, string[]>();
       for (const [pin, bit] of Object.entries(inst.pins)) {
         const m = /^(.*)\[(\d+)\]$/.exec(pin);
         const [base, at] = m ? [m[1]!, Number(m[2])] : [pin, 0];
         const bits = buses.get(base) ?? [];
         bits[at] = id(bit);
         buses.set(base, bits);
+        const named = nets.get(base) ?? [];
+        named[at] = bit;
+        nets.set(base, named);
       }
       // Named by module (m<i>_<k>): Verilator merges the toggle points of one module's instances under
       // their common name prefix, which then names that module alone.
@@ -165,7 +171,7 @@ export function simulationNetlist(
             'Connect every output of a submodule.',
           );
         const port = `${local}__${pin}`;
-        boxPorts.push({ port, box, pin, bits: bits.length });
+        boxPorts.push({ port, box, pin, bits: bits.length, nets: nets.get(pin)! });
         lines.push(`  input [${bits.length - 1}:0] ${port};`);
         bits.forEach((w, k) => {
           if (w.startsWith("1'b"))

@@ -63,10 +63,10 @@ describe.skipIf(!existsSync(CELLS)).each(['verilator', 'javascript'] as const)(
         if (engine === 'javascript') {
           const c = compileNetlist(net, libraryOf(resolveLibrary('osu018')).liberty, { flops: true, boxed: new Map([['child', ['z']]]) });
           if (!c.ok) throw new Error(c.why);
-          const js = replayPart(r, net, c.net, { file: join(work, 'trace.bin'), words: 1 }, [0]);
+          const js = replayPart(r, c.net, { file: join(work, 'trace.bin'), words: 1 }, [0]);
           return { run: js.runs[0]!, toggles: Object.fromEntries(js.toggles) };
         }
-        const build = await buildPartReplay(r, net, models);
+        const build = await buildPartReplay(r, models);
         const run = await runPartReplay(r, build, { file: join(work, 'trace.bin'), words: 1 }, 0, join(work, 'cov.dat'));
         const entries = readToggleCoverageByModule(readFileSync(join(work, 'cov.dat'), 'latin1')).get('part') ?? [];
         return { run, toggles: Object.fromEntries(countsByBit(r.ids, entries)) };
@@ -78,12 +78,12 @@ describe.skipIf(!existsSync(CELLS)).each(['verilator', 'javascript'] as const)(
     it('lays out the replayed inputs (clock apart, then the children outputs) and the compared outputs', () => {
       const { r } = replayOf(RECORDS);
       expect(r.inputs).toEqual([
-        { ref: 'a', bits: 1 },
-        { ref: 'c.z', bits: 1 },
+        { ref: 'a', bits: 1, port: 'a', nets: ['a'] },
+        { ref: 'c.z', bits: 1, port: 'm0_0__z', nets: ['z'] },
       ]);
       expect(r.outputs).toEqual([
-        { ref: 'y', bits: 1 },
-        { ref: 'w', bits: 1 },
+        { ref: 'y', bits: 1, port: 'y', nets: ['y'] },
+        { ref: 'w', bits: 1, port: 'w', nets: ['w'] },
       ]);
       expect(r.boxPorts.map((b) => b.port)).toEqual(['m0_0__z']);
       expect(r.text).not.toMatch(/child m0_0/); // the child is left out; its output is a port
