@@ -32,6 +32,38 @@ export interface NpuGeometry {
   hadamard: boolean;
 }
 
+/** Accesses of one memory: reads on its datapath port, writes on its one write port (host or datapath). */
+export interface MemoryAccess {
+  reads: number;
+  writes: number;
+}
+
+/**
+ * The accesses of every memory of the NPU, as its RTL enables them (rtl-templates/npu.v.hbs, pe.v.hbs): the
+ * program, the two activation buffers, and each PE's weight, fault-mask and bias memories.
+ */
+export interface NpuAccesses {
+  prog: MemoryAccess;
+  act: [MemoryAccess, MemoryAccess];
+  wmem: MemoryAccess[];
+  fmask: MemoryAccess[];
+  bmem: MemoryAccess[];
+}
+
+const noAccesses = (P: number): NpuAccesses => {
+  const each = () => Array.from({ length: P }, () => ({ reads: 0, writes: 0 }));
+  return {
+    prog: { reads: 0, writes: 0 },
+    act: [
+      { reads: 0, writes: 0 },
+      { reads: 0, writes: 0 },
+    ],
+    wmem: each(),
+    fmask: each(),
+    bmem: each(),
+  };
+};
+
 /**
  * The NPU at transaction level: memories as the host port writes them, and whole inferences run from the
  * program, with the trace records and cycle numbers the RTL produces (cycle numbers follow the controller's
@@ -44,6 +76,8 @@ export class NpuModel implements ModuleModel {
   private w: Uint32Array[];
   private fault: Uint32Array[];
   private bias: Float64Array[];
+  /** Every memory access since construction or the last `resetAccesses`. */
+  accesses: NpuAccesses;
 
   constructor(
     readonly geo: NpuGeometry,
@@ -56,6 +90,12 @@ export class NpuModel implements ModuleModel {
     this.w = Array.from({ length: geo.P }, () => new Uint32Array(geo.wdepth));
     this.fault = Array.from({ length: geo.P }, () => new Uint32Array(geo.wdepth));
     this.bias = Array.from({ length: geo.P }, () => new Float64Array(geo.bdepth));
+    this.accesses = noAccesses(geo.P);
+  }
+
+  /** Start counting accesses afresh (where a costed run zeroes its counts). */
+  resetAccesses(): void {
+    this.accesses = noAccesses(this.geo.P);
   }
 
   run(commands: readonly ModuleCommand[]): ModuleResponse[] {
@@ -86,14 +126,25 @@ export class NpuModel implements ModuleModel {
   private write(sel: number, addr: number, v: bigint): void {
     const g = this.geo;
     const n = Number(v);
-    if (sel === NPU_MEM.program) this.prog[addr % g.pdepth] = n >>> 0;
-    else if (sel === NPU_MEM.act0 || sel === NPU_MEM.act1) this.act[sel - 1]![addr % g.adepth] = n % 2 ** codeBits(g.format);
-    else if (sel === NPU_MEM.biases) {
+    const count = this.accesses;
+    if (sel === NPU_MEM.program) {
+      this.prog[addr % g.pdepth] = n >>> 0;
+      count.prog.writes++;
+    } else if (sel === NPU_MEM.act0 || sel === NPU_MEM.act1) {
+      this.act[sel - 1]![addr % g.adepth] = n % 2 ** codeBits(g.format);
+      count.act[sel - 1]!.writes++;
+    } else if (sel === NPU_MEM.biases) {
       const [p, a] = this.pe(addr, g.ba);
-      if (p < g.P) this.bias[p]![a] = fromWord(Number(BigInt.asUintN(g.format.accBits, v)), g.format.accBits);
+      if (p < g.P) {
+        this.bias[p]![a] = fromWord(Number(BigInt.asUintN(g.format.accBits, v)), g.format.accBits);
+        count.bmem[p]!.writes++;
+      }
     } else {
       const [p, a] = this.pe(addr, g.wa);
-      if (p < g.P) (sel === NPU_MEM.weights ? this.w : this.fault)[p]![a] = n % 2 ** weightBits(g.format);
+      if (p < g.P) {
+        (sel === NPU_MEM.weights ? this.w : this.fault)[p]![a] = n % 2 ** weightBits(g.format);
+        (sel === NPU_MEM.weights ? count.wmem : count.fmask)[p]!.writes++;
+      }
     }
   }
 
@@ -119,17 +170,22 @@ export class NpuModel implements ModuleModel {
     const res: RunResult = { cycles: 0, dones: 0, consumed: 0, output: [], trace: [], doneCycles: [] };
     if (header.layers === 0) throw new Error('the NPU model runs whole inferences: no program is loaded');
     let cycle = 0;
+    const count = this.accesses;
     for (let s = 0; s < dones; s++) {
       if (res.consumed + program.inputSize > input.length)
         throw new Error(`the NPU model needs ${program.inputSize} input codes per inference; the stream ran out`);
       cycle += PROGRAM_HEADER_WORDS;
+      count.prog.reads += PROGRAM_HEADER_WORDS;
       for (let i = 0; i < program.inputSize; i++) this.act[0][i] = Number(input[res.consumed++]!) % 2 ** cw;
       cycle += program.inputSize;
+      count.act[0].writes += program.inputSize;
       program.layers.forEach((l, li) => {
         cycle += instructionWords(l);
+        count.prog.reads += instructionWords(l);
         const [soff, doff] = [l.srcOffset ?? 0, l.dstOffset ?? 0];
         const src = this.act[l.src];
         const dst = this.act[1 - l.src]!;
+        const [srcCount, dstCount] = [count.act[l.src], count.act[1 - l.src]!];
         const value = (word: number) => fromWord(word, cw);
         const record = (index: number, pe: number, data: number) =>
           res.trace.push({ cycle, fields: [BigInt(li), BigInt(index), BigInt(pe), BigInt.asUintN(f.accBits, BigInt(data))] });
@@ -142,8 +198,10 @@ export class NpuModel implements ModuleModel {
                   for (let kx = 0; kx < l.k; kx++)
                     m = Math.max(m, value(src[(soff + ((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c) % adepth]!));
                 cycle += l.k * l.k - 1;
+                srcCount.reads += l.k * l.k;
                 const index = (oy * l.ow + ox) * l.f + c;
                 dst[(doff + index) % adepth] = toWord(m, cw);
+                dstCount.writes++;
                 record(index, P, m);
                 cycle++;
               }
@@ -161,7 +219,9 @@ export class NpuModel implements ModuleModel {
                   for (let c = 0; c < l.c; c++, t++) {
                     const iy = oy + ky - l.pad;
                     const ix = ox + kx - l.pad;
-                    const a = iy >= 0 && ix >= 0 && iy < l.h && ix < l.w ? value(src[(soff + (iy * l.w + ix) * l.c + c) % adepth]!) : 0;
+                    const inWindow = iy >= 0 && ix >= 0 && iy < l.h && ix < l.w;
+                    const a = inWindow ? value(src[(soff + (iy * l.w + ix) * l.c + c) % adepth]!) : 0;
+                    if (inWindow) srcCount.reads++;
                     for (let p = 0; p < P; p++) {
                       const addr = l.wbase + g * l.fanIn + t;
                       const word = this.w[p]![addr]! ^ this.fault[p]![addr]!;
@@ -171,6 +231,12 @@ export class NpuModel implements ModuleModel {
                     }
                   }
               cycle += l.fanIn + 1;
+              // Every PE multiplies in every MAC step and finishes (reads its bias) in the finishing cycle.
+              for (let p = 0; p < P; p++) {
+                count.wmem[p]!.reads += l.fanIn;
+                count.fmask[p]!.reads += l.fanIn;
+                count.bmem[p]!.reads++;
+              }
               const pos = oy * l.ow + ox;
               for (let p = 0; p < nvalid; p++) {
                 let v = saturate(acc[p]! + this.bias[p]![l.bbase + g]!, f.accBits);
@@ -183,8 +249,12 @@ export class NpuModel implements ModuleModel {
                   let code = requantise(v, l.shift, qmin, qmax);
                   // The Hadamard step: the control code read while this output is written, on the PE's second multiplier.
                   const h = l.hadamard;
-                  if (h) code = hadamardCode(f, this.y, code, value(this.act[h.buf][(h.offset + index) % adepth]!), h.shift);
+                  if (h) {
+                    code = hadamardCode(f, this.y, code, value(this.act[h.buf][(h.offset + index) % adepth]!), h.shift);
+                    count.act[h.buf].reads++;
+                  }
                   dst[(doff + index) % adepth] = toWord(code, cw);
+                  dstCount.writes++;
                   record(index, p, code);
                 }
                 cycle++;

@@ -5,6 +5,8 @@ import { AxhwError } from '../errors.js';
 import { inputWords } from './compile.js';
 import { compareBatch, loadCommands } from './run.js';
 import type { NpuTarget } from './target.js';
+import type { MemoryKind } from '../synth/memory-kind.js';
+import { checkAccesses, modelAccesses } from './memory-accesses.js';
 
 export interface NpuCost extends ModuleCost {
   samples: number;
@@ -21,6 +23,8 @@ export interface NpuCost extends ModuleCost {
    * the requested clock is not met (timing.slackNs < 0), and the achievable speed when it is.
    */
   atAchievableClock: { clockNs: number; energyPerInferencePj: Record<string, number> & { total: number } };
+  /** The memories and the total per inference under each memory kind, pJ (the logic is the same under all). */
+  energyPerInferenceByMemoryKind: Record<MemoryKind, { memories: number; total: number }>;
 }
 
 /**
@@ -67,6 +71,13 @@ export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: Modul
     compared = found.compared;
     return { cycles: r.cycles };
   });
+  // The memories' energies rest on their counted accesses: the RTL's must be the transaction model's.
+  checkAccesses(cost.accesses, modelAccesses(t, x, n));
+  if (cost.accesses.edges !== cost.cycles)
+    throw new AxhwError(
+      `The access count saw ${cost.accesses.edges} clock edges in a run of ${cost.cycles} cycles.`,
+      'Report it: the probe trace and the run disagree.',
+    );
   const perInference = (j: number) => (j / n) * 1e12;
   const energyPerInferencePj = {
     ...Object.fromEntries(Object.entries(cost.groups).map(([g, v]) => [g, perInference(v.energyJ)])),
@@ -80,5 +91,19 @@ export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: Modul
       total: perInference(achievable.total),
     },
   };
-  return { ...cost, samples: n, cyclesPerInference: cost.cycles / n, energyPerInferencePj, compared, atAchievableClock };
+  const energyPerInferenceByMemoryKind = Object.fromEntries(
+    Object.entries(cost.byMemoryKind).map(([k, v]) => [
+      k,
+      { memories: perInference(v.memories.energyJ), total: perInference(v.total.energyJ) },
+    ]),
+  ) as NpuCost['energyPerInferenceByMemoryKind'];
+  return {
+    ...cost,
+    samples: n,
+    cyclesPerInference: cost.cycles / n,
+    energyPerInferencePj,
+    compared,
+    atAchievableClock,
+    energyPerInferenceByMemoryKind,
+  };
 }

@@ -9,7 +9,18 @@ import { synthesize, type SynthResult } from './yosys.js';
 import { parseNetlist, type Netlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance, type ToggleSimulator } from './toggle-sim.js';
-import { buildHierarchical, hierarchicalToggles, type OutputMismatch } from './port-trace.js';
+import { buildAccessProbe, buildHierarchical, hierarchicalToggles, probeAccesses, type OutputMismatch } from './port-trace.js';
+import type { AccessCounts, MemoryAccessCount } from './memory-access.js';
+import {
+  accessEnergy,
+  characteriseGatedMemory,
+  gatedActions,
+  gatedBank,
+  sramActions,
+  ungatedEnergy,
+  type MemoryActions,
+} from './memory-kinds.js';
+import { DEFAULT_MEMORY_KIND, MEMORY_KIND_METHODS, MEMORY_KINDS, type MemoryKind } from './memory-kind.js';
 import { GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
@@ -51,7 +62,20 @@ export interface CostPart {
   /** Logic parts: the mapped netlist (in the synthesis cache). */
   netlist?: string;
   /** Memories: what they hold, their size, and how they are costed. */
-  memory?: { role: string; width: number; depth: number; bits: number; costed: boolean; model: MemoryCharacterisation };
+  memory?: {
+    role: string;
+    width: number;
+    depth: number;
+    bits: number;
+    costed: boolean;
+    model: MemoryCharacterisation;
+    /** The kind the part's energy, leakage and area above are of. */
+    kind: MemoryKind;
+    /** Counted in the run, all instances: datapath-port reads, writes, cycles with both, cycles with neither. */
+    accesses: { reads: number; writes: number; readWrites: number; idle: number };
+    /** The same accesses under every kind (memory-kinds.ts); zero for a memory that is not costed. */
+    kinds: Record<MemoryKind, { energyJ: number; leakageW: number; area: number; actions?: MemoryActions }>;
+  };
 }
 
 export interface ModuleCost {
@@ -64,6 +88,14 @@ export interface ModuleCost {
   /** By cost group: area (um^2, all instances) and energy over the counted cycles (J). */
   groups: Record<string, { area: number; energyJ: number }>;
   total: { area: number; energyJ: number };
+  /** The memory kind of `groups` and `total`, and the memories and the total under each kind (memory-kinds.ts). */
+  memoryKind: MemoryKind;
+  byMemoryKind: Record<
+    MemoryKind,
+    { method: string; memories: { area: number; energyJ: number }; total: { area: number; energyJ: number } }
+  >;
+  /** Every memory instance's accesses in the counted work, and the rising clock edges the count saw (memory-access.ts). */
+  accesses: AccessCounts;
   /** OpenSTA on the whole mapped hierarchy, the memories timed as stated in `memories`. */
   timing: { delayNs: number; slackNs: number; memories: string };
   simulation: {
@@ -150,6 +182,8 @@ export interface ModuleCostOptions {
    * (gate-replay.ts) and in Verilator otherwise; `verilator` replays every part in Verilator (the reference).
    */
   replay?: ToggleSimulator;
+  /** The memory kind of the totals (default ff-gated); every kind is reported in `byMemoryKind`. */
+  memory?: MemoryKind;
   log?: (m: string) => void;
 }
 
@@ -200,6 +234,8 @@ interface PartToggles {
   cycles: number;
   /** Toggles per netlist bit by part, its instances summed. */
   counts: Map<string, Map<string, number>>;
+  /** The memories' accesses in the counted work (an RTL run: the probed one, or one beside a whole-chip simulation). */
+  accesses: AccessCounts;
   seconds: number;
 }
 
@@ -229,13 +265,19 @@ async function wholeChipSimulation(s: CostSetup): Promise<PartSimulation> {
   log(`Verilating the gate-level ${d.top} with toggle coverage`);
   // A gate-level hierarchy is large to compile and the costed runs are short: light C++ optimisation.
   // OPT_FAST=-O1 builds a gate-level 16-PE NPU in 248 s instead of 421 s (-O0: 199 s, but twice as slow to run).
-  const build = await buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, {
-    flags: ['--coverage-toggle', ...GATE_LEVEL_MAKEFLAGS],
-    cxxFlags: '-O0 -std=c++17',
-  });
+  const [build, probe] = await Promise.all([
+    buildModuleHarness({ top: d.top, sources, ports: d.ports }, log, {
+      flags: ['--coverage-toggle', ...GATE_LEVEL_MAKEFLAGS],
+      cxxFlags: '-O0 -std=c++17',
+    }),
+    buildAccessProbe(d, logic, boxOutputsOf(s), memoryReadsOf(s), log),
+  ]);
   return {
     kind: 'whole-chip',
-    builds: [{ top: d.top, cached: build.cached, seconds: build.seconds }],
+    builds: [
+      { top: d.top, cached: build.cached, seconds: build.seconds },
+      { top: `${d.top} (RTL, memory accesses probed)`, cached: probe.rtl.cached, seconds: probe.rtl.seconds },
+    ],
     async run(drive) {
       const work = mkdtempSync(join(tmpdir(), 'axhw-module-cost-'));
       const t0 = performance.now();
@@ -255,7 +297,9 @@ async function wholeChipSimulation(s: CostSetup): Promise<PartSimulation> {
           const p = logic.get(module);
           if (p) counts.set(module, countsByBit(p.ids, entries));
         }
-        return { cycles, counts, seconds: (performance.now() - t0) / 1000 };
+        // The same work again on the RTL, for the memories' access counts.
+        const accesses = await probeAccesses(probe, drive, log);
+        return { cycles, counts, accesses, seconds: (performance.now() - t0) / 1000 };
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
@@ -264,7 +308,8 @@ async function wholeChipSimulation(s: CostSetup): Promise<PartSimulation> {
 }
 
 /** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
-async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promise<PartSimulation> {
+/** The output pins of every black-boxed module: the logic parts' and the memories'. */
+function boxOutputsOf(s: CostSetup): Map<string, readonly string[]> {
   const boxOutputs = new Map<string, readonly string[]>();
   for (const p of s.logic.values())
     boxOutputs.set(
@@ -272,9 +317,16 @@ async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promi
       p.net.ports.filter((q) => q.direction === 'output').map((q) => q.name),
     );
   for (const m of s.memories.values()) boxOutputs.set(m.top, memoryOutputs(m));
-  const b = await buildHierarchical(s.d, s.logic, boxOutputs, s.cellModels, s.log, {
+  return boxOutputs;
+}
+
+const memoryReadsOf = (s: CostSetup) => new Map([...s.memories.values()].map((m) => [m.top, m.reads]));
+
+async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promise<PartSimulation> {
+  const b = await buildHierarchical(s.d, s.logic, boxOutputsOf(s), s.cellModels, s.log, {
     liberty: libraryOf(s.lib).liberty,
     simulator: o.replay,
+    memoryReads: memoryReadsOf(s),
   });
   const built = (top: string, h: HarnessBuild) => ({ top, cached: h.cached, seconds: h.seconds });
   return {
@@ -352,16 +404,43 @@ async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSet
 async function buildSimulation(
   s: CostSetup,
   o: ModuleCostOptions,
-): Promise<{ sim: PartSimulation; models: Map<number, MemoryCharacterisation> }> {
+): Promise<{ sim: PartSimulation; models: Map<number, MemoryCharacterisation>; gated: Map<string, MemoryActions> }> {
   const reads = [...new Set([...s.memories.values()].map((m) => m.reads))];
-  const [sim, ...models] = await Promise.all([
-    o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s, o),
+  const shapes = new Map(
+    [...s.memories.values()].filter((m) => m.costed).map((m) => [shapeOf(m), { ...m, depth: gatedBank(m.depth).words }]),
+  );
+  const characterised = Promise.all([
     ...reads.map((r) => {
       s.log(`characterising the reference register file (${r} read ports)`);
       return characteriseMemory(r, s.lib, s.clockNs);
     }),
   ]);
-  return { sim: sim as PartSimulation, models: new Map(reads.map((r, i) => [r, models[i] as MemoryCharacterisation])) };
+  const [sim, models] = await Promise.all([
+    o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s, o),
+    characterised,
+  ]);
+  // One at a time after the builds: each is a synthesis and three simulations of a file of the memory's size.
+  const gated = new Map<string, MemoryActions>();
+  for (const [shape, m] of shapes) {
+    s.log(`characterising a clock-gated ${m.width} x ${m.depth} register file (bank)`);
+    gated.set(shape, await characteriseGatedMemory(m.width, m.depth, m.reads, s.lib, s.clockNs));
+  }
+  return { sim, models: new Map(reads.map((r, i) => [r, models[i]!])), gated };
+}
+
+/** The gated bank a memory is built of (memory-kinds.ts), as a key. */
+const shapeOf = (m: { width: number; depth: number; reads: number }) => `${m.width}x${gatedBank(m.depth).words}r${m.reads}`;
+
+/** The accesses of a memory module's instances, summed (every instance of `top`). */
+function accessesOf(top: string, a: AccessCounts): NonNullable<CostPart['memory']>['accesses'] {
+  const byInstance = a.memories.filter((m) => m.module === top);
+  const sum = (f: (m: MemoryAccessCount) => number) => byInstance.reduce((n, m) => n + f(m), 0);
+  return {
+    reads: sum((m) => m.reads[0] ?? 0),
+    writes: sum((m) => m.writes),
+    readWrites: sum((m) => m.readWrites),
+    idle: sum((m) => m.idle),
+  };
 }
 
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
@@ -369,7 +448,10 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
   const setup = await costSetup(d, o);
   const { clockNs, logic, memories, boxedNames, instances, timing } = setup;
   const { energy } = libraryOf(setup.lib);
-  const { sim, models } = await buildSimulation(setup, o);
+  const memoryKind = o.memory ?? DEFAULT_MEMORY_KIND;
+  if (!(MEMORY_KINDS as readonly string[]).includes(memoryKind))
+    throw new AxhwError(`Unknown memory kind '${memoryKind}'.`, `Give one of ${MEMORY_KINDS.join(', ')}.`);
+  const { sim, models, gated } = await buildSimulation(setup, o);
   const run = await sim.run(drive);
   const { cycles, counts } = run;
   if (!(cycles > 0)) throw new AxhwError('The costed run counted no clock cycles.', 'Run some work after zeroing the counts.');
@@ -401,22 +483,43 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
       netlist: p.synth.netlist,
     });
   }
-  // Memories: per bit, from the register file of their width (memory-cost.ts).
+  // Memories: under every kind (memory-kinds.ts), the counted accesses of their instances.
   for (const m of memories.values()) {
     const model = models.get(m.reads)!;
     const bits = m.width * m.depth;
     const n = instances.get(m.top)!;
+    const accesses = accessesOf(m.top, run.accesses);
+    const use = { instances: n, cycles, reads: accesses.reads, writes: accesses.writes };
+    const byActions = (a: MemoryActions) => ({
+      energyJ: accessEnergy(a, use, clockNs),
+      leakageW: n * a.leakageW,
+      area: a.area,
+      actions: a,
+    });
+    const none = { energyJ: 0, leakageW: 0, area: 0 };
+    const kinds: Record<MemoryKind, { energyJ: number; leakageW: number; area: number; actions?: MemoryActions }> = m.costed
+      ? {
+          sram: byActions(sramActions(m.width, m.depth)),
+          'ff-gated': byActions(gatedActions(gated.get(shapeOf(m))!, m.depth)),
+          'ff-ungated': {
+            energyJ: ungatedEnergy(bits, n, cycles, model),
+            leakageW: n * bits * model.leakagePerBit,
+            area: bits * model.areaPerBit,
+          },
+        }
+      : { sram: none, 'ff-gated': none, 'ff-ungated': none };
+    const chosen = kinds[memoryKind];
     parts.push({
       module: m.top,
       group: MEMORY_GROUP,
       kind: 'memory',
       instances: n,
-      area: m.costed ? bits * model.areaPerBit : 0,
+      area: chosen.area,
       cells: 0,
-      flipFlops: m.costed ? bits : 0,
-      energyJ: m.costed ? n * bits * cycles * model.energyPerBitCycle : 0,
-      leakageW: m.costed ? n * bits * model.leakagePerBit : 0,
-      memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model },
+      flipFlops: m.costed && memoryKind !== 'sram' ? bits : 0,
+      energyJ: chosen.energyJ,
+      leakageW: chosen.leakageW,
+      memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model, kind: memoryKind, accesses, kinds },
     });
   }
   const groups: ModuleCost['groups'] = {};
@@ -429,6 +532,27 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     area: 0,
     energyJ: 0,
   });
+  const logicTotal = Object.entries(groups)
+    .filter(([g]) => g !== MEMORY_GROUP)
+    .reduce((t, [, g]) => ({ area: t.area + g.area, energyJ: t.energyJ + g.energyJ }), { area: 0, energyJ: 0 });
+  const byMemoryKind = Object.fromEntries(
+    MEMORY_KINDS.map((k) => {
+      const mem = parts
+        .filter((p) => p.memory)
+        .reduce((t, p) => ({ area: t.area + p.memory!.kinds[k].area * p.instances, energyJ: t.energyJ + p.memory!.kinds[k].energyJ }), {
+          area: 0,
+          energyJ: 0,
+        });
+      return [
+        k,
+        {
+          method: MEMORY_KIND_METHODS[k],
+          memories: mem,
+          total: { area: logicTotal.area + mem.area, energyJ: logicTotal.energyJ + mem.energyJ },
+        },
+      ];
+    }),
+  ) as ModuleCost['byMemoryKind'];
   const cellCount = [...logic.values()].reduce((n, p) => n + p.synth.cells * (instances.get(p.module) ?? 0), 0);
   return {
     top: d.top,
@@ -438,6 +562,9 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     parts,
     groups,
     total,
+    memoryKind,
+    byMemoryKind,
+    accesses: run.accesses,
     timing,
     simulation: {
       kind: sim.kind,
@@ -448,7 +575,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     },
     method:
       `gate-level zero-delay toggle simulation of the synthesized parts (${SIMULATION_METHODS[sim.kind]}), Liberty ` +
-      'energies per toggle (sim-power.ts); memories per bit from a synthesized and simulated reference ' +
-      'flip-flop register file (memory-cost.ts)',
+      `energies per toggle (sim-power.ts); memories as ${memoryKind}: ${MEMORY_KIND_METHODS[memoryKind]} (memory-kinds.ts; ` +
+      'every kind in byMemoryKind)',
   };
 }

@@ -10,6 +10,7 @@ import { buildPartReplay, partReplay, runPartReplay, type PartReplay, type Repla
 import { compileNetlist, type CompiledNetlist } from './gate-sim.js';
 import { replayPart } from './gate-replay.js';
 import type { LibertyGroup } from './liberty.js';
+import { countAccesses, memoryProbeFields, type AccessCounts, type ProbedMemory } from './memory-access.js';
 import { AxhwError } from '../errors.js';
 
 /**
@@ -40,6 +41,8 @@ export interface HierarchicalToggles {
    * value undefined (an out-of-range read, X), synthesis may fill it with anything (see HierarchicalToggles).
    */
   mismatches: OutputMismatch[];
+  /** The memories' accesses in the counted work, from the same RTL run. */
+  accesses: AccessCounts;
   /** Records of the RTL run, and its trace size in bytes. */
   records: number;
   traceBytes: number;
@@ -74,9 +77,11 @@ function instancesOf(
   parts: ReadonlyMap<string, PartNetlist>,
   boxed: ReadonlySet<string>,
   boxOutputs: ReadonlyMap<string, readonly string[]>,
-): { replays: Map<string, PartReplay>; instances: Instance[] } {
+  memoryReads: ReadonlyMap<string, number>,
+): { replays: Map<string, PartReplay>; instances: Instance[]; memories: ProbedMemory[] } {
   const replays = new Map<string, PartReplay>();
   const instances: Instance[] = [];
+  const memories: ProbedMemory[] = [];
   const visit = (module: string, path: string, clocks: string[]) => {
     const part = parts.get(module)!;
     let r = replays.get(module);
@@ -89,6 +94,8 @@ function instancesOf(
     instances.push({ module, path, offset: 0 });
     const clockBits = new Set(part.net.ports.filter((p) => clocks.includes(p.name)).flatMap((p) => p.bits));
     for (const inst of part.net.instances) {
+      const reads = memoryReads.get(inst.cell);
+      if (reads !== undefined) memories.push({ module: inst.cell, path: `${path}.${inst.name}`, reads, offset: 0 });
       if (!parts.has(inst.cell)) continue;
       if (!REFERABLE.test(inst.name))
         throw new AxhwError(
@@ -106,7 +113,13 @@ function instancesOf(
     }
   };
   visit(top, DUT, [clock]);
-  return { replays, instances };
+  for (const m of memories)
+    if (!REFERABLE.test(m.path.slice(DUT.length + 1)))
+      throw new AxhwError(
+        `Memory instance ${m.path} cannot be named in a hierarchical reference.`,
+        'Name memory instances with plain identifiers (generate-loop indices allowed).',
+      );
+  return { replays, instances, memories };
 }
 
 /** The RTL top wrapped with the probe: the top's ports passed through, the probe (`refs`, bit 0 first) an extra output. */
@@ -130,6 +143,8 @@ export interface HierarchicalBuild {
   top: string;
   replays: Map<string, PartReplay>;
   instances: Instance[];
+  /** Every memory instance, probed after the parts (their enables: memory-access.ts). */
+  memories: ProbedMemory[];
   wrapped: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>;
   /** u32 words of the probe in every record. */
   words: number;
@@ -150,11 +165,11 @@ export async function buildHierarchical(
   boxOutputs: ReadonlyMap<string, readonly string[]>,
   cellModels: string,
   log: (m: string) => void,
-  o: { liberty?: LibertyGroup; simulator?: ToggleSimulator } = {},
+  o: { liberty?: LibertyGroup; simulator?: ToggleSimulator; memoryReads?: ReadonlyMap<string, number> } = {},
 ): Promise<HierarchicalBuild> {
   const t0 = performance.now();
   const boxed = new Set(boxOutputs.keys());
-  const { replays, instances } = instancesOf(d.top, d.ports.clock, parts, boxed, boxOutputs);
+  const { replays, instances, memories } = instancesOf(d.top, d.ports.clock, parts, boxed, boxOutputs, o.memoryReads ?? new Map());
   const fields: { ref: string; bits: number }[] = [];
   let bits = 0;
   for (const inst of instances) {
@@ -165,13 +180,9 @@ export async function buildHierarchical(
       bits += f.bits;
     }
   }
-  const probeBits = Math.max(65, Math.ceil(bits / 32) * 32);
-  const wrapped = {
-    top: `${d.top}_axhw_probe`,
-    sources: { ...d.sources, 'axhw_probe.v': probeWrapper(parts.get(d.top)!.net, d.top, fields, probeBits) },
-    ports: d.ports,
-  };
-  log(`building the RTL ${d.top} with a probe on ${instances.length} part instances (${bits} bits)`);
+  bits = addMemoryFields(memories, fields, bits);
+  const { wrapped, probeBits } = probed(d, parts.get(d.top)!.net, fields, bits);
+  log(`building the RTL ${d.top} with a probe on ${instances.length} part and ${memories.length} memory instances (${bits} bits)`);
   const [rtl, ...partBuilds] = await Promise.all([
     buildModuleHarness(wrapped, log, { probe: { name: PROBE, bits: probeBits } }),
     ...[...replays.values()].map(async (r): Promise<PartSimulator> => {
@@ -190,12 +201,87 @@ export async function buildHierarchical(
     top: d.top,
     replays,
     instances,
+    memories,
     wrapped,
     words: probeBits / 32,
     rtl: rtl!,
     parts: new Map([...replays.keys()].map((m, i) => [m, partBuilds[i]!])),
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** Append the probe fields of `memories` at bit `bits` (setting their offsets); the probe's new width. */
+function addMemoryFields(memories: ProbedMemory[], fields: { ref: string; bits: number }[], bits: number): number {
+  for (const m of memories) {
+    m.offset = bits;
+    for (const f of memoryProbeFields(m)) {
+      fields.push(f);
+      bits += f.bits;
+    }
+  }
+  return bits;
+}
+
+/** The top wrapped with a probe of `fields` (`bits` wide, rounded up to whole words, over 64 bits). */
+function probed(
+  d: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>,
+  topNet: Netlist,
+  fields: { ref: string; bits: number }[],
+  bits: number,
+) {
+  const probeBits = Math.max(96, Math.ceil(bits / 32) * 32); // whole words, over 64 bits (a wide Verilator signal)
+  const wrapped = {
+    top: `${d.top}_axhw_probe`,
+    sources: { ...d.sources, 'axhw_probe.v': probeWrapper(topNet, d.top, fields, probeBits) },
+    ports: d.ports,
+  };
+  return { wrapped, probeBits };
+}
+
+/** An RTL build that probes only the memories' enables: access counts beside a whole-chip simulation. */
+export interface AccessProbe {
+  memories: ProbedMemory[];
+  wrapped: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>;
+  words: number;
+  rtl: HarnessBuild;
+}
+
+export async function buildAccessProbe(
+  d: ModuleDesign,
+  parts: ReadonlyMap<string, PartNetlist>,
+  boxOutputs: ReadonlyMap<string, readonly string[]>,
+  memoryReads: ReadonlyMap<string, number>,
+  log: (m: string) => void,
+): Promise<AccessProbe> {
+  const { memories } = instancesOf(d.top, d.ports.clock, parts, new Set(boxOutputs.keys()), boxOutputs, memoryReads);
+  const fields: { ref: string; bits: number }[] = [];
+  const bits = addMemoryFields(memories, fields, 0);
+  const { wrapped, probeBits } = probed(d, parts.get(d.top)!.net, fields, bits);
+  log(`building the RTL ${d.top} with a probe on its ${memories.length} memory instances' enables`);
+  const rtl = await buildModuleHarness(wrapped, log, { probe: { name: PROBE, bits: probeBits } });
+  return { memories, wrapped, words: probeBits / 32, rtl };
+}
+
+/** Run the work `drive` runs on the access probe's RTL and count the memories' accesses. */
+export async function probeAccesses(
+  p: AccessProbe,
+  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
+  log: (m: string) => void,
+): Promise<AccessCounts> {
+  const work = mkdtempSync(join(tmpdir(), 'axhw-access-probe-'));
+  try {
+    const trace = join(work, 'probe.bin');
+    log('running the work on the RTL, counting memory accesses');
+    const session = await ModuleSession.open(p.wrapped, log, p.rtl, { AXHW_PROBE_FILE: trace });
+    try {
+      await drive(session);
+    } finally {
+      await session.close();
+    }
+    return countAccesses({ file: trace, words: p.words }, p.memories, `${DUT}.`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Count each part's toggles hierarchically under the work `drive` runs (see above), on the simulators `b`. */
@@ -276,7 +362,8 @@ export async function hierarchicalToggles(
     } finally {
       await verilated;
     }
-    return { cycles, counts, mismatches, records, traceBytes, seconds: (performance.now() - t0) / 1000 };
+    const accesses = countAccesses({ file: trace, words }, b.memories, `${DUT}.`);
+    return { cycles, counts, mismatches, accesses, records, traceBytes, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import type { NpuForModel } from './from-model.js';
 import { multipliesPerInference, operandTrace, resultCodes } from '../npu/operand-trace.js';
 import { faultMasks, runOnNpu, type NpuMismatch } from '../npu/run.js';
 import type { NpuCost } from '../npu/cost.js';
+import { MEMORY_KINDS } from '../synth/memory-kind.js';
 import { GATE_SIMULATIONS } from '../synth/module-cost.js';
 import { MismatchError } from '../errors.js';
 
@@ -70,8 +71,20 @@ const part = z.object({
   cells: num,
   energyJ: num,
   leakageW: num.optional(),
-  memory: z.object({ role: z.string(), depth: int, width: int, costed: z.boolean() }).optional(),
+  memory: z
+    .object({
+      role: z.string(),
+      depth: int,
+      width: int,
+      costed: z.boolean(),
+      /** Absent in records written before memory kinds were added (all costed as ff-ungated). */
+      kind: z.enum(MEMORY_KINDS).optional(),
+      accesses: z.object({ reads: int, writes: int, readWrites: int, idle: int }).optional(),
+      kinds: z.record(z.enum(MEMORY_KINDS), z.object({ energyJ: num, leakageW: num, area: num })).optional(),
+    })
+    .optional(),
 });
+const byKind = z.object({ memories: num, total: num });
 export const npuCostSchema = z.object({
   format: z.literal('axhw-npu-cost'),
   ...recordHead,
@@ -88,6 +101,9 @@ export const npuCostSchema = z.object({
   timing: z.object({ delayNs: num, slackNs: num, memories: z.string() }),
   /** Absent in records written before it was added. */
   atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
+  /** Absent in records written before memory kinds were added (memories costed as ff-ungated). */
+  memoryKind: z.enum(MEMORY_KINDS).optional(),
+  energyPerInferenceByMemoryKind: z.strictObject({ sram: byKind, 'ff-gated': byKind, 'ff-ungated': byKind }).optional(),
   /** How the toggles were counted (module-cost.ts); absent in records written before it was added (whole chip). */
   simulation: z.object({ kind: z.enum(GATE_SIMULATIONS) }).optional(),
   method: z.string(),
@@ -239,6 +255,51 @@ export function costGroupsTable(cost: NpuCostRecord): Extract<Block, { kind: 'ta
   };
 }
 
+/**
+ * The memories under each kind (memory-kinds.ts) with the same counted accesses, side by side: their energy per
+ * inference, the total's, and the memories' and the multipliers' shares of it. Undefined for older records.
+ */
+export function memoryKindsTable(cost: NpuCostRecord): Extract<Block, { kind: 'table' }> | undefined {
+  const by = cost.energyPerInferenceByMemoryKind;
+  if (!by) return undefined;
+  const s = energyScale(Math.max(...Object.values(by).map((k) => k.total)));
+  const e = (pj: number) => (pj / s.pj).toPrecision(4);
+  const multiplier = cost.energyPerInferencePj.multiplier ?? 0;
+  const area = (k: (typeof MEMORY_KINDS)[number]) => cost.parts.reduce((a, p) => a + (p.memory?.kinds?.[k]?.area ?? 0) * p.instances, 0);
+  return {
+    kind: 'table',
+    headers: [
+      'memories as',
+      'memory area (um^2)',
+      `memories per inference (${s.unit})`,
+      `total per inference (${s.unit})`,
+      "memories' share",
+      "multipliers' share",
+    ],
+    rows: MEMORY_KINDS.map((k) => [
+      k === cost.memoryKind ? `**${k}**` : k,
+      area(k).toFixed(0),
+      e(by[k].memories),
+      e(by[k].total),
+      pct(by[k].memories / by[k].total),
+      pct(multiplier / by[k].total),
+    ]),
+  };
+}
+
+function memoryKindsParagraphs(cost: NpuCostRecord): Block[] {
+  const t = memoryKindsTable(cost);
+  if (!t) return [];
+  return [
+    text(
+      `The memories above are costed as ${cost.memoryKind}. The same counted accesses under each kind of memory: sram is ` +
+        'GF180MCU SRAM macro tiles (tt, 1.8 V) charged per access, ff-gated a register file whose words are clocked only ' +
+        'when written, ff-ungated one clocked every cycle (an upper bound).',
+    ),
+    t,
+  ];
+}
+
 /** The NPU's run and cost as a document: bit-exactness, accuracy, cycles, and energy per inference by part. */
 export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord | undefined): ResultDocument {
   const any = (run ?? cost)!;
@@ -307,6 +368,7 @@ export function npuDocument(run: NpuRunRecord | undefined, cost: NpuCostRecord |
         ),
         ...(warning ? [text(`**${warning}** (the last column).`)] : []),
         costGroupsTable(cost),
+        ...memoryKindsParagraphs(cost),
         figure('npu-energy', 'NPU energy per inference by part', {
           title: {
             text: `${cost.model} on the NPU: energy per inference by part`,

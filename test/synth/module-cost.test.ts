@@ -5,6 +5,8 @@ import { simulationNetlist, readToggleCoverageByModule, readToggleCoverageByScop
 import { splitConcatAssigns } from '../../src/synth/sta.js';
 import { parseStat } from '../../src/synth/yosys.js';
 import { MEMORY_GROUP } from '../../src/synth/module-cost.js';
+import { accessEnergy } from '../../src/synth/memory-kinds.js';
+import { modelAccesses } from '../../src/npu/memory-accesses.js';
 import { energyAtClock } from '../../src/util/quantities.js';
 import { libraryOf } from '../../src/synth/simulated-cost.js';
 import { resolveLibrary } from '../../src/synth/library.js';
@@ -160,10 +162,11 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
   let cost: NpuCost;
   let cyclesPerInference: number;
   /** The test MLP on the P-PE NPU, N samples costed with these options (the same network and inputs each time). */
-  const costTestNpu = (o: Parameters<typeof npuCost>[3] = {}) => {
+  const costTarget = () => {
     const s = testNpu('drum:width=8,k=4,signed', P);
-    return npuCost(networkTarget(testNetwork(TEST_MLP, s, 5, -4), s), randomInputs(N, 12, 7), N, o);
+    return networkTarget(testNetwork(TEST_MLP, s, 5, -4), s);
   };
+  const costTestNpu = (o: Parameters<typeof npuCost>[3] = {}) => npuCost(costTarget(), randomInputs(N, 12, 7), N, o);
   beforeAll(async () => {
     for (const t of ['verilator', 'yosys', 'sta'] as const) requireTool(t);
     const s = testNpu('drum:width=8,k=4,signed', P);
@@ -206,9 +209,10 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     expect(cost.energyPerInferencePj.total).toBeCloseTo((cost.total.energyJ / N) * 1e12, 6);
   });
 
-  it('costs memories per bit from a characterised register file, and not the fault-mask memory', () => {
+  it('costs memories under every kind from their counted accesses (ff-gated in the totals), and not the fault-mask memory', () => {
     const mems = cost.parts.filter((p) => p.kind === 'memory');
     expect(mems.map((p) => p.module.replace(/^.*_/, '')).sort()).toEqual(['act0', 'act1', 'bmem', 'fmask', 'prog', 'wmem']);
+    expect(cost.memoryKind).toBe('ff-gated');
     for (const m of mems) {
       const mem = m.memory!;
       if (!mem.costed) {
@@ -216,11 +220,51 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
         expect([m.area, m.energyJ]).toEqual([0, 0]);
         continue;
       }
-      expect(m.area).toBeCloseTo(mem.bits * mem.model.areaPerBit, 6);
-      expect(m.energyJ).toBeCloseTo(m.instances * mem.bits * cost.cycles * mem.model.energyPerBitCycle, 18);
+      const use = { instances: m.instances, cycles: cost.cycles, reads: mem.accesses.reads, writes: mem.accesses.writes };
+      for (const k of ['sram', 'ff-gated'] as const)
+        expect(mem.kinds[k].energyJ, `${m.module} ${k}`).toBeCloseTo(accessEnergy(mem.kinds[k].actions!, use, cost.clockNs), 24);
+      // the upper bound: every bit every cycle, as before memory kinds
+      expect(mem.kinds['ff-ungated'].area).toBeCloseTo(mem.bits * mem.model.areaPerBit, 6);
+      expect(mem.kinds['ff-ungated'].energyJ).toBeCloseTo(m.instances * mem.bits * cost.cycles * mem.model.energyPerBitCycle, 18);
+      expect([m.energyJ, m.area]).toEqual([mem.kinds['ff-gated'].energyJ, mem.kinds['ff-gated'].area]);
+      expect(mem.kinds['ff-gated'].energyJ).toBeLessThan(mem.kinds['ff-ungated'].energyJ);
       expect(mem.model.flipFlops).toBe(mem.model.width * mem.model.depth);
     }
+    for (const k of ['sram', 'ff-gated', 'ff-ungated'] as const) {
+      const memories = mems.reduce((a, m) => a + m.memory!.kinds[k].energyJ, 0);
+      expect(cost.byMemoryKind[k].memories.energyJ).toBeCloseTo(memories, 24);
+      expect(cost.byMemoryKind[k].total.energyJ).toBeCloseTo(cost.total.energyJ - cost.groups[MEMORY_GROUP]!.energyJ + memories, 24);
+      expect(cost.energyPerInferenceByMemoryKind[k].total).toBeCloseTo((cost.byMemoryKind[k].total.energyJ / N) * 1e12, 6);
+    }
   });
+
+  // npuCost holds the RTL's counts to the transaction model's (memory-accesses.ts); here the counts themselves.
+  it("counts each memory instance's accesses in the RTL run: equal to the transaction model, every clock edge seen", () => {
+    expect(cost.accesses.edges).toBe(cost.cycles);
+    const want = modelAccesses(costTarget(), randomInputs(N, 12, 7), N);
+    expect(cost.accesses.memories.map((m) => m.instance).sort()).toEqual([...want.keys()].sort());
+    for (const m of cost.accesses.memories) {
+      expect({ reads: m.reads[0], writes: m.writes }, m.instance).toEqual(want.get(m.instance));
+      expect(m.reads[1], `${m.instance}: the host port is not read in the costed run`).toBe(0);
+      expect(m.idle + m.reads[0]! + m.writes - m.readWrites).toBe(cost.cycles);
+    }
+    expect(want.get('pe_array[2].u.wmem')!.reads).toBeGreaterThan(0);
+  });
+
+  it(
+    'negative control: a controller that reads the program in every cycle runs bit-exact, and its count is caught',
+    { timeout: 600_000 },
+    async () => {
+      const t = costTarget();
+      const file = Object.keys(t.design.sources).find((f) => f === `${t.design.top}.v`)!;
+      const text = t.design.sources[file]!;
+      expect(text).toContain('wire p_re = state == S_HDR0');
+      const extra = { ...t.design, sources: { ...t.design.sources, [file]: text.replace('wire p_re = ', "wire p_re = 1'b1 || ") } };
+      await expect(npuCost({ ...t, design: extra }, randomInputs(N, 12, 7), N)).rejects.toThrow(
+        /Memory prog: the RTL reads it \d+ times in the costed run, the transaction model \d+/,
+      );
+    },
+  );
 
   // Zero-delay toggle counting is compositional: a part replayed on its inputs and its children's outputs,
   // eval by eval, takes the values it takes in the whole chip, so the counts are the same. They can differ

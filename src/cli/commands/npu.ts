@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { MULTIPLIER_ALIAS } from '../options/multiplier.js';
-import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/options.js';
+import { addOptions, choice, flag, optionValues, parsed, text, texts } from '../../util/options.js';
+import { MEMORY_KINDS } from '../../synth/memory-kind.js';
 import { withExamples } from '../format/examples.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 
@@ -57,6 +58,12 @@ export const NPU_COST_OPTIONS = {
   lib: text('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file').default('osu018'),
   cells: text('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)"),
   clockNs: parsed('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber).default(10),
+  memory: choice(
+    '--memory <kind>',
+    "the memories' kind in the totals (all three are reported side by side): sram (GF180MCU macros per access), ff-gated " +
+      '(register file clocked only on a write), ff-ungated (clocked every cycle: the upper bound)',
+    MEMORY_KINDS,
+  ).default('ff-gated'),
   wholeChip: flag(
     '--whole-chip',
     'count toggles in one simulation of the whole gate-level NPU, the reference (default: each distinct module ' +

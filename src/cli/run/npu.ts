@@ -6,7 +6,14 @@ import { progressBar } from '../format/progress.js';
 import { npuForModel, type NpuSizing } from '../../target/from-model.js';
 import { writeCompiled } from '../../npu/images.js';
 import { npuCost } from '../../npu/cost.js';
-import { costGroupsTable, npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord } from '../../target/npu-report.js';
+import {
+  costGroupsTable,
+  memoryKindsTable,
+  npuCostRecord,
+  npuRunFailure,
+  npuRunRecord,
+  type NpuCostRecord,
+} from '../../target/npu-report.js';
 import { markdownTable } from '../../doc/markdown.js';
 import { clockWarning, energyScale, timingPhrase, pct } from '../../util/quantities.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
@@ -106,6 +113,7 @@ export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, model
     cells: opts.cells,
     clockNs: opts.clockNs,
     simulation: opts.wholeChip ? 'whole-chip' : 'hierarchical',
+    memory: opts.memory,
     log: quiet ? undefined : log,
   });
   n.net.dispose();
@@ -137,6 +145,13 @@ export function costTable(c: NpuCostRecord): string {
   const t = { clockNs: c.clockNs, ...c.timing };
   const warning = clockWarning(t);
   const group = costGroupsTable(c);
+  const kinds = memoryKindsTable(c);
+  const perSample = (n: number) => (n / c.samples).toLocaleString('en-US', { maximumFractionDigits: 1 });
+  const memoryLabel = (p: NpuCostRecord['parts'][number]) => {
+    const m = p.memory!;
+    const use = m.accesses ? `; per inference ${perSample(m.accesses.reads)} reads, ${perSample(m.accesses.writes)} writes` : '';
+    return `${p.module} (${m.role}, ${m.depth} x ${m.width} bits${m.costed ? '' : ', not costed'}${use})`;
+  };
   const s = energyScale(Math.max(...c.parts.map((p) => p.energyJ / c.samples)) * 1e12);
   const lines = [
     `${c.model} on ${c.npu}: ${c.samples} samples bit-exact ` +
@@ -146,12 +161,18 @@ export function costTable(c: NpuCostRecord): string {
     '',
     markdownTable(group.headers, group.rows),
     '',
+    ...(kinds
+      ? [
+          `Memories (${c.memoryKind} above) under each kind, with the same counted accesses:`,
+          '',
+          markdownTable(kinds.headers, kinds.rows),
+          '',
+        ]
+      : []),
     markdownTable(
       ['part', 'share', 'instances', 'area each (um^2)', 'cells each', `energy per inference at ${c.clockNs} ns (${s.unit})`],
       c.parts.map((p) => [
-        p.memory
-          ? `${p.module} (${p.memory.role}, ${p.memory.depth} x ${p.memory.width} bits${p.memory.costed ? '' : ', not costed'})`
-          : p.module,
+        p.memory ? memoryLabel(p) : p.module,
         p.group,
         p.instances,
         p.area.toFixed(0),

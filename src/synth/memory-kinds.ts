@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import type { CellLibrary } from './library.js';
+import { synthesize } from './yosys.js';
+import { parseNetlist } from './netlist.js';
+import { cellModelsFor } from './cell-models.js';
+import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-sim.js';
+import { simulatedPower } from './sim-power.js';
+import { libraryOf } from './simulated-cost.js';
+import { bestSramArray } from './sram-array.js';
+import { gf180Macros } from './sram-macro.js';
+import type { MemoryCharacterisation } from './memory-cost.js';
+import { renderTemplate, templatePath } from '../gen/templates.js';
+import { rtlTemplateDir } from '../paths.js';
+import { addressBits } from '../util/bits.js';
+import { Rng } from '../util/rng.js';
+
+/** What one memory costs per action (J; read and write: over an idle cycle), its leakage (W) and area (um^2). */
+export interface MemoryActions {
+  idleJ: number;
+  readJ: number;
+  writeJ: number;
+  leakageW: number;
+  area: number;
+  source: string;
+}
+
+/** Counted accesses of a memory's instances over a run. */
+export interface MemoryUse {
+  instances: number;
+  cycles: number;
+  reads: number;
+  writes: number;
+}
+
+/** The energy of `use` on a memory of `actions` at `clockNs`, J (all instances). */
+export const accessEnergy = (a: MemoryActions, u: MemoryUse, clockNs: number): number =>
+  u.instances * u.cycles * (a.idleJ + a.leakageW * clockNs * 1e-9) + u.reads * a.readJ + u.writes * a.writeJ;
+
+/**
+ * The deepest clock-gated file characterised whole: a deeper memory is built of banks of this many words (the
+ * last one partly used), as the SRAM arrays are of macro tiles. An access enables one bank; the others are
+ * not clocked (a gated file idles at no dynamic cost) and leak. The banks' output multiplexer is not costed.
+ */
+export const GATED_BANK_WORDS = 512;
+
+export const gatedBank = (depth: number): { banks: number; words: number } => ({
+  banks: Math.ceil(depth / GATED_BANK_WORDS),
+  words: Math.min(depth, GATED_BANK_WORDS),
+});
+
+/** A gated memory of `depth` words from its bank's characterisation (`bank`: one bank of gatedBank(depth).words). */
+export function gatedActions(bank: MemoryActions, depth: number): MemoryActions {
+  const { banks, words } = gatedBank(depth);
+  if (banks === 1) return bank;
+  return {
+    idleJ: banks * bank.idleJ,
+    readJ: bank.readJ,
+    writeJ: bank.writeJ,
+    leakageW: banks * bank.leakageW,
+    area: banks * bank.area,
+    source: `${banks} banks of ${words} words, each ${bank.source}`,
+  };
+}
+
+/** Cycles of each action workload of the gated file's characterisation. */
+const ACTION_CYCLES = 400;
+
+/** A gated file's per-action energies: three workloads (idle, reads on port 0, writes) simulated at gate level. */
+export async function characteriseGatedMemory(
+  width: number,
+  depth: number,
+  reads: number,
+  lib: CellLibrary & { cells: string },
+  clockNs: number,
+  simulator: ToggleSimulator = 'auto',
+): Promise<MemoryActions> {
+  const aw = addressBits(depth);
+  const top = `axhw_ram_gated_w${width}_d${depth}_r${reads}`;
+  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
+    top,
+    role: 'clock-gated register file (cost characterisation)',
+    width,
+    depth,
+    aw,
+    gated: true,
+    reads: Array.from({ length: reads }, (_, k) => k),
+  });
+  const s = await synthesize({ top, sources: { [`${top}.v`]: text } }, lib);
+  const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
+  const { liberty, energy } = libraryOf(lib);
+  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
+  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
+  const run = async (action: 'idle' | 'read' | 'write') => {
+    const rng = new Rng(7);
+    const values = new BigUint64Array(ACTION_CYCLES * inputs.length);
+    for (let c = 0; c < ACTION_CYCLES; c++)
+      inputs.forEach((p, k) => {
+        const mask = (1n << BigInt(p.bits.length)) - 1n;
+        const word = ((BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32())) & mask;
+        let v = 0n;
+        if (action === 'write' && p.name === 'we') v = 1n;
+        else if (action === 'write' && p.name === 'waddr') v = BigInt(rng.nextU32() % depth);
+        else if (action === 'write' && p.name === 'wdata') v = word;
+        else if (action === 'read' && p.name === 'raddr0') v = BigInt(rng.nextU32() % depth);
+        else if (action === 'read' && p.name === 're0') v = 1n;
+        values[c * inputs.length + k] = v;
+      });
+    const stim = { inputs: inputs.map((p) => p.name), cycles: ACTION_CYCLES, values, clock: 'clk' };
+    stimulusInputs(net, stim);
+    const t = await simulateToggles(net, models, stim, { liberty, simulator });
+    return simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+  };
+  const idle = await run('idle');
+  const read = await run('read');
+  const write = await run('write');
+  return {
+    idleJ: idle.energyPerCycle,
+    readJ: read.energyPerCycle - idle.energyPerCycle,
+    writeJ: write.energyPerCycle - idle.energyPerCycle,
+    leakageW: idle.power.leakage,
+    area: s.area,
+    source:
+      `${top}: ${s.cells} cells (${s.flipFlops} flip-flops), ${ACTION_CYCLES} cycles each of idle, random reads on ` +
+      'port 0 and random writes, simulated at gate level',
+  };
+}
+
+/** The SRAM kind's per-action energies: the least-area array of GF180MCU tiles at 1.8 V (sram-array.ts). */
+let macros: ReturnType<typeof gf180Macros> | undefined;
+export function sramActions(width: number, depth: number): MemoryActions {
+  const a = bestSramArray(width, depth, (macros ??= gf180Macros('1v80')));
+  return {
+    idleJ: a.energy.idle,
+    readJ: a.energy.read - a.energy.idle,
+    writeJ: a.energy.write - a.energy.idle,
+    leakageW: a.leakageW,
+    area: a.area,
+    source: `${a.slices} x ${a.banks} tiles of ${a.macro.cell} (${a.macro.library}), read latency 1 cycle`,
+  };
+}
+
+/** The ungated upper bound, as memory-cost.ts characterises it: every bit costed every cycle. */
+export const ungatedEnergy = (bits: number, instances: number, cycles: number, model: MemoryCharacterisation): number =>
+  instances * bits * cycles * model.energyPerBitCycle;
