@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.js')).evalCommand(),
   npu: async () => (await import('./commands/npu.js')).npuCommand(),
   tetris: async () => (await import('./commands/tetris.js')).tetrisCommand(),
+  export: async () => (await import('./commands/export.js')).exportCommand(),
   experiment: async () => (await import('./commands/experiment.js')).experimentCommand(),
   report: async () => (await import('./commands/report.js')).reportCommand(),
   units: async () => (await import('./commands/units.js')).unitsCommand(),

@@ -14,6 +14,7 @@ import { evalDocument, evalResultSchema } from '../evaluate/eval-report.js';
 import { tetrisAnalysisDocument, tetrisAnalysisSchema } from '../tetris/analysis-report.js';
 import { demoDocument, demoSummarySchema } from './demo-summary.js';
 import { RECOGNISED_FILES, RESULT_KINDS, type ResultKey } from './result-files.js';
+import { readValidated } from '../util/read-validated.js';
 
 /** A result file read and validated against its schema (undefined when the file is absent). */
 type Reader = <S extends z.ZodType>(file: string, schema: S) => z.infer<S> | undefined;
@@ -80,30 +81,6 @@ export async function loadResult(path: string): Promise<ResultDocument[]> {
       `${WHAT} Recognised formats: ${KINDS.flatMap((k) => k.formats).join(', ')}.`,
     );
   return loadResultFiles(dirname(path), (f) => (f === as ? path : undefined));
-}
-
-function readValidated<S extends z.ZodType>(path: string, schema: S): z.infer<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new AxhwError(
-      `${path} is not readable JSON: ${(e as Error).message}.`,
-      'Run again the command that wrote it (its folder holds provenance.json with the command).',
-    );
-  }
-  const r = schema.safeParse(json);
-  if (!r.success) {
-    const issues = r.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
-      .join('; ');
-    throw new AxhwError(
-      `${path} does not match its schema (${issues}).`,
-      'It was edited or written by another version of axhw: run again the command that wrote it, or leave the folder out.',
-    );
-  }
-  return r.data;
 }
 
 /** Every document of one result folder (a demo folder: its summary, then each step's folder). */

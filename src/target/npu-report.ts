@@ -80,7 +80,18 @@ const part = z.object({
       /** Absent in records written before memory kinds were added (all costed as ff-ungated). */
       kind: z.enum(MEMORY_KINDS).optional(),
       accesses: z.object({ reads: int, writes: int, readWrites: int, idle: int }).optional(),
-      kinds: z.record(z.enum(MEMORY_KINDS), z.object({ energyJ: num, leakageW: num, area: num })).optional(),
+      kinds: z
+        .record(
+          z.enum(MEMORY_KINDS),
+          z.object({
+            energyJ: num,
+            leakageW: num,
+            area: num,
+            /** The access-based kinds' per-action energies (memory-kinds.ts). */
+            actions: z.object({ idleJ: num, readJ: num, writeJ: num, leakageW: num, area: num, source: z.string() }).optional(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
 });

@@ -647,6 +647,22 @@ const rows: Row[] = [
     message: /-o o is a folder; a file is expected here/,
   },
   {
+    what: 'export accelergy of a missing record',
+    args: ['export', 'accelergy', 'nowhere.json', '-o', 'acc'],
+    message: /nowhere\.json is not readable JSON: ENOENT/,
+  },
+  {
+    what: 'export accelergy of a record of another command',
+    args: ['export', 'accelergy', 'run.json', '-o', 'acc'],
+    setup: (d) => writeFileSync(join(d, 'run.json'), JSON.stringify({ format: 'axhw-npu-run', version: 1 })),
+    message: /run\.json does not match its schema \(format: /,
+  },
+  {
+    what: 'export accelergy with an unknown memory kind',
+    args: ['export', 'accelergy', 'cost.json', '--memory', 'dram', '-o', 'acc'],
+    message: /option '--memory <kind>' argument 'dram' is invalid\. Allowed choices are sram, ff-gated, ff-ungated/,
+  },
+  {
     what: 'npu compile -o naming a file',
     args: ['npu', 'compile', MODEL, '--multiplier', 'exact-mul:width=8,signed', '-o', 'f'],
     setup: (d) => writeFileSync(join(d, 'f'), 'x'),

@@ -138,7 +138,8 @@ export function commandToRun(documented: string): string {
 export function runOrder(line: string): number {
   const w = words(line);
   if (w[1] === 'train' || w[1] === 'characterize' || w[1] === 'experiment') return 0;
-  if (w[1] === 'report') return 2;
+  // After the npu cost that writes the record it reads.
+  if (w[1] === 'report' || w[1] === 'export') return 2;
   return 1;
 }
 

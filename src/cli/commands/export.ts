@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { addOptions, choice, flag, optionValues, text } from '../../util/options.js';
+import { withExamples } from '../format/examples.js';
+import { MEMORY_KINDS } from '../../synth/memory-kind.js';
+
+/** `axhw export accelergy`: per-action energies and areas measured at gate level, for Timeloop / Accelergy. */
+export const EXPORT_ACCELERGY_OPTIONS = {
+  out: text('-o, --out <dir>', 'folder for ERT.yaml and ART.yaml').mandatory(),
+  memory: choice('--memory <kind>', "the memories' kind: sram, ff-gated or ff-ungated (the record has all three)", MEMORY_KINDS).default(
+    'ff-gated',
+  ),
+  json: flag('--json', 'print what was written as JSON'),
+};
+
+function accelergyCommand(): Command {
+  const cmd = withExamples(new Command('accelergy'), [
+    'axhw export accelergy fm-cost.json -o accelergy',
+    'axhw export accelergy fm-cost.json --memory sram -o accelergy-sram',
+  ])
+    .description(
+      'write an Accelergy energy reference table (ERT.yaml) and area reference table (ART.yaml), format 0.3, from the ' +
+        "-o file of `axhw npu cost`: multiply, MAC, control cycle, and each memory's read, write and idle, in pJ and um^2, " +
+        "measured at gate level on the network's own inferences",
+    )
+    .argument('<npu-cost.json>', 'the -o file of `axhw npu cost`');
+  return addOptions(cmd, EXPORT_ACCELERGY_OPTIONS).action(async (file: string, parsedOptions: object) =>
+    (await import('../run/export.js')).runExportAccelergy(optionValues(EXPORT_ACCELERGY_OPTIONS, parsedOptions), file),
+  );
+}
+
+export function exportCommand(): Command {
+  return new Command('export').description('write results in the formats of other tools').addCommand(accelergyCommand());
+}
