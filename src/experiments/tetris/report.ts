@@ -1,3 +1,4 @@
+import { MEMORY_KINDS } from '../../synth/memory-kind.js';
 import { experimentProvenance } from '../provenance.js';
 import { figure, list, table, text, type ResultDocument } from '../../doc/document.js';
 import type { PeCostSummary, TetrisResult } from './schema.js';
@@ -203,11 +204,31 @@ export function tetrisDocument(r: TetrisResult): ResultDocument {
                 }),
                 `above 1 favours SAC; paper: ${x2(r.paper.powerEfficiency)} power efficiency`,
               ),
+              ...memoryKindsTable(r),
             ]
           : [text('Not costed in this run (the gate-level cost runs are part of the full experiment).')],
       },
     ],
   };
+}
+
+/** Total energy per inference of both PEs under each memory kind (the same counted accesses), when the result has them. */
+function memoryKindsTable(r: TetrisResult) {
+  if (!r.cost.every((c) => c.mac.energyPerInferenceByMemoryKind && c.sac.energyPerInferenceByMemoryKind)) return [];
+  return [
+    table(
+      ['network', ...MEMORY_KINDS.flatMap((k) => [`${k}: MAC, nJ`, `${k}: SAC, nJ`, `${k}: MAC / SAC`])],
+      r.cost.map((c) => [
+        c.network,
+        ...MEMORY_KINDS.flatMap((k) => {
+          const [mac, sac] = [c.mac.energyPerInferenceByMemoryKind![k].total, c.sac.energyPerInferenceByMemoryKind![k].total];
+          return [nj(mac), nj(sac), x2(mac / sac)];
+        }),
+      ]),
+      'total energy per inference with the memories as each kind: sram (GF180MCU macros per access), ff-gated (the ' +
+        'totals above), ff-ungated (clocked every cycle, the upper bound)',
+    ),
+  ];
 }
 
 export function tetrisDataFiles(r: TetrisResult): [string, string][] {

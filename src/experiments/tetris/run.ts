@@ -207,13 +207,14 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
       peCost:
         'each PE synthesized (Yosys + ABC, osu018) and simulated at gate level on real test samples, ' +
         'every output checked against the integer reference; energy from the toggles of the run (Liberty ' +
-        'energies) plus leakage; memories per bit from a flip-flop register file characterised the same ' +
-        'way (npu cost). MAC: pe with exact-mul:width=8,signed, the whole network in its weight memory; ' +
+        'energies) plus leakage; memories charged per counted access as clock-gated flip-flop register files ' +
+        'characterised the same way, and under each memory kind side by side (sram: GF180MCU macros; ff-ungated: ' +
+        'clocked every cycle, the upper bound; npu cost). MAC: pe with exact-mul:width=8,signed, the whole network in its weight memory; ' +
         "SAC: sac-pe, the whole network kneaded in its word memory, a row's activations written into " +
         'its banks before its outputs (load cycles, in the energy). Both accumulators as wide as the ' +
         "network's exact sums need; SAC segments as wide as a lane's sum can grow (fan-in x 2^7, signed). " +
-        'The flip-flop memories are clocked every cycle, so their energy is bits x cycles: an upper ' +
-        'bound that favours the PE with fewer bits',
+        'Under the ungated bound a memory costs bits x cycles, which favours the PE with fewer bits; under the ' +
+        'access-based kinds it costs its reads and writes',
       time: "cycles x the PE's own critical path (each PE at its fastest clock)",
       peCycles:
         'MAC: fan-in + 1 (finishing) cycles per output; SAC: kneaded words + 2 (start, finishing) per ' +
@@ -236,6 +237,12 @@ function summary(c: PeCost): PeCostSummary {
     loadCyclesPerInference: c.loadCyclesPerInference,
     areaUm2: { ...Object.fromEntries(Object.entries(c.groups).map(([g, v]) => [g, v.area])), total: c.total.area },
     energyPerInferencePj: c.energyPerInferencePj,
+    energyPerInferenceByMemoryKind: Object.fromEntries(
+      Object.entries(c.byMemoryKind).map(([k, v]) => [
+        k,
+        { memories: (v.memories.energyJ / c.samples) * 1e12, total: (v.total.energyJ / c.samples) * 1e12 },
+      ]),
+    ) as PeCostSummary['energyPerInferenceByMemoryKind'],
     delayNs: c.timing.delayNs,
     compared: c.compared,
     cells: c.simulation.cells,

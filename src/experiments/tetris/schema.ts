@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // The analysis is the one `axhw tetris analyze -o` writes: its schema lives with it.
 import { analysisSchema } from '../../tetris/analysis-report.js';
+import { MEMORY_KINDS } from '../../synth/memory-kind.js';
 
 /**
  * The Tetris experiment's result file (tetris.json), as a zod schema: the runner validates the result
@@ -17,6 +18,8 @@ export const peCostSchema = z.strictObject({
   loadCyclesPerInference: num,
   areaUm2: z.record(z.string(), num),
   energyPerInferencePj: z.record(z.string(), num),
+  /** The memories and the total per inference under each memory kind (memory-kinds.ts); absent in results before them. */
+  energyPerInferenceByMemoryKind: z.record(z.enum(MEMORY_KINDS), z.strictObject({ memories: num, total: num })).optional(),
   delayNs: num,
   compared: int,
   cells: int,
