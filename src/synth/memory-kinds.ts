@@ -7,7 +7,8 @@ import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
 import { bestSramArray } from './sram-array.js';
-import { gf180Macros } from './sram-macro.js';
+import { gf180Macros, type SramMacro } from './sram-macro.js';
+import { gf180MacrosAt } from './sram-voltage.js';
 import type { MemoryCharacterisation } from './memory-cost.js';
 import { renderTemplate, templatePath } from '../gen/templates.js';
 import { rtlTemplateDir } from '../paths.js';
@@ -125,17 +126,24 @@ export async function characteriseGatedMemory(
   };
 }
 
-/** The SRAM kind's per-action energies: the least-area array of GF180MCU tiles at 1.8 V (sram-array.ts). */
-let macros: ReturnType<typeof gf180Macros> | undefined;
-export function sramActions(width: number, depth: number): MemoryActions {
-  const a = bestSramArray(width, depth, (macros ??= gf180Macros('1v80')));
+const macrosAt = new Map<number | undefined, SramMacro[]>();
+/**
+ * The SRAM kind's per-action energies: the least-area array of GF180MCU tiles (sram-array.ts) at 1.8 V, or at
+ * `voltage` from the supply model of sram-voltage.ts (an extrapolation outside 1.8 to 5.0 V).
+ */
+export function sramActions(width: number, depth: number, voltage?: number): MemoryActions {
+  let macros = macrosAt.get(voltage);
+  if (!macros) macrosAt.set(voltage, (macros = voltage === undefined ? gf180Macros('1v80') : gf180MacrosAt(voltage).macros));
+  const a = bestSramArray(width, depth, macros);
   return {
     idleJ: a.energy.idle,
     readJ: a.energy.read - a.energy.idle,
     writeJ: a.energy.write - a.energy.idle,
     leakageW: a.leakageW,
     area: a.area,
-    source: `${a.slices} x ${a.banks} tiles of ${a.macro.cell} (${a.macro.library}), read latency 1 cycle`,
+    source:
+      `${a.slices} x ${a.banks} tiles of ${a.macro.cell} (${a.macro.library}` +
+      `${voltage === undefined ? '' : `, scaled to ${voltage} V by the supply model`}), read latency 1 cycle`,
   };
 }
 

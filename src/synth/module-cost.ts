@@ -20,6 +20,7 @@ import {
   ungatedEnergy,
   type MemoryActions,
 } from './memory-kinds.js';
+import { gf180MacrosAt } from './sram-voltage.js';
 import { DEFAULT_MEMORY_KIND, MEMORY_KIND_METHODS, MEMORY_KINDS, type MemoryKind } from './memory-kind.js';
 import { GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { simulatedPower } from './sim-power.js';
@@ -94,6 +95,8 @@ export interface ModuleCost {
     MemoryKind,
     { method: string; memories: { area: number; energyJ: number }; total: { area: number; energyJ: number } }
   >;
+  /** The SRAM kind's supply, V, and whether its energies are extrapolated beyond the characterized corners. */
+  sramSupply: { voltage: number; extrapolated: boolean };
   /** Every memory instance's accesses in the counted work, and the rising clock edges the count saw (memory-access.ts). */
   accesses: AccessCounts;
   /** OpenSTA on the whole mapped hierarchy, the memories timed as stated in `memories`. */
@@ -184,6 +187,8 @@ export interface ModuleCostOptions {
   replay?: ToggleSimulator;
   /** The memory kind of the totals (default ff-gated); every kind is reported in `byMemoryKind`. */
   memory?: MemoryKind;
+  /** The SRAM kind's supply, V (default 1.8, the characterized corner; others from sram-voltage.ts's model). */
+  sramVoltage?: number;
   log?: (m: string) => void;
 }
 
@@ -429,6 +434,15 @@ async function buildSimulation(
 }
 
 /** The gated bank a memory is built of (memory-kinds.ts), as a key. */
+/** How the SRAM kind's supply was modelled, in words. */
+function sramSupply(v: number): string {
+  const { extrapolated } = gf180MacrosAt(v);
+  return (
+    `at ${v} V from the power-law supply model of the 1.8, 3.3 and 5.0 V corners (sram-voltage.ts)` +
+    (extrapolated ? ', an extrapolation outside them' : '')
+  );
+}
+
 const shapeOf = (m: { width: number; depth: number; reads: number }) => `${m.width}x${gatedBank(m.depth).words}r${m.reads}`;
 
 /** The accesses of a memory module's instances, summed (every instance of `top`). */
@@ -499,7 +513,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     const none = { energyJ: 0, leakageW: 0, area: 0 };
     const kinds: Record<MemoryKind, { energyJ: number; leakageW: number; area: number; actions?: MemoryActions }> = m.costed
       ? {
-          sram: byActions(sramActions(m.width, m.depth)),
+          sram: byActions(sramActions(m.width, m.depth, o.sramVoltage)),
           'ff-gated': byActions(gatedActions(gated.get(shapeOf(m))!, m.depth)),
           'ff-ungated': {
             energyJ: ungatedEnergy(bits, n, cycles, model),
@@ -546,7 +560,10 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
       return [
         k,
         {
-          method: MEMORY_KIND_METHODS[k],
+          method:
+            k === 'sram' && o.sramVoltage !== undefined
+              ? `${MEMORY_KIND_METHODS[k]}; ${sramSupply(o.sramVoltage)}`
+              : MEMORY_KIND_METHODS[k],
           memories: mem,
           total: { area: logicTotal.area + mem.area, energyJ: logicTotal.energyJ + mem.energyJ },
         },
@@ -565,6 +582,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     memoryKind,
     byMemoryKind,
     accesses: run.accesses,
+    sramSupply: { voltage: o.sramVoltage ?? 1.8, extrapolated: o.sramVoltage !== undefined && gf180MacrosAt(o.sramVoltage).extrapolated },
     timing,
     simulation: {
       kind: sim.kind,

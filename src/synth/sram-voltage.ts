@@ -1,5 +1,5 @@
 import { AxhwError } from '../errors.js';
-import type { SramMacro } from './sram-macro.js';
+import { gf180Macros, type SramMacro } from './sram-macro.js';
 
 /**
  * A macro's storage energy and leakage as a function of its supply, fitted on its characterized corners
@@ -24,6 +24,7 @@ export interface SramVoltageModel {
   corners: number[];
   read: PowerLaw;
   write: PowerLaw;
+  idle: PowerLaw;
   leakage: PowerLaw;
 }
 
@@ -58,6 +59,7 @@ export function sramVoltageModel(corners: readonly SramMacro[]): SramVoltageMode
     corners: corners.map((c) => c.voltage).sort((a, b) => a - b),
     read: of((m) => m.energy.read),
     write: of((m) => m.energy.write),
+    idle: of((m) => m.energy.idle),
     leakage: of((m) => m.leakageW),
   };
 }
@@ -75,4 +77,26 @@ export function sramAtVoltage(
     leakageW: powerLaw(model.leakage, voltage),
     extrapolated: voltage < model.corners[0]! || voltage > model.corners.at(-1)!,
   };
+}
+
+/**
+ * The vendored GF180MCU macros (tt) at any supply: each size's energies (read, write, idle) and leakage from
+ * its power-law model over the 1.8, 3.3 and 5.0 V corners; area and clock-to-Q as at 1.8 V (the delay at a
+ * lower supply is longer and not modelled). `extrapolated`: the supply is outside the corners.
+ */
+export function gf180MacrosAt(voltage: number): { macros: SramMacro[]; extrapolated: boolean } {
+  const [low, mid, high] = (['1v80', '3v30', '5v00'] as const).map((s) => gf180Macros(s));
+  let extrapolated = false;
+  const macros = low!.map((m, i) => {
+    const model = sramVoltageModel([m, mid![i]!, high![i]!]);
+    const at = sramAtVoltage(model, voltage);
+    extrapolated = at.extrapolated;
+    return {
+      ...m,
+      voltage,
+      leakageW: at.leakageW,
+      energy: { read: at.read, write: at.write, idle: powerLaw(model.idle, voltage) },
+    };
+  });
+  return { macros, extrapolated };
 }

@@ -114,6 +114,7 @@ export const npuCostSchema = z.object({
   atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
   /** Absent in records written before memory kinds were added (memories costed as ff-ungated). */
   memoryKind: z.enum(MEMORY_KINDS).optional(),
+  sramSupply: z.object({ voltage: num, extrapolated: z.boolean() }).optional(),
   energyPerInferenceByMemoryKind: z.strictObject({ sram: byKind, 'ff-gated': byKind, 'ff-ungated': byKind }).optional(),
   /** How the toggles were counted (module-cost.ts); absent in records written before it was added (whole chip). */
   simulation: z.object({ kind: z.enum(GATE_SIMULATIONS) }).optional(),
@@ -298,13 +299,19 @@ export function memoryKindsTable(cost: NpuCostRecord): Extract<Block, { kind: 't
   };
 }
 
+const sramPhrase = (c: NpuCostRecord) =>
+  !c.sramSupply || c.sramSupply.voltage === 1.8
+    ? '1.8 V'
+    : `${c.sramSupply.voltage} V from a power-law fit of the 1.8, 3.3 and 5.0 V corners` +
+      (c.sramSupply.extrapolated ? ', extrapolated' : '');
+
 function memoryKindsParagraphs(cost: NpuCostRecord): Block[] {
   const t = memoryKindsTable(cost);
   if (!t) return [];
   return [
     text(
       `The memories above are costed as ${cost.memoryKind}. The same counted accesses under each kind of memory: sram is ` +
-        'GF180MCU SRAM macro tiles (tt, 1.8 V) charged per access, ff-gated a register file whose words are clocked only ' +
+        `GF180MCU SRAM macro tiles (tt, ${sramPhrase(cost)}) charged per access, ff-gated a register file whose words are clocked only ` +
         'when written, ff-ungated one clocked every cycle (an upper bound).',
     ),
     t,

@@ -43,6 +43,11 @@ describe('memory kinds: energy from counted accesses', () => {
     expect(s.writeJ).toBeCloseTo(a.energy.write - a.energy.idle, 24);
     expect([s.leakageW, s.area]).toEqual([a.leakageW, a.area]);
     expect(s.source).toMatch(/2 x 1 tiles of gf180mcu_fd_ip_sram__sram512x8m8wm1/);
+    // at another supply, the same tiles from the supply model (sram-voltage.ts), and the source says so
+    const ntv = sramActions(16, 440, 0.66);
+    expect(ntv.source).toMatch(/2 x 1 tiles of gf180mcu_fd_ip_sram__sram512x8m8wm1 .*scaled to 0\.66 V/);
+    expect(ntv.readJ).toBeLessThan(s.readJ / 4);
+    expect(ntv.area).toBe(s.area);
   });
 });
 

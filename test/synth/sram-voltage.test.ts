@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gf180Macros } from '../../src/synth/sram-macro.js';
-import { powerLaw, sramAtVoltage, sramVoltageModel } from '../../src/synth/sram-voltage.js';
+import { gf180MacrosAt, powerLaw, sramAtVoltage, sramVoltageModel } from '../../src/synth/sram-voltage.js';
 
 const corners = (['1v80', '3v30', '5v00'] as const).flatMap((v) => gf180Macros(v));
 const of = (words: number) => corners.filter((m) => m.words === words);
@@ -42,5 +42,33 @@ describe('SRAM storage energy against the supply, fitted on the macro corners', 
   it('refuses corners of different macros or a single supply', () => {
     expect(() => sramVoltageModel(gf180Macros('1v80'))).toThrow(/one macro at two or more supplies/);
     expect(() => sramVoltageModel(of(64).slice(0, 1))).toThrow(/one macro at two or more supplies/);
+  });
+});
+
+describe('the vendored macros at any supply', () => {
+  it('at a corner: the fitted energies, within the fit residuals of the corner read from its Liberty file', () => {
+    const at = gf180MacrosAt(3.3);
+    expect(at.extrapolated).toBe(false);
+    const corner = gf180Macros('3v30');
+    at.macros.forEach((m, i) => {
+      const c = corner[i]!;
+      expect(m.words).toBe(c.words);
+      for (const q of ['read', 'write'] as const) expect(Math.abs(m.energy[q] / c.energy[q] - 1), `${m.cell} ${q}`).toBeLessThan(0.02);
+      expect(Math.abs(m.leakageW / c.leakageW - 1)).toBeLessThan(0.05);
+    });
+  });
+
+  it('near threshold (the AxTrain experiment 660 mV): an extrapolation, stated, with less energy per access', () => {
+    const ntv = gf180MacrosAt(0.66);
+    expect(ntv.extrapolated).toBe(true);
+    const nominal = gf180Macros('1v80');
+    ntv.macros.forEach((m, i) => {
+      expect(m.voltage).toBe(0.66);
+      expect(m.energy.read).toBeLessThan(nominal[i]!.energy.read);
+      expect(m.leakageW).toBeLessThan(nominal[i]!.leakageW);
+    });
+    // the model's own arithmetic: q(V) = q(1.8) (V / 1.8)^k
+    const model = sramVoltageModel([gf180Macros('1v80')[0]!, gf180Macros('3v30')[0]!, gf180Macros('5v00')[0]!]);
+    expect(ntv.macros[0]!.energy.read).toBeCloseTo(model.read.q0 * (0.66 / 1.8) ** model.read.k, 20);
   });
 });

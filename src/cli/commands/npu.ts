@@ -64,6 +64,12 @@ export const NPU_COST_OPTIONS = {
       '(register file clocked only on a write), ff-ungated (clocked every cycle: the upper bound)',
     MEMORY_KINDS,
   ).default('ff-gated'),
+  sramVoltage: parsed(
+    '--sram-voltage <V>',
+    "the sram kind's supply: 1.8 (the characterized corner) or any other, from a power-law fit of the 1.8, 3.3 and " +
+      '5.0 V corners (below 1.8 V an extrapolation, stated in the result)',
+    toPositiveNumber,
+  ),
   wholeChip: flag(
     '--whole-chip',
     'count toggles in one simulation of the whole gate-level NPU, the reference (default: each distinct module ' +

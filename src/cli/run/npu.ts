@@ -114,6 +114,7 @@ export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, model
     clockNs: opts.clockNs,
     simulation: opts.wholeChip ? 'whole-chip' : 'hierarchical',
     memory: opts.memory,
+    sramVoltage: opts.sramVoltage,
     log: quiet ? undefined : log,
   });
   n.net.dispose();
