@@ -312,7 +312,6 @@ async function wholeChipSimulation(s: CostSetup): Promise<PartSimulation> {
   };
 }
 
-/** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
 /** The output pins of every black-boxed module: the logic parts' and the memories'. */
 function boxOutputsOf(s: CostSetup): Map<string, readonly string[]> {
   const boxOutputs = new Map<string, readonly string[]>();
@@ -327,6 +326,7 @@ function boxOutputsOf(s: CostSetup): Map<string, readonly string[]> {
 
 const memoryReadsOf = (s: CostSetup) => new Map([...s.memories.values()].map((m) => [m.top, m.reads]));
 
+/** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
 async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promise<PartSimulation> {
   const b = await buildHierarchical(s.d, s.logic, boxOutputsOf(s), s.cellModels, s.log, {
     liberty: libraryOf(s.lib).liberty,
@@ -414,12 +414,12 @@ async function buildSimulation(
   const shapes = new Map(
     [...s.memories.values()].filter((m) => m.costed).map((m) => [shapeOf(m), { ...m, depth: gatedBank(m.depth).words }]),
   );
-  const characterised = Promise.all([
-    ...reads.map((r) => {
+  const characterised = Promise.all(
+    reads.map((r) => {
       s.log(`characterising the reference register file (${r} read ports)`);
       return characteriseMemory(r, s.lib, s.clockNs);
     }),
-  ]);
+  );
   const [sim, models] = await Promise.all([
     o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s, o),
     characterised,
