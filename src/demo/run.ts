@@ -148,6 +148,7 @@ function demoAnswer(
       meetsClock: meetsClock({ clockNs: cost.clockNs, ...cost.timing }),
       criticalPathNs: cost.timing.delayNs,
       multiplierSharePct: (100 * (cost.energyPerInferencePj.multiplier ?? 0)) / cost.energyPerInferencePj.total!,
+      ...(cost.memoryKind && { memoryKind: cost.memoryKind }),
     },
     multipliesPerInference: run.multipliesPerInference,
     tradeoff,

@@ -18,6 +18,7 @@ import { npuForModel } from '../target/from-model.js';
 import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
 import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
+import { MEMORY_KINDS } from '../synth/memory-kind.js';
 import { runExperiment } from '../experiments/runner.js';
 import { optionDefaults, type OptionSet, type OptionsOf } from '../util/options.js';
 import type { Experiment } from '../experiments/experiment.js';
@@ -337,6 +338,7 @@ export const DEMO_STEPS: readonly Step[] = [
             (`bit-exact, accuracy ${pct(r.accuracyRtl!, 1)}, ${r.cyclesPerInference.model} ` +
               `cycles and ${formatEnergy(cost.energyPerInferencePj.total!)} `) +
             `per inference at ${cost.clockNs} ns` +
+            memoryKindsPhrase(cost) +
             (meetsClock({ clockNs: cost.clockNs, ...cost.timing })
               ? ` (critical path ${cost.timing.delayNs.toFixed(1)} ns: met)`
               : ` (NOT MET: critical path ${cost.timing.delayNs.toFixed(1)} ns; ` +
@@ -348,3 +350,11 @@ export const DEMO_STEPS: readonly Step[] = [
     },
   },
 ];
+
+/** The memory kind of a cost's total, and the total under the other kinds: `, memories ff-gated (sram 1.05 uJ, ...)`. */
+function memoryKindsPhrase(cost: NpuCostRecord): string {
+  const by = cost.energyPerInferenceByMemoryKind;
+  if (!by || !cost.memoryKind) return '';
+  const others = MEMORY_KINDS.filter((k) => k !== cost.memoryKind).map((k) => `${k} ${formatEnergy(by[k].total)}`);
+  return `, memories ${cost.memoryKind} (${others.join(', ')})`;
+}

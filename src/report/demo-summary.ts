@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEMORY_KIND_WORDS, MEMORY_KINDS } from '../synth/memory-kind.js';
 import { figure, list, table, text, type Block, type ResultDocument } from '../doc/document.js';
 import { formatEnergy, pct } from '../util/quantities.js';
 
@@ -50,6 +51,8 @@ export const demoAnswerSchema = z.strictObject({
     meetsClock: z.boolean(),
     criticalPathNs: num,
     multiplierSharePct: num,
+    /** How the memories were costed (memory-kinds.ts); absent in summaries written before memory kinds. */
+    memoryKind: z.enum(MEMORY_KINDS).optional(),
   }),
   multipliesPerInference: int,
   tradeoff: z.array(tradeoffPointSchema),
@@ -89,7 +92,8 @@ function answerBlocks(s: DemoSummary): Block[] {
   lines.push(
     `**Chosen configuration**: the ${a.network} network trained with AxTrain for \`${c.multiplier}\`, ` +
       `run on the NPU RTL: accuracy ${pct(c.accuracyRtl)}${c.bitExact ? ', bit-exact with the integer reference' : ''}; ` +
-      `${formatEnergy(c.energyPerInferencePj)} per inference at a ${c.clockNs} ns clock ` +
+      `${formatEnergy(c.energyPerInferencePj)} per inference at a ${c.clockNs} ns clock` +
+      (c.memoryKind ? ` with the memories as ${MEMORY_KIND_WORDS[c.memoryKind]} ` : ' ') +
       `(${c.meetsClock ? 'met' : '**not met**'}: critical path ${c.criticalPathNs.toFixed(1)} ns), ` +
       `of which the multipliers are ${c.multiplierSharePct.toFixed(1)}%.`,
     `**Trade-off** below: for each multiplier, the accuracy of the ${a.network} network on it (trained ` +

@@ -30,3 +30,10 @@ export const MEMORY_KIND_METHODS: Record<MemoryKind, string> = {
     'upper bound: flip-flop register file clocked every cycle, every bit every cycle at the reference file workload ' +
     '(a write and reads each cycle)',
 };
+
+/** Each kind in a few words, for sentences. */
+export const MEMORY_KIND_WORDS: Record<MemoryKind, string> = {
+  sram: 'GF180MCU SRAM macros',
+  'ff-gated': 'clock-gated register files',
+  'ff-ungated': 'register files clocked every cycle (the upper bound)',
+};
