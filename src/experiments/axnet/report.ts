@@ -358,6 +358,7 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
               'predicted invocation (trained / NPU)',
               'error over called safe (NPU)',
               'energy / inference, nJ',
+              'with the memories as sram / ff-ungated, nJ',
               'energy / approximated sample, nJ',
               'area, mm^2',
             ],
@@ -371,6 +372,10 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
               `${pct(n.metricsTrained.predictedInvocation, 1)} / ${pct(n.metrics.predictedInvocation, 1)}`,
               err(n.metrics),
               n.cost ? (n.cost.energyPerInferencePj.total! / 1e3).toFixed(3) : 'not run',
+              n.cost?.energyPerInferenceByMemoryKind
+                ? `${(n.cost.energyPerInferenceByMemoryKind.sram.total / 1e3).toFixed(3)} / ` +
+                  (n.cost.energyPerInferenceByMemoryKind['ff-ungated'].total / 1e3).toFixed(3)
+                : 'n/a',
               n.cost?.energyPerApproximatedPj != null
                 ? (n.cost.energyPerApproximatedPj / 1e3).toFixed(3)
                 : n.cost
@@ -380,7 +385,9 @@ export function axnetDocument(r: AxnetResult): ResultDocument {
             ]),
             r.npu[0]?.cost
               ? `gate level on ${r.npu[0].cost.samples} test samples at a ${r.npu[0].cost.clockNs} ns clock ` +
-                  `(osu018), outputs compared with the integer reference on the way`
+                  `(osu018), outputs compared with the integer reference on the way; memories charged per counted access ` +
+                  'as clock-gated register files (ff-gated), and beside it as GF180MCU SRAM macros and as register files ' +
+                  'clocked every cycle (the upper bound)'
               : 'gate-level energy not run (--quick or --npu-cost 0)',
           ),
           ...(r.npu.some((n) => n.cost) ? [figure('npu-energy', 'Energy per inference on the NPU', npuEnergySpec(r))] : []),

@@ -160,6 +160,7 @@ async function runOnTheNpu(
             clockNs: c.clockNs,
             areaUm2: c.total.area,
             energyPerInferencePj: e,
+            energyPerInferenceByMemoryKind: c.energyPerInferenceByMemoryKind,
             energyPerApproximatedPj: metrics.predictedInvocation > 0 ? e.total / metrics.predictedInvocation : null,
           };
           log(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEMORY_KINDS } from '../../synth/memory-kind.js';
 
 /**
  * The AXNet experiment's result file (axnet.json), as a zod schema: the runner validates the result
@@ -141,6 +142,8 @@ export const axnetResultSchema = z.strictObject({
           clockNs: num,
           areaUm2: num,
           energyPerInferencePj: z.record(z.string(), num),
+          /** The memories and the total per inference under each memory kind (memory-kinds.ts); absent in results before them. */
+          energyPerInferenceByMemoryKind: z.record(z.enum(MEMORY_KINDS), z.strictObject({ memories: num, total: num })).optional(),
           /** Energy per inference / predicted invocation on the NPU: the NPU energy spent per sample it approximates. */
           energyPerApproximatedPj: maybe,
         })
