@@ -4,7 +4,7 @@ import type { OptionsOf } from '../../util/options.js';
 import type { EXPORT_ACCELERGY_OPTIONS } from '../commands/export.js';
 import { readValidated } from '../../util/read-validated.js';
 import { npuCostSchema } from '../../target/npu-report.js';
-import { accelergyTables, artSchema, ertSchema } from '../../npu/accelergy.js';
+import { accelergyTables, artSchema, ertSchema } from '../../target/accelergy.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { printJson } from '../format/output.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dump, load } from 'js-yaml';
-import { accelergyTables, artSchema, ertSchema } from '../../src/npu/accelergy.js';
+import { accelergyTables, artSchema, ertSchema } from '../../src/target/accelergy.js';
 import type { NpuCostRecord } from '../../src/target/npu-report.js';
 import { AxhwError } from '../../src/errors.js';
 

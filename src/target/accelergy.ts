@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AxhwError } from '../errors.js';
 import type { MemoryKind } from '../synth/memory-kind.js';
-import type { NpuCostRecord } from '../target/npu-report.js';
+import type { NpuCostRecord } from './npu-report.js';
 
 /**
  * Accelergy's energy reference table (ERT) and area reference table (ART), format version 0.3 (as Accelergy
