@@ -4,7 +4,7 @@ import { synthesize } from './yosys.js';
 import { parseNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-sim.js';
-import { simulatedPower } from './sim-power.js';
+import { simulatedPower, type SimulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
 import { renderTemplate, templatePath } from '../gen/templates.js';
 import { rtlTemplateDir } from '../paths.js';
@@ -46,6 +46,49 @@ export interface MemoryCharacterisation {
   workload: string;
 }
 
+/** A register file (rtl-templates/ram.v.hbs) for characterisation. */
+export interface RegisterFileSpec {
+  top: string;
+  role: string;
+  width: number;
+  depth: number;
+  reads: number;
+  /** Each word clocked only when written (memory-kinds.ts). */
+  gated?: boolean;
+}
+
+/**
+ * A register file synthesized by this flow, ready to simulate at gate level: `simulate` drives `cycles` cycles
+ * (the clock by itself; every other input port each cycle from `value(port, bits)`, called in port order) and
+ * gives the simulated power at `clockNs`.
+ */
+export async function registerFile(spec: RegisterFileSpec, lib: CellLibrary & { cells: string }) {
+  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
+    ...spec,
+    aw: addressBits(spec.depth),
+    reads: Array.from({ length: spec.reads }, (_, k) => k),
+  });
+  const synth = await synthesize({ top: spec.top, sources: { [`${spec.top}.v`]: text } }, lib);
+  const net = parseNetlist(readFileSync(synth.netlist, 'utf8'), synth.netlist);
+  const { liberty, energy } = libraryOf(lib);
+  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
+  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
+  const simulate = async (
+    cycles: number,
+    value: (port: string, bits: number) => bigint,
+    clockNs: number,
+    simulator: ToggleSimulator = 'auto',
+  ): Promise<SimulatedPower> => {
+    const values = new BigUint64Array(cycles * inputs.length);
+    for (let c = 0; c < cycles; c++) inputs.forEach((p, k) => (values[c * inputs.length + k] = value(p.name, p.bits.length)));
+    const stim = { inputs: inputs.map((p) => p.name), cycles, values, clock: 'clk' };
+    stimulusInputs(net, stim);
+    const t = await simulateToggles(net, models, stim, { liberty, simulator });
+    return simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+  };
+  return { synth, simulate };
+}
+
 /**
  * The reference register file with `reads` read ports, synthesized and simulated at gate level
  * under an upper-bound workload: every cycle a write of a random word to a random address and a read at
@@ -60,36 +103,24 @@ export async function characteriseMemory(
   if (!lib.cells) throw new AxhwError(`No Verilog cell models are known for ${lib.liberty}.`, 'Give them with --cells <file.v>.');
   const d = REFERENCE_DEPTH;
   const width = REFERENCE_WIDTH;
-  const aw = addressBits(d);
-  const top = `axhw_ram_w${width}_d${d}_r${reads}`;
-  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
-    top,
-    role: 'register file (cost characterisation)',
-    width,
-    depth: d,
-    aw,
-    reads: Array.from({ length: reads }, (_, k) => k),
-  });
-  const s = await synthesize({ top, sources: { [`${top}.v`]: text } }, lib);
-  const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
-  const { liberty, energy } = libraryOf(lib);
-  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
-  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
+  const f = await registerFile(
+    { top: `axhw_ram_w${width}_d${d}_r${reads}`, role: 'register file (cost characterisation)', width, depth: d, reads },
+    { ...lib, cells: lib.cells },
+  );
   const rng = new Rng(1);
-  const values = new BigUint64Array(CYCLES * inputs.length);
-  for (let c = 0; c < CYCLES; c++) {
-    inputs.forEach((p, k) => {
+  const p = await f.simulate(
+    CYCLES,
+    (port, bits) => {
       // Every port reads every cycle; its read enable draws no random number, so the workload is the one
       // characterised before read enables existed.
-      if (/^re\d+$/.test(p.name)) return void (values[c * inputs.length + k] = 1n);
-      const random = ((BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32())) & ((1n << BigInt(p.bits.length)) - 1n);
-      values[c * inputs.length + k] = p.name === 'we' ? 1n : /addr/.test(p.name) ? BigInt(rng.nextU32() % d) : random;
-    });
-  }
-  const stim = { inputs: inputs.map((p) => p.name), cycles: CYCLES, values, clock: 'clk' };
-  stimulusInputs(net, stim);
-  const t = await simulateToggles(net, models, stim, { liberty, simulator });
-  const p = simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+      if (/^re\d+$/.test(port)) return 1n;
+      const random = ((BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32())) & ((1n << BigInt(bits)) - 1n);
+      return port === 'we' ? 1n : /addr/.test(port) ? BigInt(rng.nextU32() % d) : random;
+    },
+    clockNs,
+    simulator,
+  );
+  const s = f.synth;
   const bits = width * d;
   return {
     width,

@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { CellLibrary } from './library.js';
-import { synthesize } from './yosys.js';
-import { parseNetlist } from './netlist.js';
-import { cellModelsFor } from './cell-models.js';
-import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-sim.js';
-import { simulatedPower } from './sim-power.js';
-import { libraryOf } from './simulated-cost.js';
+import type { ToggleSimulator } from './toggle-sim.js';
+import { registerFile, type MemoryCharacterisation } from './memory-cost.js';
 import { bestSramArray } from './sram-array.js';
 import { gf180Macros, type SramMacro } from './sram-macro.js';
 import { gf180MacrosAt } from './sram-voltage.js';
-import type { MemoryCharacterisation } from './memory-cost.js';
-import { renderTemplate, templatePath } from '../gen/templates.js';
-import { rtlTemplateDir } from '../paths.js';
-import { addressBits } from '../util/bits.js';
 import { Rng } from '../util/rng.js';
 
 /** What one memory costs per action (J; read and write: over an idle cycle), its leakage (W) and area (um^2). */
@@ -75,41 +66,24 @@ export async function characteriseGatedMemory(
   clockNs: number,
   simulator: ToggleSimulator = 'auto',
 ): Promise<MemoryActions> {
-  const aw = addressBits(depth);
   const top = `axhw_ram_gated_w${width}_d${depth}_r${reads}`;
-  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
-    top,
-    role: 'clock-gated register file (cost characterisation)',
-    width,
-    depth,
-    aw,
-    gated: true,
-    reads: Array.from({ length: reads }, (_, k) => k),
-  });
-  const s = await synthesize({ top, sources: { [`${top}.v`]: text } }, lib);
-  const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
-  const { liberty, energy } = libraryOf(lib);
-  const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
-  const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
-  const run = async (action: 'idle' | 'read' | 'write') => {
+  const f = await registerFile({ top, role: 'clock-gated register file (cost characterisation)', width, depth, reads, gated: true }, lib);
+  const run = (action: 'idle' | 'read' | 'write') => {
     const rng = new Rng(7);
-    const values = new BigUint64Array(ACTION_CYCLES * inputs.length);
-    for (let c = 0; c < ACTION_CYCLES; c++)
-      inputs.forEach((p, k) => {
-        const mask = (1n << BigInt(p.bits.length)) - 1n;
-        const word = ((BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32())) & mask;
-        let v = 0n;
-        if (action === 'write' && p.name === 'we') v = 1n;
-        else if (action === 'write' && p.name === 'waddr') v = BigInt(rng.nextU32() % depth);
-        else if (action === 'write' && p.name === 'wdata') v = word;
-        else if (action === 'read' && p.name === 'raddr0') v = BigInt(rng.nextU32() % depth);
-        else if (action === 'read' && p.name === 're0') v = 1n;
-        values[c * inputs.length + k] = v;
-      });
-    const stim = { inputs: inputs.map((p) => p.name), cycles: ACTION_CYCLES, values, clock: 'clk' };
-    stimulusInputs(net, stim);
-    const t = await simulateToggles(net, models, stim, { liberty, simulator });
-    return simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+    return f.simulate(
+      ACTION_CYCLES,
+      (port, bits) => {
+        const word = ((BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32())) & ((1n << BigInt(bits)) - 1n);
+        if (action === 'write' && port === 'we') return 1n;
+        if (action === 'write' && port === 'waddr') return BigInt(rng.nextU32() % depth);
+        if (action === 'write' && port === 'wdata') return word;
+        if (action === 'read' && port === 'raddr0') return BigInt(rng.nextU32() % depth);
+        if (action === 'read' && port === 're0') return 1n;
+        return 0n;
+      },
+      clockNs,
+      simulator,
+    );
   };
   const idle = await run('idle');
   const read = await run('read');
@@ -119,9 +93,9 @@ export async function characteriseGatedMemory(
     readJ: read.energyPerCycle - idle.energyPerCycle,
     writeJ: write.energyPerCycle - idle.energyPerCycle,
     leakageW: idle.power.leakage,
-    area: s.area,
+    area: f.synth.area,
     source:
-      `${top}: ${s.cells} cells (${s.flipFlops} flip-flops), ${ACTION_CYCLES} cycles each of idle, random reads on ` +
+      `${top}: ${f.synth.cells} cells (${f.synth.flipFlops} flip-flops), ${ACTION_CYCLES} cycles each of idle, random reads on ` +
       'port 0 and random writes, simulated at gate level',
   };
 }
