@@ -4,7 +4,9 @@ import { synthesize } from './yosys.js';
 import { parseNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-sim.js';
-import { simulatedPower, type SimulatedPower } from './sim-power.js';
+import { simulatedPower } from './sim-power.js';
+import { cachedEntry } from '../util/cache-entry.js';
+import { sha256 } from '../util/hash.js';
 import { libraryOf } from './simulated-cost.js';
 import { renderTemplate, templatePath } from '../gen/templates.js';
 import { rtlTemplateDir } from '../paths.js';
@@ -46,6 +48,12 @@ export interface MemoryCharacterisation {
   workload: string;
 }
 
+/** A register file's simulated dynamic energy per cycle (J) and leakage (W). */
+export interface RegisterFilePower {
+  energyPerCycle: number;
+  leakageW: number;
+}
+
 /** A register file (rtl-templates/ram.v.hbs) for characterisation. */
 export interface RegisterFileSpec {
   top: string;
@@ -73,18 +81,27 @@ export async function registerFile(spec: RegisterFileSpec, lib: CellLibrary & { 
   const { liberty, energy } = libraryOf(lib);
   const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
   const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
+  const netlistText = readFileSync(synth.netlist, 'utf8');
   const simulate = async (
     cycles: number,
     value: (port: string, bits: number) => bigint,
     clockNs: number,
     simulator: ToggleSimulator = 'auto',
-  ): Promise<SimulatedPower> => {
+  ): Promise<RegisterFilePower> => {
     const values = new BigUint64Array(cycles * inputs.length);
     for (let c = 0; c < cycles; c++) inputs.forEach((p, k) => (values[c * inputs.length + k] = value(p.name, p.bits.length)));
     const stim = { inputs: inputs.map((p) => p.name), cycles, values, clock: 'clk' };
     stimulusInputs(net, stim);
-    const t = await simulateToggles(net, models, stim, { liberty, simulator });
-    return simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+    // Kept by content (the netlist, the library, the stimulus, the clock, the simulator), so a cached cost
+    // does not simulate its memories again.
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    const key = sha256('register-file-power v1', netlistText, lib.hash, bytes, String(cycles), String(clockNs), simulator);
+    const entry = await cachedEntry('register-file', spec.top, key, async () => {
+      const t = await simulateToggles(net, models, stim, { liberty, simulator });
+      const p = simulatedPower(net, energy, t.toggles, t.cycles, clockNs);
+      return { energyPerCycle: p.energyPerCycle, leakageW: p.power.leakage };
+    });
+    return entry.value;
   };
   return { synth, simulate };
 }
@@ -129,8 +146,8 @@ export async function characteriseMemory(
     area: s.area,
     flipFlops: s.flipFlops,
     areaPerBit: s.area / bits,
-    energyPerBitCycle: (p.energyPerCycle + p.power.leakage * clockNs * 1e-9) / bits,
-    leakagePerBit: p.power.leakage / bits,
+    energyPerBitCycle: (p.energyPerCycle + p.leakageW * clockNs * 1e-9) / bits,
+    leakagePerBit: p.leakageW / bits,
     workload:
       `every cycle a write and ${reads} read(s) at seeded random addresses (an upper bound on a memory's ` + `activity), ${CYCLES} cycles`,
   };

@@ -92,7 +92,7 @@ export async function characteriseGatedMemory(
     idleJ: idle.energyPerCycle,
     readJ: read.energyPerCycle - idle.energyPerCycle,
     writeJ: write.energyPerCycle - idle.energyPerCycle,
-    leakageW: idle.power.leakage,
+    leakageW: idle.leakageW,
     area: f.synth.area,
     source:
       `${top}: ${f.synth.cells} cells (${f.synth.flipFlops} flip-flops), ${ACTION_CYCLES} cycles each of idle, random reads on ` +
