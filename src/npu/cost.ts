@@ -1,5 +1,5 @@
 import type { RunResult } from '../gen/module.js';
-import { costModule, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
+import { costModule, perInferenceByMemoryKind, type ModuleCost, type ModuleCostOptions } from '../synth/module-cost.js';
 import { energyAtClock } from '../util/quantities.js';
 import { AxhwError } from '../errors.js';
 import { inputWords } from './compile.js';
@@ -91,12 +91,7 @@ export async function npuCost(t: NpuTarget, x: Float32Array, n: number, o: Modul
       total: perInference(achievable.total),
     },
   };
-  const energyPerInferenceByMemoryKind = Object.fromEntries(
-    Object.entries(cost.byMemoryKind).map(([k, v]) => [
-      k,
-      { memories: perInference(v.memories.energyJ), total: perInference(v.total.energyJ) },
-    ]),
-  ) as NpuCost['energyPerInferenceByMemoryKind'];
+  const energyPerInferenceByMemoryKind = perInferenceByMemoryKind(cost, n);
   return {
     ...cost,
     samples: n,

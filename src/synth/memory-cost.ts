@@ -77,11 +77,11 @@ export async function registerFile(spec: RegisterFileSpec, lib: CellLibrary & { 
     reads: Array.from({ length: spec.reads }, (_, k) => k),
   });
   const synth = await synthesize({ top: spec.top, sources: { [`${spec.top}.v`]: text } }, lib);
-  const net = parseNetlist(readFileSync(synth.netlist, 'utf8'), synth.netlist);
+  const netlistText = readFileSync(synth.netlist, 'utf8');
+  const net = parseNetlist(netlistText, synth.netlist);
   const { liberty, energy } = libraryOf(lib);
   const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
   const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');
-  const netlistText = readFileSync(synth.netlist, 'utf8');
   const simulate = async (
     cycles: number,
     value: (port: string, bits: number) => bigint,

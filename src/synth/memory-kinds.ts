@@ -100,15 +100,21 @@ export async function characteriseGatedMemory(
   };
 }
 
-const macrosAt = new Map<number | undefined, SramMacro[]>();
+const macrosAt = new Map<number | undefined, { macros: SramMacro[]; extrapolated: boolean }>();
 /**
- * The SRAM kind's per-action energies: the least-area array of GF180MCU tiles (sram-array.ts) at 1.8 V, or at
- * `voltage` from the supply model of sram-voltage.ts (an extrapolation outside 1.8 to 5.0 V).
+ * The GF180MCU macros the SRAM kind is priced with: the 1.8 V corner, or `voltage` from the supply model of
+ * sram-voltage.ts (an extrapolation outside 1.8 to 5.0 V). Read once per supply (twelve Liberty files at another one).
  */
+export function sramMacros(voltage?: number): { macros: SramMacro[]; extrapolated: boolean } {
+  let m = macrosAt.get(voltage);
+  if (!m)
+    macrosAt.set(voltage, (m = voltage === undefined ? { macros: gf180Macros('1v80'), extrapolated: false } : gf180MacrosAt(voltage)));
+  return m;
+}
+
+/** The SRAM kind's per-action energies: the least-area array of the macros of sramMacros(voltage) (sram-array.ts). */
 export function sramActions(width: number, depth: number, voltage?: number): MemoryActions {
-  let macros = macrosAt.get(voltage);
-  if (!macros) macrosAt.set(voltage, (macros = voltage === undefined ? gf180Macros('1v80') : gf180MacrosAt(voltage).macros));
-  const a = bestSramArray(width, depth, macros);
+  const a = bestSramArray(width, depth, sramMacros(voltage).macros);
   return {
     idleJ: a.energy.idle,
     readJ: a.energy.read - a.energy.idle,

@@ -17,10 +17,10 @@ import {
   gatedActions,
   gatedBank,
   sramActions,
+  sramMacros,
   ungatedEnergy,
   type MemoryActions,
 } from './memory-kinds.js';
-import { gf180MacrosAt } from './sram-voltage.js';
 import { DEFAULT_MEMORY_KIND, MEMORY_KIND_METHODS, MEMORY_KINDS, type MemoryKind } from './memory-kind.js';
 import { GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { simulatedPower } from './sim-power.js';
@@ -433,16 +433,15 @@ async function buildSimulation(
   return { sim, models: new Map(reads.map((r, i) => [r, models[i]!])), gated };
 }
 
-/** The gated bank a memory is built of (memory-kinds.ts), as a key. */
 /** How the SRAM kind's supply was modelled, in words. */
 function sramSupply(v: number): string {
-  const { extrapolated } = gf180MacrosAt(v);
   return (
     `at ${v} V from the power-law supply model of the 1.8, 3.3 and 5.0 V corners (sram-voltage.ts)` +
-    (extrapolated ? ', an extrapolation outside them' : '')
+    (sramMacros(v).extrapolated ? ', an extrapolation outside them' : '')
   );
 }
 
+/** The gated bank a memory is built of (memory-kinds.ts), as a key. */
 const shapeOf = (m: { width: number; depth: number; reads: number }) => `${m.width}x${gatedBank(m.depth).words}r${m.reads}`;
 
 /** The accesses of a memory module's instances, summed (every instance of `top`). */
@@ -455,6 +454,14 @@ function accessesOf(top: string, a: AccessCounts): NonNullable<CostPart['memory'
     readWrites: sum((m) => m.readWrites),
     idle: sum((m) => m.idle),
   };
+}
+
+/** The memories and the total under each memory kind per unit of work (`n` inferences in the costed run), pJ. */
+export function perInferenceByMemoryKind(c: ModuleCost, n: number): Record<MemoryKind, { memories: number; total: number }> {
+  const pj = (j: number) => (j / n) * 1e12;
+  return Object.fromEntries(
+    MEMORY_KINDS.map((k) => [k, { memories: pj(c.byMemoryKind[k].memories.energyJ), total: pj(c.byMemoryKind[k].total.energyJ) }]),
+  ) as Record<MemoryKind, { memories: number; total: number }>;
 }
 
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
@@ -582,7 +589,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     memoryKind,
     byMemoryKind,
     accesses: run.accesses,
-    sramSupply: { voltage: o.sramVoltage ?? 1.8, extrapolated: o.sramVoltage !== undefined && gf180MacrosAt(o.sramVoltage).extrapolated },
+    sramSupply: { voltage: o.sramVoltage ?? 1.8, extrapolated: sramMacros(o.sramVoltage).extrapolated },
     timing,
     simulation: {
       kind: sim.kind,

@@ -16,6 +16,7 @@ import { analyzeNetwork } from '../../tetris/analyze.js';
 import { layerRows } from '../../tetris/layer-rows.js';
 import { runSacLayer, sacOutputCycles } from '../../tetris/sac-layer.js';
 import { macPeCost, sacPeCost, sacPeFor, type PeCost } from '../../tetris/pe-cost.js';
+import { perInferenceByMemoryKind } from '../../synth/module-cost.js';
 import { AxhwError } from '../../errors.js';
 import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
@@ -237,12 +238,7 @@ function summary(c: PeCost): PeCostSummary {
     loadCyclesPerInference: c.loadCyclesPerInference,
     areaUm2: { ...Object.fromEntries(Object.entries(c.groups).map(([g, v]) => [g, v.area])), total: c.total.area },
     energyPerInferencePj: c.energyPerInferencePj,
-    energyPerInferenceByMemoryKind: Object.fromEntries(
-      Object.entries(c.byMemoryKind).map(([k, v]) => [
-        k,
-        { memories: (v.memories.energyJ / c.samples) * 1e12, total: (v.total.energyJ / c.samples) * 1e12 },
-      ]),
-    ) as PeCostSummary['energyPerInferenceByMemoryKind'],
+    energyPerInferenceByMemoryKind: perInferenceByMemoryKind(c, c.samples),
     delayNs: c.timing.delayNs,
     compared: c.compared,
     cells: c.simulation.cells,
