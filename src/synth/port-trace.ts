@@ -262,6 +262,22 @@ export async function buildAccessProbe(
   return { memories, wrapped, words: probeBits / 32, rtl };
 }
 
+/** Run the work `drive` runs on a probed RTL build, its probe recorded to `trace`. */
+async function recordProbe(
+  wrapped: Pick<ModuleDesign, 'top' | 'sources' | 'ports'>,
+  rtl: HarnessBuild,
+  trace: string,
+  drive: (s: ModuleSession) => Promise<{ cycles: number }>,
+  log: (m: string) => void,
+): Promise<{ cycles: number }> {
+  const session = await ModuleSession.open(wrapped, log, rtl, { AXHW_PROBE_FILE: trace });
+  try {
+    return await drive(session);
+  } finally {
+    await session.close();
+  }
+}
+
 /** Run the work `drive` runs on the access probe's RTL and count the memories' accesses. */
 export async function probeAccesses(
   p: AccessProbe,
@@ -272,12 +288,7 @@ export async function probeAccesses(
   try {
     const trace = join(work, 'probe.bin');
     log('running the work on the RTL, counting memory accesses');
-    const session = await ModuleSession.open(p.wrapped, log, p.rtl, { AXHW_PROBE_FILE: trace });
-    try {
-      await drive(session);
-    } finally {
-      await session.close();
-    }
+    await recordProbe(p.wrapped, p.rtl, trace, drive, log);
     return countAccesses({ file: trace, words: p.words }, p.memories, `${DUT}.`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -296,13 +307,7 @@ export async function hierarchicalToggles(
   try {
     const trace = join(work, 'probe.bin');
     log('running the work on the RTL, recording every part instance');
-    const session = await ModuleSession.open(wrapped, log, rtl, { AXHW_PROBE_FILE: trace });
-    let cycles: number;
-    try {
-      ({ cycles } = await drive(session));
-    } finally {
-      await session.close();
-    }
+    const { cycles } = await recordProbe(wrapped, rtl, trace, drive, log);
     const traceBytes = readFileSync(trace).length;
     const counts = new Map<string, Map<string, number>>();
     const mismatches: OutputMismatch[] = [];
