@@ -8,7 +8,7 @@ import { resolveUnitSpec } from './unit-spec.js';
 import { generateDesign } from './generate.js';
 import { getModule } from './registry.js';
 import { AxhwError } from '../errors.js';
-import { addressBits } from '../util/bits.js';
+import { renderRam } from './render-ram.js';
 
 /** A rendered module: its Verilog (children merged in), ports in harness roles and its model. */
 export interface ModuleDesign {
@@ -67,15 +67,7 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
   }
   const memories = (def.memories?.(params, children) ?? []).map((m) => ({ ...m, top: `${top}_${m.name}` }));
   context.mem = Object.fromEntries(memories.map((m) => [m.name, m.top]));
-  for (const m of memories) {
-    const aw = addressBits(m.depth);
-    const ram = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
-      ...m,
-      aw,
-      reads: Array.from({ length: m.reads }, (_, k) => k),
-    });
-    sources[`${m.top}.v`] = ram.text;
-  }
+  for (const m of memories) sources[`${m.top}.v`] = renderRam(m);
   const { text } = renderTemplate(templatePath(rtlTemplateDir, def.template), context);
   sources[`${top}.v`] = text;
   const parts = Object.entries(sources)

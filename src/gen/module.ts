@@ -42,7 +42,7 @@ export interface ChildUnit {
 
 /**
  * A memory of a module, rendered from rtl-templates/ram.v.hbs as a module of its own (one synchronous
- * write port, `reads` asynchronous read ports) so that synthesis and costing can treat it as a macro.
+ * write port, `reads` read ports) so that synthesis and costing can treat it as a macro.
  */
 export interface MemoryDecl {
   /** Instance name in the template, and the `{{mem.<name>}}` module name. */
@@ -51,6 +51,8 @@ export interface MemoryDecl {
   width: number;
   depth: number;
   reads: number;
+  /** Port 0 (the datapath's) reads synchronously, as an SRAM macro: data the cycle after the address. */
+  syncRead?: boolean;
   /** False for memories that only serve verification (a fault-mask memory): they are not costed. */
   costed: boolean;
 }

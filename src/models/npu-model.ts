@@ -12,7 +12,7 @@ import {
   weightBits,
   type PeFormat,
 } from './pe-arith.js';
-import { cycleModel, decodeProgram, instructionWords, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
+import { cycleModel, decodeProgram, HEADER_CYCLES, instructionWords, PROGRAM_HEADER_WORDS, validInGroup } from './npu-program.js';
 
 /** Memories of the NPU's host port. */
 export const NPU_MEM = { program: 0, act0: 1, act1: 2, weights: 3, faults: 4, biases: 5 } as const;
@@ -174,13 +174,14 @@ export class NpuModel implements ModuleModel {
     for (let s = 0; s < dones; s++) {
       if (res.consumed + program.inputSize > input.length)
         throw new Error(`the NPU model needs ${program.inputSize} input codes per inference; the stream ran out`);
-      cycle += PROGRAM_HEADER_WORDS;
+      cycle += HEADER_CYCLES;
       count.prog.reads += PROGRAM_HEADER_WORDS;
       for (let i = 0; i < program.inputSize; i++) this.act[0][i] = Number(input[res.consumed++]!) % 2 ** cw;
       cycle += program.inputSize;
       count.act[0].writes += program.inputSize;
       program.layers.forEach((l, li) => {
-        cycle += instructionWords(l);
+        // the fetch reads a word ahead: one cycle more than the instruction's words
+        cycle += instructionWords(l) + 1;
         count.prog.reads += instructionWords(l);
         const [soff, doff] = [l.srcOffset ?? 0, l.dstOffset ?? 0];
         const src = this.act[l.src];
@@ -197,14 +198,15 @@ export class NpuModel implements ModuleModel {
                 for (let ky = 0; ky < l.k; ky++)
                   for (let kx = 0; kx < l.k; kx++)
                     m = Math.max(m, value(src[(soff + ((oy * l.k + ky) * l.w + ox * l.k + kx) * l.c + c) % adepth]!));
-                cycle += l.k * l.k - 1;
+                // the maximum is written in the cycle after its window's last read
+                cycle += l.k * l.k;
                 srcCount.reads += l.k * l.k;
                 const index = (oy * l.ow + ox) * l.f + c;
                 dst[(doff + index) % adepth] = toWord(m, cw);
                 dstCount.writes++;
                 record(index, P, m);
-                cycle++;
               }
+          cycle++;
           return;
         }
         const acc = new Float64Array(P);
@@ -230,7 +232,8 @@ export class NpuModel implements ModuleModel {
                       acc[p] = t === 0 ? prod : saturate(acc[p]! + prod, f.accBits);
                     }
                   }
-              cycle += l.fanIn + 1;
+              // fan-in MAC issues, the finish's issue, the PEs' finish
+              cycle += l.fanIn + 2;
               // Every PE multiplies in every MAC step and finishes (reads its bias) in the finishing cycle.
               for (let p = 0; p < P; p++) {
                 count.wmem[p]!.reads += l.fanIn;

@@ -185,18 +185,23 @@ export function decodeProgram(words: ArrayLike<number>, extended = true): Progra
 /** PEs that produce outputs in group g of a MAC layer. */
 export const validInGroup = (l: Instruction, P: number, g: number) => Math.min(P, l.f - g * P);
 
+/** Cycles of the header: S_BOOT reads word 0, S_HDR0 takes it and reads word 1, S_HDR1 takes word 1. */
+export const HEADER_CYCLES = 3;
+
 /**
- * Clock cycles of one inference, from the program alone (the RTL's controller, counted): 2 header cycles,
- * one per input code, and per layer 8 fetch cycles (11 for an extended instruction) plus, for a MAC layer, per group and output position
- * fan-in MAC cycles, one finishing cycle and one write per valid PE; for pooling one cycle per window
- * element; then one done cycle. `npu run` checks it against the simulation.
+ * Clock cycles of one inference, from the program alone (the RTL's controller, counted): 3 header cycles,
+ * one per input code, and per layer its instruction's words plus one (the fetch runs a word ahead: 9 cycles,
+ * 12 for an extended instruction) plus, for a MAC layer, per group and output position fan-in MAC cycles,
+ * a finishing cycle, the PEs' finishing cycle after it and one write per valid PE; for pooling one cycle per
+ * window element and one for the last window's maximum; then one done cycle. The reads are synchronous
+ * (rtl-templates/npu.v.hbs): the extra cycles are the pipeline's. `npu run` checks it against the simulation.
  */
 export function cycleModel(p: Program, P: number): { total: number; perLayer: number[] } {
   const perLayer = p.layers.map((l) => {
-    let c = instructionWords(l);
-    if (l.op === 'pool') c += l.oh * l.ow * l.c * l.k * l.k;
-    else for (let g = 0; g < l.groups; g++) c += l.oh * l.ow * (l.fanIn + 1 + validInGroup(l, P, g));
+    let c = instructionWords(l) + 1;
+    if (l.op === 'pool') c += l.oh * l.ow * l.c * l.k * l.k + 1;
+    else for (let g = 0; g < l.groups; g++) c += l.oh * l.ow * (l.fanIn + 2 + validInGroup(l, P, g));
     return c;
   });
-  return { total: PROGRAM_HEADER_WORDS + p.inputSize + perLayer.reduce((a, b) => a + b, 0) + 1, perLayer };
+  return { total: HEADER_CYCLES + p.inputSize + perLayer.reduce((a, b) => a + b, 0) + 1, perLayer };
 }

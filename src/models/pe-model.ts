@@ -24,8 +24,10 @@ export const PE_HADAMARD_INPUTS = ['had_en', 'ctrl', 'hshift'] as const;
 
 /**
  * The processing element, cycle by cycle: what its RTL does on each clock edge with the inputs held as set
- * (rtl-templates/pe.v.hbs). Outputs (PEEK) are acc, acc_out, code_out as unsigned words, and with the Hadamard
- * step had_code, which follows code_out and the inputs without a clock edge.
+ * (rtl-templates/pe.v.hbs). Two stages: an edge with mac_en (fin_en) registers the weight and fault-mask words
+ * at waddr (the bias at baddr) as the synchronous-read memories do, and the next edge accumulates (finishes)
+ * with them and the inputs then set. Outputs (PEEK) are acc, acc_out, code_out as unsigned words, and with the
+ * Hadamard step had_code, which follows code_out and the inputs without a clock edge.
  */
 export class PeModel extends CycleModel {
   private readonly wmem: Uint32Array;
@@ -34,6 +36,13 @@ export class PeModel extends CycleModel {
   private acc = 0;
   private accOut = 0;
   private codeOut = 0;
+  /** The execute stage's registers: the issue's controls and the memories' read data. */
+  private macQ = 0;
+  private firstQ = 0;
+  private finQ = 0;
+  private wordQ = 0;
+  private faultQ = 0;
+  private biasQ = 0;
 
   constructor(
     private readonly f: PeFormat,
@@ -77,24 +86,27 @@ export class PeModel extends CycleModel {
   protected tick(write?: HostWrite): void {
     const f = this.f;
     const get = (n: (typeof PE_INPUTS)[number]) => this.input(n);
-    const waddr = get('waddr');
     const act = fromWord(get('act'), codeBits(f));
-    const prod = peProduct(f, this.y, act, this.wmem[waddr]! ^ this.fmask[waddr]!);
-    const biased = saturate(this.acc + this.bmem[get('baddr')]!, f.accBits);
+    const prod = peProduct(f, this.y, act, this.wordQ ^ this.faultQ);
+    const biased = saturate(this.acc + this.biasQ, f.accBits);
     const o = this.observe;
     const v = get('relu') && biased < 0 ? 0 : biased;
     const { qmin, qmax } = codeRange(f);
     const shift = fromWord(get('shift'), 7);
-    if (get('mac_en')) {
-      if (o && !get('mac_first')) saturateCorners(this.acc + prod, f.accBits).forEach(o);
-      this.acc = get('mac_first') ? prod : saturate(this.acc + prod, f.accBits);
+    if (this.macQ) {
+      if (o && !this.firstQ) saturateCorners(this.acc + prod, f.accBits).forEach(o);
+      this.acc = this.firstQ ? prod : saturate(this.acc + prod, f.accBits);
     }
-    if (get('fin_en')) {
+    if (this.finQ) {
       o?.('finish');
       if (o) requantiseCorners(v, shift, qmin, qmax).forEach(o);
       this.accOut = v;
       this.codeOut = requantise(v, shift, qmin, qmax);
     }
+    // The issue stage: reads take the words before this edge's write.
+    [this.macQ, this.firstQ, this.finQ] = [get('mac_en'), get('mac_first'), get('fin_en')];
+    if (this.macQ) [this.wordQ, this.faultQ] = [this.wmem[get('waddr')]!, this.fmask[get('waddr')]!];
+    if (this.finQ) this.biasQ = this.bmem[get('baddr')]!;
     if (write) {
       if (write.sel === PE_MEM.weights) this.wmem[write.addr] = Number(write.value) % 2 ** weightBits(f);
       else if (write.sel === PE_MEM.faults) this.fmask[write.addr] = Number(write.value) % 2 ** weightBits(f);

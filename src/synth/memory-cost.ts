@@ -8,9 +8,7 @@ import { simulatedPower } from './sim-power.js';
 import { cachedEntry } from '../util/cache-entry.js';
 import { sha256 } from '../util/hash.js';
 import { libraryOf } from './simulated-cost.js';
-import { renderTemplate, templatePath } from '../gen/templates.js';
-import { rtlTemplateDir } from '../paths.js';
-import { addressBits } from '../util/bits.js';
+import { renderRam, type RamSpec } from '../gen/render-ram.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
 
@@ -55,15 +53,7 @@ export interface RegisterFilePower {
 }
 
 /** A register file (rtl-templates/ram.v.hbs) for characterisation. */
-export interface RegisterFileSpec {
-  top: string;
-  role: string;
-  width: number;
-  depth: number;
-  reads: number;
-  /** Each word clocked only when written (memory-kinds.ts). */
-  gated?: boolean;
-}
+export type RegisterFileSpec = RamSpec;
 
 /**
  * A register file synthesized by this flow, ready to simulate at gate level: `simulate` drives `cycles` cycles
@@ -71,11 +61,7 @@ export interface RegisterFileSpec {
  * gives the simulated power at `clockNs`.
  */
 export async function registerFile(spec: RegisterFileSpec, lib: CellLibrary & { cells: string }) {
-  const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
-    ...spec,
-    aw: addressBits(spec.depth),
-    reads: Array.from({ length: spec.reads }, (_, k) => k),
-  });
+  const text = renderRam(spec);
   const synth = await synthesize({ top: spec.top, sources: { [`${spec.top}.v`]: text } }, lib);
   const netlistText = readFileSync(synth.netlist, 'utf8');
   const net = parseNetlist(netlistText, synth.netlist);

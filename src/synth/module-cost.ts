@@ -28,8 +28,7 @@ import { libraryOf } from './simulated-cost.js';
 import { characteriseMemory, memoryOutputs, type MemoryCharacterisation } from './memory-cost.js';
 import { buildModuleHarness, ModuleSession } from '../cosim/module-session.js';
 import { timingAndPower } from './sta.js';
-import { renderTemplate, templatePath } from '../gen/templates.js';
-import { rtlTemplateDir } from '../paths.js';
+import { renderRam } from '../gen/render-ram.js';
 import { addressBits } from '../util/bits.js';
 import { writeFileSync } from 'node:fs';
 import { AxhwError } from '../errors.js';
@@ -148,12 +147,7 @@ async function timeHierarchy(
 ) {
   const texts = [...logic.values()].map((p) => readFileSync(p.synth.netlist, 'utf8'));
   for (const m of memories.values()) {
-    const { text } = renderTemplate(templatePath(rtlTemplateDir, 'ram.v.hbs'), {
-      ...m,
-      depth: TIMING_DEPTH,
-      aw: addressBits(m.depth),
-      reads: Array.from({ length: m.reads }, (_, k) => k),
-    });
+    const text = renderRam({ ...m, depth: TIMING_DEPTH, aw: addressBits(m.depth) });
     const s = await synthesize({ top: m.top, sources: { [`${m.top}.v`]: text } }, lib);
     texts.push(readFileSync(s.netlist, 'utf8'));
   }

@@ -57,8 +57,9 @@ const perInference = (cost: ModuleCost, n: number) =>
 /**
  * The MAC PE (8-bit exact multiplier, accumulator as wide as the network's sums need) running a whole network alone, at gate level: every
  * layer's weights
- * and biases loaded once, then for each row and output one weight a cycle and a finishing cycle, with
- * every output checked against the integer reference. `rows` are `samples` inferences' worth.
+ * and biases loaded once, then for each row and output one weight a cycle and a finishing cycle (pipelined:
+ * one cycle more per row), with every output checked against the integer reference. `rows` are `samples`
+ * inferences' worth.
  */
 export async function macPeCost(q: QuantisedNetwork, rows: LayerRows[], samples: number, o: ModuleCostOptions): Promise<PeCost> {
   const wdepth = rows.reduce((s, r) => s + r.fanIn * r.outputs, 0);
@@ -97,30 +98,30 @@ export async function macPeCost(q: QuantisedNetwork, rows: LayerRows[], samples:
         { kind: 'set', port: 'shift', value: BigInt.asUintN(7, BigInt(r.shift)) },
       ]);
       for (let row = 0; row < r.nRows; row++) {
-        const cmds: ModuleCommand[] = [];
+        // The PE's two stages: each cycle issues a MAC (a weight read) or a finish (the bias read) and executes
+        // the one issued before it, with that one's activation; an output's finish executes while the next
+        // output's first weight is read, and one cycle after the row executes its last finish.
+        const slots: ({ j: number; t: number } | { j: number; fin: true })[] = [];
         for (let j = 0; j < r.outputs; j++) {
-          cmds.push(
-            { kind: 'set', port: 'baddr', value: BigInt(bases[k]!.bb + j) },
-            { kind: 'set', port: 'mac_en', value: 1n },
-            { kind: 'set', port: 'mac_first', value: 1n },
-          );
-          for (let t = 0; t < r.fanIn; t++) {
-            if (t === 1) cmds.push({ kind: 'set', port: 'mac_first', value: 0n });
-            cmds.push(
-              { kind: 'set', port: 'waddr', value: BigInt(bases[k]!.wb + j * r.fanIn + t) },
-              { kind: 'set', port: 'act', value: BigInt(toWord(r.rows[row * r.fanIn + t]!, cw)) },
-              { kind: 'run', cycles: 1 },
-            );
-          }
-          cmds.push(
-            { kind: 'set', port: 'mac_en', value: 0n },
-            { kind: 'set', port: 'fin_en', value: 1n },
-            { kind: 'run', cycles: 1 },
-            { kind: 'set', port: 'fin_en', value: 0n },
-            { kind: 'peek' },
-          );
-          compute += r.fanIn + 1;
+          for (let t = 0; t < r.fanIn; t++) slots.push({ j, t });
+          slots.push({ j, fin: true });
         }
+        const cmds: ModuleCommand[] = [];
+        const set = (port: string, value: number | bigint) => cmds.push({ kind: 'set', port, value: BigInt(value) });
+        for (let i = 0; i <= slots.length; i++) {
+          const issue = slots[i];
+          const before = slots[i - 1];
+          set('mac_en', issue && 't' in issue ? 1 : 0);
+          set('fin_en', issue && 'fin' in issue ? 1 : 0);
+          if (issue && 't' in issue) {
+            set('mac_first', issue.t === 0 ? 1 : 0);
+            set('waddr', bases[k]!.wb + issue.j * r.fanIn + issue.t);
+          } else if (issue) set('baddr', bases[k]!.bb + issue.j);
+          if (before && 't' in before) set('act', toWord(r.rows[row * r.fanIn + before.t]!, cw));
+          cmds.push({ kind: 'run', cycles: 1 });
+          if (before && 'fin' in before) cmds.push({ kind: 'peek' });
+        }
+        compute += slots.length + 1;
         const res = await s.run(cmds);
         let j = 0;
         for (const x of res) {

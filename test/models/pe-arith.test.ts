@@ -181,8 +181,9 @@ describe('the NPU program format and cycle model', () => {
         'shift 16 outside -64..15',
       );
       expect(() => encodeProgram({ inputSize: 1, layers: [{ ...had, op: 'pool' }] })).toThrow('a Hadamard step follows a MAC layer');
-      // the cycle model counts the 3 extension words as fetch cycles
-      expect(cycleModel({ inputSize: 1, layers: [had] }, 1).perLayer).toEqual([11 + 1 + 1 + 1]);
+      // the cycle model counts the 3 extension words as fetch cycles (the fetch runs a word ahead: one more),
+      // then fan-in 1, the finish's issue and the PEs' finish, one write
+      expect(cycleModel({ inputSize: 1, layers: [had] }, 1).perLayer).toEqual([11 + 1 + 1 + 2 + 1]);
     },
   );
 
@@ -225,10 +226,11 @@ describe('the NPU program format and cycle model', () => {
       wbase: 0,
       bbase: 0,
     };
-    // P = 3: groups of 3 and 2 valid PEs: (10 + 1 + 3) + (10 + 1 + 2) = 27, plus 8 fetch; pool 2*2*3*4 = 48, plus 8
+    // P = 3: groups of 3 and 2 valid PEs: (10 + 2 + 3) + (10 + 2 + 2) = 29, plus 9 fetch (8 words, a word ahead);
+    // pool 2*2*3*4 = 48, plus the last window's maximum, plus 9; 3 header cycles, 10 inputs, 1 done
     const c = cycleModel({ inputSize: 10, layers: [mac, pool] }, 3);
-    expect(c.perLayer).toEqual([35, 56]);
-    expect(c.total).toBe(2 + 10 + 35 + 56 + 1);
+    expect(c.perLayer).toEqual([38, 58]);
+    expect(c.total).toBe(3 + 10 + 38 + 58 + 1);
   });
 });
 

@@ -57,9 +57,9 @@ export const npuUnit = defineModule({
   memories(p, children) {
     const cw = codeBits(peFormat(children.mult!, p.acc));
     return [
-      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth, reads: 2, costed: true },
-      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth, reads: 2, costed: true },
-      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth, reads: 2, costed: true },
+      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth, reads: 2, syncRead: true, costed: true },
+      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth, reads: 2, syncRead: true, costed: true },
+      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth, reads: 2, syncRead: true, costed: true },
     ];
   },
   templateContext(p, children) {

@@ -117,7 +117,7 @@ export function peContext(p: PeParams, mult: Design): PeContext {
     qmin,
     qmax,
     negQmin: -qmin,
-    finGate: 'fin_en',
+    finGate: 'fin_q',
     hadamard: p.hadamard,
   };
 }
@@ -180,16 +180,17 @@ export const peUnit = defineModule({
   memories(p, children) {
     const c = peContext(p, children.mult!);
     return [
-      { name: 'wmem', role: 'weight memory', width: c.ww, depth: c.wdepth, reads: 2, costed: true },
+      { name: 'wmem', role: 'weight memory', width: c.ww, depth: c.wdepth, reads: 2, syncRead: true, costed: true },
       {
         name: 'fmask',
         role: 'fault-mask memory (verification only: NTV bit flips loaded by the test bench)',
         width: c.ww,
         depth: c.wdepth,
         reads: 2,
+        syncRead: true,
         costed: false,
       },
-      { name: 'bmem', role: 'bias memory', width: c.accW, depth: c.bdepth, reads: 2, costed: true },
+      { name: 'bmem', role: 'bias memory', width: c.accW, depth: c.bdepth, reads: 2, syncRead: true, costed: true },
     ];
   },
   ports(p, children): ModulePorts {
@@ -275,6 +276,7 @@ export const peUnit = defineModule({
 function directedCorners(c: PeContext, f: PeFormat): ModuleCommand[] {
   const cmds: ModuleCommand[] = [];
   const set = (port: string, value: number | bigint) => cmds.push({ kind: 'set', port, value: BigInt(value) });
+  // Each step is an issue cycle and the execute cycle after it (the PE's two stages).
   const clear = () => {
     set('fin_en', 0);
     set('mac_en', 1);
@@ -283,6 +285,7 @@ function directedCorners(c: PeContext, f: PeFormat): ModuleCommand[] {
     set('waddr', 0);
     cmds.push({ kind: 'run', cycles: 1 });
     set('mac_en', 0);
+    cmds.push({ kind: 'run', cycles: 1 });
   };
   const finish = (v: number, shift: number) => {
     cmds.push({ kind: 'write', sel: PE_MEM.biases, addr: 0, words: [BigInt.asUintN(64, BigInt(v))] });
@@ -291,8 +294,9 @@ function directedCorners(c: PeContext, f: PeFormat): ModuleCommand[] {
     set('baddr', 0);
     set('relu', 0);
     set('shift', BigInt.asUintN(7, BigInt(shift)));
-    cmds.push({ kind: 'run', cycles: 1 }, { kind: 'peek' });
+    cmds.push({ kind: 'run', cycles: 1 });
     set('fin_en', 0);
+    cmds.push({ kind: 'run', cycles: 1 }, { kind: 'peek' });
   };
   for (const s of [-1, -2, -3]) {
     const d = 2 ** -s;
