@@ -356,5 +356,5 @@ function memoryKindsPhrase(cost: NpuCostRecord): string {
   const by = cost.energyPerInferenceByMemoryKind;
   if (!by || !cost.memoryKind) return '';
   const others = MEMORY_KINDS.filter((k) => k !== cost.memoryKind).map((k) => `${k} ${formatEnergy(by[k].total)}`);
-  return `, memories ${cost.memoryKind} (${others.join(', ')})`;
+  return `, memories ${cost.memoryKind === 'mixed' ? 'of several kinds' : cost.memoryKind} (${others.join(', ')})`;
 }

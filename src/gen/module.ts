@@ -1,3 +1,4 @@
+import type { MemoryKind } from './memory-kind.js';
 import type { ParamDecl, ParamValues, ParamsOf } from './params.js';
 import type { PortSpec } from '../models/operator.js';
 import type { Design } from './design.js';
@@ -53,6 +54,8 @@ export interface MemoryDecl {
   reads: number;
   /** Port 0 (the datapath's) reads synchronously, as an SRAM macro: data the cycle after the address. */
   syncRead?: boolean;
+  /** What it is built as, in the cost totals (a unit parameter per role); costing's default where absent. */
+  kind?: MemoryKind;
   /** False for memories that only serve verification (a fault-mask memory): they are not costed. */
   costed: boolean;
 }

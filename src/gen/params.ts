@@ -15,7 +15,15 @@ const loadZod = (): typeof Zod => (zod ??= (createRequire(import.meta.url)('zod'
 export type ParamDecl =
   | { name: string; kind: 'int'; min: number; max: number; default?: number; doc: string }
   | { name: string; kind: 'bool'; default: boolean; doc: string }
-  | { name: string; kind: 'enum'; values: readonly string[]; default: string; doc: string }
+  | {
+      name: string;
+      kind: 'enum';
+      values: readonly string[];
+      default: string;
+      doc: string;
+      /** Read by costing only (a memory's kind): the Verilog is the same for every value, so names leave it out. */
+      costOnly?: boolean;
+    }
   /** Another unit, written as its spec (`drum:width=8,k=4,signed`); modules render it as a child. */
   | {
       name: string;
@@ -131,7 +139,7 @@ export function paramTag(decls: readonly ParamDecl[], p: ParamValues): string {
     .map((d) => {
       const v = p[d.name];
       if (d.kind === 'bool') return v ? d.name[0] : '';
-      if (d.kind === 'enum') return String(v).replace(/[^A-Za-z0-9]/g, '');
+      if (d.kind === 'enum') return d.costOnly ? '' : String(v).replace(/[^A-Za-z0-9]/g, '');
       if (d.kind === 'unit') return String(v).replace(/[^A-Za-z0-9]+/g, '');
       return `${d.name[0]}${v}`;
     })

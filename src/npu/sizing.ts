@@ -2,7 +2,8 @@ import type { Design } from '../gen/design.js';
 import type { RawParams } from '../gen/params.js';
 import { generateModule } from '../gen/generate-module.js';
 import { getModule, resolveModule } from '../gen/registry.js';
-import { npuGeometry } from '../gen/units/npu.js';
+import { npuGeometry, type NpuMemoryRole } from '../gen/units/npu.js';
+import type { MemoryKind } from '../gen/memory-kind.js';
 import { formatUnitSpec } from '../gen/unit-spec.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import type { CompiledNetwork } from './compile.js';
@@ -16,6 +17,8 @@ export interface NpuSizing {
   bdepth?: number;
   adepth?: number;
   pdepth?: number;
+  /** The kind of each memory role (unit parameters; the default where absent). */
+  memory?: Partial<Record<NpuMemoryRole, MemoryKind>>;
 }
 
 /**
@@ -51,6 +54,7 @@ export function sizeNpuFor(
     bdepth: s.bdepth ?? Math.max(2, trial.biases[0]!.length),
     adepth: s.adepth ?? Math.max(2, trial.activationWords),
     pdepth: s.pdepth ?? Math.max(10, trial.words.length),
+    ...s.memory,
     ...extra,
   };
 }

@@ -52,7 +52,7 @@ export const demoAnswerSchema = z.strictObject({
     criticalPathNs: num,
     multiplierSharePct: num,
     /** How the memories were costed (memory-kinds.ts); absent in summaries written before memory kinds. */
-    memoryKind: z.enum(MEMORY_KINDS).optional(),
+    memoryKind: z.enum([...MEMORY_KINDS, 'mixed']).optional(),
   }),
   multipliesPerInference: int,
   tradeoff: z.array(tradeoffPointSchema),
@@ -93,7 +93,11 @@ function answerBlocks(s: DemoSummary): Block[] {
     `**Chosen configuration**: the ${a.network} network trained with AxTrain for \`${c.multiplier}\`, ` +
       `run on the NPU RTL: accuracy ${pct(c.accuracyRtl)}${c.bitExact ? ', bit-exact with the integer reference' : ''}; ` +
       `${formatEnergy(c.energyPerInferencePj)} per inference at a ${c.clockNs} ns clock` +
-      (c.memoryKind ? ` with the memories as ${MEMORY_KIND_WORDS[c.memoryKind]} ` : ' ') +
+      (c.memoryKind === 'mixed'
+        ? ' with memories of several kinds '
+        : c.memoryKind
+          ? ` with the memories as ${MEMORY_KIND_WORDS[c.memoryKind]} `
+          : ' ') +
       `(${c.meetsClock ? 'met' : '**not met**'}: critical path ${c.criticalPathNs.toFixed(1)} ns), ` +
       `of which the multipliers are ${c.multiplierSharePct.toFixed(1)}%.`,
     `**Trade-off** below: for each multiplier, the accuracy of the ${a.network} network on it (trained ` +

@@ -1,10 +1,9 @@
 /**
- * The kinds of memory a module's memories are costed as, side by side (`npu cost` reports all three):
+ * The kinds of memory a module's memories are costed as, side by side (`npu cost` reports all three; the PE's
+ * and NPU's parameters choose one per memory role for the totals, src/gen/memory-kind.ts):
  *
  * - `sram`: GF180MCU SRAM macro tiles (platforms/gf180mcu/sram, tt corner, 1.8 V; sram-array.ts), charged per
- *   counted access from the foundry's Liberty. The macros read synchronously; the NPU's RTL reads its
- *   register files asynchronously, so this is the energy of the same accesses on macros, not of a design
- *   that uses them yet.
+ *   counted access from the foundry's Liberty. The macros read synchronously, as the NPU's datapath does.
  * - `ff-gated`: a flip-flop register file of the memory's own size (in banks of at most 512 words) whose words are
  *   clocked only when written (rtl-templates/ram.v.hbs, gated), synthesized by this flow and simulated at gate
  *   level per action.
@@ -15,14 +14,14 @@
  * and `write` are what a cycle with that access costs over an idle one; reads are the datapath port's (the
  * host port's reads check a load and are not counted).
  */
-export const MEMORY_KINDS = ['sram', 'ff-gated', 'ff-ungated'] as const;
-export type MemoryKind = (typeof MEMORY_KINDS)[number];
-export const DEFAULT_MEMORY_KIND: MemoryKind = 'ff-gated';
+import type { MemoryKind } from '../gen/memory-kind.js';
+
+export { MEMORY_KINDS, DEFAULT_MEMORY_KIND, type MemoryKind } from '../gen/memory-kind.js';
 
 export const MEMORY_KIND_METHODS: Record<MemoryKind, string> = {
   sram:
     'GF180MCU SRAM macro tiles (tt, 1.8 V) per counted access: foundry Liberty read / write / disabled energies, leakage, area ' +
-    '(bank multiplexer not costed; the macros read synchronously, the RTL does not yet)',
+    '(bank multiplexer not costed)',
   'ff-gated':
     'flip-flop register file of the memory size (banks of at most 512 words), each word clocked only when written, ' +
     'synthesized and simulated at gate level per action (idle, read, write), charged per counted access (bank multiplexer not costed)',

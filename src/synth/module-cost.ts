@@ -88,8 +88,12 @@ export interface ModuleCost {
   /** By cost group: area (um^2, all instances) and energy over the counted cycles (J). */
   groups: Record<string, { area: number; energyJ: number }>;
   total: { area: number; energyJ: number };
-  /** The memory kind of `groups` and `total`, and the memories and the total under each kind (memory-kinds.ts). */
-  memoryKind: MemoryKind;
+  /**
+   * The memory kind of `groups` and `total` (`mixed` where the module's parameters give its memory roles
+   * different kinds: each part's `memory.kind` says which), and the memories and the total under each kind
+   * for all memories alike (memory-kinds.ts).
+   */
+  memoryKind: MemoryKind | 'mixed';
   byMemoryKind: Record<
     MemoryKind,
     { method: string; memories: { area: number; energyJ: number }; total: { area: number; energyJ: number } }
@@ -179,7 +183,10 @@ export interface ModuleCostOptions {
    * (gate-replay.ts) and in Verilator otherwise; `verilator` replays every part in Verilator (the reference).
    */
   replay?: ToggleSimulator;
-  /** The memory kind of the totals (default ff-gated); every kind is reported in `byMemoryKind`. */
+  /**
+   * The kind of the memories whose module declares none (default ff-gated); a PE's or an NPU's memories have
+   * theirs from its parameters. Every kind is reported in `byMemoryKind`.
+   */
   memory?: MemoryKind;
   /** The SRAM kind's supply, V (default 1.8, the characterized corner; others from sram-voltage.ts's model). */
   sramVoltage?: number;
@@ -458,14 +465,28 @@ export function perInferenceByMemoryKind(c: ModuleCost, n: number): Record<Memor
   ) as Record<MemoryKind, { memories: number; total: number }>;
 }
 
+/** The memories' kinds in words: `memories as ff-gated: <method>`, or per role where they differ. */
+function memoriesAs(parts: readonly CostPart[]): string {
+  const byKind = new Map<MemoryKind, string[]>();
+  for (const p of parts) if (p.memory?.costed) byKind.set(p.memory.kind, [...(byKind.get(p.memory.kind) ?? []), p.memory.role]);
+  if (byKind.size <= 1) {
+    const [k] = [...byKind.keys()];
+    return k ? `memories as ${k}: ${MEMORY_KIND_METHODS[k]}` : 'no costed memories';
+  }
+  return [...byKind].map(([k, roles]) => `${[...new Set(roles)].join(', ')} as ${k}: ${MEMORY_KIND_METHODS[k]}`).join('; ');
+}
+
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
 export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: Drive): Promise<ModuleCost> {
   const setup = await costSetup(d, o);
   const { clockNs, logic, memories, boxedNames, instances, timing } = setup;
   const { energy } = libraryOf(setup.lib);
-  const memoryKind = o.memory ?? DEFAULT_MEMORY_KIND;
-  if (!(MEMORY_KINDS as readonly string[]).includes(memoryKind))
-    throw new AxhwError(`Unknown memory kind '${memoryKind}'.`, `Give one of ${MEMORY_KINDS.join(', ')}.`);
+  const fallbackKind = o.memory ?? DEFAULT_MEMORY_KIND;
+  if (!(MEMORY_KINDS as readonly string[]).includes(fallbackKind))
+    throw new AxhwError(`Unknown memory kind '${fallbackKind}'.`, `Give one of ${MEMORY_KINDS.join(', ')}.`);
+  const kindOf = (m: MemoryDecl) => m.kind ?? fallbackKind;
+  const costedKinds = new Set([...memories.values()].filter((m) => m.costed).map(kindOf));
+  const memoryKind = costedKinds.size > 1 ? 'mixed' : ([...costedKinds][0] ?? fallbackKind);
   const { sim, models, gated } = await buildSimulation(setup, o);
   const run = await sim.run(drive);
   const { cycles, counts } = run;
@@ -523,7 +544,8 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
           },
         }
       : { sram: none, 'ff-gated': none, 'ff-ungated': none };
-    const chosen = kinds[memoryKind];
+    const kind = kindOf(m);
+    const chosen = kinds[kind];
     parts.push({
       module: m.top,
       group: MEMORY_GROUP,
@@ -531,10 +553,10 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
       instances: n,
       area: chosen.area,
       cells: 0,
-      flipFlops: m.costed && memoryKind !== 'sram' ? bits : 0,
+      flipFlops: m.costed && kind !== 'sram' ? bits : 0,
       energyJ: chosen.energyJ,
       leakageW: chosen.leakageW,
-      memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model, kind: memoryKind, accesses, kinds },
+      memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model, kind, accesses, kinds },
     });
   }
   const groups: ModuleCost['groups'] = {};
@@ -594,7 +616,6 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     },
     method:
       `gate-level zero-delay toggle simulation of the synthesized parts (${SIMULATION_METHODS[sim.kind]}), Liberty ` +
-      `energies per toggle (sim-power.ts); memories as ${memoryKind}: ${MEMORY_KIND_METHODS[memoryKind]} (memory-kinds.ts; ` +
-      'every kind in byMemoryKind)',
+      `energies per toggle (sim-power.ts); ${memoriesAs(parts)} (memory-kinds.ts; every kind in byMemoryKind)`,
   };
 }

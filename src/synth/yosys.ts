@@ -46,6 +46,8 @@ export async function synthesize(
       `synth -flatten -top ${d.top}`,
       `dfflibmap -liberty ${libPath}`,
       `abc -liberty ${libPath}`,
+      // Bits of a kept wire whose drivers were optimised away (nothing reads them) would be written as x.
+      'setundef -undriven -zero',
       'opt_clean -purge',
       `tee -q -o stat.txt stat -liberty ${libPath}`,
       'write_verilog -noattr -noexpr netlist.v',

@@ -112,8 +112,8 @@ export const npuCostSchema = z.object({
   timing: z.object({ delayNs: num, slackNs: num, memories: z.string() }),
   /** Absent in records written before it was added. */
   atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
-  /** Absent in records written before memory kinds were added (memories costed as ff-ungated). */
-  memoryKind: z.enum(MEMORY_KINDS).optional(),
+  /** Absent in records written before memory kinds were added (memories costed as ff-ungated); `mixed`: see each memory part. */
+  memoryKind: z.enum([...MEMORY_KINDS, 'mixed']).optional(),
   sramSupply: z.object({ voltage: num, extrapolated: z.boolean() }).optional(),
   energyPerInferenceByMemoryKind: z.strictObject({ sram: byKind, 'ff-gated': byKind, 'ff-ungated': byKind }).optional(),
   /** How the toggles were counted (module-cost.ts); absent in records written before it was added (whole chip). */
@@ -310,7 +310,10 @@ function memoryKindsParagraphs(cost: NpuCostRecord): Block[] {
   if (!t) return [];
   return [
     text(
-      `The memories above are costed as ${cost.memoryKind}. The same counted accesses under each kind of memory: sram is ` +
+      (cost.memoryKind === 'mixed'
+        ? 'The memories above are costed as their roles are built (each memory says its kind). '
+        : `The memories above are costed as ${cost.memoryKind}. `) +
+        'The same counted accesses under each kind of memory, for all memories alike: sram is ' +
         `GF180MCU SRAM macro tiles (tt, ${sramPhrase(cost)}) charged per access, ff-gated a register file whose words are clocked only ` +
         'when written, ff-ungated one clocked every cycle (an upper bound).',
     ),

@@ -647,6 +647,21 @@ const rows: Row[] = [
     message: /-o o is a folder; a file is expected here/,
   },
   {
+    what: 'npu cost with an unknown memory kind',
+    args: ['npu', 'cost', MODEL, '--multiplier', 'exact-mul:width=8,signed', '--memory', 'dram'],
+    message: /'--memory <kind\|role=kind,...>' argument 'dram' is invalid\. It must be a memory kind \(one of sram, ff-gated, ff-ungated\)/,
+  },
+  {
+    what: 'npu cost with an unknown memory role',
+    args: ['npu', 'cost', MODEL, '--multiplier', 'exact-mul:width=8,signed', '--memory', 'wmem=sram,rom=sram'],
+    message: /'rom=sram': the roles are prog, abuf, wmem, bmem/,
+  },
+  {
+    what: 'npu cost with a role given an unknown kind',
+    args: ['npu', 'cost', MODEL, '--multiplier', 'exact-mul:width=8,signed', '--memory', 'abuf=dram'],
+    message: /'abuf=dram': the kind must be one of sram, ff-gated, ff-ungated/,
+  },
+  {
     what: 'export accelergy of a missing record',
     args: ['export', 'accelergy', 'nowhere.json', '-o', 'acc'],
     message: /nowhere\.json is not readable JSON: ENOENT/,

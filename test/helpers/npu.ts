@@ -118,7 +118,10 @@ export function testNpu(
   P: number,
   acc = 32,
   children?: Record<string, Design>,
-  more: { wdepth?: number; bdepth?: number; adepth?: number; pdepth?: number; hadamard?: boolean } = {},
+  more: { wdepth?: number; bdepth?: number; adepth?: number; pdepth?: number; hadamard?: boolean } & Record<
+    string,
+    string | number | boolean
+  > = {},
 ): TestNpu {
   const given = { mult, p: P, acc, wdepth: 512, bdepth: 16, adepth: 256, pdepth: 64, ...more };
   const { params } = resolveModule('npu', given);

@@ -238,6 +238,40 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     }
   });
 
+  it(
+    "memory kinds per role (the NPU's unit parameters): the same RTL and counts, each memory in the totals as its role's kind",
+    { timeout: 600_000 },
+    async () => {
+      const kinds = { prog: 'sram', abuf: 'ff-ungated', wmem: 'sram', bmem: 'ff-gated' } as const;
+      const s = testNpu('drum:width=8,k=4,signed', P, 32, undefined, kinds);
+      expect(s.design.rtlHash).toBe(costTarget().design.rtlHash); // the kind is costing only
+      expect(s.spec).toMatch(/prog=sram,abuf=ff-ungated,wmem=sram,bmem=ff-gated/);
+      const mixed = await npuCost(networkTarget(testNetwork(TEST_MLP, s, 5, -4), s), randomInputs(N, 12, 7), N);
+      expect(mixed.memoryKind).toBe('mixed');
+      expect(mixed.cycles).toBe(cost.cycles);
+      const roleOf = (module: string) =>
+        ({ prog: 'prog', act0: 'abuf', act1: 'abuf', wmem: 'wmem', bmem: 'bmem', fmask: 'wmem' })[module.replace(/^.*_/, '')]!;
+      let memories = 0;
+      for (const m of mixed.parts.filter((p) => p.memory)) {
+        const mem = m.memory!;
+        const same = cost.parts.find((p) => p.module === m.module)!.memory!;
+        expect(mem.accesses, m.module).toEqual(same.accesses);
+        expect(mem.kinds, m.module).toEqual(same.kinds);
+        if (!mem.costed) continue;
+        const want = kinds[roleOf(m.module) as keyof typeof kinds];
+        expect(mem.kind, m.module).toBe(want);
+        expect([m.energyJ, m.area], m.module).toEqual([mem.kinds[want].energyJ, mem.kinds[want].area]);
+        expect(m.flipFlops, m.module).toBe(want === 'sram' ? 0 : mem.bits);
+        memories += m.energyJ;
+      }
+      expect(mixed.groups[MEMORY_GROUP]!.energyJ).toBeCloseTo(memories, 24);
+      // the logic is the same run; only the memories' share of the total moved
+      expect(mixed.total.energyJ - memories).toBeCloseTo(cost.total.energyJ - cost.groups[MEMORY_GROUP]!.energyJ, 20);
+      expect(mixed.byMemoryKind).toEqual(cost.byMemoryKind);
+      expect(mixed.method).toMatch(/program memory as sram: .*; activation buffer 0, activation buffer 1 as ff-ungated/);
+    },
+  );
+
   // npuCost holds the RTL's counts to the transaction model's (memory-accesses.ts); here the counts themselves.
   it("counts each memory instance's accesses in the RTL run: equal to the transaction model, every clock edge seen", () => {
     expect(cost.accesses.edges).toBe(cost.cycles);

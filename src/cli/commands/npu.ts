@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { MULTIPLIER_ALIAS } from '../options/multiplier.js';
-import { addOptions, choice, flag, optionValues, parsed, text, texts } from '../../util/options.js';
-import { MEMORY_KINDS } from '../../synth/memory-kind.js';
+import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/options.js';
+import { toMemoryKinds } from '../options/memory-kinds.js';
 import { withExamples } from '../format/examples.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 
@@ -58,12 +58,13 @@ export const NPU_COST_OPTIONS = {
   lib: text('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file').default('osu018'),
   cells: text('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)"),
   clockNs: parsed('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber).default(10),
-  memory: choice(
-    '--memory <kind>',
-    "the memories' kind in the totals (all three are reported side by side): sram (GF180MCU macros per access), ff-gated " +
-      '(register file clocked only on a write), ff-ungated (clocked every cycle: the upper bound)',
-    MEMORY_KINDS,
-  ).default('ff-gated'),
+  memory: parsed(
+    '--memory <kind|role=kind,...>',
+    'what the memories are built as, in the totals (all three kinds are reported side by side): sram (GF180MCU macros per ' +
+      'access), ff-gated (register file clocked only on a write; the default), ff-ungated (clocked every cycle: the upper ' +
+      'bound); one kind for all, or per role: prog, abuf (activation buffers), wmem, bmem (e.g. wmem=sram,abuf=ff-gated)',
+    toMemoryKinds,
+  ),
   sramVoltage: parsed(
     '--sram-voltage <V>',
     "the sram kind's supply: 1.8 (the characterized corner) or any other, from a power-law fit of the 1.8, 3.3 and " +

@@ -113,7 +113,6 @@ export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, model
     cells: opts.cells,
     clockNs: opts.clockNs,
     simulation: opts.wholeChip ? 'whole-chip' : 'hierarchical',
-    memory: opts.memory,
     sramVoltage: opts.sramVoltage,
     log: quiet ? undefined : log,
   });
@@ -130,10 +129,16 @@ const multiplier = (opts: NpuOptions) => {
   return { mult: multiplierOption(opts), rtl: opts.rtl && opts.top ? { files: opts.rtl, top: opts.top } : undefined };
 };
 
-const sizing = (opts: NpuOptions): NpuSizing => ({ P: opts.pes, acc: opts.acc, wdepth: opts.wdepth, adepth: opts.adepth });
+const sizing = (opts: NpuOptions & { memory?: NpuSizing['memory'] }): NpuSizing => ({
+  P: opts.pes,
+  acc: opts.acc,
+  wdepth: opts.wdepth,
+  adepth: opts.adepth,
+  memory: opts.memory,
+});
 
 /** The trained model in `modelDir` on the NPU the options describe. */
-const modelOnNpu = (modelDir: string, opts: NpuOptions, quiet: boolean) =>
+const modelOnNpu = (modelDir: string, opts: NpuOptions & { memory?: NpuSizing['memory'] }, quiet: boolean) =>
   npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath, log: quiet ? undefined : log });
 
 function checkSamples(samples: number, available: number): void {

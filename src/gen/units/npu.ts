@@ -1,3 +1,4 @@
+import { memoryKindParam } from '../memory-kind.js';
 import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
@@ -32,7 +33,13 @@ export const npuPeParams = (p: NpuParams): PeParams => ({
   wdepth: p.wdepth,
   bdepth: p.bdepth,
   hadamard: p.hadamard,
+  wmem: p.wmem,
+  bmem: p.bmem,
 });
+
+/** The NPU's memory roles, each a unit parameter naming its kind (src/gen/memory-kind.ts). */
+export const NPU_MEMORY_ROLES = ['prog', 'abuf', 'wmem', 'bmem'] as const;
+export type NpuMemoryRole = (typeof NPU_MEMORY_ROLES)[number];
 
 const NPU_PARAMS = [
   multiplierParam("the PEs' multiplier: any registry operator spec (2..12-bit equal operands)"),
@@ -43,6 +50,10 @@ const NPU_PARAMS = [
   { name: 'adepth', kind: 'int', min: 2, max: 1 << 22, default: 8192, doc: 'words of each activation buffer' },
   { name: 'pdepth', kind: 'int', min: 10, max: 1 << 12, default: 128, doc: 'program memory words' },
   HADAMARD_PARAM,
+  memoryKindParam('prog', 'program memory'),
+  memoryKindParam('abuf', 'two activation buffers'),
+  memoryKindParam('wmem', "PEs' weight memories"),
+  memoryKindParam('bmem', "PEs' bias memories"),
 ] as const satisfies readonly ParamDecl[];
 
 export type NpuParams = ParamsOf<typeof NPU_PARAMS>;
@@ -57,9 +68,9 @@ export const npuUnit = defineModule({
   memories(p, children) {
     const cw = codeBits(peFormat(children.mult!, p.acc));
     return [
-      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth, reads: 2, syncRead: true, costed: true },
-      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth, reads: 2, syncRead: true, costed: true },
-      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth, reads: 2, syncRead: true, costed: true },
+      { name: 'prog', role: 'program memory', width: 32, depth: p.pdepth, reads: 2, syncRead: true, costed: true, kind: p.prog },
+      { name: 'act0', role: 'activation buffer 0', width: cw, depth: p.adepth, reads: 2, syncRead: true, costed: true, kind: p.abuf },
+      { name: 'act1', role: 'activation buffer 1', width: cw, depth: p.adepth, reads: 2, syncRead: true, costed: true, kind: p.abuf },
     ];
   },
   templateContext(p, children) {

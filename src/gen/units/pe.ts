@@ -1,3 +1,4 @@
+import { memoryKindParam } from '../memory-kind.js';
 import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
@@ -165,6 +166,8 @@ const PE_PARAMS = [
   { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 1024, doc: 'weight memory words' },
   { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words' },
   HADAMARD_PARAM,
+  memoryKindParam('wmem', 'weight memory'),
+  memoryKindParam('bmem', 'bias memory'),
 ] as const satisfies readonly ParamDecl[];
 
 export type PeParams = ParamsOf<typeof PE_PARAMS>;
@@ -180,7 +183,7 @@ export const peUnit = defineModule({
   memories(p, children) {
     const c = peContext(p, children.mult!);
     return [
-      { name: 'wmem', role: 'weight memory', width: c.ww, depth: c.wdepth, reads: 2, syncRead: true, costed: true },
+      { name: 'wmem', role: 'weight memory', width: c.ww, depth: c.wdepth, reads: 2, syncRead: true, costed: true, kind: p.wmem },
       {
         name: 'fmask',
         role: 'fault-mask memory (verification only: NTV bit flips loaded by the test bench)',
@@ -190,7 +193,7 @@ export const peUnit = defineModule({
         syncRead: true,
         costed: false,
       },
-      { name: 'bmem', role: 'bias memory', width: c.accW, depth: c.bdepth, reads: 2, syncRead: true, costed: true },
+      { name: 'bmem', role: 'bias memory', width: c.accW, depth: c.bdepth, reads: 2, syncRead: true, costed: true, kind: p.bmem },
     ];
   },
   ports(p, children): ModulePorts {
