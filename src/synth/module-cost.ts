@@ -138,8 +138,9 @@ const TIMING_DEPTH = 2;
 /**
  * The critical path of the whole hierarchy: every logic part's mapped netlist, and each memory as a
  * register file of the same ports holding TIMING_DEPTH words (writes end at its flip-flops; a read goes
- * from the address through one multiplexer level; the deeper read multiplexer of the real memory is not
- * timed), read by OpenSTA as one hierarchical netlist with the clock on `clk`.
+ * from the address through one multiplexer level, into the read register of a synchronous port; the deeper
+ * read multiplexer of the real memory is not timed), read by OpenSTA as one hierarchical netlist with the
+ * clock on `clk`.
  */
 async function timeHierarchy(
   d: ModuleDesign,
@@ -164,8 +165,8 @@ async function timeHierarchy(
       delayNs: t.delayNs,
       slackNs: t.slackNs,
       memories:
-        `each memory timed as a ${TIMING_DEPTH}-word register file with its ports (a read: address ` +
-        `to data through one multiplexer level; the real memory's deeper read multiplexer is not timed)`,
+        `each memory timed as a ${TIMING_DEPTH}-word register file with its ports (a read: address through one ` +
+        "multiplexer level, into the read register of a synchronous port; the real memory's deeper read multiplexer is not timed)",
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -13,7 +13,7 @@ describe('axhw experiment tetris --quick', () => {
     out = mkdtempSync(join(tmpdir(), 'axhw-tetris-'));
   });
 
-  it('writes JSON, Markdown and SVG whose numbers hang together; the same JSON twice', async () => {
+  it('writes JSON, Markdown and SVG whose numbers hang together; the same JSON twice', { timeout: 900_000 }, async () => {
     const run = (dir: string) =>
       axhw('experiment', 'tetris', '--quick', '--networks', 'bc-bp,lenet', '--groups', '4,8', '-o', join(out, dir));
     const r = await run('a');
