@@ -12,7 +12,7 @@ export const DEMO_OPTIONS = {
 
 export function demoCommand(): Command {
   const cmd = withExamples(new Command('demo'), ['axhw demo', 'axhw demo -o out/demo --json']).description(
-    'the main job end to end on built-in defaults (about 4 minutes the first time on 2 cores, under ' +
+    'the main job end to end on built-in defaults (about 3 minutes the first time on 2 cores, under ' +
       'a minute with its builds and syntheses cached: measured): generate and verify DRUM (8-bit, ' +
       'k = 3..6), the exact multiplier and fpmul; export their tables; characterise area, delay and ' +
       'power; train the breast-cancer MLP and a Fashion-MNIST MLP with bp and AxTrain and evaluate ' +
