@@ -156,7 +156,8 @@ export function costTable(c: NpuCostRecord): string {
   const memoryLabel = (p: NpuCostRecord['parts'][number]) => {
     const m = p.memory!;
     const use = m.accesses ? `; per inference ${perSample(m.accesses.reads)} reads, ${perSample(m.accesses.writes)} writes` : '';
-    return `${p.module} (${m.role}, ${m.depth} x ${m.width} bits${m.costed ? '' : ', not costed'}${use})`;
+    const kind = m.costed ? (m.kind ? `, ${m.kind}` : '') : ', not costed';
+    return `${p.module} (${m.role}, ${m.depth} x ${m.width} bits${kind}${use})`;
   };
   const s = energyScale(Math.max(...c.parts.map((p) => p.energyJ / c.samples)) * 1e12);
   const lines = [
@@ -169,7 +170,8 @@ export function costTable(c: NpuCostRecord): string {
     '',
     ...(kinds
       ? [
-          `Memories (${c.memoryKind} above) under each kind, with the same counted accesses:`,
+          `Memories (${c.memoryKind === 'mixed' ? "each as its role's kind" : c.memoryKind} above) under each kind, ` +
+            'with the same counted accesses:',
           '',
           markdownTable(kinds.headers, kinds.rows),
           '',
