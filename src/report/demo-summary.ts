@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MEMORY_KIND_WORDS, MEMORY_KINDS } from '../synth/memory-kind.js';
+import { MEMORY_KIND_WORDS, TOTALS_MEMORY_KINDS } from '../synth/memory-kind.js';
 import { figure, list, table, text, type Block, type ResultDocument } from '../doc/document.js';
 import { formatEnergy, pct } from '../util/quantities.js';
 
@@ -52,7 +52,7 @@ export const demoAnswerSchema = z.strictObject({
     criticalPathNs: num,
     multiplierSharePct: num,
     /** How the memories were costed (memory-kinds.ts); absent in summaries written before memory kinds. */
-    memoryKind: z.enum([...MEMORY_KINDS, 'mixed']).optional(),
+    memoryKind: z.enum(TOTALS_MEMORY_KINDS).optional(),
   }),
   multipliesPerInference: int,
   tradeoff: z.array(tradeoffPointSchema),

@@ -14,9 +14,13 @@
  * and `write` are what a cycle with that access costs over an idle one; reads are the datapath port's (the
  * host port's reads check a load and are not counted).
  */
-import type { MemoryKind } from '../gen/memory-kind.js';
+import { MEMORY_KINDS, type MemoryKind } from '../gen/memory-kind.js';
 
 export { MEMORY_KINDS, DEFAULT_MEMORY_KIND, type MemoryKind } from '../gen/memory-kind.js';
+
+/** What a cost's totals assume: one kind for every memory, or `mixed` where a module's roles differ. */
+export const TOTALS_MEMORY_KINDS = [...MEMORY_KINDS, 'mixed'] as const;
+export type TotalsMemoryKind = (typeof TOTALS_MEMORY_KINDS)[number];
 
 export const MEMORY_KIND_METHODS: Record<MemoryKind, string> = {
   sram:

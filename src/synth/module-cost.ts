@@ -21,7 +21,7 @@ import {
   ungatedEnergy,
   type MemoryActions,
 } from './memory-kinds.js';
-import { DEFAULT_MEMORY_KIND, MEMORY_KIND_METHODS, MEMORY_KINDS, type MemoryKind } from './memory-kind.js';
+import { DEFAULT_MEMORY_KIND, MEMORY_KIND_METHODS, MEMORY_KINDS, type MemoryKind, type TotalsMemoryKind } from './memory-kind.js';
 import { GATE_LEVEL_MAKEFLAGS, type HarnessBuild } from '../cosim/build.js';
 import { simulatedPower } from './sim-power.js';
 import { libraryOf } from './simulated-cost.js';
@@ -93,7 +93,7 @@ export interface ModuleCost {
    * different kinds: each part's `memory.kind` says which), and the memories and the total under each kind
    * for all memories alike (memory-kinds.ts).
    */
-  memoryKind: MemoryKind | 'mixed';
+  memoryKind: TotalsMemoryKind;
   byMemoryKind: Record<
     MemoryKind,
     { method: string; memories: { area: number; energyJ: number }; total: { area: number; energyJ: number } }
@@ -466,15 +466,18 @@ export function perInferenceByMemoryKind(c: ModuleCost, n: number): Record<Memor
   ) as Record<MemoryKind, { memories: number; total: number }>;
 }
 
-/** The memories' kinds in words: `memories as ff-gated: <method>`, or per role where they differ. */
-function memoriesAs(parts: readonly CostPart[]): string {
-  const byKind = new Map<MemoryKind, string[]>();
-  for (const p of parts) if (p.memory?.costed) byKind.set(p.memory.kind, [...(byKind.get(p.memory.kind) ?? []), p.memory.role]);
-  if (byKind.size <= 1) {
-    const [k] = [...byKind.keys()];
-    return k ? `memories as ${k}: ${MEMORY_KIND_METHODS[k]}` : 'no costed memories';
-  }
-  return [...byKind].map(([k, roles]) => `${[...new Set(roles)].join(', ')} as ${k}: ${MEMORY_KIND_METHODS[k]}`).join('; ');
+/**
+ * What the totals assume of the costed memories: the kind of all of them, or `mixed` (with `fallback` where
+ * none is costed), and in words, per role where the kinds differ.
+ */
+function memoryKindsOf(parts: readonly CostPart[], fallback: MemoryKind): { kind: TotalsMemoryKind; words: string } {
+  const roles = new Map<MemoryKind, Set<string>>();
+  for (const p of parts) if (p.memory?.costed) roles.set(p.memory.kind, (roles.get(p.memory.kind) ?? new Set()).add(p.memory.role));
+  const kinds = [...roles.keys()];
+  if (kinds.length > 1)
+    return { kind: 'mixed', words: [...roles].map(([k, r]) => `${[...r].join(', ')} as ${k}: ${MEMORY_KIND_METHODS[k]}`).join('; ') };
+  const [k] = kinds;
+  return { kind: k ?? fallback, words: k ? `memories as ${k}: ${MEMORY_KIND_METHODS[k]}` : 'no costed memories' };
 }
 
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
@@ -485,9 +488,6 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
   const fallbackKind = o.memory ?? DEFAULT_MEMORY_KIND;
   if (!(MEMORY_KINDS as readonly string[]).includes(fallbackKind))
     throw new AxhwError(`Unknown memory kind '${fallbackKind}'.`, `Give one of ${MEMORY_KINDS.join(', ')}.`);
-  const kindOf = (m: MemoryDecl) => m.kind ?? fallbackKind;
-  const costedKinds = new Set([...memories.values()].filter((m) => m.costed).map(kindOf));
-  const memoryKind = costedKinds.size > 1 ? 'mixed' : ([...costedKinds][0] ?? fallbackKind);
   const { sim, models, gated } = await buildSimulation(setup, o);
   const run = await sim.run(drive);
   const { cycles, counts } = run;
@@ -545,7 +545,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
           },
         }
       : { sram: none, 'ff-gated': none, 'ff-ungated': none };
-    const kind = kindOf(m);
+    const kind = m.kind ?? fallbackKind;
     const chosen = kinds[kind];
     parts.push({
       module: m.top,
@@ -560,6 +560,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
       memory: { role: m.role, width: m.width, depth: m.depth, bits, costed: m.costed, model, kind, accesses, kinds },
     });
   }
+  const memoryKinds = memoryKindsOf(parts, fallbackKind);
   const groups: ModuleCost['groups'] = {};
   for (const p of parts) {
     const g = (groups[p.group] ??= { area: 0, energyJ: 0 });
@@ -603,7 +604,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     parts,
     groups,
     total,
-    memoryKind,
+    memoryKind: memoryKinds.kind,
     byMemoryKind,
     accesses: run.accesses,
     sramSupply: { voltage: o.sramVoltage ?? 1.8, extrapolated: sramMacros(o.sramVoltage).extrapolated },
@@ -617,6 +618,6 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
     },
     method:
       `gate-level zero-delay toggle simulation of the synthesized parts (${SIMULATION_METHODS[sim.kind]}), Liberty ` +
-      `energies per toggle (sim-power.ts); ${memoriesAs(parts)} (memory-kinds.ts; every kind in byMemoryKind)`,
+      `energies per toggle (sim-power.ts); ${memoryKinds.words} (memory-kinds.ts; every kind in byMemoryKind)`,
   };
 }

@@ -10,7 +10,7 @@ import type { NpuForModel } from './from-model.js';
 import { multipliesPerInference, operandTrace, resultCodes } from '../npu/operand-trace.js';
 import { faultMasks, runOnNpu, type NpuMismatch } from '../npu/run.js';
 import type { NpuCost } from '../npu/cost.js';
-import { MEMORY_KINDS } from '../synth/memory-kind.js';
+import { MEMORY_KINDS, TOTALS_MEMORY_KINDS } from '../synth/memory-kind.js';
 import { GATE_SIMULATIONS } from '../synth/module-cost.js';
 import { MismatchError } from '../errors.js';
 
@@ -113,7 +113,7 @@ export const npuCostSchema = z.object({
   /** Absent in records written before it was added. */
   atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
   /** Absent in records written before memory kinds were added (memories costed as ff-ungated); `mixed`: see each memory part. */
-  memoryKind: z.enum([...MEMORY_KINDS, 'mixed']).optional(),
+  memoryKind: z.enum(TOTALS_MEMORY_KINDS).optional(),
   sramSupply: z.object({ voltage: num, extrapolated: z.boolean() }).optional(),
   energyPerInferenceByMemoryKind: z.strictObject({ sram: byKind, 'ff-gated': byKind, 'ff-ungated': byKind }).optional(),
   /** How the toggles were counted (module-cost.ts); absent in records written before it was added (whole chip). */

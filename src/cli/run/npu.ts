@@ -129,7 +129,10 @@ const multiplier = (opts: NpuOptions) => {
   return { mult: multiplierOption(opts), rtl: opts.rtl && opts.top ? { files: opts.rtl, top: opts.top } : undefined };
 };
 
-const sizing = (opts: NpuOptions & { memory?: NpuSizing['memory'] }): NpuSizing => ({
+/** The npu options that size the NPU: npu cost's also give its memories' kinds. */
+type SizingOptions = NpuOptions & { memory?: NpuSizing['memory'] };
+
+const sizing = (opts: SizingOptions): NpuSizing => ({
   P: opts.pes,
   acc: opts.acc,
   wdepth: opts.wdepth,
@@ -138,7 +141,7 @@ const sizing = (opts: NpuOptions & { memory?: NpuSizing['memory'] }): NpuSizing 
 });
 
 /** The trained model in `modelDir` on the NPU the options describe. */
-const modelOnNpu = (modelDir: string, opts: NpuOptions & { memory?: NpuSizing['memory'] }, quiet: boolean) =>
+const modelOnNpu = (modelDir: string, opts: SizingOptions, quiet: boolean) =>
   npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath, log: quiet ? undefined : log });
 
 function checkSamples(samples: number, available: number): void {
