@@ -25,9 +25,10 @@ export const PE_HADAMARD_INPUTS = ['had_en', 'ctrl', 'hshift'] as const;
 /**
  * The processing element, cycle by cycle: what its RTL does on each clock edge with the inputs held as set
  * (rtl-templates/pe.v.hbs). Two stages: an edge with mac_en (fin_en) registers the weight and fault-mask words
- * at waddr (the bias at baddr) as the synchronous-read memories do, and the next edge accumulates (finishes)
- * with them and the inputs then set. Outputs (PEEK) are acc, acc_out, code_out as unsigned words, and with the
- * Hadamard step had_code, which follows code_out and the inputs without a clock edge.
+ * at waddr (the bias at baddr, with relu and shift) as the synchronous-read memories do, and the next edge
+ * accumulates with them and the activation then set (finishes with the registered bias, relu and shift).
+ * Outputs (PEEK) are acc, acc_out, code_out as unsigned words, and with the Hadamard step had_code, which
+ * follows code_out and the inputs without a clock edge.
  */
 export class PeModel extends CycleModel {
   private readonly wmem: Uint32Array;
@@ -43,6 +44,8 @@ export class PeModel extends CycleModel {
   private wordQ = 0;
   private faultQ = 0;
   private biasQ = 0;
+  private reluQ = 0;
+  private shiftQ = 0;
 
   constructor(
     private readonly f: PeFormat,
@@ -90,9 +93,9 @@ export class PeModel extends CycleModel {
     const prod = peProduct(f, this.y, act, this.wordQ ^ this.faultQ);
     const biased = saturate(this.acc + this.biasQ, f.accBits);
     const o = this.observe;
-    const v = get('relu') && biased < 0 ? 0 : biased;
+    const v = this.reluQ && biased < 0 ? 0 : biased;
     const { qmin, qmax } = codeRange(f);
-    const shift = fromWord(get('shift'), 7);
+    const shift = this.shiftQ;
     if (this.macQ) {
       if (o && !this.firstQ) saturateCorners(this.acc + prod, f.accBits).forEach(o);
       this.acc = this.firstQ ? prod : saturate(this.acc + prod, f.accBits);
@@ -106,7 +109,7 @@ export class PeModel extends CycleModel {
     // The issue stage: reads take the words before this edge's write.
     [this.macQ, this.firstQ, this.finQ] = [get('mac_en'), get('mac_first'), get('fin_en')];
     if (this.macQ) [this.wordQ, this.faultQ] = [this.wmem[get('waddr')]!, this.fmask[get('waddr')]!];
-    if (this.finQ) this.biasQ = this.bmem[get('baddr')]!;
+    if (this.finQ) [this.biasQ, this.reluQ, this.shiftQ] = [this.bmem[get('baddr')]!, get('relu'), fromWord(get('shift'), 7)];
     if (write) {
       if (write.sel === PE_MEM.weights) this.wmem[write.addr] = Number(write.value) % 2 ** weightBits(f);
       else if (write.sel === PE_MEM.faults) this.fmask[write.addr] = Number(write.value) % 2 ** weightBits(f);
