@@ -19,6 +19,7 @@ import { writeCompiled } from '../npu/images.js';
 import { npuCost } from '../npu/cost.js';
 import { npuCostRecord, npuRunFailure, npuRunRecord, type NpuCostRecord, type NpuRunRecord } from '../target/npu-report.js';
 import { MEMORY_KINDS } from '../synth/memory-kind.js';
+import { MODULE_CLOCK_NS } from '../synth/module-clock.js';
 import { runExperiment } from '../experiments/runner.js';
 import { optionDefaults, type OptionSet, type OptionsOf } from '../util/options.js';
 import type { Experiment } from '../experiments/experiment.js';
@@ -324,7 +325,7 @@ export const DEMO_STEPS: readonly Step[] = [
         sub(ctx.log)(`gate-level cost on ${DEMO.costSamples} samples`);
         const c = await npuCost(n.target, test.x.subarray(0, DEMO.costSamples * features), DEMO.costSamples, {
           lib: 'osu018',
-          clockNs: 10,
+          clockNs: MODULE_CLOCK_NS,
           log: sub(ctx.log),
         });
         const cost = npuCostRecord(n, c, `${cmdBase.replace('%s', 'cost')} --samples ${DEMO.costSamples} -o ${dir}/npu-cost.json`);

@@ -32,6 +32,8 @@ import { renderRam } from '../gen/render-ram.js';
 import { addressBits } from '../util/bits.js';
 import { writeFileSync } from 'node:fs';
 import { AxhwError } from '../errors.js';
+import { MODULE_CLOCK_NS } from './module-clock.js';
+import { describeMapping, mappingTarget, type MappingTarget } from './mapping-target.js';
 
 /**
  * Area and energy of a module unit, part by part, from a gate-level simulation of real work.
@@ -103,7 +105,7 @@ export interface ModuleCost {
   /** Every memory instance's accesses in the counted work, and the rising clock edges the count saw (memory-access.ts). */
   accesses: AccessCounts;
   /** OpenSTA on the whole mapped hierarchy, the memories timed as stated in `memories`. */
-  timing: { delayNs: number; slackNs: number; memories: string };
+  timing: { delayNs: number; slackNs: number; memories: string; mapping: string };
   simulation: {
     kind: GateSimulation;
     cells: number;
@@ -149,11 +151,12 @@ async function timeHierarchy(
   lib: CellLibrary,
   clockNs: number,
   clock: string,
+  target: MappingTarget | undefined,
 ) {
   const texts = [...logic.values()].map((p) => readFileSync(p.synth.netlist, 'utf8'));
   for (const m of memories.values()) {
     const text = renderRam({ ...m, depth: TIMING_DEPTH, aw: addressBits(m.depth) });
-    const s = await synthesize({ top: m.top, sources: { [`${m.top}.v`]: text } }, lib);
+    const s = await synthesize({ top: m.top, sources: { [`${m.top}.v`]: text } }, lib, { target });
     texts.push(readFileSync(s.netlist, 'utf8'));
   }
   const work = mkdtempSync(join(tmpdir(), 'axhw-module-sta-'));
@@ -164,6 +167,7 @@ async function timeHierarchy(
     return {
       delayNs: t.delayNs,
       slackNs: t.slackNs,
+      mapping: describeMapping(target),
       memories:
         `each memory timed as a ${TIMING_DEPTH}-word register file with its ports (a read: address through one ` +
         "multiplexer level, into the read register of a synchronous port; the real memory's deeper read multiplexer is not timed)",
@@ -177,6 +181,13 @@ export interface ModuleCostOptions {
   lib?: string;
   cells?: string;
   clockNs?: number;
+  /**
+   * How ABC maps each part: `timing` (the default) for the clock period, buffering and sizing
+   * (mapping-target.ts); `area` for the smallest netlist, timed as it comes.
+   */
+  mapping?: Mapping;
+  /** The period timing-driven mapping aims at, ns (default: clockNs); another gives the same netlist at another clock. */
+  mappingClockNs?: number;
   /** Default: hierarchical. */
   simulation?: GateSimulation;
   /**
@@ -206,11 +217,15 @@ interface LogicPart {
 
 export const MEMORY_GROUP = 'memories';
 
+export const MAPPINGS = ['timing', 'area'] as const;
+export type Mapping = (typeof MAPPINGS)[number];
+
 /** The parts of a module's hierarchy, synthesized: logic parts by module name, and the memories. */
 async function synthesizeParts(
   d: ModuleDesign,
   lib: CellLibrary,
   log: (m: string) => void,
+  target: MappingTarget | undefined,
 ): Promise<{ logic: Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>; memories: Map<string, MemoryDecl & { top: string }> }> {
   const logic = new Map<string, Omit<LogicPart, 'text' | 'ids' | 'boxes'>>();
   const memories = new Map<string, MemoryDecl & { top: string }>();
@@ -222,11 +237,13 @@ async function synthesizeParts(
   };
   const visit = async (md: ModuleDesign) => {
     const boxed = [...Object.values(md.children).map((c) => c.top), ...md.submodules.map((s) => s.top), ...md.memories.map((m) => m.top)];
-    await part(md.top, md.costGroup, () => synthesize({ top: md.top, sources: md.sources }, lib, { blackboxes: [...new Set(boxed)] }));
+    await part(md.top, md.costGroup, () =>
+      synthesize({ top: md.top, sources: md.sources }, lib, { blackboxes: [...new Set(boxed)], target }),
+    );
     for (const decl of getModule(md.unit).params) {
       if (decl.kind !== 'unit') continue;
       const child = md.children[decl.name];
-      if (child) await part(child.top, decl.costGroup ?? decl.name, () => synthesize(child, lib));
+      if (child) await part(child.top, decl.costGroup ?? decl.name, () => synthesize(child, lib, { target }));
     }
     for (const s of md.submodules) await visit(s);
     for (const m of md.memories) memories.set(m.top, m);
@@ -372,17 +389,19 @@ async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSet
       `No Verilog cell models are known for ${lib.liberty}.`,
       'Give them with --cells <file.v> (the models of the same library).',
     );
-  const clockNs = o.clockNs ?? 10;
+  const clockNs = o.clockNs ?? MODULE_CLOCK_NS;
   if (!(clockNs > 0))
     throw new AxhwError(
       `--clock-ns must be a positive number of nanoseconds, not ${clockNs}.`,
-      'Give a period above 0, e.g. --clock-ns 10.',
+      `Give a period above 0, e.g. --clock-ns ${MODULE_CLOCK_NS}.`,
     );
   const log = o.log ?? (() => {});
-  const { logic: synthesized, memories } = await synthesizeParts(d, lib, log);
+  const mapping = o.mapping ?? 'timing';
+  const target = mapping === 'timing' ? mappingTarget(lib, o.mappingClockNs ?? clockNs) : undefined;
+  const { logic: synthesized, memories } = await synthesizeParts(d, lib, log, target);
   const boxedNames = new Set([...synthesized.keys(), ...memories.keys()]);
   log('timing the whole hierarchy (OpenSTA)');
-  const timing = await timeHierarchy(d, synthesized, memories, lib, clockNs, d.ports.clock);
+  const timing = await timeHierarchy(d, synthesized, memories, lib, clockNs, d.ports.clock, target);
   const logic = new Map<string, LogicPart>();
   for (const [module, p] of synthesized) logic.set(module, { ...p, ...simulationNetlist(p.net, { module, boxed: boxedNames }) });
 

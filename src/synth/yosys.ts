@@ -7,6 +7,7 @@ import { toolVersion, runToolChecked } from '../tools.js';
 import { TOOL_FIX } from './library.js';
 import { sha256 } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
+import { abcConstraints, type MappingTarget } from './mapping-target.js';
 
 export interface SynthResult {
   top: string;
@@ -26,12 +27,13 @@ export interface SynthResult {
 /**
  * Yosys flow: generic synthesis flattened to the top, flip-flops mapped to the library (dfflibmap),
  * combinational logic mapped by ABC to the library's cells, then `stat -liberty` for area. Cached by
- * the RTL, the library contents, the Yosys version and this script.
+ * the RTL, the library contents, the Yosys version and this script. ABC maps for area, or with a `target`
+ * for a clock period, buffering and sizing gates on the way (mapping-target.ts).
  */
 export async function synthesize(
   d: Pick<Design, 'top' | 'sources'>,
   lib: CellLibrary,
-  o: { blackboxes?: readonly string[] } = {},
+  o: { blackboxes?: readonly string[]; target?: MappingTarget } = {},
 ): Promise<SynthResult> {
   const yosys = await toolVersion('yosys');
   await toolVersion('abc');
@@ -45,17 +47,19 @@ export async function synthesize(
       ...(o.blackboxes?.length ? [`blackbox ${o.blackboxes.join(' ')}`] : []),
       `synth -flatten -top ${d.top}`,
       `dfflibmap -liberty ${libPath}`,
-      `abc -liberty ${libPath}`,
+      o.target ? `abc -D ${Math.round(o.target.clockNs * 1000)} -constr constr.txt -liberty ${libPath}` : `abc -liberty ${libPath}`,
       // Bits of a kept wire whose drivers were optimised away (nothing reads them) would be written as x.
       'setundef -undriven -zero',
       'opt_clean -purge',
       `tee -q -o stat.txt stat -liberty ${libPath}`,
       'write_verilog -noattr -noexpr netlist.v',
     ].join('\n');
-  const key = sha256('synth v1', yosys, lib.hash, script('LIB'), ...files.flatMap((f) => [f, d.sources[f]]));
+  const constr = o.target ? abcConstraints(o.target) : '';
+  const key = sha256('synth v1', yosys, lib.hash, script('LIB'), ...(o.target ? [constr] : []), ...files.flatMap((f) => [f, d.sources[f]]));
   const { value, dir, cached } = await cachedEntry('synth', d.top, key, async (tmp) => {
     for (const f of files) writeFileSync(join(tmp, f), d.sources[f]);
     writeFileSync(join(tmp, 'synth.ys'), script(lib.liberty));
+    if (o.target) writeFileSync(join(tmp, 'constr.txt'), constr);
     await runToolChecked('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], {
       cwd: tmp,
       failure: `yosys failed while synthesizing ${d.top} on ${lib.name}`,

@@ -109,7 +109,8 @@ export const npuCostSchema = z.object({
   total: z.strictObject({ area: num, energyJ: num }),
   energyPerInferencePj: z.record(z.string(), num),
   compared: int,
-  timing: z.object({ delayNs: num, slackNs: num, memories: z.string() }),
+  /** `mapping` is absent in records written before timing-driven mapping (their parts were mapped for area). */
+  timing: z.object({ delayNs: num, slackNs: num, memories: z.string(), mapping: z.string().optional() }),
   /** Absent in records written before it was added. */
   atAchievableClock: z.strictObject({ clockNs: num, energyPerInferencePj: z.record(z.string(), num) }).optional(),
   /** Absent in records written before memory kinds were added (memories costed as ff-ungated); `mixed`: see each memory part. */

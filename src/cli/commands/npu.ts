@@ -4,6 +4,7 @@ import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/
 import { toMemoryKinds } from '../options/memory-kinds.js';
 import { withExamples } from '../format/examples.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
+import { MODULE_CLOCK_NS } from '../../synth/module-clock.js';
 
 /** The options every npu subcommand shares: the multiplier (registry or --rtl), the NPU's size, the data. */
 export const NPU_OPTIONS = {
@@ -57,7 +58,9 @@ export const NPU_COST_OPTIONS = {
   samples: parsed('--samples <n>', 'test samples in the costed run', toCount).default(4),
   lib: text('--lib <name|file.lib>', 'cell library: osu018 or a Liberty file').default('osu018'),
   cells: text('--cells <file.v>', "Verilog models of --lib's cells (default: beside the Liberty file)"),
-  clockNs: parsed('--clock-ns <ns>', 'clock period for leakage and power figures', toPositiveNumber).default(10),
+  clockNs: parsed('--clock-ns <ns>', 'clock period: each part is mapped for it, and leakage and power are at it', toPositiveNumber).default(
+    MODULE_CLOCK_NS,
+  ),
   memory: parsed(
     '--memory <kind|role=kind,...>',
     'what the memories are built as, in the totals (all three kinds are reported side by side): sram (GF180MCU macros per ' +
