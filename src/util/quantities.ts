@@ -38,6 +38,15 @@ export function timingPhrase(t: ClockTiming): string {
   return `critical path ${t.delayNs.toFixed(2)} ns, slack ${t.slackNs.toFixed(2)} ns at the ${t.clockNs} ns clock`;
 }
 
+/** "12.98 us per inference, 77,042 inferences/s at the 20 ns clock": at the clock if it is met, else at the critical path. */
+export function throughputPhrase(cyclesPerInference: number, t: ClockTiming): string {
+  const ns = meetsClock(t) ? t.clockNs : t.delayNs;
+  const us = (cyclesPerInference * ns) / 1e3;
+  const at = meetsClock(t) ? `the ${t.clockNs} ns clock` : `the ${t.delayNs.toFixed(2)} ns critical path`;
+  const perSecond = Math.round(1e6 / us).toLocaleString('en-US');
+  return `${us.toLocaleString('en-US', { maximumFractionDigits: 2 })} us per inference, ${perSecond} inferences/s at ${at}`;
+}
+
 /** The warning a figure quoted at an unmet clock carries; undefined when the clock is met. */
 export function clockWarning(t: ClockTiming): string | undefined {
   if (meetsClock(t)) return undefined;

@@ -5,6 +5,7 @@ import { simulationNetlist, readToggleCoverageByModule, readToggleCoverageByScop
 import { splitConcatAssigns } from '../../src/synth/sta.js';
 import { parseStat } from '../../src/synth/yosys.js';
 import { MEMORY_GROUP } from '../../src/synth/module-cost.js';
+import { MODULE_CLOCK_NS } from '../../src/synth/module-clock.js';
 import { accessEnergy } from '../../src/synth/memory-kinds.js';
 import { modelAccesses } from '../../src/npu/memory-accesses.js';
 import { energyAtClock } from '../../src/util/quantities.js';
@@ -327,9 +328,12 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
     },
   );
 
-  it('times the whole hierarchy', () => {
+  it('times the whole hierarchy, mapped for the default clock, and meets that clock', () => {
     expect(cost.timing.delayNs).toBeGreaterThan(1);
     expect(cost.timing.slackNs).toBeCloseTo(cost.clockNs - cost.timing.delayNs, 0);
+    expect(cost.clockNs).toBe(MODULE_CLOCK_NS);
+    expect(cost.timing.mapping).toMatch(new RegExp(`^timing-driven for ${MODULE_CLOCK_NS} ns`));
+    expect(cost.timing.slackNs).toBeGreaterThan(0);
   });
 
   // Scaling laws, against the same netlist run at another clock: the toggles (dynamic energy) do not depend on

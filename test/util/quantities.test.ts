@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { clockWarning, energyAtClock, energyScale, formatEnergy, meetsClock, timingPhrase } from '../../src/util/quantities.js';
+import {
+  clockWarning,
+  energyAtClock,
+  energyScale,
+  formatEnergy,
+  meetsClock,
+  throughputPhrase,
+  timingPhrase,
+} from '../../src/util/quantities.js';
 
 describe('quantities as a person reads them', () => {
   it.each([
@@ -29,6 +37,9 @@ describe('quantities as a person reads them', () => {
         'figures at 10 ns are not achievable; the figures at the 64.10 ns critical path are',
     );
     expect(timingPhrase(missed)).toBe('critical path 64.10 ns, slack -54.10 ns at the 10 ns clock');
+    // 649 cycles x 10 ns = 6.49 us (154,083 a second); at the unmet clock, the critical path's 64.1 ns instead
+    expect(throughputPhrase(649, met)).toBe('6.49 us per inference, 154,083 inferences/s at the 10 ns clock');
+    expect(throughputPhrase(649, missed)).toBe('41.6 us per inference, 24,038 inferences/s at the 64.10 ns critical path');
   });
 
   it('energy at another clock: dynamic energy kept, leakage x cycles x the change of period added, by group (by hand)', () => {

@@ -15,7 +15,7 @@ import {
   type NpuCostRecord,
 } from '../../target/npu-report.js';
 import { markdownTable } from '../../doc/markdown.js';
-import { clockWarning, energyScale, timingPhrase, pct } from '../../util/quantities.js';
+import { clockWarning, energyScale, throughputPhrase, timingPhrase, pct } from '../../util/quantities.js';
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
@@ -166,7 +166,7 @@ export function costTable(c: NpuCostRecord): string {
   const lines = [
     `${c.model} on ${c.npu}: ${c.samples} samples bit-exact ` +
       `${c.simulation?.kind === 'hierarchical' ? 'on the RTL, each part replayed at gate level' : 'at gate level'}, ` +
-      `${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${timingPhrase(t)}`,
+      `${c.cyclesPerInference} cycles per inference, ${c.library.name}, ${timingPhrase(t)}; ${throughputPhrase(c.cyclesPerInference, t)}`,
     ...(warning ? ['', `${warning} (the last column).`] : []),
     '',
     markdownTable(group.headers, group.rows),
