@@ -43,8 +43,9 @@ export function smallestInverter(lib: CellLibrary): { cell: string; inputFf: num
   }
   if (!best)
     throw new AxhwError(
-      `${lib.liberty} has no inverter (a cell with one input, one output and function !A) to drive module inputs in timing-driven mapping.`,
-      'Use a standard-cell library with an inverter, or cost without a target clock.',
+      `${lib.liberty} has no inverter (a cell with one input, one output, function !A, an area and an input capacitance).`,
+      "A module cost maps each part for its clock with the library's smallest inverter driving the part's inputs: " +
+        'use a standard-cell library that has one (as every standard-cell library does).',
     );
   const out = { cell: best.cell, inputFf: best.inputFf };
   parsed.set(lib.hash, out);
