@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { CellLibrary } from './library.js';
-import { groupsOf, parseLiberty, type LibertyGroup } from './liberty.js';
+import { groupsOf, type LibertyGroup } from './liberty.js';
 import { libertyHolds } from './liberty-function.js';
 import { AxhwError } from '../errors.js';
 
@@ -20,13 +18,8 @@ export interface MappingTarget {
 
 export const BOUNDARY_FANOUT = 4;
 
-const parsed = new Map<string, { cell: string; inputFf: number }>();
-
-/** The smallest-area inverter of a library and its input capacitance in fF. */
-export function smallestInverter(lib: CellLibrary): { cell: string; inputFf: number } {
-  const hit = parsed.get(lib.hash);
-  if (hit) return hit;
-  const root = parseLiberty(readFileSync(lib.liberty, 'latin1'), lib.liberty);
+/** The smallest-area inverter of a parsed library (`libraryOf(lib).liberty`) and its input capacitance in fF. */
+export function smallestInverter(root: LibertyGroup, file: string): { cell: string; inputFf: number } {
   const fF = capacitanceUnitFf(root);
   let best: { cell: string; inputFf: number; area: number } | undefined;
   for (const cell of groupsOf(root, 'cell')) {
@@ -43,13 +36,11 @@ export function smallestInverter(lib: CellLibrary): { cell: string; inputFf: num
   }
   if (!best)
     throw new AxhwError(
-      `${lib.liberty} has no inverter (a cell with one input, one output, function !A, an area and an input capacitance).`,
+      `${file} has no inverter (a cell with one input, one output, function !A, an area and an input capacitance).`,
       "A module cost maps each part for its clock with the library's smallest inverter driving the part's inputs: " +
         'use a standard-cell library that has one (as every standard-cell library does).',
     );
-  const out = { cell: best.cell, inputFf: best.inputFf };
-  parsed.set(lib.hash, out);
-  return out;
+  return { cell: best.cell, inputFf: best.inputFf };
 }
 
 function capacitanceUnitFf(root: LibertyGroup): number {
@@ -61,9 +52,9 @@ function capacitanceUnitFf(root: LibertyGroup): number {
   return Number(unit[0]) * scale;
 }
 
-/** The target for a clock period on a library. */
-export function mappingTarget(lib: CellLibrary, clockNs: number): MappingTarget {
-  const inv = smallestInverter(lib);
+/** The target for a clock period on a parsed library. */
+export function mappingTarget(root: LibertyGroup, file: string, clockNs: number): MappingTarget {
+  const inv = smallestInverter(root, file);
   return { clockNs, drivingCell: inv.cell, loadFf: Number((BOUNDARY_FANOUT * inv.inputFf).toFixed(3)) };
 }
 

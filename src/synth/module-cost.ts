@@ -217,8 +217,7 @@ interface LogicPart {
 
 export const MEMORY_GROUP = 'memories';
 
-export const MAPPINGS = ['timing', 'area'] as const;
-export type Mapping = (typeof MAPPINGS)[number];
+export type Mapping = 'timing' | 'area';
 
 /** The parts of a module's hierarchy, synthesized: logic parts by module name, and the memories. */
 async function synthesizeParts(
@@ -397,7 +396,7 @@ async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSet
     );
   const log = o.log ?? (() => {});
   const mapping = o.mapping ?? 'timing';
-  const target = mapping === 'timing' ? mappingTarget(lib, o.mappingClockNs ?? clockNs) : undefined;
+  const target = mapping === 'timing' ? mappingTarget(libraryOf(lib).liberty, lib.liberty, o.mappingClockNs ?? clockNs) : undefined;
   const { logic: synthesized, memories } = await synthesizeParts(d, lib, log, target);
   const boxedNames = new Set([...synthesized.keys(), ...memories.keys()]);
   log('timing the whole hierarchy (OpenSTA)');

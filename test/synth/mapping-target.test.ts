@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { resolveLibrary } from '../../src/synth/library.js';
+import { resolveLibrary, type CellLibrary } from '../../src/synth/library.js';
+import { libraryOf } from '../../src/synth/simulated-cost.js';
 import { abcConstraints, describeMapping, mappingTarget, smallestInverter } from '../../src/synth/mapping-target.js';
 import { synthesize } from '../../src/synth/yosys.js';
 import { timingAndPower } from '../../src/synth/sta.js';
@@ -10,11 +11,13 @@ import { requireTool } from '../helpers/tools.js';
 
 describe('timing-driven mapping (mapping-target.ts)', () => {
   const osu = resolveLibrary('osu018');
+  const inverterOf = (lib: CellLibrary) => smallestInverter(libraryOf(lib).liberty, lib.liberty);
+  const targetOf = (lib: CellLibrary, clockNs: number) => mappingTarget(libraryOf(lib).liberty, lib.liberty, clockNs);
 
   it("takes the library's smallest inverter as the boundary driver and four of its inputs as the load", () => {
     // osu018_stdcells.lib: INVX1, area 16, input capacitance 0.00932456 pF (capacitive_load_unit 1 pF)
-    expect(smallestInverter(osu)).toEqual({ cell: 'INVX1', inputFf: expect.closeTo(9.32456, 5) });
-    const t = mappingTarget(osu, 20);
+    expect(inverterOf(osu)).toEqual({ cell: 'INVX1', inputFf: expect.closeTo(9.32456, 5) });
+    const t = targetOf(osu, 20);
     expect(t).toEqual({ clockNs: 20, drivingCell: 'INVX1', loadFf: 37.298 });
     expect(abcConstraints(t)).toBe('set_driving_cell INVX1\nset_load 37.298\n');
     expect(describeMapping(t)).toMatch(/^timing-driven for 20 ns \(ABC -D 20000/);
@@ -26,11 +29,11 @@ describe('timing-driven mapping (mapping-target.ts)', () => {
     const file = join(dir, 'nand.lib');
     writeFileSync(
       file,
-      'library (nand) {\n  capacitive_load_unit (1, ff);\n  cell (NAND2) {\n    area : 2;\n' +
+      'library (nand) {\n  nom_voltage : 1.8;\n  capacitive_load_unit (1, ff);\n  cell (NAND2) {\n    area : 2;\n' +
         '    pin (A) { direction : input; capacitance : 1; }\n    pin (B) { direction : input; capacitance : 1; }\n' +
         '    pin (Y) { direction : output; function : "!(A&B)"; }\n  }\n}\n',
     );
-    expect(() => smallestInverter(resolveLibrary(file))).toThrow(/has no inverter[\s\S]*cost without a target clock|has no inverter/);
+    expect(() => inverterOf(resolveLibrary(file))).toThrow(/has no inverter[\s\S]*cost without a target clock|has no inverter/);
   });
 
   // A register broadcast to 128 XORs in front of four 32-bit adders: the area mapping leaves it behind a
@@ -49,7 +52,7 @@ endmodule
 `;
     const d = { top: 'fanout', sources: { 'fanout.v': rtl } };
     const area = await synthesize(d, osu);
-    const timed = await synthesize(d, osu, { target: mappingTarget(osu, 5) });
+    const timed = await synthesize(d, osu, { target: targetOf(osu, 5) });
     const delay = async (netlist: string) => (await timingAndPower(netlist, 'fanout', { clock: { clk: 'clk' } }, osu, 5, [])).delayNs;
     const [da, dt] = [await delay(area.netlist), await delay(timed.netlist)];
     expect(dt).toBeLessThan(0.8 * da);
