@@ -16,6 +16,7 @@ export const tiers: Record<string, string[]> = {
     'test/lut/lut.test.ts',
     'test/external/**/*.test.ts',
     'test/gen/rtl-lint.test.ts',
+    'test/multipliers/**/*.test.ts',
   ],
   eda: ['test/synth/**/*.test.ts', 'test/characterize/**/*.test.ts'],
   train: [

@@ -9,14 +9,14 @@ export interface MultiplierPower {
 }
 
 /**
- * Power of the signed DRUM settings and of the exact multiplier at the same width, from our own
+ * Power of DRUM settings and of the exact multiplier at the same width and signedness, from our own
  * characterization (Yosys + ABC on the standard-cell library, power from a simulation of each netlist under
  * seeded uniform random operands), not from the paper. Synthesis results are cached by content hash.
  */
-export async function multiplierPower(ks: number[], width: number): Promise<MultiplierPower> {
+export async function multiplierPower(ks: number[], width: number, signed: boolean): Promise<MultiplierPower> {
   const rep = await characterize({
     unit: 'drum',
-    params: { width, signed: true },
+    params: { width, signed },
     sweep: [{ name: 'k', values: ks }],
     baseline: 'exact-mul',
     cost: {},

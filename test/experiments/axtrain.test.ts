@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { requireTool } from '../helpers/tools.js';
 import { crossEntropy, relativeL1 } from '../../src/experiments/metrics.js';
-import { budgetFor, AXTRAIN_APPS, DRUM_SETTINGS } from '../../src/experiments/axtrain/plan.js';
+import { budgetFor, AXTRAIN_APPS } from '../../src/experiments/axtrain/plan.js';
+import { chooseSettings, drumSettings, exhaustiveMred } from '../../src/experiments/axtrain/settings.js';
+import { drumPairs, metricsBruteForce } from '../helpers/drum-brute-force.js';
 import { axtrainResultSchema } from '../../src/experiments/axtrain/schema.js';
 import { axhw } from '../helpers/cli.js';
+import { DEMO } from '../../src/demo/steps.js';
 
 describe('axtrain experiment helpers', () => {
   it('cross-entropy and relative L1 deviation are computed as defined', () => {
@@ -17,8 +20,38 @@ describe('axtrain experiment helpers', () => {
   });
   it('the plan covers the six applications and four DRUM settings, the full budget uses 50 draws', () => {
     expect(AXTRAIN_APPS.map((a) => a.name)).toEqual(['breast-cancer', 'image-seg', 'ionosphere', 'satimage', 'mnist-mlp', 'mnist-cnn']);
-    expect(DRUM_SETTINGS.map((s) => s.k)).toEqual([3, 4, 5, 6]);
     expect(AXTRAIN_APPS.every((a) => budgetFor(a, false).draws === 50)).toBe(true);
+  });
+});
+
+describe('the DRUM settings K1..K4, chosen from measured error', () => {
+  it('the rule takes the four largest errors, most first, and leaves exact settings out', () => {
+    const measured = [6, 2, 5, 3, 8, 4, 7].map((k) => ({ k, mred: k === 8 ? 0 : 2 ** -k }));
+    expect(chooseSettings(measured).map((s) => [s.name, s.k])).toEqual([
+      ['K1', 2],
+      ['K2', 3],
+      ['K3', 4],
+      ['K4', 5],
+    ]);
+    // Not the k order: a unit whose error does not fall with k is ranked by its error.
+    expect(
+      chooseSettings([
+        { k: 2, mred: 0.1 },
+        { k: 3, mred: 0.3 },
+        { k: 4, mred: 0 },
+      ]).map((s) => s.k),
+    ).toEqual([3, 2]);
+  });
+  it('on sign + 8-bit magnitude DRUM: K1..K4 = k 2..5, each MRED the definition over every pair', () => {
+    const s = drumSettings();
+    expect(s.map((x) => x.k)).toEqual([2, 3, 4, 5]);
+    expect([...DEMO.drumKs]).toEqual(s.map((x) => x.k));
+    for (const x of s)
+      expect(x.mred).toBeCloseTo(metricsBruteForce(drumPairs(8, x.k, false).exact, drumPairs(8, x.k, false).approx).mred, 12);
+    expect(exhaustiveMred('drum:width=8,k=8')).toBe(0);
+    // Errors fall roughly by half per step (25.4, 12.1, 5.9, 2.8%).
+    for (let i = 1; i < s.length; i++) expect(s[i]!.mred / s[i - 1]!.mred).toBeGreaterThan(0.4);
+    for (let i = 1; i < s.length; i++) expect(s[i]!.mred / s[i - 1]!.mred).toBeLessThan(0.55);
   });
 });
 

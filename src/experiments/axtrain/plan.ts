@@ -23,21 +23,17 @@ export const AXTRAIN_APPS: readonly AxtrainApp[] = [
 ];
 
 /**
- * The paper names four DRUM settings K1 (most aggressive) .. K4 (most conservative) without their k. Our
- * mapping, on the 8-bit signed DRUM (sign-magnitude around an 8-bit unsigned core, magnitudes up to 128):
- * K1..K4 = k 3..6 (k = 8 would be exact). k = 3 is the most aggressive setting the signed unit allows
- * (at k = 2 the product of two most-negative operands overflows the 16-bit result). The exact reference
- * is exact-mul at the same width.
+ * The experiment's multipliers: operands as sign + 8-bit magnitude around the unsigned DRUM core (the PE, the
+ * tables and the integer reference all apply the sign around it), so every k from 2 up is legal; the
+ * signed unit needs k >= 3, where bp networks lose too little to leave AxTrain any headroom. The paper
+ * names four DRUM settings K1 (most aggressive) .. K4 without their k: settings.ts chooses them from
+ * measured error. The exact reference is exact-mul in the same operand form.
  */
-export const DRUM_SETTINGS: readonly { name: string; k: number }[] = [
-  { name: 'K1', k: 3 },
-  { name: 'K2', k: 4 },
-  { name: 'K3', k: 5 },
-  { name: 'K4', k: 6 },
-];
 export const MULTIPLIER_WIDTH = 8;
-export const drumSpec = (k: number) => formatUnitSpec('drum', { width: MULTIPLIER_WIDTH, k, signed: true });
-export const EXACT_SPEC = formatUnitSpec('exact-mul', { width: MULTIPLIER_WIDTH, signed: true });
+export const drumSpec = (k: number) => formatUnitSpec('drum', { width: MULTIPLIER_WIDTH, k });
+export const EXACT_SPEC = formatUnitSpec('exact-mul', { width: MULTIPLIER_WIDTH });
+/** The operand form in words, for reports. */
+export const OPERAND_FORM = `sign + ${MULTIPLIER_WIDTH}-bit magnitude around the unsigned ${MULTIPLIER_WIDTH}-bit multiplier`;
 
 /** Per-application training budget: epochs of bp and of act, epochs of pas fine-tuning, data limits. */
 export interface Budget {

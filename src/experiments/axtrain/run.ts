@@ -17,7 +17,8 @@ import { ntvEvaluate } from '../../evaluate/ntv.js';
 import { argmaxRows } from '../../ir/classes.js';
 import { NTV_RATE_BY_MV } from '../../arith/ntv.js';
 import { sensitivityMaps } from '../../train/sensitivity.js';
-import { budgetFor, drumSpec, DRUM_SETTINGS, EXACT_SPEC, MULTIPLIER_WIDTH, selectApps, type AxtrainApp } from './plan.js';
+import { budgetFor, drumSpec, EXACT_SPEC, MULTIPLIER_WIDTH, OPERAND_FORM, selectApps, type AxtrainApp } from './plan.js';
+import { drumSettings, SETTING_RULE } from './settings.js';
 import { multiplierPower, type MultiplierPower } from '../multiplier-power.js';
 import { crossEntropy, relativeL1 } from '../metrics.js';
 import { lowestPowerOf, summarise } from './summary.js';
@@ -40,23 +41,26 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
   const apps = selectApps(o.apps);
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
+  const settings = drumSettings();
+  log(`DRUM settings (${OPERAND_FORM}): ${settings.map((s) => `${s.name} = k ${s.k} (MRED ${(100 * s.mred).toFixed(1)}%)`).join(', ')}`);
   const exact = await multiplierFromUnit(EXACT_SPEC, { log });
   const drums = new Map<number, ApproxMultiplier>();
-  for (const s of DRUM_SETTINGS) drums.set(s.k, await multiplierFromUnit(drumSpec(s.k), { log }));
+  for (const s of settings) drums.set(s.k, await multiplierFromUnit(drumSpec(s.k), { log }));
   log(
     'multiplier power: characterizing DRUM k = ' +
-      DRUM_SETTINGS.map((s) => s.k).join(', ') +
+      settings.map((s) => s.k).join(', ') +
       ' against exact-mul (Yosys + ABC, OpenSTA delay, simulated power; cached)',
   );
   const power = await multiplierPower(
-    DRUM_SETTINGS.map((s) => s.k),
+    settings.map((s) => s.k),
     MULTIPLIER_WIDTH,
+    false,
   );
   const results: AppResult[] = [];
   for (const app of apps) results.push(await runApp(app, o, exact, drums, power, log));
   return {
     format: 'axhw-axtrain-experiment' as const,
-    version: 1 as const,
+    version: 2 as const,
     command: o.command,
     quick: o.quick === true,
     seed: o.seed,
@@ -64,7 +68,9 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
     definitions: {
       output: 'O = batch mean of the sum of the logits; S = sum over the weights of |dO/dw * w| (biases excluded)',
       act: { ...DEFAULT_ACT, ...actSettings(o) },
-      settings: DRUM_SETTINGS.map((s) => ({ ...s, multiplier: drumSpec(s.k) })),
+      settings: settings.map((s) => ({ ...s, multiplier: drumSpec(s.k) })),
+      settingRule: SETTING_RULE,
+      operands: OPERAND_FORM,
       exactMultiplier: EXACT_SPEC,
       outputError:
         "the network's output error (mean test cross-entropy) on the DRUM setting, normalised to the " +
@@ -83,7 +89,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
         'the axtrain-act network (same epochs) fine-tuned with axtrain-pas on the setting it is evaluated ' +
         'on (DRUM k, or NTV flips at that voltage on the exact multiplier)',
       ntv:
-        "weights stored as 8-bit two's-complement codes with a per-layer power-of-two scale; each draw " +
+        `weights stored as codes of ${MULTIPLIER_WIDTH + 1} bits (sign and magnitude) with a per-layer power-of-two scale; each draw ` +
         'flips every stored bit independently and holds the flips for the whole test set',
       lowestPower:
         'target = accuracy of the bp network on exact-mul minus 2 points; compute: the lowest-power ' +
@@ -145,7 +151,7 @@ async function runApp(
   step('output error under DRUM K1..K4');
   let axtrainK1: TrainResult | undefined;
   const multipliers = [];
-  for (const s of DRUM_SETTINGS) {
+  for (const s of drumSettings()) {
     const mult = drums.get(s.k)!;
     const tuned = await fineTune(fixed(mult));
     multipliers.push({

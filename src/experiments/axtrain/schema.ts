@@ -111,7 +111,7 @@ export const powerSchema = z.strictObject({
 
 export const axtrainResultSchema = z.strictObject({
   format: z.literal('axhw-axtrain-experiment'),
-  version: z.literal(1),
+  version: z.literal(2),
   command: z.string(),
   quick: z.boolean(),
   seed: z.number().int(),
@@ -119,7 +119,9 @@ export const axtrainResultSchema = z.strictObject({
   definitions: z.strictObject({
     output: z.string(),
     act: z.strictObject({ lambda: num, lambdaStep: num, errorBound: num, convergeTol: num }),
-    settings: z.array(z.strictObject({ name: z.string(), k: z.number().int(), multiplier: z.string() })),
+    settings: z.array(z.strictObject({ name: z.string(), k: z.number().int(), mred: num, multiplier: z.string() })),
+    settingRule: z.string(),
+    operands: z.string(),
     exactMultiplier: z.string(),
     outputError: z.string(),
     deviation: z.string(),

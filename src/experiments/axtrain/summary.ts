@@ -1,6 +1,6 @@
 import type { MultiplierPower } from '../multiplier-power.js';
 import { lowestPowerChoice, mean } from '../metrics.js';
-import { DRUM_SETTINGS } from './plan.js';
+import { drumSettings } from './settings.js';
 import type { AppResult, AxtrainSummary, LowestPower } from './schema.js';
 
 /**
@@ -43,7 +43,7 @@ export function lowestPowerOf(
 /** The paper's averages over the applications: output-error reduction per setting, NTV gains, power. */
 export function summarise(results: AppResult[]): AxtrainSummary {
   const reduction = (m: 'act' | 'axtrain') =>
-    DRUM_SETTINGS.map((s) => {
+    drumSettings().map((s) => {
       const per = results.map((r) => {
         const row = r.multipliers.find((x) => x.setting === s.name)!;
         return row.bp.outputError > 0 ? 100 * (1 - row[m].outputError / row.bp.outputError) : 0;
