@@ -23,6 +23,7 @@ export const tiers: Record<string, string[]> = {
     'test/arith/approx-layers.test.ts',
     'test/train/{real-data,training,framnn-training}.test.ts',
     'test/npu/real-data.test.ts',
+    'test/npu/heterogeneous.test.ts',
     'test/tetris/sac-pe.test.ts',
   ],
   e2e: [

@@ -46,6 +46,7 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
       children[d.name] = given[d.name]!;
       continue;
     }
+    if (d.optional && params[d.name] === '') continue;
     const spec = resolveUnitSpec(String(params[d.name]));
     if (Object.keys(spec.controls).length)
       throw new AxhwError(
@@ -60,9 +61,10 @@ export function generateModule(def: ModuleDefinition, params: ParamValues, given
   const context: Record<string, unknown> = { ...def.templateContext(params, children), top };
   const submodules: ModuleDesign[] = [];
   for (const s of def.submodules?.(params) ?? []) {
-    const sub = generateModule(getModule(s.module), s.params, children);
+    const given = s.children ? Object.fromEntries(Object.entries(s.children).map(([own, parent]) => [own, children[parent]!])) : children;
+    const sub = generateModule(getModule(s.module), s.params, given);
     Object.assign(sources, sub.sources);
-    context[`${s.module}Top`] = sub.top;
+    context[s.as ?? `${s.module}Top`] = sub.top;
     submodules.push(sub);
   }
   const memories = (def.memories?.(params, children) ?? []).map((m) => ({ ...m, top: `${top}_${m.name}` }));

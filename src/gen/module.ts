@@ -60,6 +60,16 @@ export interface MemoryDecl {
   costed: boolean;
 }
 
+/** A module rendered inside another, with its parameters. */
+export interface SubmoduleDecl {
+  module: string;
+  params: ParamValues;
+  /** The template context name of its top (default `<module>Top`), where one module is rendered twice. */
+  as?: string;
+  /** Its 'unit' parameters from the parent's children by other names (default: the same names). */
+  children?: Record<string, string>;
+}
+
 export interface ModuleDefinition<P = ParamValues> {
   kind: 'module';
   name: string;
@@ -73,7 +83,7 @@ export interface ModuleDefinition<P = ParamValues> {
   /** Handlebars context; `children` are the rendered units named by 'unit' parameters, by parameter. */
   templateContext(p: P, children: Record<string, Design>): Record<string, unknown>;
   /** Modules of this registry rendered inside this one (e.g. the NPU's PE), with their parameters. */
-  submodules?(p: P): { module: string; params: ParamValues }[];
+  submodules?(p: P): SubmoduleDecl[];
   /** The memories the template instantiates as `{{mem.<name>}}`. */
   memories?(p: P, children: Record<string, Design>): MemoryDecl[];
   /** Which share of the cost (area, energy) the module's own logic is counted in: 'datapath', 'control'. */

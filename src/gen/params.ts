@@ -13,7 +13,16 @@ const loadZod = (): typeof Zod => (zod ??= (createRequire(import.meta.url)('zod'
  * `axhw units` prints them, and every entry point validates through `parseParams`.
  */
 export type ParamDecl =
-  | { name: string; kind: 'int'; min: number; max: number; default?: number; doc: string }
+  | {
+      name: string;
+      kind: 'int';
+      min: number;
+      max: number;
+      default?: number;
+      doc: string;
+      /** Left out of module names at its default (a parameter added later: names made before it stay). */
+      quietDefault?: boolean;
+    }
   | { name: string; kind: 'bool'; default: boolean; doc: string }
   | {
       name: string;
@@ -31,6 +40,8 @@ export type ParamDecl =
       default: string;
       doc: string;
       /** The share of a module's cost its logic is counted in (e.g. 'multiplier'). */ costGroup?: string;
+      /** May be empty (the default then): no such unit. */
+      optional?: boolean;
     };
 
 export type ParamValues = Record<string, number | boolean | string>;
@@ -74,7 +85,7 @@ function schemaFor(d: ParamDecl): Zod.ZodType<number | boolean | string> {
       return z
         .string({ error: 'must be a unit spec such as drum:width=8,k=4,signed' })
         .trim()
-        .min(1, { error: 'must name a unit' })
+        .min(d.optional ? 0 : 1, { error: 'must name a unit' })
         .default(d.default);
   }
 }
@@ -141,6 +152,7 @@ export function paramTag(decls: readonly ParamDecl[], p: ParamValues): string {
       if (d.kind === 'bool') return v ? d.name[0] : '';
       if (d.kind === 'enum') return d.costOnly ? '' : String(v).replace(/[^A-Za-z0-9]/g, '');
       if (d.kind === 'unit') return String(v).replace(/[^A-Za-z0-9]+/g, '');
+      if (d.quietDefault && v === d.default) return '';
       return `${d.name[0]}${v}`;
     })
     .filter(Boolean)

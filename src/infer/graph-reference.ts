@@ -2,6 +2,7 @@ import { quantiseValue } from '../arith/fixed-point.js';
 import { tableMatMul } from '../arith/table-matmul.js';
 import { convLayerRows } from '../ir/im2col.js';
 import { GRAPH_INPUT, type GraphStep, type QuantisedGraph } from '../ir/quantised-graph.js';
+import { productTables } from '../ir/quantised-network.js';
 
 /**
  * A value of the graph on n samples: n x size integers, codes at 2^exp or accumulators (value = acc * 2^exp).
@@ -64,8 +65,15 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
   }
   const outs = l.outputs;
   const sat = g.accumulatorBits === undefined ? undefined : saturating(g.accumulatorBits);
+  // Each neuron's own multiplier: the second one's table where the layer marks it.
+  const [, approxProducts] = productTables(g);
+  const marked = l.onApprox && approxProducts ? l.onApprox : undefined;
+  if (l.onApprox && !approxProducts)
+    throw new Error(`${g.name}: ${step.output} marks neurons for a second multiplier the graph does not have`);
+  const tableOf = (j: number) => (marked?.[j] ? approxProducts! : products);
   // Stryker disable next-line ConditionalExpression: computing the exact sums when they are not used costs time only
   const acc = sat ? undefined : tableMatMul(codes, l.weightCodes, rows, l.fanIn, outs, products, mult.qmin, range);
+  const accApprox = sat || !marked ? undefined : tableMatMul(codes, l.weightCodes, rows, l.fanIn, outs, approxProducts!, mult.qmin, range);
   const data = new Float64Array(rows * step.count);
   // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (typed arrays)
   for (let r = 0; r < rows; r++) {
@@ -74,11 +82,12 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
       const j = step.from + jj;
       let a: number;
       if (sat) {
+        const table = tableOf(j);
         a = 0;
         for (let t = 0; t < l.fanIn; t++)
-          a = sat(a + products[(codes[r * l.fanIn + t]! - mult.qmin) * range + (l.weightCodes[t * outs + j]! - mult.qmin)]!);
+          a = sat(a + table[(codes[r * l.fanIn + t]! - mult.qmin) * range + (l.weightCodes[t * outs + j]! - mult.qmin)]!);
         a = sat(a + l.bias[j]!);
-      } else a = acc![r * outs + j]! + l.bias[j]!;
+      } else a = (marked?.[j] ? accApprox! : acc!)[r * outs + j]! + l.bias[j]!;
       // Stryker disable next-line EqualityOperator: ReLU of 0 is 0 either way
       if (l.relu && a < 0) a = 0;
       data[r * step.count + jj] = a;

@@ -2,7 +2,7 @@ import { layerShapes, weightedLayerSizes, type LayerSpec, type ModelSpec } from 
 import type { QuantisedNetwork, LayerWeights } from '../ir/quantised-network.js';
 import { networkGraph } from '../ir/quantised-graph.js';
 import { graphReference } from './graph-reference.js';
-import { argmaxRows } from '../ir/classes.js';
+import { argmaxRows, modelOrder } from '../ir/classes.js';
 import { convLayerRows } from '../ir/im2col.js';
 import { maskFloats, type FloatMultiplier } from '../multipliers/float-multiplier.js';
 import { formatOperands } from '../arith/float-format.js';
@@ -90,6 +90,8 @@ export function referenceInference(
     observe?.(step.index, values);
     if (step === last) logits = values;
   });
+  // A placed network computes its outputs in another order: logits and predictions are in the model's.
+  if (q.outputOf) logits = modelOrder(logits, n, q.outputOf);
   return { predictions: argmaxRows(logits, n), logits };
 }
 

@@ -18,3 +18,16 @@ export function accuracy(pred: Int32Array, y: Int32Array | Float32Array): number
   for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
   return ok / y.length;
 }
+
+/**
+ * Output rows in the model's order, from rows a network computes in another order (`outputOf[i]`: the model
+ * output that computed output i is; -1 a placeholder, dropped).
+ */
+export function modelOrder(values: Float64Array, n: number, outputOf: Int32Array): Float64Array<ArrayBuffer> {
+  const width = outputOf.length;
+  const classes = outputOf.reduce((m, c) => Math.max(m, c + 1), 0);
+  const out = new Float64Array(n * classes);
+  for (let s = 0; s < n; s++)
+    for (let i = 0; i < width; i++) if (outputOf[i]! >= 0) out[s * classes + outputOf[i]!] = values[s * width + i]!;
+  return out;
+}

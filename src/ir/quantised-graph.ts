@@ -13,6 +13,10 @@ export interface QuantisedGraph {
   /** What the network is called in messages. */
   name: string;
   mult: ApproxMultiplier;
+  /** The second multiplier of neurons marked in their layer's `onApprox`. */
+  approx?: ApproxMultiplier;
+  /** The model output each output of the graph's last step is (QuantisedNetwork.outputOf). */
+  outputOf?: Int32Array;
   /** Codes per sample of the network input, and their frozen exponent. */
   inputSize: number;
   inputExp: number;
@@ -155,6 +159,8 @@ export function networkGraph(q: QuantisedNetwork): QuantisedGraph {
   return {
     name: q.spec.name,
     mult: q.mult,
+    ...(q.approx ? { approx: q.approx } : {}),
+    ...(q.outputOf ? { outputOf: q.outputOf } : {}),
     inputSize: q.spec.input.reduce((a, b) => a * b, 1),
     inputExp: q.layers[0]!.inputExp,
     steps,

@@ -30,7 +30,15 @@ export interface NpuGeometry {
   ba: number;
   /** PEs with AXNet's Hadamard step, and a controller that reads extended instructions (hadamard=1). */
   hadamard: boolean;
+  /** PEs 0 .. apes - 1 multiply on the NPU's second (approximate) multiplier; 0: every PE on the first. */
+  apes: number;
 }
+
+/**
+ * The multipliers' result codes (index a << N | b): one table every PE uses, or one per PE (a heterogeneous
+ * NPU, its PEs on different multipliers of one number format).
+ */
+export type PeTables = ArrayLike<number> | { perPe: readonly ArrayLike<number>[] };
 
 /** Accesses of one memory: reads on its datapath port, writes on its one write port (host or datapath). */
 export interface MemoryAccess {
@@ -79,12 +87,18 @@ export class NpuModel implements ModuleModel {
   /** Every memory access since construction or the last `resetAccesses`. */
   accesses: NpuAccesses;
 
+  /** Each PE's multiplier table. */
+  private readonly y: readonly ArrayLike<number>[];
+
   constructor(
     readonly geo: NpuGeometry,
-    private readonly y: ArrayLike<number>,
+    tables: PeTables,
     /** Sees every product the PEs' MAC multipliers compute, in order: PE, and the codes on the multiplier's ports. */
     private readonly onMultiply?: (pe: number, a: number, b: number) => void,
   ) {
+    const perPe = 'perPe' in tables ? tables.perPe : undefined;
+    if (perPe && perPe.length !== geo.P) throw new Error(`the NPU model has ${geo.P} PEs and ${perPe.length} multiplier tables`);
+    this.y = perPe ?? Array.from({ length: geo.P }, () => tables as ArrayLike<number>);
     this.prog = new Uint32Array(geo.pdepth);
     this.act = [new Int32Array(geo.adepth), new Int32Array(geo.adepth)];
     this.w = Array.from({ length: geo.P }, () => new Uint32Array(geo.wdepth));
@@ -227,7 +241,7 @@ export class NpuModel implements ModuleModel {
                     for (let p = 0; p < P; p++) {
                       const addr = l.wbase + g * l.fanIn + t;
                       const word = this.w[p]![addr]! ^ this.fault[p]![addr]!;
-                      const prod = peProduct(f, this.y, a, word);
+                      const prod = peProduct(f, this.y[p]!, a, word);
                       if (this.onMultiply) this.onMultiply(p, ...multiplierOperands(f, a, word));
                       acc[p] = t === 0 ? prod : saturate(acc[p]! + prod, f.accBits);
                     }
@@ -253,7 +267,7 @@ export class NpuModel implements ModuleModel {
                   // The Hadamard step: the control code read while this output is written, on the PE's second multiplier.
                   const h = l.hadamard;
                   if (h) {
-                    code = hadamardCode(f, this.y, code, value(this.act[h.buf][(h.offset + index) % adepth]!), h.shift);
+                    code = hadamardCode(f, this.y[p]!, code, value(this.act[h.buf][(h.offset + index) % adepth]!), h.shift);
                     count.act[h.buf].reads++;
                   }
                   dst[(doff + index) % adepth] = toWord(code, cw);

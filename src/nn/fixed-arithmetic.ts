@@ -5,6 +5,7 @@ import { steDense } from './ops/dense.js';
 import { denseProduct } from './ops/matmul.js';
 import { valuesOf } from './ops/registered.js';
 import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
+import type { NeuronMultipliers } from '../ir/quantised-network.js';
 import { scaleExponent } from '../arith/fixed-point.js';
 import { applyTransform, identityTable, quantiseOperand, scaleTable } from '../arith/quantise.js';
 import { biasInAccumulatorUnits, storedWeightCodes, weightExponent, type NtvStorage } from '../arith/stored-weights.js';
@@ -41,6 +42,8 @@ export interface FixedSpec {
   frozenWeights?: { ew: number; codes: Float32Array }[];
   /** Sees each weighted layer's input max |x| and exponents (calibration, reporting). */
   observe?: (layer: number, info: { maxAbs: number; ex: number; ew: number }) => void;
+  /** Neurons on a second multiplier (per weighted layer, a mask over its outputs): each column on its own. */
+  neurons?: NeuronMultipliers;
 }
 
 /**
@@ -94,7 +97,10 @@ export class FixedArithmetic implements LayerArithmetic {
     // Scales are folded in: T(q) * 2^e is exact in float32 (a power of two), so the product of scaled
     // operands is the integer accumulation times 2^(ex+ew) with the same rounding (none below 2^24), and
     // the bias is added in accumulator units in the same scale; no further tensor ops per layer.
-    const transform = hw.path === 'transform' ? m.transform! : undefined;
+    // Neurons on two multipliers: operands as codes, each multiplier's transform (or table) applied after.
+    const mask = hw.neurons?.masks[layer];
+    const mixed = mask?.some((v) => v) === true;
+    const transform = hw.path === 'transform' && !mixed ? m.transform! : undefined;
     const codes = () => identityTable(m.qmin, m.qmax);
     const fixedEx = hw.inputExps?.[layer];
     const xTable = transform ? (e: number) => scaleTable(transform.a, e) : codes;
@@ -126,6 +132,12 @@ export class FixedArithmetic implements LayerArithmetic {
     const s = 2 ** e;
     // The bias in accumulator units, back in value units (exact: an integer times a power of two).
     const qb = Float32Array.from(biasInAccumulatorUnits(bv.dataSync() as Float32Array, e), (v) => v * s);
+    if (mixed) {
+      const first = mixedProducts(m, hw.path, xq, qw.out, qb, ex, ew, rows!, k!, n);
+      const second = mixedProducts(hw.neurons!.approx, hw.path, xq, qw.out, qb, ex, ew, rows!, k!, n);
+      for (let i = 0; i < first.length; i++) if (mask![i % n]) first[i] = second[i]!;
+      return tf.tensor2d(first, [rows!, n]);
+    }
     if (transform) {
       const y = denseProduct(xq, qw.out, qb, rows!, k!, n);
       if (y) return tf.tensor2d(y, [rows!, n]);
@@ -136,4 +148,33 @@ export class FixedArithmetic implements LayerArithmetic {
     for (let i = 0; i < acc.length; i++) out[i] = Math.fround(acc[i]!) * s + qb[i % n]!;
     return tf.tensor2d(out, [rows!, n]);
   }
+}
+
+/** The layer's values on one multiplier from operand codes: through its transform (path and multiplier allowing), else its table. */
+function mixedProducts(
+  m: ApproxMultiplier,
+  path: ProductPath,
+  xc: Float32Array,
+  wc: Float32Array,
+  qb: Float32Array,
+  ex: number,
+  ew: number,
+  rows: number,
+  k: number,
+  n: number,
+): Float32Array {
+  if (path === 'transform' && m.transform) {
+    const xt = applyTransform(xc, scaleTable(m.transform.a, ex), m.qmin);
+    const wt = applyTransform(wc, scaleTable(m.transform.b, ew), m.qmin);
+    const y = denseProduct(xt, wt, qb, rows, k, n);
+    if (y) return y;
+    return tf
+      .tidy(() => tf.add(tf.matMul(tf.tensor2d(xt, [rows, k]), tf.tensor2d(wt, [k, n])), tf.tensor1d(qb)))
+      .dataSync() as Float32Array;
+  }
+  const s = 2 ** (ex + ew);
+  const acc = tableMatMul(xc, wc, rows, k, n, m.products!, m.qmin, m.qmax - m.qmin + 1);
+  const out = new Float32Array(acc.length);
+  for (let i = 0; i < acc.length; i++) out[i] = Math.fround(acc[i]!) * s + qb[i % n]!;
+  return out;
 }

@@ -5,7 +5,7 @@ import { quantiseNetwork, type QuantisedNetwork } from '../ir/quantised-network.
 
 /** The network as the fixed-point hardware runs it, at these frozen input exponents (optionally one NTV draw). */
 export function quantisedNetworkOf(net: Network, hw: FixedArithmetic, inputExps: number[], ntv?: NtvStorage): QuantisedNetwork {
-  return quantiseNetwork(net.spec, net.weightArrays(), hw.spec.mult, inputExps, { ntv });
+  return quantiseNetwork(net.spec, net.weightArrays(), hw.spec.mult, inputExps, { ntv, neurons: hw.spec.neurons });
 }
 
 /** The hardware path running a quantised network's stored codes (held fixed over a whole evaluation). */

@@ -18,6 +18,7 @@ import { samePadding } from '../ir/im2col.js';
 import { quantiseValue } from '../arith/fixed-point.js';
 import { AxhwError } from '../errors.js';
 import { codeBits, codeRange, toWord, weightWord, type PeFormat } from '../models/pe-arith.js';
+import { placeNeurons } from './placement.js';
 import { cycleModel, encodeProgram, isExtended, type Instruction, type Program } from '../models/npu-program.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 
@@ -50,6 +51,8 @@ export interface CompiledNetwork {
   inputExp: number;
   /** Per program layer, the graph value it writes or streams out (what the reference is compared with). */
   writes: string[];
+  /** The model output each streamed output of the last layer is (a placed network's; absent: in order). */
+  outputOf?: Int32Array;
 }
 
 /** Changes to what the compiler writes, for the negative controls. */
@@ -62,9 +65,9 @@ export interface CompileFaults {
   controlOffsetDelta?: number;
 }
 
-/** A plain network compiled through its graph (see compileGraph). */
+/** A plain network compiled through its graph (see compileGraph), placed first on a heterogeneous NPU (placement.ts). */
 export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: CompileFaults = {}): CompiledNetwork {
-  return compileGraph(networkGraph(q), geo, faults);
+  return compileGraph(networkGraph(placeNeurons(q, geo.P, geo.apes)), geo, faults);
 }
 
 /** Where a value lives in the activation buffers. */
@@ -99,6 +102,7 @@ export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: Compil
       'Generate the NPU with hadamard (npu:...,hadamard).',
     );
   checkMultiplier(g.mult, f);
+  checkPlacement(g, geo);
   const need = graphAccumulatorBits(g);
   if (g.accumulatorBits === undefined && need > f.accBits)
     throw new AxhwError(
@@ -272,7 +276,36 @@ export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: Compil
       `${g.name} needs buffer offsets (extended instructions), which only an NPU generated with the Hadamard step reads.`,
       'Generate the NPU with hadamard (npu:...,hadamard).',
     );
-  return assemble({ inputSize: g.inputSize, layers }, weights, biases, map, writes, activationWords, g.inputExp, geo, g.name);
+  const c = assemble({ inputSize: g.inputSize, layers }, weights, biases, map, writes, activationWords, g.inputExp, geo, g.name);
+  return g.outputOf ? { ...c, outputOf: g.outputOf } : c;
+}
+
+/**
+ * Every output runs on PE (index mod P), and PEs 0 .. apes - 1 carry the second multiplier: each neuron
+ * must sit where its own multiplier is (placeNeurons lays a network out so).
+ */
+function checkPlacement(g: QuantisedGraph, geo: NpuGeometry): void {
+  if (g.approx) checkMultiplier(g.approx, geo.format);
+  if (g.approx && g.steps.some((s) => s.op === 'hadamard'))
+    throw new AxhwError(
+      `${g.name}: the Hadamard step runs on each PE's own multiplier, and this network mixes two.`,
+      'Run AXNet networks on one multiplier.',
+    );
+  for (const s of g.steps) {
+    if (s.op !== 'layer') continue;
+    const marks = s.layer.onApprox;
+    if (marks && !g.approx)
+      throw new AxhwError(`${g.name}: neurons are marked for a second multiplier the network does not have.`, 'Quantise with both.');
+    for (let jj = 0; jj < s.count; jj++) {
+      const onApprox = (marks?.[s.from + jj] ?? 0) === 1;
+      if (onApprox !== jj % geo.P < geo.apes)
+        throw new AxhwError(
+          `${g.name} ${s.output}: output ${s.from + jj} ${onApprox ? 'uses the second multiplier' : 'uses the first multiplier'} ` +
+            `but runs on PE ${jj % geo.P}, which ${jj % geo.P < geo.apes ? 'has the second' : 'has the first'} (apes=${geo.apes}).`,
+          'Place the network for this NPU first (placeNeurons; `axhw npu` commands do).',
+        );
+    }
+  }
 }
 
 /** The program encoded, every memory checked against the NPU's, the cycle model per layer: the compiled network. */

@@ -1,6 +1,6 @@
 import type { ModuleCommand, ModuleResponse, RunResult } from '../gen/module.js';
 import { openModuleSessions } from '../cosim/module-session.js';
-import { argmaxRows } from '../ir/classes.js';
+import { argmaxRows, modelOrder } from '../ir/classes.js';
 import { NPU_MEM, type NpuGeometry } from '../models/npu-model.js';
 import { inputWords, type CompiledNetwork } from './compile.js';
 import type { NpuTarget } from './target.js';
@@ -226,7 +226,8 @@ export function compareBatch(
     // The out-stream carries the streamed layers' accumulators in program order: the prediction is the first maximum of the last layer's.
     const words = Float64Array.from(r.output.slice(s * streamed, (s + 1) * streamed), signedOf);
     onStream?.(start + s, words);
-    predictions[start + s] = argmaxRows(words.subarray(streamed - c.layers.at(-1)!.outputs), 1)[0]!;
+    const logits = words.subarray(streamed - c.layers.at(-1)!.outputs);
+    predictions[start + s] = argmaxRows(c.outputOf ? modelOrder(logits, 1, c.outputOf) : logits, 1)[0]!;
     cyclesMeasured[start + s] = doneAt + 1 - (s === 0 ? 0 : r.doneCycles[s - 1]! + 1);
   }
   return { compared };

@@ -19,6 +19,14 @@ export interface NpuSizing {
   pdepth?: number;
   /** The kind of each memory role (unit parameters; the default where absent). */
   memory?: Partial<Record<NpuMemoryRole, MemoryKind>>;
+  /** PEs on the second multiplier (a heterogeneous NPU; the model source names the multiplier). */
+  apes?: number;
+}
+
+/** The second multiplier of a heterogeneous NPU: its spec and design. */
+export interface SecondMultiplier {
+  spec: string;
+  design: Design;
 }
 
 /**
@@ -33,10 +41,13 @@ export function sizeNpuFor(
   s: NpuSizing,
   child: Design,
   extra: RawParams = {},
+  second?: SecondMultiplier,
 ): RawParams {
   const acc = s.acc ?? Math.max(32, ...exactAccumulatorBits);
+  const hetero = second ? { approx: second.spec, apes: s.apes ?? 0 } : {};
   const { params } = resolveModule('npu', {
     mult,
+    ...hetero,
     p: s.P,
     acc,
     wdepth: 1 << 20,
@@ -45,9 +56,10 @@ export function sizeNpuFor(
     pdepth: 1 << 12,
     ...extra,
   });
-  const trial = compile(npuGeometry(params, child));
+  const trial = compile(npuGeometry(params, child, second?.design));
   return {
     mult,
+    ...hetero,
     p: s.P,
     acc,
     wdepth: s.wdepth ?? Math.max(2, trial.weights[0]!.length),
@@ -59,12 +71,12 @@ export function sizeNpuFor(
   };
 }
 
-/** The NPU with these parameters on this multiplier: its design, geometry, and unit spec (the parameters as given). */
-export function npuDesign(params: RawParams, child: Design): NpuHardware {
+/** The NPU with these parameters on this multiplier (and a second one): its design, geometry, and unit spec (the parameters as given). */
+export function npuDesign(params: RawParams, child: Design, second?: Design): NpuHardware {
   const { unit, params: p } = resolveModule('npu', params);
   return {
-    design: generateModule(getModule('npu'), p, { mult: child }),
-    geo: npuGeometry(p, child),
+    design: generateModule(getModule('npu'), p, second ? { mult: child, approx: second } : { mult: child }),
+    geo: npuGeometry(p, child, second),
     spec: formatUnitSpec(unit.name, params),
   };
 }

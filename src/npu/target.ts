@@ -3,6 +3,7 @@ import { networkGraph, type QuantisedGraph } from '../ir/quantised-graph.js';
 import type { ModuleDesign } from '../gen/generate-module.js';
 import type { NpuGeometry } from '../models/npu-model.js';
 import { graphReference } from '../infer/graph-reference.js';
+import { placeNeurons } from './placement.js';
 import { compileGraph, type CompiledNetwork, type CompileFaults } from './compile.js';
 
 /** A generated NPU: its design, geometry, and unit spec (`npu:mult=...,p=16,...`, the parameters as given). */
@@ -31,9 +32,9 @@ export function graphTarget(g: QuantisedGraph, hw: NpuHardware, faults?: Compile
   return { design: hw.design, geo: hw.geo, spec: hw.spec, compiled, expected: referenceWrites(g, compiled) };
 }
 
-/** A quantised network compiled for this NPU, with its integer reference as the expected outputs. */
+/** A quantised network placed (placement.ts) and compiled for this NPU, with its integer reference as the expected outputs. */
 export function networkTarget(q: QuantisedNetwork, hw: NpuHardware, faults?: CompileFaults): NpuTarget {
-  return graphTarget(networkGraph(q), hw, faults);
+  return graphTarget(networkGraph(placeNeurons(q, hw.geo.P, hw.geo.apes)), hw, faults);
 }
 
 /** Per sample and program layer, what the NPU must write: the reference's value of the step it runs (codes, or streamed accumulators). */

@@ -17,7 +17,7 @@ import { resolveUnitSpec } from '../gen/unit-spec.js';
 import { generateDesign } from '../gen/generate.js';
 import { AxhwError } from '../errors.js';
 import { compileNetwork } from '../npu/compile.js';
-import { npuDesign, sizeNpuFor, type NpuSizing } from '../npu/sizing.js';
+import { npuDesign, sizeNpuFor, type NpuSizing, type SecondMultiplier } from '../npu/sizing.js';
 import { networkTarget, type NpuTarget } from '../npu/target.js';
 
 export type { NpuSizing } from '../npu/sizing.js';
@@ -47,6 +47,8 @@ export interface QuantisedModel {
   child: Design;
   /** The multiplier as the PE names it (`--multiplier` spec, or `rtl:<top>`). */
   multSpec: string;
+  /** The second multiplier of marked neurons. */
+  second?: SecondMultiplier;
   /** Quantise again with NTV flips drawn into the stored codes. */
   withNtv(ntv: NtvStorage): QuantisedNetwork;
 }
@@ -54,6 +56,8 @@ export interface QuantisedModel {
 export interface ModelSource {
   modelDir: string;
   mult?: string;
+  /** Neurons on a second multiplier (a registry operator of the first's number format): per weighted layer, a mask over its outputs. */
+  approx?: { mult: string; masks: Uint8Array[] };
   rtl?: { files: string[]; top: string };
   dataPath?: string;
   log?: (m: string) => void;
@@ -86,9 +90,15 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
       `${o.mult} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`,
       'Use e.g. --multiplier drum:width=8,k=4,signed or exact-mul:width=8,signed.',
     );
-  const base = new FixedArithmetic({ mult: hw.fixed, path: 'table' });
+  const second = o.approx ? await secondMultiplier(o.approx.mult, o.log) : undefined;
+  const base = new FixedArithmetic({
+    mult: hw.fixed,
+    path: 'table',
+    ...(second ? { neurons: { approx: second.fixed, masks: o.approx!.masks } } : {}),
+  });
+  // The training run's calibration holds for the one multiplier it ran on; mixed neurons are calibrated here.
   const inputExps =
-    file.calibration && file.calibration.rtlHash === hw.rtlHash ? file.calibration.inputExps : calibrate(net, data.train, base);
+    file.calibration && file.calibration.rtlHash === hw.rtlHash && !second ? file.calibration.inputExps : calibrate(net, data.train, base);
   const frozen = base.with({ inputExps });
   const q = quantisedNetworkOf(net, frozen, inputExps);
   if (child.rtlHash !== hw.rtlHash)
@@ -103,24 +113,38 @@ export async function quantisedModel(o: ModelSource): Promise<QuantisedModel> {
     inputExps,
     child,
     multSpec: o.mult ?? `rtl:${o.rtl!.top}`,
+    ...(second ? { second: { spec: o.approx!.mult, design: second.design } } : {}),
     withNtv: (ntv) => quantisedNetworkOf(net, frozen, inputExps, ntv),
   };
+}
+
+/** The second multiplier of marked neurons: a registry operator, its table read from the RTL. */
+async function secondMultiplier(spec: string, log?: (m: string) => void) {
+  const r = resolveUnitSpec(spec);
+  const design = generateDesign(r.unit, r.params);
+  peFormat(design, MAX_ACC_BITS);
+  const hw = await resolveHardware({ multiplier: spec, path: 'table', log });
+  if (!hw?.fixed)
+    throw new AxhwError(`${spec} is not a fixed-point multiplier; the NPU's PEs multiply integer codes.`, 'Use e.g. drum:width=8,k=2.');
+  return { design, fixed: hw.fixed };
 }
 
 /** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
   const m = await quantisedModel(o);
-  const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child), m.child));
+  const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child, m.second), m.child, m.second?.design));
   return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, target, multSpec: m.multSpec, withNtv: m.withNtv };
 }
 
 /** NPU parameters for a network on this multiplier: depths from a trial compile on unbounded memories, unless given. */
-export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design): RawParams {
+export function sizeNpu(q: QuantisedNetwork, mult: string, s: NpuSizing, child: Design, second?: SecondMultiplier): RawParams {
   return sizeNpuFor(
     (geo) => compileNetwork(q, geo),
     q.layers.map((l) => l.exactAccumulatorBits),
     mult,
     s,
     child,
+    {},
+    second,
   );
 }

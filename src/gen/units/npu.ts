@@ -3,19 +3,20 @@ import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
 import { addressBits } from '../../util/bits.js';
-import { NPU_MEM, NpuModel, type NpuGeometry } from '../../models/npu-model.js';
+import { NPU_MEM, NpuModel, type NpuGeometry, type PeTables } from '../../models/npu-model.js';
+import { AxhwError } from '../../errors.js';
 import { encodeProgram, instruction, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
-import { codeBits, codeRange, toWord, weightBits, weightWord } from '../../models/pe-arith.js';
+import { codeBits, codeRange, toWord, weightBits, weightWord, type PeFormat } from '../../models/pe-arith.js';
 import { HADAMARD_PARAM, MAX_ACC_BITS, multiplierCodes, multiplierParam, peContext, peFormat, type PeParams } from './pe.js';
 
-/** The NPU's geometry (memory sizes and address bits) from its parameters. */
-export function npuGeometry(p: NpuParams, mult: Design): NpuGeometry {
+/** The NPU's geometry (memory sizes and address bits) from its parameters; `approx` is the second multiplier's design (apes > 0). */
+export function npuGeometry(p: NpuParams, mult: Design, approx?: Design): NpuGeometry {
   const wdepth = p.wdepth;
   const bdepth = p.bdepth;
   return {
     P: p.p,
-    format: peFormat(mult, p.acc),
+    format: npuFormat(p, mult, approx),
     wdepth,
     bdepth,
     adepth: p.adepth,
@@ -23,7 +24,34 @@ export function npuGeometry(p: NpuParams, mult: Design): NpuGeometry {
     wa: addressBits(wdepth),
     ba: addressBits(bdepth),
     hadamard: p.hadamard,
+    apes: p.apes,
   };
+}
+
+/**
+ * The PEs' number format, checked: with a second multiplier (apes > 0), both must take and give the same
+ * codes (width, signedness, result width), so one compiled network runs on either kind of PE.
+ */
+export function npuFormat(p: NpuParams, mult: Design, approx?: Design): PeFormat {
+  const f = peFormat(mult, p.acc);
+  if (p.apes === 0) return f;
+  if (!approx) throw new AxhwError(`npu: apes=${p.apes} needs the second multiplier (approx=<unit spec>).`, 'Set approx, or apes=0.');
+  const g = peFormat(approx, p.acc);
+  if (g.n !== f.n || g.signed !== f.signed || g.yWidth !== f.yWidth)
+    throw new AxhwError(
+      `npu: the two multipliers differ in number format: ${mult.top} ${describe(f)}, ${approx.top} ${describe(g)}.`,
+      'Give approx the operand width and signedness of mult (e.g. mult=exact-mul:width=8, approx=drum:width=8,k=2).',
+    );
+  return f;
+}
+const describe = (f: PeFormat) => `${f.n}-bit ${f.signed ? 'signed' : 'unsigned'} operands, ${f.yWidth}-bit result`;
+
+/** Each PE's multiplier result codes (index a << N | b): PEs 0 .. apes - 1 on the second multiplier. */
+export function peTables(p: NpuParams, children: Record<string, Design>): PeTables {
+  const y = multiplierCodes(children.mult!);
+  if (p.apes === 0) return y;
+  const ya = multiplierCodes(children.approx!);
+  return { perPe: Array.from({ length: p.p }, (_, i) => (i < p.apes ? ya : y)) };
 }
 
 /** The PE parameters an NPU instantiates. */
@@ -44,6 +72,23 @@ export type NpuMemoryRole = (typeof NPU_MEMORY_ROLES)[number];
 const NPU_PARAMS = [
   multiplierParam("the PEs' multiplier: any registry operator spec (2..12-bit equal operands)"),
   { name: 'p', kind: 'int', min: 1, max: 64, default: 16, doc: 'processing elements' },
+  {
+    name: 'approx',
+    kind: 'unit',
+    default: '',
+    optional: true,
+    costGroup: 'multiplier',
+    doc: "a second multiplier, of mult's number format, for PEs 0 .. apes - 1 (a heterogeneous NPU; empty: none)",
+  },
+  {
+    name: 'apes',
+    kind: 'int',
+    min: 0,
+    max: 64,
+    default: 0,
+    quietDefault: true,
+    doc: 'PEs on the second multiplier (the compiler places each neuron on a PE of its own multiplier)',
+  },
   { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
   { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
   { name: 'bdepth', kind: 'int', min: 2, max: 1 << 16, default: 64, doc: 'bias memory words per PE' },
@@ -62,8 +107,20 @@ export const npuUnit = defineModule({
   name: 'npu',
   description: 'neural processing unit: P PEs, layer program (dense, conv2d, max-pool), two activation buffers, valid/ready streams',
   params: NPU_PARAMS,
+  rules: ['apes <= p', 'apes > 0 exactly when approx is given'],
+  check(p) {
+    if (p.apes > p.p) return `apes = ${p.apes} exceeds the ${p.p} PEs (apes <= p).`;
+    if (p.apes > 0 && !p.approx) return `apes = ${p.apes} needs the second multiplier: set approx=<unit spec>.`;
+    if (p.apes === 0 && p.approx) return `approx = ${p.approx} is on no PE: set apes (1 .. ${p.p}).`;
+    return undefined;
+  },
   template: 'npu.v.hbs',
-  submodules: (p) => [{ module: 'pe', params: npuPeParams(p) }],
+  submodules: (p) => [
+    { module: 'pe', params: npuPeParams(p) },
+    ...(p.apes > 0
+      ? [{ module: 'pe', params: { ...npuPeParams(p), mult: p.approx }, as: 'peApproxTop', children: { mult: 'approx' } }]
+      : []),
+  ],
   costGroup: 'control',
   memories(p, children) {
     const cw = codeBits(peFormat(children.mult!, p.acc));
@@ -90,6 +147,8 @@ export const npuUnit = defineModule({
       pa: addressBits(p.pdepth),
       pb: addressBits(p.p),
       hadamard: pe.hadamard,
+      apes: p.apes,
+      approxTop: children.approx?.top,
     };
   },
   ports(p, children): ModulePorts {
@@ -121,9 +180,9 @@ export const npuUnit = defineModule({
       },
     };
   },
-  model: (p, children) => new NpuModel(npuGeometry(p, children.mult!), multiplierCodes(children.mult!)),
+  model: (p, children) => new NpuModel(npuGeometry(p, children.mult!, children.approx), peTables(p, children)),
   testStimulus(p, children, rng) {
-    const g = npuGeometry(p, children.mult!);
+    const g = npuGeometry(p, children.mult!, children.approx);
     const f = g.format;
     const { qmin, qmax } = codeRange(f);
     const below = (n: number) => rng.nextU32() % n;
@@ -152,6 +211,8 @@ export const npuUnit = defineModule({
     { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
     { mult: 'drum:width=8,k=4,signed', p: 3, acc: 24, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
     { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
+    // Heterogeneous: PEs 0 and 1 on DRUM k = 2, the others exact, sign + magnitude around both.
+    { mult: 'exact-mul:width=6', approx: 'drum:width=6,k=2', apes: 2, p: 5, acc: 20, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
   ],
 });
 
