@@ -49,6 +49,32 @@ export function fixedHardware(mult: ApproxMultiplier, path: ProductPath, pathRea
   };
 }
 
+/**
+ * Fixed-point hardware whose neurons each use one of two multipliers of one number format (ApproxAnn's
+ * assignment, a heterogeneous NPU): `masks` per weighted layer mark the neurons on `approx`.
+ */
+export function mixedHardware(
+  mult: ApproxMultiplier,
+  approx: ApproxMultiplier,
+  masks: Uint8Array[],
+  path: ProductPath,
+  pathReason: string,
+): Hardware {
+  const plain = fixedHardware(mult, path, pathReason);
+  const neurons = { approx, masks };
+  return {
+    ...plain,
+    label: `${mult.label} + ${approx.label} per neuron`,
+    arithmetic: (ntv) => new FixedArithmetic({ mult, path, ntv, neurons }),
+    describe: () => ({
+      ...plain.describe(),
+      second: approx.label,
+      neuronsOnSecond: masks.map((m) => m.reduce((a, v) => a + v, 0)),
+      secondProvenance: approx.provenance,
+    }),
+  };
+}
+
 /** fpmul hardware: float32 values through the significand mask. */
 export function floatHardware(float: FloatMultiplier): Hardware {
   const pathReason = `per-operand significand mask, RTL(a, b) = round(T(a) T(b)) checked on ${float.provenance.checkedPairs} pairs`;
