@@ -118,7 +118,9 @@ describe('ApproxAnn: iterative replacement with retraining until the bound', () 
     // The first neuron moved is the start network's least critical one.
     const net = new Network(model, 1);
     net.setWeights(start);
-    const c = neuronCriticality(net, { ...trainSet }, new FixedArithmetic({ mult: exact8, path: 'table' })).flatMap((l, k) => Array.from(l, (v, j) => ({ k, j, v })));
+    const c = neuronCriticality(net, { ...trainSet }, new FixedArithmetic({ mult: exact8, path: 'table' })).flatMap((l, k) =>
+      Array.from(l, (v, j) => ({ k, j, v })),
+    );
     const least = c.reduce((a, b) => (b.v < a.v ? b : a));
     expect(loose.steps[0]!.added).toEqual([[least.k, least.j]]);
     net.dispose();
