@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dataRoot } from '../../src/data/datasets.js';
 import { npuForModel } from '../../src/target/from-model.js';
 import { runOnNpu } from '../../src/npu/run.js';
+import { npuCost } from '../../src/npu/cost.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import { predict } from '../../src/evaluate/predict.js';
 import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
@@ -66,6 +67,20 @@ describe('breast-cancer MLP on a heterogeneous NPU', () => {
     const w = await runOnNpu({ ...n.target, design: swapped }, t.x, 4);
     expect(w.mismatch).toMatchObject({ layer: 0, pe: 1, what: 'output differs from the integer reference' });
     expect(w.mismatch!.neuron % 4).toBe(1);
+
+    // Costed at gate level: both PE modules and both multipliers are parts, each with its instances, and the
+    // memories' counted accesses equal the transaction model's (npuCost checks them, per PE instance).
+    requireTool('yosys');
+    requireTool('sta');
+    const c = await npuCost(n.target, t.x, 1);
+    const part = (m: string) => c.parts.find((p) => p.module === m);
+    const pes = c.parts.filter((p) => p.module.startsWith('pe_') && p.kind === 'logic');
+    expect(pes.map((p) => [p.module, p.instances])).toEqual([
+      [design.submodules[0]!.top, 2],
+      [design.submodules[1]!.top, 2],
+    ]);
+    expect([part('exact_mul_w8')?.instances, part('drum_w8_k2')?.instances]).toEqual([2, 2]);
+    expect(c.energyPerInferencePj.multiplier).toBeGreaterThan(0);
     n.net.dispose();
   });
 });

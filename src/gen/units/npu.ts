@@ -54,6 +54,9 @@ export function peTables(p: NpuParams, children: Record<string, Design>): PeTabl
   return { perPe: Array.from({ length: p.p }, (_, i) => (i < p.apes ? ya : y)) };
 }
 
+/** PE p's instance below the NPU (rtl-templates/npu.v.hbs): the generate block's name, per multiplier where there are two. */
+export const peInstance = (p: number, apes: number): string => `pe_array[${p}].${apes === 0 ? '' : p < apes ? 'approx.' : 'first.'}u`;
+
 /** The PE parameters an NPU instantiates. */
 export const npuPeParams = (p: NpuParams): PeParams => ({
   mult: p.mult,
