@@ -30,6 +30,6 @@ export const tiers: Record<string, string[]> = {
     'test/cli/**/*.test.ts',
     'test/report/browser.test.ts',
     'test/demo/**/*.test.ts',
-    'test/experiments/{axtrain,tetris,framnn,axnet}.test.ts',
+    'test/experiments/{axtrain,axtrain-system,tetris,framnn,axnet}.test.ts',
   ],
 };

@@ -5,6 +5,7 @@ import { axtrainExperiment } from './axtrain/index.js';
 import { tetrisExperiment } from './tetris/index.js';
 import { framnnExperiment } from './framnn/index.js';
 import { axnetExperiment } from './axnet/index.js';
+import { axtrainSystemExperiment } from './axtrain-system/index.js';
 
 /**
  * An experiment with its result type erased: the runner hands each experiment only the result its own
@@ -15,6 +16,7 @@ const entry = <R, S extends OptionSet>(e: Experiment<R, S>) => e as unknown as E
 /** The registry of paper evaluations. Adding one = a folder here with its index.ts + one line below. */
 const experiments: readonly Experiment[] = [
   entry(axtrainExperiment),
+  entry(axtrainSystemExperiment),
   entry(framnnExperiment),
   entry(tetrisExperiment),
   entry(axnetExperiment),

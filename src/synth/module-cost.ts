@@ -639,3 +639,23 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
       `energies per toggle (sim-power.ts); ${memoryKinds.words} (memory-kinds.ts; every kind in byMemoryKind)`,
   };
 }
+
+/**
+ * The costed run's memories as SRAM macros, the roles in `scaled` at supply `voltage` (V) and the rest at the
+ * characterized 1.8 V: energy over the counted cycles (J), from each memory's counted accesses (the logic is
+ * untouched; e.g. NTV weight storage: the weight memories scaled, activations and program at nominal).
+ */
+export function sramMemoriesAt(c: ModuleCost, scaled: (role: string) => boolean, voltage: number): { energyJ: number; scaledJ: number } {
+  let energyJ = 0;
+  let scaledJ = 0;
+  for (const p of c.parts) {
+    const m = p.memory;
+    if (!m?.costed) continue;
+    const use = { instances: p.instances, cycles: c.cycles, reads: m.accesses.reads, writes: m.accesses.writes };
+    const atScale = scaled(m.role);
+    const e = accessEnergy(sramActions(m.width, m.depth, atScale ? voltage : undefined), use, c.clockNs);
+    energyJ += e;
+    if (atScale) scaledJ += e;
+  }
+  return { energyJ, scaledJ };
+}

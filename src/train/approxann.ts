@@ -58,7 +58,8 @@ export interface ApproxAnnOptions {
  * network with every neuron on the accurate multiplier, rank the neurons still accurate by criticality
  * (criticality.ts, measured on the network as it now runs), move the `step` least critical ones to the
  * approximate multiplier, retrain on that hardware (pas: the hardware forward pass, straight-through
- * gradients) and evaluate; keep the step when the accuracy meets the bound, else undo it and halve the step.
+ * gradients) and evaluate; keep the step when the accuracy meets the bound (the next step doubles, up to the
+ * first), else undo it and halve the step.
  * It ends when every neuron is approximate or a one-neuron step fails. The count of approximate neurons only
  * grows, and every kept network meets the bound.
  */
@@ -68,7 +69,8 @@ export async function approxAnn(o: ApproxAnnOptions): Promise<ApproxAnnResult> {
   const neurons = sizes.reduce((a, b) => a + b, 0);
   let masks = sizes.map((n) => new Uint8Array(n));
   let weights = o.initialWeights;
-  let step = Math.max(1, Math.round(neurons * (o.firstStep ?? 1 / 8)));
+  const firstStep = Math.max(1, Math.round(neurons * (o.firstStep ?? 1 / 8)));
+  let step = firstStep;
   const steps: ApproxAnnStep[] = [];
   const hardware = (m: Uint8Array[]) => mixedHardware(o.exact, o.approx, m, 'table', 'per-neuron multipliers (ApproxAnn)');
   const retrain = (m: Uint8Array[], from: typeof weights) =>
@@ -109,6 +111,8 @@ export async function approxAnn(o: ApproxAnnOptions): Promise<ApproxAnnResult> {
       weights = r.net.weights();
       accuracy = acc;
       count += take;
+      // A kept step doubles the next one (up to the first), so a failure early on does not leave single steps to the end.
+      step = Math.min(firstStep, step * 2);
     } else {
       r.net.dispose();
       step = Math.floor(step / 2);

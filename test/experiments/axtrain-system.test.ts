@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { requireTool } from '../helpers/tools.js';
+import { axhw } from '../helpers/cli.js';
+import { axtrainSystemResultSchema, type AxtrainSystemResult } from '../../src/experiments/axtrain-system/schema.js';
+import { SYSTEM_METHODS } from '../../src/experiments/axtrain-system/plan.js';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('axhw experiment axtrain-system --quick', () => {
+  let out: string;
+  beforeAll(() => {
+    requireTool('verilator');
+    requireTool('yosys');
+    requireTool('sta');
+    out = mkdtempSync(join(tmpdir(), 'axhw-axtrain-system-'));
+  });
+
+  it('ApproxAnn and the lowest power on the NPU: the JSON fits its schema and its arithmetic recomputes', async () => {
+    const dir = join(out, 'report');
+    const r = await axhw('experiment', 'axtrain-system', '--quick', '--apps', 'breast-cancer', '--samples', '1', '--draws', '2', '-o', dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/compute energy saved: bp -?\d+\.\d%, axtrain/);
+    for (const f of ['axtrain-system.json', 'axtrain-system.md', 'approxann-neurons.svg', 'system-savings.svg'])
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    const rep = JSON.parse(readFileSync(join(dir, 'axtrain-system.json'), 'utf8')) as AxtrainSystemResult;
+    expect(axtrainSystemResultSchema.safeParse(rep).success).toBe(true);
+    expect(rep.settings.map((s) => s.k)).toEqual([2, 3, 4, 5]);
+    const [a] = rep.apps;
+    expect(a!.targetAccuracy).toBeCloseTo(a!.exactAccuracy - 0.02, 12);
+    // ApproxAnn: the count only grows, each kept step met the bound, the last count is the result.
+    expect(a!.approxann.map((x) => `${x.start} ${x.setting}`)).toEqual(['bp K1', 'bp K2', 'axtrain K1', 'axtrain K2']);
+    for (const x of a!.approxann) {
+      let count = 0;
+      for (const s of x.steps) {
+        expect(s.before).toBe(count);
+        if (s.accepted) {
+          expect(s.accuracy).toBeGreaterThanOrEqual(a!.targetAccuracy);
+          count += s.step;
+        }
+      }
+      expect(x.approxNeurons).toBe(count);
+      expect(x.neurons).toBe(64 + 64 + 2);
+    }
+    // The choice: per method the qualifying candidate of lowest estimated multiplier power.
+    for (const c of a!.chosen) {
+      const ok = a!.candidates.filter((x) => x.method === c.method && x.accuracy >= a!.targetAccuracy);
+      const best = Math.min(...ok.map((x) => x.estimatedMultiplierMw));
+      expect(ok.find((x) => x.config === c.config)!.estimatedMultiplierMw).toBe(best);
+      expect(c.accuracy).toBeGreaterThanOrEqual(a!.targetAccuracy);
+      if (c.storage.voltageMv !== 'nominal') expect(c.storage.accuracy).toBeGreaterThanOrEqual(a!.targetAccuracy);
+      // Savings against the exact baseline, from the energies in the file.
+      expect(c.energy.computePj).toBeCloseTo(c.energy.multiplierPj + c.energy.datapathPj, 6);
+      expect(c.computeSavingPct).toBeCloseTo(100 * (1 - c.energy.computePj / a!.baseline.energy.computePj), 9);
+      expect(c.storageSavingPct).toBeCloseTo(100 * (1 - c.energy.storagePj / a!.baseline.energy.storageNominalPj), 9);
+      // Weights stored below nominal cost less than at 1.8 V; the rest of storage is unchanged.
+      if (c.storage.voltageMv !== 'nominal') expect(c.energy.storagePj).toBeLessThan(c.energy.storageNominalPj);
+    }
+    expect(a!.baseline.energy.storagePj).toBe(a!.baseline.energy.storageNominalPj);
+    for (const m of SYSTEM_METHODS)
+      expect(rep.summary.computeSavingPct[m]).toBeCloseTo(
+        mean(rep.apps.map((x) => x.chosen.find((c) => c.method === m)!.computeSavingPct)),
+        9,
+      );
+    const md = readFileSync(join(dir, 'axtrain-system.md'), 'utf8');
+    expect(md).toContain('Figure 8');
+    expect(md).toContain('Figure 9');
+  }, 900_000);
+});
