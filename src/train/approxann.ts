@@ -72,7 +72,9 @@ export async function approxAnn(o: ApproxAnnOptions): Promise<ApproxAnnResult> {
   const firstStep = Math.max(1, Math.round(neurons * (o.firstStep ?? 1 / 8)));
   let step = firstStep;
   const steps: ApproxAnnStep[] = [];
-  const hardware = (m: Uint8Array[]) => mixedHardware(o.exact, o.approx, m, 'table', 'per-neuron multipliers (ApproxAnn)');
+  // The transform path where both multipliers factorise (bit-identical to the table path, and much faster to train on).
+  const path = o.exact.transform && o.approx.transform ? 'transform' : 'table';
+  const hardware = (m: Uint8Array[]) => mixedHardware(o.exact, o.approx, m, path, 'per-neuron multipliers (ApproxAnn)');
   const retrain = (m: Uint8Array[], from: typeof weights) =>
     train({
       data: o.data,

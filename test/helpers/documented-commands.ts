@@ -107,6 +107,20 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: s
     run: 'axhw experiment axtrain --apps breast-cancer,ionosphere --draws 20 -o out/axtrain-small --quick',
     why: 'the full training budget takes minutes; the quick budget, the same applications and draws',
   },
+  'axhw experiment axtrain-system --quick --apps breast-cancer': {
+    run: 'axhw experiment axtrain-system --quick --apps breast-cancer --samples 1 --draws 2',
+    why: 'each costed configuration is a gate-level NPU simulation; one inference per configuration and 2 NTV draws',
+  },
+  'axhw experiment axtrain-system --quick': {
+    run: 'axhw experiment axtrain-system --quick --apps breast-cancer --samples 1 --draws 2',
+    why:
+      "the Fashion-MNIST MLP's NPUs take minutes to synthesize and simulate at gate level (10 minutes cold for both " +
+      'applications); breast cancer alone, one costed inference, 2 draws',
+  },
+  'axhw experiment axtrain-system --apps breast-cancer,ionosphere --samples 4 -o out/axtrain-system': {
+    run: 'axhw experiment axtrain-system --apps breast-cancer --samples 1 --draws 2 -o out/axtrain-system --quick',
+    why: 'the full budget takes minutes per application; the quick budget on breast cancer, one costed inference, 2 draws',
+  },
   'axhw experiment framnn --apps mnist,digits --mbits 4,8,12,16,20,24 --finals 12,16 -o out/framnn': {
     run: 'axhw experiment framnn --apps mnist,digits --mbits 4,8,12,16,20,24 --finals 12,16 -o out/framnn --quick',
     why: 'the full budget takes over half an hour; the quick budget, the same applications and levels',
