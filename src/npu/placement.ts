@@ -117,3 +117,22 @@ function checkZeroWeight(q: QuantisedNetwork): void {
     }
   });
 }
+
+/**
+ * The split of P PEs (1 .. P - 1 on the second multiplier) under which the placed network has the fewest MAC
+ * cycles per inference (each layer: groups x positions x fan-in after placement): the PEs in proportion to the
+ * neurons is not it when a layer's mix differs from the network's (a few first-multiplier neurons on two PEs
+ * take many groups), and every placeholder costs cycles and stored words.
+ */
+export function bestSplit(q: QuantisedNetwork, P: number): { apes: number; macCycles: number } {
+  let best = { apes: 1, macCycles: Infinity };
+  for (let apes = 1; apes < P; apes++) {
+    const placed = placeNeurons(q, P, apes);
+    const macCycles = placed.layers.reduce(
+      (s, l) => s + Math.ceil(l.outputs / P) * (l.outShape.slice(0, -1).reduce((a, b) => a * b, 1) || 1) * l.fanIn,
+      0,
+    );
+    if (macCycles < best.macCycles) best = { apes, macCycles };
+  }
+  return best;
+}

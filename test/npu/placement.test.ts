@@ -6,7 +6,7 @@ import { FixedArithmetic } from '../../src/nn/fixed-arithmetic.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import { calibrate } from '../../src/evaluate/calibrate.js';
 import { quantisedNetworkOf } from '../../src/nn/to-ir.js';
-import { layerSlots, placeNeurons } from '../../src/npu/placement.js';
+import { bestSplit, layerSlots, placeNeurons } from '../../src/npu/placement.js';
 import { compileGraph, compileNetwork } from '../../src/npu/compile.js';
 import { networkGraph } from '../../src/ir/quantised-graph.js';
 import type { NpuGeometry } from '../../src/models/npu-model.js';
@@ -121,6 +121,23 @@ describe('placing neurons on a heterogeneous NPU', () => {
     expect(() => compileGraph(networkGraph(q), geometry(P, apes))).toThrow(/runs on PE \d+, which has the/);
     // Negative control: a network placed for another split is refused too.
     expect(() => compileGraph(networkGraph(placeNeurons(q, P, apes - 1 || 2)), geometry(P, apes))).toThrow(AxhwError);
+  });
+
+  it('the best split of the PEs has the fewest cycles by the compiler’s cycle model; in proportion to the neurons is not it', () => {
+    const spec = resolveModel('mlp:24-16-4', [10], 4);
+    const net = new Network(spec, 3);
+    // Mostly approximate: 21 of 24, 15 of 16, 3 of 4.
+    const masks = [
+      Uint8Array.from({ length: 24 }, (_, j) => (j % 8 === 0 ? 0 : 1)),
+      Uint8Array.from({ length: 16 }, (_, j) => (j === 5 ? 0 : 1)),
+      Uint8Array.of(1, 0, 1, 1),
+    ];
+    const q = quantisedNetworkOf(net, new FixedArithmetic({ mult: exact8, path: 'table', neurons: { approx: masked8, masks } }), [0, 0, 0]);
+    const P = 8;
+    const cycles = Array.from({ length: P - 1 }, (_, i) => compileNetwork(q, geometry(P, i + 1)).cyclesPerInference);
+    const best = bestSplit(q, P);
+    expect(cycles[best.apes - 1]).toBe(Math.min(...cycles));
+    expect(cycles[best.apes - 1]).toBeLessThan(Math.max(...cycles));
   });
 
   it('a homogeneous network on a homogeneous NPU is left as it is; placeholders need P(a, 0) = 0', () => {

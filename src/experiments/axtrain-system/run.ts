@@ -19,6 +19,7 @@ import { generateDesign } from '../../gen/generate.js';
 import { sizeNpu } from '../../target/from-model.js';
 import { npuDesign } from '../../npu/sizing.js';
 import { networkTarget } from '../../npu/target.js';
+import { bestSplit } from '../../npu/placement.js';
 import { npuCost } from '../../npu/cost.js';
 import { sramMemoriesAt } from '../../synth/module-cost.js';
 import { MODULE_CLOCK_NS } from '../../synth/module-clock.js';
@@ -107,8 +108,8 @@ export async function runAxtrainSystemExperiment(o: AxtrainSystemExperimentOptio
         "the lowest of the application's two NTV supplies at which the chosen configuration's mean accuracy over the draws (weights' " +
         "stored bits flipped at that supply's rate) meets the bound, else nominal",
       energy:
-        'the chosen network compiled for an NPU of its multipliers (per-neuron: PEs 0 .. apes - 1 on the second, apes = the share of ' +
-        'approximate neurons of P, rounded, at least 1 and at most P - 1) and costed at gate level on test inferences at the ' +
+        'the chosen network compiled for an NPU of its multipliers (per-neuron: PEs 0 .. apes - 1 on the second, apes the split ' +
+        'of the P PEs with the fewest MAC cycles after placement) and costed at gate level on test inferences at the ' +
         'module clock; ' +
         'compute = multipliers + datapath; storage = every memory as GF180MCU SRAM macros, the weight memories at the chosen supply by ' +
         'the supply model (an extrapolation below 1.8 V), the rest at 1.8 V; savings against exact hardware (the bp network) with ' +
@@ -353,7 +354,7 @@ async function costOn(
   };
   const child = design(first.spec);
   const second = cfg.second ? { spec: cfg.second.spec, design: design(cfg.second.spec) } : undefined;
-  const apes = second ? Math.min(P - 1, Math.max(1, Math.round((P * approx) / total))) : undefined;
+  const apes = second ? bestSplit(q, P).apes : undefined;
   const memory = { prog: 'sram', abuf: 'sram', wmem: 'sram', bmem: 'sram' } as const;
   const params = sizeNpu(q, first.spec, { P, memory, ...(apes ? { apes } : {}) }, child, second);
   const target = networkTarget(q, npuDesign(params, child, second?.design));
