@@ -11,8 +11,9 @@ export const axtrainSystemExperiment = defineExperiment<AxtrainSystemResult, typ
     "AxTrain at system level (the paper's Figures 8 and 9): ApproxAnn's approximate neurons from bp and AxTrain networks, and " +
     'the lowest-power configuration within 2 points of exact hardware per method, its compute and storage energy on the NPU',
   examples: [
+    'axhw experiment axtrain-system --quick --apps breast-cancer',
     'axhw experiment axtrain-system --quick',
-    'axhw experiment axtrain-system --apps breast-cancer,ionosphere -o out/axtrain-system',
+    'axhw experiment axtrain-system --apps breast-cancer,ionosphere --samples 4 -o out/axtrain-system',
   ],
   options: AXTRAIN_SYSTEM_OPTIONS,
   load: async () => {
