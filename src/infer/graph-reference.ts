@@ -38,8 +38,8 @@ export function inputValue(g: QuantisedGraph, x: Float32Array, n: number): Graph
  */
 export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, GraphValue>, n: number): RawValue {
   const mult = g.mult;
-  const products = mult.products;
-  if (!products) throw new Error(`${mult.label}: the product table is too large for reference inference`);
+  // Each neuron's own multiplier: the second one's table where the layer marks it.
+  const [products, approxProducts] = productTables(g);
   const range = mult.qmax - mult.qmin + 1;
   const input = values.get(step.input)!;
   if (step.op === 'maxpool') return { data: maxPool(input.data, n, step.inShape, step.outShape, step.size), exp: input.exp };
@@ -65,8 +65,6 @@ export function rawStep(g: QuantisedGraph, step: GraphStep, values: Map<string, 
   }
   const outs = l.outputs;
   const sat = g.accumulatorBits === undefined ? undefined : saturating(g.accumulatorBits);
-  // Each neuron's own multiplier: the second one's table where the layer marks it.
-  const [, approxProducts] = productTables(g);
   const marked = l.onApprox && approxProducts ? l.onApprox : undefined;
   if (l.onApprox && !approxProducts)
     throw new Error(`${g.name}: ${step.output} marks neurons for a second multiplier the graph does not have`);

@@ -641,11 +641,16 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
 }
 
 /**
- * The costed run's memories as SRAM macros, the roles in `scaled` at supply `voltage` (V) and the rest at the
- * characterized 1.8 V: energy over the counted cycles (J), from each memory's counted accesses (the logic is
- * untouched; e.g. NTV weight storage: the weight memories scaled, activations and program at nominal).
+ * The costed run's memories as SRAM macros, the roles in `scaled` at supply `voltage` (V; undefined: as
+ * characterized, 1.8 V) and the rest at 1.8 V: energy over the counted cycles (J), from each memory's counted
+ * accesses (the logic is untouched; e.g. NTV weight storage: the weight memories scaled, activations and program
+ * at nominal).
  */
-export function sramMemoriesAt(c: ModuleCost, scaled: (role: string) => boolean, voltage: number): { energyJ: number; scaledJ: number } {
+export function sramMemoriesAt(
+  c: ModuleCost,
+  scaled: (role: string) => boolean,
+  voltage: number | undefined,
+): { energyJ: number; scaledJ: number } {
   let energyJ = 0;
   let scaledJ = 0;
   for (const p of c.parts) {

@@ -153,7 +153,8 @@ async function runApp(
   const bp = (await train({ ...base, method: 'bp', epochs: b.epochs })).net;
   const act = (await train({ ...base, method: 'axtrain-act', epochs: b.epochs })).net;
   const evaluator = evaluation(data);
-  const exactAccuracy = evaluator.accuracy(bp, { first: exact });
+  const onExact: HardwareConfig = { first: exact };
+  const exactAccuracy = evaluator.accuracy(bp, onExact);
   const targetAccuracy = exactAccuracy - ACCURACY_BOUND;
   const shares = multiplyShares(model);
   const estimate = (hw: HardwareConfig): number =>
@@ -164,11 +165,7 @@ async function runApp(
   const neurons = shares.reduce((s, l) => s + l.length, 0);
   const options: Option[] = [];
   const add = (method: SystemMethod, config: string, net: Network, hw: HardwareConfig, known?: number) => {
-    const approxNeurons = hw.masks
-      ? hw.masks.reduce((s, m) => s + m.reduce((a, v) => a + v, 0), 0)
-      : hw.first.k !== undefined
-        ? neurons
-        : 0;
+    const approxNeurons = hw.masks ? marked(hw.masks) : hw.first.k !== undefined ? neurons : 0;
     const k = hw.second?.k ?? hw.first.k;
     options.push({
       method,
@@ -183,8 +180,8 @@ async function runApp(
     });
   };
   step('uniform settings: bp as trained, axtrain fine-tuned on each');
-  for (const m of SYSTEM_METHODS) add(m, 'exact (bp network)', bp, { first: exact }, exactAccuracy);
-  add('axtrain', 'exact', act, { first: exact });
+  for (const m of SYSTEM_METHODS) add(m, 'exact (bp network)', bp, onExact, exactAccuracy);
+  add('axtrain', 'exact', act, onExact);
   const actWeights = act.weights();
   for (const s of settings) {
     const d = drums.get(s.name)!;
@@ -240,7 +237,7 @@ async function runApp(
   const x = test.x.subarray(0, Math.min(r.samples, test.n) * (test.x.length / test.n));
   const n = Math.min(r.samples, test.n);
   step(`costing exact hardware at gate level (${n} inferences)`);
-  const baseline = await costOn(bp, { first: exact }, evaluator, r.P, x, n, undefined);
+  const baseline = await costOn(bp, onExact, evaluator, r.P, x, n, undefined);
   const chosen: Chosen[] = [];
   for (const method of SYSTEM_METHODS) {
     const best = options
@@ -280,6 +277,9 @@ async function runApp(
   };
 }
 
+/** Neurons the masks mark, all layers. */
+const marked = (masks: readonly Uint8Array[]): number => masks.reduce((s, m) => s + m.reduce((t, v) => t + v, 0), 0);
+
 const powerOf = (m: Mult, p: MultiplierPower): number => (m.k === undefined ? p.exact.powerMw : p.drum.find((d) => d.k === m.k)!.powerMw);
 
 /** Each neuron's share of a network's multiplies per inference (fan-in x positions), per weighted layer. */
@@ -298,10 +298,17 @@ function evaluation(data: PreparedData) {
       path: 'table',
       ...(hw.second ? { neurons: { approx: hw.second.m, masks: hw.masks! } } : {}),
     });
+  // Calibrated once per network and hardware: the choice, its storage supply and its cost all read it.
+  const done = new WeakMap<Network, Map<HardwareConfig, { a: FixedArithmetic; inputExps: number[] }>>();
   const frozen = (net: Network, hw: HardwareConfig) => {
-    const a = arithmetic(hw);
-    const inputExps = calibrate(net, calib, a);
-    return { a: a.with({ inputExps }), inputExps };
+    const perNet = done.get(net) ?? done.set(net, new Map()).get(net)!;
+    let f = perNet.get(hw);
+    if (!f) {
+      const a = arithmetic(hw);
+      const inputExps = calibrate(net, calib, a);
+      perNet.set(hw, (f = { a: a.with({ inputExps }), inputExps }));
+    }
+    return f;
   };
   return {
     frozen,
@@ -334,7 +341,7 @@ async function costOn(
   n: number,
   mv: number | undefined,
 ): Promise<{ npu: string; cyclesPerInference: number; energy: Energy }> {
-  const approx = hw.masks ? hw.masks.reduce((s, m) => s + m.reduce((t, v) => t + v, 0), 0) : 0;
+  const approx = hw.masks ? marked(hw.masks) : 0;
   const total = hw.masks ? hw.masks.reduce((s, m) => s + m.length, 0) : 1;
   // Every neuron on one multiplier: a uniform NPU of it (no PE of the other left idle); the same arithmetic.
   const uniform: HardwareConfig | undefined = !hw.second
@@ -360,11 +367,8 @@ async function costOn(
   const target = networkTarget(q, npuDesign(params, child, second?.design));
   const c = await npuCost(target, x, n, { clockNs: MODULE_CLOCK_NS });
   const pj = (j: number) => (j / n) * 1e12;
-  const nominal = sramMemoriesAt(c, () => false, 1.8);
-  const atSupply =
-    mv === undefined
-      ? { energyJ: nominal.energyJ, scaledJ: sramMemoriesAt(c, (r) => r === WEIGHT_MEMORY, 1.8).scaledJ }
-      : sramMemoriesAt(c, (r) => r === WEIGHT_MEMORY, mv / 1000);
+  // Nominal storage is the cost's own SRAM figure; the weight memories re-priced at the chosen supply.
+  const atSupply = sramMemoriesAt(c, (r) => r === WEIGHT_MEMORY, mv === undefined ? undefined : mv / 1000);
   const e = c.energyPerInferencePj;
   return {
     npu: target.spec,
@@ -374,7 +378,7 @@ async function costOn(
       datapathPj: e.datapath ?? 0,
       computePj: (e.multiplier ?? 0) + (e.datapath ?? 0),
       controlPj: e.control ?? 0,
-      storageNominalPj: pj(nominal.energyJ),
+      storageNominalPj: c.energyPerInferenceByMemoryKind.sram.memories,
       storagePj: pj(atSupply.energyJ),
       weightStoragePj: pj(atSupply.scaledJ),
     },
