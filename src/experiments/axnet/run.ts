@@ -24,6 +24,7 @@ import { resolveUnitSpec } from '../../gen/unit-spec.js';
 import { generateDesign } from '../../gen/generate.js';
 import { sampleErrors } from '../../data/axbench/function.js';
 import { AxhwError } from '../../errors.js';
+import { backendRecord } from '../backend-record.js';
 
 /** The run's options: the command's, as declared once in options.ts, and the context of the run. */
 export type AxnetExperimentOptions = AxnetOptions & ExperimentContext;
@@ -393,7 +394,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     command: o.command,
     quick,
     seed: o.seed,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    backend: backendRecord(backend),
     budget,
     definitions: {
       error:

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MEMORY_KINDS } from '../../synth/memory-kind.js';
+import { backendRecordSchema } from '../backend-record.js';
 
 /**
  * The AXNet experiment's result file (axnet.json), as a zod schema: the runner validates the result
@@ -64,7 +65,7 @@ export const axnetResultSchema = z.strictObject({
   command: z.string(),
   quick: z.boolean(),
   seed: int,
-  backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
+  backend: backendRecordSchema,
   budget: z.strictObject({ train: int, test: int, epochs: int, batchSize: int, learningRate: num, rounds: int, seeds: int }),
   definitions: z.record(z.string(), z.string()),
   functions: z.array(functionResultSchema),

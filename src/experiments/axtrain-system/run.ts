@@ -31,6 +31,7 @@ import type { ExperimentContext } from '../experiment.js';
 import type { AxtrainSystemOptions } from './options.js';
 import { ACCURACY_BOUND, APPROXANN_SETTINGS, QUICK_APPS, retrainEpochs, SYSTEM_METHODS, type SystemMethod } from './plan.js';
 import type { ApproxAnnRun, AxtrainSystemResult, Candidate, Chosen, Energy, SystemAppResult, SystemSummary } from './schema.js';
+import { backendRecord } from '../backend-record.js';
 
 export type AxtrainSystemExperimentOptions = AxtrainSystemOptions & ExperimentContext;
 
@@ -90,7 +91,7 @@ export async function runAxtrainSystemExperiment(o: AxtrainSystemExperimentOptio
     command: o.command,
     quick,
     seed: o.seed,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    backend: backendRecord(backend),
     definitions: {
       operands: OPERAND_FORM,
       settings: SETTING_RULE,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { powerSchema } from '../axtrain/schema.js';
 import { SYSTEM_METHODS } from './plan.js';
+import { backendRecordSchema } from '../backend-record.js';
 
 /**
  * The AxTrain system-level experiment's result file (axtrain-system.json): ApproxAnn's approximate neurons
@@ -99,7 +100,7 @@ export const axtrainSystemResultSchema = z.strictObject({
   command: z.string(),
   quick: z.boolean(),
   seed: z.number().int(),
-  backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
+  backend: backendRecordSchema,
   definitions: z.record(z.string(), z.string()),
   settings: z.array(z.strictObject({ name: z.string(), k: z.number().int(), mred: num, multiplier: z.string() })),
   power: powerSchema,

@@ -23,6 +23,7 @@ import { multiplierPower, type MultiplierPower } from '../multiplier-power.js';
 import { crossEntropy, relativeL1 } from '../metrics.js';
 import { lowestPowerOf, summarise } from './summary.js';
 import type { AppResult, AxtrainResult, NtvResult, OnMultiplier } from './schema.js';
+import { backendRecord } from '../backend-record.js';
 
 /** The run's options: the command's, as declared once in options.ts, and the context of the run. */
 export type AxtrainExperimentOptions = AxtrainOptions & ExperimentContext;
@@ -64,7 +65,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
     command: o.command,
     quick: o.quick === true,
     seed: o.seed,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    backend: backendRecord(backend),
     definitions: {
       output: 'O = batch mean of the sum of the logits; S = sum over the weights of |dO/dw * w| (biases excluded)',
       act: { ...DEFAULT_ACT, ...actSettings(o) },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backendRecordSchema } from '../backend-record.js';
 
 /**
  * The AxTrain experiment's result file (axtrain.json), as a zod schema: the runner validates every result
@@ -115,7 +116,7 @@ export const axtrainResultSchema = z.strictObject({
   command: z.string(),
   quick: z.boolean(),
   seed: z.number().int(),
-  backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
+  backend: backendRecordSchema,
   definitions: z.strictObject({
     output: z.string(),
     act: z.strictObject({ lambda: num, lambdaStep: num, errorBound: num, convergeTol: num }),

@@ -34,6 +34,7 @@ import type { FramnnOptions } from './options.js';
 import type { ExperimentContext } from '../experiment.js';
 import { formatCodesOf } from '../../arith/float-format.js';
 import type { AppResult, FramnnResult, ScheduleRun } from './schema.js';
+import { backendRecord } from '../backend-record.js';
 
 /** The run's options: the command's, as declared once in options.ts, and the context of the run. */
 export type FramnnExperimentOptions = FramnnOptions & ExperimentContext;
@@ -86,7 +87,7 @@ export async function runFramnnExperiment(options: FramnnExperimentOptions): Pro
       quick: o.quick,
       seed: o.seed,
       fpmulFormat: { preset: F.preset, P: F.P, levelFrom: F.levelFrom, levelStep: F.levelStep },
-      backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+      backend: backendRecord(backend),
       definitions: {
         unit:
           `${F.preset} fpmul (rne, full subnormals), m = significand bits kept per operand, hidden bit ` +

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backendRecordSchema } from '../backend-record.js';
 
 /**
  * The FramNN experiment's result file (framnn.json), as a zod schema: the runner validates the result
@@ -85,7 +86,7 @@ export const framnnResultSchema = z.strictObject({
   seed: int,
   /** The fpmul format the networks train on, its full precision P and the schedules' levels. */
   fpmulFormat: z.strictObject({ preset: z.enum(['binary32', 'bfloat16', 'binary16']), P: int, levelFrom: int, levelStep: int }),
-  backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
+  backend: backendRecordSchema,
   definitions: z.strictObject({
     unit: z.string(),
     modes: z.record(z.string(), z.string()),

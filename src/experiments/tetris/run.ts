@@ -21,6 +21,7 @@ import { AxhwError } from '../../errors.js';
 import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
 import { TETRIS_NETWORKS } from './options.js';
+import { backendRecord } from '../backend-record.js';
 
 /** The run's options: the command's, as declared once in options.ts, and the context of the run. */
 export type TetrisExperimentOptions = TetrisOptions & ExperimentContext;
@@ -186,7 +187,7 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
     command: o.command,
     quick,
     seed: o.seed,
-    backend: { name: backend.name, tfjs: backend.tfjsVersion, notes: backend.notes, quantiser: backend.quantiser },
+    backend: backendRecord(backend),
     definitions: {
       weights:
         "8-bit codes of the exact-mul:width=8,signed PE (two's complement, per-layer power-of-two scale); " +

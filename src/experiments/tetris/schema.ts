@@ -2,6 +2,7 @@ import { z } from 'zod';
 // The analysis is the one `axhw tetris analyze -o` writes: its schema lives with it.
 import { analysisSchema } from '../../tetris/analysis-report.js';
 import { MEMORY_KINDS } from '../../synth/memory-kind.js';
+import { backendRecordSchema } from '../backend-record.js';
 
 /**
  * The Tetris experiment's result file (tetris.json), as a zod schema: the runner validates the result
@@ -56,7 +57,7 @@ export const tetrisResultSchema = z.strictObject({
   command: z.string(),
   quick: z.boolean(),
   seed: int,
-  backend: z.strictObject({ name: z.string(), tfjs: z.string(), notes: z.array(z.string()), quantiser: z.string() }),
+  backend: backendRecordSchema,
   definitions: z.record(z.string(), z.string()),
   groups: z.array(int),
   costGroup: int,
