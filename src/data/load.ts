@@ -1,5 +1,6 @@
 import { getDataset } from './datasets.js';
 import { prepareDataset, type PreparedData } from './prepare.js';
+import type { Preprocessing } from './preprocessing.js';
 
 /** A data set by name, split (seeded) and standardised, optionally on seeded subsets. */
 export interface DataOptions {
@@ -8,8 +9,15 @@ export interface DataOptions {
   seed: number;
   limitTrain?: number;
   limitTest?: number;
+  preprocessing?: Preprocessing;
 }
 
 export function loadData(o: DataOptions): PreparedData {
-  return prepareDataset(getDataset(o.dataset), { seed: o.seed, path: o.dataPath, limitTrain: o.limitTrain, limitTest: o.limitTest });
+  return prepareDataset(getDataset(o.dataset), {
+    seed: o.seed,
+    path: o.dataPath,
+    limitTrain: o.limitTrain,
+    limitTest: o.limitTest,
+    preprocessing: o.preprocessing,
+  });
 }

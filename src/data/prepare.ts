@@ -1,6 +1,7 @@
 import { Rng } from '../util/rng.js';
 import { featureCount, type LabelledData } from './table-data.js';
 import type { DatasetSpec } from './datasets.js';
+import { applyAffine, checkPreprocessing, type Preprocessing } from './preprocessing.js';
 
 /** Train/test sets ready for training, with the standardisation fitted on the training part. */
 export interface PreparedData {
@@ -9,7 +10,9 @@ export interface PreparedData {
   test: LabelledData;
   classes: string[];
   shape: number[];
-  standardisation: Standardisation;
+  /** Fitted on the training split (preprocessing 'standardise'), or undefined for a stated rule. */
+  standardisation?: Standardisation;
+  preprocessing: Preprocessing;
   split: string;
 }
 
@@ -28,6 +31,8 @@ export interface PrepareOptions {
   limitTrain?: number;
   limitTest?: number;
   path?: string;
+  /** How the network's input is computed from the raw values (default: standardised as `axhw train` does). */
+  preprocessing?: Preprocessing;
 }
 
 export function prepareDataset(spec: DatasetSpec, opts: PrepareOptions): PreparedData {
@@ -45,15 +50,20 @@ export function prepareDataset(spec: DatasetSpec, opts: PrepareOptions): Prepare
   }
   if (opts.limitTrain && opts.limitTrain < train.n) train = subset(train, permutation(train.n, opts.seed + 1).subarray(0, opts.limitTrain));
   if (opts.limitTest && opts.limitTest < test.n) test = subset(test, permutation(test.n, opts.seed + 2).subarray(0, opts.limitTest));
-  const standardisation = fitStandardisation(train);
+  const preprocessing = opts.preprocessing ?? { kind: 'standardise' };
+  checkPreprocessing(preprocessing, train.shape, spec.name);
+  const standardisation = preprocessing.kind === 'standardise' ? fitStandardisation(train) : undefined;
+  const prepare = (d: LabelledData): LabelledData =>
+    preprocessing.kind === 'affine' ? { ...d, x: applyAffine(d.x, d.shape, preprocessing) } : applyStandardisation(d, standardisation!);
   return {
     name: spec.name,
-    train: applyStandardisation(train, standardisation),
-    test: applyStandardisation(test, standardisation),
+    train: prepare(train),
+    test: prepare(test),
     // Stryker disable next-line EqualityOperator: parts of equal length hold the same classes (one file split, or IDX labels 0..k)
     classes: train.classes.length >= test.classes.length ? train.classes : test.classes,
     shape: train.shape,
     standardisation,
+    preprocessing,
     split,
   };
 }

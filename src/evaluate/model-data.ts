@@ -23,6 +23,7 @@ export function loadTrainedModel(modelDir: string, dataPath?: string): TrainedMo
     seed: file.dataset.seed,
     limitTrain: file.dataset.limitTrain,
     limitTest: file.dataset.limitTest,
+    preprocessing: file.preprocessing,
   });
   checkDataFitsModel(modelDir, file.model.input, file.classes, data, dataPath ?? file.dataset.path ?? file.dataset.name);
   return { file, weights, data };

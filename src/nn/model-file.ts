@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { sha256, sha256Plain } from '../util/hash.js';
 import { AxhwError } from '../errors.js';
 import type { ModelSpec } from '../ir/model-spec.js';
+import type { Preprocessing } from '../data/preprocessing.js';
 import type { Network } from './network.js';
 import { writeAtomic } from '../util/atomic-write.js';
 
@@ -15,6 +16,10 @@ export interface ModelFile {
   model: ModelSpec;
   dataset: { name: string; path?: string; seed: number; limitTrain?: number; limitTest?: number };
   classes: string[];
+  /** How the input is computed from the data's raw values; absent: standardised as `axhw train` does. */
+  preprocessing?: Preprocessing;
+  /** Where the weights came from when not from `axhw train` (an imported ONNX file). */
+  source?: { format: 'onnx'; file: string; sha256: string; producer: string; opset: number };
   /** Frozen per-layer input exponents of the hardware the model was calibrated for. */
   calibration?: { multiplier: string; rtlHash: string; inputExps: number[] };
   tensors: { name: string; shape: number[]; offset: number; length: number }[];
@@ -37,6 +42,20 @@ const schema = z.object({
     limitTest: z.number().int().optional(),
   }),
   classes: z.array(z.string()),
+  preprocessing: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('standardise') }),
+      z.object({
+        kind: z.literal('affine'),
+        scale: z.number().positive(),
+        mean: z.array(z.number()).min(1),
+        std: z.array(z.number().positive()).min(1),
+      }),
+    ])
+    .optional(),
+  source: z
+    .object({ format: z.literal('onnx'), file: z.string(), sha256: z.string(), producer: z.string(), opset: z.number().int() })
+    .optional(),
   calibration: z.object({ multiplier: z.string(), rtlHash: z.string(), inputExps: z.array(z.number().int()) }).optional(),
   tensors: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), offset: z.number().int(), length: z.number().int() })),
   weightsSha256: z.string(),

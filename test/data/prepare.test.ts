@@ -24,7 +24,7 @@ describe('data preparation (prepareDataset, the function every command loads dat
     expect(d.split).toBe('seeded shuffle (seed 4), 80/20 train/test');
     // Every sample in exactly one part (feature 0 / 10 is the sample index), the test part first in the permutation.
     const ids = (p: LabelledData) =>
-      column(p, 0).map((v) => (Math.round(v * d.standardisation.std[0]! + d.standardisation.mean[0]!) % 1000) / 10);
+      column(p, 0).map((v) => (Math.round(v * d.standardisation!.std[0]! + d.standardisation!.mean[0]!) % 1000) / 10);
     expect([...ids(d.train), ...ids(d.test)].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(ids(d.test)).toEqual(Array.from(permutation(100, 4).subarray(0, 20)));
     expect(
@@ -56,12 +56,12 @@ describe('data preparation (prepareDataset, the function every command loads dat
       expect(mean(column(d.train, j))).toBeCloseTo(0, 4);
       expect(sd(column(d.train, j))).toBeCloseTo(1, 4);
       const raw = trainIds.map((i) => all.x[i * 4 + j]!);
-      expect(d.standardisation.mean[j]).toBeCloseTo(mean(raw), 6);
-      expect(d.standardisation.std[j]).toBeCloseTo(sd(raw), 6);
+      expect(d.standardisation!.mean[j]).toBeCloseTo(mean(raw), 6);
+      expect(d.standardisation!.std[j]).toBeCloseTo(sd(raw), 6);
       // ... which is not the whole set's.
-      expect(Math.abs(d.standardisation.mean[j]! - mean(column(all, j)))).toBeGreaterThan(0.05);
+      expect(Math.abs(d.standardisation!.mean[j]! - mean(column(all, j)))).toBeGreaterThan(0.05);
     }
-    expect(d.standardisation.mode).toBe('per-feature');
+    expect(d.standardisation!.mode).toBe('per-feature');
     expect(Math.abs(mean(column(d.test, 0)))).toBeGreaterThan(1e-3);
   });
 
@@ -122,7 +122,7 @@ describe('data preparation (prepareDataset, the function every command loads dat
       spec(() => ({ all })),
       { seed: 3, limitTrain: 30, limitTest: 5 },
     );
-    const s = d.standardisation;
+    const s = d.standardisation!;
     expect(d.train.x).toEqual(applyStandardisation(subset(train, permutation(80, 4).subarray(0, 30)), s).x);
     expect(d.test.x).toEqual(applyStandardisation(subset(test, permutation(20, 5).subarray(0, 5)), s).x);
     for (const o of [{}, { limitTrain: 80, limitTest: 20 }]) {
@@ -130,8 +130,8 @@ describe('data preparation (prepareDataset, the function every command loads dat
         spec(() => ({ all })),
         { seed: 3, ...o },
       );
-      expect(w.train.x).toEqual(applyStandardisation(train, w.standardisation).x);
-      expect(w.test.x).toEqual(applyStandardisation(test, w.standardisation).x);
+      expect(w.train.x).toEqual(applyStandardisation(train, w.standardisation!).x);
+      expect(w.test.x).toEqual(applyStandardisation(test, w.standardisation!).x);
     }
   });
 

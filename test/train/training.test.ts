@@ -46,6 +46,7 @@ function prepared(): PreparedData {
     classes: tr.classes,
     shape: [6],
     standardisation: s,
+    preprocessing: { kind: 'standardise' },
     split: '80/20',
   };
 }
@@ -125,6 +126,7 @@ describe('training engine on synthetic data', () => {
       classes: tr.classes,
       shape: [16, 16, 1],
       standardisation: s,
+      preprocessing: { kind: 'standardise' },
       split: '75/25',
     };
     const model = resolveModel('mnist-cnn', data.shape, 2);
