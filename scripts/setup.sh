@@ -16,6 +16,8 @@ command -v make >/dev/null || missing+=(make)
 command -v iverilog >/dev/null || missing+=(iverilog)
 # Debian's Chromium: the browser test of the HTML report (Playwright drives it; nothing is downloaded).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# ONNX's own backend test data: the ONNX importer's conformance test (test/onnx/conformance.test.ts).
+[ -d /usr/share/libonnx-testdata/data ] || missing+=(libonnx-testdata)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
@@ -27,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog, chromium already installed"
+  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog, chromium, libonnx-testdata already installed"
 fi
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -24,7 +24,7 @@ const LAYERS: string[][] = [
   ['npu', 'tetris'],
   ['nn'],
   ['evaluate'],
-  ['target'],
+  ['target', 'onnx'],
   ['train'],
   ['axnet'],
   ['experiments'],
