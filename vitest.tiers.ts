@@ -25,6 +25,7 @@ export const tiers: Record<string, string[]> = {
     'test/npu/real-data.test.ts',
     'test/npu/heterogeneous.test.ts',
     'test/tetris/sac-pe.test.ts',
+    'test/onnx/pytorch-fixtures.test.ts',
   ],
   e2e: [
     'test/cli/**/*.test.ts',

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.js')).evalCommand(),
   npu: async () => (await import('./commands/npu.js')).npuCommand(),
   tetris: async () => (await import('./commands/tetris.js')).tetrisCommand(),
+  import: async () => (await import('./commands/import.js')).importCommand(),
   export: async () => (await import('./commands/export.js')).exportCommand(),
   experiment: async () => (await import('./commands/experiment.js')).experimentCommand(),
   report: async () => (await import('./commands/report.js')).reportCommand(),

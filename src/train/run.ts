@@ -4,9 +4,12 @@ import { writeAtomic } from '../util/atomic-write.js';
 import { getDataset } from '../data/datasets.js';
 import { loadData, type DataOptions } from '../data/load.js';
 import type { PreparedData } from '../data/prepare.js';
+import { preprocessingText } from '../data/preprocessing.js';
 import { initBackend, backendLine, type BackendInfo } from '../nn/backend.js';
 import { resolveModel } from '../ir/model-spec.js';
-import { saveModel } from '../nn/model-file.js';
+import { loadModel, saveModel } from '../nn/model-file.js';
+import { loadTrainedModel } from '../evaluate/model-data.js';
+import { AxhwError } from '../errors.js';
 import type { Network } from '../nn/network.js';
 import { resolveHardware } from '../nn/hardware.js';
 import { accuracy, predict } from '../evaluate/predict.js';
@@ -21,8 +24,12 @@ import { trainingCurveSvg } from './curve.js';
 import { fpmulTrainingPlan, type FpmulTrainingOptions } from './fpmul-training.js';
 import { weightedLayerSizes } from '../ir/model-spec.js';
 
-export interface TrainRunOptions extends DataOptions, HardwareOptions, FpmulTrainingOptions {
+export interface TrainRunOptions extends Omit<DataOptions, 'dataset'>, HardwareOptions, FpmulTrainingOptions {
+  /** The data set by name; with `init`, the starting model's own (a different one is refused). */
+  dataset?: string;
   model?: string;
+  /** A model folder to start from (axhw train's, axhw import onnx's): its topology, weights, data and preprocessing. */
+  init?: string;
   method: Method;
   act?: Partial<ActOptions>;
   pasEpochs?: number;
@@ -40,9 +47,10 @@ export interface TrainRunOptions extends DataOptions, HardwareOptions, FpmulTrai
 export async function runTrain(o: TrainRunOptions) {
   const backend = await initBackend(o.backend);
   o.log?.(backendLine(backend));
-  const data = loadData(o);
-  const spec = getDataset(o.dataset);
-  const model = resolveModel(o.model ?? spec.defaultModel, data.shape, data.classes.length);
+  const start = o.init ? startingModel(o) : undefined;
+  const dataset = start?.file.dataset.name ?? o.dataset!;
+  const data = start?.data ?? loadData({ ...o, dataset });
+  const model = start?.file.model ?? resolveModel(o.model ?? getDataset(dataset).defaultModel, data.shape, data.classes.length);
   const hw = await resolveHardware({ ...o, log: o.log });
   checkNtvStorage(hw, o.ntvRate);
   o.log?.(
@@ -72,6 +80,7 @@ export async function runTrain(o: TrainRunOptions) {
     learningRate: o.learningRate,
     optimizer: o.optimizer,
     seed: o.seed,
+    initialWeights: start?.weights,
     onEpoch: (e) => o.onEpoch?.(e, total),
   });
   const traceFile = fpmul.finish();
@@ -90,9 +99,10 @@ export async function runTrain(o: TrainRunOptions) {
       test: data.test.n,
       shape: data.shape,
       classes: data.classes,
-      standardisation: data.standardisation.mode,
+      standardisation: data.standardisation?.mode ?? preprocessingText(data.preprocessing),
     },
     model: model.name,
+    init: o.init,
     method: o.method,
     seed: o.seed,
     epochs: o.epochs,
@@ -115,8 +125,12 @@ export async function runTrain(o: TrainRunOptions) {
   };
   mkdirSync(o.out, { recursive: true });
   const files = saveModel(o.out, result.net, {
-    dataset: { name: data.name, path: o.dataPath, seed: o.seed, limitTrain: o.limitTrain, limitTest: o.limitTest },
+    dataset: start
+      ? { ...start.file.dataset, ...(o.dataPath ? { path: o.dataPath } : {}) }
+      : { name: data.name, path: o.dataPath, seed: o.seed, limitTrain: o.limitTrain, limitTest: o.limitTest },
     classes: data.classes,
+    preprocessing: start?.file.preprocessing,
+    source: start?.file.source,
     calibration: hw && hwEval?.inputExps ? { multiplier: hw.label, rtlHash: hw.rtlHash, inputExps: hwEval.inputExps } : undefined,
   });
   const svg = await trainingCurveSvg(
@@ -128,6 +142,16 @@ export async function runTrain(o: TrainRunOptions) {
   files.push(join(o.out, 'curve.svg'), join(o.out, 'metrics.json'));
   result.net.dispose();
   return { metrics, files };
+}
+
+/** The model folder training starts from, with its own data (split, subsets, preprocessing); conflicting flags are refused. */
+function startingModel(o: TrainRunOptions) {
+  const fix = 'Leave out --data and --model with --init: the starting model brings its topology and data set.';
+  const { file } = loadModel(o.init!);
+  if (o.model) throw new AxhwError(`--model ${o.model} and --init ${o.init} both name the topology.`, fix);
+  if (o.dataset && o.dataset !== file.dataset.name)
+    throw new AxhwError(`--data ${o.dataset}, but the model in ${o.init} belongs to ${file.dataset.name}.`, fix);
+  return loadTrainedModel(o.init!, o.dataPath);
 }
 
 /** S of a network on a data set, in total and per weighted layer. */

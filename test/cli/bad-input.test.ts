@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
+import { bytesOf, floats, model, node, seeded } from '../helpers/onnx-graphs.js';
 
 /**
  * Bad input, one row each: the command, the message it must give, and that it exits 2 without a stack
@@ -96,6 +97,19 @@ const fpmulTrace = (cwd: string) => {
   };
   writeFileSync(join(cwd, 'ops.npy.json'), JSON.stringify(side));
 };
+const ONNX_DIGITS = join(root, 'test', 'fixtures', 'onnx', 'digits-mlp.onnx');
+/** A 4-input network with a Sigmoid between its layers (the importer refuses the operator). */
+const ONNX_SIGMOID = join(shared, 'sigmoid.onnx');
+writeFileSync(
+  ONNX_SIGMOID,
+  bytesOf(
+    model(
+      [1, 4],
+      [node('Gemm', ['x', 'w1'], ['h']), node('Sigmoid', ['h'], ['s'], [], 'act'), node('Gemm', ['s', 'w2'], ['y'])],
+      [floats('w1', [4, 3], seeded(12, 1)), floats('w2', [3, 2], seeded(6, 2))],
+    ),
+  ),
+);
 const train = (...a: string[]) => ['train', '--data', 'breast-cancer', '--data-path', CSV4, '--model', 'mlp:4-2', '--epochs', '1', ...a];
 
 const rows: Row[] = [
@@ -732,6 +746,54 @@ const rows: Row[] = [
     args: ['experiment', 'axtrain', '--quick', '-o', 'f'],
     setup: (d) => writeFileSync(join(d, 'f'), 'x'),
     message: /-o f is a file; a folder is expected here/,
+  },
+  // ONNX import and export
+  {
+    what: 'import onnx of a missing file',
+    args: ['import', 'onnx', 'nothing.onnx', '--data', 'digits', '--preprocess', 'scale=16', '-o', 'm'],
+    message: /nothing\.onnx not found/,
+  },
+  {
+    what: 'import onnx of a file that is not ONNX',
+    args: ['import', 'onnx', 'text.onnx', '--data', 'digits', '--preprocess', 'scale=16', '-o', 'm'],
+    setup: (cwd) => writeFileSync(join(cwd, 'text.onnx'), 'this is not a protobuf message\n'),
+    message: /text\.onnx is not an ONNX ModelProto/,
+  },
+  {
+    what: 'import onnx with a bad preprocessing rule',
+    args: ['import', 'onnx', ONNX_DIGITS, '--data', 'digits', '--preprocess', 'scale=0', '-o', 'm'],
+    message: /scale must be one positive number/,
+  },
+  {
+    what: 'import onnx with per-channel statistics the data does not have',
+    args: ['import', 'onnx', ONNX_DIGITS, '--data', 'digits', '--preprocess', 'mean=1:2,std=1:2', '-o', 'm'],
+    message: /2 values of mean; digits has 1 channel\./,
+  },
+  {
+    what: 'import onnx with data of another shape',
+    args: ['import', 'onnx', ONNX_DIGITS, '--data', 'breast-cancer', '--data-path', CSV4, '--preprocess', 'standardise', '-o', 'm'],
+    message: /The network takes input 64; breast-cancer has samples of 4/,
+  },
+  {
+    what: 'import onnx with an unsupported operator',
+    args: ['import', 'onnx', ONNX_SIGMOID, '--data', 'breast-cancer', '--data-path', CSV4, '--preprocess', 'standardise', '-o', 'm'],
+    message: /node 'act' \(Sigmoid\): operator Sigmoid is not supported[\s\S]*Supported operators: Gemm/,
+  },
+  {
+    what: 'train --init with another data set',
+    args: ['train', '--init', MODEL, '--data', 'digits', '-o', 'm'],
+    message: /--data digits, but the model in .* belongs to breast-cancer/,
+  },
+  {
+    what: 'train with neither a data set nor a starting model',
+    args: ['train', '-o', 'm'],
+    message: /Give the data set to train on \(--data <name>\), or a model folder to start from/,
+  },
+  {
+    what: 'export onnx of a folder that is no model',
+    args: ['export', 'onnx', 'empty', '-o', 'x.onnx'],
+    setup: (cwd) => mkdirSync(join(cwd, 'empty')),
+    message: /model\.json not found/,
   },
 ];
 

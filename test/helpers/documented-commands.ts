@@ -151,6 +151,8 @@ export function commandToRun(documented: string): string {
  */
 export function runOrder(line: string): number {
   const w = words(line);
+  // Imports first: `train --init` and `export onnx` read the model folders they write.
+  if (w[1] === 'import') return -1;
   if (w[1] === 'train' || w[1] === 'characterize' || w[1] === 'experiment') return 0;
   // After the npu cost that writes the record it reads.
   if (w[1] === 'report' || w[1] === 'export') return 2;
@@ -179,6 +181,8 @@ export function prepareUserFiles(cwd: string): void {
   const codes = Buffer.alloc(fanIn * outputs);
   for (let i = 0; i < codes.length; i++) codes.writeInt8(((i * 53) % 255) - 127, i);
   writeFileSync(join(cwd, 'codes.npy'), encodeNpy({ signed: true, bytes: 1 }, [fanIn, outputs], codes));
+  // Networks trained and exported by PyTorch (test/fixtures/onnx/make-fixtures.py).
+  for (const f of ['digits-mlp.onnx', 'fashion-lenet5.onnx']) copyFileSync(join(root, 'test', 'fixtures', 'onnx', f), join(cwd, f));
 }
 
 /** Trained networks the examples name besides out/bc (which the train example itself writes). */

@@ -28,6 +28,29 @@ function accelergyCommand(): Command {
   );
 }
 
+export const EXPORT_ONNX_OPTIONS = {
+  out: text('-o, --out <file>', 'the .onnx file to write').mandatory(),
+  json: flag('--json', 'print what was written as JSON'),
+};
+
+function onnxCommand(): Command {
+  const cmd = withExamples(new Command('onnx'), [
+    'axhw export onnx out/digits-mlp -o digits-mlp-axhw.onnx',
+    'axhw export onnx out/bc -o bc.onnx',
+  ])
+    .description(
+      'write a model folder as a float ONNX network (opset 13: Conv, Relu, MaxPool, Flatten, Gemm; input N x C x H x W or ' +
+        'N x features, output the logits) for PyTorch and ONNX runtimes; its preprocessing and classes go in the metadata',
+    )
+    .argument('<model-dir>', 'a model folder (axhw train, axhw import onnx)');
+  return addOptions(cmd, EXPORT_ONNX_OPTIONS).action(async (dir: string, parsedOptions: object) =>
+    (await import('../run/export.js')).runExportOnnx(optionValues(EXPORT_ONNX_OPTIONS, parsedOptions), dir),
+  );
+}
+
 export function exportCommand(): Command {
-  return new Command('export').description('write results in the formats of other tools').addCommand(accelergyCommand());
+  return new Command('export')
+    .description('write results in the formats of other tools')
+    .addCommand(accelergyCommand())
+    .addCommand(onnxCommand());
 }

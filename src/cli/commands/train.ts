@@ -14,7 +14,11 @@ export const TRAIN_OPTIONS = {
     '--data <name>',
     'data set',
     DATASETS.map((d) => d.name),
-  ).mandatory(),
+  ),
+  init: text(
+    '--init <model-dir>',
+    "start from this model folder's weights (axhw train's, or axhw import onnx's): its topology, data set and preprocessing",
+  ),
   dataPath: text('--data-path <file|dir>', 'your own file (CSV, ARFF, .rda) or MNIST-format folder instead of the fetched one'),
   model: text('--model <name>', `model (default: the data set's): ${MODEL_NAMES.join(', ')}`),
   method: choice(
@@ -78,7 +82,7 @@ export function trainCommand(): Command {
   const cmd = withExamples(new Command('train'), [
     'axhw train --data breast-cancer --method axtrain --multiplier drum:width=8,k=4,signed -o out/bc',
     'axhw train --data fashion-mnist --model mnist-mlp --epochs 5 --method pas --multiplier exact-mul:width=8,signed --ntv-voltage 660',
-    'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule linear:4/4',
+    'axhw train --init out/digits-mlp --method axtrain --multiplier drum:width=8,k=2 --epochs 4 -o out/digits-axtrain',
   ]).description(
     'train a network on a real data set, exactly or with the approximate hardware in the forward pass (tables read from the RTL)',
   );

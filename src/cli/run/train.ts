@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { AxhwError } from '../../errors.js';
 import { commandLine } from '../format/command-line.js';
 import { log, printJson } from '../format/output.js';
 import { hardwareFromOptions } from '../options/training.js';
@@ -13,10 +15,16 @@ import { pct } from '../../util/quantities.js';
 export async function runTrainCommand(opts: OptionsOf<typeof TRAIN_OPTIONS>): Promise<void> {
   const quiet = Boolean(opts.quiet || opts.json);
   const method = opts.method;
-  const out = opts.out ?? `out/train/${opts.data}-${opts.model ?? 'default'}-${method}`;
+  if (!opts.data && !opts.init)
+    throw new AxhwError(
+      'Give the data set to train on (--data <name>), or a model folder to start from (--init <dir>).',
+      'e.g. axhw train --data breast-cancer',
+    );
+  const out = opts.out ?? `out/train/${opts.data ?? basename(opts.init!)}-${opts.model ?? 'default'}-${method}`;
   checkOutputDir(out, '-o');
   const { metrics, files } = await runTrain({
     dataset: opts.data,
+    init: opts.init,
     dataPath: opts.dataPath,
     model: opts.model,
     method,

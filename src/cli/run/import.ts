@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OptionsOf } from '../../util/options.js';
+import type { IMPORT_ONNX_OPTIONS } from '../commands/import.js';
+import { AxhwError } from '../../errors.js';
+import { initBackend } from '../../nn/backend.js';
+import { importModel } from '../../onnx/import-model.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { writeAtomic } from '../../util/atomic-write.js';
+import { pct } from '../../util/quantities.js';
+import { printJson } from '../format/output.js';
+
+/** `axhw import onnx`: everything is read and checked before the model folder is written. */
+export async function runImportOnnx(opts: OptionsOf<typeof IMPORT_ONNX_OPTIONS>, file: string): Promise<void> {
+  if (!existsSync(file)) throw new AxhwError(`${file} not found.`, 'Give the path of a .onnx file.');
+  checkOutputDir(opts.out, '-o');
+  await initBackend();
+  const r = importModel({
+    file,
+    out: opts.out,
+    dataset: opts.data,
+    dataPath: opts.dataPath,
+    seed: opts.seed,
+    preprocessing: opts.preprocess,
+    name: opts.name,
+    limitTrain: opts.limitTrain,
+    limitTest: opts.limitTest,
+  });
+  const record = { ...r, files: [...r.files, join(opts.out, 'import.json')] };
+  writeAtomic(join(opts.out, 'import.json'), JSON.stringify(record, null, 2) + '\n');
+  if (opts.json) return printJson(record);
+  const layers = r.model.layers.map((l) =>
+    l.kind === 'dense'
+      ? `dense ${l.units}`
+      : l.kind === 'conv2d'
+        ? `conv ${l.filters}@${l.kernel}x${l.kernel}`
+        : l.kind === 'maxpool'
+          ? `pool ${l.size}`
+          : 'flatten',
+  );
+  process.stdout.write(
+    [
+      `imported ${file} (${r.source.producer}, opset ${r.source.opset}): ${r.model.input.join('x')} -> ${layers.join(' -> ')}`,
+      ...r.notes.map((n) => `  note: ${n}`),
+      `float accuracy on ${r.dataset.name}'s ${r.dataset.test} test samples, input preprocessed as ${r.preprocessing}: ` +
+        pct(r.testAccuracy),
+      '  (a low accuracy usually means another preprocessing than the one the network was trained with: check --preprocess)',
+      `wrote ${opts.out}/ (model.json, weights.bin, import.json)`,
+    ].join('\n') + '\n',
+  );
+}
