@@ -83,7 +83,11 @@ function decode<T>(name: string, bytes: Uint8Array, what: string): T {
 }
 
 export function readModelProto(file: string): ModelProto {
-  const model = decode<ModelProto>('ModelProto', readFileSync(file), file);
+  return decodeModelProto(readFileSync(file), file);
+}
+
+export function decodeModelProto(bytes: Uint8Array, file: string): ModelProto {
+  const model = decode<ModelProto>('ModelProto', bytes, file);
   if (!model.graph?.node?.length)
     throw new AxhwError(`${file} has no graph (no nodes): not an ONNX model.`, 'Give a .onnx model file with its graph.');
   return model;

@@ -790,6 +790,11 @@ const rows: Row[] = [
     message: /Give the data set to train on \(--data <name>\), or a model folder to start from/,
   },
   {
+    what: 'export onnx --as-hardware on a multiplier a PE cannot hold',
+    args: ['export', 'onnx', MODEL, '--as-hardware', 'fpmul:mbits=8', '-o', 'x.onnx'],
+    message: /has run-time control inputs \(mbits\); a PE needs a plain two-operand integer multiplier/,
+  },
+  {
     what: 'export onnx of a folder that is no model',
     args: ['export', 'onnx', 'empty', '-o', 'x.onnx'],
     setup: (cwd) => mkdirSync(join(cwd, 'empty')),

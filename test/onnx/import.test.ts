@@ -8,6 +8,7 @@ import { AxhwError } from '../../src/errors.js';
 import { importOnnx } from '../../src/onnx/import.js';
 import { evaluateImported } from '../../src/onnx/evaluate.js';
 import { exportOnnx } from '../../src/onnx/export.js';
+import { runOnnx } from '../../src/onnx/interpreter.js';
 import { ONNX_PROTO, readModelProto, type ModelProto } from '../../src/onnx/proto.js';
 import { bindToData } from '../../src/onnx/bind.js';
 import { Network } from '../../src/nn/network.js';
@@ -307,6 +308,21 @@ describe('ONNX export', () => {
           Buffer.from(w.data.buffer),
         );
     }
+  });
+
+  it("axhw's ONNX interpreter runs the exported float network as the engine computes it (LeNet-5 on 3 channels)", () => {
+    const spec = lenet5([12, 12, 3], 4);
+    const net = new Network(spec, 7);
+    const x = seeded(2 * 12 * 12 * 3, 3);
+    const engine = Array.from(net.forward(tfTensor(x, [2, 12, 12, 3])).dataSync());
+    const proto = roundTripBytes(exportOnnx(spec, net.weights(), { classes: [], producerVersion: 't' }));
+    net.dispose();
+    const nchw = new Float64Array(x.length);
+    for (let s = 0; s < 2; s++)
+      for (let ch = 0; ch < 3; ch++) for (let p = 0; p < 144; p++) nchw[s * 432 + ch * 144 + p] = x[s * 432 + p * 3 + ch]!;
+    const out = runOnnx(proto, { input: { dims: [2, 3, 12, 12], data: nchw } }).logits!;
+    expect(out.dims).toEqual([2, 4]);
+    expect(worst(out.data, engine)).toBeLessThan(1e-5);
   });
 
   it('a negative control: a wrong flatten order would change the function (the c > 1 permutation is tested, not vacuous)', () => {

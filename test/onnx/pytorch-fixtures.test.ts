@@ -14,6 +14,13 @@ import { runOnNpu } from '../../src/npu/run.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import type { LabelledData } from '../../src/data/table-data.js';
 import { requireTool } from '../helpers/tools.js';
+import { exportOnnx } from '../../src/onnx/export.js';
+import { exportHardwareOnnx } from '../../src/onnx/hardware-export.js';
+import { checkHardwareExport } from '../../src/onnx/hardware-check.js';
+import { runOnnx } from '../../src/onnx/interpreter.js';
+import { decodeModelProto } from '../../src/onnx/proto.js';
+import { quantisedModel } from '../../src/target/from-model.js';
+import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { worst } from '../helpers/onnx-graphs.js';
 
 /**
@@ -65,6 +72,42 @@ describe.each(['digits-mlp', 'fashion-lenet5'])('%s exported by PyTorch', (name)
     expect(accuracy(predict(net, d), d.y)).toBeCloseTo(ref.accuracy, 6);
     net.dispose();
   });
+
+  it("exported again (float), axhw's ONNX interpreter gives PyTorch's logits: an evaluation that shares no code with the importer", () => {
+    const { file, weights } = loadModel(dir);
+    const proto = decodeModelProto(exportOnnx(file.model, weights, { classes: file.classes, producerVersion: 't' }), name);
+    const raw = fileOrder(ref.data);
+    const f = raw.x.length / raw.n;
+    const x = applyAffine(raw.x.subarray(0, ref.samples * f), raw.shape, file.preprocessing as never);
+    const dims = raw.shape.length === 3 ? [ref.samples, raw.shape[2]!, raw.shape[0]!, raw.shape[1]!] : [ref.samples, f];
+    // The data sets' images are h-w-c; ONNX's input is c-h-w (one channel here, so the same order).
+    expect(raw.shape.length === 1 || raw.shape[2] === 1).toBe(true);
+    const logits = runOnnx(proto, { input: { dims, data: Float64Array.from(x) } }).logits!.data;
+    expect(worst(logits, ref.logits, 1e-3)).toBeLessThan(1e-4);
+  });
+
+  it('--as-hardware: the integer graph = the integer reference (all digits test samples, 40 of LeNet-5); wrong products fail', async () => {
+    const m = await quantisedModel({ modelDir: dir, mult: 'drum:width=8,k=3,signed' });
+    const proto = decodeModelProto(exportHardwareOnnx(m.q, { producerVersion: 't', multiplier: 'drum', classes: m.data.classes }), name);
+    const t = m.data.test;
+    const n = name === 'digits-mlp' ? t.n : 40;
+    const x = t.x.subarray(0, n * (t.x.length / t.n));
+    expect(checkHardwareExport(proto, m.q, x, n)).toEqual({ samples: n, differing: 0, largest: 0 });
+    // Negative control: the products of one activation code that the first sample's input holds, each 1000 too large.
+    const table = proto.graph!.initializer!.find((i) => i.name!.startsWith('products'))!;
+    const { qmin, qmax } = m.q.mult;
+    const code = Array.from(x, (v) => quantiseValue(v, m.q.layers[0]!.inputExp, qmin, qmax)).find((c) => c !== 0)!;
+    const range = qmax - qmin + 1;
+    const bytes = Uint8Array.from(table.rawData!);
+    const view = new DataView(bytes.buffer);
+    for (let j = 0; j < range; j++) {
+      const at = ((code - qmin) * range + j) * 8;
+      view.setBigInt64(at, view.getBigInt64(at, true) + 1000n, true);
+    }
+    table.rawData = bytes;
+    expect(checkHardwareExport(proto, m.q, x, n).differing).toBeGreaterThan(0);
+    m.net.dispose();
+  }, 300_000);
 
   it('runs bit-exact on the NPU (DRUM k = 4), layer by layer, against the integer reference', async () => {
     await requireTool('verilator');

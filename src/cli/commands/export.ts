@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { addOptions, choice, flag, optionValues, text } from '../../util/options.js';
+import { addOptions, choice, flag, optionValues, parsed, text } from '../../util/options.js';
+import { toCount } from '../../util/numbers.js';
 import { withExamples } from '../format/examples.js';
 import { MEMORY_KINDS } from '../../synth/memory-kind.js';
 
@@ -30,13 +31,23 @@ function accelergyCommand(): Command {
 
 export const EXPORT_ONNX_OPTIONS = {
   out: text('-o, --out <file>', 'the .onnx file to write').mandatory(),
+  asHardware: text(
+    '--as-hardware <unit:params>',
+    "the integer network as the NPU computes it on this multiplier (codes, the multiplier's table read from its RTL applied " +
+      'by a Gather, integer sums, requantisation): any ONNX runtime then gives the integer reference bit for bit',
+  ),
+  check: parsed(
+    '--check <n>',
+    "--as-hardware: test samples evaluated by axhw's ONNX interpreter against the integer reference",
+    toCount,
+  ).default(20),
   json: flag('--json', 'print what was written as JSON'),
 };
 
 function onnxCommand(): Command {
   const cmd = withExamples(new Command('onnx'), [
     'axhw export onnx out/digits-mlp -o digits-mlp-axhw.onnx',
-    'axhw export onnx out/bc -o bc.onnx',
+    'axhw export onnx out/bc --as-hardware drum:width=8,k=3,signed -o bc-drum3.onnx',
   ])
     .description(
       'write a model folder as a float ONNX network (opset 13: Conv, Relu, MaxPool, Flatten, Gemm; input N x C x H x W or ' +

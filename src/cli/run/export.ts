@@ -5,6 +5,10 @@ import type { EXPORT_ACCELERGY_OPTIONS, EXPORT_ONNX_OPTIONS } from '../commands/
 import { checkOutputFile } from '../../util/output-path.js';
 import { loadModel } from '../../nn/model-file.js';
 import { exportOnnx } from '../../onnx/export.js';
+import { exportHardwareOnnx } from '../../onnx/hardware-export.js';
+import { checkHardwareExport } from '../../onnx/hardware-check.js';
+import { decodeModelProto } from '../../onnx/proto.js';
+import { quantisedModel } from '../../target/from-model.js';
 import { axhwVersion } from '../../paths.js';
 import { loadTrainedModel } from '../../evaluate/model-data.js';
 import { preprocessingText } from '../../data/preprocessing.js';
@@ -37,8 +41,9 @@ export async function runExportAccelergy(opts: OptionsOf<typeof EXPORT_ACCELERGY
 }
 
 /** `axhw export onnx`: the model folder's float network as an ONNX file, its preprocessing in the metadata. */
-export function runExportOnnx(opts: OptionsOf<typeof EXPORT_ONNX_OPTIONS>, dir: string): void {
+export async function runExportOnnx(opts: OptionsOf<typeof EXPORT_ONNX_OPTIONS>, dir: string): Promise<void> {
   checkOutputFile(opts.out, '-o');
+  if (opts.asHardware) return exportAsHardware(opts, dir, opts.asHardware);
   const { file, weights } = loadModel(dir);
   const preprocessing = file.preprocessing ?? { kind: 'standardise' as const };
   // A network axhw trained expects standardised inputs: the statistics (fitted on its training split) go with it.
@@ -66,4 +71,28 @@ export function runExportOnnx(opts: OptionsOf<typeof EXPORT_ONNX_OPTIONS>, dir: 
     `wrote ${opts.out} (${bytes.length} bytes): ${file.model.name}, input ${input}, output the ${file.classes.length} logits; ` +
       `inputs preprocessed as ${rule}\n`,
   );
+}
+
+/** `--as-hardware`: the quantised network as integer ONNX, checked by axhw's interpreter before it is written. */
+async function exportAsHardware(opts: OptionsOf<typeof EXPORT_ONNX_OPTIONS>, dir: string, mult: string): Promise<void> {
+  const m = await quantisedModel({ modelDir: dir, mult });
+  try {
+    const bytes = exportHardwareOnnx(m.q, { producerVersion: axhwVersion(), multiplier: m.multSpec, classes: m.data.classes });
+    const t = m.data.test;
+    const n = Math.min(opts.check, t.n);
+    const check = checkHardwareExport(decodeModelProto(bytes, opts.out), m.q, t.x.subarray(0, n * (t.x.length / t.n)), n);
+    // A difference here is a bug in the exporter (or the interpreter), never the user's: nothing is written.
+    if (check.differing > 0)
+      throw new Error(`internal: the exported graph differs from the integer reference on ${check.differing} of ${n} samples`);
+    writeAtomic(opts.out, bytes);
+    const summary = { file: opts.out, model: m.q.spec.name, multiplier: m.multSpec, bytes: bytes.length, checked: check };
+    if (opts.json) return printJson(summary);
+    process.stdout.write(
+      `wrote ${opts.out} (${bytes.length} bytes): ${m.q.spec.name} as ${m.multSpec} computes it (integer codes, the RTL's ` +
+        `product table, int64 sums), output the logits (float64); axhw's ONNX interpreter gives the integer reference's ` +
+        `logits on ${n} test samples, bit for bit\n`,
+    );
+  } finally {
+    m.net.dispose();
+  }
 }
