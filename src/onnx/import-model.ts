@@ -9,6 +9,8 @@ import { sha256Plain } from '../util/hash.js';
 import { bindToData } from './bind.js';
 import { importOnnx, type ImportedNetwork } from './import.js';
 import { readModelProto } from './proto.js';
+import { compareQdq } from './qdq-compare.js';
+import type { LabelledData } from '../data/table-data.js';
 
 export interface ImportModelOptions {
   file: string;
@@ -33,6 +35,7 @@ export function importModel(o: ImportModelOptions) {
   try {
     net.setWeights(imported.weights);
     const testAccuracy = accuracy(predict(net, data.test), data.test.y);
+    const qdq = qdqReport(imported, net, data.test);
     const source = {
       format: 'onnx' as const,
       file: basename(o.file),
@@ -55,9 +58,25 @@ export function importModel(o: ImportModelOptions) {
       preprocessing: preprocessingText(o.preprocessing),
       notes: imported.notes,
       testAccuracy,
+      ...(qdq ? { qdq } : {}),
       files,
     };
   } finally {
     net.dispose();
   }
+}
+
+/**
+ * For weights read through DequantizeLinear: the codes axhw would store instead (power-of-two exponent per
+ * layer, 8-bit signed: the NPU's format) and the float accuracy with each set of weights; the network keeps
+ * the QDQ weights.
+ */
+function qdqReport(imported: ImportedNetwork, net: Network, test: LabelledData) {
+  if (!imported.quantised.some((q) => q)) return undefined;
+  const { layers, axhwWeights } = compareQdq(imported, { qmin: -128, qmax: 127, width: 8, signed: true });
+  const original = net.weights();
+  net.setWeights(axhwWeights);
+  const axhwAccuracy = accuracy(predict(net, test), test.y);
+  net.setWeights(original);
+  return { layers, axhwFormat: '8-bit signed codes at one power-of-two exponent per layer', axhwAccuracy };
 }

@@ -133,3 +133,45 @@ export function worst(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1e-5): 
   for (let k = 0; k < b.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!) - rtol * Math.abs(b[k]!));
   return m;
 }
+
+/**
+ * An MLP in QDQ form as onnxruntime's quantize_static writes it: int8 weights with symmetric scales per
+ * output channel (max |w| / 127) or one given per layer, DequantizeLinear before each MatMul, and a
+ * QuantizeLinear / DequantizeLinear pair on each hidden activation.
+ */
+export function qdqMlp(
+  layers: { w: Float32Array; b: Float32Array; fanIn: number; out: number }[],
+  scaleOf?: (layer: number) => number,
+): ModelProto {
+  const nodes: NodeProto[] = [];
+  const init: TensorProto[] = [];
+  let x = 'x';
+  layers.forEach((l, k) => {
+    const scales = Array.from({ length: l.out }, (_, j) => {
+      if (scaleOf) return scaleOf(k);
+      let m = 0;
+      for (let r = 0; r < l.fanIn; r++) m = Math.max(m, Math.abs(l.w[r * l.out + j]!));
+      return Math.fround(m / 127 || 1);
+    });
+    const codes = Array.from(l.w, (v, i) => Math.max(-128, Math.min(127, Math.round(v / scales[i % l.out]!))));
+    init.push(
+      ints8(`wq${k}`, [l.fanIn, l.out], codes),
+      floats(`ws${k}`, [l.out], scales),
+      { name: `wz${k}`, dims: [l.out], dataType: 3, int32Data: new Array<number>(l.out).fill(0) },
+      floats(`b${k}`, [l.out], l.b),
+    );
+    nodes.push(node('DequantizeLinear', [`wq${k}`, `ws${k}`, `wz${k}`], [`w${k}`], [i('axis', 1)]));
+    nodes.push(node('MatMul', [x, `w${k}`], [`m${k}`]), node('Add', [`m${k}`, `b${k}`], [`y${k}`]));
+    x = `y${k}`;
+    if (k < layers.length - 1) {
+      init.push(floats(`as${k}`, [], [1 / 32]), { name: `az${k}`, dims: [], dataType: 3, int32Data: [0] });
+      nodes.push(
+        node('Relu', [x], [`r${k}`]),
+        node('QuantizeLinear', [`r${k}`, `as${k}`, `az${k}`], [`q${k}`]),
+        node('DequantizeLinear', [`q${k}`, `as${k}`, `az${k}`], [`d${k}`]),
+      );
+      x = `d${k}`;
+    }
+  });
+  return model([1, layers[0]!.fanIn], nodes, init, x);
+}

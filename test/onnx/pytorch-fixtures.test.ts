@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { dataRoot, getDataset } from '../../src/data/datasets.js';
@@ -21,7 +21,7 @@ import { runOnnx } from '../../src/onnx/interpreter.js';
 import { decodeModelProto } from '../../src/onnx/proto.js';
 import { quantisedModel } from '../../src/target/from-model.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
-import { worst } from '../helpers/onnx-graphs.js';
+import { bytesOf, qdqMlp, worst } from '../helpers/onnx-graphs.js';
 
 /**
  * Networks trained and exported by PyTorch (test/fixtures/onnx/make-fixtures.py): imported, they give
@@ -120,4 +120,46 @@ describe.each(['digits-mlp', 'fashion-lenet5'])('%s exported by PyTorch', (name)
     expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, x, samples).predictions));
     n.net.dispose();
   }, 300_000);
+});
+
+describe('QDQ weights (the digits MLP quantised as onnxruntime quantize_static writes it)', () => {
+  it("are read as stored; the import reports the codes that differ from axhw's power-of-two quantisation and both accuracies", () => {
+    const ref = reference['digits-mlp']!;
+    const dir = mkdtempSync(join(tmpdir(), 'axhw-onnx-qdq-'));
+    importModel({
+      file: join(FIXTURES, 'digits-mlp.onnx'),
+      out: dir,
+      dataset: 'digits',
+      seed: 1,
+      preprocessing: parsePreprocessing(ref.preprocess),
+    });
+    const { weights } = loadModel(dir);
+    const layer = (k: number) => {
+      const [w, b] = [weights.find((t) => t.name === `w${k}`)!.data, weights.find((t) => t.name === `b${k}`)!.data];
+      return { w, b, fanIn: w.length / b.length, out: b.length };
+    };
+    const file = join(dir, 'qdq.onnx');
+    writeFileSync(file, bytesOf(qdqMlp([layer(1), layer(2)])));
+    const r = importModel({ file, out: join(dir, 'qdq'), dataset: 'digits', seed: 1, preprocessing: parsePreprocessing(ref.preprocess) });
+    expect(r.notes.join('\n')).toMatch(/activation dropped/);
+    expect(r.qdq!.layers.map((l) => [l.layer, l.codes, l.qdqScales.perOutput])).toEqual([
+      [1, 64 * 32, true],
+      [2, 32 * 10, true],
+    ]);
+    // Per-channel scales against one power-of-two exponent per layer: many codes differ; both networks still classify.
+    for (const l of r.qdq!.layers) expect(l.differing).toBeGreaterThan(l.codes / 4);
+    expect(r.testAccuracy).toBeGreaterThan(0.9);
+    expect(r.qdq!.axhwAccuracy).toBeGreaterThan(0.9);
+    // Positive control: QDQ made with axhw's own power-of-two scale and rounding has no differing code.
+    const exps = r.qdq!.layers.map((l) => l.axhwExponent);
+    writeFileSync(file, bytesOf(qdqMlp([layer(1), layer(2)], (k) => 2 ** exps[k]!)));
+    const same = importModel({
+      file,
+      out: join(dir, 'qdq2'),
+      dataset: 'digits',
+      seed: 1,
+      preprocessing: parsePreprocessing(ref.preprocess),
+    });
+    expect(same.qdq!.layers.map((l) => l.differing)).toEqual([0, 0]);
+  }, 120_000);
 });

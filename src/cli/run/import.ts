@@ -45,7 +45,26 @@ export async function runImportOnnx(opts: OptionsOf<typeof IMPORT_ONNX_OPTIONS>,
       `float accuracy on ${r.dataset.name}'s ${r.dataset.test} test samples, input preprocessed as ${r.preprocessing}: ` +
         pct(r.testAccuracy),
       '  (a low accuracy usually means another preprocessing than the one the network was trained with: check --preprocess)',
+      ...qdqLines(r.qdq),
       `wrote ${opts.out}/ (model.json, weights.bin, import.json)`,
     ].join('\n') + '\n',
   );
+}
+
+/** The QDQ comparison, when the weights came through DequantizeLinear. */
+function qdqLines(qdq: ReturnType<typeof importModel>['qdq']): string[] {
+  if (!qdq) return [];
+  const scales = (l: (typeof qdq.layers)[number]) =>
+    l.qdqScales.perOutput
+      ? `per output, ${l.qdqScales.min.toPrecision(3)} to ${l.qdqScales.max.toPrecision(3)}`
+      : l.qdqScales.min.toPrecision(3);
+  return [
+    ...qdq.layers.map(
+      (l) =>
+        `  QDQ weights of layer ${l.layer}: ${l.differing} of ${l.codes} codes differ from axhw's ` +
+        `(8-bit at 2^${l.axhwExponent}; QDQ scale ${scales(l)})`,
+    ),
+    `  with axhw's power-of-two weight codes instead (what the NPU computes with): ${pct(qdq.axhwAccuracy)}; ` +
+      'the model keeps the QDQ weights',
+  ];
 }
