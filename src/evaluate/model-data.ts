@@ -15,14 +15,18 @@ export interface TrainedModelData {
  * other before any work: the same sample shape, and the classes it was trained on in the same order.
  * eval, npu run / compile / cost and tetris analyze all load through here.
  */
-export function loadTrainedModel(modelDir: string, dataPath?: string): TrainedModelData {
+export function loadTrainedModel(
+  modelDir: string,
+  dataPath?: string,
+  limits: { limitTrain?: number; limitTest?: number } = {},
+): TrainedModelData {
   const { file, weights } = loadModel(modelDir);
   const data = loadData({
     dataset: file.dataset.name,
     dataPath: dataPath ?? file.dataset.path,
     seed: file.dataset.seed,
-    limitTrain: file.dataset.limitTrain,
-    limitTest: file.dataset.limitTest,
+    limitTrain: limits.limitTrain ?? file.dataset.limitTrain,
+    limitTest: limits.limitTest ?? file.dataset.limitTest,
     preprocessing: file.preprocessing,
   });
   checkDataFitsModel(modelDir, file.model.input, file.classes, data, dataPath ?? file.dataset.path ?? file.dataset.name);

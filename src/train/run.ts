@@ -126,7 +126,12 @@ export async function runTrain(o: TrainRunOptions) {
   mkdirSync(o.out, { recursive: true });
   const files = saveModel(o.out, result.net, {
     dataset: start
-      ? { ...start.file.dataset, ...(o.dataPath ? { path: o.dataPath } : {}) }
+      ? {
+          ...start.file.dataset,
+          ...(o.dataPath ? { path: o.dataPath } : {}),
+          ...(o.limitTrain ? { limitTrain: o.limitTrain } : {}),
+          ...(o.limitTest ? { limitTest: o.limitTest } : {}),
+        }
       : { name: data.name, path: o.dataPath, seed: o.seed, limitTrain: o.limitTrain, limitTest: o.limitTest },
     classes: data.classes,
     preprocessing: start?.file.preprocessing,
@@ -151,7 +156,7 @@ function startingModel(o: TrainRunOptions) {
   if (o.model) throw new AxhwError(`--model ${o.model} and --init ${o.init} both name the topology.`, fix);
   if (o.dataset && o.dataset !== file.dataset.name)
     throw new AxhwError(`--data ${o.dataset}, but the model in ${o.init} belongs to ${file.dataset.name}.`, fix);
-  return loadTrainedModel(o.init!, o.dataPath);
+  return loadTrainedModel(o.init!, o.dataPath, { limitTrain: o.limitTrain, limitTest: o.limitTest });
 }
 
 /** S of a network on a data set, in total and per weighted layer. */

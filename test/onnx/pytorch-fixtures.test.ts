@@ -20,6 +20,7 @@ import { checkHardwareExport } from '../../src/onnx/hardware-check.js';
 import { runOnnx } from '../../src/onnx/interpreter.js';
 import { decodeModelProto } from '../../src/onnx/proto.js';
 import { quantisedModel } from '../../src/target/from-model.js';
+import { runTrain } from '../../src/train/run.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { bytesOf, qdqMlp, worst } from '../helpers/onnx-graphs.js';
 
@@ -161,5 +162,39 @@ describe('QDQ weights (the digits MLP quantised as onnxruntime quantize_static w
       preprocessing: parsePreprocessing(ref.preprocess),
     });
     expect(same.qdq!.layers.map((l) => l.differing)).toEqual([0, 0]);
+  }, 120_000);
+});
+
+describe('train --init from an imported network', () => {
+  it('starts from its weights, data and preprocessing, and keeps them (a vanishing learning rate leaves its accuracy)', async () => {
+    const ref = reference['digits-mlp']!;
+    const dir = mkdtempSync(join(tmpdir(), 'axhw-onnx-init-'));
+    const imported = importModel({
+      file: join(FIXTURES, 'digits-mlp.onnx'),
+      out: join(dir, 'm'),
+      dataset: 'digits',
+      seed: 1,
+      preprocessing: parsePreprocessing(ref.preprocess),
+    });
+    const base = {
+      init: join(dir, 'm'),
+      method: 'bp' as const,
+      epochs: 1,
+      batchSize: 32,
+      learningRate: 1e-12,
+      seed: 5,
+      path: 'auto' as const,
+      ntvDraws: 1,
+      command: 'test',
+    };
+    const { metrics } = await runTrain({ ...base, out: join(dir, 't') });
+    expect(metrics.testAccuracyExact).toBe(imported.testAccuracy);
+    const saved = loadModel(join(dir, 't')).file;
+    expect(saved.preprocessing).toEqual(parsePreprocessing(ref.preprocess));
+    expect(saved.source?.sha256).toBe(imported.source.sha256);
+    expect(saved.dataset).toEqual(loadModel(join(dir, 'm')).file.dataset);
+    // The same run from scratch (no --init) is nowhere near: the starting weights are what carried the accuracy.
+    const scratch = await runTrain({ ...base, init: undefined, dataset: 'digits', model: 'mlp:32-10', out: join(dir, 's') });
+    expect(scratch.metrics.testAccuracyExact).toBeLessThan(imported.testAccuracy - 0.3);
   }, 120_000);
 });

@@ -17,7 +17,8 @@ export const TRAIN_OPTIONS = {
   ),
   init: text(
     '--init <model-dir>',
-    "start from this model folder's weights (axhw train's, or axhw import onnx's): its topology, data set and preprocessing",
+    "start from this model folder's weights (axhw train's, or axhw import onnx's) with its topology, data set, split and " +
+      'preprocessing (--limit-train / --limit-test may narrow the data; --seed then seeds the shuffling)',
   ),
   dataPath: text('--data-path <file|dir>', 'your own file (CSV, ARFF, .rda) or MNIST-format folder instead of the fetched one'),
   model: text('--model <name>', `model (default: the data set's): ${MODEL_NAMES.join(', ')}`),
