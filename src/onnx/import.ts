@@ -138,8 +138,12 @@ class Walk {
     };
   }
 
+  private label(n: NodeProto): string {
+    return nodeLabel(n, this.g.nodes.indexOf(n));
+  }
+
   private refuse(n: NodeProto, why: string, fix = SUPPORTED_FIX): AxhwError {
-    return new AxhwError(`${this.g.file}: ${nodeLabel(n, this.g.nodes.indexOf(n))}: ${why}.`, fix);
+    return new AxhwError(`${this.g.file}: ${this.label(n)}: ${why}.`, fix);
   }
 
   private constant(n: NodeProto, k: number, what: string): Constant {
@@ -170,7 +174,7 @@ class Walk {
     if (op === 'Identity' || op === 'Dropout') {
       if (op === 'Dropout' && n.input?.[2] && this.g.constants.get(n.input[2])?.values[0])
         throw this.refuse(n, 'it is in training mode', 'Export the network in eval mode (model.eval()).');
-      this.notes.push(`${nodeLabel(n)} removed (inference: the identity)`);
+      this.notes.push(`${this.label(n)} removed (inference: the identity)`);
     } else if (op === 'QuantizeLinear') this.fakeQuant(n);
     else if (op === 'Gemm') this.gemm(n);
     else if (op === 'MatMul') this.matmul(n);
@@ -189,7 +193,7 @@ class Walk {
       if (this.value.kind !== 'flat' || (axis !== 1 && axis !== -1))
         throw this.refuse(n, `${op} over axis ${axis} of ${this.value.kind === 'flat' ? 'a vector' : 'an image'} is not over the classes`);
       this.head = op;
-      this.notes.push(`${nodeLabel(n)} dropped: the network's output is its logits (the argmax, hence the accuracy, is the same)`);
+      this.notes.push(`${this.label(n)} dropped: the network's output is its logits (the argmax, hence the accuracy, is the same)`);
     } else if (op === 'AveragePool' || op === 'GlobalAveragePool')
       throw this.refuse(
         n,
@@ -211,7 +215,7 @@ class Walk {
       );
     this.seen.add(next);
     this.notes.push(
-      `${nodeLabel(n)} + ${nodeLabel(next)} on an activation dropped: the NPU quantises activations with its own power-of-two scales`,
+      `${this.label(n)} + ${this.label(next)} on an activation dropped: the NPU quantises activations with its own power-of-two scales`,
     );
     this.advance(next);
   }
@@ -270,7 +274,7 @@ class Walk {
         throw this.refuse(n, `C has dims [${c.dims.join(', ')}]; a bias must broadcast over the batch ([${out}], [1, ${out}] or a scalar)`);
       for (let j = 0; j < out; j++) bias[j] = (beta === 1 ? 1 : Math.fround(beta)) * c.values[c.values.length === 1 ? 0 : j]!;
     }
-    if (alpha !== 1 || beta !== 1) this.notes.push(`${nodeLabel(n)}: alpha ${alpha} and beta ${beta} folded into its weights and bias`);
+    if (alpha !== 1 || beta !== 1) this.notes.push(`${this.label(n)}: alpha ${alpha} and beta ${beta} folded into its weights and bias`);
     this.dense(n, (r, j) => scaled(at(r, j)), k, out, bias);
     this.quantisedOf(b, transB ? 0 : 1);
   }
@@ -400,7 +404,7 @@ class Walk {
     if (!broadcasts)
       throw this.refuse(n, `its addend of dims [${c.dims.join(', ')}] is not a per-output bias of the ${last.out} outputs before it`);
     for (let j = 0; j < last.out; j++) last.b[j] = Math.fround(last.b[j]! + c.values[c.values.length === 1 ? 0 : j]!);
-    this.notes.push(`${nodeLabel(n)} folded into the bias of the layer before it`);
+    this.notes.push(`${this.label(n)} folded into the bias of the layer before it`);
   }
 
   /** BatchNormalization (inference) after a weighted layer, folded: W' = W s, b' = (b - mean) s + beta, s = gamma / sqrt(var + eps). */
@@ -422,7 +426,7 @@ class Walk {
     for (let i = 0; i < last.w.length; i++) last.w[i] = last.w[i]! * s[i % last.out]!;
     for (let j = 0; j < last.out; j++) last.b[j] = (last.b[j]! - mean![j]!) * s[j]! + beta![j]!;
     last.quantised = undefined;
-    this.notes.push(`${nodeLabel(n)} folded into the layer before it (its weights and bias scaled per output)`);
+    this.notes.push(`${this.label(n)} folded into the layer before it (its weights and bias scaled per output)`);
   }
 
   /** ReLU on the last weighted layer; it commutes with max pooling and flattening, so those may stand between. */
@@ -485,6 +489,6 @@ class Walk {
       throw this.refuse(n, `a Transpose (perm [${perm.join(', ')}]) is read only as N x H x W x C -> N x C x H x W on the input`);
     this.value = { kind: 'image', h: d[1]!, w: d[2]!, c: d[3]! };
     this.input.splice(0, 3, d[1]!, d[2]!, d[3]!);
-    this.notes.push(`${nodeLabel(n)}: the input is N x H x W x C, the engine's own layout (the transpose is dropped)`);
+    this.notes.push(`${this.label(n)}: the input is N x H x W x C, the engine's own layout (the transpose is dropped)`);
   }
 }
