@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, extname, join } from 'node:path';
+import { writeAtomic } from '../util/atomic-write.js';
+import { importRecordSchema, type ImportRecord } from './import-report.js';
 import { loadData } from '../data/load.js';
 import { preprocessingText, type Preprocessing } from '../data/preprocessing.js';
 import { accuracy, predict } from '../evaluate/predict.js';
@@ -22,9 +24,11 @@ export interface ImportModelOptions {
   name?: string;
   limitTrain?: number;
   limitTest?: number;
+  /** The command line, for the record. */
+  command?: string;
 }
 
-/** `axhw import onnx`: the ONNX file as a model folder bound to its data, with the float accuracy on the test split. */
+/** `axhw import onnx`: the ONNX file as a model folder bound to its data (model.json, weights.bin, import.json: the record, returned). */
 export function importModel(o: ImportModelOptions) {
   const bytes = readFileSync(o.file);
   const proto = readModelProto(o.file);
@@ -49,9 +53,10 @@ export function importModel(o: ImportModelOptions) {
       preprocessing: o.preprocessing,
       source,
     });
-    return {
-      format: 'axhw-onnx-import' as const,
+    const record: ImportRecord = importRecordSchema.parse({
+      format: 'axhw-onnx-import',
       version: 1,
+      ...(o.command ? { command: o.command } : {}),
       source,
       model: imported.spec,
       dataset: { name: data.name, test: data.test.n, classes: data.classes, split: data.split },
@@ -59,8 +64,10 @@ export function importModel(o: ImportModelOptions) {
       notes: imported.notes,
       testAccuracy,
       ...(qdq ? { qdq } : {}),
-      files,
-    };
+      files: [...files, join(o.out, 'import.json')],
+    });
+    writeAtomic(join(o.out, 'import.json'), JSON.stringify(record, null, 2) + '\n');
+    return record;
   } finally {
     net.dispose();
   }

@@ -13,6 +13,7 @@ export const RESULT_KINDS = [
   { files: ['npu-run.json', 'npu-cost.json'], formats: ['axhw-npu-run', 'axhw-npu-cost'] },
   { files: ['eval.json'], formats: ['axhw-eval'] },
   { files: ['tetris-analysis.json'], formats: ['axhw-tetris-analysis'] },
+  { files: ['import.json'], formats: ['axhw-onnx-import'] },
 ] as const;
 
 /** A result's first file: the key of its documents in sources.ts. */

@@ -13,6 +13,7 @@ import { listExperiments } from '../experiments/registry.js';
 import { evalDocument, evalResultSchema } from '../evaluate/eval-report.js';
 import { tetrisAnalysisDocument, tetrisAnalysisSchema } from '../tetris/analysis-report.js';
 import { demoDocument, demoSummarySchema } from './demo-summary.js';
+import { importDocument, importRecordSchema } from '../onnx/import-report.js';
 import { RECOGNISED_FILES, RESULT_KINDS, type ResultKey } from './result-files.js';
 import { readValidated } from '../util/read-validated.js';
 
@@ -40,6 +41,7 @@ const DOCUMENTS: Record<ResultKey, Kind['documents']> = {
   'npu-run.json': (_d, read) => [npuDocument(read('npu-run.json', npuRunSchema), read('npu-cost.json', npuCostSchema))],
   'eval.json': (_d, read) => [evalDocument(read('eval.json', evalResultSchema)!)],
   'tetris-analysis.json': (_d, read) => [tetrisAnalysisDocument(read('tetris-analysis.json', tetrisAnalysisSchema)!)],
+  'import.json': (_d, read) => [importDocument(read('import.json', importRecordSchema)!)],
 };
 
 const KINDS: Kind[] = [
@@ -55,7 +57,8 @@ const KINDS: Kind[] = [
 ];
 
 const WHAT =
-  'Give result folders or files: what axhw demo, experiment, characterize, train, eval, npu run/cost or tetris analyze wrote with -o.';
+  'Give result folders or files: what axhw demo, experiment, characterize, train, eval, npu run/cost, tetris analyze ' +
+  'or import onnx wrote with -o.';
 
 /**
  * Every document of one result, a folder or a file: the -o output of any command. A file is read as

@@ -21,6 +21,7 @@ import { runOnnx } from '../../src/onnx/interpreter.js';
 import { decodeModelProto } from '../../src/onnx/proto.js';
 import { quantisedModel } from '../../src/target/from-model.js';
 import { runTrain } from '../../src/train/run.js';
+import { loadResult } from '../../src/report/sources.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
 import { bytesOf, qdqMlp, worst } from '../helpers/onnx-graphs.js';
 
@@ -124,7 +125,7 @@ describe.each(['digits-mlp', 'fashion-lenet5'])('%s exported by PyTorch', (name)
 });
 
 describe('QDQ weights (the digits MLP quantised as onnxruntime quantize_static writes it)', () => {
-  it("are read as stored; the import reports the codes that differ from axhw's power-of-two quantisation and both accuracies", () => {
+  it("are read as stored; the import reports the codes that differ from axhw's power-of-two quantisation and both accuracies", async () => {
     const ref = reference['digits-mlp']!;
     const dir = mkdtempSync(join(tmpdir(), 'axhw-onnx-qdq-'));
     importModel({
@@ -162,6 +163,10 @@ describe('QDQ weights (the digits MLP quantised as onnxruntime quantize_static w
       preprocessing: parsePreprocessing(ref.preprocess),
     });
     expect(same.qdq!.layers.map((l) => l.differing)).toEqual([0, 0]);
+    // The record is a result `axhw report` reads: the QDQ table is part of its page.
+    const docs = await loadResult(join(dir, 'qdq'));
+    expect(docs.map((d) => d.title)).toEqual(['ONNX import: qdq (qdq.onnx) on digits']);
+    expect(docs[0]!.sections.map((x) => x.title)).toContain("QDQ weights against axhw's quantisation");
   }, 120_000);
 });
 

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OptionsOf } from '../../util/options.js';
 import type { IMPORT_ONNX_OPTIONS } from '../commands/import.js';
 import { AxhwError } from '../../errors.js';
 import { initBackend } from '../../nn/backend.js';
 import { importModel } from '../../onnx/import-model.js';
 import { checkOutputDir } from '../../util/output-path.js';
-import { writeAtomic } from '../../util/atomic-write.js';
 import { pct } from '../../util/quantities.js';
 import { printJson } from '../format/output.js';
+import { commandLine } from '../format/command-line.js';
 
 /** `axhw import onnx`: everything is read and checked before the model folder is written. */
 export async function runImportOnnx(opts: OptionsOf<typeof IMPORT_ONNX_OPTIONS>, file: string): Promise<void> {
@@ -25,10 +24,9 @@ export async function runImportOnnx(opts: OptionsOf<typeof IMPORT_ONNX_OPTIONS>,
     name: opts.name,
     limitTrain: opts.limitTrain,
     limitTest: opts.limitTest,
+    command: commandLine(),
   });
-  const record = { ...r, files: [...r.files, join(opts.out, 'import.json')] };
-  writeAtomic(join(opts.out, 'import.json'), JSON.stringify(record, null, 2) + '\n');
-  if (opts.json) return printJson(record);
+  if (opts.json) return printJson(r);
   const layers = r.model.layers.map((l) =>
     l.kind === 'dense'
       ? `dense ${l.units}`
