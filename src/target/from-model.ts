@@ -19,6 +19,7 @@ import { AxhwError } from '../errors.js';
 import { compileNetwork } from '../npu/compile.js';
 import { npuDesign, sizeNpuFor, type NpuSizing, type SecondMultiplier } from '../npu/sizing.js';
 import { networkTarget, type NpuTarget } from '../npu/target.js';
+import { bestSplit } from '../npu/placement.js';
 
 export type { NpuSizing } from '../npu/sizing.js';
 
@@ -132,7 +133,9 @@ async function secondMultiplier(spec: string, log?: (m: string) => void) {
 /** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
   const m = await quantisedModel(o);
-  const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, o.sizing, m.child, m.second), m.child, m.second?.design));
+  // A heterogeneous NPU without a stated split: the PEs on each multiplier that give the fewest MAC cycles.
+  const s = m.second && o.sizing.apes === undefined ? { ...o.sizing, apes: bestSplit(m.q, o.sizing.P).apes } : o.sizing;
+  const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, s, m.child, m.second), m.child, m.second?.design));
   return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, target, multSpec: m.multSpec, withNtv: m.withNtv };
 }
 

@@ -795,6 +795,23 @@ const rows: Row[] = [
     message: /has run-time control inputs \(mbits\); a PE needs a plain two-operand integer multiplier/,
   },
   {
+    what: 'npu run with --approx but no neurons on it',
+    args: ['npu', 'run', MODEL, '--multiplier', 'exact-mul:width=8', '--approx', 'drum:width=8,k=2'],
+    message: /--approx needs --approx-neurons, the neurons that use it/,
+  },
+  {
+    what: 'npu run with neuron masks for another network',
+    args: ['npu', 'run', MODEL, '--multiplier', 'exact-mul:width=8', '--approx', 'drum:width=8,k=2', '--approx-neurons', 'n.json'],
+    setup: (cwd) => writeFileSync(join(cwd, 'n.json'), '[[1, 0, 1]]'),
+    message: /the neuron mask of weighted layer 0 has 3 entries; the layer has 2 outputs/,
+  },
+  {
+    what: 'npu run with a neuron mask file that is not one',
+    args: ['npu', 'run', MODEL, '--multiplier', 'exact-mul:width=8', '--approx', 'drum:width=8,k=2', '--approx-neurons', 'n.json'],
+    setup: (cwd) => writeFileSync(join(cwd, 'n.json'), '{"layers": 3}'),
+    message: /n\.json is not a neuron mask file/,
+  },
+  {
     what: 'export onnx of a folder that is no model',
     args: ['export', 'onnx', 'empty', '-o', 'x.onnx'],
     setup: (cwd) => mkdirSync(join(cwd, 'empty')),

@@ -181,6 +181,9 @@ export function prepareUserFiles(cwd: string): void {
   const codes = Buffer.alloc(fanIn * outputs);
   for (let i = 0; i < codes.length; i++) codes.writeInt8(((i * 53) % 255) - 127, i);
   writeFileSync(join(cwd, 'codes.npy'), encodeNpy({ signed: true, bytes: 1 }, [fanIn, outputs], codes));
+  // Neurons of the breast-cancer MLP (30-64-64-2) on a heterogeneous NPU's second multiplier: half of each hidden layer.
+  const half = (n: number) => Array.from({ length: n }, (_, j) => (j < n / 2 ? 1 : 0));
+  writeFileSync(join(cwd, 'neurons.json'), JSON.stringify([half(64), half(64), [0, 0]]));
   // Networks trained and exported by PyTorch (test/fixtures/onnx/make-fixtures.py).
   for (const f of ['digits-mlp.onnx', 'fashion-lenet5.onnx']) copyFileSync(join(root, 'test', 'fixtures', 'onnx', f), join(cwd, f));
 }

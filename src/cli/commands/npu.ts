@@ -5,6 +5,7 @@ import { toMemoryKinds } from '../options/memory-kinds.js';
 import { withExamples } from '../format/examples.js';
 import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 import { MODULE_CLOCK_NS } from '../../synth/module-clock.js';
+import { NEURON_MASKS_FORM } from '../../npu/neuron-masks.js';
 
 /** The options every npu subcommand shares: the multiplier (registry or --rtl), the NPU's size, the data. */
 export const NPU_OPTIONS = {
@@ -20,6 +21,13 @@ export const NPU_OPTIONS = {
   wdepth: parsed('--wdepth <n>', 'weight words per PE (default: what the network needs)', toCount),
   adepth: parsed('--adepth <n>', 'words per activation buffer (default: what the network needs)', toCount),
   dataPath: text('--data-path <file|dir>', 'data file or folder, if not where training found it'),
+  approx: text(
+    '--approx <unit:params>',
+    'a heterogeneous NPU: the second multiplier (a registry operator of the same number format), used by the neurons ' +
+      '--approx-neurons marks, on PEs of their own',
+  ),
+  approxNeurons: text('--approx-neurons <file.json>', `the neurons on --approx: ${NEURON_MASKS_FORM}`),
+  apes: parsed('--apes <n>', 'PEs with the --approx multiplier (default: the split with the fewest MAC cycles)', toCount),
 };
 
 export const NPU_COMPILE_OPTIONS = {
@@ -88,6 +96,7 @@ function compileCommand(): Command {
   const cmd = withExamples(new Command('compile'), [
     'axhw npu compile out/bc --multiplier drum:width=8,k=4,signed -P 16 -o out/bc-npu',
     'axhw npu compile out/fmnist --multiplier exact-mul:width=8,signed -P 32 -o out/fm-npu --json',
+    'axhw npu compile out/bc --multiplier exact-mul:width=8 --approx drum:width=8,k=2 --approx-neurons neurons.json -P 4 -o out/bc-hetero',
   ]).description(
     'compile a trained network for the NPU: Verilog, program and memory images ($readmemh) and manifest.json (layer map, cycles)',
   );

@@ -19,6 +19,7 @@ import { clockWarning, energyScale, throughputPhrase, timingPhrase, pct } from '
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
+import { readNeuronMasks } from '../../npu/neuron-masks.js';
 import { checkTracePath, writeTrace } from '../../lut/trace-file.js';
 import { operandTraceSidecar } from '../../npu/operand-trace.js';
 import type { NPU_OPTIONS, NPU_COMPILE_OPTIONS, NPU_RUN_OPTIONS, NPU_COST_OPTIONS } from '../commands/npu.js';
@@ -134,6 +135,7 @@ type SizingOptions = NpuOptions & { memory?: NpuSizing['memory'] };
 
 const sizing = (opts: SizingOptions): NpuSizing => ({
   P: opts.pes,
+  apes: opts.apes,
   acc: opts.acc,
   wdepth: opts.wdepth,
   adepth: opts.adepth,
@@ -142,7 +144,31 @@ const sizing = (opts: SizingOptions): NpuSizing => ({
 
 /** The trained model in `modelDir` on the NPU the options describe. */
 const modelOnNpu = (modelDir: string, opts: SizingOptions, quiet: boolean) =>
-  npuForModel({ modelDir, ...multiplier(opts), sizing: sizing(opts), dataPath: opts.dataPath, log: quiet ? undefined : log });
+  npuForModel({
+    modelDir,
+    ...multiplier(opts),
+    approx: approx(opts),
+    sizing: sizing(opts),
+    dataPath: opts.dataPath,
+    log: quiet ? undefined : log,
+  });
+
+/** A heterogeneous NPU's second multiplier and the neurons on it: both or neither. */
+function approx(opts: NpuOptions): { mult: string; masks: Uint8Array[] } | undefined {
+  const fix = 'Give both --approx <unit:params> and --approx-neurons <file.json> (or neither, for one multiplier).';
+  if (opts.approx === undefined && opts.approxNeurons === undefined) {
+    if (opts.apes !== undefined) throw new AxhwError('--apes counts the PEs of --approx, and there is no --approx.', fix);
+    return undefined;
+  }
+  if (opts.approx === undefined || opts.approxNeurons === undefined)
+    throw new AxhwError(
+      opts.approx === undefined
+        ? '--approx-neurons needs --approx, the multiplier they use.'
+        : '--approx needs --approx-neurons, the neurons that use it.',
+      fix,
+    );
+  return { mult: opts.approx, masks: readNeuronMasks(opts.approxNeurons) };
+}
 
 function checkSamples(samples: number, available: number): void {
   if (samples > available)
