@@ -26,6 +26,7 @@ export const tiers: Record<string, string[]> = {
     'test/npu/heterogeneous.test.ts',
     'test/tetris/sac-pe.test.ts',
     'test/onnx/pytorch-fixtures.test.ts',
+    'test/onnx/strided.test.ts',
   ],
   e2e: [
     'test/cli/**/*.test.ts',

@@ -1,4 +1,5 @@
-// Convolution patches as data (NHWC, stride 1, 'same' or 'valid'): im2col gathers every output position's
+// Convolution patches as data (NHWC; stride 1 with 'same' or 'valid' padding, or an explicit stride and
+// padding, e.g. an imported network's): im2col gathers every output position's
 // kh x kw x c window into a row, col2im scatters rows back (its adjoint). Used by the differentiable patch
 // op (src/nn/ops/patches.ts) and by the reference inferences.
 
@@ -7,7 +8,16 @@ export function patchOutputSize(h: number, w: number, kh: number, kw: number, pa
   return pad === 'same' ? { oh: h, ow: w } : { oh: h - kh + 1, ow: w - kw + 1 };
 }
 
-/** A stride-1 convolution's shapes: NHWC input (n, h, w, c), kh x kw windows, output oh x ow. */
+/**
+ * An explicit convolution geometry: a stride and the padding [top, left, bottom, right], where the layer is
+ * not a stride-1 'same' or 'valid' one (the engine's own kernels and the NPU take those only).
+ */
+export interface ExplicitConv {
+  stride: number;
+  pads: [number, number, number, number];
+}
+
+/** A convolution's shapes: NHWC input (n, h, w, c), kh x kw windows, output oh x ow; stride and the padding before. */
 export interface PatchGeometry {
   n: number;
   h: number;
@@ -18,10 +28,49 @@ export interface PatchGeometry {
   pad: 'same' | 'valid';
   oh: number;
   ow: number;
+  stride: number;
+  /** Padding rows above and columns left of the image. */
+  pt: number;
+  pl: number;
 }
 
-export function patchGeometry(n: number, h: number, w: number, c: number, kh: number, kw: number, pad: 'same' | 'valid'): PatchGeometry {
-  return { n, h, w, c, kh, kw, pad, ...patchOutputSize(h, w, kh, kw, pad) };
+export function patchGeometry(
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+  explicit?: ExplicitConv,
+): PatchGeometry {
+  if (explicit) {
+    const [pt, pl, pb, pr] = explicit.pads;
+    const s = explicit.stride;
+    return {
+      n,
+      h,
+      w,
+      c,
+      kh,
+      kw,
+      pad,
+      oh: Math.floor((h + pt + pb - kh) / s) + 1,
+      ow: Math.floor((w + pl + pr - kw) / s) + 1,
+      stride: s,
+      pt,
+      pl,
+    };
+  }
+  const [pt, pl] = pad === 'same' ? [samePadding(kh), samePadding(kw)] : [0, 0];
+  return { n, h, w, c, kh, kw, pad, ...patchOutputSize(h, w, kh, kw, pad), stride: 1, pt, pl };
+}
+
+/** A conv2d layer's explicit geometry, when it has one. */
+export function explicitConv(l: { stride?: number; pads?: readonly number[] }): ExplicitConv | undefined {
+  return l.stride !== undefined || l.pads !== undefined
+    ? { stride: l.stride ?? 1, pads: (l.pads ?? [0, 0, 0, 0]) as [number, number, number, number] }
+    : undefined;
 }
 
 /** Padding before the first row/column of a 'same' convolution (TensorFlow's: the extra one goes after). */
@@ -33,20 +82,19 @@ export const samePadding = (kernel: number) => Math.floor((kernel - 1) / 2);
  * (output pixel, kernel row): its start in the sample's patch rows, its start in the sample, its length.
  * im2col and its adjoint col2im walk this one index, so the two stay each other's transpose.
  */
-function patchRuns({ h, w, c, kh, kw, pad, oh, ow }: PatchGeometry): { runs: Int32Array; perSample: number } {
-  const pt = pad === 'same' ? samePadding(kh) : 0;
-  const pl = pad === 'same' ? samePadding(kw) : 0;
+function patchRuns({ h, w, c, kh, kw, oh, ow, stride, pt, pl }: PatchGeometry): { runs: Int32Array; perSample: number } {
   const rowLen = kw * c;
   const runs: number[] = [];
   let o = 0;
   for (let y = 0; y < oh; y++) {
     for (let xx = 0; xx < ow; xx++) {
-      // Kernel columns dx in [lo, hi) read inside the image.
-      const lo = Math.max(0, pl - xx) * c;
-      const hi = Math.min(kw, w + pl - xx) * c;
+      // Kernel columns dx in [lo, hi) read inside the image (a window wholly in the padding reads none).
+      const x0 = xx * stride - pl;
+      const lo = Math.max(0, -x0) * c;
+      const hi = Math.min(kw, w - x0) * c;
       for (let dy = 0; dy < kh; dy++, o += rowLen) {
-        const iy = y + dy - pt;
-        if (iy >= 0 && iy < h) runs.push(o + lo, (iy * w + xx - pl) * c + lo, hi - lo);
+        const iy = y * stride + dy - pt;
+        if (iy >= 0 && iy < h && hi > lo) runs.push(o + lo, (iy * w + x0) * c + lo, hi - lo);
       }
     }
   }
@@ -105,10 +153,10 @@ export function col2im(cols: Float32Array, g: PatchGeometry): Float32Array {
 export function convLayerRows(
   x: Float32Array,
   n: number,
-  layer: { inShape: readonly number[]; kernel?: number; pad?: 'same' | 'valid' },
+  layer: { inShape: readonly number[]; kernel?: number; pad?: 'same' | 'valid'; stride?: number; pads?: readonly number[] },
   padValue = 0,
 ): { rows: Float32Array; count: number } {
   const [h, w, c] = layer.inShape as [number, number, number];
-  const g = patchGeometry(n, h, w, c, layer.kernel!, layer.kernel!, layer.pad!);
+  const g = patchGeometry(n, h, w, c, layer.kernel!, layer.kernel!, layer.pad!, explicitConv(layer));
   return { rows: im2col(x, g, padValue), count: n * g.oh * g.ow };
 }

@@ -1,9 +1,19 @@
 import { AxhwError } from '../errors.js';
+import { explicitConv, patchGeometry } from './im2col.js';
 
 /** Layers of the networks axhw trains. Weighted layers (dense, conv2d) run on the approximate hardware. */
 export type LayerSpec =
   | { kind: 'dense'; units: number; relu: boolean }
-  | { kind: 'conv2d'; filters: number; kernel: number; pad: 'same' | 'valid'; relu: boolean }
+  | {
+      kind: 'conv2d';
+      filters: number;
+      kernel: number;
+      pad: 'same' | 'valid';
+      relu: boolean;
+      /** An explicit geometry (an imported network's): stride and padding [top, left, bottom, right], which override `pad`. */
+      stride?: number;
+      pads?: [number, number, number, number];
+    }
   | { kind: 'maxpool'; size: number }
   | { kind: 'flatten' };
 
@@ -109,8 +119,9 @@ export function layerShapes(spec: ModelSpec): number[][] {
         throw new AxhwError(`${spec.name}: a dense layer needs flat input.`, 'Put a flatten layer before the first dense layer.');
       shape = [l.units];
     } else if (l.kind === 'conv2d') {
-      const [h, w] = shape as [number, number, number];
-      shape = l.pad === 'same' ? [h, w, l.filters] : [h - l.kernel + 1, w - l.kernel + 1, l.filters];
+      const [h, w, c] = shape as [number, number, number];
+      const g = patchGeometry(1, h, w, c, l.kernel, l.kernel, l.pad, explicitConv(l));
+      shape = [g.oh, g.ow, l.filters];
     } else {
       const [h, w, c] = shape as [number, number, number];
       shape = [Math.floor(h / l.size), Math.floor(w / l.size), c];

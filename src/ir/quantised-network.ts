@@ -1,6 +1,7 @@
 import type { ApproxMultiplier } from '../multipliers/fixed-multiplier.js';
 import { biasInAccumulatorUnits, storedWeightCodes, type NtvStorage } from '../arith/stored-weights.js';
 import { layerShapes, weightedLayerSizes, type ModelSpec } from './model-spec.js';
+import { explicitConv } from './im2col.js';
 import { AxhwError } from '../errors.js';
 
 /**
@@ -21,6 +22,9 @@ export interface QuantisedLayer {
   outputs: number;
   kernel?: number;
   pad?: 'same' | 'valid';
+  /** A convolution's explicit geometry (stride, padding [top, left, bottom, right]), when it has one. */
+  stride?: number;
+  pads?: [number, number, number, number];
   relu: boolean;
   /** (fanIn x outputs) row-major stored codes in [qmin, qmax] (after NTV flips, when drawn). */
   weightCodes: Float32Array;
@@ -120,7 +124,7 @@ export function quantiseNetwork(
       outShape: shapes[i]!,
       fanIn,
       outputs: lw.b.length,
-      ...(l.kind === 'conv2d' ? { kernel: l.kernel, pad: l.pad } : {}),
+      ...(l.kind === 'conv2d' ? { kernel: l.kernel, pad: l.pad, ...explicitConv(l) } : {}),
       relu: l.relu,
       weightCodes: codes,
       weightExp: stored.ew,

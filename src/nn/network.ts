@@ -3,6 +3,7 @@ import { AxhwError } from '../errors.js';
 import { arithmeticAt, type ArithmeticPlan } from './arithmetic.js';
 import { maxPool } from './ops/max-pool.js';
 import { patches } from './ops/patches.js';
+import { explicitConv } from '../ir/im2col.js';
 import { layerShapes, weightedLayerSizes, type ModelSpec } from '../ir/model-spec.js';
 import { Rng } from '../util/rng.js';
 
@@ -62,7 +63,11 @@ export class Network {
         let y: tf.Tensor2D;
         if (l.kind === 'conv2d') {
           const x4 = tf.reshape(h, [n, inShape[0]!, inShape[1]!, inShape[2]!]) as tf.Tensor4D;
-          y = on.conv?.(x4, wk, bk, l.kernel, l.pad, k) ?? on.dense(patches(x4, l.kernel, l.kernel, l.pad).cols, wk, bk, k);
+          // An explicit geometry (strides, other padding) runs on the patch op: the direct kernels take stride 1 only.
+          const explicit = explicitConv(l);
+          y =
+            (explicit ? undefined : on.conv?.(x4, wk, bk, l.kernel, l.pad, k)) ??
+            on.dense(patches(x4, l.kernel, l.kernel, l.pad, explicit).cols, wk, bk, k);
         } else y = on.dense(h as tf.Tensor2D, wk, bk, k);
         // A ReLU followed by max pooling runs inside the pooling (one backward kernel, the same bits).
         if (l.relu && !reluBefore(this.spec, i + 1)) y = tf.relu(y);

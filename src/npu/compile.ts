@@ -210,6 +210,13 @@ export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: Compil
       return;
     }
     const l = step.layer;
+    if (l.stride !== undefined || l.pads !== undefined)
+      throw new AxhwError(
+        `${what} convolves with stride ${l.stride ?? 1} and padding [${(l.pads ?? [0, 0, 0, 0]).join(', ')}]; the NPU's window walk ` +
+          "takes stride 1 with 'same' or 'valid' padding.",
+        'Evaluate the network with axhw eval (or export it with axhw export onnx --as-hardware); for the NPU, retrain it with ' +
+          "stride-1 'same' / 'valid' convolutions followed by max pooling.",
+      );
     const last = streamed(step);
     const [h, w, c] = l.kind === 'dense' ? [1, 1, l.fanIn] : (l.inShape as [number, number, number]);
     const kernel = l.kind === 'dense' ? 1 : l.kernel!;

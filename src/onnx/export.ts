@@ -63,13 +63,14 @@ export function exportOnnx(
               for (let e = 0; e < kk; e++) kernel[((o * cin + c) * kk + a) * kk + e] = w[((a * kk + e) * cin + c) * out + o]!;
         init.push(tensor(`w${i}`, [out, cin, kk, kk], kernel), tensor(`b${i}`, [out], b));
         const before = Math.floor((kk - 1) / 2);
-        const pads = l.pad === 'same' ? [before, before, kk - 1 - before, kk - 1 - before] : [0, 0, 0, 0];
+        const pads = l.pads ?? (l.pad === 'same' ? [before, before, kk - 1 - before, kk - 1 - before] : [0, 0, 0, 0]);
+        const stride = l.stride ?? 1;
         nodes.push({
           opType: 'Conv',
           name: `conv${i}`,
           input: [x, `w${i}`, `b${i}`],
           output: [pre],
-          attribute: [ints('kernel_shape', [kk, kk]), ints('pads', pads)],
+          attribute: [ints('kernel_shape', [kk, kk]), ints('pads', pads), ints('strides', [stride, stride])],
         });
       }
       if (l.relu) nodes.push({ opType: 'Relu', name: `relu${i}`, input: [pre], output: [y] });

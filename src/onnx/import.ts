@@ -1,5 +1,6 @@
 import { AxhwError } from '../errors.js';
 import type { LayerSpec, ModelSpec } from '../ir/model-spec.js';
+import { patchGeometry, type ExplicitConv } from '../ir/im2col.js';
 import { attrFloat, attrInt, attrInts, attrString, nodeLabel, readGraph, type Constant, type OnnxGraph } from './graph.js';
 import type { ModelProto, NodeProto, TensorProto } from './proto.js';
 
@@ -322,14 +323,11 @@ class Walk {
       );
     if (!ones(attrInts(n, 'dilations')))
       throw this.refuse(n, `dilations [${attrInts(n, 'dilations')!.join(', ')}] are not supported (1 only)`);
-    if (!ones(attrInts(n, 'strides')))
-      throw this.refuse(
-        n,
-        `strides [${attrInts(n, 'strides')!.join(', ')}] are not supported: the engine and the NPU convolve with stride 1`,
-        'Use stride 1 followed by max pooling, and retrain.',
-      );
+    const strides = attrInts(n, 'strides') ?? [1, 1];
+    if (strides.length !== 2 || strides[0] !== strides[1])
+      throw this.refuse(n, `strides [${strides.join(', ')}] differ per axis; the engine's convolutions take one stride`);
     if (kh !== kw) throw this.refuse(n, `its ${kh} x ${kw} kernel is not square; the engine's convolutions are k x k`);
-    const pad = this.convPadding(n, kh);
+    const { pad, explicit } = this.convPadding(n, kh, strides[0]!, v);
     const bias = n.input?.[2] ? this.constant(n, 2, 'bias').values.slice() : new Float64Array(out);
     if (bias.length !== out) throw this.refuse(n, `its bias has ${bias.length} values for ${out} filters`);
     const fanIn = kh * kw * cin;
@@ -339,10 +337,16 @@ class Walk {
       for (let c = 0; c < cin; c++)
         for (let i = 0; i < kh; i++)
           for (let j = 0; j < kw; j++) w[((i * kw + j) * cin + c) * out + o] = wt.values[((o * cin + c) * kh + i) * kw + j]!;
-    this.layers.push({ kind: 'conv2d', filters: out, kernel: kh, pad, relu: false });
+    const g = patchGeometry(1, v.h, v.w, v.c, kh, kw, pad, explicit);
+    if (g.oh < 1 || g.ow < 1) throw this.refuse(n, `its ${kh} x ${kw} kernel is larger than its padded ${v.h} x ${v.w} input`);
+    this.layers.push({ kind: 'conv2d', filters: out, kernel: kh, pad, relu: false, ...explicit });
     this.weighted.push({ layer: this.layers.length - 1, w, b: bias, fanIn, out });
-    this.value = pad === 'same' ? { kind: 'image', h: v.h, w: v.w, c: out } : { kind: 'image', h: v.h - kh + 1, w: v.w - kw + 1, c: out };
-    if (this.value.h < 1 || this.value.w < 1) throw this.refuse(n, `its ${kh} x ${kw} kernel is larger than its ${v.h} x ${v.w} input`);
+    this.value = { kind: 'image', h: g.oh, w: g.ow, c: out };
+    if (explicit)
+      this.notes.push(
+        `${this.label(n)}: stride ${explicit.stride}, padding [${explicit.pads.join(', ')}]: eval, train and the exports run it; ` +
+          "the NPU takes stride-1 'same' / 'valid' convolutions only",
+      );
     this.open = true;
     const q = wt.quantised;
     if (q && (q.scale.length === 1 || q.axis === 0)) {
@@ -357,29 +361,37 @@ class Walk {
     }
   }
 
-  /** 'valid' (no padding) or 'same' (TensorFlow's: floor((k-1)/2) before, the rest after); anything else is refused. */
-  private convPadding(n: NodeProto, k: number): 'same' | 'valid' {
+  /**
+   * The layer's padding: 'valid' (none) or 'same' (TensorFlow's: floor((k-1)/2) before, the rest after) at
+   * stride 1, the forms the engine's own kernels and the NPU run; any other stride or padding (ONNX's pads,
+   * or auto_pad SAME_UPPER / SAME_LOWER at a stride) as an explicit geometry.
+   */
+  private convPadding(
+    n: NodeProto,
+    k: number,
+    stride: number,
+    v: { h: number; w: number },
+  ): { pad: 'same' | 'valid'; explicit?: ExplicitConv } {
     const autoPad = attrString(n, 'auto_pad') ?? 'NOTSET';
+    let pads: number[];
+    if (autoPad === 'VALID') pads = [0, 0, 0, 0];
+    else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+      // ONNX: the output is ceil(in / stride); the padding it takes is split evenly, the odd one after (UPPER) or before (LOWER).
+      const split = (size: number) => {
+        const total = Math.max((Math.ceil(size / stride) - 1) * stride + k - size, 0);
+        const before = autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : Math.ceil(total / 2);
+        return [before, total - before];
+      };
+      const [[t, b], [l, r]] = [split(v.h), split(v.w)];
+      pads = [t!, l!, b!, r!];
+    } else if (autoPad === 'NOTSET') pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
+    else throw this.refuse(n, `auto_pad ${autoPad} is not an ONNX padding mode`);
+    if (pads.length !== 4) throw this.refuse(n, `pads [${pads.join(', ')}] are not the 4 of a 2-D convolution`);
     const before = Math.floor((k - 1) / 2);
-    if (autoPad === 'VALID') return 'valid';
-    if (autoPad === 'SAME_UPPER' || (autoPad === 'SAME_LOWER' && k % 2 === 1)) return 'same';
-    const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
-    if (autoPad === 'NOTSET' && pads.every((p) => p === 0)) return 'valid';
-    if (
-      autoPad === 'NOTSET' &&
-      pads.length === 4 &&
-      pads[0] === before &&
-      pads[1] === before &&
-      pads[2] === k - 1 - before &&
-      pads[3] === k - 1 - before
-    )
-      return 'same';
-    throw this.refuse(
-      n,
-      `padding ${autoPad === 'NOTSET' ? `[${pads.join(', ')}]` : autoPad} is not supported: the engine pads a ${k} x ${k} ` +
-        `convolution by 0 ('valid') or by ${before} before and ${k - 1 - before} after ('same')`,
-      "Export with padding 0 or 'same' padding (PyTorch: padding=(k-1)//2 for odd k), and retrain.",
-    );
+    if (stride === 1 && pads.every((p) => p === 0)) return { pad: 'valid' };
+    if (stride === 1 && pads[0] === before && pads[1] === before && pads[2] === k - 1 - before && pads[3] === k - 1 - before)
+      return { pad: 'same' };
+    return { pad: 'valid', explicit: { stride, pads: pads as [number, number, number, number] } };
   }
 
   /** Add of a constant right after a weighted layer: its bias (MatMul + Add, a bias-less Conv + Add). */

@@ -167,7 +167,8 @@ function apply(n: NodeProto, args: (Tensor | undefined)[], where: string): Tenso
       const [nb, ci, h, w] = x!.dims as [number, number, number, number];
       const [co, , kh, kw] = b!.dims as [number, number, number, number];
       const [pt, pl, pb, pr] = attrInts(n, 'pads') ?? [0, 0, 0, 0];
-      const [oh, ow] = [h + pt! + pb! - kh + 1, w + pl! + pr! - kw + 1];
+      const [sy, sx] = attrInts(n, 'strides') ?? [1, 1];
+      const [oh, ow] = [Math.floor((h + pt! + pb! - kh) / sy!) + 1, Math.floor((w + pl! + pr! - kw) / sx!) + 1];
       const data = new Float64Array(nb * co * oh * ow);
       for (let s = 0; s < nb; s++)
         for (let o = 0; o < co; o++)
@@ -177,7 +178,7 @@ function apply(n: NodeProto, args: (Tensor | undefined)[], where: string): Tenso
               for (let ch = 0; ch < ci; ch++)
                 for (let a = 0; a < kh; a++)
                   for (let e = 0; e < kw; e++) {
-                    const [iy, ix] = [y + a - pt!, z + e - pl!];
+                    const [iy, ix] = [y * sy! + a - pt!, z * sx! + e - pl!];
                     if (iy >= 0 && iy < h && ix >= 0 && ix < w)
                       acc += x!.data[((s * ci + ch) * h + iy) * w + ix]! * b!.data[((o * ci + ch) * kh + a) * kw + e]!;
                   }

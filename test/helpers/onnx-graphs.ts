@@ -69,9 +69,10 @@ export function convNchw(
   [o, , kh, kw]: number[],
   b: Float32Array | undefined,
   pads: number[],
+  stride = 1,
 ) {
   const [pt, pl, pb, pr] = pads as [number, number, number, number];
-  const [oh, ow] = [h + pt + pb - kh + 1, w + pl + pr - kw + 1];
+  const [oh, ow] = [Math.floor((h + pt + pb - kh) / stride) + 1, Math.floor((w + pl + pr - kw) / stride) + 1];
   const y = new Float64Array(n * o * oh * ow);
   for (let s = 0; s < n; s++)
     for (let q = 0; q < o; q++)
@@ -81,7 +82,7 @@ export function convNchw(
           for (let ch = 0; ch < c; ch++)
             for (let a = 0; a < kh; a++)
               for (let e = 0; e < kw; e++) {
-                const [iy, ix] = [yy + a - pt, xx + e - pl];
+                const [iy, ix] = [yy * stride + a - pt, xx * stride + e - pl];
                 if (iy >= 0 && iy < h && ix >= 0 && ix < w)
                   acc += x[((s * c + ch) * h + iy) * w + ix]! * wt[((q * c + ch) * kh + a) * kw + e]!;
               }

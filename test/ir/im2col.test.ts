@@ -78,6 +78,41 @@ describe('im2col and col2im', () => {
       }
   });
 
+  it('an explicit stride and padding (an imported network): im2col and col2im as the definition, windows wholly in the padding too', () => {
+    const rng = new Rng(8);
+    const cases: [number, number, number, number, number, number, [number, number, number, number]][] = [
+      [2, 7, 7, 3, 3, 2, [1, 1, 1, 1]],
+      [1, 8, 6, 2, 3, 2, [0, 1, 1, 0]],
+      [2, 5, 5, 1, 2, 3, [0, 0, 0, 0]],
+      [1, 4, 4, 2, 1, 1, [2, 3, 2, 3]],
+      [1, 9, 9, 1, 5, 4, [2, 2, 1, 1]],
+    ];
+    for (const [n, h, w, c, k, stride, pads] of cases) {
+      const g = patchGeometry(n, h, w, c, k, k, 'valid', { stride, pads });
+      expect([g.oh, g.ow]).toEqual([
+        Math.floor((h + pads[0] + pads[2] - k) / stride) + 1,
+        Math.floor((w + pads[1] + pads[3] - k) / stride) + 1,
+      ]);
+      // The definition: output pixel (oy, ox) reads input (oy * stride + dy - top, ox * stride + dx - left).
+      const index: number[] = [];
+      for (let s = 0; s < n; s++)
+        for (let oy = 0; oy < g.oh; oy++)
+          for (let ox = 0; ox < g.ow; ox++)
+            for (let dy = 0; dy < k; dy++)
+              for (let dx = 0; dx < k; dx++)
+                for (let ch = 0; ch < c; ch++) {
+                  const [iy, ix] = [oy * stride + dy - pads[0], ox * stride + dx - pads[1]];
+                  index.push(iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : ((s * h + iy) * w + ix) * c + ch);
+                }
+      const x = rand(rng, n * h * w * c);
+      expect(im2col(x, g, -2), `${[n, h, w, c, k, stride, pads]}`).toEqual(Float32Array.from(index, (i) => (i < 0 ? -2 : x[i]!)));
+      const cols = rand(rng, index.length);
+      const back = new Float32Array(x.length);
+      index.forEach((i, o) => i >= 0 && (back[i] = Math.fround(back[i]! + cols[o]!)));
+      expect(col2im(cols, g), `${[n, h, w, c, k, stride, pads]}`).toEqual(back);
+    }
+  });
+
   it('the comparisons can fail: a patch off by one element, and col2im summed in another order (negative controls)', () => {
     const rng = new Rng(7);
     const x = rand(rng, 2 * 6 * 6 * 2);

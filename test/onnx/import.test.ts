@@ -12,7 +12,7 @@ import { runOnnx } from '../../src/onnx/interpreter.js';
 import { ONNX_PROTO, readModelProto, type ModelProto } from '../../src/onnx/proto.js';
 import { bindToData } from '../../src/onnx/bind.js';
 import { Network } from '../../src/nn/network.js';
-import { lenet5, mlp } from '../../src/ir/model-spec.js';
+import { lenet5, mlp, type ModelSpec } from '../../src/ir/model-spec.js';
 import {
   bytesOf,
   convNchw,
@@ -88,6 +88,39 @@ describe('ONNX import: each operator against its ONNX semantics (a direct statem
     const g = relu(gemm(relu(b.y), n, w3, 80, 7, true, c3, 0.5, 2));
     const want = gemm(g, n, w4, 7, 3, false, b4);
     expect(worst(evaluateImported(net, x, n), want), 'largest error').toBeLessThan(1e-5);
+  });
+
+  it('strided and asymmetrically padded convolutions (pads, auto_pad SAME_UPPER / SAME_LOWER at stride 2) equal ONNX', () => {
+    const [n, c, h, w] = [2, 2, 9, 8];
+    const wt = seeded(3 * 2 * 3 * 3, 31, 0.5);
+    const b = seeded(3, 32, 0.1);
+    const x = seeded(n * c * h * w, 33);
+    for (const [attrs, pads] of [
+      [
+        [is('strides', [2, 2]), is('pads', [0, 1, 1, 0])],
+        [0, 1, 1, 0],
+      ],
+      [
+        [is('strides', [2, 2]), s('auto_pad', 'SAME_UPPER')],
+        [1, 0, 1, 1],
+      ],
+      [
+        [is('strides', [2, 2]), s('auto_pad', 'SAME_LOWER')],
+        [1, 1, 1, 0],
+      ],
+      [[is('pads', [2, 0, 0, 1])], [2, 0, 0, 1]],
+    ] as [ReturnType<typeof i>[], number[]][]) {
+      const stride = attrs.some((a) => a.name === 'strides') ? 2 : 1;
+      const m = model(
+        [n, c, h, w],
+        [node('Conv', ['x', 'w', 'b'], ['y'], [is('kernel_shape', [3, 3]), ...attrs])],
+        [floats('w', [3, 2, 3, 3], wt), floats('b', [3], b)],
+      );
+      const net = imp(m);
+      expect(net.spec.layers[0]).toMatchObject({ kind: 'conv2d', stride, pads });
+      const want = convNchw(x, [n, c, h, w], wt, [3, 2, 3, 3], b, pads, stride).y;
+      expect(worst(evaluateImported(net, x, n), want), JSON.stringify(pads)).toBeLessThan(1e-5);
+    }
   });
 
   it('BatchNormalization is folded into the layer before it; Dropout and Identity are removed; Reshape to (N, -1) is a flatten', () => {
@@ -197,15 +230,14 @@ describe('ONNX import refuses what the engine and the NPU cannot run, naming the
       ],
     );
   const cases: [string, ModelProto, RegExp][] = [
-    ['stride 2', conv([is('strides', [2, 2])]), /'the_conv' \(Conv\): strides \[2, 2\] are not supported/],
     [
       'grouped',
       model([1, 2, 8, 8], [node('Conv', ['x', 'w'], ['y'], [i('group', 2)])], [floats('w', [2, 1, 3, 3], seeded(18, 1))]),
       /group 2/,
     ],
-    ['asymmetric padding', conv([is('pads', [0, 0, 1, 1])]), /padding \[0, 0, 1, 1\] is not supported/],
     ['non-square kernel', conv([], [2, 1, 3, 2]), /3 x 2 kernel is not square/],
     ['dilated', conv([is('dilations', [2, 2])]), /dilations/],
+    ['strides that differ per axis', conv([is('strides', [2, 1])]), /'the_conv' \(Conv\): strides \[2, 1\] differ per axis/],
     [
       'average pooling',
       model([1, 1, 4, 4], [node('AveragePool', ['x'], ['y'], [is('kernel_shape', [2, 2])])], []),
@@ -294,7 +326,16 @@ describe('the vendored ONNX schema', () => {
 
 describe('ONNX export', () => {
   it('import(export(network)) gives the same layers and the same weights bit for bit (convolutions, c > 1 flatten, image MLP)', () => {
-    for (const spec of [lenet5([12, 12, 3], 4), mlp('img-mlp', [4, 4, 2], [5, 3]), mlp('vec', [7], [6, 2])]) {
+    const strided: ModelSpec = {
+      name: 'strided',
+      input: [9, 9, 2],
+      layers: [
+        { kind: 'conv2d', filters: 3, kernel: 3, pad: 'valid', relu: true, stride: 2, pads: [0, 1, 1, 0] },
+        { kind: 'flatten' },
+        { kind: 'dense', units: 4, relu: false },
+      ],
+    };
+    for (const spec of [lenet5([12, 12, 3], 4), mlp('img-mlp', [4, 4, 2], [5, 3]), mlp('vec', [7], [6, 2]), strided]) {
       const net = new Network(spec, 3);
       const weights = net.weights();
       net.dispose();

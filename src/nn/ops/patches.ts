@@ -1,5 +1,5 @@
 import { tf } from '../backend.js';
-import { col2im, im2col, patchGeometry, type PatchGeometry } from '../../ir/im2col.js';
+import { col2im, im2col, patchGeometry, type ExplicitConv, type PatchGeometry } from '../../ir/im2col.js';
 
 /**
  * Convolution patches (NHWC input, 'same' or 'valid', stride 1) as a differentiable op, so a conv2d is a
@@ -7,8 +7,14 @@ import { col2im, im2col, patchGeometry, type PatchGeometry } from '../../ir/im2c
  * approximate convolutions run on the same layer arithmetic. im2col and col2im are each other's adjoint, and each is
  * the other's gradient, so gradients of gradients (AxTrain's double back-propagation) stay exact.
  */
-export function patches(x: tf.Tensor4D, kh: number, kw: number, pad: 'same' | 'valid'): { cols: tf.Tensor2D; oh: number; ow: number } {
-  const g = patchGeometry(...x.shape, kh, kw, pad);
+export function patches(
+  x: tf.Tensor4D,
+  kh: number,
+  kw: number,
+  pad: 'same' | 'valid',
+  explicit?: ExplicitConv,
+): { cols: tf.Tensor2D; oh: number; ow: number } {
+  const g = patchGeometry(...x.shape, kh, kw, pad, explicit);
   return { cols: im2colOp(x, g), oh: g.oh, ow: g.ow };
 }
 
