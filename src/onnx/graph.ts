@@ -60,10 +60,10 @@ export function readGraph(model: ModelProto, file: string, frozen: Map<string, T
   const opset = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1;
   const nodes = g.node ?? [];
   for (const [i, n] of nodes.entries())
-    if (n.domain && n.domain !== 'ai.onnx')
+    if (n.domain && n.domain !== 'ai.onnx' && !isQonnxQuant(n))
       throw new AxhwError(
-        `${file}: ${nodeLabel(n, i)} is in operator domain '${n.domain}'; the importer reads standard ONNX operators only.`,
-        'Export with standard ONNX operators (for QONNX Quant nodes: convert them to QuantizeLinear / DequantizeLinear first).',
+        `${file}: ${nodeLabel(n, i)} is in operator domain '${n.domain}'; the importer reads standard ONNX operators and QONNX's Quant.`,
+        'Export with standard ONNX operators (QuantizeLinear / DequantizeLinear for quantisation).',
       );
   const constants = new Map<string, Constant>();
   for (const t of g.initializer ?? []) constants.set(t.name ?? '', fromTensor(t, `${file}: initializer ${t.name}`));
@@ -76,10 +76,11 @@ export function readGraph(model: ModelProto, file: string, frozen: Map<string, T
       folded.add(n);
     }
   });
-  // Weights stored as integer codes: DequantizeLinear of constants is itself a constant.
+  // Weights stored as integer codes: DequantizeLinear (or QONNX's Quant) of constants is itself a constant.
   nodes.forEach((n, i) => {
-    if (n.opType !== 'DequantizeLinear' || !constants.has(n.input![0]!)) return;
-    constants.set(n.output![0]!, dequantise(n, constants, `${file}: ${nodeLabel(n, i)}`));
+    if ((n.opType !== 'DequantizeLinear' && !isQonnxQuant(n)) || !constants.has(n.input![0]!)) return;
+    const where = `${file}: ${nodeLabel(n, i)}`;
+    constants.set(n.output![0]!, n.opType === 'DequantizeLinear' ? dequantise(n, constants, where) : qonnxQuant(n, constants, where));
     folded.add(n);
   });
   const inputs = (g.input ?? []).filter((v) => !constants.has(v.name));
@@ -158,4 +159,73 @@ function dequantise(n: NodeProto, constants: Map<string, Constant>, where: strin
     return Math.fround(Math.fround(q - zero.values[k]!) * s.values[k]!);
   });
   return { dims: x.dims, values, quantised: { codes: x.values, scale: s.values, zeroPoint: zero.values, axis } };
+}
+
+/** QONNX's Quant (FINN / Brevitas exports; domain qonnx.custom_op.general, formerly finn.custom_op.general). */
+export function isQonnxQuant(n: NodeProto): boolean {
+  return n.opType === 'Quant' && (n.domain === 'qonnx.custom_op.general' || n.domain === 'finn.custom_op.general');
+}
+
+/**
+ * QONNX Quant of constant weights: q = clamp(round(x / scale + zeropt)) to the bit width's range (signed,
+ * narrow), y = (q - zeropt) scale; rounding as rounding_mode says (ROUND: half to even, as numpy's round).
+ */
+function qonnxQuant(n: NodeProto, constants: Map<string, Constant>, where: string): Constant {
+  const [x, s, z, b] = (n.input ?? []).map((name) => (name ? constants.get(name) : undefined));
+  if (!x || !s || !z || !b)
+    throw new AxhwError(`${where}: its scale, zero point and bit width are not constants.`, 'Store them as initializers.');
+  const bits = b.values[0]!;
+  if (b.values.length !== 1 || !Number.isInteger(bits) || bits < 2)
+    throw new AxhwError(
+      `${where}: bit width ${Array.from(b.values).join(', ')}; one integer of at least 2 is read.`,
+      'Quantise to 2 or more bits.',
+    );
+  const signed = attrInt(n, 'signed', 1) === 1;
+  const narrow = attrInt(n, 'narrow', 0) === 1;
+  const [lo, hi] = signed ? [-(2 ** (bits - 1)) + (narrow ? 1 : 0), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1 - (narrow ? 1 : 0)];
+  const mode = attrString(n, 'rounding_mode') ?? 'ROUND';
+  const round: Record<string, (v: number) => number> = {
+    ROUND: (v) => {
+      const r = Math.round(v);
+      return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    },
+    CEIL: Math.ceil,
+    FLOOR: Math.floor,
+    ROUND_TO_ZERO: Math.trunc,
+  };
+  const rounder = round[mode];
+  if (!rounder)
+    throw new AxhwError(`${where}: rounding_mode ${mode} is not one of ${Object.keys(round).join(', ')}.`, 'Use a QONNX rounding mode.');
+  // Scale and zero point broadcast against x (numpy rules); per tensor or per output channel in practice.
+  const at = (c: Constant, i: number) => c.values[c.values.length === 1 ? 0 : broadcastIndex(i, x.dims, c.dims)]!;
+  // (+ 0: a code is an integer, never -0)
+  const codes = x.values.map((v, i) => Math.min(hi, Math.max(lo, rounder(Math.fround(v / at(s, i)) + at(z, i)))) + 0);
+  const values = codes.map((q, i) => Math.fround(Math.fround(q - at(z, i)) * at(s, i)));
+  const perAxis = s.values.length === 1 ? 0 : s.dims.findIndex((d) => d !== 1) + (x.dims.length - s.dims.length);
+  return {
+    dims: x.dims,
+    values,
+    quantised: {
+      codes,
+      scale: s.values,
+      zeroPoint: z.values.length === s.values.length ? z.values : new Float64Array(s.values.length).fill(z.values[0]!),
+      axis: perAxis,
+    },
+  };
+}
+
+/** The index into a tensor of dims `small` that broadcasts to element i of a tensor of dims `big`. */
+function broadcastIndex(i: number, big: number[], small: number[]): number {
+  let idx = 0;
+  let stride = 1;
+  let rest = i;
+  for (let k = big.length - 1, j = small.length - 1; k >= 0; k--, j--) {
+    const coord = rest % big[k]!;
+    rest = Math.floor(rest / big[k]!);
+    if (j >= 0) {
+      if (small[j] !== 1) idx += coord * stride;
+      stride *= small[j]!;
+    }
+  }
+  return idx;
 }

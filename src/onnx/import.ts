@@ -1,7 +1,7 @@
 import { AxhwError } from '../errors.js';
 import type { LayerSpec, ModelSpec } from '../ir/model-spec.js';
 import { patchGeometry, type ExplicitConv } from '../ir/im2col.js';
-import { attrFloat, attrInt, attrInts, attrString, nodeLabel, readGraph, type Constant, type OnnxGraph } from './graph.js';
+import { attrFloat, attrInt, attrInts, attrString, isQonnxQuant, nodeLabel, readGraph, type Constant, type OnnxGraph } from './graph.js';
 import type { ModelProto, NodeProto, TensorProto } from './proto.js';
 
 /** The operators the importer reads (docs/onnx.md states what each may carry). */
@@ -23,6 +23,7 @@ export const SUPPORTED_OPERATORS = [
   'Constant',
   'QuantizeLinear',
   'DequantizeLinear',
+  'Quant (QONNX)',
 ] as const;
 
 /** A value between layers: an image (engine layout h x w x c), or a vector (after a flatten, ONNX's c-h-w order). */
@@ -177,6 +178,8 @@ class Walk {
         throw this.refuse(n, 'it is in training mode', 'Export the network in eval mode (model.eval()).');
       this.notes.push(`${this.label(n)} removed (inference: the identity)`);
     } else if (op === 'QuantizeLinear') this.fakeQuant(n);
+    else if (isQonnxQuant(n))
+      this.notes.push(`${this.label(n)} on an activation dropped: the NPU quantises activations with its own power-of-two scales`);
     else if (op === 'Gemm') this.gemm(n);
     else if (op === 'MatMul') this.matmul(n);
     else if (op === 'Conv') this.conv(n);

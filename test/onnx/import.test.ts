@@ -213,6 +213,53 @@ describe('ONNX import: each operator against its ONNX semantics (a direct statem
   });
 });
 
+describe("QONNX's Quant (FINN, Brevitas)", () => {
+  it('on weights: dequantised by its definition (bit range, per-output scale, rounding modes), codes kept; on activations: dropped', () => {
+    const w = seeded(3 * 5, 41, 0.8); // Gemm transB: 3 outputs x 5 inputs
+    const scale = [0.05, 0.11, 0.2];
+    for (const [signed, narrow, mode, bits] of [
+      [1, 1, 'ROUND', 4],
+      [1, 0, 'FLOOR', 3],
+      [0, 0, 'ROUND_TO_ZERO', 5],
+    ] as const) {
+      const m = model(
+        [2, 5],
+        [
+          { ...node('Quant', ['x', 'as', 'z', 'ab'], ['xq'], [i('signed', 1)]), domain: 'qonnx.custom_op.general' },
+          {
+            ...node('Quant', ['w', 's', 'z', 'b'], ['wq'], [i('signed', signed), i('narrow', narrow), s('rounding_mode', mode)]),
+            domain: 'qonnx.custom_op.general',
+          },
+          node('Gemm', ['xq', 'wq'], ['y'], [i('transB', 1)]),
+        ],
+        [
+          floats('w', [3, 5], w),
+          floats('s', [3, 1], scale),
+          floats('z', [], [0]),
+          floats('b', [], [bits]),
+          floats('as', [], [0.1]),
+          floats('ab', [], [8]),
+        ],
+      );
+      const net = imp(m);
+      expect(net.notes.join('\n')).toMatch(/Quant\) on an activation dropped/);
+      const [lo, hi] = signed ? [-(2 ** (bits - 1)) + narrow, 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1 - narrow];
+      const round = {
+        ROUND: (v: number) => (Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v)),
+        FLOOR: Math.floor,
+        ROUND_TO_ZERO: Math.trunc,
+      }[mode];
+      // Engine layout: row r (input), column o (output) = ONNX W[o][r].
+      const codes = Array.from({ length: 15 }, (_, k) => {
+        const [r, o] = [Math.floor(k / 3), k % 3];
+        return Math.min(hi, Math.max(lo, round(Math.fround(w[o * 5 + r]! / Math.fround(scale[o]!))))) + 0; // no -0
+      });
+      expect(Array.from(net.weights[0]!.data), `${mode}`).toEqual(codes.map((q, k) => Math.fround(q * Math.fround(scale[k % 3]!))));
+      expect(Array.from(net.quantised[0]!.codes)).toEqual(codes);
+    }
+  });
+});
+
 describe('ONNX import refuses what the engine and the NPU cannot run, naming the node and the fix', () => {
   const conv = (attrs: ReturnType<typeof i>[], wdims = [2, 1, 3, 3]) =>
     model(
@@ -283,8 +330,8 @@ describe('ONNX import refuses what the engine and the NPU cannot run, naming the
     ],
     [
       'a custom domain',
-      model([1, 4], [{ ...node('Quant', ['x'], ['y']), domain: 'qonnx.custom_op.general' }], []),
-      /operator domain 'qonnx/,
+      model([1, 4], [{ ...node('BipolarQuant', ['x', 's'], ['y']), domain: 'qonnx.custom_op.general' }], [floats('s', [], [1])]),
+      /operator domain 'qonnx\.custom_op\.general'; the importer reads standard ONNX operators and QONNX's Quant/,
     ],
   ];
   it.each(cases)('%s', (_, m, message) => {
