@@ -13,6 +13,8 @@ export interface Tensor {
   data: Float64Array;
 }
 
+const RUNTIME_FIX = "axhw's interpreter runs what axhw exports; evaluate other files with an ONNX runtime.";
+
 const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 const strides = (dims: number[]) => dims.map((_, k) => size(dims.slice(k + 1)));
 
@@ -122,7 +124,7 @@ function apply(n: NodeProto, args: (Tensor | undefined)[], where: string): Tenso
       const pads = Array.from(b!.data);
       const end = pads[pads.length - 1]!;
       if (pads.some((p, k) => p !== 0 && k !== pads.length - 1))
-        throw new AxhwError(`${where}: only end padding of the last axis is run here.`);
+        throw new AxhwError(`${where}: only end padding of the last axis is run here.`, RUNTIME_FIX);
       const last = x!.dims[rank - 1]!;
       const rows = x!.data.length / last;
       const data = new Float64Array(rows * (last + end)).fill(c?.data[0] ?? 0);
@@ -138,7 +140,8 @@ function apply(n: NodeProto, args: (Tensor | undefined)[], where: string): Tenso
       for (let o = 0; o < outer; o++)
         for (let t = 0; t < idx.length; t++) {
           const k = idx[t]! < 0 ? idx[t]! + len : idx[t]!;
-          if (!(k >= 0 && k < len)) throw new AxhwError(`${where}: index ${idx[t]} out of range [0, ${len}).`);
+          if (!(k >= 0 && k < len))
+            throw new AxhwError(`${where}: index ${idx[t]} out of range [0, ${len}).`, 'The file is malformed: export it again.');
           for (let q = 0; q < inner; q++) data[(o * idx.length + t) * inner + q] = x!.data[(o * len + k) * inner + q]!;
         }
       return { dims: [...x!.dims.slice(0, axis), ...b!.dims, ...x!.dims.slice(axis + 1)], data };
@@ -146,7 +149,7 @@ function apply(n: NodeProto, args: (Tensor | undefined)[], where: string): Tenso
     case 'ReduceSum':
     case 'ReduceMax': {
       const axes = Array.from(b?.data ?? attrInts(n, 'axes') ?? []);
-      if (axes.length !== 1) throw new AxhwError(`${where}: one reduction axis is run here.`);
+      if (axes.length !== 1) throw new AxhwError(`${where}: one reduction axis is run here.`, RUNTIME_FIX);
       const sum = n.opType === 'ReduceSum';
       return reduce(x!, axisOf(axes[0]!), attrInt(n, 'keepdims', 1) === 1, sum ? (p, q) => p + q : Math.max, sum ? 0 : -Infinity);
     }
@@ -201,6 +204,6 @@ function apply(n: NodeProto, args: (Tensor | undefined)[], where: string): Tenso
       return { dims: [nb, ch, oh, ow], data };
     }
     default:
-      throw new AxhwError(`${where}: operator ${n.opType} is not run by axhw's interpreter.`, 'Evaluate the file with an ONNX runtime.');
+      throw new AxhwError(`${where}: operator ${n.opType} is not run by axhw's interpreter.`, RUNTIME_FIX);
   }
 }
