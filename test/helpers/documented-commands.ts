@@ -72,12 +72,6 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: s
       '--ntv-voltage 660 --limit-train 2000 --limit-test 500',
     why: '5 epochs on 60,000 images with NTV draws over 10,000 test images take minutes; one epoch on seeded subsets',
   },
-  'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule linear:4/4': {
-    run:
-      'axhw train --data digits --model mlp:512-512-10 --method pas --multiplier fpmul:mbits=16 --backward ' +
-      'hardware --schedule linear:4/4 --epochs 2',
-    why: '20 epochs of a 512-512 network with every product on the fpmul take minutes; 2 epochs keep every level of the schedule',
-  },
   'axhw train --data digits --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule adaptive:4/4': {
     run: 'axhw train --data digits --method pas --multiplier fpmul:mbits=16 --backward hardware --schedule adaptive:4/4 --epochs 2',
     why:
