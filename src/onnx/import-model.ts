@@ -3,14 +3,15 @@ import { basename, extname, join } from 'node:path';
 import { writeAtomic } from '../util/atomic-write.js';
 import { importRecordSchema, type ImportRecord } from './import-report.js';
 import { loadData } from '../data/load.js';
-import { preprocessingText, type Preprocessing } from '../data/preprocessing.js';
+import { parsePreprocessing, preprocessingText, PREPROCESSING_FORMS, type Preprocessing } from '../data/preprocessing.js';
+import { AxhwError } from '../errors.js';
 import { accuracy, predict } from '../evaluate/predict.js';
 import { saveModel } from '../nn/model-file.js';
 import { Network } from '../nn/network.js';
 import { sha256Plain } from '../util/hash.js';
 import { bindToData } from './bind.js';
 import { importOnnx, type ImportedNetwork } from './import.js';
-import { readModelProto } from './proto.js';
+import { readModelProto, type ModelProto } from './proto.js';
 import { compareQdq } from './qdq-compare.js';
 import type { LabelledData } from '../data/table-data.js';
 
@@ -20,7 +21,8 @@ export interface ImportModelOptions {
   dataset: string;
   dataPath?: string;
   seed: number;
-  preprocessing: Preprocessing;
+  /** The input rule; absent: the one `axhw export onnx` wrote in the file's metadata (else an error). */
+  preprocessing?: Preprocessing;
   name?: string;
   limitTrain?: number;
   limitTest?: number;
@@ -33,7 +35,8 @@ export function importModel(o: ImportModelOptions) {
   const bytes = readFileSync(o.file);
   const proto = readModelProto(o.file);
   const name = o.name ?? basename(o.file, extname(o.file));
-  const data = loadData({ ...o, preprocessing: o.preprocessing });
+  const preprocessing = o.preprocessing ?? metadataPreprocessing(proto, o.file);
+  const data = loadData({ ...o, preprocessing });
   const imported: ImportedNetwork = bindToData(importOnnx(proto, o.file, name), data.shape, data.classes.length, data.name);
   const net = new Network(imported.spec, 0);
   try {
@@ -50,7 +53,7 @@ export function importModel(o: ImportModelOptions) {
     const files = saveModel(o.out, net, {
       dataset: { name: data.name, path: o.dataPath, seed: o.seed, limitTrain: o.limitTrain, limitTest: o.limitTest },
       classes: data.classes,
-      preprocessing: o.preprocessing,
+      preprocessing,
       source,
     });
     const record: ImportRecord = importRecordSchema.parse({
@@ -60,7 +63,7 @@ export function importModel(o: ImportModelOptions) {
       source,
       model: imported.spec,
       dataset: { name: data.name, test: data.test.n, classes: data.classes, split: data.split },
-      preprocessing: preprocessingText(o.preprocessing),
+      preprocessing: preprocessingText(preprocessing),
       notes: imported.notes,
       testAccuracy,
       ...(qdq ? { qdq } : {}),
@@ -86,4 +89,15 @@ function qdqReport(imported: ImportedNetwork, net: Network, test: LabelledData) 
   const axhwAccuracy = accuracy(predict(net, test), test.y);
   net.setWeights(original);
   return { layers, axhwFormat: '8-bit signed codes at one power-of-two exponent per layer', axhwAccuracy };
+}
+
+/** The preprocessing `axhw export onnx` recorded in the file (`axhw.preprocessing`); a file without it needs --preprocess. */
+function metadataPreprocessing(proto: ModelProto, file: string): Preprocessing {
+  const recorded = proto.metadataProps?.find((m) => m.key === 'axhw.preprocessing')?.value;
+  if (recorded === undefined)
+    throw new AxhwError(
+      `${file} does not say how its input was preprocessed (no axhw.preprocessing metadata).`,
+      `Give --preprocess as the network was trained: ${PREPROCESSING_FORMS}.`,
+    );
+  return parsePreprocessing(recorded);
 }

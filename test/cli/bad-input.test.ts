@@ -760,6 +760,11 @@ const rows: Row[] = [
     message: /text\.onnx is not an ONNX ModelProto/,
   },
   {
+    what: 'import onnx of a file that does not say its preprocessing, without --preprocess',
+    args: ['import', 'onnx', ONNX_DIGITS, '--data', 'digits', '-o', 'm'],
+    message: /digits-mlp\.onnx does not say how its input was preprocessed \(no axhw\.preprocessing metadata\)/,
+  },
+  {
     what: 'import onnx with a bad preprocessing rule',
     args: ['import', 'onnx', ONNX_DIGITS, '--data', 'digits', '--preprocess', 'scale=0', '-o', 'm'],
     message: /scale must be one positive number/,

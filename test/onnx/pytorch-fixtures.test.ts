@@ -170,6 +170,31 @@ describe('QDQ weights (the digits MLP quantised as onnxruntime quantize_static w
   }, 120_000);
 });
 
+describe('export -> import', () => {
+  it("takes the preprocessing from the file's metadata when --preprocess is not given, and the weights bit for bit", () => {
+    const ref = reference['digits-mlp']!;
+    const dir = mkdtempSync(join(tmpdir(), 'axhw-onnx-meta-'));
+    importModel({
+      file: join(FIXTURES, 'digits-mlp.onnx'),
+      out: join(dir, 'a'),
+      dataset: 'digits',
+      seed: 1,
+      preprocessing: parsePreprocessing(ref.preprocess),
+    });
+    const { file, weights } = loadModel(join(dir, 'a'));
+    writeFileSync(
+      join(dir, 'a.onnx'),
+      exportOnnx(file.model, weights, { preprocessing: file.preprocessing, classes: file.classes, producerVersion: 't' }),
+    );
+    const back = importModel({ file: join(dir, 'a.onnx'), out: join(dir, 'b'), dataset: 'digits', seed: 1 });
+    expect(back.preprocessing).toBe('scale=16');
+    expect(loadModel(join(dir, 'b')).file.preprocessing).toEqual(file.preprocessing);
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const again = loadModel(join(dir, 'b')).weights;
+    for (const w of weights) expect(bytes(again.find((x) => x.name === w.name)!.data), w.name).toEqual(bytes(w.data));
+  });
+});
+
 describe('train --init from an imported network', () => {
   it('starts from its weights, data and preprocessing, and keeps them (a vanishing learning rate leaves its accuracy)', async () => {
     const ref = reference['digits-mlp']!;

@@ -17,9 +17,10 @@ export const IMPORT_ONNX_OPTIONS = {
   preprocess: parsed(
     '--preprocess <rule>',
     `how the network's input was computed from the raw data when it was trained: ${PREPROCESSING_FORMS}; ` +
-      'a wrong rule is the commonest cause of a low accuracy after import',
+      "a wrong rule is the commonest cause of a low accuracy after import (default: the rule in the file's metadata, " +
+      'which axhw export onnx writes; required for other files)',
     parsePreprocessing,
-  ).mandatory(),
+  ),
   name: text('--name <name>', "the model's name (default: the file's name)"),
   seed: parsed('--seed <n>', 'seed of the train/test split (single-file data sets)', toNonNegativeInt).default(1),
   limitTrain: parsed('--limit-train <n>', 'use a seeded subset of this many training samples', toCount),
