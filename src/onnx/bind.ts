@@ -1,5 +1,6 @@
 import { AxhwError } from '../errors.js';
 import type { ImportedNetwork } from './import.js';
+import { onnxIndexOf } from './layout.js';
 
 /**
  * The imported network fitted to a data set: the data's sample shape as its input and one output per class.
@@ -45,11 +46,13 @@ function withFlattenFirst(imported: ImportedNetwork, shape: number[]): ImportedN
   const renamed = imported.weights.map((t) => {
     const layer = Number(t.name.slice(1)) + 1;
     if (layer !== 1 || !t.name.startsWith('w') || c === 1) return { ...t, name: `${t.name[0]}${layer}` };
-    // Engine row (pixel p, channel ch) holds the weight of ONNX row ch * h * w + p.
+    // Engine row r holds the weights of ONNX row onnxIndexOf(r).
     const out = t.shape[1]!;
     const data = new Float32Array(t.data.length);
-    for (let r = 0; r < h * w * c; r++)
-      data.set(t.data.subarray(((r % c) * h * w + Math.floor(r / c)) * out, ((r % c) * h * w + Math.floor(r / c) + 1) * out), r * out);
+    for (let r = 0; r < h * w * c; r++) {
+      const o = onnxIndexOf(r, { h, w, c });
+      data.set(t.data.subarray(o * out, (o + 1) * out), r * out);
+    }
     return { ...t, name: `w${layer}`, data };
   });
   return {

@@ -1,6 +1,7 @@
 import { tf } from '../nn/backend.js';
 import { Network } from '../nn/network.js';
 import type { ImportedNetwork, Value } from './import.js';
+import { convertImages } from './layout.js';
 
 /**
  * The imported network's float output for ONNX-layout input (N x C x H x W or N x features), in ONNX's
@@ -12,7 +13,7 @@ export function evaluateImported(imported: ImportedNetwork, x: Float32Array, bat
   try {
     net.setWeights(imported.weights);
     const input = imported.spec.input;
-    const engineX = input.length === 3 ? nchwToNhwc(x, batch, input[0]!, input[1]!, input[2]!) : x;
+    const engineX = input.length === 3 ? convertImages(x, batch, { h: input[0]!, w: input[1]!, c: input[2]! }) : x;
     const y = tf.tidy(() => {
       const z = net.forward(tf.tensor(engineX, [batch, ...input]));
       // The dropped head, over the classes, when the comparison is with the file's own output.
@@ -25,19 +26,8 @@ export function evaluateImported(imported: ImportedNetwork, x: Float32Array, bat
   }
 }
 
-export function nchwToNhwc(x: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let s = 0; s < n; s++)
-    for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) out[s * h * w * c + p * c + ch] = x[s * h * w * c + ch * h * w + p]!;
-  return out;
-}
-
 function toOnnxLayout(y: Float32Array, n: number, v: Value): Float32Array {
   const img = v.kind === 'image' ? v : v.chw;
   if (!img || (v.kind === 'flat' && v.n !== img.h * img.w * img.c)) return y;
-  const { h, w, c } = img;
-  const out = new Float32Array(y.length);
-  for (let s = 0; s < n; s++)
-    for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) out[s * h * w * c + ch * h * w + p] = y[s * h * w * c + p * c + ch]!;
-  return out;
+  return convertImages(y, n, img, true);
 }

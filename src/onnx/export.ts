@@ -3,6 +3,7 @@ import { layerShapes } from '../ir/model-spec.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import type { Standardisation } from '../data/prepare.js';
 import { preprocessingText } from '../data/preprocessing.js';
+import { engineIndexOf } from './layout.js';
 import { ATTRIBUTE_TYPE, DATA_TYPE, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
 
 /** The opset the exporter writes (Gemm, Conv, MaxPool, Flatten and Relu as every runtime of the last years reads them). */
@@ -49,7 +50,10 @@ export function exportOnnx(
       if (l.kind === 'dense') {
         const k = w.length / out;
         const rows = new Float32Array(w.length);
-        for (let r = 0; r < k; r++) rows.set(w.subarray(engineRow(r, flatOf) * out, (engineRow(r, flatOf) + 1) * out), r * out);
+        for (let r = 0; r < k; r++) {
+          const e = flatOf ? engineIndexOf(r, { h: flatOf[0]!, w: flatOf[1]!, c: flatOf[2]! }) : r;
+          rows.set(w.subarray(e * out, (e + 1) * out), r * out);
+        }
         init.push(tensor(`w${i}`, [k, out], rows), tensor(`b${i}`, [out], b));
         nodes.push({ opType: 'Gemm', name: `dense${i}`, input: [x, `w${i}`, `b${i}`], output: [pre] });
         flatOf = undefined;
@@ -96,14 +100,6 @@ export function exportOnnx(
       { key: 'axhw.classes', value: JSON.stringify(meta.classes) },
     ],
   });
-}
-
-/** The engine row (h-w-c order) that ONNX row r (c-h-w order) of a dense layer after a flatten of this image is. */
-function engineRow(r: number, image: number[] | undefined): number {
-  if (!image) return r;
-  const [h, w, c] = image as [number, number, number];
-  const [ch, p] = [Math.floor(r / (h * w)), r % (h * w)];
-  return p * c + ch;
 }
 
 const int = (name: string, i: number): AttributeProto => ({ name, type: ATTRIBUTE_TYPE.INT, i });

@@ -1,6 +1,7 @@
 import { referenceInference } from '../infer/reference.js';
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import { runOnnx } from './interpreter.js';
+import { convertImages } from './layout.js';
 import type { ModelProto } from './proto.js';
 
 /**
@@ -16,12 +17,8 @@ export function checkHardwareExport(
 ): { samples: number; differing: number; largest: number } {
   const shape = q.spec.input;
   const f = x.length / n;
-  const input = new Float64Array(n * f);
-  if (shape.length === 3) {
-    const [h, w, c] = shape as [number, number, number];
-    for (let s = 0; s < n; s++)
-      for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) input[s * f + ch * h * w + p] = x[s * f + p * c + ch]!;
-  } else input.set(x);
+  const x64 = Float64Array.from(x);
+  const input = shape.length === 3 ? convertImages(x64, n, { h: shape[0]!, w: shape[1]!, c: shape[2]! }, true) : x64;
   const dims = shape.length === 3 ? [n, shape[2]!, shape[0]!, shape[1]!] : [n, f];
   const got = runOnnx(model, { input: { dims, data: input } }).logits!.data;
   const want = referenceInference(q, x, n).logits;

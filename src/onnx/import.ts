@@ -1,6 +1,7 @@
 import { AxhwError } from '../errors.js';
 import type { LayerSpec, ModelSpec } from '../ir/model-spec.js';
 import { patchGeometry, type ExplicitConv } from '../ir/im2col.js';
+import { onnxIndexOf } from './layout.js';
 import { attrFloat, attrInt, attrInts, attrString, isQonnxQuant, nodeLabel, readGraph, type Constant, type OnnxGraph } from './graph.js';
 import type { ModelProto, NodeProto, TensorProto } from './proto.js';
 
@@ -244,15 +245,9 @@ class Walk {
     if (v.n !== k)
       throw this.refuse(n, `it takes ${k} inputs; the value before it has ${v.n}`, 'The model file is inconsistent: export it again.');
     // The engine flattens images h-w-c; ONNX c-h-w: the rows move to where the engine's vector has them.
-    const engineRowToOnnx = (r: number) => {
-      if (!v.chw) return r;
-      const { h, w, c } = v.chw;
-      const [ch, pix] = [r % c, Math.floor(r / c)];
-      return ch * h * w + pix;
-    };
     const w = new Float64Array(k * out);
     for (let r = 0; r < k; r++) {
-      const ro = engineRowToOnnx(r);
+      const ro = v.chw ? onnxIndexOf(r, v.chw) : r;
       for (let j = 0; j < out; j++) w[r * out + j] = rowsOnnx(ro, j);
     }
     this.layers.push({ kind: 'dense', units: out, relu: false });
