@@ -4,7 +4,17 @@ import type { Preprocessing } from '../data/preprocessing.js';
 import type { Standardisation } from '../data/prepare.js';
 import { preprocessingText } from '../data/preprocessing.js';
 import { engineIndexOf } from './layout.js';
-import { ATTRIBUTE_TYPE, DATA_TYPE, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+import {
+  batchValueInfo,
+  DATA_TYPE,
+  encodeModelProto,
+  intAttr,
+  intsAttr,
+  rawTensor,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+} from './proto.js';
 
 /** The opset the exporter writes (Gemm, Conv, MaxPool, Flatten and Relu as every runtime of the last years reads them). */
 export const EXPORT_OPSET = 13;
@@ -31,7 +41,7 @@ export function exportOnnx(
     const y = i === spec.layers.length - 1 ? 'logits' : `t${i}`;
     if (l.kind === 'flatten') {
       if (inShape.length === 3) {
-        nodes.push({ opType: 'Flatten', name: `flatten${i}`, input: [x], output: [y], attribute: [int('axis', 1)] });
+        nodes.push({ opType: 'Flatten', name: `flatten${i}`, input: [x], output: [y], attribute: [intAttr('axis', 1)] });
         flatOf = inShape;
       } else nodes.push({ opType: 'Identity', name: `flatten${i}`, input: [x], output: [y] });
     } else if (l.kind === 'maxpool') {
@@ -40,7 +50,7 @@ export function exportOnnx(
         name: `pool${i}`,
         input: [x],
         output: [y],
-        attribute: [ints('kernel_shape', [l.size, l.size]), ints('strides', [l.size, l.size])],
+        attribute: [intsAttr('kernel_shape', [l.size, l.size]), intsAttr('strides', [l.size, l.size])],
       });
     } else {
       const w = get(`w${i}`);
@@ -54,7 +64,7 @@ export function exportOnnx(
           const e = flatOf ? engineIndexOf(r, { h: flatOf[0]!, w: flatOf[1]!, c: flatOf[2]! }) : r;
           rows.set(w.subarray(e * out, (e + 1) * out), r * out);
         }
-        init.push(tensor(`w${i}`, [k, out], rows), tensor(`b${i}`, [out], b));
+        init.push(rawTensor(`w${i}`, [k, out], rows, 'f32'), rawTensor(`b${i}`, [out], b, 'f32'));
         nodes.push({ opType: 'Gemm', name: `dense${i}`, input: [x, `w${i}`, `b${i}`], output: [pre] });
         flatOf = undefined;
       } else {
@@ -65,7 +75,7 @@ export function exportOnnx(
           for (let c = 0; c < cin; c++)
             for (let a = 0; a < kk; a++)
               for (let e = 0; e < kk; e++) kernel[((o * cin + c) * kk + a) * kk + e] = w[((a * kk + e) * cin + c) * out + o]!;
-        init.push(tensor(`w${i}`, [out, cin, kk, kk], kernel), tensor(`b${i}`, [out], b));
+        init.push(rawTensor(`w${i}`, [out, cin, kk, kk], kernel, 'f32'), rawTensor(`b${i}`, [out], b, 'f32'));
         const before = Math.floor((kk - 1) / 2);
         const pads = l.pads ?? (l.pad === 'same' ? [before, before, kk - 1 - before, kk - 1 - before] : [0, 0, 0, 0]);
         const stride = l.stride ?? 1;
@@ -74,7 +84,7 @@ export function exportOnnx(
           name: `conv${i}`,
           input: [x, `w${i}`, `b${i}`],
           output: [pre],
-          attribute: [ints('kernel_shape', [kk, kk]), ints('pads', pads), ints('strides', [stride, stride])],
+          attribute: [intsAttr('kernel_shape', [kk, kk]), intsAttr('pads', pads), intsAttr('strides', [stride, stride])],
         });
       }
       if (l.relu) nodes.push({ opType: 'Relu', name: `relu${i}`, input: [pre], output: [y] });
@@ -83,16 +93,18 @@ export function exportOnnx(
   });
   const inDims = spec.input.length === 3 ? [spec.input[2]!, spec.input[0]!, spec.input[1]!] : spec.input;
   const classes = shapes[shapes.length - 1]![0]!;
-  const value = (name: string, dims: number[]) => ({
-    name,
-    type: { tensorType: { elemType: DATA_TYPE.FLOAT, shape: { dim: [{ dimParam: 'N' }, ...dims.map((d) => ({ dimValue: d }))] } } },
-  });
   return encodeModelProto({
     irVersion: 7,
     producerName: 'axhw',
     producerVersion: meta.producerVersion,
     opsetImport: [{ domain: '', version: EXPORT_OPSET }],
-    graph: { name: spec.name, node: nodes, initializer: init, input: [value('input', inDims)], output: [value('logits', [classes])] },
+    graph: {
+      name: spec.name,
+      node: nodes,
+      initializer: init,
+      input: [batchValueInfo('input', DATA_TYPE.FLOAT, inDims)],
+      output: [batchValueInfo('logits', DATA_TYPE.FLOAT, [classes])],
+    },
     // Read back by `axhw import onnx` (the preprocessing) and by people (the class of each output).
     metadataProps: [
       ...(meta.preprocessing ? [{ key: 'axhw.preprocessing', value: preprocessingText(meta.preprocessing) }] : []),
@@ -101,12 +113,3 @@ export function exportOnnx(
     ],
   });
 }
-
-const int = (name: string, i: number): AttributeProto => ({ name, type: ATTRIBUTE_TYPE.INT, i });
-const ints = (name: string, v: number[]): AttributeProto => ({ name, type: ATTRIBUTE_TYPE.INTS, ints: v });
-const tensor = (name: string, dims: number[], data: Float32Array): TensorProto => ({
-  name,
-  dims,
-  dataType: DATA_TYPE.FLOAT,
-  rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
-});

@@ -3,7 +3,17 @@ import { convLayerRows } from '../ir/im2col.js';
 import { layerShapes } from '../ir/model-spec.js';
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
 import { EXPORT_OPSET } from './export.js';
-import { ATTRIBUTE_TYPE, DATA_TYPE, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+import {
+  batchValueInfo,
+  DATA_TYPE,
+  encodeModelProto,
+  intAttr,
+  intsAttr,
+  rawTensor,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+} from './proto.js';
 
 /**
  * The network exactly as the NPU and the integer reference compute it, as an ONNX graph any runtime
@@ -44,14 +54,14 @@ export function exportHardwareOnnx(
   };
   const constant = (s: string, dims: number[], values: ArrayLike<number>, type: 'i64' | 'f32' | 'f64') => {
     const n = name(s);
-    init.push(tensorOf(n, dims, values, type));
+    init.push(rawTensor(n, dims, values, type));
     return n;
   };
   // Codes (float64 integers) -> int64 codes; values -> codes at exponent e.
   const quantise = (x: string, e: number, type: 'f32' | 'f64') => {
     const scaled = op('Mul', [x, constant('scale', [], [2 ** -e], type)]);
     const clipped = op('Clip', [op('Round', [scaled]), constant('qmin', [], [qmin], type), constant('qmax', [], [qmax], type)]);
-    return op('Cast', [clipped], [int('to', DATA_TYPE.INT64)]);
+    return op('Cast', [clipped], [intAttr('to', DATA_TYPE.INT64)]);
   };
   const table = constant('products', [range * range], products, 'i64');
   const [qminI, rangeI, zeroI] = [
@@ -61,7 +71,7 @@ export function exportHardwareOnnx(
   ];
 
   let x = 'input';
-  if (spec.input.length === 3) x = op('Transpose', [x], [ints('perm', [0, 2, 3, 1])]);
+  if (spec.input.length === 3) x = op('Transpose', [x], [intsAttr('perm', [0, 2, 3, 1])]);
   x = op('Reshape', [x, constant('shape', [2], [0, -1], 'i64')]);
   let codes = quantise(x, q.layers[0]!.inputExp, 'f32');
   let k = 0;
@@ -77,8 +87,8 @@ export function exportHardwareOnnx(
         for (let z = 0; z < ow; z++)
           for (let ch = 0; ch < c; ch++)
             for (let a = 0; a < l.size; a++) for (let e = 0; e < l.size; e++) index.push(((y * l.size + a) * w + z * l.size + e) * c + ch);
-      const windows = op('Gather', [codes, constant('pool', [oh * ow * c, l.size * l.size], index, 'i64')], [int('axis', 1)]);
-      codes = op('ReduceMax', [windows], [ints('axes', [2]), int('keepdims', 0)]);
+      const windows = op('Gather', [codes, constant('pool', [oh * ow * c, l.size * l.size], index, 'i64')], [intAttr('axis', 1)]);
+      codes = op('ReduceMax', [windows], [intsAttr('axes', [2]), intAttr('keepdims', 0)]);
       return;
     }
     const layer = q.layers[k]!;
@@ -91,7 +101,7 @@ export function exportHardwareOnnx(
       const positions = Float32Array.from({ length: size }, (_, p) => p);
       const { rows, count } = convLayerRows(positions, 1, layer, size);
       const padded = op('Pad', [codes, constant('pads', [4], [0, 0, 0, 1], 'i64'), zeroI]);
-      rowsIn = op('Gather', [padded, constant('patches', [count, layer.fanIn], rows, 'i64')], [int('axis', 1)]);
+      rowsIn = op('Gather', [padded, constant('patches', [count, layer.fanIn], rows, 'i64')], [intAttr('axis', 1)]);
       productAxis = 2;
     }
     const a = op('Unsqueeze', [op('Mul', [op('Sub', [rowsIn, qminI]), rangeI]), constant('axes', [1], [productAxis + 1], 'i64')]);
@@ -101,26 +111,22 @@ export function exportHardwareOnnx(
       Array.from(layer.weightCodes, (v) => v - qmin),
       'i64',
     );
-    const prods = op('Gather', [table, op('Add', [a, wIndex])], [int('axis', 0)]);
+    const prods = op('Gather', [table, op('Add', [a, wIndex])], [intAttr('axis', 0)]);
     let acc = op('Add', [
-      op('ReduceSum', [prods, constant('axes', [1], [productAxis], 'i64')], [int('keepdims', 0)]),
+      op('ReduceSum', [prods, constant('axes', [1], [productAxis], 'i64')], [intAttr('keepdims', 0)]),
       constant(`b${i}`, [outs], layer.bias, 'i64'),
     ]);
     if (layer.relu) acc = op('Max', [acc, zeroI]);
     if (l.kind === 'conv2d') acc = op('Reshape', [acc, constant('shape', [2], [0, -1], 'i64')]);
     const exp = layer.inputExp + layer.weightExp;
     const next = q.layers[k + 1];
-    const asDouble = op('Cast', [acc], [int('to', DATA_TYPE.DOUBLE)]);
+    const asDouble = op('Cast', [acc], [intAttr('to', DATA_TYPE.DOUBLE)]);
     if (next) codes = quantise(asDouble, next.inputExp - exp, 'f64');
     else output = op('Mul', [asDouble, constant('scale', [], [2 ** exp], 'f64')]);
     k++;
   });
   nodes.push({ opType: 'Identity', name: 'logits', input: [output], output: ['logits'] });
   const inDims = spec.input.length === 3 ? [spec.input[2]!, spec.input[0]!, spec.input[1]!] : spec.input;
-  const value = (n: string, elem: number, dims: number[]) => ({
-    name: n,
-    type: { tensorType: { elemType: elem, shape: { dim: [{ dimParam: 'N' }, ...dims.map((d) => ({ dimValue: d }))] } } },
-  });
   return encodeModelProto({
     irVersion: 7,
     producerName: 'axhw',
@@ -130,8 +136,8 @@ export function exportHardwareOnnx(
       name: `${spec.name} on ${q.mult.label}`,
       node: nodes,
       initializer: init,
-      input: [value('input', DATA_TYPE.FLOAT, inDims)],
-      output: [value('logits', DATA_TYPE.DOUBLE, [meta.classes.length])],
+      input: [batchValueInfo('input', DATA_TYPE.FLOAT, inDims)],
+      output: [batchValueInfo('logits', DATA_TYPE.DOUBLE, [meta.classes.length])],
     },
     metadataProps: [
       { key: 'axhw.multiplier', value: meta.multiplier },
@@ -139,25 +145,4 @@ export function exportHardwareOnnx(
       { key: 'axhw.classes', value: JSON.stringify(meta.classes) },
     ],
   });
-}
-
-const int = (n: string, i: number): AttributeProto => ({ name: n, type: ATTRIBUTE_TYPE.INT, i });
-const ints = (n: string, v: number[]): AttributeProto => ({ name: n, type: ATTRIBUTE_TYPE.INTS, ints: v });
-
-function tensorOf(n: string, dims: number[], values: ArrayLike<number>, type: 'i64' | 'f32' | 'f64'): TensorProto {
-  const count = values.length;
-  const bytes = new Uint8Array(count * (type === 'f32' ? 4 : 8));
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < count; i++) {
-    const v = values[i]!;
-    if (type === 'i64') view.setBigInt64(i * 8, BigInt(v), true);
-    else if (type === 'f64') view.setFloat64(i * 8, v, true);
-    else view.setFloat32(i * 4, v, true);
-  }
-  return {
-    name: n,
-    dims,
-    dataType: type === 'i64' ? DATA_TYPE.INT64 : type === 'f64' ? DATA_TYPE.DOUBLE : DATA_TYPE.FLOAT,
-    rawData: bytes,
-  };
 }

@@ -158,3 +158,28 @@ function unsupportedType(dt: number, t: TensorProto, where: string): AxhwError {
     'Export the model in float32 (or with int8 / uint8 QDQ weights).',
   );
 }
+
+// Building messages for the exporters.
+
+export const intAttr = (name: string, i: number): AttributeProto => ({ name, type: ATTRIBUTE_TYPE.INT, i });
+export const intsAttr = (name: string, ints: number[]): AttributeProto => ({ name, type: ATTRIBUTE_TYPE.INTS, ints });
+
+/** A graph input or output: a tensor of this element type, a symbolic batch 'N' followed by these dims. */
+export const batchValueInfo = (name: string, elemType: number, dims: number[]): ValueInfoProto => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'N' }, ...dims.map((d) => ({ dimValue: d }))] } } },
+});
+
+/** A tensor with its values as little-endian raw data: int64, float32 or float64. */
+export function rawTensor(name: string, dims: number[], values: ArrayLike<number>, type: 'i64' | 'f32' | 'f64'): TensorProto {
+  const count = values.length;
+  const bytes = new Uint8Array(count * (type === 'f32' ? 4 : 8));
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < count; i++) {
+    const v = values[i]!;
+    if (type === 'i64') view.setBigInt64(i * 8, BigInt(v), true);
+    else if (type === 'f64') view.setFloat64(i * 8, v, true);
+    else view.setFloat32(i * 4, v, true);
+  }
+  return { name, dims, dataType: type === 'i64' ? DATA_TYPE.INT64 : type === 'f64' ? DATA_TYPE.DOUBLE : DATA_TYPE.FLOAT, rawData: bytes };
+}
