@@ -1,4 +1,5 @@
 import { AxhwError } from '../errors.js';
+import { roundHalfEven } from '../arith/fixed-point.js';
 import {
   ATTRIBUTE_TYPE,
   tensorValues,
@@ -185,10 +186,7 @@ function qonnxQuant(n: NodeProto, constants: Map<string, Constant>, where: strin
   const [lo, hi] = signed ? [-(2 ** (bits - 1)) + (narrow ? 1 : 0), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1 - (narrow ? 1 : 0)];
   const mode = attrString(n, 'rounding_mode') ?? 'ROUND';
   const round: Record<string, (v: number) => number> = {
-    ROUND: (v) => {
-      const r = Math.round(v);
-      return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-    },
+    ROUND: roundHalfEven,
     CEIL: Math.ceil,
     FLOOR: Math.floor,
     ROUND_TO_ZERO: Math.trunc,
