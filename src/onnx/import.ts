@@ -346,17 +346,8 @@ class Walk {
           "the NPU takes stride-1 'same' / 'valid' convolutions only",
       );
     this.open = true;
-    const q = wt.quantised;
-    if (q && (q.scale.length === 1 || q.axis === 0)) {
-      const last = this.lastWeighted()!;
-      const s = (o: number) => q.scale[q.scale.length === 1 ? 0 : o]!;
-      const z = (o: number) => q.zeroPoint[q.zeroPoint.length === 1 ? 0 : o]!;
-      last.quantised = {
-        codes: w.map((x, i) => Math.round(x / s(i % out)) + z(i % out)),
-        scale: Float64Array.from({ length: out }, (_, o) => s(o)),
-        zeroPoint: Float64Array.from({ length: out }, (_, o) => z(o)),
-      };
-    }
+    // ONNX conv weights are out x in x kh x kw: per-output scales run along axis 0.
+    this.quantisedOf(wt, 0);
   }
 
   /**
