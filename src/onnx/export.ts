@@ -4,17 +4,7 @@ import type { Preprocessing } from '../data/preprocessing.js';
 import type { Standardisation } from '../data/prepare.js';
 import { preprocessingText } from '../data/preprocessing.js';
 import { engineIndexOf } from './layout.js';
-import {
-  batchValueInfo,
-  DATA_TYPE,
-  encodeModelProto,
-  intAttr,
-  intsAttr,
-  rawTensor,
-  type AttributeProto,
-  type NodeProto,
-  type TensorProto,
-} from './proto.js';
+import { batchValueInfo, DATA_TYPE, encodeModelProto, intAttr, intsAttr, rawTensor, type NodeProto, type TensorProto } from './proto.js';
 
 /** The opset the exporter writes (Gemm, Conv, MaxPool, Flatten and Relu as every runtime of the last years reads them). */
 export const EXPORT_OPSET = 13;
