@@ -17,6 +17,7 @@ export const tiers: Record<string, string[]> = {
     'test/external/**/*.test.ts',
     'test/gen/rtl-lint.test.ts',
     'test/multipliers/**/*.test.ts',
+    'test/shard/verify-shards.test.ts',
   ],
   eda: ['test/synth/**/*.test.ts', 'test/characterize/**/*.test.ts'],
   train: [

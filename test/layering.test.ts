@@ -11,6 +11,7 @@ const LAYERS: string[][] = [
   ['errors.ts', 'paths.ts'],
   ['util'],
   ['tools.ts'],
+  ['shard'],
   ['doc', 'data', 'models'],
   ['arith'],
   ['gen'],

@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export.js')).exportCommand(),
   experiment: async () => (await import('./commands/experiment.js')).experimentCommand(),
   report: async () => (await import('./commands/report.js')).reportCommand(),
+  merge: async () => (await import('./commands/merge.js')).mergeCommand(),
+  plan: async () => (await import('./commands/plan.js')).planCommand(),
   units: async () => (await import('./commands/units.js')).unitsCommand(),
   demo: async () => (await import('./commands/demo.js')).demoCommand(),
 };

@@ -17,11 +17,13 @@ export interface Counterexample {
 
 /**
  * Compares RTL replies with the model batch by batch, reusing its scratch buffers. The common case
- * (all equal) costs one memcmp; only a differing batch is scanned pair by pair.
+ * (all equal) costs one memcmp; only a differing batch is scanned pair by pair. The counterexamples kept are
+ * the first ones in batch order (each batch's `order`), not in the order replies arrive from parallel
+ * simulators: the same run reports the same pairs, and the parts of a sharded run merge into them.
  */
 export class ModelComparator {
   mismatches = 0;
-  readonly counterexamples: Counterexample[] = [];
+  private kept: { order: number; i: number; example: Counterexample }[] = [];
   private readonly yBytes: 1 | 2 | 4 | 8;
   private scratch = Buffer.alloc(0);
 
@@ -46,6 +48,7 @@ export class ModelComparator {
     b: Uint32Array,
     model: BatchModel | undefined = this.d.model,
     controls?: ControlSetting,
+    order = 0,
   ): void {
     if (model?.evalRange) {
       const mbuf = this.modelBuffer(n);
@@ -53,7 +56,12 @@ export class ModelComparator {
       if (mbuf.equals(rtl)) return;
     }
     fillRange(bWidth, start, a, b, n);
-    this.check(a, b, n, rtl, model, controls);
+    this.check(a, b, n, rtl, model, controls, order);
+  }
+
+  /** The first counterexamples (at most maxExamples) in batch order, then pair order within a batch. */
+  get counterexamples(): Counterexample[] {
+    return this.kept.map((k) => k.example);
   }
 
   private modelBuffer(n: number): Buffer {
@@ -62,7 +70,10 @@ export class ModelComparator {
     return this.scratch.subarray(0, bytes);
   }
 
-  /** Compare n RTL results with the model (default: the design's model at its default control values). */
+  /**
+   * Compare n RTL results with the model (default: the design's model at its default control values); `order`
+   * is the batch's place in the run (its index in the sweep), which decides which counterexamples are kept.
+   */
   check(
     a: Uint32Array,
     b: Uint32Array,
@@ -70,6 +81,7 @@ export class ModelComparator {
     rtl: Buffer,
     model: BatchModel | undefined = this.d.model,
     controls?: ControlSetting,
+    order = 0,
   ): void {
     if (!model) throw new Error('ModelComparator needs a design with a model');
     const mbuf = this.modelBuffer(n);
@@ -77,14 +89,17 @@ export class ModelComparator {
     if (mbuf.equals(rtl)) return;
     const rv = resultView(rtl, this.yBytes, n);
     const mv = resultView(mbuf, this.yBytes, n);
+    let found = 0;
     for (let i = 0; i < n; i++) {
       const r = resultCodeAt(rv, this.yBytes, i);
       const m = resultCodeAt(mv, this.yBytes, i);
       if (r === m) continue;
       this.mismatches++;
-      if (this.counterexamples.length < this.maxExamples)
-        this.counterexamples.push({ ...describe(this.d, a[i], b[i], r, m), ...(controls ? { controls } : {}) });
+      // A batch keeps at most maxExamples of its own; across batches the earliest (order, i) win.
+      if (found++ < this.maxExamples)
+        this.kept.push({ order, i, example: { ...describe(this.d, a[i], b[i], r, m), ...(controls ? { controls } : {}) } });
     }
+    if (found > 0) this.kept = this.kept.sort((x, y) => x.order - y.order || x.i - y.i).slice(0, this.maxExamples);
   }
 }
 

@@ -32,6 +32,11 @@ export interface Experiment<R = unknown, S extends OptionSet = OptionSet> {
   markdownFile: string;
   /** Lines printed after a run. */
   summary(r: R): string[];
+  /**
+   * Its independent jobs (applications, networks) in result order, when it can be sharded: `--shard i/n` runs
+   * a contiguous share of them (code.runPart) and `axhw merge` joins the parts (code.mergeParts).
+   */
+  shardJobs?: { unit: string; jobs(opts: OptionsOf<S>): string[] };
 }
 
 /** An experiment's code: its run, the schema of its result file, its data files and its document. */
@@ -43,6 +48,10 @@ export interface ExperimentCode<R = unknown, S extends OptionSet = OptionSet> {
   /** JSON data files: [name, text], the result file first. */
   dataFiles(r: R): [string, string][];
   document(r: R): ResultDocument;
+  /** Jobs [first, end) of shardJobs only: the part's result, as `run` would give it for those jobs alone. */
+  runPart?(opts: OptionsOf<S> & ExperimentContext, first: number, end: number): Promise<R>;
+  /** The whole run's result from its parts' results in shard order: equal to what `run` gives (the same JSON text). */
+  mergeParts?(parts: R[]): R;
 }
 
 /**

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeAtomic } from '../util/atomic-write.js';
 import { writeDocument } from '../doc/write.js';
 import { writeProvenance } from '../doc/provenance-file.js';
-import type { Experiment, ExperimentContext } from './experiment.js';
+import type { Experiment, ExperimentCode, ExperimentContext } from './experiment.js';
 import type { OptionSet, OptionsOf } from '../util/options.js';
 
 /**
@@ -18,6 +18,17 @@ export async function runExperiment<R, S extends OptionSet>(
 ): Promise<{ result: R; files: string[] }> {
   const code = await exp.load();
   const result = await code.run({ ...opts, ...ctx });
+  return { result, files: await writeExperimentResult(exp, code, result, ctx.command, outDir) };
+}
+
+/** An experiment's report folder from its result (a run's, or the merge of a sharded run's parts). */
+export async function writeExperimentResult<R, S extends OptionSet>(
+  exp: Experiment<R, S>,
+  code: ExperimentCode<R, S>,
+  result: R,
+  command: string,
+  outDir: string,
+): Promise<string[]> {
   const data = code.dataFiles(result);
   const [name, text] = data[0]!;
   if (name !== exp.resultFile)
@@ -36,6 +47,6 @@ export async function runExperiment<R, S extends OptionSet>(
     return path;
   });
   files.push(...(await writeDocument(code.document(result), outDir, exp.markdownFile)));
-  files.push(await writeProvenance(outDir, ctx.command));
-  return { result, files };
+  files.push(await writeProvenance(outDir, command));
+  return files;
 }

@@ -119,7 +119,7 @@ async function readFromRtl(
     await sweep(pool, tagged, (batch, rtl, index) => {
       const { a, b, offset } = operandsOf(batch, index);
       rtl.copy(data, offset * bytes);
-      cmp?.check(a, b, batch.n, rtl, model, hasControls ? setting : undefined);
+      cmp?.check(a, b, batch.n, rtl, model, hasControls ? setting : undefined, index);
       done += batch.n;
       opts.onProgress?.(done, total);
     });

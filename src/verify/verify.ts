@@ -9,6 +9,7 @@ import type { ControlSetting } from '../gen/unit.js';
 import { completeSetting, settingValues } from '../gen/controls.js';
 import type { BatchModel } from '../models/operator.js';
 import { DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, MAX_EXHAUSTIVE_LOG2 } from './limits.js';
+import { shardRange, type ShardSpec } from '../shard/shard-spec.js';
 
 export interface VerifyOptions extends CosimRunOptions {
   /** Force exhaustive mode beyond the default limit (2^maxExhaustiveLog2 pairs). */
@@ -24,6 +25,11 @@ export interface VerifyOptions extends CosimRunOptions {
   maxExhaustiveLog2?: number;
   /** Pairs per co-simulation request. */
   chunk?: number;
+  /**
+   * Run only this part of the sweep's batches (contiguous, in sweep order): the report then counts that part's
+   * pairs and mismatches, and mergeVerifyReports puts the parts back together.
+   */
+  shard?: ShardSpec;
 }
 
 export interface VerifyReport {
@@ -49,7 +55,15 @@ export interface VerifyReport {
   build: { cached: boolean; seconds: number };
   seconds: number;
   pairsPerSecond: number;
+  /** A sharded run: its part of the plan's batches (absent from whole runs and merged reports). */
+  shard?: { index: number; count: number; batches: number; first: number; end: number };
 }
+
+/**
+ * Fields of a report that describe how the run went rather than what it found: a merged report differs from the
+ * unsharded run's in these only.
+ */
+export const VERIFY_RUN_FIELDS = ['jobs', 'build', 'seconds', 'pairsPerSecond'] as const;
 
 /** Check the Verilated RTL against the design's model: exhaustive where feasible, else corners + seeded random. */
 export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise<VerifyReport> {
@@ -83,28 +97,40 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     corners = c.n;
     randoms = opts.vectors ?? Math.max(10_000, Math.ceil(DEFAULT_RANDOM_VECTORS / settings.length));
   }
-  const total = settings.length * (exhaustive ? perSetting : corners + randoms);
+  const chunks = (n: number) => Math.ceil(n / chunk);
+  const batchesPerSetting = c ? chunks(corners) + chunks(randoms) : chunks(perSetting);
+  const batchCount = settings.length * batchesPerSetting;
+  const part = opts.shard ? shardRange(batchCount, opts.shard) : { first: 0, end: batchCount };
+  // Pairs in this run's batches: every batch is `chunk` pairs but the last of the corners, of the randoms or of a range.
+  const sizes = c ? [...chunkSizes(corners, chunk), ...chunkSizes(randoms, chunk)] : chunkSizes(perSetting, chunk);
+  let total = 0;
+  for (let i = part.first; i < part.end; i++) total += sizes[i % batchesPerSetting]!;
   // No more processes than chunks of work: a small sweep (an 8-bit unit is one chunk) leaves the other cores free.
-  const jobs = opts.jobs ?? Math.min(defaultJobs(), Math.ceil(total / chunk));
+  const jobs = opts.jobs ?? Math.max(1, Math.min(defaultJobs(), part.end - part.first));
   const pool = await openPool(d, jobs, opts.log);
   try {
-    const batches = (function* (): Generator<Batch> {
+    const all = (function* (): Generator<Batch> {
       for (const s of settings) {
         const values = hasControls ? settingValues(d, s) : undefined;
         if (c) yield* cornerThenRandom(d, c, randoms, seed, chunk, values);
         else yield* rangeBatches(perSetting, chunk, values);
       }
     })();
+    // A shard's batches: the others are generated and dropped (a random batch must still advance the seeded stream).
+    const batches = (function* (): Generator<Batch> {
+      let i = 0;
+      for (const b of all) if (i++ >= part.first && i <= part.end) yield b;
+    })();
     // Scratch operand arrays for range batches (pair batches carry their own).
     const a = new Uint32Array(chunk);
     const b = new Uint32Array(chunk);
-    await sweep(pool, batches, (batch, rtl) => {
+    await sweep(pool, batches, (batch, rtl, index) => {
       const m = models.get(key(batch.controls))!;
       const ctl = hasControls ? m.setting : undefined;
       if (batch.kind === 'range') {
-        cmp.checkRange(d.ports.b.width, batch.start, batch.n, rtl, a, b, m.model, ctl);
+        cmp.checkRange(d.ports.b.width, batch.start, batch.n, rtl, a, b, m.model, ctl, index);
       } else {
-        cmp.check(batch.a, batch.b, batch.n, rtl, m.model, ctl);
+        cmp.check(batch.a, batch.b, batch.n, rtl, m.model, ctl, index);
       }
       done += batch.n;
       opts.onProgress?.(done, total);
@@ -133,6 +159,57 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     build: { cached: pool.build.cached, seconds: pool.build.seconds },
     seconds,
     pairsPerSecond: done / Math.max(1e-9, seconds - pool.build.seconds),
+    ...(opts.shard && { shard: { ...opts.shard, batches: batchCount, ...part } }),
+  };
+}
+
+/** Sizes of the `chunk`-pair batches that cover n pairs. */
+function chunkSizes(n: number, chunk: number): number[] {
+  return Array.from({ length: Math.ceil(n / chunk) }, (_, i) => Math.min(chunk, n - i * chunk));
+}
+
+/**
+ * The report of the whole sweep from the reports of its shards, in shard order: the counts summed, the first
+ * counterexamples in sweep order (each part kept its own first ones), passed only if every part passed. Equal
+ * to the unsharded run's report but for VERIFY_RUN_FIELDS: seconds and build seconds are summed over the
+ * parts (machine time), jobs is the most any part used.
+ */
+export function mergeVerifyReports(parts: VerifyReport[]): VerifyReport {
+  const first = parts[0]!;
+  for (const p of parts)
+    if (p.rtlHash !== first.rtlHash || p.verilator !== first.verilator)
+      throw new AxhwError(
+        `The parts checked different builds: RTL ${p.rtlHash.slice(0, 12)} with ${p.verilator} against ` +
+          `RTL ${first.rtlHash.slice(0, 12)} with ${first.verilator}.`,
+        'Run every shard against the same Verilog files and Verilator (a shared checkout and tool install), then merge again.',
+      );
+  const sum = (f: (r: VerifyReport) => number) => parts.reduce((t, r) => t + f(r), 0);
+  const pairs = sum((r) => r.pairs);
+  const mismatches = sum((r) => r.mismatches);
+  const seconds = sum((r) => r.seconds);
+  const buildSeconds = sum((r) => r.build.seconds);
+  const settings = Math.max(1, first.controlSettings.length);
+  // Rebuilt field by field in the order verifyDesign writes them, so the JSON text matches the unsharded run's.
+  return {
+    unit: first.unit,
+    params: first.params,
+    top: first.top,
+    rtlHash: first.rtlHash,
+    verilator: first.verilator,
+    mode: first.mode,
+    pairs,
+    cornerPairs: first.cornerPairs,
+    randomPairs: first.randomPairs,
+    perSetting: { ...first.perSetting, pairs: pairs / settings },
+    controlSettings: first.controlSettings,
+    seed: first.seed,
+    jobs: Math.max(...parts.map((r) => r.jobs)),
+    mismatches,
+    counterexamples: parts.flatMap((r) => r.counterexamples).slice(0, 10),
+    passed: mismatches === 0,
+    build: { cached: parts.every((r) => r.build.cached), seconds: buildSeconds },
+    seconds,
+    pairsPerSecond: pairs / Math.max(1e-9, seconds - buildSeconds),
   };
 }
 

@@ -3,6 +3,7 @@ import { addOptions, flag, optionValues, text } from '../../util/options.js';
 import { BACKEND_OPTIONS } from '../options/training.js';
 import { listExperiments } from '../../experiments/registry.js';
 import { withExamples } from '../format/examples.js';
+import { SHARD_OPTIONS } from '../options/shard.js';
 
 /** The options every experiment has: the backend, its report folder, JSON and quiet output. */
 export const EXPERIMENT_OUTPUT_OPTIONS = (defaultOut: string) => ({
@@ -20,7 +21,8 @@ export function experimentCommand(): Command {
   );
   for (const exp of listExperiments()) {
     const sub = withExamples(cmd.command(exp.name).description(exp.description), exp.examples);
-    const outputOptions = EXPERIMENT_OUTPUT_OPTIONS(exp.defaultOut);
+    // An experiment that declares its independent jobs can run one share of them (--shard i/n --parts dir).
+    const outputOptions = { ...EXPERIMENT_OUTPUT_OPTIONS(exp.defaultOut), ...(exp.shardJobs ? SHARD_OPTIONS : {}) };
     addOptions(sub, exp.options);
     addOptions(sub, outputOptions).action(async (parsedOptions: object) =>
       (await import('../run/experiment.js')).runExperimentCommand(

@@ -5,6 +5,7 @@ import { DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS } from '../../verify/li
 import { fmtInt } from '../format/output.js';
 import { toCount, toJobs, toNonNegativeInt } from '../../util/numbers.js';
 import { withExamples } from '../format/examples.js';
+import { SHARD_OPTIONS } from '../options/shard.js';
 
 export const VERIFY_OPTIONS = {
   exhaustive: flag('--exhaustive', 'sweep every operand pair even beyond 2^24 (up to 2^32, e.g. 16 x 16 bits)'),
@@ -18,6 +19,7 @@ export const VERIFY_OPTIONS = {
   report: text('--report <file.json>', 'also write the JSON report to a file'),
   json: flag('--json', 'print the report as JSON'),
   quiet: flag('--quiet', 'no progress output'),
+  ...SHARD_OPTIONS,
 };
 
 export function verifyCommand(): Command {

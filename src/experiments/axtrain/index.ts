@@ -1,5 +1,6 @@
 import { defineExperiment } from '../experiment.js';
 import { AXTRAIN_OPTIONS } from './options.js';
+import { selectApps } from './plan.js';
 import type { AxtrainResult } from './schema.js';
 
 /** AxTrain (ISLPED 2018): the paper's evaluation on its six applications. */
@@ -12,8 +13,16 @@ export const axtrainExperiment = defineExperiment<AxtrainResult, typeof AXTRAIN_
   options: AXTRAIN_OPTIONS,
   load: async () => {
     const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return { run: r.runAxtrainExperiment, schema: s.axtrainResultSchema, dataFiles: d.axtrainDataFiles, document: d.axtrainDocument };
+    return {
+      run: r.runAxtrainExperiment,
+      schema: s.axtrainResultSchema,
+      dataFiles: d.axtrainDataFiles,
+      document: d.axtrainDocument,
+      runPart: r.runAxtrainPart,
+      mergeParts: r.mergeAxtrainParts,
+    };
   },
+  shardJobs: { unit: 'applications', jobs: (o) => selectApps(o.apps).map((a) => a.name) },
   summary(r) {
     const s = r.summary;
     return [

@@ -38,8 +38,23 @@ const CALIBRATION_SAMPLES = 2000;
 
 /** The whole experiment: every application, then the averages the paper reports. */
 export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise<AxtrainResult> {
+  return runApps(o, selectApps(o.apps));
+}
+
+/** Applications [first, end) of the selected ones (a shard): the result of those alone, averages over them. */
+export async function runAxtrainPart(o: AxtrainExperimentOptions, first: number, end: number): Promise<AxtrainResult> {
+  return runApps(o, selectApps(o.apps).slice(first, end));
+}
+
+/** The whole run's result from its shards' results (in shard order): the applications joined, the averages over all. */
+export function mergeAxtrainParts(parts: AxtrainResult[]): AxtrainResult {
+  const apps = parts.flatMap((p) => p.apps);
+  const withApps = parts.find((p) => p.apps.length > 0) ?? parts[0]!;
+  return { ...withApps, apps, summary: summarise(apps) };
+}
+
+async function runApps(o: AxtrainExperimentOptions, apps: AxtrainApp[]): Promise<AxtrainResult> {
   const log = o.log ?? (() => {});
-  const apps = selectApps(o.apps);
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const settings = drumSettings();
@@ -58,6 +73,7 @@ export async function runAxtrainExperiment(o: AxtrainExperimentOptions): Promise
     false,
   );
   const results: AppResult[] = [];
+  // A shard with no applications (more shards than applications) still records the shared parts of the run.
   for (const app of apps) results.push(await runApp(app, o, exact, drums, power, log));
   return {
     format: 'axhw-axtrain-experiment' as const,

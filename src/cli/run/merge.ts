@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { printJson } from '../format/output.js';
+import { commandLine } from '../format/command-line.js';
+import { formatVerifyReport } from '../format/verify-report.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { writeAtomic } from '../../util/atomic-write.js';
+import { readParts } from '../../shard/read-parts.js';
+import type { Part } from '../../shard/part.js';
+import { mergeVerifyReports, type VerifyReport } from '../../verify/verify.js';
+import { getExperiment } from '../../experiments/registry.js';
+import { writeExperimentResult } from '../../experiments/runner.js';
+import { AxhwError } from '../../errors.js';
+import type { OptionsOf } from '../../util/options.js';
+import type { MERGE_OPTIONS } from '../commands/merge.js';
+
+type MergeOptions = OptionsOf<typeof MERGE_OPTIONS>;
+
+/** `axhw merge`: read and check the parts (read-parts.ts), then join them the way their job's command defines. */
+export async function runMerge(opts: MergeOptions, paths: string[]): Promise<void> {
+  checkOutputDir(opts.out, '-o');
+  const { parts } = readParts(paths);
+  const job = parts[0]!.plan.job;
+  if (job === 'verify') return mergeVerify(parts, opts);
+  if (job.startsWith('experiment ')) return mergeExperiment(job.slice('experiment '.length), parts, opts);
+  throw new AxhwError(`The parts are of a job this axhw cannot merge: '${job}'.`, 'Merge them with the axhw version that wrote them.');
+}
+
+/** The unsharded `axhw verify --report` file, as <out>/verify.json; exit 1 when any part found a mismatch. */
+function mergeVerify(parts: Part[], opts: MergeOptions): void {
+  const report = mergeVerifyReports(parts.map((p) => p.payload as VerifyReport));
+  const file = join(opts.out, 'verify.json');
+  writeAtomic(file, JSON.stringify(report, null, 2) + '\n');
+  if (opts.json) printJson(report);
+  else process.stdout.write(`${formatVerifyReport(report)}  merged ${parts.length} parts; wrote ${file}\n`);
+  if (!report.passed) process.exitCode = 1;
+}
+
+/** The experiment's report folder, as its unsharded command writes it (the result records that command). */
+async function mergeExperiment(name: string, parts: Part[], opts: MergeOptions): Promise<void> {
+  const exp = getExperiment(name);
+  const code = await exp.load();
+  if (!code.mergeParts) throw new AxhwError(`Experiment ${name} cannot be sharded.`, 'Run it whole (without --shard).');
+  const result = code.mergeParts(parts.map((p) => p.payload));
+  const command = commandLine(['node', 'axhw', ...parts[0]!.plan.command]);
+  const files = await writeExperimentResult(exp, code, result, command, opts.out);
+  if (opts.json) return printJson(result);
+  process.stdout.write([...exp.summary(result), `  merged ${parts.length} parts`, ...files.map((f) => `  wrote ${f}`)].join('\n') + '\n');
+}

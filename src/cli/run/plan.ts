@@ -1,0 +1,97 @@
+import { chmodSync, realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AxhwError } from '../../errors.js';
+import { writeAtomic } from '../../util/atomic-write.js';
+import { checkOutputDir } from '../../util/output-path.js';
+import { printJson } from '../format/output.js';
+import { listExperiments } from '../../experiments/registry.js';
+import { SHARD_FLAGS } from '../../shard/part.js';
+import { localScript, slurmScripts, type ShardedRun } from '../../shard/scripts.js';
+import type { OptionsOf } from '../../util/options.js';
+import type { PLAN_OPTIONS } from '../commands/plan.js';
+
+type PlanOptions = OptionsOf<typeof PLAN_OPTIONS>;
+
+/** The commands that can run as shards, in words (for the refusal). */
+function shardable(): string[] {
+  return ['verify', ...listExperiments().flatMap((e) => (e.shardJobs ? [`experiment ${e.name}`] : []))];
+}
+
+/** The value of the command's own -o / --out, if it has one. */
+function outOf(words: readonly string[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-o' || w === '--out') return words[i + 1];
+    if (w.startsWith('--out=')) return w.slice('--out='.length);
+  }
+  return undefined;
+}
+
+/** `axhw plan`: check the command can be sharded, then write its run scripts and plan.json. */
+export function runPlan(opts: PlanOptions, words: string[]): void {
+  if (opts.slurm === opts.local)
+    throw new AxhwError(
+      'Say where the shards run: --slurm or --local (one of them).',
+      'Add --slurm for a Slurm array job, or --local for this machine.',
+    );
+  const job = words[0] === 'experiment' ? `experiment ${words[1] ?? ''}` : words[0]!;
+  if (!shardable().includes(job))
+    throw new AxhwError(
+      `'axhw ${words.slice(0, 2).join(' ')}' cannot run as shards.`,
+      `Shard one of: ${shardable().join(', ')} (the command after --, e.g. ` +
+        'axhw plan --shards 4 --local -- verify drum:width=16,k=4 --exhaustive).',
+    );
+  const given = words.find((w) => SHARD_FLAGS.some((f) => w === f || w.startsWith(`${f}=`)));
+  if (given)
+    throw new AxhwError(
+      `The command to plan already has ${given}.`,
+      `Drop ${given} and its value: the scripts add --shard i/n and --parts to each shard.`,
+    );
+  checkOutputDir(opts.out, '-o');
+  const exp = job.startsWith('experiment ') ? listExperiments().find((e) => e.name === words[1]) : undefined;
+  const run: ShardedRun = {
+    command: words,
+    shards: opts.shards,
+    partsDir: resolve(opts.parts ?? join(opts.out, 'parts')),
+    outDir: resolve(opts.mergeOut ?? outOf(words) ?? exp?.defaultOut ?? join(opts.out, 'result')),
+    workDir: process.cwd(),
+    axhw: `${process.execPath} ${realpathSync(process.argv[1]!)}`,
+    cpusPerTask: opts.cpusPerTask,
+  };
+  const parallel = Math.max(1, Math.floor(availableParallelism() / opts.cpusPerTask));
+  const jobName = `axhw-${job.replace(/\s+/g, '-')}`;
+  const scripts = opts.slurm
+    ? slurmScripts(run, { jobName, maxRunning: opts.maxRunning, time: opts.time, mem: opts.mem, partition: opts.partition })
+    : localScript(run, parallel);
+  const files = Object.entries(scripts).map(([name, text]) => {
+    const path = join(opts.out, name);
+    writeAtomic(path, text);
+    chmodSync(path, 0o755);
+    return path;
+  });
+  const plan = {
+    format: 'axhw-plan' as const,
+    version: 1 as const,
+    job,
+    command: words,
+    shards: opts.shards,
+    scheduler: opts.slurm ? ('slurm' as const) : ('local' as const),
+    ...(opts.local && { parallel }),
+    cpusPerTask: opts.cpusPerTask,
+    parts: run.partsDir,
+    result: run.outDir,
+    scripts: files,
+  };
+  const planFile = join(opts.out, 'plan.json');
+  writeAtomic(planFile, JSON.stringify(plan, null, 2) + '\n');
+  if (opts.json) return printJson(plan);
+  const start = opts.slurm ? `bash ${join(opts.out, 'submit.sh')}` : `bash ${join(opts.out, 'run-local.sh')}`;
+  process.stdout.write(
+    `plan: ${job} as ${opts.shards} shards` +
+      `${opts.local ? `, ${parallel} at a time on this machine` : ' (Slurm array job, then the merge)'}\n` +
+      `  parts in ${run.partsDir}, merged result in ${run.outDir}\n` +
+      [...files, planFile].map((f) => `  wrote ${f}`).join('\n') +
+      `\n  start it: ${start}\n`,
+  );
+}
