@@ -34,5 +34,6 @@ export const tiers: Record<string, string[]> = {
     'test/report/browser.test.ts',
     'test/demo/**/*.test.ts',
     'test/experiments/{axtrain,axtrain-system,tetris,framnn,axnet}.test.ts',
+    'test/shard/slurm.test.ts',
   ],
 };

@@ -18,6 +18,9 @@ command -v iverilog >/dev/null || missing+=(iverilog)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # ONNX's own backend test data: the ONNX importer's conformance test (test/onnx/conformance.test.ts).
 [ -d /usr/share/libonnx-testdata/data ] || missing+=(libonnx-testdata)
+# Slurm and munge: the scale-out test starts its own one-node cluster (test/shard/slurm.test.ts); axhw never needs them.
+command -v slurmctld >/dev/null || missing+=(slurm-wlm)
+command -v munged >/dev/null || missing+=(munge)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
@@ -29,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog, chromium, libonnx-testdata already installed"
+  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog, chromium, libonnx-testdata, slurm-wlm, munge already installed"
 fi
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -50,7 +50,10 @@ export interface ExperimentCode<R = unknown, S extends OptionSet = OptionSet> {
   document(r: R): ResultDocument;
   /** Jobs [first, end) of shardJobs only: the part's result, as `run` would give it for those jobs alone. */
   runPart?(opts: OptionsOf<S> & ExperimentContext, first: number, end: number): Promise<R>;
-  /** The whole run's result from its parts' results in shard order: equal to what `run` gives (the same JSON text). */
+  /**
+   * The whole run's result from its parts' results in shard order (shards without jobs left out): equal to what
+   * `run` gives (the same JSON text).
+   */
   mergeParts?(parts: R[]): R;
 }
 

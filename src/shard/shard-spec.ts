@@ -6,8 +6,8 @@ export interface ShardSpec {
   count: number;
 }
 
-/** The most parts a job may be cut into (a Slurm array's default MaxArraySize is 1001). */
-export const MAX_SHARDS = 100_000;
+/** The most parts a job may be cut into (Slurm caps MaxArraySize at 4,000,001). */
+export const MAX_SHARDS = 4_000_000;
 
 /** `--shard i/n` as typed: 0 <= i < n. */
 export function toShardSpec(v: string): ShardSpec {

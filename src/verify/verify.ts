@@ -1,6 +1,6 @@
 import type { Design } from '../gen/design.js';
 import { openPool, defaultJobs, type CosimRunOptions } from '../cosim/pool.js';
-import { sweep, rangeBatches, type Batch } from '../cosim/sweep.js';
+import { sweep, type Batch } from '../cosim/sweep.js';
 import { ModelComparator, type Counterexample } from '../cosim/compare.js';
 import { cornerPairs, fillRandom } from '../cosim/vectors.js';
 import { Rng } from '../util/rng.js';
@@ -8,7 +8,7 @@ import { AxhwError } from '../errors.js';
 import type { ControlSetting } from '../gen/unit.js';
 import { completeSetting, settingValues } from '../gen/controls.js';
 import type { BatchModel } from '../models/operator.js';
-import { DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, MAX_EXHAUSTIVE_LOG2 } from './limits.js';
+import { DEFAULT_EXHAUSTIVE_LOG2, DEFAULT_RANDOM_VECTORS, MAX_EXHAUSTIVE_LOG2, MAX_SHARD_EXHAUSTIVE_LOG2 } from './limits.js';
 import { shardRange, type ShardSpec } from '../shard/shard-spec.js';
 
 export interface VerifyOptions extends CosimRunOptions {
@@ -71,10 +71,18 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
     throw new AxhwError(`${d.top} has no model to verify against.`, 'Pass --model <file.mjs> with a function (a, b) => product.');
   const spaceLog2 = d.ports.a.width + d.ports.b.width;
   const exhaustive = spaceLog2 <= (opts.maxExhaustiveLog2 ?? DEFAULT_EXHAUSTIVE_LOG2) || opts.exhaustive === true;
-  if (exhaustive && spaceLog2 > MAX_EXHAUSTIVE_LOG2) {
+  // One run sweeps at most 2^32 pairs (minutes); a shard of a planned job up to 2^40 (hours on a node).
+  const perRunLog2 = spaceLog2 - (opts.shard ? Math.log2(opts.shard.count) : 0);
+  const limitLog2 = opts.shard ? MAX_SHARD_EXHAUSTIVE_LOG2 : MAX_EXHAUSTIVE_LOG2;
+  if (exhaustive && perRunLog2 > limitLog2) {
+    const shards = 2 ** Math.max(0, spaceLog2 - MAX_SHARD_EXHAUSTIVE_LOG2);
     throw new AxhwError(
-      `An exhaustive sweep of ${d.top} would be 2^${spaceLog2} pairs; the limit is 2^${MAX_EXHAUSTIVE_LOG2} (16 x 16 bits).`,
-      'Drop --exhaustive and use --vectors N for corner cases plus seeded random pairs.',
+      `An exhaustive sweep of ${d.top} is 2^${spaceLog2} pairs; one ${opts.shard ? 'shard' : 'run'} sweeps at most ` +
+        `2^${limitLog2}${opts.shard ? ` (this one would be 2^${perRunLog2.toFixed(1)})` : ' (16 x 16 bits)'}.`,
+      spaceLog2 > MAX_SHARD_EXHAUSTIVE_LOG2 + 20
+        ? 'Drop --exhaustive and use --vectors N for corner cases plus seeded random pairs.'
+        : `Cut it into at least ${Math.max(2, shards).toLocaleString('en-US')} shards (axhw plan --shards N --slurm -- verify ... ` +
+            '--exhaustive; docs/scale-out.md), or drop --exhaustive and use --vectors N.',
     );
   }
   const settings = resolveSettings(d, opts.controls);
@@ -102,24 +110,29 @@ export async function verifyDesign(d: Design, opts: VerifyOptions = {}): Promise
   const batchCount = settings.length * batchesPerSetting;
   const part = opts.shard ? shardRange(batchCount, opts.shard) : { first: 0, end: batchCount };
   // Pairs in this run's batches: every batch is `chunk` pairs but the last of the corners, of the randoms or of a range.
-  const sizes = c ? [...chunkSizes(corners, chunk), ...chunkSizes(randoms, chunk)] : chunkSizes(perSetting, chunk);
+  const sizes = c ? [...chunkSizes(corners, chunk), ...chunkSizes(randoms, chunk)] : undefined;
+  const rangeSize = (j: number) => Math.min(chunk, perSetting - j * chunk);
   let total = 0;
-  for (let i = part.first; i < part.end; i++) total += sizes[i % batchesPerSetting]!;
+  for (let i = part.first; i < part.end; i++) total += sizes ? sizes[i % batchesPerSetting]! : rangeSize(i % batchesPerSetting);
   // No more processes than chunks of work: a small sweep (an 8-bit unit is one chunk) leaves the other cores free.
   const jobs = opts.jobs ?? Math.max(1, Math.min(defaultJobs(), part.end - part.first));
   const pool = await openPool(d, jobs, opts.log);
   try {
-    const all = (function* (): Generator<Batch> {
-      for (const s of settings) {
-        const values = hasControls ? settingValues(d, s) : undefined;
-        if (c) yield* cornerThenRandom(d, c, randoms, seed, chunk, values);
-        else yield* rangeBatches(perSetting, chunk, values);
-      }
-    })();
-    // A shard's batches: the others are generated and dropped (a random batch must still advance the seeded stream).
+    const values = (s: ControlSetting) => (hasControls ? settingValues(d, s) : undefined);
     const batches = (function* (): Generator<Batch> {
+      if (!c) {
+        // Ranges: batch i is found directly, so a shard of a 2^48 sweep starts at its own first batch.
+        for (let i = part.first; i < part.end; i++) {
+          const j = i % batchesPerSetting;
+          yield { kind: 'range', start: j * chunk, n: rangeSize(j), controls: values(settings[Math.floor(i / batchesPerSetting)]!) };
+        }
+        return;
+      }
+      // Corners and random pairs: a shard's batches only, the others made and dropped (a random batch must
+      // still advance the seeded stream); there are few of them.
       let i = 0;
-      for (const b of all) if (i++ >= part.first && i <= part.end) yield b;
+      for (const s of settings)
+        for (const b of cornerThenRandom(d, c, randoms, seed, chunk, values(s))) if (i++ >= part.first && i <= part.end) yield b;
     })();
     // Scratch operand arrays for range batches (pair batches carry their own).
     const a = new Uint32Array(chunk);

@@ -34,6 +34,8 @@ describe('--help examples', () => {
         const args = words.slice(1 + path.length);
         for (let i = 0; i < args.length; i++) {
           const a = args[i]!;
+          // What follows -- is another command's line (axhw plan's): `axhw plan` checks it when the example runs.
+          if (a === '--') break;
           if (!a.startsWith('-')) {
             // A positional unit (spec) must resolve in the registry.
             if (i === 0 && cmd.registeredArguments[0]?.name() === 'unit') expect(() => resolveUnitSpec(a), e).not.toThrow();

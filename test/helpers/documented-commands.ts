@@ -149,7 +149,8 @@ export function runOrder(line: string): number {
   if (w[1] === 'import') return -1;
   if (w[1] === 'train' || w[1] === 'characterize' || w[1] === 'experiment') return 0;
   // After the npu cost that writes the record it reads.
-  if (w[1] === 'report' || w[1] === 'export') return 2;
+  // After the sharded runs that write the parts it joins.
+  if (w[1] === 'report' || w[1] === 'export' || w[1] === 'merge') return 2;
   return 1;
 }
 

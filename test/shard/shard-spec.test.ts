@@ -7,7 +7,7 @@ describe('--shard i/n', () => {
     expect(toShardSpec(' 6/7 ')).toEqual({ index: 6, count: 7 });
   });
 
-  it.each(['7/7', '1/0', '-1/3', '1/2/3', '1', 'a/b', '1.5/3', '0/100001'])('refuses %s naming the form', (v) => {
+  it.each(['7/7', '1/0', '-1/3', '1/2/3', '1', 'a/b', '1.5/3', '0/4000001'])('refuses %s naming the form', (v) => {
     expect(() => toShardSpec(v)).toThrow(/shard|count|index/);
   });
 });

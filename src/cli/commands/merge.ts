@@ -11,7 +11,7 @@ export const MERGE_OPTIONS = {
 export function mergeCommand(): Command {
   const cmd = withExamples(new Command('merge'), [
     'axhw merge out/parts/verify -o out/verify-merged',
-    'axhw merge out/parts/axtrain -o out/experiment/axtrain',
+    'axhw merge out/parts/verify/part-0-of-2.json out/parts/verify/part-1-of-2.json -o out/verify-merged --json',
   ])
     .description(
       'join the parts of a sharded run (each written by --shard i/n --parts <dir>) into the result the unsharded ' +

@@ -8,7 +8,10 @@ import { withExamples } from '../format/examples.js';
 import { SHARD_OPTIONS } from '../options/shard.js';
 
 export const VERIFY_OPTIONS = {
-  exhaustive: flag('--exhaustive', 'sweep every operand pair even beyond 2^24 (up to 2^32, e.g. 16 x 16 bits)'),
+  exhaustive: flag(
+    '--exhaustive',
+    'sweep every operand pair even beyond 2^24: up to 2^32 in one run (16 x 16 bits), 2^40 in one shard of a --shard run',
+  ),
   vectors: parsed(
     '--vectors <n>',
     `random pairs after the corner cases, per control setting (default ${fmtInt(DEFAULT_RANDOM_VECTORS)}, spread over the settings)`,

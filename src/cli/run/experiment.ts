@@ -41,7 +41,8 @@ async function runExperimentShard(
   const quiet = Boolean(out.quiet || out.json);
   const ctx = { command: commandLine(['node', 'axhw', ...words]), log: quiet ? undefined : log, backend: out.backend };
   const code = await exp.load();
-  const result = await code.runPart!({ ...opts, ...ctx }, first, end);
+  // A shard with no jobs (more shards than jobs) runs nothing: its part says so, and the merge skips it.
+  const result = end > first ? await code.runPart!({ ...opts, ...ctx }, first, end) : null;
   const plan = { job: `experiment ${exp.name}`, command: words, units: jobs.length, unit: exp.shardJobs!.unit };
   const file = writePart(out.parts!, plan, shard, result);
   if (out.json) return printJson(result);

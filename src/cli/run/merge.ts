@@ -40,7 +40,7 @@ async function mergeExperiment(name: string, parts: Part[], opts: MergeOptions):
   const exp = getExperiment(name);
   const code = await exp.load();
   if (!code.mergeParts) throw new AxhwError(`Experiment ${name} cannot be sharded.`, 'Run it whole (without --shard).');
-  const result = code.mergeParts(parts.map((p) => p.payload));
+  const result = code.mergeParts(parts.map((p) => p.payload).filter((p) => p !== null));
   const command = commandLine(['node', 'axhw', ...parts[0]!.plan.command]);
   const files = await writeExperimentResult(exp, code, result, command, opts.out);
   if (opts.json) return printJson(result);

@@ -5,6 +5,9 @@ import { AxhwError } from '../../errors.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { printJson } from '../format/output.js';
+import { buildProgram } from '../program.js';
+import { designFromCommand } from '../options/design.js';
+import { optionValues } from '../../util/options.js';
 import { listExperiments } from '../../experiments/registry.js';
 import { SHARD_FLAGS } from '../../shard/part.js';
 import { localScript, slurmScripts, type ShardedRun } from '../../shard/scripts.js';
@@ -28,8 +31,30 @@ function outOf(words: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The planned command's options and values, checked as the command itself would read them (commander's own
+ * parse, no action run): a typo must fail here, once, not in every shard on the cluster.
+ */
+async function checkCommandLine(words: string[]): Promise<{ operands: string[]; values: object }> {
+  const program = await buildProgram(words[0]);
+  let cmd = program.commands.find((c) => c.name() === words[0])!;
+  let rest = words.slice(1);
+  if (cmd.commands.length > 0) {
+    cmd = cmd.commands.find((c) => c.name() === rest[0])!;
+    rest = rest.slice(1);
+  }
+  const { operands, unknown } = cmd.parseOptions(rest);
+  const bad = unknown.find((w) => w.startsWith('-'));
+  if (bad)
+    throw new AxhwError(
+      `'${bad}' is not an option of axhw ${words[0] === 'experiment' ? words.slice(0, 2).join(' ') : words[0]}.`,
+      `Check the command after -- with its --help (axhw ${words[0] === 'experiment' ? words.slice(0, 2).join(' ') : words[0]} --help).`,
+    );
+  return { operands: [...operands, ...unknown], values: cmd.opts() };
+}
+
 /** `axhw plan`: check the command can be sharded, then write its run scripts and plan.json. */
-export function runPlan(opts: PlanOptions, words: string[]): void {
+export async function runPlan(opts: PlanOptions, words: string[]): Promise<void> {
   if (opts.slurm === opts.local)
     throw new AxhwError(
       'Say where the shards run: --slurm or --local (one of them).',
@@ -48,8 +73,12 @@ export function runPlan(opts: PlanOptions, words: string[]): void {
       `The command to plan already has ${given}.`,
       `Drop ${given} and its value: the scripts add --shard i/n and --parts to each shard.`,
     );
-  checkOutputDir(opts.out, '-o');
+  const { operands, values } = await checkCommandLine(words);
   const exp = job.startsWith('experiment ') ? listExperiments().find((e) => e.name === words[1]) : undefined;
+  // What the command names must exist: the unit (or RTL) to verify, the experiment's applications.
+  if (job === 'verify') await designFromCommand(operands[0], values, true);
+  const jobs = exp?.shardJobs!.jobs(optionValues(exp.options, values));
+  checkOutputDir(opts.out, '-o');
   const run: ShardedRun = {
     command: words,
     shards: opts.shards,
@@ -89,8 +118,12 @@ export function runPlan(opts: PlanOptions, words: string[]): void {
   const start = opts.slurm ? `bash ${join(opts.out, 'submit.sh')}` : `bash ${join(opts.out, 'run-local.sh')}`;
   process.stdout.write(
     `plan: ${job} as ${opts.shards} shards` +
+      (jobs ? ` over ${jobs.length} ${exp!.shardJobs!.unit} (${jobs.join(', ')})` : '') +
       `${opts.local ? `, ${parallel} at a time on this machine` : ' (Slurm array job, then the merge)'}\n` +
       `  parts in ${run.partsDir}, merged result in ${run.outDir}\n` +
+      (jobs && jobs.length < opts.shards
+        ? `  note: ${opts.shards - jobs.length} of the ${opts.shards} shards will run nothing (${jobs.length} jobs)\n`
+        : '') +
       [...files, planFile].map((f) => `  wrote ${f}`).join('\n') +
       `\n  start it: ${start}\n`,
   );

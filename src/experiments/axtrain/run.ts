@@ -49,8 +49,7 @@ export async function runAxtrainPart(o: AxtrainExperimentOptions, first: number,
 /** The whole run's result from its shards' results (in shard order): the applications joined, the averages over all. */
 export function mergeAxtrainParts(parts: AxtrainResult[]): AxtrainResult {
   const apps = parts.flatMap((p) => p.apps);
-  const withApps = parts.find((p) => p.apps.length > 0) ?? parts[0]!;
-  return { ...withApps, apps, summary: summarise(apps) };
+  return { ...parts[0]!, apps, summary: summarise(apps) };
 }
 
 async function runApps(o: AxtrainExperimentOptions, apps: AxtrainApp[]): Promise<AxtrainResult> {
@@ -73,7 +72,6 @@ async function runApps(o: AxtrainExperimentOptions, apps: AxtrainApp[]): Promise
     false,
   );
   const results: AppResult[] = [];
-  // A shard with no applications (more shards than applications) still records the shared parts of the run.
   for (const app of apps) results.push(await runApp(app, o, exact, drums, power, log));
   return {
     format: 'axhw-axtrain-experiment' as const,

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { argv, axhw } from '../helpers/cli.js';
+import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
+import { requireTool } from '../helpers/tools.js';
+import { VERIFY_RUN_FIELDS } from '../../src/verify/verify.js';
+
+const F = (f: string) => join(import.meta.dirname, '..', 'fixtures', 'rtl', f);
+let dir = '';
+beforeAll(() => {
+  requireTool('verilator');
+  dir = mkdtempSync(join(tmpdir(), 'axhw-scale-out-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run `words` as n shards into a fresh parts folder (each must exit 0), then merge them into `out`. */
+async function shardAndMerge(words: string[], n: number, out: string) {
+  const parts = join(dir, `parts-${n}-${Math.random().toString(36).slice(2)}`);
+  for (let i = 0; i < n; i++) {
+    const r = await axhw(...words, '--shard', `${i}/${n}`, '--parts', parts, '--quiet');
+    expect(r.exitCode, r.all).toBe(0);
+  }
+  expect(readdirSync(parts).filter((f) => f.startsWith('part-'))).toHaveLength(n);
+  return { parts, merge: await axhw('merge', parts, '-o', out) };
+}
+
+describe('axhw verify --shard i/n, then axhw merge', () => {
+  const unit = 'drum:width=12,k=4,signed';
+
+  it.each([1, 2, 3, 7])('writes the unsharded --report, byte for byte but for its run fields (%i shards)', async (n) => {
+    const whole = join(dir, 'whole');
+    expect((await axhw('verify', unit, '--quiet', '--report', join(whole, 'verify.json'))).exitCode).toBe(0);
+    const out = join(dir, `merged-${n}`);
+    const { merge } = await shardAndMerge(['verify', unit], n, out);
+    expect(merge.exitCode, merge.all).toBe(0);
+    expect(merge.stdout).toMatch(/PASS drum_w12_k4_s: RTL == model on all 16,777,216 pairs/);
+    expect(differingFiles(whole, out, VERIFY_RUN_FIELDS)).toEqual([]);
+  });
+
+  it('a shard that finds mismatches exits 0 (the merge must still run); the merge fails naming the first pair (exit 1)', async () => {
+    const words = argv`verify --rtl ${F('trunc_mult.v')} --top trunc_mult --model ${F('trunc_mult_wrong.mjs')}`;
+    const whole = await axhw(...words, '--report', join(dir, 'bad-whole', 'verify.json'));
+    expect(whole.exitCode).toBe(1);
+    const { merge } = await shardAndMerge(words, 3, join(dir, 'bad-merged'));
+    expect(merge.exitCode).toBe(1);
+    expect(merge.stdout).toMatch(/FAIL trunc_mult: 48,384 of all 65,536 pairs \(exhaustive\) differ/);
+    expect(merge.stdout).toMatch(/a=4 \(0x04\) b=1 \(0x01\): rtl 0 \(0x0000\), model 4 \(0x0004\)/);
+    expect(differingFiles(join(dir, 'bad-whole'), join(dir, 'bad-merged'), VERIFY_RUN_FIELDS)).toEqual([]);
+  });
+
+  it('refuses an incomplete or mixed set of parts (exit 2, nothing written)', async () => {
+    const { parts } = await shardAndMerge(['verify', unit], 3, join(dir, 'ok'));
+    rmSync(join(parts, 'part-1-of-3.json'));
+    const out = join(dir, 'not-written');
+    const missing = await axhw('merge', parts, '-o', out);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/1 of 3 parts are missing: shard 1/);
+    expect(missing.stderr).toMatch(/--shard 1\/3 --parts/);
+    expect(existsSync(out)).toBe(false);
+    const other = await shardAndMerge(['verify', 'drum:width=12,k=5,signed'], 3, join(dir, 'ok5'));
+    const mixed = await axhw('merge', parts, join(other.parts, 'part-1-of-3.json'), '-o', out);
+    expect(mixed.exitCode).toBe(2);
+    expect(mixed.stderr).toMatch(/belongs to another plan/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses --shard without --parts, --parts without --shard and --report with --shard (exit 2)', async () => {
+    expect((await axhw('verify', unit, '--shard', '0/2')).stderr).toMatch(/--shard needs --parts/);
+    expect((await axhw('verify', unit, '--parts', dir)).stderr).toMatch(/--parts is only for a sharded run/);
+    const r = await axhw('verify', unit, '--shard', '0/2', '--parts', dir, '--report', join(dir, 'r.json'));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--report does not go with --shard/);
+    expect((await axhw('verify', unit, '--shard', '2/2', '--parts', dir)).exitCode).toBe(2);
+  });
+});
+
+describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
+  const words = argv`experiment axtrain --quick --apps breast-cancer,ionosphere --draws 2`;
+
+  it('writes the unsharded report folder: every file the same but for the time taken and the creation time', async () => {
+    const whole = join(dir, 'axtrain-whole');
+    const r = await axhw(...words, '-o', whole, '--quiet');
+    expect(r.exitCode, r.all).toBe(0);
+    // 1 shard, one application each, and more shards than applications (five of seven empty).
+    for (const n of [1, 2, 3, 7]) {
+      const out = join(dir, `axtrain-merged-${n}`);
+      const { merge } = await shardAndMerge([...words, '-o', whole], n, out);
+      expect(merge.exitCode, merge.all).toBe(0);
+      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
+      // The merged result records the unsharded command, as the unsharded run does.
+      expect(JSON.parse(readFileSync(join(out, 'axtrain.json'), 'utf8')).command).not.toContain('--shard');
+    }
+  });
+});
+
+describe('axhw plan --local', () => {
+  it('writes a script that runs the shards on this machine and merges them into the unsharded result', async () => {
+    const plan = join(dir, 'plan');
+    const r = await axhw(...argv`plan --shards 3 --local -o ${plan} -- verify drum:width=10,k=3`);
+    expect(r.exitCode, r.all).toBe(0);
+    const run = await execa('bash', [join(plan, 'run-local.sh')], { reject: false, all: true, cwd: dir });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/PASS drum_w10_k3: RTL == model on all 1,048,576 pairs/);
+    const whole = join(dir, 'plan-whole');
+    await axhw('verify', 'drum:width=10,k=3', '--quiet', '--report', join(whole, 'verify.json'));
+    expect(differingFiles(whole, join(plan, 'result'), VERIFY_RUN_FIELDS)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(plan, 'plan.json'), 'utf8'))).toMatchObject({ job: 'verify', shards: 3, scheduler: 'local' });
+  });
+
+  it('refuses a command that cannot be sharded, one with --shard already, and no scheduler (exit 2)', async () => {
+    const a = await axhw(...argv`plan --shards 2 --local -o ${join(dir, 'p2')} -- synth drum:width=8,k=4`);
+    expect(a.exitCode).toBe(2);
+    expect(a.stderr).toMatch(/cannot run as shards.*Shard one of: verify, experiment axtrain/s);
+    const b = await axhw(...argv`plan --shards 2 --local -o ${join(dir, 'p2')} -- verify drum:width=8,k=4 --shard 0/2`);
+    expect(b.stderr).toMatch(/already has --shard/);
+    const c = await axhw(...argv`plan --shards 2 -o ${join(dir, 'p2')} -- verify drum:width=8,k=4`);
+    expect(c.stderr).toMatch(/--slurm or --local/);
+  });
+});
