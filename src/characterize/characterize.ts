@@ -25,6 +25,22 @@ export interface CharacterizeRequest {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What a configuration's run records besides its row: the report's shared facts come from the first one. */
+interface RunFacts {
+  library: CostReport['library'];
+  clockNs: number;
+  activity: CostReport['activity'];
+  tools: { yosys: string; sta: string };
+}
+
+/** Configurations [first, end) of a sweep (the baseline first when there is one): a shard's part of the run. */
+export interface CharacterizePart {
+  unit: string;
+  baseline: boolean;
+  configurations: number;
+  results: (Row & { facts: RunFacts })[];
+}
+
 export interface Row {
   label: string;
   unit: string;
@@ -62,6 +78,71 @@ interface Config {
 
 /** One row per configuration of the sweep: error metrics from the RTL, area/delay/power from Yosys + OpenSTA. */
 export async function characterize(req: CharacterizeRequest): Promise<CharacterizeReport> {
+  const { all } = sweepConfigurations(req);
+  return assembleReport(await characterizePart(req, 0, all.length));
+}
+
+/** How many configurations a sweep runs (the baseline included): the units a sharded run cuts. */
+export function configurationCount(req: CharacterizeRequest): number {
+  return sweepConfigurations(req).all.length;
+}
+
+/** Configurations [first, end) of the sweep (the baseline is configuration 0): up to `jobs` at once. */
+export async function characterizePart(req: CharacterizeRequest, first: number, end: number): Promise<CharacterizePart> {
+  const { unit, all, baseline } = sweepConfigurations(req);
+  const mine = all.slice(first, end);
+  const jobs = Math.max(1, req.jobs ?? cpus().length);
+  let done = 0;
+  const results: (Row & { facts: RunFacts })[] = new Array(mine.length);
+  // The EDA runs are separate processes: run up to `jobs` configurations at once, each with one
+  // simulator process for its metrics.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, mine.length) }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= mine.length) return;
+        results[i] = await runOne(mine[i]!, req);
+        req.onProgress?.(++done, mine.length);
+      }
+    }),
+  );
+  return { unit: unit.name, baseline, configurations: all.length, results };
+}
+
+/** The report from the parts of a sweep in order (one part for a whole run): savings against the baseline, shared facts. */
+export function assembleReport(...parts: CharacterizePart[]): CharacterizeReport {
+  const { unit, baseline } = parts[0]!;
+  const results = parts.flatMap((p) => p.results);
+  const base = baseline ? results[0] : undefined;
+  const rows = (baseline ? results.slice(1) : results).map((r) => {
+    if (!base) return rowOf(r);
+    const pct = (b: number, x: number) => (b === 0 ? 0 : (100 * (b - x)) / b);
+    return {
+      ...rowOf(r),
+      savings: {
+        area: pct(base.area, r.area),
+        power: pct(base.powerMw, r.powerMw),
+        delay: pct(base.delayNs, r.delayNs),
+        pdp: pct(base.pdpPj, r.pdpPj),
+      },
+    };
+  });
+  const f = results[0]!.facts;
+  return {
+    unit,
+    baseline: base ? rowOf(base) : undefined,
+    rows,
+    library: f.library,
+    clockNs: f.clockNs,
+    activity: f.activity,
+    tools: f.tools,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** The sweep's configurations, checked: the baseline (when asked for) first, then every combination in order. */
+function sweepConfigurations(req: CharacterizeRequest): { unit: ReturnType<typeof getUnit>; all: Config[]; baseline: boolean } {
   const unit = getUnit(req.unit);
   const controlNames = new Set((unit.controls ?? []).map((c) => c.name));
   const paramNames = new Set(unit.params.map((p) => p.name));
@@ -113,57 +194,16 @@ export async function characterize(req: CharacterizeRequest): Promise<Characteri
     const design = generateDesign(b, params);
     baselineConfig = { design, label: `baseline ${design.top}` };
   }
-  const all = baselineConfig ? [baselineConfig, ...configs] : configs;
-  const jobs = Math.max(1, req.jobs ?? cpus().length);
-  let done = 0;
-  const results: (Row & { cost: CostReport })[] = new Array(all.length);
-  // The EDA runs are separate processes: run up to `jobs` configurations at once, each with one
-  // simulator process for its metrics.
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(jobs, all.length) }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= all.length) return;
-        results[i] = await runOne(all[i], req);
-        req.onProgress?.(++done, all.length);
-      }
-    }),
-  );
-  const base = baselineConfig ? results[0] : undefined;
-  const rows = (baselineConfig ? results.slice(1) : results).map((r) => {
-    if (!base) return stripCost(r);
-    const pct = (b: number, x: number) => (b === 0 ? 0 : (100 * (b - x)) / b);
-    return {
-      ...stripCost(r),
-      savings: {
-        area: pct(base.area, r.area),
-        power: pct(base.powerMw, r.powerMw),
-        delay: pct(base.delayNs, r.delayNs),
-        pdp: pct(base.pdpPj, r.pdpPj),
-      },
-    };
-  });
-  const c0 = results[0].cost;
-  return {
-    unit: unit.name,
-    baseline: base ? stripCost(base) : undefined,
-    rows,
-    library: c0.library,
-    clockNs: c0.timing.clockNs,
-    activity: c0.activity,
-    tools: { yosys: c0.synth.yosys, sta: c0.timing.sta },
-    createdAt: new Date().toISOString(),
-  };
+  return { unit, all: baselineConfig ? [baselineConfig, ...configs] : configs, baseline: baselineConfig !== undefined };
 }
 
-function stripCost(r: Row & { cost: CostReport }): Row {
-  const row: Row & { cost?: CostReport } = { ...r };
-  delete row.cost;
+function rowOf(r: Row & { facts: RunFacts }): Row {
+  const row: Row & { facts?: RunFacts } = { ...r };
+  delete row.facts;
   return row;
 }
 
-async function runOne(c: Config, req: CharacterizeRequest): Promise<Row & { cost: CostReport }> {
+async function runOne(c: Config, req: CharacterizeRequest): Promise<Row & { facts: RunFacts }> {
   const [metrics, cost] = await Promise.all([
     unitErrorMetrics(c.design, { samples: req.samples, seed: req.seed, controls: c.controls, jobs: 1 }),
     estimateCost(c.design, req.cost),
@@ -181,6 +221,11 @@ async function runOne(c: Config, req: CharacterizeRequest): Promise<Row & { cost
     powerMw: cost.power.total * 1000,
     power: cost.power,
     pdpPj: cost.pdpPj,
-    cost,
+    facts: {
+      library: cost.library,
+      clockNs: cost.timing.clockNs,
+      activity: cost.activity,
+      tools: { yosys: cost.synth.yosys, sta: cost.timing.sta },
+    },
   };
 }

@@ -133,17 +133,31 @@ export interface NpuRunRequest {
   command?: string;
   log?: (m: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Run only samples [first, end) of the `samples` (a shard): the record counts those, its mismatch names the sample of the whole run. */
+  range?: { first: number; end: number };
+}
+
+/** A shard's run: its record over its samples, and the counts the whole run's accuracies are made of. */
+export interface NpuRunPart {
+  record: NpuRunRecord;
+  first: number;
+  correctRtl: number;
+  correctReference: number;
+  /** The simulated cycles of each of its samples, in order (the whole run's first sample and distinct values). */
+  cyclesMeasured: number[];
 }
 
 /** Stream test samples through the Verilated NPU, every layer compared with the integer reference. */
 export async function npuRunRecord(
   n: NpuForModel,
   req: NpuRunRequest,
-): Promise<{ record: NpuRunRecord; mismatch?: NpuMismatch; operandTraceNpy?: Uint8Array }> {
+): Promise<{ record: NpuRunRecord; mismatch?: NpuMismatch; operandTraceNpy?: Uint8Array; part?: NpuRunPart }> {
   const test = n.data.test;
-  const samples = req.samples ?? test.n;
+  const whole = req.samples ?? test.n;
+  const { first, end } = req.range ?? { first: 0, end: whole };
+  const samples = end - first;
   const features = test.x.length / test.n;
-  const x = test.x.subarray(0, samples * features);
+  const x = test.x.subarray(first * features, end * features);
   const rate = req.ntvRate;
   const seed = req.seed ?? 1;
   const clean = n.target;
@@ -158,7 +172,10 @@ export async function npuRunRecord(
     log: req.log,
     onProgress: req.onProgress,
   });
-  const y = test.y.subarray(0, samples);
+  const y = test.y.subarray(first, end);
+  // Mismatches name the sample of the whole run (a shard's sample 0 is the run's sample `first`).
+  if (r.mismatch) r.mismatch = { ...r.mismatch, sample: r.mismatch.sample + first };
+  const referencePredictions = r.mismatch ? referenceInference(q, x, samples).predictions : r.predictions;
   const record: NpuRunRecord = {
     format: 'axhw-npu-run',
     version: 1,
@@ -174,7 +191,7 @@ export async function npuRunRecord(
     mismatch: r.mismatch ? { ...r.mismatch, expected: Number.isFinite(r.mismatch.expected) ? r.mismatch.expected : null } : undefined,
     accuracyRtl: r.mismatch ? undefined : accuracy(r.predictions, y),
     // Bit-exact runs compared the final accumulators, so the reference predicts what the RTL predicts.
-    accuracyReference: r.mismatch ? accuracy(referenceInference(q, x, samples).predictions, y) : accuracy(r.predictions, y),
+    accuracyReference: accuracy(referencePredictions, y),
     cyclesPerInference: {
       measured: r.cyclesMeasured[0],
       distinct: [...new Set(r.cyclesMeasured)],
@@ -192,11 +209,64 @@ export async function npuRunRecord(
     operandTraceNpy = trace.npy;
     record.operandTrace = { file: req.operandTraceFile, pairs: trace.pairs, samples: trace.samples };
   }
-  return { record, mismatch: r.mismatch, operandTraceNpy };
+  const correct = (p: Int32Array) => p.reduce((c, v, i) => c + (v === y[i] ? 1 : 0), 0);
+  const part = req.range && {
+    record,
+    first,
+    correctRtl: r.mismatch ? 0 : correct(r.predictions),
+    correctReference: correct(referencePredictions),
+    cyclesMeasured: r.cyclesMeasured,
+  };
+  return { record, mismatch: r.mismatch, operandTraceNpy, part };
+}
+
+/** Fields of a run record that say how the run went: a merged record differs from the unsharded run's in these only. */
+export const NPU_RUN_FIELDS = ['seconds', 'inferencesPerSecond', 'simulatedCycles'] as const;
+
+/**
+ * The whole run's record from its shards' parts in order: counts summed, accuracies from the summed correct
+ * counts (as `accuracy` divides them), the first sample's cycles and the distinct cycles in sample order, the
+ * earliest mismatch of any part. For a failing run, the counts cover what the parts ran before they stopped,
+ * as an unsharded run's do (its simulator processes stop at a mismatch too).
+ */
+export function mergeNpuRunParts(parts: NpuRunPart[]): NpuRunRecord {
+  const r0 = parts[0]!.record;
+  const samples = parts.reduce((t, p) => t + p.record.samples, 0);
+  const mismatch = parts.map((p) => p.record.mismatch).find((m) => m !== undefined);
+  const cycles = parts.flatMap((p) => p.cyclesMeasured);
+  const sum = (f: (r: NpuRunRecord) => number) => parts.reduce((t, p) => t + f(p.record), 0);
+  const seconds = sum((r) => r.seconds);
+  // Field by field in npuRunRecord's order, so the JSON text matches the unsharded run's.
+  return {
+    format: r0.format,
+    version: r0.version,
+    ...(r0.command ? { command: r0.command } : {}),
+    model: r0.model,
+    dataset: r0.dataset,
+    npu: r0.npu,
+    top: r0.top,
+    samples,
+    ntv: r0.ntv,
+    bitExact: parts.every((p) => p.record.bitExact),
+    comparedOutputs: sum((r) => r.comparedOutputs),
+    mismatch,
+    accuracyRtl: mismatch ? undefined : parts.reduce((t, p) => t + p.correctRtl, 0) / samples,
+    accuracyReference: parts.reduce((t, p) => t + p.correctReference, 0) / samples,
+    cyclesPerInference: {
+      measured: cycles[0]!,
+      distinct: [...new Set(cycles)],
+      model: r0.cyclesPerInference.model,
+      allEqualModel: cycles.every((c) => c === r0.cyclesPerInference.model),
+    },
+    multipliesPerInference: r0.multipliesPerInference,
+    simulatedCycles: sum((r) => r.simulatedCycles),
+    seconds,
+    inferencesPerSecond: samples / seconds,
+  };
 }
 
 /** Why a run on the NPU failed, as the error to throw: a layer output that differs from the reference, or cycles off the model. */
-export function npuRunFailure(r: NpuRunRecord, mismatch: NpuMismatch | undefined): MismatchError | undefined {
+export function npuRunFailure(r: NpuRunRecord, mismatch: NpuMismatch | NpuRunRecord['mismatch']): MismatchError | undefined {
   if (mismatch) {
     const m = mismatch;
     return new MismatchError(

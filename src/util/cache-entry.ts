@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cacheRoot } from '../paths.js';
@@ -29,12 +30,17 @@ export async function cachedEntry<T>(
     );
   }
   removeStaleTemps(base);
-  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // The host is in the name: on a file system shared by several machines, a pid means something only on its own host.
+  const tmp = `${dir}.tmp-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp, { recursive: true });
   inProgress.add(tmp);
   try {
     const value = await compute(tmp);
     writeFileSync(join(tmp, 'result.json'), JSON.stringify({ key, value }, null, 2));
+    // Another process (another shard, maybe on another machine) finished the same entry first: keep its
+    // complete entry, which readers may be using, and drop ours. Only an incomplete or stale one is replaced.
+    const theirs = read<T>(dir, key);
+    if (theirs !== undefined) return { value: theirs, dir, cached: false };
     rmSync(dir, { recursive: true, force: true });
     try {
       renameSync(tmp, dir);
@@ -63,8 +69,23 @@ function removeStaleTemps(base: string): void {
   if (swept.has(base)) return;
   swept.add(base);
   for (const name of readdirSync(base)) {
-    const m = /\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name);
-    if (m && !alive(Number(m[1]))) rmSync(join(base, name), { recursive: true, force: true });
+    const m = /\.tmp-(?:([\w.-]+)-)?(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (!m) continue;
+    // This host's temps whose process is gone; another host's (a shared cache) only once a day old.
+    const ours = m[1] === undefined || m[1] === HOST;
+    const stale = ours ? !alive(Number(m[2])) : ageMs(join(base, name)) > DAY_MS;
+    if (stale) rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
+const HOST = hostname().replace(/[^\w.-]/g, '_');
+const DAY_MS = 24 * 3600 * 1000;
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 

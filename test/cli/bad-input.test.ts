@@ -256,6 +256,46 @@ const rows: Row[] = [
     message: /--report r is a folder/,
   },
   {
+    what: 'verify --shard with an index not below the count',
+    args: ['verify', 'drum', '--shard', '4/4', '--parts', 'p'],
+    message: /shard index 4 is not below the count 4/,
+  },
+  {
+    what: 'verify --shard without --parts',
+    args: ['verify', 'drum', '--shard', '0/4'],
+    message: /--shard needs --parts <dir>/,
+  },
+  {
+    what: 'merge of a folder without parts',
+    args: ['merge', 'empty', '-o', 'merged'],
+    setup: (d) => mkdirSync(join(d, 'empty')),
+    message: /empty holds no part files/,
+  },
+  {
+    what: 'merge of a corrupt part',
+    args: ['merge', 'p', '-o', 'merged'],
+    setup: (d) => {
+      mkdirSync(join(d, 'p'));
+      writeFileSync(join(d, 'p', 'part-0-of-1.json'), '{"format": "axhw-shard-part", "version": 1');
+    },
+    message: /Part p\/part-0-of-1\.json is corrupt: not readable JSON/,
+  },
+  {
+    what: 'plan without --slurm or --local',
+    args: ['plan', '--shards', '2', '-o', 'pl', '--', 'verify', 'drum'],
+    message: /Say where the shards run: --slurm or --local/,
+  },
+  {
+    what: 'plan of a command that cannot be sharded',
+    args: ['plan', '--shards', '2', '--local', '-o', 'pl', '--', 'synth', 'drum'],
+    message: /'axhw synth drum' cannot run as shards/,
+  },
+  {
+    what: 'plan of a command with an option it does not have',
+    args: ['plan', '--shards', '2', '--slurm', '-o', 'pl', '--', 'verify', 'drum', '--exhautsive'],
+    message: /'--exhautsive' is not an option of axhw verify/,
+  },
+  {
     what: 'an output on a read-only file system',
     args: ['gen', 'drum', '-o', '/sys/axhw-out'],
     message: /-o \/sys\/axhw-out cannot be created: cannot write in \/sys/,

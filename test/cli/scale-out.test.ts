@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -7,6 +7,7 @@ import { argv, axhw } from '../helpers/cli.js';
 import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
 import { requireTool } from '../helpers/tools.js';
 import { VERIFY_RUN_FIELDS } from '../../src/verify/verify.js';
+import { NPU_RUN_FIELDS } from '../../src/target/npu-report.js';
 
 const F = (f: string) => join(import.meta.dirname, '..', 'fixtures', 'rtl', f);
 let dir = '';
@@ -20,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function shardAndMerge(words: string[], n: number, out: string) {
   const parts = join(dir, `parts-${n}-${Math.random().toString(36).slice(2)}`);
   for (let i = 0; i < n; i++) {
-    const r = await axhw(...words, '--shard', `${i}/${n}`, '--parts', parts, '--quiet');
+    const r = await axhw(...words, '--shard', `${i}/${n}`, '--parts', parts);
     expect(r.exitCode, r.all).toBe(0);
   }
   expect(readdirSync(parts).filter((f) => f.startsWith('part-'))).toHaveLength(n);
@@ -87,12 +88,63 @@ describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
     // 1 shard, one application each, and more shards than applications (five of seven empty).
     for (const n of [1, 2, 3, 7]) {
       const out = join(dir, `axtrain-merged-${n}`);
-      const { merge } = await shardAndMerge([...words, '-o', whole], n, out);
+      const { merge } = await shardAndMerge([...words, '-o', whole, '--quiet'], n, out);
       expect(merge.exitCode, merge.all).toBe(0);
       expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
       // The merged result records the unsharded command, as the unsharded run does.
       expect(JSON.parse(readFileSync(join(out, 'axtrain.json'), 'utf8')).command).not.toContain('--shard');
     }
+  });
+});
+
+describe('axhw characterize --shard i/n, then axhw merge', () => {
+  const words = argv`characterize drum --width 8 --sweep k=3..6 --baseline exact-mul`;
+
+  it.each([1, 2, 3, 7])('writes the unsharded report folder but for the time taken and when (%i shards)', async (n) => {
+    requireTool('yosys');
+    const whole = join(dir, 'char-whole');
+    if (!existsSync(whole)) expect((await axhw(...words, '-o', whole, '--quiet')).exitCode).toBe(0);
+    const out = join(dir, `char-merged-${n}`);
+    const { merge } = await shardAndMerge([...words, '-o', whole, '--quiet'], n, out);
+    expect(merge.exitCode, merge.all).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['characterize.csv', 'characterize.json', 'characterize.md', 'pareto.svg']);
+    // The savings of every row are against the baseline, which only shard 0 ran.
+    expect(JSON.parse(readFileSync(join(out, 'characterize.json'), 'utf8')).rows[0].savings.area).toBeGreaterThan(0);
+    expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
+  });
+});
+
+describe('axhw npu run --shard i/n, then axhw merge', () => {
+  let words: string[] = [];
+  beforeAll(async () => {
+    const model = join(dir, 'bc');
+    const t = await axhw(...argv`train --data breast-cancer --epochs 3 --seed 1 -o ${model} --quiet`);
+    expect(t.exitCode, t.all).toBe(0);
+    words = argv`npu run ${model} --multiplier drum:width=8,k=4,signed -P 4 --json --quiet`;
+  });
+
+  it.each([1, 2, 3, 7])('writes the unsharded record but for its run fields (%i shards)', async (n) => {
+    const whole = join(dir, 'npu-whole');
+    if (!existsSync(whole)) {
+      const r = await axhw(...words);
+      expect(r.exitCode, r.all).toBe(0);
+      mkdirSync(whole);
+      writeFileSync(join(whole, 'npu-run.json'), JSON.stringify(JSON.parse(r.stdout), null, 2) + '\n');
+    }
+    const out = join(dir, `npu-merged-${n}`);
+    const { merge } = await shardAndMerge(words, n, out);
+    expect(merge.exitCode, merge.all).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'npu-run.json'), 'utf8'))).toMatchObject({ samples: 114, bitExact: true });
+    expect(differingFiles(whole, out, NPU_RUN_FIELDS)).toEqual([]);
+  });
+
+  it('refuses the options that write the whole result, in the shard and in the plan (exit 2)', async () => {
+    const shard = await axhw(...words, '--shard', '0/2', '--parts', join(dir, 'np'), '-o', join(dir, 'x.json'));
+    expect(shard.exitCode).toBe(2);
+    expect(shard.stderr).toMatch(/-o does not go with --shard/);
+    const plan = await axhw('plan', '--shards', '2', '--local', '-o', join(dir, 'np-plan'), '--', ...words, '--operand-trace', 'ops.npy');
+    expect(plan.exitCode).toBe(2);
+    expect(plan.stderr).toMatch(/--operand-trace does not go with a sharded npu run/);
   });
 });
 
@@ -113,7 +165,7 @@ describe('axhw plan --local', () => {
   it('refuses a command that cannot be sharded, one with --shard already, and no scheduler (exit 2)', async () => {
     const a = await axhw(...argv`plan --shards 2 --local -o ${join(dir, 'p2')} -- synth drum:width=8,k=4`);
     expect(a.exitCode).toBe(2);
-    expect(a.stderr).toMatch(/cannot run as shards.*Shard one of: verify, experiment axtrain/s);
+    expect(a.stderr).toMatch(/cannot run as shards.*Shard one of: verify, characterize, npu run, experiment axtrain/s);
     const b = await axhw(...argv`plan --shards 2 --local -o ${join(dir, 'p2')} -- verify drum:width=8,k=4 --shard 0/2`);
     expect(b.stderr).toMatch(/already has --shard/);
     const c = await axhw(...argv`plan --shards 2 -o ${join(dir, 'p2')} -- verify drum:width=8,k=4`);

@@ -68,6 +68,20 @@ describe('a sharded verify merges into the unsharded report', () => {
     expect(findings(mergeVerifyReports([...parts].reverse()))).not.toBe(findings(whole));
   });
 
+  it('a shard of a 2^40 sweep (20-bit DRUM) runs its own batch of the plan and nothing else; unsharded it is refused', async () => {
+    const d = design('drum', { width: 20, k: 6 });
+    const count = 2 ** 24; // one 65,536-pair batch per shard
+    const index = 2 ** 23 + 12_345;
+    const r = await verifyDesign(d, { exhaustive: true, shard: { index, count } });
+    expect(r).toMatchObject({ passed: true, pairs: 65_536, shard: { batches: 2 ** 24, first: index, end: index + 1 } });
+    await expect(verifyDesign(d, { exhaustive: true })).rejects.toThrow(/2\^40 pairs; one run sweeps at most 2\^32/);
+    // 2^48 pairs in 2 shards is 2^47 a shard: refused before anything is built.
+    const wide = design('drum', { width: 24, k: 6 });
+    await expect(verifyDesign(wide, { exhaustive: true, shard: { index: 0, count: 2 } })).rejects.toThrow(
+      /one shard sweeps at most 2\^40 \(this one would be 2\^47\.0\)/,
+    );
+  });
+
   it('refuses to merge parts that checked different RTL', async () => {
     const a = await verifyDesign(design('drum', { width: 8, k: 4, signed: true }), { shard: { index: 0, count: 2 } });
     const b = await verifyDesign(design('drum', { width: 8, k: 5, signed: true }), { shard: { index: 1, count: 2 } });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { cachedEntry, checkCacheDir } from '../../src/util/cache-entry.js';
 import { checkOutputDir, checkOutputFile } from '../../src/util/output-path.js';
@@ -41,6 +41,40 @@ describe('cache entries', () => {
     // A failed computation leaves nothing behind.
     await expect(cachedEntry('kind', 'bad', 'b'.repeat(64), async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(readdirSync(join(root, 'kind')).filter((n) => n.startsWith('bad'))).toEqual([]);
+  });
+
+  it('on a cache shared by several machines: only this host judges its own temps by pid; others age out after a day', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'axhw-cache-'));
+    process.env.AXHW_CACHE_DIR = root;
+    const kind = join(root, 'shared');
+    mkdirSync(kind, { recursive: true });
+    const here = hostname().replace(/[^\w.-]/g, '_');
+    const deadHere = join(kind, `a-0123456789abcdef.tmp-${here}-${deadPid()}-deadbeef`);
+    // The same dead pid on another machine may be a live build there: kept while it is younger than a day.
+    const otherFresh = join(kind, `b-0123456789abcdef.tmp-node-17.cluster-${deadPid()}-cafef00d`);
+    const otherOld = join(kind, `c-0123456789abcdef.tmp-node-18-${deadPid()}-0badf00d`);
+    for (const d of [deadHere, otherFresh, otherOld]) mkdirSync(d);
+    const old = new Date(Date.now() - 25 * 3600 * 1000);
+    utimesSync(otherOld, old, old);
+    await cachedEntry('shared', 'thing', 's'.repeat(64), async () => 1);
+    expect([existsSync(deadHere), existsSync(otherFresh), existsSync(otherOld)]).toEqual([false, true, false]);
+  });
+
+  it('keeps the entry another process finished first (readers may be using it) and drops its own', async () => {
+    process.env.AXHW_CACHE_DIR = mkdtempSync(join(tmpdir(), 'axhw-cache-'));
+    const key = 'r'.repeat(64);
+    const r = await cachedEntry('race', 'thing', key, async (tmp) => {
+      // While this computes, another shard installs the same entry.
+      const theirs = join(tmp, '..', `thing-${key.slice(0, 16)}`);
+      mkdirSync(theirs);
+      writeFileSync(join(theirs, 'out.txt'), 'theirs');
+      writeFileSync(join(theirs, 'result.json'), JSON.stringify({ key, value: 'theirs' }));
+      writeFileSync(join(tmp, 'out.txt'), 'ours');
+      return 'ours';
+    });
+    expect(r.value).toBe('theirs');
+    expect(readFileSync(join(r.dir, 'out.txt'), 'utf8')).toBe('theirs');
+    expect(readdirSync(join(r.dir, '..'))).toEqual([`thing-${key.slice(0, 16)}`]);
   });
 
   it('a cache root that is a file is a clear error with the fix, up front and on use', async () => {

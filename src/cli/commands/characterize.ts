@@ -4,6 +4,7 @@ import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/
 import { COST_OPTIONS } from '../options/cost.js';
 import { toCount, toJobs } from '../../util/numbers.js';
 import { withExamples } from '../format/examples.js';
+import { SHARD_OPTIONS } from '../options/shard.js';
 
 export const CHARACTERIZE_OPTIONS = {
   sweep: texts(
@@ -15,6 +16,8 @@ export const CHARACTERIZE_OPTIONS = {
   samples: parsed('--samples <n>', 'random pairs for error metrics when the pair space exceeds 2^24 (default 1,000,000)', toCount),
   jobs: parsed('--jobs <n>', 'configurations run in parallel (default: number of cores)', toJobs),
   json: flag('--json', 'print the report as JSON'),
+  quiet: flag('--quiet', 'no progress output'),
+  ...SHARD_OPTIONS,
 };
 
 export function characterizeCommand(): Command {

@@ -1,3 +1,4 @@
+import { SHARD_OPTIONS } from '../options/shard.js';
 import { Command } from 'commander';
 import { MULTIPLIER_ALIAS } from '../options/multiplier.js';
 import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/options.js';
@@ -59,6 +60,7 @@ export const NPU_RUN_OPTIONS = {
     "also write the operand pairs one PE's multiplier sees in these inferences (for axhw synth --power sim --activity)",
   ),
   ...NPU_RESULT_OPTIONS,
+  ...SHARD_OPTIONS,
 };
 
 export const NPU_COST_OPTIONS = {

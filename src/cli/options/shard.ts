@@ -14,6 +14,12 @@ export const SHARD_OPTIONS = {
 };
 export type ShardOptions = OptionsOf<typeof SHARD_OPTIONS>;
 
+/** Per sharded command, the options a shard refuses: they write the whole result, which only the merge has. */
+export const SHARD_CONFLICTS: Record<string, string[]> = {
+  verify: ['--report'],
+  'npu run': ['-o', '--out', '--operand-trace'],
+};
+
 /** --shard and --parts go together; the folder must be writable before any work starts. */
 export function checkShardOptions(o: Partial<ShardOptions>, conflicts: Record<string, unknown> = {}): void {
   if (o.shard && !o.parts)

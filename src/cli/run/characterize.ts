@@ -2,7 +2,10 @@ import { commandLine } from '../format/command-line.js';
 import { unitArgument, unitFlags } from '../options/design.js';
 import { optionValues } from '../../util/options.js';
 import { COST_OPTIONS, costOptionsFrom } from '../options/cost.js';
-import { characterize } from '../../characterize/characterize.js';
+import { characterize, characterizePart, configurationCount, type CharacterizeRequest } from '../../characterize/characterize.js';
+import { checkShardOptions } from '../options/shard.js';
+import { shardRange, type ShardSpec } from '../../shard/shard-spec.js';
+import { withoutShardFlags, writePart } from '../../shard/part.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
 import { writeReport, toMarkdown } from '../../characterize/report.js';
 import { printJson } from '../format/output.js';
@@ -16,23 +19,26 @@ export async function runCharacterize(opts: OptionsOf<typeof CHARACTERIZE_OPTION
   const cost = optionValues(COST_OPTIONS, parsedOptions);
   const { name: unit, raw, preset } = unitArgument(arg, unitFlags(parsedOptions));
   const sweep = opts.sweep.map(parseSweep);
+  checkShardOptions(opts);
   const out = opts.out ?? `reports/${unit}`;
-  checkOutputDir(out, '-o');
-  const bar = progressBar(`characterize ${unit}`, !opts.json, 'configurations');
+  if (!opts.shard) checkOutputDir(out, '-o');
+  const bar = progressBar(`characterize ${unit}`, !opts.json && !opts.quiet, 'configurations');
+  const req: CharacterizeRequest = {
+    unit,
+    params: raw,
+    preset,
+    sweep,
+    baseline: opts.baseline,
+    cost: costOptionsFrom(cost),
+    samples: opts.samples,
+    seed: cost.seed,
+    jobs: opts.jobs,
+    onProgress: bar.update,
+  };
+  if (opts.shard) return characterizeShard(req, opts.shard, opts.parts!, opts.json === true, bar);
   let rep;
   try {
-    rep = await characterize({
-      unit,
-      params: raw,
-      preset,
-      sweep,
-      baseline: opts.baseline,
-      cost: costOptionsFrom(cost),
-      samples: opts.samples,
-      seed: cost.seed,
-      jobs: opts.jobs,
-      onProgress: bar.update,
-    });
+    rep = await characterize(req);
   } finally {
     bar.stop();
   }
@@ -43,4 +49,30 @@ export async function runCharacterize(opts: OptionsOf<typeof CHARACTERIZE_OPTION
     process.stdout.write(toMarkdown(rep));
     for (const f of files) process.stdout.write(`wrote ${f}\n`);
   }
+}
+
+/** A shard: its share of the configurations (the baseline is configuration 0) into a part file for `axhw merge`. */
+async function characterizeShard(
+  req: CharacterizeRequest,
+  shard: ShardSpec,
+  dir: string,
+  json: boolean,
+  bar: ReturnType<typeof progressBar>,
+): Promise<void> {
+  const units = configurationCount(req);
+  const { first, end } = shardRange(units, shard);
+  let part;
+  try {
+    part = await characterizePart(req, first, end);
+  } finally {
+    bar.stop();
+  }
+  const command = withoutShardFlags(process.argv.slice(2));
+  const plan = { job: 'characterize', command, units, unit: 'configurations (the baseline first)' };
+  const file = writePart(dir, plan, shard, part);
+  if (json) return printJson(part);
+  process.stdout.write(
+    `characterize ${req.unit}: shard ${shard.index}/${shard.count}: configurations ${first}..${end - 1} of ${units}` +
+      `${end > first ? '' : ' (none)'}\n  wrote ${file}\n`,
+  );
 }

@@ -9,6 +9,10 @@ import type { Part } from '../../shard/part.js';
 import { mergeVerifyReports, type VerifyReport } from '../../verify/verify.js';
 import { getExperiment } from '../../experiments/registry.js';
 import { writeExperimentResult } from '../../experiments/runner.js';
+import { mergeNpuRunParts, npuRunFailure, npuRunSchema, type NpuRunPart } from '../../target/npu-report.js';
+import { pct } from '../../util/quantities.js';
+import { assembleReport, type CharacterizePart } from '../../characterize/characterize.js';
+import { toMarkdown, writeReport as writeCharacterizeReport } from '../../characterize/report.js';
 import { AxhwError } from '../../errors.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { MERGE_OPTIONS } from '../commands/merge.js';
@@ -21,6 +25,8 @@ export async function runMerge(opts: MergeOptions, paths: string[]): Promise<voi
   const { parts } = readParts(paths);
   const job = parts[0]!.plan.job;
   if (job === 'verify') return mergeVerify(parts, opts);
+  if (job === 'characterize') return mergeCharacterize(parts, opts);
+  if (job === 'npu run') return mergeNpuRun(parts, opts);
   if (job.startsWith('experiment ')) return mergeExperiment(job.slice('experiment '.length), parts, opts);
   throw new AxhwError(`The parts are of a job this axhw cannot merge: '${job}'.`, 'Merge them with the axhw version that wrote them.');
 }
@@ -45,4 +51,30 @@ async function mergeExperiment(name: string, parts: Part[], opts: MergeOptions):
   const files = await writeExperimentResult(exp, code, result, command, opts.out);
   if (opts.json) return printJson(result);
   process.stdout.write([...exp.summary(result), `  merged ${parts.length} parts`, ...files.map((f) => `  wrote ${f}`)].join('\n') + '\n');
+}
+
+/** The unsharded characterize report folder (JSON, CSV, Markdown, Pareto plot), savings against the baseline of part 0. */
+async function mergeCharacterize(parts: Part[], opts: MergeOptions): Promise<void> {
+  const rep = assembleReport(...parts.map((p) => p.payload as CharacterizePart));
+  rep.command = commandLine(['node', 'axhw', ...parts[0]!.plan.command]);
+  const files = await writeCharacterizeReport(rep, opts.out);
+  if (opts.json) return printJson({ ...rep, written: files });
+  process.stdout.write(toMarkdown(rep) + `  merged ${parts.length} parts\n` + files.map((f) => `wrote ${f}\n`).join(''));
+}
+
+/** The unsharded `axhw npu run -o` record, as <out>/npu-run.json; exit 1 when a part was not bit-exact or its cycles were off the model. */
+function mergeNpuRun(parts: Part[], opts: MergeOptions): void {
+  // Checked against the record's schema like every result written: a merge that does not fit is a bug.
+  const record = npuRunSchema.parse(mergeNpuRunParts(parts.map((p) => p.payload).filter((p): p is NpuRunPart => p !== null)));
+  const file = join(opts.out, 'npu-run.json');
+  writeAtomic(file, JSON.stringify(record, null, 2) + '\n');
+  if (opts.json) printJson(record);
+  else if (record.bitExact)
+    process.stdout.write(
+      `${record.model} on ${record.top}: ${record.samples} samples bit-exact with the integer reference ` +
+        `(${record.comparedOutputs} layer outputs compared); accuracy from the RTL ${pct(record.accuracyRtl!)}\n` +
+        `  merged ${parts.length} parts; wrote ${file}\n`,
+    );
+  const failure = npuRunFailure(record, record.mismatch);
+  if (failure) throw failure;
 }

@@ -19,6 +19,9 @@ import { clockWarning, energyScale, throughputPhrase, timingPhrase, pct } from '
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
+import { checkShardOptions } from '../options/shard.js';
+import { shardRange } from '../../shard/shard-spec.js';
+import { withoutShardFlags, writePart } from '../../shard/part.js';
 import { readNeuronMasks } from '../../npu/neuron-masks.js';
 import { checkTracePath, writeTrace } from '../../lut/trace-file.js';
 import { operandTraceSidecar } from '../../npu/operand-trace.js';
@@ -47,6 +50,7 @@ export async function runNpuCompile(opts: OptionsOf<typeof NPU_COMPILE_OPTIONS>,
 
 /** `axhw npu run` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runNpuRun(opts: OptionsOf<typeof NPU_RUN_OPTIONS>, modelDir: string): Promise<void> {
+  checkShardOptions(opts, { '-o': opts.out, '--operand-trace': opts.operandTrace });
   if (opts.out) checkOutputFile(opts.out, '-o');
   if (opts.operandTrace) {
     checkOutputFile(opts.operandTrace, '--operand-trace');
@@ -57,6 +61,7 @@ export async function runNpuRun(opts: OptionsOf<typeof NPU_RUN_OPTIONS>, modelDi
   const test = n.data.test;
   const samples = opts.samples ?? test.n;
   checkSamples(samples, test.n);
+  if (opts.shard) return npuRunShard(n, samples, opts, quiet);
   const bar = progressBar('NPU', !quiet, 'samples');
   const {
     record: result,
@@ -220,4 +225,44 @@ export function costTable(c: NpuCostRecord): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * A shard of `npu run`: samples [first, end) of the run's into a part file for `axhw merge`. Like a verify shard,
+ * it exits 0 when the NPU differs from the reference (its part records where); the merge fails naming it.
+ */
+async function npuRunShard(
+  n: Awaited<ReturnType<typeof modelOnNpu>>,
+  samples: number,
+  opts: OptionsOf<typeof NPU_RUN_OPTIONS>,
+  quiet: boolean,
+): Promise<void> {
+  const shard = opts.shard!;
+  const range = shardRange(samples, shard);
+  const words = withoutShardFlags(process.argv.slice(2));
+  const bar = progressBar('NPU', !quiet, 'samples');
+  // A shard without samples (more shards than samples) runs nothing; the merge leaves it out.
+  const run =
+    range.end > range.first
+      ? await npuRunRecord(n, {
+          samples,
+          range,
+          ntvRate: opts.ntvRate,
+          seed: opts.seed,
+          jobs: opts.jobs,
+          command: commandLine(['node', 'axhw', ...words]),
+          log: quiet ? undefined : log,
+          onProgress: (d, t) => bar.update(d, t),
+        }).finally(() => bar.stop())
+      : (bar.stop(), undefined);
+  n.net.dispose();
+  const plan = { job: 'npu run', command: words, units: samples, unit: 'test samples' };
+  const file = writePart(opts.parts!, plan, shard, run?.part ?? null);
+  if (opts.json) return printJson(run?.part ?? null);
+  const r = run?.record;
+  process.stdout.write(
+    `npu run: shard ${shard.index}/${shard.count}: samples ${range.first}..${range.end - 1} of ${samples}` +
+      (r ? `, ${r.bitExact ? 'bit-exact' : `NOT bit-exact (sample ${r.mismatch!.sample})`}` : ' (none)') +
+      `\n  wrote ${file}\n`,
+  );
 }

@@ -8,6 +8,7 @@ import { printJson } from '../format/output.js';
 import { buildProgram } from '../program.js';
 import { designFromCommand } from '../options/design.js';
 import { optionValues } from '../../util/options.js';
+import { SHARD_CONFLICTS } from '../options/shard.js';
 import { listExperiments } from '../../experiments/registry.js';
 import { SHARD_FLAGS } from '../../shard/part.js';
 import { localScript, slurmScripts, type ShardedRun } from '../../shard/scripts.js';
@@ -18,7 +19,7 @@ type PlanOptions = OptionsOf<typeof PLAN_OPTIONS>;
 
 /** The commands that can run as shards, in words (for the refusal). */
 function shardable(): string[] {
-  return ['verify', ...listExperiments().flatMap((e) => (e.shardJobs ? [`experiment ${e.name}`] : []))];
+  return ['verify', 'characterize', 'npu run', ...listExperiments().flatMap((e) => (e.shardJobs ? [`experiment ${e.name}`] : []))];
 }
 
 /** The value of the command's own -o / --out, if it has one. */
@@ -35,7 +36,7 @@ function outOf(words: readonly string[]): string | undefined {
  * The planned command's options and values, checked as the command itself would read them (commander's own
  * parse, no action run): a typo must fail here, once, not in every shard on the cluster.
  */
-async function checkCommandLine(words: string[]): Promise<{ operands: string[]; values: object }> {
+async function checkCommandLine(job: string, words: string[]): Promise<{ operands: string[]; values: object }> {
   const program = await buildProgram(words[0]);
   let cmd = program.commands.find((c) => c.name() === words[0])!;
   let rest = words.slice(1);
@@ -46,10 +47,7 @@ async function checkCommandLine(words: string[]): Promise<{ operands: string[]; 
   const { operands, unknown } = cmd.parseOptions(rest);
   const bad = unknown.find((w) => w.startsWith('-'));
   if (bad)
-    throw new AxhwError(
-      `'${bad}' is not an option of axhw ${words[0] === 'experiment' ? words.slice(0, 2).join(' ') : words[0]}.`,
-      `Check the command after -- with its --help (axhw ${words[0] === 'experiment' ? words.slice(0, 2).join(' ') : words[0]} --help).`,
-    );
+    throw new AxhwError(`'${bad}' is not an option of axhw ${job}.`, `Check the command after --: \`axhw ${job} -h\` lists its options.`);
   return { operands: [...operands, ...unknown], values: cmd.opts() };
 }
 
@@ -60,7 +58,7 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
       'Say where the shards run: --slurm or --local (one of them).',
       'Add --slurm for a Slurm array job, or --local for this machine.',
     );
-  const job = words[0] === 'experiment' ? `experiment ${words[1] ?? ''}` : words[0]!;
+  const job = words[0] === 'experiment' || words[0] === 'npu' ? `${words[0]} ${words[1] ?? ''}` : words[0]!;
   if (!shardable().includes(job))
     throw new AxhwError(
       `'axhw ${words.slice(0, 2).join(' ')}' cannot run as shards.`,
@@ -73,10 +71,22 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
       `The command to plan already has ${given}.`,
       `Drop ${given} and its value: the scripts add --shard i/n and --parts to each shard.`,
     );
-  const { operands, values } = await checkCommandLine(words);
+  const { operands, values } = await checkCommandLine(job, words);
   const exp = job.startsWith('experiment ') ? listExperiments().find((e) => e.name === words[1]) : undefined;
   // What the command names must exist: the unit (or RTL) to verify, the experiment's applications.
   if (job === 'verify') await designFromCommand(operands[0], values, true);
+  if (job === 'characterize' && !operands[0])
+    throw new AxhwError(
+      'axhw characterize needs the unit to sweep.',
+      'Name it after characterize, e.g. -- characterize drum --width 8 --sweep k=2..8.',
+    );
+  // Options a shard refuses (it writes only its part): refused here once, not in every task.
+  for (const flag of SHARD_CONFLICTS[job] ?? [])
+    if (words.some((w) => w === flag || w.startsWith(`${flag}=`)))
+      throw new AxhwError(
+        `${flag} does not go with a sharded ${job}: each shard writes only its part.`,
+        `Drop ${flag}; the merge writes the whole result into --merge-out <dir> (default <out>/result).`,
+      );
   const jobs = exp?.shardJobs!.jobs(optionValues(exp.options, values));
   checkOutputDir(opts.out, '-o');
   const run: ShardedRun = {
