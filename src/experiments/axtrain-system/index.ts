@@ -1,5 +1,6 @@
 import { defineExperiment } from '../experiment.js';
 import { AXTRAIN_SYSTEM_OPTIONS } from './options.js';
+import { systemApps } from './plan.js';
 import type { AxtrainSystemResult } from './schema.js';
 
 const pctOrNa = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)}%`);
@@ -16,6 +17,7 @@ export const axtrainSystemExperiment = defineExperiment<AxtrainSystemResult, typ
     'axhw experiment axtrain-system --apps breast-cancer,ionosphere --samples 4 -o out/axtrain-system',
   ],
   options: AXTRAIN_SYSTEM_OPTIONS,
+  shardJobs: { unit: 'applications', jobs: (o) => systemApps(o).map((a) => a.name) },
   load: async () => {
     const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
     return {
@@ -23,6 +25,8 @@ export const axtrainSystemExperiment = defineExperiment<AxtrainSystemResult, typ
       schema: s.axtrainSystemResultSchema,
       dataFiles: d.axtrainSystemDataFiles,
       document: d.axtrainSystemDocument,
+      runPart: r.runAxtrainSystemPart,
+      mergeParts: r.mergeAxtrainSystemParts,
     };
   },
   summary(r) {

@@ -25,11 +25,11 @@ import { sramMemoriesAt } from '../../synth/module-cost.js';
 import { MODULE_CLOCK_NS } from '../../synth/module-clock.js';
 import { mean } from '../metrics.js';
 import { multiplierPower, type MultiplierPower } from '../multiplier-power.js';
-import { budgetFor, drumSpec, EXACT_SPEC, MULTIPLIER_WIDTH, OPERAND_FORM, selectApps, type AxtrainApp } from '../axtrain/plan.js';
+import { budgetFor, drumSpec, EXACT_SPEC, MULTIPLIER_WIDTH, OPERAND_FORM, type AxtrainApp } from '../axtrain/plan.js';
 import { drumSettings, SETTING_RULE, type DrumSetting } from '../axtrain/settings.js';
 import type { ExperimentContext } from '../experiment.js';
 import type { AxtrainSystemOptions } from './options.js';
-import { ACCURACY_BOUND, APPROXANN_SETTINGS, QUICK_APPS, retrainEpochs, SYSTEM_METHODS, type SystemMethod } from './plan.js';
+import { ACCURACY_BOUND, APPROXANN_SETTINGS, retrainEpochs, systemApps, SYSTEM_METHODS, type SystemMethod } from './plan.js';
 import type { ApproxAnnRun, AxtrainSystemResult, Candidate, Chosen, Energy, SystemAppResult, SystemSummary } from './schema.js';
 import { backendRecord } from '../backend-record.js';
 
@@ -60,9 +60,23 @@ interface Option extends Candidate {
 }
 
 export async function runAxtrainSystemExperiment(o: AxtrainSystemExperimentOptions): Promise<AxtrainSystemResult> {
+  return runApps(o, systemApps(o));
+}
+
+/** Applications [first, end) of the run's (a shard): the result of those alone, the summary over them. */
+export async function runAxtrainSystemPart(o: AxtrainSystemExperimentOptions, first: number, end: number): Promise<AxtrainSystemResult> {
+  return runApps(o, systemApps(o).slice(first, end));
+}
+
+/** The whole run's result from its shards' results in order: the applications joined, the summary over all. */
+export function mergeAxtrainSystemParts(parts: AxtrainSystemResult[]): AxtrainSystemResult {
+  const apps = parts.flatMap((p) => p.apps);
+  return { ...parts[0]!, apps, summary: summarise(apps) };
+}
+
+async function runApps(o: AxtrainSystemExperimentOptions, apps: AxtrainApp[]): Promise<AxtrainSystemResult> {
   const log = o.log ?? (() => {});
   const quick = o.quick === true;
-  const apps = selectApps(o.apps ?? (quick ? QUICK_APPS : undefined));
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const settings = drumSettings();

@@ -1,6 +1,7 @@
 import { defineExperiment } from '../experiment.js';
 import type { FramnnResult } from './schema.js';
 import { FRAMNN_OPTIONS } from './options.js';
+import { selectApps } from './plan.js';
 
 /** FramNN: exact / approximate / FramNN training on the fpmul at every m, mantissa schedules and their training EDP. */
 export const framnnExperiment = defineExperiment<FramnnResult, typeof FRAMNN_OPTIONS>({
@@ -16,8 +17,16 @@ export const framnnExperiment = defineExperiment<FramnnResult, typeof FRAMNN_OPT
   options: FRAMNN_OPTIONS,
   load: async () => {
     const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return { run: r.runFramnnExperiment, schema: s.framnnResultSchema, dataFiles: d.framnnDataFiles, document: d.framnnDocument };
+    return {
+      run: r.runFramnnExperiment,
+      schema: s.framnnResultSchema,
+      dataFiles: d.framnnDataFiles,
+      document: d.framnnDocument,
+      runPart: r.runFramnnPart,
+      mergeParts: r.mergeFramnnParts,
+    };
   },
+  shardJobs: { unit: 'applications', jobs: (o) => selectApps(o.apps, o.quick === true).map((a) => a.name) },
   summary(r) {
     const lines = [`FramNN on ${r.apps.map((a) => a.app.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];
     for (const a of r.apps) {

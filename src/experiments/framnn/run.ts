@@ -66,9 +66,22 @@ const BACKWARD_PROOF_PAIRS = 20000;
 
 /** The whole experiment: every application, each mode at every m, the schedules, their EDP, inference efficiency. */
 export async function runFramnnExperiment(options: FramnnExperimentOptions): Promise<FramnnResult> {
+  return runApps(options, selectApps(options.apps, options.quick === true));
+}
+
+/** Applications [first, end) of the run's (a shard): the result of those alone. */
+export async function runFramnnPart(options: FramnnExperimentOptions, first: number, end: number): Promise<FramnnResult> {
+  return runApps(options, selectApps(options.apps, options.quick === true).slice(first, end));
+}
+
+/** The whole run's result from its shards' results in order: each application's results stand alone, so they are joined. */
+export function mergeFramnnParts(parts: FramnnResult[]): FramnnResult {
+  return { ...parts[0]!, apps: parts.flatMap((p) => p.apps) };
+}
+
+async function runApps(options: FramnnExperimentOptions, apps: FramnnApp[]): Promise<FramnnResult> {
   const o = resolveRun(options);
   const log = o.log ?? (() => {});
-  const apps = selectApps(o.apps, o.quick);
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const F = o.format;

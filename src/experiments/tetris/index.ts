@@ -1,5 +1,5 @@
 import { defineExperiment } from '../experiment.js';
-import { TETRIS_OPTIONS } from './options.js';
+import { selectNetworks, TETRIS_OPTIONS } from './options.js';
 import type { TetrisResult } from './schema.js';
 
 /** Tetris (weight kneading): zero bits, kneading speed-up, the SAC PE in RTL and its cost against the MAC PE. */
@@ -16,8 +16,16 @@ export const tetrisExperiment = defineExperiment<TetrisResult, typeof TETRIS_OPT
   options: TETRIS_OPTIONS,
   load: async () => {
     const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return { run: r.runTetrisExperiment, schema: s.tetrisResultSchema, dataFiles: d.tetrisDataFiles, document: d.tetrisDocument };
+    return {
+      run: r.runTetrisExperiment,
+      schema: s.tetrisResultSchema,
+      dataFiles: d.tetrisDataFiles,
+      document: d.tetrisDocument,
+      runPart: r.runTetrisPart,
+      mergeParts: r.mergeTetrisParts,
+    };
   },
+  shardJobs: { unit: 'networks', jobs: (o) => selectNetworks(o.networks) },
   summary(r) {
     const lines = [`Tetris on ${r.networks.map((n) => n.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];
     for (const n of r.networks) {

@@ -1,9 +1,17 @@
+import { AxhwError } from '../../errors.js';
 import { toCount, toNonNegativeInt } from '../../util/numbers.js';
 import { flag, parsed, toNameList, type OptionsOf } from '../../util/options.js';
 import { parseGroups } from '../../tetris/groups.js';
 
 /** The networks the experiment trains and analyses (run.ts has their plans). */
 export const TETRIS_NETWORKS = ['bc-bp', 'bc-axtrain', 'bc-ntv', 'fm-mlp', 'lenet'] as const;
+
+/** The networks a run covers, in result order (TETRIS_NETWORKS'): --networks, else all; an unknown name is bad input. */
+export function selectNetworks(names: string[] | undefined): string[] {
+  const unknown = (names ?? []).filter((n) => !(TETRIS_NETWORKS as readonly string[]).includes(n));
+  if (unknown.length) throw new AxhwError(`Unknown network(s): ${unknown.join(', ')}.`, `Networks: ${TETRIS_NETWORKS.join(', ')}.`);
+  return TETRIS_NETWORKS.filter((n) => !names?.length || names.includes(n));
+}
 
 /** `axhw experiment tetris`'s options, declared once: its flags, help and the run's typed options. */
 export const TETRIS_OPTIONS = {

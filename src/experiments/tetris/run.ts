@@ -20,7 +20,7 @@ import { perInferenceByMemoryKind } from '../../synth/module-cost.js';
 import { AxhwError } from '../../errors.js';
 import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
-import { TETRIS_NETWORKS } from './options.js';
+import { selectNetworks } from './options.js';
 import { backendRecord } from '../backend-record.js';
 
 /** The run's options: the command's, as declared once in options.ts, and the context of the run. */
@@ -107,6 +107,20 @@ function plan(quick: boolean): NetworkPlan[] {
 const PE_MULT = 'exact-mul:width=8,signed';
 
 export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<TetrisResult> {
+  return runNetworks(o, selectNetworks(o.networks));
+}
+
+/** Networks [first, end) of the run's (a shard): the result for those alone. */
+export async function runTetrisPart(o: TetrisExperimentOptions, first: number, end: number): Promise<TetrisResult> {
+  return runNetworks(o, selectNetworks(o.networks).slice(first, end));
+}
+
+/** The whole run's result from its shards' results in order: each network's analysis, check and cost stand alone. */
+export function mergeTetrisParts(parts: TetrisResult[]): TetrisResult {
+  return { ...parts[0]!, networks: parts.flatMap((p) => p.networks), cost: parts.flatMap((p) => p.cost) };
+}
+
+async function runNetworks(o: TetrisExperimentOptions, names: string[]): Promise<TetrisResult> {
   const log = o.log ?? (() => {});
   const quick = o.quick === true;
   const groups = o.groups ?? [...DEFAULT_GROUPS];
@@ -114,10 +128,7 @@ export async function runTetrisExperiment(o: TetrisExperimentOptions): Promise<T
   for (const g of [...groups, costGroup])
     if (!isGroupSize(g))
       throw new AxhwError(`Kneading group ${g} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
-  const all = plan(quick);
-  const unknown = (o.networks ?? []).filter((n) => !all.some((p) => p.name === n));
-  if (unknown.length) throw new AxhwError(`Unknown network(s): ${unknown.join(', ')}.`, `Networks: ${TETRIS_NETWORKS.join(', ')}.`);
-  const plans = o.networks?.length ? all.filter((p) => o.networks!.includes(p.name)) : all;
+  const plans = plan(quick).filter((p) => names.includes(p.name));
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
   const work = mkdtempSync(join(tmpdir(), 'axhw-tetris-'));
