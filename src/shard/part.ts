@@ -69,7 +69,7 @@ export function writePart(dir: string, plan: Plan, s: ShardSpec, payload: unknow
     format: 'axhw-shard-part',
     version: 1,
     plan: { hash: planHash(plan), ...plan },
-    shard: { ...s, ...shardRange(plan.units, s) },
+    shard: { index: s.index, count: s.count, ...shardRange(plan.units, s) },
     provenance: { axhw: axhwVersion(), node: process.version, host: hostname(), pid: process.pid, written: new Date().toISOString() },
     payloadHash: sha256Json(payload),
     payload,

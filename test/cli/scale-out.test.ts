@@ -97,6 +97,23 @@ describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
   });
 });
 
+describe('axhw experiment tetris --shard i/n (its networks), then axhw merge', () => {
+  // Two networks the quick budget does not cost at gate level: training, kneading analysis and the SAC PE's RTL.
+  const words = argv`experiment tetris --quick --networks bc-axtrain,bc-ntv --quiet`;
+
+  it('writes the unsharded report folder, one network a shard and with an empty shard', async () => {
+    const whole = join(dir, 'tetris-whole');
+    const r = await axhw(...words, '-o', whole);
+    expect(r.exitCode, r.all).toBe(0);
+    for (const n of [2, 3]) {
+      const out = join(dir, `tetris-merged-${n}`);
+      const { merge } = await shardAndMerge([...words, '-o', whole], n, out);
+      expect(merge.exitCode, merge.all).toBe(0);
+      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
+    }
+  });
+});
+
 describe('axhw characterize --shard i/n, then axhw merge', () => {
   const words = argv`characterize drum --width 8 --sweep k=3..6 --baseline exact-mul`;
 

@@ -45,10 +45,11 @@ export async function runVerify(opts: OptionsOf<typeof VERIFY_OPTIONS>, unit: st
 function writeVerifyPart(report: VerifyReport, dir: string, json: boolean): void {
   const s = report.shard!;
   const plan = { job: 'verify', command: withoutShardFlags(process.argv.slice(2)), units: s.batches, unit: 'batches of operand pairs' };
-  const file = writePart(dir, plan, s, report);
+  const file = writePart(dir, plan, { index: s.index, count: s.count }, report);
   if (json) return printJson(report);
+  const batches = s.end > s.first ? `batches ${s.first}..${s.end - 1} of ${s.batches}` : `no batches (more shards than ${s.batches})`;
   process.stdout.write(
-    `verify ${report.top}: shard ${s.index}/${s.count}, batches ${s.first}..${s.end - 1} of ${s.batches}: ` +
+    `verify ${report.top}: shard ${s.index}/${s.count}, ${batches}: ` +
       `${fmtInt(report.pairs)} pairs, ${fmtInt(report.mismatches)} mismatches\n  wrote ${file}\n`,
   );
 }
