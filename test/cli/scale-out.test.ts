@@ -114,6 +114,23 @@ describe('axhw experiment tetris --shard i/n (its networks), then axhw merge', (
   });
 });
 
+describe('axhw experiment axnet --shard i/n (jobs of five kinds), then axhw merge', () => {
+  it('writes the unsharded report folder but for the training times and what is derived from them', async () => {
+    const words = argv`experiment axnet --quick --quiet`;
+    const whole = join(dir, 'axnet-whole');
+    expect((await axhw(...words, '-o', whole)).exitCode).toBe(0);
+    const out = join(dir, 'axnet-merged');
+    // 20 jobs in 3 shards: each shard holds jobs of several kinds, one of them the NPU runs.
+    const { merge } = await shardAndMerge([...words, '-o', whole], 3, out);
+    expect(merge.exitCode, merge.all).toBe(0);
+    // The Markdown renders the same JSON, so its only differences are those times (axnetDocument).
+    const times = ['seconds', 'trainSeconds', 'trainingTimeReductionVsIterative', 'createdAt'];
+    expect(differingFiles(whole, out, times)).toEqual(['axnet.md']);
+    const r = JSON.parse(readFileSync(join(out, 'axnet.json'), 'utf8'));
+    expect([r.functions.length, r.fusion.length, r.hardware.length, r.npu.length]).toEqual([7, 6, 8, 2]);
+  });
+});
+
 describe('axhw characterize --shard i/n, then axhw merge', () => {
   const words = argv`characterize drum --width 8 --sweep k=3..6 --baseline exact-mul`;
 

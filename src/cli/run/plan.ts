@@ -128,7 +128,9 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
   const start = opts.slurm ? `bash ${join(opts.out, 'submit.sh')}` : `bash ${join(opts.out, 'run-local.sh')}`;
   process.stdout.write(
     `plan: ${job} as ${opts.shards} shards` +
-      (jobs ? ` over ${jobs.length} ${exp!.shardJobs!.unit} (${jobs.join(', ')})` : '') +
+      (jobs
+        ? ` over ${jobs.length} ${exp!.shardJobs!.unit} (${jobs.length > 6 ? `${jobs.slice(0, 5).join(', ')}, ...` : jobs.join(', ')})`
+        : '') +
       `${opts.local ? `, ${parallel} at a time on this machine` : ' (Slurm array job, then the merge)'}\n` +
       `  parts in ${run.partsDir}, merged result in ${run.outDir}\n` +
       (jobs && jobs.length < opts.shards

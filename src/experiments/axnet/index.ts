@@ -1,5 +1,6 @@
 import { defineExperiment } from '../experiment.js';
 import { AXNET_OPTIONS } from './options.js';
+import { axnetJobs } from './jobs.js';
 import type { AxnetResult } from './schema.js';
 import { signedPct } from '../../util/quantities.js';
 
@@ -17,8 +18,16 @@ export const axnetExperiment = defineExperiment<AxnetResult, typeof AXNET_OPTION
   options: AXNET_OPTIONS,
   load: async () => {
     const [r, d, s] = await Promise.all([import('./run.js'), import('./report.js'), import('./schema.js')]);
-    return { run: r.runAxnetExperiment, schema: s.axnetResultSchema, dataFiles: d.axnetDataFiles, document: d.axnetDocument };
+    return {
+      run: r.runAxnetExperiment,
+      schema: s.axnetResultSchema,
+      dataFiles: d.axnetDataFiles,
+      document: d.axnetDocument,
+      runPart: r.runAxnetPart,
+      mergeParts: r.mergeAxnetParts,
+    };
   },
+  shardJobs: { unit: 'jobs (functions, sweep sizes, fusion variants, multiplier x function, the NPU)', jobs: axnetJobs },
   summary(r) {
     const s = r.summary;
     const lines = [`AXNet on ${r.functions.map((f) => f.name).join(', ')}${r.quick ? ' (--quick)' : ''}`];

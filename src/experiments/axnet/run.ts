@@ -14,6 +14,7 @@ import {
 } from '../../axnet/topology.js';
 import { METHODS, trainFramework, type AxnetMethod, type RegressionSamples, type TrainSettings } from '../../axnet/train.js';
 import { FULL, QUICK, type AxnetBudget } from './plan.js';
+import { axnetJobs, functionJob, fusionJob, hardwareJob, NPU_JOB, sizeJob } from './jobs.js';
 import type { AxnetResult, FunctionResult, MethodRun, MetricsRecord, TopologyRecord } from './schema.js';
 import type { AxnetOptions } from './options.js';
 import type { ExperimentContext } from '../experiment.js';
@@ -197,6 +198,30 @@ async function runOnTheNpu(
  * multipliers (its products on the RTL tables in the forward pass).
  */
 export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<AxnetResult> {
+  return runJobs(o, new Set(axnetJobs(o)));
+}
+
+/** Jobs [first, end) of the run's (axnetJobs; a shard): their results in their sections, the summary over its functions. */
+export async function runAxnetPart(o: AxnetExperimentOptions, first: number, end: number): Promise<AxnetResult> {
+  return runJobs(o, new Set(axnetJobs(o).slice(first, end)));
+}
+
+/** The whole run's result from its shards' results in order: every section joined, the summary over all functions. */
+export function mergeAxnetParts(parts: AxnetResult[]): AxnetResult {
+  const all = <T>(f: (p: AxnetResult) => T[]) => parts.flatMap(f);
+  const functions = all((p) => p.functions);
+  return {
+    ...parts[0]!,
+    functions,
+    summary: summaryOf(functions),
+    paramSweep: { ...parts[0]!.paramSweep, points: all((p) => p.paramSweep.points) },
+    fusion: all((p) => p.fusion),
+    hardware: all((p) => p.hardware),
+    npu: all((p) => p.npu),
+  };
+}
+
+async function runJobs(o: AxnetExperimentOptions, want: Set<string>): Promise<AxnetResult> {
   const log = o.log ?? (() => {});
   const quick = o.quick === true;
   const plan: AxnetBudget = quick ? QUICK : FULL;
@@ -214,7 +239,8 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   const fns = o.functions ? o.functions.map(getTargetFunction) : [...TARGET_FUNCTIONS];
   // Multipliers first: a bad one stops the run before any training.
   const multipliers: Hardware[] = [];
-  for (const spec of o.multipliers ?? plan.multipliers) multipliers.push((await resolveHardware({ multiplier: spec, log }))!);
+  const specs = o.multipliers ?? plan.multipliers;
+  for (const spec of specs) multipliers.push((await resolveHardware({ multiplier: spec, log }))!);
   const npuPlan = { ...plan.npu, costSamples: o.npuCost ?? plan.npu.costSamples };
   const npuHardware = (await resolveHardware({ multiplier: npuPlan.multiplier, path: 'table', log }))!;
   const seeds = Array.from({ length: plan.seeds }, (_, i) => o.seed + i);
@@ -244,6 +270,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
 
   const functions: FunctionResult[] = [];
   for (const fn of fns) {
+    if (!want.has(functionJob(fn.name))) continue;
     const d = dataOf(fn);
     log(
       `${fn.name}: ${d.train.n} training / ${d.test.n} test samples, bound ${fn.errorBound}; training ` +
@@ -286,32 +313,13 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     });
   }
 
-  const by = (f: FunctionResult, m: AxnetMethod) => f.methods.find((x) => x.method === m)!;
-  const rel = (m: AxnetMethod) => {
-    const v = functions
-      .filter((f) => by(f, m).metrics.trueInvocation > 0)
-      .map((f) => by(f, 'axnet').metrics.trueInvocation / by(f, m).metrics.trueInvocation - 1);
-    return v.length ? mean(v) : null;
-  };
-  const summary = {
-    trueInvocation: {
-      axnet: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation)),
-      onepass: mean(functions.map((f) => by(f, 'onepass').metrics.trueInvocation)),
-      iterative: mean(functions.map((f) => by(f, 'iterative').metrics.trueInvocation)),
-    },
-    relativeGain: { vsOnepass: rel('onepass'), vsIterative: rel('iterative') },
-    pointsGain: {
-      vsOnepass: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation - by(f, 'onepass').metrics.trueInvocation)),
-      vsIterative: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation - by(f, 'iterative').metrics.trueInvocation)),
-    },
-    trainingTimeReductionVsIterative: mean(functions.map((f) => 1 - by(f, 'axnet').trainSeconds / by(f, 'iterative').trainSeconds)),
-    paramsRatio: mean(functions.map((f) => by(f, 'axnet').topology.params / by(f, 'onepass').topology.params)),
-  };
+  const summary = summaryOf(functions);
 
   // Figure 9: both methods at several sizes of the baseline, AXNet matched to each.
   const sweepFn = getTargetFunction(plan.sweepFunction);
   const points: AxnetResult['paramSweep']['points'] = [];
   for (const w of plan.sweepWidths) {
+    if (!want.has(sizeJob(w))) continue;
     const base = baselineOf(
       sweepFn,
       sweepFn.approximatorHidden.map(() => w),
@@ -343,6 +351,7 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
     const fn = getTargetFunction(name);
     const connects: Connect[] = ['all', ...fn.approximatorHidden.map((_, i) => i + 1)];
     for (const c of connects) {
+      if (!want.has(fusionJob(name, String(c)))) continue;
       const t = matchParameterCount(baselineOf(fn), c).topology;
       const r = await trainAndScore('axnet', t, fn, dataOf(fn), settings, seeds);
       log(`${fn.name} fusion ${c}: ${describeTopology(t)}: true invocation ${(100 * r.metrics.trueInvocation).toFixed(1)}%`);
@@ -359,9 +368,10 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   // Hardware: every product of the forward pass (layers and the Hadamard step) on the multiplier.
   const hardware: AxnetResult['hardware'] = [];
   const hwFns = plan.hardwareFunctions === 'all' ? fns : plan.hardwareFunctions.map(getTargetFunction);
-  for (const hw of multipliers) {
+  for (const [i, hw] of multipliers.entries()) {
     const forward: ForwardHardware = { arithmetic: hw.arithmetic(), hadamard: hadamardOn(hw) };
     for (const fn of hwFns) {
+      if (!want.has(hardwareJob(specs[i]!, fn.name))) continue;
       for (const method of ['axnet', 'onepass'] as const) {
         const t = method === 'axnet' ? matchParameterCount(baselineOf(fn), 'all').topology : baselineOf(fn);
         const r = await trainAndScore(method, t, fn, dataOf(fn), { ...settings, hardware: forward }, seeds);
@@ -386,7 +396,9 @@ export async function runAxnetExperiment(o: AxnetExperimentOptions): Promise<Axn
   // On the NPU RTL: AXNet (and onepass, its cost baseline) trained on the NPU's multiplier, quantised with
   // exponents calibrated on the training set, and the test set run on the Verilated NPU with the Hadamard step.
   const npuFns = npuPlan.functions === 'all' ? fns : fns.filter((f) => (npuPlan.functions as string[]).includes(f.name));
-  const npu = await runOnTheNpu(npuFns.length ? npuFns : fns.slice(0, 1), npuHardware, npuPlan, dataOf, settings, o.seed, log);
+  const npu = want.has(NPU_JOB)
+    ? await runOnTheNpu(npuFns.length ? npuFns : fns.slice(0, 1), npuHardware, npuPlan, dataOf, settings, o.seed, log)
+    : [];
 
   return {
     format: 'axhw-axnet-experiment',
@@ -459,4 +471,29 @@ function callsNothing(m: { predictedInvocation: number; trueInvocation: number }
     '; ' +
     `nothing is approximated)`
   );
+}
+
+/** The averages over the functions run (a part's own, or all of them at merge). */
+function summaryOf(functions: FunctionResult[]): AxnetResult['summary'] {
+  const by = (f: FunctionResult, m: AxnetMethod) => f.methods.find((x) => x.method === m)!;
+  const rel = (m: AxnetMethod) => {
+    const v = functions
+      .filter((f) => by(f, m).metrics.trueInvocation > 0)
+      .map((f) => by(f, 'axnet').metrics.trueInvocation / by(f, m).metrics.trueInvocation - 1);
+    return v.length ? mean(v) : null;
+  };
+  return {
+    trueInvocation: {
+      axnet: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation)),
+      onepass: mean(functions.map((f) => by(f, 'onepass').metrics.trueInvocation)),
+      iterative: mean(functions.map((f) => by(f, 'iterative').metrics.trueInvocation)),
+    },
+    relativeGain: { vsOnepass: rel('onepass'), vsIterative: rel('iterative') },
+    pointsGain: {
+      vsOnepass: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation - by(f, 'onepass').metrics.trueInvocation)),
+      vsIterative: mean(functions.map((f) => by(f, 'axnet').metrics.trueInvocation - by(f, 'iterative').metrics.trueInvocation)),
+    },
+    trainingTimeReductionVsIterative: mean(functions.map((f) => 1 - by(f, 'axnet').trainSeconds / by(f, 'iterative').trainSeconds)),
+    paramsRatio: mean(functions.map((f) => by(f, 'axnet').topology.params / by(f, 'onepass').topology.params)),
+  };
 }
