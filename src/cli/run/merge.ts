@@ -6,20 +6,20 @@ import { checkOutputDir } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { readParts } from '../../shard/read-parts.js';
 import type { Part } from '../../shard/part.js';
-import { mergeVerifyReports, type VerifyReport } from '../../verify/verify.js';
-import { getExperiment } from '../../experiments/registry.js';
-import { writeExperimentResult } from '../../experiments/runner.js';
-import { mergeNpuRunParts, npuRunFailure, npuRunSchema, type NpuRunPart } from '../../target/npu-report.js';
+import type { VerifyReport } from '../../verify/verify.js';
+import type { NpuRunPart } from '../../target/npu-report.js';
+import type { CharacterizePart } from '../../characterize/characterize.js';
 import { pct } from '../../util/quantities.js';
-import { assembleReport, type CharacterizePart } from '../../characterize/characterize.js';
-import { toMarkdown, writeReport as writeCharacterizeReport } from '../../characterize/report.js';
 import { AxhwError } from '../../errors.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { MERGE_OPTIONS } from '../commands/merge.js';
 
 type MergeOptions = OptionsOf<typeof MERGE_OPTIONS>;
 
-/** `axhw merge`: read and check the parts (read-parts.ts), then join them the way their job's command defines. */
+/**
+ * `axhw merge`: read and check the parts (read-parts.ts), then join them the way their job's command defines.
+ * Each job's code is loaded only when its parts are merged (a verify merge does not load the NPU or TensorFlow.js).
+ */
 export async function runMerge(opts: MergeOptions, paths: string[]): Promise<void> {
   checkOutputDir(opts.out, '-o');
   const { parts } = readParts(paths);
@@ -32,7 +32,8 @@ export async function runMerge(opts: MergeOptions, paths: string[]): Promise<voi
 }
 
 /** The unsharded `axhw verify --report` file, as <out>/verify.json; exit 1 when any part found a mismatch. */
-function mergeVerify(parts: Part[], opts: MergeOptions): void {
+async function mergeVerify(parts: Part[], opts: MergeOptions): Promise<void> {
+  const { mergeVerifyReports } = await import('../../verify/verify.js');
   const report = mergeVerifyReports(parts.map((p) => p.payload as VerifyReport));
   const file = join(opts.out, 'verify.json');
   writeAtomic(file, JSON.stringify(report, null, 2) + '\n');
@@ -43,6 +44,10 @@ function mergeVerify(parts: Part[], opts: MergeOptions): void {
 
 /** The experiment's report folder, as its unsharded command writes it (the result records that command). */
 async function mergeExperiment(name: string, parts: Part[], opts: MergeOptions): Promise<void> {
+  const [{ getExperiment }, { writeExperimentResult }] = await Promise.all([
+    import('../../experiments/registry.js'),
+    import('../../experiments/runner.js'),
+  ]);
   const exp = getExperiment(name);
   const code = await exp.load();
   if (!code.mergeParts) throw new AxhwError(`Experiment ${name} cannot be sharded.`, 'Run it whole (without --shard).');
@@ -55,6 +60,10 @@ async function mergeExperiment(name: string, parts: Part[], opts: MergeOptions):
 
 /** The unsharded characterize report folder (JSON, CSV, Markdown, Pareto plot), savings against the baseline of part 0. */
 async function mergeCharacterize(parts: Part[], opts: MergeOptions): Promise<void> {
+  const [{ assembleReport }, { toMarkdown, writeReport: writeCharacterizeReport }] = await Promise.all([
+    import('../../characterize/characterize.js'),
+    import('../../characterize/report.js'),
+  ]);
   const rep = assembleReport(...parts.map((p) => p.payload as CharacterizePart));
   rep.command = commandLine(['node', 'axhw', ...parts[0]!.plan.command]);
   const files = await writeCharacterizeReport(rep, opts.out);
@@ -63,7 +72,8 @@ async function mergeCharacterize(parts: Part[], opts: MergeOptions): Promise<voi
 }
 
 /** The unsharded `axhw npu run -o` record, as <out>/npu-run.json; exit 1 when a part was not bit-exact or its cycles were off the model. */
-function mergeNpuRun(parts: Part[], opts: MergeOptions): void {
+async function mergeNpuRun(parts: Part[], opts: MergeOptions): Promise<void> {
+  const { mergeNpuRunParts, npuRunFailure, npuRunSchema } = await import('../../target/npu-report.js');
   // Checked against the record's schema like every result written: a merge that does not fit is a bug.
   const record = npuRunSchema.parse(mergeNpuRunParts(parts.map((p) => p.payload).filter((p): p is NpuRunPart => p !== null)));
   const file = join(opts.out, 'npu-run.json');
