@@ -17,6 +17,8 @@ import type { PLAN_OPTIONS } from '../commands/plan.js';
 
 type PlanOptions = OptionsOf<typeof PLAN_OPTIONS>;
 
+const WITH_SUBCOMMANDS = new Set(['experiment', 'npu']);
+
 /** The commands that can run as shards, in words (for the refusal). */
 function shardable(): string[] {
   return ['verify', 'characterize', 'npu run', ...listExperiments().flatMap((e) => (e.shardJobs ? [`experiment ${e.name}`] : []))];
@@ -58,7 +60,8 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
       'Say where the shards run: --slurm or --local (one of them).',
       'Add --slurm for a Slurm array job, or --local for this machine.',
     );
-  const job = words[0] === 'experiment' || words[0] === 'npu' ? `${words[0]} ${words[1] ?? ''}` : words[0]!;
+  // Commands with subcommands are named by both words (`npu run`, `experiment axtrain`).
+  const job = WITH_SUBCOMMANDS.has(words[0]!) ? `${words[0]} ${words[1] ?? ''}` : words[0]!;
   if (!shardable().includes(job))
     throw new AxhwError(
       `'axhw ${words.slice(0, 2).join(' ')}' cannot run as shards.`,
