@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { argv, axhw } from '../helpers/cli.js';
+import { shardAndMerge } from '../helpers/shards.js';
 import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
 import { requireTool } from '../helpers/tools.js';
 import { VERIFY_RUN_FIELDS } from '../../src/verify/verify.js';
@@ -17,17 +18,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run `words` as n shards into a fresh parts folder (each must exit 0), then merge them into `out`. */
-async function shardAndMerge(words: string[], n: number, out: string) {
-  const parts = join(dir, `parts-${n}-${Math.random().toString(36).slice(2)}`);
-  for (let i = 0; i < n; i++) {
-    const r = await axhw(...words, '--shard', `${i}/${n}`, '--parts', parts);
-    expect(r.exitCode, r.all).toBe(0);
-  }
-  expect(readdirSync(parts).filter((f) => f.startsWith('part-'))).toHaveLength(n);
-  return { parts, merge: await axhw('merge', parts, '-o', out) };
-}
-
 describe('axhw verify --shard i/n, then axhw merge', () => {
   const unit = 'drum:width=12,k=4,signed';
 
@@ -35,7 +25,7 @@ describe('axhw verify --shard i/n, then axhw merge', () => {
     const whole = join(dir, 'whole');
     expect((await axhw('verify', unit, '--quiet', '--report', join(whole, 'verify.json'))).exitCode).toBe(0);
     const out = join(dir, `merged-${n}`);
-    const { merge } = await shardAndMerge(['verify', unit], n, out);
+    const { merge } = await shardAndMerge(dir, ['verify', unit], n, out);
     expect(merge.exitCode, merge.all).toBe(0);
     expect(merge.stdout).toMatch(/PASS drum_w12_k4_s: RTL == model on all 16,777,216 pairs/);
     expect(differingFiles(whole, out, VERIFY_RUN_FIELDS)).toEqual([]);
@@ -45,7 +35,7 @@ describe('axhw verify --shard i/n, then axhw merge', () => {
     const words = argv`verify --rtl ${F('trunc_mult.v')} --top trunc_mult --model ${F('trunc_mult_wrong.mjs')}`;
     const whole = await axhw(...words, '--report', join(dir, 'bad-whole', 'verify.json'));
     expect(whole.exitCode).toBe(1);
-    const { merge } = await shardAndMerge(words, 3, join(dir, 'bad-merged'));
+    const { merge } = await shardAndMerge(dir, words, 3, join(dir, 'bad-merged'));
     expect(merge.exitCode).toBe(1);
     expect(merge.stdout).toMatch(/FAIL trunc_mult: 48,384 of all 65,536 pairs \(exhaustive\) differ/);
     expect(merge.stdout).toMatch(/a=4 \(0x04\) b=1 \(0x01\): rtl 0 \(0x0000\), model 4 \(0x0004\)/);
@@ -53,7 +43,7 @@ describe('axhw verify --shard i/n, then axhw merge', () => {
   });
 
   it('refuses an incomplete or mixed set of parts (exit 2, nothing written)', async () => {
-    const { parts } = await shardAndMerge(['verify', unit], 3, join(dir, 'ok'));
+    const { parts } = await shardAndMerge(dir, ['verify', unit], 3, join(dir, 'ok'));
     rmSync(join(parts, 'part-1-of-3.json'));
     const out = join(dir, 'not-written');
     const missing = await axhw('merge', parts, '-o', out);
@@ -61,7 +51,7 @@ describe('axhw verify --shard i/n, then axhw merge', () => {
     expect(missing.stderr).toMatch(/1 of 3 parts are missing: shard 1/);
     expect(missing.stderr).toMatch(/--shard 1\/3 --parts/);
     expect(existsSync(out)).toBe(false);
-    const other = await shardAndMerge(['verify', 'drum:width=12,k=5,signed'], 3, join(dir, 'ok5'));
+    const other = await shardAndMerge(dir, ['verify', 'drum:width=12,k=5,signed'], 3, join(dir, 'ok5'));
     const mixed = await axhw('merge', parts, join(other.parts, 'part-1-of-3.json'), '-o', out);
     expect(mixed.exitCode).toBe(2);
     expect(mixed.stderr).toMatch(/belongs to another plan/);
@@ -78,59 +68,6 @@ describe('axhw verify --shard i/n, then axhw merge', () => {
   });
 });
 
-describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
-  const words = argv`experiment axtrain --quick --apps breast-cancer,ionosphere --draws 2`;
-
-  it('writes the unsharded report folder: every file the same but for the time taken and the creation time', async () => {
-    const whole = join(dir, 'axtrain-whole');
-    const r = await axhw(...words, '-o', whole, '--quiet');
-    expect(r.exitCode, r.all).toBe(0);
-    // 1 shard, one application each, and more shards than applications (five of seven empty).
-    for (const n of [1, 2, 3, 7]) {
-      const out = join(dir, `axtrain-merged-${n}`);
-      const { merge } = await shardAndMerge([...words, '-o', whole, '--quiet'], n, out);
-      expect(merge.exitCode, merge.all).toBe(0);
-      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
-      // The merged result records the unsharded command, as the unsharded run does.
-      expect(JSON.parse(readFileSync(join(out, 'axtrain.json'), 'utf8')).command).not.toContain('--shard');
-    }
-  });
-});
-
-describe('axhw experiment tetris --shard i/n (its networks), then axhw merge', () => {
-  // Two networks the quick budget does not cost at gate level: training, kneading analysis and the SAC PE's RTL.
-  const words = argv`experiment tetris --quick --networks bc-axtrain,bc-ntv --quiet`;
-
-  it('writes the unsharded report folder, one network a shard and with an empty shard', async () => {
-    const whole = join(dir, 'tetris-whole');
-    const r = await axhw(...words, '-o', whole);
-    expect(r.exitCode, r.all).toBe(0);
-    for (const n of [2, 3]) {
-      const out = join(dir, `tetris-merged-${n}`);
-      const { merge } = await shardAndMerge([...words, '-o', whole], n, out);
-      expect(merge.exitCode, merge.all).toBe(0);
-      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
-    }
-  });
-});
-
-describe('axhw experiment axnet --shard i/n (jobs of five kinds), then axhw merge', () => {
-  it('writes the unsharded report folder but for the training times and what is derived from them', async () => {
-    const words = argv`experiment axnet --quick --quiet`;
-    const whole = join(dir, 'axnet-whole');
-    expect((await axhw(...words, '-o', whole)).exitCode).toBe(0);
-    const out = join(dir, 'axnet-merged');
-    // 20 jobs in 3 shards: each shard holds jobs of several kinds, one of them the NPU runs.
-    const { merge } = await shardAndMerge([...words, '-o', whole], 3, out);
-    expect(merge.exitCode, merge.all).toBe(0);
-    // The Markdown renders the same JSON, so its only differences are those times (axnetDocument).
-    const times = ['seconds', 'trainSeconds', 'trainingTimeReductionVsIterative', 'createdAt'];
-    expect(differingFiles(whole, out, times)).toEqual(['axnet.md']);
-    const r = JSON.parse(readFileSync(join(out, 'axnet.json'), 'utf8'));
-    expect([r.functions.length, r.fusion.length, r.hardware.length, r.npu.length]).toEqual([7, 6, 8, 2]);
-  });
-});
-
 describe('axhw characterize --shard i/n, then axhw merge', () => {
   const words = argv`characterize drum --width 8 --sweep k=3..6 --baseline exact-mul`;
 
@@ -139,7 +76,7 @@ describe('axhw characterize --shard i/n, then axhw merge', () => {
     const whole = join(dir, 'char-whole');
     if (!existsSync(whole)) expect((await axhw(...words, '-o', whole, '--quiet')).exitCode).toBe(0);
     const out = join(dir, `char-merged-${n}`);
-    const { merge } = await shardAndMerge([...words, '-o', whole, '--quiet'], n, out);
+    const { merge } = await shardAndMerge(dir, [...words, '-o', whole, '--quiet'], n, out);
     expect(merge.exitCode, merge.all).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['characterize.csv', 'characterize.json', 'characterize.md', 'pareto.svg']);
     // The savings of every row are against the baseline, which only shard 0 ran.
@@ -166,7 +103,7 @@ describe('axhw npu run --shard i/n, then axhw merge', () => {
       writeFileSync(join(whole, 'npu-run.json'), JSON.stringify(JSON.parse(r.stdout), null, 2) + '\n');
     }
     const out = join(dir, `npu-merged-${n}`);
-    const { merge } = await shardAndMerge(words, n, out);
+    const { merge } = await shardAndMerge(dir, words, n, out);
     expect(merge.exitCode, merge.all).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'npu-run.json'), 'utf8'))).toMatchObject({ samples: 114, bitExact: true });
     expect(differingFiles(whole, out, NPU_RUN_FIELDS)).toEqual([]);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { argv, axhw } from '../helpers/cli.js';
+import { shardAndMerge } from '../helpers/shards.js';
+import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
+import { requireTool } from '../helpers/tools.js';
+
+/** Experiments as shards, merged: the unsharded report folder but for the time taken (the commands' own in scale-out.test.ts). */
+let dir = '';
+beforeAll(() => {
+  requireTool('verilator');
+  dir = mkdtempSync(join(tmpdir(), 'axhw-scale-out-exp-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
+  const words = argv`experiment axtrain --quick --apps breast-cancer,ionosphere --draws 2`;
+
+  it('writes the unsharded report folder: every file the same but for the time taken and the creation time', async () => {
+    const whole = join(dir, 'axtrain-whole');
+    const r = await axhw(...words, '-o', whole, '--quiet');
+    expect(r.exitCode, r.all).toBe(0);
+    // 1 shard, one application each, and more shards than applications (five of seven empty).
+    for (const n of [1, 2, 3, 7]) {
+      const out = join(dir, `axtrain-merged-${n}`);
+      const { merge } = await shardAndMerge(dir, [...words, '-o', whole, '--quiet'], n, out);
+      expect(merge.exitCode, merge.all).toBe(0);
+      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
+      // The merged result records the unsharded command, as the unsharded run does.
+      expect(JSON.parse(readFileSync(join(out, 'axtrain.json'), 'utf8')).command).not.toContain('--shard');
+    }
+  });
+});
+
+describe('axhw experiment tetris --shard i/n (its networks), then axhw merge', () => {
+  // Two networks the quick budget does not cost at gate level: training, kneading analysis and the SAC PE's RTL.
+  const words = argv`experiment tetris --quick --networks bc-axtrain,bc-ntv --quiet`;
+
+  it('writes the unsharded report folder, one network a shard and with an empty shard', async () => {
+    const whole = join(dir, 'tetris-whole');
+    const r = await axhw(...words, '-o', whole);
+    expect(r.exitCode, r.all).toBe(0);
+    for (const n of [2, 3]) {
+      const out = join(dir, `tetris-merged-${n}`);
+      const { merge } = await shardAndMerge(dir, [...words, '-o', whole], n, out);
+      expect(merge.exitCode, merge.all).toBe(0);
+      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
+    }
+  });
+});
+
+describe('axhw experiment axnet --shard i/n (jobs of five kinds), then axhw merge', () => {
+  it('writes the unsharded report folder but for the training times and what is derived from them', async () => {
+    const words = argv`experiment axnet --quick --quiet`;
+    const whole = join(dir, 'axnet-whole');
+    expect((await axhw(...words, '-o', whole)).exitCode).toBe(0);
+    const out = join(dir, 'axnet-merged');
+    // 20 jobs in 3 shards: each shard holds jobs of several kinds, one of them the NPU runs.
+    const { merge } = await shardAndMerge(dir, [...words, '-o', whole], 3, out);
+    expect(merge.exitCode, merge.all).toBe(0);
+    // The Markdown renders the same JSON, so its only differences are those times (axnetDocument).
+    const times = ['seconds', 'trainSeconds', 'trainingTimeReductionVsIterative', 'createdAt'];
+    expect(differingFiles(whole, out, times)).toEqual(['axnet.md']);
+    const r = JSON.parse(readFileSync(join(out, 'axnet.json'), 'utf8'));
+    expect([r.functions.length, r.fusion.length, r.hardware.length, r.npu.length]).toEqual([7, 6, 8, 2]);
+  });
+});
