@@ -49,12 +49,14 @@ export async function startSlurm(): Promise<SlurmCluster> {
   const socket = join(dir, 'munge', 'munge.sock');
   const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
   const conf = join(dir, 'slurm.conf');
-  const node = hostname();
+  // slurmctld must run on the host SlurmctldHost names (its short name, as Slurm compares it); the node is ours to name.
+  const host = hostname().split('.')[0]!;
+  const node = 'axhwnode';
   writeFileSync(
     conf,
     [
       'ClusterName=axhwtest',
-      `SlurmctldHost=${node}(127.0.0.1)`,
+      `SlurmctldHost=${host}(127.0.0.1)`,
       `SlurmctldPort=${ctldPort}`,
       `SlurmdPort=${slurmdPort}`,
       'AuthType=auth/munge',
@@ -111,7 +113,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
       `--seed-file=${join(dir, 'munge', 'munged.seed')}`,
     ]);
     await execa('slurmctld', ['-f', conf], { env });
-    await execa('slurmd', ['-f', conf], { env });
+    await execa('slurmd', ['-f', conf, '-N', node], { env });
     for (let i = 0; ; i++) {
       const s = await execa('sinfo', ['-h', '-o', '%T'], { env, reject: false });
       if (s.exitCode === 0 && s.stdout.trim() === 'idle') break;
