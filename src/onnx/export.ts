@@ -81,25 +81,52 @@ export function exportOnnx(
     }
     x = y;
   });
-  const inDims = spec.input.length === 3 ? [spec.input[2]!, spec.input[0]!, spec.input[1]!] : spec.input;
   const classes = shapes[shapes.length - 1]![0]!;
-  return encodeModelProto({
-    irVersion: 7,
-    producerName: 'axhw',
+  return exportedModel(spec, {
+    name: spec.name,
+    nodes,
+    initializers: init,
+    logitsType: DATA_TYPE.FLOAT,
+    classes,
     producerVersion: meta.producerVersion,
-    opsetImport: [{ domain: '', version: EXPORT_OPSET }],
-    graph: {
-      name: spec.name,
-      node: nodes,
-      initializer: init,
-      input: [batchValueInfo('input', DATA_TYPE.FLOAT, inDims)],
-      output: [batchValueInfo('logits', DATA_TYPE.FLOAT, [classes])],
-    },
     // Read back by `axhw import onnx` (the preprocessing) and by people (the class of each output).
-    metadataProps: [
+    metadata: [
       ...(meta.preprocessing ? [{ key: 'axhw.preprocessing', value: preprocessingText(meta.preprocessing) }] : []),
       ...(meta.standardisation ? [{ key: 'axhw.standardisation', value: JSON.stringify(meta.standardisation) }] : []),
       { key: 'axhw.classes', value: JSON.stringify(meta.classes) },
     ],
+  });
+}
+
+/**
+ * The file both exporters write: one graph from 'input' (N x C x H x W for an image model, else N x features:
+ * ONNX's layout of the model's input) to 'logits' (N x classes), at EXPORT_OPSET, with axhw's metadata.
+ */
+export function exportedModel(
+  spec: ModelSpec,
+  g: {
+    name: string;
+    nodes: NodeProto[];
+    initializers: TensorProto[];
+    logitsType: number;
+    classes: number;
+    producerVersion: string;
+    metadata: { key: string; value: string }[];
+  },
+): Uint8Array {
+  const inDims = spec.input.length === 3 ? [spec.input[2]!, spec.input[0]!, spec.input[1]!] : spec.input;
+  return encodeModelProto({
+    irVersion: 7,
+    producerName: 'axhw',
+    producerVersion: g.producerVersion,
+    opsetImport: [{ domain: '', version: EXPORT_OPSET }],
+    graph: {
+      name: g.name,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [batchValueInfo('input', DATA_TYPE.FLOAT, inDims)],
+      output: [batchValueInfo('logits', g.logitsType, [g.classes])],
+    },
+    metadataProps: g.metadata,
   });
 }

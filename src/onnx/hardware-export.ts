@@ -2,18 +2,8 @@ import { AxhwError } from '../errors.js';
 import { convLayerRows } from '../ir/im2col.js';
 import { layerShapes } from '../ir/model-spec.js';
 import type { QuantisedNetwork } from '../ir/quantised-network.js';
-import { EXPORT_OPSET } from './export.js';
-import {
-  batchValueInfo,
-  DATA_TYPE,
-  encodeModelProto,
-  intAttr,
-  intsAttr,
-  rawTensor,
-  type AttributeProto,
-  type NodeProto,
-  type TensorProto,
-} from './proto.js';
+import { exportedModel } from './export.js';
+import { DATA_TYPE, intAttr, intsAttr, rawTensor, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
 
 /**
  * The network exactly as the NPU and the integer reference compute it, as an ONNX graph any runtime
@@ -126,20 +116,14 @@ export function exportHardwareOnnx(
     k++;
   });
   nodes.push({ opType: 'Identity', name: 'logits', input: [output], output: ['logits'] });
-  const inDims = spec.input.length === 3 ? [spec.input[2]!, spec.input[0]!, spec.input[1]!] : spec.input;
-  return encodeModelProto({
-    irVersion: 7,
-    producerName: 'axhw',
+  return exportedModel(spec, {
+    name: `${spec.name} on ${q.mult.label}`,
+    nodes,
+    initializers: init,
+    logitsType: DATA_TYPE.DOUBLE,
+    classes: meta.classes.length,
     producerVersion: meta.producerVersion,
-    opsetImport: [{ domain: '', version: EXPORT_OPSET }],
-    graph: {
-      name: `${spec.name} on ${q.mult.label}`,
-      node: nodes,
-      initializer: init,
-      input: [batchValueInfo('input', DATA_TYPE.FLOAT, inDims)],
-      output: [batchValueInfo('logits', DATA_TYPE.DOUBLE, [meta.classes.length])],
-    },
-    metadataProps: [
+    metadata: [
       { key: 'axhw.multiplier', value: meta.multiplier },
       { key: 'axhw.rtlHash', value: q.mult.provenance.rtlHash },
       { key: 'axhw.classes', value: JSON.stringify(meta.classes) },
