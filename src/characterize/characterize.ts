@@ -9,6 +9,7 @@ import { estimateCost, type CostOptions, type CostReport } from '../synth/estima
 import { unitErrorMetrics, type UnitMetrics } from '../metrics/unit-metrics.js';
 import { combinations, type SweepAxis } from './sweep-spec.js';
 import { AxhwError } from '../errors.js';
+import { shardRange, type ShardSpec } from '../shard/shard-spec.js';
 
 export interface CharacterizeRequest {
   unit: string;
@@ -38,6 +39,9 @@ export interface CharacterizePart {
   unit: string;
   baseline: boolean;
   configurations: number;
+  /** The configurations run: [first, end) of `configurations`. */
+  first: number;
+  end: number;
   results: (Row & { facts: RunFacts })[];
 }
 
@@ -78,18 +82,16 @@ interface Config {
 
 /** One row per configuration of the sweep: error metrics from the RTL, area/delay/power from Yosys + OpenSTA. */
 export async function characterize(req: CharacterizeRequest): Promise<CharacterizeReport> {
-  const { all } = sweepConfigurations(req);
-  return assembleReport(await characterizePart(req, 0, all.length));
+  return assembleReport(await characterizePart(req));
 }
 
-/** How many configurations a sweep runs (the baseline included): the units a sharded run cuts. */
-export function configurationCount(req: CharacterizeRequest): number {
-  return sweepConfigurations(req).all.length;
-}
-
-/** Configurations [first, end) of the sweep (the baseline is configuration 0): up to `jobs` at once. */
-export async function characterizePart(req: CharacterizeRequest, first: number, end: number): Promise<CharacterizePart> {
+/**
+ * The configurations of the sweep that `shard` runs (all of them without one; the baseline is configuration 0),
+ * up to `jobs` at once.
+ */
+export async function characterizePart(req: CharacterizeRequest, shard?: ShardSpec): Promise<CharacterizePart> {
   const { unit, all, baseline } = sweepConfigurations(req);
+  const { first, end } = shard ? shardRange(all.length, shard) : { first: 0, end: all.length };
   const mine = all.slice(first, end);
   const jobs = Math.max(1, req.jobs ?? cpus().length);
   let done = 0;
@@ -107,7 +109,7 @@ export async function characterizePart(req: CharacterizeRequest, first: number, 
       }
     }),
   );
-  return { unit: unit.name, baseline, configurations: all.length, results };
+  return { unit: unit.name, baseline, configurations: all.length, first, end, results };
 }
 
 /** The report from the parts of a sweep in order (one part for a whole run): savings against the baseline, shared facts. */

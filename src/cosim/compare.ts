@@ -4,6 +4,9 @@ import { resultCodeAt, resultView, type BatchModel } from '../models/operator.js
 import { byteWidth } from '../util/bits.js';
 import { fillRange } from './vectors.js';
 
+/** Counterexamples a run reports (the first ones in sweep order). */
+export const MAX_COUNTEREXAMPLES = 10;
+
 export interface Counterexample {
   a: string;
   b: string;
@@ -29,7 +32,7 @@ export class ModelComparator {
 
   constructor(
     private readonly d: Design,
-    private readonly maxExamples = 10,
+    private readonly maxExamples = MAX_COUNTEREXAMPLES,
   ) {
     this.yBytes = byteWidth(d.ports.y.width);
   }

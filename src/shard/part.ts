@@ -25,13 +25,16 @@ export interface Plan {
 export const planHash = (p: Plan, axhw = axhwVersion()): string =>
   sha256Json({ job: p.job, command: p.command, units: p.units, unit: p.unit, axhw });
 
+/** Whether a command-line word gives `flag`: the flag itself (its value the next word) or `flag=value`. */
+export const givesFlag = (word: string, flag: string): boolean => word === flag || word.startsWith(`${flag}=`);
+
 /** A command line's words without the shard flags and their values (`--shard 2/7`, `--parts=dir`). */
 export function withoutShardFlags(words: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if ((SHARD_FLAGS as readonly string[]).includes(w)) i++;
-    else if (!SHARD_FLAGS.some((f) => w.startsWith(`${f}=`))) out.push(w);
+    else if (!SHARD_FLAGS.some((f) => givesFlag(w, f))) out.push(w);
   }
   return out;
 }

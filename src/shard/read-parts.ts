@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AxhwError } from '../errors.js';
 import { sha256Json } from '../util/hash.js';
 import { axhwVersion } from '../paths.js';
@@ -55,7 +55,7 @@ function readPart(file: string): Part {
   const p = r.data;
   const { index, count } = p.shard;
   const range = shardRange(p.plan.units, p.shard);
-  const dir = file.replace(/\/[^/]*$/, '') || '.';
+  const dir = dirname(file);
   if (sha256Json(p.payload) !== p.payloadHash || p.plan.hash !== planHash(p.plan, p.provenance.axhw))
     throw new AxhwError(
       `Part ${file} is corrupt: its content does not match the hash it was written with (edited or cut short after the run).`,

@@ -1,7 +1,7 @@
 import type { Design } from '../gen/design.js';
 import { openPool, defaultJobs, type CosimRunOptions } from '../cosim/pool.js';
 import { sweep, type Batch } from '../cosim/sweep.js';
-import { ModelComparator, type Counterexample } from '../cosim/compare.js';
+import { MAX_COUNTEREXAMPLES, ModelComparator, type Counterexample } from '../cosim/compare.js';
 import { cornerPairs, fillRandom } from '../cosim/vectors.js';
 import { Rng } from '../util/rng.js';
 import { AxhwError } from '../errors.js';
@@ -218,7 +218,7 @@ export function mergeVerifyReports(parts: VerifyReport[]): VerifyReport {
     seed: first.seed,
     jobs: Math.max(...parts.map((r) => r.jobs)),
     mismatches,
-    counterexamples: parts.flatMap((r) => r.counterexamples).slice(0, 10),
+    counterexamples: parts.flatMap((r) => r.counterexamples).slice(0, MAX_COUNTEREXAMPLES),
     passed: mismatches === 0,
     build: { cached: parts.every((r) => r.build.cached), seconds: buildSeconds },
     seconds,

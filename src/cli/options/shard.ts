@@ -2,6 +2,8 @@ import { AxhwError } from '../../errors.js';
 import { text, parsed, type OptionsOf } from '../../util/options.js';
 import { toShardSpec } from '../../shard/shard-spec.js';
 import { checkOutputDir } from '../../util/output-path.js';
+import { withoutShardFlags, writePart, type Plan } from '../../shard/part.js';
+import type { ShardSpec } from '../../shard/shard-spec.js';
 
 /** `--shard i/n --parts <dir>`: run one part of a long job and write it as a part file for `axhw merge` (docs/scale-out.md). */
 export const SHARD_OPTIONS = {
@@ -34,4 +36,12 @@ export function checkShardOptions(o: Partial<ShardOptions>, conflicts: Record<st
         `Drop ${flag}; \`axhw merge <parts dir> -o <dir>\` writes the whole result once every part is done.`,
       );
   checkOutputDir(o.parts!, '--parts');
+}
+
+/** This process's command line as a plan records it: without the shard flags, the line the unsharded run would be. */
+export const plannedCommand = (): string[] => withoutShardFlags(process.argv.slice(2));
+
+/** A shard's part file, its plan's command this process's own (plannedCommand); returns the file. */
+export function writeShardPart(dir: string, plan: Omit<Plan, 'command'>, shard: ShardSpec, payload: unknown): string {
+  return writePart(dir, { ...plan, command: plannedCommand() }, shard, payload);
 }

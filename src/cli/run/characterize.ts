@@ -2,10 +2,9 @@ import { commandLine } from '../format/command-line.js';
 import { unitArgument, unitFlags } from '../options/design.js';
 import { optionValues } from '../../util/options.js';
 import { COST_OPTIONS, costOptionsFrom } from '../options/cost.js';
-import { characterize, characterizePart, configurationCount, type CharacterizeRequest } from '../../characterize/characterize.js';
-import { checkShardOptions } from '../options/shard.js';
-import { shardRange, type ShardSpec } from '../../shard/shard-spec.js';
-import { withoutShardFlags, writePart } from '../../shard/part.js';
+import { characterize, characterizePart, type CharacterizeRequest } from '../../characterize/characterize.js';
+import { checkShardOptions, writeShardPart } from '../options/shard.js';
+import type { ShardSpec } from '../../shard/shard-spec.js';
 import { parseSweep } from '../../characterize/sweep-spec.js';
 import { writeReport, toMarkdown } from '../../characterize/report.js';
 import { printJson } from '../format/output.js';
@@ -59,17 +58,14 @@ async function characterizeShard(
   json: boolean,
   bar: ReturnType<typeof progressBar>,
 ): Promise<void> {
-  const units = configurationCount(req);
-  const { first, end } = shardRange(units, shard);
   let part;
   try {
-    part = await characterizePart(req, first, end);
+    part = await characterizePart(req, shard);
   } finally {
     bar.stop();
   }
-  const command = withoutShardFlags(process.argv.slice(2));
-  const plan = { job: 'characterize', command, units, unit: 'configurations (the baseline first)' };
-  const file = writePart(dir, plan, shard, part);
+  const { configurations: units, first, end } = part;
+  const file = writeShardPart(dir, { job: 'characterize', units, unit: 'configurations (the baseline first)' }, shard, part);
   if (json) return printJson(part);
   process.stdout.write(
     `characterize ${req.unit}: shard ${shard.index}/${shard.count}: configurations ${first}..${end - 1} of ${units}` +

@@ -1,13 +1,12 @@
-import { commandLine } from '../format/command-line.js';
+import { commandLine, commandLineOf } from '../format/command-line.js';
 import { log, printJson } from '../format/output.js';
 import { runExperiment } from '../../experiments/runner.js';
 import type { Experiment } from '../../experiments/experiment.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { EXPERIMENT_OUTPUT_OPTIONS } from '../commands/experiment.js';
-import { checkShardOptions, type ShardOptions } from '../options/shard.js';
+import { checkShardOptions, plannedCommand, writeShardPart, type ShardOptions } from '../options/shard.js';
 import { shardRange } from '../../shard/shard-spec.js';
-import { withoutShardFlags, writePart } from '../../shard/part.js';
 
 /** `axhw experiment <name>`: run it, write its report folder, print its summary (or the result as JSON). */
 export async function runExperimentCommand(
@@ -37,14 +36,12 @@ async function runExperimentShard(
   const jobs = exp.shardJobs!.jobs(opts);
   const shard = out.shard!;
   const { first, end } = shardRange(jobs.length, shard);
-  const words = withoutShardFlags(process.argv.slice(2));
   const quiet = Boolean(out.quiet || out.json);
-  const ctx = { command: commandLine(['node', 'axhw', ...words]), log: quiet ? undefined : log, backend: out.backend };
-  const code = await exp.load();
-  // A shard with no jobs (more shards than jobs) runs nothing: its part says so, and the merge skips it.
-  const result = end > first ? await code.runPart!({ ...opts, ...ctx }, first, end) : null;
-  const plan = { job: `experiment ${exp.name}`, command: words, units: jobs.length, unit: exp.shardJobs!.unit };
-  const file = writePart(out.parts!, plan, shard, result);
+  const ctx = { command: commandLineOf(plannedCommand()), log: quiet ? undefined : log, backend: out.backend };
+  // A shard with no jobs (more shards than jobs) runs nothing, not even loads the code: the merge skips its part.
+  const result = end > first ? await (await exp.load()).runPart!({ ...opts, ...ctx }, first, end) : null;
+  const plan = { job: `experiment ${exp.name}`, units: jobs.length, unit: exp.shardJobs!.unit };
+  const file = writeShardPart(out.parts!, plan, shard, result);
   if (out.json) return printJson(result);
   const ran =
     end > first

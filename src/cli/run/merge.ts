@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { printJson } from '../format/output.js';
-import { commandLine } from '../format/command-line.js';
+import { commandLineOf } from '../format/command-line.js';
 import { formatVerifyReport } from '../format/verify-report.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
@@ -52,7 +52,7 @@ async function mergeExperiment(name: string, parts: Part[], opts: MergeOptions):
   const code = await exp.load();
   if (!code.mergeParts) throw new AxhwError(`Experiment ${name} cannot be sharded.`, 'Run it whole (without --shard).');
   const result = code.mergeParts(parts.map((p) => p.payload).filter((p) => p !== null));
-  const command = commandLine(['node', 'axhw', ...parts[0]!.plan.command]);
+  const command = commandLineOf(parts[0]!.plan.command);
   const files = await writeExperimentResult(exp, code, result, command, opts.out);
   if (opts.json) return printJson(result);
   process.stdout.write([...exp.summary(result), `  merged ${parts.length} parts`, ...files.map((f) => `  wrote ${f}`)].join('\n') + '\n');
@@ -65,7 +65,7 @@ async function mergeCharacterize(parts: Part[], opts: MergeOptions): Promise<voi
     import('../../characterize/report.js'),
   ]);
   const rep = assembleReport(...parts.map((p) => p.payload as CharacterizePart));
-  rep.command = commandLine(['node', 'axhw', ...parts[0]!.plan.command]);
+  rep.command = commandLineOf(parts[0]!.plan.command);
   const files = await writeCharacterizeReport(rep, opts.out);
   if (opts.json) return printJson({ ...rep, written: files });
   process.stdout.write(toMarkdown(rep) + `  merged ${parts.length} parts\n` + files.map((f) => `wrote ${f}\n`).join(''));

@@ -1,4 +1,4 @@
-import { commandLine } from '../format/command-line.js';
+import { commandLine, commandLineOf } from '../format/command-line.js';
 import { multiplierOption } from '../options/multiplier.js';
 import type { OptionsOf } from '../../util/options.js';
 import { log, printJson } from '../format/output.js';
@@ -19,9 +19,8 @@ import { clockWarning, energyScale, throughputPhrase, timingPhrase, pct } from '
 import { checkOutputDir, checkOutputFile } from '../../util/output-path.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { AxhwError } from '../../errors.js';
-import { checkShardOptions } from '../options/shard.js';
+import { checkShardOptions, plannedCommand, writeShardPart } from '../options/shard.js';
 import { shardRange } from '../../shard/shard-spec.js';
-import { withoutShardFlags, writePart } from '../../shard/part.js';
 import { readNeuronMasks } from '../../npu/neuron-masks.js';
 import { checkTracePath, writeTrace } from '../../lut/trace-file.js';
 import { operandTraceSidecar } from '../../npu/operand-trace.js';
@@ -239,7 +238,6 @@ async function npuRunShard(
 ): Promise<void> {
   const shard = opts.shard!;
   const range = shardRange(samples, shard);
-  const words = withoutShardFlags(process.argv.slice(2));
   const bar = progressBar('NPU', !quiet, 'samples');
   // A shard without samples (more shards than samples) runs nothing; the merge leaves it out.
   const run =
@@ -250,14 +248,13 @@ async function npuRunShard(
           ntvRate: opts.ntvRate,
           seed: opts.seed,
           jobs: opts.jobs,
-          command: commandLine(['node', 'axhw', ...words]),
+          command: commandLineOf(plannedCommand()),
           log: quiet ? undefined : log,
           onProgress: (d, t) => bar.update(d, t),
         }).finally(() => bar.stop())
       : (bar.stop(), undefined);
   n.net.dispose();
-  const plan = { job: 'npu run', command: words, units: samples, unit: 'test samples' };
-  const file = writePart(opts.parts!, plan, shard, run?.part ?? null);
+  const file = writeShardPart(opts.parts!, { job: 'npu run', units: samples, unit: 'test samples' }, shard, run?.part ?? null);
   if (opts.json) return printJson(run?.part ?? null);
   const r = run?.record;
   process.stdout.write(

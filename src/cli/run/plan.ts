@@ -10,7 +10,7 @@ import { designFromCommand } from '../options/design.js';
 import { optionValues } from '../../util/options.js';
 import { SHARD_CONFLICTS } from '../options/shard.js';
 import { listExperiments } from '../../experiments/registry.js';
-import { SHARD_FLAGS } from '../../shard/part.js';
+import { givesFlag, SHARD_FLAGS } from '../../shard/part.js';
 import { localScript, slurmScripts, type ShardedRun } from '../../shard/scripts.js';
 import type { OptionsOf } from '../../util/options.js';
 import type { PLAN_OPTIONS } from '../commands/plan.js';
@@ -68,7 +68,7 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
       `Shard one of: ${shardable().join(', ')} (the command after --, e.g. ` +
         'axhw plan --shards 4 --local -- verify drum:width=16,k=4 --exhaustive).',
     );
-  const given = words.find((w) => SHARD_FLAGS.some((f) => w === f || w.startsWith(`${f}=`)));
+  const given = words.find((w) => SHARD_FLAGS.some((f) => givesFlag(w, f)));
   if (given)
     throw new AxhwError(
       `The command to plan already has ${given}.`,
@@ -85,7 +85,7 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
     );
   // Options a shard refuses (it writes only its part): refused here once, not in every task.
   for (const flag of SHARD_CONFLICTS[job] ?? [])
-    if (words.some((w) => w === flag || w.startsWith(`${flag}=`)))
+    if (words.some((w) => givesFlag(w, flag)))
       throw new AxhwError(
         `${flag} does not go with a sharded ${job}: each shard writes only its part.`,
         `Drop ${flag}; the merge writes the whole result into --merge-out <dir> (default <out>/result).`,

@@ -2,8 +2,7 @@ import { designFromCommand } from '../options/design.js';
 import { verifyDesign, type VerifyReport } from '../../verify/verify.js';
 import { progressBar } from '../format/progress.js';
 import { fmtInt, log, printJson } from '../format/output.js';
-import { checkShardOptions } from '../options/shard.js';
-import { withoutShardFlags, writePart } from '../../shard/part.js';
+import { checkShardOptions, writeShardPart } from '../options/shard.js';
 import { formatVerifyReport } from '../format/verify-report.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { checkOutputFile } from '../../util/output-path.js';
@@ -44,8 +43,8 @@ export async function runVerify(opts: OptionsOf<typeof VERIFY_OPTIONS>, unit: st
  */
 function writeVerifyPart(report: VerifyReport, dir: string, json: boolean): void {
   const s = report.shard!;
-  const plan = { job: 'verify', command: withoutShardFlags(process.argv.slice(2)), units: s.batches, unit: 'batches of operand pairs' };
-  const file = writePart(dir, plan, { index: s.index, count: s.count }, report);
+  const plan = { job: 'verify', units: s.batches, unit: 'batches of operand pairs' };
+  const file = writeShardPart(dir, plan, { index: s.index, count: s.count }, report);
   if (json) return printJson(report);
   const batches = s.end > s.first ? `batches ${s.first}..${s.end - 1} of ${s.batches}` : `no batches (more shards than ${s.batches})`;
   process.stdout.write(
