@@ -8,6 +8,7 @@
 // 3. Per-shard throughput of the exhaustive checks too big for one run (20- and 24-bit DRUM, 2^40 and 2^48
 //    pairs): one shard of 2^30 pairs from the middle of each plan, and what the whole check takes on 1..1024
 //    such machines (extrapolated from that throughput: the sweep's batches are all the same size).
+// 4. npu cost as n shards by part instance against the unsharded cost (--cost-samples 32; --skip-cost skips it).
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -84,4 +85,26 @@ for (const w of [20, 24]) {
 console.log(
   `\n(whole ${pairs.toLocaleString('en-US')}-pair run: ${(pairs / whole / 1e6).toFixed(1)} M pairs/s including process start-up)`,
 );
+
+// 4. npu cost cut by part instance: the unsharded cost, then each of n shards alone on this machine (one after
+//    another, so each has the machine as a node of its own would) and the merge. A shard repeats the setup and
+//    the RTL run, and replays its instances: the slowest shard plus the merge is what n machines would take.
+if (!process.argv.includes('--skip-cost')) {
+  const samples = arg('--cost-samples', '32');
+  await run(['train', '--data', 'breast-cancer', '--epochs', '3', '--seed', '1', '-o', 'bc', '--quiet']);
+  const cost = ['npu', 'cost', 'bc', '--multiplier', 'drum:width=8,k=4,signed', '-P', '16', '--samples', samples, '--quiet'];
+  await run(cost); // syntheses and builds, cached from here on
+  const wholeCost = median([await seconds(() => run(cost)), await seconds(() => run(cost)), await seconds(() => run(cost))]);
+  console.log(`\n## npu cost, breast-cancer MLP on a 16-PE NPU, ${samples} samples: unsharded ${wholeCost.toFixed(2)} s\n`);
+  console.log('| shards | each shard alone, s | merge s | unsharded / (slowest shard + merge) |');
+  console.log('|---:|---|---:|---:|');
+  for (const n of shardCounts) {
+    const parts = join(dir, `cost-parts-${n}`);
+    const each = [];
+    for (let i = 0; i < n; i++) each.push(await seconds(() => run([...cost, '--shard', `${i}/${n}`, '--parts', parts])));
+    const merge = await seconds(() => run(['merge', parts, '-o', join(dir, `cost-merged-${n}`)]));
+    const ratio = wholeCost / (Math.max(...each) + merge);
+    console.log(`| ${n} | ${each.map((t) => t.toFixed(2)).join(', ')} | ${merge.toFixed(2)} | ${ratio.toFixed(2)} |`);
+  }
+}
 rmSync(dir, { recursive: true, force: true });

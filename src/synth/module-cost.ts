@@ -251,7 +251,7 @@ async function synthesizeParts(
   return { logic, memories };
 }
 
-interface PartToggles {
+export interface PartToggles {
   /** Hierarchical: part instances whose gate-level outputs differed from the RTL's (port-trace.ts). */
   mismatches?: OutputMismatch[];
   cycles: number;
@@ -262,13 +262,16 @@ interface PartToggles {
   seconds: number;
 }
 
-type Drive = (s: ModuleSession) => Promise<{ cycles: number }>;
+export type Drive = (s: ModuleSession) => Promise<{ cycles: number }>;
+
+type Builds = ModuleCost['simulation']['builds'];
 
 /** A gate-level toggle simulation, built: what it built, and its run under the caller's work. */
 interface PartSimulation {
   kind: GateSimulation;
-  builds: { top: string; cached: boolean; seconds: number }[];
-  run(drive: Drive): Promise<PartToggles>;
+  builds: Builds;
+  /** `only`: a range of the part instances (hierarchical only: a shard replays its range). */
+  run(drive: Drive, only?: { first: number; end: number }): Promise<PartToggles>;
 }
 
 /** The memories' RTL, uninstrumented (costed per bit, not by their toggles). */
@@ -344,8 +347,11 @@ function boxOutputsOf(s: CostSetup): Map<string, readonly string[]> {
 
 const memoryReadsOf = (s: CostSetup) => new Map([...s.memories.values()].map((m) => [m.top, m.reads]));
 
-/** Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts). */
-async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promise<PartSimulation> {
+/**
+ * Each distinct part alone, on what each of its instances saw in an RTL run (port-trace.ts); `instances` is how
+ * many part instances it replays, and `run` may replay a range of them (a shard: its counts are that range's).
+ */
+export async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promise<PartSimulation & { instances: number }> {
   const b = await buildHierarchical(s.d, s.logic, boxOutputsOf(s), s.cellModels, s.log, {
     liberty: libraryOf(s.lib).liberty,
     simulator: o.replay,
@@ -362,12 +368,13 @@ async function hierarchicalSimulation(s: CostSetup, o: ModuleCostOptions): Promi
           : { top: `${m} (JavaScript from the Liberty functions)`, cached: false, seconds: p.seconds },
       ),
     ],
-    run: (drive) => hierarchicalToggles(b, drive, s.log),
+    instances: b.instances.length,
+    run: (drive, only) => hierarchicalToggles(b, drive, s.log, only),
   };
 }
 
 /** Everything a cost needs before a simulation: the library, the synthesized parts, their instances, the timing. */
-interface CostSetup {
+export interface CostSetup {
   d: ModuleDesign;
   lib: CellLibrary & { cells: string };
   clockNs: number;
@@ -380,7 +387,7 @@ interface CostSetup {
   cellModels: string;
 }
 
-async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSetup> {
+export async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSetup> {
   const lib = resolveLibrary(o.lib, o.cells);
   const cells = lib.cells;
   if (!cells)
@@ -425,11 +432,14 @@ async function costSetup(d: ModuleDesign, o: ModuleCostOptions): Promise<CostSet
   return { d, lib: { ...lib, cells }, clockNs, log, logic, memories, boxedNames, instances, timing, cellModels };
 }
 
-/** The simulation the options ask for, built, and the memories' reference register files characterised, side by side. */
-async function buildSimulation(
-  s: CostSetup,
-  o: ModuleCostOptions,
-): Promise<{ sim: PartSimulation; models: Map<number, MemoryCharacterisation>; gated: Map<string, MemoryActions> }> {
+/** The memories' reference register files and clock-gated banks, characterised (memory-cost.ts, memory-kinds.ts). */
+export interface MemoryModels {
+  models: Map<number, MemoryCharacterisation>;
+  gated: Map<string, MemoryActions>;
+}
+
+/** `build` (a simulation's build, or nothing) and the memories' models characterised beside it. */
+export async function withMemoryModels<T>(s: CostSetup, build: Promise<T>): Promise<MemoryModels & { built: T }> {
   const reads = [...new Set([...s.memories.values()].map((m) => m.reads))];
   const shapes = new Map(
     [...s.memories.values()].filter((m) => m.costed).map((m) => [shapeOf(m), { ...m, depth: gatedBank(m.depth).words }]),
@@ -440,17 +450,14 @@ async function buildSimulation(
       return characteriseMemory(r, s.lib, s.clockNs);
     }),
   );
-  const [sim, models] = await Promise.all([
-    o.simulation === 'whole-chip' ? wholeChipSimulation(s) : hierarchicalSimulation(s, o),
-    characterised,
-  ]);
+  const [built, models] = await Promise.all([build, characterised]);
   // One at a time after the builds: each is a synthesis and three simulations of a file of the memory's size.
   const gated = new Map<string, MemoryActions>();
   for (const [shape, m] of shapes) {
     s.log(`characterising a clock-gated ${m.width} x ${m.depth} register file (bank)`);
     gated.set(shape, await characteriseGatedMemory(m.width, m.depth, m.reads, s.lib, s.clockNs));
   }
-  return { sim, models: new Map(reads.map((r, i) => [r, models[i]!])), gated };
+  return { built, models: new Map(reads.map((r, i) => [r, models[i]!])), gated };
 }
 
 /** How the SRAM kind's supply was modelled, in words. */
@@ -498,16 +505,37 @@ function memoryKindsOf(parts: readonly CostPart[], fallback: MemoryKind): { kind
   return { kind: k ?? fallback, words: k ? `memories as ${k}: ${MEMORY_KIND_METHODS[k]}` : 'no costed memories' };
 }
 
+/** The kind of the memories whose module declares none: the option's, checked. */
+export function fallbackKindOf(o: ModuleCostOptions): MemoryKind {
+  const kind = o.memory ?? DEFAULT_MEMORY_KIND;
+  if (!(MEMORY_KINDS as readonly string[]).includes(kind))
+    throw new AxhwError(`Unknown memory kind '${kind}'.`, `Give one of ${MEMORY_KINDS.join(', ')}.`);
+  return kind;
+}
+
 /** Cost a module under the work `drive` runs on its gate-level simulation (see the interface above). */
 export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: Drive): Promise<ModuleCost> {
+  fallbackKindOf(o);
   const setup = await costSetup(d, o);
+  const { built: sim, ...memoryModels } = await withMemoryModels(
+    setup,
+    o.simulation === 'whole-chip' ? wholeChipSimulation(setup) : hierarchicalSimulation(setup, o),
+  );
+  const run = await sim.run(drive);
+  return priceParts(setup, o, memoryModels, { kind: sim.kind, builds: sim.builds }, run);
+}
+
+/** Areas, energies and timing of the module from its counted toggles and accesses (Liberty energies, memory models). */
+export function priceParts(
+  setup: CostSetup,
+  o: ModuleCostOptions,
+  { models, gated }: MemoryModels,
+  sim: { kind: GateSimulation; builds: Builds },
+  run: PartToggles,
+): ModuleCost {
   const { clockNs, logic, memories, boxedNames, instances, timing } = setup;
   const { energy } = libraryOf(setup.lib);
-  const fallbackKind = o.memory ?? DEFAULT_MEMORY_KIND;
-  if (!(MEMORY_KINDS as readonly string[]).includes(fallbackKind))
-    throw new AxhwError(`Unknown memory kind '${fallbackKind}'.`, `Give one of ${MEMORY_KINDS.join(', ')}.`);
-  const { sim, models, gated } = await buildSimulation(setup, o);
-  const run = await sim.run(drive);
+  const fallbackKind = fallbackKindOf(o);
   const { cycles, counts } = run;
   if (!(cycles > 0)) throw new AxhwError('The costed run counted no clock cycles.', 'Run some work after zeroing the counts.');
 
@@ -615,7 +643,7 @@ export async function costModule(d: ModuleDesign, o: ModuleCostOptions, drive: D
   ) as ModuleCost['byMemoryKind'];
   const cellCount = [...logic.values()].reduce((n, p) => n + p.synth.cells * (instances.get(p.module) ?? 0), 0);
   return {
-    top: d.top,
+    top: setup.d.top,
     library: { name: setup.lib.name, liberty: setup.lib.liberty },
     clockNs,
     cycles,

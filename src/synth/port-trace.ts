@@ -300,9 +300,12 @@ export async function hierarchicalToggles(
   b: HierarchicalBuild,
   drive: (s: ModuleSession) => Promise<{ cycles: number }>,
   log: (m: string) => void,
+  only: { first: number; end: number } = { first: 0, end: b.instances.length },
 ): Promise<HierarchicalToggles> {
   const t0 = performance.now();
-  const { replays, instances, wrapped, rtl, words } = b;
+  const { replays, wrapped, rtl, words } = b;
+  // A shard replays a range of the instances (in b.instances' order); the RTL run is the whole work either way.
+  const instances = b.instances.slice(only.first, only.end);
   const work = mkdtempSync(join(tmpdir(), 'axhw-port-trace-'));
   try {
     const trace = join(work, 'probe.bin');
@@ -354,6 +357,7 @@ export async function hierarchicalToggles(
       for (const [module, sim] of b.parts) {
         if (sim.kind !== 'javascript') continue;
         const own = instances.filter((i) => i.module === module);
+        if (own.length === 0) continue; // none in this shard's range
         const result = replayPart(
           replays.get(module)!,
           sim.compiled,
@@ -367,6 +371,9 @@ export async function hierarchicalToggles(
     } finally {
       await verilated;
     }
+    // In instance order, not the order the replays finished in: the result must not depend on the race.
+    const order = new Map(b.instances.map((i, k) => [i.path.slice(DUT.length + 1) || '(top)', k]));
+    mismatches.sort((x, y) => order.get(x.instance)! - order.get(y.instance)!);
     const accesses = countAccesses({ file: trace, words }, b.memories, `${DUT}.`);
     return { cycles, counts, mismatches, accesses, records, traceBytes, seconds: (performance.now() - t0) / 1000 };
   } finally {

@@ -224,6 +224,12 @@ export async function npuRunRecord(
 export const NPU_RUN_FIELDS = ['seconds', 'inferencesPerSecond', 'simulatedCycles'] as const;
 
 /**
+ * Fields of a cost record that say how the run went: a merged record differs from the unsharded one in these
+ * only (the simulation's seconds, there the sum of the shards', and each build's time and whether it was cached).
+ */
+export const NPU_COST_RUN_FIELDS = ['seconds', 'cached'] as const;
+
+/**
  * The whole run's record from its shards' parts in order: counts summed, accuracies from the summed correct
  * counts (as `accuracy` divides them), the first sample's cycles and the distinct cycles in sample order, the
  * earliest mismatch of any part. For a failing run, the counts cover what the parts ran before they stopped,

@@ -136,7 +136,7 @@ describe('axhw plan --local', () => {
   it('refuses a command that cannot be sharded, one with --shard already, and no scheduler (exit 2)', async () => {
     const a = await axhw(...argv`plan --shards 2 --local -o ${join(dir, 'p2')} -- synth drum:width=8,k=4`);
     expect(a.exitCode).toBe(2);
-    expect(a.stderr).toMatch(/cannot run as shards.*Shard one of: verify, characterize, npu run, experiment axtrain/s);
+    expect(a.stderr).toMatch(/cannot run as shards.*Shard one of: verify, characterize, npu run, npu cost, experiment axtrain/s);
     const b = await axhw(...argv`plan --shards 2 --local -o ${join(dir, 'p2')} -- verify drum:width=8,k=4 --shard 0/2`);
     expect(b.stderr).toMatch(/already has --shard/);
     const c = await axhw(...argv`plan --shards 2 -o ${join(dir, 'p2')} -- verify drum:width=8,k=4`);

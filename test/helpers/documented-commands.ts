@@ -90,6 +90,10 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: s
     run: 'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8 -P 2',
     why: "the gate-level build of a 16-PE NPU takes 3 to 6 minutes cold (the demo's test costs that one); the same flow on 2 PEs",
   },
+  'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --shard 0/2 --parts out/parts/bc-cost': {
+    run: 'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed -P 2 --shard 0/2 --parts out/parts/bc-cost',
+    why: "the 16-PE NPU's controller takes minutes to synthesize cold; the same shard of the same flow on 2 PEs",
+  },
   'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json': {
     run: 'axhw npu cost out/bc --multiplier exact-mul:width=8,signed -P 2 --samples 1 --json -o fm-cost.json',
     why:

@@ -11,7 +11,7 @@ import { modelAccesses } from '../../src/npu/memory-accesses.js';
 import { energyAtClock } from '../../src/util/quantities.js';
 import { libraryOf } from '../../src/synth/simulated-cost.js';
 import { resolveLibrary } from '../../src/synth/library.js';
-import { npuCost, type NpuCost } from '../../src/npu/cost.js';
+import { npuCost, npuCostFromParts, npuCostPart, type NpuCost } from '../../src/npu/cost.js';
 import { compileNetwork } from '../../src/npu/compile.js';
 import { randomInputs, TEST_MLP, testNetwork, testNpu } from '../helpers/npu.js';
 import { requireTool } from '../helpers/tools.js';
@@ -358,6 +358,34 @@ describe.skipIf(!existsSync(CELLS))('NPU cost: every module synthesized, the gat
       // The figures at the critical path are the same law at that period.
       expect(cost.atAchievableClock.clockNs).toBe(cost.timing.delayNs);
       expect(cost.atAchievableClock.energyPerInferencePj.total).toBeCloseTo((energyAtClock(cost, cost.timing.delayNs).total / N) * 1e12, 6);
+    },
+  );
+
+  // Sharded by part instance (module-cost-parts.ts): each shard replays its range, here in Verilator (the
+  // other engine), and the merge prices the summed integer counts with the unsharded code: the same cost.
+  it(
+    'cut into 3 shards of the part instances, replayed in Verilator, the merged cost is the unsharded one, bit for bit',
+    { timeout: 900_000 },
+    async () => {
+      const t = costTarget();
+      const x = randomInputs(N, 12, 7);
+      const o = { replay: 'verilator' as const };
+      const shards = [];
+      for (let index = 0; index < 3; index++) shards.push(await npuCostPart(t, x, N, o, { index, count: 3 }));
+      expect(shards.map((s) => s.units)).toEqual([2 * P + 1, 2 * P + 1, 2 * P + 1]); // the control, P PEs, P multipliers
+      const merged = await npuCostFromParts(
+        t,
+        x,
+        N,
+        o,
+        shards.map((s) => s.part!),
+      );
+      const runFields = (c: NpuCost) => ({ ...c, simulation: { ...c.simulation, builds: [], seconds: 0 } });
+      expect(runFields(merged)).toEqual(runFields(cost));
+      expect(merged.simulation.builds.filter((b) => /JavaScript/.test(b.top))).toEqual([]);
+      // Negative control: a shard left out loses its instances' toggles.
+      const partial = await npuCostFromParts(t, x, N, o, [shards[0]!.part!, shards[1]!.part!]);
+      expect(partial.total.energyJ).toBeLessThan(cost.total.energyJ);
     },
   );
 

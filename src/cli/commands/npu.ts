@@ -90,6 +90,7 @@ export const NPU_COST_OPTIONS = {
       'simulated once, on what its instances saw in an RTL run)',
   ),
   ...NPU_RESULT_OPTIONS,
+  ...SHARD_OPTIONS,
 };
 
 const MODEL_DIR_ARGUMENT = ['<model-dir>', 'output folder of `axhw train` (model.json + weights.bin)'] as const;
@@ -127,6 +128,7 @@ function costCommand(): Command {
   const cmd = withExamples(new Command('cost'), [
     'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --samples 8',
     'axhw npu cost out/fmnist --multiplier exact-mul:width=8,signed -P 16 --samples 1 --json -o fm-cost.json',
+    'axhw npu cost out/bc --multiplier drum:width=8,k=4,signed --shard 0/2 --parts out/parts/bc-cost',
   ]).description(
     'area and energy per inference of the NPU, split into multiplier, rest of the datapath, control ' +
       'and memories: each module synthesized on its own, the gate-level NPU simulated on real test ' +

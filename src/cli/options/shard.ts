@@ -20,6 +20,7 @@ export type ShardOptions = OptionsOf<typeof SHARD_OPTIONS>;
 export const SHARD_CONFLICTS: Record<string, string[]> = {
   verify: ['--report'],
   'npu run': ['-o', '--out', '--operand-trace'],
+  'npu cost': ['-o', '--out', '--whole-chip'],
 };
 
 /** --shard and --parts go together; the folder must be writable before any work starts. */

@@ -8,6 +8,7 @@ import { readParts } from '../../shard/read-parts.js';
 import type { Part } from '../../shard/part.js';
 import type { VerifyReport } from '../../verify/verify.js';
 import type { NpuRunPart } from '../../target/npu-report.js';
+import type { NpuCostShardPayload } from './npu.js';
 import type { CharacterizePart } from '../../characterize/characterize.js';
 import { pct } from '../../util/quantities.js';
 import { AxhwError } from '../../errors.js';
@@ -27,6 +28,7 @@ export async function runMerge(opts: MergeOptions, paths: string[]): Promise<voi
   if (job === 'verify') return mergeVerify(parts, opts);
   if (job === 'characterize') return mergeCharacterize(parts, opts);
   if (job === 'npu run') return mergeNpuRun(parts, opts);
+  if (job === 'npu cost') return mergeNpuCost(parts, opts);
   if (job.startsWith('experiment ')) return mergeExperiment(job.slice('experiment '.length), parts, opts);
   throw new AxhwError(`The parts are of a job this axhw cannot merge: '${job}'.`, 'Merge them with the axhw version that wrote them.');
 }
@@ -87,4 +89,11 @@ async function mergeNpuRun(parts: Part[], opts: MergeOptions): Promise<void> {
     );
   const failure = npuRunFailure(record, record.mismatch);
   if (failure) throw failure;
+}
+
+/** The unsharded `axhw npu cost -o` record, as <out>/npu-cost.json: the parts' toggles summed and priced once. */
+async function mergeNpuCost(parts: Part[], opts: MergeOptions): Promise<void> {
+  const { mergeNpuCost: merge } = await import('./npu.js');
+  const payloads = parts.map((p) => p.payload).filter((p): p is NpuCostShardPayload => p !== null);
+  await merge(parts[0]!.plan.command, payloads, opts.out, Boolean(opts.json));
 }

@@ -5,7 +5,13 @@ import { log, printJson } from '../format/output.js';
 import { progressBar } from '../format/progress.js';
 import { npuForModel, type NpuSizing } from '../../target/from-model.js';
 import { writeCompiled } from '../../npu/images.js';
-import { npuCost } from '../../npu/cost.js';
+import { npuCost, npuCostFromParts, npuCostPart, npuCostPartSchema, type NpuCostPart } from '../../npu/cost.js';
+import { PART_INSTANCE_UNIT } from '../../synth/module-cost-parts.js';
+import type { ModuleCostOptions } from '../../synth/module-cost.js';
+import { parseCommandWords } from '../options/command-words.js';
+import { optionValues } from '../../util/options.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   costGroupsTable,
   memoryKindsTable,
@@ -106,26 +112,80 @@ export async function runNpuRun(opts: OptionsOf<typeof NPU_RUN_OPTIONS>, modelDi
 
 /** `axhw npu cost` with its options parsed (the command file declares them): checks, runs, writes and prints. */
 export async function runNpuCost(opts: OptionsOf<typeof NPU_COST_OPTIONS>, modelDir: string): Promise<void> {
+  checkShardOptions(opts, { '-o': opts.out, '--whole-chip': opts.wholeChip });
   if (opts.out) checkOutputFile(opts.out, '-o');
   const quiet = Boolean(opts.quiet || opts.json);
+  const { n, x, samples, options } = await costedRun(opts, modelDir, quiet);
+  if (opts.shard) {
+    const shard = opts.shard;
+    const { units, part } = await npuCostPart(n.target, x, samples, options, shard).finally(() => n.net.dispose());
+    // The merge re-reads the model and data the command names: from the folder the shards ran in.
+    const payload: NpuCostShardPayload | null = part && { ...part, workDir: process.cwd() };
+    const file = writeShardPart(opts.parts!, { job: 'npu cost', units, unit: PART_INSTANCE_UNIT }, shard, payload);
+    const range = shardRange(units, shard);
+    if (opts.json) return printJson({ part: file, shard, units, instances: range });
+    process.stdout.write(
+      `npu cost: shard ${shard.index}/${shard.count}: part instances ${range.first}..${range.end - 1} of ${units}` +
+        `${part ? '' : ' (none)'}\n  wrote ${file}\n`,
+    );
+    return;
+  }
+  const c = await npuCost(n.target, x, samples, options).finally(() => n.net.dispose());
+  const result = npuCostRecord(n, c, commandLine());
+  if (opts.out) writeAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
+  if (opts.json) return printJson(result);
+  process.stdout.write(costTable(result));
+}
+
+/** A shard's part of npu cost as written: the toggles, and the folder its command's paths are relative to. */
+export type NpuCostShardPayload = NpuCostPart & { workDir: string };
+
+/** The NPU, the costed samples and the cost options of an npu cost command line. */
+async function costedRun(opts: OptionsOf<typeof NPU_COST_OPTIONS>, modelDir: string, quiet: boolean) {
   const n = await modelOnNpu(modelDir, opts, quiet);
   const test = n.data.test;
   const samples = opts.samples;
   checkSamples(samples, test.n);
   const features = test.x.length / test.n;
-  const c = await npuCost(n.target, test.x.subarray(0, samples * features), samples, {
+  const options: ModuleCostOptions = {
     lib: opts.lib,
     cells: opts.cells,
     clockNs: opts.clockNs,
     simulation: opts.wholeChip ? 'whole-chip' : 'hierarchical',
     sramVoltage: opts.sramVoltage,
     log: quiet ? undefined : log,
-  });
-  n.net.dispose();
-  const result = npuCostRecord(n, c, commandLine());
-  if (opts.out) writeAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
-  if (opts.json) return printJson(result);
-  process.stdout.write(costTable(result));
+  };
+  return { n, x: test.x.subarray(0, samples * features), samples, options };
+}
+
+/**
+ * `axhw merge` of npu cost's parts: the planned command's model, data and options read again (in the folder the
+ * shards ran in), the parts' toggles summed and priced once (module-cost-parts.ts); writes <out>/npu-cost.json,
+ * the unsharded `-o` file, and prints its table.
+ */
+export async function mergeNpuCost(command: string[], payloads: NpuCostShardPayload[], out: string, json: boolean): Promise<void> {
+  const { NPU_COST_OPTIONS } = await import('../commands/npu.js');
+  const { operands, values } = await parseCommandWords('npu cost', command);
+  const opts = optionValues(NPU_COST_OPTIONS, values);
+  const outDir = resolve(out);
+  const workDir = payloads[0]!.workDir;
+  if (resolve(workDir) !== process.cwd()) {
+    if (!existsSync(workDir))
+      throw new AxhwError(
+        `The shards ran in ${workDir}, which this machine does not have; the merge reads the model and data their command names from it.`,
+        'Run axhw merge where the shards ran (the folder on the shared file system).',
+      );
+    process.chdir(workDir);
+  }
+  const quiet = Boolean(opts.quiet || json);
+  const { n, x, samples, options } = await costedRun(opts, operands[0]!, quiet);
+  const parts = payloads.map((p) => npuCostPartSchema.parse(p));
+  const c = await npuCostFromParts(n.target, x, samples, options, parts).finally(() => n.net.dispose());
+  const result = npuCostRecord(n, c, commandLineOf(command));
+  const file = join(outDir, 'npu-cost.json');
+  writeAtomic(file, JSON.stringify(result, null, 2) + '\n');
+  if (json) return printJson(result);
+  process.stdout.write(costTable(result) + `\n  merged ${payloads.length} parts; wrote ${file}\n`);
 }
 
 const multiplier = (opts: NpuOptions) => {

@@ -5,7 +5,7 @@ import { AxhwError } from '../../errors.js';
 import { writeAtomic } from '../../util/atomic-write.js';
 import { checkOutputDir } from '../../util/output-path.js';
 import { printJson } from '../format/output.js';
-import { buildProgram } from '../program.js';
+import { parseCommandWords } from '../options/command-words.js';
 import { designFromCommand } from '../options/design.js';
 import { optionValues } from '../../util/options.js';
 import { SHARD_CONFLICTS } from '../options/shard.js';
@@ -21,7 +21,13 @@ const WITH_SUBCOMMANDS = new Set(['experiment', 'npu']);
 
 /** The commands that can run as shards, in words (for the refusal). */
 function shardable(): string[] {
-  return ['verify', 'characterize', 'npu run', ...listExperiments().flatMap((e) => (e.shardJobs ? [`experiment ${e.name}`] : []))];
+  return [
+    'verify',
+    'characterize',
+    'npu run',
+    'npu cost',
+    ...listExperiments().flatMap((e) => (e.shardJobs ? [`experiment ${e.name}`] : [])),
+  ];
 }
 
 /** The value of the command's own -o / --out, if it has one. */
@@ -32,25 +38,6 @@ function outOf(words: readonly string[]): string | undefined {
     if (w.startsWith('--out=')) return w.slice('--out='.length);
   }
   return undefined;
-}
-
-/**
- * The planned command's options and values, checked as the command itself would read them (commander's own
- * parse, no action run): a typo must fail here, once, not in every shard on the cluster.
- */
-async function checkCommandLine(job: string, words: string[]): Promise<{ operands: string[]; values: object }> {
-  const program = await buildProgram(words[0]);
-  let cmd = program.commands.find((c) => c.name() === words[0])!;
-  let rest = words.slice(1);
-  if (cmd.commands.length > 0) {
-    cmd = cmd.commands.find((c) => c.name() === rest[0])!;
-    rest = rest.slice(1);
-  }
-  const { operands, unknown } = cmd.parseOptions(rest);
-  const bad = unknown.find((w) => w.startsWith('-'));
-  if (bad)
-    throw new AxhwError(`'${bad}' is not an option of axhw ${job}.`, `Check the command after --: \`axhw ${job} -h\` lists its options.`);
-  return { operands: [...operands, ...unknown], values: cmd.opts() };
 }
 
 /** `axhw plan`: check the command can be sharded, then write its run scripts and plan.json. */
@@ -74,7 +61,7 @@ export async function runPlan(opts: PlanOptions, words: string[]): Promise<void>
       `The command to plan already has ${given}.`,
       `Drop ${given} and its value: the scripts add --shard i/n and --parts to each shard.`,
     );
-  const { operands, values } = await checkCommandLine(job, words);
+  const { operands, values } = await parseCommandWords(job, words);
   const exp = job.startsWith('experiment ') ? listExperiments().find((e) => e.name === words[1]) : undefined;
   // What the command names must exist: the unit (or RTL) to verify, the experiment's applications.
   if (job === 'verify') await designFromCommand(operands[0], values, true);
