@@ -155,6 +155,32 @@ export function axtrainSystemDocument(r: AxtrainSystemResult): ResultDocument {
             'energy per inference (compute: multipliers + datapath; storage: SRAM macros, weights at the chosen supply)',
           ),
           figure('system-savings', 'Energy saved per method', savingsSpec(r)),
+          table(
+            [
+              'application',
+              'method',
+              'configuration',
+              'accuracy',
+              'cycles per inference',
+              'multiplier mW (est.)',
+              'compute pJ (est.)',
+              'chosen',
+            ],
+            r.apps.flatMap((a) =>
+              a.candidates.map((c) => [
+                a.app.name,
+                c.method,
+                c.config,
+                `${pct(c.accuracy, 1)}${c.accuracy >= a.targetAccuracy ? '' : ' (out of bound)'}`,
+                c.cyclesPerInference,
+                c.estimatedMultiplierMw.toFixed(3),
+                c.estimatedComputePj.toFixed(0),
+                a.chosen.some((x) => x.method === c.method && x.config === c.config) ? 'yes' : '',
+              ]),
+            ),
+            "every candidate and the choice's criterion: compute estimated from the exact baseline's measured energies, " +
+              'the multipliers by characterized power, the datapath by cycles after placement',
+          ),
           text(
             `Average savings against exact hardware: compute ` +
               `${SYSTEM_METHODS.map((m) => `${m} ${f1(s.computeSavingPct[m]!)}%`).join(', ')}; ` +

@@ -54,7 +54,7 @@ interface HardwareConfig {
 }
 
 /** A candidate configuration of one method: its network on its hardware. */
-interface Option extends Candidate {
+interface Option extends Omit<Candidate, 'cyclesPerInference' | 'estimatedComputePj'> {
   net: Network;
   hw: HardwareConfig;
 }
@@ -116,9 +116,11 @@ async function runApps(o: AxtrainSystemExperimentOptions, apps: AxtrainApp[]): P
         'neurons least critical first (mean |dE/dz| over 128 training samples), retrained with pas on the per-neuron hardware ' +
         'each step, a step kept when it meets the bound (test accuracy, as every choice here), else undone and halved',
       choice:
-        "per method, the candidate meeting the bound with the lowest estimated multiplier power (each neuron's multiplies on its " +
-        "multiplier's characterized power); exact hardware running the bp network, which meets the bound by definition, is " +
-        "every method's fallback",
+        'per method, the candidate meeting the bound with the lowest estimated compute energy per inference on the NPU it would ' +
+        "run on: the exact baseline's gate-level multiplier energy scaled by the candidate's estimated multiplier power (each " +
+        "neuron's multiplies on its multiplier's characterized power) against exact, plus the baseline's datapath energy scaled " +
+        "by the candidate's cycles per inference after placement (placeholder slots' multiplies by a zero weight not counted); " +
+        "exact hardware running the bp network, which meets the bound by definition, is every method's fallback",
       storage:
         "the lowest of the application's two NTV supplies at which the chosen configuration's mean accuracy over the draws (weights' " +
         "stored bits flipped at that supply's rate) meets the bound, else nominal",
@@ -253,11 +255,21 @@ async function runApp(
   const n = Math.min(r.samples, test.n);
   step(`costing exact hardware at gate level (${n} inferences)`);
   const baseline = await costOn(bp, onExact, evaluator, r.P, x, n, undefined);
+  // Each candidate on the NPU it would run on (per-neuron: placed, placeholders and all), its compute estimated
+  // from the baseline's measured energies: placement's extra cycles count, not only the multipliers' power.
+  const exactMw = estimate(onExact);
+  const candidates = options.map((c) => {
+    const cycles = placedNpu(c.net, c.hw, evaluator, r.P).target.compiled.cyclesPerInference;
+    const estimatedComputePj =
+      baseline.energy.multiplierPj * (c.estimatedMultiplierMw / exactMw) +
+      baseline.energy.datapathPj * (cycles / baseline.cyclesPerInference);
+    return { ...c, cyclesPerInference: cycles, estimatedComputePj };
+  });
   const chosen: Chosen[] = [];
   for (const method of SYSTEM_METHODS) {
-    const best = options
+    const best = candidates
       .filter((c) => c.method === method && c.accuracy >= targetAccuracy)
-      .reduce<Option | undefined>((a, c) => (!a || c.estimatedMultiplierMw < a.estimatedMultiplierMw ? c : a), undefined)!;
+      .reduce<(typeof candidates)[number] | undefined>((a, c) => (!a || c.estimatedComputePj < a.estimatedComputePj ? c : a), undefined)!;
     const storage = lowestSupply(app, best, evaluator, targetAccuracy, r.draws, r.seed);
     step(`${method}: ${best.config}, weights stored at ${storage.voltageMv}${storage.voltageMv === 'nominal' ? '' : ' mV'}; costing`);
     const c = await costOn(best.net, best.hw, evaluator, r.P, x, n, storage.voltageMv === 'nominal' ? undefined : storage.voltageMv);
@@ -285,7 +297,7 @@ async function runApp(
     seconds: (performance.now() - t0) / 1000,
     exactAccuracy,
     targetAccuracy,
-    candidates: options.map(({ net: _n, hw: _h, ...c }) => c),
+    candidates: candidates.map(({ net: _n, hw: _h, ...c }) => c),
     approxann,
     baseline: { npu: baseline.npu, cyclesPerInference: baseline.cyclesPerInference, energy: baseline.energy },
     chosen,
@@ -346,16 +358,8 @@ function lowestSupply(app: AxtrainApp, c: Option, ev: Evaluator, target: number,
   return { voltageMv: 'nominal', accuracy: c.accuracy, draws };
 }
 
-/** A network on an NPU of its multipliers, costed at gate level: energy per inference by part, storage at `mv` for the weights. */
-async function costOn(
-  net: Network,
-  hw: HardwareConfig,
-  ev: Evaluator,
-  P: number,
-  x: Float32Array,
-  n: number,
-  mv: number | undefined,
-): Promise<{ npu: string; cyclesPerInference: number; energy: Energy }> {
+/** A network compiled for an NPU of its multipliers (per-neuron: the split of the P PEs with the fewest MAC cycles). */
+function placedNpu(net: Network, hw: HardwareConfig, ev: Evaluator, P: number) {
   const approx = hw.masks ? marked(hw.masks) : 0;
   const total = hw.masks ? hw.masks.reduce((s, m) => s + m.length, 0) : 1;
   // Every neuron on one multiplier: a uniform NPU of it (no PE of the other left idle); the same arithmetic.
@@ -379,7 +383,20 @@ async function costOn(
   const apes = second ? bestSplit(q, P).apes : undefined;
   const memory = { prog: 'sram', abuf: 'sram', wmem: 'sram', bmem: 'sram' } as const;
   const params = sizeNpu(q, first.spec, { P, memory, ...(apes ? { apes } : {}) }, child, second);
-  const target = networkTarget(q, npuDesign(params, child, second?.design));
+  return { target: networkTarget(q, npuDesign(params, child, second?.design)) };
+}
+
+/** A network on an NPU of its multipliers, costed at gate level: energy per inference by part, storage at `mv` for the weights. */
+async function costOn(
+  net: Network,
+  hw: HardwareConfig,
+  ev: Evaluator,
+  P: number,
+  x: Float32Array,
+  n: number,
+  mv: number | undefined,
+): Promise<{ npu: string; cyclesPerInference: number; energy: Energy }> {
+  const { target } = placedNpu(net, hw, ev, P);
   const c = await npuCost(target, x, n, { clockNs: MODULE_CLOCK_NS });
   const pj = (j: number) => (j / n) * 1e12;
   // Nominal storage is the cost's own SRAM figure; the weight memories re-priced at the chosen supply.

@@ -35,6 +35,13 @@ export const candidateSchema = z.strictObject({
   accuracy: num,
   /** Multiplier power estimated from the characterization: each neuron's multiplies on its multiplier's power. */
   estimatedMultiplierMw: num,
+  /** MAC and control cycles per inference of the candidate compiled for its NPU (per-neuron: after placement). */
+  cyclesPerInference: num,
+  /**
+   * The choice's criterion, compute energy per inference estimated from the exact baseline's gate-level cost:
+   * its multiplier energy scaled by estimatedMultiplierMw against exact, plus its datapath energy scaled by cycles.
+   */
+  estimatedComputePj: num,
 });
 
 export const approxAnnRunSchema = z.strictObject({
