@@ -33,6 +33,8 @@ export type ParamDecl =
       /** Read by costing only (a memory's kind): the Verilog is the same for every value, so names leave it out. */
       costOnly?: boolean;
     }
+  /** One bit per element of the unit, written as 0s and 1s, element 0 first (e.g. which PEs carry a multiplier). */
+  | { name: string; kind: 'bits'; default: ''; doc: string }
   /** Another unit, written as its spec (`drum:width=8,k=4,signed`); modules render it as a child. */
   | {
       name: string;
@@ -46,7 +48,7 @@ export type ParamDecl =
 
 export type ParamValues = Record<string, number | boolean | string>;
 
-/** The value type a declaration gives: int -> number, bool -> boolean, enum -> its values, unit -> its spec. */
+/** The value type a declaration gives: int -> number, bool -> boolean, enum -> its values, bits and unit -> their text. */
 type ValueOf<D extends ParamDecl> = D extends { kind: 'int' }
   ? number
   : D extends { kind: 'bool' }
@@ -81,6 +83,11 @@ function schemaFor(d: ParamDecl): Zod.ZodType<number | boolean | string> {
       return z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]).default(d.default);
     case 'enum':
       return z.enum(d.values as [string, ...string[]], { error: `must be one of ${d.values.join(', ')}` }).default(d.default);
+    case 'bits':
+      return z
+        .string()
+        .regex(/^[01]*$/, { error: 'must be a string of 0s and 1s' })
+        .default(d.default);
     case 'unit':
       return z
         .string({ error: 'must be a unit spec such as drum:width=8,k=4,signed' })
@@ -141,6 +148,7 @@ export function parseParams(
 /** A value the declaration accepts, for fix hints: the default, else the smallest. */
 function example(d: ParamDecl): string {
   if (d.kind === 'int') return String(d.default ?? d.min);
+  if (d.kind === 'bits') return '0101';
   return String(d.default);
 }
 
@@ -152,6 +160,7 @@ export function paramTag(decls: readonly ParamDecl[], p: ParamValues): string {
       if (d.kind === 'bool') return v ? d.name[0] : '';
       if (d.kind === 'enum') return d.costOnly ? '' : String(v).replace(/[^A-Za-z0-9]/g, '');
       if (d.kind === 'unit') return String(v).replace(/[^A-Za-z0-9]+/g, '');
+      if (d.kind === 'bits') return v === '' ? '' : `${d.name}${v}`;
       if (d.quietDefault && v === d.default) return '';
       return `${d.name[0]}${v}`;
     })

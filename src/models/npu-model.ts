@@ -30,9 +30,17 @@ export interface NpuGeometry {
   ba: number;
   /** PEs with AXNet's Hadamard step, and a controller that reads extended instructions (hadamard=1). */
   hadamard: boolean;
-  /** PEs 0 .. apes - 1 multiply on the NPU's second (approximate) multiplier; 0: every PE on the first. */
+  /** PEs on the NPU's second (approximate) multiplier: 0, every PE on the first. Which PEs: `amask`, else 0 .. apes - 1. */
   apes: number;
+  /** Which PEs carry the second multiplier, one digit per PE, PE 0 first ('0101': PEs 1 and 3); empty or absent: PEs 0 .. apes - 1. */
+  amask?: string;
 }
+
+/** The NPU's split of its PEs between two multipliers (NpuGeometry's `apes` and `amask`). */
+export type PeSplit = Pick<NpuGeometry, 'apes' | 'amask'>;
+
+/** Whether PE `pe` multiplies on the second multiplier. */
+export const onSecond = (s: PeSplit, pe: number): boolean => (s.amask ? s.amask[pe] === '1' : pe < s.apes);
 
 /**
  * The multipliers' result codes (index a << N | b): one table every PE uses, or one per PE (a heterogeneous

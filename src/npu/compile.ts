@@ -20,7 +20,7 @@ import { AxhwError } from '../errors.js';
 import { codeBits, codeRange, toWord, weightWord, type PeFormat } from '../models/pe-arith.js';
 import { placeNeurons } from './placement.js';
 import { cycleModel, encodeProgram, isExtended, type Instruction, type Program } from '../models/npu-program.js';
-import type { NpuGeometry } from '../models/npu-model.js';
+import { onSecond, type NpuGeometry } from '../models/npu-model.js';
 
 /** Where a layer of the model lives on the NPU: its program entry and what its outputs mean. */
 export interface LayerMapEntry {
@@ -67,7 +67,7 @@ export interface CompileFaults {
 
 /** A plain network compiled through its graph (see compileGraph), placed first on a heterogeneous NPU (placement.ts). */
 export function compileNetwork(q: QuantisedNetwork, geo: NpuGeometry, faults: CompileFaults = {}): CompiledNetwork {
-  return compileGraph(networkGraph(placeNeurons(q, geo.P, geo.apes)), geo, faults);
+  return compileGraph(networkGraph(placeNeurons(q, geo.P, geo)), geo, faults);
 }
 
 /** Where a value lives in the activation buffers. */
@@ -288,7 +288,7 @@ export function compileGraph(g: QuantisedGraph, geo: NpuGeometry, faults: Compil
 }
 
 /**
- * Every output runs on PE (index mod P), and PEs 0 .. apes - 1 carry the second multiplier: each neuron
+ * Every output runs on PE (index mod P), and the split's PEs (onSecond) carry the second multiplier: each neuron
  * must sit where its own multiplier is (placeNeurons lays a network out so).
  */
 function checkPlacement(g: QuantisedGraph, geo: NpuGeometry): void {
@@ -305,10 +305,12 @@ function checkPlacement(g: QuantisedGraph, geo: NpuGeometry): void {
       throw new AxhwError(`${g.name}: neurons are marked for a second multiplier the network does not have.`, 'Quantise with both.');
     for (let jj = 0; jj < s.count; jj++) {
       const onApprox = (marks?.[s.from + jj] ?? 0) === 1;
-      if (onApprox !== jj % geo.P < geo.apes)
+      const second = onSecond(geo, jj % geo.P);
+      if (onApprox !== second)
         throw new AxhwError(
           `${g.name} ${s.output}: output ${s.from + jj} ${onApprox ? 'uses the second multiplier' : 'uses the first multiplier'} ` +
-            `but runs on PE ${jj % geo.P}, which ${jj % geo.P < geo.apes ? 'has the second' : 'has the first'} (apes=${geo.apes}).`,
+            `but runs on PE ${jj % geo.P}, which ${second ? 'has the second' : 'has the first'} ` +
+            `(${geo.amask ? `amask=${geo.amask}` : `apes=${geo.apes}`}).`,
           'Place the network for this NPU first (placeNeurons; `axhw npu` commands do).',
         );
     }

@@ -1,6 +1,6 @@
 import { getModule } from '../gen/registry.js';
 import { peInstance } from '../gen/units/npu.js';
-import { NpuModel, type MemoryAccess, type NpuAccesses } from '../models/npu-model.js';
+import { NpuModel, type MemoryAccess, type NpuAccesses, type PeSplit } from '../models/npu-model.js';
 import type { AccessCounts } from '../synth/memory-access.js';
 import { AxhwError } from '../errors.js';
 import { inputWords } from './compile.js';
@@ -8,15 +8,15 @@ import { loadCommands } from './run.js';
 import type { NpuTarget } from './target.js';
 
 /** The transaction model's counts by memory instance, named as the RTL names them (rtl-templates/npu.v.hbs, pe.v.hbs). */
-export function accessesByInstance(a: NpuAccesses, apes: number): Map<string, MemoryAccess> {
+export function accessesByInstance(a: NpuAccesses, split: PeSplit): Map<string, MemoryAccess> {
   const m = new Map<string, MemoryAccess>([
     ['prog', a.prog],
     ['act0', a.act[0]],
     ['act1', a.act[1]],
   ]);
-  a.wmem.forEach((x, p) => m.set(`${peInstance(p, apes)}.wmem`, x));
-  a.fmask.forEach((x, p) => m.set(`${peInstance(p, apes)}.fmask`, x));
-  a.bmem.forEach((x, p) => m.set(`${peInstance(p, apes)}.bmem`, x));
+  a.wmem.forEach((x, p) => m.set(`${peInstance(p, split)}.wmem`, x));
+  a.fmask.forEach((x, p) => m.set(`${peInstance(p, split)}.fmask`, x));
+  a.bmem.forEach((x, p) => m.set(`${peInstance(p, split)}.bmem`, x));
   return m;
 }
 
@@ -31,7 +31,7 @@ export function modelAccesses(t: NpuTarget, x: Float32Array, n: number): Map<str
   const input: bigint[] = [];
   for (let i = 0; i < n; i++) input.push(...inputWords(x, i * features, features, compiled.inputExp, geo.format));
   model.run([{ kind: 'run', cycles: Number.MAX_SAFE_INTEGER, dones: n, input }]);
-  return accessesByInstance(model.accesses, geo.apes);
+  return accessesByInstance(model.accesses, geo);
 }
 
 /**

@@ -1,14 +1,20 @@
 import { AxhwError } from '../errors.js';
 import type { LayerSpec } from '../ir/model-spec.js';
 import { productTables, type QuantisedLayer, type QuantisedNetwork } from '../ir/quantised-network.js';
+import { onSecond, type PeSplit } from '../models/npu-model.js';
+
+/** The split of the PEs, a count standing for PEs 0 .. apes - 1. */
+const splitOf = (s: number | PeSplit): PeSplit => (typeof s === 'number' ? { apes: s } : s);
 
 /**
  * The slots of one layer: output s of the placed layer is neuron slots[s] of the model's (-1: a placeholder).
- * The NPU computes output s on PE s mod P, and PEs 0 .. apes - 1 carry the second multiplier, so each neuron
+ * The NPU computes output s on PE s mod P, and the split's PEs (onSecond) carry the second multiplier, so each neuron
  * goes to a slot of its own multiplier: neurons of each kind in their order, the slots filled group by
  * group; a slot whose kind has no neuron left holds a placeholder; trailing placeholders are dropped.
  */
-export function layerSlots(onApprox: Uint8Array | undefined, outputs: number, P: number, apes: number, what: string): Int32Array {
+export function layerSlots(onApprox: Uint8Array | undefined, outputs: number, P: number, pes: number | PeSplit, what: string): Int32Array {
+  const split = splitOf(pes);
+  const { apes } = split;
   const approx: number[] = [];
   const exact: number[] = [];
   for (let j = 0; j < outputs; j++) (onApprox?.[j] ? approx : exact).push(j);
@@ -25,7 +31,7 @@ export function layerSlots(onApprox: Uint8Array | undefined, outputs: number, P:
   const slots: number[] = [];
   let [a, e] = [0, 0];
   for (let s = 0; a < approx.length || e < exact.length; s++) {
-    if (s % P < apes) slots.push(a < approx.length ? approx[a++]! : -1);
+    if (onSecond(split, s % P)) slots.push(a < approx.length ? approx[a++]! : -1);
     else slots.push(e < exact.length ? exact[e++]! : -1);
   }
   while (slots.at(-1) === -1) slots.pop();
@@ -33,7 +39,7 @@ export function layerSlots(onApprox: Uint8Array | undefined, outputs: number, P:
 }
 
 /**
- * A network laid out for an NPU whose PEs 0 .. apes - 1 (of P) multiply on the network's second multiplier:
+ * A network laid out for an NPU whose split's PEs (of P; a count: PEs 0 .. apes - 1) multiply on the network's second multiplier:
  * every weighted layer's outputs in slots (layerSlots), placeholders with zero weights and bias, and each
  * layer reading its input channels in the layout the layer before wrote them (its weight rows moved with
  * them, zero for placeholders). The placed network computes every neuron of the model with its own
@@ -41,8 +47,9 @@ export function layerSlots(onApprox: Uint8Array | undefined, outputs: number, P:
  * multipliers, which is checked); its last layer's outputs are in slot order, `outputOf` says which is
  * which. A network without marked neurons on an NPU without such PEs is returned as it is.
  */
-export function placeNeurons(q: QuantisedNetwork, P: number, apes: number): QuantisedNetwork {
-  if (apes === 0 && !q.layers.some((l) => l.onApprox)) return q;
+export function placeNeurons(q: QuantisedNetwork, P: number, pes: number | PeSplit): QuantisedNetwork {
+  const split = splitOf(pes);
+  if (split.apes === 0 && !q.layers.some((l) => l.onApprox)) return q;
   const specLayers: LayerSpec[] = [];
   const layers: QuantisedLayer[] = [];
   /** The layer before's slots and its model outputs (the channels of what this layer reads); absent: the network input. */
@@ -55,7 +62,7 @@ export function placeNeurons(q: QuantisedNetwork, P: number, apes: number): Quan
       return;
     }
     const l = q.layers[k++]!;
-    const slots = layerSlots(l.onApprox, l.outputs, P, apes, `${q.spec.name} layer ${i} (${l.kind})`);
+    const slots = layerSlots(l.onApprox, l.outputs, P, split, `${q.spec.name} layer ${i} (${l.kind})`);
     if (slots.includes(-1)) placeholders = true;
     // Rows are position-major, channel fastest (a convolution's kh, kw, c; a flattened H x W x C input's y, x,
     // c), so each position's block of channels moves with the layer before's slots. The input is as it is.
@@ -82,7 +89,7 @@ export function placeNeurons(q: QuantisedNetwork, P: number, apes: number): Quan
       outputs: S,
       weightCodes: w,
       bias: Float64Array.from(slots, (j) => (j >= 0 ? l.bias[j]! : 0)),
-      onApprox: Uint8Array.from(slots, (_, s) => (s % P < apes ? 1 : 0)),
+      onApprox: Uint8Array.from(slots, (_, s) => (onSecond(split, s % P) ? 1 : 0)),
     });
     specLayers.push(spec.kind === 'dense' ? { ...spec, units: S } : { ...spec, filters: S });
     prev = { slots, outputs: l.outputs };

@@ -21,6 +21,8 @@ export interface NpuSizing {
   memory?: Partial<Record<NpuMemoryRole, MemoryKind>>;
   /** PEs on the second multiplier (a heterogeneous NPU; the model source names the multiplier). */
   apes?: number;
+  /** Which PEs those are, a digit per PE, PE 0 first (the npu unit's amask; apes, where absent, counts its 1s). */
+  amask?: string;
 }
 
 /** The second multiplier of a heterogeneous NPU: its spec and design. */
@@ -44,7 +46,8 @@ export function sizeNpuFor(
   second?: SecondMultiplier,
 ): RawParams {
   const acc = s.acc ?? Math.max(32, ...exactAccumulatorBits);
-  const hetero = second ? { approx: second.spec, apes: s.apes ?? 0 } : {};
+  const marked = s.amask ? [...s.amask].filter((d) => d === '1').length : 0;
+  const hetero = second ? { approx: second.spec, apes: s.apes ?? marked, ...(s.amask ? { amask: s.amask } : {}) } : {};
   const { params } = resolveModule('npu', {
     mult,
     ...hetero,

@@ -34,7 +34,7 @@ export function graphTarget(g: QuantisedGraph, hw: NpuHardware, faults?: Compile
 
 /** A quantised network placed (placement.ts) and compiled for this NPU, with its integer reference as the expected outputs. */
 export function networkTarget(q: QuantisedNetwork, hw: NpuHardware, faults?: CompileFaults): NpuTarget {
-  return graphTarget(networkGraph(placeNeurons(q, hw.geo.P, hw.geo.apes)), hw, faults);
+  return graphTarget(networkGraph(placeNeurons(q, hw.geo.P, hw.geo)), hw, faults);
 }
 
 /** Per sample and program layer, what the NPU must write: the reference's value of the step it runs (codes, or streamed accumulators). */

@@ -134,7 +134,8 @@ async function secondMultiplier(spec: string, log?: (m: string) => void) {
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
   const m = await quantisedModel(o);
   // A heterogeneous NPU without a stated split: the PEs on each multiplier that give the fewest MAC cycles.
-  const s = m.second && o.sizing.apes === undefined ? { ...o.sizing, apes: bestSplit(m.q, o.sizing.P).apes } : o.sizing;
+  const stated = o.sizing.apes !== undefined || Boolean(o.sizing.amask);
+  const s = m.second && !stated ? { ...o.sizing, apes: bestSplit(m.q, o.sizing.P).apes } : o.sizing;
   const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, s, m.child, m.second), m.child, m.second?.design));
   return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, target, multSpec: m.multSpec, withNtv: m.withNtv };
 }

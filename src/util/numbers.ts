@@ -65,3 +65,9 @@ export function toJobs(v: string): number {
     );
   return n;
 }
+
+/** A mask: one digit 0 or 1 per element, element 0 first (which PEs carry a multiplier). */
+export function toBits(v: string): string {
+  if (!/^[01]+$/.test(v)) throw new InvalidArgumentError('It must be a string of 0s and 1s, one digit per PE, PE 0 first (e.g. 0101).');
+  return v;
+}

@@ -845,6 +845,16 @@ const rows: Row[] = [
     message: /--approx needs --approx-neurons, the neurons that use it/,
   },
   {
+    what: 'npu run with an --amask that is not 0s and 1s',
+    args: ['npu', 'run', MODEL, '--multiplier', 'exact-mul:width=8', '--amask', '0120'],
+    message: /'--amask <bits>' argument '0120' is invalid\. It must be a string of 0s and 1s/,
+  },
+  {
+    what: 'npu run with --amask but no --approx',
+    args: ['npu', 'run', MODEL, '--multiplier', 'exact-mul:width=8', '--amask', '0101', '-P', '4'],
+    message: /--amask marks the PEs of --approx, and there is no --approx/,
+  },
+  {
     what: 'npu run with neuron masks for another network',
     args: ['npu', 'run', MODEL, '--multiplier', 'exact-mul:width=8', '--approx', 'drum:width=8,k=2', '--approx-neurons', 'n.json'],
     setup: (cwd) => writeFileSync(join(cwd, 'n.json'), '[[1, 0, 1]]'),

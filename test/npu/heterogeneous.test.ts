@@ -83,4 +83,28 @@ describe('breast-cancer MLP on a heterogeneous NPU', () => {
     expect(c.energyPerInferencePj.multiplier).toBeGreaterThan(0);
     n.net.dispose();
   });
+
+  it('any PEs may carry the second multiplier (amask): bit-exact on the whole test split; the same count elsewhere is caught', async () => {
+    const n = await npuForModel({
+      modelDir: bc,
+      mult: 'exact-mul:width=8',
+      approx: { mult: 'drum:width=8,k=2', masks },
+      sizing: { P: 4, amask: '0110' },
+    });
+    const { design } = n.target;
+    expect([design.params.apes, design.params.amask]).toEqual([2, '0110']);
+    expect(n.target.spec).toContain('amask=0110');
+    expect(design.sources[`${design.top}.v`]).toContain("localparam [4-1:0] AMASK = 4'b0110;");
+    const t = n.data.test;
+    const r = await runOnNpu(n.target, t.x, t.n);
+    expect(r.mismatch).toBeUndefined();
+    expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, t.x, t.n).predictions));
+    // Negative control: the same program on RTL with the second multiplier on PEs 0 and 2 (the same count).
+    const moved = generateModule(getModule('npu'), { ...design.params, amask: '1010' }, design.children);
+    const w = await runOnNpu({ ...n.target, design: moved }, t.x, 4);
+    expect(w.mismatch).toMatchObject({ layer: 0, what: 'output differs from the integer reference' });
+    expect([0, 1]).toContain(w.mismatch!.pe);
+    expect(w.mismatch!.neuron % 4).toBe(w.mismatch!.pe);
+    n.net.dispose();
+  });
 });

@@ -149,11 +149,11 @@ describe('memory accesses of the NPU transaction model', () => {
     const target = networkTarget(testNetwork(TEST_MLP, s, 2, -4), s);
     const model = getModule('npu').model(s.design.params, s.design.children) as NpuModel;
     model.run(loadCommands(target.compiled, s.geo));
-    const loaded = accessesByInstance(model.accesses, 0);
+    const loaded = accessesByInstance(model.accesses, { apes: 0 });
     expect(loaded.get('prog')!.writes).toBe(encodeProgram(target.compiled.program).length);
     expect(loaded.get('pe_array[1].u.wmem')!.writes).toBeGreaterThan(0);
     expect([...loaded.values()].every((a) => a.reads === 0)).toBe(true);
     model.resetAccesses();
-    expect([...accessesByInstance(model.accesses, 0).values()].every((a) => a.reads === 0 && a.writes === 0)).toBe(true);
+    expect([...accessesByInstance(model.accesses, { apes: 0 }).values()].every((a) => a.reads === 0 && a.writes === 0)).toBe(true);
   });
 });

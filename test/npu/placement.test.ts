@@ -11,6 +11,9 @@ import { compileGraph, compileNetwork } from '../../src/npu/compile.js';
 import { networkGraph } from '../../src/ir/quantised-graph.js';
 import type { NpuGeometry } from '../../src/models/npu-model.js';
 import { Rng } from '../../src/util/rng.js';
+import { getModule, resolveModule } from '../../src/gen/registry.js';
+import { paramTag } from '../../src/gen/params.js';
+import { peInstance } from '../../src/gen/units/npu.js';
 import { AxhwError } from '../../src/errors.js';
 import { handMultiplier } from '../helpers/multiplier.js';
 
@@ -93,6 +96,34 @@ describe('placing neurons on a heterogeneous NPU', () => {
     expect(Array.from(layerSlots(Uint8Array.of(1, 1, 1), 3, 2, 2, 'x'))).toEqual([0, 1, 2]);
     expect(() => layerSlots(Uint8Array.of(0, 1), 2, 4, 0, 'layer 3')).toThrow(/layer 3: 1 neurons use the second multiplier.*apes=0/);
     expect(() => layerSlots(Uint8Array.of(0, 1), 2, 4, 4, 'layer 3')).toThrow(/every PE of the NPU has the second/);
+  });
+
+  it('slots by hand under a mask (amask 0100: PE 1 approximate): the marked neurons in slots 1, 5, 9', () => {
+    expect(Array.from(layerSlots(Uint8Array.of(1, 0, 0, 1, 1, 0, 0), 7, 4, { apes: 1, amask: '0100' }, 'x'))).toEqual([
+      1, 0, 2, 5, 6, 3, -1, -1, -1, 4,
+    ]);
+    // The mask 1000 is the count apes = 1.
+    const marks = Uint8Array.of(1, 0, 0, 1, 1, 0, 0);
+    expect(Array.from(layerSlots(marks, 7, 4, { apes: 1, amask: '1000' }, 'x'))).toEqual(Array.from(layerSlots(marks, 7, 4, 1, 'x')));
+  });
+
+  it('the npu unit checks amask against p and apes, and names each PE instance by its multiplier', () => {
+    const base = { mult: 'exact-mul:width=6', approx: 'drum:width=6,k=2', p: 4 };
+    expect(() => resolveModule('npu', { ...base, apes: 2, amask: '011' })).toThrow(/amask = 011 has 3 digits for 4 PEs/);
+    expect(() => resolveModule('npu', { ...base, apes: 1, amask: '0110' })).toThrow(/amask = 0110 marks 2 PEs and apes = 1/);
+    expect(() => resolveModule('npu', { ...base, apes: 2, amask: '01x0' })).toThrow(/must be a string of 0s and 1s/);
+    const { params } = resolveModule('npu', { ...base, apes: 2, amask: '0110' });
+    expect([0, 1, 2, 3].map((pe) => peInstance(pe, { apes: 2, amask: params.amask as string }))).toEqual([
+      'pe_array[0].first.u',
+      'pe_array[1].approx.u',
+      'pe_array[2].approx.u',
+      'pe_array[3].first.u',
+    ]);
+    // Without a mask the names are those of apes alone, and a design's name changes only with a mask.
+    expect(peInstance(1, { apes: 2 })).toBe('pe_array[1].approx.u');
+    const moduleName = (raw: Record<string, unknown>) => paramTag(getModule('npu').params, resolveModule('npu', raw).params);
+    expect(moduleName({ ...base, apes: 2 })).not.toContain('amask');
+    expect(moduleName({ ...base, apes: 2, amask: '0110' })).toContain('amask0110');
   });
 
   it.each([

@@ -4,7 +4,7 @@ import { MULTIPLIER_ALIAS } from '../options/multiplier.js';
 import { addOptions, flag, optionValues, parsed, text, texts } from '../../util/options.js';
 import { toMemoryKinds } from '../options/memory-kinds.js';
 import { withExamples } from '../format/examples.js';
-import { toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
+import { toBits, toCount, toJobs, toNonNegativeInt, toPositiveNumber, toProbability } from '../../util/numbers.js';
 import { MODULE_CLOCK_NS } from '../../synth/module-clock.js';
 import { NEURON_MASKS_FORM } from '../../npu/neuron-masks.js';
 
@@ -29,6 +29,11 @@ export const NPU_OPTIONS = {
   ),
   approxNeurons: text('--approx-neurons <file.json>', `the neurons on --approx: ${NEURON_MASKS_FORM}`),
   apes: parsed('--apes <n>', 'PEs with the --approx multiplier (default: the split with the fewest MAC cycles)', toCount),
+  amask: parsed(
+    '--amask <bits>',
+    'which PEs have the --approx multiplier, a digit per PE, PE 0 first (e.g. 0101 with -P 4: PEs 1 and 3); default: PEs 0 .. apes - 1',
+    toBits,
+  ),
 };
 
 export const NPU_COMPILE_OPTIONS = {

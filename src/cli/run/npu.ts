@@ -200,6 +200,7 @@ type SizingOptions = NpuOptions & { memory?: NpuSizing['memory'] };
 const sizing = (opts: SizingOptions): NpuSizing => ({
   P: opts.pes,
   apes: opts.apes,
+  amask: opts.amask,
   acc: opts.acc,
   wdepth: opts.wdepth,
   adepth: opts.adepth,
@@ -222,6 +223,7 @@ function approx(opts: NpuOptions): { mult: string; masks: Uint8Array[] } | undef
   const fix = 'Give both --approx <unit:params> and --approx-neurons <file.json> (or neither, for one multiplier).';
   if (opts.approx === undefined && opts.approxNeurons === undefined) {
     if (opts.apes !== undefined) throw new AxhwError('--apes counts the PEs of --approx, and there is no --approx.', fix);
+    if (opts.amask !== undefined) throw new AxhwError('--amask marks the PEs of --approx, and there is no --approx.', fix);
     return undefined;
   }
   if (opts.approx === undefined || opts.approxNeurons === undefined)

@@ -47,7 +47,8 @@ export async function runUnits(opts: OptionsOf<typeof UNITS_OPTIONS>): Promise<v
 
 /** One parameter as `axhw units` prints it: name (prefixed as the unit takes it), range, default, doc. */
 function paramLine(p: ParamDecl, prefix: string): string {
-  const range = p.kind === 'int' ? ` (${p.min}..${p.max})` : p.kind === 'enum' ? ` (${p.values.join('|')})` : '';
+  const range =
+    p.kind === 'int' ? ` (${p.min}..${p.max})` : p.kind === 'enum' ? ` (${p.values.join('|')})` : p.kind === 'bits' ? ' (0s and 1s)' : '';
   const def = 'default' in p && p.default !== undefined ? `, default ${p.default}` : '';
   return `${prefix}${p.name}${range}${def}: ${p.doc}`;
 }

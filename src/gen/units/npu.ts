@@ -3,7 +3,7 @@ import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
 import { addressBits } from '../../util/bits.js';
-import { NPU_MEM, NpuModel, type NpuGeometry, type PeTables } from '../../models/npu-model.js';
+import { NPU_MEM, NpuModel, onSecond, type NpuGeometry, type PeSplit, type PeTables } from '../../models/npu-model.js';
 import { AxhwError } from '../../errors.js';
 import { encodeProgram, instruction, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
@@ -25,6 +25,7 @@ export function npuGeometry(p: NpuParams, mult: Design, approx?: Design): NpuGeo
     ba: addressBits(bdepth),
     hadamard: p.hadamard,
     apes: p.apes,
+    ...(p.amask ? { amask: p.amask } : {}),
   };
 }
 
@@ -46,16 +47,16 @@ export function npuFormat(p: NpuParams, mult: Design, approx?: Design): PeFormat
 }
 const describe = (f: PeFormat) => `${f.n}-bit ${f.signed ? 'signed' : 'unsigned'} operands, ${f.yWidth}-bit result`;
 
-/** Each PE's multiplier result codes (index a << N | b): PEs 0 .. apes - 1 on the second multiplier. */
+/** Each PE's multiplier result codes (index a << N | b): the PEs of the split (onSecond) on the second multiplier. */
 export function peTables(p: NpuParams, children: Record<string, Design>): PeTables {
   const y = multiplierCodes(children.mult!);
   if (p.apes === 0) return y;
   const ya = multiplierCodes(children.approx!);
-  return { perPe: Array.from({ length: p.p }, (_, i) => (i < p.apes ? ya : y)) };
+  return { perPe: Array.from({ length: p.p }, (_, i) => (onSecond(p, i) ? ya : y)) };
 }
 
 /** PE p's instance below the NPU (rtl-templates/npu.v.hbs): the generate block's name, per multiplier where there are two. */
-export const peInstance = (p: number, apes: number): string => `pe_array[${p}].${apes === 0 ? '' : p < apes ? 'approx.' : 'first.'}u`;
+export const peInstance = (p: number, s: PeSplit): string => `pe_array[${p}].${s.apes === 0 ? '' : onSecond(s, p) ? 'approx.' : 'first.'}u`;
 
 /** The PE parameters an NPU instantiates. */
 export const npuPeParams = (p: NpuParams): PeParams => ({
@@ -81,7 +82,7 @@ const NPU_PARAMS = [
     default: '',
     optional: true,
     costGroup: 'multiplier',
-    doc: "a second multiplier, of mult's number format, for PEs 0 .. apes - 1 (a heterogeneous NPU; empty: none)",
+    doc: "a second multiplier, of mult's number format, for PEs 0 .. apes - 1 or those amask marks (a heterogeneous NPU; empty: none)",
   },
   {
     name: 'apes',
@@ -91,6 +92,12 @@ const NPU_PARAMS = [
     default: 0,
     quietDefault: true,
     doc: 'PEs on the second multiplier (the compiler places each neuron on a PE of its own multiplier)',
+  },
+  {
+    name: 'amask',
+    kind: 'bits',
+    default: '',
+    doc: 'which PEs carry the second multiplier, a digit per PE, PE 0 first (0101: PEs 1 and 3; its 1s number apes); empty: PEs 0 .. apes - 1',
   },
   { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
   { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
@@ -110,9 +117,12 @@ export const npuUnit = defineModule({
   name: 'npu',
   description: 'neural processing unit: P PEs, layer program (dense, conv2d, max-pool), two activation buffers, valid/ready streams',
   params: NPU_PARAMS,
-  rules: ['apes <= p', 'apes > 0 exactly when approx is given'],
+  rules: ['apes <= p', 'apes > 0 exactly when approx is given', 'amask empty, or p digits of which apes are 1'],
   check(p) {
     if (p.apes > p.p) return `apes = ${p.apes} exceeds the ${p.p} PEs (apes <= p).`;
+    if (p.amask && p.amask.length !== p.p) return `amask = ${p.amask} has ${p.amask.length} digits for ${p.p} PEs (one digit per PE).`;
+    const marked = [...p.amask].filter((d) => d === '1').length;
+    if (p.amask && marked !== p.apes) return `amask = ${p.amask} marks ${marked} PEs and apes = ${p.apes} (apes counts the 1s of amask).`;
     if (p.apes > 0 && !p.approx) return `apes = ${p.apes} needs the second multiplier: set approx=<unit spec>.`;
     if (p.apes === 0 && p.approx) return `approx = ${p.approx} is on no PE: set apes (1 .. ${p.p}).`;
     return undefined;
@@ -151,6 +161,8 @@ export const npuUnit = defineModule({
       pb: addressBits(p.p),
       hadamard: pe.hadamard,
       apes: p.apes,
+      // PE p's bit at p (a Verilog literal's rightmost digit is bit 0): empty keeps the apes form and its text.
+      amaskBits: p.amask ? [...p.amask].reverse().join('') : undefined,
       approxTop: children.approx?.top,
     };
   },
@@ -216,6 +228,19 @@ export const npuUnit = defineModule({
     { mult: 'drum:width=6,k=3', p: 4, acc: 20, wdepth: 256, bdepth: 16, adepth: 64, pdepth: 80, hadamard: true },
     // Heterogeneous: PEs 0 and 1 on DRUM k = 2, the others exact, sign + magnitude around both.
     { mult: 'exact-mul:width=6', approx: 'drum:width=6,k=2', apes: 2, p: 5, acc: 20, wdepth: 256, bdepth: 8, adepth: 256, pdepth: 64 },
+    // The same, the second multiplier on PEs 1 and 3 (amask).
+    {
+      mult: 'exact-mul:width=6',
+      approx: 'drum:width=6,k=2',
+      apes: 2,
+      amask: '01010',
+      p: 5,
+      acc: 20,
+      wdepth: 256,
+      bdepth: 8,
+      adepth: 256,
+      pdepth: 64,
+    },
   ],
 });
 
