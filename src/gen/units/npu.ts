@@ -97,7 +97,9 @@ const NPU_PARAMS = [
     name: 'amask',
     kind: 'bits',
     default: '',
-    doc: 'which PEs carry the second multiplier, a digit per PE, PE 0 first (0101: PEs 1 and 3; its 1s number apes); empty: PEs 0 .. apes - 1',
+    doc:
+      'which PEs carry the second multiplier, a digit per PE, PE 0 first (0101: PEs 1 and 3; its 1s number apes); ' +
+      'empty: PEs 0 .. apes - 1',
   },
   { name: 'acc', kind: 'int', min: 8, max: MAX_ACC_BITS, default: 32, doc: 'accumulator width in bits (saturating)' },
   { name: 'wdepth', kind: 'int', min: 2, max: 1 << 20, default: 8192, doc: 'weight memory words per PE' },
