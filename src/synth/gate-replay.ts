@@ -11,6 +11,8 @@ import type { PartReplay, ReplayRun } from './part-replay.js';
  *  2. the recorded inputs and children's outputs go in (the wrapper's register: at the edge, or by the
  *     load strobe between edges), the sampled states are committed, the logic settles;
  *  3. a clock made by the logic that rose fires, until no clock rises.
+ * Before the zero marker (the memory images' load, mostly) only the state matters: where every flip-flop is
+ * clocked straight by a replayed clock, the logic settles at rising edges and at the marker only.
  * The first record only sets the part up (its first eval sees no edge, as the RTL run's first did). From
  * the zero marker on, every net's changes from one record to the next are counted and the outputs are
  * compared with the recorded ones: the counts are Verilator's, net by net (test/synth/part-replay.test.ts by
@@ -89,6 +91,13 @@ function replayGroup(
   const firstBit = new Int32Array(lanes.length); // per lane, the first bad output bit of the record
   let records = 0;
   let counting = false;
+  // Before the zero marker only the state the counted work starts from matters. Where every flip-flop is clocked
+  // straight by a replayed clock, that state follows from the inputs at each rising edge alone: the logic is
+  // settled there (the sampled next states) and at the marker, and the records between only set the inputs.
+  // The settled logic is a function of the inputs and the state (gate-sim.ts refuses loops and latches), so
+  // the values at the marker, and every count after it, are those of evaluating every record.
+  const clockSet = new Set(clocks);
+  const directClocks = c.flops.every((f) => f.clockNet !== undefined && clockSet.has(f.clockNet));
   const fd = openSync(trace.file, 'r');
   try {
     for (;;) {
@@ -99,6 +108,10 @@ function replayGroup(
         const rec = k * recordWords;
         const flags = buffer[rec]!;
         if (flags & 4) {
+          if (directClocks) {
+            gates.settle();
+            gates.fire();
+          }
           counting = true;
           before.set(v);
           records++;
@@ -106,6 +119,17 @@ function replayGroup(
         }
         const level = flags & 1 ? -1 : 0;
         for (const ck of clocks) v[ck] = level;
+        if (!counting && directClocks) {
+          // No settle on a low clock: no flip-flop samples, and the next rising edge settles what it samples
+          // (each flip-flop's clock value, a copy of its clock pin's net, is all that is brought up to date).
+          if (level !== 0) gates.settle();
+          else for (const f of c.flops) v[f.clock] = v[f.clockNet!]!;
+          const sampled = gates.triggered() && records > 0;
+          setInputs(rec);
+          if (sampled) gates.commit();
+          records++;
+          continue;
+        }
         gates.settle();
         // The first eval sees no edge: what it settled is where edges are measured from.
         const sampled = gates.triggered() && records > 0;

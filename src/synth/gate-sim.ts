@@ -22,6 +22,8 @@ export interface Flop {
   /** Its clocked_on and next_state functions, evaluated as extra (uncounted) values. */
   clock: number;
   next: number;
+  /** The net on its clock pin (`clocked_on` is one rising pin), whose value `clock` copies; absent: a constant. */
+  clockNet?: number;
 }
 
 export interface CompiledNetlist {
@@ -135,7 +137,9 @@ export function compileNetlist(
       if (ff.simple.clear !== undefined || ff.simple.preset !== undefined)
         return { ok: false, why: `cell ${inst.cell} has an asynchronous clear or preset` };
       if (!/^[A-Za-z_]\w*$/.test(clockedOn)) return { ok: false, why: `cell ${inst.cell} is clocked on ${clockedOn}, not a rising pin` };
-      flops.push({ state, clock: fn('clocked_on'), next: fn('next_state') });
+      const pinNet = inst.pins[clockedOn];
+      const clockNet = pinNet !== undefined && pinNet !== '0' && pinNet !== '1' ? bit(pinNet) : undefined;
+      flops.push({ state, clock: fn('clocked_on'), next: fn('next_state'), ...(clockNet !== undefined ? { clockNet } : {}) });
     }
     for (const pin of groupsOf(cell, 'pin')) {
       if (pin.simple.direction !== 'output') continue;
