@@ -78,14 +78,25 @@ function replayGroup(
   const buffer = new Uint32Array(recordWords * RECORDS_PER_READ + 1);
   const bytes = new Uint8Array(buffer.buffer);
   const bitOf = (rec: number, at: number) => (buffer[rec + 1 + (at >>> 5)]! >>> (at & 31)) & 1;
-  const setInputs = (rec: number) => {
+  const setInputs = (rec: number, from = buffer) => {
     for (let i = 0; i < inputs.length; i++) {
       const n = inputs[i]!;
       if (n < 0) continue;
       let w = 0;
-      for (let j = 0; j < lanes.length; j++) w |= bitOf(rec, lanes[j]! + i) << j;
+      for (let j = 0; j < lanes.length; j++) {
+        const at = lanes[j]! + i;
+        w |= ((from[rec + 1 + (at >>> 5)]! >>> (at & 31)) & 1) << j;
+      }
       v[n] = w;
     }
+  };
+  // Before the zero marker a record's inputs are put in only when the logic next settles (see below): the last
+  // record's, held here, stand for every one since (each record sets every input).
+  const held = new Uint32Array(recordWords + 1);
+  let holding = false;
+  const putHeld = () => {
+    if (holding) setInputs(0, held);
+    holding = false;
   };
   const runs: ReplayRun[] = lanes.map(() => ({ records: 0, mismatches: 0 }));
   const firstBit = new Int32Array(lanes.length); // per lane, the first bad output bit of the record
@@ -98,6 +109,9 @@ function replayGroup(
   // the values at the marker, and every count after it, are those of evaluating every record.
   const clockSet = new Set(clocks);
   const directClocks = c.flops.every((f) => f.clockNet !== undefined && clockSet.has(f.clockNet));
+  // Where, moreover, no logic reads the clocks, a new clock level changes nothing the last record settled but the
+  // flip-flops' clock values: the settle before an edge (which gives the sampled next states) is that record's.
+  const isolatedClocks = directClocks && clocks.every((ck) => !c.readByLogic.has(ck));
   const fd = openSync(trace.file, 'r');
   try {
     for (;;) {
@@ -109,6 +123,7 @@ function replayGroup(
         const flags = buffer[rec]!;
         if (flags & 4) {
           if (directClocks) {
+            putHeld();
             gates.settle();
             gates.fire();
           }
@@ -122,15 +137,19 @@ function replayGroup(
         if (!counting && directClocks) {
           // No settle on a low clock: no flip-flop samples, and the next rising edge settles what it samples
           // (each flip-flop's clock value, a copy of its clock pin's net, is all that is brought up to date).
-          if (level !== 0) gates.settle();
-          else for (const f of c.flops) v[f.clock] = v[f.clockNet!]!;
+          if (level !== 0) {
+            putHeld();
+            gates.settle();
+          } else for (const f of c.flops) v[f.clock] = v[f.clockNet!]!;
           const sampled = gates.triggered() && records > 0;
-          setInputs(rec);
+          held.set(buffer.subarray(rec, rec + recordWords));
+          holding = true;
           if (sampled) gates.commit();
           records++;
           continue;
         }
-        gates.settle();
+        if (isolatedClocks && records > 0) for (const f of c.flops) v[f.clock] = v[f.clockNet!]!;
+        else gates.settle();
         // The first eval sees no edge: what it settled is where edges are measured from.
         const sampled = gates.triggered() && records > 0;
         setInputs(rec);

@@ -36,6 +36,8 @@ export interface CompiledNetlist {
   flops: Flop[];
   /** The evaluation, in chunks (STATEMENTS_PER_PASS). */
   passes: ((v: Int32Array) => void)[];
+  /** The nets some logic reads, the flip-flops' clock values apart: a clock net outside it drives clock pins only. */
+  readByLogic: Set<number>;
 }
 
 /** Why a netlist cannot be simulated here (the Verilator simulation then runs), or its compiled form. */
@@ -195,7 +197,10 @@ export function compileNetlist(
     passes.push(new Function('v', body) as (v: Int32Array) => void);
   }
   const counted = bits.flatMap((b, i) => (b.startsWith(INTERNAL) ? [] : [i]));
-  return { ok: true, net: { bits, counted, inputs, flops, passes } };
+  const clockValues = new Set(flops.map((f) => f.clock));
+  const readByLogic = new Set<number>();
+  for (const [out, d] of drivers) if (!clockValues.has(out)) for (const r of d.reads) readByLogic.add(r);
+  return { ok: true, net: { bits, counted, inputs, flops, passes, readByLogic } };
 }
 
 /**
