@@ -39,6 +39,9 @@ export interface NpuGeometry {
 /** The NPU's split of its PEs between two multipliers (NpuGeometry's `apes` and `amask`). */
 export type PeSplit = Pick<NpuGeometry, 'apes' | 'amask'>;
 
+/** The PEs a mask marks (its 1s): the apes it stands for. */
+export const markedPes = (amask: string): number => [...amask].filter((d) => d === '1').length;
+
 /** Whether PE `pe` multiplies on the second multiplier. */
 export const onSecond = (s: PeSplit, pe: number): boolean => (s.amask ? s.amask[pe] === '1' : pe < s.apes);
 

@@ -67,16 +67,17 @@ export async function npuCostFromParts(
   o: ModuleCostOptions,
   parts: readonly NpuCostPart[],
 ): Promise<NpuCost> {
-  const cost = await costModuleFromParts(
-    t.design,
-    o,
-    parts.map((p) => p.toggles),
-  );
+  // Checked before the merge's synthesis and timing: a refusal should not wait for them.
   if (parts.some((p) => p.compared !== parts[0]!.compared))
     throw new AxhwError(
       'The parts compared different numbers of layer outputs on the RTL: they ran different work.',
       'Run every shard with the same axhw, model, data and options, then merge again.',
     );
+  const cost = await costModuleFromParts(
+    t.design,
+    o,
+    parts.map((p) => p.toggles),
+  );
   return perInference(t, x, n, cost, parts[0]!.compared);
 }
 

@@ -5,7 +5,7 @@ import { getModule, resolveModule } from '../gen/registry.js';
 import { npuGeometry, type NpuMemoryRole } from '../gen/units/npu.js';
 import type { MemoryKind } from '../gen/memory-kind.js';
 import { formatUnitSpec } from '../gen/unit-spec.js';
-import type { NpuGeometry } from '../models/npu-model.js';
+import { markedPes, type NpuGeometry } from '../models/npu-model.js';
 import type { CompiledNetwork } from './compile.js';
 import type { NpuHardware } from './target.js';
 
@@ -46,8 +46,7 @@ export function sizeNpuFor(
   second?: SecondMultiplier,
 ): RawParams {
   const acc = s.acc ?? Math.max(32, ...exactAccumulatorBits);
-  const marked = s.amask ? [...s.amask].filter((d) => d === '1').length : 0;
-  const hetero = second ? { approx: second.spec, apes: s.apes ?? marked, ...(s.amask ? { amask: s.amask } : {}) } : {};
+  const hetero = second ? { approx: second.spec, apes: s.apes ?? markedPes(s.amask ?? ''), ...(s.amask ? { amask: s.amask } : {}) } : {};
   const { params } = resolveModule('npu', {
     mult,
     ...hetero,

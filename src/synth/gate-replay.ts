@@ -140,7 +140,7 @@ function replayGroup(
           if (level !== 0) {
             putHeld();
             gates.settle();
-          } else for (const f of c.flops) v[f.clock] = v[f.clockNet!]!;
+          } else gates.followClocks();
           const sampled = gates.triggered() && records > 0;
           held.set(buffer.subarray(rec, rec + recordWords));
           holding = true;
@@ -148,7 +148,7 @@ function replayGroup(
           records++;
           continue;
         }
-        if (isolatedClocks && records > 0) for (const f of c.flops) v[f.clock] = v[f.clockNet!]!;
+        if (isolatedClocks && records > 0) gates.followClocks();
         else gates.settle();
         // The first eval sees no edge: what it settled is where edges are measured from.
         const sampled = gates.triggered() && records > 0;

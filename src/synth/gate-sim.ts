@@ -240,6 +240,11 @@ export class GateState {
     return any;
   }
 
+  /** Bring each flip-flop's clock value up to its clock pin's net without settling (every flip-flop has a clockNet). */
+  followClocks(): void {
+    for (const f of this.c.flops) this.v[f.clock] = this.v[f.clockNet!]!;
+  }
+
   commit(): void {
     for (let f = 0; f < this.c.flops.length; f++) this.v[this.c.flops[f]!.state] = this.pending[f]!;
   }

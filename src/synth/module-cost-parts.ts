@@ -5,6 +5,7 @@ import type { ModuleDesign } from '../gen/generate-module.js';
 import { AxhwError } from '../errors.js';
 import { sha256Plain } from '../util/hash.js';
 import { shardRange, type ShardSpec } from '../shard/shard-spec.js';
+import { addToggles } from './port-trace.js';
 import {
   costSetup,
   fallbackKindOf,
@@ -124,12 +125,7 @@ export async function costModuleFromParts(d: ModuleDesign, o: ModuleCostOptions,
           'Merge with the same axhw, Yosys and cell library the shards used (their synthesis cache shared, or the same tools).',
         );
   const counts = new Map<string, Map<string, number>>();
-  for (const p of parts)
-    for (const [module, bits] of Object.entries(p.counts)) {
-      const total = counts.get(module) ?? new Map<string, number>();
-      for (const [bit, n] of Object.entries(bits)) total.set(bit, (total.get(bit) ?? 0) + n);
-      counts.set(module, total);
-    }
+  for (const p of parts) for (const [module, bits] of Object.entries(p.counts)) addToggles(counts, module, Object.entries(bits));
   const { built: _, ...memoryModels } = await withMemoryModels(setup, Promise.resolve(undefined));
   return priceParts(
     setup,

@@ -67,6 +67,15 @@ interface Instance {
 
 const PROBE = 'axhw_probe';
 const DUT = 'dut';
+/** An instance as a result names it: its path below the module, the module itself '(top)'. */
+const instanceName = (i: Instance): string => i.path.slice(DUT.length + 1) || '(top)';
+
+/** Add one instance's (or shard's) toggles per netlist bit to a part's total in `counts` (energy is linear in toggles). */
+export function addToggles(counts: Map<string, Map<string, number>>, module: string, toggles: Iterable<[string, number]>): void {
+  const total = counts.get(module) ?? new Map<string, number>();
+  for (const [bit, n] of toggles) total.set(bit, (total.get(bit) ?? 0) + n);
+  counts.set(module, total);
+}
 /** A name a hierarchical reference can hold: identifiers and constant indices (a generate loop's), joined by dots. */
 const REFERABLE = /^[A-Za-z_][A-Za-z0-9_$]*(\[\d+\])?(\.[A-Za-z_][A-Za-z0-9_$]*(\[\d+\])?)*$/;
 
@@ -316,15 +325,11 @@ export async function hierarchicalToggles(
     const mismatches: OutputMismatch[] = [];
     let records = 0;
     log(`replaying ${instances.length} part instances at gate level`);
-    const add = (module: string, toggles: Iterable<[string, number]>) => {
-      const total = counts.get(module) ?? new Map<string, number>();
-      for (const [bit, n] of toggles) total.set(bit, (total.get(bit) ?? 0) + n);
-      counts.set(module, total);
-    };
+    const add = (module: string, toggles: Iterable<[string, number]>) => addToggles(counts, module, toggles);
     const mismatch = (inst: Instance, run: ReplayRun) => {
       if (run.first)
         mismatches.push({
-          instance: inst.path.slice(DUT.length + 1) || '(top)',
+          instance: instanceName(inst),
           module: inst.module,
           evals: run.mismatches,
           ...run.first,
@@ -372,7 +377,7 @@ export async function hierarchicalToggles(
       await verilated;
     }
     // In instance order, not the order the replays finished in: the result must not depend on the race.
-    const order = new Map(b.instances.map((i, k) => [i.path.slice(DUT.length + 1) || '(top)', k]));
+    const order = new Map(b.instances.map((i, k) => [instanceName(i), k]));
     mismatches.sort((x, y) => order.get(x.instance)! - order.get(y.instance)!);
     const accesses = countAccesses({ file: trace, words }, b.memories, `${DUT}.`);
     return { cycles, counts, mismatches, accesses, records, traceBytes, seconds: (performance.now() - t0) / 1000 };

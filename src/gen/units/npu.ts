@@ -3,7 +3,7 @@ import { defineModule, type ModulePorts } from '../module.js';
 import type { Design } from '../design.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
 import { addressBits } from '../../util/bits.js';
-import { NPU_MEM, NpuModel, onSecond, type NpuGeometry, type PeSplit, type PeTables } from '../../models/npu-model.js';
+import { NPU_MEM, NpuModel, markedPes, onSecond, type NpuGeometry, type PeSplit, type PeTables } from '../../models/npu-model.js';
 import { AxhwError } from '../../errors.js';
 import { encodeProgram, instruction, type Instruction } from '../../models/npu-program.js';
 import type { ModuleCommand } from '../module.js';
@@ -123,7 +123,7 @@ export const npuUnit = defineModule({
   check(p) {
     if (p.apes > p.p) return `apes = ${p.apes} exceeds the ${p.p} PEs (apes <= p).`;
     if (p.amask && p.amask.length !== p.p) return `amask = ${p.amask} has ${p.amask.length} digits for ${p.p} PEs (one digit per PE).`;
-    const marked = [...p.amask].filter((d) => d === '1').length;
+    const marked = markedPes(p.amask);
     if (p.amask && marked !== p.apes) return `amask = ${p.amask} marks ${marked} PEs and apes = ${p.apes} (apes counts the 1s of amask).`;
     if (p.apes > 0 && !p.approx) return `apes = ${p.apes} needs the second multiplier: set approx=<unit spec>.`;
     if (p.apes === 0 && p.approx) return `approx = ${p.approx} is on no PE: set apes (1 .. ${p.p}).`;
