@@ -18,7 +18,7 @@ import { resolveUnitSpec } from '../../gen/unit-spec.js';
 import { generateDesign } from '../../gen/generate.js';
 import { sizeNpu } from '../../target/from-model.js';
 import { npuDesign } from '../../npu/sizing.js';
-import { networkTarget } from '../../npu/target.js';
+import { networkTarget, type NpuTarget } from '../../npu/target.js';
 import { bestSplit } from '../../npu/placement.js';
 import { npuCost } from '../../npu/cost.js';
 import { sramMemoriesAt } from '../../synth/module-cost.js';
@@ -254,12 +254,14 @@ async function runApp(
   const x = test.x.subarray(0, Math.min(r.samples, test.n) * (test.x.length / test.n));
   const n = Math.min(r.samples, test.n);
   step(`costing exact hardware at gate level (${n} inferences)`);
-  const baseline = await costOn(bp, onExact, evaluator, r.P, x, n, undefined);
+  // Each network on its hardware is placed and compiled once: the estimate and the costing read the same target.
+  const placed = placedTargets(evaluator, r.P);
+  const baseline = await costOn(placed(bp, onExact), x, n, undefined);
   // Each candidate on the NPU it would run on (per-neuron: placed, placeholders and all), its compute estimated
   // from the baseline's measured energies: placement's extra cycles count, not only the multipliers' power.
   const exactMw = estimate(onExact);
   const candidates = options.map((c) => {
-    const cycles = placedNpu(c.net, c.hw, evaluator, r.P).target.compiled.cyclesPerInference;
+    const cycles = placed(c.net, c.hw).compiled.cyclesPerInference;
     const estimatedComputePj =
       baseline.energy.multiplierPj * (c.estimatedMultiplierMw / exactMw) +
       baseline.energy.datapathPj * (cycles / baseline.cyclesPerInference);
@@ -272,7 +274,7 @@ async function runApp(
       .reduce<(typeof candidates)[number] | undefined>((a, c) => (!a || c.estimatedComputePj < a.estimatedComputePj ? c : a), undefined)!;
     const storage = lowestSupply(app, best, evaluator, targetAccuracy, r.draws, r.seed);
     step(`${method}: ${best.config}, weights stored at ${storage.voltageMv}${storage.voltageMv === 'nominal' ? '' : ' mV'}; costing`);
-    const c = await costOn(best.net, best.hw, evaluator, r.P, x, n, storage.voltageMv === 'nominal' ? undefined : storage.voltageMv);
+    const c = await costOn(placed(best.net, best.hw), x, n, storage.voltageMv === 'nominal' ? undefined : storage.voltageMv);
     chosen.push({
       method,
       config: best.config,
@@ -383,20 +385,27 @@ function placedNpu(net: Network, hw: HardwareConfig, ev: Evaluator, P: number) {
   const apes = second ? bestSplit(q, P).apes : undefined;
   const memory = { prog: 'sram', abuf: 'sram', wmem: 'sram', bmem: 'sram' } as const;
   const params = sizeNpu(q, first.spec, { P, memory, ...(apes ? { apes } : {}) }, child, second);
-  return { target: networkTarget(q, npuDesign(params, child, second?.design)) };
+  return networkTarget(q, npuDesign(params, child, second?.design));
 }
 
-/** A network on an NPU of its multipliers, costed at gate level: energy per inference by part, storage at `mv` for the weights. */
+/** placedNpu, once per network and hardware configuration. */
+function placedTargets(ev: Evaluator, P: number): (net: Network, hw: HardwareConfig) => NpuTarget {
+  const done = new Map<Network, Map<HardwareConfig, NpuTarget>>();
+  return (net, hw) => {
+    const perNet = done.get(net) ?? done.set(net, new Map()).get(net)!;
+    let t = perNet.get(hw);
+    if (!t) perNet.set(hw, (t = placedNpu(net, hw, ev, P)));
+    return t;
+  };
+}
+
+/** A placed network on its NPU, costed at gate level: energy per inference by part, storage at `mv` for the weights. */
 async function costOn(
-  net: Network,
-  hw: HardwareConfig,
-  ev: Evaluator,
-  P: number,
+  target: NpuTarget,
   x: Float32Array,
   n: number,
   mv: number | undefined,
 ): Promise<{ npu: string; cyclesPerInference: number; energy: Energy }> {
-  const { target } = placedNpu(net, hw, ev, P);
   const c = await npuCost(target, x, n, { clockNs: MODULE_CLOCK_NS });
   const pj = (j: number) => (j / n) * 1e12;
   // Nominal storage is the cost's own SRAM figure; the weight memories re-priced at the chosen supply.
