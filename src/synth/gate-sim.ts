@@ -34,8 +34,13 @@ export interface CompiledNetlist {
   /** The index of each input port bit, per input port (least significant first; -1: a constant). */
   inputs: Map<string, number[]>;
   flops: Flop[];
-  /** The evaluation, in chunks (STATEMENTS_PER_PASS). */
-  passes: ((v: Int32Array) => void)[];
+  /** The evaluation, in chunks (STATEMENTS_PER_PASS), in topological order; each returns nonzero when a net it drives changed. */
+  passes: ((v: Int32Array) => number)[];
+  /** The later passes that read a net each pass drives (evaluated again when it changed something). */
+  fanout: Int32Array[];
+  /** The sources (input bits, children's outputs, flip-flop states: nets no pass drives) and the passes that read each. */
+  sources: Int32Array;
+  sourceReaders: Int32Array[];
   /** The nets some logic reads, the flip-flops' clock values apart: a clock net outside it drives clock pins only. */
   readByLogic: Set<number>;
 }
@@ -110,11 +115,14 @@ export function compileNetlist(
     if (ff && !o.flops) return { ok: false, why: `cell ${inst.cell} is sequential` };
     let missing: string | undefined;
     // An expression over the instance's pins (and, in a flip-flop, its state variables).
-    const states = new Map<string, string>();
+    const states = new Map<string, { expr: string; net: number }>(); // a state variable read is a read of its state
     const over = (fn: string, reads: number[]) =>
       libertyToJs(fn.replace(/^"|"$/g, ''), (p) => {
         const s = states.get(p);
-        if (s !== undefined) return s;
+        if (s !== undefined) {
+          reads.push(s.net);
+          return s.expr;
+        }
         const b = inst.pins[p];
         if (b === undefined) return ((missing = p), '0');
         if (b !== '0' && b !== '1') reads.push(bit(b));
@@ -124,8 +132,8 @@ export function compileNetlist(
       const [iq, iqn] = ff.names as [string, string | undefined];
       const state = bit(`${INTERNAL}${inst.name}.${iq}`);
       sources.add(state);
-      states.set(iq, `v[${state}]`);
-      if (iqn) states.set(iqn, `~v[${state}]`);
+      states.set(iq, { expr: `v[${state}]`, net: state });
+      if (iqn) states.set(iqn, { expr: `~v[${state}]`, net: state });
       const fn = (k: string) => {
         const text = ff.simple[k];
         const reads: number[] = [];
@@ -188,30 +196,67 @@ export function compileNetlist(
       }
     }
   }
-  const passes: ((v: Int32Array) => void)[] = [];
+  const passes: ((v: Int32Array) => number)[] = [];
+  const passOf = new Int32Array(bits.length).fill(-1); // the pass that drives each net
+  const readers = new Map<number, Set<number>>(); // net -> the passes that read it, its own apart
   for (let k = 0; k < order.length; k += STATEMENTS_PER_PASS) {
-    const body = order
-      .slice(k, k + STATEMENTS_PER_PASS)
-      .map((o) => `v[${o}] = ${drivers.get(o)!.expr};`)
-      .join('\n');
-    passes.push(new Function('v', body) as (v: Int32Array) => void);
+    const pass = passes.length;
+    const chunk = order.slice(k, k + STATEMENTS_PER_PASS);
+    for (const o of chunk) passOf[o] = pass;
+    for (const o of chunk)
+      for (const r of drivers.get(o)!.reads)
+        if (passOf[r] !== pass) {
+          const set = readers.get(r) ?? new Set<number>();
+          readers.set(r, set.add(pass));
+        }
+    // `c` collects the changed bits of every net the pass drives, so settle can skip the passes nothing changed for.
+    const body = chunk.map((o) => `t = ${drivers.get(o)!.expr}; c |= t ^ v[${o}]; v[${o}] = t;`).join('\n');
+    passes.push(new Function('v', `let c = 0, t = 0;\n${body}\nreturn c;`) as (v: Int32Array) => number);
+  }
+  const fanout = passes.map(() => new Set<number>());
+  const sourceList: number[] = [];
+  const sourceReaders: Int32Array[] = [];
+  for (const [net, set] of readers) {
+    if (passOf[net]! >= 0) for (const p of set) fanout[passOf[net]!]!.add(p);
+    else {
+      sourceList.push(net);
+      sourceReaders.push(Int32Array.from(set));
+    }
   }
   const counted = bits.flatMap((b, i) => (b.startsWith(INTERNAL) ? [] : [i]));
   const clockValues = new Set(flops.map((f) => f.clock));
   const readByLogic = new Set<number>();
   for (const [out, d] of drivers) if (!clockValues.has(out)) for (const r of d.reads) readByLogic.add(r);
-  return { ok: true, net: { bits, counted, inputs, flops, passes, readByLogic } };
+  return {
+    ok: true,
+    net: {
+      bits,
+      counted,
+      inputs,
+      flops,
+      passes,
+      fanout: fanout.map((f) => Int32Array.from(f)),
+      sources: Int32Array.from(sourceList),
+      sourceReaders,
+      readByLogic,
+    },
+  };
 }
 
 /**
  * The values of a compiled netlist in 32 lanes and its flip-flops' edges: `settle` evaluates the logic,
- * `triggered` finds the flip-flops whose clock rose since it last looked and samples their next states,
+ * the passes whose inputs changed since they last ran (the values are a function of the sources, so a pass
+ * none of whose inputs changed would write what it holds), `triggered` finds the flip-flops whose clock rose
+ * since it last looked and samples their next states,
  * `commit` stores them, `fire` repeats both until no clock rises (a clock made by the logic).
  */
 export class GateState {
   readonly v: Int32Array;
   private readonly prevClock: Int32Array;
   private readonly pending: Int32Array;
+  /** The sources' values when the logic last settled, and the passes to run at the next settle. */
+  private readonly settledSources: Int32Array;
+  private readonly dirty: Uint8Array;
 
   constructor(
     private readonly c: CompiledNetlist,
@@ -220,10 +265,33 @@ export class GateState {
     this.v = new Int32Array(c.bits.length);
     this.prevClock = new Int32Array(c.flops.length);
     this.pending = new Int32Array(c.flops.length);
+    this.settledSources = new Int32Array(c.sources.length);
+    this.dirty = new Uint8Array(c.passes.length).fill(1);
   }
 
+  /**
+   * Bring every net up to date with the sources. Only sources are set from outside (and the flip-flops'
+   * clock values by followClocks, to what their pass computes), so the passes to run are those reading a
+   * source that changed, and the later ones reading a net that a pass run changed.
+   */
   settle(): void {
-    for (const p of this.c.passes) p(this.v);
+    const { v, c, dirty, settledSources } = this;
+    const { sources, sourceReaders, passes, fanout } = c;
+    for (let i = 0; i < sources.length; i++) {
+      const x = v[sources[i]!]!;
+      if (x === settledSources[i]) continue;
+      settledSources[i] = x;
+      const r = sourceReaders[i]!;
+      for (let j = 0; j < r.length; j++) dirty[r[j]!] = 1;
+    }
+    for (let k = 0; k < passes.length; k++) {
+      if (dirty[k] === 0) continue;
+      dirty[k] = 0;
+      if (passes[k]!(v) !== 0) {
+        const f = fanout[k]!;
+        for (let j = 0; j < f.length; j++) dirty[f[j]!] = 1;
+      }
+    }
   }
 
   triggered(): boolean {
