@@ -11,7 +11,7 @@ import { writeAtomic } from '../util/atomic-write.js';
 import { demoSummarySchema, type DemoAnswer, type DemoSummary } from '../report/demo-summary.js';
 import { meetsClock } from '../util/quantities.js';
 import { writeReport } from '../report/page.js';
-import { DEMO, DEMO_STEPS, type DemoContext, type Progress, type StepResult } from './steps.js';
+import { DEMO, DEMO_STEPS, type DemoContext, type Progress, type Step, type StepResult } from './steps.js';
 
 export interface DemoOptions {
   out: string;
@@ -23,6 +23,9 @@ export interface DemoOptions {
 }
 
 const noProgress: Progress = { update() {}, stop() {} };
+
+/** A background step's end: its result or its error, its log, its own run's seconds. */
+type Background = { r: StepResult; lines: string[]; seconds: number } | { e: unknown; lines: string[]; seconds: number };
 
 /**
  * The main job end to end on built-in defaults: RTL generated and verified, tables exported, the
@@ -46,14 +49,40 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   rmSync(stage, { recursive: true, force: true });
   const cleanup = () => rmSync(stage, { recursive: true, force: true });
   process.once('exit', cleanup);
+  // Background steps start when the step they follow is done, their log kept until their turn; the demo's end (or
+  // failure) stops them.
+  const stop = new AbortController();
+  const background = new Map<Step, Promise<Background>>();
+  const startAfter = (name: string) => {
+    for (const s of steps.filter((x) => x.startsAfter === name)) {
+      const lines: string[] = [];
+      const ts = performance.now();
+      const run = s.run(stage, { ...ctx, log: (m) => lines.push(m), progress: () => noProgress, signal: stop.signal });
+      const seconds = () => (performance.now() - ts) / 1000;
+      background.set(
+        s,
+        run.then(
+          (r) => ({ r, lines, seconds: seconds() }),
+          (e: unknown) => ({ e, lines, seconds: seconds() }),
+        ),
+      );
+    }
+  };
   try {
     const done: DemoSummary['steps'] = [];
     for (const [i, s] of steps.entries()) {
       log(`[${i + 1}/${steps.length}] ${s.name}: ${s.title}`);
-      const ts = performance.now();
+      let ts = performance.now();
       let r: StepResult;
       try {
-        r = await s.run(stage, ctx);
+        const early = background.get(s);
+        if (early) {
+          const b = await early;
+          b.lines.forEach((m) => log(m));
+          if ('e' in b) throw b.e;
+          r = b.r;
+          ts = performance.now() - 1000 * b.seconds; // its own run's time, from its start
+        } else r = await s.run(stage, ctx);
       } catch (e) {
         const err = e as Error & { fix?: string; exitCode?: number };
         throw new AxhwError(
@@ -63,8 +92,9 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
         );
       }
       const seconds = (performance.now() - ts) / 1000;
+      startAfter(s.name);
       done.push({ name: s.name, title: s.title, seconds, ...(r.dir ? { dir: r.dir } : {}), headline: r.headline });
-      log(`      ${r.headline} (${seconds.toFixed(1)} s)`);
+      log(`      ${r.headline} (${seconds.toFixed(1)} s${s.startsAfter ? `, beside the steps after ${s.startsAfter}` : ''})`);
     }
     const prov = await provenanceRecord(o.command);
     const summary = demoSummarySchema.parse({
@@ -99,6 +129,8 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
     rmSync(old, { recursive: true, force: true });
     return { summary, index: join(o.out, 'index.html'), bytes: page.bytes };
   } finally {
+    stop.abort();
+    await Promise.all(background.values());
     process.removeListener('exit', cleanup);
     cleanup();
   }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import type { RawParams } from '../gen/params.js';
 import { AxhwError } from '../errors.js';
 import { resolveUnit } from '../gen/registry.js';
@@ -25,6 +28,8 @@ import { optionDefaults, type OptionSet, type OptionsOf } from '../util/options.
 import type { Experiment } from '../experiments/experiment.js';
 import { axtrainExperiment } from '../experiments/axtrain/index.js';
 import type { AxtrainResult } from '../experiments/axtrain/schema.js';
+import { axtrainSystemResultSchema } from '../experiments/axtrain-system/schema.js';
+import { SYSTEM_METHODS } from '../experiments/axtrain-system/plan.js';
 import { framnnExperiment } from '../experiments/framnn/index.js';
 import { axnetExperiment } from '../experiments/axnet/index.js';
 import { writeProvenance } from '../doc/provenance-file.js';
@@ -60,6 +65,8 @@ export interface DemoContext {
   units: DemoSummary['units'];
   /** What the page's opening needs from the steps (demoAnswer in run.ts). */
   found: { characterize?: CharacterizeReport; axtrain?: AxtrainResult; run?: NpuRunRecord; cost?: NpuCostRecord };
+  /** Set when the demo stops: a step running in the background ends its work. */
+  signal?: AbortSignal;
 }
 
 export interface StepResult {
@@ -71,6 +78,12 @@ export interface StepResult {
 export interface Step {
   name: string;
   title: string;
+  /**
+   * Started once the named earlier step is done and run beside the steps between, in a process of its own (the
+   * second core): it reads nothing they write, and the builds and characterisations it shares with the steps up to
+   * the named one are then in the cache. Its log is shown, and its result taken, in its place in the order.
+   */
+  startsAfter?: string;
   run(stage: string, ctx: DemoContext): Promise<StepResult>;
 }
 
@@ -252,6 +265,47 @@ export const DEMO_STEPS: readonly Step[] = [
       return {
         dir,
         headline: `${a.app.name} on DRUM ${k1.setting} (k=${k1.k}): bp ${pct(k1.bp.accuracy, 1)}, axtrain ${pct(k1.axtrain.accuracy, 1)}`,
+      };
+    },
+  },
+  {
+    name: 'axtrain-system',
+    title:
+      'AxTrain at system level (--quick, breast cancer): ApproxAnn from the bp and AxTrain networks, and each ' +
+      "method's lowest compute and storage energy on the NPU within 2 points of exact hardware",
+    startsAfter: 'characterize', // its multipliers' Verilator builds and characterisation
+    async run(stage, ctx) {
+      const dir = 'axtrain-system';
+      // The CLI's own command in a child process, so that its training and gate-level replays get a core of their
+      // own; it runs in the staging folder, so its recorded command is the one that reproduces it there.
+      const args = ['experiment', dir, '--quick', '--apps', 'breast-cancer', '--seed', String(DEMO.seed), '--backend', ctx.backend.name];
+      const child = execa(process.execPath, [fileURLToPath(new URL('../../bin/axhw.js', import.meta.url)), ...args, '-o', dir], {
+        cwd: stage,
+        reject: false,
+        cancelSignal: ctx.signal,
+        stdout: 'ignore',
+        lines: true,
+      });
+      const r = await child;
+      for (const line of r.stderr) sub(ctx.log)(line);
+      if (r.exitCode !== 0)
+        throw new AxhwError(
+          `\`axhw ${args.join(' ')}\` failed: ${r.shortMessage}`,
+          `Run it alone for the whole message: \`axhw ${args.join(' ')}\`.`,
+          r.exitCode === 2 ? 2 : 1,
+        );
+      const result = axtrainSystemResultSchema.parse(JSON.parse(readFileSync(join(stage, dir, `${dir}.json`), 'utf8')));
+      const s = result.summary;
+      const storage = SYSTEM_METHODS.map((m) => s.storageSavingPct[m]!);
+      return {
+        dir,
+        headline:
+          `energy saved against exact hardware within 2 points, compute: ` +
+          SYSTEM_METHODS.map((m) => `${m} ${s.computeSavingPct[m]!.toFixed(1)}%`).join(', ') +
+          '; storage: ' +
+          (storage.every((x) => x === storage[0])
+            ? `${storage[0]!.toFixed(1)}% each`
+            : SYSTEM_METHODS.map((m, k) => `${m} ${storage[k]!.toFixed(1)}%`).join(', ')),
       };
     },
   },

@@ -82,3 +82,7 @@ export const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digit
 
 /** A relative change as a signed percentage with one decimal ('+12.5%', '-3.0%'), or 'n/a' when there is none. */
 export const signedPct = (x: number | null): string => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+
+/** A percentage difference in words: 12.5 with ('less', 'more') is `12.5% less`, -3 is `3.0% more` (never `-3.0% less`). */
+export const pctWords = (x: number, positive: string, negative: string): string =>
+  `${Math.abs(x).toFixed(1)}% ${x >= 0 ? positive : negative}`;

@@ -62,6 +62,7 @@ describe('axhw demo', () => {
       'train fm-bp',
       'train fm-axtrain',
       'axtrain',
+      'axtrain-system',
       'framnn',
       'axnet',
       'npu',
@@ -102,6 +103,19 @@ describe('axhw demo', () => {
       accuracyRtl: run.accuracyRtl,
       energyPerInferencePj: cost.energyPerInferencePj.total,
     });
+    // The system-level quick run (begun after characterize, in a process of its own): the command that reproduces it in
+    // the report folder, and the headline from its result file.
+    const sys = JSON.parse(readFileSync(join(out, 'axtrain-system', 'axtrain-system.json'), 'utf8'));
+    expect(sys.command).toBe(
+      `axhw experiment axtrain-system --quick --apps breast-cancer --seed ${DEMO.seed} --backend ${sys.backend.name} -o axtrain-system`,
+    );
+    expect(sys.apps.map((a: { app: { name: string } }) => a.app.name)).toEqual(['breast-cancer']);
+    const line = s.steps.find((x) => x.name === 'axtrain-system')!.headline;
+    for (const [m, v] of Object.entries(sys.summary.computeSavingPct as Record<string, number>))
+      expect(line).toContain(`${m} ${v.toFixed(1)}%`);
+    expect(r.stderr).toMatch(
+      /\[8\/11\] axtrain-system: [^\n]*\n(\s{6}[^\n]*\n)*\s{6}energy saved against exact hardware[^\n]*beside the steps after \w+\)/,
+    );
     // Each folder carries the tool versions it was made with.
     expect(JSON.parse(readFileSync(join(out, 'npu', 'provenance.json'), 'utf8')).tools.yosys).toMatch(/^Yosys /);
     expect(r.stdout).toMatch(/demo done in [\d.]+ minutes: .*index\.html/);
@@ -115,8 +129,8 @@ describe('axhw demo', () => {
       const html = readFileSync(page, 'utf8');
       const r = await checkReportPage(page, join(process.env.AXHW_SCREENSHOT_DIR ?? work, 'demo.png'));
       expect(r.figures.length).toBe((html.match(/<figure /g) ?? []).length);
-      // pareto, 4 training curves, AxTrain 5, FramNN 2, AXNet 3, NPU 1
-      expect(r.figures.length).toBeGreaterThanOrEqual(16);
+      // pareto, 4 training curves, AxTrain 5, AxTrain system 2, FramNN 2, AXNet 3, NPU 1
+      expect(r.figures.length).toBeGreaterThanOrEqual(18);
       for (const f of r.figures) expect(f.loaded && f.width > 100 && f.height > 50, f.id).toBe(true);
       expect(r.consoleErrors).toEqual([]);
       expect(r.failedRequests).toEqual([]);
@@ -149,7 +163,7 @@ describe('axhw demo', () => {
     async (line) => {
       const r = await axhw(words(line).slice(1));
       expect(r.exitCode, r.all).toBe(0);
-      if (line.includes('--json')) expect(demoSummarySchema.parse(JSON.parse(r.stdout)).steps).toHaveLength(10);
+      if (line.includes('--json')) expect(demoSummarySchema.parse(JSON.parse(r.stdout)).steps).toHaveLength(11);
     },
     900_000,
   );

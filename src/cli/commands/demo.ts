@@ -13,10 +13,10 @@ export const DEMO_OPTIONS = {
 export function demoCommand(): Command {
   const cmd = withExamples(new Command('demo'), ['axhw demo', 'axhw demo -o out/demo --json']).description(
     'the main job end to end on built-in defaults (about 3 minutes the first time on 2 cores, under ' +
-      'a minute with its builds and syntheses cached: measured): generate and verify DRUM (8-bit, ' +
-      'k = 3..6), the exact multiplier and fpmul; export their tables; characterise area, delay and ' +
+      'a minute with its builds and syntheses cached: measured): generate and verify DRUM (sign + 8-bit ' +
+      'magnitude, k = 2..5), the exact multiplier and fpmul; export their tables; characterise area, delay and ' +
       'power; train the breast-cancer MLP and a Fashion-MNIST MLP with bp and AxTrain and evaluate ' +
-      'them on DRUM and NTV storage; the AxTrain, FramNN and AXNet quick runs; run the trained network ' +
+      'them on DRUM and NTV storage; the AxTrain, AxTrain system-level, FramNN and AXNet quick runs; run the trained network ' +
       'on the NPU RTL bit-exact with cycles and energy; write index.html (one static page) and summary.json',
   );
   return addOptions(cmd, DEMO_OPTIONS).action(async (parsedOptions: object) =>

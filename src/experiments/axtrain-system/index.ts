@@ -2,8 +2,7 @@ import { defineExperiment } from '../experiment.js';
 import { AXTRAIN_SYSTEM_OPTIONS } from './options.js';
 import { systemApps } from './plan.js';
 import type { AxtrainSystemResult } from './schema.js';
-
-const pctOrNa = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)}%`);
+import { pctWords } from '../../util/quantities.js';
 
 /** AxTrain at system level (ISLPED 2018, Figures 8 and 9): ApproxAnn per neuron, and each method's lowest power on the NPU. */
 export const axtrainSystemExperiment = defineExperiment<AxtrainSystemResult, typeof AXTRAIN_SYSTEM_OPTIONS>({
@@ -40,12 +39,12 @@ export const axtrainSystemExperiment = defineExperiment<AxtrainSystemResult, typ
       `AxTrain at system level on ${r.apps.map((a) => a.app.name).join(', ')}${r.quick ? ' (--quick)' : ''}, NPU P = ${r.pes}`,
       line('compute energy saved', s.computeSavingPct),
       line('storage energy saved', s.storageSavingPct),
-      `  axtrain vs ApproxAnn-bp, compute: ${s.axtrainVsApproxannComputePct.toFixed(1)}% less (paper 25.7%)`,
+      `  axtrain vs ApproxAnn-bp, compute: ${pctWords(s.axtrainVsApproxannComputePct, 'less', 'more')} (paper 25.7% less)`,
       `  ApproxAnn from AxTrain vs from bp, approximate neurons: ` +
         Object.entries(s.approxannMoreApproxPct)
-          .map(([k, v]) => `${k} ${pctOrNa(v)} more`)
+          .map(([k, v]) => `${k} ${v === null ? 'n/a' : pctWords(v, 'more', 'fewer')}`)
           .join(', ') +
-        ' (paper K1 25.5%, K2 23.3%)',
+        ' (paper K1 25.5%, K2 23.3% more)',
     ];
   },
 });

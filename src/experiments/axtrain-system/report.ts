@@ -1,6 +1,6 @@
 import { experimentProvenance } from '../provenance.js';
 import { definitionBlocks, figure, type ResultDocument, table, text } from '../../doc/document.js';
-import { pct } from '../../util/quantities.js';
+import { pct, pctWords } from '../../util/quantities.js';
 import { APPROXANN_SETTINGS, SYSTEM_METHODS } from './plan.js';
 import type { AxtrainSystemResult } from './schema.js';
 
@@ -185,7 +185,8 @@ export function axtrainSystemDocument(r: AxtrainSystemResult): ResultDocument {
             `Average savings against exact hardware: compute ` +
               `${SYSTEM_METHODS.map((m) => `${m} ${f1(s.computeSavingPct[m]!)}%`).join(', ')}; ` +
               `storage ${SYSTEM_METHODS.map((m) => `${m} ${f1(s.storageSavingPct[m]!)}%`).join(', ')}. AxTrain needs ` +
-              `${f1(s.axtrainVsApproxannComputePct)}% less compute energy than ApproxAnn-bp. Paper (FlexFlow, TSMC 65 nm, CACTI-P): ` +
+              `${pctWords(s.axtrainVsApproxannComputePct, 'less', 'more')} compute energy than ApproxAnn-bp. ` +
+              'Paper (FlexFlow, TSMC 65 nm, CACTI-P): ' +
               `AxTrain against bp ${s.paper.computePowerSavingPct}% compute and ${s.paper.storagePowerSavingPct}% storage; ` +
               `${s.paper.axtrainVsApproxannComputePct}% less compute than ApproxAnn.`,
           ),
