@@ -20,6 +20,8 @@ export interface DemoOptions {
   log?: (m: string) => void;
   /** A progress display for a long part of a step. */
   progress?: (label: string, unit: string) => Progress;
+  /** The steps (default DEMO_STEPS; others for the tests of the run's order, background steps and failures). */
+  steps?: readonly Step[];
 }
 
 const noProgress: Progress = { update() {}, stop() {} };
@@ -40,13 +42,14 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   const progress = (label: string, unit: string) => o.progress?.(label, unit) ?? noProgress;
   const backend = await initBackend(o.backend);
   const ctx: DemoContext = { log, progress, backend, units: [], found: {} };
-  const steps = DEMO_STEPS;
+  const steps = o.steps ?? DEMO_STEPS;
 
   // Stage beside the target (same file system, so the final swap is a rename).
   const parent = dirname(o.out);
   mkdirSync(parent, { recursive: true });
   const stage = join(parent, `.${basename(o.out)}.staging-${process.pid}`);
   rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage); // a background step runs its process in it
   const cleanup = () => rmSync(stage, { recursive: true, force: true });
   process.once('exit', cleanup);
   // Background steps start when the step they follow is done, their log kept until their turn; the demo's end (or
