@@ -78,17 +78,34 @@ function replayGroup(
   const buffer = new Uint32Array(recordWords * RECORDS_PER_READ + 1);
   const bytes = new Uint8Array(buffer.buffer);
   const bitOf = (rec: number, at: number) => (buffer[rec + 1 + (at >>> 5)]! >>> (at & 31)) & 1;
-  const setInputs = (rec: number, from = buffer) => {
-    for (let i = 0; i < inputs.length; i++) {
-      const n = inputs[i]!;
-      if (n < 0) continue;
-      let w = 0;
-      for (let j = 0; j < lanes.length; j++) {
-        const at = lanes[j]! + i;
-        w |= ((from[rec + 1 + (at >>> 5)]! >>> (at & 31)) & 1) << j;
-      }
-      v[n] = w;
+  const setInput = (i: number, rec: number, from: Uint32Array) => {
+    const n = inputs[i]!;
+    if (n < 0) return;
+    let w = 0;
+    for (let j = 0; j < lanes.length; j++) {
+      const at = lanes[j]! + i;
+      w |= ((from[rec + 1 + (at >>> 5)]! >>> (at & 31)) & 1) << j;
     }
+    v[n] = w;
+  };
+  // The probe words the inputs were last set from: a block of 32 inputs whose bits no lane's words changed since
+  // holds its values (only this sets them), so only the changed blocks are read. A clock is set from the record's
+  // flags before this, so its input, if it has one, is always set again.
+  const applied = new Uint32Array(trace.words + 2);
+  let appliedValid = false;
+  const clockInputs = inputs.flatMap((n, i) => (n >= 0 && clocks.includes(n) ? [i] : []));
+  const setInputs = (rec: number, from = buffer) => {
+    for (let b = 0; b < inputs.length; b += 32) {
+      let changed = !appliedValid;
+      for (let j = 0; j < lanes.length && !changed; j++) {
+        const w = (lanes[j]! + b) >>> 5; // the bits of lane j's block lie in words w and w + 1
+        changed = ((from[rec + 1 + w]! ^ applied[w]!) | (w + 1 < trace.words ? from[rec + 2 + w]! ^ applied[w + 1]! : 0)) !== 0;
+      }
+      if (changed) for (let i = b; i < Math.min(b + 32, inputs.length); i++) setInput(i, rec, from);
+    }
+    for (const i of clockInputs) setInput(i, rec, from);
+    applied.set(from.subarray(rec + 1, rec + 1 + trace.words));
+    appliedValid = true;
   };
   // Before the zero marker a record's inputs are put in only when the logic next settles (see below): the last
   // record's, held here, stand for every one since (each record sets every input).
