@@ -31,8 +31,8 @@ type Background = { r: StepResult; lines: string[]; seconds: number } | { e: unk
 
 /**
  * The main job end to end on built-in defaults: RTL generated and verified, tables exported, the
- * multipliers characterised, networks trained for the hardware and evaluated on it, the FramNN and AXNet
- * quick runs, and the trained network run on the NPU RTL, bit-exact, with its cycles and energy. Results
+ * multipliers characterised, networks trained for the hardware and evaluated on it, the AxTrain (unit and
+ * system level), FramNN and AXNet quick runs, and the trained network run on the NPU RTL, bit-exact, with its cycles and energy. Results
  * go to a staging folder beside `out`, which replaces `out` only when every step has passed: a failed
  * step leaves the previous report as it was and no half-written one.
  */
@@ -43,6 +43,10 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
   const backend = await initBackend(o.backend);
   const ctx: DemoContext = { log, progress, backend, units: [], found: {} };
   const steps = o.steps ?? DEMO_STEPS;
+  steps.forEach((s, i) => {
+    if (s.startsAfter && !steps.slice(0, i).some((x) => x.name === s.startsAfter))
+      throw new Error(`demo step ${s.name} starts after ${s.startsAfter}, which is not a step before it`);
+  });
 
   // Stage beside the target (same file system, so the final swap is a rename).
   const parent = dirname(o.out);

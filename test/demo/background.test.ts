@@ -112,4 +112,11 @@ describe('the demo run: background steps', () => {
     expect(seen).not.toContain('background aborted');
     expect(lines.some((l) => /^ {6}background done \([\d.]+ s, beside the steps after first\)$/.test(l))).toBe(true);
   });
+
+  it('a background step must name a step before it', async () => {
+    const bad = steps({}, []).map((s) => (s.name === 'background' ? { ...s, startsAfter: 'third-ish' } : s));
+    await expect(runDemo({ out: join(work(), 'demo'), command: 'axhw demo', backend: 'cpu', steps: bad })).rejects.toThrow(
+      'demo step background starts after third-ish, which is not a step before it',
+    );
+  });
 });
