@@ -79,8 +79,9 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
     const done: DemoSummary['steps'] = [];
     for (const [i, s] of steps.entries()) {
       log(`[${i + 1}/${steps.length}] ${s.name}: ${s.title}`);
-      let ts = performance.now();
+      const ts = performance.now();
       let r: StepResult;
+      let own: number | undefined; // a background step's own run time, from its start
       try {
         const early = background.get(s);
         if (early) {
@@ -88,7 +89,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           b.lines.forEach((m) => log(m));
           if ('e' in b) throw b.e;
           r = b.r;
-          ts = performance.now() - 1000 * b.seconds; // its own run's time, from its start
+          own = b.seconds;
         } else r = await s.run(stage, ctx);
       } catch (e) {
         const err = e as Error & { fix?: string; exitCode?: number };
@@ -98,7 +99,7 @@ export async function runDemo(o: DemoOptions): Promise<{ summary: DemoSummary; i
           err.exitCode === 2 ? 2 : 1,
         );
       }
-      const seconds = (performance.now() - ts) / 1000;
+      const seconds = own ?? (performance.now() - ts) / 1000;
       startAfter(s.name);
       done.push({ name: s.name, title: s.title, seconds, ...(r.dir ? { dir: r.dir } : {}), headline: r.headline });
       log(`      ${r.headline} (${seconds.toFixed(1)} s${s.startsAfter ? `, beside the steps after ${s.startsAfter}` : ''})`);
