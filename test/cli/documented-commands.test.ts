@@ -15,6 +15,7 @@ import {
   RUN_BY_DEMO_TEST,
   runOrder,
   SUBSTITUTIONS,
+  withDeclaredOut,
   words,
 } from '../helpers/documented-commands.js';
 
@@ -26,6 +27,7 @@ import {
  */
 const bin = join(root, 'bin', 'axhw.js');
 const examples = await helpExamples();
+const program = await buildProgram();
 const documented = [...new Set([...readmeCommands(), ...examples])];
 const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c));
 const ordered = here
@@ -46,6 +48,11 @@ describe('the documented commands', () => {
       for (const w of a.filter((x) => x.startsWith('--') && !s.drops?.includes(x))) expect(b, `${k}: ${w}`).toContain(w);
     }
     for (const c of RUN_BY_DEMO_TEST) expect(documented, c).toContain(c);
+    // The help's bare experiment line and the README's line with the default folder are one run; an explicit
+    // folder, or a command with no declared output folder, stays as typed.
+    expect(withDeclaredOut('axhw experiment axtrain --quick', program)).toBe('axhw experiment axtrain --quick -o out/experiment/axtrain');
+    expect(withDeclaredOut('axhw experiment axtrain --quick -o x', program)).toBe('axhw experiment axtrain --quick -o x');
+    expect(withDeclaredOut('axhw units', program)).toBe('axhw units');
   });
 
   it('`axhw` is on the PATH after scripts/setup.sh and runs this checkout from any folder', async () => {
@@ -70,13 +77,14 @@ describe('the documented commands', () => {
       }
     }, 600_000);
 
-    // Documented commands whose substitutes are the same line (e.g. two spellings of the quick system experiment)
-    // run once: the same command in the same folder, a second run proves nothing more and takes its time again.
+    // Documented commands that read the same once substituted and given their declared output folder (two spellings
+    // of the quick system experiment; an experiment's help line and the README's with the default -o) run once:
+    // the same command in the same folder, a second run proves nothing more and takes its time again.
     const ran = new Map<string, Promise<{ exitCode?: number; all?: string }>>();
     it.each(ordered)(
       '%s',
       async (documentedLine) => {
-        const line = commandToRun(documentedLine);
+        const line = withDeclaredOut(commandToRun(documentedLine), program);
         const [, ...args] = words(line);
         if (!ran.has(line)) ran.set(line, execa('node', [bin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } }));
         const r = await ran.get(line)!;
@@ -89,7 +97,6 @@ describe('the documented commands', () => {
     // Runs above made without these options: what they wrote records the declared defaults (a default the
     // code ignores or overrides would show here, not only in the help).
     it('runs without an option record its declared default (train, experiment axtrain)', async () => {
-      const program = await buildProgram();
       const defaults = (path: string[]) => {
         const cmd = path.reduce((c, n) => c.commands.find((x) => x.name() === n)!, program);
         return Object.fromEntries(cmd.options.map((o) => [o.attributeName(), o.defaultValue]));

@@ -144,6 +144,24 @@ export function commandToRun(documented: string): string {
 }
 
 /**
+ * The line as the CLI reads it: a command with a declared output folder, given no `-o`, has that default
+ * written out (`axhw experiment axtrain --quick` is `... --quick -o out/experiment/axtrain`). Two documented
+ * lines that read the same run the same computation into the same folder, so the test runs them once.
+ */
+export function withDeclaredOut(line: string, program: Command): string {
+  const w = words(line);
+  let cmd = program;
+  for (const name of w.slice(1)) {
+    const sub = cmd.commands.find((c) => c.name() === name);
+    if (!sub) break;
+    cmd = sub;
+  }
+  const out = cmd.options.find((o) => o.long === '--out');
+  if (!out || typeof out.defaultValue !== 'string' || w.includes('-o') || w.includes('--out')) return line;
+  return `${line} -o ${out.defaultValue}`;
+}
+
+/**
  * The order the commands run in: those that make what others read first (trained networks, results to
  * render), then the rest as documented, then `axhw report` of the results made before it.
  */
