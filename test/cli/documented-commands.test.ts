@@ -13,6 +13,7 @@ import {
   readmeCommands,
   root,
   RUN_BY_DEMO_TEST,
+  RUN_BY_EXPERIMENT_TESTS,
   runOrder,
   SUBSTITUTIONS,
   withDeclaredOut,
@@ -29,7 +30,9 @@ const bin = join(root, 'bin', 'axhw.js');
 const examples = await helpExamples();
 const program = await buildProgram();
 const documented = [...new Set([...readmeCommands(), ...examples])];
-const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c));
+const asRun = (c: string) => withDeclaredOut(commandToRun(c), program);
+const runByExperimentTests = new Set(Object.keys(RUN_BY_EXPERIMENT_TESTS).map(asRun));
+const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c) && !runByExperimentTests.has(asRun(c)));
 const ordered = here
   .map((c, i) => ({ c, i }))
   .sort((x, y) => runOrder(x.c) - runOrder(y.c) || x.i - y.i)
@@ -48,6 +51,14 @@ describe('the documented commands', () => {
       for (const w of a.filter((x) => x.startsWith('--') && !s.drops?.includes(x))) expect(b, `${k}: ${w}`).toContain(w);
     }
     for (const c of RUN_BY_DEMO_TEST) expect(documented, c).toContain(c);
+    // An experiment's test that runs a documented line names it in its source, and runs the substitute.
+    for (const [c, file] of Object.entries(RUN_BY_EXPERIMENT_TESTS)) {
+      expect(documented, c).toContain(c);
+      expect(readFileSync(join(root, file), 'utf8'), file).toContain(`'${c}'`);
+    }
+    expect(documented.filter((c) => runByExperimentTests.has(asRun(c))).length).toBeGreaterThanOrEqual(
+      Object.keys(RUN_BY_EXPERIMENT_TESTS).length,
+    );
     // The help's bare experiment line and the README's line with the default folder are one run; an explicit
     // folder, or a command with no declared output folder, stays as typed.
     expect(withDeclaredOut('axhw experiment axtrain --quick', program)).toBe('axhw experiment axtrain --quick -o out/experiment/axtrain');
@@ -84,7 +95,7 @@ describe('the documented commands', () => {
     it.each(ordered)(
       '%s',
       async (documentedLine) => {
-        const line = withDeclaredOut(commandToRun(documentedLine), program);
+        const line = asRun(documentedLine);
         const [, ...args] = words(line);
         if (!ran.has(line)) ran.set(line, execa('node', [bin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } }));
         const r = await ran.get(line)!;

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { requireTool } from '../helpers/tools.js';
-import { axhw } from '../helpers/cli.js';
+import { axhwBin } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { commandToRun, RUN_BY_EXPERIMENT_TESTS, words } from '../helpers/documented-commands.js';
 import { axtrainSystemResultSchema, type AxtrainSystemResult } from '../../src/experiments/axtrain-system/schema.js';
 import { SYSTEM_METHODS } from '../../src/experiments/axtrain-system/plan.js';
 
@@ -19,8 +21,17 @@ describe('axhw experiment axtrain-system --quick', () => {
   });
 
   it('ApproxAnn and the lowest power on the NPU: the JSON fits its schema and its arithmetic recomputes', async () => {
-    const dir = join(out, 'report');
-    const r = await axhw('experiment', 'axtrain-system', '--quick', '--apps', 'breast-cancer', '--samples', '1', '--draws', '2', '-o', dir);
+    // The documented line (its substitute: one costed inference, 2 NTV draws), as a user types it in a fresh folder.
+    const documented = 'axhw experiment axtrain-system --quick --apps breast-cancer';
+    expect(RUN_BY_EXPERIMENT_TESTS[documented]).toBe('test/experiments/axtrain-system.test.ts');
+    expect(commandToRun(documented)).toBe(`${documented} --samples 1 --draws 2`);
+    const r = await execa('node', [axhwBin, ...words(commandToRun(documented)).slice(1)], {
+      cwd: out,
+      reject: false,
+      all: true,
+      env: { FORCE_COLOR: '0' },
+    });
+    const dir = join(out, 'out', 'experiment', 'axtrain-system');
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/compute energy saved: bp -?\d+\.\d%, axtrain/);
     for (const f of ['axtrain-system.json', 'axtrain-system.md', 'approxann-neurons.svg', 'system-savings.svg'])

@@ -136,6 +136,14 @@ export const SUBSTITUTIONS: Record<string, { run: string; why: string; drops?: s
 /** Run by test/demo/demo.test.ts in the folder the demo writes (each needs the demo's output or is the demo). */
 export const RUN_BY_DEMO_TEST = ['axhw demo', 'axhw demo -o out/demo --json', 'axhw report reports/demo -o reports/demo-again'];
 
+/**
+ * Documented commands an experiment's own test runs, as the substitute line (commandToRun) in a fresh folder, and
+ * checks in depth: the documented-commands test leaves them, and every line that runs the same (withDeclaredOut), to it.
+ */
+export const RUN_BY_EXPERIMENT_TESTS: Record<string, string> = {
+  'axhw experiment axtrain-system --quick --apps breast-cancer': 'test/experiments/axtrain-system.test.ts',
+};
+
 /** The command line a test runs for a documented one: its substitute, with placeholders filled. */
 export function commandToRun(documented: string): string {
   let line = SUBSTITUTIONS[documented]?.run ?? documented;
