@@ -12,8 +12,8 @@ export const DEMO_OPTIONS = {
 
 export function demoCommand(): Command {
   const cmd = withExamples(new Command('demo'), ['axhw demo', 'axhw demo -o out/demo --json']).description(
-    'the main job end to end on built-in defaults (about 5 minutes the first time on 2 cores, about ' +
-      'a minute and a half with its builds and syntheses cached: measured): generate and verify DRUM (sign + 8-bit ' +
+    'the main job end to end on built-in defaults (about 3 to 5 minutes the first time on 2 cores, about ' +
+      'a minute with its builds and syntheses cached: measured): generate and verify DRUM (sign + 8-bit ' +
       'magnitude, k = 2..5), the exact multiplier and fpmul; export their tables; characterise area, delay and ' +
       'power; train the breast-cancer MLP and a Fashion-MNIST MLP with bp and AxTrain and evaluate ' +
       'them on DRUM and NTV storage; the AxTrain, AxTrain system-level, FramNN and AXNet quick runs; run the trained network ' +
