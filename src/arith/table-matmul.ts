@@ -30,12 +30,7 @@ export function tableMatMul(
   const bIdx = alloc.i32('bIdx', k * n);
   for (let t = 0; t < k * n; t++) bIdx[t] = b[t]! - qmin;
   const aIdx = alloc.i32('aIdx', m * k);
-  const hist = new Int32Array(range);
-  for (let t = 0; t < m * k; t++) {
-    const v = a[t]! - qmin;
-    aIdx[t] = v;
-    hist[v]!++;
-  }
+  const hist = codeHistogram(a, qmin, range, aIdx);
   let c = 0;
   for (let v = 1; v < range; v++) if (hist[v]! > hist[c]!) c = v;
   const useMode = hist[c]! * 8 >= m * k && range * range <= (m * k * n) / 4;
@@ -61,6 +56,38 @@ export function tableMatMul(
   tableRows(aIdx, bIdx, table, base, skip, k, n, range, 0, half, out);
   split.wait();
   return Float64Array.from(out);
+}
+
+/**
+ * Counts of each code of `a` (offset by qmin), writing the offset codes to `idx`. Four interleaved counters: runs
+ * of one code (ReLU zeros, background) would otherwise make each increment wait for the one before.
+ */
+function codeHistogram(a: Float32Array, qmin: number, range: number, idx: Int32Array): Int32Array {
+  const h = new Int32Array(4 * range);
+  const len = idx.length;
+  let t = 0;
+  for (; t + 3 < len; t += 4) {
+    const v0 = a[t]! - qmin;
+    const v1 = a[t + 1]! - qmin;
+    const v2 = a[t + 2]! - qmin;
+    const v3 = a[t + 3]! - qmin;
+    idx[t] = v0;
+    idx[t + 1] = v1;
+    idx[t + 2] = v2;
+    idx[t + 3] = v3;
+    h[v0]!++;
+    h[range + v1]!++;
+    h[2 * range + v2]!++;
+    h[3 * range + v3]!++;
+  }
+  for (; t < len; t++) {
+    const v = a[t]! - qmin;
+    idx[t] = v;
+    h[v]!++;
+  }
+  const hist = new Int32Array(range);
+  for (let v = 0; v < range; v++) hist[v] = h[v]! + h[range + v]! + h[2 * range + v]! + h[3 * range + v]!;
+  return hist;
 }
 
 /** Rows [from, to) of the table product (self-contained: it also runs as the worker's code). */

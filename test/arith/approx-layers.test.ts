@@ -154,6 +154,9 @@ describe('table matrix product', () => {
     for (const [zeroShare, [m, k, n]] of [
       [0, [9, 40, 7]],
       [0.7, [9, 40, 7]],
+      // Operand counts that are not a multiple of four (the code counter's tail).
+      [0.7, [9, 41, 7]],
+      [0.5, [3, 5, 2]],
       [0, [17, 400, 300]],
       [0.7, [17, 400, 300]],
     ] as const) {
