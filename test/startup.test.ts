@@ -68,6 +68,11 @@ describe('start-up: each command loads what it uses', () => {
     },
   );
 
+  it('axhw tetris analyze loads TensorFlow.js only to read a network: a weight table, and a refusal, need none', () => {
+    expect(tensorflow('cli/run/tetris.ts')).toEqual([]);
+    expect(readFileSync(join(SRC, 'cli', 'run', 'tetris.ts'), 'utf8')).toMatch(/await import\('\.\.\/\.\.\/target\/from-model\.js'\)/);
+  });
+
   it('axhw verify loads neither execa nor the xz decoder nor the progress bar before it runs (about 0.2 s of a cached verify)', () => {
     const loaded = [...reachablePackages('cli/run/verify.ts').keys()];
     expect(loaded.filter((p) => ['execa', '@napi-rs/lzma/xz', 'cli-progress'].includes(p))).toEqual([]);

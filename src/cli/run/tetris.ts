@@ -1,6 +1,5 @@
 import { multiplierOption } from '../options/multiplier.js';
 import { log, printJson } from '../format/output.js';
-import { quantisedModel } from '../../target/from-model.js';
 import { peFormat } from '../../gen/units/pe.js';
 import { analyzeLayers, analyzeNetwork, type TetrisAnalysis } from '../../tetris/analyze.js';
 import { readWeightTable } from '../../tetris/weight-table.js';
@@ -24,6 +23,8 @@ export async function runTetrisAnalyze(opts: OptionsOf<typeof TETRIS_ANALYZE_OPT
   let source: { model: string; modelDir?: string; weights?: string; mult: string };
   const mult = multiplierOption(opts) ?? 'exact-mul:width=8,signed';
   if ('modelDir' in input) {
+    // Loaded here: a network needs TensorFlow.js (about half a second to load); a weight table, and a refusal, do not.
+    const { quantisedModel } = await import('../../target/from-model.js');
     const m = await quantisedModel({ modelDir: input.modelDir, mult, dataPath: opts.dataPath, log: quiet ? undefined : log });
     a = analyzeNetwork(m.q, peFormat(m.child, 32), opts.groups);
     m.net.dispose();
