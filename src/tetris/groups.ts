@@ -14,3 +14,11 @@ export function parseGroups(v: string): number[] {
     throw new AxhwError(`--groups ${v}: each kneading group size must be a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16.');
   return gs;
 }
+
+/** `--cost-group 8` -> 8: one kneading group size, a power of two from 2 to 64. */
+export function parseGroup(v: string): number {
+  const g = Number(v.trim());
+  if (!isGroupSize(g))
+    throw new AxhwError(`Kneading group ${v} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
+  return g;
+}

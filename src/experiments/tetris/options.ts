@@ -1,7 +1,7 @@
 import { AxhwError } from '../../errors.js';
-import { toCount, toNonNegativeInt } from '../../util/numbers.js';
+import { toNonNegativeInt } from '../../util/numbers.js';
 import { flag, parsed, toNameList, type OptionsOf } from '../../util/options.js';
-import { parseGroups } from '../../tetris/groups.js';
+import { parseGroup, parseGroups } from '../../tetris/groups.js';
 
 /** The networks the experiment trains and analyses (run.ts has their plans). */
 export const TETRIS_NETWORKS = ['bc-bp', 'bc-axtrain', 'bc-ntv', 'fm-mlp', 'lenet'] as const;
@@ -21,9 +21,14 @@ export const TETRIS_OPTIONS = {
       'time (95 and 169 s measured on 2 cores), about 20 s with its builds cached; for tests and the ' +
       'demo',
   ),
-  networks: parsed('--networks <list>', `comma list (default all): ${TETRIS_NETWORKS.join(', ')}`, toNameList),
+  // Checked as the command line is read: a refusal comes before the experiment's modules load.
+  networks: parsed('--networks <list>', `comma list (default all): ${TETRIS_NETWORKS.join(', ')}`, (v) => {
+    const names = toNameList(v);
+    selectNetworks(names);
+    return names;
+  }),
   groups: parsed('--groups <list>', 'kneading group sizes analysed (powers of two, default 2,4,8,16)', parseGroups),
-  costGroup: parsed('--cost-group <n>', 'group size of the SAC PE in the RTL checks and gate-level costs (default 8)', toCount),
+  costGroup: parsed('--cost-group <n>', 'group size of the SAC PE in the RTL checks and gate-level costs (default 8)', parseGroup),
   seed: parsed('--seed <n>', 'seed for splits, initialisation and shuffling', toNonNegativeInt).default(1),
 };
 export type TetrisOptions = OptionsOf<typeof TETRIS_OPTIONS>;
