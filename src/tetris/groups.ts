@@ -15,10 +15,12 @@ export function parseGroups(v: string): number[] {
   return gs;
 }
 
-/** `--cost-group 8` -> 8: one kneading group size, a power of two from 2 to 64. */
-export function parseGroup(v: string): number {
-  const g = Number(v.trim());
+/** `g` if it is a kneading group size, else bad input naming it as given (`shown`). */
+export function checkGroupSize(g: number, shown: string = String(g)): number {
   if (!isGroupSize(g))
-    throw new AxhwError(`Kneading group ${v} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
+    throw new AxhwError(`Kneading group ${shown} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
   return g;
 }
+
+/** `--cost-group 8` -> 8: one kneading group size, a power of two from 2 to 64. */
+export const parseGroup = (v: string): number => checkGroupSize(Number(v.trim()), v);

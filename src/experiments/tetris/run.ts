@@ -6,7 +6,7 @@ import { runTrain } from '../../train/run.js';
 import type { Method } from '../../train/methods.js';
 import type { TetrisOptions } from './options.js';
 import type { ExperimentContext } from '../experiment.js';
-import { DEFAULT_GROUPS } from '../../tetris/groups.js';
+import { checkGroupSize, DEFAULT_GROUPS } from '../../tetris/groups.js';
 import { quantisedModel, type QuantisedModel } from '../../target/from-model.js';
 import { accuracy, predict } from '../../evaluate/predict.js';
 import { referenceInference } from '../../infer/reference.js';
@@ -18,7 +18,6 @@ import { runSacLayer, sacOutputCycles } from '../../tetris/sac-layer.js';
 import { macPeCost, sacPeCost, sacPeFor, type PeCost } from '../../tetris/pe-cost.js';
 import { perInferenceByMemoryKind } from '../../synth/module-cost.js';
 import { AxhwError } from '../../errors.js';
-import { isGroupSize } from '../../tetris/groups.js';
 import type { PeCostSummary, TetrisNetwork, TetrisResult } from './schema.js';
 import { selectNetworks } from './options.js';
 import { backendRecord } from '../backend-record.js';
@@ -125,9 +124,8 @@ async function runNetworks(o: TetrisExperimentOptions, names: string[]): Promise
   const quick = o.quick === true;
   const groups = o.groups ?? [...DEFAULT_GROUPS];
   const costGroup = o.costGroup ?? 8;
-  for (const g of [...groups, costGroup])
-    if (!isGroupSize(g))
-      throw new AxhwError(`Kneading group ${g} is not a power of two from 2 to 64.`, 'Use e.g. --groups 2,4,8,16 --cost-group 8.');
+  // Also here for runs not started from the command line (its options check as they are read).
+  for (const g of [...groups, costGroup]) checkGroupSize(g);
   const plans = plan(quick).filter((p) => names.includes(p.name));
   const backend = await initBackend(o.backend);
   log(backendLine(backend));
