@@ -3,9 +3,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * What a command loads before it runs: the static (non-type) imports reachable from a file of src/, and
- * the packages among them. Dynamic `import()` is not followed: that is how a command defers what only
- * its run needs. TensorFlow.js alone costs about half a second to load.
+ * What a command loads before it runs: the static (non-type) imports, and top-level requires, reachable
+ * from a file of src/, and the packages among them. Dynamic `import()`, and a require inside a function,
+ * are not followed: that is how a command defers what only its run needs. TensorFlow.js alone costs about half a second to load.
  */
 const SRC = resolve(import.meta.dirname, '..', 'src');
 
@@ -17,7 +17,12 @@ function reachable(entry: string): { packages: Map<string, string[]>; files: str
   while (queue.length) {
     const file = queue.shift()!;
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/^import\s+(?!type\b)[^'"]*?['"]([^'"]+)['"]/gm)) {
+    // An import that is not type-only, or a require at the top level (TensorFlow.js is loaded so, src/nn/tf.ts)
+    const loads = [
+      ...text.matchAll(/^import\s+(?!type\b)[^'"]*?['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/^(?:export )?const [^\n]*?\bcreateRequire\(import\.meta\.url\)\(['"]([^'"]+)['"]\)/gm),
+    ];
+    for (const m of loads) {
       const spec = m[1]!;
       if (!spec.startsWith('.')) {
         if (!packages.has(spec)) {

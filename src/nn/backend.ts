@@ -2,9 +2,9 @@ import { simdQuantiserStatus } from '../arith/simd-quantise.js';
 import { layerKernelStatus } from './layer-kernels.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as TFWasm from '@tensorflow/tfjs-backend-wasm';
 import { AxhwError } from '../errors.js';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from './tf.js';
 import { shareIdentityOnWasm } from './ops/shared-identity.js';
 
 /**
@@ -74,6 +74,8 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     }
     if (name === 'wasm') {
       const require = createRequire(import.meta.url);
+      // required, not imported, as ./tf.ts explains
+      const { setWasmPaths } = require('@tensorflow/tfjs-backend-wasm') as typeof TFWasm;
       setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
     }
     const before = { u: process.listeners('uncaughtException'), r: process.listeners('unhandledRejection') };

@@ -1,5 +1,5 @@
-// The package itself, not ../backend.js (which calls this when the wasm backend starts).
-import * as tf from '@tensorflow/tfjs';
+// TensorFlow.js itself, not ../backend.js (which calls this when the wasm backend starts).
+import { tf } from '../tf.js';
 
 /**
  * The wasm backend's Identity, and its Cast to the same dtype, copy the tensor's memory. The engine runs
