@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -26,8 +25,10 @@ export function renumberIds(svg: string): string {
 
 /** The one Vega-Lite renderer: compile the spec and render it headless to SVG (no browser, no network). */
 export async function renderVegaLite(spec: object): Promise<string> {
+  // Loaded here, not at the top: about 0.25 s that a command which draws nothing (or refuses) need not pay.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   // Stryker disable next-line ObjectLiteral: 'none' is the default renderer of a headless View; stated for the reader
-  const view = new vega.View(vega.parse(vl.compile({ $schema: SCHEMA, ...spec } as vl.TopLevelSpec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vl.compile({ $schema: SCHEMA, ...spec } as TopLevelSpec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
   return renumberIds(svg);
