@@ -7,7 +7,11 @@ import { shardAndMerge } from '../helpers/shards.js';
 import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
 import { requireTool } from '../helpers/tools.js';
 
-/** Experiments as shards, merged: the unsharded report folder but for the time taken (the commands' own in scale-out.test.ts). */
+/**
+ * Experiments as shards, merged: the unsharded report folder but for the time taken (the commands' own in scale-out.test.ts).
+ * Each comparison is also the experiment's reproducibility check (the same work in other processes gives the same
+ * files): test/experiments/axtrain.test.ts and axnet.test.ts rely on it and do not run their commands twice.
+ */
 let dir = '';
 beforeAll(() => {
   requireTool('verilator');

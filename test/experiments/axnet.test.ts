@@ -8,18 +8,6 @@ import { matchParameterCount, parameterCount } from '../../src/axnet/topology.js
 import { TARGET_FUNCTIONS } from '../../src/data/axbench/index.js';
 import { axhw } from '../helpers/cli.js';
 
-/** The result without what a clock measures or the output folder in the command. */
-function deterministic(r: AxnetResult) {
-  return {
-    ...r,
-    command: '',
-    functions: r.functions.map((f) => ({ ...f, methods: f.methods.map((m) => ({ ...m, trainSeconds: 0 })) })),
-    summary: { ...r.summary, trainingTimeReductionVsIterative: 0 },
-    paramSweep: { ...r.paramSweep, points: r.paramSweep.points.map((p) => ({ ...p, trainSeconds: 0 })) },
-    hardware: r.hardware.map((h) => ({ ...h, trainSeconds: 0 })),
-  };
-}
-
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe('axhw experiment axnet --quick', () => {
@@ -30,13 +18,14 @@ describe('axhw experiment axnet --quick', () => {
   });
 
   it(
-    'seven functions x three methods, figures, hardware runs; numbers hang together; the same JSON twice',
+    // That the same command gives the same result in another process: test/cli/scale-out-experiments.test.ts runs this
+    // command whole and as shards, and compares every file but for the times.
+    'seven functions x three methods, figures, hardware runs; numbers hang together',
     { timeout: 600_000 },
     async () => {
-      const [r, r2] = await Promise.all(['a', 'b'].map((d) => axhw('experiment', 'axnet', '--quick', '-o', join(out, d))));
-      expect(r!.exitCode, r!.all).toBe(0);
-      expect(r2!.exitCode, r2!.all).toBe(0);
-      expect(r!.stdout).toMatch(/mean AXNet gain: [+-]\d+\.\d% vs onepass, [+-]\d+\.\d% vs iterative \(paper \+50\.7%, \+30\.8%\)/);
+      const r = await axhw('experiment', 'axnet', '--quick', '-o', join(out, 'a'));
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.stdout).toMatch(/mean AXNet gain: [+-]\d+\.\d% vs onepass, [+-]\d+\.\d% vs iterative \(paper \+50\.7%, \+30\.8%\)/);
       for (const f of ['axnet.json', 'axnet.md', 'invocation.svg', 'param-sweep.svg', 'hardware.svg'])
         expect(existsSync(join(out, 'a', f)), f).toBe(true);
       const rep = JSON.parse(readFileSync(join(out, 'a', 'axnet.json'), 'utf8')) as AxnetResult;
@@ -136,9 +125,6 @@ describe('axhw experiment axnet --quick', () => {
       ])
         expect(md).toContain(s);
       expect(md).toContain('axhw experiment axnet --quick');
-
-      const rep2 = JSON.parse(readFileSync(join(out, 'b', 'axnet.json'), 'utf8')) as AxnetResult;
-      expect(deterministic(rep2)).toEqual(deterministic(rep));
     },
   );
 });
