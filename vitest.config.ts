@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     // Verilator builds dominate; share one build cache across the run so identical designs compile once.
     env: { AXHW_CACHE_DIR: process.env.AXHW_CACHE_DIR ?? join(tmpdir(), 'axhw-test-cache') },
+    globalSetup: ['test/setup/temp-dir.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
