@@ -132,10 +132,14 @@ async function secondMultiplier(spec: string, log?: (m: string) => void) {
 
 /** A trained model on an NPU with this multiplier: the quantised model and an NPU sized for it. */
 export async function npuForModel(o: ModelSource & { sizing: NpuSizing }): Promise<NpuForModel> {
-  const m = await quantisedModel(o);
+  return npuForQuantised(await quantisedModel(o), o.sizing);
+}
+
+/** An NPU sized for a quantised model (quantisedModel's, whose calibration can then serve more than one use). */
+export function npuForQuantised(m: QuantisedModel, sizing: NpuSizing): NpuForModel {
   // A heterogeneous NPU without a stated split: the PEs on each multiplier that give the fewest MAC cycles.
-  const stated = o.sizing.apes !== undefined || Boolean(o.sizing.amask);
-  const s = m.second && !stated ? { ...o.sizing, apes: bestSplit(m.q, o.sizing.P).apes } : o.sizing;
+  const stated = sizing.apes !== undefined || Boolean(sizing.amask);
+  const s = m.second && !stated ? { ...sizing, apes: bestSplit(m.q, sizing.P).apes } : sizing;
   const target = networkTarget(m.q, npuDesign(sizeNpu(m.q, m.multSpec, s, m.child, m.second), m.child, m.second?.design));
   return { net: m.net, data: m.data, q: m.q, inputExps: m.inputExps, target, multSpec: m.multSpec, withNtv: m.withNtv };
 }

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import { Network } from '../../src/nn/network.js';
 import { accuracy, logitsOf, predict } from '../../src/evaluate/predict.js';
 import { importModel } from '../../src/onnx/import-model.js';
 import { loadModel } from '../../src/nn/model-file.js';
-import { npuForModel } from '../../src/target/from-model.js';
 import { runOnNpu } from '../../src/npu/run.js';
 import { referenceInference } from '../../src/infer/reference.js';
 import type { LabelledData } from '../../src/data/table-data.js';
@@ -19,7 +18,7 @@ import { exportHardwareOnnx } from '../../src/onnx/hardware-export.js';
 import { checkHardwareExport } from '../../src/onnx/hardware-check.js';
 import { runOnnx } from '../../src/onnx/interpreter.js';
 import { decodeModelProto } from '../../src/onnx/proto.js';
-import { quantisedModel } from '../../src/target/from-model.js';
+import { npuForQuantised, quantisedModel, type QuantisedModel } from '../../src/target/from-model.js';
 import { runTrain } from '../../src/train/run.js';
 import { loadResult } from '../../src/report/sources.js';
 import { quantiseValue } from '../../src/arith/fixed-point.js';
@@ -48,6 +47,12 @@ beforeAll(async () => {
 describe.each(['digits-mlp', 'fashion-lenet5'])('%s exported by PyTorch', (name) => {
   const ref = reference[name]!;
   let dir: string;
+  // One calibration (a pass over the training split: about 25 s for LeNet-5) for the hardware export and the NPU run.
+  let quantised: Promise<QuantisedModel> | undefined;
+  const onDrum4 = () => (quantised ??= quantisedModel({ modelDir: dir, mult: 'drum:width=8,k=4,signed' }));
+  afterAll(async () => {
+    if (quantised) (await quantised).net.dispose();
+  });
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), `axhw-onnx-${name}-`));
     importModel({
@@ -88,8 +93,8 @@ describe.each(['digits-mlp', 'fashion-lenet5'])('%s exported by PyTorch', (name)
     expect(worst(logits, ref.logits, 1e-3)).toBeLessThan(1e-4);
   });
 
-  it('--as-hardware: the integer graph = the integer reference (all digits test samples, 40 of LeNet-5); wrong products fail', async () => {
-    const m = await quantisedModel({ modelDir: dir, mult: 'drum:width=8,k=3,signed' });
+  it('--as-hardware on DRUM k = 4: the integer graph = the integer reference (all digits, 40 LeNet-5); wrong products fail', async () => {
+    const m = await onDrum4();
     const proto = decodeModelProto(exportHardwareOnnx(m.q, { producerVersion: 't', multiplier: 'drum', classes: m.data.classes }), name);
     const t = m.data.test;
     const n = name === 'digits-mlp' ? t.n : 40;
@@ -108,19 +113,17 @@ describe.each(['digits-mlp', 'fashion-lenet5'])('%s exported by PyTorch', (name)
     }
     table.rawData = bytes;
     expect(checkHardwareExport(proto, m.q, x, n).differing).toBeGreaterThan(0);
-    m.net.dispose();
   }, 300_000);
 
   it('runs bit-exact on the NPU (DRUM k = 4), layer by layer, against the integer reference', async () => {
     await requireTool('verilator');
-    const n = await npuForModel({ modelDir: dir, mult: 'drum:width=8,k=4,signed', sizing: { P: 16 } });
+    const n = npuForQuantised(await onDrum4(), { P: 16 });
     const samples = name === 'digits-mlp' ? 40 : 2;
     const x = n.data.test.x.subarray(0, samples * (n.data.test.x.length / n.data.test.n));
     const r = await runOnNpu(n.target, x, samples);
     expect(r.mismatch).toBeUndefined();
     expect(r.compared).toBeGreaterThan(0);
     expect(Array.from(r.predictions)).toEqual(Array.from(referenceInference(n.q, x, samples).predictions));
-    n.net.dispose();
   }, 300_000);
 });
 
