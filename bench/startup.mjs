@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Start-up benchmark (issue 37). Run after `npm run build`:  node bench/startup.mjs [--runs 9]
 // Wall time of fresh axhw processes that do little work, against a bare `node -e 0` measured in the same
-// run (the floor no command can go below): --version, --help, units, a bad option (exit 2), and a cached
-// exhaustive verify of an 8-bit unit (its Verilator build made once first, not timed). Medians.
+// run (the floor no command can go below): --version, --help, units, a bad option (exit 2), a refusal after
+// TensorFlow.js has loaded, and a cached exhaustive verify of an 8-bit unit (its Verilator build made once
+// first, not timed). Medians.
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +29,13 @@ const cases = [
   ['axhw --help', [axhw, '--help']],
   ['axhw units', [axhw, 'units']],
   ['axhw train --epochs 0 (refused: exit 2)', [axhw, 'train', '--epochs', '0'], { reject: false }],
+  // Refused once its data set is read, so TensorFlow.js (and what training loads) is loaded first: what every
+  // training, evaluation and NPU process pays before it starts work.
+  [
+    'axhw train --data breast-cancer --model resnet (refused after loading TensorFlow.js)',
+    [axhw, 'train', '--data', 'breast-cancer', '--model', 'resnet'],
+    { reject: false },
+  ],
   ['axhw verify drum:width=8,k=4,signed --quiet (cached build)', [axhw, 'verify', 'drum:width=8,k=4,signed', '--quiet']],
 ];
 await execa(process.execPath, cases.at(-1)[1]); // the Verilator build, cached from here on
