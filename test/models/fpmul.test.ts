@@ -3,6 +3,7 @@ import {
   canonicalNaN,
   clampMbits,
   fpDecode,
+  fpDecoder,
   fpmulBatchModel,
   fpmulTransformCode,
   FP_PRESETS,
@@ -241,6 +242,28 @@ describe('fpmul code values and subnormal results, by hand (binary16: bias 15, s
     expect(fpDecode(h, 0x7c00)).toBe(Infinity);
     expect(fpDecode(h, 0xfc00)).toBe(-Infinity);
     expect(fpDecode(h, 0x7e00)).toBeNaN();
+  });
+
+  it("fpDecoder (the metrics' decoder) gives fpDecode's value, -0 and NaN included: every code of small formats, sampled wide ones", () => {
+    /** Codes on which `decode` and fpDecode differ (Object.is: -0 is not 0, NaN is NaN). */
+    const differing = (f: { exp: number; frac: number }, decode: (c: number) => number, codes: Iterable<number>) =>
+      [...codes].filter((c) => !Object.is(decode(c), fpDecode(f, c)));
+    const all = (f: { exp: number; frac: number }) => Array.from({ length: 2 ** (1 + f.exp + f.frac) }, (_, c) => c);
+    for (const f of [{ exp: 4, frac: 3 }, { exp: 2, frac: 1 }, FP_PRESETS.binary16, FP_PRESETS.bfloat16])
+      expect(differing(f, fpDecoder(f), all(f)), `e${f.exp} f${f.frac}`).toEqual([]);
+    const rng = new Rng(5);
+    for (const f of [FP_PRESETS.binary32, { exp: 11, frac: 20 }, { exp: 3, frac: 25 }]) {
+      const width = 1 + f.exp + f.frac;
+      const codes = Array.from({ length: 100_000 }, () => (rng.nextU32() * 2 ** (width - 32 > 0 ? width - 32 : 0)) % 2 ** width);
+      // and the edges: zeros, the smallest subnormals and normals, the largest finite, infinities, NaNs
+      const u = 2 ** f.frac;
+      const top = 2 ** (f.exp + f.frac);
+      for (const c of [0, 1, u - 1, u, (2 ** f.exp - 1) * u - 1, (2 ** f.exp - 1) * u, (2 ** f.exp - 1) * u + 1]) codes.push(c, top + c);
+      expect(differing(f, fpDecoder(f), codes), `e${f.exp} f${f.frac}`).toEqual([]);
+    }
+    // The check can fail: subnormals read at 2^(0 - bias - frac) instead of 2^(1 - bias - frac)
+    const wrong = (c: number) => (c % 1024 !== 0 && c % 0x8000 < 1024 ? fpDecode(h, c) / 2 : fpDecode(h, c));
+    expect(differing(h, wrong, all(h)).length).toBe(2 * 1023);
   });
 
   it('the reference and the model produce subnormal results with gradual underflow, rounding ties to even', () => {

@@ -1,6 +1,16 @@
 import { defineUnit, type DerivedTableKind } from '../unit.js';
 import type { ParamDecl, ParamsOf } from '../params.js';
-import { clampMbits, fpBias, fpDecode, fpmulBatchModel, fpmulTransformCode, fpWidth, sigWidth, FP_PRESETS } from '../../models/fpmul.js';
+import {
+  clampMbits,
+  fpBias,
+  fpDecode,
+  fpDecoder,
+  fpmulBatchModel,
+  fpmulTransformCode,
+  fpWidth,
+  sigWidth,
+  FP_PRESETS,
+} from '../../models/fpmul.js';
 import { clog2 } from '../../util/bits.js';
 
 const FPMUL_PARAMS = [
@@ -154,11 +164,11 @@ export const fpmulUnit = defineUnit({
   transform(p, c) {
     const f = p;
     const t = fpmulTransformCode(f, c.mbits);
-    return (code) => fpDecode(f, t(code));
+    const decode = fpDecoder(f);
+    return (code) => decode(t(code));
   },
   valueOfCode(p) {
-    const f = p;
-    return (code) => fpDecode(f, code);
+    return fpDecoder(p);
   },
   metricsDomain(p) {
     const f = p;
