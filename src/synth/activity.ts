@@ -84,10 +84,15 @@ export function workloadActivity(ports: OperatorPorts, operands: WorkloadOperand
     for (let i = 0; i < p.width; i++) {
       let ones = 0;
       let toggles = 0;
-      for (let t = 0; t < cycles; t++) {
-        const v = bit(vals[t], i);
-        ones += v;
-        if (t > 0 && v !== bit(vals[t - 1], i)) toggles++;
+      // Operands are 32-bit words: a shift reads bit i (a bit above them is 0); `bit` cost a power per read.
+      if (i < 32) {
+        let prev = (vals[0]! >>> i) & 1;
+        for (let t = 0; t < cycles; t++) {
+          const v = (vals[t]! >>> i) & 1;
+          ones += v;
+          toggles += v ^ prev;
+          prev = v;
+        }
       }
       pins.push({ pin: portBitName(p.name, p.width, i), activity: toggles / (cycles - 1), duty: ones / cycles });
     }
