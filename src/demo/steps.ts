@@ -31,7 +31,7 @@ import type { AxtrainResult } from '../experiments/axtrain/schema.js';
 import { axtrainSystemResultSchema } from '../experiments/axtrain-system/schema.js';
 import { SYSTEM_METHODS } from '../experiments/axtrain-system/plan.js';
 import { framnnExperiment } from '../experiments/framnn/index.js';
-import { axnetExperiment } from '../experiments/axnet/index.js';
+import { axnetResultSchema } from '../experiments/axnet/schema.js';
 import { writeProvenance } from '../doc/provenance-file.js';
 import { writeAtomic } from '../util/atomic-write.js';
 import type { DemoSummary } from '../report/demo-summary.js';
@@ -101,6 +101,30 @@ async function quickRun<R, S extends OptionSet>(
   const run = { command: `axhw experiment ${exp.name} ${flags} -o ${exp.name}`, log: sub(ctx.log), backend: ctx.backend.name };
   const { result } = await runExperiment(exp, optionDefaults(exp.options, given), run, join(stage, exp.name));
   return result;
+}
+
+/**
+ * An experiment's CLI command in a child process in the staging folder (a background step's work gets a core of its
+ * own; the result records the command that reproduces it there), and its result file read with `schema`.
+ */
+async function childExperiment<R>(name: string, flags: string[], stage: string, ctx: DemoContext, schema: { parse(x: unknown): R }) {
+  const args = ['experiment', name, ...flags, '--seed', String(DEMO.seed), '--backend', ctx.backend.name];
+  const child = execa(process.execPath, [fileURLToPath(new URL('../../bin/axhw.js', import.meta.url)), ...args, '-o', name], {
+    cwd: stage,
+    reject: false,
+    cancelSignal: ctx.signal,
+    stdout: 'ignore',
+    lines: true,
+  });
+  const r = await child;
+  for (const line of r.stderr) sub(ctx.log)(line);
+  if (r.exitCode !== 0)
+    throw new AxhwError(
+      `\`axhw ${args.join(' ')}\` failed: ${r.shortMessage}`,
+      `Run it alone for the whole message: \`axhw ${args.join(' ')}\`.`,
+      r.exitCode === 2 ? 2 : 1,
+    );
+  return schema.parse(JSON.parse(readFileSync(join(stage, name, `${name}.json`), 'utf8')));
 }
 
 /** The four trainings (bp and AxTrain, breast cancer and the Fashion-MNIST MLP), one step each. */
@@ -276,25 +300,7 @@ export const DEMO_STEPS: readonly Step[] = [
     startsAfter: 'characterize', // its multipliers' Verilator builds and characterisation
     async run(stage, ctx) {
       const dir = 'axtrain-system';
-      // The CLI's own command in a child process, so that its training and gate-level replays get a core of their
-      // own; it runs in the staging folder, so its recorded command is the one that reproduces it there.
-      const args = ['experiment', dir, '--quick', '--apps', 'breast-cancer', '--seed', String(DEMO.seed), '--backend', ctx.backend.name];
-      const child = execa(process.execPath, [fileURLToPath(new URL('../../bin/axhw.js', import.meta.url)), ...args, '-o', dir], {
-        cwd: stage,
-        reject: false,
-        cancelSignal: ctx.signal,
-        stdout: 'ignore',
-        lines: true,
-      });
-      const r = await child;
-      for (const line of r.stderr) sub(ctx.log)(line);
-      if (r.exitCode !== 0)
-        throw new AxhwError(
-          `\`axhw ${args.join(' ')}\` failed: ${r.shortMessage}`,
-          `Run it alone for the whole message: \`axhw ${args.join(' ')}\`.`,
-          r.exitCode === 2 ? 2 : 1,
-        );
-      const result = axtrainSystemResultSchema.parse(JSON.parse(readFileSync(join(stage, dir, `${dir}.json`), 'utf8')));
+      const result = await childExperiment(dir, ['--quick', '--apps', 'breast-cancer'], stage, ctx, axtrainSystemResultSchema);
       const s = result.summary;
       const storage = SYSTEM_METHODS.map((m) => s.storageSavingPct[m]!);
       return {
@@ -331,9 +337,12 @@ export const DEMO_STEPS: readonly Step[] = [
   {
     name: 'axnet',
     title: 'AXNet (--quick): fused approximator and predictor against onepass and iterative, and on the NPU RTL with the Hadamard step',
+    // Needs nothing the other steps make: beside them, in a process of its own, it uses the second core once the
+    // system-level step is done.
+    startsAfter: 'characterize',
     async run(stage, ctx) {
       const dir = 'axnet';
-      const result = await quickRun(axnetExperiment, { quick: true, seed: DEMO.seed }, `--quick --seed ${DEMO.seed}`, stage, ctx);
+      const result = await childExperiment(dir, ['--quick'], stage, ctx, axnetResultSchema);
       const g = result.summary.relativeGain;
       const npu = result.npu.map((n) => `${n.function} ${n.method} ${n.samples} samples`).join(', ');
       return {
