@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { requireTool } from '../helpers/tools.js';
-import { axhwBin } from '../helpers/cli.js';
-import { execa } from 'execa';
+import { axhwIn } from '../helpers/cli.js';
 import { commandToRun, RUN_BY_EXPERIMENT_TESTS, words } from '../helpers/documented-commands.js';
 import { axtrainSystemResultSchema, type AxtrainSystemResult } from '../../src/experiments/axtrain-system/schema.js';
 import { SYSTEM_METHODS } from '../../src/experiments/axtrain-system/plan.js';
@@ -25,12 +24,7 @@ describe('axhw experiment axtrain-system --quick', () => {
     const documented = 'axhw experiment axtrain-system --quick --apps breast-cancer';
     expect(RUN_BY_EXPERIMENT_TESTS[documented]).toBe('test/experiments/axtrain-system.test.ts');
     expect(commandToRun(documented)).toBe(`${documented} --samples 1 --draws 2`);
-    const r = await execa('node', [axhwBin, ...words(commandToRun(documented)).slice(1)], {
-      cwd: out,
-      reject: false,
-      all: true,
-      env: { FORCE_COLOR: '0' },
-    });
+    const r = await axhwIn(out, ...words(commandToRun(documented)).slice(1));
     const dir = join(out, 'out', 'experiment', 'axtrain-system');
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/compute energy saved: bp -?\d+\.\d%, axtrain/);

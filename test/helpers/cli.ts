@@ -5,7 +5,11 @@ import { execa } from 'execa';
 export const axhwBin = join(import.meta.dirname, '..', '..', 'bin', 'axhw.js');
 
 /** Runs the built `axhw` with these arguments; never rejects (tests read exitCode), stdout and stderr also interleaved in `all`. */
-export const axhw = (...args: string[]) => execa('node', [axhwBin, ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
+export const axhw = (...args: string[]) => axhwIn(undefined, ...args);
+
+/** The same, in the working folder `cwd` (where a documented line's relative paths land). */
+export const axhwIn = (cwd: string | undefined, ...args: string[]) =>
+  execa('node', [axhwBin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } });
 
 /**
  * A command line as arguments: the literal text split at whitespace, each interpolated value one argument
