@@ -2,7 +2,7 @@ import { simdQuantiser } from '../arith/simd-quantise.js';
 import { generateDesign } from '../gen/generate.js';
 import type { ResolvedUnitSpec } from '../gen/unit-spec.js';
 import { verifyDesign } from '../verify/verify.js';
-import { fpDecode, fpmulTransformCode, sigWidth, type FpFormat } from '../models/fpmul.js';
+import { fpDecoder, fpmulTransformCode, sigWidth, type FpFormat } from '../models/fpmul.js';
 import { encodeFormat, formatArithmetic, type FormatArithmetic } from '../arith/float-format.js';
 import { resultView, type BatchModel } from '../models/operator.js';
 import { AxhwError, MismatchError } from '../errors.js';
@@ -121,10 +121,10 @@ export async function checkPairsOnRtl(
 
 /** A narrow format's product as the layers compute it, on codes: decode, T, the product rounded to the format, encode. */
 function narrowIdentityModel(f: FormatArithmetic): BatchModel {
+  const decode = fpDecoder(f.format);
   return {
     evalBatch(a, b, n, out) {
-      for (let i = 0; i < n; i++)
-        out[i] = encodeFormat(f.format, f.product(f.mask(fpDecode(f.format, a[i]!)), f.mask(fpDecode(f.format, b[i]!))));
+      for (let i = 0; i < n; i++) out[i] = encodeFormat(f.format, f.product(f.mask(decode(a[i]!)), f.mask(decode(b[i]!))));
     },
   };
 }
