@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { buildProgram } from '../../src/cli/program.js';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { requireTool } from '../helpers/tools.js';
+import { sharedRun } from '../helpers/shared-run.js';
+import { axhwIn } from '../helpers/cli.js';
 import {
   commandToRun,
   helpExamples,
@@ -13,7 +15,6 @@ import {
   readmeCommands,
   root,
   RUN_BY_DEMO_TEST,
-  RUN_BY_EXPERIMENT_TESTS,
   runOrder,
   SUBSTITUTIONS,
   withDeclaredOut,
@@ -24,19 +25,29 @@ import {
  * Every command the README's command block and the `--help` texts show is run here, as a user types it,
  * in a fresh folder (the demo and the report of its folder in the demo's test). A documented command
  * that fails is a bug of the first rank; a substitution with a smaller budget is listed, with its reason,
- * in test/helpers/documented-commands.ts.
+ * in test/helpers/documented-commands.ts. An experiment's line is run once per test run for every test file that
+ * runs it (test/helpers/shared-run.ts: the experiments' own tests and the shard comparisons run some of the same)
+ * and its report folder copied to where the line puts it: experiments read nothing from the folder.
  */
 const bin = join(root, 'bin', 'axhw.js');
 const examples = await helpExamples();
 const program = await buildProgram();
 const documented = [...new Set([...readmeCommands(), ...examples])];
 const asRun = (c: string) => withDeclaredOut(commandToRun(c), program);
-const runByExperimentTests = new Set(Object.keys(RUN_BY_EXPERIMENT_TESTS).map(asRun));
-const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c) && !runByExperimentTests.has(asRun(c)));
+const here = documented.filter((c) => !RUN_BY_DEMO_TEST.includes(c));
 const ordered = here
   .map((c, i) => ({ c, i }))
   .sort((x, y) => runOrder(x.c) - runOrder(y.c) || x.i - y.i)
   .map((x) => x.c);
+
+/** An experiment's line through the test run's shared runs, its report folder copied to where the line's -o puts it. */
+async function sharedExperiment(args: string[], cwd: string) {
+  const o = args.indexOf('-o');
+  if (o < 0) throw new Error(`${args.join(' ')}: an experiment's line runs with its declared output folder (withDeclaredOut)`);
+  const r = await sharedRun(...args.slice(0, o), ...args.slice(o + 2));
+  if (r.exitCode === 0) cpSync(r.out, join(cwd, args[o + 1]!), { recursive: true });
+  return r;
+}
 
 describe('the documented commands', () => {
   it("are found: the README block and every command's examples; each substitution names a documented command and says why", () => {
@@ -51,14 +62,6 @@ describe('the documented commands', () => {
       for (const w of a.filter((x) => x.startsWith('--') && !s.drops?.includes(x))) expect(b, `${k}: ${w}`).toContain(w);
     }
     for (const c of RUN_BY_DEMO_TEST) expect(documented, c).toContain(c);
-    // An experiment's test that runs a documented line names it in its source, and runs the substitute.
-    for (const [c, file] of Object.entries(RUN_BY_EXPERIMENT_TESTS)) {
-      expect(documented, c).toContain(c);
-      expect(readFileSync(join(root, file), 'utf8'), file).toContain(`'${c}'`);
-    }
-    expect(documented.filter((c) => runByExperimentTests.has(asRun(c))).length).toBeGreaterThanOrEqual(
-      Object.keys(RUN_BY_EXPERIMENT_TESTS).length,
-    );
     // The help's bare experiment line and the README's line with the default folder are one run; an explicit
     // folder, or a command with no declared output folder, stays as typed.
     expect(withDeclaredOut('axhw experiment axtrain --quick', program)).toBe('axhw experiment axtrain --quick -o out/experiment/axtrain');
@@ -97,7 +100,7 @@ describe('the documented commands', () => {
       async (documentedLine) => {
         const line = asRun(documentedLine);
         const [, ...args] = words(line);
-        if (!ran.has(line)) ran.set(line, execa('node', [bin, ...args], { cwd, reject: false, all: true, env: { FORCE_COLOR: '0' } }));
+        if (!ran.has(line)) ran.set(line, args[0] === 'experiment' ? sharedExperiment(args, cwd) : axhwIn(cwd, ...args));
         const r = await ran.get(line)!;
         expect(r.exitCode, `${line}\n${r.all}`).toBe(0);
         expect(r.all).not.toMatch(/internal error/);

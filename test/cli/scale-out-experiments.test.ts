@@ -6,11 +6,13 @@ import { argv, axhw } from '../helpers/cli.js';
 import { shardAndMerge } from '../helpers/shards.js';
 import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
 import { requireTool } from '../helpers/tools.js';
+import { sharedRun } from '../helpers/shared-run.js';
 
 /**
  * Experiments as shards, merged: the unsharded report folder but for the time taken (the commands' own in scale-out.test.ts).
  * Each comparison is also the experiment's reproducibility check (the same work in other processes gives the same
- * files): test/experiments/axtrain.test.ts and axnet.test.ts rely on it and do not run their commands twice.
+ * files): test/experiments/axtrain.test.ts and axnet.test.ts rely on it and do not run their commands twice. The whole
+ * runs are the test run's shared ones (test/helpers/shared-run.ts), which those tests and the documented lines read.
  */
 let dir = '';
 beforeAll(() => {
@@ -23,13 +25,14 @@ describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
   const words = argv`experiment axtrain --quick --apps breast-cancer,ionosphere --draws 2`;
 
   it('writes the unsharded report folder: every file the same but for the time taken and the creation time', async () => {
-    const whole = join(dir, 'axtrain-whole');
-    const r = await axhw(...words, '-o', whole, '--quiet');
+    const r = await sharedRun(...words);
     expect(r.exitCode, r.all).toBe(0);
+    const whole = r.out;
     // 1 shard, one application each, and more shards than applications (five of seven empty).
     for (const n of [1, 2, 3, 7]) {
       const out = join(dir, `axtrain-merged-${n}`);
-      const { merge } = await shardAndMerge(dir, [...words, '-o', whole, '--quiet'], n, out);
+      // The whole run's words exactly (the result records them): no --quiet.
+      const { merge } = await shardAndMerge(dir, [...words, '-o', whole], n, out);
       expect(merge.exitCode, merge.all).toBe(0);
       expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
       // The merged result records the unsharded command, as the unsharded run does.
@@ -57,9 +60,10 @@ describe('axhw experiment tetris --shard i/n (its networks), then axhw merge', (
 
 describe('axhw experiment axnet --shard i/n (jobs of five kinds), then axhw merge', () => {
   it('writes the unsharded report folder but for the training times and what is derived from them', async () => {
-    const words = argv`experiment axnet --quick --quiet`;
-    const whole = join(dir, 'axnet-whole');
-    expect((await axhw(...words, '-o', whole)).exitCode).toBe(0);
+    const words = argv`experiment axnet --quick`;
+    const w = await sharedRun(...words);
+    expect(w.exitCode, w.all).toBe(0);
+    const whole = w.out;
     const out = join(dir, 'axnet-merged');
     // 20 jobs in 3 shards: each shard holds jobs of several kinds, one of them the NPU runs.
     const { merge } = await shardAndMerge(dir, [...words, '-o', whole], 3, out);

@@ -1,20 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { requireTool } from '../helpers/tools.js';
 import { axnetResultSchema, type AxnetResult } from '../../src/experiments/axnet/schema.js';
 import { matchParameterCount, parameterCount } from '../../src/axnet/topology.js';
 import { TARGET_FUNCTIONS } from '../../src/data/axbench/index.js';
-import { axhw } from '../helpers/cli.js';
+import { sharedRun } from '../helpers/shared-run.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe('axhw experiment axnet --quick', () => {
-  let out: string;
   beforeAll(() => {
     requireTool('verilator');
-    out = mkdtempSync(join(tmpdir(), 'axhw-axnet-'));
   });
 
   it(
@@ -23,12 +20,13 @@ describe('axhw experiment axnet --quick', () => {
     'seven functions x three methods, figures, hardware runs; numbers hang together',
     { timeout: 600_000 },
     async () => {
-      const r = await axhw('experiment', 'axnet', '--quick', '-o', join(out, 'a'));
+      // One run for the test run: the documented line and the shard comparison run it too (test/helpers/shared-run.ts).
+      const r = await sharedRun('experiment', 'axnet', '--quick');
       expect(r.exitCode, r.all).toBe(0);
       expect(r.stdout).toMatch(/mean AXNet gain: [+-]\d+\.\d% vs onepass, [+-]\d+\.\d% vs iterative \(paper \+50\.7%, \+30\.8%\)/);
       for (const f of ['axnet.json', 'axnet.md', 'invocation.svg', 'param-sweep.svg', 'hardware.svg'])
-        expect(existsSync(join(out, 'a', f)), f).toBe(true);
-      const rep = JSON.parse(readFileSync(join(out, 'a', 'axnet.json'), 'utf8')) as AxnetResult;
+        expect(existsSync(join(r.out, f)), f).toBe(true);
+      const rep = JSON.parse(readFileSync(join(r.out, 'axnet.json'), 'utf8')) as AxnetResult;
       expect(axnetResultSchema.safeParse(rep).success).toBe(true);
       expect(axnetResultSchema.safeParse({ ...rep, functions: [{ ...rep.functions[0], errorBound: 'tight' }] }).success).toBe(false);
 
@@ -114,7 +112,7 @@ describe('axhw experiment axnet --quick', () => {
       }
       expect(rep.notRun.join(' ')).toContain('--npu-cost 0 or --quick');
 
-      const md = readFileSync(join(out, 'a', 'axnet.md'), 'utf8');
+      const md = readFileSync(join(r.out, 'axnet.md'), 'utf8');
       for (const s of [
         'Invocation, prediction accuracy and error (Figures 6, 7, 8)',
         'Figure 9',

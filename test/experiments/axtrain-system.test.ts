@@ -1,31 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { requireTool } from '../helpers/tools.js';
-import { axhwIn } from '../helpers/cli.js';
-import { commandToRun, RUN_BY_EXPERIMENT_TESTS, words } from '../helpers/documented-commands.js';
+import { sharedRun } from '../helpers/shared-run.js';
+import { commandToRun, words } from '../helpers/documented-commands.js';
 import { axtrainSystemResultSchema, type AxtrainSystemResult } from '../../src/experiments/axtrain-system/schema.js';
 import { SYSTEM_METHODS } from '../../src/experiments/axtrain-system/plan.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('axhw experiment axtrain-system --quick', () => {
-  let out: string;
   beforeAll(() => {
     requireTool('verilator');
     requireTool('yosys');
     requireTool('sta');
-    out = mkdtempSync(join(tmpdir(), 'axhw-axtrain-system-'));
   });
 
   it('ApproxAnn and the lowest power on the NPU: the JSON fits its schema and its arithmetic recomputes', async () => {
-    // The documented line (its substitute: one costed inference, 2 NTV draws), as a user types it in a fresh folder.
+    // The documented line (its substitute: one costed inference, 2 NTV draws), the documented-commands test's run of it
+    // (one run per test run for both, test/helpers/shared-run.ts).
     const documented = 'axhw experiment axtrain-system --quick --apps breast-cancer';
-    expect(RUN_BY_EXPERIMENT_TESTS[documented]).toBe('test/experiments/axtrain-system.test.ts');
     expect(commandToRun(documented)).toBe(`${documented} --samples 1 --draws 2`);
-    const r = await axhwIn(out, ...words(commandToRun(documented)).slice(1));
-    const dir = join(out, 'out', 'experiment', 'axtrain-system');
+    const r = await sharedRun(...words(commandToRun(documented)).slice(1));
+    const dir = r.out;
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/compute energy saved: bp -?\d+\.\d%, axtrain/);
     for (const f of ['axtrain-system.json', 'axtrain-system.md', 'approxann-neurons.svg', 'system-savings.svg'])
