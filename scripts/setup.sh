@@ -12,6 +12,8 @@ command -v sta >/dev/null || missing+=(opensta)
 [ -f "$LIBERTY" ] || missing+=(qflow-tech-osu018)
 command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
+# ccache: Verilator's builds take the objects compiled before (its runtime, the same in every build) instead of compiling them again.
+command -v ccache >/dev/null || missing+=(ccache)
 # Icarus Verilog: event-driven simulation with the cells' specify delays (--power sim-delay).
 command -v iverilog >/dev/null || missing+=(iverilog)
 # Debian's Chromium: the browser test of the HTML report (Playwright drives it; nothing is downloaded).
@@ -32,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, iverilog, chromium, libonnx-testdata, slurm-wlm, munge already installed"
+  echo "setup: verilator, yosys, opensta, qflow-tech-osu018, ccache, iverilog, chromium, libonnx-testdata, slurm-wlm, munge already installed"
 fi
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { AxhwError } from './errors.js';
 import { cacheRoot } from './paths.js';
@@ -58,6 +58,25 @@ export async function toolVersion(name: ToolName): Promise<string> {
   }
   versions.set(name, out);
   return out;
+}
+
+/**
+ * The environment of the `make` that Verilator's --build runs. Where ccache is installed, every compile goes
+ * through it (Verilator's makefile runs compiles through OBJCACHE), its objects kept in the cache folder: every build
+ * compiles Verilator's own runtime (verilated.cpp, threads, coverage, trace) from the same sources with the same
+ * flags, and a later build takes those objects instead (a cold 8-bit DRUM build: 3.3 s, 1.3 s with them). An object
+ * from ccache is the compiler's own output, so what is built is the same. AXHW_NO_CCACHE=1 turns it off.
+ */
+export function verilatorMakeEnv(): Record<string, string> {
+  const env: Record<string, string> = { MAKEFLAGS: '' };
+  if (process.env['AXHW_NO_CCACHE'] === '1' || fileStamp('ccache') === undefined) return env;
+  const dir = join(cacheRoot(), 'ccache');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch {
+    return env; // a cache folder it cannot write to: compile everything, as without ccache
+  }
+  return { ...env, OBJCACHE: 'ccache', CCACHE_DIR: dir };
 }
 
 /** What identifies the executable `bin` resolves to on PATH (and Verilator's root, which picks its binaries); undefined if none. */

@@ -66,3 +66,43 @@ describe('toolVersion keeps the answer against the tool file', () => {
     });
   });
 });
+
+/** Verilator's builds compile through ccache where it is installed, its objects in the cache folder. */
+describe('verilatorMakeEnv', () => {
+  const saved = { path: process.env.PATH, cache: process.env.AXHW_CACHE_DIR, off: process.env.AXHW_NO_CCACHE };
+  afterEach(() => {
+    process.env.PATH = saved.path;
+    process.env.AXHW_CACHE_DIR = saved.cache;
+    if (saved.off === undefined) delete process.env.AXHW_NO_CCACHE;
+    else process.env.AXHW_NO_CCACHE = saved.off;
+  });
+  const withPath = (hasCcache: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), 'axhw-ccache-'));
+    mkdirSync(join(dir, 'bin'));
+    if (hasCcache) {
+      writeFileSync(join(dir, 'bin', 'ccache'), '#!/bin/sh\nexec "$@"\n');
+      chmodSync(join(dir, 'bin', 'ccache'), 0o755);
+    }
+    process.env.PATH = join(dir, 'bin');
+    process.env.AXHW_CACHE_DIR = join(dir, 'cache');
+    return dir;
+  };
+
+  it('with ccache on PATH: compiles through it, its objects in the cache folder (made)', async () => {
+    const dir = withPath(true);
+    const { verilatorMakeEnv } = await import('../src/tools.js');
+    expect(verilatorMakeEnv()).toEqual({ MAKEFLAGS: '', OBJCACHE: 'ccache', CCACHE_DIR: join(dir, 'cache', 'ccache') });
+    process.env.AXHW_NO_CCACHE = '1';
+    expect(verilatorMakeEnv()).toEqual({ MAKEFLAGS: '' });
+  });
+
+  it('without ccache, or with a cache folder it cannot make: compiles everything itself', async () => {
+    const { verilatorMakeEnv } = await import('../src/tools.js');
+    withPath(false);
+    expect(verilatorMakeEnv()).toEqual({ MAKEFLAGS: '' });
+    const dir = withPath(true);
+    writeFileSync(join(dir, 'file'), '');
+    process.env.AXHW_CACHE_DIR = join(dir, 'file', 'cache'); // under a file: cannot be made
+    expect(verilatorMakeEnv()).toEqual({ MAKEFLAGS: '' });
+  });
+});

@@ -7,7 +7,7 @@ import { cacheRoot, cosimTemplateDir } from '../paths.js';
 import { sha256 } from '../util/hash.js';
 import { cachedEntry } from '../util/cache-entry.js';
 import { byteWidth } from '../util/bits.js';
-import { toolVersion, runToolChecked, summariseToolLog } from '../tools.js';
+import { toolVersion, runToolChecked, summariseToolLog, verilatorMakeEnv } from '../tools.js';
 import { AxhwError } from '../errors.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 
@@ -117,7 +117,7 @@ export async function buildVerilated(
     ];
     const failure = `Verilator could not build ${d.top}`;
     const fix = 'Fix the Verilog errors reported above (file:line as Verilator gives them).';
-    const output = await runToolChecked('verilator', args, { cwd: tmp, env: { MAKEFLAGS: '' }, failure, fix });
+    const output = await runToolChecked('verilator', args, { cwd: tmp, env: verilatorMakeEnv(), failure, fix });
     if (!existsSync(join(tmp, 'harness'))) throw new AxhwError(`${failure}:\n${summariseToolLog(output)}`, fix);
     rmSync(join(tmp, 'obj'), { recursive: true, force: true }); // keep the cache small: binary + sources
     return { top: d.top, verilatorVersion, builtAt: new Date().toISOString() };

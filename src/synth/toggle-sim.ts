@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { AxhwError } from '../errors.js';
 import { cachedEntry } from '../util/cache-entry.js';
 import { sha256 } from '../util/hash.js';
-import { runToolChecked, toolVersion } from '../tools.js';
+import { runToolChecked, toolVersion, verilatorMakeEnv } from '../tools.js';
 import { GATE_LEVEL_MAKEFLAGS } from '../cosim/build.js';
 import type { Netlist, NetlistPort } from './netlist.js';
 import type { LibertyGroup } from './liberty.js';
@@ -294,7 +294,7 @@ export async function simulateToggles(
       ],
       {
         cwd: tmp,
-        env: { MAKEFLAGS: '' },
+        env: verilatorMakeEnv(),
         failure: `Verilator could not build the toggle simulation of ${net.top}`,
         fix: 'Check that --cells holds the Verilog models of the library the netlist was mapped to.',
       },
