@@ -76,7 +76,9 @@ export function verilatorMakeEnv(): Record<string, string> {
   } catch {
     return env; // a cache folder it cannot write to: compile everything, as without ccache
   }
-  return { ...env, OBJCACHE: 'ccache', CCACHE_DIR: dir };
+  // The runtime's objects are what a later build reuses (the build cache keeps whole models); used by every build, they
+  // stay the most recent when ccache trims its least recently used objects past this size.
+  return { ...env, OBJCACHE: 'ccache', CCACHE_DIR: dir, CCACHE_MAXSIZE: '500M' };
 }
 
 /** What identifies the executable `bin` resolves to on PATH (and Verilator's root, which picks its binaries); undefined if none. */

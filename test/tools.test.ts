@@ -91,7 +91,12 @@ describe('verilatorMakeEnv', () => {
   it('with ccache on PATH: compiles through it, its objects in the cache folder (made)', async () => {
     const dir = withPath(true);
     const { verilatorMakeEnv } = await import('../src/tools.js');
-    expect(verilatorMakeEnv()).toEqual({ MAKEFLAGS: '', OBJCACHE: 'ccache', CCACHE_DIR: join(dir, 'cache', 'ccache') });
+    expect(verilatorMakeEnv()).toEqual({
+      MAKEFLAGS: '',
+      OBJCACHE: 'ccache',
+      CCACHE_DIR: join(dir, 'cache', 'ccache'),
+      CCACHE_MAXSIZE: '500M',
+    });
     process.env.AXHW_NO_CCACHE = '1';
     expect(verilatorMakeEnv()).toEqual({ MAKEFLAGS: '' });
   });
