@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { checkReportPage, haveChromium } from '../helpers/browser.js';
+import { sharedRun } from '../helpers/shared-run.js';
 
 /**
  * The HTML report in a real browser: headless Debian Chromium driven by Playwright opens the page from
  * file://, and every figure must have rendered with a non-zero size, with no console error, no failed
  * request and every table-of-contents link resolving. The page is built by `axhw report` from real
- * result folders made here (characterize, train, npu run, an experiment); test/demo/demo.test.ts opens
- * the demo's page the same way. Screenshots go to $AXHW_SCREENSHOT_DIR (default: a temp folder).
+ * result folders (characterize, train and npu run made here; AXNet's quick run, the test run's shared one);
+ * test/demo/demo.test.ts opens the demo's page the same way. Screenshots go to $AXHW_SCREENSHOT_DIR (default: a temp folder).
  */
 const root = resolve(import.meta.dirname, '..', '..');
 const axhw = (args: string[], cwd: string) => execa('node', [join(root, 'bin', 'axhw.js'), ...args], { cwd });
@@ -45,10 +46,12 @@ describe.skipIf(!haveChromium())('the HTML report in Chromium', () => {
       work,
     );
     await axhw(['npu', 'run', 'bc', '--multiplier', mult, '--samples', '8', '--quiet', '-o', 'npu/npu-run.json'], work);
-    await axhw(['experiment', 'axnet', '--quick', '--functions', 'fft,sobel', '--quiet', '-o', 'axnet'], work);
+    // AXNet's quick run as the documented line and the shard comparison run it: one run per test run (shared-run.ts).
+    const axnet = await sharedRun('experiment', 'axnet', '--quick');
+    expect(axnet.exitCode, axnet.all).toBe(0);
     await axhw(['tetris', 'analyze', 'bc', '--multiplier', mult, '--quiet', '-o', 'tetris.json'], work);
     // Result files as well as folders: npu run's -o file and tetris analyze's.
-    await axhw(['report', 'char', 'bc', 'npu/npu-run.json', 'tetris.json', 'axnet', '-o', 'rep'], work);
+    await axhw(['report', 'char', 'bc', 'npu/npu-run.json', 'tetris.json', axnet.out, '-o', 'rep'], work);
     page = join(work, 'rep', 'index.html');
   }, 600_000);
 
