@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argv, axhw } from '../helpers/cli.js';
-import { shardAndMerge } from '../helpers/shards.js';
+import { argv } from '../helpers/cli.js';
+import { shardAndMerge, TETRIS_TEST_WORDS } from '../helpers/shards.js';
 import { differingFiles, EXPERIMENT_RUN_FIELDS } from '../helpers/same-result.js';
 import { requireTool } from '../helpers/tools.js';
 import { sharedRun } from '../helpers/shared-run.js';
@@ -11,7 +11,7 @@ import { sharedRun } from '../helpers/shared-run.js';
 /**
  * Experiments as shards, merged: the unsharded report folder but for the time taken (the commands' own in scale-out.test.ts).
  * Each comparison is also the experiment's reproducibility check (the same work in other processes gives the same
- * files): test/experiments/axtrain.test.ts and axnet.test.ts rely on it and do not run their commands twice. The whole
+ * files): test/experiments/axtrain.test.ts, axnet.test.ts and tetris.test.ts rely on it and do not run their commands twice. The whole
  * runs are the test run's shared ones (test/helpers/shared-run.ts), which those tests and the documented lines read.
  */
 let dir = '';
@@ -43,19 +43,17 @@ describe('axhw experiment axtrain --shard i/n, then axhw merge', () => {
 });
 
 describe('axhw experiment tetris --shard i/n (its networks), then axhw merge', () => {
-  // Two networks the quick budget does not cost at gate level: training, kneading analysis and the SAC PE's RTL.
-  const words = argv`experiment tetris --quick --networks bc-axtrain,bc-ntv --quiet`;
-
-  it('writes the unsharded report folder, one network a shard and with an empty shard', async () => {
-    const whole = join(dir, 'tetris-whole');
-    const r = await axhw(...words, '-o', whole);
+  // test/experiments/tetris.test.ts's run: two networks, bc-bp also costed at gate level on the MAC and SAC PEs
+  // (training, kneading analysis, the SAC PE's RTL and the gate-level costs in the shards).
+  it('writes the unsharded report folder, one network a shard and an empty shard', async () => {
+    const r = await sharedRun(...TETRIS_TEST_WORDS);
     expect(r.exitCode, r.all).toBe(0);
-    for (const n of [2, 3]) {
-      const out = join(dir, `tetris-merged-${n}`);
-      const { merge } = await shardAndMerge(dir, [...words, '-o', whole], n, out);
-      expect(merge.exitCode, merge.all).toBe(0);
-      expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
-    }
+    const whole = r.out;
+    // Three shards of two networks: each network in a shard of its own, and one shard with none.
+    const out = join(dir, 'tetris-merged-3');
+    const { merge } = await shardAndMerge(dir, [...TETRIS_TEST_WORDS, '-o', whole], 3, out);
+    expect(merge.exitCode, merge.all).toBe(0);
+    expect(differingFiles(whole, out, EXPERIMENT_RUN_FIELDS)).toEqual([]);
   });
 });
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { requireTool } from '../helpers/tools.js';
 import { tetrisResultSchema, type TetrisResult } from '../../src/experiments/tetris/schema.js';
 import { axhw } from '../helpers/cli.js';
+import { sharedRun } from '../helpers/shared-run.js';
+import { TETRIS_TEST_WORDS } from '../helpers/shards.js';
 
 describe('axhw experiment tetris --quick', () => {
   let out: string;
@@ -13,16 +15,17 @@ describe('axhw experiment tetris --quick', () => {
     out = mkdtempSync(join(tmpdir(), 'axhw-tetris-'));
   });
 
-  it('writes JSON, Markdown and SVG whose numbers hang together; the same JSON twice', { timeout: 900_000 }, async () => {
-    const run = (dir: string) =>
-      axhw('experiment', 'tetris', '--quick', '--networks', 'bc-bp,lenet', '--groups', '4,8', '-o', join(out, dir));
-    const r = await run('a');
+  // The test run's shared run of these words (shared-run.ts): test/cli/scale-out-experiments.test.ts runs them again as
+  // shards in other processes and compares every file, which is also this experiment's reproducibility check.
+  it('writes JSON, Markdown and SVG whose numbers hang together', { timeout: 900_000 }, async () => {
+    const r = await sharedRun(...TETRIS_TEST_WORDS);
     expect(r.exitCode, r.all).toBe(0);
+    const a = r.out;
     expect(r.stdout).toMatch(
       /bc-bp: zero bits \d+\.\d% \(sign-magnitude\), speed-up G4 \d\.\d\dx G8 \d\.\d\dx; RTL 520 outputs equal, cycles = prediction/,
     );
-    for (const f of ['tetris.json', 'tetris.md', 'speedup.svg']) expect(existsSync(join(out, 'a', f)), f).toBe(true);
-    const rep = JSON.parse(readFileSync(join(out, 'a', 'tetris.json'), 'utf8')) as TetrisResult;
+    for (const f of ['tetris.json', 'tetris.md', 'speedup.svg']) expect(existsSync(join(a, f)), f).toBe(true);
+    const rep = JSON.parse(readFileSync(join(a, 'tetris.json'), 'utf8')) as TetrisResult;
     expect(tetrisResultSchema.safeParse(rep).success).toBe(true);
     expect(tetrisResultSchema.safeParse({ ...rep, costGroup: 'eight' }).success).toBe(false);
     expect(rep.networks.map((n) => n.name)).toEqual(['bc-bp', 'lenet']);
@@ -51,12 +54,7 @@ describe('axhw experiment tetris --quick', () => {
     expect(sac.loadCyclesPerInference).toBe(30 + 64 + 64);
     expect(mac.energyPerInferencePj.multiplier).toBeGreaterThan(0);
     expect(sac.energyPerInferencePj.datapath).toBeGreaterThan(0);
-    expect(readFileSync(join(out, 'a', 'tetris.md'), 'utf8')).toMatch(/paper: up to 1\.50x/);
-
-    const again = await run('b');
-    expect(again.exitCode, again.all).toBe(0);
-    const strip = (t: TetrisResult) => ({ ...t, command: '' });
-    expect(strip(JSON.parse(readFileSync(join(out, 'b', 'tetris.json'), 'utf8')) as TetrisResult)).toEqual(strip(rep));
+    expect(readFileSync(join(a, 'tetris.md'), 'utf8')).toMatch(/paper: up to 1\.50x/);
   });
 
   it('axhw tetris analyze: the same analysis for a trained model, as JSON and as tables', async () => {
