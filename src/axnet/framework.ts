@@ -55,7 +55,7 @@ export class Framework {
     let h = x;
     const base = this.approximator.weighted.length;
     this.predictor.weighted.forEach((l, k) => {
-      h = hw.arithmetic.dense(h, l.w as tf.Tensor2D, l.b as tf.Tensor1D, base + k);
+      h = hw.arithmetic.dense(h, l.w as tf.Tensor2D, l.b as tf.Tensor1D, base + k, k > 0);
       if (k < this.predictor.weighted.length - 1) h = tf.relu(h);
     });
     return h;
@@ -91,7 +91,7 @@ export class Framework {
     let a = x;
     const layers = this.approximator.weighted;
     layers.forEach((l, k) => {
-      a = hw.arithmetic.dense(a, l.w as tf.Tensor2D, l.b as tf.Tensor1D, k);
+      a = hw.arithmetic.dense(a, l.w as tf.Tensor2D, l.b as tf.Tensor1D, k, k > 0);
       if (k < layers.length - 1) {
         a = tf.relu(a);
         const c = controls.get(k + 1);

@@ -12,8 +12,11 @@ import { directDense } from './ops/matmul.js';
  */
 export interface LayerArithmetic {
   readonly label: string;
-  /** y = x W + b for the `layer`-th weighted layer (0-based, in network order). */
-  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number): tf.Tensor2D;
+  /**
+   * y = x W + b for the `layer`-th weighted layer (0-based, in network order). `input` false: x is data, a
+   * constant of any differentiation (a network's first weighted layer), so no gradient is computed for it.
+   */
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number, input?: boolean): tf.Tensor2D;
   /**
    * Optionally, a convolution computed directly: the (n*oh*ow) x out matrix that `dense` over the input's
    * patches computes, with the same gradients, bit for bit, or undefined to have the network run `dense`
@@ -24,7 +27,8 @@ export interface LayerArithmetic {
 
 export const exactArithmetic: LayerArithmetic = {
   label: 'exact float32',
-  dense: (x, w, b) => directDense(x, w, b) ?? exactDense(x, w, b),
+  // The direct product's registered gradient computes dx only when TensorFlow.js asks for it.
+  dense: (x, w, b, _layer, input) => directDense(x, w, b) ?? exactDense(x, w, b, input),
   conv: directConv2d,
 };
 
@@ -34,7 +38,10 @@ export const exactArithmetic: LayerArithmetic = {
  * autodiff of those ops fixes the second-order sums' order (its transposed products add in blocks of
  * 48), which the direct kernels' own second-order gradients match in value but not bit for bit.
  */
-export const exactPatchArithmetic: LayerArithmetic = { label: 'exact float32', dense: (x, w, b) => exactDense(x, w, b) };
+export const exactPatchArithmetic: LayerArithmetic = {
+  label: 'exact float32',
+  dense: (x, w, b, _layer, input) => exactDense(x, w, b, input),
+};
 
 /** The arithmetic of a forward pass: one for every weighted layer, or one per weighted layer (absent = exact). */
 export type ArithmeticPlan = LayerArithmetic | readonly (LayerArithmetic | undefined)[];

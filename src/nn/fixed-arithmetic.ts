@@ -63,9 +63,11 @@ export class FixedArithmetic implements LayerArithmetic {
     return new FixedArithmetic({ ...this.spec, ...changes });
   }
 
-  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number): tf.Tensor2D {
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, layer: number, input = true): tf.Tensor2D {
     // Views of the backend's memory where it allows: read before anything allocates a tensor.
-    return steDense(x, w, b, (xv, wv, bv) => this.forward(valuesOf(xv) as Float32Array, xv.shape, wv, bv, layer));
+    const forward = (xv: tf.Tensor2D, wv: tf.Tensor2D, bv: tf.Tensor1D) =>
+      this.forward(valuesOf(xv) as Float32Array, xv.shape, wv, bv, layer);
+    return steDense(x, w, b, forward, undefined, input);
   }
 
   /**

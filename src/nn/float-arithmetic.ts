@@ -43,13 +43,15 @@ export class FloatArithmetic implements LayerArithmetic {
     return this.backward === 'hardware' ? `${this.float.label}, forward and backward` : this.float.label;
   }
 
-  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, _layer?: number, input = true): tf.Tensor2D {
     return steDense(
       x,
       w,
       b,
       (xv, wv, bv) => this.forward(xv, wv, bv),
+      // The hardware backward computes dx whether wanted or not: its products are the recorded training operands.
       this.backward === 'hardware' ? (dy, saved) => this.hardwareGradients(dy, saved) : fastDenseGradients,
+      input,
     );
   }
 

@@ -46,7 +46,8 @@ export class Network {
   /**
    * Logits for a batch (n x input shape). `weights` replaces the layers' weight matrices (same order and
    * shapes as `weighted`), so the logits can be differentiated with respect to given tensors (AxTrain's
-   * sensitivity needs dO/dW as a function of W).
+   * sensitivity needs dO/dW as a function of W). `x` is data: the logits are differentiable in the weights
+   * and biases, not in x (the first weighted layer computes no input gradient).
    */
   forward(x: tf.Tensor, arithmetic?: ArithmeticPlan, weights?: tf.Tensor[]): tf.Tensor2D {
     let h = x;
@@ -67,8 +68,8 @@ export class Network {
           const explicit = explicitConv(l);
           y =
             (explicit ? undefined : on.conv?.(x4, wk, bk, l.kernel, l.pad, k)) ??
-            on.dense(patches(x4, l.kernel, l.kernel, l.pad, explicit).cols, wk, bk, k);
-        } else y = on.dense(h as tf.Tensor2D, wk, bk, k);
+            on.dense(patches(x4, l.kernel, l.kernel, l.pad, explicit).cols, wk, bk, k, k > 0);
+        } else y = on.dense(h as tf.Tensor2D, wk, bk, k, k > 0);
         // A ReLU followed by max pooling runs inside the pooling (one backward kernel, the same bits).
         if (l.relu && !reluBefore(this.spec, i + 1)) y = tf.relu(y);
         h = l.kind === 'conv2d' ? tf.reshape(y, [n, ...this.shapes[i]!]) : y;

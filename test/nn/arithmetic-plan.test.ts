@@ -45,6 +45,19 @@ describe('per-layer arithmetic', () => {
     expect(all.calls).toEqual([0, 1, 2]);
   });
 
+  it('tells the first weighted layer, and only it, that its input is data (no input gradient to compute)', () => {
+    const inputs: (boolean | undefined)[] = [];
+    const told: LayerArithmetic = { label: 'told', dense: (x, w, b, _layer, input) => (inputs.push(input), exactDense(x, w, b, input)) };
+    const net = new Network(spec, 1);
+    net.forward(input(), told);
+    expect(inputs).toEqual([false, true, true]);
+    // The network after a flatten: the first dense layer still reads data.
+    const image = new Network(resolveModel('mlp:5-3', [2, 2, 1], 3), 1);
+    inputs.length = 0;
+    image.forward(tf.zeros([2, 2, 2, 1]), told);
+    expect(inputs).toEqual([false, true]);
+  });
+
   it('a schedule changes the hardware arithmetic between epochs, and is data', async () => {
     const a = spy('a', 1);
     const b = spy('b', 1);

@@ -2,21 +2,28 @@ import { tf } from '../backend.js';
 import { kernelDenseGradients } from './matmul.js';
 
 /**
+ * A dense layer's backward products for dy: [dx, dW, db]. `input` false: dx is not wanted (the layer's input
+ * is data), and a function may leave it out (undefined); the others are the same tensors either way.
+ */
+export type DenseGradients = (dy: tf.Tensor2D, saved: [tf.Tensor2D, tf.Tensor2D], input?: boolean) => (tf.Tensor | undefined)[];
+
+/**
  * Gradients of x W + b: dx = dy W^T, dW = x^T dy, db = sum(dy). Transposes are explicit: the wasm
  * backend's matMul with a transpose flag is ten times slower than a transpose followed by a plain product.
  */
-export function denseGradients(dy: tf.Tensor2D, [x, w]: [tf.Tensor2D, tf.Tensor2D]): tf.Tensor[] {
-  return [tf.matMul(dy, tf.transpose(w)), weightGradient(x, dy), tf.sum(dy, 0)];
-}
+export const denseGradients: DenseGradients = (dy, [x, w], input = true) => [
+  input ? tf.matMul(dy, tf.transpose(w)) : undefined,
+  weightGradient(x, dy),
+  tf.sum(dy, 0),
+];
 
 /**
  * The same gradients on the layer kernels where they load (faster, the same bits; tested), else
  * denseGradients. Their second derivatives are right in value but not those of TensorFlow.js's
  * autodiff to the bit, so a layer that is differentiated twice uses denseGradients (exactDense).
  */
-export function fastDenseGradients(dy: tf.Tensor2D, [x, w]: [tf.Tensor2D, tf.Tensor2D]): tf.Tensor[] {
-  return kernelDenseGradients(dy, x, w) ?? denseGradients(dy, [x, w]);
-}
+export const fastDenseGradients: DenseGradients = (dy, [x, w], input = true) =>
+  kernelDenseGradients(dy, x, w, input) ?? denseGradients(dy, [x, w], input);
 
 /**
  * dW = x^T dy, transposing whichever side moves fewer values. A convolution's x is a tall patch matrix
@@ -37,20 +44,42 @@ export function weightGradient(x: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
  * is that of the exact float layer: the straight-through estimator for approximate arithmetic, and the
  * plain gradient (itself differentiable, for double back-propagation) for exact arithmetic. `gradients`
  * replaces the backward products (FramNN's approximate training runs them on the hardware too).
+ * `input` false: the layer's input is data, a constant of the differentiation (a network's first weighted
+ * layer), so its gradient dx, the largest product of an MLP's backward pass, is not computed; dW and db are
+ * the same tensors, so training gives the same bits. Differentiating such a layer in x is then an error.
  */
 export function steDense(
   x: tf.Tensor2D,
   w: tf.Tensor2D,
   b: tf.Tensor1D,
   forward: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D,
-  gradients: (dy: tf.Tensor2D, saved: [tf.Tensor2D, tf.Tensor2D]) => tf.Tensor[] = fastDenseGradients,
+  gradients: DenseGradients = fastDenseGradients,
+  input = true,
 ): tf.Tensor2D {
+  if (!input) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [wv, bv] = args as tf.Tensor[];
+      // x is saved as an input would be: TensorFlow.js keeps saved tensors for the backward pass, which may run
+      // after the scope that made x has ended (the second-order pass of act).
+      (args[2] as tf.GradSaveFunc)([x, wv!]);
+      return {
+        value: forward(x, wv as tf.Tensor2D, bv as tf.Tensor1D),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          // A function that computes dx anyway (FramNN's hardware backward records its operands) gives it here.
+          const [dx, dw, db] = gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D], false);
+          dx?.dispose();
+          return [dw!, db!];
+        },
+      };
+    });
+    return f(w, b) as tf.Tensor2D;
+  }
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xv, wv, bv] = args as tf.Tensor[];
     (args[3] as tf.GradSaveFunc)([xv!, wv!]);
     return {
       value: forward(xv as tf.Tensor2D, wv as tf.Tensor2D, bv as tf.Tensor1D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]) as tf.Tensor[],
     };
   });
   return f(x, w, b) as tf.Tensor2D;
@@ -60,6 +89,6 @@ export function steDense(
  * Exact float layer (no hardware) in TensorFlow.js's ops: x W + b with denseGradients, whose own
  * gradients TensorFlow.js derives (double back-propagation).
  */
-export function exactDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  return steDense(x, w, b, (xv, wv, bv) => tf.add(tf.matMul(xv, wv), bv), denseGradients);
+export function exactDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, input = true): tf.Tensor2D {
+  return steDense(x, w, b, (xv, wv, bv) => tf.add(tf.matMul(xv, wv), bv), denseGradients, input);
 }

@@ -18,11 +18,15 @@ export function directDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.
 
 /**
  * The dense layer's gradients on the kernels, [dy W^T, x^T dy, column sums of dy], bit for bit what
- * denseGradients computes with TensorFlow.js's ops; undefined without the kernels.
+ * denseGradients computes with TensorFlow.js's ops (dx left out when `input` is false); undefined without the kernels.
  */
-export function kernelDenseGradients(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor[] | undefined {
+export function kernelDenseGradients(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D, input = true): (tf.Tensor | undefined)[] | undefined {
   if (!registerMatMul()) return undefined;
-  return [matMul(dy, tf.transpose(w), tf.zeros([w.shape[0]])), matMul(tf.transpose(x), dy, tf.zeros([dy.shape[1]])), columnSum(dy)];
+  return [
+    input ? matMul(dy, tf.transpose(w), tf.zeros([w.shape[0]])) : undefined,
+    matMul(tf.transpose(x), dy, tf.zeros([dy.shape[1]])),
+    columnSum(dy),
+  ];
 }
 
 /** Registers the product and column-sum kernels on the active backend; false without the layer kernels. */
