@@ -56,33 +56,24 @@ export function steDense(
   gradients: DenseGradients = fastDenseGradients,
   input = true,
 ): tf.Tensor2D {
-  if (!input) {
-    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const [wv, bv] = args as tf.Tensor[];
-      // x is saved as an input would be: TensorFlow.js keeps saved tensors for the backward pass, which may run
-      // after the scope that made x has ended (the second-order pass of act).
-      (args[2] as tf.GradSaveFunc)([x, wv!]);
-      return {
-        value: forward(x, wv as tf.Tensor2D, bv as tf.Tensor1D),
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          // A function that computes dx anyway (FramNN's hardware backward records its operands) gives it here.
-          const [dx, dw, db] = gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D], false);
-          dx?.dispose();
-          return [dw!, db!];
-        },
-      };
-    });
-    return f(w, b) as tf.Tensor2D;
-  }
+  // A data input is no input of the custom gradient: it is saved as an input would be (TensorFlow.js keeps saved
+  // tensors for the backward pass, which may run after the scope that made x has ended: act's second-order pass).
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xv, wv, bv] = args as tf.Tensor[];
-    (args[3] as tf.GradSaveFunc)([xv!, wv!]);
+    const tensors = args.slice(0, -1) as tf.Tensor[];
+    const [xv, wv, bv] = input ? tensors : [x, ...tensors];
+    (args.at(-1) as tf.GradSaveFunc)([xv!, wv!]);
     return {
       value: forward(xv as tf.Tensor2D, wv as tf.Tensor2D, bv as tf.Tensor1D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D]) as tf.Tensor[],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const grads = gradients(dy as tf.Tensor2D, saved as [tf.Tensor2D, tf.Tensor2D], input);
+        if (input) return grads as tf.Tensor[];
+        // A function that computes dx anyway (FramNN's hardware backward records its operands) gives it here.
+        grads[0]?.dispose();
+        return grads.slice(1) as tf.Tensor[];
+      },
     };
   });
-  return f(x, w, b) as tf.Tensor2D;
+  return (input ? f(x, w, b) : f(w, b)) as tf.Tensor2D;
 }
 
 /**
