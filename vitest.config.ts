@@ -13,7 +13,13 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: Object.values(tiers).flat() } },
+      // Unit test files share their worker's modules: importing TensorFlow.js and the sources again for each of
+      // them took a third of the tier's CPU time. A file that changes process-wide state puts it back
+      // (test/helpers/backend.ts).
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: Object.values(tiers).flat(), isolate: false },
+      },
       ...Object.entries(tiers).map(([name, include]) => ({ extends: true as const, test: { name, include } })),
     ],
   },

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { initBackend } from '../../src/nn/backend.js';
+import { onBackend } from '../helpers/backend.js';
 import { runBackendSuites, type ConformanceResult } from '../../src/onnx/conformance.js';
 
 /**
@@ -45,11 +45,12 @@ const PASSING = [
   'pytorch-operator/test_operator_mm',
 ];
 
+onBackend('cpu');
+
 describe("ONNX's backend test data (libonnx-testdata)", () => {
   let results: ConformanceResult[];
   beforeAll(async () => {
     if (!existsSync(ROOT)) throw new Error(`${ROOT} is missing: run scripts/setup.sh (it installs libonnx-testdata)`);
-    await initBackend('cpu');
     results = runBackendSuites(ROOT);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     console.log(

@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { initBackend } from '../../src/nn/backend.js';
+import { onBackend } from '../helpers/backend.js';
 import { AxhwError } from '../../src/errors.js';
 import { importOnnx } from '../../src/onnx/import.js';
 import { evaluateImported } from '../../src/onnx/evaluate.js';
@@ -39,9 +39,7 @@ function roundTrip(m: ModelProto): ModelProto {
 }
 const imp = (m: ModelProto) => importOnnx(roundTrip(m), 'm.onnx', 'm');
 
-beforeAll(async () => {
-  await initBackend('cpu');
-});
+onBackend('cpu');
 
 describe('ONNX import: each operator against its ONNX semantics (a direct statement in test/helpers/onnx-graphs.ts)', () => {
   it("conv / pool / flatten / Gemm / MatMul + Add equal ONNX's computation, 'same' padding of odd and even kernels too", () => {
