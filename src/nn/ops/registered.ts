@@ -23,6 +23,7 @@ export function registerOnActiveBackend(kernels: ArrayKernel[], gradients: tf.Gr
   for (const k of kernels) {
     const key = `${k.name}@${backendName}`;
     if (registered.has(key)) continue;
+    unregisterEarlier(k.name, backendName);
     tf.registerKernel({
       kernelName: k.name,
       backendName,
@@ -43,12 +44,21 @@ export function registerOnActiveBackend(kernels: ArrayKernel[], gradients: tf.Gr
 }
 
 /**
+ * TensorFlow.js's registry outlives this module where a process loads the module again (test files sharing a
+ * worker): the registration this module instance makes replaces the earlier one, without the registry's warning.
+ */
+function unregisterEarlier(kernelName: string, backendName: string): void {
+  if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
+}
+
+/**
  * Registers (once per backend) a kernel whose output is its input `input`, the data shared, not copied:
  * a node of the tape whose forward value was computed elsewhere and whose gradient is its own.
  */
 export function registerPassThrough(name: string, input: string): void {
   const key = `${name}@${tf.getBackend()}`;
   if (registered.has(key)) return;
+  unregisterEarlier(name, tf.getBackend());
   tf.registerKernel({
     kernelName: name,
     backendName: tf.getBackend(),
