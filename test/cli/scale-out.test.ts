@@ -21,9 +21,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('axhw verify --shard i/n, then axhw merge', () => {
   const unit = 'drum:width=12,k=4,signed';
 
-  it.each([1, 2, 3, 7])('writes the unsharded --report, byte for byte but for its run fields (%i shards)', async (n) => {
+  // Here and below: one shard, three and seven (each n reruns the whole work; how work falls to shards for every n is
+  // test/shard/shard-spec.test.ts's, exhaustively).
+  it.each([1, 3, 7])('writes the unsharded --report, byte for byte but for its run fields (%i shards)', async (n) => {
     const whole = join(dir, 'whole');
-    expect((await axhw('verify', unit, '--quiet', '--report', join(whole, 'verify.json'))).exitCode).toBe(0);
+    if (!existsSync(whole)) expect((await axhw('verify', unit, '--quiet', '--report', join(whole, 'verify.json'))).exitCode).toBe(0);
     const out = join(dir, `merged-${n}`);
     const { merge } = await shardAndMerge(dir, ['verify', unit], n, out);
     expect(merge.exitCode, merge.all).toBe(0);
@@ -71,7 +73,7 @@ describe('axhw verify --shard i/n, then axhw merge', () => {
 describe('axhw characterize --shard i/n, then axhw merge', () => {
   const words = argv`characterize drum --width 8 --sweep k=3..6 --baseline exact-mul`;
 
-  it.each([1, 2, 3, 7])('writes the unsharded report folder but for the time taken and when (%i shards)', async (n) => {
+  it.each([1, 3, 7])('writes the unsharded report folder but for the time taken and when (%i shards)', async (n) => {
     requireTool('yosys');
     const whole = join(dir, 'char-whole');
     if (!existsSync(whole)) expect((await axhw(...words, '-o', whole, '--quiet')).exitCode).toBe(0);
@@ -94,7 +96,7 @@ describe('axhw npu run --shard i/n, then axhw merge', () => {
     words = argv`npu run ${model} --multiplier drum:width=8,k=4,signed -P 4 --json --quiet`;
   });
 
-  it.each([1, 2, 3, 7])('writes the unsharded record but for its run fields (%i shards)', async (n) => {
+  it.each([1, 3, 7])('writes the unsharded record but for its run fields (%i shards)', async (n) => {
     const whole = join(dir, 'npu-whole');
     if (!existsSync(whole)) {
       const r = await axhw(...words);
