@@ -109,9 +109,12 @@ export class Framework {
     hw: ForwardHardware = EXACT,
   ): { h: Float32Array; errors: Float64Array; predictedSafe: Uint8Array } {
     const t = this.topology;
-    const { h, safe } = tf.tidy(() => {
+    let h: Float32Array = new Float32Array(0);
+    let safe: Float32Array = new Float32Array(0);
+    // Read inside and return nothing: tidy walks what it returns, a typed array element by element.
+    tf.tidy(() => {
       const r = this.forward(tf.tensor2d(x, [n, t.inputs]), hw);
-      return { h: r.h.dataSync() as Float32Array, safe: r.logits.dataSync() as Float32Array };
+      [h, safe] = [r.h.dataSync() as Float32Array, r.logits.dataSync() as Float32Array];
     });
     const predictedSafe = Uint8Array.from({ length: n }, (_, i) => +(safe[2 * i + 1]! > safe[2 * i]!));
     return { h, errors: sampleErrors(h, y, t.outputs), predictedSafe };

@@ -14,11 +14,13 @@ export function evaluateImported(imported: ImportedNetwork, x: Float32Array, bat
     net.setWeights(imported.weights);
     const input = imported.spec.input;
     const engineX = input.length === 3 ? convertImages(x, batch, { h: input[0]!, w: input[1]!, c: input[2]! }) : x;
-    const y = tf.tidy(() => {
+    let y: Float32Array = new Float32Array(0);
+    // Read inside and return nothing: tidy walks what it returns, a typed array element by element.
+    tf.tidy(() => {
       const z = net.forward(tf.tensor(engineX, [batch, ...input]));
       // The dropped head, over the classes, when the comparison is with the file's own output.
       const head = o.head ? imported.head : undefined;
-      return (head === 'Softmax' ? tf.softmax(z) : head === 'LogSoftmax' ? tf.logSoftmax(z) : z).dataSync() as Float32Array;
+      y = (head === 'Softmax' ? tf.softmax(z) : head === 'LogSoftmax' ? tf.logSoftmax(z) : z).dataSync() as Float32Array;
     });
     return toOnnxLayout(y, batch, imported.output);
   } finally {
