@@ -61,10 +61,22 @@ export function quantiseOperand(...operand: OperandQuantisation): { out: Float32
   return { out: quantise32(x, e, qmin, qmax, table(e), out), maxAbs, e };
 }
 
-/** A per-operand table times 2^e (exact: a power of two; the tables are small integers). */
+const scaled = new WeakMap<Float32Array, Map<number, Float32Array>>();
+/**
+ * A per-operand table times 2^e (exact: a power of two; the tables are small integers). Kept per table and e, for
+ * every layer's every batch asks again: the result is shared, and read only.
+ */
 export function scaleTable(t: Float32Array, e: number): Float32Array {
-  const s = 2 ** e;
-  return t.map((v) => v * s);
+  let byExp = scaled.get(t);
+  // Stryker disable next-line ConditionalExpression: a cache; a fresh one gives the same table
+  if (!byExp) scaled.set(t, (byExp = new Map()));
+  let out = byExp.get(e);
+  // Stryker disable next-line ConditionalExpression: a cache; scaling again gives the same table
+  if (!out) {
+    const s = 2 ** e;
+    byExp.set(e, (out = t.map((v) => v * s)));
+  }
+  return out;
 }
 
 /** T(q) for every code (a per-operand transform of the fast path, indexed by q - qmin). */

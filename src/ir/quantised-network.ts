@@ -156,10 +156,18 @@ export function productTables(q: { mult: ApproxMultiplier; approx?: ApproxMultip
 }
 
 /** Largest |P(a, b)| of the multiplier over its operand codes. */
+/** Per multiplier (its table is fixed once built): NTV evaluation quantises a network once per draw. */
+const maxProducts = new WeakMap<ApproxMultiplier, number>();
+
 function maxAbsProduct(m: ApproxMultiplier): number {
   if (!m.products) return 2 ** (2 * m.width);
-  let max = 0;
-  for (const p of m.products) max = Math.max(max, Math.abs(p));
+  let max = maxProducts.get(m);
+  // Stryker disable next-line ConditionalExpression: a cache; computing the maximum again gives the same one
+  if (max === undefined) {
+    max = 0;
+    for (const p of m.products) max = Math.max(max, Math.abs(p));
+    maxProducts.set(m, max);
+  }
   return max;
 }
 
