@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CellLibrary } from './library.js';
 import { synthesize } from './yosys.js';
-import { parseNetlist } from './netlist.js';
+import { readNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { simulateToggles, stimulusInputs, type ToggleSimulator } from './toggle-sim.js';
 import { simulatedPower } from './sim-power.js';
@@ -64,7 +64,7 @@ export async function registerFile(spec: RegisterFileSpec, lib: CellLibrary & { 
   const text = renderRam(spec);
   const synth = await synthesize({ top: spec.top, sources: { [`${spec.top}.v`]: text } }, lib);
   const netlistText = readFileSync(synth.netlist, 'utf8');
-  const net = parseNetlist(netlistText, synth.netlist);
+  const net = readNetlist(synth.netlist);
   const { liberty, energy } = libraryOf(lib);
   const models = cellModelsFor(readFileSync(lib.cells, 'utf8'), new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);
   const inputs = net.ports.filter((p) => p.direction === 'input' && p.name !== 'clk');

@@ -6,7 +6,7 @@ import type { MemoryDecl } from '../gen/module.js';
 import { getModule } from '../gen/registry.js';
 import { resolveLibrary, type CellLibrary } from './library.js';
 import { synthesize, type SynthResult } from './yosys.js';
-import { parseNetlist, type Netlist } from './netlist.js';
+import { readNetlist, type Netlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { countsByBit, readToggleCoverageByModule, simulationNetlist, type BoxInstance, type ToggleSimulator } from './toggle-sim.js';
 import { buildAccessProbe, buildHierarchical, hierarchicalToggles, probeAccesses, type OutputMismatch } from './port-trace.js';
@@ -232,7 +232,7 @@ async function synthesizeParts(
     if (logic.has(module)) return;
     log(`synthesizing ${module} (${group})`);
     const s = await synth();
-    logic.set(module, { module, group, synth: s, net: parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist) });
+    logic.set(module, { module, group, synth: s, net: readNetlist(s.netlist) });
   };
   const visit = async (md: ModuleDesign) => {
     const boxed = [...Object.values(md.children).map((c) => c.top), ...md.submodules.map((s) => s.top), ...md.memories.map((m) => m.top)];

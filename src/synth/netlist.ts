@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { AxhwError } from '../errors.js';
 
 /**
@@ -88,6 +89,20 @@ function constantBits(text: string, where: string): string[] {
   let v = 0n;
   for (const d of digits.toLowerCase()) v = v * BigInt(base) + BigInt(parseInt(d, base));
   return Array.from({ length: width }, (_, k) => ((v >> BigInt(k)) & 1n ? '1' : '0'));
+}
+
+const parsed = new Map<string, Netlist>();
+
+/**
+ * The netlist in a file, parsed once per process while the file stays as it was (its size and time): one costing
+ * reads the same synthesized memories and PEs for every configuration it costs. The netlist is shared: read only.
+ */
+export function readNetlist(file: string): Netlist {
+  const st = statSync(file);
+  const key = `${file}\0${st.size}\0${st.mtimeMs}`;
+  let net = parsed.get(key);
+  if (!net) parsed.set(key, (net = parseNetlist(readFileSync(file, 'utf8'), file)));
+  return net;
 }
 
 export function parseNetlist(text: string, file = 'netlist.v'): Netlist {

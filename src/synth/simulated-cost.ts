@@ -6,7 +6,7 @@ import type { SynthResult } from './yosys.js';
 import type { WorkloadOperands } from './activity.js';
 import { parseLiberty, type LibertyGroup } from './liberty.js';
 import { libraryEnergy, type LibraryEnergy } from './cell-energy.js';
-import { parseNetlist } from './netlist.js';
+import { readNetlist } from './netlist.js';
 import { cellModelsFor } from './cell-models.js';
 import { simulateToggles } from './toggle-sim.js';
 import { simulateTogglesWithDelays } from './delay-sim.js';
@@ -59,7 +59,7 @@ export async function simulateDesignPower(
       `No Verilog cell models are known for ${lib.liberty}.`,
       'Give them with --cells <file.v> (the models of the same library), or use --power propagate.',
     );
-  const net = parseNetlist(readFileSync(s.netlist, 'utf8'), s.netlist);
+  const net = readNetlist(s.netlist);
   const { liberty, energy } = libraryOf(lib);
   const cellsText = readFileSync(lib.cells, 'utf8');
   const models = cellModelsFor(cellsText, new Set(net.instances.map((i) => i.cell)), lib.cells, liberty);

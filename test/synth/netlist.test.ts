@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parseNetlist } from '../../src/synth/netlist.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNetlist, readNetlist } from '../../src/synth/netlist.js';
 import { synthesize } from '../../src/synth/yosys.js';
 import { resolveLibrary } from '../../src/synth/library.js';
 import { resolveUnit } from '../../src/gen/registry.js';
@@ -49,6 +51,19 @@ endmodule
     ['an undefined constant', "module t(a);\n input a;\n assign a = 1'hx;\nendmodule", /holds x or z bits/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseNetlist(text, 't.v')).toThrow(message);
+  });
+
+  it('reads a netlist file once while it stays as it was, and again once it changes', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'axhw-netlist-')), 'n.v');
+    writeFileSync(file, 'module t(a, y);\n input a;\n output y;\n INVX1 u (.A(a), .Y(y));\nendmodule\n');
+    const first = readNetlist(file);
+    expect(readNetlist(file)).toBe(first);
+    // Another netlist written over it (another length): parsed afresh.
+    writeFileSync(file, 'module t(a, y);\n input a;\n output y;\n BUFX2 u (.A(a), .Y(y));\nendmodule\n');
+    const second = readNetlist(file);
+    expect(second).not.toBe(first);
+    expect(second.instances[0]!.cell).toBe('BUFX2');
+    expect(first.instances[0]!.cell).toBe('INVX1');
   });
 
   it('reads a multi-bit pin (a port of a black-boxed module) as one pin per bit, least significant first', () => {
