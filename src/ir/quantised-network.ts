@@ -155,10 +155,10 @@ export function productTables(q: { mult: ApproxMultiplier; approx?: ApproxMultip
   return [own, q.approx?.products];
 }
 
-/** Largest |P(a, b)| of the multiplier over its operand codes. */
 /** Per multiplier (its table is fixed once built): NTV evaluation quantises a network once per draw. */
 const maxProducts = new WeakMap<ApproxMultiplier, number>();
 
+/** Largest |P(a, b)| of the multiplier over its operand codes. */
 function maxAbsProduct(m: ApproxMultiplier): number {
   if (!m.products) return 2 ** (2 * m.width);
   let max = maxProducts.get(m);

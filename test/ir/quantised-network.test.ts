@@ -10,6 +10,7 @@ import { quantisedNetworkOf, runningStoredCodes } from '../../src/nn/to-ir.js';
 import { biasInAccumulatorUnits, storedWeightCodes } from '../../src/arith/stored-weights.js';
 import { Rng } from '../../src/util/rng.js';
 import { handMultiplier } from '../helpers/multiplier.js';
+import { thrown } from '../helpers/errors.js';
 
 const rand = (rng: Rng, n: number, scale = 1) => Float32Array.from({ length: n }, () => ((rng.nextU32() / 2 ** 32) * 2 - 1) * scale);
 const exact8 = handMultiplier(8, (a, b) => a * b, 'exact8');
@@ -123,6 +124,40 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     expect(() => referenceInference({ ...q, mult: { ...exact8, products: undefined } }, new Float32Array(2), 1)).toThrow(
       /exact8: the product table is too large for reference inference/,
     );
+  });
+
+  it('neurons on a second multiplier: one format, one mask per weighted layer, one entry per output, or a refusal', () => {
+    const two = resolveModel('mlp:3-2', [2], 2);
+    const lws = [
+      { w: new Float32Array(6), b: new Float32Array(3) },
+      { w: new Float32Array(6), b: new Float32Array(2) },
+    ];
+    const masks = [new Uint8Array(3), Uint8Array.of(0, 1)];
+    const q = quantiseNetwork(two, lws, exact8, [0, 0], { neurons: { approx: noisy8, masks } });
+    expect(q.approx).toBe(noisy8);
+    expect(q.layers.map((l) => (l.onApprox ? Array.from(l.onApprox) : undefined))).toEqual([undefined, [0, 1]]);
+    const refusal = (approx: typeof noisy8, m = masks) =>
+      thrown(() => quantiseNetwork(two, lws, exact8, [0, 0], { neurons: { approx, masks: m } }));
+    const count = refusal(noisy8, [masks[0]!]);
+    expect(count.message).toBe('mlp:3-2: neuron multipliers given for 1 layers; the model has 2 weighted layers.');
+    expect(count.fix).toBe('Give one mask per weighted layer.');
+    const entries = refusal(noisy8, [new Uint8Array(2), masks[1]!]);
+    expect(entries.message).toBe('mlp:3-2: the neuron mask of weighted layer 0 has 2 entries; the layer has 3 outputs.');
+    expect(entries.fix).toBe('Give one entry per output neuron.');
+    // Each field of the number format on its own: width, signedness, and either end of the code range.
+    const formats: [typeof noisy8, string][] = [
+      [handMultiplier(6, (a, b) => a * b, 'w6'), '8-bit signed, 6-bit signed'],
+      [{ ...noisy8, signed: false }, '8-bit signed, 8-bit unsigned'],
+      [{ ...noisy8, qmin: noisy8.qmin + 1 }, '8-bit signed, 8-bit signed'],
+      [{ ...noisy8, qmax: noisy8.qmax - 1 }, '8-bit signed, 8-bit signed'],
+    ];
+    for (const [other, both] of formats) {
+      const e = refusal(other);
+      expect(e.message).toBe(
+        `exact8 and ${other.label} have different number formats (${both}); neurons of one network mix multipliers of one format.`,
+      );
+      expect(e.fix).toMatch(/^Use two multipliers of one width and signedness/);
+    }
   });
 
   it('a declared accumulator width saturates every addition; the exact width changes nothing', () => {
