@@ -144,9 +144,10 @@ describe('quantised network (one form for reference, NTV and hardware back ends)
     const entries = refusal(noisy8, [new Uint8Array(2), masks[1]!]);
     expect(entries.message).toBe('mlp:3-2: the neuron mask of weighted layer 0 has 2 entries; the layer has 3 outputs.');
     expect(entries.fix).toBe('Give one entry per output neuron.');
-    // Each field of the number format on its own: width, signedness, and either end of the code range.
+    // A narrower multiplier, and each field of the number format on its own: width, signedness, either end of the codes.
     const formats: [typeof noisy8, string][] = [
       [handMultiplier(6, (a, b) => a * b, 'w6'), '8-bit signed, 6-bit signed'],
+      [{ ...noisy8, width: 9 }, '8-bit signed, 9-bit signed'],
       [{ ...noisy8, signed: false }, '8-bit signed, 8-bit unsigned'],
       [{ ...noisy8, qmin: noisy8.qmin + 1 }, '8-bit signed, 8-bit signed'],
       [{ ...noisy8, qmax: noisy8.qmax - 1 }, '8-bit signed, 8-bit signed'],
