@@ -92,6 +92,8 @@ function constantBits(text: string, where: string): string[] {
 }
 
 const parsed = new Map<string, Netlist>();
+/** The netlists kept (the most recently parsed): a costing reads a few dozen; a long sweep must not keep them all. */
+const KEPT_NETLISTS = 64;
 
 /**
  * The netlist in a file, parsed once per process while the file stays as it was (its size and time): one costing
@@ -101,7 +103,11 @@ export function readNetlist(file: string): Netlist {
   const st = statSync(file);
   const key = `${file}\0${st.size}\0${st.mtimeMs}`;
   let net = parsed.get(key);
-  if (!net) parsed.set(key, (net = parseNetlist(readFileSync(file, 'utf8'), file)));
+  if (!net) {
+    net = parseNetlist(readFileSync(file, 'utf8'), file);
+    parsed.set(key, net);
+    if (parsed.size > KEPT_NETLISTS) parsed.delete(parsed.keys().next().value!);
+  }
   return net;
 }
 

@@ -64,6 +64,17 @@ endmodule
     expect(second).not.toBe(first);
     expect(second.instances[0]!.cell).toBe('BUFX2');
     expect(first.instances[0]!.cell).toBe('INVX1');
+    // It keeps the 64 most recent: after 64 other files, the first is parsed again.
+    const dir = mkdtempSync(join(tmpdir(), 'axhw-netlists-'));
+    for (let i = 0; i < 64; i++) {
+      const other = join(dir, `n${i}.v`);
+      writeFileSync(other, `module t${i}(a, y);\n input a;\n output y;\n INVX1 u (.A(a), .Y(y));\nendmodule\n`);
+      expect(readNetlist(other).top).toBe(`t${i}`);
+    }
+    expect(readNetlist(join(dir, 'n63.v'))).toBe(readNetlist(join(dir, 'n63.v')));
+    const again = readNetlist(file);
+    expect(again).not.toBe(second);
+    expect(again).toEqual(second);
   });
 
   it('reads a multi-bit pin (a port of a black-boxed module) as one pin per bit, least significant first', () => {
